@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { idSchema, isoDateTime, objectRefSchema, producerSchema, schemaVersion, shardIdSchema } from './common';
+
+export const shardStatusSchema = z.enum(['ready', 'running', 'done', 'failed']);
+export type ShardStatus = z.infer<typeof shardStatusSchema>;
+
+export const shardStateSchema = z.looseObject({
+  schema_name: z.literal('codebatch.shard_state'),
+  schema_version: schemaVersion,
+  producer: producerSchema.optional(),
+  shard_id: shardIdSchema,
+  task_id: idSchema,
+  batch_id: idSchema,
+  status: shardStatusSchema,
+  attempt: z.number().int().min(1).default(1),
+  started_at: isoDateTime.optional(),
+  completed_at: isoDateTime.optional(),
+  error: z.looseObject({ code: z.string(), message: z.string() }).optional(),
+  stats: z
+    .looseObject({
+      files_processed: z.number().int().min(0),
+      outputs_written: z.number().int().min(0),
+      bytes_processed: z.number().int().min(0),
+    })
+    .optional(),
+  /** Input-bundle hash of the run that produced the committed outputs (seed 000, FR-4.3). */
+  bundle_hash: z.string().regex(/^[a-f0-9]{64}$/).optional(),
+  /** sha256 of the committed outputs.index.jsonl bytes: lets reuse verify the index. */
+  outputs_digest: objectRefSchema.optional(),
+  /** How the done state was reached: executed now, or reused from an identical bundle. */
+  reused_from: z.looseObject({ batch_id: idSchema, shard_id: shardIdSchema }).optional(),
+  manifest: objectRefSchema.optional(),
+});
+export type ShardState = z.infer<typeof shardStateSchema>;

@@ -1,0 +1,71 @@
+import { CodebatchError } from '../errors/codebatch-error';
+import { type ChunkManifest, chunkManifestSchema } from '../schemas/chunk-manifest';
+import { canonicalJson } from '../util/canonical-json';
+import { parseObjectRef, toObjectRef } from '../util/hash';
+import { PRODUCER, SCHEMA_VERSION } from '../version';
+import type { ObjectStore } from './object-store';
+
+/** SPEC 10 threshold default, as the reference: 16 MiB. Configurable per store and in tests. */
+export const DEFAULT_CHUNK_THRESHOLD = 16 * 1024 * 1024;
+export const DEFAULT_CHUNK_SIZE = 4 * 1024 * 1024;
+const CHUNKED_SUFFIX = '+chunks';
+
+export interface ChunkingOptions {
+  threshold: number;
+  chunkSize: number;
+}
+
+/** `json+chunks` marks a record whose object is a chunk manifest (the reference's spelling). */
+export function isChunkedFormat(format: unknown): boolean {
+  return typeof format === 'string' && format.endsWith(CHUNKED_SUFFIX);
+}
+
+/**
+ * Stores an output. Above the threshold it is split into fixed-size chunks plus a manifest
+ * object (SPEC 10.2); the record then references the manifest. Chunk boundaries are a pure
+ * function of the bytes, so identical outputs chunk identically and deduplicate.
+ */
+export function writeOutputObject(
+  objects: ObjectStore,
+  kind: string,
+  format: string,
+  data: string | Uint8Array,
+  options: ChunkingOptions = { threshold: DEFAULT_CHUNK_THRESHOLD, chunkSize: DEFAULT_CHUNK_SIZE },
+): { object: string; format: string } {
+  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  if (bytes.length <= options.threshold) return { object: toObjectRef(objects.writeObject(bytes)), format };
+  const chunks: ChunkManifest['chunks'] = [];
+  for (let offset = 0, index = 0; offset < bytes.length; offset += options.chunkSize, index += 1) {
+    const part = bytes.subarray(offset, Math.min(offset + options.chunkSize, bytes.length));
+    chunks.push({ object: toObjectRef(objects.writeObject(part)), size: part.length, index });
+  }
+  const manifest: ChunkManifest = {
+    schema_name: 'codebatch.chunk_manifest',
+    schema_version: SCHEMA_VERSION,
+    producer: { ...PRODUCER },
+    kind,
+    format,
+    chunks,
+    total_bytes: bytes.length,
+    chunk_size: options.chunkSize,
+  };
+  return { object: toObjectRef(objects.writeObject(canonicalJson(manifest))), format: `${format}${CHUNKED_SUFFIX}` };
+}
+
+/** Reads an output object, reassembling (and length-checking) chunked ones. */
+export function readOutputObject(objects: ObjectStore, ref: { object?: string; format?: string }): Buffer {
+  const hex = ref.object ? parseObjectRef(ref.object) : undefined;
+  if (!hex) throw new CodebatchError('E_RECORD_INVALID', `output record has no valid object reference`, { details: { ref } });
+  const bytes = objects.readObject(hex);
+  if (!isChunkedFormat(ref.format)) return bytes;
+  const parsed = chunkManifestSchema.safeParse(JSON.parse(bytes.toString('utf8')));
+  if (!parsed.success) {
+    throw new CodebatchError('E_OBJECT_CORRUPT', `chunk manifest ${ref.object} is invalid`, { details: { object: ref.object } });
+  }
+  const parts = [...parsed.data.chunks].sort((a, b) => a.index - b.index).map((c) => objects.readObject(parseObjectRef(c.object)!));
+  const whole = Buffer.concat(parts);
+  if (whole.length !== parsed.data.total_bytes) {
+    throw new CodebatchError('E_OBJECT_CORRUPT', `chunked output ${ref.object} reassembles to ${whole.length} bytes, manifest says ${parsed.data.total_bytes}`);
+  }
+  return whole;
+}

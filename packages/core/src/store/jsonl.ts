@@ -1,0 +1,114 @@
+import fs from 'node:fs';
+import { CodebatchError, toCodebatchError } from '../errors/codebatch-error';
+
+export interface JsonlReadResult<T> {
+  records: T[];
+  /** Lines skipped in lenient mode (a torn tail or a damaged line in an append-only log). */
+  skipped: number;
+}
+
+export interface JsonlReadOptions {
+  missingOk?: boolean;
+  /**
+   * strict (indexes, which are replaced atomically and so can never be torn): any malformed or
+   * unterminated line is corruption, E_INDEX_CORRUPT. lenient (events.jsonl, append-only logs
+   * that a killed writer may leave torn): such lines are skipped and counted.
+   */
+  mode?: 'strict' | 'lenient';
+}
+
+export function readJsonl<T = unknown>(file: string, options: JsonlReadOptions = {}): JsonlReadResult<T> {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && options.missingOk) return { records: [], skipped: 0 };
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new CodebatchError('E_NOT_FOUND', `${file} does not exist`, { details: { file } });
+    }
+    throw toCodebatchError(error, `reading ${file}`);
+  }
+  return parseJsonl<T>(text, file, options.mode ?? 'strict');
+}
+
+export function parseJsonl<T = unknown>(
+  text: string,
+  file = '<input>',
+  mode: 'strict' | 'lenient' = 'strict',
+): JsonlReadResult<T> {
+  const records: T[] = [];
+  let skipped = 0;
+  let start = 0;
+  let lineNo = 0;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    lineNo += 1;
+    const torn = end === -1;
+    if (torn) end = text.length;
+    const line = text.slice(start, end);
+    start = end + 1;
+    if (line.length === 0) continue;
+    let parsed: T | undefined;
+    let ok = !torn;
+    if (ok) {
+      try {
+        parsed = JSON.parse(line) as T;
+      } catch {
+        ok = false;
+      }
+    }
+    if (ok) {
+      records.push(parsed as T);
+      continue;
+    }
+    if (mode === 'lenient') {
+      skipped += 1;
+      continue;
+    }
+    throw new CodebatchError(
+      'E_INDEX_CORRUPT',
+      `${file}:${lineNo}: ${torn ? 'truncated' : 'malformed'} JSON line in an index`,
+      {
+        hints: [
+          'The index was edited or damaged. Re-run the affected shard with --force to rewrite it, or run `codebatch verify`.',
+        ],
+        details: { file, line: lineNo },
+      },
+    );
+  }
+  return { records, skipped };
+}
+
+/** Serializes records as JSONL (one JSON object per line, each terminated by \n). */
+export function toJsonl(records: readonly unknown[]): string {
+  let out = '';
+  for (const r of records) out += `${JSON.stringify(r)}\n`;
+  return out;
+}
+
+/**
+ * Appends whole lines with one write(2) on an O_APPEND descriptor: concurrent appenders never
+ * interleave within a line (for writes below PIPE_BUF on local filesystems, and our lines are
+ * written in one call regardless). If a previous writer died mid-line, the torn tail is
+ * terminated first so the new record starts on its own line.
+ */
+export function appendJsonl(file: string, records: readonly unknown[]): void {
+  if (records.length === 0) return;
+  try {
+    const fd = fs.openSync(file, 'a+');
+    try {
+      const size = fs.fstatSync(fd).size;
+      let prefix = '';
+      if (size > 0) {
+        const last = Buffer.alloc(1);
+        fs.readSync(fd, last, 0, 1, size - 1);
+        if (last[0] !== 0x0a) prefix = '\n';
+      }
+      fs.writeSync(fd, prefix + toJsonl(records));
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch (error) {
+    throw toCodebatchError(error, `appending to ${file}`);
+  }
+}

@@ -1,0 +1,160 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { CodebatchError, toCodebatchError } from '../errors/codebatch-error';
+import { sha256Hex } from '../util/hash';
+import { tempName } from './atomic-write';
+import type { StoreLayout } from './layout';
+
+export type ObjectStatus = 'ok' | 'missing' | 'corrupt';
+
+/**
+ * Content-addressed, add-only objects at objects/sha256/<aa>/<bb>/<hex> (SPEC 4).
+ *
+ * Invariant: a file at an object's final path is complete. It is only ever created by rename()
+ * of a fully written temp, so existence alone proves the write finished (against process
+ * death; `durable` adds fsync for power loss). Two processes writing the same object race
+ * harmlessly: both renames install identical bytes.
+ */
+export class ObjectStore {
+  private readonly knownDirs = new Set<string>();
+
+  constructor(
+    private readonly layout: StoreLayout,
+    private readonly options: { durable?: boolean } = {},
+  ) {}
+
+  objectPath(hex: string): string {
+    return this.layout.objectPath(hex);
+  }
+
+  hasObject(hex: string): boolean {
+    return fs.existsSync(this.layout.objectPath(hex));
+  }
+
+  /** Hashes and stores `data`; returns the hex digest. */
+  writeObject(data: string | Uint8Array): string {
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    const hex = sha256Hex(bytes);
+    this.writeObjectWithDigest(hex, bytes);
+    return hex;
+  }
+
+  /** For callers that already hashed the bytes (the snapshotter): the digest is trusted. */
+  writeObjectWithDigest(hex: string, bytes: Uint8Array): boolean {
+    const finalPath = this.layout.objectPath(hex);
+    if (fs.existsSync(finalPath)) return false;
+    const tmp = path.join(this.layout.tmpDir, tempName(hex));
+    try {
+      const fd = openTemp(tmp, this.layout.tmpDir);
+      try {
+        fs.writeSync(fd, bytes);
+        if (this.options.durable) fs.fsyncSync(fd);
+      } finally {
+        fs.closeSync(fd);
+      }
+      this.renameIntoPlace(tmp, finalPath);
+      return true;
+    } catch (error) {
+      fs.rmSync(tmp, { force: true });
+      throw toCodebatchError(error, `writing object ${hex}`);
+    }
+  }
+
+  private renameIntoPlace(tmp: string, finalPath: string): void {
+    const dir = path.dirname(finalPath);
+    if (!this.knownDirs.has(dir)) {
+      fs.mkdirSync(dir, { recursive: true });
+      this.knownDirs.add(dir);
+    }
+    try {
+      fs.renameSync(tmp, finalPath);
+    } catch (error) {
+      // Another process (gc) may have removed the directory between mkdir and rename.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      fs.mkdirSync(dir, { recursive: true });
+      fs.renameSync(tmp, finalPath);
+    }
+  }
+
+  readObject(hex: string): Buffer {
+    try {
+      return fs.readFileSync(this.layout.objectPath(hex));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        throw new CodebatchError('E_OBJECT_NOT_FOUND', `object sha256:${hex} is missing from the store`, {
+          hints: ['Run `codebatch verify` to list every missing or corrupt object.'],
+          details: { object: `sha256:${hex}` },
+        });
+      }
+      throw toCodebatchError(error, `reading object ${hex}`);
+    }
+  }
+
+  /** Reads and re-hashes; throws E_OBJECT_CORRUPT when the bytes do not match their name. */
+  readObjectVerified(hex: string): Buffer {
+    const bytes = this.readObject(hex);
+    if (sha256Hex(bytes) !== hex) {
+      throw new CodebatchError('E_OBJECT_CORRUPT', `object sha256:${hex} is corrupt (content does not match its hash)`, {
+        hints: ['Run `codebatch verify` for the full list; re-running the affected snapshot or shard rewrites it.'],
+        details: { object: `sha256:${hex}` },
+      });
+    }
+    return bytes;
+  }
+
+  verifyObject(hex: string): ObjectStatus {
+    let bytes: Buffer;
+    try {
+      bytes = fs.readFileSync(this.layout.objectPath(hex));
+    } catch {
+      return 'missing';
+    }
+    return sha256Hex(bytes) === hex ? 'ok' : 'corrupt';
+  }
+
+  /**
+   * Replaces a corrupt object with good bytes. rename() over the bad file is atomic, so a
+   * concurrent reader sees either the old (corrupt, detectable) or the repaired bytes.
+   */
+  repairObject(hex: string, bytes: Uint8Array): void {
+    if (sha256Hex(bytes) !== hex) throw new CodebatchError('E_OBJECT_CORRUPT', `repair bytes do not hash to ${hex}`);
+    const tmp = path.join(this.layout.tmpDir, tempName(hex));
+    const fd = openTemp(tmp, this.layout.tmpDir);
+    try {
+      fs.writeSync(fd, bytes);
+    } finally {
+      fs.closeSync(fd);
+    }
+    this.renameIntoPlace(tmp, this.layout.objectPath(hex));
+  }
+
+  /** Every object digest present, in sorted order. Skips temp and metadata files. */
+  *listObjects(): Generator<string> {
+    const base = path.join(this.layout.objectsDir, 'sha256');
+    for (const aa of sortedDir(base)) {
+      for (const bb of sortedDir(path.join(base, aa))) {
+        for (const name of sortedDir(path.join(base, aa, bb))) {
+          if (/^[a-f0-9]{64}$/.test(name)) yield name;
+        }
+      }
+    }
+  }
+}
+
+function openTemp(tmp: string, tmpDir: string): number {
+  try {
+    return fs.openSync(tmp, 'wx');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    fs.mkdirSync(tmpDir, { recursive: true });
+    return fs.openSync(tmp, 'wx');
+  }
+}
+
+function sortedDir(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir).sort();
+  } catch {
+    return [];
+  }
+}
