@@ -1,4 +1,4 @@
-/** Root jest config: one project per package so `npx jest` runs everything. */
+/** Root jest config: one project per package and per e2e suite, so `npx jest` runs everything. */
 module.exports = {
-  projects: ['<rootDir>/packages/*/jest.config.js'],
+  projects: ['<rootDir>/packages/*/jest.config.{js,cjs}', '<rootDir>/e2e/*/jest.config.{js,cjs}'],
 };
