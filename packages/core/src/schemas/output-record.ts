@@ -12,15 +12,10 @@ export type OutputKind = z.infer<typeof outputKindSchema>;
 export const severitySchema = z.enum(['error', 'warning', 'info', 'hint']);
 export type Severity = z.infer<typeof severitySchema>;
 
-export const outputRecordSchema = z.looseObject({
-  schema_version: schemaVersion,
-  snapshot_id: idSchema,
-  batch_id: idSchema,
-  task_id: idSchema,
-  shard_id: shardIdSchema,
+/** The fields a task owns; the runner adds the envelope (ids and ts). */
+const taskOutputShape = {
   path: z.string().min(1),
   kind: outputKindSchema,
-  ts: isoDateTime,
   object: objectRefSchema.optional(),
   format: z.string().optional(),
   severity: severitySchema.optional(),
@@ -38,8 +33,19 @@ export const outputRecordSchema = z.looseObject({
   scope: z.string().optional(),
   edge_type: z.string().optional(),
   target: z.string().optional(),
+};
+
+export const taskOutputSchema = z.looseObject(taskOutputShape);
+/** What a task emits: an output record without the envelope the runner stamps on. */
+export type TaskOutput = z.infer<typeof taskOutputSchema>;
+
+export const outputRecordSchema = z.looseObject({
+  schema_version: schemaVersion,
+  snapshot_id: idSchema,
+  batch_id: idSchema,
+  task_id: idSchema,
+  shard_id: shardIdSchema,
+  ts: isoDateTime,
+  ...taskOutputShape,
 });
 export type OutputRecord = z.infer<typeof outputRecordSchema>;
-
-/** What a task emits: an output record without the envelope the runner stamps on. */
-export type TaskOutput = Omit<OutputRecord, 'schema_version' | 'snapshot_id' | 'batch_id' | 'task_id' | 'shard_id' | 'ts'>;

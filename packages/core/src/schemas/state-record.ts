@@ -27,6 +27,8 @@ export const shardStateSchema = z.looseObject({
   bundle_hash: z.string().regex(/^[a-f0-9]{64}$/).optional(),
   /** sha256 of the committed outputs.index.jsonl bytes: lets reuse verify the index. */
   outputs_digest: objectRefSchema.optional(),
+  /** sha256 of the outputs' semantic content (records without batch/snapshot/shard ids and ts). */
+  result_digest: z.string().regex(/^[a-f0-9]{64}$/).optional(),
   /** How the done state was reached: executed now, or reused from an identical bundle. */
   reused_from: z.looseObject({ batch_id: idSchema, shard_id: shardIdSchema }).optional(),
   manifest: objectRefSchema.optional(),

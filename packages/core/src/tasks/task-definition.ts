@@ -32,7 +32,11 @@ export interface TaskContext<C> {
    * Stores bytes as an object (chunked with a manifest above the store's threshold) and
    * returns the reference and format to put on an output record.
    */
-  storeOutput(kind: OutputKind, format: string, data: string | Uint8Array): { object: string; format: string };
+  storeOutput(
+    kind: OutputKind,
+    format: string,
+    data: string | Uint8Array,
+  ): { object: string; format: string };
   /** Reads an object (or reassembles a chunked one) referenced by an upstream record. */
   loadOutput(ref: { object?: string; format?: string }): Buffer;
   /**

@@ -1,0 +1,12 @@
+/**
+ * Preloaded (`node --require`) into every child process the harness starts. The parent keeps a
+ * pipe open on the child's stdin; when the parent dies for any reason (a failed test, a killed
+ * jest worker, SIGKILL) the pipe closes and the child exits, so no azurite or action process
+ * outlives the test that started it.
+ */
+'use strict';
+process.stdin.on('end', () => process.exit(0));
+process.stdin.on('error', () => process.exit(0));
+process.stdin.resume();
+// Keep the watchdog from holding the event loop open on its own.
+process.stdin.unref?.();

@@ -1,0 +1,104 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { runAction } from '../support/action';
+import { type Azurite, startAzurite } from '../support/azurite';
+import { type CacheService, startCacheService } from '../support/cache-service';
+import { type GitHubApi, startGitHubApi } from '../support/github-api';
+import { buildRunnerEnv, createGitRepo, type GitRepo } from '../support/runner-env';
+
+/**
+ * The real bundle with the runner's environment. What runs today needs no engine: input
+ * validation and the cache restore that precedes the first engine call.
+ */
+let azurite: Azurite;
+let cache: CacheService;
+let api: GitHubApi;
+let repo: GitRepo;
+
+beforeAll(async () => {
+  azurite = await startAzurite();
+  cache = await startCacheService({ azurite });
+  api = await startGitHubApi();
+  repo = createGitRepo({ 'src/a.ts': 'export const a = 1;\n', 'codebatch.json': '{}' });
+});
+afterAll(async () => {
+  repo?.cleanup();
+  await api?.stop();
+  await cache?.stop();
+  await azurite?.stop();
+});
+afterEach(() => api.assertClean());
+
+function runner(inputs: Record<string, string>) {
+  return buildRunnerEnv({
+    workspace: repo.dir,
+    inputs: { 'github-token': api.token, ...inputs },
+    sha: repo.git('rev-parse', 'HEAD'),
+    event: { repository: { default_branch: 'main' } },
+    cache,
+    api,
+  });
+}
+
+test.each([
+  [{ mode: 'rerun' }, 'mode: must be one of run | merge, got "rerun"'],
+  [{ 'shard-index': '2', 'shard-total': '2' }, 'shard-index: must be less than shard-total (2)'],
+  [{ mode: 'merge' }, 'shard-total: mode: merge needs shard-total'],
+  [{ 'config-file': 'missing.json' }, 'config-file: missing.json does not exist in the workspace'],
+])('bad input %j fails fast with a clear message', async (inputs, message) => {
+  const env = runner(inputs);
+  const result = await runAction(env);
+  env.cleanup();
+  expect(result.code).toBe(1);
+  expect(result.stdout).toContain(`::error::Invalid input: ${message}`);
+  expect(cache.calls).toHaveLength(0);
+  expect(result.durationMs).toBeLessThan(10000);
+});
+
+test('a malformed config file fails fast', async () => {
+  fs.writeFileSync(path.join(repo.dir, 'broken.json'), '{ "pipeline": ');
+  const env = runner({ 'config-file': 'broken.json' });
+  const result = await runAction(env);
+  env.cleanup();
+  expect(result.code).toBe(1);
+  expect(result.stdout).toMatch(/::error::Invalid input: config-file: broken\.json is not valid JSON/);
+});
+
+test('the token is masked and never printed', async () => {
+  const env = runner({});
+  const result = await runAction(env);
+  env.cleanup();
+  expect(result.stdout).toContain(`::add-mask::${api.token}`);
+  const withoutMask = result.stdout.replace(`::add-mask::${api.token}`, '');
+  expect(withoutMask + result.stderr).not.toContain(api.token);
+});
+
+test('restores with the computed keys before the first engine call (engine not wired yet)', async () => {
+  const env = runner({});
+  const result = await runAction(env);
+  env.cleanup();
+  expect(result.stdout).toMatch(/primary key: codebatch-v1-Linux-cfg=[0-9a-f]{12}-ref=main-sha=[0-9a-f]{40}/);
+  const lookup = cache.calls.find((c) => c.rpc === 'GetCacheEntryDownloadURL');
+  expect(lookup?.body).toMatchObject({
+    restore_keys: [expect.stringMatching(/-ref=main-sha=$/), 'codebatch-v1-Linux-'],
+  });
+  // TODO(lead): once loadEngine() returns the engine this run completes; replace with the
+  // scenarios below.
+  expect(result.stdout).toContain('the codebatch engine is not wired into this build of the action yet');
+});
+
+// Scenarios of the issue that need the engine. The harness (support/) provides all they need.
+test.todo('push to the default branch: cold run, store saved under the primary key');
+test.todo(
+  'pull request changing one file: warm restore from the base branch entry, one file executed, only the new diagnostic annotated on the head sha',
+);
+test.todo(
+  'pull request with more than 50 new diagnostics: one create and several PATCH requests, each valid',
+);
+test.todo(
+  'fork pull request: check-run creation answers 403, annotations fall back to workflow commands with the 10-per-level note',
+);
+test.todo(
+  '2-slice matrix and a merge job: one cache entry per slice, merge restores both and annotates once',
+);
+test.todo('cache service down or answering garbage: a warning, a cold run, the job completes');

@@ -1,0 +1,160 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export const REPO_ROOT = path.resolve(__dirname, '../../..');
+const PACKAGES = {
+  core: path.join(REPO_ROOT, 'packages/core'),
+  nx: path.join(REPO_ROOT, 'packages/nx-plugin'),
+};
+
+export interface RunResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** stdout then stderr, for assertions that do not care which stream. */
+  output: string;
+}
+
+/** Runs a command to completion (bounded by `timeoutMs`), collecting its output. */
+export function run(
+  command: string,
+  args: string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number },
+): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: 'pipe' });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(
+        new Error(
+          `${command} ${args.join(' ')} timed out after ${options.timeoutMs} ms\n${stdout}\n${stderr}`,
+        ),
+      );
+    }, options.timeoutMs ?? 300000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, output: `${stdout}\n${stderr}` });
+    });
+  });
+}
+
+/** What every nx invocation gets: no daemon, no cloud, no TUI, no colours, no prompts. */
+export const NX_ENV: NodeJS.ProcessEnv = {
+  ...process.env,
+  NX_DAEMON: 'false',
+  NX_NO_CLOUD: 'true',
+  NX_TUI: 'false',
+  NX_INTERACTIVE: 'false',
+  CI: 'true',
+  FORCE_COLOR: '0',
+  NO_COLOR: '1',
+};
+
+/**
+ * Packs the two packages as npm would publish them. They must be built first (dist/):
+ * `npx tsc -b packages/core packages/nx-plugin`.
+ */
+export async function packTarballs(dest: string): Promise<{ core: string; nx: string }> {
+  const out: Record<string, string> = {};
+  for (const [key, dir] of Object.entries(PACKAGES)) {
+    if (!fs.existsSync(path.join(dir, 'dist/index.js'))) {
+      throw new Error(`${dir}/dist is missing: build first (npx tsc -b packages/core packages/nx-plugin)`);
+    }
+    const r = await run('npm', ['pack', '--pack-destination', dest, '--json', '--ignore-scripts'], {
+      cwd: dir,
+    });
+    if (r.code !== 0) throw new Error(`npm pack in ${dir} failed:\n${r.output}`);
+    const [info] = JSON.parse(r.stdout) as { filename: string }[];
+    out[key] = path.join(dest, info!.filename);
+  }
+  return out as { core: string; nx: string };
+}
+
+export function writeTree(root: string, files: Record<string, string | object>): void {
+  for (const [rel, content] of Object.entries(files)) {
+    const file = path.join(root, rel);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, typeof content === 'string' ? content : `${JSON.stringify(content, null, 2)}\n`);
+  }
+}
+
+export interface Workspace {
+  root: string;
+  nx(args: string[]): Promise<RunResult>;
+  codebatch(args: string[]): Promise<RunResult>;
+  git(args: string[]): Promise<RunResult>;
+  readJson<T = unknown>(rel: string): T;
+  write(files: Record<string, string | object>): void;
+  cleanup(): void;
+}
+
+const NX_VERSION = (
+  JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'node_modules/nx/package.json'), 'utf8')) as {
+    version: string;
+  }
+).version;
+
+/**
+ * A fresh Nx workspace: the files given, package.json with nx (the version this repository
+ * uses, from the local npm cache) and the packed tarballs, `npm install --prefer-offline`,
+ * and a git repository with everything committed (for `nx affected`).
+ */
+export async function createWorkspace(files: Record<string, string | object>): Promise<Workspace> {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'codebatch-e2e-nx-'));
+  const tarballs = await packTarballs(fs.mkdtempSync(path.join(os.tmpdir(), 'codebatch-e2e-tgz-')));
+  writeTree(root, {
+    'package.json': {
+      name: 'codebatch-e2e-workspace',
+      private: true,
+      devDependencies: {
+        nx: NX_VERSION,
+        '@codebatch/core': `file:${tarballs.core}`,
+        '@codebatch/nx': `file:${tarballs.nx}`,
+      },
+    },
+    ...files,
+  });
+  const install = await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund'], {
+    cwd: root,
+    env: { ...process.env, npm_config_update_notifier: 'false' },
+    timeoutMs: 480000,
+  });
+  if (install.code !== 0) throw new Error(`npm install failed:\n${install.output}`);
+
+  const git = (args: string[]) =>
+    run('git', ['-c', 'user.email=e2e@codebatch.invalid', '-c', 'user.name=e2e', ...args], { cwd: root });
+  await git(['init', '-q', '-b', 'main']);
+  await git(['add', '-A']);
+  await git(['commit', '-q', '-m', 'initial']);
+
+  return {
+    root,
+    nx: (args) =>
+      run(process.execPath, [path.join(root, 'node_modules/nx/bin/nx.js'), ...args], {
+        cwd: root,
+        env: NX_ENV,
+      }),
+    codebatch: (args) =>
+      run(process.execPath, [path.join(root, 'node_modules/@codebatch/core/bin/codebatch.js'), ...args], {
+        cwd: root,
+      }),
+    git,
+    readJson: (rel) => JSON.parse(fs.readFileSync(path.join(root, rel), 'utf8')),
+    write: (more) => writeTree(root, more),
+    cleanup: () => {
+      fs.rmSync(root, { recursive: true, force: true });
+      fs.rmSync(path.dirname(tarballs.core), { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,73 @@
+import os from 'node:os';
+import path from 'node:path';
+import { initBatch } from '../batch/init-batch';
+import type { ConfigFile } from '../config/config-schema';
+import { loadConfigFile } from '../config/load-config';
+import { queryDiagnostics } from '../query/query-diagnostics';
+import { runBatch } from '../run/run-batch';
+import { createSnapshot } from '../snapshot/create-snapshot';
+import { initStore } from '../store/store';
+import { createDefaultRegistry } from '../tasks/default-registry';
+import type { TaskRegistry } from '../tasks/task-registry';
+import type { AnalyzeOptions, AnalyzeResult, PipelineName, SeverityCounts } from './types';
+
+/**
+ * One call for wrappers (Nx executor, GitHub Action): snapshot a directory into the store,
+ * plan a batch, run it (reusing every identical input bundle), and return its diagnostics.
+ * The store is created on first use.
+ */
+export async function analyze(options: AnalyzeOptions & { registry?: TaskRegistry }): Promise<AnalyzeResult> {
+  const t0 = Date.now();
+  const { store } = initStore(options.storeDir);
+  const config: ConfigFile | undefined = options.configPath ? loadConfigFile(options.configPath) : undefined;
+  const registry = options.registry ?? createDefaultRegistry();
+  const snapshot = await createSnapshot(store, path.resolve(options.sourceDir), {
+    include: options.include ?? config?.include,
+    exclude: [...(config?.exclude ?? []), ...(options.exclude ?? [])],
+    gitignore: options.gitignore ?? config?.gitignore ?? true,
+    onProgress: options.onProgress ? (p) => options.onProgress!({ type: 'snapshot', ...p }) : undefined,
+  });
+  const pipeline: PipelineName = options.pipeline ?? config?.pipeline ?? 'full';
+  const { batch } = initBatch(store, { snapshotId: snapshot.record.snapshot_id, pipeline, config, registry });
+  const summary = await runBatch(store, {
+    batchId: batch.batch_id,
+    force: options.force,
+    registry,
+    shardSlice: options.shardSlice,
+    parallel: options.parallel ?? defaultParallelism(),
+    useDefaultRegistryInWorkers: options.registry === undefined,
+    onShard: options.onProgress
+      ? (r, done, total) => {
+          if (r.outcome === 'busy' || r.outcome === 'blocked') return;
+          options.onProgress!({ type: 'shard', taskId: r.taskId, shardId: r.shardId, outcome: r.outcome === 'executed' ? 'executed' : r.outcome === 'failed' ? 'failed' : 'reused', done, total });
+        }
+      : undefined,
+  });
+  const diagnostics = queryDiagnostics(store, batch.batch_id).records;
+  const counts: SeverityCounts = { error: 0, warning: 0, info: 0, hint: 0 };
+  for (const d of diagnostics) if (d.severity) counts[d.severity] += 1;
+  let executedFiles = 0;
+  let reusedFiles = 0;
+  for (const r of summary.results) {
+    if (r.outcome === 'executed') executedFiles += r.files;
+    else if (r.outcome === 'skipped' || r.outcome === 'reused') reusedFiles += r.files;
+  }
+  const c = summary.counts;
+  return {
+    storeDir: store.layout.root,
+    snapshotId: snapshot.record.snapshot_id,
+    batchId: batch.batch_id,
+    pipeline,
+    files: snapshot.record.file_count,
+    shards: { total: summary.results.length, executed: c.executed, reused: c.reused + c.skipped, failed: c.failed, blocked: c.blocked },
+    taskFiles: { executed: executedFiles, reused: reusedFiles },
+    diagnostics,
+    counts,
+    status: c.failed > 0 || c.blocked > 0 || c.busy > 0 ? 'failed' : 'done',
+    durationMs: Date.now() - t0,
+  };
+}
+
+export function defaultParallelism(): number {
+  return Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
+}

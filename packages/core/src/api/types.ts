@@ -1,0 +1,54 @@
+import type { OutputRecord } from '../schemas/output-record';
+
+export type PipelineName = 'parse' | 'analyze' | 'lint' | 'full';
+
+/** Progress as the engine reports it; wrappers render it (Nx terminal, Actions log). */
+export type ProgressEvent =
+  | { type: 'snapshot'; files: number; hashed: number; cached: number }
+  | { type: 'shard'; taskId: string; shardId: string; outcome: 'executed' | 'reused' | 'failed'; done: number; total: number }
+  | { type: 'task'; taskId: string; status: 'done' | 'failed' | 'blocked' };
+
+export interface AnalyzeOptions {
+  /** Store directory; created when missing. */
+  storeDir: string;
+  /** Directory to snapshot and analyse. */
+  sourceDir: string;
+  include?: string[];
+  exclude?: string[];
+  /** Honour .gitignore files (default true). */
+  gitignore?: boolean;
+  /** Default `full`. */
+  pipeline?: PipelineName;
+  /** codebatch config file (JSON). When absent, defaults apply. */
+  configPath?: string;
+  /** Worker threads (default: number of cores). */
+  parallel?: number;
+  /** Re-execute even when an identical input bundle already ran. */
+  force?: boolean;
+  /** Matrix slice: run only the shards whose index modulo `total` equals `index`. */
+  shardSlice?: { index: number; total: number };
+  onProgress?: (event: ProgressEvent) => void;
+}
+
+export interface SeverityCounts {
+  error: number;
+  warning: number;
+  info: number;
+  hint: number;
+}
+
+export interface AnalyzeResult {
+  storeDir: string;
+  snapshotId: string;
+  batchId: string;
+  pipeline: PipelineName;
+  files: number;
+  shards: { total: number; executed: number; reused: number; failed: number; blocked: number };
+  /** File-level work: how many (task, file) pairs ran versus came from the memo. */
+  taskFiles: { executed: number; reused: number };
+  /** Every kind=diagnostic record of the batch, sorted by path, line, col, code. */
+  diagnostics: OutputRecord[];
+  counts: SeverityCounts;
+  status: 'done' | 'failed';
+  durationMs: number;
+}

@@ -1,0 +1,162 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import { CodebatchError, toCodebatchError } from '../errors/codebatch-error';
+import type { PipelineName } from '../api/types';
+import { DEFAULT_SHARDS, type ConfigFile } from '../config/config-schema';
+import { configError, formatIssues } from '../config/load-config';
+import type { BatchRecord, PlanRecord, TaskRecord } from '../schemas/batch-record';
+import type { ShardState } from '../schemas/state-record';
+import { readFilesIndex, readSnapshotRecord } from '../snapshot/read-snapshot';
+import { writeFileAtomic } from '../store/atomic-write';
+import { DEFAULT_CHUNK_SIZE, DEFAULT_CHUNK_THRESHOLD } from '../store/chunking';
+import { assertValidId } from '../store/layout';
+import type { Store } from '../store/store';
+import type { TaskRegistry } from '../tasks/task-registry';
+import { stableJsonPretty } from '../util/canonical-json';
+import { sha256OfCanonical, toObjectRef } from '../util/hash';
+import { nowIso } from '../util/time';
+import { PRODUCER, SCHEMA_VERSION } from '../version';
+import { getPipeline } from './pipelines';
+import { shardOf } from './shard-assignment';
+
+export interface InitBatchOptions {
+  snapshotId: string;
+  pipeline: PipelineName | string;
+  shards?: number;
+  id?: string;
+  config?: ConfigFile;
+  registry: TaskRegistry;
+  metadata?: Record<string, unknown>;
+}
+
+export interface InitBatchResult {
+  batch: BatchRecord;
+  plan: PlanRecord;
+  tasks: TaskRecord[];
+  /** Shard ids that hold at least one file (every task of the batch shares them). */
+  shardIds: string[];
+}
+
+/** Sortable and unique without coordination: UTC time to the second plus 6 random hex digits. */
+export function generateBatchId(): string {
+  const stamp = nowIso().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return `b${stamp}-${crypto.randomBytes(3).toString('hex')}`;
+}
+
+/**
+ * Resolves each task's configuration through the task's own zod schema. All issues of all
+ * tasks are collected, each with its full path, before anything is written.
+ */
+export function resolveTaskConfigs(
+  taskTypes: readonly string[],
+  config: ConfigFile | undefined,
+  registry: TaskRegistry,
+): Map<string, Record<string, unknown>> {
+  const issues: string[] = [];
+  const resolved = new Map<string, Record<string, unknown>>();
+  const given = config?.tasks ?? {};
+  const known = new Set(registry.types());
+  for (const key of Object.keys(given)) {
+    if (!known.has(key)) issues.push(`tasks.${key}: unknown task type (known: ${[...known].sort().join(', ')})`);
+  }
+  for (const type of taskTypes) {
+    const result = registry.get(type).configSchema.safeParse(given[type] ?? {});
+    if (result.success) resolved.set(type, result.data as Record<string, unknown>);
+    else issues.push(...formatIssues(result.error.issues, `tasks.${type}`));
+  }
+  if (issues.length > 0) throw configError('the codebatch configuration', issues);
+  return resolved;
+}
+
+/**
+ * Creates batches/<id>/ with task.json and a `ready` state.json per non-empty shard, then
+ * plan.json, then batch.json last: batch.json's presence marks a complete batch, so a crash
+ * mid-init leaves a directory that `batch list` ignores and a retry with the same id replaces.
+ */
+export function initBatch(store: Store, options: InitBatchOptions): InitBatchResult {
+  const pipeline = getPipeline(options.pipeline);
+  const batchId = options.id === undefined ? generateBatchId() : assertValidId(options.id, 'batch');
+  assertValidId(options.snapshotId, 'snapshot');
+  const shardCount = options.shards ?? options.config?.shards ?? DEFAULT_SHARDS;
+  if (!Number.isInteger(shardCount) || shardCount < 1 || shardCount > 256) {
+    throw new CodebatchError('E_USAGE', `--shards must be an integer from 1 to 256 (got ${shardCount})`);
+  }
+  const layout = store.layout;
+  if (fs.existsSync(layout.batchFile(batchId))) {
+    throw new CodebatchError('E_BATCH_EXISTS', `batch ${batchId} already exists`, {
+      hints: ['Batches are immutable: choose another --id, or omit --id for a generated one.'],
+    });
+  }
+  const snapshot = readSnapshotRecord(store, options.snapshotId);
+  const files = readFilesIndex(store, options.snapshotId);
+  const configs = resolveTaskConfigs(
+    pipeline.tasks.map((t) => t.type),
+    options.config,
+    options.registry,
+  );
+  const shardIds = [...new Set(files.map((f) => shardOf(f.object.slice('sha256:'.length), shardCount)))].sort();
+  const createdAt = nowIso();
+  const tasks: TaskRecord[] = pipeline.tasks.map((t) => {
+    const def = options.registry.get(t.type);
+    const config = configs.get(t.type) ?? {};
+    return {
+      schema_name: 'codebatch.task',
+      schema_version: SCHEMA_VERSION,
+      producer: { ...PRODUCER },
+      task_id: t.task_id,
+      batch_id: batchId,
+      type: t.type,
+      task_version: def.version,
+      sharding: { strategy: 'hash_prefix', shard_count: shardCount, shard_ids: shardIds },
+      inputs: { snapshot: true, tasks: [...t.depends_on] },
+      config,
+      config_digest: toObjectRef(sha256OfCanonical(config)),
+    };
+  });
+  const plan: PlanRecord = {
+    schema_name: 'codebatch.plan',
+    schema_version: SCHEMA_VERSION,
+    producer: { ...PRODUCER },
+    batch_id: batchId,
+    pipeline: pipeline.name,
+    tasks: pipeline.tasks.map((t) => ({ task_id: t.task_id, type: t.type, depends_on: [...t.depends_on], config: configs.get(t.type) ?? {} })),
+  };
+  const batch: BatchRecord = {
+    schema_name: 'codebatch.batch',
+    schema_version: SCHEMA_VERSION,
+    producer: { ...PRODUCER },
+    batch_id: batchId,
+    snapshot_id: snapshot.snapshot_id,
+    created_at: createdAt,
+    pipeline: pipeline.name,
+    shard_count: shardCount,
+    chunking: { threshold: options.config?.chunkThreshold ?? DEFAULT_CHUNK_THRESHOLD, chunk_size: DEFAULT_CHUNK_SIZE },
+    config_digest: toObjectRef(sha256OfCanonical(plan.tasks)),
+    ...(options.metadata ? { metadata: options.metadata } : {}),
+  };
+  try {
+    fs.mkdirSync(layout.batchDir(batchId), { recursive: true });
+    for (const task of tasks) {
+      fs.mkdirSync(layout.shardsDir(batchId, task.task_id), { recursive: true });
+      writeFileAtomic(layout.taskFile(batchId, task.task_id), stableJsonPretty(task));
+      for (const shardId of shardIds) {
+        fs.mkdirSync(layout.shardDir(batchId, task.task_id, shardId), { recursive: true });
+        const state: ShardState = {
+          schema_name: 'codebatch.shard_state',
+          schema_version: SCHEMA_VERSION,
+          shard_id: shardId,
+          task_id: task.task_id,
+          batch_id: batchId,
+          status: 'ready',
+          attempt: 1,
+        };
+        writeFileAtomic(layout.stateFile(batchId, task.task_id, shardId), `${JSON.stringify(state)}\n`);
+      }
+    }
+    writeFileAtomic(layout.planFile(batchId), stableJsonPretty(plan));
+    writeFileAtomic(layout.batchFile(batchId), stableJsonPretty(batch));
+  } catch (error) {
+    throw toCodebatchError(error, `creating batch ${batchId}`);
+  }
+  return { batch, plan, tasks, shardIds };
+}

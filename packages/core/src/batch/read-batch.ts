@@ -1,0 +1,74 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { z } from 'zod';
+import { CodebatchError } from '../errors/codebatch-error';
+import { type BatchRecord, batchRecordSchema, type PlanRecord, planRecordSchema, type TaskRecord, taskRecordSchema } from '../schemas/batch-record';
+import type { Store } from '../store/store';
+
+function readRecord<T>(file: string, schema: z.ZodType<T>, notFound: () => CodebatchError): T {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    throw notFound();
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new CodebatchError('E_RECORD_INVALID', `${file} is not valid JSON`, { details: { file } });
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    throw new CodebatchError('E_RECORD_INVALID', `${file} does not match its schema`, {
+      details: { file, issues: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) },
+    });
+  }
+  return parsed.data;
+}
+
+export function batchNotFound(batchId: string): CodebatchError {
+  return new CodebatchError('E_BATCH_NOT_FOUND', `batch ${batchId} not found`, {
+    hints: ['List batches with `codebatch batch list`.'],
+    details: { batch_id: batchId },
+  });
+}
+
+export function readBatchRecord(store: Store, batchId: string): BatchRecord {
+  return readRecord(store.layout.batchFile(batchId), batchRecordSchema, () => batchNotFound(batchId));
+}
+
+export function readPlan(store: Store, batchId: string): PlanRecord {
+  readBatchRecord(store, batchId);
+  return readRecord(store.layout.planFile(batchId), planRecordSchema, () => batchNotFound(batchId));
+}
+
+export function readTaskRecord(store: Store, batchId: string, taskId: string): TaskRecord {
+  return readRecord(store.layout.taskFile(batchId, taskId), taskRecordSchema, () => {
+    return new CodebatchError('E_TASK_NOT_FOUND', `task ${taskId} is not part of batch ${batchId}`, {
+      hints: [`List the batch's tasks with \`codebatch tasks --batch ${batchId}\`.`],
+      details: { batch_id: batchId, task_id: taskId },
+    });
+  });
+}
+
+/** Complete batches only (batch.json is written last), oldest first. */
+export function listBatches(store: Store): BatchRecord[] {
+  const dir = path.join(store.layout.root, 'batches');
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const out: BatchRecord[] = [];
+  for (const name of names) {
+    if (!fs.existsSync(path.join(dir, name, 'batch.json'))) continue;
+    try {
+      out.push(readBatchRecord(store, name));
+    } catch {
+      // an unreadable batch.json is reported by `verify`, not by listing
+    }
+  }
+  return out.sort((a, b) => a.created_at.localeCompare(b.created_at) || a.batch_id.localeCompare(b.batch_id));
+}

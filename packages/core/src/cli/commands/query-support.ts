@@ -1,0 +1,82 @@
+import { CodebatchError } from '../../errors/codebatch-error';
+import type { OutputRecord } from '../../schemas/output-record';
+import { type CommandContext, type OptionSpec, stringOpt } from '../command';
+
+/** Options shared by the query family, so help text reads the same everywhere. */
+export const BATCH_OPTION: OptionSpec = { type: 'string', description: 'Batch id', valueName: 'id' };
+export const TASK_OPTION: OptionSpec = {
+  type: 'string',
+  description: 'Only this task (e.g. 04_lint)',
+  valueName: 'task',
+};
+export const PATH_OPTION: OptionSpec = {
+  type: 'string',
+  description: 'Exact path, or a glob such as "src/**/*.ts"',
+  valueName: 'path|glob',
+};
+export const LIMIT_OPTION: OptionSpec = {
+  type: 'string',
+  description: 'At most this many results',
+  valueName: 'n',
+};
+export const SEVERITY_OPTION: OptionSpec = {
+  type: 'string',
+  description: 'error, warning, info or hint',
+  valueName: 'severity',
+};
+
+/** --batch is required by every per-batch query; no implicit "latest batch" guessing. */
+export function requireBatch(ctx: CommandContext): string {
+  const batch = stringOpt(ctx, 'batch');
+  if (batch === undefined) {
+    throw new CodebatchError('E_USAGE', '--batch <id> is required', {
+      hints: ['List batches with `codebatch batch list`.'],
+    });
+  }
+  return batch;
+}
+
+export function parseLimit(ctx: CommandContext, fallback?: number): number | undefined {
+  const raw = stringOpt(ctx, 'limit');
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) {
+    throw new CodebatchError(
+      'E_USAGE',
+      `--limit must be a non-negative integer (got ${JSON.stringify(raw)})`,
+    );
+  }
+  return n;
+}
+
+/** `path:line:col`, leaving out what the record does not have. */
+export function formatLocation(r: OutputRecord): string {
+  if (r.line === undefined) return r.path;
+  return r.col === undefined ? `${r.path}:${r.line}` : `${r.path}:${r.line}:${r.col}`;
+}
+
+/** The compiler-style line editors and CI logs can jump to: `path:line:col  severity  code  message`. */
+export function formatDiagnosticLine(r: OutputRecord): string {
+  return `${formatLocation(r)}  ${r.severity ?? '-'}  ${r.code ?? '-'}  ${r.message ?? ''}`.trimEnd();
+}
+
+/** One line per output of any kind: location, task, kind, then what the kind is about. */
+export function formatOutputLine(r: OutputRecord): string {
+  if (r.kind === 'diagnostic') return `${formatDiagnosticLine(r)}  [${r.task_id}]`;
+  return `${formatLocation(r)}  ${r.task_id}  ${r.kind}  ${describeOutput(r)}`.trimEnd();
+}
+
+export function describeOutput(r: OutputRecord): string {
+  switch (r.kind) {
+    case 'metric':
+      return `${r.metric ?? '?'}=${String(r.value)}`;
+    case 'symbol':
+      return `${r.symbol_type ?? '?'} ${r.scope ? `${r.scope}.` : ''}${r.name ?? '?'}`;
+    case 'edge':
+      return `${r.edge_type ?? '?'} -> ${r.target ?? '?'}`;
+    case 'diagnostic':
+      return `${r.severity ?? '-'} ${r.code ?? '-'} ${r.message ?? ''}`;
+    default:
+      return [r.format, r.object].filter(Boolean).join(' ');
+  }
+}

@@ -1,0 +1,108 @@
+import { runBatch, type RunBatchSummary } from '../../run/run-batch';
+import { createDefaultRegistry } from '../../tasks/default-registry';
+import { boolOpt, type CommandContext, type CommandSpec, listOpt, stringOpt } from '../command';
+import { formatJson } from '../output';
+import { createShardProgress } from '../progress';
+import { defaultParallelism } from '../../api/analyze';
+import { parseIntOption, usageError } from './parse-int-option';
+
+function requireBatch(ctx: CommandContext): string {
+  const batchId = stringOpt(ctx, 'batch');
+  if (!batchId) throw usageError('this command needs --batch <id>', 'List batches with `codebatch batch list`.');
+  return batchId;
+}
+
+async function runAndReport(ctx: CommandContext, options: { taskIds?: string[]; shardIds?: string[]; force: boolean }): Promise<number> {
+  const parallelOpt = stringOpt(ctx, 'parallel');
+  const parallel = parallelOpt === undefined ? defaultParallelism() : parseIntOption('parallel', parallelOpt, 1, 64);
+  const store = ctx.openStore();
+  const progress = createShardProgress(ctx.isTty && !ctx.json && !ctx.quiet, ctx.stderr);
+  let summary: RunBatchSummary;
+  try {
+    summary = await runBatch(store, {
+      batchId: requireBatch(ctx),
+      taskIds: options.taskIds,
+      shardIds: options.shardIds,
+      force: options.force,
+      registry: createDefaultRegistry(),
+      onShard: progress.onShard,
+      parallel,
+      useDefaultRegistryInWorkers: true,
+    });
+  } finally {
+    progress.end();
+  }
+  const ok = summary.counts.failed === 0 && summary.counts.blocked === 0 && summary.counts.busy === 0;
+  if (ctx.json) {
+    ctx.stdout(formatJson({ batch_id: summary.batchId, ok, counts: summary.counts, duration_ms: summary.durationMs, status: summary.status, failures: summary.results.filter((r) => r.outcome === 'failed') }));
+  } else {
+    for (const r of summary.results) {
+      if (r.outcome === 'failed') ctx.stderr(`failed  ${r.taskId} shard ${r.shardId}: ${r.error?.code}: ${r.error?.message}\n`);
+    }
+    const c = summary.counts;
+    const blocked = c.blocked > 0 ? `, ${c.blocked} blocked by a failed dependency` : '';
+    const busy = c.busy > 0 ? `, ${c.busy} still held by another process` : '';
+    if (!ctx.quiet || !ok) {
+      ctx.stdout(
+        `${ok ? 'done' : 'FAILED'}: batch ${summary.batchId}: ${summary.results.length} shard runs: ${c.executed} executed, ${c.skipped} skipped (already done), ${c.reused} reused (identical input bundle), ${c.failed} failed${blocked}${busy} in ${(summary.durationMs / 1000).toFixed(2)}s\n`,
+      );
+    }
+  }
+  return ok ? 0 : 1;
+}
+
+const batchOption = {
+  batch: { type: 'string' as const, description: 'Batch id', valueName: 'id' },
+  parallel: { type: 'string' as const, description: 'Worker threads (default: number of cores)', valueName: 'n' },
+};
+
+export const runCommand: CommandSpec = {
+  name: 'run',
+  aliases: ['run-task'],
+  summary: 'Run a batch (or --task T) shard by shard; done shards with an identical input bundle are skipped',
+  group: 'run',
+  since: '0.1.0',
+  readOnly: false,
+  requiresStore: true,
+  requiresBatch: true,
+  options: {
+    ...batchOption,
+    task: { type: 'string', multiple: true, description: 'Run only this task (its dependencies must be done)', valueName: 'id' },
+    force: { type: 'boolean', description: 'Re-execute even when an identical input bundle is already done' },
+  },
+  run: (ctx) => runAndReport(ctx, { taskIds: listOpt(ctx, 'task'), force: boolOpt(ctx, 'force') }),
+};
+
+export const runShardCommand: CommandSpec = {
+  name: 'run-shard',
+  summary: 'Run one shard of one task',
+  group: 'run',
+  since: '0.1.0',
+  readOnly: false,
+  requiresStore: true,
+  requiresBatch: true,
+  options: {
+    ...batchOption,
+    task: { type: 'string', description: 'Task id', valueName: 'id' },
+    shard: { type: 'string', description: 'Shard id (two hex digits)', valueName: 'id' },
+    force: { type: 'boolean', description: 'Re-execute even when an identical input bundle is already done' },
+  },
+  run(ctx) {
+    const task = stringOpt(ctx, 'task');
+    const shard = stringOpt(ctx, 'shard');
+    if (!task || !shard) throw usageError('run-shard needs --task <id> and --shard <id>');
+    return runAndReport(ctx, { taskIds: [task], shardIds: [shard], force: boolOpt(ctx, 'force') });
+  },
+};
+
+export const resumeCommand: CommandSpec = {
+  name: 'resume',
+  summary: 'Finish a batch after a crash or failure: interrupted and failed shards run again, done ones are kept',
+  group: 'run',
+  since: '0.1.0',
+  readOnly: false,
+  requiresStore: true,
+  requiresBatch: true,
+  options: batchOption,
+  run: (ctx) => runAndReport(ctx, { force: false }),
+};

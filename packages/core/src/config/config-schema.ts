@@ -1,0 +1,21 @@
+import { z } from 'zod';
+
+/**
+ * codebatch.config.json: the one user configuration file. Task settings are keyed by task
+ * type (`lint`, `analyze`, ...) and validated by each task's own schema, so an issue is
+ * reported with its full path (`tasks.lint.rules.L002.options.max: ...`).
+ */
+export const configFileSchema = z.strictObject({
+  $schema: z.string().optional(),
+  pipeline: z.enum(['parse', 'analyze', 'lint', 'full']).optional(),
+  include: z.array(z.string()).optional(),
+  exclude: z.array(z.string()).optional(),
+  gitignore: z.boolean().optional(),
+  shards: z.number().int().min(1).max(256).optional(),
+  /** Outputs above this many bytes are chunked (SPEC 10). */
+  chunkThreshold: z.number().int().min(1024).optional(),
+  tasks: z.record(z.string(), z.unknown()).optional(),
+});
+export type ConfigFile = z.infer<typeof configFileSchema>;
+
+export const DEFAULT_SHARDS = 256;

@@ -1,0 +1,187 @@
+import type { OutputRecord } from '../../schemas/output-record';
+import type { Store } from '../../store/store';
+import { type BatchView, loadBatchView, resolveTaskIds } from '../batch-view';
+import { assertSeverity, createOutputPredicate, meetsSeverityThreshold } from '../output-filter';
+import { compareOutputs } from '../output-order';
+import { definedFields } from '../query-outputs';
+import { scanOutputs } from '../scan-outputs';
+import { keyRecords } from './diff-keys';
+import { createLineFingerprinter } from './line-fingerprint';
+
+export interface DiffOptions {
+  task?: string;
+  kind?: string;
+  path?: string;
+}
+
+export interface DiffCounts {
+  added: number;
+  removed: number;
+  changed: number;
+  unchanged: number;
+}
+
+export interface ChangedRecord {
+  base: OutputRecord;
+  head: OutputRecord;
+}
+
+export interface DiffResult {
+  base_batch_id: string;
+  head_batch_id: string;
+  filters: Record<string, string | number>;
+  counts: DiffCounts;
+  /** The same counts per kind, keys sorted. */
+  counts_by_kind: Record<string, DiffCounts>;
+  /** Records of head with no counterpart in base, canonical order. */
+  added: OutputRecord[];
+  /** Records of base with no counterpart in head, canonical order. */
+  removed: OutputRecord[];
+  /** Same key, different non-positional content; ordered by the head record. */
+  changed: ChangedRecord[];
+}
+
+/**
+ * Compares two batches by canonical keys (see diff-keys.ts) that ignore batch, snapshot,
+ * shard, timestamp and position. Used by `diff`, `regressions`, `improvements` and the GitHub
+ * Action, which annotates `added` diagnostics only.
+ *
+ * @param baseBatchId the older batch (e.g. the pull request's base)
+ * @param headBatchId the newer batch
+ * @returns added, removed and changed records with counts, all in deterministic order
+ */
+export function diffBatches(
+  store: Store,
+  baseBatchId: string,
+  headBatchId: string,
+  options: DiffOptions = {},
+): DiffResult {
+  const base = loadBatchView(store, baseBatchId);
+  const head = loadBatchView(store, headBatchId);
+  const [baseTasks, headTasks] = resolveDiffTasks(base, head, options.task);
+  const keep = createOutputPredicate({ kind: options.kind, path: options.path });
+  const baseKeyed = keyRecords(
+    scanOutputs(base, baseTasks, keep),
+    createLineFingerprinter(store, base.batch.snapshot_id),
+  );
+  const headKeyed = keyRecords(
+    scanOutputs(head, headTasks, keep),
+    createLineFingerprinter(store, head.batch.snapshot_id),
+  );
+  const result: DiffResult = {
+    base_batch_id: baseBatchId,
+    head_batch_id: headBatchId,
+    filters: definedFields({ task: options.task, kind: options.kind, path: options.path }),
+    counts: emptyCounts(),
+    counts_by_kind: {},
+    added: [],
+    removed: [],
+    changed: [],
+  };
+  const bump = (kind: string, field: keyof DiffCounts) => {
+    result.counts[field] += 1;
+    result.counts_by_kind[kind] ??= emptyCounts();
+    result.counts_by_kind[kind][field] += 1;
+  };
+  for (const [key, h] of headKeyed) {
+    const b = baseKeyed.get(key);
+    if (!b) {
+      result.added.push(h.record);
+      bump(h.record.kind, 'added');
+    } else if (b.content !== h.content) {
+      result.changed.push({ base: b.record, head: h.record });
+      bump(h.record.kind, 'changed');
+    } else {
+      bump(h.record.kind, 'unchanged');
+    }
+  }
+  for (const [key, b] of baseKeyed) {
+    if (headKeyed.has(key)) continue;
+    result.removed.push(b.record);
+    bump(b.record.kind, 'removed');
+  }
+  result.added.sort(compareOutputs);
+  result.removed.sort(compareOutputs);
+  result.changed.sort((x, y) => compareOutputs(x.head, y.head) || compareOutputs(x.base, y.base));
+  result.counts_by_kind = Object.fromEntries(
+    Object.keys(result.counts_by_kind)
+      .sort()
+      .map((k) => [k, result.counts_by_kind[k]!]),
+  );
+  return result;
+}
+
+/**
+ * A task may exist in one batch only (pipelines differ): its records are then all added or
+ * all removed. A --task in neither batch is E_TASK_NOT_FOUND, as for every other query.
+ */
+function resolveDiffTasks(base: BatchView, head: BatchView, task: string | undefined): [string[], string[]] {
+  if (task === undefined) return [base.taskIds, head.taskIds];
+  if (!base.taskIds.includes(task) && !head.taskIds.includes(task)) resolveTaskIds(head, task);
+  return [base.taskIds.filter((t) => t === task), head.taskIds.filter((t) => t === task)];
+}
+
+function emptyCounts(): DiffCounts {
+  return { added: 0, removed: 0, changed: 0, unchanged: 0 };
+}
+
+export interface DiagnosticDeltaOptions {
+  task?: string;
+  path?: string;
+  /** Threshold: `warning` keeps errors and warnings. */
+  severity?: string;
+}
+
+export interface DiagnosticDelta {
+  base_batch_id: string;
+  head_batch_id: string;
+  filters: Record<string, string | number>;
+  total: number;
+  records: OutputRecord[];
+}
+
+/**
+ * Diagnostics present in head and not in base (at or above the severity threshold). A
+ * diagnostic that only moved, or whose message changed, is not new.
+ */
+export function findRegressions(
+  store: Store,
+  baseBatchId: string,
+  headBatchId: string,
+  options: DiagnosticDeltaOptions = {},
+): DiagnosticDelta {
+  return diagnosticDelta(store, baseBatchId, headBatchId, options, 'added');
+}
+
+/** Diagnostics present in base and gone from head (at or above the severity threshold). */
+export function findImprovements(
+  store: Store,
+  baseBatchId: string,
+  headBatchId: string,
+  options: DiagnosticDeltaOptions = {},
+): DiagnosticDelta {
+  return diagnosticDelta(store, baseBatchId, headBatchId, options, 'removed');
+}
+
+function diagnosticDelta(
+  store: Store,
+  baseBatchId: string,
+  headBatchId: string,
+  options: DiagnosticDeltaOptions,
+  side: 'added' | 'removed',
+): DiagnosticDelta {
+  assertSeverity(options.severity);
+  const diff = diffBatches(store, baseBatchId, headBatchId, {
+    task: options.task,
+    path: options.path,
+    kind: 'diagnostic',
+  });
+  const records = diff[side].filter((r) => meetsSeverityThreshold(r.severity, options.severity));
+  return {
+    base_batch_id: baseBatchId,
+    head_batch_id: headBatchId,
+    filters: definedFields({ task: options.task, path: options.path, severity: options.severity }),
+    total: records.length,
+    records,
+  };
+}

@@ -1,0 +1,119 @@
+import fs from 'node:fs';
+import { CodebatchError, toCodebatchError } from '../errors/codebatch-error';
+import type { OutputRecord } from '../schemas/output-record';
+import { type ShardState, shardStateSchema } from '../schemas/state-record';
+import { readJsonl } from '../store/jsonl';
+import type { BatchView } from './batch-view';
+
+/** One shard directory of one task, as found on disk. */
+export interface ShardEntry {
+  taskId: string;
+  shardId: string;
+  /** `missing` when the directory exists but no state.json has been written yet. */
+  status: ShardState['status'] | 'missing';
+  state: ShardState | undefined;
+  /** Raw state.json bytes: the index freshness check hashes them. */
+  stateBytes: Buffer | undefined;
+  stateFile: string;
+  outputsFile: string;
+}
+
+const SHARD_DIR = /^[a-f0-9]{2}$/;
+
+/** Every shard directory of a task, sorted by shard id. */
+export function listShards(view: BatchView, taskId: string): ShardEntry[] {
+  const { layout } = view.store;
+  let names: string[];
+  try {
+    names = fs.readdirSync(layout.shardsDir(view.batchId, taskId));
+  } catch (error) {
+    const errno = (error as NodeJS.ErrnoException).code;
+    if (errno === 'ENOENT' || errno === 'ENOTDIR') return [];
+    throw toCodebatchError(error, `listing shards of ${taskId}`);
+  }
+  return names
+    .filter((name) => SHARD_DIR.test(name))
+    .sort()
+    .map((shardId) => readShardEntry(view, taskId, shardId));
+}
+
+function readShardEntry(view: BatchView, taskId: string, shardId: string): ShardEntry {
+  const { layout } = view.store;
+  const stateFile = layout.stateFile(view.batchId, taskId, shardId);
+  const outputsFile = layout.outputsFile(view.batchId, taskId, shardId);
+  let stateBytes: Buffer;
+  try {
+    stateBytes = fs.readFileSync(stateFile);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      return {
+        taskId,
+        shardId,
+        status: 'missing',
+        state: undefined,
+        stateBytes: undefined,
+        stateFile,
+        outputsFile,
+      };
+    }
+    throw toCodebatchError(error, `reading ${stateFile}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(stateBytes.toString('utf8'));
+  } catch {
+    parsed = undefined;
+  }
+  const result = shardStateSchema.safeParse(parsed);
+  if (!result.success) {
+    // state.json is replaced atomically, so a bad one was edited or damaged, not torn by a crash.
+    throw new CodebatchError('E_RECORD_INVALID', `${stateFile} is not a valid shard state`, {
+      hints: ['Re-run the shard (run-shard --force) to rewrite it, or run `codebatch verify`.'],
+      details: { file: stateFile },
+    });
+  }
+  return {
+    taskId,
+    shardId,
+    status: result.data.status,
+    state: result.data,
+    stateBytes,
+    stateFile,
+    outputsFile,
+  };
+}
+
+/**
+ * Visibility rule: a shard's outputs count iff its state.json says `done`. The runner commits
+ * outputs.index.jsonl (atomically, whole file) before it flips the state to done, so a done
+ * state always has a complete index beside it; an index next to a ready, running or failed
+ * state is a previous attempt being replaced or an uncommitted one, and answering from it
+ * would mix attempts. A done shard without an index file produced no outputs.
+ */
+export function isShardVisible(entry: ShardEntry): boolean {
+  return entry.status === 'done';
+}
+
+/**
+ * Reads a committed outputs index. Strict mode: the file is written whole and renamed into
+ * place, so a truncated or malformed line is damage (E_INDEX_CORRUPT naming file and line),
+ * never a crash artefact to skip.
+ */
+export function readShardOutputs(entry: ShardEntry): OutputRecord[] {
+  const { records } = readJsonl<OutputRecord>(entry.outputsFile, { missingOk: true, mode: 'strict' });
+  for (let i = 0; i < records.length; i += 1) {
+    const r = records[i] as Partial<OutputRecord> | null;
+    // A cheap shape check instead of zod per record: 200k records would otherwise cost seconds.
+    if (r === null || typeof r !== 'object' || typeof r.path !== 'string' || typeof r.kind !== 'string') {
+      throw new CodebatchError(
+        'E_INDEX_CORRUPT',
+        `${entry.outputsFile}: record ${i + 1} is not an output record (path and kind are required)`,
+        {
+          hints: ['Re-run the affected shard with --force to rewrite its index, or run `codebatch verify`.'],
+          details: { file: entry.outputsFile, record: i + 1 },
+        },
+      );
+    }
+  }
+  return records;
+}

@@ -1,0 +1,147 @@
+import type { AnalyzeResult, SeverityCounts } from '../api/types';
+import type { Severity } from '../schemas/output-record';
+import { compareDiagnostics, prefixPath, type ReportDiagnostic, severityOf } from './diagnostic';
+
+export interface TextFormatOptions {
+  /** ANSI colours (default false: logs, pipes and cached Nx output stay plain). */
+  color?: boolean;
+  /** POSIX prefix for every path, e.g. the project root, so paths are workspace-relative. */
+  pathPrefix?: string;
+}
+
+/** What the summary line reports; `summaryFromResult` builds it from an engine result. */
+export interface ReportSummary {
+  files: number;
+  /** (task, file) pairs that ran in this invocation. */
+  executed: number;
+  /** (task, file) pairs that came from the memo or a verified earlier run. */
+  reused: number;
+  counts: SeverityCounts;
+  durationMs: number;
+}
+
+const ANSI = {
+  reset: '\u001b[0m',
+  bold: '\u001b[1m',
+  dim: '\u001b[2m',
+  red: '\u001b[31m',
+  yellow: '\u001b[33m',
+  cyan: '\u001b[36m',
+  green: '\u001b[32m',
+} as const;
+
+const SEVERITY_COLOR: Record<Severity, string> = {
+  error: ANSI.red,
+  warning: ANSI.yellow,
+  info: ANSI.cyan,
+  hint: ANSI.dim,
+};
+
+function paint(enabled: boolean, code: string, text: string): string {
+  return enabled ? `${code}${text}${ANSI.reset}` : text;
+}
+
+function location(d: ReportDiagnostic, pathPrefix: string | undefined): string {
+  const p = prefixPath(pathPrefix, d.path);
+  if (d.line === undefined) return p;
+  return d.col === undefined ? `${p}:${d.line}` : `${p}:${d.line}:${d.col}`;
+}
+
+/** One line per diagnostic: a message with line breaks would break the columns and `grep`. */
+function oneLine(text: string): string {
+  return text.replace(/\s*\r?\n\s*/g, ' ').trim();
+}
+
+/**
+ * Renders diagnostics as `path:line:col  severity  message  rule`, one per line, grouped by file
+ * (a blank line between files), location and severity columns aligned. The order is fixed
+ * (path, line, column, code), whatever the input order, so equal inputs give equal bytes.
+ * @param diagnostics diagnostic records (any order)
+ * @param options colour and path prefix
+ * @returns the text, ending in a newline; empty when there are no diagnostics
+ */
+export function formatDiagnosticsText(
+  diagnostics: readonly ReportDiagnostic[],
+  options: TextFormatOptions = {},
+): string {
+  if (diagnostics.length === 0) return '';
+  const color = options.color ?? false;
+  const rows = [...diagnostics].sort(compareDiagnostics).map((d) => ({
+    path: d.path,
+    location: location(d, options.pathPrefix),
+    severity: severityOf(d),
+    message: oneLine(d.message ?? ''),
+    rule: d.code ?? '',
+  }));
+  const locationWidth = Math.max(...rows.map((r) => r.location.length));
+  const severityWidth = Math.max(...rows.map((r) => r.severity.length));
+
+  const lines: string[] = [];
+  let previousPath: string | undefined;
+  for (const row of rows) {
+    if (previousPath !== undefined && row.path !== previousPath) lines.push('');
+    previousPath = row.path;
+    // Pad before colouring: escape codes have no width on screen but do have length.
+    const loc = paint(color, ANSI.bold, row.location) + ' '.repeat(locationWidth - row.location.length);
+    const sev =
+      paint(color, SEVERITY_COLOR[row.severity], row.severity) +
+      ' '.repeat(severityWidth - row.severity.length);
+    const rule = row.rule ? `  ${paint(color, ANSI.dim, row.rule)}` : '';
+    lines.push(`${loc}  ${sev}  ${row.message}${rule}`.trimEnd());
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function plural(n: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${n} ${n === 1 ? singular : pluralForm}`;
+}
+
+/** `850ms`, `1.25s`, `2m 05s`: short, and stable for a given number. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(2)}s`;
+  const totalSeconds = Math.round(ms / 1000);
+  return `${Math.floor(totalSeconds / 60)}m ${String(totalSeconds % 60).padStart(2, '0')}s`;
+}
+
+/**
+ * The one-line summary under the diagnostics, e.g.
+ * `12 files: 2 executed, 22 reused; 1 error, 3 warnings in 412ms`. Info and hint counts appear
+ * only when non-zero.
+ * @param summary counts and duration
+ * @param options `color` paints the error/warning counts when non-zero
+ * @returns the line, ending in a newline
+ */
+export function formatSummaryLine(
+  summary: ReportSummary,
+  options: Pick<TextFormatOptions, 'color'> = {},
+): string {
+  const color = options.color ?? false;
+  const { error, warning, info, hint } = summary.counts;
+  const severities = [
+    paint(color && error > 0, ANSI.red, plural(error, 'error')),
+    paint(color && warning > 0, ANSI.yellow, plural(warning, 'warning')),
+  ];
+  if (info > 0) severities.push(`${info} info`);
+  if (hint > 0) severities.push(plural(hint, 'hint'));
+  return (
+    `${plural(summary.files, 'file')}: ${summary.executed} executed, ${summary.reused} reused; ` +
+    `${severities.join(', ')} in ${formatDuration(summary.durationMs)}\n`
+  );
+}
+
+/**
+ * The summary of an engine result: files, file-level executed vs reused work, counts, time.
+ * @param result what `analyze` returned
+ */
+export function summaryFromResult(
+  result: Pick<AnalyzeResult, 'files' | 'taskFiles' | 'counts' | 'durationMs'>,
+): ReportSummary {
+  return {
+    files: result.files,
+    executed: result.taskFiles.executed,
+    reused: result.taskFiles.reused,
+    counts: result.counts,
+    durationMs: result.durationMs,
+  };
+}

@@ -1,0 +1,26 @@
+import { readBatchRecord, readPlan, readTaskRecord } from '../batch/read-batch';
+import type { TaskRecord } from '../schemas/batch-record';
+import { DEFAULT_CHUNK_SIZE, DEFAULT_CHUNK_THRESHOLD } from '../store/chunking';
+import type { Store } from '../store/store';
+import type { TaskRegistry } from '../tasks/task-registry';
+import type { BatchRunContext } from './run-shard-chain';
+
+/** Loads what every shard chain of a batch needs; cheap, so each worker loads its own. */
+export function loadBatchRunContext(store: Store, batchId: string, registry: TaskRegistry, force: boolean): BatchRunContext {
+  const batch = readBatchRecord(store, batchId);
+  const plan = readPlan(store, batchId);
+  const tasks = new Map<string, TaskRecord>();
+  for (const t of plan.tasks) tasks.set(t.task_id, readTaskRecord(store, batchId, t.task_id));
+  return {
+    store,
+    registry,
+    batch,
+    plan,
+    tasks,
+    force,
+    chunking: {
+      threshold: batch.chunking?.threshold ?? DEFAULT_CHUNK_THRESHOLD,
+      chunkSize: batch.chunking?.chunk_size ?? DEFAULT_CHUNK_SIZE,
+    },
+  };
+}

@@ -1,0 +1,184 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CodebatchError } from '../errors/codebatch-error';
+import { orderTasks } from '../batch/pipelines';
+import { readBatchRecord, readPlan, readTaskRecord } from '../batch/read-batch';
+import { shardOf } from '../batch/shard-assignment';
+import { deriveBatchStatus, type BatchStatusReport } from '../batch/status';
+import type { TaskRecord } from '../schemas/batch-record';
+import type { FilesIndexRecord } from '../schemas/snapshot-record';
+import { readFilesIndex } from '../snapshot/read-snapshot';
+import { assertValidShardId } from '../store/layout';
+import type { Store } from '../store/store';
+import type { TaskRegistry } from '../tasks/task-registry';
+import { appendEvent } from './events';
+import { loadBatchRunContext } from './batch-context';
+import { type ChainExecutor, createInProcessExecutor, createWorkerExecutor } from './chain-executors';
+import type { ShardOutcome, ShardRunResult } from './run-shard-chain';
+
+export interface RunBatchOptions {
+  batchId: string;
+  /** Run only these tasks (their dependencies must already be done). Default: all. */
+  taskIds?: string[];
+  /** Run only these shards. Default: all shards of the batch. */
+  shardIds?: string[];
+  /** Matrix slice: shards whose index in the sorted shard list modulo total equals index. */
+  shardSlice?: { index: number; total: number };
+  force?: boolean;
+  registry: TaskRegistry;
+  onShard?: (result: ShardRunResult, done: number, total: number) => void;
+  /**
+   * Executors (worker threads plus this thread). Only the default registry crosses thread
+   * boundaries, so a custom registry always runs in-process. Default 1.
+   */
+  parallel?: number;
+  /** Use worker threads even for the default registry's built-ins; false in tests that inject tasks. */
+  useDefaultRegistryInWorkers?: boolean;
+  /** How long to wait for shards another process holds before giving up (ms). */
+  busyTimeoutMs?: number;
+}
+
+export interface RunBatchSummary {
+  batchId: string;
+  results: ShardRunResult[];
+  counts: Record<ShardOutcome, number>;
+  status: BatchStatusReport;
+  durationMs: number;
+}
+
+export function countOutcomes(results: readonly ShardRunResult[]): Record<ShardOutcome, number> {
+  const counts: Record<ShardOutcome, number> = { executed: 0, skipped: 0, reused: 0, failed: 0, blocked: 0, busy: 0 };
+  for (const r of results) counts[r.outcome] += 1;
+  return counts;
+}
+
+/** Partitions a snapshot's files by shard in one pass (the reference re-read it per shard). */
+export function partitionByShard(files: readonly FilesIndexRecord[], shardCount: number): Map<string, FilesIndexRecord[]> {
+  const byShard = new Map<string, FilesIndexRecord[]>();
+  for (const f of files) {
+    const shard = shardOf(f.object.slice('sha256:'.length), shardCount);
+    const list = byShard.get(shard);
+    if (list) list.push(f);
+    else byShard.set(shard, [f]);
+  }
+  return byShard;
+}
+
+/**
+ * Runs a batch (or a selection of its tasks and shards) to completion in this process.
+ * Shard chains are independent, so a crash or failure in one never touches another
+ * (SPEC 11.2), and a re-run resumes exactly where the store says work is missing.
+ */
+export async function runBatch(store: Store, options: RunBatchOptions): Promise<RunBatchSummary> {
+  const t0 = Date.now();
+  const batch = readBatchRecord(store, options.batchId);
+  const plan = readPlan(store, options.batchId);
+  const tasks = new Map<string, TaskRecord>();
+  for (const t of plan.tasks) tasks.set(t.task_id, readTaskRecord(store, options.batchId, t.task_id));
+  const ordered = orderTasks(plan.tasks).map((t) => t.task_id);
+  let selected = ordered;
+  if (options.taskIds && options.taskIds.length > 0) {
+    for (const id of options.taskIds) readTaskRecord(store, options.batchId, id);
+    selected = ordered.filter((id) => options.taskIds!.includes(id));
+  }
+  const shardCount = batch.shard_count ?? tasks.values().next().value?.sharding.shard_count ?? 256;
+  let shardIds = [...(tasks.get(ordered[0]!)?.sharding.shard_ids ?? [])];
+  if (options.shardIds && options.shardIds.length > 0) {
+    for (const s of options.shardIds) {
+      assertValidShardId(s);
+      if (!shardIds.includes(s)) {
+        throw new CodebatchError('E_SHARD_NOT_FOUND', `shard ${s} holds no files in batch ${options.batchId}`, {
+          hints: [`List shards with \`codebatch shards --batch ${options.batchId}\`.`],
+        });
+      }
+    }
+    shardIds = shardIds.filter((s) => options.shardIds!.includes(s));
+  }
+  if (options.shardSlice) {
+    const { index, total } = options.shardSlice;
+    shardIds = shardIds.filter((_, i) => i % total === index);
+  }
+  const members = partitionByShard(readFilesIndex(store, batch.snapshot_id), shardCount);
+  await options.registry.prepare();
+
+  const ctx = loadBatchRunContext(store, batch.batch_id, options.registry, options.force ?? false);
+  const eventsFile = store.layout.batchEventsFile(batch.batch_id);
+  appendEvent(eventsFile, 'batch_started', { batch_id: batch.batch_id, stats: { tasks: selected, shards: shardIds.length } });
+  const total = shardIds.length * selected.length;
+  const results: ShardRunResult[] = [];
+  // A chain that met a shard held by another process is retried later; each (task, shard)
+  // is reported once, with the outcome of the pass that settled it.
+  const unsettled = new Map(shardIds.map((s) => [s, new Set(selected)]));
+  const report = (chain: ShardRunResult[]) => {
+    for (const r of chain) {
+      const open = unsettled.get(r.shardId);
+      if (r.outcome === 'busy' || !open?.has(r.taskId)) continue;
+      open.delete(r.taskId);
+      results.push(r);
+      options.onShard?.(r, results.length, total);
+    }
+  };
+  const fileCount = shardIds.reduce((n, s) => n + (members.get(s)?.length ?? 0), 0);
+  const wanted = Math.max(1, Math.min(options.parallel ?? 1, shardIds.length));
+  // Below a few hundred files a worker's start-up costs more than it saves.
+  const workers = options.useDefaultRegistryInWorkers && fileCount >= 200 ? wanted - 1 : 0;
+  const executors: ChainExecutor[] = [createInProcessExecutor(ctx)];
+  try {
+    if (workers > 0) {
+      const init = { storeDir: store.layout.root, batchId: batch.batch_id, force: options.force ?? false };
+      executors.push(...(await Promise.all(Array.from({ length: workers }, () => createWorkerExecutor(init)))));
+    }
+    let pending = shardIds;
+    const deadline = Date.now() + (options.busyTimeoutMs ?? 10 * 60 * 1000);
+    while (pending.length > 0) {
+      const queue = [...pending];
+      const busy: string[] = [];
+      await Promise.all(
+        executors.map(async (executor) => {
+          for (let shardId = queue.shift(); shardId !== undefined; shardId = queue.shift()) {
+            let chain: ShardRunResult[];
+            try {
+              chain = await executor.run(shardId, members.get(shardId) ?? [], selected);
+            } catch (error) {
+              queue.length = 0; // stop the other executors after their current chain
+              throw error;
+            }
+            report(chain);
+            if (chain.some((r) => r.outcome === 'busy')) busy.push(shardId);
+          }
+        }),
+      );
+      pending = busy.sort();
+      if (pending.length === 0) break;
+      if (Date.now() > deadline) {
+        for (const shardId of pending) {
+          for (const taskId of unsettled.get(shardId) ?? []) results.push({ taskId, shardId, outcome: 'busy', files: 0, outputs: 0, durationMs: 0 });
+        }
+        break;
+      }
+      // Another process holds these shards; it will finish them, after which we skip them.
+      await sleep(50);
+    }
+  } finally {
+    await Promise.all(executors.map((e) => e.close()));
+  }
+  const status = deriveBatchStatus(store, batch.batch_id);
+  for (const t of status.tasks) {
+    if (!selected.includes(t.task_id)) continue;
+    if (t.status === 'done' || t.status === 'failed' || t.status === 'blocked') {
+      appendEvent(store.layout.taskEventsFile(batch.batch_id, t.task_id), t.status === 'done' ? 'task_completed' : t.status === 'failed' ? 'task_failed' : 'task_blocked', {
+        batch_id: batch.batch_id,
+        task_id: t.task_id,
+        stats: { ...t.shards },
+      });
+    }
+  }
+  const rank = new Map(selected.map((t, i) => [t, i]));
+  results.sort((a, b) => rank.get(a.taskId)! - rank.get(b.taskId)! || a.shardId.localeCompare(b.shardId));
+  const counts = countOutcomes(results);
+  appendEvent(eventsFile, counts.failed > 0 || counts.blocked > 0 ? 'batch_failed' : 'batch_completed', {
+    batch_id: batch.batch_id,
+    duration_ms: Date.now() - t0,
+    stats: { ...counts },
+  });
+  return { batchId: batch.batch_id, results, counts, status, durationMs: Date.now() - t0 };
+}

@@ -1,0 +1,342 @@
+import fs from 'node:fs';
+import { CodebatchError, isCodebatchError, toCodebatchError } from '../errors/codebatch-error';
+import type { BatchRecord, PlanRecord, TaskRecord } from '../schemas/batch-record';
+import type { OutputRecord, TaskOutput } from '../schemas/output-record';
+import type { FilesIndexRecord } from '../schemas/snapshot-record';
+import type { ShardState } from '../schemas/state-record';
+import { type ChunkingOptions, readOutputObject, writeOutputObject } from '../store/chunking';
+import { readJsonl } from '../store/jsonl';
+import type { Store } from '../store/store';
+import type { TaskContext } from '../tasks/task-definition';
+import type { TaskRegistry } from '../tasks/task-registry';
+import { sha256Hex, sha256OfCanonical } from '../util/hash';
+import { nowIso } from '../util/time';
+import { lookupBundle, recordBundle } from './bundle-index';
+import { commitOutputsFile, serializeOutputs } from './commit-outputs';
+import { appendEvent } from './events';
+import { buildInputBundle } from './input-bundle';
+import { reuseShardOutputs } from './reuse-shard';
+import { tryLockShard } from './shard-lock';
+import { readShardState, writeShardState } from './shard-state';
+import { buildTaskFiles, groupByPath } from './task-files';
+
+export type ShardOutcome = 'executed' | 'skipped' | 'reused' | 'failed' | 'blocked' | 'busy';
+
+export interface ShardRunResult {
+  taskId: string;
+  shardId: string;
+  outcome: ShardOutcome;
+  files: number;
+  outputs: number;
+  durationMs: number;
+  error?: { code: string; message: string };
+}
+
+export interface BatchRunContext {
+  store: Store;
+  registry: TaskRegistry;
+  batch: BatchRecord;
+  plan: PlanRecord;
+  tasks: Map<string, TaskRecord>;
+  force: boolean;
+  chunking: ChunkingOptions;
+}
+
+/** Code of the diagnostic recorded when a task throws on one file (a task bug, not bad input). */
+export const TASK_CRASH_CODE = 'CB0001';
+
+/**
+ * Runs the given tasks (in dependency order) for one shard. The tasks of a chain share the
+ * shard's files, so content is read once and an upstream's outputs stay in memory for its
+ * dependents. Each task goes through the three stages of seed 000:
+ *   analysis     the shard's members and the upstream shards it reads;
+ *   compilation  their digests -> the input-bundle hash;
+ *   processing   skip (same bundle already done here), reuse (done elsewhere, verified),
+ *                or execute and commit.
+ */
+export function runShardChain(
+  ctx: BatchRunContext,
+  shardId: string,
+  members: readonly FilesIndexRecord[],
+  taskIds: readonly string[],
+): ShardRunResult[] {
+  const results: ShardRunResult[] = [];
+  const upstreamByTask = new Map<string, Map<string, TaskOutput[]>>();
+  const files = buildTaskFiles(ctx.store, members, upstreamByTask);
+  const memo = new Map<string, unknown>();
+  const memberPairs: [string, string][] = members.map((m) => [m.path, m.object]);
+  const blockedOrBusy = new Map<string, ShardOutcome>();
+
+  for (const taskId of taskIds) {
+    const started = Date.now();
+    const task = ctx.tasks.get(taskId)!;
+    const planTask = ctx.plan.tasks.find((t) => t.task_id === taskId)!;
+    const finish = (outcome: ShardOutcome, outputs = 0, error?: { code: string; message: string }) => {
+      const r: ShardRunResult = { taskId, shardId, outcome, files: members.length, outputs, durationMs: Date.now() - started, ...(error ? { error } : {}) };
+      results.push(r);
+      if (outcome === 'failed' || outcome === 'blocked' || outcome === 'busy') blockedOrBusy.set(taskId, outcome);
+      return r;
+    };
+
+    // 1. analysis: upstream shards must be done; a failed or blocked one blocks this task.
+    const upstreamDigests: { task_id: string; result_digest: string }[] = [];
+    let blocker: ShardOutcome | undefined;
+    for (const dep of planTask.depends_on) {
+      const inChain = blockedOrBusy.get(dep);
+      if (inChain) {
+        blocker = inChain === 'busy' ? 'busy' : 'blocked';
+        break;
+      }
+      const depState = readShardState(ctx.store, ctx.batch.batch_id, dep, shardId, { missingAsReady: true });
+      if (depState.status === 'failed') {
+        blocker = 'blocked';
+        break;
+      }
+      if (depState.status !== 'done' || !depState.result_digest) {
+        throw new CodebatchError('E_DEP_NOT_DONE', `task ${taskId} needs ${dep} to be done for shard ${shardId} (it is ${depState.status})`, {
+          hints: [`Run \`codebatch run --batch ${ctx.batch.batch_id} --task ${dep}\` first, or run the whole batch.`],
+          details: { task_id: taskId, depends_on: dep, shard_id: shardId, status: depState.status },
+        });
+      }
+      upstreamDigests.push({ task_id: dep, result_digest: depState.result_digest });
+    }
+    if (blocker) {
+      finish(blocker);
+      continue;
+    }
+
+    // 2. compilation
+    const def = ctx.registry.get(task.type);
+    const bundle = buildInputBundle({
+      taskId,
+      type: task.type,
+      version: task.task_version,
+      configDigest: task.config_digest,
+      chunking: { threshold: ctx.chunking.threshold, chunk_size: ctx.chunking.chunkSize },
+      members: memberPairs,
+      upstream: upstreamDigests,
+    });
+
+    // 3. processing
+    const shardDir = ctx.store.layout.shardDir(ctx.batch.batch_id, taskId, shardId);
+    const outputsFile = ctx.store.layout.outputsFile(ctx.batch.batch_id, taskId, shardId);
+    const current = readShardState(ctx.store, ctx.batch.batch_id, taskId, shardId, { missingAsReady: true });
+    if (!ctx.force && isCommitted(current, bundle.hash, outputsFile)) {
+      loadUpstreamIfNeeded(ctx, taskId, outputsFile, upstreamByTask);
+      finish('skipped', current.stats?.outputs_written ?? 0);
+      continue;
+    }
+    const lock = tryLockShard(shardDir);
+    if (!lock) {
+      finish('busy');
+      continue;
+    }
+    try {
+      // Someone may have committed between our read and the lock.
+      const state = readShardState(ctx.store, ctx.batch.batch_id, taskId, shardId, { missingAsReady: true });
+      if (!ctx.force && isCommitted(state, bundle.hash, outputsFile)) {
+        loadUpstreamIfNeeded(ctx, taskId, outputsFile, upstreamByTask);
+        finish('skipped', state.stats?.outputs_written ?? 0);
+        continue;
+      }
+      if (!ctx.force) {
+        const reused = tryReuse(ctx, state, taskId, shardId, bundle.hash, outputsFile, upstreamByTask);
+        if (reused) {
+          finish('reused', reused.outputs);
+          continue;
+        }
+      }
+      const result = executeTask(ctx, state, { taskId, shardId, def, task, files, memo, bundleHash: bundle.hash, outputsFile, upstreamByTask, members });
+      finish(result.error ? 'failed' : 'executed', result.outputs, result.error);
+    } finally {
+      lock.release();
+    }
+  }
+  return results;
+}
+
+function isCommitted(state: ShardState, bundleHash: string, outputsFile: string): boolean {
+  if (state.status !== 'done' || state.bundle_hash !== bundleHash || !state.outputs_digest) return false;
+  try {
+    return `sha256:${sha256Hex(fs.readFileSync(outputsFile))}` === state.outputs_digest;
+  } catch {
+    return false;
+  }
+}
+
+/** Later tasks of the chain read this task's outputs; load them once from the committed index. */
+function loadUpstreamIfNeeded(
+  ctx: BatchRunContext,
+  taskId: string,
+  outputsFile: string,
+  upstreamByTask: Map<string, Map<string, TaskOutput[]>>,
+): void {
+  const needed = ctx.plan.tasks.some((t) => t.depends_on.includes(taskId));
+  if (!needed || upstreamByTask.has(taskId)) return;
+  const records = readJsonl<OutputRecord>(outputsFile, { missingOk: true }).records;
+  upstreamByTask.set(taskId, groupByPath(records));
+}
+
+function tryReuse(
+  ctx: BatchRunContext,
+  state: ShardState,
+  taskId: string,
+  shardId: string,
+  bundleHash: string,
+  outputsFile: string,
+  upstreamByTask: Map<string, Map<string, TaskOutput[]>>,
+): { outputs: number } | undefined {
+  const location = lookupBundle(ctx.store, bundleHash);
+  if (!location) return undefined;
+  if (location.batch_id === ctx.batch.batch_id && location.task_id === taskId && location.shard_id === shardId) return undefined;
+  const reused = reuseShardOutputs(ctx.store, location, bundleHash, {
+    snapshot_id: ctx.batch.snapshot_id,
+    batch_id: ctx.batch.batch_id,
+    task_id: taskId,
+    shard_id: shardId,
+  });
+  if (!reused) return undefined;
+  commitOutputsFile(outputsFile, reused.text);
+  const now = nowIso();
+  const running: ShardState = { ...state, status: 'running', attempt: nextAttempt(state), started_at: now };
+  delete running.error;
+  writeShardState(ctx.store, state, running);
+  const done: ShardState = {
+    ...running,
+    status: 'done',
+    completed_at: now,
+    bundle_hash: bundleHash,
+    outputs_digest: `sha256:${reused.outputsDigest}`,
+    result_digest: reused.resultDigest,
+    stats: { files_processed: 0, outputs_written: reused.count, bytes_processed: 0 },
+    reused_from: { batch_id: location.batch_id, shard_id: location.shard_id },
+  };
+  writeShardState(ctx.store, running, done);
+  appendEvent(ctx.store.layout.taskEventsFile(ctx.batch.batch_id, taskId), 'shard_skipped', {
+    batch_id: ctx.batch.batch_id,
+    task_id: taskId,
+    shard_id: shardId,
+    attempt: done.attempt,
+    stats: { reason: 'bundle_reused', from_batch: location.batch_id, outputs: reused.count },
+  });
+  if (ctx.plan.tasks.some((t) => t.depends_on.includes(taskId))) {
+    upstreamByTask.set(taskId, groupByPath(reused.records()));
+  }
+  return { outputs: reused.count };
+}
+
+function nextAttempt(state: ShardState): number {
+  return state.status === 'ready' ? state.attempt : state.attempt + 1;
+}
+
+interface ExecuteParams {
+  taskId: string;
+  shardId: string;
+  def: ReturnType<TaskRegistry['get']>;
+  task: TaskRecord;
+  files: ReturnType<typeof buildTaskFiles>;
+  memo: Map<string, unknown>;
+  bundleHash: string;
+  outputsFile: string;
+  upstreamByTask: Map<string, Map<string, TaskOutput[]>>;
+  members: readonly FilesIndexRecord[];
+}
+
+function executeTask(ctx: BatchRunContext, previous: ShardState, p: ExecuteParams): { outputs: number; error?: { code: string; message: string } } {
+  const batchId = ctx.batch.batch_id;
+  const eventsFile = ctx.store.layout.taskEventsFile(batchId, p.taskId);
+  const startedAt = nowIso();
+  const t0 = Date.now();
+  const running: ShardState = { ...previous, status: 'running', attempt: nextAttempt(previous), started_at: startedAt };
+  delete running.error;
+  delete running.completed_at;
+  writeShardState(ctx.store, previous, running);
+  appendEvent(eventsFile, 'shard_started', { batch_id: batchId, task_id: p.taskId, shard_id: p.shardId, attempt: running.attempt });
+  try {
+    const taskCtx: TaskContext<unknown> = {
+      config: p.task.config,
+      seed: Number.parseInt(sha256OfCanonical({ task_id: p.taskId, shard_id: p.shardId }).slice(0, 8), 16) % 2147483647,
+      storeOutput: (kind, format, data) => writeOutputObject(ctx.store.objects, kind, format, data, ctx.chunking),
+      loadOutput: (ref) => readOutputObject(ctx.store.objects, ref),
+      memo: p.memo,
+    };
+    const outputs: TaskOutput[] = [];
+    let bytesProcessed = 0;
+    for (const file of p.files) {
+      try {
+        const produced = p.def.runFile(file, taskCtx);
+        for (const o of produced) outputs.push(o);
+        if (file.isText) bytesProcessed += file.size;
+      } catch (error) {
+        // Infrastructure trouble (missing object, full disk) fails the shard; anything else is
+        // a task bug on this one file, recorded as a result so `errors` can answer for it.
+        if (isCodebatchError(error)) throw error;
+        if (/^E[A-Z]+$/.test(String((error as NodeJS.ErrnoException)?.code ?? ''))) {
+          throw toCodebatchError(error, `task ${p.taskId} on ${file.path}`);
+        }
+        outputs.push({
+          path: file.path,
+          kind: 'diagnostic',
+          severity: 'error',
+          code: TASK_CRASH_CODE,
+          message: `task ${p.task.type} crashed on this file: ${error instanceof Error ? error.message : String(error)}`,
+        });
+      }
+    }
+    const serialized = serializeOutputs(outputs, {
+      snapshot_id: ctx.batch.snapshot_id,
+      batch_id: batchId,
+      task_id: p.taskId,
+      shard_id: p.shardId,
+      ts: startedAt,
+    });
+    commitOutputsFile(p.outputsFile, serialized.text);
+    const done: ShardState = {
+      ...running,
+      status: 'done',
+      completed_at: nowIso(),
+      bundle_hash: p.bundleHash,
+      outputs_digest: `sha256:${serialized.outputsDigest}`,
+      result_digest: serialized.resultDigest,
+      stats: { files_processed: p.files.length, outputs_written: serialized.count, bytes_processed: bytesProcessed },
+    };
+    delete done.reused_from;
+    writeShardState(ctx.store, running, done);
+    // Completion is announced only after outputs and state are committed (SPEC 8.4.5).
+    appendEvent(eventsFile, 'shard_completed', {
+      batch_id: batchId,
+      task_id: p.taskId,
+      shard_id: p.shardId,
+      attempt: done.attempt,
+      duration_ms: Date.now() - t0,
+      stats: done.stats,
+    });
+    recordBundle(ctx.store, p.bundleHash, { batch_id: batchId, task_id: p.taskId, shard_id: p.shardId });
+    if (ctx.plan.tasks.some((t) => t.depends_on.includes(p.taskId))) p.upstreamByTask.set(p.taskId, groupByPath(outputs));
+    return { outputs: serialized.count };
+  } catch (error) {
+    const cbError = toCodebatchError(error, `task ${p.taskId} shard ${p.shardId}`);
+    const failed: ShardState = {
+      ...running,
+      status: 'failed',
+      completed_at: nowIso(),
+      error: { code: cbError.code, message: cbError.message },
+    };
+    try {
+      writeShardState(ctx.store, running, failed);
+      appendEvent(eventsFile, 'shard_failed', {
+        batch_id: batchId,
+        task_id: p.taskId,
+        shard_id: p.shardId,
+        attempt: failed.attempt,
+        duration_ms: Date.now() - t0,
+        error: { code: cbError.code, message: cbError.message },
+      });
+    } catch {
+      // With the disk full even the failure may not be recordable; the shard stays
+      // `running`, which the next run treats as interrupted and retries.
+    }
+    if (cbError.code === 'E_DISK_FULL' || cbError.code === 'E_STORE_READ_ONLY') throw cbError;
+    return { outputs: 0, error: { code: cbError.code, message: cbError.message } };
+  }
+}

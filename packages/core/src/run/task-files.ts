@@ -1,0 +1,51 @@
+import type { FilesIndexRecord } from '../schemas/snapshot-record';
+import type { TaskOutput } from '../schemas/output-record';
+import type { Store } from '../store/store';
+import type { TaskFile } from '../tasks/task-definition';
+
+/**
+ * The files of one shard as tasks see them. Built once per shard chain: content is read at
+ * most once however many tasks look at it, and upstream outputs come from memory when the
+ * upstream task ran in the same chain (no re-read of its index).
+ */
+export function buildTaskFiles(
+  store: Store,
+  members: readonly FilesIndexRecord[],
+  upstreamByTask: Map<string, Map<string, TaskOutput[]>>,
+): TaskFile[] {
+  return members.map((m) => {
+    const hex = m.object.slice('sha256:'.length);
+    let bytes: Buffer | undefined;
+    let text: string | undefined;
+    const file: TaskFile = {
+      path: m.path,
+      object: hex,
+      size: m.size,
+      lang: m.lang_hint,
+      isText: m.text !== false,
+      bytes() {
+        if (bytes === undefined) bytes = store.objects.readObject(hex);
+        return bytes;
+      },
+      text() {
+        if (text === undefined) text = file.bytes().toString('utf8');
+        return text;
+      },
+      upstream(taskId) {
+        return upstreamByTask.get(taskId)?.get(m.path) ?? [];
+      },
+    };
+    return file;
+  });
+}
+
+/** Groups records by path, keeping their order. */
+export function groupByPath<T extends { path: string }>(records: readonly T[]): Map<string, T[]> {
+  const map = new Map<string, T[]>();
+  for (const r of records) {
+    const list = map.get(r.path);
+    if (list) list.push(r);
+    else map.set(r.path, [r]);
+  }
+  return map;
+}

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { configFileSchema } from '../config/config-schema';
+import { batchRecordSchema, planRecordSchema, taskRecordSchema } from './batch-record';
+import { chunkManifestSchema } from './chunk-manifest';
+import { errorEnvelopeSchema } from './error-envelope';
+import { eventRecordSchema } from './event-record';
+import { outputRecordSchema } from './output-record';
+import { filesIndexRecordSchema, snapshotRecordSchema } from './snapshot-record';
+import { shardStateSchema } from './state-record';
+import { storeRecordSchema } from './store-record';
+
+/** Every record type, by the file name of its generated JSON Schema (packages/core/schemas/). */
+export const RECORD_SCHEMAS: Record<string, z.ZodType> = {
+  'store.schema.json': storeRecordSchema,
+  'snapshot.schema.json': snapshotRecordSchema,
+  'files-index-record.schema.json': filesIndexRecordSchema,
+  'batch.schema.json': batchRecordSchema,
+  'plan.schema.json': planRecordSchema,
+  'task.schema.json': taskRecordSchema,
+  'state.schema.json': shardStateSchema,
+  'output-record.schema.json': outputRecordSchema,
+  'event-record.schema.json': eventRecordSchema,
+  'chunk-manifest.schema.json': chunkManifestSchema,
+  'error.schema.json': errorEnvelopeSchema,
+  'config.schema.json': configFileSchema,
+};
+
+/** JSON Schema (draft 2020-12) generated from the zod schemas: zod is the source of record. */
+export function generateJsonSchemas(): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [file, schema] of Object.entries(RECORD_SCHEMAS)) {
+    out[file] = {
+      $id: `https://codebatch.dev/schemas/${file}`,
+      ...z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }),
+    };
+  }
+  return out;
+}

@@ -1,0 +1,101 @@
+import path from 'node:path';
+import {
+  FIXTURE_IGNORED_PATHS,
+  FIXTURE_SNAPSHOT_PATHS,
+  writeFixtureCorpus,
+} from '../../test-support/fixture-corpus';
+import { makeTempDir, writeTree } from '../../test-support/temp-dir';
+import { createSnapshot } from '../create-snapshot';
+import { normalizeGlobs } from '../path-filter';
+import { newStore } from './helpers';
+
+describe('snapshot filters', () => {
+  let tmp: ReturnType<typeof makeTempDir>;
+  let src: string;
+  beforeEach(() => {
+    tmp = makeTempDir();
+    src = path.join(tmp.dir, 'src');
+    writeFixtureCorpus(src);
+  });
+  afterEach(() => tmp.cleanup());
+
+  const paths = (options: Parameters<typeof createSnapshot>[2]) =>
+    createSnapshot(newStore(tmp.dir, `store-${Math.random().toString(36).slice(2)}`), src, {
+      git: false,
+      ...options,
+    }).files.map((f) => f.path);
+
+  it('gitignore: false takes everything except .git', () => {
+    const all = paths({ gitignore: false });
+    expect(all).toEqual(expect.arrayContaining([...FIXTURE_SNAPSHOT_PATHS, ...FIXTURE_IGNORED_PATHS]));
+    expect(all).toHaveLength(FIXTURE_SNAPSHOT_PATHS.length + FIXTURE_IGNORED_PATHS.length);
+  });
+
+  it('nested .gitignore files apply to their subtree and override their parents (negation)', () => {
+    const kept = paths({});
+    expect(kept).toContain('packages/app/keep.log'); // *.log at the root, !keep.log below
+    expect(kept).not.toContain('packages/app/generated/out.ts');
+    expect(kept).not.toContain('debug.log');
+  });
+
+  it('gitignore matching follows git: anchored patterns, directory-only patterns, comments', () => {
+    writeTree(src, {
+      'lib/.gitignore': '# comment\n/build\ntmp/\n',
+      'lib/build/a.js': '',
+      'lib/sub/build/b.js': '', // `/build` is anchored to lib/
+      'lib/sub/tmp/c.js': '',
+      'lib/tmp': '', // a file named tmp: `tmp/` only matches directories
+    });
+    const kept = paths({});
+    expect(kept).not.toContain('lib/build/a.js');
+    expect(kept).toContain('lib/sub/build/b.js');
+    expect(kept).not.toContain('lib/sub/tmp/c.js');
+    expect(kept).toContain('lib/tmp');
+  });
+
+  it('include: only matching files; a directory match includes its subtree; basename globs match anywhere', () => {
+    expect(paths({ include: ['src/**/*.ts'] })).toEqual(['src/main.ts', 'src/types.d.ts', 'src/😀.ts']);
+    expect(paths({ include: ['docs'] })).toEqual(['docs/README.md', 'docs/日本語.md']);
+    expect(paths({ include: ['*.md'] })).toEqual(['docs/README.md', 'docs/日本語.md']);
+    expect(paths({ include: ['./styles/**'] })).toEqual(['styles/site.css']);
+  });
+
+  it('exclude: wins over include, prunes directories, matches dotfiles', () => {
+    const kept = paths({ exclude: ['src', '*.md', '.gitignore', 'deep/l1/l2'] });
+    expect(kept.some((p) => p.startsWith('src/'))).toBe(false);
+    expect(kept.some((p) => p.endsWith('.md'))).toBe(false);
+    expect(kept.some((p) => p.endsWith('.gitignore'))).toBe(false);
+    expect(kept.some((p) => p.startsWith('deep/'))).toBe(false);
+    expect(kept).toContain('aux.js');
+    expect(paths({ include: ['src/**'], exclude: ['**/*.ts'] })).toEqual([
+      'src/common.cjs',
+      'src/component.tsx',
+      'src/esm.mjs',
+      'src/legacy.cts',
+      'src/tool.py',
+      'src/types.mts',
+      'src/util.js',
+      'src/view.jsx',
+    ]);
+  });
+
+  it('exclude with gitignore off: the usual way to drop node_modules by hand', () => {
+    const kept = paths({ gitignore: false, exclude: ['node_modules', 'dist'] });
+    expect(kept).toContain('debug.log');
+    expect(kept.some((p) => p.startsWith('node_modules/') || p.startsWith('dist/'))).toBe(false);
+  });
+
+  it('filters are normalized, recorded and part of the id', () => {
+    const store = newStore(tmp.dir);
+    const a = createSnapshot(store, src, { git: false, exclude: ['./dist/', 'b', 'a', 'a'] });
+    expect(a.record.filters).toEqual({ include: [], exclude: ['a', 'b', 'dist'], gitignore: true });
+    const b = createSnapshot(store, src, { git: false, exclude: ['b', 'dist', 'a'] });
+    expect(b.record.snapshot_id).toBe(a.record.snapshot_id);
+    expect(b.reused).toBe(true);
+    // same files, different filters -> a different snapshot (its record states other filters)
+    const c = createSnapshot(store, src, { git: false });
+    expect(c.files).toEqual(a.files);
+    expect(c.record.snapshot_id).not.toBe(a.record.snapshot_id);
+    expect(normalizeGlobs([' ./x/ ', '', 'x'])).toEqual(['x']);
+  });
+});

@@ -1,0 +1,94 @@
+import ts from 'typescript';
+import { dynamicImportSpecifier, isFunctionWithBody, requireSpecifier } from '../shared/ts-module-refs';
+
+export interface CodeMetrics {
+  complexity: number;
+  max_complexity: number;
+  function_count: number;
+  class_count: number;
+  import_count: number;
+}
+
+/** One decision point each (docs/metrics.md): branches, loops, cases, catches, short-circuits. */
+function isDecisionPoint(node: ts.Node): boolean {
+  switch (node.kind) {
+    case ts.SyntaxKind.IfStatement:
+    case ts.SyntaxKind.ConditionalExpression:
+    case ts.SyntaxKind.ForStatement:
+    case ts.SyntaxKind.ForInStatement:
+    case ts.SyntaxKind.ForOfStatement:
+    case ts.SyntaxKind.WhileStatement:
+    case ts.SyntaxKind.DoStatement:
+    case ts.SyntaxKind.CaseClause:
+    case ts.SyntaxKind.CatchClause:
+      return true;
+    case ts.SyntaxKind.BinaryExpression:
+      switch ((node as ts.BinaryExpression).operatorToken.kind) {
+        case ts.SyntaxKind.AmpersandAmpersandToken:
+        case ts.SyntaxKind.BarBarToken:
+        case ts.SyntaxKind.QuestionQuestionToken:
+        case ts.SyntaxKind.AmpersandAmpersandEqualsToken:
+        case ts.SyntaxKind.BarBarEqualsToken:
+        case ts.SyntaxKind.QuestionQuestionEqualsToken:
+          return true;
+        default:
+          return false;
+      }
+    default:
+      return false;
+  }
+}
+
+/**
+ * File complexity is 1 + every decision point in the file; a function's is 1 + its own
+ * decision points, nested functions excluded (each is measured on its own).
+ */
+export function computeTypeScriptMetrics(sf: ts.SourceFile): CodeMetrics {
+  let decisions = 0;
+  let maxComplexity = 0;
+  let functions = 0;
+  let classes = 0;
+  let imports = 0;
+  // Decision counts of the enclosing functions, innermost last.
+  const stack: number[] = [];
+  const visit = (node: ts.Node): void => {
+    const isFunction = isFunctionWithBody(node);
+    if (isDecisionPoint(node)) {
+      decisions += 1;
+      if (stack.length > 0) stack[stack.length - 1]! += 1;
+    }
+    switch (node.kind) {
+      case ts.SyntaxKind.ClassDeclaration:
+      case ts.SyntaxKind.ClassExpression:
+        classes += 1;
+        break;
+      case ts.SyntaxKind.ImportDeclaration:
+        imports += 1;
+        break;
+      case ts.SyntaxKind.ImportEqualsDeclaration:
+        if (
+          (node as ts.ImportEqualsDeclaration).moduleReference.kind === ts.SyntaxKind.ExternalModuleReference
+        )
+          imports += 1;
+        break;
+      case ts.SyntaxKind.CallExpression:
+        if (requireSpecifier(node as ts.CallExpression) ?? dynamicImportSpecifier(node as ts.CallExpression))
+          imports += 1;
+        break;
+    }
+    if (isFunction) {
+      functions += 1;
+      stack.push(0);
+    }
+    ts.forEachChild(node, visit);
+    if (isFunction) maxComplexity = Math.max(maxComplexity, 1 + stack.pop()!);
+  };
+  visit(sf);
+  return {
+    complexity: 1 + decisions,
+    max_complexity: maxComplexity,
+    function_count: functions,
+    class_count: classes,
+    import_count: imports,
+  };
+}

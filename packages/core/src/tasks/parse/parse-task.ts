@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import type { TaskOutput } from '../../schemas/output-record';
+import { detectSourceLanguage } from '../shared/language';
+import { getPythonTree } from '../shared/python-tree';
+import { getTypeScriptTree } from '../shared/ts-tree';
+import { defineTask } from '../task-definition';
+import { encodePythonAst } from './encode-python-ast';
+import { encodeTypeScriptAst } from './encode-ts-ast';
+import { pythonSyntaxDiagnostics, typeScriptSyntaxDiagnostics } from './syntax-diagnostics';
+
+export const parseConfigSchema = z.strictObject({
+  /** Store the AST object. Off keeps only syntax diagnostics (and the in-process tree). */
+  ast: z.boolean().default(true),
+});
+export type ParseConfig = z.infer<typeof parseConfigSchema>;
+
+/**
+ * 01_parse. TS/JS through the TypeScript compiler's parser, Python through tree-sitter; one
+ * `ast` record per parsed file plus a diagnostic per syntax error. Other text files get no
+ * records here: their line statistics are 02_analyze's metrics, and a "text AST" would only
+ * duplicate them. Binary files are skipped (no records, not an error).
+ */
+export const parseTask = defineTask<ParseConfig>({
+  type: 'parse',
+  version: '1.0.0',
+  description:
+    'Parses TS/JS (TypeScript parser) and Python (tree-sitter) into ASTs; syntax errors as diagnostics',
+  kindsOut: ['ast', 'diagnostic'],
+  configSchema: parseConfigSchema,
+  runFile(file, ctx) {
+    if (!file.isText) return [];
+    const lang = detectSourceLanguage(file.path);
+    if (lang === 'typescript' || lang === 'javascript') {
+      const sf = getTypeScriptTree(file, ctx);
+      const out: TaskOutput[] = [];
+      if (ctx.config.ast) {
+        const ref = ctx.storeOutput('ast', 'json', JSON.stringify(encodeTypeScriptAst(sf, lang)));
+        out.push({ path: file.path, kind: 'ast', object: ref.object, format: ref.format });
+      }
+      out.push(...typeScriptSyntaxDiagnostics(file.path, sf));
+      return out;
+    }
+    if (lang === 'python') {
+      const tree = getPythonTree(file, ctx);
+      const out: TaskOutput[] = [];
+      if (ctx.config.ast) {
+        const ref = ctx.storeOutput('ast', 'json', JSON.stringify(encodePythonAst(tree)));
+        out.push({ path: file.path, kind: 'ast', object: ref.object, format: ref.format });
+      }
+      out.push(...pythonSyntaxDiagnostics(file.path, tree));
+      return out;
+    }
+    return [];
+  },
+});

@@ -1,0 +1,13 @@
+import type { TaskDefinition } from './task-definition';
+
+/**
+ * How the engine finds task implementations. The default registry holds the built-in tasks;
+ * tests (and, later, plugins) pass their own.
+ */
+export interface TaskRegistry {
+  get(type: string): TaskDefinition<unknown>;
+  /** Types this registry knows, for config validation and `codebatch api`. */
+  types(): string[];
+  /** Async set-up (e.g. loading WebAssembly grammars) done once per process or worker. */
+  prepare(): Promise<void>;
+}

@@ -1,0 +1,177 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  type AnalyzeOptions,
+  type AnalyzeResult,
+  formatDiagnosticsText,
+  formatErrorHuman,
+  formatSummaryLine,
+  isAtLeast,
+  isCodebatchError,
+  SEVERITIES,
+  summaryFromResult,
+} from '@codebatch/core';
+import { DEFAULT_CONFIG_FILE } from '../../shared/defaults';
+import type { FailLevel, ResolvedOptions, TargetContext } from './options';
+import { buildJsonReport, removeReportFiles, writeReportFiles } from './report-files';
+
+/** The engine entry point; injected so tests can drive reporting with constructed results. */
+export type AnalyzeFn = (options: AnalyzeOptions) => Promise<AnalyzeResult>;
+
+export interface TargetRunOutput {
+  success: boolean;
+  /** What goes to stdout: the report (text, or the JSON/SARIF document). */
+  stdout: string;
+  /** Why the target failed, and engine errors. */
+  stderr: string;
+  result?: AnalyzeResult;
+}
+
+export interface Outcome {
+  success: boolean;
+  reasons: string[];
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * Whether a result passes: the engine finished every shard, no diagnostic is at or above
+ * `failLevel`, and warnings do not exceed `maxWarnings` (-1: no limit). Uses the engine's
+ * counts, the same numbers the summary line shows.
+ */
+export function evaluateOutcome(
+  result: Pick<AnalyzeResult, 'status' | 'shards' | 'counts'>,
+  options: { failLevel: FailLevel; maxWarnings: number },
+): Outcome {
+  const reasons: string[] = [];
+  if (result.status === 'failed') {
+    reasons.push(
+      `the engine did not finish: ${plural(result.shards.failed, 'shard')} failed, ${result.shards.blocked} blocked`,
+    );
+  }
+  const { failLevel } = options;
+  if (failLevel !== 'none') {
+    const failing = SEVERITIES.filter((s) => isAtLeast(s, failLevel)).reduce(
+      (n, s) => n + result.counts[s],
+      0,
+    );
+    if (failing > 0) {
+      reasons.push(
+        failLevel === 'error'
+          ? plural(failing, 'error')
+          : `${plural(failing, 'diagnostic')} at or above --fail-level=${failLevel}`,
+      );
+    }
+  }
+  if (options.maxWarnings >= 0 && result.counts.warning > options.maxWarnings) {
+    reasons.push(
+      `${plural(result.counts.warning, 'warning')} (more than --max-warnings=${options.maxWarnings})`,
+    );
+  }
+  return { success: reasons.length === 0, reasons };
+}
+
+/** POSIX path of `child` relative to `parent`, or undefined when it is not inside. */
+function relativeInside(parent: string, child: string): string | undefined {
+  const rel = path.relative(parent, child);
+  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
+  return rel.split(path.sep).join('/');
+}
+
+/**
+ * Excludes the engine must add so a project's snapshot holds exactly the files Nx counts as
+ * the project's: nested projects' roots (a root project must not re-lint every package), and
+ * the store and report folders when they sit inside the project.
+ */
+export function implicitExcludes(options: ResolvedOptions, target: TargetContext): string[] {
+  const sourceDir = path.resolve(target.workspaceRoot, target.projectRoot);
+  const dirs = [options.storeDir, options.reportDir];
+  for (const root of target.allProjectRoots) {
+    if (root !== target.projectRoot) dirs.push(path.resolve(target.workspaceRoot, root));
+  }
+  const excludes = new Set<string>();
+  for (const dir of dirs) {
+    const rel = relativeInside(sourceDir, dir);
+    if (rel) excludes.add(`${rel}/**`);
+  }
+  return [...excludes].sort();
+}
+
+/**
+ * A project's own codebatch.config.json wins over the workspace one; with neither, the
+ * engine's defaults apply (the config file is optional).
+ */
+export function resolveConfigPath(options: ResolvedOptions, target: TargetContext): string | undefined {
+  const projectConfig = path.resolve(
+    target.workspaceRoot,
+    target.projectRoot,
+    path.basename(DEFAULT_CONFIG_FILE),
+  );
+  if (fs.existsSync(projectConfig)) return projectConfig;
+  return fs.existsSync(options.configFile) ? options.configFile : undefined;
+}
+
+export function engineOptions(options: ResolvedOptions, target: TargetContext): AnalyzeOptions {
+  return {
+    storeDir: options.storeDir,
+    sourceDir: path.resolve(target.workspaceRoot, target.projectRoot),
+    pipeline: options.pipeline,
+    configPath: resolveConfigPath(options, target),
+    exclude: [...options.exclude, ...implicitExcludes(options, target)],
+    gitignore: options.gitignore,
+    force: options.force,
+  };
+}
+
+/**
+ * Runs one codebatch target: engine call, report files, terminal output, pass/fail. Prints
+ * nothing itself, so the single executor and the batch implementation share it.
+ */
+export async function runTarget(
+  options: ResolvedOptions,
+  target: TargetContext,
+  engine: AnalyzeFn,
+  color: boolean,
+): Promise<TargetRunOutput> {
+  let result: AnalyzeResult;
+  try {
+    result = await engine(engineOptions(options, target));
+  } catch (error) {
+    // A stale report from an earlier run must not be mistaken for this run's.
+    removeReportFiles(options.reportDir);
+    if (isCodebatchError(error)) return { success: false, stdout: '', stderr: formatErrorHuman(error) };
+    throw error;
+  }
+
+  const outcome = evaluateOutcome(result, options);
+  const report = buildJsonReport(result, outcome, target);
+  const written = writeReportFiles(options.reportDir, report, result, target);
+
+  let stdout: string;
+  if (options.outputFormat === 'json') stdout = `${JSON.stringify(report, null, 2)}\n`;
+  else if (options.outputFormat === 'sarif') stdout = written.sarifText;
+  else {
+    const text = formatDiagnosticsText(result.diagnostics, { color, pathPrefix: target.projectRoot });
+    const relReport = path.relative(target.workspaceRoot, options.reportDir).split(path.sep).join('/');
+    stdout =
+      (text ? `${text}\n` : '') +
+      formatSummaryLine(summaryFromResult(result), { color }) +
+      `batch ${result.batchId}, report in ${relReport}\n`;
+  }
+  const stderr = outcome.success
+    ? ''
+    : `${target.projectName}:${target.targetName} failed: ${outcome.reasons.join('; ')}\n`;
+  return { success: outcome.success, stdout, stderr, result };
+}
+
+/** Colour when the stream is a terminal, unless NO_COLOR; FORCE_COLOR forces it either way. */
+export function shouldUseColor(
+  stream: { isTTY?: boolean } = process.stdout,
+  env: NodeJS.ProcessEnv = process.env,
+): boolean {
+  if (env.NO_COLOR) return false;
+  if (env.FORCE_COLOR !== undefined) return env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
+  return stream.isTTY === true;
+}

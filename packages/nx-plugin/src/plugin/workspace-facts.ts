@@ -1,0 +1,100 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { ENGINE_PACKAGES } from '../shared/defaults';
+
+/**
+ * Reads a small JSON file, memoized by (size, mtime): the Nx daemon recomputes the graph on
+ * every file change, and most of the files we look at have not changed since last time.
+ * Returns undefined when the file does not exist; throws on invalid JSON.
+ */
+const jsonCache = new Map<string, { size: number; mtimeMs: number; value: unknown }>();
+export function readJsonCached(file: string): unknown {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch {
+    return undefined;
+  }
+  const hit = jsonCache.get(file);
+  if (hit && hit.size === stat.size && hit.mtimeMs === stat.mtimeMs) return hit.value;
+  const value: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
+  jsonCache.set(file, { size: stat.size, mtimeMs: stat.mtimeMs, value });
+  return value;
+}
+
+/** Package-manager workspace globs from the root package.json (npm, yarn, bun). */
+export function readWorkspaceGlobs(workspaceRoot: string): string[] {
+  let pkg: unknown;
+  try {
+    pkg = readJsonCached(path.join(workspaceRoot, 'package.json'));
+  } catch {
+    return [];
+  }
+  const ws = (pkg as { workspaces?: unknown } | undefined)?.workspaces;
+  const list = Array.isArray(ws) ? ws : (ws as { packages?: unknown } | undefined)?.packages;
+  return Array.isArray(list) ? list.filter((p): p is string => typeof p === 'string') : [];
+}
+
+function globToRegExp(glob: string): RegExp {
+  const normalized = glob.replace(/^\.\//, '').replace(/\/+$/, '');
+  let re = '';
+  for (let i = 0; i < normalized.length; i++) {
+    const c = normalized[i]!;
+    if (c === '*' && normalized[i + 1] === '*') {
+      re += '.*';
+      i++;
+    } else if (c === '*') re += '[^/]*';
+    else if (c === '?') re += '[^/]';
+    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
+
+/** True when `dir` is a package of the workspace globs (`!pattern` entries exclude). */
+export function matchesWorkspaceGlobs(dir: string, globs: readonly string[]): boolean {
+  let matched = false;
+  for (const g of globs) {
+    if (g.startsWith('!')) {
+      if (globToRegExp(g.slice(1)).test(dir)) return false;
+    } else if (globToRegExp(g).test(dir)) matched = true;
+  }
+  return matched;
+}
+
+/** Finds an installed package's directory (real path), or undefined when it is not installed. */
+export type ResolvePackageDir = (name: string, workspaceRoot: string) => string | undefined;
+
+export const resolvePackageDir: ResolvePackageDir = (name, workspaceRoot) => {
+  try {
+    const manifest = require.resolve(`${name}/package.json`, { paths: [workspaceRoot, __dirname] });
+    return fs.realpathSync(path.dirname(manifest));
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * The inputs that make a new engine or plugin version a cache miss. Installed packages are
+ * external nodes: `{externalDependencies}` hashes their lockfile versions. A package linked
+ * from inside the workspace (this repository dogfooding itself, npm/yarn workspaces) is a
+ * project, not an external node, and Nx rejects it there: hash its files instead. A package
+ * that is not installed is left out (naming it is a hard error in Nx).
+ */
+export function engineInputs(
+  workspaceRoot: string,
+  resolve: ResolvePackageDir = resolvePackageDir,
+): unknown[] {
+  const external: string[] = [];
+  const local: string[] = [];
+  const root = fs.existsSync(workspaceRoot) ? fs.realpathSync(workspaceRoot) : workspaceRoot;
+  for (const name of ENGINE_PACKAGES) {
+    const dir = resolve(name, workspaceRoot);
+    if (!dir) continue;
+    const rel = path.relative(root, dir).split(path.sep).join('/');
+    const insideWorkspace = rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+    if (insideWorkspace && !rel.split('/').includes('node_modules'))
+      local.push(`{workspaceRoot}/${rel}/**/*`);
+    else external.push(name);
+  }
+  return [...local, ...(external.length > 0 ? [{ externalDependencies: external }] : [])];
+}

@@ -1,0 +1,170 @@
+#!/usr/bin/env node
+// npm run bench [-- --size small|large --runs N --only snapshot,run,...]
+//
+// Times codebatch on the shared benchmark corpus next to its baselines in the same invocation:
+// sha256sum over the same files (the lower bound for snapshotting), the reference Python
+// implementation's published figures, and ESLint when it is installed. Each figure is the
+// median of several runs: the machine is shared and noisy.
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const args = process.argv.slice(2);
+const arg = (name, def) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : def;
+};
+const size = arg('size', 'small');
+const runs = Number(arg('runs', '5'));
+const only = arg('only', '')?.split(',').filter(Boolean) ?? [];
+const want = (name) => only.length === 0 || only.includes(name);
+const benchDir = path.join(repo, '.bench');
+const corpus = path.join(benchDir, 'corpus');
+const cliBin = path.join(repo, 'packages/core/bin/codebatch.js');
+
+/** Reference implementation (Python, 1.0.2) on the small corpus, this machine kind. */
+const REFERENCE = { snapshotSeconds: 2.7, fullPipelineSeconds: 35.5 };
+
+function ensureCorpus() {
+  const script = path.resolve(repo, '../shared/bench/make-corpus.sh');
+  execFileSync('bash', [script, benchDir, size], { stdio: 'inherit' });
+}
+
+function median(values) {
+  const s = [...values].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+function time(fn) {
+  const t0 = process.hrtime.bigint();
+  fn();
+  return Number(process.hrtime.bigint() - t0) / 1e9;
+}
+
+function cli(argv, { json = false } = {}) {
+  const r = spawnSync(process.execPath, [cliBin, ...argv, ...(json ? ['--json'] : [])], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  if (r.status !== 0 && r.status !== 1) throw new Error(`codebatch ${argv.join(' ')} failed (${r.status}): ${r.stderr}`);
+  return json ? JSON.parse(r.stdout) : r.stdout;
+}
+
+function freshStore(name) {
+  const dir = path.join(benchDir, 'stores', name);
+  fs.rmSync(dir, { recursive: true, force: true });
+  cli(['init', dir]);
+  return dir;
+}
+
+function fileCount() {
+  return fs.readFileSync(path.join(benchDir, 'corpus.sha256'), 'utf8').split('\n').filter(Boolean).length;
+}
+
+const rows = [];
+function row(name, seconds, files, baseline, target) {
+  rows.push({ name, seconds, files, baseline, target });
+  const fps = files / seconds;
+  process.stderr.write(`  ${name}: ${seconds.toFixed(3)} s (${Math.round(fps)} files/s)\n`);
+}
+
+ensureCorpus();
+const files = fileCount();
+process.stderr.write(`corpus: ${files} files (${size}); ${runs} runs per figure, medians\n`);
+
+// Lower bound: sha256sum over the same files, one process per ~5k files like `xargs` does.
+const sha = median(
+  Array.from({ length: runs }, () => time(() => execFileSync('bash', ['-c', `cd ${JSON.stringify(corpus)} && find . -type f -print0 | xargs -0 sha256sum > /dev/null`]))),
+);
+row('sha256sum (lower bound)', sha, files);
+
+let snapshotId;
+let coldSnap;
+if (want('snapshot') || want('run') || want('reuse') || want('incremental') || want('parallel')) {
+  coldSnap = median(
+    Array.from({ length: runs }, () => {
+      const store = freshStore('snap');
+      return time(() => {
+        snapshotId = cli(['snapshot', corpus, '--store', store], { json: true }).record.snapshot_id;
+      });
+    }),
+  );
+  row('snapshot, cold', coldSnap, files, { name: 'sha256sum', seconds: sha, wantRatio: 0.5 }, '>= 50% of sha256sum files/s');
+  const store = path.join(benchDir, 'stores', 'snap');
+  const warm = median(Array.from({ length: runs }, () => time(() => cli(['snapshot', corpus, '--store', store], { json: true }))));
+  row('snapshot, unchanged tree (stat cache)', warm, files, { name: 'cold snapshot', seconds: coldSnap, wantRatio: 5 }, '>= 5x faster than cold');
+}
+
+function prepared(name) {
+  const store = freshStore(name);
+  const snap = cli(['snapshot', corpus, '--store', store], { json: true }).record.snapshot_id;
+  return { store, snap };
+}
+
+function newBatch(store, snap, extra = []) {
+  return cli(['batch', 'init', '--snapshot', snap, '--pipeline', 'full', '--store', store, ...extra], { json: true }).batch.batch_id;
+}
+
+const parallelRuns = Math.max(1, Math.min(runs, 3));
+let coldRun;
+if (want('run') || want('reuse') || want('parallel')) {
+  const times = [];
+  for (let i = 0; i < parallelRuns; i += 1) {
+    const { store, snap } = prepared('run');
+    const batch = newBatch(store, snap);
+    times.push(time(() => cli(['run', '--batch', batch, '--store', store], { json: true })));
+  }
+  coldRun = median(times);
+  row('run full pipeline, cold store (default --parallel)', coldRun, files, { name: 'reference implementation', seconds: REFERENCE.fullPipelineSeconds }, 'reference: 250 files/s');
+}
+if (want('parallel')) {
+  const times = [];
+  for (let i = 0; i < parallelRuns; i += 1) {
+    const { store, snap } = prepared('run1');
+    const batch = newBatch(store, snap);
+    times.push(time(() => cli(['run', '--batch', batch, '--store', store, '--parallel', '1'], { json: true })));
+  }
+  const p1 = median(times);
+  row('run full pipeline, cold store, --parallel 1', p1, files);
+  const times2 = [];
+  for (let i = 0; i < parallelRuns; i += 1) {
+    const { store, snap } = prepared('run2');
+    const batch = newBatch(store, snap);
+    times2.push(time(() => cli(['run', '--batch', batch, '--store', store, '--parallel', '2'], { json: true })));
+  }
+  row('run full pipeline, cold store, --parallel 2', median(times2), files, { name: '--parallel 1', seconds: p1, wantRatio: 1.6 }, '>= 1.6x --parallel 1');
+}
+if (want('reuse')) {
+  const { store, snap } = prepared('reuse');
+  cli(['run', '--batch', newBatch(store, snap), '--store', store], { json: true });
+  const t = median(
+    Array.from({ length: runs }, () =>
+      time(() => {
+        const batch = newBatch(store, snap);
+        const r = cli(['run', '--batch', batch, '--store', store], { json: true });
+        if (r.counts.executed !== 0) throw new Error(`expected every shard reused, got ${JSON.stringify(r.counts)}`);
+      }),
+    ),
+  );
+  row('new batch, same snapshot, all shards reused (batch init + run)', t, files, undefined, '>= 20,000 files/s');
+}
+if (want('eslint')) {
+  const eslint = path.join(repo, 'node_modules/.bin/eslint');
+  if (fs.existsSync(eslint)) {
+    const t = time(() => spawnSync(eslint, ['--no-config-lookup', '--rule', '{"no-unused-vars":"warn"}', corpus], { encoding: 'utf8' }));
+    row('ESLint (no-unused-vars only, single run)', t, files);
+  } else process.stderr.write('  ESLint: not installed, skipped\n');
+}
+
+const table = [['operation', 'median s', 'files/s', 'vs baseline', 'target']];
+for (const r of rows) {
+  let ratio = '';
+  if (r.baseline) {
+    const x = r.baseline.seconds / r.seconds;
+    ratio = `${x.toFixed(2)}x ${r.baseline.name}${r.baseline.wantRatio ? (x >= r.baseline.wantRatio ? ' (met)' : ' (MISSED)') : ''}`;
+  }
+  table.push([r.name, r.seconds.toFixed(3), String(Math.round(r.files / r.seconds)), ratio, r.target ?? '']);
+}
+const widths = table[0].map((_, i) => Math.max(...table.map((t) => t[i].length)));
+console.log(table.map((t) => t.map((c, i) => c.padEnd(widths[i])).join('  ')).join('\n'));
+console.log(`reference implementation on this corpus: snapshot ${REFERENCE.snapshotSeconds} s, full pipeline ${REFERENCE.fullPipelineSeconds} s`);
