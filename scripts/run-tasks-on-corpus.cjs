@@ -4,7 +4,7 @@
  * the others reusing its memo), without the engine: for precision studies and parser speed.
  *
  *   node scripts/run-tasks-on-corpus.cjs DIR [--tasks parse,analyze,symbols,lint] [--out findings.jsonl]
- *        [--no-memo] [--limit N] [--list paths.txt]
+ *        [--no-memo] [--limit N] [--list paths.txt] [--config '{"parse":{"ast":false}}'] [--no-store]
  *
  * Loads the TypeScript sources directly through @swc/core (no build needed). Objects go to a
  * temporary store that is removed at exit. Prints files/s per task and in total.
@@ -31,7 +31,14 @@ const { writeOutputObject } = require(path.join(src, 'store', 'chunking.ts'));
 const { sha256Hex } = require(path.join(src, 'util', 'hash.ts'));
 
 function parseArgs(argv) {
-  const args = { dir: undefined, tasks: ['parse', 'analyze', 'symbols', 'lint'], out: undefined, memo: true, limit: Infinity };
+  const args = {
+    store: true,
+    dir: undefined,
+    tasks: ['parse', 'analyze', 'symbols', 'lint'],
+    out: undefined,
+    memo: true,
+    limit: Infinity,
+  };
   for (let i = 0; i < argv.length; i += 1) {
     const a = argv[i];
     if (a === '--tasks') args.tasks = argv[++i].split(',');
@@ -39,6 +46,8 @@ function parseArgs(argv) {
     else if (a === '--no-memo') args.memo = false;
     else if (a === '--limit') args.limit = Number(argv[++i]);
     else if (a === '--list') args.list = argv[++i];
+    else if (a === '--config') args.config = JSON.parse(argv[++i]);
+    else if (a === '--no-store') args.store = false;
     else args.dir = a;
   }
   if (!args.dir) throw new Error('usage: run-tasks-on-corpus.cjs DIR [--tasks ...] [--out file] [--no-memo]');
@@ -48,7 +57,9 @@ function parseArgs(argv) {
 function listFiles(root) {
   const files = [];
   const walk = (dir) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    for (const entry of fs
+      .readdirSync(dir, { withFileTypes: true })
+      .sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(full);
       else if (entry.isFile()) files.push(full);
@@ -65,14 +76,19 @@ async function main() {
   process.once('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
   const { store } = initStore(path.join(tmp, 'store'));
   const definitions = args.tasks.map((t) => ({ type: t, def: getTaskDefinition(t) }));
-  const configs = definitions.map(({ def }) => def.configSchema.parse({}));
+  // --config '{"parse":{"ast":false}}': per-task raw configs.
+  const configs = definitions.map(({ type, def }) => def.configSchema.parse(args.config?.[type] ?? {}));
   const timeMs = Object.fromEntries(args.tasks.map((t) => [t, 0]));
   const counts = {};
   const out = args.out ? fs.openSync(args.out, 'w') : undefined;
   // --list: newline-separated paths relative to DIR (a sample of a larger tree).
   const files = (
     args.list
-      ? fs.readFileSync(args.list, 'utf8').split('\n').filter(Boolean).map((p) => path.join(args.dir, p))
+      ? fs
+          .readFileSync(args.list, 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((p) => path.join(args.dir, p))
       : listFiles(args.dir)
   ).slice(0, args.limit);
   let bytesTotal = 0;
@@ -98,7 +114,10 @@ async function main() {
         config: configs[i],
         seed: 0,
         memo: args.memo ? memo : new Map(),
-        storeOutput: (kind, format, data) => writeOutputObject(store.objects, kind, format, data),
+        // --no-store: hash only, to separate task cost from object-store I/O.
+        storeOutput: args.store
+          ? (kind, format, data) => writeOutputObject(store.objects, kind, format, data)
+          : (_kind, format, data) => ({ object: `sha256:${sha256Hex(data)}`, format }),
         loadOutput: () => {
           throw new Error('not used');
         },
@@ -118,8 +137,11 @@ async function main() {
   if (out !== undefined) fs.closeSync(out);
   const rate = (ms) => Math.round((files.length / ms) * 1000);
   console.log(`${files.length} files, ${(bytesTotal / 1e6).toFixed(1)} MB, memo ${args.memo ? 'on' : 'off'}`);
-  for (const t of args.tasks) console.log(`  ${t.padEnd(8)} ${(timeMs[t] / 1000).toFixed(2)} s  ${rate(timeMs[t])} files/s`);
-  console.log(`  total    ${(totalMs / 1000).toFixed(2)} s  ${rate(totalMs)} files/s (incl. reading and hashing)`);
+  for (const t of args.tasks)
+    console.log(`  ${t.padEnd(8)} ${(timeMs[t] / 1000).toFixed(2)} s  ${rate(timeMs[t])} files/s`);
+  console.log(
+    `  total    ${(totalMs / 1000).toFixed(2)} s  ${rate(totalMs)} files/s (incl. reading and hashing)`,
+  );
   console.log(JSON.stringify(Object.fromEntries(Object.entries(counts).sort()), null, 1));
 }
 

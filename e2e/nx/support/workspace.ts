@@ -89,8 +89,21 @@ export function writeTree(root: string, files: Record<string, string | object>):
   }
 }
 
+/** The file behind an installed package's bin (its location moves between versions: nx 24 has dist/bin). */
+export function binOf(root: string, pkg: string, name: string): string {
+  const dir = path.join(root, 'node_modules', pkg);
+  const { bin } = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as {
+    bin?: string | Record<string, string>;
+  };
+  const rel = typeof bin === 'string' ? bin : bin?.[name];
+  if (!rel) throw new Error(`${pkg} has no "${name}" bin`);
+  return path.join(dir, rel);
+}
+
 export interface Workspace {
   root: string;
+  /** The packed packages the workspace installed (for `nx add <name>@file:<tarball>`). */
+  tarballs: { core: string; nx: string };
   nx(args: string[]): Promise<RunResult>;
   codebatch(args: string[]): Promise<RunResult>;
   git(args: string[]): Promise<RunResult>;
@@ -138,15 +151,18 @@ export async function createWorkspace(files: Record<string, string | object>): P
   await git(['add', '-A']);
   await git(['commit', '-q', '-m', 'initial']);
 
+  const nxBin = binOf(root, 'nx', 'nx');
+  const codebatchBin = binOf(root, '@codebatch/core', 'codebatch');
   return {
     root,
+    tarballs,
     nx: (args) =>
-      run(process.execPath, [path.join(root, 'node_modules/nx/bin/nx.js'), ...args], {
+      run(process.execPath, [nxBin, ...args], {
         cwd: root,
         env: NX_ENV,
       }),
     codebatch: (args) =>
-      run(process.execPath, [path.join(root, 'node_modules/@codebatch/core/bin/codebatch.js'), ...args], {
+      run(process.execPath, [codebatchBin, ...args], {
         cwd: root,
       }),
     git,

@@ -1,6 +1,7 @@
-import type { AnalyzeOptions, AnalyzeResult } from '../../core/src/api/types';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { AnalyzeOptions, AnalyzeResult } from '@codebatch/core';
 import type { Diagnostic } from './diagnostics';
-import { ActionInternalError } from './errors';
 
 /**
  * Everything the action asks of @codebatch/core, in one place. The action holds no analysis
@@ -8,38 +9,75 @@ import { ActionInternalError } from './errors';
  */
 export interface Engine {
   /** Snapshot + batch + run (all shards or a slice). The facade of core `api/`. */
-  analyze(options: AnalyzeOptions & { metadata?: Record<string, string> }): Promise<AnalyzeResult>;
-  /** The newest batch of `pipeline` whose recorded git commit is `sha`, if the store holds one. */
+  analyze(options: AnalyzeOptions): Promise<AnalyzeResult>;
+  /** The newest complete batch of `pipeline` whose recorded git commit is `sha`, if the store holds one. */
   findBatchForCommit(storeDir: string, sha: string, pipeline: string): Promise<string | undefined>;
-  /** Diagnostics of `head` that `base` does not have (core query `diffBatches`). */
-  diffBatches(
-    storeDir: string,
-    baseBatchId: string,
-    headBatchId: string,
-  ): Promise<{ added: Diagnostic[]; removed: Diagnostic[] }>;
+  /** Diagnostics of `head` that `base` does not have (core query `findRegressions`). */
+  diffBatches(storeDir: string, baseBatchId: string, headBatchId: string): Promise<{ added: Diagnostic[] }>;
   /**
-   * Unions slice stores into `storeDir` (objects, and the shard outputs of the one batch the
-   * slices share), verifying that overlapping content is identical; returns that batch's id.
+   * Unions slice stores into `storeDir` (objects, snapshots, batches with their shards combined,
+   * memo), checking that overlapping content is identical; the slices share `batchId`.
    */
-  mergeStores(storeDir: string, sliceStoreDirs: string[]): Promise<{ batchId: string }>;
+  mergeStores(storeDir: string, sliceStoreDirs: string[], batchId: string): Promise<void>;
   /** The result of a batch already in the store (the merge job's view of the merged batch). */
   readBatchResult(storeDir: string, batchId: string): Promise<AnalyzeResult>;
   /** SARIF 2.1.0 for a batch (core `report/`); returns how many results were written. */
-  writeSarif(storeDir: string, batchId: string, file: string): Promise<{ results: number }>;
-  /** Drops batches and snapshots not in `keepBatchIds`, and unreferenced objects. */
-  pruneStore(storeDir: string, options: { keepBatchIds: string[] }): Promise<{ removedBytes: number }>;
+  writeSarif(
+    storeDir: string,
+    batchId: string,
+    file: string,
+    options: { pathPrefix: string; category: string },
+  ): Promise<{ results: number }>;
+  /** core `gc`: keeps `keepBatchIds` and the newest `keepBatches`, drops what nothing kept references. */
+  pruneStore(
+    storeDir: string,
+    options: { keepBatchIds: string[]; keepBatches: number },
+  ): Promise<{ removedBatches: number; removedBytes: number }>;
 }
 
 /**
- * Binds the engine.
- *
- * TODO(lead): import the functions from '@codebatch/core' once they exist and return them here:
- *   analyze (api/), diffBatches + findBatchForCommit (query/), writeSarif (report/),
- *   mergeStores + readBatchResult + pruneStore (store/ or batch/).
- * Add "@codebatch/core" to packages/action/package.json dependencies (and "zod", which the
- * action imports directly), then rebuild dist. Until then the action stops here, after the
- * inputs were checked and the cache restored, with this message.
+ * Binds the engine. Core is imported lazily so that a bad input fails before the engine (and
+ * typescript, which it bundles) is loaded.
  */
 export async function loadEngine(): Promise<Engine> {
-  throw new ActionInternalError('the codebatch engine is not wired into this build of the action yet');
+  const core = await import('@codebatch/core');
+  return {
+    analyze: (options) => core.analyze(options),
+    async findBatchForCommit(storeDir, sha, pipeline) {
+      if (!fs.existsSync(path.join(storeDir, 'store.json'))) return undefined;
+      return core.findBatchForCommit(core.openStore(storeDir), sha, { pipeline });
+    },
+    async diffBatches(storeDir, baseBatchId, headBatchId) {
+      const delta = core.findRegressions(core.openStore(storeDir), baseBatchId, headBatchId);
+      return { added: delta.records as Diagnostic[] };
+    },
+    async mergeStores(storeDir, sliceStoreDirs, batchId) {
+      core.mergeStores(storeDir, sliceStoreDirs);
+      // The slices must have left the batch they share; anything else is a broken matrix.
+      core.readBatchRecord(core.openStore(storeDir), batchId);
+    },
+    readBatchResult: async (storeDir, batchId) => core.readBatchResult(core.openStore(storeDir), batchId),
+    async writeSarif(storeDir, batchId, file, options) {
+      const diagnostics = core.queryDiagnostics(core.openStore(storeDir), batchId).records;
+      const log = core.toSarif(diagnostics, {
+        toolName: 'codebatch',
+        toolVersion: core.ENGINE_VERSION,
+        rules: core.codebatchSarifRules(),
+        pathPrefix: options.pathPrefix || undefined,
+        automationId: options.category,
+      });
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, `${JSON.stringify(log)}\n`);
+      return { results: log.runs[0]?.results.length ?? 0 };
+    },
+    async pruneStore(storeDir, options) {
+      const report = core.pruneStore(core.openStore(storeDir), {
+        keepBatchIds: options.keepBatchIds,
+        keepBatches: options.keepBatches,
+        // Nothing else writes to the store during the job.
+        graceMs: 0,
+      });
+      return { removedBatches: report.batches.removed.length, removedBytes: report.bytes_freed };
+    },
+  };
 }

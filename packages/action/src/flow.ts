@@ -24,6 +24,30 @@ export interface ActionDeps {
   readFile: (file: string) => string;
 }
 
+/** Batches a pruned store keeps besides this run's and its base's (bounds the cache entry). */
+export const KEEP_RECENT_BATCHES = 2;
+
+/**
+ * The batch id every slice of a matrix uses (and the merge job expects): one per commit, config
+ * and slice count, so the slices' stores merge into one batch and a re-run job resumes it.
+ */
+export function sliceBatchId(sha: string, configDigest: string, total: number): string {
+  return `gh-${sha.slice(0, 12)}-${configDigest}-of${total}`;
+}
+
+/** Wall-clock time per phase, logged at the end (`codebatch timings {...}`) for benchmarks. */
+class PhaseTimer {
+  readonly phases: Record<string, number> = {};
+  async time<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    const t0 = performance.now();
+    try {
+      return await fn();
+    } finally {
+      this.phases[name] = Math.round((this.phases[name] ?? 0) + performance.now() - t0);
+    }
+  }
+}
+
 /**
  * restore -> analyze (all shards, a slice, or merge the slices) -> diff against the base
  * batch -> annotate -> SARIF + summary -> prune -> save. Input errors fail the step before
@@ -31,6 +55,7 @@ export interface ActionDeps {
  */
 export async function runAction(deps: ActionDeps): Promise<void> {
   const { host } = deps;
+  const timer = new PhaseTimer();
   try {
     const inputs = parseInputs(host.getInput);
     if (inputs.githubToken) host.setSecret(inputs.githubToken);
@@ -54,49 +79,70 @@ export async function runAction(deps: ActionDeps): Promise<void> {
     const cachePaths = [inputs.storePath];
     let sliceDirs: string[] | undefined;
     let matchedKey: string | undefined;
+    const batchIdOfSlices =
+      inputs.shard || inputs.mergeSlices
+        ? sliceBatchId(ctx.sha, digest, inputs.shard?.total ?? inputs.mergeSlices!)
+        : undefined;
     if (inputs.mode === 'merge') {
-      sliceDirs = await host.group('Restore the slices', () =>
-        restoreSlices(
-          host,
-          cachePaths,
-          paths.storeDir,
-          computeSliceKeys(keyParts, inputs.mergeSlices!),
-          ctx.runnerTemp,
+      sliceDirs = await timer.time('restore', () =>
+        host.group('Restore the slices', () =>
+          restoreSlices(
+            host,
+            cachePaths,
+            paths.storeDir,
+            computeSliceKeys(keyParts, inputs.mergeSlices!),
+            ctx.runnerTemp,
+          ),
         ),
       );
     }
     if (!sliceDirs) {
-      matchedKey = await host.group('Restore the store', () =>
-        restoreStore(host, cachePaths, keys.primaryKey, keys.restoreKeys),
+      matchedKey = await timer.time('restore', () =>
+        host.group('Restore the store', () =>
+          restoreStore(host, cachePaths, keys.primaryKey, keys.restoreKeys),
+        ),
       );
     }
 
     const engine = await deps.loadEngine();
+    const analyzeStarted = performance.now();
+    let firstShardAt: number | undefined;
     const result = await host.group(
       inputs.mode === 'merge' && sliceDirs ? 'Merge the slices' : 'Analyze',
       async () => {
         if (sliceDirs) {
-          // TODO(lead): Engine.mergeStores / readBatchResult (see engine.ts).
-          const { batchId } = await engine.mergeStores(paths.storeDir, sliceDirs);
-          return engine.readBatchResult(paths.storeDir, batchId);
+          return timer.time('merge', async () => {
+            await engine.mergeStores(paths.storeDir, sliceDirs, batchIdOfSlices!);
+            host.info(`merged ${sliceDirs.length} slices into batch ${batchIdOfSlices}`);
+            return engine.readBatchResult(paths.storeDir, batchIdOfSlices!);
+          });
         }
-        // TODO(lead): Engine.analyze = core analyze(); it must record `metadata.git_sha` in
-        // batch.json so that findBatchForCommit can find this batch from a later pull request.
-        return engine.analyze({
-          storeDir: paths.storeDir,
-          sourceDir: paths.sourceDir,
-          include: inputs.paths.length > 0 ? inputs.paths : undefined,
-          exclude: inputs.exclude.length > 0 ? inputs.exclude : undefined,
-          pipeline: inputs.pipeline,
-          configPath: paths.configFile,
-          shardSlice: inputs.shard,
-          metadata: { git_sha: ctx.sha },
-          onProgress: (event) => {
-            if (event.type === 'task') host.info(`task ${event.taskId}: ${event.status}`);
-          },
-        });
+        // metadata.git_sha is what findBatchForCommit matches when a later pull request
+        // looks for the batch of its base commit.
+        return timer.time('analyze', () =>
+          engine.analyze({
+            storeDir: paths.storeDir,
+            sourceDir: paths.sourceDir,
+            include: inputs.paths.length > 0 ? inputs.paths : undefined,
+            exclude: inputs.exclude.length > 0 ? inputs.exclude : undefined,
+            pipeline: inputs.pipeline,
+            configPath: paths.configFile,
+            shardSlice: inputs.shard,
+            batchId: inputs.shard ? batchIdOfSlices : undefined,
+            metadata: { git_sha: ctx.sha },
+            onProgress: (event) => {
+              if (event.type !== 'snapshot') firstShardAt ??= performance.now();
+              if (event.type === 'task') host.info(`task ${event.taskId}: ${event.status}`);
+            },
+          }),
+        );
       },
     );
+    if (timer.phases.analyze !== undefined && firstShardAt !== undefined) {
+      // Snapshot and planning end where the first shard reports; the rest is running shards.
+      timer.phases.snapshot = Math.round(firstShardAt - analyzeStarted);
+      timer.phases.run = timer.phases.analyze - timer.phases.snapshot;
+    }
     host.info(
       `batch ${result.batchId}: ${result.files} files, ${result.taskFiles.executed} file tasks executed, ${result.taskFiles.reused} reused`,
     );
@@ -112,11 +158,16 @@ export async function runAction(deps: ActionDeps): Promise<void> {
       let baseBatchId: string | undefined;
       let added: Diagnostic[] | undefined;
       if (ctx.baseSha) {
-        // TODO(lead): Engine.findBatchForCommit / diffBatches (core query/).
         baseBatchId = await engine.findBatchForCommit(paths.storeDir, ctx.baseSha, inputs.pipeline);
-        if (baseBatchId)
-          added = (await engine.diffBatches(paths.storeDir, baseBatchId, result.batchId)).added;
-        else
+        if (baseBatchId) {
+          added = await timer.time(
+            'compare',
+            async () => (await engine.diffBatches(paths.storeDir, baseBatchId!, result.batchId)).added,
+          );
+          host.info(
+            `compared with batch ${baseBatchId} of the base commit ${ctx.baseSha}: ${added.length} new diagnostics`,
+          );
+        } else
           host.info(
             `No batch for the base commit ${ctx.baseSha} in the restored store: every diagnostic counts as new.`,
           );
@@ -146,23 +197,32 @@ export async function runAction(deps: ActionDeps): Promise<void> {
         notes: [selection.note],
       };
       if (inputs.annotate !== 'none') {
-        await host.group('Annotate', () =>
-          annotate(host, inputs, ctx, selection.diagnostics, paths.pathPrefix, summaryInput, failed),
+        await timer.time('annotate', () =>
+          host.group('Annotate', () =>
+            annotate(host, inputs, ctx, selection.diagnostics, paths.pathPrefix, summaryInput, failed),
+          ),
         );
       }
       if (paths.sarifFile) {
-        // TODO(lead): Engine.writeSarif (core report/).
-        const { results } = await engine.writeSarif(paths.storeDir, result.batchId, paths.sarifFile);
+        const { results } = await timer.time('sarif', () =>
+          engine.writeSarif(paths.storeDir, result.batchId, paths.sarifFile!, {
+            pathPrefix: paths.pathPrefix,
+            category: `codebatch/${inputs.pipeline}`,
+          }),
+        );
         host.info(`SARIF: ${results} results in ${paths.sarifFile}`);
         host.setOutput('sarif-file', paths.sarifFile);
       }
       await appendSummary(host, buildSummaryMarkdown(summaryInput));
       if (inputs.saveCache) {
-        // TODO(lead): Engine.pruneStore (keeps this batch and its base; objects they reference).
-        const pruned = await engine.pruneStore(paths.storeDir, {
-          keepBatchIds: [result.batchId, ...(baseBatchId ? [baseBatchId] : [])],
-        });
-        host.info(`pruned ${pruned.removedBytes} bytes from the store`);
+        // Keeps this batch, its base and the newest few; the memo follows what stays.
+        const pruned = await timer.time('prune', () =>
+          engine.pruneStore(paths.storeDir, {
+            keepBatchIds: [result.batchId, ...(baseBatchId ? [baseBatchId] : [])],
+            keepBatches: KEEP_RECENT_BATCHES,
+          }),
+        );
+        host.info(`pruned the store: ${pruned.removedBatches} old batches, ${pruned.removedBytes} bytes`);
       }
     } else {
       await appendSummary(
@@ -173,7 +233,10 @@ export async function runAction(deps: ActionDeps): Promise<void> {
     }
 
     if (inputs.saveCache)
-      await host.group('Save the store', () => saveStore(host, cachePaths, keys.primaryKey, matchedKey));
+      await timer.time('save', () =>
+        host.group('Save the store', () => saveStore(host, cachePaths, keys.primaryKey, matchedKey)),
+      );
+    host.info(`codebatch timings ${JSON.stringify(timer.phases)}`);
     if (result.status === 'failed')
       host.setFailed(`codebatch: some tasks failed in batch ${result.batchId}; see the log above`);
     else if (failed) host.setFailed(`codebatch: new problems at or above fail-on: ${inputs.failOn}`);
@@ -287,11 +350,22 @@ async function restoreSlices(
     const dir = path.join(runnerTemp, 'codebatch-slices', String(index));
     fs.rmSync(dir, { recursive: true, force: true });
     fs.mkdirSync(path.dirname(dir), { recursive: true });
-    fs.renameSync(storeDir, dir);
+    moveDir(storeDir, dir);
     dirs.push(dir);
     host.info(`slice ${index}: restored ${key}`);
   }
   return dirs;
+}
+
+/** rename(), or copy + remove when RUNNER_TEMP is on another filesystem than the workspace. */
+function moveDir(from: string, to: string): void {
+  try {
+    fs.renameSync(from, to);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+    fs.cpSync(from, to, { recursive: true });
+    fs.rmSync(from, { recursive: true, force: true });
+  }
 }
 
 async function saveStore(

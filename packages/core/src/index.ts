@@ -40,3 +40,18 @@ export { readSnapshotRecord, readFilesIndex, listSnapshots } from './snapshot/re
 export { langHint } from './snapshot/lang-hint';
 export { toPathKey, canonicalizePath, compareUtf8, isCanonicalPath } from './snapshot/canonical-path';
 export { isProbablyText } from './snapshot/detect-binary';
+export { analyze, defaultParallelism } from './api/analyze';
+export { initBatch, type InitBatchOptions, type InitBatchResult } from './batch/init-batch';
+export { listBatches, readBatchRecord, readPlan, readTaskRecord } from './batch/read-batch';
+export { deriveBatchStatus, type BatchStatusReport, type TaskStatusReport, type DerivedStatus } from './batch/status';
+export { PIPELINES, getPipeline } from './batch/pipelines';
+export { runBatch, type RunBatchOptions, type RunBatchSummary } from './run/run-batch';
+export type { ShardRunResult, ShardOutcome } from './run/run-shard-chain';
+export { createDefaultRegistry } from './tasks/default-registry';
+export type { TaskRegistry } from './tasks/task-registry';
+export { loadConfigFile, parseConfig } from './config/load-config';
+export { configFileSchema, type ConfigFile } from './config/config-schema';
+export { findBatchForCommit, GIT_SHA_METADATA_KEY, type FindBatchOptions } from './batch/find-batch';
+export { readBatchResult } from './batch/batch-result';
+export { mergeStores, type MergeStoresReport } from './store/merge-stores';
+export { pruneStore, parseDuration, type PruneOptions, type PruneReport } from './gc/prune-store';

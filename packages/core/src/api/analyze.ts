@@ -1,6 +1,10 @@
 import os from 'node:os';
 import path from 'node:path';
 import { initBatch } from '../batch/init-batch';
+import { readBatchRecord } from '../batch/read-batch';
+import { batchExists } from '../batch/status';
+import type { BatchRecord } from '../schemas/batch-record';
+import type { Store } from '../store/store';
 import type { ConfigFile } from '../config/config-schema';
 import { loadConfigFile } from '../config/load-config';
 import { queryDiagnostics } from '../query/query-diagnostics';
@@ -28,7 +32,7 @@ export async function analyze(options: AnalyzeOptions & { registry?: TaskRegistr
     onProgress: options.onProgress ? (p) => options.onProgress!({ type: 'snapshot', ...p }) : undefined,
   });
   const pipeline: PipelineName = options.pipeline ?? config?.pipeline ?? 'full';
-  const { batch } = initBatch(store, { snapshotId: snapshot.record.snapshot_id, pipeline, config, registry });
+  const batch = openOrInitBatch(store, options, snapshot.record.snapshot_id, pipeline, config, registry);
   const summary = await runBatch(store, {
     batchId: batch.batch_id,
     force: options.force,
@@ -49,8 +53,8 @@ export async function analyze(options: AnalyzeOptions & { registry?: TaskRegistr
   let executedFiles = 0;
   let reusedFiles = 0;
   for (const r of summary.results) {
-    if (r.outcome === 'executed') executedFiles += r.files;
-    else if (r.outcome === 'skipped' || r.outcome === 'reused') reusedFiles += r.files;
+    executedFiles += r.filesExecuted;
+    reusedFiles += r.filesReused;
   }
   const c = summary.counts;
   return {
@@ -66,6 +70,22 @@ export async function analyze(options: AnalyzeOptions & { registry?: TaskRegistr
     status: c.failed > 0 || c.blocked > 0 || c.busy > 0 ? 'failed' : 'done',
     durationMs: Date.now() - t0,
   };
+}
+
+/** A new batch, or (same explicit id, snapshot and pipeline: a re-run slice job) the existing one. */
+function openOrInitBatch(
+  store: Store,
+  options: AnalyzeOptions,
+  snapshotId: string,
+  pipeline: PipelineName,
+  config: ConfigFile | undefined,
+  registry: TaskRegistry,
+): BatchRecord {
+  if (options.batchId !== undefined && batchExists(store, options.batchId)) {
+    const existing = readBatchRecord(store, options.batchId);
+    if (existing.snapshot_id === snapshotId && existing.pipeline === pipeline) return existing;
+  }
+  return initBatch(store, { snapshotId, pipeline, config, registry, id: options.batchId, metadata: options.metadata }).batch;
 }
 
 export function defaultParallelism(): number {

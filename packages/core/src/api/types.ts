@@ -27,6 +27,17 @@ export interface AnalyzeOptions {
   force?: boolean;
   /** Matrix slice: run only the shards whose index modulo `total` equals `index`. */
   shardSlice?: { index: number; total: number };
+  /**
+   * Stored in batch.json `metadata` (e.g. `{ git_sha }`, which `findBatchForCommit` matches).
+   * Not part of any hash: two batches that differ only here reuse each other's results.
+   */
+  metadata?: Record<string, unknown>;
+  /**
+   * Explicit batch id (default: generated). Matrix slices pass the same id so their stores can
+   * be merged. When a batch with this id already exists for the same snapshot and pipeline, it
+   * is resumed instead of created (a re-run job); for anything else it is E_BATCH_EXISTS.
+   */
+  batchId?: string;
   onProgress?: (event: ProgressEvent) => void;
 }
 

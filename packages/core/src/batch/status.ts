@@ -19,12 +19,19 @@ export interface ShardCounts {
   reused: number;
 }
 
+/** (task, file) work of the committed shard runs: executed now versus taken from the memo. */
+export interface FileCounts {
+  executed: number;
+  reused: number;
+}
+
 export interface TaskStatusReport {
   task_id: string;
   type: string;
   depends_on: string[];
   status: DerivedStatus;
   shards: ShardCounts;
+  files: FileCounts;
   outputs: number;
 }
 
@@ -49,15 +56,24 @@ export function deriveBatchStatus(store: Store, batchId: string): BatchStatusRep
     const task = readTaskRecord(store, batchId, planTask.task_id);
     const counts: ShardCounts = { total: task.sharding.shard_ids.length, ready: 0, running: 0, interrupted: 0, done: 0, failed: 0, reused: 0 };
     let outputs = 0;
+    const files: FileCounts = { executed: 0, reused: 0 };
     for (const shardId of task.sharding.shard_ids) {
       const state = readShardState(store, batchId, task.task_id, shardId, { missingAsReady: true });
       if (state.status === 'running') {
-        if (isShardLocked(store.layout.shardDir(batchId, task.task_id, shardId))) counts.running += 1;
+        if (isShardLocked(store.layout.shardDir(batchId, plan.tasks[0]!.task_id, shardId))) counts.running += 1;
         else counts.interrupted += 1;
       } else counts[state.status] += 1;
       if (state.status === 'done') {
         outputs += state.stats?.outputs_written ?? 0;
-        if (state.reused_from) counts.reused += 1;
+        const processed = state.stats?.files_processed ?? 0;
+        if (state.reused_from) {
+          counts.reused += 1;
+          files.reused += (state.stats?.files_reused as number | undefined) ?? processed;
+        } else {
+          const executed = (state.stats?.files_executed as number | undefined) ?? processed;
+          files.executed += executed;
+          files.reused += processed - executed;
+        }
       }
     }
     const depStatuses = planTask.depends_on.map((d) => byId.get(d)?.status);
@@ -68,7 +84,7 @@ export function deriveBatchStatus(store: Store, batchId: string): BatchStatusRep
     else if (counts.running > 0) status = 'running';
     else if (counts.done > 0 || counts.interrupted > 0) status = 'partial';
     else status = 'pending';
-    byId.set(task.task_id, { task_id: task.task_id, type: task.type, depends_on: planTask.depends_on, status, shards: counts, outputs });
+    byId.set(task.task_id, { task_id: task.task_id, type: task.type, depends_on: planTask.depends_on, status, shards: counts, files, outputs });
   }
   const tasks = [...byId.values()];
   const all = (s: DerivedStatus) => tasks.every((t) => t.status === s);

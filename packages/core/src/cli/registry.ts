@@ -12,6 +12,7 @@ import { filesCommand, topCommand } from './commands/files';
 import { indexBuildCommand } from './commands/index-build';
 import { inspectCommand } from './commands/inspect';
 import { queryDiagnosticsCommand, queryOutputsCommand, queryStatsCommand } from './commands/query';
+import { gcCommand } from '../gc/gc-command';
 
 /** Every CLI command, in help order. Each lives in its own module under commands/. */
 export const COMMANDS: CommandSpec[] = [
@@ -42,4 +43,5 @@ export const COMMANDS: CommandSpec[] = [
   regressionsCommand,
   improvementsCommand,
   indexBuildCommand,
+  gcCommand,
 ];

@@ -3,6 +3,7 @@ import type { TaskRecord } from '../schemas/batch-record';
 import { DEFAULT_CHUNK_SIZE, DEFAULT_CHUNK_THRESHOLD } from '../store/chunking';
 import type { Store } from '../store/store';
 import type { TaskRegistry } from '../tasks/task-registry';
+import { FileMemo } from './file-memo';
 import type { BatchRunContext } from './run-shard-chain';
 
 /** Loads what every shard chain of a batch needs; cheap, so each worker loads its own. */
@@ -18,6 +19,7 @@ export function loadBatchRunContext(store: Store, batchId: string, registry: Tas
     plan,
     tasks,
     force,
+    memos: new Map(plan.tasks.map((t) => [t.task_id, new FileMemo(store, t.task_id)])),
     chunking: {
       threshold: batch.chunking?.threshold ?? DEFAULT_CHUNK_THRESHOLD,
       chunkSize: batch.chunking?.chunk_size ?? DEFAULT_CHUNK_SIZE,

@@ -4,8 +4,13 @@ import type { OutputRecord } from '../schemas/output-record';
 import { parseJsonl } from '../store/jsonl';
 import type { Store } from '../store/store';
 import { sha256Hex } from '../util/hash';
-import type { BundleLocation } from './bundle-index';
 import { readShardState } from './shard-state';
+
+export interface BundleLocation {
+  batch_id: string;
+  task_id: string;
+  shard_id: string;
+}
 
 export interface ReusedOutputs {
   text: string;

@@ -46,7 +46,7 @@ export interface RunBatchSummary {
 }
 
 export function countOutcomes(results: readonly ShardRunResult[]): Record<ShardOutcome, number> {
-  const counts: Record<ShardOutcome, number> = { executed: 0, skipped: 0, reused: 0, failed: 0, blocked: 0, busy: 0 };
+  const counts: Record<ShardOutcome, number> = { executed: 0, skipped: 0, reused: 0, failed: 0, blocked: 0, busy: 0, deferred: 0 };
   for (const r of results) counts[r.outcome] += 1;
   return counts;
 }
@@ -98,7 +98,6 @@ export async function runBatch(store: Store, options: RunBatchOptions): Promise<
     shardIds = shardIds.filter((_, i) => i % total === index);
   }
   const members = partitionByShard(readFilesIndex(store, batch.snapshot_id), shardCount);
-  await options.registry.prepare();
 
   const ctx = loadBatchRunContext(store, batch.batch_id, options.registry, options.force ?? false);
   const eventsFile = store.layout.batchEventsFile(batch.batch_id);
@@ -111,27 +110,24 @@ export async function runBatch(store: Store, options: RunBatchOptions): Promise<
   const report = (chain: ShardRunResult[]) => {
     for (const r of chain) {
       const open = unsettled.get(r.shardId);
-      if (r.outcome === 'busy' || !open?.has(r.taskId)) continue;
+      if (r.outcome === 'busy' || r.outcome === 'deferred' || !open?.has(r.taskId)) continue;
       open.delete(r.taskId);
       results.push(r);
       options.onShard?.(r, results.length, total);
     }
   };
-  const fileCount = shardIds.reduce((n, s) => n + (members.get(s)?.length ?? 0), 0);
-  const wanted = Math.max(1, Math.min(options.parallel ?? 1, shardIds.length));
-  // Below a few hundred files a worker's start-up costs more than it saves.
-  const workers = options.useDefaultRegistryInWorkers && fileCount >= 200 ? wanted - 1 : 0;
-  const executors: ChainExecutor[] = [createInProcessExecutor(ctx)];
+  // Two passes. The first settles what is already known (skips, verified reuse) without
+  // loading any task code; only if something must execute are the tasks prepared (the
+  // TypeScript compiler, WebAssembly grammars) and worker threads started.
+  const executors: ChainExecutor[] = [createInProcessExecutor({ ...ctx, canExecute: false })];
+  let prepared = false;
   try {
-    if (workers > 0) {
-      const init = { storeDir: store.layout.root, batchId: batch.batch_id, force: options.force ?? false };
-      executors.push(...(await Promise.all(Array.from({ length: workers }, () => createWorkerExecutor(init)))));
-    }
     let pending = shardIds;
     const deadline = Date.now() + (options.busyTimeoutMs ?? 10 * 60 * 1000);
     while (pending.length > 0) {
       const queue = [...pending];
-      const busy: string[] = [];
+      const retry = new Set<string>();
+      let deferred = false;
       await Promise.all(
         executors.map(async (executor) => {
           for (let shardId = queue.shift(); shardId !== undefined; shardId = queue.shift()) {
@@ -143,15 +139,35 @@ export async function runBatch(store: Store, options: RunBatchOptions): Promise<
               throw error;
             }
             report(chain);
-            if (chain.some((r) => r.outcome === 'busy')) busy.push(shardId);
+            for (const r of chain) {
+              if (r.outcome === 'deferred') deferred = true;
+              if (r.outcome === 'busy' || r.outcome === 'deferred') retry.add(shardId);
+            }
           }
         }),
       );
-      pending = busy.sort();
+      pending = [...retry].sort();
       if (pending.length === 0) break;
+      if (deferred && !prepared) {
+        prepared = true;
+        await options.registry.prepare();
+        const fileCount = pending.reduce((n, s) => n + (members.get(s)?.length ?? 0), 0);
+        const wanted = Math.max(1, Math.min(options.parallel ?? 1, pending.length));
+        // Below a few hundred files a worker's start-up (about 60 ms plus loading the
+        // compiler) costs more than it saves.
+        const workers = options.useDefaultRegistryInWorkers && fileCount >= 200 ? wanted - 1 : 0;
+        executors[0] = createInProcessExecutor({ ...ctx, canExecute: true });
+        if (workers > 0) {
+          const init = { storeDir: store.layout.root, batchId: batch.batch_id, force: options.force ?? false };
+          executors.push(...(await Promise.all(Array.from({ length: workers }, () => createWorkerExecutor(init)))));
+        }
+        continue;
+      }
       if (Date.now() > deadline) {
         for (const shardId of pending) {
-          for (const taskId of unsettled.get(shardId) ?? []) results.push({ taskId, shardId, outcome: 'busy', files: 0, outputs: 0, durationMs: 0 });
+          for (const taskId of unsettled.get(shardId) ?? []) {
+            results.push({ taskId, shardId, outcome: 'busy', files: 0, outputs: 0, filesExecuted: 0, filesReused: 0, durationMs: 0 });
+          }
         }
         break;
       }

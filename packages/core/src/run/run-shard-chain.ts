@@ -11,16 +11,21 @@ import type { TaskContext } from '../tasks/task-definition';
 import type { TaskRegistry } from '../tasks/task-registry';
 import { sha256Hex, sha256OfCanonical } from '../util/hash';
 import { nowIso } from '../util/time';
-import { lookupBundle, recordBundle } from './bundle-index';
 import { commitOutputsFile, serializeOutputs } from './commit-outputs';
-import { appendEvent } from './events';
+import { EventBuffer } from './events';
+import { computeFileKey, digestRecords, type FileMemo, stripEnvelope } from './file-memo';
 import { buildInputBundle } from './input-bundle';
 import { reuseShardOutputs } from './reuse-shard';
-import { tryLockShard } from './shard-lock';
+import { type ShardLock, tryLockShard } from './shard-lock';
 import { readShardState, writeShardState } from './shard-state';
 import { buildTaskFiles, groupByPath } from './task-files';
 
-export type ShardOutcome = 'executed' | 'skipped' | 'reused' | 'failed' | 'blocked' | 'busy';
+/**
+ * `busy`: another process holds the shard. `deferred`: work must execute but this pass runs
+ * with `canExecute: false` (the first, settle-only pass of a run). Neither is final; the
+ * runner retries both.
+ */
+export type ShardOutcome = 'executed' | 'skipped' | 'reused' | 'failed' | 'blocked' | 'busy' | 'deferred';
 
 export interface ShardRunResult {
   taskId: string;
@@ -28,6 +33,9 @@ export interface ShardRunResult {
   outcome: ShardOutcome;
   files: number;
   outputs: number;
+  /** Files whose task ran in this shard run, and files whose records came from the memo or a reused shard. */
+  filesExecuted: number;
+  filesReused: number;
   durationMs: number;
   error?: { code: string; message: string };
 }
@@ -40,6 +48,14 @@ export interface BatchRunContext {
   tasks: Map<string, TaskRecord>;
   force: boolean;
   chunking: ChunkingOptions;
+  /** Per-file memo per task id (see file-memo.ts). */
+  memos: Map<string, FileMemo>;
+  /** Events of the chain being run; flushed when it ends. */
+  events?: EventBuffer;
+  /** false in the settle-only pass: skip and reuse, but defer anything that must execute. */
+  canExecute?: boolean;
+  /** Shard lock of the chain being run, taken on first need and held to its end. */
+  chainLock?: { lock: ShardLock | undefined; tried: boolean };
 }
 
 /** Code of the diagnostic recorded when a task throws on one file (a task bug, not bad input). */
@@ -60,6 +76,24 @@ export function runShardChain(
   members: readonly FilesIndexRecord[],
   taskIds: readonly string[],
 ): ShardRunResult[] {
+  const events = new EventBuffer();
+  const chainLock = { lock: undefined as ShardLock | undefined, tried: false };
+  const chainCtx: BatchRunContext = { ...ctx, events, chainLock };
+  try {
+    return runChainTasks(chainCtx, shardId, members, taskIds);
+  } finally {
+    chainLock.lock?.release();
+    events.flush();
+    for (const memo of ctx.memos.values()) memo.flush();
+  }
+}
+
+function runChainTasks(
+  ctx: BatchRunContext,
+  shardId: string,
+  members: readonly FilesIndexRecord[],
+  taskIds: readonly string[],
+): ShardRunResult[] {
   const results: ShardRunResult[] = [];
   const upstreamByTask = new Map<string, Map<string, TaskOutput[]>>();
   const files = buildTaskFiles(ctx.store, members, upstreamByTask);
@@ -71,10 +105,21 @@ export function runShardChain(
     const started = Date.now();
     const task = ctx.tasks.get(taskId)!;
     const planTask = ctx.plan.tasks.find((t) => t.task_id === taskId)!;
-    const finish = (outcome: ShardOutcome, outputs = 0, error?: { code: string; message: string }) => {
-      const r: ShardRunResult = { taskId, shardId, outcome, files: members.length, outputs, durationMs: Date.now() - started, ...(error ? { error } : {}) };
+    const finish = (outcome: ShardOutcome, outputs = 0, error?: { code: string; message: string }, filesExecuted = 0) => {
+      const filesReused = outcome === 'skipped' || outcome === 'reused' ? members.length : outcome === 'executed' ? members.length - filesExecuted : 0;
+      const r: ShardRunResult = {
+        taskId,
+        shardId,
+        outcome,
+        files: members.length,
+        outputs,
+        filesExecuted,
+        filesReused,
+        durationMs: Date.now() - started,
+        ...(error ? { error } : {}),
+      };
       results.push(r);
-      if (outcome === 'failed' || outcome === 'blocked' || outcome === 'busy') blockedOrBusy.set(taskId, outcome);
+      if (outcome === 'failed' || outcome === 'blocked' || outcome === 'busy' || outcome === 'deferred') blockedOrBusy.set(taskId, outcome);
       return r;
     };
 
@@ -84,7 +129,7 @@ export function runShardChain(
     for (const dep of planTask.depends_on) {
       const inChain = blockedOrBusy.get(dep);
       if (inChain) {
-        blocker = inChain === 'busy' ? 'busy' : 'blocked';
+        blocker = inChain === 'busy' || inChain === 'deferred' ? inChain : 'blocked';
         break;
       }
       const depState = readShardState(ctx.store, ctx.batch.batch_id, dep, shardId, { missingAsReady: true });
@@ -106,7 +151,6 @@ export function runShardChain(
     }
 
     // 2. compilation
-    const def = ctx.registry.get(task.type);
     const bundle = buildInputBundle({
       taskId,
       type: task.type,
@@ -118,7 +162,6 @@ export function runShardChain(
     });
 
     // 3. processing
-    const shardDir = ctx.store.layout.shardDir(ctx.batch.batch_id, taskId, shardId);
     const outputsFile = ctx.store.layout.outputsFile(ctx.batch.batch_id, taskId, shardId);
     const current = readShardState(ctx.store, ctx.batch.batch_id, taskId, shardId, { missingAsReady: true });
     if (!ctx.force && isCommitted(current, bundle.hash, outputsFile)) {
@@ -126,12 +169,18 @@ export function runShardChain(
       finish('skipped', current.stats?.outputs_written ?? 0);
       continue;
     }
-    const lock = tryLockShard(shardDir);
-    if (!lock) {
+    // One lock per shard chain, in the first planned task's shard directory, so every runner
+    // of this shard (whichever tasks it runs) excludes every other.
+    const chainLock = ctx.chainLock!;
+    if (!chainLock.tried) {
+      chainLock.tried = true;
+      chainLock.lock = tryLockShard(ctx.store.layout.shardDir(ctx.batch.batch_id, ctx.plan.tasks[0]!.task_id, shardId));
+    }
+    if (!chainLock.lock) {
       finish('busy');
       continue;
     }
-    try {
+    {
       // Someone may have committed between our read and the lock.
       const state = readShardState(ctx.store, ctx.batch.batch_id, taskId, shardId, { missingAsReady: true });
       if (!ctx.force && isCommitted(state, bundle.hash, outputsFile)) {
@@ -146,10 +195,13 @@ export function runShardChain(
           continue;
         }
       }
-      const result = executeTask(ctx, state, { taskId, shardId, def, task, files, memo, bundleHash: bundle.hash, outputsFile, upstreamByTask, members });
-      finish(result.error ? 'failed' : 'executed', result.outputs, result.error);
-    } finally {
-      lock.release();
+      if (ctx.canExecute === false) {
+        finish('deferred');
+        continue;
+      }
+      const def = ctx.registry.get(task.type);
+      const result = executeTask(ctx, state, { taskId, shardId, def, task, files, memo, bundleHash: bundle.hash, outputsFile, upstreamByTask, members, deps: planTask.depends_on });
+      finish(result.error ? 'failed' : 'executed', result.outputs, result.error, result.filesExecuted);
     }
   }
   return results;
@@ -173,7 +225,7 @@ function loadUpstreamIfNeeded(
 ): void {
   const needed = ctx.plan.tasks.some((t) => t.depends_on.includes(taskId));
   if (!needed || upstreamByTask.has(taskId)) return;
-  const records = readJsonl<OutputRecord>(outputsFile, { missingOk: true }).records;
+  const records = readJsonl<Record<string, unknown>>(outputsFile, { missingOk: true }).records.map(stripEnvelope);
   upstreamByTask.set(taskId, groupByPath(records));
 }
 
@@ -186,8 +238,9 @@ function tryReuse(
   outputsFile: string,
   upstreamByTask: Map<string, Map<string, TaskOutput[]>>,
 ): { outputs: number } | undefined {
-  const location = lookupBundle(ctx.store, bundleHash);
-  if (!location) return undefined;
+  const found = ctx.memos.get(taskId)!.lookupBundle(bundleHash);
+  if (!found) return undefined;
+  const location = { batch_id: found.batch_id, task_id: taskId, shard_id: found.shard_id };
   if (location.batch_id === ctx.batch.batch_id && location.task_id === taskId && location.shard_id === shardId) return undefined;
   const reused = reuseShardOutputs(ctx.store, location, bundleHash, {
     snapshot_id: ctx.batch.snapshot_id,
@@ -212,7 +265,7 @@ function tryReuse(
     reused_from: { batch_id: location.batch_id, shard_id: location.shard_id },
   };
   writeShardState(ctx.store, running, done);
-  appendEvent(ctx.store.layout.taskEventsFile(ctx.batch.batch_id, taskId), 'shard_skipped', {
+  ctx.events!.add(ctx.store.layout.taskEventsFile(ctx.batch.batch_id, taskId), 'shard_skipped', {
     batch_id: ctx.batch.batch_id,
     task_id: taskId,
     shard_id: shardId,
@@ -220,7 +273,7 @@ function tryReuse(
     stats: { reason: 'bundle_reused', from_batch: location.batch_id, outputs: reused.count },
   });
   if (ctx.plan.tasks.some((t) => t.depends_on.includes(taskId))) {
-    upstreamByTask.set(taskId, groupByPath(reused.records()));
+    upstreamByTask.set(taskId, groupByPath(reused.records().map((r) => stripEnvelope(r))));
   }
   return { outputs: reused.count };
 }
@@ -240,9 +293,14 @@ interface ExecuteParams {
   outputsFile: string;
   upstreamByTask: Map<string, Map<string, TaskOutput[]>>;
   members: readonly FilesIndexRecord[];
+  deps: readonly string[];
 }
 
-function executeTask(ctx: BatchRunContext, previous: ShardState, p: ExecuteParams): { outputs: number; error?: { code: string; message: string } } {
+function executeTask(
+  ctx: BatchRunContext,
+  previous: ShardState,
+  p: ExecuteParams,
+): { outputs: number; filesExecuted: number; error?: { code: string; message: string } } {
   const batchId = ctx.batch.batch_id;
   const eventsFile = ctx.store.layout.taskEventsFile(batchId, p.taskId);
   const startedAt = nowIso();
@@ -251,7 +309,7 @@ function executeTask(ctx: BatchRunContext, previous: ShardState, p: ExecuteParam
   delete running.error;
   delete running.completed_at;
   writeShardState(ctx.store, previous, running);
-  appendEvent(eventsFile, 'shard_started', { batch_id: batchId, task_id: p.taskId, shard_id: p.shardId, attempt: running.attempt });
+  ctx.events!.add(eventsFile, 'shard_started', { batch_id: batchId, task_id: p.taskId, shard_id: p.shardId, attempt: running.attempt });
   try {
     const taskCtx: TaskContext<unknown> = {
       config: p.task.config,
@@ -261,12 +319,33 @@ function executeTask(ctx: BatchRunContext, previous: ShardState, p: ExecuteParam
       memo: p.memo,
     };
     const outputs: TaskOutput[] = [];
+    const memo = ctx.memos.get(p.taskId)!;
+    const memoKeys: { key: string; count: number }[] = [];
     let bytesProcessed = 0;
+    let filesExecuted = 0;
     for (const file of p.files) {
+      const key = computeFileKey({
+        taskId: p.taskId,
+        type: p.task.type,
+        version: p.task.task_version,
+        configDigest: p.task.config_digest,
+        chunking: { threshold: ctx.chunking.threshold, chunk_size: ctx.chunking.chunkSize },
+        path: file.path,
+        object: file.object,
+        upstream: p.deps.map((d) => ({ task_id: d, digest: digestRecords(file.upstream(d)) })),
+      });
+      const remembered = ctx.force ? undefined : memo.lookup(key, file.path);
+      if (remembered) {
+        for (const o of remembered) outputs.push(o);
+        memoKeys.push({ key, count: remembered.length });
+        continue;
+      }
+      filesExecuted += 1;
       try {
         const produced = p.def.runFile(file, taskCtx);
         for (const o of produced) outputs.push(o);
         if (file.isText) bytesProcessed += file.size;
+        memoKeys.push({ key, count: produced.length });
       } catch (error) {
         // Infrastructure trouble (missing object, full disk) fails the shard; anything else is
         // a task bug on this one file, recorded as a result so `errors` can answer for it.
@@ -298,12 +377,18 @@ function executeTask(ctx: BatchRunContext, previous: ShardState, p: ExecuteParam
       bundle_hash: p.bundleHash,
       outputs_digest: `sha256:${serialized.outputsDigest}`,
       result_digest: serialized.resultDigest,
-      stats: { files_processed: p.files.length, outputs_written: serialized.count, bytes_processed: bytesProcessed },
+      stats: {
+        files_processed: p.files.length,
+        outputs_written: serialized.count,
+        bytes_processed: bytesProcessed,
+        files_executed: filesExecuted,
+        files_reused: p.files.length - filesExecuted,
+      },
     };
     delete done.reused_from;
     writeShardState(ctx.store, running, done);
     // Completion is announced only after outputs and state are committed (SPEC 8.4.5).
-    appendEvent(eventsFile, 'shard_completed', {
+    ctx.events!.add(eventsFile, 'shard_completed', {
       batch_id: batchId,
       task_id: p.taskId,
       shard_id: p.shardId,
@@ -311,9 +396,10 @@ function executeTask(ctx: BatchRunContext, previous: ShardState, p: ExecuteParam
       duration_ms: Date.now() - t0,
       stats: done.stats,
     });
-    recordBundle(ctx.store, p.bundleHash, { batch_id: batchId, task_id: p.taskId, shard_id: p.shardId });
+    // Crashed files (no memo key pushed) are never memoised: the next run tries them again.
+    memo.record([{ h: p.bundleHash, b: batchId, s: p.shardId }, ...memoKeys.map((m) => ({ k: m.key, b: batchId, s: p.shardId, n: m.count }))]);
     if (ctx.plan.tasks.some((t) => t.depends_on.includes(p.taskId))) p.upstreamByTask.set(p.taskId, groupByPath(outputs));
-    return { outputs: serialized.count };
+    return { outputs: serialized.count, filesExecuted };
   } catch (error) {
     const cbError = toCodebatchError(error, `task ${p.taskId} shard ${p.shardId}`);
     const failed: ShardState = {
@@ -324,7 +410,7 @@ function executeTask(ctx: BatchRunContext, previous: ShardState, p: ExecuteParam
     };
     try {
       writeShardState(ctx.store, running, failed);
-      appendEvent(eventsFile, 'shard_failed', {
+      ctx.events!.add(eventsFile, 'shard_failed', {
         batch_id: batchId,
         task_id: p.taskId,
         shard_id: p.shardId,
@@ -337,6 +423,6 @@ function executeTask(ctx: BatchRunContext, previous: ShardState, p: ExecuteParam
       // `running`, which the next run treats as interrupted and retries.
     }
     if (cbError.code === 'E_DISK_FULL' || cbError.code === 'E_STORE_READ_ONLY') throw cbError;
-    return { outputs: 0, error: { code: cbError.code, message: cbError.message } };
+    return { outputs: 0, filesExecuted: 0, error: { code: cbError.code, message: cbError.message } };
   }
 }

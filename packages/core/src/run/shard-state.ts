@@ -63,6 +63,6 @@ export function assertTransition(from: ShardState, to: ShardState): void {
 
 export function writeShardState(store: Store, previous: ShardState, next: ShardState): void {
   assertTransition(previous, next);
-  fs.mkdirSync(store.layout.shardDir(next.batch_id, next.task_id, next.shard_id), { recursive: true });
+  // writeFileAtomic creates the shard directory itself if a user deleted it (gate 4).
   writeFileAtomic(store.layout.stateFile(next.batch_id, next.task_id, next.shard_id), `${JSON.stringify(next)}\n`);
 }

@@ -47,6 +47,9 @@ export interface TaskContext<C> {
   readonly memo: Map<string, unknown>;
 }
 
+/** The light half of a task: enough to plan a batch and hash its work, without its code. */
+export type TaskMeta<C = unknown> = Omit<TaskDefinition<C>, 'runFile'>;
+
 /**
  * A task is a pure function of (its version, its config, one file, that file's upstream
  * outputs). Per-file purity is what makes shard-level idempotency and the per-file memo sound.

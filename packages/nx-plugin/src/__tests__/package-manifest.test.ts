@@ -6,10 +6,13 @@ import packageJson from '../../package.json';
 
 const PKG = path.resolve(__dirname, '../..');
 
-/** `./dist/x/y` (built output) -> `src/x/y.ts` (its source in this checkout). */
+/** `./dist/x/y.js` (built output) -> `src/x/y.ts` (its source in this checkout). */
 function sourceOf(implementation: string): { file: string; exportName: string } {
   const [modulePath, exportName = 'default'] = implementation.split('#');
-  return { file: path.join(PKG, modulePath!.replace(/^\.\/dist\//, 'src/') + '.ts'), exportName };
+  return {
+    file: path.join(PKG, modulePath!.replace(/^\.\/dist\//, 'src/').replace(/\.js$/, '.ts')),
+    exportName,
+  };
 }
 
 describe('package manifest', () => {
@@ -27,6 +30,18 @@ describe('package manifest', () => {
       expect(typeof require(file)[exportName]).toBe('function');
       expect(fs.existsSync(path.join(PKG, schema!))).toBe(true);
     }
+  });
+
+  it('names built files with their .js extension, so Nx never loads the TypeScript sources', () => {
+    // For a plugin that is a workspace project (this repository uses its own plugin), Nx
+    // looks for an extensionless implementation path under src/ first and would load the .ts
+    // file, which needs a TypeScript transpiler. A `.js` path has no such twin.
+    const paths = [
+      ...Object.values(executorsJson.executors).flatMap((e) => [e.implementation, e.batchImplementation]),
+      ...Object.values(generatorsJson.generators).map((g) => g.factory),
+    ];
+    for (const p of paths) expect(p.split('#')[0]).toMatch(/^\.\/dist\/.*\.js$/);
+    expect(packageJson.main).toBe('dist/index.js');
   });
 
   it('ships what Nx loads: dist, the manifests and the schema files', () => {

@@ -1,15 +1,13 @@
-import { z } from 'zod';
 import type { TaskOutput } from '../../schemas/output-record';
 import { detectSourceLanguage, languageLabel } from '../shared/language';
 import { getPythonTree } from '../shared/python-tree';
 import { getTypeScriptTree } from '../shared/ts-tree';
 import { defineTask } from '../task-definition';
+import { type AnalyzeConfig, analyzeMeta } from './analyze-meta';
 import { computePythonMetrics } from './python-metrics';
 import { countLines, countNonEmptyLines, metricRecord } from './text-metrics';
 import { type CodeMetrics, computeTypeScriptMetrics } from './ts-metrics';
 
-export const analyzeConfigSchema = z.strictObject({});
-export type AnalyzeConfig = z.infer<typeof analyzeConfigSchema>;
 
 const CODE_METRICS: (keyof CodeMetrics)[] = [
   'complexity',
@@ -25,11 +23,7 @@ const CODE_METRICS: (keyof CodeMetrics)[] = [
  * (docs/metrics.md). Binary files get nothing.
  */
 export const analyzeTask = defineTask<AnalyzeConfig>({
-  type: 'analyze',
-  version: '1.0.0',
-  description: 'Per-file metrics: size, lines, language; complexity and counts for TS/JS and Python',
-  kindsOut: ['metric'],
-  configSchema: analyzeConfigSchema,
+  ...analyzeMeta,
   runFile(file, ctx) {
     if (!file.isText) return [];
     const text = file.text();

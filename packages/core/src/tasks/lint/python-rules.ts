@@ -52,6 +52,10 @@ export function checkPythonRules(tree: PythonTree, path: string, config: LintCon
     for (const binding of analysis.bindings) {
       if (binding.kind !== 'import' || binding.reads > 0 || binding.explicitReexport) continue;
       if (packageInit && binding.scope === analysis.module) continue;
+      // An import in a class body defines a class attribute (`from x import walk` as a method).
+      if (binding.scope.kind === 'class') continue;
+      // `from _decimal import __doc__`, `__version__`: module metadata, not a dependency.
+      if (/^__\w+__$/.test(binding.name)) continue;
       findings.push({
         rule: 'L101',
         message: `'${binding.name}' is imported but never used`,

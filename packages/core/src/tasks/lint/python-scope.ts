@@ -32,7 +32,10 @@ export interface PyBinding {
   scope: PyScope;
   node: PyNode;
   reads: number;
-  /** `import x as x` / `from m import x as x`: an explicit re-export (PEP 484). */
+  /**
+   * `import x as x` / `from m import x as x` (PEP 484), or a name taken from a private module
+   * (`from _ssl import MemoryBIO`): the facade re-exports it.
+   */
   explicitReexport: boolean;
 }
 
@@ -217,6 +220,8 @@ export function analyzePythonScopes(tree: PythonTree): PyScopeAnalysis {
     declareParameters(childByField(node, 'parameters'), fnScope, scope);
     const returnType = childByField(node, 'return_type');
     if (returnType) visitAnnotation(returnType, scope);
+    // Comments between the signature and the body (type comments) are the def's children.
+    for (const child of node.children) if (child.type === 'comment') visit(child, fnScope);
     const body = childByField(node, 'body');
     if (body) visit(body, fnScope);
   };
@@ -289,18 +294,30 @@ export function analyzePythonScopes(tree: PythonTree): PyScopeAnalysis {
           }
         }
         return;
-      case 'import_from_statement':
+      case 'import_from_statement': {
+        // CPython's accelerator pattern (`from _decimal import *`-style facades) and private
+        // implementation modules: public modules import from them to re-export.
+        const module = childByField(node, 'module_name');
+        const lastPart = module ? text(module).split('.').pop()! : '';
+        const fromPrivate = /^_(?!_)/.test(lastPart) && scope === moduleScope;
         for (const name of node.children.filter((c) => c.field === 'name')) {
           if (name.type === 'aliased_import') {
             const alias = childByField(name, 'alias');
             const original = childByField(name, 'name');
-            if (alias) bind(scope, alias, 'import', original !== undefined && text(original) === text(alias));
+            if (alias)
+              bind(
+                scope,
+                alias,
+                'import',
+                fromPrivate || (original !== undefined && text(original) === text(alias)),
+              );
           } else {
             const ids = name.children.filter((c) => c.type === 'identifier');
-            if (ids.length > 0) bind(scope, ids[ids.length - 1]!, 'import');
+            if (ids.length > 0) bind(scope, ids[ids.length - 1]!, 'import', fromPrivate);
           }
         }
         return;
+      }
       case 'future_import_statement':
         return;
       case 'decorated_definition':
@@ -316,6 +333,7 @@ export function analyzePythonScopes(tree: PythonTree): PyScopeAnalysis {
         const supers = childByField(node, 'superclasses');
         if (supers) visit(supers, scope);
         const classScope = newScope('class', name ? text(name) : '<class>', scope);
+        for (const child of node.children) if (child.type === 'comment') visit(child, classScope);
         const body = childByField(node, 'body');
         if (body) visit(body, classScope);
         return;
@@ -398,6 +416,17 @@ export function analyzePythonScopes(tree: PythonTree): PyScopeAnalysis {
       }
       case 'call': {
         const fn = childByField(node, 'function');
+        if (
+          scope === moduleScope &&
+          fn?.type === 'attribute' &&
+          /^__all__\.(extend|append)$/.test(text(fn))
+        ) {
+          const args = childByField(node, 'arguments');
+          for (const arg of args?.children ?? []) {
+            if (arg.type === 'string') collectDunderAll({ ...arg, type: 'list', children: [arg] });
+            else collectDunderAll(arg);
+          }
+        }
         if (fn?.type === 'identifier' && (text(fn) === 'locals' || text(fn) === 'vars'))
           scope.usesLocals = true;
         break;
@@ -408,8 +437,16 @@ export function analyzePythonScopes(tree: PythonTree): PyScopeAnalysis {
       case 'case_pattern':
         visitCasePattern(node, scope);
         return;
-      case 'comment':
+      case 'comment': {
+        // PEP 484 type comments (`# type: (str) -> BinaryIO`) use names like annotations do.
+        const typeComment = /^#\s*type:\s*(?!ignore\b)(.*)$/.exec(text(node));
+        if (typeComment) {
+          for (const match of typeComment[1]!.matchAll(IDENTIFIER_IN_STRING)) {
+            if (typeComment[1]![match.index! - 1] !== '.') read(scope, match[0]);
+          }
+        }
         return;
+      }
       default:
         if (COMPREHENSIONS.has(node.type)) {
           visitComprehension(node, scope);

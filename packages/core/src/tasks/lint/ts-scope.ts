@@ -14,7 +14,9 @@ import ts from 'typescript';
 
 export const VALUE = 1;
 export const TYPE = 2;
-export const ALL = VALUE | TYPE;
+/** What the `A` of a qualified type name `A.B` must be: an import, namespace or enum. */
+export const NAMESPACE = 4;
+export const ALL = VALUE | TYPE | NAMESPACE;
 
 export type BindingKind =
   | 'import'
@@ -111,6 +113,31 @@ function jsxFactoryNames(text: string): string[] {
   return names;
 }
 
+const JSDOC_BLOCK = /\/\*\*[\s\S]*?\*\//g;
+const JSDOC_LINK = /\{@link(?:code|plain)?\s+([A-Za-z_$][\w$]*)/g;
+const JSDOC_TYPE = /@[A-Za-z]+\s*\{([^}]*)\}/g;
+const TYPE_IDENTIFIER = /(^|[^\w$.'"])([A-Za-z_$][\w$]*)/g;
+
+/**
+ * Names a JSDoc comment refers to. TypeScript counts `{@link X}` as a use of X in every file,
+ * and in JS files the types of `@param {X}` / `@type {X}` too (checked with `tsc
+ * --noUnusedLocals --checkJs`), so an import kept for documentation or for JSDoc typing is
+ * not unused.
+ */
+function jsDocReferences(text: string, isJavaScript: boolean): string[] {
+  if (!text.includes('/**')) return [];
+  const names: string[] = [];
+  for (const block of text.matchAll(JSDOC_BLOCK)) {
+    const comment = block[0];
+    if (comment.includes('@link')) for (const m of comment.matchAll(JSDOC_LINK)) names.push(m[1]!);
+    if (!isJavaScript || !comment.includes('{')) continue;
+    for (const tag of comment.matchAll(JSDOC_TYPE)) {
+      for (const m of tag[1]!.matchAll(TYPE_IDENTIFIER)) names.push(m[2]!);
+    }
+  }
+  return names;
+}
+
 export function analyzeScopes(sf: ts.SourceFile): ScopeAnalysis {
   const bindings: Binding[] = [];
   const references: Reference[] = [];
@@ -199,7 +226,9 @@ export function analyzeScopes(sf: ts.SourceFile): ScopeAnalysis {
       else if (ts.isPropertyAccessExpression(current)) current = current.expression;
       else break;
     }
-    if (ts.isIdentifier(current)) reference(scope, current.text, current === node ? meaning : ALL);
+    // `a.b` in an expression starts with a value; `A.B` in a type, with a namespace.
+    const leftMeaning = current === node ? meaning : meaning === VALUE ? VALUE : NAMESPACE;
+    if (ts.isIdentifier(current)) reference(scope, current.text, leftMeaning);
     else visit(current, scope, false);
   };
 
@@ -336,7 +365,7 @@ export function analyzeScopes(sf: ts.SourceFile): ScopeAnalysis {
     for (const modifier of node.modifiers ?? [])
       if (ts.isDecorator(modifier)) visit(modifier, scope, ambient);
     if (ts.isClassDeclaration(node) && node.name) {
-      declare(scope, node.name, 'class', ALL, {
+      declare(scope, node.name, 'class', VALUE | TYPE, {
         exported: hasModifier(node, ts.SyntaxKind.ExportKeyword),
         ambient: classAmbient,
       });
@@ -725,6 +754,8 @@ export function analyzeScopes(sf: ts.SourceFile): ScopeAnalysis {
   visitStatements(sf.statements, moduleScope, isDeclarationFile);
 
   if (hasJsx) for (const name of jsxFactoryNames(sf.text)) reference(moduleScope, name, VALUE);
+  for (const name of jsDocReferences(sf.text, /\.[cm]?jsx?$/.test(sf.fileName)))
+    reference(moduleScope, name, ALL);
 
   let isCommonJs = false;
   for (const ref of references) {
@@ -747,7 +778,8 @@ function isCommonJsExport(node: ts.Expression): boolean {
   let current = node;
   for (;;) {
     while (ts.isParenthesizedExpression(current)) current = current.expression;
-    if (!ts.isBinaryExpression(current) || current.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return false;
+    if (!ts.isBinaryExpression(current) || current.operatorToken.kind !== ts.SyntaxKind.EqualsToken)
+      return false;
     let target = current.left;
     while (ts.isPropertyAccessExpression(target) || ts.isElementAccessExpression(target)) {
       const base = target.expression;

@@ -1,18 +1,13 @@
-import { z } from 'zod';
 import type { TaskOutput } from '../../schemas/output-record';
 import { detectSourceLanguage } from '../shared/language';
 import { getPythonTree } from '../shared/python-tree';
 import { getTypeScriptTree } from '../shared/ts-tree';
 import { defineTask } from '../task-definition';
+import { type ParseConfig, parseMeta } from './parse-meta';
 import { encodePythonAst } from './encode-python-ast';
 import { encodeTypeScriptAst } from './encode-ts-ast';
 import { pythonSyntaxDiagnostics, typeScriptSyntaxDiagnostics } from './syntax-diagnostics';
 
-export const parseConfigSchema = z.strictObject({
-  /** Store the AST object. Off keeps only syntax diagnostics (and the in-process tree). */
-  ast: z.boolean().default(true),
-});
-export type ParseConfig = z.infer<typeof parseConfigSchema>;
 
 /**
  * 01_parse. TS/JS through the TypeScript compiler's parser, Python through tree-sitter; one
@@ -21,12 +16,7 @@ export type ParseConfig = z.infer<typeof parseConfigSchema>;
  * duplicate them. Binary files are skipped (no records, not an error).
  */
 export const parseTask = defineTask<ParseConfig>({
-  type: 'parse',
-  version: '1.0.0',
-  description:
-    'Parses TS/JS (TypeScript parser) and Python (tree-sitter) into ASTs; syntax errors as diagnostics',
-  kindsOut: ['ast', 'diagnostic'],
-  configSchema: parseConfigSchema,
+  ...parseMeta,
   runFile(file, ctx) {
     if (!file.isText) return [];
     const lang = detectSourceLanguage(file.path);

@@ -1,6 +1,6 @@
 import type { TaskOutput } from '../../schemas/output-record';
 import { childByField, nodeText, type PyNode, type PythonTree } from '../shared/python-tree';
-import type { SymbolsConfig } from './symbols-task';
+import type { SymbolsConfig } from './symbols-meta';
 import { type EdgeType, MODULE_SCOPE, type SymbolType } from './ts-symbols';
 
 const TARGET_CONTAINERS = new Set([

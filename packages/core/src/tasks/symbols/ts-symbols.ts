@@ -2,7 +2,7 @@ import ts from 'typescript';
 import type { TaskOutput } from '../../schemas/output-record';
 import { LineIndex } from '../shared/line-index';
 import { dynamicImportSpecifier, requireSpecifier } from '../shared/ts-module-refs';
-import type { SymbolsConfig } from './symbols-task';
+import type { SymbolsConfig } from './symbols-meta';
 
 export type SymbolType =
   | 'function'

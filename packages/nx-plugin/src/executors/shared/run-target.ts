@@ -12,6 +12,7 @@ import {
   summaryFromResult,
 } from '@codebatch/core';
 import { DEFAULT_CONFIG_FILE } from '../../shared/defaults';
+import { ancestorIgnoreExcludes } from './ancestor-ignores';
 import type { FailLevel, ResolvedOptions, TargetContext } from './options';
 import { buildJsonReport, removeReportFiles, writeReportFiles } from './report-files';
 
@@ -81,9 +82,10 @@ function relativeInside(parent: string, child: string): string | undefined {
 }
 
 /**
- * Excludes the engine must add so a project's snapshot holds exactly the files Nx counts as
- * the project's: nested projects' roots (a root project must not re-lint every package), and
- * the store and report folders when they sit inside the project.
+ * Excludes the engine must add so a project's snapshot holds only files Nx counts as the
+ * project's: nested projects' roots (a root project must not re-lint every package), the store
+ * and report folders when they sit inside the project, and (with `gitignore`) what the ignore
+ * files above the project root ignore (see ancestor-ignores.ts).
  */
 export function implicitExcludes(options: ResolvedOptions, target: TargetContext): string[] {
   const sourceDir = path.resolve(target.workspaceRoot, target.projectRoot);
@@ -95,6 +97,9 @@ export function implicitExcludes(options: ResolvedOptions, target: TargetContext
   for (const dir of dirs) {
     const rel = relativeInside(sourceDir, dir);
     if (rel) excludes.add(`${rel}/**`);
+  }
+  if (options.gitignore) {
+    for (const glob of ancestorIgnoreExcludes(target.workspaceRoot, target.projectRoot)) excludes.add(glob);
   }
   return [...excludes].sort();
 }

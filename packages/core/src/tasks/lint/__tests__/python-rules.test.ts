@@ -37,6 +37,31 @@ describe('L101 unused import (Python)', () => {
     ).toEqual([]);
     expect(await scope('pkg/__init__.py', 'from .core import run\n', 'L101')).toEqual([]);
   });
+  it('exempts __all__.extend/append entries, class-body imports, dunder names and private-module facades', async () => {
+    expect(
+      await scope(
+        'm.py',
+        '__all__ = []\nfrom a import b, c\n__all__.extend(["b"])\n__all__.append("c")\n',
+        'L101',
+      ),
+    ).toEqual([]);
+    expect(await scope('m.py', 'class K:\n    from it import walk\n', 'L101')).toEqual([]);
+    expect(
+      await scope(
+        'm.py',
+        'from _decimal import __doc__\nfrom _ssl import MemoryBIO\nfrom ._impl import run\n',
+        'L101',
+      ),
+    ).toEqual([]);
+    expect(await scope('m.py', 'def f():\n    from _ssl import MemoryBIO\n', 'L101')).toEqual([
+      'MemoryBIO@2:22',
+    ]);
+  });
+  it('counts names in PEP 484 type comments', async () => {
+    const src =
+      'from typing import BinaryIO, List\ndef f(p):\n    # type: (str) -> BinaryIO\n    x = []  # type: List[int]\n    return x\n';
+    expect(await scope('m.py', src, 'L101')).toEqual([]);
+  });
   it('counts del and global rebinding as uses', async () => {
     expect(await scope('m.py', 'import tmp\ndel tmp\n', 'L101')).toEqual([]);
   });

@@ -70,18 +70,38 @@ describe('L101 unused import (TS/JS)', () => {
       "import Foo from 'foo';\nimport * as UI from 'ui';\nimport div from 'div';\nimport React from 'react';\nexport const C = () => <Foo><UI.Button /><div /></Foo>;\n";
     expect(await L101('c.tsx', src)).toEqual(['L101 div@3:8']);
   });
-  it('does not count JSDoc mentions', async () => {
+  it('counts {@link X} everywhere and JSDoc types in JS files, as tsc --noUnusedLocals does', async () => {
+    expect(
+      await L101('m.ts', "import { type A } from 'a';\n/** See {@link A}. */\nexport const x = 1;\n"),
+    ).toEqual([]);
     expect(
       await L101(
         'm.js',
         "import { Foo } from 'foo';\n/** @param {Foo} x */\nexport function f(x) { return x; }\n",
       ),
+    ).toEqual([]);
+    // Not in TS files (their types are in the syntax), not in ordinary comments.
+    expect(
+      await L101(
+        'm.ts',
+        "import { Foo } from 'foo';\n/** @param {Foo} x */\nexport function f(x: number) { return x; }\n",
+      ),
     ).toEqual(['L101 Foo@1:10']);
+    expect(await L101('m.js', "import { D } from 'd';\n// {@link D}\nexport const y = 1;\n")).toEqual([
+      'L101 D@1:10',
+    ]);
   });
   it('is not fooled by an inner value of the same name in a type position', async () => {
     const src =
       "import { T } from 't';\nexport function f() { const T = 1; const v: T = null!; return [T, v]; }\n";
     expect(await L101('m.ts', src)).toEqual([]);
+  });
+  it('resolves the left of a qualified type name to namespaces only, not a same-named parameter', async () => {
+    const src =
+      "import yargs = require('yargs');\nexport declare function f<T>(yargs: yargs.Argv<T>): yargs.Argv<T>;\n";
+    expect(await L101('m.d.ts', src)).toEqual([]);
+    const src2 = "import * as ns from 'ns';\nexport function g(ns: ns.T) { return ns; }\n";
+    expect(await L101('m.ts', src2)).toEqual([]);
   });
   it('counts type references in nested generic and conditional types', async () => {
     const src =
@@ -224,5 +244,14 @@ describe('suppressions of scope rules', () => {
       await L101('m.ts', "// codebatch-disable-next-line L101\nimport a from 'a';\nexport {};\n"),
     ).toEqual([]);
     expect(await L101('m.ts', "import a from 'a'; /* codebatch-disable-line */\nexport {};\n")).toEqual([]);
+  });
+});
+
+describe('minified files', () => {
+  it('get text rules but no scope rules', async () => {
+    const src = `var a=1;function f(b,c){return b}${';'.repeat(3000)}\n`;
+    expect(await scopeFindings('x.js', src)).toEqual([]);
+    expect(await scopeFindings('x.min.js', 'function f(b,c){return b}\n')).toEqual([]);
+    expect(await scopeFindings('x.js', 'export function f(b,c){return b}\n')).toEqual(['L102 c@1:21']);
   });
 });

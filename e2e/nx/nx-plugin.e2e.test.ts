@@ -1,12 +1,13 @@
 /**
- * PENDING: needs `analyze` exported from @codebatch/core and both packages built
- * (`npx tsc -b packages/core packages/nx-plugin`). Enable by renaming this file to
- * `nx-plugin.e2e.test.ts` (e2e/nx/jest.config.js runs `*.e2e.test.ts`).
+ * e2e of @codebatch/nx: one fresh Nx workspace in a temp dir (written by hand, not by
+ * create-nx-workspace), @codebatch/core and @codebatch/nx installed from `npm pack` tarballs,
+ * nx from the npm cache. Needs both packages built (`npm test` builds first).
  *
- * One fresh workspace, two projects (app depends on lib), the real nx CLI, real engine:
- * failing and passing runs with exit codes, cache hits that restore reports and replay output,
- * one edited file re-executing only that file, affected, parallel and batch runs on one store
- * (verify stays clean), and the init generator on a workspace without the plugin.
+ * Two projects with seeded issues (app depends on lib), the real nx CLI, the real engine:
+ * failing and passing runs with exit codes, --max-warnings and --output-format, cache hits that
+ * restore reports and replay output, one edited file re-executing only that file, affected,
+ * parallel and batch runs on one store (verify stays clean), and `nx add` on a workspace
+ * without the plugin. One install for the whole file; the tests run in order on it.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -57,8 +58,9 @@ describe('@codebatch/nx in a fresh Nx workspace', () => {
         "import { readFileSync } from 'node:fs';\nimport { greet } from '../../../libs/lib/src/index';\n\nexport const message = greet('app');   \n",
       'apps/app/src/other.ts': 'export const other = 1;\n',
       'libs/lib/project.json': { name: 'lib' },
+      // A seeded warning (trailing whitespace): lib passes unless --max-warnings=0.
       'libs/lib/src/index.ts':
-        'export function greet(name: string): string {\n  return "hello " + name;\n}\n',
+        'export function greet(name: string): string {\n  return "hello " + name; \n}\n',
       'libs/lib/src/extra.ts': 'export const extra = 2;\n',
       'libs/lib/src/more.ts': 'export const more = 3;\n',
     });
@@ -75,7 +77,15 @@ describe('@codebatch/nx in a fresh Nx workspace', () => {
       outputs: ['{options.reportDir}'],
       metadata: { technologies: ['codebatch'], description: expect.any(String) },
     });
-    expect(target.inputs).toContainEqual({ externalDependencies: ['@codebatch/core', '@codebatch/nx'] });
+    expect(target.inputs).toEqual(
+      expect.arrayContaining([
+        '{projectRoot}/**/*',
+        '{workspaceRoot}/codebatch.config.json',
+        { externalDependencies: ['@codebatch/core', '@codebatch/nx'] },
+      ]),
+    );
+    const projects = await ws.nx(['show', 'projects', '--with-target', 'codebatch-lint', '--json']);
+    expect(JSON.parse(projects.stdout).sort()).toEqual(['app', 'lib']);
   });
 
   it('fails app with its diagnostics and a non-zero exit code, and writes the reports', async () => {
@@ -83,10 +93,11 @@ describe('@codebatch/nx in a fresh Nx workspace', () => {
     expectExit(r, 1);
     expect(r.output).toMatch(/apps\/app\/src\/main\.ts:1:\d+ +error +.* L101/);
     expect(r.output).toMatch(/apps\/app\/src\/main\.ts:4:\d+ +warning +.* L001/);
-    expect(r.output).toMatch(/2 files: \d+ executed, \d+ reused; 1 error, 1 warning in /);
+    // project.json is one of the project's files, as it is for Nx.
+    expect(r.output).toMatch(/3 files: 6 executed, 0 reused; 1 error, 1 warning in /);
     expect(r.output).toContain('app:codebatch-lint failed: 1 error');
     const report = ws.readJson<Report>(LINT_REPORT('apps/app'));
-    expect(report).toMatchObject({ success: false, files: 2, counts: { error: 1, warning: 1 } });
+    expect(report).toMatchObject({ success: false, files: 3, counts: { error: 1, warning: 1 } });
     expect(
       fs
         .readFileSync(path.join(ws.root, 'reports/codebatch/apps/app/codebatch-lint/batch-id'), 'utf8')
@@ -100,7 +111,8 @@ describe('@codebatch/nx in a fresh Nx workspace', () => {
   it('passes lib, and a second run is a cache hit that restores the report and replays the output', async () => {
     const first = await ws.nx(['run', 'lib:codebatch-lint', '--output-style=static']);
     expectExit(first, 0);
-    const summary = first.output.match(/^3 files: .*$/m)?.[0];
+    expect(first.output).toMatch(/libs\/lib\/src\/index\.ts:2:\d+ +warning +trailing whitespace +L001/);
+    const summary = first.output.match(/^4 files: .*; 0 errors, 1 warning in .*$/m)?.[0];
     expect(summary).toBeDefined();
     fs.rmSync(path.join(ws.root, 'reports/codebatch/libs/lib'), { recursive: true });
 
@@ -109,6 +121,27 @@ describe('@codebatch/nx in a fresh Nx workspace', () => {
     expect(second.output).toMatch(/read the output from the cache/);
     expect(second.output).toContain(summary!);
     expect(ws.readJson<Report>(LINT_REPORT('libs/lib')).success).toBe(true);
+  });
+
+  it('fails on more warnings than --max-warnings, and prints JSON or SARIF on request', async () => {
+    const strict = await ws.nx(['run', 'lib:codebatch-lint', '--max-warnings=0', '--output-style=static']);
+    expectExit(strict, 1);
+    expect(strict.output).toContain('lib:codebatch-lint failed: 1 warning (more than --max-warnings=0)');
+
+    const json = await ws.nx(['run', 'lib:codebatch-lint', '--output-format=json', '--output-style=static']);
+    expectExit(json, 0);
+    const report = JSON.parse(json.stdout.slice(json.stdout.indexOf('{'), json.stdout.lastIndexOf('}') + 1));
+    expect(report).toMatchObject({ project: 'lib', success: true, counts: { warning: 1 } });
+
+    const sarif = await ws.nx([
+      'run',
+      'lib:codebatch-lint',
+      '--output-format=sarif',
+      '--output-style=static',
+    ]);
+    expectExit(sarif, 0);
+    expect(sarif.stdout).toContain('"version": "2.1.0"');
+    expect(sarif.stdout).toContain('"uri": "libs/lib/src/index.ts"');
   });
 
   it('passes app once fixed', async () => {
@@ -131,8 +164,9 @@ describe('@codebatch/nx in a fresh Nx workspace', () => {
     expectExit(r, 0);
     expect(cacheStatus(r, 'app')).toBe('cache');
     expect(cacheStatus(r, 'lib')).toBe('ran');
-    // The lint pipeline is 01_parse + 04_lint: one changed file is two (task, file) executions.
-    expect(ws.readJson<Report>(LINT_REPORT('libs/lib')).taskFiles).toEqual({ executed: 2, reused: 4 });
+    // The lint pipeline is 01_parse + 04_lint: one changed file of four is two (task, file)
+    // executions, the other three files' six come from the store.
+    expect(ws.readJson<Report>(LINT_REPORT('libs/lib')).taskFiles).toEqual({ executed: 2, reused: 6 });
   });
 
   it('nx affected picks the changed project and its dependents only', async () => {
@@ -188,19 +222,28 @@ describe('@codebatch/nx in a fresh Nx workspace', () => {
     }
   });
 
-  it('init wires the plugin into a workspace that does not have it', async () => {
+  it('nx add wires the plugin into a workspace that does not have it; init again changes nothing', async () => {
     const nxJson = ws.readJson<Record<string, unknown>>('nx.json');
-    ws.write({ 'nx.json': { ...nxJson, plugins: [] } });
+    const pkg = ws.readJson<{ devDependencies: Record<string, string> }>('package.json');
+    delete pkg.devDependencies['@codebatch/nx'];
+    ws.write({ 'nx.json': { ...nxJson, plugins: [] }, 'package.json': pkg });
     fs.rmSync(path.join(ws.root, 'codebatch.config.json'));
     const before = await ws.nx(['show', 'project', 'app', '--json']);
     expect(JSON.parse(before.stdout).targets).not.toHaveProperty('codebatch-lint');
 
-    expectExit(await ws.nx(['g', '@codebatch/nx:init']), 0);
+    // `nx add` installs the package with npm, then runs its init generator. The registry does
+    // not have @codebatch/nx, so the spec points at the packed tarball (npm's file: spec).
+    const add = await ws.nx(['add', `@codebatch/nx@file:${ws.tarballs.nx}`]);
+    expectExit(add, 0);
     expect(ws.readJson<{ plugins: unknown[] }>('nx.json').plugins).toEqual(['@codebatch/nx']);
+    expect(ws.readJson<typeof pkg>('package.json').devDependencies).toHaveProperty('@codebatch/nx');
     expect(ws.readJson<{ pipeline: string }>('codebatch.config.json').pipeline).toBe('lint');
+    expect(fs.readFileSync(path.join(ws.root, '.gitignore'), 'utf8')).toContain('/reports/codebatch/');
     const after = await ws.nx(['show', 'project', 'app', '--json']);
     expect(JSON.parse(after.stdout).targets).toHaveProperty('codebatch-lint');
-    // Running it again changes nothing.
+    expectExit(await ws.nx(['run', 'app:codebatch-lint', '--output-style=static']), 0);
+
+    // Running init again changes nothing.
     const snapshot = fs.readFileSync(path.join(ws.root, 'nx.json'), 'utf8');
     expectExit(await ws.nx(['g', '@codebatch/nx:init']), 0);
     expect(fs.readFileSync(path.join(ws.root, 'nx.json'), 'utf8')).toBe(snapshot);

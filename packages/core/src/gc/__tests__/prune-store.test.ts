@@ -1,0 +1,199 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { main } from '../../cli/main';
+import { openStore } from '../../store/store';
+import { makeTempDir } from '../../test-support/temp-dir';
+import { parseDuration, pruneStore } from '../prune-store';
+import { objectRefsUnder, run, SOURCES, treeFingerprint, writeSources } from './stores';
+
+async function cli(cwd: string, ...argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await main({
+    argv,
+    cwd,
+    env: {},
+    isTty: false,
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
+  });
+  return { code, stdout, stderr };
+}
+
+describe('codebatch gc', () => {
+  let tmp: ReturnType<typeof makeTempDir>;
+  let src: string;
+  let storeDir: string;
+  beforeEach(() => {
+    tmp = makeTempDir();
+    src = path.join(tmp.dir, 'src');
+    storeDir = path.join(tmp.dir, 'store');
+    writeSources(src);
+  });
+  afterEach(() => tmp.cleanup());
+
+  /** Three batches over three versions of the tree. */
+  async function history() {
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      fs.writeFileSync(
+        path.join(src, 'src/c.ts'),
+        `export const c = ${i};\nexport const big${i} = '${'v'.repeat(200 * (i + 1))}';\n`,
+      );
+      ids.push((await run(storeDir, src)).batchId);
+    }
+    return ids;
+  }
+
+  it('keeps the newest batch, never an object it references, and verify stays clean', async () => {
+    const [b1, b2, b3] = await history();
+    const { code, stdout } = await cli(
+      tmp.dir,
+      'gc',
+      '--store',
+      storeDir,
+      '--keep-batches',
+      '1',
+      '--grace',
+      '0s',
+      '--json',
+    );
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(report.batches.removed.sort()).toEqual([b1, b2].sort());
+    expect(report.batches.kept).toEqual([b3]);
+    expect(report.snapshots.removed).toHaveLength(2);
+    expect(report.objects.removed).toBeGreaterThan(0);
+    expect(report.bytes_freed).toBeGreaterThan(report.objects.bytes);
+    expect(fs.existsSync(path.join(storeDir, 'batches', b1!))).toBe(false);
+
+    // Every object a kept record names is still there (outputs, chunk manifests, files index)...
+    const store = openStore(storeDir);
+    const snapshotId = JSON.parse(
+      fs.readFileSync(path.join(storeDir, 'batches', b3!, 'batch.json'), 'utf8'),
+    ).snapshot_id;
+    const named = new Set<string>();
+    for (const dir of [path.join(storeDir, 'batches', b3!), path.join(storeDir, 'snapshots', snapshotId)]) {
+      for (const hex of objectRefsUnder(dir)) named.add(hex);
+    }
+    expect(named.size).toBeGreaterThan(0);
+    for (const hex of named) expect(store.objects.hasObject(hex)).toBe(true);
+    // ...and verify, which re-hashes every object and checks every reference, is clean.
+    const verify = await cli(tmp.dir, 'verify', '--store', storeDir);
+    expect(verify.stdout).toMatch(/^ok:/m);
+    expect(verify.code).toBe(0);
+
+    // Memo entries of removed batches are gone, and a re-run over the same tree executes nothing.
+    const memoDir = path.join(storeDir, 'indexes/memo');
+    for (const name of fs.readdirSync(memoDir)) {
+      for (const line of fs.readFileSync(path.join(memoDir, name), 'utf8').split('\n').filter(Boolean)) {
+        expect(JSON.parse(line).b).toBe(b3);
+      }
+    }
+    const again = await run(storeDir, src);
+    expect(again.taskFiles.executed).toBe(0);
+    expect(again.diagnostics.length).toBeGreaterThan(0);
+  });
+
+  it('--dry-run reports the same and writes nothing', async () => {
+    await history();
+    fs.mkdirSync(path.join(storeDir, 'tmp'), { recursive: true });
+    const stale = path.join(storeDir, 'tmp', 'old.tmp');
+    fs.writeFileSync(stale, 'x');
+    const twoHoursAgo = new Date(Date.now() - 2 * 3600_000);
+    fs.utimesSync(stale, twoHoursAgo, twoHoursAgo);
+    const before = treeFingerprint(storeDir);
+    const dry = await cli(
+      tmp.dir,
+      'gc',
+      '--store',
+      storeDir,
+      '--keep-batches',
+      '1',
+      '--grace',
+      '0s',
+      '--dry-run',
+      '--json',
+    );
+    expect(dry.code).toBe(0);
+    expect(treeFingerprint(storeDir)).toEqual(before);
+    const planned = JSON.parse(dry.stdout);
+    expect(planned.dry_run).toBe(true);
+    expect(planned.tmp.removed).toBe(1);
+    const real = await cli(
+      tmp.dir,
+      'gc',
+      '--store',
+      storeDir,
+      '--keep-batches',
+      '1',
+      '--grace',
+      '0s',
+      '--json',
+    );
+    const done = JSON.parse(real.stdout);
+    expect({ ...done, dry_run: true }).toEqual(planned);
+    expect(fs.existsSync(stale)).toBe(false);
+    const text = await cli(tmp.dir, 'gc', '--store', storeDir, '--dry-run');
+    expect(text.stdout).toContain('dry run: would free');
+  });
+
+  it('without a policy keeps every batch; the grace period protects young objects', async () => {
+    const ids = await history();
+    const store = openStore(storeDir);
+    const orphan = store.objects.writeObject('an object nothing refers to');
+    const young = pruneStore(store);
+    expect(young.batches.removed).toEqual([]);
+    expect(store.objects.hasObject(orphan)).toBe(true);
+    // Older snapshots of kept batches stay too.
+    expect(young.snapshots.removed).toEqual([]);
+    const old = pruneStore(store, { graceMs: 0 });
+    expect(old.objects.removed).toBe(1);
+    expect(store.objects.hasObject(orphan)).toBe(false);
+    expect(old.batches.kept.sort()).toEqual([...ids].sort());
+  });
+
+  it('keeps objects named by a run manifest, transitively, and batches in keepBatchIds', async () => {
+    const [b1, , b3] = await history();
+    const store = openStore(storeDir);
+    const leaf = store.objects.writeObject('leaf bytes');
+    const middle = store.objects.writeObject(JSON.stringify({ inputs: [`sha256:${leaf}`] }));
+    const manifest = store.objects.writeObject(JSON.stringify({ parts: { m: `sha256:${middle}` } }));
+    const tasksDir = path.join(storeDir, 'batches', b3!, 'tasks');
+    const task = fs.readdirSync(tasksDir)[0]!;
+    const shard = fs.readdirSync(path.join(tasksDir, task, 'shards'))[0]!;
+    const stateFile = path.join(tasksDir, task, 'shards', shard, 'state.json');
+    const state = JSON.parse(fs.readFileSync(stateFile, 'utf8'));
+    fs.writeFileSync(stateFile, JSON.stringify({ ...state, manifest: `sha256:${manifest}` }));
+    const report = pruneStore(store, { keepBatches: 1, keepBatchIds: [b1!], graceMs: 0 });
+    expect(report.batches.kept.sort()).toEqual([b1, b3].sort());
+    for (const hex of [leaf, middle, manifest]) expect(store.objects.hasObject(hex)).toBe(true);
+    const verify = await cli(tmp.dir, 'verify', '--store', storeDir);
+    expect(verify.code).toBe(0);
+  });
+
+  it('--older-than removes only old batches; the newest snapshot always stays', async () => {
+    const ids = await history();
+    const store = openStore(storeDir);
+    const later = Date.now() + 3 * 86_400_000;
+    const report = pruneStore(store, { olderThanMs: parseDuration('1d'), now: later, graceMs: 0 });
+    expect(report.batches.removed.sort()).toEqual([...ids].sort());
+    expect(report.snapshots.kept).toBe(1);
+    expect(fs.readdirSync(path.join(storeDir, 'snapshots'))).toHaveLength(1);
+    expect((await cli(tmp.dir, 'verify', '--store', storeDir)).code).toBe(0);
+    // The remaining snapshot's files are still there: a new run over the tree it holds works.
+    writeSources(src, { ...SOURCES });
+  });
+
+  it('rejects bad options', async () => {
+    await run(storeDir, src);
+    const bad = await cli(tmp.dir, 'gc', '--store', storeDir, '--older-than', 'soon');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('invalid duration');
+    expect(parseDuration('90m')).toBe(90 * 60_000);
+  });
+});

@@ -1,0 +1,501 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { listBatches } from '../batch/read-batch';
+import { deriveBatchStatus } from '../batch/status';
+import { CodebatchError } from '../errors/codebatch-error';
+import type { BatchRecord } from '../schemas/batch-record';
+import { listSnapshots } from '../snapshot/read-snapshot';
+import { tempName, writeFileAtomic } from '../store/atomic-write';
+import { BATCHES_DIR, SNAPSHOTS_DIR } from '../store/layout';
+import type { Store } from '../store/store';
+
+/**
+ * Garbage collection of a store: old batches go, then whatever nothing kept refers to.
+ *
+ * Retention of batches (the only policy choice; everything else follows from references):
+ * - never removed: batches in `keepBatchIds`, batches with a running shard (locked by a live
+ *   process), and unfinished batches (pending/partial) younger than `graceMs`;
+ * - `keepBatches: N` keeps the newest N batches (by created_at); `olderThanMs: D` keeps those
+ *   created within D. With both, a batch is removed only if neither keeps it; with neither,
+ *   no batch is removed (gc then only collects what is unreferenced).
+ * Then, from the kept batches:
+ * - snapshots: kept when a kept batch uses them; the newest snapshot is always kept;
+ * - objects: kept when reachable. Roots are every `sha256:<hex>` string in the kept batches'
+ *   records (batch.json, plan.json, task.json, state.json with its `manifest`, outputs.index.jsonl
+ *   including chunk manifests), the kept snapshots' files indexes, the kept memo entries and
+ *   sessions; reachable objects that hold JSON are scanned for further `sha256:` strings,
+ *   transitively (chunks of a chunk manifest, anything a run manifest names). Objects younger
+ *   than `graceMs` are never removed (a concurrent snapshot may not have published yet);
+ * - indexes: a memo or bundle entry (indexes/memo/<task>.jsonl, indexes/bundles/) whose batch
+ *   was removed is moved to a kept shard that reused that batch's shard (identical records), or
+ *   dropped when there is none, so a pruned store keeps its cache hits; memo tables are
+ *   compacted to the last entry per key; query indexes of removed batches are deleted. All
+ *   rewrites are atomic;
+ * - sessions (`sessions/` when present): removed when every batch they name was removed;
+ * - tmp/: entries older than an hour (or `graceMs` if larger) are removed, as are batch
+ *   directories without batch.json (an unfinished `batch init`) older than that.
+ * Deletion order is batches, indexes, sessions, snapshots, objects: at every point what remains
+ * is consistent (a batch directory is renamed into tmp/ before it is deleted, so no half batch
+ * is ever visible). `dryRun` computes the same report and writes nothing.
+ */
+export interface PruneOptions {
+  keepBatches?: number;
+  olderThanMs?: number;
+  keepBatchIds?: readonly string[];
+  dryRun?: boolean;
+  /** Default one hour. */
+  graceMs?: number;
+  /** Wall clock in ms (tests). */
+  now?: number;
+}
+
+export interface PruneReport {
+  dry_run: boolean;
+  batches: { kept: string[]; removed: string[] };
+  snapshots: { kept: number; removed: string[] };
+  objects: { kept: number; removed: number; bytes: number };
+  sessions: { removed: number };
+  indexes: { memo_entries_removed: number; bundles_removed: number; query_removed: number };
+  tmp: { removed: number };
+  /** Every byte removed (or that would be), files of batches and snapshots included. */
+  bytes_freed: number;
+}
+
+const HOUR = 60 * 60 * 1000;
+const REF = /sha256:([a-f0-9]{64})/g;
+const MAX_SCAN_BYTES = 64 * 1024 * 1024;
+
+export function pruneStore(store: Store, options: PruneOptions = {}): PruneReport {
+  const now = options.now ?? Date.now();
+  const grace = options.graceMs ?? HOUR;
+  const dryRun = options.dryRun ?? false;
+  if (
+    options.keepBatches !== undefined &&
+    (!Number.isInteger(options.keepBatches) || options.keepBatches < 0)
+  ) {
+    throw new CodebatchError('E_USAGE', `--keep-batches must be a whole number (got ${options.keepBatches})`);
+  }
+  const root = store.layout.root;
+  const report: PruneReport = {
+    dry_run: dryRun,
+    batches: { kept: [], removed: [] },
+    snapshots: { kept: 0, removed: [] },
+    objects: { kept: 0, removed: 0, bytes: 0 },
+    sessions: { removed: 0 },
+    indexes: { memo_entries_removed: 0, bundles_removed: 0, query_removed: 0 },
+    tmp: { removed: 0 },
+    bytes_freed: 0,
+  };
+
+  // 1. Which batches stay.
+  const batches = listBatches(store);
+  const keepIds = new Set(options.keepBatchIds ?? []);
+  const newestFirst = [...batches].reverse();
+  const policy = options.keepBatches !== undefined || options.olderThanMs !== undefined;
+  const kept = new Set<string>();
+  for (const [rank, batch] of newestFirst.entries()) {
+    if (keepIds.has(batch.batch_id) || !policy || inUse(store, batch, now, grace)) {
+      kept.add(batch.batch_id);
+      continue;
+    }
+    const byCount = options.keepBatches !== undefined && rank < options.keepBatches;
+    const byAge =
+      options.olderThanMs !== undefined && now - Date.parse(batch.created_at) < options.olderThanMs;
+    if (byCount || byAge) kept.add(batch.batch_id);
+  }
+  for (const b of batches)
+    (kept.has(b.batch_id) ? report.batches.kept : report.batches.removed).push(b.batch_id);
+  const removedBatches = new Set(report.batches.removed);
+  const batchesDir = path.join(root, BATCHES_DIR);
+  for (const id of report.batches.removed)
+    report.bytes_freed += removeTree(store, path.join(batchesDir, id), dryRun);
+  // Unfinished `batch init` debris (no batch.json), past the grace period.
+  for (const name of listDir(batchesDir)) {
+    const dir = path.join(batchesDir, name);
+    if (fs.existsSync(path.join(dir, 'batch.json')) || removedBatches.has(name)) continue;
+    if (now - mtimeMs(dir) > Math.max(grace, HOUR)) report.bytes_freed += removeTree(store, dir, dryRun);
+  }
+  const keptBatches = batches.filter((b) => kept.has(b.batch_id));
+  /** Referenced by kept records: scanned transitively. */
+  const roots = new Set<string>();
+  /** Contents of kept snapshots (source files): kept, not scanned. */
+  const sourceObjects = new Set<string>();
+
+  // 2. Indexes: memo tables, bundle entries, query indexes.
+  const moves = reuseMoves(store, keptBatches, removedBatches);
+  const memoDir = path.join(store.layout.indexesDir, 'memo');
+  for (const name of listDir(memoDir)) {
+    if (!name.endsWith('.jsonl')) continue;
+    const file = path.join(memoDir, name);
+    const text = readText(file) ?? '';
+    const task = name.slice(0, -'.jsonl'.length);
+    const { lines, dropped } = compactMemo(text, kept, (b, s) => moves.get(`${task}/${b}/${s}`));
+    report.indexes.memo_entries_removed += dropped;
+    for (const line of lines) collectRefs(line, roots);
+    const next = lines.length > 0 ? `${lines.join('\n')}\n` : '';
+    if (next !== text && !dryRun) writeFileAtomic(file, next);
+    report.bytes_freed += Math.max(0, Buffer.byteLength(text) - Buffer.byteLength(next));
+  }
+  const bundlesDir = path.join(store.layout.indexesDir, 'bundles');
+  for (const prefix of listDir(bundlesDir)) {
+    for (const name of listDir(path.join(bundlesDir, prefix))) {
+      const file = path.join(bundlesDir, prefix, name);
+      let entry: { batch_id?: string; task_id?: string; shard_id?: string } = {};
+      try {
+        entry = JSON.parse(readText(file) ?? '');
+      } catch {
+        entry = {};
+      }
+      if (entry.batch_id !== undefined && kept.has(entry.batch_id)) continue;
+      const to = moves.get(`${entry.task_id}/${entry.batch_id}/${entry.shard_id}`);
+      if (to) {
+        if (!dryRun) writeFileAtomic(file, JSON.stringify({ ...entry, batch_id: to.b, shard_id: to.s }));
+        continue;
+      }
+      report.indexes.bundles_removed += 1;
+      report.bytes_freed += removeFile(file, dryRun);
+    }
+  }
+  const queryDir = path.join(store.layout.indexesDir, 'query');
+  for (const name of listDir(queryDir)) {
+    const id = name.replace(/\.[^.]*$/, '').replace(/\.[^.]*$/, '');
+    if (kept.has(id) || !removedBatches.has(id)) continue;
+    report.indexes.query_removed += 1;
+    report.bytes_freed += removeFile(path.join(queryDir, name), dryRun);
+  }
+
+  // 3. Sessions that only name removed batches.
+  const sessionsDir = path.join(root, 'sessions');
+  for (const name of listDir(sessionsDir)) {
+    const entry = path.join(sessionsDir, name);
+    const text = readTreeText(entry);
+    const named = new Set([...text.matchAll(/"batch_id"\s*:\s*"([A-Za-z0-9_-]+)"/g)].map((m) => m[1]!));
+    if (named.size > 0 && [...named].every((id) => !kept.has(id))) {
+      report.sessions.removed += 1;
+      report.bytes_freed += removeTree(store, entry, dryRun);
+    } else collectRefs(text, roots);
+  }
+
+  // 4. Snapshots: those of kept batches, and the newest.
+  const snapshots = listSnapshots(store);
+  const keepSnapshots = new Set(keptBatches.map((b) => b.snapshot_id));
+  const newestSnapshot = [...snapshots].sort((a, b) => a.created_at.localeCompare(b.created_at)).pop();
+  if (newestSnapshot) keepSnapshots.add(newestSnapshot.snapshot_id);
+  const snapshotsDir = path.join(root, SNAPSHOTS_DIR);
+  for (const name of listDir(snapshotsDir)) {
+    const dir = path.join(snapshotsDir, name);
+    if (keepSnapshots.has(name)) {
+      report.snapshots.kept += 1;
+      collectRefs(readText(path.join(dir, 'files.index.jsonl')) ?? '', sourceObjects);
+      collectRefs(readText(path.join(dir, 'snapshot.json')) ?? '', roots);
+      continue;
+    }
+    // A snapshot directory without snapshot.json is never left by publishSnapshot: leave it alone.
+    if (!fs.existsSync(path.join(dir, 'snapshot.json'))) continue;
+    report.snapshots.removed.push(name);
+    report.bytes_freed += removeTree(store, dir, dryRun);
+  }
+
+  // 5. Objects: reachable from the roots, transitively through JSON objects.
+  const scanned = new Set<string>();
+  const queue: string[] = [];
+  const mark = (hex: string) => {
+    if (scanned.has(hex)) return;
+    scanned.add(hex);
+    queue.push(hex);
+  };
+  // Every batch directory that stays (an unreadable batch.json included: verify reports it).
+  for (const name of listDir(batchesDir)) {
+    if (removedBatches.has(name) || !fs.existsSync(path.join(batchesDir, name))) continue;
+    for (const file of walkFiles(path.join(batchesDir, name))) {
+      if (file.endsWith('.jsonl') || file.endsWith('.json')) collectRefs(readText(file) ?? '', roots);
+    }
+  }
+  for (const hex of roots) mark(hex);
+  for (const hex of sourceObjects) scanned.add(hex);
+  while (queue.length > 0) {
+    const hex = queue.pop()!;
+    const file = store.objects.objectPath(hex);
+    let stat: fs.Stats | undefined;
+    try {
+      stat = fs.statSync(file);
+    } catch {
+      continue;
+    }
+    if (stat.size > MAX_SCAN_BYTES || stat.size < 2) continue;
+    const head = Buffer.alloc(1);
+    const fd = fs.openSync(file, 'r');
+    try {
+      fs.readSync(fd, head, 0, 1, 0);
+    } finally {
+      fs.closeSync(fd);
+    }
+    if (head[0] !== 0x7b && head[0] !== 0x5b) continue; // not `{` or `[`: not JSON
+    const refs = new Set<string>();
+    collectRefs(fs.readFileSync(file, 'latin1'), refs);
+    for (const r of refs) mark(r);
+  }
+  for (const hex of store.objects.listObjects()) {
+    if (scanned.has(hex)) {
+      report.objects.kept += 1;
+      continue;
+    }
+    const file = store.objects.objectPath(hex);
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(file);
+    } catch {
+      continue;
+    }
+    if (now - stat.mtimeMs < grace) {
+      report.objects.kept += 1;
+      continue;
+    }
+    report.objects.removed += 1;
+    report.objects.bytes += stat.size;
+    report.bytes_freed += stat.size;
+    if (!dryRun) fs.rmSync(file, { force: true });
+  }
+  if (!dryRun) removeEmptyObjectDirs(store);
+
+  // 6. Stale temp files.
+  for (const name of listDir(store.layout.tmpDir, true)) {
+    const entry = path.join(store.layout.tmpDir, name);
+    if (now - mtimeMs(entry) <= Math.max(grace, HOUR)) continue;
+    report.tmp.removed += 1;
+    report.bytes_freed += treeBytes(entry);
+    if (!dryRun) fs.rmSync(entry, { recursive: true, force: true });
+  }
+  return report;
+}
+
+/** A batch someone may be working on: a live shard lock, or unfinished and recent. */
+function inUse(store: Store, batch: BatchRecord, now: number, grace: number): boolean {
+  let status: string;
+  try {
+    status = deriveBatchStatus(store, batch.batch_id).status;
+  } catch {
+    return false; // damaged: no process can be running it
+  }
+  if (status === 'running') return true;
+  if (status === 'pending' || status === 'partial') return now - Date.parse(batch.created_at) < grace;
+  return false;
+}
+
+/**
+ * Keeps entries whose batch is kept, the last one per key (file key `k` or bundle hash `h`);
+ * an entry whose batch was removed is moved to a kept shard that reused that batch's shard
+ * (same outputs, see reuse-shard.ts) when there is one, else dropped. Lines of another shape
+ * stay as they are.
+ */
+function compactMemo(
+  text: string,
+  kept: Set<string>,
+  moved: (b: string, s: string) => { b: string; s: string } | undefined,
+): { lines: string[]; dropped: number } {
+  const lines = text.split('\n').filter((l) => l.length > 0);
+  const parsed = lines.map((line) => {
+    try {
+      return JSON.parse(line) as { k?: unknown; h?: unknown; b?: unknown; s?: unknown };
+    } catch {
+      return undefined;
+    }
+  });
+  const keyOf = (e: { k?: unknown; h?: unknown }) =>
+    typeof e.k === 'string' ? `k:${e.k}` : typeof e.h === 'string' ? `h:${e.h}` : undefined;
+  const lastByKey = new Map<string, number>();
+  parsed.forEach((e, i) => {
+    const key = e && keyOf(e);
+    if (key) lastByKey.set(key, i);
+  });
+  const out: string[] = [];
+  let dropped = 0;
+  parsed.forEach((e, i) => {
+    if (!e) {
+      dropped += 1; // a torn line of an append-only table: a future miss at worst
+      return;
+    }
+    const key = keyOf(e);
+    if (key && lastByKey.get(key) !== i) {
+      dropped += 1;
+      return;
+    }
+    if (typeof e.b === 'string' && !kept.has(e.b)) {
+      const to = typeof e.s === 'string' ? moved(e.b, e.s) : undefined;
+      if (!to) {
+        dropped += 1;
+        return;
+      }
+      out.push(JSON.stringify({ ...e, b: to.b, s: to.s }));
+      return;
+    }
+    out.push(lines[i]!);
+  });
+  return { lines: out, dropped };
+}
+
+/**
+ * (task, removed batch, shard) -> a kept shard whose outputs were reused from it. Reuse copies
+ * a shard's records verbatim (only the envelope changes), so index entries that pointed at
+ * the removed shard stay valid at the kept one; the memo re-verifies every hit anyway.
+ */
+function reuseMoves(
+  store: Store,
+  keptBatches: readonly BatchRecord[],
+  removed: Set<string>,
+): Map<string, { b: string; s: string }> {
+  const moves = new Map<string, { b: string; s: string }>();
+  if (removed.size === 0) return moves;
+  for (const batch of keptBatches) {
+    const tasksDir = path.join(store.layout.batchDir(batch.batch_id), 'tasks');
+    for (const task of listDir(tasksDir)) {
+      for (const shard of listDir(path.join(tasksDir, task, 'shards'))) {
+        let state: { status?: string; reused_from?: { batch_id?: string; shard_id?: string } };
+        try {
+          state = JSON.parse(
+            fs.readFileSync(path.join(tasksDir, task, 'shards', shard, 'state.json'), 'utf8'),
+          );
+        } catch {
+          continue;
+        }
+        const from = state.reused_from;
+        if (state.status !== 'done' || !from?.batch_id || !from.shard_id || !removed.has(from.batch_id))
+          continue;
+        const key = `${task}/${from.batch_id}/${from.shard_id}`;
+        if (!moves.has(key)) moves.set(key, { b: batch.batch_id, s: shard });
+      }
+    }
+  }
+  return moves;
+}
+
+function collectRefs(text: string, into: Set<string>): void {
+  for (const m of text.matchAll(REF)) into.add(m[1]!);
+}
+
+/** Renames a tree into tmp/ (atomic disappearance), then deletes it; returns its size. */
+function removeTree(store: Store, dir: string, dryRun: boolean): number {
+  const bytes = treeBytes(dir);
+  if (dryRun) return bytes;
+  const trash = path.join(store.layout.tmpDir, tempName(`gc-${path.basename(dir)}`));
+  try {
+    fs.mkdirSync(store.layout.tmpDir, { recursive: true });
+    fs.renameSync(dir, trash);
+  } catch {
+    fs.rmSync(dir, { recursive: true, force: true });
+    return bytes;
+  }
+  fs.rmSync(trash, { recursive: true, force: true });
+  return bytes;
+}
+
+function removeFile(file: string, dryRun: boolean): number {
+  let size = 0;
+  try {
+    size = fs.statSync(file).size;
+  } catch {
+    return 0;
+  }
+  if (!dryRun) fs.rmSync(file, { force: true });
+  return size;
+}
+
+function removeEmptyObjectDirs(store: Store): void {
+  const base = path.join(store.layout.objectsDir, 'sha256');
+  for (const aa of listDir(base)) {
+    for (const bb of listDir(path.join(base, aa))) {
+      try {
+        fs.rmdirSync(path.join(base, aa, bb));
+      } catch {
+        // not empty (or a writer just created it): fine
+      }
+    }
+    try {
+      fs.rmdirSync(path.join(base, aa));
+    } catch {
+      // not empty
+    }
+  }
+}
+
+function* walkFiles(dir: string): Generator<string> {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const e of entries) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) yield* walkFiles(p);
+    else if (e.isFile()) yield p;
+  }
+}
+
+function readTreeText(entry: string): string {
+  try {
+    if (fs.statSync(entry).isFile()) return readText(entry) ?? '';
+  } catch {
+    return '';
+  }
+  let out = '';
+  for (const f of walkFiles(entry)) out += `${readText(f) ?? ''}\n`;
+  return out;
+}
+
+function treeBytes(entry: string): number {
+  try {
+    const stat = fs.statSync(entry);
+    if (!stat.isDirectory()) return stat.size;
+  } catch {
+    return 0;
+  }
+  let total = 0;
+  for (const f of walkFiles(entry)) {
+    try {
+      total += fs.statSync(f).size;
+    } catch {
+      // vanished meanwhile
+    }
+  }
+  return total;
+}
+
+function mtimeMs(entry: string): number {
+  try {
+    return fs.statSync(entry).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+function readText(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+function listDir(dir: string, includeHidden = false): string[] {
+  try {
+    return fs
+      .readdirSync(dir)
+      .filter((n) => includeHidden || !n.startsWith('.'))
+      .sort();
+  } catch {
+    return [];
+  }
+}
+
+/** `30d`, `12h`, `90m`, `45s`, `2w`, `500ms` -> milliseconds. */
+export function parseDuration(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d|w)$/.exec(text.trim());
+  if (!m) {
+    throw new CodebatchError('E_USAGE', `invalid duration ${JSON.stringify(text)}`, {
+      hints: ['Write a number and a unit: 500ms, 45s, 90m, 12h, 30d, 2w.'],
+    });
+  }
+  const unit = { ms: 1, s: 1000, m: 60_000, h: HOUR, d: 24 * HOUR, w: 7 * 24 * HOUR }[m[2] as 'ms'];
+  return Math.round(Number(m[1]) * unit);
+}

@@ -1,0 +1,110 @@
+import fs from 'node:fs';
+import { listBatches, readBatchRecord, readTaskRecord } from '../batch/read-batch';
+import { shardOf } from '../batch/shard-assignment';
+import { CodebatchError } from '../errors/codebatch-error';
+import type { InputBundlePreimage } from '../run/input-bundle';
+import type { FilesIndexRecord } from '../schemas/snapshot-record';
+import { readFilesIndex } from '../snapshot/read-snapshot';
+import type { Store } from '../store/store';
+import { reconstructPreimage } from './bundle-preimage';
+import { type BundleChange, explainBundleMiss } from './explain-miss';
+import { loadShardManifest } from './run-manifest';
+
+export interface ShardMissExplanation {
+  batch_id: string;
+  task_id: string;
+  shard_id: string;
+  current: { bundle_hash: string; source: 'manifest' | 'derived'; manifest?: string };
+  against: { batch_id: string; shard_id: string; bundle_hash: string; source: 'manifest' | 'derived' | 'absent'; manifest?: string };
+  same: boolean;
+  parts: string[];
+  changes: BundleChange[];
+}
+
+/**
+ * Explains why a shard run's bundle differs from the same task/shard in another batch (by
+ * default the latest earlier batch that has the task). Shards are a function of file
+ * content, so an edited file usually moves to another shard: added/removed members are
+ * annotated with where the same path sits in the other snapshot.
+ */
+export function explainShardMiss(
+  store: Store,
+  options: { batchId: string; taskId: string; shardId: string; against?: string },
+): ShardMissExplanation {
+  const files = new Map<string, FilesIndexRecord[]>();
+  const load = (b: string, t: string, s: string) => loadRunPreimage(store, b, t, s, files);
+  const { batchId, taskId, shardId } = options;
+  const current = load(batchId, taskId, shardId);
+  const againstId = options.against ?? findPreviousBatch(store, batchId, taskId);
+  readTaskRecord(store, againstId, taskId);
+  const previous = load(againstId, taskId, shardId);
+  const report = explainBundleMiss(previous.preimage, current.preimage);
+  const shardCount = (id: string) => readBatchRecord(store, id).shard_count ?? readTaskRecord(store, id, taskId).sharding.shard_count;
+  const filesOf = (id: string) => byPath(readFilesIndex(store, readBatchRecord(store, id).snapshot_id));
+  let nowFiles: Map<string, FilesIndexRecord> | undefined;
+  let thenFiles: Map<string, FilesIndexRecord> | undefined;
+  for (const c of report.changes) {
+    if (c.part !== 'members' || !('change' in c) || c.change === 'changed') continue;
+    if (c.change === 'added') {
+      thenFiles ??= filesOf(againstId);
+      const was = thenFiles.get(c.path);
+      c.note = was ? `content changed; was ${was.object.slice(7, 19)} in shard ${shardOf(was.object.slice(7), shardCount(againstId))}` : 'new file';
+    } else {
+      nowFiles ??= filesOf(batchId);
+      const now = nowFiles.get(c.path);
+      c.note = now ? `content changed; now ${now.object.slice(7, 19)} in shard ${shardOf(now.object.slice(7), shardCount(batchId))}` : 'file deleted';
+    }
+  }
+  return {
+    batch_id: batchId,
+    task_id: taskId,
+    shard_id: shardId,
+    current: { bundle_hash: current.hash, source: current.source === 'manifest' ? 'manifest' : 'derived', ...(current.ref ? { manifest: current.ref } : {}) },
+    against: { batch_id: againstId, shard_id: shardId, bundle_hash: previous.hash, source: previous.source, ...(previous.ref ? { manifest: previous.ref } : {}) },
+    ...report,
+  };
+}
+
+function findPreviousBatch(store: Store, batchId: string, taskId: string): string {
+  const batches = listBatches(store);
+  const index = batches.findIndex((b) => b.batch_id === batchId);
+  const earlier = (index < 0 ? batches : batches.slice(0, index)).filter(
+    (b) => b.batch_id !== batchId && fs.existsSync(store.layout.taskFile(b.batch_id, taskId)),
+  );
+  const previous = earlier.at(-1);
+  if (!previous) {
+    throw new CodebatchError('E_NOT_FOUND', `no batch before ${batchId} runs task ${taskId}`, {
+      hints: ['Name the batch to compare with: --against <batch id>.'],
+      details: { batch_id: batchId, task_id: taskId },
+    });
+  }
+  return previous.batch_id;
+}
+
+function byPath(files: FilesIndexRecord[]): Map<string, FilesIndexRecord> {
+  return new Map(files.map((f) => [f.path, f]));
+}
+
+/**
+ * A shard run's preimage: from its recorded manifest, else rebuilt from the store, else (the
+ * shard holds no files in that batch) the rebuilt preimage with no members (`absent`).
+ */
+export function loadRunPreimage(
+  store: Store,
+  batchId: string,
+  taskId: string,
+  shardId: string,
+  files: Map<string, FilesIndexRecord[]> = new Map(),
+): { preimage: InputBundlePreimage; hash: string; source: 'manifest' | 'derived' | 'absent'; ref?: string } {
+  if (!fs.existsSync(store.layout.stateFile(batchId, taskId, shardId))) {
+    const r = reconstructPreimage(store, batchId, taskId, shardId, { files });
+    return { preimage: r.preimage, hash: r.hash, source: 'absent' };
+  }
+  const { manifest, ref } = loadShardManifest(store, batchId, taskId, shardId, { files });
+  return {
+    preimage: manifest.input_bundle.preimage as InputBundlePreimage,
+    hash: manifest.input_bundle.hash,
+    source: ref ? 'manifest' : 'derived',
+    ...(ref ? { ref } : {}),
+  };
+}

@@ -1,0 +1,98 @@
+import fs from 'node:fs';
+import { readShardState } from '../run/shard-state';
+import { outputRecordSchema } from '../schemas/output-record';
+import type { Store } from '../store/store';
+import { sha256Hex } from '../util/hash';
+
+export interface OutputsVerification {
+  ok: boolean;
+  /** ok: index bytes hash to the expected digest; mismatch; missing: no index file; not_checked: no digest to compare. */
+  outputs_rehash: 'ok' | 'mismatch' | 'missing' | 'not_checked';
+  /** sha256:<hex> of the bytes on disk (absent when the file is missing). */
+  actual_digest?: string;
+  records: number;
+  invalid: number;
+  /** First few problems, `line N: path: message`. */
+  problems: string[];
+}
+
+const MAX_PROBLEMS = 10;
+
+/**
+ * The verify step of the verified-action loop: re-hashes a committed outputs index against
+ * the digest its state claims, and validates every record against the output-record schema
+ * and the shard's own ids. Read-only. Not-done shards verify as not_checked (ok when there is
+ * nothing to check).
+ */
+export function verifyShardOutputs(store: Store, batchId: string, taskId: string, shardId: string, options: { validate?: boolean } = {}): OutputsVerification {
+  const state = readShardState(store, batchId, taskId, shardId);
+  if (state.status !== 'done') return { ok: state.status !== 'failed', outputs_rehash: 'not_checked', records: 0, invalid: 0, problems: [] };
+  return verifyOutputsFile(store.layout.outputsFile(batchId, taskId, shardId), state.outputs_digest, { batch_id: batchId, task_id: taskId, shard_id: shardId }, options);
+}
+
+/**
+ * Same check on a file and an expected digest, for a runner that has not written state.json
+ * yet (run manifests record it as `verification`).
+ */
+export function verifyOutputsFile(
+  file: string,
+  expectedDigest: string | undefined,
+  ids: { batch_id: string; task_id: string; shard_id: string },
+  options: { validate?: boolean } = {},
+): OutputsVerification {
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch {
+    return { ok: false, outputs_rehash: 'missing', records: 0, invalid: 0, problems: [`${file}: missing`] };
+  }
+  const actual = `sha256:${sha256Hex(bytes)}`;
+  const rehash = expectedDigest === undefined ? 'not_checked' : actual === expectedDigest ? 'ok' : 'mismatch';
+  const problems: string[] = [];
+  if (rehash === 'mismatch') problems.push(`outputs index hashes to ${actual}, state says ${expectedDigest}`);
+  let records = 0;
+  let invalid = 0;
+  if (options.validate !== false) {
+    const text = bytes.toString('utf8');
+    if (text.length > 0 && !text.endsWith('\n')) {
+      invalid += 1;
+      problems.push('last line is not terminated (torn write)');
+    }
+    let start = 0;
+    let line = 0;
+    while (start < text.length) {
+      let end = text.indexOf('\n', start);
+      if (end < 0) end = text.length;
+      line += 1;
+      const raw = text.slice(start, end);
+      start = end + 1;
+      if (raw.trim() === '') continue;
+      records += 1;
+      const problem = checkRecord(raw, ids);
+      if (problem) {
+        invalid += 1;
+        if (problems.length < MAX_PROBLEMS) problems.push(`line ${line}: ${problem}`);
+      }
+    }
+  }
+  return { ok: rehash !== 'mismatch' && invalid === 0, outputs_rehash: rehash, actual_digest: actual, records, invalid, problems };
+}
+
+function checkRecord(raw: string, ids: { batch_id: string; task_id: string; shard_id: string }): string | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    return 'not valid JSON';
+  }
+  const parsed = outputRecordSchema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    return `${issue.path.join('.') || '(root)'}: ${issue.message}`;
+  }
+  const r = parsed.data;
+  if (r.batch_id !== ids.batch_id || r.task_id !== ids.task_id || r.shard_id !== ids.shard_id) {
+    return `record belongs to ${r.batch_id}/${r.task_id}/${r.shard_id}, not ${ids.batch_id}/${ids.task_id}/${ids.shard_id}`;
+  }
+  return undefined;
+}

@@ -1,0 +1,203 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { TaskOutput } from '../schemas/output-record';
+import { appendJsonl, parseJsonl } from '../store/jsonl';
+import type { Store } from '../store/store';
+import { sha256Hex, sha256OfCanonical } from '../util/hash';
+import { BUNDLE_SALT, ENGINE_VERSION, runtimeMajor } from '../version';
+import { readShardState } from './shard-state';
+
+/**
+ * Per-file memo: the input-bundle idea one level down. A file's outputs for a task depend only
+ * on (task id and version, config, chunking, path, content, that file's upstream outputs), so
+ * they can be taken from any earlier shard run that saw the same key, in any batch, whatever
+ * shard the file sat in. The table is append-only JSONL under indexes/ (SPEC invariant 6:
+ * deletable; a miss just executes), and every hit is verified against its source before use.
+ */
+export interface MemoEntry {
+  /** File key (hex). */
+  k: string;
+  /** Batch and shard whose committed outputs hold this file's records. */
+  b: string;
+  s: string;
+  /** Number of records for the file (0 is a valid, memoised answer). */
+  n: number;
+}
+
+/** bundle hash -> a done shard that produced it (shard-level reuse across batches). */
+export interface BundleEntry {
+  h: string;
+  b: string;
+  s: string;
+}
+
+export interface FileKeyParts {
+  taskId: string;
+  type: string;
+  version: string;
+  configDigest: string;
+  chunking: { threshold: number; chunk_size: number };
+  path: string;
+  object: string;
+  upstream: { task_id: string; digest: string }[];
+}
+
+export function computeFileKey(parts: FileKeyParts): string {
+  return sha256OfCanonical({
+    salt: BUNDLE_SALT,
+    engine_version: ENGINE_VERSION,
+    runtime: runtimeMajor(),
+    task: { task_id: parts.taskId, type: parts.type, version: parts.version },
+    config_digest: parts.configDigest,
+    chunking: parts.chunking,
+    path: parts.path,
+    object: parts.object,
+    upstream: parts.upstream,
+  });
+}
+
+/** Digest of one file's upstream records (task-owned fields only, in emission order). */
+export function digestRecords(records: readonly TaskOutput[]): string {
+  const h = createHash('sha256');
+  for (const r of records) h.update(`${JSON.stringify(r)}\n`);
+  return h.digest('hex');
+}
+
+const ENVELOPE = ['schema_version', 'snapshot_id', 'batch_id', 'task_id', 'shard_id', 'ts'];
+
+/** Removes the runner-stamped envelope, leaving the record as the task returned it. */
+export function stripEnvelope(record: Record<string, unknown>): TaskOutput {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(record)) if (!ENVELOPE.includes(k)) out[k] = v;
+  return out as TaskOutput;
+}
+
+interface SourceShard {
+  byPath: Map<string, TaskOutput[]>;
+}
+
+const OBJECT_REF = /"object":"sha256:([a-f0-9]{64})"/g;
+
+/**
+ * One append-only table per task id holds both kinds of entry (file keys and bundle hashes),
+ * so a shard commit costs one append, not a file creation per entry.
+ */
+export class FileMemo {
+  private table: Map<string, MemoEntry> | undefined;
+  private bundles: Map<string, BundleEntry> | undefined;
+  private dirReady = false;
+  private pending: (MemoEntry | BundleEntry)[] = [];
+  private readonly sources = new Map<string, SourceShard | null>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly taskId: string,
+  ) {}
+
+  private get file(): string {
+    return path.join(this.store.layout.indexesDir, 'memo', `${this.taskId}.jsonl`);
+  }
+
+  private load(): Map<string, MemoEntry> {
+    if (this.table) return this.table;
+    this.table = new Map();
+    this.bundles = new Map();
+    let text = '';
+    try {
+      text = fs.readFileSync(this.file, 'utf8');
+    } catch {
+      return this.table;
+    }
+    // Lenient: appenders may be killed mid-line; a lost line is a future miss, not an error.
+    for (const e of parseJsonl<MemoEntry & BundleEntry>(text, this.file, 'lenient').records) {
+      if (typeof e.k === 'string') this.table.set(e.k, e);
+      else if (typeof e.h === 'string') this.bundles.set(e.h, e);
+    }
+    return this.table;
+  }
+
+  /** Where a done shard with this bundle hash was committed, if known (re-verified by the caller). */
+  lookupBundle(hash: string): { batch_id: string; shard_id: string } | undefined {
+    this.load();
+    const e = this.bundles!.get(hash);
+    return e && { batch_id: e.b, shard_id: e.s };
+  }
+
+  /**
+   * The file's records from its memo source, or undefined (execute instead) unless the
+   * source shard is done, its index matches its recorded digest, it holds exactly `n`
+   * records for the path, and every object those records reference exists.
+   */
+  lookup(key: string, filePath: string): TaskOutput[] | undefined {
+    const entry = this.load().get(key);
+    if (!entry) return undefined;
+    const source = this.readSource(entry.b, entry.s);
+    if (!source) return undefined;
+    const records = source.byPath.get(filePath) ?? [];
+    if (records.length !== entry.n) return undefined;
+    return records;
+  }
+
+  private readSource(batchId: string, shardId: string): SourceShard | undefined {
+    const id = `${batchId}/${shardId}`;
+    const cached = this.sources.get(id);
+    if (cached !== undefined) return cached ?? undefined;
+    let result: SourceShard | null = null;
+    try {
+      const state = readShardState(this.store, batchId, this.taskId, shardId);
+      const bytes = fs.readFileSync(this.store.layout.outputsFile(batchId, this.taskId, shardId));
+      if (state.status === 'done' && state.outputs_digest === `sha256:${sha256Hex(bytes)}`) {
+        const text = bytes.toString('utf8');
+        let objectsOk = true;
+        for (const m of text.matchAll(OBJECT_REF)) {
+          if (!this.store.objects.hasObject(m[1]!)) {
+            objectsOk = false;
+            break;
+          }
+        }
+        if (objectsOk) {
+          const byPath = new Map<string, TaskOutput[]>();
+          for (const r of parseJsonl<Record<string, unknown>>(text).records) {
+            const rec = stripEnvelope(r);
+            const list = byPath.get(rec.path);
+            if (list) list.push(rec);
+            else byPath.set(rec.path, [rec]);
+          }
+          result = { byPath };
+        }
+      }
+    } catch {
+      result = null;
+    }
+    // Keep only a few sources: a shard's files mostly come from one or two earlier shards.
+    if (this.sources.size > 16) this.sources.clear();
+    this.sources.set(id, result);
+    return result ?? undefined;
+  }
+
+  /** Queues entries of a committed shard; visible to this process at once, written by flush(). */
+  record(entries: readonly (MemoEntry | BundleEntry)[]): void {
+    this.load();
+    for (const e of entries) {
+      if ('k' in e) this.table!.set(e.k, e);
+      else this.bundles!.set(e.h, e);
+      this.pending.push(e);
+    }
+  }
+
+  /** Appends queued entries (one write). Called after each shard chain. */
+  flush(): void {
+    if (this.pending.length === 0) return;
+    try {
+      if (!this.dirReady) {
+        fs.mkdirSync(path.dirname(this.file), { recursive: true });
+        this.dirReady = true;
+      }
+      appendJsonl(this.file, this.pending);
+    } catch {
+      // Acceleration only: an unrecorded entry costs a future re-execution, never a result.
+    }
+    this.pending = [];
+  }
+}

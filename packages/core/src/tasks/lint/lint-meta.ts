@@ -1,0 +1,13 @@
+import type { TaskMeta } from '../task-definition';
+import { type LintConfig, lintConfigSchema } from './lint-config';
+
+/** What the engine needs to plan and hash lint work without loading its implementation. */
+export const lintMeta: TaskMeta<LintConfig> = {
+  type: 'lint',
+  // 1.1.0: JSDoc uses, qualified type names, minified files, Python re-export conventions.
+  version: '1.1.0',
+  description:
+    'Text rules (L001-L005) and scope rules (L101 unused import, L102 unused variable, L103 shadowing)',
+  kindsOut: ['diagnostic'],
+  configSchema: lintConfigSchema,
+};
