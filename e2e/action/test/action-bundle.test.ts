@@ -7,8 +7,8 @@ import { type GitHubApi, startGitHubApi } from '../support/github-api';
 import { buildRunnerEnv, createGitRepo, type GitRepo } from '../support/runner-env';
 
 /**
- * The real bundle with the runner's environment. What runs today needs no engine: input
- * validation and the cache restore that precedes the first engine call.
+ * The real bundle with the runner's environment: input validation, masking, and the cache
+ * restore that precedes the first engine call.
  */
 let azurite: Azurite;
 let cache: CacheService;
@@ -73,8 +73,8 @@ test('the token is masked and never printed', async () => {
   expect(withoutMask + result.stderr).not.toContain(api.token);
 });
 
-test('restores with the computed keys before the first engine call (engine not wired yet)', async () => {
-  const env = runner({});
+test('restores with the computed keys, then runs to completion', async () => {
+  const env = runner({ 'save-cache': 'false' });
   const result = await runAction(env);
   env.cleanup();
   expect(result.stdout).toMatch(/primary key: codebatch-v1-Linux-cfg=[0-9a-f]{12}-ref=main-sha=[0-9a-f]{40}/);
@@ -82,23 +82,8 @@ test('restores with the computed keys before the first engine call (engine not w
   expect(lookup?.body).toMatchObject({
     restore_keys: [expect.stringMatching(/-ref=main-sha=$/), 'codebatch-v1-Linux-'],
   });
-  // TODO(lead): once loadEngine() returns the engine this run completes; replace with the
-  // scenarios below.
-  expect(result.stdout).toContain('the codebatch engine is not wired into this build of the action yet');
+  expect(result.code).toBe(0);
+  expect(result.stdout).toMatch(/batch \S+: \d+ files/);
 });
 
-// Scenarios of the issue that need the engine. The harness (support/) provides all they need.
-test.todo('push to the default branch: cold run, store saved under the primary key');
-test.todo(
-  'pull request changing one file: warm restore from the base branch entry, one file executed, only the new diagnostic annotated on the head sha',
-);
-test.todo(
-  'pull request with more than 50 new diagnostics: one create and several PATCH requests, each valid',
-);
-test.todo(
-  'fork pull request: check-run creation answers 403, annotations fall back to workflow commands with the 10-per-level note',
-);
-test.todo(
-  '2-slice matrix and a merge job: one cache entry per slice, merge restores both and annotates once',
-);
-test.todo('cache service down or answering garbage: a warning, a cold run, the job completes');
+// The issue's scenarios are in action-scenarios.test.ts.

@@ -159,7 +159,9 @@ export async function createWorkspace(files: Record<string, string | object>): P
     nx: (args) =>
       run(process.execPath, [nxBin, ...args], {
         cwd: root,
-        env: NX_ENV,
+        // Nx 24 keeps its cache under ~/.nx/<workspace hash>/ by default: keep it in the temp
+        // workspace so that cleanup removes it.
+        env: { ...NX_ENV, NX_CACHE_DIRECTORY: path.join(root, '.nx', 'cache') },
       }),
     codebatch: (args) =>
       run(process.execPath, [codebatchBin, ...args], {

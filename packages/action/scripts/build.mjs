@@ -48,6 +48,8 @@ const result = await esbuild.build({
     index: path.join(root, 'src/main.ts'),
     'shard-worker': path.join(coreSrc, 'run/shard-worker.ts'),
   },
+  // Path comments in the output are relative to this: the same bytes from any cwd.
+  absWorkingDir: root,
   bundle: true,
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',

@@ -55,3 +55,13 @@ export { findBatchForCommit, GIT_SHA_METADATA_KEY, type FindBatchOptions } from 
 export { readBatchResult } from './batch/batch-result';
 export { mergeStores, type MergeStoresReport } from './store/merge-stores';
 export { pruneStore, parseDuration, type PruneOptions, type PruneReport } from './gc/prune-store';
+export * from './schemas/run-manifest';
+export { buildShardManifest, writeShardManifest, readManifest, loadShardManifest, deriveShardManifest, buildBatchManifest, writeBatchManifest, readBatchManifestRef, createStageTimer, countOutputKinds, currentVersions, type ShardManifestInput } from './provenance/run-manifest';
+export { explainBundleMiss, formatBundleChange, type BundleMissReport, type BundleChange } from './provenance/explain-miss';
+export { explainShardMiss, type ShardMissExplanation } from './provenance/explain-shard-miss';
+export { reconstructPreimage } from './provenance/bundle-preimage';
+export { SessionRecorder, listSessions, readSession, verifyShardOutputs, verifyOutputsFile, type SessionMeta, type ActionInput, type OutputsVerification } from './provenance/session';
+export { runBatchWithProvenance, type ProvenanceRunOptions, type ProvenanceRunSummary } from './provenance/run-with-provenance';
+export { captureEnvironment, type EnvironmentInfo } from './provenance/environment';
+export { exportProvenance, toProvO, toInToto, type ProvenanceFormat } from './provenance/export-provenance';
+export { exportObservations, formatObservationsCsv, formatObservationsJsonl, type ObservationRow } from './provenance/events-export';

@@ -6,13 +6,20 @@ import type { ShardRunResult } from '../run/run-shard-chain';
  */
 export function createShardProgress(isTty: boolean, write: (text: string) => void): {
   onShard: (r: ShardRunResult, done: number, total: number) => void;
+  /** One whole line (a provenance action): printed above the bar on a terminal, as is on a pipe. */
+  log: (line: string) => void;
   end: () => void;
 } {
-  if (!isTty) return { onShard: () => {}, end: () => {} };
+  if (!isTty) return { onShard: () => {}, log: (line) => write(`${line}\n`), end: () => {} };
   const started = Date.now();
   let last = 0;
   let shown = false;
+  let bar = '';
   return {
+    log(line) {
+      // Clear the bar, print the line, redraw the bar below it.
+      write(`${shown ? '\r\x1b[K' : ''}${line}\n${shown ? bar : ''}`);
+    },
     onShard(r, done, total) {
       const now = Date.now();
       if (now - last < 80 && done < total) return;
@@ -21,7 +28,8 @@ export function createShardProgress(isTty: boolean, write: (text: string) => voi
       const eta = done > 0 ? ((total - done) * elapsed) / done : 0;
       const width = 24;
       const filled = Math.round((done / Math.max(total, 1)) * width);
-      write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${r.taskId} ${r.shardId} ${r.outcome.padEnd(8)} ETA ${eta.toFixed(1)}s \x1b[K`);
+      bar = `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${r.taskId} ${r.shardId} ${r.outcome.padEnd(8)} ETA ${eta.toFixed(1)}s \x1b[K`;
+      write(bar);
       shown = true;
     },
     end() {

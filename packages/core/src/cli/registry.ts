@@ -12,6 +12,9 @@ import { filesCommand, topCommand } from './commands/files';
 import { indexBuildCommand } from './commands/index-build';
 import { inspectCommand } from './commands/inspect';
 import { queryDiagnosticsCommand, queryOutputsCommand, queryStatsCommand } from './commands/query';
+import { explainMissCommand, manifestShowCommand } from './commands/manifest';
+import { sessionsListCommand, sessionsShowCommand } from './commands/sessions';
+import { eventsExportCommand, provenanceExportCommand } from './commands/provenance-export';
 import { gcCommand } from '../gc/gc-command';
 
 /** Every CLI command, in help order. Each lives in its own module under commands/. */
@@ -44,4 +47,10 @@ export const COMMANDS: CommandSpec[] = [
   improvementsCommand,
   indexBuildCommand,
   gcCommand,
+  manifestShowCommand,
+  explainMissCommand,
+  sessionsListCommand,
+  sessionsShowCommand,
+  provenanceExportCommand,
+  eventsExportCommand,
 ];

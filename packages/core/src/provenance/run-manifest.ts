@@ -6,6 +6,7 @@ import { CodebatchError } from '../errors/codebatch-error';
 import type { InputBundlePreimage } from '../run/input-bundle';
 import { readShardState } from '../run/shard-state';
 import type { TaskOutput } from '../schemas/output-record';
+import type { ShardState } from '../schemas/state-record';
 import {
   type BatchRunManifest,
   type ManifestVerification,
@@ -126,7 +127,7 @@ export function buildShardManifest(input: ShardManifestInput): ShardRunManifest 
       files: input.bundle.preimage.members.map(([p, object]) => ({ path: p, object })),
       upstream: upstream.map((u) => ({ task_id: u.task_id, shard_id: u.shard_id, result_digest: u.result_digest, ...(u.manifest ? { manifest: u.manifest } : {}) })),
     },
-    input_bundle: { hash: input.bundle.hash, preimage: input.bundle.preimage },
+    input_bundle: { hash: input.bundle.hash, preimage: { ...input.bundle.preimage } },
     versions: { engine: versions.engine, node: versions.node, runtime: input.bundle.preimage.runtime, task: input.task.version },
     ...(input.outputs ? { outputs: { ...input.outputs, by_kind: sortKeys(input.outputs.by_kind) } } : {}),
     dependencies: upstream.map((u) => ({ edge: 'reads_outputs_of' as const, task_id: u.task_id, shard_id: u.shard_id, ...(u.manifest ? { manifest: u.manifest } : {}) })),
@@ -241,7 +242,13 @@ export function deriveShardManifest(
  * Links every shard run of a batch (nested runs). A pure function of the shard states, so it
  * can always be rebuilt; written as an object at the end of each `run` (see writeBatchManifest).
  */
-export function buildBatchManifest(store: Store, batchId: string, extras: { session_id?: string; environment?: Record<string, unknown> } = {}): BatchRunManifest {
+export function buildBatchManifest(
+  store: Store,
+  batchId: string,
+  extras: { session_id?: string; environment?: Record<string, unknown> } = {},
+  /** States the caller already holds (read during the run); others are read from disk. */
+  stateOf?: (taskId: string, shardId: string) => ShardState | undefined,
+): BatchRunManifest {
   const batch = readBatchRecord(store, batchId);
   const plan = readPlan(store, batchId);
   const tasks: BatchRunManifest['tasks'] = [];
@@ -251,7 +258,8 @@ export function buildBatchManifest(store: Store, batchId: string, extras: { sess
     const task = readTaskRecord(store, batchId, planTask.task_id);
     tasks.push({ task_id: task.task_id, type: task.type, version: task.task_version, config_digest: task.config_digest, depends_on: [...planTask.depends_on] });
     for (const shardId of task.sharding.shard_ids) {
-      const s = readShardState(store, batchId, task.task_id, shardId, { missingAsReady: true });
+      const known = stateOf?.(task.task_id, shardId);
+      const s = known && ['ready', 'running', 'done', 'failed'].includes(known.status) ? known : readShardState(store, batchId, task.task_id, shardId, { missingAsReady: true });
       counts[s.status] = (counts[s.status] ?? 0) + 1;
       if (s.reused_from) counts.reused! += 1;
       if (s.manifest) counts.with_manifest! += 1;

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { CodebatchError, isCodebatchError, toCodebatchError } from '../errors/codebatch-error';
 import type { BatchRecord, PlanRecord, TaskRecord } from '../schemas/batch-record';
-import type { OutputRecord, TaskOutput } from '../schemas/output-record';
+import type { TaskOutput } from '../schemas/output-record';
 import type { FilesIndexRecord } from '../schemas/snapshot-record';
 import type { ShardState } from '../schemas/state-record';
 import { type ChunkingOptions, readOutputObject, writeOutputObject } from '../store/chunking';
@@ -251,11 +251,11 @@ function tryReuse(
   if (!reused) return undefined;
   commitOutputsFile(outputsFile, reused.text);
   const now = nowIso();
-  const running: ShardState = { ...state, status: 'running', attempt: nextAttempt(state), started_at: now };
-  delete running.error;
-  writeShardState(ctx.store, state, running);
+  // Nothing executes, so there is no `running` phase: ready (or an older attempt) -> done.
   const done: ShardState = {
-    ...running,
+    ...state,
+    attempt: nextAttempt(state),
+    started_at: now,
     status: 'done',
     completed_at: now,
     bundle_hash: bundleHash,
@@ -264,7 +264,8 @@ function tryReuse(
     stats: { files_processed: 0, outputs_written: reused.count, bytes_processed: 0 },
     reused_from: { batch_id: location.batch_id, shard_id: location.shard_id },
   };
-  writeShardState(ctx.store, running, done);
+  delete done.error;
+  writeShardState(ctx.store, state, done);
   ctx.events!.add(ctx.store.layout.taskEventsFile(ctx.batch.batch_id, taskId), 'shard_skipped', {
     batch_id: ctx.batch.batch_id,
     task_id: taskId,

@@ -7,6 +7,7 @@ import { eventRecordSchema } from './event-record';
 import { outputRecordSchema } from './output-record';
 import { filesIndexRecordSchema, snapshotRecordSchema } from './snapshot-record';
 import { shardStateSchema } from './state-record';
+import { provenanceSessionSchema, runManifestSchema } from './run-manifest';
 import { storeRecordSchema } from './store-record';
 
 /** Every record type, by the file name of its generated JSON Schema (packages/core/schemas/). */
@@ -23,6 +24,8 @@ export const RECORD_SCHEMAS: Record<string, z.ZodType> = {
   'chunk-manifest.schema.json': chunkManifestSchema,
   'error.schema.json': errorEnvelopeSchema,
   'config.schema.json': configFileSchema,
+  'run-manifest.schema.json': runManifestSchema,
+  'session.schema.json': provenanceSessionSchema,
 };
 
 /** JSON Schema (draft 2020-12) generated from the zod schemas: zod is the source of record. */

@@ -11,9 +11,11 @@ export const SNAPSHOTS_DIR = 'snapshots';
 export const BATCHES_DIR = 'batches';
 export const INDEXES_DIR = 'indexes';
 export const TMP_DIR = 'tmp';
+/** Provenance sessions (provenance/session.ts): a record only, safely deletable. */
+export const SESSIONS_DIR = 'sessions';
 
 /** Top-level entries a store may hold (SPEC 3, plus `tmp/` for atomic writes and `indexes/`). */
-export const ALLOWED_TOP_LEVEL = [STORE_FILE, OBJECTS_DIR, SNAPSHOTS_DIR, BATCHES_DIR, INDEXES_DIR, TMP_DIR] as const;
+export const ALLOWED_TOP_LEVEL = [STORE_FILE, OBJECTS_DIR, SNAPSHOTS_DIR, BATCHES_DIR, INDEXES_DIR, TMP_DIR, SESSIONS_DIR] as const;
 
 /** Ids appear in paths and in JSON Schema patterns `^[a-zA-Z0-9_-]+$`; 1..128 characters. */
 const ID_PATTERN = /^[a-zA-Z0-9_-]{1,128}$/;

@@ -24,6 +24,17 @@ export const TASK_DEPENDS_ON: Record<CodebatchTaskName, readonly CodebatchTaskNa
   lint: ['parse'],
 };
 
+/**
+ * The engine task ids whose diagnostics belong to a task's target: the task and what it reads.
+ * A target whose pipeline is a superset (`symbols` runs `full`) reports and fails on these only.
+ */
+export const TASK_ENGINE_IDS: Record<CodebatchTaskName, readonly string[]> = {
+  parse: ['01_parse'],
+  analyze: ['01_parse', '02_analyze'],
+  symbols: ['01_parse', '03_symbols'],
+  lint: ['01_parse', '04_lint'],
+};
+
 export const DEFAULT_TARGET_NAMES: Record<CodebatchTaskName, string> = {
   parse: 'codebatch-parse',
   analyze: 'codebatch-analyze',

@@ -9,7 +9,13 @@ import * as runModule from '../run/executor';
 import runSchema from '../run/schema.json';
 import { createBatchImplementation, createExecutor, orderBatchTasks } from '../shared/executor-factory';
 import { LINT_DEFAULTS, RUN_DEFAULTS, resolveOptions, type TargetContext } from '../shared/options';
-import { engineOptions, evaluateOutcome, runTarget, shouldUseColor } from '../shared/run-target';
+import {
+  engineOptions,
+  evaluateOutcome,
+  restrictToTask,
+  runTarget,
+  shouldUseColor,
+} from '../shared/run-target';
 
 function diag(
   pathName: string,
@@ -69,6 +75,13 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(ws, { recursive: true, force: true }));
 
+/** A stream.write stand-in: takes the chunk and reports it written, as a real stream does. */
+function acceptWrite(_chunk: unknown, ...rest: unknown[]): boolean {
+  const callback = rest.find((r): r is () => void => typeof r === 'function');
+  callback?.();
+  return true;
+}
+
 function target(overrides: Partial<TargetContext> = {}): TargetContext {
   return {
     workspaceRoot: ws,
@@ -99,6 +112,19 @@ function context(
     projectGraph: { nodes: {}, dependencies: {} },
   };
 }
+
+describe('restrictToTask', () => {
+  it("keeps a task target's own diagnostics and its inputs', and recounts", () => {
+    const lintError = diag('src/a.ts', 3, 'error', 'L101', 'unused');
+    const parseError = { ...diag('src/b.ts', 1, 'error', 'P001', 'syntax'), task_id: '01_parse' };
+    const full = result([lintError, parseError]);
+    const symbols = restrictToTask(full, 'symbols');
+    expect(symbols.diagnostics).toEqual([parseError]);
+    expect(symbols.counts).toEqual({ error: 1, warning: 0, info: 0, hint: 0 });
+    expect(restrictToTask(full, 'lint')).toBe(full);
+    expect(restrictToTask(full, undefined)).toBe(full);
+  });
+});
 
 describe('evaluateOutcome', () => {
   const opts = { failLevel: 'error' as const, maxWarnings: -1 };
@@ -311,8 +337,8 @@ describe('executors', () => {
   });
 
   it('the executor prints the report and returns success from the outcome', async () => {
-    const stdout = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
-    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const stdout = jest.spyOn(process.stdout, 'write').mockImplementation(acceptWrite);
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(acceptWrite);
     try {
       const ctx = context({ app: 'apps/app' }, 'app', 'codebatch-lint');
       expect(await createExecutor(LINT_DEFAULTS, async () => withErrors())({}, ctx)).toEqual({
@@ -338,7 +364,7 @@ describe('executors', () => {
       pipelines.push(o.pipeline);
       return clean();
     };
-    const stdout = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const stdout = jest.spyOn(process.stdout, 'write').mockImplementation(acceptWrite);
     try {
       const ctx = context({ app: 'apps/app' }, 'app', 'codebatch-parse');
       await createExecutor(RUN_DEFAULTS, engine)({}, ctx);

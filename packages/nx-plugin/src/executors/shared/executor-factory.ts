@@ -44,6 +44,18 @@ export function targetContextFrom(
 }
 
 /**
+ * Writes and waits until the stream has taken all of it. Nx ends the task's process soon after
+ * the executor returns; a large report still queued on a pipe or pseudo-terminal would be cut
+ * off (seen at about 200 KB), and the cut output is what Nx caches and replays.
+ */
+export function writeFully(stream: NodeJS.WritableStream, text: string): Promise<void> {
+  if (!text) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    stream.write(text, (error?: Error | null) => (error ? reject(error) : resolve()));
+  });
+}
+
+/**
  * An Nx executor over `runTarget`: prints the report and returns pass/fail (Nx turns a
  * failure into a non-zero exit, and caches the printed output for replay on a cache hit).
  */
@@ -57,8 +69,8 @@ export function createExecutor(defaults: ExecutorDefaults, engine: AnalyzeFn = a
     }
     const target = targetContextFrom(context, context.projectName, context.targetName);
     const out = await runTarget(resolveOptions(options, defaults, target), target, engine, shouldUseColor());
-    if (out.stdout) process.stdout.write(out.stdout);
-    if (out.stderr) process.stderr.write(out.stderr);
+    await writeFully(process.stdout, out.stdout);
+    await writeFully(process.stderr, out.stderr);
     return { success: out.success };
   };
 }

@@ -60,6 +60,8 @@ export interface TargetContext {
 }
 
 export interface ResolvedOptions extends Omit<ExecutorDefaults, 'storeDir' | 'reportDir' | 'configFile'> {
+  /** `run` only: the one task the target stands for (its diagnostics are the ones reported). */
+  task?: CodebatchTaskName;
   storeDir: string;
   reportDir: string;
   /** The workspace config file as configured (absolute); may not exist. */

@@ -12,6 +12,7 @@ import {
   summaryFromResult,
 } from '@codebatch/core';
 import { DEFAULT_CONFIG_FILE } from '../../shared/defaults';
+import { type CodebatchTaskName, TASK_ENGINE_IDS } from '../../shared/tasks';
 import { ancestorIgnoreExcludes } from './ancestor-ignores';
 import type { FailLevel, ResolvedOptions, TargetContext } from './options';
 import { buildJsonReport, removeReportFiles, writeReportFiles } from './report-files';
@@ -131,6 +132,21 @@ export function engineOptions(options: ResolvedOptions, target: TargetContext): 
 }
 
 /**
+ * A task target whose pipeline runs more than the task (`symbols` runs `full`: the engine has
+ * no parse+symbols pipeline) reports only the diagnostics of the task and of what it reads,
+ * so codebatch-symbols does not fail on lint findings. Counts follow the kept diagnostics.
+ */
+export function restrictToTask(result: AnalyzeResult, task: CodebatchTaskName | undefined): AnalyzeResult {
+  if (!task) return result;
+  const ids = TASK_ENGINE_IDS[task];
+  const diagnostics = result.diagnostics.filter((d) => ids.includes(d.task_id));
+  if (diagnostics.length === result.diagnostics.length) return result;
+  const counts = { error: 0, warning: 0, info: 0, hint: 0 };
+  for (const d of diagnostics) if (d.severity) counts[d.severity] += 1;
+  return { ...result, diagnostics, counts };
+}
+
+/**
  * Runs one codebatch target: engine call, report files, terminal output, pass/fail. Prints
  * nothing itself, so the single executor and the batch implementation share it.
  */
@@ -142,7 +158,7 @@ export async function runTarget(
 ): Promise<TargetRunOutput> {
   let result: AnalyzeResult;
   try {
-    result = await engine(engineOptions(options, target));
+    result = restrictToTask(await engine(engineOptions(options, target)), options.task);
   } catch (error) {
     // A stale report from an earlier run must not be mistaken for this run's.
     removeReportFiles(options.reportDir);

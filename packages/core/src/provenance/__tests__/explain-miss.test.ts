@@ -1,0 +1,100 @@
+import { runBatch } from '../../run/run-batch';
+import { buildInputBundle } from '../../run/input-bundle';
+import { shardOf } from '../../batch/shard-assignment';
+import { sha256Hex } from '../../util/hash';
+import { explainBundleMiss } from '../explain-miss';
+import { explainShardMiss } from '../explain-shard-miss';
+import { registry, setupStore, TREE } from './provenance-fixture';
+
+const base = {
+  taskId: '04_lint',
+  type: 'lint',
+  version: 'test-1',
+  configDigest: 'sha256:c1',
+  chunking: { threshold: 100, chunk_size: 10 },
+  members: [
+    ['a.ts', 'sha256:aa'],
+    ['b.ts', 'sha256:bb'],
+  ] as [string, string][],
+  upstream: [{ task_id: '01_parse', result_digest: 'r1' }],
+};
+
+describe('explainBundleMiss', () => {
+  it('reports no change for identical preimages', () => {
+    const p = buildInputBundle(base).preimage;
+    expect(explainBundleMiss(p, p)).toEqual({ same: true, parts: [], changes: [] });
+  });
+
+  it('names members added, removed and changed, the config digest, upstream digests and versions', () => {
+    const a = buildInputBundle(base).preimage;
+    const b = buildInputBundle({
+      ...base,
+      configDigest: 'sha256:c2',
+      version: 'test-2',
+      members: [
+        ['a.ts', 'sha256:a2'],
+        ['c.ts', 'sha256:cc'],
+      ],
+      upstream: [{ task_id: '01_parse', result_digest: 'r2' }],
+    }).preimage;
+    const r = explainBundleMiss(a, b);
+    expect(r.same).toBe(false);
+    expect(r.parts).toEqual(['config_digest', 'task', 'members', 'upstream']);
+    expect(r.changes).toEqual([
+      { part: 'config_digest', from: 'sha256:c1', to: 'sha256:c2' },
+      { part: 'task', field: 'version', from: 'test-1', to: 'test-2' },
+      { part: 'members', change: 'changed', path: 'a.ts', from: 'sha256:aa', to: 'sha256:a2' },
+      { part: 'members', change: 'added', path: 'c.ts', to: 'sha256:cc' },
+      { part: 'members', change: 'removed', path: 'b.ts', from: 'sha256:bb' },
+      { part: 'upstream', change: 'changed', task_id: '01_parse', from: 'r1', to: 'r2' },
+    ]);
+    expect(explainBundleMiss(a, { ...a, runtime: 'node99' }).changes).toEqual([{ part: 'runtime', from: a.runtime, to: 'node99' }]);
+  });
+});
+
+describe('explainShardMiss', () => {
+  let ctx: Awaited<ReturnType<typeof setupStore>>;
+  afterEach(() => ctx?.tmp.cleanup());
+
+  it("names the file whose content changed (and where it was before)", async () => {
+    ctx = await setupStore(TREE, 16);
+    const b1 = ctx.newBatch('b1');
+    await runBatch(ctx.store, { batchId: b1, registry });
+    const changed = { ...TREE, 'src/a.ts': 'function alpha() {}\nconst y = "BAD BAD";\n' };
+    const b2 = ctx.newBatch('b2', undefined, await ctx.snapshotOf(changed));
+    await runBatch(ctx.store, { batchId: b2, registry });
+    const shard = shardOf(sha256Hex(changed['src/a.ts']!), 16);
+    const oldShard = shardOf(sha256Hex(TREE['src/a.ts']!), 16);
+    const r = explainShardMiss(ctx.store, { batchId: b2, taskId: '01_parse', shardId: shard });
+    expect(r.against.batch_id).toBe('b1');
+    expect(r.same).toBe(false);
+    expect(r.parts).toContain('members');
+    const member = r.changes.find((c) => c.part === 'members' && 'path' in c && c.path === 'src/a.ts');
+    expect(member).toMatchObject({ change: shard === oldShard ? 'changed' : 'added' });
+    if (shard !== oldShard) expect((member as { note: string }).note).toMatch(new RegExp(`content changed; was [0-9a-f]{12} in shard ${oldShard}`));
+    // downstream of the changed shard, lint's bundle also changed through parse's result
+    const lint = explainShardMiss(ctx.store, { batchId: b2, taskId: '04_lint', shardId: shard, against: 'b1' });
+    expect(lint.parts).toEqual(expect.arrayContaining(['members', 'upstream']));
+  });
+
+  it('names a config change and nothing else', async () => {
+    ctx = await setupStore(TREE, 4);
+    const b1 = ctx.newBatch('b1');
+    await runBatch(ctx.store, { batchId: b1, registry });
+    const b2 = ctx.newBatch('b2', { tasks: { lint: { word: 'WORSE' } } });
+    await runBatch(ctx.store, { batchId: b2, registry });
+    const shard = shardOf(sha256Hex(TREE['src/a.ts']!), 4);
+    const lint = explainShardMiss(ctx.store, { batchId: b2, taskId: '04_lint', shardId: shard });
+    expect(lint.parts).toEqual(['config_digest']);
+    expect(lint.current.source).toBe('derived');
+    const parse = explainShardMiss(ctx.store, { batchId: b2, taskId: '01_parse', shardId: shard });
+    expect(parse.same).toBe(true);
+  });
+
+  it('refuses without an earlier batch, with a hint', async () => {
+    ctx = await setupStore(TREE, 4);
+    const b1 = ctx.newBatch('b1');
+    await runBatch(ctx.store, { batchId: b1, registry });
+    expect(() => explainShardMiss(ctx.store, { batchId: b1, taskId: '01_parse', shardId: shardOf(sha256Hex(TREE['src/a.ts']!), 4) })).toThrow(/no batch before b1/);
+  });
+});

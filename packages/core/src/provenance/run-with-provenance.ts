@@ -1,0 +1,196 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { readBatchRecord, readPlan, readTaskRecord } from '../batch/read-batch';
+import { deriveBatchStatus } from '../batch/status';
+import { countOutcomes, type RunBatchOptions, type RunBatchSummary, runBatch } from '../run/run-batch';
+import type { ShardRunResult } from '../run/run-shard-chain';
+import type { ActionOutcome } from '../schemas/run-manifest';
+import type { ShardState } from '../schemas/state-record';
+import { tryReadSnapshotRecord } from '../snapshot/read-snapshot';
+import type { Store } from '../store/store';
+import { captureEnvironment } from './environment';
+import { buildBatchManifest, writeBatchManifest } from './run-manifest';
+import { type ActionInput, readStateSummary, SessionRecorder, summarizeStateDiff } from './session';
+import { type OutputsVerification, verifyShardOutputs } from './verify-outputs';
+
+export interface ProvenanceRunOptions {
+  /** false: plain runBatch, no session, no verify step, no batch manifest (`--no-provenance`). */
+  enabled?: boolean;
+  /** Extra attempts per shard run after a failed verification or a transient failure. Default 2. */
+  retries?: number;
+  /** Backoff before retry round n: backoffMs * 2^(n-1). Default 100. */
+  backoffMs?: number;
+  /** Validate every output record in the verify step (re-hashing is always done). Default true. */
+  validateRecords?: boolean;
+  /** Shard failures with these codes are retried; others (a task refusing its input) are final. */
+  retryableCodes?: readonly string[];
+  /** One line per action (the CLI writes it to stderr above the progress bar). */
+  live?: (line: string) => void;
+  label?: string;
+  flushIntervalMs?: number;
+  /** Replaces the verify step (tests inject failures here). */
+  verify?: (store: Store, batchId: string, taskId: string, shardId: string) => OutputsVerification;
+}
+
+export interface ProvenanceRunSummary extends RunBatchSummary {
+  sessionId?: string;
+  sessionFile?: string;
+  batchManifest?: string;
+  /** Verified-action loop totals: actions by outcome. */
+  actions?: Record<ActionOutcome, number>;
+}
+
+export const DEFAULT_RETRYABLE_CODES = ['E_OBJECT_NOT_FOUND', 'E_OBJECT_CORRUPT', 'E_INDEX_CORRUPT', 'E_LOCKED', 'E_INTERNAL'] as const;
+
+/**
+ * runBatch inside a provenance session (seed 002): every settled shard run becomes an action
+ * (execute -> verify -> record), failed verifications and transient failures are retried with
+ * backoff, and a batch manifest linking the shard manifests is written at the end. The verify
+ * step re-hashes the committed outputs index against state.json and validates its records.
+ */
+export async function runBatchWithProvenance(store: Store, options: RunBatchOptions, prov: ProvenanceRunOptions = {}): Promise<ProvenanceRunSummary> {
+  if (prov.enabled === false) return runBatch(store, options);
+  const t0 = Date.now();
+  const retries = prov.retries ?? 2;
+  const retryable = new Set(prov.retryableCodes ?? DEFAULT_RETRYABLE_CODES);
+  const verify = prov.verify ?? ((s, b, t, sh) => verifyShardOutputs(s, b, t, sh, { validate: prov.validateRecords !== false }));
+  const batch = readBatchRecord(store, options.batchId);
+  const plan = readPlan(store, options.batchId);
+  const taskVersions: Record<string, string> = {};
+  const before = new Map<string, ReturnType<typeof readStateSummary>>();
+  for (const planTask of plan.tasks) {
+    const task = readTaskRecord(store, batch.batch_id, planTask.task_id);
+    taskVersions[task.type] = task.task_version;
+    if (options.taskIds?.length && !options.taskIds.includes(task.task_id)) continue;
+    for (const shardId of task.sharding.shard_ids) {
+      before.set(`${task.task_id}/${shardId}`, readStateSummary(store.layout.stateFile(batch.batch_id, task.task_id, shardId)));
+    }
+  }
+  const snapshot = tryReadSnapshotRecord(store, batch.snapshot_id);
+  const git = snapshot?.source.git_ref ? { commit: snapshot.source.git_ref, ...(snapshot.source.git_dirty !== undefined ? { dirty: snapshot.source.git_dirty } : {}) } : undefined;
+  const environment = captureEnvironment(undefined, { tasks: taskVersions, ...(git ? { git } : {}) });
+  const session = new SessionRecorder(store, {
+    label: prov.label ?? 'run',
+    batch_id: batch.batch_id,
+    environment: environment as unknown as Record<string, unknown>,
+    options: {
+      force: options.force ?? false,
+      parallel: options.parallel ?? 1,
+      retries,
+      ...(options.taskIds?.length ? { tasks: options.taskIds } : {}),
+      ...(options.shardIds?.length ? { shards: options.shardIds } : {}),
+      ...(options.shardSlice ? { shard_slice: options.shardSlice } : {}),
+    },
+    ...(prov.live ? { live: prov.live } : {}),
+    ...(prov.flushIntervalMs !== undefined ? { flushIntervalMs: prov.flushIntervalMs } : {}),
+  });
+
+  const attempts = new Map<string, number>();
+  const latest = new Map<string, ShardRunResult>();
+  let pending: { taskId: string; shardId: string; force: boolean }[] = [];
+  let retrying = false;
+
+  const handle = (r: ShardRunResult) => {
+    const key = `${r.taskId}/${r.shardId}`;
+    // In a retry pass, shards that were already settled report `skipped` again: not an action.
+    if (retrying && r.outcome === 'skipped' && latest.has(key)) return;
+    latest.set(key, r);
+    const attempt = attempts.get(key) ?? 1;
+    const prior = before.get(key) ?? { summary: { status: 'absent' }, fields: { status: 'absent' } };
+    if (r.outcome === 'skipped' || r.outcome === 'blocked' || r.outcome === 'busy') {
+      // The runner wrote nothing for these, so the state is the one read before the run, and
+      // its digest pins everything committed (bundle, outputs and result digests, manifest).
+      const note = r.outcome === 'skipped' ? 'already done, identical input bundle' : r.outcome === 'blocked' ? 'blocked by a failed dependency' : 'held by another process';
+      session.recordAction({ type: 'skip_shard', outcome: 'skipped', task_id: r.taskId, shard_id: r.shardId, attempt, after: prior.summary, note });
+      return;
+    }
+    const after = readStateSummary(store.layout.stateFile(batch.batch_id, r.taskId, r.shardId));
+    before.set(key, after);
+    const base: Omit<ActionInput, 'type' | 'outcome'> = {
+      task_id: r.taskId,
+      shard_id: r.shardId,
+      attempt,
+      duration_ms: r.durationMs,
+      intent: { files: r.files, ...(retrying ? { retry: true } : {}) },
+      before: prior.summary,
+      after: after.summary,
+      diff: summarizeStateDiff(prior.fields, after.fields),
+    };
+    const f = after.fields as { outputs_digest?: string; manifest?: string; reused_from?: { batch_id?: string } };
+    const committed = {
+      ...(f.outputs_digest ? { outputs_digest: f.outputs_digest } : {}),
+      ...(f.manifest ? { manifest: f.manifest } : {}),
+    };
+    const type = r.outcome === 'reused' ? 'reuse_shard' : 'execute_shard';
+    if (r.outcome === 'failed') {
+      const canRetry = attempt <= retries && retryable.has(r.error?.code ?? '');
+      if (canRetry) pending.push({ taskId: r.taskId, shardId: r.shardId, force: false });
+      session.recordAction({ ...base, type, outcome: canRetry ? 'retry' : 'failed', evidence: { error: r.error }, note: `${r.error?.code}: ${r.error?.message}` });
+      return;
+    }
+    const v = verify(store, batch.batch_id, r.taskId, r.shardId);
+    const evidence = {
+      ...committed,
+      outputs: r.outputs,
+      files_executed: r.filesExecuted,
+      files_reused: r.filesReused,
+      ...(f.reused_from?.batch_id ? { reused_from: f.reused_from.batch_id } : {}),
+      verification: { outputs_rehash: v.outputs_rehash, records: v.records, invalid: v.invalid },
+    };
+    if (v.ok) {
+      session.recordAction({ ...base, type, outcome: 'verified', evidence });
+      return;
+    }
+    const canRetry = attempt <= retries;
+    if (canRetry) pending.push({ taskId: r.taskId, shardId: r.shardId, force: true });
+    session.recordAction({ ...base, type, outcome: canRetry ? 'retry' : 'failed', evidence: { ...evidence, problems: v.problems }, note: `verification failed: ${v.problems[0] ?? 'unknown'}` });
+  };
+
+  const passOptions = (o: Partial<RunBatchOptions>): RunBatchOptions => {
+    const { shardSlice: _slice, onShard: _on, ...rest } = options;
+    return { ...rest, ...o, onShard: (r) => handle(r) };
+  };
+
+  let first: RunBatchSummary;
+  try {
+    first = await runBatch(store, {
+      ...options,
+      onShard: (r, done, total) => {
+        handle(r);
+        options.onShard?.(r, done, total);
+      },
+    });
+    retrying = true;
+    for (let round = 1; round <= retries && pending.length > 0; round++) {
+      await sleep((prov.backoffMs ?? 100) * 2 ** (round - 1));
+      const work = pending;
+      pending = [];
+      for (const w of work) attempts.set(`${w.taskId}/${w.shardId}`, (attempts.get(`${w.taskId}/${w.shardId}`) ?? 1) + 1);
+      // A verification failure re-executes that task's shard (force); a failed shard re-runs
+      // without force, so its blocked dependents run too and done shards are skipped.
+      const forced = new Map<string, string[]>();
+      for (const w of work.filter((x) => x.force)) forced.set(w.taskId, [...(forced.get(w.taskId) ?? []), w.shardId]);
+      for (const [taskId, shardIds] of forced) await runBatch(store, passOptions({ taskIds: [taskId], shardIds: [...new Set(shardIds)].sort(), force: true }));
+      const failedShards = [...new Set(work.filter((x) => !x.force).map((x) => x.shardId))].sort();
+      if (failedShards.length > 0) await runBatch(store, passOptions({ shardIds: failedShards, force: false }));
+    }
+  } catch (error) {
+    session.finish('failed');
+    throw error;
+  }
+  const results = first.results.map((r) => latest.get(`${r.taskId}/${r.shardId}`) ?? r);
+  // The states read during the run are the committed ones: no second pass over state.json.
+  const stateOf = (taskId: string, shardId: string) => before.get(`${taskId}/${shardId}`)?.fields as ShardState | undefined;
+  const batchManifest = writeBatchManifest(store, buildBatchManifest(store, batch.batch_id, { session_id: session.id, environment: environment as unknown as Record<string, unknown> }, stateOf));
+  const finished = session.finish(undefined, { batch_manifest: batchManifest });
+  return {
+    batchId: batch.batch_id,
+    results,
+    counts: countOutcomes(results),
+    status: attempts.size > 0 ? deriveBatchStatus(store, batch.batch_id) : first.status,
+    durationMs: Date.now() - t0,
+    sessionId: session.id,
+    sessionFile: session.file,
+    batchManifest,
+    actions: finished.counts as Record<ActionOutcome, number>,
+  };
+}
