@@ -35,6 +35,9 @@ function expectExit(result: RunResult, code: number): void {
   if (result.code !== code) throw new Error(`expected exit ${code}, got ${result.code}:\n${result.output}`);
 }
 
+// testTimeout in e2e/nx/jest.config.js is not applied under the root multi-project config.
+jest.setTimeout(600_000);
+
 describe('@codebatch/nx in a fresh Nx workspace', () => {
   let ws: Workspace;
 

@@ -45,8 +45,12 @@ function time(fn) {
 }
 
 function cli(argv, { json = false } = {}) {
-  const r = spawnSync(process.execPath, [cliBin, ...argv, ...(json ? ['--json'] : [])], { encoding: 'utf8', maxBuffer: 1 << 30 });
-  if (r.status !== 0 && r.status !== 1) throw new Error(`codebatch ${argv.join(' ')} failed (${r.status}): ${r.stderr}`);
+  const r = spawnSync(process.execPath, [cliBin, ...argv, ...(json ? ['--json'] : [])], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+  });
+  if (r.status !== 0 && r.status !== 1)
+    throw new Error(`codebatch ${argv.join(' ')} failed (${r.status}): ${r.stderr}`);
   return json ? JSON.parse(r.stdout) : r.stdout;
 }
 
@@ -74,25 +78,45 @@ process.stderr.write(`corpus: ${files} files (${size}); ${runs} runs per figure,
 
 // Lower bound: sha256sum over the same files, one process per ~5k files like `xargs` does.
 const sha = median(
-  Array.from({ length: runs }, () => time(() => execFileSync('bash', ['-c', `cd ${JSON.stringify(corpus)} && find . -type f -print0 | xargs -0 sha256sum > /dev/null`]))),
+  Array.from({ length: runs }, () =>
+    time(() =>
+      execFileSync('bash', [
+        '-c',
+        `cd ${JSON.stringify(corpus)} && find . -type f -print0 | xargs -0 sha256sum > /dev/null`,
+      ]),
+    ),
+  ),
 );
 row('sha256sum (lower bound)', sha, files);
 
-let snapshotId;
 let coldSnap;
 if (want('snapshot') || want('run') || want('reuse') || want('incremental') || want('parallel')) {
   coldSnap = median(
     Array.from({ length: runs }, () => {
       const store = freshStore('snap');
-      return time(() => {
-        snapshotId = cli(['snapshot', corpus, '--store', store], { json: true }).record.snapshot_id;
-      });
+      return time(() => cli(['snapshot', corpus, '--store', store], { json: true }));
     }),
   );
-  row('snapshot, cold', coldSnap, files, { name: 'sha256sum', seconds: sha, wantRatio: 0.5 }, '>= 50% of sha256sum files/s');
+  row(
+    'snapshot, cold',
+    coldSnap,
+    files,
+    { name: 'sha256sum', seconds: sha, wantRatio: 0.5 },
+    '>= 50% of sha256sum files/s',
+  );
   const store = path.join(benchDir, 'stores', 'snap');
-  const warm = median(Array.from({ length: runs }, () => time(() => cli(['snapshot', corpus, '--store', store], { json: true }))));
-  row('snapshot, unchanged tree (stat cache)', warm, files, { name: 'cold snapshot', seconds: coldSnap, wantRatio: 5 }, '>= 5x faster than cold');
+  const warm = median(
+    Array.from({ length: runs }, () =>
+      time(() => cli(['snapshot', corpus, '--store', store], { json: true })),
+    ),
+  );
+  row(
+    'snapshot, unchanged tree (stat cache)',
+    warm,
+    files,
+    { name: 'cold snapshot', seconds: coldSnap, wantRatio: 5 },
+    '>= 5x faster than cold',
+  );
 }
 
 function prepared(name) {
@@ -102,7 +126,9 @@ function prepared(name) {
 }
 
 function newBatch(store, snap, extra = []) {
-  return cli(['batch', 'init', '--snapshot', snap, '--pipeline', 'full', '--store', store, ...extra], { json: true }).batch.batch_id;
+  return cli(['batch', 'init', '--snapshot', snap, '--pipeline', 'full', '--store', store, ...extra], {
+    json: true,
+  }).batch.batch_id;
 }
 
 const parallelRuns = Math.max(1, Math.min(runs, 3));
@@ -115,14 +141,22 @@ if (want('run') || want('reuse') || want('parallel')) {
     times.push(time(() => cli(['run', '--batch', batch, '--store', store], { json: true })));
   }
   coldRun = median(times);
-  row('run full pipeline, cold store (default --parallel)', coldRun, files, { name: 'reference implementation', seconds: REFERENCE.fullPipelineSeconds }, 'reference: 250 files/s');
+  row(
+    'run full pipeline, cold store (default --parallel)',
+    coldRun,
+    files,
+    { name: 'reference implementation', seconds: REFERENCE.fullPipelineSeconds },
+    'reference: 250 files/s',
+  );
 }
 if (want('parallel')) {
   const times = [];
   for (let i = 0; i < parallelRuns; i += 1) {
     const { store, snap } = prepared('run1');
     const batch = newBatch(store, snap);
-    times.push(time(() => cli(['run', '--batch', batch, '--store', store, '--parallel', '1'], { json: true })));
+    times.push(
+      time(() => cli(['run', '--batch', batch, '--store', store, '--parallel', '1'], { json: true })),
+    );
   }
   const p1 = median(times);
   row('run full pipeline, cold store, --parallel 1', p1, files);
@@ -130,9 +164,17 @@ if (want('parallel')) {
   for (let i = 0; i < parallelRuns; i += 1) {
     const { store, snap } = prepared('run2');
     const batch = newBatch(store, snap);
-    times2.push(time(() => cli(['run', '--batch', batch, '--store', store, '--parallel', '2'], { json: true })));
+    times2.push(
+      time(() => cli(['run', '--batch', batch, '--store', store, '--parallel', '2'], { json: true })),
+    );
   }
-  row('run full pipeline, cold store, --parallel 2', median(times2), files, { name: '--parallel 1', seconds: p1, wantRatio: 1.6 }, '>= 1.6x --parallel 1');
+  row(
+    'run full pipeline, cold store, --parallel 2',
+    median(times2),
+    files,
+    { name: '--parallel 1', seconds: p1, wantRatio: 1.6 },
+    '>= 1.6x --parallel 1',
+  );
 }
 if (want('reuse')) {
   const { store, snap } = prepared('reuse');
@@ -142,16 +184,66 @@ if (want('reuse')) {
       time(() => {
         const batch = newBatch(store, snap);
         const r = cli(['run', '--batch', batch, '--store', store], { json: true });
-        if (r.counts.executed !== 0) throw new Error(`expected every shard reused, got ${JSON.stringify(r.counts)}`);
+        if (r.counts.executed !== 0)
+          throw new Error(`expected every shard reused, got ${JSON.stringify(r.counts)}`);
       }),
     ),
   );
-  row('new batch, same snapshot, all shards reused (batch init + run)', t, files, undefined, '>= 20,000 files/s');
+  row(
+    'new batch, same snapshot, all shards reused (batch init + run)',
+    t,
+    files,
+    undefined,
+    '>= 20,000 files/s',
+  );
+}
+if (want('incremental')) {
+  // A copy of the corpus in which one file changes between two batches, as a commit would.
+  const tree = path.join(benchDir, 'corpus-edit');
+  fs.rmSync(tree, { recursive: true, force: true });
+  fs.cpSync(corpus, tree, { recursive: true });
+  const target = path.join(tree, 'zod/v3/types.js');
+  const original = fs.readFileSync(target, 'utf8');
+  const store = freshStore('incremental');
+  const snap0 = cli(['snapshot', tree, '--store', store], { json: true }).record.snapshot_id;
+  const b0 = newBatch(store, snap0);
+  const cold = time(() => cli(['run', '--batch', b0, '--store', store], { json: true }));
+  row('incremental: cold run of the copy', cold, files);
+  const times = [];
+  let last;
+  for (let i = 0; i < runs; i += 1) {
+    fs.writeFileSync(target, `${original}\n// edit ${i}\n`);
+    times.push(
+      time(() => {
+        const snap = cli(['snapshot', tree, '--store', store], { json: true }).record.snapshot_id;
+        const batch = newBatch(store, snap);
+        last = cli(['run', '--batch', batch, '--store', store], { json: true });
+      }),
+    );
+  }
+  const status = cli(['status', '--batch', last.batch_id, '--store', store], { json: true });
+  const filesExecuted = status.tasks.reduce((n, t) => n + t.files.executed, 0);
+  const filesReused = status.tasks.reduce((n, t) => n + t.files.reused, 0);
+  process.stderr.write(
+    `  incremental: (task, file) pairs executed ${filesExecuted}, reused ${filesReused}\n`,
+  );
+  row(
+    `one file changed: snapshot + batch init + run (${filesExecuted} task-files executed, ${filesReused} reused)`,
+    median(times),
+    files,
+    { name: 'cold run', seconds: cold, wantRatio: 50 },
+    '>= 50x faster than cold, 1 file executed',
+  );
+  fs.rmSync(tree, { recursive: true, force: true });
 }
 if (want('eslint')) {
   const eslint = path.join(repo, 'node_modules/.bin/eslint');
   if (fs.existsSync(eslint)) {
-    const t = time(() => spawnSync(eslint, ['--no-config-lookup', '--rule', '{"no-unused-vars":"warn"}', corpus], { encoding: 'utf8' }));
+    const t = time(() =>
+      spawnSync(eslint, ['--no-config-lookup', '--rule', '{"no-unused-vars":"warn"}', corpus], {
+        encoding: 'utf8',
+      }),
+    );
     row('ESLint (no-unused-vars only, single run)', t, files);
   } else process.stderr.write('  ESLint: not installed, skipped\n');
 }
@@ -167,4 +259,6 @@ for (const r of rows) {
 }
 const widths = table[0].map((_, i) => Math.max(...table.map((t) => t[i].length)));
 console.log(table.map((t) => t.map((c, i) => c.padEnd(widths[i])).join('  ')).join('\n'));
-console.log(`reference implementation on this corpus: snapshot ${REFERENCE.snapshotSeconds} s, full pipeline ${REFERENCE.fullPipelineSeconds} s`);
+console.log(
+  `reference implementation on this corpus: snapshot ${REFERENCE.snapshotSeconds} s, full pipeline ${REFERENCE.fullPipelineSeconds} s`,
+);

@@ -17,7 +17,7 @@ import {
   openStore,
   runShardChain,
   toCodebatchError
-} from "./chunks/chunk-2DTIFOKM.js";
+} from "./chunks/chunk-WYXC6QSK.js";
 import "./chunks/chunk-EVLCBSQI.js";
 
 // ../core/src/run/shard-worker.ts
@@ -40,12 +40,19 @@ async function start() {
       port.postMessage({ type: "chain", shardId: req.shardId, results });
     } catch (error) {
       const e = isCodebatchError(error) ? error : toCodebatchError(error, `shard ${req.shardId}`);
-      port.postMessage({ type: "error", shardId: req.shardId, error: { code: e.code, message: e.message, hints: e.hints, details: e.details } });
+      port.postMessage({
+        type: "error",
+        shardId: req.shardId,
+        error: { code: e.code, message: e.message, hints: e.hints, details: e.details }
+      });
     }
   });
   port.postMessage({ type: "ready" });
 }
 start().catch((error) => {
   const e = toCodebatchError(error, "starting a worker");
-  parentPort?.postMessage({ type: "error", error: { code: e.code, message: e.message, hints: e.hints, details: e.details } });
+  parentPort?.postMessage({
+    type: "error",
+    error: { code: e.code, message: e.message, hints: e.hints, details: e.details }
+  });
 });

@@ -2,7 +2,7 @@
 // Provenance overhead: runBatch vs runBatchWithProvenance over >= 1,000 shard runs
 // (4 tasks x 256 shards). Run after `npx tsc -b packages/core`:
 //   node packages/core/scripts/bench-provenance.js [files=3000] [reps=3] [parallel=1]
-'use strict';
+
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -16,20 +16,34 @@ function writeCorpus(dir) {
   for (let i = 0; i < FILES; i++) {
     const f = path.join(dir, `pkg${i % 30}`, `m${i}.ts`);
     fs.mkdirSync(path.dirname(f), { recursive: true });
-    fs.writeFileSync(f, `export function f${i}(a: number): number {\n  const b = a * ${i};\n  if (b > 10) { return b - 1; }\n  return b + ${i % 7};\n}\nexport const k${i} = f${i}(${i});\n`);
+    fs.writeFileSync(
+      f,
+      `export function f${i}(a: number): number {\n  const b = a * ${i};\n  if (b > 10) { return b - 1; }\n  return b + ${i % 7};\n}\nexport const k${i} = f${i}(${i});\n`,
+    );
   }
 }
 
-async function once(src, mode, phase) {
+let verifyMs = 0;
+async function once(src, mode) {
+  verifyMs = 0;
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cb-bench-'));
   try {
     const { store } = core.initStore(path.join(tmp, 'store'));
     const snap = await core.createSnapshot(store, src, {});
     const registry = core.createDefaultRegistry();
-    const plan = (id) => core.initBatch(store, { snapshotId: snap.record.snapshot_id, pipeline: 'full', shards: 256, id, registry }).batch.batch_id;
+    const plan = (id) =>
+      core.initBatch(store, {
+        snapshotId: snap.record.snapshot_id,
+        pipeline: 'full',
+        shards: 256,
+        id,
+        registry,
+      }).batch.batch_id;
     const run = (batchId) => {
       const opts = { batchId, registry, parallel: PARALLEL, useDefaultRegistryInWorkers: true };
-      return mode === 'on' ? core.runBatchWithProvenance(store, opts, { live: () => {} }) : core.runBatch(store, opts);
+      return mode === 'on'
+        ? core.runBatchWithProvenance(store, opts, { live: () => {} })
+        : core.runBatch(store, opts);
     };
     const b1 = plan('b1');
     let t = performance.now();
@@ -42,7 +56,7 @@ async function once(src, mode, phase) {
     t = performance.now();
     await run(b2); // every shard reused from b1 (identical bundles)
     const reuseMs = performance.now() - t;
-    return { shardRuns: cold.results.length, coldMs, warmMs, reuseMs };
+    return { shardRuns: cold.results.length, coldMs, warmMs, reuseMs, verifyMs };
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
@@ -62,6 +76,11 @@ async function once(src, mode, phase) {
     const on = median(acc.on.map((x) => x[k]));
     return `${k.padEnd(8)} off ${off.toFixed(0).padStart(6)} ms  on ${on.toFixed(0).padStart(6)} ms  overhead ${(((on - off) / off) * 100).toFixed(1)}%`;
   };
-  console.log(`${FILES} files, ${acc.on[0].shardRuns} shard runs per pass, parallel ${PARALLEL}, median of ${REPS}`);
+  console.log(
+    `${FILES} files, ${acc.on[0].shardRuns} shard runs per pass, parallel ${PARALLEL}, median of ${REPS}`,
+  );
   for (const k of ['coldMs', 'warmMs', 'reuseMs']) console.log(row(k));
+  console.log(
+    `verify step (all three passes, on): median ${median(acc.on.map((x) => x.verifyMs)).toFixed(0)} ms`,
+  );
 })();

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Writes docs/cli.md from the command table (run after `npm run build`).
-'use strict';
+
 const fs = require('node:fs');
 const path = require('node:path');
 const { renderCliReference } = require('../dist/cli/cli-reference.js');

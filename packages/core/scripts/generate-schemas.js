@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Writes packages/core/schemas/*.schema.json from the zod schemas (run after `npm run build`).
-'use strict';
+
 const fs = require('node:fs');
 const path = require('node:path');
 const { generateJsonSchemas } = require('../dist/schemas/json-schemas.js');

@@ -2,66 +2,131 @@
  * Public API of @codebatch/core. Named exports only; everything else is internal.
  * The Nx plugin and the GitHub Action use only what is exported here.
  */
-export { CodebatchError, InternalError, isCodebatchError, ERROR_CODES, type ErrorCode } from './errors/codebatch-error';
-export { ENGINE_VERSION, SCHEMA_VERSION, PRODUCER } from './version';
+
+export { analyze, defaultParallelism } from './api/analyze';
+export type { AnalyzeOptions, AnalyzeResult, PipelineName, ProgressEvent, SeverityCounts } from './api/types';
+export { readBatchResult } from './batch/batch-result';
+export { type FindBatchOptions, findBatchForCommit, GIT_SHA_METADATA_KEY } from './batch/find-batch';
+export { type InitBatchOptions, type InitBatchResult, initBatch } from './batch/init-batch';
+export { getPipeline, PIPELINES } from './batch/pipelines';
+export { listBatches, readBatchRecord, readPlan, readTaskRecord } from './batch/read-batch';
+export {
+  type BatchStatusReport,
+  type DerivedStatus,
+  deriveBatchStatus,
+  type TaskStatusReport,
+} from './batch/status';
+export { main as runCli } from './cli/main';
+export { formatErrorHuman } from './cli/output';
+export { type ConfigFile, configFileSchema } from './config/config-schema';
+export { loadConfigFile, parseConfig } from './config/load-config';
+export {
+  CodebatchError,
+  ERROR_CODES,
+  type ErrorCode,
+  InternalError,
+  isCodebatchError,
+} from './errors/codebatch-error';
+export { type PruneOptions, type PruneReport, parseDuration, pruneStore } from './gc/prune-store';
+export { reconstructPreimage } from './provenance/bundle-preimage';
+export { captureEnvironment, type EnvironmentInfo } from './provenance/environment';
+export {
+  exportObservations,
+  formatObservationsCsv,
+  formatObservationsJsonl,
+  type ObservationRow,
+} from './provenance/events-export';
+export {
+  type BundleChange,
+  type BundleMissReport,
+  explainBundleMiss,
+  formatBundleChange,
+} from './provenance/explain-miss';
+export { explainShardMiss, type ShardMissExplanation } from './provenance/explain-shard-miss';
+export { exportProvenance, type ProvenanceFormat, toInToto, toProvO } from './provenance/export-provenance';
+export {
+  buildBatchManifest,
+  buildShardManifest,
+  countOutputKinds,
+  createStageTimer,
+  currentVersions,
+  deriveShardManifest,
+  loadShardManifest,
+  readBatchManifestRef,
+  readManifest,
+  type ShardManifestInput,
+  writeBatchManifest,
+  writeShardManifest,
+} from './provenance/run-manifest';
+export {
+  type ProvenanceRunOptions,
+  type ProvenanceRunSummary,
+  runBatchWithProvenance,
+} from './provenance/run-with-provenance';
+export {
+  type ActionInput,
+  listSessions,
+  type OutputsVerification,
+  readSession,
+  type SessionMeta,
+  SessionRecorder,
+  verifyOutputsFile,
+  verifyShardOutputs,
+} from './provenance/session';
+export { type BuildQueryIndexResult, buildQueryIndex } from './query/accel/build-query-index';
+export { type BatchOutputCounts, countOutputs, type OutputCounts } from './query/count-outputs';
+export {
+  type DiagnosticDelta,
+  type DiffOptions,
+  type DiffResult,
+  diffBatches,
+  findImprovements,
+  findRegressions,
+} from './query/diff/diff-batches';
+export { type InspectResult, inspectFile } from './query/inspect-file';
+export {
+  type DiagnosticsResult,
+  type QueryDiagnosticsOptions,
+  queryDiagnostics,
+} from './query/query-diagnostics';
+export { type ErrorsResult, type FailedShard, queryErrors } from './query/query-errors';
+export {
+  type FileSummary,
+  type FilesResult,
+  queryFiles,
+  queryTop,
+  type TopResult,
+} from './query/query-files';
+export { type OutputsResult, type QueryOutputsOptions, queryOutputs } from './query/query-outputs';
+export { type GroupBy, type QueryStatsOptions, queryStats, type StatsResult } from './query/query-stats';
+export * from './report';
+export { type RunBatchOptions, type RunBatchSummary, runBatch } from './run/run-batch';
+export type { ShardOutcome, ShardRunResult } from './run/run-shard-chain';
+export * from './schemas/batch-record';
+export * from './schemas/chunk-manifest';
+export * from './schemas/common';
+export * from './schemas/error-envelope';
+export * from './schemas/event-record';
+export * from './schemas/output-record';
+export * from './schemas/run-manifest';
+export * from './schemas/snapshot-record';
+export * from './schemas/state-record';
+export * from './schemas/store-record';
+export { canonicalizePath, compareUtf8, isCanonicalPath, toPathKey } from './snapshot/canonical-path';
+export type { CreateSnapshotOptions, SnapshotProgress, SnapshotStats } from './snapshot/create-snapshot';
+export { createSnapshot, type SnapshotResult } from './snapshot/create-snapshot';
+export { isProbablyText } from './snapshot/detect-binary';
+export { langHint } from './snapshot/lang-hint';
+export { listSnapshots, readFilesIndex, readSnapshotRecord } from './snapshot/read-snapshot';
+export { readOutputObject, writeOutputObject } from './store/chunking';
+export { assertValidId, createLayout, type StoreLayout } from './store/layout';
+export { type MergeStoresReport, mergeStores } from './store/merge-stores';
+export { ObjectStore } from './store/object-store';
+export { initStore, openStore, type Store } from './store/store';
+export { type VerifyProblem, type VerifyReport, verifyStore } from './store/verify-store';
+export { createDefaultRegistry } from './tasks/default-registry';
+export type { TaskContext, TaskDefinition, TaskFile } from './tasks/task-definition';
+export type { TaskRegistry } from './tasks/task-registry';
 export { canonicalJson } from './util/canonical-json';
 export { sha256Hex } from './util/hash';
-export { initStore, openStore, type Store } from './store/store';
-export { createLayout, assertValidId, type StoreLayout } from './store/layout';
-export { ObjectStore } from './store/object-store';
-export { verifyStore, type VerifyReport, type VerifyProblem } from './store/verify-store';
-export { readOutputObject, writeOutputObject } from './store/chunking';
-export { main as runCli } from './cli/main';
-export * from './schemas/common';
-export * from './schemas/store-record';
-export * from './schemas/snapshot-record';
-export * from './schemas/batch-record';
-export * from './schemas/state-record';
-export * from './schemas/output-record';
-export * from './schemas/event-record';
-export * from './schemas/chunk-manifest';
-export * from './schemas/error-envelope';
-export type { TaskDefinition, TaskFile, TaskContext } from './tasks/task-definition';
-export * from './report';
-export { formatErrorHuman } from './cli/output';
-export { queryOutputs, type OutputsResult, type QueryOutputsOptions } from './query/query-outputs';
-export { queryDiagnostics, type DiagnosticsResult, type QueryDiagnosticsOptions } from './query/query-diagnostics';
-export { queryStats, type StatsResult, type QueryStatsOptions, type GroupBy } from './query/query-stats';
-export { queryErrors, type ErrorsResult, type FailedShard } from './query/query-errors';
-export { queryFiles, queryTop, type FilesResult, type TopResult, type FileSummary } from './query/query-files';
-export { inspectFile, type InspectResult } from './query/inspect-file';
-export { countOutputs, type BatchOutputCounts, type OutputCounts } from './query/count-outputs';
-export { diffBatches, findRegressions, findImprovements, type DiffResult, type DiffOptions, type DiagnosticDelta } from './query/diff/diff-batches';
-export { buildQueryIndex, type BuildQueryIndexResult } from './query/accel/build-query-index';
-export type { AnalyzeOptions, AnalyzeResult, PipelineName, ProgressEvent, SeverityCounts } from './api/types';
-export { createSnapshot, type SnapshotResult } from './snapshot/create-snapshot';
-export type { CreateSnapshotOptions, SnapshotProgress, SnapshotStats } from './snapshot/create-snapshot';
-export { readSnapshotRecord, readFilesIndex, listSnapshots } from './snapshot/read-snapshot';
-export { langHint } from './snapshot/lang-hint';
-export { toPathKey, canonicalizePath, compareUtf8, isCanonicalPath } from './snapshot/canonical-path';
-export { isProbablyText } from './snapshot/detect-binary';
-export { analyze, defaultParallelism } from './api/analyze';
-export { initBatch, type InitBatchOptions, type InitBatchResult } from './batch/init-batch';
-export { listBatches, readBatchRecord, readPlan, readTaskRecord } from './batch/read-batch';
-export { deriveBatchStatus, type BatchStatusReport, type TaskStatusReport, type DerivedStatus } from './batch/status';
-export { PIPELINES, getPipeline } from './batch/pipelines';
-export { runBatch, type RunBatchOptions, type RunBatchSummary } from './run/run-batch';
-export type { ShardRunResult, ShardOutcome } from './run/run-shard-chain';
-export { createDefaultRegistry } from './tasks/default-registry';
-export type { TaskRegistry } from './tasks/task-registry';
-export { loadConfigFile, parseConfig } from './config/load-config';
-export { configFileSchema, type ConfigFile } from './config/config-schema';
-export { findBatchForCommit, GIT_SHA_METADATA_KEY, type FindBatchOptions } from './batch/find-batch';
-export { readBatchResult } from './batch/batch-result';
-export { mergeStores, type MergeStoresReport } from './store/merge-stores';
-export { pruneStore, parseDuration, type PruneOptions, type PruneReport } from './gc/prune-store';
-export * from './schemas/run-manifest';
-export { buildShardManifest, writeShardManifest, readManifest, loadShardManifest, deriveShardManifest, buildBatchManifest, writeBatchManifest, readBatchManifestRef, createStageTimer, countOutputKinds, currentVersions, type ShardManifestInput } from './provenance/run-manifest';
-export { explainBundleMiss, formatBundleChange, type BundleMissReport, type BundleChange } from './provenance/explain-miss';
-export { explainShardMiss, type ShardMissExplanation } from './provenance/explain-shard-miss';
-export { reconstructPreimage } from './provenance/bundle-preimage';
-export { SessionRecorder, listSessions, readSession, verifyShardOutputs, verifyOutputsFile, type SessionMeta, type ActionInput, type OutputsVerification } from './provenance/session';
-export { runBatchWithProvenance, type ProvenanceRunOptions, type ProvenanceRunSummary } from './provenance/run-with-provenance';
-export { captureEnvironment, type EnvironmentInfo } from './provenance/environment';
-export { exportProvenance, toProvO, toInToto, type ProvenanceFormat } from './provenance/export-provenance';
-export { exportObservations, formatObservationsCsv, formatObservationsJsonl, type ObservationRow } from './provenance/events-export';
+export { ENGINE_VERSION, PRODUCER, SCHEMA_VERSION } from './version';

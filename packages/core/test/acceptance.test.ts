@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { makeTempDir } from '../src/test-support/temp-dir';
 import { writeFixtureCorpus } from '../src/test-support/fixture-corpus';
+import { makeTempDir } from '../src/test-support/temp-dir';
 import { cli, cliJson } from './cli-harness';
 
 /**
@@ -23,7 +23,15 @@ describe('acceptance gates', () => {
     expect((await cli(['init', store])).code).toBe(0);
     const snap = await cliJson<{ record: { snapshot_id: string } }>(['snapshot', corpus, ...S()]);
     expect(snap.code).toBe(0);
-    const b = await cliJson<{ batch: { batch_id: string } }>(['batch', 'init', '--snapshot', snap.json.record.snapshot_id, '--pipeline', 'full', ...S()]);
+    const b = await cliJson<{ batch: { batch_id: string } }>([
+      'batch',
+      'init',
+      '--snapshot',
+      snap.json.record.snapshot_id,
+      '--pipeline',
+      'full',
+      ...S(),
+    ]);
     expect(b.code).toBe(0);
     batch = b.json.batch.batch_id;
   });
@@ -38,21 +46,40 @@ describe('acceptance gates', () => {
     const tasksDir = path.join(store, 'batches', batch, 'tasks');
     for (const t of fs.readdirSync(tasksDir)) {
       for (const s of fs.readdirSync(path.join(tasksDir, t, 'shards'))) {
-        states.push(JSON.parse(fs.readFileSync(path.join(tasksDir, t, 'shards', s, 'state.json'), 'utf8')).status);
+        states.push(
+          JSON.parse(fs.readFileSync(path.join(tasksDir, t, 'shards', s, 'state.json'), 'utf8')).status,
+        );
       }
     }
     expect(states.length).toBeGreaterThan(4);
     expect(new Set(states)).toEqual(new Set(['done']));
-    const status = await cliJson<{ status: string; tasks: { task_id: string; status: string; outputs: number }[] }>(['status', '--batch', batch, ...S()]);
+    const status = await cliJson<{
+      status: string;
+      tasks: { task_id: string; status: string; outputs: number }[];
+    }>(['status', '--batch', batch, ...S()]);
     expect(status.json.status).toBe('done');
-    for (const t of status.json.tasks) expect(t).toMatchObject({ status: 'done', outputs: expect.any(Number) });
+    for (const t of status.json.tasks)
+      expect(t).toMatchObject({ status: 'done', outputs: expect.any(Number) });
     for (const t of status.json.tasks) expect(t.outputs).toBeGreaterThan(0);
   });
 
   it('gate 2: semantic queries give identical results after every events.jsonl is deleted', async () => {
     const ask = async () => [
       (await cli(['query', 'diagnostics', '--batch', batch, '--task', '04_lint', '--json', ...S()])).stdout,
-      (await cli(['query', 'outputs', '--batch', batch, '--task', '03_symbols', '--kind', 'symbol', '--json', ...S()])).stdout,
+      (
+        await cli([
+          'query',
+          'outputs',
+          '--batch',
+          batch,
+          '--task',
+          '03_symbols',
+          '--kind',
+          'symbol',
+          '--json',
+          ...S(),
+        ])
+      ).stdout,
       (await cli(['summary', '--batch', batch, '--json', ...S()])).stdout,
     ];
     const before = await ask();
@@ -88,28 +115,51 @@ describe('acceptance gates', () => {
 
   it('gate 4: a reset shard re-runs to the same whole records (minus ts)', async () => {
     const shardsDir = path.join(store, 'batches', batch, 'tasks', '03_symbols', 'shards');
-    const shard = fs.readdirSync(shardsDir).find((s) => fs.statSync(path.join(shardsDir, s, 'outputs.index.jsonl')).size > 0)!;
+    const shard = fs
+      .readdirSync(shardsDir)
+      .find((s) => fs.statSync(path.join(shardsDir, s, 'outputs.index.jsonl')).size > 0)!;
     const outputs = path.join(shardsDir, shard, 'outputs.index.jsonl');
     const run1 = fs.readFileSync(outputs, 'utf8');
     fs.rmSync(path.join(shardsDir, shard, 'state.json'));
     fs.rmSync(outputs);
     const r = await cli(['run-shard', '--batch', batch, '--task', '03_symbols', '--shard', shard, ...S()]);
     expect(r.code).toBe(0);
-    const strip = (text: string) => text.trim().split('\n').map((l) => ({ ...JSON.parse(l), ts: undefined }));
+    const strip = (text: string) =>
+      text
+        .trim()
+        .split('\n')
+        .map((l) => ({ ...JSON.parse(l), ts: undefined }));
     expect(strip(fs.readFileSync(outputs, 'utf8'))).toEqual(strip(run1));
   });
 
   it('skips a second run by its bundle hash without new records; --force reproduces identical records', async () => {
     const lintDir = path.join(store, 'batches', batch, 'tasks', '04_lint', 'shards');
-    const snapshotOf = () => Object.fromEntries(fs.readdirSync(lintDir).map((s) => [s, fs.readFileSync(path.join(lintDir, s, 'outputs.index.jsonl'), 'utf8')]));
+    const snapshotOf = () =>
+      Object.fromEntries(
+        fs
+          .readdirSync(lintDir)
+          .map((s) => [s, fs.readFileSync(path.join(lintDir, s, 'outputs.index.jsonl'), 'utf8')]),
+      );
     const before = snapshotOf();
     const again = await cliJson<{ counts: Record<string, number> }>(['run', '--batch', batch, ...S()]);
     expect(again.json.counts.executed).toBe(0);
     expect(again.json.counts.skipped).toBeGreaterThan(0);
     expect(snapshotOf()).toEqual(before);
-    const forced = await cliJson<{ counts: Record<string, number> }>(['run', '--batch', batch, '--force', ...S()]);
+    const forced = await cliJson<{ counts: Record<string, number> }>([
+      'run',
+      '--batch',
+      batch,
+      '--force',
+      ...S(),
+    ]);
     expect(forced.json.counts.executed).toBe(again.json.counts.skipped);
-    const strip = (m: Record<string, string>) => Object.values(m).flatMap((t) => t.split('\n').filter(Boolean).map((l) => ({ ...JSON.parse(l), ts: undefined })));
+    const strip = (m: Record<string, string>) =>
+      Object.values(m).flatMap((t) =>
+        t
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => ({ ...JSON.parse(l), ts: undefined })),
+      );
     expect(strip(snapshotOf())).toEqual(strip(before));
     expect((await cli(['verify', ...S()])).code).toBe(0);
   });

@@ -14,7 +14,17 @@ export interface CliResult {
 export async function cli(argv: string[], cwd?: string): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
-  const code = await main({ argv, cwd, stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), isTty: false });
+  const code = await main({
+    argv,
+    cwd,
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
+    isTty: false,
+  });
   return { code, stdout, stderr };
 }
 
@@ -30,13 +40,20 @@ export async function cliJson<T = unknown>(argv: string[], cwd?: string): Promis
 
 /** Spawns the real binary (packages/core/dist must be built: `npm test` builds first). */
 export function spawnCli(argv: string[], env: NodeJS.ProcessEnv = {}) {
-  return spawn(process.execPath, [BIN, ...argv], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawn(process.execPath, [BIN, ...argv], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
-export function waitExit(child: ReturnType<typeof spawnCli>): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+export function waitExit(
+  child: ReturnType<typeof spawnCli>,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (d) => (stdout += d));
   child.stderr?.on('data', (d) => (stderr += d));
-  return new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })));
+  return new Promise((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })),
+  );
 }

@@ -20,7 +20,18 @@ async function prepareBatch(root: string, corpus: string, batchId: string): Prom
   const store = path.join(root, batchId, 'store');
   await cli(['init', store]);
   const snap = await cliJson<{ record: { snapshot_id: string } }>(['snapshot', corpus, '--store', store]);
-  const b = await cliJson(['batch', 'init', '--snapshot', snap.json.record.snapshot_id, '--pipeline', 'full', '--id', batchId, '--store', store]);
+  const b = await cliJson([
+    'batch',
+    'init',
+    '--snapshot',
+    snap.json.record.snapshot_id,
+    '--pipeline',
+    'full',
+    '--id',
+    batchId,
+    '--store',
+    store,
+  ]);
   expect(b.code).toBe(0);
   return store;
 }
@@ -60,7 +71,9 @@ describe('crash safety and concurrency (real processes)', () => {
     writeManyFiles(corpus, 500);
     const refStore = await prepareBatch(tmp.dir, corpus, 'reference');
     expect((await cli(['run', '--batch', 'reference', '--store', refStore])).code).toBe(0);
-    reference = allRecords(refStore, 'reference').map((l) => l.replaceAll('"batch_id":"reference"', '"batch_id":"B"'));
+    reference = allRecords(refStore, 'reference').map((l) =>
+      l.replaceAll('"batch_id":"reference"', '"batch_id":"B"'),
+    );
     expect(reference.length).toBeGreaterThan(1000);
   }, 120_000);
   afterAll(() => tmp.cleanup());

@@ -3,13 +3,13 @@ import path from 'node:path';
 import { initBatch } from '../batch/init-batch';
 import { readBatchRecord } from '../batch/read-batch';
 import { batchExists } from '../batch/status';
-import type { BatchRecord } from '../schemas/batch-record';
-import type { Store } from '../store/store';
 import type { ConfigFile } from '../config/config-schema';
 import { loadConfigFile } from '../config/load-config';
 import { queryDiagnostics } from '../query/query-diagnostics';
 import { runBatch } from '../run/run-batch';
+import type { BatchRecord } from '../schemas/batch-record';
 import { createSnapshot } from '../snapshot/create-snapshot';
+import type { Store } from '../store/store';
 import { initStore } from '../store/store';
 import { createDefaultRegistry } from '../tasks/default-registry';
 import type { TaskRegistry } from '../tasks/task-registry';
@@ -43,7 +43,14 @@ export async function analyze(options: AnalyzeOptions & { registry?: TaskRegistr
     onShard: options.onProgress
       ? (r, done, total) => {
           if (r.outcome === 'busy' || r.outcome === 'blocked') return;
-          options.onProgress!({ type: 'shard', taskId: r.taskId, shardId: r.shardId, outcome: r.outcome === 'executed' ? 'executed' : r.outcome === 'failed' ? 'failed' : 'reused', done, total });
+          options.onProgress!({
+            type: 'shard',
+            taskId: r.taskId,
+            shardId: r.shardId,
+            outcome: r.outcome === 'executed' ? 'executed' : r.outcome === 'failed' ? 'failed' : 'reused',
+            done,
+            total,
+          });
         }
       : undefined,
   });
@@ -63,7 +70,13 @@ export async function analyze(options: AnalyzeOptions & { registry?: TaskRegistr
     batchId: batch.batch_id,
     pipeline,
     files: snapshot.record.file_count,
-    shards: { total: summary.results.length, executed: c.executed, reused: c.reused + c.skipped, failed: c.failed, blocked: c.blocked },
+    shards: {
+      total: summary.results.length,
+      executed: c.executed,
+      reused: c.reused + c.skipped,
+      failed: c.failed,
+      blocked: c.blocked,
+    },
     taskFiles: { executed: executedFiles, reused: reusedFiles },
     diagnostics,
     counts,
@@ -85,7 +98,14 @@ function openOrInitBatch(
     const existing = readBatchRecord(store, options.batchId);
     if (existing.snapshot_id === snapshotId && existing.pipeline === pipeline) return existing;
   }
-  return initBatch(store, { snapshotId, pipeline, config, registry, id: options.batchId, metadata: options.metadata }).batch;
+  return initBatch(store, {
+    snapshotId,
+    pipeline,
+    config,
+    registry,
+    id: options.batchId,
+    metadata: options.metadata,
+  }).batch;
 }
 
 export function defaultParallelism(): number {

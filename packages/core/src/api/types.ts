@@ -5,7 +5,14 @@ export type PipelineName = 'parse' | 'analyze' | 'lint' | 'full';
 /** Progress as the engine reports it; wrappers render it (Nx terminal, Actions log). */
 export type ProgressEvent =
   | { type: 'snapshot'; files: number; hashed: number; cached: number }
-  | { type: 'shard'; taskId: string; shardId: string; outcome: 'executed' | 'reused' | 'failed'; done: number; total: number }
+  | {
+      type: 'shard';
+      taskId: string;
+      shardId: string;
+      outcome: 'executed' | 'reused' | 'failed';
+      done: number;
+      total: number;
+    }
   | { type: 'task'; taskId: string; status: 'done' | 'failed' | 'blocked' };
 
 export interface AnalyzeOptions {

@@ -1,9 +1,9 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import { CodebatchError, toCodebatchError } from '../errors/codebatch-error';
 import type { PipelineName } from '../api/types';
-import { DEFAULT_SHARDS, type ConfigFile } from '../config/config-schema';
+import { type ConfigFile, DEFAULT_SHARDS } from '../config/config-schema';
 import { configError, formatIssues } from '../config/load-config';
+import { CodebatchError, toCodebatchError } from '../errors/codebatch-error';
 import type { BatchRecord, PlanRecord, TaskRecord } from '../schemas/batch-record';
 import type { ShardState } from '../schemas/state-record';
 import { readFilesIndex, readSnapshotRecord } from '../snapshot/read-snapshot';
@@ -39,7 +39,9 @@ export interface InitBatchResult {
 
 /** Sortable and unique without coordination: UTC time to the second plus 6 random hex digits. */
 export function generateBatchId(): string {
-  const stamp = nowIso().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = nowIso()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   return `b${stamp}-${crypto.randomBytes(3).toString('hex')}`;
 }
 
@@ -57,7 +59,8 @@ export function resolveTaskConfigs(
   const given = config?.tasks ?? {};
   const known = new Set(registry.types());
   for (const key of Object.keys(given)) {
-    if (!known.has(key)) issues.push(`tasks.${key}: unknown task type (known: ${[...known].sort().join(', ')})`);
+    if (!known.has(key))
+      issues.push(`tasks.${key}: unknown task type (known: ${[...known].sort().join(', ')})`);
   }
   for (const type of taskTypes) {
     const result = registry.get(type).configSchema.safeParse(given[type] ?? {});
@@ -94,7 +97,9 @@ export function initBatch(store: Store, options: InitBatchOptions): InitBatchRes
     options.config,
     options.registry,
   );
-  const shardIds = [...new Set(files.map((f) => shardOf(f.object.slice('sha256:'.length), shardCount)))].sort();
+  const shardIds = [
+    ...new Set(files.map((f) => shardOf(f.object.slice('sha256:'.length), shardCount))),
+  ].sort();
   const createdAt = nowIso();
   const tasks: TaskRecord[] = pipeline.tasks.map((t) => {
     const def = options.registry.get(t.type);
@@ -119,7 +124,12 @@ export function initBatch(store: Store, options: InitBatchOptions): InitBatchRes
     producer: { ...PRODUCER },
     batch_id: batchId,
     pipeline: pipeline.name,
-    tasks: pipeline.tasks.map((t) => ({ task_id: t.task_id, type: t.type, depends_on: [...t.depends_on], config: configs.get(t.type) ?? {} })),
+    tasks: pipeline.tasks.map((t) => ({
+      task_id: t.task_id,
+      type: t.type,
+      depends_on: [...t.depends_on],
+      config: configs.get(t.type) ?? {},
+    })),
   };
   const batch: BatchRecord = {
     schema_name: 'codebatch.batch',
@@ -130,7 +140,10 @@ export function initBatch(store: Store, options: InitBatchOptions): InitBatchRes
     created_at: createdAt,
     pipeline: pipeline.name,
     shard_count: shardCount,
-    chunking: { threshold: options.config?.chunkThreshold ?? DEFAULT_CHUNK_THRESHOLD, chunk_size: DEFAULT_CHUNK_SIZE },
+    chunking: {
+      threshold: options.config?.chunkThreshold ?? DEFAULT_CHUNK_THRESHOLD,
+      chunk_size: DEFAULT_CHUNK_SIZE,
+    },
     config_digest: toObjectRef(sha256OfCanonical(plan.tasks)),
     ...(options.metadata ? { metadata: options.metadata } : {}),
   };

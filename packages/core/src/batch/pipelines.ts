@@ -1,5 +1,5 @@
-import { CodebatchError } from '../errors/codebatch-error';
 import type { PipelineName } from '../api/types';
+import { CodebatchError } from '../errors/codebatch-error';
 
 export type TaskType = 'parse' | 'analyze' | 'symbols' | 'lint';
 
@@ -25,7 +25,11 @@ export const PIPELINES: Record<PipelineName, PipelineDefinition> = {
   parse: { name: 'parse', description: 'Parse every file (ASTs and syntax diagnostics)', tasks: [parse] },
   analyze: { name: 'analyze', description: 'Parse, then per-file metrics', tasks: [parse, analyze] },
   lint: { name: 'lint', description: 'Parse, then lint rules', tasks: [parse, lint] },
-  full: { name: 'full', description: 'Parse, then metrics, symbols and lint', tasks: [parse, analyze, symbols, lint] },
+  full: {
+    name: 'full',
+    description: 'Parse, then metrics, symbols and lint',
+    tasks: [parse, analyze, symbols, lint],
+  },
 };
 
 export function getPipeline(name: string): PipelineDefinition {
@@ -46,11 +50,15 @@ export function orderTasks<T extends { task_id: string; depends_on: string[] }>(
   const visit = (t: T, stack: string[]) => {
     if (done.has(t.task_id)) return;
     if (stack.includes(t.task_id)) {
-      throw new CodebatchError('E_CONFIG_INVALID', `task dependency cycle: ${[...stack, t.task_id].join(' -> ')}`);
+      throw new CodebatchError(
+        'E_CONFIG_INVALID',
+        `task dependency cycle: ${[...stack, t.task_id].join(' -> ')}`,
+      );
     }
     for (const dep of t.depends_on) {
       const d = byId.get(dep);
-      if (!d) throw new CodebatchError('E_CONFIG_INVALID', `task ${t.task_id} depends on unknown task ${dep}`);
+      if (!d)
+        throw new CodebatchError('E_CONFIG_INVALID', `task ${t.task_id} depends on unknown task ${dep}`);
       visit(d, [...stack, t.task_id]);
     }
     done.add(t.task_id);

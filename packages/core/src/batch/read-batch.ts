@@ -2,7 +2,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
 import { CodebatchError } from '../errors/codebatch-error';
-import { type BatchRecord, batchRecordSchema, type PlanRecord, planRecordSchema, type TaskRecord, taskRecordSchema } from '../schemas/batch-record';
+import {
+  type BatchRecord,
+  batchRecordSchema,
+  type PlanRecord,
+  planRecordSchema,
+  type TaskRecord,
+  taskRecordSchema,
+} from '../schemas/batch-record';
 import type { Store } from '../store/store';
 
 function readRecord<T>(file: string, schema: z.ZodType<T>, notFound: () => CodebatchError): T {

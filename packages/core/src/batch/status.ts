@@ -54,13 +54,22 @@ export function deriveBatchStatus(store: Store, batchId: string): BatchStatusRep
   const byId = new Map<string, TaskStatusReport>();
   for (const planTask of orderTasks(plan.tasks)) {
     const task = readTaskRecord(store, batchId, planTask.task_id);
-    const counts: ShardCounts = { total: task.sharding.shard_ids.length, ready: 0, running: 0, interrupted: 0, done: 0, failed: 0, reused: 0 };
+    const counts: ShardCounts = {
+      total: task.sharding.shard_ids.length,
+      ready: 0,
+      running: 0,
+      interrupted: 0,
+      done: 0,
+      failed: 0,
+      reused: 0,
+    };
     let outputs = 0;
     const files: FileCounts = { executed: 0, reused: 0 };
     for (const shardId of task.sharding.shard_ids) {
       const state = readShardState(store, batchId, task.task_id, shardId, { missingAsReady: true });
       if (state.status === 'running') {
-        if (isShardLocked(store.layout.shardDir(batchId, plan.tasks[0]!.task_id, shardId))) counts.running += 1;
+        if (isShardLocked(store.layout.shardDir(batchId, plan.tasks[0]!.task_id, shardId)))
+          counts.running += 1;
         else counts.interrupted += 1;
       } else counts[state.status] += 1;
       if (state.status === 'done') {
@@ -84,7 +93,15 @@ export function deriveBatchStatus(store: Store, batchId: string): BatchStatusRep
     else if (counts.running > 0) status = 'running';
     else if (counts.done > 0 || counts.interrupted > 0) status = 'partial';
     else status = 'pending';
-    byId.set(task.task_id, { task_id: task.task_id, type: task.type, depends_on: planTask.depends_on, status, shards: counts, files, outputs });
+    byId.set(task.task_id, {
+      task_id: task.task_id,
+      type: task.type,
+      depends_on: planTask.depends_on,
+      status,
+      shards: counts,
+      files,
+      outputs,
+    });
   }
   const tasks = [...byId.values()];
   const all = (s: DerivedStatus) => tasks.every((t) => t.status === s);

@@ -15,7 +15,10 @@ export function renderCliReference(commands: readonly CommandSpec[] = COMMANDS):
   for (const [group, specs] of groups) {
     out += `\n## ${group}\n`;
     for (const spec of specs) {
-      const flags = [spec.readOnly ? 'read-only' : 'writes to the store', ...(spec.aliases?.length ? [`alias: ${spec.aliases.join(', ')}`] : [])];
+      const flags = [
+        spec.readOnly ? 'read-only' : 'writes to the store',
+        ...(spec.aliases?.length ? [`alias: ${spec.aliases.join(', ')}`] : []),
+      ];
       out += `\n### \`codebatch ${spec.name}\`\n\n${spec.summary} (${flags.join('; ')}).\n\n\`\`\`text\n${formatCommandHelp(spec)}\`\`\`\n`;
     }
   }

@@ -1,8 +1,22 @@
 import type { Store } from '../store/store';
 
 export type OptionSpec =
-  | { type: 'string'; description: string; multiple?: false; short?: string; default?: string; valueName?: string }
-  | { type: 'string'; description: string; multiple: true; short?: string; default?: string[]; valueName?: string }
+  | {
+      type: 'string';
+      description: string;
+      multiple?: false;
+      short?: string;
+      default?: string;
+      valueName?: string;
+    }
+  | {
+      type: 'string';
+      description: string;
+      multiple: true;
+      short?: string;
+      default?: string[];
+      valueName?: string;
+    }
   | { type: 'boolean'; description: string; short?: string; default?: boolean };
 
 export interface PositionalSpec {

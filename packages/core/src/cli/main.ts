@@ -8,7 +8,11 @@ import { formatErrorHuman, formatJson } from './output';
 import { COMMANDS } from './registry';
 
 const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
-  store: { type: 'string', description: 'Store directory (default: $CODEBATCH_STORE or .codebatch)', valueName: 'dir' },
+  store: {
+    type: 'string',
+    description: 'Store directory (default: $CODEBATCH_STORE or .codebatch)',
+    valueName: 'dir',
+  },
   json: { type: 'boolean', description: 'Machine-readable JSON on stdout (errors as an error envelope)' },
   quiet: { type: 'boolean', short: 'q', description: 'Print only results and errors' },
   help: { type: 'boolean', short: 'h', description: 'Show help' },
@@ -72,7 +76,11 @@ export async function main(io: MainIo): Promise<number> {
             if (o.short) def.short = o.short;
             return [k, def];
           }),
-        ) as Parameters<typeof parseArgs>[0] extends infer P ? (P extends { options?: infer O } ? O : never) : never,
+        ) as Parameters<typeof parseArgs>[0] extends infer P
+          ? P extends { options?: infer O }
+            ? O
+            : never
+          : never,
         allowPositionals: true,
         strict: true,
       });
@@ -88,19 +96,30 @@ export async function main(io: MainIo): Promise<number> {
     }
     const required = (spec.positionals ?? []).filter((p) => p.required);
     if (parsed.positionals.length < required.length) {
-      throw new CodebatchError('E_USAGE', `${spec.name}: missing <${required[parsed.positionals.length]!.name}>`, {
-        hints: [`Usage: ${usageLine(spec)}`],
-      });
+      throw new CodebatchError(
+        'E_USAGE',
+        `${spec.name}: missing <${required[parsed.positionals.length]!.name}>`,
+        {
+          hints: [`Usage: ${usageLine(spec)}`],
+        },
+      );
     }
     if (parsed.positionals.length > (spec.positionals ?? []).length) {
-      throw new CodebatchError('E_USAGE', `${spec.name}: unexpected argument ${JSON.stringify(parsed.positionals.at(-1))}`, {
-        hints: [`Usage: ${usageLine(spec)}`],
-      });
+      throw new CodebatchError(
+        'E_USAGE',
+        `${spec.name}: unexpected argument ${JSON.stringify(parsed.positionals.at(-1))}`,
+        {
+          hints: [`Usage: ${usageLine(spec)}`],
+        },
+      );
     }
     for (const [name, o] of Object.entries(optionSpecs)) {
       if (values[name] === undefined && 'default' in o && o.default !== undefined) values[name] = o.default;
     }
-    const storeDir = path.resolve(cwd, (values.store as string | undefined) ?? env.CODEBATCH_STORE ?? '.codebatch');
+    const storeDir = path.resolve(
+      cwd,
+      (values.store as string | undefined) ?? env.CODEBATCH_STORE ?? '.codebatch',
+    );
     const ctx: CommandContext = {
       values,
       positionals: parsed.positionals,
@@ -138,7 +157,10 @@ export function formatCommandHelp(spec: CommandSpec): string {
   out += '\nOptions:\n';
   for (const [name, o] of Object.entries(all)) {
     const flag = `${o.short ? `-${o.short}, ` : ''}--${name}${o.type === 'string' ? ` <${'valueName' in o && o.valueName ? o.valueName : 'value'}>` : ''}`;
-    const def = 'default' in o && o.default !== undefined && o.default !== false ? ` (default: ${String(o.default)})` : '';
+    const def =
+      'default' in o && o.default !== undefined && o.default !== false
+        ? ` (default: ${String(o.default)})`
+        : '';
     out += `  ${flag.padEnd(30)} ${o.description}${'multiple' in o && o.multiple ? ' (repeatable)' : ''}${def}\n`;
   }
   return out;
@@ -152,7 +174,8 @@ export function formatGeneralHelp(): string {
     out += `\n${group}:\n`;
     for (const s of specs) out += `  ${s.name.padEnd(24)} ${s.summary}\n`;
   }
-  out += '\nGlobal options: --store <dir>, --json, --quiet, --help. Exit codes: 0 ok, 1 findings or failed run, 2 usage or input error.\n';
+  out +=
+    '\nGlobal options: --store <dir>, --json, --quiet, --help. Exit codes: 0 ok, 1 findings or failed run, 2 usage or input error.\n';
   return out;
 }
 

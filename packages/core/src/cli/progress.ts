@@ -4,7 +4,10 @@ import type { ShardRunResult } from '../run/run-shard-chain';
  * Progress on stderr: a single rewritten line with an ETA on a terminal; nothing on a pipe
  * (CI logs get the final summary instead of thousands of lines).
  */
-export function createShardProgress(isTty: boolean, write: (text: string) => void): {
+export function createShardProgress(
+  isTty: boolean,
+  write: (text: string) => void,
+): {
   onShard: (r: ShardRunResult, done: number, total: number) => void;
   /** One whole line (a provenance action): printed above the bar on a terminal, as is on a pipe. */
   log: (line: string) => void;

@@ -12,10 +12,14 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], prefix = ''): 
 }
 
 export function configError(file: string, issues: string[]): CodebatchError {
-  return new CodebatchError('E_CONFIG_INVALID', `invalid configuration in ${file} (${issues.length} issue${issues.length === 1 ? '' : 's'})`, {
-    hints: ['Fix the listed settings; see docs/configuration.md for every option.'],
-    details: { file, issues },
-  });
+  return new CodebatchError(
+    'E_CONFIG_INVALID',
+    `invalid configuration in ${file} (${issues.length} issue${issues.length === 1 ? '' : 's'})`,
+    {
+      hints: ['Fix the listed settings; see docs/configuration.md for every option.'],
+      details: { file, issues },
+    },
+  );
 }
 
 export function parseConfig(value: unknown, file = '<config>'): ConfigFile {

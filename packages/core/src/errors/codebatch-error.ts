@@ -60,7 +60,9 @@ export class CodebatchError extends Error {
   }
 
   /** The envelope of ../shared/spec/schemas/error.schema.json (codes without the E_ prefix rule). */
-  toEnvelope(): { error: { code: string; message: string; hints: string[]; details: Record<string, unknown> } } {
+  toEnvelope(): {
+    error: { code: string; message: string; hints: string[]; details: Record<string, unknown> };
+  } {
     return { error: { code: this.code, message: this.message, hints: this.hints, details: this.details } };
   }
 }

@@ -35,7 +35,9 @@ export function loadBatchGraph(store: Store, batchId: string): BatchGraph {
   let finishedOn: string | undefined;
   for (const planTask of orderTasks(plan.tasks)) {
     const record = readTaskRecord(store, batchId, planTask.task_id);
-    const shards = [...record.sharding.shard_ids].sort().map((s) => readShardState(store, batchId, record.task_id, s, { missingAsReady: true }));
+    const shards = [...record.sharding.shard_ids]
+      .sort()
+      .map((s) => readShardState(store, batchId, record.task_id, s, { missingAsReady: true }));
     for (const s of shards) {
       if (s.started_at && (!startedOn || s.started_at < startedOn)) startedOn = s.started_at;
       if (s.completed_at && (!finishedOn || s.completed_at > finishedOn)) finishedOn = s.completed_at;
@@ -46,7 +48,9 @@ export function loadBatchGraph(store: Store, batchId: string): BatchGraph {
   const batchManifest = readBatchManifestRef(store, batchId);
   return {
     batch,
-    ...(tryReadSnapshotRecord(store, batch.snapshot_id) ? { snapshot: tryReadSnapshotRecord(store, batch.snapshot_id)! } : {}),
+    ...(tryReadSnapshotRecord(store, batch.snapshot_id)
+      ? { snapshot: tryReadSnapshotRecord(store, batch.snapshot_id)! }
+      : {}),
     tasks,
     ...(session ? { sessionId: session.session_id } : {}),
     ...(batchManifest ? { batchManifest } : {}),

@@ -48,7 +48,12 @@ export function reconstructPreimage(
   const deps = plan.tasks.find((t) => t.task_id === taskId)?.depends_on ?? [];
   const upstream = deps.map((dep) => {
     const s = readShardState(store, batchId, dep, shardId, { missingAsReady: true });
-    return { task_id: dep, shard_id: shardId, result_digest: s.result_digest ?? '', ...(s.manifest ? { manifest: s.manifest } : {}) };
+    return {
+      task_id: dep,
+      shard_id: shardId,
+      result_digest: s.result_digest ?? '',
+      ...(s.manifest ? { manifest: s.manifest } : {}),
+    };
   });
   const bundle = buildInputBundle({
     taskId,

@@ -27,7 +27,11 @@ export interface EnvironmentInfo {
  */
 export function captureEnvironment(
   sourceDir?: string,
-  options: { dirty?: boolean; tasks?: Record<string, string>; git?: { commit?: string; dirty?: boolean } } = {},
+  options: {
+    dirty?: boolean;
+    tasks?: Record<string, string>;
+    git?: { commit?: string; dirty?: boolean };
+  } = {},
 ): EnvironmentInfo {
   const env: EnvironmentInfo = {
     captured_at: nowIso(),
@@ -39,11 +43,13 @@ export function captureEnvironment(
     runtime: runtimeMajor(),
     engine: { name: ENGINE_NAME, version: ENGINE_VERSION },
   };
-  if (options.tasks) env.tasks = Object.fromEntries(Object.entries(options.tasks).sort(([a], [b]) => a.localeCompare(b)));
+  if (options.tasks)
+    env.tasks = Object.fromEntries(Object.entries(options.tasks).sort(([a], [b]) => a.localeCompare(b)));
   if (options.git) env.git = { ...options.git };
   else if (sourceDir) {
     const info = readGitInfo(path.resolve(sourceDir), { dirty: options.dirty });
-    if (info.git_ref) env.git = { commit: info.git_ref, ...(info.git_dirty !== undefined ? { dirty: info.git_dirty } : {}) };
+    if (info.git_ref)
+      env.git = { commit: info.git_ref, ...(info.git_dirty !== undefined ? { dirty: info.git_dirty } : {}) };
   }
   const ci = detectCi(process.env);
   if (ci) env.ci = ci;
@@ -51,7 +57,11 @@ export function captureEnvironment(
 }
 
 function detectCi(e: NodeJS.ProcessEnv): EnvironmentInfo['ci'] | undefined {
-  if (e.GITHUB_ACTIONS === 'true') return { provider: 'github-actions', ...(e.GITHUB_RUN_ID ? { run_id: `${e.GITHUB_RUN_ID}/${e.GITHUB_RUN_ATTEMPT ?? '1'}` } : {}) };
+  if (e.GITHUB_ACTIONS === 'true')
+    return {
+      provider: 'github-actions',
+      ...(e.GITHUB_RUN_ID ? { run_id: `${e.GITHUB_RUN_ID}/${e.GITHUB_RUN_ATTEMPT ?? '1'}` } : {}),
+    };
   if (e.GITLAB_CI) return { provider: 'gitlab', ...(e.CI_PIPELINE_ID ? { run_id: e.CI_PIPELINE_ID } : {}) };
   if (e.CI) return { provider: 'unknown' };
   return undefined;

@@ -1,7 +1,6 @@
 import path from 'node:path';
-import { readPlan } from '../batch/read-batch';
-import { readBatchRecord } from '../batch/read-batch';
 import { orderTasks } from '../batch/pipelines';
+import { readBatchRecord, readPlan } from '../batch/read-batch';
 import type { EventRecord } from '../schemas/event-record';
 import type { ProvenanceSession } from '../schemas/run-manifest';
 import { readJsonl } from '../store/jsonl';
@@ -51,11 +50,16 @@ const ACTOR = `${ENGINE_NAME}@${ENGINE_VERSION}`;
  * a torn last line is skipped) plus the actions of the batch's provenance sessions, sorted by
  * time (ties keep source order). An event is attributed to the session whose time span holds it.
  */
-export function exportObservations(store: Store, batchId: string, options: { sessions?: boolean } = {}): ObservationRow[] {
+export function exportObservations(
+  store: Store,
+  batchId: string,
+  options: { sessions?: boolean } = {},
+): ObservationRow[] {
   readBatchRecord(store, batchId);
   // newest first, so the innermost (latest-started) session that spans an event claims it
   const sessions = options.sessions === false ? [] : listSessions(store, { batchId });
-  const sessionAt = (ts: string) => sessions.find((s) => s.started_at <= ts && ts <= (s.ended_at ?? s.updated_at))?.session_id ?? null;
+  const sessionAt = (ts: string) =>
+    sessions.find((s) => s.started_at <= ts && ts <= (s.ended_at ?? s.updated_at))?.session_id ?? null;
   const rows: ObservationRow[] = [];
   const fromEvents = (file: string) => {
     const source = path.relative(store.layout.root, file);
@@ -73,13 +77,20 @@ export function exportObservations(store: Store, batchId: string, options: { ses
         task_id: task_id ?? null,
         shard_id: shard_id ?? null,
         attempt: attempt ?? null,
-        text: [event, task_id && `${task_id}${shard_id ? `/${shard_id}` : ''}`, attempt && attempt > 1 ? `attempt ${attempt}` : ''].filter(Boolean).join(' '),
+        text: [
+          event,
+          task_id && `${task_id}${shard_id ? `/${shard_id}` : ''}`,
+          attempt && attempt > 1 ? `attempt ${attempt}` : '',
+        ]
+          .filter(Boolean)
+          .join(' '),
         meta_json: canonicalJson(meta),
       });
     });
   };
   fromEvents(store.layout.batchEventsFile(batchId));
-  for (const t of orderTasks(readPlan(store, batchId).tasks)) fromEvents(store.layout.taskEventsFile(batchId, t.task_id));
+  for (const t of orderTasks(readPlan(store, batchId).tasks))
+    fromEvents(store.layout.taskEventsFile(batchId, t.task_id));
   for (const s of [...sessions].reverse()) rows.push(...sessionRows(s, batchId));
   return rows
     .map((r, i) => ({ r, i }))
@@ -102,7 +113,9 @@ function sessionRows(s: ProvenanceSession, batchId: string): ObservationRow[] {
       task_id: task_id ?? null,
       shard_id: shard_id ?? null,
       attempt,
-      text: `${type} ${task_id ?? ''}${shard_id ? `/${shard_id}` : ''} ${outcome}`.replace(/\s+/g, ' ').trim(),
+      text: `${type} ${task_id ?? ''}${shard_id ? `/${shard_id}` : ''} ${outcome}`
+        .replace(/\s+/g, ' ')
+        .trim(),
       meta_json: canonicalJson({ outcome, ...meta }),
     };
   });
@@ -110,7 +123,9 @@ function sessionRows(s: ProvenanceSession, batchId: string): ObservationRow[] {
 
 /** JSON Lines, one row per line, keys in column order. */
 export function formatObservationsJsonl(rows: readonly ObservationRow[]): string {
-  return rows.map((r) => `${JSON.stringify(Object.fromEntries(OBSERVATION_COLUMNS.map((c) => [c, r[c]])))}\n`).join('');
+  return rows
+    .map((r) => `${JSON.stringify(Object.fromEntries(OBSERVATION_COLUMNS.map((c) => [c, r[c]])))}\n`)
+    .join('');
 }
 
 /** RFC 4180 CSV with a header row; null is an empty field. */
@@ -120,5 +135,10 @@ export function formatObservationsCsv(rows: readonly ObservationRow[]): string {
     const s = String(v);
     return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
-  return [OBSERVATION_COLUMNS.join(','), ...rows.map((r) => OBSERVATION_COLUMNS.map((c) => cell(r[c])).join(','))].join('\r\n') + '\r\n';
+  return (
+    [
+      OBSERVATION_COLUMNS.join(','),
+      ...rows.map((r) => OBSERVATION_COLUMNS.map((c) => cell(r[c])).join(',')),
+    ].join('\r\n') + '\r\n'
+  );
 }

@@ -5,7 +5,14 @@ import { canonicalJson } from '../util/canonical-json';
 export type BundleChange =
   | { part: 'salt' | 'engine_version' | 'runtime' | 'config_digest'; from: string; to: string }
   | { part: 'task' | 'chunking'; field: string; from: unknown; to: unknown }
-  | { part: 'members'; change: 'added' | 'removed' | 'changed'; path: string; from?: string; to?: string; note?: string }
+  | {
+      part: 'members';
+      change: 'added' | 'removed' | 'changed';
+      path: string;
+      from?: string;
+      to?: string;
+      note?: string;
+    }
   | { part: 'upstream'; change: 'added' | 'removed' | 'changed'; task_id: string; from?: string; to?: string }
   | { part: string; from: unknown; to: unknown };
 
@@ -34,7 +41,8 @@ export function explainBundleMiss(a: InputBundlePreimage, b: InputBundlePreimage
     const x = a[part] as unknown as Record<string, unknown>;
     const y = b[part] as unknown as Record<string, unknown>;
     for (const field of [...new Set([...Object.keys(x ?? {}), ...Object.keys(y ?? {})])].sort()) {
-      if (canonicalJson(x?.[field] ?? null) !== canonicalJson(y?.[field] ?? null)) changes.push({ part, field, from: x?.[field], to: y?.[field] });
+      if (canonicalJson(x?.[field] ?? null) !== canonicalJson(y?.[field] ?? null))
+        changes.push({ part, field, from: x?.[field], to: y?.[field] });
     }
   }
   const before = new Map(a.members);
@@ -42,7 +50,8 @@ export function explainBundleMiss(a: InputBundlePreimage, b: InputBundlePreimage
   for (const [p, object] of b.members) {
     const was = before.get(p);
     if (was === undefined) changes.push({ part: 'members', change: 'added', path: p, to: object });
-    else if (was !== object) changes.push({ part: 'members', change: 'changed', path: p, from: was, to: object });
+    else if (was !== object)
+      changes.push({ part: 'members', change: 'changed', path: p, from: was, to: object });
   }
   for (const [p, object] of a.members) {
     if (!after.has(p)) changes.push({ part: 'members', change: 'removed', path: p, from: object });
@@ -52,17 +61,20 @@ export function explainBundleMiss(a: InputBundlePreimage, b: InputBundlePreimage
   for (const [taskId, digest] of upAfter) {
     const was = upBefore.get(taskId);
     if (was === undefined) changes.push({ part: 'upstream', change: 'added', task_id: taskId, to: digest });
-    else if (was !== digest) changes.push({ part: 'upstream', change: 'changed', task_id: taskId, from: was, to: digest });
+    else if (was !== digest)
+      changes.push({ part: 'upstream', change: 'changed', task_id: taskId, from: was, to: digest });
   }
   for (const [taskId, digest] of upBefore) {
-    if (!upAfter.has(taskId)) changes.push({ part: 'upstream', change: 'removed', task_id: taskId, from: digest });
+    if (!upAfter.has(taskId))
+      changes.push({ part: 'upstream', change: 'removed', task_id: taskId, from: digest });
   }
   // Parts a later engine may add to the preimage are still compared, as opaque values.
   const x = a as unknown as Record<string, unknown>;
   const y = b as unknown as Record<string, unknown>;
   for (const key of [...new Set([...Object.keys(x), ...Object.keys(y)])].sort()) {
     if (KNOWN.has(key)) continue;
-    if (canonicalJson(x[key] ?? null) !== canonicalJson(y[key] ?? null)) changes.push({ part: key, from: x[key], to: y[key] });
+    if (canonicalJson(x[key] ?? null) !== canonicalJson(y[key] ?? null))
+      changes.push({ part: key, from: x[key], to: y[key] });
   }
   const parts = [...new Set(changes.map((c) => c.part))];
   return { same: changes.length === 0, parts, changes };
@@ -70,17 +82,21 @@ export function explainBundleMiss(a: InputBundlePreimage, b: InputBundlePreimage
 
 /** One line per change, for the CLI. */
 export function formatBundleChange(c: BundleChange): string {
-  const short = (v: unknown) => (typeof v === 'string' && /^(sha256:)?[a-f0-9]{64}$/.test(v) ? `${v.replace(/^sha256:/, '').slice(0, 12)}` : JSON.stringify(v));
+  const short = (v: unknown) =>
+    typeof v === 'string' && /^(sha256:)?[a-f0-9]{64}$/.test(v)
+      ? `${v.replace(/^sha256:/, '').slice(0, 12)}`
+      : JSON.stringify(v);
   if (c.part === 'members' && 'change' in c) {
     const note = 'note' in c && c.note ? ` (${c.note})` : '';
-    if (c.change === 'changed') return `members: ${c.path} changed object ${short(c.from)} -> ${short(c.to)}${note}`;
+    if (c.change === 'changed')
+      return `members: ${c.path} changed object ${short(c.from)} -> ${short(c.to)}${note}`;
     return `members: ${c.change} ${c.path} ${short(c.change === 'added' ? c.to : c.from)}${note}`;
   }
   if (c.part === 'upstream' && 'task_id' in c) {
-    if (c.change === 'changed') return `upstream: ${c.task_id} result digest ${short(c.from)} -> ${short(c.to)}`;
+    if (c.change === 'changed')
+      return `upstream: ${c.task_id} result digest ${short(c.from)} -> ${short(c.to)}`;
     return `upstream: ${c.change} ${c.task_id}`;
   }
   if ('field' in c) return `${c.part}.${c.field}: ${short(c.from)} -> ${short(c.to)}`;
   return `${c.part}: ${short(c.from)} -> ${short(c.to)}`;
 }
-

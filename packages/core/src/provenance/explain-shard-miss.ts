@@ -15,7 +15,13 @@ export interface ShardMissExplanation {
   task_id: string;
   shard_id: string;
   current: { bundle_hash: string; source: 'manifest' | 'derived'; manifest?: string };
-  against: { batch_id: string; shard_id: string; bundle_hash: string; source: 'manifest' | 'derived' | 'absent'; manifest?: string };
+  against: {
+    batch_id: string;
+    shard_id: string;
+    bundle_hash: string;
+    source: 'manifest' | 'derived' | 'absent';
+    manifest?: string;
+  };
   same: boolean;
   parts: string[];
   changes: BundleChange[];
@@ -39,7 +45,8 @@ export function explainShardMiss(
   readTaskRecord(store, againstId, taskId);
   const previous = load(againstId, taskId, shardId);
   const report = explainBundleMiss(previous.preimage, current.preimage);
-  const shardCount = (id: string) => readBatchRecord(store, id).shard_count ?? readTaskRecord(store, id, taskId).sharding.shard_count;
+  const shardCount = (id: string) =>
+    readBatchRecord(store, id).shard_count ?? readTaskRecord(store, id, taskId).sharding.shard_count;
   const filesOf = (id: string) => byPath(readFilesIndex(store, readBatchRecord(store, id).snapshot_id));
   let nowFiles: Map<string, FilesIndexRecord> | undefined;
   let thenFiles: Map<string, FilesIndexRecord> | undefined;
@@ -48,19 +55,33 @@ export function explainShardMiss(
     if (c.change === 'added') {
       thenFiles ??= filesOf(againstId);
       const was = thenFiles.get(c.path);
-      c.note = was ? `content changed; was ${was.object.slice(7, 19)} in shard ${shardOf(was.object.slice(7), shardCount(againstId))}` : 'new file';
+      c.note = was
+        ? `content changed; was ${was.object.slice(7, 19)} in shard ${shardOf(was.object.slice(7), shardCount(againstId))}`
+        : 'new file';
     } else {
       nowFiles ??= filesOf(batchId);
       const now = nowFiles.get(c.path);
-      c.note = now ? `content changed; now ${now.object.slice(7, 19)} in shard ${shardOf(now.object.slice(7), shardCount(batchId))}` : 'file deleted';
+      c.note = now
+        ? `content changed; now ${now.object.slice(7, 19)} in shard ${shardOf(now.object.slice(7), shardCount(batchId))}`
+        : 'file deleted';
     }
   }
   return {
     batch_id: batchId,
     task_id: taskId,
     shard_id: shardId,
-    current: { bundle_hash: current.hash, source: current.source === 'manifest' ? 'manifest' : 'derived', ...(current.ref ? { manifest: current.ref } : {}) },
-    against: { batch_id: againstId, shard_id: shardId, bundle_hash: previous.hash, source: previous.source, ...(previous.ref ? { manifest: previous.ref } : {}) },
+    current: {
+      bundle_hash: current.hash,
+      source: current.source === 'manifest' ? 'manifest' : 'derived',
+      ...(current.ref ? { manifest: current.ref } : {}),
+    },
+    against: {
+      batch_id: againstId,
+      shard_id: shardId,
+      bundle_hash: previous.hash,
+      source: previous.source,
+      ...(previous.ref ? { manifest: previous.ref } : {}),
+    },
     ...report,
   };
 }

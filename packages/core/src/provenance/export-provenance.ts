@@ -10,7 +10,11 @@ import { type BatchGraph, hexOf, loadBatchGraph } from './batch-graph';
  */
 export type ProvenanceFormat = 'prov' | 'intoto';
 
-export function exportProvenance(store: Store, batchId: string, format: ProvenanceFormat): Record<string, unknown> {
+export function exportProvenance(
+  store: Store,
+  batchId: string,
+  format: ProvenanceFormat,
+): Record<string, unknown> {
   const graph = loadBatchGraph(store, batchId);
   return format === 'prov' ? toProvO(graph) : toInToto(graph);
 }
@@ -32,7 +36,12 @@ const ids = {
 export function toProvO(g: BatchGraph): Record<string, unknown> {
   const b = g.batch.batch_id;
   const nodes: Record<string, unknown>[] = [];
-  nodes.push({ '@id': AGENT_ID, '@type': ['prov:Agent', 'prov:SoftwareAgent'], 'rdfs:label': `${ENGINE_NAME} ${ENGINE_VERSION}`, 'cb:version': ENGINE_VERSION });
+  nodes.push({
+    '@id': AGENT_ID,
+    '@type': ['prov:Agent', 'prov:SoftwareAgent'],
+    'rdfs:label': `${ENGINE_NAME} ${ENGINE_VERSION}`,
+    'cb:version': ENGINE_VERSION,
+  });
   const snapshotId = ids.snapshot(g.batch.snapshot_id);
   nodes.push({
     '@id': snapshotId,
@@ -78,7 +87,9 @@ export function toProvO(g: BatchGraph): Record<string, unknown> {
         ...(s.completed_at ? { 'prov:endedAtTime': time(s.completed_at) } : {}),
         'prov:wasAssociatedWith': ref(AGENT_ID),
         'prov:used': [ref(snapshotId), ref(ids.config(b, t)), ...upstreamOutputs],
-        ...(task.depends_on.length ? { 'prov:wasInformedBy': task.depends_on.map((d) => ref(runOf(g, d, s.shard_id))) } : {}),
+        ...(task.depends_on.length
+          ? { 'prov:wasInformedBy': task.depends_on.map((d) => ref(runOf(g, d, s.shard_id))) }
+          : {}),
         'cb:partOf': ref(batchActivity),
         'cb:status': s.status,
         'cb:attempt': s.attempt,
@@ -134,15 +145,34 @@ export function toInToto(g: BatchGraph): Record<string, unknown> {
   for (const task of g.tasks) {
     for (const s of task.shards) {
       if (s.status === 'done' && s.outputs_digest) {
-        subject.push({ name: `batches/${b}/tasks/${task.record.task_id}/shards/${s.shard_id}/outputs.index.jsonl`, digest: { sha256: hexOf(s.outputs_digest) } });
+        subject.push({
+          name: `batches/${b}/tasks/${task.record.task_id}/shards/${s.shard_id}/outputs.index.jsonl`,
+          digest: { sha256: hexOf(s.outputs_digest) },
+        });
       }
-      if (s.manifest) byproducts.push({ name: `run-manifest/${task.record.task_id}/${s.shard_id}`, digest: { sha256: hexOf(s.manifest) }, mediaType: 'application/json' });
+      if (s.manifest)
+        byproducts.push({
+          name: `run-manifest/${task.record.task_id}/${s.shard_id}`,
+          digest: { sha256: hexOf(s.manifest) },
+          mediaType: 'application/json',
+        });
     }
   }
-  if (g.batchManifest) byproducts.push({ name: 'run-manifest/batch', digest: { sha256: hexOf(g.batchManifest) }, mediaType: 'application/json' });
+  if (g.batchManifest)
+    byproducts.push({
+      name: 'run-manifest/batch',
+      digest: { sha256: hexOf(g.batchManifest) },
+      mediaType: 'application/json',
+    });
   const resolved: Record<string, unknown>[] = [];
   if (g.snapshot?.source.git_ref) {
-    resolved.push({ name: 'source', digest: { gitCommit: g.snapshot.source.git_ref }, ...(g.snapshot.source.git_dirty !== undefined ? { annotations: { dirty: g.snapshot.source.git_dirty } } : {}) });
+    resolved.push({
+      name: 'source',
+      digest: { gitCommit: g.snapshot.source.git_ref },
+      ...(g.snapshot.source.git_dirty !== undefined
+        ? { annotations: { dirty: g.snapshot.source.git_dirty } }
+        : {}),
+    });
   }
   if (g.snapshot?.files_index_digest) {
     resolved.push({
@@ -151,7 +181,11 @@ export function toInToto(g: BatchGraph): Record<string, unknown> {
       annotations: { file_count: g.snapshot.file_count, total_bytes: g.snapshot.total_bytes },
     });
   }
-  for (const task of g.tasks) resolved.push({ name: `config/${task.record.task_id}`, digest: { sha256: hexOf(task.record.config_digest) } });
+  for (const task of g.tasks)
+    resolved.push({
+      name: `config/${task.record.task_id}`,
+      digest: { sha256: hexOf(task.record.config_digest) },
+    });
   return {
     _type: INTOTO_STATEMENT_TYPE,
     subject,

@@ -6,7 +6,6 @@ import { CodebatchError } from '../errors/codebatch-error';
 import type { InputBundlePreimage } from '../run/input-bundle';
 import { readShardState } from '../run/shard-state';
 import type { TaskOutput } from '../schemas/output-record';
-import type { ShardState } from '../schemas/state-record';
 import {
   type BatchRunManifest,
   type ManifestVerification,
@@ -15,6 +14,7 @@ import {
   type ShardRunManifest,
 } from '../schemas/run-manifest';
 import type { FilesIndexRecord } from '../schemas/snapshot-record';
+import type { ShardState } from '../schemas/state-record';
 import { writeFileAtomic } from '../store/atomic-write';
 import type { Store } from '../store/store';
 import { canonicalJson } from '../util/canonical-json';
@@ -23,7 +23,7 @@ import { nowIso } from '../util/time';
 import { ENGINE_VERSION, PRODUCER, SCHEMA_VERSION } from '../version';
 import { reconstructPreimage } from './bundle-preimage';
 
-export { explainBundleMiss, type BundleMissReport, type BundleChange } from './explain-miss';
+export { type BundleChange, type BundleMissReport, explainBundleMiss } from './explain-miss';
 
 /**
  * Everything the runner knows about one shard run, as plain data, so that building the
@@ -89,7 +89,11 @@ export function createStageTimer(now: () => number = () => performance.now()): {
 } {
   const fixed = Boolean(process.env.CODEBATCH_FIXED_TIME);
   let last = now();
-  const t: { analysis: number; compilation: number; processing: number } = { analysis: 0, compilation: 0, processing: 0 };
+  const t: { analysis: number; compilation: number; processing: number } = {
+    analysis: 0,
+    compilation: 0,
+    processing: 0,
+  };
   return {
     mark(stage) {
       const n = now();
@@ -122,15 +126,35 @@ export function buildShardManifest(input: ShardManifestInput): ShardRunManifest 
       ...(input.reused_from ? { reused_from: { ...input.reused_from } } : {}),
       ...(input.previous_manifest ? { previous_manifest: input.previous_manifest } : {}),
     },
-    task: { task_id: input.task_id, type: input.task.type, version: input.task.version, config_digest: input.task.config_digest },
+    task: {
+      task_id: input.task_id,
+      type: input.task.type,
+      version: input.task.version,
+      config_digest: input.task.config_digest,
+    },
     inputs: {
       files: input.bundle.preimage.members.map(([p, object]) => ({ path: p, object })),
-      upstream: upstream.map((u) => ({ task_id: u.task_id, shard_id: u.shard_id, result_digest: u.result_digest, ...(u.manifest ? { manifest: u.manifest } : {}) })),
+      upstream: upstream.map((u) => ({
+        task_id: u.task_id,
+        shard_id: u.shard_id,
+        result_digest: u.result_digest,
+        ...(u.manifest ? { manifest: u.manifest } : {}),
+      })),
     },
     input_bundle: { hash: input.bundle.hash, preimage: { ...input.bundle.preimage } },
-    versions: { engine: versions.engine, node: versions.node, runtime: input.bundle.preimage.runtime, task: input.task.version },
+    versions: {
+      engine: versions.engine,
+      node: versions.node,
+      runtime: input.bundle.preimage.runtime,
+      task: input.task.version,
+    },
     ...(input.outputs ? { outputs: { ...input.outputs, by_kind: sortKeys(input.outputs.by_kind) } } : {}),
-    dependencies: upstream.map((u) => ({ edge: 'reads_outputs_of' as const, task_id: u.task_id, shard_id: u.shard_id, ...(u.manifest ? { manifest: u.manifest } : {}) })),
+    dependencies: upstream.map((u) => ({
+      edge: 'reads_outputs_of' as const,
+      task_id: u.task_id,
+      shard_id: u.shard_id,
+      ...(u.manifest ? { manifest: u.manifest } : {}),
+    })),
     verification: input.verification ?? { outputs_rehash: 'not_checked' },
     timings_ms: {
       analysis: timings.analysis,
@@ -157,7 +181,10 @@ export function writeShardManifest(store: Store, manifest: RunManifest): string 
 /** Reads and validates a manifest object; E_OBJECT_NOT_FOUND / E_OBJECT_CORRUPT / E_RECORD_INVALID. */
 export function readManifest(store: Store, ref: string): RunManifest {
   const hex = parseObjectRef(ref);
-  if (!hex) throw new CodebatchError('E_USAGE', `not an object reference: ${JSON.stringify(ref)}`, { hints: ['Use sha256:<64 hex digits>.'] });
+  if (!hex)
+    throw new CodebatchError('E_USAGE', `not an object reference: ${JSON.stringify(ref)}`, {
+      hints: ['Use sha256:<64 hex digits>.'],
+    });
   const bytes = store.objects.readObjectVerified(hex);
   let parsed: ReturnType<typeof runManifestSchema.safeParse>;
   try {
@@ -209,7 +236,9 @@ export function deriveShardManifest(
   const task = readTaskRecord(store, batchId, taskId);
   const state = readShardState(store, batchId, taskId, shardId);
   const bundle = reconstructPreimage(store, batchId, taskId, shardId, cache);
-  const stats = state.stats as { files_executed?: number; files_reused?: number; files_processed?: number } | undefined;
+  const stats = state.stats as
+    | { files_executed?: number; files_reused?: number; files_processed?: number }
+    | undefined;
   const files = bundle.preimage.members.length;
   const ts = state.completed_at ?? state.started_at ?? batch.created_at;
   return buildShardManifest({
@@ -225,13 +254,22 @@ export function deriveShardManifest(
     bundle: { hash: state.bundle_hash ?? bundle.hash, preimage: bundle.preimage },
     upstream: bundle.upstream,
     ...(state.outputs_digest && state.result_digest
-      ? { outputs: { outputs_digest: state.outputs_digest, result_digest: state.result_digest, count: state.stats?.outputs_written ?? 0, by_kind: {} } }
+      ? {
+          outputs: {
+            outputs_digest: state.outputs_digest,
+            result_digest: state.result_digest,
+            count: state.stats?.outputs_written ?? 0,
+            by_kind: {},
+          },
+        }
       : {}),
     timings_ms: { analysis: 0, compilation: 0, processing: 0 },
     memo: state.reused_from
       ? { files_executed: 0, files_reused: files }
       : { files_executed: stats?.files_executed ?? files, files_reused: stats?.files_reused ?? 0 },
-    ...(state.reused_from ? { reused_from: { batch_id: state.reused_from.batch_id, shard_id: state.reused_from.shard_id } } : {}),
+    ...(state.reused_from
+      ? { reused_from: { batch_id: state.reused_from.batch_id, shard_id: state.reused_from.shard_id } }
+      : {}),
     ...(state.error ? { error: { code: state.error.code, message: state.error.message } } : {}),
     versions: { engine: ENGINE_VERSION, node: 'unknown' },
     derived: true,
@@ -253,13 +291,29 @@ export function buildBatchManifest(
   const plan = readPlan(store, batchId);
   const tasks: BatchRunManifest['tasks'] = [];
   const runs: BatchRunManifest['shard_runs'] = [];
-  const counts: Record<string, number> = { done: 0, failed: 0, ready: 0, running: 0, reused: 0, with_manifest: 0 };
+  const counts: Record<string, number> = {
+    done: 0,
+    failed: 0,
+    ready: 0,
+    running: 0,
+    reused: 0,
+    with_manifest: 0,
+  };
   for (const planTask of orderTasks(plan.tasks)) {
     const task = readTaskRecord(store, batchId, planTask.task_id);
-    tasks.push({ task_id: task.task_id, type: task.type, version: task.task_version, config_digest: task.config_digest, depends_on: [...planTask.depends_on] });
+    tasks.push({
+      task_id: task.task_id,
+      type: task.type,
+      version: task.task_version,
+      config_digest: task.config_digest,
+      depends_on: [...planTask.depends_on],
+    });
     for (const shardId of task.sharding.shard_ids) {
       const known = stateOf?.(task.task_id, shardId);
-      const s = known && ['ready', 'running', 'done', 'failed'].includes(known.status) ? known : readShardState(store, batchId, task.task_id, shardId, { missingAsReady: true });
+      const s =
+        known && ['ready', 'running', 'done', 'failed'].includes(known.status)
+          ? known
+          : readShardState(store, batchId, task.task_id, shardId, { missingAsReady: true });
       counts[s.status] = (counts[s.status] ?? 0) + 1;
       if (s.reused_from) counts.reused! += 1;
       if (s.manifest) counts.with_manifest! += 1;
@@ -306,7 +360,10 @@ export function batchManifestPointer(store: Store, batchId: string): string {
 export function writeBatchManifest(store: Store, manifest: BatchRunManifest): string {
   const ref = writeShardManifest(store, manifest);
   try {
-    writeFileAtomic(batchManifestPointer(store, manifest.batch_id), `${JSON.stringify({ batch_id: manifest.batch_id, manifest: ref, generated_at: manifest.generated_at })}\n`);
+    writeFileAtomic(
+      batchManifestPointer(store, manifest.batch_id),
+      `${JSON.stringify({ batch_id: manifest.batch_id, manifest: ref, generated_at: manifest.generated_at })}\n`,
+    );
   } catch {
     // the pointer is an index: losing it costs a rebuild, never provenance
   }
@@ -316,7 +373,9 @@ export function writeBatchManifest(store: Store, manifest: BatchRunManifest): st
 /** The latest written batch manifest ref, if the pointer exists. */
 export function readBatchManifestRef(store: Store, batchId: string): string | undefined {
   try {
-    const p = JSON.parse(fs.readFileSync(batchManifestPointer(store, batchId), 'utf8')) as { manifest?: string };
+    const p = JSON.parse(fs.readFileSync(batchManifestPointer(store, batchId), 'utf8')) as {
+      manifest?: string;
+    };
     return typeof p.manifest === 'string' ? p.manifest : undefined;
   } catch {
     return undefined;

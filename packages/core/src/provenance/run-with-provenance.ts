@@ -39,7 +39,13 @@ export interface ProvenanceRunSummary extends RunBatchSummary {
   actions?: Record<ActionOutcome, number>;
 }
 
-export const DEFAULT_RETRYABLE_CODES = ['E_OBJECT_NOT_FOUND', 'E_OBJECT_CORRUPT', 'E_INDEX_CORRUPT', 'E_LOCKED', 'E_INTERNAL'] as const;
+export const DEFAULT_RETRYABLE_CODES = [
+  'E_OBJECT_NOT_FOUND',
+  'E_OBJECT_CORRUPT',
+  'E_INDEX_CORRUPT',
+  'E_LOCKED',
+  'E_INTERNAL',
+] as const;
 
 /**
  * runBatch inside a provenance session (seed 002): every settled shard run becomes an action
@@ -47,12 +53,18 @@ export const DEFAULT_RETRYABLE_CODES = ['E_OBJECT_NOT_FOUND', 'E_OBJECT_CORRUPT'
  * backoff, and a batch manifest linking the shard manifests is written at the end. The verify
  * step re-hashes the committed outputs index against state.json and validates its records.
  */
-export async function runBatchWithProvenance(store: Store, options: RunBatchOptions, prov: ProvenanceRunOptions = {}): Promise<ProvenanceRunSummary> {
+export async function runBatchWithProvenance(
+  store: Store,
+  options: RunBatchOptions,
+  prov: ProvenanceRunOptions = {},
+): Promise<ProvenanceRunSummary> {
   if (prov.enabled === false) return runBatch(store, options);
   const t0 = Date.now();
   const retries = prov.retries ?? 2;
   const retryable = new Set(prov.retryableCodes ?? DEFAULT_RETRYABLE_CODES);
-  const verify = prov.verify ?? ((s, b, t, sh) => verifyShardOutputs(s, b, t, sh, { validate: prov.validateRecords !== false }));
+  const verify =
+    prov.verify ??
+    ((s, b, t, sh) => verifyShardOutputs(s, b, t, sh, { validate: prov.validateRecords !== false }));
   const batch = readBatchRecord(store, options.batchId);
   const plan = readPlan(store, options.batchId);
   const taskVersions: Record<string, string> = {};
@@ -62,11 +74,19 @@ export async function runBatchWithProvenance(store: Store, options: RunBatchOpti
     taskVersions[task.type] = task.task_version;
     if (options.taskIds?.length && !options.taskIds.includes(task.task_id)) continue;
     for (const shardId of task.sharding.shard_ids) {
-      before.set(`${task.task_id}/${shardId}`, readStateSummary(store.layout.stateFile(batch.batch_id, task.task_id, shardId)));
+      before.set(
+        `${task.task_id}/${shardId}`,
+        readStateSummary(store.layout.stateFile(batch.batch_id, task.task_id, shardId)),
+      );
     }
   }
   const snapshot = tryReadSnapshotRecord(store, batch.snapshot_id);
-  const git = snapshot?.source.git_ref ? { commit: snapshot.source.git_ref, ...(snapshot.source.git_dirty !== undefined ? { dirty: snapshot.source.git_dirty } : {}) } : undefined;
+  const git = snapshot?.source.git_ref
+    ? {
+        commit: snapshot.source.git_ref,
+        ...(snapshot.source.git_dirty !== undefined ? { dirty: snapshot.source.git_dirty } : {}),
+      }
+    : undefined;
   const environment = captureEnvironment(undefined, { tasks: taskVersions, ...(git ? { git } : {}) });
   const session = new SessionRecorder(store, {
     label: prov.label ?? 'run',
@@ -99,8 +119,21 @@ export async function runBatchWithProvenance(store: Store, options: RunBatchOpti
     if (r.outcome === 'skipped' || r.outcome === 'blocked' || r.outcome === 'busy') {
       // The runner wrote nothing for these, so the state is the one read before the run, and
       // its digest pins everything committed (bundle, outputs and result digests, manifest).
-      const note = r.outcome === 'skipped' ? 'already done, identical input bundle' : r.outcome === 'blocked' ? 'blocked by a failed dependency' : 'held by another process';
-      session.recordAction({ type: 'skip_shard', outcome: 'skipped', task_id: r.taskId, shard_id: r.shardId, attempt, after: prior.summary, note });
+      const note =
+        r.outcome === 'skipped'
+          ? 'already done, identical input bundle'
+          : r.outcome === 'blocked'
+            ? 'blocked by a failed dependency'
+            : 'held by another process';
+      session.recordAction({
+        type: 'skip_shard',
+        outcome: 'skipped',
+        task_id: r.taskId,
+        shard_id: r.shardId,
+        attempt,
+        after: prior.summary,
+        note,
+      });
       return;
     }
     const after = readStateSummary(store.layout.stateFile(batch.batch_id, r.taskId, r.shardId));
@@ -115,7 +148,11 @@ export async function runBatchWithProvenance(store: Store, options: RunBatchOpti
       after: after.summary,
       diff: summarizeStateDiff(prior.fields, after.fields),
     };
-    const f = after.fields as { outputs_digest?: string; manifest?: string; reused_from?: { batch_id?: string } };
+    const f = after.fields as {
+      outputs_digest?: string;
+      manifest?: string;
+      reused_from?: { batch_id?: string };
+    };
     const committed = {
       ...(f.outputs_digest ? { outputs_digest: f.outputs_digest } : {}),
       ...(f.manifest ? { manifest: f.manifest } : {}),
@@ -124,7 +161,13 @@ export async function runBatchWithProvenance(store: Store, options: RunBatchOpti
     if (r.outcome === 'failed') {
       const canRetry = attempt <= retries && retryable.has(r.error?.code ?? '');
       if (canRetry) pending.push({ taskId: r.taskId, shardId: r.shardId, force: false });
-      session.recordAction({ ...base, type, outcome: canRetry ? 'retry' : 'failed', evidence: { error: r.error }, note: `${r.error?.code}: ${r.error?.message}` });
+      session.recordAction({
+        ...base,
+        type,
+        outcome: canRetry ? 'retry' : 'failed',
+        evidence: { error: r.error },
+        note: `${r.error?.code}: ${r.error?.message}`,
+      });
       return;
     }
     const v = verify(store, batch.batch_id, r.taskId, r.shardId);
@@ -142,7 +185,13 @@ export async function runBatchWithProvenance(store: Store, options: RunBatchOpti
     }
     const canRetry = attempt <= retries;
     if (canRetry) pending.push({ taskId: r.taskId, shardId: r.shardId, force: true });
-    session.recordAction({ ...base, type, outcome: canRetry ? 'retry' : 'failed', evidence: { ...evidence, problems: v.problems }, note: `verification failed: ${v.problems[0] ?? 'unknown'}` });
+    session.recordAction({
+      ...base,
+      type,
+      outcome: canRetry ? 'retry' : 'failed',
+      evidence: { ...evidence, problems: v.problems },
+      note: `verification failed: ${v.problems[0] ?? 'unknown'}`,
+    });
   };
 
   const passOptions = (o: Partial<RunBatchOptions>): RunBatchOptions => {
@@ -164,14 +213,21 @@ export async function runBatchWithProvenance(store: Store, options: RunBatchOpti
       await sleep((prov.backoffMs ?? 100) * 2 ** (round - 1));
       const work = pending;
       pending = [];
-      for (const w of work) attempts.set(`${w.taskId}/${w.shardId}`, (attempts.get(`${w.taskId}/${w.shardId}`) ?? 1) + 1);
+      for (const w of work)
+        attempts.set(`${w.taskId}/${w.shardId}`, (attempts.get(`${w.taskId}/${w.shardId}`) ?? 1) + 1);
       // A verification failure re-executes that task's shard (force); a failed shard re-runs
       // without force, so its blocked dependents run too and done shards are skipped.
       const forced = new Map<string, string[]>();
-      for (const w of work.filter((x) => x.force)) forced.set(w.taskId, [...(forced.get(w.taskId) ?? []), w.shardId]);
-      for (const [taskId, shardIds] of forced) await runBatch(store, passOptions({ taskIds: [taskId], shardIds: [...new Set(shardIds)].sort(), force: true }));
+      for (const w of work.filter((x) => x.force))
+        forced.set(w.taskId, [...(forced.get(w.taskId) ?? []), w.shardId]);
+      for (const [taskId, shardIds] of forced)
+        await runBatch(
+          store,
+          passOptions({ taskIds: [taskId], shardIds: [...new Set(shardIds)].sort(), force: true }),
+        );
       const failedShards = [...new Set(work.filter((x) => !x.force).map((x) => x.shardId))].sort();
-      if (failedShards.length > 0) await runBatch(store, passOptions({ shardIds: failedShards, force: false }));
+      if (failedShards.length > 0)
+        await runBatch(store, passOptions({ shardIds: failedShards, force: false }));
     }
   } catch (error) {
     session.finish('failed');
@@ -179,8 +235,17 @@ export async function runBatchWithProvenance(store: Store, options: RunBatchOpti
   }
   const results = first.results.map((r) => latest.get(`${r.taskId}/${r.shardId}`) ?? r);
   // The states read during the run are the committed ones: no second pass over state.json.
-  const stateOf = (taskId: string, shardId: string) => before.get(`${taskId}/${shardId}`)?.fields as ShardState | undefined;
-  const batchManifest = writeBatchManifest(store, buildBatchManifest(store, batch.batch_id, { session_id: session.id, environment: environment as unknown as Record<string, unknown> }, stateOf));
+  const stateOf = (taskId: string, shardId: string) =>
+    before.get(`${taskId}/${shardId}`)?.fields as ShardState | undefined;
+  const batchManifest = writeBatchManifest(
+    store,
+    buildBatchManifest(
+      store,
+      batch.batch_id,
+      { session_id: session.id, environment: environment as unknown as Record<string, unknown> },
+      stateOf,
+    ),
+  );
   const finished = session.finish(undefined, { batch_manifest: batchManifest });
   return {
     batchId: batch.batch_id,

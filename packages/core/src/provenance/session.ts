@@ -16,7 +16,7 @@ import { sha256Hex } from '../util/hash';
 import { nowIso } from '../util/time';
 import { PRODUCER, SCHEMA_VERSION } from '../version';
 
-export { verifyShardOutputs, verifyOutputsFile, type OutputsVerification } from './verify-outputs';
+export { type OutputsVerification, verifyOutputsFile, verifyShardOutputs } from './verify-outputs';
 
 /**
  * Provenance sessions (seed 002) live in <store>/sessions/<id>.json, one file per `run`
@@ -123,7 +123,13 @@ export class SessionRecorder {
     this.counts[action.outcome] += 1;
     this.dirty = true;
     const now = Date.now();
-    if (this.interval <= 0 || action.outcome === 'failed' || action.outcome === 'retry' || now - this.lastFlush >= this.interval) this.flush();
+    if (
+      this.interval <= 0 ||
+      action.outcome === 'failed' ||
+      action.outcome === 'retry' ||
+      now - this.lastFlush >= this.interval
+    )
+      this.flush();
     else if (!this.timer) {
       // A quiet stretch after a burst must not leave the file behind for long.
       this.timer = setTimeout(() => this.flush(), this.interval - (now - this.lastFlush));
@@ -199,7 +205,14 @@ export function formatLiveLine(a: SessionAction): string {
   return `[${time}] ${where.padEnd(18)} ${a.type.padEnd(13)} ${SYMBOL[a.outcome]} ${a.outcome.padEnd(8)} ${detail}${attempt}`.trimEnd();
 }
 
-const DIFF_FIELDS = ['status', 'attempt', 'bundle_hash', 'outputs_digest', 'result_digest', 'manifest'] as const;
+const DIFF_FIELDS = [
+  'status',
+  'attempt',
+  'bundle_hash',
+  'outputs_digest',
+  'result_digest',
+  'manifest',
+] as const;
 
 /** Reads a shard's state.json as a summary (digest of the exact bytes) plus the fields diffs look at. */
 export function readStateSummary(file: string): { summary: StateSummary; fields: Record<string, unknown> } {
@@ -211,7 +224,14 @@ export function readStateSummary(file: string): { summary: StateSummary; fields:
   }
   try {
     const fields = JSON.parse(bytes.toString('utf8')) as Record<string, unknown>;
-    return { summary: { digest: sha256Hex(bytes), status: String(fields.status), attempt: Number(fields.attempt ?? 1) }, fields };
+    return {
+      summary: {
+        digest: sha256Hex(bytes),
+        status: String(fields.status),
+        attempt: Number(fields.attempt ?? 1),
+      },
+      fields,
+    };
   } catch {
     return { summary: { digest: sha256Hex(bytes), status: 'unreadable' }, fields: { status: 'unreadable' } };
   }
@@ -229,7 +249,8 @@ export function summarizeStateDiff(before: Record<string, unknown>, after: Recor
     if (before[key] !== after[key]) parts.push(`${key}: ${show(before[key])} -> ${show(after[key])}`);
   }
   const rf = (v: unknown) => (v && typeof v === 'object' ? (v as { batch_id?: string }).batch_id : undefined);
-  if (rf(before.reused_from) !== rf(after.reused_from) && rf(after.reused_from)) parts.push(`reused_from: ${rf(after.reused_from)}`);
+  if (rf(before.reused_from) !== rf(after.reused_from) && rf(after.reused_from))
+    parts.push(`reused_from: ${rf(after.reused_from)}`);
   return parts.length ? parts.join(' | ') : 'no change';
 }
 
@@ -247,7 +268,9 @@ export function listSessions(store: Store, options: { batchId?: string } = {}): 
     const s = tryReadSession(path.join(sessionsDir(store), name));
     if (s && (!options.batchId || s.batch_id === options.batchId)) out.push(s);
   }
-  return out.sort((a, b) => b.started_at.localeCompare(a.started_at) || b.session_id.localeCompare(a.session_id));
+  return out.sort(
+    (a, b) => b.started_at.localeCompare(a.started_at) || b.session_id.localeCompare(a.session_id),
+  );
 }
 
 /** A session by full id or unique prefix. */
@@ -257,18 +280,31 @@ export function readSession(store: Store, idOrPrefix: string): ProvenanceSession
   if (exact) return exact;
   let names: string[] = [];
   try {
-    names = fs.readdirSync(sessionsDir(store)).filter((n) => n.startsWith(idOrPrefix) && /^[a-zA-Z0-9_-]+\.json$/.test(n));
+    names = fs
+      .readdirSync(sessionsDir(store))
+      .filter((n) => n.startsWith(idOrPrefix) && /^[a-zA-Z0-9_-]+\.json$/.test(n));
   } catch {
     // no sessions folder: not found below
   }
   if (names.length > 1) {
-    throw new CodebatchError('E_USAGE', `session prefix ${idOrPrefix} is ambiguous (${names.length} sessions)`, {
-      hints: [`Type more of the id: ${names.slice(0, 5).map((n) => n.slice(0, -5)).join(', ')}`],
-    });
+    throw new CodebatchError(
+      'E_USAGE',
+      `session prefix ${idOrPrefix} is ambiguous (${names.length} sessions)`,
+      {
+        hints: [
+          `Type more of the id: ${names
+            .slice(0, 5)
+            .map((n) => n.slice(0, -5))
+            .join(', ')}`,
+        ],
+      },
+    );
   }
   const found = names[0] && tryReadSession(path.join(sessionsDir(store), names[0]));
   if (!found) {
-    throw new CodebatchError('E_NOT_FOUND', `no session ${idOrPrefix}`, { hints: ['List sessions with `codebatch sessions list`.'] });
+    throw new CodebatchError('E_NOT_FOUND', `no session ${idOrPrefix}`, {
+      hints: ['List sessions with `codebatch sessions list`.'],
+    });
   }
   return found;
 }

@@ -7,7 +7,12 @@ import { FileMemo } from './file-memo';
 import type { BatchRunContext } from './run-shard-chain';
 
 /** Loads what every shard chain of a batch needs; cheap, so each worker loads its own. */
-export function loadBatchRunContext(store: Store, batchId: string, registry: TaskRegistry, force: boolean): BatchRunContext {
+export function loadBatchRunContext(
+  store: Store,
+  batchId: string,
+  registry: TaskRegistry,
+  force: boolean,
+): BatchRunContext {
   const batch = readBatchRecord(store, batchId);
   const plan = readPlan(store, batchId);
   const tasks = new Map<string, TaskRecord>();

@@ -25,7 +25,9 @@ export function createInProcessExecutor(ctx: BatchRunContext): ChainExecutor {
 
 function workerScript(): string {
   // Under ts-jest/swc the source is .ts and cannot run in a worker: use the build output.
-  return __filename.endsWith('.ts') ? path.resolve(__dirname, '../../dist/run/shard-worker.js') : path.join(__dirname, 'shard-worker.js');
+  return __filename.endsWith('.ts')
+    ? path.resolve(__dirname, '../../dist/run/shard-worker.js')
+    : path.join(__dirname, 'shard-worker.js');
 }
 
 /** One pooled worker thread; resolves once it has loaded the batch and prepared the tasks. */
@@ -49,7 +51,12 @@ export async function createWorkerExecutor(init: WorkerInit): Promise<ChainExecu
       pending?.resolve(msg.results);
       pending = undefined;
     } else {
-      fail(new CodebatchError(msg.error.code as never, msg.error.message, { hints: msg.error.hints, details: msg.error.details }));
+      fail(
+        new CodebatchError(msg.error.code as never, msg.error.message, {
+          hints: msg.error.hints,
+          details: msg.error.details,
+        }),
+      );
     }
   });
   worker.on('error', (error) => fail(error));

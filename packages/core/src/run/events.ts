@@ -7,7 +7,11 @@ import { SCHEMA_VERSION } from '../version';
  * Execution facts only (SPEC 6.3). Nothing reads events to answer a semantic question, so a
  * lost event costs a log line, never a result; that is why appends are not fsync'ed.
  */
-export function appendEvent(file: string, event: EventName, fields: Omit<EventRecord, 'schema_version' | 'ts' | 'event'> = {}): void {
+export function appendEvent(
+  file: string,
+  event: EventName,
+  fields: Omit<EventRecord, 'schema_version' | 'ts' | 'event'> = {},
+): void {
   const record: EventRecord = { schema_version: SCHEMA_VERSION, ts: nowIso(), event, ...fields };
   appendJsonl(file, [record]);
 }
@@ -20,7 +24,11 @@ export function appendEvent(file: string, event: EventName, fields: Omit<EventRe
 export class EventBuffer {
   private readonly byFile = new Map<string, EventRecord[]>();
 
-  add(file: string, event: EventName, fields: Omit<EventRecord, 'schema_version' | 'ts' | 'event'> = {}): void {
+  add(
+    file: string,
+    event: EventName,
+    fields: Omit<EventRecord, 'schema_version' | 'ts' | 'event'> = {},
+  ): void {
     const record: EventRecord = { schema_version: SCHEMA_VERSION, ts: nowIso(), event, ...fields };
     const list = this.byFile.get(file);
     if (list) list.push(record);

@@ -1,5 +1,5 @@
-import fs from 'node:fs';
 import { createHash } from 'node:crypto';
+import fs from 'node:fs';
 import type { OutputRecord } from '../schemas/output-record';
 import { parseJsonl } from '../store/jsonl';
 import type { Store } from '../store/store';
@@ -40,10 +40,18 @@ export function reuseShardOutputs(
   let sourceSnapshot: string;
   try {
     state = readShardState(store, source.batch_id, source.task_id, source.shard_id);
-    if (state.status !== 'done' || state.bundle_hash !== bundleHash || !state.outputs_digest || !state.result_digest) return undefined;
+    if (
+      state.status !== 'done' ||
+      state.bundle_hash !== bundleHash ||
+      !state.outputs_digest ||
+      !state.result_digest
+    )
+      return undefined;
     bytes = fs.readFileSync(store.layout.outputsFile(source.batch_id, source.task_id, source.shard_id));
     if (`sha256:${sha256Hex(bytes)}` !== state.outputs_digest) return undefined;
-    const batch = JSON.parse(fs.readFileSync(store.layout.batchFile(source.batch_id), 'utf8')) as { snapshot_id: string };
+    const batch = JSON.parse(fs.readFileSync(store.layout.batchFile(source.batch_id), 'utf8')) as {
+      snapshot_id: string;
+    };
     sourceSnapshot = batch.snapshot_id;
   } catch {
     return undefined;

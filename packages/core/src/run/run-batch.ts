@@ -1,18 +1,18 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CodebatchError } from '../errors/codebatch-error';
 import { orderTasks } from '../batch/pipelines';
 import { readBatchRecord, readPlan, readTaskRecord } from '../batch/read-batch';
 import { shardOf } from '../batch/shard-assignment';
-import { deriveBatchStatus, type BatchStatusReport } from '../batch/status';
+import { type BatchStatusReport, deriveBatchStatus } from '../batch/status';
+import { CodebatchError } from '../errors/codebatch-error';
 import type { TaskRecord } from '../schemas/batch-record';
 import type { FilesIndexRecord } from '../schemas/snapshot-record';
 import { readFilesIndex } from '../snapshot/read-snapshot';
 import { assertValidShardId } from '../store/layout';
 import type { Store } from '../store/store';
 import type { TaskRegistry } from '../tasks/task-registry';
-import { appendEvent } from './events';
 import { loadBatchRunContext } from './batch-context';
 import { type ChainExecutor, createInProcessExecutor, createWorkerExecutor } from './chain-executors';
+import { appendEvent } from './events';
 import type { ShardOutcome, ShardRunResult } from './run-shard-chain';
 
 export interface RunBatchOptions {
@@ -46,13 +46,24 @@ export interface RunBatchSummary {
 }
 
 export function countOutcomes(results: readonly ShardRunResult[]): Record<ShardOutcome, number> {
-  const counts: Record<ShardOutcome, number> = { executed: 0, skipped: 0, reused: 0, failed: 0, blocked: 0, busy: 0, deferred: 0 };
+  const counts: Record<ShardOutcome, number> = {
+    executed: 0,
+    skipped: 0,
+    reused: 0,
+    failed: 0,
+    blocked: 0,
+    busy: 0,
+    deferred: 0,
+  };
   for (const r of results) counts[r.outcome] += 1;
   return counts;
 }
 
 /** Partitions a snapshot's files by shard in one pass (the reference re-read it per shard). */
-export function partitionByShard(files: readonly FilesIndexRecord[], shardCount: number): Map<string, FilesIndexRecord[]> {
+export function partitionByShard(
+  files: readonly FilesIndexRecord[],
+  shardCount: number,
+): Map<string, FilesIndexRecord[]> {
   const byShard = new Map<string, FilesIndexRecord[]>();
   for (const f of files) {
     const shard = shardOf(f.object.slice('sha256:'.length), shardCount);
@@ -86,9 +97,13 @@ export async function runBatch(store: Store, options: RunBatchOptions): Promise<
     for (const s of options.shardIds) {
       assertValidShardId(s);
       if (!shardIds.includes(s)) {
-        throw new CodebatchError('E_SHARD_NOT_FOUND', `shard ${s} holds no files in batch ${options.batchId}`, {
-          hints: [`List shards with \`codebatch shards --batch ${options.batchId}\`.`],
-        });
+        throw new CodebatchError(
+          'E_SHARD_NOT_FOUND',
+          `shard ${s} holds no files in batch ${options.batchId}`,
+          {
+            hints: [`List shards with \`codebatch shards --batch ${options.batchId}\`.`],
+          },
+        );
       }
     }
     shardIds = shardIds.filter((s) => options.shardIds!.includes(s));
@@ -101,7 +116,10 @@ export async function runBatch(store: Store, options: RunBatchOptions): Promise<
 
   const ctx = loadBatchRunContext(store, batch.batch_id, options.registry, options.force ?? false);
   const eventsFile = store.layout.batchEventsFile(batch.batch_id);
-  appendEvent(eventsFile, 'batch_started', { batch_id: batch.batch_id, stats: { tasks: selected, shards: shardIds.length } });
+  appendEvent(eventsFile, 'batch_started', {
+    batch_id: batch.batch_id,
+    stats: { tasks: selected, shards: shardIds.length },
+  });
   const total = shardIds.length * selected.length;
   const results: ShardRunResult[] = [];
   // A chain that met a shard held by another process is retried later; each (task, shard)
@@ -158,15 +176,30 @@ export async function runBatch(store: Store, options: RunBatchOptions): Promise<
         const workers = options.useDefaultRegistryInWorkers && fileCount >= 200 ? wanted - 1 : 0;
         executors[0] = createInProcessExecutor({ ...ctx, canExecute: true });
         if (workers > 0) {
-          const init = { storeDir: store.layout.root, batchId: batch.batch_id, force: options.force ?? false };
-          executors.push(...(await Promise.all(Array.from({ length: workers }, () => createWorkerExecutor(init)))));
+          const init = {
+            storeDir: store.layout.root,
+            batchId: batch.batch_id,
+            force: options.force ?? false,
+          };
+          executors.push(
+            ...(await Promise.all(Array.from({ length: workers }, () => createWorkerExecutor(init)))),
+          );
         }
         continue;
       }
       if (Date.now() > deadline) {
         for (const shardId of pending) {
           for (const taskId of unsettled.get(shardId) ?? []) {
-            results.push({ taskId, shardId, outcome: 'busy', files: 0, outputs: 0, filesExecuted: 0, filesReused: 0, durationMs: 0 });
+            results.push({
+              taskId,
+              shardId,
+              outcome: 'busy',
+              files: 0,
+              outputs: 0,
+              filesExecuted: 0,
+              filesReused: 0,
+              durationMs: 0,
+            });
           }
         }
         break;
@@ -181,11 +214,15 @@ export async function runBatch(store: Store, options: RunBatchOptions): Promise<
   for (const t of status.tasks) {
     if (!selected.includes(t.task_id)) continue;
     if (t.status === 'done' || t.status === 'failed' || t.status === 'blocked') {
-      appendEvent(store.layout.taskEventsFile(batch.batch_id, t.task_id), t.status === 'done' ? 'task_completed' : t.status === 'failed' ? 'task_failed' : 'task_blocked', {
-        batch_id: batch.batch_id,
-        task_id: t.task_id,
-        stats: { ...t.shards },
-      });
+      appendEvent(
+        store.layout.taskEventsFile(batch.batch_id, t.task_id),
+        t.status === 'done' ? 'task_completed' : t.status === 'failed' ? 'task_failed' : 'task_blocked',
+        {
+          batch_id: batch.batch_id,
+          task_id: t.task_id,
+          stats: { ...t.shards },
+        },
+      );
     }
   }
   const rank = new Map(selected.map((t, i) => [t, i]));

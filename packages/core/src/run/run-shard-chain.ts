@@ -105,8 +105,18 @@ function runChainTasks(
     const started = Date.now();
     const task = ctx.tasks.get(taskId)!;
     const planTask = ctx.plan.tasks.find((t) => t.task_id === taskId)!;
-    const finish = (outcome: ShardOutcome, outputs = 0, error?: { code: string; message: string }, filesExecuted = 0) => {
-      const filesReused = outcome === 'skipped' || outcome === 'reused' ? members.length : outcome === 'executed' ? members.length - filesExecuted : 0;
+    const finish = (
+      outcome: ShardOutcome,
+      outputs = 0,
+      error?: { code: string; message: string },
+      filesExecuted = 0,
+    ) => {
+      const filesReused =
+        outcome === 'skipped' || outcome === 'reused'
+          ? members.length
+          : outcome === 'executed'
+            ? members.length - filesExecuted
+            : 0;
       const r: ShardRunResult = {
         taskId,
         shardId,
@@ -119,7 +129,8 @@ function runChainTasks(
         ...(error ? { error } : {}),
       };
       results.push(r);
-      if (outcome === 'failed' || outcome === 'blocked' || outcome === 'busy' || outcome === 'deferred') blockedOrBusy.set(taskId, outcome);
+      if (outcome === 'failed' || outcome === 'blocked' || outcome === 'busy' || outcome === 'deferred')
+        blockedOrBusy.set(taskId, outcome);
       return r;
     };
 
@@ -138,10 +149,16 @@ function runChainTasks(
         break;
       }
       if (depState.status !== 'done' || !depState.result_digest) {
-        throw new CodebatchError('E_DEP_NOT_DONE', `task ${taskId} needs ${dep} to be done for shard ${shardId} (it is ${depState.status})`, {
-          hints: [`Run \`codebatch run --batch ${ctx.batch.batch_id} --task ${dep}\` first, or run the whole batch.`],
-          details: { task_id: taskId, depends_on: dep, shard_id: shardId, status: depState.status },
-        });
+        throw new CodebatchError(
+          'E_DEP_NOT_DONE',
+          `task ${taskId} needs ${dep} to be done for shard ${shardId} (it is ${depState.status})`,
+          {
+            hints: [
+              `Run \`codebatch run --batch ${ctx.batch.batch_id} --task ${dep}\` first, or run the whole batch.`,
+            ],
+            details: { task_id: taskId, depends_on: dep, shard_id: shardId, status: depState.status },
+          },
+        );
       }
       upstreamDigests.push({ task_id: dep, result_digest: depState.result_digest });
     }
@@ -174,7 +191,9 @@ function runChainTasks(
     const chainLock = ctx.chainLock!;
     if (!chainLock.tried) {
       chainLock.tried = true;
-      chainLock.lock = tryLockShard(ctx.store.layout.shardDir(ctx.batch.batch_id, ctx.plan.tasks[0]!.task_id, shardId));
+      chainLock.lock = tryLockShard(
+        ctx.store.layout.shardDir(ctx.batch.batch_id, ctx.plan.tasks[0]!.task_id, shardId),
+      );
     }
     if (!chainLock.lock) {
       finish('busy');
@@ -200,7 +219,19 @@ function runChainTasks(
         continue;
       }
       const def = ctx.registry.get(task.type);
-      const result = executeTask(ctx, state, { taskId, shardId, def, task, files, memo, bundleHash: bundle.hash, outputsFile, upstreamByTask, members, deps: planTask.depends_on });
+      const result = executeTask(ctx, state, {
+        taskId,
+        shardId,
+        def,
+        task,
+        files,
+        memo,
+        bundleHash: bundle.hash,
+        outputsFile,
+        upstreamByTask,
+        members,
+        deps: planTask.depends_on,
+      });
       finish(result.error ? 'failed' : 'executed', result.outputs, result.error, result.filesExecuted);
     }
   }
@@ -225,7 +256,9 @@ function loadUpstreamIfNeeded(
 ): void {
   const needed = ctx.plan.tasks.some((t) => t.depends_on.includes(taskId));
   if (!needed || upstreamByTask.has(taskId)) return;
-  const records = readJsonl<Record<string, unknown>>(outputsFile, { missingOk: true }).records.map(stripEnvelope);
+  const records = readJsonl<Record<string, unknown>>(outputsFile, { missingOk: true }).records.map(
+    stripEnvelope,
+  );
   upstreamByTask.set(taskId, groupByPath(records));
 }
 
@@ -241,7 +274,12 @@ function tryReuse(
   const found = ctx.memos.get(taskId)!.lookupBundle(bundleHash);
   if (!found) return undefined;
   const location = { batch_id: found.batch_id, task_id: taskId, shard_id: found.shard_id };
-  if (location.batch_id === ctx.batch.batch_id && location.task_id === taskId && location.shard_id === shardId) return undefined;
+  if (
+    location.batch_id === ctx.batch.batch_id &&
+    location.task_id === taskId &&
+    location.shard_id === shardId
+  )
+    return undefined;
   const reused = reuseShardOutputs(ctx.store, location, bundleHash, {
     snapshot_id: ctx.batch.snapshot_id,
     batch_id: ctx.batch.batch_id,
@@ -306,16 +344,29 @@ function executeTask(
   const eventsFile = ctx.store.layout.taskEventsFile(batchId, p.taskId);
   const startedAt = nowIso();
   const t0 = Date.now();
-  const running: ShardState = { ...previous, status: 'running', attempt: nextAttempt(previous), started_at: startedAt };
+  const running: ShardState = {
+    ...previous,
+    status: 'running',
+    attempt: nextAttempt(previous),
+    started_at: startedAt,
+  };
   delete running.error;
   delete running.completed_at;
   writeShardState(ctx.store, previous, running);
-  ctx.events!.add(eventsFile, 'shard_started', { batch_id: batchId, task_id: p.taskId, shard_id: p.shardId, attempt: running.attempt });
+  ctx.events!.add(eventsFile, 'shard_started', {
+    batch_id: batchId,
+    task_id: p.taskId,
+    shard_id: p.shardId,
+    attempt: running.attempt,
+  });
   try {
     const taskCtx: TaskContext<unknown> = {
       config: p.task.config,
-      seed: Number.parseInt(sha256OfCanonical({ task_id: p.taskId, shard_id: p.shardId }).slice(0, 8), 16) % 2147483647,
-      storeOutput: (kind, format, data) => writeOutputObject(ctx.store.objects, kind, format, data, ctx.chunking),
+      seed:
+        Number.parseInt(sha256OfCanonical({ task_id: p.taskId, shard_id: p.shardId }).slice(0, 8), 16) %
+        2147483647,
+      storeOutput: (kind, format, data) =>
+        writeOutputObject(ctx.store.objects, kind, format, data, ctx.chunking),
       loadOutput: (ref) => readOutputObject(ctx.store.objects, ref),
       memo: p.memo,
     };
@@ -398,8 +449,12 @@ function executeTask(
       stats: done.stats,
     });
     // Crashed files (no memo key pushed) are never memoised: the next run tries them again.
-    memo.record([{ h: p.bundleHash, b: batchId, s: p.shardId }, ...memoKeys.map((m) => ({ k: m.key, b: batchId, s: p.shardId, n: m.count }))]);
-    if (ctx.plan.tasks.some((t) => t.depends_on.includes(p.taskId))) p.upstreamByTask.set(p.taskId, groupByPath(outputs));
+    memo.record([
+      { h: p.bundleHash, b: batchId, s: p.shardId },
+      ...memoKeys.map((m) => ({ k: m.key, b: batchId, s: p.shardId, n: m.count })),
+    ]);
+    if (ctx.plan.tasks.some((t) => t.depends_on.includes(p.taskId)))
+      p.upstreamByTask.set(p.taskId, groupByPath(outputs));
     return { outputs: serialized.count, filesExecuted };
   } catch (error) {
     const cbError = toCodebatchError(error, `task ${p.taskId} shard ${p.shardId}`);

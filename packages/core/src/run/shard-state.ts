@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { CodebatchError, InternalError } from '../errors/codebatch-error';
-import { type ShardState, shardStateSchema, type ShardStatus } from '../schemas/state-record';
+import { type ShardState, type ShardStatus, shardStateSchema } from '../schemas/state-record';
 import { writeFileAtomic } from '../store/atomic-write';
 import type { Store } from '../store/store';
 
@@ -22,12 +22,24 @@ export function readShardState(
     text = fs.readFileSync(file, 'utf8');
   } catch {
     if (options.missingAsReady) {
-      return { schema_name: 'codebatch.shard_state', schema_version: 1, shard_id: shardId, task_id: taskId, batch_id: batchId, status: 'ready', attempt: 1 };
+      return {
+        schema_name: 'codebatch.shard_state',
+        schema_version: 1,
+        shard_id: shardId,
+        task_id: taskId,
+        batch_id: batchId,
+        status: 'ready',
+        attempt: 1,
+      };
     }
-    throw new CodebatchError('E_SHARD_NOT_FOUND', `shard ${shardId} of task ${taskId} in batch ${batchId} does not exist`, {
-      hints: [`List shards with \`codebatch shards --batch ${batchId} --task ${taskId}\`.`],
-      details: { batch_id: batchId, task_id: taskId, shard_id: shardId },
-    });
+    throw new CodebatchError(
+      'E_SHARD_NOT_FOUND',
+      `shard ${shardId} of task ${taskId} in batch ${batchId} does not exist`,
+      {
+        hints: [`List shards with \`codebatch shards --batch ${batchId} --task ${taskId}\`.`],
+        details: { batch_id: batchId, task_id: taskId, shard_id: shardId },
+      },
+    );
   }
   let parsed: ReturnType<typeof shardStateSchema.safeParse>;
   try {
@@ -53,7 +65,9 @@ const RANK: Record<ShardStatus, number> = { ready: 0, running: 1, done: 2, faile
  */
 export function assertTransition(from: ShardState, to: ShardState): void {
   const forward =
-    to.attempt > from.attempt ? to.status === 'running' || to.status === 'done' : to.attempt === from.attempt && RANK[to.status] > RANK[from.status];
+    to.attempt > from.attempt
+      ? to.status === 'running' || to.status === 'done'
+      : to.attempt === from.attempt && RANK[to.status] > RANK[from.status];
   if (!forward) {
     throw new InternalError(
       `illegal shard state transition ${from.status}#${from.attempt} -> ${to.status}#${to.attempt} (${to.task_id}/${to.shard_id})`,
@@ -64,5 +78,8 @@ export function assertTransition(from: ShardState, to: ShardState): void {
 export function writeShardState(store: Store, previous: ShardState, next: ShardState): void {
   assertTransition(previous, next);
   // writeFileAtomic creates the shard directory itself if a user deleted it (gate 4).
-  writeFileAtomic(store.layout.stateFile(next.batch_id, next.task_id, next.shard_id), `${JSON.stringify(next)}\n`);
+  writeFileAtomic(
+    store.layout.stateFile(next.batch_id, next.task_id, next.shard_id),
+    `${JSON.stringify(next)}\n`,
+  );
 }

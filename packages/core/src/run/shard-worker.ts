@@ -20,7 +20,11 @@ export type WorkerRequest = { shardId: string; members: FilesIndexRecord[]; task
 export type WorkerResponse =
   | { type: 'ready' }
   | { type: 'chain'; shardId: string; results: ReturnType<typeof runShardChain> }
-  | { type: 'error'; shardId?: string; error: { code: string; message: string; hints: string[]; details: Record<string, unknown> } };
+  | {
+      type: 'error';
+      shardId?: string;
+      error: { code: string; message: string; hints: string[]; details: Record<string, unknown> };
+    };
 
 async function start(): Promise<void> {
   const init = workerData as WorkerInit;
@@ -35,7 +39,11 @@ async function start(): Promise<void> {
       port.postMessage({ type: 'chain', shardId: req.shardId, results } satisfies WorkerResponse);
     } catch (error) {
       const e = isCodebatchError(error) ? error : toCodebatchError(error, `shard ${req.shardId}`);
-      port.postMessage({ type: 'error', shardId: req.shardId, error: { code: e.code, message: e.message, hints: e.hints, details: e.details } } satisfies WorkerResponse);
+      port.postMessage({
+        type: 'error',
+        shardId: req.shardId,
+        error: { code: e.code, message: e.message, hints: e.hints, details: e.details },
+      } satisfies WorkerResponse);
     }
   });
   port.postMessage({ type: 'ready' } satisfies WorkerResponse);
@@ -43,5 +51,8 @@ async function start(): Promise<void> {
 
 start().catch((error) => {
   const e = toCodebatchError(error, 'starting a worker');
-  parentPort?.postMessage({ type: 'error', error: { code: e.code, message: e.message, hints: e.hints, details: e.details } } satisfies WorkerResponse);
+  parentPort?.postMessage({
+    type: 'error',
+    error: { code: e.code, message: e.message, hints: e.hints, details: e.details },
+  } satisfies WorkerResponse);
 });

@@ -1,5 +1,5 @@
-import type { FilesIndexRecord } from '../schemas/snapshot-record';
 import type { TaskOutput } from '../schemas/output-record';
+import type { FilesIndexRecord } from '../schemas/snapshot-record';
 import type { Store } from '../store/store';
 import type { TaskFile } from '../tasks/task-definition';
 

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { idSchema, isoDateTime, objectRefSchema, producerSchema, schemaVersion, shardIdSchema } from './common';
+import {
+  idSchema,
+  isoDateTime,
+  objectRefSchema,
+  producerSchema,
+  schemaVersion,
+  shardIdSchema,
+} from './common';
 
 export const batchRecordSchema = z.looseObject({
   schema_name: z.literal('codebatch.batch'),
@@ -11,7 +18,9 @@ export const batchRecordSchema = z.looseObject({
   pipeline: z.string(),
   shard_count: z.number().int().min(1).max(256).optional(),
   /** Output chunking (SPEC 10) used by every task of the batch. */
-  chunking: z.looseObject({ threshold: z.number().int().min(1), chunk_size: z.number().int().min(1) }).optional(),
+  chunking: z
+    .looseObject({ threshold: z.number().int().min(1), chunk_size: z.number().int().min(1) })
+    .optional(),
   /** sha256 of the canonical resolved configuration the batch was planned with. */
   config_digest: objectRefSchema.optional(),
   metadata: z.record(z.string(), z.unknown()).optional(),

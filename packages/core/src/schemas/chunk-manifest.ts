@@ -8,7 +8,13 @@ export const chunkManifestSchema = z.looseObject({
   kind: z.string(),
   format: z.string(),
   chunks: z
-    .array(z.looseObject({ object: objectRefSchema, size: z.number().int().min(1), index: z.number().int().min(0) }))
+    .array(
+      z.looseObject({
+        object: objectRefSchema,
+        size: z.number().int().min(1),
+        index: z.number().int().min(0),
+      }),
+    )
     .min(1),
   total_bytes: z.number().int().min(1),
   chunk_size: z.number().int().min(1),

@@ -5,9 +5,9 @@ import { chunkManifestSchema } from './chunk-manifest';
 import { errorEnvelopeSchema } from './error-envelope';
 import { eventRecordSchema } from './event-record';
 import { outputRecordSchema } from './output-record';
+import { provenanceSessionSchema, runManifestSchema } from './run-manifest';
 import { filesIndexRecordSchema, snapshotRecordSchema } from './snapshot-record';
 import { shardStateSchema } from './state-record';
-import { provenanceSessionSchema, runManifestSchema } from './run-manifest';
 import { storeRecordSchema } from './store-record';
 
 /** Every record type, by the file name of its generated JSON Schema (packages/core/schemas/). */

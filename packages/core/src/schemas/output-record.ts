@@ -6,7 +6,15 @@ import { idSchema, isoDateTime, objectRefSchema, schemaVersion, shardIdSchema } 
  * chunk_manifest only, and so rejects its own symbol and edge records (REFERENCE-NOTES defect
  * 8). We add `symbol` and `edge` (SPEC 9 allows new output kinds) and document the deviation.
  */
-export const outputKindSchema = z.enum(['ast', 'diagnostic', 'metric', 'symbol', 'edge', 'artifact', 'chunk_manifest']);
+export const outputKindSchema = z.enum([
+  'ast',
+  'diagnostic',
+  'metric',
+  'symbol',
+  'edge',
+  'artifact',
+  'chunk_manifest',
+]);
 export type OutputKind = z.infer<typeof outputKindSchema>;
 
 export const severitySchema = z.enum(['error', 'warning', 'info', 'hint']);

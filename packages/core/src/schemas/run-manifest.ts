@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { idSchema, isoDateTime, objectRefSchema, producerSchema, schemaVersion, shardIdSchema } from './common';
+import {
+  idSchema,
+  isoDateTime,
+  objectRefSchema,
+  producerSchema,
+  schemaVersion,
+  shardIdSchema,
+} from './common';
 
 const hex64 = z.string().regex(/^[a-f0-9]{64}$/);
 
@@ -22,7 +29,9 @@ export const manifestVerificationSchema = z.looseObject({
   /** The committed outputs.index.jsonl re-hashed against outputs_digest. */
   outputs_rehash: z.enum(['ok', 'mismatch', 'not_checked']),
   /** Records validated against the output-record schema (checked = validated count). */
-  records_validated: z.looseObject({ checked: z.number().int().min(0), invalid: z.number().int().min(0) }).optional(),
+  records_validated: z
+    .looseObject({ checked: z.number().int().min(0), invalid: z.number().int().min(0) })
+    .optional(),
   /** Reuse only: the source shard's state, index digest and objects were verified before copying. */
   reuse_source_verified: z.boolean().optional(),
 });
@@ -47,15 +56,32 @@ export const shardRunManifestSchema = z.looseObject({
     outcome: z.enum(['executed', 'reused', 'failed']),
     started_at: isoDateTime,
     completed_at: isoDateTime,
-    reused_from: z.looseObject({ batch_id: idSchema, shard_id: shardIdSchema, task_id: idSchema.optional(), manifest: objectRefSchema.optional() }).optional(),
+    reused_from: z
+      .looseObject({
+        batch_id: idSchema,
+        shard_id: shardIdSchema,
+        task_id: idSchema.optional(),
+        manifest: objectRefSchema.optional(),
+      })
+      .optional(),
     /** The manifest this run superseded in the same batch/task/shard (a retry or --force). */
     previous_manifest: objectRefSchema.optional(),
   }),
-  task: z.looseObject({ task_id: idSchema, type: z.string(), version: z.string(), config_digest: z.string() }),
+  task: z.looseObject({
+    task_id: idSchema,
+    type: z.string(),
+    version: z.string(),
+    config_digest: z.string(),
+  }),
   inputs: z.looseObject({
     files: z.array(z.looseObject({ path: z.string(), object: objectRefSchema })),
     upstream: z.array(
-      z.looseObject({ task_id: idSchema, shard_id: shardIdSchema, result_digest: z.string(), manifest: objectRefSchema.optional() }),
+      z.looseObject({
+        task_id: idSchema,
+        shard_id: shardIdSchema,
+        result_digest: z.string(),
+        manifest: objectRefSchema.optional(),
+      }),
     ),
   }),
   input_bundle: z.looseObject({ hash: hex64, preimage: bundlePreimageSchema }),
@@ -70,7 +96,12 @@ export const shardRunManifestSchema = z.looseObject({
     .optional(),
   /** Edges of the run graph: this run read the outputs of these upstream shard runs. */
   dependencies: z.array(
-    z.looseObject({ edge: z.literal('reads_outputs_of'), task_id: idSchema, shard_id: shardIdSchema, manifest: objectRefSchema.optional() }),
+    z.looseObject({
+      edge: z.literal('reads_outputs_of'),
+      task_id: idSchema,
+      shard_id: shardIdSchema,
+      manifest: objectRefSchema.optional(),
+    }),
   ),
   verification: manifestVerificationSchema,
   /** Per stage of seed 000, in ms: analysis, compilation, processing (0 under CODEBATCH_FIXED_TIME). */
@@ -101,7 +132,13 @@ export const batchRunManifestSchema = z.looseObject({
   session_id: idSchema.optional(),
   environment: z.record(z.string(), z.unknown()).optional(),
   tasks: z.array(
-    z.looseObject({ task_id: idSchema, type: z.string(), version: z.string(), config_digest: z.string(), depends_on: z.array(idSchema) }),
+    z.looseObject({
+      task_id: idSchema,
+      type: z.string(),
+      version: z.string(),
+      config_digest: z.string(),
+      depends_on: z.array(idSchema),
+    }),
   ),
   shard_runs: z.array(
     z.looseObject({
@@ -120,7 +157,10 @@ export const batchRunManifestSchema = z.looseObject({
 });
 export type BatchRunManifest = z.infer<typeof batchRunManifestSchema>;
 
-export const runManifestSchema = z.discriminatedUnion('kind', [shardRunManifestSchema, batchRunManifestSchema]);
+export const runManifestSchema = z.discriminatedUnion('kind', [
+  shardRunManifestSchema,
+  batchRunManifestSchema,
+]);
 export type RunManifest = z.infer<typeof runManifestSchema>;
 
 export const actionOutcomeSchema = z.enum(['verified', 'failed', 'retry', 'skipped']);

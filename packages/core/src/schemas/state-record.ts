@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { idSchema, isoDateTime, objectRefSchema, producerSchema, schemaVersion, shardIdSchema } from './common';
+import {
+  idSchema,
+  isoDateTime,
+  objectRefSchema,
+  producerSchema,
+  schemaVersion,
+  shardIdSchema,
+} from './common';
 
 export const shardStatusSchema = z.enum(['ready', 'running', 'done', 'failed']);
 export type ShardStatus = z.infer<typeof shardStatusSchema>;
@@ -24,11 +31,17 @@ export const shardStateSchema = z.looseObject({
     })
     .optional(),
   /** Input-bundle hash of the run that produced the committed outputs (seed 000, FR-4.3). */
-  bundle_hash: z.string().regex(/^[a-f0-9]{64}$/).optional(),
+  bundle_hash: z
+    .string()
+    .regex(/^[a-f0-9]{64}$/)
+    .optional(),
   /** sha256 of the committed outputs.index.jsonl bytes: lets reuse verify the index. */
   outputs_digest: objectRefSchema.optional(),
   /** sha256 of the outputs' semantic content (records without batch/snapshot/shard ids and ts). */
-  result_digest: z.string().regex(/^[a-f0-9]{64}$/).optional(),
+  result_digest: z
+    .string()
+    .regex(/^[a-f0-9]{64}$/)
+    .optional(),
   /** How the done state was reached: executed now, or reused from an identical bundle. */
   reused_from: z.looseObject({ batch_id: idSchema, shard_id: shardIdSchema }).optional(),
   manifest: objectRefSchema.optional(),

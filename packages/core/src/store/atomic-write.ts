@@ -17,7 +17,11 @@ export function tempName(base: string): string {
  * rename cannot cross filesystems). Without fsync this holds against process death, which is
  * what `kill -9`, OOM and cancelled CI jobs do; `durable` adds fsync for power loss.
  */
-export function writeFileAtomic(file: string, data: string | Uint8Array, options: { durable?: boolean } = {}): void {
+export function writeFileAtomic(
+  file: string,
+  data: string | Uint8Array,
+  options: { durable?: boolean } = {},
+): void {
   const tmp = tempName(file);
   try {
     const fd = fs.openSync(tmp, 'wx');

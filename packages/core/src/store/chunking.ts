@@ -32,7 +32,10 @@ export function writeOutputObject(
   data: string | Uint8Array,
   options: ChunkingOptions = { threshold: DEFAULT_CHUNK_THRESHOLD, chunkSize: DEFAULT_CHUNK_SIZE },
 ): { object: string; format: string } {
-  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  const bytes =
+    typeof data === 'string'
+      ? Buffer.from(data, 'utf8')
+      : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   if (bytes.length <= options.threshold) return { object: toObjectRef(objects.writeObject(bytes)), format };
   const chunks: ChunkManifest['chunks'] = [];
   for (let offset = 0, index = 0; offset < bytes.length; offset += options.chunkSize, index += 1) {
@@ -49,23 +52,36 @@ export function writeOutputObject(
     total_bytes: bytes.length,
     chunk_size: options.chunkSize,
   };
-  return { object: toObjectRef(objects.writeObject(canonicalJson(manifest))), format: `${format}${CHUNKED_SUFFIX}` };
+  return {
+    object: toObjectRef(objects.writeObject(canonicalJson(manifest))),
+    format: `${format}${CHUNKED_SUFFIX}`,
+  };
 }
 
 /** Reads an output object, reassembling (and length-checking) chunked ones. */
 export function readOutputObject(objects: ObjectStore, ref: { object?: string; format?: string }): Buffer {
   const hex = ref.object ? parseObjectRef(ref.object) : undefined;
-  if (!hex) throw new CodebatchError('E_RECORD_INVALID', `output record has no valid object reference`, { details: { ref } });
+  if (!hex)
+    throw new CodebatchError('E_RECORD_INVALID', `output record has no valid object reference`, {
+      details: { ref },
+    });
   const bytes = objects.readObject(hex);
   if (!isChunkedFormat(ref.format)) return bytes;
   const parsed = chunkManifestSchema.safeParse(JSON.parse(bytes.toString('utf8')));
   if (!parsed.success) {
-    throw new CodebatchError('E_OBJECT_CORRUPT', `chunk manifest ${ref.object} is invalid`, { details: { object: ref.object } });
+    throw new CodebatchError('E_OBJECT_CORRUPT', `chunk manifest ${ref.object} is invalid`, {
+      details: { object: ref.object },
+    });
   }
-  const parts = [...parsed.data.chunks].sort((a, b) => a.index - b.index).map((c) => objects.readObject(parseObjectRef(c.object)!));
+  const parts = [...parsed.data.chunks]
+    .sort((a, b) => a.index - b.index)
+    .map((c) => objects.readObject(parseObjectRef(c.object)!));
   const whole = Buffer.concat(parts);
   if (whole.length !== parsed.data.total_bytes) {
-    throw new CodebatchError('E_OBJECT_CORRUPT', `chunked output ${ref.object} reassembles to ${whole.length} bytes, manifest says ${parsed.data.total_bytes}`);
+    throw new CodebatchError(
+      'E_OBJECT_CORRUPT',
+      `chunked output ${ref.object} reassembles to ${whole.length} bytes, manifest says ${parsed.data.total_bytes}`,
+    );
   }
   return whole;
 }

@@ -22,7 +22,8 @@ export function readJsonl<T = unknown>(file: string, options: JsonlReadOptions =
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && options.missingOk) return { records: [], skipped: 0 };
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && options.missingOk)
+      return { records: [], skipped: 0 };
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new CodebatchError('E_NOT_FOUND', `${file} does not exist`, { details: { file } });
     }

@@ -15,7 +15,15 @@ export const TMP_DIR = 'tmp';
 export const SESSIONS_DIR = 'sessions';
 
 /** Top-level entries a store may hold (SPEC 3, plus `tmp/` for atomic writes and `indexes/`). */
-export const ALLOWED_TOP_LEVEL = [STORE_FILE, OBJECTS_DIR, SNAPSHOTS_DIR, BATCHES_DIR, INDEXES_DIR, TMP_DIR, SESSIONS_DIR] as const;
+export const ALLOWED_TOP_LEVEL = [
+  STORE_FILE,
+  OBJECTS_DIR,
+  SNAPSHOTS_DIR,
+  BATCHES_DIR,
+  INDEXES_DIR,
+  TMP_DIR,
+  SESSIONS_DIR,
+] as const;
 
 /** Ids appear in paths and in JSON Schema patterns `^[a-zA-Z0-9_-]+$`; 1..128 characters. */
 const ID_PATTERN = /^[a-zA-Z0-9_-]{1,128}$/;
@@ -71,7 +79,8 @@ export function createLayout(storeRoot: string): StoreLayout {
   const snapshotDir = (id: string) => path.join(root, SNAPSHOTS_DIR, assertValidId(id, 'snapshot'));
   const batchDir = (id: string) => path.join(root, BATCHES_DIR, assertValidId(id, 'batch'));
   const taskDir = (b: string, t: string) => path.join(batchDir(b), 'tasks', assertValidId(t, 'task'));
-  const shardDir = (b: string, t: string, s: string) => path.join(taskDir(b, t), 'shards', assertValidShardId(s));
+  const shardDir = (b: string, t: string, s: string) =>
+    path.join(taskDir(b, t), 'shards', assertValidShardId(s));
   return {
     root,
     storeFile: path.join(root, STORE_FILE),

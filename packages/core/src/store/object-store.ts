@@ -94,10 +94,16 @@ export class ObjectStore {
   readObjectVerified(hex: string): Buffer {
     const bytes = this.readObject(hex);
     if (sha256Hex(bytes) !== hex) {
-      throw new CodebatchError('E_OBJECT_CORRUPT', `object sha256:${hex} is corrupt (content does not match its hash)`, {
-        hints: ['Run `codebatch verify` for the full list; re-running the affected snapshot or shard rewrites it.'],
-        details: { object: `sha256:${hex}` },
-      });
+      throw new CodebatchError(
+        'E_OBJECT_CORRUPT',
+        `object sha256:${hex} is corrupt (content does not match its hash)`,
+        {
+          hints: [
+            'Run `codebatch verify` for the full list; re-running the affected snapshot or shard rewrites it.',
+          ],
+          details: { object: `sha256:${hex}` },
+        },
+      );
     }
     return bytes;
   }
@@ -117,7 +123,8 @@ export class ObjectStore {
    * concurrent reader sees either the old (corrupt, detectable) or the repaired bytes.
    */
   repairObject(hex: string, bytes: Uint8Array): void {
-    if (sha256Hex(bytes) !== hex) throw new CodebatchError('E_OBJECT_CORRUPT', `repair bytes do not hash to ${hex}`);
+    if (sha256Hex(bytes) !== hex)
+      throw new CodebatchError('E_OBJECT_CORRUPT', `repair bytes do not hash to ${hex}`);
     const tmp = path.join(this.layout.tmpDir, tempName(hex));
     const fd = openTemp(tmp, this.layout.tmpDir);
     try {

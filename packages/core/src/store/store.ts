@@ -6,7 +6,15 @@ import { stableJsonPretty } from '../util/canonical-json';
 import { nowIso } from '../util/time';
 import { PRODUCER, SCHEMA_VERSION } from '../version';
 import { writeFileAtomic } from './atomic-write';
-import { BATCHES_DIR, createLayout, INDEXES_DIR, OBJECTS_DIR, SNAPSHOTS_DIR, type StoreLayout, TMP_DIR } from './layout';
+import {
+  BATCHES_DIR,
+  createLayout,
+  INDEXES_DIR,
+  OBJECTS_DIR,
+  SNAPSHOTS_DIR,
+  type StoreLayout,
+  TMP_DIR,
+} from './layout';
 import { ObjectStore } from './object-store';
 
 export interface Store {
@@ -31,10 +39,14 @@ export function initStore(dir: string): { store: Store; created: boolean } {
     }
     const entries = fs.readdirSync(layout.root).filter((e) => !e.startsWith('.'));
     if (entries.length > 0) {
-      throw new CodebatchError('E_STORE_INVALID', `${layout.root} is a non-empty directory without store.json`, {
-        hints: ['Point --store at an empty or new directory (for example .codebatch).'],
-        details: { entries: entries.slice(0, 10) },
-      });
+      throw new CodebatchError(
+        'E_STORE_INVALID',
+        `${layout.root} is a non-empty directory without store.json`,
+        {
+          hints: ['Point --store at an empty or new directory (for example .codebatch).'],
+          details: { entries: entries.slice(0, 10) },
+        },
+      );
     }
   }
   try {
@@ -62,7 +74,10 @@ export function openStore(dir: string, options: { durable?: boolean } = {}): Sto
   try {
     text = fs.readFileSync(layout.storeFile, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') {
+    if (
+      (error as NodeJS.ErrnoException).code === 'ENOENT' ||
+      (error as NodeJS.ErrnoException).code === 'ENOTDIR'
+    ) {
       throw new CodebatchError('E_STORE_NOT_FOUND', `no codebatch store at ${layout.root}`, {
         hints: [`Create one with \`codebatch init ${dir}\`, or pass --store <dir>.`],
         details: { store: layout.root },

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { sha256Hex, parseObjectRef } from '../util/hash';
+import { parseObjectRef, sha256Hex } from '../util/hash';
+import { isChunkedFormat } from './chunking';
 import { parseJsonl } from './jsonl';
 import type { Store } from './store';
-import { isChunkedFormat } from './chunking';
 
 export interface VerifyProblem {
   kind: 'object_corrupt' | 'object_missing' | 'index_corrupt' | 'state_mismatch' | 'bad_reference';
@@ -37,7 +37,12 @@ export function verifyStore(store: Store): VerifyReport {
     objectsChecked += 1;
     status.set(hex, s);
     if (s === 'corrupt') {
-      problems.push({ kind: 'object_corrupt', file: rel(objects.objectPath(hex)), object: `sha256:${hex}`, message: 'content does not match its hash' });
+      problems.push({
+        kind: 'object_corrupt',
+        file: rel(objects.objectPath(hex)),
+        object: `sha256:${hex}`,
+        message: 'content does not match its hash',
+      });
     }
   }
   let refs = 0;
@@ -47,17 +52,29 @@ export function verifyStore(store: Store): VerifyReport {
     refs += 1;
     const hex = parseObjectRef(ref);
     if (!hex) {
-      problems.push({ kind: 'bad_reference', file, message: `malformed object reference ${JSON.stringify(ref)}` });
+      problems.push({
+        kind: 'bad_reference',
+        file,
+        message: `malformed object reference ${JSON.stringify(ref)}`,
+      });
       return;
     }
     const s = status.get(hex) ?? 'missing';
-    if (s === 'missing') problems.push({ kind: 'object_missing', file, object: ref, message: 'referenced object is missing' });
+    if (s === 'missing')
+      problems.push({ kind: 'object_missing', file, object: ref, message: 'referenced object is missing' });
     if (s !== 'ok' || !chunked) return;
     try {
-      const manifest = JSON.parse(objects.readObject(hex).toString('utf8')) as { chunks?: { object?: unknown }[] };
+      const manifest = JSON.parse(objects.readObject(hex).toString('utf8')) as {
+        chunks?: { object?: unknown }[];
+      };
       for (const c of manifest.chunks ?? []) checkRef(c.object, file, false);
     } catch {
-      problems.push({ kind: 'bad_reference', file, object: ref, message: 'chunk manifest is not valid JSON' });
+      problems.push({
+        kind: 'bad_reference',
+        file,
+        object: ref,
+        message: 'chunk manifest is not valid JSON',
+      });
     }
   };
   const readIndex = (file: string): Record<string, unknown>[] | undefined => {
@@ -82,27 +99,42 @@ export function verifyStore(store: Store): VerifyReport {
         const outputs = path.join(shardsDir, shard, 'outputs.index.jsonl');
         const stateFile = path.join(shardsDir, shard, 'state.json');
         if (fs.existsSync(outputs)) {
-          for (const r of readIndex(outputs) ?? []) checkRef(r.object, rel(outputs), isChunkedFormat(r.format));
+          for (const r of readIndex(outputs) ?? [])
+            checkRef(r.object, rel(outputs), isChunkedFormat(r.format));
         }
         if (!fs.existsSync(stateFile)) continue;
         let state: { status?: string; outputs_digest?: string; manifest?: string };
         try {
           state = JSON.parse(fs.readFileSync(stateFile, 'utf8'));
         } catch {
-          problems.push({ kind: 'index_corrupt', file: rel(stateFile), message: 'state.json is not valid JSON' });
+          problems.push({
+            kind: 'index_corrupt',
+            file: rel(stateFile),
+            message: 'state.json is not valid JSON',
+          });
           continue;
         }
         if (state.manifest) checkRef(state.manifest, rel(stateFile), false);
         if (state.status === 'done' && state.outputs_digest) {
           const bytes = fs.existsSync(outputs) ? fs.readFileSync(outputs) : Buffer.alloc(0);
           if (`sha256:${sha256Hex(bytes)}` !== state.outputs_digest) {
-            problems.push({ kind: 'state_mismatch', file: rel(outputs), message: 'outputs index does not match the digest recorded in state.json' });
+            problems.push({
+              kind: 'state_mismatch',
+              file: rel(outputs),
+              message: 'outputs index does not match the digest recorded in state.json',
+            });
           }
         }
       }
     }
   }
-  return { objects_checked: objectsChecked, references_checked: refs, indexes_checked: indexes, problems, ok: problems.length === 0 };
+  return {
+    objects_checked: objectsChecked,
+    references_checked: refs,
+    indexes_checked: indexes,
+    problems,
+    ok: problems.length === 0,
+  };
 }
 
 function listDir(dir: string): string[] {

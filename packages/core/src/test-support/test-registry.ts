@@ -18,7 +18,8 @@ const parse: TaskDefinition<{ store_text: boolean }> = {
   configSchema: z.strictObject({ store_text: z.boolean().default(true) }),
   runFile(file, ctx) {
     if (!file.isText) return [];
-    if (file.text().includes('FAIL_PARSE')) throw new CodebatchError('E_TASK_FAILED', `cannot parse ${file.path}`);
+    if (file.text().includes('FAIL_PARSE'))
+      throw new CodebatchError('E_TASK_FAILED', `cannot parse ${file.path}`);
     const ref = ctx.storeOutput('ast', 'json', JSON.stringify({ lines: file.text().split('\n').length }));
     ctx.memo.set(`lines:${file.object}`, file.text().split('\n'));
     return [{ path: file.path, kind: 'ast', ...ref }];
@@ -33,7 +34,10 @@ const analyze: TaskDefinition<Record<string, never>> = {
   configSchema: z.strictObject({}),
   runFile(file) {
     if (file.upstream('01_parse').length === 0) return [];
-    const loc = file.text().split('\n').filter((l) => l.trim() !== '').length;
+    const loc = file
+      .text()
+      .split('\n')
+      .filter((l) => l.trim() !== '').length;
     return [
       { path: file.path, kind: 'metric', metric: 'bytes', value: file.size },
       { path: file.path, kind: 'metric', metric: 'loc', value: loc },
@@ -50,10 +54,22 @@ const symbols: TaskDefinition<Record<string, never>> = {
   runFile(file) {
     if (!file.isText) return [];
     const out: TaskOutput[] = [];
-    file.text().split('\n').forEach((line, i) => {
-      const m = /function (\w+)/.exec(line);
-      if (m) out.push({ path: file.path, kind: 'symbol', name: m[1]!, symbol_type: 'function', line: i + 1, col: m.index + 1, scope: '<module>' });
-    });
+    file
+      .text()
+      .split('\n')
+      .forEach((line, i) => {
+        const m = /function (\w+)/.exec(line);
+        if (m)
+          out.push({
+            path: file.path,
+            kind: 'symbol',
+            name: m[1]!,
+            symbol_type: 'function',
+            line: i + 1,
+            col: m.index + 1,
+            scope: '<module>',
+          });
+      });
     return out;
   },
 };
@@ -73,7 +89,16 @@ const lint: TaskDefinition<{ word: string }> = {
     const out: TaskOutput[] = [];
     lines.forEach((line, i) => {
       const col = line.indexOf(ctx.config.word);
-      if (col >= 0) out.push({ path: file.path, kind: 'diagnostic', severity: 'warning', code: 'T001', message: `found ${ctx.config.word}`, line: i + 1, col: col + 1 });
+      if (col >= 0)
+        out.push({
+          path: file.path,
+          kind: 'diagnostic',
+          severity: 'warning',
+          code: 'T001',
+          message: `found ${ctx.config.word}`,
+          line: i + 1,
+          col: col + 1,
+        });
     });
     return out;
   },
@@ -81,7 +106,9 @@ const lint: TaskDefinition<{ word: string }> = {
 
 const DEFINITIONS: Record<string, TaskDefinition<never>> = { parse, analyze, symbols, lint } as never;
 
-export function createTestRegistry(overrides: Partial<Record<string, TaskDefinition<never>>> = {}): TaskRegistry {
+export function createTestRegistry(
+  overrides: Partial<Record<string, TaskDefinition<never>>> = {},
+): TaskRegistry {
   const defs = { ...DEFINITIONS, ...overrides } as Record<string, TaskDefinition<unknown>>;
   return {
     get(type) {

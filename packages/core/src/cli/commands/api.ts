@@ -7,10 +7,26 @@ import { formatJson } from '../output';
 /** Canonical diff keys per output kind (query/diff/diff-keys.ts implements them). */
 const OUTPUT_KINDS = [
   { kind: 'ast', description: 'Stored syntax tree of a file', canonical_key: ['task_id', 'path'] },
-  { kind: 'diagnostic', description: 'A finding with severity, code, message, line, col', canonical_key: ['task_id', 'path', 'code', 'line_fingerprint', 'occurrence'] },
-  { kind: 'metric', description: 'A named per-file measurement', canonical_key: ['task_id', 'path', 'metric'] },
-  { kind: 'symbol', description: 'A declared name', canonical_key: ['task_id', 'path', 'symbol_type', 'scope', 'name', 'occurrence'] },
-  { kind: 'edge', description: 'A relation: imports, exports, calls, inherits, implements', canonical_key: ['task_id', 'path', 'edge_type', 'target', 'occurrence'] },
+  {
+    kind: 'diagnostic',
+    description: 'A finding with severity, code, message, line, col',
+    canonical_key: ['task_id', 'path', 'code', 'line_fingerprint', 'occurrence'],
+  },
+  {
+    kind: 'metric',
+    description: 'A named per-file measurement',
+    canonical_key: ['task_id', 'path', 'metric'],
+  },
+  {
+    kind: 'symbol',
+    description: 'A declared name',
+    canonical_key: ['task_id', 'path', 'symbol_type', 'scope', 'name', 'occurrence'],
+  },
+  {
+    kind: 'edge',
+    description: 'A relation: imports, exports, calls, inherits, implements',
+    canonical_key: ['task_id', 'path', 'edge_type', 'target', 'occurrence'],
+  },
 ];
 
 /**
@@ -28,7 +44,9 @@ export const apiCommand: CommandSpec = {
     // Lazy: the registry imports this module, so read it at run time, not load time.
     const { COMMANDS } = require('../registry') as typeof import('../registry');
     const registry = createDefaultRegistry();
-    const pipelineTasks = new Map(Object.values(PIPELINES).flatMap((p) => p.tasks.map((t) => [t.type, t] as const)));
+    const pipelineTasks = new Map(
+      Object.values(PIPELINES).flatMap((p) => p.tasks.map((t) => [t.type, t] as const)),
+    );
     const api = {
       schema_name: 'codebatch.api',
       schema_version: SCHEMA_VERSION,
@@ -57,14 +75,21 @@ export const apiCommand: CommandSpec = {
       tasks: registry.types().map((type) => {
         const def = registry.get(type);
         const t = pipelineTasks.get(type as never);
-        return { task_id: t?.task_id ?? type, type, description: def.description, kinds_out: [...def.kindsOut], deps: t?.depends_on ?? [] };
+        return {
+          task_id: t?.task_id ?? type,
+          type,
+          description: def.description,
+          kinds_out: [...def.kindsOut],
+          deps: t?.depends_on ?? [],
+        };
       }),
       output_kinds: OUTPUT_KINDS,
     };
     if (ctx.json) ctx.stdout(formatJson(api));
     else {
       ctx.stdout(`codebatch ${ENGINE_VERSION} (schema ${SCHEMA_VERSION}), ${api.commands.length} commands\n`);
-      for (const p of api.pipelines) ctx.stdout(`pipeline ${p.name}: ${p.tasks.map((t) => t.task_id).join(' -> ')}\n`);
+      for (const p of api.pipelines)
+        ctx.stdout(`pipeline ${p.name}: ${p.tasks.map((t) => t.task_id).join(' -> ')}\n`);
       for (const t of api.tasks) ctx.stdout(`task ${t.task_id} (${t.type}): ${t.kinds_out.join(', ')}\n`);
     }
     return 0;

@@ -18,14 +18,19 @@ export const batchInitCommand: CommandSpec = {
   options: {
     snapshot: { type: 'string', description: 'Snapshot id', valueName: 'id' },
     pipeline: { type: 'string', description: 'parse | analyze | lint | full', default: 'full' },
-    shards: { type: 'string', description: 'Number of shards, 1-256 (default 256, or the config file)', valueName: 'n' },
+    shards: {
+      type: 'string',
+      description: 'Number of shards, 1-256 (default 256, or the config file)',
+      valueName: 'n',
+    },
     id: { type: 'string', description: 'Batch id (default: generated, time-ordered)' },
     config: { type: 'string', description: 'codebatch config file (JSON)', valueName: 'file' },
   },
   run(ctx) {
     const store = ctx.openStore();
     const snapshotId = stringOpt(ctx, 'snapshot');
-    if (!snapshotId) throw usageError('batch init needs --snapshot <id>', 'List snapshots with `codebatch snapshot list`.');
+    if (!snapshotId)
+      throw usageError('batch init needs --snapshot <id>', 'List snapshots with `codebatch snapshot list`.');
     const configPath = stringOpt(ctx, 'config');
     const config = configPath ? loadConfigFile(configPath) : undefined;
     const shards = stringOpt(ctx, 'shards');
@@ -37,7 +42,8 @@ export const batchInitCommand: CommandSpec = {
       config,
       registry: createDefaultRegistry(),
     });
-    if (ctx.json) ctx.stdout(formatJson({ batch: result.batch, plan: result.plan, shards: result.shardIds.length }));
+    if (ctx.json)
+      ctx.stdout(formatJson({ batch: result.batch, plan: result.plan, shards: result.shardIds.length }));
     else if (ctx.quiet) ctx.stdout(`${result.batch.batch_id}\n`);
     else {
       ctx.stdout(
@@ -58,9 +64,18 @@ export const batchListCommand: CommandSpec = {
   requiresStore: true,
   run(ctx) {
     const store = ctx.openStore();
-    const rows = listBatches(store).map((b) => ({ ...b, status: deriveBatchStatus(store, b.batch_id).status }));
+    const rows = listBatches(store).map((b) => ({
+      ...b,
+      status: deriveBatchStatus(store, b.batch_id).status,
+    }));
     if (ctx.json) ctx.stdout(formatJson(rows));
-    else ctx.stdout(formatTable(['batch', 'snapshot', 'pipeline', 'status', 'created'], rows.map((b) => [b.batch_id, b.snapshot_id, b.pipeline, b.status, b.created_at])));
+    else
+      ctx.stdout(
+        formatTable(
+          ['batch', 'snapshot', 'pipeline', 'status', 'created'],
+          rows.map((b) => [b.batch_id, b.snapshot_id, b.pipeline, b.status, b.created_at]),
+        ),
+      );
     return 0;
   },
 };
@@ -81,8 +96,15 @@ export const batchShowCommand: CommandSpec = {
     const plan = readPlan(store, batch.batch_id);
     if (ctx.json) ctx.stdout(formatJson({ batch, plan }));
     else {
-      ctx.stdout(`batch ${batch.batch_id}\nsnapshot ${batch.snapshot_id}\npipeline ${batch.pipeline}\ncreated ${batch.created_at}\nshards ${batch.shard_count ?? '?'}\n\n`);
-      ctx.stdout(formatTable(['task', 'type', 'depends on'], plan.tasks.map((t) => [t.task_id, t.type, t.depends_on.join(', ') || '-'])));
+      ctx.stdout(
+        `batch ${batch.batch_id}\nsnapshot ${batch.snapshot_id}\npipeline ${batch.pipeline}\ncreated ${batch.created_at}\nshards ${batch.shard_count ?? '?'}\n\n`,
+      );
+      ctx.stdout(
+        formatTable(
+          ['task', 'type', 'depends on'],
+          plan.tasks.map((t) => [t.task_id, t.type, t.depends_on.join(', ') || '-']),
+        ),
+      );
     }
     return 0;
   },

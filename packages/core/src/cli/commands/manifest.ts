@@ -1,5 +1,5 @@
-import { explainShardMiss } from '../../provenance/explain-shard-miss';
 import { formatBundleChange } from '../../provenance/explain-miss';
+import { explainShardMiss } from '../../provenance/explain-shard-miss';
 import { buildBatchManifest, loadShardManifest, readBatchManifestRef } from '../../provenance/run-manifest';
 import { type CommandContext, type CommandSpec, stringOpt } from '../command';
 import { formatJson, formatTable } from '../output';
@@ -25,7 +25,11 @@ export const manifestShowCommand: CommandSpec = {
   options: {
     batch: { type: 'string', description: 'Batch id', valueName: 'id' },
     task: { type: 'string', description: 'Task id', valueName: 'id' },
-    shard: { type: 'string', description: 'Shard id (with --task: that shard run\'s manifest)', valueName: 'id' },
+    shard: {
+      type: 'string',
+      description: "Shard id (with --task: that shard run's manifest)",
+      valueName: 'id',
+    },
   },
   run(ctx) {
     const store = ctx.openStore();
@@ -40,17 +44,37 @@ export const manifestShowCommand: CommandSpec = {
         return 0;
       }
       const m = manifest;
-      ctx.stdout(`shard run ${batchId}/${taskId}/${shardId}${ref ? ` manifest ${ref}` : ' (derived from state.json: no recorded manifest)'}\n`);
-      ctx.stdout(`  outcome      ${m.run.outcome} (attempt ${m.run.attempt})${m.run.reused_from ? ` reused from ${m.run.reused_from.batch_id}/${m.run.reused_from.shard_id}` : ''}\n`);
+      ctx.stdout(
+        `shard run ${batchId}/${taskId}/${shardId}${ref ? ` manifest ${ref}` : ' (derived from state.json: no recorded manifest)'}\n`,
+      );
+      ctx.stdout(
+        `  outcome      ${m.run.outcome} (attempt ${m.run.attempt})${m.run.reused_from ? ` reused from ${m.run.reused_from.batch_id}/${m.run.reused_from.shard_id}` : ''}\n`,
+      );
       ctx.stdout(`  time         ${m.run.started_at} .. ${m.run.completed_at}\n`);
       ctx.stdout(`  task         ${m.task.type}@${m.task.version} config ${short(m.task.config_digest)}\n`);
       ctx.stdout(`  bundle       ${m.input_bundle.hash}\n`);
-      ctx.stdout(`  inputs       ${m.inputs.files.length} files; upstream ${m.inputs.upstream.map((u) => `${u.task_id}=${short(u.result_digest)}`).join(', ') || '-'}\n`);
-      ctx.stdout(`  outputs      ${m.outputs ? `${m.outputs.count} records ${Object.entries(m.outputs.by_kind).map(([k, v]) => `${k} ${v}`).join(', ')} digest ${short(m.outputs.outputs_digest)}` : '-'}\n`);
-      ctx.stdout(`  versions     engine ${m.versions.engine}, node ${m.versions.node}, task ${m.versions.task}\n`);
-      ctx.stdout(`  timings ms   analysis ${m.timings_ms.analysis}, compilation ${m.timings_ms.compilation}, processing ${m.timings_ms.processing}\n`);
+      ctx.stdout(
+        `  inputs       ${m.inputs.files.length} files; upstream ${m.inputs.upstream.map((u) => `${u.task_id}=${short(u.result_digest)}`).join(', ') || '-'}\n`,
+      );
+      ctx.stdout(
+        `  outputs      ${
+          m.outputs
+            ? `${m.outputs.count} records ${Object.entries(m.outputs.by_kind)
+                .map(([k, v]) => `${k} ${v}`)
+                .join(', ')} digest ${short(m.outputs.outputs_digest)}`
+            : '-'
+        }\n`,
+      );
+      ctx.stdout(
+        `  versions     engine ${m.versions.engine}, node ${m.versions.node}, task ${m.versions.task}\n`,
+      );
+      ctx.stdout(
+        `  timings ms   analysis ${m.timings_ms.analysis}, compilation ${m.timings_ms.compilation}, processing ${m.timings_ms.processing}\n`,
+      );
       ctx.stdout(`  memo         ${m.memo.files_executed} files executed, ${m.memo.files_reused} reused\n`);
-      ctx.stdout(`  verification outputs ${m.verification.outputs_rehash}${m.verification.records_validated ? `, records ${m.verification.records_validated.checked} checked / ${m.verification.records_validated.invalid} invalid` : ''}\n`);
+      ctx.stdout(
+        `  verification outputs ${m.verification.outputs_rehash}${m.verification.records_validated ? `, records ${m.verification.records_validated.checked} checked / ${m.verification.records_validated.invalid} invalid` : ''}\n`,
+      );
       if (m.error) ctx.stdout(`  error        ${m.error.code}: ${m.error.message}\n`);
       return 0;
     }
@@ -61,11 +85,21 @@ export const manifestShowCommand: CommandSpec = {
       ctx.stdout(formatJson({ ref: ref ?? null, manifest: { ...manifest, shard_runs: runs } }));
       return 0;
     }
-    ctx.stdout(`batch ${batchId}: ${runs.length} shard runs${ref ? `; last written batch manifest ${ref}` : ''}\n`);
+    ctx.stdout(
+      `batch ${batchId}: ${runs.length} shard runs${ref ? `; last written batch manifest ${ref}` : ''}\n`,
+    );
     ctx.stdout(
       formatTable(
         ['task', 'shard', 'status', 'attempt', 'reused', 'manifest', 'bundle'],
-        runs.map((r) => [r.task_id, r.shard_id, r.status, r.attempt, r.reused ? 'yes' : '-', short(r.manifest), short(r.bundle_hash)]),
+        runs.map((r) => [
+          r.task_id,
+          r.shard_id,
+          r.status,
+          r.attempt,
+          r.reused ? 'yes' : '-',
+          short(r.manifest),
+          short(r.bundle_hash),
+        ]),
       ),
     );
     return 0;
@@ -74,7 +108,8 @@ export const manifestShowCommand: CommandSpec = {
 
 export const explainMissCommand: CommandSpec = {
   name: 'explain-miss',
-  summary: 'Which labelled part of a shard run\'s input bundle changed against an earlier batch (files, config, upstream, versions)',
+  summary:
+    "Which labelled part of a shard run's input bundle changed against an earlier batch (files, config, upstream, versions)",
   group: 'provenance',
   since: '0.1.0',
   readOnly: true,
@@ -84,7 +119,11 @@ export const explainMissCommand: CommandSpec = {
     batch: { type: 'string', description: 'Batch id', valueName: 'id' },
     task: { type: 'string', description: 'Task id', valueName: 'id' },
     shard: { type: 'string', description: 'Shard id', valueName: 'id' },
-    against: { type: 'string', description: 'Batch to compare with (default: the latest earlier batch with the task)', valueName: 'id' },
+    against: {
+      type: 'string',
+      description: 'Batch to compare with (default: the latest earlier batch with the task)',
+      valueName: 'id',
+    },
   },
   run(ctx) {
     const store = ctx.openStore();
@@ -98,7 +137,9 @@ export const explainMissCommand: CommandSpec = {
       ctx.stdout(formatJson(r));
       return 0;
     }
-    ctx.stdout(`${r.task_id}/${r.shard_id}: ${r.batch_id} bundle ${short(r.current.bundle_hash)} (${r.current.source}) vs ${r.against.batch_id} bundle ${short(r.against.bundle_hash)} (${r.against.source})\n`);
+    ctx.stdout(
+      `${r.task_id}/${r.shard_id}: ${r.batch_id} bundle ${short(r.current.bundle_hash)} (${r.current.source}) vs ${r.against.batch_id} bundle ${short(r.against.bundle_hash)} (${r.against.source})\n`,
+    );
     if (r.same) ctx.stdout('identical input bundles: no miss (the run was skipped or reused)\n');
     else {
       ctx.stdout(`changed: ${r.parts.join(', ')}\n`);

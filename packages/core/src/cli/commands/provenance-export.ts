@@ -1,5 +1,9 @@
 import path from 'node:path';
-import { exportObservations, formatObservationsCsv, formatObservationsJsonl } from '../../provenance/events-export';
+import {
+  exportObservations,
+  formatObservationsCsv,
+  formatObservationsJsonl,
+} from '../../provenance/events-export';
 import { exportProvenance } from '../../provenance/export-provenance';
 import { writeFileAtomic } from '../../store/atomic-write';
 import { type CommandContext, type CommandSpec, stringOpt } from '../command';
@@ -19,7 +23,8 @@ function needBatch(ctx: CommandContext): string {
 
 export const provenanceExportCommand: CommandSpec = {
   name: 'provenance export',
-  summary: 'Export a batch\'s provenance as PROV-O JSON-LD (prov) or an in-toto Statement v1 with a SLSA v1 predicate (intoto)',
+  summary:
+    "Export a batch's provenance as PROV-O JSON-LD (prov) or an in-toto Statement v1 with a SLSA v1 predicate (intoto)",
   group: 'provenance',
   since: '0.1.0',
   readOnly: true,
@@ -32,7 +37,8 @@ export const provenanceExportCommand: CommandSpec = {
   },
   run(ctx) {
     const format = stringOpt(ctx, 'format') ?? 'prov';
-    if (format !== 'prov' && format !== 'intoto') throw usageError(`--format must be prov or intoto (got ${JSON.stringify(format)})`);
+    if (format !== 'prov' && format !== 'intoto')
+      throw usageError(`--format must be prov or intoto (got ${JSON.stringify(format)})`);
     emit(ctx, `${JSON.stringify(exportProvenance(ctx.openStore(), needBatch(ctx), format), null, 2)}\n`);
     return 0;
   },
@@ -40,7 +46,8 @@ export const provenanceExportCommand: CommandSpec = {
 
 export const eventsExportCommand: CommandSpec = {
   name: 'events export',
-  summary: 'Export batch, task and shard events plus session actions as normalized observation rows (jsonl or csv)',
+  summary:
+    'Export batch, task and shard events plus session actions as normalized observation rows (jsonl or csv)',
   group: 'provenance',
   since: '0.1.0',
   readOnly: true,
@@ -54,8 +61,11 @@ export const eventsExportCommand: CommandSpec = {
   },
   run(ctx) {
     const format = stringOpt(ctx, 'format') ?? 'jsonl';
-    if (format !== 'jsonl' && format !== 'csv') throw usageError(`--format must be jsonl or csv (got ${JSON.stringify(format)})`);
-    const rows = exportObservations(ctx.openStore(), needBatch(ctx), { sessions: ctx.values['no-sessions'] !== true });
+    if (format !== 'jsonl' && format !== 'csv')
+      throw usageError(`--format must be jsonl or csv (got ${JSON.stringify(format)})`);
+    const rows = exportObservations(ctx.openStore(), needBatch(ctx), {
+      sessions: ctx.values['no-sessions'] !== true,
+    });
     emit(ctx, format === 'csv' ? formatObservationsCsv(rows) : formatObservationsJsonl(rows));
     return 0;
   },

@@ -1,20 +1,25 @@
-import { runBatch, type RunBatchSummary } from '../../run/run-batch';
+import { defaultParallelism } from '../../api/analyze';
+import { type RunBatchSummary, runBatch } from '../../run/run-batch';
 import { createDefaultRegistry } from '../../tasks/default-registry';
 import { boolOpt, type CommandContext, type CommandSpec, listOpt, stringOpt } from '../command';
 import { formatJson } from '../output';
 import { createShardProgress } from '../progress';
-import { defaultParallelism } from '../../api/analyze';
 import { parseIntOption, usageError } from './parse-int-option';
 
 function requireBatch(ctx: CommandContext): string {
   const batchId = stringOpt(ctx, 'batch');
-  if (!batchId) throw usageError('this command needs --batch <id>', 'List batches with `codebatch batch list`.');
+  if (!batchId)
+    throw usageError('this command needs --batch <id>', 'List batches with `codebatch batch list`.');
   return batchId;
 }
 
-async function runAndReport(ctx: CommandContext, options: { taskIds?: string[]; shardIds?: string[]; force: boolean }): Promise<number> {
+async function runAndReport(
+  ctx: CommandContext,
+  options: { taskIds?: string[]; shardIds?: string[]; force: boolean },
+): Promise<number> {
   const parallelOpt = stringOpt(ctx, 'parallel');
-  const parallel = parallelOpt === undefined ? defaultParallelism() : parseIntOption('parallel', parallelOpt, 1, 64);
+  const parallel =
+    parallelOpt === undefined ? defaultParallelism() : parseIntOption('parallel', parallelOpt, 1, 64);
   const store = ctx.openStore();
   const progress = createShardProgress(ctx.isTty && !ctx.json && !ctx.quiet, ctx.stderr);
   let summary: RunBatchSummary;
@@ -34,10 +39,20 @@ async function runAndReport(ctx: CommandContext, options: { taskIds?: string[]; 
   }
   const ok = summary.counts.failed === 0 && summary.counts.blocked === 0 && summary.counts.busy === 0;
   if (ctx.json) {
-    ctx.stdout(formatJson({ batch_id: summary.batchId, ok, counts: summary.counts, duration_ms: summary.durationMs, status: summary.status, failures: summary.results.filter((r) => r.outcome === 'failed') }));
+    ctx.stdout(
+      formatJson({
+        batch_id: summary.batchId,
+        ok,
+        counts: summary.counts,
+        duration_ms: summary.durationMs,
+        status: summary.status,
+        failures: summary.results.filter((r) => r.outcome === 'failed'),
+      }),
+    );
   } else {
     for (const r of summary.results) {
-      if (r.outcome === 'failed') ctx.stderr(`failed  ${r.taskId} shard ${r.shardId}: ${r.error?.code}: ${r.error?.message}\n`);
+      if (r.outcome === 'failed')
+        ctx.stderr(`failed  ${r.taskId} shard ${r.shardId}: ${r.error?.code}: ${r.error?.message}\n`);
     }
     const c = summary.counts;
     const blocked = c.blocked > 0 ? `, ${c.blocked} blocked by a failed dependency` : '';
@@ -53,7 +68,11 @@ async function runAndReport(ctx: CommandContext, options: { taskIds?: string[]; 
 
 const batchOption = {
   batch: { type: 'string' as const, description: 'Batch id', valueName: 'id' },
-  parallel: { type: 'string' as const, description: 'Worker threads (default: number of cores)', valueName: 'n' },
+  parallel: {
+    type: 'string' as const,
+    description: 'Worker threads (default: number of cores)',
+    valueName: 'n',
+  },
 };
 
 export const runCommand: CommandSpec = {
@@ -67,7 +86,12 @@ export const runCommand: CommandSpec = {
   requiresBatch: true,
   options: {
     ...batchOption,
-    task: { type: 'string', multiple: true, description: 'Run only this task (its dependencies must be done)', valueName: 'id' },
+    task: {
+      type: 'string',
+      multiple: true,
+      description: 'Run only this task (its dependencies must be done)',
+      valueName: 'id',
+    },
     force: { type: 'boolean', description: 'Re-execute even when an identical input bundle is already done' },
   },
   run: (ctx) => runAndReport(ctx, { taskIds: listOpt(ctx, 'task'), force: boolOpt(ctx, 'force') }),
@@ -97,7 +121,8 @@ export const runShardCommand: CommandSpec = {
 
 export const resumeCommand: CommandSpec = {
   name: 'resume',
-  summary: 'Finish a batch after a crash or failure: interrupted and failed shards run again, done ones are kept',
+  summary:
+    'Finish a batch after a crash or failure: interrupted and failed shards run again, done ones are kept',
   group: 'run',
   since: '0.1.0',
   readOnly: false,

@@ -29,7 +29,17 @@ export const sessionsListCommand: CommandSpec = {
       ctx.stdout(
         formatTable(
           ['session', 'batch', 'started', 'status', 'actions', 'verified', 'skipped', 'retry', 'failed'],
-          rows.map((r) => [r.session_id, r.batch_id ?? '-', r.started_at, r.status, r.actions, r.counts.verified ?? 0, r.counts.skipped ?? 0, r.counts.retry ?? 0, r.counts.failed ?? 0]),
+          rows.map((r) => [
+            r.session_id,
+            r.batch_id ?? '-',
+            r.started_at,
+            r.status,
+            r.actions,
+            r.counts.verified ?? 0,
+            r.counts.skipped ?? 0,
+            r.counts.retry ?? 0,
+            r.counts.failed ?? 0,
+          ]),
         ),
       );
     }
@@ -54,15 +64,30 @@ export const sessionsShowCommand: CommandSpec = {
       ctx.stdout(formatJson(s));
       return 0;
     }
-    const env = s.environment as { host?: string; node_version?: string; git?: { commit?: string; dirty?: boolean } } | undefined;
+    const env = s.environment as
+      | { host?: string; node_version?: string; git?: { commit?: string; dirty?: boolean } }
+      | undefined;
     ctx.stdout(`session ${s.session_id} (${s.label}) batch ${s.batch_id ?? '-'}: ${s.status}\n`);
-    ctx.stdout(`  ${s.started_at} .. ${s.ended_at ?? '(not finished)'}${s.duration_ms !== undefined ? ` (${s.duration_ms} ms)` : ''}\n`);
-    if (env) ctx.stdout(`  host ${env.host ?? '?'}, node ${env.node_version ?? '?'}${env.git?.commit ? `, git ${env.git.commit.slice(0, 12)}${env.git.dirty ? ' (dirty)' : ''}` : ''}\n`);
+    ctx.stdout(
+      `  ${s.started_at} .. ${s.ended_at ?? '(not finished)'}${s.duration_ms !== undefined ? ` (${s.duration_ms} ms)` : ''}\n`,
+    );
+    if (env)
+      ctx.stdout(
+        `  host ${env.host ?? '?'}, node ${env.node_version ?? '?'}${env.git?.commit ? `, git ${env.git.commit.slice(0, 12)}${env.git.dirty ? ' (dirty)' : ''}` : ''}\n`,
+      );
     if (s.batch_manifest) ctx.stdout(`  batch manifest ${s.batch_manifest}\n`);
     ctx.stdout(
       formatTable(
         ['seq', 'action', 'task', 'shard', 'attempt', 'outcome', 'detail'],
-        s.actions.map((a) => [a.seq, a.type, a.task_id ?? '-', a.shard_id ?? '-', a.attempt, a.outcome, a.note ?? a.diff ?? '']),
+        s.actions.map((a) => [
+          a.seq,
+          a.type,
+          a.task_id ?? '-',
+          a.shard_id ?? '-',
+          a.attempt,
+          a.outcome,
+          a.note ?? a.diff ?? '',
+        ]),
       ),
     );
     return 0;

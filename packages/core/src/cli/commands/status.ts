@@ -10,7 +10,8 @@ const batchOption = { batch: { type: 'string' as const, description: 'Batch id',
 
 function requireBatch(ctx: CommandContext): string {
   const batchId = stringOpt(ctx, 'batch') ?? ctx.positionals[0];
-  if (!batchId) throw usageError('this command needs --batch <id>', 'List batches with `codebatch batch list`.');
+  if (!batchId)
+    throw usageError('this command needs --batch <id>', 'List batches with `codebatch batch list`.');
   return batchId;
 }
 
@@ -30,8 +31,30 @@ export const statusCommand: CommandSpec = {
       ctx.stdout(`batch ${report.batch_id}: ${report.status}\n`);
       ctx.stdout(
         formatTable(
-          ['task', 'status', 'shards', 'done', 'reused', 'running', 'interrupted', 'failed', 'ready', 'outputs'],
-          report.tasks.map((t) => [t.task_id, t.status, t.shards.total, t.shards.done, t.shards.reused, t.shards.running, t.shards.interrupted, t.shards.failed, t.shards.ready, t.outputs]),
+          [
+            'task',
+            'status',
+            'shards',
+            'done',
+            'reused',
+            'running',
+            'interrupted',
+            'failed',
+            'ready',
+            'outputs',
+          ],
+          report.tasks.map((t) => [
+            t.task_id,
+            t.status,
+            t.shards.total,
+            t.shards.done,
+            t.shards.reused,
+            t.shards.running,
+            t.shards.interrupted,
+            t.shards.failed,
+            t.shards.ready,
+            t.outputs,
+          ]),
         ),
       );
     }
@@ -53,10 +76,24 @@ export const tasksCommand: CommandSpec = {
     const report = deriveBatchStatus(store, requireBatch(ctx));
     const rows = report.tasks.map((t) => {
       const record = readTaskRecord(store, report.batch_id, t.task_id);
-      return { task_id: t.task_id, type: t.type, task_version: record.task_version, depends_on: t.depends_on, status: t.status, config_digest: record.config_digest, config: record.config };
+      return {
+        task_id: t.task_id,
+        type: t.type,
+        task_version: record.task_version,
+        depends_on: t.depends_on,
+        status: t.status,
+        config_digest: record.config_digest,
+        config: record.config,
+      };
     });
     if (ctx.json) ctx.stdout(formatJson(rows));
-    else ctx.stdout(formatTable(['task', 'type', 'version', 'depends on', 'status'], rows.map((r) => [r.task_id, r.type, r.task_version, r.depends_on.join(', ') || '-', r.status])));
+    else
+      ctx.stdout(
+        formatTable(
+          ['task', 'type', 'version', 'depends on', 'status'],
+          rows.map((r) => [r.task_id, r.type, r.task_version, r.depends_on.join(', ') || '-', r.status]),
+        ),
+      );
     return 0;
   },
 };
@@ -69,7 +106,10 @@ export const shardsCommand: CommandSpec = {
   readOnly: true,
   requiresStore: true,
   requiresBatch: true,
-  options: { ...batchOption, task: { type: 'string', description: 'Task id (default: the first task)', valueName: 'id' } },
+  options: {
+    ...batchOption,
+    task: { type: 'string', description: 'Task id (default: the first task)', valueName: 'id' },
+  },
   run(ctx) {
     const store = ctx.openStore();
     const batchId = requireBatch(ctx);
@@ -83,7 +123,15 @@ export const shardsCommand: CommandSpec = {
       ctx.stdout(
         formatTable(
           ['shard', 'status', 'attempt', 'files', 'outputs', 'reused from', 'bundle'],
-          states.map((s) => [s.shard_id, s.status, s.attempt, s.stats?.files_processed ?? 0, s.stats?.outputs_written ?? 0, s.reused_from?.batch_id ?? '-', s.bundle_hash?.slice(0, 12) ?? '-']),
+          states.map((s) => [
+            s.shard_id,
+            s.status,
+            s.attempt,
+            s.stats?.files_processed ?? 0,
+            s.stats?.outputs_written ?? 0,
+            s.reused_from?.batch_id ?? '-',
+            s.bundle_hash?.slice(0, 12) ?? '-',
+          ]),
         ),
       );
     }
@@ -105,13 +153,40 @@ export const summaryCommand: CommandSpec = {
     const batchId = requireBatch(ctx);
     const status = deriveBatchStatus(store, batchId);
     const counts = countOutputs(store, batchId);
-    const shards = status.tasks.reduce((a, t) => ({ total: a.total + t.shards.total, done: a.done + t.shards.done, reused: a.reused + t.shards.reused, failed: a.failed + t.shards.failed }), { total: 0, done: 0, reused: 0, failed: 0 });
-    if (ctx.json) ctx.stdout(formatJson({ batch_id: batchId, status: status.status, shards, outputs: counts, tasks: status.tasks }));
+    const shards = status.tasks.reduce(
+      (a, t) => ({
+        total: a.total + t.shards.total,
+        done: a.done + t.shards.done,
+        reused: a.reused + t.shards.reused,
+        failed: a.failed + t.shards.failed,
+      }),
+      { total: 0, done: 0, reused: 0, failed: 0 },
+    );
+    if (ctx.json)
+      ctx.stdout(
+        formatJson({
+          batch_id: batchId,
+          status: status.status,
+          shards,
+          outputs: counts,
+          tasks: status.tasks,
+        }),
+      );
     else {
-      ctx.stdout(`batch ${batchId}: ${status.status}; shard runs ${shards.done}/${shards.total} done (${shards.done - shards.reused} executed, ${shards.reused} reused), ${shards.failed} failed\n`);
-      ctx.stdout(`outputs: ${counts.total} (${Object.entries(counts.by_kind).map(([k, v]) => `${k} ${v}`).join(', ')})\n`);
+      ctx.stdout(
+        `batch ${batchId}: ${status.status}; shard runs ${shards.done}/${shards.total} done (${shards.done - shards.reused} executed, ${shards.reused} reused), ${shards.failed} failed\n`,
+      );
+      ctx.stdout(
+        `outputs: ${counts.total} (${Object.entries(counts.by_kind)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')})\n`,
+      );
       const s = counts.by_severity as unknown as Record<string, number>;
-      ctx.stdout(`diagnostics: ${counts.diagnostics} (${Object.entries(s).map(([k, v]) => `${k} ${v}`).join(', ')})\n`);
+      ctx.stdout(
+        `diagnostics: ${counts.diagnostics} (${Object.entries(s)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')})\n`,
+      );
     }
     return 0;
   },

@@ -13,7 +13,8 @@ export const verifyCommand: CommandSpec = {
     const report = verifyStore(ctx.openStore());
     if (ctx.json) ctx.stdout(formatJson(report));
     else {
-      for (const p of report.problems) ctx.stdout(`${p.kind}  ${p.file}${p.object ? `  ${p.object}` : ''}  ${p.message}\n`);
+      for (const p of report.problems)
+        ctx.stdout(`${p.kind}  ${p.file}${p.object ? `  ${p.object}` : ''}  ${p.message}\n`);
       if (!ctx.quiet || !report.ok) {
         ctx.stdout(
           `${report.ok ? 'ok' : 'FAILED'}: ${report.objects_checked} objects re-hashed, ${report.references_checked} references and ${report.indexes_checked} indexes checked, ${report.problems.length} problems\n`,

@@ -1,6 +1,6 @@
-import { runBatch } from '../../run/run-batch';
-import { buildInputBundle } from '../../run/input-bundle';
 import { shardOf } from '../../batch/shard-assignment';
+import { buildInputBundle } from '../../run/input-bundle';
+import { runBatch } from '../../run/run-batch';
 import { sha256Hex } from '../../util/hash';
 import { explainBundleMiss } from '../explain-miss';
 import { explainShardMiss } from '../explain-shard-miss';
@@ -48,7 +48,9 @@ describe('explainBundleMiss', () => {
       { part: 'members', change: 'removed', path: 'b.ts', from: 'sha256:bb' },
       { part: 'upstream', change: 'changed', task_id: '01_parse', from: 'r1', to: 'r2' },
     ]);
-    expect(explainBundleMiss(a, { ...a, runtime: 'node99' }).changes).toEqual([{ part: 'runtime', from: a.runtime, to: 'node99' }]);
+    expect(explainBundleMiss(a, { ...a, runtime: 'node99' }).changes).toEqual([
+      { part: 'runtime', from: a.runtime, to: 'node99' },
+    ]);
   });
 });
 
@@ -56,7 +58,7 @@ describe('explainShardMiss', () => {
   let ctx: Awaited<ReturnType<typeof setupStore>>;
   afterEach(() => ctx?.tmp.cleanup());
 
-  it("names the file whose content changed (and where it was before)", async () => {
+  it('names the file whose content changed (and where it was before)', async () => {
     ctx = await setupStore(TREE, 16);
     const b1 = ctx.newBatch('b1');
     await runBatch(ctx.store, { batchId: b1, registry });
@@ -71,9 +73,17 @@ describe('explainShardMiss', () => {
     expect(r.parts).toContain('members');
     const member = r.changes.find((c) => c.part === 'members' && 'path' in c && c.path === 'src/a.ts');
     expect(member).toMatchObject({ change: shard === oldShard ? 'changed' : 'added' });
-    if (shard !== oldShard) expect((member as { note: string }).note).toMatch(new RegExp(`content changed; was [0-9a-f]{12} in shard ${oldShard}`));
+    if (shard !== oldShard)
+      expect((member as { note: string }).note).toMatch(
+        new RegExp(`content changed; was [0-9a-f]{12} in shard ${oldShard}`),
+      );
     // downstream of the changed shard, lint's bundle also changed through parse's result
-    const lint = explainShardMiss(ctx.store, { batchId: b2, taskId: '04_lint', shardId: shard, against: 'b1' });
+    const lint = explainShardMiss(ctx.store, {
+      batchId: b2,
+      taskId: '04_lint',
+      shardId: shard,
+      against: 'b1',
+    });
     expect(lint.parts).toEqual(expect.arrayContaining(['members', 'upstream']));
   });
 
@@ -95,6 +105,12 @@ describe('explainShardMiss', () => {
     ctx = await setupStore(TREE, 4);
     const b1 = ctx.newBatch('b1');
     await runBatch(ctx.store, { batchId: b1, registry });
-    expect(() => explainShardMiss(ctx.store, { batchId: b1, taskId: '01_parse', shardId: shardOf(sha256Hex(TREE['src/a.ts']!), 4) })).toThrow(/no batch before b1/);
+    expect(() =>
+      explainShardMiss(ctx.store, {
+        batchId: b1,
+        taskId: '01_parse',
+        shardId: shardOf(sha256Hex(TREE['src/a.ts']!), 4),
+      }),
+    ).toThrow(/no batch before b1/);
   });
 });

@@ -3,10 +3,15 @@ import path from 'node:path';
 import { runBatch } from '../../run/run-batch';
 import { readShardState } from '../../run/shard-state';
 import type { Store } from '../../store/store';
-import { exportObservations, formatObservationsCsv, formatObservationsJsonl, OBSERVATION_COLUMNS } from '../events-export';
+import {
+  exportObservations,
+  formatObservationsCsv,
+  formatObservationsJsonl,
+  OBSERVATION_COLUMNS,
+} from '../events-export';
 import { exportProvenance } from '../export-provenance';
-import { runBatchWithProvenance } from '../run-with-provenance';
 import { deriveShardManifest, writeShardManifest } from '../run-manifest';
+import { runBatchWithProvenance } from '../run-with-provenance';
 import { registry, setupStore } from './provenance-fixture';
 
 /**
@@ -46,7 +51,10 @@ function normalize(store: Store, batchId: string, value: unknown): unknown {
 function attachManifests(store: Store, batchId: string): void {
   for (const t of ['01_parse', '02_analyze', '03_symbols', '04_lint']) {
     for (const s of fs.readdirSync(store.layout.shardsDir(batchId, t)).sort()) {
-      const ref = writeShardManifest(store, { ...deriveShardManifest(store, batchId, t, s), derived: undefined });
+      const ref = writeShardManifest(store, {
+        ...deriveShardManifest(store, batchId, t, s),
+        derived: undefined,
+      });
       const file = store.layout.stateFile(batchId, t, s);
       fs.writeFileSync(file, JSON.stringify({ ...JSON.parse(fs.readFileSync(file, 'utf8')), manifest: ref }));
     }
@@ -75,7 +83,11 @@ describe('provenance exports (golden)', () => {
   });
 
   it('in-toto Statement v1 with a SLSA v1 predicate', () => {
-    const doc = exportProvenance(ctx.store, 'golden', 'intoto') as { _type: string; subject: { digest: { sha256: string } }[]; predicateType: string };
+    const doc = exportProvenance(ctx.store, 'golden', 'intoto') as {
+      _type: string;
+      subject: { digest: { sha256: string } }[];
+      predicateType: string;
+    };
     expect(doc._type).toBe('https://in-toto.io/Statement/v1');
     expect(doc.predicateType).toBe('https://slsa.dev/provenance/v1');
     expect(doc.subject.every((s) => /^[a-f0-9]{64}$/.test(s.digest.sha256))).toBe(true);
@@ -101,8 +113,22 @@ describe('events export', () => {
     const summary = await runBatchWithProvenance(ctx.store, { batchId, registry });
     const rows = exportObservations(ctx.store, batchId);
     const types = new Set(rows.map((r) => r.event_type));
-    expect([...types]).toEqual(expect.arrayContaining(['batch_started', 'batch_completed', 'task_completed', 'shard_started', 'shard_completed', 'action.execute_shard']));
-    expect(rows.find((r) => r.event_type === 'batch_started')).toMatchObject({ level: 'batch', batch_id: batchId, task_id: null, session_id: summary.sessionId });
+    expect([...types]).toEqual(
+      expect.arrayContaining([
+        'batch_started',
+        'batch_completed',
+        'task_completed',
+        'shard_started',
+        'shard_completed',
+        'action.execute_shard',
+      ]),
+    );
+    expect(rows.find((r) => r.event_type === 'batch_started')).toMatchObject({
+      level: 'batch',
+      batch_id: batchId,
+      task_id: null,
+      session_id: summary.sessionId,
+    });
     const shardRow = rows.find((r) => r.event_type === 'shard_completed')!;
     expect(shardRow.level).toBe('shard');
     expect(JSON.parse(shardRow.meta_json)).toHaveProperty('stats');
@@ -121,6 +147,10 @@ describe('events export', () => {
     expect(csv[0]).toBe(OBSERVATION_COLUMNS.join(','));
     expect(csv).toHaveLength(rows.length + 2);
     expect(csv[1]).toMatch(/"\{""/); // meta_json quoted, quotes doubled
-    expect(exportObservations(ctx.store, batchId, { sessions: false }).some((r) => r.event_type.startsWith('action.'))).toBe(false);
+    expect(
+      exportObservations(ctx.store, batchId, { sessions: false }).some((r) =>
+        r.event_type.startsWith('action.'),
+      ),
+    ).toBe(false);
   });
 });

@@ -22,8 +22,11 @@ export async function setupStore(tree: Record<string, string> = TREE, shards = 4
   writeTree(src, tree);
   const { store } = initStore(path.join(tmp.dir, 'store'));
   const snap = await createSnapshot(store, src, {});
-  const newBatch = (id?: string, config?: Parameters<typeof initBatch>[1]['config'], snapshotId = snap.record.snapshot_id) =>
-    initBatch(store, { snapshotId, pipeline: 'full', shards, id, registry, config }).batch.batch_id;
+  const newBatch = (
+    id?: string,
+    config?: Parameters<typeof initBatch>[1]['config'],
+    snapshotId = snap.record.snapshot_id,
+  ) => initBatch(store, { snapshotId, pipeline: 'full', shards, id, registry, config }).batch.batch_id;
   const snapshotOf = async (next: Record<string, string>, dir = 'src2') => {
     const d = path.join(tmp.dir, dir);
     writeTree(d, next);

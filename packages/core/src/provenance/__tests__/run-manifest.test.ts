@@ -1,6 +1,6 @@
 import fs from 'node:fs';
-import { runBatch } from '../../run/run-batch';
 import { buildInputBundle } from '../../run/input-bundle';
+import { runBatch } from '../../run/run-batch';
 import { readShardState } from '../../run/shard-state';
 import { runManifestSchema, shardRunManifestSchema } from '../../schemas/run-manifest';
 import { reconstructPreimage } from '../bundle-preimage';
@@ -10,11 +10,11 @@ import {
   countOutputKinds,
   createStageTimer,
   deriveShardManifest,
+  readBatchManifestRef,
   readManifest,
   type ShardManifestInput,
   writeBatchManifest,
   writeShardManifest,
-  readBatchManifestRef,
 } from '../run-manifest';
 import { registry, setupStore } from './provenance-fixture';
 
@@ -44,8 +44,15 @@ function sampleInput(): ShardManifestInput {
     started_at: '2024-01-01T00:00:00.000Z',
     completed_at: '2024-01-01T00:00:01.000Z',
     bundle,
-    upstream: [{ task_id: '01_parse', shard_id: '0a', result_digest: HEX('d'), manifest: `sha256:${HEX('e')}` }],
-    outputs: { outputs_digest: `sha256:${HEX('f')}`, result_digest: HEX('1'), count: 3, by_kind: countOutputKinds([{ kind: 'metric' }, { kind: 'diagnostic' }, { kind: 'diagnostic' }]) },
+    upstream: [
+      { task_id: '01_parse', shard_id: '0a', result_digest: HEX('d'), manifest: `sha256:${HEX('e')}` },
+    ],
+    outputs: {
+      outputs_digest: `sha256:${HEX('f')}`,
+      result_digest: HEX('1'),
+      count: 3,
+      by_kind: countOutputKinds([{ kind: 'metric' }, { kind: 'diagnostic' }, { kind: 'diagnostic' }]),
+    },
     timings_ms: { analysis: 1, compilation: 2, processing: 3 },
     memo: { files_executed: 1, files_reused: 1 },
     verification: { outputs_rehash: 'ok', records_validated: { checked: 3, invalid: 0 } },
@@ -57,12 +64,21 @@ describe('buildShardManifest', () => {
   it('holds task metadata, inputs by digest, the labelled preimage, outputs, edges, timings and memo counts', () => {
     const m = buildShardManifest(sampleInput());
     expect(shardRunManifestSchema.parse(m)).toEqual(m);
-    expect(m.task).toEqual({ task_id: '04_lint', type: 'lint', version: 'test-1', config_digest: `sha256:${HEX('c')}` });
+    expect(m.task).toEqual({
+      task_id: '04_lint',
+      type: 'lint',
+      version: 'test-1',
+      config_digest: `sha256:${HEX('c')}`,
+    });
     expect(m.inputs.files.map((f) => f.path)).toEqual(['src/a.ts', 'src/b.ts']);
-    expect(m.inputs.upstream).toEqual([{ task_id: '01_parse', shard_id: '0a', result_digest: HEX('d'), manifest: `sha256:${HEX('e')}` }]);
+    expect(m.inputs.upstream).toEqual([
+      { task_id: '01_parse', shard_id: '0a', result_digest: HEX('d'), manifest: `sha256:${HEX('e')}` },
+    ]);
     expect(m.input_bundle.preimage.config_digest).toBe(`sha256:${HEX('c')}`);
     expect(m.outputs!.by_kind).toEqual({ diagnostic: 2, metric: 1 });
-    expect(m.dependencies).toEqual([{ edge: 'reads_outputs_of', task_id: '01_parse', shard_id: '0a', manifest: `sha256:${HEX('e')}` }]);
+    expect(m.dependencies).toEqual([
+      { edge: 'reads_outputs_of', task_id: '01_parse', shard_id: '0a', manifest: `sha256:${HEX('e')}` },
+    ]);
     expect(m.timings_ms).toEqual({ analysis: 1, compilation: 2, processing: 3, total: 6 });
     expect(m.memo).toEqual({ files_executed: 1, files_reused: 1 });
     expect(m.versions).toMatchObject({ engine: '0.1.0', node: '20.0.0', task: 'test-1' });
@@ -129,7 +145,12 @@ describe('manifests of real runs', () => {
   it('the rebuilt preimage is exactly the one the runner hashed', async () => {
     const { ctx, batchId } = await runAndManifest();
     try {
-      const state = readShardState(ctx.store, batchId, '04_lint', fs.readdirSync(ctx.store.layout.shardsDir(batchId, '04_lint'))[0]!);
+      const state = readShardState(
+        ctx.store,
+        batchId,
+        '04_lint',
+        fs.readdirSync(ctx.store.layout.shardsDir(batchId, '04_lint'))[0]!,
+      );
       const r = reconstructPreimage(ctx.store, batchId, '04_lint', state.shard_id);
       expect(r.exact).toBe(true);
       expect(r.hash).toBe(state.bundle_hash);

@@ -2,10 +2,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { readShardState } from '../../run/shard-state';
 import { provenanceSessionSchema } from '../../schemas/run-manifest';
-import { makeTempDir } from '../../test-support/temp-dir';
 import { initStore } from '../../store/store';
+import { makeTempDir } from '../../test-support/temp-dir';
 import { runBatchWithProvenance } from '../run-with-provenance';
-import { listSessions, readSession, SessionRecorder, summarizeStateDiff, verifyShardOutputs } from '../session';
+import {
+  listSessions,
+  readSession,
+  SessionRecorder,
+  summarizeStateDiff,
+  verifyShardOutputs,
+} from '../session';
 import { registry, setupStore } from './provenance-fixture';
 
 describe('SessionRecorder', () => {
@@ -21,7 +27,13 @@ describe('SessionRecorder', () => {
     const read = () => provenanceSessionSchema.parse(JSON.parse(fs.readFileSync(rec.file, 'utf8')));
     expect(read().actions).toEqual([]);
     for (let i = 1; i <= 3; i++) {
-      rec.recordAction({ type: 'execute_shard', outcome: 'verified', task_id: '01_parse', shard_id: '0a', evidence: { n: i } });
+      rec.recordAction({
+        type: 'execute_shard',
+        outcome: 'verified',
+        task_id: '01_parse',
+        shard_id: '0a',
+        evidence: { n: i },
+      });
       const s = read();
       expect(s.status).toBe('in_progress');
       expect(s.actions.map((a) => a.seq)).toEqual(Array.from({ length: i }, (_, k) => k + 1));
@@ -51,7 +63,11 @@ describe('SessionRecorder', () => {
     const { store } = initStore(path.join(tmp.dir, 'store'));
     new SessionRecorder(store, { session_id: 'aa11', batch_id: 'b1' }).finish();
     new SessionRecorder(store, { session_id: 'aa22', batch_id: 'b2' }).finish();
-    expect(listSessions(store).map((s) => s.session_id).sort()).toEqual(['aa11', 'aa22']);
+    expect(
+      listSessions(store)
+        .map((s) => s.session_id)
+        .sort(),
+    ).toEqual(['aa11', 'aa22']);
     expect(listSessions(store, { batchId: 'b2' }).map((s) => s.session_id)).toEqual(['aa22']);
     expect(readSession(store, 'aa2').session_id).toBe('aa22');
     expect(() => readSession(store, 'aa')).toThrow(/ambiguous/);
@@ -59,9 +75,12 @@ describe('SessionRecorder', () => {
   });
 
   it('summarizes state diffs by field', () => {
-    expect(summarizeStateDiff({ status: 'ready', attempt: 1 }, { status: 'done', attempt: 1, outputs_digest: `sha256:${'ab'.repeat(32)}` })).toBe(
-      'status: ready -> done | outputs_digest: - -> abababababab',
-    );
+    expect(
+      summarizeStateDiff(
+        { status: 'ready', attempt: 1 },
+        { status: 'done', attempt: 1, outputs_digest: `sha256:${'ab'.repeat(32)}` },
+      ),
+    ).toBe('status: ready -> done | outputs_digest: - -> abababababab');
     expect(summarizeStateDiff({ status: 'done' }, { status: 'done' })).toBe('no change');
   });
 });
@@ -74,7 +93,11 @@ describe('runBatchWithProvenance', () => {
     ctx = await setupStore();
     const batchId = ctx.newBatch('b1');
     const lines: string[] = [];
-    const first = await runBatchWithProvenance(ctx.store, { batchId, registry }, { live: (l) => lines.push(l), flushIntervalMs: 0 });
+    const first = await runBatchWithProvenance(
+      ctx.store,
+      { batchId, registry },
+      { live: (l) => lines.push(l), flushIntervalMs: 0 },
+    );
     expect(first.counts.failed).toBe(0);
     const s1 = readSession(ctx.store, first.sessionId!);
     expect(s1.status).toBe('complete');
@@ -82,14 +105,21 @@ describe('runBatchWithProvenance', () => {
     expect(s1.actions.every((a) => a.outcome === 'verified' && a.type === 'execute_shard')).toBe(true);
     expect(s1.actions[0]!.diff).toMatch(/^status: ready -> done/);
     expect(s1.actions[0]!.before!.status).toBe('ready');
-    expect((s1.actions[0]!.evidence as { verification: { outputs_rehash: string } }).verification.outputs_rehash).toBe('ok');
+    expect(
+      (s1.actions[0]!.evidence as { verification: { outputs_rehash: string } }).verification.outputs_rehash,
+    ).toBe('ok');
     expect(s1.batch_manifest).toBe(first.batchManifest);
     expect(lines).toHaveLength(first.results.length);
     expect(lines[0]).toMatch(/execute_shard\s+\+ verified/);
 
     const second = await runBatchWithProvenance(ctx.store, { batchId, registry });
     const s2 = readSession(ctx.store, second.sessionId!);
-    expect(s2.actions.every((a) => a.type === 'skip_shard' && a.outcome === 'skipped' && a.after?.status === 'done' && a.after.digest)).toBe(true);
+    expect(
+      s2.actions.every(
+        (a) =>
+          a.type === 'skip_shard' && a.outcome === 'skipped' && a.after?.status === 'done' && a.after.digest,
+      ),
+    ).toBe(true);
     expect(listSessions(ctx.store, { batchId }).map((s) => s.session_id)).toContain(first.sessionId);
   });
 
@@ -117,7 +147,9 @@ describe('runBatchWithProvenance', () => {
     const lint = session.actions.filter((a) => a.task_id === '04_lint' && a.outcome !== 'verified');
     expect(lint).toHaveLength(1);
     expect(lint[0]!.outcome).toBe('retry');
-    const retried = session.actions.find((a) => a.task_id === lint[0]!.task_id && a.shard_id === lint[0]!.shard_id && a.attempt === 2);
+    const retried = session.actions.find(
+      (a) => a.task_id === lint[0]!.task_id && a.shard_id === lint[0]!.shard_id && a.attempt === 2,
+    );
     expect(retried).toMatchObject({ outcome: 'verified', type: 'execute_shard' });
     expect(readShardState(ctx.store, batchId, '04_lint', lint[0]!.shard_id!).attempt).toBe(2);
     expect(session.status).toBe('complete');
@@ -156,9 +188,16 @@ describe('verifyShardOutputs', () => {
     const batchId = ctx.newBatch('b1');
     const summary = await runBatchWithProvenance(ctx.store, { batchId, registry }, { enabled: false });
     const r = summary.results.find((x) => x.taskId === '04_lint' && x.outputs > 0)!;
-    expect(verifyShardOutputs(ctx.store, batchId, r.taskId, r.shardId)).toMatchObject({ ok: true, outputs_rehash: 'ok', invalid: 0 });
+    expect(verifyShardOutputs(ctx.store, batchId, r.taskId, r.shardId)).toMatchObject({
+      ok: true,
+      outputs_rehash: 'ok',
+      invalid: 0,
+    });
     const file = ctx.store.layout.outputsFile(batchId, r.taskId, r.shardId);
-    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('"severity":"warning"', '"severity":"error"'));
+    fs.writeFileSync(
+      file,
+      fs.readFileSync(file, 'utf8').replace('"severity":"warning"', '"severity":"error"'),
+    );
     const tampered = verifyShardOutputs(ctx.store, batchId, r.taskId, r.shardId);
     expect(tampered.ok).toBe(false);
     expect(tampered.outputs_rehash).toBe('mismatch');
@@ -167,5 +206,33 @@ describe('verifyShardOutputs', () => {
     const invalid = verifyShardOutputs(ctx.store, batchId, r.taskId, r.shardId);
     expect(invalid.invalid).toBe(1);
     expect(invalid.problems.join('\n')).toMatch(/line 1/);
+    // a good envelope does not excuse a bad task field, nor a record of another shard
+    const envelope = {
+      schema_version: 1,
+      snapshot_id: ctx.snapshotId,
+      batch_id: batchId,
+      task_id: r.taskId,
+      shard_id: r.shardId,
+      ts: '2024-01-01T00:00:00.000Z',
+    };
+    fs.writeFileSync(
+      file,
+      [
+        { ...envelope, path: 'a', kind: 'diagnostic', line: 1 },
+        { ...envelope, path: 'a', kind: 'diagnostic', line: 0 },
+        { ...envelope, path: 'a', kind: 'bogus' },
+        { ...envelope, shard_id: r.shardId === '00' ? '01' : '00', path: 'a', kind: 'metric' },
+      ]
+        .map((x) => `${JSON.stringify(x)}\n`)
+        .join(''),
+    );
+    const mixed = verifyShardOutputs(ctx.store, batchId, r.taskId, r.shardId);
+    expect(mixed.records).toBe(4);
+    expect(mixed.invalid).toBe(3);
+    expect(mixed.problems.slice(1)).toEqual([
+      expect.stringMatching(/^line 2: line:/),
+      expect.stringMatching(/^line 3: kind:/),
+      expect.stringMatching(/^line 4: record belongs to/),
+    ]);
   });
 });

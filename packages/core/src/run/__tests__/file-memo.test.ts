@@ -17,7 +17,9 @@ function records(store: Store, batchId: string): string[] {
   const tasksDir = path.join(store.layout.batchDir(batchId), 'tasks');
   for (const t of fs.readdirSync(tasksDir).sort()) {
     for (const s of fs.readdirSync(path.join(tasksDir, t, 'shards')).sort()) {
-      for (const r of readJsonl<OutputRecord>(path.join(tasksDir, t, 'shards', s, 'outputs.index.jsonl'), { missingOk: true }).records) {
+      for (const r of readJsonl<OutputRecord>(path.join(tasksDir, t, 'shards', s, 'outputs.index.jsonl'), {
+        missingOk: true,
+      }).records) {
         const { ts, batch_id, snapshot_id, ...rest } = r;
         out.push(JSON.stringify(rest));
       }
@@ -28,7 +30,13 @@ function records(store: Store, batchId: string): string[] {
 
 async function runTree(store: Store, src: string, config?: ConfigFile, force = false) {
   const snap = createSnapshot(store, src, {});
-  const { batch } = initBatch(store, { snapshotId: snap.record.snapshot_id, pipeline: 'full', shards: 8, registry, config });
+  const { batch } = initBatch(store, {
+    snapshotId: snap.record.snapshot_id,
+    pipeline: 'full',
+    shards: 8,
+    registry,
+    config,
+  });
   const summary = await runBatch(store, { batchId: batch.batch_id, registry, force });
   const executed = summary.results.reduce((n, r) => n + r.filesExecuted, 0);
   const reused = summary.results.reduce((n, r) => n + r.filesReused, 0);
@@ -44,7 +52,8 @@ describe('per-file memo', () => {
 
   function tree(n: number): Record<string, string> {
     const files: Record<string, string> = {};
-    for (let i = 0; i < n; i += 1) files[`src/f${i}.ts`] = `function f${i}() {}\n${i % 3 === 0 ? 'const BAD = 1;\n' : ''}`;
+    for (let i = 0; i < n; i += 1)
+      files[`src/f${i}.ts`] = `function f${i}() {}\n${i % 3 === 0 ? 'const BAD = 1;\n' : ''}`;
     return files;
   }
 
@@ -78,7 +87,11 @@ describe('per-file memo', () => {
     const { store } = initStore(path.join(tmp.dir, 'store'));
     const first = await runTree(store, src);
     const ast = readJsonl<OutputRecord>(
-      path.join(store.layout.shardsDir(first.batchId, '01_parse'), fs.readdirSync(store.layout.shardsDir(first.batchId, '01_parse'))[0]!, 'outputs.index.jsonl'),
+      path.join(
+        store.layout.shardsDir(first.batchId, '01_parse'),
+        fs.readdirSync(store.layout.shardsDir(first.batchId, '01_parse'))[0]!,
+        'outputs.index.jsonl',
+      ),
     ).records[0]!;
     fs.rmSync(store.objects.objectPath(ast.object!.slice(7)));
     // change another file in the same shard so the shard-level bundle misses and the memo is consulted
@@ -105,7 +118,8 @@ describe('per-file memo', () => {
     const { store } = initStore(path.join(tmp.dir, 'store'));
     await runTree(store, src);
     const second = await runTree(store, src, { tasks: { lint: { word: 'function' } } });
-    const byTask = (id: string) => second.summary.results.filter((r) => r.taskId === id).reduce((n, r) => n + r.filesExecuted, 0);
+    const byTask = (id: string) =>
+      second.summary.results.filter((r) => r.taskId === id).reduce((n, r) => n + r.filesExecuted, 0);
     expect(byTask('01_parse')).toBe(0);
     expect(byTask('02_analyze')).toBe(0);
     expect(byTask('04_lint')).toBe(10);
@@ -119,7 +133,7 @@ describe('per-file memo', () => {
       return state % n;
     };
     const src = path.join(tmp.dir, 'src');
-    let files = tree(12);
+    const files = tree(12);
     writeTree(src, files);
     const { store } = initStore(path.join(tmp.dir, 'store'));
     const words = ['BAD', 'function', 'const'];
@@ -154,7 +168,10 @@ describe('per-file memo', () => {
       const clean = await runTree(fresh, src, config);
       const a = records(store, incremental.batchId);
       const b = records(fresh, clean.batchId);
-      if (JSON.stringify(a) !== JSON.stringify(b)) throw new Error(`memo differs from a fresh run at step ${step} (seed ${seed}; replay with MEMO_SEED=${seed})`);
+      if (JSON.stringify(a) !== JSON.stringify(b))
+        throw new Error(
+          `memo differs from a fresh run at step ${step} (seed ${seed}; replay with MEMO_SEED=${seed})`,
+        );
       fs.rmSync(path.join(tmp.dir, `fresh-${step}`), { recursive: true });
     }
   }, 120_000);

@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { initBatch } from '../../batch/init-batch';
+import { shardOf } from '../../batch/shard-assignment';
 import { deriveBatchStatus } from '../../batch/status';
 import { type OutputRecord, outputRecordSchema } from '../../schemas/output-record';
 import { shardStateSchema } from '../../schemas/state-record';
 import { createSnapshot } from '../../snapshot/create-snapshot';
 import { readFilesIndex } from '../../snapshot/read-snapshot';
-import { shardOf } from '../../batch/shard-assignment';
 import { readJsonl } from '../../store/jsonl';
 import { initStore, type Store } from '../../store/store';
 import { verifyStore } from '../../store/verify-store';
@@ -33,7 +33,8 @@ async function setup(tree: Record<string, string> = TREE, shards = 4) {
   const { store } = initStore(path.join(tmp.dir, 'store'));
   const snap = await createSnapshot(store, src, {});
   const newBatch = (id?: string) =>
-    initBatch(store, { snapshotId: snap.record.snapshot_id, pipeline: 'full', shards, id, registry }).batch.batch_id;
+    initBatch(store, { snapshotId: snap.record.snapshot_id, pipeline: 'full', shards, id, registry }).batch
+      .batch_id;
   return { tmp, src, store, snapshotId: snap.record.snapshot_id, newBatch };
 }
 
@@ -43,7 +44,10 @@ function readAllOutputs(store: Store, batchId: string): OutputRecord[] {
   for (const task of fs.readdirSync(tasksDir).sort()) {
     const shardsDir = path.join(tasksDir, task, 'shards');
     for (const shard of fs.readdirSync(shardsDir).sort()) {
-      out.push(...readJsonl<OutputRecord>(path.join(shardsDir, shard, 'outputs.index.jsonl'), { missingOk: true }).records);
+      out.push(
+        ...readJsonl<OutputRecord>(path.join(shardsDir, shard, 'outputs.index.jsonl'), { missingOk: true })
+          .records,
+      );
     }
   }
   return out;
@@ -89,12 +93,18 @@ describe('runBatch', () => {
     for (const t of status.tasks) expect(t.outputs).toBeGreaterThan(0);
     const records = readAllOutputs(ctx.store, batchId);
     for (const r of records) expect(outputRecordSchema.safeParse(r).success).toBe(true);
-    expect(records.filter((r) => r.kind === 'diagnostic').map((r) => `${r.path}:${r.line}`).sort()).toEqual([
-      'docs/readme.md:3',
-      'src/a.ts:2',
-      'src/c.py:2',
-    ]);
-    expect(records.filter((r) => r.kind === 'symbol').map((r) => r.name).sort()).toEqual(['alpha', 'beta', 'delta']);
+    expect(
+      records
+        .filter((r) => r.kind === 'diagnostic')
+        .map((r) => `${r.path}:${r.line}`)
+        .sort(),
+    ).toEqual(['docs/readme.md:3', 'src/a.ts:2', 'src/c.py:2']);
+    expect(
+      records
+        .filter((r) => r.kind === 'symbol')
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(['alpha', 'beta', 'delta']);
     for (const r of records) expect(r.batch_id).toBe(batchId);
     expect(verifyStore(ctx.store).problems).toEqual([]);
   });
@@ -146,7 +156,9 @@ describe('runBatch', () => {
     fs.rmSync(ctx.store.objects.objectPath(hex));
     const b = ctx.newBatch('batch-b');
     const run = await runBatch(ctx.store, { batchId: b, registry });
-    const parseOfThatShard = run.results.find((r) => r.taskId === '01_parse' && r.shardId === astRecord.shard_id)!;
+    const parseOfThatShard = run.results.find(
+      (r) => r.taskId === '01_parse' && r.shardId === astRecord.shard_id,
+    )!;
     expect(parseOfThatShard.outcome).toBe('executed');
     expect(ctx.store.objects.verifyObject(hex)).toBe('ok');
   });
@@ -154,7 +166,9 @@ describe('runBatch', () => {
   it('refuses to run a task whose dependency is not done, writing nothing (E_DEP_NOT_DONE)', async () => {
     ctx = await setup();
     const batchId = ctx.newBatch();
-    await expect(runBatch(ctx.store, { batchId, registry, taskIds: ['04_lint'] })).rejects.toMatchObject({ code: 'E_DEP_NOT_DONE' });
+    await expect(runBatch(ctx.store, { batchId, registry, taskIds: ['04_lint'] })).rejects.toMatchObject({
+      code: 'E_DEP_NOT_DONE',
+    });
     const status = deriveBatchStatus(ctx.store, batchId);
     expect(status.tasks.every((t) => t.shards.done === 0)).toBe(true);
   });
@@ -183,7 +197,11 @@ describe('runBatch', () => {
     const status = deriveBatchStatus(ctx.store, batchId);
     expect(status.status).toBe('failed');
     expect(status.tasks.find((t) => t.task_id === '01_parse')!.status).toBe('failed');
-    expect(status.tasks.filter((t) => t.task_id !== '01_parse').map((t) => t.status)).toEqual(['blocked', 'blocked', 'blocked']);
+    expect(status.tasks.filter((t) => t.task_id !== '01_parse').map((t) => t.status)).toEqual([
+      'blocked',
+      'blocked',
+      'blocked',
+    ]);
     const state = readShardState(ctx.store, batchId, '01_parse', failed[0]!.shardId);
     expect(state).toMatchObject({ status: 'failed', error: { code: 'E_TASK_FAILED' } });
     // other shards completed and stay done
@@ -208,7 +226,12 @@ describe('runBatch', () => {
     const run1 = readJsonl<OutputRecord>(outputs).records;
     fs.rmSync(ctx.store.layout.stateFile(batchId, '03_symbols', shardId));
     fs.rmSync(outputs);
-    const rerun = await runBatch(ctx.store, { batchId, registry, taskIds: ['03_symbols'], shardIds: [shardId] });
+    const rerun = await runBatch(ctx.store, {
+      batchId,
+      registry,
+      taskIds: ['03_symbols'],
+      shardIds: [shardId],
+    });
     expect(rerun.results).toMatchObject([{ outcome: 'executed', shardId }]);
     expect(semantic(readJsonl<OutputRecord>(outputs).records)).toEqual(semantic(run1));
   });

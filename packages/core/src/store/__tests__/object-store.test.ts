@@ -18,7 +18,14 @@ describe('ObjectStore', () => {
     const data = Buffer.from('hello\u00e9\n');
     const hex = store.objects.writeObject(data);
     expect(hex).toBe(bytesToHex(sha256(data)));
-    const expectedPath = path.join(store.layout.root, 'objects', 'sha256', hex.slice(0, 2), hex.slice(2, 4), hex);
+    const expectedPath = path.join(
+      store.layout.root,
+      'objects',
+      'sha256',
+      hex.slice(0, 2),
+      hex.slice(2, 4),
+      hex,
+    );
     expect(fs.readFileSync(expectedPath)).toEqual(data);
   });
 
@@ -36,9 +43,13 @@ describe('ObjectStore', () => {
     const hex = store.objects.writeObject('payload');
     fs.writeFileSync(store.objects.objectPath(hex), 'tampered');
     expect(store.objects.verifyObject(hex)).toBe('corrupt');
-    expect(() => store.objects.readObjectVerified(hex)).toThrow(expect.objectContaining({ code: 'E_OBJECT_CORRUPT' }));
+    expect(() => store.objects.readObjectVerified(hex)).toThrow(
+      expect.objectContaining({ code: 'E_OBJECT_CORRUPT' }),
+    );
     expect(store.objects.verifyObject('0'.repeat(64))).toBe('missing');
-    expect(() => store.objects.readObject('0'.repeat(64))).toThrow(expect.objectContaining({ code: 'E_OBJECT_NOT_FOUND' }));
+    expect(() => store.objects.readObject('0'.repeat(64))).toThrow(
+      expect.objectContaining({ code: 'E_OBJECT_NOT_FOUND' }),
+    );
   });
 
   it('stays consistent when several processes write the same objects at once', async () => {

@@ -8,7 +8,6 @@ import { computePythonMetrics } from './python-metrics';
 import { countLines, countNonEmptyLines, metricRecord } from './text-metrics';
 import { type CodeMetrics, computeTypeScriptMetrics } from './ts-metrics';
 
-
 const CODE_METRICS: (keyof CodeMetrics)[] = [
   'complexity',
   'max_complexity',

@@ -3,11 +3,10 @@ import { detectSourceLanguage } from '../shared/language';
 import { getPythonTree } from '../shared/python-tree';
 import { getTypeScriptTree } from '../shared/ts-tree';
 import { defineTask } from '../task-definition';
-import { type ParseConfig, parseMeta } from './parse-meta';
 import { encodePythonAst } from './encode-python-ast';
 import { encodeTypeScriptAst } from './encode-ts-ast';
+import { type ParseConfig, parseMeta } from './parse-meta';
 import { pythonSyntaxDiagnostics, typeScriptSyntaxDiagnostics } from './syntax-diagnostics';
-
 
 /**
  * 01_parse. TS/JS through the TypeScript compiler's parser, Python through tree-sitter; one

@@ -2,10 +2,9 @@ import { detectSourceLanguage } from '../shared/language';
 import { getPythonTree } from '../shared/python-tree';
 import { getTypeScriptTree } from '../shared/ts-tree';
 import { defineTask } from '../task-definition';
-import { type SymbolsConfig, symbolsMeta } from './symbols-meta';
 import { extractPythonSymbols } from './python-symbols';
+import { type SymbolsConfig, symbolsMeta } from './symbols-meta';
 import { extractTypeScriptSymbols } from './ts-symbols';
-
 
 /**
  * 03_symbols. Declarations as `symbol` records and relations (imports, exports, calls,

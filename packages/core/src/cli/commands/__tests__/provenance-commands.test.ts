@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { shardOf } from '../../../batch/shard-assignment';
-import { runBatchWithProvenance } from '../../../provenance/run-with-provenance';
 import { registry, setupStore, TREE } from '../../../provenance/__tests__/provenance-fixture';
+import { runBatchWithProvenance } from '../../../provenance/run-with-provenance';
 import { runBatch } from '../../../run/run-batch';
 import { sha256Hex } from '../../../util/hash';
 import { main } from '../../main';
@@ -13,7 +13,13 @@ afterEach(() => ctx?.tmp.cleanup());
 async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const code = await main({ argv: [...argv, '--store', ctx.store.layout.root], cwd: ctx.tmp.dir, env: {}, stdout: (t) => (out += t), stderr: (t) => (err += t) });
+  const code = await main({
+    argv: [...argv, '--store', ctx.store.layout.root],
+    cwd: ctx.tmp.dir,
+    env: {},
+    stdout: (t) => (out += t),
+    stderr: (t) => (err += t),
+  });
   return { code, out, err };
 }
 
@@ -31,8 +37,20 @@ describe('provenance commands', () => {
     expect(batchView.out).toMatch(/last written batch manifest sha256:/);
     expect(batchView.out).toMatch(new RegExp(`04_lint\\s+${shard}\\s+done`));
 
-    const shardView = await cli(['manifest', 'show', '--batch', 'b1', '--task', '04_lint', '--shard', shard, '--json']);
-    const shown = JSON.parse(shardView.out) as { manifest: { kind: string; task: { type: string }; inputs: { files: unknown[] } } };
+    const shardView = await cli([
+      'manifest',
+      'show',
+      '--batch',
+      'b1',
+      '--task',
+      '04_lint',
+      '--shard',
+      shard,
+      '--json',
+    ]);
+    const shown = JSON.parse(shardView.out) as {
+      manifest: { kind: string; task: { type: string }; inputs: { files: unknown[] } };
+    };
     expect(shown.manifest).toMatchObject({ kind: 'shard_run', task: { type: 'lint' } });
     expect(shown.manifest.inputs.files.length).toBeGreaterThan(0);
 
@@ -40,26 +58,51 @@ describe('provenance commands', () => {
     expect(miss.code).toBe(0);
     expect(miss.out).toMatch(/changed: config_digest\n/);
     expect(miss.out).toMatch(/config_digest: [0-9a-f]{12} -> [0-9a-f]{12}/);
-    const same = await cli(['explain-miss', '--batch', 'b2', '--task', '01_parse', '--shard', shard, '--against', 'b1', '--json']);
+    const same = await cli([
+      'explain-miss',
+      '--batch',
+      'b2',
+      '--task',
+      '01_parse',
+      '--shard',
+      shard,
+      '--against',
+      'b1',
+      '--json',
+    ]);
     expect(JSON.parse(same.out)).toMatchObject({ same: true, against: { batch_id: 'b1' } });
 
     const list = await cli(['sessions', 'list', '--json']);
-    expect(JSON.parse(list.out)).toEqual([expect.objectContaining({ session_id: first.sessionId, batch_id: 'b1', status: 'complete' })]);
+    expect(JSON.parse(list.out)).toEqual([
+      expect.objectContaining({ session_id: first.sessionId, batch_id: 'b1', status: 'complete' }),
+    ]);
     const show = await cli(['sessions', 'show', first.sessionId!.slice(0, 6)]);
     expect(show.out).toMatch(new RegExp(`session ${first.sessionId} \\(run\\) batch b1: complete`));
     expect(show.out).toMatch(/execute_shard\s+01_parse/);
     expect((await cli(['sessions', 'show', 'ffffffffffffff'])).code).toBe(2);
 
     const out = path.join(ctx.tmp.dir, 'prov.intoto.json');
-    expect((await cli(['provenance', 'export', '--batch', 'b1', '--format', 'intoto', '--out', out])).code).toBe(0);
-    expect(JSON.parse(fs.readFileSync(out, 'utf8'))).toMatchObject({ _type: 'https://in-toto.io/Statement/v1', predicate: { runDetails: { metadata: { invocationId: `urn:codebatch:session:${first.sessionId}` } } } });
+    expect(
+      (await cli(['provenance', 'export', '--batch', 'b1', '--format', 'intoto', '--out', out])).code,
+    ).toBe(0);
+    expect(JSON.parse(fs.readFileSync(out, 'utf8'))).toMatchObject({
+      _type: 'https://in-toto.io/Statement/v1',
+      predicate: { runDetails: { metadata: { invocationId: `urn:codebatch:session:${first.sessionId}` } } },
+    });
     const prov = await cli(['provenance', 'export', '--batch', 'b1']);
     expect(JSON.parse(prov.out)['@context'].prov).toBe('http://www.w3.org/ns/prov#');
     expect((await cli(['provenance', 'export', '--batch', 'b1', '--format', 'spdx'])).code).toBe(2);
 
     const csv = await cli(['events', 'export', '--batch', 'b1', '--format', 'csv']);
-    expect(csv.out.split('\r\n')[0]).toBe('timestamp,record_id,session_id,actor_id,event_type,level,batch_id,task_id,shard_id,attempt,text,meta_json');
+    expect(csv.out.split('\r\n')[0]).toBe(
+      'timestamp,record_id,session_id,actor_id,event_type,level,batch_id,task_id,shard_id,attempt,text,meta_json',
+    );
     const jsonl = await cli(['events', 'export', '--batch', 'b1']);
-    expect(jsonl.out.trimEnd().split('\n').every((l) => JSON.parse(l).batch_id === 'b1')).toBe(true);
+    expect(
+      jsonl.out
+        .trimEnd()
+        .split('\n')
+        .every((l) => JSON.parse(l).batch_id === 'b1'),
+    ).toBe(true);
   });
 });
