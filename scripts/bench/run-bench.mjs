@@ -236,6 +236,24 @@ if (want('incremental')) {
   );
   fs.rmSync(tree, { recursive: true, force: true });
 }
+if (want('text')) {
+  // Issue 3's condition: the full pipeline with text-level tasks (engine overhead, no parsers).
+  const out = execFileSync(
+    process.execPath,
+    [path.join(repo, 'scripts/bench/text-tasks-bench.cjs'), corpus, String(Math.min(runs, 3))],
+    {
+      encoding: 'utf8',
+    },
+  );
+  const r = JSON.parse(out.trim().split('\n').pop());
+  row(
+    'run full pipeline, text-level tasks (in-process, 1 thread)',
+    r.median_s,
+    files,
+    undefined,
+    '>= 3,000 files/s',
+  );
+}
 if (want('eslint')) {
   const eslint = path.join(repo, 'node_modules/.bin/eslint');
   if (fs.existsSync(eslint)) {

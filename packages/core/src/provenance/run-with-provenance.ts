@@ -8,7 +8,7 @@ import type { ShardState } from '../schemas/state-record';
 import { tryReadSnapshotRecord } from '../snapshot/read-snapshot';
 import type { Store } from '../store/store';
 import { captureEnvironment } from './environment';
-import { buildBatchManifest, writeBatchManifest } from './run-manifest';
+import { buildBatchManifest, readBatchManifestRef, writeBatchManifest } from './run-manifest';
 import { type ActionInput, readStateSummary, SessionRecorder, summarizeStateDiff } from './session';
 import { type OutputsVerification, verifyShardOutputs } from './verify-outputs';
 
@@ -19,8 +19,14 @@ export interface ProvenanceRunOptions {
   retries?: number;
   /** Backoff before retry round n: backoffMs * 2^(n-1). Default 100. */
   backoffMs?: number;
-  /** Validate every output record in the verify step (re-hashing is always done). Default true. */
+  /** Validate every output record of executed shards in the verify step (re-hashing is always done). Default true. */
   validateRecords?: boolean;
+  /**
+   * Also validate the records of reused shards. Default false: a reused index is the source's
+   * records (verified by digest before the copy, validated when the source was verified) under
+   * an envelope the runner writes, so the re-hash is what can still fail.
+   */
+  validateReused?: boolean;
   /** Shard failures with these codes are retried; others (a task refusing its input) are final. */
   retryableCodes?: readonly string[];
   /** One line per action (the CLI writes it to stderr above the progress bar). */
@@ -28,7 +34,7 @@ export interface ProvenanceRunOptions {
   label?: string;
   flushIntervalMs?: number;
   /** Replaces the verify step (tests inject failures here). */
-  verify?: (store: Store, batchId: string, taskId: string, shardId: string) => OutputsVerification;
+  verify?: (store: Store, batchId: string, taskId: string, shardId: string, reused?: boolean) => OutputsVerification;
 }
 
 export interface ProvenanceRunSummary extends RunBatchSummary {
@@ -170,7 +176,7 @@ export async function runBatchWithProvenance(
       });
       return;
     }
-    const v = verify(store, batch.batch_id, r.taskId, r.shardId);
+    const v = verify(store, batch.batch_id, r.taskId, r.shardId, r.outcome === 'reused');
     const evidence = {
       ...committed,
       outputs: r.outputs,
@@ -237,7 +243,11 @@ export async function runBatchWithProvenance(
   // The states read during the run are the committed ones: no second pass over state.json.
   const stateOf = (taskId: string, shardId: string) =>
     before.get(`${taskId}/${shardId}`)?.fields as ShardState | undefined;
-  const batchManifest = writeBatchManifest(
+  // Nothing changed (every action a skip): the last batch manifest still describes the batch.
+  const unchanged = finishedCountsAllSkipped(session) ? readBatchManifestRef(store, batch.batch_id) : undefined;
+  const batchManifest =
+    unchanged ??
+    writeBatchManifest(
     store,
     buildBatchManifest(
       store,
@@ -258,4 +268,9 @@ export async function runBatchWithProvenance(
     batchManifest,
     actions: finished.counts as Record<ActionOutcome, number>,
   };
+}
+
+function finishedCountsAllSkipped(session: SessionRecorder): boolean {
+  const c = session.counts;
+  return c.verified === 0 && c.failed === 0 && c.retry === 0;
 }

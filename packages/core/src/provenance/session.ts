@@ -78,7 +78,7 @@ export class SessionRecorder {
   private readonly started = Date.now();
   private readonly startedAt = nowIso();
   private readonly actions: string[] = [];
-  private readonly counts: Record<ActionOutcome, number> = { verified: 0, failed: 0, retry: 0, skipped: 0 };
+  private readonly outcomes: Record<ActionOutcome, number> = { verified: 0, failed: 0, retry: 0, skipped: 0 };
   private readonly interval: number;
   private lastFlush = 0;
   private dirty = false;
@@ -95,6 +95,11 @@ export class SessionRecorder {
     this.interval = meta.flushIntervalMs ?? 200;
     fs.mkdirSync(path.dirname(this.file), { recursive: true });
     this.write('in_progress');
+  }
+
+  /** Actions so far, by outcome. */
+  get counts(): Readonly<Record<ActionOutcome, number>> {
+    return this.outcomes;
   }
 
   get actionCount(): number {
@@ -120,7 +125,7 @@ export class SessionRecorder {
       ...(input.note ? { note: input.note } : {}),
     };
     this.actions.push(JSON.stringify(action));
-    this.counts[action.outcome] += 1;
+    this.outcomes[action.outcome] += 1;
     this.dirty = true;
     const now = Date.now();
     if (
@@ -155,7 +160,7 @@ export class SessionRecorder {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     if (extras.batch_manifest) this.batchManifest = extras.batch_manifest;
-    const final = status ?? deriveSessionStatus(this.counts);
+    const final = status ?? deriveSessionStatus(this.outcomes);
     const text = this.write(final, true);
     this.finished = JSON.parse(text) as ProvenanceSession;
     return this.finished;
@@ -177,7 +182,7 @@ export class SessionRecorder {
       agent: { ...PRODUCER },
       ...(this.meta.environment ? { environment: this.meta.environment } : {}),
       ...(this.meta.options ? { options: this.meta.options } : {}),
-      counts: { ...this.counts },
+      counts: { ...this.outcomes },
       ...(this.batchManifest ? { batch_manifest: this.batchManifest } : {}),
     };
     const head = JSON.stringify(header);

@@ -30,8 +30,12 @@ function workerScript(): string {
     : path.join(__dirname, 'shard-worker.js');
 }
 
-/** One pooled worker thread; resolves once it has loaded the batch and prepared the tasks. */
-export async function createWorkerExecutor(init: WorkerInit): Promise<ChainExecutor> {
+/**
+ * One pooled worker thread. Returned at once: `ready` settles when the worker has loaded the
+ * batch and prepared the tasks, so the caller can start work on its own thread meanwhile and
+ * let the worker join when it is ready (or never, if the work ran out first).
+ */
+export function createWorkerExecutor(init: WorkerInit): ChainExecutor & { ready: Promise<void> } {
   const worker = new Worker(workerScript(), { workerData: init });
   let pending: { resolve: (r: ShardRunResult[]) => void; reject: (e: Error) => void } | undefined;
   let readyResolve: () => void;
@@ -63,8 +67,10 @@ export async function createWorkerExecutor(init: WorkerInit): Promise<ChainExecu
   worker.on('exit', (code) => {
     if (code !== 0) fail(new CodebatchError('E_INTERNAL', `a worker thread exited with code ${code}`));
   });
-  await ready;
+  // A worker that fails while starting is reported by the first run() that waits for it.
+  ready.catch(() => {});
   return {
+    ready,
     run(shardId, members, taskIds) {
       return new Promise((resolve, reject) => {
         pending = { resolve, reject };

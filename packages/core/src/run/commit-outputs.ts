@@ -46,6 +46,6 @@ export function serializeOutputs(outputs: readonly TaskOutput[], ids: EnvelopeId
 }
 
 /** Atomic replace: a re-run never appends duplicates, and a crash leaves the old index whole. */
-export function commitOutputsFile(file: string, text: string): void {
-  writeFileAtomic(file, text);
+export function commitOutputsFile(file: string, data: string | Uint8Array): void {
+  writeFileAtomic(file, data);
 }

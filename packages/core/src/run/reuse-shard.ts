@@ -13,14 +13,13 @@ export interface BundleLocation {
 }
 
 export interface ReusedOutputs {
-  text: string;
+  bytes: Buffer;
   outputsDigest: string;
   resultDigest: string;
   count: number;
   records(): OutputRecord[];
 }
 
-const OBJECT_REF = /"object":"sha256:([a-f0-9]{64})"/g;
 
 /**
  * Copies the outputs of a done shard with the same input bundle into this shard, with this
@@ -56,33 +55,55 @@ export function reuseShardOutputs(
   } catch {
     return undefined;
   }
-  let text = bytes.toString('utf8');
-  for (const match of text.matchAll(OBJECT_REF)) {
-    if (!store.objects.hasObject(match[1]!)) return undefined;
-  }
-  // Ids match ^[a-zA-Z0-9_-]+$ and the envelope is written by serializeOutputs with no
-  // whitespace, so these literal replacements touch exactly the envelope fields.
-  text = replaceField(text, 'snapshot_id', sourceSnapshot, target.snapshot_id);
-  text = replaceField(text, 'batch_id', source.batch_id, target.batch_id);
-  text = replaceField(text, 'task_id', source.task_id, target.task_id);
-  text = replaceField(text, 'shard_id', source.shard_id, target.shard_id);
-  const count = countLines(text);
+  if (!referencedObjectsExist(store, bytes)) return undefined;
+  // Ids match ^[a-zA-Z0-9_-]+$ and serializeOutputs writes the envelope without whitespace, so
+  // these literal patterns touch exactly the envelope fields. Bytes, not strings: a reused
+  // batch copies tens of megabytes, and generated ids of one kind share a length, so most
+  // replacements are in-place patches of a copy.
+  let out: Buffer = Buffer.from(bytes);
+  out = replaceField(out, 'snapshot_id', sourceSnapshot, target.snapshot_id);
+  out = replaceField(out, 'batch_id', source.batch_id, target.batch_id);
+  out = replaceField(out, 'task_id', source.task_id, target.task_id);
+  out = replaceField(out, 'shard_id', source.shard_id, target.shard_id);
   return {
-    text,
-    outputsDigest: createHash('sha256').update(text).digest('hex'),
+    bytes: out,
+    outputsDigest: createHash('sha256').update(out).digest('hex'),
     resultDigest: state.result_digest,
-    count,
-    records: () => parseJsonl<OutputRecord>(text).records,
+    count: countLines(out),
+    records: () => parseJsonl<OutputRecord>(out.toString('utf8')).records,
   };
 }
 
-function replaceField(text: string, field: string, from: string, to: string): string {
-  if (from === to) return text;
-  return text.split(`"${field}":${JSON.stringify(from)},`).join(`"${field}":${JSON.stringify(to)},`);
+const OBJECT_MARK = Buffer.from('"object":"sha256:');
+
+function referencedObjectsExist(store: Store, bytes: Buffer): boolean {
+  for (let i = bytes.indexOf(OBJECT_MARK); i !== -1; i = bytes.indexOf(OBJECT_MARK, i + 1)) {
+    const start = i + OBJECT_MARK.length;
+    if (!store.objects.hasObject(bytes.toString('latin1', start, start + 64))) return false;
+  }
+  return true;
 }
 
-function countLines(text: string): number {
+function replaceField(buf: Buffer, field: string, from: string, to: string): Buffer {
+  if (from === to) return buf;
+  const pattern = Buffer.from(`"${field}":${JSON.stringify(from)},`);
+  const replacement = Buffer.from(`"${field}":${JSON.stringify(to)},`);
+  if (pattern.length === replacement.length) {
+    for (let i = buf.indexOf(pattern); i !== -1; i = buf.indexOf(pattern, i + pattern.length)) replacement.copy(buf, i);
+    return buf;
+  }
+  const parts: Buffer[] = [];
+  let last = 0;
+  for (let i = buf.indexOf(pattern); i !== -1; i = buf.indexOf(pattern, i + pattern.length)) {
+    parts.push(buf.subarray(last, i), replacement);
+    last = i + pattern.length;
+  }
+  parts.push(buf.subarray(last));
+  return Buffer.concat(parts);
+}
+
+function countLines(buf: Buffer): number {
   let n = 0;
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n += 1;
+  for (let i = buf.indexOf(10); i !== -1; i = buf.indexOf(10, i + 1)) n += 1;
   return n;
 }

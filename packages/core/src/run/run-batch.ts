@@ -146,8 +146,22 @@ export async function runBatch(store: Store, options: RunBatchOptions): Promise<
       const queue = [...pending];
       const retry = new Set<string>();
       let deferred = false;
+      let markDrained: () => void = () => {};
+      const drained = new Promise<void>((resolve) => {
+        markDrained = resolve;
+      });
       await Promise.all(
-        executors.map(async (executor) => {
+        executors.map(async (executor, index) => {
+          // Workers start loading in the background and take chains once ready, so a run
+          // whose remaining work is small (a memo-served commit) never waits for them. A
+          // worker that fails to start leaves its share to this thread.
+          if ('ready' in executor) {
+            const ready = (executor as { ready: Promise<void> }).ready.then(
+              () => true,
+              () => false,
+            );
+            if (!(await Promise.race([ready, drained.then(() => false)]))) return;
+          }
           for (let shardId = queue.shift(); shardId !== undefined; shardId = queue.shift()) {
             let chain: ShardRunResult[];
             try {
@@ -162,6 +176,7 @@ export async function runBatch(store: Store, options: RunBatchOptions): Promise<
               if (r.outcome === 'busy' || r.outcome === 'deferred') retry.add(shardId);
             }
           }
+          if (index === 0) markDrained();
         }),
       );
       pending = [...retry].sort();
@@ -175,16 +190,8 @@ export async function runBatch(store: Store, options: RunBatchOptions): Promise<
         // compiler) costs more than it saves.
         const workers = options.useDefaultRegistryInWorkers && fileCount >= 200 ? wanted - 1 : 0;
         executors[0] = createInProcessExecutor({ ...ctx, canExecute: true });
-        if (workers > 0) {
-          const init = {
-            storeDir: store.layout.root,
-            batchId: batch.batch_id,
-            force: options.force ?? false,
-          };
-          executors.push(
-            ...(await Promise.all(Array.from({ length: workers }, () => createWorkerExecutor(init)))),
-          );
-        }
+        const init = { storeDir: store.layout.root, batchId: batch.batch_id, force: options.force ?? false };
+        for (let i = 0; i < workers; i += 1) executors.push(createWorkerExecutor(init));
         continue;
       }
       if (Date.now() > deadline) {

@@ -287,7 +287,7 @@ function tryReuse(
     shard_id: shardId,
   });
   if (!reused) return undefined;
-  commitOutputsFile(outputsFile, reused.text);
+  commitOutputsFile(outputsFile, reused.bytes);
   const now = nowIso();
   // Nothing executes, so there is no `running` phase: ready (or an older attempt) -> done.
   const done: ShardState = {
