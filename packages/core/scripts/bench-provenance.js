@@ -41,8 +41,15 @@ async function once(src, mode) {
       }).batch.batch_id;
     const run = (batchId) => {
       const opts = { batchId, registry, parallel: PARALLEL, useDefaultRegistryInWorkers: true };
+      // Same verify step as the default, timed.
+      const verify = (st, b, t, sh, reused) => {
+        const v0 = performance.now();
+        const r = core.verifyShardOutputs(st, b, t, sh, { validate: !reused });
+        verifyMs += performance.now() - v0;
+        return r;
+      };
       return mode === 'on'
-        ? core.runBatchWithProvenance(store, opts, { live: () => {} })
+        ? core.runBatchWithProvenance(store, opts, { live: () => {}, verify })
         : core.runBatch(store, opts);
     };
     const b1 = plan('b1');
