@@ -259,12 +259,17 @@ if (want('eslint')) {
   const config = path.join(repo, 'scripts/bench/eslint.bench.config.mjs');
   // One run: ESLint takes tens of seconds here. Exit code 1 (findings) is expected.
   const t = time(() =>
-    spawnSync(eslint, ['--config', config, '--no-warn-ignored', '--quiet', corpus], { encoding: 'utf8', maxBuffer: 1 << 30 }),
+    spawnSync(eslint, ['--config', config, '--no-warn-ignored', '--quiet', corpus], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 30,
+    }),
   );
   row('ESLint 9 + typescript-eslint recommended (1 run)', t, files);
   if (coldRun) {
     const r = rows.at(-1);
-    process.stderr.write(`  codebatch full pipeline cold is ${(t / coldRun).toFixed(2)}x faster than ESLint\n`);
+    process.stderr.write(
+      `  codebatch full pipeline cold is ${(t / coldRun).toFixed(2)}x faster than ESLint\n`,
+    );
     r.baseline = undefined;
   }
 }

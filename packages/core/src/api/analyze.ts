@@ -5,8 +5,8 @@ import { readBatchRecord } from '../batch/read-batch';
 import { batchExists } from '../batch/status';
 import type { ConfigFile } from '../config/config-schema';
 import { loadConfigFile } from '../config/load-config';
+import { runBatchWithProvenance } from '../provenance/run-with-provenance';
 import { queryDiagnostics } from '../query/query-diagnostics';
-import { runBatch } from '../run/run-batch';
 import type { BatchRecord } from '../schemas/batch-record';
 import { createSnapshot } from '../snapshot/create-snapshot';
 import type { Store } from '../store/store';
@@ -33,27 +33,31 @@ export async function analyze(options: AnalyzeOptions & { registry?: TaskRegistr
   });
   const pipeline: PipelineName = options.pipeline ?? config?.pipeline ?? 'full';
   const batch = openOrInitBatch(store, options, snapshot.record.snapshot_id, pipeline, config, registry);
-  const summary = await runBatch(store, {
-    batchId: batch.batch_id,
-    force: options.force,
-    registry,
-    shardSlice: options.shardSlice,
-    parallel: options.parallel ?? defaultParallelism(),
-    useDefaultRegistryInWorkers: options.registry === undefined,
-    onShard: options.onProgress
-      ? (r, done, total) => {
-          if (r.outcome === 'busy' || r.outcome === 'blocked') return;
-          options.onProgress!({
-            type: 'shard',
-            taskId: r.taskId,
-            shardId: r.shardId,
-            outcome: r.outcome === 'executed' ? 'executed' : r.outcome === 'failed' ? 'failed' : 'reused',
-            done,
-            total,
-          });
-        }
-      : undefined,
-  });
+  const summary = await runBatchWithProvenance(
+    store,
+    {
+      batchId: batch.batch_id,
+      force: options.force,
+      registry,
+      shardSlice: options.shardSlice,
+      parallel: options.parallel ?? defaultParallelism(),
+      useDefaultRegistryInWorkers: options.registry === undefined,
+      onShard: options.onProgress
+        ? (r, done, total) => {
+            if (r.outcome === 'busy' || r.outcome === 'blocked') return;
+            options.onProgress!({
+              type: 'shard',
+              taskId: r.taskId,
+              shardId: r.shardId,
+              outcome: r.outcome === 'executed' ? 'executed' : r.outcome === 'failed' ? 'failed' : 'reused',
+              done,
+              total,
+            });
+          }
+        : undefined,
+    },
+    { enabled: options.provenance !== false },
+  );
   const diagnostics = queryDiagnostics(store, batch.batch_id).records;
   const counts: SeverityCounts = { error: 0, warning: 0, info: 0, hint: 0 };
   for (const d of diagnostics) if (d.severity) counts[d.severity] += 1;

@@ -46,6 +46,8 @@ export interface AnalyzeOptions {
    */
   batchId?: string;
   onProgress?: (event: ProgressEvent) => void;
+  /** Run manifests, a session record and the verify step (default true). */
+  provenance?: boolean;
 }
 
 export interface SeverityCounts {

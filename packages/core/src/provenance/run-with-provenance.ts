@@ -34,7 +34,13 @@ export interface ProvenanceRunOptions {
   label?: string;
   flushIntervalMs?: number;
   /** Replaces the verify step (tests inject failures here). */
-  verify?: (store: Store, batchId: string, taskId: string, shardId: string, reused?: boolean) => OutputsVerification;
+  verify?: (
+    store: Store,
+    batchId: string,
+    taskId: string,
+    shardId: string,
+    reused?: boolean,
+  ) => OutputsVerification;
 }
 
 export interface ProvenanceRunSummary extends RunBatchSummary {
@@ -64,7 +70,7 @@ export async function runBatchWithProvenance(
   options: RunBatchOptions,
   prov: ProvenanceRunOptions = {},
 ): Promise<ProvenanceRunSummary> {
-  if (prov.enabled === false) return runBatch(store, options);
+  if (prov.enabled === false) return runBatch(store, { ...options, manifests: false });
   const t0 = Date.now();
   const retries = prov.retries ?? 2;
   const retryable = new Set(prov.retryableCodes ?? DEFAULT_RETRYABLE_CODES);
@@ -244,18 +250,20 @@ export async function runBatchWithProvenance(
   const stateOf = (taskId: string, shardId: string) =>
     before.get(`${taskId}/${shardId}`)?.fields as ShardState | undefined;
   // Nothing changed (every action a skip): the last batch manifest still describes the batch.
-  const unchanged = finishedCountsAllSkipped(session) ? readBatchManifestRef(store, batch.batch_id) : undefined;
+  const unchanged = finishedCountsAllSkipped(session)
+    ? readBatchManifestRef(store, batch.batch_id)
+    : undefined;
   const batchManifest =
     unchanged ??
     writeBatchManifest(
-    store,
-    buildBatchManifest(
       store,
-      batch.batch_id,
-      { session_id: session.id, environment: environment as unknown as Record<string, unknown> },
-      stateOf,
-    ),
-  );
+      buildBatchManifest(
+        store,
+        batch.batch_id,
+        { session_id: session.id, environment: environment as unknown as Record<string, unknown> },
+        stateOf,
+      ),
+    );
   const finished = session.finish(undefined, { batch_manifest: batchManifest });
   return {
     batchId: batch.batch_id,

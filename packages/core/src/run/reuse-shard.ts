@@ -17,9 +17,10 @@ export interface ReusedOutputs {
   outputsDigest: string;
   resultDigest: string;
   count: number;
+  /** Run manifest of the source shard run, if it recorded one. */
+  sourceManifest?: string;
   records(): OutputRecord[];
 }
-
 
 /**
  * Copies the outputs of a done shard with the same input bundle into this shard, with this
@@ -70,6 +71,7 @@ export function reuseShardOutputs(
     outputsDigest: createHash('sha256').update(out).digest('hex'),
     resultDigest: state.result_digest,
     count: countLines(out),
+    ...(state.manifest ? { sourceManifest: state.manifest } : {}),
     records: () => parseJsonl<OutputRecord>(out.toString('utf8')).records,
   };
 }
@@ -89,7 +91,8 @@ function replaceField(buf: Buffer, field: string, from: string, to: string): Buf
   const pattern = Buffer.from(`"${field}":${JSON.stringify(from)},`);
   const replacement = Buffer.from(`"${field}":${JSON.stringify(to)},`);
   if (pattern.length === replacement.length) {
-    for (let i = buf.indexOf(pattern); i !== -1; i = buf.indexOf(pattern, i + pattern.length)) replacement.copy(buf, i);
+    for (let i = buf.indexOf(pattern); i !== -1; i = buf.indexOf(pattern, i + pattern.length))
+      replacement.copy(buf, i);
     return buf;
   }
   const parts: Buffer[] = [];

@@ -33,6 +33,8 @@ export interface RunBatchOptions {
   parallel?: number;
   /** Use worker threads even for the default registry's built-ins; false in tests that inject tasks. */
   useDefaultRegistryInWorkers?: boolean;
+  /** Write a run manifest per shard run (default true). */
+  manifests?: boolean;
   /** How long to wait for shards another process holds before giving up (ms). */
   busyTimeoutMs?: number;
 }
@@ -114,7 +116,10 @@ export async function runBatch(store: Store, options: RunBatchOptions): Promise<
   }
   const members = partitionByShard(readFilesIndex(store, batch.snapshot_id), shardCount);
 
-  const ctx = loadBatchRunContext(store, batch.batch_id, options.registry, options.force ?? false);
+  const ctx = {
+    ...loadBatchRunContext(store, batch.batch_id, options.registry, options.force ?? false),
+    manifests: options.manifests !== false,
+  };
   const eventsFile = store.layout.batchEventsFile(batch.batch_id);
   appendEvent(eventsFile, 'batch_started', {
     batch_id: batch.batch_id,
@@ -190,7 +195,12 @@ export async function runBatch(store: Store, options: RunBatchOptions): Promise<
         // compiler) costs more than it saves.
         const workers = options.useDefaultRegistryInWorkers && fileCount >= 200 ? wanted - 1 : 0;
         executors[0] = createInProcessExecutor({ ...ctx, canExecute: true });
-        const init = { storeDir: store.layout.root, batchId: batch.batch_id, force: options.force ?? false };
+        const init = {
+          storeDir: store.layout.root,
+          batchId: batch.batch_id,
+          force: options.force ?? false,
+          manifests: options.manifests !== false,
+        };
         for (let i = 0; i < workers; i += 1) executors.push(createWorkerExecutor(init));
         continue;
       }

@@ -1,5 +1,12 @@
 import fs from 'node:fs';
 import { CodebatchError, isCodebatchError, toCodebatchError } from '../errors/codebatch-error';
+import {
+  buildShardManifest,
+  countOutputKinds,
+  createStageTimer,
+  type ShardManifestInput,
+  writeShardManifest,
+} from '../provenance/run-manifest';
 import type { BatchRecord, PlanRecord, TaskRecord } from '../schemas/batch-record';
 import type { TaskOutput } from '../schemas/output-record';
 import type { FilesIndexRecord } from '../schemas/snapshot-record';
@@ -14,7 +21,7 @@ import { nowIso } from '../util/time';
 import { commitOutputsFile, serializeOutputs } from './commit-outputs';
 import { EventBuffer } from './events';
 import { computeFileKey, digestRecords, type FileMemo, stripEnvelope } from './file-memo';
-import { buildInputBundle } from './input-bundle';
+import { buildInputBundle, type InputBundlePreimage } from './input-bundle';
 import { reuseShardOutputs } from './reuse-shard';
 import { type ShardLock, tryLockShard } from './shard-lock';
 import { readShardState, writeShardState } from './shard-state';
@@ -54,6 +61,8 @@ export interface BatchRunContext {
   events?: EventBuffer;
   /** false in the settle-only pass: skip and reuse, but defer anything that must execute. */
   canExecute?: boolean;
+  /** Write a run manifest per shard run (default true; `--no-provenance` turns it off). */
+  manifests?: boolean;
   /** Shard lock of the chain being run, taken on first need and held to its end. */
   chainLock?: { lock: ShardLock | undefined; tried: boolean };
 }
@@ -134,6 +143,8 @@ function runChainTasks(
       return r;
     };
 
+    const timer = createStageTimer();
+    const upstreamRefs: ShardManifestInput['upstream'] = [];
     // 1. analysis: upstream shards must be done; a failed or blocked one blocks this task.
     const upstreamDigests: { task_id: string; result_digest: string }[] = [];
     let blocker: ShardOutcome | undefined;
@@ -161,11 +172,18 @@ function runChainTasks(
         );
       }
       upstreamDigests.push({ task_id: dep, result_digest: depState.result_digest });
+      upstreamRefs.push({
+        task_id: dep,
+        shard_id: shardId,
+        result_digest: depState.result_digest,
+        ...(depState.manifest ? { manifest: depState.manifest } : {}),
+      });
     }
     if (blocker) {
       finish(blocker);
       continue;
     }
+    timer.mark('analysis');
 
     // 2. compilation
     const bundle = buildInputBundle({
@@ -177,6 +195,8 @@ function runChainTasks(
       members: memberPairs,
       upstream: upstreamDigests,
     });
+    timer.mark('compilation');
+    const provenance: ManifestContext = { bundle, timer, upstream: upstreamRefs };
 
     // 3. processing
     const outputsFile = ctx.store.layout.outputsFile(ctx.batch.batch_id, taskId, shardId);
@@ -208,7 +228,17 @@ function runChainTasks(
         continue;
       }
       if (!ctx.force) {
-        const reused = tryReuse(ctx, state, taskId, shardId, bundle.hash, outputsFile, upstreamByTask);
+        const reused = tryReuse(
+          ctx,
+          state,
+          taskId,
+          shardId,
+          bundle.hash,
+          outputsFile,
+          upstreamByTask,
+          provenance,
+          members.length,
+        );
         if (reused) {
           finish('reused', reused.outputs);
           continue;
@@ -231,6 +261,7 @@ function runChainTasks(
         upstreamByTask,
         members,
         deps: planTask.depends_on,
+        provenance,
       });
       finish(result.error ? 'failed' : 'executed', result.outputs, result.error, result.filesExecuted);
     }
@@ -270,6 +301,8 @@ function tryReuse(
   bundleHash: string,
   outputsFile: string,
   upstreamByTask: Map<string, Map<string, TaskOutput[]>>,
+  provenance: ManifestContext,
+  memberCount: number,
 ): { outputs: number } | undefined {
   const found = ctx.memos.get(taskId)!.lookupBundle(bundleHash);
   if (!found) return undefined;
@@ -299,10 +332,56 @@ function tryReuse(
     bundle_hash: bundleHash,
     outputs_digest: `sha256:${reused.outputsDigest}`,
     result_digest: reused.resultDigest,
-    stats: { files_processed: 0, outputs_written: reused.count, bytes_processed: 0 },
+    stats: {
+      files_processed: memberCount,
+      outputs_written: reused.count,
+      bytes_processed: 0,
+      files_executed: 0,
+      files_reused: memberCount,
+    },
     reused_from: { batch_id: location.batch_id, shard_id: location.shard_id },
   };
   delete done.error;
+  delete done.manifest;
+  if (ctx.manifests !== false) {
+    provenance.timer.mark('processing');
+    done.manifest = writeShardManifest(
+      ctx.store,
+      buildShardManifest({
+        batch_id: ctx.batch.batch_id,
+        snapshot_id: ctx.batch.snapshot_id,
+        task_id: taskId,
+        shard_id: shardId,
+        task: {
+          type: ctx.tasks.get(taskId)!.type,
+          version: ctx.tasks.get(taskId)!.task_version,
+          config_digest: ctx.tasks.get(taskId)!.config_digest,
+        },
+        attempt: done.attempt,
+        outcome: 'reused',
+        started_at: now,
+        completed_at: now,
+        bundle: provenance.bundle,
+        upstream: provenance.upstream,
+        outputs: {
+          outputs_digest: done.outputs_digest!,
+          result_digest: reused.resultDigest,
+          count: reused.count,
+          by_kind: countKindsInIndex(reused.bytes),
+        },
+        timings_ms: provenance.timer.timings(),
+        memo: { files_executed: 0, files_reused: memberCount },
+        reused_from: {
+          batch_id: location.batch_id,
+          shard_id: location.shard_id,
+          task_id: taskId,
+          ...(reused.sourceManifest ? { manifest: reused.sourceManifest } : {}),
+        },
+        verification: { outputs_rehash: 'ok', reuse_source_verified: true },
+        ...(state.manifest ? { previous_manifest: state.manifest } : {}),
+      }),
+    );
+  }
   writeShardState(ctx.store, state, done);
   ctx.events!.add(ctx.store.layout.taskEventsFile(ctx.batch.batch_id, taskId), 'shard_skipped', {
     batch_id: ctx.batch.batch_id,
@@ -333,6 +412,14 @@ interface ExecuteParams {
   upstreamByTask: Map<string, Map<string, TaskOutput[]>>;
   members: readonly FilesIndexRecord[];
   deps: readonly string[];
+  provenance: ManifestContext;
+}
+
+/** What the manifest of a shard run needs from the analysis and compilation stages. */
+interface ManifestContext {
+  bundle: { hash: string; preimage: InputBundlePreimage };
+  timer: ReturnType<typeof createStageTimer>;
+  upstream: ShardManifestInput['upstream'];
 }
 
 function executeTask(
@@ -422,10 +509,11 @@ function executeTask(
       ts: startedAt,
     });
     commitOutputsFile(p.outputsFile, serialized.text);
+    const completedAt = nowIso();
     const done: ShardState = {
       ...running,
       status: 'done',
-      completed_at: nowIso(),
+      completed_at: completedAt,
       bundle_hash: p.bundleHash,
       outputs_digest: `sha256:${serialized.outputsDigest}`,
       result_digest: serialized.resultDigest,
@@ -438,6 +526,24 @@ function executeTask(
       },
     };
     delete done.reused_from;
+    if (ctx.manifests !== false) {
+      p.provenance.timer.mark('processing');
+      done.manifest = writeShardManifest(
+        ctx.store,
+        buildShardManifest({
+          ...manifestBase(ctx, p, running.attempt, startedAt, completedAt),
+          outcome: 'executed',
+          outputs: {
+            outputs_digest: `sha256:${serialized.outputsDigest}`,
+            result_digest: serialized.resultDigest,
+            count: serialized.count,
+            by_kind: countOutputKinds(outputs),
+          },
+          memo: { files_executed: filesExecuted, files_reused: p.files.length - filesExecuted },
+          verification: { outputs_rehash: 'ok' },
+        }),
+      );
+    }
     writeShardState(ctx.store, running, done);
     // Completion is announced only after outputs and state are committed (SPEC 8.4.5).
     ctx.events!.add(eventsFile, 'shard_completed', {
@@ -465,6 +571,18 @@ function executeTask(
       error: { code: cbError.code, message: cbError.message },
     };
     try {
+      if (ctx.manifests !== false) {
+        p.provenance.timer.mark('processing');
+        failed.manifest = writeShardManifest(
+          ctx.store,
+          buildShardManifest({
+            ...manifestBase(ctx, p, running.attempt, startedAt, failed.completed_at!),
+            outcome: 'failed',
+            memo: { files_executed: 0, files_reused: 0 },
+            error: { code: cbError.code, message: cbError.message },
+          }),
+        );
+      }
       writeShardState(ctx.store, running, failed);
       ctx.events!.add(eventsFile, 'shard_failed', {
         batch_id: batchId,
@@ -481,4 +599,40 @@ function executeTask(
     if (cbError.code === 'E_DISK_FULL' || cbError.code === 'E_STORE_READ_ONLY') throw cbError;
     return { outputs: 0, filesExecuted: 0, error: { code: cbError.code, message: cbError.message } };
   }
+}
+
+function manifestBase(
+  ctx: BatchRunContext,
+  p: ExecuteParams,
+  attempt: number,
+  startedAt: string,
+  completedAt: string,
+) {
+  return {
+    batch_id: ctx.batch.batch_id,
+    snapshot_id: ctx.batch.snapshot_id,
+    task_id: p.taskId,
+    shard_id: p.shardId,
+    task: { type: p.task.type, version: p.task.task_version, config_digest: p.task.config_digest },
+    attempt,
+    started_at: startedAt,
+    completed_at: completedAt,
+    bundle: p.provenance.bundle,
+    upstream: p.provenance.upstream,
+    timings_ms: p.provenance.timer.timings(),
+  };
+}
+
+const KIND_MARK = Buffer.from('"kind":"');
+
+/** Records per kind in a committed index, without parsing it (kinds are plain identifiers). */
+function countKindsInIndex(bytes: Buffer): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (let i = bytes.indexOf(KIND_MARK); i !== -1; i = bytes.indexOf(KIND_MARK, i + 1)) {
+    const start = i + KIND_MARK.length;
+    const end = bytes.indexOf(34, start);
+    const kind = bytes.toString('latin1', start, end);
+    counts[kind] = (counts[kind] ?? 0) + 1;
+  }
+  return counts;
 }

@@ -15,6 +15,7 @@ export interface WorkerInit {
   storeDir: string;
   batchId: string;
   force: boolean;
+  manifests: boolean;
 }
 export type WorkerRequest = { shardId: string; members: FilesIndexRecord[]; taskIds: string[] };
 export type WorkerResponse =
@@ -31,7 +32,10 @@ async function start(): Promise<void> {
   const port = parentPort!;
   const registry = createDefaultRegistry();
   const store = openStore(init.storeDir);
-  const ctx = loadBatchRunContext(store, init.batchId, registry, init.force);
+  const ctx = {
+    ...loadBatchRunContext(store, init.batchId, registry, init.force),
+    manifests: init.manifests,
+  };
   await registry.prepare();
   port.on('message', (req: WorkerRequest) => {
     try {

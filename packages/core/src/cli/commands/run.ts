@@ -1,5 +1,6 @@
 import { defaultParallelism } from '../../api/analyze';
-import { type RunBatchSummary, runBatch } from '../../run/run-batch';
+import { runBatchWithProvenance } from '../../provenance/run-with-provenance';
+import type { RunBatchSummary } from '../../run/run-batch';
 import { createDefaultRegistry } from '../../tasks/default-registry';
 import { boolOpt, type CommandContext, type CommandSpec, listOpt, stringOpt } from '../command';
 import { formatJson } from '../output';
@@ -20,20 +21,30 @@ async function runAndReport(
   const parallelOpt = stringOpt(ctx, 'parallel');
   const parallel =
     parallelOpt === undefined ? defaultParallelism() : parseIntOption('parallel', parallelOpt, 1, 64);
+  const retriesOpt = stringOpt(ctx, 'retries');
+  const retries = retriesOpt === undefined ? undefined : parseIntOption('retries', retriesOpt, 0, 10);
   const store = ctx.openStore();
   const progress = createShardProgress(ctx.isTty && !ctx.json && !ctx.quiet, ctx.stderr);
   let summary: RunBatchSummary;
   try {
-    summary = await runBatch(store, {
-      batchId: requireBatch(ctx),
-      taskIds: options.taskIds,
-      shardIds: options.shardIds,
-      force: options.force,
-      registry: createDefaultRegistry(),
-      onShard: progress.onShard,
-      parallel,
-      useDefaultRegistryInWorkers: true,
-    });
+    summary = await runBatchWithProvenance(
+      store,
+      {
+        batchId: requireBatch(ctx),
+        taskIds: options.taskIds,
+        shardIds: options.shardIds,
+        force: options.force,
+        registry: createDefaultRegistry(),
+        onShard: progress.onShard,
+        parallel,
+        useDefaultRegistryInWorkers: true,
+      },
+      {
+        enabled: !boolOpt(ctx, 'no-provenance'),
+        retries,
+        live: ctx.json || ctx.quiet ? undefined : progress.log,
+      },
+    );
   } finally {
     progress.end();
   }
@@ -71,6 +82,15 @@ const batchOption = {
   parallel: {
     type: 'string' as const,
     description: 'Worker threads (default: number of cores)',
+    valueName: 'n',
+  },
+  'no-provenance': {
+    type: 'boolean' as const,
+    description: 'Skip run manifests, the session record and the verify step',
+  },
+  retries: {
+    type: 'string' as const,
+    description: 'Retries per shard after a failed verification or a transient failure (default 2)',
     valueName: 'n',
   },
 };

@@ -96,7 +96,7 @@ describe('explainShardMiss', () => {
     const shard = shardOf(sha256Hex(TREE['src/a.ts']!), 4);
     const lint = explainShardMiss(ctx.store, { batchId: b2, taskId: '04_lint', shardId: shard });
     expect(lint.parts).toEqual(['config_digest']);
-    expect(lint.current.source).toBe('derived');
+    expect(lint.current.source).toBe('manifest');
     const parse = explainShardMiss(ctx.store, { batchId: b2, taskId: '01_parse', shardId: shard });
     expect(parse.same).toBe(true);
   });
