@@ -19,7 +19,11 @@ export interface ProvenanceRunOptions {
   retries?: number;
   /** Backoff before retry round n: backoffMs * 2^(n-1). Default 100. */
   backoffMs?: number;
-  /** Validate every output record of executed shards in the verify step (re-hashing is always done). Default true. */
+  /**
+   * Re-validate every record of executed shards after the run. Default false: the runner
+   * validates each record against the schema as the task produces it (in the worker, before
+   * commit), so the post-run step only re-hashes what was committed.
+   */
   validateRecords?: boolean;
   /**
    * Also validate the records of reused shards. Default false: a reused index is the source's
@@ -76,7 +80,7 @@ export async function runBatchWithProvenance(
   const retryable = new Set(prov.retryableCodes ?? DEFAULT_RETRYABLE_CODES);
   const verify =
     prov.verify ??
-    ((s, b, t, sh) => verifyShardOutputs(s, b, t, sh, { validate: prov.validateRecords !== false }));
+    ((s, b, t, sh) => verifyShardOutputs(s, b, t, sh, { validate: prov.validateRecords === true }));
   const batch = readBatchRecord(store, options.batchId);
   const plan = readPlan(store, options.batchId);
   const taskVersions: Record<string, string> = {};

@@ -8,7 +8,7 @@ import {
   writeShardManifest,
 } from '../provenance/run-manifest';
 import type { BatchRecord, PlanRecord, TaskRecord } from '../schemas/batch-record';
-import type { TaskOutput } from '../schemas/output-record';
+import { type TaskOutput, taskOutputSchema } from '../schemas/output-record';
 import type { FilesIndexRecord } from '../schemas/snapshot-record';
 import type { ShardState } from '../schemas/state-record';
 import { type ChunkingOptions, readOutputObject, writeOutputObject } from '../store/chunking';
@@ -462,6 +462,7 @@ function executeTask(
     const memoKeys: { key: string; count: number }[] = [];
     let bytesProcessed = 0;
     let filesExecuted = 0;
+    let validated = 0;
     for (const file of p.files) {
       const key = computeFileKey({
         taskId: p.taskId,
@@ -482,6 +483,12 @@ function executeTask(
       filesExecuted += 1;
       try {
         const produced = p.def.runFile(file, taskCtx);
+        // The verify step of the verified-action loop, done here, per record as it is made
+        // (in the worker, with no re-parse): an invalid record fails the shard before commit.
+        if (ctx.manifests !== false) {
+          assertValidOutputs(produced, file.path, p.taskId);
+          validated += produced.length;
+        }
         for (const o of produced) outputs.push(o);
         if (file.isText) bytesProcessed += file.size;
         memoKeys.push({ key, count: produced.length });
@@ -540,7 +547,10 @@ function executeTask(
             by_kind: countOutputKinds(outputs),
           },
           memo: { files_executed: filesExecuted, files_reused: p.files.length - filesExecuted },
-          verification: { outputs_rehash: 'ok' },
+          verification: {
+            outputs_rehash: 'ok',
+            ...(validated > 0 ? { records_validated: { checked: validated, invalid: 0 } } : {}),
+          },
         }),
       );
     }
@@ -635,4 +645,24 @@ function countKindsInIndex(bytes: Buffer): Record<string, number> {
     counts[kind] = (counts[kind] ?? 0) + 1;
   }
   return counts;
+}
+
+function assertValidOutputs(outputs: readonly TaskOutput[], filePath: string, taskId: string): void {
+  for (const o of outputs) {
+    const result = taskOutputSchema.safeParse(o);
+    if (!result.success || o.path !== filePath) {
+      throw new CodebatchError(
+        'E_RECORD_INVALID',
+        `task ${taskId} produced an invalid record for ${filePath}`,
+        {
+          hints: ['This is a bug in the task; the shard is marked failed and nothing was committed.'],
+          details: {
+            issues: result.success
+              ? ['path: does not name the file being processed']
+              : result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
+          },
+        },
+      );
+    }
+  }
 }

@@ -217,6 +217,30 @@ describe('runBatch', () => {
     expect(crash).toMatchObject([{ path: 'src/crash.ts', task_id: '04_lint', severity: 'error' }]);
   });
 
+  it('fails a shard whose task emits a record that does not validate, committing nothing', async () => {
+    const bad = createTestRegistry({
+      lint: {
+        ...(createTestRegistry().get('lint') as object),
+        runFile: (file: { path: string }) => [{ path: file.path, kind: 'bogus' }],
+      } as never,
+    });
+    ctx = await setup();
+    const batchId = initBatch(ctx.store, {
+      snapshotId: ctx.snapshotId,
+      pipeline: 'full',
+      shards: 4,
+      registry: bad,
+    }).batch.batch_id;
+    const run = await runBatch(ctx.store, { batchId, registry: bad });
+    const lint = run.results.filter((r) => r.taskId === '04_lint');
+    expect(lint.every((r) => r.outcome === 'failed' && r.error?.code === 'E_RECORD_INVALID')).toBe(true);
+    for (const r of lint)
+      expect(fs.existsSync(ctx.store.layout.outputsFile(batchId, '04_lint', r.shardId))).toBe(false);
+    expect(run.results.filter((r) => r.taskId === '01_parse').every((r) => r.outcome === 'executed')).toBe(
+      true,
+    );
+  });
+
   it('re-runs a shard whose state and outputs were deleted and produces the same records (gate 4)', async () => {
     ctx = await setup();
     const batchId = ctx.newBatch();
