@@ -1,5 +1,8 @@
 /** @swc/jest strips types only; `tsc -b` in `npm test` is the type check. */
-const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }];
+const swc = [
+  '@swc/jest',
+  { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } },
+];
 module.exports = {
   displayName: 'core',
   testEnvironment: 'node',

@@ -11,8 +11,14 @@ describe('README examples', () => {
     const block = /## Configuration[^\n]*\n+```json\n([\s\S]*?)```/.exec(readme)?.[1];
     expect(block).toBeDefined();
     const config = parseConfig(JSON.parse(block!), 'README.md');
-    const resolved = resolveTaskConfigs(['parse', 'analyze', 'symbols', 'lint'], config, createDefaultRegistry());
-    expect((resolved.get('lint') as { rules: Record<string, { severity: string }> }).rules.L002!.severity).toBe('off');
+    const resolved = resolveTaskConfigs(
+      ['parse', 'analyze', 'symbols', 'lint'],
+      config,
+      createDefaultRegistry(),
+    );
+    expect(
+      (resolved.get('lint') as { rules: Record<string, { severity: string }> }).rules.L002!.severity,
+    ).toBe('off');
     expect((resolved.get('symbols') as { calls: boolean }).calls).toBe(false);
   });
 

@@ -14,6 +14,7 @@ import { loadBatchRunContext } from './batch-context';
 import { type ChainExecutor, createInProcessExecutor, createWorkerExecutor } from './chain-executors';
 import { appendEvent } from './events';
 import type { ShardOutcome, ShardRunResult } from './run-shard-chain';
+import { readShardState } from './shard-state';
 
 export interface RunBatchOptions {
   batchId: string;
@@ -35,6 +36,10 @@ export interface RunBatchOptions {
   useDefaultRegistryInWorkers?: boolean;
   /** Write a run manifest per shard run (default true). */
   manifests?: boolean;
+  /** Run budget (seed 001): at most this many not-yet-done shards in this invocation. */
+  maxShards?: number;
+  /** Stop taking new shards after the first failure (the rest stay ready for a later run). */
+  failFast?: boolean;
   /** How long to wait for shards another process holds before giving up (ms). */
   busyTimeoutMs?: number;
 }
@@ -114,6 +119,15 @@ export async function runBatch(store: Store, options: RunBatchOptions): Promise<
     const { index, total } = options.shardSlice;
     shardIds = shardIds.filter((_, i) => i % total === index);
   }
+  if (options.maxShards !== undefined) {
+    // Done shards cost nothing to settle, so the budget counts only shards with work left.
+    const open = shardIds.filter((s) =>
+      selected.some(
+        (t) => readShardState(store, batch.batch_id, t, s, { missingAsReady: true }).status !== 'done',
+      ),
+    );
+    shardIds = open.slice(0, options.maxShards);
+  }
   const members = partitionByShard(readFilesIndex(store, batch.snapshot_id), shardCount);
 
   const ctx = {
@@ -130,11 +144,13 @@ export async function runBatch(store: Store, options: RunBatchOptions): Promise<
   // A chain that met a shard held by another process is retried later; each (task, shard)
   // is reported once, with the outcome of the pass that settled it.
   const unsettled = new Map(shardIds.map((s) => [s, new Set(selected)]));
+  let stopped = false;
   const report = (chain: ShardRunResult[]) => {
     for (const r of chain) {
       const open = unsettled.get(r.shardId);
       if (r.outcome === 'busy' || r.outcome === 'deferred' || !open?.has(r.taskId)) continue;
       open.delete(r.taskId);
+      if (r.outcome === 'failed' && options.failFast) stopped = true;
       results.push(r);
       options.onShard?.(r, results.length, total);
     }
@@ -142,7 +158,8 @@ export async function runBatch(store: Store, options: RunBatchOptions): Promise<
   // Two passes. The first settles what is already known (skips, verified reuse) without
   // loading any task code; only if something must execute are the tasks prepared (the
   // TypeScript compiler, WebAssembly grammars) and worker threads started.
-  const executors: ChainExecutor[] = [createInProcessExecutor({ ...ctx, canExecute: false })];
+  let executors: ChainExecutor[] = [createInProcessExecutor({ ...ctx, canExecute: false })];
+  const started: ChainExecutor[] = [...executors];
   let prepared = false;
   try {
     let pending = shardIds;
@@ -151,23 +168,17 @@ export async function runBatch(store: Store, options: RunBatchOptions): Promise<
       const queue = [...pending];
       const retry = new Set<string>();
       let deferred = false;
-      let markDrained: () => void = () => {};
-      const drained = new Promise<void>((resolve) => {
-        markDrained = resolve;
-      });
       await Promise.all(
-        executors.map(async (executor, index) => {
-          // Workers start loading in the background and take chains once ready, so a run
-          // whose remaining work is small (a memo-served commit) never waits for them. A
-          // worker that fails to start leaves its share to this thread.
+        executors.map(async (executor) => {
+          // A worker that fails to start leaves its share to the others (or to this thread).
           if ('ready' in executor) {
-            const ready = (executor as { ready: Promise<void> }).ready.then(
+            const ok = await (executor as { ready: Promise<void> }).ready.then(
               () => true,
               () => false,
             );
-            if (!(await Promise.race([ready, drained.then(() => false)]))) return;
+            if (!ok) return;
           }
-          for (let shardId = queue.shift(); shardId !== undefined; shardId = queue.shift()) {
+          for (let shardId = queue.shift(); shardId !== undefined && !stopped; shardId = queue.shift()) {
             let chain: ShardRunResult[];
             try {
               chain = await executor.run(shardId, members.get(shardId) ?? [], selected);
@@ -181,27 +192,38 @@ export async function runBatch(store: Store, options: RunBatchOptions): Promise<
               if (r.outcome === 'busy' || r.outcome === 'deferred') retry.add(shardId);
             }
           }
-          if (index === 0) markDrained();
         }),
       );
+      // Chains no executor took (every worker failed to start): run them on this thread.
+      const untaken = stopped ? [] : queue.splice(0);
+      for (const s of untaken) retry.add(s);
+      if (untaken.length > 0 && !executors.some((e) => !('ready' in e))) {
+        await options.registry.prepare();
+        executors = [createInProcessExecutor({ ...ctx, canExecute: true })];
+        started.push(...executors);
+      }
       pending = [...retry].sort();
-      if (pending.length === 0) break;
+      if (pending.length === 0 || stopped) break;
       if (deferred && !prepared) {
         prepared = true;
-        await options.registry.prepare();
         const fileCount = pending.reduce((n, s) => n + (members.get(s)?.length ?? 0), 0);
         const wanted = Math.max(1, Math.min(options.parallel ?? 1, pending.length));
-        // Below a few hundred files a worker's start-up (about 60 ms plus loading the
-        // compiler) costs more than it saves.
-        const workers = options.useDefaultRegistryInWorkers && fileCount >= 200 ? wanted - 1 : 0;
-        executors[0] = createInProcessExecutor({ ...ctx, canExecute: true });
-        const init = {
-          storeDir: store.layout.root,
-          batchId: batch.batch_id,
-          force: options.force ?? false,
-          manifests: options.manifests !== false,
-        };
-        for (let i = 0; i < workers; i += 1) executors.push(createWorkerExecutor(init));
+        // With workers, this thread only hands out chains: a chain run here would block the
+        // replies of the workers (they would idle until it ends). Below a few hundred files a
+        // worker's start-up (about 60 ms plus loading the compiler) costs more than it saves.
+        if (options.useDefaultRegistryInWorkers && wanted > 1 && fileCount >= 200) {
+          const init = {
+            storeDir: store.layout.root,
+            batchId: batch.batch_id,
+            force: options.force ?? false,
+            manifests: options.manifests !== false,
+          };
+          executors = Array.from({ length: wanted }, () => createWorkerExecutor(init));
+        } else {
+          await options.registry.prepare();
+          executors = [createInProcessExecutor({ ...ctx, canExecute: true })];
+        }
+        started.push(...executors);
         continue;
       }
       if (Date.now() > deadline) {
@@ -225,7 +247,7 @@ export async function runBatch(store: Store, options: RunBatchOptions): Promise<
       await sleep(50);
     }
   } finally {
-    await Promise.all(executors.map((e) => e.close()));
+    await Promise.all(started.map((e) => e.close()));
   }
   const status = deriveBatchStatus(store, batch.batch_id);
   for (const t of status.tasks) {

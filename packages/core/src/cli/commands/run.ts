@@ -1,6 +1,7 @@
 import { defaultParallelism } from '../../api/analyze';
 import { runBatchWithProvenance } from '../../provenance/run-with-provenance';
-import type { RunBatchSummary } from '../../run/run-batch';
+import { checkReplicates, type ReplicateReport } from '../../run/replicate-check';
+import type { RunBatchOptions, RunBatchSummary } from '../../run/run-batch';
 import { createDefaultRegistry } from '../../tasks/default-registry';
 import { boolOpt, type CommandContext, type CommandSpec, listOpt, stringOpt } from '../command';
 import { formatJson } from '../output';
@@ -23,32 +24,50 @@ async function runAndReport(
     parallelOpt === undefined ? defaultParallelism() : parseIntOption('parallel', parallelOpt, 1, 64);
   const retriesOpt = stringOpt(ctx, 'retries');
   const retries = retriesOpt === undefined ? undefined : parseIntOption('retries', retriesOpt, 0, 10);
+  const maxShardsOpt = stringOpt(ctx, 'max-shards');
+  const replicatesOpt = stringOpt(ctx, 'replicates');
+  const replicates = replicatesOpt === undefined ? 1 : parseIntOption('replicates', replicatesOpt, 1, 20);
   const store = ctx.openStore();
   const progress = createShardProgress(ctx.isTty && !ctx.json && !ctx.quiet, ctx.stderr);
+  const base: RunBatchOptions = {
+    batchId: requireBatch(ctx),
+    taskIds: options.taskIds,
+    shardIds: options.shardIds,
+    force: options.force,
+    registry: createDefaultRegistry(),
+    onShard: progress.onShard,
+    parallel,
+    useDefaultRegistryInWorkers: true,
+    maxShards: maxShardsOpt === undefined ? undefined : parseIntOption('max-shards', maxShardsOpt, 1, 256),
+    failFast: boolOpt(ctx, 'fail-fast'),
+  };
+  const provenance = {
+    enabled: !boolOpt(ctx, 'no-provenance'),
+    retries,
+    live: ctx.json || ctx.quiet ? undefined : progress.log,
+  };
   let summary: RunBatchSummary;
+  let replicateReport: ReplicateReport | undefined;
   try {
-    summary = await runBatchWithProvenance(
-      store,
-      {
-        batchId: requireBatch(ctx),
-        taskIds: options.taskIds,
-        shardIds: options.shardIds,
-        force: options.force,
-        registry: createDefaultRegistry(),
-        onShard: progress.onShard,
-        parallel,
-        useDefaultRegistryInWorkers: true,
-      },
-      {
-        enabled: !boolOpt(ctx, 'no-provenance'),
-        retries,
-        live: ctx.json || ctx.quiet ? undefined : progress.log,
-      },
-    );
+    summary = await runBatchWithProvenance(store, base, provenance);
+    if (replicates > 1) {
+      replicateReport = await checkReplicates(store, summary, replicates, (o) =>
+        runBatchWithProvenance(store, { ...base, ...o, maxShards: undefined }, provenance),
+      );
+    }
   } finally {
     progress.end();
   }
-  const ok = summary.counts.failed === 0 && summary.counts.blocked === 0 && summary.counts.busy === 0;
+  const deterministic = !replicateReport || replicateReport.mismatches.length === 0;
+  if (!deterministic) {
+    for (const m of replicateReport!.mismatches) {
+      ctx.stderr(
+        `nondeterministic  ${m.task_id} shard ${m.shard_id}: ${new Set(m.digests).size} different results in ${replicates} runs\n`,
+      );
+    }
+  }
+  const ok =
+    deterministic && summary.counts.failed === 0 && summary.counts.blocked === 0 && summary.counts.busy === 0;
   if (ctx.json) {
     ctx.stdout(
       formatJson({
@@ -58,6 +77,7 @@ async function runAndReport(
         duration_ms: summary.durationMs,
         status: summary.status,
         failures: summary.results.filter((r) => r.outcome === 'failed'),
+        ...(replicateReport ? { replicates: replicateReport } : {}),
       }),
     );
   } else {
@@ -87,6 +107,17 @@ const batchOption = {
   'no-provenance': {
     type: 'boolean' as const,
     description: 'Skip run manifests, the session record and the verify step',
+  },
+  'max-shards': {
+    type: 'string' as const,
+    description: 'Run budget: at most N shards with work left in this invocation',
+    valueName: 'n',
+  },
+  'fail-fast': { type: 'boolean' as const, description: 'Stop taking new shards after the first failure' },
+  replicates: {
+    type: 'string' as const,
+    description: 'Determinism check: execute every shard N times (forced) and fail if any result differs',
+    valueName: 'n',
   },
   retries: {
     type: 'string' as const,
