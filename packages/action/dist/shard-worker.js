@@ -17,7 +17,7 @@ import {
   openStore,
   runShardChain,
   toCodebatchError
-} from "./chunks/chunk-WYXC6QSK.js";
+} from "./chunks/chunk-2M3THDDV.js";
 import "./chunks/chunk-EVLCBSQI.js";
 
 // ../core/src/run/shard-worker.ts
@@ -32,7 +32,10 @@ async function start() {
   const port = parentPort;
   const registry = createDefaultRegistry();
   const store = openStore(init.storeDir);
-  const ctx = loadBatchRunContext(store, init.batchId, registry, init.force);
+  const ctx = {
+    ...loadBatchRunContext(store, init.batchId, registry, init.force),
+    manifests: init.manifests
+  };
   await registry.prepare();
   port.on("message", (req) => {
     try {

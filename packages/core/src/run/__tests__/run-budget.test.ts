@@ -64,16 +64,19 @@ describe('run budget', () => {
     const flaky = createTestRegistry({
       symbols: {
         ...(base.get('symbols') as object),
-        runFile: (file: { path: string }) => [
-          {
-            path: file.path,
-            kind: 'symbol',
-            name: `s${(calls += 1)}`,
-            symbol_type: 'variable',
-            line: 1,
-            col: 1,
-          },
-        ],
+        runFile: (file: { path: string }) => {
+          calls += 1;
+          return [
+            {
+              path: file.path,
+              kind: 'symbol',
+              name: `s${calls}`,
+              symbol_type: 'variable',
+              line: 1,
+              col: 1,
+            },
+          ];
+        },
       } as never,
     });
     for (const [registry, expectMismatch] of [

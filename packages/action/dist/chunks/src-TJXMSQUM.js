@@ -1,0 +1,10068 @@
+import { createRequire as __cbCreateRequire } from 'node:module';
+import { fileURLToPath as __cbFileURLToPath } from 'node:url';
+import { dirname as __cbDirname, basename as __cbBasename, join as __cbJoin } from 'node:path';
+const require = __cbCreateRequire(import.meta.url);
+const __cb_here = __cbDirname(__cbFileURLToPath(import.meta.url));
+const __cb_dirname = __cbBasename(__cb_here) === 'chunks' ? __cbDirname(__cb_here) : __cb_here;
+const __cb_filename = __cbJoin(__cb_dirname, 'index.js');
+import {
+  BATCHES_DIR,
+  CodebatchError,
+  DEFAULT_CHUNK_SIZE,
+  DEFAULT_CHUNK_THRESHOLD,
+  ENGINE_NAME,
+  ENGINE_VERSION,
+  ERROR_CODES,
+  FILES_INDEX_FILE,
+  INDEXES_DIR,
+  InternalError,
+  ObjectStore,
+  PIPELINES,
+  PRODUCER,
+  RULES,
+  SCHEMA_VERSION,
+  SESSIONS_DIR,
+  SNAPSHOTS_DIR,
+  SNAPSHOT_FILE,
+  actionOutcomeSchema,
+  appendEvent,
+  assertValidId,
+  assertValidShardId,
+  batchRecordSchema,
+  batchRunManifestSchema,
+  buildBatchManifest,
+  buildShardManifest,
+  bundlePreimageSchema,
+  canonicalJson,
+  canonicalizePath,
+  chunkManifestSchema,
+  compareUtf8,
+  countOutputKinds,
+  createDefaultRegistry,
+  createLayout,
+  createStageTimer,
+  currentVersions,
+  deriveShardManifest,
+  explainBundleMiss,
+  filesIndexRecordSchema,
+  formatBundleChange,
+  getPipeline,
+  idSchema,
+  initStore,
+  init_atomic_write,
+  init_batch_context,
+  init_batch_record,
+  init_bundle_preimage,
+  init_canonical_json,
+  init_canonical_path,
+  init_chunk_manifest,
+  init_chunking,
+  init_codebatch_error,
+  init_common,
+  init_default_registry,
+  init_events,
+  init_explain_miss,
+  init_hash,
+  init_jsonl,
+  init_layout,
+  init_object_store,
+  init_output_record,
+  init_pipelines,
+  init_read_batch,
+  init_read_snapshot,
+  init_rule_catalog,
+  init_run_manifest,
+  init_run_manifest2,
+  init_run_shard_chain,
+  init_shard_assignment,
+  init_shard_lock,
+  init_shard_state,
+  init_snapshot_record,
+  init_state_record,
+  init_store,
+  init_store_record,
+  init_time,
+  init_version,
+  isCanonicalPath,
+  isChunkedFormat,
+  isCodebatchError,
+  isShardLocked,
+  isoDateTime,
+  listBatches,
+  listSnapshots,
+  loadBatchRunContext,
+  loadShardManifest,
+  manifestVerificationSchema,
+  nowIso,
+  objectRefSchema,
+  openStore,
+  orderTasks,
+  outputKindSchema,
+  outputRecordSchema,
+  parseJsonl,
+  parseObjectRef,
+  planRecordSchema,
+  planTaskSchema,
+  producerSchema,
+  provenanceSessionSchema,
+  readBatchManifestRef,
+  readBatchRecord,
+  readFilesIndex,
+  readJsonl,
+  readManifest,
+  readOutputObject,
+  readPlan,
+  readShardState,
+  readSnapshotRecord,
+  readTaskRecord,
+  reconstructPreimage,
+  runManifestSchema,
+  runShardChain,
+  runtimeMajor,
+  schemaVersion,
+  sessionActionSchema,
+  sessionStatusSchema,
+  severitySchema,
+  sha256Hex,
+  sha256OfCanonical,
+  shardIdSchema,
+  shardOf,
+  shardRunManifestSchema,
+  shardStateSchema,
+  shardStatusSchema,
+  snapshotRecordSchema,
+  snapshotWarningSchema,
+  sortPathsUtf8,
+  stableJsonPretty,
+  storeRecordSchema,
+  taskOutputSchema,
+  taskRecordSchema,
+  tempName,
+  toCodebatchError,
+  toJsonl,
+  toObjectRef,
+  toPathKey,
+  tryReadSnapshotRecord,
+  writeBatchManifest,
+  writeFileAtomic,
+  writeOutputObject,
+  writeShardManifest
+} from "./chunk-2M3THDDV.js";
+import {
+  __commonJS,
+  __esm,
+  __export,
+  __toCommonJS,
+  __toESM,
+  external_exports,
+  init_zod
+} from "./chunk-EVLCBSQI.js";
+
+// ../core/src/config/config-schema.ts
+var configFileSchema, DEFAULT_SHARDS;
+var init_config_schema = __esm({
+  "../core/src/config/config-schema.ts"() {
+    "use strict";
+    init_zod();
+    configFileSchema = external_exports.strictObject({
+      $schema: external_exports.string().optional(),
+      pipeline: external_exports.enum(["parse", "analyze", "lint", "full"]).optional(),
+      include: external_exports.array(external_exports.string()).optional(),
+      exclude: external_exports.array(external_exports.string()).optional(),
+      gitignore: external_exports.boolean().optional(),
+      shards: external_exports.number().int().min(1).max(256).optional(),
+      /** Outputs above this many bytes are chunked (SPEC 10). */
+      chunkThreshold: external_exports.number().int().min(1024).optional(),
+      tasks: external_exports.record(external_exports.string(), external_exports.unknown()).optional()
+    });
+    DEFAULT_SHARDS = 16;
+  }
+});
+
+// ../core/src/config/load-config.ts
+import fs from "node:fs";
+function formatIssues(issues, prefix = "") {
+  return issues.map((i) => {
+    const p = [prefix, ...i.path.map(String)].filter(Boolean).join(".");
+    return `${p || "(root)"}: ${i.message}`;
+  });
+}
+function configError(file, issues) {
+  return new CodebatchError(
+    "E_CONFIG_INVALID",
+    `invalid configuration in ${file} (${issues.length} issue${issues.length === 1 ? "" : "s"})`,
+    {
+      hints: ["Fix the listed settings; see docs/configuration.md for every option."],
+      details: { file, issues }
+    }
+  );
+}
+function parseConfig(value, file = "<config>") {
+  const result = configFileSchema.safeParse(value);
+  if (!result.success) throw configError(file, formatIssues(result.error.issues));
+  return result.data;
+}
+function loadConfigFile(file) {
+  let text;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch {
+    throw new CodebatchError("E_CONFIG_NOT_FOUND", `config file ${file} not found`, {
+      hints: ["Pass an existing file with --config, or omit it to use defaults."]
+    });
+  }
+  let value;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw configError(file, [`(root): not valid JSON (${error.message})`]);
+  }
+  return parseConfig(value, file);
+}
+var init_load_config = __esm({
+  "../core/src/config/load-config.ts"() {
+    "use strict";
+    init_codebatch_error();
+    init_config_schema();
+  }
+});
+
+// ../core/src/batch/init-batch.ts
+import crypto from "node:crypto";
+import fs2 from "node:fs";
+function generateBatchId() {
+  const stamp = nowIso().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+  return `b${stamp}-${crypto.randomBytes(3).toString("hex")}`;
+}
+function resolveTaskConfigs(taskTypes, config, registry) {
+  const issues = [];
+  const resolved = /* @__PURE__ */ new Map();
+  const given = config?.tasks ?? {};
+  const known = new Set(registry.types());
+  for (const key of Object.keys(given)) {
+    if (!known.has(key))
+      issues.push(`tasks.${key}: unknown task type (known: ${[...known].sort().join(", ")})`);
+  }
+  for (const type of taskTypes) {
+    const result = registry.get(type).configSchema.safeParse(given[type] ?? {});
+    if (result.success) resolved.set(type, result.data);
+    else issues.push(...formatIssues(result.error.issues, `tasks.${type}`));
+  }
+  if (issues.length > 0) throw configError("the codebatch configuration", issues);
+  return resolved;
+}
+function initBatch(store, options) {
+  const pipeline = getPipeline(options.pipeline);
+  const batchId = options.id === void 0 ? generateBatchId() : assertValidId(options.id, "batch");
+  assertValidId(options.snapshotId, "snapshot");
+  const shardCount = options.shards ?? options.config?.shards ?? DEFAULT_SHARDS;
+  if (!Number.isInteger(shardCount) || shardCount < 1 || shardCount > 256) {
+    throw new CodebatchError("E_USAGE", `--shards must be an integer from 1 to 256 (got ${shardCount})`);
+  }
+  const layout = store.layout;
+  if (fs2.existsSync(layout.batchFile(batchId))) {
+    throw new CodebatchError("E_BATCH_EXISTS", `batch ${batchId} already exists`, {
+      hints: ["Batches are immutable: choose another --id, or omit --id for a generated one."]
+    });
+  }
+  const snapshot = readSnapshotRecord(store, options.snapshotId);
+  const files = readFilesIndex(store, options.snapshotId);
+  const configs = resolveTaskConfigs(
+    pipeline.tasks.map((t) => t.type),
+    options.config,
+    options.registry
+  );
+  const shardIds = [
+    ...new Set(files.map((f) => shardOf(f.object.slice("sha256:".length), shardCount)))
+  ].sort();
+  const createdAt = nowIso();
+  const tasks = pipeline.tasks.map((t) => {
+    const def = options.registry.get(t.type);
+    const config = configs.get(t.type) ?? {};
+    return {
+      schema_name: "codebatch.task",
+      schema_version: SCHEMA_VERSION,
+      producer: { ...PRODUCER },
+      task_id: t.task_id,
+      batch_id: batchId,
+      type: t.type,
+      task_version: def.version,
+      sharding: { strategy: "hash_prefix", shard_count: shardCount, shard_ids: shardIds },
+      inputs: { snapshot: true, tasks: [...t.depends_on] },
+      config,
+      config_digest: toObjectRef(sha256OfCanonical(config))
+    };
+  });
+  const plan = {
+    schema_name: "codebatch.plan",
+    schema_version: SCHEMA_VERSION,
+    producer: { ...PRODUCER },
+    batch_id: batchId,
+    pipeline: pipeline.name,
+    tasks: pipeline.tasks.map((t) => ({
+      task_id: t.task_id,
+      type: t.type,
+      depends_on: [...t.depends_on],
+      config: configs.get(t.type) ?? {}
+    }))
+  };
+  const batch = {
+    schema_name: "codebatch.batch",
+    schema_version: SCHEMA_VERSION,
+    producer: { ...PRODUCER },
+    batch_id: batchId,
+    snapshot_id: snapshot.snapshot_id,
+    created_at: createdAt,
+    pipeline: pipeline.name,
+    shard_count: shardCount,
+    chunking: {
+      threshold: options.config?.chunkThreshold ?? DEFAULT_CHUNK_THRESHOLD,
+      chunk_size: DEFAULT_CHUNK_SIZE
+    },
+    config_digest: toObjectRef(sha256OfCanonical(plan.tasks)),
+    ...options.metadata ? { metadata: options.metadata } : {}
+  };
+  try {
+    fs2.mkdirSync(layout.batchDir(batchId), { recursive: true });
+    for (const task of tasks) {
+      fs2.mkdirSync(layout.shardsDir(batchId, task.task_id), { recursive: true });
+      writeFileAtomic(layout.taskFile(batchId, task.task_id), stableJsonPretty(task));
+      for (const shardId of shardIds) {
+        fs2.mkdirSync(layout.shardDir(batchId, task.task_id, shardId), { recursive: true });
+        const state = {
+          schema_name: "codebatch.shard_state",
+          schema_version: SCHEMA_VERSION,
+          shard_id: shardId,
+          task_id: task.task_id,
+          batch_id: batchId,
+          status: "ready",
+          attempt: 1
+        };
+        writeFileAtomic(layout.stateFile(batchId, task.task_id, shardId), `${JSON.stringify(state)}
+`);
+      }
+    }
+    writeFileAtomic(layout.planFile(batchId), stableJsonPretty(plan));
+    writeFileAtomic(layout.batchFile(batchId), stableJsonPretty(batch));
+  } catch (error) {
+    throw toCodebatchError(error, `creating batch ${batchId}`);
+  }
+  return { batch, plan, tasks, shardIds };
+}
+var init_init_batch = __esm({
+  "../core/src/batch/init-batch.ts"() {
+    "use strict";
+    init_config_schema();
+    init_load_config();
+    init_codebatch_error();
+    init_read_snapshot();
+    init_atomic_write();
+    init_chunking();
+    init_layout();
+    init_canonical_json();
+    init_hash();
+    init_time();
+    init_version();
+    init_pipelines();
+    init_shard_assignment();
+  }
+});
+
+// ../core/src/batch/status.ts
+import fs3 from "node:fs";
+function deriveBatchStatus(store, batchId) {
+  const batch = readBatchRecord(store, batchId);
+  const plan = readPlan(store, batchId);
+  const byId = /* @__PURE__ */ new Map();
+  for (const planTask of orderTasks(plan.tasks)) {
+    const task = readTaskRecord(store, batchId, planTask.task_id);
+    const counts = {
+      total: task.sharding.shard_ids.length,
+      ready: 0,
+      running: 0,
+      interrupted: 0,
+      done: 0,
+      failed: 0,
+      reused: 0
+    };
+    let outputs = 0;
+    const files = { executed: 0, reused: 0 };
+    for (const shardId of task.sharding.shard_ids) {
+      const state = readShardState(store, batchId, task.task_id, shardId, { missingAsReady: true });
+      if (state.status === "running") {
+        if (isShardLocked(store.layout.shardDir(batchId, plan.tasks[0].task_id, shardId)))
+          counts.running += 1;
+        else counts.interrupted += 1;
+      } else counts[state.status] += 1;
+      if (state.status === "done") {
+        outputs += state.stats?.outputs_written ?? 0;
+        const processed = state.stats?.files_processed ?? 0;
+        if (state.reused_from) {
+          counts.reused += 1;
+          files.reused += state.stats?.files_reused ?? processed;
+        } else {
+          const executed = state.stats?.files_executed ?? processed;
+          files.executed += executed;
+          files.reused += processed - executed;
+        }
+      }
+    }
+    const depStatuses = planTask.depends_on.map((d) => byId.get(d)?.status);
+    let status2;
+    if (counts.done === counts.total) status2 = "done";
+    else if (counts.failed > 0) status2 = "failed";
+    else if (depStatuses.some((s) => s === "failed" || s === "blocked")) status2 = "blocked";
+    else if (counts.running > 0) status2 = "running";
+    else if (counts.done > 0 || counts.interrupted > 0) status2 = "partial";
+    else status2 = "pending";
+    byId.set(task.task_id, {
+      task_id: task.task_id,
+      type: task.type,
+      depends_on: planTask.depends_on,
+      status: status2,
+      shards: counts,
+      files,
+      outputs
+    });
+  }
+  const tasks = [...byId.values()];
+  const all = (s) => tasks.every((t) => t.status === s);
+  const any = (s) => tasks.some((t) => t.status === s);
+  let status;
+  if (all("done")) status = "done";
+  else if (any("failed")) status = "failed";
+  else if (any("blocked")) status = "blocked";
+  else if (any("running")) status = "running";
+  else if (any("done") || any("partial")) status = "partial";
+  else status = "pending";
+  return { batch_id: batchId, snapshot_id: batch.snapshot_id, pipeline: batch.pipeline, status, tasks };
+}
+function batchExists(store, batchId) {
+  return fs3.existsSync(store.layout.batchFile(batchId));
+}
+var init_status = __esm({
+  "../core/src/batch/status.ts"() {
+    "use strict";
+    init_shard_lock();
+    init_shard_state();
+    init_pipelines();
+    init_read_batch();
+  }
+});
+
+// ../core/src/run/chain-executors.ts
+import path from "node:path";
+import { setImmediate as yieldToEvents } from "node:timers/promises";
+import { Worker } from "node:worker_threads";
+function createInProcessExecutor(ctx) {
+  return {
+    async run(shardId, members, taskIds) {
+      const results = runShardChain(ctx, shardId, members, taskIds);
+      await yieldToEvents();
+      return results;
+    },
+    async close() {
+    }
+  };
+}
+function workerScript() {
+  return __cb_filename.endsWith(".ts") ? path.resolve(__cb_dirname, "../../dist/run/shard-worker.js") : path.join(__cb_dirname, "shard-worker.js");
+}
+function createWorkerExecutor(init) {
+  const worker = new Worker(workerScript(), { workerData: init });
+  let pending;
+  let readyResolve;
+  let readyReject;
+  const ready = new Promise((resolve, reject) => {
+    readyResolve = resolve;
+    readyReject = reject;
+  });
+  const fail = (error) => {
+    readyReject(error);
+    pending?.reject(error);
+    pending = void 0;
+  };
+  worker.on("message", (msg) => {
+    if (msg.type === "ready") readyResolve();
+    else if (msg.type === "chain") {
+      pending?.resolve(msg.results);
+      pending = void 0;
+    } else {
+      fail(
+        new CodebatchError(msg.error.code, msg.error.message, {
+          hints: msg.error.hints,
+          details: msg.error.details
+        })
+      );
+    }
+  });
+  worker.on("error", (error) => fail(error));
+  worker.on("exit", (code) => {
+    if (code !== 0) fail(new CodebatchError("E_INTERNAL", `a worker thread exited with code ${code}`));
+  });
+  ready.catch(() => {
+  });
+  return {
+    ready,
+    run(shardId, members, taskIds) {
+      return new Promise((resolve, reject) => {
+        pending = { resolve, reject };
+        worker.postMessage({ shardId, members, taskIds });
+      });
+    },
+    async close() {
+      await worker.terminate();
+    }
+  };
+}
+var init_chain_executors = __esm({
+  "../core/src/run/chain-executors.ts"() {
+    "use strict";
+    init_codebatch_error();
+    init_run_shard_chain();
+  }
+});
+
+// ../core/src/run/run-batch.ts
+import { setTimeout as sleep } from "node:timers/promises";
+function countOutcomes(results) {
+  const counts = {
+    executed: 0,
+    skipped: 0,
+    reused: 0,
+    failed: 0,
+    blocked: 0,
+    busy: 0,
+    deferred: 0
+  };
+  for (const r of results) counts[r.outcome] += 1;
+  return counts;
+}
+function partitionByShard(files, shardCount) {
+  const byShard = /* @__PURE__ */ new Map();
+  for (const f of files) {
+    const shard = shardOf(f.object.slice("sha256:".length), shardCount);
+    const list = byShard.get(shard);
+    if (list) list.push(f);
+    else byShard.set(shard, [f]);
+  }
+  return byShard;
+}
+async function runBatch(store, options) {
+  const t0 = Date.now();
+  const batch = readBatchRecord(store, options.batchId);
+  const plan = readPlan(store, options.batchId);
+  const tasks = /* @__PURE__ */ new Map();
+  for (const t of plan.tasks) tasks.set(t.task_id, readTaskRecord(store, options.batchId, t.task_id));
+  const ordered = orderTasks(plan.tasks).map((t) => t.task_id);
+  let selected = ordered;
+  if (options.taskIds && options.taskIds.length > 0) {
+    for (const id of options.taskIds) readTaskRecord(store, options.batchId, id);
+    selected = ordered.filter((id) => options.taskIds.includes(id));
+  }
+  const shardCount = batch.shard_count ?? tasks.values().next().value?.sharding.shard_count ?? 256;
+  let shardIds = [...tasks.get(ordered[0])?.sharding.shard_ids ?? []];
+  if (options.shardIds && options.shardIds.length > 0) {
+    for (const s of options.shardIds) {
+      assertValidShardId(s);
+      if (!shardIds.includes(s)) {
+        throw new CodebatchError(
+          "E_SHARD_NOT_FOUND",
+          `shard ${s} holds no files in batch ${options.batchId}`,
+          {
+            hints: [`List shards with \`codebatch shards --batch ${options.batchId}\`.`]
+          }
+        );
+      }
+    }
+    shardIds = shardIds.filter((s) => options.shardIds.includes(s));
+  }
+  if (options.shardSlice) {
+    const { index, total: total2 } = options.shardSlice;
+    shardIds = shardIds.filter((_, i) => i % total2 === index);
+  }
+  if (options.maxShards !== void 0) {
+    const open = shardIds.filter(
+      (s) => selected.some(
+        (t) => readShardState(store, batch.batch_id, t, s, { missingAsReady: true }).status !== "done"
+      )
+    );
+    shardIds = open.slice(0, options.maxShards);
+  }
+  const members = partitionByShard(readFilesIndex(store, batch.snapshot_id), shardCount);
+  const ctx = {
+    ...loadBatchRunContext(store, batch.batch_id, options.registry, options.force ?? false),
+    manifests: options.manifests !== false
+  };
+  const eventsFile = store.layout.batchEventsFile(batch.batch_id);
+  appendEvent(eventsFile, "batch_started", {
+    batch_id: batch.batch_id,
+    stats: { tasks: selected, shards: shardIds.length }
+  });
+  const total = shardIds.length * selected.length;
+  const results = [];
+  const unsettled = new Map(shardIds.map((s) => [s, new Set(selected)]));
+  let stopped = false;
+  const report = (chain) => {
+    for (const r of chain) {
+      const open = unsettled.get(r.shardId);
+      if (r.outcome === "busy" || r.outcome === "deferred" || !open?.has(r.taskId)) continue;
+      open.delete(r.taskId);
+      if (r.outcome === "failed" && options.failFast) stopped = true;
+      results.push(r);
+      options.onShard?.(r, results.length, total);
+    }
+  };
+  let executors = [createInProcessExecutor({ ...ctx, canExecute: false })];
+  const started = [...executors];
+  let prepared = false;
+  try {
+    let pending = shardIds;
+    const deadline = Date.now() + (options.busyTimeoutMs ?? 10 * 60 * 1e3);
+    while (pending.length > 0) {
+      const queue = [...pending];
+      const retry = /* @__PURE__ */ new Set();
+      let deferred = false;
+      await Promise.all(
+        executors.map(async (executor) => {
+          if ("ready" in executor) {
+            const ok = await executor.ready.then(
+              () => true,
+              () => false
+            );
+            if (!ok) return;
+          }
+          for (let shardId = queue.shift(); shardId !== void 0 && !stopped; shardId = queue.shift()) {
+            let chain;
+            try {
+              chain = await executor.run(shardId, members.get(shardId) ?? [], selected);
+            } catch (error) {
+              queue.length = 0;
+              throw error;
+            }
+            report(chain);
+            for (const r of chain) {
+              if (r.outcome === "deferred") deferred = true;
+              if (r.outcome === "busy" || r.outcome === "deferred") retry.add(shardId);
+            }
+          }
+        })
+      );
+      const untaken = stopped ? [] : queue.splice(0);
+      for (const s of untaken) retry.add(s);
+      if (untaken.length > 0 && !executors.some((e) => !("ready" in e))) {
+        await options.registry.prepare();
+        executors = [createInProcessExecutor({ ...ctx, canExecute: true })];
+        started.push(...executors);
+      }
+      pending = [...retry].sort();
+      if (pending.length === 0 || stopped) break;
+      if (deferred && !prepared) {
+        prepared = true;
+        const fileCount = pending.reduce((n, s) => n + (members.get(s)?.length ?? 0), 0);
+        const wanted = Math.max(1, Math.min(options.parallel ?? 1, pending.length));
+        if (options.useDefaultRegistryInWorkers && wanted > 1 && fileCount >= 200) {
+          const init = {
+            storeDir: store.layout.root,
+            batchId: batch.batch_id,
+            force: options.force ?? false,
+            manifests: options.manifests !== false
+          };
+          executors = Array.from({ length: wanted }, () => createWorkerExecutor(init));
+        } else {
+          await options.registry.prepare();
+          executors = [createInProcessExecutor({ ...ctx, canExecute: true })];
+        }
+        started.push(...executors);
+        continue;
+      }
+      if (Date.now() > deadline) {
+        for (const shardId of pending) {
+          for (const taskId of unsettled.get(shardId) ?? []) {
+            results.push({
+              taskId,
+              shardId,
+              outcome: "busy",
+              files: 0,
+              outputs: 0,
+              filesExecuted: 0,
+              filesReused: 0,
+              durationMs: 0
+            });
+          }
+        }
+        break;
+      }
+      await sleep(50);
+    }
+  } finally {
+    await Promise.all(started.map((e) => e.close()));
+  }
+  const status = deriveBatchStatus(store, batch.batch_id);
+  for (const t of status.tasks) {
+    if (!selected.includes(t.task_id)) continue;
+    if (t.status === "done" || t.status === "failed" || t.status === "blocked") {
+      appendEvent(
+        store.layout.taskEventsFile(batch.batch_id, t.task_id),
+        t.status === "done" ? "task_completed" : t.status === "failed" ? "task_failed" : "task_blocked",
+        {
+          batch_id: batch.batch_id,
+          task_id: t.task_id,
+          stats: { ...t.shards }
+        }
+      );
+    }
+  }
+  const rank = new Map(selected.map((t, i) => [t, i]));
+  results.sort((a, b) => rank.get(a.taskId) - rank.get(b.taskId) || a.shardId.localeCompare(b.shardId));
+  const counts = countOutcomes(results);
+  appendEvent(eventsFile, counts.failed > 0 || counts.blocked > 0 ? "batch_failed" : "batch_completed", {
+    batch_id: batch.batch_id,
+    duration_ms: Date.now() - t0,
+    stats: { ...counts }
+  });
+  return { batchId: batch.batch_id, results, counts, status, durationMs: Date.now() - t0 };
+}
+var init_run_batch = __esm({
+  "../core/src/run/run-batch.ts"() {
+    "use strict";
+    init_pipelines();
+    init_read_batch();
+    init_shard_assignment();
+    init_status();
+    init_codebatch_error();
+    init_read_snapshot();
+    init_layout();
+    init_batch_context();
+    init_chain_executors();
+    init_events();
+    init_shard_state();
+  }
+});
+
+// ../core/src/snapshot/git-info.ts
+import { spawnSync } from "node:child_process";
+import fs4 from "node:fs";
+import path2 from "node:path";
+function readGitInfo(sourceAbs, options = {}) {
+  const gitDir = findGitDir(sourceAbs);
+  if (!gitDir) return {};
+  const ref2 = resolveHead(gitDir);
+  if (!ref2) return {};
+  const info = { git_ref: ref2 };
+  if (options.dirty !== false) {
+    const dirty = readDirtyFlag(sourceAbs);
+    if (dirty !== void 0) info.git_dirty = dirty;
+  }
+  return info;
+}
+function findGitDir(start) {
+  for (let dir = start; ; dir = path2.dirname(dir)) {
+    const dotGit = path2.join(dir, ".git");
+    const stat = fs4.statSync(dotGit, { throwIfNoEntry: false });
+    if (stat?.isDirectory()) return dotGit;
+    if (stat?.isFile()) {
+      const match = /^gitdir:\s*(.+?)\s*$/m.exec(readText(dotGit) ?? "");
+      return match ? path2.resolve(dir, match[1]) : void 0;
+    }
+    if (path2.dirname(dir) === dir) return void 0;
+  }
+}
+function resolveHead(gitDir) {
+  const head = readText(path2.join(gitDir, "HEAD"))?.trim();
+  if (!head) return void 0;
+  if (COMMIT.test(head)) return head;
+  const match = /^ref:\s*(\S+)$/.exec(head);
+  if (!match) return void 0;
+  const refName = match[1];
+  const commonRel = readText(path2.join(gitDir, "commondir"))?.trim();
+  const commonDir = commonRel ? path2.resolve(gitDir, commonRel) : gitDir;
+  for (const dir of /* @__PURE__ */ new Set([gitDir, commonDir])) {
+    const loose = readText(path2.join(dir, refName))?.trim();
+    if (loose && COMMIT.test(loose)) return loose;
+  }
+  const packed = readText(path2.join(commonDir, "packed-refs")) ?? "";
+  for (const line of packed.split("\n")) {
+    const [sha, name] = line.trim().split(" ");
+    if (name === refName && sha && COMMIT.test(sha)) return sha;
+  }
+  return void 0;
+}
+function readDirtyFlag(sourceAbs) {
+  const result = spawnSync("git", ["status", "--porcelain", "-z", "--ignore-submodules=dirty", "--", "."], {
+    cwd: sourceAbs,
+    env: { ...process.env, GIT_OPTIONAL_LOCKS: "0" },
+    stdio: ["ignore", "pipe", "ignore"],
+    timeout: 3e4,
+    maxBuffer: 64 * 1024 * 1024
+  });
+  if (result.error || result.status !== 0) return void 0;
+  return result.stdout.length > 0;
+}
+function readText(file) {
+  try {
+    return fs4.readFileSync(file, "utf8");
+  } catch {
+    return void 0;
+  }
+}
+var COMMIT;
+var init_git_info = __esm({
+  "../core/src/snapshot/git-info.ts"() {
+    "use strict";
+    COMMIT = /^[a-f0-9]{40}([a-f0-9]{24})?$/;
+  }
+});
+
+// ../core/src/provenance/environment.ts
+import os from "node:os";
+import path3 from "node:path";
+function captureEnvironment(sourceDir, options = {}) {
+  const env = {
+    captured_at: nowIso(),
+    host: os.hostname(),
+    platform: process.platform,
+    arch: process.arch,
+    os_release: os.release(),
+    node_version: process.versions.node,
+    runtime: runtimeMajor(),
+    engine: { name: ENGINE_NAME, version: ENGINE_VERSION }
+  };
+  if (options.tasks)
+    env.tasks = Object.fromEntries(Object.entries(options.tasks).sort(([a], [b]) => a.localeCompare(b)));
+  if (options.git) env.git = { ...options.git };
+  else if (sourceDir) {
+    const info = readGitInfo(path3.resolve(sourceDir), { dirty: options.dirty });
+    if (info.git_ref)
+      env.git = { commit: info.git_ref, ...info.git_dirty !== void 0 ? { dirty: info.git_dirty } : {} };
+  }
+  const ci = detectCi(process.env);
+  if (ci) env.ci = ci;
+  return env;
+}
+function detectCi(e) {
+  if (e.GITHUB_ACTIONS === "true")
+    return {
+      provider: "github-actions",
+      ...e.GITHUB_RUN_ID ? { run_id: `${e.GITHUB_RUN_ID}/${e.GITHUB_RUN_ATTEMPT ?? "1"}` } : {}
+    };
+  if (e.GITLAB_CI) return { provider: "gitlab", ...e.CI_PIPELINE_ID ? { run_id: e.CI_PIPELINE_ID } : {} };
+  if (e.CI) return { provider: "unknown" };
+  return void 0;
+}
+var init_environment = __esm({
+  "../core/src/provenance/environment.ts"() {
+    "use strict";
+    init_git_info();
+    init_time();
+    init_version();
+  }
+});
+
+// ../core/src/provenance/verify-outputs.ts
+import fs5 from "node:fs";
+function verifyShardOutputs(store, batchId, taskId, shardId, options = {}) {
+  const state = readShardState(store, batchId, taskId, shardId);
+  if (state.status !== "done")
+    return {
+      ok: state.status !== "failed",
+      outputs_rehash: "not_checked",
+      records: 0,
+      invalid: 0,
+      problems: []
+    };
+  return verifyOutputsFile(
+    store.layout.outputsFile(batchId, taskId, shardId),
+    state.outputs_digest,
+    { batch_id: batchId, task_id: taskId, shard_id: shardId },
+    options
+  );
+}
+function verifyOutputsFile(file, expectedDigest, ids2, options = {}) {
+  let bytes;
+  try {
+    bytes = fs5.readFileSync(file);
+  } catch {
+    return { ok: false, outputs_rehash: "missing", records: 0, invalid: 0, problems: [`${file}: missing`] };
+  }
+  const actual = `sha256:${sha256Hex(bytes)}`;
+  const rehash = expectedDigest === void 0 ? "not_checked" : actual === expectedDigest ? "ok" : "mismatch";
+  const problems = [];
+  if (rehash === "mismatch") problems.push(`outputs index hashes to ${actual}, state says ${expectedDigest}`);
+  let records = 0;
+  let invalid = 0;
+  if (options.validate !== false) {
+    const text = bytes.toString("utf8");
+    if (text.length > 0 && !text.endsWith("\n")) {
+      invalid += 1;
+      problems.push("last line is not terminated (torn write)");
+    }
+    const seen = { envelope: "" };
+    let start = 0;
+    let line = 0;
+    while (start < text.length) {
+      let end = text.indexOf("\n", start);
+      if (end < 0) end = text.length;
+      line += 1;
+      const raw = text.slice(start, end);
+      start = end + 1;
+      if (raw.trim() === "") continue;
+      records += 1;
+      const problem = checkRecord(raw, ids2, seen);
+      if (problem) {
+        invalid += 1;
+        if (problems.length < MAX_PROBLEMS) problems.push(`line ${line}: ${problem}`);
+      }
+    }
+  }
+  return {
+    ok: rehash !== "mismatch" && invalid === 0,
+    outputs_rehash: rehash,
+    actual_digest: actual,
+    records,
+    invalid,
+    problems
+  };
+}
+function checkRecord(raw, ids2, seen) {
+  let value;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    return "not valid JSON";
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value))
+    return "(root): expected an object";
+  const envelope = `${value.schema_version}
+${value.snapshot_id}
+${value.batch_id}
+${value.task_id}
+${value.shard_id}
+${value.ts}`;
+  if (envelope !== seen.envelope) {
+    const e = envelopeSchema.safeParse(value);
+    if (!e.success) return formatIssue(e.error.issues[0]);
+    seen.envelope = envelope;
+  }
+  const parsed = taskOutputSchema.safeParse(value);
+  if (!parsed.success) return formatIssue(parsed.error.issues[0]);
+  if (value.batch_id !== ids2.batch_id || value.task_id !== ids2.task_id || value.shard_id !== ids2.shard_id) {
+    return `record belongs to ${value.batch_id}/${value.task_id}/${value.shard_id}, not ${ids2.batch_id}/${ids2.task_id}/${ids2.shard_id}`;
+  }
+  return void 0;
+}
+function formatIssue(issue) {
+  return `${issue.path.map(String).join(".") || "(root)"}: ${issue.message}`;
+}
+var MAX_PROBLEMS, ENVELOPE_KEYS, envelopeSchema;
+var init_verify_outputs = __esm({
+  "../core/src/provenance/verify-outputs.ts"() {
+    "use strict";
+    init_shard_state();
+    init_output_record();
+    init_hash();
+    MAX_PROBLEMS = 10;
+    ENVELOPE_KEYS = {
+      schema_version: true,
+      snapshot_id: true,
+      batch_id: true,
+      task_id: true,
+      shard_id: true,
+      ts: true
+    };
+    envelopeSchema = outputRecordSchema.pick(ENVELOPE_KEYS);
+  }
+});
+
+// ../core/src/provenance/session.ts
+import { randomBytes } from "node:crypto";
+import fs6 from "node:fs";
+import path4 from "node:path";
+function sessionsDir(store) {
+  return path4.join(store.layout.root, SESSIONS_DIR);
+}
+function deriveSessionStatus(counts) {
+  if (counts.failed > 0) return counts.verified > 0 || counts.skipped > 0 ? "partial" : "failed";
+  return "complete";
+}
+function formatLiveLine(a) {
+  const time2 = a.at.slice(11, 23);
+  const where = a.task_id ? `${a.task_id}/${a.shard_id ?? "*"}` : "";
+  const detail = a.diff ?? a.note ?? "";
+  const attempt = a.attempt > 1 ? ` (attempt ${a.attempt})` : "";
+  return `[${time2}] ${where.padEnd(18)} ${a.type.padEnd(13)} ${SYMBOL[a.outcome]} ${a.outcome.padEnd(8)} ${detail}${attempt}`.trimEnd();
+}
+function readStateSummary(file) {
+  let bytes;
+  try {
+    bytes = fs6.readFileSync(file);
+  } catch {
+    return { summary: { status: "absent" }, fields: { status: "absent" } };
+  }
+  try {
+    const fields = JSON.parse(bytes.toString("utf8"));
+    return {
+      summary: {
+        digest: sha256Hex(bytes),
+        status: String(fields.status),
+        attempt: Number(fields.attempt ?? 1)
+      },
+      fields
+    };
+  } catch {
+    return { summary: { digest: sha256Hex(bytes), status: "unreadable" }, fields: { status: "unreadable" } };
+  }
+}
+function summarizeStateDiff(before, after) {
+  const show = (v) => {
+    if (v === void 0 || v === null) return "-";
+    const s = String(v).replace(/^sha256:/, "");
+    return /^[a-f0-9]{64}$/.test(s) ? s.slice(0, 12) : s;
+  };
+  const parts = [];
+  for (const key of DIFF_FIELDS) {
+    if (before[key] !== after[key]) parts.push(`${key}: ${show(before[key])} -> ${show(after[key])}`);
+  }
+  const rf = (v) => v && typeof v === "object" ? v.batch_id : void 0;
+  if (rf(before.reused_from) !== rf(after.reused_from) && rf(after.reused_from))
+    parts.push(`reused_from: ${rf(after.reused_from)}`);
+  return parts.length ? parts.join(" | ") : "no change";
+}
+function listSessions(store, options = {}) {
+  let names;
+  try {
+    names = fs6.readdirSync(sessionsDir(store));
+  } catch {
+    return [];
+  }
+  const out = [];
+  for (const name of names) {
+    if (!/^[a-zA-Z0-9_-]+\.json$/.test(name)) continue;
+    const s = tryReadSession(path4.join(sessionsDir(store), name));
+    if (s && (!options.batchId || s.batch_id === options.batchId)) out.push(s);
+  }
+  return out.sort(
+    (a, b) => b.started_at.localeCompare(a.started_at) || b.session_id.localeCompare(a.session_id)
+  );
+}
+function readSession(store, idOrPrefix) {
+  assertValidId(idOrPrefix, "session");
+  const exact = tryReadSession(path4.join(sessionsDir(store), `${idOrPrefix}.json`));
+  if (exact) return exact;
+  let names = [];
+  try {
+    names = fs6.readdirSync(sessionsDir(store)).filter((n) => n.startsWith(idOrPrefix) && /^[a-zA-Z0-9_-]+\.json$/.test(n));
+  } catch {
+  }
+  if (names.length > 1) {
+    throw new CodebatchError(
+      "E_USAGE",
+      `session prefix ${idOrPrefix} is ambiguous (${names.length} sessions)`,
+      {
+        hints: [
+          `Type more of the id: ${names.slice(0, 5).map((n) => n.slice(0, -5)).join(", ")}`
+        ]
+      }
+    );
+  }
+  const found = names[0] && tryReadSession(path4.join(sessionsDir(store), names[0]));
+  if (!found) {
+    throw new CodebatchError("E_NOT_FOUND", `no session ${idOrPrefix}`, {
+      hints: ["List sessions with `codebatch sessions list`."]
+    });
+  }
+  return found;
+}
+function tryReadSession(file) {
+  try {
+    const parsed = provenanceSessionSchema.safeParse(JSON.parse(fs6.readFileSync(file, "utf8")));
+    return parsed.success ? parsed.data : void 0;
+  } catch {
+    return void 0;
+  }
+}
+var SessionRecorder, SYMBOL, DIFF_FIELDS;
+var init_session = __esm({
+  "../core/src/provenance/session.ts"() {
+    "use strict";
+    init_codebatch_error();
+    init_run_manifest();
+    init_atomic_write();
+    init_layout();
+    init_hash();
+    init_time();
+    init_version();
+    init_verify_outputs();
+    SessionRecorder = class {
+      constructor(store, meta = {}) {
+        this.meta = meta;
+        this.id = assertValidId(meta.session_id ?? randomBytes(6).toString("hex"), "session");
+        this.file = path4.join(sessionsDir(store), `${this.id}.json`);
+        this.interval = meta.flushIntervalMs ?? 200;
+        fs6.mkdirSync(path4.dirname(this.file), { recursive: true });
+        this.write("in_progress");
+      }
+      meta;
+      id;
+      file;
+      started = Date.now();
+      startedAt = nowIso();
+      actions = [];
+      outcomes = { verified: 0, failed: 0, retry: 0, skipped: 0 };
+      interval;
+      lastFlush = 0;
+      dirty = false;
+      timer;
+      finished;
+      batchManifest;
+      /** Actions so far, by outcome. */
+      get counts() {
+        return this.outcomes;
+      }
+      get actionCount() {
+        return this.actions.length;
+      }
+      recordAction(input) {
+        if (this.finished) throw new CodebatchError("E_INTERNAL", `session ${this.id} is finished`);
+        const action = {
+          seq: this.actions.length + 1,
+          type: input.type,
+          outcome: input.outcome,
+          at: nowIso(),
+          ...input.task_id ? { task_id: input.task_id } : {},
+          ...input.shard_id ? { shard_id: input.shard_id } : {},
+          attempt: input.attempt ?? 1,
+          ...input.duration_ms !== void 0 ? { duration_ms: input.duration_ms } : {},
+          ...input.intent ? { intent: input.intent } : {},
+          ...input.evidence ? { evidence: input.evidence } : {},
+          ...input.before ? { before: { ...input.before } } : {},
+          ...input.after ? { after: { ...input.after } } : {},
+          ...input.diff ? { diff: input.diff } : {},
+          ...input.note ? { note: input.note } : {}
+        };
+        this.actions.push(JSON.stringify(action));
+        this.outcomes[action.outcome] += 1;
+        this.dirty = true;
+        const now = Date.now();
+        if (this.interval <= 0 || action.outcome === "failed" || action.outcome === "retry" || now - this.lastFlush >= this.interval)
+          this.flush();
+        else if (!this.timer) {
+          this.timer = setTimeout(() => this.flush(), this.interval - (now - this.lastFlush));
+          this.timer.unref();
+        }
+        this.meta.live?.(formatLiveLine(action));
+        return action;
+      }
+      /** Writes pending actions now. */
+      flush() {
+        if (this.timer) {
+          clearTimeout(this.timer);
+          this.timer = void 0;
+        }
+        if (!this.dirty || this.finished) return;
+        this.write("in_progress");
+      }
+      /** Finalises the session; status defaults to one derived from the action outcomes. */
+      finish(status, extras = {}) {
+        if (this.finished) return this.finished;
+        if (this.timer) clearTimeout(this.timer);
+        this.timer = void 0;
+        if (extras.batch_manifest) this.batchManifest = extras.batch_manifest;
+        const final = status ?? deriveSessionStatus(this.outcomes);
+        const text = this.write(final, true);
+        this.finished = JSON.parse(text);
+        return this.finished;
+      }
+      write(status, ending = false) {
+        const now = nowIso();
+        const header = {
+          schema_name: "codebatch.session",
+          schema_version: SCHEMA_VERSION,
+          producer: { ...PRODUCER },
+          session_id: this.id,
+          label: this.meta.label ?? "run",
+          ...this.meta.batch_id ? { batch_id: this.meta.batch_id } : {},
+          started_at: this.startedAt,
+          updated_at: now,
+          ...ending ? { ended_at: now, duration_ms: Date.now() - this.started } : {},
+          status,
+          agent: { ...PRODUCER },
+          ...this.meta.environment ? { environment: this.meta.environment } : {},
+          ...this.meta.options ? { options: this.meta.options } : {},
+          counts: { ...this.outcomes },
+          ...this.batchManifest ? { batch_manifest: this.batchManifest } : {}
+        };
+        const head = JSON.stringify(header);
+        const text = `${head.slice(0, -1)},"actions":[${this.actions.length ? "\n" : ""}${this.actions.join(",\n")}]}
+`;
+        writeFileAtomic(this.file, text);
+        this.lastFlush = Date.now();
+        this.dirty = false;
+        return text;
+      }
+    };
+    SYMBOL = { verified: "+", failed: "x", retry: "~", skipped: "-" };
+    DIFF_FIELDS = [
+      "status",
+      "attempt",
+      "bundle_hash",
+      "outputs_digest",
+      "result_digest",
+      "manifest"
+    ];
+  }
+});
+
+// ../core/src/provenance/run-with-provenance.ts
+import { setTimeout as sleep2 } from "node:timers/promises";
+async function runBatchWithProvenance(store, options, prov = {}) {
+  if (prov.enabled === false) return runBatch(store, { ...options, manifests: false });
+  const t0 = Date.now();
+  const retries = prov.retries ?? 2;
+  const retryable = new Set(prov.retryableCodes ?? DEFAULT_RETRYABLE_CODES);
+  const verify = prov.verify ?? ((s, b, t, sh) => verifyShardOutputs(s, b, t, sh, { validate: prov.validateRecords === true }));
+  const batch = readBatchRecord(store, options.batchId);
+  const plan = readPlan(store, options.batchId);
+  const taskVersions = {};
+  const before = /* @__PURE__ */ new Map();
+  for (const planTask of plan.tasks) {
+    const task = readTaskRecord(store, batch.batch_id, planTask.task_id);
+    taskVersions[task.type] = task.task_version;
+    if (options.taskIds?.length && !options.taskIds.includes(task.task_id)) continue;
+    for (const shardId of task.sharding.shard_ids) {
+      before.set(
+        `${task.task_id}/${shardId}`,
+        readStateSummary(store.layout.stateFile(batch.batch_id, task.task_id, shardId))
+      );
+    }
+  }
+  const snapshot = tryReadSnapshotRecord(store, batch.snapshot_id);
+  const git = snapshot?.source.git_ref ? {
+    commit: snapshot.source.git_ref,
+    ...snapshot.source.git_dirty !== void 0 ? { dirty: snapshot.source.git_dirty } : {}
+  } : void 0;
+  const environment = captureEnvironment(void 0, { tasks: taskVersions, ...git ? { git } : {} });
+  const session = new SessionRecorder(store, {
+    label: prov.label ?? "run",
+    batch_id: batch.batch_id,
+    environment,
+    options: {
+      force: options.force ?? false,
+      parallel: options.parallel ?? 1,
+      retries,
+      ...options.taskIds?.length ? { tasks: options.taskIds } : {},
+      ...options.shardIds?.length ? { shards: options.shardIds } : {},
+      ...options.shardSlice ? { shard_slice: options.shardSlice } : {}
+    },
+    ...prov.live ? { live: prov.live } : {},
+    ...prov.flushIntervalMs !== void 0 ? { flushIntervalMs: prov.flushIntervalMs } : {}
+  });
+  const attempts = /* @__PURE__ */ new Map();
+  const latest = /* @__PURE__ */ new Map();
+  let pending = [];
+  let retrying = false;
+  const handle = (r) => {
+    const key = `${r.taskId}/${r.shardId}`;
+    if (retrying && r.outcome === "skipped" && latest.has(key)) return;
+    latest.set(key, r);
+    const attempt = attempts.get(key) ?? 1;
+    const prior = before.get(key) ?? { summary: { status: "absent" }, fields: { status: "absent" } };
+    if (r.outcome === "skipped" || r.outcome === "blocked" || r.outcome === "busy") {
+      const note = r.outcome === "skipped" ? "already done, identical input bundle" : r.outcome === "blocked" ? "blocked by a failed dependency" : "held by another process";
+      session.recordAction({
+        type: "skip_shard",
+        outcome: "skipped",
+        task_id: r.taskId,
+        shard_id: r.shardId,
+        attempt,
+        after: prior.summary,
+        note
+      });
+      return;
+    }
+    const after = readStateSummary(store.layout.stateFile(batch.batch_id, r.taskId, r.shardId));
+    before.set(key, after);
+    const base = {
+      task_id: r.taskId,
+      shard_id: r.shardId,
+      attempt,
+      duration_ms: r.durationMs,
+      intent: { files: r.files, ...retrying ? { retry: true } : {} },
+      before: prior.summary,
+      after: after.summary,
+      diff: summarizeStateDiff(prior.fields, after.fields)
+    };
+    const f = after.fields;
+    const committed = {
+      ...f.outputs_digest ? { outputs_digest: f.outputs_digest } : {},
+      ...f.manifest ? { manifest: f.manifest } : {}
+    };
+    const type = r.outcome === "reused" ? "reuse_shard" : "execute_shard";
+    if (r.outcome === "failed") {
+      const canRetry2 = attempt <= retries && retryable.has(r.error?.code ?? "");
+      if (canRetry2) pending.push({ taskId: r.taskId, shardId: r.shardId, force: false });
+      session.recordAction({
+        ...base,
+        type,
+        outcome: canRetry2 ? "retry" : "failed",
+        evidence: { error: r.error },
+        note: `${r.error?.code}: ${r.error?.message}`
+      });
+      return;
+    }
+    const v = verify(store, batch.batch_id, r.taskId, r.shardId, r.outcome === "reused");
+    const evidence = {
+      ...committed,
+      outputs: r.outputs,
+      files_executed: r.filesExecuted,
+      files_reused: r.filesReused,
+      ...f.reused_from?.batch_id ? { reused_from: f.reused_from.batch_id } : {},
+      verification: { outputs_rehash: v.outputs_rehash, records: v.records, invalid: v.invalid }
+    };
+    if (v.ok) {
+      session.recordAction({ ...base, type, outcome: "verified", evidence });
+      return;
+    }
+    const canRetry = attempt <= retries;
+    if (canRetry) pending.push({ taskId: r.taskId, shardId: r.shardId, force: true });
+    session.recordAction({
+      ...base,
+      type,
+      outcome: canRetry ? "retry" : "failed",
+      evidence: { ...evidence, problems: v.problems },
+      note: `verification failed: ${v.problems[0] ?? "unknown"}`
+    });
+  };
+  const passOptions = (o) => {
+    const { shardSlice: _slice, onShard: _on, ...rest } = options;
+    return { ...rest, ...o, onShard: (r) => handle(r) };
+  };
+  let first;
+  try {
+    first = await runBatch(store, {
+      ...options,
+      onShard: (r, done, total) => {
+        handle(r);
+        options.onShard?.(r, done, total);
+      }
+    });
+    retrying = true;
+    for (let round = 1; round <= retries && pending.length > 0; round++) {
+      await sleep2((prov.backoffMs ?? 100) * 2 ** (round - 1));
+      const work = pending;
+      pending = [];
+      for (const w of work)
+        attempts.set(`${w.taskId}/${w.shardId}`, (attempts.get(`${w.taskId}/${w.shardId}`) ?? 1) + 1);
+      const forced = /* @__PURE__ */ new Map();
+      for (const w of work.filter((x) => x.force))
+        forced.set(w.taskId, [...forced.get(w.taskId) ?? [], w.shardId]);
+      for (const [taskId, shardIds] of forced)
+        await runBatch(
+          store,
+          passOptions({ taskIds: [taskId], shardIds: [...new Set(shardIds)].sort(), force: true })
+        );
+      const failedShards = [...new Set(work.filter((x) => !x.force).map((x) => x.shardId))].sort();
+      if (failedShards.length > 0)
+        await runBatch(store, passOptions({ shardIds: failedShards, force: false }));
+    }
+  } catch (error) {
+    session.finish("failed");
+    throw error;
+  }
+  const results = first.results.map((r) => latest.get(`${r.taskId}/${r.shardId}`) ?? r);
+  const stateOf = (taskId, shardId) => before.get(`${taskId}/${shardId}`)?.fields;
+  const unchanged = finishedCountsAllSkipped(session) ? readBatchManifestRef(store, batch.batch_id) : void 0;
+  const batchManifest = unchanged ?? writeBatchManifest(
+    store,
+    buildBatchManifest(
+      store,
+      batch.batch_id,
+      { session_id: session.id, environment },
+      stateOf
+    )
+  );
+  const finished = session.finish(void 0, { batch_manifest: batchManifest });
+  return {
+    batchId: batch.batch_id,
+    results,
+    counts: countOutcomes(results),
+    status: attempts.size > 0 ? deriveBatchStatus(store, batch.batch_id) : first.status,
+    durationMs: Date.now() - t0,
+    sessionId: session.id,
+    sessionFile: session.file,
+    batchManifest,
+    actions: finished.counts
+  };
+}
+function finishedCountsAllSkipped(session) {
+  const c = session.counts;
+  return c.verified === 0 && c.failed === 0 && c.retry === 0;
+}
+var DEFAULT_RETRYABLE_CODES;
+var init_run_with_provenance = __esm({
+  "../core/src/provenance/run-with-provenance.ts"() {
+    "use strict";
+    init_read_batch();
+    init_status();
+    init_run_batch();
+    init_read_snapshot();
+    init_environment();
+    init_run_manifest2();
+    init_session();
+    init_verify_outputs();
+    DEFAULT_RETRYABLE_CODES = [
+      "E_OBJECT_NOT_FOUND",
+      "E_OBJECT_CORRUPT",
+      "E_INDEX_CORRUPT",
+      "E_LOCKED",
+      "E_INTERNAL"
+    ];
+  }
+});
+
+// ../core/src/query/output-order.ts
+function compareOutputs(a, b) {
+  return compareStr(a.path, b.path) || compareNum(a.line, b.line) || compareNum(a.col, b.col) || compareStr(a.code, b.code) || compareStr(a.task_id, b.task_id) || compareStr(a.kind, b.kind) || compareStr(a.metric, b.metric) || compareStr(a.symbol_type, b.symbol_type) || compareStr(a.name, b.name) || compareStr(a.edge_type, b.edge_type) || compareStr(a.target, b.target) || compareStr(a.message, b.message) || compareStr(canonicalJson(a), canonicalJson(b)) || // Same content, different key order: order by the bytes we would print, so that any two
+  // records that compare equal here serialize identically and the output is still unique.
+  compareStr(JSON.stringify(a), JSON.stringify(b));
+}
+function sortOutputs(records) {
+  return records.sort(compareOutputs);
+}
+function compareNum(a, b) {
+  if (a === b) return 0;
+  if (a === void 0) return -1;
+  if (b === void 0) return 1;
+  return a - b;
+}
+function compareStr(a, b) {
+  if (a === b) return 0;
+  if (a === void 0) return -1;
+  if (b === void 0) return 1;
+  return a < b ? -1 : 1;
+}
+var init_output_order = __esm({
+  "../core/src/query/output-order.ts"() {
+    "use strict";
+    init_canonical_json();
+  }
+});
+
+// ../core/src/query/files-index.ts
+function readFilesIndex2(store, snapshotId) {
+  const file = store.layout.filesIndexFile(snapshotId);
+  let records;
+  try {
+    records = readJsonl(file, { mode: "strict" }).records;
+  } catch (error) {
+    if (error.code === "E_NOT_FOUND") {
+      throw new CodebatchError(
+        "E_SNAPSHOT_NOT_FOUND",
+        `snapshot ${snapshotId} has no files index (${file})`,
+        {
+          hints: [
+            "The batch refers to a snapshot that was deleted or never completed; re-snapshot and re-run."
+          ],
+          details: { snapshot_id: snapshotId, file }
+        }
+      );
+    }
+    throw error;
+  }
+  return new Map(records.map((r) => [r.path, r]));
+}
+function langOf(files, path21) {
+  return files.get(path21)?.lang_hint ?? UNKNOWN_LANG;
+}
+var UNKNOWN_LANG;
+var init_files_index = __esm({
+  "../core/src/query/files-index.ts"() {
+    "use strict";
+    init_codebatch_error();
+    init_jsonl();
+    UNKNOWN_LANG = "unknown";
+  }
+});
+
+// ../core/src/query/tally-outputs.ts
+function tallyOutputs(records, files) {
+  const tally = createTally(files);
+  for (const r of records) tally.add(r);
+  return tally.rows();
+}
+function createTally(files) {
+  const rows = /* @__PURE__ */ new Map();
+  return {
+    add(r) {
+      const isDiagnostic = r.kind === "diagnostic";
+      const severity = isDiagnostic ? r.severity ?? null : null;
+      const code = isDiagnostic ? r.code ?? null : null;
+      const key = JSON.stringify([r.task_id, r.path, r.kind, severity, code]);
+      const row = rows.get(key);
+      if (row) row.count += 1;
+      else
+        rows.set(key, {
+          task_id: r.task_id,
+          path: r.path,
+          kind: r.kind,
+          severity,
+          code,
+          lang: langOf(files, r.path),
+          count: 1
+        });
+    },
+    rows: () => [...rows.values()].sort(compareCountRows)
+  };
+}
+function compareCountRows(a, b) {
+  return compareStr(a.task_id, b.task_id) || compareStr(a.path, b.path) || compareStr(a.kind, b.kind) || compareStr(a.severity ?? void 0, b.severity ?? void 0) || compareStr(a.code ?? void 0, b.code ?? void 0);
+}
+function toCountTuple(r) {
+  return [r.task_id, r.path, r.kind, r.severity, r.code, r.lang, r.count];
+}
+function fromCountTuple(t) {
+  return { task_id: t[0], path: t[1], kind: t[2], severity: t[3], code: t[4], lang: t[5], count: t[6] };
+}
+function aggregateTotals(rows) {
+  const totals = /* @__PURE__ */ new Map();
+  for (const r of rows) {
+    const key = JSON.stringify([r.task_id, r.kind, r.severity, r.code, r.lang]);
+    const t = totals.get(key);
+    if (t) t.count += r.count;
+    else
+      totals.set(key, {
+        task_id: r.task_id,
+        kind: r.kind,
+        severity: r.severity,
+        code: r.code,
+        lang: r.lang,
+        count: r.count
+      });
+  }
+  return [...totals.values()].sort(
+    (a, b) => compareStr(a.task_id, b.task_id) || compareStr(a.kind, b.kind) || compareStr(a.severity ?? void 0, b.severity ?? void 0) || compareStr(a.code ?? void 0, b.code ?? void 0) || compareStr(a.lang, b.lang)
+  );
+}
+function toTotalTuple(r) {
+  return [r.task_id, r.kind, r.severity, r.code, r.lang, r.count];
+}
+function fromTotalTuple(t) {
+  return { task_id: t[0], kind: t[1], severity: t[2], code: t[3], lang: t[4], count: t[5] };
+}
+var init_tally_outputs = __esm({
+  "../core/src/query/tally-outputs.ts"() {
+    "use strict";
+    init_files_index();
+    init_output_order();
+  }
+});
+
+// ../core/src/query/shard-scan.ts
+import fs7 from "node:fs";
+function listShards(view, taskId) {
+  const { layout } = view.store;
+  let names;
+  try {
+    names = fs7.readdirSync(layout.shardsDir(view.batchId, taskId));
+  } catch (error) {
+    const errno = error.code;
+    if (errno === "ENOENT" || errno === "ENOTDIR") return [];
+    throw toCodebatchError(error, `listing shards of ${taskId}`);
+  }
+  return names.filter((name) => SHARD_DIR.test(name)).sort().map((shardId) => readShardEntry(view, taskId, shardId));
+}
+function readShardEntry(view, taskId, shardId) {
+  const { layout } = view.store;
+  const stateFile = layout.stateFile(view.batchId, taskId, shardId);
+  const outputsFile = layout.outputsFile(view.batchId, taskId, shardId);
+  let stateBytes;
+  try {
+    stateBytes = fs7.readFileSync(stateFile);
+  } catch (error) {
+    if (error.code === "ENOENT") {
+      return {
+        taskId,
+        shardId,
+        status: "missing",
+        state: void 0,
+        stateBytes: void 0,
+        stateFile,
+        outputsFile
+      };
+    }
+    throw toCodebatchError(error, `reading ${stateFile}`);
+  }
+  let parsed;
+  try {
+    parsed = JSON.parse(stateBytes.toString("utf8"));
+  } catch {
+    parsed = void 0;
+  }
+  const result = shardStateSchema.safeParse(parsed);
+  if (!result.success) {
+    throw new CodebatchError("E_RECORD_INVALID", `${stateFile} is not a valid shard state`, {
+      hints: ["Re-run the shard (run-shard --force) to rewrite it, or run `codebatch verify`."],
+      details: { file: stateFile }
+    });
+  }
+  return {
+    taskId,
+    shardId,
+    status: result.data.status,
+    state: result.data,
+    stateBytes,
+    stateFile,
+    outputsFile
+  };
+}
+function isShardVisible(entry) {
+  return entry.status === "done";
+}
+function readShardOutputs(entry) {
+  const { records } = readJsonl(entry.outputsFile, { missingOk: true, mode: "strict" });
+  for (let i = 0; i < records.length; i += 1) {
+    const r = records[i];
+    if (r === null || typeof r !== "object" || typeof r.path !== "string" || typeof r.kind !== "string") {
+      throw new CodebatchError(
+        "E_INDEX_CORRUPT",
+        `${entry.outputsFile}: record ${i + 1} is not an output record (path and kind are required)`,
+        {
+          hints: ["Re-run the affected shard with --force to rewrite its index, or run `codebatch verify`."],
+          details: { file: entry.outputsFile, record: i + 1 }
+        }
+      );
+    }
+  }
+  return records;
+}
+var SHARD_DIR;
+var init_shard_scan = __esm({
+  "../core/src/query/shard-scan.ts"() {
+    "use strict";
+    init_codebatch_error();
+    init_state_record();
+    init_jsonl();
+    SHARD_DIR = /^[a-f0-9]{2}$/;
+  }
+});
+
+// ../core/src/query/accel/index-sources.ts
+import fs8 from "node:fs";
+function computeIndexSources(view) {
+  const shards = [];
+  for (const taskId of view.taskIds) {
+    for (const entry of listShards(view, taskId)) {
+      const stateDigest = entry.stateBytes ? sha256Hex(entry.stateBytes) : null;
+      const outputs = isShardVisible(entry) ? fileIdentity(entry.outputsFile) : null;
+      shards.push([taskId, entry.shardId, entry.status, stateDigest, outputs]);
+    }
+  }
+  return { batch_id: view.batchId, snapshot_id: view.batch.snapshot_id, task_ids: [...view.taskIds], shards };
+}
+function fileIdentity(file) {
+  try {
+    const s = fs8.statSync(file, { bigint: true });
+    return `ino=${s.ino};size=${s.size};mtime=${s.mtimeNs};ctime=${s.ctimeNs}`;
+  } catch {
+    return "absent";
+  }
+}
+var init_index_sources = __esm({
+  "../core/src/query/accel/index-sources.ts"() {
+    "use strict";
+    init_hash();
+    init_shard_scan();
+  }
+});
+
+// ../core/src/query/accel/query-index-file.ts
+import path5 from "node:path";
+function sectionOf(severity) {
+  return severity === "error" || severity === "warning" || severity === "info" || severity === "hint" ? severity : "other";
+}
+function queryIndexDir(store) {
+  return path5.join(store.layout.indexesDir, "query");
+}
+function queryIndexFile(store, batchId) {
+  return path5.join(queryIndexDir(store), `${batchId}.jsonl`);
+}
+var QUERY_INDEX_SCHEMA, QUERY_INDEX_VERSION, DIAGNOSTIC_SECTIONS;
+var init_query_index_file = __esm({
+  "../core/src/query/accel/query-index-file.ts"() {
+    "use strict";
+    QUERY_INDEX_SCHEMA = "codebatch.query_index";
+    QUERY_INDEX_VERSION = 2;
+    DIAGNOSTIC_SECTIONS = ["error", "warning", "info", "hint", "other"];
+  }
+});
+
+// ../core/src/query/accel/read-query-index.ts
+import fs9 from "node:fs";
+function readFreshQueryIndex(view, want = {}) {
+  let fd;
+  try {
+    fd = fs9.openSync(queryIndexFile(view.store, view.batchId), "r");
+  } catch {
+    return void 0;
+  }
+  try {
+    const read = readHeader(fd);
+    if (!read) return void 0;
+    const [header, bodyStart] = read;
+    if (header.schema_name !== QUERY_INDEX_SCHEMA || header.index_version !== QUERY_INDEX_VERSION)
+      return void 0;
+    if (canonicalJson(header.sources) !== canonicalJson(computeIndexSources(view))) return void 0;
+    const content = { totals: header.totals.map(fromTotalTuple) };
+    const readRange = ([offset, length]) => {
+      const buf = Buffer.alloc(length);
+      if (fs9.readSync(fd, buf, 0, length, bodyStart + offset) !== length) throw new Error("short read");
+      return buf.toString("utf8");
+    };
+    const readSection = (section) => {
+      const entry = header.sections.diagnostics[section];
+      const { records } = parseJsonl(readRange(entry.range), "query index", "strict");
+      if (records.length !== entry.count) throw new Error("section count mismatch");
+      return records;
+    };
+    if (want.countRows) {
+      content.countRows = JSON.parse(readRange(header.sections.count_rows)).map(
+        fromCountTuple
+      );
+    }
+    if (want.diagnostics === "all") {
+      content.diagnostics = sortOutputs(DIAGNOSTIC_SECTIONS.flatMap((s) => readSection(s)));
+    } else if (want.diagnostics !== void 0) {
+      const section = DIAGNOSTIC_SECTIONS.find((s) => s === want.diagnostics && s !== "other");
+      content.diagnostics = section ? readSection(section) : [];
+    }
+    return content;
+  } catch {
+    return void 0;
+  } finally {
+    fs9.closeSync(fd);
+  }
+}
+function readHeader(fd) {
+  const chunks = [];
+  let position = 0;
+  for (; ; ) {
+    const buf = Buffer.alloc(HEADER_CHUNK);
+    const n = fs9.readSync(fd, buf, 0, HEADER_CHUNK, position);
+    if (n === 0) return void 0;
+    const nl = buf.subarray(0, n).indexOf(10);
+    if (nl >= 0) {
+      chunks.push(buf.subarray(0, nl));
+      const headerBytes = Buffer.concat(chunks);
+      return [JSON.parse(headerBytes.toString("utf8")), headerBytes.length + 1];
+    }
+    chunks.push(buf.subarray(0, n));
+    position += n;
+  }
+}
+var HEADER_CHUNK;
+var init_read_query_index = __esm({
+  "../core/src/query/accel/read-query-index.ts"() {
+    "use strict";
+    init_jsonl();
+    init_canonical_json();
+    init_output_order();
+    init_tally_outputs();
+    init_index_sources();
+    init_query_index_file();
+    HEADER_CHUNK = 256 * 1024;
+  }
+});
+
+// ../core/src/query/scan-outputs.ts
+function forEachOutput(view, taskIds, visit) {
+  for (const taskId of taskIds) {
+    for (const entry of listShards(view, taskId)) {
+      if (!isShardVisible(entry)) continue;
+      for (const record of readShardOutputs(entry)) visit(record);
+    }
+  }
+}
+function scanOutputs(view, taskIds, keep = () => true) {
+  const out = [];
+  forEachOutput(view, taskIds, (record) => {
+    if (keep(record)) out.push(record);
+  });
+  return sortOutputs(out);
+}
+var init_scan_outputs = __esm({
+  "../core/src/query/scan-outputs.ts"() {
+    "use strict";
+    init_output_order();
+    init_shard_scan();
+  }
+});
+
+// ../core/src/query/batch-facts.ts
+function loadTotals(view, taskIds, options = {}) {
+  const index = options.useIndex === false ? void 0 : readFreshQueryIndex(view);
+  if (index) return index.totals.filter((r) => taskIds.includes(r.task_id));
+  return aggregateTotals(scanCountRows(view, taskIds));
+}
+function loadCountRows(view, taskIds, options = {}) {
+  const index = options.useIndex === false ? void 0 : readFreshQueryIndex(view, { countRows: true });
+  if (index?.countRows) return index.countRows.filter((r) => taskIds.includes(r.task_id));
+  return scanCountRows(view, taskIds);
+}
+function scanCountRows(view, taskIds) {
+  const tally = createTally(readFilesIndex2(view.store, view.batch.snapshot_id));
+  forEachOutput(view, taskIds, tally.add);
+  return tally.rows();
+}
+function loadDiagnostics(view, taskIds, options = {}) {
+  const { severity } = options;
+  const index = options.useIndex === false ? void 0 : readFreshQueryIndex(view, { diagnostics: severity ?? "all" });
+  if (index?.diagnostics) return index.diagnostics.filter((r) => taskIds.includes(r.task_id));
+  return scanOutputs(
+    view,
+    taskIds,
+    (r) => r.kind === "diagnostic" && (severity === void 0 || r.severity === severity)
+  );
+}
+var init_batch_facts = __esm({
+  "../core/src/query/batch-facts.ts"() {
+    "use strict";
+    init_read_query_index();
+    init_files_index();
+    init_scan_outputs();
+    init_tally_outputs();
+  }
+});
+
+// ../core/src/query/batch-view.ts
+import fs10 from "node:fs";
+import path6 from "node:path";
+function loadBatchView(store, batchId) {
+  const file = store.layout.batchFile(batchId);
+  const batch = readRecord(file, (value) => batchRecordSchema.safeParse(value), {
+    missing: () => new CodebatchError(
+      "E_BATCH_NOT_FOUND",
+      `batch ${JSON.stringify(batchId)} does not exist in ${store.layout.root}`,
+      {
+        hints: ["List batches with `codebatch batch list`, or check --store."],
+        details: { batch_id: batchId, store: store.layout.root }
+      }
+    )
+  });
+  return { store, batchId, batch, taskIds: readTaskIds(store, batchId) };
+}
+function readTaskIds(store, batchId) {
+  const planFile = store.layout.planFile(batchId);
+  if (fs10.existsSync(planFile)) {
+    const plan = readRecord(planFile, (value) => planRecordSchema.safeParse(value), {});
+    return plan.tasks.map((t) => t.task_id);
+  }
+  const tasksDir = path6.join(store.layout.batchDir(batchId), "tasks");
+  try {
+    return fs10.readdirSync(tasksDir).filter((name) => /^[a-zA-Z0-9_-]{1,128}$/.test(name)).sort();
+  } catch {
+    return [];
+  }
+}
+function resolveTaskIds(view, taskId) {
+  if (taskId === void 0) return view.taskIds;
+  if (!view.taskIds.includes(taskId)) {
+    throw new CodebatchError(
+      "E_TASK_NOT_FOUND",
+      `task ${JSON.stringify(taskId)} is not part of batch ${view.batchId}`,
+      {
+        hints: [
+          view.taskIds.length > 0 ? `Tasks of this batch: ${view.taskIds.join(", ")}.` : "This batch has no tasks; check its plan.json."
+        ],
+        details: { batch_id: view.batchId, task_id: taskId, tasks: view.taskIds }
+      }
+    );
+  }
+  return [taskId];
+}
+function readRecord(file, parse, options) {
+  let text;
+  try {
+    text = fs10.readFileSync(file, "utf8");
+  } catch (error) {
+    const errno = error.code;
+    if ((errno === "ENOENT" || errno === "ENOTDIR") && options.missing) throw options.missing();
+    throw toCodebatchError(error, `reading ${file}`);
+  }
+  let value;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new CodebatchError("E_RECORD_INVALID", `${file} is not valid JSON`, {
+      hints: ["The record was damaged; run `codebatch verify`."],
+      details: { file }
+    });
+  }
+  const result = parse(value);
+  if (!result.success) {
+    throw new CodebatchError("E_RECORD_INVALID", `${file} does not match its schema`, {
+      details: { file, issues: result.error.issues.map((i) => formatIssue2(i)) }
+    });
+  }
+  return result.data;
+}
+function formatIssue2(issue) {
+  const i = issue;
+  return `${(i.path ?? []).map(String).join(".") || "(root)"}: ${i.message ?? "invalid"}`;
+}
+function listBatchIds(store) {
+  const dir = path6.join(store.layout.root, "batches");
+  let names;
+  try {
+    names = fs10.readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names.filter((n) => /^[a-zA-Z0-9_-]{1,128}$/.test(n) && fs10.existsSync(path6.join(dir, n, "batch.json"))).sort();
+}
+var init_batch_view = __esm({
+  "../core/src/query/batch-view.ts"() {
+    "use strict";
+    init_codebatch_error();
+    init_batch_record();
+  }
+});
+
+// ../../node_modules/picomatch/lib/constants.js
+var require_constants = __commonJS({
+  "../../node_modules/picomatch/lib/constants.js"(exports, module) {
+    "use strict";
+    var WIN_SLASH = "\\\\/";
+    var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
+    var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
+    var DOT_LITERAL = "\\.";
+    var PLUS_LITERAL = "\\+";
+    var QMARK_LITERAL = "\\?";
+    var SLASH_LITERAL = "\\/";
+    var ONE_CHAR = "(?=.)";
+    var QMARK = "[^/]";
+    var END_ANCHOR = `(?:${SLASH_LITERAL}|$)`;
+    var START_ANCHOR = `(?:^|${SLASH_LITERAL})`;
+    var DOTS_SLASH = `${DOT_LITERAL}{1,2}${END_ANCHOR}`;
+    var NO_DOT = `(?!${DOT_LITERAL})`;
+    var NO_DOTS = `(?!${START_ANCHOR}${DOTS_SLASH})`;
+    var NO_DOT_SLASH = `(?!${DOT_LITERAL}{0,1}${END_ANCHOR})`;
+    var NO_DOTS_SLASH = `(?!${DOTS_SLASH})`;
+    var QMARK_NO_DOT = `[^.${SLASH_LITERAL}]`;
+    var STAR = `${QMARK}*?`;
+    var SEP = "/";
+    var POSIX_CHARS = {
+      DOT_LITERAL,
+      PLUS_LITERAL,
+      QMARK_LITERAL,
+      SLASH_LITERAL,
+      ONE_CHAR,
+      QMARK,
+      END_ANCHOR,
+      DOTS_SLASH,
+      NO_DOT,
+      NO_DOTS,
+      NO_DOT_SLASH,
+      NO_DOTS_SLASH,
+      QMARK_NO_DOT,
+      STAR,
+      START_ANCHOR,
+      SEP
+    };
+    var WINDOWS_CHARS = {
+      ...POSIX_CHARS,
+      SLASH_LITERAL: `[${WIN_SLASH}]`,
+      QMARK: WIN_NO_SLASH,
+      STAR: `${WIN_NO_SLASH}*?`,
+      DOTS_SLASH: `${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$)`,
+      NO_DOT: `(?!${DOT_LITERAL})`,
+      NO_DOTS: `(?!(?:^|[${WIN_SLASH}])${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
+      NO_DOT_SLASH: `(?!${DOT_LITERAL}{0,1}(?:[${WIN_SLASH}]|$))`,
+      NO_DOTS_SLASH: `(?!${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
+      QMARK_NO_DOT: `[^.${WIN_SLASH}]`,
+      START_ANCHOR: `(?:^|[${WIN_SLASH}])`,
+      END_ANCHOR: `(?:[${WIN_SLASH}]|$)`,
+      SEP: "\\"
+    };
+    var POSIX_REGEX_SOURCE = {
+      __proto__: null,
+      alnum: "a-zA-Z0-9",
+      alpha: "a-zA-Z",
+      ascii: "\\x00-\\x7F",
+      blank: " \\t",
+      cntrl: "\\x00-\\x1F\\x7F",
+      digit: "0-9",
+      graph: "\\x21-\\x7E",
+      lower: "a-z",
+      print: "\\x20-\\x7E ",
+      punct: "\\-!\"#$%&'()\\*+,./:;<=>?@[\\]^_`{|}~",
+      space: " \\t\\r\\n\\v\\f",
+      upper: "A-Z",
+      word: "A-Za-z0-9_",
+      xdigit: "A-Fa-f0-9"
+    };
+    module.exports = {
+      DEFAULT_MAX_EXTGLOB_RECURSION,
+      MAX_LENGTH: 1024 * 64,
+      POSIX_REGEX_SOURCE,
+      // regular expressions
+      REGEX_BACKSLASH: /\\(?![*+?^${}(|)[\]])/g,
+      REGEX_NON_SPECIAL_CHARS: /^[^@![\].,$*+?^{}()|\\/]+/,
+      REGEX_SPECIAL_CHARS: /[-*+?.^${}(|)[\]]/,
+      REGEX_SPECIAL_CHARS_BACKREF: /(\\?)((\W)(\3*))/g,
+      REGEX_SPECIAL_CHARS_GLOBAL: /([-*+?.^${}(|)[\]])/g,
+      REGEX_REMOVE_BACKSLASH: /(?:\[.*?[^\\]\]|\\(?=.))/g,
+      // Replace globs with equivalent patterns to reduce parsing time.
+      REPLACEMENTS: {
+        __proto__: null,
+        "***": "*",
+        "**/**": "**",
+        "**/**/**": "**"
+      },
+      // Digits
+      CHAR_0: 48,
+      /* 0 */
+      CHAR_9: 57,
+      /* 9 */
+      // Alphabet chars.
+      CHAR_UPPERCASE_A: 65,
+      /* A */
+      CHAR_LOWERCASE_A: 97,
+      /* a */
+      CHAR_UPPERCASE_Z: 90,
+      /* Z */
+      CHAR_LOWERCASE_Z: 122,
+      /* z */
+      CHAR_LEFT_PARENTHESES: 40,
+      /* ( */
+      CHAR_RIGHT_PARENTHESES: 41,
+      /* ) */
+      CHAR_ASTERISK: 42,
+      /* * */
+      // Non-alphabetic chars.
+      CHAR_AMPERSAND: 38,
+      /* & */
+      CHAR_AT: 64,
+      /* @ */
+      CHAR_BACKWARD_SLASH: 92,
+      /* \ */
+      CHAR_CARRIAGE_RETURN: 13,
+      /* \r */
+      CHAR_CIRCUMFLEX_ACCENT: 94,
+      /* ^ */
+      CHAR_COLON: 58,
+      /* : */
+      CHAR_COMMA: 44,
+      /* , */
+      CHAR_DOT: 46,
+      /* . */
+      CHAR_DOUBLE_QUOTE: 34,
+      /* " */
+      CHAR_EQUAL: 61,
+      /* = */
+      CHAR_EXCLAMATION_MARK: 33,
+      /* ! */
+      CHAR_FORM_FEED: 12,
+      /* \f */
+      CHAR_FORWARD_SLASH: 47,
+      /* / */
+      CHAR_GRAVE_ACCENT: 96,
+      /* ` */
+      CHAR_HASH: 35,
+      /* # */
+      CHAR_HYPHEN_MINUS: 45,
+      /* - */
+      CHAR_LEFT_ANGLE_BRACKET: 60,
+      /* < */
+      CHAR_LEFT_CURLY_BRACE: 123,
+      /* { */
+      CHAR_LEFT_SQUARE_BRACKET: 91,
+      /* [ */
+      CHAR_LINE_FEED: 10,
+      /* \n */
+      CHAR_NO_BREAK_SPACE: 160,
+      /* \u00A0 */
+      CHAR_PERCENT: 37,
+      /* % */
+      CHAR_PLUS: 43,
+      /* + */
+      CHAR_QUESTION_MARK: 63,
+      /* ? */
+      CHAR_RIGHT_ANGLE_BRACKET: 62,
+      /* > */
+      CHAR_RIGHT_CURLY_BRACE: 125,
+      /* } */
+      CHAR_RIGHT_SQUARE_BRACKET: 93,
+      /* ] */
+      CHAR_SEMICOLON: 59,
+      /* ; */
+      CHAR_SINGLE_QUOTE: 39,
+      /* ' */
+      CHAR_SPACE: 32,
+      /*   */
+      CHAR_TAB: 9,
+      /* \t */
+      CHAR_UNDERSCORE: 95,
+      /* _ */
+      CHAR_VERTICAL_LINE: 124,
+      /* | */
+      CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
+      /* \uFEFF */
+      /**
+       * Create EXTGLOB_CHARS
+       */
+      extglobChars(chars) {
+        return {
+          "!": { type: "negate", open: "(?:(?!(?:", close: `))${chars.STAR})` },
+          "?": { type: "qmark", open: "(?:", close: ")?" },
+          "+": { type: "plus", open: "(?:", close: ")+" },
+          "*": { type: "star", open: "(?:", close: ")*" },
+          "@": { type: "at", open: "(?:", close: ")" }
+        };
+      },
+      /**
+       * Create GLOB_CHARS
+       */
+      globChars(win32) {
+        return win32 === true ? WINDOWS_CHARS : POSIX_CHARS;
+      }
+    };
+  }
+});
+
+// ../../node_modules/picomatch/lib/utils.js
+var require_utils = __commonJS({
+  "../../node_modules/picomatch/lib/utils.js"(exports) {
+    "use strict";
+    var {
+      REGEX_BACKSLASH,
+      REGEX_REMOVE_BACKSLASH,
+      REGEX_SPECIAL_CHARS,
+      REGEX_SPECIAL_CHARS_GLOBAL
+    } = require_constants();
+    exports.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
+    exports.hasRegexChars = (str) => REGEX_SPECIAL_CHARS.test(str);
+    exports.isRegexChar = (str) => str.length === 1 && exports.hasRegexChars(str);
+    exports.escapeRegex = (str) => str.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
+    exports.toPosixSlashes = (str) => str.replace(REGEX_BACKSLASH, "/");
+    exports.isWindows = () => {
+      if (typeof navigator !== "undefined" && navigator.platform) {
+        const platform = navigator.platform.toLowerCase();
+        return platform === "win32" || platform === "windows";
+      }
+      if (typeof process !== "undefined" && process.platform) {
+        return process.platform === "win32";
+      }
+      return false;
+    };
+    exports.removeBackslashes = (str) => {
+      return str.replace(REGEX_REMOVE_BACKSLASH, (match) => {
+        return match === "\\" ? "" : match;
+      });
+    };
+    exports.escapeLast = (input, char, lastIdx) => {
+      const idx = input.lastIndexOf(char, lastIdx);
+      if (idx === -1) return input;
+      if (input[idx - 1] === "\\") return exports.escapeLast(input, char, idx - 1);
+      return `${input.slice(0, idx)}\\${input.slice(idx)}`;
+    };
+    exports.removePrefix = (input, state = {}) => {
+      let output = input;
+      if (output.startsWith("./")) {
+        output = output.slice(2);
+        state.prefix = "./";
+      }
+      return output;
+    };
+    exports.wrapOutput = (input, state = {}, options = {}) => {
+      const prepend = options.contains ? "" : "^";
+      const append = options.contains ? "" : "$";
+      let output = `${prepend}(?:${input})${append}`;
+      if (state.negated === true) {
+        output = `(?:^(?!${output}).*$)`;
+      }
+      return output;
+    };
+    exports.basename = (path21, { windows } = {}) => {
+      const segs = path21.split(windows ? /[\\/]/ : "/");
+      const last = segs[segs.length - 1];
+      if (last === "") {
+        return segs[segs.length - 2];
+      }
+      return last;
+    };
+  }
+});
+
+// ../../node_modules/picomatch/lib/scan.js
+var require_scan = __commonJS({
+  "../../node_modules/picomatch/lib/scan.js"(exports, module) {
+    "use strict";
+    var utils = require_utils();
+    var {
+      CHAR_ASTERISK,
+      /* * */
+      CHAR_AT,
+      /* @ */
+      CHAR_BACKWARD_SLASH,
+      /* \ */
+      CHAR_COMMA,
+      /* , */
+      CHAR_DOT,
+      /* . */
+      CHAR_EXCLAMATION_MARK,
+      /* ! */
+      CHAR_FORWARD_SLASH,
+      /* / */
+      CHAR_LEFT_CURLY_BRACE,
+      /* { */
+      CHAR_LEFT_PARENTHESES,
+      /* ( */
+      CHAR_LEFT_SQUARE_BRACKET,
+      /* [ */
+      CHAR_PLUS,
+      /* + */
+      CHAR_QUESTION_MARK,
+      /* ? */
+      CHAR_RIGHT_CURLY_BRACE,
+      /* } */
+      CHAR_RIGHT_PARENTHESES,
+      /* ) */
+      CHAR_RIGHT_SQUARE_BRACKET
+      /* ] */
+    } = require_constants();
+    var isPathSeparator = (code) => {
+      return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
+    };
+    var depth = (token) => {
+      if (token.isPrefix !== true) {
+        token.depth = token.isGlobstar ? Infinity : 1;
+      }
+    };
+    var scan = (input, options) => {
+      const opts = options || {};
+      const length = input.length - 1;
+      const scanToEnd = opts.parts === true || opts.tokens === true || opts.scanToEnd === true;
+      const slashes = [];
+      const tokens = [];
+      const parts = [];
+      let str = input;
+      let index = -1;
+      let start = 0;
+      let lastIndex = 0;
+      let isBrace = false;
+      let isBracket = false;
+      let isGlob = false;
+      let isExtglob = false;
+      let isGlobstar = false;
+      let braceEscaped = false;
+      let backslashes = false;
+      let negated = false;
+      let negatedExtglob = false;
+      let finished = false;
+      let braces = 0;
+      let prev;
+      let code;
+      let token = { value: "", depth: 0, isGlob: false };
+      const eos = () => index >= length;
+      const peek = () => str.charCodeAt(index + 1);
+      const advance = () => {
+        prev = code;
+        return str.charCodeAt(++index);
+      };
+      while (index < length) {
+        code = advance();
+        let next;
+        if (code === CHAR_BACKWARD_SLASH) {
+          backslashes = token.backslashes = true;
+          code = advance();
+          if (code === CHAR_LEFT_CURLY_BRACE) {
+            braceEscaped = true;
+          }
+          continue;
+        }
+        if (braceEscaped === true || code === CHAR_LEFT_CURLY_BRACE) {
+          braces++;
+          while (eos() !== true && (code = advance())) {
+            if (code === CHAR_BACKWARD_SLASH) {
+              backslashes = token.backslashes = true;
+              advance();
+              continue;
+            }
+            if (code === CHAR_LEFT_CURLY_BRACE) {
+              braces++;
+              continue;
+            }
+            if (braceEscaped !== true && code === CHAR_DOT && (code = advance()) === CHAR_DOT) {
+              isBrace = token.isBrace = true;
+              isGlob = token.isGlob = true;
+              finished = true;
+              if (scanToEnd === true) {
+                continue;
+              }
+              break;
+            }
+            if (braceEscaped !== true && code === CHAR_COMMA) {
+              isBrace = token.isBrace = true;
+              isGlob = token.isGlob = true;
+              finished = true;
+              if (scanToEnd === true) {
+                continue;
+              }
+              break;
+            }
+            if (code === CHAR_RIGHT_CURLY_BRACE) {
+              braces--;
+              if (braces === 0) {
+                braceEscaped = false;
+                isBrace = token.isBrace = true;
+                finished = true;
+                break;
+              }
+            }
+          }
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code === CHAR_FORWARD_SLASH) {
+          slashes.push(index);
+          tokens.push(token);
+          token = { value: "", depth: 0, isGlob: false };
+          if (finished === true) continue;
+          if (prev === CHAR_DOT && index === start + 1) {
+            start += 2;
+            continue;
+          }
+          lastIndex = index + 1;
+          continue;
+        }
+        if (opts.noext !== true) {
+          const isExtglobChar = code === CHAR_PLUS || code === CHAR_AT || code === CHAR_ASTERISK || code === CHAR_QUESTION_MARK || code === CHAR_EXCLAMATION_MARK;
+          if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
+            isGlob = token.isGlob = true;
+            isExtglob = token.isExtglob = true;
+            finished = true;
+            if (code === CHAR_EXCLAMATION_MARK && index === start) {
+              negatedExtglob = true;
+            }
+            if (scanToEnd === true) {
+              let parens = 0;
+              while (eos() !== true && (code = advance())) {
+                if (code === CHAR_BACKWARD_SLASH) {
+                  backslashes = token.backslashes = true;
+                  advance();
+                  continue;
+                }
+                if (code === CHAR_LEFT_PARENTHESES) {
+                  parens++;
+                  continue;
+                }
+                if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+                  finished = true;
+                  break;
+                }
+              }
+              continue;
+            }
+            break;
+          }
+        }
+        if (code === CHAR_ASTERISK) {
+          if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
+          isGlob = token.isGlob = true;
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code === CHAR_QUESTION_MARK) {
+          isGlob = token.isGlob = true;
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code === CHAR_LEFT_SQUARE_BRACKET) {
+          while (eos() !== true && (next = advance())) {
+            if (next === CHAR_BACKWARD_SLASH) {
+              backslashes = token.backslashes = true;
+              advance();
+              continue;
+            }
+            if (next === CHAR_RIGHT_SQUARE_BRACKET) {
+              isBracket = token.isBracket = true;
+              isGlob = token.isGlob = true;
+              finished = true;
+              break;
+            }
+          }
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (opts.nonegate !== true && code === CHAR_EXCLAMATION_MARK && index === start) {
+          negated = token.negated = true;
+          start++;
+          continue;
+        }
+        if (opts.noparen !== true && code === CHAR_LEFT_PARENTHESES) {
+          isGlob = token.isGlob = true;
+          if (scanToEnd === true) {
+            let parens = 1;
+            while (eos() !== true && (code = advance())) {
+              if (code === CHAR_BACKWARD_SLASH) {
+                backslashes = token.backslashes = true;
+                advance();
+                continue;
+              }
+              if (code === CHAR_LEFT_PARENTHESES) {
+                parens++;
+                continue;
+              }
+              if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+                finished = true;
+                break;
+              }
+            }
+            continue;
+          }
+          break;
+        }
+        if (isGlob === true) {
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+      }
+      if (opts.noext === true) {
+        isExtglob = false;
+        isGlob = false;
+      }
+      let base = str;
+      let prefix = "";
+      let glob = "";
+      if (start > 0) {
+        prefix = str.slice(0, start);
+        str = str.slice(start);
+        lastIndex -= start;
+      }
+      if (base && isGlob === true && lastIndex > 0) {
+        base = str.slice(0, lastIndex);
+        glob = str.slice(lastIndex);
+      } else if (isGlob === true) {
+        base = "";
+        glob = str;
+      } else {
+        base = str;
+      }
+      if (base && base !== "" && base !== "/" && base !== str) {
+        if (isPathSeparator(base.charCodeAt(base.length - 1))) {
+          base = base.slice(0, -1);
+        }
+      }
+      if (opts.unescape === true) {
+        if (glob) glob = utils.removeBackslashes(glob);
+        if (base && backslashes === true) {
+          base = utils.removeBackslashes(base);
+        }
+      }
+      const state = {
+        prefix,
+        input,
+        start,
+        base,
+        glob,
+        isBrace,
+        isBracket,
+        isGlob,
+        isExtglob,
+        isGlobstar,
+        negated,
+        negatedExtglob
+      };
+      if (opts.tokens === true) {
+        state.maxDepth = 0;
+        if (!isPathSeparator(code)) {
+          tokens.push(token);
+        }
+        state.tokens = tokens;
+      }
+      if (opts.parts === true || opts.tokens === true) {
+        let prevIndex;
+        for (let idx = 0; idx < slashes.length; idx++) {
+          const n2 = prevIndex !== void 0 ? prevIndex + 1 : start;
+          const i = slashes[idx];
+          const value2 = input.slice(n2, i);
+          if (opts.tokens) {
+            if (idx === 0 && start !== 0) {
+              tokens[idx].isPrefix = true;
+              tokens[idx].value = prefix;
+            } else {
+              tokens[idx].value = value2;
+            }
+            depth(tokens[idx]);
+            state.maxDepth += tokens[idx].depth;
+          }
+          if (i >= start) {
+            parts.push(value2);
+            prevIndex = i;
+          }
+        }
+        const n = prevIndex !== void 0 ? prevIndex + 1 : start;
+        const value = input.slice(n);
+        parts.push(value);
+        if (opts.tokens && prevIndex && prevIndex + 1 < input.length) {
+          tokens[tokens.length - 1].value = value;
+          depth(tokens[tokens.length - 1]);
+          state.maxDepth += tokens[tokens.length - 1].depth;
+        }
+        state.slashes = slashes;
+        state.parts = parts;
+      }
+      return state;
+    };
+    module.exports = scan;
+  }
+});
+
+// ../../node_modules/picomatch/lib/parse.js
+var require_parse = __commonJS({
+  "../../node_modules/picomatch/lib/parse.js"(exports, module) {
+    "use strict";
+    var constants = require_constants();
+    var utils = require_utils();
+    var {
+      MAX_LENGTH,
+      POSIX_REGEX_SOURCE,
+      REGEX_NON_SPECIAL_CHARS,
+      REGEX_SPECIAL_CHARS_BACKREF,
+      REPLACEMENTS
+    } = constants;
+    var expandRange = (args, options) => {
+      if (typeof options.expandRange === "function") {
+        return options.expandRange(...args, options);
+      }
+      args.sort();
+      const value = `[${args.join("-")}]`;
+      try {
+        new RegExp(value);
+      } catch (ex) {
+        return args.map((v) => utils.escapeRegex(v)).join("..");
+      }
+      return value;
+    };
+    var syntaxError = (type, char) => {
+      return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
+    };
+    var splitTopLevel = (input) => {
+      const parts = [];
+      let bracket = 0;
+      let paren = 0;
+      let quote = 0;
+      let value = "";
+      let escaped = false;
+      for (const ch of input) {
+        if (escaped === true) {
+          value += ch;
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          value += ch;
+          escaped = true;
+          continue;
+        }
+        if (ch === '"') {
+          quote = quote === 1 ? 0 : 1;
+          value += ch;
+          continue;
+        }
+        if (quote === 0) {
+          if (ch === "[") {
+            bracket++;
+          } else if (ch === "]" && bracket > 0) {
+            bracket--;
+          } else if (bracket === 0) {
+            if (ch === "(") {
+              paren++;
+            } else if (ch === ")" && paren > 0) {
+              paren--;
+            } else if (ch === "|" && paren === 0) {
+              parts.push(value);
+              value = "";
+              continue;
+            }
+          }
+        }
+        value += ch;
+      }
+      parts.push(value);
+      return parts;
+    };
+    var isPlainBranch = (branch) => {
+      let escaped = false;
+      for (const ch of branch) {
+        if (escaped === true) {
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          escaped = true;
+          continue;
+        }
+        if (/[?*+@!()[\]{}]/.test(ch)) {
+          return false;
+        }
+      }
+      return true;
+    };
+    var normalizeSimpleBranch = (branch) => {
+      let value = branch.trim();
+      let changed = true;
+      while (changed === true) {
+        changed = false;
+        if (/^@\([^\\()[\]{}|]+\)$/.test(value)) {
+          value = value.slice(2, -1);
+          changed = true;
+        }
+      }
+      if (!isPlainBranch(value)) {
+        return;
+      }
+      return value.replace(/\\(.)/g, "$1");
+    };
+    var hasRepeatedCharPrefixOverlap = (branches) => {
+      const values = branches.map(normalizeSimpleBranch).filter(Boolean);
+      for (let i = 0; i < values.length; i++) {
+        for (let j = i + 1; j < values.length; j++) {
+          const a = values[i];
+          const b = values[j];
+          const char = a[0];
+          if (!char || a !== char.repeat(a.length) || b !== char.repeat(b.length)) {
+            continue;
+          }
+          if (a === b || a.startsWith(b) || b.startsWith(a)) {
+            return true;
+          }
+        }
+      }
+      return false;
+    };
+    var parseRepeatedExtglob = (pattern, requireEnd = true) => {
+      if (pattern[0] !== "+" && pattern[0] !== "*" || pattern[1] !== "(") {
+        return;
+      }
+      let bracket = 0;
+      let paren = 0;
+      let quote = 0;
+      let escaped = false;
+      for (let i = 1; i < pattern.length; i++) {
+        const ch = pattern[i];
+        if (escaped === true) {
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          escaped = true;
+          continue;
+        }
+        if (ch === '"') {
+          quote = quote === 1 ? 0 : 1;
+          continue;
+        }
+        if (quote === 1) {
+          continue;
+        }
+        if (ch === "[") {
+          bracket++;
+          continue;
+        }
+        if (ch === "]" && bracket > 0) {
+          bracket--;
+          continue;
+        }
+        if (bracket > 0) {
+          continue;
+        }
+        if (ch === "(") {
+          paren++;
+          continue;
+        }
+        if (ch === ")") {
+          paren--;
+          if (paren === 0) {
+            if (requireEnd === true && i !== pattern.length - 1) {
+              return;
+            }
+            return {
+              type: pattern[0],
+              body: pattern.slice(2, i),
+              end: i
+            };
+          }
+        }
+      }
+    };
+    var buildCharClassStar = (chars) => {
+      const source = chars.length === 1 ? utils.escapeRegex(chars[0]) : `[${chars.map((ch) => utils.escapeRegex(ch)).join("")}]`;
+      return `${source}*`;
+    };
+    var getStarExtglobSequenceChars = (pattern) => {
+      let index = 0;
+      const chars = [];
+      while (index < pattern.length) {
+        const match = parseRepeatedExtglob(pattern.slice(index), false);
+        if (!match || match.type !== "*") {
+          return;
+        }
+        const branches = splitTopLevel(match.body).map((branch2) => branch2.trim());
+        if (branches.length !== 1) {
+          return;
+        }
+        const branch = normalizeSimpleBranch(branches[0]);
+        if (!branch || branch.length !== 1) {
+          return;
+        }
+        chars.push(branch);
+        index += match.end + 1;
+      }
+      if (chars.length < 1) {
+        return;
+      }
+      return chars;
+    };
+    var repeatedExtglobRecursion = (pattern) => {
+      let depth = 0;
+      let value = pattern.trim();
+      let match = parseRepeatedExtglob(value);
+      while (match) {
+        depth++;
+        value = match.body.trim();
+        match = parseRepeatedExtglob(value);
+      }
+      return depth;
+    };
+    var analyzeRepeatedExtglob = (body, options) => {
+      if (options.maxExtglobRecursion === false) {
+        return { risky: false };
+      }
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const branches = splitTopLevel(body).map((branch) => branch.trim());
+      if (branches.length > 1) {
+        if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
+          return { risky: true };
+        }
+      }
+      const safeChars = [];
+      let sawStarSequence = false;
+      let combinable = true;
+      for (const branch of branches) {
+        const chars = getStarExtglobSequenceChars(branch);
+        if (chars) {
+          sawStarSequence = true;
+          safeChars.push(...chars);
+          continue;
+        }
+        const literal = normalizeSimpleBranch(branch);
+        if (literal && literal.length === 1) {
+          safeChars.push(literal);
+          continue;
+        }
+        combinable = false;
+        if (repeatedExtglobRecursion(branch) > max) {
+          return { risky: true };
+        }
+      }
+      if (sawStarSequence) {
+        return combinable ? { risky: true, safeOutput: buildCharClassStar([...new Set(safeChars)]) } : { risky: true };
+      }
+      return { risky: false };
+    };
+    var parse = (input, options) => {
+      if (typeof input !== "string") {
+        throw new TypeError("Expected a string");
+      }
+      input = REPLACEMENTS[input] || input;
+      const opts = { ...options };
+      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      let len = input.length;
+      if (len > max) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
+      }
+      const bos = { type: "bos", value: "", output: opts.prepend || "" };
+      const tokens = [bos];
+      const capture = opts.capture ? "" : "?:";
+      const PLATFORM_CHARS = constants.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants.extglobChars(PLATFORM_CHARS);
+      const {
+        DOT_LITERAL,
+        PLUS_LITERAL,
+        SLASH_LITERAL,
+        ONE_CHAR,
+        DOTS_SLASH,
+        NO_DOT,
+        NO_DOT_SLASH,
+        NO_DOTS_SLASH,
+        QMARK,
+        QMARK_NO_DOT,
+        STAR,
+        START_ANCHOR
+      } = PLATFORM_CHARS;
+      const globstar = (opts2) => {
+        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
+      };
+      const nodot = opts.dot ? "" : NO_DOT;
+      const qmarkNoDot = opts.dot ? QMARK : QMARK_NO_DOT;
+      let star = opts.bash === true ? globstar(opts) : STAR;
+      if (opts.capture) {
+        star = `(${star})`;
+      }
+      if (typeof opts.noext === "boolean") {
+        opts.noextglob = opts.noext;
+      }
+      const state = {
+        input,
+        index: -1,
+        start: 0,
+        dot: opts.dot === true,
+        consumed: "",
+        output: "",
+        prefix: "",
+        backtrack: false,
+        negated: false,
+        brackets: 0,
+        braces: 0,
+        parens: 0,
+        quotes: 0,
+        globstar: false,
+        tokens
+      };
+      input = utils.removePrefix(input, state);
+      len = input.length;
+      const extglobs = [];
+      const braces = [];
+      const stack = [];
+      let prev = bos;
+      let value;
+      const eos = () => state.index === len - 1;
+      const peek = state.peek = (n = 1) => input[state.index + n];
+      const advance = state.advance = () => input[++state.index] || "";
+      const remaining = () => input.slice(state.index + 1);
+      const consume = (value2 = "", num2 = 0) => {
+        state.consumed += value2;
+        state.index += num2;
+      };
+      const append = (token) => {
+        state.output += token.output != null ? token.output : token.value;
+        consume(token.value);
+      };
+      const negate = () => {
+        let count = 1;
+        while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
+          advance();
+          state.start++;
+          count++;
+        }
+        if (count % 2 === 0) {
+          return false;
+        }
+        state.negated = true;
+        state.start++;
+        return true;
+      };
+      const increment = (type) => {
+        state[type]++;
+        stack.push(type);
+      };
+      const decrement = (type) => {
+        state[type]--;
+        stack.pop();
+      };
+      const push = (tok) => {
+        if (prev.type === "globstar") {
+          const isBrace = state.braces > 0 && (tok.type === "comma" || tok.type === "brace");
+          const isExtglob = tok.extglob === true || extglobs.length && (tok.type === "pipe" || tok.type === "paren");
+          if (tok.type !== "slash" && tok.type !== "paren" && !isBrace && !isExtglob) {
+            state.output = state.output.slice(0, -prev.output.length);
+            prev.type = "star";
+            prev.value = "*";
+            prev.output = star;
+            state.output += prev.output;
+          }
+        }
+        if (extglobs.length && tok.type !== "paren") {
+          extglobs[extglobs.length - 1].inner += tok.value;
+        }
+        if (tok.value || tok.output) append(tok);
+        if (prev && prev.type === "text" && tok.type === "text") {
+          prev.output = (prev.output || prev.value) + tok.value;
+          prev.value += tok.value;
+          return;
+        }
+        tok.prev = prev;
+        tokens.push(tok);
+        prev = tok;
+      };
+      const extglobOpen = (type, value2) => {
+        const token = { ...EXTGLOB_CHARS[value2], conditions: 1, inner: "" };
+        token.prev = prev;
+        token.parens = state.parens;
+        token.output = state.output;
+        token.startIndex = state.index;
+        token.tokensIndex = tokens.length;
+        const output = (opts.capture ? "(" : "") + token.open;
+        increment("parens");
+        push({ type, value: value2, output: state.output ? "" : ONE_CHAR });
+        push({ type: "paren", extglob: true, value: advance(), output });
+        extglobs.push(token);
+      };
+      const extglobClose = (token) => {
+        const literal = input.slice(token.startIndex, state.index + 1);
+        const body = input.slice(token.startIndex + 2, state.index);
+        const analysis = analyzeRepeatedExtglob(body, opts);
+        if ((token.type === "plus" || token.type === "star") && analysis.risky) {
+          const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
+          const open = tokens[token.tokensIndex];
+          open.type = "text";
+          open.value = literal;
+          open.output = safeOutput || utils.escapeRegex(literal);
+          for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
+            tokens[i].value = "";
+            tokens[i].output = "";
+            delete tokens[i].suffix;
+          }
+          state.output = token.output + open.output;
+          state.backtrack = true;
+          push({ type: "paren", extglob: true, value, output: "" });
+          decrement("parens");
+          return;
+        }
+        let output = token.close + (opts.capture ? ")" : "");
+        let rest;
+        if (token.type === "negate") {
+          let extglobStar = star;
+          if (token.inner && token.inner.length > 1 && token.inner.includes("/")) {
+            extglobStar = globstar(opts);
+          }
+          if (extglobStar !== star || eos() || /^\)+$/.test(remaining())) {
+            output = token.close = `)$))${extglobStar}`;
+          }
+          if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
+            const expression = parse(rest, { ...options, fastpaths: false }).output;
+            output = token.close = `)${expression})${extglobStar})`;
+          }
+          if (token.prev.type === "bos") {
+            state.negatedExtglob = true;
+          }
+        }
+        push({ type: "paren", extglob: true, value, output });
+        decrement("parens");
+      };
+      if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
+        let backslashes = false;
+        let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc, chars, first, rest, index) => {
+          if (first === "\\") {
+            backslashes = true;
+            return m;
+          }
+          if (first === "?") {
+            if (esc) {
+              return esc + first + (rest ? QMARK.repeat(rest.length) : "");
+            }
+            if (index === 0) {
+              return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : "");
+            }
+            return QMARK.repeat(chars.length);
+          }
+          if (first === ".") {
+            return DOT_LITERAL.repeat(chars.length);
+          }
+          if (first === "*") {
+            if (esc) {
+              return esc + first + (rest ? star : "");
+            }
+            return star;
+          }
+          return esc ? m : `\\${m}`;
+        });
+        if (backslashes === true) {
+          if (opts.unescape === true) {
+            output = output.replace(/\\/g, "");
+          } else {
+            output = output.replace(/\\+/g, (m) => {
+              return m.length % 2 === 0 ? "\\\\" : m ? "\\" : "";
+            });
+          }
+        }
+        if (output === input && opts.contains === true) {
+          state.output = input;
+          return state;
+        }
+        state.output = utils.wrapOutput(output, state, options);
+        return state;
+      }
+      while (!eos()) {
+        value = advance();
+        if (value === "\0") {
+          continue;
+        }
+        if (value === "\\") {
+          const next = peek();
+          if (next === "/" && opts.bash !== true) {
+            continue;
+          }
+          if (next === "." || next === ";") {
+            continue;
+          }
+          if (!next) {
+            value += "\\";
+            push({ type: "text", value });
+            continue;
+          }
+          const match = /^\\+/.exec(remaining());
+          let slashes = 0;
+          if (match && match[0].length > 2) {
+            slashes = match[0].length;
+            state.index += slashes;
+            if (slashes % 2 !== 0) {
+              value += "\\";
+            }
+          }
+          if (opts.unescape === true) {
+            value = advance();
+          } else {
+            value += advance();
+          }
+          if (state.brackets === 0) {
+            push({ type: "text", value });
+            continue;
+          }
+        }
+        if (state.brackets > 0 && (value !== "]" || prev.value === "[" || prev.value === "[^")) {
+          if (opts.posix !== false && value === ":") {
+            const inner = prev.value.slice(1);
+            if (inner.includes("[")) {
+              prev.posix = true;
+              if (inner.includes(":")) {
+                const idx = prev.value.lastIndexOf("[");
+                const pre = prev.value.slice(0, idx);
+                const rest2 = prev.value.slice(idx + 2);
+                const posix = POSIX_REGEX_SOURCE[rest2];
+                if (posix) {
+                  prev.value = pre + posix;
+                  state.backtrack = true;
+                  advance();
+                  if (!bos.output && tokens.indexOf(prev) === 1) {
+                    bos.output = ONE_CHAR;
+                  }
+                  continue;
+                }
+              }
+            }
+          }
+          if (value === "[" && peek() !== ":" || value === "-" && peek() === "]") {
+            value = `\\${value}`;
+          }
+          if (value === "]" && (prev.value === "[" || prev.value === "[^")) {
+            value = `\\${value}`;
+          }
+          if (opts.posix === true && value === "!" && prev.value === "[") {
+            value = "^";
+          }
+          prev.value += value;
+          append({ value });
+          continue;
+        }
+        if (state.quotes === 1 && value !== '"') {
+          value = utils.escapeRegex(value);
+          prev.value += value;
+          append({ value });
+          continue;
+        }
+        if (value === '"') {
+          state.quotes = state.quotes === 1 ? 0 : 1;
+          if (opts.keepQuotes === true) {
+            push({ type: "text", value });
+          }
+          continue;
+        }
+        if (value === "(") {
+          increment("parens");
+          push({ type: "paren", value });
+          continue;
+        }
+        if (value === ")") {
+          if (state.parens === 0 && opts.strictBrackets === true) {
+            throw new SyntaxError(syntaxError("opening", "("));
+          }
+          const extglob = extglobs[extglobs.length - 1];
+          if (extglob && state.parens === extglob.parens + 1) {
+            extglobClose(extglobs.pop());
+            continue;
+          }
+          push({ type: "paren", value, output: state.parens ? ")" : "\\)" });
+          decrement("parens");
+          continue;
+        }
+        if (value === "[") {
+          if (opts.nobracket === true || !remaining().includes("]")) {
+            if (opts.nobracket !== true && opts.strictBrackets === true) {
+              throw new SyntaxError(syntaxError("closing", "]"));
+            }
+            value = `\\${value}`;
+          } else {
+            increment("brackets");
+          }
+          push({ type: "bracket", value });
+          continue;
+        }
+        if (value === "]") {
+          if (opts.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
+            push({ type: "text", value, output: `\\${value}` });
+            continue;
+          }
+          if (state.brackets === 0) {
+            if (opts.strictBrackets === true) {
+              throw new SyntaxError(syntaxError("opening", "["));
+            }
+            push({ type: "text", value, output: `\\${value}` });
+            continue;
+          }
+          decrement("brackets");
+          const prevValue = prev.value.slice(1);
+          if (prev.posix !== true && prevValue[0] === "^" && !prevValue.includes("/")) {
+            value = `/${value}`;
+          }
+          prev.value += value;
+          append({ value });
+          if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
+            continue;
+          }
+          const escaped = utils.escapeRegex(prev.value);
+          state.output = state.output.slice(0, -prev.value.length);
+          if (opts.literalBrackets === true) {
+            state.output += escaped;
+            prev.value = escaped;
+            continue;
+          }
+          prev.value = `(${capture}${escaped}|${prev.value})`;
+          state.output += prev.value;
+          continue;
+        }
+        if (value === "{" && opts.nobrace !== true) {
+          increment("braces");
+          const open = {
+            type: "brace",
+            value,
+            output: "(",
+            outputIndex: state.output.length,
+            tokensIndex: state.tokens.length
+          };
+          braces.push(open);
+          push(open);
+          continue;
+        }
+        if (value === "}") {
+          const brace = braces[braces.length - 1];
+          if (opts.nobrace === true || !brace) {
+            push({ type: "text", value, output: value });
+            continue;
+          }
+          let output = ")";
+          if (brace.dots === true) {
+            const arr = tokens.slice();
+            const range = [];
+            for (let i = arr.length - 1; i >= 0; i--) {
+              tokens.pop();
+              if (arr[i].type === "brace") {
+                break;
+              }
+              if (arr[i].type !== "dots") {
+                range.unshift(arr[i].value);
+              }
+            }
+            output = expandRange(range, opts);
+            state.backtrack = true;
+          }
+          if (brace.comma !== true && brace.dots !== true) {
+            const out = state.output.slice(0, brace.outputIndex);
+            const toks = state.tokens.slice(brace.tokensIndex);
+            brace.value = brace.output = "\\{";
+            value = output = "\\}";
+            state.output = out;
+            for (const t of toks) {
+              state.output += t.output || t.value;
+            }
+          }
+          push({ type: "brace", value, output });
+          decrement("braces");
+          braces.pop();
+          continue;
+        }
+        if (value === "|") {
+          if (extglobs.length > 0) {
+            extglobs[extglobs.length - 1].conditions++;
+          }
+          push({ type: "text", value });
+          continue;
+        }
+        if (value === ",") {
+          let output = value;
+          const brace = braces[braces.length - 1];
+          if (brace && stack[stack.length - 1] === "braces") {
+            brace.comma = true;
+            output = "|";
+          }
+          push({ type: "comma", value, output });
+          continue;
+        }
+        if (value === "/") {
+          if (prev.type === "dot" && state.index === state.start + 1) {
+            state.start = state.index + 1;
+            state.consumed = "";
+            state.output = "";
+            tokens.pop();
+            prev = bos;
+            continue;
+          }
+          push({ type: "slash", value, output: SLASH_LITERAL });
+          continue;
+        }
+        if (value === ".") {
+          if (state.braces > 0 && prev.type === "dot") {
+            if (prev.value === ".") prev.output = DOT_LITERAL;
+            const brace = braces[braces.length - 1];
+            prev.type = "dots";
+            prev.output += value;
+            prev.value += value;
+            brace.dots = true;
+            continue;
+          }
+          if (state.braces + state.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
+            push({ type: "text", value, output: DOT_LITERAL });
+            continue;
+          }
+          push({ type: "dot", value, output: DOT_LITERAL });
+          continue;
+        }
+        if (value === "?") {
+          const isGroup = prev && prev.value === "(";
+          if (!isGroup && opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            extglobOpen("qmark", value);
+            continue;
+          }
+          if (prev && prev.type === "paren") {
+            const next = peek();
+            let output = value;
+            if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
+              output = `\\${value}`;
+            }
+            push({ type: "text", value, output });
+            continue;
+          }
+          if (opts.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
+            push({ type: "qmark", value, output: QMARK_NO_DOT });
+            continue;
+          }
+          push({ type: "qmark", value, output: QMARK });
+          continue;
+        }
+        if (value === "!") {
+          if (opts.noextglob !== true && peek() === "(") {
+            if (peek(2) !== "?" || !/[!=<:]/.test(peek(3))) {
+              extglobOpen("negate", value);
+              continue;
+            }
+          }
+          if (opts.nonegate !== true && state.index === 0) {
+            negate();
+            continue;
+          }
+        }
+        if (value === "+") {
+          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            extglobOpen("plus", value);
+            continue;
+          }
+          if (prev && prev.value === "(" || opts.regex === false) {
+            push({ type: "plus", value, output: PLUS_LITERAL });
+            continue;
+          }
+          if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state.parens > 0) {
+            push({ type: "plus", value });
+            continue;
+          }
+          push({ type: "plus", value: PLUS_LITERAL });
+          continue;
+        }
+        if (value === "@") {
+          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            push({ type: "at", extglob: true, value, output: "" });
+            continue;
+          }
+          push({ type: "text", value });
+          continue;
+        }
+        if (value !== "*") {
+          if (value === "$" || value === "^") {
+            value = `\\${value}`;
+          }
+          const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
+          if (match) {
+            value += match[0];
+            state.index += match[0].length;
+          }
+          push({ type: "text", value });
+          continue;
+        }
+        if (prev && (prev.type === "globstar" || prev.star === true)) {
+          prev.type = "star";
+          prev.star = true;
+          prev.value += value;
+          prev.output = star;
+          state.backtrack = true;
+          state.globstar = true;
+          consume(value);
+          continue;
+        }
+        let rest = remaining();
+        if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
+          extglobOpen("star", value);
+          continue;
+        }
+        if (prev.type === "star") {
+          if (opts.noglobstar === true) {
+            consume(value);
+            continue;
+          }
+          const prior = prev.prev;
+          const before = prior.prev;
+          const isStart = prior.type === "slash" || prior.type === "bos";
+          const afterStar = before && (before.type === "star" || before.type === "globstar");
+          if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
+            push({ type: "star", value, output: "" });
+            continue;
+          }
+          const isBrace = state.braces > 0 && (prior.type === "comma" || prior.type === "brace");
+          const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
+          if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
+            push({ type: "star", value, output: "" });
+            continue;
+          }
+          while (rest.slice(0, 3) === "/**") {
+            const after = input[state.index + 4];
+            if (after && after !== "/") {
+              break;
+            }
+            rest = rest.slice(3);
+            consume("/**", 3);
+          }
+          const isEnd = eos() || state.parens > 0 && rest === ")".repeat(state.parens) && !extglobs.some((extglob) => extglob.type === "negate");
+          if (prior.type === "bos" && eos()) {
+            prev.type = "globstar";
+            prev.value += value;
+            prev.output = globstar(opts);
+            state.output = prev.output;
+            state.globstar = true;
+            consume(value);
+            continue;
+          }
+          if (prior.type === "slash" && prior.prev.type !== "bos" && !afterStar && isEnd) {
+            state.output = state.output.slice(0, -(prior.output + prev.output).length);
+            prior.output = `(?:${prior.output}`;
+            prev.type = "globstar";
+            prev.output = globstar(opts) + (opts.strictSlashes ? ")" : "|$)");
+            prev.value += value;
+            state.globstar = true;
+            state.output += prior.output + prev.output;
+            consume(value);
+            continue;
+          }
+          if (prior.type === "slash" && prior.prev.type !== "bos" && rest[0] === "/") {
+            const end = rest[1] !== void 0 ? "|$" : "";
+            state.output = state.output.slice(0, -(prior.output + prev.output).length);
+            prior.output = `(?:${prior.output}`;
+            prev.type = "globstar";
+            prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
+            prev.value += value;
+            state.output += prior.output + prev.output;
+            state.globstar = true;
+            consume(value + advance());
+            push({ type: "slash", value: "/", output: "" });
+            continue;
+          }
+          if (prior.type === "bos" && rest[0] === "/") {
+            prev.type = "globstar";
+            prev.value += value;
+            prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
+            state.output = prev.output;
+            state.globstar = true;
+            consume(value + advance());
+            push({ type: "slash", value: "/", output: "" });
+            continue;
+          }
+          state.output = state.output.slice(0, -prev.output.length);
+          prev.type = "globstar";
+          prev.output = globstar(opts);
+          prev.value += value;
+          state.output += prev.output;
+          state.globstar = true;
+          consume(value);
+          continue;
+        }
+        const token = { type: "star", value, output: star };
+        if (opts.bash === true) {
+          token.output = ".*?";
+          if (prev.type === "bos" || prev.type === "slash") {
+            token.output = nodot + token.output;
+          }
+          push(token);
+          continue;
+        }
+        if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
+          token.output = value;
+          push(token);
+          continue;
+        }
+        if (state.index === state.start || prev.type === "slash" || prev.type === "dot") {
+          if (prev.type === "dot") {
+            state.output += NO_DOT_SLASH;
+            prev.output += NO_DOT_SLASH;
+          } else if (opts.dot === true) {
+            state.output += NO_DOTS_SLASH;
+            prev.output += NO_DOTS_SLASH;
+          } else {
+            state.output += nodot;
+            prev.output += nodot;
+          }
+          if (peek() !== "*") {
+            state.output += ONE_CHAR;
+            prev.output += ONE_CHAR;
+          }
+        }
+        push(token);
+      }
+      while (state.brackets > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "]"));
+        state.output = utils.escapeLast(state.output, "[");
+        decrement("brackets");
+      }
+      while (state.parens > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", ")"));
+        state.output = utils.escapeLast(state.output, "(");
+        decrement("parens");
+      }
+      while (state.braces > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "}"));
+        state.output = utils.escapeLast(state.output, "{");
+        decrement("braces");
+      }
+      if (opts.strictSlashes !== true && (prev.type === "star" || prev.type === "bracket")) {
+        push({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
+      }
+      if (state.backtrack === true) {
+        state.output = "";
+        for (const token of state.tokens) {
+          state.output += token.output != null ? token.output : token.value;
+          if (token.suffix) {
+            state.output += token.suffix;
+          }
+        }
+      }
+      return state;
+    };
+    parse.fastpaths = (input, options) => {
+      const opts = { ...options };
+      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      const len = input.length;
+      if (len > max) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
+      }
+      input = REPLACEMENTS[input] || input;
+      const {
+        DOT_LITERAL,
+        SLASH_LITERAL,
+        ONE_CHAR,
+        DOTS_SLASH,
+        NO_DOT,
+        NO_DOTS,
+        NO_DOTS_SLASH,
+        STAR,
+        START_ANCHOR
+      } = constants.globChars(opts.windows);
+      const nodot = opts.dot ? NO_DOTS : NO_DOT;
+      const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
+      const capture = opts.capture ? "" : "?:";
+      const state = { negated: false, prefix: "" };
+      let star = opts.bash === true ? ".*?" : STAR;
+      if (opts.capture) {
+        star = `(${star})`;
+      }
+      const globstar = (opts2) => {
+        if (opts2.noglobstar === true) return star;
+        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
+      };
+      const create = (str) => {
+        switch (str) {
+          case "*":
+            return `${nodot}${ONE_CHAR}${star}`;
+          case ".*":
+            return `${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "*.*":
+            return `${nodot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "*/*":
+            return `${nodot}${star}${SLASH_LITERAL}${ONE_CHAR}${slashDot}${star}`;
+          case "**":
+            return nodot + globstar(opts);
+          case "**/*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${ONE_CHAR}${star}`;
+          case "**/*.*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "**/.*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
+          default: {
+            const match = /^(.*?)\.(\w+)$/.exec(str);
+            if (!match) return;
+            const source2 = create(match[1]);
+            if (!source2) return;
+            return source2 + DOT_LITERAL + match[2];
+          }
+        }
+      };
+      const output = utils.removePrefix(input, state);
+      let source = create(output);
+      if (source && opts.strictSlashes !== true) {
+        source += `${SLASH_LITERAL}?`;
+      }
+      return source;
+    };
+    module.exports = parse;
+  }
+});
+
+// ../../node_modules/picomatch/lib/picomatch.js
+var require_picomatch = __commonJS({
+  "../../node_modules/picomatch/lib/picomatch.js"(exports, module) {
+    "use strict";
+    var scan = require_scan();
+    var parse = require_parse();
+    var utils = require_utils();
+    var constants = require_constants();
+    var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
+    var picomatch3 = (glob, options, returnState = false) => {
+      if (Array.isArray(glob)) {
+        const fns = glob.map((input) => picomatch3(input, options, returnState));
+        const arrayMatcher = (str) => {
+          for (const isMatch of fns) {
+            const state2 = isMatch(str);
+            if (state2) return state2;
+          }
+          return false;
+        };
+        return arrayMatcher;
+      }
+      const isState = isObject(glob) && glob.tokens && glob.input;
+      if (glob === "" || typeof glob !== "string" && !isState) {
+        throw new TypeError("Expected pattern to be a non-empty string");
+      }
+      const opts = options || {};
+      const posix = opts.windows;
+      const regex = isState ? picomatch3.compileRe(glob, options) : picomatch3.makeRe(glob, options, false, true);
+      const state = regex.state;
+      delete regex.state;
+      let isIgnored2 = () => false;
+      if (opts.ignore) {
+        const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
+        isIgnored2 = picomatch3(opts.ignore, ignoreOpts, returnState);
+      }
+      const matcher = (input, returnObject = false) => {
+        const { isMatch, match, output } = picomatch3.test(input, regex, options, { glob, posix });
+        const result = { glob, state, regex, posix, input, output, match, isMatch };
+        if (typeof opts.onResult === "function") {
+          opts.onResult(result);
+        }
+        if (isMatch === false) {
+          result.isMatch = false;
+          return returnObject ? result : false;
+        }
+        if (isIgnored2(input)) {
+          if (typeof opts.onIgnore === "function") {
+            opts.onIgnore(result);
+          }
+          result.isMatch = false;
+          return returnObject ? result : false;
+        }
+        if (typeof opts.onMatch === "function") {
+          opts.onMatch(result);
+        }
+        return returnObject ? result : true;
+      };
+      if (returnState) {
+        matcher.state = state;
+      }
+      return matcher;
+    };
+    picomatch3.test = (input, regex, options, { glob, posix } = {}) => {
+      if (typeof input !== "string") {
+        throw new TypeError("Expected input to be a string");
+      }
+      if (input === "") {
+        return { isMatch: false, output: "" };
+      }
+      const opts = options || {};
+      const format = opts.format || (posix ? utils.toPosixSlashes : null);
+      let match = input === glob;
+      let output = match && format ? format(input) : input;
+      if (match === false) {
+        output = format ? format(input) : input;
+        match = output === glob;
+      }
+      if (match === false || opts.capture === true) {
+        if (opts.matchBase === true || opts.basename === true) {
+          match = picomatch3.matchBase(input, regex, options, posix);
+        } else {
+          match = regex.exec(output);
+        }
+      }
+      return { isMatch: Boolean(match), match, output };
+    };
+    picomatch3.matchBase = (input, glob, options, posix = options && options.windows) => {
+      const regex = glob instanceof RegExp ? glob : picomatch3.makeRe(glob, options);
+      return regex.test(utils.basename(input, { windows: posix }));
+    };
+    picomatch3.isMatch = (str, patterns, options) => picomatch3(patterns, options)(str);
+    picomatch3.parse = (pattern, options) => {
+      if (Array.isArray(pattern)) return pattern.map((p) => picomatch3.parse(p, options));
+      return parse(pattern, { ...options, fastpaths: false });
+    };
+    picomatch3.scan = (input, options) => scan(input, options);
+    picomatch3.compileRe = (state, options, returnOutput = false, returnState = false) => {
+      if (returnOutput === true) {
+        return state.output;
+      }
+      const opts = options || {};
+      const prepend = opts.contains ? "" : "^";
+      const append = opts.contains ? "" : "$";
+      let source = `${prepend}(?:${state.output})${append}`;
+      if (state && state.negated === true) {
+        source = `^(?!${source}).*$`;
+      }
+      const regex = picomatch3.toRegex(source, options);
+      if (returnState === true) {
+        regex.state = state;
+      }
+      return regex;
+    };
+    picomatch3.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
+      if (!input || typeof input !== "string") {
+        throw new TypeError("Expected a non-empty string");
+      }
+      let parsed = { negated: false, fastpaths: true };
+      if (options.fastpaths !== false && (input[0] === "." || input[0] === "*")) {
+        parsed.output = parse.fastpaths(input, options);
+      }
+      if (!parsed.output) {
+        parsed = parse(input, options);
+      }
+      return picomatch3.compileRe(parsed, options, returnOutput, returnState);
+    };
+    picomatch3.toRegex = (source, options) => {
+      try {
+        const opts = options || {};
+        return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
+      } catch (err) {
+        if (options && options.debug === true) throw err;
+        return /$^/;
+      }
+    };
+    picomatch3.constants = constants;
+    module.exports = picomatch3;
+  }
+});
+
+// ../../node_modules/picomatch/index.js
+var require_picomatch2 = __commonJS({
+  "../../node_modules/picomatch/index.js"(exports, module) {
+    "use strict";
+    var pico = require_picomatch();
+    var utils = require_utils();
+    function picomatch3(glob, options, returnState = false) {
+      if (options && (options.windows === null || options.windows === void 0)) {
+        options = { ...options, windows: utils.isWindows() };
+      }
+      return pico(glob, options, returnState);
+    }
+    Object.assign(picomatch3, pico);
+    module.exports = picomatch3;
+  }
+});
+
+// ../core/src/query/output-filter.ts
+function createPathMatcher(pattern) {
+  if (pattern === void 0) return () => true;
+  if (!GLOB_CHARS.test(pattern)) return (p) => p === pattern;
+  const isMatch = (0, import_picomatch.default)(pattern, { dot: true });
+  return (p) => p === pattern || isMatch(p);
+}
+function assertSeverity(severity) {
+  if (severity === void 0) return;
+  if (!severitySchema.safeParse(severity).success) {
+    throw new CodebatchError("E_USAGE", `unknown severity ${JSON.stringify(severity)}`, {
+      hints: [`Use one of: ${severitySchema.options.join(", ")}.`]
+    });
+  }
+}
+function assertKind(kind) {
+  if (kind === void 0) return;
+  if (!outputKindSchema.safeParse(kind).success) {
+    throw new CodebatchError("E_USAGE", `unknown output kind ${JSON.stringify(kind)}`, {
+      hints: [`Use one of: ${outputKindSchema.options.join(", ")}.`]
+    });
+  }
+}
+function createOutputPredicate(filter) {
+  assertSeverity(filter.severity);
+  assertKind(filter.kind);
+  const matchPath = createPathMatcher(filter.path);
+  return (r) => (filter.kind === void 0 || r.kind === filter.kind) && (filter.severity === void 0 || r.severity === filter.severity) && (filter.code === void 0 || r.code === filter.code) && matchPath(r.path);
+}
+function meetsSeverityThreshold(severity, threshold) {
+  if (threshold === void 0) return true;
+  const rank = SEVERITY_RANK[severity ?? ""];
+  return rank !== void 0 && rank <= (SEVERITY_RANK[threshold] ?? -1);
+}
+var import_picomatch, GLOB_CHARS, SEVERITY_RANK;
+var init_output_filter = __esm({
+  "../core/src/query/output-filter.ts"() {
+    "use strict";
+    import_picomatch = __toESM(require_picomatch2());
+    init_codebatch_error();
+    init_output_record();
+    GLOB_CHARS = /[*?[\]{}()!+@]/;
+    SEVERITY_RANK = { error: 0, warning: 1, info: 2, hint: 3 };
+  }
+});
+
+// ../core/src/query/query-outputs.ts
+function queryOutputs(store, batchId, options = {}) {
+  const view = loadBatchView(store, batchId);
+  const taskIds = resolveTaskIds(view, options.task);
+  const keep = createOutputPredicate({ kind: options.kind, path: options.path });
+  const all = options.kind === "diagnostic" ? loadDiagnostics(view, taskIds, options).filter(keep) : scanOutputs(view, taskIds, keep);
+  return {
+    batch_id: batchId,
+    filters: definedFields({
+      task: options.task,
+      kind: options.kind,
+      path: options.path,
+      limit: options.limit
+    }),
+    total: all.length,
+    records: applyLimit(all, options.limit)
+  };
+}
+function applyLimit(items, limit) {
+  return limit === void 0 ? items : items.slice(0, limit);
+}
+function definedFields(value) {
+  const out = {};
+  for (const [k, v] of Object.entries(value)) if (v !== void 0) out[k] = v;
+  return out;
+}
+var init_query_outputs = __esm({
+  "../core/src/query/query-outputs.ts"() {
+    "use strict";
+    init_batch_facts();
+    init_batch_view();
+    init_output_filter();
+    init_scan_outputs();
+  }
+});
+
+// ../core/src/query/query-diagnostics.ts
+function emptySeverityCounts() {
+  return { error: 0, warning: 0, info: 0, hint: 0 };
+}
+function queryDiagnostics(store, batchId, options = {}) {
+  const view = loadBatchView(store, batchId);
+  const taskIds = resolveTaskIds(view, options.task);
+  const keep = createOutputPredicate({ severity: options.severity, code: options.code, path: options.path });
+  const all = loadDiagnostics(view, taskIds, { ...options, severity: options.severity }).filter(keep);
+  const bySeverity = emptySeverityCounts();
+  for (const r of all) if (r.severity && r.severity in bySeverity) bySeverity[r.severity] += 1;
+  return {
+    batch_id: batchId,
+    filters: definedFields({
+      task: options.task,
+      severity: options.severity,
+      code: options.code,
+      path: options.path,
+      limit: options.limit
+    }),
+    total: all.length,
+    by_severity: bySeverity,
+    records: applyLimit(all, options.limit)
+  };
+}
+var init_query_diagnostics = __esm({
+  "../core/src/query/query-diagnostics.ts"() {
+    "use strict";
+    init_batch_facts();
+    init_batch_view();
+    init_output_filter();
+    init_query_outputs();
+  }
+});
+
+// ../core/src/snapshot/detect-binary.ts
+import { isUtf8 } from "node:buffer";
+function isProbablyText(bytes) {
+  const truncated = bytes.length > TEXT_SNIFF_BYTES;
+  let head = truncated ? bytes.subarray(0, TEXT_SNIFF_BYTES) : bytes;
+  if (head.indexOf(0) !== -1) return false;
+  if (isUtf8(head)) return true;
+  if (!truncated) return false;
+  head = head.subarray(0, head.length - incompleteTailLength(head));
+  return isUtf8(head);
+}
+function incompleteTailLength(bytes) {
+  for (let back = 1; back <= 3 && back <= bytes.length; back += 1) {
+    const b = bytes[bytes.length - back];
+    if ((b & 192) === 128) continue;
+    const need2 = b >= 194 && b <= 223 ? 2 : b >= 224 && b <= 239 ? 3 : b >= 240 && b <= 244 ? 4 : 0;
+    return need2 > back ? back : 0;
+  }
+  return 0;
+}
+var TEXT_SNIFF_BYTES;
+var init_detect_binary = __esm({
+  "../core/src/snapshot/detect-binary.ts"() {
+    "use strict";
+    TEXT_SNIFF_BYTES = 8192;
+  }
+});
+
+// ../core/src/snapshot/lang-hint.ts
+function langHint(path21) {
+  const base = path21.slice(path21.lastIndexOf("/") + 1);
+  const byName = BY_NAME[base];
+  if (byName) return byName;
+  const dot = base.lastIndexOf(".");
+  if (dot <= 0 || dot === base.length - 1) return void 0;
+  const ext = base.slice(dot + 1).toLowerCase();
+  return Object.hasOwn(BY_EXTENSION, ext) ? BY_EXTENSION[ext] : void 0;
+}
+var BY_EXTENSION, BY_NAME;
+var init_lang_hint = __esm({
+  "../core/src/snapshot/lang-hint.ts"() {
+    "use strict";
+    BY_EXTENSION = {
+      ts: "typescript",
+      tsx: "typescript",
+      mts: "typescript",
+      cts: "typescript",
+      js: "javascript",
+      jsx: "javascript",
+      mjs: "javascript",
+      cjs: "javascript",
+      py: "python",
+      pyi: "python",
+      pyw: "python",
+      json: "json",
+      jsonc: "json",
+      json5: "json",
+      md: "markdown",
+      markdown: "markdown",
+      mdx: "markdown",
+      yml: "yaml",
+      yaml: "yaml",
+      toml: "toml",
+      ini: "ini",
+      xml: "xml",
+      svg: "xml",
+      html: "html",
+      htm: "html",
+      css: "css",
+      scss: "scss",
+      sass: "sass",
+      less: "less",
+      vue: "vue",
+      svelte: "svelte",
+      sh: "shell",
+      bash: "shell",
+      zsh: "shell",
+      fish: "shell",
+      ps1: "powershell",
+      bat: "batch",
+      cmd: "batch",
+      go: "go",
+      rs: "rust",
+      java: "java",
+      kt: "kotlin",
+      kts: "kotlin",
+      scala: "scala",
+      groovy: "groovy",
+      gradle: "groovy",
+      c: "c",
+      h: "c",
+      cc: "cpp",
+      cpp: "cpp",
+      cxx: "cpp",
+      hpp: "cpp",
+      hh: "cpp",
+      hxx: "cpp",
+      cs: "csharp",
+      fs: "fsharp",
+      swift: "swift",
+      m: "objective-c",
+      mm: "objective-cpp",
+      rb: "ruby",
+      php: "php",
+      pl: "perl",
+      pm: "perl",
+      lua: "lua",
+      r: "r",
+      dart: "dart",
+      ex: "elixir",
+      exs: "elixir",
+      erl: "erlang",
+      hs: "haskell",
+      clj: "clojure",
+      elm: "elm",
+      zig: "zig",
+      sql: "sql",
+      graphql: "graphql",
+      gql: "graphql",
+      proto: "protobuf",
+      tf: "terraform",
+      hcl: "hcl",
+      txt: "text",
+      csv: "csv"
+    };
+    BY_NAME = {
+      Dockerfile: "dockerfile",
+      Makefile: "makefile",
+      GNUmakefile: "makefile",
+      Jenkinsfile: "groovy",
+      Gemfile: "ruby",
+      Rakefile: "ruby",
+      ".bashrc": "shell",
+      ".zshrc": "shell",
+      ".profile": "shell"
+    };
+  }
+});
+
+// ../core/src/snapshot/path-filter.ts
+function createPathFilter(include = [], exclude = []) {
+  const inc = normalizeGlobs(include);
+  const exc = normalizeGlobs(exclude);
+  const excludeMatch = compileGlobs(exc);
+  const includeMatch = compileGlobs(inc);
+  return {
+    include: inc,
+    exclude: exc,
+    excludes: excludeMatch ?? (() => false),
+    includes: includeMatch
+  };
+}
+function compileGlobs(globs) {
+  if (globs.length === 0) return void 0;
+  const options = { dot: true };
+  const withSlash = globs.filter((g) => g.includes("/"));
+  const bare = globs.filter((g) => !g.includes("/"));
+  const full = withSlash.length > 0 ? (0, import_picomatch2.default)(withSlash, options) : void 0;
+  const base = bare.length > 0 ? (0, import_picomatch2.default)(bare, options) : void 0;
+  return (p) => (full?.(p) ?? false) || (base?.(p.slice(p.lastIndexOf("/") + 1)) ?? false);
+}
+function normalizeGlobs(globs) {
+  const out = /* @__PURE__ */ new Set();
+  for (const g of globs) {
+    let s = g.trim();
+    while (s.startsWith("./")) s = s.slice(2);
+    if (s.length > 1 && s.endsWith("/")) s = s.slice(0, -1);
+    if (s !== "") out.add(s);
+  }
+  return [...out].sort();
+}
+var import_picomatch2;
+var init_path_filter = __esm({
+  "../core/src/snapshot/path-filter.ts"() {
+    "use strict";
+    import_picomatch2 = __toESM(require_picomatch2());
+  }
+});
+
+// ../core/src/snapshot/publish-snapshot.ts
+import fs11 from "node:fs";
+import path7 from "node:path";
+function publishSnapshot(store, record, indexBytes) {
+  const id = record.snapshot_id;
+  const finalDir = store.layout.snapshotDir(id);
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    const existing = tryReadSnapshotRecord(store, id);
+    if (existing) return { record: compareExisting(store, existing, record), reused: true };
+    const staging = path7.join(store.layout.tmpDir, tempName(`snapshot-${id}`));
+    try {
+      fs11.mkdirSync(staging, { recursive: true });
+      writeFileAtomic(path7.join(staging, FILES_INDEX_FILE), indexBytes);
+      writeFileAtomic(path7.join(staging, SNAPSHOT_FILE), stableJsonPretty(record));
+      fs11.mkdirSync(path7.dirname(finalDir), { recursive: true });
+      fs11.renameSync(staging, finalDir);
+      return { record, reused: false };
+    } catch (error) {
+      fs11.rmSync(staging, { recursive: true, force: true });
+      const errno = error.code;
+      if (errno !== "ENOTEMPTY" && errno !== "EEXIST")
+        throw toCodebatchError(error, `writing snapshot ${id}`);
+      if (!tryReadSnapshotRecord(store, id)) fs11.rmSync(finalDir, { recursive: true, force: true });
+    }
+  }
+  throw new CodebatchError("E_LOCKED", `could not publish snapshot ${id}: its directory keeps changing`, {
+    hints: ["Another process is writing the same snapshot id; retry when it has finished."]
+  });
+}
+function compareExisting(store, existing, wanted) {
+  const existingDigest = existing.files_index_digest ?? digestOfIndexFile(store, existing.snapshot_id);
+  if (existingDigest === wanted.files_index_digest) return existing;
+  throw new CodebatchError(
+    "E_SNAPSHOT_EXISTS",
+    `snapshot ${existing.snapshot_id} already exists with different content`,
+    {
+      hints: ["Snapshots are immutable. Choose another --id, or omit --id to get a content-derived id."],
+      details: {
+        snapshot_id: existing.snapshot_id,
+        existing: existingDigest,
+        new: wanted.files_index_digest
+      }
+    }
+  );
+}
+function digestOfIndexFile(store, id) {
+  try {
+    return toObjectRef(sha256Hex(fs11.readFileSync(store.layout.filesIndexFile(id))));
+  } catch {
+    return void 0;
+  }
+}
+var init_publish_snapshot = __esm({
+  "../core/src/snapshot/publish-snapshot.ts"() {
+    "use strict";
+    init_codebatch_error();
+    init_atomic_write();
+    init_canonical_json();
+    init_hash();
+    init_read_snapshot();
+  }
+});
+
+// ../core/src/snapshot/read-file-bytes.ts
+import fs12 from "node:fs";
+function growTo(n) {
+  return Math.max(1 << 20, 2 ** Math.ceil(Math.log2(n)));
+}
+var OPEN_FLAGS, FileBytesReader;
+var init_read_file_bytes = __esm({
+  "../core/src/snapshot/read-file-bytes.ts"() {
+    "use strict";
+    OPEN_FLAGS = fs12.constants.O_RDONLY | (fs12.constants.O_NOFOLLOW ?? 0) | (fs12.constants.O_NONBLOCK ?? 0);
+    FileBytesReader = class {
+      buffer = Buffer.allocUnsafe(1 << 20);
+      /** Reads to end of file (the file may have grown since `expectedSize` was stat'ed). */
+      read(file, expectedSize) {
+        if (this.buffer.length <= expectedSize) this.buffer = Buffer.allocUnsafe(growTo(expectedSize + 1));
+        const fd = fs12.openSync(file, OPEN_FLAGS);
+        try {
+          let filled = 0;
+          for (; ; ) {
+            const n = fs12.readSync(fd, this.buffer, filled, this.buffer.length - filled, null);
+            if (n === 0) break;
+            filled += n;
+            if (filled === this.buffer.length) {
+              const bigger = Buffer.allocUnsafe(growTo(filled * 2));
+              this.buffer.copy(bigger, 0, 0, filled);
+              this.buffer = bigger;
+            }
+          }
+          return this.buffer.subarray(0, filled);
+        } finally {
+          fs12.closeSync(fd);
+        }
+      }
+    };
+  }
+});
+
+// ../core/src/snapshot/snapshot-id.ts
+function deriveSnapshotId(filesIndexDigest, filters) {
+  const preimage = { salt: SNAPSHOT_ID_SALT, files_index_digest: filesIndexDigest, filters };
+  return sha256OfCanonical(preimage).slice(0, SNAPSHOT_ID_HEX_LENGTH);
+}
+var SNAPSHOT_ID_SALT, SNAPSHOT_ID_HEX_LENGTH;
+var init_snapshot_id = __esm({
+  "../core/src/snapshot/snapshot-id.ts"() {
+    "use strict";
+    init_hash();
+    SNAPSHOT_ID_SALT = "codebatch.snapshot.v1";
+    SNAPSHOT_ID_HEX_LENGTH = 20;
+  }
+});
+
+// ../core/src/snapshot/stat-cache.ts
+import fs13 from "node:fs";
+import path8 from "node:path";
+function statCacheFile(store, sourceAbs) {
+  return path8.join(store.layout.indexesDir, "stat-cache", `${sha256Hex(sourceAbs)}.json`);
+}
+function loadStatCache(store, sourceAbs) {
+  const empty = { racyBeforeMs: Number.NEGATIVE_INFINITY, entries: /* @__PURE__ */ new Map() };
+  let stored;
+  try {
+    stored = JSON.parse(fs13.readFileSync(statCacheFile(store, sourceAbs), "utf8"));
+  } catch {
+    return empty;
+  }
+  if (stored?.schema_name !== SCHEMA_NAME || stored.version !== CACHE_VERSION || stored.source !== sourceAbs || typeof stored.racy_before_ms !== "number" || !Array.isArray(stored.entries)) {
+    return empty;
+  }
+  const entries = /* @__PURE__ */ new Map();
+  for (const e of stored.entries) {
+    if (!isStoredEntry(e)) return empty;
+    entries.set(e[0], {
+      size: e[1],
+      mtimeMs: e[2],
+      ctimeMs: e[3],
+      ino: e[4],
+      dev: e[5],
+      hex: e[6],
+      text: e[7] === 1
+    });
+  }
+  return { racyBeforeMs: stored.racy_before_ms, entries };
+}
+function lookupStatCache(cache, canonicalPath, stat, hasObject) {
+  const e = cache.entries.get(canonicalPath);
+  if (!e) return void 0;
+  if (e.size !== stat.size || e.mtimeMs !== stat.mtimeMs || e.ctimeMs !== stat.ctimeMs) return void 0;
+  if (e.ino !== stat.ino || e.dev !== stat.dev) return void 0;
+  if (!(e.mtimeMs < cache.racyBeforeMs && e.ctimeMs < cache.racyBeforeMs)) return void 0;
+  return hasObject(e.hex) ? e : void 0;
+}
+function saveStatCache(store, sourceAbs, entries, startedAtMs) {
+  const stored = {
+    schema_name: SCHEMA_NAME,
+    version: CACHE_VERSION,
+    source: sourceAbs,
+    racy_before_ms: startedAtMs - RACY_WINDOW_MS,
+    entries: []
+  };
+  for (const [p, e] of entries)
+    stored.entries.push([p, e.size, e.mtimeMs, e.ctimeMs, e.ino, e.dev, e.hex, e.text ? 1 : 0]);
+  writeFileAtomic(statCacheFile(store, sourceAbs), JSON.stringify(stored));
+}
+function isStoredEntry(e) {
+  return Array.isArray(e) && e.length === 8 && typeof e[0] === "string" && typeof e[1] === "number" && typeof e[2] === "number" && typeof e[3] === "number" && typeof e[4] === "number" && typeof e[5] === "number" && typeof e[6] === "string" && HEX64.test(e[6]) && (e[7] === 0 || e[7] === 1);
+}
+var RACY_WINDOW_MS, SCHEMA_NAME, CACHE_VERSION, HEX64;
+var init_stat_cache = __esm({
+  "../core/src/snapshot/stat-cache.ts"() {
+    "use strict";
+    init_atomic_write();
+    init_hash();
+    RACY_WINDOW_MS = 2e3;
+    SCHEMA_NAME = "codebatch.stat_cache";
+    CACHE_VERSION = 1;
+    HEX64 = /^[a-f0-9]{64}$/;
+  }
+});
+
+// ../../node_modules/ignore/index.js
+var require_ignore = __commonJS({
+  "../../node_modules/ignore/index.js"(exports, module) {
+    function makeArray(subject) {
+      return Array.isArray(subject) ? subject : [subject];
+    }
+    var UNDEFINED = void 0;
+    var EMPTY = "";
+    var SPACE = " ";
+    var ESCAPE = "\\";
+    var REGEX_LITERAL_SPECIAL = /[.*+?()[\]{}^$|\\/]/;
+    var BOM = "\uFEFF";
+    var REGEX_ANCHORED_GLOBSTAR = /^\/\*{2,}$/;
+    var REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION = /^\\!/;
+    var REGEX_REPLACE_LEADING_EXCAPED_HASH = /^\\#/;
+    var REGEX_SPLITALL_CRLF = /\r?\n/g;
+    var DOUBLE_SLASH = "//";
+    var SLASH_CODE = 47;
+    var DOT_CODE = 46;
+    var SLASH = "/";
+    var TMP_KEY_IGNORE = "node-ignore";
+    if (typeof Symbol !== "undefined") {
+      TMP_KEY_IGNORE = /* @__PURE__ */ Symbol.for("node-ignore");
+    }
+    var KEY_IGNORE = TMP_KEY_IGNORE;
+    var define = (object, key, value) => {
+      Object.defineProperty(object, key, { value });
+      return value;
+    };
+    var RETURN_FALSE = () => false;
+    var POSIX_CLASSES = {
+      alnum: "0-9A-Za-z",
+      alpha: "A-Za-z",
+      blank: " \\t",
+      cntrl: "\\x00-\\x1f\\x7f",
+      digit: "0-9",
+      graph: "!-.0-~",
+      lower: "a-z",
+      print: " -.0-~",
+      punct: "!-.:-@\\[-`{-~",
+      // git's `sane-ctype.h` classifies \v and \f as control, not space,
+      //   unlike C's `isspace`
+      space: " \\t\\n\\r",
+      upper: "A-Z",
+      xdigit: "0-9A-Fa-f"
+    };
+    var CLASS_MEMBERS_TO_ESCAPE = "\\]^-[";
+    var escapeMember = (char) => CLASS_MEMBERS_TO_ESCAPE.indexOf(char) < 0 ? char : ESCAPE + char;
+    var NON_SLASH = "(?!\\/)";
+    var classSource = (negated, body) => {
+      if (negated) {
+        return `[^\\/${body}]`;
+      }
+      const source = `[${body}]`;
+      return new RegExp(source).test("/") ? NON_SLASH + source : source;
+    };
+    var scanBracket = (pattern, start) => {
+      const { length } = pattern;
+      let index = start + 1;
+      let negated = EMPTY;
+      const lead = pattern[index];
+      if (lead === "!" || lead === "^") {
+        negated = "^";
+        index++;
+      }
+      let body = EMPTY;
+      let prev = EMPTY;
+      for (; ; ) {
+        const char = pattern[index];
+        if (char === UNDEFINED) {
+          return null;
+        }
+        if (char === ESCAPE) {
+          const escaped = pattern[++index];
+          body += escapeMember(escaped);
+          prev = escaped;
+        } else if (char === "-" && prev && index + 1 < length && pattern[index + 1] !== "]") {
+          index++;
+          let to = pattern[index];
+          if (to === ESCAPE) {
+            to = pattern[index += 1];
+          }
+          if (prev <= to) {
+            body += `-${escapeMember(to)}`;
+          }
+          prev = EMPTY;
+        } else if (char === "[" && pattern[index + 1] === ":") {
+          const nameStart = index + 2;
+          let end = nameStart;
+          while (end < length && pattern[end] !== "]") {
+            end++;
+          }
+          if (end === length) {
+            return null;
+          }
+          if (end > nameStart && pattern[end - 1] === ":") {
+            const name = pattern.slice(nameStart, end - 1);
+            if (!Object.prototype.hasOwnProperty.call(POSIX_CLASSES, name)) {
+              return null;
+            }
+            body += POSIX_CLASSES[name];
+            prev = EMPTY;
+            index = end;
+          } else {
+            body += escapeMember("[");
+            prev = "[";
+            index = nameStart - 2;
+          }
+        } else {
+          body += escapeMember(char);
+          prev = char;
+        }
+        index++;
+        if (pattern[index] === "]") {
+          return {
+            end: index,
+            source: classSource(negated, body)
+          };
+        }
+      }
+    };
+    var NEVER_MATCH = "[]";
+    var PLACEHOLDER = "\0";
+    var REGEX_RESTORE_PLACEHOLDER = new RegExp(
+      `${PLACEHOLDER}(\\d+)${PLACEHOLDER}`,
+      "g"
+    );
+    var TRAILING_WILDCARD = "\uE000";
+    var TRAILING_DOUBLESTAR = "\uE001";
+    var isReserved = (char) => char === PLACEHOLDER || char === TRAILING_WILDCARD || char === TRAILING_DOUBLESTAR;
+    var extractBrackets = (pattern) => {
+      const sources = [];
+      const hold = (source) => `${PLACEHOLDER}${sources.push(source) - 1}${PLACEHOLDER}`;
+      const { length } = pattern;
+      let out = EMPTY;
+      let index = 0;
+      while (index < length) {
+        const char = pattern[index];
+        if (char === ESCAPE) {
+          const escaped = pattern[index + 1];
+          if (escaped === SLASH && index + 2 === length) {
+            out += hold(NEVER_MATCH);
+          } else if (escaped === "*" || escaped === "[" || escaped === SPACE) {
+            out += pattern.slice(index, index + 2);
+          } else {
+            out += hold(
+              REGEX_LITERAL_SPECIAL.test(escaped) ? ESCAPE + escaped : isReserved(escaped) ? `[${escaped}]` : escaped
+            );
+          }
+          index += 2;
+        } else if (isReserved(char)) {
+          out += hold(`[${char}]`);
+          index++;
+        } else if (char === "[") {
+          const scanned = scanBracket(pattern, index);
+          if (scanned === null) {
+            out += hold(NEVER_MATCH);
+            index = length;
+          } else {
+            out += hold(scanned.source);
+            index = scanned.end + 1;
+          }
+        } else {
+          out += char;
+          index++;
+        }
+      }
+      return {
+        source: out,
+        sources
+      };
+    };
+    var DIRECT = null;
+    var REGEX_INNER_SLASH = /\/(?!$)/;
+    var WILDCARD = "[^\\/]*";
+    var REPLACERS = [
+      // Replace (\ ) with ' '
+      // Only a space: an escaped tab or other whitespace is already a literal by
+      //   the time it reaches here, and a bare tab must be left as one, not turned
+      //   into a space.
+      // (\ ) -> ' '
+      // (\\ ) -> '\\ '
+      // (\\\ ) -> '\\ '
+      [
+        // A run of backslashes is taken whole, from its first one, so no match
+        //   ever starts again inside it -- `(\\+?) ` did, which made a long run
+        //   quadratic.
+        /(\\+)( ?)/g,
+        (_, run, space) => space ? run.slice(0, run.length - run.length % 2) + SPACE : run,
+        ESCAPE + SPACE
+      ],
+      // git's wildmatch() reads a run of two or more asterisks as one globstar
+      //   whenever the run fills a path segment: it starts the pattern or follows
+      //   a `/`, and it ends the pattern or comes before a `/`. A run of two is
+      //   already `**`; a longer one is folded into `**` here, so the steps
+      //   below only ever have to know `**`.
+      // `***/foo` -> `**/foo`, `a/***/b` -> `a/**/b`, `a/***` -> `a/**`
+      // git also takes a run beside a literal prefix (`a***/b`) or beside an
+      //   escaped slash (`***\/b`) as a globstar, and this does not; the README
+      //   lists both, under "A run of asterisks".
+      [
+        /(^|\/)\*{3,}(?=\/|$)/g,
+        (_, start) => `${start}**`,
+        "*"
+      ],
+      // Escape metacharacters
+      // which is written down by users but means special for regular expressions.
+      // > There are 12 characters with special meanings:
+      // > - the backslash \,
+      // > - the caret ^,
+      // > - the dollar sign $,
+      // > - the period or dot .,
+      // > - the vertical bar or pipe symbol |,
+      // > - the question mark ?,
+      // > - the asterisk or star *,
+      // > - the plus sign +,
+      // > - the opening parenthesis (,
+      // > - the closing parenthesis ),
+      // > - and the opening square bracket [,
+      // > - the opening curly brace {,
+      // > These special characters are often called "metacharacters".
+      [
+        /[\\$.|*+(){^]/g,
+        (match) => `\\${match}`
+      ],
+      [
+        // > a question mark (?) matches a single character
+        /(?!\\)\?/g,
+        () => "[^/]",
+        "?"
+      ],
+      // leading slash
+      [
+        // > A leading slash matches the beginning of the pathname.
+        // > For example, "/*.c" matches "cat-file.c" but not "mozilla-sha1/sha1.c".
+        // A leading slash matches the beginning of the pathname
+        /^\//,
+        () => "^",
+        SLASH
+      ],
+      // replace special metacharacter slash after the leading slash
+      [
+        /\//g,
+        () => "\\/",
+        SLASH
+      ],
+      [
+        // > A leading "**" followed by a slash means match in all directories.
+        // > For example, "**/foo" matches file or directory "foo" anywhere,
+        // > the same as pattern "foo".
+        // > "**/foo/bar" matches file or directory "bar" anywhere that is directly
+        // >   under directory "foo".
+        // Notice that the '*'s have been replaced as '\\*'
+        /^\^*(?:\\\*\\\*\\\/)+/,
+        // '**/foo' <-> 'foo'
+        () => "(?:^|\\/)",
+        "*"
+      ],
+      // starting
+      [
+        // there will be no leading '/'
+        //   (which has been replaced by section "leading slash")
+        // If starts with '**', adding a '^' to the regular expression also works
+        DIRECT,
+        (source, pattern) => {
+          if (!source || source[0] === "^" || source[0] === "(") {
+            return source;
+          }
+          const anchor = !REGEX_INNER_SLASH.test(pattern) ? "(?:^|\\/)" : "^";
+          return anchor + source;
+        }
+      ],
+      // two globstars
+      [
+        // Use lookahead assertions so that we could match more than one `'/**'`
+        /\\\/\\\*\\\*(?=\\\/|$)/g,
+        // Zero, one or several directories
+        // should not use '*', or it will be replaced by the next replacer
+        // Check if it is not the last `'/**'`
+        (_, index, str) => index + 6 < str.length ? str.slice(index + 6) === "\\/" ? "(?:\\/[^\\/]+)+" : "(?:\\/[^\\/]+)*" : `\\/${TRAILING_DOUBLESTAR}`,
+        "*"
+      ],
+      // normal intermediate wildcards
+      [
+        // Never replace escaped '*'
+        // ignore rule '\*' will match the path '*'
+        // 'abc.*/' -> go
+        // 'abc.*'  -> skip this rule,
+        //    coz trailing single wildcard will be handed by [trailing wildcard]
+        /(^|[^\\])(?:\\\*)+(?!$)/g,
+        // '*.js' matches '.js'
+        // '*.js' doesn't match 'abc'
+        // 1. An asterisk "*" matches anything except a slash.
+        // 2. Other consecutive asterisks are considered regular asterisks
+        //    and collapse into one non-slash wildcard run.
+        (_, p1) => p1 + WILDCARD,
+        "*"
+      ],
+      // trailing wildcard, held apart from a literal star
+      [
+        // The step above leaves a trailing `*` alone, so a single `\*` is all that
+        //   can be left at the end here, and what stands in front of it says which
+        //   kind it is. A wildcard arrives as the escaper wrote it, `\*` with
+        //   nothing before it; a literal arrives as the user's own escape, which
+        //   the escaper doubled, and then the star's own -- `\\` and then `\*`.
+        //   There is no third case: every backslash still reaching the chain is
+        //   one `\*`, `\[` or `\ ` carries itself, and each is followed by its
+        //   own character, so a longer run can never form. This runs while the
+        //   two are still distinct, before the unescape steps below collapse the
+        //   literal onto the very `\*` a wildcard leaves behind.
+        /(^|[^\\])((?:\\\\)*)\\\*$/,
+        (match, p1, p2) => p2 === EMPTY ? p1 + TRAILING_WILDCARD : match,
+        "*"
+      ],
+      [
+        // unescape, revert step 3 except for back slash
+        // For example, if a user escape a '\\*',
+        // after step 3, the result will be '\\\\\\*'
+        /\\\\\\(?=[$.|*+(){^])/g,
+        () => ESCAPE,
+        ESCAPE + ESCAPE
+      ],
+      [
+        // '\\\\' -> '\\'
+        /\\\\/g,
+        () => ESCAPE,
+        ESCAPE + ESCAPE
+      ],
+      [
+        // Every real bracket expression -- POSIX classes included -- has already
+        //   been held aside by `extractBrackets`, so the only `[` left in the
+        //   pattern is an escaped, literal one.
+        // A backslash could only stand at the end of the range if it quoted the
+        //   `]`, and `\]` is held aside long before this.
+        /\\\[([^\]/]*?)($|\])/g,
+        // '\\[bar]' -> '\\\\[bar]'
+        (match, range, close) => `\\[${range}${close}`,
+        "["
+      ],
+      // ending
+      [
+        // 'js' will not match 'js.'
+        // 'ab' will not match 'abc'
+        DIRECT,
+        // WTF!
+        // https://git-scm.com/docs/gitignore
+        // changes in [2.22.1](https://git-scm.com/docs/gitignore/2.22.1)
+        // which re-fixes #24, #38
+        // > If there is a separator at the end of the pattern then the pattern
+        // > will only match directories, otherwise the pattern can match both
+        // > files and directories.
+        // 'js*' will not match 'a.js'
+        // 'js/' will not match 'a.js'
+        // 'js' will match 'a.js' and 'a.js/'
+        (source) => {
+          const last = source[source.length - 1];
+          if (!last || last === TRAILING_WILDCARD || last === TRAILING_DOUBLESTAR) {
+            return source;
+          }
+          return last === SLASH ? `${source}$` : `${source}(?=$|\\/$)`;
+        }
+      ]
+    ];
+    var REGEX_REPLACE_TRAILING_WILDCARD = /(^|\\\/)?\uE000$/;
+    var MODE_IGNORE = "regex";
+    var MODE_CHECK_IGNORE = "checkRegex";
+    var UNDERSCORE = "_";
+    var replaceTrailingWildcard = (_, p1) => {
+      const prefix = p1 ? `${p1}[^/]+` : "[^/]*";
+      return `${prefix}(?=$|\\/$)`;
+    };
+    var REGEX_REPLACE_TRAILING_DOUBLESTAR = /\uE001$/;
+    var replaceTrailingDoublestar = () => "[\\s\\S]";
+    var separatorAfter = (run, at) => {
+      let separator = EMPTY;
+      for (let index = at + 1; index < run.length && !run[index].wildcard; index++) {
+        separator += run[index].single;
+      }
+      return separator;
+    };
+    var pinWildcards = (source) => {
+      if (source.indexOf(WILDCARD) < 0) {
+        return source;
+      }
+      const tokens = [];
+      const { length } = source;
+      let index = 0;
+      while (index < length) {
+        const char = source[index];
+        if (source.startsWith(WILDCARD, index)) {
+          tokens.push({ wildcard: true });
+          index += WILDCARD.length;
+        } else if (char === "[") {
+          let end = index + 1;
+          if (source[end] === "^") {
+            end++;
+          }
+          if (source[end] === "]") {
+            end++;
+          }
+          while (end < length && source[end] !== "]") {
+            end += source[end] === ESCAPE ? 2 : 1;
+          }
+          end++;
+          tokens.push({ single: source.slice(index, end) });
+          index = end;
+        } else if (char === ESCAPE) {
+          tokens.push({ single: source.slice(index, index + 2) });
+          index += 2;
+        } else if (char === "(") {
+          let depth = 0;
+          let end = index;
+          do {
+            if (source[end] === ESCAPE) {
+              end++;
+            } else if (source[end] === "(") {
+              depth++;
+            } else if (source[end] === ")") {
+              depth--;
+            }
+            end++;
+          } while (end < length && depth > 0);
+          if ("*+?".indexOf(source[end]) >= 0) {
+            end++;
+          }
+          tokens.push({ boundary: source.slice(index, end) });
+          index = end;
+        } else if (char === "^" || char === "$") {
+          tokens.push({ boundary: char });
+          index++;
+        } else {
+          tokens.push({ single: char });
+          index++;
+        }
+      }
+      let out = EMPTY;
+      let run = [];
+      const flush = () => {
+        let lastWildcard;
+        run.forEach((token, at) => {
+          if (token.wildcard) {
+            lastWildcard = at;
+          }
+        });
+        run.forEach((token, at) => {
+          if (!token.wildcard) {
+            out += token.single;
+            return;
+          }
+          out += at === lastWildcard ? WILDCARD : `(?:(?!${separatorAfter(run, at)})[^\\/])*`;
+        });
+        run = [];
+      };
+      tokens.forEach((token) => {
+        if (token.boundary === void 0) {
+          run.push(token);
+          return;
+        }
+        flush();
+        out += token.boundary;
+      });
+      flush();
+      return out;
+    };
+    var makeRegexPrefix = (pattern) => {
+      if (REGEX_ANCHORED_GLOBSTAR.test(pattern)) {
+        pattern = "**";
+      }
+      const { source, sources } = extractBrackets(pattern);
+      const replaced = REPLACERS.reduce(
+        // A pass whose matcher finds nothing hands back the very string it was
+        //   given, so asking first costs a search and saves a rewrite. Ten of the
+        //   fifteen passes never fire for a typical .gitignore line, and between
+        //   them they were 45% of this chain.
+        (prev, [matcher, replacer, required]) => {
+          if (matcher === DIRECT) {
+            return replacer(prev, pattern);
+          }
+          if (required !== UNDEFINED && prev.indexOf(required) < 0) {
+            return prev;
+          }
+          return matcher.test(prev) ? prev.replace(matcher, replacer.bind(pattern)) : prev;
+        },
+        source
+      );
+      return sources.length ? replaced.replace(
+        REGEX_RESTORE_PLACEHOLDER,
+        (match, index) => sources[index]
+      ) : replaced;
+    };
+    var checkSourceOf = (body, prefix) => {
+      if (body[body.length - 1] === SLASH) {
+        prefix = makeRegexPrefix(body.slice(0, -1));
+      }
+      const head = prefix.slice(0, -1);
+      const last = prefix[prefix.length - 1];
+      return last === TRAILING_WILDCARD ? `${head}$` : last === TRAILING_DOUBLESTAR ? head : NEVER_MATCH;
+    };
+    var matchesBasename = (body) => {
+      const index = body.indexOf(SLASH);
+      return index < 0 || index === body.length - 1;
+    };
+    var basenameOf = (path21) => {
+      const end = path21.length - 1;
+      const index = path21.lastIndexOf(
+        SLASH,
+        path21[end] === SLASH ? end - 1 : end
+      );
+      return index < 0 ? path21 : path21.slice(index + 1);
+    };
+    var parentOf = (path21) => {
+      if (path21.charCodeAt(0) === SLASH_CODE || path21.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path21.split(SLASH).filter(Boolean);
+        slices.pop();
+        return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
+      }
+      const end = path21.length - 1;
+      const cut = path21.lastIndexOf(
+        SLASH,
+        path21.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+      );
+      return cut < 0 ? EMPTY : path21.slice(0, cut + 1);
+    };
+    var isString = (subject) => typeof subject === "string";
+    var checkPattern = (pattern) => pattern && isString(pattern);
+    var splitPattern = (pattern) => (pattern[pattern.length - 1] === "\r" ? pattern.slice(0, -1) : pattern).split(REGEX_SPLITALL_CRLF).filter(Boolean);
+    var IgnoreRule = class {
+      constructor(pattern, mark, body, ignoreCase, negative, prefix) {
+        this.pattern = pattern;
+        this.mark = mark;
+        this.negative = negative;
+        define(this, "body", body);
+        define(this, "ignoreCase", ignoreCase);
+        define(this, "regexPrefix", prefix);
+      }
+      // Worked out on first use and kept behind an own property, the way `regex`
+      //   caches itself in `_regex`. Deciding it in the constructor instead would
+      //   add a fourth `defineProperty` to every rule ever built, which cost 4% of
+      //   every compile -- including the compiles of rules that are never matched
+      //   against anything.
+      get _basenameOnly() {
+        return define(this, "_basenameOnly", matchesBasename(this.body));
+      }
+      get regex() {
+        const key = UNDERSCORE + MODE_IGNORE;
+        if (this[key]) {
+          return this[key];
+        }
+        return this._make(MODE_IGNORE, key);
+      }
+      get checkRegex() {
+        const key = UNDERSCORE + MODE_CHECK_IGNORE;
+        if (this[key]) {
+          return this[key];
+        }
+        return this._make(MODE_CHECK_IGNORE, key);
+      }
+      _make(mode, key) {
+        const str = pinWildcards(
+          mode === MODE_IGNORE ? this.regexPrefix.replace(REGEX_REPLACE_TRAILING_WILDCARD, replaceTrailingWildcard).replace(REGEX_REPLACE_TRAILING_DOUBLESTAR, replaceTrailingDoublestar) : checkSourceOf(this.body, this.regexPrefix)
+        );
+        const regex = this.ignoreCase ? new RegExp(str, "i") : new RegExp(str);
+        return define(this, key, regex);
+      }
+    };
+    var hasTrailingBackslash = (str) => {
+      let count = 0;
+      while (str[str.length - count - 1] === ESCAPE) {
+        count++;
+      }
+      return count % 2 === 1;
+    };
+    var trimEnd = (body, stripLineEnd) => {
+      let lineEnd = body.length;
+      let end;
+      for (; ; ) {
+        if (stripLineEnd && body[lineEnd - 1] === "\r") {
+          lineEnd--;
+        }
+        end = lineEnd;
+        while (body[end - 1] === SPACE) {
+          end--;
+        }
+        if (!stripLineEnd || body[end - 1] !== "\n") {
+          break;
+        }
+        lineEnd = end - 1;
+      }
+      if (end === lineEnd) {
+        return body.slice(0, lineEnd);
+      }
+      let backslashes = 0;
+      while (body[end - backslashes - 1] === ESCAPE) {
+        backslashes++;
+      }
+      return backslashes % 2 ? body.slice(0, end - 1) + SPACE : body.slice(0, end);
+    };
+    var createRule = (pattern, mark, ignoreCase, stripLineEnd, stripBOM) => {
+      let body = stripBOM && pattern[0] === BOM ? pattern.slice(1) : pattern;
+      if (body[0] === "#") {
+        return;
+      }
+      let negative = false;
+      if (body[0] === "!") {
+        negative = true;
+        body = body.slice(1);
+      }
+      const last = body[body.length - 1];
+      if (last === SPACE || stripLineEnd && (last === "\r" || last === "\n")) {
+        body = trimEnd(body, stripLineEnd);
+      }
+      if (!body || hasTrailingBackslash(body)) {
+        return;
+      }
+      body = body.replace(REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION, "!").replace(REGEX_REPLACE_LEADING_EXCAPED_HASH, "#");
+      const regexPrefix = makeRegexPrefix(body);
+      return new IgnoreRule(
+        pattern,
+        mark,
+        body,
+        ignoreCase,
+        negative,
+        regexPrefix
+      );
+    };
+    var RuleManager = class {
+      constructor(ignoreCase) {
+        this._ignoreCase = ignoreCase;
+        this._rules = [];
+        this._basenameCount = 0;
+      }
+      _add(pattern, index) {
+        if (pattern && pattern[KEY_IGNORE]) {
+          this._rules = this._rules.concat(pattern._rules._rules);
+          this._basenameCount += pattern._rules._basenameCount;
+          this._added = true;
+          return;
+        }
+        const isStr = isString(pattern);
+        const raw = isStr ? pattern : pattern.pattern;
+        const rule = checkPattern(raw) && createRule(
+          raw,
+          isStr ? UNDEFINED : pattern.mark,
+          this._ignoreCase,
+          !this._split,
+          this._stripBOM && !index
+        );
+        if (rule) {
+          this._added = true;
+          this._rules.push(rule);
+          if (matchesBasename(rule.body)) {
+            this._basenameCount++;
+          }
+        }
+      }
+      // @param {Array<string> | string | Ignore} pattern
+      add(pattern) {
+        this._added = false;
+        this._split = isString(pattern);
+        this._stripBOM = !this._split || pattern[0] === BOM;
+        makeArray(
+          this._split ? splitPattern(pattern) : pattern
+        ).forEach(this._add, this);
+        if (this._added) {
+          this._literalRules = UNDEFINED;
+        }
+        return this._added;
+      }
+      // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
+      //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
+      //   are left out once, rather than tested or compiled for every path.
+      testLiteral(path21) {
+        const rules = this._literalRules || (this._literalRules = this._rules.filter(
+          ({ body }) => body[body.length - (body[body.length - 1] === SLASH ? 2 : 1)] === "*"
+        ));
+        let ignored = false;
+        let unignored = false;
+        let matchedRule;
+        for (let index = rules.length - 1; index >= 0; index--) {
+          const rule = rules[index];
+          if (rule.checkRegex.test(path21)) {
+            ignored = !rule.negative;
+            unignored = rule.negative;
+            matchedRule = rule.negative ? UNDEFINED : rule;
+            break;
+          }
+        }
+        const ret = {
+          ignored,
+          unignored
+        };
+        if (matchedRule) {
+          ret.rule = matchedRule;
+        }
+        return ret;
+      }
+      // Test one single path without recursively checking parent directories
+      //
+      // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
+      // @returns {TestResult}
+      test(path21, mode) {
+        const rules = this._rules;
+        const { length } = rules;
+        const shortcut = this._basenameCount * 2 >= length;
+        const basename = shortcut ? basenameOf(path21) : path21;
+        for (let index = length - 1; index >= 0; index--) {
+          const rule = rules[index];
+          if (rule[mode].test(
+            shortcut && rule._basenameOnly ? basename : path21
+          )) {
+            const { negative } = rule;
+            const ret = {
+              ignored: !negative,
+              unignored: negative
+            };
+            if (!negative) {
+              ret.rule = rule;
+            }
+            return ret;
+          }
+        }
+        return {
+          ignored: false,
+          unignored: false
+        };
+      }
+    };
+    var throwError = (message, Ctor) => {
+      throw new Ctor(message);
+    };
+    var checkPath = (path21, originalPath, doThrow) => {
+      if (!isString(path21)) {
+        return doThrow(
+          `path must be a string, but got \`${originalPath}\``,
+          TypeError
+        );
+      }
+      if (!path21) {
+        return doThrow(`path must not be empty`, TypeError);
+      }
+      if (checkPath.isNotRelative(path21)) {
+        const r = "`path.relative()`d";
+        return doThrow(
+          `path should be a ${r} string, but got "${originalPath}"`,
+          RangeError
+        );
+      }
+      return true;
+    };
+    var isNotRelative = (path21) => {
+      const first = path21.charCodeAt(0);
+      if (first === SLASH_CODE) {
+        return true;
+      }
+      if (first !== DOT_CODE) {
+        return false;
+      }
+      if (path21.length === 1) {
+        return true;
+      }
+      const second = path21.charCodeAt(1);
+      if (second === SLASH_CODE) {
+        return true;
+      }
+      if (second !== DOT_CODE) {
+        return false;
+      }
+      return path21.length === 2 || path21.charCodeAt(2) === SLASH_CODE;
+    };
+    checkPath.isNotRelative = isNotRelative;
+    checkPath.convert = (p) => p;
+    var convertPath = (target) => isString(target) && checkPath.convert(target);
+    var Ignore = class {
+      constructor({
+        ignorecase = true,
+        ignoreCase = ignorecase,
+        allowRelativePaths = false
+      } = {}) {
+        define(this, KEY_IGNORE, true);
+        this._rules = new RuleManager(ignoreCase);
+        this._strictPathCheck = !allowRelativePaths;
+        this._initCache();
+      }
+      _initCache() {
+        this._ignoreCache = /* @__PURE__ */ Object.create(null);
+        this._testCache = /* @__PURE__ */ Object.create(null);
+      }
+      add(pattern) {
+        if (this._rules.add(pattern)) {
+          this._initCache();
+        }
+        return this;
+      }
+      // legacy
+      addPattern(pattern) {
+        return this.add(pattern);
+      }
+      // @returns {TestResult}
+      _test(originalPath, cache, path21) {
+        checkPath(
+          path21,
+          originalPath,
+          this._strictPathCheck ? throwError : RETURN_FALSE
+        );
+        return path21 ? this._t(path21, cache) : {
+          ignored: false,
+          unignored: false
+        };
+      }
+      checkIgnore(target) {
+        const path21 = convertPath(target);
+        if (!path21 || path21.charCodeAt(path21.length - 1) !== SLASH_CODE) {
+          return this._test(target, this._testCache, path21);
+        }
+        const dir = this._t(path21, this._testCache);
+        if (dir.ignored) {
+          return dir;
+        }
+        const literal = this._rules.testLiteral(path21);
+        return literal.ignored || literal.unignored ? literal : dir;
+      }
+      _t(path21, cache) {
+        if (path21 in cache) {
+          return cache[path21];
+        }
+        const parentPath = parentOf(path21);
+        const parent = parentPath ? this._t(parentPath, cache) : UNDEFINED;
+        return cache[path21] = parent && parent.ignored ? parent : this._rules.test(path21, MODE_IGNORE);
+      }
+      ignores(path21) {
+        return this._test(path21, this._ignoreCache, convertPath(path21)).ignored;
+      }
+      createFilter() {
+        return (path21) => !this.ignores(path21);
+      }
+      filter(paths) {
+        return makeArray(paths).filter(this.createFilter());
+      }
+      // @returns {TestResult}
+      test(path21) {
+        return this._test(path21, this._testCache, convertPath(path21));
+      }
+    };
+    var factory = (options) => new Ignore(options);
+    var isPathValid = (path21) => checkPath(convertPath(path21), path21, RETURN_FALSE);
+    var setupWindows = () => {
+      const makePosix = (str) => /^\\\\\?\\/.test(str) || /["<>|\u0000-\u001F]+/u.test(str) ? str : str.replace(/\\/g, "/");
+      checkPath.convert = makePosix;
+      const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
+      checkPath.isNotRelative = (path21) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path21) || isNotRelative(path21);
+    };
+    if (
+      // Detect `process` so that it can run in browsers.
+      typeof process !== "undefined" && process.platform === "win32"
+    ) {
+      setupWindows();
+    }
+    module.exports = factory;
+    factory.default = factory;
+    module.exports.isPathValid = isPathValid;
+    define(module.exports, /* @__PURE__ */ Symbol.for("setupWindows"), setupWindows);
+  }
+});
+
+// ../core/src/snapshot/gitignore.ts
+import fs14 from "node:fs";
+import path9 from "node:path";
+function loadIgnoreLevel(absDir, base, hasGitignore, isRepoRoot) {
+  let rules = "";
+  if (isRepoRoot) rules += readOptional(path9.join(absDir, ".git", "info", "exclude"));
+  if (hasGitignore) rules += `
+${readOptional(path9.join(absDir, ".gitignore"))}`;
+  if (rules.trim() === "") return void 0;
+  return { base, matcher: (0, import_ignore.default)({ ignorecase: false }).add(rules) };
+}
+function isIgnored(levels, canonicalPath, isDirectory) {
+  for (let i = levels.length - 1; i >= 0; i -= 1) {
+    const level = levels[i];
+    const rel = level.base === "" ? canonicalPath : canonicalPath.slice(level.base.length + 1);
+    const result = level.matcher.test(isDirectory ? `${rel}/` : rel);
+    if (result.ignored) return true;
+    if (result.unignored) return false;
+  }
+  return false;
+}
+function readOptional(file) {
+  try {
+    return fs14.readFileSync(file, "utf8");
+  } catch {
+    return "";
+  }
+}
+var import_ignore;
+var init_gitignore = __esm({
+  "../core/src/snapshot/gitignore.ts"() {
+    "use strict";
+    import_ignore = __toESM(require_ignore());
+  }
+});
+
+// ../core/src/snapshot/walk-tree.ts
+import { isUtf8 as isUtf82 } from "node:buffer";
+import fs15 from "node:fs";
+import path10 from "node:path";
+function walkTree(root, options) {
+  const files = [];
+  const warnings = [];
+  const skip = new Set(options.skipDirs ?? []);
+  const { filter } = options;
+  const stack = [{ abs: root, rel: "", levels: [], included: filter.includes === void 0 }];
+  while (stack.length > 0) {
+    const dir = stack.pop();
+    let entries;
+    try {
+      entries = fs15.readdirSync(dir.abs, { withFileTypes: true });
+    } catch (error) {
+      warnings.push(unreadable(dir.rel || ".", error));
+      continue;
+    }
+    const invalid = findInvalidNames(dir.abs, entries);
+    let levels = dir.levels;
+    if (options.gitignore) {
+      const hasGitignore = entries.some((e) => e.name === ".gitignore" && !e.isDirectory());
+      const isRepoRoot = dir.rel === "" && entries.some((e) => e.name === ".git");
+      const level = hasGitignore || isRepoRoot ? loadIgnoreLevel(dir.abs, dir.rel, hasGitignore, isRepoRoot) : void 0;
+      if (level) levels = [...levels, level];
+    }
+    for (const entry of entries) {
+      const name = entry.name;
+      if (name === ".git") continue;
+      const rel = dir.rel === "" ? name : `${dir.rel}/${name}`;
+      const abs = `${dir.abs}${path10.sep}${name}`;
+      if (invalid?.has(name)) {
+        warnings.push({ code: "invalid_name", path: rel, message: "file name is not valid UTF-8; skipped" });
+        continue;
+      }
+      const kind = entryKind(entry, abs);
+      const isDir = kind === "directory";
+      if (options.gitignore && levels.length > 0 && isIgnored(levels, rel, isDir)) continue;
+      if (filter.excludes(rel)) continue;
+      if (isDir) {
+        if (skip.has(abs)) continue;
+        const included = dir.included || (filter.includes?.(rel) ?? true);
+        stack.push({ abs, rel, levels, included });
+      } else if (kind === "file") {
+        if (dir.included || filter.includes(rel)) files.push(rel);
+      } else if (kind === "symlink") {
+        warnings.push({ code: "symlink_skipped", path: rel, message: "symbolic link not followed; skipped" });
+      } else if (kind === "other") {
+        warnings.push({
+          code: "special_file_skipped",
+          path: rel,
+          message: "not a regular file (FIFO, socket or device); skipped"
+        });
+      } else {
+        warnings.push({
+          code: "unreadable",
+          path: rel,
+          message: "vanished while the tree was read; skipped"
+        });
+      }
+    }
+  }
+  return { files, warnings };
+}
+function entryKind(entry, abs) {
+  if (entry.isFile()) return "file";
+  if (entry.isDirectory()) return "directory";
+  if (entry.isSymbolicLink()) return "symlink";
+  if (entry.isFIFO() || entry.isSocket() || entry.isBlockDevice() || entry.isCharacterDevice())
+    return "other";
+  const stat = fs15.lstatSync(abs, { throwIfNoEntry: false });
+  if (!stat) return "gone";
+  if (stat.isFile()) return "file";
+  if (stat.isDirectory()) return "directory";
+  return stat.isSymbolicLink() ? "symlink" : "other";
+}
+function findInvalidNames(dir, entries) {
+  if (!entries.some((e) => e.name.includes("\uFFFD"))) return void 0;
+  const invalid = /* @__PURE__ */ new Set();
+  try {
+    for (const raw of fs15.readdirSync(dir, { encoding: "buffer" })) {
+      if (!isUtf82(raw)) invalid.add(raw.toString("utf8"));
+    }
+  } catch {
+  }
+  return invalid;
+}
+function unreadable(rel, error) {
+  const code = error.code ?? "error";
+  return { code: "unreadable", path: rel, message: `cannot read directory (${code}); skipped` };
+}
+var init_walk_tree = __esm({
+  "../core/src/snapshot/walk-tree.ts"() {
+    "use strict";
+    init_gitignore();
+  }
+});
+
+// ../core/src/snapshot/create-snapshot.ts
+import fs16 from "node:fs";
+import path11 from "node:path";
+function createSnapshot(store, sourceDir, options = {}) {
+  const started = performance.now();
+  if (options.id !== void 0) assertValidId(options.id, "snapshot");
+  const sourceAbs = resolveSourceDir(sourceDir);
+  const filter = createPathFilter(options.include, options.exclude);
+  const filters = {
+    include: filter.include,
+    exclude: filter.exclude,
+    gitignore: options.gitignore !== false
+  };
+  const now = options.now ?? Date.now;
+  const startedAtMs = now();
+  const walk = walkTree(sourceAbs, { gitignore: filters.gitignore, filter, skipDirs: [store.layout.root] });
+  const paths = sortPathsUtf8(walk.files);
+  const toAbs = path11.sep === "/" ? (p) => `${sourceAbs}/${p}` : (p) => path11.join(sourceAbs, p);
+  const warnings = walk.warnings;
+  const useCache = options.statCache !== false;
+  const cache = useCache ? loadStatCache(store, sourceAbs) : { racyBeforeMs: 0, entries: /* @__PURE__ */ new Map() };
+  const nextCache = /* @__PURE__ */ new Map();
+  const hasObject = (hex) => store.objects.hasObject(hex);
+  const reader = new FileBytesReader();
+  const files = [];
+  let hashed = 0;
+  let cached = 0;
+  let bytes = 0;
+  let index = "";
+  for (let i = 0; i < paths.length; i += 1) {
+    const rel = paths[i];
+    const abs = toAbs(rel);
+    if (options.onProgress && i % PROGRESS_EVERY === 0) options.onProgress({ files: i, hashed, cached });
+    const stat = fs16.lstatSync(abs, { throwIfNoEntry: false });
+    if (!stat?.isFile()) {
+      warnings.push({
+        code: "unreadable",
+        path: rel,
+        message: "changed or vanished while the tree was read; skipped"
+      });
+      continue;
+    }
+    const fingerprint = {
+      size: stat.size,
+      mtimeMs: stat.mtimeMs,
+      ctimeMs: stat.ctimeMs,
+      ino: stat.ino,
+      dev: stat.dev
+    };
+    let entry = lookupStatCache(cache, rel, fingerprint, hasObject);
+    let size = stat.size;
+    if (entry) {
+      cached += 1;
+      nextCache.set(rel, entry);
+    } else {
+      let content;
+      try {
+        content = reader.read(abs, stat.size);
+      } catch (error) {
+        warnings.push(unreadableFile(rel, error));
+        continue;
+      }
+      const hex = sha256Hex(content);
+      entry = { ...fingerprint, hex, text: isProbablyText(content) };
+      store.objects.writeObjectWithDigest(hex, content);
+      hashed += 1;
+      size = content.length;
+      if (size === stat.size) nextCache.set(rel, entry);
+    }
+    const record2 = toFilesIndexRecord(rel, entry.hex, size, entry.text);
+    files.push(record2);
+    index += `${JSON.stringify(record2)}
+`;
+    bytes += size;
+  }
+  options.onProgress?.({ files: paths.length, hashed, cached });
+  warnings.push(...findCaseCollisions(files));
+  warnings.sort((a, b) => compareUtf8(a.path, b.path) || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+  const indexBytes = Buffer.from(index, "utf8");
+  const filesIndexDigest = toObjectRef(sha256Hex(indexBytes));
+  const snapshotId = options.id ?? deriveSnapshotId(filesIndexDigest, filters);
+  const record = snapshotRecordSchema.parse({
+    schema_name: "codebatch.snapshot",
+    schema_version: SCHEMA_VERSION,
+    producer: { ...PRODUCER },
+    snapshot_id: snapshotId,
+    created_at: nowIso(),
+    source: { type: "directory", path: sourceAbs, ...options.git === false ? {} : readGitInfo(sourceAbs) },
+    file_count: files.length,
+    total_bytes: bytes,
+    files_index_digest: filesIndexDigest,
+    filters,
+    warnings
+  });
+  const published = publishSnapshot(store, record, indexBytes);
+  if (useCache && (hashed > 0 || nextCache.size !== cache.entries.size)) {
+    try {
+      saveStatCache(store, sourceAbs, nextCache, startedAtMs);
+    } catch {
+    }
+  }
+  return {
+    record: published.record,
+    files,
+    reused: published.reused,
+    stats: {
+      files: files.length,
+      bytes,
+      hashed,
+      cached,
+      durationMs: Math.round(performance.now() - started)
+    }
+  };
+}
+function toFilesIndexRecord(p, hex, size, text) {
+  const lang = langHint(p);
+  const object = toObjectRef(hex);
+  const pathKey = toPathKey(p);
+  return lang === void 0 ? { object, path: p, path_key: pathKey, schema_version: SCHEMA_VERSION, size, text } : { lang_hint: lang, object, path: p, path_key: pathKey, schema_version: SCHEMA_VERSION, size, text };
+}
+function resolveSourceDir(sourceDir) {
+  const abs = path11.resolve(sourceDir);
+  let real;
+  try {
+    real = fs16.realpathSync(abs);
+  } catch {
+    throw sourceNotFound(sourceDir, abs);
+  }
+  if (!fs16.statSync(real).isDirectory()) throw sourceNotFound(sourceDir, abs, "is not a directory");
+  return real;
+}
+function sourceNotFound(input, abs, what = "does not exist") {
+  return new CodebatchError("E_SOURCE_NOT_FOUND", `source directory ${abs} ${what}`, {
+    hints: ["Pass the directory to snapshot, e.g. `codebatch snapshot .`."],
+    details: { source: input }
+  });
+}
+function unreadableFile(p, error) {
+  const errno = error.code ?? "error";
+  return { code: "unreadable", path: p, message: `cannot read file (${errno}); skipped` };
+}
+function findCaseCollisions(files) {
+  const first = /* @__PURE__ */ new Map();
+  const out = [];
+  for (const f of files) {
+    const seen = first.get(f.path_key);
+    if (seen === void 0) first.set(f.path_key, f.path);
+    else out.push({ code: "case_collision", path: f.path, message: `same path_key as ${seen}`, other: seen });
+  }
+  return out;
+}
+var PROGRESS_EVERY;
+var init_create_snapshot = __esm({
+  "../core/src/snapshot/create-snapshot.ts"() {
+    "use strict";
+    init_codebatch_error();
+    init_snapshot_record();
+    init_layout();
+    init_hash();
+    init_time();
+    init_version();
+    init_canonical_path();
+    init_detect_binary();
+    init_git_info();
+    init_lang_hint();
+    init_path_filter();
+    init_publish_snapshot();
+    init_read_file_bytes();
+    init_snapshot_id();
+    init_stat_cache();
+    init_walk_tree();
+    PROGRESS_EVERY = 512;
+  }
+});
+
+// ../core/src/api/analyze.ts
+import os2 from "node:os";
+import path12 from "node:path";
+async function analyze(options) {
+  const t0 = Date.now();
+  const { store } = initStore(options.storeDir);
+  const config = options.configPath ? loadConfigFile(options.configPath) : void 0;
+  const registry = options.registry ?? createDefaultRegistry();
+  const snapshot = await createSnapshot(store, path12.resolve(options.sourceDir), {
+    include: options.include ?? config?.include,
+    exclude: [...config?.exclude ?? [], ...options.exclude ?? []],
+    gitignore: options.gitignore ?? config?.gitignore ?? true,
+    onProgress: options.onProgress ? (p) => options.onProgress({ type: "snapshot", ...p }) : void 0
+  });
+  const pipeline = options.pipeline ?? config?.pipeline ?? "full";
+  const batch = openOrInitBatch(store, options, snapshot.record.snapshot_id, pipeline, config, registry);
+  const summary = await runBatchWithProvenance(
+    store,
+    {
+      batchId: batch.batch_id,
+      force: options.force,
+      registry,
+      shardSlice: options.shardSlice,
+      parallel: options.parallel ?? defaultParallelism(),
+      useDefaultRegistryInWorkers: options.registry === void 0,
+      onShard: options.onProgress ? (r, done, total) => {
+        if (r.outcome === "busy" || r.outcome === "blocked") return;
+        options.onProgress({
+          type: "shard",
+          taskId: r.taskId,
+          shardId: r.shardId,
+          outcome: r.outcome === "executed" ? "executed" : r.outcome === "failed" ? "failed" : "reused",
+          done,
+          total
+        });
+      } : void 0
+    },
+    { enabled: options.provenance !== false }
+  );
+  const diagnostics = queryDiagnostics(store, batch.batch_id).records;
+  const counts = { error: 0, warning: 0, info: 0, hint: 0 };
+  for (const d of diagnostics) if (d.severity) counts[d.severity] += 1;
+  let executedFiles = 0;
+  let reusedFiles = 0;
+  for (const r of summary.results) {
+    executedFiles += r.filesExecuted;
+    reusedFiles += r.filesReused;
+  }
+  const c = summary.counts;
+  return {
+    storeDir: store.layout.root,
+    snapshotId: snapshot.record.snapshot_id,
+    batchId: batch.batch_id,
+    pipeline,
+    files: snapshot.record.file_count,
+    shards: {
+      total: summary.results.length,
+      executed: c.executed,
+      reused: c.reused + c.skipped,
+      failed: c.failed,
+      blocked: c.blocked
+    },
+    taskFiles: { executed: executedFiles, reused: reusedFiles },
+    diagnostics,
+    counts,
+    status: c.failed > 0 || c.blocked > 0 || c.busy > 0 ? "failed" : "done",
+    durationMs: Date.now() - t0
+  };
+}
+function openOrInitBatch(store, options, snapshotId, pipeline, config, registry) {
+  if (options.batchId !== void 0 && batchExists(store, options.batchId)) {
+    const existing = readBatchRecord(store, options.batchId);
+    if (existing.snapshot_id === snapshotId && existing.pipeline === pipeline) return existing;
+  }
+  return initBatch(store, {
+    snapshotId,
+    pipeline,
+    config,
+    registry,
+    id: options.batchId,
+    metadata: options.metadata
+  }).batch;
+}
+function defaultParallelism() {
+  return Math.max(1, os2.availableParallelism?.() ?? os2.cpus().length);
+}
+var init_analyze = __esm({
+  "../core/src/api/analyze.ts"() {
+    "use strict";
+    init_init_batch();
+    init_read_batch();
+    init_status();
+    init_load_config();
+    init_run_with_provenance();
+    init_query_diagnostics();
+    init_create_snapshot();
+    init_store();
+    init_default_registry();
+  }
+});
+
+// ../core/src/cli/output.ts
+function formatJson(value) {
+  return `${JSON.stringify(value, null, 2)}
+`;
+}
+function formatErrorHuman(error) {
+  let out = `error[${error.code}]: ${error.message}
+`;
+  for (const hint of error.hints) out += `  hint: ${hint}
+`;
+  const issues = error.details.issues;
+  if (Array.isArray(issues)) for (const issue of issues) out += `  - ${String(issue)}
+`;
+  return out;
+}
+function formatTable(headers, rows) {
+  const cells = [headers, ...rows.map((r) => r.map(String))];
+  const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? "").length)));
+  const numeric = headers.map((_, i) => rows.length > 0 && rows.every((r) => typeof r[i] === "number"));
+  return `${cells.map(
+    (r) => r.map((c, i) => numeric[i] ? c.padStart(widths[i]) : c.padEnd(widths[i])).join("  ").trimEnd()
+  ).join("\n")}
+`;
+}
+var init_output = __esm({
+  "../core/src/cli/output.ts"() {
+    "use strict";
+  }
+});
+
+// ../core/src/cli/command.ts
+function stringOpt(ctx, name) {
+  const v = ctx.values[name];
+  return typeof v === "string" ? v : void 0;
+}
+function listOpt(ctx, name) {
+  const v = ctx.values[name];
+  if (Array.isArray(v)) return v;
+  return typeof v === "string" ? [v] : [];
+}
+function boolOpt(ctx, name) {
+  return ctx.values[name] === true;
+}
+var init_command = __esm({
+  "../core/src/cli/command.ts"() {
+    "use strict";
+  }
+});
+
+// ../core/src/cli/commands/parse-int-option.ts
+function parseIntOption(name, value, min = 1, max = Number.MAX_SAFE_INTEGER) {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new CodebatchError(
+      "E_USAGE",
+      `--${name} must be an integer from ${min} to ${max === Number.MAX_SAFE_INTEGER ? "up" : max} (got ${JSON.stringify(value)})`
+    );
+  }
+  return n;
+}
+function usageError(message, hint) {
+  return new CodebatchError("E_USAGE", message, hint ? { hints: [hint] } : {});
+}
+var init_parse_int_option = __esm({
+  "../core/src/cli/commands/parse-int-option.ts"() {
+    "use strict";
+    init_codebatch_error();
+  }
+});
+
+// ../core/src/gc/prune-store.ts
+import fs17 from "node:fs";
+import path13 from "node:path";
+function pruneStore(store, options = {}) {
+  const now = options.now ?? Date.now();
+  const grace = options.graceMs ?? HOUR;
+  const dryRun = options.dryRun ?? false;
+  if (options.keepBatches !== void 0 && (!Number.isInteger(options.keepBatches) || options.keepBatches < 0)) {
+    throw new CodebatchError("E_USAGE", `--keep-batches must be a whole number (got ${options.keepBatches})`);
+  }
+  const root = store.layout.root;
+  const report = {
+    dry_run: dryRun,
+    batches: { kept: [], removed: [] },
+    snapshots: { kept: 0, removed: [] },
+    objects: { kept: 0, removed: 0, bytes: 0 },
+    sessions: { removed: 0 },
+    indexes: { memo_entries_removed: 0, bundles_removed: 0, query_removed: 0 },
+    tmp: { removed: 0 },
+    bytes_freed: 0
+  };
+  const batches = listBatches(store);
+  const keepIds = new Set(options.keepBatchIds ?? []);
+  const newestFirst = [...batches].reverse();
+  const policy = options.keepBatches !== void 0 || options.olderThanMs !== void 0;
+  const kept = /* @__PURE__ */ new Set();
+  for (const [rank, batch] of newestFirst.entries()) {
+    if (keepIds.has(batch.batch_id) || !policy || inUse(store, batch, now, grace)) {
+      kept.add(batch.batch_id);
+      continue;
+    }
+    const byCount = options.keepBatches !== void 0 && rank < options.keepBatches;
+    const byAge = options.olderThanMs !== void 0 && now - Date.parse(batch.created_at) < options.olderThanMs;
+    if (byCount || byAge) kept.add(batch.batch_id);
+  }
+  for (const b of batches)
+    (kept.has(b.batch_id) ? report.batches.kept : report.batches.removed).push(b.batch_id);
+  const removedBatches = new Set(report.batches.removed);
+  const batchesDir = path13.join(root, BATCHES_DIR);
+  for (const id of report.batches.removed)
+    report.bytes_freed += removeTree(store, path13.join(batchesDir, id), dryRun);
+  for (const name of listDir(batchesDir)) {
+    const dir = path13.join(batchesDir, name);
+    if (fs17.existsSync(path13.join(dir, "batch.json")) || removedBatches.has(name)) continue;
+    if (now - mtimeMs(dir) > Math.max(grace, HOUR)) report.bytes_freed += removeTree(store, dir, dryRun);
+  }
+  const keptBatches = batches.filter((b) => kept.has(b.batch_id));
+  const roots = /* @__PURE__ */ new Set();
+  const sourceObjects = /* @__PURE__ */ new Set();
+  const moves = reuseMoves(store, keptBatches, removedBatches);
+  const memoDir = path13.join(store.layout.indexesDir, "memo");
+  for (const name of listDir(memoDir)) {
+    if (!name.endsWith(".jsonl")) continue;
+    const file = path13.join(memoDir, name);
+    const text = readText2(file) ?? "";
+    const task = name.slice(0, -".jsonl".length);
+    const { lines, dropped } = compactMemo(text, kept, (b, s) => moves.get(`${task}/${b}/${s}`));
+    report.indexes.memo_entries_removed += dropped;
+    for (const line of lines) collectRefs(line, roots);
+    const next = lines.length > 0 ? `${lines.join("\n")}
+` : "";
+    if (next !== text && !dryRun) writeFileAtomic(file, next);
+    report.bytes_freed += Math.max(0, Buffer.byteLength(text) - Buffer.byteLength(next));
+  }
+  const bundlesDir = path13.join(store.layout.indexesDir, "bundles");
+  for (const prefix of listDir(bundlesDir)) {
+    for (const name of listDir(path13.join(bundlesDir, prefix))) {
+      const file = path13.join(bundlesDir, prefix, name);
+      let entry = {};
+      try {
+        entry = JSON.parse(readText2(file) ?? "");
+      } catch {
+        entry = {};
+      }
+      if (entry.batch_id !== void 0 && kept.has(entry.batch_id)) continue;
+      const to = moves.get(`${entry.task_id}/${entry.batch_id}/${entry.shard_id}`);
+      if (to) {
+        if (!dryRun) writeFileAtomic(file, JSON.stringify({ ...entry, batch_id: to.b, shard_id: to.s }));
+        continue;
+      }
+      report.indexes.bundles_removed += 1;
+      report.bytes_freed += removeFile(file, dryRun);
+    }
+  }
+  const queryDir = path13.join(store.layout.indexesDir, "query");
+  for (const name of listDir(queryDir)) {
+    const id = name.replace(/\.[^.]*$/, "").replace(/\.[^.]*$/, "");
+    if (kept.has(id) || !removedBatches.has(id)) continue;
+    report.indexes.query_removed += 1;
+    report.bytes_freed += removeFile(path13.join(queryDir, name), dryRun);
+  }
+  const sessionsDir2 = path13.join(root, "sessions");
+  for (const name of listDir(sessionsDir2)) {
+    const entry = path13.join(sessionsDir2, name);
+    const text = readTreeText(entry);
+    const named = new Set([...text.matchAll(/"batch_id"\s*:\s*"([A-Za-z0-9_-]+)"/g)].map((m) => m[1]));
+    if (named.size > 0 && [...named].every((id) => !kept.has(id))) {
+      report.sessions.removed += 1;
+      report.bytes_freed += removeTree(store, entry, dryRun);
+    } else collectRefs(text, roots);
+  }
+  const snapshots = listSnapshots(store);
+  const keepSnapshots = new Set(keptBatches.map((b) => b.snapshot_id));
+  const newestSnapshot = [...snapshots].sort((a, b) => a.created_at.localeCompare(b.created_at)).pop();
+  if (newestSnapshot) keepSnapshots.add(newestSnapshot.snapshot_id);
+  const snapshotsDir = path13.join(root, SNAPSHOTS_DIR);
+  for (const name of listDir(snapshotsDir)) {
+    const dir = path13.join(snapshotsDir, name);
+    if (keepSnapshots.has(name)) {
+      report.snapshots.kept += 1;
+      collectRefs(readText2(path13.join(dir, "files.index.jsonl")) ?? "", sourceObjects);
+      collectRefs(readText2(path13.join(dir, "snapshot.json")) ?? "", roots);
+      continue;
+    }
+    if (!fs17.existsSync(path13.join(dir, "snapshot.json"))) continue;
+    report.snapshots.removed.push(name);
+    report.bytes_freed += removeTree(store, dir, dryRun);
+  }
+  const scanned = /* @__PURE__ */ new Set();
+  const queue = [];
+  const mark = (hex) => {
+    if (scanned.has(hex)) return;
+    scanned.add(hex);
+    queue.push(hex);
+  };
+  for (const name of listDir(batchesDir)) {
+    if (removedBatches.has(name) || !fs17.existsSync(path13.join(batchesDir, name))) continue;
+    for (const file of walkFiles(path13.join(batchesDir, name))) {
+      if (file.endsWith(".jsonl") || file.endsWith(".json")) collectRefs(readText2(file) ?? "", roots);
+    }
+  }
+  for (const hex of roots) mark(hex);
+  for (const hex of sourceObjects) scanned.add(hex);
+  while (queue.length > 0) {
+    const hex = queue.pop();
+    const file = store.objects.objectPath(hex);
+    let stat;
+    try {
+      stat = fs17.statSync(file);
+    } catch {
+      continue;
+    }
+    if (stat.size > MAX_SCAN_BYTES || stat.size < 2) continue;
+    const head = Buffer.alloc(1);
+    const fd = fs17.openSync(file, "r");
+    try {
+      fs17.readSync(fd, head, 0, 1, 0);
+    } finally {
+      fs17.closeSync(fd);
+    }
+    if (head[0] !== 123 && head[0] !== 91) continue;
+    const refs = /* @__PURE__ */ new Set();
+    collectRefs(fs17.readFileSync(file, "latin1"), refs);
+    for (const r of refs) mark(r);
+  }
+  for (const hex of store.objects.listObjects()) {
+    if (scanned.has(hex)) {
+      report.objects.kept += 1;
+      continue;
+    }
+    const file = store.objects.objectPath(hex);
+    let stat;
+    try {
+      stat = fs17.statSync(file);
+    } catch {
+      continue;
+    }
+    if (now - stat.mtimeMs < grace) {
+      report.objects.kept += 1;
+      continue;
+    }
+    report.objects.removed += 1;
+    report.objects.bytes += stat.size;
+    report.bytes_freed += stat.size;
+    if (!dryRun) fs17.rmSync(file, { force: true });
+  }
+  if (!dryRun) removeEmptyObjectDirs(store);
+  for (const name of listDir(store.layout.tmpDir, true)) {
+    const entry = path13.join(store.layout.tmpDir, name);
+    if (now - mtimeMs(entry) <= Math.max(grace, HOUR)) continue;
+    report.tmp.removed += 1;
+    report.bytes_freed += treeBytes(entry);
+    if (!dryRun) fs17.rmSync(entry, { recursive: true, force: true });
+  }
+  return report;
+}
+function inUse(store, batch, now, grace) {
+  let status;
+  try {
+    status = deriveBatchStatus(store, batch.batch_id).status;
+  } catch {
+    return false;
+  }
+  if (status === "running") return true;
+  if (status === "pending" || status === "partial") return now - Date.parse(batch.created_at) < grace;
+  return false;
+}
+function compactMemo(text, kept, moved) {
+  const lines = text.split("\n").filter((l) => l.length > 0);
+  const parsed = lines.map((line) => {
+    try {
+      return JSON.parse(line);
+    } catch {
+      return void 0;
+    }
+  });
+  const keyOf = (e) => typeof e.k === "string" ? `k:${e.k}` : typeof e.h === "string" ? `h:${e.h}` : void 0;
+  const lastByKey = /* @__PURE__ */ new Map();
+  parsed.forEach((e, i) => {
+    const key = e && keyOf(e);
+    if (key) lastByKey.set(key, i);
+  });
+  const out = [];
+  let dropped = 0;
+  parsed.forEach((e, i) => {
+    if (!e) {
+      dropped += 1;
+      return;
+    }
+    const key = keyOf(e);
+    if (key && lastByKey.get(key) !== i) {
+      dropped += 1;
+      return;
+    }
+    if (typeof e.b === "string" && !kept.has(e.b)) {
+      const to = typeof e.s === "string" ? moved(e.b, e.s) : void 0;
+      if (!to) {
+        dropped += 1;
+        return;
+      }
+      out.push(JSON.stringify({ ...e, b: to.b, s: to.s }));
+      return;
+    }
+    out.push(lines[i]);
+  });
+  return { lines: out, dropped };
+}
+function reuseMoves(store, keptBatches, removed) {
+  const moves = /* @__PURE__ */ new Map();
+  if (removed.size === 0) return moves;
+  for (const batch of keptBatches) {
+    const tasksDir = path13.join(store.layout.batchDir(batch.batch_id), "tasks");
+    for (const task of listDir(tasksDir)) {
+      for (const shard of listDir(path13.join(tasksDir, task, "shards"))) {
+        let state;
+        try {
+          state = JSON.parse(
+            fs17.readFileSync(path13.join(tasksDir, task, "shards", shard, "state.json"), "utf8")
+          );
+        } catch {
+          continue;
+        }
+        const from = state.reused_from;
+        if (state.status !== "done" || !from?.batch_id || !from.shard_id || !removed.has(from.batch_id))
+          continue;
+        const key = `${task}/${from.batch_id}/${from.shard_id}`;
+        if (!moves.has(key)) moves.set(key, { b: batch.batch_id, s: shard });
+      }
+    }
+  }
+  return moves;
+}
+function collectRefs(text, into) {
+  for (const m of text.matchAll(REF)) into.add(m[1]);
+}
+function removeTree(store, dir, dryRun) {
+  const bytes = treeBytes(dir);
+  if (dryRun) return bytes;
+  const trash = path13.join(store.layout.tmpDir, tempName(`gc-${path13.basename(dir)}`));
+  try {
+    fs17.mkdirSync(store.layout.tmpDir, { recursive: true });
+    fs17.renameSync(dir, trash);
+  } catch {
+    fs17.rmSync(dir, { recursive: true, force: true });
+    return bytes;
+  }
+  fs17.rmSync(trash, { recursive: true, force: true });
+  return bytes;
+}
+function removeFile(file, dryRun) {
+  let size = 0;
+  try {
+    size = fs17.statSync(file).size;
+  } catch {
+    return 0;
+  }
+  if (!dryRun) fs17.rmSync(file, { force: true });
+  return size;
+}
+function removeEmptyObjectDirs(store) {
+  const base = path13.join(store.layout.objectsDir, "sha256");
+  for (const aa of listDir(base)) {
+    for (const bb of listDir(path13.join(base, aa))) {
+      try {
+        fs17.rmdirSync(path13.join(base, aa, bb));
+      } catch {
+      }
+    }
+    try {
+      fs17.rmdirSync(path13.join(base, aa));
+    } catch {
+    }
+  }
+}
+function* walkFiles(dir) {
+  let entries;
+  try {
+    entries = fs17.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const e of entries) {
+    const p = path13.join(dir, e.name);
+    if (e.isDirectory()) yield* walkFiles(p);
+    else if (e.isFile()) yield p;
+  }
+}
+function readTreeText(entry) {
+  try {
+    if (fs17.statSync(entry).isFile()) return readText2(entry) ?? "";
+  } catch {
+    return "";
+  }
+  let out = "";
+  for (const f of walkFiles(entry)) out += `${readText2(f) ?? ""}
+`;
+  return out;
+}
+function treeBytes(entry) {
+  try {
+    const stat = fs17.statSync(entry);
+    if (!stat.isDirectory()) return stat.size;
+  } catch {
+    return 0;
+  }
+  let total = 0;
+  for (const f of walkFiles(entry)) {
+    try {
+      total += fs17.statSync(f).size;
+    } catch {
+    }
+  }
+  return total;
+}
+function mtimeMs(entry) {
+  try {
+    return fs17.statSync(entry).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+function readText2(file) {
+  try {
+    return fs17.readFileSync(file, "utf8");
+  } catch {
+    return void 0;
+  }
+}
+function listDir(dir, includeHidden = false) {
+  try {
+    return fs17.readdirSync(dir).filter((n) => includeHidden || !n.startsWith(".")).sort();
+  } catch {
+    return [];
+  }
+}
+function parseDuration(text) {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d|w)$/.exec(text.trim());
+  if (!m) {
+    throw new CodebatchError("E_USAGE", `invalid duration ${JSON.stringify(text)}`, {
+      hints: ["Write a number and a unit: 500ms, 45s, 90m, 12h, 30d, 2w."]
+    });
+  }
+  const unit = { ms: 1, s: 1e3, m: 6e4, h: HOUR, d: 24 * HOUR, w: 7 * 24 * HOUR }[m[2]];
+  return Math.round(Number(m[1]) * unit);
+}
+var HOUR, REF, MAX_SCAN_BYTES;
+var init_prune_store = __esm({
+  "../core/src/gc/prune-store.ts"() {
+    "use strict";
+    init_read_batch();
+    init_status();
+    init_codebatch_error();
+    init_read_snapshot();
+    init_atomic_write();
+    init_layout();
+    HOUR = 60 * 60 * 1e3;
+    REF = /sha256:([a-f0-9]{64})/g;
+    MAX_SCAN_BYTES = 64 * 1024 * 1024;
+  }
+});
+
+// ../core/src/gc/gc-command.ts
+function formatBytes(n) {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+}
+var gcCommand;
+var init_gc_command = __esm({
+  "../core/src/gc/gc-command.ts"() {
+    "use strict";
+    init_command();
+    init_parse_int_option();
+    init_output();
+    init_prune_store();
+    gcCommand = {
+      name: "gc",
+      summary: "Remove old batches, then unreferenced snapshots, objects, index entries and stale temp files (--dry-run: report only)",
+      group: "store",
+      since: "0.1.0",
+      readOnly: false,
+      requiresStore: true,
+      options: {
+        "keep-batches": {
+          type: "string",
+          description: "Keep the newest N batches (others may go)",
+          valueName: "n"
+        },
+        "older-than": {
+          type: "string",
+          description: "Remove batches created longer ago than this (e.g. 30d, 12h); with --keep-batches, a batch goes only if neither keeps it",
+          valueName: "duration"
+        },
+        grace: {
+          type: "string",
+          description: "Never remove objects, temp files or unfinished batches younger than this (default 1h)",
+          valueName: "duration"
+        },
+        "dry-run": { type: "boolean", description: "Report what would be removed; write nothing" }
+      },
+      run(ctx) {
+        const keep = stringOpt(ctx, "keep-batches");
+        const olderThan = stringOpt(ctx, "older-than");
+        const grace = stringOpt(ctx, "grace");
+        const report = pruneStore(ctx.openStore(), {
+          keepBatches: keep === void 0 ? void 0 : parseIntOption("keep-batches", keep, 0),
+          olderThanMs: olderThan === void 0 ? void 0 : parseDuration(olderThan),
+          graceMs: grace === void 0 ? void 0 : parseDuration(grace),
+          dryRun: boolOpt(ctx, "dry-run")
+        });
+        if (ctx.json) ctx.stdout(formatJson(report));
+        else if (!ctx.quiet) {
+          const verb = report.dry_run ? "would free" : "freed";
+          ctx.stdout(
+            [
+              `batches    ${report.batches.removed.length} removed, ${report.batches.kept.length} kept${report.batches.removed.length > 0 ? ` (${report.batches.removed.join(", ")})` : ""}`,
+              `snapshots  ${report.snapshots.removed.length} removed, ${report.snapshots.kept} kept`,
+              `objects    ${report.objects.removed} removed (${formatBytes(report.objects.bytes)}), ${report.objects.kept} kept`,
+              `indexes    ${report.indexes.memo_entries_removed} memo entries, ${report.indexes.bundles_removed} bundle entries, ${report.indexes.query_removed} query indexes removed`,
+              `sessions   ${report.sessions.removed} removed`,
+              `tmp        ${report.tmp.removed} stale entries removed`,
+              `${report.dry_run ? "dry run: " : ""}${verb} ${formatBytes(report.bytes_freed)}`,
+              ""
+            ].join("\n")
+          );
+        }
+        return 0;
+      }
+    };
+  }
+});
+
+// ../core/src/cli/commands/api.ts
+var OUTPUT_KINDS, apiCommand;
+var init_api = __esm({
+  "../core/src/cli/commands/api.ts"() {
+    "use strict";
+    init_pipelines();
+    init_default_registry();
+    init_version();
+    init_output();
+    OUTPUT_KINDS = [
+      { kind: "ast", description: "Stored syntax tree of a file", canonical_key: ["task_id", "path"] },
+      {
+        kind: "diagnostic",
+        description: "A finding with severity, code, message, line, col",
+        canonical_key: ["task_id", "path", "code", "line_fingerprint", "occurrence"]
+      },
+      {
+        kind: "metric",
+        description: "A named per-file measurement",
+        canonical_key: ["task_id", "path", "metric"]
+      },
+      {
+        kind: "symbol",
+        description: "A declared name",
+        canonical_key: ["task_id", "path", "symbol_type", "scope", "name", "occurrence"]
+      },
+      {
+        kind: "edge",
+        description: "A relation: imports, exports, calls, inherits, implements",
+        canonical_key: ["task_id", "path", "edge_type", "target", "occurrence"]
+      }
+    ];
+    apiCommand = {
+      name: "api",
+      summary: "Describe commands, pipelines, tasks and output kinds (machine-readable with --json)",
+      group: "meta",
+      since: "0.1.0",
+      readOnly: true,
+      requiresStore: false,
+      run(ctx) {
+        const { COMMANDS: COMMANDS2 } = (init_registry(), __toCommonJS(registry_exports));
+        const registry = createDefaultRegistry();
+        const pipelineTasks = new Map(
+          Object.values(PIPELINES).flatMap((p) => p.tasks.map((t) => [t.type, t]))
+        );
+        const api = {
+          schema_name: "codebatch.api",
+          schema_version: SCHEMA_VERSION,
+          producer: { name: "codebatch", version: ENGINE_VERSION },
+          build: {
+            platform: process.platform,
+            node: process.versions.node,
+            schema_version: SCHEMA_VERSION,
+            features: { json_output: true, acceleration_index: true, chunked_outputs: true, gitignore: true }
+          },
+          commands: COMMANDS2.map((c) => ({
+            name: c.name.replace(/[ -]/g, "."),
+            description: c.summary,
+            read_only: c.readOnly,
+            supports_json: true,
+            requires_store: c.requiresStore,
+            requires_batch: c.requiresBatch ?? false,
+            since: c.since,
+            group: c.group
+          })),
+          pipelines: Object.values(PIPELINES).map((p) => ({
+            name: p.name,
+            description: p.description,
+            tasks: p.tasks.map((t) => ({ task_id: t.task_id, deps: t.depends_on }))
+          })),
+          tasks: registry.types().map((type) => {
+            const def = registry.get(type);
+            const t = pipelineTasks.get(type);
+            return {
+              task_id: t?.task_id ?? type,
+              type,
+              description: def.description,
+              kinds_out: [...def.kindsOut],
+              deps: t?.depends_on ?? []
+            };
+          }),
+          output_kinds: OUTPUT_KINDS
+        };
+        if (ctx.json) ctx.stdout(formatJson(api));
+        else {
+          ctx.stdout(`codebatch ${ENGINE_VERSION} (schema ${SCHEMA_VERSION}), ${api.commands.length} commands
+`);
+          for (const p of api.pipelines)
+            ctx.stdout(`pipeline ${p.name}: ${p.tasks.map((t) => t.task_id).join(" -> ")}
+`);
+          for (const t of api.tasks) ctx.stdout(`task ${t.task_id} (${t.type}): ${t.kinds_out.join(", ")}
+`);
+        }
+        return 0;
+      }
+    };
+  }
+});
+
+// ../core/src/cli/commands/batch.ts
+var batchInitCommand, batchListCommand, batchShowCommand;
+var init_batch = __esm({
+  "../core/src/cli/commands/batch.ts"() {
+    "use strict";
+    init_init_batch();
+    init_read_batch();
+    init_status();
+    init_load_config();
+    init_default_registry();
+    init_command();
+    init_output();
+    init_parse_int_option();
+    batchInitCommand = {
+      name: "batch init",
+      aliases: ["batch-init"],
+      summary: "Plan a batch over a snapshot: batch.json, plan.json, task.json and shard states",
+      group: "batch",
+      since: "0.1.0",
+      readOnly: false,
+      requiresStore: true,
+      options: {
+        snapshot: { type: "string", description: "Snapshot id", valueName: "id" },
+        pipeline: { type: "string", description: "parse | analyze | lint | full", default: "full" },
+        shards: {
+          type: "string",
+          description: "Number of shards, 1-256 (default 256, or the config file)",
+          valueName: "n"
+        },
+        id: { type: "string", description: "Batch id (default: generated, time-ordered)" },
+        config: { type: "string", description: "codebatch config file (JSON)", valueName: "file" }
+      },
+      run(ctx) {
+        const store = ctx.openStore();
+        const snapshotId = stringOpt(ctx, "snapshot");
+        if (!snapshotId)
+          throw usageError("batch init needs --snapshot <id>", "List snapshots with `codebatch snapshot list`.");
+        const configPath = stringOpt(ctx, "config");
+        const config = configPath ? loadConfigFile(configPath) : void 0;
+        const shards = stringOpt(ctx, "shards");
+        const result = initBatch(store, {
+          snapshotId,
+          pipeline: stringOpt(ctx, "pipeline") ?? config?.pipeline ?? "full",
+          shards: shards === void 0 ? void 0 : parseIntOption("shards", shards),
+          id: stringOpt(ctx, "id"),
+          config,
+          registry: createDefaultRegistry()
+        });
+        if (ctx.json)
+          ctx.stdout(formatJson({ batch: result.batch, plan: result.plan, shards: result.shardIds.length }));
+        else if (ctx.quiet) ctx.stdout(`${result.batch.batch_id}
+`);
+        else {
+          ctx.stdout(
+            `Created batch ${result.batch.batch_id} (pipeline ${result.batch.pipeline}, ${result.tasks.length} tasks, ${result.shardIds.length} shards with files)
+`
+          );
+        }
+        return 0;
+      }
+    };
+    batchListCommand = {
+      name: "batch list",
+      aliases: ["batch-list"],
+      summary: "List batches, oldest first, with their derived status",
+      group: "batch",
+      since: "0.1.0",
+      readOnly: true,
+      requiresStore: true,
+      run(ctx) {
+        const store = ctx.openStore();
+        const rows = listBatches(store).map((b) => ({
+          ...b,
+          status: deriveBatchStatus(store, b.batch_id).status
+        }));
+        if (ctx.json) ctx.stdout(formatJson(rows));
+        else
+          ctx.stdout(
+            formatTable(
+              ["batch", "snapshot", "pipeline", "status", "created"],
+              rows.map((b) => [b.batch_id, b.snapshot_id, b.pipeline, b.status, b.created_at])
+            )
+          );
+        return 0;
+      }
+    };
+    batchShowCommand = {
+      name: "batch show",
+      aliases: ["batch-show"],
+      summary: "Show a batch record and its plan",
+      group: "batch",
+      since: "0.1.0",
+      readOnly: true,
+      requiresStore: true,
+      requiresBatch: true,
+      positionals: [{ name: "batch", description: "Batch id", required: true }],
+      run(ctx) {
+        const store = ctx.openStore();
+        const batch = readBatchRecord(store, ctx.positionals[0]);
+        const plan = readPlan(store, batch.batch_id);
+        if (ctx.json) ctx.stdout(formatJson({ batch, plan }));
+        else {
+          ctx.stdout(
+            `batch ${batch.batch_id}
+snapshot ${batch.snapshot_id}
+pipeline ${batch.pipeline}
+created ${batch.created_at}
+shards ${batch.shard_count ?? "?"}
+
+`
+          );
+          ctx.stdout(
+            formatTable(
+              ["task", "type", "depends on"],
+              plan.tasks.map((t) => [t.task_id, t.type, t.depends_on.join(", ") || "-"])
+            )
+          );
+        }
+        return 0;
+      }
+    };
+  }
+});
+
+// ../core/src/query/diff/diff-keys.ts
+function baseKey(record, fingerprint) {
+  const head = [record.task_id, record.path, record.kind];
+  switch (record.kind) {
+    case "diagnostic":
+      return [...head, record.code ?? null, fingerprint(record)];
+    case "metric":
+      return [...head, record.metric ?? null];
+    case "symbol":
+      return [...head, record.symbol_type ?? null, record.scope ?? null, record.name ?? null];
+    case "edge":
+      return [...head, record.edge_type ?? null, record.target ?? null];
+    case "ast":
+      return head;
+    default:
+      return [...head, record.format ?? null];
+  }
+}
+function recordContent(record) {
+  const rest = {};
+  for (const [k, v] of Object.entries(record)) if (!ENVELOPE.has(k) && !POSITION.has(k)) rest[k] = v;
+  return canonicalJson(rest);
+}
+function keyRecords(records, fingerprint) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const record of records) {
+    const base = JSON.stringify(baseKey(record, fingerprint));
+    const list = groups.get(base) ?? [];
+    list.push({ record, content: recordContent(record) });
+    groups.set(base, list);
+  }
+  const out = /* @__PURE__ */ new Map();
+  for (const [base, list] of groups) {
+    list.sort(
+      (a, b) => compareNum(a.record.line, b.record.line) || compareNum(a.record.col, b.record.col) || compareStr(a.content, b.content)
+    );
+    list.forEach((item, index) => {
+      const key = `${base.slice(0, -1)},${index}]`;
+      out.set(key, { key, content: item.content, record: item.record });
+    });
+  }
+  return out;
+}
+var ENVELOPE, POSITION;
+var init_diff_keys = __esm({
+  "../core/src/query/diff/diff-keys.ts"() {
+    "use strict";
+    init_canonical_json();
+    init_output_order();
+    ENVELOPE = /* @__PURE__ */ new Set(["schema_version", "snapshot_id", "batch_id", "shard_id", "ts"]);
+    POSITION = /* @__PURE__ */ new Set(["line", "col", "end_line", "end_col"]);
+  }
+});
+
+// ../core/src/query/diff/line-fingerprint.ts
+function createLineFingerprinter(store, snapshotId) {
+  const files = readFilesIndex2(store, snapshotId);
+  const linesByObject = /* @__PURE__ */ new Map();
+  const linesOf = (path21) => {
+    const entry = files.get(path21);
+    const hex = entry ? parseObjectRef(entry.object) : void 0;
+    if (!entry || !hex || entry.text === false) return [];
+    let lines = linesByObject.get(hex);
+    if (!lines) {
+      lines = store.objects.readObject(hex).toString("utf8").split("\n");
+      linesByObject.set(hex, lines);
+    }
+    return lines;
+  };
+  return (record) => {
+    if (record.line === void 0) return "";
+    const text = linesOf(record.path)[record.line - 1];
+    return text === void 0 ? "" : normalizeLine(text);
+  };
+}
+function normalizeLine(text) {
+  return text.trim().replace(/\s+/g, " ");
+}
+var init_line_fingerprint = __esm({
+  "../core/src/query/diff/line-fingerprint.ts"() {
+    "use strict";
+    init_hash();
+    init_files_index();
+  }
+});
+
+// ../core/src/query/diff/diff-batches.ts
+function diffBatches(store, baseBatchId, headBatchId, options = {}) {
+  const base = loadBatchView(store, baseBatchId);
+  const head = loadBatchView(store, headBatchId);
+  const [baseTasks, headTasks] = resolveDiffTasks(base, head, options.task);
+  const keep = createOutputPredicate({ kind: options.kind, path: options.path });
+  const baseKeyed = keyRecords(
+    scanOutputs(base, baseTasks, keep),
+    createLineFingerprinter(store, base.batch.snapshot_id)
+  );
+  const headKeyed = keyRecords(
+    scanOutputs(head, headTasks, keep),
+    createLineFingerprinter(store, head.batch.snapshot_id)
+  );
+  const result = {
+    base_batch_id: baseBatchId,
+    head_batch_id: headBatchId,
+    filters: definedFields({ task: options.task, kind: options.kind, path: options.path }),
+    counts: emptyCounts(),
+    counts_by_kind: {},
+    added: [],
+    removed: [],
+    changed: []
+  };
+  const bump = (kind, field) => {
+    result.counts[field] += 1;
+    result.counts_by_kind[kind] ??= emptyCounts();
+    result.counts_by_kind[kind][field] += 1;
+  };
+  for (const [key, h] of headKeyed) {
+    const b = baseKeyed.get(key);
+    if (!b) {
+      result.added.push(h.record);
+      bump(h.record.kind, "added");
+    } else if (b.content !== h.content) {
+      result.changed.push({ base: b.record, head: h.record });
+      bump(h.record.kind, "changed");
+    } else {
+      bump(h.record.kind, "unchanged");
+    }
+  }
+  for (const [key, b] of baseKeyed) {
+    if (headKeyed.has(key)) continue;
+    result.removed.push(b.record);
+    bump(b.record.kind, "removed");
+  }
+  result.added.sort(compareOutputs);
+  result.removed.sort(compareOutputs);
+  result.changed.sort((x, y) => compareOutputs(x.head, y.head) || compareOutputs(x.base, y.base));
+  result.counts_by_kind = Object.fromEntries(
+    Object.keys(result.counts_by_kind).sort().map((k) => [k, result.counts_by_kind[k]])
+  );
+  return result;
+}
+function resolveDiffTasks(base, head, task) {
+  if (task === void 0) return [base.taskIds, head.taskIds];
+  if (!base.taskIds.includes(task) && !head.taskIds.includes(task)) resolveTaskIds(head, task);
+  return [base.taskIds.filter((t) => t === task), head.taskIds.filter((t) => t === task)];
+}
+function emptyCounts() {
+  return { added: 0, removed: 0, changed: 0, unchanged: 0 };
+}
+function findRegressions(store, baseBatchId, headBatchId, options = {}) {
+  return diagnosticDelta(store, baseBatchId, headBatchId, options, "added");
+}
+function findImprovements(store, baseBatchId, headBatchId, options = {}) {
+  return diagnosticDelta(store, baseBatchId, headBatchId, options, "removed");
+}
+function diagnosticDelta(store, baseBatchId, headBatchId, options, side) {
+  assertSeverity(options.severity);
+  const diff = diffBatches(store, baseBatchId, headBatchId, {
+    task: options.task,
+    path: options.path,
+    kind: "diagnostic"
+  });
+  const records = diff[side].filter((r) => meetsSeverityThreshold(r.severity, options.severity));
+  return {
+    base_batch_id: baseBatchId,
+    head_batch_id: headBatchId,
+    filters: definedFields({ task: options.task, path: options.path, severity: options.severity }),
+    total: records.length,
+    records
+  };
+}
+var init_diff_batches = __esm({
+  "../core/src/query/diff/diff-batches.ts"() {
+    "use strict";
+    init_batch_view();
+    init_output_filter();
+    init_output_order();
+    init_query_outputs();
+    init_scan_outputs();
+    init_diff_keys();
+    init_line_fingerprint();
+  }
+});
+
+// ../core/src/cli/commands/query-support.ts
+function requireBatch(ctx) {
+  const batch = stringOpt(ctx, "batch");
+  if (batch === void 0) {
+    throw new CodebatchError("E_USAGE", "--batch <id> is required", {
+      hints: ["List batches with `codebatch batch list`."]
+    });
+  }
+  return batch;
+}
+function parseLimit(ctx, fallback) {
+  const raw = stringOpt(ctx, "limit");
+  if (raw === void 0) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) {
+    throw new CodebatchError(
+      "E_USAGE",
+      `--limit must be a non-negative integer (got ${JSON.stringify(raw)})`
+    );
+  }
+  return n;
+}
+function formatLocation(r) {
+  if (r.line === void 0) return r.path;
+  return r.col === void 0 ? `${r.path}:${r.line}` : `${r.path}:${r.line}:${r.col}`;
+}
+function formatDiagnosticLine(r) {
+  return `${formatLocation(r)}  ${r.severity ?? "-"}  ${r.code ?? "-"}  ${r.message ?? ""}`.trimEnd();
+}
+function formatOutputLine(r) {
+  if (r.kind === "diagnostic") return `${formatDiagnosticLine(r)}  [${r.task_id}]`;
+  return `${formatLocation(r)}  ${r.task_id}  ${r.kind}  ${describeOutput(r)}`.trimEnd();
+}
+function describeOutput(r) {
+  switch (r.kind) {
+    case "metric":
+      return `${r.metric ?? "?"}=${String(r.value)}`;
+    case "symbol":
+      return `${r.symbol_type ?? "?"} ${r.scope ? `${r.scope}.` : ""}${r.name ?? "?"}`;
+    case "edge":
+      return `${r.edge_type ?? "?"} -> ${r.target ?? "?"}`;
+    case "diagnostic":
+      return `${r.severity ?? "-"} ${r.code ?? "-"} ${r.message ?? ""}`;
+    default:
+      return [r.format, r.object].filter(Boolean).join(" ");
+  }
+}
+var BATCH_OPTION, TASK_OPTION, PATH_OPTION, LIMIT_OPTION, SEVERITY_OPTION;
+var init_query_support = __esm({
+  "../core/src/cli/commands/query-support.ts"() {
+    "use strict";
+    init_codebatch_error();
+    init_command();
+    BATCH_OPTION = { type: "string", description: "Batch id", valueName: "id" };
+    TASK_OPTION = {
+      type: "string",
+      description: "Only this task (e.g. 04_lint)",
+      valueName: "task"
+    };
+    PATH_OPTION = {
+      type: "string",
+      description: 'Exact path, or a glob such as "src/**/*.ts"',
+      valueName: "path|glob"
+    };
+    LIMIT_OPTION = {
+      type: "string",
+      description: "At most this many results",
+      valueName: "n"
+    };
+    SEVERITY_OPTION = {
+      type: "string",
+      description: "error, warning, info or hint",
+      valueName: "severity"
+    };
+  }
+});
+
+// ../core/src/cli/commands/diff.ts
+function pair(ctx) {
+  return [ctx.positionals[0], ctx.positionals[1]];
+}
+function deltaOptions(ctx) {
+  return { task: stringOpt(ctx, "task"), path: stringOpt(ctx, "path"), severity: stringOpt(ctx, "severity") };
+}
+function printDelta(ctx, result, noun) {
+  if (ctx.json) {
+    ctx.stdout(formatJson(result));
+    return;
+  }
+  for (const r of result.records) ctx.stdout(`${formatDiagnosticLine(r)}  [${r.task_id}]
+`);
+  if (!ctx.quiet) ctx.stdout(`${result.total} ${noun}${result.total === 1 ? "" : "s"}
+`);
+}
+var BATCH_PAIR, diffCommand, DELTA_OPTIONS, regressionsCommand, improvementsCommand;
+var init_diff = __esm({
+  "../core/src/cli/commands/diff.ts"() {
+    "use strict";
+    init_diff_batches();
+    init_command();
+    init_output();
+    init_query_support();
+    BATCH_PAIR = [
+      { name: "base", description: "Base batch id (before)", required: true },
+      { name: "head", description: "Head batch id (after)", required: true }
+    ];
+    diffCommand = {
+      name: "diff",
+      summary: "Outputs added, removed and changed between two batches (position moves are not changes)",
+      group: "query",
+      since: "0.1.0",
+      readOnly: true,
+      requiresStore: true,
+      positionals: BATCH_PAIR,
+      options: {
+        task: TASK_OPTION,
+        kind: { type: "string", description: "Only this output kind", valueName: "kind" },
+        path: PATH_OPTION
+      },
+      run(ctx) {
+        const [base, head] = pair(ctx);
+        const result = diffBatches(ctx.openStore(), base, head, {
+          task: stringOpt(ctx, "task"),
+          kind: stringOpt(ctx, "kind"),
+          path: stringOpt(ctx, "path")
+        });
+        if (ctx.json) {
+          ctx.stdout(formatJson(result));
+          return 0;
+        }
+        for (const r of result.added) ctx.stdout(`+ ${formatOutputLine(r)}
+`);
+        for (const r of result.removed) ctx.stdout(`- ${formatOutputLine(r)}
+`);
+        for (const c of result.changed)
+          ctx.stdout(`~ ${formatOutputLine(c.head)}  (was: ${formatOutputLine(c.base)})
+`);
+        if (!ctx.quiet) {
+          const rows = Object.entries(result.counts_by_kind).map(([k, c]) => [
+            k,
+            c.added,
+            c.removed,
+            c.changed,
+            c.unchanged
+          ]);
+          rows.push([
+            "total",
+            result.counts.added,
+            result.counts.removed,
+            result.counts.changed,
+            result.counts.unchanged
+          ]);
+          ctx.stdout(formatTable(["kind", "added", "removed", "changed", "unchanged"], rows));
+        }
+        return 0;
+      }
+    };
+    DELTA_OPTIONS = {
+      task: TASK_OPTION,
+      path: PATH_OPTION,
+      severity: { ...SEVERITY_OPTION, description: "Threshold: warning keeps errors and warnings" }
+    };
+    regressionsCommand = {
+      name: "regressions",
+      summary: "Diagnostics new in head (exit 1 when there are any, so CI can gate on it)",
+      group: "query",
+      since: "0.1.0",
+      readOnly: true,
+      requiresStore: true,
+      positionals: BATCH_PAIR,
+      options: DELTA_OPTIONS,
+      run(ctx) {
+        const [base, head] = pair(ctx);
+        const result = findRegressions(ctx.openStore(), base, head, deltaOptions(ctx));
+        printDelta(ctx, result, "new diagnostic");
+        return result.total > 0 ? 1 : 0;
+      }
+    };
+    improvementsCommand = {
+      name: "improvements",
+      summary: "Diagnostics gone in head",
+      group: "query",
+      since: "0.1.0",
+      readOnly: true,
+      requiresStore: true,
+      positionals: BATCH_PAIR,
+      options: DELTA_OPTIONS,
+      run(ctx) {
+        const [base, head] = pair(ctx);
+        printDelta(ctx, findImprovements(ctx.openStore(), base, head, deltaOptions(ctx)), "fixed diagnostic");
+        return 0;
+      }
+    };
+  }
+});
+
+// ../core/src/query/query-errors.ts
+import fs18 from "node:fs";
+function queryErrors(store, batchId, options = {}) {
+  const view = loadBatchView(store, batchId);
+  const taskIds = resolveTaskIds(view, options.task);
+  const diagnostics = loadDiagnostics(view, taskIds, { ...options, severity: "error" });
+  const failedShards = listFailedShards(view, taskIds);
+  const files = new Set(diagnostics.map((r) => r.path));
+  for (const s of failedShards) for (const f of s.files ?? []) files.add(f);
+  return {
+    batch_id: batchId,
+    filters: definedFields({ task: options.task }),
+    files: [...files].sort(),
+    diagnostics,
+    failed_shards: failedShards
+  };
+}
+function listFailedShards(view, taskIds) {
+  const out = [];
+  let files;
+  for (const taskId of taskIds) {
+    const failed = listShards(view, taskId).filter((e) => e.status === "failed");
+    if (failed.length === 0) continue;
+    files ??= [...readFilesIndex2(view.store, view.batch.snapshot_id).values()];
+    const assign = shardAssigner(view, taskId);
+    for (const entry of failed) {
+      const error = entry.state?.error;
+      out.push({
+        task_id: taskId,
+        shard_id: entry.shardId,
+        attempt: entry.state?.attempt ?? 1,
+        error: error ? { code: error.code, message: error.message } : null,
+        files: assign ? files.filter((f) => assign(f) === entry.shardId).map((f) => f.path) : null
+      });
+    }
+  }
+  return out;
+}
+function shardAssigner(view, taskId) {
+  let task;
+  try {
+    task = taskRecordSchema.parse(
+      JSON.parse(fs18.readFileSync(view.store.layout.taskFile(view.batchId, taskId), "utf8"))
+    );
+  } catch {
+    return void 0;
+  }
+  const { strategy, shard_count: count, shard_ids: ids2 } = task.sharding;
+  if (strategy === "single" && ids2.length === 1) return () => ids2[0];
+  if (strategy !== "hash_prefix") return void 0;
+  return (f) => {
+    const hex = parseObjectRef(f.object);
+    return hex === void 0 ? void 0 : shardOf(hex, count);
+  };
+}
+var init_query_errors = __esm({
+  "../core/src/query/query-errors.ts"() {
+    "use strict";
+    init_shard_assignment();
+    init_batch_record();
+    init_hash();
+    init_batch_facts();
+    init_batch_view();
+    init_files_index();
+    init_query_outputs();
+    init_shard_scan();
+  }
+});
+
+// ../core/src/cli/commands/errors.ts
+var errorsCommand;
+var init_errors = __esm({
+  "../core/src/cli/commands/errors.ts"() {
+    "use strict";
+    init_query_errors();
+    init_command();
+    init_output();
+    init_query_support();
+    errorsCommand = {
+      name: "errors",
+      summary: "Files that failed a task: error diagnostics and failed shards (with their error)",
+      group: "query",
+      since: "0.1.0",
+      readOnly: true,
+      requiresStore: true,
+      requiresBatch: true,
+      options: { batch: BATCH_OPTION, task: TASK_OPTION },
+      run(ctx) {
+        const result = queryErrors(ctx.openStore(), requireBatch(ctx), { task: stringOpt(ctx, "task") });
+        if (ctx.json) ctx.stdout(formatJson(result));
+        else {
+          for (const s of result.failed_shards) {
+            const files = s.files === null ? "files unknown" : `${s.files.length} file${s.files.length === 1 ? "" : "s"}`;
+            const error = s.error ? `${s.error.code}: ${s.error.message}` : "no error recorded";
+            ctx.stdout(`shard ${s.task_id}/${s.shard_id} failed (attempt ${s.attempt}, ${files}): ${error}
+`);
+            for (const f of s.files ?? []) ctx.stdout(`  ${f}
+`);
+          }
+          for (const r of result.diagnostics) ctx.stdout(`${formatDiagnosticLine(r)}  [${r.task_id}]
+`);
+          if (!ctx.quiet) {
+            ctx.stdout(
+              `${result.files.length} files with errors: ${result.diagnostics.length} error diagnostics, ${result.failed_shards.length} failed shards
+`
+            );
+          }
+        }
+        return 0;
+      }
+    };
+  }
+});
+
+// ../core/src/query/query-files.ts
+function queryFiles(store, batchId, options = {}) {
+  const view = loadBatchView(store, batchId);
+  const taskIds = resolveTaskIds(view, options.task);
+  const matchPath = createPathMatcher(options.path);
+  const summaries = /* @__PURE__ */ new Map();
+  for (const f of readFilesIndex2(store, view.batch.snapshot_id).values()) {
+    if (matchPath(f.path)) summaries.set(f.path, emptySummary(f.path, f.lang_hint ?? UNKNOWN_LANG, f.size));
+  }
+  for (const row of loadCountRows(view, taskIds, options)) {
+    if (!matchPath(row.path)) continue;
+    let s = summaries.get(row.path);
+    if (!s) {
+      s = emptySummary(row.path, row.lang, null);
+      summaries.set(row.path, s);
+    }
+    addRow(s, row.kind, row.severity, row.count);
+  }
+  const files = [...summaries.values()].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  return {
+    batch_id: batchId,
+    filters: definedFields({ task: options.task, path: options.path }),
+    total: files.length,
+    files
+  };
+}
+function queryTop(store, batchId, options = {}) {
+  assertSeverity(options.severity);
+  const limit = options.limit ?? 10;
+  const view = loadBatchView(store, batchId);
+  const taskIds = resolveTaskIds(view, options.task);
+  const summaries = /* @__PURE__ */ new Map();
+  for (const row of loadCountRows(view, taskIds, options)) {
+    if (row.kind !== "diagnostic") continue;
+    if (options.severity !== void 0 && row.severity !== options.severity) continue;
+    let s = summaries.get(row.path);
+    if (!s) {
+      s = emptySummary(row.path, row.lang, null);
+      summaries.set(row.path, s);
+    }
+    addRow(s, row.kind, row.severity, row.count);
+  }
+  const sizes = readFilesIndex2(store, view.batch.snapshot_id);
+  const files = [...summaries.values()].map((s) => ({ ...s, size: sizes.get(s.path)?.size ?? null })).sort((a, b) => b.diagnostics - a.diagnostics || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return {
+    batch_id: batchId,
+    filters: definedFields({ task: options.task, severity: options.severity, limit }),
+    total: files.length,
+    files: applyLimit(files, limit)
+  };
+}
+function emptySummary(path21, lang, size) {
+  return { path: path21, lang, size, outputs: 0, diagnostics: 0, ...emptySeverityCounts() };
+}
+function addRow(s, kind, severity, count) {
+  s.outputs += count;
+  if (kind !== "diagnostic") return;
+  s.diagnostics += count;
+  if (severity !== null && severity in SEVERITY_KEYS) s[severity] += count;
+}
+var SEVERITY_KEYS;
+var init_query_files = __esm({
+  "../core/src/query/query-files.ts"() {
+    "use strict";
+    init_batch_facts();
+    init_batch_view();
+    init_files_index();
+    init_output_filter();
+    init_query_diagnostics();
+    init_query_outputs();
+    SEVERITY_KEYS = emptySeverityCounts();
+  }
+});
+
+// ../core/src/cli/commands/files.ts
+function formatFileTable(files, first) {
+  const headers = first === "outputs" ? ["path", "lang", "outputs", "diagnostics", "error", "warning", "info", "hint"] : ["path", "lang", "diagnostics", "error", "warning", "info", "hint"];
+  return formatTable(
+    headers,
+    files.map(
+      (f) => first === "outputs" ? [f.path, f.lang, f.outputs, f.diagnostics, f.error, f.warning, f.info, f.hint] : [f.path, f.lang, f.diagnostics, f.error, f.warning, f.info, f.hint]
+    )
+  );
+}
+var filesCommand, topCommand;
+var init_files = __esm({
+  "../core/src/cli/commands/files.ts"() {
+    "use strict";
+    init_query_files();
+    init_command();
+    init_output();
+    init_query_support();
+    filesCommand = {
+      name: "files",
+      summary: "Files of a batch with their output and diagnostic counts",
+      group: "query",
+      since: "0.1.0",
+      readOnly: true,
+      requiresStore: true,
+      requiresBatch: true,
+      options: { batch: BATCH_OPTION, task: TASK_OPTION, path: PATH_OPTION },
+      run(ctx) {
+        const result = queryFiles(ctx.openStore(), requireBatch(ctx), {
+          task: stringOpt(ctx, "task"),
+          path: stringOpt(ctx, "path")
+        });
+        if (ctx.json) ctx.stdout(formatJson(result));
+        else ctx.stdout(formatFileTable(result.files, "outputs"));
+        return 0;
+      }
+    };
+    topCommand = {
+      name: "top",
+      summary: "Files with the most diagnostics",
+      group: "query",
+      since: "0.1.0",
+      readOnly: true,
+      requiresStore: true,
+      requiresBatch: true,
+      options: {
+        batch: BATCH_OPTION,
+        task: TASK_OPTION,
+        severity: { ...SEVERITY_OPTION, description: "Count only diagnostics of this severity" },
+        limit: { type: "string", description: "At most this many files", valueName: "n", default: "10" }
+      },
+      run(ctx) {
+        const result = queryTop(ctx.openStore(), requireBatch(ctx), {
+          task: stringOpt(ctx, "task"),
+          severity: stringOpt(ctx, "severity"),
+          limit: parseLimit(ctx, 10)
+        });
+        if (ctx.json) ctx.stdout(formatJson(result));
+        else if (result.files.length === 0) {
+          if (!ctx.quiet) ctx.stdout("no diagnostics\n");
+        } else ctx.stdout(formatFileTable(result.files, "diagnostics"));
+        return 0;
+      }
+    };
+  }
+});
+
+// ../core/src/query/accel/build-query-index.ts
+import fs19 from "node:fs";
+import path14 from "node:path";
+function buildQueryIndex(store, batchId) {
+  const view = loadBatchView(store, batchId);
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
+    const before = computeIndexSources(view);
+    const records = scanOutputs(view, view.taskIds);
+    const after = computeIndexSources(view);
+    if (canonicalJson(before) !== canonicalJson(after)) continue;
+    return writeIndex(store, batchId, before, records);
+  }
+  throw new CodebatchError("E_LOCKED", `batch ${batchId} kept changing while its index was built`, {
+    hints: ["Build the index after the run finishes; queries answer correctly without it meanwhile."],
+    details: { batch_id: batchId }
+  });
+}
+function writeIndex(store, batchId, sources, records) {
+  const files = readFilesIndex2(store, sources.snapshot_id);
+  const rows = tallyOutputs(records, files);
+  const parts = [];
+  let offset = 0;
+  const addSection = (text) => {
+    const bytes = Buffer.from(text, "utf8");
+    parts.push(bytes);
+    offset += bytes.length;
+    return [offset - bytes.length, bytes.length];
+  };
+  const countRows = addSection(`${JSON.stringify(rows.map(toCountTuple))}
+`);
+  const bySection = new Map(DIAGNOSTIC_SECTIONS.map((s) => [s, []]));
+  let diagnosticCount = 0;
+  for (const r of records) {
+    if (r.kind !== "diagnostic") continue;
+    bySection.get(sectionOf(r.severity)).push(r);
+    diagnosticCount += 1;
+  }
+  const diagnostics = {};
+  for (const [section, list] of bySection)
+    diagnostics[section] = { range: addSection(toJsonl(list)), count: list.length };
+  const header = {
+    schema_name: QUERY_INDEX_SCHEMA,
+    schema_version: 1,
+    index_version: QUERY_INDEX_VERSION,
+    sources,
+    record_count: records.length,
+    diagnostic_count: diagnosticCount,
+    totals: aggregateTotals(rows).map(toTotalTuple),
+    sections: { count_rows: countRows, diagnostics }
+  };
+  const data = Buffer.concat([Buffer.from(`${JSON.stringify(header)}
+`, "utf8"), ...parts]);
+  const file = queryIndexFile(store, batchId);
+  fs19.mkdirSync(path14.dirname(file), { recursive: true });
+  writeFileAtomic(file, data);
+  return {
+    batch_id: batchId,
+    file,
+    records: records.length,
+    diagnostics: diagnosticCount,
+    count_rows: rows.length,
+    bytes: data.length
+  };
+}
+var MAX_ATTEMPTS;
+var init_build_query_index = __esm({
+  "../core/src/query/accel/build-query-index.ts"() {
+    "use strict";
+    init_codebatch_error();
+    init_atomic_write();
+    init_jsonl();
+    init_canonical_json();
+    init_batch_view();
+    init_files_index();
+    init_scan_outputs();
+    init_tally_outputs();
+    init_index_sources();
+    init_query_index_file();
+    MAX_ATTEMPTS = 3;
+  }
+});
+
+// ../core/src/cli/commands/index-build.ts
+var indexBuildCommand;
+var init_index_build = __esm({
+  "../core/src/cli/commands/index-build.ts"() {
+    "use strict";
+    init_codebatch_error();
+    init_build_query_index();
+    init_batch_view();
+    init_command();
+    init_output();
+    init_query_support();
+    indexBuildCommand = {
+      name: "index build",
+      aliases: ["index-build"],
+      summary: "Build the optional query acceleration index of a batch under indexes/ (never needed for correctness)",
+      group: "query",
+      since: "0.1.0",
+      readOnly: false,
+      requiresStore: true,
+      options: {
+        batch: BATCH_OPTION,
+        all: { type: "boolean", description: "Index every batch of the store" }
+      },
+      run(ctx) {
+        const store = ctx.openStore();
+        const batch = stringOpt(ctx, "batch");
+        const all = boolOpt(ctx, "all");
+        if (batch === void 0 === !all) {
+          throw new CodebatchError("E_USAGE", "index build needs exactly one of --batch <id> or --all");
+        }
+        const ids2 = all ? listBatchIds(store) : [batch];
+        const results = ids2.map((id) => {
+          const started = process.hrtime.bigint();
+          const r = buildQueryIndex(store, id);
+          return { ...r, ms: Number((process.hrtime.bigint() - started) / 1000000n) };
+        });
+        if (ctx.json) ctx.stdout(formatJson({ indexes: results }));
+        else if (!ctx.quiet) {
+          ctx.stdout(
+            formatTable(
+              ["batch", "records", "diagnostics", "bytes", "ms"],
+              results.map((r) => [r.batch_id, r.records, r.diagnostics, r.bytes, r.ms])
+            )
+          );
+        }
+        return 0;
+      }
+    };
+  }
+});
+
+// ../core/src/cli/commands/init.ts
+var initCommand;
+var init_init = __esm({
+  "../core/src/cli/commands/init.ts"() {
+    "use strict";
+    init_store();
+    init_output();
+    initCommand = {
+      name: "init",
+      summary: "Create a store (store.json, objects/, snapshots/, batches/, indexes/)",
+      group: "store",
+      since: "0.1.0",
+      readOnly: false,
+      requiresStore: false,
+      positionals: [{ name: "dir", description: "Store directory (default: --store, or .codebatch)" }],
+      run(ctx) {
+        const dir = ctx.positionals[0] ?? ctx.storeDir;
+        const { store, created } = initStore(dir);
+        if (ctx.json) ctx.stdout(formatJson({ store: store.layout.root, created, record: store.record }));
+        else if (!ctx.quiet) ctx.stdout(`${created ? "Created" : "Already a store:"} ${store.layout.root}
+`);
+        return 0;
+      }
+    };
+  }
+});
+
+// ../core/src/query/inspect-file.ts
+function inspectFile(store, batchId, filePath) {
+  const view = loadBatchView(store, batchId);
+  const files = readFilesIndex2(store, view.batch.snapshot_id);
+  const file = files.get(filePath) ?? [...files.values()].find((f) => f.path_key === filePath);
+  if (!file) {
+    throw new CodebatchError("E_NOT_FOUND", `${JSON.stringify(filePath)} is not a file of batch ${batchId}`, {
+      hints: [
+        `List the batch's files with \`codebatch files --batch ${batchId}\`; paths are relative to the snapshot root.`
+      ],
+      details: { batch_id: batchId, path: filePath }
+    });
+  }
+  const outputs = scanOutputs(view, view.taskIds, (r) => r.path === file.path);
+  return {
+    batch_id: batchId,
+    path: file.path,
+    file,
+    tasks: view.taskIds.map((taskId) => {
+      const own = outputs.filter((r) => r.task_id === taskId);
+      const counts = {};
+      for (const r of own) counts[r.kind] = (counts[r.kind] ?? 0) + 1;
+      return {
+        task_id: taskId,
+        counts: Object.fromEntries(
+          Object.keys(counts).sort().map((k) => [k, counts[k] ?? 0])
+        ),
+        outputs: own
+      };
+    })
+  };
+}
+var init_inspect_file = __esm({
+  "../core/src/query/inspect-file.ts"() {
+    "use strict";
+    init_codebatch_error();
+    init_batch_view();
+    init_files_index();
+    init_scan_outputs();
+  }
+});
+
+// ../core/src/cli/commands/inspect.ts
+var inspectCommand;
+var init_inspect = __esm({
+  "../core/src/cli/commands/inspect.ts"() {
+    "use strict";
+    init_inspect_file();
+    init_output();
+    init_query_support();
+    inspectCommand = {
+      name: "inspect",
+      summary: "Everything a batch knows about one file: its index record and outputs per task",
+      group: "query",
+      since: "0.1.0",
+      readOnly: true,
+      requiresStore: true,
+      requiresBatch: true,
+      positionals: [{ name: "path", description: "File path as in the snapshot", required: true }],
+      options: { batch: BATCH_OPTION },
+      run(ctx) {
+        const result = inspectFile(ctx.openStore(), requireBatch(ctx), ctx.positionals[0]);
+        if (ctx.json) {
+          ctx.stdout(formatJson(result));
+          return 0;
+        }
+        const f = result.file;
+        ctx.stdout(
+          `${f.path}
+  object  ${f.object}
+  size    ${f.size}
+  lang    ${f.lang_hint ?? "unknown"}
+`
+        );
+        for (const t of result.tasks) {
+          const counts = Object.entries(t.counts).map(([k, n]) => `${n} ${k}`).join(", ");
+          ctx.stdout(`
+${t.task_id}: ${counts || "no outputs"}
+`);
+          for (const r of t.outputs) ctx.stdout(`  ${formatOutputLine(r)}
+`);
+        }
+        return 0;
+      }
+    };
+  }
+});
+
+// ../core/src/provenance/explain-shard-miss.ts
+import fs20 from "node:fs";
+function explainShardMiss(store, options) {
+  const files = /* @__PURE__ */ new Map();
+  const load = (b, t, s) => loadRunPreimage(store, b, t, s, files);
+  const { batchId, taskId, shardId } = options;
+  const current = load(batchId, taskId, shardId);
+  const againstId = options.against ?? findPreviousBatch(store, batchId, taskId);
+  readTaskRecord(store, againstId, taskId);
+  const previous = load(againstId, taskId, shardId);
+  const report = explainBundleMiss(previous.preimage, current.preimage);
+  const shardCount = (id) => readBatchRecord(store, id).shard_count ?? readTaskRecord(store, id, taskId).sharding.shard_count;
+  const filesOf = (id) => byPath(readFilesIndex(store, readBatchRecord(store, id).snapshot_id));
+  let nowFiles;
+  let thenFiles;
+  for (const c of report.changes) {
+    if (c.part !== "members" || !("change" in c) || c.change === "changed") continue;
+    if (c.change === "added") {
+      thenFiles ??= filesOf(againstId);
+      const was = thenFiles.get(c.path);
+      c.note = was ? `content changed; was ${was.object.slice(7, 19)} in shard ${shardOf(was.object.slice(7), shardCount(againstId))}` : "new file";
+    } else {
+      nowFiles ??= filesOf(batchId);
+      const now = nowFiles.get(c.path);
+      c.note = now ? `content changed; now ${now.object.slice(7, 19)} in shard ${shardOf(now.object.slice(7), shardCount(batchId))}` : "file deleted";
+    }
+  }
+  return {
+    batch_id: batchId,
+    task_id: taskId,
+    shard_id: shardId,
+    current: {
+      bundle_hash: current.hash,
+      source: current.source === "manifest" ? "manifest" : "derived",
+      ...current.ref ? { manifest: current.ref } : {}
+    },
+    against: {
+      batch_id: againstId,
+      shard_id: shardId,
+      bundle_hash: previous.hash,
+      source: previous.source,
+      ...previous.ref ? { manifest: previous.ref } : {}
+    },
+    ...report
+  };
+}
+function findPreviousBatch(store, batchId, taskId) {
+  const batches = listBatches(store);
+  const index = batches.findIndex((b) => b.batch_id === batchId);
+  const earlier = (index < 0 ? batches : batches.slice(0, index)).filter(
+    (b) => b.batch_id !== batchId && fs20.existsSync(store.layout.taskFile(b.batch_id, taskId))
+  );
+  const previous = earlier.at(-1);
+  if (!previous) {
+    throw new CodebatchError("E_NOT_FOUND", `no batch before ${batchId} runs task ${taskId}`, {
+      hints: ["Name the batch to compare with: --against <batch id>."],
+      details: { batch_id: batchId, task_id: taskId }
+    });
+  }
+  return previous.batch_id;
+}
+function byPath(files) {
+  return new Map(files.map((f) => [f.path, f]));
+}
+function loadRunPreimage(store, batchId, taskId, shardId, files = /* @__PURE__ */ new Map()) {
+  if (!fs20.existsSync(store.layout.stateFile(batchId, taskId, shardId))) {
+    const r = reconstructPreimage(store, batchId, taskId, shardId, { files });
+    return { preimage: r.preimage, hash: r.hash, source: "absent" };
+  }
+  const { manifest, ref: ref2 } = loadShardManifest(store, batchId, taskId, shardId, { files });
+  return {
+    preimage: manifest.input_bundle.preimage,
+    hash: manifest.input_bundle.hash,
+    source: ref2 ? "manifest" : "derived",
+    ...ref2 ? { ref: ref2 } : {}
+  };
+}
+var init_explain_shard_miss = __esm({
+  "../core/src/provenance/explain-shard-miss.ts"() {
+    "use strict";
+    init_read_batch();
+    init_shard_assignment();
+    init_codebatch_error();
+    init_read_snapshot();
+    init_bundle_preimage();
+    init_explain_miss();
+    init_run_manifest2();
+  }
+});
+
+// ../core/src/cli/commands/manifest.ts
+function need(ctx, name, hint) {
+  const v = stringOpt(ctx, name);
+  if (!v) throw usageError(`this command needs --${name} <id>`, hint);
+  return v;
+}
+var short, manifestShowCommand, explainMissCommand;
+var init_manifest = __esm({
+  "../core/src/cli/commands/manifest.ts"() {
+    "use strict";
+    init_explain_miss();
+    init_explain_shard_miss();
+    init_run_manifest2();
+    init_command();
+    init_output();
+    init_parse_int_option();
+    short = (v) => v ? v.replace(/^sha256:/, "").slice(0, 12) : "-";
+    manifestShowCommand = {
+      name: "manifest show",
+      aliases: ["manifest"],
+      summary: "Run manifest of a shard run (--task T --shard S) or of the batch (its shard runs, linked)",
+      group: "provenance",
+      since: "0.1.0",
+      readOnly: true,
+      requiresStore: true,
+      requiresBatch: true,
+      options: {
+        batch: { type: "string", description: "Batch id", valueName: "id" },
+        task: { type: "string", description: "Task id", valueName: "id" },
+        shard: {
+          type: "string",
+          description: "Shard id (with --task: that shard run's manifest)",
+          valueName: "id"
+        }
+      },
+      run(ctx) {
+        const store = ctx.openStore();
+        const batchId = need(ctx, "batch", "List batches with `codebatch batch list`.");
+        const taskId = stringOpt(ctx, "task");
+        const shardId = stringOpt(ctx, "shard");
+        if (shardId && !taskId) throw usageError("--shard needs --task <id>");
+        if (taskId && shardId) {
+          const { manifest: manifest2, ref: ref3 } = loadShardManifest(store, batchId, taskId, shardId);
+          if (ctx.json) {
+            ctx.stdout(formatJson({ ref: ref3 ?? null, manifest: manifest2 }));
+            return 0;
+          }
+          const m = manifest2;
+          ctx.stdout(
+            `shard run ${batchId}/${taskId}/${shardId}${ref3 ? ` manifest ${ref3}` : " (derived from state.json: no recorded manifest)"}
+`
+          );
+          ctx.stdout(
+            `  outcome      ${m.run.outcome} (attempt ${m.run.attempt})${m.run.reused_from ? ` reused from ${m.run.reused_from.batch_id}/${m.run.reused_from.shard_id}` : ""}
+`
+          );
+          ctx.stdout(`  time         ${m.run.started_at} .. ${m.run.completed_at}
+`);
+          ctx.stdout(`  task         ${m.task.type}@${m.task.version} config ${short(m.task.config_digest)}
+`);
+          ctx.stdout(`  bundle       ${m.input_bundle.hash}
+`);
+          ctx.stdout(
+            `  inputs       ${m.inputs.files.length} files; upstream ${m.inputs.upstream.map((u) => `${u.task_id}=${short(u.result_digest)}`).join(", ") || "-"}
+`
+          );
+          ctx.stdout(
+            `  outputs      ${m.outputs ? `${m.outputs.count} records ${Object.entries(m.outputs.by_kind).map(([k, v]) => `${k} ${v}`).join(", ")} digest ${short(m.outputs.outputs_digest)}` : "-"}
+`
+          );
+          ctx.stdout(
+            `  versions     engine ${m.versions.engine}, node ${m.versions.node}, task ${m.versions.task}
+`
+          );
+          ctx.stdout(
+            `  timings ms   analysis ${m.timings_ms.analysis}, compilation ${m.timings_ms.compilation}, processing ${m.timings_ms.processing}
+`
+          );
+          ctx.stdout(`  memo         ${m.memo.files_executed} files executed, ${m.memo.files_reused} reused
+`);
+          ctx.stdout(
+            `  verification outputs ${m.verification.outputs_rehash}${m.verification.records_validated ? `, records ${m.verification.records_validated.checked} checked / ${m.verification.records_validated.invalid} invalid` : ""}
+`
+          );
+          if (m.error) ctx.stdout(`  error        ${m.error.code}: ${m.error.message}
+`);
+          return 0;
+        }
+        const manifest = buildBatchManifest(store, batchId);
+        const ref2 = readBatchManifestRef(store, batchId);
+        const runs = taskId ? manifest.shard_runs.filter((r) => r.task_id === taskId) : manifest.shard_runs;
+        if (ctx.json) {
+          ctx.stdout(formatJson({ ref: ref2 ?? null, manifest: { ...manifest, shard_runs: runs } }));
+          return 0;
+        }
+        ctx.stdout(
+          `batch ${batchId}: ${runs.length} shard runs${ref2 ? `; last written batch manifest ${ref2}` : ""}
+`
+        );
+        ctx.stdout(
+          formatTable(
+            ["task", "shard", "status", "attempt", "reused", "manifest", "bundle"],
+            runs.map((r) => [
+              r.task_id,
+              r.shard_id,
+              r.status,
+              r.attempt,
+              r.reused ? "yes" : "-",
+              short(r.manifest),
+              short(r.bundle_hash)
+            ])
+          )
+        );
+        return 0;
+      }
+    };
+    explainMissCommand = {
+      name: "explain-miss",
+      summary: "Which labelled part of a shard run's input bundle changed against an earlier batch (files, config, upstream, versions)",
+      group: "provenance",
+      since: "0.1.0",
+      readOnly: true,
+      requiresStore: true,
+      requiresBatch: true,
+      options: {
+        batch: { type: "string", description: "Batch id", valueName: "id" },
+        task: { type: "string", description: "Task id", valueName: "id" },
+        shard: { type: "string", description: "Shard id", valueName: "id" },
+        against: {
+          type: "string",
+          description: "Batch to compare with (default: the latest earlier batch with the task)",
+          valueName: "id"
+        }
+      },
+      run(ctx) {
+        const store = ctx.openStore();
+        const r = explainShardMiss(store, {
+          batchId: need(ctx, "batch"),
+          taskId: need(ctx, "task", "List tasks with `codebatch tasks --batch <id>`."),
+          shardId: need(ctx, "shard", "List shards with `codebatch shards --batch <id> --task <id>`."),
+          against: stringOpt(ctx, "against")
+        });
+        if (ctx.json) {
+          ctx.stdout(formatJson(r));
+          return 0;
+        }
+        ctx.stdout(
+          `${r.task_id}/${r.shard_id}: ${r.batch_id} bundle ${short(r.current.bundle_hash)} (${r.current.source}) vs ${r.against.batch_id} bundle ${short(r.against.bundle_hash)} (${r.against.source})
+`
+        );
+        if (r.same) ctx.stdout("identical input bundles: no miss (the run was skipped or reused)\n");
+        else {
+          ctx.stdout(`changed: ${r.parts.join(", ")}
+`);
+          for (const c of r.changes) ctx.stdout(`  ${formatBundleChange(c)}
+`);
+        }
+        return 0;
+      }
+    };
+  }
+});
+
+// ../core/src/provenance/events-export.ts
+import path15 from "node:path";
+function exportObservations(store, batchId, options = {}) {
+  readBatchRecord(store, batchId);
+  const sessions = options.sessions === false ? [] : listSessions(store, { batchId });
+  const sessionAt = (ts) => sessions.find((s) => s.started_at <= ts && ts <= (s.ended_at ?? s.updated_at))?.session_id ?? null;
+  const rows = [];
+  const fromEvents = (file) => {
+    const source = path15.relative(store.layout.root, file);
+    readJsonl(file, { missingOk: true, mode: "lenient" }).records.forEach((e, i) => {
+      const { ts, event, batch_id, task_id, shard_id, attempt, schema_version: _v, ...meta } = e;
+      const level = event.startsWith("batch_") ? "batch" : event.startsWith("task_") ? "task" : "shard";
+      rows.push({
+        timestamp: ts,
+        record_id: `ev-${sha256Hex(`${source}
+${i}
+${canonicalJson(e)}`).slice(0, 16)}`,
+        session_id: sessionAt(ts),
+        actor_id: ACTOR,
+        event_type: event,
+        level,
+        batch_id: batch_id ?? batchId,
+        task_id: task_id ?? null,
+        shard_id: shard_id ?? null,
+        attempt: attempt ?? null,
+        text: [
+          event,
+          task_id && `${task_id}${shard_id ? `/${shard_id}` : ""}`,
+          attempt && attempt > 1 ? `attempt ${attempt}` : ""
+        ].filter(Boolean).join(" "),
+        meta_json: canonicalJson(meta)
+      });
+    });
+  };
+  fromEvents(store.layout.batchEventsFile(batchId));
+  for (const t of orderTasks(readPlan(store, batchId).tasks))
+    fromEvents(store.layout.taskEventsFile(batchId, t.task_id));
+  for (const s of [...sessions].reverse()) rows.push(...sessionRows(s, batchId));
+  return rows.map((r, i) => ({ r, i })).sort((a, b) => a.r.timestamp < b.r.timestamp ? -1 : a.r.timestamp > b.r.timestamp ? 1 : a.i - b.i).map((x) => x.r);
+}
+function sessionRows(s, batchId) {
+  const actor = `${ACTOR}${typeof s.environment?.host === "string" ? `@${s.environment.host}` : ""}`;
+  return s.actions.map((a) => {
+    const { seq, type, outcome, at, task_id, shard_id, attempt, ...meta } = a;
+    return {
+      timestamp: at,
+      record_id: `${s.session_id}-${seq}`,
+      session_id: s.session_id,
+      actor_id: actor,
+      event_type: `action.${type}`,
+      level: "shard",
+      batch_id: batchId,
+      task_id: task_id ?? null,
+      shard_id: shard_id ?? null,
+      attempt,
+      text: `${type} ${task_id ?? ""}${shard_id ? `/${shard_id}` : ""} ${outcome}`.replace(/\s+/g, " ").trim(),
+      meta_json: canonicalJson({ outcome, ...meta })
+    };
+  });
+}
+function formatObservationsJsonl(rows) {
+  return rows.map((r) => `${JSON.stringify(Object.fromEntries(OBSERVATION_COLUMNS.map((c) => [c, r[c]])))}
+`).join("");
+}
+function formatObservationsCsv(rows) {
+  const cell = (v) => {
+    if (v === null || v === void 0) return "";
+    const s = String(v);
+    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  return [
+    OBSERVATION_COLUMNS.join(","),
+    ...rows.map((r) => OBSERVATION_COLUMNS.map((c) => cell(r[c])).join(","))
+  ].join("\r\n") + "\r\n";
+}
+var OBSERVATION_COLUMNS, ACTOR;
+var init_events_export = __esm({
+  "../core/src/provenance/events-export.ts"() {
+    "use strict";
+    init_pipelines();
+    init_read_batch();
+    init_jsonl();
+    init_canonical_json();
+    init_hash();
+    init_version();
+    init_session();
+    OBSERVATION_COLUMNS = [
+      "timestamp",
+      "record_id",
+      "session_id",
+      "actor_id",
+      "event_type",
+      "level",
+      "batch_id",
+      "task_id",
+      "shard_id",
+      "attempt",
+      "text",
+      "meta_json"
+    ];
+    ACTOR = `${ENGINE_NAME}@${ENGINE_VERSION}`;
+  }
+});
+
+// ../core/src/provenance/batch-graph.ts
+function loadBatchGraph(store, batchId) {
+  const batch = readBatchRecord(store, batchId);
+  const plan = readPlan(store, batchId);
+  const tasks = [];
+  let startedOn;
+  let finishedOn;
+  for (const planTask of orderTasks(plan.tasks)) {
+    const record = readTaskRecord(store, batchId, planTask.task_id);
+    const shards = [...record.sharding.shard_ids].sort().map((s) => readShardState(store, batchId, record.task_id, s, { missingAsReady: true }));
+    for (const s of shards) {
+      if (s.started_at && (!startedOn || s.started_at < startedOn)) startedOn = s.started_at;
+      if (s.completed_at && (!finishedOn || s.completed_at > finishedOn)) finishedOn = s.completed_at;
+    }
+    tasks.push({ record, depends_on: [...planTask.depends_on], shards });
+  }
+  const session = listSessions(store, { batchId })[0];
+  const batchManifest = readBatchManifestRef(store, batchId);
+  return {
+    batch,
+    ...tryReadSnapshotRecord(store, batch.snapshot_id) ? { snapshot: tryReadSnapshotRecord(store, batch.snapshot_id) } : {},
+    tasks,
+    ...session ? { sessionId: session.session_id } : {},
+    ...batchManifest ? { batchManifest } : {},
+    ...startedOn ? { startedOn } : {},
+    ...finishedOn ? { finishedOn } : {}
+  };
+}
+function hexOf(ref2) {
+  return ref2.startsWith("sha256:") ? ref2.slice(7) : ref2;
+}
+var init_batch_graph = __esm({
+  "../core/src/provenance/batch-graph.ts"() {
+    "use strict";
+    init_pipelines();
+    init_read_batch();
+    init_shard_state();
+    init_read_snapshot();
+    init_run_manifest2();
+    init_session();
+  }
+});
+
+// ../core/src/provenance/export-provenance.ts
+function exportProvenance(store, batchId, format) {
+  const graph = loadBatchGraph(store, batchId);
+  return format === "prov" ? toProvO(graph) : toInToto(graph);
+}
+function toProvO(g) {
+  const b = g.batch.batch_id;
+  const nodes = [];
+  nodes.push({
+    "@id": AGENT_ID,
+    "@type": ["prov:Agent", "prov:SoftwareAgent"],
+    "rdfs:label": `${ENGINE_NAME} ${ENGINE_VERSION}`,
+    "cb:version": ENGINE_VERSION
+  });
+  const snapshotId = ids.snapshot(g.batch.snapshot_id);
+  nodes.push({
+    "@id": snapshotId,
+    "@type": "prov:Entity",
+    "rdfs:label": `snapshot ${g.batch.snapshot_id}`,
+    ...g.snapshot?.files_index_digest ? { "cb:filesIndexDigest": g.snapshot.files_index_digest } : {},
+    ...g.snapshot ? { "cb:fileCount": g.snapshot.file_count, "cb:totalBytes": g.snapshot.total_bytes } : {},
+    ...g.snapshot?.source.git_ref ? { "cb:gitCommit": g.snapshot.source.git_ref } : {},
+    ...g.snapshot?.source.git_dirty !== void 0 ? { "cb:gitDirty": g.snapshot.source.git_dirty } : {},
+    ...g.snapshot ? { "prov:generatedAtTime": time(g.snapshot.created_at) } : {}
+  });
+  const batchActivity = ids.batch(b);
+  nodes.push({
+    "@id": batchActivity,
+    "@type": "prov:Activity",
+    "rdfs:label": `batch ${b} (${g.batch.pipeline})`,
+    ...g.startedOn ? { "prov:startedAtTime": time(g.startedOn) } : {},
+    ...g.finishedOn ? { "prov:endedAtTime": time(g.finishedOn) } : {},
+    "prov:wasAssociatedWith": ref(AGENT_ID),
+    "prov:used": [ref(snapshotId)],
+    ...g.sessionId ? { "cb:session": g.sessionId } : {},
+    ...g.batchManifest ? { "cb:manifest": g.batchManifest } : {}
+  });
+  for (const task of g.tasks) {
+    const t = task.record.task_id;
+    nodes.push({
+      "@id": ids.config(b, t),
+      "@type": "prov:Entity",
+      "rdfs:label": `configuration of ${t}`,
+      "cb:taskType": task.record.type,
+      "cb:taskVersion": task.record.task_version,
+      "cb:configDigest": task.record.config_digest
+    });
+    for (const s of task.shards) {
+      if (!s.started_at) continue;
+      const run = ids.run(b, t, s.shard_id, s.attempt);
+      const upstreamOutputs = task.depends_on.map((d) => ref(ids.outputs(b, d, s.shard_id)));
+      nodes.push({
+        "@id": run,
+        "@type": "prov:Activity",
+        "rdfs:label": `${t} shard ${s.shard_id} attempt ${s.attempt}`,
+        "prov:startedAtTime": time(s.started_at),
+        ...s.completed_at ? { "prov:endedAtTime": time(s.completed_at) } : {},
+        "prov:wasAssociatedWith": ref(AGENT_ID),
+        "prov:used": [ref(snapshotId), ref(ids.config(b, t)), ...upstreamOutputs],
+        ...task.depends_on.length ? { "prov:wasInformedBy": task.depends_on.map((d) => ref(runOf(g, d, s.shard_id))) } : {},
+        "cb:partOf": ref(batchActivity),
+        "cb:status": s.status,
+        "cb:attempt": s.attempt,
+        ...s.bundle_hash ? { "cb:inputBundleHash": s.bundle_hash } : {},
+        ...s.manifest ? { "cb:manifest": s.manifest } : {},
+        ...s.error ? { "cb:error": `${s.error.code}: ${s.error.message}` } : {}
+      });
+      if (s.status !== "done" || !s.outputs_digest) continue;
+      nodes.push({
+        "@id": ids.outputs(b, t, s.shard_id),
+        "@type": "prov:Entity",
+        "rdfs:label": `outputs of ${t} shard ${s.shard_id}`,
+        "cb:digest": s.outputs_digest,
+        ...s.result_digest ? { "cb:resultDigest": `sha256:${s.result_digest}` } : {},
+        "cb:records": s.stats?.outputs_written ?? 0,
+        "prov:wasGeneratedBy": ref(run),
+        "prov:wasAttributedTo": ref(AGENT_ID),
+        "prov:wasDerivedFrom": [
+          ref(snapshotId),
+          ...upstreamOutputs,
+          ...s.reused_from ? [ref(ids.outputs(s.reused_from.batch_id, t, s.reused_from.shard_id))] : []
+        ],
+        ...s.completed_at ? { "prov:generatedAtTime": time(s.completed_at) } : {}
+      });
+    }
+  }
+  return {
+    "@context": {
+      prov: "http://www.w3.org/ns/prov#",
+      rdfs: "http://www.w3.org/2000/01/rdf-schema#",
+      xsd: "http://www.w3.org/2001/XMLSchema#",
+      cb: "https://codebatch.dev/ns/provenance#"
+    },
+    "@graph": nodes
+  };
+}
+function runOf(g, taskId, shardId) {
+  const s = g.tasks.find((t) => t.record.task_id === taskId)?.shards.find((x) => x.shard_id === shardId);
+  return ids.run(g.batch.batch_id, taskId, shardId, s?.attempt ?? 1);
+}
+function toInToto(g) {
+  const b = g.batch.batch_id;
+  const subject = [];
+  const byproducts = [];
+  for (const task of g.tasks) {
+    for (const s of task.shards) {
+      if (s.status === "done" && s.outputs_digest) {
+        subject.push({
+          name: `batches/${b}/tasks/${task.record.task_id}/shards/${s.shard_id}/outputs.index.jsonl`,
+          digest: { sha256: hexOf(s.outputs_digest) }
+        });
+      }
+      if (s.manifest)
+        byproducts.push({
+          name: `run-manifest/${task.record.task_id}/${s.shard_id}`,
+          digest: { sha256: hexOf(s.manifest) },
+          mediaType: "application/json"
+        });
+    }
+  }
+  if (g.batchManifest)
+    byproducts.push({
+      name: "run-manifest/batch",
+      digest: { sha256: hexOf(g.batchManifest) },
+      mediaType: "application/json"
+    });
+  const resolved = [];
+  if (g.snapshot?.source.git_ref) {
+    resolved.push({
+      name: "source",
+      digest: { gitCommit: g.snapshot.source.git_ref },
+      ...g.snapshot.source.git_dirty !== void 0 ? { annotations: { dirty: g.snapshot.source.git_dirty } } : {}
+    });
+  }
+  if (g.snapshot?.files_index_digest) {
+    resolved.push({
+      name: `snapshots/${g.batch.snapshot_id}/files.index.jsonl`,
+      digest: { sha256: hexOf(g.snapshot.files_index_digest) },
+      annotations: { file_count: g.snapshot.file_count, total_bytes: g.snapshot.total_bytes }
+    });
+  }
+  for (const task of g.tasks)
+    resolved.push({
+      name: `config/${task.record.task_id}`,
+      digest: { sha256: hexOf(task.record.config_digest) }
+    });
+  return {
+    _type: INTOTO_STATEMENT_TYPE,
+    subject,
+    predicateType: SLSA_PREDICATE_TYPE,
+    predicate: {
+      buildDefinition: {
+        buildType: BUILD_TYPE,
+        externalParameters: {
+          batch_id: b,
+          pipeline: g.batch.pipeline,
+          snapshot_id: g.batch.snapshot_id,
+          ...g.batch.config_digest ? { config_digest: g.batch.config_digest } : {}
+        },
+        internalParameters: {
+          engine: { name: ENGINE_NAME, version: ENGINE_VERSION, schema_version: SCHEMA_VERSION },
+          ...g.batch.shard_count ? { shard_count: g.batch.shard_count } : {},
+          ...g.batch.chunking ? { chunking: g.batch.chunking } : {},
+          tasks: g.tasks.map((t) => ({
+            task_id: t.record.task_id,
+            type: t.record.type,
+            version: t.record.task_version,
+            config_digest: t.record.config_digest,
+            depends_on: t.depends_on
+          }))
+        },
+        resolvedDependencies: resolved
+      },
+      runDetails: {
+        builder: { id: BUILDER_ID, version: { [ENGINE_NAME]: ENGINE_VERSION } },
+        metadata: {
+          invocationId: g.sessionId ? `${NS}session:${g.sessionId}` : ids.batch(b),
+          ...g.startedOn ? { startedOn: g.startedOn } : {},
+          ...g.finishedOn ? { finishedOn: g.finishedOn } : {}
+        },
+        ...byproducts.length ? { byproducts } : {}
+      }
+    }
+  };
+}
+var NS, AGENT_ID, ref, time, ids, INTOTO_STATEMENT_TYPE, SLSA_PREDICATE_TYPE, BUILD_TYPE, BUILDER_ID;
+var init_export_provenance = __esm({
+  "../core/src/provenance/export-provenance.ts"() {
+    "use strict";
+    init_version();
+    init_batch_graph();
+    NS = "urn:codebatch:";
+    AGENT_ID = `${NS}agent:${ENGINE_NAME}@${ENGINE_VERSION}`;
+    ref = (id) => ({ "@id": id });
+    time = (t) => ({ "@type": "xsd:dateTime", "@value": t });
+    ids = {
+      snapshot: (id) => `${NS}snapshot:${id}`,
+      batch: (id) => `${NS}batch:${id}`,
+      config: (b, t) => `${NS}config:${b}/${t}`,
+      run: (b, t, s, attempt) => `${NS}run:${b}/${t}/${s}/${attempt}`,
+      outputs: (b, t, s) => `${NS}outputs:${b}/${t}/${s}`
+    };
+    INTOTO_STATEMENT_TYPE = "https://in-toto.io/Statement/v1";
+    SLSA_PREDICATE_TYPE = "https://slsa.dev/provenance/v1";
+    BUILD_TYPE = "https://codebatch.dev/provenance/batch-run/v1";
+    BUILDER_ID = "https://codebatch.dev/builder/cli";
+  }
+});
+
+// ../core/src/cli/commands/provenance-export.ts
+import path16 from "node:path";
+function emit(ctx, text) {
+  const out = stringOpt(ctx, "out");
+  if (out) writeFileAtomic(path16.resolve(ctx.cwd, out), text);
+  else ctx.stdout(text);
+}
+function needBatch(ctx) {
+  const b = stringOpt(ctx, "batch");
+  if (!b) throw usageError("this command needs --batch <id>", "List batches with `codebatch batch list`.");
+  return b;
+}
+var provenanceExportCommand, eventsExportCommand;
+var init_provenance_export = __esm({
+  "../core/src/cli/commands/provenance-export.ts"() {
+    "use strict";
+    init_events_export();
+    init_export_provenance();
+    init_atomic_write();
+    init_command();
+    init_parse_int_option();
+    provenanceExportCommand = {
+      name: "provenance export",
+      summary: "Export a batch's provenance as PROV-O JSON-LD (prov) or an in-toto Statement v1 with a SLSA v1 predicate (intoto)",
+      group: "provenance",
+      since: "0.1.0",
+      readOnly: true,
+      requiresStore: true,
+      requiresBatch: true,
+      options: {
+        batch: { type: "string", description: "Batch id", valueName: "id" },
+        format: { type: "string", description: "prov | intoto", valueName: "format", default: "prov" },
+        out: { type: "string", description: "Write to this file instead of stdout", valueName: "file" }
+      },
+      run(ctx) {
+        const format = stringOpt(ctx, "format") ?? "prov";
+        if (format !== "prov" && format !== "intoto")
+          throw usageError(`--format must be prov or intoto (got ${JSON.stringify(format)})`);
+        emit(ctx, `${JSON.stringify(exportProvenance(ctx.openStore(), needBatch(ctx), format), null, 2)}
+`);
+        return 0;
+      }
+    };
+    eventsExportCommand = {
+      name: "events export",
+      summary: "Export batch, task and shard events plus session actions as normalized observation rows (jsonl or csv)",
+      group: "provenance",
+      since: "0.1.0",
+      readOnly: true,
+      requiresStore: true,
+      requiresBatch: true,
+      options: {
+        batch: { type: "string", description: "Batch id", valueName: "id" },
+        format: { type: "string", description: "jsonl | csv", valueName: "format", default: "jsonl" },
+        out: { type: "string", description: "Write to this file instead of stdout", valueName: "file" },
+        "no-sessions": { type: "boolean", description: "Leave out provenance session actions" }
+      },
+      run(ctx) {
+        const format = stringOpt(ctx, "format") ?? "jsonl";
+        if (format !== "jsonl" && format !== "csv")
+          throw usageError(`--format must be jsonl or csv (got ${JSON.stringify(format)})`);
+        const rows = exportObservations(ctx.openStore(), needBatch(ctx), {
+          sessions: ctx.values["no-sessions"] !== true
+        });
+        emit(ctx, format === "csv" ? formatObservationsCsv(rows) : formatObservationsJsonl(rows));
+        return 0;
+      }
+    };
+  }
+});
+
+// ../core/src/query/query-stats.ts
+function queryStats(store, batchId, options = {}) {
+  const groupBy = parseGroupBy(options.groupBy);
+  assertKind(options.kind);
+  const diagnosticOnly = groupBy === "severity" || groupBy === "code";
+  if (diagnosticOnly && options.kind !== void 0 && options.kind !== "diagnostic") {
+    throw new CodebatchError(
+      "E_USAGE",
+      `--group-by ${groupBy} applies to diagnostics only (got --kind ${options.kind})`,
+      {
+        hints: ["Drop --kind, or group by kind, lang or task."]
+      }
+    );
+  }
+  const view = loadBatchView(store, batchId);
+  const taskIds = resolveTaskIds(view, options.task);
+  const kind = diagnosticOnly ? "diagnostic" : options.kind;
+  const groups = /* @__PURE__ */ new Map();
+  let total = 0;
+  for (const row of loadTotals(view, taskIds, options)) {
+    if (kind !== void 0 && row.kind !== kind) continue;
+    const key = groupKey(row, groupBy);
+    groups.set(key, (groups.get(key) ?? 0) + row.count);
+    total += row.count;
+  }
+  return {
+    batch_id: batchId,
+    filters: definedFields({ task: options.task, kind: options.kind }),
+    group_by: groupBy,
+    total,
+    groups: [...groups].map(([key, count]) => ({ key, count })).sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+  };
+}
+function groupKey(row, groupBy) {
+  switch (groupBy) {
+    case "kind":
+      return row.kind;
+    case "severity":
+      return row.severity ?? "(none)";
+    case "code":
+      return row.code ?? "(none)";
+    case "lang":
+      return row.lang;
+    case "task":
+      return row.task_id;
+  }
+}
+function parseGroupBy(value) {
+  if (value === void 0) return "kind";
+  if (GROUP_BY.includes(value)) return value;
+  throw new CodebatchError("E_USAGE", `unknown --group-by ${JSON.stringify(value)}`, {
+    hints: [`Use one of: ${GROUP_BY.join(", ")}.`]
+  });
+}
+var GROUP_BY;
+var init_query_stats = __esm({
+  "../core/src/query/query-stats.ts"() {
+    "use strict";
+    init_codebatch_error();
+    init_batch_facts();
+    init_batch_view();
+    init_output_filter();
+    init_query_outputs();
+    GROUP_BY = ["kind", "severity", "code", "lang", "task"];
+  }
+});
+
+// ../core/src/cli/commands/query.ts
+function countLine(shown, total, noun) {
+  const plural2 = total === 1 ? noun : `${noun}s`;
+  return shown === total ? `${total} ${plural2}` : `${shown} of ${total} ${plural2} (--limit)`;
+}
+var KIND_OPTION, queryOutputsCommand, queryDiagnosticsCommand, queryStatsCommand;
+var init_query = __esm({
+  "../core/src/cli/commands/query.ts"() {
+    "use strict";
+    init_query_diagnostics();
+    init_query_outputs();
+    init_query_stats();
+    init_command();
+    init_output();
+    init_query_support();
+    KIND_OPTION = {
+      type: "string",
+      description: "ast, diagnostic, metric, symbol, edge, ...",
+      valueName: "kind"
+    };
+    queryOutputsCommand = {
+      name: "query outputs",
+      aliases: ["query-outputs"],
+      summary: "List output records of a batch (filter by task, kind, path)",
+      group: "query",
+      since: "0.1.0",
+      readOnly: true,
+      requiresStore: true,
+      requiresBatch: true,
+      options: {
+        batch: BATCH_OPTION,
+        task: TASK_OPTION,
+        kind: KIND_OPTION,
+        path: PATH_OPTION,
+        limit: LIMIT_OPTION
+      },
+      run(ctx) {
+        const result = queryOutputs(ctx.openStore(), requireBatch(ctx), {
+          task: stringOpt(ctx, "task"),
+          kind: stringOpt(ctx, "kind"),
+          path: stringOpt(ctx, "path"),
+          limit: parseLimit(ctx)
+        });
+        if (ctx.json) ctx.stdout(formatJson(result));
+        else {
+          for (const r of result.records) ctx.stdout(`${formatOutputLine(r)}
+`);
+          if (!ctx.quiet) ctx.stdout(`${countLine(result.records.length, result.total, "output")}
+`);
+        }
+        return 0;
+      }
+    };
+    queryDiagnosticsCommand = {
+      name: "query diagnostics",
+      aliases: ["query-diagnostics"],
+      summary: "List diagnostics of a batch (filter by task, severity, code, path)",
+      group: "query",
+      since: "0.1.0",
+      readOnly: true,
+      requiresStore: true,
+      requiresBatch: true,
+      options: {
+        batch: BATCH_OPTION,
+        task: TASK_OPTION,
+        severity: SEVERITY_OPTION,
+        code: { type: "string", description: "Only this diagnostic code (e.g. L101)", valueName: "code" },
+        path: PATH_OPTION,
+        limit: LIMIT_OPTION
+      },
+      run(ctx) {
+        const result = queryDiagnostics(ctx.openStore(), requireBatch(ctx), {
+          task: stringOpt(ctx, "task"),
+          severity: stringOpt(ctx, "severity"),
+          code: stringOpt(ctx, "code"),
+          path: stringOpt(ctx, "path"),
+          limit: parseLimit(ctx)
+        });
+        if (ctx.json) ctx.stdout(formatJson(result));
+        else {
+          for (const r of result.records) ctx.stdout(`${formatDiagnosticLine(r)}
+`);
+          if (!ctx.quiet) {
+            const s = result.by_severity;
+            ctx.stdout(
+              `${countLine(result.records.length, result.total, "diagnostic")} (${s.error} error, ${s.warning} warning, ${s.info} info, ${s.hint} hint)
+`
+            );
+          }
+        }
+        return 0;
+      }
+    };
+    queryStatsCommand = {
+      name: "query stats",
+      aliases: ["query-stats"],
+      summary: "Count outputs of a batch grouped by kind, severity, code, lang or task",
+      group: "query",
+      since: "0.1.0",
+      readOnly: true,
+      requiresStore: true,
+      requiresBatch: true,
+      options: {
+        batch: BATCH_OPTION,
+        task: TASK_OPTION,
+        kind: KIND_OPTION,
+        "group-by": {
+          type: "string",
+          description: `${GROUP_BY.join("|")} (severity and code count diagnostics only)`,
+          valueName: "field",
+          default: "kind"
+        }
+      },
+      run(ctx) {
+        const result = queryStats(ctx.openStore(), requireBatch(ctx), {
+          task: stringOpt(ctx, "task"),
+          kind: stringOpt(ctx, "kind"),
+          groupBy: stringOpt(ctx, "group-by")
+        });
+        if (ctx.json) ctx.stdout(formatJson(result));
+        else {
+          ctx.stdout(
+            formatTable(
+              [result.group_by, "count"],
+              [...result.groups.map((g) => [g.key, g.count]), ["total", result.total]]
+            )
+          );
+        }
+        return 0;
+      }
+    };
+  }
+});
+
+// ../core/src/run/replicate-check.ts
+async function checkReplicates(store, first, replicates, run) {
+  const done = first.results.filter(
+    (r) => r.outcome !== "failed" && r.outcome !== "blocked" && r.outcome !== "busy"
+  );
+  const digestsOf = () => new Map(
+    done.map((r) => [
+      `${r.taskId}/${r.shardId}`,
+      readShardState(store, first.batchId, r.taskId, r.shardId).result_digest ?? ""
+    ])
+  );
+  const seen = new Map([...digestsOf()].map(([k, v]) => [k, [v]]));
+  const shardIds = [...new Set(done.map((r) => r.shardId))];
+  const taskIds = [...new Set(done.map((r) => r.taskId))];
+  for (let i = 1; i < replicates; i += 1) {
+    const again = await run({ force: true, shardIds, taskIds });
+    if (again.counts.failed > 0) {
+      throw new CodebatchError(
+        "E_TASK_FAILED",
+        `replicate ${i + 1} of ${replicates} failed where the first run succeeded`,
+        {
+          hints: [
+            "A task that fails only sometimes is nondeterministic; run `codebatch errors` for the failures."
+          ]
+        }
+      );
+    }
+    for (const [k, v] of digestsOf()) seen.get(k)?.push(v);
+  }
+  const mismatches = [...seen].filter(([, ds]) => new Set(ds).size > 1).map(([k, digests]) => {
+    const [task_id, shard_id] = k.split("/");
+    return { task_id, shard_id, digests };
+  });
+  return { replicates, shardRuns: seen.size, mismatches };
+}
+var init_replicate_check = __esm({
+  "../core/src/run/replicate-check.ts"() {
+    "use strict";
+    init_codebatch_error();
+    init_shard_state();
+  }
+});
+
+// ../core/src/cli/progress.ts
+function createShardProgress(isTty, write) {
+  if (!isTty) return { onShard: () => {
+  }, log: (line) => write(`${line}
+`), end: () => {
+  } };
+  const started = Date.now();
+  let last = 0;
+  let shown = false;
+  let bar = "";
+  return {
+    log(line) {
+      write(`${shown ? "\r\x1B[K" : ""}${line}
+${shown ? bar : ""}`);
+    },
+    onShard(r, done, total) {
+      const now = Date.now();
+      if (now - last < 80 && done < total) return;
+      last = now;
+      const elapsed = (now - started) / 1e3;
+      const eta = done > 0 ? (total - done) * elapsed / done : 0;
+      const width = 24;
+      const filled = Math.round(done / Math.max(total, 1) * width);
+      bar = `\r[${"#".repeat(filled)}${".".repeat(width - filled)}] ${done}/${total} ${r.taskId} ${r.shardId} ${r.outcome.padEnd(8)} ETA ${eta.toFixed(1)}s \x1B[K`;
+      write(bar);
+      shown = true;
+    },
+    end() {
+      if (shown) write("\r\x1B[K");
+    }
+  };
+}
+var init_progress = __esm({
+  "../core/src/cli/progress.ts"() {
+    "use strict";
+  }
+});
+
+// ../core/src/cli/commands/run.ts
+function requireBatch2(ctx) {
+  const batchId = stringOpt(ctx, "batch");
+  if (!batchId)
+    throw usageError("this command needs --batch <id>", "List batches with `codebatch batch list`.");
+  return batchId;
+}
+async function runAndReport(ctx, options) {
+  const parallelOpt = stringOpt(ctx, "parallel");
+  const parallel = parallelOpt === void 0 ? defaultParallelism() : parseIntOption("parallel", parallelOpt, 1, 64);
+  const retriesOpt = stringOpt(ctx, "retries");
+  const retries = retriesOpt === void 0 ? void 0 : parseIntOption("retries", retriesOpt, 0, 10);
+  const maxShardsOpt = stringOpt(ctx, "max-shards");
+  const replicatesOpt = stringOpt(ctx, "replicates");
+  const replicates = replicatesOpt === void 0 ? 1 : parseIntOption("replicates", replicatesOpt, 1, 20);
+  const store = ctx.openStore();
+  const progress = createShardProgress(ctx.isTty && !ctx.json && !ctx.quiet, ctx.stderr);
+  const base = {
+    batchId: requireBatch2(ctx),
+    taskIds: options.taskIds,
+    shardIds: options.shardIds,
+    force: options.force,
+    registry: createDefaultRegistry(),
+    onShard: progress.onShard,
+    parallel,
+    useDefaultRegistryInWorkers: true,
+    maxShards: maxShardsOpt === void 0 ? void 0 : parseIntOption("max-shards", maxShardsOpt, 1, 256),
+    failFast: boolOpt(ctx, "fail-fast")
+  };
+  const provenance = {
+    enabled: !boolOpt(ctx, "no-provenance"),
+    retries,
+    live: ctx.json || ctx.quiet ? void 0 : progress.log
+  };
+  let summary;
+  let replicateReport;
+  try {
+    summary = await runBatchWithProvenance(store, base, provenance);
+    if (replicates > 1) {
+      replicateReport = await checkReplicates(
+        store,
+        summary,
+        replicates,
+        (o) => runBatchWithProvenance(store, { ...base, ...o, maxShards: void 0 }, provenance)
+      );
+    }
+  } finally {
+    progress.end();
+  }
+  const deterministic = !replicateReport || replicateReport.mismatches.length === 0;
+  if (!deterministic) {
+    for (const m of replicateReport.mismatches) {
+      ctx.stderr(
+        `nondeterministic  ${m.task_id} shard ${m.shard_id}: ${new Set(m.digests).size} different results in ${replicates} runs
+`
+      );
+    }
+  }
+  const ok = deterministic && summary.counts.failed === 0 && summary.counts.blocked === 0 && summary.counts.busy === 0;
+  if (ctx.json) {
+    ctx.stdout(
+      formatJson({
+        batch_id: summary.batchId,
+        ok,
+        counts: summary.counts,
+        duration_ms: summary.durationMs,
+        status: summary.status,
+        failures: summary.results.filter((r) => r.outcome === "failed"),
+        ...replicateReport ? { replicates: replicateReport } : {}
+      })
+    );
+  } else {
+    for (const r of summary.results) {
+      if (r.outcome === "failed")
+        ctx.stderr(`failed  ${r.taskId} shard ${r.shardId}: ${r.error?.code}: ${r.error?.message}
+`);
+    }
+    const c = summary.counts;
+    const blocked = c.blocked > 0 ? `, ${c.blocked} blocked by a failed dependency` : "";
+    const busy = c.busy > 0 ? `, ${c.busy} still held by another process` : "";
+    if (!ctx.quiet || !ok) {
+      ctx.stdout(
+        `${ok ? "done" : "FAILED"}: batch ${summary.batchId}: ${summary.results.length} shard runs: ${c.executed} executed, ${c.skipped} skipped (already done), ${c.reused} reused (identical input bundle), ${c.failed} failed${blocked}${busy} in ${(summary.durationMs / 1e3).toFixed(2)}s
+`
+      );
+    }
+  }
+  return ok ? 0 : 1;
+}
+var batchOption, runCommand, runShardCommand, resumeCommand;
+var init_run = __esm({
+  "../core/src/cli/commands/run.ts"() {
+    "use strict";
+    init_analyze();
+    init_run_with_provenance();
+    init_replicate_check();
+    init_default_registry();
+    init_command();
+    init_output();
+    init_progress();
+    init_parse_int_option();
+    batchOption = {
+      batch: { type: "string", description: "Batch id", valueName: "id" },
+      parallel: {
+        type: "string",
+        description: "Worker threads (default: number of cores)",
+        valueName: "n"
+      },
+      "no-provenance": {
+        type: "boolean",
+        description: "Skip run manifests, the session record and the verify step"
+      },
+      "max-shards": {
+        type: "string",
+        description: "Run budget: at most N shards with work left in this invocation",
+        valueName: "n"
+      },
+      "fail-fast": { type: "boolean", description: "Stop taking new shards after the first failure" },
+      replicates: {
+        type: "string",
+        description: "Determinism check: execute every shard N times (forced) and fail if any result differs",
+        valueName: "n"
+      },
+      retries: {
+        type: "string",
+        description: "Retries per shard after a failed verification or a transient failure (default 2)",
+        valueName: "n"
+      }
+    };
+    runCommand = {
+      name: "run",
+      aliases: ["run-task"],
+      summary: "Run a batch (or --task T) shard by shard; done shards with an identical input bundle are skipped",
+      group: "run",
+      since: "0.1.0",
+      readOnly: false,
+      requiresStore: true,
+      requiresBatch: true,
+      options: {
+        ...batchOption,
+        task: {
+          type: "string",
+          multiple: true,
+          description: "Run only this task (its dependencies must be done)",
+          valueName: "id"
+        },
+        force: { type: "boolean", description: "Re-execute even when an identical input bundle is already done" }
+      },
+      run: (ctx) => runAndReport(ctx, { taskIds: listOpt(ctx, "task"), force: boolOpt(ctx, "force") })
+    };
+    runShardCommand = {
+      name: "run-shard",
+      summary: "Run one shard of one task",
+      group: "run",
+      since: "0.1.0",
+      readOnly: false,
+      requiresStore: true,
+      requiresBatch: true,
+      options: {
+        ...batchOption,
+        task: { type: "string", description: "Task id", valueName: "id" },
+        shard: { type: "string", description: "Shard id (two hex digits)", valueName: "id" },
+        force: { type: "boolean", description: "Re-execute even when an identical input bundle is already done" }
+      },
+      run(ctx) {
+        const task = stringOpt(ctx, "task");
+        const shard = stringOpt(ctx, "shard");
+        if (!task || !shard) throw usageError("run-shard needs --task <id> and --shard <id>");
+        return runAndReport(ctx, { taskIds: [task], shardIds: [shard], force: boolOpt(ctx, "force") });
+      }
+    };
+    resumeCommand = {
+      name: "resume",
+      summary: "Finish a batch after a crash or failure: interrupted and failed shards run again, done ones are kept",
+      group: "run",
+      since: "0.1.0",
+      readOnly: false,
+      requiresStore: true,
+      requiresBatch: true,
+      options: batchOption,
+      run: (ctx) => runAndReport(ctx, { force: false })
+    };
+  }
+});
+
+// ../core/src/cli/commands/sessions.ts
+var sessionsListCommand, sessionsShowCommand;
+var init_sessions = __esm({
+  "../core/src/cli/commands/sessions.ts"() {
+    "use strict";
+    init_session();
+    init_command();
+    init_output();
+    init_parse_int_option();
+    sessionsListCommand = {
+      name: "sessions list",
+      aliases: ["sessions"],
+      summary: "Provenance sessions (one per run invocation), newest first",
+      group: "provenance",
+      since: "0.1.0",
+      readOnly: true,
+      requiresStore: true,
+      options: { batch: { type: "string", description: "Only sessions that ran this batch", valueName: "id" } },
+      run(ctx) {
+        const sessions = listSessions(ctx.openStore(), { batchId: stringOpt(ctx, "batch") });
+        const rows = sessions.map((s) => ({
+          session_id: s.session_id,
+          label: s.label,
+          batch_id: s.batch_id ?? null,
+          started_at: s.started_at,
+          ended_at: s.ended_at ?? null,
+          status: s.status,
+          counts: s.counts,
+          actions: s.actions.length
+        }));
+        if (ctx.json) ctx.stdout(formatJson(rows));
+        else {
+          ctx.stdout(
+            formatTable(
+              ["session", "batch", "started", "status", "actions", "verified", "skipped", "retry", "failed"],
+              rows.map((r) => [
+                r.session_id,
+                r.batch_id ?? "-",
+                r.started_at,
+                r.status,
+                r.actions,
+                r.counts.verified ?? 0,
+                r.counts.skipped ?? 0,
+                r.counts.retry ?? 0,
+                r.counts.failed ?? 0
+              ])
+            )
+          );
+        }
+        return 0;
+      }
+    };
+    sessionsShowCommand = {
+      name: "sessions show",
+      aliases: ["session"],
+      summary: "One provenance session with its actions (id or unique prefix)",
+      group: "provenance",
+      since: "0.1.0",
+      readOnly: true,
+      requiresStore: true,
+      positionals: [{ name: "id", description: "Session id or a unique prefix", required: true }],
+      run(ctx) {
+        const id = ctx.positionals[0];
+        if (!id) throw usageError("sessions show needs <id>", "List sessions with `codebatch sessions list`.");
+        const s = readSession(ctx.openStore(), id);
+        if (ctx.json) {
+          ctx.stdout(formatJson(s));
+          return 0;
+        }
+        const env = s.environment;
+        ctx.stdout(`session ${s.session_id} (${s.label}) batch ${s.batch_id ?? "-"}: ${s.status}
+`);
+        ctx.stdout(
+          `  ${s.started_at} .. ${s.ended_at ?? "(not finished)"}${s.duration_ms !== void 0 ? ` (${s.duration_ms} ms)` : ""}
+`
+        );
+        if (env)
+          ctx.stdout(
+            `  host ${env.host ?? "?"}, node ${env.node_version ?? "?"}${env.git?.commit ? `, git ${env.git.commit.slice(0, 12)}${env.git.dirty ? " (dirty)" : ""}` : ""}
+`
+          );
+        if (s.batch_manifest) ctx.stdout(`  batch manifest ${s.batch_manifest}
+`);
+        ctx.stdout(
+          formatTable(
+            ["seq", "action", "task", "shard", "attempt", "outcome", "detail"],
+            s.actions.map((a) => [
+              a.seq,
+              a.type,
+              a.task_id ?? "-",
+              a.shard_id ?? "-",
+              a.attempt,
+              a.outcome,
+              a.note ?? a.diff ?? ""
+            ])
+          )
+        );
+        return 0;
+      }
+    };
+  }
+});
+
+// ../core/src/cli/commands/snapshot.ts
+import fs21 from "node:fs";
+import path17 from "node:path";
+function openOrCreateStore(ctx) {
+  if (fs21.existsSync(path17.join(ctx.storeDir, "store.json"))) return openStore(ctx.storeDir);
+  const { store, created } = initStore(ctx.storeDir);
+  if (created && !ctx.quiet && !ctx.json) ctx.stderr(`Created store ${store.layout.root}
+`);
+  return store;
+}
+function progressLine(p) {
+  return `snapshot: ${p.files} files (${p.hashed} hashed, ${p.cached} cached)`;
+}
+function formatBytes2(n) {
+  if (n < 1024) return `${n} B`;
+  const units = ["KiB", "MiB", "GiB", "TiB"];
+  let value = n / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${value.toFixed(1)} ${units[unit]}`;
+}
+var MAX_WARNINGS_SHOWN, snapshotCommand;
+var init_snapshot = __esm({
+  "../core/src/cli/commands/snapshot.ts"() {
+    "use strict";
+    init_create_snapshot();
+    init_store();
+    init_command();
+    init_output();
+    MAX_WARNINGS_SHOWN = 20;
+    snapshotCommand = {
+      name: "snapshot",
+      summary: "Freeze a source directory into the store (honours .gitignore; unchanged trees are reused)",
+      group: "snapshot",
+      since: "0.1.0",
+      readOnly: false,
+      // Like `git init` on first use: a missing store is created (an existing non-store directory
+      // is still refused by initStore), so `codebatch snapshot .` works in a fresh checkout.
+      requiresStore: false,
+      positionals: [{ name: "dir", description: "Source directory to snapshot", required: true }],
+      options: {
+        id: { type: "string", description: "Snapshot id (default: derived from the content)", valueName: "id" },
+        include: {
+          type: "string",
+          multiple: true,
+          description: "Only files matching this glob",
+          valueName: "glob"
+        },
+        exclude: {
+          type: "string",
+          multiple: true,
+          description: "Leave out files matching this glob",
+          valueName: "glob"
+        },
+        "no-gitignore": {
+          type: "boolean",
+          description: "Do not honour .gitignore files (.git/ is still skipped)"
+        }
+      },
+      run(ctx) {
+        const store = openOrCreateStore(ctx);
+        const showProgress = ctx.isTty && !ctx.quiet && !ctx.json;
+        const result = createSnapshot(store, path17.resolve(ctx.cwd, ctx.positionals[0]), {
+          id: stringOpt(ctx, "id"),
+          include: listOpt(ctx, "include"),
+          exclude: listOpt(ctx, "exclude"),
+          gitignore: !boolOpt(ctx, "no-gitignore"),
+          onProgress: showProgress ? (p) => ctx.stderr(`\r${progressLine(p)}`) : void 0
+        });
+        if (showProgress) ctx.stderr("\r\x1B[K");
+        const { record, stats, reused } = result;
+        if (ctx.json) {
+          ctx.stdout(formatJson({ record, stats, reused }));
+          return 0;
+        }
+        if (ctx.quiet) {
+          ctx.stdout(`${record.snapshot_id}
+`);
+          return 0;
+        }
+        for (const w of record.warnings.slice(0, MAX_WARNINGS_SHOWN))
+          ctx.stderr(`warning[${w.code}]: ${w.path}: ${w.message}
+`);
+        if (record.warnings.length > MAX_WARNINGS_SHOWN) {
+          ctx.stderr(
+            `... ${record.warnings.length - MAX_WARNINGS_SHOWN} more (codebatch snapshot show ${record.snapshot_id} --json)
+`
+          );
+        }
+        ctx.stdout(
+          `snapshot ${record.snapshot_id} (${reused ? "reused: identical snapshot already in the store" : "created"})
+  files     ${record.file_count} (${formatBytes2(record.total_bytes)})
+  hashed    ${stats.hashed}, from stat cache ${stats.cached}, in ${stats.durationMs} ms
+  warnings  ${record.warnings.length}
+`
+        );
+        return 0;
+      }
+    };
+  }
+});
+
+// ../core/src/cli/commands/snapshot-list.ts
+var snapshotListCommand;
+var init_snapshot_list = __esm({
+  "../core/src/cli/commands/snapshot-list.ts"() {
+    "use strict";
+    init_read_snapshot();
+    init_output();
+    snapshotListCommand = {
+      name: "snapshot list",
+      aliases: ["snapshot-list"],
+      summary: "List the snapshots in the store, oldest first",
+      group: "snapshot",
+      since: "0.1.0",
+      readOnly: true,
+      requiresStore: true,
+      run(ctx) {
+        const records = listSnapshots(ctx.openStore());
+        if (ctx.json) {
+          ctx.stdout(formatJson(records));
+          return 0;
+        }
+        if (records.length === 0) {
+          if (!ctx.quiet) ctx.stdout("No snapshots yet. Create one with `codebatch snapshot <dir>`.\n");
+          return 0;
+        }
+        const rows = records.map((r) => [
+          r.snapshot_id,
+          r.created_at,
+          r.file_count,
+          r.total_bytes,
+          r.warnings.length,
+          r.source.path
+        ]);
+        ctx.stdout(formatTable(["ID", "CREATED", "FILES", "BYTES", "WARNINGS", "SOURCE"], rows));
+        return 0;
+      }
+    };
+  }
+});
+
+// ../core/src/cli/commands/snapshot-show.ts
+var snapshotShowCommand;
+var init_snapshot_show = __esm({
+  "../core/src/cli/commands/snapshot-show.ts"() {
+    "use strict";
+    init_read_snapshot();
+    init_command();
+    init_output();
+    init_snapshot();
+    snapshotShowCommand = {
+      name: "snapshot show",
+      aliases: ["snapshot-show"],
+      summary: "Show one snapshot: source, counts, filters, warnings (--files: every file)",
+      group: "snapshot",
+      since: "0.1.0",
+      readOnly: true,
+      requiresStore: true,
+      positionals: [{ name: "id", description: "Snapshot id", required: true }],
+      options: {
+        files: { type: "boolean", description: "List the files (path, size, language, object)" }
+      },
+      run(ctx) {
+        const store = ctx.openStore();
+        const id = ctx.positionals[0];
+        const record = readSnapshotRecord(store, id);
+        const files = boolOpt(ctx, "files") ? readFilesIndex(store, id) : void 0;
+        if (ctx.json) {
+          ctx.stdout(formatJson(files ? { record, files } : { record }));
+          return 0;
+        }
+        const { source, filters } = record;
+        let out = `snapshot ${record.snapshot_id}
+  created   ${record.created_at}
+  source    ${source.path}${source.git_ref ? ` @ ${source.git_ref.slice(0, 12)}${source.git_dirty ? " (dirty)" : ""}` : ""}
+  files     ${record.file_count} (${formatBytes2(record.total_bytes)})
+`;
+        if (filters) {
+          out += `  filters   gitignore ${filters.gitignore ? "on" : "off"}`;
+          if (filters.include.length) out += `, include ${filters.include.join(" ")}`;
+          if (filters.exclude.length) out += `, exclude ${filters.exclude.join(" ")}`;
+          out += "\n";
+        }
+        out += `  warnings  ${record.warnings.length}
+`;
+        for (const w of record.warnings) out += `    ${w.code}  ${w.path}  ${w.message}
+`;
+        ctx.stdout(out);
+        if (files) {
+          const rows = files.map((f) => [
+            f.path,
+            f.size,
+            f.lang_hint ?? "-",
+            f.text === false ? "binary" : "text",
+            f.object.slice(7, 19)
+          ]);
+          ctx.stdout(formatTable(["PATH", "SIZE", "LANG", "KIND", "OBJECT"], rows));
+        }
+        return 0;
+      }
+    };
+  }
+});
+
+// ../core/src/cli/commands/snapshot-commands.ts
+var init_snapshot_commands = __esm({
+  "../core/src/cli/commands/snapshot-commands.ts"() {
+    "use strict";
+    init_snapshot();
+    init_snapshot_list();
+    init_snapshot_show();
+  }
+});
+
+// ../core/src/query/count-outputs.ts
+function countOutputs(store, batchId, options = {}) {
+  const view = loadBatchView(store, batchId);
+  const total = emptyCounts2();
+  const byTask = new Map(view.taskIds.map((t) => [t, emptyCounts2()]));
+  for (const row of loadTotals(view, view.taskIds, options)) {
+    for (const counts of [total, byTask.get(row.task_id)]) {
+      if (!counts) continue;
+      counts.total += row.count;
+      counts.by_kind[row.kind] = (counts.by_kind[row.kind] ?? 0) + row.count;
+      if (row.kind !== "diagnostic") continue;
+      counts.diagnostics += row.count;
+      const severity = row.severity;
+      if (severity !== null && severity in counts.by_severity) counts.by_severity[severity] += row.count;
+    }
+  }
+  return {
+    batch_id: batchId,
+    ...sortKinds(total),
+    by_task: Object.fromEntries([...byTask].map(([t, c]) => [t, sortKinds(c)]))
+  };
+}
+function emptyCounts2() {
+  return {
+    total: 0,
+    by_kind: Object.fromEntries(STANDARD_KINDS.map((k) => [k, 0])),
+    diagnostics: 0,
+    by_severity: emptySeverityCounts()
+  };
+}
+function sortKinds(counts) {
+  const keys = Object.keys(counts.by_kind).sort();
+  return { ...counts, by_kind: Object.fromEntries(keys.map((k) => [k, counts.by_kind[k] ?? 0])) };
+}
+var STANDARD_KINDS;
+var init_count_outputs = __esm({
+  "../core/src/query/count-outputs.ts"() {
+    "use strict";
+    init_batch_facts();
+    init_batch_view();
+    init_query_diagnostics();
+    STANDARD_KINDS = ["ast", "diagnostic", "edge", "metric", "symbol"];
+  }
+});
+
+// ../core/src/cli/commands/status.ts
+function requireBatch3(ctx) {
+  const batchId = stringOpt(ctx, "batch") ?? ctx.positionals[0];
+  if (!batchId)
+    throw usageError("this command needs --batch <id>", "List batches with `codebatch batch list`.");
+  return batchId;
+}
+var batchOption2, statusCommand, tasksCommand, shardsCommand, summaryCommand;
+var init_status2 = __esm({
+  "../core/src/cli/commands/status.ts"() {
+    "use strict";
+    init_read_batch();
+    init_status();
+    init_count_outputs();
+    init_shard_state();
+    init_command();
+    init_output();
+    init_parse_int_option();
+    batchOption2 = { batch: { type: "string", description: "Batch id", valueName: "id" } };
+    statusCommand = {
+      name: "status",
+      summary: "Batch and task status derived from shard states (done, partial, failed, blocked, ...)",
+      group: "batch",
+      since: "0.1.0",
+      readOnly: true,
+      requiresStore: true,
+      requiresBatch: true,
+      options: batchOption2,
+      run(ctx) {
+        const report = deriveBatchStatus(ctx.openStore(), requireBatch3(ctx));
+        if (ctx.json) ctx.stdout(formatJson(report));
+        else {
+          ctx.stdout(`batch ${report.batch_id}: ${report.status}
+`);
+          ctx.stdout(
+            formatTable(
+              [
+                "task",
+                "status",
+                "shards",
+                "done",
+                "reused",
+                "running",
+                "interrupted",
+                "failed",
+                "ready",
+                "outputs"
+              ],
+              report.tasks.map((t) => [
+                t.task_id,
+                t.status,
+                t.shards.total,
+                t.shards.done,
+                t.shards.reused,
+                t.shards.running,
+                t.shards.interrupted,
+                t.shards.failed,
+                t.shards.ready,
+                t.outputs
+              ])
+            )
+          );
+        }
+        return report.status === "failed" || report.status === "blocked" ? 1 : 0;
+      }
+    };
+    tasksCommand = {
+      name: "tasks",
+      summary: "List the tasks of a batch with type, version, dependencies and status",
+      group: "batch",
+      since: "0.1.0",
+      readOnly: true,
+      requiresStore: true,
+      requiresBatch: true,
+      options: batchOption2,
+      run(ctx) {
+        const store = ctx.openStore();
+        const report = deriveBatchStatus(store, requireBatch3(ctx));
+        const rows = report.tasks.map((t) => {
+          const record = readTaskRecord(store, report.batch_id, t.task_id);
+          return {
+            task_id: t.task_id,
+            type: t.type,
+            task_version: record.task_version,
+            depends_on: t.depends_on,
+            status: t.status,
+            config_digest: record.config_digest,
+            config: record.config
+          };
+        });
+        if (ctx.json) ctx.stdout(formatJson(rows));
+        else
+          ctx.stdout(
+            formatTable(
+              ["task", "type", "version", "depends on", "status"],
+              rows.map((r) => [r.task_id, r.type, r.task_version, r.depends_on.join(", ") || "-", r.status])
+            )
+          );
+        return 0;
+      }
+    };
+    shardsCommand = {
+      name: "shards",
+      summary: "List the shards of a task with state, attempt, outputs and bundle hash",
+      group: "batch",
+      since: "0.1.0",
+      readOnly: true,
+      requiresStore: true,
+      requiresBatch: true,
+      options: {
+        ...batchOption2,
+        task: { type: "string", description: "Task id (default: the first task)", valueName: "id" }
+      },
+      run(ctx) {
+        const store = ctx.openStore();
+        const batchId = requireBatch3(ctx);
+        const report = deriveBatchStatus(store, batchId);
+        const taskId = stringOpt(ctx, "task") ?? report.tasks[0]?.task_id;
+        if (!taskId) return 0;
+        const task = readTaskRecord(store, batchId, taskId);
+        const states = task.sharding.shard_ids.map((s) => readShardState(store, batchId, taskId, s));
+        if (ctx.json) ctx.stdout(formatJson(states));
+        else {
+          ctx.stdout(
+            formatTable(
+              ["shard", "status", "attempt", "files", "outputs", "reused from", "bundle"],
+              states.map((s) => [
+                s.shard_id,
+                s.status,
+                s.attempt,
+                s.stats?.files_processed ?? 0,
+                s.stats?.outputs_written ?? 0,
+                s.reused_from?.batch_id ?? "-",
+                s.bundle_hash?.slice(0, 12) ?? "-"
+              ])
+            )
+          );
+        }
+        return 0;
+      }
+    };
+    summaryCommand = {
+      name: "summary",
+      summary: "Status plus output counts by kind and diagnostics by severity (diagnostics counted right)",
+      group: "query",
+      since: "0.1.0",
+      readOnly: true,
+      requiresStore: true,
+      requiresBatch: true,
+      options: batchOption2,
+      run(ctx) {
+        const store = ctx.openStore();
+        const batchId = requireBatch3(ctx);
+        const status = deriveBatchStatus(store, batchId);
+        const counts = countOutputs(store, batchId);
+        const shards = status.tasks.reduce(
+          (a, t) => ({
+            total: a.total + t.shards.total,
+            done: a.done + t.shards.done,
+            reused: a.reused + t.shards.reused,
+            failed: a.failed + t.shards.failed
+          }),
+          { total: 0, done: 0, reused: 0, failed: 0 }
+        );
+        if (ctx.json)
+          ctx.stdout(
+            formatJson({
+              batch_id: batchId,
+              status: status.status,
+              shards,
+              outputs: counts,
+              tasks: status.tasks
+            })
+          );
+        else {
+          ctx.stdout(
+            `batch ${batchId}: ${status.status}; shard runs ${shards.done}/${shards.total} done (${shards.done - shards.reused} executed, ${shards.reused} reused), ${shards.failed} failed
+`
+          );
+          ctx.stdout(
+            `outputs: ${counts.total} (${Object.entries(counts.by_kind).map(([k, v]) => `${k} ${v}`).join(", ")})
+`
+          );
+          const s = counts.by_severity;
+          ctx.stdout(
+            `diagnostics: ${counts.diagnostics} (${Object.entries(s).map(([k, v]) => `${k} ${v}`).join(", ")})
+`
+          );
+        }
+        return 0;
+      }
+    };
+  }
+});
+
+// ../core/src/store/verify-store.ts
+import fs22 from "node:fs";
+import path18 from "node:path";
+function verifyStore(store) {
+  const { layout, objects } = store;
+  const problems = [];
+  const rel = (p) => path18.relative(layout.root, p);
+  const status = /* @__PURE__ */ new Map();
+  let objectsChecked = 0;
+  for (const hex of objects.listObjects()) {
+    const s = objects.verifyObject(hex);
+    objectsChecked += 1;
+    status.set(hex, s);
+    if (s === "corrupt") {
+      problems.push({
+        kind: "object_corrupt",
+        file: rel(objects.objectPath(hex)),
+        object: `sha256:${hex}`,
+        message: "content does not match its hash"
+      });
+    }
+  }
+  let refs = 0;
+  let indexes = 0;
+  const checkRef = (ref2, file, chunked) => {
+    if (typeof ref2 !== "string") return;
+    refs += 1;
+    const hex = parseObjectRef(ref2);
+    if (!hex) {
+      problems.push({
+        kind: "bad_reference",
+        file,
+        message: `malformed object reference ${JSON.stringify(ref2)}`
+      });
+      return;
+    }
+    const s = status.get(hex) ?? "missing";
+    if (s === "missing")
+      problems.push({ kind: "object_missing", file, object: ref2, message: "referenced object is missing" });
+    if (s !== "ok" || !chunked) return;
+    try {
+      const manifest = JSON.parse(objects.readObject(hex).toString("utf8"));
+      for (const c of manifest.chunks ?? []) checkRef(c.object, file, false);
+    } catch {
+      problems.push({
+        kind: "bad_reference",
+        file,
+        object: ref2,
+        message: "chunk manifest is not valid JSON"
+      });
+    }
+  };
+  const readIndex = (file) => {
+    indexes += 1;
+    try {
+      return parseJsonl(fs22.readFileSync(file, "utf8"), rel(file)).records;
+    } catch (error) {
+      problems.push({ kind: "index_corrupt", file: rel(file), message: error.message });
+      return void 0;
+    }
+  };
+  for (const snap of listDir2(path18.join(layout.root, "snapshots"))) {
+    const file = path18.join(layout.root, "snapshots", snap, "files.index.jsonl");
+    if (!fs22.existsSync(file)) continue;
+    for (const r of readIndex(file) ?? []) checkRef(r.object, rel(file), false);
+  }
+  for (const batch of listDir2(path18.join(layout.root, "batches"))) {
+    const tasksDir = path18.join(layout.root, "batches", batch, "tasks");
+    for (const task of listDir2(tasksDir)) {
+      const shardsDir = path18.join(tasksDir, task, "shards");
+      for (const shard of listDir2(shardsDir)) {
+        const outputs = path18.join(shardsDir, shard, "outputs.index.jsonl");
+        const stateFile = path18.join(shardsDir, shard, "state.json");
+        if (fs22.existsSync(outputs)) {
+          for (const r of readIndex(outputs) ?? [])
+            checkRef(r.object, rel(outputs), isChunkedFormat(r.format));
+        }
+        if (!fs22.existsSync(stateFile)) continue;
+        let state;
+        try {
+          state = JSON.parse(fs22.readFileSync(stateFile, "utf8"));
+        } catch {
+          problems.push({
+            kind: "index_corrupt",
+            file: rel(stateFile),
+            message: "state.json is not valid JSON"
+          });
+          continue;
+        }
+        if (state.manifest) checkRef(state.manifest, rel(stateFile), false);
+        if (state.status === "done" && state.outputs_digest) {
+          const bytes = fs22.existsSync(outputs) ? fs22.readFileSync(outputs) : Buffer.alloc(0);
+          if (`sha256:${sha256Hex(bytes)}` !== state.outputs_digest) {
+            problems.push({
+              kind: "state_mismatch",
+              file: rel(outputs),
+              message: "outputs index does not match the digest recorded in state.json"
+            });
+          }
+        }
+      }
+    }
+  }
+  return {
+    objects_checked: objectsChecked,
+    references_checked: refs,
+    indexes_checked: indexes,
+    problems,
+    ok: problems.length === 0
+  };
+}
+function listDir2(dir) {
+  try {
+    return fs22.readdirSync(dir).sort();
+  } catch {
+    return [];
+  }
+}
+var init_verify_store = __esm({
+  "../core/src/store/verify-store.ts"() {
+    "use strict";
+    init_hash();
+    init_chunking();
+    init_jsonl();
+  }
+});
+
+// ../core/src/cli/commands/verify.ts
+var verifyCommand;
+var init_verify = __esm({
+  "../core/src/cli/commands/verify.ts"() {
+    "use strict";
+    init_verify_store();
+    init_output();
+    verifyCommand = {
+      name: "verify",
+      summary: "Re-hash every object and check every reference in every index (exit 1 on problems)",
+      group: "store",
+      since: "0.1.0",
+      readOnly: true,
+      requiresStore: true,
+      run(ctx) {
+        const report = verifyStore(ctx.openStore());
+        if (ctx.json) ctx.stdout(formatJson(report));
+        else {
+          for (const p of report.problems)
+            ctx.stdout(`${p.kind}  ${p.file}${p.object ? `  ${p.object}` : ""}  ${p.message}
+`);
+          if (!ctx.quiet || !report.ok) {
+            ctx.stdout(
+              `${report.ok ? "ok" : "FAILED"}: ${report.objects_checked} objects re-hashed, ${report.references_checked} references and ${report.indexes_checked} indexes checked, ${report.problems.length} problems
+`
+            );
+          }
+        }
+        return report.ok ? 0 : 1;
+      }
+    };
+  }
+});
+
+// ../core/src/cli/registry.ts
+var registry_exports = {};
+__export(registry_exports, {
+  COMMANDS: () => COMMANDS
+});
+var COMMANDS;
+var init_registry = __esm({
+  "../core/src/cli/registry.ts"() {
+    "use strict";
+    init_gc_command();
+    init_api();
+    init_batch();
+    init_diff();
+    init_errors();
+    init_files();
+    init_index_build();
+    init_init();
+    init_inspect();
+    init_manifest();
+    init_provenance_export();
+    init_query();
+    init_run();
+    init_sessions();
+    init_snapshot_commands();
+    init_status2();
+    init_verify();
+    COMMANDS = [
+      initCommand,
+      verifyCommand,
+      snapshotCommand,
+      snapshotListCommand,
+      snapshotShowCommand,
+      batchInitCommand,
+      batchListCommand,
+      batchShowCommand,
+      runCommand,
+      runShardCommand,
+      resumeCommand,
+      statusCommand,
+      tasksCommand,
+      shardsCommand,
+      summaryCommand,
+      apiCommand,
+      queryOutputsCommand,
+      queryDiagnosticsCommand,
+      queryStatsCommand,
+      errorsCommand,
+      filesCommand,
+      topCommand,
+      inspectCommand,
+      diffCommand,
+      regressionsCommand,
+      improvementsCommand,
+      indexBuildCommand,
+      gcCommand,
+      manifestShowCommand,
+      explainMissCommand,
+      sessionsListCommand,
+      sessionsShowCommand,
+      provenanceExportCommand,
+      eventsExportCommand
+    ];
+  }
+});
+
+// ../core/src/index.ts
+init_analyze();
+
+// ../core/src/batch/batch-result.ts
+init_query_diagnostics();
+init_shard_state();
+init_read_snapshot();
+init_read_batch();
+init_status();
+function readBatchResult(store, batchId) {
+  const t0 = Date.now();
+  const batch = readBatchRecord(store, batchId);
+  const snapshot = readSnapshotRecord(store, batch.snapshot_id);
+  const status = deriveBatchStatus(store, batchId);
+  const shards = { total: 0, executed: 0, reused: 0, failed: 0, blocked: 0 };
+  const taskFiles = { executed: 0, reused: 0 };
+  for (const task of status.tasks) {
+    shards.total += task.shards.total;
+    shards.failed += task.shards.failed;
+    if (task.status === "blocked")
+      shards.blocked += task.shards.total - task.shards.done - task.shards.failed;
+  }
+  for (const task of status.tasks) {
+    const shardIds = readTaskShardIds(store, batchId, task.task_id);
+    for (const shardId of shardIds) {
+      let state;
+      try {
+        state = readShardState(store, batchId, task.task_id, shardId, { missingAsReady: true });
+      } catch {
+        continue;
+      }
+      if (state.status !== "done") continue;
+      const stats = state.stats ?? {};
+      const files = num(stats.files_processed);
+      if (state.reused_from) {
+        shards.reused += 1;
+        taskFiles.reused += files;
+        continue;
+      }
+      shards.executed += 1;
+      if (typeof stats.files_executed === "number") {
+        taskFiles.executed += num(stats.files_executed);
+        taskFiles.reused += num(stats.files_reused);
+      } else taskFiles.executed += files;
+    }
+  }
+  const diagnostics = queryDiagnostics(store, batchId).records;
+  const counts = { error: 0, warning: 0, info: 0, hint: 0 };
+  for (const d of diagnostics) if (d.severity) counts[d.severity] += 1;
+  return {
+    storeDir: store.layout.root,
+    snapshotId: batch.snapshot_id,
+    batchId,
+    pipeline: batch.pipeline,
+    files: snapshot.file_count,
+    shards,
+    taskFiles,
+    diagnostics,
+    counts,
+    status: status.status === "done" ? "done" : "failed",
+    durationMs: Date.now() - t0
+  };
+}
+function readTaskShardIds(store, batchId, taskId) {
+  try {
+    return readTaskRecord(store, batchId, taskId).sharding.shard_ids;
+  } catch {
+    return [];
+  }
+}
+function num(value) {
+  return typeof value === "number" && Number.isFinite(value) ? value : 0;
+}
+
+// ../core/src/batch/find-batch.ts
+init_read_snapshot();
+init_read_batch();
+init_status();
+var GIT_SHA_METADATA_KEY = "git_sha";
+function findBatchForCommit(store, gitSha, options = {}) {
+  const wanted = gitSha.trim().toLowerCase();
+  if (!/^[a-f0-9]{7,64}$/.test(wanted)) return void 0;
+  const matches = (sha) => typeof sha === "string" && sha.toLowerCase().startsWith(wanted) && sha.length >= wanted.length;
+  const newestFirst = listBatches(store).reverse();
+  for (const batch of newestFirst) {
+    if (options.pipeline !== void 0 && batch.pipeline !== options.pipeline) continue;
+    const recorded = batch.metadata?.[GIT_SHA_METADATA_KEY];
+    let hit;
+    if (recorded !== void 0) hit = matches(recorded);
+    else {
+      const snapshot = tryReadSnapshotRecord(store, batch.snapshot_id);
+      hit = !!snapshot && snapshot.source.git_dirty !== true && matches(snapshot.source.git_ref);
+    }
+    if (!hit) continue;
+    try {
+      if (deriveBatchStatus(store, batch.batch_id).status === "done") return batch.batch_id;
+    } catch {
+    }
+  }
+  return void 0;
+}
+
+// ../core/src/index.ts
+init_init_batch();
+init_pipelines();
+init_read_batch();
+init_status();
+
+// ../core/src/cli/main.ts
+init_codebatch_error();
+init_store();
+init_version();
+init_output();
+init_registry();
+import path19 from "node:path";
+import { parseArgs } from "node:util";
+var GLOBAL_OPTIONS = {
+  store: {
+    type: "string",
+    description: "Store directory (default: $CODEBATCH_STORE or .codebatch)",
+    valueName: "dir"
+  },
+  json: { type: "boolean", description: "Machine-readable JSON on stdout (errors as an error envelope)" },
+  quiet: { type: "boolean", short: "q", description: "Print only results and errors" },
+  help: { type: "boolean", short: "h", description: "Show help" }
+};
+function resolveCommand(argv) {
+  let best;
+  for (const spec of COMMANDS) {
+    for (const name of [spec.name, ...spec.aliases ?? []]) {
+      const words = name.split(" ");
+      if (words.every((w, i) => argv[i] === w) && (!best || words.length > best.words)) {
+        best = { spec, rest: argv.slice(words.length), words: words.length };
+      }
+    }
+  }
+  return best && { spec: best.spec, rest: best.rest };
+}
+async function main(io) {
+  const stdout = io.stdout ?? ((t) => process.stdout.write(t));
+  const stderr = io.stderr ?? ((t) => process.stderr.write(t));
+  const env = io.env ?? process.env;
+  const cwd = io.cwd ?? process.cwd();
+  const wantsJson = io.argv.includes("--json");
+  try {
+    if (io.argv.length === 0 || io.argv[0] === "--help" || io.argv[0] === "-h" || io.argv[0] === "help") {
+      stdout(formatGeneralHelp());
+      return 0;
+    }
+    if (io.argv[0] === "--version" || io.argv[0] === "-V") {
+      stdout(`${ENGINE_VERSION}
+`);
+      return 0;
+    }
+    const resolved = resolveCommand(io.argv);
+    if (!resolved) {
+      throw new CodebatchError("E_USAGE", `unknown command: ${io.argv.slice(0, 2).join(" ")}`, {
+        hints: ["Run `codebatch --help` for the list of commands."]
+      });
+    }
+    const { spec, rest } = resolved;
+    const optionSpecs = { ...GLOBAL_OPTIONS, ...spec.options ?? {} };
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args: rest,
+        options: Object.fromEntries(
+          Object.entries(optionSpecs).map(([k, o]) => {
+            const def = { type: o.type };
+            if ("multiple" in o && o.multiple) def.multiple = true;
+            if (o.short) def.short = o.short;
+            return [k, def];
+          })
+        ),
+        allowPositionals: true,
+        strict: true
+      });
+    } catch (error) {
+      throw new CodebatchError("E_USAGE", `${spec.name}: ${error.message}`, {
+        hints: [`Run \`codebatch ${spec.name} --help\`.`]
+      });
+    }
+    const values = parsed.values;
+    if (values.help) {
+      stdout(formatCommandHelp(spec));
+      return 0;
+    }
+    const required = (spec.positionals ?? []).filter((p) => p.required);
+    if (parsed.positionals.length < required.length) {
+      throw new CodebatchError(
+        "E_USAGE",
+        `${spec.name}: missing <${required[parsed.positionals.length].name}>`,
+        {
+          hints: [`Usage: ${usageLine(spec)}`]
+        }
+      );
+    }
+    if (parsed.positionals.length > (spec.positionals ?? []).length) {
+      throw new CodebatchError(
+        "E_USAGE",
+        `${spec.name}: unexpected argument ${JSON.stringify(parsed.positionals.at(-1))}`,
+        {
+          hints: [`Usage: ${usageLine(spec)}`]
+        }
+      );
+    }
+    for (const [name, o] of Object.entries(optionSpecs)) {
+      if (values[name] === void 0 && "default" in o && o.default !== void 0) values[name] = o.default;
+    }
+    const storeDir = path19.resolve(
+      cwd,
+      values.store ?? env.CODEBATCH_STORE ?? ".codebatch"
+    );
+    const ctx = {
+      values,
+      positionals: parsed.positionals,
+      json: values.json === true,
+      quiet: values.quiet === true,
+      storeDir,
+      openStore: () => openStore(storeDir),
+      cwd,
+      stdout,
+      stderr,
+      isTty: io.isTty ?? Boolean(process.stderr.isTTY)
+    };
+    return await spec.run(ctx);
+  } catch (error) {
+    const cbError = isCodebatchError(error) ? error : toCodebatchError(error, "unexpected failure");
+    if (wantsJson) stdout(formatJson(cbError.toEnvelope()));
+    else stderr(formatErrorHuman(cbError));
+    if (cbError.code === "E_INTERNAL" && env.CODEBATCH_DEBUG) stderr(`${error.stack ?? ""}
+`);
+    return cbError.exitCode;
+  }
+}
+function usageLine(spec) {
+  const pos = (spec.positionals ?? []).map((p) => p.required ? `<${p.name}>` : `[${p.name}]`).join(" ");
+  return `codebatch ${spec.name}${pos ? ` ${pos}` : ""} [options]`;
+}
+function formatCommandHelp(spec) {
+  let out = `${usageLine(spec)}
+
+${spec.summary}
+`;
+  if (spec.positionals?.length) {
+    out += "\nArguments:\n";
+    for (const p of spec.positionals) out += `  ${p.name.padEnd(22)} ${p.description}
+`;
+  }
+  const all = { ...spec.options ?? {}, ...GLOBAL_OPTIONS };
+  out += "\nOptions:\n";
+  for (const [name, o] of Object.entries(all)) {
+    const flag = `${o.short ? `-${o.short}, ` : ""}--${name}${o.type === "string" ? ` <${"valueName" in o && o.valueName ? o.valueName : "value"}>` : ""}`;
+    const def = "default" in o && o.default !== void 0 && o.default !== false ? ` (default: ${String(o.default)})` : "";
+    out += `  ${flag.padEnd(30)} ${o.description}${"multiple" in o && o.multiple ? " (repeatable)" : ""}${def}
+`;
+  }
+  return out;
+}
+function formatGeneralHelp() {
+  let out = `codebatch ${ENGINE_VERSION}: content-addressed batch execution for code analysis
+
+Usage: codebatch <command> [options]
+`;
+  const groups = /* @__PURE__ */ new Map();
+  for (const c of COMMANDS) groups.set(c.group, [...groups.get(c.group) ?? [], c]);
+  for (const [group, specs] of groups) {
+    out += `
+${group}:
+`;
+    for (const s of specs) out += `  ${s.name.padEnd(24)} ${s.summary}
+`;
+  }
+  out += "\nGlobal options: --store <dir>, --json, --quiet, --help. Exit codes: 0 ok, 1 findings or failed run, 2 usage or input error.\n";
+  return out;
+}
+
+// ../core/src/index.ts
+init_output();
+init_config_schema();
+init_load_config();
+init_codebatch_error();
+init_prune_store();
+init_bundle_preimage();
+init_environment();
+init_events_export();
+init_explain_miss();
+init_explain_shard_miss();
+init_export_provenance();
+init_run_manifest2();
+init_run_with_provenance();
+init_session();
+init_build_query_index();
+init_count_outputs();
+init_diff_batches();
+init_inspect_file();
+init_query_diagnostics();
+init_query_errors();
+init_query_files();
+init_query_outputs();
+init_query_stats();
+
+// ../core/src/report/diagnostic.ts
+var SEVERITIES = ["error", "warning", "info", "hint"];
+function severityOf(diagnostic) {
+  return diagnostic.severity ?? "warning";
+}
+function isAtLeast(severity, threshold) {
+  return SEVERITIES.indexOf(severity) <= SEVERITIES.indexOf(threshold);
+}
+function countBySeverity(diagnostics) {
+  const counts = { error: 0, warning: 0, info: 0, hint: 0 };
+  for (const d of diagnostics) counts[severityOf(d)] += 1;
+  return counts;
+}
+function compareDiagnostics(a, b) {
+  return compareStrings(a.path, b.path) || (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0) || compareStrings(a.code ?? "", b.code ?? "") || compareStrings(a.message ?? "", b.message ?? "");
+}
+function compareStrings(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+function prefixPath(prefix, path21) {
+  if (!prefix || prefix === "." || prefix === "./") return path21;
+  return `${prefix.replace(/\/+$/, "")}/${path21}`;
+}
+
+// ../core/src/report/format-text.ts
+var ANSI = {
+  reset: "\x1B[0m",
+  bold: "\x1B[1m",
+  dim: "\x1B[2m",
+  red: "\x1B[31m",
+  yellow: "\x1B[33m",
+  cyan: "\x1B[36m",
+  green: "\x1B[32m"
+};
+var SEVERITY_COLOR = {
+  error: ANSI.red,
+  warning: ANSI.yellow,
+  info: ANSI.cyan,
+  hint: ANSI.dim
+};
+function paint(enabled, code, text) {
+  return enabled ? `${code}${text}${ANSI.reset}` : text;
+}
+function location(d, pathPrefix) {
+  const p = prefixPath(pathPrefix, d.path);
+  if (d.line === void 0) return p;
+  return d.col === void 0 ? `${p}:${d.line}` : `${p}:${d.line}:${d.col}`;
+}
+function oneLine(text) {
+  return text.replace(/\s*\r?\n\s*/g, " ").trim();
+}
+function formatDiagnosticsText(diagnostics, options = {}) {
+  if (diagnostics.length === 0) return "";
+  const color = options.color ?? false;
+  const rows = [...diagnostics].sort(compareDiagnostics).map((d) => ({
+    path: d.path,
+    location: location(d, options.pathPrefix),
+    severity: severityOf(d),
+    message: oneLine(d.message ?? ""),
+    rule: d.code ?? ""
+  }));
+  const locationWidth = Math.max(...rows.map((r) => r.location.length));
+  const severityWidth = Math.max(...rows.map((r) => r.severity.length));
+  const lines = [];
+  let previousPath;
+  for (const row of rows) {
+    if (previousPath !== void 0 && row.path !== previousPath) lines.push("");
+    previousPath = row.path;
+    const loc = paint(color, ANSI.bold, row.location) + " ".repeat(locationWidth - row.location.length);
+    const sev = paint(color, SEVERITY_COLOR[row.severity], row.severity) + " ".repeat(severityWidth - row.severity.length);
+    const rule = row.rule ? `  ${paint(color, ANSI.dim, row.rule)}` : "";
+    lines.push(`${loc}  ${sev}  ${row.message}${rule}`.trimEnd());
+  }
+  return `${lines.join("\n")}
+`;
+}
+function plural(n, singular, pluralForm = `${singular}s`) {
+  return `${n} ${n === 1 ? singular : pluralForm}`;
+}
+function formatDuration(ms) {
+  if (ms < 1e3) return `${Math.round(ms)}ms`;
+  if (ms < 6e4) return `${(ms / 1e3).toFixed(2)}s`;
+  const totalSeconds = Math.round(ms / 1e3);
+  return `${Math.floor(totalSeconds / 60)}m ${String(totalSeconds % 60).padStart(2, "0")}s`;
+}
+function formatSummaryLine(summary, options = {}) {
+  const color = options.color ?? false;
+  const { error, warning, info, hint } = summary.counts;
+  const severities = [
+    paint(color && error > 0, ANSI.red, plural(error, "error")),
+    paint(color && warning > 0, ANSI.yellow, plural(warning, "warning"))
+  ];
+  if (info > 0) severities.push(`${info} info`);
+  if (hint > 0) severities.push(plural(hint, "hint"));
+  return `${plural(summary.files, "file")}: ${summary.executed} executed, ${summary.reused} reused; ${severities.join(", ")} in ${formatDuration(summary.durationMs)}
+`;
+}
+function summaryFromResult(result) {
+  return {
+    files: result.files,
+    executed: result.taskFiles.executed,
+    reused: result.taskFiles.reused,
+    counts: result.counts,
+    durationMs: result.durationMs
+  };
+}
+
+// ../core/src/report/sarif.ts
+var SARIF_VERSION = "2.1.0";
+var SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json";
+var SARIF_MAX_RESULTS = 25e3;
+var SARIF_FINGERPRINT_KEY = "codebatchFingerprint/v1";
+var LEVEL_BY_SEVERITY = {
+  error: "error",
+  warning: "warning",
+  info: "note",
+  hint: "note"
+};
+function toSarifLevel(severity) {
+  return LEVEL_BY_SEVERITY[severity];
+}
+function pathToUriReference(path21) {
+  return encodeURI(path21).replace(/[?#]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+function region(d) {
+  if (d.line === void 0) return void 0;
+  const r = { startLine: d.line };
+  if (d.col !== void 0) r.startColumn = d.col;
+  if (d.end_line !== void 0 && d.end_line >= d.line) r.endLine = d.end_line;
+  const endLine = r.endLine ?? d.line;
+  if (d.end_col !== void 0 && (endLine > d.line || d.col === void 0 || d.end_col >= d.col)) {
+    r.endColumn = d.end_col;
+  }
+  return r;
+}
+function ruleIdOf(d) {
+  return d.code || d.task_id || "codebatch";
+}
+function ruleDescriptor(id, meta, seen) {
+  const descriptor = {
+    id,
+    shortDescription: { text: meta?.shortDescription ?? id },
+    defaultConfiguration: { level: toSarifLevel(meta?.defaultSeverity ?? seen) }
+  };
+  if (meta?.name) descriptor.name = meta.name;
+  if (meta?.fullDescription) descriptor.fullDescription = { text: meta.fullDescription };
+  if (meta?.help) descriptor.help = { text: meta.help };
+  if (meta?.helpUri) descriptor.helpUri = meta.helpUri;
+  if (meta?.tags && meta.tags.length > 0) descriptor.properties = { tags: [...new Set(meta.tags)] };
+  return descriptor;
+}
+function toSarif(diagnostics, options) {
+  const maxResults = options.maxResults ?? SARIF_MAX_RESULTS;
+  let kept = [...diagnostics].sort(compareDiagnostics);
+  const omitted = Math.max(0, kept.length - maxResults);
+  if (omitted > 0) {
+    kept = kept.sort((a, b) => SEVERITIES.indexOf(severityOf(a)) - SEVERITIES.indexOf(severityOf(b))).slice(0, maxResults).sort(compareDiagnostics);
+  }
+  const metaById = new Map((options.rules ?? []).map((r) => [r.id, r]));
+  const seenSeverity = /* @__PURE__ */ new Map();
+  for (const d of kept) {
+    const id = ruleIdOf(d);
+    const previous = seenSeverity.get(id);
+    const current = severityOf(d);
+    if (previous === void 0 || SEVERITIES.indexOf(current) < SEVERITIES.indexOf(previous)) {
+      seenSeverity.set(id, current);
+    }
+  }
+  const ruleIds = [...seenSeverity.keys()].sort(compareStrings);
+  const ruleIndex = new Map(ruleIds.map((id, i) => [id, i]));
+  const rules = ruleIds.map((id) => ruleDescriptor(id, metaById.get(id), seenSeverity.get(id)));
+  const baseUri = options.baseUri === void 0 ? void 0 : options.baseUri.replace(/\/*$/, "/");
+  const results = kept.map((d) => {
+    const id = ruleIdOf(d);
+    const artifactLocation = {
+      uri: pathToUriReference(prefixPath(options.pathPrefix, d.path))
+    };
+    if (baseUri) artifactLocation.uriBaseId = "SRCROOT";
+    const r = region(d);
+    const result = {
+      ruleId: id,
+      ruleIndex: ruleIndex.get(id),
+      level: toSarifLevel(severityOf(d)),
+      // GitHub rejects results with an empty message text.
+      message: { text: d.message?.trim() ? d.message : id },
+      locations: [{ physicalLocation: r ? { artifactLocation, region: r } : { artifactLocation } }]
+    };
+    if (d.fingerprint) result.partialFingerprints = { [SARIF_FINGERPRINT_KEY]: d.fingerprint };
+    if (d.task_id) result.properties = { taskId: d.task_id };
+    return result;
+  });
+  const driver = {
+    name: options.toolName,
+    version: options.toolVersion,
+    semanticVersion: options.toolVersion,
+    rules
+  };
+  if (options.informationUri) driver.informationUri = options.informationUri;
+  const run = { tool: { driver }, columnKind: "utf16CodeUnits", results };
+  if (options.automationId) run.automationDetails = { id: options.automationId };
+  if (baseUri) run.originalUriBaseIds = { SRCROOT: { uri: baseUri } };
+  if (omitted > 0) {
+    run.invocations = [
+      {
+        executionSuccessful: true,
+        toolExecutionNotifications: [
+          {
+            level: "warning",
+            message: {
+              text: `${omitted} of ${diagnostics.length} results were left out: SARIF uploads take at most ${maxResults} per run (the most severe were kept).`
+            }
+          }
+        ]
+      }
+    ];
+  }
+  return { $schema: SARIF_SCHEMA_URI, version: SARIF_VERSION, runs: [run] };
+}
+
+// ../core/src/report/sarif-rules.ts
+init_rule_catalog();
+function codebatchSarifRules() {
+  return Object.values(RULES).map((rule) => ({
+    id: rule.id,
+    name: rule.name,
+    shortDescription: rule.description,
+    defaultSeverity: rule.defaultSeverity
+  }));
+}
+
+// ../core/src/index.ts
+init_run_batch();
+init_batch_record();
+init_chunk_manifest();
+init_common();
+
+// ../core/src/schemas/error-envelope.ts
+init_zod();
+var errorEnvelopeSchema = external_exports.strictObject({
+  error: external_exports.strictObject({
+    code: external_exports.string().regex(/^[A-Z][A-Z0-9_]*$/),
+    message: external_exports.string().min(1),
+    hints: external_exports.array(external_exports.string()).optional(),
+    details: external_exports.record(external_exports.string(), external_exports.unknown()).optional()
+  })
+});
+
+// ../core/src/schemas/event-record.ts
+init_zod();
+init_common();
+var eventNameSchema = external_exports.enum([
+  "batch_started",
+  "batch_completed",
+  "batch_failed",
+  "task_started",
+  "task_completed",
+  "task_failed",
+  "task_blocked",
+  "shard_started",
+  "shard_completed",
+  "shard_failed",
+  "shard_retrying",
+  "shard_skipped"
+]);
+var eventRecordSchema = external_exports.looseObject({
+  schema_version: schemaVersion,
+  ts: isoDateTime,
+  event: eventNameSchema,
+  batch_id: idSchema.optional(),
+  task_id: idSchema.optional(),
+  shard_id: shardIdSchema.optional(),
+  attempt: external_exports.number().int().min(1).optional(),
+  duration_ms: external_exports.number().int().min(0).optional(),
+  error: external_exports.looseObject({ code: external_exports.string().optional(), message: external_exports.string().optional() }).optional(),
+  stats: external_exports.record(external_exports.string(), external_exports.unknown()).optional()
+});
+
+// ../core/src/index.ts
+init_output_record();
+init_run_manifest();
+init_snapshot_record();
+init_state_record();
+init_store_record();
+init_canonical_path();
+init_create_snapshot();
+init_detect_binary();
+init_lang_hint();
+init_read_snapshot();
+init_chunking();
+init_layout();
+
+// ../core/src/store/merge-stores.ts
+init_codebatch_error();
+init_hash();
+init_atomic_write();
+init_layout();
+init_store();
+import fs23 from "node:fs";
+import path20 from "node:path";
+function mergeStores(targetDir, sourceDirs) {
+  const { store: target } = initStore(targetDir);
+  const sources = sourceDirs.map((dir) => openStore(dir));
+  const report = {
+    target: target.layout.root,
+    sources: sources.length,
+    objects: { copied: 0, present: 0, bytes: 0 },
+    snapshots: { copied: 0, identical: 0 },
+    batches: { copied: 0, combined: 0 },
+    shards: { copied: 0, identical: 0 },
+    indexes: { bundles: 0, memo_lines: 0 }
+  };
+  const snapshotDigests = /* @__PURE__ */ new Map();
+  const batchIdentity = /* @__PURE__ */ new Map();
+  const picks = /* @__PURE__ */ new Map();
+  const stores = [target, ...sources];
+  for (const [i, store] of stores.entries()) {
+    const from = i - 1;
+    for (const id of listDir3(path20.join(store.layout.root, SNAPSHOTS_DIR))) {
+      const index = readIfExists(store.layout.filesIndexFile(id));
+      if (index === void 0 || !fs23.existsSync(store.layout.snapshotFile(id))) continue;
+      const digest = sha256Hex(index);
+      const seen = snapshotDigests.get(id);
+      if (seen === void 0) snapshotDigests.set(id, digest);
+      else if (seen !== digest) {
+        throw new CodebatchError(
+          "E_SNAPSHOT_EXISTS",
+          `cannot merge ${store.layout.root}: snapshot ${id} exists with different content`,
+          {
+            hints: [
+              "Snapshot ids are content-derived unless chosen by hand; merge only stores of the same tree."
+            ],
+            details: {
+              snapshot_id: id,
+              source: store.layout.root,
+              existing: `sha256:${seen}`,
+              new: `sha256:${digest}`
+            }
+          }
+        );
+      }
+    }
+    for (const batchId of listDir3(path20.join(store.layout.root, BATCHES_DIR))) {
+      const batch = readJson(store.layout.batchFile(batchId));
+      if (!batch) continue;
+      const identity = JSON.stringify([
+        batch.snapshot_id,
+        batch.pipeline,
+        batch.shard_count ?? null,
+        batch.config_digest ?? null
+      ]);
+      const seen = batchIdentity.get(batchId);
+      if (seen === void 0) batchIdentity.set(batchId, { value: identity, origin: store.layout.root });
+      else if (seen.value !== identity) {
+        throw new CodebatchError(
+          "E_BATCH_EXISTS",
+          `cannot merge ${store.layout.root}: batch ${batchId} was planned differently in ${seen.origin}`,
+          {
+            hints: [
+              "Only slices of the same batch (same snapshot, pipeline, shard count and config) share a batch id."
+            ],
+            details: { batch_id: batchId, conflict: "batch", source: store.layout.root, other: seen.origin }
+          }
+        );
+      }
+      for (const taskId of listDir3(path20.join(store.layout.batchDir(batchId), "tasks"))) {
+        for (const shardId of listDir3(store.layout.shardsDir(batchId, taskId))) {
+          const state = readJson(store.layout.stateFile(batchId, taskId, shardId));
+          if (!state) continue;
+          const key = `${batchId}/${taskId}/${shardId}`;
+          if (state.status === "done" && from >= 0) verifyOutputs(store, batchId, taskId, shardId, state);
+          const current = picks.get(key);
+          if (!current) {
+            picks.set(key, { from, state });
+            continue;
+          }
+          if (state.status === "done" && current.state.status === "done") {
+            if (!sameResult(current.state, state)) {
+              throw new CodebatchError(
+                "E_BATCH_EXISTS",
+                `cannot merge ${store.layout.root}: shard ${shardId} of task ${taskId} in batch ${batchId} holds different results on each side`,
+                {
+                  hints: ["Each matrix slice must run different shards of the batch; re-run the slice jobs."],
+                  details: {
+                    batch_id: batchId,
+                    task_id: taskId,
+                    shard_id: shardId,
+                    conflict: "shard",
+                    existing: current.state.result_digest ?? current.state.outputs_digest,
+                    new: state.result_digest ?? state.outputs_digest
+                  }
+                }
+              );
+            }
+            continue;
+          }
+          if (state.status === "done" || state.status === "failed" && current.state.status === "ready")
+            picks.set(key, { from, state });
+        }
+      }
+    }
+  }
+  for (const source of sources) mergeObjects(target, source, report);
+  for (const [i, source] of sources.entries()) {
+    for (const id of listDir3(path20.join(source.layout.root, SNAPSHOTS_DIR))) {
+      if (!fs23.existsSync(source.layout.snapshotFile(id)) || !fs23.existsSync(source.layout.filesIndexFile(id)))
+        continue;
+      if (fs23.existsSync(target.layout.snapshotFile(id))) {
+        report.snapshots.identical += 1;
+        continue;
+      }
+      installDir(target, source.layout.snapshotDir(id), target.layout.snapshotDir(id));
+      report.snapshots.copied += 1;
+    }
+    for (const batchId of listDir3(path20.join(source.layout.root, BATCHES_DIR))) {
+      if (!fs23.existsSync(source.layout.batchFile(batchId))) continue;
+      if (!fs23.existsSync(target.layout.batchFile(batchId))) {
+        installDir(target, source.layout.batchDir(batchId), target.layout.batchDir(batchId));
+        report.batches.copied += 1;
+        continue;
+      }
+      combineBatch(target, source, i, batchId, picks, report);
+      report.batches.combined += 1;
+    }
+    mergeIndexes(target, source, report);
+  }
+  return report;
+}
+function combineBatch(target, source, sourceIndex, batchId, picks, report) {
+  for (const file of [target.layout.planFile(batchId)]) {
+    if (!fs23.existsSync(file)) copyFileAtomic(source.layout.planFile(batchId), file);
+  }
+  unionLines(source.layout.batchEventsFile(batchId), target.layout.batchEventsFile(batchId));
+  for (const taskId of listDir3(path20.join(source.layout.batchDir(batchId), "tasks"))) {
+    if (!fs23.existsSync(target.layout.taskFile(batchId, taskId))) {
+      installDir(target, source.layout.taskDir(batchId, taskId), target.layout.taskDir(batchId, taskId));
+      continue;
+    }
+    unionLines(source.layout.taskEventsFile(batchId, taskId), target.layout.taskEventsFile(batchId, taskId));
+    for (const shardId of listDir3(source.layout.shardsDir(batchId, taskId))) {
+      const pick = picks.get(`${batchId}/${taskId}/${shardId}`);
+      if (!pick) continue;
+      if (pick.from !== sourceIndex) {
+        if (pick.state.status === "done" && readJson(source.layout.stateFile(batchId, taskId, shardId))?.status === "done") {
+          report.shards.identical += 1;
+        }
+        continue;
+      }
+      const targetState = readJson(target.layout.stateFile(batchId, taskId, shardId));
+      if (targetState?.status === "done") continue;
+      const outputs = source.layout.outputsFile(batchId, taskId, shardId);
+      if (fs23.existsSync(outputs))
+        copyFileAtomic(outputs, target.layout.outputsFile(batchId, taskId, shardId));
+      copyFileAtomic(
+        source.layout.stateFile(batchId, taskId, shardId),
+        target.layout.stateFile(batchId, taskId, shardId)
+      );
+      report.shards.copied += 1;
+    }
+  }
+}
+function mergeObjects(target, source, report) {
+  for (const hex of source.objects.listObjects()) {
+    if (target.objects.hasObject(hex)) {
+      report.objects.present += 1;
+      continue;
+    }
+    const bytes = fs23.readFileSync(source.objects.objectPath(hex));
+    if (sha256Hex(bytes) !== hex) {
+      throw new CodebatchError(
+        "E_OBJECT_CORRUPT",
+        `cannot merge ${source.layout.root}: object sha256:${hex} is corrupt`,
+        {
+          hints: [`Run \`codebatch verify --store ${source.layout.root}\`.`],
+          details: { object: `sha256:${hex}`, source: source.layout.root }
+        }
+      );
+    }
+    target.objects.writeObjectWithDigest(hex, bytes);
+    report.objects.copied += 1;
+    report.objects.bytes += bytes.length;
+  }
+}
+function mergeIndexes(target, source, report) {
+  const bundlesDir = path20.join(source.layout.root, INDEXES_DIR, "bundles");
+  for (const prefix of listDir3(bundlesDir)) {
+    for (const name of listDir3(path20.join(bundlesDir, prefix))) {
+      if (!/^[a-f0-9]{64}\.json$/.test(name)) continue;
+      const to = path20.join(target.layout.indexesDir, "bundles", prefix, name);
+      if (fs23.existsSync(to)) continue;
+      copyFileAtomic(path20.join(bundlesDir, prefix, name), to);
+      report.indexes.bundles += 1;
+    }
+  }
+  const memoDir = path20.join(source.layout.root, INDEXES_DIR, "memo");
+  for (const name of listDir3(memoDir)) {
+    if (!name.endsWith(".jsonl")) continue;
+    report.indexes.memo_lines += unionLines(
+      path20.join(memoDir, name),
+      path20.join(target.layout.indexesDir, "memo", name)
+    );
+  }
+}
+function unionLines(from, to) {
+  const incoming = readIfExists(from)?.toString("utf8");
+  if (!incoming) return 0;
+  const existing = readIfExists(to)?.toString("utf8") ?? "";
+  const have = new Set(existing.split("\n"));
+  const added = [];
+  const lines = incoming.split("\n").slice(0, -1);
+  for (const line of lines) {
+    if (line.length === 0 || have.has(line)) continue;
+    have.add(line);
+    added.push(line);
+  }
+  if (added.length === 0) return 0;
+  const base = existing.length === 0 || existing.endsWith("\n") ? existing : `${existing}
+`;
+  writeFileAtomic(to, `${base}${added.join("\n")}
+`);
+  return added.length;
+}
+function verifyOutputs(store, batchId, taskId, shardId, state) {
+  const file = store.layout.outputsFile(batchId, taskId, shardId);
+  const bytes = readIfExists(file) ?? Buffer.alloc(0);
+  if (state.outputs_digest !== void 0 && `sha256:${sha256Hex(bytes)}` !== state.outputs_digest) {
+    throw new CodebatchError(
+      "E_INDEX_CORRUPT",
+      `cannot merge ${store.layout.root}: ${file} does not match the outputs_digest of its state.json`,
+      {
+        hints: [`Run \`codebatch verify --store ${store.layout.root}\`; re-run the slice that produced it.`],
+        details: { file, batch_id: batchId, task_id: taskId, shard_id: shardId }
+      }
+    );
+  }
+}
+function sameResult(a, b) {
+  if (a.result_digest !== void 0 && b.result_digest !== void 0)
+    return a.result_digest === b.result_digest;
+  return a.outputs_digest === b.outputs_digest;
+}
+function installDir(target, from, to) {
+  const staging = path20.join(target.layout.tmpDir, tempName(`merge-${path20.basename(to)}`));
+  try {
+    copyTree(from, staging);
+    fs23.mkdirSync(path20.dirname(to), { recursive: true });
+    fs23.renameSync(staging, to);
+  } finally {
+    fs23.rmSync(staging, { recursive: true, force: true });
+  }
+}
+function copyTree(from, to) {
+  fs23.mkdirSync(to, { recursive: true });
+  for (const entry of fs23.readdirSync(from, { withFileTypes: true })) {
+    if (entry.name === ".lock" || entry.name.endsWith(".tmp")) continue;
+    const src = path20.join(from, entry.name);
+    const dst = path20.join(to, entry.name);
+    if (entry.isDirectory()) copyTree(src, dst);
+    else if (entry.isFile()) fs23.copyFileSync(src, dst);
+  }
+}
+function copyFileAtomic(from, to) {
+  writeFileAtomic(to, fs23.readFileSync(from));
+}
+function readIfExists(file) {
+  try {
+    return fs23.readFileSync(file);
+  } catch {
+    return void 0;
+  }
+}
+function readJson(file) {
+  const bytes = readIfExists(file);
+  if (!bytes) return void 0;
+  try {
+    return JSON.parse(bytes.toString("utf8"));
+  } catch {
+    return void 0;
+  }
+}
+function listDir3(dir) {
+  try {
+    return fs23.readdirSync(dir).filter((n) => !n.startsWith(".") && !n.endsWith(".tmp")).sort();
+  } catch {
+    return [];
+  }
+}
+
+// ../core/src/index.ts
+init_object_store();
+init_store();
+init_verify_store();
+init_default_registry();
+init_canonical_json();
+init_hash();
+init_version();
+export {
+  CodebatchError,
+  ENGINE_VERSION,
+  ERROR_CODES,
+  GIT_SHA_METADATA_KEY,
+  InternalError,
+  ObjectStore,
+  PIPELINES,
+  PRODUCER,
+  SARIF_FINGERPRINT_KEY,
+  SARIF_MAX_RESULTS,
+  SARIF_SCHEMA_URI,
+  SARIF_VERSION,
+  SCHEMA_VERSION,
+  SEVERITIES,
+  SessionRecorder,
+  actionOutcomeSchema,
+  analyze,
+  assertValidId,
+  batchRecordSchema,
+  batchRunManifestSchema,
+  buildBatchManifest,
+  buildQueryIndex,
+  buildShardManifest,
+  bundlePreimageSchema,
+  canonicalJson,
+  canonicalizePath,
+  captureEnvironment,
+  chunkManifestSchema,
+  codebatchSarifRules,
+  compareUtf8,
+  configFileSchema,
+  countBySeverity,
+  countOutputKinds,
+  countOutputs,
+  createDefaultRegistry,
+  createLayout,
+  createSnapshot,
+  createStageTimer,
+  currentVersions,
+  defaultParallelism,
+  deriveBatchStatus,
+  deriveShardManifest,
+  diffBatches,
+  errorEnvelopeSchema,
+  eventNameSchema,
+  eventRecordSchema,
+  explainBundleMiss,
+  explainShardMiss,
+  exportObservations,
+  exportProvenance,
+  filesIndexRecordSchema,
+  findBatchForCommit,
+  findImprovements,
+  findRegressions,
+  formatBundleChange,
+  formatDiagnosticsText,
+  formatDuration,
+  formatErrorHuman,
+  formatObservationsCsv,
+  formatObservationsJsonl,
+  formatSummaryLine,
+  getPipeline,
+  idSchema,
+  initBatch,
+  initStore,
+  inspectFile,
+  isAtLeast,
+  isCanonicalPath,
+  isCodebatchError,
+  isProbablyText,
+  isoDateTime,
+  langHint,
+  listBatches,
+  listSessions,
+  listSnapshots,
+  loadConfigFile,
+  loadShardManifest,
+  manifestVerificationSchema,
+  mergeStores,
+  objectRefSchema,
+  openStore,
+  outputKindSchema,
+  outputRecordSchema,
+  parseConfig,
+  parseDuration,
+  pathToUriReference,
+  planRecordSchema,
+  planTaskSchema,
+  producerSchema,
+  provenanceSessionSchema,
+  pruneStore,
+  queryDiagnostics,
+  queryErrors,
+  queryFiles,
+  queryOutputs,
+  queryStats,
+  queryTop,
+  readBatchManifestRef,
+  readBatchRecord,
+  readBatchResult,
+  readFilesIndex,
+  readManifest,
+  readOutputObject,
+  readPlan,
+  readSession,
+  readSnapshotRecord,
+  readTaskRecord,
+  reconstructPreimage,
+  runBatch,
+  runBatchWithProvenance,
+  main as runCli,
+  runManifestSchema,
+  schemaVersion,
+  sessionActionSchema,
+  sessionStatusSchema,
+  severityOf,
+  severitySchema,
+  sha256Hex,
+  shardIdSchema,
+  shardRunManifestSchema,
+  shardStateSchema,
+  shardStatusSchema,
+  snapshotRecordSchema,
+  snapshotWarningSchema,
+  storeRecordSchema,
+  summaryFromResult,
+  taskOutputSchema,
+  taskRecordSchema,
+  toInToto,
+  toPathKey,
+  toProvO,
+  toSarif,
+  toSarifLevel,
+  verifyOutputsFile,
+  verifyShardOutputs,
+  verifyStore,
+  writeBatchManifest,
+  writeOutputObject,
+  writeShardManifest
+};
