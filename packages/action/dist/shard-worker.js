@@ -17,7 +17,7 @@ import {
   openStore,
   runShardChain,
   toCodebatchError
-} from "./chunks/chunk-2M3THDDV.js";
+} from "./chunks/chunk-EOGOYKFU.js";
 import "./chunks/chunk-EVLCBSQI.js";
 
 // ../core/src/run/shard-worker.ts

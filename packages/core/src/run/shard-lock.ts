@@ -35,7 +35,8 @@ export function tryLockShard(shardDir: string, staleMs = 6 * 60 * 60 * 1000): Sh
         },
       };
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw toCodebatchError(error, `locking ${shardDir}`);
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST')
+        throw toCodebatchError(error, `locking ${shardDir}`);
       if (!isStale(file, staleMs)) return undefined;
       // Two breakers may race here; rm + exclusive create means at most one of them wins.
       fs.rmSync(file, { force: true });

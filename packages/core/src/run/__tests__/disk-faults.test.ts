@@ -10,7 +10,9 @@ import { createTestRegistry } from '../../test-support/test-registry';
 import { runBatch } from '../run-batch';
 
 const registry = createTestRegistry();
-const tree = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`f${i}.ts`, `function f${i}() {}\nBAD\n`]));
+const tree = Object.fromEntries(
+  Array.from({ length: 30 }, (_, i) => [`f${i}.ts`, `function f${i}() {}\nBAD\n`]),
+);
 
 /**
  * A full disk and a read-only store, simulated by failing every exclusive create (how the
@@ -27,13 +29,24 @@ describe.each([
       writeTree(path.join(tmp.dir, 'src'), tree);
       const { store } = initStore(path.join(tmp.dir, 'store'));
       const snap = createSnapshot(store, path.join(tmp.dir, 'src'), {});
-      const batchId = initBatch(store, { snapshotId: snap.record.snapshot_id, pipeline: 'full', shards: 8, registry }).batch.batch_id;
+      const batchId = initBatch(store, {
+        snapshotId: snap.record.snapshot_id,
+        pipeline: 'full',
+        shards: 8,
+        registry,
+      }).batch.batch_id;
       const first = await runBatch(store, { batchId, registry, maxShards: 2 });
-      const doneBefore = first.results.filter((r) => r.outcome === 'executed').map((r) => `${r.taskId}/${r.shardId}`);
+      const doneBefore = first.results
+        .filter((r) => r.outcome === 'executed')
+        .map((r) => `${r.taskId}/${r.shardId}`);
       expect(doneBefore.length).toBe(8);
 
       const realOpen = fs.openSync;
-      const spy = jest.spyOn(fs, 'openSync').mockImplementation(((file: fs.PathLike, flags?: fs.OpenMode, mode?: fs.Mode) => {
+      const spy = jest.spyOn(fs, 'openSync').mockImplementation(((
+        file: fs.PathLike,
+        flags?: fs.OpenMode,
+        mode?: fs.Mode,
+      ) => {
         if (flags === 'wx') throw Object.assign(new Error(`${errno}: simulated`), { code: errno });
         return realOpen(file, flags, mode);
       }) as typeof fs.openSync);

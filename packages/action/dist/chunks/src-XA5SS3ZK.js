@@ -147,7 +147,7 @@ import {
   writeFileAtomic,
   writeOutputObject,
   writeShardManifest
-} from "./chunk-2M3THDDV.js";
+} from "./chunk-EOGOYKFU.js";
 import {
   __commonJS,
   __esm,
