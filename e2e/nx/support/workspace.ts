@@ -123,7 +123,10 @@ const NX_VERSION = (
  * uses, from the local npm cache) and the packed tarballs, `npm install --prefer-offline`,
  * and a git repository with everything committed (for `nx affected`).
  */
-export async function createWorkspace(files: Record<string, string | object>): Promise<Workspace> {
+export async function createWorkspace(
+  files: Record<string, string | object>,
+  options: { devDependencies?: Record<string, string> } = {},
+): Promise<Workspace> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'codebatch-e2e-nx-'));
   const tarballs = await packTarballs(fs.mkdtempSync(path.join(os.tmpdir(), 'codebatch-e2e-tgz-')));
   writeTree(root, {
@@ -132,6 +135,7 @@ export async function createWorkspace(files: Record<string, string | object>): P
       private: true,
       devDependencies: {
         nx: NX_VERSION,
+        ...options.devDependencies,
         '@codebatch/core': `file:${tarballs.core}`,
         '@codebatch/nx': `file:${tarballs.nx}`,
       },
