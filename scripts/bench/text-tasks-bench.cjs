@@ -72,8 +72,8 @@ const registry = { get: (t) => text[t], types: () => Object.keys(text).sort(), p
   const times = [];
   let files = 0;
   for (let i = 0; i < runs; i += 1) {
-    const dir = path.join(__dirname, '../../.bench/stores/text-tasks');
-    fs.rmSync(dir, { recursive: true, force: true });
+    // A new directory per run, all deleted at the end (see run-bench.mjs: deletes are slow here).
+    const dir = path.join(__dirname, `../../.bench/stores/text-tasks-${process.pid}-${i}`);
     const { store } = core.initStore(dir);
     const snap = core.createSnapshot(store, corpus, {});
     files = snap.record.file_count;
@@ -89,7 +89,9 @@ const registry = { get: (t) => text[t], types: () => Object.keys(text).sort(), p
   }
   // A new batch over the same snapshot: every shard reused by its bundle hash (batch init
   // included in the time, as a user would run it), on the last run's store.
-  const store = core.openStore(path.join(__dirname, '../../.bench/stores/text-tasks'));
+  const store = core.openStore(
+    path.join(__dirname, `../../.bench/stores/text-tasks-${process.pid}-${runs - 1}`),
+  );
   const snapshotId = core.listSnapshots(store)[0].snapshot_id;
   const reuse = [];
   for (let i = 0; i < runs; i += 1) {
@@ -98,6 +100,12 @@ const registry = { get: (t) => text[t], types: () => Object.keys(text).sort(), p
     const r = await core.runBatch(store, { batchId: batch.batch_id, registry });
     reuse.push(Number(process.hrtime.bigint() - t0) / 1e9);
     if (r.counts.executed !== 0) throw new Error('expected every shard reused');
+  }
+  for (let i = 0; i < runs; i += 1) {
+    fs.rmSync(path.join(__dirname, `../../.bench/stores/text-tasks-${process.pid}-${i}`), {
+      recursive: true,
+      force: true,
+    });
   }
   const median = (v) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
   const med = median(times);

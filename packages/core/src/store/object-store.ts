@@ -42,7 +42,9 @@ export class ObjectStore {
   /** For callers that already hashed the bytes (the snapshotter): the digest is trusted. */
   writeObjectWithDigest(hex: string, bytes: Uint8Array): boolean {
     const finalPath = this.layout.objectPath(hex);
-    if (fs.existsSync(finalPath)) return false;
+    // A directory this call had to create cannot hold the object yet: skip the lookup (on a
+    // cold snapshot that is most objects, and each lookup is a syscall on a slow path).
+    if (!this.ensureDir(path.dirname(finalPath)) && fs.existsSync(finalPath)) return false;
     const tmp = path.join(this.layout.tmpDir, tempName(hex));
     try {
       const fd = openTemp(tmp, this.layout.tmpDir);
@@ -60,12 +62,17 @@ export class ObjectStore {
     }
   }
 
+  /** Makes sure `dir` exists; returns true when this call created it. */
+  private ensureDir(dir: string): boolean {
+    if (this.knownDirs.has(dir)) return false;
+    const created = fs.mkdirSync(dir, { recursive: true }) !== undefined;
+    this.knownDirs.add(dir);
+    return created;
+  }
+
   private renameIntoPlace(tmp: string, finalPath: string): void {
     const dir = path.dirname(finalPath);
-    if (!this.knownDirs.has(dir)) {
-      fs.mkdirSync(dir, { recursive: true });
-      this.knownDirs.add(dir);
-    }
+    this.ensureDir(dir);
     try {
       fs.renameSync(tmp, finalPath);
     } catch (error) {
