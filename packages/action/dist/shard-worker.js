@@ -17,7 +17,7 @@ import {
   openStore,
   runShardChain,
   toCodebatchError
-} from "./chunks/chunk-EOGOYKFU.js";
+} from "./chunks/chunk-VFV2HU7L.js";
 import "./chunks/chunk-EVLCBSQI.js";
 
 // ../core/src/run/shard-worker.ts

@@ -147,7 +147,7 @@ import {
   writeFileAtomic,
   writeOutputObject,
   writeShardManifest
-} from "./chunk-EOGOYKFU.js";
+} from "./chunk-VFV2HU7L.js";
 import {
   __commonJS,
   __esm,
