@@ -259,7 +259,6 @@ function runChainTasks(
         bundleHash: bundle.hash,
         outputsFile,
         upstreamByTask,
-        members,
         deps: planTask.depends_on,
         provenance,
       });
@@ -410,7 +409,6 @@ interface ExecuteParams {
   bundleHash: string;
   outputsFile: string;
   upstreamByTask: Map<string, Map<string, TaskOutput[]>>;
-  members: readonly FilesIndexRecord[];
   deps: readonly string[];
   provenance: ManifestContext;
 }

@@ -147,7 +147,7 @@ import {
   writeFileAtomic,
   writeOutputObject,
   writeShardManifest
-} from "./chunk-VFV2HU7L.js";
+} from "./chunk-GGAACR37.js";
 import {
   __commonJS,
   __esm,
@@ -5203,7 +5203,12 @@ function createSnapshot(store, sourceDir, options = {}) {
   const useCache = options.statCache !== false;
   const cache = useCache ? loadStatCache(store, sourceAbs) : { racyBeforeMs: 0, entries: /* @__PURE__ */ new Map() };
   const nextCache = /* @__PURE__ */ new Map();
-  const hasObject = (hex) => store.objects.hasObject(hex);
+  const deferObjectChecks = options.deferObjectChecks !== false;
+  const trustedHexes = [];
+  const hasObject = deferObjectChecks ? (hex) => {
+    trustedHexes.push(hex);
+    return true;
+  } : (hex) => store.objects.hasObject(hex);
   const reader = new FileBytesReader();
   const files = [];
   let hashed = 0;
@@ -5262,6 +5267,11 @@ function createSnapshot(store, sourceDir, options = {}) {
   const indexBytes = Buffer.from(index, "utf8");
   const filesIndexDigest = toObjectRef(sha256Hex(indexBytes));
   const snapshotId = options.id ?? deriveSnapshotId(filesIndexDigest, filters);
+  if (trustedHexes.length > 0 && tryReadSnapshotRecord(store, snapshotId)?.files_index_digest !== filesIndexDigest) {
+    if (trustedHexes.some((hex) => !store.objects.hasObject(hex))) {
+      return createSnapshot(store, sourceDir, { ...options, deferObjectChecks: false });
+    }
+  }
   const record = snapshotRecordSchema.parse({
     schema_name: "codebatch.snapshot",
     schema_version: SCHEMA_VERSION,
@@ -5349,6 +5359,7 @@ var init_create_snapshot = __esm({
     init_path_filter();
     init_publish_snapshot();
     init_read_file_bytes();
+    init_read_snapshot();
     init_snapshot_id();
     init_stat_cache();
     init_walk_tree();
