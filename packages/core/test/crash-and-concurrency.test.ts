@@ -54,14 +54,6 @@ function allRecords(store: string, batchId: string): string[] {
   return out.sort();
 }
 
-function countLines(file: string): number {
-  try {
-    return fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).length;
-  } catch {
-    return 0;
-  }
-}
-
 describe('crash safety and concurrency (real processes)', () => {
   let tmp: ReturnType<typeof makeTempDir>;
   let corpus: string;

@@ -1,3 +1,4 @@
+import { CodebatchError } from '../errors/codebatch-error';
 import type { Store } from '../store/store';
 
 export type OptionSpec =
@@ -77,4 +78,15 @@ export function listOpt(ctx: CommandContext, name: string): string[] {
 
 export function boolOpt(ctx: CommandContext, name: string): boolean {
   return ctx.values[name] === true;
+}
+
+/** The `--batch <id>` every batch command needs, or a usage error with a hint. */
+export function requireBatch(ctx: CommandContext): string {
+  const batchId = stringOpt(ctx, 'batch');
+  if (batchId === undefined) {
+    throw new CodebatchError('E_USAGE', 'this command needs --batch <id>', {
+      hints: ['List batches with `codebatch batch list`.'],
+    });
+  }
+  return batchId;
 }

@@ -26,15 +26,7 @@ export const SEVERITY_OPTION: OptionSpec = {
 };
 
 /** --batch is required by every per-batch query; no implicit "latest batch" guessing. */
-export function requireBatch(ctx: CommandContext): string {
-  const batch = stringOpt(ctx, 'batch');
-  if (batch === undefined) {
-    throw new CodebatchError('E_USAGE', '--batch <id> is required', {
-      hints: ['List batches with `codebatch batch list`.'],
-    });
-  }
-  return batch;
-}
+export { requireBatch } from '../command';
 
 export function parseLimit(ctx: CommandContext, fallback?: number): number | undefined {
   const raw = stringOpt(ctx, 'limit');

@@ -3,17 +3,10 @@ import { runBatchWithProvenance } from '../../provenance/run-with-provenance';
 import { checkReplicates, type ReplicateReport } from '../../run/replicate-check';
 import type { RunBatchOptions, RunBatchSummary } from '../../run/run-batch';
 import { createDefaultRegistry } from '../../tasks/default-registry';
-import { boolOpt, type CommandContext, type CommandSpec, listOpt, stringOpt } from '../command';
+import { boolOpt, type CommandContext, type CommandSpec, listOpt, requireBatch, stringOpt } from '../command';
 import { formatJson } from '../output';
 import { createShardProgress } from '../progress';
 import { parseIntOption, usageError } from './parse-int-option';
-
-function requireBatch(ctx: CommandContext): string {
-  const batchId = stringOpt(ctx, 'batch');
-  if (!batchId)
-    throw usageError('this command needs --batch <id>', 'List batches with `codebatch batch list`.');
-  return batchId;
-}
 
 async function runAndReport(
   ctx: CommandContext,

@@ -2,18 +2,10 @@ import { readTaskRecord } from '../../batch/read-batch';
 import { deriveBatchStatus } from '../../batch/status';
 import { countOutputs } from '../../query/count-outputs';
 import { readShardState } from '../../run/shard-state';
-import { type CommandContext, type CommandSpec, stringOpt } from '../command';
+import { type CommandSpec, requireBatch, stringOpt } from '../command';
 import { formatJson, formatTable } from '../output';
-import { usageError } from './parse-int-option';
 
 const batchOption = { batch: { type: 'string' as const, description: 'Batch id', valueName: 'id' } };
-
-function requireBatch(ctx: CommandContext): string {
-  const batchId = stringOpt(ctx, 'batch') ?? ctx.positionals[0];
-  if (!batchId)
-    throw usageError('this command needs --batch <id>', 'List batches with `codebatch batch list`.');
-  return batchId;
-}
 
 export const statusCommand: CommandSpec = {
   name: 'status',

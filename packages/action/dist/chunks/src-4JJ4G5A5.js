@@ -5511,9 +5511,19 @@ function listOpt(ctx, name) {
 function boolOpt(ctx, name) {
   return ctx.values[name] === true;
 }
+function requireBatch(ctx) {
+  const batchId = stringOpt(ctx, "batch");
+  if (batchId === void 0) {
+    throw new CodebatchError("E_USAGE", "this command needs --batch <id>", {
+      hints: ["List batches with `codebatch batch list`."]
+    });
+  }
+  return batchId;
+}
 var init_command = __esm({
   "../core/src/cli/command.ts"() {
     "use strict";
+    init_codebatch_error();
   }
 });
 
@@ -6407,15 +6417,6 @@ var init_diff_batches = __esm({
 });
 
 // ../core/src/cli/commands/query-support.ts
-function requireBatch(ctx) {
-  const batch = stringOpt(ctx, "batch");
-  if (batch === void 0) {
-    throw new CodebatchError("E_USAGE", "--batch <id> is required", {
-      hints: ["List batches with `codebatch batch list`."]
-    });
-  }
-  return batch;
-}
 function parseLimit(ctx, fallback) {
   const raw = stringOpt(ctx, "limit");
   if (raw === void 0) return fallback;
@@ -6458,6 +6459,7 @@ var init_query_support = __esm({
   "../core/src/cli/commands/query-support.ts"() {
     "use strict";
     init_codebatch_error();
+    init_command();
     init_command();
     BATCH_OPTION = { type: "string", description: "Batch id", valueName: "id" };
     TASK_OPTION = {
@@ -8068,12 +8070,6 @@ var init_progress = __esm({
 });
 
 // ../core/src/cli/commands/run.ts
-function requireBatch2(ctx) {
-  const batchId = stringOpt(ctx, "batch");
-  if (!batchId)
-    throw usageError("this command needs --batch <id>", "List batches with `codebatch batch list`.");
-  return batchId;
-}
 async function runAndReport(ctx, options) {
   const parallelOpt = stringOpt(ctx, "parallel");
   const parallel = parallelOpt === void 0 ? defaultParallelism() : parseIntOption("parallel", parallelOpt, 1, 64);
@@ -8085,7 +8081,7 @@ async function runAndReport(ctx, options) {
   const store = ctx.openStore();
   const progress = createShardProgress(ctx.isTty && !ctx.json && !ctx.quiet, ctx.stderr);
   const base = {
-    batchId: requireBatch2(ctx),
+    batchId: requireBatch(ctx),
     taskIds: options.taskIds,
     shardIds: options.shardIds,
     force: options.force,
@@ -8619,12 +8615,6 @@ var init_count_outputs = __esm({
 });
 
 // ../core/src/cli/commands/status.ts
-function requireBatch3(ctx) {
-  const batchId = stringOpt(ctx, "batch") ?? ctx.positionals[0];
-  if (!batchId)
-    throw usageError("this command needs --batch <id>", "List batches with `codebatch batch list`.");
-  return batchId;
-}
 var batchOption2, statusCommand, tasksCommand, shardsCommand, summaryCommand;
 var init_status2 = __esm({
   "../core/src/cli/commands/status.ts"() {
@@ -8635,7 +8625,6 @@ var init_status2 = __esm({
     init_shard_state();
     init_command();
     init_output();
-    init_parse_int_option();
     batchOption2 = { batch: { type: "string", description: "Batch id", valueName: "id" } };
     statusCommand = {
       name: "status",
@@ -8647,7 +8636,7 @@ var init_status2 = __esm({
       requiresBatch: true,
       options: batchOption2,
       run(ctx) {
-        const report = deriveBatchStatus(ctx.openStore(), requireBatch3(ctx));
+        const report = deriveBatchStatus(ctx.openStore(), requireBatch(ctx));
         if (ctx.json) ctx.stdout(formatJson(report));
         else {
           ctx.stdout(`batch ${report.batch_id}: ${report.status}
@@ -8695,7 +8684,7 @@ var init_status2 = __esm({
       options: batchOption2,
       run(ctx) {
         const store = ctx.openStore();
-        const report = deriveBatchStatus(store, requireBatch3(ctx));
+        const report = deriveBatchStatus(store, requireBatch(ctx));
         const rows = report.tasks.map((t) => {
           const record = readTaskRecord(store, report.batch_id, t.task_id);
           return {
@@ -8733,7 +8722,7 @@ var init_status2 = __esm({
       },
       run(ctx) {
         const store = ctx.openStore();
-        const batchId = requireBatch3(ctx);
+        const batchId = requireBatch(ctx);
         const report = deriveBatchStatus(store, batchId);
         const taskId = stringOpt(ctx, "task") ?? report.tasks[0]?.task_id;
         if (!taskId) return 0;
@@ -8770,7 +8759,7 @@ var init_status2 = __esm({
       options: batchOption2,
       run(ctx) {
         const store = ctx.openStore();
-        const batchId = requireBatch3(ctx);
+        const batchId = requireBatch(ctx);
         const status = deriveBatchStatus(store, batchId);
         const counts = countOutputs(store, batchId);
         const shards = status.tasks.reduce(
