@@ -1,7 +1,7 @@
 import type { OutputRecord } from '../schemas/output-record';
 import { readFreshQueryIndex } from './accel/read-query-index';
 import type { BatchView } from './batch-view';
-import { readFilesIndex } from './files-index';
+import { readFilesByPath } from './files-index';
 import { forEachOutput, scanOutputs } from './scan-outputs';
 import { aggregateTotals, type CountRow, createTally, type TotalRow } from './tally-outputs';
 
@@ -38,7 +38,7 @@ export function loadCountRows(
 }
 
 function scanCountRows(view: BatchView, taskIds: readonly string[]): CountRow[] {
-  const tally = createTally(readFilesIndex(view.store, view.batch.snapshot_id));
+  const tally = createTally(readFilesByPath(view.store, view.batch.snapshot_id));
   forEachOutput(view, taskIds, tally.add);
   return tally.rows();
 }

@@ -3,7 +3,7 @@ import type { OutputRecord } from '../schemas/output-record';
 import type { FilesIndexRecord } from '../schemas/snapshot-record';
 import type { Store } from '../store/store';
 import { loadBatchView } from './batch-view';
-import { readFilesIndex } from './files-index';
+import { readFilesByPath } from './files-index';
 import { scanOutputs } from './scan-outputs';
 
 export interface InspectTask {
@@ -24,7 +24,7 @@ export interface InspectResult {
 /** Everything the indexes know about one file of a batch. Matches `path`, then `path_key`. */
 export function inspectFile(store: Store, batchId: string, filePath: string): InspectResult {
   const view = loadBatchView(store, batchId);
-  const files = readFilesIndex(store, view.batch.snapshot_id);
+  const files = readFilesByPath(store, view.batch.snapshot_id);
   const file = files.get(filePath) ?? [...files.values()].find((f) => f.path_key === filePath);
   if (!file) {
     throw new CodebatchError('E_NOT_FOUND', `${JSON.stringify(filePath)} is not a file of batch ${batchId}`, {

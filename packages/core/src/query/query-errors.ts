@@ -7,7 +7,7 @@ import type { Store } from '../store/store';
 import { parseObjectRef } from '../util/hash';
 import { type FactOptions, loadDiagnostics } from './batch-facts';
 import { type BatchView, loadBatchView, resolveTaskIds } from './batch-view';
-import { readFilesIndex } from './files-index';
+import { readFilesByPath } from './files-index';
 import { definedFields } from './query-outputs';
 import { listShards } from './shard-scan';
 
@@ -61,7 +61,7 @@ function listFailedShards(view: BatchView, taskIds: readonly string[]): FailedSh
   for (const taskId of taskIds) {
     const failed = listShards(view, taskId).filter((e) => e.status === 'failed');
     if (failed.length === 0) continue;
-    files ??= [...readFilesIndex(view.store, view.batch.snapshot_id).values()];
+    files ??= [...readFilesByPath(view.store, view.batch.snapshot_id).values()];
     const assign = shardAssigner(view, taskId);
     for (const entry of failed) {
       const error = entry.state?.error;

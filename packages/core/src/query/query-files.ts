@@ -1,7 +1,7 @@
 import type { Store } from '../store/store';
 import { type FactOptions, loadCountRows } from './batch-facts';
 import { loadBatchView, resolveTaskIds } from './batch-view';
-import { readFilesIndex, UNKNOWN_LANG } from './files-index';
+import { readFilesByPath, UNKNOWN_LANG } from './files-index';
 import { assertSeverity, createPathMatcher } from './output-filter';
 import { emptySeverityCounts, type SeverityCounts } from './query-diagnostics';
 import { applyLimit, definedFields } from './query-outputs';
@@ -33,7 +33,7 @@ export function queryFiles(store: Store, batchId: string, options: QueryFilesOpt
   const taskIds = resolveTaskIds(view, options.task);
   const matchPath = createPathMatcher(options.path);
   const summaries = new Map<string, FileSummary>();
-  for (const f of readFilesIndex(store, view.batch.snapshot_id).values()) {
+  for (const f of readFilesByPath(store, view.batch.snapshot_id).values()) {
     if (matchPath(f.path)) summaries.set(f.path, emptySummary(f.path, f.lang_hint ?? UNKNOWN_LANG, f.size));
   }
   for (const row of loadCountRows(view, taskIds, options)) {
@@ -87,7 +87,7 @@ export function queryTop(store: Store, batchId: string, options: QueryTopOptions
     }
     addRow(s, row.kind, row.severity, row.count);
   }
-  const sizes = readFilesIndex(store, view.batch.snapshot_id);
+  const sizes = readFilesByPath(store, view.batch.snapshot_id);
   const files = [...summaries.values()]
     .map((s) => ({ ...s, size: sizes.get(s.path)?.size ?? null }))
     .sort((a, b) => b.diagnostics - a.diagnostics || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

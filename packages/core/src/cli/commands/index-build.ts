@@ -1,6 +1,6 @@
+import { listBatches } from '../../batch/read-batch';
 import { CodebatchError } from '../../errors/codebatch-error';
 import { buildQueryIndex } from '../../query/accel/build-query-index';
-import { listBatchIds } from '../../query/batch-view';
 import { boolOpt, type CommandSpec, stringOpt } from '../command';
 import { formatJson, formatTable } from '../output';
 import { BATCH_OPTION } from './query-support';
@@ -25,7 +25,11 @@ export const indexBuildCommand: CommandSpec = {
     if ((batch === undefined) === !all) {
       throw new CodebatchError('E_USAGE', 'index build needs exactly one of --batch <id> or --all');
     }
-    const ids = all ? listBatchIds(store) : [batch!];
+    const ids = all
+      ? listBatches(store)
+          .map((b) => b.batch_id)
+          .sort()
+      : [batch!];
     const results = ids.map((id) => {
       const started = process.hrtime.bigint();
       const r = buildQueryIndex(store, id);

@@ -7,7 +7,7 @@ import { toJsonl } from '../../store/jsonl';
 import type { Store } from '../../store/store';
 import { canonicalJson } from '../../util/canonical-json';
 import { loadBatchView } from '../batch-view';
-import { readFilesIndex } from '../files-index';
+import { readFilesByPath } from '../files-index';
 import { scanOutputs } from '../scan-outputs';
 import { aggregateTotals, tallyOutputs, toCountTuple, toTotalTuple } from '../tally-outputs';
 import { computeIndexSources } from './index-sources';
@@ -61,7 +61,7 @@ function writeIndex(
   sources: QueryIndexHeader['sources'],
   records: OutputRecord[],
 ): BuildQueryIndexResult {
-  const files = readFilesIndex(store, sources.snapshot_id);
+  const files = readFilesByPath(store, sources.snapshot_id);
   const rows = tallyOutputs(records, files);
   const parts: Buffer[] = [];
   let offset = 0;

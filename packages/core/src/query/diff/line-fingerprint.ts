@@ -1,7 +1,7 @@
 import type { OutputRecord } from '../../schemas/output-record';
 import type { Store } from '../../store/store';
 import { parseObjectRef } from '../../util/hash';
-import { readFilesIndex } from '../files-index';
+import { readFilesByPath } from '../files-index';
 
 /**
  * Fingerprint of the line a record points at: that line's text from the snapshot, whitespace
@@ -15,7 +15,7 @@ import { readFilesIndex } from '../files-index';
  * (a file-level finding).
  */
 export function createLineFingerprinter(store: Store, snapshotId: string): (record: OutputRecord) => string {
-  const files = readFilesIndex(store, snapshotId);
+  const files = readFilesByPath(store, snapshotId);
   const linesByObject = new Map<string, string[]>();
   const linesOf = (path: string): string[] => {
     const entry = files.get(path);
