@@ -25,7 +25,9 @@ describe('README examples', () => {
   it('names only commands that exist in the quick start', async () => {
     const { resolveCommand } = await import('../src/cli/main');
     const block = /## Quick start[^\n]*\n+```bash\n([\s\S]*?)```/.exec(readme)![1]!;
-    for (const line of block.split('\n').filter((l) => l.startsWith('npx codebatch '))) {
+    const lines = block.split('\n').filter((l) => l.startsWith('npx codebatch '));
+    expect(lines.length).toBeGreaterThanOrEqual(8);
+    for (const line of lines) {
       const argv = line.replace(/#.*$/, '').trim().split(/\s+/).slice(2);
       expect(resolveCommand(argv)).toBeDefined();
     }

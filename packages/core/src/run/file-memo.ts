@@ -4,8 +4,9 @@ import path from 'node:path';
 import type { TaskOutput } from '../schemas/output-record';
 import { appendJsonl, parseJsonl } from '../store/jsonl';
 import type { Store } from '../store/store';
-import { sha256Hex, sha256OfCanonical } from '../util/hash';
+import { sha256OfCanonical } from '../util/hash';
 import { BUNDLE_SALT, ENGINE_VERSION, runtimeMajor } from '../version';
+import { readCommittedIndex } from './committed-outputs';
 import { readShardState } from './shard-state';
 
 /**
@@ -77,8 +78,6 @@ interface SourceShard {
   byPath: Map<string, TaskOutput[]>;
 }
 
-const OBJECT_REF = /"object":"sha256:([a-f0-9]{64})"/g;
-
 /**
  * One append-only table per task id holds both kinds of entry (file keys and bundle hashes),
  * so a shard commit costs one append, not a file creation per entry.
@@ -145,27 +144,24 @@ export class FileMemo {
     if (cached !== undefined) return cached ?? undefined;
     let result: SourceShard | null = null;
     try {
-      const state = readShardState(this.store, batchId, this.taskId, shardId);
-      const bytes = fs.readFileSync(this.store.layout.outputsFile(batchId, this.taskId, shardId));
-      if (state.status === 'done' && state.outputs_digest === `sha256:${sha256Hex(bytes)}`) {
-        const text = bytes.toString('utf8');
-        let objectsOk = true;
-        for (const m of text.matchAll(OBJECT_REF)) {
-          if (!this.store.objects.hasObject(m[1]!)) {
-            objectsOk = false;
-            break;
-          }
+      const location = { batch_id: batchId, task_id: this.taskId, shard_id: shardId };
+      const bytes = readCommittedIndex(
+        this.store,
+        location,
+        readShardState(this.store, batchId, this.taskId, shardId),
+        {
+          checkObjects: true,
+        },
+      );
+      if (bytes) {
+        const byPath = new Map<string, TaskOutput[]>();
+        for (const r of parseJsonl<Record<string, unknown>>(bytes.toString('utf8')).records) {
+          const rec = stripEnvelope(r);
+          const list = byPath.get(rec.path);
+          if (list) list.push(rec);
+          else byPath.set(rec.path, [rec]);
         }
-        if (objectsOk) {
-          const byPath = new Map<string, TaskOutput[]>();
-          for (const r of parseJsonl<Record<string, unknown>>(text).records) {
-            const rec = stripEnvelope(r);
-            const list = byPath.get(rec.path);
-            if (list) list.push(rec);
-            else byPath.set(rec.path, [rec]);
-          }
-          result = { byPath };
-        }
+        result = { byPath };
       }
     } catch {
       result = null;

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import fs from 'node:fs';
+import { readBatchRecord } from '../batch/read-batch';
 import type { OutputRecord } from '../schemas/output-record';
 import { parseJsonl } from '../store/jsonl';
 import type { Store } from '../store/store';
-import { sha256Hex } from '../util/hash';
+import { readCommittedIndex } from './committed-outputs';
 import { readShardState } from './shard-state';
 
 export interface BundleLocation {
@@ -36,27 +36,16 @@ export function reuseShardOutputs(
   target: { snapshot_id: string; batch_id: string; task_id: string; shard_id: string },
 ): ReusedOutputs | undefined {
   let state: ReturnType<typeof readShardState>;
-  let bytes: Buffer;
   let sourceSnapshot: string;
   try {
     state = readShardState(store, source.batch_id, source.task_id, source.shard_id);
-    if (
-      state.status !== 'done' ||
-      state.bundle_hash !== bundleHash ||
-      !state.outputs_digest ||
-      !state.result_digest
-    )
-      return undefined;
-    bytes = fs.readFileSync(store.layout.outputsFile(source.batch_id, source.task_id, source.shard_id));
-    if (`sha256:${sha256Hex(bytes)}` !== state.outputs_digest) return undefined;
-    const batch = JSON.parse(fs.readFileSync(store.layout.batchFile(source.batch_id), 'utf8')) as {
-      snapshot_id: string;
-    };
-    sourceSnapshot = batch.snapshot_id;
+    sourceSnapshot = readBatchRecord(store, source.batch_id).snapshot_id;
   } catch {
     return undefined;
   }
-  if (!referencedObjectsExist(store, bytes)) return undefined;
+  if (state.bundle_hash !== bundleHash || !state.result_digest) return undefined;
+  const bytes = readCommittedIndex(store, source, state, { checkObjects: true });
+  if (!bytes) return undefined;
   // Ids match ^[a-zA-Z0-9_-]+$ and serializeOutputs writes the envelope without whitespace, so
   // these literal patterns touch exactly the envelope fields. Bytes, not strings: a reused
   // batch copies tens of megabytes, and generated ids of one kind share a length, so most
@@ -74,16 +63,6 @@ export function reuseShardOutputs(
     ...(state.manifest ? { sourceManifest: state.manifest } : {}),
     records: () => parseJsonl<OutputRecord>(out.toString('utf8')).records,
   };
-}
-
-const OBJECT_MARK = Buffer.from('"object":"sha256:');
-
-function referencedObjectsExist(store: Store, bytes: Buffer): boolean {
-  for (let i = bytes.indexOf(OBJECT_MARK); i !== -1; i = bytes.indexOf(OBJECT_MARK, i + 1)) {
-    const start = i + OBJECT_MARK.length;
-    if (!store.objects.hasObject(bytes.toString('latin1', start, start + 64))) return false;
-  }
-  return true;
 }
 
 function replaceField(buf: Buffer, field: string, from: string, to: string): Buffer {

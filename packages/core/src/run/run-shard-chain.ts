@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import { CodebatchError, isCodebatchError, toCodebatchError } from '../errors/codebatch-error';
 import {
   buildShardManifest,
@@ -12,13 +11,14 @@ import { type TaskOutput, taskOutputSchema } from '../schemas/output-record';
 import type { FilesIndexRecord } from '../schemas/snapshot-record';
 import type { ShardState } from '../schemas/state-record';
 import { type ChunkingOptions, readOutputObject, writeOutputObject } from '../store/chunking';
-import { readJsonl } from '../store/jsonl';
+import { parseJsonl } from '../store/jsonl';
 import type { Store } from '../store/store';
 import type { TaskContext } from '../tasks/task-definition';
 import type { TaskRegistry } from '../tasks/task-registry';
-import { sha256Hex, sha256OfCanonical } from '../util/hash';
+import { sha256OfCanonical } from '../util/hash';
 import { nowIso } from '../util/time';
 import { commitOutputsFile, serializeOutputs } from './commit-outputs';
+import { readCommittedIndex } from './committed-outputs';
 import { EventBuffer } from './events';
 import { computeFileKey, digestRecords, type FileMemo, stripEnvelope } from './file-memo';
 import { buildInputBundle, type InputBundlePreimage } from './input-bundle';
@@ -201,8 +201,9 @@ function runChainTasks(
     // 3. processing
     const outputsFile = ctx.store.layout.outputsFile(ctx.batch.batch_id, taskId, shardId);
     const current = readShardState(ctx.store, ctx.batch.batch_id, taskId, shardId, { missingAsReady: true });
-    if (!ctx.force && isCommitted(current, bundle.hash, outputsFile)) {
-      loadUpstreamIfNeeded(ctx, taskId, outputsFile, upstreamByTask);
+    const committed = ctx.force ? undefined : committedIndex(ctx, taskId, shardId, current, bundle.hash);
+    if (committed) {
+      loadUpstreamIfNeeded(ctx, taskId, committed, upstreamByTask);
       finish('skipped', current.stats?.outputs_written ?? 0);
       continue;
     }
@@ -222,8 +223,9 @@ function runChainTasks(
     {
       // Someone may have committed between our read and the lock.
       const state = readShardState(ctx.store, ctx.batch.batch_id, taskId, shardId, { missingAsReady: true });
-      if (!ctx.force && isCommitted(state, bundle.hash, outputsFile)) {
-        loadUpstreamIfNeeded(ctx, taskId, outputsFile, upstreamByTask);
+      const committedNow = ctx.force ? undefined : committedIndex(ctx, taskId, shardId, state, bundle.hash);
+      if (committedNow) {
+        loadUpstreamIfNeeded(ctx, taskId, committedNow, upstreamByTask);
         finish('skipped', state.stats?.outputs_written ?? 0);
         continue;
       }
@@ -268,27 +270,32 @@ function runChainTasks(
   return results;
 }
 
-function isCommitted(state: ShardState, bundleHash: string, outputsFile: string): boolean {
-  if (state.status !== 'done' || state.bundle_hash !== bundleHash || !state.outputs_digest) return false;
-  try {
-    return `sha256:${sha256Hex(fs.readFileSync(outputsFile))}` === state.outputs_digest;
-  } catch {
-    return false;
-  }
+/** This shard's own committed index when it is done with this very bundle (skip), else undefined. */
+function committedIndex(
+  ctx: BatchRunContext,
+  taskId: string,
+  shardId: string,
+  state: ShardState,
+  bundleHash: string,
+): Buffer | undefined {
+  if (state.bundle_hash !== bundleHash) return undefined;
+  return readCommittedIndex(
+    ctx.store,
+    { batch_id: ctx.batch.batch_id, task_id: taskId, shard_id: shardId },
+    state,
+  );
 }
 
-/** Later tasks of the chain read this task's outputs; load them once from the committed index. */
+/** Later tasks of the chain read this task's outputs: parse the already-verified index once. */
 function loadUpstreamIfNeeded(
   ctx: BatchRunContext,
   taskId: string,
-  outputsFile: string,
+  committed: Buffer,
   upstreamByTask: Map<string, Map<string, TaskOutput[]>>,
 ): void {
   const needed = ctx.plan.tasks.some((t) => t.depends_on.includes(taskId));
   if (!needed || upstreamByTask.has(taskId)) return;
-  const records = readJsonl<Record<string, unknown>>(outputsFile, { missingOk: true }).records.map(
-    stripEnvelope,
-  );
+  const records = parseJsonl<Record<string, unknown>>(committed.toString('utf8')).records.map(stripEnvelope);
   upstreamByTask.set(taskId, groupByPath(records));
 }
 
@@ -347,28 +354,14 @@ function tryReuse(
     done.manifest = writeShardManifest(
       ctx.store,
       buildShardManifest({
-        batch_id: ctx.batch.batch_id,
-        snapshot_id: ctx.batch.snapshot_id,
-        task_id: taskId,
-        shard_id: shardId,
-        task: {
-          type: ctx.tasks.get(taskId)!.type,
-          version: ctx.tasks.get(taskId)!.task_version,
-          config_digest: ctx.tasks.get(taskId)!.config_digest,
-        },
-        attempt: done.attempt,
+        ...manifestBase(ctx, { taskId, shardId, provenance }, done.attempt, now, now),
         outcome: 'reused',
-        started_at: now,
-        completed_at: now,
-        bundle: provenance.bundle,
-        upstream: provenance.upstream,
         outputs: {
           outputs_digest: done.outputs_digest!,
           result_digest: reused.resultDigest,
           count: reused.count,
           by_kind: countKindsInIndex(reused.bytes),
         },
-        timings_ms: provenance.timer.timings(),
         memo: { files_executed: 0, files_reused: memberCount },
         reused_from: {
           batch_id: location.batch_id,
@@ -609,25 +602,27 @@ function executeTask(
   }
 }
 
+/** The fields every shard-run manifest shares, whatever its outcome. */
 function manifestBase(
   ctx: BatchRunContext,
-  p: ExecuteParams,
+  run: { taskId: string; shardId: string; provenance: ManifestContext },
   attempt: number,
   startedAt: string,
   completedAt: string,
 ) {
+  const task = ctx.tasks.get(run.taskId)!;
   return {
     batch_id: ctx.batch.batch_id,
     snapshot_id: ctx.batch.snapshot_id,
-    task_id: p.taskId,
-    shard_id: p.shardId,
-    task: { type: p.task.type, version: p.task.task_version, config_digest: p.task.config_digest },
+    task_id: run.taskId,
+    shard_id: run.shardId,
+    task: { type: task.type, version: task.task_version, config_digest: task.config_digest },
     attempt,
     started_at: startedAt,
     completed_at: completedAt,
-    bundle: p.provenance.bundle,
-    upstream: p.provenance.upstream,
-    timings_ms: p.provenance.timer.timings(),
+    bundle: run.provenance.bundle,
+    upstream: run.provenance.upstream,
+    timings_ms: run.provenance.timer.timings(),
   };
 }
 

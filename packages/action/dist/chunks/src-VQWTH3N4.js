@@ -147,7 +147,7 @@ import {
   writeFileAtomic,
   writeOutputObject,
   writeShardManifest
-} from "./chunk-GGAACR37.js";
+} from "./chunk-A3OME4L4.js";
 import {
   __commonJS,
   __esm,
@@ -1449,27 +1449,8 @@ var init_output_order = __esm({
 });
 
 // ../core/src/query/files-index.ts
-function readFilesIndex2(store, snapshotId) {
-  const file = store.layout.filesIndexFile(snapshotId);
-  let records;
-  try {
-    records = readJsonl(file, { mode: "strict" }).records;
-  } catch (error) {
-    if (error.code === "E_NOT_FOUND") {
-      throw new CodebatchError(
-        "E_SNAPSHOT_NOT_FOUND",
-        `snapshot ${snapshotId} has no files index (${file})`,
-        {
-          hints: [
-            "The batch refers to a snapshot that was deleted or never completed; re-snapshot and re-run."
-          ],
-          details: { snapshot_id: snapshotId, file }
-        }
-      );
-    }
-    throw error;
-  }
-  return new Map(records.map((r) => [r.path, r]));
+function readFilesByPath(store, snapshotId) {
+  return new Map(readFilesIndex(store, snapshotId).map((r) => [r.path, r]));
 }
 function langOf(files, path21) {
   return files.get(path21)?.lang_hint ?? UNKNOWN_LANG;
@@ -1478,8 +1459,7 @@ var UNKNOWN_LANG;
 var init_files_index = __esm({
   "../core/src/query/files-index.ts"() {
     "use strict";
-    init_codebatch_error();
-    init_jsonl();
+    init_read_snapshot();
     UNKNOWN_LANG = "unknown";
   }
 });
@@ -1809,7 +1789,7 @@ function loadCountRows(view, taskIds, options = {}) {
   return scanCountRows(view, taskIds);
 }
 function scanCountRows(view, taskIds) {
-  const tally = createTally(readFilesIndex2(view.store, view.batch.snapshot_id));
+  const tally = createTally(readFilesByPath(view.store, view.batch.snapshot_id));
   forEachOutput(view, taskIds, tally.add);
   return tally.rows();
 }
@@ -1837,25 +1817,12 @@ var init_batch_facts = __esm({
 import fs10 from "node:fs";
 import path6 from "node:path";
 function loadBatchView(store, batchId) {
-  const file = store.layout.batchFile(batchId);
-  const batch = readRecord(file, (value) => batchRecordSchema.safeParse(value), {
-    missing: () => new CodebatchError(
-      "E_BATCH_NOT_FOUND",
-      `batch ${JSON.stringify(batchId)} does not exist in ${store.layout.root}`,
-      {
-        hints: ["List batches with `codebatch batch list`, or check --store."],
-        details: { batch_id: batchId, store: store.layout.root }
-      }
-    )
-  });
+  const batch = readBatchRecord(store, batchId);
   return { store, batchId, batch, taskIds: readTaskIds(store, batchId) };
 }
 function readTaskIds(store, batchId) {
-  const planFile = store.layout.planFile(batchId);
-  if (fs10.existsSync(planFile)) {
-    const plan = readRecord(planFile, (value) => planRecordSchema.safeParse(value), {});
-    return plan.tasks.map((t) => t.task_id);
-  }
+  if (fs10.existsSync(store.layout.planFile(batchId)))
+    return readPlan(store, batchId).tasks.map((t) => t.task_id);
   const tasksDir = path6.join(store.layout.batchDir(batchId), "tasks");
   try {
     return fs10.readdirSync(tasksDir).filter((name) => /^[a-zA-Z0-9_-]{1,128}$/.test(name)).sort();
@@ -1879,51 +1846,11 @@ function resolveTaskIds(view, taskId) {
   }
   return [taskId];
 }
-function readRecord(file, parse, options) {
-  let text;
-  try {
-    text = fs10.readFileSync(file, "utf8");
-  } catch (error) {
-    const errno = error.code;
-    if ((errno === "ENOENT" || errno === "ENOTDIR") && options.missing) throw options.missing();
-    throw toCodebatchError(error, `reading ${file}`);
-  }
-  let value;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new CodebatchError("E_RECORD_INVALID", `${file} is not valid JSON`, {
-      hints: ["The record was damaged; run `codebatch verify`."],
-      details: { file }
-    });
-  }
-  const result = parse(value);
-  if (!result.success) {
-    throw new CodebatchError("E_RECORD_INVALID", `${file} does not match its schema`, {
-      details: { file, issues: result.error.issues.map((i) => formatIssue2(i)) }
-    });
-  }
-  return result.data;
-}
-function formatIssue2(issue) {
-  const i = issue;
-  return `${(i.path ?? []).map(String).join(".") || "(root)"}: ${i.message ?? "invalid"}`;
-}
-function listBatchIds(store) {
-  const dir = path6.join(store.layout.root, "batches");
-  let names;
-  try {
-    names = fs10.readdirSync(dir);
-  } catch {
-    return [];
-  }
-  return names.filter((n) => /^[a-zA-Z0-9_-]{1,128}$/.test(n) && fs10.existsSync(path6.join(dir, n, "batch.json"))).sort();
-}
 var init_batch_view = __esm({
   "../core/src/query/batch-view.ts"() {
     "use strict";
+    init_read_batch();
     init_codebatch_error();
-    init_batch_record();
   }
 });
 
@@ -6289,7 +6216,7 @@ var init_diff_keys = __esm({
 
 // ../core/src/query/diff/line-fingerprint.ts
 function createLineFingerprinter(store, snapshotId) {
-  const files = readFilesIndex2(store, snapshotId);
+  const files = readFilesByPath(store, snapshotId);
   const linesByObject = /* @__PURE__ */ new Map();
   const linesOf = (path21) => {
     const entry = files.get(path21);
@@ -6627,7 +6554,7 @@ function listFailedShards(view, taskIds) {
   for (const taskId of taskIds) {
     const failed = listShards(view, taskId).filter((e) => e.status === "failed");
     if (failed.length === 0) continue;
-    files ??= [...readFilesIndex2(view.store, view.batch.snapshot_id).values()];
+    files ??= [...readFilesByPath(view.store, view.batch.snapshot_id).values()];
     const assign = shardAssigner(view, taskId);
     for (const entry of failed) {
       const error = entry.state?.error;
@@ -6724,7 +6651,7 @@ function queryFiles(store, batchId, options = {}) {
   const taskIds = resolveTaskIds(view, options.task);
   const matchPath = createPathMatcher(options.path);
   const summaries = /* @__PURE__ */ new Map();
-  for (const f of readFilesIndex2(store, view.batch.snapshot_id).values()) {
+  for (const f of readFilesByPath(store, view.batch.snapshot_id).values()) {
     if (matchPath(f.path)) summaries.set(f.path, emptySummary(f.path, f.lang_hint ?? UNKNOWN_LANG, f.size));
   }
   for (const row of loadCountRows(view, taskIds, options)) {
@@ -6760,7 +6687,7 @@ function queryTop(store, batchId, options = {}) {
     }
     addRow(s, row.kind, row.severity, row.count);
   }
-  const sizes = readFilesIndex2(store, view.batch.snapshot_id);
+  const sizes = readFilesByPath(store, view.batch.snapshot_id);
   const files = [...summaries.values()].map((s) => ({ ...s, size: sizes.get(s.path)?.size ?? null })).sort((a, b) => b.diagnostics - a.diagnostics || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return {
     batch_id: batchId,
@@ -6877,7 +6804,7 @@ function buildQueryIndex(store, batchId) {
   });
 }
 function writeIndex(store, batchId, sources, records) {
-  const files = readFilesIndex2(store, sources.snapshot_id);
+  const files = readFilesByPath(store, sources.snapshot_id);
   const rows = tallyOutputs(records, files);
   const parts = [];
   let offset = 0;
@@ -6946,9 +6873,9 @@ var indexBuildCommand;
 var init_index_build = __esm({
   "../core/src/cli/commands/index-build.ts"() {
     "use strict";
+    init_read_batch();
     init_codebatch_error();
     init_build_query_index();
-    init_batch_view();
     init_command();
     init_output();
     init_query_support();
@@ -6971,7 +6898,7 @@ var init_index_build = __esm({
         if (batch === void 0 === !all) {
           throw new CodebatchError("E_USAGE", "index build needs exactly one of --batch <id> or --all");
         }
-        const ids2 = all ? listBatchIds(store) : [batch];
+        const ids2 = all ? listBatches(store).map((b) => b.batch_id).sort() : [batch];
         const results = ids2.map((id) => {
           const started = process.hrtime.bigint();
           const r = buildQueryIndex(store, id);
@@ -7022,7 +6949,7 @@ var init_init = __esm({
 // ../core/src/query/inspect-file.ts
 function inspectFile(store, batchId, filePath) {
   const view = loadBatchView(store, batchId);
-  const files = readFilesIndex2(store, view.batch.snapshot_id);
+  const files = readFilesByPath(store, view.batch.snapshot_id);
   const file = files.get(filePath) ?? [...files.values()].find((f) => f.path_key === filePath);
   if (!file) {
     throw new CodebatchError("E_NOT_FOUND", `${JSON.stringify(filePath)} is not a file of batch ${batchId}`, {
