@@ -12,7 +12,7 @@ export interface Engine {
   analyze(options: AnalyzeOptions): Promise<AnalyzeResult>;
   /** The newest complete batch of `pipeline` whose recorded git commit is `sha`, if the store holds one. */
   findBatchForCommit(storeDir: string, sha: string, pipeline: string): Promise<string | undefined>;
-  /** Diagnostics of `head` that `base` does not have (core query `findRegressions`). */
+  /** Diagnostics of `head` that `base` does not have, or has at a lower severity (core `findRegressions`). */
   diffBatches(storeDir: string, baseBatchId: string, headBatchId: string): Promise<{ added: Diagnostic[] }>;
   /**
    * Unions slice stores into `storeDir` (objects, snapshots, batches with their shards combined,

@@ -145,7 +145,7 @@ describe('acceptance gates', () => {
     expect(again.json.counts.executed).toBe(0);
     expect(again.json.counts.skipped).toBeGreaterThan(0);
     expect(snapshotOf()).toEqual(before);
-    const forced = await cliJson<{ counts: Record<string, number> }>([
+    const forced = await cliJson<{ counts: Record<string, number>; duration_ms: number; cpu_ms: number }>([
       'run',
       '--batch',
       batch,
@@ -153,6 +153,9 @@ describe('acceptance gates', () => {
       ...S(),
     ]);
     expect(forced.json.counts.executed).toBe(again.json.counts.skipped);
+    // Executing every shard costs CPU time, and it is reported next to the wall time.
+    expect(forced.json.cpu_ms).toBeGreaterThan(0);
+    expect(forced.json.duration_ms).toBeGreaterThan(0);
     const strip = (m: Record<string, string>) =>
       Object.values(m).flatMap((t) =>
         t

@@ -22,12 +22,20 @@ export interface SerializedOutputs {
 }
 
 /**
+ * The bytes every index line of a shard starts with, up to (not including) `"ts"`. One
+ * function for writing and for re-stamping reused lines, so both agree byte for byte.
+ */
+export function envelopeIdsPrefix(ids: Omit<EnvelopeIds, 'ts'>): string {
+  return `{"schema_version":${SCHEMA_VERSION},"snapshot_id":${JSON.stringify(ids.snapshot_id)},"batch_id":${JSON.stringify(ids.batch_id)},"task_id":${JSON.stringify(ids.task_id)},"shard_id":${JSON.stringify(ids.shard_id)},`;
+}
+
+/**
  * Serialises task outputs as index lines. The envelope is written as a fixed prefix and the
  * task's own fields follow it, so each record is stringified once; the semantic digest
  * hashes exactly those task-owned bytes, which do not depend on batch, snapshot or time.
  */
 export function serializeOutputs(outputs: readonly TaskOutput[], ids: EnvelopeIds): SerializedOutputs {
-  const prefix = `{"schema_version":${SCHEMA_VERSION},"snapshot_id":${JSON.stringify(ids.snapshot_id)},"batch_id":${JSON.stringify(ids.batch_id)},"task_id":${JSON.stringify(ids.task_id)},"shard_id":${JSON.stringify(ids.shard_id)},"ts":${JSON.stringify(ids.ts)},`;
+  const prefix = `${envelopeIdsPrefix(ids)}"ts":${JSON.stringify(ids.ts)},`;
   const semantic = createHash('sha256');
   const parts: string[] = [];
   for (const output of outputs) {

@@ -1,9 +1,12 @@
 import { createHash } from 'node:crypto';
 import { readBatchRecord } from '../batch/read-batch';
+import { readManifest } from '../provenance/run-manifest';
 import type { OutputRecord } from '../schemas/output-record';
+import type { ShardState } from '../schemas/state-record';
 import { parseJsonl } from '../store/jsonl';
 import type { Store } from '../store/store';
 import { readCommittedIndex } from './committed-outputs';
+import { restampIndex } from './restamp-index';
 import { readShardState } from './shard-state';
 
 export interface BundleLocation {
@@ -17,6 +20,8 @@ export interface ReusedOutputs {
   outputsDigest: string;
   resultDigest: string;
   count: number;
+  /** Records per kind, when the source run's manifest gives them. */
+  byKind?: Record<string, number>;
   /** Run manifest of the source shard run, if it recorded one. */
   sourceManifest?: string;
   records(): OutputRecord[];
@@ -46,46 +51,33 @@ export function reuseShardOutputs(
   if (state.bundle_hash !== bundleHash || !state.result_digest) return undefined;
   const bytes = readCommittedIndex(store, source, state, { checkObjects: true });
   if (!bytes) return undefined;
-  // Ids match ^[a-zA-Z0-9_-]+$ and serializeOutputs writes the envelope without whitespace, so
-  // these literal patterns touch exactly the envelope fields. Bytes, not strings: a reused
-  // batch copies tens of megabytes, and generated ids of one kind share a length, so most
-  // replacements are in-place patches of a copy.
-  let out: Buffer = Buffer.from(bytes);
-  out = replaceField(out, 'snapshot_id', sourceSnapshot, target.snapshot_id);
-  out = replaceField(out, 'batch_id', source.batch_id, target.batch_id);
-  out = replaceField(out, 'task_id', source.task_id, target.task_id);
-  out = replaceField(out, 'shard_id', source.shard_id, target.shard_id);
+  const restamped = restampIndex(bytes, { snapshot_id: sourceSnapshot, ...source }, target);
+  if (!restamped) return undefined;
+  const out = restamped.bytes;
+  const byKind = kindsFromManifest(store, state);
   return {
     bytes: out,
     outputsDigest: createHash('sha256').update(out).digest('hex'),
     resultDigest: state.result_digest,
-    count: countLines(out),
+    count: restamped.count,
+    ...(byKind ? { byKind } : {}),
     ...(state.manifest ? { sourceManifest: state.manifest } : {}),
     records: () => parseJsonl<OutputRecord>(out.toString('utf8')).records,
   };
 }
 
-function replaceField(buf: Buffer, field: string, from: string, to: string): Buffer {
-  if (from === to) return buf;
-  const pattern = Buffer.from(`"${field}":${JSON.stringify(from)},`);
-  const replacement = Buffer.from(`"${field}":${JSON.stringify(to)},`);
-  if (pattern.length === replacement.length) {
-    for (let i = buf.indexOf(pattern); i !== -1; i = buf.indexOf(pattern, i + pattern.length))
-      replacement.copy(buf, i);
-    return buf;
+/**
+ * Record counts per kind of the source run, from its manifest when that manifest describes
+ * exactly the verified index (same outputs digest): saves a scan of every record.
+ */
+function kindsFromManifest(store: Store, state: ShardState): Record<string, number> | undefined {
+  if (!state.manifest) return undefined;
+  try {
+    const manifest = readManifest(store, state.manifest);
+    if (manifest.kind !== 'shard_run') return undefined;
+    const outputs = manifest.outputs;
+    return outputs && outputs.outputs_digest === state.outputs_digest ? outputs.by_kind : undefined;
+  } catch {
+    return undefined;
   }
-  const parts: Buffer[] = [];
-  let last = 0;
-  for (let i = buf.indexOf(pattern); i !== -1; i = buf.indexOf(pattern, i + pattern.length)) {
-    parts.push(buf.subarray(last, i), replacement);
-    last = i + pattern.length;
-  }
-  parts.push(buf.subarray(last));
-  return Buffer.concat(parts);
-}
-
-function countLines(buf: Buffer): number {
-  let n = 0;
-  for (let i = buf.indexOf(10); i !== -1; i = buf.indexOf(10, i + 1)) n += 1;
-  return n;
 }

@@ -360,7 +360,7 @@ function tryReuse(
           outputs_digest: done.outputs_digest!,
           result_digest: reused.resultDigest,
           count: reused.count,
-          by_kind: countKindsInIndex(reused.bytes),
+          by_kind: reused.byKind ?? countKindsInIndex(reused.bytes),
         },
         memo: { files_executed: 0, files_reused: memberCount },
         reused_from: {

@@ -76,7 +76,8 @@ const DELTA_OPTIONS = {
 
 export const regressionsCommand: CommandSpec = {
   name: 'regressions',
-  summary: 'Diagnostics new in head (exit 1 when there are any, so CI can gate on it)',
+  summary:
+    'Diagnostics new in head or more severe than in base (exit 1 when there are any, so CI can gate on it)',
   group: 'query',
   since: '0.1.0',
   readOnly: true,
@@ -94,7 +95,7 @@ export const regressionsCommand: CommandSpec = {
 
 export const improvementsCommand: CommandSpec = {
   name: 'improvements',
-  summary: 'Diagnostics gone in head',
+  summary: 'Diagnostics gone in head or less severe than in base',
   group: 'query',
   since: '0.1.0',
   readOnly: true,

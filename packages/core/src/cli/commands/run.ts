@@ -41,6 +41,7 @@ async function runAndReport(
   };
   let summary: RunBatchSummary;
   let replicateReport: ReplicateReport | undefined;
+  const cpuBefore = process.cpuUsage();
   try {
     summary = await runBatchWithProvenance(store, base, provenance);
     if (replicates > 1) {
@@ -68,6 +69,9 @@ async function runAndReport(
         ok,
         counts: summary.counts,
         duration_ms: summary.durationMs,
+        // All threads of this process (workers included), user + system: with duration_ms it
+        // shows how many cores a run kept busy.
+        cpu_ms: Math.round(cpuMs(process.cpuUsage(cpuBefore))),
         status: summary.status,
         failures: summary.results.filter((r) => r.outcome === 'failed'),
         ...(replicateReport ? { replicates: replicateReport } : {}),
@@ -88,6 +92,10 @@ async function runAndReport(
     }
   }
   return ok ? 0 : 1;
+}
+
+function cpuMs(usage: NodeJS.CpuUsage): number {
+  return (usage.user + usage.system) / 1000;
 }
 
 const batchOption = {

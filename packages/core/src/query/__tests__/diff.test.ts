@@ -45,6 +45,38 @@ describe('diffBatches', () => {
     expect(diff.counts).toMatchObject({ added: 0, removed: 0, changed: 0 });
   });
 
+  it('a diagnostic whose severity rose is a regression, and one whose severity fell an improvement', () => {
+    buildSampleBatch(tmp.dir, { batchId: 'base' });
+    const tasks = sampleTasks();
+    const lint = tasks['04_lint']!;
+    const [raised, lowered] = lint.filter((o) => o.kind === 'diagnostic' && o.severity === 'warning');
+    expect(raised && lowered).toBeTruthy();
+    tasks['04_lint'] = lint.map((o) =>
+      o === raised ? { ...o, severity: 'error' } : o === lowered ? { ...o, severity: 'info' } : o,
+    );
+    const { store } = buildSampleBatch(tmp.dir, { batchId: 'head', snapshotId: 's2', tasks });
+    const regressions = findRegressions(store, 'base', 'head');
+    expect(regressions.total).toBe(1);
+    expect(regressions.severity_changes).toBe(1);
+    expect(regressions.records[0]).toMatchObject({
+      path: raised!.path,
+      code: raised!.code,
+      severity: 'error',
+    });
+    // Below the threshold, a rise to `warning` would not count; `error` is above it.
+    expect(findRegressions(store, 'base', 'head', { severity: 'error' }).total).toBe(1);
+    const improvements = findImprovements(store, 'base', 'head');
+    expect(improvements.total).toBe(1);
+    expect(improvements.records[0]).toMatchObject({
+      path: lowered!.path,
+      code: lowered!.code,
+      severity: 'warning',
+    });
+    expect(findImprovements(store, 'base', 'head', { severity: 'error' }).total).toBe(0);
+    // Same key, new content: the plain diff still calls both `changed`.
+    expect(diffBatches(store, 'base', 'head', { kind: 'diagnostic' }).counts.changed).toBe(2);
+  });
+
   it('a moved diagnostic with a new message is changed, not added and removed', () => {
     buildSampleBatch(tmp.dir, { batchId: 'base' });
     const a = SAMPLE_FILES.find((f) => f.path === 'src/a.ts')!;

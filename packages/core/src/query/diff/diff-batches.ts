@@ -1,7 +1,12 @@
 import type { OutputRecord } from '../../schemas/output-record';
 import type { Store } from '../../store/store';
 import { type BatchView, loadBatchView, resolveTaskIds } from '../batch-view';
-import { assertSeverity, createOutputPredicate, meetsSeverityThreshold } from '../output-filter';
+import {
+  assertSeverity,
+  createOutputPredicate,
+  meetsSeverityThreshold,
+  SEVERITY_RANK,
+} from '../output-filter';
 import { compareOutputs } from '../output-order';
 import { definedFields } from '../query-outputs';
 import { scanOutputs } from '../scan-outputs';
@@ -137,12 +142,15 @@ export interface DiagnosticDelta {
   head_batch_id: string;
   filters: Record<string, string | number>;
   total: number;
+  /** Of `total`, diagnostics present on both sides whose severity rose (regressions) or fell (improvements). */
+  severity_changes: number;
   records: OutputRecord[];
 }
 
 /**
- * Diagnostics present in head and not in base (at or above the severity threshold). A
- * diagnostic that only moved, or whose message changed, is not new.
+ * Diagnostics present in head and not in base, plus those whose severity rose (a warning
+ * that is now an error: a rule made stricter fails the gate too), at or above the severity
+ * threshold. A diagnostic that only moved, or whose message changed, is not new.
  */
 export function findRegressions(
   store: Store,
@@ -153,7 +161,10 @@ export function findRegressions(
   return diagnosticDelta(store, baseBatchId, headBatchId, options, 'added');
 }
 
-/** Diagnostics present in base and gone from head (at or above the severity threshold). */
+/**
+ * Diagnostics present in base and gone from head, plus those whose severity fell (listed as
+ * they were in base), at or above the severity threshold.
+ */
 export function findImprovements(
   store: Store,
   baseBatchId: string,
@@ -176,12 +187,20 @@ function diagnosticDelta(
     path: options.path,
     kind: 'diagnostic',
   });
-  const records = diff[side].filter((r) => meetsSeverityThreshold(r.severity, options.severity));
+  const meets = (r: OutputRecord) => meetsSeverityThreshold(r.severity, options.severity);
+  // Ranks count down from error (0), so a rise in severity is a fall in rank.
+  const rank = (r: OutputRecord) => SEVERITY_RANK[r.severity ?? ''] ?? Number.MAX_SAFE_INTEGER;
+  const severityChanged = diff.changed
+    .filter((c) => (side === 'added' ? rank(c.head) < rank(c.base) : rank(c.head) > rank(c.base)))
+    .map((c) => (side === 'added' ? c.head : c.base))
+    .filter(meets);
+  const records = [...diff[side].filter(meets), ...severityChanged].sort(compareOutputs);
   return {
     base_batch_id: baseBatchId,
     head_batch_id: headBatchId,
     filters: definedFields({ task: options.task, path: options.path, severity: options.severity }),
     total: records.length,
+    severity_changes: severityChanged.length,
     records,
   };
 }

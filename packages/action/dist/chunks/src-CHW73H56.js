@@ -147,7 +147,7 @@ import {
   writeFileAtomic,
   writeOutputObject,
   writeShardManifest
-} from "./chunk-A3OME4L4.js";
+} from "./chunk-ZPG57VVG.js";
 import {
   __commonJS,
   __esm,
@@ -326,7 +326,7 @@ function initBatch(store, options) {
     fs2.mkdirSync(layout.batchDir(batchId), { recursive: true });
     for (const task of tasks) {
       fs2.mkdirSync(layout.shardsDir(batchId, task.task_id), { recursive: true });
-      writeFileAtomic(layout.taskFile(batchId, task.task_id), stableJsonPretty(task));
+      fs2.writeFileSync(layout.taskFile(batchId, task.task_id), stableJsonPretty(task));
       for (const shardId of shardIds) {
         fs2.mkdirSync(layout.shardDir(batchId, task.task_id, shardId), { recursive: true });
         const state = {
@@ -338,11 +338,11 @@ function initBatch(store, options) {
           status: "ready",
           attempt: 1
         };
-        writeFileAtomic(layout.stateFile(batchId, task.task_id, shardId), `${JSON.stringify(state)}
+        fs2.writeFileSync(layout.stateFile(batchId, task.task_id, shardId), `${JSON.stringify(state)}
 `);
       }
     }
-    writeFileAtomic(layout.planFile(batchId), stableJsonPretty(plan));
+    fs2.writeFileSync(layout.planFile(batchId), stableJsonPretty(plan));
     writeFileAtomic(layout.batchFile(batchId), stableJsonPretty(batch));
   } catch (error) {
     throw toCodebatchError(error, `creating batch ${batchId}`);
@@ -6321,12 +6321,16 @@ function diagnosticDelta(store, baseBatchId, headBatchId, options, side) {
     path: options.path,
     kind: "diagnostic"
   });
-  const records = diff[side].filter((r) => meetsSeverityThreshold(r.severity, options.severity));
+  const meets = (r) => meetsSeverityThreshold(r.severity, options.severity);
+  const rank = (r) => SEVERITY_RANK[r.severity ?? ""] ?? Number.MAX_SAFE_INTEGER;
+  const severityChanged = diff.changed.filter((c) => side === "added" ? rank(c.head) < rank(c.base) : rank(c.head) > rank(c.base)).map((c) => side === "added" ? c.head : c.base).filter(meets);
+  const records = [...diff[side].filter(meets), ...severityChanged].sort(compareOutputs);
   return {
     base_batch_id: baseBatchId,
     head_batch_id: headBatchId,
     filters: definedFields({ task: options.task, path: options.path, severity: options.severity }),
     total: records.length,
+    severity_changes: severityChanged.length,
     records
   };
 }
@@ -6499,7 +6503,7 @@ var init_diff = __esm({
     };
     regressionsCommand = {
       name: "regressions",
-      summary: "Diagnostics new in head (exit 1 when there are any, so CI can gate on it)",
+      summary: "Diagnostics new in head or more severe than in base (exit 1 when there are any, so CI can gate on it)",
       group: "query",
       since: "0.1.0",
       readOnly: true,
@@ -6515,7 +6519,7 @@ var init_diff = __esm({
     };
     improvementsCommand = {
       name: "improvements",
-      summary: "Diagnostics gone in head",
+      summary: "Diagnostics gone in head or less severe than in base",
       group: "query",
       since: "0.1.0",
       readOnly: true,
@@ -8026,6 +8030,7 @@ async function runAndReport(ctx, options) {
   };
   let summary;
   let replicateReport;
+  const cpuBefore = process.cpuUsage();
   try {
     summary = await runBatchWithProvenance(store, base, provenance);
     if (replicates > 1) {
@@ -8056,6 +8061,9 @@ async function runAndReport(ctx, options) {
         ok,
         counts: summary.counts,
         duration_ms: summary.durationMs,
+        // All threads of this process (workers included), user + system: with duration_ms it
+        // shows how many cores a run kept busy.
+        cpu_ms: Math.round(cpuMs(process.cpuUsage(cpuBefore))),
         status: summary.status,
         failures: summary.results.filter((r) => r.outcome === "failed"),
         ...replicateReport ? { replicates: replicateReport } : {}
@@ -8078,6 +8086,9 @@ async function runAndReport(ctx, options) {
     }
   }
   return ok ? 0 : 1;
+}
+function cpuMs(usage) {
+  return (usage.user + usage.system) / 1e3;
 }
 var batchOption, runCommand, runShardCommand, resumeCommand;
 var init_run = __esm({

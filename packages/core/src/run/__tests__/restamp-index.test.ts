@@ -1,0 +1,55 @@
+import { serializeOutputs } from '../commit-outputs';
+import { restampIndex } from '../restamp-index';
+
+const from = { snapshot_id: 'snapA', batch_id: 'b-old-000001', task_id: '04_lint', shard_id: '0a' };
+const outputs = [
+  { path: 'a.ts', kind: 'diagnostic', severity: 'warning', code: 'L001', message: 'm', line: 1, col: 2 },
+  { path: 'b.ts', kind: 'metric', metric: 'loc', value: 3 },
+  // A record whose own text contains an envelope look-alike must be left alone.
+  { path: 'c.ts', kind: 'diagnostic', severity: 'info', code: 'L003', message: '"batch_id":"b-old-000001",' },
+] as const;
+
+function index(ids: typeof from): Buffer {
+  return Buffer.from(serializeOutputs(outputs as never, { ...ids, ts: '2026-01-01T00:00:00.000Z' }).text);
+}
+
+describe('restampIndex', () => {
+  it('gives exactly the bytes serializeOutputs writes under the new ids, for ids of the same length', () => {
+    const to = { snapshot_id: 'snapB', batch_id: 'b-new-000002', task_id: '04_lint', shard_id: '0b' };
+    const result = restampIndex(index(from), from, to);
+    expect(result?.count).toBe(3);
+    expect(result?.bytes.toString()).toBe(index(to).toString());
+  });
+
+  it('handles ids of a different length (a user-chosen --id)', () => {
+    const to = { snapshot_id: 'a-much-longer-snapshot', batch_id: 'b', task_id: '04_lint', shard_id: '0a' };
+    const result = restampIndex(index(from), from, to);
+    expect(result?.count).toBe(3);
+    expect(result?.bytes.toString()).toBe(index(to).toString());
+  });
+
+  it('leaves the source buffer untouched', () => {
+    const source = index(from);
+    const copy = Buffer.from(source);
+    restampIndex(source, from, { ...from, batch_id: 'b-new-000002' });
+    expect(source.equals(copy)).toBe(true);
+  });
+
+  it('refuses an index with a line that does not carry the expected envelope', () => {
+    const other = index({ ...from, shard_id: '0b' });
+    const mixed = Buffer.concat([index(from), other]);
+    expect(restampIndex(mixed, from, { ...from, batch_id: 'x' })).toBeUndefined();
+  });
+
+  it('refuses an index whose last line has no newline (a torn write)', () => {
+    const bytes = index(from);
+    expect(restampIndex(bytes.subarray(0, bytes.length - 1), from, from)).toBeUndefined();
+    expect(restampIndex(bytes.subarray(0, 10), from, from)).toBeUndefined();
+  });
+
+  it('maps an empty index to an empty index', () => {
+    const result = restampIndex(Buffer.alloc(0), from, { ...from, batch_id: 'x' });
+    expect(result?.count).toBe(0);
+    expect(result?.bytes.length).toBe(0);
+  });
+});

@@ -1,0 +1,53 @@
+import { type EnvelopeIds, envelopeIdsPrefix } from './commit-outputs';
+
+export type EnvelopeIdSet = Omit<EnvelopeIds, 'ts'>;
+
+/**
+ * A committed index with its envelope ids replaced: what a reused shard commits under the new
+ * batch. Every line the runner writes starts with the same id prefix (serializeOutputs), so
+ * this is one pass of prefix swaps, with no JSON parse: a reused full-pipeline batch moves
+ * about 100 MB of records. Returns undefined when any line does not start with `from`'s
+ * prefix or the index does not end with a newline: such an index is executed again rather
+ * than guessed at.
+ */
+export function restampIndex(
+  bytes: Buffer,
+  from: EnvelopeIdSet,
+  to: EnvelopeIdSet,
+): { bytes: Buffer; count: number } | undefined {
+  const oldPrefix = Buffer.from(envelopeIdsPrefix(from));
+  const newPrefix = Buffer.from(envelopeIdsPrefix(to));
+  const starts = lineStarts(bytes, oldPrefix);
+  if (!starts) return undefined;
+  const delta = newPrefix.length - oldPrefix.length;
+  const out = Buffer.allocUnsafe(bytes.length + delta * starts.length);
+  if (delta === 0) {
+    // Generated ids of one kind share a length: copy once, then patch each prefix in place.
+    bytes.copy(out);
+    for (const s of starts) newPrefix.copy(out, s);
+  } else {
+    let w = 0;
+    for (let i = 0; i < starts.length; i += 1) {
+      const rest = starts[i]! + oldPrefix.length;
+      const end = i + 1 < starts.length ? starts[i + 1]! : bytes.length;
+      w += newPrefix.copy(out, w);
+      w += bytes.copy(out, w, rest, end);
+    }
+  }
+  return { bytes: out, count: starts.length };
+}
+
+/** Offsets of the lines, or undefined unless each starts with `prefix` and ends with a newline. */
+function lineStarts(bytes: Buffer, prefix: Buffer): number[] | undefined {
+  const starts: number[] = [];
+  let s = 0;
+  while (s < bytes.length) {
+    if (s + prefix.length > bytes.length) return undefined;
+    if (bytes.compare(prefix, 0, prefix.length, s, s + prefix.length) !== 0) return undefined;
+    starts.push(s);
+    const end = bytes.indexOf(10, s + prefix.length);
+    if (end === -1) return undefined;
+    s = end + 1;
+  }
+  return starts;
+}
