@@ -63,7 +63,8 @@ describe('diffBatches', () => {
       code: raised!.code,
       severity: 'error',
     });
-    // Below the threshold, a rise to `warning` would not count; `error` is above it.
+    // An `error` threshold keeps the raised one (now an error) and drops the lowered one (a
+    // warning in base).
     expect(findRegressions(store, 'base', 'head', { severity: 'error' }).total).toBe(1);
     const improvements = findImprovements(store, 'base', 'head');
     expect(improvements.total).toBe(1);
