@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { TaskOutput } from '../schemas/output-record';
-import { appendJsonl, parseJsonl } from '../store/jsonl';
+import { tempName } from '../store/atomic-write';
+import { appendJsonl, parseJsonl, toJsonl } from '../store/jsonl';
 import type { Store } from '../store/store';
 import { sha256OfCanonical } from '../util/hash';
 import { BUNDLE_SALT, ENGINE_VERSION, runtimeMajor } from '../version';
@@ -74,6 +75,9 @@ export function stripEnvelope(record: Record<string, unknown>): TaskOutput {
   return out as TaskOutput;
 }
 
+/** Below this many lines a table loads in a few milliseconds, whatever it holds. */
+export const MEMO_COMPACT_MIN_LINES = 20_000;
+
 interface SourceShard {
   byPath: Map<string, TaskOutput[]>;
 }
@@ -109,11 +113,34 @@ export class FileMemo {
       return this.table;
     }
     // Lenient: appenders may be killed mid-line; a lost line is a future miss, not an error.
-    for (const e of parseJsonl<MemoEntry & BundleEntry>(text, this.file, 'lenient').records) {
+    const lines = parseJsonl<MemoEntry & BundleEntry>(text, this.file, 'lenient').records;
+    for (const e of lines) {
       if (typeof e.k === 'string') this.table.set(e.k, e);
       else if (typeof e.h === 'string') this.bundles.set(e.h, e);
     }
+    const live = this.table.size + this.bundles.size;
+    if (lines.length >= MEMO_COMPACT_MIN_LINES && lines.length > 2 * live)
+      this.compact(Buffer.byteLength(text));
     return this.table;
+  }
+
+  /**
+   * Every batch that executes a shard appends an entry per file, also for files it took from
+   * the memo, so a long-lived store (an Nx workspace that never runs gc) would load ever more
+   * superseded lines. Rewrites the table with the last entry per key, unless it grew since it
+   * was read: an entry appended between that check and the rename is lost, which costs one
+   * future re-execution of that file and never a wrong result.
+   */
+  private compact(bytesRead: number): void {
+    const tmp = path.join(path.dirname(this.file), tempName(path.basename(this.file)));
+    try {
+      fs.writeFileSync(tmp, toJsonl([...this.bundles!.values(), ...this.table!.values()]), { flag: 'wx' });
+      if (fs.statSync(this.file).size === bytesRead) fs.renameSync(tmp, this.file);
+    } catch {
+      // Acceleration only: a table left long is slower to load, not wrong.
+    } finally {
+      fs.rmSync(tmp, { force: true });
+    }
   }
 
   /** Where a done shard with this bundle hash was committed, if known (re-verified by the caller). */

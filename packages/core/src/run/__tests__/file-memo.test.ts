@@ -8,6 +8,7 @@ import { readJsonl } from '../../store/jsonl';
 import { initStore, type Store } from '../../store/store';
 import { makeTempDir, writeTree } from '../../test-support/temp-dir';
 import { createTestRegistry } from '../../test-support/test-registry';
+import { FileMemo, MEMO_COMPACT_MIN_LINES } from '../file-memo';
 import { runBatch } from '../run-batch';
 
 const registry = createTestRegistry();
@@ -56,6 +57,38 @@ describe('per-file memo', () => {
       files[`src/f${i}.ts`] = `function f${i}() {}\n${i % 3 === 0 ? 'const BAD = 1;\n' : ''}`;
     return files;
   }
+
+  it('compacts a table of mostly superseded lines to the last entry per key, and leaves a short one alone', () => {
+    const store = initStore(path.join(tmp.dir, 'store')).store;
+    const file = path.join(store.layout.indexesDir, 'memo', '04_lint.jsonl');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const lines = (count: number) => {
+      const out: string[] = [JSON.stringify({ h: 'bundle-1', b: 'b-first', s: '01' })];
+      for (let i = 0; i < count; i += 1)
+        out.push(JSON.stringify({ k: `key-${i % 100}`, b: `b-${Math.floor(i / 100)}`, s: '02', n: 1 }));
+      return `${out.join('\n')}\n`;
+    };
+    fs.writeFileSync(file, lines(MEMO_COMPACT_MIN_LINES + 100));
+    expect(new FileMemo(store, '04_lint').lookupBundle('bundle-1')).toEqual({
+      batch_id: 'b-first',
+      shard_id: '01',
+    });
+    const kept = readJsonl<{ k?: string; b: string }>(file).records;
+    expect(kept).toHaveLength(101);
+    const last = `b-${Math.floor((MEMO_COMPACT_MIN_LINES + 99) / 100)}`;
+    expect(kept.filter((e) => e.k !== undefined).every((e) => e.b === last)).toBe(true);
+    // A fresh reader of the compacted table sees the same answers.
+    expect(new FileMemo(store, '04_lint').lookupBundle('bundle-1')).toEqual({
+      batch_id: 'b-first',
+      shard_id: '01',
+    });
+
+    const short = lines(1000);
+    fs.writeFileSync(file, short);
+    new FileMemo(store, '04_lint').lookupBundle('bundle-1');
+    expect(fs.readFileSync(file, 'utf8')).toBe(short);
+    expect(fs.readdirSync(path.dirname(file))).toEqual(['04_lint.jsonl']);
+  });
 
   it('executes only the changed file (for each task) in a new batch, although it moved shards', async () => {
     const src = path.join(tmp.dir, 'src');

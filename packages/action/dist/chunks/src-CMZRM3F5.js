@@ -147,7 +147,7 @@ import {
   writeFileAtomic,
   writeOutputObject,
   writeShardManifest
-} from "./chunk-ZPG57VVG.js";
+} from "./chunk-FKC227JG.js";
 import {
   __commonJS,
   __esm,
