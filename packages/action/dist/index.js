@@ -68858,7 +68858,7 @@ function saveCacheV2(paths_1, key_1, options_1) {
 import fs8 from "node:fs";
 import path12 from "node:path";
 async function loadEngine() {
-  const core = await import("./chunks/src-CMZRM3F5.js");
+  const core = await import("./chunks/src-Z332BQ4G.js");
   return {
     analyze: (options) => core.analyze(options),
     async findBatchForCommit(storeDir, sha, pipeline2) {

@@ -17,7 +17,7 @@ import {
   openStore,
   runShardChain,
   toCodebatchError
-} from "./chunks/chunk-FKC227JG.js";
+} from "./chunks/chunk-PEE62YWG.js";
 import "./chunks/chunk-EVLCBSQI.js";
 
 // ../core/src/run/shard-worker.ts

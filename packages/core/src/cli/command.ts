@@ -80,6 +80,9 @@ export function boolOpt(ctx: CommandContext, name: string): boolean {
   return ctx.values[name] === true;
 }
 
+/** `--batch <id>`, declared once so help text reads the same on every command. */
+export const BATCH_OPTION: OptionSpec = { type: 'string', description: 'Batch id', valueName: 'id' };
+
 /** The `--batch <id>` every batch command needs, or a usage error with a hint. */
 export function requireBatch(ctx: CommandContext): string {
   const batchId = stringOpt(ctx, 'batch');

@@ -6,8 +6,8 @@ import { tempName } from '../store/atomic-write';
 import { appendJsonl, parseJsonl, toJsonl } from '../store/jsonl';
 import type { Store } from '../store/store';
 import { sha256OfCanonical } from '../util/hash';
-import { BUNDLE_SALT, ENGINE_VERSION, runtimeMajor } from '../version';
 import { readCommittedIndex } from './committed-outputs';
+import { type TaskIdentityParts, taskIdentity } from './input-bundle';
 import { readShardState } from './shard-state';
 
 /**
@@ -34,12 +34,7 @@ export interface BundleEntry {
   s: string;
 }
 
-export interface FileKeyParts {
-  taskId: string;
-  type: string;
-  version: string;
-  configDigest: string;
-  chunking: { threshold: number; chunk_size: number };
+export interface FileKeyParts extends TaskIdentityParts {
   path: string;
   object: string;
   upstream: { task_id: string; digest: string }[];
@@ -47,12 +42,7 @@ export interface FileKeyParts {
 
 export function computeFileKey(parts: FileKeyParts): string {
   return sha256OfCanonical({
-    salt: BUNDLE_SALT,
-    engine_version: ENGINE_VERSION,
-    runtime: runtimeMajor(),
-    task: { task_id: parts.taskId, type: parts.type, version: parts.version },
-    config_digest: parts.configDigest,
-    chunking: parts.chunking,
+    ...taskIdentity(parts),
     path: parts.path,
     object: parts.object,
     upstream: parts.upstream,

@@ -21,22 +21,34 @@ export interface InputBundlePreimage {
   upstream: { task_id: string; result_digest: string }[];
 }
 
-export function buildInputBundle(parts: {
+/** What identifies a task's computation, shared by the shard bundle and the per-file memo key. */
+export interface TaskIdentityParts {
   taskId: string;
   type: string;
   version: string;
   configDigest: string;
   chunking: { threshold: number; chunk_size: number };
-  members: [string, string][];
-  upstream: { task_id: string; result_digest: string }[];
-}): { hash: string; preimage: InputBundlePreimage } {
-  const preimage: InputBundlePreimage = {
+}
+
+export function taskIdentity(parts: TaskIdentityParts): Omit<InputBundlePreimage, 'members' | 'upstream'> {
+  return {
     salt: BUNDLE_SALT,
     engine_version: ENGINE_VERSION,
     runtime: runtimeMajor(),
     task: { task_id: parts.taskId, type: parts.type, version: parts.version },
     config_digest: parts.configDigest,
     chunking: parts.chunking,
+  };
+}
+
+export function buildInputBundle(
+  parts: TaskIdentityParts & {
+    members: [string, string][];
+    upstream: { task_id: string; result_digest: string }[];
+  },
+): { hash: string; preimage: InputBundlePreimage } {
+  const preimage: InputBundlePreimage = {
+    ...taskIdentity(parts),
     members: [...parts.members].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)),
     upstream: [...parts.upstream].sort((a, b) => a.task_id.localeCompare(b.task_id)),
   };

@@ -1,10 +1,8 @@
-import { createHash } from 'node:crypto';
 import { readBatchRecord } from '../batch/read-batch';
 import { readManifest } from '../provenance/run-manifest';
-import type { OutputRecord } from '../schemas/output-record';
 import type { ShardState } from '../schemas/state-record';
-import { parseJsonl } from '../store/jsonl';
 import type { Store } from '../store/store';
+import { sha256Hex } from '../util/hash';
 import { readCommittedIndex } from './committed-outputs';
 import { restampIndex } from './restamp-index';
 import { readShardState } from './shard-state';
@@ -24,7 +22,6 @@ export interface ReusedOutputs {
   byKind?: Record<string, number>;
   /** Run manifest of the source shard run, if it recorded one. */
   sourceManifest?: string;
-  records(): OutputRecord[];
 }
 
 /**
@@ -57,12 +54,11 @@ export function reuseShardOutputs(
   const byKind = kindsFromManifest(store, state);
   return {
     bytes: out,
-    outputsDigest: createHash('sha256').update(out).digest('hex'),
+    outputsDigest: sha256Hex(out),
     resultDigest: state.result_digest,
     count: restamped.count,
     ...(byKind ? { byKind } : {}),
     ...(state.manifest ? { sourceManifest: state.manifest } : {}),
-    records: () => parseJsonl<OutputRecord>(out.toString('utf8')).records,
   };
 }
 

@@ -286,7 +286,7 @@ function committedIndex(
   );
 }
 
-/** Later tasks of the chain read this task's outputs: parse the already-verified index once. */
+/** Later tasks of the chain read this task's outputs: parse the verified (or just written) index once. */
 function loadUpstreamIfNeeded(
   ctx: BatchRunContext,
   taskId: string,
@@ -382,9 +382,7 @@ function tryReuse(
     attempt: done.attempt,
     stats: { reason: 'bundle_reused', from_batch: location.batch_id, outputs: reused.count },
   });
-  if (ctx.plan.tasks.some((t) => t.depends_on.includes(taskId))) {
-    upstreamByTask.set(taskId, groupByPath(reused.records().map((r) => stripEnvelope(r))));
-  }
+  loadUpstreamIfNeeded(ctx, taskId, reused.bytes, upstreamByTask);
   return { outputs: reused.count };
 }
 

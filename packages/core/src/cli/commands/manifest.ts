@@ -1,7 +1,7 @@
 import { formatBundleChange } from '../../provenance/explain-miss';
 import { explainShardMiss } from '../../provenance/explain-shard-miss';
 import { buildBatchManifest, loadShardManifest, readBatchManifestRef } from '../../provenance/run-manifest';
-import { type CommandContext, type CommandSpec, stringOpt } from '../command';
+import { BATCH_OPTION, type CommandContext, type CommandSpec, requireBatch, stringOpt } from '../command';
 import { formatJson, formatTable } from '../output';
 import { usageError } from './parse-int-option';
 
@@ -23,7 +23,7 @@ export const manifestShowCommand: CommandSpec = {
   requiresStore: true,
   requiresBatch: true,
   options: {
-    batch: { type: 'string', description: 'Batch id', valueName: 'id' },
+    batch: BATCH_OPTION,
     task: { type: 'string', description: 'Task id', valueName: 'id' },
     shard: {
       type: 'string',
@@ -33,7 +33,7 @@ export const manifestShowCommand: CommandSpec = {
   },
   run(ctx) {
     const store = ctx.openStore();
-    const batchId = need(ctx, 'batch', 'List batches with `codebatch batch list`.');
+    const batchId = requireBatch(ctx);
     const taskId = stringOpt(ctx, 'task');
     const shardId = stringOpt(ctx, 'shard');
     if (shardId && !taskId) throw usageError('--shard needs --task <id>');
@@ -116,7 +116,7 @@ export const explainMissCommand: CommandSpec = {
   requiresStore: true,
   requiresBatch: true,
   options: {
-    batch: { type: 'string', description: 'Batch id', valueName: 'id' },
+    batch: BATCH_OPTION,
     task: { type: 'string', description: 'Task id', valueName: 'id' },
     shard: { type: 'string', description: 'Shard id', valueName: 'id' },
     against: {
@@ -128,7 +128,7 @@ export const explainMissCommand: CommandSpec = {
   run(ctx) {
     const store = ctx.openStore();
     const r = explainShardMiss(store, {
-      batchId: need(ctx, 'batch'),
+      batchId: requireBatch(ctx),
       taskId: need(ctx, 'task', 'List tasks with `codebatch tasks --batch <id>`.'),
       shardId: need(ctx, 'shard', 'List shards with `codebatch shards --batch <id> --task <id>`.'),
       against: stringOpt(ctx, 'against'),

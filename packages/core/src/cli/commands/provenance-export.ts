@@ -6,19 +6,13 @@ import {
 } from '../../provenance/events-export';
 import { exportProvenance } from '../../provenance/export-provenance';
 import { writeFileAtomic } from '../../store/atomic-write';
-import { type CommandContext, type CommandSpec, stringOpt } from '../command';
+import { BATCH_OPTION, type CommandContext, type CommandSpec, requireBatch, stringOpt } from '../command';
 import { usageError } from './parse-int-option';
 
 function emit(ctx: CommandContext, text: string): void {
   const out = stringOpt(ctx, 'out');
   if (out) writeFileAtomic(path.resolve(ctx.cwd, out), text);
   else ctx.stdout(text);
-}
-
-function needBatch(ctx: CommandContext): string {
-  const b = stringOpt(ctx, 'batch');
-  if (!b) throw usageError('this command needs --batch <id>', 'List batches with `codebatch batch list`.');
-  return b;
 }
 
 export const provenanceExportCommand: CommandSpec = {
@@ -31,7 +25,7 @@ export const provenanceExportCommand: CommandSpec = {
   requiresStore: true,
   requiresBatch: true,
   options: {
-    batch: { type: 'string', description: 'Batch id', valueName: 'id' },
+    batch: BATCH_OPTION,
     format: { type: 'string', description: 'prov | intoto', valueName: 'format', default: 'prov' },
     out: { type: 'string', description: 'Write to this file instead of stdout', valueName: 'file' },
   },
@@ -39,7 +33,7 @@ export const provenanceExportCommand: CommandSpec = {
     const format = stringOpt(ctx, 'format') ?? 'prov';
     if (format !== 'prov' && format !== 'intoto')
       throw usageError(`--format must be prov or intoto (got ${JSON.stringify(format)})`);
-    emit(ctx, `${JSON.stringify(exportProvenance(ctx.openStore(), needBatch(ctx), format), null, 2)}\n`);
+    emit(ctx, `${JSON.stringify(exportProvenance(ctx.openStore(), requireBatch(ctx), format), null, 2)}\n`);
     return 0;
   },
 };
@@ -54,7 +48,7 @@ export const eventsExportCommand: CommandSpec = {
   requiresStore: true,
   requiresBatch: true,
   options: {
-    batch: { type: 'string', description: 'Batch id', valueName: 'id' },
+    batch: BATCH_OPTION,
     format: { type: 'string', description: 'jsonl | csv', valueName: 'format', default: 'jsonl' },
     out: { type: 'string', description: 'Write to this file instead of stdout', valueName: 'file' },
     'no-sessions': { type: 'boolean', description: 'Leave out provenance session actions' },
@@ -63,7 +57,7 @@ export const eventsExportCommand: CommandSpec = {
     const format = stringOpt(ctx, 'format') ?? 'jsonl';
     if (format !== 'jsonl' && format !== 'csv')
       throw usageError(`--format must be jsonl or csv (got ${JSON.stringify(format)})`);
-    const rows = exportObservations(ctx.openStore(), needBatch(ctx), {
+    const rows = exportObservations(ctx.openStore(), requireBatch(ctx), {
       sessions: ctx.values['no-sessions'] !== true,
     });
     emit(ctx, format === 'csv' ? formatObservationsCsv(rows) : formatObservationsJsonl(rows));

@@ -3,7 +3,7 @@ import type { OutputRecord } from '../../schemas/output-record';
 import { type CommandContext, type OptionSpec, stringOpt } from '../command';
 
 /** Options shared by the query family, so help text reads the same everywhere. */
-export const BATCH_OPTION: OptionSpec = { type: 'string', description: 'Batch id', valueName: 'id' };
+export { BATCH_OPTION } from '../command';
 export const TASK_OPTION: OptionSpec = {
   type: 'string',
   description: 'Only this task (e.g. 04_lint)',

@@ -3,7 +3,15 @@ import { runBatchWithProvenance } from '../../provenance/run-with-provenance';
 import { checkReplicates, type ReplicateReport } from '../../run/replicate-check';
 import type { RunBatchOptions, RunBatchSummary } from '../../run/run-batch';
 import { createDefaultRegistry } from '../../tasks/default-registry';
-import { boolOpt, type CommandContext, type CommandSpec, listOpt, requireBatch, stringOpt } from '../command';
+import {
+  BATCH_OPTION,
+  boolOpt,
+  type CommandContext,
+  type CommandSpec,
+  listOpt,
+  requireBatch,
+  stringOpt,
+} from '../command';
 import { formatJson } from '../output';
 import { createShardProgress } from '../progress';
 import { parseIntOption, usageError } from './parse-int-option';
@@ -99,7 +107,7 @@ function cpuMs(usage: NodeJS.CpuUsage): number {
 }
 
 const batchOption = {
-  batch: { type: 'string' as const, description: 'Batch id', valueName: 'id' },
+  batch: BATCH_OPTION,
   parallel: {
     type: 'string' as const,
     description: 'Worker threads (default: number of cores)',

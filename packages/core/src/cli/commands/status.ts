@@ -2,10 +2,10 @@ import { readTaskRecord } from '../../batch/read-batch';
 import { deriveBatchStatus } from '../../batch/status';
 import { countOutputs } from '../../query/count-outputs';
 import { readShardState } from '../../run/shard-state';
-import { type CommandSpec, requireBatch, stringOpt } from '../command';
+import { BATCH_OPTION, type CommandSpec, requireBatch, stringOpt } from '../command';
 import { formatJson, formatTable } from '../output';
 
-const batchOption = { batch: { type: 'string' as const, description: 'Batch id', valueName: 'id' } };
+const batchOption = { batch: BATCH_OPTION };
 
 export const statusCommand: CommandSpec = {
   name: 'status',

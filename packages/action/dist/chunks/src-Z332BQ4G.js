@@ -147,7 +147,7 @@ import {
   writeFileAtomic,
   writeOutputObject,
   writeShardManifest
-} from "./chunk-FKC227JG.js";
+} from "./chunk-PEE62YWG.js";
 import {
   __commonJS,
   __esm,
@@ -5447,10 +5447,12 @@ function requireBatch(ctx) {
   }
   return batchId;
 }
+var BATCH_OPTION;
 var init_command = __esm({
   "../core/src/cli/command.ts"() {
     "use strict";
     init_codebatch_error();
+    BATCH_OPTION = { type: "string", description: "Batch id", valueName: "id" };
   }
 });
 
@@ -6385,14 +6387,14 @@ function describeOutput(r) {
       return [r.format, r.object].filter(Boolean).join(" ");
   }
 }
-var BATCH_OPTION, TASK_OPTION, PATH_OPTION, LIMIT_OPTION, SEVERITY_OPTION;
+var TASK_OPTION, PATH_OPTION, LIMIT_OPTION, SEVERITY_OPTION;
 var init_query_support = __esm({
   "../core/src/cli/commands/query-support.ts"() {
     "use strict";
     init_codebatch_error();
     init_command();
     init_command();
-    BATCH_OPTION = { type: "string", description: "Batch id", valueName: "id" };
+    init_command();
     TASK_OPTION = {
       type: "string",
       description: "Only this task (e.g. 04_lint)",
@@ -7155,7 +7157,7 @@ var init_manifest = __esm({
       requiresStore: true,
       requiresBatch: true,
       options: {
-        batch: { type: "string", description: "Batch id", valueName: "id" },
+        batch: BATCH_OPTION,
         task: { type: "string", description: "Task id", valueName: "id" },
         shard: {
           type: "string",
@@ -7165,7 +7167,7 @@ var init_manifest = __esm({
       },
       run(ctx) {
         const store = ctx.openStore();
-        const batchId = need(ctx, "batch", "List batches with `codebatch batch list`.");
+        const batchId = requireBatch(ctx);
         const taskId = stringOpt(ctx, "task");
         const shardId = stringOpt(ctx, "shard");
         if (shardId && !taskId) throw usageError("--shard needs --task <id>");
@@ -7253,7 +7255,7 @@ var init_manifest = __esm({
       requiresStore: true,
       requiresBatch: true,
       options: {
-        batch: { type: "string", description: "Batch id", valueName: "id" },
+        batch: BATCH_OPTION,
         task: { type: "string", description: "Task id", valueName: "id" },
         shard: { type: "string", description: "Shard id", valueName: "id" },
         against: {
@@ -7265,7 +7267,7 @@ var init_manifest = __esm({
       run(ctx) {
         const store = ctx.openStore();
         const r = explainShardMiss(store, {
-          batchId: need(ctx, "batch"),
+          batchId: requireBatch(ctx),
           taskId: need(ctx, "task", "List tasks with `codebatch tasks --batch <id>`."),
           shardId: need(ctx, "shard", "List shards with `codebatch shards --batch <id> --task <id>`."),
           against: stringOpt(ctx, "against")
@@ -7654,11 +7656,6 @@ function emit(ctx, text) {
   if (out) writeFileAtomic(path16.resolve(ctx.cwd, out), text);
   else ctx.stdout(text);
 }
-function needBatch(ctx) {
-  const b = stringOpt(ctx, "batch");
-  if (!b) throw usageError("this command needs --batch <id>", "List batches with `codebatch batch list`.");
-  return b;
-}
 var provenanceExportCommand, eventsExportCommand;
 var init_provenance_export = __esm({
   "../core/src/cli/commands/provenance-export.ts"() {
@@ -7677,7 +7674,7 @@ var init_provenance_export = __esm({
       requiresStore: true,
       requiresBatch: true,
       options: {
-        batch: { type: "string", description: "Batch id", valueName: "id" },
+        batch: BATCH_OPTION,
         format: { type: "string", description: "prov | intoto", valueName: "format", default: "prov" },
         out: { type: "string", description: "Write to this file instead of stdout", valueName: "file" }
       },
@@ -7685,7 +7682,7 @@ var init_provenance_export = __esm({
         const format = stringOpt(ctx, "format") ?? "prov";
         if (format !== "prov" && format !== "intoto")
           throw usageError(`--format must be prov or intoto (got ${JSON.stringify(format)})`);
-        emit(ctx, `${JSON.stringify(exportProvenance(ctx.openStore(), needBatch(ctx), format), null, 2)}
+        emit(ctx, `${JSON.stringify(exportProvenance(ctx.openStore(), requireBatch(ctx), format), null, 2)}
 `);
         return 0;
       }
@@ -7699,7 +7696,7 @@ var init_provenance_export = __esm({
       requiresStore: true,
       requiresBatch: true,
       options: {
-        batch: { type: "string", description: "Batch id", valueName: "id" },
+        batch: BATCH_OPTION,
         format: { type: "string", description: "jsonl | csv", valueName: "format", default: "jsonl" },
         out: { type: "string", description: "Write to this file instead of stdout", valueName: "file" },
         "no-sessions": { type: "boolean", description: "Leave out provenance session actions" }
@@ -7708,7 +7705,7 @@ var init_provenance_export = __esm({
         const format = stringOpt(ctx, "format") ?? "jsonl";
         if (format !== "jsonl" && format !== "csv")
           throw usageError(`--format must be jsonl or csv (got ${JSON.stringify(format)})`);
-        const rows = exportObservations(ctx.openStore(), needBatch(ctx), {
+        const rows = exportObservations(ctx.openStore(), requireBatch(ctx), {
           sessions: ctx.values["no-sessions"] !== true
         });
         emit(ctx, format === "csv" ? formatObservationsCsv(rows) : formatObservationsJsonl(rows));
@@ -8103,7 +8100,7 @@ var init_run = __esm({
     init_progress();
     init_parse_int_option();
     batchOption = {
-      batch: { type: "string", description: "Batch id", valueName: "id" },
+      batch: BATCH_OPTION,
       parallel: {
         type: "string",
         description: "Worker threads (default: number of cores)",
@@ -8563,7 +8560,7 @@ var init_status2 = __esm({
     init_shard_state();
     init_command();
     init_output();
-    batchOption2 = { batch: { type: "string", description: "Batch id", valueName: "id" } };
+    batchOption2 = { batch: BATCH_OPTION };
     statusCommand = {
       name: "status",
       summary: "Batch and task status derived from shard states (done, partial, failed, blocked, ...)",
