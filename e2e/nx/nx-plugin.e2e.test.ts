@@ -6,12 +6,14 @@
  * Two projects with seeded issues (app depends on lib), the real nx CLI, the real engine:
  * failing and passing runs with exit codes, --max-warnings and --output-format, cache hits that
  * restore reports and replay output, one edited file re-executing only that file, affected,
- * parallel and batch runs on one store (verify stays clean), and `nx add` on a workspace
- * without the plugin. One install for the whole file; the tests run in order on it.
+ * parallel and batch runs on one store (verify stays clean), `nx add` on a workspace without
+ * the plugin, and the workspace's own ESLint (eslint.config.mjs at the root, @eslint/js from
+ * the npm cache) run by codebatch-lint. One install for the whole file; the tests run in
+ * order on it.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { createWorkspace, type RunResult, type Workspace } from './support/workspace';
+import { createWorkspace, type RunResult, repoVersion, type Workspace } from './support/workspace';
 
 const LINT_REPORT = (root: string) => `reports/codebatch/${root}/codebatch-lint/report.json`;
 
@@ -21,7 +23,11 @@ interface Report {
   files: number;
   counts: { error: number; warning: number; info: number; hint: number };
   taskFiles: { executed: number; reused: number };
-  diagnostics: { path: string; line: number; code: string; severity: string }[];
+  diagnostics: { path: string; line: number; code: string; severity: string; task_id: string }[];
+}
+
+interface Sarif {
+  runs: { tool: { driver: { rules?: { id: string; helpUri?: string }[] } }; results: { ruleId: string }[] }[];
 }
 
 /** Which of `projects` Nx ran for real vs replayed from its cache, from static output. */
@@ -42,31 +48,36 @@ describe('@codebatch/nx in a fresh Nx workspace', () => {
   let ws: Workspace;
 
   beforeAll(async () => {
-    ws = await createWorkspace({
-      'nx.json': {
-        $schema: './node_modules/nx/schemas/nx-schema.json',
-        analytics: false,
-        neverConnectToCloud: true,
-        plugins: ['@codebatch/nx'],
+    ws = await createWorkspace(
+      {
+        'nx.json': {
+          $schema: './node_modules/nx/schemas/nx-schema.json',
+          analytics: false,
+          neverConnectToCloud: true,
+          plugins: ['@codebatch/nx'],
+        },
+        '.gitignore': 'node_modules\n.nx\n/.codebatch/\n/reports/codebatch/\n',
+        // Unused imports are errors here, so the seeded one fails the target.
+        'codebatch.config.json': {
+          pipeline: 'lint',
+          exclude: [],
+          tasks: { lint: { rules: { L101: 'error' } } },
+        },
+        'apps/app/project.json': { name: 'app', implicitDependencies: ['lib'] },
+        'apps/app/src/main.ts':
+          "import { readFileSync } from 'node:fs';\nimport { greet } from '../../../libs/lib/src/index';\n\nexport const message = greet('app');   \n",
+        'apps/app/src/other.ts': 'export const other = 1;\n',
+        'libs/lib/project.json': { name: 'lib' },
+        // A seeded warning (trailing whitespace): lib passes unless --max-warnings=0.
+        'libs/lib/src/index.ts':
+          'export function greet(name: string): string {\n  return "hello " + name; \n}\n',
+        'libs/lib/src/extra.ts': 'export const extra = 2;\n',
+        'libs/lib/src/more.ts': 'export const more = 3;\n',
+        // Installed from the start (the versions this repository has, so from the npm cache);
+        // the ESLint config that puts them to use comes with the last tests.
       },
-      '.gitignore': 'node_modules\n.nx\n/.codebatch/\n/reports/codebatch/\n',
-      // Unused imports are errors here, so the seeded one fails the target.
-      'codebatch.config.json': {
-        pipeline: 'lint',
-        exclude: [],
-        tasks: { lint: { rules: { L101: 'error' } } },
-      },
-      'apps/app/project.json': { name: 'app', implicitDependencies: ['lib'] },
-      'apps/app/src/main.ts':
-        "import { readFileSync } from 'node:fs';\nimport { greet } from '../../../libs/lib/src/index';\n\nexport const message = greet('app');   \n",
-      'apps/app/src/other.ts': 'export const other = 1;\n',
-      'libs/lib/project.json': { name: 'lib' },
-      // A seeded warning (trailing whitespace): lib passes unless --max-warnings=0.
-      'libs/lib/src/index.ts':
-        'export function greet(name: string): string {\n  return "hello " + name; \n}\n',
-      'libs/lib/src/extra.ts': 'export const extra = 2;\n',
-      'libs/lib/src/more.ts': 'export const more = 3;\n',
-    });
+      { devDependencies: { eslint: repoVersion('eslint'), '@eslint/js': repoVersion('@eslint/js') } },
+    );
   });
   afterAll(() => ws?.cleanup());
 
@@ -250,5 +261,47 @@ describe('@codebatch/nx in a fresh Nx workspace', () => {
     const snapshot = fs.readFileSync(path.join(ws.root, 'nx.json'), 'utf8');
     expectExit(await ws.nx(['g', '@codebatch/nx:init']), 0);
     expect(fs.readFileSync(path.join(ws.root, 'nx.json'), 'utf8')).toBe(snapshot);
+  });
+  it("runs the workspace's ESLint in codebatch-lint where an ESLint config covers the project", async () => {
+    ws.write({
+      'eslint.config.mjs': "import js from '@eslint/js';\n\nexport default [js.configs.recommended];\n",
+      'apps/web/project.json': { name: 'web' },
+      'apps/web/src/index.js': 'const unused = 1;\nexport const used = 2;\n',
+    });
+    const show = await ws.nx(['show', 'project', 'web', '--json']);
+    expectExit(show, 0);
+    // Nx accepted the ESLint packages as external dependencies (an unknown one fails the graph).
+    expect(JSON.parse(show.stdout).targets['codebatch-lint'].inputs).toEqual(
+      expect.arrayContaining([
+        '{workspaceRoot}/eslint.config.mjs',
+        { externalDependencies: ['@eslint/js', 'eslint'] },
+      ]),
+    );
+
+    const r = await ws.nx(['run', 'web:codebatch-lint', '--output-style=static']);
+    expectExit(r, 1);
+    expect(r.output).toMatch(
+      /apps\/web\/src\/index\.js:1:7 +error +'unused' is assigned a value but never used\. +no-unused-vars/,
+    );
+    expect(r.output).toContain('web:codebatch-lint failed: 1 error');
+    const report = ws.readJson<Report>(LINT_REPORT('apps/web'));
+    expect(report.diagnostics.map((d) => [d.task_id, d.code, d.line])).toContainEqual([
+      '05_eslint',
+      'no-unused-vars',
+      1,
+    ]);
+    const sarif = ws.readJson<Sarif>('reports/codebatch/apps/web/codebatch-lint/report.sarif');
+    expect(sarif.runs[0]!.tool.driver.rules?.find((rule) => rule.id === 'no-unused-vars')?.helpUri).toMatch(
+      /^https:\/\/eslint\.org\/docs\/.*no-unused-vars/,
+    );
+  });
+
+  it('"eslint": false in codebatch.config.json leaves ESLint out of codebatch-lint and its inputs', async () => {
+    ws.write({ 'codebatch.config.json': { pipeline: 'lint', exclude: [], eslint: false } });
+    const show = await ws.nx(['show', 'project', 'web', '--json']);
+    expect(JSON.stringify(JSON.parse(show.stdout).targets['codebatch-lint'].inputs)).not.toContain('eslint');
+    const r = await ws.nx(['run', 'web:codebatch-lint', '--output-style=static']);
+    expectExit(r, 0);
+    expect(r.output).not.toContain('no-unused-vars');
   });
 });

@@ -1,14 +1,16 @@
 #!/usr/bin/env node
-// npm run bench [-- --size small|large --runs N --only snapshot,run,...]
+// npm run bench [-- --size small|large --runs N --only snapshot,run,...,eslint]
 //
 // Times codebatch on the shared benchmark corpus next to its baselines in the same invocation:
 // sha256sum over the same files (the lower bound for snapshotting), the reference Python
-// implementation's published figures, and ESLint when it is installed. Each figure is the
-// median of several runs: the machine is shared and noisy.
+// implementation's published figures, and ESLint's CLI next to `codebatch check --pipeline eslint`
+// (scripts/bench/eslint-bench.mjs). Each figure is the median of several runs: the machine is
+// shared and noisy.
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ESLINT_BENCH_STEPS, runEslintBench } from './eslint-bench.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const args = process.argv.slice(2);
@@ -315,24 +317,25 @@ if (want('text')) {
     '>= 20,000 files/s',
   );
 }
+let eslintText;
 if (want('eslint')) {
-  const eslint = path.join(repo, 'node_modules/.bin/eslint');
-  const config = path.join(repo, 'scripts/bench/eslint.bench.config.mjs');
-  // One run: ESLint takes tens of seconds here. Exit code 1 (findings) is expected.
-  const t = time(() =>
-    spawnSync(eslint, ['--config', config, '--no-warn-ignored', '--quiet', corpus], {
-      encoding: 'utf8',
-      maxBuffer: 1 << 30,
-    }),
-  );
-  row('ESLint 9 + typescript-eslint recommended (1 run)', t, files);
-  if (coldRun) {
-    const r = rows.at(-1);
+  // ESLint's CLI (cold, --concurrency 2, --cache in three states, type-aware) next to
+  // `codebatch check --pipeline eslint`, with peak RSS: scripts/bench/eslint-bench.mjs.
+  // `--eslint-steps floors,eslint,concurrency,cache,codebatch,typed` runs a subset.
+  process.stderr.write('eslint scenario (ESLint takes tens of seconds per run here)\n');
+  const r = runEslintBench({
+    repo,
+    benchDir,
+    corpus,
+    runs,
+    cliBin,
+    steps: arg('eslint-steps', ESLINT_BENCH_STEPS.join(',')).split(',').filter(Boolean),
+  });
+  eslintText = r.text;
+  if (coldRun && r.eslintColdSeconds)
     process.stderr.write(
-      `  codebatch full pipeline cold is ${(t / coldRun).toFixed(2)}x faster than ESLint\n`,
+      `  codebatch full pipeline cold is ${(r.eslintColdSeconds / coldRun).toFixed(2)}x faster than ESLint\n`,
     );
-    r.baseline = undefined;
-  }
 }
 fs.rmSync(path.join(benchDir, 'stores'), { recursive: true, force: true });
 
@@ -350,3 +353,4 @@ console.log(table.map((t) => t.map((c, i) => c.padEnd(widths[i])).join('  ')).jo
 console.log(
   `reference implementation on this corpus: snapshot ${REFERENCE.snapshotSeconds} s, full pipeline ${REFERENCE.fullPipelineSeconds} s`,
 );
+if (eslintText) console.log(`\n${eslintText}`);

@@ -112,11 +112,19 @@ export interface Workspace {
   cleanup(): void;
 }
 
-const NX_VERSION = (
-  JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'node_modules/nx/package.json'), 'utf8')) as {
-    version: string;
-  }
-).version;
+/**
+ * The version of a package this repository has installed: a workspace that asks for exactly
+ * it installs from the local npm cache.
+ */
+export function repoVersion(pkg: string): string {
+  return (
+    JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'node_modules', pkg, 'package.json'), 'utf8')) as {
+      version: string;
+    }
+  ).version;
+}
+
+const NX_VERSION = repoVersion('nx');
 
 /**
  * A fresh Nx workspace: the files given, package.json with nx (the version this repository

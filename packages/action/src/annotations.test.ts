@@ -150,3 +150,33 @@ describe('selectForAnnotation', () => {
     ).toEqual([]);
   });
 });
+
+test("an ESLint finding is annotated with its rule id and the rule's docs in the details", () => {
+  const eslint = d({
+    code: '@typescript-eslint/no-explicit-any',
+    task_id: '05_eslint',
+    message: 'Unexpected any. Specify a different type.',
+    docs_url: 'https://typescript-eslint.io/rules/no-explicit-any',
+  });
+  expect(toCheckAnnotation(eslint, 'web')).toMatchObject({
+    path: 'web/src/a.ts',
+    annotation_level: 'failure',
+    title: '@typescript-eslint/no-explicit-any (05_eslint)',
+    message: 'Unexpected any. Specify a different type.',
+    raw_details: '@typescript-eslint/no-explicit-any: https://typescript-eslint.io/rules/no-explicit-any',
+  });
+  expect(toCheckAnnotation(d())).not.toHaveProperty('raw_details');
+});
+
+test('ESLint findings are new-only like the others: only those added since the base are annotated', () => {
+  const old = d({ code: 'no-unused-vars', task_id: '05_eslint', line: 1 });
+  const added = d({ code: 'no-undef', task_id: '05_eslint', line: 9 });
+  const selection = selectForAnnotation({
+    mode: 'new',
+    all: [old, added],
+    added: [added],
+    changedLines: undefined,
+    pathPrefix: '',
+  });
+  expect(selection.diagnostics).toEqual([added]);
+});

@@ -80,6 +80,13 @@ export function toCheckAnnotation(diagnostic: Diagnostic, pathPrefix = ''): Chec
     ),
     title: truncateChars(annotationTitle(diagnostic), CHECKS_LIMITS.titleChars),
   };
+  // Annotations have no link field: the rule's docs (ESLint rules) go in the expandable details.
+  if (diagnostic.docs_url) {
+    annotation.raw_details = truncateBytes(
+      `${diagnostic.code ?? 'rule'}: ${diagnostic.docs_url}`,
+      CHECKS_LIMITS.rawDetailsBytes,
+    );
+  }
   // The API takes columns only on single-line annotations.
   if (startLine === endLine && diagnostic.col !== undefined) {
     annotation.start_column = Math.max(1, diagnostic.col);

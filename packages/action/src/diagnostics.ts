@@ -14,6 +14,8 @@ export interface Diagnostic {
   code?: string;
   message?: string;
   task_id: string;
+  /** The rule's documentation (ESLint findings whose rule has a docs URL). */
+  docs_url?: string;
 }
 
 export interface SeverityCounts {
@@ -48,4 +50,30 @@ export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
 export function shouldFail(failOn: 'error' | 'warning' | 'none', counts: SeverityCounts): boolean {
   if (failOn === 'none') return false;
   return counts.error > 0 || (failOn === 'warning' && counts.warning > 0);
+}
+
+/** A shard the engine could not finish, and why (core `AnalyzeResult.failures`). */
+export interface ShardFailure {
+  taskId: string;
+  shardId: string;
+  code: string;
+  message: string;
+}
+
+/**
+ * Why shards failed, one line per distinct error: every shard of a task usually fails the same
+ * way (ESLint not installed in the workspace, an ESLint config that does not load).
+ */
+export function describeFailures(failures: readonly ShardFailure[]): string[] {
+  const groups = new Map<string, ShardFailure & { shards: number }>();
+  for (const f of failures) {
+    const key = `${f.taskId}\0${f.code}\0${f.message}`;
+    const group = groups.get(key) ?? { ...f, shards: 0 };
+    group.shards += 1;
+    groups.set(key, group);
+  }
+  return [...groups.values()].map(
+    (g) =>
+      `${g.taskId} failed in ${g.shards} ${g.shards === 1 ? 'shard' : 'shards'}: error[${g.code}]: ${g.message}`,
+  );
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { AnalyzeOptions, AnalyzeResult } from '@codebatch/core';
 import type { Diagnostic } from './diagnostics';
+import { buildSarifLog } from './sarif';
 
 /**
  * Everything the action asks of @codebatch/core, in one place. The action holds no analysis
@@ -21,7 +22,7 @@ export interface Engine {
   mergeStores(storeDir: string, sliceStoreDirs: string[], batchId: string): Promise<void>;
   /** The result of a batch already in the store (the merge job's view of the merged batch). */
   readBatchResult(storeDir: string, batchId: string): Promise<AnalyzeResult>;
-  /** SARIF 2.1.0 for a batch (core `report/`); returns how many results were written. */
+  /** SARIF 2.1.0 for a batch (core `report/`, rule help URIs included); returns how many results were written. */
   writeSarif(
     storeDir: string,
     batchId: string,
@@ -36,8 +37,9 @@ export interface Engine {
 }
 
 /**
- * Binds the engine. Core is imported lazily so that a bad input fails before the engine (and
- * typescript, which it bundles) is loaded.
+ * Binds the engine. inputs.ts already imports core for its pipeline catalog (so the bundle
+ * loads core's code before the inputs are checked); the task implementations, which run
+ * typescript, tree-sitter and the workspace's ESLint, still initialise on first execution.
  */
 export async function loadEngine(): Promise<Engine> {
   const core = await import('@codebatch/core');
@@ -59,13 +61,7 @@ export async function loadEngine(): Promise<Engine> {
     readBatchResult: async (storeDir, batchId) => core.readBatchResult(core.openStore(storeDir), batchId),
     async writeSarif(storeDir, batchId, file, options) {
       const diagnostics = core.queryDiagnostics(core.openStore(storeDir), batchId).records;
-      const log = core.toSarif(diagnostics, {
-        toolName: 'codebatch',
-        toolVersion: core.ENGINE_VERSION,
-        rules: core.codebatchSarifRules(),
-        pathPrefix: options.pathPrefix || undefined,
-        automationId: options.category,
-      });
+      const log = buildSarifLog(diagnostics, options);
       fs.mkdirSync(path.dirname(file), { recursive: true });
       fs.writeFileSync(file, `${JSON.stringify(log)}\n`);
       return { results: log.runs[0]?.results.length ?? 0 };

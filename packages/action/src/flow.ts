@@ -6,7 +6,7 @@ import { selectForAnnotation, toCheckAnnotation } from './annotations';
 import { computeCacheKeys, computeConfigDigest, computeSliceKeys } from './cache-keys';
 import { type ChangedLines, parseUnifiedDiff } from './changed-lines';
 import { ChecksApiError, ChecksClient, publishCheckRun } from './checks-client';
-import { countBySeverity, type Diagnostic, shouldFail } from './diagnostics';
+import { countBySeverity, type Diagnostic, describeFailures, shouldFail } from './diagnostics';
 import type { Engine } from './engine';
 import { ActionInputError } from './errors';
 import { type RunContext, readRunContext } from './github-context';
@@ -146,6 +146,8 @@ export async function runAction(deps: ActionDeps): Promise<void> {
     host.info(
       `batch ${result.batchId}: ${result.files} files, ${result.taskFiles.executed} file tasks executed, ${result.taskFiles.reused} reused`,
     );
+    // Why shards failed (e.g. E_ESLINT_NOT_FOUND when the workspace's dependencies are not installed).
+    for (const line of describeFailures(result.failures ?? [])) host.error(line);
     host.setOutput('batch-id', result.batchId);
     host.setOutput('cache-hit', matchedKey ?? '');
     for (const [severity, count] of Object.entries(result.counts)) host.setOutput(`${severity}s`, count);

@@ -1,5 +1,8 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { PIPELINE_CATALOG } from '@codebatch/core';
 import { ActionInputError } from './errors';
-import { parseInputs, splitList } from './inputs';
+import { INPUT_DEFAULTS, PIPELINES, parseInputs, splitList } from './inputs';
 
 const reader = (values: Record<string, string>) => (name: string) => values[name] ?? '';
 
@@ -62,7 +65,7 @@ test('every problem is reported at once, named by input', () => {
       'mode: must be one of run | merge, got "rerun"',
       'annotate: must be one of new | changed-lines | all | none, got "some"',
       'fail-on: must be one of error | warning | none, got "fatal"',
-      'pipeline: must be one of parse | analyze | lint | full, got "x"',
+      'pipeline: must be one of parse | analyze | lint | full | eslint, got "x"',
       'shard-index: must be a whole number, got "one"',
     ]),
   );
@@ -98,4 +101,30 @@ test('the error message lists the issues', () => {
   expect(() => parseInputs(reader({ mode: 'x' }))).toThrow(
     'Invalid input: mode: must be one of run | merge, got "x"',
   );
+});
+
+test("pipeline accepts exactly the pipelines of core's catalog, eslint among them", () => {
+  // Fails when a pipeline is added to core and this list is a copy.
+  expect([...PIPELINES]).toEqual(Object.keys(PIPELINE_CATALOG));
+  for (const name of Object.keys(PIPELINE_CATALOG)) {
+    expect(parseInputs(reader({ pipeline: name })).pipeline).toBe(name);
+  }
+  expect(parseInputs(reader({ pipeline: 'eslint' })).pipeline).toBe('eslint');
+});
+
+test('action.yml documents every pipeline and the defaults this module repeats', () => {
+  const yml = fs.readFileSync(path.join(__dirname, '../action.yml'), 'utf8');
+  const block = (name: string) => {
+    const start = yml.indexOf(`\n  ${name}:\n`);
+    expect(start).toBeGreaterThan(-1);
+    const end = yml.slice(start + 1).search(/\n {2}[a-z-]+:\n|\n\S/);
+    return yml.slice(start, start + 1 + end);
+  };
+  const pipeline = block('pipeline');
+  for (const name of PIPELINES) expect([name, pipeline.includes(name)]).toEqual([name, true]);
+  for (const [name, value] of Object.entries(INPUT_DEFAULTS)) {
+    if (name === 'github-token') continue; // `${{ github.token }}`, filled in by the runner
+    const declared = /\n {4}default: (.*)/.exec(block(name))?.[1]?.replace(/^"(.*)"$/, '$1');
+    expect([name, declared]).toEqual([name, value]);
+  }
 });

@@ -1,3 +1,4 @@
+import { PIPELINE_NAMES, type PipelineName } from '@codebatch/core';
 import { z } from 'zod';
 import { ActionInputError } from './errors';
 
@@ -6,7 +7,12 @@ import { ActionInputError } from './errors';
  * names; action.yml holds the defaults (the runner fills them in), and this module repeats
  * them so that a missing variable behaves the same as an empty one.
  */
-export const PIPELINES = ['parse', 'analyze', 'lint', 'full'] as const;
+
+/** The engine's pipelines, from core's PIPELINE_CATALOG (`eslint` among them): never a copy. */
+export const PIPELINES = PIPELINE_NAMES as readonly PipelineName[] as readonly [
+  PipelineName,
+  ...PipelineName[],
+];
 export const MODES = ['run', 'merge'] as const;
 export const ANNOTATE_MODES = ['new', 'changed-lines', 'all', 'none'] as const;
 export const FAIL_ON = ['error', 'warning', 'none'] as const;
@@ -19,7 +25,7 @@ export interface ActionInputs {
   /** Globs to include (one per line); empty means everything. */
   paths: string[];
   exclude: string[];
-  pipeline: (typeof PIPELINES)[number];
+  pipeline: PipelineName;
   configFile?: string;
   storePath: string;
   mode: (typeof MODES)[number];

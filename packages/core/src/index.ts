@@ -124,7 +124,23 @@ export { type MergeStoresReport, mergeStores } from './store/merge-stores';
 export { ObjectStore } from './store/object-store';
 export { initStore, openStore, type Store } from './store/store';
 export { type VerifyProblem, type VerifyReport, verifyStore } from './store/verify-store';
+export {
+  isPipelineName,
+  isTaskType,
+  PIPELINE_CATALOG,
+  PIPELINE_NAMES,
+  pipelineTaskIds,
+  TASK_CATALOG,
+  TASK_TYPES,
+  type TaskType,
+} from './tasks/catalog';
 export { createDefaultRegistry } from './tasks/default-registry';
+export {
+  hasEslintConfig,
+  isEslintConfigFile,
+  isFlatConfigFile,
+  isRcConfigFile,
+} from './tasks/eslint/config-files';
 export type { TaskContext, TaskDefinition, TaskFile } from './tasks/task-definition';
 export type { TaskRegistry } from './tasks/task-registry';
 export { canonicalJson } from './util/canonical-json';

@@ -24,9 +24,15 @@ describe('README examples', () => {
 
   it('names only commands that exist in the quick start', async () => {
     const { resolveCommand } = await import('../src/cli/main');
-    const block = /## Quick start[^\n]*\n+```bash\n([\s\S]*?)```/.exec(readme)![1]!;
-    const lines = block.split('\n').filter((l) => l.startsWith('npx codebatch '));
-    expect(lines.length).toBeGreaterThanOrEqual(8);
+    const section = /## Quick start[^\n]*\n([\s\S]*?)\n## /.exec(readme)![1]!;
+    const blocks = [...section.matchAll(/```bash\n([\s\S]*?)```/g)].map((m) => m[1]!);
+    const lines = blocks
+      .join('\n')
+      .split('\n')
+      .filter((l) => l.startsWith('npx codebatch '));
+    expect(lines.length).toBeGreaterThanOrEqual(10);
+    // It leads with the one-step command people use.
+    expect(lines[0]).toMatch(/^npx codebatch check\b/);
     for (const line of lines) {
       const argv = line.replace(/#.*$/, '').trim().split(/\s+/).slice(2);
       expect(resolveCommand(argv)).toBeDefined();

@@ -85,6 +85,9 @@ export async function analyze(options: AnalyzeOptions & { registry?: TaskRegistr
     diagnostics,
     counts,
     status: c.failed > 0 || c.blocked > 0 || c.busy > 0 ? 'failed' : 'done',
+    failures: summary.results
+      .filter((r) => r.outcome === 'failed' && r.error)
+      .map((r) => ({ taskId: r.taskId, shardId: r.shardId, code: r.error!.code, message: r.error!.message })),
     durationMs: Date.now() - t0,
   };
 }

@@ -1,6 +1,7 @@
 import type { OutputRecord } from '../schemas/output-record';
+import type { PipelineName } from '../tasks/catalog';
 
-export type PipelineName = 'parse' | 'analyze' | 'lint' | 'full';
+export type { PipelineName } from '../tasks/catalog';
 
 /** Progress as the engine reports it; wrappers render it (Nx terminal, Actions log). */
 export type ProgressEvent =
@@ -70,5 +71,7 @@ export interface AnalyzeResult {
   diagnostics: OutputRecord[];
   counts: SeverityCounts;
   status: 'done' | 'failed';
+  /** Shards that failed, with the error that failed them (E_ESLINT_CONFIG, E_OBJECT_CORRUPT, ...). */
+  failures: { taskId: string; shardId: string; code: string; message: string }[];
   durationMs: number;
 }

@@ -20,6 +20,7 @@ export function readBatchResult(store: Store, batchId: string): AnalyzeResult {
   const status = deriveBatchStatus(store, batchId);
   const shards = { total: 0, executed: 0, reused: 0, failed: 0, blocked: 0 };
   const taskFiles = { executed: 0, reused: 0 };
+  const failures: AnalyzeResult['failures'] = [];
   for (const task of status.tasks) {
     shards.total += task.shards.total;
     shards.failed += task.shards.failed;
@@ -35,6 +36,13 @@ export function readBatchResult(store: Store, batchId: string): AnalyzeResult {
       } catch {
         continue;
       }
+      if (state.status === 'failed' && state.error)
+        failures.push({
+          taskId: task.task_id,
+          shardId,
+          code: state.error.code,
+          message: state.error.message,
+        });
       if (state.status !== 'done') continue;
       const stats = (state.stats ?? {}) as Record<string, unknown>;
       const files = num(stats.files_processed);
@@ -64,6 +72,7 @@ export function readBatchResult(store: Store, batchId: string): AnalyzeResult {
     diagnostics,
     counts,
     status: status.status === 'done' ? 'done' : 'failed',
+    failures,
     durationMs: Date.now() - t0,
   };
 }

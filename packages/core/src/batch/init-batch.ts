@@ -72,6 +72,24 @@ export function resolveTaskConfigs(
 }
 
 /**
+ * A conditional task joins the plan when the configuration asks for it (`"eslint": true`) or,
+ * under `auto`, when the task detects its tool's configuration in the tree.
+ */
+export function wantsConditionalTask(
+  type: string,
+  config: ConfigFile | undefined,
+  files: readonly { path: string }[],
+  registry: TaskRegistry,
+  root?: string,
+): boolean {
+  // A registry without the task (a test registry, a trimmed build) plans without it.
+  if (!registry.types().includes(type)) return false;
+  const setting = type === 'eslint' ? (config?.eslint ?? 'auto') : 'auto';
+  if (setting !== 'auto') return setting;
+  return registry.get(type).detect?.(files, root) ?? false;
+}
+
+/**
  * Creates batches/<id>/ with task.json and a `ready` state.json per non-empty shard, then
  * plan.json, then batch.json last: batch.json's presence marks a complete batch, so a crash
  * mid-init leaves a directory that `batch list` ignores and a retry with the same id replaces.
@@ -92,8 +110,13 @@ export function initBatch(store: Store, options: InitBatchOptions): InitBatchRes
   }
   const snapshot = readSnapshotRecord(store, options.snapshotId);
   const files = readFilesIndex(store, options.snapshotId);
+  const planned = pipeline.tasks.filter(
+    (t) =>
+      !t.conditional ||
+      wantsConditionalTask(t.type, options.config, files, options.registry, snapshot.source.path),
+  );
   const configs = resolveTaskConfigs(
-    pipeline.tasks.map((t) => t.type),
+    planned.map((t) => t.type),
     options.config,
     options.registry,
   );
@@ -101,7 +124,7 @@ export function initBatch(store: Store, options: InitBatchOptions): InitBatchRes
     ...new Set(files.map((f) => shardOf(f.object.slice('sha256:'.length), shardCount))),
   ].sort();
   const createdAt = nowIso();
-  const tasks: TaskRecord[] = pipeline.tasks.map((t) => {
+  const tasks: TaskRecord[] = planned.map((t) => {
     const def = options.registry.get(t.type);
     const config = configs.get(t.type) ?? {};
     return {
@@ -124,7 +147,7 @@ export function initBatch(store: Store, options: InitBatchOptions): InitBatchRes
     producer: { ...PRODUCER },
     batch_id: batchId,
     pipeline: pipeline.name,
-    tasks: pipeline.tasks.map((t) => ({
+    tasks: planned.map((t) => ({
       task_id: t.task_id,
       type: t.type,
       depends_on: [...t.depends_on],

@@ -1,12 +1,14 @@
-import type { PipelineName } from '../api/types';
 import { CodebatchError } from '../errors/codebatch-error';
+import { PIPELINE_CATALOG, type PipelineName, TASK_CATALOG, type TaskType } from '../tasks/catalog';
 
-export type TaskType = 'parse' | 'analyze' | 'symbols' | 'lint';
+export type { TaskType } from '../tasks/catalog';
 
 export interface PipelineTask {
   task_id: string;
   type: TaskType;
   depends_on: string[];
+  /** Planned only when the tree calls for it (see PIPELINE_CATALOG). */
+  conditional?: boolean;
 }
 
 export interface PipelineDefinition {
@@ -15,22 +17,30 @@ export interface PipelineDefinition {
   tasks: PipelineTask[];
 }
 
-const parse: PipelineTask = { task_id: '01_parse', type: 'parse', depends_on: [] };
-const analyze: PipelineTask = { task_id: '02_analyze', type: 'analyze', depends_on: ['01_parse'] };
-const symbols: PipelineTask = { task_id: '03_symbols', type: 'symbols', depends_on: ['01_parse'] };
-const lint: PipelineTask = { task_id: '04_lint', type: 'lint', depends_on: ['01_parse'] };
+function toPipelineTask(type: TaskType, conditional: boolean): PipelineTask {
+  const entry = TASK_CATALOG[type];
+  return {
+    task_id: entry.taskId,
+    type,
+    depends_on: entry.dependsOn.map((d: TaskType) => TASK_CATALOG[d].taskId),
+    ...(conditional ? { conditional: true } : {}),
+  };
+}
 
 /** Task ids match the reference implementation's, so its users find the same names. */
-export const PIPELINES: Record<PipelineName, PipelineDefinition> = {
-  parse: { name: 'parse', description: 'Parse every file (ASTs and syntax diagnostics)', tasks: [parse] },
-  analyze: { name: 'analyze', description: 'Parse, then per-file metrics', tasks: [parse, analyze] },
-  lint: { name: 'lint', description: 'Parse, then lint rules', tasks: [parse, lint] },
-  full: {
-    name: 'full',
-    description: 'Parse, then metrics, symbols and lint',
-    tasks: [parse, analyze, symbols, lint],
-  },
-};
+export const PIPELINES = Object.fromEntries(
+  Object.entries(PIPELINE_CATALOG).map(([name, p]) => [
+    name,
+    {
+      name,
+      description: p.description,
+      tasks: [
+        ...p.tasks.map((t: TaskType) => toPipelineTask(t, false)),
+        ...p.conditional.map((t: TaskType) => toPipelineTask(t, true)),
+      ],
+    },
+  ]),
+) as Record<PipelineName, PipelineDefinition>;
 
 export function getPipeline(name: string): PipelineDefinition {
   const pipeline = (PIPELINES as Record<string, PipelineDefinition>)[name];

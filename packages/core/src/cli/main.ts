@@ -6,6 +6,7 @@ import { ENGINE_VERSION } from '../version';
 import type { CommandContext, CommandSpec, OptionSpec } from './command';
 import { formatErrorHuman, formatJson } from './output';
 import { COMMANDS } from './registry';
+import { createProcessWriter } from './stdio';
 
 const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   store: {
@@ -181,12 +182,18 @@ export function formatGeneralHelp(): string {
 
 /** Entry point for bin/codebatch.js. */
 export function runMain(): void {
-  main({ argv: process.argv.slice(2) }).then(
+  const stderr = createProcessWriter(process.stderr, 'stderr');
+  const stdout = createProcessWriter(process.stdout, 'stdout', (error) => {
+    // Output went missing (say a full disk behind `> file`): a success must not be claimed.
+    stderr.write(formatErrorHuman(error));
+    if (!process.exitCode) process.exitCode = error.exitCode;
+  });
+  main({ argv: process.argv.slice(2), stdout: stdout.write, stderr: stderr.write }).then(
     (code) => {
-      process.exitCode = code;
+      process.exitCode = code === 0 && stdout.failure ? stdout.failure.exitCode : code;
     },
     (error) => {
-      process.stderr.write(`error[E_INTERNAL]: ${String(error)}\n`);
+      stderr.write(`error[E_INTERNAL]: ${String(error)}\n`);
       process.exitCode = 1;
     },
   );

@@ -1,3 +1,4 @@
+import { escapeText } from '../report/escape-text';
 import type { ShardRunResult } from '../run/run-shard-chain';
 
 /**
@@ -13,7 +14,8 @@ export function createShardProgress(
   log: (line: string) => void;
   end: () => void;
 } {
-  if (!isTty) return { onShard: () => {}, log: (line) => write(`${line}\n`), end: () => {} };
+  // Action lines quote notes and diffs (file names among them): escaped like all human output.
+  if (!isTty) return { onShard: () => {}, log: (line) => write(`${escapeText(line)}\n`), end: () => {} };
   const started = Date.now();
   let last = 0;
   let shown = false;
@@ -21,7 +23,7 @@ export function createShardProgress(
   return {
     log(line) {
       // Clear the bar, print the line, redraw the bar below it.
-      write(`${shown ? '\r\x1b[K' : ''}${line}\n${shown ? bar : ''}`);
+      write(`${shown ? '\r\x1b[K' : ''}${escapeText(line)}\n${shown ? bar : ''}`);
     },
     onShard(r, done, total) {
       const now = Date.now();

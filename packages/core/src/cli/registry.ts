@@ -2,6 +2,7 @@ import { gcCommand } from '../gc/gc-command';
 import type { CommandSpec } from './command';
 import { apiCommand } from './commands/api';
 import { batchInitCommand, batchListCommand, batchShowCommand } from './commands/batch';
+import { checkCommand } from './commands/check';
 import { diffCommand, improvementsCommand, regressionsCommand } from './commands/diff';
 import { errorsCommand } from './commands/errors';
 import { filesCommand, topCommand } from './commands/files';
@@ -19,6 +20,7 @@ import { verifyCommand } from './commands/verify';
 
 /** Every CLI command, in help order. Each lives in its own module under commands/. */
 export const COMMANDS: CommandSpec[] = [
+  checkCommand,
   initCommand,
   verifyCommand,
   snapshotCommand,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PIPELINE_NAMES, type PipelineName } from '../tasks/catalog';
 
 /**
  * codebatch.config.json: the one user configuration file. Task settings are keyed by task
@@ -7,7 +8,12 @@ import { z } from 'zod';
  */
 export const configFileSchema = z.strictObject({
   $schema: z.string().optional(),
-  pipeline: z.enum(['parse', 'analyze', 'lint', 'full']).optional(),
+  pipeline: z.enum(PIPELINE_NAMES as [PipelineName, ...PipelineName[]]).optional(),
+  /**
+   * The workspace's ESLint in the `lint` and `full` pipelines: `auto` (default) when the tree has
+   * an ESLint config, `true` always (a missing ESLint is then an error), `false` never.
+   */
+  eslint: z.union([z.literal('auto'), z.boolean()]).optional(),
   include: z.array(z.string()).optional(),
   exclude: z.array(z.string()).optional(),
   gitignore: z.boolean().optional(),

@@ -30,6 +30,8 @@ export const ERROR_CODES = {
   E_TASK_FAILED: 1,
   E_LOCKED: 1,
   E_NOT_FOUND: 2,
+  E_ESLINT_NOT_FOUND: 2,
+  E_ESLINT_CONFIG: 2,
   E_INTERNAL: 1,
 } as const;
 

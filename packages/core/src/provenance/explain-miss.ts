@@ -14,7 +14,7 @@ export type BundleChange =
       note?: string;
     }
   | { part: 'upstream'; change: 'added' | 'removed' | 'changed'; task_id: string; from?: string; to?: string }
-  | { part: string; from: unknown; to: unknown };
+  | { part: string; field?: string; from: unknown; to: unknown };
 
 export interface BundleMissReport {
   /** true when both preimages are identical (so are their hashes: no miss). */
@@ -68,13 +68,14 @@ export function explainBundleMiss(a: InputBundlePreimage, b: InputBundlePreimage
     if (!upAfter.has(taskId))
       changes.push({ part: 'upstream', change: 'removed', task_id: taskId, from: digest });
   }
-  // Parts a later engine may add to the preimage are still compared, as opaque values.
+  // Other parts (a task's `environment`: its tool's version, config files, lockfiles) are
+  // compared key by key, so a miss names the config file or package version that changed.
   const x = a as unknown as Record<string, unknown>;
   const y = b as unknown as Record<string, unknown>;
   for (const key of [...new Set([...Object.keys(x), ...Object.keys(y)])].sort()) {
     if (KNOWN.has(key)) continue;
-    if (canonicalJson(x[key] ?? null) !== canonicalJson(y[key] ?? null))
-      changes.push({ part: key, from: x[key], to: y[key] });
+    for (const d of diffValues(x[key], y[key], ''))
+      changes.push({ part: key, field: d.field, from: d.from, to: d.to });
   }
   const parts = [...new Set(changes.map((c) => c.part))];
   return { same: changes.length === 0, parts, changes };
@@ -97,6 +98,24 @@ export function formatBundleChange(c: BundleChange): string {
       return `upstream: ${c.task_id} result digest ${short(c.from)} -> ${short(c.to)}`;
     return `upstream: ${c.change} ${c.task_id}`;
   }
-  if ('field' in c) return `${c.part}.${c.field}: ${short(c.from)} -> ${short(c.to)}`;
+  if ('field' in c) return `${c.part}${c.field ? `.${c.field}` : ''}: ${short(c.from)} -> ${short(c.to)}`;
   return `${c.part}: ${short(c.from)} -> ${short(c.to)}`;
+}
+
+/** Leaf-level differences of two JSON values: `configs.eslint.config.mjs`, `eslint`, ... */
+export function diffValues(
+  a: unknown,
+  b: unknown,
+  prefix: string,
+): { field: string; from: unknown; to: unknown }[] {
+  const isObject = (v: unknown): v is Record<string, unknown> =>
+    v !== null && typeof v === 'object' && !Array.isArray(v);
+  if (isObject(a) && isObject(b)) {
+    const out: { field: string; from: unknown; to: unknown }[] = [];
+    for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort())
+      out.push(...diffValues(a[k], b[k], prefix ? `${prefix}.${k}` : k));
+    return out;
+  }
+  if (canonicalJson(a ?? null) === canonicalJson(b ?? null)) return [];
+  return [{ field: prefix, from: a, to: b }];
 }

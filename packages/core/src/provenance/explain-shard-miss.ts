@@ -86,7 +86,7 @@ export function explainShardMiss(
   };
 }
 
-function findPreviousBatch(store: Store, batchId: string, taskId: string): string {
+export function findPreviousBatch(store: Store, batchId: string, taskId: string): string {
   const batches = listBatches(store);
   const index = batches.findIndex((b) => b.batch_id === batchId);
   const earlier = (index < 0 ? batches : batches.slice(0, index)).filter(

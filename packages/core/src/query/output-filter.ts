@@ -1,7 +1,7 @@
-import picomatch from 'picomatch';
 import { CodebatchError } from '../errors/codebatch-error';
 import type { OutputRecord } from '../schemas/output-record';
 import { outputKindSchema, severitySchema } from '../schemas/output-record';
+import { compileGlob } from '../util/glob-match';
 
 /** Record filters shared by every query. Absent fields match everything. */
 export interface OutputFilter {
@@ -22,7 +22,8 @@ const GLOB_CHARS = /[*?[\]{}()!+@]/;
 export function createPathMatcher(pattern: string | undefined): (path: string) => boolean {
   if (pattern === undefined) return () => true;
   if (!GLOB_CHARS.test(pattern)) return (p) => p === pattern;
-  const isMatch = picomatch(pattern, { dot: true });
+  // Linear-time matcher: `--path '*a*a*a*a*a*a*b'` must not hang a query (util/glob-match.ts).
+  const isMatch = compileGlob(pattern, { errorCode: 'E_USAGE' });
   return (p) => p === pattern || isMatch(p);
 }
 

@@ -12,6 +12,8 @@ export type ReportDiagnostic = Pick<OutputRecord, 'path'> &
     Pick<OutputRecord, 'severity' | 'code' | 'message' | 'line' | 'col' | 'end_line' | 'end_col' | 'task_id'>
   > & {
     fingerprint?: string;
+    /** The rule's documentation (ESLint rules' meta.docs.url): SARIF's helpUri. */
+    docs_url?: string;
   };
 
 /** Most severe first; the index is the rank used for sorting and threshold checks. */

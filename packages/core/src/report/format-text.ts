@@ -1,6 +1,7 @@
 import type { AnalyzeResult, SeverityCounts } from '../api/types';
 import type { Severity } from '../schemas/output-record';
 import { compareDiagnostics, prefixPath, type ReportDiagnostic, severityOf } from './diagnostic';
+import { escapeText } from './escape-text';
 
 export interface TextFormatOptions {
   /** ANSI colours (default false: logs, pipes and cached Nx output stay plain). */
@@ -42,20 +43,26 @@ function paint(enabled: boolean, code: string, text: string): string {
 }
 
 function location(d: ReportDiagnostic, pathPrefix: string | undefined): string {
-  const p = prefixPath(pathPrefix, d.path);
+  const p = escapeText(prefixPath(pathPrefix, d.path));
   if (d.line === undefined) return p;
   return d.col === undefined ? `${p}:${d.line}` : `${p}:${d.line}:${d.col}`;
 }
 
-/** One line per diagnostic: a message with line breaks would break the columns and `grep`. */
+/**
+ * One line per diagnostic: a message with line breaks would break the columns and `grep`.
+ * Line breaks of a multi-line message become a space (they are formatting); any control left
+ * (a lone carriage return, ESC) is escaped so a message cannot forge or hide output.
+ */
 function oneLine(text: string): string {
-  return text.replace(/\s*\r?\n\s*/g, ' ').trim();
+  return escapeText(text.replace(/\s*\r?\n\s*/g, ' ').trim());
 }
 
 /**
  * Renders diagnostics as `path:line:col  severity  message  rule`, one per line, grouped by file
  * (a blank line between files), location and severity columns aligned. The order is fixed
  * (path, line, column, code), whatever the input order, so equal inputs give equal bytes.
+ * Paths, messages and codes are escaped (`escapeText`): a file name with a newline or a
+ * terminal escape sequence prints as `\n` / `\x1b`, never as a second line or a colour.
  * @param diagnostics diagnostic records (any order)
  * @param options colour and path prefix
  * @returns the text, ending in a newline; empty when there are no diagnostics
@@ -69,9 +76,10 @@ export function formatDiagnosticsText(
   const rows = [...diagnostics].sort(compareDiagnostics).map((d) => ({
     path: d.path,
     location: location(d, options.pathPrefix),
-    severity: severityOf(d),
+    // Typed, but records read back from a JSON report (Nx, Action) are not re-validated.
+    severity: escapeText(severityOf(d)) as Severity,
     message: oneLine(d.message ?? ''),
-    rule: d.code ?? '',
+    rule: escapeText(d.code ?? ''),
   }));
   const locationWidth = Math.max(...rows.map((r) => r.location.length));
   const severityWidth = Math.max(...rows.map((r) => r.severity.length));

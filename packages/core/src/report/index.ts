@@ -9,6 +9,7 @@ export {
   SEVERITIES,
   severityOf,
 } from './diagnostic';
+export { escapeText } from './escape-text';
 export {
   formatDiagnosticsText,
   formatDuration,
@@ -32,4 +33,4 @@ export {
   toSarif,
   toSarifLevel,
 } from './sarif';
-export { codebatchSarifRules } from './sarif-rules';
+export { codebatchSarifRules, rulesFromDiagnostics } from './sarif-rules';

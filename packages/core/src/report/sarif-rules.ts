@@ -1,4 +1,5 @@
 import { RULES } from '../tasks/lint/rule-catalog';
+import type { ReportDiagnostic } from './diagnostic';
 import type { SarifRuleMetadata } from './sarif';
 
 /**
@@ -12,4 +13,17 @@ export function codebatchSarifRules(): SarifRuleMetadata[] {
     shortDescription: rule.description,
     defaultSeverity: rule.defaultSeverity,
   }));
+}
+
+/**
+ * Rule metadata the diagnostics carry themselves (an ESLint rule's docs URL), merged over
+ * codebatch's own rules: one entry per code, so SARIF viewers link each alert to its rule's docs.
+ */
+export function rulesFromDiagnostics(diagnostics: readonly ReportDiagnostic[]): SarifRuleMetadata[] {
+  const rules = new Map(codebatchSarifRules().map((r) => [r.id, r]));
+  for (const d of diagnostics) {
+    if (!d.code || !d.docs_url || rules.get(d.code)?.helpUri) continue;
+    rules.set(d.code, { ...(rules.get(d.code) ?? { id: d.code }), helpUri: d.docs_url });
+  }
+  return [...rules.values()];
 }

@@ -15,7 +15,7 @@ export interface ChainExecutor {
 export function createInProcessExecutor(ctx: BatchRunContext): ChainExecutor {
   return {
     async run(shardId, members, taskIds) {
-      const results = runShardChain(ctx, shardId, members, taskIds);
+      const results = await runShardChain(ctx, shardId, members, taskIds);
       await yieldToEvents();
       return results;
     },

@@ -38,6 +38,8 @@ export interface FileKeyParts extends TaskIdentityParts {
   path: string;
   object: string;
   upstream: { task_id: string; digest: string }[];
+  /** What the task's `fileKeys` adds (the ESLint config for the file, its type closure). */
+  extra?: unknown;
 }
 
 export function computeFileKey(parts: FileKeyParts): string {
@@ -46,6 +48,7 @@ export function computeFileKey(parts: FileKeyParts): string {
     path: parts.path,
     object: parts.object,
     upstream: parts.upstream,
+    ...(parts.extra === undefined ? {} : { extra: parts.extra }),
   });
 }
 
@@ -63,6 +66,18 @@ export function stripEnvelope(record: Record<string, unknown>): TaskOutput {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(record)) if (!ENVELOPE.includes(k)) out[k] = v;
   return out as TaskOutput;
+}
+
+/**
+ * A line of the table that a lookup may trust the shape of. Lines come from disk (a restored
+ * cache, a hand edit): `null`, arrays or wrong types are skipped, never an E_INTERNAL.
+ */
+function isMemoLine(e: unknown): e is MemoEntry | BundleEntry {
+  if (e === null || typeof e !== 'object' || Array.isArray(e)) return false;
+  const r = e as Record<string, unknown>;
+  if (typeof r.b !== 'string' || typeof r.s !== 'string') return false;
+  if (typeof r.k === 'string') return typeof r.n === 'number' && Number.isInteger(r.n) && r.n >= 0;
+  return typeof r.h === 'string';
 }
 
 /** Below this many lines a table loads in a few milliseconds, whatever it holds. */
@@ -105,8 +120,9 @@ export class FileMemo {
     // Lenient: appenders may be killed mid-line; a lost line is a future miss, not an error.
     const lines = parseJsonl<MemoEntry & BundleEntry>(text, this.file, 'lenient').records;
     for (const e of lines) {
+      if (!isMemoLine(e)) continue;
       if (typeof e.k === 'string') this.table.set(e.k, e);
-      else if (typeof e.h === 'string') this.bundles.set(e.h, e);
+      else this.bundles.set(e.h, e);
     }
     const live = this.table.size + this.bundles.size;
     if (lines.length >= MEMO_COMPACT_MIN_LINES && lines.length > 2 * live)

@@ -19,6 +19,12 @@ export interface InputBundlePreimage {
   members: [string, string][];
   /** Semantic digests of the upstream outputs this shard reads, by task id. */
   upstream: { task_id: string; result_digest: string }[];
+  /**
+   * Facts outside the tree that decide the task's results (its tool's version, config files,
+   * lockfiles), for tasks that declare them; absent otherwise, so other tasks' hashes are
+   * unchanged.
+   */
+  environment?: Record<string, unknown>;
 }
 
 /** What identifies a task's computation, shared by the shard bundle and the per-file memo key. */
@@ -45,12 +51,14 @@ export function buildInputBundle(
   parts: TaskIdentityParts & {
     members: [string, string][];
     upstream: { task_id: string; result_digest: string }[];
+    environment?: Record<string, unknown>;
   },
 ): { hash: string; preimage: InputBundlePreimage } {
   const preimage: InputBundlePreimage = {
     ...taskIdentity(parts),
     members: [...parts.members].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)),
     upstream: [...parts.upstream].sort((a, b) => a.task_id.localeCompare(b.task_id)),
+    ...(parts.environment ? { environment: parts.environment } : {}),
   };
   return { hash: sha256OfCanonical(preimage), preimage };
 }

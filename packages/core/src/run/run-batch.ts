@@ -198,7 +198,7 @@ export async function runBatch(store: Store, options: RunBatchOptions): Promise<
       const untaken = stopped ? [] : queue.splice(0);
       for (const s of untaken) retry.add(s);
       if (untaken.length > 0 && !executors.some((e) => !('ready' in e))) {
-        await options.registry.prepare();
+        await options.registry.prepare(selected.map((id) => tasks.get(id)!.type));
         executors = [createInProcessExecutor({ ...ctx, canExecute: true })];
         started.push(...executors);
       }
@@ -220,7 +220,7 @@ export async function runBatch(store: Store, options: RunBatchOptions): Promise<
           };
           executors = Array.from({ length: wanted }, () => createWorkerExecutor(init));
         } else {
-          await options.registry.prepare();
+          await options.registry.prepare(selected.map((id) => tasks.get(id)!.type));
           executors = [createInProcessExecutor({ ...ctx, canExecute: true })];
         }
         started.push(...executors);

@@ -13,7 +13,7 @@ import type { ShardState } from '../schemas/state-record';
 import { type ChunkingOptions, readOutputObject, writeOutputObject } from '../store/chunking';
 import { parseJsonl } from '../store/jsonl';
 import type { Store } from '../store/store';
-import type { TaskContext } from '../tasks/task-definition';
+import type { FileRunResult, SnapshotView, TaskContext, TaskFile } from '../tasks/task-definition';
 import type { TaskRegistry } from '../tasks/task-registry';
 import { sha256OfCanonical } from '../util/hash';
 import { nowIso } from '../util/time';
@@ -65,6 +65,10 @@ export interface BatchRunContext {
   manifests?: boolean;
   /** Shard lock of the chain being run, taken on first need and held to its end. */
   chainLock?: { lock: ShardLock | undefined; tried: boolean };
+  /** The batch's snapshot, for tasks that look beyond their shard. */
+  snapshot: SnapshotView;
+  /** Each task's `environment` (see TaskDefinition), computed once per process. */
+  environments: Map<string, Promise<Record<string, unknown> | undefined>>;
 }
 
 /** Code of the diagnostic recorded when a task throws on one file (a task bug, not bad input). */
@@ -79,17 +83,17 @@ export const TASK_CRASH_CODE = 'CB0001';
  *   processing   skip (same bundle already done here), reuse (done elsewhere, verified),
  *                or execute and commit.
  */
-export function runShardChain(
+export async function runShardChain(
   ctx: BatchRunContext,
   shardId: string,
   members: readonly FilesIndexRecord[],
   taskIds: readonly string[],
-): ShardRunResult[] {
+): Promise<ShardRunResult[]> {
   const events = new EventBuffer();
   const chainLock = { lock: undefined as ShardLock | undefined, tried: false };
   const chainCtx: BatchRunContext = { ...ctx, events, chainLock };
   try {
-    return runChainTasks(chainCtx, shardId, members, taskIds);
+    return await runChainTasks(chainCtx, shardId, members, taskIds);
   } finally {
     chainLock.lock?.release();
     events.flush();
@@ -97,12 +101,12 @@ export function runShardChain(
   }
 }
 
-function runChainTasks(
+async function runChainTasks(
   ctx: BatchRunContext,
   shardId: string,
   members: readonly FilesIndexRecord[],
   taskIds: readonly string[],
-): ShardRunResult[] {
+): Promise<ShardRunResult[]> {
   const results: ShardRunResult[] = [];
   const upstreamByTask = new Map<string, Map<string, TaskOutput[]>>();
   const files = buildTaskFiles(ctx.store, members, upstreamByTask);
@@ -186,7 +190,9 @@ function runChainTasks(
     timer.mark('analysis');
 
     // 2. compilation
+    const environment = await taskEnvironment(ctx, task);
     const bundle = buildInputBundle({
+      environment,
       taskId,
       type: task.type,
       version: task.task_version,
@@ -251,7 +257,7 @@ function runChainTasks(
         continue;
       }
       const def = ctx.registry.get(task.type);
-      const result = executeTask(ctx, state, {
+      const result = await executeTask(ctx, state, {
         taskId,
         shardId,
         def,
@@ -268,6 +274,29 @@ function runChainTasks(
     }
   }
   return results;
+}
+
+/**
+ * A task's environment, once per process and task id. A task that cannot compute it (its tool
+ * is not installed) fails when it executes, with the task's own error, not here.
+ */
+function taskEnvironment(
+  ctx: BatchRunContext,
+  task: TaskRecord,
+): Promise<Record<string, unknown> | undefined> {
+  let env = ctx.environments.get(task.task_id);
+  if (!env) {
+    const def = ctx.registry.get(task.type);
+    env = def.environment
+      ? def.environment({
+          snapshot: ctx.snapshot,
+          cacheDir: ctx.store.layout.indexesDir,
+          config: task.config,
+        })
+      : Promise.resolve(undefined);
+    ctx.environments.set(task.task_id, env);
+  }
+  return env;
 }
 
 /** This shard's own committed index when it is done with this very bundle (skip), else undefined. */
@@ -411,11 +440,11 @@ interface ManifestContext {
   upstream: ShardManifestInput['upstream'];
 }
 
-function executeTask(
+async function executeTask(
   ctx: BatchRunContext,
   previous: ShardState,
   p: ExecuteParams,
-): { outputs: number; filesExecuted: number; error?: { code: string; message: string } } {
+): Promise<{ outputs: number; filesExecuted: number; error?: { code: string; message: string } }> {
   const batchId = ctx.batch.batch_id;
   const eventsFile = ctx.store.layout.taskEventsFile(batchId, p.taskId);
   const startedAt = nowIso();
@@ -445,13 +474,12 @@ function executeTask(
         writeOutputObject(ctx.store.objects, kind, format, data, ctx.chunking),
       loadOutput: (ref) => readOutputObject(ctx.store.objects, ref),
       memo: p.memo,
+      snapshot: ctx.snapshot,
     };
-    const outputs: TaskOutput[] = [];
     const memo = ctx.memos.get(p.taskId)!;
-    const memoKeys: { key: string; count: number }[] = [];
-    let bytesProcessed = 0;
-    let filesExecuted = 0;
-    let validated = 0;
+    const extras = p.def.fileKeys ? await p.def.fileKeys(p.files, taskCtx) : undefined;
+    // Per file, in shard order: records from the memo, or a slot the task fills.
+    const perFile: { file: TaskFile; key: string; records?: TaskOutput[] }[] = [];
     for (const file of p.files) {
       const key = computeFileKey({
         taskId: p.taskId,
@@ -462,41 +490,48 @@ function executeTask(
         path: file.path,
         object: file.object,
         upstream: p.deps.map((d) => ({ task_id: d, digest: digestRecords(file.upstream(d)) })),
+        ...(extras ? { extra: extras.get(file.path) ?? null } : {}),
       });
       const remembered = ctx.force ? undefined : memo.lookup(key, file.path);
-      if (remembered) {
-        for (const o of remembered) outputs.push(o);
-        memoKeys.push({ key, count: remembered.length });
+      perFile.push({ file, key, ...(remembered ? { records: remembered } : {}) });
+    }
+    const misses = perFile.filter((f) => !f.records).map((f) => f.file);
+    const results = await runMisses(p, misses, taskCtx);
+    const outputs: TaskOutput[] = [];
+    const memoKeys: { key: string; count: number }[] = [];
+    let bytesProcessed = 0;
+    let validated = 0;
+    let next = 0;
+    for (const entry of perFile) {
+      if (entry.records) {
+        for (const o of entry.records) outputs.push(o);
+        memoKeys.push({ key: entry.key, count: entry.records.length });
         continue;
       }
-      filesExecuted += 1;
-      try {
-        const produced = p.def.runFile(file, taskCtx);
-        // The verify step of the verified-action loop, done here, per record as it is made
-        // (in the worker, with no re-parse): an invalid record fails the shard before commit.
-        if (ctx.manifests !== false) {
-          assertValidOutputs(produced, file.path, p.taskId);
-          validated += produced.length;
-        }
-        for (const o of produced) outputs.push(o);
-        if (file.isText) bytesProcessed += file.size;
-        memoKeys.push({ key, count: produced.length });
-      } catch (error) {
-        // Infrastructure trouble (missing object, full disk) fails the shard; anything else is
-        // a task bug on this one file, recorded as a result so `errors` can answer for it.
-        if (isCodebatchError(error)) throw error;
-        if (/^E[A-Z]+$/.test(String((error as NodeJS.ErrnoException)?.code ?? ''))) {
-          throw toCodebatchError(error, `task ${p.taskId} on ${file.path}`);
-        }
+      const { file } = entry;
+      const result = results[next++]!;
+      if ('crash' in result) {
+        // Crashed files get no memo key: the next run tries them again.
         outputs.push({
           path: file.path,
           kind: 'diagnostic',
           severity: 'error',
           code: TASK_CRASH_CODE,
-          message: `task ${p.task.type} crashed on this file: ${error instanceof Error ? error.message : String(error)}`,
+          message: result.crash,
         });
+        continue;
       }
+      // The verify step of the verified-action loop, done here, per record as it is made
+      // (in the worker, with no re-parse): an invalid record fails the shard before commit.
+      if (ctx.manifests !== false) {
+        assertValidOutputs(result.outputs, file.path, p.taskId);
+        validated += result.outputs.length;
+      }
+      for (const o of result.outputs) outputs.push(o);
+      if (file.isText) bytesProcessed += file.size;
+      memoKeys.push({ key: entry.key, count: result.outputs.length });
     }
+    const filesExecuted = misses.length;
     const serialized = serializeOutputs(outputs, {
       snapshot_id: ctx.batch.snapshot_id,
       batch_id: batchId,
@@ -598,6 +633,42 @@ function executeTask(
     if (cbError.code === 'E_DISK_FULL' || cbError.code === 'E_STORE_READ_ONLY') throw cbError;
     return { outputs: 0, filesExecuted: 0, error: { code: cbError.code, message: cbError.message } };
   }
+}
+
+/**
+ * Runs the files the memo could not answer: through the task's `runFiles` when it has one,
+ * else file by file. Infrastructure trouble (missing object, full disk) fails the shard;
+ * anything else thrown on one file is a task bug on that file, recorded as a result so
+ * `errors` can answer for it.
+ */
+async function runMisses(
+  p: ExecuteParams,
+  files: readonly TaskFile[],
+  taskCtx: TaskContext<unknown>,
+): Promise<FileRunResult[]> {
+  if (files.length === 0) return [];
+  if (p.def.runFiles) {
+    const results = await p.def.runFiles(files, taskCtx);
+    if (results.length !== files.length)
+      throw new CodebatchError(
+        'E_INTERNAL',
+        `task ${p.taskId} returned ${results.length} results for ${files.length} files`,
+      );
+    return results;
+  }
+  return files.map((file) => {
+    try {
+      return { outputs: p.def.runFile(file, taskCtx) };
+    } catch (error) {
+      if (isCodebatchError(error)) throw error;
+      if (/^E[A-Z]+$/.test(String((error as NodeJS.ErrnoException)?.code ?? ''))) {
+        throw toCodebatchError(error, `task ${p.taskId} on ${file.path}`);
+      }
+      return {
+        crash: `task ${p.task.type} crashed on this file: ${error instanceof Error ? error.message : String(error)}`,
+      };
+    }
+  });
 }
 
 /** The fields every shard-run manifest shares, whatever its outcome. */

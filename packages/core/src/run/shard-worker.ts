@@ -20,7 +20,7 @@ export interface WorkerInit {
 export type WorkerRequest = { shardId: string; members: FilesIndexRecord[]; taskIds: string[] };
 export type WorkerResponse =
   | { type: 'ready' }
-  | { type: 'chain'; shardId: string; results: ReturnType<typeof runShardChain> }
+  | { type: 'chain'; shardId: string; results: Awaited<ReturnType<typeof runShardChain>> }
   | {
       type: 'error';
       shardId?: string;
@@ -36,10 +36,10 @@ async function start(): Promise<void> {
     ...loadBatchRunContext(store, init.batchId, registry, init.force),
     manifests: init.manifests,
   };
-  await registry.prepare();
-  port.on('message', (req: WorkerRequest) => {
+  await registry.prepare([...ctx.tasks.values()].map((t) => t.type));
+  port.on('message', async (req: WorkerRequest) => {
     try {
-      const results = runShardChain(ctx, req.shardId, req.members, req.taskIds);
+      const results = await runShardChain(ctx, req.shardId, req.members, req.taskIds);
       port.postMessage({ type: 'chain', shardId: req.shardId, results } satisfies WorkerResponse);
     } catch (error) {
       const e = isCodebatchError(error) ? error : toCodebatchError(error, `shard ${req.shardId}`);

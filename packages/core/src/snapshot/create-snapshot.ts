@@ -40,7 +40,7 @@ export interface SnapshotProgress {
 export interface CreateSnapshotOptions {
   /** Explicit snapshot id; default: derived from the content and filters (see snapshot-id.ts). */
   id?: string;
-  /** picomatch globs over canonical paths (see path-filter.ts). */
+  /** Globs (picomatch syntax) over canonical paths (see path-filter.ts). */
   include?: string[];
   exclude?: string[];
   /** Honour .gitignore files (default true). `.git/` is skipped either way. */

@@ -1,7 +1,9 @@
-import picomatch from 'picomatch';
+import { compileGlob } from '../util/glob-match';
 
 /**
- * `--include` / `--exclude` globs (picomatch syntax) over canonical paths. A glob matches a file
+ * `--include` / `--exclude` globs (picomatch syntax, matched by util/glob-match.ts in linear
+ * time: a glob from a committed config file must not be able to stall a snapshot) over
+ * canonical paths. A glob matches a file
  * when it matches the file's path or the path of any directory above it, so `--exclude dist`,
  * `--exclude 'dist/**'` and `--include src` all mean the obvious thing. Globs without a `/` match
  * the base name at any depth (`--exclude '*.min.js'`, `--exclude node_modules`). Dotfiles are
@@ -34,17 +36,20 @@ export function createPathFilter(
 }
 
 /**
- * One matcher for a glob list. Slash-less globs test the base name. Done here rather than with
- * picomatch's `basename` option, which (4.0) also breaks globs that do contain a slash.
+ * One matcher for a glob list. Slash-less globs test the base name.
+ * @throws CodebatchError E_CONFIG_INVALID for a glob the matcher refuses (`!(...)`, a brace
+ * expansion into too many globs), with a hint
  */
 function compileGlobs(globs: readonly string[]): ((p: string) => boolean) | undefined {
   if (globs.length === 0) return undefined;
-  const options = { dot: true };
-  const withSlash = globs.filter((g) => g.includes('/'));
-  const bare = globs.filter((g) => !g.includes('/'));
-  const full = withSlash.length > 0 ? picomatch(withSlash, options) : undefined;
-  const base = bare.length > 0 ? picomatch(bare, options) : undefined;
-  return (p) => (full?.(p) ?? false) || (base?.(p.slice(p.lastIndexOf('/') + 1)) ?? false);
+  const full = globs.filter((g) => g.includes('/')).map((g) => compileGlob(g));
+  const base = globs.filter((g) => !g.includes('/')).map((g) => compileGlob(g));
+  return (p) => {
+    if (full.some((m) => m(p))) return true;
+    if (base.length === 0) return false;
+    const name = p.slice(p.lastIndexOf('/') + 1);
+    return base.some((m) => m(name));
+  };
 }
 
 /** `./src/**` and `src/**` are the same glob; order and duplicates carry no meaning. */

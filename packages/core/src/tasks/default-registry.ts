@@ -1,48 +1,72 @@
 import { CodebatchError } from '../errors/codebatch-error';
-import { analyzeMeta } from './analyze/analyze-meta';
-import { lintMeta } from './lint/lint-meta';
-import { parseMeta } from './parse/parse-meta';
-import { symbolsMeta } from './symbols/symbols-meta';
+import { TASK_CATALOG, TASK_TYPES, type TaskType } from './catalog';
 import type { TaskDefinition, TaskMeta } from './task-definition';
 import type { TaskRegistry } from './task-registry';
-
-const META: Record<string, TaskMeta<unknown>> = {
-  analyze: analyzeMeta as TaskMeta<unknown>,
-  lint: lintMeta as TaskMeta<unknown>,
-  parse: parseMeta as TaskMeta<unknown>,
-  symbols: symbolsMeta as TaskMeta<unknown>,
-};
 
 type Implementations = typeof import('./registry');
 
 /**
- * The built-in tasks (parse, analyze, symbols, lint). Implementations, which pull in the
- * TypeScript compiler (about 0.3 s to load) and tree-sitter, are loaded on the first
+ * Each type's implementation module, loaded on its first use only: the ESLint task never loads
+ * the TypeScript-compiler-based tasks, and they never load anything of ESLint's.
+ */
+const IMPLEMENTATIONS: Record<TaskType, () => TaskDefinition<unknown>> = {
+  parse: () => (require('./parse/parse-task') as typeof import('./parse/parse-task')).parseTask as never,
+  analyze: () =>
+    (require('./analyze/analyze-task') as typeof import('./analyze/analyze-task')).analyzeTask as never,
+  symbols: () =>
+    (require('./symbols/symbols-task') as typeof import('./symbols/symbols-task')).symbolsTask as never,
+  lint: () => (require('./lint/lint-task') as typeof import('./lint/lint-task')).lintTask as never,
+  eslint: () =>
+    (require('./eslint/eslint-task') as typeof import('./eslint/eslint-task')).eslintTask as never,
+};
+
+/** Types whose synchronous `runFile` needs the tree-sitter runtime prepared first. */
+const NEEDS_GRAMMARS: readonly TaskType[] = ['parse', 'analyze', 'symbols', 'lint'];
+
+/**
+ * The built-in tasks of the catalog. Implementations, which pull in the TypeScript compiler
+ * (about 0.3 s to load), tree-sitter or the workspace's ESLint, are loaded on the first
  * `runFile` or `prepare`: planning a batch, queries and fully reused runs never pay for them.
  */
 export function createDefaultRegistry(): TaskRegistry {
-  let impl: Implementations | undefined;
+  let registryModule: Implementations | undefined;
   const load = (): Implementations => {
-    impl ??= require('./registry') as Implementations;
-    return impl;
+    registryModule ??= require('./registry') as Implementations;
+    return registryModule;
   };
   const cache = new Map<string, TaskDefinition<unknown>>();
   return {
     get(type) {
-      const meta = META[type];
-      if (!meta) {
+      if (!Object.hasOwn(TASK_CATALOG, type)) {
         throw new CodebatchError('E_TASK_NOT_FOUND', `unknown task type ${JSON.stringify(type)}`, {
-          hints: [`Known task types: ${Object.keys(META).join(', ')}.`],
+          hints: [`Known task types: ${TASK_TYPES.join(', ')}.`],
         });
       }
+      const meta = TASK_CATALOG[type as keyof typeof TASK_CATALOG].meta as TaskMeta<unknown>;
       let def = cache.get(type);
       if (!def) {
-        def = { ...meta, runFile: (file, ctx) => load().getTaskDefinition(type).runFile(file, ctx) };
+        let definition: TaskDefinition<unknown> | undefined;
+        const real = () => {
+          definition ??= IMPLEMENTATIONS[type as TaskType]();
+          return definition;
+        };
+        def = {
+          ...meta,
+          runFile: (file, ctx) => real().runFile(file, ctx),
+          ...(meta.batched
+            ? {
+                fileKeys: (files, ctx) => real().fileKeys!(files, ctx),
+                runFiles: (files, ctx) => real().runFiles!(files, ctx),
+              }
+            : {}),
+        };
         cache.set(type, def);
       }
       return def;
     },
-    types: () => Object.keys(META).sort(),
-    prepare: () => load().prepareTasks(),
+    types: () => [...TASK_TYPES].sort(),
+    prepare: async (types) => {
+      if (!types || types.some((t) => NEEDS_GRAMMARS.includes(t as TaskType))) await load().prepareTasks();
+    },
   };
 }

@@ -1,12 +1,14 @@
 import { CodebatchError } from '../errors/codebatch-error';
 import { analyzeTask } from './analyze/analyze-task';
+import { TASK_CATALOG, type TaskType } from './catalog';
+import { eslintTask } from './eslint/eslint-task';
 import { lintTask } from './lint/lint-task';
 import { parseTask } from './parse/parse-task';
 import { preparePythonParser } from './shared/python-tree';
 import { symbolsTask } from './symbols/symbols-task';
 import type { TaskDefinition } from './task-definition';
 
-export type TaskType = 'parse' | 'analyze' | 'symbols' | 'lint';
+export type { TaskType } from './catalog';
 
 /** Every task type the engine can run, by type (a plan's `01_parse` is an instance of `parse`). */
 // Heterogeneous configs: each definition validates its own config, so callers hold `any`.
@@ -16,10 +18,11 @@ export const TASK_DEFINITIONS: Record<TaskType, TaskDefinition<any>> = {
   analyze: analyzeTask,
   symbols: symbolsTask,
   lint: lintTask,
+  eslint: eslintTask,
 };
 
 export function isTaskType(type: string): type is TaskType {
-  return Object.hasOwn(TASK_DEFINITIONS, type);
+  return Object.hasOwn(TASK_CATALOG, type);
 }
 
 /** @throws CodebatchError E_TASK_NOT_FOUND for an unknown type, listing the known ones. */
@@ -27,7 +30,7 @@ export function isTaskType(type: string): type is TaskType {
 export function getTaskDefinition(type: string): TaskDefinition<any> {
   if (!isTaskType(type)) {
     throw new CodebatchError('E_TASK_NOT_FOUND', `unknown task type "${type}"`, {
-      hints: [`Known task types: ${Object.keys(TASK_DEFINITIONS).join(', ')}.`],
+      hints: [`Known task types: ${Object.keys(TASK_CATALOG).join(', ')}.`],
       details: { type },
     });
   }

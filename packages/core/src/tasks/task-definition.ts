@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { OutputKind, TaskOutput } from '../schemas/output-record';
+import type { FilesIndexRecord } from '../schemas/snapshot-record';
 
 /**
  * One file as a task sees it. Content is read lazily from the object store, so tasks that
@@ -45,10 +46,37 @@ export interface TaskContext<C> {
    * without storing and reloading it. Results must not depend on whether it hits.
    */
   readonly memo: Map<string, unknown>;
+  /** The snapshot the batch reads: for tasks whose result for one file depends on others. */
+  readonly snapshot: SnapshotView;
 }
 
+/** The whole snapshot, as a task that looks beyond its shard (type information) sees it. */
+export interface SnapshotView {
+  /** Absolute directory the snapshot was taken from (where the workspace's tools are installed). */
+  readonly root: string;
+  /** sha256 of the snapshot's files index: changes whenever any file's path or content does. */
+  readonly digest: string;
+  files(): readonly FilesIndexRecord[];
+  /** Content of an object of the snapshot (hex digest). */
+  read(object: string): Buffer;
+}
+
+/** What a task's `environment` hook may look at: cheap facts only, never the task's code. */
+export interface TaskEnvironmentInput {
+  readonly snapshot: SnapshotView;
+  /** The store's directory for acceleration records a task may keep (deletable). */
+  readonly cacheDir: string;
+  readonly config: unknown;
+}
+
+/** The result of one file in `runFiles`: its records, or a crash recorded as a diagnostic. */
+export type FileRunResult = { outputs: TaskOutput[] } | { crash: string };
+
 /** The light half of a task: enough to plan a batch and hash its work, without its code. */
-export type TaskMeta<C = unknown> = Omit<TaskDefinition<C>, 'runFile'>;
+export type TaskMeta<C = unknown> = Omit<TaskDefinition<C>, 'runFile' | 'runFiles' | 'fileKeys'> & {
+  /** The implementation has `fileKeys` and `runFiles` (the lazy registry forwards them). */
+  readonly batched?: boolean;
+};
 
 /**
  * A task is a pure function of (its version, its config, one file, that file's upstream
@@ -63,6 +91,24 @@ export interface TaskDefinition<C = unknown> {
   readonly kindsOut: readonly OutputKind[];
   /** zod schema of the task config; must accept `{}` and fill defaults. */
   readonly configSchema: z.ZodType<C>;
+  /**
+   * Whether a conditional pipeline task applies to a tree (ESLint when it has an ESLint config),
+   * from the snapshot's paths and, outside it, the directories above `root`.
+   */
+  detect?(files: readonly { path: string }[], root?: string): boolean;
+  /**
+   * Facts outside a shard's files that decide its results (a tool's version, its config files,
+   * lockfiles), computed once per run without loading the task's implementation, and part of
+   * every input bundle of the task: an unchanged tree and environment skip without loading it.
+   */
+  environment?(input: TaskEnvironmentInput): Promise<Record<string, unknown>>;
+  /**
+   * Per-file key parts beyond path and content (the config that applies to the file, what its
+   * types depend on), for the per-file memo. Called only for shards that execute.
+   */
+  fileKeys?(files: readonly TaskFile[], ctx: TaskContext<C>): Promise<Map<string, unknown>>;
+  /** Runs many files at once, for analysers with an asynchronous API; used instead of runFile. */
+  runFiles?(files: readonly TaskFile[], ctx: TaskContext<C>): Promise<FileRunResult[]>;
   runFile(file: TaskFile, ctx: TaskContext<C>): TaskOutput[];
 }
 

@@ -8,6 +8,9 @@ export interface TaskRegistry {
   get(type: string): TaskDefinition<unknown>;
   /** Types this registry knows, for config validation and `codebatch api`. */
   types(): string[];
-  /** Async set-up (e.g. loading WebAssembly grammars) done once per process or worker. */
-  prepare(): Promise<void>;
+  /**
+   * Async set-up (e.g. loading WebAssembly grammars) done once per process or worker, for the
+   * task types about to run (all when omitted): a run of ESLint alone loads no grammar.
+   */
+  prepare(types?: readonly string[]): Promise<void>;
 }

@@ -9,17 +9,15 @@ import {
   writeOutputObject,
 } from '../store/chunking';
 import { initStore, type Store } from '../store/store';
+import { TASK_CATALOG } from '../tasks/catalog';
 import { getTaskDefinition, prepareTasks, type TaskType } from '../tasks/registry';
 import type { TaskContext, TaskFile } from '../tasks/task-definition';
 import { sha256Hex } from '../util/hash';
 
 /** Task ids of the `full` pipeline, as the plan names them. */
-export const TASK_IDS: Record<TaskType, string> = {
-  parse: '01_parse',
-  analyze: '02_analyze',
-  symbols: '03_symbols',
-  lint: '04_lint',
-};
+export const TASK_IDS = Object.fromEntries(
+  Object.entries(TASK_CATALOG).map(([type, entry]) => [type, entry.taskId]),
+) as Record<TaskType, string>;
 
 export interface RunTaskOptions {
   /** Raw task config (validated with the task's schema, so defaults apply). */
@@ -91,6 +89,12 @@ export function makeTaskContext<C>(
     storeOutput: (kind: OutputKind, format: string, data: string | Uint8Array) =>
       writeOutputObject(store.objects, kind, format, data, chunking),
     loadOutput: (ref) => readOutputObject(store.objects, ref),
+    snapshot: {
+      root: process.cwd(),
+      digest: '0'.repeat(64),
+      files: () => [],
+      read: (object) => store.objects.readObject(object),
+    },
   };
 }
 

@@ -7,10 +7,23 @@ import {
   type TargetConfiguration,
 } from '@nx/devkit';
 import { DEFAULT_CONFIG_FILE, PLUGIN_NAME } from '../shared/defaults';
-import { type CodebatchTaskName, TASK_DEPENDS_ON } from '../shared/tasks';
+import {
+  ESLINT_FILE_NAMES,
+  type EslintSetting,
+  eslintFilesFor,
+  eslintSettingOf,
+} from '../shared/eslint-facts';
+import {
+  type CodebatchTaskName,
+  ESLINT_TASK,
+  TASK_DEPENDS_ON,
+  TASK_DESCRIPTIONS,
+  targetRunsEslint,
+} from '../shared/tasks';
 import { type CodebatchPluginOptions, type NormalizedPluginOptions, normalizePluginOptions } from './options';
 import {
   engineInputs,
+  eslintExternalDependencies,
   matchesWorkspaceGlobs,
   type ResolvePackageDir,
   readJsonCached,
@@ -19,26 +32,46 @@ import {
 } from './workspace-facts';
 
 const CONFIG_BASENAME = path.basename(DEFAULT_CONFIG_FILE);
+const ESLINT_BASENAMES: ReadonlySet<string> = new Set(ESLINT_FILE_NAMES);
 
 /**
  * Files that mark a project (project.json; package.json when it is a workspace package or has
- * an `nx` key) and project-level codebatch configs. Matching the configs here, too, lets us see
- * which projects have one from the file list alone, without probing the disk per project.
+ * an `nx` key), project-level codebatch configs and ESLint's config and ignore files. Matching
+ * the configs here, too, lets us see which projects have one, and which folders ESLint covers,
+ * from the file list alone, and makes Nx recompute the targets when one appears or goes.
  */
-export const PROJECT_FILE_GLOB = `**/{project.json,package.json,${CONFIG_BASENAME}}`;
-
-const DESCRIPTIONS: Record<CodebatchTaskName, string> = {
-  parse: 'Parse the project files with codebatch (ASTs and syntax diagnostics); unchanged files are reused.',
-  analyze: 'Compute per-file metrics with codebatch; unchanged files are reused.',
-  symbols: 'Index symbols and import edges with codebatch; unchanged files are reused.',
-  lint: 'Lint the project files with codebatch; only changed files are re-executed.',
-};
+export const PROJECT_FILE_GLOB = `**/{project.json,package.json,${CONFIG_BASENAME},${ESLINT_FILE_NAMES.join(',')}}`;
 
 /** What every project of one graph computation shares: read once, not once per project. */
 interface WorkspaceFacts {
   workspaceGlobs: string[];
-  workspaceExcludes: string[];
+  /** The workspace codebatch config, parsed leniently (undefined when missing or broken). */
+  workspaceConfig: unknown;
   engineInputs: unknown[];
+  /** Every ESLint config and ignore file of the workspace (workspace-relative). */
+  eslintFiles: string[];
+  /** The workspace's ESLint packages Nx knows; read on first need. */
+  eslintPackages: () => string[];
+}
+
+/** What one project's targets are built from. */
+export interface ProjectFacts {
+  /** The codebatch config's excludes, as input negations. */
+  excludeInputs: readonly string[];
+  /** The engine's version inputs. */
+  engineInputs: readonly unknown[];
+  eslint: {
+    /** `eslint` of the project's codebatch config (its own, else the workspace's). */
+    setting: EslintSetting;
+    /** An ESLint config in the project root or a folder above it. */
+    covered: boolean;
+    /** An ESLint config in a folder below the project root (the engine's `auto` finds it). */
+    nested: boolean;
+    /** ESLint config and ignore files there, workspace-relative. */
+    files: readonly string[];
+    /** `externalDependencies` names: eslint and the plugins and configs Nx knows. */
+    packages: readonly string[];
+  };
 }
 
 /**
@@ -55,26 +88,57 @@ export function excludesToInputs(config: unknown): string[] {
   return exclude.map((e: string) => `!{projectRoot}/${e.trim().replace(/^\.?\//, '')}`);
 }
 
-function readExcludesLeniently(file: string): string[] {
+function readConfigLeniently(file: string): unknown {
   try {
-    return excludesToInputs(readJsonCached(file));
+    return readJsonCached(file);
   } catch {
-    return [];
+    return undefined;
   }
 }
 
 /**
+ * Whether a task's target runs the workspace's ESLint in this project: the eslint task where
+ * ESLint covers the project or a config below its root (or the config says `"eslint": true`);
+ * a target whose pipeline plans ESLint conditionally (codebatch-lint) under the `eslint`
+ * setting, `auto` meaning "covered, or a config below the root". The executor and the engine
+ * decide the same way (see executors/shared/eslint-plan.ts).
+ */
+export function targetUsesEslint(task: CodebatchTaskName, eslint: ProjectFacts['eslint']): boolean {
+  if (!targetRunsEslint(task)) return false;
+  const found = eslint.covered || eslint.nested;
+  if (task === ESLINT_TASK) return found || eslint.setting === true;
+  return eslint.setting === true || (eslint.setting === 'auto' && found);
+}
+
+/**
+ * What ESLint reads besides the project's files: its config and ignore files in the project
+ * root and the folders above it, and the versions of eslint and its plugins and configs.
+ */
+function eslintInputs(eslint: ProjectFacts['eslint'], projectRoot: string): unknown[] {
+  const files = eslint.files.map((f) =>
+    path.posix.dirname(f) === projectRoot
+      ? `{projectRoot}/${path.posix.basename(f)}`
+      : `{workspaceRoot}/${f}`,
+  );
+  return [...files, ...(eslint.packages.length > 0 ? [{ externalDependencies: [...eslint.packages] }] : [])];
+}
+
+/**
  * The inferred targets of one project: one per exposed task, cacheable, with the project's
- * files, the codebatch config and the engine's version as inputs, its report folder as
- * outputs, and dependsOn edges as in the engine's plan (lint, analyze, symbols after parse).
+ * files, the codebatch config and the engine's version as inputs (plus ESLint's configs and
+ * packages for a target that runs it), its report folder as outputs, and dependsOn edges as
+ * in the engine's plan (lint, analyze, symbols after parse). The eslint task's target exists
+ * only where an ESLint config covers the project or sits inside it: elsewhere it could only fail.
  */
 export function buildTargets(
   options: NormalizedPluginOptions,
-  excludeInputs: readonly string[],
-  engine: readonly unknown[],
+  project: ProjectFacts,
+  projectRoot = '.',
 ): Record<string, TargetConfiguration> {
   const targets: Record<string, TargetConfiguration> = {};
   for (const task of options.tasks) {
+    const usesEslint = targetUsesEslint(task, project.eslint);
+    if (task === ESLINT_TASK && !usesEslint) continue;
     const name = options.targetNames[task];
     const dependsOn = TASK_DEPENDS_ON[task]
       .filter((t) => options.tasks.includes(t))
@@ -84,9 +148,11 @@ export function buildTargets(
       cache: true,
       inputs: [
         '{projectRoot}/**/*',
-        ...excludeInputs,
+        ...project.excludeInputs,
         `{workspaceRoot}/${options.configFile}`,
-        ...(engine as TargetConfiguration['inputs'] & unknown[]),
+        ...(project.engineInputs as TargetConfiguration['inputs'] & unknown[]),
+        ...((usesEslint ? eslintInputs(project.eslint, projectRoot) : []) as TargetConfiguration['inputs'] &
+          unknown[]),
       ],
       outputs: ['{options.reportDir}'],
       options: {
@@ -97,7 +163,7 @@ export function buildTargets(
       },
       metadata: {
         technologies: ['codebatch'],
-        description: DESCRIPTIONS[task],
+        description: TASK_DESCRIPTIONS[task],
       },
     };
     if (dependsOn.length > 0) target.dependsOn = dependsOn;
@@ -127,18 +193,31 @@ function createNodesForFile(
 ): CreateNodesResult {
   const base = path.posix.basename(file);
   const dir = path.posix.dirname(file);
-  if (base === CONFIG_BASENAME) return {};
+  if (base === CONFIG_BASENAME || ESLINT_BASENAMES.has(base)) return {};
   const sibling = (name: string) => (dir === '.' ? name : `${dir}/${name}`);
   // project.json and package.json side by side are one project: let project.json speak for it.
   if (base === 'package.json' && allFiles.has(sibling('project.json'))) return {};
   if (base === 'package.json' && !isProjectPackageJson(file, dir, facts, context.workspaceRoot)) return {};
 
   const projectConfig = sibling(CONFIG_BASENAME);
-  const excludes =
+  const config =
     dir !== '.' && allFiles.has(projectConfig)
-      ? readExcludesLeniently(path.join(context.workspaceRoot, projectConfig))
-      : facts.workspaceExcludes;
-  return { projects: { [dir]: { targets: buildTargets(options, excludes, facts.engineInputs) } } };
+      ? readConfigLeniently(path.join(context.workspaceRoot, projectConfig))
+      : facts.workspaceConfig;
+  const setting = eslintSettingOf(config);
+  const { files, covered, nested } = eslintFilesFor(dir, facts.eslintFiles);
+  const project: ProjectFacts = {
+    excludeInputs: excludesToInputs(config),
+    engineInputs: facts.engineInputs,
+    eslint: {
+      setting,
+      covered,
+      nested,
+      files,
+      packages: setting === true || covered || nested ? facts.eslintPackages() : [],
+    },
+  };
+  return { projects: { [dir]: { targets: buildTargets(options, project, dir) } } };
 }
 
 /**
@@ -152,10 +231,16 @@ export function makeCreateNodesFunction(resolve: ResolvePackageDir = resolvePack
     context: CreateNodesContext,
   ) => {
     const options = normalizePluginOptions(rawOptions);
+    let eslintPackages: string[] | undefined;
     const facts: WorkspaceFacts = {
       workspaceGlobs: readWorkspaceGlobs(context.workspaceRoot),
-      workspaceExcludes: readExcludesLeniently(path.join(context.workspaceRoot, options.configFile)),
+      workspaceConfig: readConfigLeniently(path.join(context.workspaceRoot, options.configFile)),
       engineInputs: engineInputs(context.workspaceRoot, resolve),
+      eslintFiles: configFiles.filter((f) => ESLINT_BASENAMES.has(path.posix.basename(f))),
+      eslintPackages: () => {
+        eslintPackages ??= eslintExternalDependencies(context.workspaceRoot);
+        return eslintPackages;
+      },
     };
     const allFiles = new Set(configFiles);
     // One project's unreadable package.json is reported for that file; the others still get targets.

@@ -8,9 +8,9 @@ import {
 
 /** Options of the `@codebatch/nx` entry in nx.json `plugins`. */
 export interface CodebatchPluginOptions {
-  /** Which codebatch tasks become targets (default `["lint"]`). */
+  /** Which codebatch tasks (core's task types) become targets (default `["lint"]`). */
   tasks?: CodebatchTaskName[];
-  /** Target name per task (defaults `codebatch-parse`, `codebatch-analyze`, `codebatch-symbols`, `codebatch-lint`). */
+  /** Target name per task (defaults from core's catalog: `codebatch-parse`, ..., `codebatch-eslint`). */
   targetNames?: Partial<Record<CodebatchTaskName, string>>;
   /** Workspace-relative store directory (default `.codebatch`). */
   storeDir?: string;

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ENGINE_PACKAGES } from '../shared/defaults';
+import { isEslintPackage } from '../shared/eslint-facts';
 
 /**
  * Reads a small JSON file, memoized by (size, mtime): the Nx daemon recomputes the graph on
@@ -97,4 +98,99 @@ export function engineInputs(
     else external.push(name);
   }
   return [...local, ...(external.length > 0 ? [{ externalDependencies: external }] : [])];
+}
+
+/**
+ * The root package.json's dependencies and devDependencies, by name, less those it links from
+ * the workspace (`workspace:`, `link:`, `portal:`): Nx makes those projects, not external nodes.
+ */
+function rootDependencyNames(workspaceRoot: string): string[] {
+  let pkg: unknown;
+  try {
+    pkg = readJsonCached(path.join(workspaceRoot, 'package.json'));
+  } catch {
+    return [];
+  }
+  const names = new Set<string>();
+  for (const field of ['dependencies', 'devDependencies'] as const) {
+    const deps = (pkg as Record<string, unknown> | undefined)?.[field];
+    if (!deps || typeof deps !== 'object') continue;
+    for (const [name, spec] of Object.entries(deps)) {
+      if (typeof spec === 'string' && /^(workspace|link|portal):/.test(spec)) continue;
+      names.add(name);
+    }
+  }
+  return [...names];
+}
+
+/** An installed package whose real location is a folder of the workspace (an npm workspace link). */
+function isLinkedFromWorkspace(workspaceRoot: string, name: string): boolean {
+  try {
+    const root = fs.realpathSync(workspaceRoot);
+    const rel = path.relative(root, fs.realpathSync(path.join(workspaceRoot, 'node_modules', name)));
+    return (
+      rel !== '' &&
+      !rel.startsWith('..') &&
+      !path.isAbsolute(rel) &&
+      !rel.split(path.sep).includes('node_modules')
+    );
+  } catch {
+    return false;
+  }
+}
+
+function readTextIfPresent(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether Nx will know a package as an external node. Nx builds those from the lockfile and
+ * fails the whole graph on an `externalDependencies` name it does not know, so a package the
+ * lockfile does not list is left out; without a readable lockfile, an installed package counts.
+ */
+export function makeIsLocked(workspaceRoot: string): (name: string) => boolean {
+  let npm: unknown;
+  try {
+    npm = readJsonCached(path.join(workspaceRoot, 'package-lock.json'));
+  } catch {
+    npm = undefined;
+  }
+  if (npm && typeof npm === 'object') {
+    const { packages, dependencies } = npm as { packages?: object; dependencies?: object };
+    // lockfileVersion 2 and 3 list `node_modules/<name>`; version 1 only `dependencies`.
+    return (name) => {
+      const entry = packages
+        ? (packages as Record<string, { link?: boolean }>)[`node_modules/${name}`]
+        : (dependencies as Record<string, object> | undefined)?.[name];
+      return entry !== undefined && (entry as { link?: boolean }).link !== true;
+    };
+  }
+  const text =
+    readTextIfPresent(path.join(workspaceRoot, 'pnpm-lock.yaml')) ??
+    readTextIfPresent(path.join(workspaceRoot, 'yarn.lock'));
+  if (text !== undefined) {
+    // A package entry starts a line or follows whitespace: pnpm `  eslint@9.1.0:`,
+    // `'@eslint/js@9.1.0':`, `/eslint@9.1.0:` (v6), `/eslint/9.1.0:` (v5); yarn `eslint@^9:`,
+    // `"@eslint/js@^9", "@eslint/js@^9.1":`. `@other/eslint@1` does not name `eslint`.
+    return (name) =>
+      new RegExp(`(^|\\s)['"]?/?${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[@/]\\S`, 'm').test(text);
+  }
+  return (name) => fs.existsSync(path.join(workspaceRoot, 'node_modules', name, 'package.json'));
+}
+
+/**
+ * The ESLint packages of the workspace (eslint, its plugins, configs and parsers; see
+ * isEslintPackage) that the root package.json names and Nx knows, sorted: the
+ * `externalDependencies` of a target that runs ESLint, as @nx/eslint's inferred lint targets
+ * have them, so a new plugin version is a cache miss.
+ */
+export function eslintExternalDependencies(workspaceRoot: string): string[] {
+  const candidates = rootDependencyNames(workspaceRoot).filter(isEslintPackage);
+  if (candidates.length === 0) return [];
+  const isLocked = makeIsLocked(workspaceRoot);
+  return candidates.filter((name) => isLocked(name) && !isLinkedFromWorkspace(workspaceRoot, name)).sort();
 }

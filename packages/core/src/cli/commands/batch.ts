@@ -2,6 +2,7 @@ import { initBatch } from '../../batch/init-batch';
 import { listBatches, readBatchRecord, readPlan } from '../../batch/read-batch';
 import { deriveBatchStatus } from '../../batch/status';
 import { loadConfigFile } from '../../config/load-config';
+import { PIPELINE_NAMES } from '../../tasks/catalog';
 import { createDefaultRegistry } from '../../tasks/default-registry';
 import { type CommandSpec, stringOpt } from '../command';
 import { formatJson, formatTable } from '../output';
@@ -17,7 +18,7 @@ export const batchInitCommand: CommandSpec = {
   requiresStore: true,
   options: {
     snapshot: { type: 'string', description: 'Snapshot id', valueName: 'id' },
-    pipeline: { type: 'string', description: 'parse | analyze | lint | full', default: 'full' },
+    pipeline: { type: 'string', description: PIPELINE_NAMES.join(' | '), default: 'full' },
     shards: {
       type: 'string',
       description: 'Number of shards, 1-256 (default 256, or the config file)',

@@ -1,4 +1,5 @@
 import { queryErrors } from '../../query/query-errors';
+import { escapeText } from '../../report/escape-text';
 import { type CommandSpec, stringOpt } from '../command';
 import { formatJson } from '../output';
 import { BATCH_OPTION, formatDiagnosticLine, requireBatch, TASK_OPTION } from './query-support';
@@ -20,10 +21,13 @@ export const errorsCommand: CommandSpec = {
         const files =
           s.files === null ? 'files unknown' : `${s.files.length} file${s.files.length === 1 ? '' : 's'}`;
         const error = s.error ? `${s.error.code}: ${s.error.message}` : 'no error recorded';
-        ctx.stdout(`shard ${s.task_id}/${s.shard_id} failed (attempt ${s.attempt}, ${files}): ${error}\n`);
-        for (const f of s.files ?? []) ctx.stdout(`  ${f}\n`);
+        ctx.stdout(
+          `shard ${s.task_id}/${s.shard_id} failed (attempt ${s.attempt}, ${files}): ${escapeText(error)}\n`,
+        );
+        for (const f of s.files ?? []) ctx.stdout(`  ${escapeText(f)}\n`);
       }
-      for (const r of result.diagnostics) ctx.stdout(`${formatDiagnosticLine(r)}  [${r.task_id}]\n`);
+      for (const r of result.diagnostics)
+        ctx.stdout(`${formatDiagnosticLine(r)}  [${escapeText(r.task_id)}]\n`);
       if (!ctx.quiet) {
         ctx.stdout(
           `${result.files.length} files with errors: ${result.diagnostics.length} error diagnostics, ${result.failed_shards.length} failed shards\n`,

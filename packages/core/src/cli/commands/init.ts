@@ -1,3 +1,4 @@
+import { escapeText } from '../../report/escape-text';
 import { initStore } from '../../store/store';
 import type { CommandSpec } from '../command';
 import { formatJson } from '../output';
@@ -14,7 +15,8 @@ export const initCommand: CommandSpec = {
     const dir = ctx.positionals[0] ?? ctx.storeDir;
     const { store, created } = initStore(dir);
     if (ctx.json) ctx.stdout(formatJson({ store: store.layout.root, created, record: store.record }));
-    else if (!ctx.quiet) ctx.stdout(`${created ? 'Created' : 'Already a store:'} ${store.layout.root}\n`);
+    else if (!ctx.quiet)
+      ctx.stdout(`${created ? 'Created' : 'Already a store:'} ${escapeText(store.layout.root)}\n`);
     return 0;
   },
 };

@@ -1,4 +1,5 @@
 import { inspectFile } from '../../query/inspect-file';
+import { escapeText } from '../../report/escape-text';
 import type { CommandSpec } from '../command';
 import { formatJson } from '../output';
 import { BATCH_OPTION, formatOutputLine, requireBatch } from './query-support';
@@ -21,7 +22,7 @@ export const inspectCommand: CommandSpec = {
     }
     const f = result.file;
     ctx.stdout(
-      `${f.path}\n  object  ${f.object}\n  size    ${f.size}\n  lang    ${f.lang_hint ?? 'unknown'}\n`,
+      `${escapeText(f.path)}\n  object  ${f.object}\n  size    ${f.size}\n  lang    ${escapeText(f.lang_hint ?? 'unknown')}\n`,
     );
     for (const t of result.tasks) {
       const counts = Object.entries(t.counts)

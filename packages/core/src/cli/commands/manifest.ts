@@ -1,6 +1,8 @@
+import { explainFileMiss } from '../../provenance/explain-file-miss';
 import { formatBundleChange } from '../../provenance/explain-miss';
 import { explainShardMiss } from '../../provenance/explain-shard-miss';
 import { buildBatchManifest, loadShardManifest, readBatchManifestRef } from '../../provenance/run-manifest';
+import { escapeText } from '../../report/escape-text';
 import { BATCH_OPTION, type CommandContext, type CommandSpec, requireBatch, stringOpt } from '../command';
 import { formatJson, formatTable } from '../output';
 import { usageError } from './parse-int-option';
@@ -75,7 +77,7 @@ export const manifestShowCommand: CommandSpec = {
       ctx.stdout(
         `  verification outputs ${m.verification.outputs_rehash}${m.verification.records_validated ? `, records ${m.verification.records_validated.checked} checked / ${m.verification.records_validated.invalid} invalid` : ''}\n`,
       );
-      if (m.error) ctx.stdout(`  error        ${m.error.code}: ${m.error.message}\n`);
+      if (m.error) ctx.stdout(`  error        ${m.error.code}: ${escapeText(m.error.message)}\n`);
       return 0;
     }
     const manifest = buildBatchManifest(store, batchId);
@@ -119,6 +121,12 @@ export const explainMissCommand: CommandSpec = {
     batch: BATCH_OPTION,
     task: { type: 'string', description: 'Task id', valueName: 'id' },
     shard: { type: 'string', description: 'Shard id', valueName: 'id' },
+    file: {
+      type: 'string',
+      description:
+        'Explain one file instead of a shard: its content, or which file its types depend on changed',
+      valueName: 'path',
+    },
     against: {
       type: 'string',
       description: 'Batch to compare with (default: the latest earlier batch with the task)',
@@ -127,6 +135,8 @@ export const explainMissCommand: CommandSpec = {
   },
   run(ctx) {
     const store = ctx.openStore();
+    const file = stringOpt(ctx, 'file');
+    if (file !== undefined) return explainFile(ctx, file);
     const r = explainShardMiss(store, {
       batchId: requireBatch(ctx),
       taskId: need(ctx, 'task', 'List tasks with `codebatch tasks --batch <id>`.'),
@@ -143,8 +153,32 @@ export const explainMissCommand: CommandSpec = {
     if (r.same) ctx.stdout('identical input bundles: no miss (the run was skipped or reused)\n');
     else {
       ctx.stdout(`changed: ${r.parts.join(', ')}\n`);
-      for (const c of r.changes) ctx.stdout(`  ${formatBundleChange(c)}\n`);
+      // Member changes name files: escaped like every path we print.
+      for (const c of r.changes) ctx.stdout(`  ${escapeText(formatBundleChange(c))}\n`);
     }
     return 0;
   },
 };
+
+function explainFile(ctx: CommandContext, file: string): number {
+  const r = explainFileMiss(ctx.openStore(), {
+    batchId: requireBatch(ctx),
+    taskId: need(ctx, 'task', 'List tasks with `codebatch tasks --batch <id>`.'),
+    path: file,
+    against: stringOpt(ctx, 'against'),
+  });
+  if (ctx.json) {
+    ctx.stdout(formatJson(r));
+    return 0;
+  }
+  ctx.stdout(`${r.task_id} ${escapeText(r.path)}: ${r.batch_id} vs ${r.against}\n`);
+  if (r.content)
+    ctx.stdout(`  content: ${short(r.content.from ?? 'absent')} -> ${short(r.content.to ?? 'absent')}\n`);
+  else ctx.stdout('  content: unchanged\n');
+  if (r.dependencies.length === 0) ctx.stdout('  type dependencies: unchanged\n');
+  for (const d of r.dependencies) {
+    const detail = d.change === 'changed' ? ` ${short(d.from!)} -> ${short(d.to!)}` : '';
+    ctx.stdout(`  type dependency ${d.change}: ${escapeText(d.path)}${detail}\n`);
+  }
+  return 0;
+}

@@ -1,4 +1,5 @@
 import { CodebatchError } from '../../errors/codebatch-error';
+import { escapeText } from '../../report/escape-text';
 import type { OutputRecord } from '../../schemas/output-record';
 import { type CommandContext, type OptionSpec, stringOpt } from '../command';
 
@@ -41,24 +42,36 @@ export function parseLimit(ctx: CommandContext, fallback?: number): number | und
   return n;
 }
 
-/** `path:line:col`, leaving out what the record does not have. */
+/** `path:line:col`, leaving out what the record does not have; the path escaped (`escapeText`). */
 export function formatLocation(r: OutputRecord): string {
-  if (r.line === undefined) return r.path;
-  return r.col === undefined ? `${r.path}:${r.line}` : `${r.path}:${r.line}:${r.col}`;
+  const path = escapeText(r.path);
+  if (r.line === undefined) return path;
+  return r.col === undefined ? `${path}:${r.line}` : `${path}:${r.line}:${r.col}`;
 }
 
-/** The compiler-style line editors and CI logs can jump to: `path:line:col  severity  code  message`. */
+/**
+ * The compiler-style line editors and CI logs can jump to: `path:line:col  severity  code  message`.
+ * The whole line is escaped: paths come from file names and messages quote source text, and
+ * either could otherwise print a second, forged line.
+ */
 export function formatDiagnosticLine(r: OutputRecord): string {
-  return `${formatLocation(r)}  ${r.severity ?? '-'}  ${r.code ?? '-'}  ${r.message ?? ''}`.trimEnd();
+  return escapeText(
+    `${formatLocation(r)}  ${r.severity ?? '-'}  ${r.code ?? '-'}  ${r.message ?? ''}`.trimEnd(),
+  );
 }
 
-/** One line per output of any kind: location, task, kind, then what the kind is about. */
+/** One line per output of any kind: location, task, kind, then what the kind is about (escaped). */
 export function formatOutputLine(r: OutputRecord): string {
-  if (r.kind === 'diagnostic') return `${formatDiagnosticLine(r)}  [${r.task_id}]`;
-  return `${formatLocation(r)}  ${r.task_id}  ${r.kind}  ${describeOutput(r)}`.trimEnd();
+  if (r.kind === 'diagnostic') return `${formatDiagnosticLine(r)}  [${escapeText(r.task_id)}]`;
+  return escapeText(`${formatLocation(r)}  ${r.task_id}  ${r.kind}  ${describeOutput(r)}`.trimEnd());
 }
 
+/** What an output is about, in a few words (escaped: names and import targets come from source). */
 export function describeOutput(r: OutputRecord): string {
+  return escapeText(describeRaw(r));
+}
+
+function describeRaw(r: OutputRecord): string {
   switch (r.kind) {
     case 'metric':
       return `${r.metric ?? '?'}=${String(r.value)}`;

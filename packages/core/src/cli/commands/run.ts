@@ -1,5 +1,6 @@
 import { defaultParallelism } from '../../api/analyze';
 import { runBatchWithProvenance } from '../../provenance/run-with-provenance';
+import { escapeText } from '../../report/escape-text';
 import { checkReplicates, type ReplicateReport } from '../../run/replicate-check';
 import type { RunBatchOptions, RunBatchSummary } from '../../run/run-batch';
 import { createDefaultRegistry } from '../../tasks/default-registry';
@@ -88,7 +89,9 @@ async function runAndReport(
   } else {
     for (const r of summary.results) {
       if (r.outcome === 'failed')
-        ctx.stderr(`failed  ${r.taskId} shard ${r.shardId}: ${r.error?.code}: ${r.error?.message}\n`);
+        ctx.stderr(
+          `failed  ${r.taskId} shard ${r.shardId}: ${r.error?.code}: ${escapeText(r.error?.message ?? '')}\n`,
+        );
     }
     const c = summary.counts;
     const blocked = c.blocked > 0 ? `, ${c.blocked} blocked by a failed dependency` : '';

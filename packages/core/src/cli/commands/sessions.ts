@@ -1,4 +1,5 @@
 import { listSessions, readSession } from '../../provenance/session';
+import { escapeText } from '../../report/escape-text';
 import { type CommandSpec, stringOpt } from '../command';
 import { formatJson, formatTable } from '../output';
 import { usageError } from './parse-int-option';
@@ -67,13 +68,13 @@ export const sessionsShowCommand: CommandSpec = {
     const env = s.environment as
       | { host?: string; node_version?: string; git?: { commit?: string; dirty?: boolean } }
       | undefined;
-    ctx.stdout(`session ${s.session_id} (${s.label}) batch ${s.batch_id ?? '-'}: ${s.status}\n`);
+    ctx.stdout(`session ${s.session_id} (${escapeText(s.label)}) batch ${s.batch_id ?? '-'}: ${s.status}\n`);
     ctx.stdout(
       `  ${s.started_at} .. ${s.ended_at ?? '(not finished)'}${s.duration_ms !== undefined ? ` (${s.duration_ms} ms)` : ''}\n`,
     );
     if (env)
       ctx.stdout(
-        `  host ${env.host ?? '?'}, node ${env.node_version ?? '?'}${env.git?.commit ? `, git ${env.git.commit.slice(0, 12)}${env.git.dirty ? ' (dirty)' : ''}` : ''}\n`,
+        `  host ${escapeText(env.host ?? '?')}, node ${env.node_version ?? '?'}${env.git?.commit ? `, git ${env.git.commit.slice(0, 12)}${env.git.dirty ? ' (dirty)' : ''}` : ''}\n`,
       );
     if (s.batch_manifest) ctx.stdout(`  batch manifest ${s.batch_manifest}\n`);
     ctx.stdout(

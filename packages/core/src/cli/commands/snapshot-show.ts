@@ -1,3 +1,4 @@
+import { escapeText } from '../../report/escape-text';
 import { readFilesIndex, readSnapshotRecord } from '../../snapshot/read-snapshot';
 import { boolOpt, type CommandSpec } from '../command';
 import { formatJson, formatTable } from '../output';
@@ -28,16 +29,17 @@ export const snapshotShowCommand: CommandSpec = {
     let out =
       `snapshot ${record.snapshot_id}\n` +
       `  created   ${record.created_at}\n` +
-      `  source    ${source.path}${source.git_ref ? ` @ ${source.git_ref.slice(0, 12)}${source.git_dirty ? ' (dirty)' : ''}` : ''}\n` +
+      `  source    ${escapeText(source.path)}${source.git_ref ? ` @ ${source.git_ref.slice(0, 12)}${source.git_dirty ? ' (dirty)' : ''}` : ''}\n` +
       `  files     ${record.file_count} (${formatBytes(record.total_bytes)})\n`;
     if (filters) {
       out += `  filters   gitignore ${filters.gitignore ? 'on' : 'off'}`;
-      if (filters.include.length) out += `, include ${filters.include.join(' ')}`;
-      if (filters.exclude.length) out += `, exclude ${filters.exclude.join(' ')}`;
+      if (filters.include.length) out += `, include ${escapeText(filters.include.join(' '))}`;
+      if (filters.exclude.length) out += `, exclude ${escapeText(filters.exclude.join(' '))}`;
       out += '\n';
     }
     out += `  warnings  ${record.warnings.length}\n`;
-    for (const w of record.warnings) out += `    ${w.code}  ${w.path}  ${w.message}\n`;
+    for (const w of record.warnings)
+      out += `    ${w.code}  ${escapeText(w.path)}  ${escapeText(w.message)}\n`;
     ctx.stdout(out);
     if (files) {
       const rows = files.map((f) => [

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { escapeText } from '../../report/escape-text';
 import { createSnapshot, type SnapshotProgress } from '../../snapshot/create-snapshot';
 import { initStore, openStore, type Store } from '../../store/store';
 import { boolOpt, type CommandContext, type CommandSpec, listOpt, stringOpt } from '../command';
@@ -57,7 +58,7 @@ export const snapshotCommand: CommandSpec = {
       return 0;
     }
     for (const w of record.warnings.slice(0, MAX_WARNINGS_SHOWN))
-      ctx.stderr(`warning[${w.code}]: ${w.path}: ${w.message}\n`);
+      ctx.stderr(`warning[${w.code}]: ${escapeText(w.path)}: ${escapeText(w.message)}\n`);
     if (record.warnings.length > MAX_WARNINGS_SHOWN) {
       ctx.stderr(
         `... ${record.warnings.length - MAX_WARNINGS_SHOWN} more (codebatch snapshot show ${record.snapshot_id} --json)\n`,
@@ -76,7 +77,7 @@ export const snapshotCommand: CommandSpec = {
 function openOrCreateStore(ctx: CommandContext): Store {
   if (fs.existsSync(path.join(ctx.storeDir, 'store.json'))) return openStore(ctx.storeDir);
   const { store, created } = initStore(ctx.storeDir);
-  if (created && !ctx.quiet && !ctx.json) ctx.stderr(`Created store ${store.layout.root}\n`);
+  if (created && !ctx.quiet && !ctx.json) ctx.stderr(`Created store ${escapeText(store.layout.root)}\n`);
   return store;
 }
 

@@ -1,3 +1,4 @@
+import { escapeText } from '../../report/escape-text';
 import { verifyStore } from '../../store/verify-store';
 import type { CommandSpec } from '../command';
 import { formatJson } from '../output';
@@ -14,7 +15,7 @@ export const verifyCommand: CommandSpec = {
     if (ctx.json) ctx.stdout(formatJson(report));
     else {
       for (const p of report.problems)
-        ctx.stdout(`${p.kind}  ${p.file}${p.object ? `  ${p.object}` : ''}  ${p.message}\n`);
+        ctx.stdout(`${escapeText(`${p.kind}  ${p.file}${p.object ? `  ${p.object}` : ''}  ${p.message}`)}\n`);
       if (!ctx.quiet || !report.ok) {
         ctx.stdout(
           `${report.ok ? 'ok' : 'FAILED'}: ${report.objects_checked} objects re-hashed, ${report.references_checked} references and ${report.indexes_checked} indexes checked, ${report.problems.length} problems\n`,

@@ -46,6 +46,19 @@ describe('query outputs', () => {
     expect(queryOutputs(store, 'b1', { path: '**/*.md', kind: 'metric' }).total).toBe(2);
   });
 
+  it('a --path glob with many stars against long paths answers at once; !(...) is a usage error', () => {
+    const long = 'a'.repeat(60);
+    const files = [{ path: `src/${long}.ts`, lang: 'typescript', content: 'x\n' }];
+    const tasks = { '01_parse': [{ path: `src/${long}.ts`, kind: 'ast' as const, format: 'json' }] };
+    const { store } = buildSampleBatch(tmp.dir, { files, tasks });
+    const started = Date.now();
+    expect(queryOutputs(store, 'b1', { path: `src/${'*a'.repeat(8)}*b` }).total).toBe(0);
+    expect(queryOutputs(store, 'b1', { path: `src/${'*a'.repeat(8)}*.ts` }).total).toBe(1);
+    // Synchronous: the jest timeout could not stop it, so the time is asserted.
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(codeOf(() => queryOutputs(store, 'b1', { path: 'src/!(a).ts' }))).toBe('E_USAGE');
+  }, 5000);
+
   it('applies --limit after ordering and keeps the total', () => {
     const { store } = buildSampleBatch(tmp.dir);
     const all = queryOutputs(store, 'b1', { kind: 'diagnostic' });

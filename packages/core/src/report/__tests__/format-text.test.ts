@@ -59,6 +59,29 @@ describe('formatDiagnosticsText', () => {
     expect(colored.replace(/\u001b\[\d+m/g, '')).toBe(formatDiagnosticsText(sample));
   });
 
+  it('escapes newlines and terminal escapes in paths, messages and codes: one line per diagnostic', () => {
+    const forged = 'a.ts\nsrc/x.ts:1:1  error  fake  L999';
+    const out = formatDiagnosticsText([
+      d(forged, 1, 1, 'warning', 'L001', 'Trailing whitespace'),
+      d('b.ts', 2, 3, 'error', 'L\u001b[2J', 'bad \u001b[31mred\u001b[0m\rover'),
+    ]);
+    const location = 'a.ts\\nsrc/x.ts:1:1  error  fake  L999:1:1';
+    expect(out).toBe(
+      [
+        `${location}  warning  Trailing whitespace  L001`,
+        '',
+        `${'b.ts:2:3'.padEnd(location.length)}  error    bad \\x1b[31mred\\x1b[0m\\rover  L\\x1b[2J`,
+        '',
+      ].join('\n'),
+    );
+    expect(out).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
+    // Colour codes are still ours alone: stripping them gives the plain (escaped) rendering.
+    const colored = formatDiagnosticsText([d(forged, 1, 1, 'warning', 'L001', 'x')], { color: true });
+    expect(colored.replace(/\u001b\[\d+m/g, '')).toBe(
+      formatDiagnosticsText([d(forged, 1, 1, 'warning', 'L001', 'x')]),
+    );
+  });
+
   it('returns an empty string for no diagnostics', () => {
     expect(formatDiagnosticsText([])).toBe('');
   });

@@ -85,6 +85,27 @@ describe('snapshot filters', () => {
     expect(kept.some((p) => p.startsWith('node_modules/') || p.startsWith('dist/'))).toBe(false);
   });
 
+  it('include/exclude globs with eight stars against a long name that does not match finish at once', () => {
+    // picomatch's backtracking RegExp needed seconds to minutes for this (each star multiplies
+    // the time by the name length); the NFA matcher is linear.
+    const name = `${'a'.repeat(52)}.ts`;
+    writeTree(src, { [`deep/${name}`]: '' });
+    const eight = '*a*a*a*a*a*a*a*a*b';
+    const started = Date.now();
+    expect(paths({ include: [eight, `deep/${eight}`] })).toEqual([]);
+    expect(paths({ exclude: [eight, `deep/${eight}`] })).toContain(`deep/${name}`);
+    expect(paths({ include: [`deep/${'*a'.repeat(8)}*.ts`] })).toEqual([`deep/${name}`]);
+    // Synchronous work cannot be interrupted by the jest timeout: measure it (a snapshot of
+    // this small tree takes milliseconds; the bound is generous for a loaded CI machine).
+    expect(Date.now() - started).toBeLessThan(2000);
+  }, 5000);
+
+  it('refuses a glob it cannot match safely with E_CONFIG_INVALID and a hint', () => {
+    expect(() => paths({ exclude: ['!(keep).ts'] })).toThrow(
+      expect.objectContaining({ code: 'E_CONFIG_INVALID', hints: [expect.stringContaining('exclude')] }),
+    );
+  });
+
   it('filters are normalized, recorded and part of the id', () => {
     const store = newStore(tmp.dir);
     const a = createSnapshot(store, src, { git: false, exclude: ['./dist/', 'b', 'a', 'a'] });

@@ -5,7 +5,10 @@ import { type LintConfig, lintConfigSchema } from './lint-config';
 export const lintMeta: TaskMeta<LintConfig> = {
   type: 'lint',
   // 1.1.0: JSDoc uses, qualified type names, minified files, Python re-export conventions.
-  version: '1.1.0',
+  // 1.2.0: L103 checks Python unpacking targets and TS parameter properties and setter values;
+  // `nonlocal n` uses the outer n wherever it is assigned; `import a.b` is used through an
+  // alias of `a` (pyflakes).
+  version: '1.2.0',
   description:
     'Text rules (L001-L005) and scope rules (L101 unused import, L102 unused variable, L103 shadowing)',
   kindsOut: ['diagnostic'],

@@ -10,9 +10,10 @@ import type { Finding } from './text-rules';
 
 /** Locals L102 reports (pyflakes' set: plain, annotated, walrus and with-as bindings). */
 const L102_KINDS = new Set<PyBindingKind>(['assign', 'annotation', 'walrus', 'with']);
-/** Function-local bindings that can shadow an outer name. */
+/** Function-local bindings that can shadow an outer name (unpacking targets too: `a, b = p`). */
 const L103_KINDS = new Set<PyBindingKind>([
   'assign',
+  'unpack',
   'parameter',
   'for',
   'with',

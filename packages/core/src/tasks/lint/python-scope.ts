@@ -37,6 +37,10 @@ export interface PyBinding {
    * (`from _ssl import MemoryBIO`): the facade re-exports it.
    */
   explicitReexport: boolean;
+  /** `import a.b` (no alias) bound this name: it also makes `a.b` reachable through `a`. */
+  submoduleImport?: boolean;
+  /** `import a as m`: the module `m` names (dotless), for the submodule rule below. */
+  aliasOf?: string;
 }
 
 export interface PyScope {
@@ -95,18 +99,23 @@ export function analyzePythonScopes(tree: PythonTree): PyScopeAnalysis {
   });
   const moduleScope = newScope('module', '<module>', undefined);
 
-  const bind = (scope: PyScope, nameNode: PyNode, kind: PyBindingKind, explicitReexport = false): void => {
+  const bind = (
+    scope: PyScope,
+    nameNode: PyNode,
+    kind: PyBindingKind,
+    explicitReexport = false,
+  ): PyBinding | undefined => {
     const name = text(nameNode);
     // `global x` / `nonlocal x` redirect the binding; record it where it lands.
     let target = scope;
     if (scope.globals.has(name)) target = moduleScope;
     else if (scope.nonlocals.has(name)) {
-      for (let s = scope.parent; s; s = s.parent) {
-        if (s.kind === 'function' && s.bindings.has(name)) {
-          target = s;
-          break;
-        }
-      }
+      const outer = findNonlocalTarget(scope, name);
+      // A nonlocal name is never local. The enclosing function may bind it further down
+      // (`def inner(): nonlocal n` before `n = 0`): its own binding is the one, created when the
+      // walk gets there, and this write adds nothing to it.
+      if (!outer) return undefined;
+      target = outer;
     }
     const existing = target.bindings.get(name);
     if (existing) {
@@ -117,11 +126,12 @@ export function analyzePythonScopes(tree: PythonTree): PyScopeAnalysis {
         existing.node = nameNode;
         existing.explicitReexport = explicitReexport;
       }
-      return;
+      return existing;
     }
     const binding: PyBinding = { name, kind, scope: target, node: nameNode, reads: 0, explicitReexport };
     target.bindings.set(name, binding);
     bindings.push(binding);
+    return binding;
   };
 
   const read = (scope: PyScope, name: string): void => {
@@ -286,11 +296,14 @@ export function analyzePythonScopes(tree: PythonTree): PyScopeAnalysis {
           if (name.type === 'aliased_import') {
             const alias = childByField(name, 'alias');
             const original = childByField(name, 'name');
-            if (alias) bind(scope, alias, 'import', original !== undefined && text(original) === text(alias));
+            const module = original ? text(original) : '';
+            const binding = alias && bind(scope, alias, 'import', module === text(alias));
+            if (binding?.kind === 'import' && !module.includes('.')) binding.aliasOf = module;
           } else {
             // `import a.b` binds `a`.
-            const first = name.children.find((c) => c.type === 'identifier');
-            if (first) bind(scope, first, 'import');
+            const ids = name.children.filter((c) => c.type === 'identifier');
+            const binding = ids[0] && bind(scope, ids[0], 'import');
+            if (binding?.kind === 'import' && ids.length > 1) binding.submoduleImport = true;
           }
         }
         return;
@@ -402,7 +415,13 @@ export function analyzePythonScopes(tree: PythonTree): PyScopeAnalysis {
         for (const child of node.children) if (child.type === 'identifier') scope.globals.add(text(child));
         return;
       case 'nonlocal_statement':
-        for (const child of node.children) if (child.type === 'identifier') scope.nonlocals.add(text(child));
+        for (const child of node.children) {
+          if (child.type !== 'identifier') continue;
+          scope.nonlocals.add(text(child));
+          // pyflakes' rule: declaring `nonlocal n` uses the enclosing `n` (resolved after the
+          // walk, so an outer assignment below the nested function counts too).
+          read(scope, text(child));
+        }
         return;
       case 'attribute': {
         const object = childByField(node, 'object');
@@ -466,7 +485,20 @@ export function analyzePythonScopes(tree: PythonTree): PyScopeAnalysis {
     const binding = moduleScope.bindings.get(name);
     if (binding) binding.reads += 1;
   }
+  // pyflakes' rule: `import a as m; import a.b; m.b.x()` uses the submodule import, which is
+  // what makes `m.b` exist (CPython's concurrent/futures/process.py does this).
+  for (const binding of bindings) {
+    if (binding.aliasOf === undefined || binding.reads === 0) continue;
+    const root = binding.scope.bindings.get(binding.aliasOf);
+    if (root?.kind === 'import' && root.submoduleImport) root.reads += 1;
+  }
   return { module: moduleScope, bindings, dunderAll };
+}
+
+/** The enclosing function scope that already binds `name`, for a `nonlocal name` in `scope`. */
+function findNonlocalTarget(scope: PyScope, name: string): PyScope | undefined {
+  for (let s = scope.parent; s; s = s.parent) if (s.kind === 'function' && s.bindings.has(name)) return s;
+  return undefined;
 }
 
 function resolvePython(ref: PyReference, moduleScope: PyScope): PyBinding | undefined {

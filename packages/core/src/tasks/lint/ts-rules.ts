@@ -32,6 +32,7 @@ const L103_KINDS = new Set<BindingKind>([
   'class',
   'enum',
   'parameter',
+  'kept-parameter',
   'catch',
   'import',
 ]);

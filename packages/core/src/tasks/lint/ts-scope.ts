@@ -35,8 +35,15 @@ export type BindingKind =
   | 'expression-name'
   | 'enum-member'
   | 'type-parameter'
-  /** Parameters of bodiless signatures, parameter properties, setter values: never "unused". */
-  | 'signature-parameter';
+  /** Parameters of bodiless signatures and ambient functions: never "unused", never shadowing. */
+  | 'signature-parameter'
+  /**
+   * A parameter of a function with a body that is never "unused": a parameter property
+   * (`constructor(private x)`, a class member) or a setter's value (required by syntax). It is
+   * a real binding in the function, so it shadows like any parameter (typescript-eslint's
+   * no-shadow reports both).
+   */
+  | 'kept-parameter';
 
 export type ScopeKind = 'module' | 'function' | 'block' | 'class' | 'type' | 'enum' | 'catch';
 
@@ -342,7 +349,11 @@ export function analyzeScopes(sf: ts.SourceFile): ScopeAnalysis {
       }
       const isProperty = PARAMETER_PROPERTY_MODIFIERS.some((k) => hasModifier(param, k));
       const kind: BindingKind =
-        isSignature || isProperty || isSetter || fnAmbient ? 'signature-parameter' : 'parameter';
+        isSignature || fnAmbient
+          ? 'signature-parameter'
+          : isProperty || isSetter
+            ? 'kept-parameter'
+            : 'parameter';
       declarePattern(
         param.name,
         fnScope,

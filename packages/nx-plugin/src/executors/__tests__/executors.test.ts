@@ -56,6 +56,7 @@ function result(diagnostics: OutputRecord[], overrides: Partial<AnalyzeResult> =
     diagnostics,
     counts,
     status: 'done',
+    failures: [],
     durationMs: 42,
     ...overrides,
   };
@@ -123,6 +124,18 @@ describe('restrictToTask', () => {
     expect(symbols.counts).toEqual({ error: 1, warning: 0, info: 0, hint: 0 });
     expect(restrictToTask(full, 'lint')).toBe(full);
     expect(restrictToTask(full, undefined)).toBe(full);
+  });
+
+  it('gives ESLint findings to codebatch-lint and codebatch-eslint, not to codebatch-symbols', () => {
+    const lintError = diag('src/a.ts', 3, 'error', 'L101', 'unused');
+    const eslintError = {
+      ...diag('src/a.js', 2, 'error', 'no-undef', "'x' is not defined."),
+      task_id: '05_eslint',
+    };
+    const full = result([lintError, eslintError]);
+    expect(restrictToTask(full, 'lint')).toBe(full);
+    expect(restrictToTask(full, 'eslint').diagnostics).toEqual([eslintError]);
+    expect(restrictToTask(full, 'symbols').diagnostics).toEqual([]);
   });
 });
 
@@ -325,6 +338,164 @@ batch batch1, report in reports/codebatch/apps/app/codebatch-lint
         false,
       ),
     ).rejects.toThrow('bug');
+  });
+});
+
+describe('runTarget with ESLint', () => {
+  /** Runs a target on apps/app; returns the codebatch config the engine was given (read during the call). */
+  async function configSeen(
+    files: Record<string, string>,
+    options: Parameters<typeof resolveOptions>[0] = {},
+    defaults = LINT_DEFAULTS,
+  ): Promise<{ path: string | undefined; config: Record<string, unknown> | undefined; pipeline?: string }> {
+    for (const [rel, content] of Object.entries({ 'apps/app/src/a.js': 'x;\n', ...files })) {
+      fs.mkdirSync(path.dirname(path.join(ws, rel)), { recursive: true });
+      fs.writeFileSync(path.join(ws, rel), content);
+    }
+    let seen: { path: string | undefined; config: Record<string, unknown> | undefined; pipeline?: string } = {
+      path: undefined,
+      config: undefined,
+    };
+    await runTarget(
+      resolveOptions(options, defaults, target()),
+      target(),
+      async (o) => {
+        seen = {
+          path: o.configPath,
+          config: o.configPath ? JSON.parse(fs.readFileSync(o.configPath, 'utf8')) : undefined,
+          pipeline: o.pipeline,
+        };
+        return clean();
+      },
+      false,
+    );
+    return seen;
+  }
+
+  const workspaceConfig = JSON.stringify({
+    exclude: ['gen/**'],
+    tasks: { lint: { rules: { L002: 'off' } } },
+  });
+
+  it('turns ESLint on for a project covered by an ESLint config above it, keeping the rest of the config', async () => {
+    const seen = await configSeen({
+      'eslint.config.mjs': 'export default [];\n',
+      'codebatch.config.json': workspaceConfig,
+    });
+    expect(seen.config).toEqual({
+      exclude: ['gen/**'],
+      tasks: { lint: { rules: { L002: 'off' } } },
+      eslint: true,
+    });
+    expect(seen.path).not.toBe(path.join(ws, 'codebatch.config.json'));
+    // The copy is temporary.
+    expect(fs.existsSync(seen.path!)).toBe(false);
+    // With no codebatch config at all, the copy holds the setting alone.
+    fs.rmSync(path.join(ws, 'codebatch.config.json'));
+    expect((await configSeen({})).config).toEqual({ eslint: true });
+  });
+
+  it('leaves the config alone where ESLint does not cover the project, or the setting is not auto', async () => {
+    const uncovered = await configSeen({
+      'codebatch.config.json': workspaceConfig,
+      'libs/lib/eslint.config.mjs': '',
+    });
+    expect(uncovered.path).toBe(path.join(ws, 'codebatch.config.json'));
+    const off = await configSeen({
+      'eslint.config.mjs': 'export default [];\n',
+      'codebatch.config.json': JSON.stringify({ eslint: false }),
+    });
+    expect(off.path).toBe(path.join(ws, 'codebatch.config.json'));
+    // The project's own config (and its setting) wins over the workspace's.
+    const own = await configSeen({ 'apps/app/codebatch.config.json': JSON.stringify({ eslint: true }) });
+    expect(own.path).toBe(path.join(ws, 'apps/app/codebatch.config.json'));
+  });
+
+  it('keeps ESLint out of a target that does not report it (codebatch-symbols runs full)', async () => {
+    const symbols = await configSeen({ 'apps/app/.eslintrc.json': '{}' }, { task: 'symbols' }, RUN_DEFAULTS);
+    expect(symbols).toMatchObject({ pipeline: 'full', config: { eslint: false } });
+    // The eslint task runs the eslint pipeline, which plans ESLint unconditionally.
+    const eslint = await configSeen({}, { task: 'eslint' }, RUN_DEFAULTS);
+    expect(eslint).toMatchObject({ pipeline: 'eslint', config: undefined });
+  });
+
+  it('reports a mistake in the codebatch config with its own path, before the engine runs', async () => {
+    fs.writeFileSync(path.join(ws, 'codebatch.config.json'), JSON.stringify({ eslint: 'sometimes' }));
+    fs.writeFileSync(path.join(ws, 'eslint.config.mjs'), '');
+    let called = false;
+    const out = await runTarget(
+      resolveOptions({}, LINT_DEFAULTS, target()),
+      target(),
+      async () => {
+        called = true;
+        return clean();
+      },
+      false,
+    );
+    expect(called).toBe(false);
+    expect(out.success).toBe(false);
+    expect(out.stderr).toContain(
+      `error[E_CONFIG_INVALID]: invalid configuration in ${path.join(ws, 'codebatch.config.json')}`,
+    );
+  });
+
+  it('prints ESLint findings with their rule ids, fails on an ESLint error, and links the rules in SARIF', async () => {
+    const eslintDiag = (line: number, severity: OutputRecord['severity'], code: string, message: string) => ({
+      ...diag('src/a.js', line, severity, code, message),
+      task_id: '05_eslint',
+      docs_url: `https://eslint.org/docs/latest/rules/${code}`,
+      source: 'eslint',
+    });
+    const out = await runTarget(
+      resolveOptions({}, LINT_DEFAULTS, target()),
+      target(),
+      async () =>
+        result([
+          eslintDiag(1, 'error', 'no-unused-vars', "'unused' is assigned a value but never used."),
+          eslintDiag(2, 'warning', 'no-console', 'Unexpected console statement.'),
+        ]),
+      false,
+    );
+    expect(out.success).toBe(false);
+    expect(out.stdout).toContain(
+      "apps/app/src/a.js:1:1  error    'unused' is assigned a value but never used.  no-unused-vars",
+    );
+    expect(out.stdout).toContain('no-console');
+    expect(out.stderr).toBe('app:codebatch-lint failed: 1 error\n');
+    const sarif = JSON.parse(
+      fs.readFileSync(path.join(ws, 'reports/codebatch/apps/app/codebatch-lint/report.sarif'), 'utf8'),
+    );
+    const rules = sarif.runs[0].tool.driver.rules as { id: string; helpUri?: string }[];
+    expect(rules.find((r) => r.id === 'no-unused-vars')?.helpUri).toBe(
+      'https://eslint.org/docs/latest/rules/no-unused-vars',
+    );
+  });
+
+  it('says why shards failed (ESLint missing), once per distinct error', async () => {
+    const failure = {
+      taskId: '05_eslint',
+      code: 'E_ESLINT_NOT_FOUND',
+      message: 'ESLint is not installed in /ws',
+    };
+    const out = await runTarget(
+      resolveOptions({}, LINT_DEFAULTS, target()),
+      target(),
+      async () =>
+        result([], {
+          status: 'failed',
+          shards: { total: 4, executed: 2, reused: 0, failed: 2, blocked: 0 },
+          failures: [
+            { ...failure, shardId: '00' },
+            { ...failure, shardId: '01' },
+          ],
+        }),
+      false,
+    );
+    expect(out.success).toBe(false);
+    expect(out.stderr).toBe(
+      '05_eslint failed in 2 shards: error[E_ESLINT_NOT_FOUND]: ESLint is not installed in /ws\n' +
+        'app:codebatch-lint failed: the engine did not finish: 2 shards failed, 0 blocked\n',
+    );
   });
 });
 

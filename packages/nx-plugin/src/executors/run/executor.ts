@@ -3,7 +3,7 @@ import { RUN_DEFAULTS } from '../shared/options';
 
 export type { RunExecutorSchema } from './schema';
 
-/** `@codebatch/nx:run`: any pipeline, or one task (codebatch-parse, -analyze, -symbols). */
+/** `@codebatch/nx:run`: any pipeline, or one task (codebatch-parse, -analyze, -symbols, -eslint). */
 const runExecutor = createExecutor(RUN_DEFAULTS);
 export default runExecutor;
 

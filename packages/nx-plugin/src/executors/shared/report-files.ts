@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { type AnalyzeResult, codebatchSarifRules, ENGINE_VERSION, toSarif } from '@codebatch/core';
+import { type AnalyzeResult, ENGINE_VERSION, rulesFromDiagnostics, toSarif } from '@codebatch/core';
 import { REPORT_FILES } from '../../shared/defaults';
 import type { TargetContext } from './options';
 import type { Outcome } from './run-target';
@@ -63,7 +63,7 @@ function writeFileAtomic(file: string, content: string): void {
 
 /**
  * Writes report.json, report.sarif (repository-relative URIs, one GitHub category per
- * project and target) and batch-id into the target's report folder, its Nx `outputs`.
+ * project and target, rule help URIs) and batch-id into the target's report folder, its Nx `outputs`.
  * @returns the SARIF text, for `--output-format sarif`
  */
 export function writeReportFiles(
@@ -76,7 +76,8 @@ export function writeReportFiles(
   const sarif = toSarif(result.diagnostics, {
     toolName: 'codebatch',
     toolVersion: ENGINE_VERSION,
-    rules: codebatchSarifRules(),
+    // codebatch's rules plus each ESLint rule's docs URL, so code scanning links every alert.
+    rules: rulesFromDiagnostics(result.diagnostics),
     pathPrefix: target.projectRoot,
     automationId: `${target.targetName}/${target.projectRoot === '.' ? '' : `${target.projectRoot}/`}`,
   });

@@ -14,6 +14,7 @@ import {
 import { DEFAULT_CONFIG_FILE } from '../../shared/defaults';
 import { type CodebatchTaskName, TASK_ENGINE_IDS } from '../../shared/tasks';
 import { ancestorIgnoreExcludes } from './ancestor-ignores';
+import { type EngineConfig, engineConfigFor } from './eslint-plan';
 import type { FailLevel, ResolvedOptions, TargetContext } from './options';
 import { buildJsonReport, removeReportFiles, writeReportFiles } from './report-files';
 
@@ -157,13 +158,24 @@ export async function runTarget(
   color: boolean,
 ): Promise<TargetRunOutput> {
   let result: AnalyzeResult;
+  let config: EngineConfig | undefined;
   try {
-    result = restrictToTask(await engine(engineOptions(options, target)), options.task);
+    const engineOpts = engineOptions(options, target);
+    config = engineConfigFor({
+      configPath: engineOpts.configPath,
+      pipeline: options.pipeline,
+      task: options.task,
+      workspaceRoot: target.workspaceRoot,
+      projectRoot: target.projectRoot,
+    });
+    result = restrictToTask(await engine({ ...engineOpts, configPath: config.configPath }), options.task);
   } catch (error) {
     // A stale report from an earlier run must not be mistaken for this run's.
     removeReportFiles(options.reportDir);
     if (isCodebatchError(error)) return { success: false, stdout: '', stderr: formatErrorHuman(error) };
     throw error;
+  } finally {
+    config?.dispose();
   }
 
   const outcome = evaluateOutcome(result, options);
@@ -181,10 +193,29 @@ export async function runTarget(
       formatSummaryLine(summaryFromResult(result), { color }) +
       `batch ${result.batchId}, report in ${relReport}\n`;
   }
-  const stderr = outcome.success
-    ? ''
-    : `${target.projectName}:${target.targetName} failed: ${outcome.reasons.join('; ')}\n`;
+  const stderr =
+    formatFailures(result.failures ?? []) +
+    (outcome.success
+      ? ''
+      : `${target.projectName}:${target.targetName} failed: ${outcome.reasons.join('; ')}\n`);
   return { success: outcome.success, stdout, stderr, result };
+}
+
+/**
+ * Why shards failed (ESLint not installed, an ESLint config that does not load, a corrupt
+ * object), one line per distinct error: every shard of a task usually fails the same way.
+ */
+export function formatFailures(failures: readonly AnalyzeResult['failures'][number][]): string {
+  const groups = new Map<string, { taskId: string; code: string; message: string; shards: number }>();
+  for (const f of failures) {
+    const key = `${f.taskId}\0${f.code}\0${f.message}`;
+    const group = groups.get(key) ?? { ...f, shards: 0 };
+    group.shards += 1;
+    groups.set(key, group);
+  }
+  return [...groups.values()]
+    .map((g) => `${g.taskId} failed in ${plural(g.shards, 'shard')}: error[${g.code}]: ${g.message}\n`)
+    .join('');
 }
 
 /** Colour when the stream is a terminal, unless NO_COLOR; FORCE_COLOR forces it either way. */

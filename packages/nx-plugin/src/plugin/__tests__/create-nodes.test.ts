@@ -1,11 +1,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { isEslintConfigFile } from '@codebatch/core';
 import { AggregateCreateNodesError, type CreateNodesContext, type TargetConfiguration } from '@nx/devkit';
 import * as entry from '../../index';
+import { ESLINT_FILE_NAMES, isEslintPackage } from '../../shared/eslint-facts';
 import { createNodes, excludesToInputs, makeCreateNodesFunction, PROJECT_FILE_GLOB } from '../create-nodes';
 import type { CodebatchPluginOptions } from '../options';
-import { engineInputs, matchesWorkspaceGlobs } from '../workspace-facts';
+import { engineInputs, eslintExternalDependencies, matchesWorkspaceGlobs } from '../workspace-facts';
 
 let workspaces: string[] = [];
 afterEach(() => {
@@ -21,10 +23,14 @@ function makeWorkspace(files: Record<string, string>): { root: string; configFil
     fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
     fs.writeFileSync(path.join(root, rel), content);
   }
-  const configFiles = Object.keys(files).filter((f) =>
-    /(^|\/)(project|package|codebatch\.config)\.json$/.test(f),
-  );
+  const configFiles = Object.keys(files).filter((f) => matchesProjectFileGlob(f));
   return { root, configFiles };
+}
+
+/** What Nx passes createNodes: the files whose name is one of the glob's alternatives. */
+function matchesProjectFileGlob(file: string): boolean {
+  const names = PROJECT_FILE_GLOB.slice('**/{'.length, -1).split(',');
+  return names.includes(path.posix.basename(file));
 }
 
 /** As if both engine packages were installed from the registry (outside the workspace). */
@@ -54,7 +60,16 @@ describe('createNodes', () => {
     expect(entry.createNodes).toBe(createNodes);
     expect(entry.createNodesV2).toBe(createNodes);
     expect(createNodes[0]).toBe(PROJECT_FILE_GLOB);
-    expect(PROJECT_FILE_GLOB).toBe('**/{project.json,package.json,codebatch.config.json}');
+    expect(PROJECT_FILE_GLOB).toBe(
+      `**/{project.json,package.json,codebatch.config.json,${ESLINT_FILE_NAMES.join(',')}}`,
+    );
+  });
+
+  it('matches every ESLint file name core knows, and only those, with no nested braces', () => {
+    for (const name of ESLINT_FILE_NAMES) expect([name, isEslintConfigFile(name)]).toEqual([name, true]);
+    // Nested alternations are not supported by every glob implementation Nx has used.
+    expect(PROJECT_FILE_GLOB.slice(4)).not.toMatch(/\{[^}]*\{/);
+    expect(isEslintConfigFile('eslint.config.json')).toBe(false);
   });
 
   it('gives a project.json project one cacheable codebatch-lint target', async () => {
@@ -81,7 +96,7 @@ describe('createNodes', () => {
                 },
               ],
               "metadata": {
-                "description": "Lint the project files with codebatch; only changed files are re-executed.",
+                "description": "codebatch: Parse, then codebatch's lint rules; plus the workspace's ESLint when the tree has an ESLint config. Unchanged files are reused.",
                 "technologies": [
                   "codebatch",
                 ],
@@ -235,11 +250,244 @@ describe('createNodes', () => {
 
   it('rejects unknown tasks and clashing target names with a message about nx.json', async () => {
     await expect(infer({ 'a/project.json': '{}' }, { tasks: ['lnit' as 'lint'] })).rejects.toThrow(
-      /plugin option "tasks" must list some of parse, analyze, symbols, lint; unknown: lnit/,
+      /plugin option "tasks" must list some of parse, analyze, symbols, lint, eslint; unknown: lnit/,
     );
     await expect(
       infer({ 'a/project.json': '{}' }, { tasks: ['parse', 'lint'], targetNames: { parse: 'x', lint: 'x' } }),
     ).rejects.toThrow(/same target name/);
+  });
+});
+
+describe('createNodes with ESLint', () => {
+  /** A root package.json naming ESLint packages (and others), and the lockfile npm wrote. */
+  const eslintWorkspace = (lockfile: Record<string, object>) => ({
+    'package.json': JSON.stringify({
+      name: 'root',
+      devDependencies: {
+        eslint: '^9.0.0',
+        '@eslint/js': '^9.0.0',
+        'typescript-eslint': '^8.0.0',
+        '@typescript-eslint/parser': '^8.0.0',
+        'eslint-plugin-react': '^7.0.0',
+        '@nx/eslint-plugin': '^21.0.0',
+        'eslint-config-prettier': '^9.0.0',
+        prettier: '^3.0.0',
+        'eslint-plugin-local': 'workspace:*',
+      },
+    }),
+    'package-lock.json': JSON.stringify({ lockfileVersion: 3, packages: { '': {}, ...lockfile } }),
+  });
+  const locked = Object.fromEntries(
+    [
+      'eslint',
+      '@eslint/js',
+      'typescript-eslint',
+      '@typescript-eslint/parser',
+      'eslint-plugin-react',
+      'prettier',
+    ].map((n) => [`node_modules/${n}`, { version: '1.0.0' }]),
+  );
+  const lintInputs = (targets: Record<string, Record<string, TargetConfiguration>>, root: string) =>
+    targets[root]!['codebatch-lint']!.inputs;
+
+  it('adds the ESLint configs that cover a project and the locked ESLint packages to codebatch-lint', async () => {
+    const targets = await targetsByRoot({
+      ...eslintWorkspace(locked),
+      'eslint.config.mjs': 'export default [];\n',
+      '.eslintignore': 'dist\n',
+      'apps/app/project.json': '{}',
+      'apps/app/eslint.config.mjs': "export { default } from '../../eslint.config.mjs';\n",
+      'libs/lib/project.json': '{}',
+    });
+    const eslintPackages = {
+      // Sorted; not prettier (not an ESLint package), not the unlocked @nx/eslint-plugin and
+      // eslint-config-prettier (naming them is a hard Nx error), not the workspace-linked one.
+      externalDependencies: [
+        '@eslint/js',
+        '@typescript-eslint/parser',
+        'eslint',
+        'eslint-plugin-react',
+        'typescript-eslint',
+      ],
+    };
+    expect(lintInputs(targets, 'apps/app')).toEqual([
+      '{projectRoot}/**/*',
+      '{workspaceRoot}/codebatch.config.json',
+      { externalDependencies: ['@codebatch/core', '@codebatch/nx'] },
+      '{workspaceRoot}/.eslintignore',
+      '{projectRoot}/eslint.config.mjs',
+      '{workspaceRoot}/eslint.config.mjs',
+      eslintPackages,
+    ]);
+    // Covered by the workspace's config only.
+    expect(lintInputs(targets, 'libs/lib')).toEqual([
+      '{projectRoot}/**/*',
+      '{workspaceRoot}/codebatch.config.json',
+      { externalDependencies: ['@codebatch/core', '@codebatch/nx'] },
+      '{workspaceRoot}/.eslintignore',
+      '{workspaceRoot}/eslint.config.mjs',
+      eslintPackages,
+    ]);
+  });
+
+  it('leaves the inputs as they were where no ESLint config covers the project', async () => {
+    const targets = await targetsByRoot({
+      ...eslintWorkspace(locked),
+      'apps/app/project.json': '{}',
+      // A sibling's config covers the sibling only; an ignore file alone configures nothing.
+      'apps/web/project.json': '{}',
+      'apps/web/.eslintrc.json': '{}',
+      'apps/app/.eslintignore': 'dist\n',
+    });
+    expect(lintInputs(targets, 'apps/app')).toEqual([
+      '{projectRoot}/**/*',
+      '{workspaceRoot}/codebatch.config.json',
+      { externalDependencies: ['@codebatch/core', '@codebatch/nx'] },
+    ]);
+    expect(lintInputs(targets, 'apps/web')).toContain('{projectRoot}/.eslintrc.json');
+  });
+
+  it('hashes the ESLint packages for a config below the project root, which the engine finds by itself', async () => {
+    const targets = await targetsByRoot({
+      ...eslintWorkspace(locked),
+      'apps/legacy/project.json': '{}',
+      'apps/legacy/src/old/.eslintrc.json': '{}',
+    });
+    // The config itself is one of the project's files already.
+    expect(lintInputs(targets, 'apps/legacy')).toEqual([
+      '{projectRoot}/**/*',
+      '{workspaceRoot}/codebatch.config.json',
+      { externalDependencies: ['@codebatch/core', '@codebatch/nx'] },
+      {
+        externalDependencies: [
+          '@eslint/js',
+          '@typescript-eslint/parser',
+          'eslint',
+          'eslint-plugin-react',
+          'typescript-eslint',
+        ],
+      },
+    ]);
+  });
+
+  it('follows the "eslint" setting of the codebatch config: false drops ESLint, true keeps it without a config', async () => {
+    const off = await targetsByRoot({
+      ...eslintWorkspace(locked),
+      'codebatch.config.json': JSON.stringify({ eslint: false }),
+      'eslint.config.mjs': 'export default [];\n',
+      'apps/app/project.json': '{}',
+      // A project's own config replaces the workspace's, its `eslint` included.
+      'apps/web/project.json': '{}',
+      'apps/web/codebatch.config.json': JSON.stringify({ eslint: 'auto' }),
+    });
+    expect(lintInputs(off, 'apps/app')).toHaveLength(3);
+    expect(lintInputs(off, 'apps/web')).toContain('{workspaceRoot}/eslint.config.mjs');
+
+    const on = await targetsByRoot({
+      ...eslintWorkspace(locked),
+      'codebatch.config.json': JSON.stringify({ eslint: true }),
+      'apps/app/project.json': '{}',
+    });
+    expect(lintInputs(on, 'apps/app')!.at(-1)).toEqual({
+      externalDependencies: [
+        '@eslint/js',
+        '@typescript-eslint/parser',
+        'eslint',
+        'eslint-plugin-react',
+        'typescript-eslint',
+      ],
+    });
+  });
+
+  it('infers codebatch-eslint only where ESLint covers the project, and never gives codebatch-symbols ESLint inputs', async () => {
+    const targets = await targetsByRoot(
+      {
+        ...eslintWorkspace(locked),
+        'apps/app/project.json': '{}',
+        'apps/app/eslint.config.js': 'module.exports = [];\n',
+        'libs/lib/project.json': '{}',
+      },
+      { tasks: ['parse', 'symbols', 'eslint'] },
+    );
+    expect(Object.keys(targets['apps/app']!)).toEqual([
+      'codebatch-parse',
+      'codebatch-symbols',
+      'codebatch-eslint',
+    ]);
+    expect(Object.keys(targets['libs/lib']!)).toEqual(['codebatch-parse', 'codebatch-symbols']);
+    const eslint = targets['apps/app']!['codebatch-eslint']!;
+    expect(eslint).toMatchObject({
+      executor: '@codebatch/nx:run',
+      options: { task: 'eslint' },
+      metadata: { description: expect.stringContaining('ESLint') },
+    });
+    // 05_eslint reads no parse output: no dependsOn on codebatch-parse.
+    expect(eslint.dependsOn).toBeUndefined();
+    expect(eslint.inputs).toContain('{projectRoot}/eslint.config.js');
+    expect(JSON.stringify(targets['apps/app']!['codebatch-symbols']!.inputs)).not.toContain('eslint');
+  });
+});
+
+describe('eslintExternalDependencies', () => {
+  function workspace(files: Record<string, string>): string {
+    return makeWorkspace({
+      'package.json': JSON.stringify({
+        devDependencies: { eslint: '9', '@eslint/js': '9', '@foo/eslint-config-x': '1', '@foo/eslint': '1' },
+      }),
+      ...files,
+    }).root;
+  }
+
+  it('names only what a pnpm or yarn lockfile lists', () => {
+    const pnpm =
+      "lockfileVersion: '9.0'\npackages:\n  '@eslint/js@9.1.0':\n    resolution: {}\n  '@foo/eslint@1.0.0':\n";
+    // `@foo/eslint@` must not count as `eslint`.
+    expect(eslintExternalDependencies(workspace({ 'pnpm-lock.yaml': pnpm }))).toEqual(['@eslint/js']);
+    const yarn =
+      '"@foo/eslint-config-x@^1":\n  version "1.0.0"\n\neslint@9, eslint@^9.1:\n  version "9.1.0"\n';
+    expect(eslintExternalDependencies(workspace({ 'yarn.lock': yarn }))).toEqual([
+      '@foo/eslint-config-x',
+      'eslint',
+    ]);
+  });
+
+  it('names what is installed when there is no lockfile, and nothing without ESLint packages', () => {
+    expect(
+      eslintExternalDependencies(workspace({ 'node_modules/eslint/package.json': '{"version":"9.0.0"}' })),
+    ).toEqual(['eslint']);
+    expect(
+      eslintExternalDependencies(makeWorkspace({ 'package.json': '{"devDependencies":{"jest":"30"}}' }).root),
+    ).toEqual([]);
+  });
+
+  it('leaves out packages npm links from the workspace (Nx makes them projects)', () => {
+    const lock = {
+      lockfileVersion: 3,
+      packages: { 'node_modules/eslint': { link: true }, 'node_modules/@eslint/js': {} },
+    };
+    expect(eslintExternalDependencies(workspace({ 'package-lock.json': JSON.stringify(lock) }))).toEqual([
+      '@eslint/js',
+    ]);
+  });
+});
+
+describe('isEslintPackage', () => {
+  it('picks eslint, its plugins, configs and parsers as @nx/eslint does', () => {
+    const names = [
+      'eslint',
+      '@eslint/js',
+      'typescript-eslint',
+      '@typescript-eslint/parser',
+      'eslint-plugin-import',
+      'eslint-config-prettier',
+      '@nx/eslint-plugin',
+      '@vue/eslint-config-typescript',
+      'prettier',
+      'eslint-scope',
+      '@nx/eslint',
+      'my-eslint-plugin',
+    ];
+    expect(names.filter(isEslintPackage)).toEqual(names.slice(0, 8));
   });
 });
 

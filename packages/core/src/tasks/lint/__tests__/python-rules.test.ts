@@ -62,6 +62,17 @@ describe('L101 unused import (Python)', () => {
       'from typing import BinaryIO, List\ndef f(p):\n    # type: (str) -> BinaryIO\n    x = []  # type: List[int]\n    return x\n';
     expect(await scope('m.py', src, 'L101')).toEqual([]);
   });
+  it('counts `import a.b` as used when the package is used through an alias (`import a as m; m.b.x`), as pyflakes does', async () => {
+    // CPython's concurrent/futures/process.py: `import multiprocessing as mp`,
+    // `import multiprocessing.connection`, then `mp.connection.wait(...)`.
+    const src = 'import a as m\nimport a.b\nm.b.x()\n';
+    expect(await scope('m.py', src, 'L101')).toEqual([]);
+    expect(await scope('m.py', 'import a.b\nprint(a.b.x)\n', 'L101')).toEqual([]);
+    // The rule is only for submodule imports of the aliased package, in the same scope.
+    expect(await scope('m.py', 'import a as m\nimport a.b\n', 'L101')).toEqual(['m@1:13', 'a@2:8']);
+    expect(await scope('m.py', 'import c as m\nimport a.b\nm.x\n', 'L101')).toEqual(['a@2:8']);
+    expect(await scope('m.py', 'import a.b as m\nimport a.b\nm.x\n', 'L101')).toEqual(['a@2:8']);
+  });
   it('counts del and global rebinding as uses', async () => {
     expect(await scope('m.py', 'import tmp\ndel tmp\n', 'L101')).toEqual([]);
   });
@@ -94,6 +105,26 @@ describe('L102 unused variable (Python)', () => {
     ].join('\n');
     expect(await scope('m.py', src, 'L102')).toEqual([]);
   });
+  it('counts `nonlocal n` in a nested function as a use of the outer n, even above its assignment', async () => {
+    const src = [
+      'def counter():',
+      '    def inc():',
+      '        nonlocal n',
+      '        n += 1',
+      '    n = 0',
+      '    return inc',
+      'def flag():',
+      '    def set_it():',
+      '        nonlocal done',
+      '        done = True',
+      '    done = False',
+      '    return set_it',
+      '',
+    ].join('\n');
+    expect(await scope('m.py', src, 'L102')).toEqual([]);
+    // The nested function's write lands on the outer binding: nothing new is reported there.
+    expect(await scope('m.py', src, 'L103')).toEqual([]);
+  });
   it('resolves comprehension variables in their own scope', async () => {
     const src = 'def f(xs):\n    x = 1\n    return [x for x in xs]\n';
     expect(await scope('m.py', src, 'L102')).toEqual(['x@2:5']);
@@ -104,6 +135,21 @@ describe('L103 shadowed variable (Python)', () => {
   it('reports function locals and parameters shadowing module or enclosing names', async () => {
     const src = 'data = 1\ndef f(data):\n    def g():\n        data = 2\n        return data\n    return g\n';
     expect(await scope('m.py', src, 'L103')).toEqual(['data@2:7', 'data@4:9']);
+  });
+  it('reports tuple-unpacking targets, in assignments and loops, nested ones too', async () => {
+    const src = [
+      'a = b = c = d = 0',
+      'def f(pairs):',
+      '    a, b = pairs[0]',
+      '    (c, (d, e)) = pairs[1]',
+      '    for [a, (b, _x)] in pairs:',
+      '        pass',
+      '    return a, b, c, d, e',
+      '',
+    ].join('\n');
+    expect(await scope('m.py', src, 'L103')).toEqual(['a@3:5', 'b@3:8', 'c@4:6', 'd@4:10']);
+    // Unpacking targets stay exempt from L102 (pyflakes' convention).
+    expect(await scope('m.py', 'def f(p):\n    a, b = p\n', 'L102')).toEqual([]);
   });
   it('ignores self/cls, class attributes and comprehension variables', async () => {
     const src = 'self = 1\nx = 2\nclass K:\n    y = 3\n    def m(self, y):\n        return [x for x in y]\n';

@@ -236,6 +236,28 @@ describe('L103 shadowed variable (TS/JS)', () => {
       await L103('m.ts', 'const e = 1;\nexport function f() { try {} catch (e) { return e; } return e; }\n'),
     ).toEqual(['L103 e@2:37']);
   });
+  it('reports parameter properties and setter values shadowing outer names (typescript-eslint no-shadow)', async () => {
+    const src = [
+      'const x = 1;',
+      'const value = 2;',
+      'export class K {',
+      '  constructor(private x: number, readonly y = x) {}',
+      '  set value(value: number) {}',
+      '}',
+      'export const z = [x, value];',
+      '',
+    ].join('\n');
+    expect(await L103('m.ts', src)).toEqual(['L103 x@4:23', 'L103 value@5:13']);
+    // Still never "unused" (a parameter property is a class member; a setter needs its value).
+    expect(await L102('m.ts', src)).toEqual([]);
+    // Not in bodiless or ambient signatures, and not before the outer declaration.
+    expect(
+      await L103(
+        'm.ts',
+        'const x = 1;\ndeclare class D { constructor(x: number); }\nexport class K { constructor(private y: number) {} }\nconst y = 2;\nexport { x, y, D };\n',
+      ),
+    ).toEqual([]);
+  });
 });
 
 describe('suppressions of scope rules', () => {

@@ -1,0 +1,298 @@
+import ts from 'typescript';
+import { sha256OfCanonical } from '../../../util/hash';
+import { findEmittingSource } from './built-output';
+import { contributesToGlobalScope } from './global-scope';
+import { digestInstalledCompiler, digestInstalledState } from './installed-state';
+import { isJavaScriptFilePath, isScriptFilePath, joinRel, parentDirOf } from './paths';
+import { createProjectConfigs, type ProjectConfig } from './project-config';
+import { type AutomaticTypes, resolveAutomaticTypes, resolveFileImports } from './resolve-imports';
+import { scanImports } from './scan-imports';
+import { findStronglyConnectedComponents } from './scc';
+import { createSnapshotFs } from './snapshot-fs';
+
+export interface ClosureSourceFile {
+  /** Canonical POSIX path relative to the analysed root, e.g. `src/a.ts`. */
+  path: string;
+  /** Hex sha256 of the content. */
+  object: string;
+  /** Content (UTF-8); called lazily, only for files whose imports must be read. */
+  text(): string;
+}
+
+export interface TypeClosureInput {
+  /**
+   * Absolute directory the paths are relative to (used only to read things outside the file
+   * list, e.g. node_modules/<pkg>/package.json or a tsconfig `extends` into node_modules).
+   */
+  rootDir: string;
+  /** Every file of the snapshot (not only TS/JS): tsconfig*.json, jsconfig.json, lockfiles, package.json are found among them. */
+  files: readonly ClosureSourceFile[];
+}
+
+export interface TypeClosure {
+  /** Closure digest (hex sha256) of a TS/JS file of the input, undefined for other files. */
+  digestOf(path: string): string | undefined;
+  /** The snapshot files in the file's closure (itself included), sorted; for explain-miss ("which dependency changed"). */
+  closureOf(path: string): string[];
+  /** What every TS/JS file's digest shares: global-scope files, tsconfig chain, lockfile digests, for explaining. */
+  describe(path: string): { tsconfig: string[]; globals: string[]; lockfiles: string[]; external: string[] };
+}
+
+/**
+ * Bumped whenever what a digest covers changes, so that keys from an older rule never match.
+ * The bundled compiler's version is part of it: its resolver decides the edges.
+ */
+const TYPE_CLOSURE_SCHEME = `type-closure/1/typescript@${ts.version}`;
+
+interface FileNode {
+  readonly path: string;
+  readonly object: string;
+  successors: number[];
+  facts: readonly string[];
+  external: readonly string[];
+  /** Its own imports reach node_modules (or a bare name nothing resolves). */
+  reachesInstalled: boolean;
+}
+
+const NO_STRINGS: readonly string[] = [];
+
+/** Names the synthetic node of a workspace package: no snapshot path starts with `//`. */
+const PACKAGE_NODE_PREFIX = '//package:';
+
+/**
+ * Digests each TS/JS file of a snapshot by everything a type-aware lint of it can see: its
+ * import closure (a Merkle digest over strongly connected components, so a change reaches
+ * exactly its transitive importers), the files that declare globals, the tsconfig chain, and
+ * the installed packages where anything reaches node_modules. Pure apart from reading
+ * node_modules (and configs outside the root) from disk; synchronous; never throws on a
+ * malformed tsconfig.
+ *
+ * @param input the analysed root and every file of the snapshot
+ * @returns lookups by snapshot path
+ */
+export function buildTypeClosure(input: TypeClosureInput): TypeClosure {
+  // Sorted first so that nothing below (node ids, duplicate paths) depends on input order.
+  const files = [...input.files].sort(
+    (a, b) => compareStrings(a.path, b.path) || compareStrings(a.object, b.object),
+  );
+  const fs = createSnapshotFs(input.rootDir, files);
+  const configs = createProjectConfigs(
+    fs,
+    files.map((f) => f.path),
+  );
+  const installed = digestInstalledState(files, fs);
+  const compiler = digestInstalledCompiler(fs);
+
+  const nodes: FileNode[] = [];
+  const ids = new Map<string, number>();
+  const idOf = (path: string): number => {
+    let id = ids.get(path);
+    if (id === undefined) {
+      id = nodes.length;
+      ids.set(path, id);
+      nodes.push({
+        path,
+        object: fs.objectOf(path)!,
+        successors: [],
+        facts: NO_STRINGS,
+        external: NO_STRINGS,
+        reachesInstalled: false,
+      });
+    }
+    return id;
+  };
+  const scripts = [...new Set(files.map((f) => f.path))].filter((p) => isScriptFilePath(p) && fs.has(p));
+  for (const path of scripts) idOf(path);
+
+  const packageJsonOf = createNearestPackageJson(fs);
+  // Build output is made from its package's sources, which the snapshot does hold: an import
+  // that lands on a workspace package's dist depends on the source file it was emitted from,
+  // or, when the package's tsconfig does not say which, on every script of the package (and,
+  // through them, on their closures). A node per package keeps that to one edge per importer.
+  const sourceNodeOf = (builtOutput: string): number | undefined => {
+    const manifest = packageJsonOf(parentDirOf(builtOutput));
+    if (manifest === undefined) return undefined;
+    const source = findEmittingSource(builtOutput, configs.configFor(manifest), fs);
+    if (source !== undefined) return ids.get(source);
+    const dir = parentDirOf(manifest);
+    const key = PACKAGE_NODE_PREFIX + dir;
+    let id = ids.get(key);
+    if (id === undefined) {
+      id = nodes.length;
+      ids.set(key, id);
+      nodes.push({
+        path: key,
+        object: fs.objectOf(manifest)!,
+        successors: scripts.filter((p) => dir === '' || p.startsWith(`${dir}/`)).map((p) => ids.get(p)!),
+        // The package's own tsconfig shapes what its build emits.
+        facts: [`tsconfig:${configs.chainFor(manifest).digest}`],
+        external: NO_STRINGS,
+        reachesInstalled: false,
+      });
+    }
+    return id;
+  };
+  const projectOfScript = new Map<string, ProjectConfig>();
+  const globals: string[] = [];
+  for (const path of scripts) {
+    const project = configs.configFor(path);
+    projectOfScript.set(path, project);
+    const text = fs.textOf(path);
+    const imports = resolveFileImports(path, scanImports(path, text), project, fs);
+    const node = nodes[ids.get(path)!]!;
+    node.successors = imports.edges.map(idOf);
+    for (const output of imports.builtOutputs) {
+      const id = sourceNodeOf(output);
+      if (id !== undefined && !node.successors.includes(id)) node.successors.push(id);
+    }
+    node.external = imports.external;
+    if (imports.external.length > 0) {
+      node.reachesInstalled = true;
+      // The importing package's manifest says which dependency (and version range) it means.
+      const manifest = packageJsonOf(parentDirOf(path));
+      node.facts = [
+        ...imports.facts,
+        `installed:${installed.digest}`,
+        ...(manifest ? [`package:${manifest}#${fs.objectOf(manifest)}`] : []),
+      ].sort();
+    } else {
+      node.facts = imports.facts;
+    }
+    // A JS script is global only in a program that admits JS at all.
+    if ((!isJavaScriptFilePath(path) || project.allowJs) && contributesToGlobalScope(path, text)) {
+      globals.push(path);
+    }
+  }
+
+  const graph = digestComponents(nodes);
+  const globalsDigest = sha256OfCanonical(globals.map((g) => [g, graph.digestOfNode(ids.get(g)!)]));
+  const globalsReachInstalled = globals.some((g) => graph.reachesInstalled(ids.get(g)!));
+
+  const automaticTypes = new Map<ProjectConfig, AutomaticTypes>();
+  const automaticTypesOf = (project: ProjectConfig): AutomaticTypes => {
+    let types = automaticTypes.get(project);
+    if (!types) {
+      types = resolveAutomaticTypes(project, fs);
+      automaticTypes.set(project, types);
+    }
+    return types;
+  };
+
+  const digests = new Map<string, string>();
+  for (const path of scripts) {
+    const id = ids.get(path)!;
+    const types = automaticTypesOf(projectOfScript.get(path)!);
+    // Labelled parts, so that a stored preimage can say which input changed.
+    digests.set(
+      path,
+      sha256OfCanonical({
+        scheme: TYPE_CLOSURE_SCHEME,
+        path,
+        closure: graph.digestOfNode(id),
+        globals: globalsDigest,
+        tsconfig: configs.chainFor(path).digest,
+        automaticTypes: types.external.length > 0 ? [installed.digest, types.facts] : null,
+        compiler: compiler.digest ?? null,
+      }),
+    );
+  }
+
+  const closureIds = (path: string): number[] => {
+    const start = ids.get(path);
+    if (start === undefined || !digests.has(path)) return [];
+    return collectReachable(nodes, [start, ...globals.map((g) => ids.get(g)!)]);
+  };
+
+  return {
+    digestOf: (path) => digests.get(path),
+    closureOf: (path) =>
+      closureIds(path)
+        .map((id) => nodes[id]!.path)
+        .filter((p) => !p.startsWith(PACKAGE_NODE_PREFIX))
+        .sort(),
+    describe: (path) => {
+      const project = projectOfScript.get(path);
+      if (!project) return { tsconfig: [], globals: [], lockfiles: [], external: [] };
+      const types = automaticTypesOf(project).external;
+      const reached = closureIds(path);
+      const external = new Set<string>(types);
+      for (const id of reached) for (const name of nodes[id]!.external) external.add(name);
+      if (compiler.label) external.add(compiler.label);
+      const dependsOnInstalled =
+        types.length > 0 || globalsReachInstalled || graph.reachesInstalled(ids.get(path)!);
+      return {
+        tsconfig: [...configs.chainFor(path).files],
+        globals: [...globals],
+        lockfiles: dependsOnInstalled ? [...installed.files] : [],
+        external: [...external].sort(),
+      };
+    },
+  };
+}
+
+/**
+ * One pass in Tarjan's output order: a component's digest covers its members (path, object,
+ * facts) and the digests of the components it imports, so it changes exactly when something
+ * in its closure does, and files of one cycle share it.
+ */
+function digestComponents(nodes: readonly FileNode[]) {
+  const { components, componentOf } = findStronglyConnectedComponents(nodes.map((n) => n.successors));
+  const digests: string[] = [];
+  const installed: boolean[] = [];
+  for (let c = 0; c < components.length; c++) {
+    const members = components[c]!.map((id) => nodes[id]!).sort((a, b) => compareStrings(a.path, b.path));
+    const deps = new Set<string>();
+    let reaches = false;
+    for (const member of members) {
+      reaches ||= member.reachesInstalled;
+      for (const s of member.successors) {
+        const target = componentOf[s]!;
+        if (target === c) continue;
+        deps.add(digests[target]!);
+        reaches ||= installed[target]!;
+      }
+    }
+    installed.push(reaches);
+    digests.push(
+      sha256OfCanonical({
+        members: members.map((m) => [m.path, m.object, m.facts]),
+        imports: [...deps].sort(),
+      }),
+    );
+  }
+  return {
+    digestOfNode: (id: number) => digests[componentOf[id]!]!,
+    reachesInstalled: (id: number) => installed[componentOf[id]!]!,
+  };
+}
+
+function collectReachable(nodes: readonly FileNode[], starts: readonly number[]): number[] {
+  const seen = new Set<number>(starts);
+  const queue = [...seen];
+  for (let i = 0; i < queue.length; i++) {
+    for (const s of nodes[queue[i]!]!.successors) {
+      if (!seen.has(s)) {
+        seen.add(s);
+        queue.push(s);
+      }
+    }
+  }
+  return queue;
+}
+
+/** The nearest package.json in the snapshot, from a directory up, memoised per directory. */
+function createNearestPackageJson(fs: { has(rel: string): boolean }) {
+  const memo = new Map<string, string | undefined>();
+  const find = (dir: string): string | undefined => {
+    if (memo.has(dir)) return memo.get(dir);
+    const candidate = joinRel(dir, 'package.json');
+    const found = fs.has(candidate) ? candidate : dir === '' ? undefined : find(parentDirOf(dir));
+    memo.set(dir, found);
+    return found;
+  };
+  return find;
+}
+
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,102 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { isEslintConfigFile, isFlatConfigFile, isRcConfigFile } from '@codebatch/core';
+
+/**
+ * What the plugin needs to know about the workspace's ESLint without loading it: which files
+ * configure it, which folders they cover, and the `eslint` setting of codebatch.config.json.
+ * Shared by the inference (target inputs) and the executors (whether ESLint runs).
+ */
+
+/**
+ * File names ESLint reads its configuration from (flat config, eslintrc, .eslintignore), for
+ * the createNodes glob: spelled out because nested braces are not portable across Nx's glob
+ * implementations. A test keeps them equal to what core's isEslintConfigFile accepts.
+ */
+export const ESLINT_FILE_NAMES = [
+  ...['js', 'mjs', 'cjs', 'ts', 'mts', 'cts'].map((ext) => `eslint.config.${ext}`),
+  '.eslintrc',
+  ...['js', 'cjs', 'yaml', 'yml', 'json'].map((ext) => `.eslintrc.${ext}`),
+  '.eslintignore',
+] as const;
+
+export type EslintSetting = 'auto' | boolean;
+
+/** The `eslint` setting of a parsed codebatch config; anything invalid counts as the default. */
+export function eslintSettingOf(config: unknown): EslintSetting {
+  const value = (config as { eslint?: unknown } | undefined)?.eslint;
+  return value === true || value === false ? value : 'auto';
+}
+
+/** A file that configures ESLint (not an ignore file): what `auto` looks for. */
+export function isEslintConfigName(file: string): boolean {
+  return isFlatConfigFile(file) || isRcConfigFile(file);
+}
+
+/** `dir`, then each folder above it up to the workspace root (`.`), nearest first. */
+export function selfAndAncestors(dir: string): string[] {
+  const out: string[] = [];
+  let d = dir === '' ? '.' : dir;
+  for (;;) {
+    out.push(d);
+    if (d === '.') return out;
+    d = path.posix.dirname(d);
+  }
+}
+
+/**
+ * The ESLint files (configs and ignore files) that apply to a project: those in its root and
+ * in the folders above it up to the workspace root, where ESLint looks for them. The project
+ * is covered when one of them is a config. A config further down (`src/legacy/.eslintrc.json`)
+ * does not cover the project, but the engine's own `auto` finds it among the project's files
+ * and runs ESLint: `nested` says so.
+ *
+ * @param eslintFiles workspace-relative POSIX paths of every ESLint file in the workspace
+ */
+export function eslintFilesFor(
+  projectRoot: string,
+  eslintFiles: readonly string[],
+): { files: string[]; covered: boolean; nested: boolean } {
+  const dirs = new Set(selfAndAncestors(projectRoot));
+  const files = eslintFiles.filter((f) => dirs.has(path.posix.dirname(f))).sort();
+  const below = projectRoot === '.' || projectRoot === '' ? '' : `${projectRoot}/`;
+  const nested = eslintFiles.some(
+    (f) => f.startsWith(below) && !dirs.has(path.posix.dirname(f)) && isEslintConfigName(f),
+  );
+  return { files, covered: files.some(isEslintConfigName), nested };
+}
+
+/**
+ * The ESLint files in a project's root and the folders above it, read from the disk (the
+ * executor has no file list). Workspace-relative POSIX paths.
+ */
+export function findEslintFilesOnDisk(workspaceRoot: string, projectRoot: string): string[] {
+  const found: string[] = [];
+  for (const dir of selfAndAncestors(projectRoot)) {
+    let names: string[];
+    try {
+      names = fs.readdirSync(path.join(workspaceRoot, dir));
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      if (isEslintConfigFile(name)) found.push(dir === '.' ? name : `${dir}/${name}`);
+    }
+  }
+  return found.sort();
+}
+
+/**
+ * Packages whose version changes what ESLint reports, as @nx/eslint picks them: eslint itself,
+ * `@eslint/*`, typescript-eslint and `@typescript-eslint/*`, unscoped `eslint-plugin-*` and
+ * `eslint-config-*`, and scoped `@scope/eslint-plugin*` and `@scope/eslint-config*`.
+ */
+export function isEslintPackage(name: string): boolean {
+  return (
+    name === 'eslint' ||
+    name === 'typescript-eslint' ||
+    /^eslint-(plugin|config)-/.test(name) ||
+    /^@(eslint|typescript-eslint)\/[^/]+$/.test(name) ||
+    /^@[^/]+\/eslint-(plugin|config)([-.][^/]*)?$/.test(name)
+  );
+}
