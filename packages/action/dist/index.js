@@ -6,13 +6,19 @@ const __cb_here = __cbDirname(__cbFileURLToPath(import.meta.url));
 const __cb_dirname = __cbBasename(__cb_here) === 'chunks' ? __cbDirname(__cb_here) : __cb_here;
 const __cb_filename = __cbJoin(__cb_dirname, 'index.js');
 import {
+  rulesFromDiagnostics,
+  toSarif
+} from "./chunks/chunk-XMTVA3ZM.js";
+import {
+  ENGINE_VERSION,
+  PIPELINE_NAMES,
   __commonJS,
   __export,
   __require,
   __toESM,
   external_exports,
   init_zod
-} from "./chunks/chunk-EVLCBSQI.js";
+} from "./chunks/chunk-F4P4UDTW.js";
 
 // ../../node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({
@@ -68857,8 +68863,21 @@ function saveCacheV2(paths_1, key_1, options_1) {
 // src/engine.ts
 import fs8 from "node:fs";
 import path12 from "node:path";
+
+// src/sarif.ts
+function buildSarifLog(diagnostics, options) {
+  return toSarif(diagnostics, {
+    toolName: "codebatch",
+    toolVersion: ENGINE_VERSION,
+    rules: rulesFromDiagnostics(diagnostics),
+    pathPrefix: options.pathPrefix || void 0,
+    automationId: options.category
+  });
+}
+
+// src/engine.ts
 async function loadEngine() {
-  const core = await import("./chunks/src-Z332BQ4G.js");
+  const core = await import("./chunks/src-Z6WSLMUA.js");
   return {
     analyze: (options) => core.analyze(options),
     async findBatchForCommit(storeDir, sha, pipeline2) {
@@ -68876,13 +68895,7 @@ async function loadEngine() {
     readBatchResult: async (storeDir, batchId) => core.readBatchResult(core.openStore(storeDir), batchId),
     async writeSarif(storeDir, batchId, file, options) {
       const diagnostics = core.queryDiagnostics(core.openStore(storeDir), batchId).records;
-      const log2 = core.toSarif(diagnostics, {
-        toolName: "codebatch",
-        toolVersion: core.ENGINE_VERSION,
-        rules: core.codebatchSarifRules(),
-        pathPrefix: options.pathPrefix || void 0,
-        automationId: options.category
-      });
+      const log2 = buildSarifLog(diagnostics, options);
       fs8.mkdirSync(path12.dirname(file), { recursive: true });
       fs8.writeFileSync(file, `${JSON.stringify(log2)}
 `);
@@ -68995,6 +69008,18 @@ function shouldFail(failOn, counts) {
   if (failOn === "none") return false;
   return counts.error > 0 || failOn === "warning" && counts.warning > 0;
 }
+function describeFailures(failures) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const f of failures) {
+    const key = `${f.taskId}\0${f.code}\0${f.message}`;
+    const group2 = groups.get(key) ?? { ...f, shards: 0 };
+    group2.shards += 1;
+    groups.set(key, group2);
+  }
+  return [...groups.values()].map(
+    (g) => `${g.taskId} failed in ${g.shards} ${g.shards === 1 ? "shard" : "shards"}: error[${g.code}]: ${g.message}`
+  );
+}
 
 // src/annotations.ts
 var CHECKS_LIMITS = {
@@ -69042,6 +69067,12 @@ function toCheckAnnotation(diagnostic, pathPrefix = "") {
     ),
     title: truncateChars(annotationTitle(diagnostic), CHECKS_LIMITS.titleChars)
   };
+  if (diagnostic.docs_url) {
+    annotation.raw_details = truncateBytes(
+      `${diagnostic.code ?? "rule"}: ${diagnostic.docs_url}`,
+      CHECKS_LIMITS.rawDetailsBytes
+    );
+  }
   if (startLine === endLine && diagnostic.col !== void 0) {
     annotation.start_column = Math.max(1, diagnostic.col);
     annotation.end_column = Math.max(annotation.start_column, diagnostic.end_col ?? diagnostic.col);
@@ -69296,7 +69327,7 @@ function readRunContext(env, readEvent) {
 
 // src/inputs.ts
 init_zod();
-var PIPELINES = ["parse", "analyze", "lint", "full"];
+var PIPELINES = PIPELINE_NAMES;
 var MODES = ["run", "merge"];
 var ANNOTATE_MODES = ["new", "changed-lines", "all", "none"];
 var FAIL_ON = ["error", "warning", "none"];
@@ -69716,6 +69747,7 @@ ${preimage}`);
     host2.info(
       `batch ${result.batchId}: ${result.files} files, ${result.taskFiles.executed} file tasks executed, ${result.taskFiles.reused} reused`
     );
+    for (const line of describeFailures(result.failures ?? [])) host2.error(line);
     host2.setOutput("batch-id", result.batchId);
     host2.setOutput("cache-hit", matchedKey ?? "");
     for (const [severity, count] of Object.entries(result.counts)) host2.setOutput(`${severity}s`, count);

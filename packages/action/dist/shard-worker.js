@@ -17,8 +17,7 @@ import {
   openStore,
   runShardChain,
   toCodebatchError
-} from "./chunks/chunk-PEE62YWG.js";
-import "./chunks/chunk-EVLCBSQI.js";
+} from "./chunks/chunk-F4P4UDTW.js";
 
 // ../core/src/run/shard-worker.ts
 init_codebatch_error();
@@ -36,10 +35,10 @@ async function start() {
     ...loadBatchRunContext(store, init.batchId, registry, init.force),
     manifests: init.manifests
   };
-  await registry.prepare();
-  port.on("message", (req) => {
+  await registry.prepare([...ctx.tasks.values()].map((t) => t.type));
+  port.on("message", async (req) => {
     try {
-      const results = runShardChain(ctx, req.shardId, req.members, req.taskIds);
+      const results = await runShardChain(ctx, req.shardId, req.members, req.taskIds);
       port.postMessage({ type: "chain", shardId: req.shardId, results });
     } catch (error) {
       const e = isCodebatchError(error) ? error : toCodebatchError(error, `shard ${req.shardId}`);

@@ -1,13 +1,15 @@
 import os from 'node:os';
 import path from 'node:path';
-import { initBatch } from '../batch/init-batch';
-import { readBatchRecord } from '../batch/read-batch';
+import { initBatch, planBatch } from '../batch/init-batch';
+import { listBatches, readBatchRecord } from '../batch/read-batch';
 import { batchExists } from '../batch/status';
 import type { ConfigFile } from '../config/config-schema';
 import { loadConfigFile } from '../config/load-config';
 import { runBatchWithProvenance } from '../provenance/run-with-provenance';
 import { queryDiagnostics } from '../query/query-diagnostics';
+import { type RunBatchSummary, runBatch } from '../run/run-batch';
 import type { BatchRecord } from '../schemas/batch-record';
+import type { OutputRecord } from '../schemas/output-record';
 import { createSnapshot } from '../snapshot/create-snapshot';
 import type { Store } from '../store/store';
 import { initStore } from '../store/store';
@@ -23,7 +25,8 @@ import type { AnalyzeOptions, AnalyzeResult, PipelineName, SeverityCounts } from
 export async function analyze(options: AnalyzeOptions & { registry?: TaskRegistry }): Promise<AnalyzeResult> {
   const t0 = Date.now();
   const { store } = initStore(options.storeDir);
-  const config: ConfigFile | undefined = options.configPath ? loadConfigFile(options.configPath) : undefined;
+  const loaded: ConfigFile | undefined = options.configPath ? loadConfigFile(options.configPath) : undefined;
+  const config = options.eslint === undefined ? loaded : { ...loaded, eslint: options.eslint };
   const registry = options.registry ?? createDefaultRegistry();
   const snapshot = await createSnapshot(store, path.resolve(options.sourceDir), {
     include: options.include ?? config?.include,
@@ -32,6 +35,17 @@ export async function analyze(options: AnalyzeOptions & { registry?: TaskRegistr
     onProgress: options.onProgress ? (p) => options.onProgress!({ type: 'snapshot', ...p }) : undefined,
   });
   const pipeline: PipelineName = options.pipeline ?? config?.pipeline ?? 'full';
+  if (options.reuseDoneBatch && options.batchId === undefined && !options.force) {
+    const done = await verifyDoneBatch(store, snapshot.record.snapshot_id, pipeline, config, registry);
+    if (done) {
+      return resultOf(store, done, {
+        pipeline,
+        files: snapshot.record.file_count,
+        snapshotId: snapshot.record.snapshot_id,
+        t0,
+      });
+    }
+  }
   const batch = openOrInitBatch(store, options, snapshot.record.snapshot_id, pipeline, config, registry);
   const summary = await runBatchWithProvenance(
     store,
@@ -58,9 +72,7 @@ export async function analyze(options: AnalyzeOptions & { registry?: TaskRegistr
     },
     { enabled: options.provenance !== false },
   );
-  const diagnostics = queryDiagnostics(store, batch.batch_id).records;
-  const counts: SeverityCounts = { error: 0, warning: 0, info: 0, hint: 0 };
-  for (const d of diagnostics) if (d.severity) counts[d.severity] += 1;
+  const { diagnostics, counts } = batchDiagnostics(store, batch.batch_id);
   let executedFiles = 0;
   let reusedFiles = 0;
   for (const r of summary.results) {
@@ -117,4 +129,66 @@ function openOrInitBatch(
 
 export function defaultParallelism(): number {
   return Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
+}
+
+function batchDiagnostics(
+  store: Store,
+  batchId: string,
+): { diagnostics: OutputRecord[]; counts: SeverityCounts } {
+  const diagnostics = queryDiagnostics(store, batchId).records;
+  const counts: SeverityCounts = { error: 0, warning: 0, info: 0, hint: 0 };
+  for (const d of diagnostics) if (d.severity) counts[d.severity] += 1;
+  return { diagnostics, counts };
+}
+
+/**
+ * The newest batch of this snapshot with the same plan (tasks, configs, shards, chunking) whose
+ * every shard is done with the bundle it would have now, or undefined. Checked without writing
+ * anything: a batch once done is never changed by being reported again.
+ */
+async function verifyDoneBatch(
+  store: Store,
+  snapshotId: string,
+  pipeline: PipelineName,
+  config: ConfigFile | undefined,
+  registry: TaskRegistry,
+): Promise<{ batchId: string; results: RunBatchSummary['results'] } | undefined> {
+  const sameTree = listBatches(store).filter((b) => b.snapshot_id === snapshotId && b.pipeline === pipeline);
+  if (sameTree.length === 0) return undefined;
+  const plan = planBatch(store, { snapshotId, pipeline, config, registry });
+  const candidate = sameTree
+    .reverse()
+    .find(
+      (b) =>
+        b.config_digest === plan.configDigest &&
+        b.shard_count === plan.shardCount &&
+        b.chunking?.threshold === plan.chunkThreshold,
+    );
+  if (!candidate) return undefined;
+  const summary = await runBatch(store, { batchId: candidate.batch_id, registry, verifyOnly: true });
+  const allSkipped = summary.results.length > 0 && summary.results.every((r) => r.outcome === 'skipped');
+  return allSkipped ? { batchId: candidate.batch_id, results: summary.results } : undefined;
+}
+
+function resultOf(
+  store: Store,
+  done: { batchId: string; results: RunBatchSummary['results'] },
+  facts: { pipeline: PipelineName; files: number; snapshotId: string; t0: number },
+): AnalyzeResult {
+  const { diagnostics, counts } = batchDiagnostics(store, done.batchId);
+  const reused = done.results.reduce((n, r) => n + r.files, 0);
+  return {
+    storeDir: store.layout.root,
+    snapshotId: facts.snapshotId,
+    batchId: done.batchId,
+    pipeline: facts.pipeline,
+    files: facts.files,
+    shards: { total: done.results.length, executed: 0, reused: done.results.length, failed: 0, blocked: 0 },
+    taskFiles: { executed: 0, reused },
+    diagnostics,
+    counts,
+    status: 'done',
+    failures: [],
+    durationMs: Date.now() - facts.t0,
+  };
 }

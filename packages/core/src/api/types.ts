@@ -27,6 +27,11 @@ export interface AnalyzeOptions {
   gitignore?: boolean;
   /** Default `full`. */
   pipeline?: PipelineName;
+  /**
+   * Overrides the config's `eslint` setting: whether `lint` and `full` plan the workspace's
+   * ESLint (`auto`: when ESLint finds a config for the tree, in it or in a folder above).
+   */
+  eslint?: 'auto' | boolean;
   /** codebatch config file (JSON). When absent, defaults apply. */
   configPath?: string;
   /** Worker threads (default: number of cores). */
@@ -49,6 +54,12 @@ export interface AnalyzeOptions {
   onProgress?: (event: ProgressEvent) => void;
   /** Run manifests, a session record and the verify step (default true). */
   provenance?: boolean;
+  /**
+   * When the newest batch with the same snapshot and plan is done and every shard of it still
+   * matches its inputs (task environments included), report that batch instead of creating a
+   * new one (default false). What a repeated `codebatch check` over an unchanged tree does.
+   */
+  reuseDoneBatch?: boolean;
 }
 
 export interface SeverityCounts {

@@ -90,23 +90,25 @@ export function wantsConditionalTask(
 }
 
 /**
- * Creates batches/<id>/ with task.json and a `ready` state.json per non-empty shard, then
- * plan.json, then batch.json last: batch.json's presence marks a complete batch, so a crash
- * mid-init leaves a directory that `batch list` ignores and a retry with the same id replaces.
+ * What a batch of `pipeline` over this snapshot would plan, without writing anything: the
+ * tasks (conditional ones decided), their resolved configs, and the digest batch.json records.
+ * Two batches with equal digests, snapshot, shard count and chunking do identical work.
  */
-export function initBatch(store: Store, options: InitBatchOptions): InitBatchResult {
+export function planBatch(
+  store: Store,
+  options: Pick<InitBatchOptions, 'snapshotId' | 'pipeline' | 'config' | 'registry' | 'shards'>,
+): {
+  planned: ReturnType<typeof getPipeline>['tasks'];
+  configs: Map<string, Record<string, unknown>>;
+  planTasks: PlanRecord['tasks'];
+  configDigest: string;
+  shardCount: number;
+  chunkThreshold: number;
+} {
   const pipeline = getPipeline(options.pipeline);
-  const batchId = options.id === undefined ? generateBatchId() : assertValidId(options.id, 'batch');
-  assertValidId(options.snapshotId, 'snapshot');
   const shardCount = options.shards ?? options.config?.shards ?? DEFAULT_SHARDS;
   if (!Number.isInteger(shardCount) || shardCount < 1 || shardCount > 256) {
     throw new CodebatchError('E_USAGE', `--shards must be an integer from 1 to 256 (got ${shardCount})`);
-  }
-  const layout = store.layout;
-  if (fs.existsSync(layout.batchFile(batchId))) {
-    throw new CodebatchError('E_BATCH_EXISTS', `batch ${batchId} already exists`, {
-      hints: ['Batches are immutable: choose another --id, or omit --id for a generated one.'],
-    });
   }
   const snapshot = readSnapshotRecord(store, options.snapshotId);
   const files = readFilesIndex(store, options.snapshotId);
@@ -120,6 +122,40 @@ export function initBatch(store: Store, options: InitBatchOptions): InitBatchRes
     options.config,
     options.registry,
   );
+  const planTasks = planned.map((t) => ({
+    task_id: t.task_id,
+    type: t.type,
+    depends_on: [...t.depends_on],
+    config: configs.get(t.type) ?? {},
+  }));
+  return {
+    planned,
+    configs,
+    planTasks,
+    configDigest: toObjectRef(sha256OfCanonical(planTasks)),
+    shardCount,
+    chunkThreshold: options.config?.chunkThreshold ?? DEFAULT_CHUNK_THRESHOLD,
+  };
+}
+
+/**
+ * Creates batches/<id>/ with task.json and a `ready` state.json per non-empty shard, then
+ * plan.json, then batch.json last: batch.json's presence marks a complete batch, so a crash
+ * mid-init leaves a directory that `batch list` ignores and a retry with the same id replaces.
+ */
+export function initBatch(store: Store, options: InitBatchOptions): InitBatchResult {
+  const pipeline = getPipeline(options.pipeline);
+  const batchId = options.id === undefined ? generateBatchId() : assertValidId(options.id, 'batch');
+  assertValidId(options.snapshotId, 'snapshot');
+  const layout = store.layout;
+  if (fs.existsSync(layout.batchFile(batchId))) {
+    throw new CodebatchError('E_BATCH_EXISTS', `batch ${batchId} already exists`, {
+      hints: ['Batches are immutable: choose another --id, or omit --id for a generated one.'],
+    });
+  }
+  const snapshot = readSnapshotRecord(store, options.snapshotId);
+  const files = readFilesIndex(store, options.snapshotId);
+  const { planned, configs, planTasks, configDigest, shardCount, chunkThreshold } = planBatch(store, options);
   const shardIds = [
     ...new Set(files.map((f) => shardOf(f.object.slice('sha256:'.length), shardCount))),
   ].sort();
@@ -147,12 +183,7 @@ export function initBatch(store: Store, options: InitBatchOptions): InitBatchRes
     producer: { ...PRODUCER },
     batch_id: batchId,
     pipeline: pipeline.name,
-    tasks: planned.map((t) => ({
-      task_id: t.task_id,
-      type: t.type,
-      depends_on: [...t.depends_on],
-      config: configs.get(t.type) ?? {},
-    })),
+    tasks: planTasks,
   };
   const batch: BatchRecord = {
     schema_name: 'codebatch.batch',
@@ -164,10 +195,10 @@ export function initBatch(store: Store, options: InitBatchOptions): InitBatchRes
     pipeline: pipeline.name,
     shard_count: shardCount,
     chunking: {
-      threshold: options.config?.chunkThreshold ?? DEFAULT_CHUNK_THRESHOLD,
+      threshold: chunkThreshold,
       chunk_size: DEFAULT_CHUNK_SIZE,
     },
-    config_digest: toObjectRef(sha256OfCanonical(plan.tasks)),
+    config_digest: configDigest,
     ...(options.metadata ? { metadata: options.metadata } : {}),
   };
   try {

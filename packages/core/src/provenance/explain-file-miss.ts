@@ -3,7 +3,7 @@ import { CodebatchError } from '../errors/codebatch-error';
 import type { FilesIndexRecord } from '../schemas/snapshot-record';
 import { readFilesIndex, readSnapshotRecord } from '../snapshot/read-snapshot';
 import type { Store } from '../store/store';
-import { buildTypeClosure, type TypeClosure } from '../tasks/eslint/type-closure';
+import type { TypeClosure } from '../tasks/eslint/type-closure';
 import { findPreviousBatch } from './explain-shard-miss';
 
 export interface FileDependencyChange {
@@ -88,6 +88,10 @@ function snapshotOf(store: Store, batchId: string): SnapshotFiles {
 
 /** path -> object of every snapshot file the file's types depend on (itself included). */
 function closureObjects(store: Store, snapshot: SnapshotFiles, path: string): Map<string, string> {
+  // Loaded here, not at the top: it pulls in the TypeScript compiler, which every other
+  // command (all are registered in one table) would otherwise load for nothing.
+  const { buildTypeClosure } =
+    require('../tasks/eslint/type-closure') as typeof import('../tasks/eslint/type-closure');
   snapshot.closure ??= buildTypeClosure({
     rootDir: snapshot.root,
     files: [...snapshot.files.values()].map((f) => {

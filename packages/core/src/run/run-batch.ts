@@ -42,6 +42,12 @@ export interface RunBatchOptions {
   failFast?: boolean;
   /** How long to wait for shards another process holds before giving up (ms). */
   busyTimeoutMs?: number;
+  /**
+   * Only check that every shard is done with the input bundle it would have now (same files,
+   * config and task environment): nothing is reused, executed or written, not even events. A
+   * shard that is not is reported `deferred`.
+   */
+  verifyOnly?: boolean;
 }
 
 export interface RunBatchSummary {
@@ -135,6 +141,7 @@ export async function runBatch(store: Store, options: RunBatchOptions): Promise<
     manifests: options.manifests !== false,
   };
   const eventsFile = store.layout.batchEventsFile(batch.batch_id);
+  if (options.verifyOnly) return verifyBatch(ctx, shardIds, members, selected, t0);
   appendEvent(eventsFile, 'batch_started', {
     batch_id: batch.batch_id,
     stats: { tasks: selected, shards: shardIds.length },
@@ -273,4 +280,25 @@ export async function runBatch(store: Store, options: RunBatchOptions): Promise<
     stats: { ...counts },
   });
   return { batchId: batch.batch_id, results, counts, status, durationMs: Date.now() - t0 };
+}
+
+/** See RunBatchOptions.verifyOnly: one in-process pass that skips or defers, and writes nothing. */
+async function verifyBatch(
+  ctx: ReturnType<typeof loadBatchRunContext> & { manifests: boolean },
+  shardIds: readonly string[],
+  members: Map<string, FilesIndexRecord[]>,
+  selected: string[],
+  t0: number,
+): Promise<RunBatchSummary> {
+  const executor = createInProcessExecutor({ ...ctx, canExecute: false, skipOnly: true });
+  const results: ShardRunResult[] = [];
+  for (const shardId of shardIds)
+    results.push(...(await executor.run(shardId, members.get(shardId) ?? [], selected)));
+  return {
+    batchId: ctx.batch.batch_id,
+    results,
+    counts: countOutcomes(results),
+    status: deriveBatchStatus(ctx.store, ctx.batch.batch_id),
+    durationMs: Date.now() - t0,
+  };
 }

@@ -61,6 +61,11 @@ export interface BatchRunContext {
   events?: EventBuffer;
   /** false in the settle-only pass: skip and reuse, but defer anything that must execute. */
   canExecute?: boolean;
+  /**
+   * Only confirm that done shards still match their inputs (skip); defer everything else and
+   * write nothing: a done batch is checked, never changed (see RunBatchOptions.verifyOnly).
+   */
+  skipOnly?: boolean;
   /** Write a run manifest per shard run (default true; `--no-provenance` turns it off). */
   manifests?: boolean;
   /** Shard lock of the chain being run, taken on first need and held to its end. */
@@ -192,7 +197,7 @@ async function runChainTasks(
     // 2. compilation
     const environment = await taskEnvironment(ctx, task);
     const bundle = buildInputBundle({
-      environment,
+      environment: withShardInputs(ctx, task, members, environment),
       taskId,
       type: task.type,
       version: task.task_version,
@@ -211,6 +216,10 @@ async function runChainTasks(
     if (committed) {
       loadUpstreamIfNeeded(ctx, taskId, committed, upstreamByTask);
       finish('skipped', current.stats?.outputs_written ?? 0);
+      continue;
+    }
+    if (ctx.skipOnly) {
+      finish('deferred');
       continue;
     }
     // One lock per shard chain, in the first planned task's shard directory, so every runner
@@ -297,6 +306,25 @@ function taskEnvironment(
     ctx.environments.set(task.task_id, env);
   }
   return env;
+}
+
+/** The environment plus what the task says this shard's files depend on beyond themselves. */
+function withShardInputs(
+  ctx: BatchRunContext,
+  task: TaskRecord,
+  members: readonly FilesIndexRecord[],
+  environment: Record<string, unknown> | undefined,
+): Record<string, unknown> | undefined {
+  const def = ctx.registry.get(task.type);
+  if (!environment || !def.shardInputs) return environment;
+  const shard = def.shardInputs({
+    snapshot: ctx.snapshot,
+    cacheDir: ctx.store.layout.indexesDir,
+    config: task.config,
+    members,
+    environment,
+  });
+  return shard === undefined ? environment : { ...environment, shard };
 }
 
 /** This shard's own committed index when it is done with this very bundle (skip), else undefined. */
@@ -475,6 +503,7 @@ async function executeTask(
       loadOutput: (ref) => readOutputObject(ctx.store.objects, ref),
       memo: p.memo,
       snapshot: ctx.snapshot,
+      cacheDir: ctx.store.layout.indexesDir,
     };
     const memo = ctx.memos.get(p.taskId)!;
     const extras = p.def.fileKeys ? await p.def.fileKeys(p.files, taskCtx) : undefined;

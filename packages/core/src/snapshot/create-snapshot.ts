@@ -19,7 +19,7 @@ import { langHint } from './lang-hint';
 import { createPathFilter } from './path-filter';
 import { publishSnapshot } from './publish-snapshot';
 import { FileBytesReader } from './read-file-bytes';
-import { tryReadSnapshotRecord } from './read-snapshot';
+import { rememberFilesIndex, tryReadSnapshotRecord } from './read-snapshot';
 import { deriveSnapshotId, type SnapshotFilters } from './snapshot-id';
 import {
   loadStatCache,
@@ -212,6 +212,8 @@ export function createSnapshot(
     warnings,
   } satisfies SnapshotRecord);
   const published = publishSnapshot(store, record, indexBytes);
+  // The planner and the runner of this process read this very index next: hand them these records.
+  rememberFilesIndex(filesIndexDigest, files);
   if (useCache && (hashed > 0 || nextCache.size !== cache.entries.size)) {
     try {
       saveStatCache(store, sourceAbs, nextCache, startedAtMs);

@@ -46,7 +46,8 @@ export function readFilesIndex(store: Store, snapshotId: string): FilesIndexReco
     }
     throw toCodebatchError(error, `reading ${file}`);
   }
-  if (record.files_index_digest && toObjectRef(sha256Hex(bytes)) !== record.files_index_digest) {
+  const digest = sha256Hex(bytes);
+  if (record.files_index_digest && toObjectRef(digest) !== record.files_index_digest) {
     throw new CodebatchError(
       'E_INDEX_CORRUPT',
       `${FILES_INDEX_FILE} of snapshot ${snapshotId} does not match its digest`,
@@ -56,14 +57,26 @@ export function readFilesIndex(store: Store, snapshotId: string): FilesIndexReco
       },
     );
   }
+  // One run reads the same index in the snapshot, the batch planner, the runner and the tasks:
+  // parse and validate it once per content (the bytes are still read and hashed every time).
+  if (parsedIndex?.digest === digest) return parsedIndex.records.slice();
   const { records } = parseJsonl<unknown>(bytes.toString('utf8'), file, 'strict');
-  return records.map((r, i) => {
+  const validated = records.map((r, i) => {
     const parsed = filesIndexRecordSchema.safeParse(r);
     if (parsed.success) return parsed.data;
     throw new CodebatchError('E_RECORD_INVALID', `${file}:${i + 1}: not a files index record`, {
       details: { issues: parsed.error.issues.map((x) => `${x.path.join('.') || '(root)'}: ${x.message}`) },
     });
   });
+  parsedIndex = { digest, records: validated };
+  return validated.slice();
+}
+
+let parsedIndex: { digest: string; records: FilesIndexRecord[] } | undefined;
+
+/** Records a snapshot just wrote (`digest`: its files_index_digest), as readFilesIndex would parse them. */
+export function rememberFilesIndex(digest: string, records: readonly FilesIndexRecord[]): void {
+  parsedIndex = { digest: digest.replace(/^sha256:/, ''), records: [...records] };
 }
 
 /**

@@ -48,6 +48,8 @@ export interface TaskContext<C> {
   readonly memo: Map<string, unknown>;
   /** The snapshot the batch reads: for tasks whose result for one file depends on others. */
   readonly snapshot: SnapshotView;
+  /** The store's directory for acceleration records a task may keep (deletable). */
+  readonly cacheDir: string;
 }
 
 /** The whole snapshot, as a task that looks beyond its shard (type information) sees it. */
@@ -67,6 +69,12 @@ export interface TaskEnvironmentInput {
   /** The store's directory for acceleration records a task may keep (deletable). */
   readonly cacheDir: string;
   readonly config: unknown;
+}
+
+export interface ShardInputsInput extends TaskEnvironmentInput {
+  readonly members: readonly FilesIndexRecord[];
+  /** What `environment` returned for this run. */
+  readonly environment: Record<string, unknown>;
 }
 
 /** The result of one file in `runFiles`: its records, or a crash recorded as a diagnostic. */
@@ -102,6 +110,12 @@ export interface TaskDefinition<C = unknown> {
    * every input bundle of the task: an unchanged tree and environment skip without loading it.
    */
   environment?(input: TaskEnvironmentInput): Promise<Record<string, unknown>>;
+  /**
+   * What one shard's results depend on beyond its own files and the environment (for
+   * type-aware ESLint: the type closure digests of its files), added to its input bundle, so
+   * an edit re-executes only the shards whose files it can affect.
+   */
+  shardInputs?(input: ShardInputsInput): unknown;
   /**
    * Per-file key parts beyond path and content (the config that applies to the file, what its
    * types depend on), for the per-file memo. Called only for shards that execute.

@@ -89,6 +89,7 @@ export function makeTaskContext<C>(
     storeOutput: (kind: OutputKind, format: string, data: string | Uint8Array) =>
       writeOutputObject(store.objects, kind, format, data, chunking),
     loadOutput: (ref) => readOutputObject(store.objects, ref),
+    cacheDir: path.join(store.layout.root, 'indexes'),
     snapshot: {
       root: process.cwd(),
       digest: '0'.repeat(64),

@@ -101,7 +101,7 @@ function readConfigLeniently(file: string): unknown {
  * ESLint covers the project or a config below its root (or the config says `"eslint": true`);
  * a target whose pipeline plans ESLint conditionally (codebatch-lint) under the `eslint`
  * setting, `auto` meaning "covered, or a config below the root". The executor and the engine
- * decide the same way (see executors/shared/eslint-plan.ts).
+ * decide the same way (the engine's `auto`, see docs/eslint.md).
  */
 export function targetUsesEslint(task: CodebatchTaskName, eslint: ProjectFacts['eslint']): boolean {
   if (!targetRunsEslint(task)) return false;

@@ -114,6 +114,7 @@ export const checkCommand: CommandSpec = {
       parallel,
       force: boolOpt(ctx, 'force'),
       provenance: !boolOpt(ctx, 'no-provenance'),
+      reuseDoneBatch: true,
     });
     throwInputFailure(result);
     const diagnostics = result.diagnostics as ReportDiagnostic[];

@@ -90,6 +90,19 @@ describe('per-file memo', () => {
     expect(fs.readdirSync(path.dirname(file))).toEqual(['04_lint.jsonl']);
   });
 
+  it('skips malformed table lines (null, arrays, wrong types) instead of failing, and keeps the good ones', () => {
+    const store = initStore(path.join(tmp.dir, 'store')).store;
+    const file = path.join(store.layout.indexesDir, 'memo', '04_lint.jsonl');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const bad = ['null', '[1,2]', '"text"', '{"k":5,"b":"x","s":"01","n":1}', '{"h":"bundle-2","b":7,"s":"01"}'];
+    const good = JSON.stringify({ h: 'bundle-1', b: 'b-good', s: '03' });
+    fs.writeFileSync(file, `${[...bad, good, '{"k":"key-1","b":"b","s":"01","n":-1}'].join('\n')}\n`);
+    const memo = new FileMemo(store, '04_lint');
+    expect(memo.lookupBundle('bundle-1')).toEqual({ batch_id: 'b-good', shard_id: '03' });
+    expect(memo.lookupBundle('bundle-2')).toBeUndefined();
+    expect(memo.lookup('key-1', 'a.ts')).toBeUndefined();
+  });
+
   it('executes only the changed file (for each task) in a new batch, although it moved shards', async () => {
     const src = path.join(tmp.dir, 'src');
     writeTree(src, tree(40));

@@ -26,9 +26,10 @@ const BARE_IMPORT =
  * without loading ESLint. Per-file precision (which files a config change affects) comes from
  * the memo keys of the shards that do execute.
  *
- * With type information in play a file's result depends on other files too, so the bundle
- * then also covers the whole tree; whether it is in play is learnt once per environment by
- * reading the config and kept under indexes/eslint (deletable; unknown counts as yes).
+ * With type information in play a file's result depends on other files too, so each shard's
+ * bundle then also covers its files' type closure digests (eslint-meta's shardInputs); whether
+ * it is in play is learnt once per environment by reading the config and kept under
+ * indexes/eslint (deletable; unknown counts as yes).
  */
 export async function computeEslintEnvironment(
   input: TaskEnvironmentInput,
@@ -76,7 +77,7 @@ export async function computeEslintEnvironment(
       Object.keys(facts.outside).filter((p) => isFlatConfigFile(p)),
     ),
   );
-  return { ...facts, type_aware: typeAware, ...(typeAware ? { tree: snapshot.digest } : {}) };
+  return { ...facts, type_aware: typeAware };
 }
 
 function packageName(spec: string): string | undefined {

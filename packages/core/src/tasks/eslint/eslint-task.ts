@@ -7,7 +7,7 @@ import { eslintMeta } from './eslint-meta';
 import { eslintConfigError, type LoadedEslint, loadWorkspaceEslint } from './load-eslint';
 import { findWorkspacePackage } from './resolve-eslint';
 import { toDiagnostics } from './to-diagnostics';
-import { typeClosureFor } from './type-closure-cache';
+import { closureDigestsFor } from './type-closure-cache';
 
 /** Per-process state for one analysed root: ESLint, config digests, per-file configs. */
 interface EslintSession {
@@ -78,7 +78,7 @@ export const eslintTask = defineTask<EslintConfig>({
       if (usesTypeInformation(config)) {
         typescript ??= findWorkspacePackage(ctx.snapshot.root, 'typescript')?.version ?? null;
         key.typescript = typescript;
-        key.types = typeClosureFor(ctx.snapshot).digestOf(file.path) ?? null;
+        key.types = closureDigestsFor(ctx.snapshot, ctx.cacheDir).get(file.path) ?? null;
       }
       keys.set(file.path, key);
     }

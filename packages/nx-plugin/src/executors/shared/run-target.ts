@@ -14,7 +14,7 @@ import {
 import { DEFAULT_CONFIG_FILE } from '../../shared/defaults';
 import { type CodebatchTaskName, TASK_ENGINE_IDS } from '../../shared/tasks';
 import { ancestorIgnoreExcludes } from './ancestor-ignores';
-import { type EngineConfig, engineConfigFor } from './eslint-plan';
+import { eslintSettingFor } from './eslint-plan';
 import type { FailLevel, ResolvedOptions, TargetContext } from './options';
 import { buildJsonReport, removeReportFiles, writeReportFiles } from './report-files';
 
@@ -158,24 +158,15 @@ export async function runTarget(
   color: boolean,
 ): Promise<TargetRunOutput> {
   let result: AnalyzeResult;
-  let config: EngineConfig | undefined;
   try {
-    const engineOpts = engineOptions(options, target);
-    config = engineConfigFor({
-      configPath: engineOpts.configPath,
-      pipeline: options.pipeline,
-      task: options.task,
-      workspaceRoot: target.workspaceRoot,
-      projectRoot: target.projectRoot,
-    });
-    result = restrictToTask(await engine({ ...engineOpts, configPath: config.configPath }), options.task);
+    const eslint = eslintSettingFor(options.task);
+    const engineOpts = { ...engineOptions(options, target), ...(eslint === undefined ? {} : { eslint }) };
+    result = restrictToTask(await engine(engineOpts), options.task);
   } catch (error) {
     // A stale report from an earlier run must not be mistaken for this run's.
     removeReportFiles(options.reportDir);
     if (isCodebatchError(error)) return { success: false, stdout: '', stderr: formatErrorHuman(error) };
     throw error;
-  } finally {
-    config?.dispose();
   }
 
   const outcome = evaluateOutcome(result, options);

@@ -15,36 +15,28 @@ import {
   ERROR_CODES,
   FILES_INDEX_FILE,
   INDEXES_DIR,
-  InternalError,
-  ObjectStore,
   PIPELINES,
+  PIPELINE_NAMES,
   PRODUCER,
   RULES,
   SCHEMA_VERSION,
   SESSIONS_DIR,
   SNAPSHOTS_DIR,
   SNAPSHOT_FILE,
-  actionOutcomeSchema,
+  __commonJS,
+  __esm,
+  __export,
+  __toCommonJS,
+  __toESM,
   appendEvent,
   assertValidId,
   assertValidShardId,
-  batchRecordSchema,
-  batchRunManifestSchema,
   buildBatchManifest,
-  buildShardManifest,
-  bundlePreimageSchema,
   canonicalJson,
-  canonicalizePath,
-  chunkManifestSchema,
   compareUtf8,
-  countOutputKinds,
   createDefaultRegistry,
-  createLayout,
-  createStageTimer,
-  currentVersions,
-  deriveShardManifest,
   explainBundleMiss,
-  filesIndexRecordSchema,
+  external_exports,
   formatBundleChange,
   getPipeline,
   idSchema,
@@ -55,10 +47,12 @@ import {
   init_bundle_preimage,
   init_canonical_json,
   init_canonical_path,
+  init_catalog,
   init_chunk_manifest,
   init_chunking,
   init_codebatch_error,
   init_common,
+  init_config_files,
   init_default_registry,
   init_events,
   init_explain_miss,
@@ -82,59 +76,48 @@ import {
   init_store,
   init_store_record,
   init_time,
+  init_type_closure,
   init_version,
-  isCanonicalPath,
+  init_zod,
   isChunkedFormat,
   isCodebatchError,
+  isPipelineName,
   isShardLocked,
   isoDateTime,
   listBatches,
   listSnapshots,
   loadBatchRunContext,
   loadShardManifest,
-  manifestVerificationSchema,
   nowIso,
-  objectRefSchema,
   openStore,
   orderTasks,
   outputKindSchema,
   outputRecordSchema,
   parseJsonl,
   parseObjectRef,
-  planRecordSchema,
-  planTaskSchema,
-  producerSchema,
   provenanceSessionSchema,
   readBatchManifestRef,
   readBatchRecord,
   readFilesIndex,
   readJsonl,
-  readManifest,
-  readOutputObject,
   readPlan,
   readShardState,
   readSnapshotRecord,
   readTaskRecord,
   reconstructPreimage,
-  runManifestSchema,
+  rememberFilesIndex,
   runShardChain,
   runtimeMajor,
   schemaVersion,
-  sessionActionSchema,
-  sessionStatusSchema,
   severitySchema,
   sha256Hex,
   sha256OfCanonical,
   shardIdSchema,
   shardOf,
-  shardRunManifestSchema,
   shardStateSchema,
-  shardStatusSchema,
   snapshotRecordSchema,
-  snapshotWarningSchema,
   sortPathsUtf8,
   stableJsonPretty,
-  storeRecordSchema,
   taskOutputSchema,
   taskRecordSchema,
   tempName,
@@ -143,20 +126,10 @@ import {
   toObjectRef,
   toPathKey,
   tryReadSnapshotRecord,
+  type_closure_exports,
   writeBatchManifest,
-  writeFileAtomic,
-  writeOutputObject,
-  writeShardManifest
-} from "./chunk-PEE62YWG.js";
-import {
-  __commonJS,
-  __esm,
-  __export,
-  __toCommonJS,
-  __toESM,
-  external_exports,
-  init_zod
-} from "./chunk-EVLCBSQI.js";
+  writeFileAtomic
+} from "./chunk-F4P4UDTW.js";
 
 // ../core/src/config/config-schema.ts
 var configFileSchema, DEFAULT_SHARDS;
@@ -164,9 +137,15 @@ var init_config_schema = __esm({
   "../core/src/config/config-schema.ts"() {
     "use strict";
     init_zod();
+    init_catalog();
     configFileSchema = external_exports.strictObject({
       $schema: external_exports.string().optional(),
-      pipeline: external_exports.enum(["parse", "analyze", "lint", "full"]).optional(),
+      pipeline: external_exports.enum(PIPELINE_NAMES).optional(),
+      /**
+       * The workspace's ESLint in the `lint` and `full` pipelines: `auto` (default) when the tree has
+       * an ESLint config, `true` always (a missing ESLint is then an error), `false` never.
+       */
+      eslint: external_exports.union([external_exports.literal("auto"), external_exports.boolean()]).optional(),
       include: external_exports.array(external_exports.string()).optional(),
       exclude: external_exports.array(external_exports.string()).optional(),
       gitignore: external_exports.boolean().optional(),
@@ -251,14 +230,47 @@ function resolveTaskConfigs(taskTypes, config, registry) {
   if (issues.length > 0) throw configError("the codebatch configuration", issues);
   return resolved;
 }
-function initBatch(store, options) {
+function wantsConditionalTask(type, config, files, registry, root) {
+  if (!registry.types().includes(type)) return false;
+  const setting = type === "eslint" ? config?.eslint ?? "auto" : "auto";
+  if (setting !== "auto") return setting;
+  return registry.get(type).detect?.(files, root) ?? false;
+}
+function planBatch(store, options) {
   const pipeline = getPipeline(options.pipeline);
-  const batchId = options.id === void 0 ? generateBatchId() : assertValidId(options.id, "batch");
-  assertValidId(options.snapshotId, "snapshot");
   const shardCount = options.shards ?? options.config?.shards ?? DEFAULT_SHARDS;
   if (!Number.isInteger(shardCount) || shardCount < 1 || shardCount > 256) {
     throw new CodebatchError("E_USAGE", `--shards must be an integer from 1 to 256 (got ${shardCount})`);
   }
+  const snapshot = readSnapshotRecord(store, options.snapshotId);
+  const files = readFilesIndex(store, options.snapshotId);
+  const planned = pipeline.tasks.filter(
+    (t) => !t.conditional || wantsConditionalTask(t.type, options.config, files, options.registry, snapshot.source.path)
+  );
+  const configs = resolveTaskConfigs(
+    planned.map((t) => t.type),
+    options.config,
+    options.registry
+  );
+  const planTasks = planned.map((t) => ({
+    task_id: t.task_id,
+    type: t.type,
+    depends_on: [...t.depends_on],
+    config: configs.get(t.type) ?? {}
+  }));
+  return {
+    planned,
+    configs,
+    planTasks,
+    configDigest: toObjectRef(sha256OfCanonical(planTasks)),
+    shardCount,
+    chunkThreshold: options.config?.chunkThreshold ?? DEFAULT_CHUNK_THRESHOLD
+  };
+}
+function initBatch(store, options) {
+  const pipeline = getPipeline(options.pipeline);
+  const batchId = options.id === void 0 ? generateBatchId() : assertValidId(options.id, "batch");
+  assertValidId(options.snapshotId, "snapshot");
   const layout = store.layout;
   if (fs2.existsSync(layout.batchFile(batchId))) {
     throw new CodebatchError("E_BATCH_EXISTS", `batch ${batchId} already exists`, {
@@ -267,16 +279,12 @@ function initBatch(store, options) {
   }
   const snapshot = readSnapshotRecord(store, options.snapshotId);
   const files = readFilesIndex(store, options.snapshotId);
-  const configs = resolveTaskConfigs(
-    pipeline.tasks.map((t) => t.type),
-    options.config,
-    options.registry
-  );
+  const { planned, configs, planTasks, configDigest, shardCount, chunkThreshold } = planBatch(store, options);
   const shardIds = [
     ...new Set(files.map((f) => shardOf(f.object.slice("sha256:".length), shardCount)))
   ].sort();
   const createdAt = nowIso();
-  const tasks = pipeline.tasks.map((t) => {
+  const tasks = planned.map((t) => {
     const def = options.registry.get(t.type);
     const config = configs.get(t.type) ?? {};
     return {
@@ -299,12 +307,7 @@ function initBatch(store, options) {
     producer: { ...PRODUCER },
     batch_id: batchId,
     pipeline: pipeline.name,
-    tasks: pipeline.tasks.map((t) => ({
-      task_id: t.task_id,
-      type: t.type,
-      depends_on: [...t.depends_on],
-      config: configs.get(t.type) ?? {}
-    }))
+    tasks: planTasks
   };
   const batch = {
     schema_name: "codebatch.batch",
@@ -316,10 +319,10 @@ function initBatch(store, options) {
     pipeline: pipeline.name,
     shard_count: shardCount,
     chunking: {
-      threshold: options.config?.chunkThreshold ?? DEFAULT_CHUNK_THRESHOLD,
+      threshold: chunkThreshold,
       chunk_size: DEFAULT_CHUNK_SIZE
     },
-    config_digest: toObjectRef(sha256OfCanonical(plan.tasks)),
+    config_digest: configDigest,
     ...options.metadata ? { metadata: options.metadata } : {}
   };
   try {
@@ -457,7 +460,7 @@ import { Worker } from "node:worker_threads";
 function createInProcessExecutor(ctx) {
   return {
     async run(shardId, members, taskIds) {
-      const results = runShardChain(ctx, shardId, members, taskIds);
+      const results = await runShardChain(ctx, shardId, members, taskIds);
       await yieldToEvents();
       return results;
     },
@@ -595,6 +598,7 @@ async function runBatch(store, options) {
     manifests: options.manifests !== false
   };
   const eventsFile = store.layout.batchEventsFile(batch.batch_id);
+  if (options.verifyOnly) return verifyBatch(ctx, shardIds, members, selected, t0);
   appendEvent(eventsFile, "batch_started", {
     batch_id: batch.batch_id,
     stats: { tasks: selected, shards: shardIds.length }
@@ -651,7 +655,7 @@ async function runBatch(store, options) {
       const untaken = stopped ? [] : queue.splice(0);
       for (const s of untaken) retry.add(s);
       if (untaken.length > 0 && !executors.some((e) => !("ready" in e))) {
-        await options.registry.prepare();
+        await options.registry.prepare(selected.map((id) => tasks.get(id).type));
         executors = [createInProcessExecutor({ ...ctx, canExecute: true })];
         started.push(...executors);
       }
@@ -670,7 +674,7 @@ async function runBatch(store, options) {
           };
           executors = Array.from({ length: wanted }, () => createWorkerExecutor(init));
         } else {
-          await options.registry.prepare();
+          await options.registry.prepare(selected.map((id) => tasks.get(id).type));
           executors = [createInProcessExecutor({ ...ctx, canExecute: true })];
         }
         started.push(...executors);
@@ -722,6 +726,19 @@ async function runBatch(store, options) {
     stats: { ...counts }
   });
   return { batchId: batch.batch_id, results, counts, status, durationMs: Date.now() - t0 };
+}
+async function verifyBatch(ctx, shardIds, members, selected, t0) {
+  const executor = createInProcessExecutor({ ...ctx, canExecute: false, skipOnly: true });
+  const results = [];
+  for (const shardId of shardIds)
+    results.push(...await executor.run(shardId, members.get(shardId) ?? [], selected));
+  return {
+    batchId: ctx.batch.batch_id,
+    results,
+    counts: countOutcomes(results),
+    status: deriveBatchStatus(ctx.store, ctx.batch.batch_id),
+    durationMs: Date.now() - t0
+  };
 }
 var init_run_batch = __esm({
   "../core/src/run/run-batch.ts"() {
@@ -890,11 +907,11 @@ function verifyOutputsFile(file, expectedDigest, ids2, options = {}) {
   const problems = [];
   if (rehash === "mismatch") problems.push(`outputs index hashes to ${actual}, state says ${expectedDigest}`);
   let records = 0;
-  let invalid = 0;
+  let invalid2 = 0;
   if (options.validate !== false) {
     const text = bytes.toString("utf8");
     if (text.length > 0 && !text.endsWith("\n")) {
-      invalid += 1;
+      invalid2 += 1;
       problems.push("last line is not terminated (torn write)");
     }
     const seen = { envelope: "" };
@@ -910,17 +927,17 @@ function verifyOutputsFile(file, expectedDigest, ids2, options = {}) {
       records += 1;
       const problem = checkRecord(raw, ids2, seen);
       if (problem) {
-        invalid += 1;
+        invalid2 += 1;
         if (problems.length < MAX_PROBLEMS) problems.push(`line ${line}: ${problem}`);
       }
     }
   }
   return {
-    ok: rehash !== "mismatch" && invalid === 0,
+    ok: rehash !== "mismatch" && invalid2 === 0,
     outputs_rehash: rehash,
     actual_digest: actual,
     records,
-    invalid,
+    invalid: invalid2,
     problems
   };
 }
@@ -1452,8 +1469,8 @@ var init_output_order = __esm({
 function readFilesByPath(store, snapshotId) {
   return new Map(readFilesIndex(store, snapshotId).map((r) => [r.path, r]));
 }
-function langOf(files, path21) {
-  return files.get(path21)?.lang_hint ?? UNKNOWN_LANG;
+function langOf(files, path22) {
+  return files.get(path22)?.lang_hint ?? UNKNOWN_LANG;
 }
 var UNKNOWN_LANG;
 var init_files_index = __esm({
@@ -1854,1779 +1871,533 @@ var init_batch_view = __esm({
   }
 });
 
-// ../../node_modules/picomatch/lib/constants.js
-var require_constants = __commonJS({
-  "../../node_modules/picomatch/lib/constants.js"(exports, module) {
-    "use strict";
-    var WIN_SLASH = "\\\\/";
-    var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
-    var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
-    var DOT_LITERAL = "\\.";
-    var PLUS_LITERAL = "\\+";
-    var QMARK_LITERAL = "\\?";
-    var SLASH_LITERAL = "\\/";
-    var ONE_CHAR = "(?=.)";
-    var QMARK = "[^/]";
-    var END_ANCHOR = `(?:${SLASH_LITERAL}|$)`;
-    var START_ANCHOR = `(?:^|${SLASH_LITERAL})`;
-    var DOTS_SLASH = `${DOT_LITERAL}{1,2}${END_ANCHOR}`;
-    var NO_DOT = `(?!${DOT_LITERAL})`;
-    var NO_DOTS = `(?!${START_ANCHOR}${DOTS_SLASH})`;
-    var NO_DOT_SLASH = `(?!${DOT_LITERAL}{0,1}${END_ANCHOR})`;
-    var NO_DOTS_SLASH = `(?!${DOTS_SLASH})`;
-    var QMARK_NO_DOT = `[^.${SLASH_LITERAL}]`;
-    var STAR = `${QMARK}*?`;
-    var SEP = "/";
-    var POSIX_CHARS = {
-      DOT_LITERAL,
-      PLUS_LITERAL,
-      QMARK_LITERAL,
-      SLASH_LITERAL,
-      ONE_CHAR,
-      QMARK,
-      END_ANCHOR,
-      DOTS_SLASH,
-      NO_DOT,
-      NO_DOTS,
-      NO_DOT_SLASH,
-      NO_DOTS_SLASH,
-      QMARK_NO_DOT,
-      STAR,
-      START_ANCHOR,
-      SEP
-    };
-    var WINDOWS_CHARS = {
-      ...POSIX_CHARS,
-      SLASH_LITERAL: `[${WIN_SLASH}]`,
-      QMARK: WIN_NO_SLASH,
-      STAR: `${WIN_NO_SLASH}*?`,
-      DOTS_SLASH: `${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$)`,
-      NO_DOT: `(?!${DOT_LITERAL})`,
-      NO_DOTS: `(?!(?:^|[${WIN_SLASH}])${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
-      NO_DOT_SLASH: `(?!${DOT_LITERAL}{0,1}(?:[${WIN_SLASH}]|$))`,
-      NO_DOTS_SLASH: `(?!${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
-      QMARK_NO_DOT: `[^.${WIN_SLASH}]`,
-      START_ANCHOR: `(?:^|[${WIN_SLASH}])`,
-      END_ANCHOR: `(?:[${WIN_SLASH}]|$)`,
-      SEP: "\\"
-    };
-    var POSIX_REGEX_SOURCE = {
-      __proto__: null,
-      alnum: "a-zA-Z0-9",
-      alpha: "a-zA-Z",
-      ascii: "\\x00-\\x7F",
-      blank: " \\t",
-      cntrl: "\\x00-\\x1F\\x7F",
-      digit: "0-9",
-      graph: "\\x21-\\x7E",
-      lower: "a-z",
-      print: "\\x20-\\x7E ",
-      punct: "\\-!\"#$%&'()\\*+,./:;<=>?@[\\]^_`{|}~",
-      space: " \\t\\r\\n\\v\\f",
-      upper: "A-Z",
-      word: "A-Za-z0-9_",
-      xdigit: "A-Fa-f0-9"
-    };
-    module.exports = {
-      DEFAULT_MAX_EXTGLOB_RECURSION,
-      MAX_LENGTH: 1024 * 64,
-      POSIX_REGEX_SOURCE,
-      // regular expressions
-      REGEX_BACKSLASH: /\\(?![*+?^${}(|)[\]])/g,
-      REGEX_NON_SPECIAL_CHARS: /^[^@![\].,$*+?^{}()|\\/]+/,
-      REGEX_SPECIAL_CHARS: /[-*+?.^${}(|)[\]]/,
-      REGEX_SPECIAL_CHARS_BACKREF: /(\\?)((\W)(\3*))/g,
-      REGEX_SPECIAL_CHARS_GLOBAL: /([-*+?.^${}(|)[\]])/g,
-      REGEX_REMOVE_BACKSLASH: /(?:\[.*?[^\\]\]|\\(?=.))/g,
-      // Replace globs with equivalent patterns to reduce parsing time.
-      REPLACEMENTS: {
-        __proto__: null,
-        "***": "*",
-        "**/**": "**",
-        "**/**/**": "**"
-      },
-      // Digits
-      CHAR_0: 48,
-      /* 0 */
-      CHAR_9: 57,
-      /* 9 */
-      // Alphabet chars.
-      CHAR_UPPERCASE_A: 65,
-      /* A */
-      CHAR_LOWERCASE_A: 97,
-      /* a */
-      CHAR_UPPERCASE_Z: 90,
-      /* Z */
-      CHAR_LOWERCASE_Z: 122,
-      /* z */
-      CHAR_LEFT_PARENTHESES: 40,
-      /* ( */
-      CHAR_RIGHT_PARENTHESES: 41,
-      /* ) */
-      CHAR_ASTERISK: 42,
-      /* * */
-      // Non-alphabetic chars.
-      CHAR_AMPERSAND: 38,
-      /* & */
-      CHAR_AT: 64,
-      /* @ */
-      CHAR_BACKWARD_SLASH: 92,
-      /* \ */
-      CHAR_CARRIAGE_RETURN: 13,
-      /* \r */
-      CHAR_CIRCUMFLEX_ACCENT: 94,
-      /* ^ */
-      CHAR_COLON: 58,
-      /* : */
-      CHAR_COMMA: 44,
-      /* , */
-      CHAR_DOT: 46,
-      /* . */
-      CHAR_DOUBLE_QUOTE: 34,
-      /* " */
-      CHAR_EQUAL: 61,
-      /* = */
-      CHAR_EXCLAMATION_MARK: 33,
-      /* ! */
-      CHAR_FORM_FEED: 12,
-      /* \f */
-      CHAR_FORWARD_SLASH: 47,
-      /* / */
-      CHAR_GRAVE_ACCENT: 96,
-      /* ` */
-      CHAR_HASH: 35,
-      /* # */
-      CHAR_HYPHEN_MINUS: 45,
-      /* - */
-      CHAR_LEFT_ANGLE_BRACKET: 60,
-      /* < */
-      CHAR_LEFT_CURLY_BRACE: 123,
-      /* { */
-      CHAR_LEFT_SQUARE_BRACKET: 91,
-      /* [ */
-      CHAR_LINE_FEED: 10,
-      /* \n */
-      CHAR_NO_BREAK_SPACE: 160,
-      /* \u00A0 */
-      CHAR_PERCENT: 37,
-      /* % */
-      CHAR_PLUS: 43,
-      /* + */
-      CHAR_QUESTION_MARK: 63,
-      /* ? */
-      CHAR_RIGHT_ANGLE_BRACKET: 62,
-      /* > */
-      CHAR_RIGHT_CURLY_BRACE: 125,
-      /* } */
-      CHAR_RIGHT_SQUARE_BRACKET: 93,
-      /* ] */
-      CHAR_SEMICOLON: 59,
-      /* ; */
-      CHAR_SINGLE_QUOTE: 39,
-      /* ' */
-      CHAR_SPACE: 32,
-      /*   */
-      CHAR_TAB: 9,
-      /* \t */
-      CHAR_UNDERSCORE: 95,
-      /* _ */
-      CHAR_VERTICAL_LINE: 124,
-      /* | */
-      CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
-      /* \uFEFF */
-      /**
-       * Create EXTGLOB_CHARS
-       */
-      extglobChars(chars) {
-        return {
-          "!": { type: "negate", open: "(?:(?!(?:", close: `))${chars.STAR})` },
-          "?": { type: "qmark", open: "(?:", close: ")?" },
-          "+": { type: "plus", open: "(?:", close: ")+" },
-          "*": { type: "star", open: "(?:", close: ")*" },
-          "@": { type: "at", open: "(?:", close: ")" }
-        };
-      },
-      /**
-       * Create GLOB_CHARS
-       */
-      globChars(win32) {
-        return win32 === true ? WINDOWS_CHARS : POSIX_CHARS;
-      }
-    };
+// ../core/src/util/glob-braces.ts
+function findClassEnd(p, open) {
+  let i = open + 1;
+  if (p[i] === "!" || p[i] === "^") i += 1;
+  if (p[i] === "]") i += 1;
+  while (i < p.length) {
+    const ch = p[i];
+    if (ch === "\\") i += 2;
+    else if (ch === "[" && p[i + 1] === ":") {
+      const end = p.indexOf(":]", i + 2);
+      i = end === -1 ? i + 1 : end + 2;
+    } else if (ch === "]") return i;
+    else i += 1;
   }
-});
-
-// ../../node_modules/picomatch/lib/utils.js
-var require_utils = __commonJS({
-  "../../node_modules/picomatch/lib/utils.js"(exports) {
-    "use strict";
-    var {
-      REGEX_BACKSLASH,
-      REGEX_REMOVE_BACKSLASH,
-      REGEX_SPECIAL_CHARS,
-      REGEX_SPECIAL_CHARS_GLOBAL
-    } = require_constants();
-    exports.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
-    exports.hasRegexChars = (str) => REGEX_SPECIAL_CHARS.test(str);
-    exports.isRegexChar = (str) => str.length === 1 && exports.hasRegexChars(str);
-    exports.escapeRegex = (str) => str.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
-    exports.toPosixSlashes = (str) => str.replace(REGEX_BACKSLASH, "/");
-    exports.isWindows = () => {
-      if (typeof navigator !== "undefined" && navigator.platform) {
-        const platform = navigator.platform.toLowerCase();
-        return platform === "win32" || platform === "windows";
-      }
-      if (typeof process !== "undefined" && process.platform) {
-        return process.platform === "win32";
-      }
-      return false;
-    };
-    exports.removeBackslashes = (str) => {
-      return str.replace(REGEX_REMOVE_BACKSLASH, (match) => {
-        return match === "\\" ? "" : match;
-      });
-    };
-    exports.escapeLast = (input, char, lastIdx) => {
-      const idx = input.lastIndexOf(char, lastIdx);
-      if (idx === -1) return input;
-      if (input[idx - 1] === "\\") return exports.escapeLast(input, char, idx - 1);
-      return `${input.slice(0, idx)}\\${input.slice(idx)}`;
-    };
-    exports.removePrefix = (input, state = {}) => {
-      let output = input;
-      if (output.startsWith("./")) {
-        output = output.slice(2);
-        state.prefix = "./";
-      }
-      return output;
-    };
-    exports.wrapOutput = (input, state = {}, options = {}) => {
-      const prepend = options.contains ? "" : "^";
-      const append = options.contains ? "" : "$";
-      let output = `${prepend}(?:${input})${append}`;
-      if (state.negated === true) {
-        output = `(?:^(?!${output}).*$)`;
-      }
-      return output;
-    };
-    exports.basename = (path21, { windows } = {}) => {
-      const segs = path21.split(windows ? /[\\/]/ : "/");
-      const last = segs[segs.length - 1];
-      if (last === "") {
-        return segs[segs.length - 2];
-      }
-      return last;
-    };
-  }
-});
-
-// ../../node_modules/picomatch/lib/scan.js
-var require_scan = __commonJS({
-  "../../node_modules/picomatch/lib/scan.js"(exports, module) {
-    "use strict";
-    var utils = require_utils();
-    var {
-      CHAR_ASTERISK,
-      /* * */
-      CHAR_AT,
-      /* @ */
-      CHAR_BACKWARD_SLASH,
-      /* \ */
-      CHAR_COMMA,
-      /* , */
-      CHAR_DOT,
-      /* . */
-      CHAR_EXCLAMATION_MARK,
-      /* ! */
-      CHAR_FORWARD_SLASH,
-      /* / */
-      CHAR_LEFT_CURLY_BRACE,
-      /* { */
-      CHAR_LEFT_PARENTHESES,
-      /* ( */
-      CHAR_LEFT_SQUARE_BRACKET,
-      /* [ */
-      CHAR_PLUS,
-      /* + */
-      CHAR_QUESTION_MARK,
-      /* ? */
-      CHAR_RIGHT_CURLY_BRACE,
-      /* } */
-      CHAR_RIGHT_PARENTHESES,
-      /* ) */
-      CHAR_RIGHT_SQUARE_BRACKET
-      /* ] */
-    } = require_constants();
-    var isPathSeparator = (code) => {
-      return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
-    };
-    var depth = (token) => {
-      if (token.isPrefix !== true) {
-        token.depth = token.isGlobstar ? Infinity : 1;
-      }
-    };
-    var scan = (input, options) => {
-      const opts = options || {};
-      const length = input.length - 1;
-      const scanToEnd = opts.parts === true || opts.tokens === true || opts.scanToEnd === true;
-      const slashes = [];
-      const tokens = [];
-      const parts = [];
-      let str = input;
-      let index = -1;
-      let start = 0;
-      let lastIndex = 0;
-      let isBrace = false;
-      let isBracket = false;
-      let isGlob = false;
-      let isExtglob = false;
-      let isGlobstar = false;
-      let braceEscaped = false;
-      let backslashes = false;
-      let negated = false;
-      let negatedExtglob = false;
-      let finished = false;
-      let braces = 0;
-      let prev;
-      let code;
-      let token = { value: "", depth: 0, isGlob: false };
-      const eos = () => index >= length;
-      const peek = () => str.charCodeAt(index + 1);
-      const advance = () => {
-        prev = code;
-        return str.charCodeAt(++index);
-      };
-      while (index < length) {
-        code = advance();
-        let next;
-        if (code === CHAR_BACKWARD_SLASH) {
-          backslashes = token.backslashes = true;
-          code = advance();
-          if (code === CHAR_LEFT_CURLY_BRACE) {
-            braceEscaped = true;
-          }
-          continue;
-        }
-        if (braceEscaped === true || code === CHAR_LEFT_CURLY_BRACE) {
-          braces++;
-          while (eos() !== true && (code = advance())) {
-            if (code === CHAR_BACKWARD_SLASH) {
-              backslashes = token.backslashes = true;
-              advance();
-              continue;
-            }
-            if (code === CHAR_LEFT_CURLY_BRACE) {
-              braces++;
-              continue;
-            }
-            if (braceEscaped !== true && code === CHAR_DOT && (code = advance()) === CHAR_DOT) {
-              isBrace = token.isBrace = true;
-              isGlob = token.isGlob = true;
-              finished = true;
-              if (scanToEnd === true) {
-                continue;
-              }
-              break;
-            }
-            if (braceEscaped !== true && code === CHAR_COMMA) {
-              isBrace = token.isBrace = true;
-              isGlob = token.isGlob = true;
-              finished = true;
-              if (scanToEnd === true) {
-                continue;
-              }
-              break;
-            }
-            if (code === CHAR_RIGHT_CURLY_BRACE) {
-              braces--;
-              if (braces === 0) {
-                braceEscaped = false;
-                isBrace = token.isBrace = true;
-                finished = true;
-                break;
-              }
-            }
-          }
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (code === CHAR_FORWARD_SLASH) {
-          slashes.push(index);
-          tokens.push(token);
-          token = { value: "", depth: 0, isGlob: false };
-          if (finished === true) continue;
-          if (prev === CHAR_DOT && index === start + 1) {
-            start += 2;
-            continue;
-          }
-          lastIndex = index + 1;
-          continue;
-        }
-        if (opts.noext !== true) {
-          const isExtglobChar = code === CHAR_PLUS || code === CHAR_AT || code === CHAR_ASTERISK || code === CHAR_QUESTION_MARK || code === CHAR_EXCLAMATION_MARK;
-          if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
-            isGlob = token.isGlob = true;
-            isExtglob = token.isExtglob = true;
-            finished = true;
-            if (code === CHAR_EXCLAMATION_MARK && index === start) {
-              negatedExtglob = true;
-            }
-            if (scanToEnd === true) {
-              let parens = 0;
-              while (eos() !== true && (code = advance())) {
-                if (code === CHAR_BACKWARD_SLASH) {
-                  backslashes = token.backslashes = true;
-                  advance();
-                  continue;
-                }
-                if (code === CHAR_LEFT_PARENTHESES) {
-                  parens++;
-                  continue;
-                }
-                if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
-                  finished = true;
-                  break;
-                }
-              }
-              continue;
-            }
-            break;
-          }
-        }
-        if (code === CHAR_ASTERISK) {
-          if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
-          isGlob = token.isGlob = true;
-          finished = true;
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (code === CHAR_QUESTION_MARK) {
-          isGlob = token.isGlob = true;
-          finished = true;
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (code === CHAR_LEFT_SQUARE_BRACKET) {
-          while (eos() !== true && (next = advance())) {
-            if (next === CHAR_BACKWARD_SLASH) {
-              backslashes = token.backslashes = true;
-              advance();
-              continue;
-            }
-            if (next === CHAR_RIGHT_SQUARE_BRACKET) {
-              isBracket = token.isBracket = true;
-              isGlob = token.isGlob = true;
-              finished = true;
-              break;
-            }
-          }
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (opts.nonegate !== true && code === CHAR_EXCLAMATION_MARK && index === start) {
-          negated = token.negated = true;
-          start++;
-          continue;
-        }
-        if (opts.noparen !== true && code === CHAR_LEFT_PARENTHESES) {
-          isGlob = token.isGlob = true;
-          if (scanToEnd === true) {
-            let parens = 1;
-            while (eos() !== true && (code = advance())) {
-              if (code === CHAR_BACKWARD_SLASH) {
-                backslashes = token.backslashes = true;
-                advance();
-                continue;
-              }
-              if (code === CHAR_LEFT_PARENTHESES) {
-                parens++;
-                continue;
-              }
-              if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
-                finished = true;
-                break;
-              }
-            }
-            continue;
-          }
-          break;
-        }
-        if (isGlob === true) {
-          finished = true;
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-      }
-      if (opts.noext === true) {
-        isExtglob = false;
-        isGlob = false;
-      }
-      let base = str;
-      let prefix = "";
-      let glob = "";
-      if (start > 0) {
-        prefix = str.slice(0, start);
-        str = str.slice(start);
-        lastIndex -= start;
-      }
-      if (base && isGlob === true && lastIndex > 0) {
-        base = str.slice(0, lastIndex);
-        glob = str.slice(lastIndex);
-      } else if (isGlob === true) {
-        base = "";
-        glob = str;
-      } else {
-        base = str;
-      }
-      if (base && base !== "" && base !== "/" && base !== str) {
-        if (isPathSeparator(base.charCodeAt(base.length - 1))) {
-          base = base.slice(0, -1);
-        }
-      }
-      if (opts.unescape === true) {
-        if (glob) glob = utils.removeBackslashes(glob);
-        if (base && backslashes === true) {
-          base = utils.removeBackslashes(base);
-        }
-      }
-      const state = {
-        prefix,
-        input,
-        start,
-        base,
-        glob,
-        isBrace,
-        isBracket,
-        isGlob,
-        isExtglob,
-        isGlobstar,
-        negated,
-        negatedExtglob
-      };
-      if (opts.tokens === true) {
-        state.maxDepth = 0;
-        if (!isPathSeparator(code)) {
-          tokens.push(token);
-        }
-        state.tokens = tokens;
-      }
-      if (opts.parts === true || opts.tokens === true) {
-        let prevIndex;
-        for (let idx = 0; idx < slashes.length; idx++) {
-          const n2 = prevIndex !== void 0 ? prevIndex + 1 : start;
-          const i = slashes[idx];
-          const value2 = input.slice(n2, i);
-          if (opts.tokens) {
-            if (idx === 0 && start !== 0) {
-              tokens[idx].isPrefix = true;
-              tokens[idx].value = prefix;
-            } else {
-              tokens[idx].value = value2;
-            }
-            depth(tokens[idx]);
-            state.maxDepth += tokens[idx].depth;
-          }
-          if (i >= start) {
-            parts.push(value2);
-            prevIndex = i;
-          }
-        }
-        const n = prevIndex !== void 0 ? prevIndex + 1 : start;
-        const value = input.slice(n);
-        parts.push(value);
-        if (opts.tokens && prevIndex && prevIndex + 1 < input.length) {
-          tokens[tokens.length - 1].value = value;
-          depth(tokens[tokens.length - 1]);
-          state.maxDepth += tokens[tokens.length - 1].depth;
-        }
-        state.slashes = slashes;
-        state.parts = parts;
-      }
-      return state;
-    };
-    module.exports = scan;
-  }
-});
-
-// ../../node_modules/picomatch/lib/parse.js
-var require_parse = __commonJS({
-  "../../node_modules/picomatch/lib/parse.js"(exports, module) {
-    "use strict";
-    var constants = require_constants();
-    var utils = require_utils();
-    var {
-      MAX_LENGTH,
-      POSIX_REGEX_SOURCE,
-      REGEX_NON_SPECIAL_CHARS,
-      REGEX_SPECIAL_CHARS_BACKREF,
-      REPLACEMENTS
-    } = constants;
-    var expandRange = (args, options) => {
-      if (typeof options.expandRange === "function") {
-        return options.expandRange(...args, options);
-      }
-      args.sort();
-      const value = `[${args.join("-")}]`;
-      try {
-        new RegExp(value);
-      } catch (ex) {
-        return args.map((v) => utils.escapeRegex(v)).join("..");
-      }
-      return value;
-    };
-    var syntaxError = (type, char) => {
-      return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
-    };
-    var splitTopLevel = (input) => {
-      const parts = [];
-      let bracket = 0;
-      let paren = 0;
-      let quote = 0;
-      let value = "";
-      let escaped = false;
-      for (const ch of input) {
-        if (escaped === true) {
-          value += ch;
-          escaped = false;
-          continue;
-        }
-        if (ch === "\\") {
-          value += ch;
-          escaped = true;
-          continue;
-        }
-        if (ch === '"') {
-          quote = quote === 1 ? 0 : 1;
-          value += ch;
-          continue;
-        }
-        if (quote === 0) {
-          if (ch === "[") {
-            bracket++;
-          } else if (ch === "]" && bracket > 0) {
-            bracket--;
-          } else if (bracket === 0) {
-            if (ch === "(") {
-              paren++;
-            } else if (ch === ")" && paren > 0) {
-              paren--;
-            } else if (ch === "|" && paren === 0) {
-              parts.push(value);
-              value = "";
-              continue;
-            }
-          }
-        }
-        value += ch;
-      }
-      parts.push(value);
-      return parts;
-    };
-    var isPlainBranch = (branch) => {
-      let escaped = false;
-      for (const ch of branch) {
-        if (escaped === true) {
-          escaped = false;
-          continue;
-        }
-        if (ch === "\\") {
-          escaped = true;
-          continue;
-        }
-        if (/[?*+@!()[\]{}]/.test(ch)) {
-          return false;
-        }
-      }
-      return true;
-    };
-    var normalizeSimpleBranch = (branch) => {
-      let value = branch.trim();
-      let changed = true;
-      while (changed === true) {
-        changed = false;
-        if (/^@\([^\\()[\]{}|]+\)$/.test(value)) {
-          value = value.slice(2, -1);
-          changed = true;
-        }
-      }
-      if (!isPlainBranch(value)) {
-        return;
-      }
-      return value.replace(/\\(.)/g, "$1");
-    };
-    var hasRepeatedCharPrefixOverlap = (branches) => {
-      const values = branches.map(normalizeSimpleBranch).filter(Boolean);
-      for (let i = 0; i < values.length; i++) {
-        for (let j = i + 1; j < values.length; j++) {
-          const a = values[i];
-          const b = values[j];
-          const char = a[0];
-          if (!char || a !== char.repeat(a.length) || b !== char.repeat(b.length)) {
-            continue;
-          }
-          if (a === b || a.startsWith(b) || b.startsWith(a)) {
-            return true;
-          }
-        }
-      }
-      return false;
-    };
-    var parseRepeatedExtglob = (pattern, requireEnd = true) => {
-      if (pattern[0] !== "+" && pattern[0] !== "*" || pattern[1] !== "(") {
-        return;
-      }
-      let bracket = 0;
-      let paren = 0;
-      let quote = 0;
-      let escaped = false;
-      for (let i = 1; i < pattern.length; i++) {
-        const ch = pattern[i];
-        if (escaped === true) {
-          escaped = false;
-          continue;
-        }
-        if (ch === "\\") {
-          escaped = true;
-          continue;
-        }
-        if (ch === '"') {
-          quote = quote === 1 ? 0 : 1;
-          continue;
-        }
-        if (quote === 1) {
-          continue;
-        }
-        if (ch === "[") {
-          bracket++;
-          continue;
-        }
-        if (ch === "]" && bracket > 0) {
-          bracket--;
-          continue;
-        }
-        if (bracket > 0) {
-          continue;
-        }
-        if (ch === "(") {
-          paren++;
-          continue;
-        }
-        if (ch === ")") {
-          paren--;
-          if (paren === 0) {
-            if (requireEnd === true && i !== pattern.length - 1) {
-              return;
-            }
-            return {
-              type: pattern[0],
-              body: pattern.slice(2, i),
-              end: i
-            };
-          }
-        }
-      }
-    };
-    var buildCharClassStar = (chars) => {
-      const source = chars.length === 1 ? utils.escapeRegex(chars[0]) : `[${chars.map((ch) => utils.escapeRegex(ch)).join("")}]`;
-      return `${source}*`;
-    };
-    var getStarExtglobSequenceChars = (pattern) => {
-      let index = 0;
-      const chars = [];
-      while (index < pattern.length) {
-        const match = parseRepeatedExtglob(pattern.slice(index), false);
-        if (!match || match.type !== "*") {
-          return;
-        }
-        const branches = splitTopLevel(match.body).map((branch2) => branch2.trim());
-        if (branches.length !== 1) {
-          return;
-        }
-        const branch = normalizeSimpleBranch(branches[0]);
-        if (!branch || branch.length !== 1) {
-          return;
-        }
-        chars.push(branch);
-        index += match.end + 1;
-      }
-      if (chars.length < 1) {
-        return;
-      }
-      return chars;
-    };
-    var repeatedExtglobRecursion = (pattern) => {
-      let depth = 0;
-      let value = pattern.trim();
-      let match = parseRepeatedExtglob(value);
-      while (match) {
-        depth++;
-        value = match.body.trim();
-        match = parseRepeatedExtglob(value);
-      }
-      return depth;
-    };
-    var analyzeRepeatedExtglob = (body, options) => {
-      if (options.maxExtglobRecursion === false) {
-        return { risky: false };
-      }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants.DEFAULT_MAX_EXTGLOB_RECURSION;
-      const branches = splitTopLevel(body).map((branch) => branch.trim());
-      if (branches.length > 1) {
-        if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
-          return { risky: true };
-        }
-      }
-      const safeChars = [];
-      let sawStarSequence = false;
-      let combinable = true;
-      for (const branch of branches) {
-        const chars = getStarExtglobSequenceChars(branch);
-        if (chars) {
-          sawStarSequence = true;
-          safeChars.push(...chars);
-          continue;
-        }
-        const literal = normalizeSimpleBranch(branch);
-        if (literal && literal.length === 1) {
-          safeChars.push(literal);
-          continue;
-        }
-        combinable = false;
-        if (repeatedExtglobRecursion(branch) > max) {
-          return { risky: true };
-        }
-      }
-      if (sawStarSequence) {
-        return combinable ? { risky: true, safeOutput: buildCharClassStar([...new Set(safeChars)]) } : { risky: true };
-      }
-      return { risky: false };
-    };
-    var parse = (input, options) => {
-      if (typeof input !== "string") {
-        throw new TypeError("Expected a string");
-      }
-      input = REPLACEMENTS[input] || input;
-      const opts = { ...options };
-      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
-      let len = input.length;
-      if (len > max) {
-        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
-      }
-      const bos = { type: "bos", value: "", output: opts.prepend || "" };
-      const tokens = [bos];
-      const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants.extglobChars(PLATFORM_CHARS);
-      const {
-        DOT_LITERAL,
-        PLUS_LITERAL,
-        SLASH_LITERAL,
-        ONE_CHAR,
-        DOTS_SLASH,
-        NO_DOT,
-        NO_DOT_SLASH,
-        NO_DOTS_SLASH,
-        QMARK,
-        QMARK_NO_DOT,
-        STAR,
-        START_ANCHOR
-      } = PLATFORM_CHARS;
-      const globstar = (opts2) => {
-        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
-      };
-      const nodot = opts.dot ? "" : NO_DOT;
-      const qmarkNoDot = opts.dot ? QMARK : QMARK_NO_DOT;
-      let star = opts.bash === true ? globstar(opts) : STAR;
-      if (opts.capture) {
-        star = `(${star})`;
-      }
-      if (typeof opts.noext === "boolean") {
-        opts.noextglob = opts.noext;
-      }
-      const state = {
-        input,
-        index: -1,
-        start: 0,
-        dot: opts.dot === true,
-        consumed: "",
-        output: "",
-        prefix: "",
-        backtrack: false,
-        negated: false,
-        brackets: 0,
-        braces: 0,
-        parens: 0,
-        quotes: 0,
-        globstar: false,
-        tokens
-      };
-      input = utils.removePrefix(input, state);
-      len = input.length;
-      const extglobs = [];
-      const braces = [];
-      const stack = [];
-      let prev = bos;
-      let value;
-      const eos = () => state.index === len - 1;
-      const peek = state.peek = (n = 1) => input[state.index + n];
-      const advance = state.advance = () => input[++state.index] || "";
-      const remaining = () => input.slice(state.index + 1);
-      const consume = (value2 = "", num2 = 0) => {
-        state.consumed += value2;
-        state.index += num2;
-      };
-      const append = (token) => {
-        state.output += token.output != null ? token.output : token.value;
-        consume(token.value);
-      };
-      const negate = () => {
-        let count = 1;
-        while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
-          advance();
-          state.start++;
-          count++;
-        }
-        if (count % 2 === 0) {
-          return false;
-        }
-        state.negated = true;
-        state.start++;
-        return true;
-      };
-      const increment = (type) => {
-        state[type]++;
-        stack.push(type);
-      };
-      const decrement = (type) => {
-        state[type]--;
-        stack.pop();
-      };
-      const push = (tok) => {
-        if (prev.type === "globstar") {
-          const isBrace = state.braces > 0 && (tok.type === "comma" || tok.type === "brace");
-          const isExtglob = tok.extglob === true || extglobs.length && (tok.type === "pipe" || tok.type === "paren");
-          if (tok.type !== "slash" && tok.type !== "paren" && !isBrace && !isExtglob) {
-            state.output = state.output.slice(0, -prev.output.length);
-            prev.type = "star";
-            prev.value = "*";
-            prev.output = star;
-            state.output += prev.output;
-          }
-        }
-        if (extglobs.length && tok.type !== "paren") {
-          extglobs[extglobs.length - 1].inner += tok.value;
-        }
-        if (tok.value || tok.output) append(tok);
-        if (prev && prev.type === "text" && tok.type === "text") {
-          prev.output = (prev.output || prev.value) + tok.value;
-          prev.value += tok.value;
-          return;
-        }
-        tok.prev = prev;
-        tokens.push(tok);
-        prev = tok;
-      };
-      const extglobOpen = (type, value2) => {
-        const token = { ...EXTGLOB_CHARS[value2], conditions: 1, inner: "" };
-        token.prev = prev;
-        token.parens = state.parens;
-        token.output = state.output;
-        token.startIndex = state.index;
-        token.tokensIndex = tokens.length;
-        const output = (opts.capture ? "(" : "") + token.open;
-        increment("parens");
-        push({ type, value: value2, output: state.output ? "" : ONE_CHAR });
-        push({ type: "paren", extglob: true, value: advance(), output });
-        extglobs.push(token);
-      };
-      const extglobClose = (token) => {
-        const literal = input.slice(token.startIndex, state.index + 1);
-        const body = input.slice(token.startIndex + 2, state.index);
-        const analysis = analyzeRepeatedExtglob(body, opts);
-        if ((token.type === "plus" || token.type === "star") && analysis.risky) {
-          const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open = tokens[token.tokensIndex];
-          open.type = "text";
-          open.value = literal;
-          open.output = safeOutput || utils.escapeRegex(literal);
-          for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
-            tokens[i].value = "";
-            tokens[i].output = "";
-            delete tokens[i].suffix;
-          }
-          state.output = token.output + open.output;
-          state.backtrack = true;
-          push({ type: "paren", extglob: true, value, output: "" });
-          decrement("parens");
-          return;
-        }
-        let output = token.close + (opts.capture ? ")" : "");
-        let rest;
-        if (token.type === "negate") {
-          let extglobStar = star;
-          if (token.inner && token.inner.length > 1 && token.inner.includes("/")) {
-            extglobStar = globstar(opts);
-          }
-          if (extglobStar !== star || eos() || /^\)+$/.test(remaining())) {
-            output = token.close = `)$))${extglobStar}`;
-          }
-          if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
-            const expression = parse(rest, { ...options, fastpaths: false }).output;
-            output = token.close = `)${expression})${extglobStar})`;
-          }
-          if (token.prev.type === "bos") {
-            state.negatedExtglob = true;
-          }
-        }
-        push({ type: "paren", extglob: true, value, output });
-        decrement("parens");
-      };
-      if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
-        let backslashes = false;
-        let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc, chars, first, rest, index) => {
-          if (first === "\\") {
-            backslashes = true;
-            return m;
-          }
-          if (first === "?") {
-            if (esc) {
-              return esc + first + (rest ? QMARK.repeat(rest.length) : "");
-            }
-            if (index === 0) {
-              return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : "");
-            }
-            return QMARK.repeat(chars.length);
-          }
-          if (first === ".") {
-            return DOT_LITERAL.repeat(chars.length);
-          }
-          if (first === "*") {
-            if (esc) {
-              return esc + first + (rest ? star : "");
-            }
-            return star;
-          }
-          return esc ? m : `\\${m}`;
-        });
-        if (backslashes === true) {
-          if (opts.unescape === true) {
-            output = output.replace(/\\/g, "");
-          } else {
-            output = output.replace(/\\+/g, (m) => {
-              return m.length % 2 === 0 ? "\\\\" : m ? "\\" : "";
-            });
-          }
-        }
-        if (output === input && opts.contains === true) {
-          state.output = input;
-          return state;
-        }
-        state.output = utils.wrapOutput(output, state, options);
-        return state;
-      }
-      while (!eos()) {
-        value = advance();
-        if (value === "\0") {
-          continue;
-        }
-        if (value === "\\") {
-          const next = peek();
-          if (next === "/" && opts.bash !== true) {
-            continue;
-          }
-          if (next === "." || next === ";") {
-            continue;
-          }
-          if (!next) {
-            value += "\\";
-            push({ type: "text", value });
-            continue;
-          }
-          const match = /^\\+/.exec(remaining());
-          let slashes = 0;
-          if (match && match[0].length > 2) {
-            slashes = match[0].length;
-            state.index += slashes;
-            if (slashes % 2 !== 0) {
-              value += "\\";
-            }
-          }
-          if (opts.unescape === true) {
-            value = advance();
-          } else {
-            value += advance();
-          }
-          if (state.brackets === 0) {
-            push({ type: "text", value });
-            continue;
-          }
-        }
-        if (state.brackets > 0 && (value !== "]" || prev.value === "[" || prev.value === "[^")) {
-          if (opts.posix !== false && value === ":") {
-            const inner = prev.value.slice(1);
-            if (inner.includes("[")) {
-              prev.posix = true;
-              if (inner.includes(":")) {
-                const idx = prev.value.lastIndexOf("[");
-                const pre = prev.value.slice(0, idx);
-                const rest2 = prev.value.slice(idx + 2);
-                const posix = POSIX_REGEX_SOURCE[rest2];
-                if (posix) {
-                  prev.value = pre + posix;
-                  state.backtrack = true;
-                  advance();
-                  if (!bos.output && tokens.indexOf(prev) === 1) {
-                    bos.output = ONE_CHAR;
-                  }
-                  continue;
-                }
-              }
-            }
-          }
-          if (value === "[" && peek() !== ":" || value === "-" && peek() === "]") {
-            value = `\\${value}`;
-          }
-          if (value === "]" && (prev.value === "[" || prev.value === "[^")) {
-            value = `\\${value}`;
-          }
-          if (opts.posix === true && value === "!" && prev.value === "[") {
-            value = "^";
-          }
-          prev.value += value;
-          append({ value });
-          continue;
-        }
-        if (state.quotes === 1 && value !== '"') {
-          value = utils.escapeRegex(value);
-          prev.value += value;
-          append({ value });
-          continue;
-        }
-        if (value === '"') {
-          state.quotes = state.quotes === 1 ? 0 : 1;
-          if (opts.keepQuotes === true) {
-            push({ type: "text", value });
-          }
-          continue;
-        }
-        if (value === "(") {
-          increment("parens");
-          push({ type: "paren", value });
-          continue;
-        }
-        if (value === ")") {
-          if (state.parens === 0 && opts.strictBrackets === true) {
-            throw new SyntaxError(syntaxError("opening", "("));
-          }
-          const extglob = extglobs[extglobs.length - 1];
-          if (extglob && state.parens === extglob.parens + 1) {
-            extglobClose(extglobs.pop());
-            continue;
-          }
-          push({ type: "paren", value, output: state.parens ? ")" : "\\)" });
-          decrement("parens");
-          continue;
-        }
-        if (value === "[") {
-          if (opts.nobracket === true || !remaining().includes("]")) {
-            if (opts.nobracket !== true && opts.strictBrackets === true) {
-              throw new SyntaxError(syntaxError("closing", "]"));
-            }
-            value = `\\${value}`;
-          } else {
-            increment("brackets");
-          }
-          push({ type: "bracket", value });
-          continue;
-        }
-        if (value === "]") {
-          if (opts.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
-            push({ type: "text", value, output: `\\${value}` });
-            continue;
-          }
-          if (state.brackets === 0) {
-            if (opts.strictBrackets === true) {
-              throw new SyntaxError(syntaxError("opening", "["));
-            }
-            push({ type: "text", value, output: `\\${value}` });
-            continue;
-          }
-          decrement("brackets");
-          const prevValue = prev.value.slice(1);
-          if (prev.posix !== true && prevValue[0] === "^" && !prevValue.includes("/")) {
-            value = `/${value}`;
-          }
-          prev.value += value;
-          append({ value });
-          if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
-            continue;
-          }
-          const escaped = utils.escapeRegex(prev.value);
-          state.output = state.output.slice(0, -prev.value.length);
-          if (opts.literalBrackets === true) {
-            state.output += escaped;
-            prev.value = escaped;
-            continue;
-          }
-          prev.value = `(${capture}${escaped}|${prev.value})`;
-          state.output += prev.value;
-          continue;
-        }
-        if (value === "{" && opts.nobrace !== true) {
-          increment("braces");
-          const open = {
-            type: "brace",
-            value,
-            output: "(",
-            outputIndex: state.output.length,
-            tokensIndex: state.tokens.length
-          };
-          braces.push(open);
-          push(open);
-          continue;
-        }
-        if (value === "}") {
-          const brace = braces[braces.length - 1];
-          if (opts.nobrace === true || !brace) {
-            push({ type: "text", value, output: value });
-            continue;
-          }
-          let output = ")";
-          if (brace.dots === true) {
-            const arr = tokens.slice();
-            const range = [];
-            for (let i = arr.length - 1; i >= 0; i--) {
-              tokens.pop();
-              if (arr[i].type === "brace") {
-                break;
-              }
-              if (arr[i].type !== "dots") {
-                range.unshift(arr[i].value);
-              }
-            }
-            output = expandRange(range, opts);
-            state.backtrack = true;
-          }
-          if (brace.comma !== true && brace.dots !== true) {
-            const out = state.output.slice(0, brace.outputIndex);
-            const toks = state.tokens.slice(brace.tokensIndex);
-            brace.value = brace.output = "\\{";
-            value = output = "\\}";
-            state.output = out;
-            for (const t of toks) {
-              state.output += t.output || t.value;
-            }
-          }
-          push({ type: "brace", value, output });
-          decrement("braces");
-          braces.pop();
-          continue;
-        }
-        if (value === "|") {
-          if (extglobs.length > 0) {
-            extglobs[extglobs.length - 1].conditions++;
-          }
-          push({ type: "text", value });
-          continue;
-        }
-        if (value === ",") {
-          let output = value;
-          const brace = braces[braces.length - 1];
-          if (brace && stack[stack.length - 1] === "braces") {
-            brace.comma = true;
-            output = "|";
-          }
-          push({ type: "comma", value, output });
-          continue;
-        }
-        if (value === "/") {
-          if (prev.type === "dot" && state.index === state.start + 1) {
-            state.start = state.index + 1;
-            state.consumed = "";
-            state.output = "";
-            tokens.pop();
-            prev = bos;
-            continue;
-          }
-          push({ type: "slash", value, output: SLASH_LITERAL });
-          continue;
-        }
-        if (value === ".") {
-          if (state.braces > 0 && prev.type === "dot") {
-            if (prev.value === ".") prev.output = DOT_LITERAL;
-            const brace = braces[braces.length - 1];
-            prev.type = "dots";
-            prev.output += value;
-            prev.value += value;
-            brace.dots = true;
-            continue;
-          }
-          if (state.braces + state.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
-            push({ type: "text", value, output: DOT_LITERAL });
-            continue;
-          }
-          push({ type: "dot", value, output: DOT_LITERAL });
-          continue;
-        }
-        if (value === "?") {
-          const isGroup = prev && prev.value === "(";
-          if (!isGroup && opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            extglobOpen("qmark", value);
-            continue;
-          }
-          if (prev && prev.type === "paren") {
-            const next = peek();
-            let output = value;
-            if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
-              output = `\\${value}`;
-            }
-            push({ type: "text", value, output });
-            continue;
-          }
-          if (opts.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
-            push({ type: "qmark", value, output: QMARK_NO_DOT });
-            continue;
-          }
-          push({ type: "qmark", value, output: QMARK });
-          continue;
-        }
-        if (value === "!") {
-          if (opts.noextglob !== true && peek() === "(") {
-            if (peek(2) !== "?" || !/[!=<:]/.test(peek(3))) {
-              extglobOpen("negate", value);
-              continue;
-            }
-          }
-          if (opts.nonegate !== true && state.index === 0) {
-            negate();
-            continue;
-          }
-        }
-        if (value === "+") {
-          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            extglobOpen("plus", value);
-            continue;
-          }
-          if (prev && prev.value === "(" || opts.regex === false) {
-            push({ type: "plus", value, output: PLUS_LITERAL });
-            continue;
-          }
-          if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state.parens > 0) {
-            push({ type: "plus", value });
-            continue;
-          }
-          push({ type: "plus", value: PLUS_LITERAL });
-          continue;
-        }
-        if (value === "@") {
-          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            push({ type: "at", extglob: true, value, output: "" });
-            continue;
-          }
-          push({ type: "text", value });
-          continue;
-        }
-        if (value !== "*") {
-          if (value === "$" || value === "^") {
-            value = `\\${value}`;
-          }
-          const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
-          if (match) {
-            value += match[0];
-            state.index += match[0].length;
-          }
-          push({ type: "text", value });
-          continue;
-        }
-        if (prev && (prev.type === "globstar" || prev.star === true)) {
-          prev.type = "star";
-          prev.star = true;
-          prev.value += value;
-          prev.output = star;
-          state.backtrack = true;
-          state.globstar = true;
-          consume(value);
-          continue;
-        }
-        let rest = remaining();
-        if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
-          extglobOpen("star", value);
-          continue;
-        }
-        if (prev.type === "star") {
-          if (opts.noglobstar === true) {
-            consume(value);
-            continue;
-          }
-          const prior = prev.prev;
-          const before = prior.prev;
-          const isStart = prior.type === "slash" || prior.type === "bos";
-          const afterStar = before && (before.type === "star" || before.type === "globstar");
-          if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
-            push({ type: "star", value, output: "" });
-            continue;
-          }
-          const isBrace = state.braces > 0 && (prior.type === "comma" || prior.type === "brace");
-          const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
-          if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
-            push({ type: "star", value, output: "" });
-            continue;
-          }
-          while (rest.slice(0, 3) === "/**") {
-            const after = input[state.index + 4];
-            if (after && after !== "/") {
-              break;
-            }
-            rest = rest.slice(3);
-            consume("/**", 3);
-          }
-          const isEnd = eos() || state.parens > 0 && rest === ")".repeat(state.parens) && !extglobs.some((extglob) => extglob.type === "negate");
-          if (prior.type === "bos" && eos()) {
-            prev.type = "globstar";
-            prev.value += value;
-            prev.output = globstar(opts);
-            state.output = prev.output;
-            state.globstar = true;
-            consume(value);
-            continue;
-          }
-          if (prior.type === "slash" && prior.prev.type !== "bos" && !afterStar && isEnd) {
-            state.output = state.output.slice(0, -(prior.output + prev.output).length);
-            prior.output = `(?:${prior.output}`;
-            prev.type = "globstar";
-            prev.output = globstar(opts) + (opts.strictSlashes ? ")" : "|$)");
-            prev.value += value;
-            state.globstar = true;
-            state.output += prior.output + prev.output;
-            consume(value);
-            continue;
-          }
-          if (prior.type === "slash" && prior.prev.type !== "bos" && rest[0] === "/") {
-            const end = rest[1] !== void 0 ? "|$" : "";
-            state.output = state.output.slice(0, -(prior.output + prev.output).length);
-            prior.output = `(?:${prior.output}`;
-            prev.type = "globstar";
-            prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
-            prev.value += value;
-            state.output += prior.output + prev.output;
-            state.globstar = true;
-            consume(value + advance());
-            push({ type: "slash", value: "/", output: "" });
-            continue;
-          }
-          if (prior.type === "bos" && rest[0] === "/") {
-            prev.type = "globstar";
-            prev.value += value;
-            prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
-            state.output = prev.output;
-            state.globstar = true;
-            consume(value + advance());
-            push({ type: "slash", value: "/", output: "" });
-            continue;
-          }
-          state.output = state.output.slice(0, -prev.output.length);
-          prev.type = "globstar";
-          prev.output = globstar(opts);
-          prev.value += value;
-          state.output += prev.output;
-          state.globstar = true;
-          consume(value);
-          continue;
-        }
-        const token = { type: "star", value, output: star };
-        if (opts.bash === true) {
-          token.output = ".*?";
-          if (prev.type === "bos" || prev.type === "slash") {
-            token.output = nodot + token.output;
-          }
-          push(token);
-          continue;
-        }
-        if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
-          token.output = value;
-          push(token);
-          continue;
-        }
-        if (state.index === state.start || prev.type === "slash" || prev.type === "dot") {
-          if (prev.type === "dot") {
-            state.output += NO_DOT_SLASH;
-            prev.output += NO_DOT_SLASH;
-          } else if (opts.dot === true) {
-            state.output += NO_DOTS_SLASH;
-            prev.output += NO_DOTS_SLASH;
-          } else {
-            state.output += nodot;
-            prev.output += nodot;
-          }
-          if (peek() !== "*") {
-            state.output += ONE_CHAR;
-            prev.output += ONE_CHAR;
-          }
-        }
-        push(token);
-      }
-      while (state.brackets > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "]"));
-        state.output = utils.escapeLast(state.output, "[");
-        decrement("brackets");
-      }
-      while (state.parens > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", ")"));
-        state.output = utils.escapeLast(state.output, "(");
-        decrement("parens");
-      }
-      while (state.braces > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "}"));
-        state.output = utils.escapeLast(state.output, "{");
-        decrement("braces");
-      }
-      if (opts.strictSlashes !== true && (prev.type === "star" || prev.type === "bracket")) {
-        push({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
-      }
-      if (state.backtrack === true) {
-        state.output = "";
-        for (const token of state.tokens) {
-          state.output += token.output != null ? token.output : token.value;
-          if (token.suffix) {
-            state.output += token.suffix;
-          }
-        }
-      }
-      return state;
-    };
-    parse.fastpaths = (input, options) => {
-      const opts = { ...options };
-      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
-      const len = input.length;
-      if (len > max) {
-        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
-      }
-      input = REPLACEMENTS[input] || input;
-      const {
-        DOT_LITERAL,
-        SLASH_LITERAL,
-        ONE_CHAR,
-        DOTS_SLASH,
-        NO_DOT,
-        NO_DOTS,
-        NO_DOTS_SLASH,
-        STAR,
-        START_ANCHOR
-      } = constants.globChars(opts.windows);
-      const nodot = opts.dot ? NO_DOTS : NO_DOT;
-      const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
-      const capture = opts.capture ? "" : "?:";
-      const state = { negated: false, prefix: "" };
-      let star = opts.bash === true ? ".*?" : STAR;
-      if (opts.capture) {
-        star = `(${star})`;
-      }
-      const globstar = (opts2) => {
-        if (opts2.noglobstar === true) return star;
-        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
-      };
-      const create = (str) => {
-        switch (str) {
-          case "*":
-            return `${nodot}${ONE_CHAR}${star}`;
-          case ".*":
-            return `${DOT_LITERAL}${ONE_CHAR}${star}`;
-          case "*.*":
-            return `${nodot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
-          case "*/*":
-            return `${nodot}${star}${SLASH_LITERAL}${ONE_CHAR}${slashDot}${star}`;
-          case "**":
-            return nodot + globstar(opts);
-          case "**/*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${ONE_CHAR}${star}`;
-          case "**/*.*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
-          case "**/.*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
-          default: {
-            const match = /^(.*?)\.(\w+)$/.exec(str);
-            if (!match) return;
-            const source2 = create(match[1]);
-            if (!source2) return;
-            return source2 + DOT_LITERAL + match[2];
-          }
-        }
-      };
-      const output = utils.removePrefix(input, state);
-      let source = create(output);
-      if (source && opts.strictSlashes !== true) {
-        source += `${SLASH_LITERAL}?`;
-      }
-      return source;
-    };
-    module.exports = parse;
-  }
-});
-
-// ../../node_modules/picomatch/lib/picomatch.js
-var require_picomatch = __commonJS({
-  "../../node_modules/picomatch/lib/picomatch.js"(exports, module) {
-    "use strict";
-    var scan = require_scan();
-    var parse = require_parse();
-    var utils = require_utils();
-    var constants = require_constants();
-    var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
-    var picomatch3 = (glob, options, returnState = false) => {
-      if (Array.isArray(glob)) {
-        const fns = glob.map((input) => picomatch3(input, options, returnState));
-        const arrayMatcher = (str) => {
-          for (const isMatch of fns) {
-            const state2 = isMatch(str);
-            if (state2) return state2;
-          }
-          return false;
-        };
-        return arrayMatcher;
-      }
-      const isState = isObject(glob) && glob.tokens && glob.input;
-      if (glob === "" || typeof glob !== "string" && !isState) {
-        throw new TypeError("Expected pattern to be a non-empty string");
-      }
-      const opts = options || {};
-      const posix = opts.windows;
-      const regex = isState ? picomatch3.compileRe(glob, options) : picomatch3.makeRe(glob, options, false, true);
-      const state = regex.state;
-      delete regex.state;
-      let isIgnored2 = () => false;
-      if (opts.ignore) {
-        const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
-        isIgnored2 = picomatch3(opts.ignore, ignoreOpts, returnState);
-      }
-      const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch3.test(input, regex, options, { glob, posix });
-        const result = { glob, state, regex, posix, input, output, match, isMatch };
-        if (typeof opts.onResult === "function") {
-          opts.onResult(result);
-        }
-        if (isMatch === false) {
-          result.isMatch = false;
-          return returnObject ? result : false;
-        }
-        if (isIgnored2(input)) {
-          if (typeof opts.onIgnore === "function") {
-            opts.onIgnore(result);
-          }
-          result.isMatch = false;
-          return returnObject ? result : false;
-        }
-        if (typeof opts.onMatch === "function") {
-          opts.onMatch(result);
-        }
-        return returnObject ? result : true;
-      };
-      if (returnState) {
-        matcher.state = state;
-      }
-      return matcher;
-    };
-    picomatch3.test = (input, regex, options, { glob, posix } = {}) => {
-      if (typeof input !== "string") {
-        throw new TypeError("Expected input to be a string");
-      }
-      if (input === "") {
-        return { isMatch: false, output: "" };
-      }
-      const opts = options || {};
-      const format = opts.format || (posix ? utils.toPosixSlashes : null);
-      let match = input === glob;
-      let output = match && format ? format(input) : input;
-      if (match === false) {
-        output = format ? format(input) : input;
-        match = output === glob;
-      }
-      if (match === false || opts.capture === true) {
-        if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch3.matchBase(input, regex, options, posix);
-        } else {
-          match = regex.exec(output);
-        }
-      }
-      return { isMatch: Boolean(match), match, output };
-    };
-    picomatch3.matchBase = (input, glob, options, posix = options && options.windows) => {
-      const regex = glob instanceof RegExp ? glob : picomatch3.makeRe(glob, options);
-      return regex.test(utils.basename(input, { windows: posix }));
-    };
-    picomatch3.isMatch = (str, patterns, options) => picomatch3(patterns, options)(str);
-    picomatch3.parse = (pattern, options) => {
-      if (Array.isArray(pattern)) return pattern.map((p) => picomatch3.parse(p, options));
-      return parse(pattern, { ...options, fastpaths: false });
-    };
-    picomatch3.scan = (input, options) => scan(input, options);
-    picomatch3.compileRe = (state, options, returnOutput = false, returnState = false) => {
-      if (returnOutput === true) {
-        return state.output;
-      }
-      const opts = options || {};
-      const prepend = opts.contains ? "" : "^";
-      const append = opts.contains ? "" : "$";
-      let source = `${prepend}(?:${state.output})${append}`;
-      if (state && state.negated === true) {
-        source = `^(?!${source}).*$`;
-      }
-      const regex = picomatch3.toRegex(source, options);
-      if (returnState === true) {
-        regex.state = state;
-      }
-      return regex;
-    };
-    picomatch3.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
-      if (!input || typeof input !== "string") {
-        throw new TypeError("Expected a non-empty string");
-      }
-      let parsed = { negated: false, fastpaths: true };
-      if (options.fastpaths !== false && (input[0] === "." || input[0] === "*")) {
-        parsed.output = parse.fastpaths(input, options);
-      }
-      if (!parsed.output) {
-        parsed = parse(input, options);
-      }
-      return picomatch3.compileRe(parsed, options, returnOutput, returnState);
-    };
-    picomatch3.toRegex = (source, options) => {
-      try {
-        const opts = options || {};
-        return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
-      } catch (err) {
-        if (options && options.debug === true) throw err;
-        return /$^/;
-      }
-    };
-    picomatch3.constants = constants;
-    module.exports = picomatch3;
-  }
-});
-
-// ../../node_modules/picomatch/index.js
-var require_picomatch2 = __commonJS({
-  "../../node_modules/picomatch/index.js"(exports, module) {
-    "use strict";
-    var pico = require_picomatch();
-    var utils = require_utils();
-    function picomatch3(glob, options, returnState = false) {
-      if (options && (options.windows === null || options.windows === void 0)) {
-        options = { ...options, windows: utils.isWindows() };
-      }
-      return pico(glob, options, returnState);
+  return -1;
+}
+function findBraceEnd(p, open) {
+  let depth = 0;
+  for (let i = open; i < p.length; i += 1) {
+    const ch = p[i];
+    if (ch === "\\") i += 1;
+    else if (ch === "[") {
+      const end = findClassEnd(p, i);
+      if (end !== -1) i = end;
+    } else if (ch === "{") depth += 1;
+    else if (ch === "}") {
+      depth -= 1;
+      if (depth === 0) return i;
     }
-    Object.assign(picomatch3, pico);
-    module.exports = picomatch3;
+  }
+  return -1;
+}
+function splitAlternatives(body) {
+  const parts = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < body.length; i += 1) {
+    const ch = body[i];
+    if (ch === "\\") i += 1;
+    else if (ch === "[") {
+      const end = findClassEnd(body, i);
+      if (end !== -1) i = end;
+    } else if (ch === "{") depth += 1;
+    else if (ch === "}") depth -= 1;
+    else if (ch === "," && depth === 0) {
+      parts.push(body.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(body.slice(start));
+  return parts;
+}
+function expandRange(body, limit) {
+  const numeric = NUMERIC_RANGE.exec(body);
+  if (numeric) {
+    const [, fromText, toText, stepText] = numeric;
+    const from = Number(fromText);
+    const to = Number(toText);
+    const step = Math.max(1, Math.abs(Number(stepText ?? "1")));
+    const count = Math.floor(Math.abs(to - from) / step) + 1;
+    if (count > limit) return new Array(limit + 1).fill("");
+    const padded = /^-?0\d/.test(fromText) || /^-?0\d/.test(toText);
+    const width = Math.max(fromText.replace("-", "").length, toText.replace("-", "").length);
+    const out = [];
+    for (let i = 0; i < count; i += 1) {
+      const n = from <= to ? from + i * step : from - i * step;
+      const digits = String(Math.abs(n));
+      out.push(`${n < 0 ? "-" : ""}${padded ? digits.padStart(width, "0") : digits}`);
+    }
+    return out;
+  }
+  const chars = CHAR_RANGE.exec(body);
+  if (chars) {
+    const from = chars[1].codePointAt(0);
+    const to = chars[2].codePointAt(0);
+    const out = [];
+    const dir = from <= to ? 1 : -1;
+    for (let c = from; out.length <= limit; c += dir) {
+      out.push(String.fromCodePoint(c));
+      if (c === to) break;
+    }
+    return out;
+  }
+  return void 0;
+}
+function expandBraces(pattern, limit) {
+  const out = /* @__PURE__ */ new Set();
+  const work = [[pattern, 0]];
+  while (work.length > 0) {
+    const [p, from] = work.pop();
+    let expanded = false;
+    for (let i = from; i < p.length && !expanded; i += 1) {
+      const ch = p[i];
+      if (ch === "\\") i += 1;
+      else if (ch === "[") {
+        const end = findClassEnd(p, i);
+        if (end !== -1) i = end;
+      } else if (ch === "{") {
+        const close = findBraceEnd(p, i);
+        if (close === -1) continue;
+        const body = p.slice(i + 1, close);
+        const parts = splitAlternatives(body);
+        const members = parts.length > 1 ? parts : expandRange(body, limit);
+        if (!members) continue;
+        if (members.length > limit) return void 0;
+        const before = p.slice(0, i);
+        const after = p.slice(close + 1);
+        for (let m = members.length - 1; m >= 0; m -= 1) work.push([before + members[m] + after, i]);
+        expanded = true;
+      }
+    }
+    if (!expanded) {
+      out.add(p);
+      if (out.size > limit) return void 0;
+    }
+    if (work.length > limit * 4) return void 0;
+  }
+  return [...out];
+}
+var NUMERIC_RANGE, CHAR_RANGE;
+var init_glob_braces = __esm({
+  "../core/src/util/glob-braces.ts"() {
+    "use strict";
+    NUMERIC_RANGE = /^(-?\d+)\.\.(-?\d+)(?:\.\.(-?\d+))?$/;
+    CHAR_RANGE = /^([^\\])\.\.([^\\])$/u;
+  }
+});
+
+// ../core/src/util/glob-match.ts
+function isAlpha(c) {
+  return c >= 65 && c <= 90 || c >= 97 && c <= 122;
+}
+function isDigit(c) {
+  return c >= 48 && c <= 57;
+}
+function invalid(code, pattern, reason, hint) {
+  return new CodebatchError(code, `glob ${JSON.stringify(pattern)}: ${reason}`, {
+    hints: [hint],
+    details: { glob: pattern }
+  });
+}
+function parseClass(body) {
+  let i = 0;
+  const negated = body[0] === "!" || body[0] === "^";
+  if (negated) i = 1;
+  const tests = [];
+  const chars = /* @__PURE__ */ new Set();
+  const ranges = [];
+  const cps = Array.from(body.slice(i));
+  for (let k = 0; k < cps.length; k += 1) {
+    let ch = cps[k];
+    if (ch === "[" && cps[k + 1] === ":") {
+      const rest = cps.slice(k + 2).join("");
+      const end = rest.indexOf(":]");
+      const test = end === -1 ? void 0 : POSIX_CLASSES[rest.slice(0, end)];
+      if (test) {
+        tests.push(test);
+        k += 2 + Array.from(rest.slice(0, end)).length + 1;
+        continue;
+      }
+    }
+    if (ch === "\\" && k + 1 < cps.length) ch = cps[++k];
+    const from = ch.codePointAt(0);
+    if (cps[k + 1] === "-" && k + 2 < cps.length) {
+      let toCh = cps[k + 2];
+      let skip = 2;
+      if (toCh === "\\" && k + 3 < cps.length) {
+        toCh = cps[k + 3];
+        skip = 3;
+      }
+      ranges.push([from, toCh.codePointAt(0)]);
+      k += skip;
+    } else chars.add(from);
+  }
+  const inClass = (c) => chars.has(c) || ranges.some(([lo, hi]) => c >= lo && c <= hi) || tests.some((t) => t(c));
+  return negated ? (c) => c !== SLASH && !inClass(c) : (c) => c !== SLASH && inClass(c);
+}
+function matchParens(cps, text, unit) {
+  const pairs = /* @__PURE__ */ new Map();
+  const open = [];
+  for (let i = 0; i < cps.length; i += 1) {
+    const ch = cps[i];
+    if (ch === "\\") i += 1;
+    else if (ch === "[") {
+      const endUnit = findClassEnd(text, unit[i]);
+      if (endUnit !== -1) while (unit[i + 1] <= endUnit) i += 1;
+    } else if (ch === "(") open.push(i);
+    else if (ch === ")" && open.length > 0) pairs.set(open.pop(), i);
+  }
+  return pairs;
+}
+function parseRange(p, from, to, top) {
+  const nodes = [];
+  const { cps } = p;
+  let i = from;
+  while (i < to) {
+    const ch = cps[i];
+    const next = cps[i + 1];
+    const groupClose = next === "(" ? p.parens.get(i + 1) : void 0;
+    if (groupClose !== void 0 && groupClose < to && "@?*+!".includes(ch)) {
+      if (ch === "!") {
+        throw invalid(
+          p.code,
+          p.pattern,
+          "negated extglobs `!(...)` are not supported",
+          'Name what to leave out with --exclude (or an "exclude" entry) instead.'
+        );
+      }
+      nodes.push({
+        kind: "group",
+        op: ch,
+        alts: parseAlternatives(p, i + 2, groupClose)
+      });
+      i = groupClose + 1;
+      continue;
+    }
+    if (ch === "(" && p.parens.has(i) && p.parens.get(i) < to) {
+      const close = p.parens.get(i);
+      nodes.push({ kind: "group", op: "@", alts: parseAlternatives(p, i + 1, close) });
+      i = close + 1;
+      continue;
+    }
+    if (ch === "\\" && i + 1 < to) {
+      nodes.push({ kind: "char", cp: cps[i + 1].codePointAt(0) });
+      i += 2;
+      continue;
+    }
+    if (ch === "*") {
+      let j = i;
+      while (j < to && cps[j] === "*") j += 1;
+      const extglobAfter = cps[j] === "(" && (p.parens.get(j) ?? to) < to;
+      if (extglobAfter) j -= 1;
+      const wholeSegment = top && j - i === 2 && (i === from || cps[i - 1] === "/") && (j === to || cps[j] === "/");
+      nodes.push(wholeSegment ? { kind: "globstar" } : { kind: "star" });
+      i = j;
+      continue;
+    }
+    if (ch === "?") {
+      nodes.push({ kind: "any" });
+      i += 1;
+      continue;
+    }
+    if (ch === "[") {
+      const endUnit = findClassEnd(p.text, p.unit[i]);
+      if (endUnit !== -1) {
+        let j = i;
+        while (p.unit[j] < endUnit) j += 1;
+        if (j < to) {
+          nodes.push({ kind: "class", test: parseClass(cps.slice(i + 1, j).join("")) });
+          i = j + 1;
+          continue;
+        }
+      }
+    }
+    nodes.push({ kind: "char", cp: ch.codePointAt(0) });
+    i += 1;
+  }
+  return top ? resolveGlobstars(nodes) : nodes;
+}
+function parseAlternatives(p, from, to) {
+  const alts = [];
+  let start = from;
+  for (let i = from; i < to; i += 1) {
+    const ch = p.cps[i];
+    if (ch === "\\") i += 1;
+    else if (ch === "(" && p.parens.has(i)) i = p.parens.get(i);
+    else if (ch === "[") {
+      const endUnit = findClassEnd(p.text, p.unit[i]);
+      if (endUnit !== -1) while (p.unit[i + 1] <= endUnit) i += 1;
+    } else if (ch === "|") {
+      alts.push(parseRange(p, start, i, false));
+      start = i + 1;
+    }
+  }
+  alts.push(parseRange(p, start, to, false));
+  return alts;
+}
+function resolveGlobstars(nodes) {
+  const isSlash = (n) => n?.kind === "char" && n.cp === SLASH;
+  const out = [];
+  for (let i = 0; i < nodes.length; i += 1) {
+    const node = nodes[i];
+    if (node.kind !== "globstar") {
+      out.push(node);
+      continue;
+    }
+    if (isSlash(nodes[i + 1])) {
+      out.push({ kind: "opt", body: [{ kind: "deep" }, { kind: "char", cp: SLASH }] });
+      i += 1;
+    } else if (isSlash(out.at(-1))) {
+      out.pop();
+      const below = [{ kind: "char", cp: SLASH }, { kind: "deep" }];
+      if (out.at(-1)?.kind === "star") out.push(...below);
+      else out.push({ kind: "opt", body: below });
+    } else out.push({ kind: "deep" });
+  }
+  return out;
+}
+function createRunner(program, start) {
+  const { op, arg, out1, out2, classes } = program;
+  const size = op.length;
+  const mark = new Float64Array(size);
+  let generation = 0;
+  const list = new Int32Array(size);
+  const stack = new Int32Array(2 * size + 1);
+  const dead = { states: new Int32Array(0), accepts: false, next: /* @__PURE__ */ new Map() };
+  let cache = /* @__PURE__ */ new Map();
+  let cachedIds = 0;
+  let stale = false;
+  const addClosure = (length, state) => {
+    let n = length;
+    let top = 0;
+    stack[top++] = state;
+    while (top > 0) {
+      const s = stack[--top];
+      if (mark[s] === generation) continue;
+      mark[s] = generation;
+      if (op[s] === SPLIT) {
+        if (mark[out2[s]] !== generation) stack[top++] = out2[s];
+        if (mark[out1[s]] !== generation) stack[top++] = out1[s];
+      } else list[n++] = s;
+    }
+    return n;
+  };
+  const intern = (n) => {
+    if (n === 0) return dead;
+    const states = list.slice(0, n).sort();
+    const key = states.join(",");
+    let state = cache.get(key);
+    if (!state) {
+      if (cachedIds + n > MAX_CACHED_IDS) {
+        cache = /* @__PURE__ */ new Map();
+        cachedIds = 0;
+        stale = true;
+      }
+      cachedIds += n;
+      let accepts = false;
+      for (const s of states) if (op[s] === MATCH) accepts = true;
+      state = { states, accepts, next: /* @__PURE__ */ new Map() };
+      cache.set(key, state);
+    }
+    return state;
+  };
+  const step = (from, cp) => {
+    generation += 1;
+    let n = 0;
+    for (const s of from.states) {
+      let ok;
+      switch (op[s]) {
+        case CHAR:
+          ok = arg[s] === cp;
+          break;
+        case ANY:
+          ok = cp !== SLASH;
+          break;
+        case DEEP:
+          ok = true;
+          break;
+        case CLASS:
+          ok = classes[arg[s]](cp);
+          break;
+        default:
+          ok = false;
+      }
+      if (ok) n = addClosure(n, out1[s]);
+    }
+    return intern(n);
+  };
+  generation += 1;
+  let initial = intern(addClosure(0, start));
+  return (input) => {
+    if (stale) {
+      stale = false;
+      generation += 1;
+      initial = intern(addClosure(0, start));
+    }
+    let state = initial;
+    for (let i = 0; i < input.length; i += 1) {
+      const cp = input.codePointAt(i);
+      if (cp > 65535) i += 1;
+      let next = state.next.get(cp);
+      if (!next) {
+        next = step(state, cp);
+        if (state.next.size >= MAX_TRANSITIONS) state.next.clear();
+        state.next.set(cp, next);
+      }
+      if (next === dead) return false;
+      state = next;
+    }
+    return state.accepts;
+  };
+}
+function compileGlob(pattern, options = {}) {
+  const code = options.errorCode ?? "E_CONFIG_INVALID";
+  let body = pattern;
+  let negated = false;
+  while (body.startsWith("!") && body[1] !== "(") {
+    negated = !negated;
+    body = body.slice(1);
+  }
+  const expanded = expandBraces(body, MAX_EXPANSIONS);
+  if (!expanded) {
+    throw invalid(
+      code,
+      pattern,
+      `its braces expand to more than ${MAX_EXPANSIONS} globs`,
+      "Split it into several globs (repeat the option, or list them in the config file)."
+    );
+  }
+  const literals = /* @__PURE__ */ new Set();
+  const parsed = [];
+  for (const glob of expanded) {
+    const cps = Array.from(glob);
+    const unit = [];
+    for (let i = 0, u = 0; i <= cps.length; u += cps[i]?.length ?? 0, i += 1) unit.push(u);
+    const p = { cps, text: glob, unit, parens: matchParens(cps, glob, unit), pattern, code };
+    const nodes = parseRange(p, 0, cps.length, true);
+    if (nodes.every((n) => n.kind === "char")) {
+      literals.add(String.fromCodePoint(...nodes.map((n) => n.cp)));
+    } else parsed.push(nodes);
+  }
+  let run;
+  if (parsed.length > 0) {
+    const program = new Program();
+    const match = program.add(MATCH, 0, -1);
+    run = createRunner(program, program.compileAlts(parsed, match));
+  }
+  const matches = (path22) => literals.has(path22) || (run?.(path22) ?? false);
+  return negated ? (path22) => !matches(path22) : matches;
+}
+var MAX_EXPANSIONS, SLASH, POSIX_CLASSES, CHAR, ANY, DEEP, CLASS, SPLIT, MATCH, Program, MAX_CACHED_IDS, MAX_TRANSITIONS;
+var init_glob_match = __esm({
+  "../core/src/util/glob-match.ts"() {
+    "use strict";
+    init_codebatch_error();
+    init_glob_braces();
+    MAX_EXPANSIONS = 256;
+    SLASH = 47;
+    POSIX_CLASSES = {
+      alnum: (c) => isAlpha(c) || isDigit(c),
+      alpha: (c) => isAlpha(c),
+      ascii: (c) => c < 128,
+      blank: (c) => c === 32 || c === 9,
+      cntrl: (c) => c < 32 || c === 127,
+      digit: (c) => isDigit(c),
+      graph: (c) => c > 32 && c < 127,
+      lower: (c) => c >= 97 && c <= 122,
+      print: (c) => c >= 32 && c < 127,
+      punct: (c) => c > 32 && c < 127 && !isAlpha(c) && !isDigit(c),
+      space: (c) => c === 32 || c >= 9 && c <= 13,
+      upper: (c) => c >= 65 && c <= 90,
+      word: (c) => isAlpha(c) || isDigit(c) || c === 95,
+      xdigit: (c) => isDigit(c) || c >= 65 && c <= 70 || c >= 97 && c <= 102
+    };
+    CHAR = 0;
+    ANY = 1;
+    DEEP = 2;
+    CLASS = 3;
+    SPLIT = 4;
+    MATCH = 5;
+    Program = class {
+      op = [];
+      arg = [];
+      out1 = [];
+      out2 = [];
+      classes = [];
+      add(op, arg, out1, out2 = -1) {
+        this.op.push(op);
+        this.arg.push(arg);
+        this.out1.push(out1);
+        this.out2.push(out2);
+        return this.op.length - 1;
+      }
+      compileSeq(nodes, next) {
+        let start = next;
+        for (let i = nodes.length - 1; i >= 0; i -= 1) start = this.compileNode(nodes[i], start);
+        return start;
+      }
+      /** A choice between alternatives that all continue at `next`. */
+      compileAlts(alts, next) {
+        let start = this.compileSeq(alts[alts.length - 1], next);
+        for (let i = alts.length - 2; i >= 0; i -= 1)
+          start = this.add(SPLIT, 0, this.compileSeq(alts[i], next), start);
+        return start;
+      }
+      /** `body*`: a split that loops through the body back to itself. */
+      loop(next, body) {
+        const split = this.add(SPLIT, 0, -1, next);
+        this.out1[split] = body(split);
+        return split;
+      }
+      compileNode(node, next) {
+        switch (node.kind) {
+          case "char":
+            return this.add(CHAR, node.cp, next);
+          case "any":
+            return this.add(ANY, 0, next);
+          case "class":
+            this.classes.push(node.test);
+            return this.add(CLASS, this.classes.length - 1, next);
+          case "star":
+            return this.loop(next, (again) => this.add(ANY, 0, again));
+          case "deep":
+          case "globstar":
+            return this.loop(next, (again) => this.add(DEEP, 0, again));
+          case "opt":
+            return this.add(SPLIT, 0, this.compileSeq(node.body, next), next);
+          case "group":
+            switch (node.op) {
+              case "@":
+                return this.compileAlts(node.alts, next);
+              case "?":
+                return this.add(SPLIT, 0, this.compileAlts(node.alts, next), next);
+              case "*":
+                return this.loop(next, (again) => this.compileAlts(node.alts, again));
+              case "+": {
+                const again = this.add(SPLIT, 0, -1, next);
+                const body = this.compileAlts(node.alts, again);
+                this.out1[again] = body;
+                return body;
+              }
+            }
+        }
+      }
+    };
+    MAX_CACHED_IDS = 1 << 18;
+    MAX_TRANSITIONS = 4096;
   }
 });
 
@@ -3634,7 +2405,7 @@ var require_picomatch2 = __commonJS({
 function createPathMatcher(pattern) {
   if (pattern === void 0) return () => true;
   if (!GLOB_CHARS.test(pattern)) return (p) => p === pattern;
-  const isMatch = (0, import_picomatch.default)(pattern, { dot: true });
+  const isMatch = compileGlob(pattern, { errorCode: "E_USAGE" });
   return (p) => p === pattern || isMatch(p);
 }
 function assertSeverity(severity) {
@@ -3664,13 +2435,13 @@ function meetsSeverityThreshold(severity, threshold) {
   const rank = SEVERITY_RANK[severity ?? ""];
   return rank !== void 0 && rank <= (SEVERITY_RANK[threshold] ?? -1);
 }
-var import_picomatch, GLOB_CHARS, SEVERITY_RANK;
+var GLOB_CHARS, SEVERITY_RANK;
 var init_output_filter = __esm({
   "../core/src/query/output-filter.ts"() {
     "use strict";
-    import_picomatch = __toESM(require_picomatch2());
     init_codebatch_error();
     init_output_record();
+    init_glob_match();
     GLOB_CHARS = /[*?[\]{}()!+@]/;
     SEVERITY_RANK = { error: 0, warning: 1, info: 2, hint: 3 };
   }
@@ -3776,8 +2547,8 @@ var init_detect_binary = __esm({
 });
 
 // ../core/src/snapshot/lang-hint.ts
-function langHint(path21) {
-  const base = path21.slice(path21.lastIndexOf("/") + 1);
+function langHint(path22) {
+  const base = path22.slice(path22.lastIndexOf("/") + 1);
   const byName = BY_NAME[base];
   if (byName) return byName;
   const dot = base.lastIndexOf(".");
@@ -3901,12 +2672,14 @@ function createPathFilter(include = [], exclude = []) {
 }
 function compileGlobs(globs) {
   if (globs.length === 0) return void 0;
-  const options = { dot: true };
-  const withSlash = globs.filter((g) => g.includes("/"));
-  const bare = globs.filter((g) => !g.includes("/"));
-  const full = withSlash.length > 0 ? (0, import_picomatch2.default)(withSlash, options) : void 0;
-  const base = bare.length > 0 ? (0, import_picomatch2.default)(bare, options) : void 0;
-  return (p) => (full?.(p) ?? false) || (base?.(p.slice(p.lastIndexOf("/") + 1)) ?? false);
+  const full = globs.filter((g) => g.includes("/")).map((g) => compileGlob(g));
+  const base = globs.filter((g) => !g.includes("/")).map((g) => compileGlob(g));
+  return (p) => {
+    if (full.some((m) => m(p))) return true;
+    if (base.length === 0) return false;
+    const name = p.slice(p.lastIndexOf("/") + 1);
+    return base.some((m) => m(name));
+  };
 }
 function normalizeGlobs(globs) {
   const out = /* @__PURE__ */ new Set();
@@ -3918,11 +2691,10 @@ function normalizeGlobs(globs) {
   }
   return [...out].sort();
 }
-var import_picomatch2;
 var init_path_filter = __esm({
   "../core/src/snapshot/path-filter.ts"() {
     "use strict";
-    import_picomatch2 = __toESM(require_picomatch2());
+    init_glob_match();
   }
 });
 
@@ -4128,7 +2900,7 @@ var require_ignore = __commonJS({
     var DOUBLE_SLASH = "//";
     var SLASH_CODE = 47;
     var DOT_CODE = 46;
-    var SLASH = "/";
+    var SLASH2 = "/";
     var TMP_KEY_IGNORE = "node-ignore";
     if (typeof Symbol !== "undefined") {
       TMP_KEY_IGNORE = /* @__PURE__ */ Symbol.for("node-ignore");
@@ -4139,7 +2911,7 @@ var require_ignore = __commonJS({
       return value;
     };
     var RETURN_FALSE = () => false;
-    var POSIX_CLASSES = {
+    var POSIX_CLASSES2 = {
       alnum: "0-9A-Za-z",
       alpha: "A-Za-z",
       blank: " \\t",
@@ -4206,10 +2978,10 @@ var require_ignore = __commonJS({
           }
           if (end > nameStart && pattern[end - 1] === ":") {
             const name = pattern.slice(nameStart, end - 1);
-            if (!Object.prototype.hasOwnProperty.call(POSIX_CLASSES, name)) {
+            if (!Object.prototype.hasOwnProperty.call(POSIX_CLASSES2, name)) {
               return null;
             }
-            body += POSIX_CLASSES[name];
+            body += POSIX_CLASSES2[name];
             prev = EMPTY;
             index = end;
           } else {
@@ -4249,7 +3021,7 @@ var require_ignore = __commonJS({
         const char = pattern[index];
         if (char === ESCAPE) {
           const escaped = pattern[index + 1];
-          if (escaped === SLASH && index + 2 === length) {
+          if (escaped === SLASH2 && index + 2 === length) {
             out += hold(NEVER_MATCH);
           } else if (escaped === "*" || escaped === "[" || escaped === SPACE) {
             out += pattern.slice(index, index + 2);
@@ -4347,13 +3119,13 @@ var require_ignore = __commonJS({
         // A leading slash matches the beginning of the pathname
         /^\//,
         () => "^",
-        SLASH
+        SLASH2
       ],
       // replace special metacharacter slash after the leading slash
       [
         /\//g,
         () => "\\/",
-        SLASH
+        SLASH2
       ],
       [
         // > A leading "**" followed by a slash means match in all directories.
@@ -4468,7 +3240,7 @@ var require_ignore = __commonJS({
           if (!last || last === TRAILING_WILDCARD || last === TRAILING_DOUBLESTAR) {
             return source;
           }
-          return last === SLASH ? `${source}$` : `${source}(?=$|\\/$)`;
+          return last === SLASH2 ? `${source}$` : `${source}(?=$|\\/$)`;
         }
       ]
     ];
@@ -4600,7 +3372,7 @@ var require_ignore = __commonJS({
       ) : replaced;
     };
     var checkSourceOf = (body, prefix) => {
-      if (body[body.length - 1] === SLASH) {
+      if (body[body.length - 1] === SLASH2) {
         prefix = makeRegexPrefix(body.slice(0, -1));
       }
       const head = prefix.slice(0, -1);
@@ -4608,29 +3380,29 @@ var require_ignore = __commonJS({
       return last === TRAILING_WILDCARD ? `${head}$` : last === TRAILING_DOUBLESTAR ? head : NEVER_MATCH;
     };
     var matchesBasename = (body) => {
-      const index = body.indexOf(SLASH);
+      const index = body.indexOf(SLASH2);
       return index < 0 || index === body.length - 1;
     };
-    var basenameOf = (path21) => {
-      const end = path21.length - 1;
-      const index = path21.lastIndexOf(
-        SLASH,
-        path21[end] === SLASH ? end - 1 : end
+    var basenameOf = (path22) => {
+      const end = path22.length - 1;
+      const index = path22.lastIndexOf(
+        SLASH2,
+        path22[end] === SLASH2 ? end - 1 : end
       );
-      return index < 0 ? path21 : path21.slice(index + 1);
+      return index < 0 ? path22 : path22.slice(index + 1);
     };
-    var parentOf = (path21) => {
-      if (path21.charCodeAt(0) === SLASH_CODE || path21.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path21.split(SLASH).filter(Boolean);
+    var parentOf = (path22) => {
+      if (path22.charCodeAt(0) === SLASH_CODE || path22.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path22.split(SLASH2).filter(Boolean);
         slices.pop();
-        return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
+        return slices.length ? slices.join(SLASH2) + SLASH2 : EMPTY;
       }
-      const end = path21.length - 1;
-      const cut = path21.lastIndexOf(
-        SLASH,
-        path21.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+      const end = path22.length - 1;
+      const cut = path22.lastIndexOf(
+        SLASH2,
+        path22.charCodeAt(end) === SLASH_CODE ? end - 1 : end
       );
-      return cut < 0 ? EMPTY : path21.slice(0, cut + 1);
+      return cut < 0 ? EMPTY : path22.slice(0, cut + 1);
     };
     var isString = (subject) => typeof subject === "string";
     var checkPattern = (pattern) => pattern && isString(pattern);
@@ -4780,16 +3552,16 @@ var require_ignore = __commonJS({
       // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
       //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
       //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path21) {
+      testLiteral(path22) {
         const rules = this._literalRules || (this._literalRules = this._rules.filter(
-          ({ body }) => body[body.length - (body[body.length - 1] === SLASH ? 2 : 1)] === "*"
+          ({ body }) => body[body.length - (body[body.length - 1] === SLASH2 ? 2 : 1)] === "*"
         ));
         let ignored = false;
         let unignored = false;
         let matchedRule;
         for (let index = rules.length - 1; index >= 0; index--) {
           const rule = rules[index];
-          if (rule.checkRegex.test(path21)) {
+          if (rule.checkRegex.test(path22)) {
             ignored = !rule.negative;
             unignored = rule.negative;
             matchedRule = rule.negative ? UNDEFINED : rule;
@@ -4809,15 +3581,15 @@ var require_ignore = __commonJS({
       //
       // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
       // @returns {TestResult}
-      test(path21, mode) {
+      test(path22, mode) {
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename = shortcut ? basenameOf(path21) : path21;
+        const basename = shortcut ? basenameOf(path22) : path22;
         for (let index = length - 1; index >= 0; index--) {
           const rule = rules[index];
           if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename : path21
+            shortcut && rule._basenameOnly ? basename : path22
           )) {
             const { negative } = rule;
             const ret = {
@@ -4839,17 +3611,17 @@ var require_ignore = __commonJS({
     var throwError = (message, Ctor) => {
       throw new Ctor(message);
     };
-    var checkPath = (path21, originalPath, doThrow) => {
-      if (!isString(path21)) {
+    var checkPath = (path22, originalPath, doThrow) => {
+      if (!isString(path22)) {
         return doThrow(
           `path must be a string, but got \`${originalPath}\``,
           TypeError
         );
       }
-      if (!path21) {
+      if (!path22) {
         return doThrow(`path must not be empty`, TypeError);
       }
-      if (checkPath.isNotRelative(path21)) {
+      if (checkPath.isNotRelative(path22)) {
         const r = "`path.relative()`d";
         return doThrow(
           `path should be a ${r} string, but got "${originalPath}"`,
@@ -4858,25 +3630,25 @@ var require_ignore = __commonJS({
       }
       return true;
     };
-    var isNotRelative = (path21) => {
-      const first = path21.charCodeAt(0);
+    var isNotRelative = (path22) => {
+      const first = path22.charCodeAt(0);
       if (first === SLASH_CODE) {
         return true;
       }
       if (first !== DOT_CODE) {
         return false;
       }
-      if (path21.length === 1) {
+      if (path22.length === 1) {
         return true;
       }
-      const second = path21.charCodeAt(1);
+      const second = path22.charCodeAt(1);
       if (second === SLASH_CODE) {
         return true;
       }
       if (second !== DOT_CODE) {
         return false;
       }
-      return path21.length === 2 || path21.charCodeAt(2) === SLASH_CODE;
+      return path22.length === 2 || path22.charCodeAt(2) === SLASH_CODE;
     };
     checkPath.isNotRelative = isNotRelative;
     checkPath.convert = (p) => p;
@@ -4907,58 +3679,58 @@ var require_ignore = __commonJS({
         return this.add(pattern);
       }
       // @returns {TestResult}
-      _test(originalPath, cache, path21) {
+      _test(originalPath, cache, path22) {
         checkPath(
-          path21,
+          path22,
           originalPath,
           this._strictPathCheck ? throwError : RETURN_FALSE
         );
-        return path21 ? this._t(path21, cache) : {
+        return path22 ? this._t(path22, cache) : {
           ignored: false,
           unignored: false
         };
       }
       checkIgnore(target) {
-        const path21 = convertPath(target);
-        if (!path21 || path21.charCodeAt(path21.length - 1) !== SLASH_CODE) {
-          return this._test(target, this._testCache, path21);
+        const path22 = convertPath(target);
+        if (!path22 || path22.charCodeAt(path22.length - 1) !== SLASH_CODE) {
+          return this._test(target, this._testCache, path22);
         }
-        const dir = this._t(path21, this._testCache);
+        const dir = this._t(path22, this._testCache);
         if (dir.ignored) {
           return dir;
         }
-        const literal = this._rules.testLiteral(path21);
+        const literal = this._rules.testLiteral(path22);
         return literal.ignored || literal.unignored ? literal : dir;
       }
-      _t(path21, cache) {
-        if (path21 in cache) {
-          return cache[path21];
+      _t(path22, cache) {
+        if (path22 in cache) {
+          return cache[path22];
         }
-        const parentPath = parentOf(path21);
+        const parentPath = parentOf(path22);
         const parent = parentPath ? this._t(parentPath, cache) : UNDEFINED;
-        return cache[path21] = parent && parent.ignored ? parent : this._rules.test(path21, MODE_IGNORE);
+        return cache[path22] = parent && parent.ignored ? parent : this._rules.test(path22, MODE_IGNORE);
       }
-      ignores(path21) {
-        return this._test(path21, this._ignoreCache, convertPath(path21)).ignored;
+      ignores(path22) {
+        return this._test(path22, this._ignoreCache, convertPath(path22)).ignored;
       }
       createFilter() {
-        return (path21) => !this.ignores(path21);
+        return (path22) => !this.ignores(path22);
       }
       filter(paths) {
         return makeArray(paths).filter(this.createFilter());
       }
       // @returns {TestResult}
-      test(path21) {
-        return this._test(path21, this._testCache, convertPath(path21));
+      test(path22) {
+        return this._test(path22, this._testCache, convertPath(path22));
       }
     };
     var factory = (options) => new Ignore(options);
-    var isPathValid = (path21) => checkPath(convertPath(path21), path21, RETURN_FALSE);
+    var isPathValid = (path22) => checkPath(convertPath(path22), path22, RETURN_FALSE);
     var setupWindows = () => {
       const makePosix = (str) => /^\\\\\?\\/.test(str) || /["<>|\u0000-\u001F]+/u.test(str) ? str : str.replace(/\\/g, "/");
       checkPath.convert = makePosix;
       const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath.isNotRelative = (path21) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path21) || isNotRelative(path21);
+      checkPath.isNotRelative = (path22) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path22) || isNotRelative(path22);
     };
     if (
       // Detect `process` so that it can run in browsers.
@@ -4984,11 +3756,11 @@ ${readOptional(path9.join(absDir, ".gitignore"))}`;
   if (rules.trim() === "") return void 0;
   return { base, matcher: (0, import_ignore.default)({ ignorecase: false }).add(rules) };
 }
-function isIgnored(levels, canonicalPath, isDirectory) {
+function isIgnored(levels, canonicalPath, isDirectory2) {
   for (let i = levels.length - 1; i >= 0; i -= 1) {
     const level = levels[i];
     const rel = level.base === "" ? canonicalPath : canonicalPath.slice(level.base.length + 1);
-    const result = level.matcher.test(isDirectory ? `${rel}/` : rel);
+    const result = level.matcher.test(isDirectory2 ? `${rel}/` : rel);
     if (result.ignored) return true;
     if (result.unignored) return false;
   }
@@ -5028,7 +3800,7 @@ function walkTree(root, options) {
       warnings.push(unreadable(dir.rel || ".", error));
       continue;
     }
-    const invalid = findInvalidNames(dir.abs, entries);
+    const invalid2 = findInvalidNames(dir.abs, entries);
     let levels = dir.levels;
     if (options.gitignore) {
       const hasGitignore = entries.some((e) => e.name === ".gitignore" && !e.isDirectory());
@@ -5041,7 +3813,7 @@ function walkTree(root, options) {
       if (name === ".git") continue;
       const rel = dir.rel === "" ? name : `${dir.rel}/${name}`;
       const abs = `${dir.abs}${path10.sep}${name}`;
-      if (invalid?.has(name)) {
+      if (invalid2?.has(name)) {
         warnings.push({ code: "invalid_name", path: rel, message: "file name is not valid UTF-8; skipped" });
         continue;
       }
@@ -5088,14 +3860,14 @@ function entryKind(entry, abs) {
 }
 function findInvalidNames(dir, entries) {
   if (!entries.some((e) => e.name.includes("\uFFFD"))) return void 0;
-  const invalid = /* @__PURE__ */ new Set();
+  const invalid2 = /* @__PURE__ */ new Set();
   try {
     for (const raw of fs15.readdirSync(dir, { encoding: "buffer" })) {
-      if (!isUtf82(raw)) invalid.add(raw.toString("utf8"));
+      if (!isUtf82(raw)) invalid2.add(raw.toString("utf8"));
     }
   } catch {
   }
-  return invalid;
+  return invalid2;
 }
 function unreadable(rel, error) {
   const code = error.code ?? "error";
@@ -5213,6 +3985,7 @@ function createSnapshot(store, sourceDir, options = {}) {
     warnings
   });
   const published = publishSnapshot(store, record, indexBytes);
+  rememberFilesIndex(filesIndexDigest, files);
   if (useCache && (hashed > 0 || nextCache.size !== cache.entries.size)) {
     try {
       saveStatCache(store, sourceAbs, nextCache, startedAtMs);
@@ -5300,7 +4073,8 @@ import path12 from "node:path";
 async function analyze(options) {
   const t0 = Date.now();
   const { store } = initStore(options.storeDir);
-  const config = options.configPath ? loadConfigFile(options.configPath) : void 0;
+  const loaded = options.configPath ? loadConfigFile(options.configPath) : void 0;
+  const config = options.eslint === void 0 ? loaded : { ...loaded, eslint: options.eslint };
   const registry = options.registry ?? createDefaultRegistry();
   const snapshot = await createSnapshot(store, path12.resolve(options.sourceDir), {
     include: options.include ?? config?.include,
@@ -5309,6 +4083,17 @@ async function analyze(options) {
     onProgress: options.onProgress ? (p) => options.onProgress({ type: "snapshot", ...p }) : void 0
   });
   const pipeline = options.pipeline ?? config?.pipeline ?? "full";
+  if (options.reuseDoneBatch && options.batchId === void 0 && !options.force) {
+    const done = await verifyDoneBatch(store, snapshot.record.snapshot_id, pipeline, config, registry);
+    if (done) {
+      return resultOf(store, done, {
+        pipeline,
+        files: snapshot.record.file_count,
+        snapshotId: snapshot.record.snapshot_id,
+        t0
+      });
+    }
+  }
   const batch = openOrInitBatch(store, options, snapshot.record.snapshot_id, pipeline, config, registry);
   const summary = await runBatchWithProvenance(
     store,
@@ -5333,9 +4118,7 @@ async function analyze(options) {
     },
     { enabled: options.provenance !== false }
   );
-  const diagnostics = queryDiagnostics(store, batch.batch_id).records;
-  const counts = { error: 0, warning: 0, info: 0, hint: 0 };
-  for (const d of diagnostics) if (d.severity) counts[d.severity] += 1;
+  const { diagnostics, counts } = batchDiagnostics(store, batch.batch_id);
   let executedFiles = 0;
   let reusedFiles = 0;
   for (const r of summary.results) {
@@ -5360,6 +4143,7 @@ async function analyze(options) {
     diagnostics,
     counts,
     status: c.failed > 0 || c.blocked > 0 || c.busy > 0 ? "failed" : "done",
+    failures: summary.results.filter((r) => r.outcome === "failed" && r.error).map((r) => ({ taskId: r.taskId, shardId: r.shardId, code: r.error.code, message: r.error.message })),
     durationMs: Date.now() - t0
   };
 }
@@ -5380,6 +4164,42 @@ function openOrInitBatch(store, options, snapshotId, pipeline, config, registry)
 function defaultParallelism() {
   return Math.max(1, os2.availableParallelism?.() ?? os2.cpus().length);
 }
+function batchDiagnostics(store, batchId) {
+  const diagnostics = queryDiagnostics(store, batchId).records;
+  const counts = { error: 0, warning: 0, info: 0, hint: 0 };
+  for (const d of diagnostics) if (d.severity) counts[d.severity] += 1;
+  return { diagnostics, counts };
+}
+async function verifyDoneBatch(store, snapshotId, pipeline, config, registry) {
+  const sameTree = listBatches(store).filter((b) => b.snapshot_id === snapshotId && b.pipeline === pipeline);
+  if (sameTree.length === 0) return void 0;
+  const plan = planBatch(store, { snapshotId, pipeline, config, registry });
+  const candidate = sameTree.reverse().find(
+    (b) => b.config_digest === plan.configDigest && b.shard_count === plan.shardCount && b.chunking?.threshold === plan.chunkThreshold
+  );
+  if (!candidate) return void 0;
+  const summary = await runBatch(store, { batchId: candidate.batch_id, registry, verifyOnly: true });
+  const allSkipped = summary.results.length > 0 && summary.results.every((r) => r.outcome === "skipped");
+  return allSkipped ? { batchId: candidate.batch_id, results: summary.results } : void 0;
+}
+function resultOf(store, done, facts) {
+  const { diagnostics, counts } = batchDiagnostics(store, done.batchId);
+  const reused = done.results.reduce((n, r) => n + r.files, 0);
+  return {
+    storeDir: store.layout.root,
+    snapshotId: facts.snapshotId,
+    batchId: done.batchId,
+    pipeline: facts.pipeline,
+    files: facts.files,
+    shards: { total: done.results.length, executed: 0, reused: done.results.length, failed: 0, blocked: 0 },
+    taskFiles: { executed: 0, reused },
+    diagnostics,
+    counts,
+    status: "done",
+    failures: [],
+    durationMs: Date.now() - facts.t0
+  };
+}
 var init_analyze = __esm({
   "../core/src/api/analyze.ts"() {
     "use strict";
@@ -5389,9 +4209,29 @@ var init_analyze = __esm({
     init_load_config();
     init_run_with_provenance();
     init_query_diagnostics();
+    init_run_batch();
     init_create_snapshot();
     init_store();
     init_default_registry();
+  }
+});
+
+// ../core/src/report/escape-text.ts
+function escapeCodePoint(ch) {
+  const named = NAMED[ch];
+  if (named) return named;
+  const code = ch.charCodeAt(0);
+  return code < 256 ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
+}
+function escapeText(text) {
+  return text.replace(UNSAFE, escapeCodePoint);
+}
+var UNSAFE, NAMED;
+var init_escape_text = __esm({
+  "../core/src/report/escape-text.ts"() {
+    "use strict";
+    UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
+    NAMED = { "\n": "\\n", "\r": "\\r", "	": "\\t" };
   }
 });
 
@@ -5401,17 +4241,17 @@ function formatJson(value) {
 `;
 }
 function formatErrorHuman(error) {
-  let out = `error[${error.code}]: ${error.message}
+  let out = `error[${error.code}]: ${escapeText(error.message)}
 `;
-  for (const hint of error.hints) out += `  hint: ${hint}
+  for (const hint of error.hints) out += `  hint: ${escapeText(hint)}
 `;
   const issues = error.details.issues;
-  if (Array.isArray(issues)) for (const issue of issues) out += `  - ${String(issue)}
+  if (Array.isArray(issues)) for (const issue of issues) out += `  - ${escapeText(String(issue))}
 `;
   return out;
 }
 function formatTable(headers, rows) {
-  const cells = [headers, ...rows.map((r) => r.map(String))];
+  const cells = [headers, ...rows.map((r) => r.map((c) => escapeText(String(c))))];
   const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? "").length)));
   const numeric = headers.map((_, i) => rows.length > 0 && rows.every((r) => typeof r[i] === "number"));
   return `${cells.map(
@@ -5422,6 +4262,7 @@ function formatTable(headers, rows) {
 var init_output = __esm({
   "../core/src/cli/output.ts"() {
     "use strict";
+    init_escape_text();
   }
 });
 
@@ -6047,6 +4888,7 @@ var init_batch = __esm({
     init_read_batch();
     init_status();
     init_load_config();
+    init_catalog();
     init_default_registry();
     init_command();
     init_output();
@@ -6061,7 +4903,7 @@ var init_batch = __esm({
       requiresStore: true,
       options: {
         snapshot: { type: "string", description: "Snapshot id", valueName: "id" },
-        pipeline: { type: "string", description: "parse | analyze | lint | full", default: "full" },
+        pipeline: { type: "string", description: PIPELINE_NAMES.join(" | "), default: "full" },
         shards: {
           type: "string",
           description: "Number of shards, 1-256 (default 256, or the config file)",
@@ -6162,6 +5004,466 @@ shards ${batch.shard_count ?? "?"}
   }
 });
 
+// ../core/src/report/diagnostic.ts
+function severityOf(diagnostic) {
+  return diagnostic.severity ?? "warning";
+}
+function isAtLeast(severity, threshold) {
+  return SEVERITIES.indexOf(severity) <= SEVERITIES.indexOf(threshold);
+}
+function countBySeverity(diagnostics) {
+  const counts = { error: 0, warning: 0, info: 0, hint: 0 };
+  for (const d of diagnostics) counts[severityOf(d)] += 1;
+  return counts;
+}
+function compareDiagnostics(a, b) {
+  return compareStrings(a.path, b.path) || (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0) || compareStrings(a.code ?? "", b.code ?? "") || compareStrings(a.message ?? "", b.message ?? "");
+}
+function compareStrings(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+function prefixPath(prefix, path22) {
+  if (!prefix || prefix === "." || prefix === "./") return path22;
+  return `${prefix.replace(/\/+$/, "")}/${path22}`;
+}
+var SEVERITIES;
+var init_diagnostic = __esm({
+  "../core/src/report/diagnostic.ts"() {
+    "use strict";
+    SEVERITIES = ["error", "warning", "info", "hint"];
+  }
+});
+
+// ../core/src/report/format-text.ts
+function paint(enabled, code, text) {
+  return enabled ? `${code}${text}${ANSI.reset}` : text;
+}
+function location(d, pathPrefix) {
+  const p = escapeText(prefixPath(pathPrefix, d.path));
+  if (d.line === void 0) return p;
+  return d.col === void 0 ? `${p}:${d.line}` : `${p}:${d.line}:${d.col}`;
+}
+function oneLine(text) {
+  return escapeText(text.replace(/\s*\r?\n\s*/g, " ").trim());
+}
+function formatDiagnosticsText(diagnostics, options = {}) {
+  if (diagnostics.length === 0) return "";
+  const color = options.color ?? false;
+  const rows = [...diagnostics].sort(compareDiagnostics).map((d) => ({
+    path: d.path,
+    location: location(d, options.pathPrefix),
+    // Typed, but records read back from a JSON report (Nx, Action) are not re-validated.
+    severity: escapeText(severityOf(d)),
+    message: oneLine(d.message ?? ""),
+    rule: escapeText(d.code ?? "")
+  }));
+  const locationWidth = Math.max(...rows.map((r) => r.location.length));
+  const severityWidth = Math.max(...rows.map((r) => r.severity.length));
+  const lines = [];
+  let previousPath;
+  for (const row of rows) {
+    if (previousPath !== void 0 && row.path !== previousPath) lines.push("");
+    previousPath = row.path;
+    const loc = paint(color, ANSI.bold, row.location) + " ".repeat(locationWidth - row.location.length);
+    const sev = paint(color, SEVERITY_COLOR[row.severity], row.severity) + " ".repeat(severityWidth - row.severity.length);
+    const rule = row.rule ? `  ${paint(color, ANSI.dim, row.rule)}` : "";
+    lines.push(`${loc}  ${sev}  ${row.message}${rule}`.trimEnd());
+  }
+  return `${lines.join("\n")}
+`;
+}
+function plural(n, singular, pluralForm = `${singular}s`) {
+  return `${n} ${n === 1 ? singular : pluralForm}`;
+}
+function formatDuration(ms) {
+  if (ms < 1e3) return `${Math.round(ms)}ms`;
+  if (ms < 6e4) return `${(ms / 1e3).toFixed(2)}s`;
+  const totalSeconds = Math.round(ms / 1e3);
+  return `${Math.floor(totalSeconds / 60)}m ${String(totalSeconds % 60).padStart(2, "0")}s`;
+}
+function formatSummaryLine(summary, options = {}) {
+  const color = options.color ?? false;
+  const { error, warning, info, hint } = summary.counts;
+  const severities = [
+    paint(color && error > 0, ANSI.red, plural(error, "error")),
+    paint(color && warning > 0, ANSI.yellow, plural(warning, "warning"))
+  ];
+  if (info > 0) severities.push(`${info} info`);
+  if (hint > 0) severities.push(plural(hint, "hint"));
+  return `${plural(summary.files, "file")}: ${summary.executed} executed, ${summary.reused} reused; ${severities.join(", ")} in ${formatDuration(summary.durationMs)}
+`;
+}
+function summaryFromResult(result) {
+  return {
+    files: result.files,
+    executed: result.taskFiles.executed,
+    reused: result.taskFiles.reused,
+    counts: result.counts,
+    durationMs: result.durationMs
+  };
+}
+var ANSI, SEVERITY_COLOR;
+var init_format_text = __esm({
+  "../core/src/report/format-text.ts"() {
+    "use strict";
+    init_diagnostic();
+    init_escape_text();
+    ANSI = {
+      reset: "\x1B[0m",
+      bold: "\x1B[1m",
+      dim: "\x1B[2m",
+      red: "\x1B[31m",
+      yellow: "\x1B[33m",
+      cyan: "\x1B[36m",
+      green: "\x1B[32m"
+    };
+    SEVERITY_COLOR = {
+      error: ANSI.red,
+      warning: ANSI.yellow,
+      info: ANSI.cyan,
+      hint: ANSI.dim
+    };
+  }
+});
+
+// ../core/src/report/sarif.ts
+function toSarifLevel(severity) {
+  return LEVEL_BY_SEVERITY[severity];
+}
+function pathToUriReference(path22) {
+  return encodeURI(path22).replace(/[?#]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+function region(d) {
+  if (d.line === void 0) return void 0;
+  const r = { startLine: d.line };
+  if (d.col !== void 0) r.startColumn = d.col;
+  if (d.end_line !== void 0 && d.end_line >= d.line) r.endLine = d.end_line;
+  const endLine = r.endLine ?? d.line;
+  if (d.end_col !== void 0 && (endLine > d.line || d.col === void 0 || d.end_col >= d.col)) {
+    r.endColumn = d.end_col;
+  }
+  return r;
+}
+function ruleIdOf(d) {
+  return d.code || d.task_id || "codebatch";
+}
+function ruleDescriptor(id, meta, seen) {
+  const descriptor = {
+    id,
+    shortDescription: { text: meta?.shortDescription ?? id },
+    defaultConfiguration: { level: toSarifLevel(meta?.defaultSeverity ?? seen) }
+  };
+  if (meta?.name) descriptor.name = meta.name;
+  if (meta?.fullDescription) descriptor.fullDescription = { text: meta.fullDescription };
+  if (meta?.help) descriptor.help = { text: meta.help };
+  if (meta?.helpUri) descriptor.helpUri = meta.helpUri;
+  if (meta?.tags && meta.tags.length > 0) descriptor.properties = { tags: [...new Set(meta.tags)] };
+  return descriptor;
+}
+function toSarif(diagnostics, options) {
+  const maxResults = options.maxResults ?? SARIF_MAX_RESULTS;
+  let kept = [...diagnostics].sort(compareDiagnostics);
+  const omitted = Math.max(0, kept.length - maxResults);
+  if (omitted > 0) {
+    kept = kept.sort((a, b) => SEVERITIES.indexOf(severityOf(a)) - SEVERITIES.indexOf(severityOf(b))).slice(0, maxResults).sort(compareDiagnostics);
+  }
+  const metaById = new Map((options.rules ?? []).map((r) => [r.id, r]));
+  const seenSeverity = /* @__PURE__ */ new Map();
+  for (const d of kept) {
+    const id = ruleIdOf(d);
+    const previous = seenSeverity.get(id);
+    const current = severityOf(d);
+    if (previous === void 0 || SEVERITIES.indexOf(current) < SEVERITIES.indexOf(previous)) {
+      seenSeverity.set(id, current);
+    }
+  }
+  const ruleIds = [...seenSeverity.keys()].sort(compareStrings);
+  const ruleIndex = new Map(ruleIds.map((id, i) => [id, i]));
+  const rules = ruleIds.map((id) => ruleDescriptor(id, metaById.get(id), seenSeverity.get(id)));
+  const baseUri = options.baseUri === void 0 ? void 0 : options.baseUri.replace(/\/*$/, "/");
+  const results = kept.map((d) => {
+    const id = ruleIdOf(d);
+    const artifactLocation = {
+      uri: pathToUriReference(prefixPath(options.pathPrefix, d.path))
+    };
+    if (baseUri) artifactLocation.uriBaseId = "SRCROOT";
+    const r = region(d);
+    const result = {
+      ruleId: id,
+      ruleIndex: ruleIndex.get(id),
+      level: toSarifLevel(severityOf(d)),
+      // GitHub rejects results with an empty message text.
+      message: { text: d.message?.trim() ? d.message : id },
+      locations: [{ physicalLocation: r ? { artifactLocation, region: r } : { artifactLocation } }]
+    };
+    if (d.fingerprint) result.partialFingerprints = { [SARIF_FINGERPRINT_KEY]: d.fingerprint };
+    if (d.task_id) result.properties = { taskId: d.task_id };
+    return result;
+  });
+  const driver = {
+    name: options.toolName,
+    version: options.toolVersion,
+    semanticVersion: options.toolVersion,
+    rules
+  };
+  if (options.informationUri) driver.informationUri = options.informationUri;
+  const run = { tool: { driver }, columnKind: "utf16CodeUnits", results };
+  if (options.automationId) run.automationDetails = { id: options.automationId };
+  if (baseUri) run.originalUriBaseIds = { SRCROOT: { uri: baseUri } };
+  if (omitted > 0) {
+    run.invocations = [
+      {
+        executionSuccessful: true,
+        toolExecutionNotifications: [
+          {
+            level: "warning",
+            message: {
+              text: `${omitted} of ${diagnostics.length} results were left out: SARIF uploads take at most ${maxResults} per run (the most severe were kept).`
+            }
+          }
+        ]
+      }
+    ];
+  }
+  return { $schema: SARIF_SCHEMA_URI, version: SARIF_VERSION, runs: [run] };
+}
+var SARIF_VERSION, SARIF_SCHEMA_URI, SARIF_MAX_RESULTS, SARIF_FINGERPRINT_KEY, LEVEL_BY_SEVERITY;
+var init_sarif = __esm({
+  "../core/src/report/sarif.ts"() {
+    "use strict";
+    init_diagnostic();
+    SARIF_VERSION = "2.1.0";
+    SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json";
+    SARIF_MAX_RESULTS = 25e3;
+    SARIF_FINGERPRINT_KEY = "codebatchFingerprint/v1";
+    LEVEL_BY_SEVERITY = {
+      error: "error",
+      warning: "warning",
+      info: "note",
+      hint: "note"
+    };
+  }
+});
+
+// ../core/src/report/sarif-rules.ts
+function codebatchSarifRules() {
+  return Object.values(RULES).map((rule) => ({
+    id: rule.id,
+    name: rule.name,
+    shortDescription: rule.description,
+    defaultSeverity: rule.defaultSeverity
+  }));
+}
+function rulesFromDiagnostics(diagnostics) {
+  const rules = new Map(codebatchSarifRules().map((r) => [r.id, r]));
+  for (const d of diagnostics) {
+    if (!d.code || !d.docs_url || rules.get(d.code)?.helpUri) continue;
+    rules.set(d.code, { ...rules.get(d.code) ?? { id: d.code }, helpUri: d.docs_url });
+  }
+  return [...rules.values()];
+}
+var init_sarif_rules = __esm({
+  "../core/src/report/sarif-rules.ts"() {
+    "use strict";
+    init_rule_catalog();
+  }
+});
+
+// ../core/src/cli/commands/check.ts
+import fs18 from "node:fs";
+import path14 from "node:path";
+import { pathToFileURL } from "node:url";
+function isDirectory(dir) {
+  try {
+    return fs18.statSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
+}
+function readFormat(ctx) {
+  const value = stringOpt(ctx, "format") ?? (ctx.json ? "json" : "text");
+  if (!FORMATS.includes(value))
+    throw usageError(`--format must be one of ${FORMATS.join(", ")} (got ${JSON.stringify(value)})`);
+  return value;
+}
+function readFailOn(ctx) {
+  const value = stringOpt(ctx, "fail-on") ?? "error";
+  if (!["error", "warning", "info", "hint"].includes(value))
+    throw usageError(`--fail-on must be error, warning, info or hint (got ${JSON.stringify(value)})`);
+  return value;
+}
+function findConfig(ctx, dir) {
+  const given = stringOpt(ctx, "config");
+  if (given !== void 0) return path14.resolve(ctx.cwd, given);
+  const implicit = path14.join(dir, "codebatch.config.json");
+  return fs18.existsSync(implicit) ? implicit : void 0;
+}
+function throwInputFailure(result) {
+  const input = result.failures.find((f) => ERROR_CODES[f.code] === 2);
+  if (!input) return;
+  throw new CodebatchError(input.code, input.message, {
+    hints: FAILURE_HINTS[input.code] ?? [],
+    details: { task_id: input.taskId, shard_id: input.shardId, shards_failed: result.failures.length }
+  });
+}
+function toJsonReport(result, dir) {
+  return {
+    dir,
+    store: result.storeDir,
+    snapshot_id: result.snapshotId,
+    batch_id: result.batchId,
+    pipeline: result.pipeline,
+    status: result.status,
+    files: result.files,
+    shards: result.shards,
+    taskFiles: result.taskFiles,
+    counts: result.counts,
+    failures: result.failures,
+    duration_ms: result.durationMs,
+    diagnostics: result.diagnostics.map((d) => {
+      const { schema_version, snapshot_id, batch_id, shard_id, ts, kind, ...rest } = d;
+      return rest;
+    })
+  };
+}
+var FORMATS, FAILURE_HINTS, checkCommand;
+var init_check = __esm({
+  "../core/src/cli/commands/check.ts"() {
+    "use strict";
+    init_analyze();
+    init_load_config();
+    init_codebatch_error();
+    init_diagnostic();
+    init_escape_text();
+    init_format_text();
+    init_sarif();
+    init_sarif_rules();
+    init_catalog();
+    init_version();
+    init_command();
+    init_output();
+    init_parse_int_option();
+    FORMATS = ["text", "json", "sarif"];
+    FAILURE_HINTS = {
+      E_ESLINT_NOT_FOUND: [
+        "Install ESLint where the analysed directory resolves its packages: `npm install --save-dev eslint`.",
+        'Or leave ESLint out: `"eslint": false` in codebatch.config.json, or `--pipeline lint` on a tree without an ESLint config.'
+      ],
+      E_ESLINT_CONFIG: [
+        "Run `npx eslint <file>` in the analysed directory to see the same error, then fix the ESLint config."
+      ]
+    };
+    checkCommand = {
+      name: "check",
+      summary: "Lint a directory in one step: snapshot, plan, run and report (text, json or sarif)",
+      group: "run",
+      since: "0.2.0",
+      readOnly: false,
+      requiresStore: false,
+      positionals: [{ name: "dir", description: "Directory to check (default: the current directory)" }],
+      options: {
+        pipeline: {
+          type: "string",
+          description: `${PIPELINE_NAMES.join(" | ")} (default: the config's, else lint)`,
+          valueName: "name"
+        },
+        format: {
+          type: "string",
+          description: "text | json | sarif (default text; --json = json)",
+          valueName: "format"
+        },
+        "max-warnings": {
+          type: "string",
+          description: "Exit 1 when there are more warnings than this (as eslint --max-warnings)",
+          valueName: "n"
+        },
+        "fail-on": {
+          type: "string",
+          description: "Lowest severity that fails the check: error (default), warning, info",
+          valueName: "severity"
+        },
+        config: {
+          type: "string",
+          description: "codebatch config file (default: DIR/codebatch.config.json when present)",
+          valueName: "file"
+        },
+        parallel: { type: "string", description: "Worker threads (default: number of cores)", valueName: "n" },
+        force: { type: "boolean", description: "Re-execute everything, reusing nothing" },
+        "no-provenance": {
+          type: "boolean",
+          description: "Skip run manifests, the session record and the verify step"
+        }
+      },
+      async run(ctx) {
+        const dir = path14.resolve(ctx.cwd, ctx.positionals[0] ?? ".");
+        if (!isDirectory(dir)) {
+          throw new CodebatchError("E_SOURCE_NOT_FOUND", `${dir} is not a directory`, {
+            hints: ["Pass the directory to check: `codebatch check path/to/project`."]
+          });
+        }
+        const format = readFormat(ctx);
+        const failOn = readFailOn(ctx);
+        const maxWarningsOpt = stringOpt(ctx, "max-warnings");
+        const maxWarnings = maxWarningsOpt === void 0 ? void 0 : parseIntOption("max-warnings", maxWarningsOpt, 0, 1e9);
+        const parallelOpt = stringOpt(ctx, "parallel");
+        const parallel = parallelOpt === void 0 ? defaultParallelism() : parseIntOption("parallel", parallelOpt, 1, 64);
+        const configPath = findConfig(ctx, dir);
+        const config = configPath ? loadConfigFile(configPath) : void 0;
+        const pipelineOpt = stringOpt(ctx, "pipeline");
+        if (pipelineOpt !== void 0 && !isPipelineName(pipelineOpt))
+          throw usageError(
+            `unknown pipeline ${JSON.stringify(pipelineOpt)}`,
+            `Choose one of: ${PIPELINE_NAMES.join(", ")}.`
+          );
+        const pipeline = pipelineOpt ?? config?.pipeline ?? "lint";
+        const storeDir = ctx.values.store !== void 0 || process.env.CODEBATCH_STORE ? ctx.storeDir : path14.join(dir, ".codebatch");
+        const result = await analyze({
+          storeDir,
+          sourceDir: dir,
+          pipeline,
+          configPath,
+          parallel,
+          force: boolOpt(ctx, "force"),
+          provenance: !boolOpt(ctx, "no-provenance"),
+          reuseDoneBatch: true
+        });
+        throwInputFailure(result);
+        const diagnostics = result.diagnostics;
+        if (format === "json") ctx.stdout(formatJson(toJsonReport(result, dir)));
+        else if (format === "sarif")
+          ctx.stdout(
+            formatJson(
+              toSarif(diagnostics, {
+                toolName: "codebatch",
+                toolVersion: ENGINE_VERSION,
+                informationUri: "https://github.com/codebatch/codebatch",
+                baseUri: `${pathToFileURL(dir).href}/`,
+                rules: rulesFromDiagnostics(diagnostics)
+              })
+            )
+          );
+        else if (!ctx.quiet || diagnostics.some((d) => isAtLeast(severityOf(d), failOn))) {
+          const shown = ctx.quiet ? diagnostics.filter((d) => isAtLeast(severityOf(d), failOn)) : diagnostics;
+          ctx.stdout(formatDiagnosticsText(shown, { color: false }));
+          if (shown.length > 0) ctx.stdout("\n");
+          ctx.stdout(formatSummaryLine(summaryFromResult(result)));
+          for (const f of result.failures)
+            ctx.stderr(`shard ${f.taskId}/${f.shardId} failed: error[${f.code}]: ${escapeText(f.message)}
+`);
+        }
+        if (result.status === "failed") return 1;
+        if (diagnostics.some((d) => isAtLeast(severityOf(d), failOn))) return 1;
+        if (maxWarnings !== void 0 && result.counts.warning > maxWarnings) {
+          if (format === "text") ctx.stderr(`codebatch found too many warnings (maximum: ${maxWarnings}).
+`);
+          return 1;
+        }
+        return 0;
+      }
+    };
+  }
+});
+
 // ../core/src/query/diff/diff-keys.ts
 function baseKey(record, fingerprint) {
   const head = [record.task_id, record.path, record.kind];
@@ -6220,8 +5522,8 @@ var init_diff_keys = __esm({
 function createLineFingerprinter(store, snapshotId) {
   const files = readFilesByPath(store, snapshotId);
   const linesByObject = /* @__PURE__ */ new Map();
-  const linesOf = (path21) => {
-    const entry = files.get(path21);
+  const linesOf = (path22) => {
+    const entry = files.get(path22);
     const hex = entry ? parseObjectRef(entry.object) : void 0;
     if (!entry || !hex || entry.text === false) return [];
     let lines = linesByObject.get(hex);
@@ -6363,17 +5665,23 @@ function parseLimit(ctx, fallback) {
   return n;
 }
 function formatLocation(r) {
-  if (r.line === void 0) return r.path;
-  return r.col === void 0 ? `${r.path}:${r.line}` : `${r.path}:${r.line}:${r.col}`;
+  const path22 = escapeText(r.path);
+  if (r.line === void 0) return path22;
+  return r.col === void 0 ? `${path22}:${r.line}` : `${path22}:${r.line}:${r.col}`;
 }
 function formatDiagnosticLine(r) {
-  return `${formatLocation(r)}  ${r.severity ?? "-"}  ${r.code ?? "-"}  ${r.message ?? ""}`.trimEnd();
+  return escapeText(
+    `${formatLocation(r)}  ${r.severity ?? "-"}  ${r.code ?? "-"}  ${r.message ?? ""}`.trimEnd()
+  );
 }
 function formatOutputLine(r) {
-  if (r.kind === "diagnostic") return `${formatDiagnosticLine(r)}  [${r.task_id}]`;
-  return `${formatLocation(r)}  ${r.task_id}  ${r.kind}  ${describeOutput(r)}`.trimEnd();
+  if (r.kind === "diagnostic") return `${formatDiagnosticLine(r)}  [${escapeText(r.task_id)}]`;
+  return escapeText(`${formatLocation(r)}  ${r.task_id}  ${r.kind}  ${describeOutput(r)}`.trimEnd());
 }
 function describeOutput(r) {
+  return escapeText(describeRaw(r));
+}
+function describeRaw(r) {
   switch (r.kind) {
     case "metric":
       return `${r.metric ?? "?"}=${String(r.value)}`;
@@ -6392,6 +5700,7 @@ var init_query_support = __esm({
   "../core/src/cli/commands/query-support.ts"() {
     "use strict";
     init_codebatch_error();
+    init_escape_text();
     init_command();
     init_command();
     init_command();
@@ -6538,7 +5847,7 @@ var init_diff = __esm({
 });
 
 // ../core/src/query/query-errors.ts
-import fs18 from "node:fs";
+import fs19 from "node:fs";
 function queryErrors(store, batchId, options = {}) {
   const view = loadBatchView(store, batchId);
   const taskIds = resolveTaskIds(view, options.task);
@@ -6579,7 +5888,7 @@ function shardAssigner(view, taskId) {
   let task;
   try {
     task = taskRecordSchema.parse(
-      JSON.parse(fs18.readFileSync(view.store.layout.taskFile(view.batchId, taskId), "utf8"))
+      JSON.parse(fs19.readFileSync(view.store.layout.taskFile(view.batchId, taskId), "utf8"))
     );
   } catch {
     return void 0;
@@ -6612,6 +5921,7 @@ var init_errors = __esm({
   "../core/src/cli/commands/errors.ts"() {
     "use strict";
     init_query_errors();
+    init_escape_text();
     init_command();
     init_output();
     init_query_support();
@@ -6631,12 +5941,15 @@ var init_errors = __esm({
           for (const s of result.failed_shards) {
             const files = s.files === null ? "files unknown" : `${s.files.length} file${s.files.length === 1 ? "" : "s"}`;
             const error = s.error ? `${s.error.code}: ${s.error.message}` : "no error recorded";
-            ctx.stdout(`shard ${s.task_id}/${s.shard_id} failed (attempt ${s.attempt}, ${files}): ${error}
-`);
-            for (const f of s.files ?? []) ctx.stdout(`  ${f}
+            ctx.stdout(
+              `shard ${s.task_id}/${s.shard_id} failed (attempt ${s.attempt}, ${files}): ${escapeText(error)}
+`
+            );
+            for (const f of s.files ?? []) ctx.stdout(`  ${escapeText(f)}
 `);
           }
-          for (const r of result.diagnostics) ctx.stdout(`${formatDiagnosticLine(r)}  [${r.task_id}]
+          for (const r of result.diagnostics)
+            ctx.stdout(`${formatDiagnosticLine(r)}  [${escapeText(r.task_id)}]
 `);
           if (!ctx.quiet) {
             ctx.stdout(
@@ -6702,8 +6015,8 @@ function queryTop(store, batchId, options = {}) {
     files: applyLimit(files, limit)
   };
 }
-function emptySummary(path21, lang, size) {
-  return { path: path21, lang, size, outputs: 0, diagnostics: 0, ...emptySeverityCounts() };
+function emptySummary(path22, lang, size) {
+  return { path: path22, lang, size, outputs: 0, diagnostics: 0, ...emptySeverityCounts() };
 }
 function addRow(s, kind, severity, count) {
   s.outputs += count;
@@ -6793,8 +6106,8 @@ var init_files = __esm({
 });
 
 // ../core/src/query/accel/build-query-index.ts
-import fs19 from "node:fs";
-import path14 from "node:path";
+import fs20 from "node:fs";
+import path15 from "node:path";
 function buildQueryIndex(store, batchId) {
   const view = loadBatchView(store, batchId);
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
@@ -6845,7 +6158,7 @@ function writeIndex(store, batchId, sources, records) {
   const data = Buffer.concat([Buffer.from(`${JSON.stringify(header)}
 `, "utf8"), ...parts]);
   const file = queryIndexFile(store, batchId);
-  fs19.mkdirSync(path14.dirname(file), { recursive: true });
+  fs20.mkdirSync(path15.dirname(file), { recursive: true });
   writeFileAtomic(file, data);
   return {
     batch_id: batchId,
@@ -6930,6 +6243,7 @@ var initCommand;
 var init_init = __esm({
   "../core/src/cli/commands/init.ts"() {
     "use strict";
+    init_escape_text();
     init_store();
     init_output();
     initCommand = {
@@ -6944,7 +6258,8 @@ var init_init = __esm({
         const dir = ctx.positionals[0] ?? ctx.storeDir;
         const { store, created } = initStore(dir);
         if (ctx.json) ctx.stdout(formatJson({ store: store.layout.root, created, record: store.record }));
-        else if (!ctx.quiet) ctx.stdout(`${created ? "Created" : "Already a store:"} ${store.layout.root}
+        else if (!ctx.quiet)
+          ctx.stdout(`${created ? "Created" : "Already a store:"} ${escapeText(store.layout.root)}
 `);
         return 0;
       }
@@ -7000,6 +6315,7 @@ var init_inspect = __esm({
   "../core/src/cli/commands/inspect.ts"() {
     "use strict";
     init_inspect_file();
+    init_escape_text();
     init_output();
     init_query_support();
     inspectCommand = {
@@ -7020,10 +6336,10 @@ var init_inspect = __esm({
         }
         const f = result.file;
         ctx.stdout(
-          `${f.path}
+          `${escapeText(f.path)}
   object  ${f.object}
   size    ${f.size}
-  lang    ${f.lang_hint ?? "unknown"}
+  lang    ${escapeText(f.lang_hint ?? "unknown")}
 `
         );
         for (const t of result.tasks) {
@@ -7041,7 +6357,7 @@ ${t.task_id}: ${counts || "no outputs"}
 });
 
 // ../core/src/provenance/explain-shard-miss.ts
-import fs20 from "node:fs";
+import fs21 from "node:fs";
 function explainShardMiss(store, options) {
   const files = /* @__PURE__ */ new Map();
   const load = (b, t, s) => loadRunPreimage(store, b, t, s, files);
@@ -7090,7 +6406,7 @@ function findPreviousBatch(store, batchId, taskId) {
   const batches = listBatches(store);
   const index = batches.findIndex((b) => b.batch_id === batchId);
   const earlier = (index < 0 ? batches : batches.slice(0, index)).filter(
-    (b) => b.batch_id !== batchId && fs20.existsSync(store.layout.taskFile(b.batch_id, taskId))
+    (b) => b.batch_id !== batchId && fs21.existsSync(store.layout.taskFile(b.batch_id, taskId))
   );
   const previous = earlier.at(-1);
   if (!previous) {
@@ -7105,7 +6421,7 @@ function byPath(files) {
   return new Map(files.map((f) => [f.path, f]));
 }
 function loadRunPreimage(store, batchId, taskId, shardId, files = /* @__PURE__ */ new Map()) {
-  if (!fs20.existsSync(store.layout.stateFile(batchId, taskId, shardId))) {
+  if (!fs21.existsSync(store.layout.stateFile(batchId, taskId, shardId))) {
     const r = reconstructPreimage(store, batchId, taskId, shardId, { files });
     return { preimage: r.preimage, hash: r.hash, source: "absent" };
   }
@@ -7130,19 +6446,117 @@ var init_explain_shard_miss = __esm({
   }
 });
 
+// ../core/src/provenance/explain-file-miss.ts
+function explainFileMiss(store, options) {
+  const { batchId, taskId, path: path22 } = options;
+  readTaskRecord(store, batchId, taskId);
+  const againstId = options.against ?? findPreviousBatch(store, batchId, taskId);
+  const now = snapshotOf(store, batchId);
+  const then = snapshotOf(store, againstId);
+  const mine = now.files.get(path22);
+  const was = then.files.get(path22);
+  if (!mine && !was) {
+    throw new CodebatchError("E_NOT_FOUND", `${path22} is in neither batch ${batchId} nor ${againstId}`, {
+      hints: ["Name a file by its snapshot path, e.g. `src/index.ts` (see `codebatch files --batch <id>`)."]
+    });
+  }
+  const content = mine?.object === was?.object ? void 0 : { from: was?.object, to: mine?.object };
+  const depsNow = mine ? closureObjects(store, now, path22) : /* @__PURE__ */ new Map();
+  const depsThen = was ? closureObjects(store, then, path22) : /* @__PURE__ */ new Map();
+  const dependencies = [];
+  for (const [p, object] of depsNow) {
+    if (p === path22) continue;
+    const before = depsThen.get(p);
+    if (before === void 0) dependencies.push({ path: p, change: "added", to: object });
+    else if (before !== object) dependencies.push({ path: p, change: "changed", from: before, to: object });
+  }
+  for (const [p, object] of depsThen)
+    if (p !== path22 && !depsNow.has(p)) dependencies.push({ path: p, change: "removed", from: object });
+  dependencies.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  return {
+    batch_id: batchId,
+    against: againstId,
+    task_id: taskId,
+    path: path22,
+    ...content ? { content } : {},
+    dependencies
+  };
+}
+function snapshotOf(store, batchId) {
+  const snapshotId = readBatchRecord(store, batchId).snapshot_id;
+  const files = readFilesIndex(store, snapshotId);
+  return {
+    root: readSnapshotRecord(store, snapshotId).source.path,
+    files: new Map(files.map((f) => [f.path, f]))
+  };
+}
+function closureObjects(store, snapshot, path22) {
+  const { buildTypeClosure } = (init_type_closure(), __toCommonJS(type_closure_exports));
+  snapshot.closure ??= buildTypeClosure({
+    rootDir: snapshot.root,
+    files: [...snapshot.files.values()].map((f) => {
+      const object = f.object.replace(/^sha256:/, "");
+      return { path: f.path, object, text: () => store.objects.readObject(object).toString("utf8") };
+    })
+  });
+  const out = /* @__PURE__ */ new Map();
+  const d = snapshot.closure.describe(path22);
+  for (const p of [...snapshot.closure.closureOf(path22), ...d.tsconfig, ...d.globals, ...d.lockfiles]) {
+    const f = snapshot.files.get(p);
+    if (f) out.set(p, f.object);
+  }
+  return out;
+}
+var init_explain_file_miss = __esm({
+  "../core/src/provenance/explain-file-miss.ts"() {
+    "use strict";
+    init_read_batch();
+    init_codebatch_error();
+    init_read_snapshot();
+    init_explain_shard_miss();
+  }
+});
+
 // ../core/src/cli/commands/manifest.ts
 function need(ctx, name, hint) {
   const v = stringOpt(ctx, name);
   if (!v) throw usageError(`this command needs --${name} <id>`, hint);
   return v;
 }
+function explainFile(ctx, file) {
+  const r = explainFileMiss(ctx.openStore(), {
+    batchId: requireBatch(ctx),
+    taskId: need(ctx, "task", "List tasks with `codebatch tasks --batch <id>`."),
+    path: file,
+    against: stringOpt(ctx, "against")
+  });
+  if (ctx.json) {
+    ctx.stdout(formatJson(r));
+    return 0;
+  }
+  ctx.stdout(`${r.task_id} ${escapeText(r.path)}: ${r.batch_id} vs ${r.against}
+`);
+  if (r.content)
+    ctx.stdout(`  content: ${short(r.content.from ?? "absent")} -> ${short(r.content.to ?? "absent")}
+`);
+  else ctx.stdout("  content: unchanged\n");
+  if (r.dependencies.length === 0) ctx.stdout("  type dependencies: unchanged\n");
+  for (const d of r.dependencies) {
+    const detail = d.change === "changed" ? ` ${short(d.from)} -> ${short(d.to)}` : "";
+    ctx.stdout(`  type dependency ${d.change}: ${escapeText(d.path)}${detail}
+`);
+  }
+  return 0;
+}
 var short, manifestShowCommand, explainMissCommand;
 var init_manifest = __esm({
   "../core/src/cli/commands/manifest.ts"() {
     "use strict";
+    init_explain_file_miss();
     init_explain_miss();
     init_explain_shard_miss();
     init_run_manifest2();
+    init_escape_text();
     init_command();
     init_output();
     init_parse_int_option();
@@ -7214,7 +6628,7 @@ var init_manifest = __esm({
             `  verification outputs ${m.verification.outputs_rehash}${m.verification.records_validated ? `, records ${m.verification.records_validated.checked} checked / ${m.verification.records_validated.invalid} invalid` : ""}
 `
           );
-          if (m.error) ctx.stdout(`  error        ${m.error.code}: ${m.error.message}
+          if (m.error) ctx.stdout(`  error        ${m.error.code}: ${escapeText(m.error.message)}
 `);
           return 0;
         }
@@ -7258,6 +6672,11 @@ var init_manifest = __esm({
         batch: BATCH_OPTION,
         task: { type: "string", description: "Task id", valueName: "id" },
         shard: { type: "string", description: "Shard id", valueName: "id" },
+        file: {
+          type: "string",
+          description: "Explain one file instead of a shard: its content, or which file its types depend on changed",
+          valueName: "path"
+        },
         against: {
           type: "string",
           description: "Batch to compare with (default: the latest earlier batch with the task)",
@@ -7266,6 +6685,8 @@ var init_manifest = __esm({
       },
       run(ctx) {
         const store = ctx.openStore();
+        const file = stringOpt(ctx, "file");
+        if (file !== void 0) return explainFile(ctx, file);
         const r = explainShardMiss(store, {
           batchId: requireBatch(ctx),
           taskId: need(ctx, "task", "List tasks with `codebatch tasks --batch <id>`."),
@@ -7284,7 +6705,7 @@ var init_manifest = __esm({
         else {
           ctx.stdout(`changed: ${r.parts.join(", ")}
 `);
-          for (const c of r.changes) ctx.stdout(`  ${formatBundleChange(c)}
+          for (const c of r.changes) ctx.stdout(`  ${escapeText(formatBundleChange(c))}
 `);
         }
         return 0;
@@ -7294,14 +6715,14 @@ var init_manifest = __esm({
 });
 
 // ../core/src/provenance/events-export.ts
-import path15 from "node:path";
+import path16 from "node:path";
 function exportObservations(store, batchId, options = {}) {
   readBatchRecord(store, batchId);
   const sessions = options.sessions === false ? [] : listSessions(store, { batchId });
   const sessionAt = (ts) => sessions.find((s) => s.started_at <= ts && ts <= (s.ended_at ?? s.updated_at))?.session_id ?? null;
   const rows = [];
   const fromEvents = (file) => {
-    const source = path15.relative(store.layout.root, file);
+    const source = path16.relative(store.layout.root, file);
     readJsonl(file, { missingOk: true, mode: "lenient" }).records.forEach((e, i) => {
       const { ts, event, batch_id, task_id, shard_id, attempt, schema_version: _v, ...meta } = e;
       const level = event.startsWith("batch_") ? "batch" : event.startsWith("task_") ? "task" : "shard";
@@ -7650,10 +7071,10 @@ var init_export_provenance = __esm({
 });
 
 // ../core/src/cli/commands/provenance-export.ts
-import path16 from "node:path";
+import path17 from "node:path";
 function emit(ctx, text) {
   const out = stringOpt(ctx, "out");
-  if (out) writeFileAtomic(path16.resolve(ctx.cwd, out), text);
+  if (out) writeFileAtomic(path17.resolve(ctx.cwd, out), text);
   else ctx.stdout(text);
 }
 var provenanceExportCommand, eventsExportCommand;
@@ -7962,7 +7383,7 @@ var init_replicate_check = __esm({
 // ../core/src/cli/progress.ts
 function createShardProgress(isTty, write) {
   if (!isTty) return { onShard: () => {
-  }, log: (line) => write(`${line}
+  }, log: (line) => write(`${escapeText(line)}
 `), end: () => {
   } };
   const started = Date.now();
@@ -7971,7 +7392,7 @@ function createShardProgress(isTty, write) {
   let bar = "";
   return {
     log(line) {
-      write(`${shown ? "\r\x1B[K" : ""}${line}
+      write(`${shown ? "\r\x1B[K" : ""}${escapeText(line)}
 ${shown ? bar : ""}`);
     },
     onShard(r, done, total) {
@@ -7994,6 +7415,7 @@ ${shown ? bar : ""}`);
 var init_progress = __esm({
   "../core/src/cli/progress.ts"() {
     "use strict";
+    init_escape_text();
   }
 });
 
@@ -8069,8 +7491,10 @@ async function runAndReport(ctx, options) {
   } else {
     for (const r of summary.results) {
       if (r.outcome === "failed")
-        ctx.stderr(`failed  ${r.taskId} shard ${r.shardId}: ${r.error?.code}: ${r.error?.message}
-`);
+        ctx.stderr(
+          `failed  ${r.taskId} shard ${r.shardId}: ${r.error?.code}: ${escapeText(r.error?.message ?? "")}
+`
+        );
     }
     const c = summary.counts;
     const blocked = c.blocked > 0 ? `, ${c.blocked} blocked by a failed dependency` : "";
@@ -8093,6 +7517,7 @@ var init_run = __esm({
     "use strict";
     init_analyze();
     init_run_with_provenance();
+    init_escape_text();
     init_replicate_check();
     init_default_registry();
     init_command();
@@ -8189,6 +7614,7 @@ var init_sessions = __esm({
   "../core/src/cli/commands/sessions.ts"() {
     "use strict";
     init_session();
+    init_escape_text();
     init_command();
     init_output();
     init_parse_int_option();
@@ -8253,7 +7679,7 @@ var init_sessions = __esm({
           return 0;
         }
         const env = s.environment;
-        ctx.stdout(`session ${s.session_id} (${s.label}) batch ${s.batch_id ?? "-"}: ${s.status}
+        ctx.stdout(`session ${s.session_id} (${escapeText(s.label)}) batch ${s.batch_id ?? "-"}: ${s.status}
 `);
         ctx.stdout(
           `  ${s.started_at} .. ${s.ended_at ?? "(not finished)"}${s.duration_ms !== void 0 ? ` (${s.duration_ms} ms)` : ""}
@@ -8261,7 +7687,7 @@ var init_sessions = __esm({
         );
         if (env)
           ctx.stdout(
-            `  host ${env.host ?? "?"}, node ${env.node_version ?? "?"}${env.git?.commit ? `, git ${env.git.commit.slice(0, 12)}${env.git.dirty ? " (dirty)" : ""}` : ""}
+            `  host ${escapeText(env.host ?? "?")}, node ${env.node_version ?? "?"}${env.git?.commit ? `, git ${env.git.commit.slice(0, 12)}${env.git.dirty ? " (dirty)" : ""}` : ""}
 `
           );
         if (s.batch_manifest) ctx.stdout(`  batch manifest ${s.batch_manifest}
@@ -8287,12 +7713,12 @@ var init_sessions = __esm({
 });
 
 // ../core/src/cli/commands/snapshot.ts
-import fs21 from "node:fs";
-import path17 from "node:path";
+import fs22 from "node:fs";
+import path18 from "node:path";
 function openOrCreateStore(ctx) {
-  if (fs21.existsSync(path17.join(ctx.storeDir, "store.json"))) return openStore(ctx.storeDir);
+  if (fs22.existsSync(path18.join(ctx.storeDir, "store.json"))) return openStore(ctx.storeDir);
   const { store, created } = initStore(ctx.storeDir);
-  if (created && !ctx.quiet && !ctx.json) ctx.stderr(`Created store ${store.layout.root}
+  if (created && !ctx.quiet && !ctx.json) ctx.stderr(`Created store ${escapeText(store.layout.root)}
 `);
   return store;
 }
@@ -8314,6 +7740,7 @@ var MAX_WARNINGS_SHOWN, snapshotCommand;
 var init_snapshot = __esm({
   "../core/src/cli/commands/snapshot.ts"() {
     "use strict";
+    init_escape_text();
     init_create_snapshot();
     init_store();
     init_command();
@@ -8351,7 +7778,7 @@ var init_snapshot = __esm({
       run(ctx) {
         const store = openOrCreateStore(ctx);
         const showProgress = ctx.isTty && !ctx.quiet && !ctx.json;
-        const result = createSnapshot(store, path17.resolve(ctx.cwd, ctx.positionals[0]), {
+        const result = createSnapshot(store, path18.resolve(ctx.cwd, ctx.positionals[0]), {
           id: stringOpt(ctx, "id"),
           include: listOpt(ctx, "include"),
           exclude: listOpt(ctx, "exclude"),
@@ -8370,7 +7797,7 @@ var init_snapshot = __esm({
           return 0;
         }
         for (const w of record.warnings.slice(0, MAX_WARNINGS_SHOWN))
-          ctx.stderr(`warning[${w.code}]: ${w.path}: ${w.message}
+          ctx.stderr(`warning[${w.code}]: ${escapeText(w.path)}: ${escapeText(w.message)}
 `);
         if (record.warnings.length > MAX_WARNINGS_SHOWN) {
           ctx.stderr(
@@ -8436,6 +7863,7 @@ var snapshotShowCommand;
 var init_snapshot_show = __esm({
   "../core/src/cli/commands/snapshot-show.ts"() {
     "use strict";
+    init_escape_text();
     init_read_snapshot();
     init_command();
     init_output();
@@ -8464,18 +7892,19 @@ var init_snapshot_show = __esm({
         const { source, filters } = record;
         let out = `snapshot ${record.snapshot_id}
   created   ${record.created_at}
-  source    ${source.path}${source.git_ref ? ` @ ${source.git_ref.slice(0, 12)}${source.git_dirty ? " (dirty)" : ""}` : ""}
+  source    ${escapeText(source.path)}${source.git_ref ? ` @ ${source.git_ref.slice(0, 12)}${source.git_dirty ? " (dirty)" : ""}` : ""}
   files     ${record.file_count} (${formatBytes2(record.total_bytes)})
 `;
         if (filters) {
           out += `  filters   gitignore ${filters.gitignore ? "on" : "off"}`;
-          if (filters.include.length) out += `, include ${filters.include.join(" ")}`;
-          if (filters.exclude.length) out += `, exclude ${filters.exclude.join(" ")}`;
+          if (filters.include.length) out += `, include ${escapeText(filters.include.join(" "))}`;
+          if (filters.exclude.length) out += `, exclude ${escapeText(filters.exclude.join(" "))}`;
           out += "\n";
         }
         out += `  warnings  ${record.warnings.length}
 `;
-        for (const w of record.warnings) out += `    ${w.code}  ${w.path}  ${w.message}
+        for (const w of record.warnings)
+          out += `    ${w.code}  ${escapeText(w.path)}  ${escapeText(w.message)}
 `;
         ctx.stdout(out);
         if (files) {
@@ -8738,12 +8167,12 @@ var init_status2 = __esm({
 });
 
 // ../core/src/store/verify-store.ts
-import fs22 from "node:fs";
-import path18 from "node:path";
+import fs23 from "node:fs";
+import path19 from "node:path";
 function verifyStore(store) {
   const { layout, objects } = store;
   const problems = [];
-  const rel = (p) => path18.relative(layout.root, p);
+  const rel = (p) => path19.relative(layout.root, p);
   const status = /* @__PURE__ */ new Map();
   let objectsChecked = 0;
   for (const hex of objects.listObjects()) {
@@ -8792,32 +8221,32 @@ function verifyStore(store) {
   const readIndex = (file) => {
     indexes += 1;
     try {
-      return parseJsonl(fs22.readFileSync(file, "utf8"), rel(file)).records;
+      return parseJsonl(fs23.readFileSync(file, "utf8"), rel(file)).records;
     } catch (error) {
       problems.push({ kind: "index_corrupt", file: rel(file), message: error.message });
       return void 0;
     }
   };
-  for (const snap of listDir2(path18.join(layout.root, "snapshots"))) {
-    const file = path18.join(layout.root, "snapshots", snap, "files.index.jsonl");
-    if (!fs22.existsSync(file)) continue;
+  for (const snap of listDir2(path19.join(layout.root, "snapshots"))) {
+    const file = path19.join(layout.root, "snapshots", snap, "files.index.jsonl");
+    if (!fs23.existsSync(file)) continue;
     for (const r of readIndex(file) ?? []) checkRef(r.object, rel(file), false);
   }
-  for (const batch of listDir2(path18.join(layout.root, "batches"))) {
-    const tasksDir = path18.join(layout.root, "batches", batch, "tasks");
+  for (const batch of listDir2(path19.join(layout.root, "batches"))) {
+    const tasksDir = path19.join(layout.root, "batches", batch, "tasks");
     for (const task of listDir2(tasksDir)) {
-      const shardsDir = path18.join(tasksDir, task, "shards");
+      const shardsDir = path19.join(tasksDir, task, "shards");
       for (const shard of listDir2(shardsDir)) {
-        const outputs = path18.join(shardsDir, shard, "outputs.index.jsonl");
-        const stateFile = path18.join(shardsDir, shard, "state.json");
-        if (fs22.existsSync(outputs)) {
+        const outputs = path19.join(shardsDir, shard, "outputs.index.jsonl");
+        const stateFile = path19.join(shardsDir, shard, "state.json");
+        if (fs23.existsSync(outputs)) {
           for (const r of readIndex(outputs) ?? [])
             checkRef(r.object, rel(outputs), isChunkedFormat(r.format));
         }
-        if (!fs22.existsSync(stateFile)) continue;
+        if (!fs23.existsSync(stateFile)) continue;
         let state;
         try {
-          state = JSON.parse(fs22.readFileSync(stateFile, "utf8"));
+          state = JSON.parse(fs23.readFileSync(stateFile, "utf8"));
         } catch {
           problems.push({
             kind: "index_corrupt",
@@ -8828,7 +8257,7 @@ function verifyStore(store) {
         }
         if (state.manifest) checkRef(state.manifest, rel(stateFile), false);
         if (state.status === "done" && state.outputs_digest) {
-          const bytes = fs22.existsSync(outputs) ? fs22.readFileSync(outputs) : Buffer.alloc(0);
+          const bytes = fs23.existsSync(outputs) ? fs23.readFileSync(outputs) : Buffer.alloc(0);
           if (`sha256:${sha256Hex(bytes)}` !== state.outputs_digest) {
             problems.push({
               kind: "state_mismatch",
@@ -8850,7 +8279,7 @@ function verifyStore(store) {
 }
 function listDir2(dir) {
   try {
-    return fs22.readdirSync(dir).sort();
+    return fs23.readdirSync(dir).sort();
   } catch {
     return [];
   }
@@ -8869,6 +8298,7 @@ var verifyCommand;
 var init_verify = __esm({
   "../core/src/cli/commands/verify.ts"() {
     "use strict";
+    init_escape_text();
     init_verify_store();
     init_output();
     verifyCommand = {
@@ -8883,7 +8313,7 @@ var init_verify = __esm({
         if (ctx.json) ctx.stdout(formatJson(report));
         else {
           for (const p of report.problems)
-            ctx.stdout(`${p.kind}  ${p.file}${p.object ? `  ${p.object}` : ""}  ${p.message}
+            ctx.stdout(`${escapeText(`${p.kind}  ${p.file}${p.object ? `  ${p.object}` : ""}  ${p.message}`)}
 `);
           if (!ctx.quiet || !report.ok) {
             ctx.stdout(
@@ -8910,6 +8340,7 @@ var init_registry = __esm({
     init_gc_command();
     init_api();
     init_batch();
+    init_check();
     init_diff();
     init_errors();
     init_files();
@@ -8925,6 +8356,7 @@ var init_registry = __esm({
     init_status2();
     init_verify();
     COMMANDS = [
+      checkCommand,
       initCommand,
       verifyCommand,
       snapshotCommand,
@@ -8979,6 +8411,7 @@ function readBatchResult(store, batchId) {
   const status = deriveBatchStatus(store, batchId);
   const shards = { total: 0, executed: 0, reused: 0, failed: 0, blocked: 0 };
   const taskFiles = { executed: 0, reused: 0 };
+  const failures = [];
   for (const task of status.tasks) {
     shards.total += task.shards.total;
     shards.failed += task.shards.failed;
@@ -8994,6 +8427,13 @@ function readBatchResult(store, batchId) {
       } catch {
         continue;
       }
+      if (state.status === "failed" && state.error)
+        failures.push({
+          taskId: task.task_id,
+          shardId,
+          code: state.error.code,
+          message: state.error.message
+        });
       if (state.status !== "done") continue;
       const stats = state.stats ?? {};
       const files = num(stats.files_processed);
@@ -9023,6 +8463,7 @@ function readBatchResult(store, batchId) {
     diagnostics,
     counts,
     status: status.status === "done" ? "done" : "failed",
+    failures,
     durationMs: Date.now() - t0
   };
 }
@@ -9077,8 +8518,13 @@ init_store();
 init_version();
 init_output();
 init_registry();
-import path19 from "node:path";
+import path20 from "node:path";
 import { parseArgs } from "node:util";
+
+// ../core/src/cli/stdio.ts
+init_codebatch_error();
+
+// ../core/src/cli/main.ts
 var GLOBAL_OPTIONS = {
   store: {
     type: "string",
@@ -9172,7 +8618,7 @@ async function main(io) {
     for (const [name, o] of Object.entries(optionSpecs)) {
       if (values[name] === void 0 && "default" in o && o.default !== void 0) values[name] = o.default;
     }
-    const storeDir = path19.resolve(
+    const storeDir = path20.resolve(
       cwd,
       values.store ?? env.CODEBATCH_STORE ?? ".codebatch"
     );
@@ -9265,235 +8711,12 @@ init_query_files();
 init_query_outputs();
 init_query_stats();
 
-// ../core/src/report/diagnostic.ts
-var SEVERITIES = ["error", "warning", "info", "hint"];
-function severityOf(diagnostic) {
-  return diagnostic.severity ?? "warning";
-}
-function isAtLeast(severity, threshold) {
-  return SEVERITIES.indexOf(severity) <= SEVERITIES.indexOf(threshold);
-}
-function countBySeverity(diagnostics) {
-  const counts = { error: 0, warning: 0, info: 0, hint: 0 };
-  for (const d of diagnostics) counts[severityOf(d)] += 1;
-  return counts;
-}
-function compareDiagnostics(a, b) {
-  return compareStrings(a.path, b.path) || (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0) || compareStrings(a.code ?? "", b.code ?? "") || compareStrings(a.message ?? "", b.message ?? "");
-}
-function compareStrings(a, b) {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-function prefixPath(prefix, path21) {
-  if (!prefix || prefix === "." || prefix === "./") return path21;
-  return `${prefix.replace(/\/+$/, "")}/${path21}`;
-}
-
-// ../core/src/report/format-text.ts
-var ANSI = {
-  reset: "\x1B[0m",
-  bold: "\x1B[1m",
-  dim: "\x1B[2m",
-  red: "\x1B[31m",
-  yellow: "\x1B[33m",
-  cyan: "\x1B[36m",
-  green: "\x1B[32m"
-};
-var SEVERITY_COLOR = {
-  error: ANSI.red,
-  warning: ANSI.yellow,
-  info: ANSI.cyan,
-  hint: ANSI.dim
-};
-function paint(enabled, code, text) {
-  return enabled ? `${code}${text}${ANSI.reset}` : text;
-}
-function location(d, pathPrefix) {
-  const p = prefixPath(pathPrefix, d.path);
-  if (d.line === void 0) return p;
-  return d.col === void 0 ? `${p}:${d.line}` : `${p}:${d.line}:${d.col}`;
-}
-function oneLine(text) {
-  return text.replace(/\s*\r?\n\s*/g, " ").trim();
-}
-function formatDiagnosticsText(diagnostics, options = {}) {
-  if (diagnostics.length === 0) return "";
-  const color = options.color ?? false;
-  const rows = [...diagnostics].sort(compareDiagnostics).map((d) => ({
-    path: d.path,
-    location: location(d, options.pathPrefix),
-    severity: severityOf(d),
-    message: oneLine(d.message ?? ""),
-    rule: d.code ?? ""
-  }));
-  const locationWidth = Math.max(...rows.map((r) => r.location.length));
-  const severityWidth = Math.max(...rows.map((r) => r.severity.length));
-  const lines = [];
-  let previousPath;
-  for (const row of rows) {
-    if (previousPath !== void 0 && row.path !== previousPath) lines.push("");
-    previousPath = row.path;
-    const loc = paint(color, ANSI.bold, row.location) + " ".repeat(locationWidth - row.location.length);
-    const sev = paint(color, SEVERITY_COLOR[row.severity], row.severity) + " ".repeat(severityWidth - row.severity.length);
-    const rule = row.rule ? `  ${paint(color, ANSI.dim, row.rule)}` : "";
-    lines.push(`${loc}  ${sev}  ${row.message}${rule}`.trimEnd());
-  }
-  return `${lines.join("\n")}
-`;
-}
-function plural(n, singular, pluralForm = `${singular}s`) {
-  return `${n} ${n === 1 ? singular : pluralForm}`;
-}
-function formatDuration(ms) {
-  if (ms < 1e3) return `${Math.round(ms)}ms`;
-  if (ms < 6e4) return `${(ms / 1e3).toFixed(2)}s`;
-  const totalSeconds = Math.round(ms / 1e3);
-  return `${Math.floor(totalSeconds / 60)}m ${String(totalSeconds % 60).padStart(2, "0")}s`;
-}
-function formatSummaryLine(summary, options = {}) {
-  const color = options.color ?? false;
-  const { error, warning, info, hint } = summary.counts;
-  const severities = [
-    paint(color && error > 0, ANSI.red, plural(error, "error")),
-    paint(color && warning > 0, ANSI.yellow, plural(warning, "warning"))
-  ];
-  if (info > 0) severities.push(`${info} info`);
-  if (hint > 0) severities.push(plural(hint, "hint"));
-  return `${plural(summary.files, "file")}: ${summary.executed} executed, ${summary.reused} reused; ${severities.join(", ")} in ${formatDuration(summary.durationMs)}
-`;
-}
-function summaryFromResult(result) {
-  return {
-    files: result.files,
-    executed: result.taskFiles.executed,
-    reused: result.taskFiles.reused,
-    counts: result.counts,
-    durationMs: result.durationMs
-  };
-}
-
-// ../core/src/report/sarif.ts
-var SARIF_VERSION = "2.1.0";
-var SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json";
-var SARIF_MAX_RESULTS = 25e3;
-var SARIF_FINGERPRINT_KEY = "codebatchFingerprint/v1";
-var LEVEL_BY_SEVERITY = {
-  error: "error",
-  warning: "warning",
-  info: "note",
-  hint: "note"
-};
-function toSarifLevel(severity) {
-  return LEVEL_BY_SEVERITY[severity];
-}
-function pathToUriReference(path21) {
-  return encodeURI(path21).replace(/[?#]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-}
-function region(d) {
-  if (d.line === void 0) return void 0;
-  const r = { startLine: d.line };
-  if (d.col !== void 0) r.startColumn = d.col;
-  if (d.end_line !== void 0 && d.end_line >= d.line) r.endLine = d.end_line;
-  const endLine = r.endLine ?? d.line;
-  if (d.end_col !== void 0 && (endLine > d.line || d.col === void 0 || d.end_col >= d.col)) {
-    r.endColumn = d.end_col;
-  }
-  return r;
-}
-function ruleIdOf(d) {
-  return d.code || d.task_id || "codebatch";
-}
-function ruleDescriptor(id, meta, seen) {
-  const descriptor = {
-    id,
-    shortDescription: { text: meta?.shortDescription ?? id },
-    defaultConfiguration: { level: toSarifLevel(meta?.defaultSeverity ?? seen) }
-  };
-  if (meta?.name) descriptor.name = meta.name;
-  if (meta?.fullDescription) descriptor.fullDescription = { text: meta.fullDescription };
-  if (meta?.help) descriptor.help = { text: meta.help };
-  if (meta?.helpUri) descriptor.helpUri = meta.helpUri;
-  if (meta?.tags && meta.tags.length > 0) descriptor.properties = { tags: [...new Set(meta.tags)] };
-  return descriptor;
-}
-function toSarif(diagnostics, options) {
-  const maxResults = options.maxResults ?? SARIF_MAX_RESULTS;
-  let kept = [...diagnostics].sort(compareDiagnostics);
-  const omitted = Math.max(0, kept.length - maxResults);
-  if (omitted > 0) {
-    kept = kept.sort((a, b) => SEVERITIES.indexOf(severityOf(a)) - SEVERITIES.indexOf(severityOf(b))).slice(0, maxResults).sort(compareDiagnostics);
-  }
-  const metaById = new Map((options.rules ?? []).map((r) => [r.id, r]));
-  const seenSeverity = /* @__PURE__ */ new Map();
-  for (const d of kept) {
-    const id = ruleIdOf(d);
-    const previous = seenSeverity.get(id);
-    const current = severityOf(d);
-    if (previous === void 0 || SEVERITIES.indexOf(current) < SEVERITIES.indexOf(previous)) {
-      seenSeverity.set(id, current);
-    }
-  }
-  const ruleIds = [...seenSeverity.keys()].sort(compareStrings);
-  const ruleIndex = new Map(ruleIds.map((id, i) => [id, i]));
-  const rules = ruleIds.map((id) => ruleDescriptor(id, metaById.get(id), seenSeverity.get(id)));
-  const baseUri = options.baseUri === void 0 ? void 0 : options.baseUri.replace(/\/*$/, "/");
-  const results = kept.map((d) => {
-    const id = ruleIdOf(d);
-    const artifactLocation = {
-      uri: pathToUriReference(prefixPath(options.pathPrefix, d.path))
-    };
-    if (baseUri) artifactLocation.uriBaseId = "SRCROOT";
-    const r = region(d);
-    const result = {
-      ruleId: id,
-      ruleIndex: ruleIndex.get(id),
-      level: toSarifLevel(severityOf(d)),
-      // GitHub rejects results with an empty message text.
-      message: { text: d.message?.trim() ? d.message : id },
-      locations: [{ physicalLocation: r ? { artifactLocation, region: r } : { artifactLocation } }]
-    };
-    if (d.fingerprint) result.partialFingerprints = { [SARIF_FINGERPRINT_KEY]: d.fingerprint };
-    if (d.task_id) result.properties = { taskId: d.task_id };
-    return result;
-  });
-  const driver = {
-    name: options.toolName,
-    version: options.toolVersion,
-    semanticVersion: options.toolVersion,
-    rules
-  };
-  if (options.informationUri) driver.informationUri = options.informationUri;
-  const run = { tool: { driver }, columnKind: "utf16CodeUnits", results };
-  if (options.automationId) run.automationDetails = { id: options.automationId };
-  if (baseUri) run.originalUriBaseIds = { SRCROOT: { uri: baseUri } };
-  if (omitted > 0) {
-    run.invocations = [
-      {
-        executionSuccessful: true,
-        toolExecutionNotifications: [
-          {
-            level: "warning",
-            message: {
-              text: `${omitted} of ${diagnostics.length} results were left out: SARIF uploads take at most ${maxResults} per run (the most severe were kept).`
-            }
-          }
-        ]
-      }
-    ];
-  }
-  return { $schema: SARIF_SCHEMA_URI, version: SARIF_VERSION, runs: [run] };
-}
-
-// ../core/src/report/sarif-rules.ts
-init_rule_catalog();
-function codebatchSarifRules() {
-  return Object.values(RULES).map((rule) => ({
-    id: rule.id,
-    name: rule.name,
-    shortDescription: rule.description,
-    defaultSeverity: rule.defaultSeverity
-  }));
-}
+// ../core/src/report/index.ts
+init_diagnostic();
+init_escape_text();
+init_format_text();
+init_sarif();
+init_sarif_rules();
 
 // ../core/src/index.ts
 init_run_batch();
@@ -9562,8 +8785,8 @@ init_hash();
 init_atomic_write();
 init_layout();
 init_store();
-import fs23 from "node:fs";
-import path20 from "node:path";
+import fs24 from "node:fs";
+import path21 from "node:path";
 function mergeStores(targetDir, sourceDirs) {
   const { store: target } = initStore(targetDir);
   const sources = sourceDirs.map((dir) => openStore(dir));
@@ -9582,9 +8805,9 @@ function mergeStores(targetDir, sourceDirs) {
   const stores = [target, ...sources];
   for (const [i, store] of stores.entries()) {
     const from = i - 1;
-    for (const id of listDir3(path20.join(store.layout.root, SNAPSHOTS_DIR))) {
+    for (const id of listDir3(path21.join(store.layout.root, SNAPSHOTS_DIR))) {
       const index = readIfExists(store.layout.filesIndexFile(id));
-      if (index === void 0 || !fs23.existsSync(store.layout.snapshotFile(id))) continue;
+      if (index === void 0 || !fs24.existsSync(store.layout.snapshotFile(id))) continue;
       const digest = sha256Hex(index);
       const seen = snapshotDigests.get(id);
       if (seen === void 0) snapshotDigests.set(id, digest);
@@ -9606,7 +8829,7 @@ function mergeStores(targetDir, sourceDirs) {
         );
       }
     }
-    for (const batchId of listDir3(path20.join(store.layout.root, BATCHES_DIR))) {
+    for (const batchId of listDir3(path21.join(store.layout.root, BATCHES_DIR))) {
       const batch = readJson(store.layout.batchFile(batchId));
       if (!batch) continue;
       const identity = JSON.stringify([
@@ -9629,7 +8852,7 @@ function mergeStores(targetDir, sourceDirs) {
           }
         );
       }
-      for (const taskId of listDir3(path20.join(store.layout.batchDir(batchId), "tasks"))) {
+      for (const taskId of listDir3(path21.join(store.layout.batchDir(batchId), "tasks"))) {
         for (const shardId of listDir3(store.layout.shardsDir(batchId, taskId))) {
           const state = readJson(store.layout.stateFile(batchId, taskId, shardId));
           if (!state) continue;
@@ -9668,19 +8891,19 @@ function mergeStores(targetDir, sourceDirs) {
   }
   for (const source of sources) mergeObjects(target, source, report);
   for (const [i, source] of sources.entries()) {
-    for (const id of listDir3(path20.join(source.layout.root, SNAPSHOTS_DIR))) {
-      if (!fs23.existsSync(source.layout.snapshotFile(id)) || !fs23.existsSync(source.layout.filesIndexFile(id)))
+    for (const id of listDir3(path21.join(source.layout.root, SNAPSHOTS_DIR))) {
+      if (!fs24.existsSync(source.layout.snapshotFile(id)) || !fs24.existsSync(source.layout.filesIndexFile(id)))
         continue;
-      if (fs23.existsSync(target.layout.snapshotFile(id))) {
+      if (fs24.existsSync(target.layout.snapshotFile(id))) {
         report.snapshots.identical += 1;
         continue;
       }
       installDir(target, source.layout.snapshotDir(id), target.layout.snapshotDir(id));
       report.snapshots.copied += 1;
     }
-    for (const batchId of listDir3(path20.join(source.layout.root, BATCHES_DIR))) {
-      if (!fs23.existsSync(source.layout.batchFile(batchId))) continue;
-      if (!fs23.existsSync(target.layout.batchFile(batchId))) {
+    for (const batchId of listDir3(path21.join(source.layout.root, BATCHES_DIR))) {
+      if (!fs24.existsSync(source.layout.batchFile(batchId))) continue;
+      if (!fs24.existsSync(target.layout.batchFile(batchId))) {
         installDir(target, source.layout.batchDir(batchId), target.layout.batchDir(batchId));
         report.batches.copied += 1;
         continue;
@@ -9694,11 +8917,11 @@ function mergeStores(targetDir, sourceDirs) {
 }
 function combineBatch(target, source, sourceIndex, batchId, picks, report) {
   for (const file of [target.layout.planFile(batchId)]) {
-    if (!fs23.existsSync(file)) copyFileAtomic(source.layout.planFile(batchId), file);
+    if (!fs24.existsSync(file)) copyFileAtomic(source.layout.planFile(batchId), file);
   }
   unionLines(source.layout.batchEventsFile(batchId), target.layout.batchEventsFile(batchId));
-  for (const taskId of listDir3(path20.join(source.layout.batchDir(batchId), "tasks"))) {
-    if (!fs23.existsSync(target.layout.taskFile(batchId, taskId))) {
+  for (const taskId of listDir3(path21.join(source.layout.batchDir(batchId), "tasks"))) {
+    if (!fs24.existsSync(target.layout.taskFile(batchId, taskId))) {
       installDir(target, source.layout.taskDir(batchId, taskId), target.layout.taskDir(batchId, taskId));
       continue;
     }
@@ -9715,7 +8938,7 @@ function combineBatch(target, source, sourceIndex, batchId, picks, report) {
       const targetState = readJson(target.layout.stateFile(batchId, taskId, shardId));
       if (targetState?.status === "done") continue;
       const outputs = source.layout.outputsFile(batchId, taskId, shardId);
-      if (fs23.existsSync(outputs))
+      if (fs24.existsSync(outputs))
         copyFileAtomic(outputs, target.layout.outputsFile(batchId, taskId, shardId));
       copyFileAtomic(
         source.layout.stateFile(batchId, taskId, shardId),
@@ -9731,7 +8954,7 @@ function mergeObjects(target, source, report) {
       report.objects.present += 1;
       continue;
     }
-    const bytes = fs23.readFileSync(source.objects.objectPath(hex));
+    const bytes = fs24.readFileSync(source.objects.objectPath(hex));
     if (sha256Hex(bytes) !== hex) {
       throw new CodebatchError(
         "E_OBJECT_CORRUPT",
@@ -9748,22 +8971,22 @@ function mergeObjects(target, source, report) {
   }
 }
 function mergeIndexes(target, source, report) {
-  const bundlesDir = path20.join(source.layout.root, INDEXES_DIR, "bundles");
+  const bundlesDir = path21.join(source.layout.root, INDEXES_DIR, "bundles");
   for (const prefix of listDir3(bundlesDir)) {
-    for (const name of listDir3(path20.join(bundlesDir, prefix))) {
+    for (const name of listDir3(path21.join(bundlesDir, prefix))) {
       if (!/^[a-f0-9]{64}\.json$/.test(name)) continue;
-      const to = path20.join(target.layout.indexesDir, "bundles", prefix, name);
-      if (fs23.existsSync(to)) continue;
-      copyFileAtomic(path20.join(bundlesDir, prefix, name), to);
+      const to = path21.join(target.layout.indexesDir, "bundles", prefix, name);
+      if (fs24.existsSync(to)) continue;
+      copyFileAtomic(path21.join(bundlesDir, prefix, name), to);
       report.indexes.bundles += 1;
     }
   }
-  const memoDir = path20.join(source.layout.root, INDEXES_DIR, "memo");
+  const memoDir = path21.join(source.layout.root, INDEXES_DIR, "memo");
   for (const name of listDir3(memoDir)) {
     if (!name.endsWith(".jsonl")) continue;
     report.indexes.memo_lines += unionLines(
-      path20.join(memoDir, name),
-      path20.join(target.layout.indexesDir, "memo", name)
+      path21.join(memoDir, name),
+      path21.join(target.layout.indexesDir, "memo", name)
     );
   }
 }
@@ -9806,31 +9029,31 @@ function sameResult(a, b) {
   return a.outputs_digest === b.outputs_digest;
 }
 function installDir(target, from, to) {
-  const staging = path20.join(target.layout.tmpDir, tempName(`merge-${path20.basename(to)}`));
+  const staging = path21.join(target.layout.tmpDir, tempName(`merge-${path21.basename(to)}`));
   try {
     copyTree(from, staging);
-    fs23.mkdirSync(path20.dirname(to), { recursive: true });
-    fs23.renameSync(staging, to);
+    fs24.mkdirSync(path21.dirname(to), { recursive: true });
+    fs24.renameSync(staging, to);
   } finally {
-    fs23.rmSync(staging, { recursive: true, force: true });
+    fs24.rmSync(staging, { recursive: true, force: true });
   }
 }
 function copyTree(from, to) {
-  fs23.mkdirSync(to, { recursive: true });
-  for (const entry of fs23.readdirSync(from, { withFileTypes: true })) {
+  fs24.mkdirSync(to, { recursive: true });
+  for (const entry of fs24.readdirSync(from, { withFileTypes: true })) {
     if (entry.name === ".lock" || entry.name.endsWith(".tmp")) continue;
-    const src = path20.join(from, entry.name);
-    const dst = path20.join(to, entry.name);
+    const src = path21.join(from, entry.name);
+    const dst = path21.join(to, entry.name);
     if (entry.isDirectory()) copyTree(src, dst);
-    else if (entry.isFile()) fs23.copyFileSync(src, dst);
+    else if (entry.isFile()) fs24.copyFileSync(src, dst);
   }
 }
 function copyFileAtomic(from, to) {
-  writeFileAtomic(to, fs23.readFileSync(from));
+  writeFileAtomic(to, fs24.readFileSync(from));
 }
 function readIfExists(file) {
   try {
-    return fs23.readFileSync(file);
+    return fs24.readFileSync(file);
   } catch {
     return void 0;
   }
@@ -9846,7 +9069,7 @@ function readJson(file) {
 }
 function listDir3(dir) {
   try {
-    return fs23.readdirSync(dir).filter((n) => !n.startsWith(".") && !n.endsWith(".tmp")).sort();
+    return fs24.readdirSync(dir).filter((n) => !n.startsWith(".") && !n.endsWith(".tmp")).sort();
   } catch {
     return [];
   }
@@ -9856,148 +9079,79 @@ function listDir3(dir) {
 init_object_store();
 init_store();
 init_verify_store();
+init_catalog();
 init_default_registry();
+init_config_files();
 init_canonical_json();
 init_hash();
 init_version();
+
 export {
-  CodebatchError,
-  ENGINE_VERSION,
-  ERROR_CODES,
-  GIT_SHA_METADATA_KEY,
-  InternalError,
-  ObjectStore,
-  PIPELINES,
-  PRODUCER,
-  SARIF_FINGERPRINT_KEY,
-  SARIF_MAX_RESULTS,
-  SARIF_SCHEMA_URI,
-  SARIF_VERSION,
-  SCHEMA_VERSION,
-  SEVERITIES,
-  SessionRecorder,
-  actionOutcomeSchema,
-  analyze,
-  assertValidId,
-  batchRecordSchema,
-  batchRunManifestSchema,
-  buildBatchManifest,
-  buildQueryIndex,
-  buildShardManifest,
-  bundlePreimageSchema,
-  canonicalJson,
-  canonicalizePath,
-  captureEnvironment,
-  chunkManifestSchema,
-  codebatchSarifRules,
-  compareUtf8,
   configFileSchema,
-  countBySeverity,
-  countOutputKinds,
-  countOutputs,
-  createDefaultRegistry,
-  createLayout,
-  createSnapshot,
-  createStageTimer,
-  currentVersions,
-  defaultParallelism,
+  parseConfig,
+  loadConfigFile,
+  initBatch,
   deriveBatchStatus,
-  deriveShardManifest,
+  runBatch,
+  captureEnvironment,
+  verifyShardOutputs,
+  verifyOutputsFile,
+  SessionRecorder,
+  listSessions,
+  readSession,
+  runBatchWithProvenance,
+  queryOutputs,
+  queryDiagnostics,
+  isProbablyText,
+  langHint,
+  createSnapshot,
+  analyze,
+  defaultParallelism,
+  readBatchResult,
+  GIT_SHA_METADATA_KEY,
+  findBatchForCommit,
+  escapeText,
+  formatErrorHuman,
+  pruneStore,
+  parseDuration,
+  SEVERITIES,
+  severityOf,
+  isAtLeast,
+  countBySeverity,
+  formatDiagnosticsText,
+  formatDuration,
+  formatSummaryLine,
+  summaryFromResult,
+  SARIF_VERSION,
+  SARIF_SCHEMA_URI,
+  SARIF_MAX_RESULTS,
+  SARIF_FINGERPRINT_KEY,
+  toSarifLevel,
+  pathToUriReference,
+  toSarif,
+  codebatchSarifRules,
+  rulesFromDiagnostics,
   diffBatches,
+  findRegressions,
+  findImprovements,
+  queryErrors,
+  queryFiles,
+  queryTop,
+  buildQueryIndex,
+  inspectFile,
+  explainShardMiss,
+  exportObservations,
+  formatObservationsJsonl,
+  formatObservationsCsv,
+  exportProvenance,
+  toProvO,
+  toInToto,
+  queryStats,
+  countOutputs,
+  verifyStore,
+  main,
   errorEnvelopeSchema,
   eventNameSchema,
   eventRecordSchema,
-  explainBundleMiss,
-  explainShardMiss,
-  exportObservations,
-  exportProvenance,
-  filesIndexRecordSchema,
-  findBatchForCommit,
-  findImprovements,
-  findRegressions,
-  formatBundleChange,
-  formatDiagnosticsText,
-  formatDuration,
-  formatErrorHuman,
-  formatObservationsCsv,
-  formatObservationsJsonl,
-  formatSummaryLine,
-  getPipeline,
-  idSchema,
-  initBatch,
-  initStore,
-  inspectFile,
-  isAtLeast,
-  isCanonicalPath,
-  isCodebatchError,
-  isProbablyText,
-  isoDateTime,
-  langHint,
-  listBatches,
-  listSessions,
-  listSnapshots,
-  loadConfigFile,
-  loadShardManifest,
-  manifestVerificationSchema,
-  mergeStores,
-  objectRefSchema,
-  openStore,
-  outputKindSchema,
-  outputRecordSchema,
-  parseConfig,
-  parseDuration,
-  pathToUriReference,
-  planRecordSchema,
-  planTaskSchema,
-  producerSchema,
-  provenanceSessionSchema,
-  pruneStore,
-  queryDiagnostics,
-  queryErrors,
-  queryFiles,
-  queryOutputs,
-  queryStats,
-  queryTop,
-  readBatchManifestRef,
-  readBatchRecord,
-  readBatchResult,
-  readFilesIndex,
-  readManifest,
-  readOutputObject,
-  readPlan,
-  readSession,
-  readSnapshotRecord,
-  readTaskRecord,
-  reconstructPreimage,
-  runBatch,
-  runBatchWithProvenance,
-  main as runCli,
-  runManifestSchema,
-  schemaVersion,
-  sessionActionSchema,
-  sessionStatusSchema,
-  severityOf,
-  severitySchema,
-  sha256Hex,
-  shardIdSchema,
-  shardRunManifestSchema,
-  shardStateSchema,
-  shardStatusSchema,
-  snapshotRecordSchema,
-  snapshotWarningSchema,
-  storeRecordSchema,
-  summaryFromResult,
-  taskOutputSchema,
-  taskRecordSchema,
-  toInToto,
-  toPathKey,
-  toProvO,
-  toSarif,
-  toSarifLevel,
-  verifyOutputsFile,
-  verifyShardOutputs,
-  verifyStore,
-  writeBatchManifest,
-  writeOutputObject,
-  writeShardManifest
+  mergeStores
 };
