@@ -17,7 +17,7 @@ import {
   openStore,
   runShardChain,
   toCodebatchError
-} from "./chunks/chunk-F4P4UDTW.js";
+} from "./chunks/chunk-EMNTDHF7.js";
 
 // ../core/src/run/shard-worker.ts
 init_codebatch_error();

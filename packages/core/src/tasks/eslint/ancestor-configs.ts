@@ -1,33 +1,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { sha256Hex } from '../../util/hash';
-import { isEslintConfigFile, isLockfile } from './config-files';
+import {
+  isEslintConfigFile,
+  isLockfile,
+  LOCKFILE_NAMES,
+  RELATIVE_IMPORT,
+  SCRIPT_EXTENSIONS,
+} from './config-files';
 
 const NAMES = [
-  'eslint.config.js',
-  'eslint.config.mjs',
-  'eslint.config.cjs',
-  'eslint.config.ts',
-  'eslint.config.mts',
-  'eslint.config.cts',
-  '.eslintrc',
-  '.eslintrc.js',
-  '.eslintrc.cjs',
-  '.eslintrc.yaml',
-  '.eslintrc.yml',
-  '.eslintrc.json',
+  ...['js', 'mjs', 'cjs', 'ts', 'mts', 'cts'].map((ext) => `eslint.config.${ext}`),
+  ...['', '.js', '.cjs', '.yaml', '.yml', '.json'].map((ext) => `.eslintrc${ext}`),
   '.eslintignore',
-  'package-lock.json',
-  'npm-shrinkwrap.json',
-  'yarn.lock',
-  'pnpm-lock.yaml',
-  'bun.lock',
-  'bun.lockb',
+  ...LOCKFILE_NAMES,
 ];
-
-const RELATIVE_IMPORT =
-  /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|\bimport\s+)(['"])(\.{1,2}\/[^'"\n]+)\1/g;
-const EXTENSIONS = ['', '.js', '.mjs', '.cjs', '.ts', '.mts', '.cts', '.json', '/index.js', '/index.mjs'];
 
 /**
  * ESLint looks for its config in the directories above the one it lints (an Nx project is
@@ -106,7 +93,7 @@ function addImports(file: string, found: Map<string, string>): void {
 
 function resolveOnDisk(dir: string, spec: string): string | undefined {
   const base = path.resolve(dir, spec);
-  return EXTENSIONS.map((ext) => base + ext).find(isFile);
+  return SCRIPT_EXTENSIONS.map((ext) => base + ext).find(isFile);
 }
 
 function isFile(file: string): boolean {

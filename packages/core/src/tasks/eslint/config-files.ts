@@ -6,6 +6,14 @@ const FLAT_CONFIG = /(^|\/)eslint\.config\.(js|mjs|cjs|ts|mts|cts)$/;
 const RC_CONFIG = /(^|\/)\.eslintrc(\.(js|cjs|yaml|yml|json))?$/;
 const IGNORE_FILE = /(^|\/)\.eslintignore$/;
 /** What a package manager records as installed: plugin and parser versions come from here. */
+export const LOCKFILE_NAMES = [
+  'package-lock.json',
+  'npm-shrinkwrap.json',
+  'yarn.lock',
+  'pnpm-lock.yaml',
+  'bun.lock',
+  'bun.lockb',
+] as const;
 const LOCKFILE = /(^|\/)(package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|bun\.lockb?)$/;
 
 export function isFlatConfigFile(p: string): boolean {
@@ -29,9 +37,11 @@ export function hasEslintConfig(files: readonly { path: string }[]): boolean {
   return files.some((f) => FLAT_CONFIG.test(f.path) || RC_CONFIG.test(f.path));
 }
 
-const RELATIVE_IMPORT =
+/** Literal relative specifiers of import, import(), require() and export-from, in group 2. */
+export const RELATIVE_IMPORT =
   /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|\bimport\s+)(['"])(\.{1,2}\/[^'"\n]+)\1/g;
-const SCRIPT_EXTENSIONS = [
+/** What a config's extensionless specifier may name, in the order Node and bundlers try. */
+export const SCRIPT_EXTENSIONS = [
   '',
   '.js',
   '.mjs',

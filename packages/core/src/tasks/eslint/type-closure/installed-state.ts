@@ -1,17 +1,10 @@
 import { sha256OfCanonical } from '../../../util/hash';
+import { LOCKFILE_NAMES } from '../config-files';
 import { isInNodeModules } from './paths';
 import type { SnapshotFile, SnapshotFs } from './snapshot-fs';
 
 /** Lockfiles at any depth of the tree: what they pin is what node_modules holds. */
 const LOCKFILE = /(^|\/)(package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|bun\.lockb?)$/;
-const LOCKFILE_NAMES = [
-  'package-lock.json',
-  'npm-shrinkwrap.json',
-  'yarn.lock',
-  'pnpm-lock.yaml',
-  'bun.lock',
-  'bun.lockb',
-];
 
 /**
  * Package managers' own record of what is really installed, which can differ from the

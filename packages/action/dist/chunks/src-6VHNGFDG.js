@@ -73,7 +73,7 @@ import {
   verifyOutputsFile,
   verifyShardOutputs,
   verifyStore
-} from "./chunk-XMTVA3ZM.js";
+} from "./chunk-4DZJTCSK.js";
 import {
   CodebatchError,
   ENGINE_VERSION,
@@ -160,7 +160,7 @@ import {
   writeBatchManifest,
   writeOutputObject,
   writeShardManifest
-} from "./chunk-F4P4UDTW.js";
+} from "./chunk-EMNTDHF7.js";
 export {
   CodebatchError,
   ENGINE_VERSION,

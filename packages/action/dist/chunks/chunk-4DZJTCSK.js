@@ -129,7 +129,7 @@ import {
   type_closure_exports,
   writeBatchManifest,
   writeFileAtomic
-} from "./chunk-F4P4UDTW.js";
+} from "./chunk-EMNTDHF7.js";
 
 // ../core/src/config/config-schema.ts
 var configFileSchema, DEFAULT_SHARDS;
