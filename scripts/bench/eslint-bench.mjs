@@ -378,7 +378,9 @@ export function runEslintBench({
     );
     byKey.load = add({ name: 'floor: node loading eslint + typescript-eslint', ...s1 });
     // What re-linting one file costs any tool that starts a process: ESLint on that file alone.
-    const s2 = series(runs, () => eslint(ws, ['-f', 'json', '-o', path.join(tmp, 'eslint-one.json'), EDITED]));
+    const s2 = series(runs, () =>
+      eslint(ws, ['-f', 'json', '-o', path.join(tmp, 'eslint-one.json'), EDITED]),
+    );
     byKey.one = add({ name: `floor: eslint ${EDITED} (that file alone)`, ...s2 });
   }
 

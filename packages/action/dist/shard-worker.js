@@ -17,7 +17,7 @@ import {
   openStore,
   runShardChain,
   toCodebatchError
-} from "./chunks/chunk-EMNTDHF7.js";
+} from "./chunks/chunk-BLLLBOIC.js";
 
 // ../core/src/run/shard-worker.ts
 init_codebatch_error();

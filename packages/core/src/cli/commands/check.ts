@@ -125,7 +125,6 @@ export const checkCommand: CommandSpec = {
           toSarif(diagnostics, {
             toolName: 'codebatch',
             toolVersion: ENGINE_VERSION,
-            informationUri: 'https://github.com/codebatch/codebatch',
             baseUri: `${pathToFileURL(dir).href}/`,
             rules: rulesFromDiagnostics(diagnostics),
           }),

@@ -94,7 +94,13 @@ describe('per-file memo', () => {
     const store = initStore(path.join(tmp.dir, 'store')).store;
     const file = path.join(store.layout.indexesDir, 'memo', '04_lint.jsonl');
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    const bad = ['null', '[1,2]', '"text"', '{"k":5,"b":"x","s":"01","n":1}', '{"h":"bundle-2","b":7,"s":"01"}'];
+    const bad = [
+      'null',
+      '[1,2]',
+      '"text"',
+      '{"k":5,"b":"x","s":"01","n":1}',
+      '{"h":"bundle-2","b":7,"s":"01"}',
+    ];
     const good = JSON.stringify({ h: 'bundle-1', b: 'b-good', s: '03' });
     fs.writeFileSync(file, `${[...bad, good, '{"k":"key-1","b":"b","s":"01","n":-1}'].join('\n')}\n`);
     const memo = new FileMemo(store, '04_lint');

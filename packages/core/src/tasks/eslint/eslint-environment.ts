@@ -15,8 +15,9 @@ import {
 import type { EslintConfig } from './eslint-config';
 import { findWorkspaceEslint, findWorkspacePackage } from './resolve-eslint';
 
+/** Package specifiers (`typescript-eslint`, `@eslint/js`, `eslint/config`); relative ones start with a dot. */
 const BARE_IMPORT =
-  /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|\bimport\s+)(['"])((?:@[\w.-]+\/)?[\w.-][\w./-]*)\1/g;
+  /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|\bimport\s+)(['"])((?:@[\w.-]+\/)?\w[\w./-]*)\1/g;
 
 /**
  * What decides the ESLint task's results besides each shard's own files, read without loading

@@ -129,7 +129,7 @@ import {
   type_closure_exports,
   writeBatchManifest,
   writeFileAtomic
-} from "./chunk-EMNTDHF7.js";
+} from "./chunk-BLLLBOIC.js";
 
 // ../core/src/config/config-schema.ts
 var configFileSchema, DEFAULT_SHARDS;
@@ -5436,7 +5436,6 @@ var init_check = __esm({
               toSarif(diagnostics, {
                 toolName: "codebatch",
                 toolVersion: ENGINE_VERSION,
-                informationUri: "https://github.com/codebatch/codebatch",
                 baseUri: `${pathToFileURL(dir).href}/`,
                 rules: rulesFromDiagnostics(diagnostics)
               })

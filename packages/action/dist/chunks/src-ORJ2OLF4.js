@@ -73,7 +73,7 @@ import {
   verifyOutputsFile,
   verifyShardOutputs,
   verifyStore
-} from "./chunk-4DZJTCSK.js";
+} from "./chunk-NC3TIBX7.js";
 import {
   CodebatchError,
   ENGINE_VERSION,
@@ -160,7 +160,7 @@ import {
   writeBatchManifest,
   writeOutputObject,
   writeShardManifest
-} from "./chunk-EMNTDHF7.js";
+} from "./chunk-BLLLBOIC.js";
 export {
   CodebatchError,
   ENGINE_VERSION,
