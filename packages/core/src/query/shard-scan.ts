@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import { CodebatchError, toCodebatchError } from '../errors/codebatch-error';
 import type { OutputRecord } from '../schemas/output-record';
 import { type ShardState, shardStateSchema } from '../schemas/state-record';
-import { readJsonl } from '../store/jsonl';
+import { parseJsonl } from '../store/jsonl';
+import { sha256Hex, toObjectRef } from '../util/hash';
 import type { BatchView } from './batch-view';
 
 /** One shard directory of one task, as found on disk. */
@@ -95,12 +96,32 @@ export function isShardVisible(entry: ShardEntry): boolean {
 }
 
 /**
- * Reads a committed outputs index. Strict mode: the file is written whole and renamed into
- * place, so a truncated or malformed line is damage (E_INDEX_CORRUPT naming file and line),
- * never a crash artefact to skip.
+ * Reads a committed outputs index, checked against the digest its state recorded: a truncated
+ * or edited index (a restored cache, a hand edit) would otherwise give wrong counts and wrong
+ * regression exit codes. Strict mode: the file is written whole and renamed into place, so a
+ * malformed line is damage (E_INDEX_CORRUPT naming file and line), never a crash artefact.
  */
 export function readShardOutputs(entry: ShardEntry): OutputRecord[] {
-  const { records } = readJsonl<OutputRecord>(entry.outputsFile, { missingOk: true, mode: 'strict' });
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(entry.outputsFile);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+      throw toCodebatchError(error, `reading ${entry.outputsFile}`);
+    bytes = Buffer.alloc(0);
+  }
+  const expected = entry.state?.outputs_digest;
+  if (expected && toObjectRef(sha256Hex(bytes)) !== expected) {
+    throw new CodebatchError(
+      'E_INDEX_CORRUPT',
+      `${entry.outputsFile} does not match the digest its state recorded`,
+      {
+        hints: ['Re-run the affected shard with --force to rewrite its index, or run `codebatch verify`.'],
+        details: { file: entry.outputsFile, expected },
+      },
+    );
+  }
+  const { records } = parseJsonl<OutputRecord>(bytes.toString('utf8'), entry.outputsFile, 'strict');
   for (let i = 0; i < records.length; i += 1) {
     const r = records[i] as Partial<OutputRecord> | null;
     // A cheap shape check instead of zod per record: 200k records would otherwise cost seconds.

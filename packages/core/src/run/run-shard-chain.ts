@@ -114,7 +114,7 @@ async function runChainTasks(
 ): Promise<ShardRunResult[]> {
   const results: ShardRunResult[] = [];
   const upstreamByTask = new Map<string, Map<string, TaskOutput[]>>();
-  const files = buildTaskFiles(ctx.store, members, upstreamByTask);
+  const files = buildTaskFiles(ctx.store, members, upstreamByTask, () => ctx.snapshot.root);
   const memo = new Map<string, unknown>();
   const memberPairs: [string, string][] = members.map((m) => [m.path, m.object]);
   const blockedOrBusy = new Map<string, ShardOutcome>();
@@ -507,6 +507,10 @@ async function executeTask(
     };
     const memo = ctx.memos.get(p.taskId)!;
     const extras = p.def.fileKeys ? await p.def.fileKeys(p.files, taskCtx) : undefined;
+    // The environment (not the shard inputs: those are about other files) keys every file of a
+    // task without fileKeys; see FileKeyParts.environment.
+    const environment = p.def.fileKeys ? undefined : await taskEnvironment(ctx, p.task);
+    const environmentDigest = environment ? sha256OfCanonical(environment) : undefined;
     // Per file, in shard order: records from the memo, or a slot the task fills.
     const perFile: { file: TaskFile; key: string; records?: TaskOutput[] }[] = [];
     for (const file of p.files) {
@@ -520,6 +524,7 @@ async function executeTask(
         object: file.object,
         upstream: p.deps.map((d) => ({ task_id: d, digest: digestRecords(file.upstream(d)) })),
         ...(extras ? { extra: extras.get(file.path) ?? null } : {}),
+        ...(environmentDigest ? { environment: environmentDigest } : {}),
       });
       const remembered = ctx.force ? undefined : memo.lookup(key, file.path);
       perFile.push({ file, key, ...(remembered ? { records: remembered } : {}) });

@@ -2,6 +2,7 @@ import type { TaskOutput } from '../schemas/output-record';
 import type { FilesIndexRecord } from '../schemas/snapshot-record';
 import type { Store } from '../store/store';
 import type { TaskFile } from '../tasks/task-definition';
+import { readSourceObject } from './read-source-object';
 
 /**
  * The files of one shard as tasks see them. Built once per shard chain: content is read at
@@ -12,6 +13,7 @@ export function buildTaskFiles(
   store: Store,
   members: readonly FilesIndexRecord[],
   upstreamByTask: Map<string, Map<string, TaskOutput[]>>,
+  sourceRoot: () => string,
 ): TaskFile[] {
   return members.map((m) => {
     const hex = m.object.slice('sha256:'.length);
@@ -24,7 +26,7 @@ export function buildTaskFiles(
       lang: m.lang_hint,
       isText: m.text !== false,
       bytes() {
-        if (bytes === undefined) bytes = store.objects.readObject(hex);
+        if (bytes === undefined) bytes = readSourceObject(store, hex, { root: sourceRoot(), path: m.path });
         return bytes;
       },
       text() {

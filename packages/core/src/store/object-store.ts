@@ -45,17 +45,22 @@ export class ObjectStore {
     // A directory this call had to create cannot hold the object yet: skip the lookup (on a
     // cold snapshot that is most objects, and each lookup is a syscall on a slow path).
     if (!this.ensureDir(path.dirname(finalPath)) && fs.existsSync(finalPath)) return false;
+    this.install(hex, bytes, finalPath);
+    return true;
+  }
+
+  /** Writes a temp file in full, then renames it into place: an object is whole or absent. */
+  private install(hex: string, bytes: Uint8Array, finalPath: string): void {
     const tmp = path.join(this.layout.tmpDir, tempName(hex));
     try {
       const fd = openTemp(tmp, this.layout.tmpDir);
       try {
-        fs.writeSync(fd, bytes);
+        writeFully(fd, bytes, hex);
         if (this.options.durable) fs.fsyncSync(fd);
       } finally {
         fs.closeSync(fd);
       }
       this.renameIntoPlace(tmp, finalPath);
-      return true;
     } catch (error) {
       fs.rmSync(tmp, { force: true });
       throw toCodebatchError(error, `writing object ${hex}`);
@@ -132,14 +137,7 @@ export class ObjectStore {
   repairObject(hex: string, bytes: Uint8Array): void {
     if (sha256Hex(bytes) !== hex)
       throw new CodebatchError('E_OBJECT_CORRUPT', `repair bytes do not hash to ${hex}`);
-    const tmp = path.join(this.layout.tmpDir, tempName(hex));
-    const fd = openTemp(tmp, this.layout.tmpDir);
-    try {
-      fs.writeSync(fd, bytes);
-    } finally {
-      fs.closeSync(fd);
-    }
-    this.renameIntoPlace(tmp, this.layout.objectPath(hex));
+    this.install(hex, bytes, this.layout.objectPath(hex));
   }
 
   /** Every object digest present, in sorted order. Skips temp and metadata files. */
@@ -170,5 +168,27 @@ function sortedDir(dir: string): string[] {
     return fs.readdirSync(dir).sort();
   } catch {
     return [];
+  }
+}
+
+/**
+ * fs.writeSync may write fewer bytes than asked (a full disk, a signal): keep writing the rest,
+ * and treat a write that makes no progress as a full disk, so a truncated object is never
+ * renamed into place.
+ */
+export function writeFully(fd: number, bytes: Uint8Array, what: string): void {
+  let offset = 0;
+  while (offset < bytes.length) {
+    const written = fs.writeSync(fd, bytes, offset, bytes.length - offset);
+    if (written <= 0) {
+      throw new CodebatchError(
+        'E_DISK_FULL',
+        `short write of object ${what}: ${offset} of ${bytes.length} bytes`,
+        {
+          hints: ['Free disk space, then run again; nothing partial was installed.'],
+        },
+      );
+    }
+    offset += written;
   }
 }

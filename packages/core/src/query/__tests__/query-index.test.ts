@@ -103,7 +103,7 @@ describe('query acceleration index', () => {
     expect(countOutputs(store, 'b1').total).toBe(21);
   });
 
-  it('is ignored when its outputs file alone changes (same state bytes)', () => {
+  it('is ignored when its outputs file alone changes (same state bytes), and the edited index is refused', () => {
     const fx = buildSampleBatch(tmp.dir);
     const { store } = fx;
     buildQueryIndex(store, 'b1');
@@ -115,8 +115,12 @@ describe('query acceleration index', () => {
     const tmpFile = `${outputs}.tmp`;
     fs.writeFileSync(tmpFile, lines.map((l) => `${l}\n`).join(''));
     fs.renameSync(tmpFile, outputs);
-    expect(queryDiagnostics(store, 'b1').total).toBe(4);
-    expect(queryDiagnostics(store, 'b1', { useIndex: false }).total).toBe(4);
+    // The edited index no longer matches the digest its done state recorded: neither the
+    // acceleration index nor a scan may answer with the wrong count.
+    expect(() => queryDiagnostics(store, 'b1')).toThrow(/does not match the digest its state recorded/);
+    expect(() => queryDiagnostics(store, 'b1', { useIndex: false })).toThrow(
+      expect.objectContaining({ code: 'E_INDEX_CORRUPT' }),
+    );
   });
 
   it('falls back to a scan when the index is damaged', () => {
