@@ -1,12 +1,23 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { z } from 'zod';
+import { batchRecordSchema, planRecordSchema, taskRecordSchema } from '../schemas/batch-record';
+import { snapshotRecordSchema } from '../schemas/snapshot-record';
+import { shardStateSchema } from '../schemas/state-record';
 import { parseObjectRef, sha256Hex } from '../util/hash';
 import { isChunkedFormat } from './chunking';
 import { parseJsonl } from './jsonl';
+import { isMemoLine } from './memo-line';
 import type { Store } from './store';
 
 export interface VerifyProblem {
-  kind: 'object_corrupt' | 'object_missing' | 'index_corrupt' | 'state_mismatch' | 'bad_reference';
+  kind:
+    | 'object_corrupt'
+    | 'object_missing'
+    | 'index_corrupt'
+    | 'state_mismatch'
+    | 'bad_reference'
+    | 'record_invalid';
   /** Store-relative file that holds the problem (or the object path). */
   file: string;
   object?: string;
@@ -24,7 +35,9 @@ export interface VerifyReport {
 /**
  * Re-hashes every object and checks every reference from every index: files indexes,
  * shard output indexes (and the chunks behind chunk manifests), and each done shard's
- * outputs_digest against its index bytes. Read-only.
+ * outputs_digest against its index bytes; checks snapshot.json, batch.json, plan.json,
+ * task.json and state.json against their schemas, every memo table line, and that each state's
+ * manifest pointer names a JSON object. Read-only.
  */
 export function verifyStore(store: Store): VerifyReport {
   const { layout, objects } = store;
@@ -86,14 +99,43 @@ export function verifyStore(store: Store): VerifyReport {
       return undefined;
     }
   };
+  const checkRecord = (
+    file: string,
+    schema: z.ZodType,
+    optional = false,
+  ): Record<string, unknown> | undefined => {
+    let value: unknown;
+    try {
+      value = JSON.parse(fs.readFileSync(file, 'utf8'));
+    } catch (error) {
+      if (optional && (error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      problems.push({ kind: 'record_invalid', file: rel(file), message: 'missing or not valid JSON' });
+      return undefined;
+    }
+    const result = schema.safeParse(value);
+    if (result.success) return result.data as Record<string, unknown>;
+    problems.push({
+      kind: 'record_invalid',
+      file: rel(file),
+      message: result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '),
+    });
+    return undefined;
+  };
   for (const snap of listDir(path.join(layout.root, 'snapshots'))) {
+    checkRecord(path.join(layout.root, 'snapshots', snap, 'snapshot.json'), snapshotRecordSchema, true);
     const file = path.join(layout.root, 'snapshots', snap, 'files.index.jsonl');
     if (!fs.existsSync(file)) continue;
     for (const r of readIndex(file) ?? []) checkRef(r.object, rel(file), false);
   }
   for (const batch of listDir(path.join(layout.root, 'batches'))) {
-    const tasksDir = path.join(layout.root, 'batches', batch, 'tasks');
+    const batchDir = path.join(layout.root, 'batches', batch);
+    // A directory without batch.json is an unfinished init (gc removes it), not damage.
+    if (!fs.existsSync(path.join(batchDir, 'batch.json'))) continue;
+    checkRecord(path.join(batchDir, 'batch.json'), batchRecordSchema);
+    checkRecord(path.join(batchDir, 'plan.json'), planRecordSchema);
+    const tasksDir = path.join(batchDir, 'tasks');
     for (const task of listDir(tasksDir)) {
+      checkRecord(path.join(tasksDir, task, 'task.json'), taskRecordSchema);
       const shardsDir = path.join(tasksDir, task, 'shards');
       for (const shard of listDir(shardsDir)) {
         const outputs = path.join(shardsDir, shard, 'outputs.index.jsonl');
@@ -103,18 +145,22 @@ export function verifyStore(store: Store): VerifyReport {
             checkRef(r.object, rel(outputs), isChunkedFormat(r.format));
         }
         if (!fs.existsSync(stateFile)) continue;
-        let state: { status?: string; outputs_digest?: string; manifest?: string };
-        try {
-          state = JSON.parse(fs.readFileSync(stateFile, 'utf8'));
-        } catch {
-          problems.push({
-            kind: 'index_corrupt',
-            file: rel(stateFile),
-            message: 'state.json is not valid JSON',
-          });
-          continue;
+        const state = checkRecord(stateFile, shardStateSchema) as
+          | { status?: string; outputs_digest?: string; manifest?: string }
+          | undefined;
+        if (!state) continue;
+        if (state.manifest) {
+          checkRef(state.manifest, rel(stateFile), false);
+          const hex = parseObjectRef(state.manifest);
+          if (hex && status.get(hex) === 'ok' && !isJsonObject(objects.readObject(hex))) {
+            problems.push({
+              kind: 'bad_reference',
+              file: rel(stateFile),
+              object: state.manifest,
+              message: 'the manifest pointer names an object that is not a JSON manifest',
+            });
+          }
         }
-        if (state.manifest) checkRef(state.manifest, rel(stateFile), false);
         if (state.status === 'done' && state.outputs_digest) {
           const bytes = fs.existsSync(outputs) ? fs.readFileSync(outputs) : Buffer.alloc(0);
           if (`sha256:${sha256Hex(bytes)}` !== state.outputs_digest) {
@@ -127,6 +173,19 @@ export function verifyStore(store: Store): VerifyReport {
         }
       }
     }
+  }
+  for (const file of listDir(path.join(layout.indexesDir, 'memo'))) {
+    const full = path.join(layout.indexesDir, 'memo', file);
+    const lines = fs.readFileSync(full, 'utf8').split('\n');
+    const bad = lines.filter(
+      (line, i) => line !== '' && !isMemoTableLine(line, i === lines.length - 1),
+    ).length;
+    if (bad > 0)
+      problems.push({
+        kind: 'index_corrupt',
+        file: rel(full),
+        message: `${bad} memo line(s) are not entries (skipped by every run; delete the file to drop them)`,
+      });
   }
   return {
     objects_checked: objectsChecked,
@@ -142,5 +201,23 @@ function listDir(dir: string): string[] {
     return fs.readdirSync(dir).sort();
   } catch {
     return [];
+  }
+}
+
+function isJsonObject(bytes: Buffer): boolean {
+  try {
+    const v = JSON.parse(bytes.toString('utf8'));
+    return v !== null && typeof v === 'object' && !Array.isArray(v);
+  } catch {
+    return false;
+  }
+}
+
+/** A torn last line (an appender killed mid-write) is not damage; anything else must be an entry. */
+function isMemoTableLine(line: string, last: boolean): boolean {
+  try {
+    return isMemoLine(JSON.parse(line));
+  } catch {
+    return last;
   }
 }
