@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import type { ShardState } from '../schemas/state-record';
+import { CHUNKED_SUFFIX } from '../store/chunking';
 import type { Store } from '../store/store';
 import { sha256Hex } from '../util/hash';
 
@@ -28,12 +29,41 @@ export function readCommittedIndex(
 }
 
 const OBJECT_MARK = Buffer.from('"object":"sha256:');
+const NEWLINE = 0x0a;
 
-/** Scans index bytes for object references (no parse) and checks each is present. */
+/**
+ * Scans index bytes for object references (no parse) and checks each is present; a reference
+ * on a record whose format is chunked names a chunk manifest, whose chunks must be present too
+ * (a result is only reusable when everything it references, transitively, can be read back).
+ */
 function referencedObjectsExist(store: Store, bytes: Buffer): boolean {
   for (let i = bytes.indexOf(OBJECT_MARK); i !== -1; i = bytes.indexOf(OBJECT_MARK, i + 1)) {
     const start = i + OBJECT_MARK.length;
-    if (!store.objects.hasObject(bytes.toString('latin1', start, start + 64))) return false;
+    const hex = bytes.toString('latin1', start, start + 64);
+    if (!store.objects.hasObject(hex)) return false;
+    const lineEnd = bytes.indexOf(NEWLINE, start);
+    const line = bytes.toString(
+      'utf8',
+      bytes.lastIndexOf(NEWLINE, i) + 1,
+      lineEnd === -1 ? bytes.length : lineEnd,
+    );
+    if (line.includes(CHUNKED_FORMAT_MARK) && !chunksExist(store, hex)) return false;
   }
   return true;
+}
+
+const CHUNKED_FORMAT_MARK = `${CHUNKED_SUFFIX}"`;
+
+function chunksExist(store: Store, manifestHex: string): boolean {
+  try {
+    const manifest = JSON.parse(store.objects.readObjectVerified(manifestHex).toString('utf8')) as {
+      chunks?: { object?: unknown }[];
+    };
+    if (!Array.isArray(manifest.chunks)) return false;
+    return manifest.chunks.every(
+      (c) => typeof c.object === 'string' && store.objects.hasObject(c.object.replace(/^sha256:/, '')),
+    );
+  } catch {
+    return false;
+  }
 }

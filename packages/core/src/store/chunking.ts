@@ -8,7 +8,7 @@ import type { ObjectStore } from './object-store';
 /** SPEC 10 threshold default, as the reference: 16 MiB. Configurable per store and in tests. */
 export const DEFAULT_CHUNK_THRESHOLD = 16 * 1024 * 1024;
 export const DEFAULT_CHUNK_SIZE = 4 * 1024 * 1024;
-const CHUNKED_SUFFIX = '+chunks';
+export const CHUNKED_SUFFIX = '+chunks';
 
 export interface ChunkingOptions {
   threshold: number;
