@@ -7,7 +7,7 @@ import type { FilesIndexRecord } from '../schemas/snapshot-record';
 import { readFilesIndex } from '../snapshot/read-snapshot';
 import type { Store } from '../store/store';
 import { reconstructPreimage } from './bundle-preimage';
-import { type BundleChange, explainBundleMiss } from './explain-miss';
+import { type BundleChange, diffValues, explainBundleMiss } from './explain-miss';
 import { loadShardManifest } from './run-manifest';
 
 export interface ShardMissExplanation {
@@ -45,6 +45,18 @@ export function explainShardMiss(
   readTaskRecord(store, againstId, taskId);
   const previous = load(againstId, taskId, shardId);
   const report = explainBundleMiss(previous.preimage, current.preimage);
+  // The preimage holds the config's digest only: name the settings that changed from the two
+  // task records (`config.rules.L002.options.max: 120 -> 100`).
+  const configChange = report.changes.findIndex((c) => c.part === 'config_digest');
+  if (configChange >= 0) {
+    const settings = diffValues(
+      readTaskRecord(store, againstId, taskId).config,
+      readTaskRecord(store, batchId, taskId).config,
+      '',
+    ).map((d) => ({ part: 'config', field: d.field, from: d.from, to: d.to }) as BundleChange);
+    report.changes.splice(configChange + 1, 0, ...settings);
+    if (settings.length > 0) report.parts = [...new Set(report.changes.map((c) => c.part))];
+  }
   const shardCount = (id: string) =>
     readBatchRecord(store, id).shard_count ?? readTaskRecord(store, id, taskId).sharding.shard_count;
   const filesOf = (id: string) => byPath(readFilesIndex(store, readBatchRecord(store, id).snapshot_id));

@@ -95,7 +95,9 @@ describe('explainShardMiss', () => {
     await runBatch(ctx.store, { batchId: b2, registry });
     const shard = shardOf(sha256Hex(TREE['src/a.ts']!), 4);
     const lint = explainShardMiss(ctx.store, { batchId: b2, taskId: '04_lint', shardId: shard });
-    expect(lint.parts).toEqual(['config_digest']);
+    expect(lint.parts).toEqual(['config_digest', 'config']);
+    // The setting that changed is named, not only the digest.
+    expect(lint.changes).toContainEqual({ part: 'config', field: 'word', from: 'BAD', to: 'WORSE' });
     expect(lint.current.source).toBe('manifest');
     const parse = explainShardMiss(ctx.store, { batchId: b2, taskId: '01_parse', shardId: shard });
     expect(parse.same).toBe(true);
