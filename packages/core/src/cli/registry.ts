@@ -10,7 +10,11 @@ import { indexBuildCommand } from './commands/index-build';
 import { initCommand } from './commands/init';
 import { inspectCommand } from './commands/inspect';
 import { explainMissCommand, manifestShowCommand } from './commands/manifest';
-import { eventsExportCommand, provenanceExportCommand } from './commands/provenance-export';
+import {
+  eventsExportCommand,
+  provenanceExportCommand,
+  provenanceVerifyCommand,
+} from './commands/provenance-export';
 import { queryDiagnosticsCommand, queryOutputsCommand, queryStatsCommand } from './commands/query';
 import { resumeCommand, runCommand, runShardCommand } from './commands/run';
 import { sessionsListCommand, sessionsShowCommand } from './commands/sessions';
@@ -54,5 +58,6 @@ export const COMMANDS: CommandSpec[] = [
   sessionsListCommand,
   sessionsShowCommand,
   provenanceExportCommand,
+  provenanceVerifyCommand,
   eventsExportCommand,
 ];

@@ -1,0 +1,43 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { CodebatchError } from '../errors/codebatch-error';
+import type { Store } from '../store/store';
+import { sha256Hex } from '../util/hash';
+
+export interface StatementCheck {
+  subjects: number;
+  mismatches: { name: string; reason: 'missing' | 'digest' | 'outside the store' }[];
+}
+
+/**
+ * Checks every subject of an in-toto statement against the store: each names a file under the
+ * store root whose sha256 must equal the attested digest.
+ */
+export function checkStatementSubjects(store: Store, statement: Record<string, unknown>): StatementCheck {
+  const subjects = Array.isArray(statement.subject) ? (statement.subject as unknown[]) : [];
+  const mismatches: StatementCheck['mismatches'] = [];
+  for (const raw of subjects) {
+    const s = raw as { name?: unknown; digest?: { sha256?: unknown } };
+    const name = typeof s.name === 'string' ? s.name : '';
+    const file = path.resolve(store.layout.root, name);
+    if (!name || path.relative(store.layout.root, file).startsWith('..')) {
+      mismatches.push({ name, reason: 'outside the store' });
+      continue;
+    }
+    let bytes: Buffer;
+    try {
+      bytes = fs.readFileSync(file);
+    } catch {
+      mismatches.push({ name, reason: 'missing' });
+      continue;
+    }
+    if (sha256Hex(bytes) !== s.digest?.sha256) mismatches.push({ name, reason: 'digest' });
+  }
+  if (subjects.length === 0)
+    throw new CodebatchError('E_SUBJECT_MISMATCH', 'the statement has no subjects to verify', {
+      hints: [
+        'Export a statement of a batch with done shards: `codebatch provenance export --format intoto`.',
+      ],
+    });
+  return { subjects: subjects.length, mismatches };
+}
