@@ -25,7 +25,7 @@ const FILES: Record<string, string> = {
   'eslint.config.mjs': "import js from '@eslint/js';\n\nexport default [js.configs.recommended];\n",
   'src/app.js': 'const unused = 1;\nexport const used = 2;\n',
   'src/ok.js': 'export const ok = 1;\n',
-  '.gitignore': '.codebatch/\ncodebatch.sarif\nnode_modules/\n',
+  '.gitignore': '.codebatch/\nnode_modules/\n',
 };
 
 let azurite: Azurite;
@@ -55,6 +55,14 @@ interface Job {
   result: RunResult;
   outputs: Record<string, string>;
   workspace: string;
+  /** The SARIF file the `sarif-file` output names (under RUNNER_TEMP), read before the job's temp dir goes. */
+  sarif?: {
+    runs: {
+      results: { ruleId: string }[];
+      tool: { driver: { rules: { id: string; helpUri?: string }[] } };
+    }[];
+  };
+  sarifUnderRunnerTemp: boolean;
 }
 
 /** A checkout at `sha` with ESLint installed (linked), then the bundle with the `lint` pipeline. */
@@ -96,7 +104,17 @@ async function job(options: { sha: string; pullRequest?: { number: number; ref: 
     api,
   });
   try {
-    return { result: await runAction(env, { timeoutMs: 180_000 }), outputs: env.readOutputs(), workspace };
+    const result = await runAction(env, { timeoutMs: 180_000 });
+    const outputs = env.readOutputs();
+    const sarifFile = outputs['sarif-file'];
+    return {
+      result,
+      outputs,
+      workspace,
+      sarif:
+        sarifFile && fs.existsSync(sarifFile) ? JSON.parse(fs.readFileSync(sarifFile, 'utf8')) : undefined,
+      sarifUnderRunnerTemp: sarifFile === path.join(env.runnerTemp, 'codebatch.sarif'),
+    };
   } finally {
     env.cleanup();
   }
@@ -131,12 +149,11 @@ test('push: the ESLint error is annotated with its rule and docs, fails the step
       raw_details: expect.stringMatching(/^no-unused-vars: https:\/\/eslint\.org\/docs\//),
     }),
   );
-  const sarif = JSON.parse(fs.readFileSync(path.join(j.workspace, 'codebatch.sarif'), 'utf8'));
-  const run = sarif.runs[0];
-  expect(run.results.map((r: { ruleId: string }) => r.ruleId).sort()).toEqual(['L102', 'no-unused-vars']);
-  expect(run.tool.driver.rules.find((r: { id: string }) => r.id === 'no-unused-vars').helpUri).toMatch(
-    NO_UNUSED_VARS_DOCS,
-  );
+  expect(j.sarifUnderRunnerTemp).toBe(true);
+  expect(fs.existsSync(path.join(j.workspace, 'codebatch.sarif'))).toBe(false);
+  const run = j.sarif!.runs[0]!;
+  expect(run.results.map((r) => r.ruleId).sort()).toEqual(['L102', 'no-unused-vars']);
+  expect(run.tool.driver.rules.find((r) => r.id === 'no-unused-vars')!.helpUri).toMatch(NO_UNUSED_VARS_DOCS);
 });
 
 test('pull request: only the ESLint finding it adds is annotated and counts for fail-on', async () => {

@@ -28,7 +28,8 @@ const FILES: Record<string, string> = {
   'py/m.py': 'import os\n\n\ndef f(a):\n    return os.path.join(a)\n',
   'py/n.py': 'def g():\n    return 2\n',
   'README.md': '# fixture\n',
-  '.gitignore': '.codebatch/\ncodebatch.sarif\n',
+  // Only the store is ignored: anything else the action wrote into the checkout would show.
+  '.gitignore': '.codebatch/\n',
 };
 
 let azurite: Azurite;
@@ -62,6 +63,12 @@ interface Job {
   outputs: Record<string, string>;
   summary: string;
   workspace: string;
+  /** The runner's RUNNER_TEMP (removed when the job ends, like a runner's). */
+  runnerTemp: string;
+  /** The SARIF file the `sarif-file` output names, read before RUNNER_TEMP is removed. */
+  sarif?: { version: string; runs: { results: unknown[] }[] };
+  /** `git status --porcelain --ignored` of the checkout after the job, the store left out. */
+  written: string[];
   /** From the log line `batch <id>: N files, E file tasks executed, R reused`. */
   executed: number;
   reused: number;
@@ -102,11 +109,24 @@ async function job(options: {
   try {
     const result = await runAction(env, { timeoutMs: 180_000 });
     const counts = /batch \S+: \d+ files, (\d+) file tasks executed, (\d+) reused/.exec(result.stdout);
+    const outputs = env.readOutputs();
+    const sarifFile = outputs['sarif-file'];
+    const written = execFileSync('git', ['status', '--porcelain', '--ignored', '--untracked-files=all'], {
+      cwd: workspace,
+      env: { PATH: process.env.PATH, HOME: workspace },
+      encoding: 'utf8',
+    })
+      .split('\n')
+      .filter((line) => line !== '' && !line.slice(3).startsWith('.codebatch/'));
     return {
       result,
-      outputs: env.readOutputs(),
+      outputs,
       summary: env.readSummary(),
       workspace,
+      runnerTemp: env.runnerTemp,
+      sarif:
+        sarifFile && fs.existsSync(sarifFile) ? JSON.parse(fs.readFileSync(sarifFile, 'utf8')) : undefined,
+      written,
       executed: counts ? Number(counts[1]) : Number.NaN,
       reused: counts ? Number(counts[2]) : Number.NaN,
     };
@@ -176,10 +196,12 @@ test('push to the default branch: cold run, store saved under the primary key', 
     expect.stringMatching(new RegExp(`${keyPrefix('main').source}${mainSha}$`)),
   ]);
   expect(saved[0]!.sizeBytes).toBeGreaterThan(0);
-  // SARIF and summary.
-  const sarif = JSON.parse(fs.readFileSync(path.join(j.workspace, 'codebatch.sarif'), 'utf8'));
+  // SARIF (under RUNNER_TEMP: the checkout gains nothing but the store) and summary.
+  expect(j.outputs['sarif-file']).toBe(path.join(j.runnerTemp, 'codebatch.sarif'));
+  expect(j.written).toEqual([]);
+  const sarif = j.sarif!;
   expect(sarif.version).toBe('2.1.0');
-  expect(sarif.runs[0].results.length).toBe(
+  expect(sarif.runs[0]!.results.length).toBe(
     Number(j.outputs.warnings) + Number(j.outputs.infos) + Number(j.outputs.errors) + Number(j.outputs.hints),
   );
   expect(j.summary).toContain('codebatch: full');
@@ -322,9 +344,8 @@ test('2-slice matrix and a merge job: one cache entry per slice, merge restores 
   const single = await job({ ...push, inputs: { 'save-cache': 'false', annotate: 'none' } });
   for (const key of ['errors', 'warnings', 'infos', 'hints', 'new-diagnostics'])
     expect(`${key}=${merge.outputs[key]}`).toBe(`${key}=${single.outputs[key]}`);
-  const sarif = (j: Job) =>
-    JSON.parse(fs.readFileSync(path.join(j.workspace, 'codebatch.sarif'), 'utf8')).runs[0].results;
-  expect(sarif(merge)).toEqual(sarif(single));
+  expect(merge.sarif!.runs[0]!.results).toEqual(single.sarif!.runs[0]!.results);
+  expect(merge.written).toEqual([]);
 });
 
 test.each(['garbage', 'down'] as const)(
@@ -341,7 +362,7 @@ test.each(['garbage', 'down'] as const)(
       expect(j.reused).toBe(0);
       expect(j.executed).toBeGreaterThan(0);
       expect(j.outputs['batch-id']).toBeTruthy();
-      expect(fs.existsSync(path.join(j.workspace, 'codebatch.sarif'))).toBe(true);
+      expect(j.sarif?.version).toBe('2.1.0');
       expect(api.checkRuns.size).toBe(1);
       expect(cache.entries().some((e) => e.finalized && e.key.endsWith(`sha=${head}`))).toBe(false);
     } finally {

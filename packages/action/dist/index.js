@@ -8,7 +8,7 @@ const __cb_filename = __cbJoin(__cb_dirname, 'index.js');
 import {
   rulesFromDiagnostics,
   toSarif
-} from "./chunks/chunk-NC3TIBX7.js";
+} from "./chunks/chunk-WIG4HPLR.js";
 import {
   ENGINE_VERSION,
   PIPELINE_NAMES,
@@ -18,7 +18,7 @@ import {
   __toESM,
   external_exports,
   init_zod
-} from "./chunks/chunk-BLLLBOIC.js";
+} from "./chunks/chunk-FRTJ2RYO.js";
 
 // ../../node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({
@@ -68877,7 +68877,7 @@ function buildSarifLog(diagnostics, options) {
 
 // src/engine.ts
 async function loadEngine() {
-  const core = await import("./chunks/src-ORJ2OLF4.js");
+  const core = await import("./chunks/src-2ATBNK3A.js");
   return {
     analyze: (options) => core.analyze(options),
     async findBatchForCommit(storeDir, sha, pipeline2) {
@@ -69665,6 +69665,10 @@ async function runAction(deps) {
     if (inputs.githubToken) host2.setSecret(inputs.githubToken);
     const ctx = readRunContext(deps.env, deps.readFile);
     const paths = resolvePaths2(inputs, ctx);
+    if (paths.sarifFile && isInside(paths.sarifFile, paths.sourceDir))
+      host2.warning(
+        `sarif-file: ${paths.sarifFile} is inside the analysed directory, so the next snapshot reads it; give a relative path (it is resolved under RUNNER_TEMP) or exclude the file.`
+      );
     const configBytes = readConfig(inputs, paths.configFile);
     const { digest, preimage } = computeConfigDigest({ pipeline: inputs.pipeline, configBytes });
     host2.debug(`config digest ${digest} from:
@@ -69862,9 +69866,16 @@ function resolvePaths2(inputs, ctx) {
     sourceDir,
     storeDir: path14.resolve(ctx.workspace, inputs.storePath),
     configFile,
-    sarifFile: inputs.sarifFile ? path14.resolve(ctx.workspace, inputs.sarifFile) : void 0,
+    // Under RUNNER_TEMP, never the workspace: a report written into the analysed tree would be
+    // part of the next snapshot (a later step or job on the same checkout), changing its id and
+    // re-running every task whose shard it lands in.
+    sarifFile: inputs.sarifFile ? path14.resolve(ctx.runnerTemp, inputs.sarifFile) : void 0,
     pathPrefix: path14.relative(ctx.workspace, sourceDir).split(path14.sep).join("/")
   };
+}
+function isInside(file, dir) {
+  const rel = path14.relative(dir, file);
+  return rel === "" || !rel.startsWith("..") && !path14.isAbsolute(rel);
 }
 function readConfig(inputs, configFile) {
   if (!configFile) return void 0;

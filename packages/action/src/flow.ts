@@ -61,6 +61,11 @@ export async function runAction(deps: ActionDeps): Promise<void> {
     if (inputs.githubToken) host.setSecret(inputs.githubToken);
     const ctx = readRunContext(deps.env, deps.readFile);
     const paths = resolvePaths(inputs, ctx);
+    if (paths.sarifFile && isInside(paths.sarifFile, paths.sourceDir))
+      host.warning(
+        `sarif-file: ${paths.sarifFile} is inside the analysed directory, so the next snapshot reads it; ` +
+          'give a relative path (it is resolved under RUNNER_TEMP) or exclude the file.',
+      );
     const configBytes = readConfig(inputs, paths.configFile);
     const { digest, preimage } = computeConfigDigest({ pipeline: inputs.pipeline, configBytes });
     host.debug(`config digest ${digest} from:\n${preimage}`);
@@ -271,9 +276,18 @@ function resolvePaths(inputs: ActionInputs, ctx: RunContext): ResolvedPaths {
     sourceDir,
     storeDir: path.resolve(ctx.workspace, inputs.storePath),
     configFile,
-    sarifFile: inputs.sarifFile ? path.resolve(ctx.workspace, inputs.sarifFile) : undefined,
+    // Under RUNNER_TEMP, never the workspace: a report written into the analysed tree would be
+    // part of the next snapshot (a later step or job on the same checkout), changing its id and
+    // re-running every task whose shard it lands in.
+    sarifFile: inputs.sarifFile ? path.resolve(ctx.runnerTemp, inputs.sarifFile) : undefined,
     pathPrefix: path.relative(ctx.workspace, sourceDir).split(path.sep).join('/'),
   };
+}
+
+/** Whether `file` lies in `dir` (or is it). */
+function isInside(file: string, dir: string): boolean {
+  const rel = path.relative(dir, file);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
 /** The config's bytes (for the cache key); a file that is not JSON fails fast. */

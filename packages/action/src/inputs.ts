@@ -37,7 +37,7 @@ export interface ActionInputs {
   annotate: AnnotateMode;
   failOn: FailOn;
   githubToken: string;
-  /** Where to write SARIF, relative to the workspace; undefined when the input is `none`. */
+  /** Where to write SARIF, relative to RUNNER_TEMP (never the analysed tree); undefined when the input is `none`. */
   sarifFile?: string;
   checkName: string;
   saveCache: boolean;

@@ -100,9 +100,10 @@ describe('provenance export --sign-key and provenance verify', () => {
     const statement = JSON.parse(
       Buffer.from(JSON.parse(fs.readFileSync(file, 'utf8')).payload, 'base64').toString('utf8'),
     );
-    const subject = path.join(store, statement.subject[0].name);
+    // The subject is the shard's result: add a record to the index it names.
+    const subject = path.join(store, statement.subject[0].annotations.index);
     const original = fs.readFileSync(subject);
-    fs.appendFileSync(subject, '\n');
+    fs.appendFileSync(subject, original.toString('utf8').split('\n')[0] + '\n');
     try {
       const r = await verify(file);
       expect(r.code).toBe(1);
@@ -113,6 +114,45 @@ describe('provenance export --sign-key and provenance verify', () => {
     } finally {
       fs.writeFileSync(subject, original);
     }
+  });
+
+  it('subjects are reproducible: two fresh stores over the same tree attest identical subjects', async () => {
+    const subjects = async (name: string) => {
+      const other = path.join(tmp.dir, name);
+      const snap = await cliJson<{ record: { snapshot_id: string } }>([
+        'snapshot',
+        path.join(tmp.dir, 'src'),
+        '--store',
+        other,
+      ]);
+      await cli([
+        'batch',
+        'init',
+        '--snapshot',
+        snap.json.record.snapshot_id,
+        '--pipeline',
+        'lint',
+        '--id',
+        'same',
+        '--store',
+        other,
+      ]);
+      expect((await cli(['run', '--batch', 'same', '--parallel', '1', '--store', other])).code).toBe(0);
+      const doc = await cliJson<{ subject: unknown[] }>([
+        'provenance',
+        'export',
+        '--batch',
+        'same',
+        '--format',
+        'intoto',
+        '--store',
+        other,
+      ]);
+      return doc.json.subject;
+    };
+    const first = await subjects('store-a');
+    expect(first.length).toBeGreaterThan(1);
+    expect(await subjects('store-b')).toEqual(first);
   });
 
   it('refuses --sign-key without --format intoto, and a key that is not ed25519', async () => {

@@ -1,13 +1,15 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
 import type { PipelineName } from '../api/types';
 import { type ConfigFile, DEFAULT_SHARDS } from '../config/config-schema';
 import { configError, formatIssues } from '../config/load-config';
 import { CodebatchError, toCodebatchError } from '../errors/codebatch-error';
+import { tryLockFile } from '../run/shard-lock';
 import type { BatchRecord, PlanRecord, TaskRecord } from '../schemas/batch-record';
 import type { ShardState } from '../schemas/state-record';
 import { readFilesIndex, readSnapshotRecord } from '../snapshot/read-snapshot';
-import { writeFileAtomic } from '../store/atomic-write';
+import { tempName } from '../store/atomic-write';
 import { DEFAULT_CHUNK_SIZE, DEFAULT_CHUNK_THRESHOLD } from '../store/chunking';
 import { assertValidId } from '../store/layout';
 import type { Store } from '../store/store';
@@ -139,20 +141,17 @@ export function planBatch(
 }
 
 /**
- * Creates batches/<id>/ with task.json and a `ready` state.json per non-empty shard, then
- * plan.json, then batch.json last: batch.json's presence marks a complete batch, so a crash
- * mid-init leaves a directory that `batch list` ignores and a retry with the same id replaces.
+ * Creates batches/<id>/ with task.json and a `ready` state.json per non-empty shard, plan.json
+ * and batch.json, all at once (see publishBatchDir): of two inits with one id exactly one wins
+ * and the other fails with E_BATCH_EXISTS, and a crash mid-init leaves nothing under batches/.
  */
 export function initBatch(store: Store, options: InitBatchOptions): InitBatchResult {
   const pipeline = getPipeline(options.pipeline);
   const batchId = options.id === undefined ? generateBatchId() : assertValidId(options.id, 'batch');
   assertValidId(options.snapshotId, 'snapshot');
   const layout = store.layout;
-  if (fs.existsSync(layout.batchFile(batchId))) {
-    throw new CodebatchError('E_BATCH_EXISTS', `batch ${batchId} already exists`, {
-      hints: ['Batches are immutable: choose another --id, or omit --id for a generated one.'],
-    });
-  }
+  // Fails early without planning; the rename in publishBatchDir is what decides a race.
+  if (fs.existsSync(layout.batchFile(batchId))) throw batchExists(batchId);
   const snapshot = readSnapshotRecord(store, options.snapshotId);
   const files = readFilesIndex(store, options.snapshotId);
   const { planned, configs, planTasks, configDigest, shardCount, chunkThreshold } = planBatch(store, options);
@@ -201,16 +200,20 @@ export function initBatch(store: Store, options: InitBatchOptions): InitBatchRes
     config_digest: configDigest,
     ...(options.metadata ? { metadata: options.metadata } : {}),
   };
+  // Everything is written into a private staging directory under tmp/ and renamed into place
+  // whole, so the files inside are written in place (a temp-and-rename per file doubled the
+  // cost of this step on a slow disk) and no reader ever sees a half batch.
+  const finalDir = layout.batchDir(batchId);
+  const staging = path.join(layout.tmpDir, tempName(`batch-${batchId}`));
+  const staged = (file: string) => path.join(staging, path.relative(finalDir, file));
   try {
-    fs.mkdirSync(layout.batchDir(batchId), { recursive: true });
-    // Until batch.json lands (last, atomically) no reader treats this directory as a batch and
-    // gc removes it as an unfinished init, so the files inside are written in place: a
-    // temp-and-rename per file doubled the cost of this step on a slow disk.
+    fs.mkdirSync(layout.tmpDir, { recursive: true });
+    fs.mkdirSync(staging);
     for (const task of tasks) {
-      fs.mkdirSync(layout.shardsDir(batchId, task.task_id), { recursive: true });
-      fs.writeFileSync(layout.taskFile(batchId, task.task_id), stableJsonPretty(task));
+      fs.mkdirSync(staged(layout.shardsDir(batchId, task.task_id)), { recursive: true });
+      fs.writeFileSync(staged(layout.taskFile(batchId, task.task_id)), stableJsonPretty(task));
       for (const shardId of shardIds) {
-        fs.mkdirSync(layout.shardDir(batchId, task.task_id, shardId), { recursive: true });
+        fs.mkdirSync(staged(layout.shardDir(batchId, task.task_id, shardId)));
         const state: ShardState = {
           schema_name: 'codebatch.shard_state',
           schema_version: SCHEMA_VERSION,
@@ -220,13 +223,89 @@ export function initBatch(store: Store, options: InitBatchOptions): InitBatchRes
           status: 'ready',
           attempt: 1,
         };
-        fs.writeFileSync(layout.stateFile(batchId, task.task_id, shardId), `${JSON.stringify(state)}\n`);
+        fs.writeFileSync(
+          staged(layout.stateFile(batchId, task.task_id, shardId)),
+          `${JSON.stringify(state)}\n`,
+        );
       }
     }
-    fs.writeFileSync(layout.planFile(batchId), stableJsonPretty(plan));
-    writeFileAtomic(layout.batchFile(batchId), stableJsonPretty(batch));
+    fs.writeFileSync(staged(layout.planFile(batchId)), stableJsonPretty(plan));
+    fs.writeFileSync(staged(layout.batchFile(batchId)), stableJsonPretty(batch));
+    publishBatchDir(store, batchId, staging);
   } catch (error) {
+    // A crash before this point leaves only the staging directory, which gc removes from tmp/.
+    fs.rmSync(staging, { recursive: true, force: true });
     throw toCodebatchError(error, `creating batch ${batchId}`);
   }
   return { batch, plan, tasks, shardIds };
+}
+
+function batchExists(batchId: string): CodebatchError {
+  return new CodebatchError('E_BATCH_EXISTS', `batch ${batchId} already exists`, {
+    hints: ['Batches are immutable: choose another --id, or omit --id for a generated one.'],
+    details: { batch_id: batchId },
+  });
+}
+
+/**
+ * Renames the complete staging directory to batches/<id>. rename() of a directory replaces an
+ * absent or empty target and fails on a non-empty one, so the first init to get there wins
+ * atomically and every later one gets E_BATCH_EXISTS.
+ *
+ * A non-empty target without batch.json cannot come from this function; it is what an older
+ * version (which wrote in place) left when interrupted. It is moved aside and replaced, never
+ * merged into, under a lock: two inits clearing it at once could otherwise take the batch the
+ * other had just installed for debris.
+ */
+function publishBatchDir(store: Store, batchId: string, staging: string): void {
+  const { layout } = store;
+  const finalDir = layout.batchDir(batchId);
+  fs.mkdirSync(path.dirname(finalDir), { recursive: true });
+  if (renameDir(staging, finalDir)) return;
+  if (fs.existsSync(layout.batchFile(batchId))) throw batchExists(batchId);
+  const lockFile = path.join(layout.tmpDir, `batch-init-${batchId}.lock`);
+  const deadline = Date.now() + 30_000;
+  let lock = tryLockFile(lockFile);
+  while (!lock) {
+    if (Date.now() > deadline) {
+      throw new CodebatchError('E_LOCKED', `another process keeps initialising batch ${batchId}`, {
+        hints: ['Retry when it has finished, or choose another --id.'],
+      });
+    }
+    // Held only for a few renames by a live process: wait for it rather than fail.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    lock = tryLockFile(lockFile);
+  }
+  try {
+    // Under the lock only gc still removes debris, so the batch found here stays put.
+    if (fs.existsSync(layout.batchFile(batchId))) throw batchExists(batchId);
+    const trash = path.join(layout.tmpDir, tempName(`gc-${batchId}`));
+    try {
+      fs.renameSync(finalDir, trash);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    if (fs.existsSync(path.join(trash, 'batch.json'))) {
+      // gc removed the debris and a lock-free init installed a batch in between: put it back.
+      fs.renameSync(trash, finalDir);
+      throw batchExists(batchId);
+    }
+    fs.rmSync(trash, { recursive: true, force: true });
+    // A lock-free init may have taken the freed name first: then it won.
+    if (!renameDir(staging, finalDir)) throw batchExists(batchId);
+  } finally {
+    lock.release();
+  }
+}
+
+/** rename(from, to) for directories: false when `to` is a non-empty directory. */
+function renameDir(from: string, to: string): boolean {
+  try {
+    fs.renameSync(from, to);
+    return true;
+  } catch (error) {
+    const errno = (error as NodeJS.ErrnoException).code;
+    if (errno === 'ENOTEMPTY' || errno === 'EEXIST') return false;
+    throw error;
+  }
 }

@@ -46,6 +46,11 @@ export const gcCommand: CommandSpec = {
       ctx.stdout(
         [
           `batches    ${report.batches.removed.length} removed, ${report.batches.kept.length} kept${report.batches.removed.length > 0 ? ` (${report.batches.removed.join(', ')})` : ''}`,
+          ...(report.batches.unreadable.length > 0
+            ? [
+                `           kept unread (damaged batch.json, see \`codebatch verify\`): ${report.batches.unreadable.join(', ')}`,
+              ]
+            : []),
           `snapshots  ${report.snapshots.removed.length} removed, ${report.snapshots.kept} kept`,
           `objects    ${report.objects.removed} removed (${formatBytes(report.objects.bytes)}), ${report.objects.kept} kept`,
           `indexes    ${report.indexes.memo_entries_removed} memo entries, ${report.indexes.bundles_removed} bundle entries, ${report.indexes.query_removed} query indexes removed`,

@@ -14,7 +14,9 @@ import type { Store } from '../store/store';
  *
  * Retention of batches (the only policy choice; everything else follows from references):
  * - never removed: batches in `keepBatchIds`, batches with a running shard (locked by a live
- *   process), and unfinished batches (pending/partial) younger than `graceMs`;
+ *   process), unfinished batches (pending/partial) younger than `graceMs`, and batches whose
+ *   batch.json cannot be read (listed in `batches.unreadable`: verify explains them, a person
+ *   decides; while one exists every snapshot is kept, since which one it uses is unknown);
  * - `keepBatches: N` keeps the newest N batches (by created_at); `olderThanMs: D` keeps those
  *   created within D. With both, a batch is removed only if neither keeps it; with neither,
  *   no batch is removed (gc then only collects what is unreferenced).
@@ -51,7 +53,8 @@ export interface PruneOptions {
 
 export interface PruneReport {
   dry_run: boolean;
-  batches: { kept: string[]; removed: string[] };
+  /** `unreadable`: kept (they are in `kept` too) because their batch.json is damaged. */
+  batches: { kept: string[]; removed: string[]; unreadable: string[] };
   snapshots: { kept: number; removed: string[] };
   objects: { kept: number; removed: number; bytes: number };
   sessions: { removed: number };
@@ -78,7 +81,7 @@ export function pruneStore(store: Store, options: PruneOptions = {}): PruneRepor
   const root = store.layout.root;
   const report: PruneReport = {
     dry_run: dryRun,
-    batches: { kept: [], removed: [] },
+    batches: { kept: [], removed: [], unreadable: [] },
     snapshots: { kept: 0, removed: [] },
     objects: { kept: 0, removed: 0, bytes: 0 },
     sessions: { removed: 0 },
@@ -107,6 +110,15 @@ export function pruneStore(store: Store, options: PruneOptions = {}): PruneRepor
     (kept.has(b.batch_id) ? report.batches.kept : report.batches.removed).push(b.batch_id);
   const removedBatches = new Set(report.batches.removed);
   const batchesDir = path.join(root, BATCHES_DIR);
+  // A batch.json that exists but does not parse hides what the batch uses: keep the batch, and
+  // count it as kept everywhere below (memo and bundle entries, sessions, query indexes).
+  const listed = new Set(batches.map((b) => b.batch_id));
+  for (const name of listDir(batchesDir)) {
+    if (listed.has(name) || !fs.existsSync(path.join(batchesDir, name, 'batch.json'))) continue;
+    report.batches.unreadable.push(name);
+    report.batches.kept.push(name);
+    kept.add(name);
+  }
   for (const id of report.batches.removed)
     report.bytes_freed += removeTree(store, path.join(batchesDir, id), dryRun);
   // Unfinished `batch init` debris (no batch.json), past the grace period.
@@ -181,10 +193,11 @@ export function pruneStore(store: Store, options: PruneOptions = {}): PruneRepor
   const keepSnapshots = new Set(keptBatches.map((b) => b.snapshot_id));
   const newestSnapshot = [...snapshots].sort((a, b) => a.created_at.localeCompare(b.created_at)).pop();
   if (newestSnapshot) keepSnapshots.add(newestSnapshot.snapshot_id);
+  const keepAllSnapshots = report.batches.unreadable.length > 0;
   const snapshotsDir = path.join(root, SNAPSHOTS_DIR);
   for (const name of listDir(snapshotsDir)) {
     const dir = path.join(snapshotsDir, name);
-    if (keepSnapshots.has(name)) {
+    if (keepSnapshots.has(name) || keepAllSnapshots) {
       report.snapshots.kept += 1;
       collectRefs(readText(path.join(dir, 'files.index.jsonl')) ?? '', sourceObjects);
       collectRefs(readText(path.join(dir, 'snapshot.json')) ?? '', roots);
@@ -204,7 +217,8 @@ export function pruneStore(store: Store, options: PruneOptions = {}): PruneRepor
     scanned.add(hex);
     queue.push(hex);
   };
-  // Every batch directory that stays (an unreadable batch.json included: verify reports it).
+  // Every batch directory that stays, by its files rather than its records: an unreadable
+  // batch keeps every object any of its files names.
   for (const name of listDir(batchesDir)) {
     if (removedBatches.has(name) || !fs.existsSync(path.join(batchesDir, name))) continue;
     for (const file of walkFiles(path.join(batchesDir, name))) {

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { readGitInfo } from '../snapshot/git-info';
+import { readToolchain, type Toolchain } from '../tasks/shared/toolchain';
 import { nowIso } from '../util/time';
 import { ENGINE_NAME, ENGINE_VERSION, runtimeMajor } from '../version';
 
@@ -18,6 +19,8 @@ export interface EnvironmentInfo {
   tasks?: Record<string, string>;
   git?: { commit?: string; dirty?: boolean };
   ci?: { provider: string; run_id?: string };
+  /** Parser versions and grammar hashes the built-in tasks key on (tasks/shared/toolchain.ts). */
+  toolchain?: Toolchain;
 }
 
 /**
@@ -50,6 +53,11 @@ export function captureEnvironment(
     const info = readGitInfo(path.resolve(sourceDir), { dirty: options.dirty });
     if (info.git_ref)
       env.git = { commit: info.git_ref, ...(info.git_dirty !== undefined ? { dirty: info.git_dirty } : {}) };
+  }
+  try {
+    env.toolchain = readToolchain();
+  } catch {
+    // A record of facts, not a precondition: the tasks that need the parsers fail on their own.
   }
   const ci = detectCi(process.env);
   if (ci) env.ci = ci;

@@ -137,17 +137,25 @@ export const SLSA_PREDICATE_TYPE = 'https://slsa.dev/provenance/v1';
 export const BUILD_TYPE = 'https://codebatch.dev/provenance/batch-run/v1';
 export const BUILDER_ID = 'https://codebatch.dev/builder/cli';
 
-/** An in-toto Statement v1 whose subjects are the committed output indexes, with a SLSA v1 predicate. */
+/**
+ * An in-toto Statement v1 whose subjects are the shards' results, with a SLSA v1 predicate.
+ * A subject's digest is the shard's result digest (its records without the envelope), not
+ * the index file's: index lines carry timestamps, so two runs over the same inputs would
+ * attest different bytes for the same results. `provenance verify` recomputes it from the
+ * index named by `annotations.index`.
+ */
 export function toInToto(g: BatchGraph): Record<string, unknown> {
   const b = g.batch.batch_id;
   const subject: Record<string, unknown>[] = [];
   const byproducts: Record<string, unknown>[] = [];
   for (const task of g.tasks) {
     for (const s of task.shards) {
-      if (s.status === 'done' && s.outputs_digest) {
+      if (s.status === 'done' && s.result_digest) {
+        const dir = `batches/${b}/tasks/${task.record.task_id}/shards/${s.shard_id}`;
         subject.push({
-          name: `batches/${b}/tasks/${task.record.task_id}/shards/${s.shard_id}/outputs.index.jsonl`,
-          digest: { sha256: hexOf(s.outputs_digest) },
+          name: `${dir}/result`,
+          digest: { sha256: hexOf(s.result_digest) },
+          annotations: { index: `${dir}/outputs.index.jsonl` },
         });
       }
       if (s.manifest)

@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { CodebatchError } from '../errors/codebatch-error';
+import { stripEnvelope } from '../run/file-memo';
+import { parseJsonl } from '../store/jsonl';
 import type { Store } from '../store/store';
 import { sha256Hex } from '../util/hash';
 
@@ -17,9 +19,11 @@ export function checkStatementSubjects(store: Store, statement: Record<string, u
   const subjects = Array.isArray(statement.subject) ? (statement.subject as unknown[]) : [];
   const mismatches: StatementCheck['mismatches'] = [];
   for (const raw of subjects) {
-    const s = raw as { name?: unknown; digest?: { sha256?: unknown } };
+    const s = raw as { name?: unknown; digest?: { sha256?: unknown }; annotations?: { index?: unknown } };
     const name = typeof s.name === 'string' ? s.name : '';
-    const file = path.resolve(store.layout.root, name);
+    // A shard result is attested by its records' digest, recomputed from the index it names.
+    const index = typeof s.annotations?.index === 'string' ? s.annotations.index : undefined;
+    const file = path.resolve(store.layout.root, index ?? name);
     if (!name || path.relative(store.layout.root, file).startsWith('..')) {
       mismatches.push({ name, reason: 'outside the store' });
       continue;
@@ -31,7 +35,8 @@ export function checkStatementSubjects(store: Store, statement: Record<string, u
       mismatches.push({ name, reason: 'missing' });
       continue;
     }
-    if (sha256Hex(bytes) !== s.digest?.sha256) mismatches.push({ name, reason: 'digest' });
+    const digest = index === undefined ? sha256Hex(bytes) : resultDigestOfIndex(bytes);
+    if (digest !== s.digest?.sha256) mismatches.push({ name, reason: 'digest' });
   }
   if (subjects.length === 0)
     throw new CodebatchError('E_SUBJECT_MISMATCH', 'the statement has no subjects to verify', {
@@ -40,4 +45,18 @@ export function checkStatementSubjects(store: Store, statement: Record<string, u
       ],
     });
   return { subjects: subjects.length, mismatches };
+}
+
+/**
+ * The result digest of a committed index, as the runner computed it when it wrote the index:
+ * each record without its envelope, serialised, one per line. Undefined (no match) when the
+ * index does not parse.
+ */
+export function resultDigestOfIndex(bytes: Buffer): string | undefined {
+  try {
+    const records = parseJsonl<Record<string, unknown>>(bytes.toString('utf8'), 'index', 'strict').records;
+    return sha256Hex(records.map((r) => `${JSON.stringify(stripEnvelope(r))}\n`).join(''));
+  } catch {
+    return undefined;
+  }
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { TaskOutput } from '../schemas/output-record';
 import { tempName } from '../store/atomic-write';
 import { appendJsonl, parseJsonl, toJsonl } from '../store/jsonl';
+import { isMemoLine } from '../store/memo-line';
 import type { Store } from '../store/store';
 import { sha256OfCanonical } from '../util/hash';
 import { readCommittedIndex } from './committed-outputs';
@@ -40,6 +41,13 @@ export interface FileKeyParts extends TaskIdentityParts {
   upstream: { task_id: string; digest: string }[];
   /** What the task's `fileKeys` adds (the ESLint config for the file, its type closure). */
   extra?: unknown;
+  /**
+   * Digest of the task's `environment` (parser versions, grammar hashes), for tasks without
+   * `fileKeys`: their environment applies to every file alike, so a change must miss every
+   * key. A task with `fileKeys` puts what of its environment matters to a file there (ESLint:
+   * the config that applies to that file), so an edit to one config misses only its files.
+   */
+  environment?: string;
 }
 
 export function computeFileKey(parts: FileKeyParts): string {
@@ -49,6 +57,8 @@ export function computeFileKey(parts: FileKeyParts): string {
     object: parts.object,
     upstream: parts.upstream,
     ...(parts.extra === undefined ? {} : { extra: parts.extra }),
+    // Absent, not null, when there is none: keys of tasks without an environment stay as they were.
+    ...(parts.environment === undefined ? {} : { environment: parts.environment }),
   });
 }
 
@@ -66,18 +76,6 @@ export function stripEnvelope(record: Record<string, unknown>): TaskOutput {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(record)) if (!ENVELOPE.includes(k)) out[k] = v;
   return out as TaskOutput;
-}
-
-/**
- * A line of the table that a lookup may trust the shape of. Lines come from disk (a restored
- * cache, a hand edit): `null`, arrays or wrong types are skipped, never an E_INTERNAL.
- */
-function isMemoLine(e: unknown): e is MemoEntry | BundleEntry {
-  if (e === null || typeof e !== 'object' || Array.isArray(e)) return false;
-  const r = e as Record<string, unknown>;
-  if (typeof r.b !== 'string' || typeof r.s !== 'string') return false;
-  if (typeof r.k === 'string') return typeof r.n === 'number' && Number.isInteger(r.n) && r.n >= 0;
-  return typeof r.h === 'string';
 }
 
 /** Below this many lines a table loads in a few milliseconds, whatever it holds. */
@@ -121,8 +119,8 @@ export class FileMemo {
     const lines = parseJsonl<MemoEntry & BundleEntry>(text, this.file, 'lenient').records;
     for (const e of lines) {
       if (!isMemoLine(e)) continue;
-      if (typeof e.k === 'string') this.table.set(e.k, e);
-      else this.bundles.set(e.h, e);
+      if ('k' in e) this.table.set(e.k, e as MemoEntry);
+      else this.bundles.set((e as BundleEntry).h, e as BundleEntry);
     }
     const live = this.table.size + this.bundles.size;
     if (lines.length >= MEMO_COMPACT_MIN_LINES && lines.length > 2 * live)

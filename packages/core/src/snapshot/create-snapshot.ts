@@ -46,7 +46,7 @@ export interface CreateSnapshotOptions {
   /** Honour .gitignore files (default true). `.git/` is skipped either way. */
   gitignore?: boolean;
   onProgress?: (progress: SnapshotProgress) => void;
-  /** Record source.git_ref and source.git_dirty (default true; the dirty flag costs one `git status`). */
+  /** Record source.git_ref and source.git_dirty (default true; the dirty flag costs two short git processes). */
   git?: boolean;
   /** Use and refresh the stat cache under indexes/ (default true). */
   statCache?: boolean;
@@ -106,7 +106,7 @@ export function createSnapshot(
   const now = options.now ?? Date.now;
   const startedAtMs = now();
 
-  const walk = walkTree(sourceAbs, { gitignore: filters.gitignore, filter, skipDirs: [store.layout.root] });
+  const walk = walkTree(sourceAbs, { gitignore: filters.gitignore, filter, skipDirs: storeDirs(store) });
   const paths = sortPathsUtf8(walk.files);
   // Built with path.sep so the same string works on Windows; canonical paths always use `/`.
   const toAbs =
@@ -140,7 +140,15 @@ export function createSnapshot(
     const rel = paths[i]!;
     const abs = toAbs(rel);
     if (options.onProgress && i % PROGRESS_EVERY === 0) options.onProgress({ files: i, hashed, cached });
-    const stat = fs.lstatSync(abs, { throwIfNoEntry: false });
+    let stat: fs.Stats | undefined;
+    try {
+      stat = fs.lstatSync(abs, { throwIfNoEntry: false });
+    } catch (error) {
+      // EACCES from a directory that can be listed but not traversed: the source tree's
+      // problem, so a warning; left to propagate it would read as a read-only store.
+      warnings.push(unreadableFile(rel, error));
+      continue;
+    }
     if (!stat?.isFile()) {
       warnings.push({
         code: 'unreadable',
@@ -246,6 +254,21 @@ function toFilesIndexRecord(p: string, hex: string, size: number, text: boolean)
   return lang === undefined
     ? { object, path: p, path_key: pathKey, schema_version: SCHEMA_VERSION, size, text }
     : { lang_hint: lang, object, path: p, path_key: pathKey, schema_version: SCHEMA_VERSION, size, text };
+}
+
+/**
+ * The store's root as given and as resolved: the walk sees real paths (the source is resolved),
+ * so a store inside the source reached through a symlink must be matched by its real path too.
+ */
+function storeDirs(store: Store): string[] {
+  const dirs = [store.layout.root];
+  try {
+    const real = fs.realpathSync(store.layout.root);
+    if (real !== store.layout.root) dirs.push(real);
+  } catch {
+    // No store directory to resolve: nothing of it can be in the tree either.
+  }
+  return dirs;
 }
 
 function resolveSourceDir(sourceDir: string): string {

@@ -1,6 +1,7 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
+import type { SnapshotWarning } from '../schemas/snapshot-record';
+import { readSmallFile, SMALL_FILE_MAX_BYTES } from './read-small-file';
 
 /**
  * .gitignore semantics for the snapshot walk. Honoured: every `.gitignore` inside the source
@@ -16,16 +17,28 @@ export interface IgnoreLevel {
   matcher: Ignore;
 }
 
-/** Reads `<dir>/.gitignore` (plus `.git/info/exclude` at the root); undefined when none apply. */
+/**
+ * Reads `<dir>/.gitignore` (plus `.git/info/exclude` at the root); undefined when none apply.
+ * Both files come from the analysed tree, so each is read only when it is a regular file of sane
+ * size (read-small-file.ts); a refused file contributes no rules and one warning in `warnings`.
+ * `.gitignore` symlinks are not followed (git does not follow them either since 2.32).
+ */
 export function loadIgnoreLevel(
   absDir: string,
   base: string,
   hasGitignore: boolean,
   isRepoRoot: boolean,
+  warnings: SnapshotWarning[],
 ): IgnoreLevel | undefined {
   let rules = '';
-  if (isRepoRoot) rules += readOptional(path.join(absDir, '.git', 'info', 'exclude'));
-  if (hasGitignore) rules += `\n${readOptional(path.join(absDir, '.gitignore'))}`;
+  if (isRepoRoot) {
+    const rel = base === '' ? '.git/info/exclude' : `${base}/.git/info/exclude`;
+    rules += readRules(path.join(absDir, '.git', 'info', 'exclude'), rel, true, warnings);
+  }
+  if (hasGitignore) {
+    const rel = base === '' ? '.gitignore' : `${base}/.gitignore`;
+    rules += `\n${readRules(path.join(absDir, '.gitignore'), rel, false, warnings)}`;
+  }
   if (rules.trim() === '') return undefined;
   return { base, matcher: ignore({ ignorecase: false }).add(rules) };
 }
@@ -51,11 +64,36 @@ export function isIgnored(
   return false;
 }
 
-function readOptional(file: string): string {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    // Absent or unreadable ignore files mean "no rules": the walk still reports what it sees.
-    return '';
+function readRules(file: string, rel: string, followSymlinks: boolean, warnings: SnapshotWarning[]): string {
+  const result = readSmallFile(file, { followSymlinks });
+  if (result.ok) return result.text;
+  // Absent ignore files mean "no rules"; refused ones too, but the snapshot says so.
+  if (result.reason === 'absent') return '';
+  const unapplied = 'its ignore rules were not applied';
+  if (result.reason === 'symlink') {
+    warnings.push({
+      code: 'symlink_skipped',
+      path: rel,
+      message: `symbolic link not followed; ${unapplied}`,
+    });
+  } else if (result.reason === 'special') {
+    warnings.push({
+      code: 'special_file_skipped',
+      path: rel,
+      message: `not a regular file (FIFO, socket or device); ${unapplied}`,
+    });
+  } else if (result.reason === 'too_large') {
+    warnings.push({
+      code: 'unreadable',
+      path: rel,
+      message: `larger than ${SMALL_FILE_MAX_BYTES / 1024 / 1024} MiB; ${unapplied}`,
+    });
+  } else {
+    warnings.push({
+      code: 'unreadable',
+      path: rel,
+      message: `cannot read file (${result.errno ?? 'error'}); ${unapplied}`,
+    });
   }
+  return '';
 }

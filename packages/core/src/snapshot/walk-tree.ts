@@ -52,12 +52,17 @@ export function walkTree(root: string, options: WalkOptions): WalkResult {
     }
     const invalid = findInvalidNames(dir.abs, entries);
     let levels = dir.levels;
+    // A .gitignore the rules loader refused already has its warning; the entry needs no second.
+    let refusedRules = false;
     if (options.gitignore) {
       const hasGitignore = entries.some((e) => e.name === '.gitignore' && !e.isDirectory());
       const isRepoRoot = dir.rel === '' && entries.some((e) => e.name === '.git');
-      const level =
-        hasGitignore || isRepoRoot ? loadIgnoreLevel(dir.abs, dir.rel, hasGitignore, isRepoRoot) : undefined;
-      if (level) levels = [...levels, level];
+      if (hasGitignore || isRepoRoot) {
+        const before = warnings.length;
+        const level = loadIgnoreLevel(dir.abs, dir.rel, hasGitignore, isRepoRoot, warnings);
+        refusedRules = warnings.slice(before).some((w) => w.path.endsWith('.gitignore'));
+        if (level) levels = [...levels, level];
+      }
     }
     for (const entry of entries) {
       const name = entry.name;
@@ -69,6 +74,7 @@ export function walkTree(root: string, options: WalkOptions): WalkResult {
         continue;
       }
       const kind = entryKind(entry, abs);
+      if (refusedRules && name === '.gitignore' && kind !== 'file') continue;
       const isDir = kind === 'directory';
       if (options.gitignore && levels.length > 0 && isIgnored(levels, rel, isDir)) continue;
       if (filter.excludes(rel)) continue;
@@ -86,19 +92,21 @@ export function walkTree(root: string, options: WalkOptions): WalkResult {
           path: rel,
           message: 'not a regular file (FIFO, socket or device); skipped',
         });
-      } else {
+      } else if (kind === 'gone') {
         warnings.push({
           code: 'unreadable',
           path: rel,
           message: 'vanished while the tree was read; skipped',
         });
+      } else {
+        warnings.push({ code: 'unreadable', path: rel, message: `cannot stat (${kind.errno}); skipped` });
       }
     }
   }
   return { files, warnings };
 }
 
-type EntryKind = 'directory' | 'file' | 'symlink' | 'other' | 'gone';
+type EntryKind = 'directory' | 'file' | 'symlink' | 'other' | 'gone' | { errno: string };
 
 function entryKind(entry: fs.Dirent, abs: string): EntryKind {
   if (entry.isFile()) return 'file';
@@ -107,7 +115,13 @@ function entryKind(entry: fs.Dirent, abs: string): EntryKind {
   if (entry.isFIFO() || entry.isSocket() || entry.isBlockDevice() || entry.isCharacterDevice())
     return 'other';
   // DT_UNKNOWN (some network and overlay filesystems): ask lstat.
-  const stat = fs.lstatSync(abs, { throwIfNoEntry: false });
+  let stat: fs.Stats | undefined;
+  try {
+    stat = fs.lstatSync(abs, { throwIfNoEntry: false });
+  } catch (error) {
+    // EACCES in a directory that can be listed but not traversed (mode r--): a warning.
+    return { errno: (error as NodeJS.ErrnoException).code ?? 'error' };
+  }
   if (!stat) return 'gone';
   if (stat.isFile()) return 'file';
   if (stat.isDirectory()) return 'directory';

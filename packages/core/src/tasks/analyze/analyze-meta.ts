@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { toolchainEnvironment } from '../shared/toolchain';
 import type { TaskMeta } from '../task-definition';
 
 export const analyzeConfigSchema = z.strictObject({});
@@ -11,4 +12,6 @@ export const analyzeMeta: TaskMeta<AnalyzeConfig> = {
   description: 'Per-file metrics: size, lines, language; complexity and counts for TS/JS and Python',
   kindsOut: ['metric'],
   configSchema: analyzeConfigSchema,
+  // Parser versions and the grammar's hash: an upgrade re-executes (see toolchain.ts).
+  environment: toolchainEnvironment,
 };

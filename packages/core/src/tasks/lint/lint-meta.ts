@@ -1,3 +1,4 @@
+import { toolchainEnvironment } from '../shared/toolchain';
 import type { TaskMeta } from '../task-definition';
 import { type LintConfig, lintConfigSchema } from './lint-config';
 
@@ -13,4 +14,6 @@ export const lintMeta: TaskMeta<LintConfig> = {
     'Text rules (L001-L005) and scope rules (L101 unused import, L102 unused variable, L103 shadowing)',
   kindsOut: ['diagnostic'],
   configSchema: lintConfigSchema,
+  // Parser versions and the grammar's hash: an upgrade re-executes (see toolchain.ts).
+  environment: toolchainEnvironment,
 };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { toolchainEnvironment } from '../shared/toolchain';
 import type { TaskMeta } from '../task-definition';
 
 export const parseConfigSchema = z.strictObject({
@@ -15,4 +16,6 @@ export const parseMeta: TaskMeta<ParseConfig> = {
     'Parses TS/JS (TypeScript parser) and Python (tree-sitter) into ASTs; syntax errors as diagnostics',
   kindsOut: ['ast', 'diagnostic'],
   configSchema: parseConfigSchema,
+  // Parser versions and the grammar's hash: an upgrade re-executes (see toolchain.ts).
+  environment: toolchainEnvironment,
 };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { toolchainEnvironment } from '../shared/toolchain';
 import type { TaskMeta } from '../task-definition';
 
 export const symbolsConfigSchema = z.strictObject({
@@ -15,4 +16,6 @@ export const symbolsMeta: TaskMeta<SymbolsConfig> = {
     'Symbols (functions, classes, variables, ...) and edges (imports, exports, calls, inherits, implements)',
   kindsOut: ['symbol', 'edge'],
   configSchema: symbolsConfigSchema,
+  // Parser versions and the grammar's hash: an upgrade re-executes (see toolchain.ts).
+  environment: toolchainEnvironment,
 };

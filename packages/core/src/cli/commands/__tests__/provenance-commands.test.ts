@@ -56,8 +56,9 @@ describe('provenance commands', () => {
 
     const miss = await cli(['explain-miss', '--batch', 'b2', '--task', '04_lint', '--shard', shard]);
     expect(miss.code).toBe(0);
-    expect(miss.out).toMatch(/changed: config_digest\n/);
+    expect(miss.out).toMatch(/changed: config_digest, config\n/);
     expect(miss.out).toMatch(/config_digest: [0-9a-f]{12} -> [0-9a-f]{12}/);
+    expect(miss.out).toContain('config.word: "BAD" -> "WORSE"');
     const same = await cli([
       'explain-miss',
       '--batch',

@@ -73,7 +73,7 @@ import {
   verifyOutputsFile,
   verifyShardOutputs,
   verifyStore
-} from "./chunk-NC3TIBX7.js";
+} from "./chunk-WIG4HPLR.js";
 import {
   CodebatchError,
   ENGINE_VERSION,
@@ -160,7 +160,7 @@ import {
   writeBatchManifest,
   writeOutputObject,
   writeShardManifest
-} from "./chunk-BLLLBOIC.js";
+} from "./chunk-FRTJ2RYO.js";
 export {
   CodebatchError,
   ENGINE_VERSION,

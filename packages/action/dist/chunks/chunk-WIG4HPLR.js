@@ -31,10 +31,12 @@ import {
   appendEvent,
   assertValidId,
   assertValidShardId,
+  batchRecordSchema,
   buildBatchManifest,
   canonicalJson,
   compareUtf8,
   createDefaultRegistry,
+  diffValues,
   explainBundleMiss,
   external_exports,
   formatBundleChange,
@@ -56,9 +58,11 @@ import {
   init_default_registry,
   init_events,
   init_explain_miss,
+  init_file_memo,
   init_hash,
   init_jsonl,
   init_layout,
+  init_memo_line,
   init_object_store,
   init_output_record,
   init_pipelines,
@@ -76,11 +80,13 @@ import {
   init_store,
   init_store_record,
   init_time,
+  init_toolchain,
   init_type_closure,
   init_version,
   init_zod,
   isChunkedFormat,
   isCodebatchError,
+  isMemoLine,
   isPipelineName,
   isShardLocked,
   isoDateTime,
@@ -95,6 +101,7 @@ import {
   outputRecordSchema,
   parseJsonl,
   parseObjectRef,
+  planRecordSchema,
   provenanceSessionSchema,
   readBatchManifestRef,
   readBatchRecord,
@@ -104,6 +111,7 @@ import {
   readShardState,
   readSnapshotRecord,
   readTaskRecord,
+  readToolchain,
   reconstructPreimage,
   rememberFilesIndex,
   runShardChain,
@@ -118,6 +126,7 @@ import {
   snapshotRecordSchema,
   sortPathsUtf8,
   stableJsonPretty,
+  stripEnvelope,
   taskOutputSchema,
   taskRecordSchema,
   tempName,
@@ -125,11 +134,12 @@ import {
   toJsonl,
   toObjectRef,
   toPathKey,
+  tryLockFile,
   tryReadSnapshotRecord,
   type_closure_exports,
   writeBatchManifest,
   writeFileAtomic
-} from "./chunk-BLLLBOIC.js";
+} from "./chunk-FRTJ2RYO.js";
 
 // ../core/src/config/config-schema.ts
 var configFileSchema, DEFAULT_SHARDS;
@@ -209,6 +219,7 @@ var init_load_config = __esm({
 // ../core/src/batch/init-batch.ts
 import crypto from "node:crypto";
 import fs2 from "node:fs";
+import path from "node:path";
 function generateBatchId() {
   const stamp = nowIso().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
   return `b${stamp}-${crypto.randomBytes(3).toString("hex")}`;
@@ -272,11 +283,7 @@ function initBatch(store, options) {
   const batchId = options.id === void 0 ? generateBatchId() : assertValidId(options.id, "batch");
   assertValidId(options.snapshotId, "snapshot");
   const layout = store.layout;
-  if (fs2.existsSync(layout.batchFile(batchId))) {
-    throw new CodebatchError("E_BATCH_EXISTS", `batch ${batchId} already exists`, {
-      hints: ["Batches are immutable: choose another --id, or omit --id for a generated one."]
-    });
-  }
+  if (fs2.existsSync(layout.batchFile(batchId))) throw batchExists(batchId);
   const snapshot = readSnapshotRecord(store, options.snapshotId);
   const files = readFilesIndex(store, options.snapshotId);
   const { planned, configs, planTasks, configDigest, shardCount, chunkThreshold } = planBatch(store, options);
@@ -325,13 +332,17 @@ function initBatch(store, options) {
     config_digest: configDigest,
     ...options.metadata ? { metadata: options.metadata } : {}
   };
+  const finalDir = layout.batchDir(batchId);
+  const staging = path.join(layout.tmpDir, tempName(`batch-${batchId}`));
+  const staged = (file) => path.join(staging, path.relative(finalDir, file));
   try {
-    fs2.mkdirSync(layout.batchDir(batchId), { recursive: true });
+    fs2.mkdirSync(layout.tmpDir, { recursive: true });
+    fs2.mkdirSync(staging);
     for (const task of tasks) {
-      fs2.mkdirSync(layout.shardsDir(batchId, task.task_id), { recursive: true });
-      fs2.writeFileSync(layout.taskFile(batchId, task.task_id), stableJsonPretty(task));
+      fs2.mkdirSync(staged(layout.shardsDir(batchId, task.task_id)), { recursive: true });
+      fs2.writeFileSync(staged(layout.taskFile(batchId, task.task_id)), stableJsonPretty(task));
       for (const shardId of shardIds) {
-        fs2.mkdirSync(layout.shardDir(batchId, task.task_id, shardId), { recursive: true });
+        fs2.mkdirSync(staged(layout.shardDir(batchId, task.task_id, shardId)));
         const state = {
           schema_name: "codebatch.shard_state",
           schema_version: SCHEMA_VERSION,
@@ -341,16 +352,73 @@ function initBatch(store, options) {
           status: "ready",
           attempt: 1
         };
-        fs2.writeFileSync(layout.stateFile(batchId, task.task_id, shardId), `${JSON.stringify(state)}
-`);
+        fs2.writeFileSync(
+          staged(layout.stateFile(batchId, task.task_id, shardId)),
+          `${JSON.stringify(state)}
+`
+        );
       }
     }
-    fs2.writeFileSync(layout.planFile(batchId), stableJsonPretty(plan));
-    writeFileAtomic(layout.batchFile(batchId), stableJsonPretty(batch));
+    fs2.writeFileSync(staged(layout.planFile(batchId)), stableJsonPretty(plan));
+    fs2.writeFileSync(staged(layout.batchFile(batchId)), stableJsonPretty(batch));
+    publishBatchDir(store, batchId, staging);
   } catch (error) {
+    fs2.rmSync(staging, { recursive: true, force: true });
     throw toCodebatchError(error, `creating batch ${batchId}`);
   }
   return { batch, plan, tasks, shardIds };
+}
+function batchExists(batchId) {
+  return new CodebatchError("E_BATCH_EXISTS", `batch ${batchId} already exists`, {
+    hints: ["Batches are immutable: choose another --id, or omit --id for a generated one."],
+    details: { batch_id: batchId }
+  });
+}
+function publishBatchDir(store, batchId, staging) {
+  const { layout } = store;
+  const finalDir = layout.batchDir(batchId);
+  fs2.mkdirSync(path.dirname(finalDir), { recursive: true });
+  if (renameDir(staging, finalDir)) return;
+  if (fs2.existsSync(layout.batchFile(batchId))) throw batchExists(batchId);
+  const lockFile = path.join(layout.tmpDir, `batch-init-${batchId}.lock`);
+  const deadline = Date.now() + 3e4;
+  let lock = tryLockFile(lockFile);
+  while (!lock) {
+    if (Date.now() > deadline) {
+      throw new CodebatchError("E_LOCKED", `another process keeps initialising batch ${batchId}`, {
+        hints: ["Retry when it has finished, or choose another --id."]
+      });
+    }
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    lock = tryLockFile(lockFile);
+  }
+  try {
+    if (fs2.existsSync(layout.batchFile(batchId))) throw batchExists(batchId);
+    const trash = path.join(layout.tmpDir, tempName(`gc-${batchId}`));
+    try {
+      fs2.renameSync(finalDir, trash);
+    } catch (error) {
+      if (error.code !== "ENOENT") throw error;
+    }
+    if (fs2.existsSync(path.join(trash, "batch.json"))) {
+      fs2.renameSync(trash, finalDir);
+      throw batchExists(batchId);
+    }
+    fs2.rmSync(trash, { recursive: true, force: true });
+    if (!renameDir(staging, finalDir)) throw batchExists(batchId);
+  } finally {
+    lock.release();
+  }
+}
+function renameDir(from, to) {
+  try {
+    fs2.renameSync(from, to);
+    return true;
+  } catch (error) {
+    const errno = error.code;
+    if (errno === "ENOTEMPTY" || errno === "EEXIST") return false;
+    throw error;
+  }
 }
 var init_init_batch = __esm({
   "../core/src/batch/init-batch.ts"() {
@@ -358,6 +426,7 @@ var init_init_batch = __esm({
     init_config_schema();
     init_load_config();
     init_codebatch_error();
+    init_shard_lock();
     init_read_snapshot();
     init_atomic_write();
     init_chunking();
@@ -440,7 +509,7 @@ function deriveBatchStatus(store, batchId) {
   else status = "pending";
   return { batch_id: batchId, snapshot_id: batch.snapshot_id, pipeline: batch.pipeline, status, tasks };
 }
-function batchExists(store, batchId) {
+function batchExists2(store, batchId) {
   return fs3.existsSync(store.layout.batchFile(batchId));
 }
 var init_status = __esm({
@@ -454,7 +523,7 @@ var init_status = __esm({
 });
 
 // ../core/src/run/chain-executors.ts
-import path from "node:path";
+import path2 from "node:path";
 import { setImmediate as yieldToEvents } from "node:timers/promises";
 import { Worker } from "node:worker_threads";
 function createInProcessExecutor(ctx) {
@@ -469,7 +538,7 @@ function createInProcessExecutor(ctx) {
   };
 }
 function workerScript() {
-  return __cb_filename.endsWith(".ts") ? path.resolve(__cb_dirname, "../../dist/run/shard-worker.js") : path.join(__cb_dirname, "shard-worker.js");
+  return __cb_filename.endsWith(".ts") ? path2.resolve(__cb_dirname, "../../dist/run/shard-worker.js") : path2.join(__cb_dirname, "shard-worker.js");
 }
 function createWorkerExecutor(init) {
   const worker = new Worker(workerScript(), { workerData: init });
@@ -757,90 +826,222 @@ var init_run_batch = __esm({
   }
 });
 
+// ../core/src/snapshot/read-small-file.ts
+import fs4 from "node:fs";
+function readSmallFile(file, options) {
+  const maxBytes = options.maxBytes ?? SMALL_FILE_MAX_BYTES;
+  let fd;
+  try {
+    const stat = options.followSymlinks ? fs4.statSync(file) : fs4.lstatSync(file);
+    const refused = refuse(stat, maxBytes);
+    if (refused) return refused;
+    const flags = fs4.constants.O_RDONLY | (fs4.constants.O_NONBLOCK ?? 0) | (options.followSymlinks ? 0 : fs4.constants.O_NOFOLLOW ?? 0);
+    fd = fs4.openSync(file, flags);
+    const refusedFd = refuse(fs4.fstatSync(fd), maxBytes);
+    if (refusedFd) return refusedFd;
+    const text = fs4.readFileSync(fd, "utf8");
+    if (text.length > maxBytes) return { ok: false, reason: "too_large" };
+    return { ok: true, text };
+  } catch (error) {
+    const errno = error.code;
+    if (errno === "ENOENT" || errno === "ENOTDIR") return { ok: false, reason: "absent" };
+    if (errno === "ELOOP") return { ok: false, reason: "symlink" };
+    return { ok: false, reason: "unreadable", ...errno ? { errno } : {} };
+  } finally {
+    if (fd !== void 0) fs4.closeSync(fd);
+  }
+}
+function refuse(stat, maxBytes) {
+  if (stat.isSymbolicLink()) return { ok: false, reason: "symlink" };
+  if (!stat.isFile()) return { ok: false, reason: stat.isDirectory() ? "absent" : "special" };
+  if (stat.size > maxBytes) return { ok: false, reason: "too_large" };
+  return void 0;
+}
+function readSmallText(file, maxBytes) {
+  const result = readSmallFile(file, { followSymlinks: true, ...maxBytes ? { maxBytes } : {} });
+  return result.ok ? result.text : void 0;
+}
+var SMALL_FILE_MAX_BYTES;
+var init_read_small_file = __esm({
+  "../core/src/snapshot/read-small-file.ts"() {
+    "use strict";
+    SMALL_FILE_MAX_BYTES = 4 * 1024 * 1024;
+  }
+});
+
 // ../core/src/snapshot/git-info.ts
 import { spawnSync } from "node:child_process";
-import fs4 from "node:fs";
-import path2 from "node:path";
+import fs5 from "node:fs";
+import os from "node:os";
+import path3 from "node:path";
 function readGitInfo(sourceAbs, options = {}) {
-  const gitDir = findGitDir(sourceAbs);
-  if (!gitDir) return {};
-  const ref2 = resolveHead(gitDir);
+  const repo = findRepo(sourceAbs);
+  if (!repo) return {};
+  const ref2 = resolveHead(repo.gitDir);
   if (!ref2) return {};
   const info = { git_ref: ref2 };
   if (options.dirty !== false) {
-    const dirty = readDirtyFlag(sourceAbs);
+    const dirty = readDirtyFlag(sourceAbs, repo, ref2);
     if (dirty !== void 0) info.git_dirty = dirty;
   }
   return info;
 }
-function findGitDir(start) {
-  for (let dir = start; ; dir = path2.dirname(dir)) {
-    const dotGit = path2.join(dir, ".git");
-    const stat = fs4.statSync(dotGit, { throwIfNoEntry: false });
-    if (stat?.isDirectory()) return dotGit;
-    if (stat?.isFile()) {
-      const match = /^gitdir:\s*(.+?)\s*$/m.exec(readText(dotGit) ?? "");
-      return match ? path2.resolve(dir, match[1]) : void 0;
+function findRepo(start) {
+  for (let dir = start; ; dir = path3.dirname(dir)) {
+    const dotGit = path3.join(dir, ".git");
+    let stat;
+    try {
+      stat = fs5.statSync(dotGit, { throwIfNoEntry: false });
+    } catch {
+      return void 0;
     }
-    if (path2.dirname(dir) === dir) return void 0;
+    if (stat?.isDirectory()) return { workTree: dir, gitDir: dotGit };
+    if (stat?.isFile()) {
+      const match = /^gitdir:\s*(.+?)\s*$/m.exec(readSmallText(dotGit) ?? "");
+      return match ? { workTree: dir, gitDir: path3.resolve(dir, match[1]) } : void 0;
+    }
+    if (path3.dirname(dir) === dir) return void 0;
   }
 }
+function commonDirOf(gitDir) {
+  const commonRel = readSmallText(path3.join(gitDir, "commondir"))?.trim();
+  return commonRel ? path3.resolve(gitDir, commonRel) : gitDir;
+}
 function resolveHead(gitDir) {
-  const head = readText(path2.join(gitDir, "HEAD"))?.trim();
+  const head = readSmallText(path3.join(gitDir, "HEAD"))?.trim();
   if (!head) return void 0;
   if (COMMIT.test(head)) return head;
   const match = /^ref:\s*(\S+)$/.exec(head);
   if (!match) return void 0;
   const refName = match[1];
-  const commonRel = readText(path2.join(gitDir, "commondir"))?.trim();
-  const commonDir = commonRel ? path2.resolve(gitDir, commonRel) : gitDir;
+  const commonDir = commonDirOf(gitDir);
   for (const dir of /* @__PURE__ */ new Set([gitDir, commonDir])) {
-    const loose = readText(path2.join(dir, refName))?.trim();
+    const loose = readSmallText(path3.join(dir, refName))?.trim();
     if (loose && COMMIT.test(loose)) return loose;
   }
-  const packed = readText(path2.join(commonDir, "packed-refs")) ?? "";
+  const packed = readSmallText(path3.join(commonDir, "packed-refs"), PACKED_REFS_MAX_BYTES) ?? "";
   for (const line of packed.split("\n")) {
     const [sha, name] = line.trim().split(" ");
     if (name === refName && sha && COMMIT.test(sha)) return sha;
   }
   return void 0;
 }
-function readDirtyFlag(sourceAbs) {
-  const result = spawnSync("git", ["status", "--porcelain", "-z", "--ignore-submodules=dirty", "--", "."], {
-    cwd: sourceAbs,
-    env: { ...process.env, GIT_OPTIONAL_LOCKS: "0" },
-    stdio: ["ignore", "pipe", "ignore"],
-    timeout: 3e4,
-    maxBuffer: 64 * 1024 * 1024
-  });
-  if (result.error || result.status !== 0) return void 0;
-  return result.stdout.length > 0;
-}
-function readText(file) {
+function readDirtyFlag(sourceAbs, repo, head) {
+  let scratch;
   try {
-    return fs4.readFileSync(file, "utf8");
+    const commonDir = commonDirOf(repo.gitDir);
+    const env = gitEnv();
+    scratch = fs5.mkdtempSync(path3.join(os.tmpdir(), "codebatch-git-"));
+    fs5.mkdirSync(path3.join(scratch, "refs"));
+    fs5.mkdirSync(path3.join(scratch, "info"));
+    fs5.writeFileSync(path3.join(scratch, "HEAD"), `${head}
+`);
+    fs5.writeFileSync(path3.join(scratch, "config"), scratchConfig(commonDir, head, env));
+    const exclude = readSmallText(path3.join(commonDir, "info", "exclude"));
+    if (exclude !== void 0) fs5.writeFileSync(path3.join(scratch, "info", "exclude"), exclude);
+    const result = spawnSync(
+      "git",
+      [
+        "-c",
+        "core.fsmonitor=",
+        "-c",
+        `core.hooksPath=${os.devNull}`,
+        "status",
+        "--porcelain",
+        "-z",
+        "--no-renames",
+        "--ignore-submodules=dirty",
+        "--",
+        "."
+      ],
+      {
+        cwd: sourceAbs,
+        env: {
+          ...env,
+          GIT_DIR: scratch,
+          GIT_WORK_TREE: repo.workTree,
+          GIT_INDEX_FILE: path3.join(repo.gitDir, "index"),
+          GIT_OBJECT_DIRECTORY: path3.join(commonDir, "objects")
+        },
+        stdio: ["ignore", "pipe", "ignore"],
+        timeout: 3e4,
+        maxBuffer: 64 * 1024 * 1024
+      }
+    );
+    if (result.error || result.status !== 0) return void 0;
+    return result.stdout.length > 0;
   } catch {
     return void 0;
+  } finally {
+    if (scratch) fs5.rmSync(scratch, { recursive: true, force: true });
   }
 }
-var COMMIT;
+function scratchConfig(commonDir, head, env) {
+  const sha256 = head.length === 64;
+  let config = `[core]
+	repositoryformatversion = ${sha256 ? 1 : 0}
+	bare = false
+`;
+  const listed = spawnSync("git", ["config", "--file", path3.join(commonDir, "config"), "-z", "--list"], {
+    env,
+    stdio: ["ignore", "pipe", "ignore"],
+    timeout: 1e4,
+    maxBuffer: 16 * 1024 * 1024
+  });
+  if (!listed.error && listed.status === 0) {
+    for (const item of listed.stdout.toString("utf8").split("\0")) {
+      const newline = item.indexOf("\n");
+      const key = newline < 0 ? item : item.slice(0, newline);
+      const value = newline < 0 ? "true" : item.slice(newline + 1);
+      if (COPIED_CORE_KEYS.test(key) && PLAIN_VALUE.test(value)) {
+        config += `	${key.slice("core.".length)} = ${value}
+`;
+      }
+    }
+  }
+  if (sha256) config += "[extensions]\n	objectformat = sha256\n";
+  return config;
+}
+function gitEnv() {
+  const env = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!REPO_LOCATING_VARS.has(key)) env[key] = value;
+  }
+  return { ...env, GIT_OPTIONAL_LOCKS: "0", GIT_TERMINAL_PROMPT: "0", GIT_NO_LAZY_FETCH: "1" };
+}
+var COMMIT, PACKED_REFS_MAX_BYTES, COPIED_CORE_KEYS, PLAIN_VALUE, REPO_LOCATING_VARS;
 var init_git_info = __esm({
   "../core/src/snapshot/git-info.ts"() {
     "use strict";
+    init_read_small_file();
     COMMIT = /^[a-f0-9]{40}([a-f0-9]{24})?$/;
+    PACKED_REFS_MAX_BYTES = 256 * 1024 * 1024;
+    COPIED_CORE_KEYS = /^core\.(filemode|ignorecase|precomposeunicode|symlinks|autocrlf|eol|trustctime|checkstat)$/;
+    PLAIN_VALUE = /^[A-Za-z0-9_-]{1,32}$/;
+    REPO_LOCATING_VARS = /* @__PURE__ */ new Set([
+      "GIT_DIR",
+      "GIT_WORK_TREE",
+      "GIT_INDEX_FILE",
+      "GIT_OBJECT_DIRECTORY",
+      "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+      "GIT_COMMON_DIR",
+      "GIT_NAMESPACE",
+      "GIT_PREFIX",
+      "GIT_CONFIG"
+    ]);
   }
 });
 
 // ../core/src/provenance/environment.ts
-import os from "node:os";
-import path3 from "node:path";
+import os2 from "node:os";
+import path4 from "node:path";
 function captureEnvironment(sourceDir, options = {}) {
   const env = {
     captured_at: nowIso(),
-    host: os.hostname(),
+    host: os2.hostname(),
     platform: process.platform,
     arch: process.arch,
-    os_release: os.release(),
+    os_release: os2.release(),
     node_version: process.versions.node,
     runtime: runtimeMajor(),
     engine: { name: ENGINE_NAME, version: ENGINE_VERSION }
@@ -849,9 +1050,13 @@ function captureEnvironment(sourceDir, options = {}) {
     env.tasks = Object.fromEntries(Object.entries(options.tasks).sort(([a], [b]) => a.localeCompare(b)));
   if (options.git) env.git = { ...options.git };
   else if (sourceDir) {
-    const info = readGitInfo(path3.resolve(sourceDir), { dirty: options.dirty });
+    const info = readGitInfo(path4.resolve(sourceDir), { dirty: options.dirty });
     if (info.git_ref)
       env.git = { commit: info.git_ref, ...info.git_dirty !== void 0 ? { dirty: info.git_dirty } : {} };
+  }
+  try {
+    env.toolchain = readToolchain();
+  } catch {
   }
   const ci = detectCi(process.env);
   if (ci) env.ci = ci;
@@ -871,13 +1076,14 @@ var init_environment = __esm({
   "../core/src/provenance/environment.ts"() {
     "use strict";
     init_git_info();
+    init_toolchain();
     init_time();
     init_version();
   }
 });
 
 // ../core/src/provenance/verify-outputs.ts
-import fs5 from "node:fs";
+import fs6 from "node:fs";
 function verifyShardOutputs(store, batchId, taskId, shardId, options = {}) {
   const state = readShardState(store, batchId, taskId, shardId);
   if (state.status !== "done")
@@ -898,7 +1104,7 @@ function verifyShardOutputs(store, batchId, taskId, shardId, options = {}) {
 function verifyOutputsFile(file, expectedDigest, ids2, options = {}) {
   let bytes;
   try {
-    bytes = fs5.readFileSync(file);
+    bytes = fs6.readFileSync(file);
   } catch {
     return { ok: false, outputs_rehash: "missing", records: 0, invalid: 0, problems: [`${file}: missing`] };
   }
@@ -907,11 +1113,11 @@ function verifyOutputsFile(file, expectedDigest, ids2, options = {}) {
   const problems = [];
   if (rehash === "mismatch") problems.push(`outputs index hashes to ${actual}, state says ${expectedDigest}`);
   let records = 0;
-  let invalid2 = 0;
+  let invalid3 = 0;
   if (options.validate !== false) {
     const text = bytes.toString("utf8");
     if (text.length > 0 && !text.endsWith("\n")) {
-      invalid2 += 1;
+      invalid3 += 1;
       problems.push("last line is not terminated (torn write)");
     }
     const seen = { envelope: "" };
@@ -927,17 +1133,17 @@ function verifyOutputsFile(file, expectedDigest, ids2, options = {}) {
       records += 1;
       const problem = checkRecord(raw, ids2, seen);
       if (problem) {
-        invalid2 += 1;
+        invalid3 += 1;
         if (problems.length < MAX_PROBLEMS) problems.push(`line ${line}: ${problem}`);
       }
     }
   }
   return {
-    ok: rehash !== "mismatch" && invalid2 === 0,
+    ok: rehash !== "mismatch" && invalid3 === 0,
     outputs_rehash: rehash,
     actual_digest: actual,
     records,
-    invalid: invalid2,
+    invalid: invalid3,
     problems
   };
 }
@@ -993,10 +1199,10 @@ var init_verify_outputs = __esm({
 
 // ../core/src/provenance/session.ts
 import { randomBytes } from "node:crypto";
-import fs6 from "node:fs";
-import path4 from "node:path";
+import fs7 from "node:fs";
+import path5 from "node:path";
 function sessionsDir(store) {
-  return path4.join(store.layout.root, SESSIONS_DIR);
+  return path5.join(store.layout.root, SESSIONS_DIR);
 }
 function deriveSessionStatus(counts) {
   if (counts.failed > 0) return counts.verified > 0 || counts.skipped > 0 ? "partial" : "failed";
@@ -1012,7 +1218,7 @@ function formatLiveLine(a) {
 function readStateSummary(file) {
   let bytes;
   try {
-    bytes = fs6.readFileSync(file);
+    bytes = fs7.readFileSync(file);
   } catch {
     return { summary: { status: "absent" }, fields: { status: "absent" } };
   }
@@ -1048,14 +1254,14 @@ function summarizeStateDiff(before, after) {
 function listSessions(store, options = {}) {
   let names;
   try {
-    names = fs6.readdirSync(sessionsDir(store));
+    names = fs7.readdirSync(sessionsDir(store));
   } catch {
     return [];
   }
   const out = [];
   for (const name of names) {
     if (!/^[a-zA-Z0-9_-]+\.json$/.test(name)) continue;
-    const s = tryReadSession(path4.join(sessionsDir(store), name));
+    const s = tryReadSession(path5.join(sessionsDir(store), name));
     if (s && (!options.batchId || s.batch_id === options.batchId)) out.push(s);
   }
   return out.sort(
@@ -1064,11 +1270,11 @@ function listSessions(store, options = {}) {
 }
 function readSession(store, idOrPrefix) {
   assertValidId(idOrPrefix, "session");
-  const exact = tryReadSession(path4.join(sessionsDir(store), `${idOrPrefix}.json`));
+  const exact = tryReadSession(path5.join(sessionsDir(store), `${idOrPrefix}.json`));
   if (exact) return exact;
   let names = [];
   try {
-    names = fs6.readdirSync(sessionsDir(store)).filter((n) => n.startsWith(idOrPrefix) && /^[a-zA-Z0-9_-]+\.json$/.test(n));
+    names = fs7.readdirSync(sessionsDir(store)).filter((n) => n.startsWith(idOrPrefix) && /^[a-zA-Z0-9_-]+\.json$/.test(n));
   } catch {
   }
   if (names.length > 1) {
@@ -1082,7 +1288,7 @@ function readSession(store, idOrPrefix) {
       }
     );
   }
-  const found = names[0] && tryReadSession(path4.join(sessionsDir(store), names[0]));
+  const found = names[0] && tryReadSession(path5.join(sessionsDir(store), names[0]));
   if (!found) {
     throw new CodebatchError("E_NOT_FOUND", `no session ${idOrPrefix}`, {
       hints: ["List sessions with `codebatch sessions list`."]
@@ -1092,7 +1298,7 @@ function readSession(store, idOrPrefix) {
 }
 function tryReadSession(file) {
   try {
-    const parsed = provenanceSessionSchema.safeParse(JSON.parse(fs6.readFileSync(file, "utf8")));
+    const parsed = provenanceSessionSchema.safeParse(JSON.parse(fs7.readFileSync(file, "utf8")));
     return parsed.success ? parsed.data : void 0;
   } catch {
     return void 0;
@@ -1114,9 +1320,9 @@ var init_session = __esm({
       constructor(store, meta = {}) {
         this.meta = meta;
         this.id = assertValidId(meta.session_id ?? randomBytes(6).toString("hex"), "session");
-        this.file = path4.join(sessionsDir(store), `${this.id}.json`);
+        this.file = path5.join(sessionsDir(store), `${this.id}.json`);
         this.interval = meta.flushIntervalMs ?? 200;
-        fs6.mkdirSync(path4.dirname(this.file), { recursive: true });
+        fs7.mkdirSync(path5.dirname(this.file), { recursive: true });
         this.write("in_progress");
       }
       meta;
@@ -1469,8 +1675,8 @@ var init_output_order = __esm({
 function readFilesByPath(store, snapshotId) {
   return new Map(readFilesIndex(store, snapshotId).map((r) => [r.path, r]));
 }
-function langOf(files, path22) {
-  return files.get(path22)?.lang_hint ?? UNKNOWN_LANG;
+function langOf(files, path24) {
+  return files.get(path24)?.lang_hint ?? UNKNOWN_LANG;
 }
 var UNKNOWN_LANG;
 var init_files_index = __esm({
@@ -1555,12 +1761,12 @@ var init_tally_outputs = __esm({
 });
 
 // ../core/src/query/shard-scan.ts
-import fs7 from "node:fs";
+import fs8 from "node:fs";
 function listShards(view, taskId) {
   const { layout } = view.store;
   let names;
   try {
-    names = fs7.readdirSync(layout.shardsDir(view.batchId, taskId));
+    names = fs8.readdirSync(layout.shardsDir(view.batchId, taskId));
   } catch (error) {
     const errno = error.code;
     if (errno === "ENOENT" || errno === "ENOTDIR") return [];
@@ -1574,7 +1780,7 @@ function readShardEntry(view, taskId, shardId) {
   const outputsFile = layout.outputsFile(view.batchId, taskId, shardId);
   let stateBytes;
   try {
-    stateBytes = fs7.readFileSync(stateFile);
+    stateBytes = fs8.readFileSync(stateFile);
   } catch (error) {
     if (error.code === "ENOENT") {
       return {
@@ -1616,7 +1822,26 @@ function isShardVisible(entry) {
   return entry.status === "done";
 }
 function readShardOutputs(entry) {
-  const { records } = readJsonl(entry.outputsFile, { missingOk: true, mode: "strict" });
+  let bytes;
+  try {
+    bytes = fs8.readFileSync(entry.outputsFile);
+  } catch (error) {
+    if (error.code !== "ENOENT")
+      throw toCodebatchError(error, `reading ${entry.outputsFile}`);
+    bytes = Buffer.alloc(0);
+  }
+  const expected = entry.state?.outputs_digest;
+  if (expected && toObjectRef(sha256Hex(bytes)) !== expected) {
+    throw new CodebatchError(
+      "E_INDEX_CORRUPT",
+      `${entry.outputsFile} does not match the digest its state recorded`,
+      {
+        hints: ["Re-run the affected shard with --force to rewrite its index, or run `codebatch verify`."],
+        details: { file: entry.outputsFile, expected }
+      }
+    );
+  }
+  const { records } = parseJsonl(bytes.toString("utf8"), entry.outputsFile, "strict");
   for (let i = 0; i < records.length; i += 1) {
     const r = records[i];
     if (r === null || typeof r !== "object" || typeof r.path !== "string" || typeof r.kind !== "string") {
@@ -1639,12 +1864,13 @@ var init_shard_scan = __esm({
     init_codebatch_error();
     init_state_record();
     init_jsonl();
+    init_hash();
     SHARD_DIR = /^[a-f0-9]{2}$/;
   }
 });
 
 // ../core/src/query/accel/index-sources.ts
-import fs8 from "node:fs";
+import fs9 from "node:fs";
 function computeIndexSources(view) {
   const shards = [];
   for (const taskId of view.taskIds) {
@@ -1658,7 +1884,7 @@ function computeIndexSources(view) {
 }
 function fileIdentity(file) {
   try {
-    const s = fs8.statSync(file, { bigint: true });
+    const s = fs9.statSync(file, { bigint: true });
     return `ino=${s.ino};size=${s.size};mtime=${s.mtimeNs};ctime=${s.ctimeNs}`;
   } catch {
     return "absent";
@@ -1673,15 +1899,15 @@ var init_index_sources = __esm({
 });
 
 // ../core/src/query/accel/query-index-file.ts
-import path5 from "node:path";
+import path6 from "node:path";
 function sectionOf(severity) {
   return severity === "error" || severity === "warning" || severity === "info" || severity === "hint" ? severity : "other";
 }
 function queryIndexDir(store) {
-  return path5.join(store.layout.indexesDir, "query");
+  return path6.join(store.layout.indexesDir, "query");
 }
 function queryIndexFile(store, batchId) {
-  return path5.join(queryIndexDir(store), `${batchId}.jsonl`);
+  return path6.join(queryIndexDir(store), `${batchId}.jsonl`);
 }
 var QUERY_INDEX_SCHEMA, QUERY_INDEX_VERSION, DIAGNOSTIC_SECTIONS;
 var init_query_index_file = __esm({
@@ -1694,11 +1920,11 @@ var init_query_index_file = __esm({
 });
 
 // ../core/src/query/accel/read-query-index.ts
-import fs9 from "node:fs";
+import fs10 from "node:fs";
 function readFreshQueryIndex(view, want = {}) {
   let fd;
   try {
-    fd = fs9.openSync(queryIndexFile(view.store, view.batchId), "r");
+    fd = fs10.openSync(queryIndexFile(view.store, view.batchId), "r");
   } catch {
     return void 0;
   }
@@ -1712,7 +1938,7 @@ function readFreshQueryIndex(view, want = {}) {
     const content = { totals: header.totals.map(fromTotalTuple) };
     const readRange = ([offset, length]) => {
       const buf = Buffer.alloc(length);
-      if (fs9.readSync(fd, buf, 0, length, bodyStart + offset) !== length) throw new Error("short read");
+      if (fs10.readSync(fd, buf, 0, length, bodyStart + offset) !== length) throw new Error("short read");
       return buf.toString("utf8");
     };
     const readSection = (section) => {
@@ -1736,7 +1962,7 @@ function readFreshQueryIndex(view, want = {}) {
   } catch {
     return void 0;
   } finally {
-    fs9.closeSync(fd);
+    fs10.closeSync(fd);
   }
 }
 function readHeader(fd) {
@@ -1744,7 +1970,7 @@ function readHeader(fd) {
   let position = 0;
   for (; ; ) {
     const buf = Buffer.alloc(HEADER_CHUNK);
-    const n = fs9.readSync(fd, buf, 0, HEADER_CHUNK, position);
+    const n = fs10.readSync(fd, buf, 0, HEADER_CHUNK, position);
     if (n === 0) return void 0;
     const nl = buf.subarray(0, n).indexOf(10);
     if (nl >= 0) {
@@ -1831,18 +2057,18 @@ var init_batch_facts = __esm({
 });
 
 // ../core/src/query/batch-view.ts
-import fs10 from "node:fs";
-import path6 from "node:path";
+import fs11 from "node:fs";
+import path7 from "node:path";
 function loadBatchView(store, batchId) {
   const batch = readBatchRecord(store, batchId);
   return { store, batchId, batch, taskIds: readTaskIds(store, batchId) };
 }
 function readTaskIds(store, batchId) {
-  if (fs10.existsSync(store.layout.planFile(batchId)))
+  if (fs11.existsSync(store.layout.planFile(batchId)))
     return readPlan(store, batchId).tasks.map((t) => t.task_id);
-  const tasksDir = path6.join(store.layout.batchDir(batchId), "tasks");
+  const tasksDir = path7.join(store.layout.batchDir(batchId), "tasks");
   try {
-    return fs10.readdirSync(tasksDir).filter((name) => /^[a-zA-Z0-9_-]{1,128}$/.test(name)).sort();
+    return fs11.readdirSync(tasksDir).filter((name) => /^[a-zA-Z0-9_-]{1,128}$/.test(name)).sort();
   } catch {
     return [];
   }
@@ -2298,8 +2524,8 @@ function compileGlob(pattern, options = {}) {
     const match = program.add(MATCH, 0, -1);
     run = createRunner(program, program.compileAlts(parsed, match));
   }
-  const matches = (path22) => literals.has(path22) || (run?.(path22) ?? false);
-  return negated ? (path22) => !matches(path22) : matches;
+  const matches = (path24) => literals.has(path24) || (run?.(path24) ?? false);
+  return negated ? (path24) => !matches(path24) : matches;
 }
 var MAX_EXPANSIONS, SLASH, POSIX_CLASSES, CHAR, ANY, DEEP, CLASS, SPLIT, MATCH, Program, MAX_CACHED_IDS, MAX_TRANSITIONS;
 var init_glob_match = __esm({
@@ -2547,8 +2773,8 @@ var init_detect_binary = __esm({
 });
 
 // ../core/src/snapshot/lang-hint.ts
-function langHint(path22) {
-  const base = path22.slice(path22.lastIndexOf("/") + 1);
+function langHint(path24) {
+  const base = path24.slice(path24.lastIndexOf("/") + 1);
   const byName = BY_NAME[base];
   if (byName) return byName;
   const dot = base.lastIndexOf(".");
@@ -2699,28 +2925,28 @@ var init_path_filter = __esm({
 });
 
 // ../core/src/snapshot/publish-snapshot.ts
-import fs11 from "node:fs";
-import path7 from "node:path";
+import fs12 from "node:fs";
+import path8 from "node:path";
 function publishSnapshot(store, record, indexBytes) {
   const id = record.snapshot_id;
   const finalDir = store.layout.snapshotDir(id);
   for (let attempt = 0; attempt < 3; attempt += 1) {
     const existing = tryReadSnapshotRecord(store, id);
     if (existing) return { record: compareExisting(store, existing, record), reused: true };
-    const staging = path7.join(store.layout.tmpDir, tempName(`snapshot-${id}`));
+    const staging = path8.join(store.layout.tmpDir, tempName(`snapshot-${id}`));
     try {
-      fs11.mkdirSync(staging, { recursive: true });
-      writeFileAtomic(path7.join(staging, FILES_INDEX_FILE), indexBytes);
-      writeFileAtomic(path7.join(staging, SNAPSHOT_FILE), stableJsonPretty(record));
-      fs11.mkdirSync(path7.dirname(finalDir), { recursive: true });
-      fs11.renameSync(staging, finalDir);
+      fs12.mkdirSync(staging, { recursive: true });
+      writeFileAtomic(path8.join(staging, FILES_INDEX_FILE), indexBytes);
+      writeFileAtomic(path8.join(staging, SNAPSHOT_FILE), stableJsonPretty(record));
+      fs12.mkdirSync(path8.dirname(finalDir), { recursive: true });
+      fs12.renameSync(staging, finalDir);
       return { record, reused: false };
     } catch (error) {
-      fs11.rmSync(staging, { recursive: true, force: true });
+      fs12.rmSync(staging, { recursive: true, force: true });
       const errno = error.code;
       if (errno !== "ENOTEMPTY" && errno !== "EEXIST")
         throw toCodebatchError(error, `writing snapshot ${id}`);
-      if (!tryReadSnapshotRecord(store, id)) fs11.rmSync(finalDir, { recursive: true, force: true });
+      if (!tryReadSnapshotRecord(store, id)) fs12.rmSync(finalDir, { recursive: true, force: true });
     }
   }
   throw new CodebatchError("E_LOCKED", `could not publish snapshot ${id}: its directory keeps changing`, {
@@ -2745,7 +2971,7 @@ function compareExisting(store, existing, wanted) {
 }
 function digestOfIndexFile(store, id) {
   try {
-    return toObjectRef(sha256Hex(fs11.readFileSync(store.layout.filesIndexFile(id))));
+    return toObjectRef(sha256Hex(fs12.readFileSync(store.layout.filesIndexFile(id))));
   } catch {
     return void 0;
   }
@@ -2762,7 +2988,7 @@ var init_publish_snapshot = __esm({
 });
 
 // ../core/src/snapshot/read-file-bytes.ts
-import fs12 from "node:fs";
+import fs13 from "node:fs";
 function growTo(n) {
   return Math.max(1 << 20, 2 ** Math.ceil(Math.log2(n)));
 }
@@ -2770,17 +2996,17 @@ var OPEN_FLAGS, FileBytesReader;
 var init_read_file_bytes = __esm({
   "../core/src/snapshot/read-file-bytes.ts"() {
     "use strict";
-    OPEN_FLAGS = fs12.constants.O_RDONLY | (fs12.constants.O_NOFOLLOW ?? 0) | (fs12.constants.O_NONBLOCK ?? 0);
+    OPEN_FLAGS = fs13.constants.O_RDONLY | (fs13.constants.O_NOFOLLOW ?? 0) | (fs13.constants.O_NONBLOCK ?? 0);
     FileBytesReader = class {
       buffer = Buffer.allocUnsafe(1 << 20);
       /** Reads to end of file (the file may have grown since `expectedSize` was stat'ed). */
       read(file, expectedSize) {
         if (this.buffer.length <= expectedSize) this.buffer = Buffer.allocUnsafe(growTo(expectedSize + 1));
-        const fd = fs12.openSync(file, OPEN_FLAGS);
+        const fd = fs13.openSync(file, OPEN_FLAGS);
         try {
           let filled = 0;
           for (; ; ) {
-            const n = fs12.readSync(fd, this.buffer, filled, this.buffer.length - filled, null);
+            const n = fs13.readSync(fd, this.buffer, filled, this.buffer.length - filled, null);
             if (n === 0) break;
             filled += n;
             if (filled === this.buffer.length) {
@@ -2791,7 +3017,7 @@ var init_read_file_bytes = __esm({
           }
           return this.buffer.subarray(0, filled);
         } finally {
-          fs12.closeSync(fd);
+          fs13.closeSync(fd);
         }
       }
     };
@@ -2814,16 +3040,16 @@ var init_snapshot_id = __esm({
 });
 
 // ../core/src/snapshot/stat-cache.ts
-import fs13 from "node:fs";
-import path8 from "node:path";
+import fs14 from "node:fs";
+import path9 from "node:path";
 function statCacheFile(store, sourceAbs) {
-  return path8.join(store.layout.indexesDir, "stat-cache", `${sha256Hex(sourceAbs)}.json`);
+  return path9.join(store.layout.indexesDir, "stat-cache", `${sha256Hex(sourceAbs)}.json`);
 }
 function loadStatCache(store, sourceAbs) {
   const empty = { racyBeforeMs: Number.NEGATIVE_INFINITY, entries: /* @__PURE__ */ new Map() };
   let stored;
   try {
-    stored = JSON.parse(fs13.readFileSync(statCacheFile(store, sourceAbs), "utf8"));
+    stored = JSON.parse(fs14.readFileSync(statCacheFile(store, sourceAbs), "utf8"));
   } catch {
     return empty;
   }
@@ -3383,26 +3609,26 @@ var require_ignore = __commonJS({
       const index = body.indexOf(SLASH2);
       return index < 0 || index === body.length - 1;
     };
-    var basenameOf = (path22) => {
-      const end = path22.length - 1;
-      const index = path22.lastIndexOf(
+    var basenameOf = (path24) => {
+      const end = path24.length - 1;
+      const index = path24.lastIndexOf(
         SLASH2,
-        path22[end] === SLASH2 ? end - 1 : end
+        path24[end] === SLASH2 ? end - 1 : end
       );
-      return index < 0 ? path22 : path22.slice(index + 1);
+      return index < 0 ? path24 : path24.slice(index + 1);
     };
-    var parentOf = (path22) => {
-      if (path22.charCodeAt(0) === SLASH_CODE || path22.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path22.split(SLASH2).filter(Boolean);
+    var parentOf = (path24) => {
+      if (path24.charCodeAt(0) === SLASH_CODE || path24.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path24.split(SLASH2).filter(Boolean);
         slices.pop();
         return slices.length ? slices.join(SLASH2) + SLASH2 : EMPTY;
       }
-      const end = path22.length - 1;
-      const cut = path22.lastIndexOf(
+      const end = path24.length - 1;
+      const cut = path24.lastIndexOf(
         SLASH2,
-        path22.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+        path24.charCodeAt(end) === SLASH_CODE ? end - 1 : end
       );
-      return cut < 0 ? EMPTY : path22.slice(0, cut + 1);
+      return cut < 0 ? EMPTY : path24.slice(0, cut + 1);
     };
     var isString = (subject) => typeof subject === "string";
     var checkPattern = (pattern) => pattern && isString(pattern);
@@ -3552,7 +3778,7 @@ var require_ignore = __commonJS({
       // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
       //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
       //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path22) {
+      testLiteral(path24) {
         const rules = this._literalRules || (this._literalRules = this._rules.filter(
           ({ body }) => body[body.length - (body[body.length - 1] === SLASH2 ? 2 : 1)] === "*"
         ));
@@ -3561,7 +3787,7 @@ var require_ignore = __commonJS({
         let matchedRule;
         for (let index = rules.length - 1; index >= 0; index--) {
           const rule = rules[index];
-          if (rule.checkRegex.test(path22)) {
+          if (rule.checkRegex.test(path24)) {
             ignored = !rule.negative;
             unignored = rule.negative;
             matchedRule = rule.negative ? UNDEFINED : rule;
@@ -3581,15 +3807,15 @@ var require_ignore = __commonJS({
       //
       // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
       // @returns {TestResult}
-      test(path22, mode) {
+      test(path24, mode) {
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename = shortcut ? basenameOf(path22) : path22;
+        const basename = shortcut ? basenameOf(path24) : path24;
         for (let index = length - 1; index >= 0; index--) {
           const rule = rules[index];
           if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename : path22
+            shortcut && rule._basenameOnly ? basename : path24
           )) {
             const { negative } = rule;
             const ret = {
@@ -3611,17 +3837,17 @@ var require_ignore = __commonJS({
     var throwError = (message, Ctor) => {
       throw new Ctor(message);
     };
-    var checkPath = (path22, originalPath, doThrow) => {
-      if (!isString(path22)) {
+    var checkPath = (path24, originalPath, doThrow) => {
+      if (!isString(path24)) {
         return doThrow(
           `path must be a string, but got \`${originalPath}\``,
           TypeError
         );
       }
-      if (!path22) {
+      if (!path24) {
         return doThrow(`path must not be empty`, TypeError);
       }
-      if (checkPath.isNotRelative(path22)) {
+      if (checkPath.isNotRelative(path24)) {
         const r = "`path.relative()`d";
         return doThrow(
           `path should be a ${r} string, but got "${originalPath}"`,
@@ -3630,25 +3856,25 @@ var require_ignore = __commonJS({
       }
       return true;
     };
-    var isNotRelative = (path22) => {
-      const first = path22.charCodeAt(0);
+    var isNotRelative = (path24) => {
+      const first = path24.charCodeAt(0);
       if (first === SLASH_CODE) {
         return true;
       }
       if (first !== DOT_CODE) {
         return false;
       }
-      if (path22.length === 1) {
+      if (path24.length === 1) {
         return true;
       }
-      const second = path22.charCodeAt(1);
+      const second = path24.charCodeAt(1);
       if (second === SLASH_CODE) {
         return true;
       }
       if (second !== DOT_CODE) {
         return false;
       }
-      return path22.length === 2 || path22.charCodeAt(2) === SLASH_CODE;
+      return path24.length === 2 || path24.charCodeAt(2) === SLASH_CODE;
     };
     checkPath.isNotRelative = isNotRelative;
     checkPath.convert = (p) => p;
@@ -3679,58 +3905,58 @@ var require_ignore = __commonJS({
         return this.add(pattern);
       }
       // @returns {TestResult}
-      _test(originalPath, cache, path22) {
+      _test(originalPath, cache, path24) {
         checkPath(
-          path22,
+          path24,
           originalPath,
           this._strictPathCheck ? throwError : RETURN_FALSE
         );
-        return path22 ? this._t(path22, cache) : {
+        return path24 ? this._t(path24, cache) : {
           ignored: false,
           unignored: false
         };
       }
       checkIgnore(target) {
-        const path22 = convertPath(target);
-        if (!path22 || path22.charCodeAt(path22.length - 1) !== SLASH_CODE) {
-          return this._test(target, this._testCache, path22);
+        const path24 = convertPath(target);
+        if (!path24 || path24.charCodeAt(path24.length - 1) !== SLASH_CODE) {
+          return this._test(target, this._testCache, path24);
         }
-        const dir = this._t(path22, this._testCache);
+        const dir = this._t(path24, this._testCache);
         if (dir.ignored) {
           return dir;
         }
-        const literal = this._rules.testLiteral(path22);
+        const literal = this._rules.testLiteral(path24);
         return literal.ignored || literal.unignored ? literal : dir;
       }
-      _t(path22, cache) {
-        if (path22 in cache) {
-          return cache[path22];
+      _t(path24, cache) {
+        if (path24 in cache) {
+          return cache[path24];
         }
-        const parentPath = parentOf(path22);
+        const parentPath = parentOf(path24);
         const parent = parentPath ? this._t(parentPath, cache) : UNDEFINED;
-        return cache[path22] = parent && parent.ignored ? parent : this._rules.test(path22, MODE_IGNORE);
+        return cache[path24] = parent && parent.ignored ? parent : this._rules.test(path24, MODE_IGNORE);
       }
-      ignores(path22) {
-        return this._test(path22, this._ignoreCache, convertPath(path22)).ignored;
+      ignores(path24) {
+        return this._test(path24, this._ignoreCache, convertPath(path24)).ignored;
       }
       createFilter() {
-        return (path22) => !this.ignores(path22);
+        return (path24) => !this.ignores(path24);
       }
       filter(paths) {
         return makeArray(paths).filter(this.createFilter());
       }
       // @returns {TestResult}
-      test(path22) {
-        return this._test(path22, this._testCache, convertPath(path22));
+      test(path24) {
+        return this._test(path24, this._testCache, convertPath(path24));
       }
     };
     var factory = (options) => new Ignore(options);
-    var isPathValid = (path22) => checkPath(convertPath(path22), path22, RETURN_FALSE);
+    var isPathValid = (path24) => checkPath(convertPath(path24), path24, RETURN_FALSE);
     var setupWindows = () => {
       const makePosix = (str) => /^\\\\\?\\/.test(str) || /["<>|\u0000-\u001F]+/u.test(str) ? str : str.replace(/\\/g, "/");
       checkPath.convert = makePosix;
       const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath.isNotRelative = (path22) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path22) || isNotRelative(path22);
+      checkPath.isNotRelative = (path24) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path24) || isNotRelative(path24);
     };
     if (
       // Detect `process` so that it can run in browsers.
@@ -3746,13 +3972,18 @@ var require_ignore = __commonJS({
 });
 
 // ../core/src/snapshot/gitignore.ts
-import fs14 from "node:fs";
-import path9 from "node:path";
-function loadIgnoreLevel(absDir, base, hasGitignore, isRepoRoot) {
+import path10 from "node:path";
+function loadIgnoreLevel(absDir, base, hasGitignore, isRepoRoot, warnings) {
   let rules = "";
-  if (isRepoRoot) rules += readOptional(path9.join(absDir, ".git", "info", "exclude"));
-  if (hasGitignore) rules += `
-${readOptional(path9.join(absDir, ".gitignore"))}`;
+  if (isRepoRoot) {
+    const rel = base === "" ? ".git/info/exclude" : `${base}/.git/info/exclude`;
+    rules += readRules(path10.join(absDir, ".git", "info", "exclude"), rel, true, warnings);
+  }
+  if (hasGitignore) {
+    const rel = base === "" ? ".gitignore" : `${base}/.gitignore`;
+    rules += `
+${readRules(path10.join(absDir, ".gitignore"), rel, false, warnings)}`;
+  }
   if (rules.trim() === "") return void 0;
   return { base, matcher: (0, import_ignore.default)({ ignorecase: false }).add(rules) };
 }
@@ -3766,25 +3997,51 @@ function isIgnored(levels, canonicalPath, isDirectory2) {
   }
   return false;
 }
-function readOptional(file) {
-  try {
-    return fs14.readFileSync(file, "utf8");
-  } catch {
-    return "";
+function readRules(file, rel, followSymlinks, warnings) {
+  const result = readSmallFile(file, { followSymlinks });
+  if (result.ok) return result.text;
+  if (result.reason === "absent") return "";
+  const unapplied = "its ignore rules were not applied";
+  if (result.reason === "symlink") {
+    warnings.push({
+      code: "symlink_skipped",
+      path: rel,
+      message: `symbolic link not followed; ${unapplied}`
+    });
+  } else if (result.reason === "special") {
+    warnings.push({
+      code: "special_file_skipped",
+      path: rel,
+      message: `not a regular file (FIFO, socket or device); ${unapplied}`
+    });
+  } else if (result.reason === "too_large") {
+    warnings.push({
+      code: "unreadable",
+      path: rel,
+      message: `larger than ${SMALL_FILE_MAX_BYTES / 1024 / 1024} MiB; ${unapplied}`
+    });
+  } else {
+    warnings.push({
+      code: "unreadable",
+      path: rel,
+      message: `cannot read file (${result.errno ?? "error"}); ${unapplied}`
+    });
   }
+  return "";
 }
 var import_ignore;
 var init_gitignore = __esm({
   "../core/src/snapshot/gitignore.ts"() {
     "use strict";
     import_ignore = __toESM(require_ignore());
+    init_read_small_file();
   }
 });
 
 // ../core/src/snapshot/walk-tree.ts
 import { isUtf8 as isUtf82 } from "node:buffer";
 import fs15 from "node:fs";
-import path10 from "node:path";
+import path11 from "node:path";
 function walkTree(root, options) {
   const files = [];
   const warnings = [];
@@ -3800,24 +4057,30 @@ function walkTree(root, options) {
       warnings.push(unreadable(dir.rel || ".", error));
       continue;
     }
-    const invalid2 = findInvalidNames(dir.abs, entries);
+    const invalid3 = findInvalidNames(dir.abs, entries);
     let levels = dir.levels;
+    let refusedRules = false;
     if (options.gitignore) {
       const hasGitignore = entries.some((e) => e.name === ".gitignore" && !e.isDirectory());
       const isRepoRoot = dir.rel === "" && entries.some((e) => e.name === ".git");
-      const level = hasGitignore || isRepoRoot ? loadIgnoreLevel(dir.abs, dir.rel, hasGitignore, isRepoRoot) : void 0;
-      if (level) levels = [...levels, level];
+      if (hasGitignore || isRepoRoot) {
+        const before = warnings.length;
+        const level = loadIgnoreLevel(dir.abs, dir.rel, hasGitignore, isRepoRoot, warnings);
+        refusedRules = warnings.slice(before).some((w) => w.path.endsWith(".gitignore"));
+        if (level) levels = [...levels, level];
+      }
     }
     for (const entry of entries) {
       const name = entry.name;
       if (name === ".git") continue;
       const rel = dir.rel === "" ? name : `${dir.rel}/${name}`;
-      const abs = `${dir.abs}${path10.sep}${name}`;
-      if (invalid2?.has(name)) {
+      const abs = `${dir.abs}${path11.sep}${name}`;
+      if (invalid3?.has(name)) {
         warnings.push({ code: "invalid_name", path: rel, message: "file name is not valid UTF-8; skipped" });
         continue;
       }
       const kind = entryKind(entry, abs);
+      if (refusedRules && name === ".gitignore" && kind !== "file") continue;
       const isDir = kind === "directory";
       if (options.gitignore && levels.length > 0 && isIgnored(levels, rel, isDir)) continue;
       if (filter.excludes(rel)) continue;
@@ -3835,12 +4098,14 @@ function walkTree(root, options) {
           path: rel,
           message: "not a regular file (FIFO, socket or device); skipped"
         });
-      } else {
+      } else if (kind === "gone") {
         warnings.push({
           code: "unreadable",
           path: rel,
           message: "vanished while the tree was read; skipped"
         });
+      } else {
+        warnings.push({ code: "unreadable", path: rel, message: `cannot stat (${kind.errno}); skipped` });
       }
     }
   }
@@ -3852,7 +4117,12 @@ function entryKind(entry, abs) {
   if (entry.isSymbolicLink()) return "symlink";
   if (entry.isFIFO() || entry.isSocket() || entry.isBlockDevice() || entry.isCharacterDevice())
     return "other";
-  const stat = fs15.lstatSync(abs, { throwIfNoEntry: false });
+  let stat;
+  try {
+    stat = fs15.lstatSync(abs, { throwIfNoEntry: false });
+  } catch (error) {
+    return { errno: error.code ?? "error" };
+  }
   if (!stat) return "gone";
   if (stat.isFile()) return "file";
   if (stat.isDirectory()) return "directory";
@@ -3860,14 +4130,14 @@ function entryKind(entry, abs) {
 }
 function findInvalidNames(dir, entries) {
   if (!entries.some((e) => e.name.includes("\uFFFD"))) return void 0;
-  const invalid2 = /* @__PURE__ */ new Set();
+  const invalid3 = /* @__PURE__ */ new Set();
   try {
     for (const raw of fs15.readdirSync(dir, { encoding: "buffer" })) {
-      if (!isUtf82(raw)) invalid2.add(raw.toString("utf8"));
+      if (!isUtf82(raw)) invalid3.add(raw.toString("utf8"));
     }
   } catch {
   }
-  return invalid2;
+  return invalid3;
 }
 function unreadable(rel, error) {
   const code = error.code ?? "error";
@@ -3882,7 +4152,7 @@ var init_walk_tree = __esm({
 
 // ../core/src/snapshot/create-snapshot.ts
 import fs16 from "node:fs";
-import path11 from "node:path";
+import path12 from "node:path";
 function createSnapshot(store, sourceDir, options = {}) {
   const started = performance.now();
   if (options.id !== void 0) assertValidId(options.id, "snapshot");
@@ -3895,9 +4165,9 @@ function createSnapshot(store, sourceDir, options = {}) {
   };
   const now = options.now ?? Date.now;
   const startedAtMs = now();
-  const walk = walkTree(sourceAbs, { gitignore: filters.gitignore, filter, skipDirs: [store.layout.root] });
+  const walk = walkTree(sourceAbs, { gitignore: filters.gitignore, filter, skipDirs: storeDirs(store) });
   const paths = sortPathsUtf8(walk.files);
-  const toAbs = path11.sep === "/" ? (p) => `${sourceAbs}/${p}` : (p) => path11.join(sourceAbs, p);
+  const toAbs = path12.sep === "/" ? (p) => `${sourceAbs}/${p}` : (p) => path12.join(sourceAbs, p);
   const warnings = walk.warnings;
   const useCache = options.statCache !== false;
   const cache = useCache ? loadStatCache(store, sourceAbs) : { racyBeforeMs: 0, entries: /* @__PURE__ */ new Map() };
@@ -3918,7 +4188,13 @@ function createSnapshot(store, sourceDir, options = {}) {
     const rel = paths[i];
     const abs = toAbs(rel);
     if (options.onProgress && i % PROGRESS_EVERY === 0) options.onProgress({ files: i, hashed, cached });
-    const stat = fs16.lstatSync(abs, { throwIfNoEntry: false });
+    let stat;
+    try {
+      stat = fs16.lstatSync(abs, { throwIfNoEntry: false });
+    } catch (error) {
+      warnings.push(unreadableFile(rel, error));
+      continue;
+    }
     if (!stat?.isFile()) {
       warnings.push({
         code: "unreadable",
@@ -4011,8 +4287,17 @@ function toFilesIndexRecord(p, hex, size, text) {
   const pathKey = toPathKey(p);
   return lang === void 0 ? { object, path: p, path_key: pathKey, schema_version: SCHEMA_VERSION, size, text } : { lang_hint: lang, object, path: p, path_key: pathKey, schema_version: SCHEMA_VERSION, size, text };
 }
+function storeDirs(store) {
+  const dirs = [store.layout.root];
+  try {
+    const real = fs16.realpathSync(store.layout.root);
+    if (real !== store.layout.root) dirs.push(real);
+  } catch {
+  }
+  return dirs;
+}
 function resolveSourceDir(sourceDir) {
-  const abs = path11.resolve(sourceDir);
+  const abs = path12.resolve(sourceDir);
   let real;
   try {
     real = fs16.realpathSync(abs);
@@ -4068,15 +4353,15 @@ var init_create_snapshot = __esm({
 });
 
 // ../core/src/api/analyze.ts
-import os2 from "node:os";
-import path12 from "node:path";
+import os3 from "node:os";
+import path13 from "node:path";
 async function analyze(options) {
   const t0 = Date.now();
   const { store } = initStore(options.storeDir);
   const loaded = options.configPath ? loadConfigFile(options.configPath) : void 0;
   const config = options.eslint === void 0 ? loaded : { ...loaded, eslint: options.eslint };
   const registry = options.registry ?? createDefaultRegistry();
-  const snapshot = await createSnapshot(store, path12.resolve(options.sourceDir), {
+  const snapshot = await createSnapshot(store, path13.resolve(options.sourceDir), {
     include: options.include ?? config?.include,
     exclude: [...config?.exclude ?? [], ...options.exclude ?? []],
     gitignore: options.gitignore ?? config?.gitignore ?? true,
@@ -4148,7 +4433,7 @@ async function analyze(options) {
   };
 }
 function openOrInitBatch(store, options, snapshotId, pipeline, config, registry) {
-  if (options.batchId !== void 0 && batchExists(store, options.batchId)) {
+  if (options.batchId !== void 0 && batchExists2(store, options.batchId)) {
     const existing = readBatchRecord(store, options.batchId);
     if (existing.snapshot_id === snapshotId && existing.pipeline === pipeline) return existing;
   }
@@ -4162,7 +4447,7 @@ function openOrInitBatch(store, options, snapshotId, pipeline, config, registry)
   }).batch;
 }
 function defaultParallelism() {
-  return Math.max(1, os2.availableParallelism?.() ?? os2.cpus().length);
+  return Math.max(1, os3.availableParallelism?.() ?? os3.cpus().length);
 }
 function batchDiagnostics(store, batchId) {
   const diagnostics = queryDiagnostics(store, batchId).records;
@@ -4320,7 +4605,7 @@ var init_parse_int_option = __esm({
 
 // ../core/src/gc/prune-store.ts
 import fs17 from "node:fs";
-import path13 from "node:path";
+import path14 from "node:path";
 function pruneStore(store, options = {}) {
   const now = options.now ?? Date.now();
   const grace = options.graceMs ?? HOUR;
@@ -4331,7 +4616,7 @@ function pruneStore(store, options = {}) {
   const root = store.layout.root;
   const report = {
     dry_run: dryRun,
-    batches: { kept: [], removed: [] },
+    batches: { kept: [], removed: [], unreadable: [] },
     snapshots: { kept: 0, removed: [] },
     objects: { kept: 0, removed: 0, bytes: 0 },
     sessions: { removed: 0 },
@@ -4356,23 +4641,30 @@ function pruneStore(store, options = {}) {
   for (const b of batches)
     (kept.has(b.batch_id) ? report.batches.kept : report.batches.removed).push(b.batch_id);
   const removedBatches = new Set(report.batches.removed);
-  const batchesDir = path13.join(root, BATCHES_DIR);
-  for (const id of report.batches.removed)
-    report.bytes_freed += removeTree(store, path13.join(batchesDir, id), dryRun);
+  const batchesDir = path14.join(root, BATCHES_DIR);
+  const listed = new Set(batches.map((b) => b.batch_id));
   for (const name of listDir(batchesDir)) {
-    const dir = path13.join(batchesDir, name);
-    if (fs17.existsSync(path13.join(dir, "batch.json")) || removedBatches.has(name)) continue;
+    if (listed.has(name) || !fs17.existsSync(path14.join(batchesDir, name, "batch.json"))) continue;
+    report.batches.unreadable.push(name);
+    report.batches.kept.push(name);
+    kept.add(name);
+  }
+  for (const id of report.batches.removed)
+    report.bytes_freed += removeTree(store, path14.join(batchesDir, id), dryRun);
+  for (const name of listDir(batchesDir)) {
+    const dir = path14.join(batchesDir, name);
+    if (fs17.existsSync(path14.join(dir, "batch.json")) || removedBatches.has(name)) continue;
     if (now - mtimeMs(dir) > Math.max(grace, HOUR)) report.bytes_freed += removeTree(store, dir, dryRun);
   }
   const keptBatches = batches.filter((b) => kept.has(b.batch_id));
   const roots = /* @__PURE__ */ new Set();
   const sourceObjects = /* @__PURE__ */ new Set();
   const moves = reuseMoves(store, keptBatches, removedBatches);
-  const memoDir = path13.join(store.layout.indexesDir, "memo");
+  const memoDir = path14.join(store.layout.indexesDir, "memo");
   for (const name of listDir(memoDir)) {
     if (!name.endsWith(".jsonl")) continue;
-    const file = path13.join(memoDir, name);
-    const text = readText2(file) ?? "";
+    const file = path14.join(memoDir, name);
+    const text = readText(file) ?? "";
     const task = name.slice(0, -".jsonl".length);
     const { lines, dropped } = compactMemo(text, kept, (b, s) => moves.get(`${task}/${b}/${s}`));
     report.indexes.memo_entries_removed += dropped;
@@ -4382,13 +4674,13 @@ function pruneStore(store, options = {}) {
     if (next !== text && !dryRun) writeFileAtomic(file, next);
     report.bytes_freed += Math.max(0, Buffer.byteLength(text) - Buffer.byteLength(next));
   }
-  const bundlesDir = path13.join(store.layout.indexesDir, "bundles");
+  const bundlesDir = path14.join(store.layout.indexesDir, "bundles");
   for (const prefix of listDir(bundlesDir)) {
-    for (const name of listDir(path13.join(bundlesDir, prefix))) {
-      const file = path13.join(bundlesDir, prefix, name);
+    for (const name of listDir(path14.join(bundlesDir, prefix))) {
+      const file = path14.join(bundlesDir, prefix, name);
       let entry = {};
       try {
-        entry = JSON.parse(readText2(file) ?? "");
+        entry = JSON.parse(readText(file) ?? "");
       } catch {
         entry = {};
       }
@@ -4402,16 +4694,16 @@ function pruneStore(store, options = {}) {
       report.bytes_freed += removeFile(file, dryRun);
     }
   }
-  const queryDir = path13.join(store.layout.indexesDir, "query");
+  const queryDir = path14.join(store.layout.indexesDir, "query");
   for (const name of listDir(queryDir)) {
     const id = name.replace(/\.[^.]*$/, "").replace(/\.[^.]*$/, "");
     if (kept.has(id) || !removedBatches.has(id)) continue;
     report.indexes.query_removed += 1;
-    report.bytes_freed += removeFile(path13.join(queryDir, name), dryRun);
+    report.bytes_freed += removeFile(path14.join(queryDir, name), dryRun);
   }
-  const sessionsDir2 = path13.join(root, "sessions");
+  const sessionsDir2 = path14.join(root, "sessions");
   for (const name of listDir(sessionsDir2)) {
-    const entry = path13.join(sessionsDir2, name);
+    const entry = path14.join(sessionsDir2, name);
     const text = readTreeText(entry);
     const named = new Set([...text.matchAll(/"batch_id"\s*:\s*"([A-Za-z0-9_-]+)"/g)].map((m) => m[1]));
     if (named.size > 0 && [...named].every((id) => !kept.has(id))) {
@@ -4423,16 +4715,17 @@ function pruneStore(store, options = {}) {
   const keepSnapshots = new Set(keptBatches.map((b) => b.snapshot_id));
   const newestSnapshot = [...snapshots].sort((a, b) => a.created_at.localeCompare(b.created_at)).pop();
   if (newestSnapshot) keepSnapshots.add(newestSnapshot.snapshot_id);
-  const snapshotsDir = path13.join(root, SNAPSHOTS_DIR);
+  const keepAllSnapshots = report.batches.unreadable.length > 0;
+  const snapshotsDir = path14.join(root, SNAPSHOTS_DIR);
   for (const name of listDir(snapshotsDir)) {
-    const dir = path13.join(snapshotsDir, name);
-    if (keepSnapshots.has(name)) {
+    const dir = path14.join(snapshotsDir, name);
+    if (keepSnapshots.has(name) || keepAllSnapshots) {
       report.snapshots.kept += 1;
-      collectRefs(readText2(path13.join(dir, "files.index.jsonl")) ?? "", sourceObjects);
-      collectRefs(readText2(path13.join(dir, "snapshot.json")) ?? "", roots);
+      collectRefs(readText(path14.join(dir, "files.index.jsonl")) ?? "", sourceObjects);
+      collectRefs(readText(path14.join(dir, "snapshot.json")) ?? "", roots);
       continue;
     }
-    if (!fs17.existsSync(path13.join(dir, "snapshot.json"))) continue;
+    if (!fs17.existsSync(path14.join(dir, "snapshot.json"))) continue;
     report.snapshots.removed.push(name);
     report.bytes_freed += removeTree(store, dir, dryRun);
   }
@@ -4444,9 +4737,9 @@ function pruneStore(store, options = {}) {
     queue.push(hex);
   };
   for (const name of listDir(batchesDir)) {
-    if (removedBatches.has(name) || !fs17.existsSync(path13.join(batchesDir, name))) continue;
-    for (const file of walkFiles(path13.join(batchesDir, name))) {
-      if (file.endsWith(".jsonl") || file.endsWith(".json")) collectRefs(readText2(file) ?? "", roots);
+    if (removedBatches.has(name) || !fs17.existsSync(path14.join(batchesDir, name))) continue;
+    for (const file of walkFiles(path14.join(batchesDir, name))) {
+      if (file.endsWith(".jsonl") || file.endsWith(".json")) collectRefs(readText(file) ?? "", roots);
     }
   }
   for (const hex of roots) mark(hex);
@@ -4496,7 +4789,7 @@ function pruneStore(store, options = {}) {
   }
   if (!dryRun) removeEmptyObjectDirs(store);
   for (const name of listDir(store.layout.tmpDir, true)) {
-    const entry = path13.join(store.layout.tmpDir, name);
+    const entry = path14.join(store.layout.tmpDir, name);
     if (now - mtimeMs(entry) <= Math.max(grace, HOUR)) continue;
     report.tmp.removed += 1;
     report.bytes_freed += treeBytes(entry);
@@ -4559,13 +4852,13 @@ function reuseMoves(store, keptBatches, removed) {
   const moves = /* @__PURE__ */ new Map();
   if (removed.size === 0) return moves;
   for (const batch of keptBatches) {
-    const tasksDir = path13.join(store.layout.batchDir(batch.batch_id), "tasks");
+    const tasksDir = path14.join(store.layout.batchDir(batch.batch_id), "tasks");
     for (const task of listDir(tasksDir)) {
-      for (const shard of listDir(path13.join(tasksDir, task, "shards"))) {
+      for (const shard of listDir(path14.join(tasksDir, task, "shards"))) {
         let state;
         try {
           state = JSON.parse(
-            fs17.readFileSync(path13.join(tasksDir, task, "shards", shard, "state.json"), "utf8")
+            fs17.readFileSync(path14.join(tasksDir, task, "shards", shard, "state.json"), "utf8")
           );
         } catch {
           continue;
@@ -4586,7 +4879,7 @@ function collectRefs(text, into) {
 function removeTree(store, dir, dryRun) {
   const bytes = treeBytes(dir);
   if (dryRun) return bytes;
-  const trash = path13.join(store.layout.tmpDir, tempName(`gc-${path13.basename(dir)}`));
+  const trash = path14.join(store.layout.tmpDir, tempName(`gc-${path14.basename(dir)}`));
   try {
     fs17.mkdirSync(store.layout.tmpDir, { recursive: true });
     fs17.renameSync(dir, trash);
@@ -4608,16 +4901,16 @@ function removeFile(file, dryRun) {
   return size;
 }
 function removeEmptyObjectDirs(store) {
-  const base = path13.join(store.layout.objectsDir, "sha256");
+  const base = path14.join(store.layout.objectsDir, "sha256");
   for (const aa of listDir(base)) {
-    for (const bb of listDir(path13.join(base, aa))) {
+    for (const bb of listDir(path14.join(base, aa))) {
       try {
-        fs17.rmdirSync(path13.join(base, aa, bb));
+        fs17.rmdirSync(path14.join(base, aa, bb));
       } catch {
       }
     }
     try {
-      fs17.rmdirSync(path13.join(base, aa));
+      fs17.rmdirSync(path14.join(base, aa));
     } catch {
     }
   }
@@ -4630,19 +4923,19 @@ function* walkFiles(dir) {
     return;
   }
   for (const e of entries) {
-    const p = path13.join(dir, e.name);
+    const p = path14.join(dir, e.name);
     if (e.isDirectory()) yield* walkFiles(p);
     else if (e.isFile()) yield p;
   }
 }
 function readTreeText(entry) {
   try {
-    if (fs17.statSync(entry).isFile()) return readText2(entry) ?? "";
+    if (fs17.statSync(entry).isFile()) return readText(entry) ?? "";
   } catch {
     return "";
   }
   let out = "";
-  for (const f of walkFiles(entry)) out += `${readText2(f) ?? ""}
+  for (const f of walkFiles(entry)) out += `${readText(f) ?? ""}
 `;
   return out;
 }
@@ -4669,7 +4962,7 @@ function mtimeMs(entry) {
     return 0;
   }
 }
-function readText2(file) {
+function readText(file) {
   try {
     return fs17.readFileSync(file, "utf8");
   } catch {
@@ -4764,6 +5057,9 @@ var init_gc_command = __esm({
           ctx.stdout(
             [
               `batches    ${report.batches.removed.length} removed, ${report.batches.kept.length} kept${report.batches.removed.length > 0 ? ` (${report.batches.removed.join(", ")})` : ""}`,
+              ...report.batches.unreadable.length > 0 ? [
+                `           kept unread (damaged batch.json, see \`codebatch verify\`): ${report.batches.unreadable.join(", ")}`
+              ] : [],
               `snapshots  ${report.snapshots.removed.length} removed, ${report.snapshots.kept} kept`,
               `objects    ${report.objects.removed} removed (${formatBytes(report.objects.bytes)}), ${report.objects.kept} kept`,
               `indexes    ${report.indexes.memo_entries_removed} memo entries, ${report.indexes.bundles_removed} bundle entries, ${report.indexes.query_removed} query indexes removed`,
@@ -5022,9 +5318,9 @@ function compareDiagnostics(a, b) {
 function compareStrings(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
 }
-function prefixPath(prefix, path22) {
-  if (!prefix || prefix === "." || prefix === "./") return path22;
-  return `${prefix.replace(/\/+$/, "")}/${path22}`;
+function prefixPath(prefix, path24) {
+  if (!prefix || prefix === "." || prefix === "./") return path24;
+  return `${prefix.replace(/\/+$/, "")}/${path24}`;
 }
 var SEVERITIES;
 var init_diagnostic = __esm({
@@ -5130,8 +5426,8 @@ var init_format_text = __esm({
 function toSarifLevel(severity) {
   return LEVEL_BY_SEVERITY[severity];
 }
-function pathToUriReference(path22) {
-  return encodeURI(path22).replace(/[?#]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+function pathToUriReference(path24) {
+  return encodeURI(path24).replace(/[?#]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 function region(d) {
   if (d.line === void 0) return void 0;
@@ -5271,7 +5567,7 @@ var init_sarif_rules = __esm({
 
 // ../core/src/cli/commands/check.ts
 import fs18 from "node:fs";
-import path14 from "node:path";
+import path15 from "node:path";
 import { pathToFileURL } from "node:url";
 function isDirectory(dir) {
   try {
@@ -5294,8 +5590,8 @@ function readFailOn(ctx) {
 }
 function findConfig(ctx, dir) {
   const given = stringOpt(ctx, "config");
-  if (given !== void 0) return path14.resolve(ctx.cwd, given);
-  const implicit = path14.join(dir, "codebatch.config.json");
+  if (given !== void 0) return path15.resolve(ctx.cwd, given);
+  const implicit = path15.join(dir, "codebatch.config.json");
   return fs18.existsSync(implicit) ? implicit : void 0;
 }
 function throwInputFailure(result) {
@@ -5395,7 +5691,7 @@ var init_check = __esm({
         }
       },
       async run(ctx) {
-        const dir = path14.resolve(ctx.cwd, ctx.positionals[0] ?? ".");
+        const dir = path15.resolve(ctx.cwd, ctx.positionals[0] ?? ".");
         if (!isDirectory(dir)) {
           throw new CodebatchError("E_SOURCE_NOT_FOUND", `${dir} is not a directory`, {
             hints: ["Pass the directory to check: `codebatch check path/to/project`."]
@@ -5416,7 +5712,7 @@ var init_check = __esm({
             `Choose one of: ${PIPELINE_NAMES.join(", ")}.`
           );
         const pipeline = pipelineOpt ?? config?.pipeline ?? "lint";
-        const storeDir = ctx.values.store !== void 0 || process.env.CODEBATCH_STORE ? ctx.storeDir : path14.join(dir, ".codebatch");
+        const storeDir = ctx.values.store !== void 0 || process.env.CODEBATCH_STORE ? ctx.storeDir : path15.join(dir, ".codebatch");
         const result = await analyze({
           storeDir,
           sourceDir: dir,
@@ -5521,8 +5817,8 @@ var init_diff_keys = __esm({
 function createLineFingerprinter(store, snapshotId) {
   const files = readFilesByPath(store, snapshotId);
   const linesByObject = /* @__PURE__ */ new Map();
-  const linesOf = (path22) => {
-    const entry = files.get(path22);
+  const linesOf = (path24) => {
+    const entry = files.get(path24);
     const hex = entry ? parseObjectRef(entry.object) : void 0;
     if (!entry || !hex || entry.text === false) return [];
     let lines = linesByObject.get(hex);
@@ -5664,9 +5960,9 @@ function parseLimit(ctx, fallback) {
   return n;
 }
 function formatLocation(r) {
-  const path22 = escapeText(r.path);
-  if (r.line === void 0) return path22;
-  return r.col === void 0 ? `${path22}:${r.line}` : `${path22}:${r.line}:${r.col}`;
+  const path24 = escapeText(r.path);
+  if (r.line === void 0) return path24;
+  return r.col === void 0 ? `${path24}:${r.line}` : `${path24}:${r.line}:${r.col}`;
 }
 function formatDiagnosticLine(r) {
   return escapeText(
@@ -6014,8 +6310,8 @@ function queryTop(store, batchId, options = {}) {
     files: applyLimit(files, limit)
   };
 }
-function emptySummary(path22, lang, size) {
-  return { path: path22, lang, size, outputs: 0, diagnostics: 0, ...emptySeverityCounts() };
+function emptySummary(path24, lang, size) {
+  return { path: path24, lang, size, outputs: 0, diagnostics: 0, ...emptySeverityCounts() };
 }
 function addRow(s, kind, severity, count) {
   s.outputs += count;
@@ -6106,7 +6402,7 @@ var init_files = __esm({
 
 // ../core/src/query/accel/build-query-index.ts
 import fs20 from "node:fs";
-import path15 from "node:path";
+import path16 from "node:path";
 function buildQueryIndex(store, batchId) {
   const view = loadBatchView(store, batchId);
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
@@ -6157,7 +6453,7 @@ function writeIndex(store, batchId, sources, records) {
   const data = Buffer.concat([Buffer.from(`${JSON.stringify(header)}
 `, "utf8"), ...parts]);
   const file = queryIndexFile(store, batchId);
-  fs20.mkdirSync(path15.dirname(file), { recursive: true });
+  fs20.mkdirSync(path16.dirname(file), { recursive: true });
   writeFileAtomic(file, data);
   return {
     batch_id: batchId,
@@ -6366,6 +6662,16 @@ function explainShardMiss(store, options) {
   readTaskRecord(store, againstId, taskId);
   const previous = load(againstId, taskId, shardId);
   const report = explainBundleMiss(previous.preimage, current.preimage);
+  const configChange = report.changes.findIndex((c) => c.part === "config_digest");
+  if (configChange >= 0) {
+    const settings = diffValues(
+      readTaskRecord(store, againstId, taskId).config,
+      readTaskRecord(store, batchId, taskId).config,
+      ""
+    ).map((d) => ({ part: "config", field: d.field, from: d.from, to: d.to }));
+    report.changes.splice(configChange + 1, 0, ...settings);
+    if (settings.length > 0) report.parts = [...new Set(report.changes.map((c) => c.part))];
+  }
   const shardCount = (id) => readBatchRecord(store, id).shard_count ?? readTaskRecord(store, id, taskId).sharding.shard_count;
   const filesOf = (id) => byPath(readFilesIndex(store, readBatchRecord(store, id).snapshot_id));
   let nowFiles;
@@ -6447,36 +6753,36 @@ var init_explain_shard_miss = __esm({
 
 // ../core/src/provenance/explain-file-miss.ts
 function explainFileMiss(store, options) {
-  const { batchId, taskId, path: path22 } = options;
+  const { batchId, taskId, path: path24 } = options;
   readTaskRecord(store, batchId, taskId);
   const againstId = options.against ?? findPreviousBatch(store, batchId, taskId);
   const now = snapshotOf(store, batchId);
   const then = snapshotOf(store, againstId);
-  const mine = now.files.get(path22);
-  const was = then.files.get(path22);
+  const mine = now.files.get(path24);
+  const was = then.files.get(path24);
   if (!mine && !was) {
-    throw new CodebatchError("E_NOT_FOUND", `${path22} is in neither batch ${batchId} nor ${againstId}`, {
+    throw new CodebatchError("E_NOT_FOUND", `${path24} is in neither batch ${batchId} nor ${againstId}`, {
       hints: ["Name a file by its snapshot path, e.g. `src/index.ts` (see `codebatch files --batch <id>`)."]
     });
   }
   const content = mine?.object === was?.object ? void 0 : { from: was?.object, to: mine?.object };
-  const depsNow = mine ? closureObjects(store, now, path22) : /* @__PURE__ */ new Map();
-  const depsThen = was ? closureObjects(store, then, path22) : /* @__PURE__ */ new Map();
+  const depsNow = mine ? closureObjects(store, now, path24) : /* @__PURE__ */ new Map();
+  const depsThen = was ? closureObjects(store, then, path24) : /* @__PURE__ */ new Map();
   const dependencies = [];
   for (const [p, object] of depsNow) {
-    if (p === path22) continue;
+    if (p === path24) continue;
     const before = depsThen.get(p);
     if (before === void 0) dependencies.push({ path: p, change: "added", to: object });
     else if (before !== object) dependencies.push({ path: p, change: "changed", from: before, to: object });
   }
   for (const [p, object] of depsThen)
-    if (p !== path22 && !depsNow.has(p)) dependencies.push({ path: p, change: "removed", from: object });
+    if (p !== path24 && !depsNow.has(p)) dependencies.push({ path: p, change: "removed", from: object });
   dependencies.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
   return {
     batch_id: batchId,
     against: againstId,
     task_id: taskId,
-    path: path22,
+    path: path24,
     ...content ? { content } : {},
     dependencies
   };
@@ -6489,7 +6795,7 @@ function snapshotOf(store, batchId) {
     files: new Map(files.map((f) => [f.path, f]))
   };
 }
-function closureObjects(store, snapshot, path22) {
+function closureObjects(store, snapshot, path24) {
   const { buildTypeClosure } = (init_type_closure(), __toCommonJS(type_closure_exports));
   snapshot.closure ??= buildTypeClosure({
     rootDir: snapshot.root,
@@ -6499,8 +6805,8 @@ function closureObjects(store, snapshot, path22) {
     })
   });
   const out = /* @__PURE__ */ new Map();
-  const d = snapshot.closure.describe(path22);
-  for (const p of [...snapshot.closure.closureOf(path22), ...d.tsconfig, ...d.globals, ...d.lockfiles]) {
+  const d = snapshot.closure.describe(path24);
+  for (const p of [...snapshot.closure.closureOf(path24), ...d.tsconfig, ...d.globals, ...d.lockfiles]) {
     const f = snapshot.files.get(p);
     if (f) out.set(p, f.object);
   }
@@ -6713,15 +7019,90 @@ var init_manifest = __esm({
   }
 });
 
+// ../core/src/provenance/dsse.ts
+import crypto2 from "node:crypto";
+function pae(payloadType, payload) {
+  const type = Buffer.from(payloadType, "utf8");
+  return Buffer.concat([
+    Buffer.from(`DSSEv1 ${type.length} `, "utf8"),
+    type,
+    Buffer.from(` ${payload.length} `, "utf8"),
+    payload
+  ]);
+}
+function keyIdOf(key) {
+  const pub = key.type === "private" ? crypto2.createPublicKey(key) : key;
+  return crypto2.createHash("sha256").update(pub.export({ type: "spki", format: "der" })).digest("hex");
+}
+function signStatement(statement, privateKeyPem) {
+  const key = parseKey(privateKeyPem, "private");
+  const payload = Buffer.from(JSON.stringify(statement), "utf8");
+  const sig = crypto2.sign(null, pae(INTOTO_PAYLOAD_TYPE, payload), key);
+  return {
+    payloadType: INTOTO_PAYLOAD_TYPE,
+    payload: payload.toString("base64"),
+    signatures: [{ keyid: keyIdOf(key), sig: sig.toString("base64") }]
+  };
+}
+function openEnvelope(envelope, publicKeyPem) {
+  const key = parseKey(publicKeyPem, "public");
+  const e = envelope;
+  if (!e || typeof e.payload !== "string" || typeof e.payloadType !== "string" || !Array.isArray(e.signatures))
+    throw invalid2("not a DSSE envelope (payloadType, payload and signatures are required)");
+  if (e.payloadType !== INTOTO_PAYLOAD_TYPE)
+    throw invalid2(`unexpected payload type ${JSON.stringify(e.payloadType)}`);
+  const payload = Buffer.from(e.payload, "base64");
+  const signed = pae(e.payloadType, payload);
+  const ok = e.signatures.some(
+    (s) => typeof s?.sig === "string" && crypto2.verify(null, signed, key, Buffer.from(s.sig, "base64"))
+  );
+  if (!ok) throw invalid2("no signature of the envelope verifies with the given public key");
+  try {
+    return JSON.parse(payload.toString("utf8"));
+  } catch {
+    throw invalid2("the signed payload is not JSON");
+  }
+}
+function parseKey(pem, kind) {
+  let key;
+  try {
+    key = kind === "private" ? crypto2.createPrivateKey(pem) : crypto2.createPublicKey(pem);
+  } catch (error) {
+    throw new CodebatchError("E_USAGE", `not a ${kind} key in PEM form: ${error.message}`, {
+      hints: [
+        "Make an ed25519 key pair with `openssl genpkey -algorithm ed25519 -out key.pem` and `openssl pkey -in key.pem -pubout -out key.pub`."
+      ]
+    });
+  }
+  if (key.asymmetricKeyType !== "ed25519")
+    throw new CodebatchError("E_USAGE", `the ${kind} key is ${key.asymmetricKeyType}, not ed25519`, {
+      hints: ["Make an ed25519 key pair with `openssl genpkey -algorithm ed25519 -out key.pem`."]
+    });
+  return key;
+}
+function invalid2(message) {
+  return new CodebatchError("E_SIGNATURE_INVALID", `provenance envelope rejected: ${message}`, {
+    hints: ["Export and sign it again: `codebatch provenance export --format intoto --sign-key KEY`."]
+  });
+}
+var INTOTO_PAYLOAD_TYPE;
+var init_dsse = __esm({
+  "../core/src/provenance/dsse.ts"() {
+    "use strict";
+    init_codebatch_error();
+    INTOTO_PAYLOAD_TYPE = "application/vnd.in-toto+json";
+  }
+});
+
 // ../core/src/provenance/events-export.ts
-import path16 from "node:path";
+import path17 from "node:path";
 function exportObservations(store, batchId, options = {}) {
   readBatchRecord(store, batchId);
   const sessions = options.sessions === false ? [] : listSessions(store, { batchId });
   const sessionAt = (ts) => sessions.find((s) => s.started_at <= ts && ts <= (s.ended_at ?? s.updated_at))?.session_id ?? null;
   const rows = [];
   const fromEvents = (file) => {
-    const source = path16.relative(store.layout.root, file);
+    const source = path17.relative(store.layout.root, file);
     readJsonl(file, { missingOk: true, mode: "lenient" }).records.forEach((e, i) => {
       const { ts, event, batch_id, task_id, shard_id, attempt, schema_version: _v, ...meta } = e;
       const level = event.startsWith("batch_") ? "batch" : event.startsWith("task_") ? "task" : "shard";
@@ -6966,10 +7347,12 @@ function toInToto(g) {
   const byproducts = [];
   for (const task of g.tasks) {
     for (const s of task.shards) {
-      if (s.status === "done" && s.outputs_digest) {
+      if (s.status === "done" && s.result_digest) {
+        const dir = `batches/${b}/tasks/${task.record.task_id}/shards/${s.shard_id}`;
         subject.push({
-          name: `batches/${b}/tasks/${task.record.task_id}/shards/${s.shard_id}/outputs.index.jsonl`,
-          digest: { sha256: hexOf(s.outputs_digest) }
+          name: `${dir}/result`,
+          digest: { sha256: hexOf(s.result_digest) },
+          annotations: { index: `${dir}/outputs.index.jsonl` }
         });
       }
       if (s.manifest)
@@ -7069,21 +7452,85 @@ var init_export_provenance = __esm({
   }
 });
 
+// ../core/src/provenance/verify-statement.ts
+import fs22 from "node:fs";
+import path18 from "node:path";
+function checkStatementSubjects(store, statement) {
+  const subjects = Array.isArray(statement.subject) ? statement.subject : [];
+  const mismatches = [];
+  for (const raw of subjects) {
+    const s = raw;
+    const name = typeof s.name === "string" ? s.name : "";
+    const index = typeof s.annotations?.index === "string" ? s.annotations.index : void 0;
+    const file = path18.resolve(store.layout.root, index ?? name);
+    if (!name || path18.relative(store.layout.root, file).startsWith("..")) {
+      mismatches.push({ name, reason: "outside the store" });
+      continue;
+    }
+    let bytes;
+    try {
+      bytes = fs22.readFileSync(file);
+    } catch {
+      mismatches.push({ name, reason: "missing" });
+      continue;
+    }
+    const digest = index === void 0 ? sha256Hex(bytes) : resultDigestOfIndex(bytes);
+    if (digest !== s.digest?.sha256) mismatches.push({ name, reason: "digest" });
+  }
+  if (subjects.length === 0)
+    throw new CodebatchError("E_SUBJECT_MISMATCH", "the statement has no subjects to verify", {
+      hints: [
+        "Export a statement of a batch with done shards: `codebatch provenance export --format intoto`."
+      ]
+    });
+  return { subjects: subjects.length, mismatches };
+}
+function resultDigestOfIndex(bytes) {
+  try {
+    const records = parseJsonl(bytes.toString("utf8"), "index", "strict").records;
+    return sha256Hex(records.map((r) => `${JSON.stringify(stripEnvelope(r))}
+`).join(""));
+  } catch {
+    return void 0;
+  }
+}
+var init_verify_statement = __esm({
+  "../core/src/provenance/verify-statement.ts"() {
+    "use strict";
+    init_codebatch_error();
+    init_file_memo();
+    init_jsonl();
+    init_hash();
+  }
+});
+
 // ../core/src/cli/commands/provenance-export.ts
-import path17 from "node:path";
+import fs23 from "node:fs";
+import path19 from "node:path";
 function emit(ctx, text) {
   const out = stringOpt(ctx, "out");
-  if (out) writeFileAtomic(path17.resolve(ctx.cwd, out), text);
+  if (out) writeFileAtomic(path19.resolve(ctx.cwd, out), text);
   else ctx.stdout(text);
 }
-var provenanceExportCommand, eventsExportCommand;
+function readKey(ctx, file) {
+  try {
+    return fs23.readFileSync(path19.resolve(ctx.cwd, file), "utf8");
+  } catch (error) {
+    throw usageError(`cannot read the key ${file}: ${error.message}`);
+  }
+}
+var provenanceExportCommand, provenanceVerifyCommand, eventsExportCommand;
 var init_provenance_export = __esm({
   "../core/src/cli/commands/provenance-export.ts"() {
     "use strict";
+    init_codebatch_error();
+    init_dsse();
     init_events_export();
     init_export_provenance();
+    init_verify_statement();
     init_atomic_write();
     init_command();
+    init_output();
     init_parse_int_option();
     provenanceExportCommand = {
       name: "provenance export",
@@ -7096,13 +7543,71 @@ var init_provenance_export = __esm({
       options: {
         batch: BATCH_OPTION,
         format: { type: "string", description: "prov | intoto", valueName: "format", default: "prov" },
-        out: { type: "string", description: "Write to this file instead of stdout", valueName: "file" }
+        out: { type: "string", description: "Write to this file instead of stdout", valueName: "file" },
+        "sign-key": {
+          type: "string",
+          description: "intoto only: sign with this ed25519 private key (PEM) into a DSSE envelope",
+          valueName: "file"
+        }
       },
       run(ctx) {
         const format = stringOpt(ctx, "format") ?? "prov";
         if (format !== "prov" && format !== "intoto")
           throw usageError(`--format must be prov or intoto (got ${JSON.stringify(format)})`);
-        emit(ctx, `${JSON.stringify(exportProvenance(ctx.openStore(), requireBatch(ctx), format), null, 2)}
+        const signKey = stringOpt(ctx, "sign-key");
+        if (signKey !== void 0 && format !== "intoto")
+          throw usageError("--sign-key signs in-toto statements: add --format intoto");
+        const exported = exportProvenance(ctx.openStore(), requireBatch(ctx), format);
+        const document = signKey === void 0 ? exported : signStatement(exported, readKey(ctx, signKey));
+        emit(ctx, `${JSON.stringify(document, null, 2)}
+`);
+        return 0;
+      }
+    };
+    provenanceVerifyCommand = {
+      name: "provenance verify",
+      summary: "Check a signed in-toto envelope: its signature, and that every subject digest matches the store",
+      group: "provenance",
+      since: "0.2.0",
+      readOnly: true,
+      requiresStore: true,
+      options: {
+        envelope: {
+          type: "string",
+          description: "The DSSE envelope (from provenance export --sign-key)",
+          valueName: "file"
+        },
+        "public-key": {
+          type: "string",
+          description: "The ed25519 public key (PEM) to check the signature with",
+          valueName: "file"
+        }
+      },
+      run(ctx) {
+        const envelopeFile = stringOpt(ctx, "envelope");
+        const keyFile = stringOpt(ctx, "public-key");
+        if (envelopeFile === void 0 || keyFile === void 0)
+          throw usageError("provenance verify needs --envelope FILE and --public-key FILE");
+        let envelope;
+        try {
+          envelope = JSON.parse(fs23.readFileSync(path19.resolve(ctx.cwd, envelopeFile), "utf8"));
+        } catch (error) {
+          throw usageError(`cannot read the envelope ${envelopeFile}: ${error.message}`);
+        }
+        const statement = openEnvelope(envelope, readKey(ctx, keyFile));
+        const check = checkStatementSubjects(ctx.openStore(), statement);
+        if (check.mismatches.length > 0) {
+          throw new CodebatchError(
+            "E_SUBJECT_MISMATCH",
+            `${check.mismatches.length} of ${check.subjects} attested subjects do not match the store`,
+            {
+              hints: ["The store changed since the statement was signed, or the statement is of another store."],
+              details: { issues: check.mismatches.map((m) => `${m.name}: ${m.reason}`) }
+            }
+          );
+        }
+        if (ctx.json) ctx.stdout(formatJson({ ok: true, subjects: check.subjects }));
+        else ctx.stdout(`signature ok; ${check.subjects} subjects match the store
 `);
         return 0;
       }
@@ -7712,10 +8217,10 @@ var init_sessions = __esm({
 });
 
 // ../core/src/cli/commands/snapshot.ts
-import fs22 from "node:fs";
-import path18 from "node:path";
+import fs24 from "node:fs";
+import path20 from "node:path";
 function openOrCreateStore(ctx) {
-  if (fs22.existsSync(path18.join(ctx.storeDir, "store.json"))) return openStore(ctx.storeDir);
+  if (fs24.existsSync(path20.join(ctx.storeDir, "store.json"))) return openStore(ctx.storeDir);
   const { store, created } = initStore(ctx.storeDir);
   if (created && !ctx.quiet && !ctx.json) ctx.stderr(`Created store ${escapeText(store.layout.root)}
 `);
@@ -7777,7 +8282,7 @@ var init_snapshot = __esm({
       run(ctx) {
         const store = openOrCreateStore(ctx);
         const showProgress = ctx.isTty && !ctx.quiet && !ctx.json;
-        const result = createSnapshot(store, path18.resolve(ctx.cwd, ctx.positionals[0]), {
+        const result = createSnapshot(store, path20.resolve(ctx.cwd, ctx.positionals[0]), {
           id: stringOpt(ctx, "id"),
           include: listOpt(ctx, "include"),
           exclude: listOpt(ctx, "exclude"),
@@ -8166,12 +8671,12 @@ var init_status2 = __esm({
 });
 
 // ../core/src/store/verify-store.ts
-import fs23 from "node:fs";
-import path19 from "node:path";
+import fs25 from "node:fs";
+import path21 from "node:path";
 function verifyStore(store) {
   const { layout, objects } = store;
   const problems = [];
-  const rel = (p) => path19.relative(layout.root, p);
+  const rel = (p) => path21.relative(layout.root, p);
   const status = /* @__PURE__ */ new Map();
   let objectsChecked = 0;
   for (const hex of objects.listObjects()) {
@@ -8220,43 +8725,69 @@ function verifyStore(store) {
   const readIndex = (file) => {
     indexes += 1;
     try {
-      return parseJsonl(fs23.readFileSync(file, "utf8"), rel(file)).records;
+      return parseJsonl(fs25.readFileSync(file, "utf8"), rel(file)).records;
     } catch (error) {
       problems.push({ kind: "index_corrupt", file: rel(file), message: error.message });
       return void 0;
     }
   };
-  for (const snap of listDir2(path19.join(layout.root, "snapshots"))) {
-    const file = path19.join(layout.root, "snapshots", snap, "files.index.jsonl");
-    if (!fs23.existsSync(file)) continue;
+  const checkRecord2 = (file, schema, optional = false) => {
+    let value;
+    try {
+      value = JSON.parse(fs25.readFileSync(file, "utf8"));
+    } catch (error) {
+      if (optional && error.code === "ENOENT") return void 0;
+      problems.push({ kind: "record_invalid", file: rel(file), message: "missing or not valid JSON" });
+      return void 0;
+    }
+    const result = schema.safeParse(value);
+    if (result.success) return result.data;
+    problems.push({
+      kind: "record_invalid",
+      file: rel(file),
+      message: result.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ")
+    });
+    return void 0;
+  };
+  for (const snap of listDir2(path21.join(layout.root, "snapshots"))) {
+    checkRecord2(path21.join(layout.root, "snapshots", snap, "snapshot.json"), snapshotRecordSchema, true);
+    const file = path21.join(layout.root, "snapshots", snap, "files.index.jsonl");
+    if (!fs25.existsSync(file)) continue;
     for (const r of readIndex(file) ?? []) checkRef(r.object, rel(file), false);
   }
-  for (const batch of listDir2(path19.join(layout.root, "batches"))) {
-    const tasksDir = path19.join(layout.root, "batches", batch, "tasks");
+  for (const batch of listDir2(path21.join(layout.root, "batches"))) {
+    const batchDir = path21.join(layout.root, "batches", batch);
+    if (!fs25.existsSync(path21.join(batchDir, "batch.json"))) continue;
+    checkRecord2(path21.join(batchDir, "batch.json"), batchRecordSchema);
+    checkRecord2(path21.join(batchDir, "plan.json"), planRecordSchema);
+    const tasksDir = path21.join(batchDir, "tasks");
     for (const task of listDir2(tasksDir)) {
-      const shardsDir = path19.join(tasksDir, task, "shards");
+      checkRecord2(path21.join(tasksDir, task, "task.json"), taskRecordSchema);
+      const shardsDir = path21.join(tasksDir, task, "shards");
       for (const shard of listDir2(shardsDir)) {
-        const outputs = path19.join(shardsDir, shard, "outputs.index.jsonl");
-        const stateFile = path19.join(shardsDir, shard, "state.json");
-        if (fs23.existsSync(outputs)) {
+        const outputs = path21.join(shardsDir, shard, "outputs.index.jsonl");
+        const stateFile = path21.join(shardsDir, shard, "state.json");
+        if (fs25.existsSync(outputs)) {
           for (const r of readIndex(outputs) ?? [])
             checkRef(r.object, rel(outputs), isChunkedFormat(r.format));
         }
-        if (!fs23.existsSync(stateFile)) continue;
-        let state;
-        try {
-          state = JSON.parse(fs23.readFileSync(stateFile, "utf8"));
-        } catch {
-          problems.push({
-            kind: "index_corrupt",
-            file: rel(stateFile),
-            message: "state.json is not valid JSON"
-          });
-          continue;
+        if (!fs25.existsSync(stateFile)) continue;
+        const state = checkRecord2(stateFile, shardStateSchema);
+        if (!state) continue;
+        if (state.manifest) {
+          checkRef(state.manifest, rel(stateFile), false);
+          const hex = parseObjectRef(state.manifest);
+          if (hex && status.get(hex) === "ok" && !isJsonObject(objects.readObject(hex))) {
+            problems.push({
+              kind: "bad_reference",
+              file: rel(stateFile),
+              object: state.manifest,
+              message: "the manifest pointer names an object that is not a JSON manifest"
+            });
+          }
         }
-        if (state.manifest) checkRef(state.manifest, rel(stateFile), false);
         if (state.status === "done" && state.outputs_digest) {
-          const bytes = fs23.existsSync(outputs) ? fs23.readFileSync(outputs) : Buffer.alloc(0);
+          const bytes = fs25.existsSync(outputs) ? fs25.readFileSync(outputs) : Buffer.alloc(0);
           if (`sha256:${sha256Hex(bytes)}` !== state.outputs_digest) {
             problems.push({
               kind: "state_mismatch",
@@ -8268,6 +8799,19 @@ function verifyStore(store) {
       }
     }
   }
+  for (const file of listDir2(path21.join(layout.indexesDir, "memo"))) {
+    const full = path21.join(layout.indexesDir, "memo", file);
+    const lines = fs25.readFileSync(full, "utf8").split("\n");
+    const bad = lines.filter(
+      (line, i) => line !== "" && !isMemoTableLine(line, i === lines.length - 1)
+    ).length;
+    if (bad > 0)
+      problems.push({
+        kind: "index_corrupt",
+        file: rel(full),
+        message: `${bad} memo line(s) are not entries (skipped by every run; delete the file to drop them)`
+      });
+  }
   return {
     objects_checked: objectsChecked,
     references_checked: refs,
@@ -8278,17 +8822,36 @@ function verifyStore(store) {
 }
 function listDir2(dir) {
   try {
-    return fs23.readdirSync(dir).sort();
+    return fs25.readdirSync(dir).sort();
   } catch {
     return [];
+  }
+}
+function isJsonObject(bytes) {
+  try {
+    const v = JSON.parse(bytes.toString("utf8"));
+    return v !== null && typeof v === "object" && !Array.isArray(v);
+  } catch {
+    return false;
+  }
+}
+function isMemoTableLine(line, last) {
+  try {
+    return isMemoLine(JSON.parse(line));
+  } catch {
+    return last;
   }
 }
 var init_verify_store = __esm({
   "../core/src/store/verify-store.ts"() {
     "use strict";
+    init_batch_record();
+    init_snapshot_record();
+    init_state_record();
     init_hash();
     init_chunking();
     init_jsonl();
+    init_memo_line();
   }
 });
 
@@ -8389,6 +8952,7 @@ var init_registry = __esm({
       sessionsListCommand,
       sessionsShowCommand,
       provenanceExportCommand,
+      provenanceVerifyCommand,
       eventsExportCommand
     ];
   }
@@ -8517,7 +9081,7 @@ init_store();
 init_version();
 init_output();
 init_registry();
-import path20 from "node:path";
+import path22 from "node:path";
 import { parseArgs } from "node:util";
 
 // ../core/src/cli/stdio.ts
@@ -8617,7 +9181,7 @@ async function main(io) {
     for (const [name, o] of Object.entries(optionSpecs)) {
       if (values[name] === void 0 && "default" in o && o.default !== void 0) values[name] = o.default;
     }
-    const storeDir = path20.resolve(
+    const storeDir = path22.resolve(
       cwd,
       values.store ?? env.CODEBATCH_STORE ?? ".codebatch"
     );
@@ -8784,8 +9348,8 @@ init_hash();
 init_atomic_write();
 init_layout();
 init_store();
-import fs24 from "node:fs";
-import path21 from "node:path";
+import fs26 from "node:fs";
+import path23 from "node:path";
 function mergeStores(targetDir, sourceDirs) {
   const { store: target } = initStore(targetDir);
   const sources = sourceDirs.map((dir) => openStore(dir));
@@ -8804,9 +9368,9 @@ function mergeStores(targetDir, sourceDirs) {
   const stores = [target, ...sources];
   for (const [i, store] of stores.entries()) {
     const from = i - 1;
-    for (const id of listDir3(path21.join(store.layout.root, SNAPSHOTS_DIR))) {
+    for (const id of listDir3(path23.join(store.layout.root, SNAPSHOTS_DIR))) {
       const index = readIfExists(store.layout.filesIndexFile(id));
-      if (index === void 0 || !fs24.existsSync(store.layout.snapshotFile(id))) continue;
+      if (index === void 0 || !fs26.existsSync(store.layout.snapshotFile(id))) continue;
       const digest = sha256Hex(index);
       const seen = snapshotDigests.get(id);
       if (seen === void 0) snapshotDigests.set(id, digest);
@@ -8828,7 +9392,7 @@ function mergeStores(targetDir, sourceDirs) {
         );
       }
     }
-    for (const batchId of listDir3(path21.join(store.layout.root, BATCHES_DIR))) {
+    for (const batchId of listDir3(path23.join(store.layout.root, BATCHES_DIR))) {
       const batch = readJson(store.layout.batchFile(batchId));
       if (!batch) continue;
       const identity = JSON.stringify([
@@ -8851,7 +9415,7 @@ function mergeStores(targetDir, sourceDirs) {
           }
         );
       }
-      for (const taskId of listDir3(path21.join(store.layout.batchDir(batchId), "tasks"))) {
+      for (const taskId of listDir3(path23.join(store.layout.batchDir(batchId), "tasks"))) {
         for (const shardId of listDir3(store.layout.shardsDir(batchId, taskId))) {
           const state = readJson(store.layout.stateFile(batchId, taskId, shardId));
           if (!state) continue;
@@ -8890,19 +9454,19 @@ function mergeStores(targetDir, sourceDirs) {
   }
   for (const source of sources) mergeObjects(target, source, report);
   for (const [i, source] of sources.entries()) {
-    for (const id of listDir3(path21.join(source.layout.root, SNAPSHOTS_DIR))) {
-      if (!fs24.existsSync(source.layout.snapshotFile(id)) || !fs24.existsSync(source.layout.filesIndexFile(id)))
+    for (const id of listDir3(path23.join(source.layout.root, SNAPSHOTS_DIR))) {
+      if (!fs26.existsSync(source.layout.snapshotFile(id)) || !fs26.existsSync(source.layout.filesIndexFile(id)))
         continue;
-      if (fs24.existsSync(target.layout.snapshotFile(id))) {
+      if (fs26.existsSync(target.layout.snapshotFile(id))) {
         report.snapshots.identical += 1;
         continue;
       }
       installDir(target, source.layout.snapshotDir(id), target.layout.snapshotDir(id));
       report.snapshots.copied += 1;
     }
-    for (const batchId of listDir3(path21.join(source.layout.root, BATCHES_DIR))) {
-      if (!fs24.existsSync(source.layout.batchFile(batchId))) continue;
-      if (!fs24.existsSync(target.layout.batchFile(batchId))) {
+    for (const batchId of listDir3(path23.join(source.layout.root, BATCHES_DIR))) {
+      if (!fs26.existsSync(source.layout.batchFile(batchId))) continue;
+      if (!fs26.existsSync(target.layout.batchFile(batchId))) {
         installDir(target, source.layout.batchDir(batchId), target.layout.batchDir(batchId));
         report.batches.copied += 1;
         continue;
@@ -8916,11 +9480,11 @@ function mergeStores(targetDir, sourceDirs) {
 }
 function combineBatch(target, source, sourceIndex, batchId, picks, report) {
   for (const file of [target.layout.planFile(batchId)]) {
-    if (!fs24.existsSync(file)) copyFileAtomic(source.layout.planFile(batchId), file);
+    if (!fs26.existsSync(file)) copyFileAtomic(source.layout.planFile(batchId), file);
   }
   unionLines(source.layout.batchEventsFile(batchId), target.layout.batchEventsFile(batchId));
-  for (const taskId of listDir3(path21.join(source.layout.batchDir(batchId), "tasks"))) {
-    if (!fs24.existsSync(target.layout.taskFile(batchId, taskId))) {
+  for (const taskId of listDir3(path23.join(source.layout.batchDir(batchId), "tasks"))) {
+    if (!fs26.existsSync(target.layout.taskFile(batchId, taskId))) {
       installDir(target, source.layout.taskDir(batchId, taskId), target.layout.taskDir(batchId, taskId));
       continue;
     }
@@ -8937,7 +9501,7 @@ function combineBatch(target, source, sourceIndex, batchId, picks, report) {
       const targetState = readJson(target.layout.stateFile(batchId, taskId, shardId));
       if (targetState?.status === "done") continue;
       const outputs = source.layout.outputsFile(batchId, taskId, shardId);
-      if (fs24.existsSync(outputs))
+      if (fs26.existsSync(outputs))
         copyFileAtomic(outputs, target.layout.outputsFile(batchId, taskId, shardId));
       copyFileAtomic(
         source.layout.stateFile(batchId, taskId, shardId),
@@ -8953,7 +9517,7 @@ function mergeObjects(target, source, report) {
       report.objects.present += 1;
       continue;
     }
-    const bytes = fs24.readFileSync(source.objects.objectPath(hex));
+    const bytes = fs26.readFileSync(source.objects.objectPath(hex));
     if (sha256Hex(bytes) !== hex) {
       throw new CodebatchError(
         "E_OBJECT_CORRUPT",
@@ -8970,22 +9534,22 @@ function mergeObjects(target, source, report) {
   }
 }
 function mergeIndexes(target, source, report) {
-  const bundlesDir = path21.join(source.layout.root, INDEXES_DIR, "bundles");
+  const bundlesDir = path23.join(source.layout.root, INDEXES_DIR, "bundles");
   for (const prefix of listDir3(bundlesDir)) {
-    for (const name of listDir3(path21.join(bundlesDir, prefix))) {
+    for (const name of listDir3(path23.join(bundlesDir, prefix))) {
       if (!/^[a-f0-9]{64}\.json$/.test(name)) continue;
-      const to = path21.join(target.layout.indexesDir, "bundles", prefix, name);
-      if (fs24.existsSync(to)) continue;
-      copyFileAtomic(path21.join(bundlesDir, prefix, name), to);
+      const to = path23.join(target.layout.indexesDir, "bundles", prefix, name);
+      if (fs26.existsSync(to)) continue;
+      copyFileAtomic(path23.join(bundlesDir, prefix, name), to);
       report.indexes.bundles += 1;
     }
   }
-  const memoDir = path21.join(source.layout.root, INDEXES_DIR, "memo");
+  const memoDir = path23.join(source.layout.root, INDEXES_DIR, "memo");
   for (const name of listDir3(memoDir)) {
     if (!name.endsWith(".jsonl")) continue;
     report.indexes.memo_lines += unionLines(
-      path21.join(memoDir, name),
-      path21.join(target.layout.indexesDir, "memo", name)
+      path23.join(memoDir, name),
+      path23.join(target.layout.indexesDir, "memo", name)
     );
   }
 }
@@ -9028,31 +9592,31 @@ function sameResult(a, b) {
   return a.outputs_digest === b.outputs_digest;
 }
 function installDir(target, from, to) {
-  const staging = path21.join(target.layout.tmpDir, tempName(`merge-${path21.basename(to)}`));
+  const staging = path23.join(target.layout.tmpDir, tempName(`merge-${path23.basename(to)}`));
   try {
     copyTree(from, staging);
-    fs24.mkdirSync(path21.dirname(to), { recursive: true });
-    fs24.renameSync(staging, to);
+    fs26.mkdirSync(path23.dirname(to), { recursive: true });
+    fs26.renameSync(staging, to);
   } finally {
-    fs24.rmSync(staging, { recursive: true, force: true });
+    fs26.rmSync(staging, { recursive: true, force: true });
   }
 }
 function copyTree(from, to) {
-  fs24.mkdirSync(to, { recursive: true });
-  for (const entry of fs24.readdirSync(from, { withFileTypes: true })) {
+  fs26.mkdirSync(to, { recursive: true });
+  for (const entry of fs26.readdirSync(from, { withFileTypes: true })) {
     if (entry.name === ".lock" || entry.name.endsWith(".tmp")) continue;
-    const src = path21.join(from, entry.name);
-    const dst = path21.join(to, entry.name);
+    const src = path23.join(from, entry.name);
+    const dst = path23.join(to, entry.name);
     if (entry.isDirectory()) copyTree(src, dst);
-    else if (entry.isFile()) fs24.copyFileSync(src, dst);
+    else if (entry.isFile()) fs26.copyFileSync(src, dst);
   }
 }
 function copyFileAtomic(from, to) {
-  writeFileAtomic(to, fs24.readFileSync(from));
+  writeFileAtomic(to, fs26.readFileSync(from));
 }
 function readIfExists(file) {
   try {
-    return fs24.readFileSync(file);
+    return fs26.readFileSync(file);
   } catch {
     return void 0;
   }
@@ -9068,7 +9632,7 @@ function readJson(file) {
 }
 function listDir3(dir) {
   try {
-    return fs24.readdirSync(dir).filter((n) => !n.startsWith(".") && !n.endsWith(".tmp")).sort();
+    return fs26.readdirSync(dir).filter((n) => !n.startsWith(".") && !n.endsWith(".tmp")).sort();
   } catch {
     return [];
   }
