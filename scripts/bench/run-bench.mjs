@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run bench [-- --size small|large --runs N --only snapshot,run,...,eslint]
+// npm run bench [-- --size small|large --runs N --only snapshot,run,...,verify,eslint]
 //
 // Times codebatch on the shared benchmark corpus next to its baselines in the same invocation:
 // sha256sum over the same files (the lower bound for snapshotting), the reference Python
@@ -46,10 +46,11 @@ function time(fn) {
   return Number(process.hrtime.bigint() - t0) / 1e9;
 }
 
-function cli(argv, { json = false } = {}) {
+function cli(argv, { json = false, env } = {}) {
   const r = spawnSync(process.execPath, [cliBin, ...argv, ...(json ? ['--json'] : [])], {
     encoding: 'utf8',
     maxBuffer: 1 << 30,
+    ...(env ? { env: { ...process.env, ...env } } : {}),
   });
   if (r.status !== 0 && r.status !== 1)
     throw new Error(`codebatch ${argv.join(' ')} failed (${r.status}): ${r.stderr}`);
@@ -241,6 +242,43 @@ if (want('reuse')) {
     undefined,
     '>= 20,000 files/s',
   );
+}
+if (want('verify')) {
+  // What verifying every read costs (source content hashed before a task sees it, chunk
+  // manifests followed on reuse, indexes re-hashed before a query answers), side by side with
+  // the same runs with it off, interleaved so the disk's swings hit both alike.
+  const off = { CODEBATCH_BENCH_SKIP_READ_VERIFY: '1' };
+  const cold = { on: [], off: [] };
+  const reused = { on: [], off: [] };
+  const query = { on: [], off: [] };
+  for (let i = 0; i < Math.max(1, Math.min(runs, 3)); i += 1) {
+    for (const mode of ['on', 'off']) {
+      const env = mode === 'off' ? off : undefined;
+      const { store, snap } = prepared(`verify-${mode}`);
+      const first = newBatch(store, snap);
+      cold[mode].push(time(() => cli(['run', '--batch', first, '--store', store, '--parallel', '1'], { json: true, env })));
+      const second = newBatch(store, snap);
+      reused[mode].push(time(() => cli(['run', '--batch', second, '--store', store], { json: true, env })));
+      query[mode].push(time(() => cli(['summary', '--batch', second, '--store', store], { json: true, env })));
+    }
+  }
+  const pct = (a, b) => `${(((a - b) / b) * 100).toFixed(1)}%`;
+  for (const [label, m, limit] of [
+    ['run full pipeline, cold, --parallel 1', cold, 10],
+    ['new batch, every shard reused', reused, 20],
+    ['summary (reads every index)', query, undefined],
+  ]) {
+    const on = median(m.on);
+    const offT = median(m.off);
+    row(`${label}: verification on`, on, files);
+    row(
+      `${label}: verification off`,
+      offT,
+      files,
+      undefined,
+      `verification costs ${pct(on, offT)}${limit ? ` (target <= ${limit}%: ${(on - offT) / offT <= limit / 100 ? 'MET' : 'MISSED'})` : ''}`,
+    );
+  }
 }
 if (want('incremental')) {
   // A copy of the corpus in which one file changes between two batches, as a commit would.
