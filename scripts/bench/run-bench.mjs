@@ -256,10 +256,14 @@ if (want('verify')) {
       const env = mode === 'off' ? off : undefined;
       const { store, snap } = prepared(`verify-${mode}`);
       const first = newBatch(store, snap);
-      cold[mode].push(time(() => cli(['run', '--batch', first, '--store', store, '--parallel', '1'], { json: true, env })));
+      cold[mode].push(
+        time(() => cli(['run', '--batch', first, '--store', store, '--parallel', '1'], { json: true, env })),
+      );
       const second = newBatch(store, snap);
       reused[mode].push(time(() => cli(['run', '--batch', second, '--store', store], { json: true, env })));
-      query[mode].push(time(() => cli(['summary', '--batch', second, '--store', store], { json: true, env })));
+      query[mode].push(
+        time(() => cli(['summary', '--batch', second, '--store', store], { json: true, env })),
+      );
     }
   }
   const pct = (a, b) => `${(((a - b) / b) * 100).toFixed(1)}%`;

@@ -8,7 +8,7 @@ const __cb_filename = __cbJoin(__cb_dirname, 'index.js');
 import {
   rulesFromDiagnostics,
   toSarif
-} from "./chunks/chunk-WIG4HPLR.js";
+} from "./chunks/chunk-QBV5N5UY.js";
 import {
   ENGINE_VERSION,
   PIPELINE_NAMES,
@@ -18,7 +18,7 @@ import {
   __toESM,
   external_exports,
   init_zod
-} from "./chunks/chunk-FRTJ2RYO.js";
+} from "./chunks/chunk-HNTIEJU6.js";
 
 // ../../node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({
@@ -68877,7 +68877,7 @@ function buildSarifLog(diagnostics, options) {
 
 // src/engine.ts
 async function loadEngine() {
-  const core = await import("./chunks/src-2ATBNK3A.js");
+  const core = await import("./chunks/src-RAY6G6NN.js");
   return {
     analyze: (options) => core.analyze(options),
     async findBatchForCommit(storeDir, sha, pipeline2) {
@@ -68900,6 +68900,13 @@ async function loadEngine() {
       fs8.writeFileSync(file, `${JSON.stringify(log2)}
 `);
       return { results: log2.runs[0]?.results.length ?? 0 };
+    },
+    async writeProvenance(storeDir, batchId, file) {
+      const statement = core.exportProvenance(core.openStore(storeDir), batchId, "intoto");
+      fs8.mkdirSync(path12.dirname(file), { recursive: true });
+      fs8.writeFileSync(file, `${JSON.stringify(statement, null, 2)}
+`);
+      return { subjects: statement.subject?.length ?? 0 };
     },
     async pruneStore(storeDir, options) {
       const report = core.pruneStore(core.openStore(storeDir), {
@@ -69374,6 +69381,7 @@ var schema = external_exports.object({
   "fail-on": oneOf(FAIL_ON),
   "github-token": external_exports.string(),
   "sarif-file": relativePath,
+  "provenance-file": relativePath,
   "check-name": external_exports.string().min(1, "must not be empty").max(100, "must be at most 100 characters"),
   "save-cache": booleanString
 }).superRefine((v, ctx) => {
@@ -69423,6 +69431,7 @@ var INPUT_DEFAULTS = {
   "fail-on": "error",
   "github-token": "",
   "sarif-file": "codebatch.sarif",
+  "provenance-file": "codebatch.intoto.json",
   "check-name": "codebatch",
   "save-cache": "true"
 };
@@ -69457,6 +69466,7 @@ function parseInputs(read2) {
     failOn: v["fail-on"],
     githubToken: v["github-token"],
     sarifFile: v["sarif-file"] === "none" ? void 0 : v["sarif-file"],
+    provenanceFile: v["provenance-file"] === "none" ? void 0 : v["provenance-file"],
     checkName: v["check-name"],
     saveCache: v["save-cache"]
   };
@@ -69665,10 +69675,15 @@ async function runAction(deps) {
     if (inputs.githubToken) host2.setSecret(inputs.githubToken);
     const ctx = readRunContext(deps.env, deps.readFile);
     const paths = resolvePaths2(inputs, ctx);
-    if (paths.sarifFile && isInside(paths.sarifFile, paths.sourceDir))
-      host2.warning(
-        `sarif-file: ${paths.sarifFile} is inside the analysed directory, so the next snapshot reads it; give a relative path (it is resolved under RUNNER_TEMP) or exclude the file.`
-      );
+    for (const [input, file] of [
+      ["sarif-file", paths.sarifFile],
+      ["provenance-file", paths.provenanceFile]
+    ]) {
+      if (file && isInside(file, paths.sourceDir))
+        host2.warning(
+          `${input}: ${file} is inside the analysed directory, so the next snapshot reads it; give a relative path (it is resolved under RUNNER_TEMP) or exclude the file.`
+        );
+    }
     const configBytes = readConfig(inputs, paths.configFile);
     const { digest, preimage } = computeConfigDigest({ pipeline: inputs.pipeline, configBytes });
     host2.debug(`config digest ${digest} from:
@@ -69818,6 +69833,12 @@ ${preimage}`);
         host2.info(`SARIF: ${results} results in ${paths.sarifFile}`);
         host2.setOutput("sarif-file", paths.sarifFile);
       }
+      if (paths.provenanceFile) {
+        await timer.time(
+          "provenance",
+          () => writeProvenance(host2, engine, paths.storeDir, result.batchId, paths.provenanceFile)
+        );
+      }
       await appendSummary(host2, buildSummaryMarkdown(summaryInput));
       if (inputs.saveCache) {
         const pruned = await timer.time(
@@ -69870,6 +69891,7 @@ function resolvePaths2(inputs, ctx) {
     // part of the next snapshot (a later step or job on the same checkout), changing its id and
     // re-running every task whose shard it lands in.
     sarifFile: inputs.sarifFile ? path14.resolve(ctx.runnerTemp, inputs.sarifFile) : void 0,
+    provenanceFile: inputs.provenanceFile ? path14.resolve(ctx.runnerTemp, inputs.provenanceFile) : void 0,
     pathPrefix: path14.relative(ctx.workspace, sourceDir).split(path14.sep).join("/")
   };
 }
@@ -70021,6 +70043,15 @@ async function annotate(host2, inputs, ctx, selected, pathPrefix, summaryInput, 
   for (const d of selected) host2.writeLine(diagnosticToCommand(d, pathPrefix));
   const note = limitNote(selected);
   if (note) host2.info(note);
+}
+async function writeProvenance(host2, engine, storeDir, batchId, file) {
+  try {
+    const { subjects } = await engine.writeProvenance(storeDir, batchId, file);
+    host2.info(`in-toto statement: ${subjects} subjects in ${file}`);
+    host2.setOutput("provenance-file", file);
+  } catch (error2) {
+    host2.warning(`Writing the in-toto statement failed (${error2.message}).`);
+  }
 }
 async function appendSummary(host2, markdown) {
   try {

@@ -29,6 +29,12 @@ export interface Engine {
     file: string,
     options: { pathPrefix: string; category: string },
   ): Promise<{ results: number }>;
+  /**
+   * The batch's in-toto Statement v1 with a SLSA provenance predicate (core
+   * `exportProvenance(store, batch, 'intoto')`), written as JSON; returns how many subjects
+   * (shard results) it attests.
+   */
+  writeProvenance(storeDir: string, batchId: string, file: string): Promise<{ subjects: number }>;
   /** core `gc`: keeps `keepBatchIds` and the newest `keepBatches`, drops what nothing kept references. */
   pruneStore(
     storeDir: string,
@@ -65,6 +71,14 @@ export async function loadEngine(): Promise<Engine> {
       fs.mkdirSync(path.dirname(file), { recursive: true });
       fs.writeFileSync(file, `${JSON.stringify(log)}\n`);
       return { results: log.runs[0]?.results.length ?? 0 };
+    },
+    async writeProvenance(storeDir, batchId, file) {
+      const statement = core.exportProvenance(core.openStore(storeDir), batchId, 'intoto') as {
+        subject?: unknown[];
+      };
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, `${JSON.stringify(statement, null, 2)}\n`);
+      return { subjects: statement.subject?.length ?? 0 };
     },
     async pruneStore(storeDir, options) {
       const report = core.pruneStore(core.openStore(storeDir), {

@@ -119,3 +119,33 @@ test('an absolute sarif-file is used as given; inside the analysed directory it 
     expect.stringMatching(/^sarif-file: .* is inside the analysed directory/),
   );
 });
+
+test('the in-toto statement goes under RUNNER_TEMP and its path is the provenance-file output', async () => {
+  const storeDir = tempDir('cb-flow-store-');
+  const run = await runOnce(() => ({ 'store-path': storeDir }));
+  expect(run.failures).toEqual([]);
+  expect(run.warnings.filter((w) => /provenance|in-toto/.test(w))).toEqual([]);
+  // Nothing new in the analysed tree: the next snapshot of it is unchanged.
+  expect(listFiles(run.workspace)).toEqual(run.before);
+  const file = run.outputs['provenance-file']!;
+  expect(file).toBe(path.join(run.runnerTemp, 'codebatch.intoto.json'));
+  const statement = JSON.parse(fs.readFileSync(file, 'utf8'));
+  expect(statement).toMatchObject({
+    _type: 'https://in-toto.io/Statement/v1',
+    predicateType: 'https://slsa.dev/provenance/v1',
+    predicate: { buildDefinition: { externalParameters: { batch_id: run.outputs['batch-id'] } } },
+  });
+  expect(statement.subject.length).toBeGreaterThan(0);
+  for (const s of statement.subject) expect(s.digest.sha256).toMatch(/^[0-9a-f]{64}$/);
+});
+
+test('provenance-file: a relative path is resolved under RUNNER_TEMP; none writes nothing', async () => {
+  const nested = await runOnce(() => ({ 'provenance-file': 'attest/statement.json' }));
+  expect(nested.outputs['provenance-file']).toBe(path.join(nested.runnerTemp, 'attest/statement.json'));
+  expect(fs.existsSync(nested.outputs['provenance-file']!)).toBe(true);
+
+  const none = await runOnce(() => ({ 'provenance-file': 'none' }));
+  expect(none.failures).toEqual([]);
+  expect(none.outputs).not.toHaveProperty('provenance-file');
+  expect(listFiles(none.runnerTemp).filter((f) => f.endsWith('.intoto.json'))).toEqual([]);
+});

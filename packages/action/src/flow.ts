@@ -61,11 +61,16 @@ export async function runAction(deps: ActionDeps): Promise<void> {
     if (inputs.githubToken) host.setSecret(inputs.githubToken);
     const ctx = readRunContext(deps.env, deps.readFile);
     const paths = resolvePaths(inputs, ctx);
-    if (paths.sarifFile && isInside(paths.sarifFile, paths.sourceDir))
-      host.warning(
-        `sarif-file: ${paths.sarifFile} is inside the analysed directory, so the next snapshot reads it; ` +
-          'give a relative path (it is resolved under RUNNER_TEMP) or exclude the file.',
-      );
+    for (const [input, file] of [
+      ['sarif-file', paths.sarifFile],
+      ['provenance-file', paths.provenanceFile],
+    ] as const) {
+      if (file && isInside(file, paths.sourceDir))
+        host.warning(
+          `${input}: ${file} is inside the analysed directory, so the next snapshot reads it; ` +
+            'give a relative path (it is resolved under RUNNER_TEMP) or exclude the file.',
+        );
+    }
     const configBytes = readConfig(inputs, paths.configFile);
     const { digest, preimage } = computeConfigDigest({ pipeline: inputs.pipeline, configBytes });
     host.debug(`config digest ${digest} from:\n${preimage}`);
@@ -220,6 +225,11 @@ export async function runAction(deps: ActionDeps): Promise<void> {
         host.info(`SARIF: ${results} results in ${paths.sarifFile}`);
         host.setOutput('sarif-file', paths.sarifFile);
       }
+      if (paths.provenanceFile) {
+        await timer.time('provenance', () =>
+          writeProvenance(host, engine, paths.storeDir, result.batchId, paths.provenanceFile!),
+        );
+      }
       await appendSummary(host, buildSummaryMarkdown(summaryInput));
       if (inputs.saveCache) {
         // Keeps this batch, its base and the newest few; the memo follows what stays.
@@ -258,6 +268,7 @@ interface ResolvedPaths {
   storeDir: string;
   configFile?: string;
   sarifFile?: string;
+  provenanceFile?: string;
   /** sourceDir relative to the repository root, with '/' ('' at the root). */
   pathPrefix: string;
 }
@@ -280,6 +291,7 @@ function resolvePaths(inputs: ActionInputs, ctx: RunContext): ResolvedPaths {
     // part of the next snapshot (a later step or job on the same checkout), changing its id and
     // re-running every task whose shard it lands in.
     sarifFile: inputs.sarifFile ? path.resolve(ctx.runnerTemp, inputs.sarifFile) : undefined,
+    provenanceFile: inputs.provenanceFile ? path.resolve(ctx.runnerTemp, inputs.provenanceFile) : undefined,
     pathPrefix: path.relative(ctx.workspace, sourceDir).split(path.sep).join('/'),
   };
 }
@@ -473,6 +485,28 @@ async function annotate(
   for (const d of selected) host.writeLine(diagnosticToCommand(d, pathPrefix));
   const note = limitNote(selected);
   if (note) host.info(note);
+}
+
+/**
+ * Writes the batch's in-toto statement and sets the `provenance-file` output, which a later
+ * step passes to GitHub's artifact attestation. Like the cache, it is an extra: a failure
+ * warns and leaves the output empty (so an `if:`-guarded attest step is skipped), it never
+ * fails the analysis.
+ */
+async function writeProvenance(
+  host: ActionsHost,
+  engine: Engine,
+  storeDir: string,
+  batchId: string,
+  file: string,
+): Promise<void> {
+  try {
+    const { subjects } = await engine.writeProvenance(storeDir, batchId, file);
+    host.info(`in-toto statement: ${subjects} subjects in ${file}`);
+    host.setOutput('provenance-file', file);
+  } catch (error) {
+    host.warning(`Writing the in-toto statement failed (${(error as Error).message}).`);
+  }
 }
 
 async function appendSummary(host: ActionsHost, markdown: string): Promise<void> {

@@ -32,6 +32,7 @@ test('defaults apply to unset inputs', () => {
     failOn: 'error',
     githubToken: '',
     sarifFile: 'codebatch.sarif',
+    provenanceFile: 'codebatch.intoto.json',
     checkName: 'codebatch',
     saveCache: true,
   });
@@ -49,6 +50,7 @@ test('a matrix slice and a merge', () => {
 test('lists split on lines and commas, comments dropped; sarif-file none disables', () => {
   expect(splitList('src/**\n# note\n lib/** , test/**\n')).toEqual(['src/**', 'lib/**', 'test/**']);
   expect(parseInputs(reader({ 'sarif-file': 'none' })).sarifFile).toBeUndefined();
+  expect(parseInputs(reader({ 'provenance-file': 'none' })).provenanceFile).toBeUndefined();
   expect(parseInputs(reader({ 'save-cache': 'FALSE' })).saveCache).toBe(false);
 });
 

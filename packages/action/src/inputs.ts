@@ -39,6 +39,8 @@ export interface ActionInputs {
   githubToken: string;
   /** Where to write SARIF, relative to RUNNER_TEMP (never the analysed tree); undefined when the input is `none`. */
   sarifFile?: string;
+  /** Where to write the in-toto statement, relative to RUNNER_TEMP; undefined when the input is `none`. */
+  provenanceFile?: string;
   checkName: string;
   saveCache: boolean;
 }
@@ -108,6 +110,7 @@ const schema = z
     'fail-on': oneOf(FAIL_ON),
     'github-token': z.string(),
     'sarif-file': relativePath,
+    'provenance-file': relativePath,
     'check-name': z.string().min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
     'save-cache': booleanString,
   })
@@ -160,6 +163,7 @@ export const INPUT_DEFAULTS: Record<keyof z.input<typeof schema>, string> = {
   'fail-on': 'error',
   'github-token': '',
   'sarif-file': 'codebatch.sarif',
+  'provenance-file': 'codebatch.intoto.json',
   'check-name': 'codebatch',
   'save-cache': 'true',
 };
@@ -202,6 +206,7 @@ export function parseInputs(read: InputReader): ActionInputs {
     failOn: v['fail-on'],
     githubToken: v['github-token'],
     sarifFile: v['sarif-file'] === 'none' ? undefined : v['sarif-file'],
+    provenanceFile: v['provenance-file'] === 'none' ? undefined : v['provenance-file'],
     checkName: v['check-name'],
     saveCache: v['save-cache'],
   };

@@ -198,6 +198,8 @@ export function initBatch(store: Store, options: InitBatchOptions): InitBatchRes
       chunk_size: DEFAULT_CHUNK_SIZE,
     },
     config_digest: configDigest,
+    // The base of every task's per-shard seed: part of the batch, so a re-run draws the same.
+    ...(options.config?.seed ? { seed: options.config.seed } : {}),
     ...(options.metadata ? { metadata: options.metadata } : {}),
   };
   // Everything is written into a private staging directory under tmp/ and renamed into place

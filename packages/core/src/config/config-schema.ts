@@ -20,6 +20,8 @@ export const configFileSchema = z.strictObject({
   shards: z.number().int().min(1).max(256).optional(),
   /** Outputs above this many bytes are chunked (SPEC 10). */
   chunkThreshold: z.number().int().min(1024).optional(),
+  /** Base of the per-shard seed policy (seed 001 SeedPolicy), recorded in each run's session. */
+  seed: z.number().int().min(0).max(2147483646).optional(),
   tasks: z.record(z.string(), z.unknown()).optional(),
 });
 export type ConfigFile = z.infer<typeof configFileSchema>;

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { readBatchRecord, readPlan, readTaskRecord } from '../batch/read-batch';
 import { deriveBatchStatus } from '../batch/status';
+import { checkReplicates, type ReplicateReport } from '../run/replicate-check';
 import { countOutcomes, type RunBatchOptions, type RunBatchSummary, runBatch } from '../run/run-batch';
 import type { ShardRunResult } from '../run/run-shard-chain';
 import type { ActionOutcome } from '../schemas/run-manifest';
@@ -9,7 +10,13 @@ import { tryReadSnapshotRecord } from '../snapshot/read-snapshot';
 import type { Store } from '../store/store';
 import { captureEnvironment } from './environment';
 import { buildBatchManifest, readBatchManifestRef, writeBatchManifest } from './run-manifest';
-import { type ActionInput, readStateSummary, SessionRecorder, summarizeStateDiff } from './session';
+import {
+  type ActionInput,
+  type ReplicateCheckRecord,
+  readStateSummary,
+  SessionRecorder,
+  summarizeStateDiff,
+} from './session';
 import { type OutputsVerification, verifyShardOutputs } from './verify-outputs';
 
 export interface ProvenanceRunOptions {
@@ -37,6 +44,17 @@ export interface ProvenanceRunOptions {
   live?: (line: string) => void;
   label?: string;
   flushIntervalMs?: number;
+  /**
+   * Determinism check (seed 001 `replicates`, `run --replicates N`): after the run, every shard
+   * that settled is executed again N - 1 times (forced) and its result digest compared. The
+   * passes are actions of the same session and the report is its `replicate_check`. Default 1.
+   */
+  replicates?: number;
+  /**
+   * Base of the per-shard seed policy (`seed` in codebatch.config.json), recorded in the
+   * session's `seed_policy`. Default 0.
+   */
+  seed?: number;
   /** Replaces the verify step (tests inject failures here). */
   verify?: (
     store: Store,
@@ -53,7 +71,12 @@ export interface ProvenanceRunSummary extends RunBatchSummary {
   batchManifest?: string;
   /** Verified-action loop totals: actions by outcome. */
   actions?: Record<ActionOutcome, number>;
+  /** The determinism check, when `replicates` > 1. */
+  replicateReport?: ReplicateReport;
 }
+
+/** How TaskContext.seed is computed in the runner (run-shard-chain.ts shardSeed). */
+export const SEED_DERIVATION = 'sha256(task_id, shard_id[, base]) mod 2147483647';
 
 export const DEFAULT_RETRYABLE_CODES = [
   'E_OBJECT_NOT_FOUND',
@@ -74,7 +97,14 @@ export async function runBatchWithProvenance(
   options: RunBatchOptions,
   prov: ProvenanceRunOptions = {},
 ): Promise<ProvenanceRunSummary> {
-  if (prov.enabled === false) return runBatch(store, { ...options, manifests: false });
+  const replicates = prov.replicates ?? 1;
+  if (prov.enabled === false) {
+    const plain = (o: Partial<RunBatchOptions>) =>
+      runBatch(store, { ...options, maxShards: undefined, ...o, manifests: false });
+    const summary = await runBatch(store, { ...options, manifests: false });
+    if (replicates <= 1) return summary;
+    return { ...summary, replicateReport: await checkReplicates(store, summary, replicates, plain) };
+  }
   const t0 = Date.now();
   const retries = prov.retries ?? 2;
   const retryable = new Set(prov.retryableCodes ?? DEFAULT_RETRYABLE_CODES);
@@ -115,6 +145,17 @@ export async function runBatchWithProvenance(
       ...(options.taskIds?.length ? { tasks: options.taskIds } : {}),
       ...(options.shardIds?.length ? { shards: options.shardIds } : {}),
       ...(options.shardSlice ? { shard_slice: options.shardSlice } : {}),
+    },
+    budget: {
+      max_shards: options.maxShards ?? null,
+      fail_fast: options.failFast ?? false,
+      retries,
+      replicates,
+    },
+    seed_policy: {
+      base: prov.seed ?? batch.seed ?? 0,
+      derivation: SEED_DERIVATION,
+      base_applied: true,
     },
     ...(prov.live ? { live: prov.live } : {}),
     ...(prov.flushIntervalMs !== undefined ? { flushIntervalMs: prov.flushIntervalMs } : {}),
@@ -210,12 +251,72 @@ export async function runBatchWithProvenance(
     });
   };
 
+  // A replicate pass is forced, so each shard run is a fresh execution: verified and recorded
+  // like any other, but never retried (a difference is the finding, not a fault to hide).
+  const handleReplicate = (r: ShardRunResult, replicate: number) => {
+    const key = `${r.taskId}/${r.shardId}`;
+    const prior = before.get(key) ?? { summary: { status: 'absent' }, fields: { status: 'absent' } };
+    if (r.outcome === 'skipped' || r.outcome === 'blocked' || r.outcome === 'busy') {
+      session.recordAction({
+        type: 'skip_shard',
+        outcome: 'skipped',
+        task_id: r.taskId,
+        shard_id: r.shardId,
+        attempt: attempts.get(key) ?? 1,
+        intent: { replicate },
+        after: prior.summary,
+        note: `replicate ${replicate}: ${r.outcome}`,
+      });
+      return;
+    }
+    const after = readStateSummary(store.layout.stateFile(batch.batch_id, r.taskId, r.shardId));
+    before.set(key, after);
+    const base: Omit<ActionInput, 'type' | 'outcome'> = {
+      task_id: r.taskId,
+      shard_id: r.shardId,
+      attempt: attempts.get(key) ?? 1,
+      duration_ms: r.durationMs,
+      intent: { files: r.files, replicate },
+      before: prior.summary,
+      after: after.summary,
+      diff: summarizeStateDiff(prior.fields, after.fields),
+    };
+    const type = r.outcome === 'reused' ? 'reuse_shard' : 'execute_shard';
+    if (r.outcome === 'failed') {
+      session.recordAction({
+        ...base,
+        type,
+        outcome: 'failed',
+        evidence: { error: r.error },
+        note: `replicate ${replicate}: ${r.error?.code}: ${r.error?.message}`,
+      });
+      return;
+    }
+    const v = verify(store, batch.batch_id, r.taskId, r.shardId, r.outcome === 'reused');
+    const f = after.fields as { outputs_digest?: string; result_digest?: string };
+    session.recordAction({
+      ...base,
+      type,
+      outcome: v.ok ? 'verified' : 'failed',
+      evidence: {
+        ...(f.result_digest ? { result_digest: f.result_digest } : {}),
+        ...(f.outputs_digest ? { outputs_digest: f.outputs_digest } : {}),
+        outputs: r.outputs,
+        verification: { outputs_rehash: v.outputs_rehash, records: v.records, invalid: v.invalid },
+        ...(v.ok ? {} : { problems: v.problems }),
+      },
+      ...(v.ok ? {} : { note: `replicate ${replicate}: verification failed: ${v.problems[0] ?? 'unknown'}` }),
+    });
+  };
+
   const passOptions = (o: Partial<RunBatchOptions>): RunBatchOptions => {
     const { shardSlice: _slice, onShard: _on, ...rest } = options;
     return { ...rest, ...o, onShard: (r) => handle(r) };
   };
 
   let first: RunBatchSummary;
+  let replicateReport: ReplicateReport | undefined;
+  let replicateCheck: ReplicateCheckRecord | undefined;
   try {
     first = await runBatch(store, {
       ...options,
@@ -245,8 +346,32 @@ export async function runBatchWithProvenance(
       if (failedShards.length > 0)
         await runBatch(store, passOptions({ shardIds: failedShards, force: false }));
     }
+    if (replicates > 1) {
+      replicateCheck = { replicates, shard_runs: 0, deterministic: false, mismatches: [] };
+      const settled = first.results.map((r) => latest.get(`${r.taskId}/${r.shardId}`) ?? r);
+      replicateReport = await checkReplicates(store, { ...first, results: settled }, replicates, (o, n) => {
+        const { shardSlice: _slice, onShard: _on, ...rest } = options;
+        return runBatch(store, {
+          ...rest,
+          maxShards: undefined,
+          ...o,
+          onShard: (r, done, total) => {
+            handleReplicate(r, n);
+            options.onShard?.(r, done, total);
+          },
+        });
+      });
+      replicateCheck = toReplicateCheckRecord(replicateReport);
+    }
   } catch (error) {
-    session.finish('failed');
+    if (replicateCheck) {
+      const e = error as { code?: string; message?: string };
+      replicateCheck = {
+        ...replicateCheck,
+        error: { code: e.code ?? 'E_INTERNAL', message: String(e.message) },
+      };
+    }
+    session.finish('failed', replicateCheck ? { replicate_check: replicateCheck } : {});
     throw error;
   }
   const results = first.results.map((r) => latest.get(`${r.taskId}/${r.shardId}`) ?? r);
@@ -268,7 +393,10 @@ export async function runBatchWithProvenance(
         stateOf,
       ),
     );
-  const finished = session.finish(undefined, { batch_manifest: batchManifest });
+  const finished = session.finish(undefined, {
+    batch_manifest: batchManifest,
+    ...(replicateCheck ? { replicate_check: replicateCheck } : {}),
+  });
   return {
     batchId: batch.batch_id,
     results,
@@ -279,6 +407,17 @@ export async function runBatchWithProvenance(
     sessionFile: session.file,
     batchManifest,
     actions: finished.counts as Record<ActionOutcome, number>,
+    ...(replicateReport ? { replicateReport } : {}),
+  };
+}
+
+/** The replicate report in the session's snake_case vocabulary. */
+export function toReplicateCheckRecord(report: ReplicateReport): ReplicateCheckRecord {
+  return {
+    replicates: report.replicates,
+    shard_runs: report.shardRuns,
+    deterministic: report.mismatches.length === 0,
+    mismatches: report.mismatches,
   };
 }
 

@@ -33,6 +33,10 @@ export interface SessionMeta {
   environment?: Record<string, unknown>;
   /** Invocation options worth keeping (parallel, force, retries, task/shard selection). */
   options?: Record<string, unknown>;
+  /** Run budget of the invocation (seed 001 RunBudget): max_shards, fail_fast, retries, replicates. */
+  budget?: RunBudgetRecord;
+  /** How per-shard task seeds are derived (seed 001 SeedPolicy). */
+  seed_policy?: SeedPolicyRecord;
   /** Default: 12 random hex digits (unique prefixes are easy to type). */
   session_id?: string;
   /**
@@ -42,6 +46,35 @@ export interface SessionMeta {
   flushIntervalMs?: number;
   /** Receives one human line per action (stderr). */
   live?: (line: string) => void;
+}
+
+/** Run budget settings as recorded in a session; null means "no limit". */
+export interface RunBudgetRecord {
+  max_shards: number | null;
+  fail_fast: boolean;
+  retries: number;
+  replicates: number;
+}
+
+/**
+ * The per-shard seed policy as recorded in a session. `base_applied: false` says that the
+ * runner does not fold `base` into TaskContext.seed yet (that needs run-shard-chain.ts): the
+ * seeds tasks see are sha256(task_id, shard_id) alone, whatever the base.
+ */
+export interface SeedPolicyRecord {
+  base: number;
+  derivation: string;
+  base_applied: boolean;
+}
+
+/** Outcome of the determinism check (`run --replicates N`) as recorded in a session. */
+export interface ReplicateCheckRecord {
+  replicates: number;
+  shard_runs: number;
+  deterministic: boolean;
+  mismatches: { task_id: string; shard_id: string; digests: string[] }[];
+  /** Set when a replicate failed where the first run succeeded (the check then throws). */
+  error?: { code: string; message: string };
 }
 
 export interface StateSummary {
@@ -85,6 +118,7 @@ export class SessionRecorder {
   private timer: NodeJS.Timeout | undefined;
   private finished: ProvenanceSession | undefined;
   private batchManifest: string | undefined;
+  private replicateCheck: ReplicateCheckRecord | undefined;
 
   constructor(
     store: Store,
@@ -155,11 +189,15 @@ export class SessionRecorder {
   }
 
   /** Finalises the session; status defaults to one derived from the action outcomes. */
-  finish(status?: SessionStatus, extras: { batch_manifest?: string } = {}): ProvenanceSession {
+  finish(
+    status?: SessionStatus,
+    extras: { batch_manifest?: string; replicate_check?: ReplicateCheckRecord } = {},
+  ): ProvenanceSession {
     if (this.finished) return this.finished;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     if (extras.batch_manifest) this.batchManifest = extras.batch_manifest;
+    if (extras.replicate_check) this.replicateCheck = extras.replicate_check;
     const final = status ?? deriveSessionStatus(this.outcomes);
     const text = this.write(final, true);
     this.finished = JSON.parse(text) as ProvenanceSession;
@@ -182,8 +220,11 @@ export class SessionRecorder {
       agent: { ...PRODUCER },
       ...(this.meta.environment ? { environment: this.meta.environment } : {}),
       ...(this.meta.options ? { options: this.meta.options } : {}),
+      ...(this.meta.budget ? { budget: this.meta.budget } : {}),
+      ...(this.meta.seed_policy ? { seed_policy: this.meta.seed_policy } : {}),
       counts: { ...this.outcomes },
       ...(this.batchManifest ? { batch_manifest: this.batchManifest } : {}),
+      ...(this.replicateCheck ? { replicate_check: this.replicateCheck } : {}),
     };
     const head = JSON.stringify(header);
     const text = `${head.slice(0, -1)},"actions":[${this.actions.length ? '\n' : ''}${this.actions.join(',\n')}]}\n`;

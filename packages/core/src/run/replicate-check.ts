@@ -19,7 +19,8 @@ export async function checkReplicates(
   store: Store,
   first: RunBatchSummary,
   replicates: number,
-  run: (options: Partial<RunBatchOptions>) => Promise<RunBatchSummary>,
+  /** One forced pass; `replicate` is its number (2 for the first re-execution). */
+  run: (options: Partial<RunBatchOptions>, replicate: number) => Promise<RunBatchSummary>,
 ): Promise<ReplicateReport> {
   const done = first.results.filter(
     (r) => r.outcome !== 'failed' && r.outcome !== 'blocked' && r.outcome !== 'busy',
@@ -35,7 +36,7 @@ export async function checkReplicates(
   const shardIds = [...new Set(done.map((r) => r.shardId))];
   const taskIds = [...new Set(done.map((r) => r.taskId))];
   for (let i = 1; i < replicates; i += 1) {
-    const again = await run({ force: true, shardIds, taskIds });
+    const again = await run({ force: true, shardIds, taskIds }, i + 1);
     if (again.counts.failed > 0) {
       throw new CodebatchError(
         'E_TASK_FAILED',

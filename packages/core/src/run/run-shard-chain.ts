@@ -197,7 +197,7 @@ async function runChainTasks(
     // 2. compilation
     const environment = await taskEnvironment(ctx, task);
     const bundle = buildInputBundle({
-      environment: withShardInputs(ctx, task, members, environment),
+      environment: withSeed(withShardInputs(ctx, task, members, environment), ctx.batch.seed),
       taskId,
       type: task.type,
       version: task.task_version,
@@ -306,6 +306,14 @@ function taskEnvironment(
     ctx.environments.set(task.task_id, env);
   }
   return env;
+}
+
+/** A task that samples draws from the seed: a batch with another base is other work. */
+function withSeed(
+  environment: Record<string, unknown> | undefined,
+  seed: number | undefined,
+): Record<string, unknown> | undefined {
+  return seed ? { ...environment, seed_base: seed } : environment;
 }
 
 /** The environment plus what the task says this shard's files depend on beyond themselves. */
@@ -495,9 +503,7 @@ async function executeTask(
   try {
     const taskCtx: TaskContext<unknown> = {
       config: p.task.config,
-      seed:
-        Number.parseInt(sha256OfCanonical({ task_id: p.taskId, shard_id: p.shardId }).slice(0, 8), 16) %
-        2147483647,
+      seed: shardSeed(p.taskId, p.shardId, ctx.batch.seed),
       storeOutput: (kind, format, data) =>
         writeOutputObject(ctx.store.objects, kind, format, data, ctx.chunking),
       loadOutput: (ref) => readOutputObject(ctx.store.objects, ref),
@@ -509,7 +515,9 @@ async function executeTask(
     const extras = p.def.fileKeys ? await p.def.fileKeys(p.files, taskCtx) : undefined;
     // The environment (not the shard inputs: those are about other files) keys every file of a
     // task without fileKeys; see FileKeyParts.environment.
-    const environment = p.def.fileKeys ? undefined : await taskEnvironment(ctx, p.task);
+    const environment = p.def.fileKeys
+      ? undefined
+      : withSeed(await taskEnvironment(ctx, p.task), ctx.batch.seed);
     const environmentDigest = environment ? sha256OfCanonical(environment) : undefined;
     // Per file, in shard order: records from the memo, or a slot the task fills.
     const perFile: { file: TaskFile; key: string; records?: TaskOutput[] }[] = [];
@@ -609,6 +617,7 @@ async function executeTask(
             outputs_rehash: 'ok',
             ...(validated > 0 ? { records_validated: { checked: validated, invalid: 0 } } : {}),
           },
+          ...(previous.manifest ? { previous_manifest: previous.manifest } : {}),
         }),
       );
     }
@@ -648,6 +657,7 @@ async function executeTask(
             outcome: 'failed',
             memo: { files_executed: 0, files_reused: 0 },
             error: { code: cbError.code, message: cbError.message },
+            ...(previous.manifest ? { previous_manifest: previous.manifest } : {}),
           }),
         );
       }
@@ -667,6 +677,16 @@ async function executeTask(
     if (cbError.code === 'E_DISK_FULL' || cbError.code === 'E_STORE_READ_ONLY') throw cbError;
     return { outputs: 0, filesExecuted: 0, error: { code: cbError.code, message: cbError.message } };
   }
+}
+
+/**
+ * The deterministic seed of one shard's task run (seed 001): derived from task and shard ids,
+ * and from the batch's base seed when it has one, so the same batch draws the same numbers on
+ * every run and machine, and another base draws others.
+ */
+export function shardSeed(taskId: string, shardId: string, base: number | undefined): number {
+  const parts = base ? { task_id: taskId, shard_id: shardId, base } : { task_id: taskId, shard_id: shardId };
+  return Number.parseInt(sha256OfCanonical(parts).slice(0, 8), 16) % 2147483647;
 }
 
 /**

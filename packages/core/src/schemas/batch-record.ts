@@ -23,6 +23,8 @@ export const batchRecordSchema = z.looseObject({
     .optional(),
   /** sha256 of the canonical resolved configuration the batch was planned with. */
   config_digest: objectRefSchema.optional(),
+  /** Base of the per-shard seed tasks get (`seed` in codebatch.config.json); absent = 0. */
+  seed: z.number().int().min(0).max(2147483646).optional(),
   metadata: z.record(z.string(), z.unknown()).optional(),
 });
 export type BatchRecord = z.infer<typeof batchRecordSchema>;

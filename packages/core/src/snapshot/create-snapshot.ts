@@ -18,7 +18,7 @@ import { readGitInfo } from './git-info';
 import { langHint } from './lang-hint';
 import { createPathFilter } from './path-filter';
 import { publishSnapshot } from './publish-snapshot';
-import { FileBytesReader } from './read-file-bytes';
+import { FileBytesReader, MAX_FILE_BYTES } from './read-file-bytes';
 import { rememberFilesIndex, tryReadSnapshotRecord } from './read-snapshot';
 import { deriveSnapshotId, type SnapshotFilters } from './snapshot-id';
 import {
@@ -157,6 +157,14 @@ export function createSnapshot(
       });
       continue;
     }
+    if (stat.size > MAX_FILE_BYTES) {
+      warnings.push({
+        code: 'unreadable',
+        path: rel,
+        message: `file is too large to read whole (${stat.size} bytes, limit ${MAX_FILE_BYTES}); skipped`,
+      });
+      continue;
+    }
     const fingerprint = {
       size: stat.size,
       mtimeMs: stat.mtimeMs,
@@ -165,7 +173,7 @@ export function createSnapshot(
       dev: stat.dev,
     };
     let entry = lookupStatCache(cache, rel, fingerprint, hasObject);
-    let size = stat.size;
+    const size = stat.size;
     if (entry) {
       cached += 1;
       nextCache.set(rel, entry);
@@ -177,13 +185,21 @@ export function createSnapshot(
         warnings.push(unreadableFile(rel, error));
         continue;
       }
+      if (content.length !== size) {
+        // Fewer bytes than lstat said (truncated meanwhile, or a short read) or more (still being
+        // written): what was read may be a mix of two versions, so nothing of it is stored.
+        warnings.push({
+          code: 'unreadable',
+          path: rel,
+          message: `size changed while reading (${size} bytes at stat, ${content.length > size ? 'more' : content.length} read); skipped`,
+        });
+        continue;
+      }
       const hex = sha256Hex(content);
       entry = { ...fingerprint, hex, text: isProbablyText(content) };
       store.objects.writeObjectWithDigest(hex, content);
       hashed += 1;
-      size = content.length;
-      // A file that changed between lstat and read must not be cached under the old stat.
-      if (size === stat.size) nextCache.set(rel, entry);
+      nextCache.set(rel, entry);
     }
     const record = toFilesIndexRecord(rel, entry.hex, size, entry.text);
     files.push(record);

@@ -2,6 +2,7 @@ import { CodebatchError } from '../errors/codebatch-error';
 import { type ChunkManifest, chunkManifestSchema } from '../schemas/chunk-manifest';
 import { canonicalJson } from '../util/canonical-json';
 import { parseObjectRef, toObjectRef } from '../util/hash';
+import { verifiesReads } from '../util/read-verification';
 import { PRODUCER, SCHEMA_VERSION } from '../version';
 import type { ObjectStore } from './object-store';
 
@@ -58,14 +59,19 @@ export function writeOutputObject(
   };
 }
 
-/** Reads an output object, reassembling (and length-checking) chunked ones. */
+/**
+ * Reads an output object, reassembling (and length-checking) chunked ones. Every object read
+ * (the manifest and each chunk) is checked against its digest: an upstream AST a task loads, or
+ * an object a query shows, is never a damaged copy.
+ */
 export function readOutputObject(objects: ObjectStore, ref: { object?: string; format?: string }): Buffer {
   const hex = ref.object ? parseObjectRef(ref.object) : undefined;
   if (!hex)
     throw new CodebatchError('E_RECORD_INVALID', `output record has no valid object reference`, {
       details: { ref },
     });
-  const bytes = objects.readObject(hex);
+  const read = (h: string) => (verifiesReads() ? objects.readObjectVerified(h) : objects.readObject(h));
+  const bytes = read(hex);
   if (!isChunkedFormat(ref.format)) return bytes;
   const parsed = chunkManifestSchema.safeParse(JSON.parse(bytes.toString('utf8')));
   if (!parsed.success) {
@@ -75,7 +81,7 @@ export function readOutputObject(objects: ObjectStore, ref: { object?: string; f
   }
   const parts = [...parsed.data.chunks]
     .sort((a, b) => a.index - b.index)
-    .map((c) => objects.readObject(parseObjectRef(c.object)!));
+    .map((c) => read(parseObjectRef(c.object)!));
   const whole = Buffer.concat(parts);
   if (whole.length !== parsed.data.total_bytes) {
     throw new CodebatchError(

@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
+import { checkQueryIndex } from '../query/accel/check-query-index';
+import { queryIndexDir } from '../query/accel/query-index-file';
 import { batchRecordSchema, planRecordSchema, taskRecordSchema } from '../schemas/batch-record';
 import { snapshotRecordSchema } from '../schemas/snapshot-record';
 import { shardStateSchema } from '../schemas/state-record';
@@ -15,6 +17,8 @@ export interface VerifyProblem {
     | 'object_corrupt'
     | 'object_missing'
     | 'index_corrupt'
+    /** A query acceleration index built from other shard contents than the current ones. */
+    | 'index_stale'
     | 'state_mismatch'
     | 'bad_reference'
     | 'record_invalid';
@@ -37,7 +41,8 @@ export interface VerifyReport {
  * shard output indexes (and the chunks behind chunk manifests), and each done shard's
  * outputs_digest against its index bytes; checks snapshot.json, batch.json, plan.json,
  * task.json and state.json against their schemas, every memo table line, and that each state's
- * manifest pointer names a JSON object. Read-only.
+ * manifest pointer names a JSON object, and that every query acceleration index parses and
+ * was built from the shards' current digests. Read-only.
  */
 export function verifyStore(store: Store): VerifyReport {
   const { layout, objects } = store;
@@ -187,12 +192,31 @@ export function verifyStore(store: Store): VerifyReport {
         message: `${bad} memo line(s) are not entries (skipped by every run; delete the file to drop them)`,
       });
   }
+  const queryDir = queryIndexDir(store);
+  for (const name of listDir(queryDir)) {
+    if (!name.endsWith('.jsonl')) continue;
+    const full = path.join(queryDir, name);
+    const batchId = name.slice(0, -'.jsonl'.length);
+    indexes += 1;
+    const check = checkQueryIndex(store, batchId, full);
+    if (check.status === 'fresh') continue;
+    // Acceleration only: queries already ignore such a file and scan, so this is never data
+    // loss; it is reported because a stale or damaged index is wasted space and a sign of a
+    // store edited or restored from elsewhere.
+    problems.push({
+      kind: check.status === 'damaged' ? 'index_corrupt' : 'index_stale',
+      file: rel(full),
+      message: `query acceleration index is ${check.status} (${check.reason}); queries ignore it and scan instead: delete it or rebuild it with \`codebatch index build --batch ${batchId}\``,
+    });
+  }
   return {
     objects_checked: objectsChecked,
     references_checked: refs,
     indexes_checked: indexes,
     problems,
-    ok: problems.length === 0,
+    // A stale query index is acceleration left behind by a re-run: queries ignore it and scan,
+    // so it is reported but does not make the store unhealthy.
+    ok: problems.every((p) => p.kind === 'index_stale'),
   };
 }
 

@@ -1,7 +1,7 @@
 import { defaultParallelism } from '../../api/analyze';
 import { runBatchWithProvenance } from '../../provenance/run-with-provenance';
 import { escapeText } from '../../report/escape-text';
-import { checkReplicates, type ReplicateReport } from '../../run/replicate-check';
+import type { ReplicateReport } from '../../run/replicate-check';
 import type { RunBatchOptions, RunBatchSummary } from '../../run/run-batch';
 import { createDefaultRegistry } from '../../tasks/default-registry';
 import {
@@ -46,18 +46,17 @@ async function runAndReport(
   const provenance = {
     enabled: !boolOpt(ctx, 'no-provenance'),
     retries,
+    replicates,
     live: ctx.json || ctx.quiet ? undefined : progress.log,
   };
   let summary: RunBatchSummary;
   let replicateReport: ReplicateReport | undefined;
   const cpuBefore = process.cpuUsage();
   try {
-    summary = await runBatchWithProvenance(store, base, provenance);
-    if (replicates > 1) {
-      replicateReport = await checkReplicates(store, summary, replicates, (o) =>
-        runBatchWithProvenance(store, { ...base, ...o, maxShards: undefined }, provenance),
-      );
-    }
+    // The replicate passes run inside the same session, which records their report.
+    const result = await runBatchWithProvenance(store, base, provenance);
+    summary = result;
+    replicateReport = result.replicateReport;
   } finally {
     progress.end();
   }

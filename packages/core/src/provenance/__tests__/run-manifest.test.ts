@@ -188,3 +188,24 @@ describe('manifests of real runs', () => {
     }
   });
 });
+
+describe('a forced re-run', () => {
+  it('records the manifest it supersedes as previous_manifest', async () => {
+    const ctx = await setupStore();
+    try {
+      const batchId = ctx.newBatch('b1');
+      await runBatch(ctx.store, { batchId, registry });
+      const shard = fs.readdirSync(ctx.store.layout.shardsDir(batchId, '01_parse')).sort()[0]!;
+      const before = readShardState(ctx.store, batchId, '01_parse', shard);
+      expect(before.manifest).toBeDefined();
+      await runBatch(ctx.store, { batchId, registry, taskIds: ['01_parse'], shardIds: [shard], force: true });
+      const after = readShardState(ctx.store, batchId, '01_parse', shard);
+      expect(after.attempt).toBe(before.attempt + 1);
+      const m = readManifest(ctx.store, after.manifest!);
+      expect(m.kind === 'shard_run' && m.run.outcome).toBe('executed');
+      expect(m.kind === 'shard_run' && m.run.previous_manifest).toBe(before.manifest);
+    } finally {
+      ctx.tmp.cleanup();
+    }
+  });
+});

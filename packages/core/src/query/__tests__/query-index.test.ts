@@ -15,7 +15,10 @@ let tmp: ReturnType<typeof makeTempDir>;
 beforeEach(() => {
   tmp = makeTempDir();
 });
-afterEach(() => tmp.cleanup());
+afterEach(() => {
+  jest.restoreAllMocks();
+  tmp.cleanup();
+});
 
 function askAll(store: Store, useIndex: boolean): string {
   const o = { useIndex };
@@ -103,9 +106,10 @@ describe('query acceleration index', () => {
     expect(countOutputs(store, 'b1').total).toBe(21);
   });
 
-  it('is ignored when its outputs file alone changes (same state bytes), and the edited index is refused', () => {
+  it('answers what was committed when an outputs file alone is edited (same state), and a scan refuses the edit', () => {
     const fx = buildSampleBatch(tmp.dir);
     const { store } = fx;
+    const committed = JSON.stringify(queryDiagnostics(store, 'b1', { useIndex: false }));
     buildQueryIndex(store, 'b1');
     const outputs = store.layout.outputsFile('b1', '04_lint', fx.shardOfPath('src/b.py'));
     const lines = fs
@@ -115,12 +119,54 @@ describe('query acceleration index', () => {
     const tmpFile = `${outputs}.tmp`;
     fs.writeFileSync(tmpFile, lines.map((l) => `${l}\n`).join(''));
     fs.renameSync(tmpFile, outputs);
-    // The edited index no longer matches the digest its done state recorded: neither the
-    // acceleration index nor a scan may answer with the wrong count.
-    expect(() => queryDiagnostics(store, 'b1')).toThrow(/does not match the digest its state recorded/);
+    // The index was built from outputs verified against the digest the (unchanged) state
+    // records, so its answer is the committed one; the edited bytes reach no answer: a scan
+    // refuses them with E_INDEX_CORRUPT (and `verify` reports state_mismatch).
+    expect(JSON.stringify(queryDiagnostics(store, 'b1'))).toBe(committed);
     expect(() => queryDiagnostics(store, 'b1', { useIndex: false })).toThrow(
       expect.objectContaining({ code: 'E_INDEX_CORRUPT' }),
     );
+  });
+
+  it('is ignored when a shard is replaced with outputs whose stat identity collides (digests, not stat data)', () => {
+    const fx = buildSampleBatch(tmp.dir);
+    const { store } = fx;
+    const shard = fx.shardOfPath('src/a.ts');
+    const stateFile = store.layout.stateFile('b1', '04_lint', shard);
+    const outputs = store.layout.outputsFile('b1', '04_lint', shard);
+    // A done state written without outputs_digest (older stores): only the outputs bytes
+    // themselves can say what the index was built from.
+    const { outputs_digest: _dropped, ...state } = JSON.parse(fs.readFileSync(stateFile, 'utf8'));
+    fs.writeFileSync(stateFile, JSON.stringify(state));
+    const stateBytes = fs.readFileSync(stateFile);
+    buildQueryIndex(store, 'b1');
+    tamperCounts(store);
+    const built = fs.statSync(outputs);
+    const builtBig = fs.statSync(outputs, { bigint: true });
+    // Replace both files: outputs rewritten in place with the same size (same inode), the same
+    // state bytes, mtimes restored. ctime cannot be set from user space, so the stat below
+    // reports the build-time identity, as a filesystem with coarse ctimes or a restore would.
+    const text = fs.readFileSync(outputs, 'utf8');
+    const edited = text.replace("unused import 'x'", "unused import 'z'");
+    expect(edited.length).toBe(text.length);
+    expect(edited).not.toBe(text);
+    fs.writeFileSync(outputs, edited);
+    fs.writeFileSync(stateFile, stateBytes);
+    fs.utimesSync(outputs, built.atime, built.mtime);
+    const realStat = fs.statSync;
+    jest
+      .spyOn(fs, 'statSync')
+      .mockImplementation(((file: fs.PathLike, options?: fs.StatSyncOptions) =>
+        String(file) === outputs
+          ? options?.bigint
+            ? builtBig
+            : built
+          : realStat(file, options)) as typeof fs.statSync);
+    expect(countOutputs(store, 'b1').total).toBe(21); // not the tampered index's totals
+    const messages = queryDiagnostics(store, 'b1', { severity: 'warning' }).records.map((d) => d.message);
+    expect(messages).toContain("unused import 'z'");
+    expect(messages).not.toContain("unused import 'x'");
+    expect(askAll(store, true)).toBe(askAll(store, false));
   });
 
   it('falls back to a scan when the index is damaged', () => {

@@ -1,17 +1,19 @@
 import fs from 'node:fs';
-import { sha256Hex } from '../../util/hash';
+import { toCodebatchError } from '../../errors/codebatch-error';
+import { sha256Hex, toObjectRef } from '../../util/hash';
 import type { BatchView } from '../batch-view';
-import { isShardVisible, listShards } from '../shard-scan';
+import { isShardVisible, listShards, type ShardEntry } from '../shard-scan';
 
 /**
- * What an acceleration index was built from: every shard of every planned task with a digest
- * of its state.json bytes and, for visible shards, the identity of its outputs index file.
+ * What an acceleration index was built from: every shard of every planned task with the digest
+ * of its state.json bytes and, for visible shards, the digest of its committed outputs.
  *
  * Freshness rule: an index answers only when the sources recomputed now equal the stored ones
- * exactly. Re-running a shard rewrites state.json (attempt, completed_at, outputs_digest) and
- * replaces outputs.index.jsonl by rename, which changes its inode and ctime (ctime cannot be set
- * from user space); a new shard directory or plan change changes the list. So any commit after
- * the build makes the index stale, and a stale index is ignored, never trusted.
+ * exactly. Only digests take part, never file identity (inode, size, times): stat data can
+ * collide (inode reuse, coarse or restored timestamps, a store restored from a cache), digests
+ * cannot. Re-running a shard rewrites state.json (attempt, completed_at, outputs_digest); a new
+ * shard directory or plan change changes the list. So any commit after the build makes the
+ * index stale, and a stale index is ignored, never trusted.
  */
 export interface IndexSources {
   batch_id: string;
@@ -20,26 +22,40 @@ export interface IndexSources {
   shards: ShardSource[];
 }
 
-/** [task_id, shard_id, status, sha256 of state.json or null, outputs file identity or null] */
+/** [task_id, shard_id, status, sha256 of state.json or null, `sha256:` of the outputs or null] */
 export type ShardSource = [string, string, string, string | null, string | null];
 
+/**
+ * @throws CodebatchError when a shard's state is invalid or its outputs cannot be read; readers
+ *   of the index treat that as "not fresh" and scan, which reports the damage.
+ */
 export function computeIndexSources(view: BatchView): IndexSources {
   const shards: ShardSource[] = [];
   for (const taskId of view.taskIds) {
     for (const entry of listShards(view, taskId)) {
       const stateDigest = entry.stateBytes ? sha256Hex(entry.stateBytes) : null;
-      const outputs = isShardVisible(entry) ? fileIdentity(entry.outputsFile) : null;
+      const outputs = isShardVisible(entry) ? outputsDigest(entry) : null;
       shards.push([taskId, entry.shardId, entry.status, stateDigest, outputs]);
     }
   }
   return { batch_id: view.batchId, snapshot_id: view.batch.snapshot_id, task_ids: [...view.taskIds], shards };
 }
 
-function fileIdentity(file: string): string {
+/**
+ * The state's outputs_digest when it has one: it is covered by the state digest beside it, and
+ * a scan refuses outputs that do not match it, so it costs no read. A done state written
+ * without one (older stores) gets the digest of the outputs bytes themselves.
+ */
+function outputsDigest(entry: ShardEntry): string {
+  if (entry.state?.outputs_digest) return entry.state.outputs_digest;
+  let bytes: Buffer;
   try {
-    const s = fs.statSync(file, { bigint: true });
-    return `ino=${s.ino};size=${s.size};mtime=${s.mtimeNs};ctime=${s.ctimeNs}`;
-  } catch {
-    return 'absent';
+    bytes = fs.readFileSync(entry.outputsFile);
+  } catch (error) {
+    // A done shard without an outputs file produced no outputs (shard-scan.ts).
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+      throw toCodebatchError(error, `reading ${entry.outputsFile}`);
+    bytes = Buffer.alloc(0);
   }
+  return toObjectRef(sha256Hex(bytes));
 }

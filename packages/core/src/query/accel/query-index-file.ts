@@ -15,7 +15,7 @@ import type { IndexSources } from './index-sources';
  */
 export const QUERY_INDEX_SCHEMA = 'codebatch.query_index';
 /** Bumped whenever the layout of the file changes: older files are then simply ignored. */
-export const QUERY_INDEX_VERSION = 2;
+export const QUERY_INDEX_VERSION = 3;
 
 /** [offset, length] in bytes, relative to the first byte after the header line. */
 export type ByteRange = [number, number];

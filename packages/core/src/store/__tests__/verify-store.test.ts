@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { initBatch } from '../../batch/init-batch';
+import { buildQueryIndex } from '../../query/accel/build-query-index';
+import { queryIndexFile } from '../../query/accel/query-index-file';
 import { runBatch } from '../../run/run-batch';
 import { createSnapshot } from '../../snapshot/create-snapshot';
 import { makeTempDir, writeTree } from '../../test-support/temp-dir';
@@ -87,5 +89,50 @@ describe('verifyStore: records, memo tables and manifest pointers', () => {
       v.manifest = `sha256:${hex}`;
     });
     expect(kinds()).toEqual([expect.stringMatching(/^bad_reference .*state\.json$/)]);
+  });
+
+  describe('query acceleration indexes', () => {
+    const indexProblems = () =>
+      verifyStore(store).problems.filter((p) => p.file.startsWith(path.join('indexes', 'query')));
+
+    it('passes a fresh index, and counts it among the indexes checked', () => {
+      const before = verifyStore(store).indexes_checked;
+      buildQueryIndex(store, batchId);
+      const report = verifyStore(store);
+      expect(report.problems).toEqual([]);
+      expect(report.indexes_checked).toBe(before + 1);
+    });
+
+    it('reports an index whose source digests no longer match the shards (index_stale)', () => {
+      buildQueryIndex(store, batchId);
+      const shard = fs.readdirSync(store.layout.shardsDir(batchId, '04_lint'))[0]!;
+      // A re-run of the shard after the build: a new attempt in its state.
+      edit(store.layout.stateFile(batchId, '04_lint', shard), (v) => {
+        v.attempt = Number(v.attempt) + 1;
+      });
+      expect(indexProblems()).toEqual([
+        {
+          kind: 'index_stale',
+          file: path.join('indexes', 'query', `${batchId}.jsonl`),
+          message: expect.stringMatching(
+            new RegExp(
+              `source digests do not match.*queries ignore it.*delete it or rebuild it with \`codebatch index build --batch ${batchId}\``,
+            ),
+          ),
+        },
+      ]);
+    });
+
+    it('reports an index that does not parse (index_corrupt), and one whose batch is gone (index_stale)', () => {
+      buildQueryIndex(store, batchId);
+      const file = queryIndexFile(store, batchId);
+      fs.copyFileSync(file, queryIndexFile(store, 'gone'));
+      fs.writeFileSync(file, fs.readFileSync(file, 'utf8').slice(0, -20));
+      const problems = indexProblems();
+      expect(problems.map((p) => `${p.kind} ${path.basename(p.file)}`).sort()).toEqual(
+        [`index_corrupt ${batchId}.jsonl`, 'index_stale gone.jsonl'].sort(),
+      );
+      for (const p of problems) expect(p.message).toMatch(/queries ignore it and scan instead/);
+    });
   });
 });

@@ -73,7 +73,7 @@ import {
   verifyOutputsFile,
   verifyShardOutputs,
   verifyStore
-} from "./chunk-WIG4HPLR.js";
+} from "./chunk-QBV5N5UY.js";
 import {
   CodebatchError,
   ENGINE_VERSION,
@@ -160,7 +160,7 @@ import {
   writeBatchManifest,
   writeOutputObject,
   writeShardManifest
-} from "./chunk-FRTJ2RYO.js";
+} from "./chunk-HNTIEJU6.js";
 export {
   CodebatchError,
   ENGINE_VERSION,

@@ -68,6 +68,7 @@ import {
   init_pipelines,
   init_read_batch,
   init_read_snapshot,
+  init_read_verification,
   init_rule_catalog,
   init_run_manifest,
   init_run_manifest2,
@@ -107,6 +108,7 @@ import {
   readBatchRecord,
   readFilesIndex,
   readJsonl,
+  readManifest,
   readPlan,
   readShardState,
   readSnapshotRecord,
@@ -137,9 +139,10 @@ import {
   tryLockFile,
   tryReadSnapshotRecord,
   type_closure_exports,
+  verifiesReads,
   writeBatchManifest,
   writeFileAtomic
-} from "./chunk-FRTJ2RYO.js";
+} from "./chunk-HNTIEJU6.js";
 
 // ../core/src/config/config-schema.ts
 var configFileSchema, DEFAULT_SHARDS;
@@ -162,6 +165,8 @@ var init_config_schema = __esm({
       shards: external_exports.number().int().min(1).max(256).optional(),
       /** Outputs above this many bytes are chunked (SPEC 10). */
       chunkThreshold: external_exports.number().int().min(1024).optional(),
+      /** Base of the per-shard seed policy (seed 001 SeedPolicy), recorded in each run's session. */
+      seed: external_exports.number().int().min(0).max(2147483646).optional(),
       tasks: external_exports.record(external_exports.string(), external_exports.unknown()).optional()
     });
     DEFAULT_SHARDS = 16;
@@ -330,6 +335,8 @@ function initBatch(store, options) {
       chunk_size: DEFAULT_CHUNK_SIZE
     },
     config_digest: configDigest,
+    // The base of every task's per-shard seed: part of the batch, so a re-run draws the same.
+    ...options.config?.seed ? { seed: options.config.seed } : {},
     ...options.metadata ? { metadata: options.metadata } : {}
   };
   const finalDir = layout.batchDir(batchId);
@@ -519,6 +526,49 @@ var init_status = __esm({
     init_shard_state();
     init_pipelines();
     init_read_batch();
+  }
+});
+
+// ../core/src/run/replicate-check.ts
+async function checkReplicates(store, first, replicates, run) {
+  const done = first.results.filter(
+    (r) => r.outcome !== "failed" && r.outcome !== "blocked" && r.outcome !== "busy"
+  );
+  const digestsOf = () => new Map(
+    done.map((r) => [
+      `${r.taskId}/${r.shardId}`,
+      readShardState(store, first.batchId, r.taskId, r.shardId).result_digest ?? ""
+    ])
+  );
+  const seen = new Map([...digestsOf()].map(([k, v]) => [k, [v]]));
+  const shardIds = [...new Set(done.map((r) => r.shardId))];
+  const taskIds = [...new Set(done.map((r) => r.taskId))];
+  for (let i = 1; i < replicates; i += 1) {
+    const again = await run({ force: true, shardIds, taskIds }, i + 1);
+    if (again.counts.failed > 0) {
+      throw new CodebatchError(
+        "E_TASK_FAILED",
+        `replicate ${i + 1} of ${replicates} failed where the first run succeeded`,
+        {
+          hints: [
+            "A task that fails only sometimes is nondeterministic; run `codebatch errors` for the failures."
+          ]
+        }
+      );
+    }
+    for (const [k, v] of digestsOf()) seen.get(k)?.push(v);
+  }
+  const mismatches = [...seen].filter(([, ds]) => new Set(ds).size > 1).map(([k, digests]) => {
+    const [task_id, shard_id] = k.split("/");
+    return { task_id, shard_id, digests };
+  });
+  return { replicates, shardRuns: seen.size, mismatches };
+}
+var init_replicate_check = __esm({
+  "../core/src/run/replicate-check.ts"() {
+    "use strict";
+    init_codebatch_error();
+    init_shard_state();
   }
 });
 
@@ -1338,6 +1388,7 @@ var init_session = __esm({
       timer;
       finished;
       batchManifest;
+      replicateCheck;
       /** Actions so far, by outcome. */
       get counts() {
         return this.outcomes;
@@ -1391,6 +1442,7 @@ var init_session = __esm({
         if (this.timer) clearTimeout(this.timer);
         this.timer = void 0;
         if (extras.batch_manifest) this.batchManifest = extras.batch_manifest;
+        if (extras.replicate_check) this.replicateCheck = extras.replicate_check;
         const final = status ?? deriveSessionStatus(this.outcomes);
         const text = this.write(final, true);
         this.finished = JSON.parse(text);
@@ -1412,8 +1464,11 @@ var init_session = __esm({
           agent: { ...PRODUCER },
           ...this.meta.environment ? { environment: this.meta.environment } : {},
           ...this.meta.options ? { options: this.meta.options } : {},
+          ...this.meta.budget ? { budget: this.meta.budget } : {},
+          ...this.meta.seed_policy ? { seed_policy: this.meta.seed_policy } : {},
           counts: { ...this.outcomes },
-          ...this.batchManifest ? { batch_manifest: this.batchManifest } : {}
+          ...this.batchManifest ? { batch_manifest: this.batchManifest } : {},
+          ...this.replicateCheck ? { replicate_check: this.replicateCheck } : {}
         };
         const head = JSON.stringify(header);
         const text = `${head.slice(0, -1)},"actions":[${this.actions.length ? "\n" : ""}${this.actions.join(",\n")}]}
@@ -1439,7 +1494,13 @@ var init_session = __esm({
 // ../core/src/provenance/run-with-provenance.ts
 import { setTimeout as sleep2 } from "node:timers/promises";
 async function runBatchWithProvenance(store, options, prov = {}) {
-  if (prov.enabled === false) return runBatch(store, { ...options, manifests: false });
+  const replicates = prov.replicates ?? 1;
+  if (prov.enabled === false) {
+    const plain = (o) => runBatch(store, { ...options, maxShards: void 0, ...o, manifests: false });
+    const summary = await runBatch(store, { ...options, manifests: false });
+    if (replicates <= 1) return summary;
+    return { ...summary, replicateReport: await checkReplicates(store, summary, replicates, plain) };
+  }
   const t0 = Date.now();
   const retries = prov.retries ?? 2;
   const retryable = new Set(prov.retryableCodes ?? DEFAULT_RETRYABLE_CODES);
@@ -1476,6 +1537,17 @@ async function runBatchWithProvenance(store, options, prov = {}) {
       ...options.taskIds?.length ? { tasks: options.taskIds } : {},
       ...options.shardIds?.length ? { shards: options.shardIds } : {},
       ...options.shardSlice ? { shard_slice: options.shardSlice } : {}
+    },
+    budget: {
+      max_shards: options.maxShards ?? null,
+      fail_fast: options.failFast ?? false,
+      retries,
+      replicates
+    },
+    seed_policy: {
+      base: prov.seed ?? batch.seed ?? 0,
+      derivation: SEED_DERIVATION,
+      base_applied: true
     },
     ...prov.live ? { live: prov.live } : {},
     ...prov.flushIntervalMs !== void 0 ? { flushIntervalMs: prov.flushIntervalMs } : {}
@@ -1556,11 +1628,68 @@ async function runBatchWithProvenance(store, options, prov = {}) {
       note: `verification failed: ${v.problems[0] ?? "unknown"}`
     });
   };
+  const handleReplicate = (r, replicate) => {
+    const key = `${r.taskId}/${r.shardId}`;
+    const prior = before.get(key) ?? { summary: { status: "absent" }, fields: { status: "absent" } };
+    if (r.outcome === "skipped" || r.outcome === "blocked" || r.outcome === "busy") {
+      session.recordAction({
+        type: "skip_shard",
+        outcome: "skipped",
+        task_id: r.taskId,
+        shard_id: r.shardId,
+        attempt: attempts.get(key) ?? 1,
+        intent: { replicate },
+        after: prior.summary,
+        note: `replicate ${replicate}: ${r.outcome}`
+      });
+      return;
+    }
+    const after = readStateSummary(store.layout.stateFile(batch.batch_id, r.taskId, r.shardId));
+    before.set(key, after);
+    const base = {
+      task_id: r.taskId,
+      shard_id: r.shardId,
+      attempt: attempts.get(key) ?? 1,
+      duration_ms: r.durationMs,
+      intent: { files: r.files, replicate },
+      before: prior.summary,
+      after: after.summary,
+      diff: summarizeStateDiff(prior.fields, after.fields)
+    };
+    const type = r.outcome === "reused" ? "reuse_shard" : "execute_shard";
+    if (r.outcome === "failed") {
+      session.recordAction({
+        ...base,
+        type,
+        outcome: "failed",
+        evidence: { error: r.error },
+        note: `replicate ${replicate}: ${r.error?.code}: ${r.error?.message}`
+      });
+      return;
+    }
+    const v = verify(store, batch.batch_id, r.taskId, r.shardId, r.outcome === "reused");
+    const f = after.fields;
+    session.recordAction({
+      ...base,
+      type,
+      outcome: v.ok ? "verified" : "failed",
+      evidence: {
+        ...f.result_digest ? { result_digest: f.result_digest } : {},
+        ...f.outputs_digest ? { outputs_digest: f.outputs_digest } : {},
+        outputs: r.outputs,
+        verification: { outputs_rehash: v.outputs_rehash, records: v.records, invalid: v.invalid },
+        ...v.ok ? {} : { problems: v.problems }
+      },
+      ...v.ok ? {} : { note: `replicate ${replicate}: verification failed: ${v.problems[0] ?? "unknown"}` }
+    });
+  };
   const passOptions = (o) => {
     const { shardSlice: _slice, onShard: _on, ...rest } = options;
     return { ...rest, ...o, onShard: (r) => handle(r) };
   };
   let first;
+  let replicateReport;
+  let replicateCheck;
   try {
     first = await runBatch(store, {
       ...options,
@@ -1588,8 +1717,32 @@ async function runBatchWithProvenance(store, options, prov = {}) {
       if (failedShards.length > 0)
         await runBatch(store, passOptions({ shardIds: failedShards, force: false }));
     }
+    if (replicates > 1) {
+      replicateCheck = { replicates, shard_runs: 0, deterministic: false, mismatches: [] };
+      const settled = first.results.map((r) => latest.get(`${r.taskId}/${r.shardId}`) ?? r);
+      replicateReport = await checkReplicates(store, { ...first, results: settled }, replicates, (o, n) => {
+        const { shardSlice: _slice, onShard: _on, ...rest } = options;
+        return runBatch(store, {
+          ...rest,
+          maxShards: void 0,
+          ...o,
+          onShard: (r, done, total) => {
+            handleReplicate(r, n);
+            options.onShard?.(r, done, total);
+          }
+        });
+      });
+      replicateCheck = toReplicateCheckRecord(replicateReport);
+    }
   } catch (error) {
-    session.finish("failed");
+    if (replicateCheck) {
+      const e = error;
+      replicateCheck = {
+        ...replicateCheck,
+        error: { code: e.code ?? "E_INTERNAL", message: String(e.message) }
+      };
+    }
+    session.finish("failed", replicateCheck ? { replicate_check: replicateCheck } : {});
     throw error;
   }
   const results = first.results.map((r) => latest.get(`${r.taskId}/${r.shardId}`) ?? r);
@@ -1604,7 +1757,10 @@ async function runBatchWithProvenance(store, options, prov = {}) {
       stateOf
     )
   );
-  const finished = session.finish(void 0, { batch_manifest: batchManifest });
+  const finished = session.finish(void 0, {
+    batch_manifest: batchManifest,
+    ...replicateCheck ? { replicate_check: replicateCheck } : {}
+  });
   return {
     batchId: batch.batch_id,
     results,
@@ -1614,25 +1770,36 @@ async function runBatchWithProvenance(store, options, prov = {}) {
     sessionId: session.id,
     sessionFile: session.file,
     batchManifest,
-    actions: finished.counts
+    actions: finished.counts,
+    ...replicateReport ? { replicateReport } : {}
+  };
+}
+function toReplicateCheckRecord(report) {
+  return {
+    replicates: report.replicates,
+    shard_runs: report.shardRuns,
+    deterministic: report.mismatches.length === 0,
+    mismatches: report.mismatches
   };
 }
 function finishedCountsAllSkipped(session) {
   const c = session.counts;
   return c.verified === 0 && c.failed === 0 && c.retry === 0;
 }
-var DEFAULT_RETRYABLE_CODES;
+var SEED_DERIVATION, DEFAULT_RETRYABLE_CODES;
 var init_run_with_provenance = __esm({
   "../core/src/provenance/run-with-provenance.ts"() {
     "use strict";
     init_read_batch();
     init_status();
+    init_replicate_check();
     init_run_batch();
     init_read_snapshot();
     init_environment();
     init_run_manifest2();
     init_session();
     init_verify_outputs();
+    SEED_DERIVATION = "sha256(task_id, shard_id[, base]) mod 2147483647";
     DEFAULT_RETRYABLE_CODES = [
       "E_OBJECT_NOT_FOUND",
       "E_OBJECT_CORRUPT",
@@ -1675,8 +1842,8 @@ var init_output_order = __esm({
 function readFilesByPath(store, snapshotId) {
   return new Map(readFilesIndex(store, snapshotId).map((r) => [r.path, r]));
 }
-function langOf(files, path24) {
-  return files.get(path24)?.lang_hint ?? UNKNOWN_LANG;
+function langOf(files, path23) {
+  return files.get(path23)?.lang_hint ?? UNKNOWN_LANG;
 }
 var UNKNOWN_LANG;
 var init_files_index = __esm({
@@ -1831,7 +1998,7 @@ function readShardOutputs(entry) {
     bytes = Buffer.alloc(0);
   }
   const expected = entry.state?.outputs_digest;
-  if (expected && toObjectRef(sha256Hex(bytes)) !== expected) {
+  if (expected && verifiesReads() && toObjectRef(sha256Hex(bytes)) !== expected) {
     throw new CodebatchError(
       "E_INDEX_CORRUPT",
       `${entry.outputsFile} does not match the digest its state recorded`,
@@ -1865,6 +2032,7 @@ var init_shard_scan = __esm({
     init_state_record();
     init_jsonl();
     init_hash();
+    init_read_verification();
     SHARD_DIR = /^[a-f0-9]{2}$/;
   }
 });
@@ -1876,23 +2044,28 @@ function computeIndexSources(view) {
   for (const taskId of view.taskIds) {
     for (const entry of listShards(view, taskId)) {
       const stateDigest = entry.stateBytes ? sha256Hex(entry.stateBytes) : null;
-      const outputs = isShardVisible(entry) ? fileIdentity(entry.outputsFile) : null;
+      const outputs = isShardVisible(entry) ? outputsDigest(entry) : null;
       shards.push([taskId, entry.shardId, entry.status, stateDigest, outputs]);
     }
   }
   return { batch_id: view.batchId, snapshot_id: view.batch.snapshot_id, task_ids: [...view.taskIds], shards };
 }
-function fileIdentity(file) {
+function outputsDigest(entry) {
+  if (entry.state?.outputs_digest) return entry.state.outputs_digest;
+  let bytes;
   try {
-    const s = fs9.statSync(file, { bigint: true });
-    return `ino=${s.ino};size=${s.size};mtime=${s.mtimeNs};ctime=${s.ctimeNs}`;
-  } catch {
-    return "absent";
+    bytes = fs9.readFileSync(entry.outputsFile);
+  } catch (error) {
+    if (error.code !== "ENOENT")
+      throw toCodebatchError(error, `reading ${entry.outputsFile}`);
+    bytes = Buffer.alloc(0);
   }
+  return toObjectRef(sha256Hex(bytes));
 }
 var init_index_sources = __esm({
   "../core/src/query/accel/index-sources.ts"() {
     "use strict";
+    init_codebatch_error();
     init_hash();
     init_shard_scan();
   }
@@ -1914,7 +2087,7 @@ var init_query_index_file = __esm({
   "../core/src/query/accel/query-index-file.ts"() {
     "use strict";
     QUERY_INDEX_SCHEMA = "codebatch.query_index";
-    QUERY_INDEX_VERSION = 2;
+    QUERY_INDEX_VERSION = 3;
     DIAGNOSTIC_SECTIONS = ["error", "warning", "info", "hint", "other"];
   }
 });
@@ -2524,8 +2697,8 @@ function compileGlob(pattern, options = {}) {
     const match = program.add(MATCH, 0, -1);
     run = createRunner(program, program.compileAlts(parsed, match));
   }
-  const matches = (path24) => literals.has(path24) || (run?.(path24) ?? false);
-  return negated ? (path24) => !matches(path24) : matches;
+  const matches = (path23) => literals.has(path23) || (run?.(path23) ?? false);
+  return negated ? (path23) => !matches(path23) : matches;
 }
 var MAX_EXPANSIONS, SLASH, POSIX_CLASSES, CHAR, ANY, DEEP, CLASS, SPLIT, MATCH, Program, MAX_CACHED_IDS, MAX_TRANSITIONS;
 var init_glob_match = __esm({
@@ -2773,8 +2946,8 @@ var init_detect_binary = __esm({
 });
 
 // ../core/src/snapshot/lang-hint.ts
-function langHint(path24) {
-  const base = path24.slice(path24.lastIndexOf("/") + 1);
+function langHint(path23) {
+  const base = path23.slice(path23.lastIndexOf("/") + 1);
   const byName = BY_NAME[base];
   if (byName) return byName;
   const dot = base.lastIndexOf(".");
@@ -2992,28 +3165,33 @@ import fs13 from "node:fs";
 function growTo(n) {
   return Math.max(1 << 20, 2 ** Math.ceil(Math.log2(n)));
 }
-var OPEN_FLAGS, FileBytesReader;
+var OPEN_FLAGS, MAX_FILE_BYTES, FileBytesReader;
 var init_read_file_bytes = __esm({
   "../core/src/snapshot/read-file-bytes.ts"() {
     "use strict";
     OPEN_FLAGS = fs13.constants.O_RDONLY | (fs13.constants.O_NOFOLLOW ?? 0) | (fs13.constants.O_NONBLOCK ?? 0);
+    MAX_FILE_BYTES = 2 ** 30;
     FileBytesReader = class {
       buffer = Buffer.allocUnsafe(1 << 20);
-      /** Reads to end of file (the file may have grown since `expectedSize` was stat'ed). */
+      /**
+       * Reads up to `expectedSize + 1` bytes. The extra byte tells a file that grew since it was
+       * stat'ed from one that did not, without following an ever-growing file to its end; the
+       * caller compares the length with `expectedSize` and refuses any mismatch.
+       *
+       * @param expectedSize the size lstat reported; at most MAX_FILE_BYTES.
+       * @returns a view of the bytes read; a length other than `expectedSize` means the file changed.
+       */
       read(file, expectedSize) {
-        if (this.buffer.length <= expectedSize) this.buffer = Buffer.allocUnsafe(growTo(expectedSize + 1));
+        if (expectedSize > MAX_FILE_BYTES) throw new RangeError(`${file} is larger than ${MAX_FILE_BYTES} bytes`);
+        const want = expectedSize + 1;
+        if (this.buffer.length < want) this.buffer = Buffer.allocUnsafe(growTo(want));
         const fd = fs13.openSync(file, OPEN_FLAGS);
         try {
           let filled = 0;
-          for (; ; ) {
-            const n = fs13.readSync(fd, this.buffer, filled, this.buffer.length - filled, null);
+          while (filled < want) {
+            const n = fs13.readSync(fd, this.buffer, filled, want - filled, null);
             if (n === 0) break;
             filled += n;
-            if (filled === this.buffer.length) {
-              const bigger = Buffer.allocUnsafe(growTo(filled * 2));
-              this.buffer.copy(bigger, 0, 0, filled);
-              this.buffer = bigger;
-            }
           }
           return this.buffer.subarray(0, filled);
         } finally {
@@ -3609,26 +3787,26 @@ var require_ignore = __commonJS({
       const index = body.indexOf(SLASH2);
       return index < 0 || index === body.length - 1;
     };
-    var basenameOf = (path24) => {
-      const end = path24.length - 1;
-      const index = path24.lastIndexOf(
+    var basenameOf = (path23) => {
+      const end = path23.length - 1;
+      const index = path23.lastIndexOf(
         SLASH2,
-        path24[end] === SLASH2 ? end - 1 : end
+        path23[end] === SLASH2 ? end - 1 : end
       );
-      return index < 0 ? path24 : path24.slice(index + 1);
+      return index < 0 ? path23 : path23.slice(index + 1);
     };
-    var parentOf = (path24) => {
-      if (path24.charCodeAt(0) === SLASH_CODE || path24.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path24.split(SLASH2).filter(Boolean);
+    var parentOf = (path23) => {
+      if (path23.charCodeAt(0) === SLASH_CODE || path23.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path23.split(SLASH2).filter(Boolean);
         slices.pop();
         return slices.length ? slices.join(SLASH2) + SLASH2 : EMPTY;
       }
-      const end = path24.length - 1;
-      const cut = path24.lastIndexOf(
+      const end = path23.length - 1;
+      const cut = path23.lastIndexOf(
         SLASH2,
-        path24.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+        path23.charCodeAt(end) === SLASH_CODE ? end - 1 : end
       );
-      return cut < 0 ? EMPTY : path24.slice(0, cut + 1);
+      return cut < 0 ? EMPTY : path23.slice(0, cut + 1);
     };
     var isString = (subject) => typeof subject === "string";
     var checkPattern = (pattern) => pattern && isString(pattern);
@@ -3778,7 +3956,7 @@ var require_ignore = __commonJS({
       // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
       //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
       //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path24) {
+      testLiteral(path23) {
         const rules = this._literalRules || (this._literalRules = this._rules.filter(
           ({ body }) => body[body.length - (body[body.length - 1] === SLASH2 ? 2 : 1)] === "*"
         ));
@@ -3787,7 +3965,7 @@ var require_ignore = __commonJS({
         let matchedRule;
         for (let index = rules.length - 1; index >= 0; index--) {
           const rule = rules[index];
-          if (rule.checkRegex.test(path24)) {
+          if (rule.checkRegex.test(path23)) {
             ignored = !rule.negative;
             unignored = rule.negative;
             matchedRule = rule.negative ? UNDEFINED : rule;
@@ -3807,15 +3985,15 @@ var require_ignore = __commonJS({
       //
       // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
       // @returns {TestResult}
-      test(path24, mode) {
+      test(path23, mode) {
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename = shortcut ? basenameOf(path24) : path24;
+        const basename = shortcut ? basenameOf(path23) : path23;
         for (let index = length - 1; index >= 0; index--) {
           const rule = rules[index];
           if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename : path24
+            shortcut && rule._basenameOnly ? basename : path23
           )) {
             const { negative } = rule;
             const ret = {
@@ -3837,17 +4015,17 @@ var require_ignore = __commonJS({
     var throwError = (message, Ctor) => {
       throw new Ctor(message);
     };
-    var checkPath = (path24, originalPath, doThrow) => {
-      if (!isString(path24)) {
+    var checkPath = (path23, originalPath, doThrow) => {
+      if (!isString(path23)) {
         return doThrow(
           `path must be a string, but got \`${originalPath}\``,
           TypeError
         );
       }
-      if (!path24) {
+      if (!path23) {
         return doThrow(`path must not be empty`, TypeError);
       }
-      if (checkPath.isNotRelative(path24)) {
+      if (checkPath.isNotRelative(path23)) {
         const r = "`path.relative()`d";
         return doThrow(
           `path should be a ${r} string, but got "${originalPath}"`,
@@ -3856,25 +4034,25 @@ var require_ignore = __commonJS({
       }
       return true;
     };
-    var isNotRelative = (path24) => {
-      const first = path24.charCodeAt(0);
+    var isNotRelative = (path23) => {
+      const first = path23.charCodeAt(0);
       if (first === SLASH_CODE) {
         return true;
       }
       if (first !== DOT_CODE) {
         return false;
       }
-      if (path24.length === 1) {
+      if (path23.length === 1) {
         return true;
       }
-      const second = path24.charCodeAt(1);
+      const second = path23.charCodeAt(1);
       if (second === SLASH_CODE) {
         return true;
       }
       if (second !== DOT_CODE) {
         return false;
       }
-      return path24.length === 2 || path24.charCodeAt(2) === SLASH_CODE;
+      return path23.length === 2 || path23.charCodeAt(2) === SLASH_CODE;
     };
     checkPath.isNotRelative = isNotRelative;
     checkPath.convert = (p) => p;
@@ -3905,58 +4083,58 @@ var require_ignore = __commonJS({
         return this.add(pattern);
       }
       // @returns {TestResult}
-      _test(originalPath, cache, path24) {
+      _test(originalPath, cache, path23) {
         checkPath(
-          path24,
+          path23,
           originalPath,
           this._strictPathCheck ? throwError : RETURN_FALSE
         );
-        return path24 ? this._t(path24, cache) : {
+        return path23 ? this._t(path23, cache) : {
           ignored: false,
           unignored: false
         };
       }
       checkIgnore(target) {
-        const path24 = convertPath(target);
-        if (!path24 || path24.charCodeAt(path24.length - 1) !== SLASH_CODE) {
-          return this._test(target, this._testCache, path24);
+        const path23 = convertPath(target);
+        if (!path23 || path23.charCodeAt(path23.length - 1) !== SLASH_CODE) {
+          return this._test(target, this._testCache, path23);
         }
-        const dir = this._t(path24, this._testCache);
+        const dir = this._t(path23, this._testCache);
         if (dir.ignored) {
           return dir;
         }
-        const literal = this._rules.testLiteral(path24);
+        const literal = this._rules.testLiteral(path23);
         return literal.ignored || literal.unignored ? literal : dir;
       }
-      _t(path24, cache) {
-        if (path24 in cache) {
-          return cache[path24];
+      _t(path23, cache) {
+        if (path23 in cache) {
+          return cache[path23];
         }
-        const parentPath = parentOf(path24);
+        const parentPath = parentOf(path23);
         const parent = parentPath ? this._t(parentPath, cache) : UNDEFINED;
-        return cache[path24] = parent && parent.ignored ? parent : this._rules.test(path24, MODE_IGNORE);
+        return cache[path23] = parent && parent.ignored ? parent : this._rules.test(path23, MODE_IGNORE);
       }
-      ignores(path24) {
-        return this._test(path24, this._ignoreCache, convertPath(path24)).ignored;
+      ignores(path23) {
+        return this._test(path23, this._ignoreCache, convertPath(path23)).ignored;
       }
       createFilter() {
-        return (path24) => !this.ignores(path24);
+        return (path23) => !this.ignores(path23);
       }
       filter(paths) {
         return makeArray(paths).filter(this.createFilter());
       }
       // @returns {TestResult}
-      test(path24) {
-        return this._test(path24, this._testCache, convertPath(path24));
+      test(path23) {
+        return this._test(path23, this._testCache, convertPath(path23));
       }
     };
     var factory = (options) => new Ignore(options);
-    var isPathValid = (path24) => checkPath(convertPath(path24), path24, RETURN_FALSE);
+    var isPathValid = (path23) => checkPath(convertPath(path23), path23, RETURN_FALSE);
     var setupWindows = () => {
       const makePosix = (str) => /^\\\\\?\\/.test(str) || /["<>|\u0000-\u001F]+/u.test(str) ? str : str.replace(/\\/g, "/");
       checkPath.convert = makePosix;
       const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath.isNotRelative = (path24) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path24) || isNotRelative(path24);
+      checkPath.isNotRelative = (path23) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path23) || isNotRelative(path23);
     };
     if (
       // Detect `process` so that it can run in browsers.
@@ -4203,6 +4381,14 @@ function createSnapshot(store, sourceDir, options = {}) {
       });
       continue;
     }
+    if (stat.size > MAX_FILE_BYTES) {
+      warnings.push({
+        code: "unreadable",
+        path: rel,
+        message: `file is too large to read whole (${stat.size} bytes, limit ${MAX_FILE_BYTES}); skipped`
+      });
+      continue;
+    }
     const fingerprint = {
       size: stat.size,
       mtimeMs: stat.mtimeMs,
@@ -4211,7 +4397,7 @@ function createSnapshot(store, sourceDir, options = {}) {
       dev: stat.dev
     };
     let entry = lookupStatCache(cache, rel, fingerprint, hasObject);
-    let size = stat.size;
+    const size = stat.size;
     if (entry) {
       cached += 1;
       nextCache.set(rel, entry);
@@ -4223,12 +4409,19 @@ function createSnapshot(store, sourceDir, options = {}) {
         warnings.push(unreadableFile(rel, error));
         continue;
       }
+      if (content.length !== size) {
+        warnings.push({
+          code: "unreadable",
+          path: rel,
+          message: `size changed while reading (${size} bytes at stat, ${content.length > size ? "more" : content.length} read); skipped`
+        });
+        continue;
+      }
       const hex = sha256Hex(content);
       entry = { ...fingerprint, hex, text: isProbablyText(content) };
       store.objects.writeObjectWithDigest(hex, content);
       hashed += 1;
-      size = content.length;
-      if (size === stat.size) nextCache.set(rel, entry);
+      nextCache.set(rel, entry);
     }
     const record2 = toFilesIndexRecord(rel, entry.hex, size, entry.text);
     files.push(record2);
@@ -5318,9 +5511,9 @@ function compareDiagnostics(a, b) {
 function compareStrings(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
 }
-function prefixPath(prefix, path24) {
-  if (!prefix || prefix === "." || prefix === "./") return path24;
-  return `${prefix.replace(/\/+$/, "")}/${path24}`;
+function prefixPath(prefix, path23) {
+  if (!prefix || prefix === "." || prefix === "./") return path23;
+  return `${prefix.replace(/\/+$/, "")}/${path23}`;
 }
 var SEVERITIES;
 var init_diagnostic = __esm({
@@ -5426,8 +5619,8 @@ var init_format_text = __esm({
 function toSarifLevel(severity) {
   return LEVEL_BY_SEVERITY[severity];
 }
-function pathToUriReference(path24) {
-  return encodeURI(path24).replace(/[?#]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+function pathToUriReference(path23) {
+  return encodeURI(path23).replace(/[?#]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 function region(d) {
   if (d.line === void 0) return void 0;
@@ -5817,8 +6010,8 @@ var init_diff_keys = __esm({
 function createLineFingerprinter(store, snapshotId) {
   const files = readFilesByPath(store, snapshotId);
   const linesByObject = /* @__PURE__ */ new Map();
-  const linesOf = (path24) => {
-    const entry = files.get(path24);
+  const linesOf = (path23) => {
+    const entry = files.get(path23);
     const hex = entry ? parseObjectRef(entry.object) : void 0;
     if (!entry || !hex || entry.text === false) return [];
     let lines = linesByObject.get(hex);
@@ -5960,9 +6153,9 @@ function parseLimit(ctx, fallback) {
   return n;
 }
 function formatLocation(r) {
-  const path24 = escapeText(r.path);
-  if (r.line === void 0) return path24;
-  return r.col === void 0 ? `${path24}:${r.line}` : `${path24}:${r.line}:${r.col}`;
+  const path23 = escapeText(r.path);
+  if (r.line === void 0) return path23;
+  return r.col === void 0 ? `${path23}:${r.line}` : `${path23}:${r.line}:${r.col}`;
 }
 function formatDiagnosticLine(r) {
   return escapeText(
@@ -6310,8 +6503,8 @@ function queryTop(store, batchId, options = {}) {
     files: applyLimit(files, limit)
   };
 }
-function emptySummary(path24, lang, size) {
-  return { path: path24, lang, size, outputs: 0, diagnostics: 0, ...emptySeverityCounts() };
+function emptySummary(path23, lang, size) {
+  return { path: path23, lang, size, outputs: 0, diagnostics: 0, ...emptySeverityCounts() };
 }
 function addRow(s, kind, severity, count) {
   s.outputs += count;
@@ -6753,36 +6946,36 @@ var init_explain_shard_miss = __esm({
 
 // ../core/src/provenance/explain-file-miss.ts
 function explainFileMiss(store, options) {
-  const { batchId, taskId, path: path24 } = options;
+  const { batchId, taskId, path: path23 } = options;
   readTaskRecord(store, batchId, taskId);
   const againstId = options.against ?? findPreviousBatch(store, batchId, taskId);
   const now = snapshotOf(store, batchId);
   const then = snapshotOf(store, againstId);
-  const mine = now.files.get(path24);
-  const was = then.files.get(path24);
+  const mine = now.files.get(path23);
+  const was = then.files.get(path23);
   if (!mine && !was) {
-    throw new CodebatchError("E_NOT_FOUND", `${path24} is in neither batch ${batchId} nor ${againstId}`, {
+    throw new CodebatchError("E_NOT_FOUND", `${path23} is in neither batch ${batchId} nor ${againstId}`, {
       hints: ["Name a file by its snapshot path, e.g. `src/index.ts` (see `codebatch files --batch <id>`)."]
     });
   }
   const content = mine?.object === was?.object ? void 0 : { from: was?.object, to: mine?.object };
-  const depsNow = mine ? closureObjects(store, now, path24) : /* @__PURE__ */ new Map();
-  const depsThen = was ? closureObjects(store, then, path24) : /* @__PURE__ */ new Map();
+  const depsNow = mine ? closureObjects(store, now, path23) : /* @__PURE__ */ new Map();
+  const depsThen = was ? closureObjects(store, then, path23) : /* @__PURE__ */ new Map();
   const dependencies = [];
   for (const [p, object] of depsNow) {
-    if (p === path24) continue;
+    if (p === path23) continue;
     const before = depsThen.get(p);
     if (before === void 0) dependencies.push({ path: p, change: "added", to: object });
     else if (before !== object) dependencies.push({ path: p, change: "changed", from: before, to: object });
   }
   for (const [p, object] of depsThen)
-    if (p !== path24 && !depsNow.has(p)) dependencies.push({ path: p, change: "removed", from: object });
+    if (p !== path23 && !depsNow.has(p)) dependencies.push({ path: p, change: "removed", from: object });
   dependencies.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
   return {
     batch_id: batchId,
     against: againstId,
     task_id: taskId,
-    path: path24,
+    path: path23,
     ...content ? { content } : {},
     dependencies
   };
@@ -6795,7 +6988,7 @@ function snapshotOf(store, batchId) {
     files: new Map(files.map((f) => [f.path, f]))
   };
 }
-function closureObjects(store, snapshot, path24) {
+function closureObjects(store, snapshot, path23) {
   const { buildTypeClosure } = (init_type_closure(), __toCommonJS(type_closure_exports));
   snapshot.closure ??= buildTypeClosure({
     rootDir: snapshot.root,
@@ -6805,8 +6998,8 @@ function closureObjects(store, snapshot, path24) {
     })
   });
   const out = /* @__PURE__ */ new Map();
-  const d = snapshot.closure.describe(path24);
-  for (const p of [...snapshot.closure.closureOf(path24), ...d.tsconfig, ...d.globals, ...d.lockfiles]) {
+  const d = snapshot.closure.describe(path23);
+  for (const p of [...snapshot.closure.closureOf(path23), ...d.tsconfig, ...d.globals, ...d.lockfiles]) {
     const f = snapshot.files.get(p);
     if (f) out.set(p, f.object);
   }
@@ -7095,22 +7288,34 @@ var init_dsse = __esm({
 });
 
 // ../core/src/provenance/events-export.ts
-import path17 from "node:path";
+function createIdMinter(prefix) {
+  const seen = /* @__PURE__ */ new Map();
+  return (key) => {
+    const text = canonicalJson(key);
+    const n = (seen.get(text) ?? 0) + 1;
+    seen.set(text, n);
+    return `${prefix}-${sha256Hex(canonicalJson({ ...key, n })).slice(0, 16)}`;
+  };
+}
 function exportObservations(store, batchId, options = {}) {
   readBatchRecord(store, batchId);
   const sessions = options.sessions === false ? [] : listSessions(store, { batchId });
   const sessionAt = (ts) => sessions.find((s) => s.started_at <= ts && ts <= (s.ended_at ?? s.updated_at))?.session_id ?? null;
   const rows = [];
-  const fromEvents = (file) => {
-    const source = path17.relative(store.layout.root, file);
-    readJsonl(file, { missingOk: true, mode: "lenient" }).records.forEach((e, i) => {
+  const eventId = createIdMinter("ev");
+  const fromEvents = (file, source) => {
+    readJsonl(file, { missingOk: true, mode: "lenient" }).records.forEach((e) => {
       const { ts, event, batch_id, task_id, shard_id, attempt, schema_version: _v, ...meta } = e;
       const level = event.startsWith("batch_") ? "batch" : event.startsWith("task_") ? "task" : "shard";
       rows.push({
         timestamp: ts,
-        record_id: `ev-${sha256Hex(`${source}
-${i}
-${canonicalJson(e)}`).slice(0, 16)}`,
+        record_id: eventId({
+          source,
+          event,
+          task_id: task_id ?? null,
+          shard_id: shard_id ?? null,
+          attempt: attempt ?? null
+        }),
         session_id: sessionAt(ts),
         actor_id: ACTOR,
         event_type: event,
@@ -7128,19 +7333,29 @@ ${canonicalJson(e)}`).slice(0, 16)}`,
       });
     });
   };
-  fromEvents(store.layout.batchEventsFile(batchId));
+  fromEvents(store.layout.batchEventsFile(batchId), "batch");
   for (const t of orderTasks(readPlan(store, batchId).tasks))
-    fromEvents(store.layout.taskEventsFile(batchId, t.task_id));
-  for (const s of [...sessions].reverse()) rows.push(...sessionRows(s, batchId));
+    fromEvents(store.layout.taskEventsFile(batchId, t.task_id), `task:${t.task_id}`);
+  [...sessions].reverse().forEach((s, i) => {
+    rows.push(...sessionRows(s, batchId, i + 1));
+  });
   return rows.map((r, i) => ({ r, i })).sort((a, b) => a.r.timestamp < b.r.timestamp ? -1 : a.r.timestamp > b.r.timestamp ? 1 : a.i - b.i).map((x) => x.r);
 }
-function sessionRows(s, batchId) {
+function sessionRows(s, batchId, ordinal) {
   const actor = `${ACTOR}${typeof s.environment?.host === "string" ? `@${s.environment.host}` : ""}`;
+  const actionId = createIdMinter("ac");
   return s.actions.map((a) => {
-    const { seq, type, outcome, at, task_id, shard_id, attempt, ...meta } = a;
+    const { seq: _seq, type, outcome, at, task_id, shard_id, attempt, ...meta } = a;
     return {
       timestamp: at,
-      record_id: `${s.session_id}-${seq}`,
+      record_id: actionId({
+        session: ordinal,
+        type,
+        outcome,
+        task_id: task_id ?? null,
+        shard_id: shard_id ?? null,
+        attempt
+      }),
       session_id: s.session_id,
       actor_id: actor,
       event_type: `action.${type}`,
@@ -7214,12 +7429,17 @@ function loadBatchGraph(store, batchId) {
     }
     tasks.push({ record, depends_on: [...planTask.depends_on], shards });
   }
+  const manifests = loadManifests(
+    store,
+    tasks.flatMap((t) => t.shards.flatMap((s) => s.manifest ? [s.manifest] : []))
+  );
   const session = listSessions(store, { batchId })[0];
   const batchManifest = readBatchManifestRef(store, batchId);
   return {
     batch,
     ...tryReadSnapshotRecord(store, batch.snapshot_id) ? { snapshot: tryReadSnapshotRecord(store, batch.snapshot_id) } : {},
     tasks,
+    manifests,
     ...session ? { sessionId: session.session_id } : {},
     ...batchManifest ? { batchManifest } : {},
     ...startedOn ? { startedOn } : {},
@@ -7228,6 +7448,28 @@ function loadBatchGraph(store, batchId) {
 }
 function hexOf(ref2) {
   return ref2.startsWith("sha256:") ? ref2.slice(7) : ref2;
+}
+function loadManifests(store, refs) {
+  const found = /* @__PURE__ */ new Map();
+  const seen = /* @__PURE__ */ new Set();
+  const queue = [...refs];
+  while (queue.length > 0) {
+    const ref2 = queue.shift();
+    if (seen.has(ref2)) continue;
+    seen.add(ref2);
+    let m;
+    try {
+      const read = readManifest(store, ref2);
+      if (read.kind !== "shard_run") continue;
+      m = read;
+    } catch {
+      continue;
+    }
+    found.set(ref2, m);
+    for (const u of m.inputs.upstream) if (u.manifest) queue.push(u.manifest);
+    if (m.run.reused_from?.manifest) queue.push(m.run.reused_from.manifest);
+  }
+  return found;
 }
 var init_batch_graph = __esm({
   "../core/src/provenance/batch-graph.ts"() {
@@ -7278,6 +7520,58 @@ function toProvO(g) {
     ...g.sessionId ? { "cb:session": g.sessionId } : {},
     ...g.batchManifest ? { "cb:manifest": g.batchManifest } : {}
   });
+  const earlier = [];
+  const described = /* @__PURE__ */ new Set();
+  const upstreamOf = (taskId, shardId, startedAt, m) => {
+    const deps = g.tasks.find((x) => x.record.task_id === taskId)?.depends_on ?? [];
+    return deps.flatMap((d) => {
+      const found = resolveUpstream(g, d, shardId, startedAt, m);
+      if (found?.earlier && !described.has(found.earlier)) {
+        described.add(found.earlier);
+        earlier.push(found.earlier);
+      }
+      return found ? [{ run: found.run, outputs: found.outputs }] : [];
+    });
+  };
+  const describeRun = (taskId, shardId, run, m, extra) => {
+    const runId = ids.run(b, taskId, shardId, run.attempt);
+    const upstream = upstreamOf(taskId, shardId, run.started_at, m);
+    nodes.push({
+      "@id": runId,
+      "@type": "prov:Activity",
+      "rdfs:label": `${taskId} shard ${shardId} attempt ${run.attempt}`,
+      "prov:startedAtTime": time(run.started_at),
+      ...run.completed_at ? { "prov:endedAtTime": time(run.completed_at) } : {},
+      "prov:wasAssociatedWith": ref(AGENT_ID),
+      "prov:used": [ref(snapshotId), ref(ids.config(b, taskId)), ...upstream.map((u) => ref(u.outputs))],
+      ...upstream.length ? { "prov:wasInformedBy": upstream.map((u) => ref(u.run)) } : {},
+      "cb:partOf": ref(batchActivity),
+      "cb:status": run.status,
+      "cb:attempt": run.attempt,
+      ...extra.bundle_hash ? { "cb:inputBundleHash": extra.bundle_hash } : {},
+      ...extra.manifest ? { "cb:manifest": extra.manifest } : {},
+      ...m?.run.previous_manifest ? { "cb:previousManifest": m.run.previous_manifest } : {},
+      ...extra.error ? { "cb:error": `${extra.error.code}: ${extra.error.message}` } : {}
+    });
+    if (!extra.outputs) return;
+    const source = reuseSource(g, taskId, m, extra.reused_from);
+    nodes.push({
+      "@id": ids.outputs(b, taskId, shardId, run.attempt),
+      "@type": "prov:Entity",
+      "rdfs:label": `outputs of ${taskId} shard ${shardId} attempt ${run.attempt}`,
+      "cb:digest": extra.outputs.digest,
+      ...extra.outputs.result_digest ? { "cb:resultDigest": `sha256:${extra.outputs.result_digest}` } : {},
+      "cb:records": extra.outputs.records,
+      "prov:wasGeneratedBy": ref(runId),
+      "prov:wasAttributedTo": ref(AGENT_ID),
+      "prov:wasDerivedFrom": [
+        ref(snapshotId),
+        ...upstream.map((u) => ref(u.outputs)),
+        ...source ? [ref(source)] : []
+      ],
+      ...run.completed_at ? { "prov:generatedAtTime": time(run.completed_at) } : {}
+    });
+  };
   for (const task of g.tasks) {
     const t = task.record.task_id;
     nodes.push({
@@ -7290,42 +7584,59 @@ function toProvO(g) {
     });
     for (const s of task.shards) {
       if (!s.started_at) continue;
-      const run = ids.run(b, t, s.shard_id, s.attempt);
-      const upstreamOutputs = task.depends_on.map((d) => ref(ids.outputs(b, d, s.shard_id)));
-      nodes.push({
-        "@id": run,
-        "@type": "prov:Activity",
-        "rdfs:label": `${t} shard ${s.shard_id} attempt ${s.attempt}`,
-        "prov:startedAtTime": time(s.started_at),
-        ...s.completed_at ? { "prov:endedAtTime": time(s.completed_at) } : {},
-        "prov:wasAssociatedWith": ref(AGENT_ID),
-        "prov:used": [ref(snapshotId), ref(ids.config(b, t)), ...upstreamOutputs],
-        ...task.depends_on.length ? { "prov:wasInformedBy": task.depends_on.map((d) => ref(runOf(g, d, s.shard_id))) } : {},
-        "cb:partOf": ref(batchActivity),
-        "cb:status": s.status,
-        "cb:attempt": s.attempt,
-        ...s.bundle_hash ? { "cb:inputBundleHash": s.bundle_hash } : {},
-        ...s.manifest ? { "cb:manifest": s.manifest } : {},
-        ...s.error ? { "cb:error": `${s.error.code}: ${s.error.message}` } : {}
-      });
-      if (s.status !== "done" || !s.outputs_digest) continue;
-      nodes.push({
-        "@id": ids.outputs(b, t, s.shard_id),
-        "@type": "prov:Entity",
-        "rdfs:label": `outputs of ${t} shard ${s.shard_id}`,
-        "cb:digest": s.outputs_digest,
-        ...s.result_digest ? { "cb:resultDigest": `sha256:${s.result_digest}` } : {},
-        "cb:records": s.stats?.outputs_written ?? 0,
-        "prov:wasGeneratedBy": ref(run),
-        "prov:wasAttributedTo": ref(AGENT_ID),
-        "prov:wasDerivedFrom": [
-          ref(snapshotId),
-          ...upstreamOutputs,
-          ...s.reused_from ? [ref(ids.outputs(s.reused_from.batch_id, t, s.reused_from.shard_id))] : []
-        ],
-        ...s.completed_at ? { "prov:generatedAtTime": time(s.completed_at) } : {}
-      });
+      describeRun(
+        t,
+        s.shard_id,
+        {
+          attempt: s.attempt,
+          started_at: s.started_at,
+          status: s.status,
+          ...s.completed_at ? { completed_at: s.completed_at } : {}
+        },
+        s.manifest ? g.manifests.get(s.manifest) : void 0,
+        {
+          ...s.manifest ? { manifest: s.manifest } : {},
+          ...s.bundle_hash ? { bundle_hash: s.bundle_hash } : {},
+          ...s.status === "done" && s.outputs_digest ? {
+            outputs: {
+              digest: s.outputs_digest,
+              ...s.result_digest ? { result_digest: s.result_digest } : {},
+              records: s.stats?.outputs_written ?? 0
+            }
+          } : {},
+          ...s.reused_from ? { reused_from: s.reused_from } : {},
+          ...s.error ? { error: s.error } : {}
+        }
+      );
     }
+  }
+  for (let i = 0; i < earlier.length; i++) {
+    const manifestRef = earlier[i];
+    const m = g.manifests.get(manifestRef);
+    describeRun(
+      m.run.task_id,
+      m.run.shard_id,
+      {
+        attempt: m.run.attempt,
+        started_at: m.run.started_at,
+        completed_at: m.run.completed_at,
+        status: "superseded"
+      },
+      m,
+      {
+        manifest: manifestRef,
+        bundle_hash: m.input_bundle.hash,
+        ...m.outputs ? {
+          outputs: {
+            digest: m.outputs.outputs_digest,
+            result_digest: m.outputs.result_digest,
+            records: m.outputs.count
+          }
+        } : {},
+        ...m.run.reused_from ? { reused_from: m.run.reused_from } : {},
+        ...m.error ? { error: m.error } : {}
+      }
+    );
   }
   return {
     "@context": {
@@ -7337,9 +7648,30 @@ function toProvO(g) {
     "@graph": nodes
   };
 }
-function runOf(g, taskId, shardId) {
-  const s = g.tasks.find((t) => t.record.task_id === taskId)?.shards.find((x) => x.shard_id === shardId);
-  return ids.run(g.batch.batch_id, taskId, shardId, s?.attempt ?? 1);
+function resolveUpstream(g, dep, shardId, startedAt, m) {
+  const b = g.batch.batch_id;
+  const current = g.tasks.find((t) => t.record.task_id === dep)?.shards.find((x) => x.shard_id === shardId);
+  const at = (attempt) => ({
+    run: ids.run(b, dep, shardId, attempt),
+    outputs: ids.outputs(b, dep, shardId, attempt)
+  });
+  const recorded = m?.inputs.upstream.find((u) => u.task_id === dep);
+  if (recorded?.manifest) {
+    if (current?.manifest === recorded.manifest) return at(current.attempt);
+    const um = g.manifests.get(recorded.manifest);
+    if (!um || um.run.batch_id !== b) return void 0;
+    return { ...at(um.run.attempt), earlier: recorded.manifest };
+  }
+  if (current?.status !== "done" || !current.completed_at || current.completed_at > startedAt)
+    return void 0;
+  if (recorded && current.result_digest !== recorded.result_digest) return void 0;
+  return at(current.attempt);
+}
+function reuseSource(g, taskId, m, reusedFrom) {
+  if (!reusedFrom) return void 0;
+  const sourceRef = m?.run.reused_from?.manifest;
+  const source = sourceRef ? g.manifests.get(sourceRef) : void 0;
+  return source ? ids.outputs(source.run.batch_id, source.run.task_id, source.run.shard_id, source.run.attempt) : ids.outputs(reusedFrom.batch_id, taskId, reusedFrom.shard_id);
 }
 function toInToto(g) {
   const b = g.batch.batch_id;
@@ -7411,7 +7743,8 @@ function toInToto(g) {
             type: t.record.type,
             version: t.record.task_version,
             config_digest: t.record.config_digest,
-            depends_on: t.depends_on
+            depends_on: t.depends_on,
+            ...taskEnvironments(g, t)
           }))
         },
         resolvedDependencies: resolved
@@ -7428,10 +7761,35 @@ function toInToto(g) {
     }
   };
 }
-var NS, AGENT_ID, ref, time, ids, INTOTO_STATEMENT_TYPE, SLSA_PREDICATE_TYPE, BUILD_TYPE, BUILDER_ID;
+function taskEnvironments(g, task) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const s of task.shards) {
+    const env = s.manifest ? g.manifests.get(s.manifest)?.input_bundle.preimage.environment : void 0;
+    if (!env || typeof env !== "object") continue;
+    const { shard: _perShard, ...shared } = env;
+    const published = publishable(shared);
+    const key = canonicalJson(published);
+    const group = groups.get(key);
+    if (group) group.shards.push(s.shard_id);
+    else groups.set(key, { shards: [s.shard_id], environment: published });
+  }
+  const all = [...groups.values()];
+  if (all.length === 0) return {};
+  return all.length === 1 ? { environment: all[0].environment } : { environments: all };
+}
+function publishable(value) {
+  if (Array.isArray(value)) return value.map(publishable);
+  if (value === null || typeof value !== "object") return value;
+  const entries = Object.entries(value);
+  if (entries.some(([k]) => ABSOLUTE_PATH.test(k))) return `sha256:${sha256OfCanonical(value)}`;
+  return Object.fromEntries(entries.map(([k, v]) => [k, publishable(v)]));
+}
+var NS, AGENT_ID, ref, time, ids, INTOTO_STATEMENT_TYPE, SLSA_PREDICATE_TYPE, BUILD_TYPE, BUILDER_ID, ABSOLUTE_PATH;
 var init_export_provenance = __esm({
   "../core/src/provenance/export-provenance.ts"() {
     "use strict";
+    init_canonical_json();
+    init_hash();
     init_version();
     init_batch_graph();
     NS = "urn:codebatch:";
@@ -7443,18 +7801,20 @@ var init_export_provenance = __esm({
       batch: (id) => `${NS}batch:${id}`,
       config: (b, t) => `${NS}config:${b}/${t}`,
       run: (b, t, s, attempt) => `${NS}run:${b}/${t}/${s}/${attempt}`,
-      outputs: (b, t, s) => `${NS}outputs:${b}/${t}/${s}`
+      /** Without an attempt only for a reuse source with no readable manifest: whatever that shard committed. */
+      outputs: (b, t, s, attempt) => `${NS}outputs:${b}/${t}/${s}${attempt === void 0 ? "" : `/${attempt}`}`
     };
     INTOTO_STATEMENT_TYPE = "https://in-toto.io/Statement/v1";
     SLSA_PREDICATE_TYPE = "https://slsa.dev/provenance/v1";
     BUILD_TYPE = "https://codebatch.dev/provenance/batch-run/v1";
     BUILDER_ID = "https://codebatch.dev/builder/cli";
+    ABSOLUTE_PATH = /^(\/|[A-Za-z]:[\\/]|\\\\)/;
   }
 });
 
 // ../core/src/provenance/verify-statement.ts
 import fs22 from "node:fs";
-import path18 from "node:path";
+import path17 from "node:path";
 function checkStatementSubjects(store, statement) {
   const subjects = Array.isArray(statement.subject) ? statement.subject : [];
   const mismatches = [];
@@ -7462,8 +7822,8 @@ function checkStatementSubjects(store, statement) {
     const s = raw;
     const name = typeof s.name === "string" ? s.name : "";
     const index = typeof s.annotations?.index === "string" ? s.annotations.index : void 0;
-    const file = path18.resolve(store.layout.root, index ?? name);
-    if (!name || path18.relative(store.layout.root, file).startsWith("..")) {
+    const file = path17.resolve(store.layout.root, index ?? name);
+    if (!name || path17.relative(store.layout.root, file).startsWith("..")) {
       mismatches.push({ name, reason: "outside the store" });
       continue;
     }
@@ -7506,15 +7866,15 @@ var init_verify_statement = __esm({
 
 // ../core/src/cli/commands/provenance-export.ts
 import fs23 from "node:fs";
-import path19 from "node:path";
+import path18 from "node:path";
 function emit(ctx, text) {
   const out = stringOpt(ctx, "out");
-  if (out) writeFileAtomic(path19.resolve(ctx.cwd, out), text);
+  if (out) writeFileAtomic(path18.resolve(ctx.cwd, out), text);
   else ctx.stdout(text);
 }
 function readKey(ctx, file) {
   try {
-    return fs23.readFileSync(path19.resolve(ctx.cwd, file), "utf8");
+    return fs23.readFileSync(path18.resolve(ctx.cwd, file), "utf8");
   } catch (error) {
     throw usageError(`cannot read the key ${file}: ${error.message}`);
   }
@@ -7590,7 +7950,7 @@ var init_provenance_export = __esm({
           throw usageError("provenance verify needs --envelope FILE and --public-key FILE");
         let envelope;
         try {
-          envelope = JSON.parse(fs23.readFileSync(path19.resolve(ctx.cwd, envelopeFile), "utf8"));
+          envelope = JSON.parse(fs23.readFileSync(path18.resolve(ctx.cwd, envelopeFile), "utf8"));
         } catch (error) {
           throw usageError(`cannot read the envelope ${envelopeFile}: ${error.message}`);
         }
@@ -7841,49 +8201,6 @@ var init_query = __esm({
   }
 });
 
-// ../core/src/run/replicate-check.ts
-async function checkReplicates(store, first, replicates, run) {
-  const done = first.results.filter(
-    (r) => r.outcome !== "failed" && r.outcome !== "blocked" && r.outcome !== "busy"
-  );
-  const digestsOf = () => new Map(
-    done.map((r) => [
-      `${r.taskId}/${r.shardId}`,
-      readShardState(store, first.batchId, r.taskId, r.shardId).result_digest ?? ""
-    ])
-  );
-  const seen = new Map([...digestsOf()].map(([k, v]) => [k, [v]]));
-  const shardIds = [...new Set(done.map((r) => r.shardId))];
-  const taskIds = [...new Set(done.map((r) => r.taskId))];
-  for (let i = 1; i < replicates; i += 1) {
-    const again = await run({ force: true, shardIds, taskIds });
-    if (again.counts.failed > 0) {
-      throw new CodebatchError(
-        "E_TASK_FAILED",
-        `replicate ${i + 1} of ${replicates} failed where the first run succeeded`,
-        {
-          hints: [
-            "A task that fails only sometimes is nondeterministic; run `codebatch errors` for the failures."
-          ]
-        }
-      );
-    }
-    for (const [k, v] of digestsOf()) seen.get(k)?.push(v);
-  }
-  const mismatches = [...seen].filter(([, ds]) => new Set(ds).size > 1).map(([k, digests]) => {
-    const [task_id, shard_id] = k.split("/");
-    return { task_id, shard_id, digests };
-  });
-  return { replicates, shardRuns: seen.size, mismatches };
-}
-var init_replicate_check = __esm({
-  "../core/src/run/replicate-check.ts"() {
-    "use strict";
-    init_codebatch_error();
-    init_shard_state();
-  }
-});
-
 // ../core/src/cli/progress.ts
 function createShardProgress(isTty, write) {
   if (!isTty) return { onShard: () => {
@@ -7949,21 +8266,16 @@ async function runAndReport(ctx, options) {
   const provenance = {
     enabled: !boolOpt(ctx, "no-provenance"),
     retries,
+    replicates,
     live: ctx.json || ctx.quiet ? void 0 : progress.log
   };
   let summary;
   let replicateReport;
   const cpuBefore = process.cpuUsage();
   try {
-    summary = await runBatchWithProvenance(store, base, provenance);
-    if (replicates > 1) {
-      replicateReport = await checkReplicates(
-        store,
-        summary,
-        replicates,
-        (o) => runBatchWithProvenance(store, { ...base, ...o, maxShards: void 0 }, provenance)
-      );
-    }
+    const result = await runBatchWithProvenance(store, base, provenance);
+    summary = result;
+    replicateReport = result.replicateReport;
   } finally {
     progress.end();
   }
@@ -8022,7 +8334,6 @@ var init_run = __esm({
     init_analyze();
     init_run_with_provenance();
     init_escape_text();
-    init_replicate_check();
     init_default_registry();
     init_command();
     init_output();
@@ -8218,9 +8529,9 @@ var init_sessions = __esm({
 
 // ../core/src/cli/commands/snapshot.ts
 import fs24 from "node:fs";
-import path20 from "node:path";
+import path19 from "node:path";
 function openOrCreateStore(ctx) {
-  if (fs24.existsSync(path20.join(ctx.storeDir, "store.json"))) return openStore(ctx.storeDir);
+  if (fs24.existsSync(path19.join(ctx.storeDir, "store.json"))) return openStore(ctx.storeDir);
   const { store, created } = initStore(ctx.storeDir);
   if (created && !ctx.quiet && !ctx.json) ctx.stderr(`Created store ${escapeText(store.layout.root)}
 `);
@@ -8282,7 +8593,7 @@ var init_snapshot = __esm({
       run(ctx) {
         const store = openOrCreateStore(ctx);
         const showProgress = ctx.isTty && !ctx.quiet && !ctx.json;
-        const result = createSnapshot(store, path20.resolve(ctx.cwd, ctx.positionals[0]), {
+        const result = createSnapshot(store, path19.resolve(ctx.cwd, ctx.positionals[0]), {
           id: stringOpt(ctx, "id"),
           include: listOpt(ctx, "include"),
           exclude: listOpt(ctx, "exclude"),
@@ -8670,13 +8981,64 @@ var init_status2 = __esm({
   }
 });
 
-// ../core/src/store/verify-store.ts
+// ../core/src/query/accel/check-query-index.ts
 import fs25 from "node:fs";
-import path21 from "node:path";
+function checkQueryIndex(store, batchId, file) {
+  let header;
+  try {
+    const bytes = fs25.readFileSync(file);
+    const nl = bytes.indexOf(10);
+    if (nl < 0) return { status: "damaged", reason: "no header line" };
+    header = JSON.parse(bytes.subarray(0, nl).toString("utf8"));
+    if (header?.schema_name !== QUERY_INDEX_SCHEMA) return { status: "damaged", reason: "not a query index" };
+    if (typeof header.sources !== "object" || header.sources === null) throw new Error("no sources");
+    if (header.index_version !== QUERY_INDEX_VERSION)
+      return {
+        status: "stale",
+        reason: `index version ${header.index_version}, expected ${QUERY_INDEX_VERSION}`
+      };
+    const body = bytes.subarray(nl + 1);
+    const section = ([offset, length]) => {
+      if (!(offset >= 0 && length >= 0 && offset + length <= body.length))
+        throw new Error("section out of range");
+      return body.subarray(offset, offset + length).toString("utf8");
+    };
+    if (!Array.isArray(JSON.parse(section(header.sections.count_rows))))
+      throw new Error("count rows are not a list");
+    for (const name of DIAGNOSTIC_SECTIONS) {
+      const entry = header.sections.diagnostics[name];
+      const { records } = parseJsonl(section(entry.range), file, "strict");
+      if (records.length !== entry.count) throw new Error(`${name} section count mismatch`);
+    }
+  } catch (error) {
+    return { status: "damaged", reason: error.message };
+  }
+  let current;
+  try {
+    current = canonicalJson(computeIndexSources(loadBatchView(store, batchId)));
+  } catch (error) {
+    return { status: "stale", reason: `its batch cannot be read (${error.message})` };
+  }
+  return canonicalJson(header.sources) === current ? { status: "fresh" } : { status: "stale", reason: "its source digests do not match the shards of the batch" };
+}
+var init_check_query_index = __esm({
+  "../core/src/query/accel/check-query-index.ts"() {
+    "use strict";
+    init_jsonl();
+    init_canonical_json();
+    init_batch_view();
+    init_index_sources();
+    init_query_index_file();
+  }
+});
+
+// ../core/src/store/verify-store.ts
+import fs26 from "node:fs";
+import path20 from "node:path";
 function verifyStore(store) {
   const { layout, objects } = store;
   const problems = [];
-  const rel = (p) => path21.relative(layout.root, p);
+  const rel = (p) => path20.relative(layout.root, p);
   const status = /* @__PURE__ */ new Map();
   let objectsChecked = 0;
   for (const hex of objects.listObjects()) {
@@ -8725,7 +9087,7 @@ function verifyStore(store) {
   const readIndex = (file) => {
     indexes += 1;
     try {
-      return parseJsonl(fs25.readFileSync(file, "utf8"), rel(file)).records;
+      return parseJsonl(fs26.readFileSync(file, "utf8"), rel(file)).records;
     } catch (error) {
       problems.push({ kind: "index_corrupt", file: rel(file), message: error.message });
       return void 0;
@@ -8734,7 +9096,7 @@ function verifyStore(store) {
   const checkRecord2 = (file, schema, optional = false) => {
     let value;
     try {
-      value = JSON.parse(fs25.readFileSync(file, "utf8"));
+      value = JSON.parse(fs26.readFileSync(file, "utf8"));
     } catch (error) {
       if (optional && error.code === "ENOENT") return void 0;
       problems.push({ kind: "record_invalid", file: rel(file), message: "missing or not valid JSON" });
@@ -8749,29 +9111,29 @@ function verifyStore(store) {
     });
     return void 0;
   };
-  for (const snap of listDir2(path21.join(layout.root, "snapshots"))) {
-    checkRecord2(path21.join(layout.root, "snapshots", snap, "snapshot.json"), snapshotRecordSchema, true);
-    const file = path21.join(layout.root, "snapshots", snap, "files.index.jsonl");
-    if (!fs25.existsSync(file)) continue;
+  for (const snap of listDir2(path20.join(layout.root, "snapshots"))) {
+    checkRecord2(path20.join(layout.root, "snapshots", snap, "snapshot.json"), snapshotRecordSchema, true);
+    const file = path20.join(layout.root, "snapshots", snap, "files.index.jsonl");
+    if (!fs26.existsSync(file)) continue;
     for (const r of readIndex(file) ?? []) checkRef(r.object, rel(file), false);
   }
-  for (const batch of listDir2(path21.join(layout.root, "batches"))) {
-    const batchDir = path21.join(layout.root, "batches", batch);
-    if (!fs25.existsSync(path21.join(batchDir, "batch.json"))) continue;
-    checkRecord2(path21.join(batchDir, "batch.json"), batchRecordSchema);
-    checkRecord2(path21.join(batchDir, "plan.json"), planRecordSchema);
-    const tasksDir = path21.join(batchDir, "tasks");
+  for (const batch of listDir2(path20.join(layout.root, "batches"))) {
+    const batchDir = path20.join(layout.root, "batches", batch);
+    if (!fs26.existsSync(path20.join(batchDir, "batch.json"))) continue;
+    checkRecord2(path20.join(batchDir, "batch.json"), batchRecordSchema);
+    checkRecord2(path20.join(batchDir, "plan.json"), planRecordSchema);
+    const tasksDir = path20.join(batchDir, "tasks");
     for (const task of listDir2(tasksDir)) {
-      checkRecord2(path21.join(tasksDir, task, "task.json"), taskRecordSchema);
-      const shardsDir = path21.join(tasksDir, task, "shards");
+      checkRecord2(path20.join(tasksDir, task, "task.json"), taskRecordSchema);
+      const shardsDir = path20.join(tasksDir, task, "shards");
       for (const shard of listDir2(shardsDir)) {
-        const outputs = path21.join(shardsDir, shard, "outputs.index.jsonl");
-        const stateFile = path21.join(shardsDir, shard, "state.json");
-        if (fs25.existsSync(outputs)) {
+        const outputs = path20.join(shardsDir, shard, "outputs.index.jsonl");
+        const stateFile = path20.join(shardsDir, shard, "state.json");
+        if (fs26.existsSync(outputs)) {
           for (const r of readIndex(outputs) ?? [])
             checkRef(r.object, rel(outputs), isChunkedFormat(r.format));
         }
-        if (!fs25.existsSync(stateFile)) continue;
+        if (!fs26.existsSync(stateFile)) continue;
         const state = checkRecord2(stateFile, shardStateSchema);
         if (!state) continue;
         if (state.manifest) {
@@ -8787,7 +9149,7 @@ function verifyStore(store) {
           }
         }
         if (state.status === "done" && state.outputs_digest) {
-          const bytes = fs25.existsSync(outputs) ? fs25.readFileSync(outputs) : Buffer.alloc(0);
+          const bytes = fs26.existsSync(outputs) ? fs26.readFileSync(outputs) : Buffer.alloc(0);
           if (`sha256:${sha256Hex(bytes)}` !== state.outputs_digest) {
             problems.push({
               kind: "state_mismatch",
@@ -8799,9 +9161,9 @@ function verifyStore(store) {
       }
     }
   }
-  for (const file of listDir2(path21.join(layout.indexesDir, "memo"))) {
-    const full = path21.join(layout.indexesDir, "memo", file);
-    const lines = fs25.readFileSync(full, "utf8").split("\n");
+  for (const file of listDir2(path20.join(layout.indexesDir, "memo"))) {
+    const full = path20.join(layout.indexesDir, "memo", file);
+    const lines = fs26.readFileSync(full, "utf8").split("\n");
     const bad = lines.filter(
       (line, i) => line !== "" && !isMemoTableLine(line, i === lines.length - 1)
     ).length;
@@ -8812,17 +9174,33 @@ function verifyStore(store) {
         message: `${bad} memo line(s) are not entries (skipped by every run; delete the file to drop them)`
       });
   }
+  const queryDir = queryIndexDir(store);
+  for (const name of listDir2(queryDir)) {
+    if (!name.endsWith(".jsonl")) continue;
+    const full = path20.join(queryDir, name);
+    const batchId = name.slice(0, -".jsonl".length);
+    indexes += 1;
+    const check = checkQueryIndex(store, batchId, full);
+    if (check.status === "fresh") continue;
+    problems.push({
+      kind: check.status === "damaged" ? "index_corrupt" : "index_stale",
+      file: rel(full),
+      message: `query acceleration index is ${check.status} (${check.reason}); queries ignore it and scan instead: delete it or rebuild it with \`codebatch index build --batch ${batchId}\``
+    });
+  }
   return {
     objects_checked: objectsChecked,
     references_checked: refs,
     indexes_checked: indexes,
     problems,
-    ok: problems.length === 0
+    // A stale query index is acceleration left behind by a re-run: queries ignore it and scan,
+    // so it is reported but does not make the store unhealthy.
+    ok: problems.every((p) => p.kind === "index_stale")
   };
 }
 function listDir2(dir) {
   try {
-    return fs25.readdirSync(dir).sort();
+    return fs26.readdirSync(dir).sort();
   } catch {
     return [];
   }
@@ -8845,6 +9223,8 @@ function isMemoTableLine(line, last) {
 var init_verify_store = __esm({
   "../core/src/store/verify-store.ts"() {
     "use strict";
+    init_check_query_index();
+    init_query_index_file();
     init_batch_record();
     init_snapshot_record();
     init_state_record();
@@ -9081,7 +9461,7 @@ init_store();
 init_version();
 init_output();
 init_registry();
-import path22 from "node:path";
+import path21 from "node:path";
 import { parseArgs } from "node:util";
 
 // ../core/src/cli/stdio.ts
@@ -9181,7 +9561,7 @@ async function main(io) {
     for (const [name, o] of Object.entries(optionSpecs)) {
       if (values[name] === void 0 && "default" in o && o.default !== void 0) values[name] = o.default;
     }
-    const storeDir = path22.resolve(
+    const storeDir = path21.resolve(
       cwd,
       values.store ?? env.CODEBATCH_STORE ?? ".codebatch"
     );
@@ -9348,8 +9728,8 @@ init_hash();
 init_atomic_write();
 init_layout();
 init_store();
-import fs26 from "node:fs";
-import path23 from "node:path";
+import fs27 from "node:fs";
+import path22 from "node:path";
 function mergeStores(targetDir, sourceDirs) {
   const { store: target } = initStore(targetDir);
   const sources = sourceDirs.map((dir) => openStore(dir));
@@ -9368,9 +9748,9 @@ function mergeStores(targetDir, sourceDirs) {
   const stores = [target, ...sources];
   for (const [i, store] of stores.entries()) {
     const from = i - 1;
-    for (const id of listDir3(path23.join(store.layout.root, SNAPSHOTS_DIR))) {
+    for (const id of listDir3(path22.join(store.layout.root, SNAPSHOTS_DIR))) {
       const index = readIfExists(store.layout.filesIndexFile(id));
-      if (index === void 0 || !fs26.existsSync(store.layout.snapshotFile(id))) continue;
+      if (index === void 0 || !fs27.existsSync(store.layout.snapshotFile(id))) continue;
       const digest = sha256Hex(index);
       const seen = snapshotDigests.get(id);
       if (seen === void 0) snapshotDigests.set(id, digest);
@@ -9392,7 +9772,7 @@ function mergeStores(targetDir, sourceDirs) {
         );
       }
     }
-    for (const batchId of listDir3(path23.join(store.layout.root, BATCHES_DIR))) {
+    for (const batchId of listDir3(path22.join(store.layout.root, BATCHES_DIR))) {
       const batch = readJson(store.layout.batchFile(batchId));
       if (!batch) continue;
       const identity = JSON.stringify([
@@ -9415,7 +9795,7 @@ function mergeStores(targetDir, sourceDirs) {
           }
         );
       }
-      for (const taskId of listDir3(path23.join(store.layout.batchDir(batchId), "tasks"))) {
+      for (const taskId of listDir3(path22.join(store.layout.batchDir(batchId), "tasks"))) {
         for (const shardId of listDir3(store.layout.shardsDir(batchId, taskId))) {
           const state = readJson(store.layout.stateFile(batchId, taskId, shardId));
           if (!state) continue;
@@ -9454,19 +9834,19 @@ function mergeStores(targetDir, sourceDirs) {
   }
   for (const source of sources) mergeObjects(target, source, report);
   for (const [i, source] of sources.entries()) {
-    for (const id of listDir3(path23.join(source.layout.root, SNAPSHOTS_DIR))) {
-      if (!fs26.existsSync(source.layout.snapshotFile(id)) || !fs26.existsSync(source.layout.filesIndexFile(id)))
+    for (const id of listDir3(path22.join(source.layout.root, SNAPSHOTS_DIR))) {
+      if (!fs27.existsSync(source.layout.snapshotFile(id)) || !fs27.existsSync(source.layout.filesIndexFile(id)))
         continue;
-      if (fs26.existsSync(target.layout.snapshotFile(id))) {
+      if (fs27.existsSync(target.layout.snapshotFile(id))) {
         report.snapshots.identical += 1;
         continue;
       }
       installDir(target, source.layout.snapshotDir(id), target.layout.snapshotDir(id));
       report.snapshots.copied += 1;
     }
-    for (const batchId of listDir3(path23.join(source.layout.root, BATCHES_DIR))) {
-      if (!fs26.existsSync(source.layout.batchFile(batchId))) continue;
-      if (!fs26.existsSync(target.layout.batchFile(batchId))) {
+    for (const batchId of listDir3(path22.join(source.layout.root, BATCHES_DIR))) {
+      if (!fs27.existsSync(source.layout.batchFile(batchId))) continue;
+      if (!fs27.existsSync(target.layout.batchFile(batchId))) {
         installDir(target, source.layout.batchDir(batchId), target.layout.batchDir(batchId));
         report.batches.copied += 1;
         continue;
@@ -9480,11 +9860,11 @@ function mergeStores(targetDir, sourceDirs) {
 }
 function combineBatch(target, source, sourceIndex, batchId, picks, report) {
   for (const file of [target.layout.planFile(batchId)]) {
-    if (!fs26.existsSync(file)) copyFileAtomic(source.layout.planFile(batchId), file);
+    if (!fs27.existsSync(file)) copyFileAtomic(source.layout.planFile(batchId), file);
   }
   unionLines(source.layout.batchEventsFile(batchId), target.layout.batchEventsFile(batchId));
-  for (const taskId of listDir3(path23.join(source.layout.batchDir(batchId), "tasks"))) {
-    if (!fs26.existsSync(target.layout.taskFile(batchId, taskId))) {
+  for (const taskId of listDir3(path22.join(source.layout.batchDir(batchId), "tasks"))) {
+    if (!fs27.existsSync(target.layout.taskFile(batchId, taskId))) {
       installDir(target, source.layout.taskDir(batchId, taskId), target.layout.taskDir(batchId, taskId));
       continue;
     }
@@ -9501,7 +9881,7 @@ function combineBatch(target, source, sourceIndex, batchId, picks, report) {
       const targetState = readJson(target.layout.stateFile(batchId, taskId, shardId));
       if (targetState?.status === "done") continue;
       const outputs = source.layout.outputsFile(batchId, taskId, shardId);
-      if (fs26.existsSync(outputs))
+      if (fs27.existsSync(outputs))
         copyFileAtomic(outputs, target.layout.outputsFile(batchId, taskId, shardId));
       copyFileAtomic(
         source.layout.stateFile(batchId, taskId, shardId),
@@ -9517,7 +9897,7 @@ function mergeObjects(target, source, report) {
       report.objects.present += 1;
       continue;
     }
-    const bytes = fs26.readFileSync(source.objects.objectPath(hex));
+    const bytes = fs27.readFileSync(source.objects.objectPath(hex));
     if (sha256Hex(bytes) !== hex) {
       throw new CodebatchError(
         "E_OBJECT_CORRUPT",
@@ -9534,22 +9914,22 @@ function mergeObjects(target, source, report) {
   }
 }
 function mergeIndexes(target, source, report) {
-  const bundlesDir = path23.join(source.layout.root, INDEXES_DIR, "bundles");
+  const bundlesDir = path22.join(source.layout.root, INDEXES_DIR, "bundles");
   for (const prefix of listDir3(bundlesDir)) {
-    for (const name of listDir3(path23.join(bundlesDir, prefix))) {
+    for (const name of listDir3(path22.join(bundlesDir, prefix))) {
       if (!/^[a-f0-9]{64}\.json$/.test(name)) continue;
-      const to = path23.join(target.layout.indexesDir, "bundles", prefix, name);
-      if (fs26.existsSync(to)) continue;
-      copyFileAtomic(path23.join(bundlesDir, prefix, name), to);
+      const to = path22.join(target.layout.indexesDir, "bundles", prefix, name);
+      if (fs27.existsSync(to)) continue;
+      copyFileAtomic(path22.join(bundlesDir, prefix, name), to);
       report.indexes.bundles += 1;
     }
   }
-  const memoDir = path23.join(source.layout.root, INDEXES_DIR, "memo");
+  const memoDir = path22.join(source.layout.root, INDEXES_DIR, "memo");
   for (const name of listDir3(memoDir)) {
     if (!name.endsWith(".jsonl")) continue;
     report.indexes.memo_lines += unionLines(
-      path23.join(memoDir, name),
-      path23.join(target.layout.indexesDir, "memo", name)
+      path22.join(memoDir, name),
+      path22.join(target.layout.indexesDir, "memo", name)
     );
   }
 }
@@ -9592,31 +9972,31 @@ function sameResult(a, b) {
   return a.outputs_digest === b.outputs_digest;
 }
 function installDir(target, from, to) {
-  const staging = path23.join(target.layout.tmpDir, tempName(`merge-${path23.basename(to)}`));
+  const staging = path22.join(target.layout.tmpDir, tempName(`merge-${path22.basename(to)}`));
   try {
     copyTree(from, staging);
-    fs26.mkdirSync(path23.dirname(to), { recursive: true });
-    fs26.renameSync(staging, to);
+    fs27.mkdirSync(path22.dirname(to), { recursive: true });
+    fs27.renameSync(staging, to);
   } finally {
-    fs26.rmSync(staging, { recursive: true, force: true });
+    fs27.rmSync(staging, { recursive: true, force: true });
   }
 }
 function copyTree(from, to) {
-  fs26.mkdirSync(to, { recursive: true });
-  for (const entry of fs26.readdirSync(from, { withFileTypes: true })) {
+  fs27.mkdirSync(to, { recursive: true });
+  for (const entry of fs27.readdirSync(from, { withFileTypes: true })) {
     if (entry.name === ".lock" || entry.name.endsWith(".tmp")) continue;
-    const src = path23.join(from, entry.name);
-    const dst = path23.join(to, entry.name);
+    const src = path22.join(from, entry.name);
+    const dst = path22.join(to, entry.name);
     if (entry.isDirectory()) copyTree(src, dst);
-    else if (entry.isFile()) fs26.copyFileSync(src, dst);
+    else if (entry.isFile()) fs27.copyFileSync(src, dst);
   }
 }
 function copyFileAtomic(from, to) {
-  writeFileAtomic(to, fs26.readFileSync(from));
+  writeFileAtomic(to, fs27.readFileSync(from));
 }
 function readIfExists(file) {
   try {
-    return fs26.readFileSync(file);
+    return fs27.readFileSync(file);
   } catch {
     return void 0;
   }
@@ -9632,7 +10012,7 @@ function readJson(file) {
 }
 function listDir3(dir) {
   try {
-    return fs26.readdirSync(dir).filter((n) => !n.startsWith(".") && !n.endsWith(".tmp")).sort();
+    return fs27.readdirSync(dir).filter((n) => !n.startsWith(".") && !n.endsWith(".tmp")).sort();
   } catch {
     return [];
   }
