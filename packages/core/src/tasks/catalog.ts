@@ -5,13 +5,16 @@ import { parseMeta } from './parse/parse-meta';
 import { symbolsMeta } from './symbols/symbols-meta';
 import type { TaskMeta } from './task-definition';
 
+// biome-ignore lint/suspicious/noExplicitAny: each task's meta has its own config type
+type AnyTaskMeta = TaskMeta<any>;
+
 /**
  * The one list of task types. Pipelines, the registry, `codebatch api`, the Nx plugin's targets
  * and the Action's inputs are all derived from it, so a new task type is one entry here (plus
- * its meta and implementation modules).
+ * its meta, its implementation module and a line in implementations.ts).
  *
- * `module` is loaded on first execution only: planning, queries and fully reused runs never pay
- * for the TypeScript compiler, tree-sitter or the workspace's ESLint.
+ * Implementations are loaded on first execution only: planning, queries and fully reused runs
+ * never pay for the TypeScript compiler, tree-sitter or the workspace's ESLint.
  */
 export const TASK_CATALOG = {
   parse: {
@@ -19,24 +22,28 @@ export const TASK_CATALOG = {
     dependsOn: [],
     meta: parseMeta,
     target: 'codebatch-parse',
+    grammars: true,
   },
   analyze: {
     taskId: '02_analyze',
     dependsOn: ['parse'],
     meta: analyzeMeta,
     target: 'codebatch-analyze',
+    grammars: true,
   },
   symbols: {
     taskId: '03_symbols',
     dependsOn: ['parse'],
     meta: symbolsMeta,
     target: 'codebatch-symbols',
+    grammars: true,
   },
   lint: {
     taskId: '04_lint',
     dependsOn: ['parse'],
     meta: lintMeta,
     target: 'codebatch-lint',
+    grammars: true,
   },
   eslint: {
     taskId: '05_eslint',
@@ -46,8 +53,14 @@ export const TASK_CATALOG = {
   },
 } as const satisfies Record<
   string,
-  // biome-ignore lint/suspicious/noExplicitAny: each task's meta has its own config type
-  { taskId: string; dependsOn: readonly string[]; meta: TaskMeta<any>; target: string }
+  {
+    taskId: string;
+    dependsOn: readonly string[];
+    meta: AnyTaskMeta;
+    target: string;
+    /** Its synchronous runFile needs the tree-sitter runtime and grammars prepared first. */
+    grammars?: boolean;
+  }
 >;
 
 export type TaskType = keyof typeof TASK_CATALOG;

@@ -1,27 +1,8 @@
 import { CodebatchError } from '../errors/codebatch-error';
 import { TASK_CATALOG, TASK_TYPES, type TaskType } from './catalog';
+import { prepareGrammars, TASK_IMPLEMENTATIONS } from './implementations';
 import type { TaskDefinition, TaskMeta } from './task-definition';
 import type { TaskRegistry } from './task-registry';
-
-type Implementations = typeof import('./registry');
-
-/**
- * Each type's implementation module, loaded on its first use only: the ESLint task never loads
- * the TypeScript-compiler-based tasks, and they never load anything of ESLint's.
- */
-const IMPLEMENTATIONS: Record<TaskType, () => TaskDefinition<unknown>> = {
-  parse: () => (require('./parse/parse-task') as typeof import('./parse/parse-task')).parseTask as never,
-  analyze: () =>
-    (require('./analyze/analyze-task') as typeof import('./analyze/analyze-task')).analyzeTask as never,
-  symbols: () =>
-    (require('./symbols/symbols-task') as typeof import('./symbols/symbols-task')).symbolsTask as never,
-  lint: () => (require('./lint/lint-task') as typeof import('./lint/lint-task')).lintTask as never,
-  eslint: () =>
-    (require('./eslint/eslint-task') as typeof import('./eslint/eslint-task')).eslintTask as never,
-};
-
-/** Types whose synchronous `runFile` needs the tree-sitter runtime prepared first. */
-const NEEDS_GRAMMARS: readonly TaskType[] = ['parse', 'analyze', 'symbols', 'lint'];
 
 /**
  * The built-in tasks of the catalog. Implementations, which pull in the TypeScript compiler
@@ -29,11 +10,6 @@ const NEEDS_GRAMMARS: readonly TaskType[] = ['parse', 'analyze', 'symbols', 'lin
  * `runFile` or `prepare`: planning a batch, queries and fully reused runs never pay for them.
  */
 export function createDefaultRegistry(): TaskRegistry {
-  let registryModule: Implementations | undefined;
-  const load = (): Implementations => {
-    registryModule ??= require('./registry') as Implementations;
-    return registryModule;
-  };
   const cache = new Map<string, TaskDefinition<unknown>>();
   return {
     get(type) {
@@ -47,7 +23,7 @@ export function createDefaultRegistry(): TaskRegistry {
       if (!def) {
         let definition: TaskDefinition<unknown> | undefined;
         const real = () => {
-          definition ??= IMPLEMENTATIONS[type as TaskType]();
+          definition ??= TASK_IMPLEMENTATIONS[type as TaskType]();
           return definition;
         };
         def = {
@@ -66,7 +42,9 @@ export function createDefaultRegistry(): TaskRegistry {
     },
     types: () => [...TASK_TYPES].sort(),
     prepare: async (types) => {
-      if (!types || types.some((t) => NEEDS_GRAMMARS.includes(t as TaskType))) await load().prepareTasks();
+      const needs = (t: string) =>
+        (TASK_CATALOG[t as TaskType] as { grammars?: boolean } | undefined)?.grammars;
+      if (!types || types.some(needs)) await prepareGrammars();
     },
   };
 }

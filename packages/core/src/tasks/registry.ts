@@ -1,36 +1,26 @@
 import { CodebatchError } from '../errors/codebatch-error';
-import { analyzeTask } from './analyze/analyze-task';
-import { TASK_CATALOG, type TaskType } from './catalog';
-import { eslintTask } from './eslint/eslint-task';
-import { lintTask } from './lint/lint-task';
-import { parseTask } from './parse/parse-task';
-import { preparePythonParser } from './shared/python-tree';
-import { symbolsTask } from './symbols/symbols-task';
-import type { TaskDefinition } from './task-definition';
+import { TASK_CATALOG, TASK_TYPES, type TaskType } from './catalog';
+import { type AnyTaskDefinition, prepareGrammars, TASK_IMPLEMENTATIONS } from './implementations';
 
 export type { TaskType } from './catalog';
 
-/** Every task type the engine can run, by type (a plan's `01_parse` is an instance of `parse`). */
-// Heterogeneous configs: each definition validates its own config, so callers hold `any`.
-// biome-ignore lint/suspicious/noExplicitAny: config types differ per task
-export const TASK_DEFINITIONS: Record<TaskType, TaskDefinition<any>> = {
-  parse: parseTask,
-  analyze: analyzeTask,
-  symbols: symbolsTask,
-  lint: lintTask,
-  eslint: eslintTask,
-};
+/**
+ * Every task implementation, loaded now (tests, in-process tools). The runner uses the lazy
+ * default registry instead, which loads only what executes.
+ */
+export const TASK_DEFINITIONS = Object.fromEntries(
+  TASK_TYPES.map((type) => [type, TASK_IMPLEMENTATIONS[type]()]),
+) as Record<TaskType, AnyTaskDefinition>;
 
 export function isTaskType(type: string): type is TaskType {
   return Object.hasOwn(TASK_CATALOG, type);
 }
 
 /** @throws CodebatchError E_TASK_NOT_FOUND for an unknown type, listing the known ones. */
-// biome-ignore lint/suspicious/noExplicitAny: see TASK_DEFINITIONS
-export function getTaskDefinition(type: string): TaskDefinition<any> {
+export function getTaskDefinition(type: string): AnyTaskDefinition {
   if (!isTaskType(type)) {
     throw new CodebatchError('E_TASK_NOT_FOUND', `unknown task type "${type}"`, {
-      hints: [`Known task types: ${Object.keys(TASK_CATALOG).join(', ')}.`],
+      hints: [`Known task types: ${TASK_TYPES.join(', ')}.`],
       details: { type },
     });
   }
@@ -38,11 +28,7 @@ export function getTaskDefinition(type: string): TaskDefinition<any> {
 }
 
 /**
- * Asynchronous set-up the synchronous `runFile`s depend on (the tree-sitter wasm runtime and
- * the Python grammar). The runner awaits it once per process or worker thread before running
- * any task; it is idempotent, so awaiting it again is cheap. Without it, Python files fail
+ * Asynchronous set-up the synchronous `runFile`s depend on; without it, Python files fail
  * with an InternalError instead of being parsed.
  */
-export async function prepareTasks(): Promise<void> {
-  await preparePythonParser();
-}
+export const prepareTasks = prepareGrammars;
