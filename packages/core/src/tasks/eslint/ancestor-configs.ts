@@ -5,8 +5,8 @@ import {
   isEslintConfigFile,
   isLockfile,
   LOCKFILE_NAMES,
-  RELATIVE_IMPORT,
   SCRIPT_EXTENSIONS,
+  walkRelativeImports,
 } from './config-files';
 
 const NAMES = [
@@ -33,8 +33,9 @@ export function digestAncestorConfigs(root: string): Record<string, string> {
     }
     if (path.dirname(dir) === dir) break;
   }
-  for (const file of [...found.keys()]) if (!isLockfile(file)) addImports(file, found);
-  return Object.fromEntries([...found.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const configs = [...found.keys()].filter((file) => !isLockfile(file));
+  for (const file of walkOnDisk(configs)) if (!found.has(file)) found.set(file, digestFile(file)!);
+  return sortedEntries(found);
 }
 
 /** Files outside the snapshot that config files inside it import (`../shared/eslint-base.js`). */
@@ -43,23 +44,23 @@ export function digestOutsideImports(
   configFiles: readonly string[],
   readText: (p: string) => string,
 ): Record<string, string> {
-  const found = new Map<string, string>();
-  for (const rel of configFiles) {
-    let text: string;
-    try {
-      text = readText(rel);
-    } catch {
-      continue;
-    }
-    for (const m of text.matchAll(RELATIVE_IMPORT)) {
-      const target = resolveOnDisk(path.join(root, path.dirname(rel)), m[2]!);
-      if (target && path.relative(root, target).startsWith('..') && !found.has(target)) {
-        found.set(target, digestFile(target)!);
-        addImports(target, found);
+  const outside = walkRelativeImports(
+    configFiles,
+    (from, spec) => {
+      const target = resolveOnDisk(path.join(root, path.dirname(from)), spec);
+      return target && path.relative(root, target).startsWith('..') ? target : undefined;
+    },
+    (rel) => {
+      try {
+        return readText(rel);
+      } catch {
+        return undefined;
       }
-    }
-  }
-  return Object.fromEntries([...found.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    },
+  ).filter((file) => path.isAbsolute(file));
+  const found = new Map<string, string>();
+  for (const file of walkOnDisk(outside)) found.set(file, digestFile(file)!);
+  return sortedEntries(found);
 }
 
 /** Whether ESLint would find a config in an ancestor of `root` (for `"eslint": "auto"`). */
@@ -71,24 +72,23 @@ export function hasAncestorEslintConfig(root: string): boolean {
   }
 }
 
-function addImports(file: string, found: Map<string, string>): void {
-  const queue = [file];
-  while (queue.length > 0) {
-    const from = queue.pop()!;
-    let text: string;
-    try {
-      text = fs.readFileSync(from, 'utf8');
-    } catch {
-      continue;
-    }
-    for (const m of text.matchAll(RELATIVE_IMPORT)) {
-      const target = resolveOnDisk(path.dirname(from), m[2]!);
-      if (target && !found.has(target)) {
-        found.set(target, digestFile(target)!);
-        queue.push(target);
+/** Files on disk reached from `starts` through relative imports, starts included. */
+function walkOnDisk(starts: readonly string[]): string[] {
+  return walkRelativeImports(
+    starts,
+    (from, spec) => resolveOnDisk(path.dirname(from), spec),
+    (file) => {
+      try {
+        return fs.readFileSync(file, 'utf8');
+      } catch {
+        return undefined;
       }
-    }
-  }
+    },
+  );
+}
+
+function sortedEntries(found: Map<string, string>): Record<string, string> {
+  return Object.fromEntries([...found.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 function resolveOnDisk(dir: string, spec: string): string | undefined {

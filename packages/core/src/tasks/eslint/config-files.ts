@@ -55,35 +55,52 @@ export const SCRIPT_EXTENSIONS = [
 ];
 
 /**
- * The tree's files a config file reads through relative imports (a local plugin, shared
- * settings), transitively: found by a textual scan, which is enough because config files
- * import their neighbours with literal specifiers. Packages from node_modules are covered by
- * the lockfiles instead.
+ * Every file reached from `starts` through literal relative imports, transitively, starts
+ * included, sorted. Config files import their neighbours with literal specifiers, so a textual
+ * scan is enough; packages from node_modules are covered by the lockfiles instead. `resolve`
+ * maps (importing file, specifier) to a file or undefined; `read` gives a file's text or
+ * undefined. One walk for files of the snapshot and for files on disk.
  */
-export function findConfigImports(
-  configPaths: readonly string[],
-  exists: (p: string) => boolean,
-  readText: (p: string) => string,
+export function walkRelativeImports(
+  starts: readonly string[],
+  resolve: (from: string, spec: string) => string | undefined,
+  read: (file: string) => string | undefined,
 ): string[] {
-  const seen = new Set<string>(configPaths);
-  const queue = [...configPaths];
+  const seen = new Set<string>(starts);
+  const queue = [...starts];
   while (queue.length > 0) {
     const from = queue.pop()!;
-    let text: string;
-    try {
-      text = readText(from);
-    } catch {
-      continue;
-    }
+    const text = read(from);
+    if (text === undefined) continue;
     for (const m of text.matchAll(RELATIVE_IMPORT)) {
-      const base = path.posix.normalize(path.posix.join(path.posix.dirname(from), m[2]!));
-      if (base.startsWith('../')) continue;
-      const hit = SCRIPT_EXTENSIONS.map((ext) => base + ext).find(exists);
-      if (hit && !seen.has(hit)) {
+      const hit = resolve(from, m[2]!);
+      if (hit !== undefined && !seen.has(hit)) {
         seen.add(hit);
         queue.push(hit);
       }
     }
   }
   return [...seen].sort();
+}
+
+/** The snapshot's files that its config files read through relative imports, transitively. */
+export function findConfigImports(
+  configPaths: readonly string[],
+  exists: (p: string) => boolean,
+  readText: (p: string) => string,
+): string[] {
+  return walkRelativeImports(
+    configPaths,
+    (from, spec) => {
+      const base = path.posix.normalize(path.posix.join(path.posix.dirname(from), spec));
+      return base.startsWith('../') ? undefined : SCRIPT_EXTENSIONS.map((ext) => base + ext).find(exists);
+    },
+    (file) => {
+      try {
+        return readText(file);
+      } catch {
+        return undefined;
+      }
+    },
+  );
 }
