@@ -1,9 +1,8 @@
 import { readBatchRecord, readTaskRecord } from '../batch/read-batch';
 import { CodebatchError } from '../errors/codebatch-error';
 import type { FilesIndexRecord } from '../schemas/snapshot-record';
-import { readFilesIndex, readSnapshotRecord } from '../snapshot/read-snapshot';
+import { openSnapshotView, type SnapshotView } from '../snapshot/snapshot-view';
 import type { Store } from '../store/store';
-import type { TypeClosure } from '../tasks/eslint/type-closure';
 import { findPreviousBatch } from './explain-shard-miss';
 
 export interface FileDependencyChange {
@@ -49,8 +48,8 @@ export function explainFileMiss(
     });
   }
   const content = mine?.object === was?.object ? undefined : { from: was?.object, to: mine?.object };
-  const depsNow = mine ? closureObjects(store, now, path) : new Map<string, string>();
-  const depsThen = was ? closureObjects(store, then, path) : new Map<string, string>();
+  const depsNow = mine ? closureObjects(now, path) : new Map<string, string>();
+  const depsThen = was ? closureObjects(then, path) : new Map<string, string>();
   const dependencies: FileDependencyChange[] = [];
   for (const [p, object] of depsNow) {
     if (p === path) continue;
@@ -72,36 +71,25 @@ export function explainFileMiss(
 }
 
 interface SnapshotFiles {
-  root: string;
+  view: SnapshotView;
   files: Map<string, FilesIndexRecord>;
-  closure?: TypeClosure;
 }
 
 function snapshotOf(store: Store, batchId: string): SnapshotFiles {
-  const snapshotId = readBatchRecord(store, batchId).snapshot_id;
-  const files = readFilesIndex(store, snapshotId);
-  return {
-    root: readSnapshotRecord(store, snapshotId).source.path,
-    files: new Map(files.map((f) => [f.path, f])),
-  };
+  const view = openSnapshotView(store, readBatchRecord(store, batchId).snapshot_id);
+  return { view, files: new Map(view.files().map((f) => [f.path, f])) };
 }
 
 /** path -> object of every snapshot file the file's types depend on (itself included). */
-function closureObjects(store: Store, snapshot: SnapshotFiles, path: string): Map<string, string> {
-  // Loaded here, not at the top: it pulls in the TypeScript compiler, which every other
-  // command (all are registered in one table) would otherwise load for nothing.
-  const { buildTypeClosure } =
-    require('../tasks/eslint/type-closure') as typeof import('../tasks/eslint/type-closure');
-  snapshot.closure ??= buildTypeClosure({
-    rootDir: snapshot.root,
-    files: [...snapshot.files.values()].map((f) => {
-      const object = f.object.replace(/^sha256:/, '');
-      return { path: f.path, object, text: () => store.objects.readObject(object).toString('utf8') };
-    }),
-  });
+function closureObjects(snapshot: SnapshotFiles, path: string): Map<string, string> {
+  // The same closure the ESLint task keys type-aware files on (loaded on use: it pulls in the
+  // TypeScript compiler, which every other command would otherwise load for nothing).
+  const { typeClosureFor } =
+    require('../tasks/eslint/type-closure-cache') as typeof import('../tasks/eslint/type-closure-cache');
+  const closure = typeClosureFor(snapshot.view);
   const out = new Map<string, string>();
-  const d = snapshot.closure.describe(path);
-  for (const p of [...snapshot.closure.closureOf(path), ...d.tsconfig, ...d.globals, ...d.lockfiles]) {
+  const d = closure.describe(path);
+  for (const p of [...closure.closureOf(path), ...d.tsconfig, ...d.globals, ...d.lockfiles]) {
     const f = snapshot.files.get(p);
     if (f) out.set(p, f.object);
   }

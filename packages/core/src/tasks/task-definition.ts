@@ -1,6 +1,9 @@
 import type { z } from 'zod';
 import type { OutputKind, TaskOutput } from '../schemas/output-record';
 import type { FilesIndexRecord } from '../schemas/snapshot-record';
+import type { SnapshotView } from '../snapshot/snapshot-view';
+
+export type { SnapshotView } from '../snapshot/snapshot-view';
 
 /**
  * One file as a task sees it. Content is read lazily from the object store, so tasks that
@@ -50,17 +53,6 @@ export interface TaskContext<C> {
   readonly snapshot: SnapshotView;
   /** The store's directory for acceleration records a task may keep (deletable). */
   readonly cacheDir: string;
-}
-
-/** The whole snapshot, as a task that looks beyond its shard (type information) sees it. */
-export interface SnapshotView {
-  /** Absolute directory the snapshot was taken from (where the workspace's tools are installed). */
-  readonly root: string;
-  /** sha256 of the snapshot's files index: changes whenever any file's path or content does. */
-  readonly digest: string;
-  files(): readonly FilesIndexRecord[];
-  /** Content of an object of the snapshot (hex digest). */
-  read(object: string): Buffer;
 }
 
 /** What a task's `environment` hook may look at: cheap facts only, never the task's code. */
