@@ -1,7 +1,18 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { sarifSubsetSchema } from '../../src/report/__tests__/sarif-subset-schema';
-import { check, checkRaw, makeEslintWorkspace, type Workspace } from './eslint-harness';
+import { BIN } from '../cli-harness';
+import {
+  type CheckReport,
+  check,
+  checkRaw,
+  makeEslintWorkspace,
+  run,
+  type Workspace,
+} from './eslint-harness';
 
 /** `codebatch check` as a linter's users expect it: formats, exit codes, clear errors. */
 const CONFIG = `import js from '@eslint/js';
@@ -77,7 +88,15 @@ describe('codebatch check', () => {
   });
 
   it('the store defaults to DIR/.codebatch and is not itself linted', async () => {
-    const { report } = await check(ws, ['--pipeline', 'eslint']);
+    // Run from another directory, so DIR/.codebatch and ./.codebatch are told apart.
+    const elsewhere = await run(
+      process.execPath,
+      [BIN, 'check', ws.dir, '--pipeline', 'eslint', '--json'],
+      os.tmpdir(),
+    );
+    const report = JSON.parse(elsewhere.stdout) as CheckReport;
+    expect(report.store).toBe(path.join(ws.dir, '.codebatch'));
+    expect(fs.existsSync(path.join(os.tmpdir(), '.codebatch'))).toBe(false);
     expect(report.diagnostics.some((d) => d.path.startsWith('.codebatch'))).toBe(false);
     const again = await check(ws, ['--pipeline', 'eslint']);
     expect(again.report.taskFiles.executed).toBe(0);
