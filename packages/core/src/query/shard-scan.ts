@@ -96,6 +96,17 @@ export function isShardVisible(entry: ShardEntry): boolean {
   return entry.status === 'done';
 }
 
+/** A shard's outputs index bytes; a done shard without an index produced no outputs. */
+export function readOutputsBytes(entry: ShardEntry): Buffer {
+  try {
+    return fs.readFileSync(entry.outputsFile);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+      throw toCodebatchError(error, `reading ${entry.outputsFile}`);
+    return Buffer.alloc(0);
+  }
+}
+
 /**
  * Reads a committed outputs index, checked against the digest its state recorded: a truncated
  * or edited index (a restored cache, a hand edit) would otherwise give wrong counts and wrong
@@ -103,14 +114,7 @@ export function isShardVisible(entry: ShardEntry): boolean {
  * malformed line is damage (E_INDEX_CORRUPT naming file and line), never a crash artefact.
  */
 export function readShardOutputs(entry: ShardEntry): OutputRecord[] {
-  let bytes: Buffer;
-  try {
-    bytes = fs.readFileSync(entry.outputsFile);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
-      throw toCodebatchError(error, `reading ${entry.outputsFile}`);
-    bytes = Buffer.alloc(0);
-  }
+  const bytes = readOutputsBytes(entry);
   const expected = entry.state?.outputs_digest;
   if (expected && verifiesReads() && toObjectRef(sha256Hex(bytes)) !== expected) {
     throw new CodebatchError(

@@ -1,8 +1,6 @@
-import fs from 'node:fs';
-import { toCodebatchError } from '../../errors/codebatch-error';
 import { sha256Hex, toObjectRef } from '../../util/hash';
 import type { BatchView } from '../batch-view';
-import { isShardVisible, listShards, type ShardEntry } from '../shard-scan';
+import { isShardVisible, listShards, readOutputsBytes, type ShardEntry } from '../shard-scan';
 
 /**
  * What an acceleration index was built from: every shard of every planned task with the digest
@@ -48,14 +46,5 @@ export function computeIndexSources(view: BatchView): IndexSources {
  */
 function outputsDigest(entry: ShardEntry): string {
   if (entry.state?.outputs_digest) return entry.state.outputs_digest;
-  let bytes: Buffer;
-  try {
-    bytes = fs.readFileSync(entry.outputsFile);
-  } catch (error) {
-    // A done shard without an outputs file produced no outputs (shard-scan.ts).
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
-      throw toCodebatchError(error, `reading ${entry.outputsFile}`);
-    bytes = Buffer.alloc(0);
-  }
-  return toObjectRef(sha256Hex(bytes));
+  return toObjectRef(sha256Hex(readOutputsBytes(entry)));
 }
