@@ -17,7 +17,7 @@ import {
   openStore,
   runShardChain,
   toCodebatchError
-} from "./chunks/chunk-HNTIEJU6.js";
+} from "./chunks/chunk-AZEWJOF4.js";
 
 // ../core/src/run/shard-worker.ts
 init_codebatch_error();

@@ -77,12 +77,13 @@ import {
   init_shard_lock,
   init_shard_state,
   init_snapshot_record,
+  init_snapshot_view,
   init_state_record,
   init_store,
   init_store_record,
   init_time,
   init_toolchain,
-  init_type_closure,
+  init_type_closure_cache,
   init_version,
   init_zod,
   isChunkedFormat,
@@ -96,6 +97,7 @@ import {
   loadBatchRunContext,
   loadShardManifest,
   nowIso,
+  openSnapshotView,
   openStore,
   orderTasks,
   outputKindSchema,
@@ -138,11 +140,11 @@ import {
   toPathKey,
   tryLockFile,
   tryReadSnapshotRecord,
-  type_closure_exports,
+  type_closure_cache_exports,
   verifiesReads,
   writeBatchManifest,
   writeFileAtomic
-} from "./chunk-HNTIEJU6.js";
+} from "./chunk-AZEWJOF4.js";
 
 // ../core/src/config/config-schema.ts
 var configFileSchema, DEFAULT_SHARDS;
@@ -1988,15 +1990,17 @@ function readShardEntry(view, taskId, shardId) {
 function isShardVisible(entry) {
   return entry.status === "done";
 }
-function readShardOutputs(entry) {
-  let bytes;
+function readOutputsBytes(entry) {
   try {
-    bytes = fs8.readFileSync(entry.outputsFile);
+    return fs8.readFileSync(entry.outputsFile);
   } catch (error) {
     if (error.code !== "ENOENT")
       throw toCodebatchError(error, `reading ${entry.outputsFile}`);
-    bytes = Buffer.alloc(0);
+    return Buffer.alloc(0);
   }
+}
+function readShardOutputs(entry) {
+  const bytes = readOutputsBytes(entry);
   const expected = entry.state?.outputs_digest;
   if (expected && verifiesReads() && toObjectRef(sha256Hex(bytes)) !== expected) {
     throw new CodebatchError(
@@ -2038,7 +2042,6 @@ var init_shard_scan = __esm({
 });
 
 // ../core/src/query/accel/index-sources.ts
-import fs9 from "node:fs";
 function computeIndexSources(view) {
   const shards = [];
   for (const taskId of view.taskIds) {
@@ -2052,20 +2055,11 @@ function computeIndexSources(view) {
 }
 function outputsDigest(entry) {
   if (entry.state?.outputs_digest) return entry.state.outputs_digest;
-  let bytes;
-  try {
-    bytes = fs9.readFileSync(entry.outputsFile);
-  } catch (error) {
-    if (error.code !== "ENOENT")
-      throw toCodebatchError(error, `reading ${entry.outputsFile}`);
-    bytes = Buffer.alloc(0);
-  }
-  return toObjectRef(sha256Hex(bytes));
+  return toObjectRef(sha256Hex(readOutputsBytes(entry)));
 }
 var init_index_sources = __esm({
   "../core/src/query/accel/index-sources.ts"() {
     "use strict";
-    init_codebatch_error();
     init_hash();
     init_shard_scan();
   }
@@ -2093,11 +2087,11 @@ var init_query_index_file = __esm({
 });
 
 // ../core/src/query/accel/read-query-index.ts
-import fs10 from "node:fs";
+import fs9 from "node:fs";
 function readFreshQueryIndex(view, want = {}) {
   let fd;
   try {
-    fd = fs10.openSync(queryIndexFile(view.store, view.batchId), "r");
+    fd = fs9.openSync(queryIndexFile(view.store, view.batchId), "r");
   } catch {
     return void 0;
   }
@@ -2111,7 +2105,7 @@ function readFreshQueryIndex(view, want = {}) {
     const content = { totals: header.totals.map(fromTotalTuple) };
     const readRange = ([offset, length]) => {
       const buf = Buffer.alloc(length);
-      if (fs10.readSync(fd, buf, 0, length, bodyStart + offset) !== length) throw new Error("short read");
+      if (fs9.readSync(fd, buf, 0, length, bodyStart + offset) !== length) throw new Error("short read");
       return buf.toString("utf8");
     };
     const readSection = (section) => {
@@ -2135,7 +2129,7 @@ function readFreshQueryIndex(view, want = {}) {
   } catch {
     return void 0;
   } finally {
-    fs10.closeSync(fd);
+    fs9.closeSync(fd);
   }
 }
 function readHeader(fd) {
@@ -2143,7 +2137,7 @@ function readHeader(fd) {
   let position = 0;
   for (; ; ) {
     const buf = Buffer.alloc(HEADER_CHUNK);
-    const n = fs10.readSync(fd, buf, 0, HEADER_CHUNK, position);
+    const n = fs9.readSync(fd, buf, 0, HEADER_CHUNK, position);
     if (n === 0) return void 0;
     const nl = buf.subarray(0, n).indexOf(10);
     if (nl >= 0) {
@@ -2230,18 +2224,18 @@ var init_batch_facts = __esm({
 });
 
 // ../core/src/query/batch-view.ts
-import fs11 from "node:fs";
+import fs10 from "node:fs";
 import path7 from "node:path";
 function loadBatchView(store, batchId) {
   const batch = readBatchRecord(store, batchId);
   return { store, batchId, batch, taskIds: readTaskIds(store, batchId) };
 }
 function readTaskIds(store, batchId) {
-  if (fs11.existsSync(store.layout.planFile(batchId)))
+  if (fs10.existsSync(store.layout.planFile(batchId)))
     return readPlan(store, batchId).tasks.map((t) => t.task_id);
   const tasksDir = path7.join(store.layout.batchDir(batchId), "tasks");
   try {
-    return fs11.readdirSync(tasksDir).filter((name) => /^[a-zA-Z0-9_-]{1,128}$/.test(name)).sort();
+    return fs10.readdirSync(tasksDir).filter((name) => /^[a-zA-Z0-9_-]{1,128}$/.test(name)).sort();
   } catch {
     return [];
   }
@@ -3098,7 +3092,7 @@ var init_path_filter = __esm({
 });
 
 // ../core/src/snapshot/publish-snapshot.ts
-import fs12 from "node:fs";
+import fs11 from "node:fs";
 import path8 from "node:path";
 function publishSnapshot(store, record, indexBytes) {
   const id = record.snapshot_id;
@@ -3108,18 +3102,18 @@ function publishSnapshot(store, record, indexBytes) {
     if (existing) return { record: compareExisting(store, existing, record), reused: true };
     const staging = path8.join(store.layout.tmpDir, tempName(`snapshot-${id}`));
     try {
-      fs12.mkdirSync(staging, { recursive: true });
+      fs11.mkdirSync(staging, { recursive: true });
       writeFileAtomic(path8.join(staging, FILES_INDEX_FILE), indexBytes);
       writeFileAtomic(path8.join(staging, SNAPSHOT_FILE), stableJsonPretty(record));
-      fs12.mkdirSync(path8.dirname(finalDir), { recursive: true });
-      fs12.renameSync(staging, finalDir);
+      fs11.mkdirSync(path8.dirname(finalDir), { recursive: true });
+      fs11.renameSync(staging, finalDir);
       return { record, reused: false };
     } catch (error) {
-      fs12.rmSync(staging, { recursive: true, force: true });
+      fs11.rmSync(staging, { recursive: true, force: true });
       const errno = error.code;
       if (errno !== "ENOTEMPTY" && errno !== "EEXIST")
         throw toCodebatchError(error, `writing snapshot ${id}`);
-      if (!tryReadSnapshotRecord(store, id)) fs12.rmSync(finalDir, { recursive: true, force: true });
+      if (!tryReadSnapshotRecord(store, id)) fs11.rmSync(finalDir, { recursive: true, force: true });
     }
   }
   throw new CodebatchError("E_LOCKED", `could not publish snapshot ${id}: its directory keeps changing`, {
@@ -3144,7 +3138,7 @@ function compareExisting(store, existing, wanted) {
 }
 function digestOfIndexFile(store, id) {
   try {
-    return toObjectRef(sha256Hex(fs12.readFileSync(store.layout.filesIndexFile(id))));
+    return toObjectRef(sha256Hex(fs11.readFileSync(store.layout.filesIndexFile(id))));
   } catch {
     return void 0;
   }
@@ -3161,7 +3155,7 @@ var init_publish_snapshot = __esm({
 });
 
 // ../core/src/snapshot/read-file-bytes.ts
-import fs13 from "node:fs";
+import fs12 from "node:fs";
 function growTo(n) {
   return Math.max(1 << 20, 2 ** Math.ceil(Math.log2(n)));
 }
@@ -3169,7 +3163,7 @@ var OPEN_FLAGS, MAX_FILE_BYTES, FileBytesReader;
 var init_read_file_bytes = __esm({
   "../core/src/snapshot/read-file-bytes.ts"() {
     "use strict";
-    OPEN_FLAGS = fs13.constants.O_RDONLY | (fs13.constants.O_NOFOLLOW ?? 0) | (fs13.constants.O_NONBLOCK ?? 0);
+    OPEN_FLAGS = fs12.constants.O_RDONLY | (fs12.constants.O_NOFOLLOW ?? 0) | (fs12.constants.O_NONBLOCK ?? 0);
     MAX_FILE_BYTES = 2 ** 30;
     FileBytesReader = class {
       buffer = Buffer.allocUnsafe(1 << 20);
@@ -3185,17 +3179,17 @@ var init_read_file_bytes = __esm({
         if (expectedSize > MAX_FILE_BYTES) throw new RangeError(`${file} is larger than ${MAX_FILE_BYTES} bytes`);
         const want = expectedSize + 1;
         if (this.buffer.length < want) this.buffer = Buffer.allocUnsafe(growTo(want));
-        const fd = fs13.openSync(file, OPEN_FLAGS);
+        const fd = fs12.openSync(file, OPEN_FLAGS);
         try {
           let filled = 0;
           while (filled < want) {
-            const n = fs13.readSync(fd, this.buffer, filled, want - filled, null);
+            const n = fs12.readSync(fd, this.buffer, filled, want - filled, null);
             if (n === 0) break;
             filled += n;
           }
           return this.buffer.subarray(0, filled);
         } finally {
-          fs13.closeSync(fd);
+          fs12.closeSync(fd);
         }
       }
     };
@@ -3218,7 +3212,7 @@ var init_snapshot_id = __esm({
 });
 
 // ../core/src/snapshot/stat-cache.ts
-import fs14 from "node:fs";
+import fs13 from "node:fs";
 import path9 from "node:path";
 function statCacheFile(store, sourceAbs) {
   return path9.join(store.layout.indexesDir, "stat-cache", `${sha256Hex(sourceAbs)}.json`);
@@ -3227,7 +3221,7 @@ function loadStatCache(store, sourceAbs) {
   const empty = { racyBeforeMs: Number.NEGATIVE_INFINITY, entries: /* @__PURE__ */ new Map() };
   let stored;
   try {
-    stored = JSON.parse(fs14.readFileSync(statCacheFile(store, sourceAbs), "utf8"));
+    stored = JSON.parse(fs13.readFileSync(statCacheFile(store, sourceAbs), "utf8"));
   } catch {
     return empty;
   }
@@ -4218,7 +4212,7 @@ var init_gitignore = __esm({
 
 // ../core/src/snapshot/walk-tree.ts
 import { isUtf8 as isUtf82 } from "node:buffer";
-import fs15 from "node:fs";
+import fs14 from "node:fs";
 import path11 from "node:path";
 function walkTree(root, options) {
   const files = [];
@@ -4230,7 +4224,7 @@ function walkTree(root, options) {
     const dir = stack.pop();
     let entries;
     try {
-      entries = fs15.readdirSync(dir.abs, { withFileTypes: true });
+      entries = fs14.readdirSync(dir.abs, { withFileTypes: true });
     } catch (error) {
       warnings.push(unreadable(dir.rel || ".", error));
       continue;
@@ -4297,7 +4291,7 @@ function entryKind(entry, abs) {
     return "other";
   let stat;
   try {
-    stat = fs15.lstatSync(abs, { throwIfNoEntry: false });
+    stat = fs14.lstatSync(abs, { throwIfNoEntry: false });
   } catch (error) {
     return { errno: error.code ?? "error" };
   }
@@ -4310,7 +4304,7 @@ function findInvalidNames(dir, entries) {
   if (!entries.some((e) => e.name.includes("\uFFFD"))) return void 0;
   const invalid3 = /* @__PURE__ */ new Set();
   try {
-    for (const raw of fs15.readdirSync(dir, { encoding: "buffer" })) {
+    for (const raw of fs14.readdirSync(dir, { encoding: "buffer" })) {
       if (!isUtf82(raw)) invalid3.add(raw.toString("utf8"));
     }
   } catch {
@@ -4329,7 +4323,7 @@ var init_walk_tree = __esm({
 });
 
 // ../core/src/snapshot/create-snapshot.ts
-import fs16 from "node:fs";
+import fs15 from "node:fs";
 import path12 from "node:path";
 function createSnapshot(store, sourceDir, options = {}) {
   const started = performance.now();
@@ -4368,7 +4362,7 @@ function createSnapshot(store, sourceDir, options = {}) {
     if (options.onProgress && i % PROGRESS_EVERY === 0) options.onProgress({ files: i, hashed, cached });
     let stat;
     try {
-      stat = fs16.lstatSync(abs, { throwIfNoEntry: false });
+      stat = fs15.lstatSync(abs, { throwIfNoEntry: false });
     } catch (error) {
       warnings.push(unreadableFile(rel, error));
       continue;
@@ -4483,7 +4477,7 @@ function toFilesIndexRecord(p, hex, size, text) {
 function storeDirs(store) {
   const dirs = [store.layout.root];
   try {
-    const real = fs16.realpathSync(store.layout.root);
+    const real = fs15.realpathSync(store.layout.root);
     if (real !== store.layout.root) dirs.push(real);
   } catch {
   }
@@ -4493,11 +4487,11 @@ function resolveSourceDir(sourceDir) {
   const abs = path12.resolve(sourceDir);
   let real;
   try {
-    real = fs16.realpathSync(abs);
+    real = fs15.realpathSync(abs);
   } catch {
     throw sourceNotFound(sourceDir, abs);
   }
-  if (!fs16.statSync(real).isDirectory()) throw sourceNotFound(sourceDir, abs, "is not a directory");
+  if (!fs15.statSync(real).isDirectory()) throw sourceNotFound(sourceDir, abs, "is not a directory");
   return real;
 }
 function sourceNotFound(input, abs, what = "does not exist") {
@@ -4797,7 +4791,7 @@ var init_parse_int_option = __esm({
 });
 
 // ../core/src/gc/prune-store.ts
-import fs17 from "node:fs";
+import fs16 from "node:fs";
 import path14 from "node:path";
 function pruneStore(store, options = {}) {
   const now = options.now ?? Date.now();
@@ -4837,7 +4831,7 @@ function pruneStore(store, options = {}) {
   const batchesDir = path14.join(root, BATCHES_DIR);
   const listed = new Set(batches.map((b) => b.batch_id));
   for (const name of listDir(batchesDir)) {
-    if (listed.has(name) || !fs17.existsSync(path14.join(batchesDir, name, "batch.json"))) continue;
+    if (listed.has(name) || !fs16.existsSync(path14.join(batchesDir, name, "batch.json"))) continue;
     report.batches.unreadable.push(name);
     report.batches.kept.push(name);
     kept.add(name);
@@ -4846,7 +4840,7 @@ function pruneStore(store, options = {}) {
     report.bytes_freed += removeTree(store, path14.join(batchesDir, id), dryRun);
   for (const name of listDir(batchesDir)) {
     const dir = path14.join(batchesDir, name);
-    if (fs17.existsSync(path14.join(dir, "batch.json")) || removedBatches.has(name)) continue;
+    if (fs16.existsSync(path14.join(dir, "batch.json")) || removedBatches.has(name)) continue;
     if (now - mtimeMs(dir) > Math.max(grace, HOUR)) report.bytes_freed += removeTree(store, dir, dryRun);
   }
   const keptBatches = batches.filter((b) => kept.has(b.batch_id));
@@ -4918,7 +4912,7 @@ function pruneStore(store, options = {}) {
       collectRefs(readText(path14.join(dir, "snapshot.json")) ?? "", roots);
       continue;
     }
-    if (!fs17.existsSync(path14.join(dir, "snapshot.json"))) continue;
+    if (!fs16.existsSync(path14.join(dir, "snapshot.json"))) continue;
     report.snapshots.removed.push(name);
     report.bytes_freed += removeTree(store, dir, dryRun);
   }
@@ -4930,7 +4924,7 @@ function pruneStore(store, options = {}) {
     queue.push(hex);
   };
   for (const name of listDir(batchesDir)) {
-    if (removedBatches.has(name) || !fs17.existsSync(path14.join(batchesDir, name))) continue;
+    if (removedBatches.has(name) || !fs16.existsSync(path14.join(batchesDir, name))) continue;
     for (const file of walkFiles(path14.join(batchesDir, name))) {
       if (file.endsWith(".jsonl") || file.endsWith(".json")) collectRefs(readText(file) ?? "", roots);
     }
@@ -4942,21 +4936,21 @@ function pruneStore(store, options = {}) {
     const file = store.objects.objectPath(hex);
     let stat;
     try {
-      stat = fs17.statSync(file);
+      stat = fs16.statSync(file);
     } catch {
       continue;
     }
     if (stat.size > MAX_SCAN_BYTES || stat.size < 2) continue;
     const head = Buffer.alloc(1);
-    const fd = fs17.openSync(file, "r");
+    const fd = fs16.openSync(file, "r");
     try {
-      fs17.readSync(fd, head, 0, 1, 0);
+      fs16.readSync(fd, head, 0, 1, 0);
     } finally {
-      fs17.closeSync(fd);
+      fs16.closeSync(fd);
     }
     if (head[0] !== 123 && head[0] !== 91) continue;
     const refs = /* @__PURE__ */ new Set();
-    collectRefs(fs17.readFileSync(file, "latin1"), refs);
+    collectRefs(fs16.readFileSync(file, "latin1"), refs);
     for (const r of refs) mark(r);
   }
   for (const hex of store.objects.listObjects()) {
@@ -4967,7 +4961,7 @@ function pruneStore(store, options = {}) {
     const file = store.objects.objectPath(hex);
     let stat;
     try {
-      stat = fs17.statSync(file);
+      stat = fs16.statSync(file);
     } catch {
       continue;
     }
@@ -4978,7 +4972,7 @@ function pruneStore(store, options = {}) {
     report.objects.removed += 1;
     report.objects.bytes += stat.size;
     report.bytes_freed += stat.size;
-    if (!dryRun) fs17.rmSync(file, { force: true });
+    if (!dryRun) fs16.rmSync(file, { force: true });
   }
   if (!dryRun) removeEmptyObjectDirs(store);
   for (const name of listDir(store.layout.tmpDir, true)) {
@@ -4986,7 +4980,7 @@ function pruneStore(store, options = {}) {
     if (now - mtimeMs(entry) <= Math.max(grace, HOUR)) continue;
     report.tmp.removed += 1;
     report.bytes_freed += treeBytes(entry);
-    if (!dryRun) fs17.rmSync(entry, { recursive: true, force: true });
+    if (!dryRun) fs16.rmSync(entry, { recursive: true, force: true });
   }
   return report;
 }
@@ -5051,7 +5045,7 @@ function reuseMoves(store, keptBatches, removed) {
         let state;
         try {
           state = JSON.parse(
-            fs17.readFileSync(path14.join(tasksDir, task, "shards", shard, "state.json"), "utf8")
+            fs16.readFileSync(path14.join(tasksDir, task, "shards", shard, "state.json"), "utf8")
           );
         } catch {
           continue;
@@ -5074,23 +5068,23 @@ function removeTree(store, dir, dryRun) {
   if (dryRun) return bytes;
   const trash = path14.join(store.layout.tmpDir, tempName(`gc-${path14.basename(dir)}`));
   try {
-    fs17.mkdirSync(store.layout.tmpDir, { recursive: true });
-    fs17.renameSync(dir, trash);
+    fs16.mkdirSync(store.layout.tmpDir, { recursive: true });
+    fs16.renameSync(dir, trash);
   } catch {
-    fs17.rmSync(dir, { recursive: true, force: true });
+    fs16.rmSync(dir, { recursive: true, force: true });
     return bytes;
   }
-  fs17.rmSync(trash, { recursive: true, force: true });
+  fs16.rmSync(trash, { recursive: true, force: true });
   return bytes;
 }
 function removeFile(file, dryRun) {
   let size = 0;
   try {
-    size = fs17.statSync(file).size;
+    size = fs16.statSync(file).size;
   } catch {
     return 0;
   }
-  if (!dryRun) fs17.rmSync(file, { force: true });
+  if (!dryRun) fs16.rmSync(file, { force: true });
   return size;
 }
 function removeEmptyObjectDirs(store) {
@@ -5098,12 +5092,12 @@ function removeEmptyObjectDirs(store) {
   for (const aa of listDir(base)) {
     for (const bb of listDir(path14.join(base, aa))) {
       try {
-        fs17.rmdirSync(path14.join(base, aa, bb));
+        fs16.rmdirSync(path14.join(base, aa, bb));
       } catch {
       }
     }
     try {
-      fs17.rmdirSync(path14.join(base, aa));
+      fs16.rmdirSync(path14.join(base, aa));
     } catch {
     }
   }
@@ -5111,7 +5105,7 @@ function removeEmptyObjectDirs(store) {
 function* walkFiles(dir) {
   let entries;
   try {
-    entries = fs17.readdirSync(dir, { withFileTypes: true });
+    entries = fs16.readdirSync(dir, { withFileTypes: true });
   } catch {
     return;
   }
@@ -5123,7 +5117,7 @@ function* walkFiles(dir) {
 }
 function readTreeText(entry) {
   try {
-    if (fs17.statSync(entry).isFile()) return readText(entry) ?? "";
+    if (fs16.statSync(entry).isFile()) return readText(entry) ?? "";
   } catch {
     return "";
   }
@@ -5134,7 +5128,7 @@ function readTreeText(entry) {
 }
 function treeBytes(entry) {
   try {
-    const stat = fs17.statSync(entry);
+    const stat = fs16.statSync(entry);
     if (!stat.isDirectory()) return stat.size;
   } catch {
     return 0;
@@ -5142,7 +5136,7 @@ function treeBytes(entry) {
   let total = 0;
   for (const f of walkFiles(entry)) {
     try {
-      total += fs17.statSync(f).size;
+      total += fs16.statSync(f).size;
     } catch {
     }
   }
@@ -5150,21 +5144,21 @@ function treeBytes(entry) {
 }
 function mtimeMs(entry) {
   try {
-    return fs17.statSync(entry).mtimeMs;
+    return fs16.statSync(entry).mtimeMs;
   } catch {
     return 0;
   }
 }
 function readText(file) {
   try {
-    return fs17.readFileSync(file, "utf8");
+    return fs16.readFileSync(file, "utf8");
   } catch {
     return void 0;
   }
 }
 function listDir(dir, includeHidden = false) {
   try {
-    return fs17.readdirSync(dir).filter((n) => includeHidden || !n.startsWith(".")).sort();
+    return fs16.readdirSync(dir).filter((n) => includeHidden || !n.startsWith(".")).sort();
   } catch {
     return [];
   }
@@ -5759,12 +5753,12 @@ var init_sarif_rules = __esm({
 });
 
 // ../core/src/cli/commands/check.ts
-import fs18 from "node:fs";
+import fs17 from "node:fs";
 import path15 from "node:path";
 import { pathToFileURL } from "node:url";
 function isDirectory(dir) {
   try {
-    return fs18.statSync(dir).isDirectory();
+    return fs17.statSync(dir).isDirectory();
   } catch {
     return false;
   }
@@ -5785,7 +5779,7 @@ function findConfig(ctx, dir) {
   const given = stringOpt(ctx, "config");
   if (given !== void 0) return path15.resolve(ctx.cwd, given);
   const implicit = path15.join(dir, "codebatch.config.json");
-  return fs18.existsSync(implicit) ? implicit : void 0;
+  return fs17.existsSync(implicit) ? implicit : void 0;
 }
 function throwInputFailure(result) {
   const input = result.failures.find((f) => ERROR_CODES[f.code] === 2);
@@ -6335,7 +6329,7 @@ var init_diff = __esm({
 });
 
 // ../core/src/query/query-errors.ts
-import fs19 from "node:fs";
+import fs18 from "node:fs";
 function queryErrors(store, batchId, options = {}) {
   const view = loadBatchView(store, batchId);
   const taskIds = resolveTaskIds(view, options.task);
@@ -6376,7 +6370,7 @@ function shardAssigner(view, taskId) {
   let task;
   try {
     task = taskRecordSchema.parse(
-      JSON.parse(fs19.readFileSync(view.store.layout.taskFile(view.batchId, taskId), "utf8"))
+      JSON.parse(fs18.readFileSync(view.store.layout.taskFile(view.batchId, taskId), "utf8"))
     );
   } catch {
     return void 0;
@@ -6594,7 +6588,7 @@ var init_files = __esm({
 });
 
 // ../core/src/query/accel/build-query-index.ts
-import fs20 from "node:fs";
+import fs19 from "node:fs";
 import path16 from "node:path";
 function buildQueryIndex(store, batchId) {
   const view = loadBatchView(store, batchId);
@@ -6646,7 +6640,7 @@ function writeIndex(store, batchId, sources, records) {
   const data = Buffer.concat([Buffer.from(`${JSON.stringify(header)}
 `, "utf8"), ...parts]);
   const file = queryIndexFile(store, batchId);
-  fs20.mkdirSync(path16.dirname(file), { recursive: true });
+  fs19.mkdirSync(path16.dirname(file), { recursive: true });
   writeFileAtomic(file, data);
   return {
     batch_id: batchId,
@@ -6845,7 +6839,7 @@ ${t.task_id}: ${counts || "no outputs"}
 });
 
 // ../core/src/provenance/explain-shard-miss.ts
-import fs21 from "node:fs";
+import fs20 from "node:fs";
 function explainShardMiss(store, options) {
   const files = /* @__PURE__ */ new Map();
   const load = (b, t, s) => loadRunPreimage(store, b, t, s, files);
@@ -6904,7 +6898,7 @@ function findPreviousBatch(store, batchId, taskId) {
   const batches = listBatches(store);
   const index = batches.findIndex((b) => b.batch_id === batchId);
   const earlier = (index < 0 ? batches : batches.slice(0, index)).filter(
-    (b) => b.batch_id !== batchId && fs21.existsSync(store.layout.taskFile(b.batch_id, taskId))
+    (b) => b.batch_id !== batchId && fs20.existsSync(store.layout.taskFile(b.batch_id, taskId))
   );
   const previous = earlier.at(-1);
   if (!previous) {
@@ -6919,7 +6913,7 @@ function byPath(files) {
   return new Map(files.map((f) => [f.path, f]));
 }
 function loadRunPreimage(store, batchId, taskId, shardId, files = /* @__PURE__ */ new Map()) {
-  if (!fs21.existsSync(store.layout.stateFile(batchId, taskId, shardId))) {
+  if (!fs20.existsSync(store.layout.stateFile(batchId, taskId, shardId))) {
     const r = reconstructPreimage(store, batchId, taskId, shardId, { files });
     return { preimage: r.preimage, hash: r.hash, source: "absent" };
   }
@@ -6959,8 +6953,8 @@ function explainFileMiss(store, options) {
     });
   }
   const content = mine?.object === was?.object ? void 0 : { from: was?.object, to: mine?.object };
-  const depsNow = mine ? closureObjects(store, now, path23) : /* @__PURE__ */ new Map();
-  const depsThen = was ? closureObjects(store, then, path23) : /* @__PURE__ */ new Map();
+  const depsNow = mine ? closureObjects(now, path23) : /* @__PURE__ */ new Map();
+  const depsThen = was ? closureObjects(then, path23) : /* @__PURE__ */ new Map();
   const dependencies = [];
   for (const [p, object] of depsNow) {
     if (p === path23) continue;
@@ -6981,25 +6975,15 @@ function explainFileMiss(store, options) {
   };
 }
 function snapshotOf(store, batchId) {
-  const snapshotId = readBatchRecord(store, batchId).snapshot_id;
-  const files = readFilesIndex(store, snapshotId);
-  return {
-    root: readSnapshotRecord(store, snapshotId).source.path,
-    files: new Map(files.map((f) => [f.path, f]))
-  };
+  const view = openSnapshotView(store, readBatchRecord(store, batchId).snapshot_id);
+  return { view, files: new Map(view.files().map((f) => [f.path, f])) };
 }
-function closureObjects(store, snapshot, path23) {
-  const { buildTypeClosure } = (init_type_closure(), __toCommonJS(type_closure_exports));
-  snapshot.closure ??= buildTypeClosure({
-    rootDir: snapshot.root,
-    files: [...snapshot.files.values()].map((f) => {
-      const object = f.object.replace(/^sha256:/, "");
-      return { path: f.path, object, text: () => store.objects.readObject(object).toString("utf8") };
-    })
-  });
+function closureObjects(snapshot, path23) {
+  const { typeClosureFor } = (init_type_closure_cache(), __toCommonJS(type_closure_cache_exports));
+  const closure = typeClosureFor(snapshot.view);
   const out = /* @__PURE__ */ new Map();
-  const d = snapshot.closure.describe(path23);
-  for (const p of [...snapshot.closure.closureOf(path23), ...d.tsconfig, ...d.globals, ...d.lockfiles]) {
+  const d = closure.describe(path23);
+  for (const p of [...closure.closureOf(path23), ...d.tsconfig, ...d.globals, ...d.lockfiles]) {
     const f = snapshot.files.get(p);
     if (f) out.set(p, f.object);
   }
@@ -7010,7 +6994,7 @@ var init_explain_file_miss = __esm({
     "use strict";
     init_read_batch();
     init_codebatch_error();
-    init_read_snapshot();
+    init_snapshot_view();
     init_explain_shard_miss();
   }
 });
@@ -7813,7 +7797,7 @@ var init_export_provenance = __esm({
 });
 
 // ../core/src/provenance/verify-statement.ts
-import fs22 from "node:fs";
+import fs21 from "node:fs";
 import path17 from "node:path";
 function checkStatementSubjects(store, statement) {
   const subjects = Array.isArray(statement.subject) ? statement.subject : [];
@@ -7829,7 +7813,7 @@ function checkStatementSubjects(store, statement) {
     }
     let bytes;
     try {
-      bytes = fs22.readFileSync(file);
+      bytes = fs21.readFileSync(file);
     } catch {
       mismatches.push({ name, reason: "missing" });
       continue;
@@ -7865,7 +7849,7 @@ var init_verify_statement = __esm({
 });
 
 // ../core/src/cli/commands/provenance-export.ts
-import fs23 from "node:fs";
+import fs22 from "node:fs";
 import path18 from "node:path";
 function emit(ctx, text) {
   const out = stringOpt(ctx, "out");
@@ -7874,7 +7858,7 @@ function emit(ctx, text) {
 }
 function readKey(ctx, file) {
   try {
-    return fs23.readFileSync(path18.resolve(ctx.cwd, file), "utf8");
+    return fs22.readFileSync(path18.resolve(ctx.cwd, file), "utf8");
   } catch (error) {
     throw usageError(`cannot read the key ${file}: ${error.message}`);
   }
@@ -7950,7 +7934,7 @@ var init_provenance_export = __esm({
           throw usageError("provenance verify needs --envelope FILE and --public-key FILE");
         let envelope;
         try {
-          envelope = JSON.parse(fs23.readFileSync(path18.resolve(ctx.cwd, envelopeFile), "utf8"));
+          envelope = JSON.parse(fs22.readFileSync(path18.resolve(ctx.cwd, envelopeFile), "utf8"));
         } catch (error) {
           throw usageError(`cannot read the envelope ${envelopeFile}: ${error.message}`);
         }
@@ -8528,10 +8512,10 @@ var init_sessions = __esm({
 });
 
 // ../core/src/cli/commands/snapshot.ts
-import fs24 from "node:fs";
+import fs23 from "node:fs";
 import path19 from "node:path";
 function openOrCreateStore(ctx) {
-  if (fs24.existsSync(path19.join(ctx.storeDir, "store.json"))) return openStore(ctx.storeDir);
+  if (fs23.existsSync(path19.join(ctx.storeDir, "store.json"))) return openStore(ctx.storeDir);
   const { store, created } = initStore(ctx.storeDir);
   if (created && !ctx.quiet && !ctx.json) ctx.stderr(`Created store ${escapeText(store.layout.root)}
 `);
@@ -8982,11 +8966,11 @@ var init_status2 = __esm({
 });
 
 // ../core/src/query/accel/check-query-index.ts
-import fs25 from "node:fs";
+import fs24 from "node:fs";
 function checkQueryIndex(store, batchId, file) {
   let header;
   try {
-    const bytes = fs25.readFileSync(file);
+    const bytes = fs24.readFileSync(file);
     const nl = bytes.indexOf(10);
     if (nl < 0) return { status: "damaged", reason: "no header line" };
     header = JSON.parse(bytes.subarray(0, nl).toString("utf8"));
@@ -9033,7 +9017,7 @@ var init_check_query_index = __esm({
 });
 
 // ../core/src/store/verify-store.ts
-import fs26 from "node:fs";
+import fs25 from "node:fs";
 import path20 from "node:path";
 function verifyStore(store) {
   const { layout, objects } = store;
@@ -9087,7 +9071,7 @@ function verifyStore(store) {
   const readIndex = (file) => {
     indexes += 1;
     try {
-      return parseJsonl(fs26.readFileSync(file, "utf8"), rel(file)).records;
+      return parseJsonl(fs25.readFileSync(file, "utf8"), rel(file)).records;
     } catch (error) {
       problems.push({ kind: "index_corrupt", file: rel(file), message: error.message });
       return void 0;
@@ -9096,7 +9080,7 @@ function verifyStore(store) {
   const checkRecord2 = (file, schema, optional = false) => {
     let value;
     try {
-      value = JSON.parse(fs26.readFileSync(file, "utf8"));
+      value = JSON.parse(fs25.readFileSync(file, "utf8"));
     } catch (error) {
       if (optional && error.code === "ENOENT") return void 0;
       problems.push({ kind: "record_invalid", file: rel(file), message: "missing or not valid JSON" });
@@ -9114,12 +9098,12 @@ function verifyStore(store) {
   for (const snap of listDir2(path20.join(layout.root, "snapshots"))) {
     checkRecord2(path20.join(layout.root, "snapshots", snap, "snapshot.json"), snapshotRecordSchema, true);
     const file = path20.join(layout.root, "snapshots", snap, "files.index.jsonl");
-    if (!fs26.existsSync(file)) continue;
+    if (!fs25.existsSync(file)) continue;
     for (const r of readIndex(file) ?? []) checkRef(r.object, rel(file), false);
   }
   for (const batch of listDir2(path20.join(layout.root, "batches"))) {
     const batchDir = path20.join(layout.root, "batches", batch);
-    if (!fs26.existsSync(path20.join(batchDir, "batch.json"))) continue;
+    if (!fs25.existsSync(path20.join(batchDir, "batch.json"))) continue;
     checkRecord2(path20.join(batchDir, "batch.json"), batchRecordSchema);
     checkRecord2(path20.join(batchDir, "plan.json"), planRecordSchema);
     const tasksDir = path20.join(batchDir, "tasks");
@@ -9129,11 +9113,11 @@ function verifyStore(store) {
       for (const shard of listDir2(shardsDir)) {
         const outputs = path20.join(shardsDir, shard, "outputs.index.jsonl");
         const stateFile = path20.join(shardsDir, shard, "state.json");
-        if (fs26.existsSync(outputs)) {
+        if (fs25.existsSync(outputs)) {
           for (const r of readIndex(outputs) ?? [])
             checkRef(r.object, rel(outputs), isChunkedFormat(r.format));
         }
-        if (!fs26.existsSync(stateFile)) continue;
+        if (!fs25.existsSync(stateFile)) continue;
         const state = checkRecord2(stateFile, shardStateSchema);
         if (!state) continue;
         if (state.manifest) {
@@ -9149,7 +9133,7 @@ function verifyStore(store) {
           }
         }
         if (state.status === "done" && state.outputs_digest) {
-          const bytes = fs26.existsSync(outputs) ? fs26.readFileSync(outputs) : Buffer.alloc(0);
+          const bytes = fs25.existsSync(outputs) ? fs25.readFileSync(outputs) : Buffer.alloc(0);
           if (`sha256:${sha256Hex(bytes)}` !== state.outputs_digest) {
             problems.push({
               kind: "state_mismatch",
@@ -9163,7 +9147,7 @@ function verifyStore(store) {
   }
   for (const file of listDir2(path20.join(layout.indexesDir, "memo"))) {
     const full = path20.join(layout.indexesDir, "memo", file);
-    const lines = fs26.readFileSync(full, "utf8").split("\n");
+    const lines = fs25.readFileSync(full, "utf8").split("\n");
     const bad = lines.filter(
       (line, i) => line !== "" && !isMemoTableLine(line, i === lines.length - 1)
     ).length;
@@ -9200,7 +9184,7 @@ function verifyStore(store) {
 }
 function listDir2(dir) {
   try {
-    return fs26.readdirSync(dir).sort();
+    return fs25.readdirSync(dir).sort();
   } catch {
     return [];
   }
@@ -9728,7 +9712,7 @@ init_hash();
 init_atomic_write();
 init_layout();
 init_store();
-import fs27 from "node:fs";
+import fs26 from "node:fs";
 import path22 from "node:path";
 function mergeStores(targetDir, sourceDirs) {
   const { store: target } = initStore(targetDir);
@@ -9750,7 +9734,7 @@ function mergeStores(targetDir, sourceDirs) {
     const from = i - 1;
     for (const id of listDir3(path22.join(store.layout.root, SNAPSHOTS_DIR))) {
       const index = readIfExists(store.layout.filesIndexFile(id));
-      if (index === void 0 || !fs27.existsSync(store.layout.snapshotFile(id))) continue;
+      if (index === void 0 || !fs26.existsSync(store.layout.snapshotFile(id))) continue;
       const digest = sha256Hex(index);
       const seen = snapshotDigests.get(id);
       if (seen === void 0) snapshotDigests.set(id, digest);
@@ -9835,9 +9819,9 @@ function mergeStores(targetDir, sourceDirs) {
   for (const source of sources) mergeObjects(target, source, report);
   for (const [i, source] of sources.entries()) {
     for (const id of listDir3(path22.join(source.layout.root, SNAPSHOTS_DIR))) {
-      if (!fs27.existsSync(source.layout.snapshotFile(id)) || !fs27.existsSync(source.layout.filesIndexFile(id)))
+      if (!fs26.existsSync(source.layout.snapshotFile(id)) || !fs26.existsSync(source.layout.filesIndexFile(id)))
         continue;
-      if (fs27.existsSync(target.layout.snapshotFile(id))) {
+      if (fs26.existsSync(target.layout.snapshotFile(id))) {
         report.snapshots.identical += 1;
         continue;
       }
@@ -9845,8 +9829,8 @@ function mergeStores(targetDir, sourceDirs) {
       report.snapshots.copied += 1;
     }
     for (const batchId of listDir3(path22.join(source.layout.root, BATCHES_DIR))) {
-      if (!fs27.existsSync(source.layout.batchFile(batchId))) continue;
-      if (!fs27.existsSync(target.layout.batchFile(batchId))) {
+      if (!fs26.existsSync(source.layout.batchFile(batchId))) continue;
+      if (!fs26.existsSync(target.layout.batchFile(batchId))) {
         installDir(target, source.layout.batchDir(batchId), target.layout.batchDir(batchId));
         report.batches.copied += 1;
         continue;
@@ -9860,11 +9844,11 @@ function mergeStores(targetDir, sourceDirs) {
 }
 function combineBatch(target, source, sourceIndex, batchId, picks, report) {
   for (const file of [target.layout.planFile(batchId)]) {
-    if (!fs27.existsSync(file)) copyFileAtomic(source.layout.planFile(batchId), file);
+    if (!fs26.existsSync(file)) copyFileAtomic(source.layout.planFile(batchId), file);
   }
   unionLines(source.layout.batchEventsFile(batchId), target.layout.batchEventsFile(batchId));
   for (const taskId of listDir3(path22.join(source.layout.batchDir(batchId), "tasks"))) {
-    if (!fs27.existsSync(target.layout.taskFile(batchId, taskId))) {
+    if (!fs26.existsSync(target.layout.taskFile(batchId, taskId))) {
       installDir(target, source.layout.taskDir(batchId, taskId), target.layout.taskDir(batchId, taskId));
       continue;
     }
@@ -9881,7 +9865,7 @@ function combineBatch(target, source, sourceIndex, batchId, picks, report) {
       const targetState = readJson(target.layout.stateFile(batchId, taskId, shardId));
       if (targetState?.status === "done") continue;
       const outputs = source.layout.outputsFile(batchId, taskId, shardId);
-      if (fs27.existsSync(outputs))
+      if (fs26.existsSync(outputs))
         copyFileAtomic(outputs, target.layout.outputsFile(batchId, taskId, shardId));
       copyFileAtomic(
         source.layout.stateFile(batchId, taskId, shardId),
@@ -9897,7 +9881,7 @@ function mergeObjects(target, source, report) {
       report.objects.present += 1;
       continue;
     }
-    const bytes = fs27.readFileSync(source.objects.objectPath(hex));
+    const bytes = fs26.readFileSync(source.objects.objectPath(hex));
     if (sha256Hex(bytes) !== hex) {
       throw new CodebatchError(
         "E_OBJECT_CORRUPT",
@@ -9919,7 +9903,7 @@ function mergeIndexes(target, source, report) {
     for (const name of listDir3(path22.join(bundlesDir, prefix))) {
       if (!/^[a-f0-9]{64}\.json$/.test(name)) continue;
       const to = path22.join(target.layout.indexesDir, "bundles", prefix, name);
-      if (fs27.existsSync(to)) continue;
+      if (fs26.existsSync(to)) continue;
       copyFileAtomic(path22.join(bundlesDir, prefix, name), to);
       report.indexes.bundles += 1;
     }
@@ -9975,28 +9959,28 @@ function installDir(target, from, to) {
   const staging = path22.join(target.layout.tmpDir, tempName(`merge-${path22.basename(to)}`));
   try {
     copyTree(from, staging);
-    fs27.mkdirSync(path22.dirname(to), { recursive: true });
-    fs27.renameSync(staging, to);
+    fs26.mkdirSync(path22.dirname(to), { recursive: true });
+    fs26.renameSync(staging, to);
   } finally {
-    fs27.rmSync(staging, { recursive: true, force: true });
+    fs26.rmSync(staging, { recursive: true, force: true });
   }
 }
 function copyTree(from, to) {
-  fs27.mkdirSync(to, { recursive: true });
-  for (const entry of fs27.readdirSync(from, { withFileTypes: true })) {
+  fs26.mkdirSync(to, { recursive: true });
+  for (const entry of fs26.readdirSync(from, { withFileTypes: true })) {
     if (entry.name === ".lock" || entry.name.endsWith(".tmp")) continue;
     const src = path22.join(from, entry.name);
     const dst = path22.join(to, entry.name);
     if (entry.isDirectory()) copyTree(src, dst);
-    else if (entry.isFile()) fs27.copyFileSync(src, dst);
+    else if (entry.isFile()) fs26.copyFileSync(src, dst);
   }
 }
 function copyFileAtomic(from, to) {
-  writeFileAtomic(to, fs27.readFileSync(from));
+  writeFileAtomic(to, fs26.readFileSync(from));
 }
 function readIfExists(file) {
   try {
-    return fs27.readFileSync(file);
+    return fs26.readFileSync(file);
   } catch {
     return void 0;
   }
@@ -10012,7 +9996,7 @@ function readJson(file) {
 }
 function listDir3(dir) {
   try {
-    return fs27.readdirSync(dir).filter((n) => !n.startsWith(".") && !n.endsWith(".tmp")).sort();
+    return fs26.readdirSync(dir).filter((n) => !n.startsWith(".") && !n.endsWith(".tmp")).sort();
   } catch {
     return [];
   }

@@ -73,7 +73,7 @@ import {
   verifyOutputsFile,
   verifyShardOutputs,
   verifyStore
-} from "./chunk-QBV5N5UY.js";
+} from "./chunk-D6QPSE7K.js";
 import {
   CodebatchError,
   ENGINE_VERSION,
@@ -160,7 +160,7 @@ import {
   writeBatchManifest,
   writeOutputObject,
   writeShardManifest
-} from "./chunk-HNTIEJU6.js";
+} from "./chunk-AZEWJOF4.js";
 export {
   CodebatchError,
   ENGINE_VERSION,
