@@ -4,8 +4,8 @@
  */
 
 export { analyze, defaultParallelism } from './api/analyze';
+export { readBatchResult } from './api/batch-result';
 export type { AnalyzeOptions, AnalyzeResult, PipelineName, ProgressEvent, SeverityCounts } from './api/types';
-export { readBatchResult } from './batch/batch-result';
 export { type FindBatchOptions, findBatchForCommit, GIT_SHA_METADATA_KEY } from './batch/find-batch';
 export { type InitBatchOptions, type InitBatchResult, initBatch } from './batch/init-batch';
 export { getPipeline, PIPELINES } from './batch/pipelines';
@@ -46,17 +46,10 @@ export { explainShardMiss, type ShardMissExplanation } from './provenance/explai
 export { exportProvenance, type ProvenanceFormat, toInToto, toProvO } from './provenance/export-provenance';
 export {
   buildBatchManifest,
-  buildShardManifest,
-  countOutputKinds,
-  createStageTimer,
-  currentVersions,
   deriveShardManifest,
   loadShardManifest,
   readBatchManifestRef,
-  readManifest,
-  type ShardManifestInput,
   writeBatchManifest,
-  writeShardManifest,
 } from './provenance/run-manifest';
 export {
   type ProvenanceRunOptions,
@@ -101,7 +94,16 @@ export { type OutputsResult, type QueryOutputsOptions, queryOutputs } from './qu
 export { type GroupBy, type QueryStatsOptions, queryStats, type StatsResult } from './query/query-stats';
 export * from './report';
 export { type RunBatchOptions, type RunBatchSummary, runBatch } from './run/run-batch';
-export type { ShardOutcome, ShardRunResult } from './run/run-shard-chain';
+export {
+  buildShardManifest,
+  countOutputKinds,
+  createStageTimer,
+  currentVersions,
+  readManifest,
+  type ShardManifestInput,
+  writeShardManifest,
+} from './run/shard-manifest';
+export type { ShardOutcome, ShardRunResult } from './run/shard-outcome';
 export * from './schemas/batch-record';
 export * from './schemas/chunk-manifest';
 export * from './schemas/common';
@@ -123,7 +125,6 @@ export { assertValidId, createLayout, type StoreLayout } from './store/layout';
 export { type MergeStoresReport, mergeStores } from './store/merge-stores';
 export { ObjectStore } from './store/object-store';
 export { initStore, openStore, type Store } from './store/store';
-export { type VerifyProblem, type VerifyReport, verifyStore } from './store/verify-store';
 export {
   isPipelineName,
   isTaskType,
@@ -145,4 +146,5 @@ export type { TaskContext, TaskDefinition, TaskFile } from './tasks/task-definit
 export type { TaskRegistry } from './tasks/task-registry';
 export { canonicalJson } from './util/canonical-json';
 export { sha256Hex } from './util/hash';
+export { type VerifyProblem, type VerifyReport, verifyStore } from './verify/verify-store';
 export { ENGINE_VERSION, PRODUCER, SCHEMA_VERSION } from './version';

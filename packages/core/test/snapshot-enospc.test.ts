@@ -2,8 +2,8 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { openStore } from '../src/store/store';
-import { verifyStore } from '../src/store/verify-store';
 import { makeTempDir, writeTree } from '../src/test-support/temp-dir';
+import { verifyStore } from '../src/verify/verify-store';
 import { cli } from './cli-harness';
 
 /**

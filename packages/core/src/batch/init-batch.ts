@@ -1,11 +1,9 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { PipelineName } from '../api/types';
 import { type ConfigFile, DEFAULT_SHARDS } from '../config/config-schema';
 import { configError, formatIssues } from '../config/load-config';
 import { CodebatchError, toCodebatchError } from '../errors/codebatch-error';
-import { tryLockFile } from '../run/shard-lock';
 import type { BatchRecord, PlanRecord, TaskRecord } from '../schemas/batch-record';
 import type { ShardState } from '../schemas/state-record';
 import { readFilesIndex, readSnapshotRecord } from '../snapshot/read-snapshot';
@@ -13,6 +11,7 @@ import { tempName } from '../store/atomic-write';
 import { DEFAULT_CHUNK_SIZE, DEFAULT_CHUNK_THRESHOLD } from '../store/chunking';
 import { assertValidId } from '../store/layout';
 import type { Store } from '../store/store';
+import type { PipelineName } from '../tasks/catalog';
 import type { TaskRegistry } from '../tasks/task-registry';
 import { stableJsonPretty } from '../util/canonical-json';
 import { sha256OfCanonical, toObjectRef } from '../util/hash';
@@ -20,6 +19,7 @@ import { nowIso } from '../util/time';
 import { PRODUCER, SCHEMA_VERSION } from '../version';
 import { getPipeline } from './pipelines';
 import { shardOf } from './shard-assignment';
+import { tryLockFile } from './shard-lock';
 
 export interface InitBatchOptions {
   snapshotId: string;

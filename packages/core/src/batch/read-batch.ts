@@ -79,3 +79,18 @@ export function listBatches(store: Store): BatchRecord[] {
   }
   return out.sort((a, b) => a.created_at.localeCompare(b.created_at) || a.batch_id.localeCompare(b.batch_id));
 }
+
+/** A batch's immutable records (batch.json, plan.json, every task.json), read together once per run. */
+export interface BatchRecords {
+  batch: BatchRecord;
+  plan: PlanRecord;
+  tasks: ReadonlyMap<string, TaskRecord>;
+}
+
+export function readBatchRecords(store: Store, batchId: string): BatchRecords {
+  const batch = readBatchRecord(store, batchId);
+  const plan = readPlan(store, batchId);
+  const tasks = new Map<string, TaskRecord>();
+  for (const t of plan.tasks) tasks.set(t.task_id, readTaskRecord(store, batchId, t.task_id));
+  return { batch, plan, tasks };
+}

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
-import { isShardLocked } from '../run/shard-lock';
-import { readShardState } from '../run/shard-state';
 import type { Store } from '../store/store';
 import { orderTasks } from './pipelines';
 import { readBatchRecord, readPlan, readTaskRecord } from './read-batch';
+import { isShardLocked } from './shard-lock';
+import { readShardState } from './shard-state';
 
 export type DerivedStatus = 'pending' | 'running' | 'partial' | 'done' | 'failed' | 'blocked';
 

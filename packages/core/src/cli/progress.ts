@@ -1,5 +1,5 @@
 import { escapeText } from '../report/escape-text';
-import type { ShardRunResult } from '../run/run-shard-chain';
+import type { ShardRunResult } from '../run/shard-outcome';
 
 /**
  * Progress on stderr: a single rewritten line with an ETA on a terminal; nothing on a pipe

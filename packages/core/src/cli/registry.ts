@@ -1,4 +1,3 @@
-import { gcCommand } from '../gc/gc-command';
 import type { CommandSpec } from './command';
 import { apiCommand } from './commands/api';
 import { batchInitCommand, batchListCommand, batchShowCommand } from './commands/batch';
@@ -6,6 +5,7 @@ import { checkCommand } from './commands/check';
 import { diffCommand, improvementsCommand, regressionsCommand } from './commands/diff';
 import { errorsCommand } from './commands/errors';
 import { filesCommand, topCommand } from './commands/files';
+import { gcCommand } from './commands/gc';
 import { indexBuildCommand } from './commands/index-build';
 import { initCommand } from './commands/init';
 import { inspectCommand } from './commands/inspect';

@@ -1,13 +1,14 @@
 import { orderTasks } from '../batch/pipelines';
 import { readBatchRecord, readPlan, readTaskRecord } from '../batch/read-batch';
-import { readShardState } from '../run/shard-state';
+import { readShardState } from '../batch/shard-state';
+import { readManifest } from '../run/shard-manifest';
 import type { BatchRecord, TaskRecord } from '../schemas/batch-record';
 import type { ShardRunManifest } from '../schemas/run-manifest';
 import type { SnapshotRecord } from '../schemas/snapshot-record';
 import type { ShardState } from '../schemas/state-record';
 import { tryReadSnapshotRecord } from '../snapshot/read-snapshot';
 import type { Store } from '../store/store';
-import { readBatchManifestRef, readManifest } from './run-manifest';
+import { readBatchManifestRef } from './run-manifest';
 import { listSessions } from './session';
 
 export interface GraphTask {

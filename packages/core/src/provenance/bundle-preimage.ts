@@ -1,7 +1,7 @@
 import { readBatchRecord, readPlan, readTaskRecord } from '../batch/read-batch';
 import { shardOf } from '../batch/shard-assignment';
+import { readShardState } from '../batch/shard-state';
 import { buildInputBundle, type InputBundlePreimage } from '../run/input-bundle';
-import { readShardState } from '../run/shard-state';
 import type { FilesIndexRecord } from '../schemas/snapshot-record';
 import { readFilesIndex } from '../snapshot/read-snapshot';
 import { DEFAULT_CHUNK_SIZE, DEFAULT_CHUNK_THRESHOLD } from '../store/chunking';

@@ -2,203 +2,18 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { orderTasks } from '../batch/pipelines';
 import { readBatchRecord, readPlan, readTaskRecord } from '../batch/read-batch';
-import { CodebatchError } from '../errors/codebatch-error';
-import type { InputBundlePreimage } from '../run/input-bundle';
-import { readShardState } from '../run/shard-state';
-import type { TaskOutput } from '../schemas/output-record';
-import {
-  type BatchRunManifest,
-  type ManifestVerification,
-  type RunManifest,
-  runManifestSchema,
-  type ShardRunManifest,
-} from '../schemas/run-manifest';
+import { readShardState } from '../batch/shard-state';
+import { buildShardManifest, readManifest, writeShardManifest } from '../run/shard-manifest';
+import type { BatchRunManifest, ShardRunManifest } from '../schemas/run-manifest';
 import type { FilesIndexRecord } from '../schemas/snapshot-record';
 import type { ShardState } from '../schemas/state-record';
 import { writeFileAtomic } from '../store/atomic-write';
 import type { Store } from '../store/store';
-import { canonicalJson } from '../util/canonical-json';
-import { parseObjectRef } from '../util/hash';
 import { nowIso } from '../util/time';
 import { ENGINE_VERSION, PRODUCER, SCHEMA_VERSION } from '../version';
 import { reconstructPreimage } from './bundle-preimage';
 
 export { type BundleChange, type BundleMissReport, explainBundleMiss } from './explain-miss';
-
-/**
- * Everything the runner knows about one shard run, as plain data, so that building the
- * manifest is a pure function (same input -> same bytes). Filled in run-shard-chain.ts:
- * analysis gives `upstream`, compilation gives `bundle`, processing gives the rest.
- */
-export interface ShardManifestInput {
-  batch_id: string;
-  snapshot_id: string;
-  task_id: string;
-  shard_id: string;
-  /** From task.json: type, task_version, config_digest. */
-  task: { type: string; version: string; config_digest: string };
-  attempt: number;
-  outcome: 'executed' | 'reused' | 'failed';
-  started_at: string;
-  completed_at: string;
-  /** `buildInputBundle(...)` result of the compilation stage. */
-  bundle: { hash: string; preimage: InputBundlePreimage };
-  /** One entry per upstream task read: its shard run's result digest and state.manifest. */
-  upstream: { task_id: string; shard_id: string; result_digest: string; manifest?: string }[];
-  /** Absent for a failed run. outputs_digest as `sha256:<hex>`, result_digest as bare hex. */
-  outputs?: { outputs_digest: string; result_digest: string; count: number; by_kind: Record<string, number> };
-  /** `createStageTimer().timings()`. */
-  timings_ms: { analysis: number; compilation: number; processing: number; total?: number };
-  /** From executeTask: files whose task ran vs records taken from the memo (reused: 0 / members). */
-  memo: { files_executed: number; files_reused: number };
-  reused_from?: { batch_id: string; shard_id: string; task_id?: string; manifest?: string };
-  /** What the runner checked before committing; default: nothing checked. */
-  verification?: ManifestVerification;
-  error?: { code: string; message: string };
-  /** state.manifest before this run (a retry or --force supersedes it). */
-  previous_manifest?: string;
-  /** Default `currentVersions()`. */
-  versions?: { engine: string; node: string };
-  /** Set only by deriveShardManifest. */
-  derived?: boolean;
-}
-
-/** Engine and Node versions of this process (full Node version; the bundle holds only the major). */
-export function currentVersions(): { engine: string; node: string } {
-  return { engine: ENGINE_VERSION, node: process.versions.node };
-}
-
-/** Outputs per kind, for ShardManifestInput.outputs.by_kind. */
-export function countOutputKinds(outputs: Iterable<Pick<TaskOutput, 'kind'>>): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const o of outputs) counts[o.kind] = (counts[o.kind] ?? 0) + 1;
-  return counts;
-}
-
-/**
- * Stage timer for the three stages of seed 000. Under CODEBATCH_FIXED_TIME every duration is
- * 0, so manifests of identical runs are byte-identical (the determinism tests rely on it).
- *   const timer = createStageTimer();   // at the start of a task's chain step
- *   timer.mark('analysis');             // after upstream states are read
- *   timer.mark('compilation');          // after buildInputBundle
- *   timer.mark('processing');           // after outputs + state are committed
- */
-export function createStageTimer(now: () => number = () => performance.now()): {
-  mark(stage: 'analysis' | 'compilation' | 'processing'): void;
-  timings(): { analysis: number; compilation: number; processing: number; total: number };
-} {
-  const fixed = Boolean(process.env.CODEBATCH_FIXED_TIME);
-  let last = now();
-  const t: { analysis: number; compilation: number; processing: number } = {
-    analysis: 0,
-    compilation: 0,
-    processing: 0,
-  };
-  return {
-    mark(stage) {
-      const n = now();
-      if (!fixed) t[stage] += Math.round((n - last) * 1000) / 1000;
-      last = n;
-    },
-    timings: () => ({ ...t, total: Math.round((t.analysis + t.compilation + t.processing) * 1000) / 1000 }),
-  };
-}
-
-/** Builds a shard run manifest. Pure: no clock, no I/O. */
-export function buildShardManifest(input: ShardManifestInput): ShardRunManifest {
-  const versions = input.versions ?? currentVersions();
-  const upstream = [...input.upstream].sort((a, b) => a.task_id.localeCompare(b.task_id));
-  const timings = input.timings_ms;
-  const manifest: ShardRunManifest = {
-    schema_name: 'codebatch.run_manifest',
-    schema_version: SCHEMA_VERSION,
-    producer: { ...PRODUCER },
-    kind: 'shard_run',
-    run: {
-      batch_id: input.batch_id,
-      snapshot_id: input.snapshot_id,
-      task_id: input.task_id,
-      shard_id: input.shard_id,
-      attempt: input.attempt,
-      outcome: input.outcome,
-      started_at: input.started_at,
-      completed_at: input.completed_at,
-      ...(input.reused_from ? { reused_from: { ...input.reused_from } } : {}),
-      ...(input.previous_manifest ? { previous_manifest: input.previous_manifest } : {}),
-    },
-    task: {
-      task_id: input.task_id,
-      type: input.task.type,
-      version: input.task.version,
-      config_digest: input.task.config_digest,
-    },
-    inputs: {
-      files: input.bundle.preimage.members.map(([p, object]) => ({ path: p, object })),
-      upstream: upstream.map((u) => ({
-        task_id: u.task_id,
-        shard_id: u.shard_id,
-        result_digest: u.result_digest,
-        ...(u.manifest ? { manifest: u.manifest } : {}),
-      })),
-    },
-    input_bundle: { hash: input.bundle.hash, preimage: { ...input.bundle.preimage } },
-    versions: {
-      engine: versions.engine,
-      node: versions.node,
-      runtime: input.bundle.preimage.runtime,
-      task: input.task.version,
-    },
-    ...(input.outputs ? { outputs: { ...input.outputs, by_kind: sortKeys(input.outputs.by_kind) } } : {}),
-    dependencies: upstream.map((u) => ({
-      edge: 'reads_outputs_of' as const,
-      task_id: u.task_id,
-      shard_id: u.shard_id,
-      ...(u.manifest ? { manifest: u.manifest } : {}),
-    })),
-    verification: input.verification ?? { outputs_rehash: 'not_checked' },
-    timings_ms: {
-      analysis: timings.analysis,
-      compilation: timings.compilation,
-      processing: timings.processing,
-      total: timings.total ?? timings.analysis + timings.compilation + timings.processing,
-    },
-    memo: { ...input.memo },
-    ...(input.error ? { error: { code: input.error.code, message: input.error.message } } : {}),
-    ...(input.derived ? { derived: true } : {}),
-  };
-  return manifest;
-}
-
-/**
- * Writes a manifest (shard or batch) as a canonical-JSON object and returns `sha256:<hex>`.
- * Objects are add-only and named by content, so writing the same manifest twice (two
- * processes, a resumed run) is harmless.
- */
-export function writeShardManifest(store: Store, manifest: RunManifest): string {
-  return `sha256:${store.objects.writeObject(canonicalJson(manifest))}`;
-}
-
-/** Reads and validates a manifest object; E_OBJECT_NOT_FOUND / E_OBJECT_CORRUPT / E_RECORD_INVALID. */
-export function readManifest(store: Store, ref: string): RunManifest {
-  const hex = parseObjectRef(ref);
-  if (!hex)
-    throw new CodebatchError('E_USAGE', `not an object reference: ${JSON.stringify(ref)}`, {
-      hints: ['Use sha256:<64 hex digits>.'],
-    });
-  const bytes = store.objects.readObjectVerified(hex);
-  let parsed: ReturnType<typeof runManifestSchema.safeParse>;
-  try {
-    parsed = runManifestSchema.safeParse(JSON.parse(bytes.toString('utf8')));
-  } catch {
-    throw new CodebatchError('E_RECORD_INVALID', `object ${ref} is not JSON, so not a run manifest`);
-  }
-  if (!parsed.success) {
-    throw new CodebatchError('E_RECORD_INVALID', `object ${ref} is not a valid run manifest`, {
-      details: { issues: parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`) },
-    });
-  }
-  return parsed.data;
-}
 
 /**
  * The manifest of a shard's committed run: the recorded one (state.json `manifest`) when
@@ -380,8 +195,4 @@ export function readBatchManifestRef(store: Store, batchId: string): string | un
   } catch {
     return undefined;
   }
-}
-
-function sortKeys(o: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

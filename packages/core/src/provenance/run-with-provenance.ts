@@ -1,22 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { readBatchRecord, readPlan, readTaskRecord } from '../batch/read-batch';
+import { readBatchRecords } from '../batch/read-batch';
 import { deriveBatchStatus } from '../batch/status';
 import { checkReplicates, type ReplicateReport } from '../run/replicate-check';
 import { countOutcomes, type RunBatchOptions, type RunBatchSummary, runBatch } from '../run/run-batch';
-import type { ShardRunResult } from '../run/run-shard-chain';
 import type { ActionOutcome } from '../schemas/run-manifest';
 import type { ShardState } from '../schemas/state-record';
 import { tryReadSnapshotRecord } from '../snapshot/read-snapshot';
 import type { Store } from '../store/store';
 import { captureEnvironment } from './environment';
+import { createShardActionRecorder } from './record-shard-actions';
 import { buildBatchManifest, readBatchManifestRef, writeBatchManifest } from './run-manifest';
-import {
-  type ActionInput,
-  type ReplicateCheckRecord,
-  readStateSummary,
-  SessionRecorder,
-  summarizeStateDiff,
-} from './session';
+import { type ReplicateCheckRecord, readStateSummary, SessionRecorder } from './session';
 import { type OutputsVerification, verifyShardOutputs } from './verify-outputs';
 
 export interface ProvenanceRunOptions {
@@ -75,7 +69,7 @@ export interface ProvenanceRunSummary extends RunBatchSummary {
   replicateReport?: ReplicateReport;
 }
 
-/** How TaskContext.seed is computed in the runner (run-shard-chain.ts shardSeed). */
+/** How TaskContext.seed is computed in the runner (execute-task.ts shardSeed). */
 export const SEED_DERIVATION = 'sha256(task_id, shard_id[, base]) mod 2147483647';
 
 export const DEFAULT_RETRYABLE_CODES = [
@@ -98,10 +92,13 @@ export async function runBatchWithProvenance(
   prov: ProvenanceRunOptions = {},
 ): Promise<ProvenanceRunSummary> {
   const replicates = prov.replicates ?? 1;
+  // Read once: every pass below (first run, retries, replicates) runs on these same records.
+  const records = readBatchRecords(store, options.batchId);
+  const { batch, plan, tasks } = records;
   if (prov.enabled === false) {
     const plain = (o: Partial<RunBatchOptions>) =>
-      runBatch(store, { ...options, maxShards: undefined, ...o, manifests: false });
-    const summary = await runBatch(store, { ...options, manifests: false });
+      runBatch(store, { ...options, maxShards: undefined, ...o, manifests: false }, records);
+    const summary = await runBatch(store, { ...options, manifests: false }, records);
     if (replicates <= 1) return summary;
     return { ...summary, replicateReport: await checkReplicates(store, summary, replicates, plain) };
   }
@@ -111,12 +108,10 @@ export async function runBatchWithProvenance(
   const verify =
     prov.verify ??
     ((s, b, t, sh) => verifyShardOutputs(s, b, t, sh, { validate: prov.validateRecords === true }));
-  const batch = readBatchRecord(store, options.batchId);
-  const plan = readPlan(store, options.batchId);
   const taskVersions: Record<string, string> = {};
   const before = new Map<string, ReturnType<typeof readStateSummary>>();
   for (const planTask of plan.tasks) {
-    const task = readTaskRecord(store, batch.batch_id, planTask.task_id);
+    const task = tasks.get(planTask.task_id)!;
     taskVersions[task.type] = task.task_version;
     if (options.taskIds?.length && !options.taskIds.includes(task.task_id)) continue;
     for (const shardId of task.sharding.shard_ids) {
@@ -161,153 +156,16 @@ export async function runBatchWithProvenance(
     ...(prov.flushIntervalMs !== undefined ? { flushIntervalMs: prov.flushIntervalMs } : {}),
   });
 
-  const attempts = new Map<string, number>();
-  const latest = new Map<string, ShardRunResult>();
-  let pending: { taskId: string; shardId: string; force: boolean }[] = [];
-  let retrying = false;
-
-  const handle = (r: ShardRunResult) => {
-    const key = `${r.taskId}/${r.shardId}`;
-    // In a retry pass, shards that were already settled report `skipped` again: not an action.
-    if (retrying && r.outcome === 'skipped' && latest.has(key)) return;
-    latest.set(key, r);
-    const attempt = attempts.get(key) ?? 1;
-    const prior = before.get(key) ?? { summary: { status: 'absent' }, fields: { status: 'absent' } };
-    if (r.outcome === 'skipped' || r.outcome === 'blocked' || r.outcome === 'busy') {
-      // The runner wrote nothing for these, so the state is the one read before the run, and
-      // its digest pins everything committed (bundle, outputs and result digests, manifest).
-      const note =
-        r.outcome === 'skipped'
-          ? 'already done, identical input bundle'
-          : r.outcome === 'blocked'
-            ? 'blocked by a failed dependency'
-            : 'held by another process';
-      session.recordAction({
-        type: 'skip_shard',
-        outcome: 'skipped',
-        task_id: r.taskId,
-        shard_id: r.shardId,
-        attempt,
-        after: prior.summary,
-        note,
-      });
-      return;
-    }
-    const after = readStateSummary(store.layout.stateFile(batch.batch_id, r.taskId, r.shardId));
-    before.set(key, after);
-    const base: Omit<ActionInput, 'type' | 'outcome'> = {
-      task_id: r.taskId,
-      shard_id: r.shardId,
-      attempt,
-      duration_ms: r.durationMs,
-      intent: { files: r.files, ...(retrying ? { retry: true } : {}) },
-      before: prior.summary,
-      after: after.summary,
-      diff: summarizeStateDiff(prior.fields, after.fields),
-    };
-    const f = after.fields as {
-      outputs_digest?: string;
-      manifest?: string;
-      reused_from?: { batch_id?: string };
-    };
-    const committed = {
-      ...(f.outputs_digest ? { outputs_digest: f.outputs_digest } : {}),
-      ...(f.manifest ? { manifest: f.manifest } : {}),
-    };
-    const type = r.outcome === 'reused' ? 'reuse_shard' : 'execute_shard';
-    if (r.outcome === 'failed') {
-      const canRetry = attempt <= retries && retryable.has(r.error?.code ?? '');
-      if (canRetry) pending.push({ taskId: r.taskId, shardId: r.shardId, force: false });
-      session.recordAction({
-        ...base,
-        type,
-        outcome: canRetry ? 'retry' : 'failed',
-        evidence: { error: r.error },
-        note: `${r.error?.code}: ${r.error?.message}`,
-      });
-      return;
-    }
-    const v = verify(store, batch.batch_id, r.taskId, r.shardId, r.outcome === 'reused');
-    const evidence = {
-      ...committed,
-      outputs: r.outputs,
-      files_executed: r.filesExecuted,
-      files_reused: r.filesReused,
-      ...(f.reused_from?.batch_id ? { reused_from: f.reused_from.batch_id } : {}),
-      verification: { outputs_rehash: v.outputs_rehash, records: v.records, invalid: v.invalid },
-    };
-    if (v.ok) {
-      session.recordAction({ ...base, type, outcome: 'verified', evidence });
-      return;
-    }
-    const canRetry = attempt <= retries;
-    if (canRetry) pending.push({ taskId: r.taskId, shardId: r.shardId, force: true });
-    session.recordAction({
-      ...base,
-      type,
-      outcome: canRetry ? 'retry' : 'failed',
-      evidence: { ...evidence, problems: v.problems },
-      note: `verification failed: ${v.problems[0] ?? 'unknown'}`,
-    });
-  };
-
-  // A replicate pass is forced, so each shard run is a fresh execution: verified and recorded
-  // like any other, but never retried (a difference is the finding, not a fault to hide).
-  const handleReplicate = (r: ShardRunResult, replicate: number) => {
-    const key = `${r.taskId}/${r.shardId}`;
-    const prior = before.get(key) ?? { summary: { status: 'absent' }, fields: { status: 'absent' } };
-    if (r.outcome === 'skipped' || r.outcome === 'blocked' || r.outcome === 'busy') {
-      session.recordAction({
-        type: 'skip_shard',
-        outcome: 'skipped',
-        task_id: r.taskId,
-        shard_id: r.shardId,
-        attempt: attempts.get(key) ?? 1,
-        intent: { replicate },
-        after: prior.summary,
-        note: `replicate ${replicate}: ${r.outcome}`,
-      });
-      return;
-    }
-    const after = readStateSummary(store.layout.stateFile(batch.batch_id, r.taskId, r.shardId));
-    before.set(key, after);
-    const base: Omit<ActionInput, 'type' | 'outcome'> = {
-      task_id: r.taskId,
-      shard_id: r.shardId,
-      attempt: attempts.get(key) ?? 1,
-      duration_ms: r.durationMs,
-      intent: { files: r.files, replicate },
-      before: prior.summary,
-      after: after.summary,
-      diff: summarizeStateDiff(prior.fields, after.fields),
-    };
-    const type = r.outcome === 'reused' ? 'reuse_shard' : 'execute_shard';
-    if (r.outcome === 'failed') {
-      session.recordAction({
-        ...base,
-        type,
-        outcome: 'failed',
-        evidence: { error: r.error },
-        note: `replicate ${replicate}: ${r.error?.code}: ${r.error?.message}`,
-      });
-      return;
-    }
-    const v = verify(store, batch.batch_id, r.taskId, r.shardId, r.outcome === 'reused');
-    const f = after.fields as { outputs_digest?: string; result_digest?: string };
-    session.recordAction({
-      ...base,
-      type,
-      outcome: v.ok ? 'verified' : 'failed',
-      evidence: {
-        ...(f.result_digest ? { result_digest: f.result_digest } : {}),
-        ...(f.outputs_digest ? { outputs_digest: f.outputs_digest } : {}),
-        outputs: r.outputs,
-        verification: { outputs_rehash: v.outputs_rehash, records: v.records, invalid: v.invalid },
-        ...(v.ok ? {} : { problems: v.problems }),
-      },
-      ...(v.ok ? {} : { note: `replicate ${replicate}: verification failed: ${v.problems[0] ?? 'unknown'}` }),
-    });
-  };
+  const recorder = createShardActionRecorder({
+    store,
+    batchId: batch.batch_id,
+    session,
+    before,
+    retries,
+    retryable,
+    verify,
+  });
+  const { attempts, latest, handle } = recorder;
 
   const passOptions = (o: Partial<RunBatchOptions>): RunBatchOptions => {
     const { shardSlice: _slice, onShard: _on, ...rest } = options;
@@ -318,18 +176,21 @@ export async function runBatchWithProvenance(
   let replicateReport: ReplicateReport | undefined;
   let replicateCheck: ReplicateCheckRecord | undefined;
   try {
-    first = await runBatch(store, {
-      ...options,
-      onShard: (r, done, total) => {
-        handle(r);
-        options.onShard?.(r, done, total);
+    first = await runBatch(
+      store,
+      {
+        ...options,
+        onShard: (r, done, total) => {
+          handle(r);
+          options.onShard?.(r, done, total);
+        },
       },
-    });
-    retrying = true;
-    for (let round = 1; round <= retries && pending.length > 0; round++) {
+      records,
+    );
+    recorder.startRetrying();
+    for (let round = 1; round <= retries && recorder.hasPending(); round++) {
       await sleep((prov.backoffMs ?? 100) * 2 ** (round - 1));
-      const work = pending;
-      pending = [];
+      const work = recorder.takePending();
       for (const w of work)
         attempts.set(`${w.taskId}/${w.shardId}`, (attempts.get(`${w.taskId}/${w.shardId}`) ?? 1) + 1);
       // A verification failure re-executes that task's shard (force); a failed shard re-runs
@@ -341,25 +202,30 @@ export async function runBatchWithProvenance(
         await runBatch(
           store,
           passOptions({ taskIds: [taskId], shardIds: [...new Set(shardIds)].sort(), force: true }),
+          records,
         );
       const failedShards = [...new Set(work.filter((x) => !x.force).map((x) => x.shardId))].sort();
       if (failedShards.length > 0)
-        await runBatch(store, passOptions({ shardIds: failedShards, force: false }));
+        await runBatch(store, passOptions({ shardIds: failedShards, force: false }), records);
     }
     if (replicates > 1) {
       replicateCheck = { replicates, shard_runs: 0, deterministic: false, mismatches: [] };
       const settled = first.results.map((r) => latest.get(`${r.taskId}/${r.shardId}`) ?? r);
       replicateReport = await checkReplicates(store, { ...first, results: settled }, replicates, (o, n) => {
         const { shardSlice: _slice, onShard: _on, ...rest } = options;
-        return runBatch(store, {
-          ...rest,
-          maxShards: undefined,
-          ...o,
-          onShard: (r, done, total) => {
-            handleReplicate(r, n);
-            options.onShard?.(r, done, total);
+        return runBatch(
+          store,
+          {
+            ...rest,
+            maxShards: undefined,
+            ...o,
+            onShard: (r, done, total) => {
+              recorder.handleReplicate(r, n);
+              options.onShard?.(r, done, total);
+            },
           },
-        });
+          records,
+        );
       });
       replicateCheck = toReplicateCheckRecord(replicateReport);
     }

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { readShardState } from '../run/shard-state';
+import { readShardState } from '../batch/shard-state';
 import { outputRecordSchema, taskOutputSchema } from '../schemas/output-record';
 import type { Store } from '../store/store';
 import { sha256Hex } from '../util/hash';

@@ -3,7 +3,9 @@ import { setImmediate as yieldToEvents } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import { CodebatchError } from '../errors/codebatch-error';
 import type { FilesIndexRecord } from '../schemas/snapshot-record';
-import { type BatchRunContext, runShardChain, type ShardRunResult } from './run-shard-chain';
+import type { BatchRunContext } from './batch-context';
+import { runShardChain } from './run-shard-chain';
+import type { ShardRunResult } from './shard-outcome';
 import type { WorkerInit, WorkerRequest, WorkerResponse } from './shard-worker';
 
 export interface ChainExecutor {

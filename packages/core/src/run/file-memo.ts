@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { readShardState } from '../batch/shard-state';
 import type { TaskOutput } from '../schemas/output-record';
 import { tempName } from '../store/atomic-write';
 import { appendJsonl, parseJsonl, toJsonl } from '../store/jsonl';
@@ -9,7 +10,6 @@ import type { Store } from '../store/store';
 import { sha256OfCanonical } from '../util/hash';
 import { readCommittedIndex } from './committed-outputs';
 import { type TaskIdentityParts, taskIdentity } from './input-bundle';
-import { readShardState } from './shard-state';
 
 /**
  * Per-file memo: the input-bundle idea one level down. A file's outputs for a task depend only

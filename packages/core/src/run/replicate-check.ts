@@ -1,7 +1,7 @@
+import { readShardState } from '../batch/shard-state';
 import { CodebatchError } from '../errors/codebatch-error';
 import type { Store } from '../store/store';
 import type { RunBatchOptions, RunBatchSummary } from './run-batch';
-import { readShardState } from './shard-state';
 
 export interface ReplicateReport {
   replicates: number;

@@ -1,11 +1,11 @@
 import { readBatchRecord } from '../batch/read-batch';
-import { readManifest } from '../provenance/run-manifest';
+import { readShardState } from '../batch/shard-state';
 import type { ShardState } from '../schemas/state-record';
 import type { Store } from '../store/store';
 import { sha256Hex } from '../util/hash';
 import { readCommittedIndex } from './committed-outputs';
 import { restampIndex } from './restamp-index';
-import { readShardState } from './shard-state';
+import { readManifest } from './shard-manifest';
 
 export interface BundleLocation {
   batch_id: string;

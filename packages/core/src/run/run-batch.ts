@@ -1,20 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { orderTasks } from '../batch/pipelines';
-import { readBatchRecord, readPlan, readTaskRecord } from '../batch/read-batch';
-import { shardOf } from '../batch/shard-assignment';
+import { type BatchRecords, readBatchRecords, readTaskRecord } from '../batch/read-batch';
 import { type BatchStatusReport, deriveBatchStatus } from '../batch/status';
-import { CodebatchError } from '../errors/codebatch-error';
-import type { TaskRecord } from '../schemas/batch-record';
 import type { FilesIndexRecord } from '../schemas/snapshot-record';
 import { readFilesIndex } from '../snapshot/read-snapshot';
-import { assertValidShardId } from '../store/layout';
 import type { Store } from '../store/store';
 import type { TaskRegistry } from '../tasks/task-registry';
-import { loadBatchRunContext } from './batch-context';
+import { type BatchRunContext, loadBatchRunContext } from './batch-context';
 import { type ChainExecutor, createInProcessExecutor, createWorkerExecutor } from './chain-executors';
 import { appendEvent } from './events';
-import type { ShardOutcome, ShardRunResult } from './run-shard-chain';
-import { readShardState } from './shard-state';
+import { partitionByShard, selectShards, shardCountOf } from './select-shards';
+import type { ShardOutcome, ShardRunResult } from './shard-outcome';
 
 export interface RunBatchOptions {
   batchId: string;
@@ -72,74 +68,32 @@ export function countOutcomes(results: readonly ShardRunResult[]): Record<ShardO
   return counts;
 }
 
-/** Partitions a snapshot's files by shard in one pass (the reference re-read it per shard). */
-export function partitionByShard(
-  files: readonly FilesIndexRecord[],
-  shardCount: number,
-): Map<string, FilesIndexRecord[]> {
-  const byShard = new Map<string, FilesIndexRecord[]>();
-  for (const f of files) {
-    const shard = shardOf(f.object.slice('sha256:'.length), shardCount);
-    const list = byShard.get(shard);
-    if (list) list.push(f);
-    else byShard.set(shard, [f]);
-  }
-  return byShard;
-}
-
 /**
  * Runs a batch (or a selection of its tasks and shards) to completion in this process.
  * Shard chains are independent, so a crash or failure in one never touches another
  * (SPEC 11.2), and a re-run resumes exactly where the store says work is missing.
+ * `records`: the batch's records when the caller has read them already (they never change).
  */
-export async function runBatch(store: Store, options: RunBatchOptions): Promise<RunBatchSummary> {
+export async function runBatch(
+  store: Store,
+  options: RunBatchOptions,
+  records: BatchRecords = readBatchRecords(store, options.batchId),
+): Promise<RunBatchSummary> {
   const t0 = Date.now();
-  const batch = readBatchRecord(store, options.batchId);
-  const plan = readPlan(store, options.batchId);
-  const tasks = new Map<string, TaskRecord>();
-  for (const t of plan.tasks) tasks.set(t.task_id, readTaskRecord(store, options.batchId, t.task_id));
+  const { batch, plan, tasks } = records;
   const ordered = orderTasks(plan.tasks).map((t) => t.task_id);
   let selected = ordered;
   if (options.taskIds && options.taskIds.length > 0) {
-    for (const id of options.taskIds) readTaskRecord(store, options.batchId, id);
+    for (const id of options.taskIds) if (!tasks.has(id)) readTaskRecord(store, options.batchId, id);
     selected = ordered.filter((id) => options.taskIds!.includes(id));
   }
-  const shardCount = batch.shard_count ?? tasks.values().next().value?.sharding.shard_count ?? 256;
-  let shardIds = [...(tasks.get(ordered[0]!)?.sharding.shard_ids ?? [])];
-  if (options.shardIds && options.shardIds.length > 0) {
-    for (const s of options.shardIds) {
-      assertValidShardId(s);
-      if (!shardIds.includes(s)) {
-        throw new CodebatchError(
-          'E_SHARD_NOT_FOUND',
-          `shard ${s} holds no files in batch ${options.batchId}`,
-          {
-            hints: [`List shards with \`codebatch shards --batch ${options.batchId}\`.`],
-          },
-        );
-      }
-    }
-    shardIds = shardIds.filter((s) => options.shardIds!.includes(s));
-  }
-  if (options.shardSlice) {
-    const { index, total } = options.shardSlice;
-    shardIds = shardIds.filter((_, i) => i % total === index);
-  }
-  if (options.maxShards !== undefined) {
-    // Done shards cost nothing to settle, so the budget counts only shards with work left.
-    const open = shardIds.filter((s) =>
-      selected.some(
-        (t) => readShardState(store, batch.batch_id, t, s, { missingAsReady: true }).status !== 'done',
-      ),
-    );
-    shardIds = open.slice(0, options.maxShards);
-  }
-  const members = partitionByShard(readFilesIndex(store, batch.snapshot_id), shardCount);
+  const shardIds = selectShards(store, records, options, selected);
+  const members = partitionByShard(readFilesIndex(store, batch.snapshot_id), shardCountOf(records));
 
-  const ctx = {
-    ...loadBatchRunContext(store, batch.batch_id, options.registry, options.force ?? false),
+  const ctx = loadBatchRunContext(store, records, options.registry, {
+    force: options.force ?? false,
     manifests: options.manifests !== false,
-  };
+  });
   const eventsFile = store.layout.batchEventsFile(batch.batch_id);
   if (options.verifyOnly) return verifyBatch(ctx, shardIds, members, selected, t0);
   appendEvent(eventsFile, 'batch_started', {
@@ -284,7 +238,7 @@ export async function runBatch(store: Store, options: RunBatchOptions): Promise<
 
 /** See RunBatchOptions.verifyOnly: one in-process pass that skips or defers, and writes nothing. */
 async function verifyBatch(
-  ctx: ReturnType<typeof loadBatchRunContext> & { manifests: boolean },
+  ctx: BatchRunContext,
   shardIds: readonly string[],
   members: Map<string, FilesIndexRecord[]>,
   selected: string[],

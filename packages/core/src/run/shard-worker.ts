@@ -1,4 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { readBatchRecords } from '../batch/read-batch';
 import { isCodebatchError, toCodebatchError } from '../errors/codebatch-error';
 import type { FilesIndexRecord } from '../schemas/snapshot-record';
 import { openStore } from '../store/store';
@@ -32,10 +33,10 @@ async function start(): Promise<void> {
   const port = parentPort!;
   const registry = createDefaultRegistry();
   const store = openStore(init.storeDir);
-  const ctx = {
-    ...loadBatchRunContext(store, init.batchId, registry, init.force),
+  const ctx = loadBatchRunContext(store, readBatchRecords(store, init.batchId), registry, {
+    force: init.force,
     manifests: init.manifests,
-  };
+  });
   await registry.prepare([...ctx.tasks.values()].map((t) => t.type));
   port.on('message', async (req: WorkerRequest) => {
     try {

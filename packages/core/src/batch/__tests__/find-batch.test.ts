@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { readBatchResult } from '../../api/batch-result';
 import { run, writeSources } from '../../gc/__tests__/stores';
 import { openStore } from '../../store/store';
 import { makeTempDir } from '../../test-support/temp-dir';
-import { readBatchResult } from '../batch-result';
 import { findBatchForCommit } from '../find-batch';
 
 describe('findBatchForCommit', () => {

@@ -1,7 +1,7 @@
 import { readTaskRecord } from '../../batch/read-batch';
+import { readShardState } from '../../batch/shard-state';
 import { deriveBatchStatus } from '../../batch/status';
 import { countOutputs } from '../../query/count-outputs';
-import { readShardState } from '../../run/shard-state';
 import { BATCH_OPTION, type CommandSpec, requireBatch, stringOpt } from '../command';
 import { formatJson, formatTable } from '../output';
 

@@ -1,5 +1,5 @@
 import { escapeText } from '../../report/escape-text';
-import { verifyStore } from '../../store/verify-store';
+import { verifyStore } from '../../verify/verify-store';
 import type { CommandSpec } from '../command';
 import { formatJson } from '../output';
 

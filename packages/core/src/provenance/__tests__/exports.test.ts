@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { initBatch } from '../../batch/init-batch';
+import { readShardState } from '../../batch/shard-state';
 import { runBatch } from '../../run/run-batch';
-import { readShardState } from '../../run/shard-state';
+import { writeShardManifest } from '../../run/shard-manifest';
 import { createSnapshot } from '../../snapshot/create-snapshot';
 import { initStore, type Store } from '../../store/store';
 import { createDefaultRegistry } from '../../tasks/default-registry';
@@ -15,7 +16,7 @@ import {
   OBSERVATION_COLUMNS,
 } from '../events-export';
 import { exportProvenance } from '../export-provenance';
-import { deriveShardManifest, writeShardManifest } from '../run-manifest';
+import { deriveShardManifest } from '../run-manifest';
 import { runBatchWithProvenance } from '../run-with-provenance';
 import { registry, setupStore } from './provenance-fixture';
 

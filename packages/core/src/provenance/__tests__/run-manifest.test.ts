@@ -1,20 +1,22 @@
 import fs from 'node:fs';
+import { readShardState } from '../../batch/shard-state';
 import { buildInputBundle } from '../../run/input-bundle';
 import { runBatch } from '../../run/run-batch';
-import { readShardState } from '../../run/shard-state';
+import {
+  buildShardManifest,
+  countOutputKinds,
+  createStageTimer,
+  readManifest,
+  type ShardManifestInput,
+  writeShardManifest,
+} from '../../run/shard-manifest';
 import { runManifestSchema, shardRunManifestSchema } from '../../schemas/run-manifest';
 import { reconstructPreimage } from '../bundle-preimage';
 import {
   buildBatchManifest,
-  buildShardManifest,
-  countOutputKinds,
-  createStageTimer,
   deriveShardManifest,
   readBatchManifestRef,
-  readManifest,
-  type ShardManifestInput,
   writeBatchManifest,
-  writeShardManifest,
 } from '../run-manifest';
 import { registry, setupStore } from './provenance-fixture';
 

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { readShardState } from '../../run/shard-state';
+import { readShardState } from '../../batch/shard-state';
 import { provenanceSessionSchema } from '../../schemas/run-manifest';
 import { initStore } from '../../store/store';
 import { makeTempDir } from '../../test-support/temp-dir';

@@ -4,9 +4,9 @@ import { initBatch } from '../../batch/init-batch';
 import { deriveBatchStatus } from '../../batch/status';
 import { createSnapshot } from '../../snapshot/create-snapshot';
 import { initStore } from '../../store/store';
-import { verifyStore } from '../../store/verify-store';
 import { makeTempDir, writeTree } from '../../test-support/temp-dir';
 import { createTestRegistry } from '../../test-support/test-registry';
+import { verifyStore } from '../../verify/verify-store';
 import { runBatch } from '../run-batch';
 
 const registry = createTestRegistry();

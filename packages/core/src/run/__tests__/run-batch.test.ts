@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { initBatch } from '../../batch/init-batch';
 import { shardOf } from '../../batch/shard-assignment';
+import { readShardState } from '../../batch/shard-state';
 import { deriveBatchStatus } from '../../batch/status';
 import { type OutputRecord, outputRecordSchema } from '../../schemas/output-record';
 import { shardStateSchema } from '../../schemas/state-record';
@@ -9,11 +10,10 @@ import { createSnapshot } from '../../snapshot/create-snapshot';
 import { readFilesIndex } from '../../snapshot/read-snapshot';
 import { readJsonl } from '../../store/jsonl';
 import { initStore, type Store } from '../../store/store';
-import { verifyStore } from '../../store/verify-store';
 import { makeTempDir, writeTree } from '../../test-support/temp-dir';
 import { createTestRegistry } from '../../test-support/test-registry';
+import { verifyStore } from '../../verify/verify-store';
 import { runBatch } from '../run-batch';
-import { readShardState } from '../shard-state';
 
 const registry = createTestRegistry();
 

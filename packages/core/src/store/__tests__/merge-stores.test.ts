@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { readBatchResult } from '../../batch/batch-result';
+import { readBatchResult } from '../../api/batch-result';
 import { isCodebatchError } from '../../errors/codebatch-error';
 import { run, semanticRecords, writeSources } from '../../gc/__tests__/stores';
 import { makeTempDir } from '../../test-support/temp-dir';
 import { sha256Hex } from '../../util/hash';
+import { verifyStore } from '../../verify/verify-store';
 import { mergeStores } from '../merge-stores';
 import { openStore } from '../store';
-import { verifyStore } from '../verify-store';
 
 function expectCode(fn: () => unknown, code: string, details?: Record<string, unknown>) {
   try {

@@ -1,10 +1,10 @@
-import type { AnalyzeResult, PipelineName, SeverityCounts } from '../api/types';
+import { readBatchRecord, readTaskRecord } from '../batch/read-batch';
+import { readShardState } from '../batch/shard-state';
+import { deriveBatchStatus } from '../batch/status';
 import { queryDiagnostics } from '../query/query-diagnostics';
-import { readShardState } from '../run/shard-state';
 import { readSnapshotRecord } from '../snapshot/read-snapshot';
 import type { Store } from '../store/store';
-import { readBatchRecord, readTaskRecord } from './read-batch';
-import { deriveBatchStatus } from './status';
+import type { AnalyzeResult, PipelineName, SeverityCounts } from './types';
 
 /**
  * The `analyze` result of a batch already in the store, read from its records alone (the

@@ -6,11 +6,11 @@ import { queryIndexDir } from '../query/accel/query-index-file';
 import { batchRecordSchema, planRecordSchema, taskRecordSchema } from '../schemas/batch-record';
 import { snapshotRecordSchema } from '../schemas/snapshot-record';
 import { shardStateSchema } from '../schemas/state-record';
+import { isChunkedFormat } from '../store/chunking';
+import { parseJsonl } from '../store/jsonl';
+import { isMemoLine } from '../store/memo-line';
+import type { Store } from '../store/store';
 import { parseObjectRef, sha256Hex } from '../util/hash';
-import { isChunkedFormat } from './chunking';
-import { parseJsonl } from './jsonl';
-import { isMemoLine } from './memo-line';
-import type { Store } from './store';
 
 export interface VerifyProblem {
   kind:

@@ -1,7 +1,7 @@
-import { boolOpt, type CommandSpec, stringOpt } from '../cli/command';
-import { parseIntOption } from '../cli/commands/parse-int-option';
-import { formatJson } from '../cli/output';
-import { parseDuration, pruneStore } from './prune-store';
+import { parseDuration, pruneStore } from '../../gc/prune-store';
+import { boolOpt, type CommandSpec, stringOpt } from '../command';
+import { formatJson } from '../output';
+import { parseIntOption } from './parse-int-option';
 
 export const gcCommand: CommandSpec = {
   name: 'gc',

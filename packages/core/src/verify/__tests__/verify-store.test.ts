@@ -5,9 +5,9 @@ import { buildQueryIndex } from '../../query/accel/build-query-index';
 import { queryIndexFile } from '../../query/accel/query-index-file';
 import { runBatch } from '../../run/run-batch';
 import { createSnapshot } from '../../snapshot/create-snapshot';
+import { initStore, type Store } from '../../store/store';
 import { makeTempDir, writeTree } from '../../test-support/temp-dir';
 import { createTestRegistry } from '../../test-support/test-registry';
-import { initStore, type Store } from '../store';
 import { verifyStore } from '../verify-store';
 
 /** `verify` checks the store's records against their schemas, the memo tables and manifest pointers. */

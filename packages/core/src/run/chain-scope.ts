@@ -1,0 +1,84 @@
+import { type ShardLock, tryLockShard } from '../batch/shard-lock';
+import type { TaskOutput } from '../schemas/output-record';
+import type { FilesIndexRecord } from '../schemas/snapshot-record';
+import { parseJsonl } from '../store/jsonl';
+import type { TaskFile } from '../tasks/task-definition';
+import type { BatchRunContext } from './batch-context';
+import { EventBuffer } from './events';
+import { stripEnvelope } from './file-memo';
+import { buildTaskFiles, groupByPath } from './task-files';
+
+/**
+ * What one shard chain owns while it runs, apart from the batch context every chain shares:
+ * its buffered events, its lock, its files and the outputs its later tasks read. Closed once
+ * when the chain ends, whatever happened.
+ */
+export interface ChainScope {
+  readonly shardId: string;
+  readonly members: readonly FilesIndexRecord[];
+  /** Events of this chain; appended when it ends, after its outputs are committed. */
+  readonly events: EventBuffer;
+  /** The shard's files, content read once for every task of the chain. */
+  readonly files: readonly TaskFile[];
+  /** TaskContext.memo: what a task keeps between the files of this chain. */
+  readonly taskMemo: Map<string, unknown>;
+  /** Outputs of this chain's tasks that later tasks read, by task id, then by path. */
+  readonly upstream: Map<string, Map<string, TaskOutput[]>>;
+  /** Task ids some planned task depends on: only their outputs are kept in `upstream`. */
+  readonly dependedOn: ReadonlySet<string>;
+  /**
+   * Takes the chain's lock on first need and holds it to the end of the chain; false when
+   * another process holds the shard. Settling by skip takes no lock.
+   */
+  lock(): boolean;
+  /** Releases the lock and flushes events and memos. */
+  close(): void;
+}
+
+export function createChainScope(
+  ctx: BatchRunContext,
+  shardId: string,
+  members: readonly FilesIndexRecord[],
+): ChainScope {
+  const upstream = new Map<string, Map<string, TaskOutput[]>>();
+  const events = new EventBuffer();
+  let held: ShardLock | undefined;
+  let tried = false;
+  return {
+    shardId,
+    members,
+    events,
+    files: buildTaskFiles(ctx.store, members, upstream, () => ctx.snapshot.root),
+    taskMemo: new Map(),
+    upstream,
+    dependedOn: new Set(ctx.plan.tasks.flatMap((t) => t.depends_on)),
+    lock() {
+      if (!tried) {
+        tried = true;
+        // One lock per shard chain, in the first planned task's shard directory, so every
+        // runner of this shard (whichever tasks it runs) excludes every other.
+        held = tryLockShard(
+          ctx.store.layout.shardDir(ctx.batch.batch_id, ctx.plan.tasks[0]!.task_id, shardId),
+        );
+      }
+      return held !== undefined;
+    },
+    close() {
+      held?.release();
+      events.flush();
+      for (const memo of ctx.memos.values()) memo.flush();
+    },
+  };
+}
+
+/** Later tasks of the chain read this task's outputs: parse the verified (or just reused) index once. */
+export function keepUpstreamIndex(scope: ChainScope, taskId: string, committed: Buffer): void {
+  if (!scope.dependedOn.has(taskId) || scope.upstream.has(taskId)) return;
+  const records = parseJsonl<Record<string, unknown>>(committed.toString('utf8')).records.map(stripEnvelope);
+  scope.upstream.set(taskId, groupByPath(records));
+}
+
+/** Later tasks of the chain read the outputs this task just produced. */
+export function keepUpstreamOutputs(scope: ChainScope, taskId: string, outputs: readonly TaskOutput[]): void {
+  if (scope.dependedOn.has(taskId)) scope.upstream.set(taskId, groupByPath(outputs));
+}

@@ -1,0 +1,210 @@
+import { CodebatchError, isCodebatchError, toCodebatchError } from '../errors/codebatch-error';
+import type { TaskRecord } from '../schemas/batch-record';
+import { type TaskOutput, taskOutputSchema } from '../schemas/output-record';
+import type { ShardState } from '../schemas/state-record';
+import { readOutputObject, writeOutputObject } from '../store/chunking';
+import type { FileRunResult, TaskContext, TaskDefinition, TaskFile } from '../tasks/task-definition';
+import { sha256OfCanonical } from '../util/hash';
+import { keepUpstreamOutputs } from './chain-scope';
+import { commitOutputsFile, serializeOutputs } from './commit-outputs';
+import { computeFileKey, digestRecords } from './file-memo';
+import { markShardExecuted, markShardFailed, type ShardAttempt, startShardRun } from './shard-attempt';
+import { countOutputKinds } from './shard-manifest';
+import { taskEnvironment, withSeed } from './task-environment';
+
+/** Code of the diagnostic recorded when a task throws on one file (a task bug, not bad input). */
+export const TASK_CRASH_CODE = 'CB0001';
+
+interface TaskToRun {
+  def: TaskDefinition<unknown>;
+  task: TaskRecord;
+  outputsFile: string;
+  deps: readonly string[];
+}
+
+/**
+ * Executes a task on a shard: files the per-file memo answers keep their records, the others
+ * run; outputs are committed, then the shard is marked done. A failure marks it failed and is
+ * returned, except a full or read-only store, which no other shard could get past either.
+ */
+export async function executeTask(
+  a: ShardAttempt,
+  previous: ShardState,
+  t: TaskToRun,
+): Promise<{ outputs: number; filesExecuted: number; error?: { code: string; message: string } }> {
+  const { ctx, scope, taskId } = a;
+  const batchId = ctx.batch.batch_id;
+  const run = startShardRun(a, previous);
+  try {
+    const taskCtx: TaskContext<unknown> = {
+      config: t.task.config,
+      seed: shardSeed(taskId, scope.shardId, ctx.batch.seed),
+      storeOutput: (kind, format, data) =>
+        writeOutputObject(ctx.store.objects, kind, format, data, ctx.chunking),
+      loadOutput: (ref) => readOutputObject(ctx.store.objects, ref),
+      memo: scope.taskMemo,
+      snapshot: ctx.snapshot,
+      cacheDir: ctx.store.layout.indexesDir,
+    };
+    const memo = ctx.memos.get(taskId)!;
+    const extras = t.def.fileKeys ? await t.def.fileKeys(scope.files, taskCtx) : undefined;
+    // The environment (not the shard inputs: those are about other files) keys every file of a
+    // task without fileKeys; see FileKeyParts.environment.
+    const environment = t.def.fileKeys
+      ? undefined
+      : withSeed(await taskEnvironment(ctx, t.task), ctx.batch.seed);
+    const environmentDigest = environment ? sha256OfCanonical(environment) : undefined;
+    // Per file, in shard order: records from the memo, or a slot the task fills.
+    const perFile: { file: TaskFile; key: string; records?: TaskOutput[] }[] = [];
+    for (const file of scope.files) {
+      const key = computeFileKey({
+        taskId,
+        type: t.task.type,
+        version: t.task.task_version,
+        configDigest: t.task.config_digest,
+        chunking: { threshold: ctx.chunking.threshold, chunk_size: ctx.chunking.chunkSize },
+        path: file.path,
+        object: file.object,
+        upstream: t.deps.map((d) => ({ task_id: d, digest: digestRecords(file.upstream(d)) })),
+        ...(extras ? { extra: extras.get(file.path) ?? null } : {}),
+        ...(environmentDigest ? { environment: environmentDigest } : {}),
+      });
+      const remembered = ctx.force ? undefined : memo.lookup(key, file.path);
+      perFile.push({ file, key, ...(remembered ? { records: remembered } : {}) });
+    }
+    const misses = perFile.filter((f) => !f.records).map((f) => f.file);
+    const results = await runMisses(taskId, t, misses, taskCtx);
+    const outputs: TaskOutput[] = [];
+    const memoKeys: { key: string; count: number }[] = [];
+    let bytesProcessed = 0;
+    let validated = 0;
+    let next = 0;
+    for (const entry of perFile) {
+      if (entry.records) {
+        for (const o of entry.records) outputs.push(o);
+        memoKeys.push({ key: entry.key, count: entry.records.length });
+        continue;
+      }
+      const { file } = entry;
+      const result = results[next++]!;
+      if ('crash' in result) {
+        // Crashed files get no memo key: the next run tries them again.
+        outputs.push({
+          path: file.path,
+          kind: 'diagnostic',
+          severity: 'error',
+          code: TASK_CRASH_CODE,
+          message: result.crash,
+        });
+        continue;
+      }
+      // The verify step of the verified-action loop, done here, per record as it is made
+      // (in the worker, with no re-parse): an invalid record fails the shard before commit.
+      if (ctx.manifests) {
+        assertValidOutputs(result.outputs, file.path, taskId);
+        validated += result.outputs.length;
+      }
+      for (const o of result.outputs) outputs.push(o);
+      if (file.isText) bytesProcessed += file.size;
+      memoKeys.push({ key: entry.key, count: result.outputs.length });
+    }
+    const filesExecuted = misses.length;
+    const serialized = serializeOutputs(outputs, {
+      snapshot_id: ctx.batch.snapshot_id,
+      batch_id: batchId,
+      task_id: taskId,
+      shard_id: scope.shardId,
+      ts: run.startedAt,
+    });
+    commitOutputsFile(t.outputsFile, serialized.text);
+    markShardExecuted(a, run, {
+      outputsDigest: serialized.outputsDigest,
+      resultDigest: serialized.resultDigest,
+      count: serialized.count,
+      byKind: () => countOutputKinds(outputs),
+      files: scope.files.length,
+      filesExecuted,
+      bytesProcessed,
+      validated,
+    });
+    // Crashed files (no memo key pushed) are never memoised: the next run tries them again.
+    memo.record([
+      { h: a.provenance.bundle.hash, b: batchId, s: scope.shardId },
+      ...memoKeys.map((m) => ({ k: m.key, b: batchId, s: scope.shardId, n: m.count })),
+    ]);
+    keepUpstreamOutputs(scope, taskId, outputs);
+    return { outputs: serialized.count, filesExecuted };
+  } catch (error) {
+    const cbError = toCodebatchError(error, `task ${taskId} shard ${scope.shardId}`);
+    markShardFailed(a, run, { code: cbError.code, message: cbError.message });
+    if (cbError.code === 'E_DISK_FULL' || cbError.code === 'E_STORE_READ_ONLY') throw cbError;
+    return { outputs: 0, filesExecuted: 0, error: { code: cbError.code, message: cbError.message } };
+  }
+}
+
+/**
+ * The deterministic seed of one shard's task run (seed 001): derived from task and shard ids,
+ * and from the batch's base seed when it has one, so the same batch draws the same numbers on
+ * every run and machine, and another base draws others.
+ */
+export function shardSeed(taskId: string, shardId: string, base: number | undefined): number {
+  const parts = base ? { task_id: taskId, shard_id: shardId, base } : { task_id: taskId, shard_id: shardId };
+  return Number.parseInt(sha256OfCanonical(parts).slice(0, 8), 16) % 2147483647;
+}
+
+/**
+ * Runs the files the memo could not answer: through the task's `runFiles` when it has one,
+ * else file by file. Infrastructure trouble (missing object, full disk) fails the shard;
+ * anything else thrown on one file is a task bug on that file, recorded as a result so
+ * `errors` can answer for it.
+ */
+async function runMisses(
+  taskId: string,
+  t: TaskToRun,
+  files: readonly TaskFile[],
+  taskCtx: TaskContext<unknown>,
+): Promise<FileRunResult[]> {
+  if (files.length === 0) return [];
+  if (t.def.runFiles) {
+    const results = await t.def.runFiles(files, taskCtx);
+    if (results.length !== files.length)
+      throw new CodebatchError(
+        'E_INTERNAL',
+        `task ${taskId} returned ${results.length} results for ${files.length} files`,
+      );
+    return results;
+  }
+  return files.map((file) => {
+    try {
+      return { outputs: t.def.runFile(file, taskCtx) };
+    } catch (error) {
+      if (isCodebatchError(error)) throw error;
+      if (/^E[A-Z]+$/.test(String((error as NodeJS.ErrnoException)?.code ?? ''))) {
+        throw toCodebatchError(error, `task ${taskId} on ${file.path}`);
+      }
+      return {
+        crash: `task ${t.task.type} crashed on this file: ${error instanceof Error ? error.message : String(error)}`,
+      };
+    }
+  });
+}
+
+function assertValidOutputs(outputs: readonly TaskOutput[], filePath: string, taskId: string): void {
+  for (const o of outputs) {
+    const result = taskOutputSchema.safeParse(o);
+    if (!result.success || o.path !== filePath) {
+      throw new CodebatchError(
+        'E_RECORD_INVALID',
+        `task ${taskId} produced an invalid record for ${filePath}`,
+        {
+          hints: ['This is a bug in the task; the shard is marked failed and nothing was committed.'],
+          details: {
+            issues: result.success
+              ? ['path: does not name the file being processed']
+              : result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
+          },
+        },
+      );
+    }
+  }
+}

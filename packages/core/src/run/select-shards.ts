@@ -1,0 +1,81 @@
+import { orderTasks } from '../batch/pipelines';
+import type { BatchRecords } from '../batch/read-batch';
+import { shardOf } from '../batch/shard-assignment';
+import { readShardState } from '../batch/shard-state';
+import { CodebatchError } from '../errors/codebatch-error';
+import type { FilesIndexRecord } from '../schemas/snapshot-record';
+import { assertValidShardId } from '../store/layout';
+import type { Store } from '../store/store';
+
+/** What a run may narrow its shards to (see RunBatchOptions). */
+export interface ShardSelection {
+  batchId: string;
+  shardIds?: string[];
+  shardSlice?: { index: number; total: number };
+  maxShards?: number;
+}
+
+/**
+ * The shards a run takes, in order: the batch's shards, narrowed by --shard, the matrix slice
+ * and the run budget. `selected`: the task ids the run settles (the budget counts a shard
+ * when any of them is not done).
+ */
+export function selectShards(
+  store: Store,
+  records: BatchRecords,
+  options: ShardSelection,
+  selected: readonly string[],
+): string[] {
+  const { batch, plan, tasks } = records;
+  const first = orderTasks(plan.tasks)[0]?.task_id;
+  let shardIds = [...((first !== undefined ? tasks.get(first) : undefined)?.sharding.shard_ids ?? [])];
+  if (options.shardIds && options.shardIds.length > 0) {
+    for (const s of options.shardIds) {
+      assertValidShardId(s);
+      if (!shardIds.includes(s)) {
+        throw new CodebatchError(
+          'E_SHARD_NOT_FOUND',
+          `shard ${s} holds no files in batch ${options.batchId}`,
+          {
+            hints: [`List shards with \`codebatch shards --batch ${options.batchId}\`.`],
+          },
+        );
+      }
+    }
+    shardIds = shardIds.filter((s) => options.shardIds!.includes(s));
+  }
+  if (options.shardSlice) {
+    const { index, total } = options.shardSlice;
+    shardIds = shardIds.filter((_, i) => i % total === index);
+  }
+  if (options.maxShards !== undefined) {
+    // Done shards cost nothing to settle, so the budget counts only shards with work left.
+    const open = shardIds.filter((s) =>
+      selected.some(
+        (t) => readShardState(store, batch.batch_id, t, s, { missingAsReady: true }).status !== 'done',
+      ),
+    );
+    shardIds = open.slice(0, options.maxShards);
+  }
+  return shardIds;
+}
+
+/** The batch's shard count (older batches record it only on their tasks). */
+export function shardCountOf(records: BatchRecords): number {
+  return records.batch.shard_count ?? records.tasks.values().next().value?.sharding.shard_count ?? 256;
+}
+
+/** Partitions a snapshot's files by shard in one pass (the reference re-read it per shard). */
+export function partitionByShard(
+  files: readonly FilesIndexRecord[],
+  shardCount: number,
+): Map<string, FilesIndexRecord[]> {
+  const byShard = new Map<string, FilesIndexRecord[]>();
+  for (const f of files) {
+    const shard = shardOf(f.object.slice('sha256:'.length), shardCount);
+    const list = byShard.get(shard);
+    if (list) list.push(f);
+    else byShard.set(shard, [f]);
+  }
+  return byShard;
+}

@@ -1,0 +1,19 @@
+/**
+ * `busy`: another process holds the shard. `deferred`: work must execute but this pass runs
+ * with `canExecute: false` (the first, settle-only pass of a run). Neither is final; the
+ * runner retries both.
+ */
+export type ShardOutcome = 'executed' | 'skipped' | 'reused' | 'failed' | 'blocked' | 'busy' | 'deferred';
+
+export interface ShardRunResult {
+  taskId: string;
+  shardId: string;
+  outcome: ShardOutcome;
+  files: number;
+  outputs: number;
+  /** Files whose task ran in this shard run, and files whose records came from the memo or a reused shard. */
+  filesExecuted: number;
+  filesReused: number;
+  durationMs: number;
+  error?: { code: string; message: string };
+}

@@ -1,0 +1,163 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { writeFixtureCorpus } from '../src/test-support/fixture-corpus';
+
+/**
+ * The runs people repeat (issue 13), through the real binary: what a no-op `check` must not
+ * do (load task code, start workers), what a one-file change must do (execute that file once
+ * per task and nothing else), and that a reused shard reads back as the new batch's.
+ */
+jest.setTimeout(120_000);
+
+// Not from cli-harness: that loads the engine's sources, which this suite never needs.
+const BIN = path.resolve(__dirname, '../bin/codebatch.js');
+
+interface Probe {
+  loaded: string[];
+  workers: number;
+}
+
+interface CheckJson {
+  batch_id: string;
+  snapshot_id: string;
+  status: string;
+  shards: { total: number; executed: number; reused: number; failed: number };
+  taskFiles: { executed: number; reused: number };
+  diagnostics: unknown[];
+}
+
+/** Preloaded into the CLI: records every module file loaded and every worker thread started. */
+const PROBE = `
+const Module = require('node:module');
+const fs = require('node:fs');
+const wt = require('node:worker_threads');
+const loaded = [];
+const load = Module._load;
+Module._load = function (request, parent, isMain) {
+  const out = load.apply(this, arguments);
+  try { loaded.push(Module._resolveFilename(request, parent, isMain)); } catch {}
+  return out;
+};
+let workers = 0;
+const Worker = wt.Worker;
+wt.Worker = class extends Worker { constructor(...args) { super(...args); workers += 1; } };
+process.on('exit', () => fs.writeFileSync(process.env.CODEBATCH_TEST_PROBE, JSON.stringify({ loaded, workers })));
+`;
+
+/** Modules that only a task's execution needs: its implementation, its parsers. */
+const EXECUTION_ONLY = [
+  /[\\/]dist[\\/]tasks[\\/](parse|analyze|symbols|lint|eslint)[\\/][^\\/]*-task\.js$/,
+  /[\\/]dist[\\/]tasks[\\/]shared[\\/](ts|python)-tree\.js$/,
+  /[\\/]node_modules[\\/]typescript[\\/]lib[\\/]typescript\.js$/,
+  /[\\/]node_modules[\\/]web-tree-sitter[\\/]/,
+  /[\\/]node_modules[\\/]eslint[\\/]/,
+];
+
+describe('warm runs', () => {
+  let root: string;
+  let tree: string;
+  let store: string;
+  let probeFile: string;
+
+  beforeAll(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'cb-warm-'));
+    tree = path.join(root, 'tree');
+    store = path.join(root, 'store');
+    writeFixtureCorpus(tree);
+    // Enough files that a cold run starts worker threads (the runner keeps small runs inline).
+    fs.mkdirSync(path.join(tree, 'gen'));
+    for (let i = 0; i < 240; i += 1)
+      fs.writeFileSync(path.join(tree, 'gen', `m${i}.ts`), `export const m${i} = ${i}; // TODO: ${i}\n`);
+    fs.writeFileSync(path.join(root, 'probe.cjs'), PROBE);
+    probeFile = path.join(root, 'probe.json');
+  });
+  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  function codebatch(args: string[], probe = false): { code: number | null; stdout: string; stderr: string } {
+    const r = spawnSync(
+      process.execPath,
+      [...(probe ? ['-r', path.join(root, 'probe.cjs')] : []), BIN, ...args],
+      {
+        encoding: 'utf8',
+        maxBuffer: 1 << 28,
+        env: { ...process.env, CODEBATCH_TEST_PROBE: probeFile },
+      },
+    );
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  }
+
+  function check(probe = false): { json: CheckJson; probe?: Probe } {
+    fs.rmSync(probeFile, { force: true });
+    const r = codebatch(
+      ['check', tree, '--pipeline', 'full', '--store', store, '--parallel', '2', '--format', 'json'],
+      probe,
+    );
+    if (r.code !== 0 && r.code !== 1) throw new Error(`check exited ${r.code}: ${r.stderr}`);
+    const json = JSON.parse(r.stdout) as CheckJson;
+    return probe ? { json, probe: JSON.parse(fs.readFileSync(probeFile, 'utf8')) as Probe } : { json };
+  }
+
+  function expectVerified(): void {
+    const r = codebatch(['verify', '--store', store, '--json']);
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+  }
+
+  const executionModules = (p: Probe) => p.loaded.filter((f) => EXECUTION_ONLY.some((re) => re.test(f)));
+
+  let cold: CheckJson;
+
+  it('a cold check starts workers (the probe sees them; the task code loads in the workers)', () => {
+    const r = check(true);
+    cold = r.json;
+    expect(cold.status).toBe('done');
+    expect(cold.shards.executed).toBeGreaterThan(1);
+    expect(r.probe!.workers).toBeGreaterThan(0);
+    expectVerified();
+  });
+
+  it('a no-op check loads no task module, starts no worker, and reports the same diagnostics', () => {
+    const r = check(true);
+    expect(executionModules(r.probe!)).toEqual([]);
+    expect(r.probe!.workers).toBe(0);
+    expect(r.json.taskFiles.executed).toBe(0);
+    expect(r.json.diagnostics).toEqual(cold.diagnostics);
+    expectVerified();
+  });
+
+  it('one changed file executes exactly that file, once per task, and reused shards read back with the new batch ids', () => {
+    const edited = 'src/main.ts';
+    fs.appendFileSync(path.join(tree, edited), '\n// edited\n');
+    const { json, probe } = check(true);
+    // Four task-files run on this thread, so here the probe sees the task code load.
+    expect(executionModules(probe!).length).toBeGreaterThan(0);
+    expect(json.status).toBe('done');
+    expect(json.batch_id).not.toBe(cold.batch_id);
+    expect(json.snapshot_id).not.toBe(cold.snapshot_id);
+
+    const status = JSON.parse(
+      codebatch(['status', '--batch', json.batch_id, '--store', store, '--json']).stdout,
+    ) as {
+      tasks: { task_id: string; files: { executed: number; reused: number } }[];
+    };
+    // The full pipeline's four tasks all take TypeScript: one execution each, the rest reused.
+    expect(status.tasks.map((t) => [t.task_id, t.files.executed])).toEqual(
+      ['01_parse', '02_analyze', '03_symbols', '04_lint'].map((id) => [id, 1]),
+    );
+    expect(json.taskFiles.executed).toBe(4);
+    expect(json.shards.reused).toBeGreaterThan(0);
+
+    // Every record of the new batch, reused shards included, carries the new batch's ids.
+    const outputs = JSON.parse(
+      codebatch(['query', 'outputs', '--batch', json.batch_id, '--store', store, '--json']).stdout,
+    ) as { total: number; records: { batch_id: string; snapshot_id: string; path: string }[] };
+    expect(outputs.records.length).toBe(outputs.total);
+    expect(outputs.total).toBeGreaterThan(1000);
+    expect(new Set(outputs.records.map((o) => `${o.batch_id} ${o.snapshot_id}`))).toEqual(
+      new Set([`${json.batch_id} ${json.snapshot_id}`]),
+    );
+    expect(outputs.records.some((o) => o.path === 'packages/app/src/index.ts')).toBe(true);
+    expectVerified();
+  });
+});
