@@ -43,6 +43,8 @@ function scanCountRows(view: BatchView, taskIds: readonly string[]): CountRow[] 
   return tally.rows();
 }
 
+export const DIAGNOSTIC_LINE = '"diagnostic"';
+
 /** Diagnostics of the given tasks (of one severity, when given) in canonical order. */
 export function loadDiagnostics(
   view: BatchView,
@@ -53,9 +55,12 @@ export function loadDiagnostics(
   const index =
     options.useIndex === false ? undefined : readFreshQueryIndex(view, { diagnostics: severity ?? 'all' });
   if (index?.diagnostics) return index.diagnostics.filter((r) => taskIds.includes(r.task_id));
+  // Every diagnostic's line holds this text, however its JSON is spaced: the far more numerous
+  // ast, metric, symbol and edge lines are passed over without a JSON.parse.
   return scanOutputs(
     view,
     taskIds,
     (r) => r.kind === 'diagnostic' && (severity === undefined || r.severity === severity),
+    DIAGNOSTIC_LINE,
   );
 }

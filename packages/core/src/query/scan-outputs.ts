@@ -11,11 +11,13 @@ export function forEachOutput(
   view: BatchView,
   taskIds: readonly string[],
   visit: (record: OutputRecord) => void,
+  /** Text every wanted record's line contains (see parseJsonl): other lines are not parsed. */
+  select?: string,
 ): void {
   for (const taskId of taskIds) {
     for (const entry of listShards(view, taskId)) {
       if (!isShardVisible(entry)) continue;
-      for (const record of readShardOutputs(entry)) visit(record);
+      for (const record of readShardOutputs(entry, select)) visit(record);
     }
   }
 }
@@ -28,10 +30,16 @@ export function scanOutputs(
   view: BatchView,
   taskIds: readonly string[],
   keep: (record: OutputRecord) => boolean = () => true,
+  select?: string,
 ): OutputRecord[] {
   const out: OutputRecord[] = [];
-  forEachOutput(view, taskIds, (record) => {
-    if (keep(record)) out.push(record);
-  });
+  forEachOutput(
+    view,
+    taskIds,
+    (record) => {
+      if (keep(record)) out.push(record);
+    },
+    select,
+  );
   return sortOutputs(out);
 }

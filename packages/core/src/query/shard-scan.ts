@@ -3,6 +3,7 @@ import { CodebatchError, toCodebatchError } from '../errors/codebatch-error';
 import type { OutputRecord } from '../schemas/output-record';
 import { type ShardState, shardStateSchema } from '../schemas/state-record';
 import { parseJsonl } from '../store/jsonl';
+import { readIndexFile } from '../store/read-index-file';
 import { sha256Hex, toObjectRef } from '../util/hash';
 import { verifiesReads } from '../util/read-verification';
 import type { BatchView } from './batch-view';
@@ -96,16 +97,16 @@ export function isShardVisible(entry: ShardEntry): boolean {
   return entry.status === 'done';
 }
 
-/** A shard's outputs index bytes; a done shard without an index produced no outputs. */
-export function readOutputsBytes(entry: ShardEntry): Buffer {
+/** A shard's outputs index bytes and their sha256; a done shard without an index produced no outputs. */
+export function readOutputsBytes(entry: ShardEntry): { bytes: Buffer; hex: string } {
   try {
-    return fs.readFileSync(entry.outputsFile);
+    return readIndexFile(entry.outputsFile) ?? { bytes: Buffer.alloc(0), hex: EMPTY_HEX };
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
-      throw toCodebatchError(error, `reading ${entry.outputsFile}`);
-    return Buffer.alloc(0);
+    throw toCodebatchError(error, `reading ${entry.outputsFile}`);
   }
 }
+
+const EMPTY_HEX = sha256Hex(Buffer.alloc(0));
 
 /**
  * Reads a committed outputs index, checked against the digest its state recorded: a truncated
@@ -113,10 +114,10 @@ export function readOutputsBytes(entry: ShardEntry): Buffer {
  * regression exit codes. Strict mode: the file is written whole and renamed into place, so a
  * malformed line is damage (E_INDEX_CORRUPT naming file and line), never a crash artefact.
  */
-export function readShardOutputs(entry: ShardEntry): OutputRecord[] {
-  const bytes = readOutputsBytes(entry);
+export function readShardOutputs(entry: ShardEntry, select?: string): OutputRecord[] {
+  const { bytes, hex } = readOutputsBytes(entry);
   const expected = entry.state?.outputs_digest;
-  if (expected && verifiesReads() && toObjectRef(sha256Hex(bytes)) !== expected) {
+  if (expected && verifiesReads() && toObjectRef(hex) !== expected) {
     throw new CodebatchError(
       'E_INDEX_CORRUPT',
       `${entry.outputsFile} does not match the digest its state recorded`,
@@ -126,7 +127,14 @@ export function readShardOutputs(entry: ShardEntry): OutputRecord[] {
       },
     );
   }
-  const { records } = parseJsonl<OutputRecord>(bytes.toString('utf8'), entry.outputsFile, 'strict');
+  // Lines passed over by `select` go unvalidated, so selection needs the digest check above.
+  const verified = expected !== undefined && verifiesReads();
+  const { records } = parseJsonl<OutputRecord>(
+    bytes.toString('utf8'),
+    entry.outputsFile,
+    'strict',
+    verified ? select : undefined,
+  );
   for (let i = 0; i < records.length; i += 1) {
     const r = records[i] as Partial<OutputRecord> | null;
     // A cheap shape check instead of zod per record: 200k records would otherwise cost seconds.

@@ -1,8 +1,7 @@
-import fs from 'node:fs';
 import type { ShardState } from '../schemas/state-record';
 import { CHUNKED_SUFFIX } from '../store/chunking';
+import { readIndexFile } from '../store/read-index-file';
 import type { Store } from '../store/store';
-import { sha256Hex } from '../util/hash';
 import { verifiesReads } from '../util/read-verification';
 
 /**
@@ -18,13 +17,14 @@ export function readCommittedIndex(
   options: { checkObjects?: boolean } = {},
 ): Buffer | undefined {
   if (state.status !== 'done' || !state.outputs_digest) return undefined;
-  let bytes: Buffer;
+  let read: ReturnType<typeof readIndexFile>;
   try {
-    bytes = fs.readFileSync(store.layout.outputsFile(location.batch_id, location.task_id, location.shard_id));
+    read = readIndexFile(store.layout.outputsFile(location.batch_id, location.task_id, location.shard_id));
   } catch {
     return undefined;
   }
-  if (`sha256:${sha256Hex(bytes)}` !== state.outputs_digest) return undefined;
+  if (!read || `sha256:${read.hex}` !== state.outputs_digest) return undefined;
+  const { bytes } = read;
   if (options.checkObjects && !referencedObjectsExist(store, bytes)) return undefined;
   return bytes;
 }

@@ -46,5 +46,5 @@ export function computeIndexSources(view: BatchView): IndexSources {
  */
 function outputsDigest(entry: ShardEntry): string {
   if (entry.state?.outputs_digest) return entry.state.outputs_digest;
-  return toObjectRef(sha256Hex(readOutputsBytes(entry)));
+  return toObjectRef(readOutputsBytes(entry).hex);
 }
