@@ -1,11 +1,9 @@
 import { readBatchRecord } from '../batch/read-batch';
 import { readShardState } from '../batch/shard-state';
-import type { ShardState } from '../schemas/state-record';
 import type { Store } from '../store/store';
 import { sha256Hex } from '../util/hash';
 import { readCommittedIndex } from './committed-outputs';
 import { restampIndex } from './restamp-index';
-import { readManifest } from './shard-manifest';
 
 export interface BundleLocation {
   batch_id: string;
@@ -51,29 +49,11 @@ export function reuseShardOutputs(
   const restamped = restampIndex(bytes, { snapshot_id: sourceSnapshot, ...source }, target);
   if (!restamped) return undefined;
   const out = restamped.bytes;
-  const byKind = kindsFromManifest(store, state);
   return {
     bytes: out,
     outputsDigest: sha256Hex(out),
     resultDigest: state.result_digest,
     count: restamped.count,
-    ...(byKind ? { byKind } : {}),
     ...(state.manifest ? { sourceManifest: state.manifest } : {}),
   };
-}
-
-/**
- * Record counts per kind of the source run, from its manifest when that manifest describes
- * exactly the verified index (same outputs digest): saves a scan of every record.
- */
-function kindsFromManifest(store: Store, state: ShardState): Record<string, number> | undefined {
-  if (!state.manifest) return undefined;
-  try {
-    const manifest = readManifest(store, state.manifest);
-    if (manifest.kind !== 'shard_run') return undefined;
-    const outputs = manifest.outputs;
-    return outputs && outputs.outputs_digest === state.outputs_digest ? outputs.by_kind : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -32,22 +32,39 @@ export function tryReuse(
     from,
     outputs: reused,
     files: scope.members.length,
-    byKind: () => reused.byKind ?? countKindsInIndex(reused.bytes),
+    byKind: () => countKindsInIndex(reused.bytes),
   });
   keepUpstreamIndex(scope, taskId, reused.bytes);
   return { outputs: reused.count };
 }
 
 const KIND_MARK = Buffer.from('"kind":"');
+const NEWLINE = 0x0a;
 
-/** Records per kind in a committed index, without parsing it (kinds are plain identifiers). */
-function countKindsInIndex(bytes: Buffer): Record<string, number> {
+/**
+ * Records per kind in a committed index. Every record has a top-level `kind` written as
+ * `"kind":"..."` (JSON.stringify, no spaces), so a line holding that mark once has it at the
+ * top level and is counted without a parse; only a line with a nested `kind` as well is parsed.
+ * Cheaper than reading the source run's manifest back, and needs no trust in it.
+ */
+export function countKindsInIndex(bytes: Buffer): Record<string, number> {
   const counts: Record<string, number> = {};
-  for (let i = bytes.indexOf(KIND_MARK); i !== -1; i = bytes.indexOf(KIND_MARK, i + 1)) {
-    const start = i + KIND_MARK.length;
-    const end = bytes.indexOf(34, start);
-    const kind = bytes.toString('latin1', start, end);
-    counts[kind] = (counts[kind] ?? 0) + 1;
+  for (let start = 0; start < bytes.length; ) {
+    let end = bytes.indexOf(NEWLINE, start);
+    if (end === -1) end = bytes.length;
+    const first = bytes.indexOf(KIND_MARK, start);
+    let kind: string | undefined;
+    if (first !== -1 && first < end) {
+      const second = bytes.indexOf(KIND_MARK, first + KIND_MARK.length);
+      if (second === -1 || second >= end) {
+        const from = first + KIND_MARK.length;
+        kind = bytes.toString('utf8', from, bytes.indexOf(34, from));
+      } else {
+        kind = (JSON.parse(bytes.toString('utf8', start, end)) as { kind: string }).kind;
+      }
+    }
+    if (kind !== undefined) counts[kind] = (counts[kind] ?? 0) + 1;
+    start = end + 1;
   }
   return counts;
 }
