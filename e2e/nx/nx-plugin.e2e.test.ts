@@ -208,32 +208,41 @@ describe('@codebatch/nx in a fresh Nx workspace', () => {
       'libs/lib3/project.json': { name: 'lib3' },
       'libs/lib3/src/b.ts': 'export const b = 1;\n',
     });
+    // --batch=false: one process per project (as on Nx 21-23), three at once on one store.
     const r = await ws.nx([
       'run-many',
       '-t',
       'codebatch-lint',
       '--parallel=3',
+      '--batch=false',
       '--skip-nx-cache',
       '--output-style=static',
     ]);
     expectExit(r, 0);
+    expect(r.output).not.toContain('tasks with @codebatch/nx:lint');
     const verify = await ws.codebatch(['verify', '--store', '.codebatch']);
     expectExit(verify, 0);
   });
 
-  it('runs all projects in one process with --batch, with the same results', async () => {
-    const r = await ws.nx([
-      'run-many',
-      '-t',
-      'codebatch-lint',
-      '--batch',
-      '--skip-nx-cache',
-      '--output-style=static',
-    ]);
+  it('runs all projects in one batch process by default, and an unchanged project reports its done batch', async () => {
+    const roots = ['apps/app', 'libs/lib', 'libs/lib2', 'libs/lib3'];
+    const before = roots.map((root) => ws.readJson<Report>(LINT_REPORT(root)).batchId);
+    const r = await ws.nx(['run-many', '-t', 'codebatch-lint', '--skip-nx-cache', '--output-style=static']);
     expectExit(r, 0);
-    for (const root of ['apps/app', 'libs/lib', 'libs/lib2', 'libs/lib3']) {
-      expect(ws.readJson<Report>(LINT_REPORT(root)).success).toBe(true);
+    // executors.json prefers batch mode: Nx 24 hands the four tasks to one batchImplementation.
+    expect(r.output).toContain('Running 4 tasks with @codebatch/nx:lint');
+    for (const [i, root] of roots.entries()) {
+      const report = ws.readJson<Report>(LINT_REPORT(root));
+      expect(report.success).toBe(true);
+      // Nothing changed since the last run: the engine verified that run's batch and reports
+      // it, instead of re-stamping its records into a new one.
+      expect(report.batchId).toBe(before[i]);
+      expect(report.taskFiles.executed).toBe(0);
     }
+    const forced = await ws.nx(['run', 'lib3:codebatch-lint', '--force', '--output-style=static']);
+    expectExit(forced, 0);
+    expect(ws.readJson<Report>(LINT_REPORT('libs/lib3')).batchId).not.toBe(before[3]);
+    expectExit(await ws.codebatch(['verify', '--store', '.codebatch']), 0);
   });
 
   it('nx add wires the plugin into a workspace that does not have it; init again changes nothing', async () => {

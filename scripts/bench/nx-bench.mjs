@@ -3,15 +3,20 @@
 //
 // Times `nx run-many -t codebatch-lint` (the @codebatch/nx plugin) on an Nx workspace whose
 // projects hold the small benchmark corpus (.bench/corpus: date-fns, lodash-es, rxjs, tslib,
-// zod; about 8.9k files), in four situations:
+// zod; about 8.9k files), in five situations:
 //   cold        no Nx cache, empty codebatch store: every file is parsed and linted
 //   nx-hit      nothing changed: every project is an Nx cache hit (output replayed)
 //   one-file    one file of one project changed: that project misses the Nx cache, and the
 //               engine re-executes that one file (the rest comes from the shared store)
 //   store-warm  Nx cache skipped (--skip-nx-cache), store warm: every project re-runs, but no
-//               file is re-executed (what a fresh CI runner with a restored store sees)
-// Each figure is wall time of the whole nx command, the median of --runs runs (cold: one run
-// per repetition, starting from an empty store and cache each time).
+//               file is re-executed (what a fresh CI runner with a restored store sees); the
+//               plugin's preferBatch makes Nx run all five in one process
+//   per-process the same with --batch=false: one process per project (what Nx 21-23 do)
+// and, as the floor of `cold`, one `codebatch check --pipeline lint` over a copy of the same
+// files (the projects' trees less what .nxignore hides from Nx), from an empty store.
+// Each figure is wall time of the whole command, the median of --runs runs (cold: one run
+// per repetition, starting from an empty store and cache each time). The targets (issue 13):
+//   store-warm <= nx-hit + 0.3 s per project;  cold <= 1.3 x check
 //
 // Needs both packages built (`npm run build`); the workspace lives in .bench/nx-workspace and
 // installs nx and the packed packages from the npm cache.
@@ -31,6 +36,10 @@ const keep = args.includes('--keep');
 const benchDir = path.join(repo, '.bench');
 const corpus = path.join(benchDir, 'corpus');
 const ws = path.join(benchDir, 'nx-workspace');
+const checkDir = path.join(benchDir, 'nx-check');
+const codebatchBin = path.join(repo, 'packages/core/bin/codebatch.js');
+const WARM_ALLOWANCE_PER_PROJECT = 0.3;
+const COLD_FACTOR = 1.3;
 const env = {
   ...process.env,
   // Nx 24 keeps its cache under ~/.nx/<workspace hash>/ by default: keep it in the workspace.
@@ -128,6 +137,40 @@ function nx(extra = []) {
   return { seconds, status: r.status, hits, out };
 }
 
+/** The projects' files as one plain tree (what .nxignore hides from Nx left out), for `check`. */
+function createCheckTree() {
+  fs.rmSync(checkDir, { recursive: true, force: true });
+  fs.cpSync(path.join(ws, 'libs'), path.join(checkDir, 'tree'), {
+    recursive: true,
+    filter: (src) => path.basename(src) !== 'package.json',
+  });
+}
+
+/** One cold `codebatch check` over the same files, from an empty store. */
+function checkCold() {
+  const store = path.join(checkDir, 'store');
+  fs.rmSync(store, { recursive: true, force: true });
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(
+    process.execPath,
+    [
+      codebatchBin,
+      'check',
+      path.join(checkDir, 'tree'),
+      '--pipeline',
+      'lint',
+      '--store',
+      store,
+      '--format',
+      'json',
+    ],
+    { encoding: 'utf8', maxBuffer: 1 << 29 },
+  );
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (r.status !== 0 && r.status !== 1) throw new Error(`check failed (${r.status}):\n${r.stderr}`);
+  return { seconds, files: JSON.parse(r.stdout).files };
+}
+
 function report(project) {
   return JSON.parse(
     fs.readFileSync(path.join(ws, 'reports/codebatch/libs', project, 'codebatch-lint/report.json'), 'utf8'),
@@ -175,10 +218,16 @@ const editFile = (() => {
   throw new Error(`no source file in ${dir}`);
 })();
 
-const results = { cold: [], 'nx-hit': [], 'one-file': [], 'store-warm': [] };
+createCheckTree();
+const results = { check: [], cold: [], 'nx-hit': [], 'one-file': [], 'store-warm': [], 'per-process': [] };
 let coldTotals;
+let checkFiles;
 let oneFile;
+let warmTotals;
 for (let i = 0; i < runs; i++) {
+  const check = checkCold();
+  results.check.push(check.seconds);
+  checkFiles = check.files;
   resetAll();
   const cold = nx();
   results.cold.push(cold.seconds);
@@ -192,22 +241,40 @@ for (let i = 0; i < runs; i++) {
   oneFile = { hits: miss.hits, ...report(editProject).taskFiles };
   const warm = nx(['--skip-nx-cache']);
   results['store-warm'].push(warm.seconds);
+  warmTotals = totals(projects);
+  results['per-process'].push(nx(['--skip-nx-cache', '--batch=false']).seconds);
 }
 
+const med = Object.fromEntries(Object.entries(results).map(([k, v]) => [k, median(v)]));
+const verdict = (ok) => (ok ? 'MET' : 'MISSED');
+const warmLimit = med['nx-hit'] + WARM_ALLOWANCE_PER_PROJECT * projects.length;
+const coldLimit = COLD_FACTOR * med.check;
 console.log(
   `\nnx run-many -t codebatch-lint, ${projects.length} projects, ${coldTotals.files} files (median of ${runs})`,
 );
 console.log(
-  `  cold        ${median(results.cold).toFixed(2)} s  (${coldTotals.executed} task-file executions)`,
+  `  check       ${med.check.toFixed(2)} s  (one cold \`codebatch check --pipeline lint\`, ${checkFiles} files)`,
 );
 console.log(
-  `  nx-hit      ${median(results['nx-hit']).toFixed(2)} s  (${projects.length}/${projects.length} Nx cache hits)`,
+  `  cold        ${med.cold.toFixed(2)} s  (${coldTotals.executed} task-file executions; ` +
+    `${(med.cold / med.check).toFixed(2)}x check, target <= ${COLD_FACTOR}x = ${coldLimit.toFixed(2)} s: ${verdict(med.cold <= coldLimit)})`,
 );
 console.log(
-  `  one-file    ${median(results['one-file']).toFixed(2)} s  (${oneFile.hits} hits; ${editProject}: ${oneFile.executed} executed, ${oneFile.reused} reused)`,
+  `  nx-hit      ${med['nx-hit'].toFixed(2)} s  (${projects.length}/${projects.length} Nx cache hits)`,
 );
 console.log(
-  `  store-warm  ${median(results['store-warm']).toFixed(2)} s  (--skip-nx-cache, every file from the store)`,
+  `  one-file    ${med['one-file'].toFixed(2)} s  (${oneFile.hits} hits; ${editProject}: ${oneFile.executed} executed, ${oneFile.reused} reused)`,
 );
+console.log(
+  `  store-warm  ${med['store-warm'].toFixed(2)} s  (--skip-nx-cache, one batch process, ${warmTotals.executed} executed; ` +
+    `target <= nx-hit + ${WARM_ALLOWANCE_PER_PROJECT} s x ${projects.length} = ${warmLimit.toFixed(2)} s: ${verdict(med['store-warm'] <= warmLimit)})`,
+);
+console.log(`  per-process ${med['per-process'].toFixed(2)} s  (the same with --batch=false, for reference)`);
+if (checkFiles !== coldTotals.files) {
+  console.warn(`  note: check saw ${checkFiles} files, the projects ${coldTotals.files}: not the same files`);
+}
 console.log(`  runs: ${JSON.stringify(results)}`);
-if (!keep) fs.rmSync(ws, { recursive: true, force: true });
+if (!keep) {
+  fs.rmSync(ws, { recursive: true, force: true });
+  fs.rmSync(checkDir, { recursive: true, force: true });
+}

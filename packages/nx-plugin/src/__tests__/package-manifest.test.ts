@@ -44,6 +44,14 @@ describe('package manifest', () => {
     expect(packageJson.main).toBe('dist/index.js');
   });
 
+  it('asks Nx 24 to batch every executor that has a batch implementation', () => {
+    // Without preferBatch, Nx 24 batches only under --batch or NX_BATCH_MODE=true, and a
+    // run-many forks one process per project, each loading Nx, the plugin and the engine.
+    for (const e of Object.values(executorsJson.executors)) {
+      expect(e).toMatchObject({ batchImplementation: expect.any(String), preferBatch: true });
+    }
+  });
+
   it('ships what Nx loads: dist, the manifests and the schema files', () => {
     expect(packageJson.executors).toBe('./executors.json');
     expect(packageJson.generators).toBe('./generators.json');

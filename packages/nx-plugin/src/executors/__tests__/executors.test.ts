@@ -204,6 +204,7 @@ describe('runTarget', () => {
         exclude: ['gen/**'],
         gitignore: true,
         force: false,
+        reuseDoneBatch: true,
       },
     ]);
   });

@@ -7,5 +7,5 @@ export type { LintExecutorSchema } from './schema';
 const lintExecutor = createExecutor(LINT_DEFAULTS);
 export default lintExecutor;
 
-/** `nx run-many -t codebatch-lint --batch`: all projects in one process. */
+/** A run-many of codebatch-lint, all projects in one process (Nx 24 prefers it; else `--batch`). */
 export const batchImplementation = createBatchImplementation(LINT_DEFAULTS);

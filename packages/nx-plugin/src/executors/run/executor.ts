@@ -7,5 +7,5 @@ export type { RunExecutorSchema } from './schema';
 const runExecutor = createExecutor(RUN_DEFAULTS);
 export default runExecutor;
 
-/** `nx run-many --batch`: all projects in one process. */
+/** A run-many of these targets, all projects in one process (Nx 24 prefers it; else `--batch`). */
 export const batchImplementation = createBatchImplementation(RUN_DEFAULTS);

@@ -102,9 +102,10 @@ export function orderBatchTasks(taskGraph: TaskGraph): string[] {
 }
 
 /**
- * `nx run-many --batch`: every codebatch task of the batch runs in this one process, one
- * after another (the engine parallelises within a run, and they share one store), streaming
- * each result as it completes. Output is returned as each task's terminalOutput, which Nx
+ * A batch (Nx 24 by default, via preferBatch; older Nx with `--batch`): every codebatch task
+ * of the batch runs in this one process, one after another (the engine parallelises within a
+ * run, and they share one store; two runs at once were measured at 1.8x slower cold on two
+ * cores), streaming each result as it completes. Output is returned as each task's terminalOutput, which Nx
  * prints and caches per task, so nothing is printed here. A task whose dependency in the
  * batch failed is skipped.
  */

@@ -129,6 +129,10 @@ export function engineOptions(options: ResolvedOptions, target: TargetContext): 
     exclude: [...options.exclude, ...implicitExcludes(options, target)],
     gitignore: options.gitignore,
     force: options.force,
+    // A project re-run over an unchanged tree (--skip-nx-cache, a CI runner with a restored
+    // store but no Nx cache) reports its verified done batch rather than re-stamping every
+    // record into a new one, as `codebatch check` does; --force still makes a new batch.
+    reuseDoneBatch: !options.force,
   };
 }
 
