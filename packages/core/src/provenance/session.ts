@@ -57,9 +57,9 @@ export interface RunBudgetRecord {
 }
 
 /**
- * The per-shard seed policy as recorded in a session. `base_applied: false` says that the
- * runner does not fold `base` into TaskContext.seed yet (that needs run-shard-chain.ts): the
- * seeds tasks see are sha256(task_id, shard_id) alone, whatever the base.
+ * The per-shard seed policy as recorded in a session. `base_applied: true` says the runner
+ * folds `base` into each shard's seed (shardSeed in run/execute-task.ts); sessions written
+ * before it did say false, and their seeds are sha256(task_id, shard_id) alone.
  */
 export interface SeedPolicyRecord {
   base: number;
