@@ -1,9 +1,4 @@
-import {
-  type DiagnosticDelta,
-  diffBatches,
-  findImprovements,
-  findRegressions,
-} from '../../query/diff/diff-batches';
+import type { DiagnosticDelta } from '../../query/diff/diff-batches';
 import { type CommandContext, type CommandSpec, type PositionalSpec, stringOpt } from '../command';
 import { formatJson, formatTable } from '../output';
 import {
@@ -13,6 +8,10 @@ import {
   SEVERITY_OPTION,
   TASK_OPTION,
 } from './query-support';
+
+// Loaded when a diff runs, not at every CLI start.
+const diffModule = () =>
+  require('../../query/diff/diff-batches') as typeof import('../../query/diff/diff-batches');
 
 const BATCH_PAIR: PositionalSpec[] = [
   { name: 'base', description: 'Base batch id (before)', required: true },
@@ -34,7 +33,7 @@ export const diffCommand: CommandSpec = {
   },
   run(ctx) {
     const [base, head] = pair(ctx);
-    const result = diffBatches(ctx.openStore(), base, head, {
+    const result = diffModule().diffBatches(ctx.openStore(), base, head, {
       task: stringOpt(ctx, 'task'),
       kind: stringOpt(ctx, 'kind'),
       path: stringOpt(ctx, 'path'),
@@ -86,7 +85,7 @@ export const regressionsCommand: CommandSpec = {
   options: DELTA_OPTIONS,
   run(ctx) {
     const [base, head] = pair(ctx);
-    const result = findRegressions(ctx.openStore(), base, head, deltaOptions(ctx));
+    const result = diffModule().findRegressions(ctx.openStore(), base, head, deltaOptions(ctx));
     printDelta(ctx, result, 'new diagnostic');
     // Exit 1 is the CI gate: findings, not a failure of the command (which would be 2).
     return result.total > 0 ? 1 : 0;
@@ -104,7 +103,11 @@ export const improvementsCommand: CommandSpec = {
   options: DELTA_OPTIONS,
   run(ctx) {
     const [base, head] = pair(ctx);
-    printDelta(ctx, findImprovements(ctx.openStore(), base, head, deltaOptions(ctx)), 'fixed diagnostic');
+    printDelta(
+      ctx,
+      diffModule().findImprovements(ctx.openStore(), base, head, deltaOptions(ctx)),
+      'fixed diagnostic',
+    );
     return 0;
   },
 };

@@ -1,4 +1,3 @@
-import { parseDuration, pruneStore } from '../../gc/prune-store';
 import { boolOpt, type CommandSpec, stringOpt } from '../command';
 import { formatJson } from '../output';
 import { parseIntOption } from './parse-int-option';
@@ -31,6 +30,8 @@ export const gcCommand: CommandSpec = {
     'dry-run': { type: 'boolean', description: 'Report what would be removed; write nothing' },
   },
   run(ctx) {
+    const { parseDuration, pruneStore } =
+      require('../../gc/prune-store') as typeof import('../../gc/prune-store');
     const keep = stringOpt(ctx, 'keep-batches');
     const olderThan = stringOpt(ctx, 'older-than');
     const grace = stringOpt(ctx, 'grace');

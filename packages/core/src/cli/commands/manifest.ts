@@ -1,6 +1,3 @@
-import { explainFileMiss } from '../../provenance/explain-file-miss';
-import { formatBundleChange } from '../../provenance/explain-miss';
-import { explainShardMiss } from '../../provenance/explain-shard-miss';
 import { buildBatchManifest, loadShardManifest, readBatchManifestRef } from '../../provenance/run-manifest';
 import { escapeText } from '../../report/escape-text';
 import { BATCH_OPTION, type CommandContext, type CommandSpec, requireBatch, stringOpt } from '../command';
@@ -137,6 +134,11 @@ export const explainMissCommand: CommandSpec = {
     const store = ctx.openStore();
     const file = stringOpt(ctx, 'file');
     if (file !== undefined) return explainFile(ctx, file);
+    // The explainers are loaded here, not at CLI start: every command would pay for them.
+    const { explainShardMiss } =
+      require('../../provenance/explain-shard-miss') as typeof import('../../provenance/explain-shard-miss');
+    const { formatBundleChange } =
+      require('../../provenance/explain-miss') as typeof import('../../provenance/explain-miss');
     const r = explainShardMiss(store, {
       batchId: requireBatch(ctx),
       taskId: need(ctx, 'task', 'List tasks with `codebatch tasks --batch <id>`.'),
@@ -161,6 +163,8 @@ export const explainMissCommand: CommandSpec = {
 };
 
 function explainFile(ctx: CommandContext, file: string): number {
+  const { explainFileMiss } =
+    require('../../provenance/explain-file-miss') as typeof import('../../provenance/explain-file-miss');
   const r = explainFileMiss(ctx.openStore(), {
     batchId: requireBatch(ctx),
     taskId: need(ctx, 'task', 'List tasks with `codebatch tasks --batch <id>`.'),

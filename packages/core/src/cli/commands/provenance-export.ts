@@ -1,18 +1,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { CodebatchError } from '../../errors/codebatch-error';
-import { openEnvelope, signStatement } from '../../provenance/dsse';
-import {
-  exportObservations,
-  formatObservationsCsv,
-  formatObservationsJsonl,
-} from '../../provenance/events-export';
-import { exportProvenance } from '../../provenance/export-provenance';
-import { checkStatementSubjects } from '../../provenance/verify-statement';
 import { writeFileAtomic } from '../../store/atomic-write';
 import { BATCH_OPTION, type CommandContext, type CommandSpec, requireBatch, stringOpt } from '../command';
 import { formatJson } from '../output';
 import { usageError } from './parse-int-option';
+
+// The exporters and signers are loaded when a command runs, not at every CLI start.
+const dsse = () => require('../../provenance/dsse') as typeof import('../../provenance/dsse');
+const eventsExport = () =>
+  require('../../provenance/events-export') as typeof import('../../provenance/events-export');
+const exportModule = () =>
+  require('../../provenance/export-provenance') as typeof import('../../provenance/export-provenance');
+const verifyStatement = () =>
+  require('../../provenance/verify-statement') as typeof import('../../provenance/verify-statement');
 
 function emit(ctx: CommandContext, text: string): void {
   const out = stringOpt(ctx, 'out');
@@ -46,8 +47,8 @@ export const provenanceExportCommand: CommandSpec = {
     const signKey = stringOpt(ctx, 'sign-key');
     if (signKey !== undefined && format !== 'intoto')
       throw usageError('--sign-key signs in-toto statements: add --format intoto');
-    const exported = exportProvenance(ctx.openStore(), requireBatch(ctx), format);
-    const document = signKey === undefined ? exported : signStatement(exported, readKey(ctx, signKey));
+    const exported = exportModule().exportProvenance(ctx.openStore(), requireBatch(ctx), format);
+    const document = signKey === undefined ? exported : dsse().signStatement(exported, readKey(ctx, signKey));
     emit(ctx, `${JSON.stringify(document, null, 2)}\n`);
     return 0;
   },
@@ -83,8 +84,8 @@ export const provenanceVerifyCommand: CommandSpec = {
     } catch (error) {
       throw usageError(`cannot read the envelope ${envelopeFile}: ${(error as Error).message}`);
     }
-    const statement = openEnvelope(envelope, readKey(ctx, keyFile));
-    const check = checkStatementSubjects(ctx.openStore(), statement);
+    const statement = dsse().openEnvelope(envelope, readKey(ctx, keyFile));
+    const check = verifyStatement().checkStatementSubjects(ctx.openStore(), statement);
     if (check.mismatches.length > 0) {
       throw new CodebatchError(
         'E_SUBJECT_MISMATCH',
@@ -128,10 +129,15 @@ export const eventsExportCommand: CommandSpec = {
     const format = stringOpt(ctx, 'format') ?? 'jsonl';
     if (format !== 'jsonl' && format !== 'csv')
       throw usageError(`--format must be jsonl or csv (got ${JSON.stringify(format)})`);
-    const rows = exportObservations(ctx.openStore(), requireBatch(ctx), {
+    const rows = eventsExport().exportObservations(ctx.openStore(), requireBatch(ctx), {
       sessions: ctx.values['no-sessions'] !== true,
     });
-    emit(ctx, format === 'csv' ? formatObservationsCsv(rows) : formatObservationsJsonl(rows));
+    emit(
+      ctx,
+      format === 'csv'
+        ? eventsExport().formatObservationsCsv(rows)
+        : eventsExport().formatObservationsJsonl(rows),
+    );
     return 0;
   },
 };

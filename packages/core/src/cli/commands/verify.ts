@@ -1,5 +1,4 @@
 import { escapeText } from '../../report/escape-text';
-import { verifyStore } from '../../verify/verify-store';
 import type { CommandSpec } from '../command';
 import { formatJson } from '../output';
 
@@ -11,6 +10,8 @@ export const verifyCommand: CommandSpec = {
   readOnly: true,
   requiresStore: true,
   run(ctx) {
+    const { verifyStore } =
+      require('../../verify/verify-store') as typeof import('../../verify/verify-store');
     const report = verifyStore(ctx.openStore());
     if (ctx.json) ctx.stdout(formatJson(report));
     else {
