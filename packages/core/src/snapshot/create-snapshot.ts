@@ -14,6 +14,8 @@ import { nowIso } from '../util/time';
 import { PRODUCER, SCHEMA_VERSION } from '../version';
 import { compareUtf8, sortPathsUtf8, toPathKey } from './canonical-path';
 import { isProbablyText } from './detect-binary';
+import { type BlobEntry, loadGitBlobMap, saveGitBlobMap } from './git-blob-map';
+import { readCleanBlobIds } from './git-clean-blobs';
 import { readGitInfo } from './git-info';
 import { langHint } from './lang-hint';
 import { createPathFilter } from './path-filter';
@@ -26,6 +28,7 @@ import {
   lookupStatCache,
   type StatCache,
   type StatCacheEntry,
+  type StatFingerprint,
   saveStatCache,
 } from './stat-cache';
 import { walkTree } from './walk-tree';
@@ -63,6 +66,8 @@ export interface SnapshotStats {
   hashed: number;
   /** Files whose digest came from the stat cache. */
   cached: number;
+  /** Files whose digest came from their git blob id (a fresh checkout; see git-clean-blobs.ts). */
+  fromGit: number;
   durationMs: number;
 }
 
@@ -75,6 +80,11 @@ export interface SnapshotResult {
 }
 
 const PROGRESS_EVERY = 512;
+/**
+ * Below this many stat-cache misses the files are simply read: asking git costs a few tens of
+ * milliseconds (three short processes), more than reading a few dozen files.
+ */
+const GIT_LOOKUP_MIN_MISSES = 64;
 
 /**
  * Freezes `sourceDir` into `store`: every kept file's bytes become an object, and
@@ -133,9 +143,15 @@ export function createSnapshot(
   const files: FilesIndexRecord[] = [];
   let hashed = 0;
   let cached = 0;
+  let fromGit = 0;
   let bytes = 0;
   let index = '';
 
+  // First pass: stat every file and take what the stat cache vouches for. Files it does not
+  // are read in the second pass, unless git vouches for their content (a fresh checkout).
+  const known: (StatCacheEntry | undefined)[] = new Array(paths.length);
+  const fingerprints: (StatFingerprint | undefined)[] = new Array(paths.length);
+  let misses = 0;
   for (let i = 0; i < paths.length; i += 1) {
     const rel = paths[i]!;
     const abs = toAbs(rel);
@@ -172,39 +188,63 @@ export function createSnapshot(
       ino: stat.ino,
       dev: stat.dev,
     };
-    let entry = lookupStatCache(cache, rel, fingerprint, hasObject);
-    const size = stat.size;
+    fingerprints[i] = fingerprint;
+    const entry = lookupStatCache(cache, rel, fingerprint, hasObject);
     if (entry) {
       cached += 1;
-      nextCache.set(rel, entry);
-    } else {
-      let content: Buffer;
-      try {
-        content = reader.read(abs, stat.size);
-      } catch (error) {
-        warnings.push(unreadableFile(rel, error));
-        continue;
-      }
-      if (content.length !== size) {
-        // Fewer bytes than lstat said (truncated meanwhile, or a short read) or more (still being
-        // written): what was read may be a mix of two versions, so nothing of it is stored.
-        warnings.push({
-          code: 'unreadable',
-          path: rel,
-          message: `size changed while reading (${size} bytes at stat, ${content.length > size ? 'more' : content.length} read); skipped`,
-        });
-        continue;
-      }
-      const hex = sha256Hex(content);
-      entry = { ...fingerprint, hex, text: isProbablyText(content) };
-      store.objects.writeObjectWithDigest(hex, content);
-      hashed += 1;
-      nextCache.set(rel, entry);
+      known[i] = entry;
+    } else misses += 1;
+  }
+
+  const git =
+    misses >= GIT_LOOKUP_MIN_MISSES && options.git !== false ? readCleanBlobIds(sourceAbs) : undefined;
+  const blobMap = git ? loadGitBlobMap(store) : undefined;
+  for (let i = 0; i < paths.length; i += 1) {
+    const fingerprint = fingerprints[i];
+    if (!fingerprint || known[i]) continue;
+    const rel = paths[i]!;
+    const size = fingerprint.size;
+    const vouched = git && blobMap ? blobMap.get(git.blobs.get(rel) ?? '') : undefined;
+    if (vouched && vouched.size === size && objectHasSize(store, vouched.hex, size)) {
+      known[i] = { ...fingerprint, hex: vouched.hex, text: vouched.text };
+      fromGit += 1;
+      continue;
     }
-    const record = toFilesIndexRecord(rel, entry.hex, size, entry.text);
+    let content: Buffer;
+    try {
+      content = reader.read(toAbs(rel), size);
+    } catch (error) {
+      warnings.push(unreadableFile(rel, error));
+      continue;
+    }
+    if (content.length !== size) {
+      // Fewer bytes than lstat said (truncated meanwhile, or a short read) or more (still being
+      // written): what was read may be a mix of two versions, so nothing of it is stored.
+      warnings.push({
+        code: 'unreadable',
+        path: rel,
+        message: `size changed while reading (${size} bytes at stat, ${content.length > size ? 'more' : content.length} read); skipped`,
+      });
+      continue;
+    }
+    const hex = sha256Hex(content);
+    known[i] = { ...fingerprint, hex, text: isProbablyText(content) };
+    store.objects.writeObjectWithDigest(hex, content);
+    hashed += 1;
+  }
+
+  const cleanBlobs = new Map<string, BlobEntry>();
+  for (let i = 0; i < paths.length; i += 1) {
+    const entry = known[i];
+    if (!entry) continue;
+    const rel = paths[i]!;
+    nextCache.set(rel, entry);
+    const record = toFilesIndexRecord(rel, entry.hex, entry.size, entry.text);
     files.push(record);
     index += `${JSON.stringify(record)}\n`;
-    bytes += size;
+    bytes += entry.size;
+    const blob = git?.blobs.get(rel);
+    if (blob) cleanBlobs.set(blob, { hex: entry.hex, size: entry.size, text: entry.text });
   }
   options.onProgress?.({ files: paths.length, hashed, cached });
   warnings.push(...findCaseCollisions(files));
@@ -228,7 +268,11 @@ export function createSnapshot(
     producer: { ...PRODUCER },
     snapshot_id: snapshotId,
     created_at: nowIso(),
-    source: { type: 'directory', path: sourceAbs, ...(options.git === false ? {} : readGitInfo(sourceAbs)) },
+    source: {
+      type: 'directory',
+      path: sourceAbs,
+      ...(options.git === false ? {} : readGitInfo(sourceAbs, { knownDirty: git?.dirty })),
+    },
     file_count: files.length,
     total_bytes: bytes,
     files_index_digest: filesIndexDigest,
@@ -238,11 +282,18 @@ export function createSnapshot(
   const published = publishSnapshot(store, record, indexBytes);
   // The planner and the runner of this process read this very index next: hand them these records.
   rememberFilesIndex(filesIndexDigest, files);
-  if (useCache && (hashed > 0 || nextCache.size !== cache.entries.size)) {
+  if (useCache && (hashed > 0 || fromGit > 0 || nextCache.size !== cache.entries.size)) {
     try {
       saveStatCache(store, sourceAbs, nextCache, startedAtMs);
     } catch {
       // The cache only saves time; failing to refresh it must not fail a finished snapshot.
+    }
+  }
+  if (blobMap && cleanBlobs.size > 0) {
+    try {
+      saveGitBlobMap(store, blobMap, cleanBlobs);
+    } catch {
+      // As above: an acceleration index.
     }
   }
   return {
@@ -254,6 +305,7 @@ export function createSnapshot(
       bytes,
       hashed,
       cached,
+      fromGit,
       durationMs: Math.round(performance.now() - started),
     },
   };
@@ -270,6 +322,14 @@ function toFilesIndexRecord(p: string, hex: string, size: number, text: boolean)
   return lang === undefined
     ? { object, path: p, path_key: pathKey, schema_version: SCHEMA_VERSION, size, text }
     : { lang_hint: lang, object, path: p, path_key: pathKey, schema_version: SCHEMA_VERSION, size, text };
+}
+
+function objectHasSize(store: Store, hex: string, size: number): boolean {
+  try {
+    return fs.statSync(store.objects.objectPath(hex)).size === size;
+  } catch {
+    return false;
+  }
 }
 
 /**

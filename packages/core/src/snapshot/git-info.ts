@@ -26,26 +26,29 @@ const PACKED_REFS_MAX_BYTES = 256 * 1024 * 1024;
  * itself (see readDirtyFlag for how that runs nothing the analysed repository configured).
  * Never throws: a repository that cannot be read simply yields fewer facts.
  */
-export function readGitInfo(sourceAbs: string, options: { dirty?: boolean } = {}): GitInfo {
+export function readGitInfo(
+  sourceAbs: string,
+  options: { dirty?: boolean; knownDirty?: boolean } = {},
+): GitInfo {
   const repo = findRepo(sourceAbs);
   if (!repo) return {};
   const ref = resolveHead(repo.gitDir);
   if (!ref) return {};
   const info: GitInfo = { git_ref: ref };
   if (options.dirty !== false) {
-    const dirty = readDirtyFlag(sourceAbs, repo, ref);
+    const dirty = options.knownDirty ?? readDirtyFlag(sourceAbs, repo, ref);
     if (dirty !== undefined) info.git_dirty = dirty;
   }
   return info;
 }
 
-interface Repo {
+export interface Repo {
   /** The directory holding `.git`. */
   workTree: string;
   gitDir: string;
 }
 
-function findRepo(start: string): Repo | undefined {
+export function findRepo(start: string): Repo | undefined {
   for (let dir = start; ; dir = path.dirname(dir)) {
     const dotGit = path.join(dir, '.git');
     let stat: fs.Stats | undefined;
@@ -64,12 +67,12 @@ function findRepo(start: string): Repo | undefined {
   }
 }
 
-function commonDirOf(gitDir: string): string {
+export function commonDirOf(gitDir: string): string {
   const commonRel = readSmallText(path.join(gitDir, 'commondir'))?.trim();
   return commonRel ? path.resolve(gitDir, commonRel) : gitDir;
 }
 
-function resolveHead(gitDir: string): string | undefined {
+export function resolveHead(gitDir: string): string | undefined {
   const head = readSmallText(path.join(gitDir, 'HEAD'))?.trim();
   if (!head) return undefined;
   if (COMMIT.test(head)) return head;
@@ -100,6 +103,23 @@ function resolveHead(gitDir: string): string | undefined {
  * GIT_OPTIONAL_LOCKS=0 keeps status from taking index.lock or rewriting the index.
  */
 function readDirtyFlag(sourceAbs: string, repo: Repo, head: string): boolean | undefined {
+  const out = runScratchGit(repo, head, sourceAbs, [
+    ['status', '--porcelain', '-z', '--no-renames', '--ignore-submodules=dirty', '--', '.'],
+  ]);
+  return out === undefined ? undefined : out[0]!.length > 0;
+}
+
+/**
+ * Runs git commands, one after another, against the scratch GIT_DIR described above (the
+ * repository's index and objects, none of its config but plain core settings), in `cwd`.
+ * Returns each command's stdout, or undefined when git is missing or any command fails.
+ */
+export function runScratchGit(
+  repo: Repo,
+  head: string,
+  cwd: string,
+  commands: readonly (readonly string[] | { args: readonly string[]; input: Buffer })[],
+): Buffer[] | undefined {
   let scratch: string | undefined;
   try {
     const commonDir = commonDirOf(repo.gitDir);
@@ -111,37 +131,31 @@ function readDirtyFlag(sourceAbs: string, repo: Repo, head: string): boolean | u
     fs.writeFileSync(path.join(scratch, 'config'), scratchConfig(commonDir, head, env));
     const exclude = readSmallText(path.join(commonDir, 'info', 'exclude'));
     if (exclude !== undefined) fs.writeFileSync(path.join(scratch, 'info', 'exclude'), exclude);
-    const result = spawnSync(
-      'git',
-      [
-        '-c',
-        'core.fsmonitor=',
-        '-c',
-        `core.hooksPath=${os.devNull}`,
-        'status',
-        '--porcelain',
-        '-z',
-        '--no-renames',
-        '--ignore-submodules=dirty',
-        '--',
-        '.',
-      ],
-      {
-        cwd: sourceAbs,
-        env: {
-          ...env,
-          GIT_DIR: scratch,
-          GIT_WORK_TREE: repo.workTree,
-          GIT_INDEX_FILE: path.join(repo.gitDir, 'index'),
-          GIT_OBJECT_DIRECTORY: path.join(commonDir, 'objects'),
+    const outputs: Buffer[] = [];
+    for (const command of commands) {
+      const { args, input } = 'args' in command ? command : { args: command, input: undefined };
+      const result = spawnSync(
+        'git',
+        ['-c', 'core.fsmonitor=', '-c', `core.hooksPath=${os.devNull}`, ...args],
+        {
+          cwd,
+          env: {
+            ...env,
+            GIT_DIR: scratch,
+            GIT_WORK_TREE: repo.workTree,
+            GIT_INDEX_FILE: path.join(repo.gitDir, 'index'),
+            GIT_OBJECT_DIRECTORY: path.join(commonDir, 'objects'),
+          },
+          input,
+          stdio: [input ? 'pipe' : 'ignore', 'pipe', 'ignore'],
+          timeout: 30_000,
+          maxBuffer: 256 * 1024 * 1024,
         },
-        stdio: ['ignore', 'pipe', 'ignore'],
-        timeout: 30_000,
-        maxBuffer: 64 * 1024 * 1024,
-      },
-    );
-    if (result.error || result.status !== 0) return undefined;
-    return result.stdout.length > 0;
+      );
+      if (result.error || result.status !== 0) return undefined;
+      outputs.push(result.stdout);
+    }
+    return outputs;
   } catch {
     return undefined;
   } finally {

@@ -67,7 +67,7 @@ export const snapshotCommand: CommandSpec = {
     ctx.stdout(
       `snapshot ${record.snapshot_id} (${reused ? 'reused: identical snapshot already in the store' : 'created'})\n` +
         `  files     ${record.file_count} (${formatBytes(record.total_bytes)})\n` +
-        `  hashed    ${stats.hashed}, from stat cache ${stats.cached}, in ${stats.durationMs} ms\n` +
+        `  hashed    ${stats.hashed}, from stat cache ${stats.cached}, from git ${stats.fromGit}, in ${stats.durationMs} ms\n` +
         `  warnings  ${record.warnings.length}\n`,
     );
     return 0;
