@@ -3,7 +3,7 @@
 
 const fs = require('node:fs');
 const path = require('node:path');
-const { generateJsonSchemas } = require('../dist/schemas/json-schemas.js');
+const { generateJsonSchemas } = require('../dist/config/json-schemas.js');
 const dir = path.join(__dirname, '..', 'schemas');
 fs.mkdirSync(dir, { recursive: true });
 for (const [file, schema] of Object.entries(generateJsonSchemas())) {

@@ -1,14 +1,14 @@
 import { z } from 'zod';
-import { configFileSchema } from '../config/config-schema';
-import { batchRecordSchema, planRecordSchema, taskRecordSchema } from './batch-record';
-import { chunkManifestSchema } from './chunk-manifest';
-import { errorEnvelopeSchema } from './error-envelope';
-import { eventRecordSchema } from './event-record';
-import { outputRecordSchema } from './output-record';
-import { provenanceSessionSchema, runManifestSchema } from './run-manifest';
-import { filesIndexRecordSchema, snapshotRecordSchema } from './snapshot-record';
-import { shardStateSchema } from './state-record';
-import { storeRecordSchema } from './store-record';
+import { batchRecordSchema, planRecordSchema, taskRecordSchema } from '../schemas/batch-record';
+import { chunkManifestSchema } from '../schemas/chunk-manifest';
+import { errorEnvelopeSchema } from '../schemas/error-envelope';
+import { eventRecordSchema } from '../schemas/event-record';
+import { outputRecordSchema } from '../schemas/output-record';
+import { provenanceSessionSchema, runManifestSchema } from '../schemas/run-manifest';
+import { filesIndexRecordSchema, snapshotRecordSchema } from '../schemas/snapshot-record';
+import { shardStateSchema } from '../schemas/state-record';
+import { storeRecordSchema } from '../schemas/store-record';
+import { configFileSchema } from './config-schema';
 
 /** Every record type, by the file name of its generated JSON Schema (packages/core/schemas/). */
 export const RECORD_SCHEMAS: Record<string, z.ZodType> = {
