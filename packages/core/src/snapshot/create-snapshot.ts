@@ -149,9 +149,8 @@ export function createSnapshot(
 
   // First pass: stat every file and take what the stat cache vouches for. Files it does not
   // are read in the second pass, unless git vouches for their content (a fresh checkout).
-  const known: (StatCacheEntry | undefined)[] = new Array(paths.length);
-  const fingerprints: (StatFingerprint | undefined)[] = new Array(paths.length);
-  let misses = 0;
+  const known: (StatCacheEntry | undefined)[] = new Array(paths.length).fill(undefined);
+  const misses: { i: number; fingerprint: StatFingerprint }[] = [];
   for (let i = 0; i < paths.length; i += 1) {
     const rel = paths[i]!;
     const abs = toAbs(rel);
@@ -188,20 +187,17 @@ export function createSnapshot(
       ino: stat.ino,
       dev: stat.dev,
     };
-    fingerprints[i] = fingerprint;
     const entry = lookupStatCache(cache, rel, fingerprint, hasObject);
     if (entry) {
       cached += 1;
       known[i] = entry;
-    } else misses += 1;
+    } else misses.push({ i, fingerprint });
   }
 
   const git =
-    misses >= GIT_LOOKUP_MIN_MISSES && options.git !== false ? readCleanBlobIds(sourceAbs) : undefined;
+    misses.length >= GIT_LOOKUP_MIN_MISSES && options.git !== false ? readCleanBlobIds(sourceAbs) : undefined;
   const blobMap = git ? loadGitBlobMap(store) : undefined;
-  for (let i = 0; i < paths.length; i += 1) {
-    const fingerprint = fingerprints[i];
-    if (!fingerprint || known[i]) continue;
+  for (const { i, fingerprint } of misses) {
     const rel = paths[i]!;
     const size = fingerprint.size;
     const vouched = git && blobMap ? blobMap.get(git.blobs.get(rel) ?? '') : undefined;
@@ -243,8 +239,10 @@ export function createSnapshot(
     files.push(record);
     index += `${JSON.stringify(record)}\n`;
     bytes += entry.size;
-    const blob = git?.blobs.get(rel);
-    if (blob) cleanBlobs.set(blob, { hex: entry.hex, size: entry.size, text: entry.text });
+    if (git) {
+      const blob = git.blobs.get(rel);
+      if (blob) cleanBlobs.set(blob, { hex: entry.hex, size: entry.size, text: entry.text });
+    }
   }
   options.onProgress?.({ files: paths.length, hashed, cached });
   warnings.push(...findCaseCollisions(files));
