@@ -17,18 +17,37 @@ function encode(value: unknown): string {
       return JSON.stringify(value);
     case 'boolean':
       return value ? 'true' : 'false';
-    case 'object': {
-      if (Array.isArray(value))
-        return `[${value.map((v) => (v === undefined ? 'null' : encode(v))).join(',')}]`;
-      const obj = value as Record<string, unknown>;
-      const keys = Object.keys(obj)
-        .filter((k) => obj[k] !== undefined)
-        .sort();
-      return `{${keys.map((k) => `${JSON.stringify(k)}:${encode(obj[k])}`).join(',')}}`;
-    }
+    case 'object':
+      return Array.isArray(value) ? encodeArray(value) : encodeObject(value as Record<string, unknown>);
     default:
       throw new TypeError(`canonicalJson: cannot encode ${typeof value}`);
   }
+}
+
+// Loops and concatenation rather than filter/map/join: the runner hashes a key per file and
+// task through here, and the intermediate arrays were most of the cost.
+function encodeArray(value: readonly unknown[]): string {
+  let out = '[';
+  for (let i = 0; i < value.length; i += 1) {
+    if (i > 0) out += ',';
+    const item = value[i];
+    out += item === undefined ? 'null' : encode(item);
+  }
+  return `${out}]`;
+}
+
+function encodeObject(obj: Record<string, unknown>): string {
+  const keys = Object.keys(obj).sort();
+  let out = '{';
+  let first = true;
+  for (const key of keys) {
+    const item = obj[key];
+    if (item === undefined) continue;
+    if (!first) out += ',';
+    first = false;
+    out += `${JSON.stringify(key)}:${encode(item)}`;
+  }
+  return `${out}}`;
 }
 
 /** Pretty, key-sorted JSON for human-facing files (store.json, batch.json): stable diffs. */

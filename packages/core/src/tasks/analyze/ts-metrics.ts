@@ -1,5 +1,6 @@
-import ts from 'typescript';
+import type ts from 'typescript';
 import { dynamicImportSpecifier, isFunctionWithBody, requireSpecifier } from '../shared/ts-module-refs';
+import { forEachChild, SyntaxKind } from '../shared/ts-syntax';
 
 export interface CodeMetrics {
   complexity: number;
@@ -12,24 +13,24 @@ export interface CodeMetrics {
 /** One decision point each (docs/metrics.md): branches, loops, cases, catches, short-circuits. */
 function isDecisionPoint(node: ts.Node): boolean {
   switch (node.kind) {
-    case ts.SyntaxKind.IfStatement:
-    case ts.SyntaxKind.ConditionalExpression:
-    case ts.SyntaxKind.ForStatement:
-    case ts.SyntaxKind.ForInStatement:
-    case ts.SyntaxKind.ForOfStatement:
-    case ts.SyntaxKind.WhileStatement:
-    case ts.SyntaxKind.DoStatement:
-    case ts.SyntaxKind.CaseClause:
-    case ts.SyntaxKind.CatchClause:
+    case SyntaxKind.IfStatement:
+    case SyntaxKind.ConditionalExpression:
+    case SyntaxKind.ForStatement:
+    case SyntaxKind.ForInStatement:
+    case SyntaxKind.ForOfStatement:
+    case SyntaxKind.WhileStatement:
+    case SyntaxKind.DoStatement:
+    case SyntaxKind.CaseClause:
+    case SyntaxKind.CatchClause:
       return true;
-    case ts.SyntaxKind.BinaryExpression:
+    case SyntaxKind.BinaryExpression:
       switch ((node as ts.BinaryExpression).operatorToken.kind) {
-        case ts.SyntaxKind.AmpersandAmpersandToken:
-        case ts.SyntaxKind.BarBarToken:
-        case ts.SyntaxKind.QuestionQuestionToken:
-        case ts.SyntaxKind.AmpersandAmpersandEqualsToken:
-        case ts.SyntaxKind.BarBarEqualsToken:
-        case ts.SyntaxKind.QuestionQuestionEqualsToken:
+        case SyntaxKind.AmpersandAmpersandToken:
+        case SyntaxKind.BarBarToken:
+        case SyntaxKind.QuestionQuestionToken:
+        case SyntaxKind.AmpersandAmpersandEqualsToken:
+        case SyntaxKind.BarBarEqualsToken:
+        case SyntaxKind.QuestionQuestionEqualsToken:
           return true;
         default:
           return false;
@@ -58,20 +59,18 @@ export function computeTypeScriptMetrics(sf: ts.SourceFile): CodeMetrics {
       if (stack.length > 0) stack[stack.length - 1]! += 1;
     }
     switch (node.kind) {
-      case ts.SyntaxKind.ClassDeclaration:
-      case ts.SyntaxKind.ClassExpression:
+      case SyntaxKind.ClassDeclaration:
+      case SyntaxKind.ClassExpression:
         classes += 1;
         break;
-      case ts.SyntaxKind.ImportDeclaration:
+      case SyntaxKind.ImportDeclaration:
         imports += 1;
         break;
-      case ts.SyntaxKind.ImportEqualsDeclaration:
-        if (
-          (node as ts.ImportEqualsDeclaration).moduleReference.kind === ts.SyntaxKind.ExternalModuleReference
-        )
+      case SyntaxKind.ImportEqualsDeclaration:
+        if ((node as ts.ImportEqualsDeclaration).moduleReference.kind === SyntaxKind.ExternalModuleReference)
           imports += 1;
         break;
-      case ts.SyntaxKind.CallExpression:
+      case SyntaxKind.CallExpression:
         if (requireSpecifier(node as ts.CallExpression) ?? dynamicImportSpecifier(node as ts.CallExpression))
           imports += 1;
         break;
@@ -80,7 +79,7 @@ export function computeTypeScriptMetrics(sf: ts.SourceFile): CodeMetrics {
       functions += 1;
       stack.push(0);
     }
-    ts.forEachChild(node, visit);
+    forEachChild(node, visit);
     if (isFunction) maxComplexity = Math.max(maxComplexity, 1 + stack.pop()!);
   };
   visit(sf);

@@ -23,7 +23,7 @@ export const parseTask = defineTask<ParseConfig>({
       const sf = getTypeScriptTree(file, ctx);
       const out: TaskOutput[] = [];
       if (ctx.config.ast) {
-        const ref = ctx.storeOutput('ast', 'json', JSON.stringify(encodeTypeScriptAst(sf, lang)));
+        const ref = ctx.storeOutput('ast', 'json', encodeTypeScriptAst(sf, lang));
         out.push({ path: file.path, kind: 'ast', object: ref.object, format: ref.format });
       }
       out.push(...typeScriptSyntaxDiagnostics(file.path, sf));

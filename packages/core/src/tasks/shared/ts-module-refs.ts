@@ -1,9 +1,10 @@
 import ts from 'typescript';
+import { SyntaxKind } from './ts-syntax';
 
 /** `require('x')` with a string literal argument: the specifier, else undefined. */
 export function requireSpecifier(node: ts.CallExpression): string | undefined {
   if (
-    node.expression.kind !== ts.SyntaxKind.Identifier ||
+    node.expression.kind !== SyntaxKind.Identifier ||
     (node.expression as ts.Identifier).text !== 'require'
   ) {
     return undefined;
@@ -13,7 +14,7 @@ export function requireSpecifier(node: ts.CallExpression): string | undefined {
 
 /** `import('x')` with a string literal argument: the specifier, else undefined. */
 export function dynamicImportSpecifier(node: ts.CallExpression): string | undefined {
-  return node.expression.kind === ts.SyntaxKind.ImportKeyword ? stringArgument(node) : undefined;
+  return node.expression.kind === SyntaxKind.ImportKeyword ? stringArgument(node) : undefined;
 }
 
 function stringArgument(node: ts.CallExpression): string | undefined {
@@ -25,14 +26,14 @@ function stringArgument(node: ts.CallExpression): string | undefined {
 /** Function-likes that have a body: what counts as a function for metrics and scopes. */
 export function isFunctionWithBody(node: ts.Node): node is ts.FunctionLikeDeclaration {
   switch (node.kind) {
-    case ts.SyntaxKind.FunctionDeclaration:
-    case ts.SyntaxKind.MethodDeclaration:
-    case ts.SyntaxKind.Constructor:
-    case ts.SyntaxKind.GetAccessor:
-    case ts.SyntaxKind.SetAccessor:
+    case SyntaxKind.FunctionDeclaration:
+    case SyntaxKind.MethodDeclaration:
+    case SyntaxKind.Constructor:
+    case SyntaxKind.GetAccessor:
+    case SyntaxKind.SetAccessor:
       return (node as ts.FunctionLikeDeclaration).body !== undefined;
-    case ts.SyntaxKind.FunctionExpression:
-    case ts.SyntaxKind.ArrowFunction:
+    case SyntaxKind.FunctionExpression:
+    case SyntaxKind.ArrowFunction:
       return true;
     default:
       return false;

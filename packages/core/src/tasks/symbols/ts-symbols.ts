@@ -2,6 +2,7 @@ import ts from 'typescript';
 import type { TaskOutput } from '../../schemas/output-record';
 import { LineIndex } from '../shared/line-index';
 import { dynamicImportSpecifier, requireSpecifier } from '../shared/ts-module-refs';
+import { forEachChild, SyntaxKind } from '../shared/ts-syntax';
 import type { SymbolsConfig } from './symbols-meta';
 
 export type SymbolType =
@@ -33,15 +34,15 @@ function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
  */
 export function expressionName(node: ts.Expression): string | undefined {
   switch (node.kind) {
-    case ts.SyntaxKind.Identifier:
+    case SyntaxKind.Identifier:
       return (node as ts.Identifier).text;
-    case ts.SyntaxKind.ThisKeyword:
+    case SyntaxKind.ThisKeyword:
       return 'this';
-    case ts.SyntaxKind.SuperKeyword:
+    case SyntaxKind.SuperKeyword:
       return 'super';
-    case ts.SyntaxKind.NonNullExpression:
+    case SyntaxKind.NonNullExpression:
       return expressionName((node as ts.NonNullExpression).expression);
-    case ts.SyntaxKind.PropertyAccessExpression: {
+    case SyntaxKind.PropertyAccessExpression: {
       const access = node as ts.PropertyAccessExpression;
       const left = expressionName(access.expression);
       if (left === undefined) return undefined;
@@ -76,9 +77,11 @@ export function extractTypeScriptSymbols(
 ): TaskOutput[] {
   const lines = new LineIndex(sf.text);
   const out: TaskOutput[] = [];
+  // Dotted names of the enclosing scopes, innermost last, each built once on entry: every
+  // record carries its scope, so the path is not joined again per record.
   const scopes: string[] = [];
   const declaredFunctions = new Set<string>();
-  const scopeName = () => (scopes.length === 0 ? MODULE_SCOPE : scopes.join('.'));
+  const scopeName = () => (scopes.length === 0 ? MODULE_SCOPE : scopes[scopes.length - 1]!);
 
   const symbol = (name: string, symbolType: SymbolType, at: ts.Node): void => {
     const { line, col } = lines.position(at.getStart(sf));
@@ -89,13 +92,13 @@ export function extractTypeScriptSymbols(
     out.push({ path, kind: 'edge', edge_type: edgeType, target, line, col, scope: scopeName() });
   };
   const inScope = (name: string, fn: () => void): void => {
-    scopes.push(name);
+    scopes.push(scopes.length === 0 ? name : `${scopes[scopes.length - 1]}.${name}`);
     fn();
     scopes.pop();
   };
   const exportEdge = (node: ts.Node, name: ts.Node | undefined): void => {
-    if (!hasModifier(node, ts.SyntaxKind.ExportKeyword)) return;
-    const isDefault = hasModifier(node, ts.SyntaxKind.DefaultKeyword);
+    if (!hasModifier(node, SyntaxKind.ExportKeyword)) return;
+    const isDefault = hasModifier(node, SyntaxKind.DefaultKeyword);
     const target = isDefault ? 'default' : name && ts.isIdentifier(name) ? name.text : undefined;
     if (target) edge('exports', target, name ?? node);
   };
@@ -134,7 +137,7 @@ export function extractTypeScriptSymbols(
   const visitClass = (node: ts.ClassLikeDeclaration, name: string): void => {
     for (const modifier of node.modifiers ?? []) if (ts.isDecorator(modifier)) visit(modifier);
     for (const clause of node.heritageClauses ?? []) {
-      const edgeType: EdgeType = clause.token === ts.SyntaxKind.ExtendsKeyword ? 'inherits' : 'implements';
+      const edgeType: EdgeType = clause.token === SyntaxKind.ExtendsKeyword ? 'inherits' : 'implements';
       for (const type of clause.types) {
         const target = expressionName(type.expression);
         if (target) edge(edgeType, target, type);
@@ -169,7 +172,7 @@ export function extractTypeScriptSymbols(
 
   const visit = (node: ts.Node): void => {
     switch (node.kind) {
-      case ts.SyntaxKind.ImportDeclaration: {
+      case SyntaxKind.ImportDeclaration: {
         const decl = node as ts.ImportDeclaration;
         if (ts.isStringLiteral(decl.moduleSpecifier)) edge('imports', decl.moduleSpecifier.text, decl);
         const clause = decl.importClause;
@@ -180,7 +183,7 @@ export function extractTypeScriptSymbols(
           for (const element of named.elements) symbol(element.name.text, 'import_alias', element.name);
         return;
       }
-      case ts.SyntaxKind.ImportEqualsDeclaration: {
+      case SyntaxKind.ImportEqualsDeclaration: {
         const decl = node as ts.ImportEqualsDeclaration;
         const ref = decl.moduleReference;
         if (ts.isExternalModuleReference(ref) && ts.isStringLiteral(ref.expression)) {
@@ -190,7 +193,7 @@ export function extractTypeScriptSymbols(
         exportEdge(decl, decl.name);
         return;
       }
-      case ts.SyntaxKind.ExportDeclaration: {
+      case SyntaxKind.ExportDeclaration: {
         const decl = node as ts.ExportDeclaration;
         if (decl.moduleSpecifier && ts.isStringLiteral(decl.moduleSpecifier)) {
           edge('imports', decl.moduleSpecifier.text, decl);
@@ -208,7 +211,7 @@ export function extractTypeScriptSymbols(
         }
         return;
       }
-      case ts.SyntaxKind.ExportAssignment: {
+      case SyntaxKind.ExportAssignment: {
         const assignment = node as ts.ExportAssignment;
         const target = assignment.isExportEquals ? 'export=' : 'default';
         symbol(target, 'export', assignment);
@@ -216,19 +219,19 @@ export function extractTypeScriptSymbols(
         visit(assignment.expression);
         return;
       }
-      case ts.SyntaxKind.VariableStatement: {
+      case SyntaxKind.VariableStatement: {
         const statement = node as ts.VariableStatement;
-        const exported = hasModifier(statement, ts.SyntaxKind.ExportKeyword);
+        const exported = hasModifier(statement, SyntaxKind.ExportKeyword);
         for (const decl of statement.declarationList.declarations) {
           if (exported && ts.isIdentifier(decl.name)) edge('exports', decl.name.text, decl.name);
           visitVariable(decl);
         }
         return;
       }
-      case ts.SyntaxKind.VariableDeclaration:
+      case SyntaxKind.VariableDeclaration:
         visitVariable(node as ts.VariableDeclaration);
         return;
-      case ts.SyntaxKind.FunctionDeclaration: {
+      case SyntaxKind.FunctionDeclaration: {
         const decl = node as ts.FunctionDeclaration;
         const name = decl.name?.text ?? 'default';
         // Overloads share one symbol (and one export), at the first signature.
@@ -241,22 +244,22 @@ export function extractTypeScriptSymbols(
         visitFunctionLike(decl, name);
         return;
       }
-      case ts.SyntaxKind.FunctionExpression:
-      case ts.SyntaxKind.ArrowFunction: {
+      case SyntaxKind.FunctionExpression:
+      case SyntaxKind.ArrowFunction: {
         const fn = node as ts.FunctionExpression | ts.ArrowFunction;
         visitFunctionLike(fn, (ts.isFunctionExpression(fn) && fn.name?.text) || ANONYMOUS_SCOPE);
         return;
       }
-      case ts.SyntaxKind.MethodDeclaration:
-      case ts.SyntaxKind.GetAccessor:
-      case ts.SyntaxKind.SetAccessor: {
+      case SyntaxKind.MethodDeclaration:
+      case SyntaxKind.GetAccessor:
+      case SyntaxKind.SetAccessor: {
         // Object-literal methods: part of a value, not declarations; they still name a scope.
         const method = node as ts.MethodDeclaration;
         if (ts.isComputedPropertyName(method.name)) visit(method.name.expression);
         visitFunctionLike(method, propertyNameText(method.name) ?? ANONYMOUS_SCOPE);
         return;
       }
-      case ts.SyntaxKind.PropertyAssignment: {
+      case SyntaxKind.PropertyAssignment: {
         const property = node as ts.PropertyAssignment;
         const name = propertyNameText(property.name);
         if (ts.isComputedPropertyName(property.name)) visit(property.name.expression);
@@ -265,8 +268,8 @@ export function extractTypeScriptSymbols(
         } else visit(property.initializer);
         return;
       }
-      case ts.SyntaxKind.ClassDeclaration:
-      case ts.SyntaxKind.ClassExpression: {
+      case SyntaxKind.ClassDeclaration:
+      case SyntaxKind.ClassExpression: {
         const decl = node as ts.ClassLikeDeclaration;
         const name = decl.name?.text ?? (ts.isClassDeclaration(decl) ? 'default' : ANONYMOUS_SCOPE);
         if (decl.name || ts.isClassDeclaration(decl)) symbol(name, 'class', decl.name ?? decl);
@@ -274,7 +277,7 @@ export function extractTypeScriptSymbols(
         visitClass(decl, name);
         return;
       }
-      case ts.SyntaxKind.InterfaceDeclaration: {
+      case SyntaxKind.InterfaceDeclaration: {
         const decl = node as ts.InterfaceDeclaration;
         symbol(decl.name.text, 'interface', decl.name);
         exportEdge(decl, decl.name);
@@ -286,37 +289,37 @@ export function extractTypeScriptSymbols(
         }
         return;
       }
-      case ts.SyntaxKind.TypeAliasDeclaration: {
+      case SyntaxKind.TypeAliasDeclaration: {
         const decl = node as ts.TypeAliasDeclaration;
         symbol(decl.name.text, 'type_alias', decl.name);
         exportEdge(decl, decl.name);
         return;
       }
-      case ts.SyntaxKind.EnumDeclaration: {
+      case SyntaxKind.EnumDeclaration: {
         const decl = node as ts.EnumDeclaration;
         symbol(decl.name.text, 'enum', decl.name);
         exportEdge(decl, decl.name);
         for (const member of decl.members) if (member.initializer) visit(member.initializer);
         return;
       }
-      case ts.SyntaxKind.ModuleDeclaration: {
+      case SyntaxKind.ModuleDeclaration: {
         const decl = node as ts.ModuleDeclaration;
         exportEdge(decl, decl.name);
         const name = ts.isIdentifier(decl.name) ? decl.name.text : decl.name.text;
         if (decl.body) inScope(name, () => visit(decl.body!));
         return;
       }
-      case ts.SyntaxKind.CallExpression: {
+      case SyntaxKind.CallExpression: {
         const call = node as ts.CallExpression;
         const specifier = requireSpecifier(call) ?? dynamicImportSpecifier(call);
         if (specifier !== undefined) edge('imports', specifier, call);
-        if (config.calls && call.expression.kind !== ts.SyntaxKind.ImportKeyword) {
+        if (config.calls && call.expression.kind !== SyntaxKind.ImportKeyword) {
           const target = expressionName(call.expression);
           if (target) edge('calls', target, call);
         }
         break;
       }
-      case ts.SyntaxKind.NewExpression: {
+      case SyntaxKind.NewExpression: {
         const target = config.calls ? expressionName((node as ts.NewExpression).expression) : undefined;
         if (target) edge('calls', target, node);
         break;
@@ -324,7 +327,7 @@ export function extractTypeScriptSymbols(
     }
     // Types never contain calls or declarations worth a record; skipping them saves time.
     if (ts.isTypeNode(node)) return;
-    ts.forEachChild(node, visit);
+    forEachChild(node, visit);
   };
 
   const visitVariable = (decl: ts.VariableDeclaration): void => {

@@ -16,6 +16,19 @@ describe('L001 trailing whitespace', () => {
     expect(codes(out)).toEqual(['L001@2:4', 'L001@3:4']);
     expect(out[0]).toMatchObject({ severity: 'warning', end_line: 2, end_col: 6 });
   });
+  it('reports every whitespace character of the rule, and only at the very end of a line', async () => {
+    const enders = [' ', '\t', '\f', '\v', '\u00a0', '\ufeff'];
+    const source = `${enders.map((ws) => `a${ws}`).join('\n')}\na \u2003\nb  c\n`;
+    expect(codes(await lint('a.txt', source))).toEqual([
+      'L001@1:2',
+      'L001@2:2',
+      'L001@3:2',
+      'L001@4:2',
+      'L001@5:2',
+      'L001@6:2',
+      // U+2003 is not in the rule's set: the line ends with it, so nothing is reported.
+    ]);
+  });
   it('does not treat CRLF terminators as whitespace', async () => {
     expect(await lint('a.txt', 'one\r\ntwo\r\n')).toEqual([]);
     expect(codes(await lint('a.txt', 'one \r\n'))).toEqual(['L001@1:4']);
@@ -41,6 +54,10 @@ describe('L003 TODO markers', () => {
     const out = await lint('a.py', '# TODO: x\n# FIXME\nXXX = 1\n# HACK\nTODO_LIST = []\nmastodon = 1\n');
     expect(codes(out)).toEqual(['L003@1:3', 'L003@2:3', 'L003@3:1', 'L003@4:3']);
     expect(out.every((o) => o.severity === 'info')).toBe(true);
+  });
+  it('finds markers at line ends and starts in CRLF files, and none in a file without any', async () => {
+    expect(codes(await lint('a.ts', 'x(); // TODO\r\nHACK();\r\n'))).toEqual(['L003@1:9', 'L003@2:1']);
+    expect(await lint('a.ts', 'const TODOS = 1; // XXXL\n')).toEqual([]);
   });
 });
 
