@@ -5,6 +5,9 @@ import { type CacheService, startCacheService } from '../support/cache-service';
 import { runNode } from '../support/processes';
 import { buildRunnerEnv, type RunnerEnv } from '../support/runner-env';
 
+// Each test runs the real cache client in several processes: seconds each on a loaded machine.
+jest.setTimeout(60_000);
+
 const CLIENT = path.join(__dirname, '../support/cache-client.mjs');
 
 let azurite: Azurite;
