@@ -8,7 +8,11 @@
 // as the action logs them in `codebatch timings {...}`), the work done and the cache entry size;
 // writes the same as JSON to .bench/action-bench.json.
 //
-//   node scripts/bench/action-bench.mjs [--warm-runs N]
+//   node scripts/bench/action-bench.mjs [--warm-runs N] [--cpu-prof-dir DIR] [--keep-store DIR]
+//
+// --cpu-prof-dir writes a V8 CPU profile of each warm run's action process (main thread and
+// shard workers) into DIR; --keep-store copies the store the last warm run leaves behind (with
+// its base and head batches) to DIR, to reproduce a phase in-process.
 //
 // Needs the corpus (`bash /work/shared/bench/make-corpus.sh .bench small`; done here when
 // absent) and a built bundle (`npm run build -w @codebatch/action`).
@@ -24,7 +28,11 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const benchDir = path.join(root, '.bench');
 const corpus = path.join(benchDir, 'corpus');
 const bundle = path.join(root, 'packages/action/dist/index.js');
-const warmRuns = Number(process.argv[process.argv.indexOf('--warm-runs') + 1]) || 1;
+const option = (name) =>
+  process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined;
+const warmRuns = Number(option('--warm-runs')) || 1;
+const cpuProfDir = option('--cpu-prof-dir') && path.resolve(option('--cpu-prof-dir'));
+const keepStoreDir = option('--keep-store') && path.resolve(option('--keep-store'));
 
 if (!fs.existsSync(corpus)) {
   execFileSync('bash', ['/work/shared/bench/make-corpus.sh', benchDir, 'small'], { stdio: 'inherit' });
@@ -147,13 +155,19 @@ async function job(name, repo, sha, ctx) {
   });
   const before = new Set(cache.entries().map((e) => e.key));
   const t0 = performance.now();
-  const { code, stdout } = await runNode(bundle, runner.env, workspace);
+  const warm = ctx.eventName === 'pull_request';
+  const nodeArgs = warm && cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [];
+  const { code, stdout } = await runNode([...nodeArgs, bundle], runner.env, workspace);
   const wallMs = Math.round(performance.now() - t0);
   if (code !== 0) throw new Error(`${name}: exit ${code}\n${stdout.slice(-4000)}`);
   const timings = JSON.parse(/codebatch timings (\{.*\})/.exec(stdout)?.[1] ?? '{}');
   const work = /batch \S+: (\d+) files, (\d+) file tasks executed, (\d+) reused/.exec(stdout);
   const entry = cache.entries().find((e) => e.finalized && !before.has(e.key));
   const outputs = runner.readOutputs();
+  if (warm && keepStoreDir) {
+    fs.rmSync(keepStoreDir, { recursive: true, force: true });
+    fs.cpSync(path.join(workspace, '.codebatch'), keepStoreDir, { recursive: true });
+  }
   runner.cleanup();
   fs.rmSync(workspace, { recursive: true, force: true });
   return {
@@ -169,9 +183,9 @@ async function job(name, repo, sha, ctx) {
   };
 }
 
-function runNode(script, env, cwd) {
+function runNode(args, env, cwd) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script], { env, cwd, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, args, { env, cwd, stdio: ['ignore', 'pipe', 'inherit'] });
     let stdout = '';
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (c) => {
@@ -188,13 +202,16 @@ function print(fileCount, rows) {
   console.log(
     `\naction bench: ${fileCount} files, ${os.availableParallelism()} cpus, node ${process.version}\n`,
   );
-  console.log(['run', 'wall', ...phases, 'executed', 'reused', 'new', 'entry'].join('\t'));
+  // other: wall time outside the timed phases (process start, bundle load, inputs, finding the
+  // base batch, the job summary).
+  console.log(['run', 'wall', ...phases, 'other', 'executed', 'reused', 'new', 'entry'].join('\t'));
   for (const r of rows) {
     console.log(
       [
         r.name,
         s(r.wall_ms),
         ...phases.map((p) => s(r.phases_ms[p])),
+        s(r.wall_ms - timedMs(r.phases_ms)),
         r.file_tasks_executed,
         r.file_tasks_reused,
         r.new_diagnostics,
@@ -202,4 +219,10 @@ function print(fileCount, rows) {
       ].join('\t'),
     );
   }
+}
+
+/** The phases' total; `analyze` is `snapshot` + `run` when both are logged. */
+function timedMs(phases) {
+  const split = phases.snapshot !== undefined && phases.run !== undefined;
+  return Object.entries(phases).reduce((sum, [name, ms]) => sum + (split && name === 'analyze' ? 0 : ms), 0);
 }

@@ -22,10 +22,13 @@ export interface Engine {
   mergeStores(storeDir: string, sliceStoreDirs: string[], batchId: string): Promise<void>;
   /** The result of a batch already in the store (the merge job's view of the merged batch). */
   readBatchResult(storeDir: string, batchId: string): Promise<AnalyzeResult>;
-  /** SARIF 2.1.0 for a batch (core `report/`, rule help URIs included); returns how many results were written. */
+  /**
+   * SARIF 2.1.0 for a batch's diagnostics (core `report/`, rule help URIs included): the ones
+   * `analyze` or `readBatchResult` returned, so the batch is not read a second time. Returns
+   * how many results were written.
+   */
   writeSarif(
-    storeDir: string,
-    batchId: string,
+    diagnostics: readonly Diagnostic[],
     file: string,
     options: { pathPrefix: string; category: string },
   ): Promise<{ results: number }>;
@@ -65,8 +68,7 @@ export async function loadEngine(): Promise<Engine> {
       core.readBatchRecord(core.openStore(storeDir), batchId);
     },
     readBatchResult: async (storeDir, batchId) => core.readBatchResult(core.openStore(storeDir), batchId),
-    async writeSarif(storeDir, batchId, file, options) {
-      const diagnostics = core.queryDiagnostics(core.openStore(storeDir), batchId).records;
+    async writeSarif(diagnostics, file, options) {
       const log = buildSarifLog(diagnostics, options);
       fs.mkdirSync(path.dirname(file), { recursive: true });
       fs.writeFileSync(file, `${JSON.stringify(log)}\n`);

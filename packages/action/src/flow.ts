@@ -217,7 +217,7 @@ export async function runAction(deps: ActionDeps): Promise<void> {
       }
       if (paths.sarifFile) {
         const { results } = await timer.time('sarif', () =>
-          engine.writeSarif(paths.storeDir, result.batchId, paths.sarifFile!, {
+          engine.writeSarif(diagnostics, paths.sarifFile!, {
             pathPrefix: paths.pathPrefix,
             category: `codebatch/${inputs.pipeline}`,
           }),

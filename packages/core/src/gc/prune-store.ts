@@ -222,55 +222,43 @@ export function pruneStore(store: Store, options: PruneOptions = {}): PruneRepor
   for (const name of listDir(batchesDir)) {
     if (removedBatches.has(name) || !fs.existsSync(path.join(batchesDir, name))) continue;
     for (const file of walkFiles(path.join(batchesDir, name))) {
-      if (file.endsWith('.jsonl') || file.endsWith('.json')) collectRefs(readText(file) ?? '', roots);
+      if (file.endsWith('.jsonl') || file.endsWith('.json')) collectFileRefs(file, roots);
     }
   }
   for (const hex of roots) mark(hex);
   for (const hex of sourceObjects) scanned.add(hex);
   while (queue.length > 0) {
-    const hex = queue.pop()!;
-    const file = store.objects.objectPath(hex);
-    let stat: fs.Stats | undefined;
-    try {
-      stat = fs.statSync(file);
-    } catch {
-      continue;
-    }
-    if (stat.size > MAX_SCAN_BYTES || stat.size < 2) continue;
-    const head = Buffer.alloc(1);
-    const fd = fs.openSync(file, 'r');
-    try {
-      fs.readSync(fd, head, 0, 1, 0);
-    } finally {
-      fs.closeSync(fd);
-    }
-    if (head[0] !== 0x7b && head[0] !== 0x5b) continue; // not `{` or `[`: not JSON
-    const refs = new Set<string>();
-    collectRefs(fs.readFileSync(file, 'latin1'), refs);
-    for (const r of refs) mark(r);
+    const refs = readJsonObjectRefs(store.objects.objectPath(queue.pop()!));
+    for (const r of refs ?? []) mark(r);
   }
-  for (const hex of store.objects.listObjects()) {
-    if (scanned.has(hex)) {
-      report.objects.kept += 1;
-      continue;
+  const objectDirs = listObjectDirs(store);
+  for (const dir of objectDirs.dirs) {
+    for (const hex of dir.objects) {
+      if (scanned.has(hex)) {
+        report.objects.kept += 1;
+        continue;
+      }
+      const file = store.objects.objectPath(hex);
+      let stat: fs.Stats;
+      try {
+        stat = fs.statSync(file);
+      } catch {
+        continue;
+      }
+      if (now - stat.mtimeMs < grace) {
+        report.objects.kept += 1;
+        continue;
+      }
+      report.objects.removed += 1;
+      report.objects.bytes += stat.size;
+      report.bytes_freed += stat.size;
+      if (!dryRun) {
+        fs.rmSync(file, { force: true });
+        dir.removed += 1;
+      }
     }
-    const file = store.objects.objectPath(hex);
-    let stat: fs.Stats;
-    try {
-      stat = fs.statSync(file);
-    } catch {
-      continue;
-    }
-    if (now - stat.mtimeMs < grace) {
-      report.objects.kept += 1;
-      continue;
-    }
-    report.objects.removed += 1;
-    report.objects.bytes += stat.size;
-    report.bytes_freed += stat.size;
-    if (!dryRun) fs.rmSync(file, { force: true });
   }
-  if (!dryRun) removeEmptyObjectDirs(store);
+  if (!dryRun) removeEmptyObjectDirs(objectDirs);
 
   // 6. Stale temp files.
   for (const name of listDir(store.layout.tmpDir, true)) {
@@ -387,6 +375,68 @@ function collectRefs(text: string, into: Set<string>): void {
   for (const m of text.matchAll(REF)) into.add(m[1]!);
 }
 
+const REF_PREFIX = Buffer.from('sha256:');
+const HEX64 = /^[a-f0-9]{64}$/;
+
+/**
+ * collectRefs on raw bytes: kept batches hold ~100 MB of records per batch, and searching the
+ * bytes finds the same refs (they are ASCII) without decoding them into a string first.
+ */
+function collectByteRefs(bytes: Buffer, into: Set<string>): void {
+  for (
+    let at = bytes.indexOf(REF_PREFIX);
+    at !== -1;
+    at = bytes.indexOf(REF_PREFIX, at + REF_PREFIX.length)
+  ) {
+    const hex = bytes.toString('latin1', at + REF_PREFIX.length, at + REF_PREFIX.length + 64);
+    if (HEX64.test(hex)) into.add(hex);
+  }
+}
+
+function collectFileRefs(file: string, into: Set<string>): void {
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch {
+    return;
+  }
+  collectByteRefs(bytes, into);
+}
+
+/**
+ * The refs an object names when it holds JSON (starts with `{` or `[`, at most
+ * MAX_SCAN_BYTES); undefined for a missing or non-JSON object. One open per object: this
+ * runs for every reachable output object (an AST per parsed file).
+ */
+function readJsonObjectRefs(file: string): Set<string> | undefined {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw error;
+  }
+  try {
+    const { size } = fs.fstatSync(fd);
+    if (size > MAX_SCAN_BYTES || size < 2) return undefined;
+    const bytes = Buffer.allocUnsafe(size);
+    // A small first read: a source file queued here is not JSON and is never read further.
+    let length = fs.readSync(fd, bytes, 0, Math.min(size, 64 * 1024), 0);
+    if (bytes[0] !== 0x7b && bytes[0] !== 0x5b) return undefined; // not `{` or `[`: not JSON
+    while (length > 0 && length < size) {
+      const n = fs.readSync(fd, bytes, length, size - length, length);
+      if (n === 0) break;
+      length += n;
+    }
+    const refs = new Set<string>();
+    collectByteRefs(bytes.subarray(0, length), refs);
+    return refs;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 /** Renames a tree into tmp/ (atomic disappearance), then deletes it; returns its size. */
 function removeTree(store: Store, dir: string, dryRun: boolean): number {
   const bytes = treeBytes(dir);
@@ -414,22 +464,85 @@ function removeFile(file: string, dryRun: boolean): number {
   return size;
 }
 
-function removeEmptyObjectDirs(store: Store): void {
+/** The object directories (`objects/sha256/aa/bb/`) as listed before the sweep. */
+interface ObjectDirs {
+  /** `aa` directories: how many entries each held. */
+  parents: Map<string, number>;
+  dirs: ObjectDir[];
+}
+
+interface ObjectDir {
+  parent: string;
+  path: string;
+  /** Object names in it, as `listObjects` yields them. */
+  objects: string[];
+  /** How many entries it held (objects, temp files); undefined when it is not a directory. */
+  entries: number | undefined;
+  /** Objects the sweep removed from it. */
+  removed: number;
+}
+
+/**
+ * Every object directory with its contents, in the order `listObjects` visits them. Listed
+ * once, so that afterwards only the directories the sweep emptied (or found empty) are tried:
+ * an rmdir on each of 10k+ non-empty directories cost about a second per prune.
+ */
+function listObjectDirs(store: Store): ObjectDirs {
   const base = path.join(store.layout.objectsDir, 'sha256');
-  for (const aa of listDir(base)) {
-    for (const bb of listDir(path.join(base, aa))) {
+  const out: ObjectDirs = { parents: new Map(), dirs: [] };
+  for (const aa of listDir(base, true)) {
+    const parent = path.join(base, aa);
+    const names = listDir(parent, true);
+    out.parents.set(parent, names.length);
+    for (const bb of names) {
+      const dir = path.join(parent, bb);
+      let entries: string[] | undefined;
       try {
-        fs.rmdirSync(path.join(base, aa, bb));
+        entries = fs.readdirSync(dir).sort();
       } catch {
-        // not empty (or a writer just created it): fine
+        entries = undefined;
       }
+      out.dirs.push({
+        parent,
+        path: dir,
+        objects: (entries ?? []).filter((n) => /^[a-f0-9]{64}$/.test(n)),
+        entries: entries?.length,
+        removed: 0,
+      });
     }
+  }
+  return out;
+}
+
+/**
+ * Removes the `bb` directories left empty (every entry was an object the sweep removed, or
+ * there was none), then the `aa` directories left empty; hidden names are never touched. A
+ * writer that puts an object there meanwhile makes rmdir fail (not empty), which is fine, and
+ * one that finds its directory gone creates it again, as after any earlier prune.
+ */
+function removeEmptyObjectDirs({ parents, dirs }: ObjectDirs): void {
+  const emptied = new Map<string, number>();
+  for (const dir of dirs) {
+    if (dir.entries !== dir.removed || isHidden(dir.parent) || isHidden(dir.path)) continue;
     try {
-      fs.rmdirSync(path.join(base, aa));
+      fs.rmdirSync(dir.path);
+      emptied.set(dir.parent, (emptied.get(dir.parent) ?? 0) + 1);
+    } catch {
+      // not empty (a writer just used it): fine
+    }
+  }
+  for (const [parent, entries] of parents) {
+    if (isHidden(parent) || entries !== (emptied.get(parent) ?? 0)) continue;
+    try {
+      fs.rmdirSync(parent);
     } catch {
       // not empty
     }
   }
+}
+
+function isHidden(entry: string): boolean {
+  return path.basename(entry).startsWith('.');
 }
 
 function* walkFiles(dir: string): Generator<string> {

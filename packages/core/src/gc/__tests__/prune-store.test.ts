@@ -176,6 +176,50 @@ describe('codebatch gc', () => {
     expect(verify.code).toBe(0);
   });
 
+  it('removes the object directories it empties, and only directories that are empty', async () => {
+    await history();
+    const store = openStore(storeDir);
+    const objectsDir = path.join(storeDir, 'objects', 'sha256');
+    const orphan = store.objects.writeObject('an orphan in a directory of its own');
+    const orphanDir = path.dirname(store.objects.objectPath(orphan));
+    const aloneInDir = fs.readdirSync(orphanDir).length === 1;
+    // Debris a crashed writer can leave: an empty directory, and one holding only a temp file.
+    fs.mkdirSync(path.join(objectsDir, '00', 'zz'), { recursive: true });
+    fs.mkdirSync(path.join(objectsDir, '01', 'zz'), { recursive: true });
+    fs.writeFileSync(path.join(objectsDir, '01', 'zz', '.tmp-123'), 'x');
+    const report = pruneStore(store, { keepBatches: 1, graceMs: 0 });
+    expect(report.objects.removed).toBeGreaterThan(1);
+    expect(store.objects.hasObject(orphan)).toBe(false);
+    expect(fs.existsSync(orphanDir)).toBe(!aloneInDir);
+    expect(fs.existsSync(path.join(objectsDir, '00', 'zz'))).toBe(false);
+    expect(fs.readdirSync(path.join(objectsDir, '01', 'zz'))).toEqual(['.tmp-123']);
+    // No empty directory is left, and every kept object is where it was.
+    for (const aa of fs.readdirSync(objectsDir)) {
+      const bbs = fs.readdirSync(path.join(objectsDir, aa));
+      expect(bbs.length).toBeGreaterThan(0);
+      for (const bb of bbs) expect(fs.readdirSync(path.join(objectsDir, aa, bb)).length).toBeGreaterThan(0);
+    }
+    expect((await cli(tmp.dir, 'verify', '--store', storeDir)).code).toBe(0);
+  });
+
+  it('finds refs in objects that mix them with non-ASCII text', async () => {
+    const [, , b3] = await history();
+    const store = openStore(storeDir);
+    const leaf = store.objects.writeObject('leaf bytes ✓');
+    const other = store.objects.writeObject('named only after a broken ref');
+    const middle = store.objects.writeObject(
+      JSON.stringify({ note: 'naïve → ✓', ref: `✓sha256:${leaf}`, broken: `sha256:${other.slice(0, 60)}` }),
+    );
+    const shardsDir = path.join(storeDir, 'batches', b3!, 'tasks', '01_parse', 'shards');
+    const file = path.join(shardsDir, fs.readdirSync(shardsDir)[0]!, 'state.json');
+    const state = JSON.parse(fs.readFileSync(file, 'utf8'));
+    fs.writeFileSync(file, JSON.stringify({ ...state, manifest: `sha256:${middle}`, note: 'é' }));
+    pruneStore(store, { keepBatches: 1, graceMs: 0 });
+    expect(store.objects.hasObject(middle)).toBe(true);
+    expect(store.objects.hasObject(leaf)).toBe(true);
+    expect(store.objects.hasObject(other)).toBe(false);
+  });
+
   it('--older-than removes only old batches; the newest snapshot always stays', async () => {
     const ids = await history();
     const store = openStore(storeDir);

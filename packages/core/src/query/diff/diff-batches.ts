@@ -10,6 +10,7 @@ import {
 import { compareOutputs } from '../output-order';
 import { definedFields } from '../query-outputs';
 import { scanOutputs } from '../scan-outputs';
+import { listChangedShards, readShardRecords } from './changed-shards';
 import { keyRecords } from './diff-keys';
 import { createLineFingerprinter } from './line-fingerprint';
 
@@ -65,18 +66,36 @@ export function diffBatches(
   const head = loadBatchView(store, headBatchId);
   const [baseTasks, headTasks] = resolveDiffTasks(base, head, options.task);
   const keep = createOutputPredicate({ kind: options.kind, path: options.path });
-  const baseKeyed = keyRecords(
+  return compareRecords(
+    base,
+    head,
     scanOutputs(base, baseTasks, keep),
-    createLineFingerprinter(store, base.batch.snapshot_id),
+    scanOutputs(head, headTasks, keep),
+    definedFields({ task: options.task, kind: options.kind, path: options.path }),
+  );
+}
+
+/** The keyed comparison of two record sets (each in canonical order) of two batches. */
+function compareRecords(
+  base: BatchView,
+  head: BatchView,
+  baseRecords: OutputRecord[],
+  headRecords: OutputRecord[],
+  filters: Record<string, string | number>,
+): DiffResult {
+  const lines = new Map<string, string[]>();
+  const baseKeyed = keyRecords(
+    baseRecords,
+    createLineFingerprinter(base.store, base.batch.snapshot_id, lines),
   );
   const headKeyed = keyRecords(
-    scanOutputs(head, headTasks, keep),
-    createLineFingerprinter(store, head.batch.snapshot_id),
+    headRecords,
+    createLineFingerprinter(head.store, head.batch.snapshot_id, lines),
   );
   const result: DiffResult = {
-    base_batch_id: baseBatchId,
-    head_batch_id: headBatchId,
-    filters: definedFields({ task: options.task, kind: options.kind, path: options.path }),
+    base_batch_id: base.batchId,
+    head_batch_id: head.batchId,
+    filters,
     counts: emptyCounts(),
     counts_by_kind: {},
     added: [],
@@ -182,11 +201,19 @@ function diagnosticDelta(
   side: 'added' | 'removed',
 ): DiagnosticDelta {
   assertSeverity(options.severity);
-  const diff = diffBatches(store, baseBatchId, headBatchId, {
-    task: options.task,
-    path: options.path,
-    kind: 'diagnostic',
-  });
+  const base = loadBatchView(store, baseBatchId);
+  const head = loadBatchView(store, headBatchId);
+  const [baseTasks, headTasks] = resolveDiffTasks(base, head, options.task);
+  const keep = createOutputPredicate({ kind: 'diagnostic', path: options.path });
+  // Only added, removed and changed records matter here, so identical shards are never read.
+  const shards = listChangedShards(base, head, baseTasks, headTasks);
+  const diff = compareRecords(
+    base,
+    head,
+    readShardRecords(shards.base, keep),
+    readShardRecords(shards.head, keep),
+    {},
+  );
   const meets = (r: OutputRecord) => meetsSeverityThreshold(r.severity, options.severity);
   // Ranks count down from error (0), so a rise in severity is a fall in rank.
   const rank = (r: OutputRecord) => SEVERITY_RANK[r.severity ?? ''] ?? Number.MAX_SAFE_INTEGER;

@@ -1,4 +1,5 @@
 import type { OutputRecord } from '../../schemas/output-record';
+import type { FilesIndexRecord } from '../../schemas/snapshot-record';
 import type { Store } from '../../store/store';
 import { parseObjectRef } from '../../util/hash';
 import { readFilesByPath } from '../files-index';
@@ -14,10 +15,19 @@ import { readFilesByPath } from '../files-index';
  * Records without a line, or pointing past the end of the file, get the empty fingerprint
  * (a file-level finding).
  */
-export function createLineFingerprinter(store: Store, snapshotId: string): (record: OutputRecord) => string {
-  const files = readFilesByPath(store, snapshotId);
-  const linesByObject = new Map<string, string[]>();
+export function createLineFingerprinter(
+  store: Store,
+  snapshotId: string,
+  /**
+   * Lines by object, shareable by the fingerprinters of both sides of a diff: objects are
+   * content-addressed, and most files are the same in both snapshots.
+   */
+  linesByObject: Map<string, string[]> = new Map(),
+): (record: OutputRecord) => string {
+  // Read on first use: a diff of shards without positioned records needs no files index.
+  let files: Map<string, FilesIndexRecord> | undefined;
   const linesOf = (path: string): string[] => {
+    files ??= readFilesByPath(store, snapshotId);
     const entry = files.get(path);
     const hex = entry ? parseObjectRef(entry.object) : undefined;
     if (!entry || !hex || entry.text === false) return [];
