@@ -1,16 +1,22 @@
 #!/usr/bin/env node
-// npm run bench [-- --size small|large --runs N --only snapshot,run,...,verify,eslint]
+// npm run bench [-- --size small|large --runs N --only snapshot,run,...,verify,eslint,warm,scale]
 //
 // Times codebatch on the shared benchmark corpus next to its baselines in the same invocation:
 // sha256sum over the same files (the lower bound for snapshotting), the reference Python
-// implementation's published figures, and ESLint's CLI next to `codebatch check --pipeline eslint`
-// (scripts/bench/eslint-bench.mjs). Each figure is the median of several runs: the machine is
+// implementation's published figures, ESLint's CLI next to `codebatch check --pipeline eslint`
+// (scripts/bench/eslint-bench.mjs), and warm `check` runs next to their floors
+// (scripts/bench/warm-bench.mjs). Each figure is the median of several runs: the machine is
 // shared and noisy.
+//
+// `--only scale [--scale-sizes 10000,30000,100000]` (scripts/bench/scale-bench.mjs) builds
+// monorepos of up to 100k files and takes many minutes: it runs only when named.
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ESLINT_BENCH_STEPS, runEslintBench } from './eslint-bench.mjs';
+import { runScaleBench, SCALE_SIZES } from './scale-bench.mjs';
+import { runWarmBench } from './warm-bench.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const args = process.argv.slice(2);
@@ -21,7 +27,10 @@ const arg = (name, def) => {
 const size = arg('size', 'small');
 const runs = Number(arg('runs', '5'));
 const only = arg('only', '')?.split(',').filter(Boolean) ?? [];
-const want = (name) => only.length === 0 || only.includes(name);
+// The scale scenario builds trees of 100k files: never part of a plain `npm run bench`.
+const want = (name) => (only.length === 0 && name !== 'scale') || only.includes(name);
+// Scenarios that print into the table below and need its sha256sum row as their baseline.
+const TABLE_SCENARIOS = ['snapshot', 'run', 'reuse', 'parallel', 'verify', 'incremental', 'text', 'eslint'];
 const benchDir = path.join(repo, '.bench');
 const corpus = path.join(benchDir, 'corpus');
 const cliBin = path.join(repo, 'packages/core/bin/codebatch.js');
@@ -84,17 +93,20 @@ const files = fileCount();
 process.stderr.write(`corpus: ${files} files (${size}); ${runs} runs per figure, medians\n`);
 
 // Lower bound: sha256sum over the same files, one process per ~5k files like `xargs` does.
-const sha = median(
-  Array.from({ length: runs }, () =>
-    time(() =>
-      execFileSync('bash', [
-        '-c',
-        `cd ${JSON.stringify(corpus)} && find . -type f -print0 | xargs -0 sha256sum > /dev/null`,
-      ]),
+let sha;
+if (TABLE_SCENARIOS.some(want)) {
+  sha = median(
+    Array.from({ length: runs }, () =>
+      time(() =>
+        execFileSync('bash', [
+          '-c',
+          `cd ${JSON.stringify(corpus)} && find . -type f -print0 | xargs -0 sha256sum > /dev/null`,
+        ]),
+      ),
     ),
-  ),
-);
-row('sha256sum (lower bound)', sha, files);
+  );
+  row('sha256sum (lower bound)', sha, files);
+}
 
 let coldSnap;
 if (want('snapshot') || want('run') || want('reuse') || want('incremental') || want('parallel')) {
@@ -379,6 +391,33 @@ if (want('eslint')) {
       `  codebatch full pipeline cold is ${(r.eslintColdSeconds / coldRun).toFixed(2)}x faster than ESLint\n`,
     );
 }
+let warmText;
+if (want('warm')) {
+  // `check` on an unchanged tree and with one file changed, next to Node start, Node + the
+  // TypeScript compiler, a stat walk and `cp -r` of the tree, with peak RSS.
+  process.stderr.write('warm scenario\n');
+  warmText = runWarmBench({
+    repo,
+    benchDir,
+    corpus,
+    runs,
+    cliBin,
+    log: (line) => process.stderr.write(`  ${line}\n`),
+  }).text;
+}
+let scaleText;
+if (want('scale')) {
+  // Monorepos of 10k-100k files built from copies of the large corpus, kept in .bench/scale/.
+  process.stderr.write('scale scenario (a cold lint at 100k files takes minutes)\n');
+  scaleText = runScaleBench({
+    repo,
+    benchDir,
+    runs,
+    cliBin,
+    sizes: arg('scale-sizes', SCALE_SIZES.join(',')).split(',').filter(Boolean).map(Number),
+    log: (line) => process.stderr.write(`  ${line}\n`),
+  }).text;
+}
 fs.rmSync(path.join(benchDir, 'stores'), { recursive: true, force: true });
 
 const table = [['operation', 'median s', 'files/s', 'vs baseline', 'target']];
@@ -390,9 +429,11 @@ for (const r of rows) {
   }
   table.push([r.name, r.seconds.toFixed(3), String(Math.round(r.files / r.seconds)), ratio, r.target ?? '']);
 }
-const widths = table[0].map((_, i) => Math.max(...table.map((t) => t[i].length)));
-console.log(table.map((t) => t.map((c, i) => c.padEnd(widths[i])).join('  ')).join('\n'));
-console.log(
-  `reference implementation on this corpus: snapshot ${REFERENCE.snapshotSeconds} s, full pipeline ${REFERENCE.fullPipelineSeconds} s`,
-);
-if (eslintText) console.log(`\n${eslintText}`);
+if (rows.length > 0) {
+  const widths = table[0].map((_, i) => Math.max(...table.map((t) => t[i].length)));
+  console.log(table.map((t) => t.map((c, i) => c.padEnd(widths[i])).join('  ')).join('\n'));
+  console.log(
+    `reference implementation on this corpus: snapshot ${REFERENCE.snapshotSeconds} s, full pipeline ${REFERENCE.fullPipelineSeconds} s`,
+  );
+}
+for (const text of [eslintText, warmText, scaleText]) if (text) console.log(`\n${text}`);
