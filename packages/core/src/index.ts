@@ -5,6 +5,7 @@
 
 export { analyze, defaultParallelism } from './api/analyze';
 export { readBatchResult } from './api/batch-result';
+export { type Analyzer, type AnalyzerOptions, createAnalyzer } from './api/create-analyzer';
 export type { AnalyzeOptions, AnalyzeResult, PipelineName, ProgressEvent, SeverityCounts } from './api/types';
 export { type FindBatchOptions, findBatchForCommit, GIT_SHA_METADATA_KEY } from './batch/find-batch';
 export { type InitBatchOptions, type InitBatchResult, initBatch } from './batch/init-batch';

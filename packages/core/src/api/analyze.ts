@@ -8,6 +8,7 @@ import { loadConfigFile } from '../config/load-config';
 import { runBatchWithProvenance } from '../provenance/run-with-provenance';
 import { queryDiagnostics } from '../query/query-diagnostics';
 import { type RunBatchSummary, runBatch } from '../run/run-batch';
+import type { WorkerPool } from '../run/worker-pool';
 import type { BatchRecord } from '../schemas/batch-record';
 import type { OutputRecord } from '../schemas/output-record';
 import { createSnapshot } from '../snapshot/create-snapshot';
@@ -20,14 +21,32 @@ import type { AnalyzeOptions, AnalyzeResult, PipelineName, SeverityCounts } from
 /**
  * One call for wrappers (Nx executor, GitHub Action): snapshot a directory into the store,
  * plan a batch, run it (reusing every identical input bundle), and return its diagnostics.
- * The store is created on first use.
+ * The store is created on first use. Worker threads live for this call only: a caller that
+ * analyses several trees in one process uses createAnalyzer, which keeps them.
  */
-export async function analyze(options: AnalyzeOptions & { registry?: TaskRegistry }): Promise<AnalyzeResult> {
+export function analyze(options: AnalyzeOptions & { registry?: TaskRegistry }): Promise<AnalyzeResult> {
+  return analyzeWith(options, {});
+}
+
+/** What an analysis may take from a longer-lived owner (see createAnalyzer). */
+export interface SharedResources {
+  /** Worker threads kept across calls; without, each run starts and stops its own. */
+  workers?: WorkerPool;
+  /** Worker threads when `options.parallel` is not given (default: the number of cores). */
+  parallel?: number;
+  /** The default registry, kept so the tasks it loaded on this thread stay loaded. */
+  registry?: TaskRegistry;
+}
+
+export async function analyzeWith(
+  options: AnalyzeOptions & { registry?: TaskRegistry },
+  shared: SharedResources,
+): Promise<AnalyzeResult> {
   const t0 = Date.now();
   const { store } = initStore(options.storeDir);
   const loaded: ConfigFile | undefined = options.configPath ? loadConfigFile(options.configPath) : undefined;
   const config = options.eslint === undefined ? loaded : { ...loaded, eslint: options.eslint };
-  const registry = options.registry ?? createDefaultRegistry();
+  const registry = options.registry ?? shared.registry ?? createDefaultRegistry();
   const snapshot = await createSnapshot(store, path.resolve(options.sourceDir), {
     include: options.include ?? config?.include,
     exclude: [...(config?.exclude ?? []), ...(options.exclude ?? [])],
@@ -54,8 +73,9 @@ export async function analyze(options: AnalyzeOptions & { registry?: TaskRegistr
       force: options.force,
       registry,
       shardSlice: options.shardSlice,
-      parallel: options.parallel ?? defaultParallelism(),
+      parallel: options.parallel ?? shared.parallel ?? defaultParallelism(),
       useDefaultRegistryInWorkers: options.registry === undefined,
+      workers: shared.workers,
       onShard: options.onProgress
         ? (r, done, total) => {
             if (r.outcome === 'busy' || r.outcome === 'blocked') return;

@@ -1,12 +1,12 @@
 import path from 'node:path';
 import { setImmediate as yieldToEvents } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
-import { CodebatchError } from '../errors/codebatch-error';
+import { CodebatchError, InternalError } from '../errors/codebatch-error';
 import type { FilesIndexRecord } from '../schemas/snapshot-record';
 import type { BatchRunContext } from './batch-context';
 import { runShardChain } from './run-shard-chain';
 import type { ShardRunResult } from './shard-outcome';
-import type { WorkerInit, WorkerRequest, WorkerResponse } from './shard-worker';
+import type { WorkerJob, WorkerRequest, WorkerResponse } from './shard-worker';
 
 export interface ChainExecutor {
   run(shardId: string, members: FilesIndexRecord[], taskIds: string[]): Promise<ShardRunResult[]>;
@@ -33,53 +33,101 @@ function workerScript(): string {
 }
 
 /**
- * One pooled worker thread. Returned at once: `ready` settles when the worker has loaded the
- * batch and prepared the tasks, so the caller can start work on its own thread meanwhile and
- * let the worker join when it is ready (or never, if the work ran out first).
+ * One worker thread (shard-worker.ts), one request at a time. `started` settles when the
+ * thread is up (module loaded, registry created); `open` loads a batch into it and prepares
+ * the tasks; `run` runs one chain of that batch. A thread that crashes or exits is dead for
+ * good: what it was doing is rejected, and the pool drops it.
  */
-export function createWorkerExecutor(init: WorkerInit): ChainExecutor & { ready: Promise<void> } {
-  const worker = new Worker(workerScript(), { workerData: init });
-  let pending: { resolve: (r: ShardRunResult[]) => void; reject: (e: Error) => void } | undefined;
-  let readyResolve: () => void;
-  let readyReject: (e: Error) => void;
-  const ready = new Promise<void>((resolve, reject) => {
-    readyResolve = resolve;
-    readyReject = reject;
+export interface ChainWorker {
+  readonly started: Promise<void>;
+  /** False once the thread has crashed, exited or been terminated. */
+  readonly alive: boolean;
+  /** What is in flight: the pool must not hand a thread that is running a chain to another run. */
+  readonly busy: 'open' | 'chain' | undefined;
+  open(job: WorkerJob): Promise<void>;
+  run(
+    job: WorkerJob,
+    shardId: string,
+    members: FilesIndexRecord[],
+    taskIds: string[],
+  ): Promise<ShardRunResult[]>;
+  /** An idle pooled thread must not keep the process alive if its owner forgets to close it. */
+  setKeepAlive(keep: boolean): void;
+  terminate(): Promise<void>;
+}
+
+export function startChainWorker(): ChainWorker {
+  const worker = new Worker(workerScript());
+  let alive = true;
+  let pending:
+    | { kind: 'open' | 'chain'; resolve: (msg: WorkerResponse) => void; reject: (e: Error) => void }
+    | undefined;
+  let startedResolve: () => void;
+  let startedReject: (e: Error) => void;
+  const started = new Promise<void>((resolve, reject) => {
+    startedResolve = resolve;
+    startedReject = reject;
   });
-  const fail = (error: Error) => {
-    readyReject(error);
+  // A worker that fails while starting is reported by whoever waits for it.
+  started.catch(() => {});
+  const fail = (error: Error, fatal: boolean) => {
+    if (fatal) {
+      alive = false;
+      startedReject(error);
+    }
     pending?.reject(error);
     pending = undefined;
   };
   worker.on('message', (msg: WorkerResponse) => {
-    if (msg.type === 'ready') readyResolve();
-    else if (msg.type === 'chain') {
-      pending?.resolve(msg.results);
-      pending = undefined;
+    if (msg.type === 'started') startedResolve();
+    else if (msg.type === 'error') {
+      const error = new CodebatchError(msg.error.code as never, msg.error.message, {
+        hints: msg.error.hints,
+        details: msg.error.details,
+      });
+      // Nothing asked: the worker failed while starting, and is of no further use.
+      fail(error, pending === undefined);
     } else {
-      fail(
-        new CodebatchError(msg.error.code as never, msg.error.message, {
-          hints: msg.error.hints,
-          details: msg.error.details,
-        }),
-      );
+      pending?.resolve(msg);
+      pending = undefined;
     }
   });
-  worker.on('error', (error) => fail(error));
+  worker.on('error', (error) => fail(error, true));
   worker.on('exit', (code) => {
-    if (code !== 0) fail(new CodebatchError('E_INTERNAL', `a worker thread exited with code ${code}`));
+    fail(new CodebatchError('E_INTERNAL', `a worker thread exited with code ${code}`), true);
   });
-  // A worker that fails while starting is reported by the first run() that waits for it.
-  ready.catch(() => {});
+  const request = (kind: 'open' | 'chain', req: WorkerRequest): Promise<WorkerResponse> => {
+    if (!alive) return Promise.reject(new CodebatchError('E_INTERNAL', 'the worker thread has exited'));
+    if (pending)
+      throw new InternalError(`a worker thread was handed a ${kind} while running a ${pending.kind}`);
+    const reply = new Promise<WorkerResponse>((resolve, reject) => {
+      pending = { kind, resolve, reject };
+    });
+    worker.postMessage(req);
+    return reply;
+  };
   return {
-    ready,
-    run(shardId, members, taskIds) {
-      return new Promise((resolve, reject) => {
-        pending = { resolve, reject };
-        worker.postMessage({ shardId, members, taskIds } satisfies WorkerRequest);
-      });
+    started,
+    get alive() {
+      return alive;
     },
-    async close() {
+    get busy() {
+      return pending?.kind;
+    },
+    async open(job) {
+      await started;
+      await request('open', { type: 'open', job });
+    },
+    async run(job, shardId, members, taskIds) {
+      const msg = await request('chain', { type: 'chain', job, shardId, members, taskIds });
+      return (msg as Extract<WorkerResponse, { type: 'chain' }>).results;
+    },
+    setKeepAlive(keep) {
+      if (keep) worker.ref();
+      else worker.unref();
+    },
+    async terminate() {
+      alive = false;
       await worker.terminate();
     },
   };

@@ -7,10 +7,11 @@ import { readFilesIndex } from '../snapshot/read-snapshot';
 import type { Store } from '../store/store';
 import type { TaskRegistry } from '../tasks/task-registry';
 import { type BatchRunContext, loadBatchRunContext } from './batch-context';
-import { type ChainExecutor, createInProcessExecutor, createWorkerExecutor } from './chain-executors';
+import { type ChainExecutor, createInProcessExecutor } from './chain-executors';
 import { appendEvent } from './events';
 import { partitionByShard, selectShards, shardCountOf } from './select-shards';
 import type { ShardOutcome, ShardRunResult } from './shard-outcome';
+import { createWorkerPool, type WorkerPool } from './worker-pool';
 
 export interface RunBatchOptions {
   batchId: string;
@@ -30,6 +31,12 @@ export interface RunBatchOptions {
   parallel?: number;
   /** Use worker threads even for the default registry's built-ins; false in tests that inject tasks. */
   useDefaultRegistryInWorkers?: boolean;
+  /**
+   * Where worker threads come from: a pool that outlives this run (createAnalyzer's), so several
+   * runs in one process start their threads once. Default: a pool of this run's own, closed
+   * when it ends.
+   */
+  workers?: WorkerPool;
   /** Write a run manifest per shard run (default true). */
   manifests?: boolean;
   /** Run budget (seed 001): at most this many not-yet-done shards in this invocation. */
@@ -121,6 +128,7 @@ export async function runBatch(
   // TypeScript compiler, WebAssembly grammars) and worker threads started.
   let executors: ChainExecutor[] = [createInProcessExecutor({ ...ctx, canExecute: false })];
   const started: ChainExecutor[] = [...executors];
+  let ownPool: WorkerPool | undefined;
   let prepared = false;
   try {
     let pending = shardIds;
@@ -168,18 +176,16 @@ export async function runBatch(
       if (deferred && !prepared) {
         prepared = true;
         const fileCount = pending.reduce((n, s) => n + (members.get(s)?.length ?? 0), 0);
-        const wanted = Math.max(1, Math.min(options.parallel ?? 1, pending.length));
-        // With workers, this thread only hands out chains: a chain run here would block the
-        // replies of the workers (they would idle until it ends). Below a few hundred files a
-        // worker's start-up (about 60 ms plus loading the compiler) costs more than it saves.
-        if (options.useDefaultRegistryInWorkers && wanted > 1 && fileCount >= 200) {
-          const init = {
+        const threads = workerThreadsFor(options, pending.length, fileCount);
+        if (threads > 0) {
+          if (!options.workers) ownPool = createWorkerPool();
+          const pool = options.workers ?? ownPool!;
+          executors = pool.lease(threads, {
             storeDir: store.layout.root,
             batchId: batch.batch_id,
             force: options.force ?? false,
             manifests: options.manifests !== false,
-          };
-          executors = Array.from({ length: wanted }, () => createWorkerExecutor(init));
+          });
         } else {
           await options.registry.prepare(selected.map((id) => tasks.get(id)!.type));
           executors = [createInProcessExecutor({ ...ctx, canExecute: true })];
@@ -209,6 +215,7 @@ export async function runBatch(
     }
   } finally {
     await Promise.all(started.map((e) => e.close()));
+    await ownPool?.close();
   }
   const status = deriveBatchStatus(store, batch.batch_id);
   for (const t of status.tasks) {
@@ -234,6 +241,22 @@ export async function runBatch(
     stats: { ...counts },
   });
   return { batchId: batch.batch_id, results, counts, status, durationMs: Date.now() - t0 };
+}
+
+/**
+ * How many worker threads run the chains that must execute; 0: this thread runs them. With
+ * workers, this thread only hands out chains: a chain run here would block the replies of the
+ * workers (they would idle until it ends). Below a few hundred files a new worker's start-up
+ * (about 60 ms plus loading the compiler) costs more than it saves; a warm pooled one (an
+ * analyzer's, after an earlier run) has both behind it, and costs less than loading the
+ * compiler on this thread.
+ */
+function workerThreadsFor(options: RunBatchOptions, chains: number, files: number): number {
+  if (!options.useDefaultRegistryInWorkers) return 0;
+  const wanted = Math.max(1, Math.min(options.parallel ?? 1, chains));
+  if (wanted > 1 && files >= 200) return wanted;
+  const warm = options.workers?.idle ?? 0;
+  return warm > 0 && (options.parallel ?? 1) > 1 ? Math.min(wanted, warm) : 0;
 }
 
 /** See RunBatchOptions.verifyOnly: one in-process pass that skips or defers, and writes nothing. */

@@ -1,25 +1,30 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { readBatchRecords } from '../batch/read-batch';
 import { isCodebatchError, toCodebatchError } from '../errors/codebatch-error';
 import type { FilesIndexRecord } from '../schemas/snapshot-record';
 import { openStore } from '../store/store';
 import { createDefaultRegistry } from '../tasks/default-registry';
-import { loadBatchRunContext } from './batch-context';
+import { type BatchRunContext, loadBatchRunContext } from './batch-context';
 import { runShardChain } from './run-shard-chain';
 
 /**
- * A pooled worker: loads the batch once, prepares the tasks once (grammar WebAssembly, ...),
- * then runs shard chains as the main thread hands them out. Workers are pooled for the whole
- * run because each costs about 60 ms to start.
+ * A pooled worker: starts once and serves the batches it is handed one after another, so the
+ * thread start (about 60 ms) and what the tasks load (the TypeScript compiler, grammar
+ * WebAssembly, the workspace's ESLint) are paid once per process, not once per batch. Each
+ * request names its batch; the worker keeps the context of the last one.
  */
-export interface WorkerInit {
+export interface WorkerJob {
   storeDir: string;
   batchId: string;
   force: boolean;
   manifests: boolean;
 }
-export type WorkerRequest = { shardId: string; members: FilesIndexRecord[]; taskIds: string[] };
+export type WorkerRequest =
+  /** Load the batch and prepare its tasks; answered `ready` (the worker then joins the run). */
+  | { type: 'open'; job: WorkerJob }
+  | { type: 'chain'; job: WorkerJob; shardId: string; members: FilesIndexRecord[]; taskIds: string[] };
 export type WorkerResponse =
+  | { type: 'started' }
   | { type: 'ready' }
   | { type: 'chain'; shardId: string; results: Awaited<ReturnType<typeof runShardChain>> }
   | {
@@ -28,36 +33,61 @@ export type WorkerResponse =
       error: { code: string; message: string; hints: string[]; details: Record<string, unknown> };
     };
 
-async function start(): Promise<void> {
-  const init = workerData as WorkerInit;
+export function jobKey(job: WorkerJob): string {
+  return JSON.stringify([job.storeDir, job.batchId, job.force, job.manifests]);
+}
+
+function start(): void {
   const port = parentPort!;
+  // One registry for the worker's life: task definitions and what `prepare` loads stay loaded.
   const registry = createDefaultRegistry();
-  const store = openStore(init.storeDir);
-  const ctx = loadBatchRunContext(store, readBatchRecords(store, init.batchId), registry, {
-    force: init.force,
-    manifests: init.manifests,
-  });
-  await registry.prepare([...ctx.tasks.values()].map((t) => t.type));
+  let current: { key: string; ctx: BatchRunContext } | undefined;
+
+  // Always a fresh context on `open`: a new run gets new memos and task environments, as a
+  // newly started worker would (another process may have changed the store since).
+  const open = async (job: WorkerJob): Promise<BatchRunContext> => {
+    current = undefined;
+    const store = openStore(job.storeDir);
+    const ctx = loadBatchRunContext(store, readBatchRecords(store, job.batchId), registry, {
+      force: job.force,
+      manifests: job.manifests,
+    });
+    await registry.prepare([...ctx.tasks.values()].map((t) => t.type));
+    current = { key: jobKey(job), ctx };
+    return ctx;
+  };
+
   port.on('message', async (req: WorkerRequest) => {
+    const shardId = req.type === 'chain' ? req.shardId : undefined;
     try {
+      if (req.type === 'open') {
+        await open(req.job);
+        port.postMessage({ type: 'ready' } satisfies WorkerResponse);
+        return;
+      }
+      const ctx = current?.key === jobKey(req.job) ? current.ctx : await open(req.job);
       const results = await runShardChain(ctx, req.shardId, req.members, req.taskIds);
       port.postMessage({ type: 'chain', shardId: req.shardId, results } satisfies WorkerResponse);
     } catch (error) {
-      const e = isCodebatchError(error) ? error : toCodebatchError(error, `shard ${req.shardId}`);
+      const e = isCodebatchError(error)
+        ? error
+        : toCodebatchError(error, shardId ? `shard ${shardId}` : 'opening a batch in a worker');
       port.postMessage({
         type: 'error',
-        shardId: req.shardId,
+        shardId,
         error: { code: e.code, message: e.message, hints: e.hints, details: e.details },
       } satisfies WorkerResponse);
     }
   });
-  port.postMessage({ type: 'ready' } satisfies WorkerResponse);
+  port.postMessage({ type: 'started' } satisfies WorkerResponse);
 }
 
-start().catch((error) => {
+try {
+  start();
+} catch (error) {
   const e = toCodebatchError(error, 'starting a worker');
   parentPort?.postMessage({
     type: 'error',
     error: { code: e.code, message: e.message, hints: e.hints, details: e.details },
   } satisfies WorkerResponse);
-});
+}

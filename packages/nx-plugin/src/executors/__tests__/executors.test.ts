@@ -499,6 +499,26 @@ describe('executors', () => {
 });
 
 describe('batchImplementation', () => {
+  /** An engine as the batch opens it, recording when the batch releases it. */
+  function opened(analyze: (o: AnalyzeOptions) => Promise<AnalyzeResult>) {
+    const log: string[] = [];
+    return {
+      log,
+      open: () => {
+        log.push('open');
+        return {
+          analyze: (o: AnalyzeOptions) => {
+            log.push('analyze');
+            return analyze(o);
+          },
+          close: async () => {
+            log.push('close');
+          },
+        };
+      },
+    };
+  }
+
   function graph(tasks: string[], deps: Record<string, string[]> = {}, edges = false): TaskGraph {
     return {
       roots: tasks.filter((t) => !deps[t]?.length),
@@ -527,7 +547,8 @@ describe('batchImplementation', () => {
       'app:codebatch-lint': ['app:codebatch-parse'],
     });
     const results = [];
-    for await (const r of createBatchImplementation(LINT_DEFAULTS, engine)(
+    const opening = opened(engine);
+    for await (const r of createBatchImplementation(LINT_DEFAULTS, opening.open)(
       tg,
       { 'lib:codebatch-lint': {}, 'app:codebatch-lint': {}, 'app:codebatch-parse': { pipeline: 'parse' } },
       {},
@@ -537,6 +558,8 @@ describe('batchImplementation', () => {
     }
     // app's parse fails (an error at the fail level), so its lint is skipped, as Nx does with dependsOn.
     expect(seen).toEqual(['apps/app:parse', 'libs/lib:lint']);
+    // One engine for the whole batch (its worker threads serve every project), released at the end.
+    expect(opening.log).toEqual(['open', 'analyze', 'analyze', 'close']);
     expect(results.map((r) => [r.task, r.result.success, r.result.status])).toEqual([
       ['app:codebatch-parse', false, 'failure'],
       ['lib:codebatch-lint', true, 'success'],
@@ -561,7 +584,8 @@ describe('batchImplementation', () => {
       return clean();
     };
     const results = [];
-    for await (const r of createBatchImplementation(LINT_DEFAULTS, engine)(
+    const opening = opened(engine);
+    for await (const r of createBatchImplementation(LINT_DEFAULTS, opening.open)(
       graph(['app:codebatch-lint', 'lib:codebatch-lint']),
       {},
       {},
@@ -574,6 +598,19 @@ describe('batchImplementation', () => {
       ['lib:codebatch-lint', true],
     ]);
     expect(results[0]!.result.terminalOutput).toContain('TypeError: boom');
+    expect(opening.log).toEqual(['open', 'analyze', 'analyze', 'close']);
+  });
+
+  it('releases the engine when the consumer stops after the first result', async () => {
+    const opening = opened(async () => clean());
+    const batch = createBatchImplementation(LINT_DEFAULTS, opening.open)(
+      graph(['app:codebatch-lint', 'lib:codebatch-lint']),
+      {},
+      {},
+      context({ app: 'apps/app', lib: 'libs/lib' }),
+    );
+    for await (const _ of batch) break;
+    expect(opening.log).toEqual(['open', 'analyze', 'close']);
   });
 });
 
