@@ -6,6 +6,76 @@ export function formatJson(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
 }
 
+/** Arrays longer than this are written element by element; shorter values in one piece. */
+const SPLIT_ARRAY = 1000;
+const CHUNK_CHARS = 1 << 20;
+
+/**
+ * formatJson for documents of any size: the same bytes, handed to `write` in pieces of about
+ * 1 MB. A report of millions of diagnostics is longer than V8's largest string, so the large
+ * arrays in it are written one element at a time (each by the native JSON.stringify, indented).
+ */
+export function writeJson(value: unknown, write: (chunk: string) => void): void {
+  let buffer = '';
+  const push = (text: string) => {
+    buffer += text;
+    if (buffer.length >= CHUNK_CHARS) {
+      write(buffer);
+      buffer = '';
+    }
+  };
+  emitJson(value, '', push);
+  push('\n');
+  if (buffer.length > 0) write(buffer);
+}
+
+function emitJson(value: unknown, indent: string, push: (text: string) => void): void {
+  const inner = `${indent}  `;
+  if (Array.isArray(value) && value.length > SPLIT_ARRAY) {
+    push('[');
+    for (let i = 0; i < value.length; i += 1) {
+      push(i === 0 ? `\n${inner}` : `,\n${inner}`);
+      // JSON.stringify writes undefined, functions and symbols in arrays as null.
+      emitJson(value[i] ?? null, inner, push);
+    }
+    push(`\n${indent}]`);
+    return;
+  }
+  if (isPlainObject(value) && holdsLargeArray(value)) {
+    const entries = Object.entries(value).filter(([, v]) => isJsonValue(v));
+    if (entries.length === 0) {
+      push('{}');
+      return;
+    }
+    push('{');
+    entries.forEach(([key, v], i) => {
+      push(`${i === 0 ? '' : ','}\n${inner}${JSON.stringify(key)}: `);
+      emitJson(v, inner, push);
+    });
+    push(`\n${indent}}`);
+    return;
+  }
+  const text = JSON.stringify(value, null, 2) ?? 'null';
+  // A JSON text holds no raw newline inside a string, so every newline starts an indented line.
+  push(indent === '' ? text : text.replaceAll('\n', `\n${indent}`));
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !('toJSON' in value);
+}
+
+function isJsonValue(value: unknown): boolean {
+  return value !== undefined && typeof value !== 'function' && typeof value !== 'symbol';
+}
+
+/** Whether some array below `value` is long enough to be written element by element. */
+function holdsLargeArray(value: unknown, depth = 0): boolean {
+  if (Array.isArray(value)) return value.length > SPLIT_ARRAY;
+  if (!isPlainObject(value) || depth > 4) return false;
+  for (const v of Object.values(value)) if (holdsLargeArray(v, depth + 1)) return true;
+  return false;
+}
+
 /**
  * Human rendering of an error: `error[CODE]: message`, then one `hint:` line per hint. Messages
  * quote paths and arguments the user (or a file name) supplied, so each part is escaped.
@@ -25,7 +95,12 @@ export function formatErrorHuman(error: CodebatchError): string {
  */
 export function formatTable(headers: string[], rows: (string | number)[][]): string {
   const cells = [headers, ...rows.map((r) => r.map((c) => escapeText(String(c))))];
-  const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
+  // A loop, not Math.max(...cells): a spread of a million rows overflows the stack.
+  const widths = headers.map((_, i) => {
+    let width = 0;
+    for (const r of cells) width = Math.max(width, (r[i] ?? '').length);
+    return width;
+  });
   const numeric = headers.map((_, i) => rows.length > 0 && rows.every((r) => typeof r[i] === 'number'));
   return `${cells
     .map((r) =>

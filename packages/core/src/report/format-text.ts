@@ -71,7 +71,25 @@ export function formatDiagnosticsText(
   diagnostics: readonly ReportDiagnostic[],
   options: TextFormatOptions = {},
 ): string {
-  if (diagnostics.length === 0) return '';
+  const parts: string[] = [];
+  writeDiagnosticsText(diagnostics, (chunk) => parts.push(chunk), options);
+  return parts.join('');
+}
+
+/** Text of a report this size or more is handed to `write` in pieces of about this many chars. */
+const CHUNK_CHARS = 1 << 20;
+
+/**
+ * formatDiagnosticsText for reports of any size: the same text, handed to `write` in pieces,
+ * so that millions of diagnostics (a 100k-file monorepo) never become one string longer than
+ * V8 allows.
+ */
+export function writeDiagnosticsText(
+  diagnostics: readonly ReportDiagnostic[],
+  write: (chunk: string) => void,
+  options: TextFormatOptions = {},
+): void {
+  if (diagnostics.length === 0) return;
   const color = options.color ?? false;
   const rows = [...diagnostics].sort(compareDiagnostics).map((d) => ({
     path: d.path,
@@ -81,13 +99,18 @@ export function formatDiagnosticsText(
     message: oneLine(d.message ?? ''),
     rule: escapeText(d.code ?? ''),
   }));
-  const locationWidth = Math.max(...rows.map((r) => r.location.length));
-  const severityWidth = Math.max(...rows.map((r) => r.severity.length));
+  // Loops, not Math.max(...rows): a spread of a million arguments overflows the stack.
+  let locationWidth = 0;
+  let severityWidth = 0;
+  for (const r of rows) {
+    if (r.location.length > locationWidth) locationWidth = r.location.length;
+    if (r.severity.length > severityWidth) severityWidth = r.severity.length;
+  }
 
-  const lines: string[] = [];
+  let out = '';
   let previousPath: string | undefined;
   for (const row of rows) {
-    if (previousPath !== undefined && row.path !== previousPath) lines.push('');
+    if (previousPath !== undefined && row.path !== previousPath) out += '\n';
     previousPath = row.path;
     // Pad before colouring: escape codes have no width on screen but do have length.
     const loc = paint(color, ANSI.bold, row.location) + ' '.repeat(locationWidth - row.location.length);
@@ -95,9 +118,13 @@ export function formatDiagnosticsText(
       paint(color, SEVERITY_COLOR[row.severity], row.severity) +
       ' '.repeat(severityWidth - row.severity.length);
     const rule = row.rule ? `  ${paint(color, ANSI.dim, row.rule)}` : '';
-    lines.push(`${loc}  ${sev}  ${row.message}${rule}`.trimEnd());
+    out += `${`${loc}  ${sev}  ${row.message}${rule}`.trimEnd()}\n`;
+    if (out.length >= CHUNK_CHARS) {
+      write(out);
+      out = '';
+    }
   }
-  return `${lines.join('\n')}\n`;
+  if (out.length > 0) write(out);
 }
 
 function plural(n: number, singular: string, pluralForm = `${singular}s`): string {

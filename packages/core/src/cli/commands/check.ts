@@ -8,14 +8,14 @@ import { loadConfigFile } from '../../config/load-config';
 import { CodebatchError, ERROR_CODES, type ErrorCode } from '../../errors/codebatch-error';
 import { isAtLeast, type ReportDiagnostic, severityOf } from '../../report/diagnostic';
 import { escapeText } from '../../report/escape-text';
-import { formatDiagnosticsText, formatSummaryLine, summaryFromResult } from '../../report/format-text';
+import { formatSummaryLine, summaryFromResult, writeDiagnosticsText } from '../../report/format-text';
 import { toSarif } from '../../report/sarif';
 import { rulesFromDiagnostics } from '../../report/sarif-rules';
 import type { Severity } from '../../schemas/output-record';
 import { isPipelineName, PIPELINE_NAMES, type PipelineName } from '../../tasks/catalog';
 import { ENGINE_VERSION } from '../../version';
 import { boolOpt, type CommandContext, type CommandSpec, stringOpt } from '../command';
-import { formatJson } from '../output';
+import { writeJson } from '../output';
 import { parseIntOption, usageError } from './parse-int-option';
 
 const FORMATS = ['text', 'json', 'sarif'] as const;
@@ -118,21 +118,20 @@ export const checkCommand: CommandSpec = {
     });
     throwInputFailure(result);
     const diagnostics = result.diagnostics as ReportDiagnostic[];
-    if (format === 'json') ctx.stdout(formatJson(toJsonReport(result, dir)));
+    if (format === 'json') writeJson(toJsonReport(result, dir), ctx.stdout);
     else if (format === 'sarif')
-      ctx.stdout(
-        formatJson(
-          toSarif(diagnostics, {
-            toolName: 'codebatch',
-            toolVersion: ENGINE_VERSION,
-            baseUri: `${pathToFileURL(dir).href}/`,
-            rules: rulesFromDiagnostics(diagnostics),
-          }),
-        ),
+      writeJson(
+        toSarif(diagnostics, {
+          toolName: 'codebatch',
+          toolVersion: ENGINE_VERSION,
+          baseUri: `${pathToFileURL(dir).href}/`,
+          rules: rulesFromDiagnostics(diagnostics),
+        }),
+        ctx.stdout,
       );
     else if (!ctx.quiet || diagnostics.some((d) => isAtLeast(severityOf(d), failOn))) {
       const shown = ctx.quiet ? diagnostics.filter((d) => isAtLeast(severityOf(d), failOn)) : diagnostics;
-      ctx.stdout(formatDiagnosticsText(shown, { color: false }));
+      writeDiagnosticsText(shown, ctx.stdout, { color: false });
       if (shown.length > 0) ctx.stdout('\n');
       ctx.stdout(formatSummaryLine(summaryFromResult(result)));
       for (const f of result.failures)
