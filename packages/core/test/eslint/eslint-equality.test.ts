@@ -1,4 +1,12 @@
-import { check, checkFindings, eslintFindings, makeEslintWorkspace, type Workspace } from './eslint-harness';
+import path from 'node:path';
+import {
+  check,
+  checkFindings,
+  eslintFindings,
+  makeEslintWorkspace,
+  run,
+  type Workspace,
+} from './eslint-harness';
 
 /**
  * Equality with ESLint itself: on real workspaces, the (path, line, col, rule, severity,
@@ -124,6 +132,48 @@ describe('two ESLint configs for two folders', () => {
     ).toBe(1);
     const { report } = await check(ws, ['--pipeline', 'eslint']);
     expect(checkFindings(report)).toEqual(expected);
+  });
+});
+
+describe('configs in some folders only', () => {
+  let ws: Workspace;
+  beforeAll(() => {
+    ws = makeEslintWorkspace({
+      'packages/a/eslint.config.mjs': `import js from '@eslint/js';\nexport default [js.configs.recommended, { rules: { 'no-var': 'error' } }];\n`,
+      'packages/a/src/index.js': 'var a = undefinedA;\n',
+      'vendor/lib/.eslintrc.json': JSON.stringify({
+        root: true,
+        parserOptions: { ecmaVersion: 2022 },
+        rules: { semi: ['error', 'always'] },
+      }),
+      'vendor/lib/index.js': 'const v = 1\n',
+      'tools/run.js': 'console.log(undefinedName);\n',
+    });
+  });
+  afterAll(() => ws.cleanup());
+
+  it('flat config: files no config covers are not linted; the others equal eslint run in their folder', async () => {
+    // ESLint run in packages/a (its config's folder) is the oracle; `eslint .` at the top
+    // would stop at tools/run.js ("Could not find config file").
+    const bin = path.join(ws.dir, 'node_modules', 'eslint', 'bin', 'eslint.js');
+    const r = await run(process.execPath, [bin, '-f', 'json', 'src'], path.join(ws.dir, 'packages/a'));
+    const expected = (JSON.parse(r.stdout) as { messages: { ruleId: string; line: number }[] }[]).flatMap(
+      (f) => f.messages.map((m) => ({ path: 'packages/a/src/index.js', rule: m.ruleId, line: m.line })),
+    );
+    expect(expected.map((f) => f.rule)).toContain('no-var');
+    const { code, report } = await check(ws, ['--pipeline', 'eslint']);
+    expect(code).toBe(1);
+    expect(checkFindings(report).map((f) => ({ path: f.path, rule: f.rule, line: f.line }))).toEqual(
+      expected,
+    );
+  });
+
+  it('eslintrc: a file no .eslintrc covers is not linted, instead of failing the check', async () => {
+    const { code, report, stderr } = await check(ws, ['--pipeline', 'eslint'], {
+      ESLINT_USE_FLAT_CONFIG: 'false',
+    });
+    expect({ code, stderr }).toEqual({ code: 1, stderr: '' });
+    expect(checkFindings(report).map((f) => `${f.path} ${f.rule}`)).toEqual(['vendor/lib/index.js semi']);
   });
 });
 

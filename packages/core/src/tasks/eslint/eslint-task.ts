@@ -65,7 +65,11 @@ export const eslintTask = defineTask<EslintConfig>({
             config = undefined;
         }
       } catch (error) {
-        throw eslintConfigError(error, ctx.snapshot.root);
+        // A file no config covers (only some folders have one: the configs of a monorepo's
+        // packages, or of vendored code) is not linted, as `eslint` run in each of those
+        // folders would not lint it; `eslint .` at the top would stop at it instead.
+        if (!isNoConfigError(error)) throw eslintConfigError(error, ctx.snapshot.root);
+        config = undefined;
       }
       session.linted.set(file.path, config !== undefined);
       if (config === undefined) {
@@ -94,6 +98,12 @@ export const eslintTask = defineTask<EslintConfig>({
     throw new Error('the eslint task runs through runFiles');
   },
 });
+
+/** ESLint's "no config for this file": flat config (config-file-missing) and eslintrc (no-config-found). */
+function isNoConfigError(error: unknown): boolean {
+  const template = (error as { messageTemplate?: unknown } | null)?.messageTemplate;
+  return template === 'config-file-missing' || template === 'no-config-found';
+}
 
 async function lintFile(
   session: EslintSession,
