@@ -251,10 +251,9 @@ export function createSnapshot(
   const indexBytes = Buffer.from(index, 'utf8');
   const filesIndexDigest = toObjectRef(sha256Hex(indexBytes));
   const snapshotId = options.id ?? deriveSnapshotId(filesIndexDigest, filters);
-  if (
-    trustedHexes.length > 0 &&
-    tryReadSnapshotRecord(store, snapshotId)?.files_index_digest !== filesIndexDigest
-  ) {
+  const existing = tryReadSnapshotRecord(store, snapshotId);
+  const exists = existing?.files_index_digest === filesIndexDigest;
+  if (trustedHexes.length > 0 && !exists) {
     // A cached entry whose object is gone (a pruned store): take the careful path for all.
     if (trustedHexes.some((hex) => !store.objects.hasObject(hex))) {
       return createSnapshot(store, sourceDir, { ...options, deferObjectChecks: false });
@@ -269,7 +268,9 @@ export function createSnapshot(
     source: {
       type: 'directory',
       path: sourceAbs,
-      ...(options.git === false ? {} : readGitInfo(sourceAbs, { knownDirty: git?.dirty })),
+      // An existing snapshot is kept with the facts of its first publication (publishSnapshot),
+      // so asking git again (a `git status` of the tree) would be wasted on every unchanged run.
+      ...(options.git === false || exists ? {} : readGitInfo(sourceAbs, { knownDirty: git?.dirty })),
     },
     file_count: files.length,
     total_bytes: bytes,

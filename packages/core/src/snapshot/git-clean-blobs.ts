@@ -40,7 +40,8 @@ export function readCleanBlobIds(sourceAbs: string): CleanBlobIds | undefined {
   if (prefix.startsWith('..')) return undefined;
   const spec = prefix === '' ? '.' : prefix;
   const listed = runScratchGit(repo, head, repo.workTree, [
-    ['config', '--get', '--type=bool', '--default=false', 'core.autocrlf'],
+    // Raw, not --type=bool: `input` (convert on commit only, common) is not a boolean.
+    ['config', '--get', '--default=false', 'core.autocrlf'],
     // The same status as readDirtyFlag's, so the snapshot needs no second one for git_dirty.
     ['status', '--porcelain', '-z', '--no-renames', '--ignore-submodules=dirty', '--', spec],
     ['ls-files', '-s', '-v', '-z', '--full-name', '--', spec],
@@ -48,7 +49,8 @@ export function readCleanBlobIds(sourceAbs: string): CleanBlobIds | undefined {
   if (!listed) return undefined;
   const [autocrlf, status, stage] = listed as [Buffer, Buffer, Buffer];
   const dirty = status.length > 0;
-  if (autocrlf.toString('utf8').trim() !== 'false') return { blobs: new Map(), dirty };
+  if (CONVERTS_ON_CHECKOUT.has(autocrlf.toString('utf8').trim().toLowerCase()))
+    return { blobs: new Map(), dirty };
   const changed = changedPaths(status);
   const candidates = new Map<string, string>();
   for (const entry of stage.toString('utf8').split('\0')) {
@@ -78,6 +80,9 @@ export function readCleanBlobIds(sourceAbs: string): CleanBlobIds | undefined {
   }
   return { blobs: out, dirty };
 }
+
+/** core.autocrlf values git reads as true: CRLF written on checkout. */
+const CONVERTS_ON_CHECKOUT = new Set(['true', 'yes', 'on', '1']);
 
 /** Paths `git status --porcelain -z --no-renames` lists (any change at all). */
 function changedPaths(status: Buffer): Set<string> {

@@ -76,6 +76,14 @@ describe('snapshot of a fresh checkout', () => {
     expect(second.record.source.git_dirty).toBe(true);
   });
 
+  it('still vouches with core.autocrlf=input (it converts on commit only)', () => {
+    const store = newStore(tmp.dir);
+    createSnapshot(store, path.join(clone('ci-main'), 'pkg'), { now: LATER });
+    const input = clone('ci-input', ['core.autocrlf=input']);
+    const r = createSnapshot(store, path.join(input, 'pkg'), { now: LATER });
+    expect(r.stats).toMatchObject({ fromGit: FILES + 1, hashed: 0 });
+  });
+
   it('vouches for nothing a checkout may convert (autocrlf, eol attributes) or git is told to ignore', () => {
     const store = newStore(tmp.dir);
     createSnapshot(store, path.join(clone('ci-main'), 'pkg'), { now: LATER });
