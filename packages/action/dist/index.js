@@ -8,7 +8,7 @@ const __cb_filename = __cbJoin(__cb_dirname, 'index.js');
 import {
   rulesFromDiagnostics,
   toSarif
-} from "./chunks/chunk-D6QPSE7K.js";
+} from "./chunks/chunk-RUQO6PIA.js";
 import {
   ENGINE_VERSION,
   PIPELINE_NAMES,
@@ -18,7 +18,7 @@ import {
   __toESM,
   external_exports,
   init_zod
-} from "./chunks/chunk-AZEWJOF4.js";
+} from "./chunks/chunk-UQBL3VIS.js";
 
 // ../../node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({
@@ -68877,7 +68877,7 @@ function buildSarifLog(diagnostics, options) {
 
 // src/engine.ts
 async function loadEngine() {
-  const core = await import("./chunks/src-M6OIV2ZH.js");
+  const core = await import("./chunks/src-C4WVBSDV.js");
   return {
     analyze: (options) => core.analyze(options),
     async findBatchForCommit(storeDir, sha, pipeline2) {
@@ -68893,8 +68893,7 @@ async function loadEngine() {
       core.readBatchRecord(core.openStore(storeDir), batchId);
     },
     readBatchResult: async (storeDir, batchId) => core.readBatchResult(core.openStore(storeDir), batchId),
-    async writeSarif(storeDir, batchId, file, options) {
-      const diagnostics = core.queryDiagnostics(core.openStore(storeDir), batchId).records;
+    async writeSarif(diagnostics, file, options) {
       const log2 = buildSarifLog(diagnostics, options);
       fs8.mkdirSync(path12.dirname(file), { recursive: true });
       fs8.writeFileSync(file, `${JSON.stringify(log2)}
@@ -69825,7 +69824,7 @@ ${preimage}`);
       if (paths.sarifFile) {
         const { results } = await timer.time(
           "sarif",
-          () => engine.writeSarif(paths.storeDir, result.batchId, paths.sarifFile, {
+          () => engine.writeSarif(diagnostics, paths.sarifFile, {
             pathPrefix: paths.pathPrefix,
             category: `codebatch/${inputs.pipeline}`
           })

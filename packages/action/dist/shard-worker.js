@@ -10,51 +10,74 @@ import {
   init_batch_context,
   init_codebatch_error,
   init_default_registry,
+  init_read_batch,
   init_run_shard_chain,
   init_store,
   isCodebatchError,
   loadBatchRunContext,
   openStore,
+  readBatchRecords,
   runShardChain,
   toCodebatchError
-} from "./chunks/chunk-AZEWJOF4.js";
+} from "./chunks/chunk-UQBL3VIS.js";
 
 // ../core/src/run/shard-worker.ts
+init_read_batch();
 init_codebatch_error();
 init_store();
 init_default_registry();
 init_batch_context();
 init_run_shard_chain();
-import { parentPort, workerData } from "node:worker_threads";
-async function start() {
-  const init = workerData;
+import { parentPort } from "node:worker_threads";
+function jobKey(job) {
+  return JSON.stringify([job.storeDir, job.batchId, job.force, job.manifests]);
+}
+function start() {
   const port = parentPort;
   const registry = createDefaultRegistry();
-  const store = openStore(init.storeDir);
-  const ctx = {
-    ...loadBatchRunContext(store, init.batchId, registry, init.force),
-    manifests: init.manifests
+  let current;
+  const open = async (job) => {
+    current = void 0;
+    const store = openStore(job.storeDir);
+    const ctx = loadBatchRunContext(store, readBatchRecords(store, job.batchId), registry, {
+      force: job.force,
+      manifests: job.manifests
+    });
+    await registry.prepare([...ctx.tasks.values()].map((t) => t.type));
+    current = { key: jobKey(job), ctx };
+    return ctx;
   };
-  await registry.prepare([...ctx.tasks.values()].map((t) => t.type));
   port.on("message", async (req) => {
+    const shardId = req.type === "chain" ? req.shardId : void 0;
     try {
+      if (req.type === "open") {
+        await open(req.job);
+        port.postMessage({ type: "ready" });
+        return;
+      }
+      const ctx = current?.key === jobKey(req.job) ? current.ctx : await open(req.job);
       const results = await runShardChain(ctx, req.shardId, req.members, req.taskIds);
       port.postMessage({ type: "chain", shardId: req.shardId, results });
     } catch (error) {
-      const e = isCodebatchError(error) ? error : toCodebatchError(error, `shard ${req.shardId}`);
+      const e = isCodebatchError(error) ? error : toCodebatchError(error, shardId ? `shard ${shardId}` : "opening a batch in a worker");
       port.postMessage({
         type: "error",
-        shardId: req.shardId,
+        shardId,
         error: { code: e.code, message: e.message, hints: e.hints, details: e.details }
       });
     }
   });
-  port.postMessage({ type: "ready" });
+  port.postMessage({ type: "started" });
 }
-start().catch((error) => {
+try {
+  start();
+} catch (error) {
   const e = toCodebatchError(error, "starting a worker");
   parentPort?.postMessage({
     type: "error",
     error: { code: e.code, message: e.message, hints: e.hints, details: e.details }
   });
-});
+}
+export {
+  jobKey
+};

@@ -15,7 +15,8 @@ import {
   ERROR_CODES,
   FILES_INDEX_FILE,
   INDEXES_DIR,
-  PIPELINES,
+  InternalError,
+  PIPELINE_CATALOG,
   PIPELINE_NAMES,
   PRODUCER,
   RULES,
@@ -23,6 +24,7 @@ import {
   SESSIONS_DIR,
   SNAPSHOTS_DIR,
   SNAPSHOT_FILE,
+  TASK_CATALOG,
   __commonJS,
   __esm,
   __export,
@@ -32,21 +34,17 @@ import {
   assertValidId,
   assertValidShardId,
   batchRecordSchema,
-  buildBatchManifest,
+  buildInputBundle,
+  buildShardManifest,
   canonicalJson,
   compareUtf8,
   createDefaultRegistry,
-  diffValues,
-  explainBundleMiss,
   external_exports,
-  formatBundleChange,
-  getPipeline,
   idSchema,
   initStore,
   init_atomic_write,
   init_batch_context,
   init_batch_record,
-  init_bundle_preimage,
   init_canonical_json,
   init_canonical_path,
   init_catalog,
@@ -57,24 +55,23 @@ import {
   init_config_files,
   init_default_registry,
   init_events,
-  init_explain_miss,
   init_file_memo,
   init_hash,
+  init_input_bundle,
   init_jsonl,
   init_layout,
   init_memo_line,
   init_object_store,
   init_output_record,
-  init_pipelines,
   init_read_batch,
+  init_read_index_file,
   init_read_snapshot,
   init_read_verification,
   init_rule_catalog,
   init_run_manifest,
-  init_run_manifest2,
   init_run_shard_chain,
-  init_shard_assignment,
   init_shard_lock,
+  init_shard_manifest,
   init_shard_state,
   init_snapshot_record,
   init_snapshot_view,
@@ -95,20 +92,19 @@ import {
   listBatches,
   listSnapshots,
   loadBatchRunContext,
-  loadShardManifest,
   nowIso,
   openSnapshotView,
   openStore,
-  orderTasks,
   outputKindSchema,
   outputRecordSchema,
   parseJsonl,
   parseObjectRef,
   planRecordSchema,
   provenanceSessionSchema,
-  readBatchManifestRef,
   readBatchRecord,
+  readBatchRecords,
   readFilesIndex,
+  readIndexFile,
   readJsonl,
   readManifest,
   readPlan,
@@ -116,7 +112,6 @@ import {
   readSnapshotRecord,
   readTaskRecord,
   readToolchain,
-  reconstructPreimage,
   rememberFilesIndex,
   runShardChain,
   runtimeMajor,
@@ -125,7 +120,6 @@ import {
   sha256Hex,
   sha256OfCanonical,
   shardIdSchema,
-  shardOf,
   shardStateSchema,
   snapshotRecordSchema,
   sortPathsUtf8,
@@ -142,9 +136,9 @@ import {
   tryReadSnapshotRecord,
   type_closure_cache_exports,
   verifiesReads,
-  writeBatchManifest,
-  writeFileAtomic
-} from "./chunk-AZEWJOF4.js";
+  writeFileAtomic,
+  writeShardManifest
+} from "./chunk-UQBL3VIS.js";
 
 // ../core/src/config/config-schema.ts
 var configFileSchema, DEFAULT_SHARDS;
@@ -220,6 +214,82 @@ var init_load_config = __esm({
     "use strict";
     init_codebatch_error();
     init_config_schema();
+  }
+});
+
+// ../core/src/batch/pipelines.ts
+function toPipelineTask(type, conditional) {
+  const entry = TASK_CATALOG[type];
+  return {
+    task_id: entry.taskId,
+    type,
+    depends_on: entry.dependsOn.map((d) => TASK_CATALOG[d].taskId),
+    ...conditional ? { conditional: true } : {}
+  };
+}
+function getPipeline(name) {
+  const pipeline = PIPELINES[name];
+  if (!pipeline) {
+    throw new CodebatchError("E_PIPELINE_UNKNOWN", `unknown pipeline ${JSON.stringify(name)}`, {
+      hints: [`Choose one of: ${Object.keys(PIPELINES).join(", ")}.`]
+    });
+  }
+  return pipeline;
+}
+function orderTasks(tasks) {
+  const byId = new Map(tasks.map((t) => [t.task_id, t]));
+  const done = /* @__PURE__ */ new Set();
+  const out = [];
+  const visit = (t, stack) => {
+    if (done.has(t.task_id)) return;
+    if (stack.includes(t.task_id)) {
+      throw new CodebatchError(
+        "E_CONFIG_INVALID",
+        `task dependency cycle: ${[...stack, t.task_id].join(" -> ")}`
+      );
+    }
+    for (const dep of t.depends_on) {
+      const d = byId.get(dep);
+      if (!d)
+        throw new CodebatchError("E_CONFIG_INVALID", `task ${t.task_id} depends on unknown task ${dep}`);
+      visit(d, [...stack, t.task_id]);
+    }
+    done.add(t.task_id);
+    out.push(t);
+  };
+  for (const t of tasks) visit(t, []);
+  return out;
+}
+var PIPELINES;
+var init_pipelines = __esm({
+  "../core/src/batch/pipelines.ts"() {
+    "use strict";
+    init_codebatch_error();
+    init_catalog();
+    PIPELINES = Object.fromEntries(
+      Object.entries(PIPELINE_CATALOG).map(([name, p]) => [
+        name,
+        {
+          name,
+          description: p.description,
+          tasks: [
+            ...p.tasks.map((t) => toPipelineTask(t, false)),
+            ...p.conditional.map((t) => toPipelineTask(t, true))
+          ]
+        }
+      ])
+    );
+  }
+});
+
+// ../core/src/batch/shard-assignment.ts
+function shardOf(objectHex, shardCount) {
+  const byte = Number.parseInt(objectHex.slice(0, 2), 16);
+  return (byte % shardCount).toString(16).padStart(2, "0");
+}
+var init_shard_assignment = __esm({
+  "../core/src/batch/shard-assignment.ts"() {
+    "use strict";
   }
 });
 
@@ -435,7 +505,6 @@ var init_init_batch = __esm({
     init_config_schema();
     init_load_config();
     init_codebatch_error();
-    init_shard_lock();
     init_read_snapshot();
     init_atomic_write();
     init_chunking();
@@ -446,6 +515,7 @@ var init_init_batch = __esm({
     init_version();
     init_pipelines();
     init_shard_assignment();
+    init_shard_lock();
   }
 });
 
@@ -524,10 +594,10 @@ function batchExists2(store, batchId) {
 var init_status = __esm({
   "../core/src/batch/status.ts"() {
     "use strict";
-    init_shard_lock();
-    init_shard_state();
     init_pipelines();
     init_read_batch();
+    init_shard_lock();
+    init_shard_state();
   }
 });
 
@@ -569,8 +639,8 @@ async function checkReplicates(store, first, replicates, run) {
 var init_replicate_check = __esm({
   "../core/src/run/replicate-check.ts"() {
     "use strict";
-    init_codebatch_error();
     init_shard_state();
+    init_codebatch_error();
   }
 });
 
@@ -592,49 +662,75 @@ function createInProcessExecutor(ctx) {
 function workerScript() {
   return __cb_filename.endsWith(".ts") ? path2.resolve(__cb_dirname, "../../dist/run/shard-worker.js") : path2.join(__cb_dirname, "shard-worker.js");
 }
-function createWorkerExecutor(init) {
-  const worker = new Worker(workerScript(), { workerData: init });
+function startChainWorker() {
+  const worker = new Worker(workerScript());
+  let alive = true;
   let pending;
-  let readyResolve;
-  let readyReject;
-  const ready = new Promise((resolve, reject) => {
-    readyResolve = resolve;
-    readyReject = reject;
+  let startedResolve;
+  let startedReject;
+  const started = new Promise((resolve, reject) => {
+    startedResolve = resolve;
+    startedReject = reject;
   });
-  const fail = (error) => {
-    readyReject(error);
+  started.catch(() => {
+  });
+  const fail = (error, fatal) => {
+    if (fatal) {
+      alive = false;
+      startedReject(error);
+    }
     pending?.reject(error);
     pending = void 0;
   };
   worker.on("message", (msg) => {
-    if (msg.type === "ready") readyResolve();
-    else if (msg.type === "chain") {
-      pending?.resolve(msg.results);
-      pending = void 0;
+    if (msg.type === "started") startedResolve();
+    else if (msg.type === "error") {
+      const error = new CodebatchError(msg.error.code, msg.error.message, {
+        hints: msg.error.hints,
+        details: msg.error.details
+      });
+      fail(error, pending === void 0);
     } else {
-      fail(
-        new CodebatchError(msg.error.code, msg.error.message, {
-          hints: msg.error.hints,
-          details: msg.error.details
-        })
-      );
+      pending?.resolve(msg);
+      pending = void 0;
     }
   });
-  worker.on("error", (error) => fail(error));
+  worker.on("error", (error) => fail(error, true));
   worker.on("exit", (code) => {
-    if (code !== 0) fail(new CodebatchError("E_INTERNAL", `a worker thread exited with code ${code}`));
+    fail(new CodebatchError("E_INTERNAL", `a worker thread exited with code ${code}`), true);
   });
-  ready.catch(() => {
-  });
+  const request = (kind, req) => {
+    if (!alive) return Promise.reject(new CodebatchError("E_INTERNAL", "the worker thread has exited"));
+    if (pending)
+      throw new InternalError(`a worker thread was handed a ${kind} while running a ${pending.kind}`);
+    const reply = new Promise((resolve, reject) => {
+      pending = { kind, resolve, reject };
+    });
+    worker.postMessage(req);
+    return reply;
+  };
   return {
-    ready,
-    run(shardId, members, taskIds) {
-      return new Promise((resolve, reject) => {
-        pending = { resolve, reject };
-        worker.postMessage({ shardId, members, taskIds });
-      });
+    started,
+    get alive() {
+      return alive;
     },
-    async close() {
+    get busy() {
+      return pending?.kind;
+    },
+    async open(job) {
+      await started;
+      await request("open", { type: "open", job });
+    },
+    async run(job, shardId, members, taskIds) {
+      const msg = await request("chain", { type: "chain", job, shardId, members, taskIds });
+      return msg.results;
+    },
+    setKeepAlive(keep) {
+      if (keep) worker.ref();
+      else worker.unref();
+    },
+    async terminate() {
+      alive = false;
       await worker.terminate();
     }
   };
@@ -644,6 +740,143 @@ var init_chain_executors = __esm({
     "use strict";
     init_codebatch_error();
     init_run_shard_chain();
+  }
+});
+
+// ../core/src/run/select-shards.ts
+function selectShards(store, records, options, selected) {
+  const { batch, plan, tasks } = records;
+  const first = orderTasks(plan.tasks)[0]?.task_id;
+  let shardIds = [...(first !== void 0 ? tasks.get(first) : void 0)?.sharding.shard_ids ?? []];
+  if (options.shardIds && options.shardIds.length > 0) {
+    for (const s of options.shardIds) {
+      assertValidShardId(s);
+      if (!shardIds.includes(s)) {
+        throw new CodebatchError(
+          "E_SHARD_NOT_FOUND",
+          `shard ${s} holds no files in batch ${options.batchId}`,
+          {
+            hints: [`List shards with \`codebatch shards --batch ${options.batchId}\`.`]
+          }
+        );
+      }
+    }
+    shardIds = shardIds.filter((s) => options.shardIds.includes(s));
+  }
+  if (options.shardSlice) {
+    const { index, total } = options.shardSlice;
+    shardIds = shardIds.filter((_, i) => i % total === index);
+  }
+  if (options.maxShards !== void 0) {
+    const open = shardIds.filter(
+      (s) => selected.some(
+        (t) => readShardState(store, batch.batch_id, t, s, { missingAsReady: true }).status !== "done"
+      )
+    );
+    shardIds = open.slice(0, options.maxShards);
+  }
+  return shardIds;
+}
+function shardCountOf(records) {
+  return records.batch.shard_count ?? records.tasks.values().next().value?.sharding.shard_count ?? 256;
+}
+function partitionByShard(files, shardCount) {
+  const byShard = /* @__PURE__ */ new Map();
+  for (const f of files) {
+    const shard = shardOf(f.object.slice("sha256:".length), shardCount);
+    const list = byShard.get(shard);
+    if (list) list.push(f);
+    else byShard.set(shard, [f]);
+  }
+  return byShard;
+}
+var init_select_shards = __esm({
+  "../core/src/run/select-shards.ts"() {
+    "use strict";
+    init_pipelines();
+    init_shard_assignment();
+    init_shard_state();
+    init_codebatch_error();
+    init_layout();
+  }
+});
+
+// ../core/src/run/worker-pool.ts
+function createWorkerPool() {
+  const all = /* @__PURE__ */ new Set();
+  const idle = [];
+  let started = 0;
+  let closed = false;
+  const release = async (worker, opened) => {
+    if (worker.busy === "chain") {
+      all.delete(worker);
+      await worker.terminate();
+      return;
+    }
+    void opened.then(
+      () => park(worker),
+      () => park(worker)
+    );
+  };
+  const park = (worker) => {
+    if (closed || !worker.alive) {
+      all.delete(worker);
+      return;
+    }
+    worker.setKeepAlive(false);
+    idle.push(worker);
+  };
+  const take = () => {
+    for (let w2 = idle.pop(); w2 !== void 0; w2 = idle.pop()) {
+      if (w2.alive) {
+        w2.setKeepAlive(true);
+        return w2;
+      }
+      all.delete(w2);
+    }
+    const w = startChainWorker();
+    started += 1;
+    all.add(w);
+    return w;
+  };
+  return {
+    lease(count, job) {
+      return Array.from({ length: count }, () => {
+        const worker = take();
+        const ready = worker.open(job);
+        ready.catch(() => {
+        });
+        let released = false;
+        return {
+          ready,
+          run: (shardId, members, taskIds) => worker.run(job, shardId, members, taskIds),
+          async close() {
+            if (released) return;
+            released = true;
+            await release(worker, ready);
+          }
+        };
+      });
+    },
+    get started() {
+      return started;
+    },
+    get idle() {
+      return idle.filter((w) => w.alive).length;
+    },
+    async close() {
+      closed = true;
+      idle.length = 0;
+      const workers = [...all];
+      all.clear();
+      await Promise.all(workers.map((w) => w.terminate()));
+    }
+  };
+}
+var init_worker_pool = __esm({
+  "../core/src/run/worker-pool.ts"() {
+    "use strict";
+    init_chain_executors();
   }
 });
 
@@ -662,62 +895,21 @@ function countOutcomes(results) {
   for (const r of results) counts[r.outcome] += 1;
   return counts;
 }
-function partitionByShard(files, shardCount) {
-  const byShard = /* @__PURE__ */ new Map();
-  for (const f of files) {
-    const shard = shardOf(f.object.slice("sha256:".length), shardCount);
-    const list = byShard.get(shard);
-    if (list) list.push(f);
-    else byShard.set(shard, [f]);
-  }
-  return byShard;
-}
-async function runBatch(store, options) {
+async function runBatch(store, options, records = readBatchRecords(store, options.batchId)) {
   const t0 = Date.now();
-  const batch = readBatchRecord(store, options.batchId);
-  const plan = readPlan(store, options.batchId);
-  const tasks = /* @__PURE__ */ new Map();
-  for (const t of plan.tasks) tasks.set(t.task_id, readTaskRecord(store, options.batchId, t.task_id));
+  const { batch, plan, tasks } = records;
   const ordered = orderTasks(plan.tasks).map((t) => t.task_id);
   let selected = ordered;
   if (options.taskIds && options.taskIds.length > 0) {
-    for (const id of options.taskIds) readTaskRecord(store, options.batchId, id);
+    for (const id of options.taskIds) if (!tasks.has(id)) readTaskRecord(store, options.batchId, id);
     selected = ordered.filter((id) => options.taskIds.includes(id));
   }
-  const shardCount = batch.shard_count ?? tasks.values().next().value?.sharding.shard_count ?? 256;
-  let shardIds = [...tasks.get(ordered[0])?.sharding.shard_ids ?? []];
-  if (options.shardIds && options.shardIds.length > 0) {
-    for (const s of options.shardIds) {
-      assertValidShardId(s);
-      if (!shardIds.includes(s)) {
-        throw new CodebatchError(
-          "E_SHARD_NOT_FOUND",
-          `shard ${s} holds no files in batch ${options.batchId}`,
-          {
-            hints: [`List shards with \`codebatch shards --batch ${options.batchId}\`.`]
-          }
-        );
-      }
-    }
-    shardIds = shardIds.filter((s) => options.shardIds.includes(s));
-  }
-  if (options.shardSlice) {
-    const { index, total: total2 } = options.shardSlice;
-    shardIds = shardIds.filter((_, i) => i % total2 === index);
-  }
-  if (options.maxShards !== void 0) {
-    const open = shardIds.filter(
-      (s) => selected.some(
-        (t) => readShardState(store, batch.batch_id, t, s, { missingAsReady: true }).status !== "done"
-      )
-    );
-    shardIds = open.slice(0, options.maxShards);
-  }
-  const members = partitionByShard(readFilesIndex(store, batch.snapshot_id), shardCount);
-  const ctx = {
-    ...loadBatchRunContext(store, batch.batch_id, options.registry, options.force ?? false),
+  const shardIds = selectShards(store, records, options, selected);
+  const members = partitionByShard(readFilesIndex(store, batch.snapshot_id), shardCountOf(records));
+  const ctx = loadBatchRunContext(store, records, options.registry, {
+    force: options.force ?? false,
     manifests: options.manifests !== false
-  };
+  });
   const eventsFile = store.layout.batchEventsFile(batch.batch_id);
   if (options.verifyOnly) return verifyBatch(ctx, shardIds, members, selected, t0);
   appendEvent(eventsFile, "batch_started", {
@@ -740,6 +932,7 @@ async function runBatch(store, options) {
   };
   let executors = [createInProcessExecutor({ ...ctx, canExecute: false })];
   const started = [...executors];
+  let ownPool;
   let prepared = false;
   try {
     let pending = shardIds;
@@ -785,15 +978,16 @@ async function runBatch(store, options) {
       if (deferred && !prepared) {
         prepared = true;
         const fileCount = pending.reduce((n, s) => n + (members.get(s)?.length ?? 0), 0);
-        const wanted = Math.max(1, Math.min(options.parallel ?? 1, pending.length));
-        if (options.useDefaultRegistryInWorkers && wanted > 1 && fileCount >= 200) {
-          const init = {
+        const threads = workerThreadsFor(options, pending.length, fileCount);
+        if (threads > 0) {
+          if (!options.workers) ownPool = createWorkerPool();
+          const pool = options.workers ?? ownPool;
+          executors = pool.lease(threads, {
             storeDir: store.layout.root,
             batchId: batch.batch_id,
             force: options.force ?? false,
             manifests: options.manifests !== false
-          };
-          executors = Array.from({ length: wanted }, () => createWorkerExecutor(init));
+          });
         } else {
           await options.registry.prepare(selected.map((id) => tasks.get(id).type));
           executors = [createInProcessExecutor({ ...ctx, canExecute: true })];
@@ -822,6 +1016,7 @@ async function runBatch(store, options) {
     }
   } finally {
     await Promise.all(started.map((e) => e.close()));
+    await ownPool?.close();
   }
   const status = deriveBatchStatus(store, batch.batch_id);
   for (const t of status.tasks) {
@@ -848,6 +1043,13 @@ async function runBatch(store, options) {
   });
   return { batchId: batch.batch_id, results, counts, status, durationMs: Date.now() - t0 };
 }
+function workerThreadsFor(options, chains, files) {
+  if (!options.useDefaultRegistryInWorkers) return 0;
+  const wanted = Math.max(1, Math.min(options.parallel ?? 1, chains));
+  if (wanted > 1 && files >= 200) return wanted;
+  const warm = options.workers?.idle ?? 0;
+  return warm > 0 && (options.parallel ?? 1) > 1 ? Math.min(wanted, warm) : 0;
+}
 async function verifyBatch(ctx, shardIds, members, selected, t0) {
   const executor = createInProcessExecutor({ ...ctx, canExecute: false, skipOnly: true });
   const results = [];
@@ -866,15 +1068,13 @@ var init_run_batch = __esm({
     "use strict";
     init_pipelines();
     init_read_batch();
-    init_shard_assignment();
     init_status();
-    init_codebatch_error();
     init_read_snapshot();
-    init_layout();
     init_batch_context();
     init_chain_executors();
     init_events();
-    init_shard_state();
+    init_select_shards();
+    init_worker_pool();
   }
 });
 
@@ -933,7 +1133,7 @@ function readGitInfo(sourceAbs, options = {}) {
   if (!ref2) return {};
   const info = { git_ref: ref2 };
   if (options.dirty !== false) {
-    const dirty = readDirtyFlag(sourceAbs, repo, ref2);
+    const dirty = options.knownDirty ?? readDirtyFlag(sourceAbs, repo, ref2);
     if (dirty !== void 0) info.git_dirty = dirty;
   }
   return info;
@@ -979,6 +1179,12 @@ function resolveHead(gitDir) {
   return void 0;
 }
 function readDirtyFlag(sourceAbs, repo, head) {
+  const out = runScratchGit(repo, head, sourceAbs, [
+    ["status", "--porcelain", "-z", "--no-renames", "--ignore-submodules=dirty", "--", "."]
+  ]);
+  return out === void 0 ? void 0 : out[0].length > 0;
+}
+function runScratchGit(repo, head, cwd, commands) {
   let scratch;
   try {
     const commonDir = commonDirOf(repo.gitDir);
@@ -991,37 +1197,31 @@ function readDirtyFlag(sourceAbs, repo, head) {
     fs5.writeFileSync(path3.join(scratch, "config"), scratchConfig(commonDir, head, env));
     const exclude = readSmallText(path3.join(commonDir, "info", "exclude"));
     if (exclude !== void 0) fs5.writeFileSync(path3.join(scratch, "info", "exclude"), exclude);
-    const result = spawnSync(
-      "git",
-      [
-        "-c",
-        "core.fsmonitor=",
-        "-c",
-        `core.hooksPath=${os.devNull}`,
-        "status",
-        "--porcelain",
-        "-z",
-        "--no-renames",
-        "--ignore-submodules=dirty",
-        "--",
-        "."
-      ],
-      {
-        cwd: sourceAbs,
-        env: {
-          ...env,
-          GIT_DIR: scratch,
-          GIT_WORK_TREE: repo.workTree,
-          GIT_INDEX_FILE: path3.join(repo.gitDir, "index"),
-          GIT_OBJECT_DIRECTORY: path3.join(commonDir, "objects")
-        },
-        stdio: ["ignore", "pipe", "ignore"],
-        timeout: 3e4,
-        maxBuffer: 64 * 1024 * 1024
-      }
-    );
-    if (result.error || result.status !== 0) return void 0;
-    return result.stdout.length > 0;
+    const outputs = [];
+    for (const command of commands) {
+      const { args, input } = "args" in command ? command : { args: command, input: void 0 };
+      const result = spawnSync(
+        "git",
+        ["-c", "core.fsmonitor=", "-c", `core.hooksPath=${os.devNull}`, ...args],
+        {
+          cwd,
+          env: {
+            ...env,
+            GIT_DIR: scratch,
+            GIT_WORK_TREE: repo.workTree,
+            GIT_INDEX_FILE: path3.join(repo.gitDir, "index"),
+            GIT_OBJECT_DIRECTORY: path3.join(commonDir, "objects")
+          },
+          input,
+          stdio: [input ? "pipe" : "ignore", "pipe", "ignore"],
+          timeout: 3e4,
+          maxBuffer: 256 * 1024 * 1024
+        }
+      );
+      if (result.error || result.status !== 0) return void 0;
+      outputs.push(result.stdout);
+    }
+    return outputs;
   } catch {
     return void 0;
   } finally {
@@ -1493,13 +1693,456 @@ var init_session = __esm({
   }
 });
 
+// ../core/src/provenance/record-shard-actions.ts
+function createShardActionRecorder(p) {
+  const { store, batchId, session, before, retries, retryable, verify } = p;
+  const attempts = /* @__PURE__ */ new Map();
+  const latest = /* @__PURE__ */ new Map();
+  let pending = [];
+  let retrying = false;
+  const handle = (r) => {
+    const key = `${r.taskId}/${r.shardId}`;
+    if (retrying && r.outcome === "skipped" && latest.has(key)) return;
+    latest.set(key, r);
+    const attempt = attempts.get(key) ?? 1;
+    const prior = before.get(key) ?? { summary: { status: "absent" }, fields: { status: "absent" } };
+    if (r.outcome === "skipped" || r.outcome === "blocked" || r.outcome === "busy") {
+      const note = r.outcome === "skipped" ? "already done, identical input bundle" : r.outcome === "blocked" ? "blocked by a failed dependency" : "held by another process";
+      session.recordAction({
+        type: "skip_shard",
+        outcome: "skipped",
+        task_id: r.taskId,
+        shard_id: r.shardId,
+        attempt,
+        after: prior.summary,
+        note
+      });
+      return;
+    }
+    const after = readStateSummary(store.layout.stateFile(batchId, r.taskId, r.shardId));
+    before.set(key, after);
+    const base = {
+      task_id: r.taskId,
+      shard_id: r.shardId,
+      attempt,
+      duration_ms: r.durationMs,
+      intent: { files: r.files, ...retrying ? { retry: true } : {} },
+      before: prior.summary,
+      after: after.summary,
+      diff: summarizeStateDiff(prior.fields, after.fields)
+    };
+    const f = after.fields;
+    const committed = {
+      ...f.outputs_digest ? { outputs_digest: f.outputs_digest } : {},
+      ...f.manifest ? { manifest: f.manifest } : {}
+    };
+    const type = r.outcome === "reused" ? "reuse_shard" : "execute_shard";
+    if (r.outcome === "failed") {
+      const canRetry2 = attempt <= retries && retryable.has(r.error?.code ?? "");
+      if (canRetry2) pending.push({ taskId: r.taskId, shardId: r.shardId, force: false });
+      session.recordAction({
+        ...base,
+        type,
+        outcome: canRetry2 ? "retry" : "failed",
+        evidence: { error: r.error },
+        note: `${r.error?.code}: ${r.error?.message}`
+      });
+      return;
+    }
+    const v = verify(store, batchId, r.taskId, r.shardId, r.outcome === "reused");
+    const evidence = {
+      ...committed,
+      outputs: r.outputs,
+      files_executed: r.filesExecuted,
+      files_reused: r.filesReused,
+      ...f.reused_from?.batch_id ? { reused_from: f.reused_from.batch_id } : {},
+      verification: { outputs_rehash: v.outputs_rehash, records: v.records, invalid: v.invalid }
+    };
+    if (v.ok) {
+      session.recordAction({ ...base, type, outcome: "verified", evidence });
+      return;
+    }
+    const canRetry = attempt <= retries;
+    if (canRetry) pending.push({ taskId: r.taskId, shardId: r.shardId, force: true });
+    session.recordAction({
+      ...base,
+      type,
+      outcome: canRetry ? "retry" : "failed",
+      evidence: { ...evidence, problems: v.problems },
+      note: `verification failed: ${v.problems[0] ?? "unknown"}`
+    });
+  };
+  const handleReplicate = (r, replicate) => {
+    const key = `${r.taskId}/${r.shardId}`;
+    const prior = before.get(key) ?? { summary: { status: "absent" }, fields: { status: "absent" } };
+    if (r.outcome === "skipped" || r.outcome === "blocked" || r.outcome === "busy") {
+      session.recordAction({
+        type: "skip_shard",
+        outcome: "skipped",
+        task_id: r.taskId,
+        shard_id: r.shardId,
+        attempt: attempts.get(key) ?? 1,
+        intent: { replicate },
+        after: prior.summary,
+        note: `replicate ${replicate}: ${r.outcome}`
+      });
+      return;
+    }
+    const after = readStateSummary(store.layout.stateFile(batchId, r.taskId, r.shardId));
+    before.set(key, after);
+    const base = {
+      task_id: r.taskId,
+      shard_id: r.shardId,
+      attempt: attempts.get(key) ?? 1,
+      duration_ms: r.durationMs,
+      intent: { files: r.files, replicate },
+      before: prior.summary,
+      after: after.summary,
+      diff: summarizeStateDiff(prior.fields, after.fields)
+    };
+    const type = r.outcome === "reused" ? "reuse_shard" : "execute_shard";
+    if (r.outcome === "failed") {
+      session.recordAction({
+        ...base,
+        type,
+        outcome: "failed",
+        evidence: { error: r.error },
+        note: `replicate ${replicate}: ${r.error?.code}: ${r.error?.message}`
+      });
+      return;
+    }
+    const v = verify(store, batchId, r.taskId, r.shardId, r.outcome === "reused");
+    const f = after.fields;
+    session.recordAction({
+      ...base,
+      type,
+      outcome: v.ok ? "verified" : "failed",
+      evidence: {
+        ...f.result_digest ? { result_digest: f.result_digest } : {},
+        ...f.outputs_digest ? { outputs_digest: f.outputs_digest } : {},
+        outputs: r.outputs,
+        verification: { outputs_rehash: v.outputs_rehash, records: v.records, invalid: v.invalid },
+        ...v.ok ? {} : { problems: v.problems }
+      },
+      ...v.ok ? {} : { note: `replicate ${replicate}: verification failed: ${v.problems[0] ?? "unknown"}` }
+    });
+  };
+  return {
+    attempts,
+    latest,
+    handle,
+    handleReplicate,
+    startRetrying: () => {
+      retrying = true;
+    },
+    hasPending: () => pending.length > 0,
+    takePending: () => {
+      const work = pending;
+      pending = [];
+      return work;
+    }
+  };
+}
+var init_record_shard_actions = __esm({
+  "../core/src/provenance/record-shard-actions.ts"() {
+    "use strict";
+    init_session();
+  }
+});
+
+// ../core/src/provenance/bundle-preimage.ts
+function reconstructPreimage(store, batchId, taskId, shardId, cache = {}) {
+  const batch = readBatchRecord(store, batchId);
+  const task = readTaskRecord(store, batchId, taskId);
+  const plan = readPlan(store, batchId);
+  const shardCount = batch.shard_count ?? task.sharding.shard_count;
+  let files = cache.files?.get(batch.snapshot_id);
+  if (!files) {
+    files = readFilesIndex(store, batch.snapshot_id);
+    cache.files?.set(batch.snapshot_id, files);
+  }
+  const members = files.filter((f) => shardOf(f.object.slice("sha256:".length), shardCount) === shardId).map((f) => [f.path, f.object]);
+  const deps = plan.tasks.find((t) => t.task_id === taskId)?.depends_on ?? [];
+  const upstream = deps.map((dep) => {
+    const s = readShardState(store, batchId, dep, shardId, { missingAsReady: true });
+    return {
+      task_id: dep,
+      shard_id: shardId,
+      result_digest: s.result_digest ?? "",
+      ...s.manifest ? { manifest: s.manifest } : {}
+    };
+  });
+  const bundle = buildInputBundle({
+    taskId,
+    type: task.type,
+    version: task.task_version,
+    configDigest: task.config_digest,
+    chunking: {
+      threshold: batch.chunking?.threshold ?? DEFAULT_CHUNK_THRESHOLD,
+      chunk_size: batch.chunking?.chunk_size ?? DEFAULT_CHUNK_SIZE
+    },
+    members,
+    upstream: upstream.map((u) => ({ task_id: u.task_id, result_digest: u.result_digest }))
+  });
+  const state = readShardState(store, batchId, taskId, shardId, { missingAsReady: true });
+  return { hash: bundle.hash, preimage: bundle.preimage, exact: state.bundle_hash === bundle.hash, upstream };
+}
+var init_bundle_preimage = __esm({
+  "../core/src/provenance/bundle-preimage.ts"() {
+    "use strict";
+    init_read_batch();
+    init_shard_assignment();
+    init_shard_state();
+    init_input_bundle();
+    init_read_snapshot();
+    init_chunking();
+  }
+});
+
+// ../core/src/provenance/explain-miss.ts
+var explain_miss_exports = {};
+__export(explain_miss_exports, {
+  diffValues: () => diffValues,
+  explainBundleMiss: () => explainBundleMiss,
+  formatBundleChange: () => formatBundleChange
+});
+function explainBundleMiss(a, b) {
+  const changes = [];
+  for (const key of SCALARS) {
+    if (a[key] !== b[key]) changes.push({ part: key, from: a[key], to: b[key] });
+  }
+  for (const part of ["task", "chunking"]) {
+    const x2 = a[part];
+    const y2 = b[part];
+    for (const field of [.../* @__PURE__ */ new Set([...Object.keys(x2 ?? {}), ...Object.keys(y2 ?? {})])].sort()) {
+      if (canonicalJson(x2?.[field] ?? null) !== canonicalJson(y2?.[field] ?? null))
+        changes.push({ part, field, from: x2?.[field], to: y2?.[field] });
+    }
+  }
+  const before = new Map(a.members);
+  const after = new Map(b.members);
+  for (const [p, object] of b.members) {
+    const was = before.get(p);
+    if (was === void 0) changes.push({ part: "members", change: "added", path: p, to: object });
+    else if (was !== object)
+      changes.push({ part: "members", change: "changed", path: p, from: was, to: object });
+  }
+  for (const [p, object] of a.members) {
+    if (!after.has(p)) changes.push({ part: "members", change: "removed", path: p, from: object });
+  }
+  const upBefore = new Map(a.upstream.map((u) => [u.task_id, u.result_digest]));
+  const upAfter = new Map(b.upstream.map((u) => [u.task_id, u.result_digest]));
+  for (const [taskId, digest] of upAfter) {
+    const was = upBefore.get(taskId);
+    if (was === void 0) changes.push({ part: "upstream", change: "added", task_id: taskId, to: digest });
+    else if (was !== digest)
+      changes.push({ part: "upstream", change: "changed", task_id: taskId, from: was, to: digest });
+  }
+  for (const [taskId, digest] of upBefore) {
+    if (!upAfter.has(taskId))
+      changes.push({ part: "upstream", change: "removed", task_id: taskId, from: digest });
+  }
+  const x = a;
+  const y = b;
+  for (const key of [.../* @__PURE__ */ new Set([...Object.keys(x), ...Object.keys(y)])].sort()) {
+    if (KNOWN.has(key)) continue;
+    for (const d of diffValues(x[key], y[key], ""))
+      changes.push({ part: key, field: d.field, from: d.from, to: d.to });
+  }
+  const parts = [...new Set(changes.map((c) => c.part))];
+  return { same: changes.length === 0, parts, changes };
+}
+function formatBundleChange(c) {
+  const short2 = (v) => typeof v === "string" && /^(sha256:)?[a-f0-9]{64}$/.test(v) ? `${v.replace(/^sha256:/, "").slice(0, 12)}` : JSON.stringify(v);
+  if (c.part === "members" && "change" in c) {
+    const note = "note" in c && c.note ? ` (${c.note})` : "";
+    if (c.change === "changed")
+      return `members: ${c.path} changed object ${short2(c.from)} -> ${short2(c.to)}${note}`;
+    return `members: ${c.change} ${c.path} ${short2(c.change === "added" ? c.to : c.from)}${note}`;
+  }
+  if (c.part === "upstream" && "task_id" in c) {
+    if (c.change === "changed")
+      return `upstream: ${c.task_id} result digest ${short2(c.from)} -> ${short2(c.to)}`;
+    return `upstream: ${c.change} ${c.task_id}`;
+  }
+  if ("field" in c) return `${c.part}${c.field ? `.${c.field}` : ""}: ${short2(c.from)} -> ${short2(c.to)}`;
+  return `${c.part}: ${short2(c.from)} -> ${short2(c.to)}`;
+}
+function diffValues(a, b, prefix) {
+  const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
+  if (isObject(a) && isObject(b)) {
+    const out = [];
+    for (const k of [.../* @__PURE__ */ new Set([...Object.keys(a), ...Object.keys(b)])].sort())
+      out.push(...diffValues(a[k], b[k], prefix ? `${prefix}.${k}` : k));
+    return out;
+  }
+  if (canonicalJson(a ?? null) === canonicalJson(b ?? null)) return [];
+  return [{ field: prefix, from: a, to: b }];
+}
+var SCALARS, KNOWN;
+var init_explain_miss = __esm({
+  "../core/src/provenance/explain-miss.ts"() {
+    "use strict";
+    init_canonical_json();
+    SCALARS = ["salt", "engine_version", "runtime", "config_digest"];
+    KNOWN = /* @__PURE__ */ new Set([...SCALARS, "task", "chunking", "members", "upstream"]);
+  }
+});
+
+// ../core/src/provenance/run-manifest.ts
+import fs8 from "node:fs";
+import path6 from "node:path";
+function loadShardManifest(store, batchId, taskId, shardId, cache = {}) {
+  const state = readShardState(store, batchId, taskId, shardId);
+  if (state.manifest) {
+    try {
+      const m = readManifest(store, state.manifest);
+      if (m.kind === "shard_run") return { manifest: m, ref: state.manifest };
+    } catch {
+    }
+  }
+  return { manifest: deriveShardManifest(store, batchId, taskId, shardId, cache) };
+}
+function deriveShardManifest(store, batchId, taskId, shardId, cache = {}) {
+  const batch = readBatchRecord(store, batchId);
+  const task = readTaskRecord(store, batchId, taskId);
+  const state = readShardState(store, batchId, taskId, shardId);
+  const bundle = reconstructPreimage(store, batchId, taskId, shardId, cache);
+  const stats = state.stats;
+  const files = bundle.preimage.members.length;
+  const ts = state.completed_at ?? state.started_at ?? batch.created_at;
+  return buildShardManifest({
+    batch_id: batchId,
+    snapshot_id: batch.snapshot_id,
+    task_id: taskId,
+    shard_id: shardId,
+    task: { type: task.type, version: task.task_version, config_digest: task.config_digest },
+    attempt: state.attempt,
+    outcome: state.status === "failed" ? "failed" : state.reused_from ? "reused" : "executed",
+    started_at: state.started_at ?? ts,
+    completed_at: ts,
+    bundle: { hash: state.bundle_hash ?? bundle.hash, preimage: bundle.preimage },
+    upstream: bundle.upstream,
+    ...state.outputs_digest && state.result_digest ? {
+      outputs: {
+        outputs_digest: state.outputs_digest,
+        result_digest: state.result_digest,
+        count: state.stats?.outputs_written ?? 0,
+        by_kind: {}
+      }
+    } : {},
+    timings_ms: { analysis: 0, compilation: 0, processing: 0 },
+    memo: state.reused_from ? { files_executed: 0, files_reused: files } : { files_executed: stats?.files_executed ?? files, files_reused: stats?.files_reused ?? 0 },
+    ...state.reused_from ? { reused_from: { batch_id: state.reused_from.batch_id, shard_id: state.reused_from.shard_id } } : {},
+    ...state.error ? { error: { code: state.error.code, message: state.error.message } } : {},
+    versions: { engine: ENGINE_VERSION, node: "unknown" },
+    derived: true
+  });
+}
+function buildBatchManifest(store, batchId, extras = {}, stateOf) {
+  const batch = readBatchRecord(store, batchId);
+  const plan = readPlan(store, batchId);
+  const tasks = [];
+  const runs = [];
+  const counts = {
+    done: 0,
+    failed: 0,
+    ready: 0,
+    running: 0,
+    reused: 0,
+    with_manifest: 0
+  };
+  for (const planTask of orderTasks(plan.tasks)) {
+    const task = readTaskRecord(store, batchId, planTask.task_id);
+    tasks.push({
+      task_id: task.task_id,
+      type: task.type,
+      version: task.task_version,
+      config_digest: task.config_digest,
+      depends_on: [...planTask.depends_on]
+    });
+    for (const shardId of task.sharding.shard_ids) {
+      const known = stateOf?.(task.task_id, shardId);
+      const s = known && ["ready", "running", "done", "failed"].includes(known.status) ? known : readShardState(store, batchId, task.task_id, shardId, { missingAsReady: true });
+      counts[s.status] = (counts[s.status] ?? 0) + 1;
+      if (s.reused_from) counts.reused += 1;
+      if (s.manifest) counts.with_manifest += 1;
+      runs.push({
+        task_id: task.task_id,
+        shard_id: shardId,
+        status: s.status,
+        attempt: s.attempt,
+        ...s.manifest ? { manifest: s.manifest } : {},
+        ...s.bundle_hash ? { bundle_hash: s.bundle_hash } : {},
+        ...s.outputs_digest ? { outputs_digest: s.outputs_digest } : {},
+        ...s.result_digest ? { result_digest: s.result_digest } : {},
+        ...s.reused_from ? { reused: true } : {}
+      });
+    }
+  }
+  return {
+    schema_name: "codebatch.run_manifest",
+    schema_version: SCHEMA_VERSION,
+    producer: { ...PRODUCER },
+    kind: "batch_run",
+    batch_id: batchId,
+    snapshot_id: batch.snapshot_id,
+    pipeline: batch.pipeline,
+    generated_at: nowIso(),
+    ...extras.session_id ? { session_id: extras.session_id } : {},
+    ...extras.environment ? { environment: extras.environment } : {},
+    tasks,
+    shard_runs: runs,
+    counts
+  };
+}
+function batchManifestPointer(store, batchId) {
+  return path6.join(store.layout.indexesDir, "manifests", `${batchId}.json`);
+}
+function writeBatchManifest(store, manifest) {
+  const ref2 = writeShardManifest(store, manifest);
+  try {
+    writeFileAtomic(
+      batchManifestPointer(store, manifest.batch_id),
+      `${JSON.stringify({ batch_id: manifest.batch_id, manifest: ref2, generated_at: manifest.generated_at })}
+`
+    );
+  } catch {
+  }
+  return ref2;
+}
+function readBatchManifestRef(store, batchId) {
+  try {
+    const p = JSON.parse(fs8.readFileSync(batchManifestPointer(store, batchId), "utf8"));
+    return typeof p.manifest === "string" ? p.manifest : void 0;
+  } catch {
+    return void 0;
+  }
+}
+var init_run_manifest2 = __esm({
+  "../core/src/provenance/run-manifest.ts"() {
+    "use strict";
+    init_pipelines();
+    init_read_batch();
+    init_shard_state();
+    init_shard_manifest();
+    init_atomic_write();
+    init_time();
+    init_version();
+    init_bundle_preimage();
+    init_explain_miss();
+  }
+});
+
 // ../core/src/provenance/run-with-provenance.ts
 import { setTimeout as sleep2 } from "node:timers/promises";
 async function runBatchWithProvenance(store, options, prov = {}) {
   const replicates = prov.replicates ?? 1;
+  const records = readBatchRecords(store, options.batchId);
+  const { batch, plan, tasks } = records;
   if (prov.enabled === false) {
-    const plain = (o) => runBatch(store, { ...options, maxShards: void 0, ...o, manifests: false });
-    const summary = await runBatch(store, { ...options, manifests: false });
+    const plain = (o) => runBatch(store, { ...options, maxShards: void 0, ...o, manifests: false }, records);
+    const summary = await runBatch(store, { ...options, manifests: false }, records);
     if (replicates <= 1) return summary;
     return { ...summary, replicateReport: await checkReplicates(store, summary, replicates, plain) };
   }
@@ -1507,12 +2150,10 @@ async function runBatchWithProvenance(store, options, prov = {}) {
   const retries = prov.retries ?? 2;
   const retryable = new Set(prov.retryableCodes ?? DEFAULT_RETRYABLE_CODES);
   const verify = prov.verify ?? ((s, b, t, sh) => verifyShardOutputs(s, b, t, sh, { validate: prov.validateRecords === true }));
-  const batch = readBatchRecord(store, options.batchId);
-  const plan = readPlan(store, options.batchId);
   const taskVersions = {};
   const before = /* @__PURE__ */ new Map();
   for (const planTask of plan.tasks) {
-    const task = readTaskRecord(store, batch.batch_id, planTask.task_id);
+    const task = tasks.get(planTask.task_id);
     taskVersions[task.type] = task.task_version;
     if (options.taskIds?.length && !options.taskIds.includes(task.task_id)) continue;
     for (const shardId of task.sharding.shard_ids) {
@@ -1554,137 +2195,16 @@ async function runBatchWithProvenance(store, options, prov = {}) {
     ...prov.live ? { live: prov.live } : {},
     ...prov.flushIntervalMs !== void 0 ? { flushIntervalMs: prov.flushIntervalMs } : {}
   });
-  const attempts = /* @__PURE__ */ new Map();
-  const latest = /* @__PURE__ */ new Map();
-  let pending = [];
-  let retrying = false;
-  const handle = (r) => {
-    const key = `${r.taskId}/${r.shardId}`;
-    if (retrying && r.outcome === "skipped" && latest.has(key)) return;
-    latest.set(key, r);
-    const attempt = attempts.get(key) ?? 1;
-    const prior = before.get(key) ?? { summary: { status: "absent" }, fields: { status: "absent" } };
-    if (r.outcome === "skipped" || r.outcome === "blocked" || r.outcome === "busy") {
-      const note = r.outcome === "skipped" ? "already done, identical input bundle" : r.outcome === "blocked" ? "blocked by a failed dependency" : "held by another process";
-      session.recordAction({
-        type: "skip_shard",
-        outcome: "skipped",
-        task_id: r.taskId,
-        shard_id: r.shardId,
-        attempt,
-        after: prior.summary,
-        note
-      });
-      return;
-    }
-    const after = readStateSummary(store.layout.stateFile(batch.batch_id, r.taskId, r.shardId));
-    before.set(key, after);
-    const base = {
-      task_id: r.taskId,
-      shard_id: r.shardId,
-      attempt,
-      duration_ms: r.durationMs,
-      intent: { files: r.files, ...retrying ? { retry: true } : {} },
-      before: prior.summary,
-      after: after.summary,
-      diff: summarizeStateDiff(prior.fields, after.fields)
-    };
-    const f = after.fields;
-    const committed = {
-      ...f.outputs_digest ? { outputs_digest: f.outputs_digest } : {},
-      ...f.manifest ? { manifest: f.manifest } : {}
-    };
-    const type = r.outcome === "reused" ? "reuse_shard" : "execute_shard";
-    if (r.outcome === "failed") {
-      const canRetry2 = attempt <= retries && retryable.has(r.error?.code ?? "");
-      if (canRetry2) pending.push({ taskId: r.taskId, shardId: r.shardId, force: false });
-      session.recordAction({
-        ...base,
-        type,
-        outcome: canRetry2 ? "retry" : "failed",
-        evidence: { error: r.error },
-        note: `${r.error?.code}: ${r.error?.message}`
-      });
-      return;
-    }
-    const v = verify(store, batch.batch_id, r.taskId, r.shardId, r.outcome === "reused");
-    const evidence = {
-      ...committed,
-      outputs: r.outputs,
-      files_executed: r.filesExecuted,
-      files_reused: r.filesReused,
-      ...f.reused_from?.batch_id ? { reused_from: f.reused_from.batch_id } : {},
-      verification: { outputs_rehash: v.outputs_rehash, records: v.records, invalid: v.invalid }
-    };
-    if (v.ok) {
-      session.recordAction({ ...base, type, outcome: "verified", evidence });
-      return;
-    }
-    const canRetry = attempt <= retries;
-    if (canRetry) pending.push({ taskId: r.taskId, shardId: r.shardId, force: true });
-    session.recordAction({
-      ...base,
-      type,
-      outcome: canRetry ? "retry" : "failed",
-      evidence: { ...evidence, problems: v.problems },
-      note: `verification failed: ${v.problems[0] ?? "unknown"}`
-    });
-  };
-  const handleReplicate = (r, replicate) => {
-    const key = `${r.taskId}/${r.shardId}`;
-    const prior = before.get(key) ?? { summary: { status: "absent" }, fields: { status: "absent" } };
-    if (r.outcome === "skipped" || r.outcome === "blocked" || r.outcome === "busy") {
-      session.recordAction({
-        type: "skip_shard",
-        outcome: "skipped",
-        task_id: r.taskId,
-        shard_id: r.shardId,
-        attempt: attempts.get(key) ?? 1,
-        intent: { replicate },
-        after: prior.summary,
-        note: `replicate ${replicate}: ${r.outcome}`
-      });
-      return;
-    }
-    const after = readStateSummary(store.layout.stateFile(batch.batch_id, r.taskId, r.shardId));
-    before.set(key, after);
-    const base = {
-      task_id: r.taskId,
-      shard_id: r.shardId,
-      attempt: attempts.get(key) ?? 1,
-      duration_ms: r.durationMs,
-      intent: { files: r.files, replicate },
-      before: prior.summary,
-      after: after.summary,
-      diff: summarizeStateDiff(prior.fields, after.fields)
-    };
-    const type = r.outcome === "reused" ? "reuse_shard" : "execute_shard";
-    if (r.outcome === "failed") {
-      session.recordAction({
-        ...base,
-        type,
-        outcome: "failed",
-        evidence: { error: r.error },
-        note: `replicate ${replicate}: ${r.error?.code}: ${r.error?.message}`
-      });
-      return;
-    }
-    const v = verify(store, batch.batch_id, r.taskId, r.shardId, r.outcome === "reused");
-    const f = after.fields;
-    session.recordAction({
-      ...base,
-      type,
-      outcome: v.ok ? "verified" : "failed",
-      evidence: {
-        ...f.result_digest ? { result_digest: f.result_digest } : {},
-        ...f.outputs_digest ? { outputs_digest: f.outputs_digest } : {},
-        outputs: r.outputs,
-        verification: { outputs_rehash: v.outputs_rehash, records: v.records, invalid: v.invalid },
-        ...v.ok ? {} : { problems: v.problems }
-      },
-      ...v.ok ? {} : { note: `replicate ${replicate}: verification failed: ${v.problems[0] ?? "unknown"}` }
-    });
-  };
+  const recorder = createShardActionRecorder({
+    store,
+    batchId: batch.batch_id,
+    session,
+    before,
+    retries,
+    retryable,
+    verify
+  });
+  const { attempts, latest, handle } = recorder;
   const passOptions = (o) => {
     const { shardSlice: _slice, onShard: _on, ...rest } = options;
     return { ...rest, ...o, onShard: (r) => handle(r) };
@@ -1693,18 +2213,21 @@ async function runBatchWithProvenance(store, options, prov = {}) {
   let replicateReport;
   let replicateCheck;
   try {
-    first = await runBatch(store, {
-      ...options,
-      onShard: (r, done, total) => {
-        handle(r);
-        options.onShard?.(r, done, total);
-      }
-    });
-    retrying = true;
-    for (let round = 1; round <= retries && pending.length > 0; round++) {
+    first = await runBatch(
+      store,
+      {
+        ...options,
+        onShard: (r, done, total) => {
+          handle(r);
+          options.onShard?.(r, done, total);
+        }
+      },
+      records
+    );
+    recorder.startRetrying();
+    for (let round = 1; round <= retries && recorder.hasPending(); round++) {
       await sleep2((prov.backoffMs ?? 100) * 2 ** (round - 1));
-      const work = pending;
-      pending = [];
+      const work = recorder.takePending();
       for (const w of work)
         attempts.set(`${w.taskId}/${w.shardId}`, (attempts.get(`${w.taskId}/${w.shardId}`) ?? 1) + 1);
       const forced = /* @__PURE__ */ new Map();
@@ -1713,26 +2236,31 @@ async function runBatchWithProvenance(store, options, prov = {}) {
       for (const [taskId, shardIds] of forced)
         await runBatch(
           store,
-          passOptions({ taskIds: [taskId], shardIds: [...new Set(shardIds)].sort(), force: true })
+          passOptions({ taskIds: [taskId], shardIds: [...new Set(shardIds)].sort(), force: true }),
+          records
         );
       const failedShards = [...new Set(work.filter((x) => !x.force).map((x) => x.shardId))].sort();
       if (failedShards.length > 0)
-        await runBatch(store, passOptions({ shardIds: failedShards, force: false }));
+        await runBatch(store, passOptions({ shardIds: failedShards, force: false }), records);
     }
     if (replicates > 1) {
       replicateCheck = { replicates, shard_runs: 0, deterministic: false, mismatches: [] };
       const settled = first.results.map((r) => latest.get(`${r.taskId}/${r.shardId}`) ?? r);
       replicateReport = await checkReplicates(store, { ...first, results: settled }, replicates, (o, n) => {
         const { shardSlice: _slice, onShard: _on, ...rest } = options;
-        return runBatch(store, {
-          ...rest,
-          maxShards: void 0,
-          ...o,
-          onShard: (r, done, total) => {
-            handleReplicate(r, n);
-            options.onShard?.(r, done, total);
-          }
-        });
+        return runBatch(
+          store,
+          {
+            ...rest,
+            maxShards: void 0,
+            ...o,
+            onShard: (r, done, total) => {
+              recorder.handleReplicate(r, n);
+              options.onShard?.(r, done, total);
+            }
+          },
+          records
+        );
       });
       replicateCheck = toReplicateCheckRecord(replicateReport);
     }
@@ -1798,6 +2326,7 @@ var init_run_with_provenance = __esm({
     init_run_batch();
     init_read_snapshot();
     init_environment();
+    init_record_shard_actions();
     init_run_manifest2();
     init_session();
     init_verify_outputs();
@@ -1844,8 +2373,8 @@ var init_output_order = __esm({
 function readFilesByPath(store, snapshotId) {
   return new Map(readFilesIndex(store, snapshotId).map((r) => [r.path, r]));
 }
-function langOf(files, path23) {
-  return files.get(path23)?.lang_hint ?? UNKNOWN_LANG;
+function langOf(files, path26) {
+  return files.get(path26)?.lang_hint ?? UNKNOWN_LANG;
 }
 var UNKNOWN_LANG;
 var init_files_index = __esm({
@@ -1930,12 +2459,12 @@ var init_tally_outputs = __esm({
 });
 
 // ../core/src/query/shard-scan.ts
-import fs8 from "node:fs";
+import fs9 from "node:fs";
 function listShards(view, taskId) {
   const { layout } = view.store;
   let names;
   try {
-    names = fs8.readdirSync(layout.shardsDir(view.batchId, taskId));
+    names = fs9.readdirSync(layout.shardsDir(view.batchId, taskId));
   } catch (error) {
     const errno = error.code;
     if (errno === "ENOENT" || errno === "ENOTDIR") return [];
@@ -1949,7 +2478,7 @@ function readShardEntry(view, taskId, shardId) {
   const outputsFile = layout.outputsFile(view.batchId, taskId, shardId);
   let stateBytes;
   try {
-    stateBytes = fs8.readFileSync(stateFile);
+    stateBytes = fs9.readFileSync(stateFile);
   } catch (error) {
     if (error.code === "ENOENT") {
       return {
@@ -1992,17 +2521,15 @@ function isShardVisible(entry) {
 }
 function readOutputsBytes(entry) {
   try {
-    return fs8.readFileSync(entry.outputsFile);
+    return readIndexFile(entry.outputsFile) ?? { bytes: Buffer.alloc(0), hex: EMPTY_HEX };
   } catch (error) {
-    if (error.code !== "ENOENT")
-      throw toCodebatchError(error, `reading ${entry.outputsFile}`);
-    return Buffer.alloc(0);
+    throw toCodebatchError(error, `reading ${entry.outputsFile}`);
   }
 }
-function readShardOutputs(entry) {
-  const bytes = readOutputsBytes(entry);
+function readShardOutputs(entry, select) {
+  const { bytes, hex } = readOutputsBytes(entry);
   const expected = entry.state?.outputs_digest;
-  if (expected && verifiesReads() && toObjectRef(sha256Hex(bytes)) !== expected) {
+  if (expected && verifiesReads() && toObjectRef(hex) !== expected) {
     throw new CodebatchError(
       "E_INDEX_CORRUPT",
       `${entry.outputsFile} does not match the digest its state recorded`,
@@ -2012,7 +2539,13 @@ function readShardOutputs(entry) {
       }
     );
   }
-  const { records } = parseJsonl(bytes.toString("utf8"), entry.outputsFile, "strict");
+  const verified = expected !== void 0 && verifiesReads();
+  const { records } = parseJsonl(
+    bytes.toString("utf8"),
+    entry.outputsFile,
+    "strict",
+    verified ? select : void 0
+  );
   for (let i = 0; i < records.length; i += 1) {
     const r = records[i];
     if (r === null || typeof r !== "object" || typeof r.path !== "string" || typeof r.kind !== "string") {
@@ -2028,16 +2561,18 @@ function readShardOutputs(entry) {
   }
   return records;
 }
-var SHARD_DIR;
+var SHARD_DIR, EMPTY_HEX;
 var init_shard_scan = __esm({
   "../core/src/query/shard-scan.ts"() {
     "use strict";
     init_codebatch_error();
     init_state_record();
     init_jsonl();
+    init_read_index_file();
     init_hash();
     init_read_verification();
     SHARD_DIR = /^[a-f0-9]{2}$/;
+    EMPTY_HEX = sha256Hex(Buffer.alloc(0));
   }
 });
 
@@ -2055,7 +2590,7 @@ function computeIndexSources(view) {
 }
 function outputsDigest(entry) {
   if (entry.state?.outputs_digest) return entry.state.outputs_digest;
-  return toObjectRef(sha256Hex(readOutputsBytes(entry)));
+  return toObjectRef(readOutputsBytes(entry).hex);
 }
 var init_index_sources = __esm({
   "../core/src/query/accel/index-sources.ts"() {
@@ -2066,15 +2601,15 @@ var init_index_sources = __esm({
 });
 
 // ../core/src/query/accel/query-index-file.ts
-import path6 from "node:path";
+import path7 from "node:path";
 function sectionOf(severity) {
   return severity === "error" || severity === "warning" || severity === "info" || severity === "hint" ? severity : "other";
 }
 function queryIndexDir(store) {
-  return path6.join(store.layout.indexesDir, "query");
+  return path7.join(store.layout.indexesDir, "query");
 }
 function queryIndexFile(store, batchId) {
-  return path6.join(queryIndexDir(store), `${batchId}.jsonl`);
+  return path7.join(queryIndexDir(store), `${batchId}.jsonl`);
 }
 var QUERY_INDEX_SCHEMA, QUERY_INDEX_VERSION, DIAGNOSTIC_SECTIONS;
 var init_query_index_file = __esm({
@@ -2087,11 +2622,11 @@ var init_query_index_file = __esm({
 });
 
 // ../core/src/query/accel/read-query-index.ts
-import fs9 from "node:fs";
+import fs10 from "node:fs";
 function readFreshQueryIndex(view, want = {}) {
   let fd;
   try {
-    fd = fs9.openSync(queryIndexFile(view.store, view.batchId), "r");
+    fd = fs10.openSync(queryIndexFile(view.store, view.batchId), "r");
   } catch {
     return void 0;
   }
@@ -2105,7 +2640,7 @@ function readFreshQueryIndex(view, want = {}) {
     const content = { totals: header.totals.map(fromTotalTuple) };
     const readRange = ([offset, length]) => {
       const buf = Buffer.alloc(length);
-      if (fs9.readSync(fd, buf, 0, length, bodyStart + offset) !== length) throw new Error("short read");
+      if (fs10.readSync(fd, buf, 0, length, bodyStart + offset) !== length) throw new Error("short read");
       return buf.toString("utf8");
     };
     const readSection = (section) => {
@@ -2129,7 +2664,7 @@ function readFreshQueryIndex(view, want = {}) {
   } catch {
     return void 0;
   } finally {
-    fs9.closeSync(fd);
+    fs10.closeSync(fd);
   }
 }
 function readHeader(fd) {
@@ -2137,7 +2672,7 @@ function readHeader(fd) {
   let position = 0;
   for (; ; ) {
     const buf = Buffer.alloc(HEADER_CHUNK);
-    const n = fs9.readSync(fd, buf, 0, HEADER_CHUNK, position);
+    const n = fs10.readSync(fd, buf, 0, HEADER_CHUNK, position);
     if (n === 0) return void 0;
     const nl = buf.subarray(0, n).indexOf(10);
     if (nl >= 0) {
@@ -2164,19 +2699,24 @@ var init_read_query_index = __esm({
 });
 
 // ../core/src/query/scan-outputs.ts
-function forEachOutput(view, taskIds, visit) {
+function forEachOutput(view, taskIds, visit, select) {
   for (const taskId of taskIds) {
     for (const entry of listShards(view, taskId)) {
       if (!isShardVisible(entry)) continue;
-      for (const record of readShardOutputs(entry)) visit(record);
+      for (const record of readShardOutputs(entry, select)) visit(record);
     }
   }
 }
-function scanOutputs(view, taskIds, keep = () => true) {
+function scanOutputs(view, taskIds, keep = () => true, select) {
   const out = [];
-  forEachOutput(view, taskIds, (record) => {
-    if (keep(record)) out.push(record);
-  });
+  forEachOutput(
+    view,
+    taskIds,
+    (record) => {
+      if (keep(record)) out.push(record);
+    },
+    select
+  );
   return sortOutputs(out);
 }
 var init_scan_outputs = __esm({
@@ -2210,9 +2750,11 @@ function loadDiagnostics(view, taskIds, options = {}) {
   return scanOutputs(
     view,
     taskIds,
-    (r) => r.kind === "diagnostic" && (severity === void 0 || r.severity === severity)
+    (r) => r.kind === "diagnostic" && (severity === void 0 || r.severity === severity),
+    DIAGNOSTIC_LINE
   );
 }
+var DIAGNOSTIC_LINE;
 var init_batch_facts = __esm({
   "../core/src/query/batch-facts.ts"() {
     "use strict";
@@ -2220,22 +2762,23 @@ var init_batch_facts = __esm({
     init_files_index();
     init_scan_outputs();
     init_tally_outputs();
+    DIAGNOSTIC_LINE = '"diagnostic"';
   }
 });
 
 // ../core/src/query/batch-view.ts
-import fs10 from "node:fs";
-import path7 from "node:path";
+import fs11 from "node:fs";
+import path8 from "node:path";
 function loadBatchView(store, batchId) {
   const batch = readBatchRecord(store, batchId);
   return { store, batchId, batch, taskIds: readTaskIds(store, batchId) };
 }
 function readTaskIds(store, batchId) {
-  if (fs10.existsSync(store.layout.planFile(batchId)))
+  if (fs11.existsSync(store.layout.planFile(batchId)))
     return readPlan(store, batchId).tasks.map((t) => t.task_id);
-  const tasksDir = path7.join(store.layout.batchDir(batchId), "tasks");
+  const tasksDir = path8.join(store.layout.batchDir(batchId), "tasks");
   try {
-    return fs10.readdirSync(tasksDir).filter((name) => /^[a-zA-Z0-9_-]{1,128}$/.test(name)).sort();
+    return fs11.readdirSync(tasksDir).filter((name) => /^[a-zA-Z0-9_-]{1,128}$/.test(name)).sort();
   } catch {
     return [];
   }
@@ -2691,8 +3234,8 @@ function compileGlob(pattern, options = {}) {
     const match = program.add(MATCH, 0, -1);
     run = createRunner(program, program.compileAlts(parsed, match));
   }
-  const matches = (path23) => literals.has(path23) || (run?.(path23) ?? false);
-  return negated ? (path23) => !matches(path23) : matches;
+  const matches = (path26) => literals.has(path26) || (run?.(path26) ?? false);
+  return negated ? (path26) => !matches(path26) : matches;
 }
 var MAX_EXPANSIONS, SLASH, POSIX_CLASSES, CHAR, ANY, DEEP, CLASS, SPLIT, MATCH, Program, MAX_CACHED_IDS, MAX_TRANSITIONS;
 var init_glob_match = __esm({
@@ -2939,9 +3482,139 @@ var init_detect_binary = __esm({
   }
 });
 
+// ../core/src/snapshot/git-blob-map.ts
+import fs12 from "node:fs";
+import path9 from "node:path";
+function mapFile(store) {
+  return path9.join(store.layout.indexesDir, "git-blobs.json");
+}
+function loadGitBlobMap(store) {
+  const out = /* @__PURE__ */ new Map();
+  let stored;
+  try {
+    stored = JSON.parse(fs12.readFileSync(mapFile(store), "utf8"));
+  } catch {
+    return out;
+  }
+  if (stored?.schema_name !== SCHEMA_NAME || stored.version !== VERSION || !Array.isArray(stored.entries))
+    return out;
+  for (const e of stored.entries) {
+    if (!isStoredEntry(e)) return /* @__PURE__ */ new Map();
+    out.set(e[0], { hex: e[1], size: e[2], text: e[3] === 1 });
+  }
+  return out;
+}
+function saveGitBlobMap(store, previous, fresh) {
+  let changed = false;
+  for (const [blob, e] of fresh) {
+    const old = previous.get(blob);
+    if (!old || old.hex !== e.hex || old.size !== e.size || old.text !== e.text) changed = true;
+  }
+  if (!changed) return;
+  const merged = new Map(previous);
+  for (const [blob, e] of fresh) {
+    merged.delete(blob);
+    merged.set(blob, e);
+  }
+  const entries = [];
+  for (const [blob, e] of merged) entries.push([blob, e.hex, e.size, e.text ? 1 : 0]);
+  const kept = entries.slice(Math.max(0, entries.length - MAX_ENTRIES));
+  writeFileAtomic(
+    mapFile(store),
+    JSON.stringify({ schema_name: SCHEMA_NAME, version: VERSION, entries: kept })
+  );
+}
+function isStoredEntry(e) {
+  return Array.isArray(e) && e.length === 4 && typeof e[0] === "string" && BLOB_ID.test(e[0]) && typeof e[1] === "string" && HEX64.test(e[1]) && Number.isInteger(e[2]) && e[2] >= 0 && (e[3] === 0 || e[3] === 1);
+}
+var SCHEMA_NAME, VERSION, MAX_ENTRIES, BLOB_ID, HEX64;
+var init_git_blob_map = __esm({
+  "../core/src/snapshot/git-blob-map.ts"() {
+    "use strict";
+    init_atomic_write();
+    SCHEMA_NAME = "codebatch.git_blob_map";
+    VERSION = 1;
+    MAX_ENTRIES = 5e5;
+    BLOB_ID = /^[a-f0-9]{40}([a-f0-9]{24})?$/;
+    HEX64 = /^[a-f0-9]{64}$/;
+  }
+});
+
+// ../core/src/snapshot/git-clean-blobs.ts
+import fs13 from "node:fs";
+import path10 from "node:path";
+function readCleanBlobIds(sourceAbs) {
+  const repo = findRepo(sourceAbs);
+  if (!repo) return void 0;
+  const head = resolveHead(repo.gitDir);
+  if (!head) return void 0;
+  if (fs13.existsSync(path10.join(commonDirOf(repo.gitDir), "info", "attributes"))) return void 0;
+  const prefix = path10.relative(repo.workTree, sourceAbs).split(path10.sep).join("/");
+  if (prefix.startsWith("..")) return void 0;
+  const spec = prefix === "" ? "." : prefix;
+  const listed = runScratchGit(repo, head, repo.workTree, [
+    // Raw, not --type=bool: `input` (convert on commit only, common) is not a boolean.
+    ["config", "--get", "--default=false", "core.autocrlf"],
+    // The same status as readDirtyFlag's, so the snapshot needs no second one for git_dirty.
+    ["status", "--porcelain", "-z", "--no-renames", "--ignore-submodules=dirty", "--", spec],
+    ["ls-files", "-s", "-v", "-z", "--full-name", "--", spec]
+  ]);
+  if (!listed) return void 0;
+  const [autocrlf, status, stage] = listed;
+  const dirty = status.length > 0;
+  if (CONVERTS_ON_CHECKOUT.has(autocrlf.toString("utf8").trim().toLowerCase()))
+    return { blobs: /* @__PURE__ */ new Map(), dirty };
+  const changed = changedPaths(status);
+  const candidates = /* @__PURE__ */ new Map();
+  for (const entry of stage.toString("utf8").split("\0")) {
+    const tab = entry.indexOf("	");
+    if (tab < 0) continue;
+    const [tag, mode, blob, stageNo] = entry.slice(0, tab).split(" ");
+    const file = entry.slice(tab + 1);
+    if (tag !== "H" || stageNo !== "0" || mode !== "100644" && mode !== "100755" || !blob) continue;
+    if (changed.has(file)) continue;
+    candidates.set(file, blob);
+  }
+  if (candidates.size === 0) return { blobs: /* @__PURE__ */ new Map(), dirty };
+  const attrs = runScratchGit(repo, head, repo.workTree, [
+    {
+      args: ["check-attr", "-z", "--stdin", "text", "eol", "filter", "ident", "working-tree-encoding"],
+      input: Buffer.from(`${[...candidates.keys()].join("\0")}\0`, "utf8")
+    }
+  ]);
+  if (!attrs) return void 0;
+  const converted = pathsWithAttributes(attrs[0]);
+  const out = /* @__PURE__ */ new Map();
+  const strip = prefix === "" ? 0 : prefix.length + 1;
+  for (const [file, blob] of candidates) {
+    if (converted.has(file)) continue;
+    out.set(file.slice(strip), blob);
+  }
+  return { blobs: out, dirty };
+}
+function changedPaths(status) {
+  const out = /* @__PURE__ */ new Set();
+  for (const entry of status.toString("utf8").split("\0")) if (entry.length > 3) out.add(entry.slice(3));
+  return out;
+}
+function pathsWithAttributes(output) {
+  const parts = output.toString("utf8").split("\0");
+  const out = /* @__PURE__ */ new Set();
+  for (let i = 0; i + 2 < parts.length; i += 3) if (parts[i + 2] !== "unspecified") out.add(parts[i]);
+  return out;
+}
+var CONVERTS_ON_CHECKOUT;
+var init_git_clean_blobs = __esm({
+  "../core/src/snapshot/git-clean-blobs.ts"() {
+    "use strict";
+    init_git_info();
+    CONVERTS_ON_CHECKOUT = /* @__PURE__ */ new Set(["true", "yes", "on", "1"]);
+  }
+});
+
 // ../core/src/snapshot/lang-hint.ts
-function langHint(path23) {
-  const base = path23.slice(path23.lastIndexOf("/") + 1);
+function langHint(path26) {
+  const base = path26.slice(path26.lastIndexOf("/") + 1);
   const byName = BY_NAME[base];
   if (byName) return byName;
   const dot = base.lastIndexOf(".");
@@ -3092,28 +3765,28 @@ var init_path_filter = __esm({
 });
 
 // ../core/src/snapshot/publish-snapshot.ts
-import fs11 from "node:fs";
-import path8 from "node:path";
+import fs14 from "node:fs";
+import path11 from "node:path";
 function publishSnapshot(store, record, indexBytes) {
   const id = record.snapshot_id;
   const finalDir = store.layout.snapshotDir(id);
   for (let attempt = 0; attempt < 3; attempt += 1) {
     const existing = tryReadSnapshotRecord(store, id);
     if (existing) return { record: compareExisting(store, existing, record), reused: true };
-    const staging = path8.join(store.layout.tmpDir, tempName(`snapshot-${id}`));
+    const staging = path11.join(store.layout.tmpDir, tempName(`snapshot-${id}`));
     try {
-      fs11.mkdirSync(staging, { recursive: true });
-      writeFileAtomic(path8.join(staging, FILES_INDEX_FILE), indexBytes);
-      writeFileAtomic(path8.join(staging, SNAPSHOT_FILE), stableJsonPretty(record));
-      fs11.mkdirSync(path8.dirname(finalDir), { recursive: true });
-      fs11.renameSync(staging, finalDir);
+      fs14.mkdirSync(staging, { recursive: true });
+      writeFileAtomic(path11.join(staging, FILES_INDEX_FILE), indexBytes);
+      writeFileAtomic(path11.join(staging, SNAPSHOT_FILE), stableJsonPretty(record));
+      fs14.mkdirSync(path11.dirname(finalDir), { recursive: true });
+      fs14.renameSync(staging, finalDir);
       return { record, reused: false };
     } catch (error) {
-      fs11.rmSync(staging, { recursive: true, force: true });
+      fs14.rmSync(staging, { recursive: true, force: true });
       const errno = error.code;
       if (errno !== "ENOTEMPTY" && errno !== "EEXIST")
         throw toCodebatchError(error, `writing snapshot ${id}`);
-      if (!tryReadSnapshotRecord(store, id)) fs11.rmSync(finalDir, { recursive: true, force: true });
+      if (!tryReadSnapshotRecord(store, id)) fs14.rmSync(finalDir, { recursive: true, force: true });
     }
   }
   throw new CodebatchError("E_LOCKED", `could not publish snapshot ${id}: its directory keeps changing`, {
@@ -3138,7 +3811,7 @@ function compareExisting(store, existing, wanted) {
 }
 function digestOfIndexFile(store, id) {
   try {
-    return toObjectRef(sha256Hex(fs11.readFileSync(store.layout.filesIndexFile(id))));
+    return toObjectRef(sha256Hex(fs14.readFileSync(store.layout.filesIndexFile(id))));
   } catch {
     return void 0;
   }
@@ -3155,7 +3828,7 @@ var init_publish_snapshot = __esm({
 });
 
 // ../core/src/snapshot/read-file-bytes.ts
-import fs12 from "node:fs";
+import fs15 from "node:fs";
 function growTo(n) {
   return Math.max(1 << 20, 2 ** Math.ceil(Math.log2(n)));
 }
@@ -3163,7 +3836,7 @@ var OPEN_FLAGS, MAX_FILE_BYTES, FileBytesReader;
 var init_read_file_bytes = __esm({
   "../core/src/snapshot/read-file-bytes.ts"() {
     "use strict";
-    OPEN_FLAGS = fs12.constants.O_RDONLY | (fs12.constants.O_NOFOLLOW ?? 0) | (fs12.constants.O_NONBLOCK ?? 0);
+    OPEN_FLAGS = fs15.constants.O_RDONLY | (fs15.constants.O_NOFOLLOW ?? 0) | (fs15.constants.O_NONBLOCK ?? 0);
     MAX_FILE_BYTES = 2 ** 30;
     FileBytesReader = class {
       buffer = Buffer.allocUnsafe(1 << 20);
@@ -3179,17 +3852,17 @@ var init_read_file_bytes = __esm({
         if (expectedSize > MAX_FILE_BYTES) throw new RangeError(`${file} is larger than ${MAX_FILE_BYTES} bytes`);
         const want = expectedSize + 1;
         if (this.buffer.length < want) this.buffer = Buffer.allocUnsafe(growTo(want));
-        const fd = fs12.openSync(file, OPEN_FLAGS);
+        const fd = fs15.openSync(file, OPEN_FLAGS);
         try {
           let filled = 0;
           while (filled < want) {
-            const n = fs12.readSync(fd, this.buffer, filled, want - filled, null);
+            const n = fs15.readSync(fd, this.buffer, filled, want - filled, null);
             if (n === 0) break;
             filled += n;
           }
           return this.buffer.subarray(0, filled);
         } finally {
-          fs12.closeSync(fd);
+          fs15.closeSync(fd);
         }
       }
     };
@@ -3212,25 +3885,25 @@ var init_snapshot_id = __esm({
 });
 
 // ../core/src/snapshot/stat-cache.ts
-import fs13 from "node:fs";
-import path9 from "node:path";
+import fs16 from "node:fs";
+import path12 from "node:path";
 function statCacheFile(store, sourceAbs) {
-  return path9.join(store.layout.indexesDir, "stat-cache", `${sha256Hex(sourceAbs)}.json`);
+  return path12.join(store.layout.indexesDir, "stat-cache", `${sha256Hex(sourceAbs)}.json`);
 }
 function loadStatCache(store, sourceAbs) {
   const empty = { racyBeforeMs: Number.NEGATIVE_INFINITY, entries: /* @__PURE__ */ new Map() };
   let stored;
   try {
-    stored = JSON.parse(fs13.readFileSync(statCacheFile(store, sourceAbs), "utf8"));
+    stored = JSON.parse(fs16.readFileSync(statCacheFile(store, sourceAbs), "utf8"));
   } catch {
     return empty;
   }
-  if (stored?.schema_name !== SCHEMA_NAME || stored.version !== CACHE_VERSION || stored.source !== sourceAbs || typeof stored.racy_before_ms !== "number" || !Array.isArray(stored.entries)) {
+  if (stored?.schema_name !== SCHEMA_NAME2 || stored.version !== CACHE_VERSION || stored.source !== sourceAbs || typeof stored.racy_before_ms !== "number" || !Array.isArray(stored.entries)) {
     return empty;
   }
   const entries = /* @__PURE__ */ new Map();
   for (const e of stored.entries) {
-    if (!isStoredEntry(e)) return empty;
+    if (!isStoredEntry2(e)) return empty;
     entries.set(e[0], {
       size: e[1],
       mtimeMs: e[2],
@@ -3253,7 +3926,7 @@ function lookupStatCache(cache, canonicalPath, stat, hasObject) {
 }
 function saveStatCache(store, sourceAbs, entries, startedAtMs) {
   const stored = {
-    schema_name: SCHEMA_NAME,
+    schema_name: SCHEMA_NAME2,
     version: CACHE_VERSION,
     source: sourceAbs,
     racy_before_ms: startedAtMs - RACY_WINDOW_MS,
@@ -3263,19 +3936,19 @@ function saveStatCache(store, sourceAbs, entries, startedAtMs) {
     stored.entries.push([p, e.size, e.mtimeMs, e.ctimeMs, e.ino, e.dev, e.hex, e.text ? 1 : 0]);
   writeFileAtomic(statCacheFile(store, sourceAbs), JSON.stringify(stored));
 }
-function isStoredEntry(e) {
-  return Array.isArray(e) && e.length === 8 && typeof e[0] === "string" && typeof e[1] === "number" && typeof e[2] === "number" && typeof e[3] === "number" && typeof e[4] === "number" && typeof e[5] === "number" && typeof e[6] === "string" && HEX64.test(e[6]) && (e[7] === 0 || e[7] === 1);
+function isStoredEntry2(e) {
+  return Array.isArray(e) && e.length === 8 && typeof e[0] === "string" && typeof e[1] === "number" && typeof e[2] === "number" && typeof e[3] === "number" && typeof e[4] === "number" && typeof e[5] === "number" && typeof e[6] === "string" && HEX642.test(e[6]) && (e[7] === 0 || e[7] === 1);
 }
-var RACY_WINDOW_MS, SCHEMA_NAME, CACHE_VERSION, HEX64;
+var RACY_WINDOW_MS, SCHEMA_NAME2, CACHE_VERSION, HEX642;
 var init_stat_cache = __esm({
   "../core/src/snapshot/stat-cache.ts"() {
     "use strict";
     init_atomic_write();
     init_hash();
     RACY_WINDOW_MS = 2e3;
-    SCHEMA_NAME = "codebatch.stat_cache";
+    SCHEMA_NAME2 = "codebatch.stat_cache";
     CACHE_VERSION = 1;
-    HEX64 = /^[a-f0-9]{64}$/;
+    HEX642 = /^[a-f0-9]{64}$/;
   }
 });
 
@@ -3781,26 +4454,26 @@ var require_ignore = __commonJS({
       const index = body.indexOf(SLASH2);
       return index < 0 || index === body.length - 1;
     };
-    var basenameOf = (path23) => {
-      const end = path23.length - 1;
-      const index = path23.lastIndexOf(
+    var basenameOf = (path26) => {
+      const end = path26.length - 1;
+      const index = path26.lastIndexOf(
         SLASH2,
-        path23[end] === SLASH2 ? end - 1 : end
+        path26[end] === SLASH2 ? end - 1 : end
       );
-      return index < 0 ? path23 : path23.slice(index + 1);
+      return index < 0 ? path26 : path26.slice(index + 1);
     };
-    var parentOf = (path23) => {
-      if (path23.charCodeAt(0) === SLASH_CODE || path23.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path23.split(SLASH2).filter(Boolean);
+    var parentOf = (path26) => {
+      if (path26.charCodeAt(0) === SLASH_CODE || path26.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path26.split(SLASH2).filter(Boolean);
         slices.pop();
         return slices.length ? slices.join(SLASH2) + SLASH2 : EMPTY;
       }
-      const end = path23.length - 1;
-      const cut = path23.lastIndexOf(
+      const end = path26.length - 1;
+      const cut = path26.lastIndexOf(
         SLASH2,
-        path23.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+        path26.charCodeAt(end) === SLASH_CODE ? end - 1 : end
       );
-      return cut < 0 ? EMPTY : path23.slice(0, cut + 1);
+      return cut < 0 ? EMPTY : path26.slice(0, cut + 1);
     };
     var isString = (subject) => typeof subject === "string";
     var checkPattern = (pattern) => pattern && isString(pattern);
@@ -3950,7 +4623,7 @@ var require_ignore = __commonJS({
       // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
       //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
       //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path23) {
+      testLiteral(path26) {
         const rules = this._literalRules || (this._literalRules = this._rules.filter(
           ({ body }) => body[body.length - (body[body.length - 1] === SLASH2 ? 2 : 1)] === "*"
         ));
@@ -3959,7 +4632,7 @@ var require_ignore = __commonJS({
         let matchedRule;
         for (let index = rules.length - 1; index >= 0; index--) {
           const rule = rules[index];
-          if (rule.checkRegex.test(path23)) {
+          if (rule.checkRegex.test(path26)) {
             ignored = !rule.negative;
             unignored = rule.negative;
             matchedRule = rule.negative ? UNDEFINED : rule;
@@ -3979,15 +4652,15 @@ var require_ignore = __commonJS({
       //
       // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
       // @returns {TestResult}
-      test(path23, mode) {
+      test(path26, mode) {
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename = shortcut ? basenameOf(path23) : path23;
+        const basename = shortcut ? basenameOf(path26) : path26;
         for (let index = length - 1; index >= 0; index--) {
           const rule = rules[index];
           if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename : path23
+            shortcut && rule._basenameOnly ? basename : path26
           )) {
             const { negative } = rule;
             const ret = {
@@ -4009,17 +4682,17 @@ var require_ignore = __commonJS({
     var throwError = (message, Ctor) => {
       throw new Ctor(message);
     };
-    var checkPath = (path23, originalPath, doThrow) => {
-      if (!isString(path23)) {
+    var checkPath = (path26, originalPath, doThrow) => {
+      if (!isString(path26)) {
         return doThrow(
           `path must be a string, but got \`${originalPath}\``,
           TypeError
         );
       }
-      if (!path23) {
+      if (!path26) {
         return doThrow(`path must not be empty`, TypeError);
       }
-      if (checkPath.isNotRelative(path23)) {
+      if (checkPath.isNotRelative(path26)) {
         const r = "`path.relative()`d";
         return doThrow(
           `path should be a ${r} string, but got "${originalPath}"`,
@@ -4028,25 +4701,25 @@ var require_ignore = __commonJS({
       }
       return true;
     };
-    var isNotRelative = (path23) => {
-      const first = path23.charCodeAt(0);
+    var isNotRelative = (path26) => {
+      const first = path26.charCodeAt(0);
       if (first === SLASH_CODE) {
         return true;
       }
       if (first !== DOT_CODE) {
         return false;
       }
-      if (path23.length === 1) {
+      if (path26.length === 1) {
         return true;
       }
-      const second = path23.charCodeAt(1);
+      const second = path26.charCodeAt(1);
       if (second === SLASH_CODE) {
         return true;
       }
       if (second !== DOT_CODE) {
         return false;
       }
-      return path23.length === 2 || path23.charCodeAt(2) === SLASH_CODE;
+      return path26.length === 2 || path26.charCodeAt(2) === SLASH_CODE;
     };
     checkPath.isNotRelative = isNotRelative;
     checkPath.convert = (p) => p;
@@ -4077,58 +4750,58 @@ var require_ignore = __commonJS({
         return this.add(pattern);
       }
       // @returns {TestResult}
-      _test(originalPath, cache, path23) {
+      _test(originalPath, cache, path26) {
         checkPath(
-          path23,
+          path26,
           originalPath,
           this._strictPathCheck ? throwError : RETURN_FALSE
         );
-        return path23 ? this._t(path23, cache) : {
+        return path26 ? this._t(path26, cache) : {
           ignored: false,
           unignored: false
         };
       }
       checkIgnore(target) {
-        const path23 = convertPath(target);
-        if (!path23 || path23.charCodeAt(path23.length - 1) !== SLASH_CODE) {
-          return this._test(target, this._testCache, path23);
+        const path26 = convertPath(target);
+        if (!path26 || path26.charCodeAt(path26.length - 1) !== SLASH_CODE) {
+          return this._test(target, this._testCache, path26);
         }
-        const dir = this._t(path23, this._testCache);
+        const dir = this._t(path26, this._testCache);
         if (dir.ignored) {
           return dir;
         }
-        const literal = this._rules.testLiteral(path23);
+        const literal = this._rules.testLiteral(path26);
         return literal.ignored || literal.unignored ? literal : dir;
       }
-      _t(path23, cache) {
-        if (path23 in cache) {
-          return cache[path23];
+      _t(path26, cache) {
+        if (path26 in cache) {
+          return cache[path26];
         }
-        const parentPath = parentOf(path23);
+        const parentPath = parentOf(path26);
         const parent = parentPath ? this._t(parentPath, cache) : UNDEFINED;
-        return cache[path23] = parent && parent.ignored ? parent : this._rules.test(path23, MODE_IGNORE);
+        return cache[path26] = parent && parent.ignored ? parent : this._rules.test(path26, MODE_IGNORE);
       }
-      ignores(path23) {
-        return this._test(path23, this._ignoreCache, convertPath(path23)).ignored;
+      ignores(path26) {
+        return this._test(path26, this._ignoreCache, convertPath(path26)).ignored;
       }
       createFilter() {
-        return (path23) => !this.ignores(path23);
+        return (path26) => !this.ignores(path26);
       }
       filter(paths) {
         return makeArray(paths).filter(this.createFilter());
       }
       // @returns {TestResult}
-      test(path23) {
-        return this._test(path23, this._testCache, convertPath(path23));
+      test(path26) {
+        return this._test(path26, this._testCache, convertPath(path26));
       }
     };
     var factory = (options) => new Ignore(options);
-    var isPathValid = (path23) => checkPath(convertPath(path23), path23, RETURN_FALSE);
+    var isPathValid = (path26) => checkPath(convertPath(path26), path26, RETURN_FALSE);
     var setupWindows = () => {
       const makePosix = (str) => /^\\\\\?\\/.test(str) || /["<>|\u0000-\u001F]+/u.test(str) ? str : str.replace(/\\/g, "/");
       checkPath.convert = makePosix;
       const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath.isNotRelative = (path23) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path23) || isNotRelative(path23);
+      checkPath.isNotRelative = (path26) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path26) || isNotRelative(path26);
     };
     if (
       // Detect `process` so that it can run in browsers.
@@ -4144,17 +4817,17 @@ var require_ignore = __commonJS({
 });
 
 // ../core/src/snapshot/gitignore.ts
-import path10 from "node:path";
+import path13 from "node:path";
 function loadIgnoreLevel(absDir, base, hasGitignore, isRepoRoot, warnings) {
   let rules = "";
   if (isRepoRoot) {
     const rel = base === "" ? ".git/info/exclude" : `${base}/.git/info/exclude`;
-    rules += readRules(path10.join(absDir, ".git", "info", "exclude"), rel, true, warnings);
+    rules += readRules(path13.join(absDir, ".git", "info", "exclude"), rel, true, warnings);
   }
   if (hasGitignore) {
     const rel = base === "" ? ".gitignore" : `${base}/.gitignore`;
     rules += `
-${readRules(path10.join(absDir, ".gitignore"), rel, false, warnings)}`;
+${readRules(path13.join(absDir, ".gitignore"), rel, false, warnings)}`;
   }
   if (rules.trim() === "") return void 0;
   return { base, matcher: (0, import_ignore.default)({ ignorecase: false }).add(rules) };
@@ -4212,8 +4885,8 @@ var init_gitignore = __esm({
 
 // ../core/src/snapshot/walk-tree.ts
 import { isUtf8 as isUtf82 } from "node:buffer";
-import fs14 from "node:fs";
-import path11 from "node:path";
+import fs17 from "node:fs";
+import path14 from "node:path";
 function walkTree(root, options) {
   const files = [];
   const warnings = [];
@@ -4224,7 +4897,7 @@ function walkTree(root, options) {
     const dir = stack.pop();
     let entries;
     try {
-      entries = fs14.readdirSync(dir.abs, { withFileTypes: true });
+      entries = fs17.readdirSync(dir.abs, { withFileTypes: true });
     } catch (error) {
       warnings.push(unreadable(dir.rel || ".", error));
       continue;
@@ -4246,7 +4919,7 @@ function walkTree(root, options) {
       const name = entry.name;
       if (name === ".git") continue;
       const rel = dir.rel === "" ? name : `${dir.rel}/${name}`;
-      const abs = `${dir.abs}${path11.sep}${name}`;
+      const abs = `${dir.abs}${path14.sep}${name}`;
       if (invalid3?.has(name)) {
         warnings.push({ code: "invalid_name", path: rel, message: "file name is not valid UTF-8; skipped" });
         continue;
@@ -4291,7 +4964,7 @@ function entryKind(entry, abs) {
     return "other";
   let stat;
   try {
-    stat = fs14.lstatSync(abs, { throwIfNoEntry: false });
+    stat = fs17.lstatSync(abs, { throwIfNoEntry: false });
   } catch (error) {
     return { errno: error.code ?? "error" };
   }
@@ -4304,7 +4977,7 @@ function findInvalidNames(dir, entries) {
   if (!entries.some((e) => e.name.includes("\uFFFD"))) return void 0;
   const invalid3 = /* @__PURE__ */ new Set();
   try {
-    for (const raw of fs14.readdirSync(dir, { encoding: "buffer" })) {
+    for (const raw of fs17.readdirSync(dir, { encoding: "buffer" })) {
       if (!isUtf82(raw)) invalid3.add(raw.toString("utf8"));
     }
   } catch {
@@ -4323,8 +4996,8 @@ var init_walk_tree = __esm({
 });
 
 // ../core/src/snapshot/create-snapshot.ts
-import fs15 from "node:fs";
-import path12 from "node:path";
+import fs18 from "node:fs";
+import path15 from "node:path";
 function createSnapshot(store, sourceDir, options = {}) {
   const started = performance.now();
   if (options.id !== void 0) assertValidId(options.id, "snapshot");
@@ -4339,7 +5012,7 @@ function createSnapshot(store, sourceDir, options = {}) {
   const startedAtMs = now();
   const walk = walkTree(sourceAbs, { gitignore: filters.gitignore, filter, skipDirs: storeDirs(store) });
   const paths = sortPathsUtf8(walk.files);
-  const toAbs = path12.sep === "/" ? (p) => `${sourceAbs}/${p}` : (p) => path12.join(sourceAbs, p);
+  const toAbs = path15.sep === "/" ? (p) => `${sourceAbs}/${p}` : (p) => path15.join(sourceAbs, p);
   const warnings = walk.warnings;
   const useCache = options.statCache !== false;
   const cache = useCache ? loadStatCache(store, sourceAbs) : { racyBeforeMs: 0, entries: /* @__PURE__ */ new Map() };
@@ -4354,15 +5027,18 @@ function createSnapshot(store, sourceDir, options = {}) {
   const files = [];
   let hashed = 0;
   let cached = 0;
+  let fromGit = 0;
   let bytes = 0;
   let index = "";
+  const known = new Array(paths.length).fill(void 0);
+  const misses = [];
   for (let i = 0; i < paths.length; i += 1) {
     const rel = paths[i];
     const abs = toAbs(rel);
     if (options.onProgress && i % PROGRESS_EVERY === 0) options.onProgress({ files: i, hashed, cached });
     let stat;
     try {
-      stat = fs15.lstatSync(abs, { throwIfNoEntry: false });
+      stat = fs18.lstatSync(abs, { throwIfNoEntry: false });
     } catch (error) {
       warnings.push(unreadableFile(rel, error));
       continue;
@@ -4390,38 +5066,58 @@ function createSnapshot(store, sourceDir, options = {}) {
       ino: stat.ino,
       dev: stat.dev
     };
-    let entry = lookupStatCache(cache, rel, fingerprint, hasObject);
-    const size = stat.size;
+    const entry = lookupStatCache(cache, rel, fingerprint, hasObject);
     if (entry) {
       cached += 1;
-      nextCache.set(rel, entry);
-    } else {
-      let content;
-      try {
-        content = reader.read(abs, stat.size);
-      } catch (error) {
-        warnings.push(unreadableFile(rel, error));
-        continue;
-      }
-      if (content.length !== size) {
-        warnings.push({
-          code: "unreadable",
-          path: rel,
-          message: `size changed while reading (${size} bytes at stat, ${content.length > size ? "more" : content.length} read); skipped`
-        });
-        continue;
-      }
-      const hex = sha256Hex(content);
-      entry = { ...fingerprint, hex, text: isProbablyText(content) };
-      store.objects.writeObjectWithDigest(hex, content);
-      hashed += 1;
-      nextCache.set(rel, entry);
+      known[i] = entry;
+    } else misses.push({ i, fingerprint });
+  }
+  const git = misses.length >= GIT_LOOKUP_MIN_MISSES && options.git !== false ? readCleanBlobIds(sourceAbs) : void 0;
+  const blobMap = git ? loadGitBlobMap(store) : void 0;
+  for (const { i, fingerprint } of misses) {
+    const rel = paths[i];
+    const size = fingerprint.size;
+    const vouched = git && blobMap ? blobMap.get(git.blobs.get(rel) ?? "") : void 0;
+    if (vouched && vouched.size === size && objectHasSize(store, vouched.hex, size)) {
+      known[i] = { ...fingerprint, hex: vouched.hex, text: vouched.text };
+      fromGit += 1;
+      continue;
     }
-    const record2 = toFilesIndexRecord(rel, entry.hex, size, entry.text);
+    let content;
+    try {
+      content = reader.read(toAbs(rel), size);
+    } catch (error) {
+      warnings.push(unreadableFile(rel, error));
+      continue;
+    }
+    if (content.length !== size) {
+      warnings.push({
+        code: "unreadable",
+        path: rel,
+        message: `size changed while reading (${size} bytes at stat, ${content.length > size ? "more" : content.length} read); skipped`
+      });
+      continue;
+    }
+    const hex = sha256Hex(content);
+    known[i] = { ...fingerprint, hex, text: isProbablyText(content) };
+    store.objects.writeObjectWithDigest(hex, content);
+    hashed += 1;
+  }
+  const cleanBlobs = /* @__PURE__ */ new Map();
+  for (let i = 0; i < paths.length; i += 1) {
+    const entry = known[i];
+    if (!entry) continue;
+    const rel = paths[i];
+    nextCache.set(rel, entry);
+    const record2 = toFilesIndexRecord(rel, entry.hex, entry.size, entry.text);
     files.push(record2);
     index += `${JSON.stringify(record2)}
 `;
-    bytes += size;
+    bytes += entry.size;
+    if (git) {
+      const blob = git.blobs.get(rel);
+      if (blob) cleanBlobs.set(blob, { hex: entry.hex, size: entry.size, text: entry.text });
+    }
   }
   options.onProgress?.({ files: paths.length, hashed, cached });
   warnings.push(...findCaseCollisions(files));
@@ -4429,7 +5125,9 @@ function createSnapshot(store, sourceDir, options = {}) {
   const indexBytes = Buffer.from(index, "utf8");
   const filesIndexDigest = toObjectRef(sha256Hex(indexBytes));
   const snapshotId = options.id ?? deriveSnapshotId(filesIndexDigest, filters);
-  if (trustedHexes.length > 0 && tryReadSnapshotRecord(store, snapshotId)?.files_index_digest !== filesIndexDigest) {
+  const existing = tryReadSnapshotRecord(store, snapshotId);
+  const exists = existing?.files_index_digest === filesIndexDigest;
+  if (trustedHexes.length > 0 && !exists) {
     if (trustedHexes.some((hex) => !store.objects.hasObject(hex))) {
       return createSnapshot(store, sourceDir, { ...options, deferObjectChecks: false });
     }
@@ -4440,7 +5138,13 @@ function createSnapshot(store, sourceDir, options = {}) {
     producer: { ...PRODUCER },
     snapshot_id: snapshotId,
     created_at: nowIso(),
-    source: { type: "directory", path: sourceAbs, ...options.git === false ? {} : readGitInfo(sourceAbs) },
+    source: {
+      type: "directory",
+      path: sourceAbs,
+      // An existing snapshot is kept with the facts of its first publication (publishSnapshot),
+      // so asking git again (a `git status` of the tree) would be wasted on every unchanged run.
+      ...options.git === false || exists ? {} : readGitInfo(sourceAbs, { knownDirty: git?.dirty })
+    },
     file_count: files.length,
     total_bytes: bytes,
     files_index_digest: filesIndexDigest,
@@ -4449,9 +5153,15 @@ function createSnapshot(store, sourceDir, options = {}) {
   });
   const published = publishSnapshot(store, record, indexBytes);
   rememberFilesIndex(filesIndexDigest, files);
-  if (useCache && (hashed > 0 || nextCache.size !== cache.entries.size)) {
+  if (useCache && (hashed > 0 || fromGit > 0 || nextCache.size !== cache.entries.size)) {
     try {
       saveStatCache(store, sourceAbs, nextCache, startedAtMs);
+    } catch {
+    }
+  }
+  if (blobMap && cleanBlobs.size > 0) {
+    try {
+      saveGitBlobMap(store, blobMap, cleanBlobs);
     } catch {
     }
   }
@@ -4464,6 +5174,7 @@ function createSnapshot(store, sourceDir, options = {}) {
       bytes,
       hashed,
       cached,
+      fromGit,
       durationMs: Math.round(performance.now() - started)
     }
   };
@@ -4474,24 +5185,31 @@ function toFilesIndexRecord(p, hex, size, text) {
   const pathKey = toPathKey(p);
   return lang === void 0 ? { object, path: p, path_key: pathKey, schema_version: SCHEMA_VERSION, size, text } : { lang_hint: lang, object, path: p, path_key: pathKey, schema_version: SCHEMA_VERSION, size, text };
 }
+function objectHasSize(store, hex, size) {
+  try {
+    return fs18.statSync(store.objects.objectPath(hex)).size === size;
+  } catch {
+    return false;
+  }
+}
 function storeDirs(store) {
   const dirs = [store.layout.root];
   try {
-    const real = fs15.realpathSync(store.layout.root);
+    const real = fs18.realpathSync(store.layout.root);
     if (real !== store.layout.root) dirs.push(real);
   } catch {
   }
   return dirs;
 }
 function resolveSourceDir(sourceDir) {
-  const abs = path12.resolve(sourceDir);
+  const abs = path15.resolve(sourceDir);
   let real;
   try {
-    real = fs15.realpathSync(abs);
+    real = fs18.realpathSync(abs);
   } catch {
     throw sourceNotFound(sourceDir, abs);
   }
-  if (!fs15.statSync(real).isDirectory()) throw sourceNotFound(sourceDir, abs, "is not a directory");
+  if (!fs18.statSync(real).isDirectory()) throw sourceNotFound(sourceDir, abs, "is not a directory");
   return real;
 }
 function sourceNotFound(input, abs, what = "does not exist") {
@@ -4514,7 +5232,7 @@ function findCaseCollisions(files) {
   }
   return out;
 }
-var PROGRESS_EVERY;
+var PROGRESS_EVERY, GIT_LOOKUP_MIN_MISSES;
 var init_create_snapshot = __esm({
   "../core/src/snapshot/create-snapshot.ts"() {
     "use strict";
@@ -4526,6 +5244,8 @@ var init_create_snapshot = __esm({
     init_version();
     init_canonical_path();
     init_detect_binary();
+    init_git_blob_map();
+    init_git_clean_blobs();
     init_git_info();
     init_lang_hint();
     init_path_filter();
@@ -4536,19 +5256,23 @@ var init_create_snapshot = __esm({
     init_stat_cache();
     init_walk_tree();
     PROGRESS_EVERY = 512;
+    GIT_LOOKUP_MIN_MISSES = 64;
   }
 });
 
 // ../core/src/api/analyze.ts
 import os3 from "node:os";
-import path13 from "node:path";
-async function analyze(options) {
+import path16 from "node:path";
+function analyze(options) {
+  return analyzeWith(options, {});
+}
+async function analyzeWith(options, shared) {
   const t0 = Date.now();
   const { store } = initStore(options.storeDir);
   const loaded = options.configPath ? loadConfigFile(options.configPath) : void 0;
   const config = options.eslint === void 0 ? loaded : { ...loaded, eslint: options.eslint };
-  const registry = options.registry ?? createDefaultRegistry();
-  const snapshot = await createSnapshot(store, path13.resolve(options.sourceDir), {
+  const registry = options.registry ?? shared.registry ?? createDefaultRegistry();
+  const snapshot = await createSnapshot(store, path16.resolve(options.sourceDir), {
     include: options.include ?? config?.include,
     exclude: [...config?.exclude ?? [], ...options.exclude ?? []],
     gitignore: options.gitignore ?? config?.gitignore ?? true,
@@ -4574,8 +5298,9 @@ async function analyze(options) {
       force: options.force,
       registry,
       shardSlice: options.shardSlice,
-      parallel: options.parallel ?? defaultParallelism(),
+      parallel: options.parallel ?? shared.parallel ?? defaultParallelism(),
       useDefaultRegistryInWorkers: options.registry === void 0,
+      workers: shared.workers,
       onShard: options.onProgress ? (r, done, total) => {
         if (r.outcome === "busy" || r.outcome === "blocked") return;
         options.onProgress({
@@ -4712,6 +5437,65 @@ function formatJson(value) {
   return `${JSON.stringify(value, null, 2)}
 `;
 }
+function writeJson(value, write) {
+  let buffer = "";
+  const push = (text) => {
+    buffer += text;
+    if (buffer.length >= CHUNK_CHARS) {
+      write(buffer);
+      buffer = "";
+    }
+  };
+  emitJson(value, "", push);
+  push("\n");
+  if (buffer.length > 0) write(buffer);
+}
+function emitJson(value, indent, push) {
+  const inner = `${indent}  `;
+  if (Array.isArray(value) && value.length > SPLIT_ARRAY) {
+    push("[");
+    for (let i = 0; i < value.length; i += 1) {
+      push(i === 0 ? `
+${inner}` : `,
+${inner}`);
+      emitJson(value[i] ?? null, inner, push);
+    }
+    push(`
+${indent}]`);
+    return;
+  }
+  if (isPlainObject(value) && holdsLargeArray(value)) {
+    const entries = Object.entries(value).filter(([, v]) => isJsonValue(v));
+    if (entries.length === 0) {
+      push("{}");
+      return;
+    }
+    push("{");
+    entries.forEach(([key, v], i) => {
+      push(`${i === 0 ? "" : ","}
+${inner}${JSON.stringify(key)}: `);
+      emitJson(v, inner, push);
+    });
+    push(`
+${indent}}`);
+    return;
+  }
+  const text = JSON.stringify(value, null, 2) ?? "null";
+  push(indent === "" ? text : text.replaceAll("\n", `
+${indent}`));
+}
+function isPlainObject(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && !("toJSON" in value);
+}
+function isJsonValue(value) {
+  return value !== void 0 && typeof value !== "function" && typeof value !== "symbol";
+}
+function holdsLargeArray(value, depth = 0) {
+  if (Array.isArray(value)) return value.length > SPLIT_ARRAY;
+  if (!isPlainObject(value) || depth > 4) return false;
+  for (const v of Object.values(value)) if (holdsLargeArray(v, depth + 1)) return true;
+  return false;
+}
 function formatErrorHuman(error) {
   let out = `error[${error.code}]: ${escapeText(error.message)}
 `;
@@ -4724,542 +5508,24 @@ function formatErrorHuman(error) {
 }
 function formatTable(headers, rows) {
   const cells = [headers, ...rows.map((r) => r.map((c) => escapeText(String(c))))];
-  const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? "").length)));
+  const widths = headers.map((_, i) => {
+    let width = 0;
+    for (const r of cells) width = Math.max(width, (r[i] ?? "").length);
+    return width;
+  });
   const numeric = headers.map((_, i) => rows.length > 0 && rows.every((r) => typeof r[i] === "number"));
   return `${cells.map(
     (r) => r.map((c, i) => numeric[i] ? c.padStart(widths[i]) : c.padEnd(widths[i])).join("  ").trimEnd()
   ).join("\n")}
 `;
 }
+var SPLIT_ARRAY, CHUNK_CHARS;
 var init_output = __esm({
   "../core/src/cli/output.ts"() {
     "use strict";
     init_escape_text();
-  }
-});
-
-// ../core/src/cli/command.ts
-function stringOpt(ctx, name) {
-  const v = ctx.values[name];
-  return typeof v === "string" ? v : void 0;
-}
-function listOpt(ctx, name) {
-  const v = ctx.values[name];
-  if (Array.isArray(v)) return v;
-  return typeof v === "string" ? [v] : [];
-}
-function boolOpt(ctx, name) {
-  return ctx.values[name] === true;
-}
-function requireBatch(ctx) {
-  const batchId = stringOpt(ctx, "batch");
-  if (batchId === void 0) {
-    throw new CodebatchError("E_USAGE", "this command needs --batch <id>", {
-      hints: ["List batches with `codebatch batch list`."]
-    });
-  }
-  return batchId;
-}
-var BATCH_OPTION;
-var init_command = __esm({
-  "../core/src/cli/command.ts"() {
-    "use strict";
-    init_codebatch_error();
-    BATCH_OPTION = { type: "string", description: "Batch id", valueName: "id" };
-  }
-});
-
-// ../core/src/cli/commands/parse-int-option.ts
-function parseIntOption(name, value, min = 1, max = Number.MAX_SAFE_INTEGER) {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    throw new CodebatchError(
-      "E_USAGE",
-      `--${name} must be an integer from ${min} to ${max === Number.MAX_SAFE_INTEGER ? "up" : max} (got ${JSON.stringify(value)})`
-    );
-  }
-  return n;
-}
-function usageError(message, hint) {
-  return new CodebatchError("E_USAGE", message, hint ? { hints: [hint] } : {});
-}
-var init_parse_int_option = __esm({
-  "../core/src/cli/commands/parse-int-option.ts"() {
-    "use strict";
-    init_codebatch_error();
-  }
-});
-
-// ../core/src/gc/prune-store.ts
-import fs16 from "node:fs";
-import path14 from "node:path";
-function pruneStore(store, options = {}) {
-  const now = options.now ?? Date.now();
-  const grace = options.graceMs ?? HOUR;
-  const dryRun = options.dryRun ?? false;
-  if (options.keepBatches !== void 0 && (!Number.isInteger(options.keepBatches) || options.keepBatches < 0)) {
-    throw new CodebatchError("E_USAGE", `--keep-batches must be a whole number (got ${options.keepBatches})`);
-  }
-  const root = store.layout.root;
-  const report = {
-    dry_run: dryRun,
-    batches: { kept: [], removed: [], unreadable: [] },
-    snapshots: { kept: 0, removed: [] },
-    objects: { kept: 0, removed: 0, bytes: 0 },
-    sessions: { removed: 0 },
-    indexes: { memo_entries_removed: 0, bundles_removed: 0, query_removed: 0 },
-    tmp: { removed: 0 },
-    bytes_freed: 0
-  };
-  const batches = listBatches(store);
-  const keepIds = new Set(options.keepBatchIds ?? []);
-  const newestFirst = [...batches].reverse();
-  const policy = options.keepBatches !== void 0 || options.olderThanMs !== void 0;
-  const kept = /* @__PURE__ */ new Set();
-  for (const [rank, batch] of newestFirst.entries()) {
-    if (keepIds.has(batch.batch_id) || !policy || inUse(store, batch, now, grace)) {
-      kept.add(batch.batch_id);
-      continue;
-    }
-    const byCount = options.keepBatches !== void 0 && rank < options.keepBatches;
-    const byAge = options.olderThanMs !== void 0 && now - Date.parse(batch.created_at) < options.olderThanMs;
-    if (byCount || byAge) kept.add(batch.batch_id);
-  }
-  for (const b of batches)
-    (kept.has(b.batch_id) ? report.batches.kept : report.batches.removed).push(b.batch_id);
-  const removedBatches = new Set(report.batches.removed);
-  const batchesDir = path14.join(root, BATCHES_DIR);
-  const listed = new Set(batches.map((b) => b.batch_id));
-  for (const name of listDir(batchesDir)) {
-    if (listed.has(name) || !fs16.existsSync(path14.join(batchesDir, name, "batch.json"))) continue;
-    report.batches.unreadable.push(name);
-    report.batches.kept.push(name);
-    kept.add(name);
-  }
-  for (const id of report.batches.removed)
-    report.bytes_freed += removeTree(store, path14.join(batchesDir, id), dryRun);
-  for (const name of listDir(batchesDir)) {
-    const dir = path14.join(batchesDir, name);
-    if (fs16.existsSync(path14.join(dir, "batch.json")) || removedBatches.has(name)) continue;
-    if (now - mtimeMs(dir) > Math.max(grace, HOUR)) report.bytes_freed += removeTree(store, dir, dryRun);
-  }
-  const keptBatches = batches.filter((b) => kept.has(b.batch_id));
-  const roots = /* @__PURE__ */ new Set();
-  const sourceObjects = /* @__PURE__ */ new Set();
-  const moves = reuseMoves(store, keptBatches, removedBatches);
-  const memoDir = path14.join(store.layout.indexesDir, "memo");
-  for (const name of listDir(memoDir)) {
-    if (!name.endsWith(".jsonl")) continue;
-    const file = path14.join(memoDir, name);
-    const text = readText(file) ?? "";
-    const task = name.slice(0, -".jsonl".length);
-    const { lines, dropped } = compactMemo(text, kept, (b, s) => moves.get(`${task}/${b}/${s}`));
-    report.indexes.memo_entries_removed += dropped;
-    for (const line of lines) collectRefs(line, roots);
-    const next = lines.length > 0 ? `${lines.join("\n")}
-` : "";
-    if (next !== text && !dryRun) writeFileAtomic(file, next);
-    report.bytes_freed += Math.max(0, Buffer.byteLength(text) - Buffer.byteLength(next));
-  }
-  const bundlesDir = path14.join(store.layout.indexesDir, "bundles");
-  for (const prefix of listDir(bundlesDir)) {
-    for (const name of listDir(path14.join(bundlesDir, prefix))) {
-      const file = path14.join(bundlesDir, prefix, name);
-      let entry = {};
-      try {
-        entry = JSON.parse(readText(file) ?? "");
-      } catch {
-        entry = {};
-      }
-      if (entry.batch_id !== void 0 && kept.has(entry.batch_id)) continue;
-      const to = moves.get(`${entry.task_id}/${entry.batch_id}/${entry.shard_id}`);
-      if (to) {
-        if (!dryRun) writeFileAtomic(file, JSON.stringify({ ...entry, batch_id: to.b, shard_id: to.s }));
-        continue;
-      }
-      report.indexes.bundles_removed += 1;
-      report.bytes_freed += removeFile(file, dryRun);
-    }
-  }
-  const queryDir = path14.join(store.layout.indexesDir, "query");
-  for (const name of listDir(queryDir)) {
-    const id = name.replace(/\.[^.]*$/, "").replace(/\.[^.]*$/, "");
-    if (kept.has(id) || !removedBatches.has(id)) continue;
-    report.indexes.query_removed += 1;
-    report.bytes_freed += removeFile(path14.join(queryDir, name), dryRun);
-  }
-  const sessionsDir2 = path14.join(root, "sessions");
-  for (const name of listDir(sessionsDir2)) {
-    const entry = path14.join(sessionsDir2, name);
-    const text = readTreeText(entry);
-    const named = new Set([...text.matchAll(/"batch_id"\s*:\s*"([A-Za-z0-9_-]+)"/g)].map((m) => m[1]));
-    if (named.size > 0 && [...named].every((id) => !kept.has(id))) {
-      report.sessions.removed += 1;
-      report.bytes_freed += removeTree(store, entry, dryRun);
-    } else collectRefs(text, roots);
-  }
-  const snapshots = listSnapshots(store);
-  const keepSnapshots = new Set(keptBatches.map((b) => b.snapshot_id));
-  const newestSnapshot = [...snapshots].sort((a, b) => a.created_at.localeCompare(b.created_at)).pop();
-  if (newestSnapshot) keepSnapshots.add(newestSnapshot.snapshot_id);
-  const keepAllSnapshots = report.batches.unreadable.length > 0;
-  const snapshotsDir = path14.join(root, SNAPSHOTS_DIR);
-  for (const name of listDir(snapshotsDir)) {
-    const dir = path14.join(snapshotsDir, name);
-    if (keepSnapshots.has(name) || keepAllSnapshots) {
-      report.snapshots.kept += 1;
-      collectRefs(readText(path14.join(dir, "files.index.jsonl")) ?? "", sourceObjects);
-      collectRefs(readText(path14.join(dir, "snapshot.json")) ?? "", roots);
-      continue;
-    }
-    if (!fs16.existsSync(path14.join(dir, "snapshot.json"))) continue;
-    report.snapshots.removed.push(name);
-    report.bytes_freed += removeTree(store, dir, dryRun);
-  }
-  const scanned = /* @__PURE__ */ new Set();
-  const queue = [];
-  const mark = (hex) => {
-    if (scanned.has(hex)) return;
-    scanned.add(hex);
-    queue.push(hex);
-  };
-  for (const name of listDir(batchesDir)) {
-    if (removedBatches.has(name) || !fs16.existsSync(path14.join(batchesDir, name))) continue;
-    for (const file of walkFiles(path14.join(batchesDir, name))) {
-      if (file.endsWith(".jsonl") || file.endsWith(".json")) collectRefs(readText(file) ?? "", roots);
-    }
-  }
-  for (const hex of roots) mark(hex);
-  for (const hex of sourceObjects) scanned.add(hex);
-  while (queue.length > 0) {
-    const hex = queue.pop();
-    const file = store.objects.objectPath(hex);
-    let stat;
-    try {
-      stat = fs16.statSync(file);
-    } catch {
-      continue;
-    }
-    if (stat.size > MAX_SCAN_BYTES || stat.size < 2) continue;
-    const head = Buffer.alloc(1);
-    const fd = fs16.openSync(file, "r");
-    try {
-      fs16.readSync(fd, head, 0, 1, 0);
-    } finally {
-      fs16.closeSync(fd);
-    }
-    if (head[0] !== 123 && head[0] !== 91) continue;
-    const refs = /* @__PURE__ */ new Set();
-    collectRefs(fs16.readFileSync(file, "latin1"), refs);
-    for (const r of refs) mark(r);
-  }
-  for (const hex of store.objects.listObjects()) {
-    if (scanned.has(hex)) {
-      report.objects.kept += 1;
-      continue;
-    }
-    const file = store.objects.objectPath(hex);
-    let stat;
-    try {
-      stat = fs16.statSync(file);
-    } catch {
-      continue;
-    }
-    if (now - stat.mtimeMs < grace) {
-      report.objects.kept += 1;
-      continue;
-    }
-    report.objects.removed += 1;
-    report.objects.bytes += stat.size;
-    report.bytes_freed += stat.size;
-    if (!dryRun) fs16.rmSync(file, { force: true });
-  }
-  if (!dryRun) removeEmptyObjectDirs(store);
-  for (const name of listDir(store.layout.tmpDir, true)) {
-    const entry = path14.join(store.layout.tmpDir, name);
-    if (now - mtimeMs(entry) <= Math.max(grace, HOUR)) continue;
-    report.tmp.removed += 1;
-    report.bytes_freed += treeBytes(entry);
-    if (!dryRun) fs16.rmSync(entry, { recursive: true, force: true });
-  }
-  return report;
-}
-function inUse(store, batch, now, grace) {
-  let status;
-  try {
-    status = deriveBatchStatus(store, batch.batch_id).status;
-  } catch {
-    return false;
-  }
-  if (status === "running") return true;
-  if (status === "pending" || status === "partial") return now - Date.parse(batch.created_at) < grace;
-  return false;
-}
-function compactMemo(text, kept, moved) {
-  const lines = text.split("\n").filter((l) => l.length > 0);
-  const parsed = lines.map((line) => {
-    try {
-      return JSON.parse(line);
-    } catch {
-      return void 0;
-    }
-  });
-  const keyOf = (e) => typeof e.k === "string" ? `k:${e.k}` : typeof e.h === "string" ? `h:${e.h}` : void 0;
-  const lastByKey = /* @__PURE__ */ new Map();
-  parsed.forEach((e, i) => {
-    const key = e && keyOf(e);
-    if (key) lastByKey.set(key, i);
-  });
-  const out = [];
-  let dropped = 0;
-  parsed.forEach((e, i) => {
-    if (!e) {
-      dropped += 1;
-      return;
-    }
-    const key = keyOf(e);
-    if (key && lastByKey.get(key) !== i) {
-      dropped += 1;
-      return;
-    }
-    if (typeof e.b === "string" && !kept.has(e.b)) {
-      const to = typeof e.s === "string" ? moved(e.b, e.s) : void 0;
-      if (!to) {
-        dropped += 1;
-        return;
-      }
-      out.push(JSON.stringify({ ...e, b: to.b, s: to.s }));
-      return;
-    }
-    out.push(lines[i]);
-  });
-  return { lines: out, dropped };
-}
-function reuseMoves(store, keptBatches, removed) {
-  const moves = /* @__PURE__ */ new Map();
-  if (removed.size === 0) return moves;
-  for (const batch of keptBatches) {
-    const tasksDir = path14.join(store.layout.batchDir(batch.batch_id), "tasks");
-    for (const task of listDir(tasksDir)) {
-      for (const shard of listDir(path14.join(tasksDir, task, "shards"))) {
-        let state;
-        try {
-          state = JSON.parse(
-            fs16.readFileSync(path14.join(tasksDir, task, "shards", shard, "state.json"), "utf8")
-          );
-        } catch {
-          continue;
-        }
-        const from = state.reused_from;
-        if (state.status !== "done" || !from?.batch_id || !from.shard_id || !removed.has(from.batch_id))
-          continue;
-        const key = `${task}/${from.batch_id}/${from.shard_id}`;
-        if (!moves.has(key)) moves.set(key, { b: batch.batch_id, s: shard });
-      }
-    }
-  }
-  return moves;
-}
-function collectRefs(text, into) {
-  for (const m of text.matchAll(REF)) into.add(m[1]);
-}
-function removeTree(store, dir, dryRun) {
-  const bytes = treeBytes(dir);
-  if (dryRun) return bytes;
-  const trash = path14.join(store.layout.tmpDir, tempName(`gc-${path14.basename(dir)}`));
-  try {
-    fs16.mkdirSync(store.layout.tmpDir, { recursive: true });
-    fs16.renameSync(dir, trash);
-  } catch {
-    fs16.rmSync(dir, { recursive: true, force: true });
-    return bytes;
-  }
-  fs16.rmSync(trash, { recursive: true, force: true });
-  return bytes;
-}
-function removeFile(file, dryRun) {
-  let size = 0;
-  try {
-    size = fs16.statSync(file).size;
-  } catch {
-    return 0;
-  }
-  if (!dryRun) fs16.rmSync(file, { force: true });
-  return size;
-}
-function removeEmptyObjectDirs(store) {
-  const base = path14.join(store.layout.objectsDir, "sha256");
-  for (const aa of listDir(base)) {
-    for (const bb of listDir(path14.join(base, aa))) {
-      try {
-        fs16.rmdirSync(path14.join(base, aa, bb));
-      } catch {
-      }
-    }
-    try {
-      fs16.rmdirSync(path14.join(base, aa));
-    } catch {
-    }
-  }
-}
-function* walkFiles(dir) {
-  let entries;
-  try {
-    entries = fs16.readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return;
-  }
-  for (const e of entries) {
-    const p = path14.join(dir, e.name);
-    if (e.isDirectory()) yield* walkFiles(p);
-    else if (e.isFile()) yield p;
-  }
-}
-function readTreeText(entry) {
-  try {
-    if (fs16.statSync(entry).isFile()) return readText(entry) ?? "";
-  } catch {
-    return "";
-  }
-  let out = "";
-  for (const f of walkFiles(entry)) out += `${readText(f) ?? ""}
-`;
-  return out;
-}
-function treeBytes(entry) {
-  try {
-    const stat = fs16.statSync(entry);
-    if (!stat.isDirectory()) return stat.size;
-  } catch {
-    return 0;
-  }
-  let total = 0;
-  for (const f of walkFiles(entry)) {
-    try {
-      total += fs16.statSync(f).size;
-    } catch {
-    }
-  }
-  return total;
-}
-function mtimeMs(entry) {
-  try {
-    return fs16.statSync(entry).mtimeMs;
-  } catch {
-    return 0;
-  }
-}
-function readText(file) {
-  try {
-    return fs16.readFileSync(file, "utf8");
-  } catch {
-    return void 0;
-  }
-}
-function listDir(dir, includeHidden = false) {
-  try {
-    return fs16.readdirSync(dir).filter((n) => includeHidden || !n.startsWith(".")).sort();
-  } catch {
-    return [];
-  }
-}
-function parseDuration(text) {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d|w)$/.exec(text.trim());
-  if (!m) {
-    throw new CodebatchError("E_USAGE", `invalid duration ${JSON.stringify(text)}`, {
-      hints: ["Write a number and a unit: 500ms, 45s, 90m, 12h, 30d, 2w."]
-    });
-  }
-  const unit = { ms: 1, s: 1e3, m: 6e4, h: HOUR, d: 24 * HOUR, w: 7 * 24 * HOUR }[m[2]];
-  return Math.round(Number(m[1]) * unit);
-}
-var HOUR, REF, MAX_SCAN_BYTES;
-var init_prune_store = __esm({
-  "../core/src/gc/prune-store.ts"() {
-    "use strict";
-    init_read_batch();
-    init_status();
-    init_codebatch_error();
-    init_read_snapshot();
-    init_atomic_write();
-    init_layout();
-    HOUR = 60 * 60 * 1e3;
-    REF = /sha256:([a-f0-9]{64})/g;
-    MAX_SCAN_BYTES = 64 * 1024 * 1024;
-  }
-});
-
-// ../core/src/gc/gc-command.ts
-function formatBytes(n) {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
-}
-var gcCommand;
-var init_gc_command = __esm({
-  "../core/src/gc/gc-command.ts"() {
-    "use strict";
-    init_command();
-    init_parse_int_option();
-    init_output();
-    init_prune_store();
-    gcCommand = {
-      name: "gc",
-      summary: "Remove old batches, then unreferenced snapshots, objects, index entries and stale temp files (--dry-run: report only)",
-      group: "store",
-      since: "0.1.0",
-      readOnly: false,
-      requiresStore: true,
-      options: {
-        "keep-batches": {
-          type: "string",
-          description: "Keep the newest N batches (others may go)",
-          valueName: "n"
-        },
-        "older-than": {
-          type: "string",
-          description: "Remove batches created longer ago than this (e.g. 30d, 12h); with --keep-batches, a batch goes only if neither keeps it",
-          valueName: "duration"
-        },
-        grace: {
-          type: "string",
-          description: "Never remove objects, temp files or unfinished batches younger than this (default 1h)",
-          valueName: "duration"
-        },
-        "dry-run": { type: "boolean", description: "Report what would be removed; write nothing" }
-      },
-      run(ctx) {
-        const keep = stringOpt(ctx, "keep-batches");
-        const olderThan = stringOpt(ctx, "older-than");
-        const grace = stringOpt(ctx, "grace");
-        const report = pruneStore(ctx.openStore(), {
-          keepBatches: keep === void 0 ? void 0 : parseIntOption("keep-batches", keep, 0),
-          olderThanMs: olderThan === void 0 ? void 0 : parseDuration(olderThan),
-          graceMs: grace === void 0 ? void 0 : parseDuration(grace),
-          dryRun: boolOpt(ctx, "dry-run")
-        });
-        if (ctx.json) ctx.stdout(formatJson(report));
-        else if (!ctx.quiet) {
-          const verb = report.dry_run ? "would free" : "freed";
-          ctx.stdout(
-            [
-              `batches    ${report.batches.removed.length} removed, ${report.batches.kept.length} kept${report.batches.removed.length > 0 ? ` (${report.batches.removed.join(", ")})` : ""}`,
-              ...report.batches.unreadable.length > 0 ? [
-                `           kept unread (damaged batch.json, see \`codebatch verify\`): ${report.batches.unreadable.join(", ")}`
-              ] : [],
-              `snapshots  ${report.snapshots.removed.length} removed, ${report.snapshots.kept} kept`,
-              `objects    ${report.objects.removed} removed (${formatBytes(report.objects.bytes)}), ${report.objects.kept} kept`,
-              `indexes    ${report.indexes.memo_entries_removed} memo entries, ${report.indexes.bundles_removed} bundle entries, ${report.indexes.query_removed} query indexes removed`,
-              `sessions   ${report.sessions.removed} removed`,
-              `tmp        ${report.tmp.removed} stale entries removed`,
-              `${report.dry_run ? "dry run: " : ""}${verb} ${formatBytes(report.bytes_freed)}`,
-              ""
-            ].join("\n")
-          );
-        }
-        return 0;
-      }
-    };
+    SPLIT_ARRAY = 1e3;
+    CHUNK_CHARS = 1 << 20;
   }
 });
 
@@ -5359,6 +5625,58 @@ var init_api = __esm({
         return 0;
       }
     };
+  }
+});
+
+// ../core/src/cli/command.ts
+function stringOpt(ctx, name) {
+  const v = ctx.values[name];
+  return typeof v === "string" ? v : void 0;
+}
+function listOpt(ctx, name) {
+  const v = ctx.values[name];
+  if (Array.isArray(v)) return v;
+  return typeof v === "string" ? [v] : [];
+}
+function boolOpt(ctx, name) {
+  return ctx.values[name] === true;
+}
+function requireBatch(ctx) {
+  const batchId = stringOpt(ctx, "batch");
+  if (batchId === void 0) {
+    throw new CodebatchError("E_USAGE", "this command needs --batch <id>", {
+      hints: ["List batches with `codebatch batch list`."]
+    });
+  }
+  return batchId;
+}
+var BATCH_OPTION;
+var init_command = __esm({
+  "../core/src/cli/command.ts"() {
+    "use strict";
+    init_codebatch_error();
+    BATCH_OPTION = { type: "string", description: "Batch id", valueName: "id" };
+  }
+});
+
+// ../core/src/cli/commands/parse-int-option.ts
+function parseIntOption(name, value, min = 1, max = Number.MAX_SAFE_INTEGER) {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new CodebatchError(
+      "E_USAGE",
+      `--${name} must be an integer from ${min} to ${max === Number.MAX_SAFE_INTEGER ? "up" : max} (got ${JSON.stringify(value)})`
+    );
+  }
+  return n;
+}
+function usageError(message, hint) {
+  return new CodebatchError("E_USAGE", message, hint ? { hints: [hint] } : {});
+}
+var init_parse_int_option = __esm({
+  "../core/src/cli/commands/parse-int-option.ts"() {
+    "use strict";
+    init_codebatch_error();
   }
 });
 
@@ -5505,9 +5823,9 @@ function compareDiagnostics(a, b) {
 function compareStrings(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
 }
-function prefixPath(prefix, path23) {
-  if (!prefix || prefix === "." || prefix === "./") return path23;
-  return `${prefix.replace(/\/+$/, "")}/${path23}`;
+function prefixPath(prefix, path26) {
+  if (!prefix || prefix === "." || prefix === "./") return path26;
+  return `${prefix.replace(/\/+$/, "")}/${path26}`;
 }
 var SEVERITIES;
 var init_diagnostic = __esm({
@@ -5530,7 +5848,12 @@ function oneLine(text) {
   return escapeText(text.replace(/\s*\r?\n\s*/g, " ").trim());
 }
 function formatDiagnosticsText(diagnostics, options = {}) {
-  if (diagnostics.length === 0) return "";
+  const parts = [];
+  writeDiagnosticsText(diagnostics, (chunk) => parts.push(chunk), options);
+  return parts.join("");
+}
+function writeDiagnosticsText(diagnostics, write, options = {}) {
+  if (diagnostics.length === 0) return;
   const color = options.color ?? false;
   const rows = [...diagnostics].sort(compareDiagnostics).map((d) => ({
     path: d.path,
@@ -5540,20 +5863,28 @@ function formatDiagnosticsText(diagnostics, options = {}) {
     message: oneLine(d.message ?? ""),
     rule: escapeText(d.code ?? "")
   }));
-  const locationWidth = Math.max(...rows.map((r) => r.location.length));
-  const severityWidth = Math.max(...rows.map((r) => r.severity.length));
-  const lines = [];
+  let locationWidth = 0;
+  let severityWidth = 0;
+  for (const r of rows) {
+    if (r.location.length > locationWidth) locationWidth = r.location.length;
+    if (r.severity.length > severityWidth) severityWidth = r.severity.length;
+  }
+  let out = "";
   let previousPath;
   for (const row of rows) {
-    if (previousPath !== void 0 && row.path !== previousPath) lines.push("");
+    if (previousPath !== void 0 && row.path !== previousPath) out += "\n";
     previousPath = row.path;
     const loc = paint(color, ANSI.bold, row.location) + " ".repeat(locationWidth - row.location.length);
     const sev = paint(color, SEVERITY_COLOR[row.severity], row.severity) + " ".repeat(severityWidth - row.severity.length);
     const rule = row.rule ? `  ${paint(color, ANSI.dim, row.rule)}` : "";
-    lines.push(`${loc}  ${sev}  ${row.message}${rule}`.trimEnd());
-  }
-  return `${lines.join("\n")}
+    out += `${`${loc}  ${sev}  ${row.message}${rule}`.trimEnd()}
 `;
+    if (out.length >= CHUNK_CHARS2) {
+      write(out);
+      out = "";
+    }
+  }
+  if (out.length > 0) write(out);
 }
 function plural(n, singular, pluralForm = `${singular}s`) {
   return `${n} ${n === 1 ? singular : pluralForm}`;
@@ -5585,7 +5916,7 @@ function summaryFromResult(result) {
     durationMs: result.durationMs
   };
 }
-var ANSI, SEVERITY_COLOR;
+var ANSI, SEVERITY_COLOR, CHUNK_CHARS2;
 var init_format_text = __esm({
   "../core/src/report/format-text.ts"() {
     "use strict";
@@ -5606,6 +5937,7 @@ var init_format_text = __esm({
       info: ANSI.cyan,
       hint: ANSI.dim
     };
+    CHUNK_CHARS2 = 1 << 20;
   }
 });
 
@@ -5613,8 +5945,8 @@ var init_format_text = __esm({
 function toSarifLevel(severity) {
   return LEVEL_BY_SEVERITY[severity];
 }
-function pathToUriReference(path23) {
-  return encodeURI(path23).replace(/[?#]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+function pathToUriReference(path26) {
+  return encodeURI(path26).replace(/[?#]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 function region(d) {
   if (d.line === void 0) return void 0;
@@ -5753,12 +6085,12 @@ var init_sarif_rules = __esm({
 });
 
 // ../core/src/cli/commands/check.ts
-import fs17 from "node:fs";
-import path15 from "node:path";
+import fs19 from "node:fs";
+import path17 from "node:path";
 import { pathToFileURL } from "node:url";
 function isDirectory(dir) {
   try {
-    return fs17.statSync(dir).isDirectory();
+    return fs19.statSync(dir).isDirectory();
   } catch {
     return false;
   }
@@ -5777,9 +6109,9 @@ function readFailOn(ctx) {
 }
 function findConfig(ctx, dir) {
   const given = stringOpt(ctx, "config");
-  if (given !== void 0) return path15.resolve(ctx.cwd, given);
-  const implicit = path15.join(dir, "codebatch.config.json");
-  return fs17.existsSync(implicit) ? implicit : void 0;
+  if (given !== void 0) return path17.resolve(ctx.cwd, given);
+  const implicit = path17.join(dir, "codebatch.config.json");
+  return fs19.existsSync(implicit) ? implicit : void 0;
 }
 function throwInputFailure(result) {
   const input = result.failures.find((f) => ERROR_CODES[f.code] === 2);
@@ -5878,7 +6210,7 @@ var init_check = __esm({
         }
       },
       async run(ctx) {
-        const dir = path15.resolve(ctx.cwd, ctx.positionals[0] ?? ".");
+        const dir = path17.resolve(ctx.cwd, ctx.positionals[0] ?? ".");
         if (!isDirectory(dir)) {
           throw new CodebatchError("E_SOURCE_NOT_FOUND", `${dir} is not a directory`, {
             hints: ["Pass the directory to check: `codebatch check path/to/project`."]
@@ -5899,7 +6231,7 @@ var init_check = __esm({
             `Choose one of: ${PIPELINE_NAMES.join(", ")}.`
           );
         const pipeline = pipelineOpt ?? config?.pipeline ?? "lint";
-        const storeDir = ctx.values.store !== void 0 || process.env.CODEBATCH_STORE ? ctx.storeDir : path15.join(dir, ".codebatch");
+        const storeDir = ctx.values.store !== void 0 || process.env.CODEBATCH_STORE ? ctx.storeDir : path17.join(dir, ".codebatch");
         const result = await analyze({
           storeDir,
           sourceDir: dir,
@@ -5912,21 +6244,20 @@ var init_check = __esm({
         });
         throwInputFailure(result);
         const diagnostics = result.diagnostics;
-        if (format === "json") ctx.stdout(formatJson(toJsonReport(result, dir)));
+        if (format === "json") writeJson(toJsonReport(result, dir), ctx.stdout);
         else if (format === "sarif")
-          ctx.stdout(
-            formatJson(
-              toSarif(diagnostics, {
-                toolName: "codebatch",
-                toolVersion: ENGINE_VERSION,
-                baseUri: `${pathToFileURL(dir).href}/`,
-                rules: rulesFromDiagnostics(diagnostics)
-              })
-            )
+          writeJson(
+            toSarif(diagnostics, {
+              toolName: "codebatch",
+              toolVersion: ENGINE_VERSION,
+              baseUri: `${pathToFileURL(dir).href}/`,
+              rules: rulesFromDiagnostics(diagnostics)
+            }),
+            ctx.stdout
           );
         else if (!ctx.quiet || diagnostics.some((d) => isAtLeast(severityOf(d), failOn))) {
           const shown = ctx.quiet ? diagnostics.filter((d) => isAtLeast(severityOf(d), failOn)) : diagnostics;
-          ctx.stdout(formatDiagnosticsText(shown, { color: false }));
+          writeDiagnosticsText(shown, ctx.stdout, { color: false });
           if (shown.length > 0) ctx.stdout("\n");
           ctx.stdout(formatSummaryLine(summaryFromResult(result)));
           for (const f of result.failures)
@@ -5946,193 +6277,6 @@ var init_check = __esm({
   }
 });
 
-// ../core/src/query/diff/diff-keys.ts
-function baseKey(record, fingerprint) {
-  const head = [record.task_id, record.path, record.kind];
-  switch (record.kind) {
-    case "diagnostic":
-      return [...head, record.code ?? null, fingerprint(record)];
-    case "metric":
-      return [...head, record.metric ?? null];
-    case "symbol":
-      return [...head, record.symbol_type ?? null, record.scope ?? null, record.name ?? null];
-    case "edge":
-      return [...head, record.edge_type ?? null, record.target ?? null];
-    case "ast":
-      return head;
-    default:
-      return [...head, record.format ?? null];
-  }
-}
-function recordContent(record) {
-  const rest = {};
-  for (const [k, v] of Object.entries(record)) if (!ENVELOPE.has(k) && !POSITION.has(k)) rest[k] = v;
-  return canonicalJson(rest);
-}
-function keyRecords(records, fingerprint) {
-  const groups = /* @__PURE__ */ new Map();
-  for (const record of records) {
-    const base = JSON.stringify(baseKey(record, fingerprint));
-    const list = groups.get(base) ?? [];
-    list.push({ record, content: recordContent(record) });
-    groups.set(base, list);
-  }
-  const out = /* @__PURE__ */ new Map();
-  for (const [base, list] of groups) {
-    list.sort(
-      (a, b) => compareNum(a.record.line, b.record.line) || compareNum(a.record.col, b.record.col) || compareStr(a.content, b.content)
-    );
-    list.forEach((item, index) => {
-      const key = `${base.slice(0, -1)},${index}]`;
-      out.set(key, { key, content: item.content, record: item.record });
-    });
-  }
-  return out;
-}
-var ENVELOPE, POSITION;
-var init_diff_keys = __esm({
-  "../core/src/query/diff/diff-keys.ts"() {
-    "use strict";
-    init_canonical_json();
-    init_output_order();
-    ENVELOPE = /* @__PURE__ */ new Set(["schema_version", "snapshot_id", "batch_id", "shard_id", "ts"]);
-    POSITION = /* @__PURE__ */ new Set(["line", "col", "end_line", "end_col"]);
-  }
-});
-
-// ../core/src/query/diff/line-fingerprint.ts
-function createLineFingerprinter(store, snapshotId) {
-  const files = readFilesByPath(store, snapshotId);
-  const linesByObject = /* @__PURE__ */ new Map();
-  const linesOf = (path23) => {
-    const entry = files.get(path23);
-    const hex = entry ? parseObjectRef(entry.object) : void 0;
-    if (!entry || !hex || entry.text === false) return [];
-    let lines = linesByObject.get(hex);
-    if (!lines) {
-      lines = store.objects.readObject(hex).toString("utf8").split("\n");
-      linesByObject.set(hex, lines);
-    }
-    return lines;
-  };
-  return (record) => {
-    if (record.line === void 0) return "";
-    const text = linesOf(record.path)[record.line - 1];
-    return text === void 0 ? "" : normalizeLine(text);
-  };
-}
-function normalizeLine(text) {
-  return text.trim().replace(/\s+/g, " ");
-}
-var init_line_fingerprint = __esm({
-  "../core/src/query/diff/line-fingerprint.ts"() {
-    "use strict";
-    init_hash();
-    init_files_index();
-  }
-});
-
-// ../core/src/query/diff/diff-batches.ts
-function diffBatches(store, baseBatchId, headBatchId, options = {}) {
-  const base = loadBatchView(store, baseBatchId);
-  const head = loadBatchView(store, headBatchId);
-  const [baseTasks, headTasks] = resolveDiffTasks(base, head, options.task);
-  const keep = createOutputPredicate({ kind: options.kind, path: options.path });
-  const baseKeyed = keyRecords(
-    scanOutputs(base, baseTasks, keep),
-    createLineFingerprinter(store, base.batch.snapshot_id)
-  );
-  const headKeyed = keyRecords(
-    scanOutputs(head, headTasks, keep),
-    createLineFingerprinter(store, head.batch.snapshot_id)
-  );
-  const result = {
-    base_batch_id: baseBatchId,
-    head_batch_id: headBatchId,
-    filters: definedFields({ task: options.task, kind: options.kind, path: options.path }),
-    counts: emptyCounts(),
-    counts_by_kind: {},
-    added: [],
-    removed: [],
-    changed: []
-  };
-  const bump = (kind, field) => {
-    result.counts[field] += 1;
-    result.counts_by_kind[kind] ??= emptyCounts();
-    result.counts_by_kind[kind][field] += 1;
-  };
-  for (const [key, h] of headKeyed) {
-    const b = baseKeyed.get(key);
-    if (!b) {
-      result.added.push(h.record);
-      bump(h.record.kind, "added");
-    } else if (b.content !== h.content) {
-      result.changed.push({ base: b.record, head: h.record });
-      bump(h.record.kind, "changed");
-    } else {
-      bump(h.record.kind, "unchanged");
-    }
-  }
-  for (const [key, b] of baseKeyed) {
-    if (headKeyed.has(key)) continue;
-    result.removed.push(b.record);
-    bump(b.record.kind, "removed");
-  }
-  result.added.sort(compareOutputs);
-  result.removed.sort(compareOutputs);
-  result.changed.sort((x, y) => compareOutputs(x.head, y.head) || compareOutputs(x.base, y.base));
-  result.counts_by_kind = Object.fromEntries(
-    Object.keys(result.counts_by_kind).sort().map((k) => [k, result.counts_by_kind[k]])
-  );
-  return result;
-}
-function resolveDiffTasks(base, head, task) {
-  if (task === void 0) return [base.taskIds, head.taskIds];
-  if (!base.taskIds.includes(task) && !head.taskIds.includes(task)) resolveTaskIds(head, task);
-  return [base.taskIds.filter((t) => t === task), head.taskIds.filter((t) => t === task)];
-}
-function emptyCounts() {
-  return { added: 0, removed: 0, changed: 0, unchanged: 0 };
-}
-function findRegressions(store, baseBatchId, headBatchId, options = {}) {
-  return diagnosticDelta(store, baseBatchId, headBatchId, options, "added");
-}
-function findImprovements(store, baseBatchId, headBatchId, options = {}) {
-  return diagnosticDelta(store, baseBatchId, headBatchId, options, "removed");
-}
-function diagnosticDelta(store, baseBatchId, headBatchId, options, side) {
-  assertSeverity(options.severity);
-  const diff = diffBatches(store, baseBatchId, headBatchId, {
-    task: options.task,
-    path: options.path,
-    kind: "diagnostic"
-  });
-  const meets = (r) => meetsSeverityThreshold(r.severity, options.severity);
-  const rank = (r) => SEVERITY_RANK[r.severity ?? ""] ?? Number.MAX_SAFE_INTEGER;
-  const severityChanged = diff.changed.filter((c) => side === "added" ? rank(c.head) < rank(c.base) : rank(c.head) > rank(c.base)).map((c) => side === "added" ? c.head : c.base).filter(meets);
-  const records = [...diff[side].filter(meets), ...severityChanged].sort(compareOutputs);
-  return {
-    base_batch_id: baseBatchId,
-    head_batch_id: headBatchId,
-    filters: definedFields({ task: options.task, path: options.path, severity: options.severity }),
-    total: records.length,
-    severity_changes: severityChanged.length,
-    records
-  };
-}
-var init_diff_batches = __esm({
-  "../core/src/query/diff/diff-batches.ts"() {
-    "use strict";
-    init_batch_view();
-    init_output_filter();
-    init_output_order();
-    init_query_outputs();
-    init_scan_outputs();
-    init_diff_keys();
-    init_line_fingerprint();
-  }
-});
-
 // ../core/src/cli/commands/query-support.ts
 function parseLimit(ctx, fallback) {
   const raw = stringOpt(ctx, "limit");
@@ -6147,9 +6291,9 @@ function parseLimit(ctx, fallback) {
   return n;
 }
 function formatLocation(r) {
-  const path23 = escapeText(r.path);
-  if (r.line === void 0) return path23;
-  return r.col === void 0 ? `${path23}:${r.line}` : `${path23}:${r.line}:${r.col}`;
+  const path26 = escapeText(r.path);
+  if (r.line === void 0) return path26;
+  return r.col === void 0 ? `${path26}:${r.line}` : `${path26}:${r.line}:${r.col}`;
 }
 function formatDiagnosticLine(r) {
   return escapeText(
@@ -6209,6 +6353,260 @@ var init_query_support = __esm({
   }
 });
 
+// ../core/src/query/diff/changed-shards.ts
+function listChangedShards(base, head, baseTasks, headTasks) {
+  const out = { base: [], head: [], identical: 0 };
+  const headByTask = new Map(
+    headTasks.map((t) => [t, new Map(visibleShards(head, t).map((e) => [e.shardId, e]))])
+  );
+  const pairedHead = /* @__PURE__ */ new Set();
+  for (const taskId of baseTasks) {
+    const heads = headByTask.get(taskId);
+    for (const b of visibleShards(base, taskId)) {
+      const h = heads?.get(b.shardId);
+      if (h && sameResult(b, h)) {
+        pairedHead.add(h);
+        out.identical += 1;
+      } else out.base.push(b);
+    }
+  }
+  for (const shards of headByTask.values())
+    for (const h of shards.values()) if (!pairedHead.has(h)) out.head.push(h);
+  return out;
+}
+function visibleShards(view, taskId) {
+  return listShards(view, taskId).filter(isShardVisible);
+}
+function sameResult(a, b) {
+  const x = a.state;
+  const y = b.state;
+  return x?.bundle_hash !== void 0 && x.result_digest !== void 0 && x.bundle_hash === y?.bundle_hash && x.result_digest === y.result_digest;
+}
+function readShardRecords(shards, keep) {
+  const out = [];
+  for (const entry of shards)
+    for (const record of readShardOutputs(entry)) if (keep(record)) out.push(record);
+  return sortOutputs(out);
+}
+var init_changed_shards = __esm({
+  "../core/src/query/diff/changed-shards.ts"() {
+    "use strict";
+    init_output_order();
+    init_shard_scan();
+  }
+});
+
+// ../core/src/query/diff/diff-keys.ts
+function baseKey(record, fingerprint) {
+  const head = [record.task_id, record.path, record.kind];
+  switch (record.kind) {
+    case "diagnostic":
+      return [...head, record.code ?? null, fingerprint(record)];
+    case "metric":
+      return [...head, record.metric ?? null];
+    case "symbol":
+      return [...head, record.symbol_type ?? null, record.scope ?? null, record.name ?? null];
+    case "edge":
+      return [...head, record.edge_type ?? null, record.target ?? null];
+    case "ast":
+      return head;
+    default:
+      return [...head, record.format ?? null];
+  }
+}
+function recordContent(record) {
+  const rest = {};
+  for (const [k, v] of Object.entries(record)) if (!ENVELOPE.has(k) && !POSITION.has(k)) rest[k] = v;
+  return canonicalJson(rest);
+}
+function keyRecords(records, fingerprint) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const record of records) {
+    const base = JSON.stringify(baseKey(record, fingerprint));
+    const list = groups.get(base) ?? [];
+    list.push({ record, content: recordContent(record) });
+    groups.set(base, list);
+  }
+  const out = /* @__PURE__ */ new Map();
+  for (const [base, list] of groups) {
+    list.sort(
+      (a, b) => compareNum(a.record.line, b.record.line) || compareNum(a.record.col, b.record.col) || compareStr(a.content, b.content)
+    );
+    list.forEach((item, index) => {
+      const key = `${base.slice(0, -1)},${index}]`;
+      out.set(key, { key, content: item.content, record: item.record });
+    });
+  }
+  return out;
+}
+var ENVELOPE, POSITION;
+var init_diff_keys = __esm({
+  "../core/src/query/diff/diff-keys.ts"() {
+    "use strict";
+    init_canonical_json();
+    init_output_order();
+    ENVELOPE = /* @__PURE__ */ new Set(["schema_version", "snapshot_id", "batch_id", "shard_id", "ts"]);
+    POSITION = /* @__PURE__ */ new Set(["line", "col", "end_line", "end_col"]);
+  }
+});
+
+// ../core/src/query/diff/line-fingerprint.ts
+function createLineFingerprinter(store, snapshotId, linesByObject = /* @__PURE__ */ new Map()) {
+  let files;
+  const linesOf = (path26) => {
+    files ??= readFilesByPath(store, snapshotId);
+    const entry = files.get(path26);
+    const hex = entry ? parseObjectRef(entry.object) : void 0;
+    if (!entry || !hex || entry.text === false) return [];
+    let lines = linesByObject.get(hex);
+    if (!lines) {
+      lines = store.objects.readObject(hex).toString("utf8").split("\n");
+      linesByObject.set(hex, lines);
+    }
+    return lines;
+  };
+  return (record) => {
+    if (record.line === void 0) return "";
+    const text = linesOf(record.path)[record.line - 1];
+    return text === void 0 ? "" : normalizeLine(text);
+  };
+}
+function normalizeLine(text) {
+  return text.trim().replace(/\s+/g, " ");
+}
+var init_line_fingerprint = __esm({
+  "../core/src/query/diff/line-fingerprint.ts"() {
+    "use strict";
+    init_hash();
+    init_files_index();
+  }
+});
+
+// ../core/src/query/diff/diff-batches.ts
+var diff_batches_exports = {};
+__export(diff_batches_exports, {
+  diffBatches: () => diffBatches,
+  findImprovements: () => findImprovements,
+  findRegressions: () => findRegressions
+});
+function diffBatches(store, baseBatchId, headBatchId, options = {}) {
+  const base = loadBatchView(store, baseBatchId);
+  const head = loadBatchView(store, headBatchId);
+  const [baseTasks, headTasks] = resolveDiffTasks(base, head, options.task);
+  const keep = createOutputPredicate({ kind: options.kind, path: options.path });
+  return compareRecords(
+    base,
+    head,
+    scanOutputs(base, baseTasks, keep),
+    scanOutputs(head, headTasks, keep),
+    definedFields({ task: options.task, kind: options.kind, path: options.path })
+  );
+}
+function compareRecords(base, head, baseRecords, headRecords, filters) {
+  const lines = /* @__PURE__ */ new Map();
+  const baseKeyed = keyRecords(
+    baseRecords,
+    createLineFingerprinter(base.store, base.batch.snapshot_id, lines)
+  );
+  const headKeyed = keyRecords(
+    headRecords,
+    createLineFingerprinter(head.store, head.batch.snapshot_id, lines)
+  );
+  const result = {
+    base_batch_id: base.batchId,
+    head_batch_id: head.batchId,
+    filters,
+    counts: emptyCounts(),
+    counts_by_kind: {},
+    added: [],
+    removed: [],
+    changed: []
+  };
+  const bump = (kind, field) => {
+    result.counts[field] += 1;
+    result.counts_by_kind[kind] ??= emptyCounts();
+    result.counts_by_kind[kind][field] += 1;
+  };
+  for (const [key, h] of headKeyed) {
+    const b = baseKeyed.get(key);
+    if (!b) {
+      result.added.push(h.record);
+      bump(h.record.kind, "added");
+    } else if (b.content !== h.content) {
+      result.changed.push({ base: b.record, head: h.record });
+      bump(h.record.kind, "changed");
+    } else {
+      bump(h.record.kind, "unchanged");
+    }
+  }
+  for (const [key, b] of baseKeyed) {
+    if (headKeyed.has(key)) continue;
+    result.removed.push(b.record);
+    bump(b.record.kind, "removed");
+  }
+  result.added.sort(compareOutputs);
+  result.removed.sort(compareOutputs);
+  result.changed.sort((x, y) => compareOutputs(x.head, y.head) || compareOutputs(x.base, y.base));
+  result.counts_by_kind = Object.fromEntries(
+    Object.keys(result.counts_by_kind).sort().map((k) => [k, result.counts_by_kind[k]])
+  );
+  return result;
+}
+function resolveDiffTasks(base, head, task) {
+  if (task === void 0) return [base.taskIds, head.taskIds];
+  if (!base.taskIds.includes(task) && !head.taskIds.includes(task)) resolveTaskIds(head, task);
+  return [base.taskIds.filter((t) => t === task), head.taskIds.filter((t) => t === task)];
+}
+function emptyCounts() {
+  return { added: 0, removed: 0, changed: 0, unchanged: 0 };
+}
+function findRegressions(store, baseBatchId, headBatchId, options = {}) {
+  return diagnosticDelta(store, baseBatchId, headBatchId, options, "added");
+}
+function findImprovements(store, baseBatchId, headBatchId, options = {}) {
+  return diagnosticDelta(store, baseBatchId, headBatchId, options, "removed");
+}
+function diagnosticDelta(store, baseBatchId, headBatchId, options, side) {
+  assertSeverity(options.severity);
+  const base = loadBatchView(store, baseBatchId);
+  const head = loadBatchView(store, headBatchId);
+  const [baseTasks, headTasks] = resolveDiffTasks(base, head, options.task);
+  const keep = createOutputPredicate({ kind: "diagnostic", path: options.path });
+  const shards = listChangedShards(base, head, baseTasks, headTasks);
+  const diff = compareRecords(
+    base,
+    head,
+    readShardRecords(shards.base, keep),
+    readShardRecords(shards.head, keep),
+    {}
+  );
+  const meets = (r) => meetsSeverityThreshold(r.severity, options.severity);
+  const rank = (r) => SEVERITY_RANK[r.severity ?? ""] ?? Number.MAX_SAFE_INTEGER;
+  const severityChanged = diff.changed.filter((c) => side === "added" ? rank(c.head) < rank(c.base) : rank(c.head) > rank(c.base)).map((c) => side === "added" ? c.head : c.base).filter(meets);
+  const records = [...diff[side].filter(meets), ...severityChanged].sort(compareOutputs);
+  return {
+    base_batch_id: baseBatchId,
+    head_batch_id: headBatchId,
+    filters: definedFields({ task: options.task, path: options.path, severity: options.severity }),
+    total: records.length,
+    severity_changes: severityChanged.length,
+    records
+  };
+}
+var init_diff_batches = __esm({
+  "../core/src/query/diff/diff-batches.ts"() {
+    "use strict";
+    init_batch_view();
+    init_output_filter();
+    init_output_order();
+    init_query_outputs();
+    init_scan_outputs();
+    init_changed_shards();
+    init_diff_keys();
+    init_line_fingerprint();
+  }
+});
+
 // ../core/src/cli/commands/diff.ts
 function pair(ctx) {
   return [ctx.positionals[0], ctx.positionals[1]];
@@ -6226,14 +6624,14 @@ function printDelta(ctx, result, noun) {
   if (!ctx.quiet) ctx.stdout(`${result.total} ${noun}${result.total === 1 ? "" : "s"}
 `);
 }
-var BATCH_PAIR, diffCommand, DELTA_OPTIONS, regressionsCommand, improvementsCommand;
+var diffModule, BATCH_PAIR, diffCommand, DELTA_OPTIONS, regressionsCommand, improvementsCommand;
 var init_diff = __esm({
   "../core/src/cli/commands/diff.ts"() {
     "use strict";
-    init_diff_batches();
     init_command();
     init_output();
     init_query_support();
+    diffModule = () => (init_diff_batches(), __toCommonJS(diff_batches_exports));
     BATCH_PAIR = [
       { name: "base", description: "Base batch id (before)", required: true },
       { name: "head", description: "Head batch id (after)", required: true }
@@ -6253,7 +6651,7 @@ var init_diff = __esm({
       },
       run(ctx) {
         const [base, head] = pair(ctx);
-        const result = diffBatches(ctx.openStore(), base, head, {
+        const result = diffModule().diffBatches(ctx.openStore(), base, head, {
           task: stringOpt(ctx, "task"),
           kind: stringOpt(ctx, "kind"),
           path: stringOpt(ctx, "path")
@@ -6305,7 +6703,7 @@ var init_diff = __esm({
       options: DELTA_OPTIONS,
       run(ctx) {
         const [base, head] = pair(ctx);
-        const result = findRegressions(ctx.openStore(), base, head, deltaOptions(ctx));
+        const result = diffModule().findRegressions(ctx.openStore(), base, head, deltaOptions(ctx));
         printDelta(ctx, result, "new diagnostic");
         return result.total > 0 ? 1 : 0;
       }
@@ -6321,7 +6719,11 @@ var init_diff = __esm({
       options: DELTA_OPTIONS,
       run(ctx) {
         const [base, head] = pair(ctx);
-        printDelta(ctx, findImprovements(ctx.openStore(), base, head, deltaOptions(ctx)), "fixed diagnostic");
+        printDelta(
+          ctx,
+          diffModule().findImprovements(ctx.openStore(), base, head, deltaOptions(ctx)),
+          "fixed diagnostic"
+        );
         return 0;
       }
     };
@@ -6329,7 +6731,7 @@ var init_diff = __esm({
 });
 
 // ../core/src/query/query-errors.ts
-import fs18 from "node:fs";
+import fs20 from "node:fs";
 function queryErrors(store, batchId, options = {}) {
   const view = loadBatchView(store, batchId);
   const taskIds = resolveTaskIds(view, options.task);
@@ -6370,7 +6772,7 @@ function shardAssigner(view, taskId) {
   let task;
   try {
     task = taskRecordSchema.parse(
-      JSON.parse(fs18.readFileSync(view.store.layout.taskFile(view.batchId, taskId), "utf8"))
+      JSON.parse(fs20.readFileSync(view.store.layout.taskFile(view.batchId, taskId), "utf8"))
     );
   } catch {
     return void 0;
@@ -6497,8 +6899,8 @@ function queryTop(store, batchId, options = {}) {
     files: applyLimit(files, limit)
   };
 }
-function emptySummary(path23, lang, size) {
-  return { path: path23, lang, size, outputs: 0, diagnostics: 0, ...emptySeverityCounts() };
+function emptySummary(path26, lang, size) {
+  return { path: path26, lang, size, outputs: 0, diagnostics: 0, ...emptySeverityCounts() };
 }
 function addRow(s, kind, severity, count) {
   s.outputs += count;
@@ -6587,9 +6989,551 @@ var init_files = __esm({
   }
 });
 
+// ../core/src/gc/prune-store.ts
+var prune_store_exports = {};
+__export(prune_store_exports, {
+  parseDuration: () => parseDuration,
+  pruneStore: () => pruneStore
+});
+import fs21 from "node:fs";
+import path18 from "node:path";
+function pruneStore(store, options = {}) {
+  const now = options.now ?? Date.now();
+  const grace = options.graceMs ?? HOUR;
+  const dryRun = options.dryRun ?? false;
+  if (options.keepBatches !== void 0 && (!Number.isInteger(options.keepBatches) || options.keepBatches < 0)) {
+    throw new CodebatchError("E_USAGE", `--keep-batches must be a whole number (got ${options.keepBatches})`);
+  }
+  const root = store.layout.root;
+  const report = {
+    dry_run: dryRun,
+    batches: { kept: [], removed: [], unreadable: [] },
+    snapshots: { kept: 0, removed: [] },
+    objects: { kept: 0, removed: 0, bytes: 0 },
+    sessions: { removed: 0 },
+    indexes: { memo_entries_removed: 0, bundles_removed: 0, query_removed: 0 },
+    tmp: { removed: 0 },
+    bytes_freed: 0
+  };
+  const batches = listBatches(store);
+  const keepIds = new Set(options.keepBatchIds ?? []);
+  const newestFirst = [...batches].reverse();
+  const policy = options.keepBatches !== void 0 || options.olderThanMs !== void 0;
+  const kept = /* @__PURE__ */ new Set();
+  for (const [rank, batch] of newestFirst.entries()) {
+    if (keepIds.has(batch.batch_id) || !policy || inUse(store, batch, now, grace)) {
+      kept.add(batch.batch_id);
+      continue;
+    }
+    const byCount = options.keepBatches !== void 0 && rank < options.keepBatches;
+    const byAge = options.olderThanMs !== void 0 && now - Date.parse(batch.created_at) < options.olderThanMs;
+    if (byCount || byAge) kept.add(batch.batch_id);
+  }
+  for (const b of batches)
+    (kept.has(b.batch_id) ? report.batches.kept : report.batches.removed).push(b.batch_id);
+  const removedBatches = new Set(report.batches.removed);
+  const batchesDir = path18.join(root, BATCHES_DIR);
+  const listed = new Set(batches.map((b) => b.batch_id));
+  for (const name of listDir(batchesDir)) {
+    if (listed.has(name) || !fs21.existsSync(path18.join(batchesDir, name, "batch.json"))) continue;
+    report.batches.unreadable.push(name);
+    report.batches.kept.push(name);
+    kept.add(name);
+  }
+  for (const id of report.batches.removed)
+    report.bytes_freed += removeTree(store, path18.join(batchesDir, id), dryRun);
+  for (const name of listDir(batchesDir)) {
+    const dir = path18.join(batchesDir, name);
+    if (fs21.existsSync(path18.join(dir, "batch.json")) || removedBatches.has(name)) continue;
+    if (now - mtimeMs(dir) > Math.max(grace, HOUR)) report.bytes_freed += removeTree(store, dir, dryRun);
+  }
+  const keptBatches = batches.filter((b) => kept.has(b.batch_id));
+  const roots = /* @__PURE__ */ new Set();
+  const sourceObjects = /* @__PURE__ */ new Set();
+  const moves = reuseMoves(store, keptBatches, removedBatches);
+  const memoDir = path18.join(store.layout.indexesDir, "memo");
+  for (const name of listDir(memoDir)) {
+    if (!name.endsWith(".jsonl")) continue;
+    const file = path18.join(memoDir, name);
+    const text = readText(file) ?? "";
+    const task = name.slice(0, -".jsonl".length);
+    const { lines, dropped } = compactMemo(text, kept, (b, s) => moves.get(`${task}/${b}/${s}`));
+    report.indexes.memo_entries_removed += dropped;
+    for (const line of lines) collectRefs(line, roots);
+    const next = lines.length > 0 ? `${lines.join("\n")}
+` : "";
+    if (next !== text && !dryRun) writeFileAtomic(file, next);
+    report.bytes_freed += Math.max(0, Buffer.byteLength(text) - Buffer.byteLength(next));
+  }
+  const bundlesDir = path18.join(store.layout.indexesDir, "bundles");
+  for (const prefix of listDir(bundlesDir)) {
+    for (const name of listDir(path18.join(bundlesDir, prefix))) {
+      const file = path18.join(bundlesDir, prefix, name);
+      let entry = {};
+      try {
+        entry = JSON.parse(readText(file) ?? "");
+      } catch {
+        entry = {};
+      }
+      if (entry.batch_id !== void 0 && kept.has(entry.batch_id)) continue;
+      const to = moves.get(`${entry.task_id}/${entry.batch_id}/${entry.shard_id}`);
+      if (to) {
+        if (!dryRun) writeFileAtomic(file, JSON.stringify({ ...entry, batch_id: to.b, shard_id: to.s }));
+        continue;
+      }
+      report.indexes.bundles_removed += 1;
+      report.bytes_freed += removeFile(file, dryRun);
+    }
+  }
+  const queryDir = path18.join(store.layout.indexesDir, "query");
+  for (const name of listDir(queryDir)) {
+    const id = name.replace(/\.[^.]*$/, "").replace(/\.[^.]*$/, "");
+    if (kept.has(id) || !removedBatches.has(id)) continue;
+    report.indexes.query_removed += 1;
+    report.bytes_freed += removeFile(path18.join(queryDir, name), dryRun);
+  }
+  const sessionsDir2 = path18.join(root, "sessions");
+  for (const name of listDir(sessionsDir2)) {
+    const entry = path18.join(sessionsDir2, name);
+    const text = readTreeText(entry);
+    const named = new Set([...text.matchAll(/"batch_id"\s*:\s*"([A-Za-z0-9_-]+)"/g)].map((m) => m[1]));
+    if (named.size > 0 && [...named].every((id) => !kept.has(id))) {
+      report.sessions.removed += 1;
+      report.bytes_freed += removeTree(store, entry, dryRun);
+    } else collectRefs(text, roots);
+  }
+  const snapshots = listSnapshots(store);
+  const keepSnapshots = new Set(keptBatches.map((b) => b.snapshot_id));
+  const newestSnapshot = [...snapshots].sort((a, b) => a.created_at.localeCompare(b.created_at)).pop();
+  if (newestSnapshot) keepSnapshots.add(newestSnapshot.snapshot_id);
+  const keepAllSnapshots = report.batches.unreadable.length > 0;
+  const snapshotsDir = path18.join(root, SNAPSHOTS_DIR);
+  for (const name of listDir(snapshotsDir)) {
+    const dir = path18.join(snapshotsDir, name);
+    if (keepSnapshots.has(name) || keepAllSnapshots) {
+      report.snapshots.kept += 1;
+      collectRefs(readText(path18.join(dir, "files.index.jsonl")) ?? "", sourceObjects);
+      collectRefs(readText(path18.join(dir, "snapshot.json")) ?? "", roots);
+      continue;
+    }
+    if (!fs21.existsSync(path18.join(dir, "snapshot.json"))) continue;
+    report.snapshots.removed.push(name);
+    report.bytes_freed += removeTree(store, dir, dryRun);
+  }
+  const scanned = /* @__PURE__ */ new Set();
+  const queue = [];
+  const mark = (hex) => {
+    if (scanned.has(hex)) return;
+    scanned.add(hex);
+    queue.push(hex);
+  };
+  for (const name of listDir(batchesDir)) {
+    if (removedBatches.has(name) || !fs21.existsSync(path18.join(batchesDir, name))) continue;
+    for (const file of walkFiles(path18.join(batchesDir, name))) {
+      if (file.endsWith(".jsonl") || file.endsWith(".json")) collectFileRefs(file, roots);
+    }
+  }
+  for (const hex of roots) mark(hex);
+  for (const hex of sourceObjects) scanned.add(hex);
+  while (queue.length > 0) {
+    const refs = readJsonObjectRefs(store.objects.objectPath(queue.pop()));
+    for (const r of refs ?? []) mark(r);
+  }
+  const objectDirs = listObjectDirs(store);
+  for (const dir of objectDirs.dirs) {
+    for (const hex of dir.objects) {
+      if (scanned.has(hex)) {
+        report.objects.kept += 1;
+        continue;
+      }
+      const file = store.objects.objectPath(hex);
+      let stat;
+      try {
+        stat = fs21.statSync(file);
+      } catch {
+        continue;
+      }
+      if (now - stat.mtimeMs < grace) {
+        report.objects.kept += 1;
+        continue;
+      }
+      report.objects.removed += 1;
+      report.objects.bytes += stat.size;
+      report.bytes_freed += stat.size;
+      if (!dryRun) {
+        fs21.rmSync(file, { force: true });
+        dir.removed += 1;
+      }
+    }
+  }
+  if (!dryRun) removeEmptyObjectDirs(objectDirs);
+  for (const name of listDir(store.layout.tmpDir, true)) {
+    const entry = path18.join(store.layout.tmpDir, name);
+    if (now - mtimeMs(entry) <= Math.max(grace, HOUR)) continue;
+    report.tmp.removed += 1;
+    report.bytes_freed += treeBytes(entry);
+    if (!dryRun) fs21.rmSync(entry, { recursive: true, force: true });
+  }
+  return report;
+}
+function inUse(store, batch, now, grace) {
+  let status;
+  try {
+    status = deriveBatchStatus(store, batch.batch_id).status;
+  } catch {
+    return false;
+  }
+  if (status === "running") return true;
+  if (status === "pending" || status === "partial") return now - Date.parse(batch.created_at) < grace;
+  return false;
+}
+function compactMemo(text, kept, moved) {
+  const lines = text.split("\n").filter((l) => l.length > 0);
+  const parsed = lines.map((line) => {
+    try {
+      return JSON.parse(line);
+    } catch {
+      return void 0;
+    }
+  });
+  const keyOf = (e) => typeof e.k === "string" ? `k:${e.k}` : typeof e.h === "string" ? `h:${e.h}` : void 0;
+  const lastByKey = /* @__PURE__ */ new Map();
+  parsed.forEach((e, i) => {
+    const key = e && keyOf(e);
+    if (key) lastByKey.set(key, i);
+  });
+  const out = [];
+  let dropped = 0;
+  parsed.forEach((e, i) => {
+    if (!e) {
+      dropped += 1;
+      return;
+    }
+    const key = keyOf(e);
+    if (key && lastByKey.get(key) !== i) {
+      dropped += 1;
+      return;
+    }
+    if (typeof e.b === "string" && !kept.has(e.b)) {
+      const to = typeof e.s === "string" ? moved(e.b, e.s) : void 0;
+      if (!to) {
+        dropped += 1;
+        return;
+      }
+      out.push(JSON.stringify({ ...e, b: to.b, s: to.s }));
+      return;
+    }
+    out.push(lines[i]);
+  });
+  return { lines: out, dropped };
+}
+function reuseMoves(store, keptBatches, removed) {
+  const moves = /* @__PURE__ */ new Map();
+  if (removed.size === 0) return moves;
+  for (const batch of keptBatches) {
+    const tasksDir = path18.join(store.layout.batchDir(batch.batch_id), "tasks");
+    for (const task of listDir(tasksDir)) {
+      for (const shard of listDir(path18.join(tasksDir, task, "shards"))) {
+        let state;
+        try {
+          state = JSON.parse(
+            fs21.readFileSync(path18.join(tasksDir, task, "shards", shard, "state.json"), "utf8")
+          );
+        } catch {
+          continue;
+        }
+        const from = state.reused_from;
+        if (state.status !== "done" || !from?.batch_id || !from.shard_id || !removed.has(from.batch_id))
+          continue;
+        const key = `${task}/${from.batch_id}/${from.shard_id}`;
+        if (!moves.has(key)) moves.set(key, { b: batch.batch_id, s: shard });
+      }
+    }
+  }
+  return moves;
+}
+function collectRefs(text, into) {
+  for (const m of text.matchAll(REF)) into.add(m[1]);
+}
+function collectByteRefs(bytes, into) {
+  for (let at = bytes.indexOf(REF_PREFIX); at !== -1; at = bytes.indexOf(REF_PREFIX, at + REF_PREFIX.length)) {
+    const hex = bytes.toString("latin1", at + REF_PREFIX.length, at + REF_PREFIX.length + 64);
+    if (HEX643.test(hex)) into.add(hex);
+  }
+}
+function collectFileRefs(file, into) {
+  let bytes;
+  try {
+    bytes = fs21.readFileSync(file);
+  } catch {
+    return;
+  }
+  collectByteRefs(bytes, into);
+}
+function readJsonObjectRefs(file) {
+  let fd;
+  try {
+    fd = fs21.openSync(file, "r");
+  } catch (error) {
+    const code = error.code;
+    if (code === "ENOENT" || code === "ENOTDIR") return void 0;
+    throw error;
+  }
+  try {
+    const { size } = fs21.fstatSync(fd);
+    if (size > MAX_SCAN_BYTES || size < 2) return void 0;
+    const bytes = Buffer.allocUnsafe(size);
+    let length = fs21.readSync(fd, bytes, 0, Math.min(size, 64 * 1024), 0);
+    if (bytes[0] !== 123 && bytes[0] !== 91) return void 0;
+    while (length > 0 && length < size) {
+      const n = fs21.readSync(fd, bytes, length, size - length, length);
+      if (n === 0) break;
+      length += n;
+    }
+    const refs = /* @__PURE__ */ new Set();
+    collectByteRefs(bytes.subarray(0, length), refs);
+    return refs;
+  } finally {
+    fs21.closeSync(fd);
+  }
+}
+function removeTree(store, dir, dryRun) {
+  const bytes = treeBytes(dir);
+  if (dryRun) return bytes;
+  const trash = path18.join(store.layout.tmpDir, tempName(`gc-${path18.basename(dir)}`));
+  try {
+    fs21.mkdirSync(store.layout.tmpDir, { recursive: true });
+    fs21.renameSync(dir, trash);
+  } catch {
+    fs21.rmSync(dir, { recursive: true, force: true });
+    return bytes;
+  }
+  fs21.rmSync(trash, { recursive: true, force: true });
+  return bytes;
+}
+function removeFile(file, dryRun) {
+  let size = 0;
+  try {
+    size = fs21.statSync(file).size;
+  } catch {
+    return 0;
+  }
+  if (!dryRun) fs21.rmSync(file, { force: true });
+  return size;
+}
+function listObjectDirs(store) {
+  const base = path18.join(store.layout.objectsDir, "sha256");
+  const out = { parents: /* @__PURE__ */ new Map(), dirs: [] };
+  for (const aa of listDir(base, true)) {
+    const parent = path18.join(base, aa);
+    const names = listDir(parent, true);
+    out.parents.set(parent, names.length);
+    for (const bb of names) {
+      const dir = path18.join(parent, bb);
+      let entries;
+      try {
+        entries = fs21.readdirSync(dir).sort();
+      } catch {
+        entries = void 0;
+      }
+      out.dirs.push({
+        parent,
+        path: dir,
+        objects: (entries ?? []).filter((n) => /^[a-f0-9]{64}$/.test(n)),
+        entries: entries?.length,
+        removed: 0
+      });
+    }
+  }
+  return out;
+}
+function removeEmptyObjectDirs({ parents, dirs }) {
+  const emptied = /* @__PURE__ */ new Map();
+  for (const dir of dirs) {
+    if (dir.entries !== dir.removed || isHidden(dir.parent) || isHidden(dir.path)) continue;
+    try {
+      fs21.rmdirSync(dir.path);
+      emptied.set(dir.parent, (emptied.get(dir.parent) ?? 0) + 1);
+    } catch {
+    }
+  }
+  for (const [parent, entries] of parents) {
+    if (isHidden(parent) || entries !== (emptied.get(parent) ?? 0)) continue;
+    try {
+      fs21.rmdirSync(parent);
+    } catch {
+    }
+  }
+}
+function isHidden(entry) {
+  return path18.basename(entry).startsWith(".");
+}
+function* walkFiles(dir) {
+  let entries;
+  try {
+    entries = fs21.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const e of entries) {
+    const p = path18.join(dir, e.name);
+    if (e.isDirectory()) yield* walkFiles(p);
+    else if (e.isFile()) yield p;
+  }
+}
+function readTreeText(entry) {
+  try {
+    if (fs21.statSync(entry).isFile()) return readText(entry) ?? "";
+  } catch {
+    return "";
+  }
+  let out = "";
+  for (const f of walkFiles(entry)) out += `${readText(f) ?? ""}
+`;
+  return out;
+}
+function treeBytes(entry) {
+  try {
+    const stat = fs21.statSync(entry);
+    if (!stat.isDirectory()) return stat.size;
+  } catch {
+    return 0;
+  }
+  let total = 0;
+  for (const f of walkFiles(entry)) {
+    try {
+      total += fs21.statSync(f).size;
+    } catch {
+    }
+  }
+  return total;
+}
+function mtimeMs(entry) {
+  try {
+    return fs21.statSync(entry).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+function readText(file) {
+  try {
+    return fs21.readFileSync(file, "utf8");
+  } catch {
+    return void 0;
+  }
+}
+function listDir(dir, includeHidden = false) {
+  try {
+    return fs21.readdirSync(dir).filter((n) => includeHidden || !n.startsWith(".")).sort();
+  } catch {
+    return [];
+  }
+}
+function parseDuration(text) {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d|w)$/.exec(text.trim());
+  if (!m) {
+    throw new CodebatchError("E_USAGE", `invalid duration ${JSON.stringify(text)}`, {
+      hints: ["Write a number and a unit: 500ms, 45s, 90m, 12h, 30d, 2w."]
+    });
+  }
+  const unit = { ms: 1, s: 1e3, m: 6e4, h: HOUR, d: 24 * HOUR, w: 7 * 24 * HOUR }[m[2]];
+  return Math.round(Number(m[1]) * unit);
+}
+var HOUR, REF, MAX_SCAN_BYTES, REF_PREFIX, HEX643;
+var init_prune_store = __esm({
+  "../core/src/gc/prune-store.ts"() {
+    "use strict";
+    init_read_batch();
+    init_status();
+    init_codebatch_error();
+    init_read_snapshot();
+    init_atomic_write();
+    init_layout();
+    HOUR = 60 * 60 * 1e3;
+    REF = /sha256:([a-f0-9]{64})/g;
+    MAX_SCAN_BYTES = 64 * 1024 * 1024;
+    REF_PREFIX = Buffer.from("sha256:");
+    HEX643 = /^[a-f0-9]{64}$/;
+  }
+});
+
+// ../core/src/cli/commands/gc.ts
+function formatBytes(n) {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+}
+var gcCommand;
+var init_gc = __esm({
+  "../core/src/cli/commands/gc.ts"() {
+    "use strict";
+    init_command();
+    init_output();
+    init_parse_int_option();
+    gcCommand = {
+      name: "gc",
+      summary: "Remove old batches, then unreferenced snapshots, objects, index entries and stale temp files (--dry-run: report only)",
+      group: "store",
+      since: "0.1.0",
+      readOnly: false,
+      requiresStore: true,
+      options: {
+        "keep-batches": {
+          type: "string",
+          description: "Keep the newest N batches (others may go)",
+          valueName: "n"
+        },
+        "older-than": {
+          type: "string",
+          description: "Remove batches created longer ago than this (e.g. 30d, 12h); with --keep-batches, a batch goes only if neither keeps it",
+          valueName: "duration"
+        },
+        grace: {
+          type: "string",
+          description: "Never remove objects, temp files or unfinished batches younger than this (default 1h)",
+          valueName: "duration"
+        },
+        "dry-run": { type: "boolean", description: "Report what would be removed; write nothing" }
+      },
+      run(ctx) {
+        const { parseDuration: parseDuration2, pruneStore: pruneStore2 } = (init_prune_store(), __toCommonJS(prune_store_exports));
+        const keep = stringOpt(ctx, "keep-batches");
+        const olderThan = stringOpt(ctx, "older-than");
+        const grace = stringOpt(ctx, "grace");
+        const report = pruneStore2(ctx.openStore(), {
+          keepBatches: keep === void 0 ? void 0 : parseIntOption("keep-batches", keep, 0),
+          olderThanMs: olderThan === void 0 ? void 0 : parseDuration2(olderThan),
+          graceMs: grace === void 0 ? void 0 : parseDuration2(grace),
+          dryRun: boolOpt(ctx, "dry-run")
+        });
+        if (ctx.json) ctx.stdout(formatJson(report));
+        else if (!ctx.quiet) {
+          const verb = report.dry_run ? "would free" : "freed";
+          ctx.stdout(
+            [
+              `batches    ${report.batches.removed.length} removed, ${report.batches.kept.length} kept${report.batches.removed.length > 0 ? ` (${report.batches.removed.join(", ")})` : ""}`,
+              ...report.batches.unreadable.length > 0 ? [
+                `           kept unread (damaged batch.json, see \`codebatch verify\`): ${report.batches.unreadable.join(", ")}`
+              ] : [],
+              `snapshots  ${report.snapshots.removed.length} removed, ${report.snapshots.kept} kept`,
+              `objects    ${report.objects.removed} removed (${formatBytes(report.objects.bytes)}), ${report.objects.kept} kept`,
+              `indexes    ${report.indexes.memo_entries_removed} memo entries, ${report.indexes.bundles_removed} bundle entries, ${report.indexes.query_removed} query indexes removed`,
+              `sessions   ${report.sessions.removed} removed`,
+              `tmp        ${report.tmp.removed} stale entries removed`,
+              `${report.dry_run ? "dry run: " : ""}${verb} ${formatBytes(report.bytes_freed)}`,
+              ""
+            ].join("\n")
+          );
+        }
+        return 0;
+      }
+    };
+  }
+});
+
 // ../core/src/query/accel/build-query-index.ts
-import fs19 from "node:fs";
-import path16 from "node:path";
+import fs22 from "node:fs";
+import path19 from "node:path";
 function buildQueryIndex(store, batchId) {
   const view = loadBatchView(store, batchId);
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
@@ -6640,7 +7584,7 @@ function writeIndex(store, batchId, sources, records) {
   const data = Buffer.concat([Buffer.from(`${JSON.stringify(header)}
 `, "utf8"), ...parts]);
   const file = queryIndexFile(store, batchId);
-  fs19.mkdirSync(path16.dirname(file), { recursive: true });
+  fs22.mkdirSync(path19.dirname(file), { recursive: true });
   writeFileAtomic(file, data);
   return {
     batch_id: batchId,
@@ -6839,7 +7783,13 @@ ${t.task_id}: ${counts || "no outputs"}
 });
 
 // ../core/src/provenance/explain-shard-miss.ts
-import fs20 from "node:fs";
+var explain_shard_miss_exports = {};
+__export(explain_shard_miss_exports, {
+  explainShardMiss: () => explainShardMiss,
+  findPreviousBatch: () => findPreviousBatch,
+  loadRunPreimage: () => loadRunPreimage
+});
+import fs23 from "node:fs";
 function explainShardMiss(store, options) {
   const files = /* @__PURE__ */ new Map();
   const load = (b, t, s) => loadRunPreimage(store, b, t, s, files);
@@ -6898,7 +7848,7 @@ function findPreviousBatch(store, batchId, taskId) {
   const batches = listBatches(store);
   const index = batches.findIndex((b) => b.batch_id === batchId);
   const earlier = (index < 0 ? batches : batches.slice(0, index)).filter(
-    (b) => b.batch_id !== batchId && fs20.existsSync(store.layout.taskFile(b.batch_id, taskId))
+    (b) => b.batch_id !== batchId && fs23.existsSync(store.layout.taskFile(b.batch_id, taskId))
   );
   const previous = earlier.at(-1);
   if (!previous) {
@@ -6913,7 +7863,7 @@ function byPath(files) {
   return new Map(files.map((f) => [f.path, f]));
 }
 function loadRunPreimage(store, batchId, taskId, shardId, files = /* @__PURE__ */ new Map()) {
-  if (!fs20.existsSync(store.layout.stateFile(batchId, taskId, shardId))) {
+  if (!fs23.existsSync(store.layout.stateFile(batchId, taskId, shardId))) {
     const r = reconstructPreimage(store, batchId, taskId, shardId, { files });
     return { preimage: r.preimage, hash: r.hash, source: "absent" };
   }
@@ -6939,37 +7889,41 @@ var init_explain_shard_miss = __esm({
 });
 
 // ../core/src/provenance/explain-file-miss.ts
+var explain_file_miss_exports = {};
+__export(explain_file_miss_exports, {
+  explainFileMiss: () => explainFileMiss
+});
 function explainFileMiss(store, options) {
-  const { batchId, taskId, path: path23 } = options;
+  const { batchId, taskId, path: path26 } = options;
   readTaskRecord(store, batchId, taskId);
   const againstId = options.against ?? findPreviousBatch(store, batchId, taskId);
   const now = snapshotOf(store, batchId);
   const then = snapshotOf(store, againstId);
-  const mine = now.files.get(path23);
-  const was = then.files.get(path23);
+  const mine = now.files.get(path26);
+  const was = then.files.get(path26);
   if (!mine && !was) {
-    throw new CodebatchError("E_NOT_FOUND", `${path23} is in neither batch ${batchId} nor ${againstId}`, {
+    throw new CodebatchError("E_NOT_FOUND", `${path26} is in neither batch ${batchId} nor ${againstId}`, {
       hints: ["Name a file by its snapshot path, e.g. `src/index.ts` (see `codebatch files --batch <id>`)."]
     });
   }
   const content = mine?.object === was?.object ? void 0 : { from: was?.object, to: mine?.object };
-  const depsNow = mine ? closureObjects(now, path23) : /* @__PURE__ */ new Map();
-  const depsThen = was ? closureObjects(then, path23) : /* @__PURE__ */ new Map();
+  const depsNow = mine ? closureObjects(now, path26) : /* @__PURE__ */ new Map();
+  const depsThen = was ? closureObjects(then, path26) : /* @__PURE__ */ new Map();
   const dependencies = [];
   for (const [p, object] of depsNow) {
-    if (p === path23) continue;
+    if (p === path26) continue;
     const before = depsThen.get(p);
     if (before === void 0) dependencies.push({ path: p, change: "added", to: object });
     else if (before !== object) dependencies.push({ path: p, change: "changed", from: before, to: object });
   }
   for (const [p, object] of depsThen)
-    if (p !== path23 && !depsNow.has(p)) dependencies.push({ path: p, change: "removed", from: object });
+    if (p !== path26 && !depsNow.has(p)) dependencies.push({ path: p, change: "removed", from: object });
   dependencies.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
   return {
     batch_id: batchId,
     against: againstId,
     task_id: taskId,
-    path: path23,
+    path: path26,
     ...content ? { content } : {},
     dependencies
   };
@@ -6978,12 +7932,12 @@ function snapshotOf(store, batchId) {
   const view = openSnapshotView(store, readBatchRecord(store, batchId).snapshot_id);
   return { view, files: new Map(view.files().map((f) => [f.path, f])) };
 }
-function closureObjects(snapshot, path23) {
+function closureObjects(snapshot, path26) {
   const { typeClosureFor } = (init_type_closure_cache(), __toCommonJS(type_closure_cache_exports));
   const closure = typeClosureFor(snapshot.view);
   const out = /* @__PURE__ */ new Map();
-  const d = closure.describe(path23);
-  for (const p of [...closure.closureOf(path23), ...d.tsconfig, ...d.globals, ...d.lockfiles]) {
+  const d = closure.describe(path26);
+  for (const p of [...closure.closureOf(path26), ...d.tsconfig, ...d.globals, ...d.lockfiles]) {
     const f = snapshot.files.get(p);
     if (f) out.set(p, f.object);
   }
@@ -7006,7 +7960,8 @@ function need(ctx, name, hint) {
   return v;
 }
 function explainFile(ctx, file) {
-  const r = explainFileMiss(ctx.openStore(), {
+  const { explainFileMiss: explainFileMiss2 } = (init_explain_file_miss(), __toCommonJS(explain_file_miss_exports));
+  const r = explainFileMiss2(ctx.openStore(), {
     batchId: requireBatch(ctx),
     taskId: need(ctx, "task", "List tasks with `codebatch tasks --batch <id>`."),
     path: file,
@@ -7034,9 +7989,6 @@ var short, manifestShowCommand, explainMissCommand;
 var init_manifest = __esm({
   "../core/src/cli/commands/manifest.ts"() {
     "use strict";
-    init_explain_file_miss();
-    init_explain_miss();
-    init_explain_shard_miss();
     init_run_manifest2();
     init_escape_text();
     init_command();
@@ -7169,7 +8121,9 @@ var init_manifest = __esm({
         const store = ctx.openStore();
         const file = stringOpt(ctx, "file");
         if (file !== void 0) return explainFile(ctx, file);
-        const r = explainShardMiss(store, {
+        const { explainShardMiss: explainShardMiss2 } = (init_explain_shard_miss(), __toCommonJS(explain_shard_miss_exports));
+        const { formatBundleChange: formatBundleChange2 } = (init_explain_miss(), __toCommonJS(explain_miss_exports));
+        const r = explainShardMiss2(store, {
           batchId: requireBatch(ctx),
           taskId: need(ctx, "task", "List tasks with `codebatch tasks --batch <id>`."),
           shardId: need(ctx, "shard", "List shards with `codebatch shards --batch <id> --task <id>`."),
@@ -7187,7 +8141,7 @@ var init_manifest = __esm({
         else {
           ctx.stdout(`changed: ${r.parts.join(", ")}
 `);
-          for (const c of r.changes) ctx.stdout(`  ${escapeText(formatBundleChange(c))}
+          for (const c of r.changes) ctx.stdout(`  ${escapeText(formatBundleChange2(c))}
 `);
         }
         return 0;
@@ -7197,6 +8151,13 @@ var init_manifest = __esm({
 });
 
 // ../core/src/provenance/dsse.ts
+var dsse_exports = {};
+__export(dsse_exports, {
+  INTOTO_PAYLOAD_TYPE: () => INTOTO_PAYLOAD_TYPE,
+  keyIdOf: () => keyIdOf,
+  openEnvelope: () => openEnvelope,
+  signStatement: () => signStatement
+});
 import crypto2 from "node:crypto";
 function pae(payloadType, payload) {
   const type = Buffer.from(payloadType, "utf8");
@@ -7272,6 +8233,13 @@ var init_dsse = __esm({
 });
 
 // ../core/src/provenance/events-export.ts
+var events_export_exports = {};
+__export(events_export_exports, {
+  OBSERVATION_COLUMNS: () => OBSERVATION_COLUMNS,
+  exportObservations: () => exportObservations,
+  formatObservationsCsv: () => formatObservationsCsv,
+  formatObservationsJsonl: () => formatObservationsJsonl
+});
 function createIdMinter(prefix) {
   const seen = /* @__PURE__ */ new Map();
   return (key) => {
@@ -7461,6 +8429,7 @@ var init_batch_graph = __esm({
     init_pipelines();
     init_read_batch();
     init_shard_state();
+    init_shard_manifest();
     init_read_snapshot();
     init_run_manifest2();
     init_session();
@@ -7468,6 +8437,16 @@ var init_batch_graph = __esm({
 });
 
 // ../core/src/provenance/export-provenance.ts
+var export_provenance_exports = {};
+__export(export_provenance_exports, {
+  BUILDER_ID: () => BUILDER_ID,
+  BUILD_TYPE: () => BUILD_TYPE,
+  INTOTO_STATEMENT_TYPE: () => INTOTO_STATEMENT_TYPE,
+  SLSA_PREDICATE_TYPE: () => SLSA_PREDICATE_TYPE,
+  exportProvenance: () => exportProvenance,
+  toInToto: () => toInToto,
+  toProvO: () => toProvO
+});
 function exportProvenance(store, batchId, format) {
   const graph = loadBatchGraph(store, batchId);
   return format === "prov" ? toProvO(graph) : toInToto(graph);
@@ -7797,8 +8776,13 @@ var init_export_provenance = __esm({
 });
 
 // ../core/src/provenance/verify-statement.ts
-import fs21 from "node:fs";
-import path17 from "node:path";
+var verify_statement_exports = {};
+__export(verify_statement_exports, {
+  checkStatementSubjects: () => checkStatementSubjects,
+  resultDigestOfIndex: () => resultDigestOfIndex
+});
+import fs24 from "node:fs";
+import path20 from "node:path";
 function checkStatementSubjects(store, statement) {
   const subjects = Array.isArray(statement.subject) ? statement.subject : [];
   const mismatches = [];
@@ -7806,14 +8790,14 @@ function checkStatementSubjects(store, statement) {
     const s = raw;
     const name = typeof s.name === "string" ? s.name : "";
     const index = typeof s.annotations?.index === "string" ? s.annotations.index : void 0;
-    const file = path17.resolve(store.layout.root, index ?? name);
-    if (!name || path17.relative(store.layout.root, file).startsWith("..")) {
+    const file = path20.resolve(store.layout.root, index ?? name);
+    if (!name || path20.relative(store.layout.root, file).startsWith("..")) {
       mismatches.push({ name, reason: "outside the store" });
       continue;
     }
     let bytes;
     try {
-      bytes = fs21.readFileSync(file);
+      bytes = fs24.readFileSync(file);
     } catch {
       mismatches.push({ name, reason: "missing" });
       continue;
@@ -7849,33 +8833,33 @@ var init_verify_statement = __esm({
 });
 
 // ../core/src/cli/commands/provenance-export.ts
-import fs22 from "node:fs";
-import path18 from "node:path";
+import fs25 from "node:fs";
+import path21 from "node:path";
 function emit(ctx, text) {
   const out = stringOpt(ctx, "out");
-  if (out) writeFileAtomic(path18.resolve(ctx.cwd, out), text);
+  if (out) writeFileAtomic(path21.resolve(ctx.cwd, out), text);
   else ctx.stdout(text);
 }
 function readKey(ctx, file) {
   try {
-    return fs22.readFileSync(path18.resolve(ctx.cwd, file), "utf8");
+    return fs25.readFileSync(path21.resolve(ctx.cwd, file), "utf8");
   } catch (error) {
     throw usageError(`cannot read the key ${file}: ${error.message}`);
   }
 }
-var provenanceExportCommand, provenanceVerifyCommand, eventsExportCommand;
+var dsse, eventsExport, exportModule, verifyStatement, provenanceExportCommand, provenanceVerifyCommand, eventsExportCommand;
 var init_provenance_export = __esm({
   "../core/src/cli/commands/provenance-export.ts"() {
     "use strict";
     init_codebatch_error();
-    init_dsse();
-    init_events_export();
-    init_export_provenance();
-    init_verify_statement();
     init_atomic_write();
     init_command();
     init_output();
     init_parse_int_option();
+    dsse = () => (init_dsse(), __toCommonJS(dsse_exports));
+    eventsExport = () => (init_events_export(), __toCommonJS(events_export_exports));
+    exportModule = () => (init_export_provenance(), __toCommonJS(export_provenance_exports));
+    verifyStatement = () => (init_verify_statement(), __toCommonJS(verify_statement_exports));
     provenanceExportCommand = {
       name: "provenance export",
       summary: "Export a batch's provenance as PROV-O JSON-LD (prov) or an in-toto Statement v1 with a SLSA v1 predicate (intoto)",
@@ -7901,8 +8885,8 @@ var init_provenance_export = __esm({
         const signKey = stringOpt(ctx, "sign-key");
         if (signKey !== void 0 && format !== "intoto")
           throw usageError("--sign-key signs in-toto statements: add --format intoto");
-        const exported = exportProvenance(ctx.openStore(), requireBatch(ctx), format);
-        const document = signKey === void 0 ? exported : signStatement(exported, readKey(ctx, signKey));
+        const exported = exportModule().exportProvenance(ctx.openStore(), requireBatch(ctx), format);
+        const document = signKey === void 0 ? exported : dsse().signStatement(exported, readKey(ctx, signKey));
         emit(ctx, `${JSON.stringify(document, null, 2)}
 `);
         return 0;
@@ -7934,12 +8918,12 @@ var init_provenance_export = __esm({
           throw usageError("provenance verify needs --envelope FILE and --public-key FILE");
         let envelope;
         try {
-          envelope = JSON.parse(fs22.readFileSync(path18.resolve(ctx.cwd, envelopeFile), "utf8"));
+          envelope = JSON.parse(fs25.readFileSync(path21.resolve(ctx.cwd, envelopeFile), "utf8"));
         } catch (error) {
           throw usageError(`cannot read the envelope ${envelopeFile}: ${error.message}`);
         }
-        const statement = openEnvelope(envelope, readKey(ctx, keyFile));
-        const check = checkStatementSubjects(ctx.openStore(), statement);
+        const statement = dsse().openEnvelope(envelope, readKey(ctx, keyFile));
+        const check = verifyStatement().checkStatementSubjects(ctx.openStore(), statement);
         if (check.mismatches.length > 0) {
           throw new CodebatchError(
             "E_SUBJECT_MISMATCH",
@@ -7974,10 +8958,13 @@ var init_provenance_export = __esm({
         const format = stringOpt(ctx, "format") ?? "jsonl";
         if (format !== "jsonl" && format !== "csv")
           throw usageError(`--format must be jsonl or csv (got ${JSON.stringify(format)})`);
-        const rows = exportObservations(ctx.openStore(), requireBatch(ctx), {
+        const rows = eventsExport().exportObservations(ctx.openStore(), requireBatch(ctx), {
           sessions: ctx.values["no-sessions"] !== true
         });
-        emit(ctx, format === "csv" ? formatObservationsCsv(rows) : formatObservationsJsonl(rows));
+        emit(
+          ctx,
+          format === "csv" ? eventsExport().formatObservationsCsv(rows) : eventsExport().formatObservationsJsonl(rows)
+        );
         return 0;
       }
     };
@@ -8512,10 +9499,10 @@ var init_sessions = __esm({
 });
 
 // ../core/src/cli/commands/snapshot.ts
-import fs23 from "node:fs";
-import path19 from "node:path";
+import fs26 from "node:fs";
+import path22 from "node:path";
 function openOrCreateStore(ctx) {
-  if (fs23.existsSync(path19.join(ctx.storeDir, "store.json"))) return openStore(ctx.storeDir);
+  if (fs26.existsSync(path22.join(ctx.storeDir, "store.json"))) return openStore(ctx.storeDir);
   const { store, created } = initStore(ctx.storeDir);
   if (created && !ctx.quiet && !ctx.json) ctx.stderr(`Created store ${escapeText(store.layout.root)}
 `);
@@ -8577,7 +9564,7 @@ var init_snapshot = __esm({
       run(ctx) {
         const store = openOrCreateStore(ctx);
         const showProgress = ctx.isTty && !ctx.quiet && !ctx.json;
-        const result = createSnapshot(store, path19.resolve(ctx.cwd, ctx.positionals[0]), {
+        const result = createSnapshot(store, path22.resolve(ctx.cwd, ctx.positionals[0]), {
           id: stringOpt(ctx, "id"),
           include: listOpt(ctx, "include"),
           exclude: listOpt(ctx, "exclude"),
@@ -8607,7 +9594,7 @@ var init_snapshot = __esm({
         ctx.stdout(
           `snapshot ${record.snapshot_id} (${reused ? "reused: identical snapshot already in the store" : "created"})
   files     ${record.file_count} (${formatBytes2(record.total_bytes)})
-  hashed    ${stats.hashed}, from stat cache ${stats.cached}, in ${stats.durationMs} ms
+  hashed    ${stats.hashed}, from stat cache ${stats.cached}, from git ${stats.fromGit}, in ${stats.durationMs} ms
   warnings  ${record.warnings.length}
 `
         );
@@ -8783,9 +9770,9 @@ var init_status2 = __esm({
   "../core/src/cli/commands/status.ts"() {
     "use strict";
     init_read_batch();
+    init_shard_state();
     init_status();
     init_count_outputs();
-    init_shard_state();
     init_command();
     init_output();
     batchOption2 = { batch: BATCH_OPTION };
@@ -8966,11 +9953,11 @@ var init_status2 = __esm({
 });
 
 // ../core/src/query/accel/check-query-index.ts
-import fs24 from "node:fs";
+import fs27 from "node:fs";
 function checkQueryIndex(store, batchId, file) {
   let header;
   try {
-    const bytes = fs24.readFileSync(file);
+    const bytes = fs27.readFileSync(file);
     const nl = bytes.indexOf(10);
     if (nl < 0) return { status: "damaged", reason: "no header line" };
     header = JSON.parse(bytes.subarray(0, nl).toString("utf8"));
@@ -9016,13 +10003,17 @@ var init_check_query_index = __esm({
   }
 });
 
-// ../core/src/store/verify-store.ts
-import fs25 from "node:fs";
-import path20 from "node:path";
+// ../core/src/verify/verify-store.ts
+var verify_store_exports = {};
+__export(verify_store_exports, {
+  verifyStore: () => verifyStore
+});
+import fs28 from "node:fs";
+import path23 from "node:path";
 function verifyStore(store) {
   const { layout, objects } = store;
   const problems = [];
-  const rel = (p) => path20.relative(layout.root, p);
+  const rel = (p) => path23.relative(layout.root, p);
   const status = /* @__PURE__ */ new Map();
   let objectsChecked = 0;
   for (const hex of objects.listObjects()) {
@@ -9071,7 +10062,7 @@ function verifyStore(store) {
   const readIndex = (file) => {
     indexes += 1;
     try {
-      return parseJsonl(fs25.readFileSync(file, "utf8"), rel(file)).records;
+      return parseJsonl(fs28.readFileSync(file, "utf8"), rel(file)).records;
     } catch (error) {
       problems.push({ kind: "index_corrupt", file: rel(file), message: error.message });
       return void 0;
@@ -9080,7 +10071,7 @@ function verifyStore(store) {
   const checkRecord2 = (file, schema, optional = false) => {
     let value;
     try {
-      value = JSON.parse(fs25.readFileSync(file, "utf8"));
+      value = JSON.parse(fs28.readFileSync(file, "utf8"));
     } catch (error) {
       if (optional && error.code === "ENOENT") return void 0;
       problems.push({ kind: "record_invalid", file: rel(file), message: "missing or not valid JSON" });
@@ -9095,29 +10086,29 @@ function verifyStore(store) {
     });
     return void 0;
   };
-  for (const snap of listDir2(path20.join(layout.root, "snapshots"))) {
-    checkRecord2(path20.join(layout.root, "snapshots", snap, "snapshot.json"), snapshotRecordSchema, true);
-    const file = path20.join(layout.root, "snapshots", snap, "files.index.jsonl");
-    if (!fs25.existsSync(file)) continue;
+  for (const snap of listDir2(path23.join(layout.root, "snapshots"))) {
+    checkRecord2(path23.join(layout.root, "snapshots", snap, "snapshot.json"), snapshotRecordSchema, true);
+    const file = path23.join(layout.root, "snapshots", snap, "files.index.jsonl");
+    if (!fs28.existsSync(file)) continue;
     for (const r of readIndex(file) ?? []) checkRef(r.object, rel(file), false);
   }
-  for (const batch of listDir2(path20.join(layout.root, "batches"))) {
-    const batchDir = path20.join(layout.root, "batches", batch);
-    if (!fs25.existsSync(path20.join(batchDir, "batch.json"))) continue;
-    checkRecord2(path20.join(batchDir, "batch.json"), batchRecordSchema);
-    checkRecord2(path20.join(batchDir, "plan.json"), planRecordSchema);
-    const tasksDir = path20.join(batchDir, "tasks");
+  for (const batch of listDir2(path23.join(layout.root, "batches"))) {
+    const batchDir = path23.join(layout.root, "batches", batch);
+    if (!fs28.existsSync(path23.join(batchDir, "batch.json"))) continue;
+    checkRecord2(path23.join(batchDir, "batch.json"), batchRecordSchema);
+    checkRecord2(path23.join(batchDir, "plan.json"), planRecordSchema);
+    const tasksDir = path23.join(batchDir, "tasks");
     for (const task of listDir2(tasksDir)) {
-      checkRecord2(path20.join(tasksDir, task, "task.json"), taskRecordSchema);
-      const shardsDir = path20.join(tasksDir, task, "shards");
+      checkRecord2(path23.join(tasksDir, task, "task.json"), taskRecordSchema);
+      const shardsDir = path23.join(tasksDir, task, "shards");
       for (const shard of listDir2(shardsDir)) {
-        const outputs = path20.join(shardsDir, shard, "outputs.index.jsonl");
-        const stateFile = path20.join(shardsDir, shard, "state.json");
-        if (fs25.existsSync(outputs)) {
+        const outputs = path23.join(shardsDir, shard, "outputs.index.jsonl");
+        const stateFile = path23.join(shardsDir, shard, "state.json");
+        if (fs28.existsSync(outputs)) {
           for (const r of readIndex(outputs) ?? [])
             checkRef(r.object, rel(outputs), isChunkedFormat(r.format));
         }
-        if (!fs25.existsSync(stateFile)) continue;
+        if (!fs28.existsSync(stateFile)) continue;
         const state = checkRecord2(stateFile, shardStateSchema);
         if (!state) continue;
         if (state.manifest) {
@@ -9133,7 +10124,7 @@ function verifyStore(store) {
           }
         }
         if (state.status === "done" && state.outputs_digest) {
-          const bytes = fs25.existsSync(outputs) ? fs25.readFileSync(outputs) : Buffer.alloc(0);
+          const bytes = fs28.existsSync(outputs) ? fs28.readFileSync(outputs) : Buffer.alloc(0);
           if (`sha256:${sha256Hex(bytes)}` !== state.outputs_digest) {
             problems.push({
               kind: "state_mismatch",
@@ -9145,9 +10136,9 @@ function verifyStore(store) {
       }
     }
   }
-  for (const file of listDir2(path20.join(layout.indexesDir, "memo"))) {
-    const full = path20.join(layout.indexesDir, "memo", file);
-    const lines = fs25.readFileSync(full, "utf8").split("\n");
+  for (const file of listDir2(path23.join(layout.indexesDir, "memo"))) {
+    const full = path23.join(layout.indexesDir, "memo", file);
+    const lines = fs28.readFileSync(full, "utf8").split("\n");
     const bad = lines.filter(
       (line, i) => line !== "" && !isMemoTableLine(line, i === lines.length - 1)
     ).length;
@@ -9161,7 +10152,7 @@ function verifyStore(store) {
   const queryDir = queryIndexDir(store);
   for (const name of listDir2(queryDir)) {
     if (!name.endsWith(".jsonl")) continue;
-    const full = path20.join(queryDir, name);
+    const full = path23.join(queryDir, name);
     const batchId = name.slice(0, -".jsonl".length);
     indexes += 1;
     const check = checkQueryIndex(store, batchId, full);
@@ -9184,7 +10175,7 @@ function verifyStore(store) {
 }
 function listDir2(dir) {
   try {
-    return fs25.readdirSync(dir).sort();
+    return fs28.readdirSync(dir).sort();
   } catch {
     return [];
   }
@@ -9205,17 +10196,17 @@ function isMemoTableLine(line, last) {
   }
 }
 var init_verify_store = __esm({
-  "../core/src/store/verify-store.ts"() {
+  "../core/src/verify/verify-store.ts"() {
     "use strict";
     init_check_query_index();
     init_query_index_file();
     init_batch_record();
     init_snapshot_record();
     init_state_record();
-    init_hash();
     init_chunking();
     init_jsonl();
     init_memo_line();
+    init_hash();
   }
 });
 
@@ -9225,7 +10216,6 @@ var init_verify = __esm({
   "../core/src/cli/commands/verify.ts"() {
     "use strict";
     init_escape_text();
-    init_verify_store();
     init_output();
     verifyCommand = {
       name: "verify",
@@ -9235,7 +10225,8 @@ var init_verify = __esm({
       readOnly: true,
       requiresStore: true,
       run(ctx) {
-        const report = verifyStore(ctx.openStore());
+        const { verifyStore: verifyStore2 } = (init_verify_store(), __toCommonJS(verify_store_exports));
+        const report = verifyStore2(ctx.openStore());
         if (ctx.json) ctx.stdout(formatJson(report));
         else {
           for (const p of report.problems)
@@ -9263,13 +10254,13 @@ var COMMANDS;
 var init_registry = __esm({
   "../core/src/cli/registry.ts"() {
     "use strict";
-    init_gc_command();
     init_api();
     init_batch();
     init_check();
     init_diff();
     init_errors();
     init_files();
+    init_gc();
     init_index_build();
     init_init();
     init_inspect();
@@ -9325,12 +10316,12 @@ var init_registry = __esm({
 // ../core/src/index.ts
 init_analyze();
 
-// ../core/src/batch/batch-result.ts
-init_query_diagnostics();
-init_shard_state();
-init_read_snapshot();
+// ../core/src/api/batch-result.ts
 init_read_batch();
+init_shard_state();
 init_status();
+init_query_diagnostics();
+init_read_snapshot();
 function readBatchResult(store, batchId) {
   const t0 = Date.now();
   const batch = readBatchRecord(store, batchId);
@@ -9405,6 +10396,22 @@ function num(value) {
   return typeof value === "number" && Number.isFinite(value) ? value : 0;
 }
 
+// ../core/src/api/create-analyzer.ts
+init_worker_pool();
+init_default_registry();
+init_analyze();
+function createAnalyzer(options = {}) {
+  const workers = createWorkerPool();
+  const registry = createDefaultRegistry();
+  return {
+    analyze: (call) => analyzeWith(call, { workers, registry, parallel: options.parallel }),
+    get workersStarted() {
+      return workers.started;
+    },
+    close: () => workers.close()
+  };
+}
+
 // ../core/src/batch/find-batch.ts
 init_read_snapshot();
 init_read_batch();
@@ -9445,7 +10452,7 @@ init_store();
 init_version();
 init_output();
 init_registry();
-import path21 from "node:path";
+import path24 from "node:path";
 import { parseArgs } from "node:util";
 
 // ../core/src/cli/stdio.ts
@@ -9545,7 +10552,7 @@ async function main(io) {
     for (const [name, o] of Object.entries(optionSpecs)) {
       if (values[name] === void 0 && "default" in o && o.default !== void 0) values[name] = o.default;
     }
-    const storeDir = path21.resolve(
+    const storeDir = path24.resolve(
       cwd,
       values.store ?? env.CODEBATCH_STORE ?? ".codebatch"
     );
@@ -9647,6 +10654,7 @@ init_sarif_rules();
 
 // ../core/src/index.ts
 init_run_batch();
+init_shard_manifest();
 init_batch_record();
 init_chunk_manifest();
 init_common();
@@ -9712,8 +10720,8 @@ init_hash();
 init_atomic_write();
 init_layout();
 init_store();
-import fs26 from "node:fs";
-import path22 from "node:path";
+import fs29 from "node:fs";
+import path25 from "node:path";
 function mergeStores(targetDir, sourceDirs) {
   const { store: target } = initStore(targetDir);
   const sources = sourceDirs.map((dir) => openStore(dir));
@@ -9732,9 +10740,9 @@ function mergeStores(targetDir, sourceDirs) {
   const stores = [target, ...sources];
   for (const [i, store] of stores.entries()) {
     const from = i - 1;
-    for (const id of listDir3(path22.join(store.layout.root, SNAPSHOTS_DIR))) {
+    for (const id of listDir3(path25.join(store.layout.root, SNAPSHOTS_DIR))) {
       const index = readIfExists(store.layout.filesIndexFile(id));
-      if (index === void 0 || !fs26.existsSync(store.layout.snapshotFile(id))) continue;
+      if (index === void 0 || !fs29.existsSync(store.layout.snapshotFile(id))) continue;
       const digest = sha256Hex(index);
       const seen = snapshotDigests.get(id);
       if (seen === void 0) snapshotDigests.set(id, digest);
@@ -9756,7 +10764,7 @@ function mergeStores(targetDir, sourceDirs) {
         );
       }
     }
-    for (const batchId of listDir3(path22.join(store.layout.root, BATCHES_DIR))) {
+    for (const batchId of listDir3(path25.join(store.layout.root, BATCHES_DIR))) {
       const batch = readJson(store.layout.batchFile(batchId));
       if (!batch) continue;
       const identity = JSON.stringify([
@@ -9779,7 +10787,7 @@ function mergeStores(targetDir, sourceDirs) {
           }
         );
       }
-      for (const taskId of listDir3(path22.join(store.layout.batchDir(batchId), "tasks"))) {
+      for (const taskId of listDir3(path25.join(store.layout.batchDir(batchId), "tasks"))) {
         for (const shardId of listDir3(store.layout.shardsDir(batchId, taskId))) {
           const state = readJson(store.layout.stateFile(batchId, taskId, shardId));
           if (!state) continue;
@@ -9791,7 +10799,7 @@ function mergeStores(targetDir, sourceDirs) {
             continue;
           }
           if (state.status === "done" && current.state.status === "done") {
-            if (!sameResult(current.state, state)) {
+            if (!sameResult2(current.state, state)) {
               throw new CodebatchError(
                 "E_BATCH_EXISTS",
                 `cannot merge ${store.layout.root}: shard ${shardId} of task ${taskId} in batch ${batchId} holds different results on each side`,
@@ -9818,19 +10826,19 @@ function mergeStores(targetDir, sourceDirs) {
   }
   for (const source of sources) mergeObjects(target, source, report);
   for (const [i, source] of sources.entries()) {
-    for (const id of listDir3(path22.join(source.layout.root, SNAPSHOTS_DIR))) {
-      if (!fs26.existsSync(source.layout.snapshotFile(id)) || !fs26.existsSync(source.layout.filesIndexFile(id)))
+    for (const id of listDir3(path25.join(source.layout.root, SNAPSHOTS_DIR))) {
+      if (!fs29.existsSync(source.layout.snapshotFile(id)) || !fs29.existsSync(source.layout.filesIndexFile(id)))
         continue;
-      if (fs26.existsSync(target.layout.snapshotFile(id))) {
+      if (fs29.existsSync(target.layout.snapshotFile(id))) {
         report.snapshots.identical += 1;
         continue;
       }
       installDir(target, source.layout.snapshotDir(id), target.layout.snapshotDir(id));
       report.snapshots.copied += 1;
     }
-    for (const batchId of listDir3(path22.join(source.layout.root, BATCHES_DIR))) {
-      if (!fs26.existsSync(source.layout.batchFile(batchId))) continue;
-      if (!fs26.existsSync(target.layout.batchFile(batchId))) {
+    for (const batchId of listDir3(path25.join(source.layout.root, BATCHES_DIR))) {
+      if (!fs29.existsSync(source.layout.batchFile(batchId))) continue;
+      if (!fs29.existsSync(target.layout.batchFile(batchId))) {
         installDir(target, source.layout.batchDir(batchId), target.layout.batchDir(batchId));
         report.batches.copied += 1;
         continue;
@@ -9844,11 +10852,11 @@ function mergeStores(targetDir, sourceDirs) {
 }
 function combineBatch(target, source, sourceIndex, batchId, picks, report) {
   for (const file of [target.layout.planFile(batchId)]) {
-    if (!fs26.existsSync(file)) copyFileAtomic(source.layout.planFile(batchId), file);
+    if (!fs29.existsSync(file)) copyFileAtomic(source.layout.planFile(batchId), file);
   }
   unionLines(source.layout.batchEventsFile(batchId), target.layout.batchEventsFile(batchId));
-  for (const taskId of listDir3(path22.join(source.layout.batchDir(batchId), "tasks"))) {
-    if (!fs26.existsSync(target.layout.taskFile(batchId, taskId))) {
+  for (const taskId of listDir3(path25.join(source.layout.batchDir(batchId), "tasks"))) {
+    if (!fs29.existsSync(target.layout.taskFile(batchId, taskId))) {
       installDir(target, source.layout.taskDir(batchId, taskId), target.layout.taskDir(batchId, taskId));
       continue;
     }
@@ -9865,7 +10873,7 @@ function combineBatch(target, source, sourceIndex, batchId, picks, report) {
       const targetState = readJson(target.layout.stateFile(batchId, taskId, shardId));
       if (targetState?.status === "done") continue;
       const outputs = source.layout.outputsFile(batchId, taskId, shardId);
-      if (fs26.existsSync(outputs))
+      if (fs29.existsSync(outputs))
         copyFileAtomic(outputs, target.layout.outputsFile(batchId, taskId, shardId));
       copyFileAtomic(
         source.layout.stateFile(batchId, taskId, shardId),
@@ -9881,7 +10889,7 @@ function mergeObjects(target, source, report) {
       report.objects.present += 1;
       continue;
     }
-    const bytes = fs26.readFileSync(source.objects.objectPath(hex));
+    const bytes = fs29.readFileSync(source.objects.objectPath(hex));
     if (sha256Hex(bytes) !== hex) {
       throw new CodebatchError(
         "E_OBJECT_CORRUPT",
@@ -9898,22 +10906,22 @@ function mergeObjects(target, source, report) {
   }
 }
 function mergeIndexes(target, source, report) {
-  const bundlesDir = path22.join(source.layout.root, INDEXES_DIR, "bundles");
+  const bundlesDir = path25.join(source.layout.root, INDEXES_DIR, "bundles");
   for (const prefix of listDir3(bundlesDir)) {
-    for (const name of listDir3(path22.join(bundlesDir, prefix))) {
+    for (const name of listDir3(path25.join(bundlesDir, prefix))) {
       if (!/^[a-f0-9]{64}\.json$/.test(name)) continue;
-      const to = path22.join(target.layout.indexesDir, "bundles", prefix, name);
-      if (fs26.existsSync(to)) continue;
-      copyFileAtomic(path22.join(bundlesDir, prefix, name), to);
+      const to = path25.join(target.layout.indexesDir, "bundles", prefix, name);
+      if (fs29.existsSync(to)) continue;
+      copyFileAtomic(path25.join(bundlesDir, prefix, name), to);
       report.indexes.bundles += 1;
     }
   }
-  const memoDir = path22.join(source.layout.root, INDEXES_DIR, "memo");
+  const memoDir = path25.join(source.layout.root, INDEXES_DIR, "memo");
   for (const name of listDir3(memoDir)) {
     if (!name.endsWith(".jsonl")) continue;
     report.indexes.memo_lines += unionLines(
-      path22.join(memoDir, name),
-      path22.join(target.layout.indexesDir, "memo", name)
+      path25.join(memoDir, name),
+      path25.join(target.layout.indexesDir, "memo", name)
     );
   }
 }
@@ -9950,37 +10958,37 @@ function verifyOutputs(store, batchId, taskId, shardId, state) {
     );
   }
 }
-function sameResult(a, b) {
+function sameResult2(a, b) {
   if (a.result_digest !== void 0 && b.result_digest !== void 0)
     return a.result_digest === b.result_digest;
   return a.outputs_digest === b.outputs_digest;
 }
 function installDir(target, from, to) {
-  const staging = path22.join(target.layout.tmpDir, tempName(`merge-${path22.basename(to)}`));
+  const staging = path25.join(target.layout.tmpDir, tempName(`merge-${path25.basename(to)}`));
   try {
     copyTree(from, staging);
-    fs26.mkdirSync(path22.dirname(to), { recursive: true });
-    fs26.renameSync(staging, to);
+    fs29.mkdirSync(path25.dirname(to), { recursive: true });
+    fs29.renameSync(staging, to);
   } finally {
-    fs26.rmSync(staging, { recursive: true, force: true });
+    fs29.rmSync(staging, { recursive: true, force: true });
   }
 }
 function copyTree(from, to) {
-  fs26.mkdirSync(to, { recursive: true });
-  for (const entry of fs26.readdirSync(from, { withFileTypes: true })) {
+  fs29.mkdirSync(to, { recursive: true });
+  for (const entry of fs29.readdirSync(from, { withFileTypes: true })) {
     if (entry.name === ".lock" || entry.name.endsWith(".tmp")) continue;
-    const src = path22.join(from, entry.name);
-    const dst = path22.join(to, entry.name);
+    const src = path25.join(from, entry.name);
+    const dst = path25.join(to, entry.name);
     if (entry.isDirectory()) copyTree(src, dst);
-    else if (entry.isFile()) fs26.copyFileSync(src, dst);
+    else if (entry.isFile()) fs29.copyFileSync(src, dst);
   }
 }
 function copyFileAtomic(from, to) {
-  writeFileAtomic(to, fs26.readFileSync(from));
+  writeFileAtomic(to, fs29.readFileSync(from));
 }
 function readIfExists(file) {
   try {
-    return fs26.readFileSync(file);
+    return fs29.readFileSync(file);
   } catch {
     return void 0;
   }
@@ -9996,7 +11004,7 @@ function readJson(file) {
 }
 function listDir3(dir) {
   try {
-    return fs26.readdirSync(dir).filter((n) => !n.startsWith(".") && !n.endsWith(".tmp")).sort();
+    return fs29.readdirSync(dir).filter((n) => !n.startsWith(".") && !n.endsWith(".tmp")).sort();
   } catch {
     return [];
   }
@@ -10005,18 +11013,20 @@ function listDir3(dir) {
 // ../core/src/index.ts
 init_object_store();
 init_store();
-init_verify_store();
 init_catalog();
 init_default_registry();
 init_config_files();
 init_canonical_json();
 init_hash();
+init_verify_store();
 init_version();
 
 export {
   configFileSchema,
   parseConfig,
   loadConfigFile,
+  PIPELINES,
+  getPipeline,
   initBatch,
   deriveBatchStatus,
   runBatch,
@@ -10026,6 +11036,14 @@ export {
   SessionRecorder,
   listSessions,
   readSession,
+  reconstructPreimage,
+  explainBundleMiss,
+  formatBundleChange,
+  loadShardManifest,
+  deriveShardManifest,
+  buildBatchManifest,
+  writeBatchManifest,
+  readBatchManifestRef,
   runBatchWithProvenance,
   queryOutputs,
   queryDiagnostics,
@@ -10035,12 +11053,11 @@ export {
   analyze,
   defaultParallelism,
   readBatchResult,
+  createAnalyzer,
   GIT_SHA_METADATA_KEY,
   findBatchForCommit,
   escapeText,
   formatErrorHuman,
-  pruneStore,
-  parseDuration,
   SEVERITIES,
   severityOf,
   isAtLeast,
@@ -10064,6 +11081,8 @@ export {
   queryErrors,
   queryFiles,
   queryTop,
+  pruneStore,
+  parseDuration,
   buildQueryIndex,
   inspectFile,
   explainShardMiss,
