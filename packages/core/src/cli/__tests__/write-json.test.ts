@@ -8,7 +8,8 @@ function written(value: unknown): { text: string; pieces: number } {
 
 describe('writeJson', () => {
   it('writes the bytes formatJson gives, for small and large documents alike', () => {
-    const many = Array.from({ length: 2500 }, (_, i) => ({
+    // Above the 50,000 elements from which an array is written in slices.
+    const many = Array.from({ length: 52_500 }, (_, i) => ({
       path: `src/f${i}.ts`,
       line: i + 1,
       message: i % 7 === 0 ? 'a "quoted"\nline' : 'plain',
@@ -23,7 +24,7 @@ describe('writeJson', () => {
       { dir: '/x', diagnostics: many, counts: { error: 1 } },
       { runs: [{ tool: { driver: { name: 'codebatch' } }, results: many }] },
       many.map((m) => [m.path, m.line]),
-      { fn: () => 1, big: Array.from({ length: 1500 }, () => undefined) },
+      { fn: () => 1, big: Array.from({ length: 60_000 }, () => undefined) },
     ];
     for (const doc of docs) expect(written(doc).text).toBe(formatJson(doc));
   });
@@ -42,6 +43,11 @@ describe('writeJson', () => {
     });
     expect(chars).toBeGreaterThan(600_000_000);
     expect(pieces).toBeGreaterThan(500);
+    // Small documents go out as one piece, exactly formatJson's.
+    expect(written({ diagnostics: diagnostics.slice(0, 10) })).toEqual({
+      text: formatJson({ diagnostics: diagnostics.slice(0, 10) }),
+      pieces: 1,
+    });
     expect(last.endsWith('\n  ]\n}\n')).toBe(true);
     expect(() => JSON.stringify({ diagnostics }, null, 2)).toThrow(/string length/i);
   });
