@@ -84,7 +84,7 @@ import {
   verifyShardOutputs,
   verifyStore,
   writeBatchManifest
-} from "./chunk-RUQO6PIA.js";
+} from "./chunk-AKSBRHIH.js";
 import {
   CodebatchError,
   ENGINE_VERSION,

@@ -5438,6 +5438,10 @@ function formatJson(value) {
 `;
 }
 function writeJson(value, write) {
+  if (!holdsLargeArray(value)) {
+    write(formatJson(value));
+    return;
+  }
   let buffer = "";
   const push = (text) => {
     buffer += text;
@@ -5454,11 +5458,12 @@ function emitJson(value, indent, push) {
   const inner = `${indent}  `;
   if (Array.isArray(value) && value.length > SPLIT_ARRAY) {
     push("[");
-    for (let i = 0; i < value.length; i += 1) {
-      push(i === 0 ? `
-${inner}` : `,
-${inner}`);
-      emitJson(value[i] ?? null, inner, push);
+    for (let start = 0; start < value.length; start += SLICE) {
+      const text2 = JSON.stringify(value.slice(start, start + SLICE), null, 2);
+      const body = text2.slice(2, -2);
+      push(start === 0 ? "\n" : ",\n");
+      push(indent === "" ? body : `${indent}${body.replaceAll("\n", `
+${indent}`)}`);
     }
     push(`
 ${indent}]`);
@@ -5519,12 +5524,13 @@ function formatTable(headers, rows) {
   ).join("\n")}
 `;
 }
-var SPLIT_ARRAY, CHUNK_CHARS;
+var SPLIT_ARRAY, SLICE, CHUNK_CHARS;
 var init_output = __esm({
   "../core/src/cli/output.ts"() {
     "use strict";
     init_escape_text();
-    SPLIT_ARRAY = 1e3;
+    SPLIT_ARRAY = 5e4;
+    SLICE = 1e3;
     CHUNK_CHARS = 1 << 20;
   }
 });
