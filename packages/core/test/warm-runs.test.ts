@@ -126,6 +126,28 @@ describe('warm runs', () => {
     expectVerified();
   });
 
+  it('--quiet reports the same counts and exit code while holding only the failing diagnostics', () => {
+    const text = (extra: string[]) =>
+      codebatch(['check', tree, '--pipeline', 'full', '--store', store, '--fail-on', 'info', ...extra]);
+    const loud = text([]);
+    const quiet = text(['--quiet']);
+    expect(quiet.code).toBe(loud.code);
+    const summary = (out: string) =>
+      out
+        .trim()
+        .split('\n')
+        .pop()!
+        .replace(/ in [0-9.]+m?s\b.*$/, '')
+        .replace(/^.*?; /, ''); // the counts, not the work (the first run of the file executes)
+    expect(summary(quiet.stdout)).toBe(summary(loud.stdout));
+    // Columns are padded to the widest row shown, so lines are compared with spaces collapsed.
+    const squeeze = (l: string) => l.replace(/ +/g, ' ');
+    const loudLines = new Set(loud.stdout.split('\n').map(squeeze));
+    const failing = quiet.stdout.split('\n').filter((l) => /:\d+:\d+ +(error|warning|info) /.test(l));
+    expect(failing.length).toBeGreaterThan(0);
+    for (const line of failing) expect(loudLines.has(squeeze(line))).toBe(true);
+  });
+
   it('one changed file executes exactly that file, once per task, and reused shards read back with the new batch ids', () => {
     const edited = 'src/main.ts';
     fs.appendFileSync(path.join(tree, edited), '\n// edited\n');

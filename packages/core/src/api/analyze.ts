@@ -6,6 +6,9 @@ import { batchExists } from '../batch/status';
 import type { ConfigFile } from '../config/config-schema';
 import { loadConfigFile } from '../config/load-config';
 import { runBatchWithProvenance } from '../provenance/run-with-provenance';
+import { loadDiagnosticsAtLeast } from '../query/batch-facts';
+import { loadBatchView, resolveTaskIds } from '../query/batch-view';
+import { countDiagnosticsBySeverity } from '../query/count-diagnostics';
 import { queryDiagnostics } from '../query/query-diagnostics';
 import { type RunBatchSummary, runBatch } from '../run/run-batch';
 import type { WorkerPool } from '../run/worker-pool';
@@ -62,6 +65,7 @@ export async function analyzeWith(
         files: snapshot.record.file_count,
         snapshotId: snapshot.record.snapshot_id,
         t0,
+        diagnosticsFrom: options.diagnosticsFrom,
       });
     }
   }
@@ -92,7 +96,7 @@ export async function analyzeWith(
     },
     { enabled: options.provenance !== false },
   );
-  const { diagnostics, counts } = batchDiagnostics(store, batch.batch_id);
+  const { diagnostics, counts } = batchDiagnostics(store, batch.batch_id, options.diagnosticsFrom);
   let executedFiles = 0;
   let reusedFiles = 0;
   for (const r of summary.results) {
@@ -154,7 +158,16 @@ export function defaultParallelism(): number {
 function batchDiagnostics(
   store: Store,
   batchId: string,
+  from: AnalyzeOptions['diagnosticsFrom'],
 ): { diagnostics: OutputRecord[]; counts: SeverityCounts } {
+  if (from !== undefined) {
+    const view = loadBatchView(store, batchId);
+    const taskIds = resolveTaskIds(view, undefined);
+    return {
+      diagnostics: loadDiagnosticsAtLeast(view, taskIds, from),
+      counts: countDiagnosticsBySeverity(view, taskIds),
+    };
+  }
   const diagnostics = queryDiagnostics(store, batchId).records;
   const counts: SeverityCounts = { error: 0, warning: 0, info: 0, hint: 0 };
   for (const d of diagnostics) if (d.severity) counts[d.severity] += 1;
@@ -193,9 +206,15 @@ async function verifyDoneBatch(
 function resultOf(
   store: Store,
   done: { batchId: string; results: RunBatchSummary['results'] },
-  facts: { pipeline: PipelineName; files: number; snapshotId: string; t0: number },
+  facts: {
+    pipeline: PipelineName;
+    files: number;
+    snapshotId: string;
+    t0: number;
+    diagnosticsFrom: AnalyzeOptions['diagnosticsFrom'];
+  },
 ): AnalyzeResult {
-  const { diagnostics, counts } = batchDiagnostics(store, done.batchId);
+  const { diagnostics, counts } = batchDiagnostics(store, done.batchId, facts.diagnosticsFrom);
   const reused = done.results.reduce((n, r) => n + r.files, 0);
   return {
     storeDir: store.layout.root,

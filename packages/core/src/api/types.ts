@@ -60,6 +60,12 @@ export interface AnalyzeOptions {
    * new one (default false). What a repeated `codebatch check` over an unchanged tree does.
    */
   reuseDoneBatch?: boolean;
+  /**
+   * Return in `diagnostics` only those at or above this severity (a diagnostic without one
+   * counts as a warning); `counts` still counts all. For reports that show only failures
+   * (`check --quiet`): a batch of millions of warnings is then counted, never held.
+   */
+  diagnosticsFrom?: 'error' | 'warning' | 'info' | 'hint';
 }
 
 export interface SeverityCounts {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { CodebatchError, toCodebatchError } from '../errors/codebatch-error';
 import type { OutputRecord } from '../schemas/output-record';
 import { type ShardState, shardStateSchema } from '../schemas/state-record';
-import { parseJsonl } from '../store/jsonl';
+import { parseJsonl, parseSelectedLines } from '../store/jsonl';
 import { readIndexFile } from '../store/read-index-file';
 import { sha256Hex, toObjectRef } from '../util/hash';
 import { verifiesReads } from '../util/read-verification';
@@ -109,12 +109,11 @@ export function readOutputsBytes(entry: ShardEntry): { bytes: Buffer; hex: strin
 const EMPTY_HEX = sha256Hex(Buffer.alloc(0));
 
 /**
- * Reads a committed outputs index, checked against the digest its state recorded: a truncated
- * or edited index (a restored cache, a hand edit) would otherwise give wrong counts and wrong
- * regression exit codes. Strict mode: the file is written whole and renamed into place, so a
- * malformed line is damage (E_INDEX_CORRUPT naming file and line), never a crash artefact.
+ * A done shard's index bytes, checked against the digest its state recorded (E_INDEX_CORRUPT).
+ * `verified` is false only for a state without a digest (older stores) or with verification off
+ * (the benchmark's switch): then no line may be passed over unread.
  */
-export function readShardOutputs(entry: ShardEntry, select?: string): OutputRecord[] {
+export function readVerifiedOutputsBytes(entry: ShardEntry): { bytes: Buffer; verified: boolean } {
   const { bytes, hex } = readOutputsBytes(entry);
   const expected = entry.state?.outputs_digest;
   if (expected && verifiesReads() && toObjectRef(hex) !== expected) {
@@ -127,14 +126,22 @@ export function readShardOutputs(entry: ShardEntry, select?: string): OutputReco
       },
     );
   }
+  return { bytes, verified: expected !== undefined && verifiesReads() };
+}
+
+/**
+ * Reads a committed outputs index, checked against the digest its state recorded: a truncated
+ * or edited index (a restored cache, a hand edit) would otherwise give wrong counts and wrong
+ * regression exit codes. Strict mode: the file is written whole and renamed into place, so a
+ * malformed line is damage (E_INDEX_CORRUPT naming file and line), never a crash artefact.
+ */
+export function readShardOutputs(entry: ShardEntry, select?: string): OutputRecord[] {
+  const { bytes, verified } = readVerifiedOutputsBytes(entry);
   // Lines passed over by `select` go unvalidated, so selection needs the digest check above.
-  const verified = expected !== undefined && verifiesReads();
-  const { records } = parseJsonl<OutputRecord>(
-    bytes.toString('utf8'),
-    entry.outputsFile,
-    'strict',
-    verified ? select : undefined,
-  );
+  const records =
+    verified && select !== undefined
+      ? parseSelectedLines<OutputRecord>(bytes, select, entry.outputsFile)
+      : parseJsonl<OutputRecord>(bytes.toString('utf8'), entry.outputsFile, 'strict').records;
   for (let i = 0; i < records.length; i += 1) {
     const r = records[i] as Partial<OutputRecord> | null;
     // A cheap shape check instead of zod per record: 200k records would otherwise cost seconds.

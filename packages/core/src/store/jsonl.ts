@@ -36,12 +36,6 @@ export function parseJsonl<T = unknown>(
   text: string,
   file = '<input>',
   mode: 'strict' | 'lenient' = 'strict',
-  /**
-   * Only lines containing this text are parsed; the others are passed over unread. Safe only as
-   * a superset filter (every wanted record's line contains it), and only where the bytes were
-   * checked against a digest, since the lines passed over are not validated.
-   */
-  select?: string,
 ): JsonlReadResult<T> {
   const records: T[] = [];
   let skipped = 0;
@@ -55,7 +49,6 @@ export function parseJsonl<T = unknown>(
     const line = text.slice(start, end);
     start = end + 1;
     if (line.length === 0) continue;
-    if (select !== undefined && !line.includes(select) && !torn) continue;
     let parsed: T | undefined;
     let ok = !torn;
     if (ok) {
@@ -85,6 +78,43 @@ export function parseJsonl<T = unknown>(
     );
   }
   return { records, skipped };
+}
+
+/**
+ * A strict parseJsonl of only the lines holding `select`, on the bytes: those lines are found by
+ * native search and only they are decoded and parsed, so an index is never turned into one string
+ * (a 100k-file batch's indexes hold about a gigabyte). Safe only as a superset filter (every
+ * wanted record's line holds `select`) and only on bytes checked against a digest, since the lines
+ * passed over are not validated; a missing final newline is still refused.
+ */
+export function parseSelectedLines<T = unknown>(bytes: Buffer, select: string, file = '<input>'): T[] {
+  if (bytes.length > 0 && bytes[bytes.length - 1] !== NEWLINE_BYTE) {
+    throw corruptIndex(file, 'truncated JSON line in an index (no final newline)');
+  }
+  const needle = Buffer.from(select, 'utf8');
+  const records: T[] = [];
+  for (let at = bytes.indexOf(needle); at !== -1; ) {
+    const start = bytes.lastIndexOf(NEWLINE_BYTE, at) + 1;
+    const end = bytes.indexOf(NEWLINE_BYTE, at);
+    try {
+      records.push(JSON.parse(bytes.toString('utf8', start, end)) as T);
+    } catch {
+      throw corruptIndex(file, `malformed JSON line in an index at byte ${start}`);
+    }
+    at = bytes.indexOf(needle, end + 1);
+  }
+  return records;
+}
+
+const NEWLINE_BYTE = 0x0a;
+
+function corruptIndex(file: string, what: string): CodebatchError {
+  return new CodebatchError('E_INDEX_CORRUPT', `${file}: ${what}`, {
+    hints: [
+      'The index was edited or damaged. Re-run the affected shard with --force to rewrite it, or run `codebatch verify`.',
+    ],
+    details: { file },
+  });
 }
 
 /** Serializes records as JSONL (one JSON object per line, each terminated by \n). */

@@ -115,6 +115,8 @@ export const checkCommand: CommandSpec = {
       force: boolOpt(ctx, 'force'),
       provenance: !boolOpt(ctx, 'no-provenance'),
       reuseDoneBatch: true,
+      // --quiet text shows only what fails the run: the rest need only be counted.
+      ...(format === 'text' && ctx.quiet ? { diagnosticsFrom: failOn } : {}),
     });
     throwInputFailure(result);
     const diagnostics = result.diagnostics as ReportDiagnostic[];

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { makeTempDir } from '../../test-support/temp-dir';
 import { sha256Hex } from '../../util/hash';
 import { writeFileAtomic } from '../atomic-write';
-import { parseJsonl } from '../jsonl';
+import { parseSelectedLines } from '../jsonl';
 import { readIndexFile } from '../read-index-file';
 
 describe('readIndexFile', () => {
@@ -25,15 +25,21 @@ describe('readIndexFile', () => {
   });
 });
 
-describe('parseJsonl select', () => {
-  it('parses only the lines holding the selected text and still refuses a torn tail', () => {
-    const text = '{"kind":"ast"}\n{"kind":"diagnostic","n":1}\n{"kind": "diagnostic"}\n';
-    expect(parseJsonl(text, 'f', 'strict', '"diagnostic"').records).toEqual([
+describe('parseSelectedLines', () => {
+  it('parses only the lines holding the selected text, however spaced, and refuses a torn tail', () => {
+    const text = '{"kind":"ast"}\n{"kind":"diagnostic","n":1}\n{"kind": "diagnostic"}\n{"kind":"edge"}\n';
+    expect(parseSelectedLines(Buffer.from(text), '"diagnostic"')).toEqual([
       { kind: 'diagnostic', n: 1 },
       { kind: 'diagnostic' },
     ]);
-    expect(() => parseJsonl('{"kind":"ast"}\n{"kind":"a', 'f', 'strict', '"diagnostic"')).toThrow(
+    expect(parseSelectedLines(Buffer.from('{"a":"diagnostic","b":"diagnostic"}\n'), '"diagnostic"')).toEqual([
+      { a: 'diagnostic', b: 'diagnostic' },
+    ]);
+    expect(() => parseSelectedLines(Buffer.from('{"kind":"ast"}\n{"kind":"a'), '"diagnostic"')).toThrow(
       /truncated/,
+    );
+    expect(() => parseSelectedLines(Buffer.from('{"kind":"diagnostic"\n'), '"diagnostic"')).toThrow(
+      /malformed/,
     );
   });
 });
