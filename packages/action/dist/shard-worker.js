@@ -19,7 +19,7 @@ import {
   readBatchRecords,
   runShardChain,
   toCodebatchError
-} from "./chunks/chunk-UQBL3VIS.js";
+} from "./chunks/chunk-HIDRYUGQ.js";
 
 // ../core/src/run/shard-worker.ts
 init_read_batch();

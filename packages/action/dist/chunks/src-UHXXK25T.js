@@ -84,7 +84,7 @@ import {
   verifyShardOutputs,
   verifyStore,
   writeBatchManifest
-} from "./chunk-AKSBRHIH.js";
+} from "./chunk-UZZINKS4.js";
 import {
   CodebatchError,
   ENGINE_VERSION,
@@ -161,7 +161,7 @@ import {
   toPathKey,
   writeOutputObject,
   writeShardManifest
-} from "./chunk-UQBL3VIS.js";
+} from "./chunk-HIDRYUGQ.js";
 export {
   CodebatchError,
   ENGINE_VERSION,

@@ -99,6 +99,7 @@ import {
   outputRecordSchema,
   parseJsonl,
   parseObjectRef,
+  parseSelectedLines,
   planRecordSchema,
   provenanceSessionSchema,
   readBatchRecord,
@@ -138,7 +139,7 @@ import {
   verifiesReads,
   writeFileAtomic,
   writeShardManifest
-} from "./chunk-UQBL3VIS.js";
+} from "./chunk-HIDRYUGQ.js";
 
 // ../core/src/config/config-schema.ts
 var configFileSchema, DEFAULT_SHARDS;
@@ -2526,7 +2527,7 @@ function readOutputsBytes(entry) {
     throw toCodebatchError(error, `reading ${entry.outputsFile}`);
   }
 }
-function readShardOutputs(entry, select) {
+function readVerifiedOutputsBytes(entry) {
   const { bytes, hex } = readOutputsBytes(entry);
   const expected = entry.state?.outputs_digest;
   if (expected && verifiesReads() && toObjectRef(hex) !== expected) {
@@ -2539,13 +2540,11 @@ function readShardOutputs(entry, select) {
       }
     );
   }
-  const verified = expected !== void 0 && verifiesReads();
-  const { records } = parseJsonl(
-    bytes.toString("utf8"),
-    entry.outputsFile,
-    "strict",
-    verified ? select : void 0
-  );
+  return { bytes, verified: expected !== void 0 && verifiesReads() };
+}
+function readShardOutputs(entry, select) {
+  const { bytes, verified } = readVerifiedOutputsBytes(entry);
+  const records = verified && select !== void 0 ? parseSelectedLines(bytes, select, entry.outputsFile) : parseJsonl(bytes.toString("utf8"), entry.outputsFile, "strict").records;
   for (let i = 0; i < records.length; i += 1) {
     const r = records[i];
     if (r === null || typeof r !== "object" || typeof r.path !== "string" || typeof r.kind !== "string") {
@@ -2743,6 +2742,16 @@ function scanCountRows(view, taskIds) {
   forEachOutput(view, taskIds, tally.add);
   return tally.rows();
 }
+function loadDiagnosticsAtLeast(view, taskIds, min) {
+  const rank = SEVERITY_RANK[min];
+  return scanOutputs(
+    view,
+    taskIds,
+    // A diagnostic without a severity reports as a warning (report/diagnostic.ts severityOf).
+    (r) => r.kind === "diagnostic" && (SEVERITY_RANK[r.severity ?? "warning"] ?? -1) >= rank,
+    min === "error" ? '"error"' : DIAGNOSTIC_LINE
+  );
+}
 function loadDiagnostics(view, taskIds, options = {}) {
   const { severity } = options;
   const index = options.useIndex === false ? void 0 : readFreshQueryIndex(view, { diagnostics: severity ?? "all" });
@@ -2754,7 +2763,7 @@ function loadDiagnostics(view, taskIds, options = {}) {
     DIAGNOSTIC_LINE
   );
 }
-var DIAGNOSTIC_LINE;
+var DIAGNOSTIC_LINE, SEVERITY_RANK;
 var init_batch_facts = __esm({
   "../core/src/query/batch-facts.ts"() {
     "use strict";
@@ -2763,6 +2772,7 @@ var init_batch_facts = __esm({
     init_scan_outputs();
     init_tally_outputs();
     DIAGNOSTIC_LINE = '"diagnostic"';
+    SEVERITY_RANK = { hint: 0, info: 1, warning: 2, error: 3 };
   }
 });
 
@@ -3368,10 +3378,10 @@ function createOutputPredicate(filter) {
 }
 function meetsSeverityThreshold(severity, threshold) {
   if (threshold === void 0) return true;
-  const rank = SEVERITY_RANK[severity ?? ""];
-  return rank !== void 0 && rank <= (SEVERITY_RANK[threshold] ?? -1);
+  const rank = SEVERITY_RANK2[severity ?? ""];
+  return rank !== void 0 && rank <= (SEVERITY_RANK2[threshold] ?? -1);
 }
-var GLOB_CHARS, SEVERITY_RANK;
+var GLOB_CHARS, SEVERITY_RANK2;
 var init_output_filter = __esm({
   "../core/src/query/output-filter.ts"() {
     "use strict";
@@ -3379,7 +3389,7 @@ var init_output_filter = __esm({
     init_output_record();
     init_glob_match();
     GLOB_CHARS = /[*?[\]{}()!+@]/;
-    SEVERITY_RANK = { error: 0, warning: 1, info: 2, hint: 3 };
+    SEVERITY_RANK2 = { error: 0, warning: 1, info: 2, hint: 3 };
   }
 });
 
@@ -3451,6 +3461,68 @@ var init_query_diagnostics = __esm({
     init_batch_view();
     init_output_filter();
     init_query_outputs();
+  }
+});
+
+// ../core/src/query/count-diagnostics.ts
+function countDiagnosticsBySeverity(view, taskIds) {
+  const counts = emptySeverityCounts();
+  for (const taskId of taskIds) {
+    for (const entry of listShards(view, taskId)) {
+      if (!isShardVisible(entry)) continue;
+      const { bytes, verified } = readVerifiedOutputsBytes(entry);
+      if (!verified) {
+        const { records } = parseJsonl(bytes.toString("utf8"), entry.outputsFile, "strict");
+        for (const r of records) addRecord(counts, r);
+        continue;
+      }
+      countInBytes(bytes, counts);
+    }
+  }
+  return counts;
+}
+function countInBytes(bytes, counts) {
+  const text = bytes.toString("latin1");
+  for (let at = text.indexOf(DIAGNOSTIC_WORD); at !== -1; ) {
+    const start = text.lastIndexOf("\n", at) + 1;
+    let end = text.indexOf("\n", at);
+    if (end === -1) end = text.length;
+    const severity = severityOfLine(text, start, end);
+    if (severity !== void 0) {
+      if (severity in counts) counts[severity] += 1;
+    } else addRecord(counts, JSON.parse(bytes.toString("utf8", start, end)));
+    at = end >= text.length ? -1 : text.indexOf(DIAGNOSTIC_WORD, end + 1);
+  }
+}
+function severityOfLine(text, start, end) {
+  const kind = text.indexOf(KIND_MARK, start);
+  if (kind === -1 || kind >= end || !text.startsWith(KIND_DIAGNOSTIC, kind)) return void 0;
+  const kind2 = text.indexOf(KIND_MARK, kind + KIND_MARK.length);
+  if (kind2 !== -1 && kind2 < end) return void 0;
+  const mark = text.indexOf(SEVERITY_MARK, start);
+  if (mark === -1 || mark >= end) return void 0;
+  const mark2 = text.indexOf(SEVERITY_MARK, mark + SEVERITY_MARK.length);
+  if (mark2 !== -1 && mark2 < end) return void 0;
+  const from = mark + SEVERITY_MARK.length;
+  const close = text.indexOf('"', from);
+  if (close === -1 || close >= end) return void 0;
+  return text.slice(from, close);
+}
+function addRecord(counts, r) {
+  if (r.kind === "diagnostic" && r.severity && r.severity in counts) counts[r.severity] += 1;
+}
+var KIND_MARK, DIAGNOSTIC, SEVERITY_MARK, DIAGNOSTIC_WORD, KIND_DIAGNOSTIC;
+var init_count_diagnostics = __esm({
+  "../core/src/query/count-diagnostics.ts"() {
+    "use strict";
+    init_jsonl();
+    init_query_diagnostics();
+    init_shard_scan();
+    KIND_MARK = '"kind":"';
+    DIAGNOSTIC = 'diagnostic"';
+    SEVERITY_MARK = '"severity":"';
+    DIAGNOSTIC_WORD = '"diagnostic"';
+    KIND_DIAGNOSTIC = `${KIND_MARK}${DIAGNOSTIC}`;
   }
 });
 
@@ -5286,7 +5358,8 @@ async function analyzeWith(options, shared) {
         pipeline,
         files: snapshot.record.file_count,
         snapshotId: snapshot.record.snapshot_id,
-        t0
+        t0,
+        diagnosticsFrom: options.diagnosticsFrom
       });
     }
   }
@@ -5315,7 +5388,7 @@ async function analyzeWith(options, shared) {
     },
     { enabled: options.provenance !== false }
   );
-  const { diagnostics, counts } = batchDiagnostics(store, batch.batch_id);
+  const { diagnostics, counts } = batchDiagnostics(store, batch.batch_id, options.diagnosticsFrom);
   let executedFiles = 0;
   let reusedFiles = 0;
   for (const r of summary.results) {
@@ -5361,7 +5434,15 @@ function openOrInitBatch(store, options, snapshotId, pipeline, config, registry)
 function defaultParallelism() {
   return Math.max(1, os3.availableParallelism?.() ?? os3.cpus().length);
 }
-function batchDiagnostics(store, batchId) {
+function batchDiagnostics(store, batchId, from) {
+  if (from !== void 0) {
+    const view = loadBatchView(store, batchId);
+    const taskIds = resolveTaskIds(view, void 0);
+    return {
+      diagnostics: loadDiagnosticsAtLeast(view, taskIds, from),
+      counts: countDiagnosticsBySeverity(view, taskIds)
+    };
+  }
   const diagnostics = queryDiagnostics(store, batchId).records;
   const counts = { error: 0, warning: 0, info: 0, hint: 0 };
   for (const d of diagnostics) if (d.severity) counts[d.severity] += 1;
@@ -5380,7 +5461,7 @@ async function verifyDoneBatch(store, snapshotId, pipeline, config, registry) {
   return allSkipped ? { batchId: candidate.batch_id, results: summary.results } : void 0;
 }
 function resultOf(store, done, facts) {
-  const { diagnostics, counts } = batchDiagnostics(store, done.batchId);
+  const { diagnostics, counts } = batchDiagnostics(store, done.batchId, facts.diagnosticsFrom);
   const reused = done.results.reduce((n, r) => n + r.files, 0);
   return {
     storeDir: store.layout.root,
@@ -5405,6 +5486,9 @@ var init_analyze = __esm({
     init_status();
     init_load_config();
     init_run_with_provenance();
+    init_batch_facts();
+    init_batch_view();
+    init_count_diagnostics();
     init_query_diagnostics();
     init_run_batch();
     init_create_snapshot();
@@ -6246,7 +6330,9 @@ var init_check = __esm({
           parallel,
           force: boolOpt(ctx, "force"),
           provenance: !boolOpt(ctx, "no-provenance"),
-          reuseDoneBatch: true
+          reuseDoneBatch: true,
+          // --quiet text shows only what fails the run: the rest need only be counted.
+          ...format === "text" && ctx.quiet ? { diagnosticsFrom: failOn } : {}
         });
         throwInputFailure(result);
         const diagnostics = result.diagnostics;
@@ -6587,7 +6673,7 @@ function diagnosticDelta(store, baseBatchId, headBatchId, options, side) {
     {}
   );
   const meets = (r) => meetsSeverityThreshold(r.severity, options.severity);
-  const rank = (r) => SEVERITY_RANK[r.severity ?? ""] ?? Number.MAX_SAFE_INTEGER;
+  const rank = (r) => SEVERITY_RANK2[r.severity ?? ""] ?? Number.MAX_SAFE_INTEGER;
   const severityChanged = diff.changed.filter((c) => side === "added" ? rank(c.head) < rank(c.base) : rank(c.head) > rank(c.base)).map((c) => side === "added" ? c.head : c.base).filter(meets);
   const records = [...diff[side].filter(meets), ...severityChanged].sort(compareOutputs);
   return {
