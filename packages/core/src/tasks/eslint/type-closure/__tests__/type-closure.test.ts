@@ -99,31 +99,22 @@ describe('buildTypeClosure', () => {
   });
 
   describe('global scope', () => {
-    it('adding a `declare global` file changes every TS file digest', () => {
+    it.each([
+      [
+        'a `declare global` file',
+        { 'src/env.ts': 'export {};\ndeclare global {\n  interface Window { flag: boolean }\n}\n' },
+      ],
+      [
+        "an ambient `declare module 'x'` file",
+        { 'types/x.d.ts': "declare module 'x' {\n  export const x: number;\n}\n" },
+      ],
+      [
+        'a module augmentation inside a module',
+        { 'src/augment.ts': "import './c';\ndeclare module './c' {\n  export const extra: string;\n}\n" },
+      ],
+    ])('adding %s changes every TS file digest', (_what, added) => {
       const before = digestsOf(CHAIN);
-      const after = digestsOf(
-        edit(CHAIN, {
-          'src/env.ts': 'export {};\ndeclare global {\n  interface Window { flag: boolean }\n}\n',
-        }),
-      );
-      expect(changedPaths(before, after)).toEqual(Object.keys(before).sort());
-    });
-
-    it("adding an ambient `declare module 'x'` file changes every TS file digest", () => {
-      const before = digestsOf(CHAIN);
-      const after = digestsOf(
-        edit(CHAIN, { 'types/x.d.ts': "declare module 'x' {\n  export const x: number;\n}\n" }),
-      );
-      expect(changedPaths(before, after)).toEqual(Object.keys(before).sort());
-    });
-
-    it('adding a module augmentation inside a module changes every TS file digest', () => {
-      const before = digestsOf(CHAIN);
-      const after = digestsOf(
-        edit(CHAIN, {
-          'src/augment.ts': "import './c';\ndeclare module './c' {\n  export const extra: string;\n}\n",
-        }),
-      );
+      const after = digestsOf(edit(CHAIN, added));
       expect(changedPaths(before, after)).toEqual(Object.keys(before).sort());
     });
 
