@@ -6,9 +6,8 @@ import { batchExists } from '../batch/status';
 import type { ConfigFile } from '../config/config-schema';
 import { loadConfigFile } from '../config/load-config';
 import { runBatchWithProvenance } from '../provenance/run-with-provenance';
-import { loadDiagnosticsAtLeast } from '../query/batch-facts';
 import { loadBatchView, resolveTaskIds } from '../query/batch-view';
-import { countDiagnosticsBySeverity } from '../query/count-diagnostics';
+import { scanDiagnosticsAtLeast } from '../query/count-diagnostics';
 import { queryDiagnostics } from '../query/query-diagnostics';
 import { type RunBatchSummary, runBatch } from '../run/run-batch';
 import type { WorkerPool } from '../run/worker-pool';
@@ -163,10 +162,8 @@ function batchDiagnostics(
   if (from !== undefined) {
     const view = loadBatchView(store, batchId);
     const taskIds = resolveTaskIds(view, undefined);
-    return {
-      diagnostics: loadDiagnosticsAtLeast(view, taskIds, from),
-      counts: countDiagnosticsBySeverity(view, taskIds),
-    };
+    const { records, counts } = scanDiagnosticsAtLeast(view, taskIds, from);
+    return { diagnostics: records, counts };
   }
   const diagnostics = queryDiagnostics(store, batchId).records;
   const counts: SeverityCounts = { error: 0, warning: 0, info: 0, hint: 0 };

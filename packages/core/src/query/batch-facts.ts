@@ -45,28 +45,6 @@ function scanCountRows(view: BatchView, taskIds: readonly string[]): CountRow[] 
 
 export const DIAGNOSTIC_LINE = '"diagnostic"';
 
-const SEVERITY_RANK: Record<string, number> = { hint: 0, info: 1, warning: 2, error: 3 };
-
-/**
- * Diagnostics of the given tasks at or above `min` severity, in canonical order. At `error`,
- * only lines holding `"error"` are parsed (a superset, however the JSON is spaced), so a batch
- * of millions of warnings costs a substring search per line, not a parse.
- */
-export function loadDiagnosticsAtLeast(
-  view: BatchView,
-  taskIds: readonly string[],
-  min: 'error' | 'warning' | 'info' | 'hint',
-): OutputRecord[] {
-  const rank = SEVERITY_RANK[min]!;
-  return scanOutputs(
-    view,
-    taskIds,
-    // A diagnostic without a severity reports as a warning (report/diagnostic.ts severityOf).
-    (r) => r.kind === 'diagnostic' && (SEVERITY_RANK[r.severity ?? 'warning'] ?? -1) >= rank,
-    min === 'error' ? '"error"' : DIAGNOSTIC_LINE,
-  );
-}
-
 /** Diagnostics of the given tasks (of one severity, when given) in canonical order. */
 export function loadDiagnostics(
   view: BatchView,

@@ -1,37 +1,54 @@
-import type { OutputRecord } from '../schemas/output-record';
-import { parseJsonl } from '../store/jsonl';
+import type { OutputRecord, Severity } from '../schemas/output-record';
+import { parseSelectedLines } from '../store/jsonl';
 import type { BatchView } from './batch-view';
+import { meetsSeverityThreshold } from './output-filter';
+import { sortOutputs } from './output-order';
 import { emptySeverityCounts, type SeverityCounts } from './query-diagnostics';
-import { isShardVisible, listShards, readVerifiedOutputsBytes } from './shard-scan';
+import { isShardVisible, listShards, readShardOutputs, readVerifiedOutputsBytes } from './shard-scan';
 
 const KIND_MARK = '"kind":"';
 const DIAGNOSTIC = 'diagnostic"';
 const SEVERITY_MARK = '"severity":"';
 
 /**
- * Diagnostics per severity of the given tasks, without turning each record into an object: a
- * 100k-file monorepo's batch holds millions of warnings, and a report that shows only errors
- * (`check --quiet`) needs their number, not them. A line is read by substring only when it holds
- * exactly one `"kind":"`, naming a diagnostic, and one `"severity":"` (the runner writes records with
- * JSON.stringify, no spaces, and these keys once at the top level); any other line holding
- * `"diagnostic"` is parsed, so nested fields or other spacing cannot mislead the count. Needs the
- * index checked against its digest (lines are passed over unvalidated); without one, it parses.
+ * The diagnostics of the given tasks at or above `min` (a diagnostic without a severity reports
+ * as a warning, as report/diagnostic.ts has it), in canonical order, and the count of all of
+ * them per severity, from one read of each shard's index. A 100k-file monorepo's batch holds
+ * millions of warnings; a report that shows only errors (`check --quiet`) needs their number, not
+ * them. Counting reads a line by substring only when it holds exactly one `"kind":"`, naming a
+ * diagnostic, and one `"severity":"` (the runner writes records with JSON.stringify, no spaces,
+ * and these keys once at the top level); any other line holding `"diagnostic"` is parsed, so
+ * nested fields or other spacing cannot mislead it. At `error`, only lines holding `"error"` are
+ * parsed for the records. Both need the index checked against its digest (lines are passed over
+ * unvalidated); without one, every line is parsed.
  */
-export function countDiagnosticsBySeverity(view: BatchView, taskIds: readonly string[]): SeverityCounts {
+export function scanDiagnosticsAtLeast(
+  view: BatchView,
+  taskIds: readonly string[],
+  min: Severity,
+): { records: OutputRecord[]; counts: SeverityCounts } {
   const counts = emptySeverityCounts();
+  const records: OutputRecord[] = [];
+  const keep = (r: OutputRecord) =>
+    r.kind === 'diagnostic' && meetsSeverityThreshold(r.severity ?? 'warning', min);
   for (const taskId of taskIds) {
     for (const entry of listShards(view, taskId)) {
       if (!isShardVisible(entry)) continue;
       const { bytes, verified } = readVerifiedOutputsBytes(entry);
       if (!verified) {
-        const { records } = parseJsonl<OutputRecord>(bytes.toString('utf8'), entry.outputsFile, 'strict');
-        for (const r of records) addRecord(counts, r);
+        for (const r of readShardOutputs(entry)) {
+          addRecord(counts, r);
+          if (keep(r)) records.push(r);
+        }
         continue;
       }
       countInBytes(bytes, counts);
+      const select = min === 'error' ? '"error"' : DIAGNOSTIC_WORD;
+      for (const r of parseSelectedLines<OutputRecord>(bytes, select, entry.outputsFile))
+        if (keep(r)) records.push(r);
     }
   }
-  return counts;
+  return { records: sortOutputs(records), counts };
 }
 
 const DIAGNOSTIC_WORD = '"diagnostic"';
