@@ -14,7 +14,7 @@ export const LOCKFILE_NAMES = [
   'bun.lock',
   'bun.lockb',
 ] as const;
-const LOCKFILE = /(^|\/)(package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|bun\.lockb?)$/;
+const LOCKFILES: ReadonlySet<string> = new Set(LOCKFILE_NAMES);
 
 export function isFlatConfigFile(p: string): boolean {
   return FLAT_CONFIG.test(p);
@@ -29,7 +29,7 @@ export function isEslintConfigFile(p: string): boolean {
 }
 
 export function isLockfile(p: string): boolean {
-  return LOCKFILE.test(p);
+  return LOCKFILES.has(p.slice(p.lastIndexOf('/') + 1));
 }
 
 /** Does the tree configure ESLint? (`auto` plans the ESLint task only then.) */

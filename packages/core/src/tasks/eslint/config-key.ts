@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { sha256Hex } from '../../util/hash';
 
 /**
  * A digest of the configuration ESLint computed for one file, portable across machines:
@@ -16,10 +16,10 @@ export class ConfigDigester {
   constructor(private readonly root: string) {}
 
   digest(config: unknown): string {
-    if (config === null || typeof config !== 'object') return sha(JSON.stringify(config ?? null));
+    if (config === null || typeof config !== 'object') return sha256Hex(JSON.stringify(config ?? null));
     let d = this.digests.get(config);
     if (!d) {
-      d = sha(JSON.stringify(this.canonical(config, [])));
+      d = sha256Hex(JSON.stringify(this.canonical(config, [])));
       this.digests.set(config, d);
     }
     return d;
@@ -58,8 +58,8 @@ export class ConfigDigester {
     const meta = (value as { meta?: { name?: unknown; version?: unknown } }).meta;
     if (meta && typeof meta.name === 'string' && typeof meta.version === 'string')
       id = `${meta.name}@${meta.version}`;
-    else if (typeof value === 'function') id = sha(Function.prototype.toString.call(value));
-    else id = `${fallbackName}#${sha(this.codeOf(value as Record<string, unknown>))}`;
+    else if (typeof value === 'function') id = sha256Hex(Function.prototype.toString.call(value));
+    else id = `${fallbackName}#${sha256Hex(this.codeOf(value as Record<string, unknown>))}`;
     this.identities.set(value, id);
     return id;
   }
@@ -132,10 +132,6 @@ function hasMeta(value: object): boolean {
     typeof (value as { parse?: unknown }).parse === 'function' ||
     typeof (value as { parseForESLint?: unknown }).parseForESLint === 'function'
   );
-}
-
-function sha(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
 }
 
 /** Does the config give the parser type information (typescript-eslint's project or service)? */

@@ -12,6 +12,7 @@ import {
   isLockfile,
   isRcConfigFile,
 } from './config-files';
+import { usesTypeInformation } from './config-key';
 import type { EslintConfig } from './eslint-config';
 import { findWorkspaceEslint, findWorkspacePackage } from './resolve-eslint';
 
@@ -149,10 +150,9 @@ async function detectTypeAware(
   return false;
 }
 
+/** usesTypeInformation (the per-file key's test) over a config module's export, arrays included. */
 function containsTypeAwareOptions(value: unknown, depth = 0): boolean {
   if (depth > 20 || value === null || typeof value !== 'object') return false;
   if (Array.isArray(value)) return value.some((v) => containsTypeAwareOptions(v, depth + 1));
-  const options = (value as { languageOptions?: { parserOptions?: Record<string, unknown> } }).languageOptions
-    ?.parserOptions;
-  return Boolean(options && (options.project || options.projectService));
+  return usesTypeInformation(value);
 }

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { defineTask, type FileRunResult, type TaskContext, type TaskFile } from '../task-definition';
-import { isFlatConfigFile } from './config-files';
+import { isFlatConfigFile, isRcConfigFile } from './config-files';
 import { ConfigDigester, usesTypeInformation } from './config-key';
 import type { EslintConfig } from './eslint-config';
 import { eslintMeta } from './eslint-meta';
@@ -26,8 +26,7 @@ function openSession(ctx: TaskContext<EslintConfig>): Promise<EslintSession> {
   let session = sessions.get(key);
   if (!session) {
     const files = ctx.snapshot.files();
-    const flat =
-      files.some((f) => isFlatConfigFile(f.path)) || !files.some((f) => /(^|\/)\.eslintrc/.test(f.path));
+    const flat = files.some((f) => isFlatConfigFile(f.path)) || !files.some((f) => isRcConfigFile(f.path));
     session = loadWorkspaceEslint(root, { flat, lookupFromFile }).then((loaded) => ({
       loaded,
       digester: new ConfigDigester(root),

@@ -2,8 +2,8 @@ import type { TaskOutput } from '../../schemas/output-record';
 import type { EslintLintResult, EslintMessage } from './load-eslint';
 
 /** Codes for ESLint messages that have no rule: a parse error, an unused disable directive. */
-export const ESLINT_FATAL_CODE = 'eslint/parse-error';
-export const ESLINT_DIRECTIVE_CODE = 'eslint/directive';
+const ESLINT_FATAL_CODE = 'eslint/parse-error';
+const ESLINT_DIRECTIVE_CODE = 'eslint/directive';
 
 /**
  * ESLint's messages for one file as diagnostic records, in ESLint's order. Positions are

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { sha256Hex } from '../../util/hash';
 
 /**
  * The versions of what shapes the built-in tasks' results: the TypeScript parser, the
@@ -91,5 +91,5 @@ function webTreeSitterVersion(): string {
 }
 
 function sha256OfFile(file: string): string {
-  return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+  return sha256Hex(fs.readFileSync(file));
 }

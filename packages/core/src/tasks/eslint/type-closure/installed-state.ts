@@ -1,10 +1,9 @@
 import { sha256OfCanonical } from '../../../util/hash';
-import { LOCKFILE_NAMES } from '../config-files';
+import { isLockfile, LOCKFILE_NAMES } from '../config-files';
 import { isInNodeModules } from './paths';
 import type { SnapshotFile, SnapshotFs } from './snapshot-fs';
 
 /** Lockfiles at any depth of the tree: what they pin is what node_modules holds. */
-const LOCKFILE = /(^|\/)(package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|bun\.lockb?)$/;
 
 /**
  * Package managers' own record of what is really installed, which can differ from the
@@ -31,7 +30,7 @@ export interface InstalledState {
 export function digestInstalledState(files: readonly SnapshotFile[], fs: SnapshotFs): InstalledState {
   const entries: [string, string][] = [];
   for (const file of files) {
-    if (LOCKFILE.test(file.path) && !isInNodeModules(file.path)) entries.push([file.path, file.object]);
+    if (isLockfile(file.path) && !isInNodeModules(file.path)) entries.push([file.path, file.object]);
   }
   for (const dir of rootAndAncestors(fs.paths.root)) {
     const names = dir === fs.paths.root ? INSTALL_RECORDS : [...INSTALL_RECORDS, ...LOCKFILE_NAMES];

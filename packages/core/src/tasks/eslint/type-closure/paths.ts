@@ -4,7 +4,7 @@ import path from 'node:path';
  * TypeScript hands its hosts absolute, forward-slash paths; spelling the root the same way
  * lets every host answer with a prefix test instead of a path library call per probe.
  */
-export function normalizeRootDir(rootDir: string): string {
+function normalizeRootDir(rootDir: string): string {
   const abs = path.resolve(rootDir).replace(/\\/g, '/');
   return abs.length > 1 && abs.endsWith('/') ? abs.slice(0, -1) : abs;
 }
