@@ -157,7 +157,7 @@ export async function runAction(deps: ActionDeps): Promise<void> {
       `batch ${result.batchId}: ${result.files} files, ${result.taskFiles.executed} file tasks executed, ${result.taskFiles.reused} reused`,
     );
     // Why shards failed (e.g. E_ESLINT_NOT_FOUND when the workspace's dependencies are not installed).
-    for (const line of describeFailures(result.failures ?? [])) host.error(line);
+    for (const line of describeFailures(result.failures)) host.error(line);
     host.setOutput('batch-id', result.batchId);
     host.setOutput('cache-hit', matchedKey ?? '');
     for (const [severity, count] of Object.entries(result.counts)) host.setOutput(`${severity}s`, count);

@@ -77,7 +77,7 @@ export function resolveTaskConfigs(
  * A conditional task joins the plan when the configuration asks for it (`"eslint": true`) or,
  * under `auto`, when the task detects its tool's configuration in the tree.
  */
-export function wantsConditionalTask(
+function wantsConditionalTask(
   type: string,
   config: ConfigFile | undefined,
   files: readonly { path: string }[],

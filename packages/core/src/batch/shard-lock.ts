@@ -78,7 +78,7 @@ export function isShardLocked(shardDir: string, staleMs = DEFAULT_STALE_MS): boo
  * procfs or the process is gone. Fields are counted after the last `)`: the command name in
  * field 2 may itself hold spaces and parentheses.
  */
-export function readProcessStart(pid: number): string | undefined {
+function readProcessStart(pid: number): string | undefined {
   let text: string;
   try {
     text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -91,13 +91,18 @@ export function readProcessStart(pid: number): string | undefined {
   return start && /^\d+$/.test(start) ? start : undefined;
 }
 
-/** This boot's id, or undefined where the kernel does not expose one. */
-export function readBootId(): string | undefined {
-  try {
-    return fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() || undefined;
-  } catch {
-    return undefined;
+let bootId: string | null | undefined;
+
+/** This boot's id, or undefined where the kernel does not expose one; read once per process. */
+function readBootId(): string | undefined {
+  if (bootId === undefined) {
+    try {
+      bootId = fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() || null;
+    } catch {
+      bootId = null;
+    }
   }
+  return bootId ?? undefined;
 }
 
 let own: { pidStart: string; bootId: string } | null | undefined;
@@ -126,8 +131,8 @@ function isStale(file: string, staleMs: number): boolean {
   }
   if (owner.host === os.hostname()) {
     // Another boot: every process of the one that wrote the lock is gone.
-    const bootId = readBootId();
-    if (owner.boot_id && bootId && owner.boot_id !== bootId) return true;
+    const thisBoot = readBootId();
+    if (owner.boot_id && thisBoot && owner.boot_id !== thisBoot) return true;
     if (owner.pid === process.pid) {
       // Our pid, but possibly an earlier process (a container restarted with the same pid).
       const start = ownStart()?.pidStart;

@@ -26,7 +26,7 @@ function pae(payloadType: string, payload: Buffer): Buffer {
 }
 
 /** keyid: sha256 of the public key's DER (SPKI), so a verifier can tell which key signed. */
-export function keyIdOf(key: crypto.KeyObject): string {
+function keyIdOf(key: crypto.KeyObject): string {
   const pub = key.type === 'private' ? crypto.createPublicKey(key) : key;
   return crypto
     .createHash('sha256')

@@ -278,7 +278,7 @@ export async function runBatchWithProvenance(
 }
 
 /** The replicate report in the session's snake_case vocabulary. */
-export function toReplicateCheckRecord(report: ReplicateReport): ReplicateCheckRecord {
+function toReplicateCheckRecord(report: ReplicateReport): ReplicateCheckRecord {
   return {
     replicates: report.replicates,
     shard_runs: report.shardRuns,

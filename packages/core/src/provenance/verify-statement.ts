@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { CodebatchError } from '../errors/codebatch-error';
-import { stripEnvelope } from '../run/file-memo';
+import { digestRecords, stripEnvelope } from '../run/file-memo';
 import { parseJsonl } from '../store/jsonl';
 import type { Store } from '../store/store';
 import { sha256Hex } from '../util/hash';
@@ -52,10 +52,10 @@ export function checkStatementSubjects(store: Store, statement: Record<string, u
  * each record without its envelope, serialised, one per line. Undefined (no match) when the
  * index does not parse.
  */
-export function resultDigestOfIndex(bytes: Buffer): string | undefined {
+function resultDigestOfIndex(bytes: Buffer): string | undefined {
   try {
     const records = parseJsonl<Record<string, unknown>>(bytes.toString('utf8'), 'index', 'strict').records;
-    return sha256Hex(records.map((r) => `${JSON.stringify(stripEnvelope(r))}\n`).join(''));
+    return digestRecords(records.map(stripEnvelope));
   } catch {
     return undefined;
   }

@@ -33,7 +33,7 @@ export type WorkerResponse =
       error: { code: string; message: string; hints: string[]; details: Record<string, unknown> };
     };
 
-export function jobKey(job: WorkerJob): string {
+function jobKey(job: WorkerJob): string {
   return JSON.stringify([job.storeDir, job.batchId, job.force, job.manifests]);
 }
 

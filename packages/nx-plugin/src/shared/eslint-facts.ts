@@ -1,6 +1,5 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import { isEslintConfigFile, isFlatConfigFile, isRcConfigFile } from '@codebatch/core';
+import { isFlatConfigFile, isRcConfigFile } from '@codebatch/core';
 
 /**
  * What the plugin needs to know about the workspace's ESLint without loading it: which files
@@ -64,26 +63,6 @@ export function eslintFilesFor(
     (f) => f.startsWith(below) && !dirs.has(path.posix.dirname(f)) && isEslintConfigName(f),
   );
   return { files, covered: files.some(isEslintConfigName), nested };
-}
-
-/**
- * The ESLint files in a project's root and the folders above it, read from the disk (the
- * executor has no file list). Workspace-relative POSIX paths.
- */
-export function findEslintFilesOnDisk(workspaceRoot: string, projectRoot: string): string[] {
-  const found: string[] = [];
-  for (const dir of selfAndAncestors(projectRoot)) {
-    let names: string[];
-    try {
-      names = fs.readdirSync(path.join(workspaceRoot, dir));
-    } catch {
-      continue;
-    }
-    for (const name of names) {
-      if (isEslintConfigFile(name)) found.push(dir === '.' ? name : `${dir}/${name}`);
-    }
-  }
-  return found.sort();
 }
 
 /**

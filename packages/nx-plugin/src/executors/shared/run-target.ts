@@ -189,7 +189,7 @@ export async function runTarget(
       `batch ${result.batchId}, report in ${relReport}\n`;
   }
   const stderr =
-    formatFailures(result.failures ?? []) +
+    formatFailures(result.failures) +
     (outcome.success
       ? ''
       : `${target.projectName}:${target.targetName} failed: ${outcome.reasons.join('; ')}\n`);
