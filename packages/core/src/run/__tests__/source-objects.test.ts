@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { initBatch } from '../../batch/init-batch';
+import { queryDiagnostics } from '../../query/query-diagnostics';
 import { createSnapshot } from '../../snapshot/create-snapshot';
 import { writeFully } from '../../store/object-store';
 import { initStore, type Store } from '../../store/store';
@@ -51,6 +52,11 @@ describe('source objects read for execution', () => {
     expect(again.counts.failed).toBe(0);
     expect(again.counts.executed).toBe(2);
     expect(store.objects.verifyObject(hex)).toBe('ok');
+    // The task saw the original bytes: its finding on BAD (absent from the corrupt object) is there.
+    const findings = (batchId: string) =>
+      queryDiagnostics(store, batchId).records.map((d) => `${d.path} ${d.code} ${d.line}`);
+    expect(findings(again.batchId)).toEqual(findings(clean.batchId));
+    expect(findings(again.batchId).some((f) => f.startsWith('a.ts '))).toBe(true);
   });
 
   it('a missing object whose source file still matches is re-ingested', async () => {
