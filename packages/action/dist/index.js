@@ -8,7 +8,7 @@ const __cb_filename = __cbJoin(__cb_dirname, 'index.js');
 import {
   rulesFromDiagnostics,
   toSarif
-} from "./chunks/chunk-UZZINKS4.js";
+} from "./chunks/chunk-SGWKLSOK.js";
 import {
   ENGINE_VERSION,
   PIPELINE_NAMES,
@@ -18,7 +18,7 @@ import {
   __toESM,
   external_exports,
   init_zod
-} from "./chunks/chunk-HIDRYUGQ.js";
+} from "./chunks/chunk-ZOZ3IANR.js";
 
 // ../../node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({
@@ -68877,7 +68877,7 @@ function buildSarifLog(diagnostics, options) {
 
 // src/engine.ts
 async function loadEngine() {
-  const core = await import("./chunks/src-UHXXK25T.js");
+  const core = await import("./chunks/src-LRJEUVXI.js");
   return {
     analyze: (options) => core.analyze(options),
     async findBatchForCommit(storeDir, sha, pipeline2) {
@@ -69765,7 +69765,7 @@ ${preimage}`);
     host2.info(
       `batch ${result.batchId}: ${result.files} files, ${result.taskFiles.executed} file tasks executed, ${result.taskFiles.reused} reused`
     );
-    for (const line of describeFailures(result.failures ?? [])) host2.error(line);
+    for (const line of describeFailures(result.failures)) host2.error(line);
     host2.setOutput("batch-id", result.batchId);
     host2.setOutput("cache-hit", matchedKey ?? "");
     for (const [severity, count] of Object.entries(result.counts)) host2.setOutput(`${severity}s`, count);

@@ -19,7 +19,7 @@ import {
   readBatchRecords,
   runShardChain,
   toCodebatchError
-} from "./chunks/chunk-HIDRYUGQ.js";
+} from "./chunks/chunk-ZOZ3IANR.js";
 
 // ../core/src/run/shard-worker.ts
 init_read_batch();
@@ -78,6 +78,3 @@ try {
     error: { code: e.code, message: e.message, hints: e.hints, details: e.details }
   });
 }
-export {
-  jobKey
-};

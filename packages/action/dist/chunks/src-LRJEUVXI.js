@@ -84,7 +84,7 @@ import {
   verifyShardOutputs,
   verifyStore,
   writeBatchManifest
-} from "./chunk-UZZINKS4.js";
+} from "./chunk-SGWKLSOK.js";
 import {
   CodebatchError,
   ENGINE_VERSION,
@@ -161,7 +161,7 @@ import {
   toPathKey,
   writeOutputObject,
   writeShardManifest
-} from "./chunk-HIDRYUGQ.js";
+} from "./chunk-ZOZ3IANR.js";
 export {
   CodebatchError,
   ENGINE_VERSION,

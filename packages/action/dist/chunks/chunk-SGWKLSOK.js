@@ -39,6 +39,7 @@ import {
   canonicalJson,
   compareUtf8,
   createDefaultRegistry,
+  digestRecords,
   external_exports,
   idSchema,
   initStore,
@@ -139,7 +140,7 @@ import {
   verifiesReads,
   writeFileAtomic,
   writeShardManifest
-} from "./chunk-HIDRYUGQ.js";
+} from "./chunk-ZOZ3IANR.js";
 
 // ../core/src/config/config-schema.ts
 var configFileSchema, DEFAULT_SHARDS;
@@ -2342,453 +2343,19 @@ var init_run_with_provenance = __esm({
   }
 });
 
-// ../core/src/query/output-order.ts
-function compareOutputs(a, b) {
-  return compareStr(a.path, b.path) || compareNum(a.line, b.line) || compareNum(a.col, b.col) || compareStr(a.code, b.code) || compareStr(a.task_id, b.task_id) || compareStr(a.kind, b.kind) || compareStr(a.metric, b.metric) || compareStr(a.symbol_type, b.symbol_type) || compareStr(a.name, b.name) || compareStr(a.edge_type, b.edge_type) || compareStr(a.target, b.target) || compareStr(a.message, b.message) || compareStr(canonicalJson(a), canonicalJson(b)) || // Same content, different key order: order by the bytes we would print, so that any two
-  // records that compare equal here serialize identically and the output is still unique.
-  compareStr(JSON.stringify(a), JSON.stringify(b));
-}
-function sortOutputs(records) {
-  return records.sort(compareOutputs);
-}
-function compareNum(a, b) {
-  if (a === b) return 0;
-  if (a === void 0) return -1;
-  if (b === void 0) return 1;
-  return a - b;
-}
-function compareStr(a, b) {
-  if (a === b) return 0;
-  if (a === void 0) return -1;
-  if (b === void 0) return 1;
-  return a < b ? -1 : 1;
-}
-var init_output_order = __esm({
-  "../core/src/query/output-order.ts"() {
-    "use strict";
-    init_canonical_json();
-  }
-});
-
-// ../core/src/query/files-index.ts
-function readFilesByPath(store, snapshotId) {
-  return new Map(readFilesIndex(store, snapshotId).map((r) => [r.path, r]));
-}
-function langOf(files, path26) {
-  return files.get(path26)?.lang_hint ?? UNKNOWN_LANG;
-}
-var UNKNOWN_LANG;
-var init_files_index = __esm({
-  "../core/src/query/files-index.ts"() {
-    "use strict";
-    init_read_snapshot();
-    UNKNOWN_LANG = "unknown";
-  }
-});
-
-// ../core/src/query/tally-outputs.ts
-function tallyOutputs(records, files) {
-  const tally = createTally(files);
-  for (const r of records) tally.add(r);
-  return tally.rows();
-}
-function createTally(files) {
-  const rows = /* @__PURE__ */ new Map();
-  return {
-    add(r) {
-      const isDiagnostic = r.kind === "diagnostic";
-      const severity = isDiagnostic ? r.severity ?? null : null;
-      const code = isDiagnostic ? r.code ?? null : null;
-      const key = JSON.stringify([r.task_id, r.path, r.kind, severity, code]);
-      const row = rows.get(key);
-      if (row) row.count += 1;
-      else
-        rows.set(key, {
-          task_id: r.task_id,
-          path: r.path,
-          kind: r.kind,
-          severity,
-          code,
-          lang: langOf(files, r.path),
-          count: 1
-        });
-    },
-    rows: () => [...rows.values()].sort(compareCountRows)
-  };
-}
-function compareCountRows(a, b) {
-  return compareStr(a.task_id, b.task_id) || compareStr(a.path, b.path) || compareStr(a.kind, b.kind) || compareStr(a.severity ?? void 0, b.severity ?? void 0) || compareStr(a.code ?? void 0, b.code ?? void 0);
-}
-function toCountTuple(r) {
-  return [r.task_id, r.path, r.kind, r.severity, r.code, r.lang, r.count];
-}
-function fromCountTuple(t) {
-  return { task_id: t[0], path: t[1], kind: t[2], severity: t[3], code: t[4], lang: t[5], count: t[6] };
-}
-function aggregateTotals(rows) {
-  const totals = /* @__PURE__ */ new Map();
-  for (const r of rows) {
-    const key = JSON.stringify([r.task_id, r.kind, r.severity, r.code, r.lang]);
-    const t = totals.get(key);
-    if (t) t.count += r.count;
-    else
-      totals.set(key, {
-        task_id: r.task_id,
-        kind: r.kind,
-        severity: r.severity,
-        code: r.code,
-        lang: r.lang,
-        count: r.count
-      });
-  }
-  return [...totals.values()].sort(
-    (a, b) => compareStr(a.task_id, b.task_id) || compareStr(a.kind, b.kind) || compareStr(a.severity ?? void 0, b.severity ?? void 0) || compareStr(a.code ?? void 0, b.code ?? void 0) || compareStr(a.lang, b.lang)
-  );
-}
-function toTotalTuple(r) {
-  return [r.task_id, r.kind, r.severity, r.code, r.lang, r.count];
-}
-function fromTotalTuple(t) {
-  return { task_id: t[0], kind: t[1], severity: t[2], code: t[3], lang: t[4], count: t[5] };
-}
-var init_tally_outputs = __esm({
-  "../core/src/query/tally-outputs.ts"() {
-    "use strict";
-    init_files_index();
-    init_output_order();
-  }
-});
-
-// ../core/src/query/shard-scan.ts
-import fs9 from "node:fs";
-function listShards(view, taskId) {
-  const { layout } = view.store;
-  let names;
-  try {
-    names = fs9.readdirSync(layout.shardsDir(view.batchId, taskId));
-  } catch (error) {
-    const errno = error.code;
-    if (errno === "ENOENT" || errno === "ENOTDIR") return [];
-    throw toCodebatchError(error, `listing shards of ${taskId}`);
-  }
-  return names.filter((name) => SHARD_DIR.test(name)).sort().map((shardId) => readShardEntry(view, taskId, shardId));
-}
-function readShardEntry(view, taskId, shardId) {
-  const { layout } = view.store;
-  const stateFile = layout.stateFile(view.batchId, taskId, shardId);
-  const outputsFile = layout.outputsFile(view.batchId, taskId, shardId);
-  let stateBytes;
-  try {
-    stateBytes = fs9.readFileSync(stateFile);
-  } catch (error) {
-    if (error.code === "ENOENT") {
-      return {
-        taskId,
-        shardId,
-        status: "missing",
-        state: void 0,
-        stateBytes: void 0,
-        stateFile,
-        outputsFile
-      };
-    }
-    throw toCodebatchError(error, `reading ${stateFile}`);
-  }
-  let parsed;
-  try {
-    parsed = JSON.parse(stateBytes.toString("utf8"));
-  } catch {
-    parsed = void 0;
-  }
-  const result = shardStateSchema.safeParse(parsed);
-  if (!result.success) {
-    throw new CodebatchError("E_RECORD_INVALID", `${stateFile} is not a valid shard state`, {
-      hints: ["Re-run the shard (run-shard --force) to rewrite it, or run `codebatch verify`."],
-      details: { file: stateFile }
-    });
-  }
-  return {
-    taskId,
-    shardId,
-    status: result.data.status,
-    state: result.data,
-    stateBytes,
-    stateFile,
-    outputsFile
-  };
-}
-function isShardVisible(entry) {
-  return entry.status === "done";
-}
-function readOutputsBytes(entry) {
-  try {
-    return readIndexFile(entry.outputsFile) ?? { bytes: Buffer.alloc(0), hex: EMPTY_HEX };
-  } catch (error) {
-    throw toCodebatchError(error, `reading ${entry.outputsFile}`);
-  }
-}
-function readVerifiedOutputsBytes(entry) {
-  const { bytes, hex } = readOutputsBytes(entry);
-  const expected = entry.state?.outputs_digest;
-  if (expected && verifiesReads() && toObjectRef(hex) !== expected) {
-    throw new CodebatchError(
-      "E_INDEX_CORRUPT",
-      `${entry.outputsFile} does not match the digest its state recorded`,
-      {
-        hints: ["Re-run the affected shard with --force to rewrite its index, or run `codebatch verify`."],
-        details: { file: entry.outputsFile, expected }
-      }
-    );
-  }
-  return { bytes, verified: expected !== void 0 && verifiesReads() };
-}
-function readShardOutputs(entry, select) {
-  const { bytes, verified } = readVerifiedOutputsBytes(entry);
-  const records = verified && select !== void 0 ? parseSelectedLines(bytes, select, entry.outputsFile) : parseJsonl(bytes.toString("utf8"), entry.outputsFile, "strict").records;
-  for (let i = 0; i < records.length; i += 1) {
-    const r = records[i];
-    if (r === null || typeof r !== "object" || typeof r.path !== "string" || typeof r.kind !== "string") {
-      throw new CodebatchError(
-        "E_INDEX_CORRUPT",
-        `${entry.outputsFile}: record ${i + 1} is not an output record (path and kind are required)`,
-        {
-          hints: ["Re-run the affected shard with --force to rewrite its index, or run `codebatch verify`."],
-          details: { file: entry.outputsFile, record: i + 1 }
-        }
-      );
-    }
-  }
-  return records;
-}
-var SHARD_DIR, EMPTY_HEX;
-var init_shard_scan = __esm({
-  "../core/src/query/shard-scan.ts"() {
-    "use strict";
-    init_codebatch_error();
-    init_state_record();
-    init_jsonl();
-    init_read_index_file();
-    init_hash();
-    init_read_verification();
-    SHARD_DIR = /^[a-f0-9]{2}$/;
-    EMPTY_HEX = sha256Hex(Buffer.alloc(0));
-  }
-});
-
-// ../core/src/query/accel/index-sources.ts
-function computeIndexSources(view) {
-  const shards = [];
-  for (const taskId of view.taskIds) {
-    for (const entry of listShards(view, taskId)) {
-      const stateDigest = entry.stateBytes ? sha256Hex(entry.stateBytes) : null;
-      const outputs = isShardVisible(entry) ? outputsDigest(entry) : null;
-      shards.push([taskId, entry.shardId, entry.status, stateDigest, outputs]);
-    }
-  }
-  return { batch_id: view.batchId, snapshot_id: view.batch.snapshot_id, task_ids: [...view.taskIds], shards };
-}
-function outputsDigest(entry) {
-  if (entry.state?.outputs_digest) return entry.state.outputs_digest;
-  return toObjectRef(readOutputsBytes(entry).hex);
-}
-var init_index_sources = __esm({
-  "../core/src/query/accel/index-sources.ts"() {
-    "use strict";
-    init_hash();
-    init_shard_scan();
-  }
-});
-
-// ../core/src/query/accel/query-index-file.ts
-import path7 from "node:path";
-function sectionOf(severity) {
-  return severity === "error" || severity === "warning" || severity === "info" || severity === "hint" ? severity : "other";
-}
-function queryIndexDir(store) {
-  return path7.join(store.layout.indexesDir, "query");
-}
-function queryIndexFile(store, batchId) {
-  return path7.join(queryIndexDir(store), `${batchId}.jsonl`);
-}
-var QUERY_INDEX_SCHEMA, QUERY_INDEX_VERSION, DIAGNOSTIC_SECTIONS;
-var init_query_index_file = __esm({
-  "../core/src/query/accel/query-index-file.ts"() {
-    "use strict";
-    QUERY_INDEX_SCHEMA = "codebatch.query_index";
-    QUERY_INDEX_VERSION = 3;
-    DIAGNOSTIC_SECTIONS = ["error", "warning", "info", "hint", "other"];
-  }
-});
-
-// ../core/src/query/accel/read-query-index.ts
-import fs10 from "node:fs";
-function readFreshQueryIndex(view, want = {}) {
-  let fd;
-  try {
-    fd = fs10.openSync(queryIndexFile(view.store, view.batchId), "r");
-  } catch {
-    return void 0;
-  }
-  try {
-    const read = readHeader(fd);
-    if (!read) return void 0;
-    const [header, bodyStart] = read;
-    if (header.schema_name !== QUERY_INDEX_SCHEMA || header.index_version !== QUERY_INDEX_VERSION)
-      return void 0;
-    if (canonicalJson(header.sources) !== canonicalJson(computeIndexSources(view))) return void 0;
-    const content = { totals: header.totals.map(fromTotalTuple) };
-    const readRange = ([offset, length]) => {
-      const buf = Buffer.alloc(length);
-      if (fs10.readSync(fd, buf, 0, length, bodyStart + offset) !== length) throw new Error("short read");
-      return buf.toString("utf8");
-    };
-    const readSection = (section) => {
-      const entry = header.sections.diagnostics[section];
-      const { records } = parseJsonl(readRange(entry.range), "query index", "strict");
-      if (records.length !== entry.count) throw new Error("section count mismatch");
-      return records;
-    };
-    if (want.countRows) {
-      content.countRows = JSON.parse(readRange(header.sections.count_rows)).map(
-        fromCountTuple
-      );
-    }
-    if (want.diagnostics === "all") {
-      content.diagnostics = sortOutputs(DIAGNOSTIC_SECTIONS.flatMap((s) => readSection(s)));
-    } else if (want.diagnostics !== void 0) {
-      const section = DIAGNOSTIC_SECTIONS.find((s) => s === want.diagnostics && s !== "other");
-      content.diagnostics = section ? readSection(section) : [];
-    }
-    return content;
-  } catch {
-    return void 0;
-  } finally {
-    fs10.closeSync(fd);
-  }
-}
-function readHeader(fd) {
-  const chunks = [];
-  let position = 0;
-  for (; ; ) {
-    const buf = Buffer.alloc(HEADER_CHUNK);
-    const n = fs10.readSync(fd, buf, 0, HEADER_CHUNK, position);
-    if (n === 0) return void 0;
-    const nl = buf.subarray(0, n).indexOf(10);
-    if (nl >= 0) {
-      chunks.push(buf.subarray(0, nl));
-      const headerBytes = Buffer.concat(chunks);
-      return [JSON.parse(headerBytes.toString("utf8")), headerBytes.length + 1];
-    }
-    chunks.push(buf.subarray(0, n));
-    position += n;
-  }
-}
-var HEADER_CHUNK;
-var init_read_query_index = __esm({
-  "../core/src/query/accel/read-query-index.ts"() {
-    "use strict";
-    init_jsonl();
-    init_canonical_json();
-    init_output_order();
-    init_tally_outputs();
-    init_index_sources();
-    init_query_index_file();
-    HEADER_CHUNK = 256 * 1024;
-  }
-});
-
-// ../core/src/query/scan-outputs.ts
-function forEachOutput(view, taskIds, visit, select) {
-  for (const taskId of taskIds) {
-    for (const entry of listShards(view, taskId)) {
-      if (!isShardVisible(entry)) continue;
-      for (const record of readShardOutputs(entry, select)) visit(record);
-    }
-  }
-}
-function scanOutputs(view, taskIds, keep = () => true, select) {
-  const out = [];
-  forEachOutput(
-    view,
-    taskIds,
-    (record) => {
-      if (keep(record)) out.push(record);
-    },
-    select
-  );
-  return sortOutputs(out);
-}
-var init_scan_outputs = __esm({
-  "../core/src/query/scan-outputs.ts"() {
-    "use strict";
-    init_output_order();
-    init_shard_scan();
-  }
-});
-
-// ../core/src/query/batch-facts.ts
-function loadTotals(view, taskIds, options = {}) {
-  const index = options.useIndex === false ? void 0 : readFreshQueryIndex(view);
-  if (index) return index.totals.filter((r) => taskIds.includes(r.task_id));
-  return aggregateTotals(scanCountRows(view, taskIds));
-}
-function loadCountRows(view, taskIds, options = {}) {
-  const index = options.useIndex === false ? void 0 : readFreshQueryIndex(view, { countRows: true });
-  if (index?.countRows) return index.countRows.filter((r) => taskIds.includes(r.task_id));
-  return scanCountRows(view, taskIds);
-}
-function scanCountRows(view, taskIds) {
-  const tally = createTally(readFilesByPath(view.store, view.batch.snapshot_id));
-  forEachOutput(view, taskIds, tally.add);
-  return tally.rows();
-}
-function loadDiagnosticsAtLeast(view, taskIds, min) {
-  const rank = SEVERITY_RANK[min];
-  return scanOutputs(
-    view,
-    taskIds,
-    // A diagnostic without a severity reports as a warning (report/diagnostic.ts severityOf).
-    (r) => r.kind === "diagnostic" && (SEVERITY_RANK[r.severity ?? "warning"] ?? -1) >= rank,
-    min === "error" ? '"error"' : DIAGNOSTIC_LINE
-  );
-}
-function loadDiagnostics(view, taskIds, options = {}) {
-  const { severity } = options;
-  const index = options.useIndex === false ? void 0 : readFreshQueryIndex(view, { diagnostics: severity ?? "all" });
-  if (index?.diagnostics) return index.diagnostics.filter((r) => taskIds.includes(r.task_id));
-  return scanOutputs(
-    view,
-    taskIds,
-    (r) => r.kind === "diagnostic" && (severity === void 0 || r.severity === severity),
-    DIAGNOSTIC_LINE
-  );
-}
-var DIAGNOSTIC_LINE, SEVERITY_RANK;
-var init_batch_facts = __esm({
-  "../core/src/query/batch-facts.ts"() {
-    "use strict";
-    init_read_query_index();
-    init_files_index();
-    init_scan_outputs();
-    init_tally_outputs();
-    DIAGNOSTIC_LINE = '"diagnostic"';
-    SEVERITY_RANK = { hint: 0, info: 1, warning: 2, error: 3 };
-  }
-});
-
 // ../core/src/query/batch-view.ts
-import fs11 from "node:fs";
-import path8 from "node:path";
+import fs9 from "node:fs";
+import path7 from "node:path";
 function loadBatchView(store, batchId) {
   const batch = readBatchRecord(store, batchId);
   return { store, batchId, batch, taskIds: readTaskIds(store, batchId) };
 }
 function readTaskIds(store, batchId) {
-  if (fs11.existsSync(store.layout.planFile(batchId)))
+  if (fs9.existsSync(store.layout.planFile(batchId)))
     return readPlan(store, batchId).tasks.map((t) => t.task_id);
-  const tasksDir = path8.join(store.layout.batchDir(batchId), "tasks");
+  const tasksDir = path7.join(store.layout.batchDir(batchId), "tasks");
   try {
-    return fs11.readdirSync(tasksDir).filter((name) => /^[a-zA-Z0-9_-]{1,128}$/.test(name)).sort();
+    return fs9.readdirSync(tasksDir).filter((name) => /^[a-zA-Z0-9_-]{1,128}$/.test(name)).sort();
   } catch {
     return [];
   }
@@ -3378,10 +2945,10 @@ function createOutputPredicate(filter) {
 }
 function meetsSeverityThreshold(severity, threshold) {
   if (threshold === void 0) return true;
-  const rank = SEVERITY_RANK2[severity ?? ""];
-  return rank !== void 0 && rank <= (SEVERITY_RANK2[threshold] ?? -1);
+  const rank = SEVERITY_RANK[severity ?? ""];
+  return rank !== void 0 && rank <= (SEVERITY_RANK[threshold] ?? -1);
 }
-var GLOB_CHARS, SEVERITY_RANK2;
+var GLOB_CHARS, SEVERITY_RANK;
 var init_output_filter = __esm({
   "../core/src/query/output-filter.ts"() {
     "use strict";
@@ -3389,7 +2956,430 @@ var init_output_filter = __esm({
     init_output_record();
     init_glob_match();
     GLOB_CHARS = /[*?[\]{}()!+@]/;
-    SEVERITY_RANK2 = { error: 0, warning: 1, info: 2, hint: 3 };
+    SEVERITY_RANK = { error: 0, warning: 1, info: 2, hint: 3 };
+  }
+});
+
+// ../core/src/query/output-order.ts
+function compareOutputs(a, b) {
+  return compareStr(a.path, b.path) || compareNum(a.line, b.line) || compareNum(a.col, b.col) || compareStr(a.code, b.code) || compareStr(a.task_id, b.task_id) || compareStr(a.kind, b.kind) || compareStr(a.metric, b.metric) || compareStr(a.symbol_type, b.symbol_type) || compareStr(a.name, b.name) || compareStr(a.edge_type, b.edge_type) || compareStr(a.target, b.target) || compareStr(a.message, b.message) || compareStr(canonicalJson(a), canonicalJson(b)) || // Same content, different key order: order by the bytes we would print, so that any two
+  // records that compare equal here serialize identically and the output is still unique.
+  compareStr(JSON.stringify(a), JSON.stringify(b));
+}
+function sortOutputs(records) {
+  return records.sort(compareOutputs);
+}
+function compareNum(a, b) {
+  if (a === b) return 0;
+  if (a === void 0) return -1;
+  if (b === void 0) return 1;
+  return a - b;
+}
+function compareStr(a, b) {
+  if (a === b) return 0;
+  if (a === void 0) return -1;
+  if (b === void 0) return 1;
+  return a < b ? -1 : 1;
+}
+var init_output_order = __esm({
+  "../core/src/query/output-order.ts"() {
+    "use strict";
+    init_canonical_json();
+  }
+});
+
+// ../core/src/query/files-index.ts
+function readFilesByPath(store, snapshotId) {
+  return new Map(readFilesIndex(store, snapshotId).map((r) => [r.path, r]));
+}
+function langOf(files, path26) {
+  return files.get(path26)?.lang_hint ?? UNKNOWN_LANG;
+}
+var UNKNOWN_LANG;
+var init_files_index = __esm({
+  "../core/src/query/files-index.ts"() {
+    "use strict";
+    init_read_snapshot();
+    UNKNOWN_LANG = "unknown";
+  }
+});
+
+// ../core/src/query/tally-outputs.ts
+function tallyOutputs(records, files) {
+  const tally = createTally(files);
+  for (const r of records) tally.add(r);
+  return tally.rows();
+}
+function createTally(files) {
+  const rows = /* @__PURE__ */ new Map();
+  return {
+    add(r) {
+      const isDiagnostic = r.kind === "diagnostic";
+      const severity = isDiagnostic ? r.severity ?? null : null;
+      const code = isDiagnostic ? r.code ?? null : null;
+      const key = JSON.stringify([r.task_id, r.path, r.kind, severity, code]);
+      const row = rows.get(key);
+      if (row) row.count += 1;
+      else
+        rows.set(key, {
+          task_id: r.task_id,
+          path: r.path,
+          kind: r.kind,
+          severity,
+          code,
+          lang: langOf(files, r.path),
+          count: 1
+        });
+    },
+    rows: () => [...rows.values()].sort(compareCountRows)
+  };
+}
+function compareCountRows(a, b) {
+  return compareStr(a.task_id, b.task_id) || compareStr(a.path, b.path) || compareStr(a.kind, b.kind) || compareStr(a.severity ?? void 0, b.severity ?? void 0) || compareStr(a.code ?? void 0, b.code ?? void 0);
+}
+function toCountTuple(r) {
+  return [r.task_id, r.path, r.kind, r.severity, r.code, r.lang, r.count];
+}
+function fromCountTuple(t) {
+  return { task_id: t[0], path: t[1], kind: t[2], severity: t[3], code: t[4], lang: t[5], count: t[6] };
+}
+function aggregateTotals(rows) {
+  const totals = /* @__PURE__ */ new Map();
+  for (const r of rows) {
+    const key = JSON.stringify([r.task_id, r.kind, r.severity, r.code, r.lang]);
+    const t = totals.get(key);
+    if (t) t.count += r.count;
+    else
+      totals.set(key, {
+        task_id: r.task_id,
+        kind: r.kind,
+        severity: r.severity,
+        code: r.code,
+        lang: r.lang,
+        count: r.count
+      });
+  }
+  return [...totals.values()].sort(
+    (a, b) => compareStr(a.task_id, b.task_id) || compareStr(a.kind, b.kind) || compareStr(a.severity ?? void 0, b.severity ?? void 0) || compareStr(a.code ?? void 0, b.code ?? void 0) || compareStr(a.lang, b.lang)
+  );
+}
+function toTotalTuple(r) {
+  return [r.task_id, r.kind, r.severity, r.code, r.lang, r.count];
+}
+function fromTotalTuple(t) {
+  return { task_id: t[0], kind: t[1], severity: t[2], code: t[3], lang: t[4], count: t[5] };
+}
+var init_tally_outputs = __esm({
+  "../core/src/query/tally-outputs.ts"() {
+    "use strict";
+    init_files_index();
+    init_output_order();
+  }
+});
+
+// ../core/src/query/shard-scan.ts
+import fs10 from "node:fs";
+function listShards(view, taskId) {
+  const { layout } = view.store;
+  let names;
+  try {
+    names = fs10.readdirSync(layout.shardsDir(view.batchId, taskId));
+  } catch (error) {
+    const errno = error.code;
+    if (errno === "ENOENT" || errno === "ENOTDIR") return [];
+    throw toCodebatchError(error, `listing shards of ${taskId}`);
+  }
+  return names.filter((name) => SHARD_DIR.test(name)).sort().map((shardId) => readShardEntry(view, taskId, shardId));
+}
+function readShardEntry(view, taskId, shardId) {
+  const { layout } = view.store;
+  const stateFile = layout.stateFile(view.batchId, taskId, shardId);
+  const outputsFile = layout.outputsFile(view.batchId, taskId, shardId);
+  let stateBytes;
+  try {
+    stateBytes = fs10.readFileSync(stateFile);
+  } catch (error) {
+    if (error.code === "ENOENT") {
+      return {
+        taskId,
+        shardId,
+        status: "missing",
+        state: void 0,
+        stateBytes: void 0,
+        stateFile,
+        outputsFile
+      };
+    }
+    throw toCodebatchError(error, `reading ${stateFile}`);
+  }
+  let parsed;
+  try {
+    parsed = JSON.parse(stateBytes.toString("utf8"));
+  } catch {
+    parsed = void 0;
+  }
+  const result = shardStateSchema.safeParse(parsed);
+  if (!result.success) {
+    throw new CodebatchError("E_RECORD_INVALID", `${stateFile} is not a valid shard state`, {
+      hints: ["Re-run the shard (run-shard --force) to rewrite it, or run `codebatch verify`."],
+      details: { file: stateFile }
+    });
+  }
+  return {
+    taskId,
+    shardId,
+    status: result.data.status,
+    state: result.data,
+    stateBytes,
+    stateFile,
+    outputsFile
+  };
+}
+function isShardVisible(entry) {
+  return entry.status === "done";
+}
+function readOutputsBytes(entry) {
+  try {
+    return readIndexFile(entry.outputsFile) ?? { bytes: Buffer.alloc(0), hex: EMPTY_HEX };
+  } catch (error) {
+    throw toCodebatchError(error, `reading ${entry.outputsFile}`);
+  }
+}
+function readVerifiedOutputsBytes(entry) {
+  const { bytes, hex } = readOutputsBytes(entry);
+  const expected = entry.state?.outputs_digest;
+  if (expected && verifiesReads() && toObjectRef(hex) !== expected) {
+    throw new CodebatchError(
+      "E_INDEX_CORRUPT",
+      `${entry.outputsFile} does not match the digest its state recorded`,
+      {
+        hints: ["Re-run the affected shard with --force to rewrite its index, or run `codebatch verify`."],
+        details: { file: entry.outputsFile, expected }
+      }
+    );
+  }
+  return { bytes, verified: expected !== void 0 && verifiesReads() };
+}
+function readShardOutputs(entry, select) {
+  const { bytes, verified } = readVerifiedOutputsBytes(entry);
+  const records = verified && select !== void 0 ? parseSelectedLines(bytes, select, entry.outputsFile) : parseJsonl(bytes.toString("utf8"), entry.outputsFile, "strict").records;
+  for (let i = 0; i < records.length; i += 1) {
+    const r = records[i];
+    if (r === null || typeof r !== "object" || typeof r.path !== "string" || typeof r.kind !== "string") {
+      throw new CodebatchError(
+        "E_INDEX_CORRUPT",
+        `${entry.outputsFile}: record ${i + 1} is not an output record (path and kind are required)`,
+        {
+          hints: ["Re-run the affected shard with --force to rewrite its index, or run `codebatch verify`."],
+          details: { file: entry.outputsFile, record: i + 1 }
+        }
+      );
+    }
+  }
+  return records;
+}
+var SHARD_DIR, EMPTY_HEX;
+var init_shard_scan = __esm({
+  "../core/src/query/shard-scan.ts"() {
+    "use strict";
+    init_codebatch_error();
+    init_state_record();
+    init_jsonl();
+    init_read_index_file();
+    init_hash();
+    init_read_verification();
+    SHARD_DIR = /^[a-f0-9]{2}$/;
+    EMPTY_HEX = sha256Hex(Buffer.alloc(0));
+  }
+});
+
+// ../core/src/query/accel/index-sources.ts
+function computeIndexSources(view) {
+  const shards = [];
+  for (const taskId of view.taskIds) {
+    for (const entry of listShards(view, taskId)) {
+      const stateDigest = entry.stateBytes ? sha256Hex(entry.stateBytes) : null;
+      const outputs = isShardVisible(entry) ? outputsDigest(entry) : null;
+      shards.push([taskId, entry.shardId, entry.status, stateDigest, outputs]);
+    }
+  }
+  return { batch_id: view.batchId, snapshot_id: view.batch.snapshot_id, task_ids: [...view.taskIds], shards };
+}
+function outputsDigest(entry) {
+  if (entry.state?.outputs_digest) return entry.state.outputs_digest;
+  return toObjectRef(readOutputsBytes(entry).hex);
+}
+var init_index_sources = __esm({
+  "../core/src/query/accel/index-sources.ts"() {
+    "use strict";
+    init_hash();
+    init_shard_scan();
+  }
+});
+
+// ../core/src/query/accel/query-index-file.ts
+import path8 from "node:path";
+function sectionOf(severity) {
+  return severity === "error" || severity === "warning" || severity === "info" || severity === "hint" ? severity : "other";
+}
+function queryIndexDir(store) {
+  return path8.join(store.layout.indexesDir, "query");
+}
+function queryIndexFile(store, batchId) {
+  return path8.join(queryIndexDir(store), `${batchId}.jsonl`);
+}
+var QUERY_INDEX_SCHEMA, QUERY_INDEX_VERSION, DIAGNOSTIC_SECTIONS;
+var init_query_index_file = __esm({
+  "../core/src/query/accel/query-index-file.ts"() {
+    "use strict";
+    QUERY_INDEX_SCHEMA = "codebatch.query_index";
+    QUERY_INDEX_VERSION = 3;
+    DIAGNOSTIC_SECTIONS = ["error", "warning", "info", "hint", "other"];
+  }
+});
+
+// ../core/src/query/accel/read-query-index.ts
+import fs11 from "node:fs";
+function readFreshQueryIndex(view, want = {}) {
+  let fd;
+  try {
+    fd = fs11.openSync(queryIndexFile(view.store, view.batchId), "r");
+  } catch {
+    return void 0;
+  }
+  try {
+    const read = readHeader(fd);
+    if (!read) return void 0;
+    const [header, bodyStart] = read;
+    if (header.schema_name !== QUERY_INDEX_SCHEMA || header.index_version !== QUERY_INDEX_VERSION)
+      return void 0;
+    if (canonicalJson(header.sources) !== canonicalJson(computeIndexSources(view))) return void 0;
+    const content = { totals: header.totals.map(fromTotalTuple) };
+    const readRange = ([offset, length]) => {
+      const buf = Buffer.alloc(length);
+      if (fs11.readSync(fd, buf, 0, length, bodyStart + offset) !== length) throw new Error("short read");
+      return buf.toString("utf8");
+    };
+    const readSection = (section) => {
+      const entry = header.sections.diagnostics[section];
+      const { records } = parseJsonl(readRange(entry.range), "query index", "strict");
+      if (records.length !== entry.count) throw new Error("section count mismatch");
+      return records;
+    };
+    if (want.countRows) {
+      content.countRows = JSON.parse(readRange(header.sections.count_rows)).map(
+        fromCountTuple
+      );
+    }
+    if (want.diagnostics === "all") {
+      content.diagnostics = sortOutputs(DIAGNOSTIC_SECTIONS.flatMap((s) => readSection(s)));
+    } else if (want.diagnostics !== void 0) {
+      const section = DIAGNOSTIC_SECTIONS.find((s) => s === want.diagnostics && s !== "other");
+      content.diagnostics = section ? readSection(section) : [];
+    }
+    return content;
+  } catch {
+    return void 0;
+  } finally {
+    fs11.closeSync(fd);
+  }
+}
+function readHeader(fd) {
+  const chunks = [];
+  let position = 0;
+  for (; ; ) {
+    const buf = Buffer.alloc(HEADER_CHUNK);
+    const n = fs11.readSync(fd, buf, 0, HEADER_CHUNK, position);
+    if (n === 0) return void 0;
+    const nl = buf.subarray(0, n).indexOf(10);
+    if (nl >= 0) {
+      chunks.push(buf.subarray(0, nl));
+      const headerBytes = Buffer.concat(chunks);
+      return [JSON.parse(headerBytes.toString("utf8")), headerBytes.length + 1];
+    }
+    chunks.push(buf.subarray(0, n));
+    position += n;
+  }
+}
+var HEADER_CHUNK;
+var init_read_query_index = __esm({
+  "../core/src/query/accel/read-query-index.ts"() {
+    "use strict";
+    init_jsonl();
+    init_canonical_json();
+    init_output_order();
+    init_tally_outputs();
+    init_index_sources();
+    init_query_index_file();
+    HEADER_CHUNK = 256 * 1024;
+  }
+});
+
+// ../core/src/query/scan-outputs.ts
+function forEachOutput(view, taskIds, visit, select) {
+  for (const taskId of taskIds) {
+    for (const entry of listShards(view, taskId)) {
+      if (!isShardVisible(entry)) continue;
+      for (const record of readShardOutputs(entry, select)) visit(record);
+    }
+  }
+}
+function scanOutputs(view, taskIds, keep = () => true, select) {
+  const out = [];
+  forEachOutput(
+    view,
+    taskIds,
+    (record) => {
+      if (keep(record)) out.push(record);
+    },
+    select
+  );
+  return sortOutputs(out);
+}
+var init_scan_outputs = __esm({
+  "../core/src/query/scan-outputs.ts"() {
+    "use strict";
+    init_output_order();
+    init_shard_scan();
+  }
+});
+
+// ../core/src/query/batch-facts.ts
+function loadTotals(view, taskIds, options = {}) {
+  const index = options.useIndex === false ? void 0 : readFreshQueryIndex(view);
+  if (index) return index.totals.filter((r) => taskIds.includes(r.task_id));
+  return aggregateTotals(scanCountRows(view, taskIds));
+}
+function loadCountRows(view, taskIds, options = {}) {
+  const index = options.useIndex === false ? void 0 : readFreshQueryIndex(view, { countRows: true });
+  if (index?.countRows) return index.countRows.filter((r) => taskIds.includes(r.task_id));
+  return scanCountRows(view, taskIds);
+}
+function scanCountRows(view, taskIds) {
+  const tally = createTally(readFilesByPath(view.store, view.batch.snapshot_id));
+  forEachOutput(view, taskIds, tally.add);
+  return tally.rows();
+}
+function loadDiagnostics(view, taskIds, options = {}) {
+  const { severity } = options;
+  const index = options.useIndex === false ? void 0 : readFreshQueryIndex(view, { diagnostics: severity ?? "all" });
+  if (index?.diagnostics) return index.diagnostics.filter((r) => taskIds.includes(r.task_id));
+  return scanOutputs(
+    view,
+    taskIds,
+    (r) => r.kind === "diagnostic" && (severity === void 0 || r.severity === severity),
+    DIAGNOSTIC_LINE
+  );
+}
+var DIAGNOSTIC_LINE;
+var init_batch_facts = __esm({
+  "../core/src/query/batch-facts.ts"() {
+    "use strict";
+    init_read_query_index();
+    init_files_index();
+    init_scan_outputs();
+    init_tally_outputs();
+    DIAGNOSTIC_LINE = '"diagnostic"';
   }
 });
 
@@ -3465,21 +3455,28 @@ var init_query_diagnostics = __esm({
 });
 
 // ../core/src/query/count-diagnostics.ts
-function countDiagnosticsBySeverity(view, taskIds) {
+function scanDiagnosticsAtLeast(view, taskIds, min) {
   const counts = emptySeverityCounts();
+  const records = [];
+  const keep = (r) => r.kind === "diagnostic" && meetsSeverityThreshold(r.severity ?? "warning", min);
   for (const taskId of taskIds) {
     for (const entry of listShards(view, taskId)) {
       if (!isShardVisible(entry)) continue;
       const { bytes, verified } = readVerifiedOutputsBytes(entry);
       if (!verified) {
-        const { records } = parseJsonl(bytes.toString("utf8"), entry.outputsFile, "strict");
-        for (const r of records) addRecord(counts, r);
+        for (const r of readShardOutputs(entry)) {
+          addRecord(counts, r);
+          if (keep(r)) records.push(r);
+        }
         continue;
       }
       countInBytes(bytes, counts);
+      const select = min === "error" ? '"error"' : DIAGNOSTIC_WORD;
+      for (const r of parseSelectedLines(bytes, select, entry.outputsFile))
+        if (keep(r)) records.push(r);
     }
   }
-  return counts;
+  return { records: sortOutputs(records), counts };
 }
 function countInBytes(bytes, counts) {
   const text = bytes.toString("latin1");
@@ -3516,6 +3513,8 @@ var init_count_diagnostics = __esm({
   "../core/src/query/count-diagnostics.ts"() {
     "use strict";
     init_jsonl();
+    init_output_filter();
+    init_output_order();
     init_query_diagnostics();
     init_shard_scan();
     KIND_MARK = '"kind":"';
@@ -5438,10 +5437,8 @@ function batchDiagnostics(store, batchId, from) {
   if (from !== void 0) {
     const view = loadBatchView(store, batchId);
     const taskIds = resolveTaskIds(view, void 0);
-    return {
-      diagnostics: loadDiagnosticsAtLeast(view, taskIds, from),
-      counts: countDiagnosticsBySeverity(view, taskIds)
-    };
+    const { records, counts: counts2 } = scanDiagnosticsAtLeast(view, taskIds, from);
+    return { diagnostics: records, counts: counts2 };
   }
   const diagnostics = queryDiagnostics(store, batchId).records;
   const counts = { error: 0, warning: 0, info: 0, hint: 0 };
@@ -5486,7 +5483,6 @@ var init_analyze = __esm({
     init_status();
     init_load_config();
     init_run_with_provenance();
-    init_batch_facts();
     init_batch_view();
     init_count_diagnostics();
     init_query_diagnostics();
@@ -6673,7 +6669,7 @@ function diagnosticDelta(store, baseBatchId, headBatchId, options, side) {
     {}
   );
   const meets = (r) => meetsSeverityThreshold(r.severity, options.severity);
-  const rank = (r) => SEVERITY_RANK2[r.severity ?? ""] ?? Number.MAX_SAFE_INTEGER;
+  const rank = (r) => SEVERITY_RANK[r.severity ?? ""] ?? Number.MAX_SAFE_INTEGER;
   const severityChanged = diff.changed.filter((c) => side === "added" ? rank(c.head) < rank(c.base) : rank(c.head) > rank(c.base)).map((c) => side === "added" ? c.head : c.base).filter(meets);
   const records = [...diff[side].filter(meets), ...severityChanged].sort(compareOutputs);
   return {
@@ -8246,7 +8242,6 @@ var init_manifest = __esm({
 var dsse_exports = {};
 __export(dsse_exports, {
   INTOTO_PAYLOAD_TYPE: () => INTOTO_PAYLOAD_TYPE,
-  keyIdOf: () => keyIdOf,
   openEnvelope: () => openEnvelope,
   signStatement: () => signStatement
 });
@@ -8870,8 +8865,7 @@ var init_export_provenance = __esm({
 // ../core/src/provenance/verify-statement.ts
 var verify_statement_exports = {};
 __export(verify_statement_exports, {
-  checkStatementSubjects: () => checkStatementSubjects,
-  resultDigestOfIndex: () => resultDigestOfIndex
+  checkStatementSubjects: () => checkStatementSubjects
 });
 import fs24 from "node:fs";
 import path20 from "node:path";
@@ -8908,8 +8902,7 @@ function checkStatementSubjects(store, statement) {
 function resultDigestOfIndex(bytes) {
   try {
     const records = parseJsonl(bytes.toString("utf8"), "index", "strict").records;
-    return sha256Hex(records.map((r) => `${JSON.stringify(stripEnvelope(r))}
-`).join(""));
+    return digestRecords(records.map(stripEnvelope));
   } catch {
     return void 0;
   }
