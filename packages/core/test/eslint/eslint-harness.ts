@@ -90,14 +90,18 @@ export function run(cmd: string, args: string[], cwd: string, env: NodeJS.Proces
   });
 }
 
-/** `eslint -f json .` with the workspace's own ESLint: the oracle. */
+/**
+ * `eslint -f json <target>` with the workspace's own ESLint, run from the workspace root: the
+ * oracle. Paths come back relative to the target, as codebatch gives them for that root.
+ */
 export async function eslintFindings(
   ws: Workspace,
   args: string[] = [],
   env: NodeJS.ProcessEnv = {},
+  target = '.',
 ): Promise<Finding[]> {
   const bin = path.join(ws.dir, 'node_modules', 'eslint', 'bin', 'eslint.js');
-  const r = await run(process.execPath, [bin, '-f', 'json', ...args, '.'], ws.dir, env);
+  const r = await run(process.execPath, [bin, '-f', 'json', ...args, target], ws.dir, env);
   if (r.code !== 0 && r.code !== 1) throw new Error(`eslint exited ${r.code}: ${r.stderr}`);
   const results = JSON.parse(r.stdout) as {
     filePath: string;
@@ -106,7 +110,7 @@ export async function eslintFindings(
   return sortFindings(
     results.flatMap((res) =>
       res.messages.map((m) => ({
-        path: path.relative(ws.dir, res.filePath).split(path.sep).join('/'),
+        path: path.relative(path.join(ws.dir, target), res.filePath).split(path.sep).join('/'),
         line: m.line,
         col: m.column,
         rule: m.ruleId,
@@ -137,13 +141,15 @@ export interface CheckReport {
   }[];
 }
 
-/** `codebatch check --format json` through the real binary (workers and all). */
+/** `codebatch check --format json` of the workspace (or a folder of it) through the real binary. */
 export async function check(
   ws: Workspace,
   args: string[] = [],
   env: NodeJS.ProcessEnv = {},
+  target = '.',
 ): Promise<{ code: number | null; report: CheckReport; stderr: string }> {
-  const r = await run(process.execPath, [BIN, 'check', ws.dir, '--format', 'json', ...args], ws.dir, env);
+  const dir = path.join(ws.dir, target);
+  const r = await run(process.execPath, [BIN, 'check', dir, '--format', 'json', ...args], ws.dir, env);
   try {
     return { code: r.code, report: JSON.parse(r.stdout) as CheckReport, stderr: r.stderr };
   } catch {

@@ -4,6 +4,7 @@ import { writeFileAtomic } from '../../store/atomic-write';
 import { sha256OfCanonical } from '../../util/hash';
 import type { SnapshotView } from '../task-definition';
 import type { TypeClosure } from './type-closure';
+import { type DiskObservations, diskObservationsHold } from './type-closure/snapshot-fs';
 
 const closures = new Map<string, TypeClosure>();
 const digestTables = new Map<string, Map<string, string>>();
@@ -13,7 +14,8 @@ const digestTables = new Map<string, Map<string, string>>();
  * file's config asks for type information): one linear pass over the tree's import graph.
  */
 export function typeClosureFor(snapshot: SnapshotView): TypeClosure {
-  let closure = closures.get(snapshot.digest);
+  const key = `${snapshot.digest}\0${snapshot.root}`;
+  let closure = closures.get(key);
   if (!closure) {
     const { buildTypeClosure } = require('./type-closure') as typeof import('./type-closure');
     closure = buildTypeClosure({
@@ -24,17 +26,18 @@ export function typeClosureFor(snapshot: SnapshotView): TypeClosure {
       }),
     });
     closures.clear();
-    closures.set(snapshot.digest, closure);
+    closures.set(key, closure);
   }
   return closure;
 }
 
 /**
  * path -> closure digest for every TS/JS file of the snapshot. Kept in the store per snapshot
- * (deletable: it is rebuilt from the snapshot, with node_modules read from disk as the closure
- * reads them), so that a run over an unchanged tree keys its shards without loading TypeScript.
- * The file records the root it was computed under: the same snapshot seen from another
- * checkout resolves its packages elsewhere and is computed afresh.
+ * and root (deletable: it is rebuilt from the snapshot), so that a run over an unchanged tree
+ * keys its shards without loading TypeScript. The digests also cover what the build saw on
+ * disk (node_modules' install records, a tsconfig `extends` outside the root, a sibling
+ * package's sources or build output), which no snapshot digest names: the file keeps those
+ * observations, and a table is reused only while the disk still answers the same.
  */
 export function closureDigestsFor(snapshot: SnapshotView, cacheDir: string): Map<string, string> {
   const key = `${snapshot.digest}\0${snapshot.root}`;
@@ -45,12 +48,7 @@ export function closureDigestsFor(snapshot: SnapshotView, cacheDir: string): Map
     'eslint',
     `closure-${sha256OfCanonical({ s: snapshot.digest, r: snapshot.root })}.json`,
   );
-  try {
-    const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as { digests?: Record<string, string> };
-    if (stored.digests && typeof stored.digests === 'object') table = new Map(Object.entries(stored.digests));
-  } catch {
-    // not computed for this snapshot yet
-  }
+  table = readStoredTable(file);
   if (!table) {
     const closure = typeClosureFor(snapshot);
     table = new Map();
@@ -58,9 +56,14 @@ export function closureDigestsFor(snapshot: SnapshotView, cacheDir: string): Map
       const d = closure.digestOf(f.path);
       if (d) table.set(f.path, d);
     }
+    const stored: StoredTable = {
+      scheme: STORED_SCHEME,
+      digests: Object.fromEntries(table),
+      disk: closure.diskObservations(),
+    };
     try {
       fs.mkdirSync(path.dirname(file), { recursive: true });
-      writeFileAtomic(file, JSON.stringify({ digests: Object.fromEntries(table) }));
+      writeFileAtomic(file, JSON.stringify(stored));
     } catch {
       // Acceleration only.
     }
@@ -68,4 +71,24 @@ export function closureDigestsFor(snapshot: SnapshotView, cacheDir: string): Map
   digestTables.clear();
   digestTables.set(key, table);
   return table;
+}
+
+/** Tables written before disk observations were kept carry no scheme and are never reused. */
+const STORED_SCHEME = 'closure-table/2';
+
+interface StoredTable {
+  scheme: string;
+  digests: Record<string, string>;
+  disk: DiskObservations;
+}
+
+function readStoredTable(file: string): Map<string, string> | undefined {
+  let stored: Partial<StoredTable>;
+  try {
+    stored = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<StoredTable>;
+  } catch {
+    return undefined; // not computed for this snapshot yet
+  }
+  if (stored.scheme !== STORED_SCHEME || typeof stored.digests !== 'object' || !stored.disk) return undefined;
+  return diskObservationsHold(stored.disk) ? new Map(Object.entries(stored.digests)) : undefined;
 }

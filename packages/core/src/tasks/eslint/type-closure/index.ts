@@ -8,7 +8,7 @@ import { createProjectConfigs, type ProjectConfig } from './project-config';
 import { type AutomaticTypes, resolveAutomaticTypes, resolveFileImports } from './resolve-imports';
 import { scanImports } from './scan-imports';
 import { findStronglyConnectedComponents } from './scc';
-import { createSnapshotFs } from './snapshot-fs';
+import { createSnapshotFs, type DiskObservations, type SnapshotFs } from './snapshot-fs';
 
 export interface ClosureSourceFile {
   /** Canonical POSIX path relative to the analysed root, e.g. `src/a.ts`. */
@@ -36,6 +36,8 @@ export interface TypeClosure {
   closureOf(path: string): string[];
   /** What every TS/JS file's digest shares: global-scope files, tsconfig chain, lockfile digests, for explaining. */
   describe(path: string): { tsconfig: string[]; globals: string[]; lockfiles: string[]; external: string[] };
+  /** What the build read and probed on disk: a stored table of digests holds while this does. */
+  diskObservations(): DiskObservations;
 }
 
 /**
@@ -58,6 +60,8 @@ const NO_STRINGS: readonly string[] = [];
 
 /** Names the synthetic node of a workspace package: no snapshot path starts with `//`. */
 const PACKAGE_NODE_PREFIX = '//package:';
+/** Names the node of a file outside the root: `//outside:<project config>><portable path>`. */
+const OUTSIDE_NODE_PREFIX = '//outside:';
 
 /**
  * Digests each TS/JS file of a snapshot by everything a type-aware lint of it can see: its
@@ -132,36 +136,66 @@ export function buildTypeClosure(input: TypeClosureInput): TypeClosure {
     }
     return id;
   };
-  const projectOfScript = new Map<string, ProjectConfig>();
-  const globals: string[] = [];
-  for (const path of scripts) {
-    const project = configs.configFor(path);
-    projectOfScript.set(path, project);
-    const text = fs.textOf(path);
-    const imports = resolveFileImports(path, scanImports(path, text), project, fs);
-    const node = nodes[ids.get(path)!]!;
-    node.successors = imports.edges.map(idOf);
-    for (const output of imports.builtOutputs) {
-      const id = sourceNodeOf(output);
-      if (id !== undefined && !node.successors.includes(id)) node.successors.push(id);
+  // Files outside the root that the tree's imports reach (a monorepo's other packages): a
+  // node per file and per project that reached it, since the importing program resolves them
+  // with its own options; digested by their bytes on disk, their imports followed in turn.
+  const outsideFiles: { id: number; abs: string; project: ProjectConfig }[] = [];
+  const outsideNodeOf = (abs: string, project: ProjectConfig): number | undefined => {
+    const key = `${OUTSIDE_NODE_PREFIX}${project.path ?? ''}>${fs.paths.toPortable(abs)}`;
+    let id = ids.get(key);
+    if (id === undefined) {
+      const digest = fs.diskDigestOf(abs);
+      if (digest === undefined) return undefined;
+      id = nodes.length;
+      ids.set(key, id);
+      nodes.push({
+        path: key,
+        object: digest,
+        successors: [],
+        facts: NO_STRINGS,
+        external: NO_STRINGS,
+        reachesInstalled: false,
+      });
+      outsideFiles.push({ id, abs, project });
     }
+    return id;
+  };
+  const globals: string[] = [];
+  const linkNode = (id: number, abs: string, text: string, project: ProjectConfig, manifest: string[]) => {
+    const imports = resolveFileImports(abs, scanImports(abs, text), project, fs);
+    const node = nodes[id]!;
+    node.successors = imports.edges.map(idOf);
+    const addSuccessor = (s: number | undefined) => {
+      if (s !== undefined && !node.successors.includes(s)) node.successors.push(s);
+    };
+    for (const output of imports.builtOutputs) addSuccessor(sourceNodeOf(output));
+    for (const file of imports.outside) addSuccessor(outsideNodeOf(file, project));
     node.external = imports.external;
     if (imports.external.length > 0) {
       node.reachesInstalled = true;
       // The importing package's manifest says which dependency (and version range) it means.
-      const manifest = packageJsonOf(parentDirOf(path));
-      node.facts = [
-        ...imports.facts,
-        `installed:${installed.digest}`,
-        ...(manifest ? [`package:${manifest}#${fs.objectOf(manifest)}`] : []),
-      ].sort();
+      node.facts = [...imports.facts, `installed:${installed.digest}`, ...manifest].sort();
     } else {
       node.facts = imports.facts;
     }
     // A JS script is global only in a program that admits JS at all.
-    if ((!isJavaScriptFilePath(path) || project.allowJs) && contributesToGlobalScope(path, text)) {
-      globals.push(path);
+    if ((!isJavaScriptFilePath(abs) || project.allowJs) && contributesToGlobalScope(abs, text)) {
+      globals.push(node.path);
     }
+  };
+  const projectOfScript = new Map<string, ProjectConfig>();
+  for (const path of scripts) {
+    const project = configs.configFor(path);
+    projectOfScript.set(path, project);
+    const manifest = packageJsonOf(parentDirOf(path));
+    linkNode(ids.get(path)!, fs.paths.toAbsolute(path), fs.textOf(path), project, [
+      ...(manifest ? [`package:${manifest}#${fs.objectOf(manifest)}`] : []),
+    ]);
+  }
+  // Grows while it is walked: an outside file's imports may reach further outside files.
+  for (let i = 0; i < outsideFiles.length; i++) {
+    const { id, abs, project } = outsideFiles[i]!;
+    linkNode(id, abs, fs.diskTextOf(abs) ?? '', project, diskManifestOf(abs, fs));
   }
 
   const graph = digestComponents(nodes);
@@ -205,11 +239,16 @@ export function buildTypeClosure(input: TypeClosureInput): TypeClosure {
 
   return {
     digestOf: (path) => digests.get(path),
+    diskObservations: () => fs.diskObservations(),
     closureOf: (path) =>
-      closureIds(path)
-        .map((id) => nodes[id]!.path)
-        .filter((p) => !p.startsWith(PACKAGE_NODE_PREFIX))
-        .sort(),
+      [
+        ...new Set(
+          closureIds(path)
+            .map((id) => nodes[id]!.path)
+            .filter((p) => !p.startsWith(PACKAGE_NODE_PREFIX))
+            .map(displayPathOf),
+        ),
+      ].sort(),
     describe: (path) => {
       const project = projectOfScript.get(path);
       if (!project) return { tsconfig: [], globals: [], lockfiles: [], external: [] };
@@ -222,7 +261,7 @@ export function buildTypeClosure(input: TypeClosureInput): TypeClosure {
         types.length > 0 || globalsReachInstalled || graph.reachesInstalled(ids.get(path)!);
       return {
         tsconfig: [...configs.chainFor(path).files],
-        globals: [...globals],
+        globals: [...new Set(globals.map(displayPathOf))],
         lockfiles: dependsOnInstalled ? [...installed.files] : [],
         external: [...external].sort(),
       };
@@ -278,6 +317,21 @@ function collectReachable(nodes: readonly FileNode[], starts: readonly number[])
     }
   }
   return queue;
+}
+
+/** A node's name as a person reads it: a file outside the root by its portable path. */
+function displayPathOf(key: string): string {
+  return key.startsWith(OUTSIDE_NODE_PREFIX) ? key.slice(key.indexOf('>') + 1) : key;
+}
+
+/** The manifest fact of a file outside the root: its nearest package.json on disk, if any. */
+function diskManifestOf(abs: string, fs: SnapshotFs): string[] {
+  for (let dir = abs.slice(0, abs.lastIndexOf('/')); dir !== ''; dir = dir.slice(0, dir.lastIndexOf('/'))) {
+    const manifest = `${dir}/package.json`;
+    const digest = fs.diskDigestOf(manifest);
+    if (digest !== undefined) return [`package:${fs.paths.toPortable(manifest)}#${digest}`];
+  }
+  return [];
 }
 
 /** The nearest package.json in the snapshot, from a directory up, memoised per directory. */

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import ts from 'typescript';
-import { isInNodeModules, parentDirOf } from './paths';
+import { isInNodeModules } from './paths';
 import type { ProjectConfig } from './project-config';
 import type { ImportScan } from './scan-imports';
 import type { SnapshotFs } from './snapshot-fs';
@@ -24,9 +24,14 @@ export interface FileImports {
    * node_modules link: a workspace package's build output, sorted.
    */
   readonly builtOutputs: readonly string[];
+  /**
+   * Absolute paths of files outside the root and outside node_modules that it depends on
+   * directly (another package of the monorepo, by tsconfig paths or a workspace link), sorted.
+   */
+  readonly outside: readonly string[];
 }
 
-type Outcome = { edge?: string; external?: string; builtOutput?: string; fact: string };
+type Outcome = { edge?: string; external?: string; builtOutput?: string; outside?: string; fact: string };
 
 const MODES: readonly [ts.ResolutionMode, string][] = [
   [ts.ModuleKind.ESNext, 'import'],
@@ -39,17 +44,17 @@ const MODES: readonly [ts.ResolutionMode, string][] = [
  * specifier is resolved both ways and both outcomes count, which can only widen the key.
  */
 export function resolveFileImports(
-  rel: string,
+  abs: string,
   scan: ImportScan,
   project: ProjectConfig,
   fs: SnapshotFs,
 ): FileImports {
-  const abs = fs.paths.toAbsolute(rel);
   const host = fs.resolutionHost;
   const { options } = project;
   const edges = new Set<string>();
   const external = new Set<string>();
   const builtOutputs = new Set<string>();
+  const outside = new Set<string>();
   const facts: string[] = [];
   const modes: readonly [ts.ResolutionMode, string][] = project.modeSensitive ? MODES : [[undefined, '']];
 
@@ -58,6 +63,7 @@ export function resolveFileImports(
       if (o.edge !== undefined) edges.add(o.edge);
       if (o.external !== undefined) external.add(name);
       if (o.builtOutput !== undefined) builtOutputs.add(o.builtOutput);
+      if (o.outside !== undefined) outside.add(o.outside);
     }
     const distinct = [...new Set(perMode.map((o) => o.fact))];
     if (distinct.length === 1) facts.push(`${label}>${distinct[0]}`);
@@ -106,7 +112,7 @@ export function resolveFileImports(
     record(`types:${name}`, perMode, `types:${name}`);
   }
   for (const ref of scan.referencePaths) {
-    record(`ref:${ref}`, [resolveReferencePath(fs, rel, ref)], ref);
+    record(`ref:${ref}`, [resolveReferencePath(fs, abs, ref)], ref);
   }
   for (const lib of scan.libReferences) facts.push(`lib:${lib}`);
 
@@ -115,6 +121,7 @@ export function resolveFileImports(
     facts: facts.sort(),
     external: [...external].sort(),
     builtOutputs: [...builtOutputs].sort(),
+    outside: [...outside].sort(),
   };
 }
 
@@ -181,15 +188,18 @@ function outcomeOf(
       fact: `ext:${rel}#${fs.diskDigestOf(resolvedAbs) ?? 'absent'}`,
     };
   }
+  if (rel === undefined && !isInNodeModules(resolvedAbs)) {
+    // Outside the root and not installed: what a linted file's program really reads there (a
+    // sibling package's sources or build output) counts by content, through the caller.
+    return { outside: resolvedAbs, fact: `=${fs.paths.toPortable(resolvedAbs)}` };
+  }
   const id = packageId ? `@${packageId.name}@${packageId.version}` : '';
   return { external: spec, fact: `ext:${fs.paths.toPortable(resolvedAbs)}${id}` };
 }
 
 /** `/// <reference path>`: relative to the file, extensions tried the way the compiler does. */
-function resolveReferencePath(fs: SnapshotFs, rel: string, ref: string): Outcome {
-  const base = path.posix.normalize(
-    path.posix.join(fs.paths.toAbsolute(parentDirOf(rel)), ref.replace(/\\/g, '/')),
-  );
+function resolveReferencePath(fs: SnapshotFs, abs: string, ref: string): Outcome {
+  const base = path.posix.normalize(path.posix.join(path.posix.dirname(abs), ref.replace(/\\/g, '/')));
   for (const candidate of [base, `${base}.ts`, `${base}.tsx`, `${base}.d.ts`]) {
     if (fs.resolutionHost.fileExists(candidate)) return outcomeOf(fs, ref, candidate, undefined);
   }

@@ -13,9 +13,22 @@ export interface SnapshotFile {
 export type ReadRecorder = (portablePath: string, digest: string) => void;
 
 /**
+ * What a build saw of the disk, so that a stored result can be re-checked against it: each
+ * answer keyed by absolute path. A stat is `f` (file), `d` (directory), `o` (other) or `-`
+ * (absent); a read is the content digest.
+ */
+export interface DiskObservations {
+  stats: Record<string, string>;
+  reads: Record<string, string>;
+  reals: Record<string, string>;
+  dirs: Record<string, string[]>;
+}
+
+/**
  * The file system TypeScript sees while we resolve: the snapshot for the analysed tree, the
- * disk for node_modules (the snapshot leaves it out; the lockfiles stand for it in digests),
- * and nothing elsewhere, so that a resolution can only land on something a digest covers.
+ * disk for node_modules (the snapshot leaves it out; the lockfiles stand for it in digests)
+ * and for files outside the root (a monorepo's other packages, which the caller digests by
+ * their content), so that a resolution can only land on something a digest covers.
  */
 export interface SnapshotFs {
   readonly paths: RootPaths;
@@ -25,6 +38,10 @@ export interface SnapshotFs {
   textOf(rel: string): string;
   /** Digest of a file on disk, undefined when absent: for what resolution finds off-snapshot. */
   diskDigestOf(abs: string): string | undefined;
+  /** Text of a file on disk, undefined when absent. */
+  diskTextOf(abs: string): string | undefined;
+  /** Everything read or probed on disk so far. */
+  diskObservations(): DiskObservations;
   readonly resolutionHost: ts.ModuleResolutionHost;
   /**
    * Config parsing may also read outside the root (`extends: "../../tsconfig.base.json"`): a
@@ -33,7 +50,7 @@ export interface SnapshotFs {
   createConfigHost(record: ReadRecorder): ts.ParseConfigHost;
 }
 
-type Source = 'snapshot' | 'disk' | 'none';
+type Source = 'snapshot' | 'disk';
 
 export function createSnapshotFs(rootDir: string, files: readonly SnapshotFile[]): SnapshotFs {
   const paths = createRootPaths(rootDir);
@@ -71,28 +88,27 @@ export function createSnapshotFs(rootDir: string, files: readonly SnapshotFile[]
     return text;
   };
 
-  const sourceOf = (abs: string, outside: Source): { source: Source; rel?: string } => {
+  const sourceOf = (abs: string): { source: Source; rel?: string } => {
     const rel = paths.toRelative(abs);
     if (rel !== undefined && !isInNodeModules(rel)) return { source: 'snapshot', rel };
-    if (isInNodeModules(abs)) return { source: 'disk' };
-    return { source: outside };
+    return { source: 'disk' };
   };
 
-  const makeHost = (outside: Source, record?: ReadRecorder) => ({
+  const makeHost = (record?: ReadRecorder) => ({
     useCaseSensitiveFileNames: true,
     getCurrentDirectory: () => paths.root,
     fileExists(abs: string): boolean {
-      const { source, rel } = sourceOf(abs, outside);
+      const { source, rel } = sourceOf(abs);
       if (source === 'snapshot') return byPath.has(rel!);
       return source === 'disk' && disk.isFile(abs);
     },
     directoryExists(abs: string): boolean {
-      const { source, rel } = sourceOf(abs, outside);
+      const { source, rel } = sourceOf(abs);
       if (source === 'snapshot') return children.has(rel!);
       return source === 'disk' && disk.isDirectory(abs);
     },
     readFile(abs: string): string | undefined {
-      const { source, rel } = sourceOf(abs, outside);
+      const { source, rel } = sourceOf(abs);
       let text: string | undefined;
       let digest: string | undefined;
       if (source === 'snapshot') {
@@ -103,13 +119,13 @@ export function createSnapshotFs(rootDir: string, files: readonly SnapshotFile[]
         }
       } else if (source === 'disk') {
         text = disk.read(abs);
-        if (text !== undefined && record) digest = sha256Hex(text);
+        if (text !== undefined && record) digest = disk.digest(abs);
       }
       if (record && digest !== undefined) record(paths.toPortable(abs), digest);
       return text;
     },
     getDirectories(abs: string): string[] {
-      const { source, rel } = sourceOf(abs, outside);
+      const { source, rel } = sourceOf(abs);
       if (source === 'snapshot') {
         const names = children.get(rel!);
         if (!names) return [];
@@ -121,7 +137,7 @@ export function createSnapshotFs(rootDir: string, files: readonly SnapshotFile[]
     realpath(abs: string): string {
       // Only node_modules holds links worth following: workspace packages linked back into
       // the tree, whose sources must become edges rather than opaque externals.
-      return sourceOf(abs, outside).source === 'disk' ? disk.realpath(abs) : abs;
+      return sourceOf(abs).source === 'disk' ? disk.realpath(abs) : abs;
     },
   });
 
@@ -130,60 +146,52 @@ export function createSnapshotFs(rootDir: string, files: readonly SnapshotFile[]
     has: (rel) => byPath.has(rel),
     objectOf: (rel) => byPath.get(rel)?.object,
     textOf,
-    diskDigestOf: (abs) => {
-      const text = disk.read(abs);
-      return text === undefined ? undefined : sha256Hex(text);
-    },
-    resolutionHost: makeHost('none'),
-    createConfigHost: (record) => ({ ...makeHost('disk', record), readDirectory: () => [] }),
+    diskDigestOf: (abs) => disk.digest(abs),
+    diskTextOf: (abs) => disk.read(abs),
+    diskObservations: () => disk.observations(),
+    resolutionHost: makeHost(),
+    createConfigHost: (record) => ({ ...makeHost(record), readDirectory: () => [] }),
   };
 }
 
 /**
  * Resolution probes the same node_modules paths over and over (every importer of `react`
- * walks the same ancestors): each answer is read from disk once per build.
+ * walks the same ancestors): each answer is read from disk once per build, and kept, so that
+ * the build can say what it saw.
  */
 function createDiskCache() {
   const stats = new Map<string, fs.Stats | undefined>();
   const reads = new Map<string, string | undefined>();
+  const digests = new Map<string, string>();
   const reals = new Map<string, string>();
   const dirLists = new Map<string, string[]>();
   const stat = (p: string): fs.Stats | undefined => {
-    if (!stats.has(p)) {
-      let s: fs.Stats | undefined;
-      try {
-        s = fs.statSync(p, { throwIfNoEntry: false });
-      } catch {
-        // ENOTDIR (a probe through a file), EACCES: absent, as far as resolution is concerned.
-        s = undefined;
-      }
-      stats.set(p, s);
-    }
+    if (!stats.has(p)) stats.set(p, statOnDisk(p));
     return stats.get(p);
+  };
+  const read = (p: string): string | undefined => {
+    if (!reads.has(p)) reads.set(p, stat(p)?.isFile() ? readOnDisk(p) : undefined);
+    return reads.get(p);
+  };
+  const digest = (p: string): string | undefined => {
+    let hex = digests.get(p);
+    if (hex === undefined) {
+      const text = read(p);
+      if (text === undefined) return undefined;
+      hex = sha256Hex(text);
+      digests.set(p, hex);
+    }
+    return hex;
   };
   return {
     isFile: (p: string) => stat(p)?.isFile() ?? false,
     isDirectory: (p: string) => stat(p)?.isDirectory() ?? false,
-    read(p: string): string | undefined {
-      if (!reads.has(p)) {
-        let text: string | undefined;
-        try {
-          text = stat(p)?.isFile() ? fs.readFileSync(p, 'utf8') : undefined;
-        } catch {
-          text = undefined;
-        }
-        reads.set(p, text);
-      }
-      return reads.get(p);
-    },
+    read,
+    digest,
     realpath(p: string): string {
       let real = reals.get(p);
       if (real === undefined) {
-        try {
-          real = fs.realpathSync.native(p).replace(/\\/g, '/');
-        } catch {
-          real = p;
-        }
+        real = realpathOnDisk(p);
         reals.set(p, real);
       }
       return real;
@@ -191,19 +199,84 @@ function createDiskCache() {
     directories(p: string): string[] {
       let list = dirLists.get(p);
       if (!list) {
-        try {
-          list = fs
-            .readdirSync(p, { withFileTypes: true })
-            // pnpm links @types entries: a symlink counts when it points at a directory.
-            .filter((e) => e.isDirectory() || (e.isSymbolicLink() && stat(`${p}/${e.name}`)?.isDirectory()))
-            .map((e) => e.name)
-            .sort();
-        } catch {
-          list = [];
-        }
+        list = directoriesOnDisk(p);
         dirLists.set(p, list);
       }
       return list;
     },
+    observations(): DiskObservations {
+      const out: DiskObservations = { stats: {}, reads: {}, reals: {}, dirs: {} };
+      for (const p of [...stats.keys()].sort()) out.stats[p] = kindOf(stats.get(p));
+      for (const p of [...reads.keys()].sort()) {
+        const hex = digest(p);
+        if (hex !== undefined) out.reads[p] = hex;
+      }
+      for (const p of [...reals.keys()].sort()) out.reals[p] = reals.get(p)!;
+      for (const p of [...dirLists.keys()].sort()) out.dirs[p] = dirLists.get(p)!;
+      return out;
+    },
   };
+}
+
+/**
+ * Whether the disk still answers as it did when `observed` was taken: every probe, read, link
+ * and listing the same. A stored closure is reused only then, since a rebuilt build output or
+ * an `npm install` changes what a type-aware lint sees without touching the snapshot.
+ */
+export function diskObservationsHold(observed: DiskObservations): boolean {
+  for (const [p, kind] of Object.entries(observed.stats)) if (kindOf(statOnDisk(p)) !== kind) return false;
+  for (const [p, digest] of Object.entries(observed.reads)) {
+    const text = readOnDisk(p);
+    if (text === undefined || sha256Hex(text) !== digest) return false;
+  }
+  for (const [p, real] of Object.entries(observed.reals)) if (realpathOnDisk(p) !== real) return false;
+  for (const [p, names] of Object.entries(observed.dirs)) {
+    const now = directoriesOnDisk(p);
+    if (now.length !== names.length || now.some((n, i) => n !== names[i])) return false;
+  }
+  return true;
+}
+
+function kindOf(s: fs.Stats | undefined): string {
+  return s === undefined ? '-' : s.isFile() ? 'f' : s.isDirectory() ? 'd' : 'o';
+}
+
+function statOnDisk(p: string): fs.Stats | undefined {
+  try {
+    return fs.statSync(p, { throwIfNoEntry: false });
+  } catch {
+    // ENOTDIR (a probe through a file), EACCES: absent, as far as resolution is concerned.
+    return undefined;
+  }
+}
+
+function readOnDisk(p: string): string | undefined {
+  try {
+    return fs.readFileSync(p, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+function realpathOnDisk(p: string): string {
+  try {
+    return fs.realpathSync.native(p).replace(/\\/g, '/');
+  } catch {
+    return p;
+  }
+}
+
+function directoriesOnDisk(p: string): string[] {
+  try {
+    return (
+      fs
+        .readdirSync(p, { withFileTypes: true })
+        // pnpm links @types entries: a symlink counts when it points at a directory.
+        .filter((e) => e.isDirectory() || (e.isSymbolicLink() && statOnDisk(`${p}/${e.name}`)?.isDirectory()))
+        .map((e) => e.name)
+        .sort()
+    );
+  } catch {
+    return [];
+  }
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { makeTempDir, writeTree } from '../../../../test-support/temp-dir';
 import { buildTypeClosure } from '../index';
+import { diskObservationsHold } from '../snapshot-fs';
 import { changedPaths, closureOf, digestsOf, sourceFiles, VIRTUAL_ROOT } from './closure-fixture';
 
 /** a -> b -> c, d -> c, e alone; a tsconfig without anything special. */
@@ -406,6 +407,103 @@ describe('buildTypeClosure', () => {
         'export declare const other: string;\n',
       );
       expect(changedPaths(before, digestsOf(tree, dir))).toEqual(['packages/app/src/main.ts']);
+    });
+
+    describe('the analysed root is one package of a monorepo (an Nx project)', () => {
+      // Only packages/app is the snapshot; its sibling packages exist on disk alone.
+      const APP = {
+        'tsconfig.json': '{"extends":"../../tsconfig.base.json","include":["src"]}',
+        'src/main.ts': "import { load } from '@ws/lib';\nexport const m = load();\n",
+        'src/plain.ts': 'export const p = 1;\n',
+      };
+      const appDir = () => path.join(dir, 'packages/app');
+      const writeWorkspace = () => {
+        writeTree(dir, {
+          'tsconfig.base.json':
+            '{"compilerOptions":{"baseUrl":".","paths":{"@ws/lib":["packages/lib/src/index.ts"]}}}',
+          'packages/lib/src/index.ts': "export * from './load';\n",
+          'packages/lib/src/load.ts': 'export function load(): number { return 1; }\n',
+          'packages/lib/src/unrelated.ts': 'export const u = 1;\n',
+        });
+        writeTree(appDir(), APP);
+      };
+
+      it('a sibling package reached through tsconfig paths counts by content, transitively', () => {
+        writeWorkspace();
+        const closure = closureOf(APP, appDir());
+        expect(closure.closureOf('src/main.ts')).toEqual([
+          '../lib/src/index.ts',
+          '../lib/src/load.ts',
+          'src/main.ts',
+        ]);
+        const before = digestsOf(APP, appDir());
+        // The exported function goes async: a type-aware rule in main.ts now sees a Promise.
+        fs.writeFileSync(
+          path.join(dir, 'packages/lib/src/load.ts'),
+          'export async function load(): Promise<number> { return 1; }\n',
+        );
+        const afterLoad = digestsOf(APP, appDir());
+        expect(changedPaths(before, afterLoad)).toEqual(['src/main.ts']);
+        // A file of the sibling that nothing imports changes nobody.
+        fs.writeFileSync(path.join(dir, 'packages/lib/src/unrelated.ts'), 'export const u = 2;\n');
+        expect(digestsOf(APP, appDir())).toEqual(afterLoad);
+      });
+
+      it('a sibling package build output reached through a node_modules link counts by content', () => {
+        const app = {
+          'src/main.ts': "import { load } from '@ws/lib';\nexport const m = load();\n",
+        };
+        writeTree(dir, {
+          'packages/lib/package.json': '{"name":"@ws/lib","types":"dist/index.d.ts"}',
+          'packages/lib/dist/index.d.ts': "export * from './load';\n",
+          'packages/lib/dist/load.d.ts': 'export declare function load(): number;\n',
+        });
+        writeTree(appDir(), app);
+        fs.mkdirSync(path.join(dir, 'node_modules/@ws'), { recursive: true });
+        fs.symlinkSync(path.join(dir, 'packages/lib'), path.join(dir, 'node_modules/@ws/lib'), 'dir');
+        const before = closureOf(app, appDir());
+        expect(before.closureOf('src/main.ts')).toEqual([
+          '../lib/dist/index.d.ts',
+          '../lib/dist/load.d.ts',
+          'src/main.ts',
+        ]);
+        // A rebuild of the dependency: the snapshot of packages/app is unchanged.
+        fs.writeFileSync(
+          path.join(dir, 'packages/lib/dist/load.d.ts'),
+          'export declare function load(): Promise<number>;\n',
+        );
+        expect(closureOf(app, appDir()).digestOf('src/main.ts')).not.toBe(before.digestOf('src/main.ts'));
+      });
+
+      it('reports what it read on disk, and the observations stop holding when a read file changes', () => {
+        writeWorkspace();
+        const observed = closureOf(APP, appDir()).diskObservations();
+        expect(Object.keys(observed.reads)).toEqual(
+          expect.arrayContaining([
+            path.join(dir, 'tsconfig.base.json'),
+            path.join(dir, 'packages/lib/src/load.ts'),
+          ]),
+        );
+        expect(diskObservationsHold(observed)).toBe(true);
+        fs.writeFileSync(path.join(dir, 'packages/lib/src/load.ts'), 'export const load = 1;\n');
+        expect(diskObservationsHold(observed)).toBe(false);
+      });
+
+      it('the observations stop holding when a probed path appears', () => {
+        writeWorkspace();
+        const observed = closureOf(APP, appDir()).diskObservations();
+        // Resolution probes candidates that do not exist (load.tsx before load.ts, ...): one
+        // appearing could change where an import lands.
+        const absent = Object.entries(observed.stats).find(
+          ([p, kind]) =>
+            kind === '-' &&
+            p.startsWith(dir) &&
+            fs.statSync(path.dirname(p), { throwIfNoEntry: false })?.isDirectory(),
+        );
+        expect(absent).toBeDefined();
+        fs.writeFileSync(absent![0], '');
+        expect(diskObservationsHold(observed)).toBe(false);
+      });
     });
 
     it('follows a tsconfig `extends` into node_modules and counts its bytes', () => {
