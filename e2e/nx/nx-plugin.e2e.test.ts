@@ -8,7 +8,8 @@
  * restore reports and replay output, one edited file re-executing only that file, affected,
  * parallel and batch runs on one store (verify stays clean), `nx add` on a workspace without
  * the plugin, and the workspace's own ESLint (eslint.config.mjs at the root, @eslint/js from
- * the npm cache) run by codebatch-lint. One install for the whole file; the tests run in
+ * the npm cache) run by codebatch-lint, which Nx runs again when a file that config imports or a
+ * project it depends on changes. One install for the whole file; the tests run in
  * order on it.
  */
 import fs from 'node:fs';
@@ -303,6 +304,46 @@ describe('@codebatch/nx in a fresh Nx workspace', () => {
     expect(sarif.runs[0]!.tool.driver.rules?.find((rule) => rule.id === 'no-unused-vars')?.helpUri).toMatch(
       /^https:\/\/eslint\.org\/docs\/.*no-unused-vars/,
     );
+  });
+
+  it('re-runs codebatch-lint when a file the ESLint config imports or a dependency project changes', async () => {
+    ws.write({
+      'eslint.config.mjs':
+        "import js from '@eslint/js';\nimport { rules } from './tools/eslint/rules.mjs';\n\nexport default [js.configs.recommended, { rules }];\n",
+      'tools/eslint/rules.mjs': "export const rules = { 'prefer-const': 'warn' };\n",
+      'apps/cli/project.json': { name: 'cli', implicitDependencies: ['lib'] },
+      'apps/cli/src/index.js': 'let answer = 42;\nexport const x = answer;\n',
+    });
+    const show = await ws.nx(['show', 'project', 'cli', '--json']);
+    expectExit(show, 0);
+    expect(JSON.parse(show.stdout).targets['codebatch-lint'].inputs).toEqual(
+      expect.arrayContaining([
+        '{workspaceRoot}/tools/eslint/rules.mjs',
+        '{workspaceRoot}/tsconfig*.json',
+        '^default',
+      ]),
+    );
+    const warned = await ws.nx(['run', 'cli:codebatch-lint', '--output-style=static']);
+    expectExit(warned, 0);
+    expect(warned.output).toMatch(/apps\/cli\/src\/index\.js:1:5 +warning +.* prefer-const/);
+    expect(cacheStatus(await ws.nx(['run', 'cli:codebatch-lint', '--output-style=static']), 'cli')).toBe(
+      'cache',
+    );
+
+    // The root config is unchanged; only the file it imports says error now.
+    ws.write({ 'tools/eslint/rules.mjs': "export const rules = { 'prefer-const': 'error' };\n" });
+    const failed = await ws.nx(['run', 'cli:codebatch-lint', '--output-style=static']);
+    expect(cacheStatus(failed, 'cli')).toBe('ran');
+    expectExit(failed, 1);
+    expect(failed.output).toMatch(/apps\/cli\/src\/index\.js:1:5 +error +.* prefer-const/);
+
+    // A change in lib, which cli depends on, is a change for cli's type-aware rules too.
+    ws.write({ 'tools/eslint/rules.mjs': "export const rules = { 'prefer-const': 'off' };\n" });
+    expectExit(await ws.nx(['run', 'cli:codebatch-lint', '--output-style=static']), 0);
+    ws.write({ 'libs/lib/src/more.ts': 'export const more = 30;\n' });
+    const depChanged = await ws.nx(['run', 'cli:codebatch-lint', '--output-style=static']);
+    expectExit(depChanged, 0);
+    expect(cacheStatus(depChanged, 'cli')).toBe('ran');
   });
 
   it('"eslint": false in codebatch.config.json leaves ESLint out of codebatch-lint and its inputs', async () => {

@@ -3,7 +3,7 @@
  * workspace carries `@nx/devkit` of its own Nx version, as Nx workspaces do; the plugin takes
  * devkit as a peer so that it is the one loaded.
  */
-import { createWorkspace, type RunResult, type Workspace } from './support/workspace';
+import { createWorkspace, type RunResult, repoVersion, type Workspace } from './support/workspace';
 
 // testTimeout in e2e/nx/jest.config.js is not applied under the root multi-project config.
 jest.setTimeout(600_000);
@@ -27,7 +27,7 @@ describe('@codebatch/nx on Nx 21', () => {
         'apps/app/project.json': { name: 'app' },
         'apps/app/src/main.ts': "import { readFileSync } from 'node:fs';\n\nexport const message = 'app';\n",
       },
-      { devDependencies: { nx: NX_21, '@nx/devkit': DEVKIT_21 } },
+      { devDependencies: { nx: NX_21, '@nx/devkit': DEVKIT_21, eslint: repoVersion('eslint') } },
     );
   });
   afterAll(() => ws?.cleanup());
@@ -65,5 +65,25 @@ describe('@codebatch/nx on Nx 21', () => {
     expectExit(again, 0);
     expect(again.output).toMatch(/local cache|existing outputs match the cache/);
     expect(again.output).toMatch(/0 errors/);
+  });
+
+  it("hashes ESLint's imported config files and the dependency input '^default' on Nx 21", async () => {
+    ws.write({
+      'eslint.config.mjs':
+        "import { rules } from './tools/eslint/rules.mjs';\n\nexport default [{ rules }];\n",
+      'tools/eslint/rules.mjs': "export const rules = { 'prefer-const': 'warn' };\n",
+      'apps/app/src/extra.js': 'let answer = 42;\nexport const x = answer;\n',
+    });
+    const show = await ws.nx(['show', 'project', 'app', '--json']);
+    expectExit(show, 0);
+    expect(JSON.parse(show.stdout).targets['codebatch-lint'].inputs).toEqual(
+      expect.arrayContaining(['{workspaceRoot}/tools/eslint/rules.mjs', '^default']),
+    );
+    expectExit(await ws.nx(['run', 'app:codebatch-lint']), 0);
+    expect((await ws.nx(['run', 'app:codebatch-lint'])).output).toMatch(/local cache|existing outputs match/);
+    ws.write({ 'tools/eslint/rules.mjs': "export const rules = { 'prefer-const': 'error' };\n" });
+    const failed = await ws.nx(['run', 'app:codebatch-lint']);
+    expectExit(failed, 1);
+    expect(failed.output).toMatch(/apps\/app\/src\/extra\.js:1:5\s+error\s+.*prefer-const/);
   });
 });

@@ -137,6 +137,7 @@ export {
   type TaskType,
 } from './tasks/catalog';
 export { createDefaultRegistry } from './tasks/default-registry';
+export { findConfigImportsOnDisk } from './tasks/eslint/ancestor-configs';
 export {
   hasEslintConfig,
   isEslintConfigFile,

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { findConfigImportsOnDisk } from '@codebatch/core';
 import {
   type CreateNodes,
   type CreateNodesContext,
@@ -12,6 +13,7 @@ import {
   type EslintSetting,
   eslintFilesFor,
   eslintSettingOf,
+  selfAndAncestors,
 } from '../shared/eslint-facts';
 import {
   type CodebatchTaskName,
@@ -52,6 +54,8 @@ interface WorkspaceFacts {
   eslintFiles: string[];
   /** The workspace's ESLint packages Nx knows; read on first need. */
   eslintPackages: () => string[];
+  /** What ESLint config files import (findConfigImportsOnDisk), each file read once per call. */
+  configImports: (configs: readonly string[]) => readonly string[];
 }
 
 /** What one project's targets are built from. */
@@ -69,6 +73,8 @@ export interface ProjectFacts {
     nested: boolean;
     /** ESLint config and ignore files there, workspace-relative. */
     files: readonly string[];
+    /** Files that the ESLint configs above and inside the project import, workspace-relative. */
+    imports: readonly string[];
     /** `externalDependencies` names: eslint and the plugins and configs Nx knows. */
     packages: readonly string[];
   };
@@ -111,8 +117,31 @@ export function targetUsesEslint(task: CodebatchTaskName, eslint: ProjectFacts['
 }
 
 /**
+ * The files of every project this one depends on, as @nx/eslint's lint targets have them:
+ * typescript-eslint's type-aware rules read the types of what a file imports, and an Nx
+ * workspace imports its libraries from their sources (tsconfig paths, workspace packages).
+ * A named input rather than a `^{projectRoot}/...` fileset: Nx 21 reads every `^` input as a
+ * named one, and `default` is defined in every workspace (Nx's own default: the project's files).
+ */
+const DEPENDENCY_INPUT = '^default';
+
+/**
+ * The tsconfig files in the folders above the project, where its tsconfig's `extends` usually
+ * points (`../../tsconfig.base.json`), as globs: the type-aware rules read their compiler
+ * options, and a glob needs no look at the disk. The project's own are among its files.
+ */
+function tsconfigInputs(projectRoot: string): string[] {
+  return selfAndAncestors(projectRoot)
+    .slice(1)
+    .reverse()
+    .map((dir) => (dir === '.' ? '{workspaceRoot}/tsconfig*.json' : `{workspaceRoot}/${dir}/tsconfig*.json`));
+}
+
+/**
  * What ESLint reads besides the project's files: its config and ignore files in the project
- * root and the folders above it, and the versions of eslint and its plugins and configs.
+ * root and the folders above it, the files those configs import from outside the project, the
+ * tsconfig files above it and the files of the projects it depends on (for type-aware rules),
+ * and the versions of eslint and its plugins and configs.
  */
 function eslintInputs(eslint: ProjectFacts['eslint'], projectRoot: string): unknown[] {
   const files = eslint.files.map((f) =>
@@ -120,7 +149,18 @@ function eslintInputs(eslint: ProjectFacts['eslint'], projectRoot: string): unkn
       ? `{projectRoot}/${path.posix.basename(f)}`
       : `{workspaceRoot}/${f}`,
   );
-  return [...files, ...(eslint.packages.length > 0 ? [{ externalDependencies: [...eslint.packages] }] : [])];
+  // `{projectRoot}/**/*` already hashes the imports inside the project.
+  const inside = projectRoot === '.' || projectRoot === '' ? '' : `${projectRoot}/`;
+  const imports = eslint.imports
+    .filter((f) => inside !== '' && !f.startsWith(inside))
+    .map((f) => `{workspaceRoot}/${f}`);
+  return [
+    ...files,
+    ...imports,
+    ...tsconfigInputs(projectRoot),
+    DEPENDENCY_INPUT,
+    ...(eslint.packages.length > 0 ? [{ externalDependencies: [...eslint.packages] }] : []),
+  ];
 }
 
 /**
@@ -205,7 +245,8 @@ function createNodesForFile(
       ? readConfigLeniently(path.join(context.workspaceRoot, projectConfig))
       : facts.workspaceConfig;
   const setting = eslintSettingOf(config);
-  const { files, covered, nested } = eslintFilesFor(dir, facts.eslintFiles);
+  const { files, configs, covered, nested } = eslintFilesFor(dir, facts.eslintFiles);
+  const mayUseEslint = setting === true || covered || nested;
   const project: ProjectFacts = {
     excludeInputs: excludesToInputs(config),
     engineInputs: facts.engineInputs,
@@ -214,7 +255,8 @@ function createNodesForFile(
       covered,
       nested,
       files,
-      packages: setting === true || covered || nested ? facts.eslintPackages() : [],
+      imports: mayUseEslint ? facts.configImports(configs) : [],
+      packages: mayUseEslint ? facts.eslintPackages() : [],
     },
   };
   return { projects: { [dir]: { targets: buildTargets(options, project, dir) } } };
@@ -232,6 +274,9 @@ export function makeCreateNodesFunction(resolve: ResolvePackageDir = resolvePack
   ) => {
     const options = normalizePluginOptions(rawOptions);
     let eslintPackages: string[] | undefined;
+    // Most projects share their configs (the root one): one walk per set, one read per file.
+    const texts = new Map<string, string | undefined>();
+    const importsByConfigs = new Map<string, readonly string[]>();
     const facts: WorkspaceFacts = {
       workspaceGlobs: readWorkspaceGlobs(context.workspaceRoot),
       workspaceConfig: readConfigLeniently(path.join(context.workspaceRoot, options.configFile)),
@@ -240,6 +285,15 @@ export function makeCreateNodesFunction(resolve: ResolvePackageDir = resolvePack
       eslintPackages: () => {
         eslintPackages ??= eslintExternalDependencies(context.workspaceRoot);
         return eslintPackages;
+      },
+      configImports: (configs) => {
+        const key = configs.join('\n');
+        let found = importsByConfigs.get(key);
+        if (!found) {
+          found = configs.length > 0 ? findConfigImportsOnDisk(context.workspaceRoot, configs, texts) : [];
+          importsByConfigs.set(key, found);
+        }
+        return found;
       },
     };
     const allFiles = new Set(configFiles);

@@ -48,21 +48,28 @@ export function selfAndAncestors(dir: string): string[] {
  * in the folders above it up to the workspace root, where ESLint looks for them. The project
  * is covered when one of them is a config. A config further down (`src/legacy/.eslintrc.json`)
  * does not cover the project, but the engine's own `auto` finds it among the project's files
- * and runs ESLint: `nested` says so.
+ * and runs ESLint: `nested` says so. `configs` are the configs ESLint may load for the
+ * project's files, those above and those below: what their imports are looked up from.
  *
  * @param eslintFiles workspace-relative POSIX paths of every ESLint file in the workspace
  */
 export function eslintFilesFor(
   projectRoot: string,
   eslintFiles: readonly string[],
-): { files: string[]; covered: boolean; nested: boolean } {
+): { files: string[]; configs: string[]; covered: boolean; nested: boolean } {
   const dirs = new Set(selfAndAncestors(projectRoot));
   const files = eslintFiles.filter((f) => dirs.has(path.posix.dirname(f))).sort();
   const below = projectRoot === '.' || projectRoot === '' ? '' : `${projectRoot}/`;
-  const nested = eslintFiles.some(
+  const nestedConfigs = eslintFiles.filter(
     (f) => f.startsWith(below) && !dirs.has(path.posix.dirname(f)) && isEslintConfigName(f),
   );
-  return { files, covered: files.some(isEslintConfigName), nested };
+  const covering = files.filter(isEslintConfigName);
+  return {
+    files,
+    configs: [...covering, ...nestedConfigs].sort(),
+    covered: covering.length > 0,
+    nested: nestedConfigs.length > 0,
+  };
 }
 
 /**

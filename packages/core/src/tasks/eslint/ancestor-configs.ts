@@ -72,19 +72,48 @@ export function hasAncestorEslintConfig(root: string): boolean {
   }
 }
 
+/**
+ * The files that ESLint config files import through literal relative specifiers, transitively,
+ * as workspace-relative POSIX paths, sorted: what a cache keyed on the configs must hash too
+ * (the Nx plugin's target inputs). The configs given are left out (the caller lists them
+ * already), and so are files outside the workspace, which Nx cannot hash. `texts` caches file
+ * contents by absolute path: a caller asking for many projects passes one map so that each file
+ * is read once.
+ */
+export function findConfigImportsOnDisk(
+  workspaceRoot: string,
+  configFiles: readonly string[],
+  texts: Map<string, string | undefined> = new Map(),
+): string[] {
+  const starts = configFiles.map((f) => path.resolve(workspaceRoot, f));
+  const given = new Set(starts);
+  const read = (file: string) => {
+    if (!texts.has(file)) texts.set(file, readText(file));
+    return texts.get(file);
+  };
+  const out: string[] = [];
+  for (const file of walkOnDisk(starts, read)) {
+    const rel = path.relative(workspaceRoot, file);
+    if (given.has(file) || rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) continue;
+    out.push(rel.split(path.sep).join('/'));
+  }
+  return out.sort();
+}
+
 /** Files on disk reached from `starts` through relative imports, starts included. */
-function walkOnDisk(starts: readonly string[]): string[] {
-  return walkRelativeImports(
-    starts,
-    (from, spec) => resolveOnDisk(path.dirname(from), spec),
-    (file) => {
-      try {
-        return fs.readFileSync(file, 'utf8');
-      } catch {
-        return undefined;
-      }
-    },
-  );
+function walkOnDisk(
+  starts: readonly string[],
+  read: (file: string) => string | undefined = readText,
+): string[] {
+  return walkRelativeImports(starts, (from, spec) => resolveOnDisk(path.dirname(from), spec), read);
+}
+
+function readText(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 function sortedEntries(found: Map<string, string>): Record<string, string> {

@@ -317,6 +317,9 @@ describe('createNodes with ESLint', () => {
       '{workspaceRoot}/.eslintignore',
       '{projectRoot}/eslint.config.mjs',
       '{workspaceRoot}/eslint.config.mjs',
+      '{workspaceRoot}/tsconfig*.json',
+      '{workspaceRoot}/apps/tsconfig*.json',
+      '^default',
       eslintPackages,
     ]);
     // Covered by the workspace's config only.
@@ -326,6 +329,9 @@ describe('createNodes with ESLint', () => {
       { externalDependencies: ['@codebatch/core', '@codebatch/nx'] },
       '{workspaceRoot}/.eslintignore',
       '{workspaceRoot}/eslint.config.mjs',
+      '{workspaceRoot}/tsconfig*.json',
+      '{workspaceRoot}/libs/tsconfig*.json',
+      '^default',
       eslintPackages,
     ]);
   });
@@ -358,6 +364,9 @@ describe('createNodes with ESLint', () => {
       '{projectRoot}/**/*',
       '{workspaceRoot}/codebatch.config.json',
       { externalDependencies: ['@codebatch/core', '@codebatch/nx'] },
+      '{workspaceRoot}/tsconfig*.json',
+      '{workspaceRoot}/apps/tsconfig*.json',
+      '^default',
       {
         externalDependencies: [
           '@eslint/js',
@@ -425,6 +434,86 @@ describe('createNodes with ESLint', () => {
     expect(eslint.dependsOn).toBeUndefined();
     expect(eslint.inputs).toContain('{projectRoot}/eslint.config.js');
     expect(JSON.stringify(targets['apps/app']!['codebatch-symbols']!.inputs)).not.toContain('eslint');
+  });
+
+  /** A root config importing a shared base that imports its rules, as Nx workspaces split them. */
+  const sharedConfigWorkspace = {
+    ...eslintWorkspace(locked),
+    'eslint.config.mjs':
+      "import js from '@eslint/js';\nimport base from './tools/eslint/base.mjs';\n\nexport default [js.configs.recommended, ...base];\n",
+    'tools/eslint/base.mjs': "import { rules } from './rules.mjs';\n\nexport default [{ rules }];\n",
+    'tools/eslint/rules.mjs': "export const rules = { 'no-console': 'warn' };\n",
+    'apps/app/project.json': '{}',
+    'apps/app/src/index.ts': 'export const x = 1;\n',
+  };
+
+  it('hashes the files the ESLint configs import, transitively, where ESLint runs', async () => {
+    const targets = await targetsByRoot(sharedConfigWorkspace, {
+      tasks: ['parse', 'symbols', 'lint', 'eslint'],
+    });
+    for (const name of ['codebatch-lint', 'codebatch-eslint']) {
+      expect(targets['apps/app']![name]!.inputs).toEqual(
+        expect.arrayContaining([
+          '{workspaceRoot}/eslint.config.mjs',
+          '{workspaceRoot}/tools/eslint/base.mjs',
+          '{workspaceRoot}/tools/eslint/rules.mjs',
+        ]),
+      );
+    }
+    expect(JSON.stringify(targets['apps/app']!['codebatch-symbols']!.inputs)).not.toContain('tools/eslint');
+  });
+
+  it("follows a project config's imports out of the project, and leaves those inside to {projectRoot}/**/*", async () => {
+    const targets = await targetsByRoot({
+      ...sharedConfigWorkspace,
+      'apps/web/project.json': '{}',
+      'apps/web/eslint.config.cjs':
+        "const root = require('../../eslint-shared');\nconst local = require('./eslint/local.cjs');\nmodule.exports = [...root, ...local];\n",
+      'apps/web/eslint/local.cjs': 'module.exports = [];\n',
+      'eslint-shared.js': "module.exports = require('./eslint-extra.js');\n",
+      'eslint-extra.js': 'module.exports = [];\n',
+    });
+    const web = lintInputs(targets, 'apps/web')!.filter((i) => typeof i === 'string');
+    expect(web.filter((i) => /eslint[-./]/.test(i))).toEqual([
+      '{projectRoot}/eslint.config.cjs',
+      '{workspaceRoot}/eslint.config.mjs',
+      '{workspaceRoot}/eslint-extra.js',
+      '{workspaceRoot}/eslint-shared.js',
+      '{workspaceRoot}/tools/eslint/base.mjs',
+      '{workspaceRoot}/tools/eslint/rules.mjs',
+    ]);
+    // The project covered by the root config only does not get what web's config imports.
+    expect(JSON.stringify(lintInputs(targets, 'apps/app'))).not.toContain('eslint-shared');
+  });
+
+  it('gives a project without ESLint neither the imports nor the dependency inputs', async () => {
+    const targets = await targetsByRoot({
+      ...sharedConfigWorkspace,
+      'apps/app/codebatch.config.json': JSON.stringify({ eslint: false }),
+    });
+    expect(lintInputs(targets, 'apps/app')).toEqual([
+      '{projectRoot}/**/*',
+      '{workspaceRoot}/codebatch.config.json',
+      { externalDependencies: ['@codebatch/core', '@codebatch/nx'] },
+    ]);
+  });
+
+  it('hashes the files of the projects it depends on and the tsconfig files above it, for type-aware rules', async () => {
+    const targets = await targetsByRoot({
+      ...sharedConfigWorkspace,
+      'libs/ui/button/project.json': '{}',
+      'package.json': JSON.stringify({ name: 'root', nx: {} }),
+    });
+    const typeInputs = (root: string) =>
+      lintInputs(targets, root)!.filter((i) => i === '^default' || /tsconfig/.test(String(i)));
+    expect(typeInputs('libs/ui/button')).toEqual([
+      '{workspaceRoot}/tsconfig*.json',
+      '{workspaceRoot}/libs/tsconfig*.json',
+      '{workspaceRoot}/libs/ui/tsconfig*.json',
+      '^default',
+    ]);
+    // A root project's tsconfig files are its own files.
+    expect(typeInputs('.')).toEqual(['^default']);
   });
 });
 
