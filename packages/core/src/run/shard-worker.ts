@@ -4,6 +4,7 @@ import { isCodebatchError, toCodebatchError } from '../errors/codebatch-error';
 import type { FilesIndexRecord } from '../schemas/snapshot-record';
 import { openStore } from '../store/store';
 import { createDefaultRegistry } from '../tasks/default-registry';
+import { enableCompileCache } from '../util/compile-cache';
 import { type BatchRunContext, loadBatchRunContext } from './batch-context';
 import { runShardChain } from './run-shard-chain';
 
@@ -38,6 +39,8 @@ function jobKey(job: WorkerJob): string {
 }
 
 function start(): void {
+  // Each worker compiles the TypeScript compiler (and the workspace's ESLint stack) again.
+  enableCompileCache();
   const port = parentPort!;
   // One registry for the worker's life: task definitions and what `prepare` loads stay loaded.
   const registry = createDefaultRegistry();

@@ -1,0 +1,133 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { makeTempDir } from '../../test-support/temp-dir';
+
+/**
+ * Through child processes running the built module, since the cache is about what a fresh
+ * process compiles. On Node 22+ Node's own compile cache serves instead (mode `node`).
+ */
+const BUILT = path.resolve(__dirname, '../../../dist/util/compile-cache.js');
+const NATIVE = Number(process.versions.node.split('.')[0]) >= 22;
+
+interface ChildReport {
+  mode: string;
+  hits: number;
+  misses: number;
+  value: unknown;
+}
+
+function load(modulePath: string, env: Record<string, string>, options = '{ minBytes: 1000 }'): ChildReport {
+  const script = `
+    const cache = require(${JSON.stringify(BUILT)});
+    cache.enableCompileCache(${options});
+    const value = require(${JSON.stringify(modulePath)});
+    process.stdout.write(JSON.stringify({ ...cache.compileCacheStats(), value }));
+  `;
+  const r = spawnSync(process.execPath, ['-e', script], {
+    encoding: 'utf8',
+    env: { ...process.env, CODEBATCH_COMPILE_CACHE: '', ...env },
+  });
+  if (r.status !== 0) throw new Error(r.stderr);
+  return JSON.parse(r.stdout) as ChildReport;
+}
+
+/** A module over the size threshold whose export depends on one digit and on require(). */
+function largeModule(digit: number): string {
+  const filler = `// ${'x'.repeat(100)}\n`.repeat(20);
+  return `${filler}const path = require('node:path');\nmodule.exports = { digit: ${digit}, dir: path.basename(__dirname), resolved: path.basename(require.resolve('./helper')) };\n`;
+}
+
+describe('compile cache', () => {
+  let dir: string;
+  let cleanup: () => void;
+  let cacheDir: string;
+  let mod: string;
+  beforeEach(() => {
+    ({ dir, cleanup } = makeTempDir('codebatch-compile-cache-'));
+    cacheDir = path.join(dir, 'cache');
+    fs.mkdirSync(path.join(dir, 'lib'));
+    mod = path.join(dir, 'lib', 'big.js');
+    fs.writeFileSync(path.join(dir, 'lib', 'helper.js'), 'module.exports = 1;\n');
+    fs.writeFileSync(mod, largeModule(1));
+  });
+  afterEach(() => cleanup());
+
+  const expected = (digit: number) => ({ digit, dir: 'lib', resolved: 'helper.js' });
+
+  (NATIVE ? it.skip : it)(
+    'a second process compiles a large module from the cached data, with the same exports',
+    () => {
+      const first = load(mod, { CODEBATCH_COMPILE_CACHE: cacheDir });
+      expect(first).toEqual({ mode: 'codebatch', hits: 0, misses: 1, value: expected(1) });
+      const second = load(mod, { CODEBATCH_COMPILE_CACHE: cacheDir });
+      expect(second).toEqual({ mode: 'codebatch', hits: 1, misses: 0, value: expected(1) });
+    },
+  );
+
+  (NATIVE ? it.skip : it)(
+    'an edited module of the same length is compiled afresh, never from the old code',
+    () => {
+      load(mod, { CODEBATCH_COMPILE_CACHE: cacheDir });
+      const before = fs.statSync(mod).size;
+      fs.writeFileSync(mod, largeModule(2));
+      expect(fs.statSync(mod).size).toBe(before);
+      expect(load(mod, { CODEBATCH_COMPILE_CACHE: cacheDir })).toEqual({
+        mode: 'codebatch',
+        hits: 0,
+        misses: 1,
+        value: expected(2),
+      });
+    },
+  );
+
+  (NATIVE ? it.skip : it)('loads the real TypeScript compiler from the cache, and it still compiles', () => {
+    const probe = path.join(dir, 'probe.js');
+    fs.writeFileSync(
+      probe,
+      `const ts = require(${JSON.stringify(require.resolve('typescript'))});\nmodule.exports = ts.transpileModule('const a: number = 1;', {}).outputText.trim();\n`,
+    );
+    const options = '{}';
+    expect(load(probe, { CODEBATCH_COMPILE_CACHE: cacheDir }, options)).toMatchObject({
+      misses: 1,
+      value: 'var a = 1;',
+    });
+    expect(load(probe, { CODEBATCH_COMPILE_CACHE: cacheDir }, options)).toMatchObject({
+      hits: 1,
+      misses: 0,
+      value: 'var a = 1;',
+    });
+  });
+
+  (NATIVE ? it.skip : it)('never takes cached code from a directory others can write', () => {
+    fs.mkdirSync(cacheDir, { mode: 0o700 });
+    fs.chmodSync(cacheDir, 0o777);
+    expect(load(mod, { CODEBATCH_COMPILE_CACHE: cacheDir })).toEqual({
+      mode: 'off',
+      hits: 0,
+      misses: 0,
+      value: expected(1),
+    });
+    expect(fs.readdirSync(cacheDir)).toEqual([]);
+  });
+
+  it('CODEBATCH_COMPILE_CACHE=0 turns it off', () => {
+    expect(load(mod, { CODEBATCH_COMPILE_CACHE: '0' })).toEqual({
+      mode: 'off',
+      hits: 0,
+      misses: 0,
+      value: expected(1),
+    });
+  });
+
+  (NATIVE ? it.skip : it)('an unwritable cache location leaves loading as it was', () => {
+    const file = path.join(dir, 'not-a-directory');
+    fs.writeFileSync(file, '');
+    expect(load(mod, { CODEBATCH_COMPILE_CACHE: file })).toEqual({
+      mode: 'off',
+      hits: 0,
+      misses: 0,
+      value: expected(1),
+    });
+  });
+});
