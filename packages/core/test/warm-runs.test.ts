@@ -82,7 +82,9 @@ describe('warm runs', () => {
       {
         encoding: 'utf8',
         maxBuffer: 1 << 28,
-        env: { ...process.env, CODEBATCH_TEST_PROBE: probeFile },
+        // The modules of dist/ rather than the bundle, so that the probe sees each one load (the
+        // bundle keeps the same modules, each run on its first require).
+        env: { ...process.env, CODEBATCH_TEST_PROBE: probeFile, ...(probe ? { CODEBATCH_BUNDLE: '0' } : {}) },
       },
     );
     return { code: r.status, stdout: r.stdout, stderr: r.stderr };
