@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { makeTempDir, writeTree } from '../src/test-support/temp-dir';
+import { MODULE_PROBE, type ModuleProbe } from './module-probe';
 
 /**
  * bin/codebatch.js runs dist/bundle/codebatch.js (scripts/bundle-cli.mjs) while it is newer
@@ -10,22 +11,6 @@ import { makeTempDir, writeTree } from '../src/test-support/temp-dir';
  */
 const PACKAGE = path.resolve(__dirname, '..');
 const REPO_NODE_MODULES = path.resolve(PACKAGE, '../../node_modules');
-
-const PROBE = `
-const Module = require('node:module');
-const loaded = [];
-const load = Module._load;
-Module._load = function (request, parent, isMain) {
-  const out = load.apply(this, arguments);
-  try { loaded.push(Module._resolveFilename(request, parent, isMain)); } catch {}
-  return out;
-};
-const wt = require('node:worker_threads');
-const Worker = wt.Worker;
-wt.Worker = class extends Worker { constructor(file, ...rest) { super(file, ...rest); loaded.push(String(file)); } };
-if (wt.isMainThread)
-  process.on('exit', () => require('node:fs').writeFileSync(process.env.PROBE_OUT, JSON.stringify(loaded)));
-`;
 
 jest.setTimeout(120_000);
 
@@ -46,7 +31,7 @@ describe('the bundled CLI', () => {
     });
     if (built.status !== 0) throw new Error(built.stderr);
     fs.cpSync(path.join(PACKAGE, 'dist/bundle'), path.join(pkg, 'dist/bundle'), { recursive: true });
-    fs.writeFileSync(path.join(dir, 'probe.cjs'), PROBE);
+    fs.writeFileSync(path.join(dir, 'probe.cjs'), MODULE_PROBE);
     // Over the 200 files at which `--parallel 2` starts worker threads.
     const files: Record<string, string> = {
       'src/a.ts': 'export function f(x: any) {\n  if (x == null) { return 1 }\n  return x\n}\n',
@@ -62,10 +47,15 @@ describe('the bundled CLI', () => {
     const r = spawnSync(
       process.execPath,
       ['-r', path.join(dir, 'probe.cjs'), path.join(pkg, 'bin/codebatch.js'), ...args],
-      { encoding: 'utf8', env: { ...process.env, CODEBATCH_BUNDLE: '', ...env, PROBE_OUT: out } },
+      { encoding: 'utf8', env: { ...process.env, CODEBATCH_BUNDLE: '', ...env, CODEBATCH_TEST_PROBE: out } },
     );
-    const loaded = JSON.parse(fs.readFileSync(out, 'utf8')) as string[];
-    return { ...r, loaded: loaded.map((f) => path.relative(pkg, f).split(path.sep).join('/')) };
+    const probe = JSON.parse(fs.readFileSync(out, 'utf8')) as ModuleProbe;
+    return {
+      ...r,
+      loaded: [...probe.loaded, ...probe.workerFiles].map((f) =>
+        path.relative(pkg, f).split(path.sep).join('/'),
+      ),
+    };
   }
 
   const setTimes = (file: string, seconds: number) => fs.utimesSync(path.join(pkg, file), seconds, seconds);

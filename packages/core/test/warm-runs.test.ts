@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { writeFixtureCorpus } from '../src/test-support/fixture-corpus';
+import { MODULE_PROBE, type ModuleProbe } from './module-probe';
 
 /**
  * The runs people repeat (issue 13), through the real binary: what a no-op `check` must not
@@ -14,11 +15,6 @@ jest.setTimeout(120_000);
 // Not from cli-harness: that loads the engine's sources, which this suite never needs.
 const BIN = path.resolve(__dirname, '../bin/codebatch.js');
 
-interface Probe {
-  loaded: string[];
-  workers: number;
-}
-
 interface CheckJson {
   batch_id: string;
   snapshot_id: string;
@@ -27,24 +23,6 @@ interface CheckJson {
   taskFiles: { executed: number; reused: number };
   diagnostics: unknown[];
 }
-
-/** Preloaded into the CLI: records every module file loaded and every worker thread started. */
-const PROBE = `
-const Module = require('node:module');
-const fs = require('node:fs');
-const wt = require('node:worker_threads');
-const loaded = [];
-const load = Module._load;
-Module._load = function (request, parent, isMain) {
-  const out = load.apply(this, arguments);
-  try { loaded.push(Module._resolveFilename(request, parent, isMain)); } catch {}
-  return out;
-};
-let workers = 0;
-const Worker = wt.Worker;
-wt.Worker = class extends Worker { constructor(...args) { super(...args); workers += 1; } };
-process.on('exit', () => fs.writeFileSync(process.env.CODEBATCH_TEST_PROBE, JSON.stringify({ loaded, workers })));
-`;
 
 /** Modules that only a task's execution needs: its implementation, its parsers. */
 const EXECUTION_ONLY = [
@@ -70,7 +48,7 @@ describe('warm runs', () => {
     fs.mkdirSync(path.join(tree, 'gen'));
     for (let i = 0; i < 240; i += 1)
       fs.writeFileSync(path.join(tree, 'gen', `m${i}.ts`), `export const m${i} = ${i}; // TODO: ${i}\n`);
-    fs.writeFileSync(path.join(root, 'probe.cjs'), PROBE);
+    fs.writeFileSync(path.join(root, 'probe.cjs'), MODULE_PROBE);
     probeFile = path.join(root, 'probe.json');
   });
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -90,7 +68,7 @@ describe('warm runs', () => {
     return { code: r.status, stdout: r.stdout, stderr: r.stderr };
   }
 
-  function check(probe = false): { json: CheckJson; probe?: Probe } {
+  function check(probe = false): { json: CheckJson; probe?: ModuleProbe } {
     fs.rmSync(probeFile, { force: true });
     const r = codebatch(
       ['check', tree, '--pipeline', 'full', '--store', store, '--parallel', '2', '--format', 'json'],
@@ -98,7 +76,7 @@ describe('warm runs', () => {
     );
     if (r.code !== 0 && r.code !== 1) throw new Error(`check exited ${r.code}: ${r.stderr}`);
     const json = JSON.parse(r.stdout) as CheckJson;
-    return probe ? { json, probe: JSON.parse(fs.readFileSync(probeFile, 'utf8')) as Probe } : { json };
+    return probe ? { json, probe: JSON.parse(fs.readFileSync(probeFile, 'utf8')) as ModuleProbe } : { json };
   }
 
   function expectVerified(): void {
@@ -106,7 +84,8 @@ describe('warm runs', () => {
     expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
   }
 
-  const executionModules = (p: Probe) => p.loaded.filter((f) => EXECUTION_ONLY.some((re) => re.test(f)));
+  const executionModules = (p: ModuleProbe) =>
+    p.loaded.filter((f) => EXECUTION_ONLY.some((re) => re.test(f)));
 
   let cold: CheckJson;
 

@@ -7,6 +7,18 @@ import { BIN } from '../cli-harness';
 /** The repository's installed packages: the real ESLint and typescript-eslint under test. */
 export const REPO_NODE_MODULES = path.resolve(__dirname, '../../../../node_modules');
 
+/**
+ * typescript-eslint's type-checked recommended rules through its project service, rooted at the
+ * config's folder (the workspace root), with the type-aware rules off for the config itself.
+ */
+export const TYPE_AWARE_CONFIG = `import tseslint from 'typescript-eslint';
+export default tseslint.config(
+  ...tseslint.configs.recommendedTypeChecked,
+  { languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } } },
+  { files: ['**/*.mjs'], extends: [tseslint.configs.disableTypeChecked] },
+);
+`;
+
 /** One finding as ESLint reports it: the tuple equality with ESLint is judged on. */
 export interface Finding {
   path: string;

@@ -6,6 +6,7 @@ import {
   eslintFindings,
   installLocalPackage,
   makeEslintWorkspace,
+  TYPE_AWARE_CONFIG,
   type Workspace,
 } from './eslint-harness';
 
@@ -17,13 +18,6 @@ import {
  * is a new process, so the closure table the store kept from the run before is what is
  * tested, and the result must equal a cold `eslint` of the package each time.
  */
-const CONFIG = `import tseslint from 'typescript-eslint';
-export default tseslint.config(
-  ...tseslint.configs.recommendedTypeChecked,
-  { languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } } },
-  { files: ['**/*.mjs'], extends: [tseslint.configs.disableTypeChecked] },
-);
-`;
 const BASE = JSON.stringify({
   compilerOptions: {
     strict: true,
@@ -49,7 +43,7 @@ const installed = (isAsync: boolean) => ({
 });
 
 const TREE: Record<string, string> = {
-  'eslint.config.mjs': CONFIG,
+  'eslint.config.mjs': TYPE_AWARE_CONFIG,
   'tsconfig.base.json': BASE,
   'packages/lib/src/index.ts': "export * from './load';\n",
   'packages/lib/src/load.ts': load(false),

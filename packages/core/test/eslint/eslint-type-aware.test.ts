@@ -4,6 +4,7 @@ import {
   codebatchJson,
   eslintFindings,
   makeEslintWorkspace,
+  TYPE_AWARE_CONFIG,
   type Workspace,
 } from './eslint-harness';
 
@@ -14,13 +15,6 @@ import {
  * global augmentation, the tsconfig), the cached result must equal a cold `eslint` run, and the
  * files codebatch re-linted must be no more than the import-closure analysis says.
  */
-const CONFIG = `import tseslint from 'typescript-eslint';
-export default tseslint.config(
-  ...tseslint.configs.recommendedTypeChecked,
-  { languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } } },
-  { files: ['**/*.mjs'], extends: [tseslint.configs.disableTypeChecked] },
-);
-`;
 const tsconfig = (strict: boolean) =>
   JSON.stringify({
     compilerOptions: {
@@ -41,7 +35,7 @@ const types = (idType: string) =>
   `export interface Item { id: ${idType}; name: string }\nexport type Id = Item['id'];\n`;
 
 const TREE: Record<string, string> = {
-  'eslint.config.mjs': CONFIG,
+  'eslint.config.mjs': TYPE_AWARE_CONFIG,
   'tsconfig.json': tsconfig(true),
   'src/api.ts': api(false),
   'src/types.ts': types('number'),
