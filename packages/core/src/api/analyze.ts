@@ -7,9 +7,10 @@ import type { ConfigFile } from '../config/config-schema';
 import { loadConfigFile } from '../config/load-config';
 import { runBatchWithProvenance } from '../provenance/run-with-provenance';
 import { loadBatchView, resolveTaskIds } from '../query/batch-view';
-import { scanDiagnosticsAtLeast } from '../query/count-diagnostics';
+import { provenIndexes, scanDiagnosticsAtLeast } from '../query/count-diagnostics';
 import { queryDiagnostics } from '../query/query-diagnostics';
 import { type RunBatchSummary, runBatch } from '../run/run-batch';
+import type { ShardRunResult } from '../run/shard-outcome';
 import type { WorkerPool } from '../run/worker-pool';
 import type { BatchRecord } from '../schemas/batch-record';
 import type { OutputRecord } from '../schemas/output-record';
@@ -95,7 +96,12 @@ export async function analyzeWith(
     },
     { enabled: options.provenance !== false },
   );
-  const { diagnostics, counts } = batchDiagnostics(store, batch.batch_id, options.diagnosticsFrom);
+  const { diagnostics, counts } = batchDiagnostics(
+    store,
+    batch.batch_id,
+    options.diagnosticsFrom,
+    summary.results,
+  );
   let executedFiles = 0;
   let reusedFiles = 0;
   for (const r of summary.results) {
@@ -154,15 +160,22 @@ export function defaultParallelism(): number {
   return Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
 }
 
+/**
+ * `results` are the shard runs of this process over the batch: each index they committed or
+ * verified need not be opened again to be counted (see scanDiagnosticsAtLeast).
+ */
 function batchDiagnostics(
   store: Store,
   batchId: string,
   from: AnalyzeOptions['diagnosticsFrom'],
+  results: readonly ShardRunResult[],
 ): { diagnostics: OutputRecord[]; counts: SeverityCounts } {
   if (from !== undefined) {
     const view = loadBatchView(store, batchId);
     const taskIds = resolveTaskIds(view, undefined);
-    const { records, counts } = scanDiagnosticsAtLeast(view, taskIds, from);
+    const { records, counts } = scanDiagnosticsAtLeast(view, taskIds, from, {
+      proven: provenIndexes(results),
+    });
     return { diagnostics: records, counts };
   }
   const diagnostics = queryDiagnostics(store, batchId).records;
@@ -211,7 +224,7 @@ function resultOf(
     diagnosticsFrom: AnalyzeOptions['diagnosticsFrom'];
   },
 ): AnalyzeResult {
-  const { diagnostics, counts } = batchDiagnostics(store, done.batchId, facts.diagnosticsFrom);
+  const { diagnostics, counts } = batchDiagnostics(store, done.batchId, facts.diagnosticsFrom, done.results);
   const reused = done.results.reduce((n, r) => n + r.files, 0);
   return {
     storeDir: store.layout.root,

@@ -1,49 +1,104 @@
+import { CodebatchError } from '../errors/codebatch-error';
 import type { OutputRecord, Severity } from '../schemas/output-record';
+import type { DiagnosticCounts } from '../schemas/state-record';
 import { parseSelectedLines } from '../store/jsonl';
+import { verifiesReads } from '../util/read-verification';
 import type { BatchView } from './batch-view';
+import {
+  addRecord,
+  addSeverityCounts,
+  countAtLeast,
+  countInBytes,
+  emptyDiagnosticCounts,
+  storedCounts,
+} from './diagnostic-counts';
 import { meetsSeverityThreshold } from './output-filter';
 import { sortOutputs } from './output-order';
 import { emptySeverityCounts, type SeverityCounts } from './query-diagnostics';
-import { isShardVisible, listShards, readShardOutputs, readVerifiedOutputsBytes } from './shard-scan';
+import {
+  isShardVisible,
+  listShards,
+  readShardOutputs,
+  readVerifiedOutputsBytes,
+  type ShardEntry,
+} from './shard-scan';
 
-const KIND_MARK = '"kind":"';
-const DIAGNOSTIC = 'diagnostic"';
-const SEVERITY_MARK = '"severity":"';
+export interface ScanDiagnosticsOptions {
+  /**
+   * The outputs_digest each index was checked against (or written with) earlier in this
+   * process, by `taskId/shardId`: the done-batch check hashes every index of the batch. A shard
+   * whose state still names that digest and whose stored counts hold nothing at or above `min`
+   * is then not opened at all.
+   */
+  proven?: ReadonlyMap<string, string>;
+}
+
+/** `ScanDiagnosticsOptions.proven` from a run's shard results (ShardRunResult.outputsDigest). */
+export function provenIndexes(
+  results: readonly { taskId: string; shardId: string; outputsDigest?: string }[],
+): Map<string, string> {
+  const proven = new Map<string, string>();
+  for (const r of results) if (r.outputsDigest) proven.set(provenKey(r.taskId, r.shardId), r.outputsDigest);
+  return proven;
+}
+
+function provenKey(taskId: string, shardId: string): string {
+  return `${taskId}/${shardId}`;
+}
 
 /**
  * The diagnostics of the given tasks at or above `min` (a diagnostic without a severity reports
  * as a warning, as report/diagnostic.ts has it), in canonical order, and the count of all of
- * them per severity, from one read of each shard's index. A 100k-file monorepo's batch holds
- * millions of warnings; a report that shows only errors (`check --quiet`) needs their number, not
- * them. Counting reads a line by substring only when it holds exactly one `"kind":"`, naming a
- * diagnostic, and one `"severity":"` (the runner writes records with JSON.stringify, no spaces,
- * and these keys once at the top level); any other line holding `"diagnostic"` is parsed, so
- * nested fields or other spacing cannot mislead it. At `error`, only lines holding `"error"` are
- * parsed for the records. Both need the index checked against its digest (lines are passed over
- * unvalidated); without one, every line is parsed.
+ * them per severity. A 100k-file monorepo's batch holds millions of warnings; a report that
+ * shows only errors (`check --quiet`) needs their number, not them.
+ *
+ * A shard whose state records the counts of its index (diagnostic_counts, written with
+ * outputs_digest at commit) is counted from them, and its index is read for records only when they show
+ * something at or above `min`; otherwise its index is only checked against its digest, and not
+ * even opened when `options.proven` says this process already did. Without stored counts, the
+ * index is counted by substring (diagnostic-counts.ts) when it is verified, else parsed whole.
+ * At `error`, only lines holding `"error"` are parsed for the records.
  */
 export function scanDiagnosticsAtLeast(
   view: BatchView,
   taskIds: readonly string[],
   min: Severity,
+  options: ScanDiagnosticsOptions = {},
 ): { records: OutputRecord[]; counts: SeverityCounts } {
   const counts = emptySeverityCounts();
   const records: OutputRecord[] = [];
   const keep = (r: OutputRecord) =>
     r.kind === 'diagnostic' && meetsSeverityThreshold(r.severity ?? 'warning', min);
+  const select = min === 'error' ? '"error"' : '"diagnostic"';
   for (const taskId of taskIds) {
     for (const entry of listShards(view, taskId)) {
       if (!isShardVisible(entry)) continue;
-      const { bytes, verified } = readVerifiedOutputsBytes(entry);
-      if (!verified) {
-        for (const r of readShardOutputs(entry)) {
-          addRecord(counts, r);
-          if (keep(r)) records.push(r);
+      const stored = verifiesReads() ? storedCounts(entry.state) : undefined;
+      if (stored) {
+        addSeverityCounts(counts, stored);
+        const expected = countAtLeast(stored, min);
+        if (expected === 0) {
+          // Unproven, the index is still hashed: a damaged one fails the report as it always has.
+          if (!isProven(entry, options.proven)) readVerifiedOutputsBytes(entry);
+          continue;
         }
+        const { bytes } = readVerifiedOutputsBytes(entry);
+        const kept = parseSelectedLines<OutputRecord>(bytes, select, entry.outputsFile).filter(keep);
+        assertStoredCount(entry, stored, min, kept.length, expected);
+        for (const r of kept) records.push(r);
         continue;
       }
-      countInBytes(bytes, counts);
-      const select = min === 'error' ? '"error"' : DIAGNOSTIC_WORD;
+      const { bytes, verified } = readVerifiedOutputsBytes(entry);
+      if (!verified) {
+        const all = emptyDiagnosticCounts();
+        for (const r of readShardOutputs(entry)) {
+          addRecord(all, r);
+          if (keep(r)) records.push(r);
+        }
+        addSeverityCounts(counts, all);
+        continue;
+      }
+      addSeverityCounts(counts, countInBytes(bytes));
       for (const r of parseSelectedLines<OutputRecord>(bytes, select, entry.outputsFile))
         if (keep(r)) records.push(r);
     }
@@ -51,44 +106,33 @@ export function scanDiagnosticsAtLeast(
   return { records: sortOutputs(records), counts };
 }
 
-const DIAGNOSTIC_WORD = '"diagnostic"';
-const KIND_DIAGNOSTIC = `${KIND_MARK}${DIAGNOSTIC}`;
+function isProven(entry: ShardEntry, proven: ReadonlyMap<string, string> | undefined): boolean {
+  const digest = proven?.get(provenKey(entry.taskId, entry.shardId));
+  return digest !== undefined && digest === entry.state?.outputs_digest;
+}
 
 /**
- * Reads the bytes as latin1 (one char per byte, no decoding work: the marks and severities are
- * ASCII) and searches with String#indexOf, which V8 runs in place: no string per line, and lines
- * of other kinds are jumped over. Only a line that needs a parse is decoded as UTF-8.
+ * Whenever an index is read, its records at or above `min` are checked against the stored
+ * count: a state whose counts disagree with its index fails the report (exit 1, as a damaged
+ * index does) rather than print one number and show another. A shard not read is trusted, as
+ * its outputs_digest is; `codebatch verify` recounts every index.
  */
-function countInBytes(bytes: Buffer, counts: SeverityCounts): void {
-  const text = bytes.toString('latin1');
-  for (let at = text.indexOf(DIAGNOSTIC_WORD); at !== -1; ) {
-    const start = text.lastIndexOf('\n', at) + 1;
-    let end = text.indexOf('\n', at);
-    if (end === -1) end = text.length;
-    const severity = severityOfLine(text, start, end);
-    if (severity !== undefined) {
-      if (severity in counts) counts[severity as keyof SeverityCounts] += 1;
-    } else addRecord(counts, JSON.parse(bytes.toString('utf8', start, end)) as OutputRecord);
-    at = end >= text.length ? -1 : text.indexOf(DIAGNOSTIC_WORD, end + 1);
-  }
-}
-
-/** The severity by substring, or undefined when only a parse can tell (see above). */
-function severityOfLine(text: string, start: number, end: number): string | undefined {
-  const kind = text.indexOf(KIND_MARK, start);
-  if (kind === -1 || kind >= end || !text.startsWith(KIND_DIAGNOSTIC, kind)) return undefined;
-  const kind2 = text.indexOf(KIND_MARK, kind + KIND_MARK.length);
-  if (kind2 !== -1 && kind2 < end) return undefined;
-  const mark = text.indexOf(SEVERITY_MARK, start);
-  if (mark === -1 || mark >= end) return undefined;
-  const mark2 = text.indexOf(SEVERITY_MARK, mark + SEVERITY_MARK.length);
-  if (mark2 !== -1 && mark2 < end) return undefined;
-  const from = mark + SEVERITY_MARK.length;
-  const close = text.indexOf('"', from);
-  if (close === -1 || close >= end) return undefined;
-  return text.slice(from, close);
-}
-
-function addRecord(counts: SeverityCounts, r: OutputRecord): void {
-  if (r.kind === 'diagnostic' && r.severity && r.severity in counts) counts[r.severity] += 1;
+function assertStoredCount(
+  entry: ShardEntry,
+  stored: DiagnosticCounts,
+  min: Severity,
+  found: number,
+  expected: number,
+): void {
+  if (found === expected) return;
+  throw new CodebatchError(
+    'E_INDEX_CORRUPT',
+    `${entry.outputsFile} holds ${found} diagnostics at or above ${min}; its state recorded ${expected}`,
+    {
+      hints: [
+        'Re-run the affected shard with --force to rewrite its index and state, or run `codebatch verify`.',
+      ],
+      details: { file: entry.outputsFile, state: entry.stateFile, min, found, expected, stored },
+    },
+  );
 }

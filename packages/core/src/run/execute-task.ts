@@ -1,4 +1,5 @@
 import { CodebatchError, isCodebatchError, toCodebatchError } from '../errors/codebatch-error';
+import { countRecords } from '../query/diagnostic-counts';
 import type { TaskRecord } from '../schemas/batch-record';
 import { type TaskOutput, taskOutputSchema } from '../schemas/output-record';
 import type { ShardState } from '../schemas/state-record';
@@ -31,7 +32,12 @@ export async function executeTask(
   a: ShardAttempt,
   previous: ShardState,
   t: TaskToRun,
-): Promise<{ outputs: number; filesExecuted: number; error?: { code: string; message: string } }> {
+): Promise<{
+  outputs: number;
+  filesExecuted: number;
+  outputsDigest?: string;
+  error?: { code: string; message: string };
+}> {
   const { ctx, scope, taskId } = a;
   const batchId = ctx.batch.batch_id;
   const run = startShardRun(a, previous);
@@ -121,6 +127,7 @@ export async function executeTask(
       outputsDigest: serialized.outputsDigest,
       resultDigest: serialized.resultDigest,
       count: serialized.count,
+      diagnostics: countRecords(outputs),
       byKind: () => countOutputKinds(outputs),
       files: scope.files.length,
       filesExecuted,
@@ -133,7 +140,7 @@ export async function executeTask(
       ...memoKeys.map((m) => ({ k: m.key, b: batchId, s: scope.shardId, n: m.count })),
     ]);
     keepUpstreamOutputs(scope, taskId, outputs);
-    return { outputs: serialized.count, filesExecuted };
+    return { outputs: serialized.count, filesExecuted, outputsDigest: `sha256:${serialized.outputsDigest}` };
   } catch (error) {
     const cbError = toCodebatchError(error, `task ${taskId} shard ${scope.shardId}`);
     markShardFailed(a, run, { code: cbError.code, message: cbError.message });

@@ -1,5 +1,7 @@
 import { readBatchRecord } from '../batch/read-batch';
 import { readShardState } from '../batch/shard-state';
+import { countInBytes, storedCounts } from '../query/diagnostic-counts';
+import type { DiagnosticCounts } from '../schemas/state-record';
 import type { Store } from '../store/store';
 import { sha256Hex } from '../util/hash';
 import { readCommittedIndex } from './committed-outputs';
@@ -16,6 +18,8 @@ export interface ReusedOutputs {
   outputsDigest: string;
   resultDigest: string;
   count: number;
+  /** Diagnostics per severity: a restamp changes ids only, so the source's. */
+  diagnostics: DiagnosticCounts;
   /** Records per kind, when the source run's manifest gives them. */
   byKind?: Record<string, number>;
   /** Run manifest of the source shard run, if it recorded one. */
@@ -54,6 +58,8 @@ export function reuseShardOutputs(
     outputsDigest: sha256Hex(out),
     resultDigest: state.result_digest,
     count: restamped.count,
+    // A source committed before counts were recorded is counted from the bytes just verified.
+    diagnostics: storedCounts(state) ?? countInBytes(bytes),
     ...(state.manifest ? { sourceManifest: state.manifest } : {}),
   };
 }

@@ -36,7 +36,7 @@ export async function runShardChain(
     for (const taskId of taskIds) {
       const started = Date.now();
       const settled = await settleTask(ctx, scope, taskId, unsettled);
-      const { outcome, outputs = 0, error, filesExecuted = 0 } = settled;
+      const { outcome, outputs = 0, error, filesExecuted = 0, outputsDigest } = settled;
       const filesReused =
         outcome === 'skipped' || outcome === 'reused'
           ? members.length
@@ -52,6 +52,7 @@ export async function runShardChain(
         filesExecuted,
         filesReused,
         durationMs: Date.now() - started,
+        ...(outputsDigest ? { outputsDigest } : {}),
         ...(error ? { error } : {}),
       });
       if (outcome === 'failed' || outcome === 'blocked' || outcome === 'busy' || outcome === 'deferred')
@@ -68,6 +69,7 @@ interface Settled {
   outputs?: number;
   error?: { code: string; message: string };
   filesExecuted?: number;
+  outputsDigest?: string;
 }
 
 async function settleTask(
@@ -114,7 +116,7 @@ async function settleTask(
   if (skippedNow) return skippedNow;
   if (!ctx.force) {
     const reused = tryReuse(attempt, state, outputsFile);
-    if (reused) return { outcome: 'reused', outputs: reused.outputs };
+    if (reused) return { outcome: 'reused', ...reused };
   }
   if (!ctx.canExecute) return { outcome: 'deferred' };
   const result = await executeTask(attempt, state, {
@@ -186,5 +188,9 @@ function trySkip(
   );
   if (!committed) return undefined;
   keepUpstreamIndex(scope, taskId, committed);
-  return { outcome: 'skipped', outputs: state.stats?.outputs_written ?? 0 };
+  return {
+    outcome: 'skipped',
+    outputs: state.stats?.outputs_written ?? 0,
+    outputsDigest: state.outputs_digest,
+  };
 }

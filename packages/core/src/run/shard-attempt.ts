@@ -1,5 +1,5 @@
 import { writeShardState } from '../batch/shard-state';
-import type { ShardState } from '../schemas/state-record';
+import type { DiagnosticCounts, ShardState } from '../schemas/state-record';
 import { nowIso } from '../util/time';
 import type { BatchRunContext } from './batch-context';
 import type { ChainScope } from './chain-scope';
@@ -48,6 +48,8 @@ export interface ExecutedShard {
   outputsDigest: string;
   resultDigest: string;
   count: number;
+  /** Diagnostics of the committed records per severity (query/diagnostic-counts.ts). */
+  diagnostics: DiagnosticCounts;
   /** Called only when a manifest is written. */
   byKind: () => Record<string, number>;
   files: number;
@@ -90,6 +92,7 @@ export function markShardExecuted(a: ShardAttempt, run: RunningShard, executed: 
     completed_at: completedAt,
     bundle_hash: a.provenance.bundle.hash,
     outputs_digest: `sha256:${executed.outputsDigest}`,
+    diagnostic_counts: { ...executed.diagnostics, outputs_digest: `sha256:${executed.outputsDigest}` },
     result_digest: executed.resultDigest,
     stats: {
       files_processed: executed.files,
@@ -198,6 +201,7 @@ export function markShardReused(
     completed_at: now,
     bundle_hash: a.provenance.bundle.hash,
     outputs_digest: `sha256:${outputs.outputsDigest}`,
+    diagnostic_counts: { ...outputs.diagnostics, outputs_digest: `sha256:${outputs.outputsDigest}` },
     result_digest: outputs.resultDigest,
     stats: {
       files_processed: files,

@@ -15,5 +15,10 @@ export interface ShardRunResult {
   filesExecuted: number;
   filesReused: number;
   durationMs: number;
+  /**
+   * outputs_digest (`sha256:…`) of the index this run committed, or checked before skipping:
+   * a report in the same process need not hash it again (query/count-diagnostics.ts).
+   */
+  outputsDigest?: string;
   error?: { code: string; message: string };
 }

@@ -13,7 +13,7 @@ export function tryReuse(
   a: ShardAttempt,
   state: ShardState,
   outputsFile: string,
-): { outputs: number } | undefined {
+): { outputs: number; outputsDigest: string } | undefined {
   const { ctx, scope, taskId } = a;
   const bundleHash = a.provenance.bundle.hash;
   const found = ctx.memos.get(taskId)!.lookupBundle(bundleHash);
@@ -35,7 +35,7 @@ export function tryReuse(
     byKind: () => countKindsInIndex(reused.bytes),
   });
   keepUpstreamIndex(scope, taskId, reused.bytes);
-  return { outputs: reused.count };
+  return { outputs: reused.count, outputsDigest: `sha256:${reused.outputsDigest}` };
 }
 
 const KIND_MARK = Buffer.from('"kind":"');

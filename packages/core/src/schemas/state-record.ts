@@ -11,6 +11,32 @@ import {
 export const shardStatusSchema = z.enum(['ready', 'running', 'done', 'failed']);
 export type ShardStatus = z.infer<typeof shardStatusSchema>;
 
+const count = z.number().int().min(0);
+
+/**
+ * Diagnostic records of a committed index per severity. `none` counts diagnostics without one:
+ * they report as warnings (report/diagnostic.ts) but are not counted as warnings, so a reader
+ * that must know whether a shard holds anything at or above `warning` needs them apart.
+ */
+export const diagnosticCountsSchema = z.looseObject({
+  error: count,
+  warning: count,
+  info: count,
+  hint: count,
+  none: count,
+});
+export type DiagnosticCounts = z.infer<typeof diagnosticCountsSchema>;
+
+/**
+ * The counts with the outputs_digest of the index they were taken from. They hold only while the
+ * state's own outputs_digest is that one: an engine from before counts were recorded, re-running
+ * the shard, spreads the previous state into the new one and would leave them beside another
+ * index.
+ */
+export const storedDiagnosticCountsSchema = diagnosticCountsSchema.extend({
+  outputs_digest: objectRefSchema,
+});
+
 export const shardStateSchema = z.looseObject({
   schema_name: z.literal('codebatch.shard_state'),
   schema_version: schemaVersion,
@@ -37,6 +63,13 @@ export const shardStateSchema = z.looseObject({
     .optional(),
   /** sha256 of the committed outputs.index.jsonl bytes: lets reuse verify the index. */
   outputs_digest: objectRefSchema.optional(),
+  /**
+   * Diagnostics of the committed index per severity, written with outputs_digest and trusted as
+   * it is: a report that shows only what fails (`check --quiet`) reads no index of a shard with
+   * nothing at that severity. Absent in states written before it was recorded; see
+   * storedDiagnosticCountsSchema for when it applies.
+   */
+  diagnostic_counts: storedDiagnosticCountsSchema.optional(),
   /** sha256 of the outputs' semantic content (records without batch/snapshot/shard ids and ts). */
   result_digest: z
     .string()

@@ -3,9 +3,10 @@ import path from 'node:path';
 import type { z } from 'zod';
 import { checkQueryIndex } from '../query/accel/check-query-index';
 import { queryIndexDir } from '../query/accel/query-index-file';
+import { countRecords, sameCounts, storedCounts } from '../query/diagnostic-counts';
 import { batchRecordSchema, planRecordSchema, taskRecordSchema } from '../schemas/batch-record';
 import { snapshotRecordSchema } from '../schemas/snapshot-record';
-import { shardStateSchema } from '../schemas/state-record';
+import { type DiagnosticCounts, type ShardState, shardStateSchema } from '../schemas/state-record';
 import { isChunkedFormat } from '../store/chunking';
 import { parseJsonl } from '../store/jsonl';
 import { isMemoLine } from '../store/memo-line';
@@ -40,7 +41,8 @@ export interface VerifyReport {
  * Re-hashes every object and checks every reference from every index: files indexes,
  * shard output indexes (and the chunks behind chunk manifests), and each done shard's
  * outputs_digest against its index bytes; checks snapshot.json, batch.json, plan.json,
- * task.json and state.json against their schemas, every memo table line, and that each state's
+ * task.json and state.json against their schemas (and a done state's diagnostic_counts against
+ * its index's records), every memo table line, and that each state's
  * manifest pointer names a JSON object, and that every query acceleration index parses and
  * was built from the shards' current digests. Read-only.
  */
@@ -145,14 +147,14 @@ export function verifyStore(store: Store): VerifyReport {
       for (const shard of listDir(shardsDir)) {
         const outputs = path.join(shardsDir, shard, 'outputs.index.jsonl');
         const stateFile = path.join(shardsDir, shard, 'state.json');
+        // A done shard without an index committed no outputs: none to count.
+        let records: Record<string, unknown>[] | undefined = [];
         if (fs.existsSync(outputs)) {
-          for (const r of readIndex(outputs) ?? [])
-            checkRef(r.object, rel(outputs), isChunkedFormat(r.format));
+          records = readIndex(outputs);
+          for (const r of records ?? []) checkRef(r.object, rel(outputs), isChunkedFormat(r.format));
         }
         if (!fs.existsSync(stateFile)) continue;
-        const state = checkRecord(stateFile, shardStateSchema) as
-          | { status?: string; outputs_digest?: string; manifest?: string }
-          | undefined;
+        const state = checkRecord(stateFile, shardStateSchema) as ShardState | undefined;
         if (!state) continue;
         if (state.manifest) {
           checkRef(state.manifest, rel(stateFile), false);
@@ -174,6 +176,18 @@ export function verifyStore(store: Store): VerifyReport {
               file: rel(outputs),
               message: 'outputs index does not match the digest recorded in state.json',
             });
+          } else {
+            // Reports skip the index of a shard whose counts show nothing that fails the run,
+            // so a count the index does not bear out could turn a failing run into a pass.
+            const stored = storedCounts(state);
+            const counted = stored && records ? countRecords(records) : undefined;
+            if (stored && counted && !sameCounts(counted, stored)) {
+              problems.push({
+                kind: 'state_mismatch',
+                file: rel(stateFile),
+                message: `diagnostic_counts ${formatCounts(stored)} do not match the outputs index (${formatCounts(counted)})`,
+              });
+            }
           }
         }
       }
@@ -218,6 +232,10 @@ export function verifyStore(store: Store): VerifyReport {
     // so it is reported but does not make the store unhealthy.
     ok: problems.every((p) => p.kind === 'index_stale'),
   };
+}
+
+function formatCounts(c: DiagnosticCounts): string {
+  return `error ${c.error}, warning ${c.warning}, info ${c.info}, hint ${c.hint}, none ${c.none}`;
 }
 
 function listDir(dir: string): string[] {

@@ -82,6 +82,40 @@ describe('verifyStore: records, memo tables and manifest pointers', () => {
     expect(kinds()).toEqual([expect.stringMatching(/^index_corrupt .*memo.04_lint\.jsonl$/)]);
   });
 
+  it('reports a state whose diagnostic_counts disagree with its index (state_mismatch)', () => {
+    const shard = fs.readdirSync(store.layout.shardsDir(batchId, '04_lint'))[0]!;
+    const stateFile = store.layout.stateFile(batchId, '04_lint', shard);
+    const recorded = JSON.parse(fs.readFileSync(stateFile, 'utf8')).diagnostic_counts;
+    // a.ts has one BAD line: one warning, as the index says.
+    expect(recorded).toEqual({
+      error: 0,
+      warning: 1,
+      info: 0,
+      hint: 0,
+      none: 0,
+      outputs_digest: JSON.parse(fs.readFileSync(stateFile, 'utf8')).outputs_digest,
+    });
+    edit(stateFile, (v) => {
+      v.diagnostic_counts = { ...recorded, warning: 0 };
+    });
+    const problems = verifyStore(store).problems;
+    expect(problems.map((p) => `${p.kind} ${p.file}`)).toEqual([
+      expect.stringMatching(/^state_mismatch .*04_lint.shards.[a-f0-9]{2}.state\.json$/),
+    ]);
+    expect(problems[0]!.message).toMatch(
+      /diagnostic_counts .*warning 0.* do not match the outputs index .*warning 1/,
+    );
+    expect(verifyStore(store).ok).toBe(false);
+  });
+
+  it('passes a done state without diagnostic_counts (a store from before they were recorded)', () => {
+    for (const shard of fs.readdirSync(store.layout.shardsDir(batchId, '04_lint')))
+      edit(store.layout.stateFile(batchId, '04_lint', shard), (v) => {
+        delete v.diagnostic_counts;
+      });
+    expect(kinds()).toEqual([]);
+  });
+
   it('reports a manifest pointer that names an object which is not a manifest', () => {
     const shard = fs.readdirSync(store.layout.shardsDir(batchId, '04_lint'))[0]!;
     const hex = store.objects.writeObject('not a manifest');
