@@ -22,8 +22,12 @@ export interface ChainScope {
   readonly files: readonly TaskFile[];
   /** TaskContext.memo: what a task keeps between the files of this chain. */
   readonly taskMemo: Map<string, unknown>;
-  /** Outputs of this chain's tasks that later tasks read, by task id, then by path. */
-  readonly upstream: Map<string, Map<string, TaskOutput[]>>;
+  /**
+   * Outputs of this chain's tasks that later tasks read, by task id, then by path. A skipped or
+   * reused task leaves its verified index bytes here, parsed only when a later task executes:
+   * a chain whose every task is skipped parses nothing.
+   */
+  readonly upstream: UpstreamOutputs;
   /** Task ids some planned task depends on: only their outputs are kept in `upstream`. */
   readonly dependedOn: ReadonlySet<string>;
   /**
@@ -35,12 +39,49 @@ export interface ChainScope {
   close(): void;
 }
 
+/** Outputs by task id, then by path; kept as index bytes until first asked for. */
+export interface UpstreamOutputs {
+  has(taskId: string): boolean;
+  get(taskId: string): Map<string, TaskOutput[]> | undefined;
+  setOutputs(taskId: string, outputs: Map<string, TaskOutput[]>): void;
+  setIndex(taskId: string, committed: Buffer): void;
+}
+
+function createUpstreamOutputs(): UpstreamOutputs {
+  const parsed = new Map<string, Map<string, TaskOutput[]>>();
+  const pending = new Map<string, Buffer>();
+  return {
+    has: (taskId) => parsed.has(taskId) || pending.has(taskId),
+    get(taskId) {
+      let outputs = parsed.get(taskId);
+      const bytes = pending.get(taskId);
+      if (outputs === undefined && bytes !== undefined) {
+        const records = parseJsonl<Record<string, unknown>>(bytes.toString('utf8')).records.map(
+          stripEnvelope,
+        );
+        outputs = groupByPath(records);
+        parsed.set(taskId, outputs);
+        pending.delete(taskId);
+      }
+      return outputs;
+    },
+    setOutputs(taskId, outputs) {
+      pending.delete(taskId);
+      parsed.set(taskId, outputs);
+    },
+    setIndex(taskId, committed) {
+      parsed.delete(taskId);
+      pending.set(taskId, committed);
+    },
+  };
+}
+
 export function createChainScope(
   ctx: BatchRunContext,
   shardId: string,
   members: readonly FilesIndexRecord[],
 ): ChainScope {
-  const upstream = new Map<string, Map<string, TaskOutput[]>>();
+  const upstream = createUpstreamOutputs();
   const events = new EventBuffer();
   let held: ShardLock | undefined;
   let tried = false;
@@ -71,14 +112,13 @@ export function createChainScope(
   };
 }
 
-/** Later tasks of the chain read this task's outputs: parse the verified (or just reused) index once. */
+/** Later tasks of the chain may read this task's outputs: its verified (or just reused) index. */
 export function keepUpstreamIndex(scope: ChainScope, taskId: string, committed: Buffer): void {
   if (!scope.dependedOn.has(taskId) || scope.upstream.has(taskId)) return;
-  const records = parseJsonl<Record<string, unknown>>(committed.toString('utf8')).records.map(stripEnvelope);
-  scope.upstream.set(taskId, groupByPath(records));
+  scope.upstream.setIndex(taskId, committed);
 }
 
 /** Later tasks of the chain read the outputs this task just produced. */
 export function keepUpstreamOutputs(scope: ChainScope, taskId: string, outputs: readonly TaskOutput[]): void {
-  if (scope.dependedOn.has(taskId)) scope.upstream.set(taskId, groupByPath(outputs));
+  if (scope.dependedOn.has(taskId)) scope.upstream.setOutputs(taskId, groupByPath(outputs));
 }

@@ -12,7 +12,7 @@ import { readSourceObject } from './read-source-object';
 export function buildTaskFiles(
   store: Store,
   members: readonly FilesIndexRecord[],
-  upstreamByTask: Map<string, Map<string, TaskOutput[]>>,
+  upstreamByTask: { get(taskId: string): Map<string, TaskOutput[]> | undefined },
   sourceRoot: () => string,
 ): TaskFile[] {
   return members.map((m) => {
