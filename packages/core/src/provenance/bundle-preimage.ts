@@ -64,6 +64,7 @@ export function reconstructPreimage(
       threshold: batch.chunking?.threshold ?? DEFAULT_CHUNK_THRESHOLD,
       chunk_size: batch.chunking?.chunk_size ?? DEFAULT_CHUNK_SIZE,
     },
+    seedBase: batch.seed,
     members,
     upstream: upstream.map((u) => ({ task_id: u.task_id, result_digest: u.result_digest })),
   });

@@ -44,11 +44,6 @@ export interface ProvenanceRunOptions {
    * passes are actions of the same session and the report is its `replicate_check`. Default 1.
    */
   replicates?: number;
-  /**
-   * Base of the per-shard seed policy (`seed` in codebatch.config.json), recorded in the
-   * session's `seed_policy`. Default 0.
-   */
-  seed?: number;
   /** Replaces the verify step (tests inject failures here). */
   verify?: (
     store: Store,
@@ -148,7 +143,8 @@ export async function runBatchWithProvenance(
       replicates,
     },
     seed_policy: {
-      base: prov.seed ?? batch.seed ?? 0,
+      // The base the runner applies: the batch's, from codebatch.config.json `seed`.
+      base: batch.seed ?? 0,
       derivation: SEED_DERIVATION,
       base_applied: true,
     },

@@ -11,7 +11,7 @@ import { commitOutputsFile, serializeOutputs } from './commit-outputs';
 import { computeFileKey, digestRecords } from './file-memo';
 import { markShardExecuted, markShardFailed, type ShardAttempt, startShardRun } from './shard-attempt';
 import { countOutputKinds } from './shard-manifest';
-import { taskEnvironment, withSeed } from './task-environment';
+import { taskEnvironment } from './task-environment';
 
 /** Code of the diagnostic recorded when a task throws on one file (a task bug, not bad input). */
 export const TASK_CRASH_CODE = 'CB0001';
@@ -56,9 +56,7 @@ export async function executeTask(
     const extras = t.def.fileKeys ? await t.def.fileKeys(scope.files, taskCtx) : undefined;
     // The environment (not the shard inputs: those are about other files) keys every file of a
     // task without fileKeys; see FileKeyParts.environment.
-    const environment = t.def.fileKeys
-      ? undefined
-      : withSeed(await taskEnvironment(ctx, t.task), ctx.batch.seed);
+    const environment = t.def.fileKeys ? undefined : await taskEnvironment(ctx, t.task);
     const environmentDigest = environment ? sha256OfCanonical(environment) : undefined;
     // Per file, in shard order: records from the memo, or a slot the task fills.
     const perFile: { file: TaskFile; key: string; records?: TaskOutput[] }[] = [];
@@ -69,6 +67,7 @@ export async function executeTask(
         version: t.task.task_version,
         configDigest: t.task.config_digest,
         chunking: { threshold: ctx.chunking.threshold, chunk_size: ctx.chunking.chunkSize },
+        seedBase: ctx.batch.seed,
         path: file.path,
         object: file.object,
         upstream: t.deps.map((d) => ({ task_id: d, digest: digestRecords(file.upstream(d)) })),

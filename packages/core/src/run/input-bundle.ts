@@ -15,6 +15,11 @@ export interface InputBundlePreimage {
   config_digest: string;
   /** Output chunking changes the bytes of stored outputs, so it is part of the bundle. */
   chunking: { threshold: number; chunk_size: number };
+  /**
+   * The batch's seed base (`seed` in codebatch.config.json), from which a task that samples
+   * gets its per-shard seed: another base is other work. Absent when the batch has none.
+   */
+  seed_base?: number;
   /** Shard membership as sorted (path, object) pairs. */
   members: [string, string][];
   /** Semantic digests of the upstream outputs this shard reads, by task id. */
@@ -34,6 +39,8 @@ export interface TaskIdentityParts {
   version: string;
   configDigest: string;
   chunking: { threshold: number; chunk_size: number };
+  /** The batch's seed base; 0 and absent are the same (no base). */
+  seedBase?: number;
 }
 
 export function taskIdentity(parts: TaskIdentityParts): Omit<InputBundlePreimage, 'members' | 'upstream'> {
@@ -44,6 +51,7 @@ export function taskIdentity(parts: TaskIdentityParts): Omit<InputBundlePreimage
     task: { task_id: parts.taskId, type: parts.type, version: parts.version },
     config_digest: parts.configDigest,
     chunking: parts.chunking,
+    ...(parts.seedBase ? { seed_base: parts.seedBase } : {}),
   };
 }
 

@@ -10,7 +10,7 @@ import { buildInputBundle } from './input-bundle';
 import type { ManifestContext, ShardAttempt } from './shard-attempt';
 import { createStageTimer, type ShardManifestInput } from './shard-manifest';
 import type { ShardOutcome, ShardRunResult } from './shard-outcome';
-import { taskEnvironment, withSeed, withShardInputs } from './task-environment';
+import { taskEnvironment, withShardInputs } from './task-environment';
 import { tryReuse } from './try-reuse';
 
 /**
@@ -90,12 +90,13 @@ async function settleTask(
   // 2. compilation
   const environment = await taskEnvironment(ctx, task);
   const bundle = buildInputBundle({
-    environment: withSeed(withShardInputs(ctx, task, members, environment), ctx.batch.seed),
+    environment: withShardInputs(ctx, task, members, environment),
     taskId,
     type: task.type,
     version: task.task_version,
     configDigest: task.config_digest,
     chunking: { threshold: ctx.chunking.threshold, chunk_size: ctx.chunking.chunkSize },
+    seedBase: ctx.batch.seed,
     members: members.map((m): [string, string] => [m.path, m.object]),
     upstream: upstream.digests,
   });

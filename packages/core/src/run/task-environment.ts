@@ -25,14 +25,6 @@ export function taskEnvironment(
   return env;
 }
 
-/** A task that samples draws from the seed: a batch with another base is other work. */
-export function withSeed(
-  environment: Record<string, unknown> | undefined,
-  seed: number | undefined,
-): Record<string, unknown> | undefined {
-  return seed ? { ...environment, seed_base: seed } : environment;
-}
-
 /** The environment plus what the task says this shard's files depend on beyond themselves. */
 export function withShardInputs(
   ctx: BatchRunContext,

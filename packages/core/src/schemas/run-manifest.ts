@@ -21,6 +21,8 @@ export const bundlePreimageSchema = z.looseObject({
   task: z.looseObject({ task_id: idSchema, type: z.string(), version: z.string() }),
   config_digest: z.string(),
   chunking: z.looseObject({ threshold: z.number().int(), chunk_size: z.number().int() }),
+  /** The batch's seed base, when it has one. */
+  seed_base: z.number().int().optional(),
   members: z.array(z.tuple([z.string(), z.string()])),
   upstream: z.array(z.looseObject({ task_id: idSchema, result_digest: z.string() })),
 });

@@ -45,11 +45,12 @@ function flakyRegistry() {
 describe('run budget and replicate check in the session', () => {
   it('records max-shards, fail-fast, retries, replicates, the seed policy and the replicate results', async () => {
     const ctx = await freshStore();
-    const batchId = ctx.newBatch('b1');
+    // The seed base is the batch's (`seed` in codebatch.config.json): what the runner applies.
+    const batchId = ctx.newBatch('b1', { seed: 42 });
     const summary = await runBatchWithProvenance(
       ctx.store,
       { batchId, registry, maxShards: 2, failFast: true },
-      { replicates: 2, seed: 42 },
+      { replicates: 2 },
     );
     const session = readSessionFile(summary.sessionFile!);
     expect(session.budget).toEqual({ max_shards: 2, fail_fast: true, retries: 2, replicates: 2 });

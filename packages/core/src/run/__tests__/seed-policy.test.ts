@@ -1,12 +1,14 @@
 import path from 'node:path';
 import { initBatch } from '../../batch/init-batch';
 import type { ConfigFile } from '../../config/config-schema';
+import { reconstructPreimage } from '../../provenance/bundle-preimage';
 import { createSnapshot } from '../../snapshot/create-snapshot';
 import { readJsonl } from '../../store/jsonl';
 import { initStore, type Store } from '../../store/store';
 import type { TaskDefinition } from '../../tasks/task-definition';
 import { makeTempDir, writeTree } from '../../test-support/temp-dir';
 import { createTestRegistry } from '../../test-support/test-registry';
+import { computeFileKey } from '../file-memo';
 import { runBatch } from '../run-batch';
 
 /** Seed 001: tasks that sample get a per-shard seed from a configurable base, recorded in the batch. */
@@ -53,5 +55,26 @@ describe('seed policy', () => {
     expect(b.outcome).toBe('reused');
     expect(c.outcome).toBe('executed');
     expect(JSON.parse(require('node:fs').readFileSync(store.layout.batchFile('a'), 'utf8')).seed).toBe(7);
+  });
+
+  it('the base is part of the task identity: the memo key and a bundle rebuilt from the store alone have it', async () => {
+    await seedOf('a', { seed: 7 });
+    const rebuilt = reconstructPreimage(store, 'a', '04_lint', '00');
+    expect(rebuilt.preimage.seed_base).toBe(7);
+    expect(rebuilt.exact).toBe(true);
+    expect(reconstructPreimage(store, 'a', '01_parse', '00').exact).toBe(true);
+    // Per-file memo: the same file under another base is another key, so not a memo hit.
+    const parts = {
+      taskId: '04_lint',
+      type: 'lint',
+      version: '1.0.0',
+      configDigest: 'c',
+      chunking: { threshold: 1, chunk_size: 1 },
+      path: 'a.ts',
+      object: 'o',
+      upstream: [],
+    };
+    expect(computeFileKey({ ...parts, seedBase: 7 })).not.toBe(computeFileKey({ ...parts, seedBase: 8 }));
+    expect(computeFileKey({ ...parts, seedBase: 0 })).toBe(computeFileKey(parts));
   });
 });
