@@ -32,4 +32,15 @@ describe('canonicalJson', () => {
     expect(canonicalJson(value)).toBe(JSON.stringify(value));
     expect(stableJsonPretty({ b: 1, a: [2] })).toBe('{\n  "a": [\n    2\n  ],\n  "b": 1\n}\n');
   });
+
+  it('writes arrays of strings (bundle members) with the same escapes as any other string', () => {
+    const members = [
+      ['src/a "quoted".ts', 'sha256:ab'],
+      ['src/\u2028\ud800\u0001/ü.ts', 'sha256:cd'],
+      [],
+    ];
+    expect(canonicalJson({ members, mixed: ['a', 1, 'b'] })).toBe(
+      '{"members":[["src/a \\"quoted\\".ts","sha256:ab"],["src/\u2028\\ud800\\u0001/ü.ts","sha256:cd"],[]],"mixed":["a",1,"b"]}',
+    );
+  });
 });
