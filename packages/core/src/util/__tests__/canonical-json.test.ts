@@ -34,11 +34,7 @@ describe('canonicalJson', () => {
   });
 
   it('writes arrays of strings (bundle members) with the same escapes as any other string', () => {
-    const members = [
-      ['src/a "quoted".ts', 'sha256:ab'],
-      ['src/\u2028\ud800\u0001/ü.ts', 'sha256:cd'],
-      [],
-    ];
+    const members = [['src/a "quoted".ts', 'sha256:ab'], ['src/\u2028\ud800\u0001/ü.ts', 'sha256:cd'], []];
     expect(canonicalJson({ members, mixed: ['a', 1, 'b'] })).toBe(
       '{"members":[["src/a \\"quoted\\".ts","sha256:ab"],["src/\u2028\\ud800\\u0001/ü.ts","sha256:cd"],[]],"mixed":["a",1,"b"]}',
     );
