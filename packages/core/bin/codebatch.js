@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -9,15 +10,19 @@ require(path.join(dist, 'util/compile-cache.js')).enableCompileCache();
 require(useBundle() ? path.join(dist, 'bundle/codebatch.js') : path.join(dist, 'cli/main.js')).runMain();
 
 /**
- * `npm run build` bundles what `tsc -b` built (scripts/bundle-cli.mjs). A `tsc -b` alone, while
- * working on the code, leaves the bundle behind: it is used only while it is newer than tsc's
- * last build. CODEBATCH_BUNDLE=0 runs the modules of dist/ as they are.
+ * `npm run build` bundles what `tsc -b` built (scripts/bundle-cli.mjs) and records which build
+ * that was. A `tsc -b` alone, while working on the code, leaves the bundle behind: it is used
+ * only while it was made from tsc's last build (by content: copies and packed tarballs do not
+ * keep file times in order). CODEBATCH_BUNDLE=0 runs the modules of dist/ as they are.
  */
 function useBundle() {
   if (process.env.CODEBATCH_BUNDLE === '0') return false;
   try {
-    const bundled = fs.statSync(path.join(dist, 'bundle/codebatch.js')).mtimeMs;
-    return bundled >= fs.statSync(path.join(dist, 'tsconfig.tsbuildinfo')).mtimeMs;
+    const { tsbuildinfo } = JSON.parse(fs.readFileSync(path.join(dist, 'bundle/built-from.json'), 'utf8'));
+    const built = crypto
+      .createHash('sha256')
+      .update(fs.readFileSync(path.join(dist, 'tsconfig.tsbuildinfo')));
+    return built.digest('hex') === tsbuildinfo;
   } catch {
     return false;
   }

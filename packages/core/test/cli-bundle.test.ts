@@ -5,8 +5,8 @@ import { makeTempDir, writeTree } from '../src/test-support/temp-dir';
 import { MODULE_PROBE, type ModuleProbe } from './module-probe';
 
 /**
- * bin/codebatch.js runs dist/bundle/codebatch.js (scripts/bundle-cli.mjs) while it is newer
- * than tsc's last build, else the modules of dist/. Both must give the same results; which one
+ * bin/codebatch.js runs dist/bundle/codebatch.js (scripts/bundle-cli.mjs) while it was made
+ * from tsc's last build, else the modules of dist/. Both must give the same results; which one
  * ran is seen by a preloaded probe that records the module files loaded and the files worker threads start from.
  */
 const PACKAGE = path.resolve(__dirname, '..');
@@ -20,20 +20,24 @@ describe('the bundled CLI', () => {
   let pkg: string;
   beforeAll(() => {
     ({ dir, cleanup } = makeTempDir('codebatch-bundle-'));
-    // A copy of the built package, so that its files' times can be set without touching the
-    // package other tests run.
+    // A copy of the built package, bundled in place, so that nothing here touches the bundle
+    // the other tests run.
     pkg = path.join(dir, 'pkg');
     for (const sub of ['bin', 'dist'])
       fs.cpSync(path.join(PACKAGE, sub), path.join(pkg, sub), { recursive: true });
+    fs.rmSync(path.join(pkg, 'dist/bundle'), { recursive: true, force: true });
     fs.symlinkSync(REPO_NODE_MODULES, path.join(dir, 'node_modules'), 'dir');
-    const built = spawnSync(process.execPath, [path.join(PACKAGE, 'scripts/bundle-cli.mjs')], {
-      encoding: 'utf8',
-    });
+    const built = spawnSync(
+      process.execPath,
+      [path.join(PACKAGE, 'scripts/bundle-cli.mjs'), '--dist', path.join(pkg, 'dist')],
+      { encoding: 'utf8' },
+    );
     if (built.status !== 0) throw new Error(built.stderr);
-    fs.cpSync(path.join(PACKAGE, 'dist/bundle'), path.join(pkg, 'dist/bundle'), { recursive: true });
     fs.writeFileSync(path.join(dir, 'probe.cjs'), MODULE_PROBE);
     // Over the 200 files at which `--parallel 2` starts worker threads.
     const files: Record<string, string> = {
+      'eslint.config.mjs': "export default [{ files: ['**/*.ts'], rules: { 'no-debugger': 'warn' } }];\n",
+      'src/d.ts': 'debugger;\n',
       'src/a.ts': 'export function f(x: any) {\n  if (x == null) { return 1 }\n  return x\n}\n',
       'src/b.py': 'import os\n\ndef g():\n    return 1\n',
     };
@@ -58,26 +62,33 @@ describe('the bundled CLI', () => {
     };
   }
 
-  const setTimes = (file: string, seconds: number) => fs.utimesSync(path.join(pkg, file), seconds, seconds);
+  const tsbuildinfo = () => path.join(pkg, 'dist/tsconfig.tsbuildinfo');
 
-  it('runs the bundle while it is newer than the tsc build, and the modules once tsc has built again', () => {
-    setTimes('dist/tsconfig.tsbuildinfo', 1_000_000);
-    setTimes('dist/bundle/codebatch.js', 2_000_000);
+  it("runs the bundle while it was made from tsc's last build, whatever the file times, and the modules once tsc has built again", () => {
+    // As npm pack leaves them: every file with the same time.
+    const packed = new Date('1985-10-26T08:15:00Z');
+    for (const f of ['dist/tsconfig.tsbuildinfo', 'dist/bundle/codebatch.js', 'dist/bundle/built-from.json'])
+      fs.utimesSync(path.join(pkg, f), packed, packed);
     const bundled = run(['--version']);
     expect(bundled.status).toBe(0);
     expect(bundled.loaded).toContain('dist/bundle/codebatch.js');
     expect(bundled.loaded).not.toContain('dist/cli/main.js');
 
-    setTimes('dist/tsconfig.tsbuildinfo', 3_000_000);
-    const modules = run(['--version']);
-    expect(modules.stdout).toBe(bundled.stdout);
-    expect(modules.loaded).toContain('dist/cli/main.js');
-    expect(modules.loaded).not.toContain('dist/bundle/codebatch.js');
+    // A later `tsc -b` rewrote its build info: the bundle is behind, even if its file is newer.
+    const original = fs.readFileSync(tsbuildinfo());
+    fs.writeFileSync(tsbuildinfo(), Buffer.concat([original, Buffer.from(' ')]));
+    fs.utimesSync(path.join(pkg, 'dist/bundle/codebatch.js'), new Date(), new Date());
+    try {
+      const modules = run(['--version']);
+      expect(modules.stdout).toBe(bundled.stdout);
+      expect(modules.loaded).toContain('dist/cli/main.js');
+      expect(modules.loaded).not.toContain('dist/bundle/codebatch.js');
+    } finally {
+      fs.writeFileSync(tsbuildinfo(), original);
+    }
   });
 
   it('gives the same report as the modules, workers included', () => {
-    setTimes('dist/tsconfig.tsbuildinfo', 1_000_000);
-    setTimes('dist/bundle/codebatch.js', 2_000_000);
     const report = (env: NodeJS.ProcessEnv, store: string) => {
       const r = run(
         [
@@ -92,10 +103,20 @@ describe('the bundled CLI', () => {
         ],
         env,
       );
-      const json = JSON.parse(r.stdout) as { status: string; diagnostics: unknown[]; counts: unknown };
+      const json = JSON.parse(r.stdout) as {
+        batch_id: string;
+        status: string;
+        diagnostics: { task_id: string }[];
+        counts: unknown;
+      };
       return {
         loaded: r.loaded,
-        result: { status: json.status, counts: json.counts, diagnostics: json.diagnostics },
+        result: {
+          status: json.status,
+          counts: json.counts,
+          diagnostics: json.diagnostics,
+          eslintEnvironment: eslintEnvironmentOf(path.join(dir, store), json.batch_id),
+        },
       };
     };
     const bundled = report({}, 'store-bundle');
@@ -105,7 +126,24 @@ describe('the bundled CLI', () => {
     );
     expect(modules.loaded).toEqual(expect.arrayContaining(['dist/cli/main.js', 'dist/run/shard-worker.js']));
     expect(bundled.result.status).toBe('done');
-    expect(bundled.result.diagnostics.length).toBeGreaterThan(0);
+    expect(bundled.result.diagnostics.some((d) => d.task_id === '05_eslint')).toBe(true);
+    // The environment reads the ESLint config with import(): a flat config without type
+    // information is found to be so in the bundle too.
+    expect(bundled.result.eslintEnvironment).toMatchObject({ type_aware: false });
     expect(bundled.result).toEqual(modules.result);
   });
 });
+
+/** The ESLint task's environment as its shard run manifest recorded it (bundle preimage). */
+function eslintEnvironmentOf(store: string, batchId: string): unknown {
+  const shards = path.join(store, 'batches', batchId, 'tasks', '05_eslint', 'shards');
+  const state = JSON.parse(
+    fs.readFileSync(path.join(shards, fs.readdirSync(shards)[0]!, 'state.json'), 'utf8'),
+  );
+  const hex = String(state.manifest).slice('sha256:'.length);
+  const manifest = JSON.parse(
+    fs.readFileSync(path.join(store, 'objects', 'sha256', hex.slice(0, 2), hex.slice(2, 4), hex), 'utf8'),
+  );
+  const { shard: _shard, ...environment } = manifest.input_bundle.preimage.environment;
+  return environment;
+}

@@ -12,8 +12,8 @@ export function renderCliReference(commands: readonly CommandSpec[] = COMMANDS):
     'Every command takes `--store <dir>` (default `$CODEBATCH_STORE` or `.codebatch`), `--json` (machine-readable ' +
     'output; errors as `{"error":{"code","message","hints","details"}}`), `--quiet` and `--help`.\n' +
     'Exit codes: 0 ok, 1 findings or a failed run, 2 usage or input error. Read-only commands never create or modify a store.\n' +
-    'Large modules (the TypeScript compiler) start from code V8 cached on an earlier run, kept in ' +
-    "`$TMPDIR/codebatch-compile-cache-<uid>` (Node 22+: Node's own compile cache); `CODEBATCH_COMPILE_CACHE=<dir>` " +
+    'The TypeScript compiler and the CLI bundle start from code V8 cached on an earlier run, kept in ' +
+    "`$TMPDIR/codebatch-compile-cache-<uid>` (Node 22+: Node's own compile cache); `CODEBATCH_COMPILE_CACHE=<absolute dir>` " +
     'moves it, `CODEBATCH_COMPILE_CACHE=0` turns it off.\n';
   for (const [group, specs] of groups) {
     out += `\n## ${group}\n`;

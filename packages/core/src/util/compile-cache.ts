@@ -8,8 +8,13 @@ import vm from 'node:vm';
 /**
  * Compiling the TypeScript compiler (9 MB of JavaScript) takes longer than everything else a
  * one-file `check` does before it: 130 of its 180 ms to load. V8 can start from code it cached
- * on an earlier run. Node 22 does this itself (`module.enableCompileCache`); on Node 20 the few
- * large modules are compiled here, with V8's cached data kept in a per-user directory.
+ * on an earlier run. Node 22 does this itself (`module.enableCompileCache`); on Node 20 the
+ * compiler and codebatch's own bundle are compiled here, with V8's cached data kept in a
+ * per-user directory.
+ *
+ * Only those two: a module compiled through `vm.Script` cannot call `import()` on Node 20
+ * without an experimental flag, and neither of them does (the bundle leaves its one `import()`
+ * in util/import-module.ts, outside the bundle).
  */
 
 /** Modules below this size compile faster than their cache file is read and checked. */
@@ -19,6 +24,8 @@ export interface CompileCacheOptions {
   /** Where cached data is kept; default `<tmpdir>/codebatch-compile-cache-<uid>`. */
   dir?: string;
   minBytes?: number;
+  /** Which module files may be compiled here (default: the TypeScript compiler and the bundle). */
+  accepts?: (filename: string) => boolean;
 }
 
 export interface CompileCacheStats {
@@ -39,7 +46,7 @@ export function compileCacheStats(): Readonly<CompileCacheStats> {
 /**
  * Turns the cache on for this process (and is a no-op when already on). Never throws: a cache
  * that cannot be used leaves loading exactly as it was. `CODEBATCH_COMPILE_CACHE=0` turns it
- * off; any other value names the directory.
+ * off; an absolute path names the directory.
  */
 export function enableCompileCache(options: CompileCacheOptions = {}): void {
   if (stats.mode !== 'off') return;
@@ -47,21 +54,38 @@ export function enableCompileCache(options: CompileCacheOptions = {}): void {
   if (setting === '0') return;
   const dir =
     options.dir ??
-    (setting ? setting : path.join(os.tmpdir(), `codebatch-compile-cache-${process.getuid?.() ?? 'user'}`));
+    // A relative directory would land wherever the command runs, perhaps in the analysed tree.
+    (setting && path.isAbsolute(setting)
+      ? setting
+      : path.join(os.tmpdir(), `codebatch-compile-cache-${process.getuid?.() ?? 'user'}`));
   try {
+    if (!isPrivateDirectory(dir)) return;
     const native = (Module as unknown as { enableCompileCache?: (dir: string) => { status: number } })
       .enableCompileCache;
     if (native) {
-      native(dir);
-      stats.mode = 'node';
+      const { status } = native(dir);
+      const { ENABLED, ALREADY_ENABLED } = (
+        Module as unknown as { constants: { compileCacheStatus: Record<string, number> } }
+      ).constants.compileCacheStatus;
+      if (status === ENABLED || status === ALREADY_ENABLED) stats.mode = 'node';
       return;
     }
-    if (!isPrivateDirectory(dir)) return;
-    hookCompile(path.join(dir, `${process.version}-${process.arch}`), options.minBytes ?? DEFAULT_MIN_BYTES);
+    hookCompile(
+      path.join(dir, `${process.version}-${process.arch}`),
+      options.minBytes ?? DEFAULT_MIN_BYTES,
+      options.accepts ?? isCompilerOrBundle,
+    );
     stats.mode = 'codebatch';
   } catch {
     // Acceleration only.
   }
+}
+
+const BUNDLE_DIR = path.resolve(__dirname, '..', 'bundle');
+const COMPILER = `${path.sep}node_modules${path.sep}typescript${path.sep}lib${path.sep}typescript.js`;
+
+function isCompilerOrBundle(filename: string): boolean {
+  return filename.endsWith(COMPILER) || path.dirname(filename) === BUNDLE_DIR;
 }
 
 /**
@@ -75,23 +99,32 @@ function isPrivateDirectory(dir: string): boolean {
   return stat.isDirectory() && (uid === undefined || stat.uid === uid) && (stat.mode & 0o022) === 0;
 }
 
-type CompileFn = (this: Module, content: string, filename: string) => unknown;
+type CompileFn = (this: Module, content: string, filename: string, ...rest: unknown[]) => unknown;
 
-function hookCompile(dir: string, minBytes: number): void {
+/**
+ * A cache file: sha256 of (filename, source), sha256 of the data, then V8's data. Release
+ * builds of V8 do not checksum code caches, so damaged data could crash the process or run
+ * wrongly: it is handed to V8 only when its own digest matches. One file per module path, so a
+ * rebuilt module replaces its entry instead of adding one.
+ */
+const HEADER_BYTES = 64;
+
+function hookCompile(dir: string, minBytes: number, accepts: (filename: string) => boolean): void {
   const proto = Module.prototype as unknown as { _compile: CompileFn };
   const original = proto._compile;
-  proto._compile = function compileWithCache(this: Module, content: string, filename: string) {
-    if (content.length < minBytes) return original.call(this, content, filename);
-    // Keyed by the bytes themselves: an edited module can never meet another version's code.
-    const key = crypto.createHash('sha256').update(filename).update('\0').update(content).digest('hex');
-    const file = path.join(dir, key);
-    let cachedData: Buffer | undefined;
+  proto._compile = function compileWithCache(this: Module, content: string, filename: string, ...rest) {
+    if (content.length < minBytes || !accepts(filename))
+      return original.call(this, content, filename, ...rest);
+    const sourceKey = crypto.createHash('sha256').update(filename).update('\0').update(content).digest();
+    const file = path.join(dir, crypto.createHash('sha256').update(filename).digest('hex'));
+    const cachedData = readCacheFile(file, sourceKey);
+    let script: vm.Script;
     try {
-      cachedData = fs.readFileSync(file);
+      script = new vm.Script(Module.wrap(content), { filename, cachedData });
     } catch {
-      cachedData = undefined;
+      // Not a script V8 compiles as CommonJS (ES module syntax): Node's own path decides.
+      return original.call(this, content, filename, ...rest);
     }
-    const script = new vm.Script(Module.wrap(content), { filename, cachedData });
     const wrapper = script.runInThisContext({ displayErrors: true }) as (...args: unknown[]) => unknown;
     const result = wrapper.call(
       this.exports,
@@ -105,10 +138,23 @@ function hookCompile(dir: string, minBytes: number): void {
     else {
       stats.misses += 1;
       // After the module body ran, so the functions it compiled while loading are in the data.
-      writeCacheFile(dir, file, script.createCachedData());
+      writeCacheFile(dir, file, sourceKey, () => script.createCachedData());
     }
     return result;
   };
+}
+
+function readCacheFile(file: string, sourceKey: Buffer): Buffer | undefined {
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch {
+    return undefined;
+  }
+  if (bytes.length <= HEADER_BYTES || !bytes.subarray(0, 32).equals(sourceKey)) return undefined;
+  const data = bytes.subarray(HEADER_BYTES);
+  const digest = crypto.createHash('sha256').update(data).digest();
+  return digest.equals(bytes.subarray(32, HEADER_BYTES)) ? data : undefined;
 }
 
 function makeRequire(mod: Module): NodeJS.Require {
@@ -126,15 +172,21 @@ function makeRequire(mod: Module): NodeJS.Require {
   return require;
 }
 
-function writeCacheFile(dir: string, file: string, data: Buffer): void {
+function writeCacheFile(dir: string, file: string, sourceKey: Buffer, data: () => Buffer): void {
+  // Another process may write the same entry at the same time: each writes its own file and
+  // renames it into place, so a reader sees one whole file or none.
+  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   try {
+    const bytes = data();
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    // Another process may write the same key at the same time: each writes its own file and
-    // renames it into place, so a reader sees one whole file or none.
-    const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-    fs.writeFileSync(tmp, data, { mode: 0o600 });
+    const digest = crypto.createHash('sha256').update(bytes).digest();
+    fs.writeFileSync(tmp, Buffer.concat([sourceKey, digest, bytes]), { mode: 0o600 });
     fs.renameSync(tmp, file);
   } catch {
-    // Acceleration only.
+    try {
+      fs.rmSync(tmp, { force: true });
+    } catch {
+      // Left for the temp directory's own cleaning.
+    }
   }
 }

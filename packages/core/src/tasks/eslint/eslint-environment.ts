@@ -3,6 +3,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { writeFileAtomic } from '../../store/atomic-write';
 import { sha256Hex, sha256OfCanonical } from '../../util/hash';
+import { importModule } from '../../util/import-module';
 import type { TaskEnvironmentInput } from '../task-definition';
 import { digestAncestorConfigs, digestOutsideImports } from './ancestor-configs';
 import {
@@ -140,7 +141,7 @@ async function detectTypeAware(
     if (/\.(c|m)?ts$/.test(file)) return undefined;
     let exported: unknown;
     try {
-      const mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
+      const mod = (await importModule(pathToFileURL(file).href)) as { default?: unknown };
       exported = await mod.default;
     } catch {
       return undefined;

@@ -17,7 +17,11 @@ interface ChildReport {
   value: unknown;
 }
 
-function load(modulePath: string, env: Record<string, string>, options = '{ minBytes: 1000 }'): ChildReport {
+function load(
+  modulePath: string,
+  env: Record<string, string>,
+  options = '{ minBytes: 1000, accepts: () => true }',
+): ChildReport {
   const script = `
     const cache = require(${JSON.stringify(BUILT)});
     cache.enableCompileCache(${options});
@@ -99,7 +103,7 @@ describe('compile cache', () => {
     });
   });
 
-  (NATIVE ? it.skip : it)('never takes cached code from a directory others can write', () => {
+  it('never takes cached code from a directory others can write', () => {
     fs.mkdirSync(cacheDir, { mode: 0o700 });
     fs.chmodSync(cacheDir, 0o777);
     expect(load(mod, { CODEBATCH_COMPILE_CACHE: cacheDir })).toEqual({
@@ -129,5 +133,48 @@ describe('compile cache', () => {
       misses: 0,
       value: expected(1),
     });
+  });
+
+  (NATIVE ? it.skip : it)('damaged cached data is never handed to V8: the module compiles afresh', () => {
+    load(mod, { CODEBATCH_COMPILE_CACHE: cacheDir });
+    const [versionDir] = fs.readdirSync(cacheDir);
+    const [entry] = fs.readdirSync(path.join(cacheDir, versionDir!));
+    const file = path.join(cacheDir, versionDir!, entry!);
+    const bytes = fs.readFileSync(file);
+    for (let i = 80; i < bytes.length; i += 7) bytes[i] = bytes[i]! ^ 0xff;
+    fs.writeFileSync(file, bytes);
+    expect(load(mod, { CODEBATCH_COMPILE_CACHE: cacheDir })).toEqual({
+      mode: 'codebatch',
+      hits: 0,
+      misses: 1,
+      value: expected(1),
+    });
+    // and the entry is whole again for the next process
+    expect(load(mod, { CODEBATCH_COMPILE_CACHE: cacheDir })).toMatchObject({ hits: 1, misses: 0 });
+  });
+
+  (NATIVE ? it.skip : it)(
+    'compiles only the modules it accepts (by default the compiler and the bundle)',
+    () => {
+      expect(load(mod, { CODEBATCH_COMPILE_CACHE: cacheDir }, '{ minBytes: 1000 }')).toEqual({
+        mode: 'codebatch',
+        hits: 0,
+        misses: 0,
+        value: expected(1),
+      });
+    },
+  );
+
+  it('a relative CODEBATCH_COMPILE_CACHE is not taken as a directory where the command runs', () => {
+    const cwd = path.join(dir, 'cwd');
+    fs.mkdirSync(cwd);
+    const script = `require(${JSON.stringify(BUILT)}).enableCompileCache();`;
+    const r = spawnSync(process.execPath, ['-e', script], {
+      cwd,
+      encoding: 'utf8',
+      env: { ...process.env, CODEBATCH_COMPILE_CACHE: '1' },
+    });
+    expect(r.status).toBe(0);
+    expect(fs.readdirSync(cwd)).toEqual([]);
   });
 });
