@@ -149,11 +149,10 @@ function eslintInputs(eslint: ProjectFacts['eslint'], projectRoot: string): unkn
       ? `{projectRoot}/${path.posix.basename(f)}`
       : `{workspaceRoot}/${f}`,
   );
-  // `{projectRoot}/**/*` already hashes the imports inside the project.
-  const inside = projectRoot === '.' || projectRoot === '' ? '' : `${projectRoot}/`;
-  const imports = eslint.imports
-    .filter((f) => inside !== '' && !f.startsWith(inside))
-    .map((f) => `{workspaceRoot}/${f}`);
+  // Every one, those inside the project too: a project's fileset leaves out the files of the
+  // projects nested in it (a root project's `tools/eslint-rules` project), and a duplicate of
+  // `{projectRoot}/**/*` costs nothing.
+  const imports = eslint.imports.map((f) => `{workspaceRoot}/${f}`);
   return [
     ...files,
     ...imports,

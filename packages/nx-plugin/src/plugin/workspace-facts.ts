@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ENGINE_PACKAGES } from '../shared/defaults';
-import { isEslintPackage } from '../shared/eslint-facts';
+import { isEslintPackage, isTypeInformationPackage } from '../shared/eslint-facts';
 
 /**
  * Reads a small JSON file, memoized by (size, mtime): the Nx daemon recomputes the graph on
@@ -184,12 +184,15 @@ export function makeIsLocked(workspaceRoot: string): (name: string) => boolean {
 
 /**
  * The ESLint packages of the workspace (eslint, its plugins, configs and parsers; see
- * isEslintPackage) that the root package.json names and Nx knows, sorted: the
+ * isEslintPackage) and the packages type-aware rules read (the compiler and `@types`; see
+ * isTypeInformationPackage) that the root package.json names and Nx knows, sorted: the
  * `externalDependencies` of a target that runs ESLint, as @nx/eslint's inferred lint targets
- * have them, so a new plugin version is a cache miss.
+ * have them, so a new plugin or compiler version is a cache miss.
  */
 export function eslintExternalDependencies(workspaceRoot: string): string[] {
-  const candidates = rootDependencyNames(workspaceRoot).filter(isEslintPackage);
+  const candidates = rootDependencyNames(workspaceRoot).filter(
+    (name) => isEslintPackage(name) || isTypeInformationPackage(name),
+  );
   if (candidates.length === 0) return [];
   const isLocked = makeIsLocked(workspaceRoot);
   return candidates.filter((name) => isLocked(name) && !isLinkedFromWorkspace(workspaceRoot, name)).sort();

@@ -86,3 +86,12 @@ export function isEslintPackage(name: string): boolean {
     /^@[^/]+\/eslint-(plugin|config)([-.][^/]*)?$/.test(name)
   );
 }
+
+/**
+ * Packages whose version changes what type-aware rules report without any import naming them:
+ * the compiler (its lib.d.ts files and checker) and the `@types` packages a tsconfig includes
+ * automatically. The engine keys type-aware files on them; Nx must too.
+ */
+export function isTypeInformationPackage(name: string): boolean {
+  return name === 'typescript' || name.startsWith('@types/');
+}

@@ -273,6 +273,8 @@ describe('createNodes with ESLint', () => {
         'eslint-config-prettier': '^9.0.0',
         prettier: '^3.0.0',
         'eslint-plugin-local': 'workspace:*',
+        typescript: '~5.9.3',
+        '@types/node': '^20.0.0',
       },
     }),
     'package-lock.json': JSON.stringify({ lockfileVersion: 3, packages: { '': {}, ...lockfile } }),
@@ -285,6 +287,8 @@ describe('createNodes with ESLint', () => {
       '@typescript-eslint/parser',
       'eslint-plugin-react',
       'prettier',
+      'typescript',
+      '@types/node',
     ].map((n) => [`node_modules/${n}`, { version: '1.0.0' }]),
   );
   const lintInputs = (targets: Record<string, Record<string, TargetConfiguration>>, root: string) =>
@@ -300,13 +304,16 @@ describe('createNodes with ESLint', () => {
       'libs/lib/project.json': '{}',
     });
     const eslintPackages = {
-      // Sorted; not prettier (not an ESLint package), not the unlocked @nx/eslint-plugin and
-      // eslint-config-prettier (naming them is a hard Nx error), not the workspace-linked one.
+      // Sorted; the compiler and @types (type-aware rules read them); not prettier (not an ESLint
+      // package), not the unlocked @nx/eslint-plugin and eslint-config-prettier (naming them is
+      // a hard Nx error), not the workspace-linked one.
       externalDependencies: [
         '@eslint/js',
+        '@types/node',
         '@typescript-eslint/parser',
         'eslint',
         'eslint-plugin-react',
+        'typescript',
         'typescript-eslint',
       ],
     };
@@ -370,9 +377,11 @@ describe('createNodes with ESLint', () => {
       {
         externalDependencies: [
           '@eslint/js',
+          '@types/node',
           '@typescript-eslint/parser',
           'eslint',
           'eslint-plugin-react',
+          'typescript',
           'typescript-eslint',
         ],
       },
@@ -400,9 +409,11 @@ describe('createNodes with ESLint', () => {
     expect(lintInputs(on, 'apps/app')!.at(-1)).toEqual({
       externalDependencies: [
         '@eslint/js',
+        '@types/node',
         '@typescript-eslint/parser',
         'eslint',
         'eslint-plugin-react',
+        'typescript',
         'typescript-eslint',
       ],
     });
@@ -463,7 +474,7 @@ describe('createNodes with ESLint', () => {
     expect(JSON.stringify(targets['apps/app']!['codebatch-symbols']!.inputs)).not.toContain('tools/eslint');
   });
 
-  it("follows a project config's imports out of the project, and leaves those inside to {projectRoot}/**/*", async () => {
+  it("follows a project config's imports, inside the project as well as out of it", async () => {
     const targets = await targetsByRoot({
       ...sharedConfigWorkspace,
       'apps/web/project.json': '{}',
@@ -477,6 +488,7 @@ describe('createNodes with ESLint', () => {
     expect(web.filter((i) => /eslint[-./]/.test(i))).toEqual([
       '{projectRoot}/eslint.config.cjs',
       '{workspaceRoot}/eslint.config.mjs',
+      '{workspaceRoot}/apps/web/eslint/local.cjs',
       '{workspaceRoot}/eslint-extra.js',
       '{workspaceRoot}/eslint-shared.js',
       '{workspaceRoot}/tools/eslint/base.mjs',
@@ -484,6 +496,21 @@ describe('createNodes with ESLint', () => {
     ]);
     // The project covered by the root config only does not get what web's config imports.
     expect(JSON.stringify(lintInputs(targets, 'apps/app'))).not.toContain('eslint-shared');
+  });
+
+  it('gives a root project the files its config imports, which may belong to a project nested in it', async () => {
+    const targets = await targetsByRoot({
+      ...sharedConfigWorkspace,
+      'package.json': JSON.stringify({ name: 'root', nx: {} }),
+      // tools/eslint is a project of its own: its files are not in the root project's fileset.
+      'tools/eslint/project.json': '{}',
+    });
+    expect(lintInputs(targets, '.')).toEqual(
+      expect.arrayContaining([
+        '{workspaceRoot}/tools/eslint/base.mjs',
+        '{workspaceRoot}/tools/eslint/rules.mjs',
+      ]),
+    );
   });
 
   it('gives a project without ESLint neither the imports nor the dependency inputs', async () => {
