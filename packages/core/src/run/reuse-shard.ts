@@ -24,6 +24,8 @@ export interface ReusedOutputs {
   byKind?: Record<string, number>;
   /** Run manifest of the source shard run, if it recorded one. */
   sourceManifest?: string;
+  /** The source state's outputs_digest: what its manifest's outputs must name to describe it. */
+  sourceOutputsDigest?: string;
 }
 
 /**
@@ -61,5 +63,6 @@ export function reuseShardOutputs(
     // A source committed before counts were recorded is counted from the bytes just verified.
     diagnostics: storedCounts(state) ?? countInBytes(bytes),
     ...(state.manifest ? { sourceManifest: state.manifest } : {}),
+    ...(state.outputs_digest ? { sourceOutputsDigest: state.outputs_digest } : {}),
   };
 }
