@@ -1,8 +1,7 @@
-import fs from 'node:fs';
 import { readShardState } from '../batch/shard-state';
 import { outputRecordSchema, taskOutputSchema } from '../schemas/output-record';
+import { readIndexFile } from '../store/read-index-file';
 import type { Store } from '../store/store';
-import { sha256Hex } from '../util/hash';
 
 export interface OutputsVerification {
   ok: boolean;
@@ -58,13 +57,16 @@ export function verifyOutputsFile(
   ids: { batch_id: string; task_id: string; shard_id: string },
   options: { validate?: boolean } = {},
 ): OutputsVerification {
-  let bytes: Buffer;
+  let read: ReturnType<typeof readIndexFile>;
   try {
-    bytes = fs.readFileSync(file);
+    read = readIndexFile(file);
   } catch {
-    return { ok: false, outputs_rehash: 'missing', records: 0, invalid: 0, problems: [`${file}: missing`] };
+    read = undefined;
   }
-  const actual = `sha256:${sha256Hex(bytes)}`;
+  if (read === undefined)
+    return { ok: false, outputs_rehash: 'missing', records: 0, invalid: 0, problems: [`${file}: missing`] };
+  const { bytes } = read;
+  const actual = `sha256:${read.hex}`;
   const rehash = expectedDigest === undefined ? 'not_checked' : actual === expectedDigest ? 'ok' : 'mismatch';
   const problems: string[] = [];
   if (rehash === 'mismatch') problems.push(`outputs index hashes to ${actual}, state says ${expectedDigest}`);

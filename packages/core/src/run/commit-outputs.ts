@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { TaskOutput } from '../schemas/output-record';
 import { writeFileAtomic } from '../store/atomic-write';
+import { rememberIndexDigest } from '../store/read-index-file';
 import { SCHEMA_VERSION } from '../version';
 
 export interface EnvelopeIds {
@@ -53,7 +54,11 @@ export function serializeOutputs(outputs: readonly TaskOutput[], ids: EnvelopeId
   };
 }
 
-/** Atomic replace: a re-run never appends duplicates, and a crash leaves the old index whole. */
-export function commitOutputsFile(file: string, data: string | Uint8Array): void {
+/**
+ * Atomic replace: a re-run never appends duplicates, and a crash leaves the old index whole.
+ * `hex` (the sha256 of `data`, which the caller has) spares this process hashing it again.
+ */
+export function commitOutputsFile(file: string, data: string | Uint8Array, hex: string): void {
   writeFileAtomic(file, data);
+  rememberIndexDigest(file, hex);
 }

@@ -121,7 +121,7 @@ export async function executeTask(
       shard_id: scope.shardId,
       ts: run.startedAt,
     });
-    commitOutputsFile(t.outputsFile, serialized.text);
+    commitOutputsFile(t.outputsFile, serialized.text, serialized.outputsDigest);
     markShardExecuted(a, run, {
       outputsDigest: serialized.outputsDigest,
       resultDigest: serialized.resultDigest,

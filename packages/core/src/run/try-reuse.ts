@@ -29,7 +29,7 @@ export function tryReuse(
     shard_id: scope.shardId,
   });
   if (!reused) return undefined;
-  commitOutputsFile(outputsFile, reused.bytes);
+  commitOutputsFile(outputsFile, reused.bytes, reused.outputsDigest);
   markShardReused(a, state, {
     from,
     outputs: reused,

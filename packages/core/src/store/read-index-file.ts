@@ -38,7 +38,7 @@ export function readIndexFile(file: string): IndexFileRead | undefined {
       read += n;
     }
     const whole = read === bytes.length ? bytes : bytes.subarray(0, read);
-    const key = `${stat.ino}:${stat.dev}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}:${read}`;
+    const key = identityOf(stat, read);
     const seen = known.get(file);
     if (seen && seen.key === key) return { bytes: whole, hex: seen.hex };
     const hex = sha256Hex(whole);
@@ -48,4 +48,24 @@ export function readIndexFile(file: string): IndexFileRead | undefined {
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/**
+ * Records the digest of an index this process has just written (atomically: renamed into
+ * place), so that reading it back in this process (the verify step, the report) reads it
+ * without hashing it again. Taken after the rename, which sets the ctime the key holds; no
+ * other process writes the file meanwhile, since only the holder of a shard's lock commits it.
+ */
+export function rememberIndexDigest(file: string, hex: string): void {
+  try {
+    const stat = fs.statSync(file);
+    if (known.size >= MAX_KNOWN) known.clear();
+    known.set(file, { key: identityOf(stat, stat.size), hex });
+  } catch {
+    // A later read hashes it.
+  }
+}
+
+function identityOf(stat: fs.Stats, read: number): string {
+  return `${stat.ino}:${stat.dev}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}:${read}`;
 }

@@ -4,7 +4,7 @@ import { makeTempDir } from '../../test-support/temp-dir';
 import { sha256Hex } from '../../util/hash';
 import { writeFileAtomic } from '../atomic-write';
 import { parseSelectedLines } from '../jsonl';
-import { readIndexFile } from '../read-index-file';
+import { readIndexFile, rememberIndexDigest } from '../read-index-file';
 
 describe('readIndexFile', () => {
   it('gives the bytes and their digest, and a fresh digest after the file is replaced', () => {
@@ -21,6 +21,22 @@ describe('readIndexFile', () => {
     // A different size read through the same inode is never paired with the old digest.
     fs.appendFileSync(file, 'c\n');
     expect(readIndexFile(file)!.hex).toBe(sha256Hex(Buffer.from('b\nc\n')));
+    cleanup();
+  });
+});
+
+describe('rememberIndexDigest', () => {
+  it('serves the digest of an index this process wrote, until the file is replaced', () => {
+    const { dir, cleanup } = makeTempDir();
+    const file = path.join(dir, 'outputs.index.jsonl');
+    writeFileAtomic(file, 'a\n');
+    // A digest no hash of these bytes gives: read back, it shows the remembered one was served.
+    rememberIndexDigest(file, 'f'.repeat(64));
+    expect(readIndexFile(file)).toEqual({ bytes: Buffer.from('a\n'), hex: 'f'.repeat(64) });
+    writeFileAtomic(file, 'a\n');
+    expect(readIndexFile(file)!.hex).toBe(sha256Hex(Buffer.from('a\n')));
+    rememberIndexDigest(path.join(dir, 'absent.jsonl'), 'f'.repeat(64));
+    expect(readIndexFile(path.join(dir, 'absent.jsonl'))).toBeUndefined();
     cleanup();
   });
 });
