@@ -59,6 +59,22 @@ const TREE: Record<string, string> = {
 
 jest.setTimeout(240_000);
 
+const floating = (findings: { path: string; rule: string | null }[]) =>
+  findings
+    .filter((f) => f.rule === '@typescript-eslint/no-floating-promises')
+    .map((f) => f.path)
+    .sort();
+
+/** Checks the package in a new process and compares with a cold `eslint` of it. */
+async function expectEqualToEslint(ws: Workspace, expectedFloating: string[], maxExecuted?: number) {
+  const { report } = await check(ws, ['--pipeline', 'eslint'], {}, APP);
+  const expected = await eslintFindings(ws, [], {}, APP);
+  expect(checkFindings(report)).toEqual(expected);
+  expect(floating(expected)).toEqual(expectedFloating);
+  if (maxExecuted !== undefined) expect(report.taskFiles.executed).toBeLessThanOrEqual(maxExecuted);
+  return { report, expected };
+}
+
 describe('type-aware ESLint of one package of a monorepo, when what it depends on outside it changes', () => {
   let ws: Workspace;
   beforeAll(() => {
@@ -69,43 +85,80 @@ describe('type-aware ESLint of one package of a monorepo, when what it depends o
   });
   afterAll(() => ws.cleanup());
 
-  const floating = (findings: { path: string; rule: string | null }[]) =>
-    findings
-      .filter((f) => f.rule === '@typescript-eslint/no-floating-promises')
-      .map((f) => f.path)
-      .sort();
-
-  async function expectEqualToEslint(expectedFloating: string[], maxExecuted?: number) {
-    const { report } = await check(ws, ['--pipeline', 'eslint'], {}, APP);
-    const expected = await eslintFindings(ws, [], {}, APP);
-    expect(checkFindings(report)).toEqual(expected);
-    expect(floating(expected)).toEqual(expectedFloating);
-    if (maxExecuted !== undefined) expect(report.taskFiles.executed).toBeLessThanOrEqual(maxExecuted);
-    return report;
-  }
-
   it('cold: equals eslint', async () => {
-    await expectEqualToEslint([]);
+    await expectEqualToEslint(ws, []);
   });
 
   it('a sibling package source reached through tsconfig paths goes async: its importer is re-linted', async () => {
     ws.write({ 'packages/lib/src/load.ts': load(true) });
-    await expectEqualToEslint(['src/main.ts'], 1);
+    await expectEqualToEslint(ws, ['src/main.ts'], 1);
   });
 
   it("a sibling package's build output is rebuilt: its importer is re-linted", async () => {
     ws.write({ 'packages/built/dist/index.d.ts': built(true) });
-    await expectEqualToEslint(['src/main.ts', 'src/store.ts'], 1);
+    await expectEqualToEslint(ws, ['src/main.ts', 'src/store.ts'], 1);
   });
 
   it('an npm install changes an installed package (and its install record): its importer is re-linted', async () => {
     installLocalPackage(ws, 'ext-lib', installed(true));
     ws.write({ 'node_modules/.package-lock.json': '{"name":"ws","lockfileVersion":3,"packages":{}}' });
-    await expectEqualToEslint(['src/main.ts', 'src/remote.ts', 'src/store.ts']);
+    await expectEqualToEslint(ws, ['src/main.ts', 'src/remote.ts', 'src/store.ts']);
   });
 
   it('nothing changed: nothing is re-linted', async () => {
-    const report = await expectEqualToEslint(['src/main.ts', 'src/remote.ts', 'src/store.ts']);
+    const { report } = await expectEqualToEslint(ws, ['src/main.ts', 'src/remote.ts', 'src/store.ts']);
     expect(report.taskFiles.executed).toBe(0);
+  });
+});
+
+/**
+ * A package with no tsconfig of its own: typescript-eslint's project service uses the
+ * workspace's tsconfig above it, and with it that config's type roots outside the package.
+ */
+describe('type-aware ESLint of a package without a tsconfig, under the workspace tsconfig', () => {
+  const rootConfig = (strict: boolean) =>
+    JSON.stringify({
+      compilerOptions: {
+        strict,
+        target: 'ES2022',
+        module: 'ESNext',
+        moduleResolution: 'Bundler',
+        noEmit: true,
+        skipLibCheck: true,
+        typeRoots: ['./typings'],
+      },
+    });
+  const clock = (isAsync: boolean) => `declare function tick(): ${isAsync ? 'Promise<number>' : 'number'};\n`;
+  const unnecessaryAssertions = (findings: { path: string; rule: string | null }[]) =>
+    findings.filter((f) => f.rule === '@typescript-eslint/no-unnecessary-type-assertion').map((f) => f.path);
+
+  let ws: Workspace;
+  beforeAll(() => {
+    ws = makeEslintWorkspace({
+      'eslint.config.mjs': TYPE_AWARE_CONFIG,
+      'tsconfig.json': rootConfig(true),
+      'typings/clock/index.d.ts': clock(false),
+      [`${APP}/src/timer.ts`]: 'export function start() {\n  tick();\n}\n',
+      // The assertion is needed under strictNullChecks only.
+      [`${APP}/src/name.ts`]: 'export function len(name: string | undefined) {\n  return name!.length;\n}\n',
+      [`${APP}/src/plain.ts`]: 'export const plain = 1;\n',
+    });
+  });
+  afterAll(() => ws.cleanup());
+
+  it('cold: equals eslint', async () => {
+    const { expected } = await expectEqualToEslint(ws, []);
+    expect(unnecessaryAssertions(expected)).toEqual([]);
+  });
+
+  it('an automatic type outside the package goes async: every file of the project is re-linted', async () => {
+    ws.write({ 'typings/clock/index.d.ts': clock(true) });
+    await expectEqualToEslint(ws, ['src/timer.ts']);
+  });
+
+  it("the workspace tsconfig's strict flips off: the package is re-linted", async () => {
+    ws.write({ 'tsconfig.json': rootConfig(false) });
+    const { expected } = await expectEqualToEslint(ws, ['src/timer.ts']);
+    expect(unnecessaryAssertions(expected)).toEqual(['src/name.ts']);
   });
 });

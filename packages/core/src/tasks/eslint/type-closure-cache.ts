@@ -4,9 +4,17 @@ import { writeFileAtomic } from '../../store/atomic-write';
 import { sha256OfCanonical } from '../../util/hash';
 import type { SnapshotView } from '../task-definition';
 import type { TypeClosure } from './type-closure';
-import { type DiskObservations, diskObservationsHold } from './type-closure/snapshot-fs';
+import { typeClosureScheme } from './type-closure/scheme';
+import {
+  type DiskObservations,
+  diskObservationsHold,
+  isDiskObservations,
+  isRecordOf,
+  isString,
+} from './type-closure/snapshot-fs';
 
 const closures = new Map<string, TypeClosure>();
+/** By stored file, so that another store (another cache dir) is read for itself. */
 const digestTables = new Map<string, Map<string, string>>();
 
 /**
@@ -16,6 +24,8 @@ const digestTables = new Map<string, Map<string, string>>();
 export function typeClosureFor(snapshot: SnapshotView): TypeClosure {
   const key = `${snapshot.digest}\0${snapshot.root}`;
   let closure = closures.get(key);
+  // The disk may have changed since (a long-lived process, a rebuild between two runs of one).
+  if (closure && !diskObservationsHold(closure.diskObservations())) closure = undefined;
   if (!closure) {
     const { buildTypeClosure } = require('./type-closure') as typeof import('./type-closure');
     closure = buildTypeClosure({
@@ -40,14 +50,13 @@ export function typeClosureFor(snapshot: SnapshotView): TypeClosure {
  * observations, and a table is reused only while the disk still answers the same.
  */
 export function closureDigestsFor(snapshot: SnapshotView, cacheDir: string): Map<string, string> {
-  const key = `${snapshot.digest}\0${snapshot.root}`;
-  let table = digestTables.get(key);
-  if (table) return table;
   const file = path.join(
     cacheDir,
     'eslint',
     `closure-${sha256OfCanonical({ s: snapshot.digest, r: snapshot.root })}.json`,
   );
+  let table = digestTables.get(file);
+  if (table) return table;
   table = readStoredTable(file);
   if (!table) {
     const closure = typeClosureFor(snapshot);
@@ -57,7 +66,7 @@ export function closureDigestsFor(snapshot: SnapshotView, cacheDir: string): Map
       if (d) table.set(f.path, d);
     }
     const stored: StoredTable = {
-      scheme: STORED_SCHEME,
+      scheme: storedScheme(),
       digests: Object.fromEntries(table),
       disk: closure.diskObservations(),
     };
@@ -69,12 +78,15 @@ export function closureDigestsFor(snapshot: SnapshotView, cacheDir: string): Map
     }
   }
   digestTables.clear();
-  digestTables.set(key, table);
+  digestTables.set(file, table);
   return table;
 }
 
-/** Tables written before disk observations were kept carry no scheme and are never reused. */
-const STORED_SCHEME = 'closure-table/2';
+/**
+ * Tables written before disk observations were kept carry no scheme and are never reused; the
+ * digests' own scheme is part of it, so a table never outlives the rule that computed it.
+ */
+const storedScheme = () => `closure-table/2 ${typeClosureScheme()}`;
 
 interface StoredTable {
   scheme: string;
@@ -83,12 +95,19 @@ interface StoredTable {
 }
 
 function readStoredTable(file: string): Map<string, string> | undefined {
-  let stored: Partial<StoredTable>;
+  let stored: unknown;
   try {
-    stored = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<StoredTable>;
+    stored = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch {
     return undefined; // not computed for this snapshot yet
   }
-  if (stored.scheme !== STORED_SCHEME || typeof stored.digests !== 'object' || !stored.disk) return undefined;
+  if (!isStoredTable(stored)) return undefined;
   return diskObservationsHold(stored.disk) ? new Map(Object.entries(stored.digests)) : undefined;
+}
+
+/** This scheme's table, whole: anything else (truncated, edited, older) is recomputed. */
+function isStoredTable(value: unknown): value is StoredTable {
+  if (typeof value !== 'object' || value === null) return false;
+  const { scheme, digests, disk } = value as Partial<Record<keyof StoredTable, unknown>>;
+  return scheme === storedScheme() && isRecordOf(digests, isString) && isDiskObservations(disk);
 }

@@ -1,13 +1,14 @@
-import ts from 'typescript';
+import type ts from 'typescript';
 import { sha256OfCanonical } from '../../../util/hash';
 import { findEmittingSource } from './built-output';
 import { contributesToGlobalScope } from './global-scope';
 import { digestInstalledCompiler, digestInstalledState } from './installed-state';
 import { isJavaScriptFilePath, isScriptFilePath, joinRel, parentDirOf } from './paths';
-import { createProjectConfigs, type ProjectConfig } from './project-config';
+import { createProjectConfigs, type ProjectConfig, withOwnCaches } from './project-config';
 import { type AutomaticTypes, resolveAutomaticTypes, resolveFileImports } from './resolve-imports';
 import { scanImports } from './scan-imports';
 import { findStronglyConnectedComponents } from './scc';
+import { typeClosureScheme } from './scheme';
 import { createSnapshotFs, type DiskObservations, type SnapshotFs } from './snapshot-fs';
 
 export interface ClosureSourceFile {
@@ -32,19 +33,16 @@ export interface TypeClosureInput {
 export interface TypeClosure {
   /** Closure digest (hex sha256) of a TS/JS file of the input, undefined for other files. */
   digestOf(path: string): string | undefined;
-  /** The snapshot files in the file's closure (itself included), sorted; for explain-miss ("which dependency changed"). */
+  /**
+   * The files in the file's closure (itself included; files read from disk by their portable
+   * path, `../lib/src/a.ts`), sorted; for explain-miss ("which dependency changed").
+   */
   closureOf(path: string): string[];
   /** What every TS/JS file's digest shares: global-scope files, tsconfig chain, lockfile digests, for explaining. */
   describe(path: string): { tsconfig: string[]; globals: string[]; lockfiles: string[]; external: string[] };
   /** What the build read and probed on disk: a stored table of digests holds while this does. */
   diskObservations(): DiskObservations;
 }
-
-/**
- * Bumped whenever what a digest covers changes, so that keys from an older rule never match.
- * The bundled compiler's version is part of it: its resolver decides the edges.
- */
-const TYPE_CLOSURE_SCHEME = `type-closure/1/typescript@${ts.version}`;
 
 interface FileNode {
   readonly path: string;
@@ -60,8 +58,12 @@ const NO_STRINGS: readonly string[] = [];
 
 /** Names the synthetic node of a workspace package: no snapshot path starts with `//`. */
 const PACKAGE_NODE_PREFIX = '//package:';
-/** Names the node of a file outside the root: `//outside:<project config>><portable path>`. */
-const OUTSIDE_NODE_PREFIX = '//outside:';
+/**
+ * Names the node of a file read from disk rather than the snapshot (outside the root, or a
+ * build output inside it): `//disk:<project config>\0<portable path>`. NUL is the one
+ * character no path holds, so the two parts never run into each other.
+ */
+const DISK_NODE_PREFIX = '//disk:';
 
 /**
  * Digests each TS/JS file of a snapshot by everything a type-aware lint of it can see: its
@@ -136,12 +138,13 @@ export function buildTypeClosure(input: TypeClosureInput): TypeClosure {
     }
     return id;
   };
-  // Files outside the root that the tree's imports reach (a monorepo's other packages): a
-  // node per file and per project that reached it, since the importing program resolves them
-  // with its own options; digested by their bytes on disk, their imports followed in turn.
-  const outsideFiles: { id: number; abs: string; project: ProjectConfig }[] = [];
-  const outsideNodeOf = (abs: string, project: ProjectConfig): number | undefined => {
-    const key = `${OUTSIDE_NODE_PREFIX}${project.path ?? ''}>${fs.paths.toPortable(abs)}`;
+  // Files off the snapshot that the tree's imports reach (a monorepo's other packages, a
+  // workspace package's build output, type roots outside the root): a node per file and per
+  // project that reached it, since the importing program resolves them with its own options;
+  // digested by their bytes on disk, the imports of scripts among them followed in turn.
+  const diskFiles: { id: number; abs: string; project: ProjectConfig }[] = [];
+  const diskNodeOf = (abs: string, project: ProjectConfig): number | undefined => {
+    const key = `${DISK_NODE_PREFIX}${project.path ?? ''}\0${fs.paths.toPortable(abs)}`;
     let id = ids.get(key);
     if (id === undefined) {
       const digest = fs.diskDigestOf(abs);
@@ -156,20 +159,39 @@ export function buildTypeClosure(input: TypeClosureInput): TypeClosure {
         external: NO_STRINGS,
         reachesInstalled: false,
       });
-      outsideFiles.push({ id, abs, project });
+      // Anything else (a JSON module) is a leaf: no imports, and no global declarations.
+      if (isScriptFilePath(abs)) diskFiles.push({ id, abs, project });
     }
     return id;
   };
   const globals: string[] = [];
-  const linkNode = (id: number, abs: string, text: string, project: ProjectConfig, manifest: string[]) => {
-    const imports = resolveFileImports(abs, scanImports(abs, text), project, fs);
+  const linkNode = (
+    id: number,
+    abs: string,
+    text: string,
+    project: ProjectConfig,
+    manifest: string[],
+    resolution?: { project: ProjectConfig; host: ts.ModuleResolutionHost },
+  ) => {
+    const imports = resolveFileImports(
+      abs,
+      scanImports(abs, text),
+      resolution?.project ?? project,
+      fs,
+      resolution?.host,
+    );
     const node = nodes[id]!;
     node.successors = imports.edges.map(idOf);
     const addSuccessor = (s: number | undefined) => {
       if (s !== undefined && !node.successors.includes(s)) node.successors.push(s);
     };
-    for (const output of imports.builtOutputs) addSuccessor(sourceNodeOf(output));
-    for (const file of imports.outside) addSuccessor(outsideNodeOf(file, project));
+    // Build output stands for its sources, and also for itself: what the program reads is the
+    // emitted file and whatever it re-exports, which a stale or hand-edited dist can differ in.
+    for (const output of imports.builtOutputs) {
+      addSuccessor(sourceNodeOf(output));
+      addSuccessor(diskNodeOf(fs.paths.toAbsolute(output), project));
+    }
+    for (const file of imports.outside) addSuccessor(diskNodeOf(file, project));
     node.external = imports.external;
     if (imports.external.length > 0) {
       node.reachesInstalled = true;
@@ -192,25 +214,53 @@ export function buildTypeClosure(input: TypeClosureInput): TypeClosure {
       ...(manifest ? [`package:${manifest}#${fs.objectOf(manifest)}`] : []),
     ]);
   }
-  // Grows while it is walked: an outside file's imports may reach further outside files.
-  for (let i = 0; i < outsideFiles.length; i++) {
-    const { id, abs, project } = outsideFiles[i]!;
-    linkNode(id, abs, fs.diskTextOf(abs) ?? '', project, diskManifestOf(abs, fs));
-  }
-
-  const graph = digestComponents(nodes);
-  const globalsDigest = sha256OfCanonical(globals.map((g) => [g, graph.digestOfNode(ids.get(g)!)]));
-  const globalsReachInstalled = globals.some((g) => graph.reachesInstalled(ids.get(g)!));
-
-  const automaticTypes = new Map<ProjectConfig, AutomaticTypes>();
-  const automaticTypesOf = (project: ProjectConfig): AutomaticTypes => {
+  // A project's automatic types that land off the snapshot join the graph like imports do,
+  // before the walk below follows their own imports.
+  const automaticTypes = new Map<ProjectConfig, AutomaticTypes & { nodes: readonly number[] }>();
+  const automaticTypesOf = (project: ProjectConfig) => {
     let types = automaticTypes.get(project);
     if (!types) {
-      types = resolveAutomaticTypes(project, fs);
+      const resolved = resolveAutomaticTypes(project, fs);
+      const typeNodes = resolved.onDisk.map((abs) => diskNodeOf(abs, project));
+      types = { ...resolved, nodes: typeNodes.filter((id) => id !== undefined) };
       automaticTypes.set(project, types);
     }
     return types;
   };
+  for (const project of projectOfScript.values()) automaticTypesOf(project);
+  // A build output inside the root imports its neighbours in the output directory, which the
+  // snapshot lacks as it lacks the file itself: those are resolved on disk.
+  const builtOutputResolutions = new Map<
+    ProjectConfig,
+    { project: ProjectConfig; host: ts.ModuleResolutionHost }
+  >();
+  const builtOutputResolutionOf = (project: ProjectConfig) => {
+    let resolution = builtOutputResolutions.get(project);
+    if (!resolution) {
+      resolution = { project: withOwnCaches(project, fs), host: fs.builtOutputHost };
+      builtOutputResolutions.set(project, resolution);
+    }
+    return resolution;
+  };
+  // Grows while it is walked: a disk file's imports may reach further disk files.
+  for (let i = 0; i < diskFiles.length; i++) {
+    const { id, abs, project } = diskFiles[i]!;
+    const inRoot = fs.paths.toRelative(abs) !== undefined;
+    linkNode(
+      id,
+      abs,
+      fs.diskTextOf(abs) ?? '',
+      project,
+      diskManifestOf(abs, fs),
+      inRoot ? builtOutputResolutionOf(project) : undefined,
+    );
+  }
+
+  const graph = digestComponents(nodes);
+  // In-root scripts come sorted already; disk nodes join in walk order.
+  globals.sort();
+  const globalsDigest = sha256OfCanonical(globals.map((g) => [g, graph.digestOfNode(ids.get(g)!)]));
+  const globalsReachInstalled = globals.some((g) => graph.reachesInstalled(ids.get(g)!));
 
   const digests = new Map<string, string>();
   for (const path of scripts) {
@@ -220,12 +270,12 @@ export function buildTypeClosure(input: TypeClosureInput): TypeClosure {
     digests.set(
       path,
       sha256OfCanonical({
-        scheme: TYPE_CLOSURE_SCHEME,
+        scheme: typeClosureScheme(),
         path,
         closure: graph.digestOfNode(id),
         globals: globalsDigest,
         tsconfig: configs.chainFor(path).digest,
-        automaticTypes: types.external.length > 0 ? [installed.digest, types.facts] : null,
+        automaticTypes: automaticTypesPart(types, installed.digest, graph.digestOfNode),
         compiler: compiler.digest ?? null,
       }),
     );
@@ -234,7 +284,8 @@ export function buildTypeClosure(input: TypeClosureInput): TypeClosure {
   const closureIds = (path: string): number[] => {
     const start = ids.get(path);
     if (start === undefined || !digests.has(path)) return [];
-    return collectReachable(nodes, [start, ...globals.map((g) => ids.get(g)!)]);
+    const types = automaticTypesOf(projectOfScript.get(path)!).nodes;
+    return collectReachable(nodes, [start, ...globals.map((g) => ids.get(g)!), ...types]);
   };
 
   return {
@@ -319,15 +370,31 @@ function collectReachable(nodes: readonly FileNode[], starts: readonly number[])
   return queue;
 }
 
-/** A node's name as a person reads it: a file outside the root by its portable path. */
-function displayPathOf(key: string): string {
-  return key.startsWith(OUTSIDE_NODE_PREFIX) ? key.slice(key.indexOf('>') + 1) : key;
+/**
+ * What a file's project includes without an import: installed `@types` stand for the install
+ * state, types on disk for their own closures. Unchanged from before disk types were modelled
+ * when a project has none, so that such trees keep their digests.
+ */
+function automaticTypesPart(
+  types: AutomaticTypes & { nodes: readonly number[] },
+  installedDigest: string,
+  digestOfNode: (id: number) => string,
+): unknown[] | null {
+  const installedPart = types.external.length > 0 ? [installedDigest, types.facts] : null;
+  if (types.nodes.length === 0) return installedPart;
+  return [installedPart ?? types.facts, types.nodes.map(digestOfNode).sort()];
 }
 
-/** The manifest fact of a file outside the root: its nearest package.json on disk, if any. */
+/** A node's name as a person reads it: a file read from disk by its portable path. */
+function displayPathOf(key: string): string {
+  return key.startsWith(DISK_NODE_PREFIX) ? key.slice(key.indexOf('\0') + 1) : key;
+}
+
+/** The manifest fact of a file read from disk: its nearest package.json on disk, if any. */
 function diskManifestOf(abs: string, fs: SnapshotFs): string[] {
-  for (let dir = abs.slice(0, abs.lastIndexOf('/')); dir !== ''; dir = dir.slice(0, dir.lastIndexOf('/'))) {
-    const manifest = `${dir}/package.json`;
+  // Down to `/package.json`: the slash at index 0 is the last one tried.
+  for (let end = abs.lastIndexOf('/'); end >= 0; end = end > 0 ? abs.lastIndexOf('/', end - 1) : -1) {
+    const manifest = `${abs.slice(0, end)}/package.json`;
     const digest = fs.diskDigestOf(manifest);
     if (digest !== undefined) return [`package:${fs.paths.toPortable(manifest)}#${digest}`];
   }

@@ -54,7 +54,9 @@ interface ParsedConfig {
 
 /**
  * Which config applies mirrors tsserver (and so typescript-eslint's project service): the
- * nearest tsconfig.json, else jsconfig.json, in the file's directory or an ancestor.
+ * nearest tsconfig.json, else jsconfig.json, in the file's directory or an ancestor, up past
+ * the analysed root on disk when nothing inside it applies (one package of a monorepo that
+ * relies on the workspace's tsconfig).
  */
 export function createProjectConfigs(fs: SnapshotFs, snapshotPaths: readonly string[]): ProjectConfigs {
   const configsByDir = new Map<string, string[]>();
@@ -77,7 +79,28 @@ export function createProjectConfigs(fs: SnapshotFs, snapshotPaths: readonly str
     return result;
   };
 
+  // Found once, on first need, through the config host: its probes and its read are disk
+  // observations, so a stored table stops holding when that config changes or one appears.
+  let aboveRoot: { portable: string; abs: string } | undefined | null = null;
+  const configAboveRoot = () => {
+    if (aboveRoot === null) {
+      const abs = findConfigAbove(
+        fs.paths.root,
+        fs.createConfigHost(() => {}),
+      );
+      aboveRoot = abs === undefined ? undefined : { portable: fs.paths.toPortable(abs), abs };
+    }
+    return aboveRoot;
+  };
+  /**
+   * Absolute path of a config as nearestConfigOf names it. Never searches itself: a tree with
+   * configs of its own must not depend on what lies above it.
+   */
+  const absoluteOf = (config: string): string =>
+    aboveRoot && config === aboveRoot.portable ? aboveRoot.abs : fs.paths.toAbsolute(config);
+
   const nearestByDir = new Map<string, string | undefined>();
+  /** The config of a directory: a snapshot path, or the portable path of one above the root. */
   const nearestConfigOf = (dir: string): string | undefined => {
     if (nearestByDir.has(dir)) return nearestByDir.get(dir);
     const names = configsByDir.get(dir);
@@ -85,18 +108,18 @@ export function createProjectConfigs(fs: SnapshotFs, snapshotPaths: readonly str
     if (names?.includes(joinRel(dir, 'tsconfig.json'))) found = joinRel(dir, 'tsconfig.json');
     else if (names?.includes(joinRel(dir, 'jsconfig.json'))) found = joinRel(dir, 'jsconfig.json');
     else if (dir !== '') found = nearestConfigOf(parentDirOf(dir));
+    else found = configAboveRoot()?.portable;
     nearestByDir.set(dir, found);
     return found;
   };
 
   const projects = new Map<string, ProjectConfig>();
-  const projectOf = (configRel: string | undefined): ProjectConfig => {
-    const key = configRel ?? '';
+  const projectOf = (config: string | undefined): ProjectConfig => {
+    const key = config ?? '';
     let project = projects.get(key);
     if (!project) {
-      const options =
-        configRel === undefined ? DEFAULT_OPTIONS : parseAt(fs.paths.toAbsolute(configRel)).options;
-      project = createProject(fs, configRel, options);
+      const options = config === undefined ? DEFAULT_OPTIONS : parseAt(absoluteOf(config)).options;
+      project = createProject(fs, config, options);
       projects.set(key, project);
     }
     return project;
@@ -108,7 +131,7 @@ export function createProjectConfigs(fs: SnapshotFs, snapshotPaths: readonly str
     if (!chain) {
       const entries = new Map<string, string>();
       const nearest = nearestConfigOf(dir);
-      if (nearest !== undefined) collectWithReferences(fs.paths.toAbsolute(nearest), parseAt, entries);
+      if (nearest !== undefined) collectWithReferences(absoluteOf(nearest), parseAt, entries);
       // Every other tsconfig*.json on the way up, `extends` included: typescript-eslint may be
       // pointed at any of them (`project: './tsconfig.eslint.json'`), or tsserver may fall back
       // to an ancestor that includes the file. Their references are not followed: a solution
@@ -129,6 +152,25 @@ export function createProjectConfigs(fs: SnapshotFs, snapshotPaths: readonly str
     configFor: (rel) => projectOf(nearestConfigOf(parentDirOf(rel))),
     chainFor: (rel) => chainOfDir(parentDirOf(rel)),
   };
+}
+
+/** tsserver's search above the root: tsconfig.json, else jsconfig.json, nearest directory first. */
+function findConfigAbove(root: string, host: ts.ParseConfigHost): string | undefined {
+  for (let dir = root; dir !== parentOfAbsolute(dir); ) {
+    dir = parentOfAbsolute(dir);
+    const base = dir.endsWith('/') ? dir : `${dir}/`;
+    for (const name of ['tsconfig.json', 'jsconfig.json']) {
+      if (host.fileExists(base + name)) return base + name;
+    }
+  }
+  return undefined;
+}
+
+/** `/a/b` -> `/a`, `/a` -> `/`, `/` -> `/` (and `C:/a` -> `C:/`). */
+function parentOfAbsolute(dir: string): string {
+  const slash = dir.lastIndexOf('/');
+  if (slash < 0 || slash === dir.length - 1) return dir;
+  return slash === 0 || dir[slash - 1] === ':' ? dir.slice(0, slash + 1) : dir.slice(0, slash);
 }
 
 function collectWithReferences(
@@ -182,6 +224,14 @@ function parseConfigFile(fs: SnapshotFs, abs: string): ParsedConfig {
   } catch {
     return fallback();
   }
+}
+
+/**
+ * The project again with caches of its own: for resolving through another host, whose answers
+ * must not reach the project's caches (which hold results for directories, not for hosts).
+ */
+export function withOwnCaches(project: ProjectConfig, fs: SnapshotFs): ProjectConfig {
+  return createProject(fs, project.path, project.options);
 }
 
 function createProject(fs: SnapshotFs, path: string | undefined, options: ts.CompilerOptions): ProjectConfig {

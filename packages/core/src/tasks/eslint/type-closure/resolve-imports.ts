@@ -48,8 +48,8 @@ export function resolveFileImports(
   scan: ImportScan,
   project: ProjectConfig,
   fs: SnapshotFs,
+  host: ts.ModuleResolutionHost = fs.resolutionHost,
 ): FileImports {
-  const host = fs.resolutionHost;
   const { options } = project;
   const edges = new Set<string>();
   const external = new Set<string>();
@@ -112,7 +112,7 @@ export function resolveFileImports(
     record(`types:${name}`, perMode, `types:${name}`);
   }
   for (const ref of scan.referencePaths) {
-    record(`ref:${ref}`, [resolveReferencePath(fs, abs, ref)], ref);
+    record(`ref:${ref}`, [resolveReferencePath(fs, host, abs, ref)], ref);
   }
   for (const lib of scan.libReferences) facts.push(`lib:${lib}`);
 
@@ -131,6 +131,12 @@ export interface AutomaticTypes {
   readonly external: readonly string[];
   /** Where each resolved, with package versions where known. */
   readonly facts: readonly string[];
+  /**
+   * Absolute paths of the ones that landed on disk outside the snapshot and outside
+   * node_modules (`typeRoots: ["../../typings"]`, a git-ignored generated typing): the caller
+   * digests them by content, since no lockfile stands for them.
+   */
+  readonly onDisk: readonly string[];
 }
 
 /**
@@ -147,6 +153,7 @@ export function resolveAutomaticTypes(project: ProjectConfig, fs: SnapshotFs): A
   const containing = `${dir}/__inferred type names__.ts`;
   const external: string[] = [];
   const facts: string[] = [];
+  const onDisk: string[] = [];
   for (const name of ts.getAutomaticTypeDirectiveNames(project.options, host)) {
     const { resolvedTypeReferenceDirective: r } = ts.resolveTypeReferenceDirective(
       name,
@@ -158,10 +165,12 @@ export function resolveAutomaticTypes(project: ProjectConfig, fs: SnapshotFs): A
     );
     const outcome = outcomeOf(fs, name, r?.resolvedFileName, r?.packageId, true);
     if (outcome.edge !== undefined) continue;
-    external.push(`types:${name}`);
     facts.push(`types:${name}>${outcome.fact}`);
+    if (outcome.builtOutput !== undefined) onDisk.push(fs.paths.toAbsolute(outcome.builtOutput));
+    if (outcome.outside !== undefined) onDisk.push(outcome.outside);
+    else external.push(`types:${name}`);
   }
-  return { external: external.sort(), facts: facts.sort() };
+  return { external: external.sort(), facts: facts.sort(), onDisk: onDisk.sort() };
 }
 
 function outcomeOf(
@@ -198,10 +207,15 @@ function outcomeOf(
 }
 
 /** `/// <reference path>`: relative to the file, extensions tried the way the compiler does. */
-function resolveReferencePath(fs: SnapshotFs, abs: string, ref: string): Outcome {
+function resolveReferencePath(
+  fs: SnapshotFs,
+  host: ts.ModuleResolutionHost,
+  abs: string,
+  ref: string,
+): Outcome {
   const base = path.posix.normalize(path.posix.join(path.posix.dirname(abs), ref.replace(/\\/g, '/')));
   for (const candidate of [base, `${base}.ts`, `${base}.tsx`, `${base}.d.ts`]) {
-    if (fs.resolutionHost.fileExists(candidate)) return outcomeOf(fs, ref, candidate, undefined);
+    if (host.fileExists(candidate)) return outcomeOf(fs, ref, candidate, undefined);
   }
   return { fact: '?' };
 }

@@ -44,6 +44,12 @@ export interface SnapshotFs {
   diskObservations(): DiskObservations;
   readonly resolutionHost: ts.ModuleResolutionHost;
   /**
+   * The same, except that a path inside the root that the snapshot lacks is looked up on disk:
+   * for what a build output in the tree imports, which lies beside it in its output directory
+   * (git-ignored, so never in the snapshot). Every such probe is a disk observation.
+   */
+  readonly builtOutputHost: ts.ModuleResolutionHost;
+  /**
    * Config parsing may also read outside the root (`extends: "../../tsconfig.base.json"`): a
    * config read is always recorded with its digest, so reading it from disk stays sound.
    */
@@ -94,24 +100,26 @@ export function createSnapshotFs(rootDir: string, files: readonly SnapshotFile[]
     return { source: 'disk' };
   };
 
-  const makeHost = (record?: ReadRecorder) => ({
+  const makeHost = (record?: ReadRecorder, diskBehindSnapshot = false) => ({
     useCaseSensitiveFileNames: true,
     getCurrentDirectory: () => paths.root,
     fileExists(abs: string): boolean {
       const { source, rel } = sourceOf(abs);
-      if (source === 'snapshot') return byPath.has(rel!);
+      if (source === 'snapshot') return byPath.has(rel!) || (diskBehindSnapshot && disk.isFile(abs));
       return source === 'disk' && disk.isFile(abs);
     },
     directoryExists(abs: string): boolean {
       const { source, rel } = sourceOf(abs);
-      if (source === 'snapshot') return children.has(rel!);
+      if (source === 'snapshot') return children.has(rel!) || (diskBehindSnapshot && disk.isDirectory(abs));
       return source === 'disk' && disk.isDirectory(abs);
     },
     readFile(abs: string): string | undefined {
       const { source, rel } = sourceOf(abs);
       let text: string | undefined;
       let digest: string | undefined;
-      if (source === 'snapshot') {
+      if (source === 'snapshot' && diskBehindSnapshot && !byPath.has(rel!)) {
+        text = disk.read(abs);
+      } else if (source === 'snapshot') {
         const file = byPath.get(rel!);
         if (file) {
           text = textOf(rel!);
@@ -150,6 +158,7 @@ export function createSnapshotFs(rootDir: string, files: readonly SnapshotFile[]
     diskTextOf: (abs) => disk.read(abs),
     diskObservations: () => disk.observations(),
     resolutionHost: makeHost(),
+    builtOutputHost: makeHost(undefined, true),
     createConfigHost: (record) => ({ ...makeHost(record), readDirectory: () => [] }),
   };
 }
@@ -216,6 +225,33 @@ function createDiskCache() {
       return out;
     },
   };
+}
+
+/**
+ * Whether a value read back from the store has the shape of DiskObservations: anything else
+ * (a truncated or hand-edited table) is treated as absent rather than trusted or thrown on.
+ */
+export function isDiskObservations(value: unknown): value is DiskObservations {
+  if (!isRecord(value)) return false;
+  const { stats, reads, reals, dirs } = value;
+  return (
+    isRecordOf(stats, isString) &&
+    isRecordOf(reads, isString) &&
+    isRecordOf(reals, isString) &&
+    isRecordOf(dirs, (names) => Array.isArray(names) && names.every(isString))
+  );
+}
+
+export function isRecordOf(value: unknown, isEntry: (entry: unknown) => boolean): boolean {
+  return isRecord(value) && Object.values(value).every(isEntry);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function isString(value: unknown): value is string {
+  return typeof value === 'string';
 }
 
 /**

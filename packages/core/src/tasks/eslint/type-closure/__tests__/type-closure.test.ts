@@ -362,6 +362,7 @@ describe('buildTypeClosure', () => {
       fs.symlinkSync(path.join(dir, 'packages/lib'), path.join(dir, 'node_modules/@ws/lib'), 'dir');
       expect(closureOf(tree, dir).closureOf('packages/app/src/main.ts')).toEqual([
         'packages/app/src/main.ts',
+        'packages/lib/dist/index.d.ts',
         'packages/lib/src/index.ts',
         'packages/lib/src/other.ts',
       ]);
@@ -388,6 +389,7 @@ describe('buildTypeClosure', () => {
       const closure = closureOf(tree, dir);
       expect(closure.closureOf('packages/app/src/main.ts')).toEqual([
         'packages/app/src/main.ts',
+        'packages/lib/dist/index.d.ts',
         'packages/lib/src/index.ts',
         'packages/lib/src/other.ts',
       ]);
@@ -407,6 +409,44 @@ describe('buildTypeClosure', () => {
         'export declare const other: string;\n',
       );
       expect(changedPaths(before, digestsOf(tree, dir))).toEqual(['packages/app/src/main.ts']);
+    });
+
+    it('follows what a workspace package build output re-exports, and keeps its tie to the sources', () => {
+      const tree = {
+        'packages/lib/package.json': '{"name":"@ws/lib","types":"dist/index.d.ts"}',
+        'packages/lib/src/index.ts': "export * from './load';\n",
+        'packages/lib/src/load.ts': 'export function load(): number { return 1; }\n',
+        'packages/app/src/main.ts': "import { load } from '@ws/lib';\nexport const m = load();\n",
+        'packages/app/src/plain.ts': 'export const p = 1;\n',
+      };
+      writeTree(dir, {
+        ...tree,
+        'packages/lib/dist/index.d.ts': "export * from './load';\n",
+        'packages/lib/dist/load.d.ts': 'export declare function load(): number;\n',
+      });
+      fs.mkdirSync(path.join(dir, 'node_modules/@ws'), { recursive: true });
+      fs.symlinkSync(path.join(dir, 'packages/lib'), path.join(dir, 'node_modules/@ws/lib'), 'dir');
+      expect(closureOf(tree, dir).closureOf('packages/app/src/main.ts')).toEqual([
+        'packages/app/src/main.ts',
+        'packages/lib/dist/index.d.ts',
+        'packages/lib/dist/load.d.ts',
+        'packages/lib/src/index.ts',
+        'packages/lib/src/load.ts',
+      ]);
+      const before = digestsOf(tree, dir);
+      // A stale or hand-edited re-exported declaration: the sources say otherwise.
+      fs.writeFileSync(
+        path.join(dir, 'packages/lib/dist/load.d.ts'),
+        'export declare function load(): Promise<number>;\n',
+      );
+      expect(changedPaths(before, digestsOf(tree, dir))).toEqual(['packages/app/src/main.ts']);
+      // The tie to the sources stays: a source edit reaches the importer before any rebuild.
+      const edited = digestsOf(edit(tree, { 'packages/lib/src/load.ts': 'export const load = 1;\n' }), dir);
+      expect(changedPaths(digestsOf(tree, dir), edited)).toEqual([
+        'packages/app/src/main.ts',
+        'packages/lib/src/index.ts',
+        'packages/lib/src/load.ts',
+      ]);
     });
 
     describe('the analysed root is one package of a monorepo (an Nx project)', () => {
@@ -473,6 +513,104 @@ describe('buildTypeClosure', () => {
           'export declare function load(): Promise<number>;\n',
         );
         expect(closureOf(app, appDir()).digestOf('src/main.ts')).not.toBe(before.digestOf('src/main.ts'));
+      });
+
+      it('names a file outside the root by its path, whatever characters the paths hold', () => {
+        writeWorkspace();
+        const app = {
+          'we>ird/tsconfig.json':
+            '{"compilerOptions":{"baseUrl":".","paths":{"@ws/lib":["../../lib/src/index.ts"]}}}',
+          'we>ird/main.ts': "import { load } from '@ws/lib';\nexport const m = load();\n",
+        };
+        writeTree(appDir(), app);
+        expect(closureOf(app, appDir()).closureOf('we>ird/main.ts')).toEqual([
+          '../lib/src/index.ts',
+          '../lib/src/load.ts',
+          'we>ird/main.ts',
+        ]);
+      });
+
+      it('automatic types from a type root outside the root count by content, with their imports', () => {
+        const app = {
+          'tsconfig.json': '{"compilerOptions":{"typeRoots":["../../typings"]}}',
+          'src/a.ts': 'export const a = foo.size;\n',
+        };
+        writeTree(dir, {
+          'typings/foo/index.d.ts':
+            "import type { Shape } from './shape';\ndeclare global {\n  const foo: Shape;\n}\nexport {};\n",
+          'typings/foo/shape.d.ts': 'export interface Shape { size: number }\n',
+        });
+        writeTree(appDir(), app);
+        const closure = closureOf(app, appDir());
+        expect(closure.closureOf('src/a.ts')).toEqual([
+          '../../typings/foo/index.d.ts',
+          '../../typings/foo/shape.d.ts',
+          'src/a.ts',
+        ]);
+        const before = closure.digestOf('src/a.ts');
+        fs.writeFileSync(
+          path.join(dir, 'typings/foo/shape.d.ts'),
+          'export interface Shape { size: string }\n',
+        );
+        const afterImport = closureOf(app, appDir()).digestOf('src/a.ts');
+        expect(afterImport).not.toBe(before);
+        fs.writeFileSync(
+          path.join(dir, 'typings/foo/index.d.ts'),
+          "import type { Shape } from './shape';\ndeclare global {\n  const foo: Shape | undefined;\n}\nexport {};\n",
+        );
+        expect(closureOf(app, appDir()).digestOf('src/a.ts')).not.toBe(afterImport);
+      });
+
+      it('a package without a tsconfig of its own is resolved and keyed with the nearest one above it on disk', () => {
+        writeWorkspace();
+        const app = {
+          'src/main.ts': "import { load } from '@ws/lib';\nexport const m = load();\n",
+        };
+        fs.rmSync(path.join(appDir(), 'tsconfig.json'));
+        writeTree(appDir(), app);
+        const root = (strict: boolean) =>
+          JSON.stringify({
+            compilerOptions: { strict, baseUrl: '.', paths: { '@ws/lib': ['packages/lib/src/index.ts'] } },
+          });
+        writeTree(dir, { 'tsconfig.json': root(true) });
+        const closure = closureOf(app, appDir());
+        // Its `paths` apply: the sibling package is reached.
+        expect(closure.closureOf('src/main.ts')).toEqual([
+          '../lib/src/index.ts',
+          '../lib/src/load.ts',
+          'src/main.ts',
+        ]);
+        expect(closure.describe('src/main.ts').tsconfig).toEqual(['../../tsconfig.json']);
+        const observed = closure.diskObservations();
+        writeTree(dir, { 'tsconfig.json': root(false) });
+        expect(diskObservationsHold(observed)).toBe(false);
+        expect(closureOf(app, appDir()).digestOf('src/main.ts')).not.toBe(closure.digestOf('src/main.ts'));
+      });
+
+      it('a package with a tsconfig of its own does not look for one above it', () => {
+        writeWorkspace();
+        writeTree(dir, { 'tsconfig.json': '{}' });
+        const observed = closureOf(APP, appDir()).diskObservations();
+        expect(Object.keys(observed.stats)).not.toContain(path.join(dir, 'tsconfig.json'));
+        expect(Object.keys(observed.reads)).not.toContain(path.join(dir, 'tsconfig.json'));
+      });
+
+      it('a JSON module outside the root counts for its importers only', () => {
+        const app = {
+          'tsconfig.json':
+            '{"compilerOptions":{"resolveJsonModule":true,"module":"esnext","moduleResolution":"bundler"}}',
+          'src/version.ts': "import pkg from '../../../package.json';\nexport const v = pkg.version;\n",
+          'src/plain.ts': 'export const p = 1;\n',
+        };
+        writeTree(dir, { 'package.json': '{"name":"ws","version":"1.0.0"}' });
+        writeTree(appDir(), app);
+        const before = digestsOf(app, appDir());
+        expect(closureOf(app, appDir()).closureOf('src/version.ts')).toEqual([
+          '../../package.json',
+          'src/version.ts',
+        ]);
+        writeTree(dir, { 'package.json': '{"name":"ws","version":"1.0.1"}' });
+        expect(changedPaths(before, digestsOf(app, appDir()))).toEqual(['src/version.ts']);
       });
 
       it('reports what it read on disk, and the observations stop holding when a read file changes', () => {
