@@ -84,7 +84,7 @@ import {
   verifyShardOutputs,
   verifyStore,
   writeBatchManifest
-} from "./chunk-SGWKLSOK.js";
+} from "./chunk-JE5OJADH.js";
 import {
   CodebatchError,
   ENGINE_VERSION,
@@ -112,7 +112,9 @@ import {
   createLayout,
   createStageTimer,
   currentVersions,
+  diagnosticCountsSchema,
   filesIndexRecordSchema,
+  findConfigImportsOnDisk,
   hasEslintConfig,
   idSchema,
   initStore,
@@ -156,12 +158,13 @@ import {
   snapshotRecordSchema,
   snapshotWarningSchema,
   storeRecordSchema,
+  storedDiagnosticCountsSchema,
   taskOutputSchema,
   taskRecordSchema,
   toPathKey,
   writeOutputObject,
   writeShardManifest
-} from "./chunk-ZOZ3IANR.js";
+} from "./chunk-HDEYQXW6.js";
 export {
   CodebatchError,
   ENGINE_VERSION,
@@ -210,6 +213,7 @@ export {
   defaultParallelism,
   deriveBatchStatus,
   deriveShardManifest,
+  diagnosticCountsSchema,
   diffBatches,
   errorEnvelopeSchema,
   escapeText,
@@ -221,6 +225,7 @@ export {
   exportProvenance,
   filesIndexRecordSchema,
   findBatchForCommit,
+  findConfigImportsOnDisk,
   findImprovements,
   findRegressions,
   formatBundleChange,
@@ -302,6 +307,7 @@ export {
   snapshotRecordSchema,
   snapshotWarningSchema,
   storeRecordSchema,
+  storedDiagnosticCountsSchema,
   summaryFromResult,
   taskOutputSchema,
   taskRecordSchema,

@@ -22,6 +22,7 @@ import {
   RULES,
   SCHEMA_VERSION,
   SESSIONS_DIR,
+  SEVERITY_RANK,
   SNAPSHOTS_DIR,
   SNAPSHOT_FILE,
   TASK_CATALOG,
@@ -30,7 +31,11 @@ import {
   __export,
   __toCommonJS,
   __toESM,
+  addRecord,
+  addSeverityCounts,
   appendEvent,
+  assertKind,
+  assertSeverity,
   assertValidId,
   assertValidShardId,
   batchRecordSchema,
@@ -38,11 +43,19 @@ import {
   buildShardManifest,
   canonicalJson,
   compareUtf8,
+  compileGlob,
+  countAtLeast,
+  countInBytes,
+  countRecords,
   createDefaultRegistry,
+  createOutputPredicate,
+  createPathMatcher,
   digestRecords,
+  emptyDiagnosticCounts,
   external_exports,
   idSchema,
   initStore,
+  init_ancestor_configs,
   init_atomic_write,
   init_batch_context,
   init_batch_record,
@@ -55,14 +68,17 @@ import {
   init_common,
   init_config_files,
   init_default_registry,
+  init_diagnostic_counts,
   init_events,
   init_file_memo,
+  init_glob_match,
   init_hash,
   init_input_bundle,
   init_jsonl,
   init_layout,
   init_memo_line,
   init_object_store,
+  init_output_filter,
   init_output_record,
   init_read_batch,
   init_read_index_file,
@@ -93,10 +109,10 @@ import {
   listBatches,
   listSnapshots,
   loadBatchRunContext,
+  meetsSeverityThreshold,
   nowIso,
   openSnapshotView,
   openStore,
-  outputKindSchema,
   outputRecordSchema,
   parseJsonl,
   parseObjectRef,
@@ -117,8 +133,8 @@ import {
   rememberFilesIndex,
   runShardChain,
   runtimeMajor,
+  sameCounts,
   schemaVersion,
-  severitySchema,
   sha256Hex,
   sha256OfCanonical,
   shardIdSchema,
@@ -126,6 +142,7 @@ import {
   snapshotRecordSchema,
   sortPathsUtf8,
   stableJsonPretty,
+  storedCounts,
   stripEnvelope,
   taskOutputSchema,
   taskRecordSchema,
@@ -140,7 +157,7 @@ import {
   verifiesReads,
   writeFileAtomic,
   writeShardManifest
-} from "./chunk-ZOZ3IANR.js";
+} from "./chunk-HDEYQXW6.js";
 
 // ../core/src/config/config-schema.ts
 var configFileSchema, DEFAULT_SHARDS;
@@ -1337,7 +1354,6 @@ var init_environment = __esm({
 });
 
 // ../core/src/provenance/verify-outputs.ts
-import fs6 from "node:fs";
 function verifyShardOutputs(store, batchId, taskId, shardId, options = {}) {
   const state = readShardState(store, batchId, taskId, shardId);
   if (state.status !== "done")
@@ -1356,22 +1372,25 @@ function verifyShardOutputs(store, batchId, taskId, shardId, options = {}) {
   );
 }
 function verifyOutputsFile(file, expectedDigest, ids2, options = {}) {
-  let bytes;
+  let read;
   try {
-    bytes = fs6.readFileSync(file);
+    read = readIndexFile(file);
   } catch {
-    return { ok: false, outputs_rehash: "missing", records: 0, invalid: 0, problems: [`${file}: missing`] };
+    read = void 0;
   }
-  const actual = `sha256:${sha256Hex(bytes)}`;
+  if (read === void 0)
+    return { ok: false, outputs_rehash: "missing", records: 0, invalid: 0, problems: [`${file}: missing`] };
+  const { bytes } = read;
+  const actual = `sha256:${read.hex}`;
   const rehash = expectedDigest === void 0 ? "not_checked" : actual === expectedDigest ? "ok" : "mismatch";
   const problems = [];
   if (rehash === "mismatch") problems.push(`outputs index hashes to ${actual}, state says ${expectedDigest}`);
   let records = 0;
-  let invalid3 = 0;
+  let invalid2 = 0;
   if (options.validate !== false) {
     const text = bytes.toString("utf8");
     if (text.length > 0 && !text.endsWith("\n")) {
-      invalid3 += 1;
+      invalid2 += 1;
       problems.push("last line is not terminated (torn write)");
     }
     const seen = { envelope: "" };
@@ -1387,17 +1406,17 @@ function verifyOutputsFile(file, expectedDigest, ids2, options = {}) {
       records += 1;
       const problem = checkRecord(raw, ids2, seen);
       if (problem) {
-        invalid3 += 1;
+        invalid2 += 1;
         if (problems.length < MAX_PROBLEMS) problems.push(`line ${line}: ${problem}`);
       }
     }
   }
   return {
-    ok: rehash !== "mismatch" && invalid3 === 0,
+    ok: rehash !== "mismatch" && invalid2 === 0,
     outputs_rehash: rehash,
     actual_digest: actual,
     records,
-    invalid: invalid3,
+    invalid: invalid2,
     problems
   };
 }
@@ -1437,7 +1456,7 @@ var init_verify_outputs = __esm({
     "use strict";
     init_shard_state();
     init_output_record();
-    init_hash();
+    init_read_index_file();
     MAX_PROBLEMS = 10;
     ENVELOPE_KEYS = {
       schema_version: true,
@@ -1453,7 +1472,7 @@ var init_verify_outputs = __esm({
 
 // ../core/src/provenance/session.ts
 import { randomBytes } from "node:crypto";
-import fs7 from "node:fs";
+import fs6 from "node:fs";
 import path5 from "node:path";
 function sessionsDir(store) {
   return path5.join(store.layout.root, SESSIONS_DIR);
@@ -1472,7 +1491,7 @@ function formatLiveLine(a) {
 function readStateSummary(file) {
   let bytes;
   try {
-    bytes = fs7.readFileSync(file);
+    bytes = fs6.readFileSync(file);
   } catch {
     return { summary: { status: "absent" }, fields: { status: "absent" } };
   }
@@ -1508,7 +1527,7 @@ function summarizeStateDiff(before, after) {
 function listSessions(store, options = {}) {
   let names;
   try {
-    names = fs7.readdirSync(sessionsDir(store));
+    names = fs6.readdirSync(sessionsDir(store));
   } catch {
     return [];
   }
@@ -1528,7 +1547,7 @@ function readSession(store, idOrPrefix) {
   if (exact) return exact;
   let names = [];
   try {
-    names = fs7.readdirSync(sessionsDir(store)).filter((n) => n.startsWith(idOrPrefix) && /^[a-zA-Z0-9_-]+\.json$/.test(n));
+    names = fs6.readdirSync(sessionsDir(store)).filter((n) => n.startsWith(idOrPrefix) && /^[a-zA-Z0-9_-]+\.json$/.test(n));
   } catch {
   }
   if (names.length > 1) {
@@ -1552,7 +1571,7 @@ function readSession(store, idOrPrefix) {
 }
 function tryReadSession(file) {
   try {
-    const parsed = provenanceSessionSchema.safeParse(JSON.parse(fs7.readFileSync(file, "utf8")));
+    const parsed = provenanceSessionSchema.safeParse(JSON.parse(fs6.readFileSync(file, "utf8")));
     return parsed.success ? parsed.data : void 0;
   } catch {
     return void 0;
@@ -1576,7 +1595,7 @@ var init_session = __esm({
         this.id = assertValidId(meta.session_id ?? randomBytes(6).toString("hex"), "session");
         this.file = path5.join(sessionsDir(store), `${this.id}.json`);
         this.interval = meta.flushIntervalMs ?? 200;
-        fs7.mkdirSync(path5.dirname(this.file), { recursive: true });
+        fs6.mkdirSync(path5.dirname(this.file), { recursive: true });
         this.write("in_progress");
       }
       meta;
@@ -1883,6 +1902,7 @@ function reconstructPreimage(store, batchId, taskId, shardId, cache = {}) {
       threshold: batch.chunking?.threshold ?? DEFAULT_CHUNK_THRESHOLD,
       chunk_size: batch.chunking?.chunk_size ?? DEFAULT_CHUNK_SIZE
     },
+    seedBase: batch.seed,
     members,
     upstream: upstream.map((u) => ({ task_id: u.task_id, result_digest: u.result_digest }))
   });
@@ -1992,7 +2012,7 @@ var init_explain_miss = __esm({
 });
 
 // ../core/src/provenance/run-manifest.ts
-import fs8 from "node:fs";
+import fs7 from "node:fs";
 import path6 from "node:path";
 function loadShardManifest(store, batchId, taskId, shardId, cache = {}) {
   const state = readShardState(store, batchId, taskId, shardId);
@@ -2115,7 +2135,7 @@ function writeBatchManifest(store, manifest) {
 }
 function readBatchManifestRef(store, batchId) {
   try {
-    const p = JSON.parse(fs8.readFileSync(batchManifestPointer(store, batchId), "utf8"));
+    const p = JSON.parse(fs7.readFileSync(batchManifestPointer(store, batchId), "utf8"));
     return typeof p.manifest === "string" ? p.manifest : void 0;
   } catch {
     return void 0;
@@ -2190,7 +2210,8 @@ async function runBatchWithProvenance(store, options, prov = {}) {
       replicates
     },
     seed_policy: {
-      base: prov.seed ?? batch.seed ?? 0,
+      // The base the runner applies: the batch's, from codebatch.config.json `seed`.
+      base: batch.seed ?? 0,
       derivation: SEED_DERIVATION,
       base_applied: true
     },
@@ -2344,18 +2365,18 @@ var init_run_with_provenance = __esm({
 });
 
 // ../core/src/query/batch-view.ts
-import fs9 from "node:fs";
+import fs8 from "node:fs";
 import path7 from "node:path";
 function loadBatchView(store, batchId) {
   const batch = readBatchRecord(store, batchId);
   return { store, batchId, batch, taskIds: readTaskIds(store, batchId) };
 }
 function readTaskIds(store, batchId) {
-  if (fs9.existsSync(store.layout.planFile(batchId)))
+  if (fs8.existsSync(store.layout.planFile(batchId)))
     return readPlan(store, batchId).tasks.map((t) => t.task_id);
   const tasksDir = path7.join(store.layout.batchDir(batchId), "tasks");
   try {
-    return fs9.readdirSync(tasksDir).filter((name) => /^[a-zA-Z0-9_-]{1,128}$/.test(name)).sort();
+    return fs8.readdirSync(tasksDir).filter((name) => /^[a-zA-Z0-9_-]{1,128}$/.test(name)).sort();
   } catch {
     return [];
   }
@@ -2381,582 +2402,6 @@ var init_batch_view = __esm({
     "use strict";
     init_read_batch();
     init_codebatch_error();
-  }
-});
-
-// ../core/src/util/glob-braces.ts
-function findClassEnd(p, open) {
-  let i = open + 1;
-  if (p[i] === "!" || p[i] === "^") i += 1;
-  if (p[i] === "]") i += 1;
-  while (i < p.length) {
-    const ch = p[i];
-    if (ch === "\\") i += 2;
-    else if (ch === "[" && p[i + 1] === ":") {
-      const end = p.indexOf(":]", i + 2);
-      i = end === -1 ? i + 1 : end + 2;
-    } else if (ch === "]") return i;
-    else i += 1;
-  }
-  return -1;
-}
-function findBraceEnd(p, open) {
-  let depth = 0;
-  for (let i = open; i < p.length; i += 1) {
-    const ch = p[i];
-    if (ch === "\\") i += 1;
-    else if (ch === "[") {
-      const end = findClassEnd(p, i);
-      if (end !== -1) i = end;
-    } else if (ch === "{") depth += 1;
-    else if (ch === "}") {
-      depth -= 1;
-      if (depth === 0) return i;
-    }
-  }
-  return -1;
-}
-function splitAlternatives(body) {
-  const parts = [];
-  let depth = 0;
-  let start = 0;
-  for (let i = 0; i < body.length; i += 1) {
-    const ch = body[i];
-    if (ch === "\\") i += 1;
-    else if (ch === "[") {
-      const end = findClassEnd(body, i);
-      if (end !== -1) i = end;
-    } else if (ch === "{") depth += 1;
-    else if (ch === "}") depth -= 1;
-    else if (ch === "," && depth === 0) {
-      parts.push(body.slice(start, i));
-      start = i + 1;
-    }
-  }
-  parts.push(body.slice(start));
-  return parts;
-}
-function expandRange(body, limit) {
-  const numeric = NUMERIC_RANGE.exec(body);
-  if (numeric) {
-    const [, fromText, toText, stepText] = numeric;
-    const from = Number(fromText);
-    const to = Number(toText);
-    const step = Math.max(1, Math.abs(Number(stepText ?? "1")));
-    const count = Math.floor(Math.abs(to - from) / step) + 1;
-    if (count > limit) return new Array(limit + 1).fill("");
-    const padded = /^-?0\d/.test(fromText) || /^-?0\d/.test(toText);
-    const width = Math.max(fromText.replace("-", "").length, toText.replace("-", "").length);
-    const out = [];
-    for (let i = 0; i < count; i += 1) {
-      const n = from <= to ? from + i * step : from - i * step;
-      const digits = String(Math.abs(n));
-      out.push(`${n < 0 ? "-" : ""}${padded ? digits.padStart(width, "0") : digits}`);
-    }
-    return out;
-  }
-  const chars = CHAR_RANGE.exec(body);
-  if (chars) {
-    const from = chars[1].codePointAt(0);
-    const to = chars[2].codePointAt(0);
-    const out = [];
-    const dir = from <= to ? 1 : -1;
-    for (let c = from; out.length <= limit; c += dir) {
-      out.push(String.fromCodePoint(c));
-      if (c === to) break;
-    }
-    return out;
-  }
-  return void 0;
-}
-function expandBraces(pattern, limit) {
-  const out = /* @__PURE__ */ new Set();
-  const work = [[pattern, 0]];
-  while (work.length > 0) {
-    const [p, from] = work.pop();
-    let expanded = false;
-    for (let i = from; i < p.length && !expanded; i += 1) {
-      const ch = p[i];
-      if (ch === "\\") i += 1;
-      else if (ch === "[") {
-        const end = findClassEnd(p, i);
-        if (end !== -1) i = end;
-      } else if (ch === "{") {
-        const close = findBraceEnd(p, i);
-        if (close === -1) continue;
-        const body = p.slice(i + 1, close);
-        const parts = splitAlternatives(body);
-        const members = parts.length > 1 ? parts : expandRange(body, limit);
-        if (!members) continue;
-        if (members.length > limit) return void 0;
-        const before = p.slice(0, i);
-        const after = p.slice(close + 1);
-        for (let m = members.length - 1; m >= 0; m -= 1) work.push([before + members[m] + after, i]);
-        expanded = true;
-      }
-    }
-    if (!expanded) {
-      out.add(p);
-      if (out.size > limit) return void 0;
-    }
-    if (work.length > limit * 4) return void 0;
-  }
-  return [...out];
-}
-var NUMERIC_RANGE, CHAR_RANGE;
-var init_glob_braces = __esm({
-  "../core/src/util/glob-braces.ts"() {
-    "use strict";
-    NUMERIC_RANGE = /^(-?\d+)\.\.(-?\d+)(?:\.\.(-?\d+))?$/;
-    CHAR_RANGE = /^([^\\])\.\.([^\\])$/u;
-  }
-});
-
-// ../core/src/util/glob-match.ts
-function isAlpha(c) {
-  return c >= 65 && c <= 90 || c >= 97 && c <= 122;
-}
-function isDigit(c) {
-  return c >= 48 && c <= 57;
-}
-function invalid(code, pattern, reason, hint) {
-  return new CodebatchError(code, `glob ${JSON.stringify(pattern)}: ${reason}`, {
-    hints: [hint],
-    details: { glob: pattern }
-  });
-}
-function parseClass(body) {
-  let i = 0;
-  const negated = body[0] === "!" || body[0] === "^";
-  if (negated) i = 1;
-  const tests = [];
-  const chars = /* @__PURE__ */ new Set();
-  const ranges = [];
-  const cps = Array.from(body.slice(i));
-  for (let k = 0; k < cps.length; k += 1) {
-    let ch = cps[k];
-    if (ch === "[" && cps[k + 1] === ":") {
-      const rest = cps.slice(k + 2).join("");
-      const end = rest.indexOf(":]");
-      const test = end === -1 ? void 0 : POSIX_CLASSES[rest.slice(0, end)];
-      if (test) {
-        tests.push(test);
-        k += 2 + Array.from(rest.slice(0, end)).length + 1;
-        continue;
-      }
-    }
-    if (ch === "\\" && k + 1 < cps.length) ch = cps[++k];
-    const from = ch.codePointAt(0);
-    if (cps[k + 1] === "-" && k + 2 < cps.length) {
-      let toCh = cps[k + 2];
-      let skip = 2;
-      if (toCh === "\\" && k + 3 < cps.length) {
-        toCh = cps[k + 3];
-        skip = 3;
-      }
-      ranges.push([from, toCh.codePointAt(0)]);
-      k += skip;
-    } else chars.add(from);
-  }
-  const inClass = (c) => chars.has(c) || ranges.some(([lo, hi]) => c >= lo && c <= hi) || tests.some((t) => t(c));
-  return negated ? (c) => c !== SLASH && !inClass(c) : (c) => c !== SLASH && inClass(c);
-}
-function matchParens(cps, text, unit) {
-  const pairs = /* @__PURE__ */ new Map();
-  const open = [];
-  for (let i = 0; i < cps.length; i += 1) {
-    const ch = cps[i];
-    if (ch === "\\") i += 1;
-    else if (ch === "[") {
-      const endUnit = findClassEnd(text, unit[i]);
-      if (endUnit !== -1) while (unit[i + 1] <= endUnit) i += 1;
-    } else if (ch === "(") open.push(i);
-    else if (ch === ")" && open.length > 0) pairs.set(open.pop(), i);
-  }
-  return pairs;
-}
-function parseRange(p, from, to, top) {
-  const nodes = [];
-  const { cps } = p;
-  let i = from;
-  while (i < to) {
-    const ch = cps[i];
-    const next = cps[i + 1];
-    const groupClose = next === "(" ? p.parens.get(i + 1) : void 0;
-    if (groupClose !== void 0 && groupClose < to && "@?*+!".includes(ch)) {
-      if (ch === "!") {
-        throw invalid(
-          p.code,
-          p.pattern,
-          "negated extglobs `!(...)` are not supported",
-          'Name what to leave out with --exclude (or an "exclude" entry) instead.'
-        );
-      }
-      nodes.push({
-        kind: "group",
-        op: ch,
-        alts: parseAlternatives(p, i + 2, groupClose)
-      });
-      i = groupClose + 1;
-      continue;
-    }
-    if (ch === "(" && p.parens.has(i) && p.parens.get(i) < to) {
-      const close = p.parens.get(i);
-      nodes.push({ kind: "group", op: "@", alts: parseAlternatives(p, i + 1, close) });
-      i = close + 1;
-      continue;
-    }
-    if (ch === "\\" && i + 1 < to) {
-      nodes.push({ kind: "char", cp: cps[i + 1].codePointAt(0) });
-      i += 2;
-      continue;
-    }
-    if (ch === "*") {
-      let j = i;
-      while (j < to && cps[j] === "*") j += 1;
-      const extglobAfter = cps[j] === "(" && (p.parens.get(j) ?? to) < to;
-      if (extglobAfter) j -= 1;
-      const wholeSegment = top && j - i === 2 && (i === from || cps[i - 1] === "/") && (j === to || cps[j] === "/");
-      nodes.push(wholeSegment ? { kind: "globstar" } : { kind: "star" });
-      i = j;
-      continue;
-    }
-    if (ch === "?") {
-      nodes.push({ kind: "any" });
-      i += 1;
-      continue;
-    }
-    if (ch === "[") {
-      const endUnit = findClassEnd(p.text, p.unit[i]);
-      if (endUnit !== -1) {
-        let j = i;
-        while (p.unit[j] < endUnit) j += 1;
-        if (j < to) {
-          nodes.push({ kind: "class", test: parseClass(cps.slice(i + 1, j).join("")) });
-          i = j + 1;
-          continue;
-        }
-      }
-    }
-    nodes.push({ kind: "char", cp: ch.codePointAt(0) });
-    i += 1;
-  }
-  return top ? resolveGlobstars(nodes) : nodes;
-}
-function parseAlternatives(p, from, to) {
-  const alts = [];
-  let start = from;
-  for (let i = from; i < to; i += 1) {
-    const ch = p.cps[i];
-    if (ch === "\\") i += 1;
-    else if (ch === "(" && p.parens.has(i)) i = p.parens.get(i);
-    else if (ch === "[") {
-      const endUnit = findClassEnd(p.text, p.unit[i]);
-      if (endUnit !== -1) while (p.unit[i + 1] <= endUnit) i += 1;
-    } else if (ch === "|") {
-      alts.push(parseRange(p, start, i, false));
-      start = i + 1;
-    }
-  }
-  alts.push(parseRange(p, start, to, false));
-  return alts;
-}
-function resolveGlobstars(nodes) {
-  const isSlash = (n) => n?.kind === "char" && n.cp === SLASH;
-  const out = [];
-  for (let i = 0; i < nodes.length; i += 1) {
-    const node = nodes[i];
-    if (node.kind !== "globstar") {
-      out.push(node);
-      continue;
-    }
-    if (isSlash(nodes[i + 1])) {
-      out.push({ kind: "opt", body: [{ kind: "deep" }, { kind: "char", cp: SLASH }] });
-      i += 1;
-    } else if (isSlash(out.at(-1))) {
-      out.pop();
-      const below = [{ kind: "char", cp: SLASH }, { kind: "deep" }];
-      if (out.at(-1)?.kind === "star") out.push(...below);
-      else out.push({ kind: "opt", body: below });
-    } else out.push({ kind: "deep" });
-  }
-  return out;
-}
-function createRunner(program, start) {
-  const { op, arg, out1, out2, classes } = program;
-  const size = op.length;
-  const mark = new Float64Array(size);
-  let generation = 0;
-  const list = new Int32Array(size);
-  const stack = new Int32Array(2 * size + 1);
-  const dead = { states: new Int32Array(0), accepts: false, next: /* @__PURE__ */ new Map() };
-  let cache = /* @__PURE__ */ new Map();
-  let cachedIds = 0;
-  let stale = false;
-  const addClosure = (length, state) => {
-    let n = length;
-    let top = 0;
-    stack[top++] = state;
-    while (top > 0) {
-      const s = stack[--top];
-      if (mark[s] === generation) continue;
-      mark[s] = generation;
-      if (op[s] === SPLIT) {
-        if (mark[out2[s]] !== generation) stack[top++] = out2[s];
-        if (mark[out1[s]] !== generation) stack[top++] = out1[s];
-      } else list[n++] = s;
-    }
-    return n;
-  };
-  const intern = (n) => {
-    if (n === 0) return dead;
-    const states = list.slice(0, n).sort();
-    const key = states.join(",");
-    let state = cache.get(key);
-    if (!state) {
-      if (cachedIds + n > MAX_CACHED_IDS) {
-        cache = /* @__PURE__ */ new Map();
-        cachedIds = 0;
-        stale = true;
-      }
-      cachedIds += n;
-      let accepts = false;
-      for (const s of states) if (op[s] === MATCH) accepts = true;
-      state = { states, accepts, next: /* @__PURE__ */ new Map() };
-      cache.set(key, state);
-    }
-    return state;
-  };
-  const step = (from, cp) => {
-    generation += 1;
-    let n = 0;
-    for (const s of from.states) {
-      let ok;
-      switch (op[s]) {
-        case CHAR:
-          ok = arg[s] === cp;
-          break;
-        case ANY:
-          ok = cp !== SLASH;
-          break;
-        case DEEP:
-          ok = true;
-          break;
-        case CLASS:
-          ok = classes[arg[s]](cp);
-          break;
-        default:
-          ok = false;
-      }
-      if (ok) n = addClosure(n, out1[s]);
-    }
-    return intern(n);
-  };
-  generation += 1;
-  let initial = intern(addClosure(0, start));
-  return (input) => {
-    if (stale) {
-      stale = false;
-      generation += 1;
-      initial = intern(addClosure(0, start));
-    }
-    let state = initial;
-    for (let i = 0; i < input.length; i += 1) {
-      const cp = input.codePointAt(i);
-      if (cp > 65535) i += 1;
-      let next = state.next.get(cp);
-      if (!next) {
-        next = step(state, cp);
-        if (state.next.size >= MAX_TRANSITIONS) state.next.clear();
-        state.next.set(cp, next);
-      }
-      if (next === dead) return false;
-      state = next;
-    }
-    return state.accepts;
-  };
-}
-function compileGlob(pattern, options = {}) {
-  const code = options.errorCode ?? "E_CONFIG_INVALID";
-  let body = pattern;
-  let negated = false;
-  while (body.startsWith("!") && body[1] !== "(") {
-    negated = !negated;
-    body = body.slice(1);
-  }
-  const expanded = expandBraces(body, MAX_EXPANSIONS);
-  if (!expanded) {
-    throw invalid(
-      code,
-      pattern,
-      `its braces expand to more than ${MAX_EXPANSIONS} globs`,
-      "Split it into several globs (repeat the option, or list them in the config file)."
-    );
-  }
-  const literals = /* @__PURE__ */ new Set();
-  const parsed = [];
-  for (const glob of expanded) {
-    const cps = Array.from(glob);
-    const unit = [];
-    for (let i = 0, u = 0; i <= cps.length; u += cps[i]?.length ?? 0, i += 1) unit.push(u);
-    const p = { cps, text: glob, unit, parens: matchParens(cps, glob, unit), pattern, code };
-    const nodes = parseRange(p, 0, cps.length, true);
-    if (nodes.every((n) => n.kind === "char")) {
-      literals.add(String.fromCodePoint(...nodes.map((n) => n.cp)));
-    } else parsed.push(nodes);
-  }
-  let run;
-  if (parsed.length > 0) {
-    const program = new Program();
-    const match = program.add(MATCH, 0, -1);
-    run = createRunner(program, program.compileAlts(parsed, match));
-  }
-  const matches = (path26) => literals.has(path26) || (run?.(path26) ?? false);
-  return negated ? (path26) => !matches(path26) : matches;
-}
-var MAX_EXPANSIONS, SLASH, POSIX_CLASSES, CHAR, ANY, DEEP, CLASS, SPLIT, MATCH, Program, MAX_CACHED_IDS, MAX_TRANSITIONS;
-var init_glob_match = __esm({
-  "../core/src/util/glob-match.ts"() {
-    "use strict";
-    init_codebatch_error();
-    init_glob_braces();
-    MAX_EXPANSIONS = 256;
-    SLASH = 47;
-    POSIX_CLASSES = {
-      alnum: (c) => isAlpha(c) || isDigit(c),
-      alpha: (c) => isAlpha(c),
-      ascii: (c) => c < 128,
-      blank: (c) => c === 32 || c === 9,
-      cntrl: (c) => c < 32 || c === 127,
-      digit: (c) => isDigit(c),
-      graph: (c) => c > 32 && c < 127,
-      lower: (c) => c >= 97 && c <= 122,
-      print: (c) => c >= 32 && c < 127,
-      punct: (c) => c > 32 && c < 127 && !isAlpha(c) && !isDigit(c),
-      space: (c) => c === 32 || c >= 9 && c <= 13,
-      upper: (c) => c >= 65 && c <= 90,
-      word: (c) => isAlpha(c) || isDigit(c) || c === 95,
-      xdigit: (c) => isDigit(c) || c >= 65 && c <= 70 || c >= 97 && c <= 102
-    };
-    CHAR = 0;
-    ANY = 1;
-    DEEP = 2;
-    CLASS = 3;
-    SPLIT = 4;
-    MATCH = 5;
-    Program = class {
-      op = [];
-      arg = [];
-      out1 = [];
-      out2 = [];
-      classes = [];
-      add(op, arg, out1, out2 = -1) {
-        this.op.push(op);
-        this.arg.push(arg);
-        this.out1.push(out1);
-        this.out2.push(out2);
-        return this.op.length - 1;
-      }
-      compileSeq(nodes, next) {
-        let start = next;
-        for (let i = nodes.length - 1; i >= 0; i -= 1) start = this.compileNode(nodes[i], start);
-        return start;
-      }
-      /** A choice between alternatives that all continue at `next`. */
-      compileAlts(alts, next) {
-        let start = this.compileSeq(alts[alts.length - 1], next);
-        for (let i = alts.length - 2; i >= 0; i -= 1)
-          start = this.add(SPLIT, 0, this.compileSeq(alts[i], next), start);
-        return start;
-      }
-      /** `body*`: a split that loops through the body back to itself. */
-      loop(next, body) {
-        const split = this.add(SPLIT, 0, -1, next);
-        this.out1[split] = body(split);
-        return split;
-      }
-      compileNode(node, next) {
-        switch (node.kind) {
-          case "char":
-            return this.add(CHAR, node.cp, next);
-          case "any":
-            return this.add(ANY, 0, next);
-          case "class":
-            this.classes.push(node.test);
-            return this.add(CLASS, this.classes.length - 1, next);
-          case "star":
-            return this.loop(next, (again) => this.add(ANY, 0, again));
-          case "deep":
-          case "globstar":
-            return this.loop(next, (again) => this.add(DEEP, 0, again));
-          case "opt":
-            return this.add(SPLIT, 0, this.compileSeq(node.body, next), next);
-          case "group":
-            switch (node.op) {
-              case "@":
-                return this.compileAlts(node.alts, next);
-              case "?":
-                return this.add(SPLIT, 0, this.compileAlts(node.alts, next), next);
-              case "*":
-                return this.loop(next, (again) => this.compileAlts(node.alts, again));
-              case "+": {
-                const again = this.add(SPLIT, 0, -1, next);
-                const body = this.compileAlts(node.alts, again);
-                this.out1[again] = body;
-                return body;
-              }
-            }
-        }
-      }
-    };
-    MAX_CACHED_IDS = 1 << 18;
-    MAX_TRANSITIONS = 4096;
-  }
-});
-
-// ../core/src/query/output-filter.ts
-function createPathMatcher(pattern) {
-  if (pattern === void 0) return () => true;
-  if (!GLOB_CHARS.test(pattern)) return (p) => p === pattern;
-  const isMatch = compileGlob(pattern, { errorCode: "E_USAGE" });
-  return (p) => p === pattern || isMatch(p);
-}
-function assertSeverity(severity) {
-  if (severity === void 0) return;
-  if (!severitySchema.safeParse(severity).success) {
-    throw new CodebatchError("E_USAGE", `unknown severity ${JSON.stringify(severity)}`, {
-      hints: [`Use one of: ${severitySchema.options.join(", ")}.`]
-    });
-  }
-}
-function assertKind(kind) {
-  if (kind === void 0) return;
-  if (!outputKindSchema.safeParse(kind).success) {
-    throw new CodebatchError("E_USAGE", `unknown output kind ${JSON.stringify(kind)}`, {
-      hints: [`Use one of: ${outputKindSchema.options.join(", ")}.`]
-    });
-  }
-}
-function createOutputPredicate(filter) {
-  assertSeverity(filter.severity);
-  assertKind(filter.kind);
-  const matchPath = createPathMatcher(filter.path);
-  return (r) => (filter.kind === void 0 || r.kind === filter.kind) && (filter.severity === void 0 || r.severity === filter.severity) && (filter.code === void 0 || r.code === filter.code) && matchPath(r.path);
-}
-function meetsSeverityThreshold(severity, threshold) {
-  if (threshold === void 0) return true;
-  const rank = SEVERITY_RANK[severity ?? ""];
-  return rank !== void 0 && rank <= (SEVERITY_RANK[threshold] ?? -1);
-}
-var GLOB_CHARS, SEVERITY_RANK;
-var init_output_filter = __esm({
-  "../core/src/query/output-filter.ts"() {
-    "use strict";
-    init_codebatch_error();
-    init_output_record();
-    init_glob_match();
-    GLOB_CHARS = /[*?[\]{}()!+@]/;
-    SEVERITY_RANK = { error: 0, warning: 1, info: 2, hint: 3 };
   }
 });
 
@@ -3078,12 +2523,12 @@ var init_tally_outputs = __esm({
 });
 
 // ../core/src/query/shard-scan.ts
-import fs10 from "node:fs";
+import fs9 from "node:fs";
 function listShards(view, taskId) {
   const { layout } = view.store;
   let names;
   try {
-    names = fs10.readdirSync(layout.shardsDir(view.batchId, taskId));
+    names = fs9.readdirSync(layout.shardsDir(view.batchId, taskId));
   } catch (error) {
     const errno = error.code;
     if (errno === "ENOENT" || errno === "ENOTDIR") return [];
@@ -3097,7 +2542,7 @@ function readShardEntry(view, taskId, shardId) {
   const outputsFile = layout.outputsFile(view.batchId, taskId, shardId);
   let stateBytes;
   try {
-    stateBytes = fs10.readFileSync(stateFile);
+    stateBytes = fs9.readFileSync(stateFile);
   } catch (error) {
     if (error.code === "ENOENT") {
       return {
@@ -3239,11 +2684,11 @@ var init_query_index_file = __esm({
 });
 
 // ../core/src/query/accel/read-query-index.ts
-import fs11 from "node:fs";
+import fs10 from "node:fs";
 function readFreshQueryIndex(view, want = {}) {
   let fd;
   try {
-    fd = fs11.openSync(queryIndexFile(view.store, view.batchId), "r");
+    fd = fs10.openSync(queryIndexFile(view.store, view.batchId), "r");
   } catch {
     return void 0;
   }
@@ -3257,7 +2702,7 @@ function readFreshQueryIndex(view, want = {}) {
     const content = { totals: header.totals.map(fromTotalTuple) };
     const readRange = ([offset, length]) => {
       const buf = Buffer.alloc(length);
-      if (fs11.readSync(fd, buf, 0, length, bodyStart + offset) !== length) throw new Error("short read");
+      if (fs10.readSync(fd, buf, 0, length, bodyStart + offset) !== length) throw new Error("short read");
       return buf.toString("utf8");
     };
     const readSection = (section) => {
@@ -3281,7 +2726,7 @@ function readFreshQueryIndex(view, want = {}) {
   } catch {
     return void 0;
   } finally {
-    fs11.closeSync(fd);
+    fs10.closeSync(fd);
   }
 }
 function readHeader(fd) {
@@ -3289,7 +2734,7 @@ function readHeader(fd) {
   let position = 0;
   for (; ; ) {
     const buf = Buffer.alloc(HEADER_CHUNK);
-    const n = fs11.readSync(fd, buf, 0, HEADER_CHUNK, position);
+    const n = fs10.readSync(fd, buf, 0, HEADER_CHUNK, position);
     if (n === 0) return void 0;
     const nl = buf.subarray(0, n).indexOf(10);
     if (nl >= 0) {
@@ -3455,73 +2900,81 @@ var init_query_diagnostics = __esm({
 });
 
 // ../core/src/query/count-diagnostics.ts
-function scanDiagnosticsAtLeast(view, taskIds, min) {
+function provenIndexes(results) {
+  const proven = /* @__PURE__ */ new Map();
+  for (const r of results) if (r.outputsDigest) proven.set(provenKey(r.taskId, r.shardId), r.outputsDigest);
+  return proven;
+}
+function provenKey(taskId, shardId) {
+  return `${taskId}/${shardId}`;
+}
+function scanDiagnosticsAtLeast(view, taskIds, min, options = {}) {
   const counts = emptySeverityCounts();
   const records = [];
   const keep = (r) => r.kind === "diagnostic" && meetsSeverityThreshold(r.severity ?? "warning", min);
+  const select = min === "error" ? '"error"' : '"diagnostic"';
   for (const taskId of taskIds) {
     for (const entry of listShards(view, taskId)) {
       if (!isShardVisible(entry)) continue;
-      const { bytes, verified } = readVerifiedOutputsBytes(entry);
-      if (!verified) {
-        for (const r of readShardOutputs(entry)) {
-          addRecord(counts, r);
-          if (keep(r)) records.push(r);
+      const stored = verifiesReads() ? storedCounts(entry.state) : void 0;
+      if (stored) {
+        addSeverityCounts(counts, stored);
+        const expected = countAtLeast(stored, min);
+        if (expected === 0) {
+          if (!isProven(entry, options.proven)) readVerifiedOutputsBytes(entry);
+          continue;
         }
+        const { bytes: bytes2 } = readVerifiedOutputsBytes(entry);
+        const kept = parseSelectedLines(bytes2, select, entry.outputsFile).filter(keep);
+        assertStoredCount(entry, stored, min, kept.length, expected);
+        for (const r of kept) records.push(r);
         continue;
       }
-      countInBytes(bytes, counts);
-      const select = min === "error" ? '"error"' : DIAGNOSTIC_WORD;
+      const { bytes, verified } = readVerifiedOutputsBytes(entry);
+      if (!verified) {
+        const all = emptyDiagnosticCounts();
+        for (const r of readShardOutputs(entry)) {
+          addRecord(all, r);
+          if (keep(r)) records.push(r);
+        }
+        addSeverityCounts(counts, all);
+        continue;
+      }
+      addSeverityCounts(counts, countInBytes(bytes));
       for (const r of parseSelectedLines(bytes, select, entry.outputsFile))
         if (keep(r)) records.push(r);
     }
   }
   return { records: sortOutputs(records), counts };
 }
-function countInBytes(bytes, counts) {
-  const text = bytes.toString("latin1");
-  for (let at = text.indexOf(DIAGNOSTIC_WORD); at !== -1; ) {
-    const start = text.lastIndexOf("\n", at) + 1;
-    let end = text.indexOf("\n", at);
-    if (end === -1) end = text.length;
-    const severity = severityOfLine(text, start, end);
-    if (severity !== void 0) {
-      if (severity in counts) counts[severity] += 1;
-    } else addRecord(counts, JSON.parse(bytes.toString("utf8", start, end)));
-    at = end >= text.length ? -1 : text.indexOf(DIAGNOSTIC_WORD, end + 1);
-  }
+function isProven(entry, proven) {
+  const digest = proven?.get(provenKey(entry.taskId, entry.shardId));
+  return digest !== void 0 && digest === entry.state?.outputs_digest;
 }
-function severityOfLine(text, start, end) {
-  const kind = text.indexOf(KIND_MARK, start);
-  if (kind === -1 || kind >= end || !text.startsWith(KIND_DIAGNOSTIC, kind)) return void 0;
-  const kind2 = text.indexOf(KIND_MARK, kind + KIND_MARK.length);
-  if (kind2 !== -1 && kind2 < end) return void 0;
-  const mark = text.indexOf(SEVERITY_MARK, start);
-  if (mark === -1 || mark >= end) return void 0;
-  const mark2 = text.indexOf(SEVERITY_MARK, mark + SEVERITY_MARK.length);
-  if (mark2 !== -1 && mark2 < end) return void 0;
-  const from = mark + SEVERITY_MARK.length;
-  const close = text.indexOf('"', from);
-  if (close === -1 || close >= end) return void 0;
-  return text.slice(from, close);
+function assertStoredCount(entry, stored, min, found, expected) {
+  if (found === expected) return;
+  throw new CodebatchError(
+    "E_INDEX_CORRUPT",
+    `${entry.outputsFile} holds ${found} diagnostics at or above ${min}; its state recorded ${expected}`,
+    {
+      hints: [
+        "Re-run the affected shard with --force to rewrite its index and state, or run `codebatch verify`."
+      ],
+      details: { file: entry.outputsFile, state: entry.stateFile, min, found, expected, stored }
+    }
+  );
 }
-function addRecord(counts, r) {
-  if (r.kind === "diagnostic" && r.severity && r.severity in counts) counts[r.severity] += 1;
-}
-var KIND_MARK, DIAGNOSTIC, SEVERITY_MARK, DIAGNOSTIC_WORD, KIND_DIAGNOSTIC;
 var init_count_diagnostics = __esm({
   "../core/src/query/count-diagnostics.ts"() {
     "use strict";
+    init_codebatch_error();
     init_jsonl();
+    init_read_verification();
+    init_diagnostic_counts();
     init_output_filter();
     init_output_order();
     init_query_diagnostics();
     init_shard_scan();
-    KIND_MARK = '"kind":"';
-    DIAGNOSTIC = 'diagnostic"';
-    SEVERITY_MARK = '"severity":"';
-    DIAGNOSTIC_WORD = '"diagnostic"';
-    KIND_DIAGNOSTIC = `${KIND_MARK}${DIAGNOSTIC}`;
   }
 });
 
@@ -3554,7 +3007,7 @@ var init_detect_binary = __esm({
 });
 
 // ../core/src/snapshot/git-blob-map.ts
-import fs12 from "node:fs";
+import fs11 from "node:fs";
 import path9 from "node:path";
 function mapFile(store) {
   return path9.join(store.layout.indexesDir, "git-blobs.json");
@@ -3563,7 +3016,7 @@ function loadGitBlobMap(store) {
   const out = /* @__PURE__ */ new Map();
   let stored;
   try {
-    stored = JSON.parse(fs12.readFileSync(mapFile(store), "utf8"));
+    stored = JSON.parse(fs11.readFileSync(mapFile(store), "utf8"));
   } catch {
     return out;
   }
@@ -3612,14 +3065,14 @@ var init_git_blob_map = __esm({
 });
 
 // ../core/src/snapshot/git-clean-blobs.ts
-import fs13 from "node:fs";
+import fs12 from "node:fs";
 import path10 from "node:path";
 function readCleanBlobIds(sourceAbs) {
   const repo = findRepo(sourceAbs);
   if (!repo) return void 0;
   const head = resolveHead(repo.gitDir);
   if (!head) return void 0;
-  if (fs13.existsSync(path10.join(commonDirOf(repo.gitDir), "info", "attributes"))) return void 0;
+  if (fs12.existsSync(path10.join(commonDirOf(repo.gitDir), "info", "attributes"))) return void 0;
   const prefix = path10.relative(repo.workTree, sourceAbs).split(path10.sep).join("/");
   if (prefix.startsWith("..")) return void 0;
   const spec = prefix === "" ? "." : prefix;
@@ -3836,7 +3289,7 @@ var init_path_filter = __esm({
 });
 
 // ../core/src/snapshot/publish-snapshot.ts
-import fs14 from "node:fs";
+import fs13 from "node:fs";
 import path11 from "node:path";
 function publishSnapshot(store, record, indexBytes) {
   const id = record.snapshot_id;
@@ -3846,18 +3299,18 @@ function publishSnapshot(store, record, indexBytes) {
     if (existing) return { record: compareExisting(store, existing, record), reused: true };
     const staging = path11.join(store.layout.tmpDir, tempName(`snapshot-${id}`));
     try {
-      fs14.mkdirSync(staging, { recursive: true });
+      fs13.mkdirSync(staging, { recursive: true });
       writeFileAtomic(path11.join(staging, FILES_INDEX_FILE), indexBytes);
       writeFileAtomic(path11.join(staging, SNAPSHOT_FILE), stableJsonPretty(record));
-      fs14.mkdirSync(path11.dirname(finalDir), { recursive: true });
-      fs14.renameSync(staging, finalDir);
+      fs13.mkdirSync(path11.dirname(finalDir), { recursive: true });
+      fs13.renameSync(staging, finalDir);
       return { record, reused: false };
     } catch (error) {
-      fs14.rmSync(staging, { recursive: true, force: true });
+      fs13.rmSync(staging, { recursive: true, force: true });
       const errno = error.code;
       if (errno !== "ENOTEMPTY" && errno !== "EEXIST")
         throw toCodebatchError(error, `writing snapshot ${id}`);
-      if (!tryReadSnapshotRecord(store, id)) fs14.rmSync(finalDir, { recursive: true, force: true });
+      if (!tryReadSnapshotRecord(store, id)) fs13.rmSync(finalDir, { recursive: true, force: true });
     }
   }
   throw new CodebatchError("E_LOCKED", `could not publish snapshot ${id}: its directory keeps changing`, {
@@ -3882,7 +3335,7 @@ function compareExisting(store, existing, wanted) {
 }
 function digestOfIndexFile(store, id) {
   try {
-    return toObjectRef(sha256Hex(fs14.readFileSync(store.layout.filesIndexFile(id))));
+    return toObjectRef(sha256Hex(fs13.readFileSync(store.layout.filesIndexFile(id))));
   } catch {
     return void 0;
   }
@@ -3899,7 +3352,7 @@ var init_publish_snapshot = __esm({
 });
 
 // ../core/src/snapshot/read-file-bytes.ts
-import fs15 from "node:fs";
+import fs14 from "node:fs";
 function growTo(n) {
   return Math.max(1 << 20, 2 ** Math.ceil(Math.log2(n)));
 }
@@ -3907,7 +3360,7 @@ var OPEN_FLAGS, MAX_FILE_BYTES, FileBytesReader;
 var init_read_file_bytes = __esm({
   "../core/src/snapshot/read-file-bytes.ts"() {
     "use strict";
-    OPEN_FLAGS = fs15.constants.O_RDONLY | (fs15.constants.O_NOFOLLOW ?? 0) | (fs15.constants.O_NONBLOCK ?? 0);
+    OPEN_FLAGS = fs14.constants.O_RDONLY | (fs14.constants.O_NOFOLLOW ?? 0) | (fs14.constants.O_NONBLOCK ?? 0);
     MAX_FILE_BYTES = 2 ** 30;
     FileBytesReader = class {
       buffer = Buffer.allocUnsafe(1 << 20);
@@ -3923,17 +3376,17 @@ var init_read_file_bytes = __esm({
         if (expectedSize > MAX_FILE_BYTES) throw new RangeError(`${file} is larger than ${MAX_FILE_BYTES} bytes`);
         const want = expectedSize + 1;
         if (this.buffer.length < want) this.buffer = Buffer.allocUnsafe(growTo(want));
-        const fd = fs15.openSync(file, OPEN_FLAGS);
+        const fd = fs14.openSync(file, OPEN_FLAGS);
         try {
           let filled = 0;
           while (filled < want) {
-            const n = fs15.readSync(fd, this.buffer, filled, want - filled, null);
+            const n = fs14.readSync(fd, this.buffer, filled, want - filled, null);
             if (n === 0) break;
             filled += n;
           }
           return this.buffer.subarray(0, filled);
         } finally {
-          fs15.closeSync(fd);
+          fs14.closeSync(fd);
         }
       }
     };
@@ -3956,7 +3409,7 @@ var init_snapshot_id = __esm({
 });
 
 // ../core/src/snapshot/stat-cache.ts
-import fs16 from "node:fs";
+import fs15 from "node:fs";
 import path12 from "node:path";
 function statCacheFile(store, sourceAbs) {
   return path12.join(store.layout.indexesDir, "stat-cache", `${sha256Hex(sourceAbs)}.json`);
@@ -3965,7 +3418,7 @@ function loadStatCache(store, sourceAbs) {
   const empty = { racyBeforeMs: Number.NEGATIVE_INFINITY, entries: /* @__PURE__ */ new Map() };
   let stored;
   try {
-    stored = JSON.parse(fs16.readFileSync(statCacheFile(store, sourceAbs), "utf8"));
+    stored = JSON.parse(fs15.readFileSync(statCacheFile(store, sourceAbs), "utf8"));
   } catch {
     return empty;
   }
@@ -4042,7 +3495,7 @@ var require_ignore = __commonJS({
     var DOUBLE_SLASH = "//";
     var SLASH_CODE = 47;
     var DOT_CODE = 46;
-    var SLASH2 = "/";
+    var SLASH = "/";
     var TMP_KEY_IGNORE = "node-ignore";
     if (typeof Symbol !== "undefined") {
       TMP_KEY_IGNORE = /* @__PURE__ */ Symbol.for("node-ignore");
@@ -4053,7 +3506,7 @@ var require_ignore = __commonJS({
       return value;
     };
     var RETURN_FALSE = () => false;
-    var POSIX_CLASSES2 = {
+    var POSIX_CLASSES = {
       alnum: "0-9A-Za-z",
       alpha: "A-Za-z",
       blank: " \\t",
@@ -4120,10 +3573,10 @@ var require_ignore = __commonJS({
           }
           if (end > nameStart && pattern[end - 1] === ":") {
             const name = pattern.slice(nameStart, end - 1);
-            if (!Object.prototype.hasOwnProperty.call(POSIX_CLASSES2, name)) {
+            if (!Object.prototype.hasOwnProperty.call(POSIX_CLASSES, name)) {
               return null;
             }
-            body += POSIX_CLASSES2[name];
+            body += POSIX_CLASSES[name];
             prev = EMPTY;
             index = end;
           } else {
@@ -4163,7 +3616,7 @@ var require_ignore = __commonJS({
         const char = pattern[index];
         if (char === ESCAPE) {
           const escaped = pattern[index + 1];
-          if (escaped === SLASH2 && index + 2 === length) {
+          if (escaped === SLASH && index + 2 === length) {
             out += hold(NEVER_MATCH);
           } else if (escaped === "*" || escaped === "[" || escaped === SPACE) {
             out += pattern.slice(index, index + 2);
@@ -4261,13 +3714,13 @@ var require_ignore = __commonJS({
         // A leading slash matches the beginning of the pathname
         /^\//,
         () => "^",
-        SLASH2
+        SLASH
       ],
       // replace special metacharacter slash after the leading slash
       [
         /\//g,
         () => "\\/",
-        SLASH2
+        SLASH
       ],
       [
         // > A leading "**" followed by a slash means match in all directories.
@@ -4382,7 +3835,7 @@ var require_ignore = __commonJS({
           if (!last || last === TRAILING_WILDCARD || last === TRAILING_DOUBLESTAR) {
             return source;
           }
-          return last === SLASH2 ? `${source}$` : `${source}(?=$|\\/$)`;
+          return last === SLASH ? `${source}$` : `${source}(?=$|\\/$)`;
         }
       ]
     ];
@@ -4514,7 +3967,7 @@ var require_ignore = __commonJS({
       ) : replaced;
     };
     var checkSourceOf = (body, prefix) => {
-      if (body[body.length - 1] === SLASH2) {
+      if (body[body.length - 1] === SLASH) {
         prefix = makeRegexPrefix(body.slice(0, -1));
       }
       const head = prefix.slice(0, -1);
@@ -4522,26 +3975,26 @@ var require_ignore = __commonJS({
       return last === TRAILING_WILDCARD ? `${head}$` : last === TRAILING_DOUBLESTAR ? head : NEVER_MATCH;
     };
     var matchesBasename = (body) => {
-      const index = body.indexOf(SLASH2);
+      const index = body.indexOf(SLASH);
       return index < 0 || index === body.length - 1;
     };
     var basenameOf = (path26) => {
       const end = path26.length - 1;
       const index = path26.lastIndexOf(
-        SLASH2,
-        path26[end] === SLASH2 ? end - 1 : end
+        SLASH,
+        path26[end] === SLASH ? end - 1 : end
       );
       return index < 0 ? path26 : path26.slice(index + 1);
     };
     var parentOf = (path26) => {
       if (path26.charCodeAt(0) === SLASH_CODE || path26.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path26.split(SLASH2).filter(Boolean);
+        const slices = path26.split(SLASH).filter(Boolean);
         slices.pop();
-        return slices.length ? slices.join(SLASH2) + SLASH2 : EMPTY;
+        return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
       }
       const end = path26.length - 1;
       const cut = path26.lastIndexOf(
-        SLASH2,
+        SLASH,
         path26.charCodeAt(end) === SLASH_CODE ? end - 1 : end
       );
       return cut < 0 ? EMPTY : path26.slice(0, cut + 1);
@@ -4696,7 +4149,7 @@ var require_ignore = __commonJS({
       //   are left out once, rather than tested or compiled for every path.
       testLiteral(path26) {
         const rules = this._literalRules || (this._literalRules = this._rules.filter(
-          ({ body }) => body[body.length - (body[body.length - 1] === SLASH2 ? 2 : 1)] === "*"
+          ({ body }) => body[body.length - (body[body.length - 1] === SLASH ? 2 : 1)] === "*"
         ));
         let ignored = false;
         let unignored = false;
@@ -4956,7 +4409,7 @@ var init_gitignore = __esm({
 
 // ../core/src/snapshot/walk-tree.ts
 import { isUtf8 as isUtf82 } from "node:buffer";
-import fs17 from "node:fs";
+import fs16 from "node:fs";
 import path14 from "node:path";
 function walkTree(root, options) {
   const files = [];
@@ -4968,12 +4421,12 @@ function walkTree(root, options) {
     const dir = stack.pop();
     let entries;
     try {
-      entries = fs17.readdirSync(dir.abs, { withFileTypes: true });
+      entries = fs16.readdirSync(dir.abs, { withFileTypes: true });
     } catch (error) {
       warnings.push(unreadable(dir.rel || ".", error));
       continue;
     }
-    const invalid3 = findInvalidNames(dir.abs, entries);
+    const invalid2 = findInvalidNames(dir.abs, entries);
     let levels = dir.levels;
     let refusedRules = false;
     if (options.gitignore) {
@@ -4991,7 +4444,7 @@ function walkTree(root, options) {
       if (name === ".git") continue;
       const rel = dir.rel === "" ? name : `${dir.rel}/${name}`;
       const abs = `${dir.abs}${path14.sep}${name}`;
-      if (invalid3?.has(name)) {
+      if (invalid2?.has(name)) {
         warnings.push({ code: "invalid_name", path: rel, message: "file name is not valid UTF-8; skipped" });
         continue;
       }
@@ -5035,7 +4488,7 @@ function entryKind(entry, abs) {
     return "other";
   let stat;
   try {
-    stat = fs17.lstatSync(abs, { throwIfNoEntry: false });
+    stat = fs16.lstatSync(abs, { throwIfNoEntry: false });
   } catch (error) {
     return { errno: error.code ?? "error" };
   }
@@ -5046,14 +4499,14 @@ function entryKind(entry, abs) {
 }
 function findInvalidNames(dir, entries) {
   if (!entries.some((e) => e.name.includes("\uFFFD"))) return void 0;
-  const invalid3 = /* @__PURE__ */ new Set();
+  const invalid2 = /* @__PURE__ */ new Set();
   try {
-    for (const raw of fs17.readdirSync(dir, { encoding: "buffer" })) {
-      if (!isUtf82(raw)) invalid3.add(raw.toString("utf8"));
+    for (const raw of fs16.readdirSync(dir, { encoding: "buffer" })) {
+      if (!isUtf82(raw)) invalid2.add(raw.toString("utf8"));
     }
   } catch {
   }
-  return invalid3;
+  return invalid2;
 }
 function unreadable(rel, error) {
   const code = error.code ?? "error";
@@ -5067,7 +4520,7 @@ var init_walk_tree = __esm({
 });
 
 // ../core/src/snapshot/create-snapshot.ts
-import fs18 from "node:fs";
+import fs17 from "node:fs";
 import path15 from "node:path";
 function createSnapshot(store, sourceDir, options = {}) {
   const started = performance.now();
@@ -5109,7 +4562,7 @@ function createSnapshot(store, sourceDir, options = {}) {
     if (options.onProgress && i % PROGRESS_EVERY === 0) options.onProgress({ files: i, hashed, cached });
     let stat;
     try {
-      stat = fs18.lstatSync(abs, { throwIfNoEntry: false });
+      stat = fs17.lstatSync(abs, { throwIfNoEntry: false });
     } catch (error) {
       warnings.push(unreadableFile(rel, error));
       continue;
@@ -5258,7 +4711,7 @@ function toFilesIndexRecord(p, hex, size, text) {
 }
 function objectHasSize(store, hex, size) {
   try {
-    return fs18.statSync(store.objects.objectPath(hex)).size === size;
+    return fs17.statSync(store.objects.objectPath(hex)).size === size;
   } catch {
     return false;
   }
@@ -5266,7 +4719,7 @@ function objectHasSize(store, hex, size) {
 function storeDirs(store) {
   const dirs = [store.layout.root];
   try {
-    const real = fs18.realpathSync(store.layout.root);
+    const real = fs17.realpathSync(store.layout.root);
     if (real !== store.layout.root) dirs.push(real);
   } catch {
   }
@@ -5276,11 +4729,11 @@ function resolveSourceDir(sourceDir) {
   const abs = path15.resolve(sourceDir);
   let real;
   try {
-    real = fs18.realpathSync(abs);
+    real = fs17.realpathSync(abs);
   } catch {
     throw sourceNotFound(sourceDir, abs);
   }
-  if (!fs18.statSync(real).isDirectory()) throw sourceNotFound(sourceDir, abs, "is not a directory");
+  if (!fs17.statSync(real).isDirectory()) throw sourceNotFound(sourceDir, abs, "is not a directory");
   return real;
 }
 function sourceNotFound(input, abs, what = "does not exist") {
@@ -5387,7 +4840,12 @@ async function analyzeWith(options, shared) {
     },
     { enabled: options.provenance !== false }
   );
-  const { diagnostics, counts } = batchDiagnostics(store, batch.batch_id, options.diagnosticsFrom);
+  const { diagnostics, counts } = batchDiagnostics(
+    store,
+    batch.batch_id,
+    options.diagnosticsFrom,
+    summary.results
+  );
   let executedFiles = 0;
   let reusedFiles = 0;
   for (const r of summary.results) {
@@ -5433,11 +4891,13 @@ function openOrInitBatch(store, options, snapshotId, pipeline, config, registry)
 function defaultParallelism() {
   return Math.max(1, os3.availableParallelism?.() ?? os3.cpus().length);
 }
-function batchDiagnostics(store, batchId, from) {
+function batchDiagnostics(store, batchId, from, results) {
   if (from !== void 0) {
     const view = loadBatchView(store, batchId);
     const taskIds = resolveTaskIds(view, void 0);
-    const { records, counts: counts2 } = scanDiagnosticsAtLeast(view, taskIds, from);
+    const { records, counts: counts2 } = scanDiagnosticsAtLeast(view, taskIds, from, {
+      proven: provenIndexes(results)
+    });
     return { diagnostics: records, counts: counts2 };
   }
   const diagnostics = queryDiagnostics(store, batchId).records;
@@ -5458,7 +4918,7 @@ async function verifyDoneBatch(store, snapshotId, pipeline, config, registry) {
   return allSkipped ? { batchId: candidate.batch_id, results: summary.results } : void 0;
 }
 function resultOf(store, done, facts) {
-  const { diagnostics, counts } = batchDiagnostics(store, done.batchId, facts.diagnosticsFrom);
+  const { diagnostics, counts } = batchDiagnostics(store, done.batchId, facts.diagnosticsFrom, done.results);
   const reused = done.results.reduce((n, r) => n + r.files, 0);
   return {
     storeDir: store.layout.root,
@@ -6171,12 +5631,12 @@ var init_sarif_rules = __esm({
 });
 
 // ../core/src/cli/commands/check.ts
-import fs19 from "node:fs";
+import fs18 from "node:fs";
 import path17 from "node:path";
 import { pathToFileURL } from "node:url";
 function isDirectory(dir) {
   try {
-    return fs19.statSync(dir).isDirectory();
+    return fs18.statSync(dir).isDirectory();
   } catch {
     return false;
   }
@@ -6197,7 +5657,7 @@ function findConfig(ctx, dir) {
   const given = stringOpt(ctx, "config");
   if (given !== void 0) return path17.resolve(ctx.cwd, given);
   const implicit = path17.join(dir, "codebatch.config.json");
-  return fs19.existsSync(implicit) ? implicit : void 0;
+  return fs18.existsSync(implicit) ? implicit : void 0;
 }
 function throwInputFailure(result) {
   const input = result.failures.find((f) => ERROR_CODES[f.code] === 2);
@@ -6819,7 +6279,7 @@ var init_diff = __esm({
 });
 
 // ../core/src/query/query-errors.ts
-import fs20 from "node:fs";
+import fs19 from "node:fs";
 function queryErrors(store, batchId, options = {}) {
   const view = loadBatchView(store, batchId);
   const taskIds = resolveTaskIds(view, options.task);
@@ -6860,7 +6320,7 @@ function shardAssigner(view, taskId) {
   let task;
   try {
     task = taskRecordSchema.parse(
-      JSON.parse(fs20.readFileSync(view.store.layout.taskFile(view.batchId, taskId), "utf8"))
+      JSON.parse(fs19.readFileSync(view.store.layout.taskFile(view.batchId, taskId), "utf8"))
     );
   } catch {
     return void 0;
@@ -7083,7 +6543,7 @@ __export(prune_store_exports, {
   parseDuration: () => parseDuration,
   pruneStore: () => pruneStore
 });
-import fs21 from "node:fs";
+import fs20 from "node:fs";
 import path18 from "node:path";
 function pruneStore(store, options = {}) {
   const now = options.now ?? Date.now();
@@ -7123,7 +6583,7 @@ function pruneStore(store, options = {}) {
   const batchesDir = path18.join(root, BATCHES_DIR);
   const listed = new Set(batches.map((b) => b.batch_id));
   for (const name of listDir(batchesDir)) {
-    if (listed.has(name) || !fs21.existsSync(path18.join(batchesDir, name, "batch.json"))) continue;
+    if (listed.has(name) || !fs20.existsSync(path18.join(batchesDir, name, "batch.json"))) continue;
     report.batches.unreadable.push(name);
     report.batches.kept.push(name);
     kept.add(name);
@@ -7132,7 +6592,7 @@ function pruneStore(store, options = {}) {
     report.bytes_freed += removeTree(store, path18.join(batchesDir, id), dryRun);
   for (const name of listDir(batchesDir)) {
     const dir = path18.join(batchesDir, name);
-    if (fs21.existsSync(path18.join(dir, "batch.json")) || removedBatches.has(name)) continue;
+    if (fs20.existsSync(path18.join(dir, "batch.json")) || removedBatches.has(name)) continue;
     if (now - mtimeMs(dir) > Math.max(grace, HOUR)) report.bytes_freed += removeTree(store, dir, dryRun);
   }
   const keptBatches = batches.filter((b) => kept.has(b.batch_id));
@@ -7204,7 +6664,7 @@ function pruneStore(store, options = {}) {
       collectRefs(readText(path18.join(dir, "snapshot.json")) ?? "", roots);
       continue;
     }
-    if (!fs21.existsSync(path18.join(dir, "snapshot.json"))) continue;
+    if (!fs20.existsSync(path18.join(dir, "snapshot.json"))) continue;
     report.snapshots.removed.push(name);
     report.bytes_freed += removeTree(store, dir, dryRun);
   }
@@ -7216,7 +6676,7 @@ function pruneStore(store, options = {}) {
     queue.push(hex);
   };
   for (const name of listDir(batchesDir)) {
-    if (removedBatches.has(name) || !fs21.existsSync(path18.join(batchesDir, name))) continue;
+    if (removedBatches.has(name) || !fs20.existsSync(path18.join(batchesDir, name))) continue;
     for (const file of walkFiles(path18.join(batchesDir, name))) {
       if (file.endsWith(".jsonl") || file.endsWith(".json")) collectFileRefs(file, roots);
     }
@@ -7237,7 +6697,7 @@ function pruneStore(store, options = {}) {
       const file = store.objects.objectPath(hex);
       let stat;
       try {
-        stat = fs21.statSync(file);
+        stat = fs20.statSync(file);
       } catch {
         continue;
       }
@@ -7249,7 +6709,7 @@ function pruneStore(store, options = {}) {
       report.objects.bytes += stat.size;
       report.bytes_freed += stat.size;
       if (!dryRun) {
-        fs21.rmSync(file, { force: true });
+        fs20.rmSync(file, { force: true });
         dir.removed += 1;
       }
     }
@@ -7260,7 +6720,7 @@ function pruneStore(store, options = {}) {
     if (now - mtimeMs(entry) <= Math.max(grace, HOUR)) continue;
     report.tmp.removed += 1;
     report.bytes_freed += treeBytes(entry);
-    if (!dryRun) fs21.rmSync(entry, { recursive: true, force: true });
+    if (!dryRun) fs20.rmSync(entry, { recursive: true, force: true });
   }
   return report;
 }
@@ -7325,7 +6785,7 @@ function reuseMoves(store, keptBatches, removed) {
         let state;
         try {
           state = JSON.parse(
-            fs21.readFileSync(path18.join(tasksDir, task, "shards", shard, "state.json"), "utf8")
+            fs20.readFileSync(path18.join(tasksDir, task, "shards", shard, "state.json"), "utf8")
           );
         } catch {
           continue;
@@ -7352,7 +6812,7 @@ function collectByteRefs(bytes, into) {
 function collectFileRefs(file, into) {
   let bytes;
   try {
-    bytes = fs21.readFileSync(file);
+    bytes = fs20.readFileSync(file);
   } catch {
     return;
   }
@@ -7361,20 +6821,20 @@ function collectFileRefs(file, into) {
 function readJsonObjectRefs(file) {
   let fd;
   try {
-    fd = fs21.openSync(file, "r");
+    fd = fs20.openSync(file, "r");
   } catch (error) {
     const code = error.code;
     if (code === "ENOENT" || code === "ENOTDIR") return void 0;
     throw error;
   }
   try {
-    const { size } = fs21.fstatSync(fd);
+    const { size } = fs20.fstatSync(fd);
     if (size > MAX_SCAN_BYTES || size < 2) return void 0;
     const bytes = Buffer.allocUnsafe(size);
-    let length = fs21.readSync(fd, bytes, 0, Math.min(size, 64 * 1024), 0);
+    let length = fs20.readSync(fd, bytes, 0, Math.min(size, 64 * 1024), 0);
     if (bytes[0] !== 123 && bytes[0] !== 91) return void 0;
     while (length > 0 && length < size) {
-      const n = fs21.readSync(fd, bytes, length, size - length, length);
+      const n = fs20.readSync(fd, bytes, length, size - length, length);
       if (n === 0) break;
       length += n;
     }
@@ -7382,7 +6842,7 @@ function readJsonObjectRefs(file) {
     collectByteRefs(bytes.subarray(0, length), refs);
     return refs;
   } finally {
-    fs21.closeSync(fd);
+    fs20.closeSync(fd);
   }
 }
 function removeTree(store, dir, dryRun) {
@@ -7390,23 +6850,23 @@ function removeTree(store, dir, dryRun) {
   if (dryRun) return bytes;
   const trash = path18.join(store.layout.tmpDir, tempName(`gc-${path18.basename(dir)}`));
   try {
-    fs21.mkdirSync(store.layout.tmpDir, { recursive: true });
-    fs21.renameSync(dir, trash);
+    fs20.mkdirSync(store.layout.tmpDir, { recursive: true });
+    fs20.renameSync(dir, trash);
   } catch {
-    fs21.rmSync(dir, { recursive: true, force: true });
+    fs20.rmSync(dir, { recursive: true, force: true });
     return bytes;
   }
-  fs21.rmSync(trash, { recursive: true, force: true });
+  fs20.rmSync(trash, { recursive: true, force: true });
   return bytes;
 }
 function removeFile(file, dryRun) {
   let size = 0;
   try {
-    size = fs21.statSync(file).size;
+    size = fs20.statSync(file).size;
   } catch {
     return 0;
   }
-  if (!dryRun) fs21.rmSync(file, { force: true });
+  if (!dryRun) fs20.rmSync(file, { force: true });
   return size;
 }
 function listObjectDirs(store) {
@@ -7420,7 +6880,7 @@ function listObjectDirs(store) {
       const dir = path18.join(parent, bb);
       let entries;
       try {
-        entries = fs21.readdirSync(dir).sort();
+        entries = fs20.readdirSync(dir).sort();
       } catch {
         entries = void 0;
       }
@@ -7440,7 +6900,7 @@ function removeEmptyObjectDirs({ parents, dirs }) {
   for (const dir of dirs) {
     if (dir.entries !== dir.removed || isHidden(dir.parent) || isHidden(dir.path)) continue;
     try {
-      fs21.rmdirSync(dir.path);
+      fs20.rmdirSync(dir.path);
       emptied.set(dir.parent, (emptied.get(dir.parent) ?? 0) + 1);
     } catch {
     }
@@ -7448,7 +6908,7 @@ function removeEmptyObjectDirs({ parents, dirs }) {
   for (const [parent, entries] of parents) {
     if (isHidden(parent) || entries !== (emptied.get(parent) ?? 0)) continue;
     try {
-      fs21.rmdirSync(parent);
+      fs20.rmdirSync(parent);
     } catch {
     }
   }
@@ -7459,7 +6919,7 @@ function isHidden(entry) {
 function* walkFiles(dir) {
   let entries;
   try {
-    entries = fs21.readdirSync(dir, { withFileTypes: true });
+    entries = fs20.readdirSync(dir, { withFileTypes: true });
   } catch {
     return;
   }
@@ -7471,7 +6931,7 @@ function* walkFiles(dir) {
 }
 function readTreeText(entry) {
   try {
-    if (fs21.statSync(entry).isFile()) return readText(entry) ?? "";
+    if (fs20.statSync(entry).isFile()) return readText(entry) ?? "";
   } catch {
     return "";
   }
@@ -7482,7 +6942,7 @@ function readTreeText(entry) {
 }
 function treeBytes(entry) {
   try {
-    const stat = fs21.statSync(entry);
+    const stat = fs20.statSync(entry);
     if (!stat.isDirectory()) return stat.size;
   } catch {
     return 0;
@@ -7490,7 +6950,7 @@ function treeBytes(entry) {
   let total = 0;
   for (const f of walkFiles(entry)) {
     try {
-      total += fs21.statSync(f).size;
+      total += fs20.statSync(f).size;
     } catch {
     }
   }
@@ -7498,21 +6958,21 @@ function treeBytes(entry) {
 }
 function mtimeMs(entry) {
   try {
-    return fs21.statSync(entry).mtimeMs;
+    return fs20.statSync(entry).mtimeMs;
   } catch {
     return 0;
   }
 }
 function readText(file) {
   try {
-    return fs21.readFileSync(file, "utf8");
+    return fs20.readFileSync(file, "utf8");
   } catch {
     return void 0;
   }
 }
 function listDir(dir, includeHidden = false) {
   try {
-    return fs21.readdirSync(dir).filter((n) => includeHidden || !n.startsWith(".")).sort();
+    return fs20.readdirSync(dir).filter((n) => includeHidden || !n.startsWith(".")).sort();
   } catch {
     return [];
   }
@@ -7620,7 +7080,7 @@ var init_gc = __esm({
 });
 
 // ../core/src/query/accel/build-query-index.ts
-import fs22 from "node:fs";
+import fs21 from "node:fs";
 import path19 from "node:path";
 function buildQueryIndex(store, batchId) {
   const view = loadBatchView(store, batchId);
@@ -7672,7 +7132,7 @@ function writeIndex(store, batchId, sources, records) {
   const data = Buffer.concat([Buffer.from(`${JSON.stringify(header)}
 `, "utf8"), ...parts]);
   const file = queryIndexFile(store, batchId);
-  fs22.mkdirSync(path19.dirname(file), { recursive: true });
+  fs21.mkdirSync(path19.dirname(file), { recursive: true });
   writeFileAtomic(file, data);
   return {
     batch_id: batchId,
@@ -7877,7 +7337,7 @@ __export(explain_shard_miss_exports, {
   findPreviousBatch: () => findPreviousBatch,
   loadRunPreimage: () => loadRunPreimage
 });
-import fs23 from "node:fs";
+import fs22 from "node:fs";
 function explainShardMiss(store, options) {
   const files = /* @__PURE__ */ new Map();
   const load = (b, t, s) => loadRunPreimage(store, b, t, s, files);
@@ -7936,7 +7396,7 @@ function findPreviousBatch(store, batchId, taskId) {
   const batches = listBatches(store);
   const index = batches.findIndex((b) => b.batch_id === batchId);
   const earlier = (index < 0 ? batches : batches.slice(0, index)).filter(
-    (b) => b.batch_id !== batchId && fs23.existsSync(store.layout.taskFile(b.batch_id, taskId))
+    (b) => b.batch_id !== batchId && fs22.existsSync(store.layout.taskFile(b.batch_id, taskId))
   );
   const previous = earlier.at(-1);
   if (!previous) {
@@ -7951,7 +7411,7 @@ function byPath(files) {
   return new Map(files.map((f) => [f.path, f]));
 }
 function loadRunPreimage(store, batchId, taskId, shardId, files = /* @__PURE__ */ new Map()) {
-  if (!fs23.existsSync(store.layout.stateFile(batchId, taskId, shardId))) {
+  if (!fs22.existsSync(store.layout.stateFile(batchId, taskId, shardId))) {
     const r = reconstructPreimage(store, batchId, taskId, shardId, { files });
     return { preimage: r.preimage, hash: r.hash, source: "absent" };
   }
@@ -8273,19 +7733,19 @@ function openEnvelope(envelope, publicKeyPem) {
   const key = parseKey(publicKeyPem, "public");
   const e = envelope;
   if (!e || typeof e.payload !== "string" || typeof e.payloadType !== "string" || !Array.isArray(e.signatures))
-    throw invalid2("not a DSSE envelope (payloadType, payload and signatures are required)");
+    throw invalid("not a DSSE envelope (payloadType, payload and signatures are required)");
   if (e.payloadType !== INTOTO_PAYLOAD_TYPE)
-    throw invalid2(`unexpected payload type ${JSON.stringify(e.payloadType)}`);
+    throw invalid(`unexpected payload type ${JSON.stringify(e.payloadType)}`);
   const payload = Buffer.from(e.payload, "base64");
   const signed = pae(e.payloadType, payload);
   const ok = e.signatures.some(
     (s) => typeof s?.sig === "string" && crypto2.verify(null, signed, key, Buffer.from(s.sig, "base64"))
   );
-  if (!ok) throw invalid2("no signature of the envelope verifies with the given public key");
+  if (!ok) throw invalid("no signature of the envelope verifies with the given public key");
   try {
     return JSON.parse(payload.toString("utf8"));
   } catch {
-    throw invalid2("the signed payload is not JSON");
+    throw invalid("the signed payload is not JSON");
   }
 }
 function parseKey(pem, kind) {
@@ -8305,7 +7765,7 @@ function parseKey(pem, kind) {
     });
   return key;
 }
-function invalid2(message) {
+function invalid(message) {
   return new CodebatchError("E_SIGNATURE_INVALID", `provenance envelope rejected: ${message}`, {
     hints: ["Export and sign it again: `codebatch provenance export --format intoto --sign-key KEY`."]
   });
@@ -8867,7 +8327,7 @@ var verify_statement_exports = {};
 __export(verify_statement_exports, {
   checkStatementSubjects: () => checkStatementSubjects
 });
-import fs24 from "node:fs";
+import fs23 from "node:fs";
 import path20 from "node:path";
 function checkStatementSubjects(store, statement) {
   const subjects = Array.isArray(statement.subject) ? statement.subject : [];
@@ -8883,7 +8343,7 @@ function checkStatementSubjects(store, statement) {
     }
     let bytes;
     try {
-      bytes = fs24.readFileSync(file);
+      bytes = fs23.readFileSync(file);
     } catch {
       mismatches.push({ name, reason: "missing" });
       continue;
@@ -8918,7 +8378,7 @@ var init_verify_statement = __esm({
 });
 
 // ../core/src/cli/commands/provenance-export.ts
-import fs25 from "node:fs";
+import fs24 from "node:fs";
 import path21 from "node:path";
 function emit(ctx, text) {
   const out = stringOpt(ctx, "out");
@@ -8927,7 +8387,7 @@ function emit(ctx, text) {
 }
 function readKey(ctx, file) {
   try {
-    return fs25.readFileSync(path21.resolve(ctx.cwd, file), "utf8");
+    return fs24.readFileSync(path21.resolve(ctx.cwd, file), "utf8");
   } catch (error) {
     throw usageError(`cannot read the key ${file}: ${error.message}`);
   }
@@ -9003,7 +8463,7 @@ var init_provenance_export = __esm({
           throw usageError("provenance verify needs --envelope FILE and --public-key FILE");
         let envelope;
         try {
-          envelope = JSON.parse(fs25.readFileSync(path21.resolve(ctx.cwd, envelopeFile), "utf8"));
+          envelope = JSON.parse(fs24.readFileSync(path21.resolve(ctx.cwd, envelopeFile), "utf8"));
         } catch (error) {
           throw usageError(`cannot read the envelope ${envelopeFile}: ${error.message}`);
         }
@@ -9584,10 +9044,10 @@ var init_sessions = __esm({
 });
 
 // ../core/src/cli/commands/snapshot.ts
-import fs26 from "node:fs";
+import fs25 from "node:fs";
 import path22 from "node:path";
 function openOrCreateStore(ctx) {
-  if (fs26.existsSync(path22.join(ctx.storeDir, "store.json"))) return openStore(ctx.storeDir);
+  if (fs25.existsSync(path22.join(ctx.storeDir, "store.json"))) return openStore(ctx.storeDir);
   const { store, created } = initStore(ctx.storeDir);
   if (created && !ctx.quiet && !ctx.json) ctx.stderr(`Created store ${escapeText(store.layout.root)}
 `);
@@ -10038,11 +9498,11 @@ var init_status2 = __esm({
 });
 
 // ../core/src/query/accel/check-query-index.ts
-import fs27 from "node:fs";
+import fs26 from "node:fs";
 function checkQueryIndex(store, batchId, file) {
   let header;
   try {
-    const bytes = fs27.readFileSync(file);
+    const bytes = fs26.readFileSync(file);
     const nl = bytes.indexOf(10);
     if (nl < 0) return { status: "damaged", reason: "no header line" };
     header = JSON.parse(bytes.subarray(0, nl).toString("utf8"));
@@ -10093,7 +9553,7 @@ var verify_store_exports = {};
 __export(verify_store_exports, {
   verifyStore: () => verifyStore
 });
-import fs28 from "node:fs";
+import fs27 from "node:fs";
 import path23 from "node:path";
 function verifyStore(store) {
   const { layout, objects } = store;
@@ -10147,7 +9607,7 @@ function verifyStore(store) {
   const readIndex = (file) => {
     indexes += 1;
     try {
-      return parseJsonl(fs28.readFileSync(file, "utf8"), rel(file)).records;
+      return parseJsonl(fs27.readFileSync(file, "utf8"), rel(file)).records;
     } catch (error) {
       problems.push({ kind: "index_corrupt", file: rel(file), message: error.message });
       return void 0;
@@ -10156,7 +9616,7 @@ function verifyStore(store) {
   const checkRecord2 = (file, schema, optional = false) => {
     let value;
     try {
-      value = JSON.parse(fs28.readFileSync(file, "utf8"));
+      value = JSON.parse(fs27.readFileSync(file, "utf8"));
     } catch (error) {
       if (optional && error.code === "ENOENT") return void 0;
       problems.push({ kind: "record_invalid", file: rel(file), message: "missing or not valid JSON" });
@@ -10174,12 +9634,12 @@ function verifyStore(store) {
   for (const snap of listDir2(path23.join(layout.root, "snapshots"))) {
     checkRecord2(path23.join(layout.root, "snapshots", snap, "snapshot.json"), snapshotRecordSchema, true);
     const file = path23.join(layout.root, "snapshots", snap, "files.index.jsonl");
-    if (!fs28.existsSync(file)) continue;
+    if (!fs27.existsSync(file)) continue;
     for (const r of readIndex(file) ?? []) checkRef(r.object, rel(file), false);
   }
   for (const batch of listDir2(path23.join(layout.root, "batches"))) {
     const batchDir = path23.join(layout.root, "batches", batch);
-    if (!fs28.existsSync(path23.join(batchDir, "batch.json"))) continue;
+    if (!fs27.existsSync(path23.join(batchDir, "batch.json"))) continue;
     checkRecord2(path23.join(batchDir, "batch.json"), batchRecordSchema);
     checkRecord2(path23.join(batchDir, "plan.json"), planRecordSchema);
     const tasksDir = path23.join(batchDir, "tasks");
@@ -10189,11 +9649,12 @@ function verifyStore(store) {
       for (const shard of listDir2(shardsDir)) {
         const outputs = path23.join(shardsDir, shard, "outputs.index.jsonl");
         const stateFile = path23.join(shardsDir, shard, "state.json");
-        if (fs28.existsSync(outputs)) {
-          for (const r of readIndex(outputs) ?? [])
-            checkRef(r.object, rel(outputs), isChunkedFormat(r.format));
+        let records = [];
+        if (fs27.existsSync(outputs)) {
+          records = readIndex(outputs);
+          for (const r of records ?? []) checkRef(r.object, rel(outputs), isChunkedFormat(r.format));
         }
-        if (!fs28.existsSync(stateFile)) continue;
+        if (!fs27.existsSync(stateFile)) continue;
         const state = checkRecord2(stateFile, shardStateSchema);
         if (!state) continue;
         if (state.manifest) {
@@ -10209,13 +9670,23 @@ function verifyStore(store) {
           }
         }
         if (state.status === "done" && state.outputs_digest) {
-          const bytes = fs28.existsSync(outputs) ? fs28.readFileSync(outputs) : Buffer.alloc(0);
+          const bytes = fs27.existsSync(outputs) ? fs27.readFileSync(outputs) : Buffer.alloc(0);
           if (`sha256:${sha256Hex(bytes)}` !== state.outputs_digest) {
             problems.push({
               kind: "state_mismatch",
               file: rel(outputs),
               message: "outputs index does not match the digest recorded in state.json"
             });
+          } else {
+            const stored = storedCounts(state);
+            const counted = stored && records ? countRecords(records) : void 0;
+            if (stored && counted && !sameCounts(counted, stored)) {
+              problems.push({
+                kind: "state_mismatch",
+                file: rel(stateFile),
+                message: `diagnostic_counts ${formatCounts(stored)} do not match the outputs index (${formatCounts(counted)})`
+              });
+            }
           }
         }
       }
@@ -10223,7 +9694,7 @@ function verifyStore(store) {
   }
   for (const file of listDir2(path23.join(layout.indexesDir, "memo"))) {
     const full = path23.join(layout.indexesDir, "memo", file);
-    const lines = fs28.readFileSync(full, "utf8").split("\n");
+    const lines = fs27.readFileSync(full, "utf8").split("\n");
     const bad = lines.filter(
       (line, i) => line !== "" && !isMemoTableLine(line, i === lines.length - 1)
     ).length;
@@ -10258,9 +9729,12 @@ function verifyStore(store) {
     ok: problems.every((p) => p.kind === "index_stale")
   };
 }
+function formatCounts(c) {
+  return `error ${c.error}, warning ${c.warning}, info ${c.info}, hint ${c.hint}, none ${c.none}`;
+}
 function listDir2(dir) {
   try {
-    return fs28.readdirSync(dir).sort();
+    return fs27.readdirSync(dir).sort();
   } catch {
     return [];
   }
@@ -10285,6 +9759,7 @@ var init_verify_store = __esm({
     "use strict";
     init_check_query_index();
     init_query_index_file();
+    init_diagnostic_counts();
     init_batch_record();
     init_snapshot_record();
     init_state_record();
@@ -10805,7 +10280,7 @@ init_hash();
 init_atomic_write();
 init_layout();
 init_store();
-import fs29 from "node:fs";
+import fs28 from "node:fs";
 import path25 from "node:path";
 function mergeStores(targetDir, sourceDirs) {
   const { store: target } = initStore(targetDir);
@@ -10827,7 +10302,7 @@ function mergeStores(targetDir, sourceDirs) {
     const from = i - 1;
     for (const id of listDir3(path25.join(store.layout.root, SNAPSHOTS_DIR))) {
       const index = readIfExists(store.layout.filesIndexFile(id));
-      if (index === void 0 || !fs29.existsSync(store.layout.snapshotFile(id))) continue;
+      if (index === void 0 || !fs28.existsSync(store.layout.snapshotFile(id))) continue;
       const digest = sha256Hex(index);
       const seen = snapshotDigests.get(id);
       if (seen === void 0) snapshotDigests.set(id, digest);
@@ -10912,9 +10387,9 @@ function mergeStores(targetDir, sourceDirs) {
   for (const source of sources) mergeObjects(target, source, report);
   for (const [i, source] of sources.entries()) {
     for (const id of listDir3(path25.join(source.layout.root, SNAPSHOTS_DIR))) {
-      if (!fs29.existsSync(source.layout.snapshotFile(id)) || !fs29.existsSync(source.layout.filesIndexFile(id)))
+      if (!fs28.existsSync(source.layout.snapshotFile(id)) || !fs28.existsSync(source.layout.filesIndexFile(id)))
         continue;
-      if (fs29.existsSync(target.layout.snapshotFile(id))) {
+      if (fs28.existsSync(target.layout.snapshotFile(id))) {
         report.snapshots.identical += 1;
         continue;
       }
@@ -10922,8 +10397,8 @@ function mergeStores(targetDir, sourceDirs) {
       report.snapshots.copied += 1;
     }
     for (const batchId of listDir3(path25.join(source.layout.root, BATCHES_DIR))) {
-      if (!fs29.existsSync(source.layout.batchFile(batchId))) continue;
-      if (!fs29.existsSync(target.layout.batchFile(batchId))) {
+      if (!fs28.existsSync(source.layout.batchFile(batchId))) continue;
+      if (!fs28.existsSync(target.layout.batchFile(batchId))) {
         installDir(target, source.layout.batchDir(batchId), target.layout.batchDir(batchId));
         report.batches.copied += 1;
         continue;
@@ -10937,11 +10412,11 @@ function mergeStores(targetDir, sourceDirs) {
 }
 function combineBatch(target, source, sourceIndex, batchId, picks, report) {
   for (const file of [target.layout.planFile(batchId)]) {
-    if (!fs29.existsSync(file)) copyFileAtomic(source.layout.planFile(batchId), file);
+    if (!fs28.existsSync(file)) copyFileAtomic(source.layout.planFile(batchId), file);
   }
   unionLines(source.layout.batchEventsFile(batchId), target.layout.batchEventsFile(batchId));
   for (const taskId of listDir3(path25.join(source.layout.batchDir(batchId), "tasks"))) {
-    if (!fs29.existsSync(target.layout.taskFile(batchId, taskId))) {
+    if (!fs28.existsSync(target.layout.taskFile(batchId, taskId))) {
       installDir(target, source.layout.taskDir(batchId, taskId), target.layout.taskDir(batchId, taskId));
       continue;
     }
@@ -10958,7 +10433,7 @@ function combineBatch(target, source, sourceIndex, batchId, picks, report) {
       const targetState = readJson(target.layout.stateFile(batchId, taskId, shardId));
       if (targetState?.status === "done") continue;
       const outputs = source.layout.outputsFile(batchId, taskId, shardId);
-      if (fs29.existsSync(outputs))
+      if (fs28.existsSync(outputs))
         copyFileAtomic(outputs, target.layout.outputsFile(batchId, taskId, shardId));
       copyFileAtomic(
         source.layout.stateFile(batchId, taskId, shardId),
@@ -10974,7 +10449,7 @@ function mergeObjects(target, source, report) {
       report.objects.present += 1;
       continue;
     }
-    const bytes = fs29.readFileSync(source.objects.objectPath(hex));
+    const bytes = fs28.readFileSync(source.objects.objectPath(hex));
     if (sha256Hex(bytes) !== hex) {
       throw new CodebatchError(
         "E_OBJECT_CORRUPT",
@@ -10996,7 +10471,7 @@ function mergeIndexes(target, source, report) {
     for (const name of listDir3(path25.join(bundlesDir, prefix))) {
       if (!/^[a-f0-9]{64}\.json$/.test(name)) continue;
       const to = path25.join(target.layout.indexesDir, "bundles", prefix, name);
-      if (fs29.existsSync(to)) continue;
+      if (fs28.existsSync(to)) continue;
       copyFileAtomic(path25.join(bundlesDir, prefix, name), to);
       report.indexes.bundles += 1;
     }
@@ -11052,28 +10527,28 @@ function installDir(target, from, to) {
   const staging = path25.join(target.layout.tmpDir, tempName(`merge-${path25.basename(to)}`));
   try {
     copyTree(from, staging);
-    fs29.mkdirSync(path25.dirname(to), { recursive: true });
-    fs29.renameSync(staging, to);
+    fs28.mkdirSync(path25.dirname(to), { recursive: true });
+    fs28.renameSync(staging, to);
   } finally {
-    fs29.rmSync(staging, { recursive: true, force: true });
+    fs28.rmSync(staging, { recursive: true, force: true });
   }
 }
 function copyTree(from, to) {
-  fs29.mkdirSync(to, { recursive: true });
-  for (const entry of fs29.readdirSync(from, { withFileTypes: true })) {
+  fs28.mkdirSync(to, { recursive: true });
+  for (const entry of fs28.readdirSync(from, { withFileTypes: true })) {
     if (entry.name === ".lock" || entry.name.endsWith(".tmp")) continue;
     const src = path25.join(from, entry.name);
     const dst = path25.join(to, entry.name);
     if (entry.isDirectory()) copyTree(src, dst);
-    else if (entry.isFile()) fs29.copyFileSync(src, dst);
+    else if (entry.isFile()) fs28.copyFileSync(src, dst);
   }
 }
 function copyFileAtomic(from, to) {
-  writeFileAtomic(to, fs29.readFileSync(from));
+  writeFileAtomic(to, fs28.readFileSync(from));
 }
 function readIfExists(file) {
   try {
-    return fs29.readFileSync(file);
+    return fs28.readFileSync(file);
   } catch {
     return void 0;
   }
@@ -11089,7 +10564,7 @@ function readJson(file) {
 }
 function listDir3(dir) {
   try {
-    return fs29.readdirSync(dir).filter((n) => !n.startsWith(".") && !n.endsWith(".tmp")).sort();
+    return fs28.readdirSync(dir).filter((n) => !n.startsWith(".") && !n.endsWith(".tmp")).sort();
   } catch {
     return [];
   }
@@ -11100,6 +10575,7 @@ init_object_store();
 init_store();
 init_catalog();
 init_default_registry();
+init_ancestor_configs();
 init_config_files();
 init_canonical_json();
 init_hash();
