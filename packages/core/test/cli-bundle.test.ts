@@ -51,7 +51,17 @@ describe('the bundled CLI', () => {
     const r = spawnSync(
       process.execPath,
       ['-r', path.join(dir, 'probe.cjs'), path.join(pkg, 'bin/codebatch.js'), ...args],
-      { encoding: 'utf8', env: { ...process.env, CODEBATCH_BUNDLE: '', ...env, CODEBATCH_TEST_PROBE: out } },
+      {
+        encoding: 'utf8',
+        // The copy's own cache directory: entries are per module path, and this path is new each run.
+        env: {
+          ...process.env,
+          CODEBATCH_BUNDLE: '',
+          CODEBATCH_COMPILE_CACHE: path.join(dir, 'compile-cache'),
+          ...env,
+          CODEBATCH_TEST_PROBE: out,
+        },
+      },
     );
     const probe = JSON.parse(fs.readFileSync(out, 'utf8')) as ModuleProbe;
     return {

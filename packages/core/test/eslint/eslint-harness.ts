@@ -19,6 +19,16 @@ export default tseslint.config(
 );
 `;
 
+/** The compiler options of the type-aware fixtures' tsconfig files: a bundler-era project. */
+export const compilerOptions = (strict: boolean) => ({
+  strict,
+  target: 'ES2022',
+  module: 'ESNext',
+  moduleResolution: 'Bundler',
+  noEmit: true,
+  skipLibCheck: true,
+});
+
 /** One finding as ESLint reports it: the tuple equality with ESLint is judged on. */
 export interface Finding {
   path: string;

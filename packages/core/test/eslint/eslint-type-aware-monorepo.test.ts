@@ -3,6 +3,7 @@ import path from 'node:path';
 import {
   check,
   checkFindings,
+  compilerOptions,
   eslintFindings,
   installLocalPackage,
   makeEslintWorkspace,
@@ -20,12 +21,7 @@ import {
  */
 const BASE = JSON.stringify({
   compilerOptions: {
-    strict: true,
-    target: 'ES2022',
-    module: 'ESNext',
-    moduleResolution: 'Bundler',
-    noEmit: true,
-    skipLibCheck: true,
+    ...compilerOptions(true),
     baseUrl: '.',
     paths: { '@ws/lib': ['packages/lib/src/index.ts'] },
   },
@@ -119,12 +115,7 @@ describe('type-aware ESLint of a package without a tsconfig, under the workspace
   const rootConfig = (strict: boolean) =>
     JSON.stringify({
       compilerOptions: {
-        strict,
-        target: 'ES2022',
-        module: 'ESNext',
-        moduleResolution: 'Bundler',
-        noEmit: true,
-        skipLibCheck: true,
+        ...compilerOptions(strict),
         typeRoots: ['./typings'],
       },
     });

@@ -2,6 +2,7 @@ import {
   check,
   checkFindings,
   codebatchJson,
+  compilerOptions,
   eslintFindings,
   makeEslintWorkspace,
   TYPE_AWARE_CONFIG,
@@ -17,14 +18,7 @@ import {
  */
 const tsconfig = (strict: boolean) =>
   JSON.stringify({
-    compilerOptions: {
-      strict,
-      target: 'ES2022',
-      module: 'ESNext',
-      moduleResolution: 'Bundler',
-      noEmit: true,
-      skipLibCheck: true,
-    },
+    compilerOptions: compilerOptions(strict),
     include: ['src'],
   });
 const api = (isAsync: boolean) =>

@@ -1,12 +1,5 @@
-import path from 'node:path';
-import { initBatch } from '../../batch/init-batch';
-import { readBatchRecords } from '../../batch/read-batch';
-import { createSnapshot } from '../../snapshot/create-snapshot';
-import { readFilesIndex } from '../../snapshot/read-snapshot';
-import { initStore } from '../../store/store';
-import { makeTempDir, writeTree } from '../../test-support/temp-dir';
-import { createTestRegistry } from '../../test-support/test-registry';
-import { loadBatchRunContext } from '../batch-context';
+import { openBatchContext } from '../../test-support/batch-context-fixture';
+import { makeTempDir } from '../../test-support/temp-dir';
 import { createChainScope, keepUpstreamIndex } from '../chain-scope';
 
 /** What a chain keeps of an upstream task's outputs for the tasks after it. */
@@ -18,21 +11,7 @@ describe('chain scope upstream outputs', () => {
   afterEach(() => tmp.cleanup());
 
   async function lintChain() {
-    const src = path.join(tmp.dir, 'src');
-    writeTree(src, { 'a.ts': 'export const a = 1;\n', 'b.ts': 'export const b = 2;\n' });
-    const { store } = initStore(path.join(tmp.dir, 'store'));
-    const registry = createTestRegistry();
-    const snap = await createSnapshot(store, src, {});
-    initBatch(store, {
-      snapshotId: snap.record.snapshot_id,
-      pipeline: 'lint',
-      shards: 1,
-      registry,
-      id: 'b1',
-    });
-    const records = readBatchRecords(store, 'b1');
-    const ctx = loadBatchRunContext(store, records, registry, { force: false, manifests: false });
-    const members = readFilesIndex(store, snap.record.snapshot_id);
+    const { ctx, records, members } = await openBatchContext(tmp.dir, 'lint');
     return createChainScope(ctx, records.tasks.get('01_parse')!.sharding.shard_ids[0]!, members);
   }
 

@@ -1,15 +1,9 @@
 import fs from 'node:fs';
-import path from 'node:path';
-import { initBatch } from '../../batch/init-batch';
-import { readBatchRecords } from '../../batch/read-batch';
 import { readShardState } from '../../batch/shard-state';
-import { createSnapshot } from '../../snapshot/create-snapshot';
-import { readFilesIndex } from '../../snapshot/read-snapshot';
 import { readJsonl } from '../../store/jsonl';
-import { initStore, type Store } from '../../store/store';
-import { makeTempDir, writeTree } from '../../test-support/temp-dir';
-import { createTestRegistry } from '../../test-support/test-registry';
-import { loadBatchRunContext } from '../batch-context';
+import type { Store } from '../../store/store';
+import { openBatchContext } from '../../test-support/batch-context-fixture';
+import { makeTempDir } from '../../test-support/temp-dir';
 import { createChainScope } from '../chain-scope';
 import { buildInputBundle } from '../input-bundle';
 import { markShardFailed, type ShardAttempt, startShardRun } from '../shard-attempt';
@@ -26,22 +20,8 @@ describe('shard attempts', () => {
   async function attemptOn(
     manifests: boolean,
   ): Promise<{ store: Store; attempt: ShardAttempt; close: () => void }> {
-    const src = path.join(tmp.dir, 'src');
-    writeTree(src, { 'a.ts': 'export const a = 1;\n', 'b.ts': 'export const b = 2;\n' });
-    const { store } = initStore(path.join(tmp.dir, 'store'));
-    const registry = createTestRegistry();
-    const snap = await createSnapshot(store, src, {});
-    initBatch(store, {
-      snapshotId: snap.record.snapshot_id,
-      pipeline: 'parse',
-      shards: 1,
-      registry,
-      id: 'b1',
-    });
-    const records = readBatchRecords(store, 'b1');
-    const ctx = loadBatchRunContext(store, records, registry, { force: false, manifests });
+    const { store, ctx, records, members } = await openBatchContext(tmp.dir, 'parse', { manifests });
     const task = records.tasks.get('01_parse')!;
-    const members = readFilesIndex(store, snap.record.snapshot_id);
     const scope = createChainScope(ctx, task.sharding.shard_ids[0]!, members);
     const bundle = buildInputBundle({
       taskId: task.task_id,
