@@ -52,7 +52,13 @@ export function reuseShardOutputs(
   if (state.bundle_hash !== bundleHash || !state.result_digest) return undefined;
   const bytes = readCommittedIndex(store, source, state, { checkObjects: true });
   if (!bytes) return undefined;
-  const restamped = restampIndex(bytes, { snapshot_id: sourceSnapshot, ...source }, target);
+  // A source committed before counts were recorded is counted from the bytes just verified
+  // (before they are re-stamped where they lie: ids hold no severity, but order keeps it plain).
+  const diagnostics = storedCounts(state) ?? countInBytes(bytes);
+  // The bytes were read for this call alone: re-stamped in place when the ids keep their length.
+  const restamped = restampIndex(bytes, { snapshot_id: sourceSnapshot, ...source }, target, {
+    inPlace: true,
+  });
   if (!restamped) return undefined;
   const out = restamped.bytes;
   return {
@@ -60,8 +66,7 @@ export function reuseShardOutputs(
     outputsDigest: sha256Hex(out),
     resultDigest: state.result_digest,
     count: restamped.count,
-    // A source committed before counts were recorded is counted from the bytes just verified.
-    diagnostics: storedCounts(state) ?? countInBytes(bytes),
+    diagnostics,
     ...(state.manifest ? { sourceManifest: state.manifest } : {}),
     ...(state.outputs_digest ? { sourceOutputsDigest: state.outputs_digest } : {}),
   };

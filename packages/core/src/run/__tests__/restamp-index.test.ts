@@ -35,6 +35,24 @@ describe('restampIndex', () => {
     expect(source.equals(copy)).toBe(true);
   });
 
+  it('re-stamps the bytes themselves when their owner asks (inPlace), ids of the same length', () => {
+    const to = { snapshot_id: 'snapB', batch_id: 'b-new-000002', task_id: '04_lint', shard_id: '0b' };
+    const source = index(from);
+    const result = restampIndex(source, from, to, { inPlace: true });
+    expect(result?.bytes).toBe(source);
+    expect(source.toString()).toBe(index(to).toString());
+    // Another length cannot be patched where it stands: a new buffer, the source as it was.
+    const again = index(from);
+    const longer = restampIndex(again, from, { ...to, batch_id: 'b-much-longer-id' }, { inPlace: true });
+    expect(longer?.bytes).not.toBe(again);
+    expect(again.toString()).toBe(index(from).toString());
+    // A refused index is left as it was.
+    const torn = index(from).subarray(0, 10);
+    const tornCopy = Buffer.from(torn);
+    expect(restampIndex(torn, from, to, { inPlace: true })).toBeUndefined();
+    expect(torn.equals(tornCopy)).toBe(true);
+  });
+
   it('refuses an index with a line that does not carry the expected envelope', () => {
     const other = index({ ...from, shard_id: '0b' });
     const mixed = Buffer.concat([index(from), other]);
