@@ -19,7 +19,7 @@ import {
   readBatchRecords,
   runShardChain,
   toCodebatchError
-} from "./chunks/chunk-HDEYQXW6.js";
+} from "./chunks/chunk-QOMHH444.js";
 
 // ../core/src/run/shard-worker.ts
 init_read_batch();

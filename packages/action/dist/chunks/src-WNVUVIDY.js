@@ -84,7 +84,7 @@ import {
   verifyShardOutputs,
   verifyStore,
   writeBatchManifest
-} from "./chunk-JE5OJADH.js";
+} from "./chunk-OWODHPOH.js";
 import {
   CodebatchError,
   ENGINE_VERSION,
@@ -164,7 +164,7 @@ import {
   toPathKey,
   writeOutputObject,
   writeShardManifest
-} from "./chunk-HDEYQXW6.js";
+} from "./chunk-QOMHH444.js";
 export {
   CodebatchError,
   ENGINE_VERSION,
