@@ -139,6 +139,7 @@ export {
 export { createDefaultRegistry } from './tasks/default-registry';
 export { findConfigImportsOnDisk } from './tasks/eslint/ancestor-configs';
 export {
+  ESLINT_FILE_NAMES,
   hasEslintConfig,
   isEslintConfigFile,
   isFlatConfigFile,

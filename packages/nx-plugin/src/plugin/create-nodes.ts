@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { findConfigImportsOnDisk } from '@codebatch/core';
+import { ESLINT_FILE_NAMES, findConfigImportsOnDisk } from '@codebatch/core';
 import {
   type CreateNodes,
   type CreateNodesContext,
@@ -9,7 +9,6 @@ import {
 } from '@nx/devkit';
 import { DEFAULT_CONFIG_FILE, PLUGIN_NAME } from '../shared/defaults';
 import {
-  ESLINT_FILE_NAMES,
   type EslintSetting,
   eslintFilesFor,
   eslintSettingOf,

@@ -7,18 +7,6 @@ import { isFlatConfigFile, isRcConfigFile } from '@codebatch/core';
  * Shared by the inference (target inputs) and the executors (whether ESLint runs).
  */
 
-/**
- * File names ESLint reads its configuration from (flat config, eslintrc, .eslintignore), for
- * the createNodes glob: spelled out because nested braces are not portable across Nx's glob
- * implementations. A test keeps them equal to what core's isEslintConfigFile accepts.
- */
-export const ESLINT_FILE_NAMES = [
-  ...['js', 'mjs', 'cjs', 'ts', 'mts', 'cts'].map((ext) => `eslint.config.${ext}`),
-  '.eslintrc',
-  ...['js', 'cjs', 'yaml', 'yml', 'json'].map((ext) => `.eslintrc.${ext}`),
-  '.eslintignore',
-] as const;
-
 export type EslintSetting = 'auto' | boolean;
 
 /** The `eslint` setting of a parsed codebatch config; anything invalid counts as the default. */

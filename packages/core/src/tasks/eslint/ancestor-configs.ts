@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { sha256Hex } from '../../util/hash';
 import {
+  ESLINT_FILE_NAMES,
   isEslintConfigFile,
   isLockfile,
   LOCKFILE_NAMES,
@@ -9,12 +10,7 @@ import {
   walkRelativeImports,
 } from './config-files';
 
-const NAMES = [
-  ...['js', 'mjs', 'cjs', 'ts', 'mts', 'cts'].map((ext) => `eslint.config.${ext}`),
-  ...['', '.js', '.cjs', '.yaml', '.yml', '.json'].map((ext) => `.eslintrc${ext}`),
-  '.eslintignore',
-  ...LOCKFILE_NAMES,
-];
+const NAMES = [...ESLINT_FILE_NAMES, ...LOCKFILE_NAMES];
 
 /**
  * ESLint looks for its config in the directories above the one it lints (an Nx project is

@@ -1,9 +1,23 @@
 import path from 'node:path';
 
-/** Flat config file names ESLint 9 and 10 look for. */
-const FLAT_CONFIG = /(^|\/)eslint\.config\.(js|mjs|cjs|ts|mts|cts)$/;
-/** eslintrc files (ESLint 8, or ESLint 9 with ESLINT_USE_FLAT_CONFIG=false). */
-const RC_CONFIG = /(^|\/)\.eslintrc(\.(js|cjs|yaml|yml|json))?$/;
+/** Flat config files ESLint 9 and 10 look for: `eslint.config.<ext>`. */
+const FLAT_EXTENSIONS = ['js', 'mjs', 'cjs', 'ts', 'mts', 'cts'];
+/** eslintrc files (ESLint 8, or ESLint 9 with ESLINT_USE_FLAT_CONFIG=false): `.eslintrc[.<ext>]`. */
+const RC_EXTENSIONS = ['js', 'cjs', 'yaml', 'yml', 'json'];
+
+/**
+ * Every file name ESLint reads its configuration from (flat config, eslintrc, .eslintignore):
+ * the one list the engine (ancestor configs) and the Nx plugin (its createNodes glob) spell out.
+ */
+export const ESLINT_FILE_NAMES: readonly string[] = [
+  ...FLAT_EXTENSIONS.map((ext) => `eslint.config.${ext}`),
+  '.eslintrc',
+  ...RC_EXTENSIONS.map((ext) => `.eslintrc.${ext}`),
+  '.eslintignore',
+];
+
+const FLAT_CONFIG = new RegExp(`(^|/)eslint\\.config\\.(${FLAT_EXTENSIONS.join('|')})$`);
+const RC_CONFIG = new RegExp(`(^|/)\\.eslintrc(\\.(${RC_EXTENSIONS.join('|')}))?$`);
 const IGNORE_FILE = /(^|\/)\.eslintignore$/;
 /** What a package manager records as installed: plugin and parser versions come from here. */
 export const LOCKFILE_NAMES = [

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { isEslintConfigFile } from '@codebatch/core';
+import { ESLINT_FILE_NAMES, isEslintConfigFile } from '@codebatch/core';
 import { AggregateCreateNodesError, type CreateNodesContext, type TargetConfiguration } from '@nx/devkit';
 import * as entry from '../../index';
-import { ESLINT_FILE_NAMES, isEslintPackage } from '../../shared/eslint-facts';
+import { isEslintPackage } from '../../shared/eslint-facts';
 import { createNodes, excludesToInputs, makeCreateNodesFunction, PROJECT_FILE_GLOB } from '../create-nodes';
 import type { CodebatchPluginOptions } from '../options';
 import { engineInputs, eslintExternalDependencies, matchesWorkspaceGlobs } from '../workspace-facts';
