@@ -97,10 +97,10 @@ export function verifyStore(store: Store): VerifyReport {
       });
     }
   };
-  const readIndex = (file: string): Record<string, unknown>[] | undefined => {
+  const parseIndex = (file: string, bytes: Buffer): Record<string, unknown>[] | undefined => {
     indexes += 1;
     try {
-      return parseJsonl<Record<string, unknown>>(fs.readFileSync(file, 'utf8'), rel(file)).records;
+      return parseJsonl<Record<string, unknown>>(bytes.toString('utf8'), rel(file)).records;
     } catch (error) {
       problems.push({ kind: 'index_corrupt', file: rel(file), message: (error as Error).message });
       return undefined;
@@ -132,7 +132,7 @@ export function verifyStore(store: Store): VerifyReport {
     checkRecord(path.join(layout.root, 'snapshots', snap, 'snapshot.json'), snapshotRecordSchema, true);
     const file = path.join(layout.root, 'snapshots', snap, 'files.index.jsonl');
     if (!fs.existsSync(file)) continue;
-    for (const r of readIndex(file) ?? []) checkRef(r.object, rel(file), false);
+    for (const r of parseIndex(file, fs.readFileSync(file)) ?? []) checkRef(r.object, rel(file), false);
   }
   for (const batch of listDir(path.join(layout.root, 'batches'))) {
     const batchDir = path.join(layout.root, 'batches', batch);
@@ -147,10 +147,13 @@ export function verifyStore(store: Store): VerifyReport {
       for (const shard of listDir(shardsDir)) {
         const outputs = path.join(shardsDir, shard, 'outputs.index.jsonl');
         const stateFile = path.join(shardsDir, shard, 'state.json');
-        // A done shard without an index committed no outputs: none to count.
+        // A done shard without an index committed no outputs: none to count. Read once, for its
+        // references, its digest and its counts.
+        const exists = fs.existsSync(outputs);
+        const bytes = exists ? fs.readFileSync(outputs) : Buffer.alloc(0);
         let records: Record<string, unknown>[] | undefined = [];
-        if (fs.existsSync(outputs)) {
-          records = readIndex(outputs);
+        if (exists) {
+          records = parseIndex(outputs, bytes);
           for (const r of records ?? []) checkRef(r.object, rel(outputs), isChunkedFormat(r.format));
         }
         if (!fs.existsSync(stateFile)) continue;
@@ -169,7 +172,6 @@ export function verifyStore(store: Store): VerifyReport {
           }
         }
         if (state.status === 'done' && state.outputs_digest) {
-          const bytes = fs.existsSync(outputs) ? fs.readFileSync(outputs) : Buffer.alloc(0);
           if (`sha256:${sha256Hex(bytes)}` !== state.outputs_digest) {
             problems.push({
               kind: 'state_mismatch',
