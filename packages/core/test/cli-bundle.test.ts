@@ -1,6 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { readShardState } from '../src/batch/shard-state';
+import { readManifest } from '../src/run/shard-manifest';
+import { openStore } from '../src/store/store';
 import { makeTempDir, writeTree } from '../src/test-support/temp-dir';
 import { MODULE_PROBE, type ModuleProbe } from './module-probe';
 
@@ -145,15 +148,14 @@ describe('the bundled CLI', () => {
 });
 
 /** The ESLint task's environment as its shard run manifest recorded it (bundle preimage). */
-function eslintEnvironmentOf(store: string, batchId: string): unknown {
-  const shards = path.join(store, 'batches', batchId, 'tasks', '05_eslint', 'shards');
-  const state = JSON.parse(
-    fs.readFileSync(path.join(shards, fs.readdirSync(shards)[0]!, 'state.json'), 'utf8'),
-  );
-  const hex = String(state.manifest).slice('sha256:'.length);
-  const manifest = JSON.parse(
-    fs.readFileSync(path.join(store, 'objects', 'sha256', hex.slice(0, 2), hex.slice(2, 4), hex), 'utf8'),
-  );
-  const { shard: _shard, ...environment } = manifest.input_bundle.preimage.environment;
+function eslintEnvironmentOf(storeDir: string, batchId: string): unknown {
+  const store = openStore(storeDir);
+  const [shardId] = fs.readdirSync(store.layout.shardsDir(batchId, '05_eslint'));
+  const manifest = readManifest(store, readShardState(store, batchId, '05_eslint', shardId!).manifest!);
+  if (manifest.kind !== 'shard_run') return undefined;
+  const { shard: _shard, ...environment } = manifest.input_bundle.preimage.environment as Record<
+    string,
+    unknown
+  >;
   return environment;
 }
