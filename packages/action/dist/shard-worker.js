@@ -19,7 +19,7 @@ import {
   readBatchRecords,
   runShardChain,
   toCodebatchError
-} from "./chunks/chunk-QOMHH444.js";
+} from "./chunks/chunk-C5DLXVOP.js";
 
 // ../core/src/run/shard-worker.ts
 init_read_batch();

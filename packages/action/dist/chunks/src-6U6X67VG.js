@@ -84,11 +84,12 @@ import {
   verifyShardOutputs,
   verifyStore,
   writeBatchManifest
-} from "./chunk-OWODHPOH.js";
+} from "./chunk-UWQUKYAU.js";
 import {
   CodebatchError,
   ENGINE_VERSION,
   ERROR_CODES,
+  ESLINT_FILE_NAMES,
   InternalError,
   ObjectStore,
   PIPELINE_CATALOG,
@@ -164,11 +165,12 @@ import {
   toPathKey,
   writeOutputObject,
   writeShardManifest
-} from "./chunk-QOMHH444.js";
+} from "./chunk-C5DLXVOP.js";
 export {
   CodebatchError,
   ENGINE_VERSION,
   ERROR_CODES,
+  ESLINT_FILE_NAMES,
   GIT_SHA_METADATA_KEY,
   InternalError,
   ObjectStore,

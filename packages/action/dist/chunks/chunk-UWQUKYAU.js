@@ -157,7 +157,7 @@ import {
   verifiesReads,
   writeFileAtomic,
   writeShardManifest
-} from "./chunk-QOMHH444.js";
+} from "./chunk-C5DLXVOP.js";
 
 // ../core/src/config/config-schema.ts
 var configFileSchema, DEFAULT_SHARDS;
@@ -9604,10 +9604,10 @@ function verifyStore(store) {
       });
     }
   };
-  const readIndex = (file) => {
+  const parseIndex = (file, bytes) => {
     indexes += 1;
     try {
-      return parseJsonl(fs27.readFileSync(file, "utf8"), rel(file)).records;
+      return parseJsonl(bytes.toString("utf8"), rel(file)).records;
     } catch (error) {
       problems.push({ kind: "index_corrupt", file: rel(file), message: error.message });
       return void 0;
@@ -9635,7 +9635,7 @@ function verifyStore(store) {
     checkRecord2(path23.join(layout.root, "snapshots", snap, "snapshot.json"), snapshotRecordSchema, true);
     const file = path23.join(layout.root, "snapshots", snap, "files.index.jsonl");
     if (!fs27.existsSync(file)) continue;
-    for (const r of readIndex(file) ?? []) checkRef(r.object, rel(file), false);
+    for (const r of parseIndex(file, fs27.readFileSync(file)) ?? []) checkRef(r.object, rel(file), false);
   }
   for (const batch of listDir2(path23.join(layout.root, "batches"))) {
     const batchDir = path23.join(layout.root, "batches", batch);
@@ -9649,9 +9649,11 @@ function verifyStore(store) {
       for (const shard of listDir2(shardsDir)) {
         const outputs = path23.join(shardsDir, shard, "outputs.index.jsonl");
         const stateFile = path23.join(shardsDir, shard, "state.json");
+        const exists = fs27.existsSync(outputs);
+        const bytes = exists ? fs27.readFileSync(outputs) : Buffer.alloc(0);
         let records = [];
-        if (fs27.existsSync(outputs)) {
-          records = readIndex(outputs);
+        if (exists) {
+          records = parseIndex(outputs, bytes);
           for (const r of records ?? []) checkRef(r.object, rel(outputs), isChunkedFormat(r.format));
         }
         if (!fs27.existsSync(stateFile)) continue;
@@ -9670,7 +9672,6 @@ function verifyStore(store) {
           }
         }
         if (state.status === "done" && state.outputs_digest) {
-          const bytes = fs27.existsSync(outputs) ? fs27.readFileSync(outputs) : Buffer.alloc(0);
           if (`sha256:${sha256Hex(bytes)}` !== state.outputs_digest) {
             problems.push({
               kind: "state_mismatch",
