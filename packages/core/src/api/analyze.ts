@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { initBatch, planBatch } from '../batch/init-batch';
-import { listBatches, readBatchRecord } from '../batch/read-batch';
+import { listBatches, readBatchRecord, readBatchRecords } from '../batch/read-batch';
 import { batchExists } from '../batch/status';
 import type { ConfigFile } from '../config/config-schema';
 import { loadConfigFile } from '../config/load-config';
@@ -10,6 +10,7 @@ import { loadBatchView, resolveTaskIds } from '../query/batch-view';
 import { provenIndexes, scanDiagnosticsAtLeast } from '../query/count-diagnostics';
 import { queryDiagnostics } from '../query/query-diagnostics';
 import { type RunBatchSummary, runBatch } from '../run/run-batch';
+import { shardingOf } from '../run/select-shards';
 import type { ShardRunResult } from '../run/shard-outcome';
 import type { WorkerPool } from '../run/worker-pool';
 import type { BatchRecord } from '../schemas/batch-record';
@@ -185,9 +186,9 @@ function batchDiagnostics(
 }
 
 /**
- * The newest batch of this snapshot with the same plan (tasks, configs, shards, chunking) whose
- * every shard is done with the bundle it would have now, or undefined. Checked without writing
- * anything: a batch once done is never changed by being reported again.
+ * The newest batch of this snapshot with the same plan (tasks, configs, shards, shard strategy,
+ * chunking) whose every shard is done with the bundle it would have now, or undefined. Checked
+ * without writing anything: a batch once done is never changed by being reported again.
  */
 async function verifyDoneBatch(
   store: Store,
@@ -199,18 +200,27 @@ async function verifyDoneBatch(
   const sameTree = listBatches(store).filter((b) => b.snapshot_id === snapshotId && b.pipeline === pipeline);
   if (sameTree.length === 0) return undefined;
   const plan = planBatch(store, { snapshotId, pipeline, config, registry });
-  const candidate = sameTree
-    .reverse()
-    .find(
-      (b) =>
-        b.config_digest === plan.configDigest &&
-        b.shard_count === plan.shardCount &&
-        b.chunking?.threshold === plan.chunkThreshold,
-    );
+  const candidate = sameTree.reverse().find(
+    (b) =>
+      b.config_digest === plan.configDigest &&
+      b.shard_count === plan.shardCount &&
+      b.chunking?.threshold === plan.chunkThreshold &&
+      // Results do not depend on the layout, but a batch planned by content (before
+      // path_hash) is planned once more so that later edits stay within their shards.
+      plannedStrategy(store, b.batch_id) === plan.strategy,
+  );
   if (!candidate) return undefined;
   const summary = await runBatch(store, { batchId: candidate.batch_id, registry, verifyOnly: true });
   const allSkipped = summary.results.length > 0 && summary.results.every((r) => r.outcome === 'skipped');
   return allSkipped ? { batchId: candidate.batch_id, results: summary.results } : undefined;
+}
+
+function plannedStrategy(store: Store, batchId: string): string | undefined {
+  try {
+    return shardingOf(readBatchRecords(store, batchId)).strategy;
+  } catch {
+    return undefined; // unreadable records: not a batch to reuse
+  }
 }
 
 function resultOf(

@@ -18,7 +18,12 @@ import { sha256OfCanonical, toObjectRef } from '../util/hash';
 import { nowIso } from '../util/time';
 import { PRODUCER, SCHEMA_VERSION } from '../version';
 import { getPipeline } from './pipelines';
-import { shardOf } from './shard-assignment';
+import {
+  PLANNED_SHARD_STRATEGY,
+  type RecordedSharding,
+  type ShardStrategy,
+  shardOf,
+} from './shard-assignment';
 import { tryLockFile } from './shard-lock';
 
 export interface InitBatchOptions {
@@ -29,6 +34,11 @@ export interface InitBatchOptions {
   config?: ConfigFile;
   registry: TaskRegistry;
   metadata?: Record<string, unknown>;
+  /**
+   * How files are assigned to shards; path_hash unless given. hash_prefix plans as versions
+   * before path_hash did, which is how tests make the batches of an older store.
+   */
+  strategy?: Extract<ShardStrategy, 'path_hash' | 'hash_prefix'>;
 }
 
 export interface InitBatchResult {
@@ -94,17 +104,19 @@ function wantsConditionalTask(
 /**
  * What a batch of `pipeline` over this snapshot would plan, without writing anything: the
  * tasks (conditional ones decided), their resolved configs, and the digest batch.json records.
- * Two batches with equal digests, snapshot, shard count and chunking do identical work.
+ * Two batches with equal digests, snapshot, shard count, strategy and chunking do identical
+ * work in identical shards.
  */
 export function planBatch(
   store: Store,
-  options: Pick<InitBatchOptions, 'snapshotId' | 'pipeline' | 'config' | 'registry' | 'shards'>,
+  options: Pick<InitBatchOptions, 'snapshotId' | 'pipeline' | 'config' | 'registry' | 'shards' | 'strategy'>,
 ): {
   planned: ReturnType<typeof getPipeline>['tasks'];
   configs: Map<string, Record<string, unknown>>;
   planTasks: PlanRecord['tasks'];
   configDigest: string;
   shardCount: number;
+  strategy: ShardStrategy;
   chunkThreshold: number;
 } {
   const pipeline = getPipeline(options.pipeline);
@@ -136,6 +148,7 @@ export function planBatch(
     planTasks,
     configDigest: toObjectRef(sha256OfCanonical(planTasks)),
     shardCount,
+    strategy: options.strategy ?? PLANNED_SHARD_STRATEGY,
     chunkThreshold: options.config?.chunkThreshold ?? DEFAULT_CHUNK_THRESHOLD,
   };
 }
@@ -154,10 +167,12 @@ export function initBatch(store: Store, options: InitBatchOptions): InitBatchRes
   if (fs.existsSync(layout.batchFile(batchId))) throw batchExists(batchId);
   const snapshot = readSnapshotRecord(store, options.snapshotId);
   const files = readFilesIndex(store, options.snapshotId);
-  const { planned, configs, planTasks, configDigest, shardCount, chunkThreshold } = planBatch(store, options);
-  const shardIds = [
-    ...new Set(files.map((f) => shardOf(f.object.slice('sha256:'.length), shardCount))),
-  ].sort();
+  const { planned, configs, planTasks, configDigest, shardCount, strategy, chunkThreshold } = planBatch(
+    store,
+    options,
+  );
+  const sharding: RecordedSharding = { strategy, shard_count: shardCount };
+  const shardIds = [...new Set(files.map((f) => shardOf(sharding, f)))].sort();
   const createdAt = nowIso();
   const tasks: TaskRecord[] = planned.map((t) => {
     const def = options.registry.get(t.type);
@@ -170,7 +185,7 @@ export function initBatch(store: Store, options: InitBatchOptions): InitBatchRes
       batch_id: batchId,
       type: t.type,
       task_version: def.version,
-      sharding: { strategy: 'hash_prefix', shard_count: shardCount, shard_ids: shardIds },
+      sharding: { strategy: sharding.strategy, shard_count: shardCount, shard_ids: shardIds },
       inputs: { snapshot: true, tasks: [...t.depends_on] },
       config,
       config_digest: toObjectRef(sha256OfCanonical(config)),

@@ -1,13 +1,77 @@
+import { CodebatchError } from '../errors/codebatch-error';
+import type { TaskRecord } from '../schemas/batch-record';
+import { parseObjectRef, sha256Hex } from '../util/hash';
+
+export type ShardStrategy = TaskRecord['sharding']['strategy'];
+
 /**
- * Shard of a file: a pure function of its content hash, so it is stable across executions
- * (SPEC 8.1) and identical files land together. With 256 shards it equals the first byte of
- * the hash, as in the reference implementation.
+ * What new batches record. A file's shard then depends on its path alone, so an edit never
+ * moves a file: the shard it sits in is the only one whose bundle changes.
  */
-export function shardOf(objectHex: string, shardCount: number): string {
-  const byte = Number.parseInt(objectHex.slice(0, 2), 16);
-  return (byte % shardCount).toString(16).padStart(2, '0');
+export const PLANNED_SHARD_STRATEGY: ShardStrategy = 'path_hash';
+
+/** A task's sharding as task.json records it. */
+export interface RecordedSharding {
+  strategy: ShardStrategy;
+  shard_count: number;
+  shard_ids?: readonly string[];
+}
+
+/** A files-index entry: its snapshot path and its object reference (`sha256:<hex>`). */
+export interface ShardedFile {
+  path: string;
+  object: string;
+}
+
+/**
+ * Shard of a file under the sharding its batch recorded: a pure function of the file, stable
+ * across executions (SPEC 8.1).
+ *
+ * - path_hash: first byte of sha256(path as UTF-8) mod shard_count.
+ * - hash_prefix: first byte of the content hash mod shard_count. Batches planned before
+ *   path_hash keep it, so resuming, querying or explaining them finds files where they ran.
+ * - single: every file in the one shard recorded.
+ * - round_robin (and single naming several shards): never planned by this engine; runs have
+ *   always placed their files by content hash, and still do.
+ */
+export function shardOf(sharding: RecordedSharding, file: ShardedFile): string {
+  if (sharding.strategy === 'path_hash') return byteShard(sha256Hex(file.path), sharding.shard_count);
+  if (sharding.strategy === 'single' && sharding.shard_ids?.length === 1) return sharding.shard_ids[0]!;
+  return byteShard(contentHex(file), sharding.shard_count);
+}
+
+/**
+ * Whether shardOf says where the producer of the records put each file. A round_robin batch
+ * written elsewhere, or a single one naming several shards, depends on more than the file,
+ * so readers say "unknown" rather than guess.
+ */
+export function isFileFunction(sharding: RecordedSharding): boolean {
+  if (sharding.strategy === 'single') return sharding.shard_ids?.length === 1;
+  return sharding.strategy !== 'round_robin';
 }
 
 export function allShardIds(shardCount: number): string[] {
-  return Array.from({ length: shardCount }, (_, i) => i.toString(16).padStart(2, '0'));
+  return Array.from({ length: shardCount }, (_, i) => formatShardId(i));
+}
+
+function byteShard(hex: string, shardCount: number): string {
+  return formatShardId(Number.parseInt(hex.slice(0, 2), 16) % shardCount);
+}
+
+function formatShardId(index: number): string {
+  return index.toString(16).padStart(2, '0');
+}
+
+function contentHex(file: ShardedFile): string {
+  const hex = parseObjectRef(file.object);
+  if (hex === undefined) {
+    throw new CodebatchError(
+      'E_RECORD_INVALID',
+      `${file.path}: object ${file.object} is not a sha256 reference`,
+      {
+        details: { path: file.path, object: file.object },
+      },
+    );
+  }
+  return hex;
 }

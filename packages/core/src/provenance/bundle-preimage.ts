@@ -36,14 +36,15 @@ export function reconstructPreimage(
   const batch = readBatchRecord(store, batchId);
   const task = readTaskRecord(store, batchId, taskId);
   const plan = readPlan(store, batchId);
-  const shardCount = batch.shard_count ?? task.sharding.shard_count;
+  // Members as the batch was planned: by path, or by content in batches made before path_hash.
+  const sharding = { ...task.sharding, shard_count: batch.shard_count ?? task.sharding.shard_count };
   let files = cache.files?.get(batch.snapshot_id);
   if (!files) {
     files = readFilesIndex(store, batch.snapshot_id);
     cache.files?.set(batch.snapshot_id, files);
   }
   const members: [string, string][] = files
-    .filter((f) => shardOf(f.object.slice('sha256:'.length), shardCount) === shardId)
+    .filter((f) => shardOf(sharding, f) === shardId)
     .map((f) => [f.path, f.object]);
   const deps = plan.tasks.find((t) => t.task_id === taskId)?.depends_on ?? [];
   const upstream = deps.map((dep) => {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { listBatches, readBatchRecord, readTaskRecord } from '../batch/read-batch';
-import { shardOf } from '../batch/shard-assignment';
+import { isFileFunction, type RecordedSharding, shardOf } from '../batch/shard-assignment';
 import { CodebatchError } from '../errors/codebatch-error';
 import type { InputBundlePreimage } from '../run/input-bundle';
 import type { FilesIndexRecord } from '../schemas/snapshot-record';
@@ -29,9 +29,11 @@ export interface ShardMissExplanation {
 
 /**
  * Explains why a shard run's bundle differs from the same task/shard in another batch (by
- * default the latest earlier batch that has the task). Shards are a function of file
- * content, so an edited file usually moves to another shard: added/removed members are
- * annotated with where the same path sits in the other snapshot.
+ * default the latest earlier batch that has the task). Under path_hash an edited file stays
+ * in its shard (a `changed` member); a path is added or removed only when the file is new or
+ * deleted, or when the two batches shard differently (another count, or a batch planned by
+ * content before path_hash, where an edit moved the file). Added/removed members are
+ * annotated with where the same path sits in the other batch, under that batch's sharding.
  */
 export function explainShardMiss(
   store: Store,
@@ -57,24 +59,28 @@ export function explainShardMiss(
     report.changes.splice(configChange + 1, 0, ...settings);
     if (settings.length > 0) report.parts = [...new Set(report.changes.map((c) => c.part))];
   }
-  const shardCount = (id: string) =>
-    readBatchRecord(store, id).shard_count ?? readTaskRecord(store, id, taskId).sharding.shard_count;
+  const plannedSharding = (id: string): RecordedSharding => {
+    const { sharding } = readTaskRecord(store, id, taskId);
+    return { ...sharding, shard_count: readBatchRecord(store, id).shard_count ?? sharding.shard_count };
+  };
   const filesOf = (id: string) => byPath(readFilesIndex(store, readBatchRecord(store, id).snapshot_id));
   let nowFiles: Map<string, FilesIndexRecord> | undefined;
   let thenFiles: Map<string, FilesIndexRecord> | undefined;
+  let layouts: { against: RecordedSharding; current: RecordedSharding } | undefined;
   for (const c of report.changes) {
     if (c.part !== 'members' || !('change' in c) || c.change === 'changed') continue;
+    layouts ??= { against: plannedSharding(againstId), current: plannedSharding(batchId) };
     if (c.change === 'added') {
       thenFiles ??= filesOf(againstId);
       const was = thenFiles.get(c.path);
       c.note = was
-        ? `content changed; was ${was.object.slice(7, 19)} in shard ${shardOf(was.object.slice(7), shardCount(againstId))}`
+        ? elsewhereNote('was', was, c.to, layouts.against, layouts.current, againstId)
         : 'new file';
     } else {
       nowFiles ??= filesOf(batchId);
       const now = nowFiles.get(c.path);
       c.note = now
-        ? `content changed; now ${now.object.slice(7, 19)} in shard ${shardOf(now.object.slice(7), shardCount(batchId))}`
+        ? elsewhereNote('now', now, c.from, layouts.current, layouts.against, batchId)
         : 'file deleted';
     }
   }
@@ -96,6 +102,28 @@ export function explainShardMiss(
     },
     ...report,
   };
+}
+
+/**
+ * Where a member of one batch's shard sits in the other batch, and why it is not here: its
+ * content changed (a shard by content moves with it), or the batches shard differently.
+ * `there` is that other batch's sharding, `here` this one's.
+ */
+function elsewhereNote(
+  when: 'was' | 'now',
+  file: FilesIndexRecord,
+  object: string | undefined,
+  there: RecordedSharding,
+  here: RecordedSharding,
+  thereId: string,
+): string {
+  const content = file.object === object ? 'same content' : 'content changed';
+  const shard = isFileFunction(there) ? ` in shard ${shardOf(there, file)}` : '';
+  const layout =
+    there.strategy !== here.strategy || there.shard_count !== here.shard_count
+      ? `; ${thereId} shards by ${there.strategy} into ${there.shard_count}`
+      : '';
+  return `${content}; ${when} ${file.object.slice(7, 19)}${shard}${layout}`;
 }
 
 export function findPreviousBatch(store: Store, batchId: string, taskId: string): string {

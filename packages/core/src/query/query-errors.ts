@@ -1,10 +1,9 @@
 import fs from 'node:fs';
-import { shardOf } from '../batch/shard-assignment';
+import { isFileFunction, shardOf } from '../batch/shard-assignment';
 import { taskRecordSchema } from '../schemas/batch-record';
 import type { OutputRecord } from '../schemas/output-record';
 import type { FilesIndexRecord } from '../schemas/snapshot-record';
 import type { Store } from '../store/store';
-import { parseObjectRef } from '../util/hash';
 import { type FactOptions, loadDiagnostics } from './batch-facts';
 import { type BatchView, loadBatchView, resolveTaskIds } from './batch-view';
 import { readFilesByPath } from './files-index';
@@ -79,9 +78,9 @@ function listFailedShards(view: BatchView, taskIds: readonly string[]): FailedSh
 
 /**
  * Maps a file to its shard using the task's recorded sharding (task.json), so the answer
- * follows the batch as it was planned. Only hash_prefix and single are pure functions of the
- * file; for anything else the files of a shard are not knowable from the indexes, and we say
- * so (null) rather than guess.
+ * follows the batch as it was planned (by path, or by content in batches planned before
+ * path_hash). Where the recorded sharding is not a function of the file (round_robin), the
+ * files of a shard are not knowable from the indexes, and we say so (null) rather than guess.
  */
 function shardAssigner(
   view: BatchView,
@@ -95,11 +94,13 @@ function shardAssigner(
   } catch {
     return undefined;
   }
-  const { strategy, shard_count: count, shard_ids: ids } = task.sharding;
-  if (strategy === 'single' && ids.length === 1) return () => ids[0];
-  if (strategy !== 'hash_prefix') return undefined;
+  const { sharding } = task;
+  if (!isFileFunction(sharding)) return undefined;
   return (f) => {
-    const hex = parseObjectRef(f.object);
-    return hex === undefined ? undefined : shardOf(hex, count);
+    try {
+      return shardOf(sharding, f);
+    } catch {
+      return undefined; // a damaged object reference: in no shard we can name
+    }
   };
 }

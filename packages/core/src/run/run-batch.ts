@@ -9,7 +9,7 @@ import type { TaskRegistry } from '../tasks/task-registry';
 import { type BatchRunContext, loadBatchRunContext } from './batch-context';
 import { type ChainExecutor, createInProcessExecutor } from './chain-executors';
 import { appendEvent } from './events';
-import { partitionByShard, selectShards, shardCountOf } from './select-shards';
+import { partitionByShard, selectShards, shardingOf } from './select-shards';
 import type { ShardOutcome, ShardRunResult } from './shard-outcome';
 import { createWorkerPool, type WorkerPool } from './worker-pool';
 
@@ -95,7 +95,7 @@ export async function runBatch(
     selected = ordered.filter((id) => options.taskIds!.includes(id));
   }
   const shardIds = selectShards(store, records, options, selected);
-  const members = partitionByShard(readFilesIndex(store, batch.snapshot_id), shardCountOf(records));
+  const members = partitionByShard(readFilesIndex(store, batch.snapshot_id), shardingOf(records));
 
   const ctx = loadBatchRunContext(store, records, options.registry, {
     force: options.force ?? false,

@@ -1,6 +1,6 @@
 import { orderTasks } from '../batch/pipelines';
 import type { BatchRecords } from '../batch/read-batch';
-import { shardOf } from '../batch/shard-assignment';
+import { PLANNED_SHARD_STRATEGY, type RecordedSharding, shardOf } from '../batch/shard-assignment';
 import { readShardState } from '../batch/shard-state';
 import { CodebatchError } from '../errors/codebatch-error';
 import type { FilesIndexRecord } from '../schemas/snapshot-record';
@@ -60,19 +60,31 @@ export function selectShards(
   return shardIds;
 }
 
-/** The batch's shard count (older batches record it only on their tasks). */
-export function shardCountOf(records: BatchRecords): number {
-  return records.batch.shard_count ?? records.tasks.values().next().value?.sharding.shard_count ?? 256;
+/**
+ * The sharding the batch was planned with, as its tasks record it (every task of a batch
+ * shares it; older batches record the count only there).
+ */
+export function shardingOf(records: BatchRecords): RecordedSharding {
+  const task = records.tasks.values().next().value;
+  return {
+    // A batch without tasks runs nothing: any strategy partitions it the same.
+    strategy: task?.sharding.strategy ?? PLANNED_SHARD_STRATEGY,
+    shard_count: records.batch.shard_count ?? task?.sharding.shard_count ?? 256,
+    ...(task ? { shard_ids: task.sharding.shard_ids } : {}),
+  };
 }
 
-/** Partitions a snapshot's files by shard in one pass (the reference re-read it per shard). */
+/**
+ * Partitions a snapshot's files by shard in one pass (the reference re-read it per shard),
+ * under the batch's recorded sharding: a batch planned by content keeps running by content.
+ */
 export function partitionByShard(
   files: readonly FilesIndexRecord[],
-  shardCount: number,
+  sharding: RecordedSharding,
 ): Map<string, FilesIndexRecord[]> {
   const byShard = new Map<string, FilesIndexRecord[]>();
   for (const f of files) {
-    const shard = shardOf(f.object.slice('sha256:'.length), shardCount);
+    const shard = shardOf(sharding, f);
     const list = byShard.get(shard);
     if (list) list.push(f);
     else byShard.set(shard, [f]);

@@ -57,7 +57,8 @@ export const taskRecordSchema = z.looseObject({
   /** Implementation version of the task; part of every input-bundle hash. */
   task_version: z.string(),
   sharding: z.looseObject({
-    strategy: z.enum(['hash_prefix', 'round_robin', 'single']),
+    /** path_hash is ours (the reference has the other three); see batch/shard-assignment.ts. */
+    strategy: z.enum(['path_hash', 'hash_prefix', 'round_robin', 'single']),
     shard_count: z.number().int().min(1).max(256),
     shard_ids: z.array(shardIdSchema),
   }),

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { shardOf } from '../batch/shard-assignment';
+import { PLANNED_SHARD_STRATEGY, type RecordedSharding, shardOf } from '../batch/shard-assignment';
 import type { OutputKind } from '../schemas/output-record';
 import type { ShardStatus } from '../schemas/state-record';
 import { toJsonl } from '../store/jsonl';
@@ -43,6 +43,8 @@ export interface BatchFixtureSpec {
   /** Per task, per shard id: a non-done state (or raw index text). */
   shards?: Record<string, Record<string, FixtureShardOverride>>;
   shardCount?: number;
+  /** path_hash as new batches; hash_prefix writes a batch as versions before path_hash did. */
+  strategy?: 'path_hash' | 'hash_prefix';
   ts?: string;
 }
 
@@ -61,7 +63,13 @@ export function buildBatchFixture(spec: BatchFixtureSpec): BatchFixture {
   const ts = spec.ts ?? '2024-01-01T00:00:00.000Z';
   const hexByPath = new Map<string, string>();
   for (const f of spec.files) hexByPath.set(f.path, store.objects.writeObject(f.content));
-  const shardOfPath = (p: string) => shardOf(hexByPath.get(p) ?? sha256Hex(p), shardCount);
+  const sharding: RecordedSharding = {
+    strategy: spec.strategy ?? PLANNED_SHARD_STRATEGY,
+    shard_count: shardCount,
+  };
+  // A path with no file still gets a shard (outputs of files the snapshot lacks).
+  const shardOfPath = (p: string) =>
+    shardOf(sharding, { path: p, object: `sha256:${hexByPath.get(p) ?? sha256Hex(p)}` });
   writeSnapshot(store, spec, hexByPath, ts);
 
   const taskIds = Object.keys(spec.tasks);
@@ -98,7 +106,7 @@ export function buildBatchFixture(spec: BatchFixtureSpec): BatchFixture {
       batch_id: spec.batchId,
       type: taskId,
       task_version: '1',
-      sharding: { strategy: 'hash_prefix', shard_count: shardCount, shard_ids: shardIds },
+      sharding: { strategy: sharding.strategy, shard_count: shardCount, shard_ids: shardIds },
       inputs: { snapshot: true, tasks: [] },
       config: {},
       config_digest: `sha256:${'0'.repeat(64)}`,

@@ -15,7 +15,10 @@ export const TREE: Record<string, string> = {
   'lib/d.js': 'function delta() { return 1; }\n',
 };
 
-/** A store with one snapshot of `tree`; `newBatch` plans a batch over it (test registry). */
+/**
+ * A store with one snapshot of `tree`; `newBatch` plans a batch over it (test registry), by path
+ * unless given `hash_prefix` (a batch as versions before path_hash planned it).
+ */
 export async function setupStore(tree: Record<string, string> = TREE, shards = 4) {
   const tmp = makeTempDir('codebatch-prov-');
   const src = path.join(tmp.dir, 'src');
@@ -26,7 +29,9 @@ export async function setupStore(tree: Record<string, string> = TREE, shards = 4
     id?: string,
     config?: Parameters<typeof initBatch>[1]['config'],
     snapshotId = snap.record.snapshot_id,
-  ) => initBatch(store, { snapshotId, pipeline: 'full', shards, id, registry, config }).batch.batch_id;
+    strategy?: Parameters<typeof initBatch>[1]['strategy'],
+  ) =>
+    initBatch(store, { snapshotId, pipeline: 'full', shards, id, registry, config, strategy }).batch.batch_id;
   const snapshotOf = async (next: Record<string, string>, dir = 'src2') => {
     const d = path.join(tmp.dir, dir);
     writeTree(d, next);

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import type { CodebatchError } from '../../errors/codebatch-error';
 import { makeTempDir } from '../../test-support/temp-dir';
@@ -8,7 +9,7 @@ import { queryErrors } from '../query-errors';
 import { queryFiles, queryTop } from '../query-files';
 import { queryOutputs } from '../query-outputs';
 import { queryStats } from '../query-stats';
-import { buildSampleBatch, sampleTasks } from './sample-batch';
+import { buildSampleBatch, SAMPLE_FILES, sampleTasks } from './sample-batch';
 
 let tmp: ReturnType<typeof makeTempDir>;
 beforeEach(() => {
@@ -256,6 +257,30 @@ describe('files, top, errors, inspect', () => {
     expect(result.files).toEqual(expect.arrayContaining(['src/b.py', 'src/c.ts']));
     expect(queryErrors(store, 'b2', { task: '04_lint' }).failed_shards).toEqual([]);
   });
+
+  it.each(['path_hash', 'hash_prefix'] as const)(
+    'names the files of a failed shard where the batch placed them (%s)',
+    (strategy) => {
+      const probe = buildSampleBatch(tmp.dir, { batchId: `probe-${strategy}`, strategy });
+      const shard = probe.shardOfPath('src/c.ts');
+      const { store } = buildSampleBatch(tmp.dir, {
+        batchId: `b-${strategy}`,
+        strategy,
+        shards: {
+          '03_symbols': { [shard]: { status: 'failed', error: { code: 'E_TASK_FAILED', message: 'x' } } },
+        },
+      });
+      // Computed here: first byte of sha256 of the path (path_hash) or of the content (an older store).
+      const key = (f: (typeof SAMPLE_FILES)[number]) => (strategy === 'path_hash' ? f.path : f.content);
+      const shardOfKey = (k: string) =>
+        (crypto.createHash('sha256').update(k).digest()[0]! % 16).toString(16).padStart(2, '0');
+      const c = SAMPLE_FILES.find((f) => f.path === 'src/c.ts')!;
+      expect(shard).toBe(shardOfKey(key(c)));
+      const expected = SAMPLE_FILES.filter((f) => shardOfKey(key(f)) === shard).map((f) => f.path);
+      const [failed] = queryErrors(store, `b-${strategy}`).failed_shards;
+      expect(failed?.files?.sort()).toEqual(expected.sort());
+    },
+  );
 
   it('inspects one file across tasks', () => {
     const { store } = buildSampleBatch(tmp.dir);

@@ -1,5 +1,6 @@
 import type {
   BatchFixture,
+  BatchFixtureSpec,
   FixtureFile,
   FixtureOutput,
   FixtureShardOverride,
@@ -101,6 +102,7 @@ export function buildSampleBatch(
     files?: FixtureFile[];
     tasks?: Record<string, FixtureOutput[]>;
     shards?: Record<string, Record<string, FixtureShardOverride>>;
+    strategy?: BatchFixtureSpec['strategy'];
   } = {},
 ): BatchFixture {
   return buildBatchFixture({
@@ -110,5 +112,6 @@ export function buildSampleBatch(
     files: overrides.files ?? SAMPLE_FILES,
     tasks: overrides.tasks ?? sampleTasks(),
     shards: overrides.shards,
+    ...(overrides.strategy ? { strategy: overrides.strategy } : {}),
   });
 }

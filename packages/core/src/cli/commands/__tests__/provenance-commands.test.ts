@@ -4,7 +4,6 @@ import { shardOf } from '../../../batch/shard-assignment';
 import { registry, setupStore, TREE } from '../../../provenance/__tests__/provenance-fixture';
 import { runBatchWithProvenance } from '../../../provenance/run-with-provenance';
 import { runBatch } from '../../../run/run-batch';
-import { sha256Hex } from '../../../util/hash';
 import { main } from '../../main';
 
 let ctx: Awaited<ReturnType<typeof setupStore>>;
@@ -30,7 +29,7 @@ describe('provenance commands', () => {
     const first = await runBatchWithProvenance(ctx.store, { batchId: b1, registry });
     const b2 = ctx.newBatch('b2', { tasks: { lint: { word: 'WORSE' } } });
     await runBatch(ctx.store, { batchId: b2, registry });
-    const shard = shardOf(sha256Hex(TREE['src/a.ts']!), 4);
+    const shard = shardOf({ strategy: 'path_hash', shard_count: 4 }, { path: 'src/a.ts', object: '' });
 
     const batchView = await cli(['manifest', 'show', '--batch', 'b1']);
     expect(batchView.code).toBe(0);
