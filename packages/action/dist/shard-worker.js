@@ -19,7 +19,7 @@ import {
   readBatchRecords,
   runShardChain,
   toCodebatchError
-} from "./chunks/chunk-C5DLXVOP.js";
+} from "./chunks/chunk-O7PYHZYH.js";
 
 // ../core/src/run/shard-worker.ts
 init_read_batch();

@@ -8,6 +8,7 @@ import { listSnapshots } from '../snapshot/read-snapshot';
 import { tempName, writeFileAtomic } from '../store/atomic-write';
 import { BATCHES_DIR, SNAPSHOTS_DIR } from '../store/layout';
 import type { Store } from '../store/store';
+import { parseObjectRef } from '../util/hash';
 
 /**
  * Garbage collection of a store: old batches go, then whatever nothing kept refers to.
@@ -212,6 +213,8 @@ export function pruneStore(store: Store, options: PruneOptions = {}): PruneRepor
   // 5. Objects: reachable from the roots, transitively through JSON objects.
   const scanned = new Set<string>();
   const queue: string[] = [];
+  // Referenced index objects, read whole below: the queue does not read them again.
+  const indexObjects = new Set<string>();
   const mark = (hex: string) => {
     if (scanned.has(hex)) return;
     scanned.add(hex);
@@ -223,12 +226,23 @@ export function pruneStore(store: Store, options: PruneOptions = {}): PruneRepor
     if (removedBatches.has(name) || !fs.existsSync(path.join(batchesDir, name))) continue;
     for (const file of walkFiles(path.join(batchesDir, name))) {
       if (file.endsWith('.jsonl') || file.endsWith('.json')) collectFileRefs(file, roots);
+      // A reused shard's records are an object (state.outputs_ref): every object they name is
+      // a root, however large the index (the scan below stops at MAX_SCAN_BYTES).
+      if (path.basename(file) === 'state.json') {
+        const hex = outputsRefObject(file);
+        if (hex !== undefined && !indexObjects.has(hex)) {
+          indexObjects.add(hex);
+          collectFileRefs(store.objects.objectPath(hex), roots);
+        }
+      }
     }
   }
   for (const hex of roots) mark(hex);
   for (const hex of sourceObjects) scanned.add(hex);
   while (queue.length > 0) {
-    const refs = readJsonObjectRefs(store.objects.objectPath(queue.pop()!));
+    const hex = queue.pop()!;
+    if (indexObjects.has(hex)) continue;
+    const refs = readJsonObjectRefs(store.objects.objectPath(hex));
     for (const r of refs ?? []) mark(r);
   }
   const objectDirs = listObjectDirs(store);
@@ -337,7 +351,7 @@ function compactMemo(
 }
 
 /**
- * (task, removed batch, shard) -> a kept shard whose outputs were reused from it. Reuse copies
+ * (task, removed batch, shard) -> a kept shard whose outputs were reused from it. Reuse takes
  * a shard's records verbatim (only the envelope changes), so index entries that pointed at
  * the removed shard stay valid at the kept one; the memo re-verifies every hit anyway.
  */
@@ -369,6 +383,16 @@ function reuseMoves(
     }
   }
   return moves;
+}
+
+function outputsRefObject(stateFile: string): string | undefined {
+  try {
+    const state = JSON.parse(fs.readFileSync(stateFile, 'utf8')) as { outputs_ref?: { object?: unknown } };
+    const ref = state.outputs_ref?.object;
+    return typeof ref === 'string' ? parseObjectRef(ref) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function collectRefs(text: string, into: Set<string>): void {

@@ -1,6 +1,12 @@
 import { readShardState } from '../batch/shard-state';
 import { outputRecordSchema, taskOutputSchema } from '../schemas/output-record';
 import { readIndexFile } from '../store/read-index-file';
+import {
+  readStoredOutputs,
+  readStoredOutputsDigest,
+  restampStoredOutputs,
+  type StoredOutputs,
+} from '../store/shard-outputs';
 import type { Store } from '../store/store';
 
 export interface OutputsVerification {
@@ -39,12 +45,28 @@ export function verifyShardOutputs(
       invalid: 0,
       problems: [],
     };
-  return verifyOutputsFile(
-    store.layout.outputsFile(batchId, taskId, shardId),
-    state.outputs_digest,
-    { batch_id: batchId, task_id: taskId, shard_id: shardId },
-    options,
-  );
+  const ids = { batch_id: batchId, task_id: taskId, shard_id: shardId };
+  // Without record validation only the digest is needed: the run that just committed or
+  // reused this index knows it, so nothing is read again.
+  let read: StoredOutputs | { hex: string; file: string } | undefined;
+  try {
+    read =
+      options.validate === false
+        ? readStoredOutputsDigest(store, ids, state)
+        : readStoredOutputs(store, ids, state);
+  } catch {
+    read = undefined;
+  }
+  const file = read?.file ?? store.layout.outputsFile(batchId, taskId, shardId);
+  // A reused shard's records are checked as its readers get them: re-stamped with its ids.
+  const restamp = (r: StoredOutputs) => {
+    try {
+      return restampStoredOutputs(r, state);
+    } catch {
+      return undefined;
+    }
+  };
+  return verifyOutputsRead(file, read, state.outputs_digest, ids, options, restamp);
 }
 
 /**
@@ -63,16 +85,36 @@ export function verifyOutputsFile(
   } catch {
     read = undefined;
   }
+  return verifyOutputsRead(file, read && { ...read, file }, expectedDigest, ids, options);
+}
+
+function verifyOutputsRead(
+  file: string,
+  read: StoredOutputs | { hex: string; file: string } | undefined,
+  expectedDigest: string | undefined,
+  ids: { batch_id: string; task_id: string; shard_id: string },
+  options: { validate?: boolean },
+  restamp: (read: StoredOutputs) => Buffer | undefined = (r) => r.bytes,
+): OutputsVerification {
   if (read === undefined)
     return { ok: false, outputs_rehash: 'missing', records: 0, invalid: 0, problems: [`${file}: missing`] };
-  const { bytes } = read;
   const actual = `sha256:${read.hex}`;
   const rehash = expectedDigest === undefined ? 'not_checked' : actual === expectedDigest ? 'ok' : 'mismatch';
   const problems: string[] = [];
   if (rehash === 'mismatch') problems.push(`outputs index hashes to ${actual}, state says ${expectedDigest}`);
   let records = 0;
   let invalid = 0;
-  if (options.validate !== false) {
+  const bytes =
+    options.validate === false || !('bytes' in read)
+      ? Buffer.alloc(0)
+      : rehash !== 'mismatch'
+        ? restamp(read)
+        : read.bytes;
+  if (bytes === undefined) {
+    invalid += 1;
+    problems.push(`${file}: its lines do not carry the ids its outputs_ref names`);
+  }
+  if (options.validate !== false && bytes !== undefined) {
     const text = bytes.toString('utf8');
     if (text.length > 0 && !text.endsWith('\n')) {
       invalid += 1;

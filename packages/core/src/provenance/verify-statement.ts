@@ -1,8 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { readShardState } from '../batch/shard-state';
 import { CodebatchError } from '../errors/codebatch-error';
 import { digestRecords, stripEnvelope } from '../run/file-memo';
 import { parseJsonl } from '../store/jsonl';
+import { readStoredOutputs } from '../store/shard-outputs';
 import type { Store } from '../store/store';
 import { sha256Hex } from '../util/hash';
 
@@ -28,10 +30,13 @@ export function checkStatementSubjects(store: Store, statement: Record<string, u
       mismatches.push({ name, reason: 'outside the store' });
       continue;
     }
-    let bytes: Buffer;
+    let bytes: Buffer | undefined;
     try {
-      bytes = fs.readFileSync(file);
+      bytes = index === undefined ? fs.readFileSync(file) : readIndexRecords(store, index, file);
     } catch {
+      bytes = undefined;
+    }
+    if (bytes === undefined) {
       mismatches.push({ name, reason: 'missing' });
       continue;
     }
@@ -45,6 +50,21 @@ export function checkStatementSubjects(store: Store, statement: Record<string, u
       ],
     });
   return { subjects: subjects.length, mismatches };
+}
+
+const SHARD_INDEX = /^batches\/([^/]+)\/tasks\/([^/]+)\/shards\/([^/]+)\/outputs\.index\.jsonl$/;
+
+/**
+ * The stored records of the shard index a subject names: a reused shard's are the object its
+ * state references (its own file is a stub). The envelope is stripped before hashing, so the
+ * referenced bytes are used as they are.
+ */
+function readIndexRecords(store: Store, index: string, file: string): Buffer | undefined {
+  const m = SHARD_INDEX.exec(index.split(path.sep).join('/'));
+  if (!m) return fs.readFileSync(file);
+  const location = { batch_id: m[1]!, task_id: m[2]!, shard_id: m[3]! };
+  const state = readShardState(store, location.batch_id, location.task_id, location.shard_id);
+  return readStoredOutputs(store, location, state)?.bytes;
 }
 
 /**

@@ -3,7 +3,8 @@ import { CodebatchError, toCodebatchError } from '../errors/codebatch-error';
 import type { OutputRecord } from '../schemas/output-record';
 import { type ShardState, shardStateSchema } from '../schemas/state-record';
 import { parseJsonl, parseSelectedLines } from '../store/jsonl';
-import { readIndexFile } from '../store/read-index-file';
+import { outputsRefOf, readStoredOutputs, restampStoredOutputs } from '../store/shard-outputs';
+import type { Store } from '../store/store';
 import { sha256Hex, toObjectRef } from '../util/hash';
 import { verifiesReads } from '../util/read-verification';
 import type { BatchView } from './batch-view';
@@ -19,6 +20,9 @@ export interface ShardEntry {
   stateBytes: Buffer | undefined;
   stateFile: string;
   outputsFile: string;
+  /** The store and batch the shard is in: a reused shard's records are an object of the store. */
+  store: Store;
+  batchId: string;
 }
 
 const SHARD_DIR = /^[a-f0-9]{2}$/;
@@ -57,6 +61,8 @@ function readShardEntry(view: BatchView, taskId: string, shardId: string): Shard
         stateBytes: undefined,
         stateFile,
         outputsFile,
+        store: view.store,
+        batchId: view.batchId,
       };
     }
     throw toCodebatchError(error, `reading ${stateFile}`);
@@ -83,6 +89,8 @@ function readShardEntry(view: BatchView, taskId: string, shardId: string): Shard
     stateBytes,
     stateFile,
     outputsFile,
+    store: view.store,
+    batchId: view.batchId,
   };
 }
 
@@ -97,35 +105,52 @@ export function isShardVisible(entry: ShardEntry): boolean {
   return entry.status === 'done';
 }
 
-/** A shard's outputs index bytes and their sha256; a done shard without an index produced no outputs. */
-export function readOutputsBytes(entry: ShardEntry): { bytes: Buffer; hex: string } {
+/**
+ * A shard's stored index bytes and their sha256 (what outputs_digest names), with the file they
+ * came from; a done shard without an index produced no outputs. A reused shard's bytes carry
+ * the ids of the shard they were written for (readVerifiedOutputsBytes re-stamps them).
+ */
+export function readOutputsBytes(entry: ShardEntry): { bytes: Buffer; hex: string; file: string } {
   try {
-    return readIndexFile(entry.outputsFile) ?? { bytes: Buffer.alloc(0), hex: EMPTY_HEX };
+    const read = readStoredOutputs(
+      entry.store,
+      { batch_id: entry.batchId, task_id: entry.taskId, shard_id: entry.shardId },
+      entry.state,
+    );
+    return read ?? { bytes: Buffer.alloc(0), hex: EMPTY_HEX, file: entry.outputsFile };
   } catch (error) {
-    throw toCodebatchError(error, `reading ${entry.outputsFile}`);
+    throw toCodebatchError(error, `reading the outputs of ${entry.outputsFile}`);
   }
 }
 
 const EMPTY_HEX = sha256Hex(Buffer.alloc(0));
 
 /**
- * A done shard's index bytes, checked against the digest its state recorded (E_INDEX_CORRUPT).
- * `verified` is false only for a state without a digest (older stores) or with verification off
- * (the benchmark's switch): then no line may be passed over unread.
+ * A done shard's records as bytes, checked against the digest its state recorded
+ * (E_INDEX_CORRUPT), a reused shard's re-stamped with its own ids. `verified` is false only for
+ * a state without a digest (older stores) or with verification off (the benchmark's switch):
+ * then no line may be passed over unread.
  */
 export function readVerifiedOutputsBytes(entry: ShardEntry): { bytes: Buffer; verified: boolean } {
-  const { bytes, hex } = readOutputsBytes(entry);
+  const read = readOutputsBytes(entry);
   const expected = entry.state?.outputs_digest;
-  if (expected && verifiesReads() && toObjectRef(hex) !== expected) {
+  const ref = outputsRefOf(entry.state);
+  // A reference names an object that must be there: with verification off (the benchmark's
+  // switch) a missing one must not read as a shard without outputs.
+  const missing = ref !== undefined && read.file === entry.outputsFile;
+  if ((expected && verifiesReads() && toObjectRef(read.hex) !== expected) || missing) {
     throw new CodebatchError(
       'E_INDEX_CORRUPT',
-      `${entry.outputsFile} does not match the digest its state recorded`,
+      ref
+        ? `${read.file} (the records ${entry.outputsFile} reuses) does not match the digest its state recorded`
+        : `${read.file} does not match the digest its state recorded`,
       {
         hints: ['Re-run the affected shard with --force to rewrite its index, or run `codebatch verify`.'],
-        details: { file: entry.outputsFile, expected },
+        details: { file: read.file, expected },
       },
     );
   }
+  const bytes = entry.state && ref ? restampStoredOutputs(read, entry.state) : read.bytes;
   return { bytes, verified: expected !== undefined && verifiesReads() };
 }
 

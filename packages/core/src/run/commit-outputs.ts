@@ -1,16 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { TaskOutput } from '../schemas/output-record';
 import { writeFileAtomic } from '../store/atomic-write';
+import { type EnvelopeIds, envelopeIdsPrefix } from '../store/index-envelope';
 import { rememberIndexDigest } from '../store/read-index-file';
-import { SCHEMA_VERSION } from '../version';
-
-export interface EnvelopeIds {
-  snapshot_id: string;
-  batch_id: string;
-  task_id: string;
-  shard_id: string;
-  ts: string;
-}
 
 export interface SerializedOutputs {
   /** outputs.index.jsonl bytes. */
@@ -20,14 +12,6 @@ export interface SerializedOutputs {
   /** sha256 hex of the records without envelope: what downstream bundles depend on. */
   resultDigest: string;
   count: number;
-}
-
-/**
- * The bytes every index line of a shard starts with, up to (not including) `"ts"`. One
- * function for writing and for re-stamping reused lines, so both agree byte for byte.
- */
-export function envelopeIdsPrefix(ids: Omit<EnvelopeIds, 'ts'>): string {
-  return `{"schema_version":${SCHEMA_VERSION},"snapshot_id":${JSON.stringify(ids.snapshot_id)},"batch_id":${JSON.stringify(ids.batch_id)},"task_id":${JSON.stringify(ids.task_id)},"shard_id":${JSON.stringify(ids.shard_id)},`;
 }
 
 /**

@@ -1,32 +1,33 @@
 import type { ShardState } from '../schemas/state-record';
 import { CHUNKED_SUFFIX } from '../store/chunking';
-import { readIndexFile } from '../store/read-index-file';
+import { readStoredOutputs, type StoredOutputs } from '../store/shard-outputs';
 import type { Store } from '../store/store';
 import { verifiesReads } from '../util/read-verification';
 
 /**
- * The committed outputs index of a done shard, or undefined unless its bytes hash to the
- * state's outputs_digest (and, with `checkObjects`, every object the records reference is in
- * the store). The one check behind skipping a done shard, reusing another batch's shard, and
+ * The stored outputs index of a done shard, or undefined unless its bytes hash to the state's
+ * outputs_digest (and, with `checkObjects`, every object the records reference is in the
+ * store). The one check behind skipping a done shard, reusing another batch's shard, and
  * taking a file's records from the memo: none of them trusts an index it has not verified.
+ * A reused shard's bytes carry the ids of the shard they were written for (`from`): these
+ * callers strip or replace the envelope, so nothing is re-stamped here.
  */
 export function readCommittedIndex(
   store: Store,
   location: { batch_id: string; task_id: string; shard_id: string },
   state: ShardState,
   options: { checkObjects?: boolean } = {},
-): Buffer | undefined {
+): StoredOutputs | undefined {
   if (state.status !== 'done' || !state.outputs_digest) return undefined;
-  let read: ReturnType<typeof readIndexFile>;
+  let read: StoredOutputs | undefined;
   try {
-    read = readIndexFile(store.layout.outputsFile(location.batch_id, location.task_id, location.shard_id));
+    read = readStoredOutputs(store, location, state);
   } catch {
     return undefined;
   }
   if (!read || `sha256:${read.hex}` !== state.outputs_digest) return undefined;
-  const { bytes } = read;
-  if (options.checkObjects && !referencedObjectsExist(store, bytes)) return undefined;
-  return bytes;
+  if (options.checkObjects && !referencedObjectsExist(store, read.bytes)) return undefined;
+  return read;
 }
 
 const OBJECT_MARK = Buffer.from('"object":"sha256:');

@@ -176,7 +176,7 @@ export class FileMemo {
     let result: SourceShard | null = null;
     try {
       const location = { batch_id: batchId, task_id: this.taskId, shard_id: shardId };
-      const bytes = readCommittedIndex(
+      const stored = readCommittedIndex(
         this.store,
         location,
         readShardState(this.store, batchId, this.taskId, shardId),
@@ -184,9 +184,9 @@ export class FileMemo {
           checkObjects: true,
         },
       );
-      if (bytes) {
+      if (stored) {
         const byPath = new Map<string, TaskOutput[]>();
-        for (const r of parseJsonl<Record<string, unknown>>(bytes.toString('utf8')).records) {
+        for (const r of parseJsonl<Record<string, unknown>>(stored.bytes.toString('utf8')).records) {
           const rec = stripEnvelope(r);
           const list = byPath.get(rec.path);
           if (list) list.push(rec);

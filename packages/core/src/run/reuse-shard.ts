@@ -1,11 +1,13 @@
 import { readBatchRecord } from '../batch/read-batch';
 import { readShardState } from '../batch/shard-state';
 import { countInBytes, storedCounts } from '../query/diagnostic-counts';
-import type { DiagnosticCounts } from '../schemas/state-record';
+import type { DiagnosticCounts, OutputsRef } from '../schemas/state-record';
+import type { EnvelopeIdSet } from '../store/index-envelope';
+import { rememberIndexDigest } from '../store/read-index-file';
+import { countLinesWithIds } from '../store/restamp-index';
 import type { Store } from '../store/store';
-import { sha256Hex } from '../util/hash';
+import { SCHEMA_VERSION } from '../version';
 import { readCommittedIndex } from './committed-outputs';
-import { restampIndex } from './restamp-index';
 
 export interface BundleLocation {
   batch_id: string;
@@ -14,14 +16,16 @@ export interface BundleLocation {
 }
 
 export interface ReusedOutputs {
+  /** What the reusing shard's state names instead of a copy of the records. */
+  ref: OutputsRef;
+  /** The referenced index bytes, with `ref.from`'s ids (for later tasks of the chain). */
   bytes: Buffer;
+  /** sha256 of `bytes`, bare hex: the reusing shard's outputs_digest. */
   outputsDigest: string;
   resultDigest: string;
   count: number;
-  /** Diagnostics per severity: a restamp changes ids only, so the source's. */
+  /** Diagnostics per severity: the records are the source's, so its counts. */
   diagnostics: DiagnosticCounts;
-  /** Records per kind, when the source run's manifest gives them. */
-  byKind?: Record<string, number>;
   /** Run manifest of the source shard run, if it recorded one. */
   sourceManifest?: string;
   /** The source state's outputs_digest: what its manifest's outputs must name to describe it. */
@@ -29,44 +33,55 @@ export interface ReusedOutputs {
 }
 
 /**
- * Copies the outputs of a done shard with the same input bundle into this shard, with this
- * batch's ids. Used only after verifying that the source is what its state claims: status
- * done with this bundle hash, index bytes matching outputs_digest, and every referenced
- * object present. Anything less and we execute instead (a reused result is never trusted
- * blindly, and a failed run is never reused).
+ * Takes the outputs of a done shard with the same input bundle for this shard, by reference:
+ * the source's index becomes an object (a hard link, not a copy) that this shard's state names,
+ * and readers re-stamp its lines with this shard's ids. Used only after verifying that the
+ * source is what its state claims: status done with this bundle hash, index bytes matching
+ * outputs_digest, and every referenced object present. Anything less and we execute instead (a
+ * reused result is never trusted blindly, and a failed run is never reused). A source that is
+ * itself a reference passes on its object: references are never chained.
  */
 export function reuseShardOutputs(
   store: Store,
   source: BundleLocation,
   bundleHash: string,
-  target: { snapshot_id: string; batch_id: string; task_id: string; shard_id: string },
+  target: { snapshot_id: string },
 ): ReusedOutputs | undefined {
   let state: ReturnType<typeof readShardState>;
-  let sourceSnapshot: string;
   try {
     state = readShardState(store, source.batch_id, source.task_id, source.shard_id);
-    sourceSnapshot = readBatchRecord(store, source.batch_id).snapshot_id;
   } catch {
     return undefined;
   }
   if (state.bundle_hash !== bundleHash || !state.result_digest) return undefined;
-  const bytes = readCommittedIndex(store, source, state, { checkObjects: true });
-  if (!bytes) return undefined;
-  // A source committed before counts were recorded is counted from the bytes just verified
-  // (before they are re-stamped where they lie: ids hold no severity, but order keeps it plain).
-  const diagnostics = storedCounts(state) ?? countInBytes(bytes);
-  // The bytes were read for this call alone: re-stamped in place when the ids keep their length.
-  const restamped = restampIndex(bytes, { snapshot_id: sourceSnapshot, ...source }, target, {
-    inPlace: true,
-  });
-  if (!restamped) return undefined;
-  const out = restamped.bytes;
+  const stored = readCommittedIndex(store, source, state, { checkObjects: true });
+  if (!stored) return undefined;
+  let from: EnvelopeIdSet | undefined = stored.from;
+  if (!from) {
+    try {
+      const snapshotId = readBatchRecord(store, source.batch_id).snapshot_id;
+      from = { schema_version: SCHEMA_VERSION, snapshot_id: snapshotId, ...source };
+    } catch {
+      return undefined;
+    }
+  }
+  // Every reader re-stamps each line's id prefix: bytes without it on every line are executed
+  // again rather than referenced and found unreadable later.
+  const count = countLinesWithIds(stored.bytes, from);
+  if (count === undefined) return undefined;
+  if (!stored.from) {
+    const made = store.objects.linkObject(stored.hex, stored.file, stored.identity, stored.bytes);
+    // Readers of this run (its verify step, the report) read the object next: spare them a hash,
+    // but only of bytes this call put there (an object already present is hashed when read).
+    if (made !== 'present') rememberIndexDigest(store.objects.objectPath(stored.hex), stored.hex);
+  }
   return {
-    bytes: out,
-    outputsDigest: sha256Hex(out),
+    ref: { object: `sha256:${stored.hex}`, from, snapshot_id: target.snapshot_id },
+    bytes: stored.bytes,
+    outputsDigest: stored.hex,
     resultDigest: state.result_digest,
-    count: restamped.count,
-    diagnostics,
+    count,
+    diagnostics: storedCounts(state) ?? countInBytes(stored.bytes),
     ...(state.manifest ? { sourceManifest: state.manifest } : {}),
     ...(state.outputs_digest ? { sourceOutputsDigest: state.outputs_digest } : {}),
   };

@@ -188,7 +188,7 @@ function trySkip(
     state,
   );
   if (!committed) return undefined;
-  keepUpstreamIndex(scope, taskId, committed);
+  keepUpstreamIndex(scope, taskId, committed.bytes);
   return {
     outcome: 'skipped',
     outputs: state.stats?.outputs_written ?? 0,

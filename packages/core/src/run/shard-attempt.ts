@@ -71,6 +71,7 @@ export function startShardRun(a: ShardAttempt, previous: ShardState): RunningSha
   };
   delete running.error;
   delete running.completed_at;
+  delete running.outputs_ref;
   writeShardState(a.ctx.store, previous, running);
   a.scope.events.add(eventsFile(a), 'shard_started', {
     ...eventIds(a),
@@ -102,6 +103,7 @@ export function markShardExecuted(a: ShardAttempt, run: RunningShard, executed: 
     },
   };
   delete done.reused_from;
+  delete done.outputs_ref;
   if (a.ctx.manifests) {
     a.provenance.timer.mark('processing');
     done.manifest = writeShardManifest(
@@ -178,8 +180,8 @@ export function markShardFailed(
 }
 
 /**
- * ready (or a finished attempt) -> done with another shard's verified outputs, already
- * committed here. Nothing executes, so there is no `running` phase.
+ * ready (or a finished attempt) -> done with another shard's verified outputs, by reference
+ * (the caller writes the stub index after). Nothing executes, so there is no `running` phase.
  */
 export function markShardReused(
   a: ShardAttempt,
@@ -211,6 +213,7 @@ export function markShardReused(
       files_reused: files,
     },
     reused_from: { batch_id: from.batch_id, shard_id: from.shard_id },
+    outputs_ref: outputs.ref,
   };
   delete done.error;
   delete done.manifest;

@@ -1,14 +1,15 @@
 import type { ShardState } from '../schemas/state-record';
+import { writeFileAtomic } from '../store/atomic-write';
+import { outputsRefStub } from '../store/shard-outputs';
 import type { Store } from '../store/store';
 import { parseObjectRef } from '../util/hash';
 import { keepUpstreamIndex } from './chain-scope';
-import { commitOutputsFile } from './commit-outputs';
 import { reuseShardOutputs } from './reuse-shard';
 import { markShardReused, type ShardAttempt } from './shard-attempt';
 
 /**
  * Settles a shard with the outputs of another done shard whose input bundle is the same (the
- * memo knows where), verified and restamped with this batch's ids. Undefined when there is
+ * memo knows where), verified, by reference (store/shard-outputs.ts). Undefined when there is
  * no such shard or it does not verify: the caller then executes.
  */
 export function tryReuse(
@@ -22,14 +23,8 @@ export function tryReuse(
   if (!found) return undefined;
   const from = { batch_id: found.batch_id, task_id: taskId, shard_id: found.shard_id };
   if (from.batch_id === ctx.batch.batch_id && from.shard_id === scope.shardId) return undefined;
-  const reused = reuseShardOutputs(ctx.store, from, bundleHash, {
-    snapshot_id: ctx.batch.snapshot_id,
-    batch_id: ctx.batch.batch_id,
-    task_id: taskId,
-    shard_id: scope.shardId,
-  });
+  const reused = reuseShardOutputs(ctx.store, from, bundleHash, { snapshot_id: ctx.batch.snapshot_id });
   if (!reused) return undefined;
-  commitOutputsFile(outputsFile, reused.bytes, reused.outputsDigest);
   markShardReused(a, state, {
     from,
     outputs: reused,
@@ -38,6 +33,9 @@ export function tryReuse(
       kindsFromManifest(ctx.store, reused.sourceManifest, reused.sourceOutputsDigest) ??
       countKindsInIndex(reused.bytes),
   });
+  // After the state, which alone says where the records are: a crash between the two leaves a
+  // done state with a reference, whatever the old index beside it holds.
+  writeFileAtomic(outputsFile, outputsRefStub(reused.ref));
   keepUpstreamIndex(scope, taskId, reused.bytes);
   return { outputs: reused.count, outputsDigest: `sha256:${reused.outputsDigest}` };
 }

@@ -37,6 +37,28 @@ export const storedDiagnosticCountsSchema = diagnosticCountsSchema.extend({
   outputs_digest: objectRefSchema,
 });
 
+/**
+ * A reused shard's records, by reference instead of by copy: `object` holds another shard's
+ * committed index (the same input bundle, so the same records) as it was written, with `from`'s
+ * envelope ids; readers re-stamp each line with this shard's ids and `snapshot_id` (SPEC 9.2
+ * holds for what they return). An object, not the other shard's file: objects are immutable and
+ * kept by gc while named, so neither a re-run nor the removal of the source batch moves them.
+ */
+export const outputsRefSchema = z.looseObject({
+  object: objectRefSchema,
+  from: z.looseObject({
+    /** The lines' schema_version: re-stamping rewrites it to the reader's. */
+    schema_version: z.number().int().min(1).optional(),
+    snapshot_id: idSchema,
+    batch_id: idSchema,
+    task_id: idSchema,
+    shard_id: shardIdSchema,
+  }),
+  /** The snapshot of this shard's batch, which its records carry. */
+  snapshot_id: idSchema,
+});
+export type OutputsRef = z.infer<typeof outputsRefSchema>;
+
 export const shardStateSchema = z.looseObject({
   schema_name: z.literal('codebatch.shard_state'),
   schema_version: schemaVersion,
@@ -61,8 +83,13 @@ export const shardStateSchema = z.looseObject({
     .string()
     .regex(/^[a-f0-9]{64}$/)
     .optional(),
-  /** sha256 of the committed outputs.index.jsonl bytes: lets reuse verify the index. */
+  /**
+   * sha256 of the stored index bytes: the committed outputs.index.jsonl, or for a shard with
+   * `outputs_ref` the object it names (the bytes before re-stamping). Lets reuse verify the index.
+   */
   outputs_digest: objectRefSchema.optional(),
+  /** Where a reused shard's records are: see outputsRefSchema. */
+  outputs_ref: outputsRefSchema.optional(),
   /**
    * Diagnostics of the committed index per severity, written with outputs_digest and trusted as
    * it is: a report that shows only what fails (`check --quiet`) reads no index of a shard with

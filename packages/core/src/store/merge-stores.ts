@@ -6,6 +6,7 @@ import type { ShardState } from '../schemas/state-record';
 import { sha256Hex } from '../util/hash';
 import { tempName, writeFileAtomic } from './atomic-write';
 import { BATCHES_DIR, INDEXES_DIR, SNAPSHOTS_DIR } from './layout';
+import { readStoredOutputs } from './shard-outputs';
 import { initStore, openStore, type Store } from './store';
 
 /**
@@ -305,9 +306,12 @@ function verifyOutputs(
   shardId: string,
   state: ShardState,
 ): void {
-  const file = store.layout.outputsFile(batchId, taskId, shardId);
-  const bytes = readIfExists(file) ?? Buffer.alloc(0);
-  if (state.outputs_digest !== undefined && `sha256:${sha256Hex(bytes)}` !== state.outputs_digest) {
+  // A reused shard's records are the object its outputs_ref names (the objects are merged
+  // first, each re-hashed), so checking that object is checking its index.
+  const read = readStoredOutputs(store, { batch_id: batchId, task_id: taskId, shard_id: shardId }, state);
+  const file = read?.file ?? store.layout.outputsFile(batchId, taskId, shardId);
+  const hex = read?.hex ?? sha256Hex(Buffer.alloc(0));
+  if (state.outputs_digest !== undefined && `sha256:${hex}` !== state.outputs_digest) {
     throw new CodebatchError(
       'E_INDEX_CORRUPT',
       `cannot merge ${store.layout.root}: ${file} does not match the outputs_digest of its state.json`,

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { sha256Hex } from '../util/hash';
+import type { FileIdentity } from './object-store';
 
 /**
  * Digests of index files this process has already hashed, keyed by the file's identity at
@@ -17,6 +18,8 @@ export interface IndexFileRead {
   bytes: Buffer;
   /** sha256 of `bytes`, bare hex. */
   hex: string;
+  /** The file the bytes were read from, as fstat saw it: a later link can prove it is the same. */
+  identity: FileIdentity;
 }
 
 /** Reads a whole index file with its sha256; undefined when it does not exist. */
@@ -39,15 +42,39 @@ export function readIndexFile(file: string): IndexFileRead | undefined {
     }
     const whole = read === bytes.length ? bytes : bytes.subarray(0, read);
     const key = identityOf(stat, read);
+    const identity = { ino: stat.ino, dev: stat.dev, size: stat.size, mtimeMs: stat.mtimeMs };
     const seen = known.get(file);
-    if (seen && seen.key === key) return { bytes: whole, hex: seen.hex };
+    if (seen && seen.key === key) return { bytes: whole, hex: seen.hex, identity };
     const hex = sha256Hex(whole);
     if (known.size >= MAX_KNOWN) known.clear();
     known.set(file, { key, hex });
-    return { bytes: whole, hex };
+    return { bytes: whole, hex, identity };
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/**
+ * The sha256 of an index file, read only when this process has not hashed it as it now is:
+ * the verify step after each shard re-hashes what the run just committed or reused.
+ */
+export function readIndexDigest(file: string): string | undefined {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  let stat: fs.Stats;
+  try {
+    stat = fs.fstatSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  const seen = known.get(file);
+  if (seen && seen.key === identityOf(stat, stat.size)) return seen.hex;
+  return readIndexFile(file)?.hex;
 }
 
 /**

@@ -1,10 +1,8 @@
-import { type EnvelopeIds, envelopeIdsPrefix } from './commit-outputs';
-
-export type EnvelopeIdSet = Omit<EnvelopeIds, 'ts'>;
+import { type EnvelopeIdSet, envelopeIdsPrefix } from './index-envelope';
 
 /**
- * A committed index with its envelope ids replaced: what a reused shard commits under the new
- * batch. Every line the runner writes starts with the same id prefix (serializeOutputs), so
+ * A committed index with its envelope ids replaced: how a reused shard's records read under its
+ * own batch (store/shard-outputs.ts). Every line the runner writes starts with the same id prefix (serializeOutputs), so
  * this is one pass of prefix swaps, with no JSON parse: a reused full-pipeline batch moves
  * about 100 MB of records. Returns undefined when any line does not start with `from`'s
  * prefix or the index does not end with a newline: such an index is executed again rather
@@ -53,4 +51,22 @@ function lineStarts(bytes: Buffer, prefix: Buffer): number[] | undefined {
     s = end + 1;
   }
   return starts;
+}
+
+/**
+ * The number of lines of `bytes` when each starts with `ids`' prefix and ends with a newline,
+ * else undefined: what a reader will need to re-stamp them, checked in one pass without
+ * collecting offsets.
+ */
+export function countLinesWithIds(bytes: Buffer, ids: EnvelopeIdSet): number | undefined {
+  const prefix = Buffer.from(envelopeIdsPrefix(ids));
+  let count = 0;
+  for (let s = 0; s < bytes.length; count += 1) {
+    if (s + prefix.length > bytes.length) return undefined;
+    if (bytes.compare(prefix, 0, prefix.length, s, s + prefix.length) !== 0) return undefined;
+    const end = bytes.indexOf(10, s + prefix.length);
+    if (end === -1) return undefined;
+    s = end + 1;
+  }
+  return count;
 }

@@ -10,6 +10,7 @@ import { type DiagnosticCounts, type ShardState, shardStateSchema } from '../sch
 import { isChunkedFormat } from '../store/chunking';
 import { parseJsonl } from '../store/jsonl';
 import { isMemoLine } from '../store/memo-line';
+import { outputsRefOf, restampStoredOutputs } from '../store/shard-outputs';
 import type { Store } from '../store/store';
 import { parseObjectRef, sha256Hex } from '../util/hash';
 
@@ -67,6 +68,16 @@ export function verifyStore(store: Store): VerifyReport {
   }
   let refs = 0;
   let indexes = 0;
+  const readRefBytes = (ref: string): { bytes: Buffer; file: string } | undefined => {
+    const hex = parseObjectRef(ref);
+    if (!hex) return undefined;
+    const file = objects.objectPath(hex);
+    try {
+      return { bytes: fs.readFileSync(file), file };
+    } catch {
+      return undefined;
+    }
+  };
   const checkRef = (ref: unknown, file: string, chunked: boolean) => {
     if (typeof ref !== 'string') return;
     refs += 1;
@@ -147,17 +158,32 @@ export function verifyStore(store: Store): VerifyReport {
       for (const shard of listDir(shardsDir)) {
         const outputs = path.join(shardsDir, shard, 'outputs.index.jsonl');
         const stateFile = path.join(shardsDir, shard, 'state.json');
-        // A done shard without an index committed no outputs: none to count. Read once, for its
+        const state = fs.existsSync(stateFile)
+          ? (checkRecord(stateFile, shardStateSchema) as ShardState | undefined)
+          : undefined;
+        // A reused shard's records are the object its outputs_ref names (its own index file is a
+        // stub), read re-stamped with its ids; any other done shard's are its index. A done
+        // shard without an index committed no outputs: none to count. Read once, for its
         // references, its digest and its counts.
-        const exists = fs.existsSync(outputs);
-        const bytes = exists ? fs.readFileSync(outputs) : Buffer.alloc(0);
+        const ref = outputsRefOf(state);
+        const referenced = ref ? readRefBytes(ref.object) : undefined;
+        const indexFile = ref ? (referenced?.file ?? outputs) : outputs;
+        const exists = ref ? referenced !== undefined : fs.existsSync(outputs);
+        let bytes = referenced?.bytes ?? (exists ? fs.readFileSync(outputs) : Buffer.alloc(0));
+        const digest = `sha256:${sha256Hex(bytes)}`;
+        if (ref && state) {
+          checkRef(ref.object, rel(stateFile), false);
+          try {
+            bytes = restampStoredOutputs({ bytes, file: indexFile }, state);
+          } catch (error) {
+            problems.push({ kind: 'index_corrupt', file: rel(indexFile), message: (error as Error).message });
+          }
+        }
         let records: Record<string, unknown>[] | undefined = [];
         if (exists) {
-          records = parseIndex(outputs, bytes);
-          for (const r of records ?? []) checkRef(r.object, rel(outputs), isChunkedFormat(r.format));
+          records = parseIndex(indexFile, bytes);
+          for (const r of records ?? []) checkRef(r.object, rel(indexFile), isChunkedFormat(r.format));
         }
-        if (!fs.existsSync(stateFile)) continue;
-        const state = checkRecord(stateFile, shardStateSchema) as ShardState | undefined;
         if (!state) continue;
         if (state.manifest) {
           checkRef(state.manifest, rel(stateFile), false);
@@ -172,11 +198,13 @@ export function verifyStore(store: Store): VerifyReport {
           }
         }
         if (state.status === 'done' && state.outputs_digest) {
-          if (`sha256:${sha256Hex(bytes)}` !== state.outputs_digest) {
+          if (digest !== state.outputs_digest) {
             problems.push({
               kind: 'state_mismatch',
-              file: rel(outputs),
-              message: 'outputs index does not match the digest recorded in state.json',
+              file: rel(indexFile),
+              message: ref
+                ? 'the object outputs_ref names does not match the digest recorded in state.json'
+                : 'outputs index does not match the digest recorded in state.json',
             });
           } else {
             // Reports skip the index of a shard whose counts show nothing that fails the run,

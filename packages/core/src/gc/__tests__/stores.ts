@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { analyze } from '../../api/analyze';
 import type { AnalyzeOptions, AnalyzeResult } from '../../api/types';
+import { openStore } from '../../store/store';
+import { readAllShardRecords } from '../../test-support/read-shard-records';
 import { writeTree } from '../../test-support/temp-dir';
 
 /** Helpers shared by the gc, merge and find-batch tests (a test-support file of the gc module). */
@@ -28,39 +30,46 @@ export function run(
   return analyze({ storeDir, sourceDir, pipeline: 'full', parallel: 1, ...extra });
 }
 
-/** Every output record of a batch, without the fields that name the batch or the time. */
+/** Every output record of a batch, as readers get them, without the fields that name the batch or the time. */
 export function semanticRecords(storeDir: string, batchId: string): string[] {
-  const tasksDir = path.join(storeDir, 'batches', batchId, 'tasks');
-  const out: string[] = [];
-  for (const task of fs.readdirSync(tasksDir).sort()) {
-    const shardsDir = path.join(tasksDir, task, 'shards');
-    for (const shard of fs.readdirSync(shardsDir).sort()) {
-      const file = path.join(shardsDir, shard, 'outputs.index.jsonl');
-      if (!fs.existsSync(file)) continue;
-      for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
-        if (!line) continue;
-        const { ts: _ts, batch_id: _b, ...rest } = JSON.parse(line) as Record<string, unknown>;
-        out.push(JSON.stringify(rest));
-      }
-    }
-  }
-  return out.sort();
+  const store = openStore(storeDir);
+  return readAllShardRecords(store, batchId)
+    .map(({ ts: _ts, batch_id: _b, ...rest }) => JSON.stringify(rest))
+    .sort();
 }
 
-/** Every object named (`"object":"sha256:<hex>"`) by the files under `dir`. */
-export function objectRefsUnder(dir: string): Set<string> {
+/**
+ * Every object named (`"object":"sha256:<hex>"`) by the files under `dir` (a directory of the
+ * store at `storeDir`), and by the index objects their states reference (a reused shard's
+ * records are such an object: its own index file is a stub).
+ */
+export function objectRefsUnder(dir: string, storeDir = storeRootOf(dir)): Set<string> {
   const refs = new Set<string>();
+  const scan = (text: string) => {
+    for (const m of text.matchAll(/"object":"sha256:([a-f0-9]{64})"/g)) refs.add(m[1]!);
+  };
   const walk = (d: string) => {
     for (const e of fs.readdirSync(d, { withFileTypes: true })) {
       const p = path.join(d, e.name);
       if (e.isDirectory()) walk(p);
-      else
-        for (const m of fs.readFileSync(p, 'utf8').matchAll(/"object":"sha256:([a-f0-9]{64})"/g))
-          refs.add(m[1]!);
+      else {
+        const text = fs.readFileSync(p, 'utf8');
+        scan(text);
+        if (e.name === 'state.json') {
+          const ref = (JSON.parse(text) as { outputs_ref?: { object: string } }).outputs_ref;
+          if (ref) scan(fs.readFileSync(openStore(storeDir).objects.objectPath(ref.object.slice(7)), 'utf8'));
+        }
+      }
     }
   };
   walk(dir);
   return refs;
+}
+
+function storeRootOf(dir: string): string {
+  for (let d = dir; d !== path.dirname(d); d = path.dirname(d))
+    if (fs.existsSync(path.join(d, 'objects')) && fs.existsSync(path.join(d, 'batches'))) return d;
+  throw new Error(`${dir} is not inside a store`);
 }
 
 /** path -> size:mtime of every file under `dir`: equal before and after means nothing was written. */

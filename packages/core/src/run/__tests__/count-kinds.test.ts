@@ -4,6 +4,7 @@ import { initBatch } from '../../batch/init-batch';
 import { readShardState } from '../../batch/shard-state';
 import { createSnapshot } from '../../snapshot/create-snapshot';
 import { initStore, openStore } from '../../store/store';
+import { readShardRecords } from '../../test-support/read-shard-records';
 import { makeTempDir, writeTree } from '../../test-support/temp-dir';
 import { createTestRegistry } from '../../test-support/test-registry';
 import { runBatch } from '../run-batch';
@@ -70,7 +71,13 @@ describe("a reused shard's manifest counts per kind", () => {
     const counted = await reusedByKind(() => `sha256:${'0'.repeat(64)}`);
     const store = openStore(path.join(tmp.dir, 'store'));
     expect(counted).toEqual(
-      countKindsInIndex(fs.readFileSync(store.layout.outputsFile('b', '01_parse', '00'))),
+      countKindsInIndex(
+        Buffer.from(
+          readShardRecords(store, 'b', '01_parse', '00')
+            .map((r) => `${JSON.stringify(r)}\n`)
+            .join(''),
+        ),
+      ),
     );
     expect(Object.values(counted).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
   });

@@ -6,6 +6,7 @@ import { fullCount, TRAP_SOURCES, trapRegistry } from '../../query/__tests__/sev
 import { storedCounts } from '../../query/diagnostic-counts';
 import { createSnapshot } from '../../snapshot/create-snapshot';
 import { initStore, type Store } from '../../store/store';
+import { readShardRecords } from '../../test-support/read-shard-records';
 import { makeTempDir, writeTree } from '../../test-support/temp-dir';
 import { runBatch } from '../run-batch';
 
@@ -41,11 +42,11 @@ describe('diagnostic_counts in a done state', () => {
    */
   const countsOf = (batchId: string) =>
     fs.readdirSync(store.layout.shardsDir(batchId, '04_lint')).map((shardId) => {
-      const file = store.layout.outputsFile(batchId, '04_lint', shardId);
+      const records = readShardRecords(store, batchId, '04_lint', shardId);
       return {
         shardId,
         stored: storedCounts(readShardState(store, batchId, '04_lint', shardId)),
-        parsed: fullCount(fs.existsSync(file) ? fs.readFileSync(file) : Buffer.alloc(0)),
+        parsed: fullCount(Buffer.from(records.map((r) => `${JSON.stringify(r)}\n`).join(''))),
       };
     });
 

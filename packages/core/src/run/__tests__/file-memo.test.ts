@@ -6,6 +6,7 @@ import type { OutputRecord } from '../../schemas/output-record';
 import { createSnapshot } from '../../snapshot/create-snapshot';
 import { readJsonl } from '../../store/jsonl';
 import { initStore, type Store } from '../../store/store';
+import { readShardRecords } from '../../test-support/read-shard-records';
 import { makeTempDir, writeTree } from '../../test-support/temp-dir';
 import { createTestRegistry } from '../../test-support/test-registry';
 import { FileMemo, MEMO_COMPACT_MIN_LINES } from '../file-memo';
@@ -18,9 +19,7 @@ function records(store: Store, batchId: string): string[] {
   const tasksDir = path.join(store.layout.batchDir(batchId), 'tasks');
   for (const t of fs.readdirSync(tasksDir).sort()) {
     for (const s of fs.readdirSync(path.join(tasksDir, t, 'shards')).sort()) {
-      for (const r of readJsonl<OutputRecord>(path.join(tasksDir, t, 'shards', s, 'outputs.index.jsonl'), {
-        missingOk: true,
-      }).records) {
+      for (const r of readShardRecords(store, batchId, t, s)) {
         const { ts, batch_id, snapshot_id, ...rest } = r;
         out.push(JSON.stringify(rest));
       }

@@ -10,6 +10,7 @@ import { createSnapshot } from '../../snapshot/create-snapshot';
 import { readFilesIndex } from '../../snapshot/read-snapshot';
 import { readJsonl } from '../../store/jsonl';
 import { initStore, type Store } from '../../store/store';
+import { readAllShardRecords } from '../../test-support/read-shard-records';
 import { makeTempDir, writeTree } from '../../test-support/temp-dir';
 import { createTestRegistry } from '../../test-support/test-registry';
 import { verifyStore } from '../../verify/verify-store';
@@ -39,18 +40,7 @@ async function setup(tree: Record<string, string> = TREE, shards = 4) {
 }
 
 function readAllOutputs(store: Store, batchId: string): OutputRecord[] {
-  const out: OutputRecord[] = [];
-  const tasksDir = path.join(store.layout.batchDir(batchId), 'tasks');
-  for (const task of fs.readdirSync(tasksDir).sort()) {
-    const shardsDir = path.join(tasksDir, task, 'shards');
-    for (const shard of fs.readdirSync(shardsDir).sort()) {
-      out.push(
-        ...readJsonl<OutputRecord>(path.join(shardsDir, shard, 'outputs.index.jsonl'), { missingOk: true })
-          .records,
-      );
-    }
-  }
-  return out;
+  return readAllShardRecords(store, batchId);
 }
 
 /** Whole records minus the fields that legitimately differ between runs and batches. */
@@ -275,16 +265,39 @@ describe('runBatch', () => {
     }
   });
 
-  it('assigns each file to the shard given by its content hash, the same in every batch', async () => {
+  it('assigns each file to the shard given by its path hash, the same in every batch', async () => {
     ctx = await setup();
     const a = initBatch(ctx.store, { snapshotId: ctx.snapshotId, pipeline: 'parse', shards: 16, registry });
     const b = initBatch(ctx.store, { snapshotId: ctx.snapshotId, pipeline: 'parse', shards: 16, registry });
+    expect(a.tasks[0]!.sharding.strategy).toBe('path_hash');
     expect(a.shardIds).toEqual(b.shardIds);
     await runBatch(ctx.store, { batchId: a.batch.batch_id, registry });
     await runBatch(ctx.store, { batchId: b.batch.batch_id, registry });
-    const files = new Map(readFilesIndex(ctx.store, ctx.snapshotId).map((f) => [f.path, f.object.slice(7)]));
     const placement = (id: string) => readAllOutputs(ctx.store, id).map((r) => [r.path, r.shard_id]);
-    for (const [p, shard] of placement(a.batch.batch_id)) expect(shard).toBe(shardOf(files.get(p!)!, 16));
+    const byPath = { strategy: 'path_hash', shard_count: 16 } as const;
+    for (const [p, shard] of placement(a.batch.batch_id))
+      expect(shard).toBe(shardOf(byPath, { path: p!, object: '' }));
     expect(placement(b.batch.batch_id)).toEqual(placement(a.batch.batch_id));
+  });
+
+  it('runs a batch planned by content hash (an older store) by content hash', async () => {
+    ctx = await setup();
+    const old = initBatch(ctx.store, {
+      snapshotId: ctx.snapshotId,
+      pipeline: 'parse',
+      shards: 16,
+      registry,
+      strategy: 'hash_prefix',
+    });
+    expect(old.tasks[0]!.sharding.strategy).toBe('hash_prefix');
+    await runBatch(ctx.store, { batchId: old.batch.batch_id, registry });
+    const files = new Map(readFilesIndex(ctx.store, ctx.snapshotId).map((f) => [f.path, f.object]));
+    const placed = readAllOutputs(ctx.store, old.batch.batch_id);
+    expect(placed.length).toBe(files.size);
+    for (const r of placed) {
+      // The first byte of the content hash, computed here rather than by the engine.
+      const byte = Number.parseInt(files.get(r.path!)!.slice('sha256:'.length, 'sha256:'.length + 2), 16);
+      expect(r.shard_id).toBe((byte % 16).toString(16).padStart(2, '0'));
+    }
   });
 });

@@ -3,9 +3,9 @@ import { initBatch } from '../../batch/init-batch';
 import type { ConfigFile } from '../../config/config-schema';
 import { reconstructPreimage } from '../../provenance/bundle-preimage';
 import { createSnapshot } from '../../snapshot/create-snapshot';
-import { readJsonl } from '../../store/jsonl';
 import { initStore, type Store } from '../../store/store';
 import type { TaskDefinition } from '../../tasks/task-definition';
+import { readShardRecords } from '../../test-support/read-shard-records';
 import { makeTempDir, writeTree } from '../../test-support/temp-dir';
 import { createTestRegistry } from '../../test-support/test-registry';
 import { computeFileKey } from '../file-memo';
@@ -38,8 +38,7 @@ describe('seed policy', () => {
     const { batch } = initBatch(store, { snapshotId, pipeline: 'lint', shards: 1, registry, id, config });
     const summary = await runBatch(store, { batchId: batch.batch_id, registry });
     const shard = summary.results.find((r) => r.taskId === '04_lint')!;
-    const record = readJsonl<{ value: number }>(store.layout.outputsFile(id, '04_lint', shard.shardId))
-      .records[0]!;
+    const record = readShardRecords(store, id, '04_lint', shard.shardId)[0]! as unknown as { value: number };
     return { seed: record.value, outcome: shard.outcome };
   }
 

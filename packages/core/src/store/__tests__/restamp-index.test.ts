@@ -1,4 +1,4 @@
-import { serializeOutputs } from '../commit-outputs';
+import { serializeOutputs } from '../../run/commit-outputs';
 import { restampIndex } from '../restamp-index';
 
 const from = { snapshot_id: 'snapA', batch_id: 'b-old-000001', task_id: '04_lint', shard_id: '0a' };

@@ -1,8 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { readTaskRecord } from '../../../batch/read-batch';
 import { shardOf } from '../../../batch/shard-assignment';
+import { readShardState } from '../../../batch/shard-state';
 import { run, SOURCES, writeSources } from '../../../gc/__tests__/stores';
 import type { OutputRecord } from '../../../schemas/output-record';
+import { readStoredOutputs } from '../../../store/shard-outputs';
 import { openStore, type Store } from '../../../store/store';
 import { makeTempDir } from '../../../test-support/temp-dir';
 import { loadBatchView } from '../../batch-view';
@@ -48,13 +51,17 @@ function regressionsByFullScan(from: string, to: string): OutputRecord[] {
   return [...diff.added, ...raised].sort(compareOutputs);
 }
 
-/** Shard ids holding the edited files, before and after the edit. */
+/** Shard ids holding the edited files, before and after the edit, as each batch placed them. */
 function shardsOfEditedFiles(): Set<string> {
   const ids = new Set<string>();
   for (const batchId of [base, head]) {
-    const files = readFilesByPath(store, loadBatchView(store, batchId).batch.snapshot_id);
-    for (const p of ['src/a.ts', 'src/c.ts'])
-      ids.add(shardOf(files.get(p)!.object.replace('sha256:', ''), shardCount));
+    const view = loadBatchView(store, batchId);
+    const sharding = {
+      ...readTaskRecord(store, batchId, view.taskIds[0]!).sharding,
+      shard_count: shardCount,
+    };
+    const files = readFilesByPath(store, view.batch.snapshot_id);
+    for (const p of ['src/a.ts', 'src/c.ts']) ids.add(shardOf(sharding, files.get(p)!));
   }
   return ids;
 }
@@ -118,15 +125,27 @@ describe('findRegressions and findImprovements on paired shards', () => {
     for (const taskId of h.taskIds)
       for (const shardId of fs.readdirSync(path.join(tasksDir, taskId, 'shards')))
         if (!read.some((e) => e.taskId === taskId && e.shardId === shardId))
-          unread.push(store.layout.outputsFile(head, taskId, shardId));
+          unread.push(
+            // The file that holds the records: a reused shard's is the object its state names
+            // (a hard link shared with its source shard's index, so it is moved away rather than
+            // overwritten).
+            readStoredOutputs(
+              store,
+              { batch_id: head, task_id: taskId, shard_id: shardId },
+              readShardState(store, head, taskId, shardId),
+            )!.file,
+          );
     const saved = unread.map((f) => [f, fs.readFileSync(f)] as const);
     try {
-      for (const [f] of saved) fs.writeFileSync(f, 'not an index\n');
+      for (const [f] of saved) {
+        fs.renameSync(f, `${f}.away`);
+        fs.writeFileSync(f, 'not an index\n');
+      }
       // A full scan now fails on the first damaged index; the paired query never opens one.
       expect(() => diffBatches(store, base, head, { kind: 'diagnostic' })).toThrow(/does not match/);
       expect(findRegressions(store, base, head)).toEqual(expected);
     } finally {
-      for (const [f, bytes] of saved) fs.writeFileSync(f, bytes);
+      for (const [f] of saved) fs.renameSync(`${f}.away`, f);
     }
   });
 });

@@ -84,7 +84,7 @@ import {
   verifyShardOutputs,
   verifyStore,
   writeBatchManifest
-} from "./chunk-UWQUKYAU.js";
+} from "./chunk-G6IB5BCP.js";
 import {
   CodebatchError,
   ENGINE_VERSION,
@@ -134,6 +134,7 @@ import {
   openStore,
   outputKindSchema,
   outputRecordSchema,
+  outputsRefSchema,
   pipelineTaskIds,
   planRecordSchema,
   planTaskSchema,
@@ -165,7 +166,7 @@ import {
   toPathKey,
   writeOutputObject,
   writeShardManifest
-} from "./chunk-C5DLXVOP.js";
+} from "./chunk-O7PYHZYH.js";
 export {
   CodebatchError,
   ENGINE_VERSION,
@@ -265,6 +266,7 @@ export {
   openStore,
   outputKindSchema,
   outputRecordSchema,
+  outputsRefSchema,
   parseConfig,
   parseDuration,
   pathToUriReference,

@@ -89,6 +89,7 @@ import {
   init_run_shard_chain,
   init_shard_lock,
   init_shard_manifest,
+  init_shard_outputs,
   init_shard_state,
   init_snapshot_record,
   init_snapshot_view,
@@ -114,6 +115,7 @@ import {
   openSnapshotView,
   openStore,
   outputRecordSchema,
+  outputsRefOf,
   parseJsonl,
   parseObjectRef,
   parseSelectedLines,
@@ -128,9 +130,12 @@ import {
   readPlan,
   readShardState,
   readSnapshotRecord,
+  readStoredOutputs,
+  readStoredOutputsDigest,
   readTaskRecord,
   readToolchain,
   rememberFilesIndex,
+  restampStoredOutputs,
   runShardChain,
   runtimeMajor,
   sameCounts,
@@ -157,7 +162,7 @@ import {
   verifiesReads,
   writeFileAtomic,
   writeShardManifest
-} from "./chunk-C5DLXVOP.js";
+} from "./chunk-O7PYHZYH.js";
 
 // ../core/src/config/config-schema.ts
 var configFileSchema, DEFAULT_SHARDS;
@@ -302,13 +307,41 @@ var init_pipelines = __esm({
 });
 
 // ../core/src/batch/shard-assignment.ts
-function shardOf(objectHex, shardCount) {
-  const byte = Number.parseInt(objectHex.slice(0, 2), 16);
-  return (byte % shardCount).toString(16).padStart(2, "0");
+function shardOf(sharding, file) {
+  if (sharding.strategy === "path_hash") return byteShard(sha256Hex(file.path), sharding.shard_count);
+  if (sharding.strategy === "single" && sharding.shard_ids?.length === 1) return sharding.shard_ids[0];
+  return byteShard(contentHex(file), sharding.shard_count);
 }
+function isFileFunction(sharding) {
+  if (sharding.strategy === "single") return sharding.shard_ids?.length === 1;
+  return sharding.strategy !== "round_robin";
+}
+function byteShard(hex, shardCount) {
+  return formatShardId(Number.parseInt(hex.slice(0, 2), 16) % shardCount);
+}
+function formatShardId(index) {
+  return index.toString(16).padStart(2, "0");
+}
+function contentHex(file) {
+  const hex = parseObjectRef(file.object);
+  if (hex === void 0) {
+    throw new CodebatchError(
+      "E_RECORD_INVALID",
+      `${file.path}: object ${file.object} is not a sha256 reference`,
+      {
+        details: { path: file.path, object: file.object }
+      }
+    );
+  }
+  return hex;
+}
+var PLANNED_SHARD_STRATEGY;
 var init_shard_assignment = __esm({
   "../core/src/batch/shard-assignment.ts"() {
     "use strict";
+    init_codebatch_error();
+    init_hash();
+    PLANNED_SHARD_STRATEGY = "path_hash";
   }
 });
 
@@ -371,6 +404,7 @@ function planBatch(store, options) {
     planTasks,
     configDigest: toObjectRef(sha256OfCanonical(planTasks)),
     shardCount,
+    strategy: options.strategy ?? PLANNED_SHARD_STRATEGY,
     chunkThreshold: options.config?.chunkThreshold ?? DEFAULT_CHUNK_THRESHOLD
   };
 }
@@ -382,10 +416,12 @@ function initBatch(store, options) {
   if (fs2.existsSync(layout.batchFile(batchId))) throw batchExists(batchId);
   const snapshot = readSnapshotRecord(store, options.snapshotId);
   const files = readFilesIndex(store, options.snapshotId);
-  const { planned, configs, planTasks, configDigest, shardCount, chunkThreshold } = planBatch(store, options);
-  const shardIds = [
-    ...new Set(files.map((f) => shardOf(f.object.slice("sha256:".length), shardCount)))
-  ].sort();
+  const { planned, configs, planTasks, configDigest, shardCount, strategy, chunkThreshold } = planBatch(
+    store,
+    options
+  );
+  const sharding = { strategy, shard_count: shardCount };
+  const shardIds = [...new Set(files.map((f) => shardOf(sharding, f)))].sort();
   const createdAt = nowIso();
   const tasks = planned.map((t) => {
     const def = options.registry.get(t.type);
@@ -398,7 +434,7 @@ function initBatch(store, options) {
       batch_id: batchId,
       type: t.type,
       task_version: def.version,
-      sharding: { strategy: "hash_prefix", shard_count: shardCount, shard_ids: shardIds },
+      sharding: { strategy: sharding.strategy, shard_count: shardCount, shard_ids: shardIds },
       inputs: { snapshot: true, tasks: [...t.depends_on] },
       config,
       config_digest: toObjectRef(sha256OfCanonical(config))
@@ -796,13 +832,19 @@ function selectShards(store, records, options, selected) {
   }
   return shardIds;
 }
-function shardCountOf(records) {
-  return records.batch.shard_count ?? records.tasks.values().next().value?.sharding.shard_count ?? 256;
+function shardingOf(records) {
+  const task = records.tasks.values().next().value;
+  return {
+    // A batch without tasks runs nothing: any strategy partitions it the same.
+    strategy: task?.sharding.strategy ?? PLANNED_SHARD_STRATEGY,
+    shard_count: records.batch.shard_count ?? task?.sharding.shard_count ?? 256,
+    ...task ? { shard_ids: task.sharding.shard_ids } : {}
+  };
 }
-function partitionByShard(files, shardCount) {
+function partitionByShard(files, sharding) {
   const byShard = /* @__PURE__ */ new Map();
   for (const f of files) {
-    const shard = shardOf(f.object.slice("sha256:".length), shardCount);
+    const shard = shardOf(sharding, f);
     const list = byShard.get(shard);
     if (list) list.push(f);
     else byShard.set(shard, [f]);
@@ -924,7 +966,7 @@ async function runBatch(store, options, records = readBatchRecords(store, option
     selected = ordered.filter((id) => options.taskIds.includes(id));
   }
   const shardIds = selectShards(store, records, options, selected);
-  const members = partitionByShard(readFilesIndex(store, batch.snapshot_id), shardCountOf(records));
+  const members = partitionByShard(readFilesIndex(store, batch.snapshot_id), shardingOf(records));
   const ctx = loadBatchRunContext(store, records, options.registry, {
     force: options.force ?? false,
     manifests: options.manifests !== false
@@ -1364,12 +1406,22 @@ function verifyShardOutputs(store, batchId, taskId, shardId, options = {}) {
       invalid: 0,
       problems: []
     };
-  return verifyOutputsFile(
-    store.layout.outputsFile(batchId, taskId, shardId),
-    state.outputs_digest,
-    { batch_id: batchId, task_id: taskId, shard_id: shardId },
-    options
-  );
+  const ids2 = { batch_id: batchId, task_id: taskId, shard_id: shardId };
+  let read;
+  try {
+    read = options.validate === false ? readStoredOutputsDigest(store, ids2, state) : readStoredOutputs(store, ids2, state);
+  } catch {
+    read = void 0;
+  }
+  const file = read?.file ?? store.layout.outputsFile(batchId, taskId, shardId);
+  const restamp = (r) => {
+    try {
+      return restampStoredOutputs(r, state);
+    } catch {
+      return void 0;
+    }
+  };
+  return verifyOutputsRead(file, read, state.outputs_digest, ids2, options, restamp);
 }
 function verifyOutputsFile(file, expectedDigest, ids2, options = {}) {
   let read;
@@ -1378,16 +1430,23 @@ function verifyOutputsFile(file, expectedDigest, ids2, options = {}) {
   } catch {
     read = void 0;
   }
+  return verifyOutputsRead(file, read && { ...read, file }, expectedDigest, ids2, options);
+}
+function verifyOutputsRead(file, read, expectedDigest, ids2, options, restamp = (r) => r.bytes) {
   if (read === void 0)
     return { ok: false, outputs_rehash: "missing", records: 0, invalid: 0, problems: [`${file}: missing`] };
-  const { bytes } = read;
   const actual = `sha256:${read.hex}`;
   const rehash = expectedDigest === void 0 ? "not_checked" : actual === expectedDigest ? "ok" : "mismatch";
   const problems = [];
   if (rehash === "mismatch") problems.push(`outputs index hashes to ${actual}, state says ${expectedDigest}`);
   let records = 0;
   let invalid2 = 0;
-  if (options.validate !== false) {
+  const bytes = options.validate === false || !("bytes" in read) ? Buffer.alloc(0) : rehash !== "mismatch" ? restamp(read) : read.bytes;
+  if (bytes === void 0) {
+    invalid2 += 1;
+    problems.push(`${file}: its lines do not carry the ids its outputs_ref names`);
+  }
+  if (options.validate !== false && bytes !== void 0) {
     const text = bytes.toString("utf8");
     if (text.length > 0 && !text.endsWith("\n")) {
       invalid2 += 1;
@@ -1457,6 +1516,7 @@ var init_verify_outputs = __esm({
     init_shard_state();
     init_output_record();
     init_read_index_file();
+    init_shard_outputs();
     MAX_PROBLEMS = 10;
     ENVELOPE_KEYS = {
       schema_version: true,
@@ -1876,13 +1936,13 @@ function reconstructPreimage(store, batchId, taskId, shardId, cache = {}) {
   const batch = readBatchRecord(store, batchId);
   const task = readTaskRecord(store, batchId, taskId);
   const plan = readPlan(store, batchId);
-  const shardCount = batch.shard_count ?? task.sharding.shard_count;
+  const sharding = { ...task.sharding, shard_count: batch.shard_count ?? task.sharding.shard_count };
   let files = cache.files?.get(batch.snapshot_id);
   if (!files) {
     files = readFilesIndex(store, batch.snapshot_id);
     cache.files?.set(batch.snapshot_id, files);
   }
-  const members = files.filter((f) => shardOf(f.object.slice("sha256:".length), shardCount) === shardId).map((f) => [f.path, f.object]);
+  const members = files.filter((f) => shardOf(sharding, f) === shardId).map((f) => [f.path, f.object]);
   const deps = plan.tasks.find((t) => t.task_id === taskId)?.depends_on ?? [];
   const upstream = deps.map((dep) => {
     const s = readShardState(store, batchId, dep, shardId, { missingAsReady: true });
@@ -2552,7 +2612,9 @@ function readShardEntry(view, taskId, shardId) {
         state: void 0,
         stateBytes: void 0,
         stateFile,
-        outputsFile
+        outputsFile,
+        store: view.store,
+        batchId: view.batchId
       };
     }
     throw toCodebatchError(error, `reading ${stateFile}`);
@@ -2577,7 +2639,9 @@ function readShardEntry(view, taskId, shardId) {
     state: result.data,
     stateBytes,
     stateFile,
-    outputsFile
+    outputsFile,
+    store: view.store,
+    batchId: view.batchId
   };
 }
 function isShardVisible(entry) {
@@ -2585,24 +2649,32 @@ function isShardVisible(entry) {
 }
 function readOutputsBytes(entry) {
   try {
-    return readIndexFile(entry.outputsFile) ?? { bytes: Buffer.alloc(0), hex: EMPTY_HEX };
+    const read = readStoredOutputs(
+      entry.store,
+      { batch_id: entry.batchId, task_id: entry.taskId, shard_id: entry.shardId },
+      entry.state
+    );
+    return read ?? { bytes: Buffer.alloc(0), hex: EMPTY_HEX, file: entry.outputsFile };
   } catch (error) {
-    throw toCodebatchError(error, `reading ${entry.outputsFile}`);
+    throw toCodebatchError(error, `reading the outputs of ${entry.outputsFile}`);
   }
 }
 function readVerifiedOutputsBytes(entry) {
-  const { bytes, hex } = readOutputsBytes(entry);
+  const read = readOutputsBytes(entry);
   const expected = entry.state?.outputs_digest;
-  if (expected && verifiesReads() && toObjectRef(hex) !== expected) {
+  const ref2 = outputsRefOf(entry.state);
+  const missing = ref2 !== void 0 && read.file === entry.outputsFile;
+  if (expected && verifiesReads() && toObjectRef(read.hex) !== expected || missing) {
     throw new CodebatchError(
       "E_INDEX_CORRUPT",
-      `${entry.outputsFile} does not match the digest its state recorded`,
+      ref2 ? `${read.file} (the records ${entry.outputsFile} reuses) does not match the digest its state recorded` : `${read.file} does not match the digest its state recorded`,
       {
         hints: ["Re-run the affected shard with --force to rewrite its index, or run `codebatch verify`."],
-        details: { file: entry.outputsFile, expected }
+        details: { file: read.file, expected }
       }
     );
   }
+  const bytes = entry.state && ref2 ? restampStoredOutputs(read, entry.state) : read.bytes;
   return { bytes, verified: expected !== void 0 && verifiesReads() };
 }
 function readShardOutputs(entry, select) {
@@ -2630,7 +2702,7 @@ var init_shard_scan = __esm({
     init_codebatch_error();
     init_state_record();
     init_jsonl();
-    init_read_index_file();
+    init_shard_outputs();
     init_hash();
     init_read_verification();
     SHARD_DIR = /^[a-f0-9]{2}$/;
@@ -4910,12 +4982,21 @@ async function verifyDoneBatch(store, snapshotId, pipeline, config, registry) {
   if (sameTree.length === 0) return void 0;
   const plan = planBatch(store, { snapshotId, pipeline, config, registry });
   const candidate = sameTree.reverse().find(
-    (b) => b.config_digest === plan.configDigest && b.shard_count === plan.shardCount && b.chunking?.threshold === plan.chunkThreshold
+    (b) => b.config_digest === plan.configDigest && b.shard_count === plan.shardCount && b.chunking?.threshold === plan.chunkThreshold && // Results do not depend on the layout, but a batch planned by content (before
+    // path_hash) is planned once more so that later edits stay within their shards.
+    plannedStrategy(store, b.batch_id) === plan.strategy
   );
   if (!candidate) return void 0;
   const summary = await runBatch(store, { batchId: candidate.batch_id, registry, verifyOnly: true });
   const allSkipped = summary.results.length > 0 && summary.results.every((r) => r.outcome === "skipped");
   return allSkipped ? { batchId: candidate.batch_id, results: summary.results } : void 0;
+}
+function plannedStrategy(store, batchId) {
+  try {
+    return shardingOf(readBatchRecords(store, batchId)).strategy;
+  } catch {
+    return void 0;
+  }
 }
 function resultOf(store, done, facts) {
   const { diagnostics, counts } = batchDiagnostics(store, done.batchId, facts.diagnosticsFrom, done.results);
@@ -4947,6 +5028,7 @@ var init_analyze = __esm({
     init_count_diagnostics();
     init_query_diagnostics();
     init_run_batch();
+    init_select_shards();
     init_create_snapshot();
     init_store();
     init_default_registry();
@@ -6325,12 +6407,14 @@ function shardAssigner(view, taskId) {
   } catch {
     return void 0;
   }
-  const { strategy, shard_count: count, shard_ids: ids2 } = task.sharding;
-  if (strategy === "single" && ids2.length === 1) return () => ids2[0];
-  if (strategy !== "hash_prefix") return void 0;
+  const { sharding } = task;
+  if (!isFileFunction(sharding)) return void 0;
   return (f) => {
-    const hex = parseObjectRef(f.object);
-    return hex === void 0 ? void 0 : shardOf(hex, count);
+    try {
+      return shardOf(sharding, f);
+    } catch {
+      return void 0;
+    }
   };
 }
 var init_query_errors = __esm({
@@ -6338,7 +6422,6 @@ var init_query_errors = __esm({
     "use strict";
     init_shard_assignment();
     init_batch_record();
-    init_hash();
     init_batch_facts();
     init_batch_view();
     init_files_index();
@@ -6670,6 +6753,7 @@ function pruneStore(store, options = {}) {
   }
   const scanned = /* @__PURE__ */ new Set();
   const queue = [];
+  const indexObjects = /* @__PURE__ */ new Set();
   const mark = (hex) => {
     if (scanned.has(hex)) return;
     scanned.add(hex);
@@ -6679,12 +6763,21 @@ function pruneStore(store, options = {}) {
     if (removedBatches.has(name) || !fs20.existsSync(path18.join(batchesDir, name))) continue;
     for (const file of walkFiles(path18.join(batchesDir, name))) {
       if (file.endsWith(".jsonl") || file.endsWith(".json")) collectFileRefs(file, roots);
+      if (path18.basename(file) === "state.json") {
+        const hex = outputsRefObject(file);
+        if (hex !== void 0 && !indexObjects.has(hex)) {
+          indexObjects.add(hex);
+          collectFileRefs(store.objects.objectPath(hex), roots);
+        }
+      }
     }
   }
   for (const hex of roots) mark(hex);
   for (const hex of sourceObjects) scanned.add(hex);
   while (queue.length > 0) {
-    const refs = readJsonObjectRefs(store.objects.objectPath(queue.pop()));
+    const hex = queue.pop();
+    if (indexObjects.has(hex)) continue;
+    const refs = readJsonObjectRefs(store.objects.objectPath(hex));
     for (const r of refs ?? []) mark(r);
   }
   const objectDirs = listObjectDirs(store);
@@ -6799,6 +6892,15 @@ function reuseMoves(store, keptBatches, removed) {
     }
   }
   return moves;
+}
+function outputsRefObject(stateFile) {
+  try {
+    const state = JSON.parse(fs20.readFileSync(stateFile, "utf8"));
+    const ref2 = state.outputs_ref?.object;
+    return typeof ref2 === "string" ? parseObjectRef(ref2) : void 0;
+  } catch {
+    return void 0;
+  }
 }
 function collectRefs(text, into) {
   for (const m of text.matchAll(REF)) into.add(m[1]);
@@ -6997,6 +7099,7 @@ var init_prune_store = __esm({
     init_read_snapshot();
     init_atomic_write();
     init_layout();
+    init_hash();
     HOUR = 60 * 60 * 1e3;
     REF = /sha256:([a-f0-9]{64})/g;
     MAX_SCAN_BYTES = 64 * 1024 * 1024;
@@ -7357,20 +7460,25 @@ function explainShardMiss(store, options) {
     report.changes.splice(configChange + 1, 0, ...settings);
     if (settings.length > 0) report.parts = [...new Set(report.changes.map((c) => c.part))];
   }
-  const shardCount = (id) => readBatchRecord(store, id).shard_count ?? readTaskRecord(store, id, taskId).sharding.shard_count;
+  const plannedSharding = (id) => {
+    const { sharding } = readTaskRecord(store, id, taskId);
+    return { ...sharding, shard_count: readBatchRecord(store, id).shard_count ?? sharding.shard_count };
+  };
   const filesOf = (id) => byPath(readFilesIndex(store, readBatchRecord(store, id).snapshot_id));
   let nowFiles;
   let thenFiles;
+  let layouts;
   for (const c of report.changes) {
     if (c.part !== "members" || !("change" in c) || c.change === "changed") continue;
+    layouts ??= { against: plannedSharding(againstId), current: plannedSharding(batchId) };
     if (c.change === "added") {
       thenFiles ??= filesOf(againstId);
       const was = thenFiles.get(c.path);
-      c.note = was ? `content changed; was ${was.object.slice(7, 19)} in shard ${shardOf(was.object.slice(7), shardCount(againstId))}` : "new file";
+      c.note = was ? elsewhereNote("was", was, c.to, layouts.against, layouts.current, againstId) : "new file";
     } else {
       nowFiles ??= filesOf(batchId);
       const now = nowFiles.get(c.path);
-      c.note = now ? `content changed; now ${now.object.slice(7, 19)} in shard ${shardOf(now.object.slice(7), shardCount(batchId))}` : "file deleted";
+      c.note = now ? elsewhereNote("now", now, c.from, layouts.current, layouts.against, batchId) : "file deleted";
     }
   }
   return {
@@ -7391,6 +7499,12 @@ function explainShardMiss(store, options) {
     },
     ...report
   };
+}
+function elsewhereNote(when, file, object, there, here, thereId) {
+  const content = file.object === object ? "same content" : "content changed";
+  const shard = isFileFunction(there) ? ` in shard ${shardOf(there, file)}` : "";
+  const layout = there.strategy !== here.strategy || there.shard_count !== here.shard_count ? `; ${thereId} shards by ${there.strategy} into ${there.shard_count}` : "";
+  return `${content}; ${when} ${file.object.slice(7, 19)}${shard}${layout}`;
 }
 function findPreviousBatch(store, batchId, taskId) {
   const batches = listBatches(store);
@@ -8343,8 +8457,11 @@ function checkStatementSubjects(store, statement) {
     }
     let bytes;
     try {
-      bytes = fs23.readFileSync(file);
+      bytes = index === void 0 ? fs23.readFileSync(file) : readIndexRecords(store, index, file);
     } catch {
+      bytes = void 0;
+    }
+    if (bytes === void 0) {
       mismatches.push({ name, reason: "missing" });
       continue;
     }
@@ -8359,6 +8476,13 @@ function checkStatementSubjects(store, statement) {
     });
   return { subjects: subjects.length, mismatches };
 }
+function readIndexRecords(store, index, file) {
+  const m = SHARD_INDEX.exec(index.split(path20.sep).join("/"));
+  if (!m) return fs23.readFileSync(file);
+  const location2 = { batch_id: m[1], task_id: m[2], shard_id: m[3] };
+  const state = readShardState(store, location2.batch_id, location2.task_id, location2.shard_id);
+  return readStoredOutputs(store, location2, state)?.bytes;
+}
 function resultDigestOfIndex(bytes) {
   try {
     const records = parseJsonl(bytes.toString("utf8"), "index", "strict").records;
@@ -8367,13 +8491,17 @@ function resultDigestOfIndex(bytes) {
     return void 0;
   }
 }
+var SHARD_INDEX;
 var init_verify_statement = __esm({
   "../core/src/provenance/verify-statement.ts"() {
     "use strict";
+    init_shard_state();
     init_codebatch_error();
     init_file_memo();
     init_jsonl();
+    init_shard_outputs();
     init_hash();
+    SHARD_INDEX = /^batches\/([^/]+)\/tasks\/([^/]+)\/shards\/([^/]+)\/outputs\.index\.jsonl$/;
   }
 });
 
@@ -9576,6 +9704,16 @@ function verifyStore(store) {
   }
   let refs = 0;
   let indexes = 0;
+  const readRefBytes = (ref2) => {
+    const hex = parseObjectRef(ref2);
+    if (!hex) return void 0;
+    const file = objects.objectPath(hex);
+    try {
+      return { bytes: fs27.readFileSync(file), file };
+    } catch {
+      return void 0;
+    }
+  };
   const checkRef = (ref2, file, chunked) => {
     if (typeof ref2 !== "string") return;
     refs += 1;
@@ -9649,15 +9787,26 @@ function verifyStore(store) {
       for (const shard of listDir2(shardsDir)) {
         const outputs = path23.join(shardsDir, shard, "outputs.index.jsonl");
         const stateFile = path23.join(shardsDir, shard, "state.json");
-        const exists = fs27.existsSync(outputs);
-        const bytes = exists ? fs27.readFileSync(outputs) : Buffer.alloc(0);
+        const state = fs27.existsSync(stateFile) ? checkRecord2(stateFile, shardStateSchema) : void 0;
+        const ref2 = outputsRefOf(state);
+        const referenced = ref2 ? readRefBytes(ref2.object) : void 0;
+        const indexFile = ref2 ? referenced?.file ?? outputs : outputs;
+        const exists = ref2 ? referenced !== void 0 : fs27.existsSync(outputs);
+        let bytes = referenced?.bytes ?? (exists ? fs27.readFileSync(outputs) : Buffer.alloc(0));
+        const digest = `sha256:${sha256Hex(bytes)}`;
+        if (ref2 && state) {
+          checkRef(ref2.object, rel(stateFile), false);
+          try {
+            bytes = restampStoredOutputs({ bytes, file: indexFile }, state);
+          } catch (error) {
+            problems.push({ kind: "index_corrupt", file: rel(indexFile), message: error.message });
+          }
+        }
         let records = [];
         if (exists) {
-          records = parseIndex(outputs, bytes);
-          for (const r of records ?? []) checkRef(r.object, rel(outputs), isChunkedFormat(r.format));
+          records = parseIndex(indexFile, bytes);
+          for (const r of records ?? []) checkRef(r.object, rel(indexFile), isChunkedFormat(r.format));
         }
-        if (!fs27.existsSync(stateFile)) continue;
-        const state = checkRecord2(stateFile, shardStateSchema);
         if (!state) continue;
         if (state.manifest) {
           checkRef(state.manifest, rel(stateFile), false);
@@ -9672,11 +9821,11 @@ function verifyStore(store) {
           }
         }
         if (state.status === "done" && state.outputs_digest) {
-          if (`sha256:${sha256Hex(bytes)}` !== state.outputs_digest) {
+          if (digest !== state.outputs_digest) {
             problems.push({
               kind: "state_mismatch",
-              file: rel(outputs),
-              message: "outputs index does not match the digest recorded in state.json"
+              file: rel(indexFile),
+              message: ref2 ? "the object outputs_ref names does not match the digest recorded in state.json" : "outputs index does not match the digest recorded in state.json"
             });
           } else {
             const stored = storedCounts(state);
@@ -9767,6 +9916,7 @@ var init_verify_store = __esm({
     init_chunking();
     init_jsonl();
     init_memo_line();
+    init_shard_outputs();
     init_hash();
   }
 });
@@ -10280,6 +10430,7 @@ init_codebatch_error();
 init_hash();
 init_atomic_write();
 init_layout();
+init_shard_outputs();
 init_store();
 import fs28 from "node:fs";
 import path25 from "node:path";
@@ -10506,9 +10657,10 @@ function unionLines(from, to) {
   return added.length;
 }
 function verifyOutputs(store, batchId, taskId, shardId, state) {
-  const file = store.layout.outputsFile(batchId, taskId, shardId);
-  const bytes = readIfExists(file) ?? Buffer.alloc(0);
-  if (state.outputs_digest !== void 0 && `sha256:${sha256Hex(bytes)}` !== state.outputs_digest) {
+  const read = readStoredOutputs(store, { batch_id: batchId, task_id: taskId, shard_id: shardId }, state);
+  const file = read?.file ?? store.layout.outputsFile(batchId, taskId, shardId);
+  const hex = read?.hex ?? sha256Hex(Buffer.alloc(0));
+  if (state.outputs_digest !== void 0 && `sha256:${hex}` !== state.outputs_digest) {
     throw new CodebatchError(
       "E_INDEX_CORRUPT",
       `cannot merge ${store.layout.root}: ${file} does not match the outputs_digest of its state.json`,
