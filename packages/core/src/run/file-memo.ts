@@ -78,6 +78,13 @@ export function stripEnvelope(record: Record<string, unknown>): TaskOutput {
   return out as TaskOutput;
 }
 
+// How the engine writes a line (JSON.stringify of {k|h, b, s, n?}): the key is at a fixed place.
+const FILE_LINE = '{"k":"';
+const BUNDLE_LINE = '{"h":"';
+const KEY_START = FILE_LINE.length;
+const KEY_END = KEY_START + 64;
+const QUOTE = 34;
+
 /** Below this many lines a table loads in a few milliseconds, whatever it holds. */
 export const MEMO_COMPACT_MIN_LINES = 20_000;
 
@@ -90,8 +97,9 @@ interface SourceShard {
  * so a shard commit costs one append, not a file creation per entry.
  */
 export class FileMemo {
-  private table: Map<string, MemoEntry> | undefined;
-  private bundles: Map<string, BundleEntry> | undefined;
+  /** Entries by key; a line still as read from disk stays a string until it is looked up. */
+  private table: Map<string, MemoEntry | string> | undefined;
+  private bundles: Map<string, BundleEntry | string> | undefined;
   private dirReady = false;
   private pending: (MemoEntry | BundleEntry)[] = [];
   private readonly sources = new Map<string, SourceShard | null>();
@@ -105,7 +113,14 @@ export class FileMemo {
     return path.join(this.store.layout.indexesDir, 'memo', `${this.taskId}.jsonl`);
   }
 
-  private load(): Map<string, MemoEntry> {
+  /**
+   * Reads the table. Lines as the engine writes them (`{"k":"<64 hex>",...` or `{"h":...`) are
+   * keyed by slicing and parsed only when looked up: a run looks up a few hundred of a table's
+   * tens of thousands of lines, and parsing them all was most of loading it. Other lines are
+   * parsed now; a line that does not parse (an appender killed mid-line) is skipped, which costs
+   * a future miss, never an error.
+   */
+  private load(): Map<string, MemoEntry | string> {
     if (this.table) return this.table;
     this.table = new Map();
     this.bundles = new Map();
@@ -115,17 +130,57 @@ export class FileMemo {
     } catch {
       return this.table;
     }
-    // Lenient: appenders may be killed mid-line; a lost line is a future miss, not an error.
-    const lines = parseJsonl<MemoEntry & BundleEntry>(text, this.file, 'lenient').records;
-    for (const e of lines) {
-      if (!isMemoLine(e)) continue;
-      if ('k' in e) this.table.set(e.k, e as MemoEntry);
-      else this.bundles.set((e as BundleEntry).h, e as BundleEntry);
+    let lines = 0;
+    for (let start = 0; start < text.length; ) {
+      let end = text.indexOf('\n', start);
+      if (end === -1) end = text.length;
+      if (end > start) {
+        lines += 1;
+        this.loadLine(text.slice(start, end));
+      }
+      start = end + 1;
     }
     const live = this.table.size + this.bundles.size;
-    if (lines.length >= MEMO_COMPACT_MIN_LINES && lines.length > 2 * live)
-      this.compact(Buffer.byteLength(text));
+    if (lines >= MEMO_COMPACT_MIN_LINES && lines > 2 * live) this.compact(Buffer.byteLength(text));
     return this.table;
+  }
+
+  private loadLine(line: string): void {
+    const keyed = line.length > KEY_END && line.charCodeAt(KEY_END) === QUOTE;
+    if (keyed && line.startsWith(FILE_LINE)) this.table!.set(line.slice(KEY_START, KEY_END), line);
+    else if (keyed && line.startsWith(BUNDLE_LINE)) this.bundles!.set(line.slice(KEY_START, KEY_END), line);
+    else {
+      let e: unknown;
+      try {
+        e = JSON.parse(line);
+      } catch {
+        return;
+      }
+      if (!isMemoLine(e)) return;
+      if ('k' in e) this.table!.set(e.k, e as MemoEntry);
+      else this.bundles!.set(e.h, e as BundleEntry);
+    }
+  }
+
+  private entryOf<T extends MemoEntry | BundleEntry>(
+    map: Map<string, T | string>,
+    key: string,
+    field: 'k' | 'h',
+  ): T | undefined {
+    const raw = map.get(key);
+    if (typeof raw !== 'string') return raw;
+    let e: unknown;
+    try {
+      e = JSON.parse(raw);
+    } catch {
+      e = undefined;
+    }
+    if (!isMemoLine(e) || (e as Record<string, unknown>)[field] !== key) {
+      map.delete(key);
+      return undefined;
+    }
+    map.set(key, e as T);
+    return e as T;
   }
 
   /**
@@ -138,7 +193,9 @@ export class FileMemo {
   private compact(bytesRead: number): void {
     const tmp = path.join(path.dirname(this.file), tempName(path.basename(this.file)));
     try {
-      fs.writeFileSync(tmp, toJsonl([...this.bundles!.values(), ...this.table!.values()]), { flag: 'wx' });
+      const entries = [...this.bundles!.values(), ...this.table!.values()];
+      const text = entries.map((e) => (typeof e === 'string' ? `${e}\n` : toJsonl([e]))).join('');
+      fs.writeFileSync(tmp, text, { flag: 'wx' });
       if (fs.statSync(this.file).size === bytesRead) fs.renameSync(tmp, this.file);
     } catch {
       // Acceleration only: a table left long is slower to load, not wrong.
@@ -150,7 +207,7 @@ export class FileMemo {
   /** Where a done shard with this bundle hash was committed, if known (re-verified by the caller). */
   lookupBundle(hash: string): { batch_id: string; shard_id: string } | undefined {
     this.load();
-    const e = this.bundles!.get(hash);
+    const e = this.entryOf(this.bundles!, hash, 'h');
     return e && { batch_id: e.b, shard_id: e.s };
   }
 
@@ -160,7 +217,7 @@ export class FileMemo {
    * records for the path, and every object those records reference exists.
    */
   lookup(key: string, filePath: string): TaskOutput[] | undefined {
-    const entry = this.load().get(key);
+    const entry = this.entryOf(this.load(), key, 'k');
     if (!entry) return undefined;
     const source = this.readSource(entry.b, entry.s);
     if (!source) return undefined;

@@ -108,6 +108,28 @@ describe('per-file memo', () => {
     expect(memo.lookup('key-1', 'a.ts')).toBeUndefined();
   });
 
+  it('keys lines as the engine writes them without parsing them, and still skips the malformed ones on lookup', () => {
+    const store = initStore(path.join(tmp.dir, 'store')).store;
+    const file = path.join(store.layout.indexesDir, 'memo', '04_lint.jsonl');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const hex = (c: string) => c.repeat(64);
+    const lines = [
+      JSON.stringify({ h: hex('a'), b: 'b-old', s: '01' }),
+      JSON.stringify({ h: hex('a'), b: 'b-new', s: '02' }), // the last line of a key wins
+      JSON.stringify({ h: hex('b'), b: 7, s: '01' }), // wrong type, keyed like a good line
+      `{"h":"${hex('c')}","b":"b-torn","s`, // an appender killed mid-line
+      JSON.stringify({ k: hex('d'), b: 'b', s: '01', n: -1 }),
+      JSON.stringify({ s: '03', b: 'b-reordered', h: hex('e') }), // another writer's key order
+    ];
+    fs.writeFileSync(file, `${lines.join('\n')}\n`);
+    const memo = new FileMemo(store, '04_lint');
+    expect(memo.lookupBundle(hex('a'))).toEqual({ batch_id: 'b-new', shard_id: '02' });
+    expect(memo.lookupBundle(hex('b'))).toBeUndefined();
+    expect(memo.lookupBundle(hex('c'))).toBeUndefined();
+    expect(memo.lookup(hex('d'), 'a.ts')).toBeUndefined();
+    expect(memo.lookupBundle(hex('e'))).toEqual({ batch_id: 'b-reordered', shard_id: '03' });
+  });
+
   it('executes only the changed file (for each task) in a new batch, although it moved shards', async () => {
     const src = path.join(tmp.dir, 'src');
     writeTree(src, tree(40));
