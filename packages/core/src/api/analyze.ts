@@ -197,7 +197,7 @@ async function verifyDoneBatch(
   config: ConfigFile | undefined,
   registry: TaskRegistry,
 ): Promise<{ batchId: string; results: RunBatchSummary['results'] } | undefined> {
-  const sameTree = listBatches(store).filter((b) => b.snapshot_id === snapshotId && b.pipeline === pipeline);
+  const sameTree = listBatches(store, snapshotId).filter((b) => b.pipeline === pipeline);
   if (sameTree.length === 0) return undefined;
   const plan = planBatch(store, { snapshotId, pipeline, config, registry });
   const candidate = sameTree.reverse().find(

@@ -19,6 +19,10 @@ function readRecord<T>(file: string, schema: z.ZodType<T>, notFound: () => Codeb
   } catch {
     throw notFound();
   }
+  return parseRecord(file, text, schema);
+}
+
+function parseRecord<T>(file: string, text: string, schema: z.ZodType<T>): T {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -45,6 +49,10 @@ export function readBatchRecord(store: Store, batchId: string): BatchRecord {
   return readRecord(store.layout.batchFile(batchId), batchRecordSchema, () => batchNotFound(batchId));
 }
 
+function parseBatchRecord(store: Store, batchId: string, text: string): BatchRecord {
+  return parseRecord(store.layout.batchFile(batchId), text, batchRecordSchema);
+}
+
 export function readPlan(store: Store, batchId: string): PlanRecord {
   readBatchRecord(store, batchId);
   return readRecord(store.layout.planFile(batchId), planRecordSchema, () => batchNotFound(batchId));
@@ -59,8 +67,12 @@ export function readTaskRecord(store: Store, batchId: string, taskId: string): T
   });
 }
 
-/** Complete batches only (batch.json is written last), oldest first. */
-export function listBatches(store: Store): BatchRecord[] {
+/**
+ * Complete batches only (batch.json is written last), oldest first. With `snapshotId`, only the
+ * batches of that snapshot: a file that does not name it is not parsed (a store keeps a batch per
+ * run, and a warm run asks for the few of its own snapshot).
+ */
+export function listBatches(store: Store, snapshotId?: string): BatchRecord[] {
   const dir = path.join(store.layout.root, 'batches');
   let names: string[];
   try {
@@ -70,9 +82,16 @@ export function listBatches(store: Store): BatchRecord[] {
   }
   const out: BatchRecord[] = [];
   for (const name of names) {
-    if (!fs.existsSync(path.join(dir, name, 'batch.json'))) continue;
+    let text: string;
     try {
-      out.push(readBatchRecord(store, name));
+      text = fs.readFileSync(path.join(dir, name, 'batch.json'), 'utf8');
+    } catch {
+      continue;
+    }
+    if (snapshotId !== undefined && !text.includes(JSON.stringify(snapshotId))) continue;
+    try {
+      const record = parseBatchRecord(store, name, text);
+      if (snapshotId === undefined || record.snapshot_id === snapshotId) out.push(record);
     } catch {
       // an unreadable batch.json is reported by `verify`, not by listing
     }

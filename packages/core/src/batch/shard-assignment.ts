@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { CodebatchError } from '../errors/codebatch-error';
 import type { TaskRecord } from '../schemas/batch-record';
 import { parseObjectRef, sha256Hex } from '../util/hash';
@@ -35,7 +36,7 @@ export interface ShardedFile {
  *   always placed their files by content hash, and still do.
  */
 export function shardOf(sharding: RecordedSharding, file: ShardedFile): string {
-  if (sharding.strategy === 'path_hash') return byteShard(sha256Hex(file.path), sharding.shard_count);
+  if (sharding.strategy === 'path_hash') return formatShardId(pathByte(file.path) % sharding.shard_count);
   if (sharding.strategy === 'single' && sharding.shard_ids?.length === 1) return sharding.shard_ids[0]!;
   return byteShard(contentHex(file), sharding.shard_count);
 }
@@ -52,6 +53,23 @@ export function isFileFunction(sharding: RecordedSharding): boolean {
 
 export function allShardIds(shardCount: number): string[] {
   return Array.from({ length: shardCount }, (_, i) => formatShardId(i));
+}
+
+// A run partitions the same paths more than once (plan, verify, run): the first byte of each
+// path's sha256 is kept for the process. One-shot crypto.hash (Node 20.12+) has less per-call
+// overhead than createHash, which is most of the cost for strings this short.
+const pathBytes = new Map<string, number>();
+const MAX_PATH_BYTES = 1 << 20;
+const hashOnce = (crypto as { hash?: (alg: string, data: string, enc: 'buffer') => Buffer }).hash;
+
+function pathByte(p: string): number {
+  let byte = pathBytes.get(p);
+  if (byte === undefined) {
+    byte = hashOnce ? hashOnce('sha256', p, 'buffer')[0]! : Number.parseInt(sha256Hex(p).slice(0, 2), 16);
+    if (pathBytes.size >= MAX_PATH_BYTES) pathBytes.clear();
+    pathBytes.set(p, byte);
+  }
+  return byte;
 }
 
 function byteShard(hex: string, shardCount: number): string {
