@@ -84,7 +84,7 @@ import {
   verifyShardOutputs,
   verifyStore,
   writeBatchManifest
-} from "./chunk-G6IB5BCP.js";
+} from "./chunk-QO5BC6BT.js";
 import {
   CodebatchError,
   ENGINE_VERSION,
@@ -166,7 +166,7 @@ import {
   toPathKey,
   writeOutputObject,
   writeShardManifest
-} from "./chunk-O7PYHZYH.js";
+} from "./chunk-ULI5YSM2.js";
 export {
   CodebatchError,
   ENGINE_VERSION,
