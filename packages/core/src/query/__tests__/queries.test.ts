@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import type { CodebatchError } from '../../errors/codebatch-error';
+import { pathShardOracle } from '../../test-support/path-hash-oracle';
 import { makeTempDir } from '../../test-support/temp-dir';
 import { countOutputs } from '../count-outputs';
 import { inspectFile } from '../inspect-file';
@@ -270,13 +271,14 @@ describe('files, top, errors, inspect', () => {
           '03_symbols': { [shard]: { status: 'failed', error: { code: 'E_TASK_FAILED', message: 'x' } } },
         },
       });
-      // Computed here: first byte of sha256 of the path (path_hash) or of the content (an older store).
-      const key = (f: (typeof SAMPLE_FILES)[number]) => (strategy === 'path_hash' ? f.path : f.content);
-      const shardOfKey = (k: string) =>
-        (crypto.createHash('sha256').update(k).digest()[0]! % 16).toString(16).padStart(2, '0');
+      // Computed here: the path's hash (path_hash) or the first byte of the content's sha256 (an older store).
+      const shardOfFile = (f: (typeof SAMPLE_FILES)[number]) =>
+        strategy === 'path_hash'
+          ? pathShardOracle(f.path, 16)
+          : (crypto.createHash('sha256').update(f.content).digest()[0]! % 16).toString(16).padStart(2, '0');
       const c = SAMPLE_FILES.find((f) => f.path === 'src/c.ts')!;
-      expect(shard).toBe(shardOfKey(key(c)));
-      const expected = SAMPLE_FILES.filter((f) => shardOfKey(key(f)) === shard).map((f) => f.path);
+      expect(shard).toBe(shardOfFile(c));
+      const expected = SAMPLE_FILES.filter((f) => shardOfFile(f) === shard).map((f) => f.path);
       const [failed] = queryErrors(store, `b-${strategy}`).failed_shards;
       expect(failed?.files?.sort()).toEqual(expected.sort());
     },

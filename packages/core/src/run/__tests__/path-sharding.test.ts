@@ -4,10 +4,11 @@ import path from 'node:path';
 import { analyze } from '../../api/analyze';
 import { initBatch } from '../../batch/init-batch';
 import { readTaskRecord } from '../../batch/read-batch';
-import { type RecordedSharding, shardOf } from '../../batch/shard-assignment';
+import { fnv1aBytes, pathHash, type RecordedSharding, shardOf } from '../../batch/shard-assignment';
 import { createSnapshot } from '../../snapshot/create-snapshot';
 import { readFilesIndex } from '../../snapshot/read-snapshot';
 import { initStore, openStore, type Store } from '../../store/store';
+import { pathHashOracle, pathShardOracle } from '../../test-support/path-hash-oracle';
 import { makeTempDir, writeTree } from '../../test-support/temp-dir';
 import { createTestRegistry } from '../../test-support/test-registry';
 import { runBatch } from '../run-batch';
@@ -25,19 +26,29 @@ const ref = (content: string) => `sha256:${crypto.createHash('sha256').update(co
 describe('shardOf', () => {
   const byPath: RecordedSharding = { strategy: 'path_hash', shard_count: SHARDS };
 
-  it('path_hash: first byte of sha256(path as UTF-8) mod the count, whatever the content', () => {
+  it('path_hash: FNV-1a of the path as UTF-8, mixed, mod the count, whatever the content', () => {
+    // FNV-1a's published test vectors.
+    expect(fnv1aBytes(Buffer.from(''))).toBe(0x811c9dc5);
+    expect(fnv1aBytes(Buffer.from('a'))).toBe(0xe40c292c);
+    expect(fnv1aBytes(Buffer.from('foobar'))).toBe(0xbf9cf968);
     for (const p of ['src/a.ts', 'lib/ünïcode/名前.ts', 'README.md']) {
-      const byte = crypto.createHash('sha256').update(Buffer.from(p, 'utf8')).digest()[0]!;
+      expect(pathHash(p)).toBe(pathHashOracle(p));
       for (const count of [1, 3, 16, 256]) {
-        const expected = (byte % count).toString(16).padStart(2, '0');
         expect(shardOf({ strategy: 'path_hash', shard_count: count }, { path: p, object: ref('x') })).toBe(
-          expected,
+          pathShardOracle(p, count),
         );
       }
       expect(shardOf(byPath, { path: p, object: ref('one content') })).toBe(
         shardOf(byPath, { path: p, object: ref('another content') }),
       );
     }
+  });
+
+  it('path_hash spreads the paths of a tree evenly', () => {
+    const counts = new Array<number>(SHARDS).fill(0);
+    for (let i = 0; i < 16_000; i += 1)
+      counts[pathHash(`packages/pkg-${i % 40}/src/module-${i}.ts`) % SHARDS]! += 1;
+    for (const n of counts) expect(Math.abs(n - 1000)).toBeLessThan(150);
   });
 
   it('hash_prefix keeps its meaning: first byte of the content hash mod the count, whatever the path', () => {

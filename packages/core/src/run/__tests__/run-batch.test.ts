@@ -10,6 +10,7 @@ import { createSnapshot } from '../../snapshot/create-snapshot';
 import { readFilesIndex } from '../../snapshot/read-snapshot';
 import { readJsonl } from '../../store/jsonl';
 import { initStore, type Store } from '../../store/store';
+import { pathShardOracle } from '../../test-support/path-hash-oracle';
 import { readAllShardRecords } from '../../test-support/read-shard-records';
 import { makeTempDir, writeTree } from '../../test-support/temp-dir';
 import { createTestRegistry } from '../../test-support/test-registry';
@@ -275,8 +276,10 @@ describe('runBatch', () => {
     await runBatch(ctx.store, { batchId: b.batch.batch_id, registry });
     const placement = (id: string) => readAllOutputs(ctx.store, id).map((r) => [r.path, r.shard_id]);
     const byPath = { strategy: 'path_hash', shard_count: 16 } as const;
-    for (const [p, shard] of placement(a.batch.batch_id))
+    for (const [p, shard] of placement(a.batch.batch_id)) {
       expect(shard).toBe(shardOf(byPath, { path: p!, object: '' }));
+      expect(shard).toBe(pathShardOracle(p!, 16));
+    }
     expect(placement(b.batch.batch_id)).toEqual(placement(a.batch.batch_id));
   });
 
