@@ -307,9 +307,8 @@ var init_pipelines = __esm({
 });
 
 // ../core/src/batch/shard-assignment.ts
-import crypto from "node:crypto";
 function shardOf(sharding, file) {
-  if (sharding.strategy === "path_hash") return formatShardId(pathByte(file.path) % sharding.shard_count);
+  if (sharding.strategy === "path_hash") return formatShardId(pathHash(file.path) % sharding.shard_count);
   if (sharding.strategy === "single" && sharding.shard_ids?.length === 1) return sharding.shard_ids[0];
   return byteShard(contentHex(file), sharding.shard_count);
 }
@@ -317,14 +316,28 @@ function isFileFunction(sharding) {
   if (sharding.strategy === "single") return sharding.shard_ids?.length === 1;
   return sharding.strategy !== "round_robin";
 }
-function pathByte(p) {
-  let byte = pathBytes.get(p);
-  if (byte === void 0) {
-    byte = hashOnce ? hashOnce("sha256", p, "buffer")[0] : Number.parseInt(sha256Hex(p).slice(0, 2), 16);
-    if (pathBytes.size >= MAX_PATH_BYTES) pathBytes.clear();
-    pathBytes.set(p, byte);
+function pathHash(p) {
+  let h = 2166136261;
+  for (let i = 0; i < p.length; i += 1) {
+    const c = p.charCodeAt(i);
+    if (c >= 128) return fmix32(fnv1aBytes(Buffer.from(p, "utf8")));
+    h = Math.imul(h ^ c, 16777619);
   }
-  return byte;
+  return fmix32(h);
+}
+function fnv1aBytes(bytes) {
+  let h = 2166136261;
+  for (const b of bytes) h = Math.imul(h ^ b, 16777619);
+  return h >>> 0;
+}
+function fmix32(x) {
+  let h = x >>> 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 2246822507);
+  h ^= h >>> 13;
+  h = Math.imul(h, 3266489909);
+  h ^= h >>> 16;
+  return h >>> 0;
 }
 function byteShard(hex, shardCount) {
   return formatShardId(Number.parseInt(hex.slice(0, 2), 16) % shardCount);
@@ -345,26 +358,23 @@ function contentHex(file) {
   }
   return hex;
 }
-var PLANNED_SHARD_STRATEGY, pathBytes, MAX_PATH_BYTES, hashOnce;
+var PLANNED_SHARD_STRATEGY;
 var init_shard_assignment = __esm({
   "../core/src/batch/shard-assignment.ts"() {
     "use strict";
     init_codebatch_error();
     init_hash();
     PLANNED_SHARD_STRATEGY = "path_hash";
-    pathBytes = /* @__PURE__ */ new Map();
-    MAX_PATH_BYTES = 1 << 20;
-    hashOnce = crypto.hash;
   }
 });
 
 // ../core/src/batch/init-batch.ts
-import crypto2 from "node:crypto";
+import crypto from "node:crypto";
 import fs2 from "node:fs";
 import path from "node:path";
 function generateBatchId() {
   const stamp = nowIso().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
-  return `b${stamp}-${crypto2.randomBytes(3).toString("hex")}`;
+  return `b${stamp}-${crypto.randomBytes(3).toString("hex")}`;
 }
 function resolveTaskConfigs(taskTypes, config, registry) {
   const issues = [];
@@ -7832,7 +7842,7 @@ __export(dsse_exports, {
   openEnvelope: () => openEnvelope,
   signStatement: () => signStatement
 });
-import crypto3 from "node:crypto";
+import crypto2 from "node:crypto";
 function pae(payloadType, payload) {
   const type = Buffer.from(payloadType, "utf8");
   return Buffer.concat([
@@ -7843,13 +7853,13 @@ function pae(payloadType, payload) {
   ]);
 }
 function keyIdOf(key) {
-  const pub = key.type === "private" ? crypto3.createPublicKey(key) : key;
-  return crypto3.createHash("sha256").update(pub.export({ type: "spki", format: "der" })).digest("hex");
+  const pub = key.type === "private" ? crypto2.createPublicKey(key) : key;
+  return crypto2.createHash("sha256").update(pub.export({ type: "spki", format: "der" })).digest("hex");
 }
 function signStatement(statement, privateKeyPem) {
   const key = parseKey(privateKeyPem, "private");
   const payload = Buffer.from(JSON.stringify(statement), "utf8");
-  const sig = crypto3.sign(null, pae(INTOTO_PAYLOAD_TYPE, payload), key);
+  const sig = crypto2.sign(null, pae(INTOTO_PAYLOAD_TYPE, payload), key);
   return {
     payloadType: INTOTO_PAYLOAD_TYPE,
     payload: payload.toString("base64"),
@@ -7866,7 +7876,7 @@ function openEnvelope(envelope, publicKeyPem) {
   const payload = Buffer.from(e.payload, "base64");
   const signed = pae(e.payloadType, payload);
   const ok = e.signatures.some(
-    (s) => typeof s?.sig === "string" && crypto3.verify(null, signed, key, Buffer.from(s.sig, "base64"))
+    (s) => typeof s?.sig === "string" && crypto2.verify(null, signed, key, Buffer.from(s.sig, "base64"))
   );
   if (!ok) throw invalid("no signature of the envelope verifies with the given public key");
   try {
@@ -7878,7 +7888,7 @@ function openEnvelope(envelope, publicKeyPem) {
 function parseKey(pem, kind) {
   let key;
   try {
-    key = kind === "private" ? crypto3.createPrivateKey(pem) : crypto3.createPublicKey(pem);
+    key = kind === "private" ? crypto2.createPrivateKey(pem) : crypto2.createPublicKey(pem);
   } catch (error) {
     throw new CodebatchError("E_USAGE", `not a ${kind} key in PEM form: ${error.message}`, {
       hints: [

@@ -84,7 +84,7 @@ import {
   verifyShardOutputs,
   verifyStore,
   writeBatchManifest
-} from "./chunk-QO5BC6BT.js";
+} from "./chunk-CLMDTTCJ.js";
 import {
   CodebatchError,
   ENGINE_VERSION,
