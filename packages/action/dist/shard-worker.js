@@ -19,7 +19,7 @@ import {
   readBatchRecords,
   runShardChain,
   toCodebatchError
-} from "./chunks/chunk-ULI5YSM2.js";
+} from "./chunks/chunk-LMJQFBRP.js";
 
 // ../core/src/run/shard-worker.ts
 init_read_batch();

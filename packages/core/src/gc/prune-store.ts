@@ -6,6 +6,7 @@ import { CodebatchError } from '../errors/codebatch-error';
 import type { BatchRecord } from '../schemas/batch-record';
 import { listSnapshots } from '../snapshot/read-snapshot';
 import { tempName, writeFileAtomic } from '../store/atomic-write';
+import { CHUNKED_SUFFIX } from '../store/chunking';
 import { BATCHES_DIR, SNAPSHOTS_DIR } from '../store/layout';
 import type { Store } from '../store/store';
 import { parseObjectRef } from '../util/hash';
@@ -215,6 +216,10 @@ export function pruneStore(store: Store, options: PruneOptions = {}): PruneRepor
   const queue: string[] = [];
   // Referenced index objects, read whole below: the queue does not read them again.
   const indexObjects = new Set<string>();
+  // A record's own output (an AST, say) is opaque to the store: it is kept, and not opened to
+  // look for references, unless it is a chunk manifest, the one output that names objects.
+  // Opening every AST of the kept batches was most of a gc (0.2 s of 0.5 at 8.8k files).
+  const outputObjects = new Set<string>();
   const mark = (hex: string) => {
     if (scanned.has(hex)) return;
     scanned.add(hex);
@@ -225,19 +230,22 @@ export function pruneStore(store: Store, options: PruneOptions = {}): PruneRepor
   for (const name of listDir(batchesDir)) {
     if (removedBatches.has(name) || !fs.existsSync(path.join(batchesDir, name))) continue;
     for (const file of walkFiles(path.join(batchesDir, name))) {
-      if (file.endsWith('.jsonl') || file.endsWith('.json')) collectFileRefs(file, roots);
-      // A reused shard's records are an object (state.outputs_ref): every object they name is
-      // a root, however large the index (the scan below stops at MAX_SCAN_BYTES).
+      if (path.basename(file) === OUTPUTS_INDEX) collectIndexRefs(readBytes(file), roots, outputObjects);
+      else if (file.endsWith('.jsonl') || file.endsWith('.json')) collectFileRefs(file, roots);
+      // A reused shard's records are an object (state.outputs_ref), read whole here, however
+      // large (the scan below stops at MAX_SCAN_BYTES).
       if (path.basename(file) === 'state.json') {
         const hex = outputsRefObject(file);
         if (hex !== undefined && !indexObjects.has(hex)) {
           indexObjects.add(hex);
-          collectFileRefs(store.objects.objectPath(hex), roots);
+          collectIndexRefs(readBytes(store.objects.objectPath(hex)), roots, outputObjects);
         }
       }
     }
   }
   for (const hex of roots) mark(hex);
+  // After the roots: an object also named anywhere else is opened and scanned as before.
+  for (const hex of outputObjects) scanned.add(hex);
   for (const hex of sourceObjects) scanned.add(hex);
   while (queue.length > 0) {
     const hex = queue.pop()!;
@@ -392,6 +400,44 @@ function outputsRefObject(stateFile: string): string | undefined {
     return typeof ref === 'string' ? parseObjectRef(ref) : undefined;
   } catch {
     return undefined;
+  }
+}
+
+const OUTPUTS_INDEX = 'outputs.index.jsonl';
+const OBJECT_FIELD = Buffer.from('"object":"');
+const CHUNKED_MARK = Buffer.from(`${CHUNKED_SUFFIX}"`);
+
+function readBytes(file: string): Buffer {
+  try {
+    return fs.readFileSync(file);
+  } catch {
+    return Buffer.alloc(0);
+  }
+}
+
+/**
+ * The refs of an outputs index: a record's `"object":"sha256:..."` on a line that is not chunked
+ * goes to `outputs` (kept, not scanned); every other ref (a chunk manifest, a ref in any other
+ * field or escaped inside a string) goes to `roots`, scanned as before.
+ */
+function collectIndexRefs(bytes: Buffer, roots: Set<string>, outputs: Set<string>): void {
+  // One pass over the refs (lines without one, diagnostics, are never searched line by line).
+  let lineStart = -1;
+  let lineChunked = false;
+  for (let at = bytes.indexOf(REF_PREFIX); at !== -1; at = bytes.indexOf(REF_PREFIX, at + 1)) {
+    const hex = bytes.toString('latin1', at + REF_PREFIX.length, at + REF_PREFIX.length + 64);
+    if (!HEX64.test(hex)) continue;
+    const start = bytes.lastIndexOf(0x0a, at) + 1;
+    if (start !== lineStart) {
+      lineStart = start;
+      let end = bytes.indexOf(0x0a, at);
+      if (end === -1) end = bytes.length;
+      lineChunked = bytes.subarray(start, end).indexOf(CHUNKED_MARK) !== -1;
+    }
+    const field =
+      at >= OBJECT_FIELD.length &&
+      bytes.compare(OBJECT_FIELD, 0, OBJECT_FIELD.length, at - OBJECT_FIELD.length, at) === 0;
+    (field && !lineChunked ? outputs : roots).add(hex);
   }
 }
 

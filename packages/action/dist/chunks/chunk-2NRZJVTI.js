@@ -7,6 +7,7 @@ const __cb_dirname = __cbBasename(__cb_here) === 'chunks' ? __cbDirname(__cb_her
 const __cb_filename = __cbJoin(__cb_dirname, 'index.js');
 import {
   BATCHES_DIR,
+  CHUNKED_SUFFIX,
   CodebatchError,
   DEFAULT_CHUNK_SIZE,
   DEFAULT_CHUNK_THRESHOLD,
@@ -162,7 +163,7 @@ import {
   verifiesReads,
   writeFileAtomic,
   writeShardManifest
-} from "./chunk-ULI5YSM2.js";
+} from "./chunk-LMJQFBRP.js";
 
 // ../core/src/config/config-schema.ts
 var configFileSchema, DEFAULT_SHARDS;
@@ -6777,6 +6778,7 @@ function pruneStore(store, options = {}) {
   const scanned = /* @__PURE__ */ new Set();
   const queue = [];
   const indexObjects = /* @__PURE__ */ new Set();
+  const outputObjects = /* @__PURE__ */ new Set();
   const mark = (hex) => {
     if (scanned.has(hex)) return;
     scanned.add(hex);
@@ -6785,17 +6787,19 @@ function pruneStore(store, options = {}) {
   for (const name of listDir(batchesDir)) {
     if (removedBatches.has(name) || !fs20.existsSync(path18.join(batchesDir, name))) continue;
     for (const file of walkFiles(path18.join(batchesDir, name))) {
-      if (file.endsWith(".jsonl") || file.endsWith(".json")) collectFileRefs(file, roots);
+      if (path18.basename(file) === OUTPUTS_INDEX) collectIndexRefs(readBytes(file), roots, outputObjects);
+      else if (file.endsWith(".jsonl") || file.endsWith(".json")) collectFileRefs(file, roots);
       if (path18.basename(file) === "state.json") {
         const hex = outputsRefObject(file);
         if (hex !== void 0 && !indexObjects.has(hex)) {
           indexObjects.add(hex);
-          collectFileRefs(store.objects.objectPath(hex), roots);
+          collectIndexRefs(readBytes(store.objects.objectPath(hex)), roots, outputObjects);
         }
       }
     }
   }
   for (const hex of roots) mark(hex);
+  for (const hex of outputObjects) scanned.add(hex);
   for (const hex of sourceObjects) scanned.add(hex);
   while (queue.length > 0) {
     const hex = queue.pop();
@@ -6923,6 +6927,30 @@ function outputsRefObject(stateFile) {
     return typeof ref2 === "string" ? parseObjectRef(ref2) : void 0;
   } catch {
     return void 0;
+  }
+}
+function readBytes(file) {
+  try {
+    return fs20.readFileSync(file);
+  } catch {
+    return Buffer.alloc(0);
+  }
+}
+function collectIndexRefs(bytes, roots, outputs) {
+  let lineStart = -1;
+  let lineChunked = false;
+  for (let at = bytes.indexOf(REF_PREFIX); at !== -1; at = bytes.indexOf(REF_PREFIX, at + 1)) {
+    const hex = bytes.toString("latin1", at + REF_PREFIX.length, at + REF_PREFIX.length + 64);
+    if (!HEX643.test(hex)) continue;
+    const start = bytes.lastIndexOf(10, at) + 1;
+    if (start !== lineStart) {
+      lineStart = start;
+      let end = bytes.indexOf(10, at);
+      if (end === -1) end = bytes.length;
+      lineChunked = bytes.subarray(start, end).indexOf(CHUNKED_MARK) !== -1;
+    }
+    const field = at >= OBJECT_FIELD.length && bytes.compare(OBJECT_FIELD, 0, OBJECT_FIELD.length, at - OBJECT_FIELD.length, at) === 0;
+    (field && !lineChunked ? outputs : roots).add(hex);
   }
 }
 function collectRefs(text, into) {
@@ -7112,7 +7140,7 @@ function parseDuration(text) {
   const unit = { ms: 1, s: 1e3, m: 6e4, h: HOUR, d: 24 * HOUR, w: 7 * 24 * HOUR }[m[2]];
   return Math.round(Number(m[1]) * unit);
 }
-var HOUR, REF, MAX_SCAN_BYTES, REF_PREFIX, HEX643;
+var HOUR, REF, MAX_SCAN_BYTES, OUTPUTS_INDEX, OBJECT_FIELD, CHUNKED_MARK, REF_PREFIX, HEX643;
 var init_prune_store = __esm({
   "../core/src/gc/prune-store.ts"() {
     "use strict";
@@ -7121,11 +7149,15 @@ var init_prune_store = __esm({
     init_codebatch_error();
     init_read_snapshot();
     init_atomic_write();
+    init_chunking();
     init_layout();
     init_hash();
     HOUR = 60 * 60 * 1e3;
     REF = /sha256:([a-f0-9]{64})/g;
     MAX_SCAN_BYTES = 64 * 1024 * 1024;
+    OUTPUTS_INDEX = "outputs.index.jsonl";
+    OBJECT_FIELD = Buffer.from('"object":"');
+    CHUNKED_MARK = Buffer.from(`${CHUNKED_SUFFIX}"`);
     REF_PREFIX = Buffer.from("sha256:");
     HEX643 = /^[a-f0-9]{64}$/;
   }

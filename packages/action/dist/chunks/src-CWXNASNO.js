@@ -84,7 +84,7 @@ import {
   verifyShardOutputs,
   verifyStore,
   writeBatchManifest
-} from "./chunk-CLMDTTCJ.js";
+} from "./chunk-2NRZJVTI.js";
 import {
   CodebatchError,
   ENGINE_VERSION,
@@ -166,7 +166,7 @@ import {
   toPathKey,
   writeOutputObject,
   writeShardManifest
-} from "./chunk-ULI5YSM2.js";
+} from "./chunk-LMJQFBRP.js";
 export {
   CodebatchError,
   ENGINE_VERSION,
