@@ -93,16 +93,54 @@ export function parseSelectedLines<T = unknown>(bytes: Buffer, select: string, f
   }
   const needle = Buffer.from(select, 'utf8');
   const records: T[] = [];
+  // Adjacent selected lines are parsed together, as one JSON array: one native call instead of
+  // one per line (a lint index is mostly diagnostics; reporting 12.5k of them parsed them one by
+  // one). The array must hold exactly one value per line, else each line of the run is parsed
+  // alone, which names the malformed one.
+  let runStart = -1;
+  let runEnd = -1;
+  let runLines = 0;
+  const flush = () => {
+    if (runLines === 0) return;
+    if (runLines > 1) {
+      let values: unknown;
+      try {
+        values = JSON.parse(`[${bytes.toString('utf8', runStart, runEnd).replaceAll('\n', ',')}]`);
+      } catch {
+        values = undefined;
+      }
+      if (Array.isArray(values) && values.length === runLines) {
+        for (const v of values) records.push(v as T);
+        runLines = 0;
+        return;
+      }
+    }
+    for (let start = runStart; start < runEnd; ) {
+      const end = bytes.indexOf(NEWLINE_BYTE, start);
+      try {
+        records.push(JSON.parse(bytes.toString('utf8', start, end)) as T);
+      } catch {
+        throw corruptIndex(file, `malformed JSON line in an index at byte ${start}`);
+      }
+      start = end + 1;
+    }
+    runLines = 0;
+  };
   for (let at = bytes.indexOf(needle); at !== -1; ) {
     const start = bytes.lastIndexOf(NEWLINE_BYTE, at) + 1;
     const end = bytes.indexOf(NEWLINE_BYTE, at);
-    try {
-      records.push(JSON.parse(bytes.toString('utf8', start, end)) as T);
-    } catch {
-      throw corruptIndex(file, `malformed JSON line in an index at byte ${start}`);
+    if (runLines > 0 && start === runEnd + 1) {
+      runEnd = end;
+      runLines += 1;
+    } else {
+      flush();
+      runStart = start;
+      runEnd = end;
+      runLines = 1;
     }
     at = bytes.indexOf(needle, end + 1);
   }
+  flush();
   return records;
 }
 

@@ -61,4 +61,22 @@ describe('parseSelectedLines', () => {
       /malformed/,
     );
   });
+
+  it('gives the same records for runs of adjacent lines, and still names a malformed line in a run', () => {
+    const lines = Array.from({ length: 50 }, (_, i) =>
+      JSON.stringify({ kind: i % 7 === 3 ? 'ast' : 'diagnostic', n: i, message: `a "quoted", line\n${i}` }),
+    );
+    const text = `${lines.join('\n')}\n`;
+    const oneByOne = lines.filter((l) => l.includes('"diagnostic"')).map((l) => JSON.parse(l));
+    expect(parseSelectedLines(Buffer.from(text), '"diagnostic"')).toEqual(oneByOne);
+    // Two values on one line of a run: an array of the right shape but the wrong length.
+    const doubled = `${lines[0]}\n${lines[1]},${lines[2]}\n${lines[4]}\n`;
+    expect(() => parseSelectedLines(Buffer.from(doubled), '"diagnostic"')).toThrow(
+      /malformed JSON line in an index at byte/,
+    );
+    const broken = `${lines[0]}\n{"kind":"diagnostic",\n${lines[1]}\n`;
+    expect(() => parseSelectedLines(Buffer.from(broken), '"diagnostic"')).toThrow(
+      new RegExp(`at byte ${lines[0]!.length + 1}`),
+    );
+  });
 });
