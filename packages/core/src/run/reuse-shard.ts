@@ -66,14 +66,19 @@ export function reuseShardOutputs(
     }
   }
   // Every reader re-stamps each line's id prefix: bytes without it on every line are executed
-  // again rather than referenced and found unreadable later.
-  const count = countLinesWithIds(stored.bytes, from);
+  // again rather than referenced and found unreadable later. An index becomes an object only
+  // after passing this check, so bytes that are an object already (a source that is itself a
+  // reference, or one an earlier run referenced: their digest was just checked) are only
+  // counted. At 30k files the check was 0.12 s of a one-file run.
+  const objectExists = stored.from !== undefined || store.objects.hasObject(stored.hex);
+  const count = objectExists ? countLines(stored.bytes) : countLinesWithIds(stored.bytes, from);
   if (count === undefined) return undefined;
   if (!stored.from) {
-    const made = store.objects.linkObject(stored.hex, stored.file, stored.identity, stored.bytes);
-    // Readers of this run (its verify step, the report) read the object next: spare them a hash,
-    // but only of bytes this call put there (an object already present is hashed when read).
-    if (made !== 'present') rememberIndexDigest(store.objects.objectPath(stored.hex), stored.hex);
+    // Linked, written, or found with these very bytes (its inode, or re-hashed): either way the
+    // object now holds `stored.hex`. Readers of this run (its verify step, the report) read it
+    // next: spare them a hash.
+    store.objects.linkObject(stored.hex, stored.file, stored.identity, stored.bytes);
+    rememberIndexDigest(store.objects.objectPath(stored.hex), stored.hex);
   }
   return {
     ref: { object: `sha256:${stored.hex}`, from, snapshot_id: target.snapshot_id },
@@ -85,4 +90,10 @@ export function reuseShardOutputs(
     ...(state.manifest ? { sourceManifest: state.manifest } : {}),
     ...(state.outputs_digest ? { sourceOutputsDigest: state.outputs_digest } : {}),
   };
+}
+
+function countLines(bytes: Buffer): number {
+  let n = 0;
+  for (let i = bytes.indexOf(0x0a); i !== -1; i = bytes.indexOf(0x0a, i + 1)) n += 1;
+  return n;
 }

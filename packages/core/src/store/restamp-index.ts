@@ -55,18 +55,19 @@ function lineStarts(bytes: Buffer, prefix: Buffer): number[] | undefined {
 
 /**
  * The number of lines of `bytes` when each starts with `ids`' prefix and ends with a newline,
- * else undefined: what a reader will need to re-stamp them, checked in one pass without
- * collecting offsets.
+ * else undefined: what a reader will need to re-stamp them. Counted with native searches only
+ * (newlines, then the prefix wherever it starts a line), not a comparison per line: at 30k files
+ * that was 0.1 s of a one-file run.
  */
 export function countLinesWithIds(bytes: Buffer, ids: EnvelopeIdSet): number | undefined {
+  if (bytes.length === 0) return 0;
+  if (bytes[bytes.length - 1] !== 10) return undefined;
+  let lines = 0;
+  for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1)) lines += 1;
   const prefix = Buffer.from(envelopeIdsPrefix(ids));
-  let count = 0;
-  for (let s = 0; s < bytes.length; count += 1) {
-    if (s + prefix.length > bytes.length) return undefined;
-    if (bytes.compare(prefix, 0, prefix.length, s, s + prefix.length) !== 0) return undefined;
-    const end = bytes.indexOf(10, s + prefix.length);
-    if (end === -1) return undefined;
-    s = end + 1;
+  let starts = 0;
+  for (let at = bytes.indexOf(prefix); at !== -1; at = bytes.indexOf(prefix, at + prefix.length)) {
+    if (at === 0 || bytes[at - 1] === 10) starts += 1;
   }
-  return count;
+  return starts === lines ? lines : undefined;
 }

@@ -1,5 +1,5 @@
 import { serializeOutputs } from '../../run/commit-outputs';
-import { restampIndex } from '../restamp-index';
+import { countLinesWithIds, restampIndex } from '../restamp-index';
 
 const from = { snapshot_id: 'snapA', batch_id: 'b-old-000001', task_id: '04_lint', shard_id: '0a' };
 const outputs = [
@@ -69,5 +69,29 @@ describe('restampIndex', () => {
     const result = restampIndex(Buffer.alloc(0), from, { ...from, batch_id: 'x' });
     expect(result?.count).toBe(0);
     expect(result?.bytes.length).toBe(0);
+  });
+});
+
+describe('countLinesWithIds', () => {
+  const other = { ...from, batch_id: 'b-other-0003' };
+
+  it('counts the lines when every one starts with the ids, and agrees with restampIndex', () => {
+    expect(countLinesWithIds(index(from), from)).toBe(3);
+    expect(countLinesWithIds(Buffer.alloc(0), from)).toBe(0);
+  });
+
+  it('refuses an index with one line under other ids, even with the ids elsewhere in it', () => {
+    const lines = index(from).toString().split('\n');
+    // The middle line carries other ids; the first and last still start with `from`'s, and the
+    // third line's message holds a look-alike of them.
+    lines[1] = index(other).toString().split('\n')[1]!;
+    const mixed = Buffer.from(lines.join('\n'));
+    expect(countLinesWithIds(mixed, from)).toBeUndefined();
+    expect(restampIndex(mixed, from, other)).toBeUndefined();
+  });
+
+  it('refuses an index whose last line has no newline', () => {
+    const bytes = index(from);
+    expect(countLinesWithIds(bytes.subarray(0, bytes.length - 1), from)).toBeUndefined();
   });
 });
