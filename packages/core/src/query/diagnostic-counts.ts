@@ -22,6 +22,27 @@ export function storedCounts(state: ShardState | undefined): DiagnosticCounts | 
   return counts;
 }
 
+/** A state's kind_counts, when they are those of its committed index (see storedCounts). */
+export function storedKindCounts(state: ShardState | undefined): Record<string, number> | undefined {
+  const stored = state?.kind_counts;
+  if (!stored || stored.outputs_digest !== state?.outputs_digest) return undefined;
+  return stored.counts;
+}
+
+/** Records per kind, keys sorted (the order manifests and states write them in). */
+export function countKinds(records: Iterable<{ kind?: unknown }>): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const r of records) {
+    const kind = typeof r.kind === 'string' ? r.kind : '';
+    counts[kind] = (counts[kind] ?? 0) + 1;
+  }
+  return sortCounts(counts);
+}
+
+export function sortCounts(counts: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
 export function emptyDiagnosticCounts(): DiagnosticCounts {
   return { error: 0, warning: 0, info: 0, hint: 0, none: 0 };
 }

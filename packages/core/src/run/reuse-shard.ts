@@ -1,6 +1,6 @@
 import { readBatchRecord } from '../batch/read-batch';
 import { readShardState } from '../batch/shard-state';
-import { countInBytes, storedCounts } from '../query/diagnostic-counts';
+import { countInBytes, storedCounts, storedKindCounts } from '../query/diagnostic-counts';
 import type { DiagnosticCounts, OutputsRef } from '../schemas/state-record';
 import type { EnvelopeIdSet } from '../store/index-envelope';
 import { rememberIndexDigest } from '../store/read-index-file';
@@ -26,6 +26,8 @@ export interface ReusedOutputs {
   count: number;
   /** Diagnostics per severity: the records are the source's, so its counts. */
   diagnostics: DiagnosticCounts;
+  /** Records per kind, when the source's state holds them for this index. */
+  kinds?: Record<string, number>;
   /** Run manifest of the source shard run, if it recorded one. */
   sourceManifest?: string;
   /** The source state's outputs_digest: what its manifest's outputs must name to describe it. */
@@ -87,6 +89,7 @@ export function reuseShardOutputs(
     resultDigest: state.result_digest,
     count,
     diagnostics: storedCounts(state) ?? countInBytes(stored.bytes),
+    ...(storedKindCounts(state) ? { kinds: storedKindCounts(state) } : {}),
     ...(state.manifest ? { sourceManifest: state.manifest } : {}),
     ...(state.outputs_digest ? { sourceOutputsDigest: state.outputs_digest } : {}),
   };

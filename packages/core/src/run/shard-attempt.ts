@@ -1,4 +1,5 @@
 import { writeShardState } from '../batch/shard-state';
+import { sortCounts } from '../query/diagnostic-counts';
 import type { DiagnosticCounts, ShardState } from '../schemas/state-record';
 import { nowIso } from '../util/time';
 import type { BatchRunContext } from './batch-context';
@@ -50,7 +51,6 @@ export interface ExecutedShard {
   count: number;
   /** Diagnostics of the committed records per severity (query/diagnostic-counts.ts). */
   diagnostics: DiagnosticCounts;
-  /** Called only when a manifest is written. */
   byKind: () => Record<string, number>;
   files: number;
   filesExecuted: number;
@@ -87,6 +87,7 @@ export function markShardExecuted(a: ShardAttempt, run: RunningShard, executed: 
     files_executed: executed.filesExecuted,
     files_reused: executed.files - executed.filesExecuted,
   };
+  const byKind = sortCounts(executed.byKind());
   const done: ShardState = {
     ...run.state,
     status: 'done',
@@ -94,6 +95,7 @@ export function markShardExecuted(a: ShardAttempt, run: RunningShard, executed: 
     bundle_hash: a.provenance.bundle.hash,
     outputs_digest: `sha256:${executed.outputsDigest}`,
     diagnostic_counts: { ...executed.diagnostics, outputs_digest: `sha256:${executed.outputsDigest}` },
+    kind_counts: { counts: byKind, outputs_digest: `sha256:${executed.outputsDigest}` },
     result_digest: executed.resultDigest,
     stats: {
       files_processed: executed.files,
@@ -115,7 +117,7 @@ export function markShardExecuted(a: ShardAttempt, run: RunningShard, executed: 
           outputs_digest: `sha256:${executed.outputsDigest}`,
           result_digest: executed.resultDigest,
           count: executed.count,
-          by_kind: executed.byKind(),
+          by_kind: byKind,
         },
         memo,
         verification: {
@@ -195,6 +197,7 @@ export function markShardReused(
 ): ShardState {
   const now = nowIso();
   const { from, outputs, files } = reuse;
+  const byKind = sortCounts(reuse.byKind());
   const done: ShardState = {
     ...previous,
     attempt: nextAttempt(previous),
@@ -204,6 +207,7 @@ export function markShardReused(
     bundle_hash: a.provenance.bundle.hash,
     outputs_digest: `sha256:${outputs.outputsDigest}`,
     diagnostic_counts: { ...outputs.diagnostics, outputs_digest: `sha256:${outputs.outputsDigest}` },
+    kind_counts: { counts: byKind, outputs_digest: `sha256:${outputs.outputsDigest}` },
     result_digest: outputs.resultDigest,
     stats: {
       files_processed: files,
@@ -228,7 +232,7 @@ export function markShardReused(
           outputs_digest: done.outputs_digest!,
           result_digest: outputs.resultDigest,
           count: outputs.count,
-          by_kind: reuse.byKind(),
+          by_kind: byKind,
         },
         memo: { files_executed: 0, files_reused: files },
         reused_from: {

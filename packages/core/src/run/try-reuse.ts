@@ -30,6 +30,7 @@ export function tryReuse(
     outputs: reused,
     files: scope.members.length,
     byKind: () =>
+      reused.kinds ??
       kindsFromManifest(ctx.store, reused.sourceManifest, reused.sourceOutputsDigest) ??
       countKindsInIndex(reused.bytes),
   });

@@ -3,7 +3,14 @@ import path from 'node:path';
 import type { z } from 'zod';
 import { checkQueryIndex } from '../query/accel/check-query-index';
 import { queryIndexDir } from '../query/accel/query-index-file';
-import { countRecords, sameCounts, storedCounts } from '../query/diagnostic-counts';
+import {
+  countKinds,
+  countRecords,
+  sameCounts,
+  sortCounts,
+  storedCounts,
+  storedKindCounts,
+} from '../query/diagnostic-counts';
 import { batchRecordSchema, planRecordSchema, taskRecordSchema } from '../schemas/batch-record';
 import { snapshotRecordSchema } from '../schemas/snapshot-record';
 import { type DiagnosticCounts, type ShardState, shardStateSchema } from '../schemas/state-record';
@@ -216,6 +223,16 @@ export function verifyStore(store: Store): VerifyReport {
                 kind: 'state_mismatch',
                 file: rel(stateFile),
                 message: `diagnostic_counts ${formatCounts(stored)} do not match the outputs index (${formatCounts(counted)})`,
+              });
+            }
+            // Run manifests of shards that reuse this one take their counts per kind from here.
+            const kinds = storedKindCounts(state);
+            const kindsCounted = kinds && records ? countKinds(records) : undefined;
+            if (kinds && kindsCounted && JSON.stringify(sortCounts(kinds)) !== JSON.stringify(kindsCounted)) {
+              problems.push({
+                kind: 'state_mismatch',
+                file: rel(stateFile),
+                message: `kind_counts ${JSON.stringify(kinds)} do not match the outputs index (${JSON.stringify(kindsCounted)})`,
               });
             }
           }

@@ -64,7 +64,12 @@ describe('diagnostics counted without being held (scanDiagnosticsAtLeast)', () =
     // records: 6 parses for 14 record lines.
     const parse = jest.spyOn(JSON, 'parse');
     const { counts } = scanDiagnosticsAtLeast(view, tasks, 'error');
-    const recordParses = parse.mock.calls.filter(([text]) => String(text).includes('"kind"')).length;
+    // Records parsed, whether a line alone or adjacent lines together as one array.
+    const recordParses = parse.mock.calls.reduce((n, [text], i) => {
+      if (!String(text).includes('"kind"')) return n;
+      const value = parse.mock.results[i]!.value;
+      return n + (Array.isArray(value) ? value.length : 1);
+    }, 0);
     parse.mockRestore();
     expect(counts).toEqual(expected);
     expect(recordParses).toBe(6);
