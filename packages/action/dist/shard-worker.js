@@ -19,7 +19,7 @@ import {
   readBatchRecords,
   runShardChain,
   toCodebatchError
-} from "./chunks/chunk-LMJQFBRP.js";
+} from "./chunks/chunk-XUPOZOR4.js";
 
 // ../core/src/run/shard-worker.ts
 init_read_batch();

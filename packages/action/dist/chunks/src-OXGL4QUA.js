@@ -84,7 +84,7 @@ import {
   verifyShardOutputs,
   verifyStore,
   writeBatchManifest
-} from "./chunk-2NRZJVTI.js";
+} from "./chunk-2DLJL67R.js";
 import {
   CodebatchError,
   ENGINE_VERSION,
@@ -166,7 +166,7 @@ import {
   toPathKey,
   writeOutputObject,
   writeShardManifest
-} from "./chunk-LMJQFBRP.js";
+} from "./chunk-XUPOZOR4.js";
 export {
   CodebatchError,
   ENGINE_VERSION,

@@ -47,6 +47,7 @@ import {
   compileGlob,
   countAtLeast,
   countInBytes,
+  countKinds,
   countRecords,
   createDefaultRegistry,
   createOutputPredicate,
@@ -146,9 +147,11 @@ import {
   shardIdSchema,
   shardStateSchema,
   snapshotRecordSchema,
+  sortCounts,
   sortPathsUtf8,
   stableJsonPretty,
   storedCounts,
+  storedKindCounts,
   stripEnvelope,
   taskOutputSchema,
   taskRecordSchema,
@@ -163,7 +166,7 @@ import {
   verifiesReads,
   writeFileAtomic,
   writeShardManifest
-} from "./chunk-LMJQFBRP.js";
+} from "./chunk-XUPOZOR4.js";
 
 // ../core/src/config/config-schema.ts
 var configFileSchema, DEFAULT_SHARDS;
@@ -9890,6 +9893,15 @@ function verifyStore(store) {
                 kind: "state_mismatch",
                 file: rel(stateFile),
                 message: `diagnostic_counts ${formatCounts(stored)} do not match the outputs index (${formatCounts(counted)})`
+              });
+            }
+            const kinds = storedKindCounts(state);
+            const kindsCounted = kinds && records ? countKinds(records) : void 0;
+            if (kinds && kindsCounted && JSON.stringify(sortCounts(kinds)) !== JSON.stringify(kindsCounted)) {
+              problems.push({
+                kind: "state_mismatch",
+                file: rel(stateFile),
+                message: `kind_counts ${JSON.stringify(kinds)} do not match the outputs index (${JSON.stringify(kindsCounted)})`
               });
             }
           }
