@@ -406,6 +406,8 @@ function outputsRefObject(stateFile: string): string | undefined {
 const OUTPUTS_INDEX = 'outputs.index.jsonl';
 const OBJECT_FIELD = Buffer.from('"object":"');
 const CHUNKED_MARK = Buffer.from(`${CHUNKED_SUFFIX}"`);
+// The reference implementation's records name a chunk manifest by kind, not by format.
+const CHUNK_MANIFEST_KIND = Buffer.from('"chunk_manifest"');
 
 function readBytes(file: string): Buffer {
   try {
@@ -420,7 +422,7 @@ function readBytes(file: string): Buffer {
  * goes to `outputs` (kept, not scanned); every other ref (a chunk manifest, a ref in any other
  * field or escaped inside a string) goes to `roots`, scanned as before.
  */
-function collectIndexRefs(bytes: Buffer, roots: Set<string>, outputs: Set<string>): void {
+export function collectIndexRefs(bytes: Buffer, roots: Set<string>, outputs: Set<string>): void {
   // One pass over the refs (lines without one, diagnostics, are never searched line by line).
   let lineStart = -1;
   let lineChunked = false;
@@ -432,7 +434,8 @@ function collectIndexRefs(bytes: Buffer, roots: Set<string>, outputs: Set<string
       lineStart = start;
       let end = bytes.indexOf(0x0a, at);
       if (end === -1) end = bytes.length;
-      lineChunked = bytes.subarray(start, end).indexOf(CHUNKED_MARK) !== -1;
+      const line = bytes.subarray(start, end);
+      lineChunked = line.indexOf(CHUNKED_MARK) !== -1 || line.indexOf(CHUNK_MANIFEST_KIND) !== -1;
     }
     const field =
       at >= OBJECT_FIELD.length &&

@@ -5,7 +5,7 @@ import { queryOutputs } from '../../query/query-outputs';
 import { openStore } from '../../store/store';
 import { makeTempDir } from '../../test-support/temp-dir';
 import { verifyStore } from '../../verify/verify-store';
-import { pruneStore } from '../prune-store';
+import { collectIndexRefs, pruneStore } from '../prune-store';
 import { run, writeSources } from './stores';
 
 /**
@@ -64,5 +64,31 @@ describe('gc and output objects', () => {
     // Everything the kept batch names is still there and reads back the same.
     expect(queryOutputs(store, second.batchId).records).toEqual(before);
     expect(verifyStore(store).problems).toEqual([]);
+  });
+});
+
+describe('collectIndexRefs', () => {
+  it('keeps a plain output unopened, and scans chunk manifests and every other ref', () => {
+    const hex = (c: string) => c.repeat(64);
+    const lines = [
+      { path: 'a.ts', kind: 'ast', format: 'ts-ast-json', object: `sha256:${hex('a')}` },
+      { path: 'b.ts', kind: 'ast', format: 'ts-ast-json+chunks', object: `sha256:${hex('b')}` },
+      // The reference implementation names a chunk manifest by kind.
+      { path: 'c.ts', kind: 'chunk_manifest', format: 'json', object: `sha256:${hex('c')}` },
+      { path: 'd.ts', kind: 'diagnostic', message: `see sha256:${hex('d')}` },
+      {
+        path: 'e.ts',
+        kind: 'ast',
+        format: 'x',
+        object: `sha256:${hex('e')}`,
+        note: `"object":"sha256:${hex('f')}"`,
+      },
+    ];
+    const roots = new Set<string>();
+    const outputs = new Set<string>();
+    collectIndexRefs(Buffer.from(lines.map((l) => `${JSON.stringify(l)}\n`).join('')), roots, outputs);
+    expect([...outputs].sort()).toEqual([hex('a'), hex('e')]);
+    // An escaped look-alike inside a string is not a record's object: scanned.
+    expect([...roots].sort()).toEqual([hex('b'), hex('c'), hex('d'), hex('f')]);
   });
 });

@@ -6650,6 +6650,7 @@ var init_files = __esm({
 // ../core/src/gc/prune-store.ts
 var prune_store_exports = {};
 __export(prune_store_exports, {
+  collectIndexRefs: () => collectIndexRefs,
   parseDuration: () => parseDuration,
   pruneStore: () => pruneStore
 });
@@ -6950,7 +6951,8 @@ function collectIndexRefs(bytes, roots, outputs) {
       lineStart = start;
       let end = bytes.indexOf(10, at);
       if (end === -1) end = bytes.length;
-      lineChunked = bytes.subarray(start, end).indexOf(CHUNKED_MARK) !== -1;
+      const line = bytes.subarray(start, end);
+      lineChunked = line.indexOf(CHUNKED_MARK) !== -1 || line.indexOf(CHUNK_MANIFEST_KIND) !== -1;
     }
     const field = at >= OBJECT_FIELD.length && bytes.compare(OBJECT_FIELD, 0, OBJECT_FIELD.length, at - OBJECT_FIELD.length, at) === 0;
     (field && !lineChunked ? outputs : roots).add(hex);
@@ -7143,7 +7145,7 @@ function parseDuration(text) {
   const unit = { ms: 1, s: 1e3, m: 6e4, h: HOUR, d: 24 * HOUR, w: 7 * 24 * HOUR }[m[2]];
   return Math.round(Number(m[1]) * unit);
 }
-var HOUR, REF, MAX_SCAN_BYTES, OUTPUTS_INDEX, OBJECT_FIELD, CHUNKED_MARK, REF_PREFIX, HEX643;
+var HOUR, REF, MAX_SCAN_BYTES, OUTPUTS_INDEX, OBJECT_FIELD, CHUNKED_MARK, CHUNK_MANIFEST_KIND, REF_PREFIX, HEX643;
 var init_prune_store = __esm({
   "../core/src/gc/prune-store.ts"() {
     "use strict";
@@ -7161,6 +7163,7 @@ var init_prune_store = __esm({
     OUTPUTS_INDEX = "outputs.index.jsonl";
     OBJECT_FIELD = Buffer.from('"object":"');
     CHUNKED_MARK = Buffer.from(`${CHUNKED_SUFFIX}"`);
+    CHUNK_MANIFEST_KIND = Buffer.from('"chunk_manifest"');
     REF_PREFIX = Buffer.from("sha256:");
     HEX643 = /^[a-f0-9]{64}$/;
   }

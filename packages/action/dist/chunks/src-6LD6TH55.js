@@ -84,7 +84,7 @@ import {
   verifyShardOutputs,
   verifyStore,
   writeBatchManifest
-} from "./chunk-2DLJL67R.js";
+} from "./chunk-TN2DFKSD.js";
 import {
   CodebatchError,
   ENGINE_VERSION,
