@@ -19,7 +19,7 @@ import {
   readBatchRecords,
   runShardChain,
   toCodebatchError
-} from "./chunks/chunk-XUPOZOR4.js";
+} from "./chunks/chunk-XSN7DWLM.js";
 
 // ../core/src/run/shard-worker.ts
 init_read_batch();

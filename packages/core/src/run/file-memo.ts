@@ -84,6 +84,7 @@ const BUNDLE_LINE = '{"h":"';
 const KEY_START = FILE_LINE.length;
 const KEY_END = KEY_START + 64;
 const QUOTE = 34;
+const CLOSE_BRACE = 125;
 
 /** Below this many lines a table loads in a few milliseconds, whatever it holds. */
 export const MEMO_COMPACT_MIN_LINES = 20_000;
@@ -146,7 +147,14 @@ export class FileMemo {
   }
 
   private loadLine(line: string): void {
-    const keyed = line.length > KEY_END && line.charCodeAt(KEY_END) === QUOTE;
+    // Whole as the engine writes it: a line cut short (no closing brace) or glued to the next
+    // append (a second brace) is parsed now, fails and is skipped, and so does not hide an
+    // earlier good entry of its key.
+    const keyed =
+      line.length > KEY_END &&
+      line.charCodeAt(KEY_END) === QUOTE &&
+      line.charCodeAt(line.length - 1) === CLOSE_BRACE &&
+      line.indexOf('{', 1) === -1;
     if (keyed && line.startsWith(FILE_LINE)) this.table!.set(line.slice(KEY_START, KEY_END), line);
     else if (keyed && line.startsWith(BUNDLE_LINE)) this.bundles!.set(line.slice(KEY_START, KEY_END), line);
     else {

@@ -120,6 +120,9 @@ describe('per-file memo', () => {
       `{"h":"${hex('c')}","b":"b-torn","s`, // an appender killed mid-line
       JSON.stringify({ k: hex('d'), b: 'b', s: '01', n: -1 }),
       JSON.stringify({ s: '03', b: 'b-reordered', h: hex('e') }), // another writer's key order
+      JSON.stringify({ h: hex('f'), b: 'b-good', s: '04' }),
+      `{"h":"${hex('f')}","b":"b-cut`, // a later line of the same key, cut short...
+      `{"h":"${hex('f')}","b":"b-glu{"h":"${hex('9')}","b":"b-next","s":"05"}`, // ...or glued to the next
     ];
     fs.writeFileSync(file, `${lines.join('\n')}\n`);
     const memo = new FileMemo(store, '04_lint');
@@ -128,6 +131,8 @@ describe('per-file memo', () => {
     expect(memo.lookupBundle(hex('c'))).toBeUndefined();
     expect(memo.lookup(hex('d'), 'a.ts')).toBeUndefined();
     expect(memo.lookupBundle(hex('e'))).toEqual({ batch_id: 'b-reordered', shard_id: '03' });
+    // Broken later lines do not hide the good entry before them.
+    expect(memo.lookupBundle(hex('f'))).toEqual({ batch_id: 'b-good', shard_id: '04' });
   });
 
   it('executes only the changed file (for each task) in a new batch, although it moved shards', async () => {

@@ -84,7 +84,7 @@ import {
   verifyShardOutputs,
   verifyStore,
   writeBatchManifest
-} from "./chunk-TN2DFKSD.js";
+} from "./chunk-7DLA3MWB.js";
 import {
   CodebatchError,
   ENGINE_VERSION,
@@ -166,7 +166,7 @@ import {
   toPathKey,
   writeOutputObject,
   writeShardManifest
-} from "./chunk-XUPOZOR4.js";
+} from "./chunk-XSN7DWLM.js";
 export {
   CodebatchError,
   ENGINE_VERSION,
