@@ -19,7 +19,7 @@ import {
   readBatchRecords,
   runShardChain,
   toCodebatchError
-} from "./chunks/chunk-XSN7DWLM.js";
+} from "./chunks/chunk-GVTKSO3R.js";
 
 // ../core/src/run/shard-worker.ts
 init_read_batch();

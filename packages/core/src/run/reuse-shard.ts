@@ -4,7 +4,7 @@ import { countInBytes, storedCounts, storedKindCounts } from '../query/diagnosti
 import type { DiagnosticCounts, OutputsRef } from '../schemas/state-record';
 import type { EnvelopeIdSet } from '../store/index-envelope';
 import { rememberIndexDigest } from '../store/read-index-file';
-import { countLinesWithIds } from '../store/restamp-index';
+import { countLines, countLinesWithIds } from '../store/restamp-index';
 import type { Store } from '../store/store';
 import { SCHEMA_VERSION } from '../version';
 import { readCommittedIndex } from './committed-outputs';
@@ -93,10 +93,4 @@ export function reuseShardOutputs(
     ...(state.manifest ? { sourceManifest: state.manifest } : {}),
     ...(state.outputs_digest ? { sourceOutputsDigest: state.outputs_digest } : {}),
   };
-}
-
-function countLines(bytes: Buffer): number {
-  let n = 0;
-  for (let i = bytes.indexOf(0x0a); i !== -1; i = bytes.indexOf(0x0a, i + 1)) n += 1;
-  return n;
 }

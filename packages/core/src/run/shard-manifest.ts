@@ -1,4 +1,5 @@
 import { CodebatchError } from '../errors/codebatch-error';
+import { countKinds, sortCounts } from '../query/diagnostic-counts';
 import type { TaskOutput } from '../schemas/output-record';
 import type { ManifestVerification, RunManifest, ShardRunManifest } from '../schemas/run-manifest';
 import { runManifestSchema } from '../schemas/run-manifest';
@@ -51,12 +52,9 @@ export function currentVersions(): { engine: string; node: string } {
   return { engine: ENGINE_VERSION, node: process.versions.node };
 }
 
-/** Outputs per kind, for ShardManifestInput.outputs.by_kind. */
-export function countOutputKinds(outputs: Iterable<Pick<TaskOutput, 'kind'>>): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const o of outputs) counts[o.kind] = (counts[o.kind] ?? 0) + 1;
-  return counts;
-}
+/** Outputs per kind, for ShardManifestInput.outputs.by_kind (the counter verify recounts with). */
+export const countOutputKinds: (outputs: Iterable<Pick<TaskOutput, 'kind'>>) => Record<string, number> =
+  countKinds;
 
 /**
  * Stage timer for the three stages of seed 000. Under CODEBATCH_FIXED_TIME every duration is
@@ -131,7 +129,7 @@ export function buildShardManifest(input: ShardManifestInput): ShardRunManifest 
       runtime: input.bundle.preimage.runtime,
       task: input.task.version,
     },
-    ...(input.outputs ? { outputs: { ...input.outputs, by_kind: sortKeys(input.outputs.by_kind) } } : {}),
+    ...(input.outputs ? { outputs: { ...input.outputs, by_kind: sortCounts(input.outputs.by_kind) } } : {}),
     dependencies: upstream.map((u) => ({
       edge: 'reads_outputs_of' as const,
       task_id: u.task_id,
@@ -181,8 +179,4 @@ export function readManifest(store: Store, ref: string): RunManifest {
     });
   }
   return parsed.data;
-}
-
-function sortKeys(o: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

@@ -62,12 +62,18 @@ function lineStarts(bytes: Buffer, prefix: Buffer): number[] | undefined {
 export function countLinesWithIds(bytes: Buffer, ids: EnvelopeIdSet): number | undefined {
   if (bytes.length === 0) return 0;
   if (bytes[bytes.length - 1] !== 10) return undefined;
-  let lines = 0;
-  for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1)) lines += 1;
+  const lines = countLines(bytes);
   const prefix = Buffer.from(envelopeIdsPrefix(ids));
   let starts = 0;
   for (let at = bytes.indexOf(prefix); at !== -1; at = bytes.indexOf(prefix, at + prefix.length)) {
     if (at === 0 || bytes[at - 1] === 10) starts += 1;
   }
   return starts === lines ? lines : undefined;
+}
+
+/** Newlines in `bytes`: the lines of an index the engine wrote. */
+export function countLines(bytes: Buffer): number {
+  let n = 0;
+  for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1)) n += 1;
+  return n;
 }

@@ -166,7 +166,7 @@ import {
   verifiesReads,
   writeFileAtomic,
   writeShardManifest
-} from "./chunk-XSN7DWLM.js";
+} from "./chunk-GVTKSO3R.js";
 
 // ../core/src/config/config-schema.ts
 var configFileSchema, DEFAULT_SHARDS;
@@ -9854,7 +9854,8 @@ function verifyStore(store) {
         const indexFile = ref2 ? referenced?.file ?? outputs : outputs;
         const exists = ref2 ? referenced !== void 0 : fs27.existsSync(outputs);
         let bytes = referenced?.bytes ?? (exists ? fs27.readFileSync(outputs) : Buffer.alloc(0));
-        const digest = `sha256:${sha256Hex(bytes)}`;
+        const refHex = ref2 ? parseObjectRef(ref2.object) : void 0;
+        const digest = refHex !== void 0 && status.get(refHex) === "ok" ? ref2.object : `sha256:${sha256Hex(bytes)}`;
         if (ref2 && state) {
           checkRef(ref2.object, rel(stateFile), false);
           try {

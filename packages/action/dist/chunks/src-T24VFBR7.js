@@ -84,7 +84,7 @@ import {
   verifyShardOutputs,
   verifyStore,
   writeBatchManifest
-} from "./chunk-7DLA3MWB.js";
+} from "./chunk-B7JROULM.js";
 import {
   CodebatchError,
   ENGINE_VERSION,
@@ -166,7 +166,7 @@ import {
   toPathKey,
   writeOutputObject,
   writeShardManifest
-} from "./chunk-XSN7DWLM.js";
+} from "./chunk-GVTKSO3R.js";
 export {
   CodebatchError,
   ENGINE_VERSION,
