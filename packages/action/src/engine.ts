@@ -38,11 +38,14 @@ export interface Engine {
    * (shard results) it attests.
    */
   writeProvenance(storeDir: string, batchId: string, file: string): Promise<{ subjects: number }>;
-  /** core `gc`: keeps `keepBatchIds` and the newest `keepBatches`, drops what nothing kept references. */
+  /**
+   * core `gc` (auto): keeps `keepBatchIds` and the newest `keepBatches`, drops what nothing kept
+   * references; skips the sweep when no batch goes.
+   */
   pruneStore(
     storeDir: string,
     options: { keepBatchIds: string[]; keepBatches: number },
-  ): Promise<{ removedBatches: number; removedBytes: number }>;
+  ): Promise<{ removedBatches: number; removedBytes: number; skipped: boolean }>;
 }
 
 /**
@@ -88,8 +91,14 @@ export async function loadEngine(): Promise<Engine> {
         keepBatches: options.keepBatches,
         // Nothing else writes to the store during the job.
         graceMs: 0,
+        // A pull-request run that drops no batch leaves nothing to collect: skip the sweep.
+        auto: true,
       });
-      return { removedBatches: report.batches.removed.length, removedBytes: report.bytes_freed };
+      return {
+        removedBatches: report.batches.removed.length,
+        removedBytes: report.bytes_freed,
+        skipped: report.skipped,
+      };
     },
   };
 }

@@ -239,7 +239,11 @@ export async function runAction(deps: ActionDeps): Promise<void> {
             keepBatches: KEEP_RECENT_BATCHES,
           }),
         );
-        host.info(`pruned the store: ${pruned.removedBatches} old batches, ${pruned.removedBytes} bytes`);
+        host.info(
+          pruned.skipped
+            ? 'pruned nothing: no batch to drop (the next run that drops one collects)'
+            : `pruned the store: ${pruned.removedBatches} old batches, ${pruned.removedBytes} bytes`,
+        );
       }
     } else {
       await appendSummary(

@@ -8,7 +8,6 @@ import { loadConfigFile } from '../config/load-config';
 import { runBatchWithProvenance } from '../provenance/run-with-provenance';
 import { loadBatchView, resolveTaskIds } from '../query/batch-view';
 import { provenIndexes, scanDiagnosticsAtLeast } from '../query/count-diagnostics';
-import { queryDiagnostics } from '../query/query-diagnostics';
 import { type RunBatchSummary, runBatch } from '../run/run-batch';
 import { shardingOf } from '../run/select-shards';
 import type { ShardRunResult } from '../run/shard-outcome';
@@ -171,18 +170,15 @@ function batchDiagnostics(
   from: AnalyzeOptions['diagnosticsFrom'],
   results: readonly ShardRunResult[],
 ): { diagnostics: OutputRecord[]; counts: SeverityCounts } {
-  if (from !== undefined) {
-    const view = loadBatchView(store, batchId);
-    const taskIds = resolveTaskIds(view, undefined);
-    const { records, counts } = scanDiagnosticsAtLeast(view, taskIds, from, {
-      proven: provenIndexes(results),
-    });
-    return { diagnostics: records, counts };
-  }
-  const diagnostics = queryDiagnostics(store, batchId).records;
-  const counts: SeverityCounts = { error: 0, warning: 0, info: 0, hint: 0 };
-  for (const d of diagnostics) if (d.severity) counts[d.severity] += 1;
-  return { diagnostics, counts };
+  const view = loadBatchView(store, batchId);
+  const taskIds = resolveTaskIds(view, undefined);
+  // Every diagnostic is at or above `hint`. A shard whose state counts none (every parse,
+  // metric and symbol shard) is then not read: in the Action that was 100 MB read and re-stamped
+  // for the 4 MB of lint records, 0.17 s of a pull-request run.
+  const { records, counts } = scanDiagnosticsAtLeast(view, taskIds, from ?? 'hint', {
+    proven: provenIndexes(results),
+  });
+  return { diagnostics: records, counts };
 }
 
 /**

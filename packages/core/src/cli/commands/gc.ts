@@ -28,6 +28,11 @@ export const gcCommand: CommandSpec = {
       valueName: 'duration',
     },
     'dry-run': { type: 'boolean', description: 'Report what would be removed; write nothing' },
+    auto: {
+      type: 'boolean',
+      description:
+        'Collect only when a batch or snapshot goes (otherwise only stale temp files): for a gc after every run',
+    },
   },
   run(ctx) {
     const { parseDuration, pruneStore } =
@@ -40,12 +45,14 @@ export const gcCommand: CommandSpec = {
       olderThanMs: olderThan === undefined ? undefined : parseDuration(olderThan),
       graceMs: grace === undefined ? undefined : parseDuration(grace),
       dryRun: boolOpt(ctx, 'dry-run'),
+      auto: boolOpt(ctx, 'auto'),
     });
     if (ctx.json) ctx.stdout(formatJson(report));
     else if (!ctx.quiet) {
       const verb = report.dry_run ? 'would free' : 'freed';
       ctx.stdout(
         [
+          ...(report.skipped ? ['auto: no batch or snapshot to remove; objects and indexes not swept'] : []),
           `batches    ${report.batches.removed.length} removed, ${report.batches.kept.length} kept${report.batches.removed.length > 0 ? ` (${report.batches.removed.join(', ')})` : ''}`,
           ...(report.batches.unreadable.length > 0
             ? [

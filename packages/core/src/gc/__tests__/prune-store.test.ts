@@ -157,6 +157,60 @@ describe('codebatch gc', () => {
     expect(old.batches.kept.sort()).toEqual([...ids].sort());
   });
 
+  it('--auto sweeps nothing but stale temp files while no batch goes, and collects in full once one does', async () => {
+    const [b1, b2, b3] = await history();
+    const store = openStore(storeDir);
+    const orphan = store.objects.writeObject('an object nothing refers to');
+    const memoBefore = treeFingerprint(path.join(storeDir, 'indexes'));
+    fs.mkdirSync(path.join(storeDir, 'tmp'), { recursive: true });
+    const stale = path.join(storeDir, 'tmp', 'old.tmp');
+    fs.writeFileSync(stale, 'x');
+    const twoHoursAgo = new Date(Date.now() - 2 * 3600_000);
+    fs.utimesSync(stale, twoHoursAgo, twoHoursAgo);
+
+    const quiet = await cli(
+      tmp.dir,
+      'gc',
+      '--store',
+      storeDir,
+      '--keep-batches',
+      '3',
+      '--grace',
+      '0s',
+      '--auto',
+      '--json',
+    );
+    expect(quiet.code).toBe(0);
+    const skipped = JSON.parse(quiet.stdout);
+    expect(skipped.skipped).toBe(true);
+    expect(skipped.batches.removed).toEqual([]);
+    expect(skipped.snapshots).toEqual({ kept: 3, removed: [] });
+    expect(skipped.objects.removed).toBe(0);
+    expect(skipped.tmp.removed).toBe(1);
+    expect(fs.existsSync(stale)).toBe(false);
+    expect(store.objects.hasObject(orphan)).toBe(true);
+    expect(treeFingerprint(path.join(storeDir, 'indexes'))).toEqual(memoBefore);
+    const text = await cli(tmp.dir, 'gc', '--store', storeDir, '--keep-batches', '3', '--auto');
+    expect(text.stdout).toContain('auto: no batch or snapshot to remove');
+
+    // The same store with one batch to drop: a full collection, the orphan included.
+    const full = pruneStore(store, { keepBatches: 2, graceMs: 0, auto: true });
+    expect(full.skipped).toBe(false);
+    expect(full.batches.removed).toEqual([b1]);
+    expect(full.batches.kept.sort()).toEqual([b2, b3].sort());
+    expect(store.objects.hasObject(orphan)).toBe(false);
+    expect((await cli(tmp.dir, 'verify', '--store', storeDir)).code).toBe(0);
+
+    // A snapshot no kept batch uses (and not the newest) goes too, so auto collects for it.
+    fs.writeFileSync(path.join(src, 'src/c.ts'), 'export const c = 42;\n');
+    expect((await cli(tmp.dir, 'snapshot', src, '--store', storeDir)).code).toBe(0);
+    fs.writeFileSync(path.join(src, 'src/c.ts'), 'export const c = 43;\n');
+    expect((await cli(tmp.dir, 'snapshot', src, '--store', storeDir)).code).toBe(0);
+    const forSnapshot = pruneStore(store, { graceMs: 0, auto: true });
+    expect(forSnapshot.skipped).toBe(false);
+    expect(forSnapshot.snapshots.removed).toHaveLength(1);
+  });
+
   it('keeps objects named by a run manifest, transitively, and batches in keepBatchIds', async () => {
     const [b1, , b3] = await history();
     const store = openStore(storeDir);
