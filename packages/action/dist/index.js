@@ -8,7 +8,7 @@ const __cb_filename = __cbJoin(__cb_dirname, 'index.js');
 import {
   rulesFromDiagnostics,
   toSarif
-} from "./chunks/chunk-B7JROULM.js";
+} from "./chunks/chunk-UMC5NQUZ.js";
 import {
   ENGINE_VERSION,
   PIPELINE_NAMES,
@@ -68877,7 +68877,7 @@ function buildSarifLog(diagnostics, options) {
 
 // src/engine.ts
 async function loadEngine() {
-  const core = await import("./chunks/src-T24VFBR7.js");
+  const core = await import("./chunks/src-U3AUEZMO.js");
   return {
     analyze: (options) => core.analyze(options),
     async findBatchForCommit(storeDir, sha, pipeline2) {
@@ -68912,9 +68912,15 @@ async function loadEngine() {
         keepBatchIds: options.keepBatchIds,
         keepBatches: options.keepBatches,
         // Nothing else writes to the store during the job.
-        graceMs: 0
+        graceMs: 0,
+        // A pull-request run that drops no batch leaves nothing to collect: skip the sweep.
+        auto: true
       });
-      return { removedBatches: report.batches.removed.length, removedBytes: report.bytes_freed };
+      return {
+        removedBatches: report.batches.removed.length,
+        removedBytes: report.bytes_freed,
+        skipped: report.skipped
+      };
     }
   };
 }
@@ -69847,7 +69853,9 @@ ${preimage}`);
             keepBatches: KEEP_RECENT_BATCHES
           })
         );
-        host2.info(`pruned the store: ${pruned.removedBatches} old batches, ${pruned.removedBytes} bytes`);
+        host2.info(
+          pruned.skipped ? "pruned nothing: no batch to drop (the next run that drops one collects)" : `pruned the store: ${pruned.removedBatches} old batches, ${pruned.removedBytes} bytes`
+        );
       }
     } else {
       await appendSummary(

@@ -84,7 +84,7 @@ import {
   verifyShardOutputs,
   verifyStore,
   writeBatchManifest
-} from "./chunk-B7JROULM.js";
+} from "./chunk-UMC5NQUZ.js";
 import {
   CodebatchError,
   ENGINE_VERSION,

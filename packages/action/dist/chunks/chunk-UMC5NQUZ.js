@@ -4991,18 +4991,12 @@ function defaultParallelism() {
   return Math.max(1, os3.availableParallelism?.() ?? os3.cpus().length);
 }
 function batchDiagnostics(store, batchId, from, results) {
-  if (from !== void 0) {
-    const view = loadBatchView(store, batchId);
-    const taskIds = resolveTaskIds(view, void 0);
-    const { records, counts: counts2 } = scanDiagnosticsAtLeast(view, taskIds, from, {
-      proven: provenIndexes(results)
-    });
-    return { diagnostics: records, counts: counts2 };
-  }
-  const diagnostics = queryDiagnostics(store, batchId).records;
-  const counts = { error: 0, warning: 0, info: 0, hint: 0 };
-  for (const d of diagnostics) if (d.severity) counts[d.severity] += 1;
-  return { diagnostics, counts };
+  const view = loadBatchView(store, batchId);
+  const taskIds = resolveTaskIds(view, void 0);
+  const { records, counts } = scanDiagnosticsAtLeast(view, taskIds, from ?? "hint", {
+    proven: provenIndexes(results)
+  });
+  return { diagnostics: records, counts };
 }
 async function verifyDoneBatch(store, snapshotId, pipeline, config, registry) {
   const sameTree = listBatches(store, snapshotId).filter((b) => b.pipeline === pipeline);
@@ -5053,7 +5047,6 @@ var init_analyze = __esm({
     init_run_with_provenance();
     init_batch_view();
     init_count_diagnostics();
-    init_query_diagnostics();
     init_run_batch();
     init_select_shards();
     init_create_snapshot();
@@ -6666,6 +6659,7 @@ function pruneStore(store, options = {}) {
   const root = store.layout.root;
   const report = {
     dry_run: dryRun,
+    skipped: false,
     batches: { kept: [], removed: [], unreadable: [] },
     snapshots: { kept: 0, removed: [] },
     objects: { kept: 0, removed: 0, bytes: 0 },
@@ -6699,14 +6693,25 @@ function pruneStore(store, options = {}) {
     report.batches.kept.push(name);
     kept.add(name);
   }
+  const debris = listDir(batchesDir).filter(
+    (name) => !removedBatches.has(name) && !fs20.existsSync(path18.join(batchesDir, name, "batch.json")) && now - mtimeMs(path18.join(batchesDir, name)) > Math.max(grace, HOUR)
+  );
+  const keptBatches = batches.filter((b) => kept.has(b.batch_id));
+  const snapshots = listSnapshots(store);
+  const keepSnapshots = snapshotsToKeep(snapshots, keptBatches);
+  const keepAllSnapshots = report.batches.unreadable.length > 0;
+  const snapshotsDir = path18.join(root, SNAPSHOTS_DIR);
+  const snapshotDirs = listDir(snapshotsDir);
+  const isSnapshotDir = (name) => fs20.existsSync(path18.join(snapshotsDir, name, "snapshot.json"));
+  if (options.auto && removedBatches.size === 0 && debris.length === 0 && (keepAllSnapshots || snapshotDirs.every((name) => keepSnapshots.has(name) || !isSnapshotDir(name)))) {
+    report.skipped = true;
+    report.snapshots.kept = snapshotDirs.filter(isSnapshotDir).length;
+    removeStaleTemp(store, now, grace, dryRun, report);
+    return report;
+  }
   for (const id of report.batches.removed)
     report.bytes_freed += removeTree(store, path18.join(batchesDir, id), dryRun);
-  for (const name of listDir(batchesDir)) {
-    const dir = path18.join(batchesDir, name);
-    if (fs20.existsSync(path18.join(dir, "batch.json")) || removedBatches.has(name)) continue;
-    if (now - mtimeMs(dir) > Math.max(grace, HOUR)) report.bytes_freed += removeTree(store, dir, dryRun);
-  }
-  const keptBatches = batches.filter((b) => kept.has(b.batch_id));
+  for (const name of debris) report.bytes_freed += removeTree(store, path18.join(batchesDir, name), dryRun);
   const roots = /* @__PURE__ */ new Set();
   const sourceObjects = /* @__PURE__ */ new Set();
   const moves = reuseMoves(store, keptBatches, removedBatches);
@@ -6761,13 +6766,7 @@ function pruneStore(store, options = {}) {
       report.bytes_freed += removeTree(store, entry, dryRun);
     } else collectRefs(text, roots);
   }
-  const snapshots = listSnapshots(store);
-  const keepSnapshots = new Set(keptBatches.map((b) => b.snapshot_id));
-  const newestSnapshot = [...snapshots].sort((a, b) => a.created_at.localeCompare(b.created_at)).pop();
-  if (newestSnapshot) keepSnapshots.add(newestSnapshot.snapshot_id);
-  const keepAllSnapshots = report.batches.unreadable.length > 0;
-  const snapshotsDir = path18.join(root, SNAPSHOTS_DIR);
-  for (const name of listDir(snapshotsDir)) {
+  for (const name of snapshotDirs) {
     const dir = path18.join(snapshotsDir, name);
     if (keepSnapshots.has(name) || keepAllSnapshots) {
       report.snapshots.kept += 1;
@@ -6775,7 +6774,7 @@ function pruneStore(store, options = {}) {
       collectRefs(readText(path18.join(dir, "snapshot.json")) ?? "", roots);
       continue;
     }
-    if (!fs20.existsSync(path18.join(dir, "snapshot.json"))) continue;
+    if (!isSnapshotDir(name)) continue;
     report.snapshots.removed.push(name);
     report.bytes_freed += removeTree(store, dir, dryRun);
   }
@@ -6839,6 +6838,16 @@ function pruneStore(store, options = {}) {
     }
   }
   if (!dryRun) removeEmptyObjectDirs(objectDirs);
+  removeStaleTemp(store, now, grace, dryRun, report);
+  return report;
+}
+function snapshotsToKeep(snapshots, keptBatches) {
+  const keep = new Set(keptBatches.map((b) => b.snapshot_id));
+  const newest = [...snapshots].sort((a, b) => a.created_at.localeCompare(b.created_at)).pop();
+  if (newest) keep.add(newest.snapshot_id);
+  return keep;
+}
+function removeStaleTemp(store, now, grace, dryRun, report) {
   for (const name of listDir(store.layout.tmpDir, true)) {
     const entry = path18.join(store.layout.tmpDir, name);
     if (now - mtimeMs(entry) <= Math.max(grace, HOUR)) continue;
@@ -6846,7 +6855,6 @@ function pruneStore(store, options = {}) {
     report.bytes_freed += treeBytes(entry);
     if (!dryRun) fs20.rmSync(entry, { recursive: true, force: true });
   }
-  return report;
 }
 function inUse(store, batch, now, grace) {
   let status;
@@ -7205,7 +7213,11 @@ var init_gc = __esm({
           description: "Never remove objects, temp files or unfinished batches younger than this (default 1h)",
           valueName: "duration"
         },
-        "dry-run": { type: "boolean", description: "Report what would be removed; write nothing" }
+        "dry-run": { type: "boolean", description: "Report what would be removed; write nothing" },
+        auto: {
+          type: "boolean",
+          description: "Collect only when a batch or snapshot goes (otherwise only stale temp files): for a gc after every run"
+        }
       },
       run(ctx) {
         const { parseDuration: parseDuration2, pruneStore: pruneStore2 } = (init_prune_store(), __toCommonJS(prune_store_exports));
@@ -7216,13 +7228,15 @@ var init_gc = __esm({
           keepBatches: keep === void 0 ? void 0 : parseIntOption("keep-batches", keep, 0),
           olderThanMs: olderThan === void 0 ? void 0 : parseDuration2(olderThan),
           graceMs: grace === void 0 ? void 0 : parseDuration2(grace),
-          dryRun: boolOpt(ctx, "dry-run")
+          dryRun: boolOpt(ctx, "dry-run"),
+          auto: boolOpt(ctx, "auto")
         });
         if (ctx.json) ctx.stdout(formatJson(report));
         else if (!ctx.quiet) {
           const verb = report.dry_run ? "would free" : "freed";
           ctx.stdout(
             [
+              ...report.skipped ? ["auto: no batch or snapshot to remove; objects and indexes not swept"] : [],
               `batches    ${report.batches.removed.length} removed, ${report.batches.kept.length} kept${report.batches.removed.length > 0 ? ` (${report.batches.removed.join(", ")})` : ""}`,
               ...report.batches.unreadable.length > 0 ? [
                 `           kept unread (damaged batch.json, see \`codebatch verify\`): ${report.batches.unreadable.join(", ")}`
