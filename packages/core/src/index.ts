@@ -101,6 +101,8 @@ export {
   createStageTimer,
   currentVersions,
   readManifest,
+  readManifestPreimage,
+  recordShardManifest,
   type ShardManifestInput,
   writeShardManifest,
 } from './run/shard-manifest';

@@ -3,6 +3,7 @@ import { listBatches, readBatchRecord, readTaskRecord } from '../batch/read-batc
 import { isFileFunction, type RecordedSharding, shardOf } from '../batch/shard-assignment';
 import { CodebatchError } from '../errors/codebatch-error';
 import type { InputBundlePreimage } from '../run/input-bundle';
+import { readManifestPreimage } from '../run/shard-manifest';
 import type { FilesIndexRecord } from '../schemas/snapshot-record';
 import { readFilesIndex } from '../snapshot/read-snapshot';
 import type { Store } from '../store/store';
@@ -163,7 +164,7 @@ export function loadRunPreimage(
   }
   const { manifest, ref } = loadShardManifest(store, batchId, taskId, shardId, { files });
   return {
-    preimage: manifest.input_bundle.preimage as InputBundlePreimage,
+    preimage: readManifestPreimage(store, manifest),
     hash: manifest.input_bundle.hash,
     source: ref ? 'manifest' : 'derived',
     ...(ref ? { ref } : {}),

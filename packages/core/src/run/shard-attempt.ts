@@ -6,12 +6,7 @@ import type { BatchRunContext } from './batch-context';
 import type { ChainScope } from './chain-scope';
 import type { InputBundlePreimage } from './input-bundle';
 import type { BundleLocation, ReusedOutputs } from './reuse-shard';
-import {
-  buildShardManifest,
-  type createStageTimer,
-  type ShardManifestInput,
-  writeShardManifest,
-} from './shard-manifest';
+import { type createStageTimer, recordShardManifest, type ShardManifestInput } from './shard-manifest';
 
 /**
  * The only place a shard's state moves. Each transition writes, in this order, the manifest
@@ -108,27 +103,22 @@ export function markShardExecuted(a: ShardAttempt, run: RunningShard, executed: 
   delete done.outputs_ref;
   if (a.ctx.manifests) {
     a.provenance.timer.mark('processing');
-    done.manifest = writeShardManifest(
-      a.ctx.store,
-      buildShardManifest({
-        ...manifestBase(a, run.state.attempt, run.startedAt, completedAt),
-        outcome: 'executed',
-        outputs: {
-          outputs_digest: `sha256:${executed.outputsDigest}`,
-          result_digest: executed.resultDigest,
-          count: executed.count,
-          by_kind: byKind,
-        },
-        memo,
-        verification: {
-          outputs_rehash: 'ok',
-          ...(executed.validated > 0
-            ? { records_validated: { checked: executed.validated, invalid: 0 } }
-            : {}),
-        },
-        ...(run.previous.manifest ? { previous_manifest: run.previous.manifest } : {}),
-      }),
-    );
+    done.manifest = recordShardManifest(a.ctx.store, {
+      ...manifestBase(a, run.state.attempt, run.startedAt, completedAt),
+      outcome: 'executed',
+      outputs: {
+        outputs_digest: `sha256:${executed.outputsDigest}`,
+        result_digest: executed.resultDigest,
+        count: executed.count,
+        by_kind: byKind,
+      },
+      memo,
+      verification: {
+        outputs_rehash: 'ok',
+        ...(executed.validated > 0 ? { records_validated: { checked: executed.validated, invalid: 0 } } : {}),
+      },
+      ...(run.previous.manifest ? { previous_manifest: run.previous.manifest } : {}),
+    });
   }
   writeShardState(a.ctx.store, run.state, done);
   a.scope.events.add(eventsFile(a), 'shard_completed', {
@@ -158,16 +148,13 @@ export function markShardFailed(
   try {
     if (a.ctx.manifests) {
       a.provenance.timer.mark('processing');
-      failed.manifest = writeShardManifest(
-        a.ctx.store,
-        buildShardManifest({
-          ...manifestBase(a, run.state.attempt, run.startedAt, failed.completed_at!),
-          outcome: 'failed',
-          memo: { files_executed: 0, files_reused: 0 },
-          error: { code: error.code, message: error.message },
-          ...(run.previous.manifest ? { previous_manifest: run.previous.manifest } : {}),
-        }),
-      );
+      failed.manifest = recordShardManifest(a.ctx.store, {
+        ...manifestBase(a, run.state.attempt, run.startedAt, failed.completed_at!),
+        outcome: 'failed',
+        memo: { files_executed: 0, files_reused: 0 },
+        error: { code: error.code, message: error.message },
+        ...(run.previous.manifest ? { previous_manifest: run.previous.manifest } : {}),
+      });
     }
     writeShardState(a.ctx.store, run.state, failed);
     a.scope.events.add(eventsFile(a), 'shard_failed', {
@@ -223,28 +210,25 @@ export function markShardReused(
   delete done.manifest;
   if (a.ctx.manifests) {
     a.provenance.timer.mark('processing');
-    done.manifest = writeShardManifest(
-      a.ctx.store,
-      buildShardManifest({
-        ...manifestBase(a, done.attempt, now, now),
-        outcome: 'reused',
-        outputs: {
-          outputs_digest: done.outputs_digest!,
-          result_digest: outputs.resultDigest,
-          count: outputs.count,
-          by_kind: byKind,
-        },
-        memo: { files_executed: 0, files_reused: files },
-        reused_from: {
-          batch_id: from.batch_id,
-          shard_id: from.shard_id,
-          task_id: a.taskId,
-          ...(outputs.sourceManifest ? { manifest: outputs.sourceManifest } : {}),
-        },
-        verification: { outputs_rehash: 'ok', reuse_source_verified: true },
-        ...(previous.manifest ? { previous_manifest: previous.manifest } : {}),
-      }),
-    );
+    done.manifest = recordShardManifest(a.ctx.store, {
+      ...manifestBase(a, done.attempt, now, now),
+      outcome: 'reused',
+      outputs: {
+        outputs_digest: done.outputs_digest!,
+        result_digest: outputs.resultDigest,
+        count: outputs.count,
+        by_kind: byKind,
+      },
+      memo: { files_executed: 0, files_reused: files },
+      reused_from: {
+        batch_id: from.batch_id,
+        shard_id: from.shard_id,
+        task_id: a.taskId,
+        ...(outputs.sourceManifest ? { manifest: outputs.sourceManifest } : {}),
+      },
+      verification: { outputs_rehash: 'ok', reuse_source_verified: true },
+      ...(previous.manifest ? { previous_manifest: previous.manifest } : {}),
+    });
   }
   writeShardState(a.ctx.store, previous, done);
   a.scope.events.add(eventsFile(a), 'shard_skipped', {

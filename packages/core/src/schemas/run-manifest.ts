@@ -27,6 +27,17 @@ export const bundlePreimageSchema = z.looseObject({
   upstream: z.array(z.looseObject({ task_id: idSchema, result_digest: z.string() })),
 });
 
+/**
+ * The preimage as a shard run manifest holds it: `members` (one entry per file, the bulk of it)
+ * either inline (manifests before 0.1.x's members objects, derived manifests) or as the object
+ * `input_bundle.members_object` names. Every run of the same bundle (an executed shard and each
+ * shard that reuses it) then shares one members object, and a reused shard's manifest is a few
+ * hundred bytes instead of a copy of its source's file list.
+ */
+export const manifestPreimageSchema = bundlePreimageSchema.extend({
+  members: bundlePreimageSchema.shape.members.optional(),
+});
+
 export const manifestVerificationSchema = z.looseObject({
   /** The committed outputs.index.jsonl re-hashed against outputs_digest. */
   outputs_rehash: z.enum(['ok', 'mismatch', 'not_checked']),
@@ -76,7 +87,8 @@ export const shardRunManifestSchema = z.looseObject({
     config_digest: z.string(),
   }),
   inputs: z.looseObject({
-    files: z.array(z.looseObject({ path: z.string(), object: objectRefSchema })),
+    /** Inline only with inline members; else the members object lists them (path, object). */
+    files: z.array(z.looseObject({ path: z.string(), object: objectRefSchema })).optional(),
     upstream: z.array(
       z.looseObject({
         task_id: idSchema,
@@ -86,7 +98,16 @@ export const shardRunManifestSchema = z.looseObject({
       }),
     ),
   }),
-  input_bundle: z.looseObject({ hash: hex64, preimage: bundlePreimageSchema }),
+  input_bundle: z
+    .looseObject({
+      hash: hex64,
+      preimage: manifestPreimageSchema,
+      /** The canonical JSON of preimage.members, when they are not inline. */
+      members_object: objectRefSchema.optional(),
+    })
+    .refine((b) => (b.preimage.members === undefined) !== (b.members_object === undefined), {
+      message: 'the preimage members are either inline or named by members_object, exactly one of them',
+    }),
   versions: z.looseObject({ engine: z.string(), node: z.string(), runtime: z.string(), task: z.string() }),
   outputs: z
     .looseObject({

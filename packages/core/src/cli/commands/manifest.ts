@@ -1,5 +1,6 @@
 import { buildBatchManifest, loadShardManifest, readBatchManifestRef } from '../../provenance/run-manifest';
 import { escapeText } from '../../report/escape-text';
+import { readManifestPreimage } from '../../run/shard-manifest';
 import { BATCH_OPTION, type CommandContext, type CommandSpec, requireBatch, stringOpt } from '../command';
 import { formatJson, formatTable } from '../output';
 import { usageError } from './parse-int-option';
@@ -53,7 +54,7 @@ export const manifestShowCommand: CommandSpec = {
       ctx.stdout(`  task         ${m.task.type}@${m.task.version} config ${short(m.task.config_digest)}\n`);
       ctx.stdout(`  bundle       ${m.input_bundle.hash}\n`);
       ctx.stdout(
-        `  inputs       ${m.inputs.files.length} files; upstream ${m.inputs.upstream.map((u) => `${u.task_id}=${short(u.result_digest)}`).join(', ') || '-'}\n`,
+        `  inputs       ${m.inputs.files?.length ?? readManifestPreimage(store, m).members.length} files; upstream ${m.inputs.upstream.map((u) => `${u.task_id}=${short(u.result_digest)}`).join(', ') || '-'}\n`,
       );
       ctx.stdout(
         `  outputs      ${

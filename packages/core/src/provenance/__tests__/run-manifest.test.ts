@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { readShardState } from '../../batch/shard-state';
+import { pruneStore } from '../../gc/prune-store';
 import { buildInputBundle } from '../../run/input-bundle';
 import { runBatch } from '../../run/run-batch';
 import {
@@ -7,10 +8,12 @@ import {
   countOutputKinds,
   createStageTimer,
   readManifest,
+  readManifestPreimage,
   type ShardManifestInput,
   writeShardManifest,
 } from '../../run/shard-manifest';
 import { runManifestSchema, shardRunManifestSchema } from '../../schemas/run-manifest';
+import { sha256OfCanonical } from '../../util/hash';
 import { reconstructPreimage } from '../bundle-preimage';
 import {
   buildBatchManifest,
@@ -206,6 +209,76 @@ describe('a forced re-run', () => {
       const m = readManifest(ctx.store, after.manifest!);
       expect(m.kind === 'shard_run' && m.run.outcome).toBe('executed');
       expect(m.kind === 'shard_run' && m.run.previous_manifest).toBe(before.manifest);
+    } finally {
+      ctx.tmp.cleanup();
+    }
+  });
+});
+
+describe('the members of a bundle', () => {
+  it("a reused shard's manifest names its source's members object instead of listing the files; the preimage read back hashes to the bundle", async () => {
+    const ctx = await setupStore();
+    try {
+      const b1 = ctx.newBatch('b1');
+      await runBatch(ctx.store, { batchId: b1, registry });
+      const b2 = ctx.newBatch('b2');
+      await runBatch(ctx.store, { batchId: b2, registry });
+      const shards = fs.readdirSync(ctx.store.layout.shardsDir(b2, '04_lint')).sort();
+      let checked = 0;
+      for (const shard of shards) {
+        const source = readShardState(ctx.store, b1, '04_lint', shard);
+        const state = readShardState(ctx.store, b2, '04_lint', shard);
+        const executed = readManifest(ctx.store, source.manifest!);
+        const reused = readManifest(ctx.store, state.manifest!);
+        if (executed.kind !== 'shard_run' || reused.kind !== 'shard_run') throw new Error('not shard runs');
+        expect(reused.run.outcome).toBe('reused');
+        expect(executed.run.outcome).toBe('executed');
+        expect(reused.input_bundle.members_object).toMatch(/^sha256:[a-f0-9]{64}$/);
+        expect(reused.input_bundle.members_object).toBe(executed.input_bundle.members_object);
+        expect(reused.inputs.files).toBeUndefined();
+        expect(reused.input_bundle.preimage.members).toBeUndefined();
+        const preimage = readManifestPreimage(ctx.store, reused);
+        expect(preimage.members.length).toBeGreaterThan(0);
+        expect(sha256OfCanonical(preimage)).toBe(reused.input_bundle.hash);
+        expect(reused.input_bundle.hash).toBe(state.bundle_hash);
+        // No file's object is named in the reused manifest itself.
+        const text = JSON.stringify(reused);
+        expect(preimage.members.some(([, object]) => text.includes(object))).toBe(false);
+        checked += 1;
+      }
+      expect(checked).toBe(shards.length);
+      expect(checked).toBeGreaterThan(1);
+      // gc keeps a members object while a kept manifest names it (the batch that wrote it gone).
+      expect(
+        pruneStore(ctx.store, { keepBatchIds: [b2], keepBatches: 0, graceMs: 0 }).batches.removed,
+      ).toEqual([b1]);
+      for (const shard of shards) {
+        const m = readManifest(ctx.store, readShardState(ctx.store, b2, '04_lint', shard).manifest!);
+        if (m.kind !== 'shard_run') throw new Error('not a shard run');
+        expect(sha256OfCanonical(readManifestPreimage(ctx.store, m))).toBe(m.input_bundle.hash);
+      }
+    } finally {
+      ctx.tmp.cleanup();
+    }
+  });
+
+  it('a members object that is missing or not a list of members fails with a stable code', async () => {
+    const ctx = await setupStore();
+    try {
+      const b1 = ctx.newBatch('b1');
+      await runBatch(ctx.store, { batchId: b1, registry });
+      const shard = fs.readdirSync(ctx.store.layout.shardsDir(b1, '04_lint')).sort()[0]!;
+      const m = readManifest(ctx.store, readShardState(ctx.store, b1, '04_lint', shard).manifest!);
+      if (m.kind !== 'shard_run') throw new Error('not a shard run');
+      const notMembers = `sha256:${ctx.store.objects.writeObject('{"not":"members"}')}`;
+      const wrong = { ...m, input_bundle: { ...m.input_bundle, members_object: notMembers } };
+      expect(() => readManifestPreimage(ctx.store, wrong)).toThrow(
+        expect.objectContaining({ code: 'E_RECORD_INVALID' }),
+      );
+      fs.rmSync(ctx.store.objects.objectPath(m.input_bundle.members_object!.slice(7)));
+      expect(() => readManifestPreimage(ctx.store, m)).toThrow(
+        expect.objectContaining({ code: 'E_OBJECT_NOT_FOUND' }),
+      );
     } finally {
       ctx.tmp.cleanup();
     }
