@@ -19,7 +19,7 @@ import {
   readBatchRecords,
   runShardChain,
   toCodebatchError
-} from "./chunks/chunk-GVTKSO3R.js";
+} from "./chunks/chunk-3V5Q7HI6.js";
 
 // ../core/src/run/shard-worker.ts
 init_read_batch();

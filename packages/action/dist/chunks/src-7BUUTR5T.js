@@ -84,7 +84,7 @@ import {
   verifyShardOutputs,
   verifyStore,
   writeBatchManifest
-} from "./chunk-UMC5NQUZ.js";
+} from "./chunk-IWHFKNYC.js";
 import {
   CodebatchError,
   ENGINE_VERSION,
@@ -129,6 +129,7 @@ import {
   isoDateTime,
   listBatches,
   listSnapshots,
+  manifestPreimageSchema,
   manifestVerificationSchema,
   objectRefSchema,
   openStore,
@@ -143,10 +144,12 @@ import {
   readBatchRecord,
   readFilesIndex,
   readManifest,
+  readManifestPreimage,
   readOutputObject,
   readPlan,
   readSnapshotRecord,
   readTaskRecord,
+  recordShardManifest,
   runManifestSchema,
   schemaVersion,
   sessionActionSchema,
@@ -166,7 +169,7 @@ import {
   toPathKey,
   writeOutputObject,
   writeShardManifest
-} from "./chunk-GVTKSO3R.js";
+} from "./chunk-3V5Q7HI6.js";
 export {
   CodebatchError,
   ENGINE_VERSION,
@@ -260,6 +263,7 @@ export {
   listSnapshots,
   loadConfigFile,
   loadShardManifest,
+  manifestPreimageSchema,
   manifestVerificationSchema,
   mergeStores,
   objectRefSchema,
@@ -287,12 +291,14 @@ export {
   readBatchResult,
   readFilesIndex,
   readManifest,
+  readManifestPreimage,
   readOutputObject,
   readPlan,
   readSession,
   readSnapshotRecord,
   readTaskRecord,
   reconstructPreimage,
+  recordShardManifest,
   rulesFromDiagnostics,
   runBatch,
   runBatchWithProvenance,

@@ -129,6 +129,7 @@ import {
   readIndexFile,
   readJsonl,
   readManifest,
+  readManifestPreimage,
   readPlan,
   readShardState,
   readSnapshotRecord,
@@ -166,7 +167,7 @@ import {
   verifiesReads,
   writeFileAtomic,
   writeShardManifest
-} from "./chunk-GVTKSO3R.js";
+} from "./chunk-3V5Q7HI6.js";
 
 // ../core/src/config/config-schema.ts
 var configFileSchema, DEFAULT_SHARDS;
@@ -7606,7 +7607,7 @@ function loadRunPreimage(store, batchId, taskId, shardId, files = /* @__PURE__ *
   }
   const { manifest, ref: ref2 } = loadShardManifest(store, batchId, taskId, shardId, { files });
   return {
-    preimage: manifest.input_bundle.preimage,
+    preimage: readManifestPreimage(store, manifest),
     hash: manifest.input_bundle.hash,
     source: ref2 ? "manifest" : "derived",
     ...ref2 ? { ref: ref2 } : {}
@@ -7618,6 +7619,7 @@ var init_explain_shard_miss = __esm({
     init_read_batch();
     init_shard_assignment();
     init_codebatch_error();
+    init_shard_manifest();
     init_read_snapshot();
     init_bundle_preimage();
     init_explain_miss();
@@ -7728,6 +7730,7 @@ var init_manifest = __esm({
     "use strict";
     init_run_manifest2();
     init_escape_text();
+    init_shard_manifest();
     init_command();
     init_output();
     init_parse_int_option();
@@ -7778,7 +7781,7 @@ var init_manifest = __esm({
           ctx.stdout(`  bundle       ${m.input_bundle.hash}
 `);
           ctx.stdout(
-            `  inputs       ${m.inputs.files.length} files; upstream ${m.inputs.upstream.map((u) => `${u.task_id}=${short(u.result_digest)}`).join(", ") || "-"}
+            `  inputs       ${m.inputs.files?.length ?? readManifestPreimage(store, m).members.length} files; upstream ${m.inputs.upstream.map((u) => `${u.task_id}=${short(u.result_digest)}`).join(", ") || "-"}
 `
           );
           ctx.stdout(
