@@ -59,7 +59,11 @@ export function readFilesIndex(store: Store, snapshotId: string): FilesIndexReco
   }
   // One run reads the same index in the snapshot, the batch planner, the runner and the tasks:
   // parse and validate it once per content (the bytes are still read and hashed every time).
-  if (parsedIndex?.digest === digest) return parsedIndex.records.slice();
+  const known = parsedIndexes.get(digest);
+  if (known) {
+    rememberParsed(digest, known);
+    return known.slice();
+  }
   const { records } = parseJsonl<unknown>(bytes.toString('utf8'), file, 'strict');
   const validated = records.map((r, i) => {
     const parsed = filesIndexRecordSchema.safeParse(r);
@@ -68,15 +72,26 @@ export function readFilesIndex(store: Store, snapshotId: string): FilesIndexReco
       details: { issues: parsed.error.issues.map((x) => `${x.path.join('.') || '(root)'}: ${x.message}`) },
     });
   });
-  parsedIndex = { digest, records: validated };
+  rememberParsed(digest, validated);
   return validated.slice();
 }
 
-let parsedIndex: { digest: string; records: FilesIndexRecord[] } | undefined;
+/**
+ * Two, not one: a comparison (the Action's pull-request run) reads the base snapshot's index
+ * and the head's, which the run itself has just parsed, and a single slot parsed both again.
+ */
+const parsedIndexes = new Map<string, FilesIndexRecord[]>();
+const MAX_PARSED_INDEXES = 2;
+
+function rememberParsed(digest: string, records: FilesIndexRecord[]): void {
+  parsedIndexes.delete(digest);
+  if (parsedIndexes.size >= MAX_PARSED_INDEXES) parsedIndexes.delete(parsedIndexes.keys().next().value!);
+  parsedIndexes.set(digest, records);
+}
 
 /** Records a snapshot just wrote (`digest`: its files_index_digest), as readFilesIndex would parse them. */
 export function rememberFilesIndex(digest: string, records: readonly FilesIndexRecord[]): void {
-  parsedIndex = { digest: digest.replace(/^sha256:/, ''), records: [...records] };
+  rememberParsed(digest.replace(/^sha256:/, ''), [...records]);
 }
 
 /**

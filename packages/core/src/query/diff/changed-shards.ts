@@ -1,5 +1,6 @@
 import type { OutputRecord } from '../../schemas/output-record';
 import type { BatchView } from '../batch-view';
+import { storedKindCounts } from '../diagnostic-counts';
 import { sortOutputs } from '../output-order';
 import { isShardVisible, listShards, readShardOutputs, type ShardEntry } from '../shard-scan';
 
@@ -66,13 +67,22 @@ function sameResult(a: ShardEntry, b: ShardEntry): boolean {
   );
 }
 
-/** The records of `shards` that pass `keep`, in canonical order (as `scanOutputs` returns them). */
+/**
+ * The records of `shards` that pass `keep`, in canonical order (as `scanOutputs` returns them).
+ * With `only`, records of one kind are wanted: a shard whose state counts none of that kind is
+ * not opened (trusted as listChangedShards trusts states), and only lines holding `select` are
+ * parsed. A pull request's changed symbol shard is 3.6 MB of records that hold no diagnostic.
+ */
 export function readShardRecords(
   shards: readonly ShardEntry[],
   keep: (record: OutputRecord) => boolean,
+  only?: { kind: string; select: string },
 ): OutputRecord[] {
   const out: OutputRecord[] = [];
-  for (const entry of shards)
-    for (const record of readShardOutputs(entry)) if (keep(record)) out.push(record);
+  for (const entry of shards) {
+    const kinds = only ? storedKindCounts(entry.state) : undefined;
+    if (only && kinds && !kinds[only.kind]) continue;
+    for (const record of readShardOutputs(entry, only?.select)) if (keep(record)) out.push(record);
+  }
   return sortOutputs(out);
 }

@@ -1,5 +1,6 @@
 import type { OutputRecord } from '../../schemas/output-record';
 import type { Store } from '../../store/store';
+import { DIAGNOSTIC_LINE } from '../batch-facts';
 import { type BatchView, loadBatchView, resolveTaskIds } from '../batch-view';
 import {
   assertSeverity,
@@ -149,6 +150,8 @@ function emptyCounts(): DiffCounts {
   return { added: 0, removed: 0, changed: 0, unchanged: 0 };
 }
 
+const DIAGNOSTICS = { kind: 'diagnostic', select: DIAGNOSTIC_LINE };
+
 export interface DiagnosticDeltaOptions {
   task?: string;
   path?: string;
@@ -210,8 +213,8 @@ function diagnosticDelta(
   const diff = compareRecords(
     base,
     head,
-    readShardRecords(shards.base, keep),
-    readShardRecords(shards.head, keep),
+    readShardRecords(shards.base, keep, DIAGNOSTICS),
+    readShardRecords(shards.head, keep, DIAGNOSTICS),
     {},
   );
   const meets = (r: OutputRecord) => meetsSeverityThreshold(r.severity, options.severity);

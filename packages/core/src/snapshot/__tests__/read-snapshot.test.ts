@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { filesIndexRecordSchema } from '../../schemas/snapshot-record';
 import { writeFixtureCorpus } from '../../test-support/fixture-corpus';
 import { makeTempDir } from '../../test-support/temp-dir';
 import { createSnapshot } from '../create-snapshot';
@@ -33,6 +34,27 @@ describe('reading snapshots', () => {
     expect(() => readSnapshotRecord(store, '../x')).toThrow(
       expect.objectContaining({ code: 'E_INVALID_ID' }),
     );
+  });
+
+  it("parses each of two snapshots' files indexes once when a comparison reads them in turn, and still checks their bytes", async () => {
+    const store = newStore(tmp.dir);
+    const a = (await createSnapshot(store, src)).record.snapshot_id;
+    fs.writeFileSync(path.join(src, 'added.ts'), 'export const added = 1;\n');
+    const b = (await createSnapshot(store, src)).record.snapshot_id;
+    expect(b).not.toBe(a);
+    const first = { a: readFilesIndex(store, a), b: readFilesIndex(store, b) };
+    const parse = jest.spyOn(filesIndexRecordSchema, 'safeParse');
+    try {
+      for (let i = 0; i < 3; i++) {
+        expect(readFilesIndex(store, a)).toEqual(first.a);
+        expect(readFilesIndex(store, b)).toEqual(first.b);
+      }
+      expect(parse).not.toHaveBeenCalled();
+    } finally {
+      parse.mockRestore();
+    }
+    fs.appendFileSync(store.layout.filesIndexFile(a), '\n');
+    expect(() => readFilesIndex(store, a)).toThrow(expect.objectContaining({ code: 'E_INDEX_CORRUPT' }));
   });
 
   it('lists snapshots by created_at, then id, and never writes', () => {

@@ -115,6 +115,39 @@ describe('findRegressions and findImprovements on paired shards', () => {
     expect(findRegressions(store, head, head).total).toBe(0);
   });
 
+  it('never open the outputs of a changed shard whose state counts no diagnostic', () => {
+    const expected = findRegressions(store, base, head);
+    const b = loadBatchView(store, base);
+    const h = loadBatchView(store, head);
+    const changed = listChangedShards(b, h, b.taskIds, h.taskIds);
+    const files: string[] = [];
+    for (const [batchId, entries] of [
+      [base, changed.base],
+      [head, changed.head],
+    ] as const)
+      for (const e of entries) {
+        const state = readShardState(store, batchId, e.taskId, e.shardId);
+        expect(state.kind_counts?.outputs_digest).toBe(state.outputs_digest);
+        if (state.kind_counts!.counts.diagnostic) continue;
+        files.push(
+          readStoredOutputs(store, { batch_id: batchId, task_id: e.taskId, shard_id: e.shardId }, state)!
+            .file,
+        );
+      }
+    expect(files.length).toBeGreaterThan(0);
+    const saved = [...new Set(files)];
+    try {
+      for (const f of saved) {
+        fs.renameSync(f, `${f}.away`);
+        fs.writeFileSync(f, 'not an index\n');
+      }
+      expect(findRegressions(store, base, head)).toEqual(expected);
+      expect(() => diffBatches(store, base, head, { kind: 'diagnostic' })).toThrow(/does not match/);
+    } finally {
+      for (const f of saved) fs.renameSync(`${f}.away`, f);
+    }
+  });
+
   it('never open the outputs of a shard whose bundle and result are unchanged', () => {
     const expected = findRegressions(store, base, head);
     const b = loadBatchView(store, base);
