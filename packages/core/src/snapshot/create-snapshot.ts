@@ -201,7 +201,10 @@ export function createSnapshot(
     const rel = paths[i]!;
     const size = fingerprint.size;
     const vouched = git && blobMap ? blobMap.get(git.blobs.get(rel) ?? '') : undefined;
-    if (vouched && vouched.size === size && objectHasSize(store, vouched.hex, size)) {
+    // Present: objects are installed whole by rename, so presence proves the bytes (a stat for
+    // the size took 80 ms of a fresh checkout's 8.8k files). Checked now, not deferred like a
+    // stat cache hit: the map outlives the snapshots gc removes, so it may name a pruned object.
+    if (vouched && vouched.size === size && store.objects.hasObject(vouched.hex)) {
       known[i] = { ...fingerprint, hex: vouched.hex, text: vouched.text };
       fromGit += 1;
       continue;
@@ -321,14 +324,6 @@ function toFilesIndexRecord(p: string, hex: string, size: number, text: boolean)
   return lang === undefined
     ? { object, path: p, path_key: pathKey, schema_version: SCHEMA_VERSION, size, text }
     : { lang_hint: lang, object, path: p, path_key: pathKey, schema_version: SCHEMA_VERSION, size, text };
-}
-
-function objectHasSize(store: Store, hex: string, size: number): boolean {
-  try {
-    return fs.statSync(store.objects.objectPath(hex)).size === size;
-  } catch {
-    return false;
-  }
 }
 
 /**

@@ -76,6 +76,19 @@ describe('snapshot of a fresh checkout', () => {
     expect(second.record.source.git_dirty).toBe(true);
   });
 
+  it('reads a file again when the object git vouches for is gone from the store (pruned by hand)', () => {
+    const store = newStore(tmp.dir);
+    createSnapshot(store, path.join(clone('ci-first'), 'pkg'), { now: LATER });
+    const dir = path.join(clone('ci-again'), 'pkg');
+    const truth = readAll(dir);
+    const gone = truth.get('m1.ts')!.slice('sha256:'.length);
+    fs.rmSync(store.objects.objectPath(gone));
+    const again = createSnapshot(store, dir, { now: LATER });
+    expect(again.stats).toMatchObject({ fromGit: FILES, hashed: 1, cached: 0 });
+    expect(objects(store, again.record.snapshot_id)).toEqual(truth);
+    expect(store.objects.hasObject(gone)).toBe(true);
+  });
+
   it('still vouches with core.autocrlf=input (it converts on commit only)', () => {
     const store = newStore(tmp.dir);
     createSnapshot(store, path.join(clone('ci-main'), 'pkg'), { now: LATER });
