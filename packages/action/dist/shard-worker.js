@@ -19,7 +19,7 @@ import {
   readBatchRecords,
   runShardChain,
   toCodebatchError
-} from "./chunks/chunk-3V5Q7HI6.js";
+} from "./chunks/chunk-FUXIO4FF.js";
 
 // ../core/src/run/shard-worker.ts
 init_read_batch();

@@ -167,7 +167,7 @@ import {
   verifiesReads,
   writeFileAtomic,
   writeShardManifest
-} from "./chunk-3V5Q7HI6.js";
+} from "./chunk-FUXIO4FF.js";
 
 // ../core/src/config/config-schema.ts
 var configFileSchema, DEFAULT_SHARDS;
@@ -4702,7 +4702,7 @@ function createSnapshot(store, sourceDir, options = {}) {
     const rel = paths[i];
     const size = fingerprint.size;
     const vouched = git && blobMap ? blobMap.get(git.blobs.get(rel) ?? "") : void 0;
-    if (vouched && vouched.size === size && objectHasSize(store, vouched.hex, size)) {
+    if (vouched && vouched.size === size && store.objects.hasObject(vouched.hex)) {
       known[i] = { ...fingerprint, hex: vouched.hex, text: vouched.text };
       fromGit += 1;
       continue;
@@ -4808,13 +4808,6 @@ function toFilesIndexRecord(p, hex, size, text) {
   const object = toObjectRef(hex);
   const pathKey = toPathKey(p);
   return lang === void 0 ? { object, path: p, path_key: pathKey, schema_version: SCHEMA_VERSION, size, text } : { lang_hint: lang, object, path: p, path_key: pathKey, schema_version: SCHEMA_VERSION, size, text };
-}
-function objectHasSize(store, hex, size) {
-  try {
-    return fs17.statSync(store.objects.objectPath(hex)).size === size;
-  } catch {
-    return false;
-  }
 }
 function storeDirs(store) {
   const dirs = [store.layout.root];
@@ -6033,15 +6026,19 @@ function sameResult(a, b) {
   const y = b.state;
   return x?.bundle_hash !== void 0 && x.result_digest !== void 0 && x.bundle_hash === y?.bundle_hash && x.result_digest === y.result_digest;
 }
-function readShardRecords(shards, keep) {
+function readShardRecords(shards, keep, only) {
   const out = [];
-  for (const entry of shards)
-    for (const record of readShardOutputs(entry)) if (keep(record)) out.push(record);
+  for (const entry of shards) {
+    const kinds = only ? storedKindCounts(entry.state) : void 0;
+    if (only && kinds && !kinds[only.kind]) continue;
+    for (const record of readShardOutputs(entry, only?.select)) if (keep(record)) out.push(record);
+  }
   return sortOutputs(out);
 }
 var init_changed_shards = __esm({
   "../core/src/query/diff/changed-shards.ts"() {
     "use strict";
+    init_diagnostic_counts();
     init_output_order();
     init_shard_scan();
   }
@@ -6227,8 +6224,8 @@ function diagnosticDelta(store, baseBatchId, headBatchId, options, side) {
   const diff = compareRecords(
     base,
     head,
-    readShardRecords(shards.base, keep),
-    readShardRecords(shards.head, keep),
+    readShardRecords(shards.base, keep, DIAGNOSTICS),
+    readShardRecords(shards.head, keep, DIAGNOSTICS),
     {}
   );
   const meets = (r) => meetsSeverityThreshold(r.severity, options.severity);
@@ -6244,9 +6241,11 @@ function diagnosticDelta(store, baseBatchId, headBatchId, options, side) {
     records
   };
 }
+var DIAGNOSTICS;
 var init_diff_batches = __esm({
   "../core/src/query/diff/diff-batches.ts"() {
     "use strict";
+    init_batch_facts();
     init_batch_view();
     init_output_filter();
     init_output_order();
@@ -6255,6 +6254,7 @@ var init_diff_batches = __esm({
     init_changed_shards();
     init_diff_keys();
     init_line_fingerprint();
+    DIAGNOSTICS = { kind: "diagnostic", select: DIAGNOSTIC_LINE };
   }
 });
 

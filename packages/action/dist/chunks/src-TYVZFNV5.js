@@ -84,7 +84,7 @@ import {
   verifyShardOutputs,
   verifyStore,
   writeBatchManifest
-} from "./chunk-IWHFKNYC.js";
+} from "./chunk-UGN5CPG6.js";
 import {
   CodebatchError,
   ENGINE_VERSION,
@@ -169,7 +169,7 @@ import {
   toPathKey,
   writeOutputObject,
   writeShardManifest
-} from "./chunk-3V5Q7HI6.js";
+} from "./chunk-FUXIO4FF.js";
 export {
   CodebatchError,
   ENGINE_VERSION,
