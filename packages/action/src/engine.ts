@@ -39,12 +39,13 @@ export interface Engine {
    */
   writeProvenance(storeDir: string, batchId: string, file: string): Promise<{ subjects: number }>;
   /**
-   * core `gc` (auto): keeps `keepBatchIds` and the newest `keepBatches`, drops what nothing kept
-   * references; skips the sweep when no batch goes.
+   * core `gc` (auto): once the store holds more than `pruneAbove` batches, keeps `keepBatchIds`
+   * and the newest `keepBatches` and drops what nothing kept references; until then (no batch
+   * goes) it skips the sweep.
    */
   pruneStore(
     storeDir: string,
-    options: { keepBatchIds: string[]; keepBatches: number },
+    options: { keepBatchIds: string[]; keepBatches: number; pruneAbove: number },
   ): Promise<{ removedBatches: number; removedBytes: number; skipped: boolean }>;
 }
 
@@ -91,8 +92,9 @@ export async function loadEngine(): Promise<Engine> {
         keepBatches: options.keepBatches,
         // Nothing else writes to the store during the job.
         graceMs: 0,
-        // A pull-request run that drops no batch leaves nothing to collect: skip the sweep.
+        // A run that drops no batch leaves nothing to collect: skip the sweep.
         auto: true,
+        autoBatchLimit: options.pruneAbove,
       });
       return {
         removedBatches: report.batches.removed.length,

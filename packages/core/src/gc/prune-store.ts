@@ -43,7 +43,7 @@ import { parseObjectRef } from '../util/hash';
  * is ever visible). `dryRun` computes the same report and writes nothing.
  *
  * `auto` (like `git gc --auto`) collects only when a batch, a snapshot or unfinished batch
- * debris goes: the mark and sweep read every kept index and list every object directory (0.5 s
+ * debris goes (with `autoBatchLimit`, batches go only above that many): the mark and sweep read every kept index and list every object directory (0.5 s
  * of a pull-request run in the Action at 8.8k files) to find what a run left unreferenced, and
  * a run that completes leaves nothing unreferenced. What it does not collect meanwhile (the
  * objects of an interrupted run, memo entries superseded by a later edit) the next collection
@@ -60,6 +60,12 @@ export interface PruneOptions {
   now?: number;
   /** Collect only when a batch, a snapshot or unfinished batch debris goes (see above). */
   auto?: boolean;
+  /**
+   * With `auto`: no batch goes while the store holds at most this many (then `keepBatches` and
+   * `olderThanMs` apply as usual), so most runs of a CI job that prunes after every run skip
+   * the sweep, and every few runs one collects in full.
+   */
+  autoBatchLimit?: number;
 }
 
 export interface PruneReport {
@@ -108,7 +114,9 @@ export function pruneStore(store: Store, options: PruneOptions = {}): PruneRepor
   const batches = listBatches(store);
   const keepIds = new Set(options.keepBatchIds ?? []);
   const newestFirst = [...batches].reverse();
-  const policy = options.keepBatches !== undefined || options.olderThanMs !== undefined;
+  const underLimit =
+    options.auto === true && options.autoBatchLimit !== undefined && batches.length <= options.autoBatchLimit;
+  const policy = (options.keepBatches !== undefined || options.olderThanMs !== undefined) && !underLimit;
   const kept = new Set<string>();
   for (const [rank, batch] of newestFirst.entries()) {
     if (keepIds.has(batch.batch_id) || !policy || inUse(store, batch, now, grace)) {

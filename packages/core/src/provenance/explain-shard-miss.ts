@@ -163,8 +163,17 @@ export function loadRunPreimage(
     return { preimage: r.preimage, hash: r.hash, source: 'absent' };
   }
   const { manifest, ref } = loadShardManifest(store, batchId, taskId, shardId, { files });
+  let preimage: InputBundlePreimage;
+  try {
+    preimage = readManifestPreimage(store, manifest);
+  } catch (error) {
+    // Its members object gone or damaged: rebuilt from the store, as for a missing manifest.
+    if (!(error instanceof CodebatchError)) throw error;
+    const r = reconstructPreimage(store, batchId, taskId, shardId, { files });
+    return { preimage: r.preimage, hash: r.hash, source: 'derived' };
+  }
   return {
-    preimage: readManifestPreimage(store, manifest),
+    preimage,
     hash: manifest.input_bundle.hash,
     source: ref ? 'manifest' : 'derived',
     ...(ref ? { ref } : {}),

@@ -5,7 +5,7 @@ import type { ManifestVerification, RunManifest, ShardRunManifest } from '../sch
 import { bundlePreimageSchema, runManifestSchema } from '../schemas/run-manifest';
 import type { Store } from '../store/store';
 import { canonicalJson } from '../util/canonical-json';
-import { parseObjectRef } from '../util/hash';
+import { parseObjectRef, sha256OfCanonical } from '../util/hash';
 import { ENGINE_VERSION, PRODUCER, SCHEMA_VERSION } from '../version';
 import type { InputBundlePreimage } from './input-bundle';
 
@@ -176,7 +176,7 @@ function withoutMembers(preimage: InputBundlePreimage): Omit<InputBundlePreimage
  * Returns the manifest's `sha256:<hex>`.
  */
 export function recordShardManifest(store: Store, input: ShardManifestInput): string {
-  const members = `sha256:${store.objects.writeObject(canonicalJson(input.bundle.preimage.members))}`;
+  const members = `sha256:${store.objects.writeObjectFresh(canonicalJson(input.bundle.preimage.members))}`;
   return writeShardManifest(store, buildShardManifest({ ...input, members_object: members }));
 }
 
@@ -206,11 +206,17 @@ export function readManifestPreimage(store: Store, manifest: ShardRunManifest): 
   } catch {
     parsed = undefined;
   }
-  if (!parsed?.success)
-    throw new CodebatchError('E_RECORD_INVALID', `object ${ref} is not a list of bundle members`, {
-      hints: ['Run `codebatch verify`; re-run the shard with --force to record its manifest again.'],
-    });
-  return { ...preimage, members: parsed.data } as InputBundlePreimage;
+  const whole = parsed?.success ? ({ ...preimage, members: parsed.data } as InputBundlePreimage) : undefined;
+  // The members must be the ones the bundle hash was taken over, not merely some list.
+  if (!whole || sha256OfCanonical(whole) !== manifest.input_bundle.hash)
+    throw new CodebatchError(
+      'E_RECORD_INVALID',
+      `object ${ref} is not the member list of bundle ${manifest.input_bundle.hash}`,
+      {
+        hints: ['Run `codebatch verify`; re-run the shard with --force to record its manifest again.'],
+      },
+    );
+  return whole;
 }
 
 /** Reads and validates a manifest object; E_OBJECT_NOT_FOUND / E_OBJECT_CORRUPT / E_RECORD_INVALID. */

@@ -47,6 +47,25 @@ export class ObjectStore {
     return hex;
   }
 
+  /**
+   * writeObject for an object a new record is about to name that may be there already, old:
+   * a present one gets its times set to now, so that gc's grace period covers it until the
+   * record that names it is written (as linkObject does for a present index).
+   */
+  writeObjectFresh(data: string | Uint8Array): string {
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    const hex = sha256Hex(bytes);
+    if (!this.writeObjectWithDigest(hex, bytes)) {
+      const now = new Date();
+      try {
+        fs.utimesSync(this.layout.objectPath(hex), now, now);
+      } catch {
+        this.install(hex, bytes, this.layout.objectPath(hex)); // removed meanwhile
+      }
+    }
+    return hex;
+  }
+
   /** For callers that already hashed the bytes (the snapshotter): the digest is trusted. */
   writeObjectWithDigest(hex: string, bytes: Uint8Array): boolean {
     const finalPath = this.layout.objectPath(hex);

@@ -198,7 +198,9 @@ export function verifyStore(store: Store): VerifyReport {
         if (state.manifest) {
           checkRef(state.manifest, rel(stateFile), false);
           const hex = parseObjectRef(state.manifest);
-          if (hex && status.get(hex) === 'ok' && !isJsonObject(objects.readObject(hex))) {
+          const manifest =
+            hex && status.get(hex) === 'ok' ? parseJsonObject(objects.readObject(hex)) : undefined;
+          if (hex && status.get(hex) === 'ok' && !manifest) {
             problems.push({
               kind: 'bad_reference',
               file: rel(stateFile),
@@ -206,6 +208,10 @@ export function verifyStore(store: Store): VerifyReport {
               message: 'the manifest pointer names an object that is not a JSON manifest',
             });
           }
+          // A shard run manifest names its bundle's file list as an object (run/shard-manifest.ts).
+          const members = (manifest?.input_bundle as { members_object?: unknown } | undefined)
+            ?.members_object;
+          if (members !== undefined) checkRef(members, `${rel(stateFile)} (its manifest)`, false);
         }
         if (state.status === 'done' && state.outputs_digest) {
           if (digest !== state.outputs_digest) {
@@ -296,12 +302,12 @@ function listDir(dir: string): string[] {
   }
 }
 
-function isJsonObject(bytes: Buffer): boolean {
+function parseJsonObject(bytes: Buffer): Record<string, unknown> | undefined {
   try {
     const v = JSON.parse(bytes.toString('utf8'));
-    return v !== null && typeof v === 'object' && !Array.isArray(v);
+    return v !== null && typeof v === 'object' && !Array.isArray(v) ? v : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }
 

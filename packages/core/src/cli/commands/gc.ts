@@ -31,7 +31,7 @@ export const gcCommand: CommandSpec = {
     auto: {
       type: 'boolean',
       description:
-        'Collect only when a batch or snapshot goes (otherwise only stale temp files): for a gc after every run',
+        'Collect only when a batch, a snapshot or an unfinished batch goes (otherwise only stale temp files): for a gc after every run',
     },
   },
   run(ctx) {
@@ -52,7 +52,9 @@ export const gcCommand: CommandSpec = {
       const verb = report.dry_run ? 'would free' : 'freed';
       ctx.stdout(
         [
-          ...(report.skipped ? ['auto: no batch or snapshot to remove; objects and indexes not swept'] : []),
+          ...(report.skipped
+            ? ['auto: no batch, snapshot or unfinished batch to remove; objects and indexes not swept']
+            : []),
           `batches    ${report.batches.removed.length} removed, ${report.batches.kept.length} kept${report.batches.removed.length > 0 ? ` (${report.batches.removed.join(', ')})` : ''}`,
           ...(report.batches.unreadable.length > 0
             ? [
@@ -60,7 +62,9 @@ export const gcCommand: CommandSpec = {
               ]
             : []),
           `snapshots  ${report.snapshots.removed.length} removed, ${report.snapshots.kept} kept`,
-          `objects    ${report.objects.removed} removed (${formatBytes(report.objects.bytes)}), ${report.objects.kept} kept`,
+          report.skipped
+            ? 'objects    not swept'
+            : `objects    ${report.objects.removed} removed (${formatBytes(report.objects.bytes)}), ${report.objects.kept} kept`,
           `indexes    ${report.indexes.memo_entries_removed} memo entries, ${report.indexes.bundles_removed} bundle entries, ${report.indexes.query_removed} query indexes removed`,
           `sessions   ${report.sessions.removed} removed`,
           `tmp        ${report.tmp.removed} stale entries removed`,

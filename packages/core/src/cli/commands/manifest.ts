@@ -40,7 +40,12 @@ export const manifestShowCommand: CommandSpec = {
     if (taskId && shardId) {
       const { manifest, ref } = loadShardManifest(store, batchId, taskId, shardId);
       if (ctx.json) {
-        ctx.stdout(formatJson({ ref: ref ?? null, manifest }));
+        // The stored manifest names its file list by object (input_bundle.members_object): the
+        // list itself is given beside it, as `files`.
+        const files =
+          manifest.inputs.files ??
+          readManifestPreimage(store, manifest).members.map(([path, object]) => ({ path, object }));
+        ctx.stdout(formatJson({ ref: ref ?? null, manifest, files }));
         return 0;
       }
       const m = manifest;

@@ -191,10 +191,26 @@ describe('codebatch gc', () => {
     expect(store.objects.hasObject(orphan)).toBe(true);
     expect(treeFingerprint(path.join(storeDir, 'indexes'))).toEqual(memoBefore);
     const text = await cli(tmp.dir, 'gc', '--store', storeDir, '--keep-batches', '3', '--auto');
-    expect(text.stdout).toContain('auto: no batch or snapshot to remove');
+    expect(text.stdout).toContain('auto: no batch, snapshot or unfinished batch to remove');
+    expect(text.stdout).toContain('objects    not swept');
+
+    // Three batches, at most three allowed before any goes: keepBatches waits, nothing is swept.
+    const limited = pruneStore(store, { keepBatches: 1, graceMs: 0, auto: true, autoBatchLimit: 3 });
+    expect(limited.skipped).toBe(true);
+    expect(limited.batches.removed).toEqual([]);
+    expect(store.objects.hasObject(orphan)).toBe(true);
+
+    // An unfinished `batch init` past the grace period is debris to remove: auto collects.
+    const debris = path.join(storeDir, 'batches', 'b-unfinished');
+    fs.mkdirSync(debris);
+    fs.utimesSync(debris, twoHoursAgo, twoHoursAgo);
+    const forDebris = pruneStore(store, { keepBatches: 3, graceMs: 0, auto: true, dryRun: true });
+    expect(forDebris.skipped).toBe(false);
+    expect(forDebris.objects.removed).toBe(1);
+    fs.rmdirSync(debris);
 
     // The same store with one batch to drop: a full collection, the orphan included.
-    const full = pruneStore(store, { keepBatches: 2, graceMs: 0, auto: true });
+    const full = pruneStore(store, { keepBatches: 2, graceMs: 0, auto: true, autoBatchLimit: 2 });
     expect(full.skipped).toBe(false);
     expect(full.batches.removed).toEqual([b1]);
     expect(full.batches.kept.sort()).toEqual([b2, b3].sort());

@@ -14,7 +14,9 @@ import {
 } from '../../run/shard-manifest';
 import { runManifestSchema, shardRunManifestSchema } from '../../schemas/run-manifest';
 import { sha256OfCanonical } from '../../util/hash';
+import { verifyStore } from '../../verify/verify-store';
 import { reconstructPreimage } from '../bundle-preimage';
+import { loadRunPreimage } from '../explain-shard-miss';
 import {
   buildBatchManifest,
   deriveShardManifest,
@@ -275,10 +277,35 @@ describe('the members of a bundle', () => {
       expect(() => readManifestPreimage(ctx.store, wrong)).toThrow(
         expect.objectContaining({ code: 'E_RECORD_INVALID' }),
       );
+      // Well-formed members, but another shard's: not the list this bundle hash was taken over.
+      const others = fs
+        .readdirSync(ctx.store.layout.shardsDir(b1, '04_lint'))
+        .map((s) => readManifest(ctx.store, readShardState(ctx.store, b1, '04_lint', s).manifest!))
+        .find(
+          (o) => o.kind === 'shard_run' && o.input_bundle.members_object !== m.input_bundle.members_object,
+        );
+      if (others?.kind !== 'shard_run') throw new Error('no other members object');
+      const borrowed = {
+        ...m,
+        input_bundle: { ...m.input_bundle, members_object: others.input_bundle.members_object },
+      };
+      expect(() => readManifestPreimage(ctx.store, borrowed)).toThrow(
+        expect.objectContaining({ code: 'E_RECORD_INVALID' }),
+      );
+      const before = loadRunPreimage(ctx.store, b1, '04_lint', shard);
+      expect(before.source).toBe('manifest');
       fs.rmSync(ctx.store.objects.objectPath(m.input_bundle.members_object!.slice(7)));
       expect(() => readManifestPreimage(ctx.store, m)).toThrow(
         expect.objectContaining({ code: 'E_OBJECT_NOT_FOUND' }),
       );
+      // verify names the missing object; explain-miss rebuilds the preimage from the store instead.
+      expect(verifyStore(ctx.store).problems).toContainEqual(
+        expect.objectContaining({ kind: 'object_missing', object: m.input_bundle.members_object }),
+      );
+      const rebuilt = loadRunPreimage(ctx.store, b1, '04_lint', shard);
+      expect(rebuilt.source).toBe('derived');
+      expect(rebuilt.hash).toBe(before.hash);
+      expect(rebuilt.preimage).toEqual(before.preimage);
     } finally {
       ctx.tmp.cleanup();
     }

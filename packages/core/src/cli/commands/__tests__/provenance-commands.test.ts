@@ -48,6 +48,7 @@ describe('provenance commands', () => {
       '--json',
     ]);
     const shown = JSON.parse(shardView.out) as {
+      files: { path: string; object: string }[];
       manifest: {
         kind: string;
         task: { type: string };
@@ -63,6 +64,9 @@ describe('provenance commands', () => {
     const shardText = await cli(['manifest', 'show', '--batch', 'b1', '--task', '04_lint', '--shard', shard]);
     const listed = Number(/inputs\s+(\d+) files/.exec(shardText.out)?.[1]);
     expect(listed).toBeGreaterThan(0);
+    // --json gives the list beside the stored manifest.
+    expect(shown.files).toHaveLength(listed);
+    expect(shown.files[0]).toEqual({ path: expect.any(String), object: expect.stringMatching(/^sha256:/) });
 
     const miss = await cli(['explain-miss', '--batch', 'b2', '--task', '04_lint', '--shard', shard]);
     expect(miss.code).toBe(0);

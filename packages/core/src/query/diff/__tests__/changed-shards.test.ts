@@ -117,10 +117,12 @@ describe('findRegressions and findImprovements on paired shards', () => {
 
   it('never open the outputs of a changed shard whose state counts no diagnostic', () => {
     const expected = findRegressions(store, base, head);
+    const expectedImprovements = findImprovements(store, base, head);
     const b = loadBatchView(store, base);
     const h = loadBatchView(store, head);
     const changed = listChangedShards(b, h, b.taskIds, h.taskIds);
     const files: string[] = [];
+    let skippedState: string | undefined;
     for (const [batchId, entries] of [
       [base, changed.base],
       [head, changed.head],
@@ -129,6 +131,7 @@ describe('findRegressions and findImprovements on paired shards', () => {
         const state = readShardState(store, batchId, e.taskId, e.shardId);
         expect(state.kind_counts?.outputs_digest).toBe(state.outputs_digest);
         if (state.kind_counts!.counts.diagnostic) continue;
+        skippedState ??= store.layout.stateFile(batchId, e.taskId, e.shardId);
         files.push(
           readStoredOutputs(store, { batch_id: batchId, task_id: e.taskId, shard_id: e.shardId }, state)!
             .file,
@@ -142,7 +145,23 @@ describe('findRegressions and findImprovements on paired shards', () => {
         fs.writeFileSync(f, 'not an index\n');
       }
       expect(findRegressions(store, base, head)).toEqual(expected);
+      expect(findImprovements(store, base, head)).toEqual(expectedImprovements);
       expect(() => diffBatches(store, base, head, { kind: 'diagnostic' })).toThrow(/does not match/);
+      // Counts bound to another digest prove nothing: that shard is read (and found damaged).
+      const original = fs.readFileSync(skippedState!, 'utf8');
+      try {
+        const state = JSON.parse(original);
+        fs.writeFileSync(
+          skippedState!,
+          JSON.stringify({
+            ...state,
+            kind_counts: { ...state.kind_counts, outputs_digest: `sha256:${'0'.repeat(64)}` },
+          }),
+        );
+        expect(() => findRegressions(store, base, head)).toThrow(/does not match/);
+      } finally {
+        fs.writeFileSync(skippedState!, original);
+      }
     } finally {
       for (const f of saved) fs.renameSync(`${f}.away`, f);
     }
