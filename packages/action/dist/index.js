@@ -8,7 +8,7 @@ const __cb_filename = __cbJoin(__cb_dirname, 'index.js');
 import {
   rulesFromDiagnostics,
   toSarif
-} from "./chunks/chunk-UGN5CPG6.js";
+} from "./chunks/chunk-HUYDZCWB.js";
 import {
   ENGINE_VERSION,
   PIPELINE_NAMES,
@@ -18,7 +18,7 @@ import {
   __toESM,
   external_exports,
   init_zod
-} from "./chunks/chunk-FUXIO4FF.js";
+} from "./chunks/chunk-SOWDDFX7.js";
 
 // ../../node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({
@@ -68877,7 +68877,7 @@ function buildSarifLog(diagnostics, options) {
 
 // src/engine.ts
 async function loadEngine() {
-  const core = await import("./chunks/src-TYVZFNV5.js");
+  const core = await import("./chunks/src-NCZUEAAC.js");
   return {
     analyze: (options) => core.analyze(options),
     async findBatchForCommit(storeDir, sha, pipeline2) {
@@ -68913,8 +68913,9 @@ async function loadEngine() {
         keepBatches: options.keepBatches,
         // Nothing else writes to the store during the job.
         graceMs: 0,
-        // A pull-request run that drops no batch leaves nothing to collect: skip the sweep.
-        auto: true
+        // A run that drops no batch leaves nothing to collect: skip the sweep.
+        auto: true,
+        autoBatchLimit: options.pruneAbove
       });
       return {
         removedBatches: report.batches.removed.length,
@@ -69658,6 +69659,7 @@ function limitNote(diagnostics) {
 // src/flow.ts
 var execFileAsync = promisify3(execFile);
 var KEEP_RECENT_BATCHES = 2;
+var PRUNE_ABOVE_BATCHES = 4;
 function sliceBatchId(sha, configDigest, total) {
   return `gh-${sha.slice(0, 12)}-${configDigest}-of${total}`;
 }
@@ -69850,11 +69852,12 @@ ${preimage}`);
           "prune",
           () => engine.pruneStore(paths.storeDir, {
             keepBatchIds: [result.batchId, ...baseBatchId ? [baseBatchId] : []],
-            keepBatches: KEEP_RECENT_BATCHES
+            keepBatches: KEEP_RECENT_BATCHES,
+            pruneAbove: PRUNE_ABOVE_BATCHES
           })
         );
         host2.info(
-          pruned.skipped ? "pruned nothing: no batch to drop (the next run that drops one collects)" : `pruned the store: ${pruned.removedBatches} old batches, ${pruned.removedBytes} bytes`
+          pruned.skipped ? `pruned nothing: ${PRUNE_ABOVE_BATCHES} batches or fewer (a later run over that collects)` : `pruned the store: ${pruned.removedBatches} old batches, ${pruned.removedBytes} bytes`
         );
       }
     } else {

@@ -19,7 +19,7 @@ import {
   readBatchRecords,
   runShardChain,
   toCodebatchError
-} from "./chunks/chunk-FUXIO4FF.js";
+} from "./chunks/chunk-SOWDDFX7.js";
 
 // ../core/src/run/shard-worker.ts
 init_read_batch();

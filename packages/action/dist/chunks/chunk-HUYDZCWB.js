@@ -167,7 +167,7 @@ import {
   verifiesReads,
   writeFileAtomic,
   writeShardManifest
-} from "./chunk-FUXIO4FF.js";
+} from "./chunk-SOWDDFX7.js";
 
 // ../core/src/config/config-schema.ts
 var configFileSchema, DEFAULT_SHARDS;
@@ -6672,7 +6672,8 @@ function pruneStore(store, options = {}) {
   const batches = listBatches(store);
   const keepIds = new Set(options.keepBatchIds ?? []);
   const newestFirst = [...batches].reverse();
-  const policy = options.keepBatches !== void 0 || options.olderThanMs !== void 0;
+  const underLimit = options.auto === true && options.autoBatchLimit !== void 0 && batches.length <= options.autoBatchLimit;
+  const policy = (options.keepBatches !== void 0 || options.olderThanMs !== void 0) && !underLimit;
   const kept = /* @__PURE__ */ new Set();
   for (const [rank, batch] of newestFirst.entries()) {
     if (keepIds.has(batch.batch_id) || !policy || inUse(store, batch, now, grace)) {
@@ -7217,7 +7218,7 @@ var init_gc = __esm({
         "dry-run": { type: "boolean", description: "Report what would be removed; write nothing" },
         auto: {
           type: "boolean",
-          description: "Collect only when a batch or snapshot goes (otherwise only stale temp files): for a gc after every run"
+          description: "Collect only when a batch, a snapshot or an unfinished batch goes (otherwise only stale temp files): for a gc after every run"
         }
       },
       run(ctx) {
@@ -7237,13 +7238,13 @@ var init_gc = __esm({
           const verb = report.dry_run ? "would free" : "freed";
           ctx.stdout(
             [
-              ...report.skipped ? ["auto: no batch or snapshot to remove; objects and indexes not swept"] : [],
+              ...report.skipped ? ["auto: no batch, snapshot or unfinished batch to remove; objects and indexes not swept"] : [],
               `batches    ${report.batches.removed.length} removed, ${report.batches.kept.length} kept${report.batches.removed.length > 0 ? ` (${report.batches.removed.join(", ")})` : ""}`,
               ...report.batches.unreadable.length > 0 ? [
                 `           kept unread (damaged batch.json, see \`codebatch verify\`): ${report.batches.unreadable.join(", ")}`
               ] : [],
               `snapshots  ${report.snapshots.removed.length} removed, ${report.snapshots.kept} kept`,
-              `objects    ${report.objects.removed} removed (${formatBytes(report.objects.bytes)}), ${report.objects.kept} kept`,
+              report.skipped ? "objects    not swept" : `objects    ${report.objects.removed} removed (${formatBytes(report.objects.bytes)}), ${report.objects.kept} kept`,
               `indexes    ${report.indexes.memo_entries_removed} memo entries, ${report.indexes.bundles_removed} bundle entries, ${report.indexes.query_removed} query indexes removed`,
               `sessions   ${report.sessions.removed} removed`,
               `tmp        ${report.tmp.removed} stale entries removed`,
@@ -7606,8 +7607,16 @@ function loadRunPreimage(store, batchId, taskId, shardId, files = /* @__PURE__ *
     return { preimage: r.preimage, hash: r.hash, source: "absent" };
   }
   const { manifest, ref: ref2 } = loadShardManifest(store, batchId, taskId, shardId, { files });
+  let preimage;
+  try {
+    preimage = readManifestPreimage(store, manifest);
+  } catch (error) {
+    if (!(error instanceof CodebatchError)) throw error;
+    const r = reconstructPreimage(store, batchId, taskId, shardId, { files });
+    return { preimage: r.preimage, hash: r.hash, source: "derived" };
+  }
   return {
-    preimage: readManifestPreimage(store, manifest),
+    preimage,
     hash: manifest.input_bundle.hash,
     source: ref2 ? "manifest" : "derived",
     ...ref2 ? { ref: ref2 } : {}
@@ -7762,7 +7771,8 @@ var init_manifest = __esm({
         if (taskId && shardId) {
           const { manifest: manifest2, ref: ref3 } = loadShardManifest(store, batchId, taskId, shardId);
           if (ctx.json) {
-            ctx.stdout(formatJson({ ref: ref3 ?? null, manifest: manifest2 }));
+            const files = manifest2.inputs.files ?? readManifestPreimage(store, manifest2).members.map(([path26, object]) => ({ path: path26, object }));
+            ctx.stdout(formatJson({ ref: ref3 ?? null, manifest: manifest2, files }));
             return 0;
           }
           const m = manifest2;
@@ -9890,7 +9900,8 @@ function verifyStore(store) {
         if (state.manifest) {
           checkRef(state.manifest, rel(stateFile), false);
           const hex = parseObjectRef(state.manifest);
-          if (hex && status.get(hex) === "ok" && !isJsonObject(objects.readObject(hex))) {
+          const manifest = hex && status.get(hex) === "ok" ? parseJsonObject(objects.readObject(hex)) : void 0;
+          if (hex && status.get(hex) === "ok" && !manifest) {
             problems.push({
               kind: "bad_reference",
               file: rel(stateFile),
@@ -9898,6 +9909,8 @@ function verifyStore(store) {
               message: "the manifest pointer names an object that is not a JSON manifest"
             });
           }
+          const members = manifest?.input_bundle?.members_object;
+          if (members !== void 0) checkRef(members, `${rel(stateFile)} (its manifest)`, false);
         }
         if (state.status === "done" && state.outputs_digest) {
           if (digest !== state.outputs_digest) {
@@ -9977,12 +9990,12 @@ function listDir2(dir) {
     return [];
   }
 }
-function isJsonObject(bytes) {
+function parseJsonObject(bytes) {
   try {
     const v = JSON.parse(bytes.toString("utf8"));
-    return v !== null && typeof v === "object" && !Array.isArray(v);
+    return v !== null && typeof v === "object" && !Array.isArray(v) ? v : void 0;
   } catch {
-    return false;
+    return void 0;
   }
 }
 function isMemoTableLine(line, last) {

@@ -84,7 +84,7 @@ import {
   verifyShardOutputs,
   verifyStore,
   writeBatchManifest
-} from "./chunk-UGN5CPG6.js";
+} from "./chunk-HUYDZCWB.js";
 import {
   CodebatchError,
   ENGINE_VERSION,
@@ -169,7 +169,7 @@ import {
   toPathKey,
   writeOutputObject,
   writeShardManifest
-} from "./chunk-FUXIO4FF.js";
+} from "./chunk-SOWDDFX7.js";
 export {
   CodebatchError,
   ENGINE_VERSION,
