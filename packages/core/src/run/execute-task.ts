@@ -45,8 +45,8 @@ export async function executeTask(
     const taskCtx: TaskContext<unknown> = {
       config: t.task.config,
       seed: shardSeed(taskId, scope.shardId, ctx.batch.seed),
-      storeOutput: (kind, format, data) =>
-        writeOutputObject(ctx.store.objects, kind, format, data, ctx.chunking),
+      storeOutput: (kind, format, data, options) =>
+        writeOutputObject(ctx.store.objects, kind, format, data, ctx.chunking, options?.inline),
       loadOutput: (ref) => readOutputObject(ctx.store.objects, ref),
       memo: scope.taskMemo,
       snapshot: ctx.snapshot,

@@ -25,6 +25,8 @@ const taskOutputShape = {
   path: z.string().min(1),
   kind: outputKindSchema,
   object: objectRefSchema.optional(),
+  /** A small text output (an AST of at most 4 KB) kept in the record instead of `object`. */
+  inline: z.string().optional(),
   format: z.string().optional(),
   severity: severitySchema.optional(),
   code: z.string().optional(),

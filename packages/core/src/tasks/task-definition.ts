@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { OutputKind, TaskOutput } from '../schemas/output-record';
 import type { FilesIndexRecord } from '../schemas/snapshot-record';
 import type { SnapshotView } from '../snapshot/snapshot-view';
+import type { StoredOutputRef } from '../store/chunking';
 
 export type { SnapshotView } from '../snapshot/snapshot-view';
 
@@ -33,16 +34,18 @@ export interface TaskContext<C> {
   /** Deterministic per-shard seed (from batch-independent inputs), for tasks that sample. */
   readonly seed: number;
   /**
-   * Stores bytes as an object (chunked with a manifest above the store's threshold) and
-   * returns the reference and format to put on an output record.
+   * Stores an output and returns the fields to spread onto its record: `format` and either
+   * `object` (chunked with a manifest above the store's threshold) or, with `inline: true`,
+   * `inline` for UTF-8 text of at most INLINE_OUTPUT_MAX_BYTES (kept in the record: no file).
    */
   storeOutput(
     kind: OutputKind,
     format: string,
     data: string | Uint8Array,
-  ): { object: string; format: string };
-  /** Reads an object (or reassembles a chunked one) referenced by an upstream record. */
-  loadOutput(ref: { object?: string; format?: string }): Buffer;
+    options?: { inline?: boolean },
+  ): StoredOutputRef;
+  /** Reads an upstream record's output: inline, an object, or a chunked one reassembled. */
+  loadOutput(ref: { object?: string; format?: string; inline?: string }): Buffer;
   /**
    * A cache shared by the tasks of one shard chain in one process (keyed by the caller, e.g.
    * `ts-ast:<object>`), so a tree parsed by 01_parse is reused by 03_symbols and 04_lint

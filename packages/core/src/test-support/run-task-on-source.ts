@@ -86,8 +86,8 @@ export function makeTaskContext<C>(
     config,
     seed: 0,
     memo: options.memo ?? new Map(),
-    storeOutput: (kind: OutputKind, format: string, data: string | Uint8Array) =>
-      writeOutputObject(store.objects, kind, format, data, chunking),
+    storeOutput: (kind: OutputKind, format: string, data: string | Uint8Array, o?: { inline?: boolean }) =>
+      writeOutputObject(store.objects, kind, format, data, chunking, o?.inline),
     loadOutput: (ref) => readOutputObject(store.objects, ref),
     cacheDir: path.join(store.layout.root, 'indexes'),
     snapshot: {

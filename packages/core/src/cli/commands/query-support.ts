@@ -82,6 +82,12 @@ function describeRaw(r: OutputRecord): string {
     case 'diagnostic':
       return `${r.severity ?? '-'} ${r.code ?? '-'} ${r.message ?? ''}`;
     default:
-      return [r.format, r.object].filter(Boolean).join(' ');
+      return [
+        r.format,
+        r.object ??
+          (typeof r.inline === 'string' ? `inline, ${Buffer.byteLength(r.inline)} bytes` : undefined),
+      ]
+        .filter(Boolean)
+        .join(' ');
   }
 }

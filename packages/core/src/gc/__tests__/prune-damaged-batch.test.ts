@@ -19,8 +19,10 @@ describe('gc with a damaged batch.json', () => {
     writeSources(src);
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
-      // Each batch over its own version of the tree: its own snapshot and some objects of its own.
-      fs.writeFileSync(path.join(src, 'src/c.ts'), `export const c${i} = '${'v'.repeat(300 * (i + 1))}';\n`);
+      // Each batch over its own version of the tree: its own snapshot and some objects of its own
+      // (c.ts's AST is over 4 KB, so an object rather than kept in its record).
+      const items = Array.from({ length: 300 * (i + 1) }, (_, k) => k).join(', ');
+      fs.writeFileSync(path.join(src, 'src/c.ts'), `export const c${i} = [${items}];\n`);
       ids.push((await run(storeDir, src)).batchId);
     }
     const [damaged, removed, newest] = ids as [string, string, string];

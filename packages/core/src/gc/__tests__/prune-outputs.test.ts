@@ -23,12 +23,15 @@ describe('gc and output objects', () => {
   it('keeps chunked and unchunked outputs of kept batches, opening only chunk manifests', async () => {
     const src = path.join(tmp.dir, 'src');
     const storeDir = path.join(tmp.dir, 'store');
+    // ASTs of three sizes: kept in the record (at most 4 KB), an object, and chunked (over 8 KB).
+    const list = (n: number) => Array.from({ length: n }, (_, i) => i).join(', ');
     writeSources(src, {
       'src/small.ts': 'export const a = 1;\n',
-      'src/big.ts': `export const big = [${Array.from({ length: 400 }, (_, i) => i).join(', ')}];\n`,
+      'src/medium.ts': `export const medium = [${list(250)}];\n`,
+      'src/big.ts': `export const big = [${list(1500)}];\n`,
     });
     const configPath = path.join(tmp.dir, 'codebatch.config.json');
-    fs.writeFileSync(configPath, JSON.stringify({ chunkThreshold: 1024 }));
+    fs.writeFileSync(configPath, JSON.stringify({ chunkThreshold: 8192 }));
     const first = await run(storeDir, src, { configPath });
     // A second batch of another tree whose unchanged shards reference the first one's indexes.
     fs.writeFileSync(path.join(src, 'src/new.ts'), 'export const n = 2;\n');
@@ -40,6 +43,7 @@ describe('gc and output objects', () => {
     const plain = outputs.filter((r) => !r.format?.endsWith('+chunks'));
     expect(chunked.length).toBeGreaterThan(0);
     expect(plain.length).toBeGreaterThan(0);
+    expect(before.some((r) => r.kind === 'ast' && r.inline !== undefined)).toBe(true);
     const reusing = fs
       .readdirSync(store.layout.shardsDir(second.batchId, '01_parse'))
       .map((s) => readShardState(store, second.batchId, '01_parse', s))

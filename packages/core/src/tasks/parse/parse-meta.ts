@@ -11,7 +11,8 @@ export type ParseConfig = z.infer<typeof parseConfigSchema>;
 /** What the engine needs to plan and hash parse work without loading its implementation. */
 export const parseMeta: TaskMeta<ParseConfig> = {
   type: 'parse',
-  version: '1.0.0',
+  // 1.1.0: an AST of at most 4 KB is kept in its record (`inline`), not as an object.
+  version: '1.1.0',
   description:
     'Parses TS/JS (TypeScript parser) and Python (tree-sitter) into ASTs; syntax errors as diagnostics',
   kindsOut: ['ast', 'diagnostic'],

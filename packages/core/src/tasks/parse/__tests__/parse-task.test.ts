@@ -1,17 +1,18 @@
-import { readOutputObject } from '../../../store/chunking';
+import { INLINE_OUTPUT_MAX_BYTES, readOutputObject } from '../../../store/chunking';
 import { initStore } from '../../../store/store';
-import { loadJsonOutput, runTaskOnSource } from '../../../test-support/run-task-on-source';
+import { getTestStore, loadJsonOutput, runTaskOnSource } from '../../../test-support/run-task-on-source';
 import { makeTempDir } from '../../../test-support/temp-dir';
 import type { AstDocument } from '../encode-ts-ast';
 
 describe('01_parse for TS/JS', () => {
   const source = 'import { a } from "a";\nexport function f(x: number) {\n  return a(x) + 1;\n}\n';
 
-  it('emits one ast record whose object is the documented codebatch.ast form', async () => {
+  it('emits one ast record whose output (inline for a small file) is the documented codebatch.ast form', async () => {
     const out = await runTaskOnSource('parse', 'src/f.ts', source);
     expect(out).toHaveLength(1);
     expect(out[0]).toMatchObject({ path: 'src/f.ts', kind: 'ast', format: 'json' });
-    expect(out[0]!.object).toMatch(/^sha256:[a-f0-9]{64}$/);
+    expect(out[0]!.object).toBeUndefined();
+    expect(Buffer.byteLength(out[0]!.inline!)).toBeLessThanOrEqual(INLINE_OUTPUT_MAX_BYTES);
     const doc = loadJsonOutput(out[0]!) as AstDocument;
     expect(doc).toMatchObject({
       format: 'codebatch.ast',
@@ -29,10 +30,37 @@ describe('01_parse for TS/JS', () => {
     );
   });
 
-  it('is deterministic: the same input gives a byte-identical object', async () => {
+  it('is deterministic: the same input gives a byte-identical output, inline or object', async () => {
     const first = await runTaskOnSource('parse', 'a.ts', source);
     const second = await runTaskOnSource('parse', 'b/other-name.ts', source);
-    expect(second[0]!.object).toBe(first[0]!.object);
+    expect(first[0]!.inline).toEqual(expect.any(String));
+    expect(second[0]!.inline).toBe(first[0]!.inline);
+    const large = Array.from({ length: 200 }, (_, i) => `export const v${i} = ${i} + ${i};`).join('\n');
+    const one = await runTaskOnSource('parse', 'a.ts', large);
+    const two = await runTaskOnSource('parse', 'c.ts', large);
+    expect(one[0]!.object).toMatch(/^sha256:[a-f0-9]{64}$/);
+    expect(two[0]!.object).toBe(one[0]!.object);
+  });
+
+  it('keeps an AST of at most 4 KB in its record and stores a larger one as an object, both reading back the same form', async () => {
+    const sizes = [5, 40, 400].map((n) =>
+      Array.from({ length: n }, (_, i) => `export const v${i} = ${i};`).join('\n'),
+    );
+    const kinds: string[] = [];
+    for (const text of sizes) {
+      const [record] = await runTaskOnSource('parse', 'm.ts', text);
+      const bytes = readOutputObject(getTestStore().objects, record!);
+      const inline = record!.inline !== undefined;
+      kinds.push(inline ? 'inline' : 'object');
+      expect(inline).toBe(bytes.length <= INLINE_OUTPUT_MAX_BYTES);
+      expect(inline ? record!.object : record!.inline).toBeUndefined();
+      expect(JSON.parse(bytes.toString('utf8'))).toMatchObject({
+        format: 'codebatch.ast',
+        lang: 'typescript',
+      });
+    }
+    expect(kinds).toContain('inline');
+    expect(kinds).toContain('object');
   });
 
   it('parses every JS/TS extension, JSX included', async () => {
