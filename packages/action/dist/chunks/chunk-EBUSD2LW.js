@@ -167,7 +167,7 @@ import {
   verifiesReads,
   writeFileAtomic,
   writeShardManifest
-} from "./chunk-SOWDDFX7.js";
+} from "./chunk-DXLGUP3K.js";
 
 // ../core/src/config/config-schema.ts
 var configFileSchema, DEFAULT_SHARDS;
@@ -5962,7 +5962,10 @@ function describeRaw(r) {
     case "diagnostic":
       return `${r.severity ?? "-"} ${r.code ?? "-"} ${r.message ?? ""}`;
     default:
-      return [r.format, r.object].filter(Boolean).join(" ");
+      return [
+        r.format,
+        r.object ?? (typeof r.inline === "string" ? `inline, ${Buffer.byteLength(r.inline)} bytes` : void 0)
+      ].filter(Boolean).join(" ");
   }
 }
 var TASK_OPTION, PATH_OPTION, LIMIT_OPTION, SEVERITY_OPTION;

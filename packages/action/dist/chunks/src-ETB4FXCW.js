@@ -84,7 +84,7 @@ import {
   verifyShardOutputs,
   verifyStore,
   writeBatchManifest
-} from "./chunk-HUYDZCWB.js";
+} from "./chunk-EBUSD2LW.js";
 import {
   CodebatchError,
   ENGINE_VERSION,
@@ -169,7 +169,7 @@ import {
   toPathKey,
   writeOutputObject,
   writeShardManifest
-} from "./chunk-SOWDDFX7.js";
+} from "./chunk-DXLGUP3K.js";
 export {
   CodebatchError,
   ENGINE_VERSION,
