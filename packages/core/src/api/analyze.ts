@@ -15,6 +15,7 @@ import type { WorkerPool } from '../run/worker-pool';
 import type { BatchRecord } from '../schemas/batch-record';
 import type { OutputRecord } from '../schemas/output-record';
 import { createSnapshot } from '../snapshot/create-snapshot';
+import { loadIndexDigests, saveIndexDigests } from '../store/index-digest-cache';
 import type { Store } from '../store/store';
 import { initStore } from '../store/store';
 import { createDefaultRegistry } from '../tasks/default-registry';
@@ -47,6 +48,8 @@ export async function analyzeWith(
 ): Promise<AnalyzeResult> {
   const t0 = Date.now();
   const { store } = initStore(options.storeDir);
+  // Digests of the indexes an earlier run here hashed, unchanged since: not hashed again.
+  loadIndexDigests(store);
   const loaded: ConfigFile | undefined = options.configPath ? loadConfigFile(options.configPath) : undefined;
   const config = options.eslint === undefined ? loaded : { ...loaded, eslint: options.eslint };
   const registry = options.registry ?? shared.registry ?? createDefaultRegistry();
@@ -60,13 +63,15 @@ export async function analyzeWith(
   if (options.reuseDoneBatch && options.batchId === undefined && !options.force) {
     const done = await verifyDoneBatch(store, snapshot.record.snapshot_id, pipeline, config, registry);
     if (done) {
-      return resultOf(store, done, {
+      const result = resultOf(store, done, {
         pipeline,
         files: snapshot.record.file_count,
         snapshotId: snapshot.record.snapshot_id,
         t0,
         diagnosticsFrom: options.diagnosticsFrom,
       });
+      saveIndexDigests(store, t0);
+      return result;
     }
   }
   const batch = openOrInitBatch(store, options, snapshot.record.snapshot_id, pipeline, config, registry);
@@ -109,6 +114,7 @@ export async function analyzeWith(
     reusedFiles += r.filesReused;
   }
   const c = summary.counts;
+  saveIndexDigests(store, t0);
   return {
     storeDir: store.layout.root,
     snapshotId: snapshot.record.snapshot_id,

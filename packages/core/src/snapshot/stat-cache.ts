@@ -3,6 +3,7 @@ import path from 'node:path';
 import { writeFileAtomic } from '../store/atomic-write';
 import type { Store } from '../store/store';
 import { sha256Hex } from '../util/hash';
+import { RACY_WINDOW_MS } from '../util/time';
 
 /**
  * The snapshot stat cache: `<store>/indexes/stat-cache/<sha256 of the source dir>.json` maps a
@@ -22,7 +23,8 @@ import { sha256Hex } from '../util/hash';
  * too because no user tool can restore it. Cost of the margin: files touched within 2 s before a
  * snapshot are re-hashed by the next one only.
  */
-export const RACY_WINDOW_MS = 2000;
+export { RACY_WINDOW_MS };
+
 const SCHEMA_NAME = 'codebatch.stat_cache';
 const CACHE_VERSION = 1;
 const HEX64 = /^[a-f0-9]{64}$/;

@@ -18,10 +18,9 @@ export interface ChunkingOptions {
 
 /**
  * A text output up to this many UTF-8 bytes is kept in its record (`inline`) instead of becoming
- * an object. Objects are one file (and mostly one new directory) each, which on the benchmark
- * corpus's cold run was a quarter of the CPU: 7.6k ASTs at 0.5 ms of file-system work each,
- * 79% of them at most 4 KB (7.9 MB together, the median 1.3 KB). Inline, they cost an index line
- * instead, and a restored store has a third fewer files to unpack.
+ * an object. Objects are one file (and mostly one new directory) each: of the benchmark corpus's
+ * 7.6k ASTs, 79% are at most 4 KB (7.9 MB together, the median 1.3 KB), and kept inline they made
+ * a cold run take 8% less CPU and its store hold 4.1k fewer files (docs/ast-format.md).
  */
 export const INLINE_OUTPUT_MAX_BYTES = 4096;
 

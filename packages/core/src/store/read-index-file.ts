@@ -94,5 +94,45 @@ export function rememberIndexDigest(file: string, hex: string): void {
 }
 
 function identityOf(stat: fs.Stats, read: number): string {
-  return `${stat.ino}:${stat.dev}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}:${read}`;
+  return identityKey(stat.ino, stat.dev, stat.size, stat.mtimeMs, stat.ctimeMs, read);
+}
+
+function identityKey(ino: number, dev: number, size: number, mtimeMs: number, ctimeMs: number, read = size) {
+  return `${ino}:${dev}:${size}:${mtimeMs}:${ctimeMs}:${read}`;
+}
+
+/** A digest this process knows, with the identity it was taken at (index-digest-cache.ts). */
+export interface KnownIndexDigest {
+  file: string;
+  ino: number;
+  dev: number;
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  hex: string;
+}
+
+/** The digests this process knows of whole files (a file read short is left out). */
+export function knownIndexDigests(): KnownIndexDigest[] {
+  const out: KnownIndexDigest[] = [];
+  for (const [file, { key, hex }] of known) {
+    const [ino, dev, size, mtimeMs, ctimeMs, read] = key.split(':').map(Number) as number[];
+    if (read !== size) continue;
+    out.push({ file, ino: ino!, dev: dev!, size: size!, mtimeMs: mtimeMs!, ctimeMs: ctimeMs!, hex });
+  }
+  return out;
+}
+
+/** Takes digests another process of this machine took (index-digest-cache.ts checked them). */
+export function adoptIndexDigests(entries: readonly KnownIndexDigest[]): void {
+  for (const e of entries) {
+    if (known.size >= MAX_KNOWN) return;
+    if (!known.has(e.file))
+      known.set(e.file, { key: identityKey(e.ino, e.dev, e.size, e.mtimeMs, e.ctimeMs), hex: e.hex });
+  }
+}
+
+/** Forgets every digest (tests: a new process). */
+export function forgetIndexDigests(): void {
+  known.clear();
 }

@@ -1,0 +1,146 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { analyze } from '../../api/analyze';
+import { readShardState } from '../../batch/shard-state';
+import { makeTempDir, writeTree } from '../../test-support/temp-dir';
+import { createTestRegistry } from '../../test-support/test-registry';
+import * as hash from '../../util/hash';
+import { RACY_WINDOW_MS } from '../../util/time';
+import { writeFileAtomic } from '../atomic-write';
+import { loadIndexDigests, saveIndexDigests } from '../index-digest-cache';
+import { forgetIndexDigests, readIndexFile } from '../read-index-file';
+import { initStore } from '../store';
+
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Records every hex digest computed through node:crypto while it is on. */
+function recordDigests(): { digests: string[]; stop: () => void } {
+  const digests: string[] = [];
+  const real = crypto.createHash;
+  const spy = jest.spyOn(crypto, 'createHash').mockImplementation((...args: Parameters<typeof real>) => {
+    const h = real(...args);
+    const digest = h.digest.bind(h);
+    h.digest = ((encoding?: crypto.BinaryToTextEncoding) => {
+      const out = encoding ? digest(encoding) : digest();
+      digests.push(typeof out === 'string' ? out : out.toString('hex'));
+      return out;
+    }) as typeof h.digest;
+    return h;
+  });
+  return { digests, stop: () => spy.mockRestore() };
+}
+
+/** The digests computed while `fn` ran. */
+function hashedDuring(fn: () => void): string[] {
+  const rec = recordDigests();
+  try {
+    fn();
+    return rec.digests;
+  } finally {
+    rec.stop();
+  }
+}
+
+describe('the store index digest cache', () => {
+  afterEach(() => forgetIndexDigests());
+
+  it('lets a later process skip hashing an unchanged index, and never vouches for one changed, written late, or copied', async () => {
+    const tmp = makeTempDir();
+    try {
+      const { store } = initStore(path.join(tmp.dir, 'store'));
+      const dir = path.join(store.layout.root, 'batches', 'b1', 'tasks', 't', 'shards');
+      const a = path.join(dir, '00', 'outputs.index.jsonl');
+      const b = path.join(dir, '01', 'outputs.index.jsonl');
+      fs.mkdirSync(path.dirname(a), { recursive: true });
+      fs.mkdirSync(path.dirname(b), { recursive: true });
+      writeFileAtomic(a, '{"kind":"a"}\n');
+      writeFileAtomic(b, '{"kind":"b"}\n');
+      await wait(RACY_WINDOW_MS + 100); // both are older than the next run's racy window
+      const started = Date.now();
+      const late = path.join(dir, '02', 'outputs.index.jsonl');
+      fs.mkdirSync(path.dirname(late), { recursive: true });
+      writeFileAtomic(late, '{"kind":"late"}\n'); // written during the run: racy
+      const digests = [a, b, late].map((f) => readIndexFile(f)!.hex);
+      saveIndexDigests(store, started);
+      await wait(RACY_WINDOW_MS + 100); // the cache file itself must be older than its entries' window
+
+      // A new process: the two old files' digests are taken, the late one's is not.
+      forgetIndexDigests();
+      expect(loadIndexDigests(store)).toBe(2);
+      expect(hashedDuring(() => expect(readIndexFile(a)!.hex).toBe(digests[0]))).toEqual([]);
+      expect(hashedDuring(() => expect(readIndexFile(late)!.hex).toBe(digests[2]))).toEqual([digests[2]]);
+
+      // Edited in place, same size, mtime put back: ctime moved, so it is hashed again.
+      const { mtime } = fs.statSync(b);
+      fs.writeFileSync(b, '{"kind":"x"}\n');
+      fs.utimesSync(b, mtime, mtime);
+      const edited = hash.sha256Hex(fs.readFileSync(b));
+      expect(edited).not.toBe(digests[1]);
+      expect(hashedDuring(() => expect(readIndexFile(b)!.hex).toBe(edited))).toEqual([edited]);
+
+      // A copy of the store (as a cache restore makes): new inodes, every index hashed again.
+      const copy = path.join(tmp.dir, 'copy');
+      fs.cpSync(store.layout.root, copy, { recursive: true, preserveTimestamps: true });
+      forgetIndexDigests();
+      const copied = initStore(copy).store;
+      loadIndexDigests(copied);
+      const copyOfA = path.join(copy, path.relative(store.layout.root, a));
+      expect(hashedDuring(() => expect(readIndexFile(copyOfA)!.hex).toBe(digests[0]))).toEqual([digests[0]]);
+
+      // A damaged cache is ignored.
+      fs.writeFileSync(path.join(store.layout.indexesDir, 'index-digests.json'), '{"schema_name":');
+      forgetIndexDigests();
+      expect(loadIndexDigests(store)).toBe(0);
+    } finally {
+      tmp.cleanup();
+    }
+  }, 20_000);
+
+  it("an unchanged tree's second check after the first hashes none of the batch's indexes", async () => {
+    const tmp = makeTempDir();
+    try {
+      const src = path.join(tmp.dir, 'src');
+      writeTree(src, {
+        'a.ts': 'export const a = 1;\n',
+        'b.ts': 'export function b() {}\n',
+        'c.md': '# c\n',
+      });
+      const options = {
+        storeDir: path.join(tmp.dir, 'store'),
+        sourceDir: src,
+        pipeline: 'full' as const,
+        parallel: 1,
+        registry: createTestRegistry(),
+        reuseDoneBatch: true,
+      };
+      const first = await analyze(options);
+      await wait(RACY_WINDOW_MS + 100);
+      forgetIndexDigests();
+      await analyze(options); // hashes every index, and saves their digests
+      await wait(RACY_WINDOW_MS + 100);
+      forgetIndexDigests();
+      const rec = recordDigests();
+      let again: Awaited<ReturnType<typeof analyze>>;
+      try {
+        again = await analyze(options);
+      } finally {
+        rec.stop();
+      }
+      const hashed = new Set(rec.digests.map((hex) => `sha256:${hex}`));
+      expect(again.batchId).toBe(first.batchId);
+      const { store } = initStore(options.storeDir);
+      const digests: string[] = [];
+      for (const task of fs.readdirSync(path.join(store.layout.batchDir(first.batchId), 'tasks')))
+        for (const shard of fs.readdirSync(store.layout.shardsDir(first.batchId, task))) {
+          const d = readShardState(store, first.batchId, task, shard).outputs_digest;
+          if (d) digests.push(d);
+        }
+      expect(digests.length).toBeGreaterThan(2);
+      expect(digests.filter((d) => hashed.has(d))).toEqual([]);
+      expect(again.diagnostics).toEqual(first.diagnostics);
+    } finally {
+      tmp.cleanup();
+    }
+  }, 30_000);
+});
