@@ -19,7 +19,7 @@ import {
   readBatchRecords,
   runShardChain,
   toCodebatchError
-} from "./chunks/chunk-DXLGUP3K.js";
+} from "./chunks/chunk-AJKALHFT.js";
 
 // ../core/src/run/shard-worker.ts
 init_read_batch();

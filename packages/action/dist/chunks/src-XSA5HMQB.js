@@ -84,7 +84,7 @@ import {
   verifyShardOutputs,
   verifyStore,
   writeBatchManifest
-} from "./chunk-EBUSD2LW.js";
+} from "./chunk-A2K3RZQD.js";
 import {
   CodebatchError,
   ENGINE_VERSION,
@@ -169,7 +169,7 @@ import {
   toPathKey,
   writeOutputObject,
   writeShardManifest
-} from "./chunk-DXLGUP3K.js";
+} from "./chunk-AJKALHFT.js";
 export {
   CodebatchError,
   ENGINE_VERSION,

@@ -20,6 +20,7 @@ import {
   PIPELINE_CATALOG,
   PIPELINE_NAMES,
   PRODUCER,
+  RACY_WINDOW_MS,
   RULES,
   SCHEMA_VERSION,
   SESSIONS_DIR,
@@ -34,6 +35,7 @@ import {
   __toESM,
   addRecord,
   addSeverityCounts,
+  adoptIndexDigests,
   appendEvent,
   assertKind,
   assertSeverity,
@@ -109,6 +111,7 @@ import {
   isPipelineName,
   isShardLocked,
   isoDateTime,
+  knownIndexDigests,
   listBatches,
   listSnapshots,
   loadBatchRunContext,
@@ -167,7 +170,7 @@ import {
   verifiesReads,
   writeFileAtomic,
   writeShardManifest
-} from "./chunk-DXLGUP3K.js";
+} from "./chunk-AJKALHFT.js";
 
 // ../core/src/config/config-schema.ts
 var configFileSchema, DEFAULT_SHARDS;
@@ -2525,8 +2528,8 @@ var init_output_order = __esm({
 function readFilesByPath(store, snapshotId) {
   return new Map(readFilesIndex(store, snapshotId).map((r) => [r.path, r]));
 }
-function langOf(files, path26) {
-  return files.get(path26)?.lang_hint ?? UNKNOWN_LANG;
+function langOf(files, path27) {
+  return files.get(path27)?.lang_hint ?? UNKNOWN_LANG;
 }
 var UNKNOWN_LANG;
 var init_files_index = __esm({
@@ -3237,8 +3240,8 @@ var init_git_clean_blobs = __esm({
 });
 
 // ../core/src/snapshot/lang-hint.ts
-function langHint(path26) {
-  const base = path26.slice(path26.lastIndexOf("/") + 1);
+function langHint(path27) {
+  const base = path27.slice(path27.lastIndexOf("/") + 1);
   const byName = BY_NAME[base];
   if (byName) return byName;
   const dot = base.lastIndexOf(".");
@@ -3563,13 +3566,13 @@ function saveStatCache(store, sourceAbs, entries, startedAtMs) {
 function isStoredEntry2(e) {
   return Array.isArray(e) && e.length === 8 && typeof e[0] === "string" && typeof e[1] === "number" && typeof e[2] === "number" && typeof e[3] === "number" && typeof e[4] === "number" && typeof e[5] === "number" && typeof e[6] === "string" && HEX642.test(e[6]) && (e[7] === 0 || e[7] === 1);
 }
-var RACY_WINDOW_MS, SCHEMA_NAME2, CACHE_VERSION, HEX642;
+var SCHEMA_NAME2, CACHE_VERSION, HEX642;
 var init_stat_cache = __esm({
   "../core/src/snapshot/stat-cache.ts"() {
     "use strict";
     init_atomic_write();
     init_hash();
-    RACY_WINDOW_MS = 2e3;
+    init_time();
     SCHEMA_NAME2 = "codebatch.stat_cache";
     CACHE_VERSION = 1;
     HEX642 = /^[a-f0-9]{64}$/;
@@ -4078,26 +4081,26 @@ var require_ignore = __commonJS({
       const index = body.indexOf(SLASH);
       return index < 0 || index === body.length - 1;
     };
-    var basenameOf = (path26) => {
-      const end = path26.length - 1;
-      const index = path26.lastIndexOf(
+    var basenameOf = (path27) => {
+      const end = path27.length - 1;
+      const index = path27.lastIndexOf(
         SLASH,
-        path26[end] === SLASH ? end - 1 : end
+        path27[end] === SLASH ? end - 1 : end
       );
-      return index < 0 ? path26 : path26.slice(index + 1);
+      return index < 0 ? path27 : path27.slice(index + 1);
     };
-    var parentOf = (path26) => {
-      if (path26.charCodeAt(0) === SLASH_CODE || path26.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path26.split(SLASH).filter(Boolean);
+    var parentOf = (path27) => {
+      if (path27.charCodeAt(0) === SLASH_CODE || path27.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path27.split(SLASH).filter(Boolean);
         slices.pop();
         return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
       }
-      const end = path26.length - 1;
-      const cut = path26.lastIndexOf(
+      const end = path27.length - 1;
+      const cut = path27.lastIndexOf(
         SLASH,
-        path26.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+        path27.charCodeAt(end) === SLASH_CODE ? end - 1 : end
       );
-      return cut < 0 ? EMPTY : path26.slice(0, cut + 1);
+      return cut < 0 ? EMPTY : path27.slice(0, cut + 1);
     };
     var isString = (subject) => typeof subject === "string";
     var checkPattern = (pattern) => pattern && isString(pattern);
@@ -4247,7 +4250,7 @@ var require_ignore = __commonJS({
       // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
       //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
       //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path26) {
+      testLiteral(path27) {
         const rules = this._literalRules || (this._literalRules = this._rules.filter(
           ({ body }) => body[body.length - (body[body.length - 1] === SLASH ? 2 : 1)] === "*"
         ));
@@ -4256,7 +4259,7 @@ var require_ignore = __commonJS({
         let matchedRule;
         for (let index = rules.length - 1; index >= 0; index--) {
           const rule = rules[index];
-          if (rule.checkRegex.test(path26)) {
+          if (rule.checkRegex.test(path27)) {
             ignored = !rule.negative;
             unignored = rule.negative;
             matchedRule = rule.negative ? UNDEFINED : rule;
@@ -4276,15 +4279,15 @@ var require_ignore = __commonJS({
       //
       // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
       // @returns {TestResult}
-      test(path26, mode) {
+      test(path27, mode) {
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename = shortcut ? basenameOf(path26) : path26;
+        const basename = shortcut ? basenameOf(path27) : path27;
         for (let index = length - 1; index >= 0; index--) {
           const rule = rules[index];
           if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename : path26
+            shortcut && rule._basenameOnly ? basename : path27
           )) {
             const { negative } = rule;
             const ret = {
@@ -4306,17 +4309,17 @@ var require_ignore = __commonJS({
     var throwError = (message, Ctor) => {
       throw new Ctor(message);
     };
-    var checkPath = (path26, originalPath, doThrow) => {
-      if (!isString(path26)) {
+    var checkPath = (path27, originalPath, doThrow) => {
+      if (!isString(path27)) {
         return doThrow(
           `path must be a string, but got \`${originalPath}\``,
           TypeError
         );
       }
-      if (!path26) {
+      if (!path27) {
         return doThrow(`path must not be empty`, TypeError);
       }
-      if (checkPath.isNotRelative(path26)) {
+      if (checkPath.isNotRelative(path27)) {
         const r = "`path.relative()`d";
         return doThrow(
           `path should be a ${r} string, but got "${originalPath}"`,
@@ -4325,25 +4328,25 @@ var require_ignore = __commonJS({
       }
       return true;
     };
-    var isNotRelative = (path26) => {
-      const first = path26.charCodeAt(0);
+    var isNotRelative = (path27) => {
+      const first = path27.charCodeAt(0);
       if (first === SLASH_CODE) {
         return true;
       }
       if (first !== DOT_CODE) {
         return false;
       }
-      if (path26.length === 1) {
+      if (path27.length === 1) {
         return true;
       }
-      const second = path26.charCodeAt(1);
+      const second = path27.charCodeAt(1);
       if (second === SLASH_CODE) {
         return true;
       }
       if (second !== DOT_CODE) {
         return false;
       }
-      return path26.length === 2 || path26.charCodeAt(2) === SLASH_CODE;
+      return path27.length === 2 || path27.charCodeAt(2) === SLASH_CODE;
     };
     checkPath.isNotRelative = isNotRelative;
     checkPath.convert = (p) => p;
@@ -4374,58 +4377,58 @@ var require_ignore = __commonJS({
         return this.add(pattern);
       }
       // @returns {TestResult}
-      _test(originalPath, cache, path26) {
+      _test(originalPath, cache, path27) {
         checkPath(
-          path26,
+          path27,
           originalPath,
           this._strictPathCheck ? throwError : RETURN_FALSE
         );
-        return path26 ? this._t(path26, cache) : {
+        return path27 ? this._t(path27, cache) : {
           ignored: false,
           unignored: false
         };
       }
       checkIgnore(target) {
-        const path26 = convertPath(target);
-        if (!path26 || path26.charCodeAt(path26.length - 1) !== SLASH_CODE) {
-          return this._test(target, this._testCache, path26);
+        const path27 = convertPath(target);
+        if (!path27 || path27.charCodeAt(path27.length - 1) !== SLASH_CODE) {
+          return this._test(target, this._testCache, path27);
         }
-        const dir = this._t(path26, this._testCache);
+        const dir = this._t(path27, this._testCache);
         if (dir.ignored) {
           return dir;
         }
-        const literal = this._rules.testLiteral(path26);
+        const literal = this._rules.testLiteral(path27);
         return literal.ignored || literal.unignored ? literal : dir;
       }
-      _t(path26, cache) {
-        if (path26 in cache) {
-          return cache[path26];
+      _t(path27, cache) {
+        if (path27 in cache) {
+          return cache[path27];
         }
-        const parentPath = parentOf(path26);
+        const parentPath = parentOf(path27);
         const parent = parentPath ? this._t(parentPath, cache) : UNDEFINED;
-        return cache[path26] = parent && parent.ignored ? parent : this._rules.test(path26, MODE_IGNORE);
+        return cache[path27] = parent && parent.ignored ? parent : this._rules.test(path27, MODE_IGNORE);
       }
-      ignores(path26) {
-        return this._test(path26, this._ignoreCache, convertPath(path26)).ignored;
+      ignores(path27) {
+        return this._test(path27, this._ignoreCache, convertPath(path27)).ignored;
       }
       createFilter() {
-        return (path26) => !this.ignores(path26);
+        return (path27) => !this.ignores(path27);
       }
       filter(paths) {
         return makeArray(paths).filter(this.createFilter());
       }
       // @returns {TestResult}
-      test(path26) {
-        return this._test(path26, this._testCache, convertPath(path26));
+      test(path27) {
+        return this._test(path27, this._testCache, convertPath(path27));
       }
     };
     var factory = (options) => new Ignore(options);
-    var isPathValid = (path26) => checkPath(convertPath(path26), path26, RETURN_FALSE);
+    var isPathValid = (path27) => checkPath(convertPath(path27), path27, RETURN_FALSE);
     var setupWindows = () => {
       const makePosix = (str) => /^\\\\\?\\/.test(str) || /["<>|\u0000-\u001F]+/u.test(str) ? str : str.replace(/\\/g, "/");
       checkPath.convert = makePosix;
       const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath.isNotRelative = (path26) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path26) || isNotRelative(path26);
+      checkPath.isNotRelative = (path27) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path27) || isNotRelative(path27);
     };
     if (
       // Detect `process` so that it can run in browsers.
@@ -4877,19 +4880,105 @@ var init_create_snapshot = __esm({
   }
 });
 
+// ../core/src/store/index-digest-cache.ts
+import fs18 from "node:fs";
+import path16 from "node:path";
+function cacheFile(store) {
+  return path16.join(store.layout.indexesDir, FILE_NAME);
+}
+function loadIndexDigests(store) {
+  const file = cacheFile(store);
+  let stored;
+  let ctimeMs;
+  try {
+    ctimeMs = fs18.statSync(file).ctimeMs;
+    stored = JSON.parse(fs18.readFileSync(file, "utf8"));
+  } catch {
+    return 0;
+  }
+  if (stored?.schema_name !== SCHEMA_NAME3 || stored.version !== VERSION2 || !Array.isArray(stored.entries))
+    return 0;
+  if (typeof stored.racy_before_ms !== "number") return 0;
+  const racyBefore = Math.min(stored.racy_before_ms, ctimeMs - RACY_WINDOW_MS);
+  const root = store.layout.root;
+  const taken = [];
+  for (const e of stored.entries) {
+    if (!isStoredEntry3(e)) return 0;
+    const [rel, ino, dev, size, mtimeMs2, entryCtimeMs, hex] = e;
+    if (!(mtimeMs2 < racyBefore && entryCtimeMs < racyBefore)) continue;
+    taken.push({ file: path16.join(root, rel), ino, dev, size, mtimeMs: mtimeMs2, ctimeMs: entryCtimeMs, hex });
+  }
+  adoptIndexDigests(taken);
+  return taken.length;
+}
+function saveIndexDigests(store, startedAtMs) {
+  const racyBefore = startedAtMs - RACY_WINDOW_MS;
+  const root = store.layout.root;
+  const entries = [];
+  for (const d of knownIndexDigests()) {
+    if (!(d.mtimeMs < racyBefore && d.ctimeMs < racyBefore)) continue;
+    const rel = path16.relative(root, d.file);
+    if (rel.startsWith("..") || path16.isAbsolute(rel)) continue;
+    entries.push([rel, d.ino, d.dev, d.size, d.mtimeMs, d.ctimeMs, d.hex]);
+    if (entries.length >= MAX_ENTRIES2) break;
+  }
+  entries.sort((a, b) => a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+  const file = cacheFile(store);
+  const previous = readEntriesText(file);
+  const text = JSON.stringify(entries);
+  if (previous === text) return;
+  const body = {
+    schema_name: SCHEMA_NAME3,
+    version: VERSION2,
+    racy_before_ms: racyBefore,
+    entries
+  };
+  try {
+    fs18.mkdirSync(store.layout.indexesDir, { recursive: true });
+    writeFileAtomic(file, `${JSON.stringify(body)}
+`);
+  } catch {
+  }
+}
+function readEntriesText(file) {
+  try {
+    const stored = JSON.parse(fs18.readFileSync(file, "utf8"));
+    return JSON.stringify(stored.entries);
+  } catch {
+    return void 0;
+  }
+}
+function isStoredEntry3(e) {
+  return Array.isArray(e) && e.length === 7 && typeof e[0] === "string" && !path16.isAbsolute(e[0]) && !e[0].split(/[\\/]/).includes("..") && e.slice(1, 6).every((n) => typeof n === "number" && Number.isFinite(n)) && typeof e[6] === "string" && /^[a-f0-9]{64}$/.test(e[6]);
+}
+var FILE_NAME, SCHEMA_NAME3, VERSION2, MAX_ENTRIES2;
+var init_index_digest_cache = __esm({
+  "../core/src/store/index-digest-cache.ts"() {
+    "use strict";
+    init_time();
+    init_atomic_write();
+    init_read_index_file();
+    FILE_NAME = "index-digests.json";
+    SCHEMA_NAME3 = "codebatch.index_digests";
+    VERSION2 = 1;
+    MAX_ENTRIES2 = 4096;
+  }
+});
+
 // ../core/src/api/analyze.ts
 import os3 from "node:os";
-import path16 from "node:path";
+import path17 from "node:path";
 function analyze(options) {
   return analyzeWith(options, {});
 }
 async function analyzeWith(options, shared) {
   const t0 = Date.now();
   const { store } = initStore(options.storeDir);
+  loadIndexDigests(store);
   const loaded = options.configPath ? loadConfigFile(options.configPath) : void 0;
   const config = options.eslint === void 0 ? loaded : { ...loaded, eslint: options.eslint };
   const registry = options.registry ?? shared.registry ?? createDefaultRegistry();
-  const snapshot = await createSnapshot(store, path16.resolve(options.sourceDir), {
+  const snapshot = await createSnapshot(store, path17.resolve(options.sourceDir), {
     include: options.include ?? config?.include,
     exclude: [...config?.exclude ?? [], ...options.exclude ?? []],
     gitignore: options.gitignore ?? config?.gitignore ?? true,
@@ -4899,13 +4988,15 @@ async function analyzeWith(options, shared) {
   if (options.reuseDoneBatch && options.batchId === void 0 && !options.force) {
     const done = await verifyDoneBatch(store, snapshot.record.snapshot_id, pipeline, config, registry);
     if (done) {
-      return resultOf(store, done, {
+      const result = resultOf(store, done, {
         pipeline,
         files: snapshot.record.file_count,
         snapshotId: snapshot.record.snapshot_id,
         t0,
         diagnosticsFrom: options.diagnosticsFrom
       });
+      saveIndexDigests(store, t0);
+      return result;
     }
   }
   const batch = openOrInitBatch(store, options, snapshot.record.snapshot_id, pipeline, config, registry);
@@ -4946,6 +5037,7 @@ async function analyzeWith(options, shared) {
     reusedFiles += r.filesReused;
   }
   const c = summary.counts;
+  saveIndexDigests(store, t0);
   return {
     storeDir: store.layout.root,
     snapshotId: snapshot.record.snapshot_id,
@@ -5044,6 +5136,7 @@ var init_analyze = __esm({
     init_run_batch();
     init_select_shards();
     init_create_snapshot();
+    init_index_digest_cache();
     init_store();
     init_default_registry();
   }
@@ -5465,9 +5558,9 @@ function compareDiagnostics(a, b) {
 function compareStrings(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
 }
-function prefixPath(prefix, path26) {
-  if (!prefix || prefix === "." || prefix === "./") return path26;
-  return `${prefix.replace(/\/+$/, "")}/${path26}`;
+function prefixPath(prefix, path27) {
+  if (!prefix || prefix === "." || prefix === "./") return path27;
+  return `${prefix.replace(/\/+$/, "")}/${path27}`;
 }
 var SEVERITIES;
 var init_diagnostic = __esm({
@@ -5587,8 +5680,8 @@ var init_format_text = __esm({
 function toSarifLevel(severity) {
   return LEVEL_BY_SEVERITY[severity];
 }
-function pathToUriReference(path26) {
-  return encodeURI(path26).replace(/[?#]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+function pathToUriReference(path27) {
+  return encodeURI(path27).replace(/[?#]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 function region(d) {
   if (d.line === void 0) return void 0;
@@ -5727,12 +5820,12 @@ var init_sarif_rules = __esm({
 });
 
 // ../core/src/cli/commands/check.ts
-import fs18 from "node:fs";
-import path17 from "node:path";
+import fs19 from "node:fs";
+import path18 from "node:path";
 import { pathToFileURL } from "node:url";
 function isDirectory(dir) {
   try {
-    return fs18.statSync(dir).isDirectory();
+    return fs19.statSync(dir).isDirectory();
   } catch {
     return false;
   }
@@ -5751,9 +5844,9 @@ function readFailOn(ctx) {
 }
 function findConfig(ctx, dir) {
   const given = stringOpt(ctx, "config");
-  if (given !== void 0) return path17.resolve(ctx.cwd, given);
-  const implicit = path17.join(dir, "codebatch.config.json");
-  return fs18.existsSync(implicit) ? implicit : void 0;
+  if (given !== void 0) return path18.resolve(ctx.cwd, given);
+  const implicit = path18.join(dir, "codebatch.config.json");
+  return fs19.existsSync(implicit) ? implicit : void 0;
 }
 function throwInputFailure(result) {
   const input = result.failures.find((f) => ERROR_CODES[f.code] === 2);
@@ -5852,7 +5945,7 @@ var init_check = __esm({
         }
       },
       async run(ctx) {
-        const dir = path17.resolve(ctx.cwd, ctx.positionals[0] ?? ".");
+        const dir = path18.resolve(ctx.cwd, ctx.positionals[0] ?? ".");
         if (!isDirectory(dir)) {
           throw new CodebatchError("E_SOURCE_NOT_FOUND", `${dir} is not a directory`, {
             hints: ["Pass the directory to check: `codebatch check path/to/project`."]
@@ -5873,7 +5966,7 @@ var init_check = __esm({
             `Choose one of: ${PIPELINE_NAMES.join(", ")}.`
           );
         const pipeline = pipelineOpt ?? config?.pipeline ?? "lint";
-        const storeDir = ctx.values.store !== void 0 || process.env.CODEBATCH_STORE ? ctx.storeDir : path17.join(dir, ".codebatch");
+        const storeDir = ctx.values.store !== void 0 || process.env.CODEBATCH_STORE ? ctx.storeDir : path18.join(dir, ".codebatch");
         const result = await analyze({
           storeDir,
           sourceDir: dir,
@@ -5935,9 +6028,9 @@ function parseLimit(ctx, fallback) {
   return n;
 }
 function formatLocation(r) {
-  const path26 = escapeText(r.path);
-  if (r.line === void 0) return path26;
-  return r.col === void 0 ? `${path26}:${r.line}` : `${path26}:${r.line}:${r.col}`;
+  const path27 = escapeText(r.path);
+  if (r.line === void 0) return path27;
+  return r.col === void 0 ? `${path27}:${r.line}` : `${path27}:${r.line}:${r.col}`;
 }
 function formatDiagnosticLine(r) {
   return escapeText(
@@ -6104,9 +6197,9 @@ var init_diff_keys = __esm({
 // ../core/src/query/diff/line-fingerprint.ts
 function createLineFingerprinter(store, snapshotId, linesByObject = /* @__PURE__ */ new Map()) {
   let files;
-  const linesOf = (path26) => {
+  const linesOf = (path27) => {
     files ??= readFilesByPath(store, snapshotId);
-    const entry = files.get(path26);
+    const entry = files.get(path27);
     const hex = entry ? parseObjectRef(entry.object) : void 0;
     if (!entry || !hex || entry.text === false) return [];
     let lines = linesByObject.get(hex);
@@ -6385,7 +6478,7 @@ var init_diff = __esm({
 });
 
 // ../core/src/query/query-errors.ts
-import fs19 from "node:fs";
+import fs20 from "node:fs";
 function queryErrors(store, batchId, options = {}) {
   const view = loadBatchView(store, batchId);
   const taskIds = resolveTaskIds(view, options.task);
@@ -6426,7 +6519,7 @@ function shardAssigner(view, taskId) {
   let task;
   try {
     task = taskRecordSchema.parse(
-      JSON.parse(fs19.readFileSync(view.store.layout.taskFile(view.batchId, taskId), "utf8"))
+      JSON.parse(fs20.readFileSync(view.store.layout.taskFile(view.batchId, taskId), "utf8"))
     );
   } catch {
     return void 0;
@@ -6554,8 +6647,8 @@ function queryTop(store, batchId, options = {}) {
     files: applyLimit(files, limit)
   };
 }
-function emptySummary(path26, lang, size) {
-  return { path: path26, lang, size, outputs: 0, diagnostics: 0, ...emptySeverityCounts() };
+function emptySummary(path27, lang, size) {
+  return { path: path27, lang, size, outputs: 0, diagnostics: 0, ...emptySeverityCounts() };
 }
 function addRow(s, kind, severity, count) {
   s.outputs += count;
@@ -6651,8 +6744,8 @@ __export(prune_store_exports, {
   parseDuration: () => parseDuration,
   pruneStore: () => pruneStore
 });
-import fs20 from "node:fs";
-import path18 from "node:path";
+import fs21 from "node:fs";
+import path19 from "node:path";
 function pruneStore(store, options = {}) {
   const now = options.now ?? Date.now();
   const grace = options.graceMs ?? HOUR;
@@ -6690,24 +6783,24 @@ function pruneStore(store, options = {}) {
   for (const b of batches)
     (kept.has(b.batch_id) ? report.batches.kept : report.batches.removed).push(b.batch_id);
   const removedBatches = new Set(report.batches.removed);
-  const batchesDir = path18.join(root, BATCHES_DIR);
+  const batchesDir = path19.join(root, BATCHES_DIR);
   const listed = new Set(batches.map((b) => b.batch_id));
   for (const name of listDir(batchesDir)) {
-    if (listed.has(name) || !fs20.existsSync(path18.join(batchesDir, name, "batch.json"))) continue;
+    if (listed.has(name) || !fs21.existsSync(path19.join(batchesDir, name, "batch.json"))) continue;
     report.batches.unreadable.push(name);
     report.batches.kept.push(name);
     kept.add(name);
   }
   const debris = listDir(batchesDir).filter(
-    (name) => !removedBatches.has(name) && !fs20.existsSync(path18.join(batchesDir, name, "batch.json")) && now - mtimeMs(path18.join(batchesDir, name)) > Math.max(grace, HOUR)
+    (name) => !removedBatches.has(name) && !fs21.existsSync(path19.join(batchesDir, name, "batch.json")) && now - mtimeMs(path19.join(batchesDir, name)) > Math.max(grace, HOUR)
   );
   const keptBatches = batches.filter((b) => kept.has(b.batch_id));
   const snapshots = listSnapshots(store);
   const keepSnapshots = snapshotsToKeep(snapshots, keptBatches);
   const keepAllSnapshots = report.batches.unreadable.length > 0;
-  const snapshotsDir = path18.join(root, SNAPSHOTS_DIR);
+  const snapshotsDir = path19.join(root, SNAPSHOTS_DIR);
   const snapshotDirs = listDir(snapshotsDir);
-  const isSnapshotDir = (name) => fs20.existsSync(path18.join(snapshotsDir, name, "snapshot.json"));
+  const isSnapshotDir = (name) => fs21.existsSync(path19.join(snapshotsDir, name, "snapshot.json"));
   if (options.auto && removedBatches.size === 0 && debris.length === 0 && (keepAllSnapshots || snapshotDirs.every((name) => keepSnapshots.has(name) || !isSnapshotDir(name)))) {
     report.skipped = true;
     report.snapshots.kept = snapshotDirs.filter(isSnapshotDir).length;
@@ -6715,15 +6808,15 @@ function pruneStore(store, options = {}) {
     return report;
   }
   for (const id of report.batches.removed)
-    report.bytes_freed += removeTree(store, path18.join(batchesDir, id), dryRun);
-  for (const name of debris) report.bytes_freed += removeTree(store, path18.join(batchesDir, name), dryRun);
+    report.bytes_freed += removeTree(store, path19.join(batchesDir, id), dryRun);
+  for (const name of debris) report.bytes_freed += removeTree(store, path19.join(batchesDir, name), dryRun);
   const roots = /* @__PURE__ */ new Set();
   const sourceObjects = /* @__PURE__ */ new Set();
   const moves = reuseMoves(store, keptBatches, removedBatches);
-  const memoDir = path18.join(store.layout.indexesDir, "memo");
+  const memoDir = path19.join(store.layout.indexesDir, "memo");
   for (const name of listDir(memoDir)) {
     if (!name.endsWith(".jsonl")) continue;
-    const file = path18.join(memoDir, name);
+    const file = path19.join(memoDir, name);
     const text = readText(file) ?? "";
     const task = name.slice(0, -".jsonl".length);
     const { lines, dropped } = compactMemo(text, kept, (b, s) => moves.get(`${task}/${b}/${s}`));
@@ -6734,10 +6827,10 @@ function pruneStore(store, options = {}) {
     if (next !== text && !dryRun) writeFileAtomic(file, next);
     report.bytes_freed += Math.max(0, Buffer.byteLength(text) - Buffer.byteLength(next));
   }
-  const bundlesDir = path18.join(store.layout.indexesDir, "bundles");
+  const bundlesDir = path19.join(store.layout.indexesDir, "bundles");
   for (const prefix of listDir(bundlesDir)) {
-    for (const name of listDir(path18.join(bundlesDir, prefix))) {
-      const file = path18.join(bundlesDir, prefix, name);
+    for (const name of listDir(path19.join(bundlesDir, prefix))) {
+      const file = path19.join(bundlesDir, prefix, name);
       let entry = {};
       try {
         entry = JSON.parse(readText(file) ?? "");
@@ -6754,16 +6847,16 @@ function pruneStore(store, options = {}) {
       report.bytes_freed += removeFile(file, dryRun);
     }
   }
-  const queryDir = path18.join(store.layout.indexesDir, "query");
+  const queryDir = path19.join(store.layout.indexesDir, "query");
   for (const name of listDir(queryDir)) {
     const id = name.replace(/\.[^.]*$/, "").replace(/\.[^.]*$/, "");
     if (kept.has(id) || !removedBatches.has(id)) continue;
     report.indexes.query_removed += 1;
-    report.bytes_freed += removeFile(path18.join(queryDir, name), dryRun);
+    report.bytes_freed += removeFile(path19.join(queryDir, name), dryRun);
   }
-  const sessionsDir2 = path18.join(root, "sessions");
+  const sessionsDir2 = path19.join(root, "sessions");
   for (const name of listDir(sessionsDir2)) {
-    const entry = path18.join(sessionsDir2, name);
+    const entry = path19.join(sessionsDir2, name);
     const text = readTreeText(entry);
     const named = new Set([...text.matchAll(/"batch_id"\s*:\s*"([A-Za-z0-9_-]+)"/g)].map((m) => m[1]));
     if (named.size > 0 && [...named].every((id) => !kept.has(id))) {
@@ -6772,11 +6865,11 @@ function pruneStore(store, options = {}) {
     } else collectRefs(text, roots);
   }
   for (const name of snapshotDirs) {
-    const dir = path18.join(snapshotsDir, name);
+    const dir = path19.join(snapshotsDir, name);
     if (keepSnapshots.has(name) || keepAllSnapshots) {
       report.snapshots.kept += 1;
-      collectRefs(readText(path18.join(dir, "files.index.jsonl")) ?? "", sourceObjects);
-      collectRefs(readText(path18.join(dir, "snapshot.json")) ?? "", roots);
+      collectRefs(readText(path19.join(dir, "files.index.jsonl")) ?? "", sourceObjects);
+      collectRefs(readText(path19.join(dir, "snapshot.json")) ?? "", roots);
       continue;
     }
     if (!isSnapshotDir(name)) continue;
@@ -6793,11 +6886,11 @@ function pruneStore(store, options = {}) {
     queue.push(hex);
   };
   for (const name of listDir(batchesDir)) {
-    if (removedBatches.has(name) || !fs20.existsSync(path18.join(batchesDir, name))) continue;
-    for (const file of walkFiles(path18.join(batchesDir, name))) {
-      if (path18.basename(file) === OUTPUTS_INDEX) collectIndexRefs(readBytes(file), roots, outputObjects);
+    if (removedBatches.has(name) || !fs21.existsSync(path19.join(batchesDir, name))) continue;
+    for (const file of walkFiles(path19.join(batchesDir, name))) {
+      if (path19.basename(file) === OUTPUTS_INDEX) collectIndexRefs(readBytes(file), roots, outputObjects);
       else if (file.endsWith(".jsonl") || file.endsWith(".json")) collectFileRefs(file, roots);
-      if (path18.basename(file) === "state.json") {
+      if (path19.basename(file) === "state.json") {
         const hex = outputsRefObject(file);
         if (hex !== void 0 && !indexObjects.has(hex)) {
           indexObjects.add(hex);
@@ -6825,7 +6918,7 @@ function pruneStore(store, options = {}) {
       const file = store.objects.objectPath(hex);
       let stat;
       try {
-        stat = fs20.statSync(file);
+        stat = fs21.statSync(file);
       } catch {
         continue;
       }
@@ -6837,7 +6930,7 @@ function pruneStore(store, options = {}) {
       report.objects.bytes += stat.size;
       report.bytes_freed += stat.size;
       if (!dryRun) {
-        fs20.rmSync(file, { force: true });
+        fs21.rmSync(file, { force: true });
         dir.removed += 1;
       }
     }
@@ -6854,11 +6947,11 @@ function snapshotsToKeep(snapshots, keptBatches) {
 }
 function removeStaleTemp(store, now, grace, dryRun, report) {
   for (const name of listDir(store.layout.tmpDir, true)) {
-    const entry = path18.join(store.layout.tmpDir, name);
+    const entry = path19.join(store.layout.tmpDir, name);
     if (now - mtimeMs(entry) <= Math.max(grace, HOUR)) continue;
     report.tmp.removed += 1;
     report.bytes_freed += treeBytes(entry);
-    if (!dryRun) fs20.rmSync(entry, { recursive: true, force: true });
+    if (!dryRun) fs21.rmSync(entry, { recursive: true, force: true });
   }
 }
 function inUse(store, batch, now, grace) {
@@ -6916,13 +7009,13 @@ function reuseMoves(store, keptBatches, removed) {
   const moves = /* @__PURE__ */ new Map();
   if (removed.size === 0) return moves;
   for (const batch of keptBatches) {
-    const tasksDir = path18.join(store.layout.batchDir(batch.batch_id), "tasks");
+    const tasksDir = path19.join(store.layout.batchDir(batch.batch_id), "tasks");
     for (const task of listDir(tasksDir)) {
-      for (const shard of listDir(path18.join(tasksDir, task, "shards"))) {
+      for (const shard of listDir(path19.join(tasksDir, task, "shards"))) {
         let state;
         try {
           state = JSON.parse(
-            fs20.readFileSync(path18.join(tasksDir, task, "shards", shard, "state.json"), "utf8")
+            fs21.readFileSync(path19.join(tasksDir, task, "shards", shard, "state.json"), "utf8")
           );
         } catch {
           continue;
@@ -6939,7 +7032,7 @@ function reuseMoves(store, keptBatches, removed) {
 }
 function outputsRefObject(stateFile) {
   try {
-    const state = JSON.parse(fs20.readFileSync(stateFile, "utf8"));
+    const state = JSON.parse(fs21.readFileSync(stateFile, "utf8"));
     const ref2 = state.outputs_ref?.object;
     return typeof ref2 === "string" ? parseObjectRef(ref2) : void 0;
   } catch {
@@ -6948,7 +7041,7 @@ function outputsRefObject(stateFile) {
 }
 function readBytes(file) {
   try {
-    return fs20.readFileSync(file);
+    return fs21.readFileSync(file);
   } catch {
     return Buffer.alloc(0);
   }
@@ -6983,7 +7076,7 @@ function collectByteRefs(bytes, into) {
 function collectFileRefs(file, into) {
   let bytes;
   try {
-    bytes = fs20.readFileSync(file);
+    bytes = fs21.readFileSync(file);
   } catch {
     return;
   }
@@ -6992,20 +7085,20 @@ function collectFileRefs(file, into) {
 function readJsonObjectRefs(file) {
   let fd;
   try {
-    fd = fs20.openSync(file, "r");
+    fd = fs21.openSync(file, "r");
   } catch (error) {
     const code = error.code;
     if (code === "ENOENT" || code === "ENOTDIR") return void 0;
     throw error;
   }
   try {
-    const { size } = fs20.fstatSync(fd);
+    const { size } = fs21.fstatSync(fd);
     if (size > MAX_SCAN_BYTES || size < 2) return void 0;
     const bytes = Buffer.allocUnsafe(size);
-    let length = fs20.readSync(fd, bytes, 0, Math.min(size, 64 * 1024), 0);
+    let length = fs21.readSync(fd, bytes, 0, Math.min(size, 64 * 1024), 0);
     if (bytes[0] !== 123 && bytes[0] !== 91) return void 0;
     while (length > 0 && length < size) {
-      const n = fs20.readSync(fd, bytes, length, size - length, length);
+      const n = fs21.readSync(fd, bytes, length, size - length, length);
       if (n === 0) break;
       length += n;
     }
@@ -7013,45 +7106,45 @@ function readJsonObjectRefs(file) {
     collectByteRefs(bytes.subarray(0, length), refs);
     return refs;
   } finally {
-    fs20.closeSync(fd);
+    fs21.closeSync(fd);
   }
 }
 function removeTree(store, dir, dryRun) {
   const bytes = treeBytes(dir);
   if (dryRun) return bytes;
-  const trash = path18.join(store.layout.tmpDir, tempName(`gc-${path18.basename(dir)}`));
+  const trash = path19.join(store.layout.tmpDir, tempName(`gc-${path19.basename(dir)}`));
   try {
-    fs20.mkdirSync(store.layout.tmpDir, { recursive: true });
-    fs20.renameSync(dir, trash);
+    fs21.mkdirSync(store.layout.tmpDir, { recursive: true });
+    fs21.renameSync(dir, trash);
   } catch {
-    fs20.rmSync(dir, { recursive: true, force: true });
+    fs21.rmSync(dir, { recursive: true, force: true });
     return bytes;
   }
-  fs20.rmSync(trash, { recursive: true, force: true });
+  fs21.rmSync(trash, { recursive: true, force: true });
   return bytes;
 }
 function removeFile(file, dryRun) {
   let size = 0;
   try {
-    size = fs20.statSync(file).size;
+    size = fs21.statSync(file).size;
   } catch {
     return 0;
   }
-  if (!dryRun) fs20.rmSync(file, { force: true });
+  if (!dryRun) fs21.rmSync(file, { force: true });
   return size;
 }
 function listObjectDirs(store) {
-  const base = path18.join(store.layout.objectsDir, "sha256");
+  const base = path19.join(store.layout.objectsDir, "sha256");
   const out = { parents: /* @__PURE__ */ new Map(), dirs: [] };
   for (const aa of listDir(base, true)) {
-    const parent = path18.join(base, aa);
+    const parent = path19.join(base, aa);
     const names = listDir(parent, true);
     out.parents.set(parent, names.length);
     for (const bb of names) {
-      const dir = path18.join(parent, bb);
+      const dir = path19.join(parent, bb);
       let entries;
       try {
-        entries = fs20.readdirSync(dir).sort();
+        entries = fs21.readdirSync(dir).sort();
       } catch {
         entries = void 0;
       }
@@ -7071,7 +7164,7 @@ function removeEmptyObjectDirs({ parents, dirs }) {
   for (const dir of dirs) {
     if (dir.entries !== dir.removed || isHidden(dir.parent) || isHidden(dir.path)) continue;
     try {
-      fs20.rmdirSync(dir.path);
+      fs21.rmdirSync(dir.path);
       emptied.set(dir.parent, (emptied.get(dir.parent) ?? 0) + 1);
     } catch {
     }
@@ -7079,30 +7172,30 @@ function removeEmptyObjectDirs({ parents, dirs }) {
   for (const [parent, entries] of parents) {
     if (isHidden(parent) || entries !== (emptied.get(parent) ?? 0)) continue;
     try {
-      fs20.rmdirSync(parent);
+      fs21.rmdirSync(parent);
     } catch {
     }
   }
 }
 function isHidden(entry) {
-  return path18.basename(entry).startsWith(".");
+  return path19.basename(entry).startsWith(".");
 }
 function* walkFiles(dir) {
   let entries;
   try {
-    entries = fs20.readdirSync(dir, { withFileTypes: true });
+    entries = fs21.readdirSync(dir, { withFileTypes: true });
   } catch {
     return;
   }
   for (const e of entries) {
-    const p = path18.join(dir, e.name);
+    const p = path19.join(dir, e.name);
     if (e.isDirectory()) yield* walkFiles(p);
     else if (e.isFile()) yield p;
   }
 }
 function readTreeText(entry) {
   try {
-    if (fs20.statSync(entry).isFile()) return readText(entry) ?? "";
+    if (fs21.statSync(entry).isFile()) return readText(entry) ?? "";
   } catch {
     return "";
   }
@@ -7113,7 +7206,7 @@ function readTreeText(entry) {
 }
 function treeBytes(entry) {
   try {
-    const stat = fs20.statSync(entry);
+    const stat = fs21.statSync(entry);
     if (!stat.isDirectory()) return stat.size;
   } catch {
     return 0;
@@ -7121,7 +7214,7 @@ function treeBytes(entry) {
   let total = 0;
   for (const f of walkFiles(entry)) {
     try {
-      total += fs20.statSync(f).size;
+      total += fs21.statSync(f).size;
     } catch {
     }
   }
@@ -7129,21 +7222,21 @@ function treeBytes(entry) {
 }
 function mtimeMs(entry) {
   try {
-    return fs20.statSync(entry).mtimeMs;
+    return fs21.statSync(entry).mtimeMs;
   } catch {
     return 0;
   }
 }
 function readText(file) {
   try {
-    return fs20.readFileSync(file, "utf8");
+    return fs21.readFileSync(file, "utf8");
   } catch {
     return void 0;
   }
 }
 function listDir(dir, includeHidden = false) {
   try {
-    return fs20.readdirSync(dir).filter((n) => includeHidden || !n.startsWith(".")).sort();
+    return fs21.readdirSync(dir).filter((n) => includeHidden || !n.startsWith(".")).sort();
   } catch {
     return [];
   }
@@ -7263,8 +7356,8 @@ var init_gc = __esm({
 });
 
 // ../core/src/query/accel/build-query-index.ts
-import fs21 from "node:fs";
-import path19 from "node:path";
+import fs22 from "node:fs";
+import path20 from "node:path";
 function buildQueryIndex(store, batchId) {
   const view = loadBatchView(store, batchId);
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
@@ -7315,7 +7408,7 @@ function writeIndex(store, batchId, sources, records) {
   const data = Buffer.concat([Buffer.from(`${JSON.stringify(header)}
 `, "utf8"), ...parts]);
   const file = queryIndexFile(store, batchId);
-  fs21.mkdirSync(path19.dirname(file), { recursive: true });
+  fs22.mkdirSync(path20.dirname(file), { recursive: true });
   writeFileAtomic(file, data);
   return {
     batch_id: batchId,
@@ -7520,7 +7613,7 @@ __export(explain_shard_miss_exports, {
   findPreviousBatch: () => findPreviousBatch,
   loadRunPreimage: () => loadRunPreimage
 });
-import fs22 from "node:fs";
+import fs23 from "node:fs";
 function explainShardMiss(store, options) {
   const files = /* @__PURE__ */ new Map();
   const load = (b, t, s) => loadRunPreimage(store, b, t, s, files);
@@ -7590,7 +7683,7 @@ function findPreviousBatch(store, batchId, taskId) {
   const batches = listBatches(store);
   const index = batches.findIndex((b) => b.batch_id === batchId);
   const earlier = (index < 0 ? batches : batches.slice(0, index)).filter(
-    (b) => b.batch_id !== batchId && fs22.existsSync(store.layout.taskFile(b.batch_id, taskId))
+    (b) => b.batch_id !== batchId && fs23.existsSync(store.layout.taskFile(b.batch_id, taskId))
   );
   const previous = earlier.at(-1);
   if (!previous) {
@@ -7605,7 +7698,7 @@ function byPath(files) {
   return new Map(files.map((f) => [f.path, f]));
 }
 function loadRunPreimage(store, batchId, taskId, shardId, files = /* @__PURE__ */ new Map()) {
-  if (!fs22.existsSync(store.layout.stateFile(batchId, taskId, shardId))) {
+  if (!fs23.existsSync(store.layout.stateFile(batchId, taskId, shardId))) {
     const r = reconstructPreimage(store, batchId, taskId, shardId, { files });
     return { preimage: r.preimage, hash: r.hash, source: "absent" };
   }
@@ -7645,36 +7738,36 @@ __export(explain_file_miss_exports, {
   explainFileMiss: () => explainFileMiss
 });
 function explainFileMiss(store, options) {
-  const { batchId, taskId, path: path26 } = options;
+  const { batchId, taskId, path: path27 } = options;
   readTaskRecord(store, batchId, taskId);
   const againstId = options.against ?? findPreviousBatch(store, batchId, taskId);
   const now = snapshotOf(store, batchId);
   const then = snapshotOf(store, againstId);
-  const mine = now.files.get(path26);
-  const was = then.files.get(path26);
+  const mine = now.files.get(path27);
+  const was = then.files.get(path27);
   if (!mine && !was) {
-    throw new CodebatchError("E_NOT_FOUND", `${path26} is in neither batch ${batchId} nor ${againstId}`, {
+    throw new CodebatchError("E_NOT_FOUND", `${path27} is in neither batch ${batchId} nor ${againstId}`, {
       hints: ["Name a file by its snapshot path, e.g. `src/index.ts` (see `codebatch files --batch <id>`)."]
     });
   }
   const content = mine?.object === was?.object ? void 0 : { from: was?.object, to: mine?.object };
-  const depsNow = mine ? closureObjects(now, path26) : /* @__PURE__ */ new Map();
-  const depsThen = was ? closureObjects(then, path26) : /* @__PURE__ */ new Map();
+  const depsNow = mine ? closureObjects(now, path27) : /* @__PURE__ */ new Map();
+  const depsThen = was ? closureObjects(then, path27) : /* @__PURE__ */ new Map();
   const dependencies = [];
   for (const [p, object] of depsNow) {
-    if (p === path26) continue;
+    if (p === path27) continue;
     const before = depsThen.get(p);
     if (before === void 0) dependencies.push({ path: p, change: "added", to: object });
     else if (before !== object) dependencies.push({ path: p, change: "changed", from: before, to: object });
   }
   for (const [p, object] of depsThen)
-    if (p !== path26 && !depsNow.has(p)) dependencies.push({ path: p, change: "removed", from: object });
+    if (p !== path27 && !depsNow.has(p)) dependencies.push({ path: p, change: "removed", from: object });
   dependencies.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
   return {
     batch_id: batchId,
     against: againstId,
     task_id: taskId,
-    path: path26,
+    path: path27,
     ...content ? { content } : {},
     dependencies
   };
@@ -7683,12 +7776,12 @@ function snapshotOf(store, batchId) {
   const view = openSnapshotView(store, readBatchRecord(store, batchId).snapshot_id);
   return { view, files: new Map(view.files().map((f) => [f.path, f])) };
 }
-function closureObjects(snapshot, path26) {
+function closureObjects(snapshot, path27) {
   const { typeClosureFor } = (init_type_closure_cache(), __toCommonJS(type_closure_cache_exports));
   const closure = typeClosureFor(snapshot.view);
   const out = /* @__PURE__ */ new Map();
-  const d = closure.describe(path26);
-  for (const p of [...closure.closureOf(path26), ...d.tsconfig, ...d.globals, ...d.lockfiles]) {
+  const d = closure.describe(path27);
+  for (const p of [...closure.closureOf(path27), ...d.tsconfig, ...d.globals, ...d.lockfiles]) {
     const f = snapshot.files.get(p);
     if (f) out.set(p, f.object);
   }
@@ -7774,7 +7867,7 @@ var init_manifest = __esm({
         if (taskId && shardId) {
           const { manifest: manifest2, ref: ref3 } = loadShardManifest(store, batchId, taskId, shardId);
           if (ctx.json) {
-            const files = manifest2.inputs.files ?? readManifestPreimage(store, manifest2).members.map(([path26, object]) => ({ path: path26, object }));
+            const files = manifest2.inputs.files ?? readManifestPreimage(store, manifest2).members.map(([path27, object]) => ({ path: path27, object }));
             ctx.stdout(formatJson({ ref: ref3 ?? null, manifest: manifest2, files }));
             return 0;
           }
@@ -8532,8 +8625,8 @@ var verify_statement_exports = {};
 __export(verify_statement_exports, {
   checkStatementSubjects: () => checkStatementSubjects
 });
-import fs23 from "node:fs";
-import path20 from "node:path";
+import fs24 from "node:fs";
+import path21 from "node:path";
 function checkStatementSubjects(store, statement) {
   const subjects = Array.isArray(statement.subject) ? statement.subject : [];
   const mismatches = [];
@@ -8541,14 +8634,14 @@ function checkStatementSubjects(store, statement) {
     const s = raw;
     const name = typeof s.name === "string" ? s.name : "";
     const index = typeof s.annotations?.index === "string" ? s.annotations.index : void 0;
-    const file = path20.resolve(store.layout.root, index ?? name);
-    if (!name || path20.relative(store.layout.root, file).startsWith("..")) {
+    const file = path21.resolve(store.layout.root, index ?? name);
+    if (!name || path21.relative(store.layout.root, file).startsWith("..")) {
       mismatches.push({ name, reason: "outside the store" });
       continue;
     }
     let bytes;
     try {
-      bytes = index === void 0 ? fs23.readFileSync(file) : readIndexRecords(store, index, file);
+      bytes = index === void 0 ? fs24.readFileSync(file) : readIndexRecords(store, index, file);
     } catch {
       bytes = void 0;
     }
@@ -8568,8 +8661,8 @@ function checkStatementSubjects(store, statement) {
   return { subjects: subjects.length, mismatches };
 }
 function readIndexRecords(store, index, file) {
-  const m = SHARD_INDEX.exec(index.split(path20.sep).join("/"));
-  if (!m) return fs23.readFileSync(file);
+  const m = SHARD_INDEX.exec(index.split(path21.sep).join("/"));
+  if (!m) return fs24.readFileSync(file);
   const location2 = { batch_id: m[1], task_id: m[2], shard_id: m[3] };
   const state = readShardState(store, location2.batch_id, location2.task_id, location2.shard_id);
   return readStoredOutputs(store, location2, state)?.bytes;
@@ -8597,16 +8690,16 @@ var init_verify_statement = __esm({
 });
 
 // ../core/src/cli/commands/provenance-export.ts
-import fs24 from "node:fs";
-import path21 from "node:path";
+import fs25 from "node:fs";
+import path22 from "node:path";
 function emit(ctx, text) {
   const out = stringOpt(ctx, "out");
-  if (out) writeFileAtomic(path21.resolve(ctx.cwd, out), text);
+  if (out) writeFileAtomic(path22.resolve(ctx.cwd, out), text);
   else ctx.stdout(text);
 }
 function readKey(ctx, file) {
   try {
-    return fs24.readFileSync(path21.resolve(ctx.cwd, file), "utf8");
+    return fs25.readFileSync(path22.resolve(ctx.cwd, file), "utf8");
   } catch (error) {
     throw usageError(`cannot read the key ${file}: ${error.message}`);
   }
@@ -8682,7 +8775,7 @@ var init_provenance_export = __esm({
           throw usageError("provenance verify needs --envelope FILE and --public-key FILE");
         let envelope;
         try {
-          envelope = JSON.parse(fs24.readFileSync(path21.resolve(ctx.cwd, envelopeFile), "utf8"));
+          envelope = JSON.parse(fs25.readFileSync(path22.resolve(ctx.cwd, envelopeFile), "utf8"));
         } catch (error) {
           throw usageError(`cannot read the envelope ${envelopeFile}: ${error.message}`);
         }
@@ -9263,10 +9356,10 @@ var init_sessions = __esm({
 });
 
 // ../core/src/cli/commands/snapshot.ts
-import fs25 from "node:fs";
-import path22 from "node:path";
+import fs26 from "node:fs";
+import path23 from "node:path";
 function openOrCreateStore(ctx) {
-  if (fs25.existsSync(path22.join(ctx.storeDir, "store.json"))) return openStore(ctx.storeDir);
+  if (fs26.existsSync(path23.join(ctx.storeDir, "store.json"))) return openStore(ctx.storeDir);
   const { store, created } = initStore(ctx.storeDir);
   if (created && !ctx.quiet && !ctx.json) ctx.stderr(`Created store ${escapeText(store.layout.root)}
 `);
@@ -9328,7 +9421,7 @@ var init_snapshot = __esm({
       run(ctx) {
         const store = openOrCreateStore(ctx);
         const showProgress = ctx.isTty && !ctx.quiet && !ctx.json;
-        const result = createSnapshot(store, path22.resolve(ctx.cwd, ctx.positionals[0]), {
+        const result = createSnapshot(store, path23.resolve(ctx.cwd, ctx.positionals[0]), {
           id: stringOpt(ctx, "id"),
           include: listOpt(ctx, "include"),
           exclude: listOpt(ctx, "exclude"),
@@ -9717,11 +9810,11 @@ var init_status2 = __esm({
 });
 
 // ../core/src/query/accel/check-query-index.ts
-import fs26 from "node:fs";
+import fs27 from "node:fs";
 function checkQueryIndex(store, batchId, file) {
   let header;
   try {
-    const bytes = fs26.readFileSync(file);
+    const bytes = fs27.readFileSync(file);
     const nl = bytes.indexOf(10);
     if (nl < 0) return { status: "damaged", reason: "no header line" };
     header = JSON.parse(bytes.subarray(0, nl).toString("utf8"));
@@ -9772,12 +9865,12 @@ var verify_store_exports = {};
 __export(verify_store_exports, {
   verifyStore: () => verifyStore
 });
-import fs27 from "node:fs";
-import path23 from "node:path";
+import fs28 from "node:fs";
+import path24 from "node:path";
 function verifyStore(store) {
   const { layout, objects } = store;
   const problems = [];
-  const rel = (p) => path23.relative(layout.root, p);
+  const rel = (p) => path24.relative(layout.root, p);
   const status = /* @__PURE__ */ new Map();
   let objectsChecked = 0;
   for (const hex of objects.listObjects()) {
@@ -9800,7 +9893,7 @@ function verifyStore(store) {
     if (!hex) return void 0;
     const file = objects.objectPath(hex);
     try {
-      return { bytes: fs27.readFileSync(file), file };
+      return { bytes: fs28.readFileSync(file), file };
     } catch {
       return void 0;
     }
@@ -9845,7 +9938,7 @@ function verifyStore(store) {
   const checkRecord2 = (file, schema, optional = false) => {
     let value;
     try {
-      value = JSON.parse(fs27.readFileSync(file, "utf8"));
+      value = JSON.parse(fs28.readFileSync(file, "utf8"));
     } catch (error) {
       if (optional && error.code === "ENOENT") return void 0;
       problems.push({ kind: "record_invalid", file: rel(file), message: "missing or not valid JSON" });
@@ -9860,30 +9953,30 @@ function verifyStore(store) {
     });
     return void 0;
   };
-  for (const snap of listDir2(path23.join(layout.root, "snapshots"))) {
-    checkRecord2(path23.join(layout.root, "snapshots", snap, "snapshot.json"), snapshotRecordSchema, true);
-    const file = path23.join(layout.root, "snapshots", snap, "files.index.jsonl");
-    if (!fs27.existsSync(file)) continue;
-    for (const r of parseIndex(file, fs27.readFileSync(file)) ?? []) checkRef(r.object, rel(file), false);
+  for (const snap of listDir2(path24.join(layout.root, "snapshots"))) {
+    checkRecord2(path24.join(layout.root, "snapshots", snap, "snapshot.json"), snapshotRecordSchema, true);
+    const file = path24.join(layout.root, "snapshots", snap, "files.index.jsonl");
+    if (!fs28.existsSync(file)) continue;
+    for (const r of parseIndex(file, fs28.readFileSync(file)) ?? []) checkRef(r.object, rel(file), false);
   }
-  for (const batch of listDir2(path23.join(layout.root, "batches"))) {
-    const batchDir = path23.join(layout.root, "batches", batch);
-    if (!fs27.existsSync(path23.join(batchDir, "batch.json"))) continue;
-    checkRecord2(path23.join(batchDir, "batch.json"), batchRecordSchema);
-    checkRecord2(path23.join(batchDir, "plan.json"), planRecordSchema);
-    const tasksDir = path23.join(batchDir, "tasks");
+  for (const batch of listDir2(path24.join(layout.root, "batches"))) {
+    const batchDir = path24.join(layout.root, "batches", batch);
+    if (!fs28.existsSync(path24.join(batchDir, "batch.json"))) continue;
+    checkRecord2(path24.join(batchDir, "batch.json"), batchRecordSchema);
+    checkRecord2(path24.join(batchDir, "plan.json"), planRecordSchema);
+    const tasksDir = path24.join(batchDir, "tasks");
     for (const task of listDir2(tasksDir)) {
-      checkRecord2(path23.join(tasksDir, task, "task.json"), taskRecordSchema);
-      const shardsDir = path23.join(tasksDir, task, "shards");
+      checkRecord2(path24.join(tasksDir, task, "task.json"), taskRecordSchema);
+      const shardsDir = path24.join(tasksDir, task, "shards");
       for (const shard of listDir2(shardsDir)) {
-        const outputs = path23.join(shardsDir, shard, "outputs.index.jsonl");
-        const stateFile = path23.join(shardsDir, shard, "state.json");
-        const state = fs27.existsSync(stateFile) ? checkRecord2(stateFile, shardStateSchema) : void 0;
+        const outputs = path24.join(shardsDir, shard, "outputs.index.jsonl");
+        const stateFile = path24.join(shardsDir, shard, "state.json");
+        const state = fs28.existsSync(stateFile) ? checkRecord2(stateFile, shardStateSchema) : void 0;
         const ref2 = outputsRefOf(state);
         const referenced = ref2 ? readRefBytes(ref2.object) : void 0;
         const indexFile = ref2 ? referenced?.file ?? outputs : outputs;
-        const exists = ref2 ? referenced !== void 0 : fs27.existsSync(outputs);
-        let bytes = referenced?.bytes ?? (exists ? fs27.readFileSync(outputs) : Buffer.alloc(0));
+        const exists = ref2 ? referenced !== void 0 : fs28.existsSync(outputs);
+        let bytes = referenced?.bytes ?? (exists ? fs28.readFileSync(outputs) : Buffer.alloc(0));
         const refHex = ref2 ? parseObjectRef(ref2.object) : void 0;
         const digest = refHex !== void 0 && status.get(refHex) === "ok" ? ref2.object : `sha256:${sha256Hex(bytes)}`;
         if (ref2 && state) {
@@ -9946,9 +10039,9 @@ function verifyStore(store) {
       }
     }
   }
-  for (const file of listDir2(path23.join(layout.indexesDir, "memo"))) {
-    const full = path23.join(layout.indexesDir, "memo", file);
-    const lines = fs27.readFileSync(full, "utf8").split("\n");
+  for (const file of listDir2(path24.join(layout.indexesDir, "memo"))) {
+    const full = path24.join(layout.indexesDir, "memo", file);
+    const lines = fs28.readFileSync(full, "utf8").split("\n");
     const bad = lines.filter(
       (line, i) => line !== "" && !isMemoTableLine(line, i === lines.length - 1)
     ).length;
@@ -9962,7 +10055,7 @@ function verifyStore(store) {
   const queryDir = queryIndexDir(store);
   for (const name of listDir2(queryDir)) {
     if (!name.endsWith(".jsonl")) continue;
-    const full = path23.join(queryDir, name);
+    const full = path24.join(queryDir, name);
     const batchId = name.slice(0, -".jsonl".length);
     indexes += 1;
     const check = checkQueryIndex(store, batchId, full);
@@ -9988,7 +10081,7 @@ function formatCounts(c) {
 }
 function listDir2(dir) {
   try {
-    return fs27.readdirSync(dir).sort();
+    return fs28.readdirSync(dir).sort();
   } catch {
     return [];
   }
@@ -10267,7 +10360,7 @@ init_store();
 init_version();
 init_output();
 init_registry();
-import path24 from "node:path";
+import path25 from "node:path";
 import { parseArgs } from "node:util";
 
 // ../core/src/cli/stdio.ts
@@ -10367,7 +10460,7 @@ async function main(io) {
     for (const [name, o] of Object.entries(optionSpecs)) {
       if (values[name] === void 0 && "default" in o && o.default !== void 0) values[name] = o.default;
     }
-    const storeDir = path24.resolve(
+    const storeDir = path25.resolve(
       cwd,
       values.store ?? env.CODEBATCH_STORE ?? ".codebatch"
     );
@@ -10536,8 +10629,8 @@ init_atomic_write();
 init_layout();
 init_shard_outputs();
 init_store();
-import fs28 from "node:fs";
-import path25 from "node:path";
+import fs29 from "node:fs";
+import path26 from "node:path";
 function mergeStores(targetDir, sourceDirs) {
   const { store: target } = initStore(targetDir);
   const sources = sourceDirs.map((dir) => openStore(dir));
@@ -10556,9 +10649,9 @@ function mergeStores(targetDir, sourceDirs) {
   const stores = [target, ...sources];
   for (const [i, store] of stores.entries()) {
     const from = i - 1;
-    for (const id of listDir3(path25.join(store.layout.root, SNAPSHOTS_DIR))) {
+    for (const id of listDir3(path26.join(store.layout.root, SNAPSHOTS_DIR))) {
       const index = readIfExists(store.layout.filesIndexFile(id));
-      if (index === void 0 || !fs28.existsSync(store.layout.snapshotFile(id))) continue;
+      if (index === void 0 || !fs29.existsSync(store.layout.snapshotFile(id))) continue;
       const digest = sha256Hex(index);
       const seen = snapshotDigests.get(id);
       if (seen === void 0) snapshotDigests.set(id, digest);
@@ -10580,7 +10673,7 @@ function mergeStores(targetDir, sourceDirs) {
         );
       }
     }
-    for (const batchId of listDir3(path25.join(store.layout.root, BATCHES_DIR))) {
+    for (const batchId of listDir3(path26.join(store.layout.root, BATCHES_DIR))) {
       const batch = readJson(store.layout.batchFile(batchId));
       if (!batch) continue;
       const identity = JSON.stringify([
@@ -10603,7 +10696,7 @@ function mergeStores(targetDir, sourceDirs) {
           }
         );
       }
-      for (const taskId of listDir3(path25.join(store.layout.batchDir(batchId), "tasks"))) {
+      for (const taskId of listDir3(path26.join(store.layout.batchDir(batchId), "tasks"))) {
         for (const shardId of listDir3(store.layout.shardsDir(batchId, taskId))) {
           const state = readJson(store.layout.stateFile(batchId, taskId, shardId));
           if (!state) continue;
@@ -10642,19 +10735,19 @@ function mergeStores(targetDir, sourceDirs) {
   }
   for (const source of sources) mergeObjects(target, source, report);
   for (const [i, source] of sources.entries()) {
-    for (const id of listDir3(path25.join(source.layout.root, SNAPSHOTS_DIR))) {
-      if (!fs28.existsSync(source.layout.snapshotFile(id)) || !fs28.existsSync(source.layout.filesIndexFile(id)))
+    for (const id of listDir3(path26.join(source.layout.root, SNAPSHOTS_DIR))) {
+      if (!fs29.existsSync(source.layout.snapshotFile(id)) || !fs29.existsSync(source.layout.filesIndexFile(id)))
         continue;
-      if (fs28.existsSync(target.layout.snapshotFile(id))) {
+      if (fs29.existsSync(target.layout.snapshotFile(id))) {
         report.snapshots.identical += 1;
         continue;
       }
       installDir(target, source.layout.snapshotDir(id), target.layout.snapshotDir(id));
       report.snapshots.copied += 1;
     }
-    for (const batchId of listDir3(path25.join(source.layout.root, BATCHES_DIR))) {
-      if (!fs28.existsSync(source.layout.batchFile(batchId))) continue;
-      if (!fs28.existsSync(target.layout.batchFile(batchId))) {
+    for (const batchId of listDir3(path26.join(source.layout.root, BATCHES_DIR))) {
+      if (!fs29.existsSync(source.layout.batchFile(batchId))) continue;
+      if (!fs29.existsSync(target.layout.batchFile(batchId))) {
         installDir(target, source.layout.batchDir(batchId), target.layout.batchDir(batchId));
         report.batches.copied += 1;
         continue;
@@ -10668,11 +10761,11 @@ function mergeStores(targetDir, sourceDirs) {
 }
 function combineBatch(target, source, sourceIndex, batchId, picks, report) {
   for (const file of [target.layout.planFile(batchId)]) {
-    if (!fs28.existsSync(file)) copyFileAtomic(source.layout.planFile(batchId), file);
+    if (!fs29.existsSync(file)) copyFileAtomic(source.layout.planFile(batchId), file);
   }
   unionLines(source.layout.batchEventsFile(batchId), target.layout.batchEventsFile(batchId));
-  for (const taskId of listDir3(path25.join(source.layout.batchDir(batchId), "tasks"))) {
-    if (!fs28.existsSync(target.layout.taskFile(batchId, taskId))) {
+  for (const taskId of listDir3(path26.join(source.layout.batchDir(batchId), "tasks"))) {
+    if (!fs29.existsSync(target.layout.taskFile(batchId, taskId))) {
       installDir(target, source.layout.taskDir(batchId, taskId), target.layout.taskDir(batchId, taskId));
       continue;
     }
@@ -10689,7 +10782,7 @@ function combineBatch(target, source, sourceIndex, batchId, picks, report) {
       const targetState = readJson(target.layout.stateFile(batchId, taskId, shardId));
       if (targetState?.status === "done") continue;
       const outputs = source.layout.outputsFile(batchId, taskId, shardId);
-      if (fs28.existsSync(outputs))
+      if (fs29.existsSync(outputs))
         copyFileAtomic(outputs, target.layout.outputsFile(batchId, taskId, shardId));
       copyFileAtomic(
         source.layout.stateFile(batchId, taskId, shardId),
@@ -10705,7 +10798,7 @@ function mergeObjects(target, source, report) {
       report.objects.present += 1;
       continue;
     }
-    const bytes = fs28.readFileSync(source.objects.objectPath(hex));
+    const bytes = fs29.readFileSync(source.objects.objectPath(hex));
     if (sha256Hex(bytes) !== hex) {
       throw new CodebatchError(
         "E_OBJECT_CORRUPT",
@@ -10722,22 +10815,22 @@ function mergeObjects(target, source, report) {
   }
 }
 function mergeIndexes(target, source, report) {
-  const bundlesDir = path25.join(source.layout.root, INDEXES_DIR, "bundles");
+  const bundlesDir = path26.join(source.layout.root, INDEXES_DIR, "bundles");
   for (const prefix of listDir3(bundlesDir)) {
-    for (const name of listDir3(path25.join(bundlesDir, prefix))) {
+    for (const name of listDir3(path26.join(bundlesDir, prefix))) {
       if (!/^[a-f0-9]{64}\.json$/.test(name)) continue;
-      const to = path25.join(target.layout.indexesDir, "bundles", prefix, name);
-      if (fs28.existsSync(to)) continue;
-      copyFileAtomic(path25.join(bundlesDir, prefix, name), to);
+      const to = path26.join(target.layout.indexesDir, "bundles", prefix, name);
+      if (fs29.existsSync(to)) continue;
+      copyFileAtomic(path26.join(bundlesDir, prefix, name), to);
       report.indexes.bundles += 1;
     }
   }
-  const memoDir = path25.join(source.layout.root, INDEXES_DIR, "memo");
+  const memoDir = path26.join(source.layout.root, INDEXES_DIR, "memo");
   for (const name of listDir3(memoDir)) {
     if (!name.endsWith(".jsonl")) continue;
     report.indexes.memo_lines += unionLines(
-      path25.join(memoDir, name),
-      path25.join(target.layout.indexesDir, "memo", name)
+      path26.join(memoDir, name),
+      path26.join(target.layout.indexesDir, "memo", name)
     );
   }
 }
@@ -10781,31 +10874,31 @@ function sameResult2(a, b) {
   return a.outputs_digest === b.outputs_digest;
 }
 function installDir(target, from, to) {
-  const staging = path25.join(target.layout.tmpDir, tempName(`merge-${path25.basename(to)}`));
+  const staging = path26.join(target.layout.tmpDir, tempName(`merge-${path26.basename(to)}`));
   try {
     copyTree(from, staging);
-    fs28.mkdirSync(path25.dirname(to), { recursive: true });
-    fs28.renameSync(staging, to);
+    fs29.mkdirSync(path26.dirname(to), { recursive: true });
+    fs29.renameSync(staging, to);
   } finally {
-    fs28.rmSync(staging, { recursive: true, force: true });
+    fs29.rmSync(staging, { recursive: true, force: true });
   }
 }
 function copyTree(from, to) {
-  fs28.mkdirSync(to, { recursive: true });
-  for (const entry of fs28.readdirSync(from, { withFileTypes: true })) {
+  fs29.mkdirSync(to, { recursive: true });
+  for (const entry of fs29.readdirSync(from, { withFileTypes: true })) {
     if (entry.name === ".lock" || entry.name.endsWith(".tmp")) continue;
-    const src = path25.join(from, entry.name);
-    const dst = path25.join(to, entry.name);
+    const src = path26.join(from, entry.name);
+    const dst = path26.join(to, entry.name);
     if (entry.isDirectory()) copyTree(src, dst);
-    else if (entry.isFile()) fs28.copyFileSync(src, dst);
+    else if (entry.isFile()) fs29.copyFileSync(src, dst);
   }
 }
 function copyFileAtomic(from, to) {
-  writeFileAtomic(to, fs28.readFileSync(from));
+  writeFileAtomic(to, fs29.readFileSync(from));
 }
 function readIfExists(file) {
   try {
-    return fs28.readFileSync(file);
+    return fs29.readFileSync(file);
   } catch {
     return void 0;
   }
@@ -10821,7 +10914,7 @@ function readJson(file) {
 }
 function listDir3(dir) {
   try {
-    return fs28.readdirSync(dir).filter((n) => !n.startsWith(".") && !n.endsWith(".tmp")).sort();
+    return fs29.readdirSync(dir).filter((n) => !n.startsWith(".") && !n.endsWith(".tmp")).sort();
   } catch {
     return [];
   }
