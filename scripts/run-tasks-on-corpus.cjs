@@ -116,7 +116,8 @@ async function main() {
         memo: args.memo ? memo : new Map(),
         // --no-store: hash only, to separate task cost from object-store I/O.
         storeOutput: args.store
-          ? (kind, format, data) => writeOutputObject(store.objects, kind, format, data)
+          ? (kind, format, data, o) =>
+              writeOutputObject(store.objects, kind, format, data, undefined, o?.inline)
           : (_kind, format, data) => ({ object: `sha256:${sha256Hex(data)}`, format }),
         loadOutput: () => {
           throw new Error('not used');

@@ -123,7 +123,12 @@ export { createSnapshot, type SnapshotResult } from './snapshot/create-snapshot'
 export { isProbablyText } from './snapshot/detect-binary';
 export { langHint } from './snapshot/lang-hint';
 export { listSnapshots, readFilesIndex, readSnapshotRecord } from './snapshot/read-snapshot';
-export { readOutputObject, writeOutputObject } from './store/chunking';
+export {
+  INLINE_OUTPUT_MAX_BYTES,
+  readOutputObject,
+  type StoredOutputRef,
+  writeOutputObject,
+} from './store/chunking';
 export { assertValidId, createLayout, type StoreLayout } from './store/layout';
 export { type MergeStoresReport, mergeStores } from './store/merge-stores';
 export { ObjectStore } from './store/object-store';

@@ -70,7 +70,7 @@ export async function analyzeWith(
         t0,
         diagnosticsFrom: options.diagnosticsFrom,
       });
-      saveIndexDigests(store, t0);
+      saveIndexDigests(store);
       return result;
     }
   }
@@ -114,7 +114,7 @@ export async function analyzeWith(
     reusedFiles += r.filesReused;
   }
   const c = summary.counts;
-  saveIndexDigests(store, t0);
+  saveIndexDigests(store);
   return {
     storeDir: store.layout.root,
     snapshotId: snapshot.record.snapshot_id,

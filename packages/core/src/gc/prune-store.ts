@@ -533,7 +533,7 @@ function collectFileRefs(file: string, into: Set<string>): void {
 /**
  * The refs an object names when it holds JSON (starts with `{` or `[`, at most
  * MAX_SCAN_BYTES); undefined for a missing or non-JSON object. One open per object: this
- * runs for every reachable output object (an AST per parsed file).
+ * runs for every reachable JSON object (chunk manifests, run manifests and their member lists).
  */
 function readJsonObjectRefs(file: string): Set<string> | undefined {
   let fd: number;

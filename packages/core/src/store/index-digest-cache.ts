@@ -11,20 +11,23 @@ import type { Store } from './store';
  * reuses, and at 30k files that was 300 MB hashed, a quarter of an unchanged `check`.
  * Acceleration only: deleting it changes no result, and a damaged one is ignored.
  *
- * It must never vouch for bytes it did not hash. An entry counts only while the file's inode,
- * device, size, mtime and ctime are all as they were, and only when mtime and ctime are older
- * than the saving run's start less RACY_WINDOW_MS: the stat cache's rule (stat-cache.ts), so an
- * edit in place within the clock tick of the hashing is never missed. Indexes are replaced by
- * rename, never written in place, so an index the engine rewrote is a new inode. A restored
- * store (the Actions cache, a copy) has new inodes and ctimes, so every byte of it is hashed
- * again: nothing a cache restore brings in is vouched for by this file, even by a crafted one
- * (no file's ctime can be set, and the saving run's start is capped by this file's own ctime).
+ * It must never vouch for bytes it did not hash. Only digests a process computed from the bytes
+ * are saved (never a writer's record of what it wrote), and only when the file's mtime and ctime
+ * were older than the moment the bytes were read less RACY_WINDOW_MS: the stat cache's rule
+ * (git's "racily clean"), so an edit in place within the clock tick of the hashing is never
+ * missed. An entry then counts only while the file's inode, device, size, mtime and ctime are all
+ * as they were. Indexes are replaced by rename, never written in place, so an index the engine
+ * rewrote is a new inode. No program can set a ctime, so a store restored from the Actions cache
+ * or copied has ctimes (and inodes) no entry holds, and every byte it brings in is hashed again,
+ * whatever this file says.
+ *
+ * Only the main thread's digests are kept: shard chains run in worker threads hash on their own.
  */
 const FILE_NAME = 'index-digests.json';
 const SCHEMA_NAME = 'codebatch.index_digests';
-const VERSION = 1;
-/** Entries kept: a batch's shard indexes, with room for a few batches of a large tree. */
-const MAX_ENTRIES = 4096;
+const VERSION = 2;
+/** Entries kept: those this run read first, then older ones it did not need. */
+const MAX_ENTRIES = 2048;
 
 type StoredEntry = [
   file: string,
@@ -34,12 +37,12 @@ type StoredEntry = [
   mtimeMs: number,
   ctimeMs: number,
   hex: string,
+  hashedAtMs: number,
 ];
 
 interface StoredFile {
   schema_name: string;
   version: number;
-  racy_before_ms: number;
   entries: StoredEntry[];
 }
 
@@ -49,83 +52,82 @@ function cacheFile(store: Store): string {
 
 /** Makes the digests a previous run saved known to this process. Returns how many were taken. */
 export function loadIndexDigests(store: Store): number {
-  const file = cacheFile(store);
   let stored: StoredFile;
-  let ctimeMs: number;
   try {
-    ctimeMs = fs.statSync(file).ctimeMs;
-    stored = JSON.parse(fs.readFileSync(file, 'utf8')) as StoredFile;
+    stored = JSON.parse(fs.readFileSync(cacheFile(store), 'utf8')) as StoredFile;
   } catch {
     return 0;
   }
   if (stored?.schema_name !== SCHEMA_NAME || stored.version !== VERSION || !Array.isArray(stored.entries))
     return 0;
-  if (typeof stored.racy_before_ms !== 'number') return 0;
-  const racyBefore = Math.min(stored.racy_before_ms, ctimeMs - RACY_WINDOW_MS);
   const root = store.layout.root;
   const taken: KnownIndexDigest[] = [];
   for (const e of stored.entries) {
     if (!isStoredEntry(e)) return 0;
-    const [rel, ino, dev, size, mtimeMs, entryCtimeMs, hex] = e;
-    if (!(mtimeMs < racyBefore && entryCtimeMs < racyBefore)) continue;
-    taken.push({ file: path.join(root, rel), ino, dev, size, mtimeMs, ctimeMs: entryCtimeMs, hex });
+    const [rel, ino, dev, size, mtimeMs, ctimeMs, hex, hashedAtMs] = e;
+    if (!isRacyClean(mtimeMs, ctimeMs, hashedAtMs)) continue;
+    taken.push({
+      file: path.join(root, rel),
+      ino,
+      dev,
+      size,
+      mtimeMs,
+      ctimeMs,
+      hex,
+      hashedAtMs,
+      used: false,
+    });
   }
   adoptIndexDigests(taken);
   return taken.length;
 }
 
 /**
- * Saves what this process knows of the store's index files, for the next run. `startedAtMs` is
- * the wall clock before this run read or wrote any index: files changed since are left out.
- * Writes nothing when the entries are those already saved.
+ * Saves the digests this process hashed, or took from the cache, of the store's files, for the
+ * next run: those it read first, then those it did not need, up to MAX_ENTRIES. Writes nothing
+ * when they are the entries already saved.
  */
-export function saveIndexDigests(store: Store, startedAtMs: number): void {
-  const racyBefore = startedAtMs - RACY_WINDOW_MS;
+export function saveIndexDigests(store: Store): void {
   const root = store.layout.root;
+  const candidates = knownIndexDigests()
+    .filter((d) => isRacyClean(d.mtimeMs, d.ctimeMs, d.hashedAtMs))
+    .sort((a, b) => Number(b.used) - Number(a.used));
   const entries: StoredEntry[] = [];
-  for (const d of knownIndexDigests()) {
-    if (!(d.mtimeMs < racyBefore && d.ctimeMs < racyBefore)) continue;
+  for (const d of candidates) {
     const rel = path.relative(root, d.file);
-    if (rel.startsWith('..') || path.isAbsolute(rel)) continue;
-    entries.push([rel, d.ino, d.dev, d.size, d.mtimeMs, d.ctimeMs, d.hex]);
+    if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) continue;
+    entries.push([rel, d.ino, d.dev, d.size, d.mtimeMs, d.ctimeMs, d.hex, d.hashedAtMs]);
     if (entries.length >= MAX_ENTRIES) break;
   }
   entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   const file = cacheFile(store);
-  const previous = readEntriesText(file);
-  const text = JSON.stringify(entries);
-  if (previous === text) return;
-  const body: StoredFile = {
-    schema_name: SCHEMA_NAME,
-    version: VERSION,
-    racy_before_ms: racyBefore,
-    entries,
-  };
+  const text = `${JSON.stringify({ schema_name: SCHEMA_NAME, version: VERSION, entries } satisfies StoredFile)}\n`;
+  try {
+    if (fs.readFileSync(file, 'utf8') === text) return;
+  } catch {
+    // none yet
+  }
   try {
     fs.mkdirSync(store.layout.indexesDir, { recursive: true });
-    writeFileAtomic(file, `${JSON.stringify(body)}\n`);
+    writeFileAtomic(file, text);
   } catch {
     // An acceleration index: failing to write it must not fail a finished run.
   }
 }
 
-function readEntriesText(file: string): string | undefined {
-  try {
-    const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as StoredFile;
-    return JSON.stringify(stored.entries);
-  } catch {
-    return undefined;
-  }
+/** The file had not changed for RACY_WINDOW_MS when its bytes were read. */
+function isRacyClean(mtimeMs: number, ctimeMs: number, hashedAtMs: number): boolean {
+  return mtimeMs < hashedAtMs - RACY_WINDOW_MS && ctimeMs < hashedAtMs - RACY_WINDOW_MS;
 }
 
 function isStoredEntry(e: unknown): e is StoredEntry {
   return (
     Array.isArray(e) &&
-    e.length === 7 &&
+    e.length === 8 &&
     typeof e[0] === 'string' &&
     !path.isAbsolute(e[0]) &&
     !e[0].split(/[\\/]/).includes('..') &&
-    e.slice(1, 6).every((n) => typeof n === 'number' && Number.isFinite(n)) &&
+    [1, 2, 3, 4, 5, 7].every((i) => typeof e[i] === 'number' && Number.isFinite(e[i])) &&
     typeof e[6] === 'string' &&
     /^[a-f0-9]{64}$/.test(e[6])
   );

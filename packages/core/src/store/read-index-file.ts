@@ -11,8 +11,27 @@ import type { FileIdentity } from './object-store';
  * on the descriptor the bytes are read from, so a rename between stat and read cannot pair one
  * file's stat with another's bytes.
  */
-const known = new Map<string, { key: string; hex: string }>();
+interface Known {
+  key: string;
+  hex: string;
+  /**
+   * Wall clock before the bytes were read and hashed by this process or, for an entry taken from
+   * index-digest-cache.ts, by the one that saved it; absent for a digest recorded by the writer
+   * (rememberIndexDigest), which is never saved for another process.
+   */
+  hashedAtMs?: number;
+  /** Read or hashed by this process (a saved entry no run uses is not saved again). */
+  used: boolean;
+}
+const known = new Map<string, Known>();
 const MAX_KNOWN = 4096;
+
+/** Oldest first out: a full map no longer forgets everything at once. */
+function setKnown(file: string, entry: Known): void {
+  known.delete(file);
+  if (known.size >= MAX_KNOWN) known.delete(known.keys().next().value!);
+  known.set(file, entry);
+}
 
 export interface IndexFileRead {
   bytes: Buffer;
@@ -32,6 +51,7 @@ export function readIndexFile(file: string): IndexFileRead | undefined {
     throw error;
   }
   try {
+    const hashedAtMs = Date.now();
     const stat = fs.fstatSync(fd);
     const bytes = Buffer.allocUnsafe(stat.size);
     let read = 0;
@@ -44,10 +64,12 @@ export function readIndexFile(file: string): IndexFileRead | undefined {
     const key = identityOf(stat, read);
     const identity = { ino: stat.ino, dev: stat.dev, size: stat.size, mtimeMs: stat.mtimeMs };
     const seen = known.get(file);
-    if (seen && seen.key === key) return { bytes: whole, hex: seen.hex, identity };
+    if (seen && seen.key === key) {
+      seen.used = true;
+      return { bytes: whole, hex: seen.hex, identity };
+    }
     const hex = sha256Hex(whole);
-    if (known.size >= MAX_KNOWN) known.clear();
-    known.set(file, { key, hex });
+    setKnown(file, { key, hex, hashedAtMs, used: true });
     return { bytes: whole, hex, identity };
   } finally {
     fs.closeSync(fd);
@@ -73,7 +95,10 @@ export function readIndexDigest(file: string): string | undefined {
     fs.closeSync(fd);
   }
   const seen = known.get(file);
-  if (seen && seen.key === identityOf(stat, stat.size)) return seen.hex;
+  if (seen && seen.key === identityOf(stat, stat.size)) {
+    seen.used = true;
+    return seen.hex;
+  }
   return readIndexFile(file)?.hex;
 }
 
@@ -86,8 +111,7 @@ export function readIndexDigest(file: string): string | undefined {
 export function rememberIndexDigest(file: string, hex: string): void {
   try {
     const stat = fs.statSync(file);
-    if (known.size >= MAX_KNOWN) known.clear();
-    known.set(file, { key: identityOf(stat, stat.size), hex });
+    setKnown(file, { key: identityOf(stat, stat.size), hex, used: true });
   } catch {
     // A later read hashes it.
   }
@@ -101,7 +125,7 @@ function identityKey(ino: number, dev: number, size: number, mtimeMs: number, ct
   return `${ino}:${dev}:${size}:${mtimeMs}:${ctimeMs}:${read}`;
 }
 
-/** A digest this process knows, with the identity it was taken at (index-digest-cache.ts). */
+/** A digest a process hashed, with the identity the file had and when (index-digest-cache.ts). */
 export interface KnownIndexDigest {
   file: string;
   ino: number;
@@ -110,25 +134,46 @@ export interface KnownIndexDigest {
   mtimeMs: number;
   ctimeMs: number;
   hex: string;
+  hashedAtMs: number;
+  /** Read by this process (false: taken from the cache and not needed since). */
+  used: boolean;
 }
 
-/** The digests this process knows of whole files (a file read short is left out). */
+/** The digests of whole files that a process hashed (a writer's own record is left out). */
 export function knownIndexDigests(): KnownIndexDigest[] {
   const out: KnownIndexDigest[] = [];
-  for (const [file, { key, hex }] of known) {
+  for (const [file, { key, hex, hashedAtMs, used }] of known) {
+    if (hashedAtMs === undefined) continue;
     const [ino, dev, size, mtimeMs, ctimeMs, read] = key.split(':').map(Number) as number[];
     if (read !== size) continue;
-    out.push({ file, ino: ino!, dev: dev!, size: size!, mtimeMs: mtimeMs!, ctimeMs: ctimeMs!, hex });
+    out.push({
+      file,
+      ino: ino!,
+      dev: dev!,
+      size: size!,
+      mtimeMs: mtimeMs!,
+      ctimeMs: ctimeMs!,
+      hex,
+      hashedAtMs,
+      used,
+    });
   }
   return out;
 }
 
-/** Takes digests another process of this machine took (index-digest-cache.ts checked them). */
+/**
+ * Takes digests another process of this machine hashed (index-digest-cache.ts checked their
+ * age), at most half the map: this run's own reads must not push each other out.
+ */
 export function adoptIndexDigests(entries: readonly KnownIndexDigest[]): void {
-  for (const e of entries) {
-    if (known.size >= MAX_KNOWN) return;
-    if (!known.has(e.file))
-      known.set(e.file, { key: identityKey(e.ino, e.dev, e.size, e.mtimeMs, e.ctimeMs), hex: e.hex });
+  for (const e of entries.slice(0, MAX_KNOWN / 2)) {
+    if (known.has(e.file)) continue;
+    setKnown(e.file, {
+      key: identityKey(e.ino, e.dev, e.size, e.mtimeMs, e.ctimeMs),
+      hex: e.hex,
+      hashedAtMs: e.hashedAtMs,
+      used: false,
+    });
   }
 }
 

@@ -1,5 +1,6 @@
 import type { FixtureOutput } from '../../test-support/build-batch-fixture';
 import { makeTempDir } from '../../test-support/temp-dir';
+import { sha256Hex } from '../../util/hash';
 import { diffBatches, findImprovements, findRegressions } from '../diff/diff-batches';
 import { normalizeLine } from '../diff/line-fingerprint';
 import { buildSampleBatch, SAMPLE_FILES, sampleTasks } from './sample-batch';
@@ -158,6 +159,26 @@ describe('diffBatches', () => {
     expect(diff.counts).toEqual({ added: 0, removed: 0, changed: 1, unchanged: 7 });
     expect(diff.changed[0]?.base).toMatchObject({ path: 'src/c.ts', metric: 'loc', value: 3 });
     expect(diff.changed[0]?.head).toMatchObject({ path: 'src/c.ts', metric: 'loc', value: 4 });
+  });
+
+  it('an AST kept in its record equals the object of the same bytes, and differs from other bytes', () => {
+    const text = '{"format":"codebatch.ast","root":[0,1,1,1,1]}';
+    const base = sampleTasks();
+    base['01_parse'] = base['01_parse']!.map((o) =>
+      o.path === 'src/c.ts' ? { ...o, object: `sha256:${sha256Hex(text)}` } : o,
+    );
+    buildSampleBatch(tmp.dir, { batchId: 'base', tasks: base });
+    const head = sampleTasks();
+    head['01_parse'] = head['01_parse']!.map((o) => {
+      if (o.path !== 'src/c.ts' && o.path !== 'src/a.ts') return o;
+      const { object: _object, ...rest } = o;
+      return { ...rest, inline: o.path === 'src/c.ts' ? text : `${text} ` };
+    });
+    const { store } = buildSampleBatch(tmp.dir, { batchId: 'head', snapshotId: 's2', tasks: head });
+    const diff = diffBatches(store, 'base', 'head', { kind: 'ast' });
+    expect(diff.changed.map((c) => c.head.path)).toEqual(['src/a.ts']);
+    expect(diff.counts.changed).toBe(1);
+    expect(diff.counts.unchanged).toBe(base['01_parse']!.length - 1);
   });
 
   it('keys every edge separately', () => {

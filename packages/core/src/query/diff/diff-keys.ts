@@ -1,5 +1,6 @@
 import type { OutputRecord } from '../../schemas/output-record';
 import { canonicalJson } from '../../util/canonical-json';
+import { sha256Hex } from '../../util/hash';
 import { compareNum, compareStr } from '../output-order';
 
 /** A record placed under its canonical diff key, with the content that decides "changed". */
@@ -45,10 +46,19 @@ export function baseKey(record: OutputRecord, fingerprint: (r: OutputRecord) => 
   }
 }
 
-/** The record without envelope and position, canonically serialized. */
+/**
+ * The record without envelope and position, canonically serialized. An output kept in its
+ * record (`inline`) counts as the object its bytes would be (`object: sha256:<their digest>`):
+ * an AST that moved into its record, or out of it, is the same content, and a comparison holds
+ * 64 hex digits per AST instead of its text.
+ */
 export function recordContent(record: OutputRecord): string {
   const rest: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(record)) if (!ENVELOPE.has(k) && !POSITION.has(k)) rest[k] = v;
+  if (typeof rest.inline === 'string' && rest.object === undefined) {
+    rest.object = `sha256:${sha256Hex(rest.inline)}`;
+    delete rest.inline;
+  }
   return canonicalJson(rest);
 }
 

@@ -9,7 +9,7 @@ import * as hash from '../../util/hash';
 import { RACY_WINDOW_MS } from '../../util/time';
 import { writeFileAtomic } from '../atomic-write';
 import { loadIndexDigests, saveIndexDigests } from '../index-digest-cache';
-import { forgetIndexDigests, readIndexFile } from '../read-index-file';
+import { forgetIndexDigests, readIndexFile, rememberIndexDigest } from '../read-index-file';
 import { initStore } from '../store';
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -57,13 +57,18 @@ describe('the store index digest cache', () => {
       writeFileAtomic(a, '{"kind":"a"}\n');
       writeFileAtomic(b, '{"kind":"b"}\n');
       await wait(RACY_WINDOW_MS + 100); // both are older than the next run's racy window
-      const started = Date.now();
       const late = path.join(dir, '02', 'outputs.index.jsonl');
       fs.mkdirSync(path.dirname(late), { recursive: true });
-      writeFileAtomic(late, '{"kind":"late"}\n'); // written during the run: racy
+      writeFileAtomic(late, '{"kind":"late"}\n'); // hashed within the racy window
       const digests = [a, b, late].map((f) => readIndexFile(f)!.hex);
-      saveIndexDigests(store, started);
-      await wait(RACY_WINDOW_MS + 100); // the cache file itself must be older than its entries' window
+      // A writer's own record of what it wrote is never saved: no process hashed those bytes.
+      const written = path.join(dir, '03', 'outputs.index.jsonl');
+      fs.mkdirSync(path.dirname(written), { recursive: true });
+      writeFileAtomic(written, '{"kind":"written"}\n');
+      const old = new Date(Date.now() - 10 * RACY_WINDOW_MS);
+      fs.utimesSync(written, old, old);
+      rememberIndexDigest(written, 'f'.repeat(64));
+      saveIndexDigests(store);
 
       // A new process: the two old files' digests are taken, the late one's is not.
       forgetIndexDigests();
@@ -117,7 +122,12 @@ describe('the store index digest cache', () => {
       const first = await analyze(options);
       await wait(RACY_WINDOW_MS + 100);
       forgetIndexDigests();
-      await analyze(options); // hashes every index, and saves their digests
+      const hashing = recordDigests();
+      try {
+        await analyze(options); // hashes every index, and saves their digests
+      } finally {
+        hashing.stop();
+      }
       await wait(RACY_WINDOW_MS + 100);
       forgetIndexDigests();
       const rec = recordDigests();
@@ -137,6 +147,9 @@ describe('the store index digest cache', () => {
           if (d) digests.push(d);
         }
       expect(digests.length).toBeGreaterThan(2);
+      // Without the cache the check hashes every index; with it, none.
+      const before = new Set(hashing.digests.map((hex) => `sha256:${hex}`));
+      expect(digests.filter((d) => !before.has(d))).toEqual([]);
       expect(digests.filter((d) => hashed.has(d))).toEqual([]);
       expect(again.diagnostics).toEqual(first.diagnostics);
     } finally {
