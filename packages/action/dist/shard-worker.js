@@ -19,7 +19,7 @@ import {
   readBatchRecords,
   runShardChain,
   toCodebatchError
-} from "./chunks/chunk-AJKALHFT.js";
+} from "./chunks/chunk-MIZVHTVR.js";
 
 // ../core/src/run/shard-worker.ts
 init_read_batch();

@@ -84,12 +84,13 @@ import {
   verifyShardOutputs,
   verifyStore,
   writeBatchManifest
-} from "./chunk-A2K3RZQD.js";
+} from "./chunk-Y3L2US6D.js";
 import {
   CodebatchError,
   ENGINE_VERSION,
   ERROR_CODES,
   ESLINT_FILE_NAMES,
+  INLINE_OUTPUT_MAX_BYTES,
   InternalError,
   ObjectStore,
   PIPELINE_CATALOG,
@@ -169,13 +170,14 @@ import {
   toPathKey,
   writeOutputObject,
   writeShardManifest
-} from "./chunk-AJKALHFT.js";
+} from "./chunk-MIZVHTVR.js";
 export {
   CodebatchError,
   ENGINE_VERSION,
   ERROR_CODES,
   ESLINT_FILE_NAMES,
   GIT_SHA_METADATA_KEY,
+  INLINE_OUTPUT_MAX_BYTES,
   InternalError,
   ObjectStore,
   PIPELINES,

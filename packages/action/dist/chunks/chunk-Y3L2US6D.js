@@ -170,7 +170,7 @@ import {
   verifiesReads,
   writeFileAtomic,
   writeShardManifest
-} from "./chunk-AJKALHFT.js";
+} from "./chunk-MIZVHTVR.js";
 
 // ../core/src/config/config-schema.ts
 var configFileSchema, DEFAULT_SHARDS;
@@ -4887,69 +4887,64 @@ function cacheFile(store) {
   return path16.join(store.layout.indexesDir, FILE_NAME);
 }
 function loadIndexDigests(store) {
-  const file = cacheFile(store);
   let stored;
-  let ctimeMs;
   try {
-    ctimeMs = fs18.statSync(file).ctimeMs;
-    stored = JSON.parse(fs18.readFileSync(file, "utf8"));
+    stored = JSON.parse(fs18.readFileSync(cacheFile(store), "utf8"));
   } catch {
     return 0;
   }
   if (stored?.schema_name !== SCHEMA_NAME3 || stored.version !== VERSION2 || !Array.isArray(stored.entries))
     return 0;
-  if (typeof stored.racy_before_ms !== "number") return 0;
-  const racyBefore = Math.min(stored.racy_before_ms, ctimeMs - RACY_WINDOW_MS);
   const root = store.layout.root;
   const taken = [];
   for (const e of stored.entries) {
     if (!isStoredEntry3(e)) return 0;
-    const [rel, ino, dev, size, mtimeMs2, entryCtimeMs, hex] = e;
-    if (!(mtimeMs2 < racyBefore && entryCtimeMs < racyBefore)) continue;
-    taken.push({ file: path16.join(root, rel), ino, dev, size, mtimeMs: mtimeMs2, ctimeMs: entryCtimeMs, hex });
+    const [rel, ino, dev, size, mtimeMs2, ctimeMs, hex, hashedAtMs] = e;
+    if (!isRacyClean(mtimeMs2, ctimeMs, hashedAtMs)) continue;
+    taken.push({
+      file: path16.join(root, rel),
+      ino,
+      dev,
+      size,
+      mtimeMs: mtimeMs2,
+      ctimeMs,
+      hex,
+      hashedAtMs,
+      used: false
+    });
   }
   adoptIndexDigests(taken);
   return taken.length;
 }
-function saveIndexDigests(store, startedAtMs) {
-  const racyBefore = startedAtMs - RACY_WINDOW_MS;
+function saveIndexDigests(store) {
   const root = store.layout.root;
+  const candidates = knownIndexDigests().filter((d) => isRacyClean(d.mtimeMs, d.ctimeMs, d.hashedAtMs)).sort((a, b) => Number(b.used) - Number(a.used));
   const entries = [];
-  for (const d of knownIndexDigests()) {
-    if (!(d.mtimeMs < racyBefore && d.ctimeMs < racyBefore)) continue;
+  for (const d of candidates) {
     const rel = path16.relative(root, d.file);
-    if (rel.startsWith("..") || path16.isAbsolute(rel)) continue;
-    entries.push([rel, d.ino, d.dev, d.size, d.mtimeMs, d.ctimeMs, d.hex]);
+    if (rel === "" || rel.startsWith("..") || path16.isAbsolute(rel)) continue;
+    entries.push([rel, d.ino, d.dev, d.size, d.mtimeMs, d.ctimeMs, d.hex, d.hashedAtMs]);
     if (entries.length >= MAX_ENTRIES2) break;
   }
   entries.sort((a, b) => a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
   const file = cacheFile(store);
-  const previous = readEntriesText(file);
-  const text = JSON.stringify(entries);
-  if (previous === text) return;
-  const body = {
-    schema_name: SCHEMA_NAME3,
-    version: VERSION2,
-    racy_before_ms: racyBefore,
-    entries
-  };
+  const text = `${JSON.stringify({ schema_name: SCHEMA_NAME3, version: VERSION2, entries })}
+`;
+  try {
+    if (fs18.readFileSync(file, "utf8") === text) return;
+  } catch {
+  }
   try {
     fs18.mkdirSync(store.layout.indexesDir, { recursive: true });
-    writeFileAtomic(file, `${JSON.stringify(body)}
-`);
+    writeFileAtomic(file, text);
   } catch {
   }
 }
-function readEntriesText(file) {
-  try {
-    const stored = JSON.parse(fs18.readFileSync(file, "utf8"));
-    return JSON.stringify(stored.entries);
-  } catch {
-    return void 0;
-  }
+function isRacyClean(mtimeMs2, ctimeMs, hashedAtMs) {
+  return mtimeMs2 < hashedAtMs - RACY_WINDOW_MS && ctimeMs < hashedAtMs - RACY_WINDOW_MS;
 }
 function isStoredEntry3(e) {
-  return Array.isArray(e) && e.length === 7 && typeof e[0] === "string" && !path16.isAbsolute(e[0]) && !e[0].split(/[\\/]/).includes("..") && e.slice(1, 6).every((n) => typeof n === "number" && Number.isFinite(n)) && typeof e[6] === "string" && /^[a-f0-9]{64}$/.test(e[6]);
+  return Array.isArray(e) && e.length === 8 && typeof e[0] === "string" && !path16.isAbsolute(e[0]) && !e[0].split(/[\\/]/).includes("..") && [1, 2, 3, 4, 5, 7].every((i) => typeof e[i] === "number" && Number.isFinite(e[i])) && typeof e[6] === "string" && /^[a-f0-9]{64}$/.test(e[6]);
 }
 var FILE_NAME, SCHEMA_NAME3, VERSION2, MAX_ENTRIES2;
 var init_index_digest_cache = __esm({
@@ -4960,8 +4955,8 @@ var init_index_digest_cache = __esm({
     init_read_index_file();
     FILE_NAME = "index-digests.json";
     SCHEMA_NAME3 = "codebatch.index_digests";
-    VERSION2 = 1;
-    MAX_ENTRIES2 = 4096;
+    VERSION2 = 2;
+    MAX_ENTRIES2 = 2048;
   }
 });
 
@@ -4995,7 +4990,7 @@ async function analyzeWith(options, shared) {
         t0,
         diagnosticsFrom: options.diagnosticsFrom
       });
-      saveIndexDigests(store, t0);
+      saveIndexDigests(store);
       return result;
     }
   }
@@ -5037,7 +5032,7 @@ async function analyzeWith(options, shared) {
     reusedFiles += r.filesReused;
   }
   const c = summary.counts;
-  saveIndexDigests(store, t0);
+  saveIndexDigests(store);
   return {
     storeDir: store.layout.root,
     snapshotId: snapshot.record.snapshot_id,
@@ -6161,6 +6156,10 @@ function baseKey(record, fingerprint) {
 function recordContent(record) {
   const rest = {};
   for (const [k, v] of Object.entries(record)) if (!ENVELOPE.has(k) && !POSITION.has(k)) rest[k] = v;
+  if (typeof rest.inline === "string" && rest.object === void 0) {
+    rest.object = `sha256:${sha256Hex(rest.inline)}`;
+    delete rest.inline;
+  }
   return canonicalJson(rest);
 }
 function keyRecords(records, fingerprint) {
@@ -6188,6 +6187,7 @@ var init_diff_keys = __esm({
   "../core/src/query/diff/diff-keys.ts"() {
     "use strict";
     init_canonical_json();
+    init_hash();
     init_output_order();
     ENVELOPE = /* @__PURE__ */ new Set(["schema_version", "snapshot_id", "batch_id", "shard_id", "ts"]);
     POSITION = /* @__PURE__ */ new Set(["line", "col", "end_line", "end_col"]);
