@@ -20,7 +20,7 @@ interface Known {
    * (rememberIndexDigest), which is never saved for another process.
    */
   hashedAtMs?: number;
-  /** Read or hashed by this process (a saved entry no run uses is not saved again). */
+  /** Read or hashed by this process: saved before the entries a run took but did not need. */
   used: boolean;
 }
 const known = new Map<string, Known>();
