@@ -263,17 +263,19 @@ export function pruneStore(store: Store, options: PruneOptions = {}): PruneRepor
   for (const name of listDir(batchesDir)) {
     if (removedBatches.has(name) || !fs.existsSync(path.join(batchesDir, name))) continue;
     for (const file of walkFiles(path.join(batchesDir, name))) {
-      if (path.basename(file) === OUTPUTS_INDEX) collectIndexRefs(readBytes(file), roots, outputObjects);
-      else if (file.endsWith('.jsonl') || file.endsWith('.json')) collectFileRefs(file, roots);
-      // A reused shard's records are an object (state.outputs_ref), read whole here, however
-      // large (the scan below stops at MAX_SCAN_BYTES).
-      if (path.basename(file) === 'state.json') {
-        const hex = outputsRefObject(file);
+      const base = path.basename(file);
+      if (base === OUTPUTS_INDEX) collectIndexRefs(readBytes(file), roots, outputObjects);
+      else if (base === 'state.json') {
+        const bytes = readBytes(file);
+        collectByteRefs(bytes, roots);
+        // A reused shard's records are an object (state.outputs_ref), read whole here, however
+        // large (the scan below stops at MAX_SCAN_BYTES).
+        const hex = outputsRefObject(bytes);
         if (hex !== undefined && !indexObjects.has(hex)) {
           indexObjects.add(hex);
           collectIndexRefs(readBytes(store.objects.objectPath(hex)), roots, outputObjects);
         }
-      }
+      } else if (file.endsWith('.jsonl') || file.endsWith('.json')) collectFileRefs(file, roots);
     }
   }
   for (const hex of roots) mark(hex);
@@ -447,9 +449,9 @@ function reuseMoves(
   return moves;
 }
 
-function outputsRefObject(stateFile: string): string | undefined {
+function outputsRefObject(stateBytes: Buffer): string | undefined {
   try {
-    const state = JSON.parse(fs.readFileSync(stateFile, 'utf8')) as { outputs_ref?: { object?: unknown } };
+    const state = JSON.parse(stateBytes.toString('utf8')) as { outputs_ref?: { object?: unknown } };
     const ref = state.outputs_ref?.object;
     return typeof ref === 'string' ? parseObjectRef(ref) : undefined;
   } catch {

@@ -82,6 +82,7 @@ export function reuseShardOutputs(
     store.objects.linkObject(stored.hex, stored.file, stored.identity, stored.bytes);
     rememberIndexDigest(store.objects.objectPath(stored.hex), stored.hex);
   }
+  const kinds = storedKindCounts(state);
   return {
     ref: { object: `sha256:${stored.hex}`, from, snapshot_id: target.snapshot_id },
     bytes: stored.bytes,
@@ -89,7 +90,7 @@ export function reuseShardOutputs(
     resultDigest: state.result_digest,
     count,
     diagnostics: storedCounts(state) ?? countInBytes(stored.bytes),
-    ...(storedKindCounts(state) ? { kinds: storedKindCounts(state) } : {}),
+    ...(kinds ? { kinds } : {}),
     ...(state.manifest ? { sourceManifest: state.manifest } : {}),
     ...(state.outputs_digest ? { sourceOutputsDigest: state.outputs_digest } : {}),
   };

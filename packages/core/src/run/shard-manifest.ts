@@ -176,7 +176,7 @@ function withoutMembers(preimage: InputBundlePreimage): Omit<InputBundlePreimage
  * Returns the manifest's `sha256:<hex>`.
  */
 export function recordShardManifest(store: Store, input: ShardManifestInput): string {
-  const members = `sha256:${store.objects.writeObjectFresh(canonicalJson(input.bundle.preimage.members))}`;
+  const members = `sha256:${store.objects.writeObject(canonicalJson(input.bundle.preimage.members))}`;
   return writeShardManifest(store, buildShardManifest({ ...input, members_object: members }));
 }
 

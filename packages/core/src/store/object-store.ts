@@ -48,30 +48,26 @@ export class ObjectStore {
   }
 
   /**
-   * writeObject for an object a new record is about to name that may be there already, old:
-   * a present one gets its times set to now, so that gc's grace period covers it until the
-   * record that names it is written (as linkObject does for a present index).
+   * For callers that already hashed the bytes (the snapshotter): the digest is trusted. Returns
+   * false when the object was there already; its times are then set to now, as linkObject does,
+   * because the caller is about to name it in a new record: gc's grace period must cover it
+   * until that record is written, however old the object is (a run manifest's member list that
+   * its source batch wrote a week ago, an AST of a file seen before).
    */
-  writeObjectFresh(data: string | Uint8Array): string {
-    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-    const hex = sha256Hex(bytes);
-    if (!this.writeObjectWithDigest(hex, bytes)) {
-      const now = new Date();
-      try {
-        fs.utimesSync(this.layout.objectPath(hex), now, now);
-      } catch {
-        this.install(hex, bytes, this.layout.objectPath(hex)); // removed meanwhile
-      }
-    }
-    return hex;
-  }
-
-  /** For callers that already hashed the bytes (the snapshotter): the digest is trusted. */
   writeObjectWithDigest(hex: string, bytes: Uint8Array): boolean {
     const finalPath = this.layout.objectPath(hex);
     // A directory this call had to create cannot hold the object yet: skip the lookup (on a
     // cold snapshot that is most objects, and each lookup is a syscall on a slow path).
-    if (!this.ensureDir(path.dirname(finalPath)) && fs.existsSync(finalPath)) return false;
+    if (!this.ensureDir(path.dirname(finalPath)) && fs.existsSync(finalPath)) {
+      const now = new Date();
+      try {
+        fs.utimesSync(finalPath, now, now);
+        return false;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+        // Removed meanwhile (gc): written below like any missing object.
+      }
+    }
     this.install(hex, bytes, finalPath);
     return true;
   }

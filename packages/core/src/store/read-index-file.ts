@@ -11,8 +11,16 @@ import type { FileIdentity } from './object-store';
  * on the descriptor the bytes are read from, so a rename between stat and read cannot pair one
  * file's stat with another's bytes.
  */
-interface Known {
-  key: string;
+/** What fstat says of an index file: equal on a later read means the same bytes (see above). */
+interface IndexIdentity {
+  ino: number;
+  dev: number;
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+}
+
+interface Known extends IndexIdentity {
   hex: string;
   /**
    * Wall clock before the bytes were read and hashed by this process or, for an entry taken from
@@ -61,15 +69,15 @@ export function readIndexFile(file: string): IndexFileRead | undefined {
       read += n;
     }
     const whole = read === bytes.length ? bytes : bytes.subarray(0, read);
-    const key = identityOf(stat, read);
     const identity = { ino: stat.ino, dev: stat.dev, size: stat.size, mtimeMs: stat.mtimeMs };
-    const seen = known.get(file);
-    if (seen && seen.key === key) {
+    // A short read (the file shrank while being read) is hashed, and never remembered.
+    const seen = read === stat.size ? known.get(file) : undefined;
+    if (seen && sameIdentity(seen, stat)) {
       seen.used = true;
       return { bytes: whole, hex: seen.hex, identity };
     }
     const hex = sha256Hex(whole);
-    setKnown(file, { key, hex, hashedAtMs, used: true });
+    if (read === stat.size) setKnown(file, { ...identityOf(stat), hex, hashedAtMs, used: true });
     return { bytes: whole, hex, identity };
   } finally {
     fs.closeSync(fd);
@@ -95,7 +103,7 @@ export function readIndexDigest(file: string): string | undefined {
     fs.closeSync(fd);
   }
   const seen = known.get(file);
-  if (seen && seen.key === identityOf(stat, stat.size)) {
+  if (seen && sameIdentity(seen, stat)) {
     seen.used = true;
     return seen.hex;
   }
@@ -111,28 +119,29 @@ export function readIndexDigest(file: string): string | undefined {
 export function rememberIndexDigest(file: string, hex: string): void {
   try {
     const stat = fs.statSync(file);
-    setKnown(file, { key: identityOf(stat, stat.size), hex, used: true });
+    setKnown(file, { ...identityOf(stat), hex, used: true });
   } catch {
     // A later read hashes it.
   }
 }
 
-function identityOf(stat: fs.Stats, read: number): string {
-  return identityKey(stat.ino, stat.dev, stat.size, stat.mtimeMs, stat.ctimeMs, read);
+function identityOf(stat: fs.Stats): IndexIdentity {
+  return { ino: stat.ino, dev: stat.dev, size: stat.size, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs };
 }
 
-function identityKey(ino: number, dev: number, size: number, mtimeMs: number, ctimeMs: number, read = size) {
-  return `${ino}:${dev}:${size}:${mtimeMs}:${ctimeMs}:${read}`;
+function sameIdentity(a: IndexIdentity, b: IndexIdentity): boolean {
+  return (
+    a.ino === b.ino &&
+    a.dev === b.dev &&
+    a.size === b.size &&
+    a.mtimeMs === b.mtimeMs &&
+    a.ctimeMs === b.ctimeMs
+  );
 }
 
 /** A digest a process hashed, with the identity the file had and when (index-digest-cache.ts). */
-export interface KnownIndexDigest {
+export interface KnownIndexDigest extends IndexIdentity {
   file: string;
-  ino: number;
-  dev: number;
-  size: number;
-  mtimeMs: number;
-  ctimeMs: number;
   hex: string;
   hashedAtMs: number;
   /** Read by this process (false: taken from the cache and not needed since). */
@@ -142,21 +151,9 @@ export interface KnownIndexDigest {
 /** The digests of whole files that a process hashed (a writer's own record is left out). */
 export function knownIndexDigests(): KnownIndexDigest[] {
   const out: KnownIndexDigest[] = [];
-  for (const [file, { key, hex, hashedAtMs, used }] of known) {
-    if (hashedAtMs === undefined) continue;
-    const [ino, dev, size, mtimeMs, ctimeMs, read] = key.split(':').map(Number) as number[];
-    if (read !== size) continue;
-    out.push({
-      file,
-      ino: ino!,
-      dev: dev!,
-      size: size!,
-      mtimeMs: mtimeMs!,
-      ctimeMs: ctimeMs!,
-      hex,
-      hashedAtMs,
-      used,
-    });
+  for (const [file, entry] of known) {
+    const { hashedAtMs } = entry;
+    if (hashedAtMs !== undefined) out.push({ ...entry, file, hashedAtMs });
   }
   return out;
 }
@@ -166,14 +163,8 @@ export function knownIndexDigests(): KnownIndexDigest[] {
  * age), at most half the map: this run's own reads must not push each other out.
  */
 export function adoptIndexDigests(entries: readonly KnownIndexDigest[]): void {
-  for (const e of entries.slice(0, MAX_KNOWN / 2)) {
-    if (known.has(e.file)) continue;
-    setKnown(e.file, {
-      key: identityKey(e.ino, e.dev, e.size, e.mtimeMs, e.ctimeMs),
-      hex: e.hex,
-      hashedAtMs: e.hashedAtMs,
-      used: false,
-    });
+  for (const { file, ...entry } of entries.slice(0, MAX_KNOWN / 2)) {
+    if (!known.has(file)) setKnown(file, { ...entry, used: false });
   }
 }
 
