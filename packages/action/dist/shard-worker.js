@@ -19,7 +19,7 @@ import {
   readBatchRecords,
   runShardChain,
   toCodebatchError
-} from "./chunks/chunk-MIZVHTVR.js";
+} from "./chunks/chunk-B2NILZEY.js";
 
 // ../core/src/run/shard-worker.ts
 init_read_batch();

@@ -170,7 +170,7 @@ import {
   verifiesReads,
   writeFileAtomic,
   writeShardManifest
-} from "./chunk-MIZVHTVR.js";
+} from "./chunk-B2NILZEY.js";
 
 // ../core/src/config/config-schema.ts
 var configFileSchema, DEFAULT_SHARDS;
@@ -6888,15 +6888,17 @@ function pruneStore(store, options = {}) {
   for (const name of listDir(batchesDir)) {
     if (removedBatches.has(name) || !fs21.existsSync(path19.join(batchesDir, name))) continue;
     for (const file of walkFiles(path19.join(batchesDir, name))) {
-      if (path19.basename(file) === OUTPUTS_INDEX) collectIndexRefs(readBytes(file), roots, outputObjects);
-      else if (file.endsWith(".jsonl") || file.endsWith(".json")) collectFileRefs(file, roots);
-      if (path19.basename(file) === "state.json") {
-        const hex = outputsRefObject(file);
+      const base = path19.basename(file);
+      if (base === OUTPUTS_INDEX) collectIndexRefs(readBytes(file), roots, outputObjects);
+      else if (base === "state.json") {
+        const bytes = readBytes(file);
+        collectByteRefs(bytes, roots);
+        const hex = outputsRefObject(bytes);
         if (hex !== void 0 && !indexObjects.has(hex)) {
           indexObjects.add(hex);
           collectIndexRefs(readBytes(store.objects.objectPath(hex)), roots, outputObjects);
         }
-      }
+      } else if (file.endsWith(".jsonl") || file.endsWith(".json")) collectFileRefs(file, roots);
     }
   }
   for (const hex of roots) mark(hex);
@@ -7030,9 +7032,9 @@ function reuseMoves(store, keptBatches, removed) {
   }
   return moves;
 }
-function outputsRefObject(stateFile) {
+function outputsRefObject(stateBytes) {
   try {
-    const state = JSON.parse(fs21.readFileSync(stateFile, "utf8"));
+    const state = JSON.parse(stateBytes.toString("utf8"));
     const ref2 = state.outputs_ref?.object;
     return typeof ref2 === "string" ? parseObjectRef(ref2) : void 0;
   } catch {

@@ -84,7 +84,7 @@ import {
   verifyShardOutputs,
   verifyStore,
   writeBatchManifest
-} from "./chunk-Y3L2US6D.js";
+} from "./chunk-SPFTS7YM.js";
 import {
   CodebatchError,
   ENGINE_VERSION,
@@ -170,7 +170,7 @@ import {
   toPathKey,
   writeOutputObject,
   writeShardManifest
-} from "./chunk-MIZVHTVR.js";
+} from "./chunk-B2NILZEY.js";
 export {
   CodebatchError,
   ENGINE_VERSION,
