@@ -87,3 +87,66 @@ test('restores with the computed keys, then runs to completion', async () => {
 });
 
 // The issue's scenarios are in action-scenarios.test.ts.
+
+/**
+ * The bundle's worker threads (dist/shard-worker.js, an ES module) start and take shard chains:
+ * a worker that fails to start leaves its chains to the main thread, so only a probe tells.
+ */
+test('a tree of a few thousand files runs its chains on the bundle’s worker threads', async () => {
+  const files: Record<string, string> = { 'codebatch.json': '{ "pipeline": "lint" }' };
+  for (let i = 0; i < 2100; i += 1)
+    files[`gen/d${i % 21}/m${i}.ts`] = `export const m${i} = ${i}; // TODO ${i}\n`;
+  const big = createGitRepo(files);
+  const probe = path.join(big.dir, '..', `${path.basename(big.dir)}-probe.cjs`);
+  const out = `${probe}.json`;
+  fs.writeFileSync(
+    probe,
+    `const wt = require('node:worker_threads');
+const fs = require('node:fs');
+if (wt.isMainThread) {
+  const counts = { constructed: 0, started: 0, chains: 0 };
+  const Worker = wt.Worker;
+  wt.Worker = class extends Worker {
+    constructor(...args) {
+      super(...args);
+      counts.constructed += 1;
+      this.on('message', (m) => {
+        if (m && m.type === 'started') counts.started += 1;
+        if (m && m.type === 'chain') counts.chains += 1;
+      });
+
+    }
+  };
+  // The bundle imports Worker as an ES module binding: let it see the patched class.
+  require('node:module').syncBuiltinESMExports();
+  process.on('exit', () => fs.writeFileSync(${JSON.stringify(out)}, JSON.stringify(counts)));
+}
+`,
+  );
+  const env = buildRunnerEnv({
+    workspace: big.dir,
+    inputs: { 'github-token': api.token, 'save-cache': 'false', 'config-file': 'codebatch.json' },
+    sha: big.git('rev-parse', 'HEAD'),
+    event: { repository: { default_branch: 'main' } },
+    cache,
+    api,
+  });
+  try {
+    const result = await runAction({ ...env, env: { ...env.env, NODE_OPTIONS: `--require ${probe}` } });
+    expect(result.code).toBe(0);
+    const counts = JSON.parse(fs.readFileSync(out, 'utf8')) as {
+      constructed: number;
+      started: number;
+      chains: number;
+    };
+    expect(counts.constructed).toBeGreaterThan(0);
+    expect(counts.started).toBe(counts.constructed);
+    expect(counts.chains).toBeGreaterThan(0);
+    expect(result.stdout).toMatch(/batch \S+: 2101 files/);
+  } finally {
+    env.cleanup();
+    big.cleanup();
+    fs.rmSync(probe, { force: true });
+    fs.rmSync(out, { force: true });
+  }
+});

@@ -176,3 +176,91 @@ describe('warm runs', () => {
     expectVerified();
   });
 });
+
+describe('warm runs on a tree large enough to warm a worker', () => {
+  let root: string;
+  let tree: string;
+  let probeFile: string;
+
+  beforeAll(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'cb-warm-big-'));
+    tree = path.join(root, 'tree');
+    writeFixtureCorpus(tree);
+    // Above the 2,000 files at which a changed tree warms a worker while it is snapshotted.
+    for (let d = 0; d < 21; d += 1) {
+      fs.mkdirSync(path.join(tree, 'gen', `d${d}`), { recursive: true });
+      for (let i = 0; i < 100; i += 1)
+        fs.writeFileSync(
+          path.join(tree, 'gen', `d${d}`, `m${i}.ts`),
+          `export const m${i} = ${d}; // TODO: ${i}\n`,
+        );
+    }
+    fs.writeFileSync(path.join(root, 'probe.cjs'), MODULE_PROBE);
+    probeFile = path.join(root, 'probe.json');
+  });
+  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  function check(store: string, parallel: string): { json: CheckJson; probe: ModuleProbe } {
+    fs.rmSync(probeFile, { force: true });
+    const r = spawnSync(
+      process.execPath,
+      [
+        '-r',
+        path.join(root, 'probe.cjs'),
+        BIN,
+        'check',
+        tree,
+        '--pipeline',
+        'lint',
+        '--store',
+        store,
+        '--parallel',
+        parallel,
+        '--format',
+        'json',
+      ],
+      {
+        encoding: 'utf8',
+        maxBuffer: 1 << 28,
+        env: { ...process.env, CODEBATCH_TEST_PROBE: probeFile, CODEBATCH_BUNDLE: '0' },
+      },
+    );
+    if (r.status !== 0 && r.status !== 1) throw new Error(`check exited ${r.status}: ${r.stderr}`);
+    return {
+      json: JSON.parse(r.stdout) as CheckJson,
+      probe: JSON.parse(fs.readFileSync(probeFile, 'utf8')) as ModuleProbe,
+    };
+  }
+
+  const comparable = (json: CheckJson) =>
+    (json.diagnostics as { batch_id: string; snapshot_id: string; ts?: string }[]).map(
+      ({ batch_id: _b, snapshot_id: _s, ts: _t, ...d }) => d,
+    );
+  const taskCode = (p: ModuleProbe) => p.loaded.filter((f) => EXECUTION_ONLY.some((re) => re.test(f)));
+
+  it('one changed file: one worker, warmed while the tree is snapshotted, executes it; this thread loads no task code', () => {
+    const store = path.join(root, 'store');
+    check(store, '2');
+    fs.appendFileSync(path.join(tree, 'gen/d7/m42.ts'), '// edited: TODO again\n');
+    const { json, probe } = check(store, '2');
+    expect(json.status).toBe('done');
+    expect(json.taskFiles.executed).toBe(2);
+    expect(json.shards.executed).toBe(2);
+    expect(probe.workers).toBe(1);
+    expect(taskCode(probe)).toEqual([]);
+
+    // The same tree from scratch on this thread alone: the same diagnostics.
+    const inline = check(path.join(root, 'store-inline'), '1');
+    expect(inline.probe.workers).toBe(0);
+    expect(taskCode(inline.probe).length).toBeGreaterThan(0);
+    expect(comparable(json)).toEqual(comparable(inline.json));
+    expect(json.diagnostics.length).toBeGreaterThan(2000);
+  });
+
+  it('the run after the edit warms no worker: the edited file is read again (too recent to trust), unchanged', () => {
+    const { json, probe } = check(path.join(root, 'store'), '2');
+    expect(json.taskFiles.executed).toBe(0);
+    expect(probe.workers).toBe(0);
+    expect(taskCode(probe)).toEqual([]);
+  });
+});

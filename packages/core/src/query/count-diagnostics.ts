@@ -18,6 +18,7 @@ import { emptySeverityCounts, type SeverityCounts } from './query-diagnostics';
 import {
   isShardVisible,
   listShards,
+  readShardEntry,
   readShardOutputs,
   readVerifiedOutputsBytes,
   type ShardEntry,
@@ -31,6 +32,19 @@ export interface ScanDiagnosticsOptions {
    * is then not opened at all.
    */
   proven?: ReadonlyMap<string, string>;
+  /**
+   * Shards scanned earlier (prefetchShardDiagnostics), by `taskId/shardId`: taken as they are
+   * while the shard's state.json still holds the very bytes it was scanned under.
+   */
+  prefetched?: ReadonlyMap<string, ShardDiagnostics>;
+}
+
+/** One shard's part of scanDiagnosticsAtLeast, with the state bytes it holds for. */
+export interface ShardDiagnostics {
+  stateBytes: Buffer;
+  min: Severity;
+  records: OutputRecord[];
+  counts: SeverityCounts;
 }
 
 /** `ScanDiagnosticsOptions.proven` from a run's shard results (ShardRunResult.outputsDigest). */
@@ -67,43 +81,78 @@ export function scanDiagnosticsAtLeast(
 ): { records: OutputRecord[]; counts: SeverityCounts } {
   const counts = emptySeverityCounts();
   const records: OutputRecord[] = [];
-  const keep = (r: OutputRecord) =>
-    r.kind === 'diagnostic' && meetsSeverityThreshold(r.severity ?? 'warning', min);
-  const select = min === 'error' ? '"error"' : '"diagnostic"';
   for (const taskId of taskIds) {
     for (const entry of listShards(view, taskId)) {
       if (!isShardVisible(entry)) continue;
-      const stored = verifiesReads() ? storedCounts(entry.state) : undefined;
-      if (stored) {
-        addSeverityCounts(counts, stored);
-        const expected = countAtLeast(stored, min);
-        if (expected === 0) {
-          // Unproven, the index is still hashed: a damaged one fails the report as it always has.
-          if (!isProven(entry, options.proven)) readVerifiedOutputsBytes(entry);
-          continue;
-        }
-        const { bytes } = readVerifiedOutputsBytes(entry);
-        const kept = parseSelectedLines<OutputRecord>(bytes, select, entry.outputsFile).filter(keep);
-        assertStoredCount(entry, stored, min, kept.length, expected);
-        for (const r of kept) records.push(r);
-        continue;
-      }
-      const { bytes, verified } = readVerifiedOutputsBytes(entry);
-      if (!verified) {
-        const all = emptyDiagnosticCounts();
-        for (const r of readShardOutputs(entry)) {
-          addRecord(all, r);
-          if (keep(r)) records.push(r);
-        }
-        addSeverityCounts(counts, all);
-        continue;
-      }
-      addSeverityCounts(counts, countInBytes(bytes));
-      for (const r of parseSelectedLines<OutputRecord>(bytes, select, entry.outputsFile))
-        if (keep(r)) records.push(r);
+      const pre = options.prefetched?.get(provenKey(taskId, entry.shardId));
+      const shard =
+        pre && pre.min === min && entry.stateBytes?.equals(pre.stateBytes)
+          ? pre
+          : scanShard(entry, min, options);
+      for (const k of ['error', 'warning', 'info', 'hint'] as const) counts[k] += shard.counts[k];
+      for (const r of shard.records) records.push(r);
     }
   }
   return { records: sortOutputs(records), counts };
+}
+
+/**
+ * scanDiagnosticsAtLeast's work for one shard, done ahead: a run's caller scans each shard as it
+ * settles, while this thread would otherwise wait for a worker, and the report after the run
+ * takes what still holds. Undefined when the shard is not done (nothing to take ahead).
+ */
+export function prefetchShardDiagnostics(
+  view: BatchView,
+  taskId: string,
+  shardId: string,
+  min: Severity,
+  options: Pick<ScanDiagnosticsOptions, 'proven'> = {},
+): ShardDiagnostics | undefined {
+  const entry = readShardEntry(view, taskId, shardId);
+  if (!isShardVisible(entry) || !entry.stateBytes) return undefined;
+  return { stateBytes: entry.stateBytes, min, ...scanShard(entry, min, options) };
+}
+
+export { provenKey as shardDiagnosticsKey };
+
+function scanShard(
+  entry: ShardEntry,
+  min: Severity,
+  options: Pick<ScanDiagnosticsOptions, 'proven'>,
+): { records: OutputRecord[]; counts: SeverityCounts } {
+  const counts = emptySeverityCounts();
+  const records: OutputRecord[] = [];
+  const keep = (r: OutputRecord) =>
+    r.kind === 'diagnostic' && meetsSeverityThreshold(r.severity ?? 'warning', min);
+  const select = min === 'error' ? '"error"' : '"diagnostic"';
+  const stored = verifiesReads() ? storedCounts(entry.state) : undefined;
+  if (stored) {
+    addSeverityCounts(counts, stored);
+    const expected = countAtLeast(stored, min);
+    if (expected === 0) {
+      // Unproven, the index is still hashed: a damaged one fails the report as it always has.
+      if (!isProven(entry, options.proven)) readVerifiedOutputsBytes(entry);
+      return { records, counts };
+    }
+    const { bytes } = readVerifiedOutputsBytes(entry);
+    const kept = parseSelectedLines<OutputRecord>(bytes, select, entry.outputsFile).filter(keep);
+    assertStoredCount(entry, stored, min, kept.length, expected);
+    return { records: kept, counts };
+  }
+  const { bytes, verified } = readVerifiedOutputsBytes(entry);
+  if (!verified) {
+    const all = emptyDiagnosticCounts();
+    for (const r of readShardOutputs(entry)) {
+      addRecord(all, r);
+      if (keep(r)) records.push(r);
+    }
+    addSeverityCounts(counts, all);
+    return { records, counts };
+  }
+  addSeverityCounts(counts, countInBytes(bytes));
+  for (const r of parseSelectedLines<OutputRecord>(bytes, select, entry.outputsFile))
+    if (keep(r)) records.push(r);
+  return { records, counts };
 }
 
 function isProven(entry: ShardEntry, proven: ReadonlyMap<string, string> | undefined): boolean {

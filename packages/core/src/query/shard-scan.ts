@@ -44,7 +44,7 @@ export function listShards(view: BatchView, taskId: string): ShardEntry[] {
     .map((shardId) => readShardEntry(view, taskId, shardId));
 }
 
-function readShardEntry(view: BatchView, taskId: string, shardId: string): ShardEntry {
+export function readShardEntry(view: BatchView, taskId: string, shardId: string): ShardEntry {
   const { layout } = view.store;
   const stateFile = layout.stateFile(view.batchId, taskId, shardId);
   const outputsFile = layout.outputsFile(view.batchId, taskId, shardId);

@@ -8,7 +8,7 @@ import type { FileRunResult, TaskContext, TaskDefinition, TaskFile } from '../ta
 import { sha256OfCanonical } from '../util/hash';
 import { keepUpstreamOutputs } from './chain-scope';
 import { commitOutputsFile, serializeOutputs } from './commit-outputs';
-import { computeFileKey, digestRecords } from './file-memo';
+import { createFileKeyer, digestRecords } from './file-memo';
 import { markShardExecuted, markShardFailed, type ShardAttempt, startShardRun } from './shard-attempt';
 import { countOutputKinds } from './shard-manifest';
 import { taskEnvironment } from './task-environment';
@@ -60,14 +60,16 @@ export async function executeTask(
     const environmentDigest = environment ? sha256OfCanonical(environment) : undefined;
     // Per file, in shard order: records from the memo, or a slot the task fills.
     const perFile: { file: TaskFile; key: string; records?: TaskOutput[] }[] = [];
+    const fileKey = createFileKeyer({
+      taskId,
+      type: t.task.type,
+      version: t.task.task_version,
+      configDigest: t.task.config_digest,
+      chunking: { threshold: ctx.chunking.threshold, chunk_size: ctx.chunking.chunkSize },
+      seedBase: ctx.batch.seed,
+    });
     for (const file of scope.files) {
-      const key = computeFileKey({
-        taskId,
-        type: t.task.type,
-        version: t.task.task_version,
-        configDigest: t.task.config_digest,
-        chunking: { threshold: ctx.chunking.threshold, chunk_size: ctx.chunking.chunkSize },
-        seedBase: ctx.batch.seed,
+      const key = fileKey({
         path: file.path,
         object: file.object,
         upstream: t.deps.map((d) => ({ task_id: d, digest: digestRecords(file.upstream(d)) })),

@@ -7,7 +7,8 @@ import { tempName } from '../store/atomic-write';
 import { appendJsonl, parseJsonl, toJsonl } from '../store/jsonl';
 import { isMemoLine } from '../store/memo-line';
 import type { Store } from '../store/store';
-import { sha256OfCanonical } from '../util/hash';
+import { canonicalJson } from '../util/canonical-json';
+import { sha256Hex, sha256OfCanonical } from '../util/hash';
 import { readCommittedIndex } from './committed-outputs';
 import { type TaskIdentityParts, taskIdentity } from './input-bundle';
 
@@ -60,6 +61,46 @@ export function computeFileKey(parts: FileKeyParts): string {
     // Absent, not null, when there is none: keys of tasks without an environment stay as they were.
     ...(parts.environment === undefined ? {} : { environment: parts.environment }),
   });
+}
+
+/** A file's own part of its key: FileKeyParts without the task's identity. */
+export type FileKeyOwnParts = Omit<FileKeyParts, keyof TaskIdentityParts>;
+
+/**
+ * computeFileKey for the files of one task: the canonical encoding of the task's identity is
+ * built once, and each file's key encodes only that file's parts, spliced in at the places key
+ * order gives them. The same bytes, so the same keys, as computeFileKey (a test holds them
+ * equal); a cold run computes one per file and task, and the generic encoder sorted and
+ * encoded the identity again each time (28 ms for a shard's 550 files in two tasks).
+ */
+export function createFileKeyer(identity: TaskIdentityParts): (file: FileKeyOwnParts) => string {
+  const fixed = taskIdentity(identity) as Record<string, unknown>;
+  const templates = new Map<string, { key: string; encoded?: string }[]>();
+  const templateFor = (ownKeys: string[]) => {
+    const signature = ownKeys.join(',');
+    let template = templates.get(signature);
+    if (!template) {
+      const keys = [...Object.keys(fixed).filter((k) => fixed[k] !== undefined), ...ownKeys].sort();
+      template = keys.map((key) =>
+        key in fixed && !ownKeys.includes(key)
+          ? { key, encoded: `${JSON.stringify(key)}:${canonicalJson(fixed[key])}` }
+          : { key },
+      );
+      templates.set(signature, template);
+    }
+    return template;
+  };
+  return (file) => {
+    const own: Record<string, unknown> = { path: file.path, object: file.object, upstream: file.upstream };
+    if (file.extra !== undefined) own.extra = file.extra;
+    if (file.environment !== undefined) own.environment = file.environment;
+    let out = '{';
+    for (const part of templateFor(Object.keys(own))) {
+      if (out.length > 1) out += ',';
+      out += part.encoded ?? `${JSON.stringify(part.key)}:${canonicalJson(own[part.key])}`;
+    }
+    return sha256Hex(`${out}}`);
+  };
 }
 
 /** Digest of one file's upstream records (task-owned fields only, in emission order). */

@@ -39,6 +39,12 @@ export interface RunBatchOptions {
   workers?: WorkerPool;
   /** Write a run manifest per shard run (default true). */
   manifests?: boolean;
+  /**
+   * Paths the snapshot had to read (the likely changes): the chains of the shards holding them
+   * go first, so a worker warmed meanwhile gets what must execute while this thread reuses the
+   * rest. Order only: what runs and what it writes are the same.
+   */
+  likelyChanged?: readonly string[];
   /** Run budget (seed 001): at most this many not-yet-done shards in this invocation. */
   maxShards?: number;
   /** Stop taking new shards after the first failure (the rest stay ready for a later run). */
@@ -125,41 +131,72 @@ export async function runBatch(
   };
   // Two passes. The first settles what is already known (skips, verified reuse) without
   // loading any task code; only if something must execute are the tasks prepared (the
-  // TypeScript compiler, WebAssembly grammars) and worker threads started.
+  // TypeScript compiler, WebAssembly grammars) and worker threads started. A warm worker (one
+  // prewarmed while the tree was snapshotted, or an analyzer's idle one) joins the first pass:
+  // it takes the chains this thread defers as they are found, and reused ones when it has none.
   let executors: ChainExecutor[] = [createInProcessExecutor({ ...ctx, canExecute: false })];
+  const job = {
+    storeDir: store.layout.root,
+    batchId: batch.batch_id,
+    force: options.force ?? false,
+    manifests: options.manifests !== false,
+  };
+  if (earlyWorkers(options) > 0) executors.push(...options.workers!.lease(earlyWorkers(options), job));
   const started: ChainExecutor[] = [...executors];
   let ownPool: WorkerPool | undefined;
   let prepared = false;
   try {
-    let pending = shardIds;
+    let pending = likelyChangedFirst(shardIds, members, options.likelyChanged);
     const deadline = Date.now() + (options.busyTimeoutMs ?? 10 * 60 * 1000);
     while (pending.length > 0) {
       const queue = [...pending];
       const retry = new Set<string>();
       let deferred = false;
+      // Chains this thread could not execute, for the workers of this pass to take first.
+      const workers = executors.filter((e) => 'ready' in e);
+      const handoff = createHandoff(workers.length, executors.length - workers.length);
+      const joined: ChainExecutor[] = [];
+      const defer = (shardId: string) => {
+        deferred = true;
+        retry.add(shardId);
+      };
       await Promise.all(
         executors.map(async (executor) => {
+          const isWorker = 'ready' in executor;
           // A worker that fails to start leaves its share to the others (or to this thread).
-          if ('ready' in executor) {
+          if (isWorker) {
             const ok = await (executor as { ready: Promise<void> }).ready.then(
               () => true,
               () => false,
             );
-            if (!ok) return;
+            if (!ok) {
+              for (const s of handoff.leave()) defer(s);
+              return;
+            }
+            joined.push(executor);
           }
-          for (let shardId = queue.shift(); shardId !== undefined && !stopped; shardId = queue.shift()) {
-            let chain: ShardRunResult[];
-            try {
-              chain = await executor.run(shardId, members.get(shardId) ?? [], selected);
-            } catch (error) {
-              queue.length = 0; // stop the other executors after their current chain
-              throw error;
+          try {
+            for (;;) {
+              const shardId = isWorker ? await handoff.next(queue) : queue.shift();
+              if (shardId === undefined || stopped) break;
+              let chain: ShardRunResult[];
+              try {
+                chain = await executor.run(shardId, members.get(shardId) ?? [], selected);
+              } catch (error) {
+                queue.length = 0; // stop the other executors after their current chain
+                throw error;
+              }
+              report(chain);
+              const held = chain.some((r) => r.outcome === 'busy');
+              if (!held && chain.some((r) => r.outcome === 'deferred') && handoff.give(shardId)) continue;
+              for (const r of chain) {
+                if (r.outcome === 'deferred') deferred = true;
+                if (r.outcome === 'busy' || r.outcome === 'deferred') retry.add(shardId);
+              }
             }
-            report(chain);
-            for (const r of chain) {
-              if (r.outcome === 'deferred') deferred = true;
-              if (r.outcome === 'busy' || r.outcome === 'deferred') retry.add(shardId);
-            }
+          } finally {
+            if (isWorker) for (const s of handoff.leave()) defer(s);
+            else handoff.close();
           }
         }),
       );
@@ -176,21 +213,20 @@ export async function runBatch(
       if (deferred && !prepared) {
         prepared = true;
         const fileCount = pending.reduce((n, s) => n + (members.get(s)?.length ?? 0), 0);
-        const threads = workerThreadsFor(options, pending.length, fileCount);
+        // Workers that joined the first pass have the task code loaded: they stay, and are
+        // cheaper than loading it on this thread.
+        const threads = Math.max(workerThreadsFor(options, pending.length, fileCount), joined.length);
         if (threads > 0) {
           if (!options.workers) ownPool = createWorkerPool();
           const pool = options.workers ?? ownPool!;
-          executors = pool.lease(threads, {
-            storeDir: store.layout.root,
-            batchId: batch.batch_id,
-            force: options.force ?? false,
-            manifests: options.manifests !== false,
-          });
+          const more = pool.lease(threads - joined.length, job);
+          started.push(...more);
+          executors = [...joined, ...more];
         } else {
           await options.registry.prepare(selected.map((id) => tasks.get(id)!.type));
           executors = [createInProcessExecutor({ ...ctx, canExecute: true })];
+          started.push(...executors);
         }
-        started.push(...executors);
         continue;
       }
       if (Date.now() > deadline) {
@@ -248,15 +284,91 @@ export async function runBatch(
  * workers, this thread only hands out chains: a chain run here would block the replies of the
  * workers (they would idle until it ends). Below a few hundred files a new worker's start-up
  * (about 60 ms plus loading the compiler) costs more than it saves; a warm pooled one (an
- * analyzer's, after an earlier run) has both behind it, and costs less than loading the
+ * analyzer's, after an earlier run, or one prewarmed while this run snapshotted and reused:
+ * WorkerPool.prewarm) has both behind it or under way, and costs less than loading the
  * compiler on this thread.
  */
 function workerThreadsFor(options: RunBatchOptions, chains: number, files: number): number {
   if (!options.useDefaultRegistryInWorkers) return 0;
   const wanted = Math.max(1, Math.min(options.parallel ?? 1, chains));
   if (wanted > 1 && files >= 200) return wanted;
-  const warm = options.workers?.idle ?? 0;
+  const warm = options.workers?.warm ?? 0;
   return warm > 0 && (options.parallel ?? 1) > 1 ? Math.min(wanted, warm) : 0;
+}
+
+/** Above this many likely changes (a cold tree: all of them), the order is left as it is. */
+const LIKELY_CHANGED_MAX = 1024;
+
+function likelyChangedFirst(
+  shardIds: string[],
+  members: Map<string, FilesIndexRecord[]>,
+  likelyChanged: readonly string[] | undefined,
+): string[] {
+  if (!likelyChanged || likelyChanged.length === 0 || likelyChanged.length > LIKELY_CHANGED_MAX)
+    return shardIds;
+  const paths = new Set(likelyChanged);
+  const first: string[] = [];
+  const rest: string[] = [];
+  for (const shardId of shardIds) {
+    (members.get(shardId)?.some((f) => paths.has(f.path)) ? first : rest).push(shardId);
+  }
+  return [...first, ...rest];
+}
+
+/**
+ * Warm workers that join the first pass: one, when the caller's pool has it idle or loading
+ * (WorkerPool.prewarm) and the run may use threads at all. A chain found to need executing then
+ * starts on it at once, while this thread goes on reusing, instead of after the pass.
+ */
+function earlyWorkers(options: RunBatchOptions): number {
+  if (!options.useDefaultRegistryInWorkers || (options.parallel ?? 1) < 2) return 0;
+  return Math.min(1, options.workers?.warm ?? 0);
+}
+
+/**
+ * Chains handed from this thread (which defers what it cannot execute) to the workers of a
+ * pass. A worker waits for one while this thread is still settling chains; `give` refuses when
+ * no worker is left to take it (each failed or stopped) or one is waiting for each already, so
+ * the chain is retried in the next pass instead.
+ */
+function createHandoff(workers: number, producers: number) {
+  const chains: string[] = [];
+  let takers = workers;
+  let open = producers > 0;
+  let waiting: (() => void)[] = [];
+  const wake = () => {
+    const w = waiting;
+    waiting = [];
+    for (const f of w) f();
+  };
+  return {
+    give(shardId: string): boolean {
+      // One waiting chain per worker at most: a cold run's many deferred chains go to the next
+      // pass instead, where as many threads as `parallel` allows share them.
+      if (takers === 0 || chains.length >= takers) return false;
+      chains.push(shardId);
+      wake();
+      return true;
+    },
+    /** The next chain for a worker: a handed-off one first, else the pass's queue; undefined at the end. */
+    async next(queue: string[]): Promise<string | undefined> {
+      for (;;) {
+        const shardId = chains.shift() ?? queue.shift();
+        if (shardId !== undefined || !open) return shardId;
+        await new Promise<void>((resolve) => waiting.push(resolve));
+      }
+    },
+    /** This thread is done with the pass's queue: workers drain what was handed and stop. */
+    close() {
+      open = false;
+      wake();
+    },
+    /** A worker stops; the last one returns what is left, for the next pass. */
+    leave(): string[] {
+      takers -= 1;
+      return takers === 0 ? chains.splice(0) : [];
+    },
+  };
 }
 
 /** See RunBatchOptions.verifyOnly: one in-process pass that skips or defers, and writes nothing. */

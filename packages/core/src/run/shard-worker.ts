@@ -4,7 +4,6 @@ import { isCodebatchError, toCodebatchError } from '../errors/codebatch-error';
 import type { FilesIndexRecord } from '../schemas/snapshot-record';
 import { openStore } from '../store/store';
 import { createDefaultRegistry } from '../tasks/default-registry';
-import { enableCompileCache } from '../util/compile-cache';
 import { type BatchRunContext, loadBatchRunContext } from './batch-context';
 import { runShardChain } from './run-shard-chain';
 
@@ -23,6 +22,8 @@ export interface WorkerJob {
 export type WorkerRequest =
   /** Load the batch and prepare its tasks; answered `ready` (the worker then joins the run). */
   | { type: 'open'; job: WorkerJob }
+  /** Load these task types ahead of any batch (WorkerPool.prewarm); answered `ready`. */
+  | { type: 'prepare'; taskTypes: string[] }
   | { type: 'chain'; job: WorkerJob; shardId: string; members: FilesIndexRecord[]; taskIds: string[] };
 export type WorkerResponse =
   | { type: 'started' }
@@ -39,8 +40,6 @@ function jobKey(job: WorkerJob): string {
 }
 
 function start(): void {
-  // Each worker compiles the TypeScript compiler (and the workspace's ESLint stack) again.
-  enableCompileCache();
   const port = parentPort!;
   // One registry for the worker's life: task definitions and what `prepare` loads stay loaded.
   const registry = createDefaultRegistry();
@@ -68,13 +67,26 @@ function start(): void {
         port.postMessage({ type: 'ready' } satisfies WorkerResponse);
         return;
       }
+      if (req.type === 'prepare') {
+        await registry.prepare(req.taskTypes);
+        registry.preload?.(req.taskTypes);
+        port.postMessage({ type: 'ready' } satisfies WorkerResponse);
+        return;
+      }
       const ctx = current?.key === jobKey(req.job) ? current.ctx : await open(req.job);
       const results = await runShardChain(ctx, req.shardId, req.members, req.taskIds);
       port.postMessage({ type: 'chain', shardId: req.shardId, results } satisfies WorkerResponse);
     } catch (error) {
       const e = isCodebatchError(error)
         ? error
-        : toCodebatchError(error, shardId ? `shard ${shardId}` : 'opening a batch in a worker');
+        : toCodebatchError(
+            error,
+            shardId
+              ? `shard ${shardId}`
+              : req.type === 'prepare'
+                ? 'loading task code in a worker'
+                : 'opening a batch in a worker',
+          );
       port.postMessage({
         type: 'error',
         shardId,

@@ -21,12 +21,22 @@ export interface WorkerPool {
   readonly started: number;
   /** Started threads waiting for work (with the task code they loaded before). */
   readonly idle: number;
+  /** Idle threads plus those still loading task code for prewarm: what a lease gets first. */
+  readonly warm: number;
+  /**
+   * Starts a thread that loads these task types' code while the caller is busy elsewhere (it
+   * snapshots and reuses on its own thread), unless one is idle or warming already. The thread
+   * never keeps the process alive, and a run that needs none leaves it idle.
+   */
+  prewarm(taskTypes: string[]): void;
   close(): Promise<void>;
 }
 
 export function createWorkerPool(): WorkerPool {
   const all = new Set<ChainWorker>();
   const idle: ChainWorker[] = [];
+  // Prewarmed threads still loading task code: leased before new ones, parked when loaded.
+  const warming = new Set<ChainWorker>();
   let started = 0;
   let closed = false;
 
@@ -64,11 +74,25 @@ export function createWorkerPool(): WorkerPool {
       }
       all.delete(w);
     }
+    for (const w of warming) {
+      warming.delete(w);
+      if (w.alive) {
+        w.setKeepAlive(true);
+        return w;
+      }
+      all.delete(w);
+    }
+    return startWorker();
+  };
+
+  const startWorker = (): ChainWorker => {
     const w = startChainWorker();
     started += 1;
     all.add(w);
     return w;
   };
+
+  const idleAlive = () => idle.filter((w) => w.alive).length;
 
   return {
     lease(count, job) {
@@ -93,11 +117,26 @@ export function createWorkerPool(): WorkerPool {
       return started;
     },
     get idle() {
-      return idle.filter((w) => w.alive).length;
+      return idleAlive();
+    },
+    get warm() {
+      return idleAlive() + [...warming].filter((w) => w.alive).length;
+    },
+    prewarm(taskTypes) {
+      if (closed || this.warm > 0) return;
+      const worker = startWorker();
+      worker.setKeepAlive(false);
+      warming.add(worker);
+      // Leased meanwhile: the lease owns it now (take() removed it from `warming`).
+      const settle = () => {
+        if (warming.delete(worker)) park(worker);
+      };
+      worker.prepare(taskTypes).then(settle, settle);
     },
     async close() {
       closed = true;
       idle.length = 0;
+      warming.clear();
       const workers = [...all];
       all.clear();
       await Promise.all(workers.map((w) => w.terminate()));

@@ -24,6 +24,7 @@ import { FileBytesReader, MAX_FILE_BYTES } from './read-file-bytes';
 import { rememberFilesIndex, tryReadSnapshotRecord } from './read-snapshot';
 import { deriveSnapshotId, type SnapshotFilters } from './snapshot-id';
 import {
+  holdsFingerprint,
   loadStatCache,
   lookupStatCache,
   type StatCache,
@@ -49,6 +50,14 @@ export interface CreateSnapshotOptions {
   /** Honour .gitignore files (default true). `.git/` is skipped either way. */
   gitignore?: boolean;
   onProgress?: (progress: SnapshotProgress) => void;
+  /**
+   * Called once, at the first file that differs from what the stat cache holds (new, or another
+   * size, time or inode), with the number of files in the tree: the tree has likely changed, and
+   * a caller can start what a change needs (analyze warms a worker) while the snapshot goes on.
+   * A file the cache holds as it is, but too recent to trust (the racy rule), is read again
+   * without a call: that is the run after an edit, with the same bytes most of the time.
+   */
+  onChangedFile?: (files: number) => void;
   /** Record source.git_ref and source.git_dirty (default true; the dirty flag costs two short git processes). */
   git?: boolean;
   /** Use and refresh the stat cache under indexes/ (default true). */
@@ -76,6 +85,8 @@ export interface SnapshotResult {
   files: FilesIndexRecord[];
   /** true when a snapshot with this id and identical content already existed (nothing written). */
   reused: boolean;
+  /** Paths the stat cache did not vouch for (read, or looked up in git): the likely changes. */
+  unvouched: string[];
   stats: SnapshotStats;
 }
 
@@ -151,6 +162,7 @@ export function createSnapshot(
   // are read in the second pass, unless git vouches for their content (a fresh checkout).
   const known: (StatCacheEntry | undefined)[] = new Array(paths.length).fill(undefined);
   const misses: { i: number; fingerprint: StatFingerprint }[] = [];
+  let changeSeen = false;
   for (let i = 0; i < paths.length; i += 1) {
     const rel = paths[i]!;
     const abs = toAbs(rel);
@@ -191,9 +203,16 @@ export function createSnapshot(
     if (entry) {
       cached += 1;
       known[i] = entry;
-    } else misses.push({ i, fingerprint });
+    } else {
+      misses.push({ i, fingerprint });
+      if (!changeSeen && !holdsFingerprint(cache, rel, fingerprint)) {
+        changeSeen = true;
+        options.onChangedFile?.(paths.length);
+      }
+    }
   }
 
+  const unvouched = misses.map(({ i }) => paths[i]!);
   const git =
     misses.length >= GIT_LOOKUP_MIN_MISSES && options.git !== false ? readCleanBlobIds(sourceAbs) : undefined;
   const blobMap = git ? loadGitBlobMap(store) : undefined;
@@ -256,7 +275,7 @@ export function createSnapshot(
   const snapshotId = options.id ?? deriveSnapshotId(filesIndexDigest, filters);
   const existing = tryReadSnapshotRecord(store, snapshotId);
   const exists = existing?.files_index_digest === filesIndexDigest;
-  if (trustedHexes.length > 0 && !exists) {
+  if (trustedHexes.length > 0 && !exists && !cacheSnapshotKept(store, cache)) {
     // A cached entry whose object is gone (a pruned store): take the careful path for all.
     if (trustedHexes.some((hex) => !store.objects.hasObject(hex))) {
       return createSnapshot(store, sourceDir, { ...options, deferObjectChecks: false });
@@ -286,7 +305,10 @@ export function createSnapshot(
   rememberFilesIndex(filesIndexDigest, files);
   if (useCache && (hashed > 0 || fromGit > 0 || nextCache.size !== cache.entries.size)) {
     try {
-      saveStatCache(store, sourceAbs, nextCache, startedAtMs);
+      saveStatCache(store, sourceAbs, nextCache, startedAtMs, {
+        id: published.record.snapshot_id,
+        filesIndexDigest,
+      });
     } catch {
       // The cache only saves time; failing to refresh it must not fail a finished snapshot.
     }
@@ -302,6 +324,7 @@ export function createSnapshot(
     record: published.record,
     files,
     reused: published.reused,
+    unvouched,
     stats: {
       files: files.length,
       bytes,
@@ -311,6 +334,17 @@ export function createSnapshot(
       durationMs: Math.round(performance.now() - started),
     },
   };
+}
+
+/** The snapshot the stat cache was saved with is still in the store: its objects are too. */
+function cacheSnapshotKept(store: Store, cache: StatCache): boolean {
+  const snap = cache.snapshot;
+  if (snap === undefined) return false;
+  try {
+    return tryReadSnapshotRecord(store, snap.id)?.files_index_digest === snap.filesIndexDigest;
+  } catch {
+    return false; // a damaged cache's id, or an unreadable record: look the objects up
+  }
 }
 
 /**

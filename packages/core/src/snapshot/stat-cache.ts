@@ -45,6 +45,12 @@ export interface StatCacheEntry extends StatFingerprint {
 export interface StatCache {
   racyBeforeMs: number;
   entries: Map<string, StatCacheEntry>;
+  /**
+   * The snapshot whose files index held every entry when the cache was saved. While it is in
+   * the store, so is every entry's object (gc keeps the objects of the snapshots it keeps), and
+   * a new snapshot need not look each one up (50 ms of a one-file run on 8.8k files).
+   */
+  snapshot?: { id: string; filesIndexDigest: string };
 }
 
 /** On disk: one array per entry keeps the file small and JSON.parse fast (about 100 bytes/file). */
@@ -64,6 +70,8 @@ interface StoredCache {
   version: typeof CACHE_VERSION;
   source: string;
   racy_before_ms: number;
+  /** Optional: caches written before it was added have none, and are checked object by object. */
+  snapshot?: { id: string; files_index_digest: string };
   entries: StoredEntry[];
 }
 
@@ -102,7 +110,12 @@ export function loadStatCache(store: Store, sourceAbs: string): StatCache {
       text: e[7] === 1,
     });
   }
-  return { racyBeforeMs: stored.racy_before_ms, entries };
+  const snap = stored.snapshot;
+  const snapshot =
+    snap && typeof snap.id === 'string' && typeof snap.files_index_digest === 'string'
+      ? { id: snap.id, filesIndexDigest: snap.files_index_digest }
+      : undefined;
+  return { racyBeforeMs: stored.racy_before_ms, entries, ...(snapshot ? { snapshot } : {}) };
 }
 
 /** The cached entry for `canonicalPath` when it may be trusted (see the module comment). */
@@ -113,28 +126,48 @@ export function lookupStatCache(
   hasObject: (hex: string) => boolean,
 ): StatCacheEntry | undefined {
   const e = cache.entries.get(canonicalPath);
-  if (!e) return undefined;
-  if (e.size !== stat.size || e.mtimeMs !== stat.mtimeMs || e.ctimeMs !== stat.ctimeMs) return undefined;
-  if (e.ino !== stat.ino || e.dev !== stat.dev) return undefined;
+  if (!e || !sameFingerprint(e, stat)) return undefined;
   if (!(e.mtimeMs < cache.racyBeforeMs && e.ctimeMs < cache.racyBeforeMs)) return undefined;
   return hasObject(e.hex) ? e : undefined;
 }
 
 /**
+ * The cache holds this very fingerprint for the path, trusted or not: a miss for which this is
+ * true is only too recent to trust (the racy rule), and most likely unchanged.
+ */
+export function holdsFingerprint(cache: StatCache, canonicalPath: string, stat: StatFingerprint): boolean {
+  const e = cache.entries.get(canonicalPath);
+  return e !== undefined && sameFingerprint(e, stat);
+}
+
+function sameFingerprint(e: StatFingerprint, stat: StatFingerprint): boolean {
+  return (
+    e.size === stat.size &&
+    e.mtimeMs === stat.mtimeMs &&
+    e.ctimeMs === stat.ctimeMs &&
+    e.ino === stat.ino &&
+    e.dev === stat.dev
+  );
+}
+
+/**
  * Replaces the cache with this run's entries (files no longer in the tree drop out).
- * `startedAtMs` is the wall clock taken before the first file was stat'ed or read.
+ * `startedAtMs` is the wall clock taken before the first file was stat'ed or read; `snapshot`
+ * is the published snapshot whose files index holds exactly these entries.
  */
 export function saveStatCache(
   store: Store,
   sourceAbs: string,
   entries: Map<string, StatCacheEntry>,
   startedAtMs: number,
+  snapshot?: { id: string; filesIndexDigest: string },
 ): void {
   const stored: StoredCache = {
     schema_name: SCHEMA_NAME,
     version: CACHE_VERSION,
     source: sourceAbs,
     racy_before_ms: startedAtMs - RACY_WINDOW_MS,
+    ...(snapshot ? { snapshot: { id: snapshot.id, files_index_digest: snapshot.filesIndexDigest } } : {}),
     entries: [],
   };
   for (const [p, e] of entries)

@@ -46,5 +46,10 @@ export function createDefaultRegistry(): TaskRegistry {
         (TASK_CATALOG[t as TaskType] as { grammars?: boolean } | undefined)?.grammars;
       if (!types || types.some(needs)) await prepareGrammars();
     },
+    preload(types) {
+      // A require: loading a type twice (here, then on its first file) costs a cache lookup.
+      for (const t of types)
+        if (Object.hasOwn(TASK_IMPLEMENTATIONS, t)) TASK_IMPLEMENTATIONS[t as TaskType]();
+    },
   };
 }

@@ -13,4 +13,10 @@ export interface TaskRegistry {
    * task types about to run (all when omitted): a run of ESLint alone loads no grammar.
    */
   prepare(types?: readonly string[]): Promise<void>;
+  /**
+   * Loads the implementations of these types now rather than on their first file: a worker
+   * warmed while this thread is still snapshotting and reusing (WorkerPool.prewarm) has the
+   * TypeScript compiler loaded by the time a changed file reaches it.
+   */
+  preload?(types: readonly string[]): void;
 }

@@ -37,7 +37,13 @@ export interface CompileCacheStats {
   misses: number;
 }
 
-const stats: CompileCacheStats = { mode: 'off', hits: 0, misses: 0 };
+// Per thread, not per copy of this module: bin/codebatch.js and a worker's bootstrap load
+// dist/util/compile-cache.js, and the bundles carry their own copy, which must see it is on
+// (hooking `_compile` twice would wrap the cache in itself).
+const STATS = Symbol.for('codebatch.compileCache');
+const perThread = globalThis as Record<symbol, CompileCacheStats | undefined>;
+const stats: CompileCacheStats = perThread[STATS] ?? { mode: 'off', hits: 0, misses: 0 };
+perThread[STATS] = stats;
 
 export function compileCacheStats(): Readonly<CompileCacheStats> {
   return stats;

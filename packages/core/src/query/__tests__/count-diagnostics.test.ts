@@ -11,7 +11,12 @@ import { makeTempDir, writeTree } from '../../test-support/temp-dir';
 import { verifyStore } from '../../verify/verify-store';
 import { loadDiagnostics } from '../batch-facts';
 import { loadBatchView, resolveTaskIds } from '../batch-view';
-import { provenIndexes, scanDiagnosticsAtLeast } from '../count-diagnostics';
+import {
+  prefetchShardDiagnostics,
+  provenIndexes,
+  scanDiagnosticsAtLeast,
+  shardDiagnosticsKey,
+} from '../count-diagnostics';
 import { emptySeverityCounts } from '../query-diagnostics';
 import { SAMPLE_FILES } from './sample-batch';
 import { TRAP_SOURCES, trapRegistry } from './severity-traps';
@@ -86,6 +91,35 @@ describe('diagnostics counted without being held (scanDiagnosticsAtLeast)', () =
       );
     }
     expect(scanDiagnosticsAtLeast(view, tasks, 'error').records.map((d) => d.code)).toEqual(['L001']);
+  });
+
+  it('takes a shard scanned ahead only while its state holds the bytes it was scanned under, at the same min', () => {
+    const view = loadBatchView(fixture.store, 'b1');
+    const tasks = resolveTaskIds(view, undefined);
+    const whole = scanDiagnosticsAtLeast(view, tasks, 'hint');
+    const [shardId] = fs.readdirSync(fixture.store.layout.shardsDir('b1', '04_lint'));
+    const ahead = prefetchShardDiagnostics(view, '04_lint', shardId!, 'hint')!;
+    const prefetched = new Map([[shardDiagnosticsKey('04_lint', shardId!), ahead]]);
+    expect(scanDiagnosticsAtLeast(view, tasks, 'hint', { prefetched })).toEqual(whole);
+
+    // What was scanned ahead is what the report holds: a marked copy shows it was taken.
+    const marked = { ...ahead, records: ahead.records.map((r) => ({ ...r, message: 'taken ahead' })) };
+    const taken = scanDiagnosticsAtLeast(view, tasks, 'hint', {
+      prefetched: new Map([[shardDiagnosticsKey('04_lint', shardId!), marked]]),
+    });
+    expect(taken.records.filter((r) => r.message === 'taken ahead').length).toBe(ahead.records.length);
+    expect(ahead.records.length).toBeGreaterThan(0);
+
+    // Another state (a retried shard) or another threshold: read again.
+    for (const stale of [
+      { ...marked, stateBytes: Buffer.concat([marked.stateBytes, Buffer.from(' ')]) },
+      { ...marked, min: 'error' as const },
+    ]) {
+      const again = scanDiagnosticsAtLeast(view, tasks, 'hint', {
+        prefetched: new Map([[shardDiagnosticsKey('04_lint', shardId!), stale]]),
+      });
+      expect(again).toEqual(whole);
+    }
   });
 });
 

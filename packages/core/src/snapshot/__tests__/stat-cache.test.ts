@@ -70,7 +70,7 @@ describe('stat cache', () => {
     expect(second.record.snapshot_id).not.toBe(first.record.snapshot_id);
   });
 
-  it('re-hashes on any stat change and when the object has left the store', () => {
+  it('re-hashes on any stat change and when the object has left the store with its snapshot', () => {
     const store = newStore(tmp.dir);
     const first = createSnapshot(store, src, { git: false, now: LATER });
     // same size, content changed, mtime restored: ctime (which nobody can restore) gives it away
@@ -79,6 +79,8 @@ describe('stat cache', () => {
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('aux', 'AUX'));
     fs.utimesSync(file, mtime, mtime);
     const entry = first.files.find((f) => f.path === 'config/ci.yml')!;
+    // As gc prunes: an object goes only with every snapshot that names it.
+    fs.rmSync(store.layout.snapshotDir(first.record.snapshot_id), { recursive: true });
     fs.rmSync(store.objects.objectPath(entry.object.slice(7)));
 
     const second = createSnapshot(store, src, { git: false, now: LATER });
@@ -87,6 +89,36 @@ describe('stat cache', () => {
       first.files.find((f) => f.path === 'aux.js')!.object,
     );
     expect(store.objects.verifyObject(entry.object.slice(7))).toBe('ok');
+  });
+
+  it('a new snapshot looks up no cached object while the snapshot the cache was saved with is kept', () => {
+    const store = newStore(tmp.dir);
+    const first = createSnapshot(store, src, { git: false, now: LATER });
+    fs.appendFileSync(path.join(src, 'aux.js'), '// edited\n');
+    const cacheFile = statCacheFile(store, fs.realpathSync(src));
+    const saved = JSON.parse(fs.readFileSync(cacheFile, 'utf8'));
+    expect(saved.snapshot).toEqual({
+      id: first.record.snapshot_id,
+      files_index_digest: first.record.files_index_digest,
+    });
+    const unchanged = new Set(
+      first.files.filter((f) => f.path !== 'aux.js').map((f) => store.objects.objectPath(f.object.slice(7))),
+    );
+    const lookups = () => existsSpy.mock.calls.filter(([p]) => unchanged.has(String(p))).length;
+    const existsSpy = jest.spyOn(fs, 'existsSync');
+    const second = createSnapshot(store, src, { git: false, now: LATER });
+    const trusted = lookups();
+    existsSpy.mockClear();
+    // The same edit again, with the cache naming a snapshot that is gone: every object is looked up.
+    fs.appendFileSync(path.join(src, 'aux.js'), '// again\n');
+    fs.rmSync(store.layout.snapshotDir(second.record.snapshot_id), { recursive: true });
+    const third = createSnapshot(store, src, { git: false, now: LATER });
+    const careful = lookups();
+    existsSpy.mockRestore();
+    expect(second.stats).toMatchObject({ hashed: 1, cached: first.stats.files - 1 });
+    expect(third.stats).toMatchObject({ hashed: 1, cached: first.stats.files - 1 });
+    expect(trusted).toBe(0);
+    expect(careful).toBe(unchanged.size);
   });
 
   describe('lookupStatCache', () => {

@@ -39,4 +39,11 @@ describe('canonicalJson', () => {
       '{"members":[["src/a \\"quoted\\".ts","sha256:ab"],["src/\u2028\\ud800\\u0001/ü.ts","sha256:cd"],[]],"mixed":["a",1,"b"]}',
     );
   });
+
+  it('encodes a list of string lists whole only when every item is one: anything else keeps its keys sorted', () => {
+    expect(canonicalJson([['b', 'a'], []])).toBe('[["b","a"],[]]');
+    expect(canonicalJson([['x'], { b: 1, a: 2 }])).toBe('[["x"],{"a":2,"b":1}]');
+    expect(canonicalJson([['x'], ['y', { b: 1, a: 2 }]])).toBe('[["x"],["y",{"a":2,"b":1}]]');
+    expect(canonicalJson([['x'], [1, 'y']])).toBe('[["x"],[1,"y"]]');
+  });
 });

@@ -84,7 +84,7 @@ import {
   verifyShardOutputs,
   verifyStore,
   writeBatchManifest
-} from "./chunk-SPFTS7YM.js";
+} from "./chunk-FDDXJWT6.js";
 import {
   CodebatchError,
   ENGINE_VERSION,
@@ -170,7 +170,7 @@ import {
   toPathKey,
   writeOutputObject,
   writeShardManifest
-} from "./chunk-B2NILZEY.js";
+} from "./chunk-HZU7X2R2.js";
 export {
   CodebatchError,
   ENGINE_VERSION,

@@ -170,7 +170,7 @@ import {
   verifiesReads,
   writeFileAtomic,
   writeShardManifest
-} from "./chunk-B2NILZEY.js";
+} from "./chunk-HZU7X2R2.js";
 
 // ../core/src/config/config-schema.ts
 var configFileSchema, DEFAULT_SHARDS;
@@ -731,6 +731,7 @@ var init_replicate_check = __esm({
 });
 
 // ../core/src/run/chain-executors.ts
+import fs4 from "node:fs";
 import path2 from "node:path";
 import { setImmediate as yieldToEvents } from "node:timers/promises";
 import { Worker } from "node:worker_threads";
@@ -748,10 +749,21 @@ function createInProcessExecutor(ctx) {
 function workerScript() {
   return __cb_filename.endsWith(".ts") ? path2.resolve(__cb_dirname, "../../dist/run/shard-worker.js") : path2.join(__cb_dirname, "shard-worker.js");
 }
+function newWorkerThread() {
+  const dist = __cb_filename.endsWith(".ts") ? path2.resolve(__cb_dirname, "../../dist") : path2.resolve(__cb_dirname, "..");
+  const cache = path2.join(dist, "util", "compile-cache.js");
+  if (!fs4.existsSync(cache)) return new Worker(workerScript());
+  const code = `require(${JSON.stringify(cache)}).enableCompileCache();
+require(${JSON.stringify(workerScript())});
+`;
+  return new Worker(code, { eval: true });
+}
 function startChainWorker() {
-  const worker = new Worker(workerScript());
+  const worker = newWorkerThread();
   let alive = true;
   let pending;
+  let preparing = Promise.resolve();
+  let isStarted = false;
   let startedResolve;
   let startedReject;
   const started = new Promise((resolve, reject) => {
@@ -769,13 +781,15 @@ function startChainWorker() {
     pending = void 0;
   };
   worker.on("message", (msg) => {
-    if (msg.type === "started") startedResolve();
-    else if (msg.type === "error") {
+    if (msg.type === "started") {
+      isStarted = true;
+      startedResolve();
+    } else if (msg.type === "error") {
       const error = new CodebatchError(msg.error.code, msg.error.message, {
         hints: msg.error.hints,
         details: msg.error.details
       });
-      fail(error, pending === void 0);
+      fail(error, !isStarted || pending === void 0);
     } else {
       pending?.resolve(msg);
       pending = void 0;
@@ -803,8 +817,16 @@ function startChainWorker() {
     get busy() {
       return pending?.kind;
     },
+    prepare(taskTypes) {
+      const done = request("prepare", { type: "prepare", taskTypes }).then(() => {
+      });
+      preparing = done.catch(() => {
+      });
+      return done;
+    },
     async open(job) {
       await started;
+      await preparing;
       await request("open", { type: "open", job });
     },
     async run(job, shardId, members, taskIds) {
@@ -897,6 +919,7 @@ var init_select_shards = __esm({
 function createWorkerPool() {
   const all = /* @__PURE__ */ new Set();
   const idle = [];
+  const warming = /* @__PURE__ */ new Set();
   let started = 0;
   let closed = false;
   const release = async (worker, opened) => {
@@ -919,18 +942,30 @@ function createWorkerPool() {
     idle.push(worker);
   };
   const take = () => {
-    for (let w2 = idle.pop(); w2 !== void 0; w2 = idle.pop()) {
-      if (w2.alive) {
-        w2.setKeepAlive(true);
-        return w2;
+    for (let w = idle.pop(); w !== void 0; w = idle.pop()) {
+      if (w.alive) {
+        w.setKeepAlive(true);
+        return w;
       }
-      all.delete(w2);
+      all.delete(w);
     }
+    for (const w of warming) {
+      warming.delete(w);
+      if (w.alive) {
+        w.setKeepAlive(true);
+        return w;
+      }
+      all.delete(w);
+    }
+    return startWorker();
+  };
+  const startWorker = () => {
     const w = startChainWorker();
     started += 1;
     all.add(w);
     return w;
   };
+  const idleAlive = () => idle.filter((w) => w.alive).length;
   return {
     lease(count, job) {
       return Array.from({ length: count }, () => {
@@ -954,11 +989,25 @@ function createWorkerPool() {
       return started;
     },
     get idle() {
-      return idle.filter((w) => w.alive).length;
+      return idleAlive();
+    },
+    get warm() {
+      return idleAlive() + [...warming].filter((w) => w.alive).length;
+    },
+    prewarm(taskTypes) {
+      if (closed || this.warm > 0) return;
+      const worker = startWorker();
+      worker.setKeepAlive(false);
+      warming.add(worker);
+      const settle = () => {
+        if (warming.delete(worker)) park(worker);
+      };
+      worker.prepare(taskTypes).then(settle, settle);
     },
     async close() {
       closed = true;
       idle.length = 0;
+      warming.clear();
       const workers = [...all];
       all.clear();
       await Promise.all(workers.map((w) => w.terminate()));
@@ -1023,38 +1072,66 @@ async function runBatch(store, options, records = readBatchRecords(store, option
     }
   };
   let executors = [createInProcessExecutor({ ...ctx, canExecute: false })];
+  const job = {
+    storeDir: store.layout.root,
+    batchId: batch.batch_id,
+    force: options.force ?? false,
+    manifests: options.manifests !== false
+  };
+  if (earlyWorkers(options) > 0) executors.push(...options.workers.lease(earlyWorkers(options), job));
   const started = [...executors];
   let ownPool;
   let prepared = false;
   try {
-    let pending = shardIds;
+    let pending = likelyChangedFirst(shardIds, members, options.likelyChanged);
     const deadline = Date.now() + (options.busyTimeoutMs ?? 10 * 60 * 1e3);
     while (pending.length > 0) {
       const queue = [...pending];
       const retry = /* @__PURE__ */ new Set();
       let deferred = false;
+      const workers = executors.filter((e) => "ready" in e);
+      const handoff = createHandoff(workers.length, executors.length - workers.length);
+      const joined = [];
+      const defer = (shardId) => {
+        deferred = true;
+        retry.add(shardId);
+      };
       await Promise.all(
         executors.map(async (executor) => {
-          if ("ready" in executor) {
+          const isWorker = "ready" in executor;
+          if (isWorker) {
             const ok = await executor.ready.then(
               () => true,
               () => false
             );
-            if (!ok) return;
+            if (!ok) {
+              for (const s of handoff.leave()) defer(s);
+              return;
+            }
+            joined.push(executor);
           }
-          for (let shardId = queue.shift(); shardId !== void 0 && !stopped; shardId = queue.shift()) {
-            let chain;
-            try {
-              chain = await executor.run(shardId, members.get(shardId) ?? [], selected);
-            } catch (error) {
-              queue.length = 0;
-              throw error;
+          try {
+            for (; ; ) {
+              const shardId = isWorker ? await handoff.next(queue) : queue.shift();
+              if (shardId === void 0 || stopped) break;
+              let chain;
+              try {
+                chain = await executor.run(shardId, members.get(shardId) ?? [], selected);
+              } catch (error) {
+                queue.length = 0;
+                throw error;
+              }
+              report(chain);
+              const held = chain.some((r) => r.outcome === "busy");
+              if (!held && chain.some((r) => r.outcome === "deferred") && handoff.give(shardId)) continue;
+              for (const r of chain) {
+                if (r.outcome === "deferred") deferred = true;
+                if (r.outcome === "busy" || r.outcome === "deferred") retry.add(shardId);
+              }
             }
-            report(chain);
-            for (const r of chain) {
-              if (r.outcome === "deferred") deferred = true;
-              if (r.outcome === "busy" || r.outcome === "deferred") retry.add(shardId);
-            }
+          } finally {
+            if (isWorker) for (const s of handoff.leave()) defer(s);
+            else handoff.close();
           }
         })
       );
@@ -1070,21 +1147,18 @@ async function runBatch(store, options, records = readBatchRecords(store, option
       if (deferred && !prepared) {
         prepared = true;
         const fileCount = pending.reduce((n, s) => n + (members.get(s)?.length ?? 0), 0);
-        const threads = workerThreadsFor(options, pending.length, fileCount);
+        const threads = Math.max(workerThreadsFor(options, pending.length, fileCount), joined.length);
         if (threads > 0) {
           if (!options.workers) ownPool = createWorkerPool();
           const pool = options.workers ?? ownPool;
-          executors = pool.lease(threads, {
-            storeDir: store.layout.root,
-            batchId: batch.batch_id,
-            force: options.force ?? false,
-            manifests: options.manifests !== false
-          });
+          const more = pool.lease(threads - joined.length, job);
+          started.push(...more);
+          executors = [...joined, ...more];
         } else {
           await options.registry.prepare(selected.map((id) => tasks.get(id).type));
           executors = [createInProcessExecutor({ ...ctx, canExecute: true })];
+          started.push(...executors);
         }
-        started.push(...executors);
         continue;
       }
       if (Date.now() > deadline) {
@@ -1139,8 +1213,60 @@ function workerThreadsFor(options, chains, files) {
   if (!options.useDefaultRegistryInWorkers) return 0;
   const wanted = Math.max(1, Math.min(options.parallel ?? 1, chains));
   if (wanted > 1 && files >= 200) return wanted;
-  const warm = options.workers?.idle ?? 0;
+  const warm = options.workers?.warm ?? 0;
   return warm > 0 && (options.parallel ?? 1) > 1 ? Math.min(wanted, warm) : 0;
+}
+function likelyChangedFirst(shardIds, members, likelyChanged) {
+  if (!likelyChanged || likelyChanged.length === 0 || likelyChanged.length > LIKELY_CHANGED_MAX)
+    return shardIds;
+  const paths = new Set(likelyChanged);
+  const first = [];
+  const rest = [];
+  for (const shardId of shardIds) {
+    (members.get(shardId)?.some((f) => paths.has(f.path)) ? first : rest).push(shardId);
+  }
+  return [...first, ...rest];
+}
+function earlyWorkers(options) {
+  if (!options.useDefaultRegistryInWorkers || (options.parallel ?? 1) < 2) return 0;
+  return Math.min(1, options.workers?.warm ?? 0);
+}
+function createHandoff(workers, producers) {
+  const chains = [];
+  let takers = workers;
+  let open = producers > 0;
+  let waiting = [];
+  const wake = () => {
+    const w = waiting;
+    waiting = [];
+    for (const f of w) f();
+  };
+  return {
+    give(shardId) {
+      if (takers === 0 || chains.length >= takers) return false;
+      chains.push(shardId);
+      wake();
+      return true;
+    },
+    /** The next chain for a worker: a handed-off one first, else the pass's queue; undefined at the end. */
+    async next(queue) {
+      for (; ; ) {
+        const shardId = chains.shift() ?? queue.shift();
+        if (shardId !== void 0 || !open) return shardId;
+        await new Promise((resolve) => waiting.push(resolve));
+      }
+    },
+    /** This thread is done with the pass's queue: workers drain what was handed and stop. */
+    close() {
+      open = false;
+      wake();
+    },
+    /** A worker stops; the last one returns what is left, for the next pass. */
+    leave() {
+      takers -= 1;
+      return takers === 0 ? chains.splice(0) : [];
+    }
+  };
 }
 async function verifyBatch(ctx, shardIds, members, selected, t0) {
   const executor = createInProcessExecutor({ ...ctx, canExecute: false, skipOnly: true });
@@ -1155,6 +1281,7 @@ async function verifyBatch(ctx, shardIds, members, selected, t0) {
     durationMs: Date.now() - t0
   };
 }
+var LIKELY_CHANGED_MAX;
 var init_run_batch = __esm({
   "../core/src/run/run-batch.ts"() {
     "use strict";
@@ -1167,23 +1294,24 @@ var init_run_batch = __esm({
     init_events();
     init_select_shards();
     init_worker_pool();
+    LIKELY_CHANGED_MAX = 1024;
   }
 });
 
 // ../core/src/snapshot/read-small-file.ts
-import fs4 from "node:fs";
+import fs5 from "node:fs";
 function readSmallFile(file, options) {
   const maxBytes = options.maxBytes ?? SMALL_FILE_MAX_BYTES;
   let fd;
   try {
-    const stat = options.followSymlinks ? fs4.statSync(file) : fs4.lstatSync(file);
+    const stat = options.followSymlinks ? fs5.statSync(file) : fs5.lstatSync(file);
     const refused = refuse(stat, maxBytes);
     if (refused) return refused;
-    const flags = fs4.constants.O_RDONLY | (fs4.constants.O_NONBLOCK ?? 0) | (options.followSymlinks ? 0 : fs4.constants.O_NOFOLLOW ?? 0);
-    fd = fs4.openSync(file, flags);
-    const refusedFd = refuse(fs4.fstatSync(fd), maxBytes);
+    const flags = fs5.constants.O_RDONLY | (fs5.constants.O_NONBLOCK ?? 0) | (options.followSymlinks ? 0 : fs5.constants.O_NOFOLLOW ?? 0);
+    fd = fs5.openSync(file, flags);
+    const refusedFd = refuse(fs5.fstatSync(fd), maxBytes);
     if (refusedFd) return refusedFd;
-    const text = fs4.readFileSync(fd, "utf8");
+    const text = fs5.readFileSync(fd, "utf8");
     if (text.length > maxBytes) return { ok: false, reason: "too_large" };
     return { ok: true, text };
   } catch (error) {
@@ -1192,7 +1320,7 @@ function readSmallFile(file, options) {
     if (errno === "ELOOP") return { ok: false, reason: "symlink" };
     return { ok: false, reason: "unreadable", ...errno ? { errno } : {} };
   } finally {
-    if (fd !== void 0) fs4.closeSync(fd);
+    if (fd !== void 0) fs5.closeSync(fd);
   }
 }
 function refuse(stat, maxBytes) {
@@ -1215,7 +1343,7 @@ var init_read_small_file = __esm({
 
 // ../core/src/snapshot/git-info.ts
 import { spawnSync } from "node:child_process";
-import fs5 from "node:fs";
+import fs6 from "node:fs";
 import os from "node:os";
 import path3 from "node:path";
 function readGitInfo(sourceAbs, options = {}) {
@@ -1235,7 +1363,7 @@ function findRepo(start) {
     const dotGit = path3.join(dir, ".git");
     let stat;
     try {
-      stat = fs5.statSync(dotGit, { throwIfNoEntry: false });
+      stat = fs6.statSync(dotGit, { throwIfNoEntry: false });
     } catch {
       return void 0;
     }
@@ -1281,14 +1409,14 @@ function runScratchGit(repo, head, cwd, commands) {
   try {
     const commonDir = commonDirOf(repo.gitDir);
     const env = gitEnv();
-    scratch = fs5.mkdtempSync(path3.join(os.tmpdir(), "codebatch-git-"));
-    fs5.mkdirSync(path3.join(scratch, "refs"));
-    fs5.mkdirSync(path3.join(scratch, "info"));
-    fs5.writeFileSync(path3.join(scratch, "HEAD"), `${head}
+    scratch = fs6.mkdtempSync(path3.join(os.tmpdir(), "codebatch-git-"));
+    fs6.mkdirSync(path3.join(scratch, "refs"));
+    fs6.mkdirSync(path3.join(scratch, "info"));
+    fs6.writeFileSync(path3.join(scratch, "HEAD"), `${head}
 `);
-    fs5.writeFileSync(path3.join(scratch, "config"), scratchConfig(commonDir, head, env));
+    fs6.writeFileSync(path3.join(scratch, "config"), scratchConfig(commonDir, head, env));
     const exclude = readSmallText(path3.join(commonDir, "info", "exclude"));
-    if (exclude !== void 0) fs5.writeFileSync(path3.join(scratch, "info", "exclude"), exclude);
+    if (exclude !== void 0) fs6.writeFileSync(path3.join(scratch, "info", "exclude"), exclude);
     const outputs = [];
     for (const command of commands) {
       const { args, input } = "args" in command ? command : { args: command, input: void 0 };
@@ -1317,7 +1445,7 @@ function runScratchGit(repo, head, cwd, commands) {
   } catch {
     return void 0;
   } finally {
-    if (scratch) fs5.rmSync(scratch, { recursive: true, force: true });
+    if (scratch) fs6.rmSync(scratch, { recursive: true, force: true });
   }
 }
 function scratchConfig(commonDir, head, env) {
@@ -1563,7 +1691,7 @@ var init_verify_outputs = __esm({
 
 // ../core/src/provenance/session.ts
 import { randomBytes } from "node:crypto";
-import fs6 from "node:fs";
+import fs7 from "node:fs";
 import path5 from "node:path";
 function sessionsDir(store) {
   return path5.join(store.layout.root, SESSIONS_DIR);
@@ -1582,7 +1710,7 @@ function formatLiveLine(a) {
 function readStateSummary(file) {
   let bytes;
   try {
-    bytes = fs6.readFileSync(file);
+    bytes = fs7.readFileSync(file);
   } catch {
     return { summary: { status: "absent" }, fields: { status: "absent" } };
   }
@@ -1618,7 +1746,7 @@ function summarizeStateDiff(before, after) {
 function listSessions(store, options = {}) {
   let names;
   try {
-    names = fs6.readdirSync(sessionsDir(store));
+    names = fs7.readdirSync(sessionsDir(store));
   } catch {
     return [];
   }
@@ -1638,7 +1766,7 @@ function readSession(store, idOrPrefix) {
   if (exact) return exact;
   let names = [];
   try {
-    names = fs6.readdirSync(sessionsDir(store)).filter((n) => n.startsWith(idOrPrefix) && /^[a-zA-Z0-9_-]+\.json$/.test(n));
+    names = fs7.readdirSync(sessionsDir(store)).filter((n) => n.startsWith(idOrPrefix) && /^[a-zA-Z0-9_-]+\.json$/.test(n));
   } catch {
   }
   if (names.length > 1) {
@@ -1662,7 +1790,7 @@ function readSession(store, idOrPrefix) {
 }
 function tryReadSession(file) {
   try {
-    const parsed = provenanceSessionSchema.safeParse(JSON.parse(fs6.readFileSync(file, "utf8")));
+    const parsed = provenanceSessionSchema.safeParse(JSON.parse(fs7.readFileSync(file, "utf8")));
     return parsed.success ? parsed.data : void 0;
   } catch {
     return void 0;
@@ -1686,7 +1814,7 @@ var init_session = __esm({
         this.id = assertValidId(meta.session_id ?? randomBytes(6).toString("hex"), "session");
         this.file = path5.join(sessionsDir(store), `${this.id}.json`);
         this.interval = meta.flushIntervalMs ?? 200;
-        fs6.mkdirSync(path5.dirname(this.file), { recursive: true });
+        fs7.mkdirSync(path5.dirname(this.file), { recursive: true });
         this.write("in_progress");
       }
       meta;
@@ -2103,7 +2231,7 @@ var init_explain_miss = __esm({
 });
 
 // ../core/src/provenance/run-manifest.ts
-import fs7 from "node:fs";
+import fs8 from "node:fs";
 import path6 from "node:path";
 function loadShardManifest(store, batchId, taskId, shardId, cache = {}) {
   const state = readShardState(store, batchId, taskId, shardId);
@@ -2226,7 +2354,7 @@ function writeBatchManifest(store, manifest) {
 }
 function readBatchManifestRef(store, batchId) {
   try {
-    const p = JSON.parse(fs7.readFileSync(batchManifestPointer(store, batchId), "utf8"));
+    const p = JSON.parse(fs8.readFileSync(batchManifestPointer(store, batchId), "utf8"));
     return typeof p.manifest === "string" ? p.manifest : void 0;
   } catch {
     return void 0;
@@ -2456,18 +2584,18 @@ var init_run_with_provenance = __esm({
 });
 
 // ../core/src/query/batch-view.ts
-import fs8 from "node:fs";
+import fs9 from "node:fs";
 import path7 from "node:path";
 function loadBatchView(store, batchId) {
   const batch = readBatchRecord(store, batchId);
   return { store, batchId, batch, taskIds: readTaskIds(store, batchId) };
 }
 function readTaskIds(store, batchId) {
-  if (fs8.existsSync(store.layout.planFile(batchId)))
+  if (fs9.existsSync(store.layout.planFile(batchId)))
     return readPlan(store, batchId).tasks.map((t) => t.task_id);
   const tasksDir = path7.join(store.layout.batchDir(batchId), "tasks");
   try {
-    return fs8.readdirSync(tasksDir).filter((name) => /^[a-zA-Z0-9_-]{1,128}$/.test(name)).sort();
+    return fs9.readdirSync(tasksDir).filter((name) => /^[a-zA-Z0-9_-]{1,128}$/.test(name)).sort();
   } catch {
     return [];
   }
@@ -2614,12 +2742,12 @@ var init_tally_outputs = __esm({
 });
 
 // ../core/src/query/shard-scan.ts
-import fs9 from "node:fs";
+import fs10 from "node:fs";
 function listShards(view, taskId) {
   const { layout } = view.store;
   let names;
   try {
-    names = fs9.readdirSync(layout.shardsDir(view.batchId, taskId));
+    names = fs10.readdirSync(layout.shardsDir(view.batchId, taskId));
   } catch (error) {
     const errno = error.code;
     if (errno === "ENOENT" || errno === "ENOTDIR") return [];
@@ -2633,7 +2761,7 @@ function readShardEntry(view, taskId, shardId) {
   const outputsFile = layout.outputsFile(view.batchId, taskId, shardId);
   let stateBytes;
   try {
-    stateBytes = fs9.readFileSync(stateFile);
+    stateBytes = fs10.readFileSync(stateFile);
   } catch (error) {
     if (error.code === "ENOENT") {
       return {
@@ -2787,11 +2915,11 @@ var init_query_index_file = __esm({
 });
 
 // ../core/src/query/accel/read-query-index.ts
-import fs10 from "node:fs";
+import fs11 from "node:fs";
 function readFreshQueryIndex(view, want = {}) {
   let fd;
   try {
-    fd = fs10.openSync(queryIndexFile(view.store, view.batchId), "r");
+    fd = fs11.openSync(queryIndexFile(view.store, view.batchId), "r");
   } catch {
     return void 0;
   }
@@ -2805,7 +2933,7 @@ function readFreshQueryIndex(view, want = {}) {
     const content = { totals: header.totals.map(fromTotalTuple) };
     const readRange = ([offset, length]) => {
       const buf = Buffer.alloc(length);
-      if (fs10.readSync(fd, buf, 0, length, bodyStart + offset) !== length) throw new Error("short read");
+      if (fs11.readSync(fd, buf, 0, length, bodyStart + offset) !== length) throw new Error("short read");
       return buf.toString("utf8");
     };
     const readSection = (section) => {
@@ -2829,7 +2957,7 @@ function readFreshQueryIndex(view, want = {}) {
   } catch {
     return void 0;
   } finally {
-    fs10.closeSync(fd);
+    fs11.closeSync(fd);
   }
 }
 function readHeader(fd) {
@@ -2837,7 +2965,7 @@ function readHeader(fd) {
   let position = 0;
   for (; ; ) {
     const buf = Buffer.alloc(HEADER_CHUNK);
-    const n = fs10.readSync(fd, buf, 0, HEADER_CHUNK, position);
+    const n = fs11.readSync(fd, buf, 0, HEADER_CHUNK, position);
     if (n === 0) return void 0;
     const nl = buf.subarray(0, n).indexOf(10);
     if (nl >= 0) {
@@ -3014,41 +3142,54 @@ function provenKey(taskId, shardId) {
 function scanDiagnosticsAtLeast(view, taskIds, min, options = {}) {
   const counts = emptySeverityCounts();
   const records = [];
-  const keep = (r) => r.kind === "diagnostic" && meetsSeverityThreshold(r.severity ?? "warning", min);
-  const select = min === "error" ? '"error"' : '"diagnostic"';
   for (const taskId of taskIds) {
     for (const entry of listShards(view, taskId)) {
       if (!isShardVisible(entry)) continue;
-      const stored = verifiesReads() ? storedCounts(entry.state) : void 0;
-      if (stored) {
-        addSeverityCounts(counts, stored);
-        const expected = countAtLeast(stored, min);
-        if (expected === 0) {
-          if (!isProven(entry, options.proven)) readVerifiedOutputsBytes(entry);
-          continue;
-        }
-        const { bytes: bytes2 } = readVerifiedOutputsBytes(entry);
-        const kept = parseSelectedLines(bytes2, select, entry.outputsFile).filter(keep);
-        assertStoredCount(entry, stored, min, kept.length, expected);
-        for (const r of kept) records.push(r);
-        continue;
-      }
-      const { bytes, verified } = readVerifiedOutputsBytes(entry);
-      if (!verified) {
-        const all = emptyDiagnosticCounts();
-        for (const r of readShardOutputs(entry)) {
-          addRecord(all, r);
-          if (keep(r)) records.push(r);
-        }
-        addSeverityCounts(counts, all);
-        continue;
-      }
-      addSeverityCounts(counts, countInBytes(bytes));
-      for (const r of parseSelectedLines(bytes, select, entry.outputsFile))
-        if (keep(r)) records.push(r);
+      const pre = options.prefetched?.get(provenKey(taskId, entry.shardId));
+      const shard = pre && pre.min === min && entry.stateBytes?.equals(pre.stateBytes) ? pre : scanShard(entry, min, options);
+      for (const k of ["error", "warning", "info", "hint"]) counts[k] += shard.counts[k];
+      for (const r of shard.records) records.push(r);
     }
   }
   return { records: sortOutputs(records), counts };
+}
+function prefetchShardDiagnostics(view, taskId, shardId, min, options = {}) {
+  const entry = readShardEntry(view, taskId, shardId);
+  if (!isShardVisible(entry) || !entry.stateBytes) return void 0;
+  return { stateBytes: entry.stateBytes, min, ...scanShard(entry, min, options) };
+}
+function scanShard(entry, min, options) {
+  const counts = emptySeverityCounts();
+  const records = [];
+  const keep = (r) => r.kind === "diagnostic" && meetsSeverityThreshold(r.severity ?? "warning", min);
+  const select = min === "error" ? '"error"' : '"diagnostic"';
+  const stored = verifiesReads() ? storedCounts(entry.state) : void 0;
+  if (stored) {
+    addSeverityCounts(counts, stored);
+    const expected = countAtLeast(stored, min);
+    if (expected === 0) {
+      if (!isProven(entry, options.proven)) readVerifiedOutputsBytes(entry);
+      return { records, counts };
+    }
+    const { bytes: bytes2 } = readVerifiedOutputsBytes(entry);
+    const kept = parseSelectedLines(bytes2, select, entry.outputsFile).filter(keep);
+    assertStoredCount(entry, stored, min, kept.length, expected);
+    return { records: kept, counts };
+  }
+  const { bytes, verified } = readVerifiedOutputsBytes(entry);
+  if (!verified) {
+    const all = emptyDiagnosticCounts();
+    for (const r of readShardOutputs(entry)) {
+      addRecord(all, r);
+      if (keep(r)) records.push(r);
+    }
+    addSeverityCounts(counts, all);
+    return { records, counts };
+  }
+  addSeverityCounts(counts, countInBytes(bytes));
+  for (const r of parseSelectedLines(bytes, select, entry.outputsFile))
+    if (keep(r)) records.push(r);
+  return { records, counts };
 }
 function isProven(entry, proven) {
   const digest = proven?.get(provenKey(entry.taskId, entry.shardId));
@@ -3110,7 +3251,7 @@ var init_detect_binary = __esm({
 });
 
 // ../core/src/snapshot/git-blob-map.ts
-import fs11 from "node:fs";
+import fs12 from "node:fs";
 import path9 from "node:path";
 function mapFile(store) {
   return path9.join(store.layout.indexesDir, "git-blobs.json");
@@ -3119,7 +3260,7 @@ function loadGitBlobMap(store) {
   const out = /* @__PURE__ */ new Map();
   let stored;
   try {
-    stored = JSON.parse(fs11.readFileSync(mapFile(store), "utf8"));
+    stored = JSON.parse(fs12.readFileSync(mapFile(store), "utf8"));
   } catch {
     return out;
   }
@@ -3168,14 +3309,14 @@ var init_git_blob_map = __esm({
 });
 
 // ../core/src/snapshot/git-clean-blobs.ts
-import fs12 from "node:fs";
+import fs13 from "node:fs";
 import path10 from "node:path";
 function readCleanBlobIds(sourceAbs) {
   const repo = findRepo(sourceAbs);
   if (!repo) return void 0;
   const head = resolveHead(repo.gitDir);
   if (!head) return void 0;
-  if (fs12.existsSync(path10.join(commonDirOf(repo.gitDir), "info", "attributes"))) return void 0;
+  if (fs13.existsSync(path10.join(commonDirOf(repo.gitDir), "info", "attributes"))) return void 0;
   const prefix = path10.relative(repo.workTree, sourceAbs).split(path10.sep).join("/");
   if (prefix.startsWith("..")) return void 0;
   const spec = prefix === "" ? "." : prefix;
@@ -3392,7 +3533,7 @@ var init_path_filter = __esm({
 });
 
 // ../core/src/snapshot/publish-snapshot.ts
-import fs13 from "node:fs";
+import fs14 from "node:fs";
 import path11 from "node:path";
 function publishSnapshot(store, record, indexBytes) {
   const id = record.snapshot_id;
@@ -3402,18 +3543,18 @@ function publishSnapshot(store, record, indexBytes) {
     if (existing) return { record: compareExisting(store, existing, record), reused: true };
     const staging = path11.join(store.layout.tmpDir, tempName(`snapshot-${id}`));
     try {
-      fs13.mkdirSync(staging, { recursive: true });
+      fs14.mkdirSync(staging, { recursive: true });
       writeFileAtomic(path11.join(staging, FILES_INDEX_FILE), indexBytes);
       writeFileAtomic(path11.join(staging, SNAPSHOT_FILE), stableJsonPretty(record));
-      fs13.mkdirSync(path11.dirname(finalDir), { recursive: true });
-      fs13.renameSync(staging, finalDir);
+      fs14.mkdirSync(path11.dirname(finalDir), { recursive: true });
+      fs14.renameSync(staging, finalDir);
       return { record, reused: false };
     } catch (error) {
-      fs13.rmSync(staging, { recursive: true, force: true });
+      fs14.rmSync(staging, { recursive: true, force: true });
       const errno = error.code;
       if (errno !== "ENOTEMPTY" && errno !== "EEXIST")
         throw toCodebatchError(error, `writing snapshot ${id}`);
-      if (!tryReadSnapshotRecord(store, id)) fs13.rmSync(finalDir, { recursive: true, force: true });
+      if (!tryReadSnapshotRecord(store, id)) fs14.rmSync(finalDir, { recursive: true, force: true });
     }
   }
   throw new CodebatchError("E_LOCKED", `could not publish snapshot ${id}: its directory keeps changing`, {
@@ -3438,7 +3579,7 @@ function compareExisting(store, existing, wanted) {
 }
 function digestOfIndexFile(store, id) {
   try {
-    return toObjectRef(sha256Hex(fs13.readFileSync(store.layout.filesIndexFile(id))));
+    return toObjectRef(sha256Hex(fs14.readFileSync(store.layout.filesIndexFile(id))));
   } catch {
     return void 0;
   }
@@ -3455,7 +3596,7 @@ var init_publish_snapshot = __esm({
 });
 
 // ../core/src/snapshot/read-file-bytes.ts
-import fs14 from "node:fs";
+import fs15 from "node:fs";
 function growTo(n) {
   return Math.max(1 << 20, 2 ** Math.ceil(Math.log2(n)));
 }
@@ -3463,7 +3604,7 @@ var OPEN_FLAGS, MAX_FILE_BYTES, FileBytesReader;
 var init_read_file_bytes = __esm({
   "../core/src/snapshot/read-file-bytes.ts"() {
     "use strict";
-    OPEN_FLAGS = fs14.constants.O_RDONLY | (fs14.constants.O_NOFOLLOW ?? 0) | (fs14.constants.O_NONBLOCK ?? 0);
+    OPEN_FLAGS = fs15.constants.O_RDONLY | (fs15.constants.O_NOFOLLOW ?? 0) | (fs15.constants.O_NONBLOCK ?? 0);
     MAX_FILE_BYTES = 2 ** 30;
     FileBytesReader = class {
       buffer = Buffer.allocUnsafe(1 << 20);
@@ -3479,17 +3620,17 @@ var init_read_file_bytes = __esm({
         if (expectedSize > MAX_FILE_BYTES) throw new RangeError(`${file} is larger than ${MAX_FILE_BYTES} bytes`);
         const want = expectedSize + 1;
         if (this.buffer.length < want) this.buffer = Buffer.allocUnsafe(growTo(want));
-        const fd = fs14.openSync(file, OPEN_FLAGS);
+        const fd = fs15.openSync(file, OPEN_FLAGS);
         try {
           let filled = 0;
           while (filled < want) {
-            const n = fs14.readSync(fd, this.buffer, filled, want - filled, null);
+            const n = fs15.readSync(fd, this.buffer, filled, want - filled, null);
             if (n === 0) break;
             filled += n;
           }
           return this.buffer.subarray(0, filled);
         } finally {
-          fs14.closeSync(fd);
+          fs15.closeSync(fd);
         }
       }
     };
@@ -3512,7 +3653,7 @@ var init_snapshot_id = __esm({
 });
 
 // ../core/src/snapshot/stat-cache.ts
-import fs15 from "node:fs";
+import fs16 from "node:fs";
 import path12 from "node:path";
 function statCacheFile(store, sourceAbs) {
   return path12.join(store.layout.indexesDir, "stat-cache", `${sha256Hex(sourceAbs)}.json`);
@@ -3521,7 +3662,7 @@ function loadStatCache(store, sourceAbs) {
   const empty = { racyBeforeMs: Number.NEGATIVE_INFINITY, entries: /* @__PURE__ */ new Map() };
   let stored;
   try {
-    stored = JSON.parse(fs15.readFileSync(statCacheFile(store, sourceAbs), "utf8"));
+    stored = JSON.parse(fs16.readFileSync(statCacheFile(store, sourceAbs), "utf8"));
   } catch {
     return empty;
   }
@@ -3541,22 +3682,30 @@ function loadStatCache(store, sourceAbs) {
       text: e[7] === 1
     });
   }
-  return { racyBeforeMs: stored.racy_before_ms, entries };
+  const snap = stored.snapshot;
+  const snapshot = snap && typeof snap.id === "string" && typeof snap.files_index_digest === "string" ? { id: snap.id, filesIndexDigest: snap.files_index_digest } : void 0;
+  return { racyBeforeMs: stored.racy_before_ms, entries, ...snapshot ? { snapshot } : {} };
 }
 function lookupStatCache(cache, canonicalPath, stat, hasObject) {
   const e = cache.entries.get(canonicalPath);
-  if (!e) return void 0;
-  if (e.size !== stat.size || e.mtimeMs !== stat.mtimeMs || e.ctimeMs !== stat.ctimeMs) return void 0;
-  if (e.ino !== stat.ino || e.dev !== stat.dev) return void 0;
+  if (!e || !sameFingerprint(e, stat)) return void 0;
   if (!(e.mtimeMs < cache.racyBeforeMs && e.ctimeMs < cache.racyBeforeMs)) return void 0;
   return hasObject(e.hex) ? e : void 0;
 }
-function saveStatCache(store, sourceAbs, entries, startedAtMs) {
+function holdsFingerprint(cache, canonicalPath, stat) {
+  const e = cache.entries.get(canonicalPath);
+  return e !== void 0 && sameFingerprint(e, stat);
+}
+function sameFingerprint(e, stat) {
+  return e.size === stat.size && e.mtimeMs === stat.mtimeMs && e.ctimeMs === stat.ctimeMs && e.ino === stat.ino && e.dev === stat.dev;
+}
+function saveStatCache(store, sourceAbs, entries, startedAtMs, snapshot) {
   const stored = {
     schema_name: SCHEMA_NAME2,
     version: CACHE_VERSION,
     source: sourceAbs,
     racy_before_ms: startedAtMs - RACY_WINDOW_MS,
+    ...snapshot ? { snapshot: { id: snapshot.id, files_index_digest: snapshot.filesIndexDigest } } : {},
     entries: []
   };
   for (const [p, e] of entries)
@@ -4512,7 +4661,7 @@ var init_gitignore = __esm({
 
 // ../core/src/snapshot/walk-tree.ts
 import { isUtf8 as isUtf82 } from "node:buffer";
-import fs16 from "node:fs";
+import fs17 from "node:fs";
 import path14 from "node:path";
 function walkTree(root, options) {
   const files = [];
@@ -4524,7 +4673,7 @@ function walkTree(root, options) {
     const dir = stack.pop();
     let entries;
     try {
-      entries = fs16.readdirSync(dir.abs, { withFileTypes: true });
+      entries = fs17.readdirSync(dir.abs, { withFileTypes: true });
     } catch (error) {
       warnings.push(unreadable(dir.rel || ".", error));
       continue;
@@ -4591,7 +4740,7 @@ function entryKind(entry, abs) {
     return "other";
   let stat;
   try {
-    stat = fs16.lstatSync(abs, { throwIfNoEntry: false });
+    stat = fs17.lstatSync(abs, { throwIfNoEntry: false });
   } catch (error) {
     return { errno: error.code ?? "error" };
   }
@@ -4604,7 +4753,7 @@ function findInvalidNames(dir, entries) {
   if (!entries.some((e) => e.name.includes("\uFFFD"))) return void 0;
   const invalid2 = /* @__PURE__ */ new Set();
   try {
-    for (const raw of fs16.readdirSync(dir, { encoding: "buffer" })) {
+    for (const raw of fs17.readdirSync(dir, { encoding: "buffer" })) {
       if (!isUtf82(raw)) invalid2.add(raw.toString("utf8"));
     }
   } catch {
@@ -4623,7 +4772,7 @@ var init_walk_tree = __esm({
 });
 
 // ../core/src/snapshot/create-snapshot.ts
-import fs17 from "node:fs";
+import fs18 from "node:fs";
 import path15 from "node:path";
 function createSnapshot(store, sourceDir, options = {}) {
   const started = performance.now();
@@ -4659,13 +4808,14 @@ function createSnapshot(store, sourceDir, options = {}) {
   let index = "";
   const known = new Array(paths.length).fill(void 0);
   const misses = [];
+  let changeSeen = false;
   for (let i = 0; i < paths.length; i += 1) {
     const rel = paths[i];
     const abs = toAbs(rel);
     if (options.onProgress && i % PROGRESS_EVERY === 0) options.onProgress({ files: i, hashed, cached });
     let stat;
     try {
-      stat = fs17.lstatSync(abs, { throwIfNoEntry: false });
+      stat = fs18.lstatSync(abs, { throwIfNoEntry: false });
     } catch (error) {
       warnings.push(unreadableFile(rel, error));
       continue;
@@ -4697,8 +4847,15 @@ function createSnapshot(store, sourceDir, options = {}) {
     if (entry) {
       cached += 1;
       known[i] = entry;
-    } else misses.push({ i, fingerprint });
+    } else {
+      misses.push({ i, fingerprint });
+      if (!changeSeen && !holdsFingerprint(cache, rel, fingerprint)) {
+        changeSeen = true;
+        options.onChangedFile?.(paths.length);
+      }
+    }
   }
+  const unvouched = misses.map(({ i }) => paths[i]);
   const git = misses.length >= GIT_LOOKUP_MIN_MISSES && options.git !== false ? readCleanBlobIds(sourceAbs) : void 0;
   const blobMap = git ? loadGitBlobMap(store) : void 0;
   for (const { i, fingerprint } of misses) {
@@ -4754,7 +4911,7 @@ function createSnapshot(store, sourceDir, options = {}) {
   const snapshotId = options.id ?? deriveSnapshotId(filesIndexDigest, filters);
   const existing = tryReadSnapshotRecord(store, snapshotId);
   const exists = existing?.files_index_digest === filesIndexDigest;
-  if (trustedHexes.length > 0 && !exists) {
+  if (trustedHexes.length > 0 && !exists && !cacheSnapshotKept(store, cache)) {
     if (trustedHexes.some((hex) => !store.objects.hasObject(hex))) {
       return createSnapshot(store, sourceDir, { ...options, deferObjectChecks: false });
     }
@@ -4782,7 +4939,10 @@ function createSnapshot(store, sourceDir, options = {}) {
   rememberFilesIndex(filesIndexDigest, files);
   if (useCache && (hashed > 0 || fromGit > 0 || nextCache.size !== cache.entries.size)) {
     try {
-      saveStatCache(store, sourceAbs, nextCache, startedAtMs);
+      saveStatCache(store, sourceAbs, nextCache, startedAtMs, {
+        id: published.record.snapshot_id,
+        filesIndexDigest
+      });
     } catch {
     }
   }
@@ -4796,6 +4956,7 @@ function createSnapshot(store, sourceDir, options = {}) {
     record: published.record,
     files,
     reused: published.reused,
+    unvouched,
     stats: {
       files: files.length,
       bytes,
@@ -4806,6 +4967,15 @@ function createSnapshot(store, sourceDir, options = {}) {
     }
   };
 }
+function cacheSnapshotKept(store, cache) {
+  const snap = cache.snapshot;
+  if (snap === void 0) return false;
+  try {
+    return tryReadSnapshotRecord(store, snap.id)?.files_index_digest === snap.filesIndexDigest;
+  } catch {
+    return false;
+  }
+}
 function toFilesIndexRecord(p, hex, size, text) {
   const lang = langHint(p);
   const object = toObjectRef(hex);
@@ -4815,7 +4985,7 @@ function toFilesIndexRecord(p, hex, size, text) {
 function storeDirs(store) {
   const dirs = [store.layout.root];
   try {
-    const real = fs17.realpathSync(store.layout.root);
+    const real = fs18.realpathSync(store.layout.root);
     if (real !== store.layout.root) dirs.push(real);
   } catch {
   }
@@ -4825,11 +4995,11 @@ function resolveSourceDir(sourceDir) {
   const abs = path15.resolve(sourceDir);
   let real;
   try {
-    real = fs17.realpathSync(abs);
+    real = fs18.realpathSync(abs);
   } catch {
     throw sourceNotFound(sourceDir, abs);
   }
-  if (!fs17.statSync(real).isDirectory()) throw sourceNotFound(sourceDir, abs, "is not a directory");
+  if (!fs18.statSync(real).isDirectory()) throw sourceNotFound(sourceDir, abs, "is not a directory");
   return real;
 }
 function sourceNotFound(input, abs, what = "does not exist") {
@@ -4881,7 +5051,7 @@ var init_create_snapshot = __esm({
 });
 
 // ../core/src/store/index-digest-cache.ts
-import fs18 from "node:fs";
+import fs19 from "node:fs";
 import path16 from "node:path";
 function cacheFile(store) {
   return path16.join(store.layout.indexesDir, FILE_NAME);
@@ -4889,7 +5059,7 @@ function cacheFile(store) {
 function loadIndexDigests(store) {
   let stored;
   try {
-    stored = JSON.parse(fs18.readFileSync(cacheFile(store), "utf8"));
+    stored = JSON.parse(fs19.readFileSync(cacheFile(store), "utf8"));
   } catch {
     return 0;
   }
@@ -4931,11 +5101,11 @@ function saveIndexDigests(store) {
   const text = `${JSON.stringify({ schema_name: SCHEMA_NAME3, version: VERSION2, entries })}
 `;
   try {
-    if (fs18.readFileSync(file, "utf8") === text) return;
+    if (fs19.readFileSync(file, "utf8") === text) return;
   } catch {
   }
   try {
-    fs18.mkdirSync(store.layout.indexesDir, { recursive: true });
+    fs19.mkdirSync(store.layout.indexesDir, { recursive: true });
     writeFileAtomic(file, text);
   } catch {
   }
@@ -4973,13 +5143,33 @@ async function analyzeWith(options, shared) {
   const loaded = options.configPath ? loadConfigFile(options.configPath) : void 0;
   const config = options.eslint === void 0 ? loaded : { ...loaded, eslint: options.eslint };
   const registry = options.registry ?? shared.registry ?? createDefaultRegistry();
-  const snapshot = await createSnapshot(store, path17.resolve(options.sourceDir), {
-    include: options.include ?? config?.include,
-    exclude: [...config?.exclude ?? [], ...options.exclude ?? []],
-    gitignore: options.gitignore ?? config?.gitignore ?? true,
-    onProgress: options.onProgress ? (p) => options.onProgress({ type: "snapshot", ...p }) : void 0
-  });
   const pipeline = options.pipeline ?? config?.pipeline ?? "full";
+  const parallel = options.parallel ?? shared.parallel ?? defaultParallelism();
+  let ownWorkers;
+  const prewarm = options.registry === void 0 && parallel > 1 ? (files) => {
+    if (files < PREWARM_MIN_FILES) return;
+    ownWorkers ??= shared.workers ? void 0 : createWorkerPool();
+    (shared.workers ?? ownWorkers).prewarm([...PIPELINE_CATALOG[pipeline].tasks]);
+  } : void 0;
+  try {
+    const snapshot = await createSnapshot(store, path17.resolve(options.sourceDir), {
+      include: options.include ?? config?.include,
+      exclude: [...config?.exclude ?? [], ...options.exclude ?? []],
+      gitignore: options.gitignore ?? config?.gitignore ?? true,
+      onProgress: options.onProgress ? (p) => options.onProgress({ type: "snapshot", ...p }) : void 0,
+      onChangedFile: prewarm
+    });
+    const workers = shared.workers ?? ownWorkers;
+    return await analyzeSnapshot(store, options, { ...shared, workers, parallel }, registry, snapshot, {
+      pipeline,
+      config,
+      t0
+    });
+  } finally {
+    await ownWorkers?.close();
+  }
+}
+async function analyzeSnapshot(store, options, shared, registry, snapshot, { pipeline, config, t0 }) {
   if (options.reuseDoneBatch && options.batchId === void 0 && !options.force) {
     const done = await verifyDoneBatch(store, snapshot.record.snapshot_id, pipeline, config, registry);
     if (done) {
@@ -4995,6 +5185,7 @@ async function analyzeWith(options, shared) {
     }
   }
   const batch = openOrInitBatch(store, options, snapshot.record.snapshot_id, pipeline, config, registry);
+  const prefetch = createDiagnosticsPrefetch(store, batch.batch_id, options.diagnosticsFrom);
   const summary = await runBatchWithProvenance(
     store,
     {
@@ -5002,11 +5193,13 @@ async function analyzeWith(options, shared) {
       force: options.force,
       registry,
       shardSlice: options.shardSlice,
-      parallel: options.parallel ?? shared.parallel ?? defaultParallelism(),
+      parallel: shared.parallel,
       useDefaultRegistryInWorkers: options.registry === void 0,
       workers: shared.workers,
-      onShard: options.onProgress ? (r, done, total) => {
-        if (r.outcome === "busy" || r.outcome === "blocked") return;
+      likelyChanged: snapshot.unvouched,
+      onShard: (r, done, total) => {
+        prefetch.add(r);
+        if (!options.onProgress || r.outcome === "busy" || r.outcome === "blocked") return;
         options.onProgress({
           type: "shard",
           taskId: r.taskId,
@@ -5015,7 +5208,7 @@ async function analyzeWith(options, shared) {
           done,
           total
         });
-      } : void 0
+      }
     },
     { enabled: options.provenance !== false }
   );
@@ -5023,7 +5216,8 @@ async function analyzeWith(options, shared) {
     store,
     batch.batch_id,
     options.diagnosticsFrom,
-    summary.results
+    summary.results,
+    prefetch.shards
   );
   let executedFiles = 0;
   let reusedFiles = 0;
@@ -5071,13 +5265,31 @@ function openOrInitBatch(store, options, snapshotId, pipeline, config, registry)
 function defaultParallelism() {
   return Math.max(1, os3.availableParallelism?.() ?? os3.cpus().length);
 }
-function batchDiagnostics(store, batchId, from, results) {
+function batchDiagnostics(store, batchId, from, results, prefetched) {
   const view = loadBatchView(store, batchId);
   const taskIds = resolveTaskIds(view, void 0);
   const { records, counts } = scanDiagnosticsAtLeast(view, taskIds, from ?? "hint", {
-    proven: provenIndexes(results)
+    proven: provenIndexes(results),
+    prefetched
   });
   return { diagnostics: records, counts };
+}
+function createDiagnosticsPrefetch(store, batchId, from) {
+  const view = loadBatchView(store, batchId);
+  const shards = /* @__PURE__ */ new Map();
+  return {
+    shards,
+    add(r) {
+      if (r.outcome !== "executed" && r.outcome !== "reused" && r.outcome !== "skipped") return;
+      try {
+        const scanned = prefetchShardDiagnostics(view, r.taskId, r.shardId, from ?? "hint", {
+          proven: provenIndexes([r])
+        });
+        if (scanned) shards.set(provenKey(r.taskId, r.shardId), scanned);
+      } catch {
+      }
+    }
+  };
 }
 async function verifyDoneBatch(store, snapshotId, pipeline, config, registry) {
   const sameTree = listBatches(store, snapshotId).filter((b) => b.pipeline === pipeline);
@@ -5118,6 +5330,7 @@ function resultOf(store, done, facts) {
     durationMs: Date.now() - facts.t0
   };
 }
+var PREWARM_MIN_FILES;
 var init_analyze = __esm({
   "../core/src/api/analyze.ts"() {
     "use strict";
@@ -5130,10 +5343,13 @@ var init_analyze = __esm({
     init_count_diagnostics();
     init_run_batch();
     init_select_shards();
+    init_worker_pool();
     init_create_snapshot();
     init_index_digest_cache();
     init_store();
+    init_catalog();
     init_default_registry();
+    PREWARM_MIN_FILES = 2e3;
   }
 });
 
@@ -5815,12 +6031,12 @@ var init_sarif_rules = __esm({
 });
 
 // ../core/src/cli/commands/check.ts
-import fs19 from "node:fs";
+import fs20 from "node:fs";
 import path18 from "node:path";
 import { pathToFileURL } from "node:url";
 function isDirectory(dir) {
   try {
-    return fs19.statSync(dir).isDirectory();
+    return fs20.statSync(dir).isDirectory();
   } catch {
     return false;
   }
@@ -5841,7 +6057,7 @@ function findConfig(ctx, dir) {
   const given = stringOpt(ctx, "config");
   if (given !== void 0) return path18.resolve(ctx.cwd, given);
   const implicit = path18.join(dir, "codebatch.config.json");
-  return fs19.existsSync(implicit) ? implicit : void 0;
+  return fs20.existsSync(implicit) ? implicit : void 0;
 }
 function throwInputFailure(result) {
   const input = result.failures.find((f) => ERROR_CODES[f.code] === 2);
@@ -6478,7 +6694,7 @@ var init_diff = __esm({
 });
 
 // ../core/src/query/query-errors.ts
-import fs20 from "node:fs";
+import fs21 from "node:fs";
 function queryErrors(store, batchId, options = {}) {
   const view = loadBatchView(store, batchId);
   const taskIds = resolveTaskIds(view, options.task);
@@ -6519,7 +6735,7 @@ function shardAssigner(view, taskId) {
   let task;
   try {
     task = taskRecordSchema.parse(
-      JSON.parse(fs20.readFileSync(view.store.layout.taskFile(view.batchId, taskId), "utf8"))
+      JSON.parse(fs21.readFileSync(view.store.layout.taskFile(view.batchId, taskId), "utf8"))
     );
   } catch {
     return void 0;
@@ -6744,7 +6960,7 @@ __export(prune_store_exports, {
   parseDuration: () => parseDuration,
   pruneStore: () => pruneStore
 });
-import fs21 from "node:fs";
+import fs22 from "node:fs";
 import path19 from "node:path";
 function pruneStore(store, options = {}) {
   const now = options.now ?? Date.now();
@@ -6786,13 +7002,13 @@ function pruneStore(store, options = {}) {
   const batchesDir = path19.join(root, BATCHES_DIR);
   const listed = new Set(batches.map((b) => b.batch_id));
   for (const name of listDir(batchesDir)) {
-    if (listed.has(name) || !fs21.existsSync(path19.join(batchesDir, name, "batch.json"))) continue;
+    if (listed.has(name) || !fs22.existsSync(path19.join(batchesDir, name, "batch.json"))) continue;
     report.batches.unreadable.push(name);
     report.batches.kept.push(name);
     kept.add(name);
   }
   const debris = listDir(batchesDir).filter(
-    (name) => !removedBatches.has(name) && !fs21.existsSync(path19.join(batchesDir, name, "batch.json")) && now - mtimeMs(path19.join(batchesDir, name)) > Math.max(grace, HOUR)
+    (name) => !removedBatches.has(name) && !fs22.existsSync(path19.join(batchesDir, name, "batch.json")) && now - mtimeMs(path19.join(batchesDir, name)) > Math.max(grace, HOUR)
   );
   const keptBatches = batches.filter((b) => kept.has(b.batch_id));
   const snapshots = listSnapshots(store);
@@ -6800,7 +7016,7 @@ function pruneStore(store, options = {}) {
   const keepAllSnapshots = report.batches.unreadable.length > 0;
   const snapshotsDir = path19.join(root, SNAPSHOTS_DIR);
   const snapshotDirs = listDir(snapshotsDir);
-  const isSnapshotDir = (name) => fs21.existsSync(path19.join(snapshotsDir, name, "snapshot.json"));
+  const isSnapshotDir = (name) => fs22.existsSync(path19.join(snapshotsDir, name, "snapshot.json"));
   if (options.auto && removedBatches.size === 0 && debris.length === 0 && (keepAllSnapshots || snapshotDirs.every((name) => keepSnapshots.has(name) || !isSnapshotDir(name)))) {
     report.skipped = true;
     report.snapshots.kept = snapshotDirs.filter(isSnapshotDir).length;
@@ -6886,7 +7102,7 @@ function pruneStore(store, options = {}) {
     queue.push(hex);
   };
   for (const name of listDir(batchesDir)) {
-    if (removedBatches.has(name) || !fs21.existsSync(path19.join(batchesDir, name))) continue;
+    if (removedBatches.has(name) || !fs22.existsSync(path19.join(batchesDir, name))) continue;
     for (const file of walkFiles(path19.join(batchesDir, name))) {
       const base = path19.basename(file);
       if (base === OUTPUTS_INDEX) collectIndexRefs(readBytes(file), roots, outputObjects);
@@ -6920,7 +7136,7 @@ function pruneStore(store, options = {}) {
       const file = store.objects.objectPath(hex);
       let stat;
       try {
-        stat = fs21.statSync(file);
+        stat = fs22.statSync(file);
       } catch {
         continue;
       }
@@ -6932,7 +7148,7 @@ function pruneStore(store, options = {}) {
       report.objects.bytes += stat.size;
       report.bytes_freed += stat.size;
       if (!dryRun) {
-        fs21.rmSync(file, { force: true });
+        fs22.rmSync(file, { force: true });
         dir.removed += 1;
       }
     }
@@ -6953,7 +7169,7 @@ function removeStaleTemp(store, now, grace, dryRun, report) {
     if (now - mtimeMs(entry) <= Math.max(grace, HOUR)) continue;
     report.tmp.removed += 1;
     report.bytes_freed += treeBytes(entry);
-    if (!dryRun) fs21.rmSync(entry, { recursive: true, force: true });
+    if (!dryRun) fs22.rmSync(entry, { recursive: true, force: true });
   }
 }
 function inUse(store, batch, now, grace) {
@@ -7017,7 +7233,7 @@ function reuseMoves(store, keptBatches, removed) {
         let state;
         try {
           state = JSON.parse(
-            fs21.readFileSync(path19.join(tasksDir, task, "shards", shard, "state.json"), "utf8")
+            fs22.readFileSync(path19.join(tasksDir, task, "shards", shard, "state.json"), "utf8")
           );
         } catch {
           continue;
@@ -7043,7 +7259,7 @@ function outputsRefObject(stateBytes) {
 }
 function readBytes(file) {
   try {
-    return fs21.readFileSync(file);
+    return fs22.readFileSync(file);
   } catch {
     return Buffer.alloc(0);
   }
@@ -7078,7 +7294,7 @@ function collectByteRefs(bytes, into) {
 function collectFileRefs(file, into) {
   let bytes;
   try {
-    bytes = fs21.readFileSync(file);
+    bytes = fs22.readFileSync(file);
   } catch {
     return;
   }
@@ -7087,20 +7303,20 @@ function collectFileRefs(file, into) {
 function readJsonObjectRefs(file) {
   let fd;
   try {
-    fd = fs21.openSync(file, "r");
+    fd = fs22.openSync(file, "r");
   } catch (error) {
     const code = error.code;
     if (code === "ENOENT" || code === "ENOTDIR") return void 0;
     throw error;
   }
   try {
-    const { size } = fs21.fstatSync(fd);
+    const { size } = fs22.fstatSync(fd);
     if (size > MAX_SCAN_BYTES || size < 2) return void 0;
     const bytes = Buffer.allocUnsafe(size);
-    let length = fs21.readSync(fd, bytes, 0, Math.min(size, 64 * 1024), 0);
+    let length = fs22.readSync(fd, bytes, 0, Math.min(size, 64 * 1024), 0);
     if (bytes[0] !== 123 && bytes[0] !== 91) return void 0;
     while (length > 0 && length < size) {
-      const n = fs21.readSync(fd, bytes, length, size - length, length);
+      const n = fs22.readSync(fd, bytes, length, size - length, length);
       if (n === 0) break;
       length += n;
     }
@@ -7108,7 +7324,7 @@ function readJsonObjectRefs(file) {
     collectByteRefs(bytes.subarray(0, length), refs);
     return refs;
   } finally {
-    fs21.closeSync(fd);
+    fs22.closeSync(fd);
   }
 }
 function removeTree(store, dir, dryRun) {
@@ -7116,23 +7332,23 @@ function removeTree(store, dir, dryRun) {
   if (dryRun) return bytes;
   const trash = path19.join(store.layout.tmpDir, tempName(`gc-${path19.basename(dir)}`));
   try {
-    fs21.mkdirSync(store.layout.tmpDir, { recursive: true });
-    fs21.renameSync(dir, trash);
+    fs22.mkdirSync(store.layout.tmpDir, { recursive: true });
+    fs22.renameSync(dir, trash);
   } catch {
-    fs21.rmSync(dir, { recursive: true, force: true });
+    fs22.rmSync(dir, { recursive: true, force: true });
     return bytes;
   }
-  fs21.rmSync(trash, { recursive: true, force: true });
+  fs22.rmSync(trash, { recursive: true, force: true });
   return bytes;
 }
 function removeFile(file, dryRun) {
   let size = 0;
   try {
-    size = fs21.statSync(file).size;
+    size = fs22.statSync(file).size;
   } catch {
     return 0;
   }
-  if (!dryRun) fs21.rmSync(file, { force: true });
+  if (!dryRun) fs22.rmSync(file, { force: true });
   return size;
 }
 function listObjectDirs(store) {
@@ -7146,7 +7362,7 @@ function listObjectDirs(store) {
       const dir = path19.join(parent, bb);
       let entries;
       try {
-        entries = fs21.readdirSync(dir).sort();
+        entries = fs22.readdirSync(dir).sort();
       } catch {
         entries = void 0;
       }
@@ -7166,7 +7382,7 @@ function removeEmptyObjectDirs({ parents, dirs }) {
   for (const dir of dirs) {
     if (dir.entries !== dir.removed || isHidden(dir.parent) || isHidden(dir.path)) continue;
     try {
-      fs21.rmdirSync(dir.path);
+      fs22.rmdirSync(dir.path);
       emptied.set(dir.parent, (emptied.get(dir.parent) ?? 0) + 1);
     } catch {
     }
@@ -7174,7 +7390,7 @@ function removeEmptyObjectDirs({ parents, dirs }) {
   for (const [parent, entries] of parents) {
     if (isHidden(parent) || entries !== (emptied.get(parent) ?? 0)) continue;
     try {
-      fs21.rmdirSync(parent);
+      fs22.rmdirSync(parent);
     } catch {
     }
   }
@@ -7185,7 +7401,7 @@ function isHidden(entry) {
 function* walkFiles(dir) {
   let entries;
   try {
-    entries = fs21.readdirSync(dir, { withFileTypes: true });
+    entries = fs22.readdirSync(dir, { withFileTypes: true });
   } catch {
     return;
   }
@@ -7197,7 +7413,7 @@ function* walkFiles(dir) {
 }
 function readTreeText(entry) {
   try {
-    if (fs21.statSync(entry).isFile()) return readText(entry) ?? "";
+    if (fs22.statSync(entry).isFile()) return readText(entry) ?? "";
   } catch {
     return "";
   }
@@ -7208,7 +7424,7 @@ function readTreeText(entry) {
 }
 function treeBytes(entry) {
   try {
-    const stat = fs21.statSync(entry);
+    const stat = fs22.statSync(entry);
     if (!stat.isDirectory()) return stat.size;
   } catch {
     return 0;
@@ -7216,7 +7432,7 @@ function treeBytes(entry) {
   let total = 0;
   for (const f of walkFiles(entry)) {
     try {
-      total += fs21.statSync(f).size;
+      total += fs22.statSync(f).size;
     } catch {
     }
   }
@@ -7224,21 +7440,21 @@ function treeBytes(entry) {
 }
 function mtimeMs(entry) {
   try {
-    return fs21.statSync(entry).mtimeMs;
+    return fs22.statSync(entry).mtimeMs;
   } catch {
     return 0;
   }
 }
 function readText(file) {
   try {
-    return fs21.readFileSync(file, "utf8");
+    return fs22.readFileSync(file, "utf8");
   } catch {
     return void 0;
   }
 }
 function listDir(dir, includeHidden = false) {
   try {
-    return fs21.readdirSync(dir).filter((n) => includeHidden || !n.startsWith(".")).sort();
+    return fs22.readdirSync(dir).filter((n) => includeHidden || !n.startsWith(".")).sort();
   } catch {
     return [];
   }
@@ -7358,7 +7574,7 @@ var init_gc = __esm({
 });
 
 // ../core/src/query/accel/build-query-index.ts
-import fs22 from "node:fs";
+import fs23 from "node:fs";
 import path20 from "node:path";
 function buildQueryIndex(store, batchId) {
   const view = loadBatchView(store, batchId);
@@ -7410,7 +7626,7 @@ function writeIndex(store, batchId, sources, records) {
   const data = Buffer.concat([Buffer.from(`${JSON.stringify(header)}
 `, "utf8"), ...parts]);
   const file = queryIndexFile(store, batchId);
-  fs22.mkdirSync(path20.dirname(file), { recursive: true });
+  fs23.mkdirSync(path20.dirname(file), { recursive: true });
   writeFileAtomic(file, data);
   return {
     batch_id: batchId,
@@ -7615,7 +7831,7 @@ __export(explain_shard_miss_exports, {
   findPreviousBatch: () => findPreviousBatch,
   loadRunPreimage: () => loadRunPreimage
 });
-import fs23 from "node:fs";
+import fs24 from "node:fs";
 function explainShardMiss(store, options) {
   const files = /* @__PURE__ */ new Map();
   const load = (b, t, s) => loadRunPreimage(store, b, t, s, files);
@@ -7685,7 +7901,7 @@ function findPreviousBatch(store, batchId, taskId) {
   const batches = listBatches(store);
   const index = batches.findIndex((b) => b.batch_id === batchId);
   const earlier = (index < 0 ? batches : batches.slice(0, index)).filter(
-    (b) => b.batch_id !== batchId && fs23.existsSync(store.layout.taskFile(b.batch_id, taskId))
+    (b) => b.batch_id !== batchId && fs24.existsSync(store.layout.taskFile(b.batch_id, taskId))
   );
   const previous = earlier.at(-1);
   if (!previous) {
@@ -7700,7 +7916,7 @@ function byPath(files) {
   return new Map(files.map((f) => [f.path, f]));
 }
 function loadRunPreimage(store, batchId, taskId, shardId, files = /* @__PURE__ */ new Map()) {
-  if (!fs23.existsSync(store.layout.stateFile(batchId, taskId, shardId))) {
+  if (!fs24.existsSync(store.layout.stateFile(batchId, taskId, shardId))) {
     const r = reconstructPreimage(store, batchId, taskId, shardId, { files });
     return { preimage: r.preimage, hash: r.hash, source: "absent" };
   }
@@ -8627,7 +8843,7 @@ var verify_statement_exports = {};
 __export(verify_statement_exports, {
   checkStatementSubjects: () => checkStatementSubjects
 });
-import fs24 from "node:fs";
+import fs25 from "node:fs";
 import path21 from "node:path";
 function checkStatementSubjects(store, statement) {
   const subjects = Array.isArray(statement.subject) ? statement.subject : [];
@@ -8643,7 +8859,7 @@ function checkStatementSubjects(store, statement) {
     }
     let bytes;
     try {
-      bytes = index === void 0 ? fs24.readFileSync(file) : readIndexRecords(store, index, file);
+      bytes = index === void 0 ? fs25.readFileSync(file) : readIndexRecords(store, index, file);
     } catch {
       bytes = void 0;
     }
@@ -8664,7 +8880,7 @@ function checkStatementSubjects(store, statement) {
 }
 function readIndexRecords(store, index, file) {
   const m = SHARD_INDEX.exec(index.split(path21.sep).join("/"));
-  if (!m) return fs24.readFileSync(file);
+  if (!m) return fs25.readFileSync(file);
   const location2 = { batch_id: m[1], task_id: m[2], shard_id: m[3] };
   const state = readShardState(store, location2.batch_id, location2.task_id, location2.shard_id);
   return readStoredOutputs(store, location2, state)?.bytes;
@@ -8692,7 +8908,7 @@ var init_verify_statement = __esm({
 });
 
 // ../core/src/cli/commands/provenance-export.ts
-import fs25 from "node:fs";
+import fs26 from "node:fs";
 import path22 from "node:path";
 function emit(ctx, text) {
   const out = stringOpt(ctx, "out");
@@ -8701,7 +8917,7 @@ function emit(ctx, text) {
 }
 function readKey(ctx, file) {
   try {
-    return fs25.readFileSync(path22.resolve(ctx.cwd, file), "utf8");
+    return fs26.readFileSync(path22.resolve(ctx.cwd, file), "utf8");
   } catch (error) {
     throw usageError(`cannot read the key ${file}: ${error.message}`);
   }
@@ -8777,7 +8993,7 @@ var init_provenance_export = __esm({
           throw usageError("provenance verify needs --envelope FILE and --public-key FILE");
         let envelope;
         try {
-          envelope = JSON.parse(fs25.readFileSync(path22.resolve(ctx.cwd, envelopeFile), "utf8"));
+          envelope = JSON.parse(fs26.readFileSync(path22.resolve(ctx.cwd, envelopeFile), "utf8"));
         } catch (error) {
           throw usageError(`cannot read the envelope ${envelopeFile}: ${error.message}`);
         }
@@ -9358,10 +9574,10 @@ var init_sessions = __esm({
 });
 
 // ../core/src/cli/commands/snapshot.ts
-import fs26 from "node:fs";
+import fs27 from "node:fs";
 import path23 from "node:path";
 function openOrCreateStore(ctx) {
-  if (fs26.existsSync(path23.join(ctx.storeDir, "store.json"))) return openStore(ctx.storeDir);
+  if (fs27.existsSync(path23.join(ctx.storeDir, "store.json"))) return openStore(ctx.storeDir);
   const { store, created } = initStore(ctx.storeDir);
   if (created && !ctx.quiet && !ctx.json) ctx.stderr(`Created store ${escapeText(store.layout.root)}
 `);
@@ -9812,11 +10028,11 @@ var init_status2 = __esm({
 });
 
 // ../core/src/query/accel/check-query-index.ts
-import fs27 from "node:fs";
+import fs28 from "node:fs";
 function checkQueryIndex(store, batchId, file) {
   let header;
   try {
-    const bytes = fs27.readFileSync(file);
+    const bytes = fs28.readFileSync(file);
     const nl = bytes.indexOf(10);
     if (nl < 0) return { status: "damaged", reason: "no header line" };
     header = JSON.parse(bytes.subarray(0, nl).toString("utf8"));
@@ -9867,7 +10083,7 @@ var verify_store_exports = {};
 __export(verify_store_exports, {
   verifyStore: () => verifyStore
 });
-import fs28 from "node:fs";
+import fs29 from "node:fs";
 import path24 from "node:path";
 function verifyStore(store) {
   const { layout, objects } = store;
@@ -9895,7 +10111,7 @@ function verifyStore(store) {
     if (!hex) return void 0;
     const file = objects.objectPath(hex);
     try {
-      return { bytes: fs28.readFileSync(file), file };
+      return { bytes: fs29.readFileSync(file), file };
     } catch {
       return void 0;
     }
@@ -9940,7 +10156,7 @@ function verifyStore(store) {
   const checkRecord2 = (file, schema, optional = false) => {
     let value;
     try {
-      value = JSON.parse(fs28.readFileSync(file, "utf8"));
+      value = JSON.parse(fs29.readFileSync(file, "utf8"));
     } catch (error) {
       if (optional && error.code === "ENOENT") return void 0;
       problems.push({ kind: "record_invalid", file: rel(file), message: "missing or not valid JSON" });
@@ -9958,12 +10174,12 @@ function verifyStore(store) {
   for (const snap of listDir2(path24.join(layout.root, "snapshots"))) {
     checkRecord2(path24.join(layout.root, "snapshots", snap, "snapshot.json"), snapshotRecordSchema, true);
     const file = path24.join(layout.root, "snapshots", snap, "files.index.jsonl");
-    if (!fs28.existsSync(file)) continue;
-    for (const r of parseIndex(file, fs28.readFileSync(file)) ?? []) checkRef(r.object, rel(file), false);
+    if (!fs29.existsSync(file)) continue;
+    for (const r of parseIndex(file, fs29.readFileSync(file)) ?? []) checkRef(r.object, rel(file), false);
   }
   for (const batch of listDir2(path24.join(layout.root, "batches"))) {
     const batchDir = path24.join(layout.root, "batches", batch);
-    if (!fs28.existsSync(path24.join(batchDir, "batch.json"))) continue;
+    if (!fs29.existsSync(path24.join(batchDir, "batch.json"))) continue;
     checkRecord2(path24.join(batchDir, "batch.json"), batchRecordSchema);
     checkRecord2(path24.join(batchDir, "plan.json"), planRecordSchema);
     const tasksDir = path24.join(batchDir, "tasks");
@@ -9973,12 +10189,12 @@ function verifyStore(store) {
       for (const shard of listDir2(shardsDir)) {
         const outputs = path24.join(shardsDir, shard, "outputs.index.jsonl");
         const stateFile = path24.join(shardsDir, shard, "state.json");
-        const state = fs28.existsSync(stateFile) ? checkRecord2(stateFile, shardStateSchema) : void 0;
+        const state = fs29.existsSync(stateFile) ? checkRecord2(stateFile, shardStateSchema) : void 0;
         const ref2 = outputsRefOf(state);
         const referenced = ref2 ? readRefBytes(ref2.object) : void 0;
         const indexFile = ref2 ? referenced?.file ?? outputs : outputs;
-        const exists = ref2 ? referenced !== void 0 : fs28.existsSync(outputs);
-        let bytes = referenced?.bytes ?? (exists ? fs28.readFileSync(outputs) : Buffer.alloc(0));
+        const exists = ref2 ? referenced !== void 0 : fs29.existsSync(outputs);
+        let bytes = referenced?.bytes ?? (exists ? fs29.readFileSync(outputs) : Buffer.alloc(0));
         const refHex = ref2 ? parseObjectRef(ref2.object) : void 0;
         const digest = refHex !== void 0 && status.get(refHex) === "ok" ? ref2.object : `sha256:${sha256Hex(bytes)}`;
         if (ref2 && state) {
@@ -10043,7 +10259,7 @@ function verifyStore(store) {
   }
   for (const file of listDir2(path24.join(layout.indexesDir, "memo"))) {
     const full = path24.join(layout.indexesDir, "memo", file);
-    const lines = fs28.readFileSync(full, "utf8").split("\n");
+    const lines = fs29.readFileSync(full, "utf8").split("\n");
     const bad = lines.filter(
       (line, i) => line !== "" && !isMemoTableLine(line, i === lines.length - 1)
     ).length;
@@ -10083,7 +10299,7 @@ function formatCounts(c) {
 }
 function listDir2(dir) {
   try {
-    return fs28.readdirSync(dir).sort();
+    return fs29.readdirSync(dir).sort();
   } catch {
     return [];
   }
@@ -10631,7 +10847,7 @@ init_atomic_write();
 init_layout();
 init_shard_outputs();
 init_store();
-import fs29 from "node:fs";
+import fs30 from "node:fs";
 import path26 from "node:path";
 function mergeStores(targetDir, sourceDirs) {
   const { store: target } = initStore(targetDir);
@@ -10653,7 +10869,7 @@ function mergeStores(targetDir, sourceDirs) {
     const from = i - 1;
     for (const id of listDir3(path26.join(store.layout.root, SNAPSHOTS_DIR))) {
       const index = readIfExists(store.layout.filesIndexFile(id));
-      if (index === void 0 || !fs29.existsSync(store.layout.snapshotFile(id))) continue;
+      if (index === void 0 || !fs30.existsSync(store.layout.snapshotFile(id))) continue;
       const digest = sha256Hex(index);
       const seen = snapshotDigests.get(id);
       if (seen === void 0) snapshotDigests.set(id, digest);
@@ -10738,9 +10954,9 @@ function mergeStores(targetDir, sourceDirs) {
   for (const source of sources) mergeObjects(target, source, report);
   for (const [i, source] of sources.entries()) {
     for (const id of listDir3(path26.join(source.layout.root, SNAPSHOTS_DIR))) {
-      if (!fs29.existsSync(source.layout.snapshotFile(id)) || !fs29.existsSync(source.layout.filesIndexFile(id)))
+      if (!fs30.existsSync(source.layout.snapshotFile(id)) || !fs30.existsSync(source.layout.filesIndexFile(id)))
         continue;
-      if (fs29.existsSync(target.layout.snapshotFile(id))) {
+      if (fs30.existsSync(target.layout.snapshotFile(id))) {
         report.snapshots.identical += 1;
         continue;
       }
@@ -10748,8 +10964,8 @@ function mergeStores(targetDir, sourceDirs) {
       report.snapshots.copied += 1;
     }
     for (const batchId of listDir3(path26.join(source.layout.root, BATCHES_DIR))) {
-      if (!fs29.existsSync(source.layout.batchFile(batchId))) continue;
-      if (!fs29.existsSync(target.layout.batchFile(batchId))) {
+      if (!fs30.existsSync(source.layout.batchFile(batchId))) continue;
+      if (!fs30.existsSync(target.layout.batchFile(batchId))) {
         installDir(target, source.layout.batchDir(batchId), target.layout.batchDir(batchId));
         report.batches.copied += 1;
         continue;
@@ -10763,11 +10979,11 @@ function mergeStores(targetDir, sourceDirs) {
 }
 function combineBatch(target, source, sourceIndex, batchId, picks, report) {
   for (const file of [target.layout.planFile(batchId)]) {
-    if (!fs29.existsSync(file)) copyFileAtomic(source.layout.planFile(batchId), file);
+    if (!fs30.existsSync(file)) copyFileAtomic(source.layout.planFile(batchId), file);
   }
   unionLines(source.layout.batchEventsFile(batchId), target.layout.batchEventsFile(batchId));
   for (const taskId of listDir3(path26.join(source.layout.batchDir(batchId), "tasks"))) {
-    if (!fs29.existsSync(target.layout.taskFile(batchId, taskId))) {
+    if (!fs30.existsSync(target.layout.taskFile(batchId, taskId))) {
       installDir(target, source.layout.taskDir(batchId, taskId), target.layout.taskDir(batchId, taskId));
       continue;
     }
@@ -10784,7 +11000,7 @@ function combineBatch(target, source, sourceIndex, batchId, picks, report) {
       const targetState = readJson(target.layout.stateFile(batchId, taskId, shardId));
       if (targetState?.status === "done") continue;
       const outputs = source.layout.outputsFile(batchId, taskId, shardId);
-      if (fs29.existsSync(outputs))
+      if (fs30.existsSync(outputs))
         copyFileAtomic(outputs, target.layout.outputsFile(batchId, taskId, shardId));
       copyFileAtomic(
         source.layout.stateFile(batchId, taskId, shardId),
@@ -10800,7 +11016,7 @@ function mergeObjects(target, source, report) {
       report.objects.present += 1;
       continue;
     }
-    const bytes = fs29.readFileSync(source.objects.objectPath(hex));
+    const bytes = fs30.readFileSync(source.objects.objectPath(hex));
     if (sha256Hex(bytes) !== hex) {
       throw new CodebatchError(
         "E_OBJECT_CORRUPT",
@@ -10822,7 +11038,7 @@ function mergeIndexes(target, source, report) {
     for (const name of listDir3(path26.join(bundlesDir, prefix))) {
       if (!/^[a-f0-9]{64}\.json$/.test(name)) continue;
       const to = path26.join(target.layout.indexesDir, "bundles", prefix, name);
-      if (fs29.existsSync(to)) continue;
+      if (fs30.existsSync(to)) continue;
       copyFileAtomic(path26.join(bundlesDir, prefix, name), to);
       report.indexes.bundles += 1;
     }
@@ -10879,28 +11095,28 @@ function installDir(target, from, to) {
   const staging = path26.join(target.layout.tmpDir, tempName(`merge-${path26.basename(to)}`));
   try {
     copyTree(from, staging);
-    fs29.mkdirSync(path26.dirname(to), { recursive: true });
-    fs29.renameSync(staging, to);
+    fs30.mkdirSync(path26.dirname(to), { recursive: true });
+    fs30.renameSync(staging, to);
   } finally {
-    fs29.rmSync(staging, { recursive: true, force: true });
+    fs30.rmSync(staging, { recursive: true, force: true });
   }
 }
 function copyTree(from, to) {
-  fs29.mkdirSync(to, { recursive: true });
-  for (const entry of fs29.readdirSync(from, { withFileTypes: true })) {
+  fs30.mkdirSync(to, { recursive: true });
+  for (const entry of fs30.readdirSync(from, { withFileTypes: true })) {
     if (entry.name === ".lock" || entry.name.endsWith(".tmp")) continue;
     const src = path26.join(from, entry.name);
     const dst = path26.join(to, entry.name);
     if (entry.isDirectory()) copyTree(src, dst);
-    else if (entry.isFile()) fs29.copyFileSync(src, dst);
+    else if (entry.isFile()) fs30.copyFileSync(src, dst);
   }
 }
 function copyFileAtomic(from, to) {
-  writeFileAtomic(to, fs29.readFileSync(from));
+  writeFileAtomic(to, fs30.readFileSync(from));
 }
 function readIfExists(file) {
   try {
-    return fs29.readFileSync(file);
+    return fs30.readFileSync(file);
   } catch {
     return void 0;
   }
@@ -10916,7 +11132,7 @@ function readJson(file) {
 }
 function listDir3(dir) {
   try {
-    return fs29.readdirSync(dir).filter((n) => !n.startsWith(".") && !n.endsWith(".tmp")).sort();
+    return fs30.readdirSync(dir).filter((n) => !n.startsWith(".") && !n.endsWith(".tmp")).sort();
   } catch {
     return [];
   }
