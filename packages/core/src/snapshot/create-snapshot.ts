@@ -127,16 +127,29 @@ export function createSnapshot(
   const now = options.now ?? Date.now;
   const startedAtMs = now();
 
-  const walk = walkTree(sourceAbs, { gitignore: filters.gitignore, filter, skipDirs: storeDirs(store) });
-  const paths = sortPathsUtf8(walk.files);
   // Built with path.sep so the same string works on Windows; canonical paths always use `/`.
   const toAbs =
     path.sep === '/' ? (p: string) => `${sourceAbs}/${p}` : (p: string) => path.join(sourceAbs, p);
-  const warnings = walk.warnings;
   const useCache = options.statCache !== false;
   const cache: StatCache = useCache
     ? loadStatCache(store, sourceAbs)
-    : { racyBeforeMs: 0, entries: new Map() };
+    : { racyBeforeMs: 0, entries: new Map(), recent: [] };
+  // The files read last time are most likely the ones being edited: a change there is seen
+  // before the walk (the caller warms a worker sooner), and the walk below stats them again.
+  let changeSeen = false;
+  if (options.onChangedFile) {
+    for (const rel of cache.recent) {
+      if (!holdsFingerprint(cache, rel, fingerprintOf(toAbs(rel)))) {
+        changeSeen = true;
+        options.onChangedFile(cache.entries.size);
+        break;
+      }
+    }
+  }
+
+  const walk = walkTree(sourceAbs, { gitignore: filters.gitignore, filter, skipDirs: storeDirs(store) });
+  const paths = sortPathsUtf8(walk.files);
+  const warnings = walk.warnings;
   const nextCache = new Map<string, StatCacheEntry>();
   // Cache hits are trusted without looking up their objects first: if the resulting snapshot
   // already exists, its objects are there (objects are add-only and gc keeps those of every
@@ -162,7 +175,6 @@ export function createSnapshot(
   // are read in the second pass, unless git vouches for their content (a fresh checkout).
   const known: (StatCacheEntry | undefined)[] = new Array(paths.length).fill(undefined);
   const misses: { i: number; fingerprint: StatFingerprint }[] = [];
-  let changeSeen = false;
   for (let i = 0; i < paths.length; i += 1) {
     const rel = paths[i]!;
     const abs = toAbs(rel);
@@ -305,10 +317,14 @@ export function createSnapshot(
   rememberFilesIndex(filesIndexDigest, files);
   if (useCache && (hashed > 0 || fromGit > 0 || nextCache.size !== cache.entries.size)) {
     try {
-      saveStatCache(store, sourceAbs, nextCache, startedAtMs, {
-        id: published.record.snapshot_id,
-        filesIndexDigest,
-      });
+      saveStatCache(
+        store,
+        sourceAbs,
+        nextCache,
+        startedAtMs,
+        { id: published.record.snapshot_id, filesIndexDigest },
+        unvouched,
+      );
     } catch {
       // The cache only saves time; failing to refresh it must not fail a finished snapshot.
     }
@@ -334,6 +350,17 @@ export function createSnapshot(
       durationMs: Math.round(performance.now() - started),
     },
   };
+}
+
+/** A file's stat fingerprint, or one that matches no entry when it cannot be stat'ed. */
+function fingerprintOf(abs: string): StatFingerprint {
+  try {
+    const st = fs.lstatSync(abs, { throwIfNoEntry: false });
+    if (st) return { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, dev: st.dev };
+  } catch {
+    // As if gone: the walk below says what it is.
+  }
+  return { size: -1, mtimeMs: -1, ctimeMs: -1, ino: -1, dev: -1 };
 }
 
 /** The snapshot the stat cache was saved with is still in the store: its objects are too. */

@@ -28,6 +28,8 @@ export { RACY_WINDOW_MS };
 const SCHEMA_NAME = 'codebatch.stat_cache';
 const CACHE_VERSION = 1;
 const HEX64 = /^[a-f0-9]{64}$/;
+/** More files read than this is a checkout or a cold run, not an edit: no recent list. */
+const RECENT_MAX = 64;
 
 export interface StatFingerprint {
   size: number;
@@ -51,6 +53,12 @@ export interface StatCache {
    * a new snapshot need not look each one up (50 ms of a one-file run on 8.8k files).
    */
   snapshot?: { id: string; filesIndexDigest: string };
+  /**
+   * The files the saving run had to read, when they were few: the ones being edited. The next
+   * snapshot stats them before it walks the tree, so that a caller learns of an edit there
+   * (createSnapshot's onChangedFile) 50-100 ms sooner. Order only; every file is stat'ed anyway.
+   */
+  recent: string[];
 }
 
 /** On disk: one array per entry keeps the file small and JSON.parse fast (about 100 bytes/file). */
@@ -72,6 +80,7 @@ interface StoredCache {
   racy_before_ms: number;
   /** Optional: caches written before it was added have none, and are checked object by object. */
   snapshot?: { id: string; files_index_digest: string };
+  recent?: string[];
   entries: StoredEntry[];
 }
 
@@ -81,7 +90,7 @@ export function statCacheFile(store: Store, sourceAbs: string): string {
 
 /** Loads the cache for `sourceAbs`; an empty cache when it is missing, foreign or damaged. */
 export function loadStatCache(store: Store, sourceAbs: string): StatCache {
-  const empty: StatCache = { racyBeforeMs: Number.NEGATIVE_INFINITY, entries: new Map() };
+  const empty: StatCache = { racyBeforeMs: Number.NEGATIVE_INFINITY, entries: new Map(), recent: [] };
   let stored: StoredCache;
   try {
     stored = JSON.parse(fs.readFileSync(statCacheFile(store, sourceAbs), 'utf8')) as StoredCache;
@@ -115,7 +124,11 @@ export function loadStatCache(store: Store, sourceAbs: string): StatCache {
     snap && typeof snap.id === 'string' && typeof snap.files_index_digest === 'string'
       ? { id: snap.id, filesIndexDigest: snap.files_index_digest }
       : undefined;
-  return { racyBeforeMs: stored.racy_before_ms, entries, ...(snapshot ? { snapshot } : {}) };
+  const recent =
+    Array.isArray(stored.recent) && stored.recent.length <= RECENT_MAX
+      ? stored.recent.filter((p): p is string => typeof p === 'string')
+      : [];
+  return { racyBeforeMs: stored.racy_before_ms, entries, recent, ...(snapshot ? { snapshot } : {}) };
 }
 
 /** The cached entry for `canonicalPath` when it may be trusted (see the module comment). */
@@ -161,6 +174,7 @@ export function saveStatCache(
   entries: Map<string, StatCacheEntry>,
   startedAtMs: number,
   snapshot?: { id: string; filesIndexDigest: string },
+  read: readonly string[] = [],
 ): void {
   const stored: StoredCache = {
     schema_name: SCHEMA_NAME,
@@ -168,6 +182,7 @@ export function saveStatCache(
     source: sourceAbs,
     racy_before_ms: startedAtMs - RACY_WINDOW_MS,
     ...(snapshot ? { snapshot: { id: snapshot.id, files_index_digest: snapshot.filesIndexDigest } } : {}),
+    ...(read.length > 0 && read.length <= RECENT_MAX ? { recent: [...read] } : {}),
     entries: [],
   };
   for (const [p, e] of entries)

@@ -121,6 +121,39 @@ describe('stat cache', () => {
     expect(careful).toBe(unchanged.size);
   });
 
+  it('reports a change to a file the last run read before walking the tree, and another change after', () => {
+    const store = newStore(tmp.dir);
+    createSnapshot(store, src, { git: false, now: LATER });
+    fs.appendFileSync(path.join(src, 'aux.js'), '// edited\n');
+    createSnapshot(store, src, { git: false, now: LATER }); // reads aux.js: the next run's "recent"
+    const readdir = jest.spyOn(fs, 'readdirSync');
+    const seen = (edit: string) => {
+      fs.appendFileSync(path.join(src, edit), '// edited again\n');
+      readdir.mockClear();
+      const calls: number[] = [];
+      createSnapshot(store, src, {
+        git: false,
+        now: LATER,
+        onChangedFile: () => calls.push(readdir.mock.calls.length),
+      });
+      return calls;
+    };
+    try {
+      // aux.js was read last time: its edit is seen before any directory is listed.
+      expect(seen('aux.js')).toEqual([0]);
+      // Another file: seen once, after the walk.
+      const later = seen('src/main.ts');
+      expect(later).toHaveLength(1);
+      expect(later[0]).toBeGreaterThan(0);
+    } finally {
+      readdir.mockRestore();
+    }
+    // A run that read nothing calls nothing.
+    const calls: number[] = [];
+    createSnapshot(store, src, { git: false, now: LATER, onChangedFile: () => calls.push(1) });
+    expect(calls).toEqual([]);
+  });
+
   describe('lookupStatCache', () => {
     const stat = { size: 10, mtimeMs: 1_000_000, ctimeMs: 1_000_000, ino: 7, dev: 1 };
     const hex = 'a'.repeat(64);
