@@ -19,20 +19,141 @@ import {
   readBatchRecords,
   runShardChain,
   toCodebatchError
-} from "./chunks/chunk-HZU7X2R2.js";
+} from "./chunks/chunk-SYLIMGVP.js";
 
 // ../core/src/run/shard-worker.ts
 init_read_batch();
 init_codebatch_error();
 init_store();
 init_default_registry();
+import { parentPort } from "node:worker_threads";
+
+// ../core/src/util/compile-cache.ts
+import crypto from "node:crypto";
+import fs from "node:fs";
+import Module from "node:module";
+import os from "node:os";
+import path from "node:path";
+import vm from "node:vm";
+var DEFAULT_MIN_BYTES = 1024 * 1024;
+var STATS = /* @__PURE__ */ Symbol.for("codebatch.compileCache");
+var perThread = globalThis;
+var stats = perThread[STATS] ?? { mode: "off", hits: 0, misses: 0 };
+perThread[STATS] = stats;
+function enableCompileCache(options = {}) {
+  if (stats.mode !== "off") return;
+  const setting = process.env.CODEBATCH_COMPILE_CACHE;
+  if (setting === "0") return;
+  const dir = options.dir ?? // A relative directory would land wherever the command runs, perhaps in the analysed tree.
+  (setting && path.isAbsolute(setting) ? setting : path.join(os.tmpdir(), `codebatch-compile-cache-${process.getuid?.() ?? "user"}`));
+  try {
+    if (!isPrivateDirectory(dir)) return;
+    const native = Module.enableCompileCache;
+    if (native) {
+      const { status } = native(dir);
+      const { ENABLED, ALREADY_ENABLED } = Module.constants.compileCacheStatus;
+      if (status === ENABLED || status === ALREADY_ENABLED) stats.mode = "node";
+      return;
+    }
+    hookCompile(
+      path.join(dir, `${process.version}-${process.arch}`),
+      options.minBytes ?? DEFAULT_MIN_BYTES,
+      options.accepts ?? isCompilerOrBundle
+    );
+    stats.mode = "codebatch";
+  } catch {
+  }
+}
+var BUNDLE_DIR = path.resolve(__cb_dirname, "..", "bundle");
+var COMPILER = `${path.sep}node_modules${path.sep}typescript${path.sep}lib${path.sep}typescript.js`;
+function isCompilerOrBundle(filename) {
+  return filename.endsWith(COMPILER) || path.dirname(filename) === BUNDLE_DIR;
+}
+function isPrivateDirectory(dir) {
+  fs.mkdirSync(dir, { recursive: true, mode: 448 });
+  const stat = fs.lstatSync(dir);
+  const uid = process.getuid?.();
+  return stat.isDirectory() && (uid === void 0 || stat.uid === uid) && (stat.mode & 18) === 0;
+}
+var HEADER_BYTES = 64;
+function hookCompile(dir, minBytes, accepts) {
+  const proto = Module.prototype;
+  const original = proto._compile;
+  proto._compile = function compileWithCache(content, filename, ...rest) {
+    if (content.length < minBytes || !accepts(filename))
+      return original.call(this, content, filename, ...rest);
+    const sourceKey = crypto.createHash("sha256").update(filename).update("\0").update(content).digest();
+    const file = path.join(dir, crypto.createHash("sha256").update(filename).digest("hex"));
+    const cachedData = readCacheFile(file, sourceKey);
+    let script;
+    try {
+      script = new vm.Script(Module.wrap(content), { filename, cachedData });
+    } catch {
+      return original.call(this, content, filename, ...rest);
+    }
+    const wrapper = script.runInThisContext({ displayErrors: true });
+    const result = wrapper.call(
+      this.exports,
+      this.exports,
+      makeRequire(this),
+      this,
+      filename,
+      path.dirname(filename)
+    );
+    if (cachedData && !script.cachedDataRejected) stats.hits += 1;
+    else {
+      stats.misses += 1;
+      writeCacheFile(dir, file, sourceKey, () => script.createCachedData());
+    }
+    return result;
+  };
+}
+function readCacheFile(file, sourceKey) {
+  let bytes;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch {
+    return void 0;
+  }
+  if (bytes.length <= HEADER_BYTES || !bytes.subarray(0, 32).equals(sourceKey)) return void 0;
+  const data = bytes.subarray(HEADER_BYTES);
+  const digest = crypto.createHash("sha256").update(data).digest();
+  return digest.equals(bytes.subarray(32, HEADER_BYTES)) ? data : void 0;
+}
+function makeRequire(mod) {
+  const require2 = ((id) => mod.require(id));
+  const internal = Module;
+  require2.resolve = ((request, options) => internal._resolveFilename(request, mod, false, options));
+  require2.resolve.paths = (request) => internal._resolveLookupPaths(request, mod);
+  require2.main = process.mainModule;
+  require2.cache = Module._cache;
+  require2.extensions = Module._extensions;
+  return require2;
+}
+function writeCacheFile(dir, file, sourceKey, data) {
+  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  try {
+    const bytes = data();
+    fs.mkdirSync(dir, { recursive: true, mode: 448 });
+    const digest = crypto.createHash("sha256").update(bytes).digest();
+    fs.writeFileSync(tmp, Buffer.concat([sourceKey, digest, bytes]), { mode: 384 });
+    fs.renameSync(tmp, file);
+  } catch {
+    try {
+      fs.rmSync(tmp, { force: true });
+    } catch {
+    }
+  }
+}
+
+// ../core/src/run/shard-worker.ts
 init_batch_context();
 init_run_shard_chain();
-import { parentPort } from "node:worker_threads";
 function jobKey(job) {
   return JSON.stringify([job.storeDir, job.batchId, job.force, job.manifests]);
 }
 function start() {
+  enableCompileCache();
   const port = parentPort;
   const registry = createDefaultRegistry();
   let current;

@@ -24,7 +24,7 @@ import { createSnapshot, type SnapshotResult } from '../snapshot/create-snapshot
 import { loadIndexDigests, saveIndexDigests } from '../store/index-digest-cache';
 import type { Store } from '../store/store';
 import { initStore } from '../store/store';
-import { PIPELINE_CATALOG } from '../tasks/catalog';
+import { isPipelineName, PIPELINE_CATALOG } from '../tasks/catalog';
 import { createDefaultRegistry } from '../tasks/default-registry';
 import type { TaskRegistry } from '../tasks/task-registry';
 import type { AnalyzeOptions, AnalyzeResult, PipelineName, SeverityCounts } from './types';
@@ -78,9 +78,13 @@ export async function analyzeWith(
   const prewarm =
     options.registry === undefined && parallel > 1
       ? (files: number) => {
-          if (files < PREWARM_MIN_FILES) return;
-          ownWorkers ??= shared.workers ? undefined : createWorkerPool();
-          (shared.workers ?? ownWorkers)!.prewarm([...PIPELINE_CATALOG[pipeline].tasks]);
+          if (files < PREWARM_MIN_FILES || !isPipelineName(pipeline)) return;
+          try {
+            ownWorkers ??= shared.workers ? undefined : createWorkerPool();
+            (shared.workers ?? ownWorkers)!.prewarm([...PIPELINE_CATALOG[pipeline].tasks]);
+          } catch {
+            // Speed only: a thread that cannot start leaves the work to the run as it was.
+          }
         }
       : undefined;
   try {

@@ -11,7 +11,7 @@ import { type ChainExecutor, createInProcessExecutor } from './chain-executors';
 import { appendEvent } from './events';
 import { partitionByShard, selectShards, shardingOf } from './select-shards';
 import type { ShardOutcome, ShardRunResult } from './shard-outcome';
-import { createWorkerPool, type WorkerPool } from './worker-pool';
+import { createWorkerPool, type WorkerExecutor, type WorkerPool } from './worker-pool';
 
 export interface RunBatchOptions {
   batchId: string;
@@ -155,25 +155,30 @@ export async function runBatch(
       // Chains this thread could not execute, for the workers of this pass to take first.
       const workers = executors.filter((e) => 'ready' in e);
       const handoff = createHandoff(workers.length, executors.length - workers.length);
-      const joined: ChainExecutor[] = [];
+      const joined: WorkerExecutor[] = [];
       const defer = (shardId: string) => {
         deferred = true;
         retry.add(shardId);
       };
-      await Promise.all(
+      const settled = await Promise.allSettled(
         executors.map(async (executor) => {
           const isWorker = 'ready' in executor;
-          // A worker that fails to start leaves its share to the others (or to this thread).
+          // A worker that fails to start leaves its share to the others (or to this thread). One
+          // still starting when this thread has settled every chain, and handed none, has nothing
+          // to join for: the pass does not wait for it (a touched tree warms one for nothing).
           if (isWorker) {
-            const ok = await (executor as { ready: Promise<void> }).ready.then(
-              () => true,
-              () => false,
-            );
-            if (!ok) {
+            const joins = await Promise.race([
+              (executor as WorkerExecutor).ready.then(
+                () => true,
+                () => false,
+              ),
+              handoff.untilIdle(queue).then(() => false),
+            ]);
+            if (!joins) {
               for (const s of handoff.leave()) defer(s);
               return;
             }
-            joined.push(executor);
+            joined.push(executor as WorkerExecutor);
           }
           try {
             for (;;) {
@@ -183,7 +188,10 @@ export async function runBatch(
               try {
                 chain = await executor.run(shardId, members.get(shardId) ?? [], selected);
               } catch (error) {
-                queue.length = 0; // stop the other executors after their current chain
+                // Stop the other executors after their current chain; a chain handed over and
+                // not yet taken is not run by a worker the run is about to give back.
+                queue.length = 0;
+                handoff.abort();
                 throw error;
               }
               report(chain);
@@ -200,6 +208,10 @@ export async function runBatch(
           }
         }),
       );
+      // Every executor has stopped before any is given back (a worker released while it still
+      // runs a chain would be handed to another run).
+      const failure = settled.find((r) => r.status === 'rejected');
+      if (failure) throw (failure as PromiseRejectedResult).reason;
       // Chains no executor took (every worker failed to start): run them on this thread.
       const untaken = stopped ? [] : queue.splice(0);
       for (const s of untaken) retry.add(s);
@@ -215,13 +227,14 @@ export async function runBatch(
         const fileCount = pending.reduce((n, s) => n + (members.get(s)?.length ?? 0), 0);
         // Workers that joined the first pass have the task code loaded: they stay, and are
         // cheaper than loading it on this thread.
-        const threads = Math.max(workerThreadsFor(options, pending.length, fileCount), joined.length);
+        const live = joined.filter((w) => w.alive);
+        const threads = Math.max(workerThreadsFor(options, pending.length, fileCount), live.length);
         if (threads > 0) {
           if (!options.workers) ownPool = createWorkerPool();
           const pool = options.workers ?? ownPool!;
-          const more = pool.lease(threads - joined.length, job);
+          const more = pool.lease(threads - live.length, job);
           started.push(...more);
-          executors = [...joined, ...more];
+          executors = [...live, ...more];
         } else {
           await options.registry.prepare(selected.map((id) => tasks.get(id)!.type));
           executors = [createInProcessExecutor({ ...ctx, canExecute: true })];
@@ -363,9 +376,24 @@ function createHandoff(workers: number, producers: number) {
       open = false;
       wake();
     },
+    /** Settles once this thread is done, nothing is handed and the queue is empty. */
+    async untilIdle(queue: readonly string[]): Promise<void> {
+      while (open || chains.length > 0 || queue.length > 0) {
+        // Woken by give, close and abort; a worker taking a chain changes nothing here.
+        if (!open && chains.length === 0 && queue.length > 0) return new Promise<void>(() => {});
+        await new Promise<void>((resolve) => waiting.push(resolve));
+      }
+    },
+    /** An executor failed: nothing more is handed or taken. */
+    abort() {
+      open = false;
+      takers = 0;
+      chains.length = 0;
+      wake();
+    },
     /** A worker stops; the last one returns what is left, for the next pass. */
     leave(): string[] {
-      takers -= 1;
+      if (takers > 0) takers -= 1;
       return takers === 0 ? chains.splice(0) : [];
     },
   };

@@ -4,6 +4,7 @@ import { isCodebatchError, toCodebatchError } from '../errors/codebatch-error';
 import type { FilesIndexRecord } from '../schemas/snapshot-record';
 import { openStore } from '../store/store';
 import { createDefaultRegistry } from '../tasks/default-registry';
+import { enableCompileCache } from '../util/compile-cache';
 import { type BatchRunContext, loadBatchRunContext } from './batch-context';
 import { runShardChain } from './run-shard-chain';
 
@@ -40,6 +41,9 @@ function jobKey(job: WorkerJob): string {
 }
 
 function start(): void {
+  // Started from the CLI's bootstrap the cache is on already (a no-op then); started as a plain
+  // script (the Action's bundle), this is where it comes on.
+  enableCompileCache();
   const port = parentPort!;
   // One registry for the worker's life: task definitions and what `prepare` loads stay loaded.
   const registry = createDefaultRegistry();

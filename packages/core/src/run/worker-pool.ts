@@ -2,7 +2,11 @@ import { type ChainExecutor, type ChainWorker, startChainWorker } from './chain-
 import type { WorkerJob } from './shard-worker';
 
 /** A chain executor on a leased worker; `ready` settles when the worker has opened the batch. */
-export type WorkerExecutor = ChainExecutor & { ready: Promise<void> };
+export type WorkerExecutor = ChainExecutor & {
+  ready: Promise<void>;
+  /** False once its thread has crashed, exited or been terminated. */
+  readonly alive: boolean;
+};
 
 /**
  * Worker threads kept across runs: a run leases as many as it wants (idle ones first, new
@@ -105,6 +109,9 @@ export function createWorkerPool(): WorkerPool {
         return {
           ready,
           run: (shardId, members, taskIds) => worker.run(job, shardId, members, taskIds),
+          get alive() {
+            return worker.alive;
+          },
           async close() {
             if (released) return;
             released = true;

@@ -154,6 +154,20 @@ describe('stat cache', () => {
     expect(calls).toEqual([]);
   });
 
+  it('reads a file again while it is too recent to trust, without reporting it as changed', () => {
+    const store = newStore(tmp.dir);
+    // Real clock: the files were just written, so each run reads them again (the racy rule).
+    const first = createSnapshot(store, src, { git: false });
+    const calls: number[] = [];
+    const again = createSnapshot(store, src, { git: false, onChangedFile: () => calls.push(1) });
+    expect(again.stats.hashed).toBe(first.stats.files);
+    expect(calls).toEqual([]);
+    // An edit among them is a change.
+    fs.appendFileSync(path.join(src, 'aux.js'), '// edited\n');
+    createSnapshot(store, src, { git: false, onChangedFile: () => calls.push(2) });
+    expect(calls).toEqual([2]);
+  });
+
   describe('lookupStatCache', () => {
     const stat = { size: 10, mtimeMs: 1_000_000, ctimeMs: 1_000_000, ino: 7, dev: 1 };
     const hex = 'a'.repeat(64);

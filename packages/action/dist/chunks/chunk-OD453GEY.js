@@ -170,7 +170,7 @@ import {
   verifiesReads,
   writeFileAtomic,
   writeShardManifest
-} from "./chunk-HZU7X2R2.js";
+} from "./chunk-SYLIMGVP.js";
 
 // ../core/src/config/config-schema.ts
 var configFileSchema, DEFAULT_SHARDS;
@@ -977,6 +977,9 @@ function createWorkerPool() {
         return {
           ready,
           run: (shardId, members, taskIds) => worker.run(job, shardId, members, taskIds),
+          get alive() {
+            return worker.alive;
+          },
           async close() {
             if (released) return;
             released = true;
@@ -1096,15 +1099,18 @@ async function runBatch(store, options, records = readBatchRecords(store, option
         deferred = true;
         retry.add(shardId);
       };
-      await Promise.all(
+      const settled = await Promise.allSettled(
         executors.map(async (executor) => {
           const isWorker = "ready" in executor;
           if (isWorker) {
-            const ok = await executor.ready.then(
-              () => true,
-              () => false
-            );
-            if (!ok) {
+            const joins = await Promise.race([
+              executor.ready.then(
+                () => true,
+                () => false
+              ),
+              handoff.untilIdle(queue).then(() => false)
+            ]);
+            if (!joins) {
               for (const s of handoff.leave()) defer(s);
               return;
             }
@@ -1119,6 +1125,7 @@ async function runBatch(store, options, records = readBatchRecords(store, option
                 chain = await executor.run(shardId, members.get(shardId) ?? [], selected);
               } catch (error) {
                 queue.length = 0;
+                handoff.abort();
                 throw error;
               }
               report(chain);
@@ -1135,6 +1142,8 @@ async function runBatch(store, options, records = readBatchRecords(store, option
           }
         })
       );
+      const failure = settled.find((r) => r.status === "rejected");
+      if (failure) throw failure.reason;
       const untaken = stopped ? [] : queue.splice(0);
       for (const s of untaken) retry.add(s);
       if (untaken.length > 0 && !executors.some((e) => !("ready" in e))) {
@@ -1147,13 +1156,14 @@ async function runBatch(store, options, records = readBatchRecords(store, option
       if (deferred && !prepared) {
         prepared = true;
         const fileCount = pending.reduce((n, s) => n + (members.get(s)?.length ?? 0), 0);
-        const threads = Math.max(workerThreadsFor(options, pending.length, fileCount), joined.length);
+        const live = joined.filter((w) => w.alive);
+        const threads = Math.max(workerThreadsFor(options, pending.length, fileCount), live.length);
         if (threads > 0) {
           if (!options.workers) ownPool = createWorkerPool();
           const pool = options.workers ?? ownPool;
-          const more = pool.lease(threads - joined.length, job);
+          const more = pool.lease(threads - live.length, job);
           started.push(...more);
-          executors = [...joined, ...more];
+          executors = [...live, ...more];
         } else {
           await options.registry.prepare(selected.map((id) => tasks.get(id).type));
           executors = [createInProcessExecutor({ ...ctx, canExecute: true })];
@@ -1261,9 +1271,24 @@ function createHandoff(workers, producers) {
       open = false;
       wake();
     },
+    /** Settles once this thread is done, nothing is handed and the queue is empty. */
+    async untilIdle(queue) {
+      while (open || chains.length > 0 || queue.length > 0) {
+        if (!open && chains.length === 0 && queue.length > 0) return new Promise(() => {
+        });
+        await new Promise((resolve) => waiting.push(resolve));
+      }
+    },
+    /** An executor failed: nothing more is handed or taken. */
+    abort() {
+      open = false;
+      takers = 0;
+      chains.length = 0;
+      wake();
+    },
     /** A worker stops; the last one returns what is left, for the next pass. */
     leave() {
-      takers -= 1;
+      if (takers > 0) takers -= 1;
       return takers === 0 ? chains.splice(0) : [];
     }
   };
@@ -3659,7 +3684,7 @@ function statCacheFile(store, sourceAbs) {
   return path12.join(store.layout.indexesDir, "stat-cache", `${sha256Hex(sourceAbs)}.json`);
 }
 function loadStatCache(store, sourceAbs) {
-  const empty = { racyBeforeMs: Number.NEGATIVE_INFINITY, entries: /* @__PURE__ */ new Map() };
+  const empty = { racyBeforeMs: Number.NEGATIVE_INFINITY, entries: /* @__PURE__ */ new Map(), recent: [] };
   let stored;
   try {
     stored = JSON.parse(fs16.readFileSync(statCacheFile(store, sourceAbs), "utf8"));
@@ -3684,7 +3709,8 @@ function loadStatCache(store, sourceAbs) {
   }
   const snap = stored.snapshot;
   const snapshot = snap && typeof snap.id === "string" && typeof snap.files_index_digest === "string" ? { id: snap.id, filesIndexDigest: snap.files_index_digest } : void 0;
-  return { racyBeforeMs: stored.racy_before_ms, entries, ...snapshot ? { snapshot } : {} };
+  const recent = Array.isArray(stored.recent) && stored.recent.length <= RECENT_MAX ? stored.recent.filter((p) => typeof p === "string") : [];
+  return { racyBeforeMs: stored.racy_before_ms, entries, recent, ...snapshot ? { snapshot } : {} };
 }
 function lookupStatCache(cache, canonicalPath, stat, hasObject) {
   const e = cache.entries.get(canonicalPath);
@@ -3699,13 +3725,14 @@ function holdsFingerprint(cache, canonicalPath, stat) {
 function sameFingerprint(e, stat) {
   return e.size === stat.size && e.mtimeMs === stat.mtimeMs && e.ctimeMs === stat.ctimeMs && e.ino === stat.ino && e.dev === stat.dev;
 }
-function saveStatCache(store, sourceAbs, entries, startedAtMs, snapshot) {
+function saveStatCache(store, sourceAbs, entries, startedAtMs, snapshot, read = []) {
   const stored = {
     schema_name: SCHEMA_NAME2,
     version: CACHE_VERSION,
     source: sourceAbs,
     racy_before_ms: startedAtMs - RACY_WINDOW_MS,
     ...snapshot ? { snapshot: { id: snapshot.id, files_index_digest: snapshot.filesIndexDigest } } : {},
+    ...read.length > 0 && read.length <= RECENT_MAX ? { recent: [...read] } : {},
     entries: []
   };
   for (const [p, e] of entries)
@@ -3715,7 +3742,7 @@ function saveStatCache(store, sourceAbs, entries, startedAtMs, snapshot) {
 function isStoredEntry2(e) {
   return Array.isArray(e) && e.length === 8 && typeof e[0] === "string" && typeof e[1] === "number" && typeof e[2] === "number" && typeof e[3] === "number" && typeof e[4] === "number" && typeof e[5] === "number" && typeof e[6] === "string" && HEX642.test(e[6]) && (e[7] === 0 || e[7] === 1);
 }
-var SCHEMA_NAME2, CACHE_VERSION, HEX642;
+var SCHEMA_NAME2, CACHE_VERSION, HEX642, RECENT_MAX;
 var init_stat_cache = __esm({
   "../core/src/snapshot/stat-cache.ts"() {
     "use strict";
@@ -3725,6 +3752,7 @@ var init_stat_cache = __esm({
     SCHEMA_NAME2 = "codebatch.stat_cache";
     CACHE_VERSION = 1;
     HEX642 = /^[a-f0-9]{64}$/;
+    RECENT_MAX = 64;
   }
 });
 
@@ -4786,12 +4814,22 @@ function createSnapshot(store, sourceDir, options = {}) {
   };
   const now = options.now ?? Date.now;
   const startedAtMs = now();
+  const toAbs = path15.sep === "/" ? (p) => `${sourceAbs}/${p}` : (p) => path15.join(sourceAbs, p);
+  const useCache = options.statCache !== false;
+  const cache = useCache ? loadStatCache(store, sourceAbs) : { racyBeforeMs: 0, entries: /* @__PURE__ */ new Map(), recent: [] };
+  let changeSeen = false;
+  if (options.onChangedFile) {
+    for (const rel of cache.recent) {
+      if (!holdsFingerprint(cache, rel, fingerprintOf(toAbs(rel)))) {
+        changeSeen = true;
+        options.onChangedFile(cache.entries.size);
+        break;
+      }
+    }
+  }
   const walk = walkTree(sourceAbs, { gitignore: filters.gitignore, filter, skipDirs: storeDirs(store) });
   const paths = sortPathsUtf8(walk.files);
-  const toAbs = path15.sep === "/" ? (p) => `${sourceAbs}/${p}` : (p) => path15.join(sourceAbs, p);
   const warnings = walk.warnings;
-  const useCache = options.statCache !== false;
-  const cache = useCache ? loadStatCache(store, sourceAbs) : { racyBeforeMs: 0, entries: /* @__PURE__ */ new Map() };
   const nextCache = /* @__PURE__ */ new Map();
   const deferObjectChecks = options.deferObjectChecks !== false;
   const trustedHexes = [];
@@ -4808,7 +4846,6 @@ function createSnapshot(store, sourceDir, options = {}) {
   let index = "";
   const known = new Array(paths.length).fill(void 0);
   const misses = [];
-  let changeSeen = false;
   for (let i = 0; i < paths.length; i += 1) {
     const rel = paths[i];
     const abs = toAbs(rel);
@@ -4939,10 +4976,14 @@ function createSnapshot(store, sourceDir, options = {}) {
   rememberFilesIndex(filesIndexDigest, files);
   if (useCache && (hashed > 0 || fromGit > 0 || nextCache.size !== cache.entries.size)) {
     try {
-      saveStatCache(store, sourceAbs, nextCache, startedAtMs, {
-        id: published.record.snapshot_id,
-        filesIndexDigest
-      });
+      saveStatCache(
+        store,
+        sourceAbs,
+        nextCache,
+        startedAtMs,
+        { id: published.record.snapshot_id, filesIndexDigest },
+        unvouched
+      );
     } catch {
     }
   }
@@ -4966,6 +5007,14 @@ function createSnapshot(store, sourceDir, options = {}) {
       durationMs: Math.round(performance.now() - started)
     }
   };
+}
+function fingerprintOf(abs) {
+  try {
+    const st = fs18.lstatSync(abs, { throwIfNoEntry: false });
+    if (st) return { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, dev: st.dev };
+  } catch {
+  }
+  return { size: -1, mtimeMs: -1, ctimeMs: -1, ino: -1, dev: -1 };
 }
 function cacheSnapshotKept(store, cache) {
   const snap = cache.snapshot;
@@ -5147,9 +5196,12 @@ async function analyzeWith(options, shared) {
   const parallel = options.parallel ?? shared.parallel ?? defaultParallelism();
   let ownWorkers;
   const prewarm = options.registry === void 0 && parallel > 1 ? (files) => {
-    if (files < PREWARM_MIN_FILES) return;
-    ownWorkers ??= shared.workers ? void 0 : createWorkerPool();
-    (shared.workers ?? ownWorkers).prewarm([...PIPELINE_CATALOG[pipeline].tasks]);
+    if (files < PREWARM_MIN_FILES || !isPipelineName(pipeline)) return;
+    try {
+      ownWorkers ??= shared.workers ? void 0 : createWorkerPool();
+      (shared.workers ?? ownWorkers).prewarm([...PIPELINE_CATALOG[pipeline].tasks]);
+    } catch {
+    }
   } : void 0;
   try {
     const snapshot = await createSnapshot(store, path17.resolve(options.sourceDir), {

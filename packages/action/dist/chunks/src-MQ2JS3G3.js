@@ -84,7 +84,7 @@ import {
   verifyShardOutputs,
   verifyStore,
   writeBatchManifest
-} from "./chunk-FDDXJWT6.js";
+} from "./chunk-OD453GEY.js";
 import {
   CodebatchError,
   ENGINE_VERSION,
@@ -170,7 +170,7 @@ import {
   toPathKey,
   writeOutputObject,
   writeShardManifest
-} from "./chunk-HZU7X2R2.js";
+} from "./chunk-SYLIMGVP.js";
 export {
   CodebatchError,
   ENGINE_VERSION,
