@@ -33,7 +33,10 @@ const assets = {
 const typescriptBesideBundle = {
   name: 'typescript-beside-bundle',
   setup(build) {
-    build.onResolve({ filter: /^typescript$/ }, () => ({ path: 'typescript', namespace: 'typescript-beside' }));
+    build.onResolve({ filter: /^typescript$/ }, () => ({
+      path: 'typescript',
+      namespace: 'typescript-beside',
+    }));
     build.onLoad({ filter: /.*/, namespace: 'typescript-beside' }, () => ({
       contents: "module.exports = require(require('node:path').join(__dirname, 'typescript.cjs'));",
       loader: 'js',
