@@ -19,7 +19,7 @@ import {
   readBatchRecords,
   runShardChain,
   toCodebatchError
-} from "./chunks/chunk-SYLIMGVP.js";
+} from "./chunks/chunk-IKV2L732.js";
 
 // ../core/src/run/shard-worker.ts
 init_read_batch();

@@ -70,40 +70,65 @@ export async function analyzeWith(
   const registry = options.registry ?? shared.registry ?? createDefaultRegistry();
   const pipeline: PipelineName = options.pipeline ?? config?.pipeline ?? 'full';
   const parallel = options.parallel ?? shared.parallel ?? defaultParallelism();
-  let ownWorkers: WorkerPool | undefined;
-  // A file that differs from what the stat cache holds has likely changed: a thread starts
-  // loading the task code (the TypeScript compiler, 0.1-0.3 s) on the other core while this one
-  // hashes, plans and reuses. An unchanged tree starts nothing (no thread, no task module). Nor does a small one:
-  // this thread is done with it before a thread could start (60 ms) and load the compiler.
-  const prewarm =
-    options.registry === undefined && parallel > 1
-      ? (files: number) => {
-          if (files < PREWARM_MIN_FILES || !isPipelineName(pipeline)) return;
-          try {
-            ownWorkers ??= shared.workers ? undefined : createWorkerPool();
-            (shared.workers ?? ownWorkers)!.prewarm([...PIPELINE_CATALOG[pipeline].tasks]);
-          } catch {
-            // Speed only: a thread that cannot start leaves the work to the run as it was.
-          }
-        }
-      : undefined;
+  const warm = prewarmOnChange(shared, pipeline, options.registry === undefined && parallel > 1);
   try {
     const snapshot = await createSnapshot(store, path.resolve(options.sourceDir), {
       include: options.include ?? config?.include,
       exclude: [...(config?.exclude ?? []), ...(options.exclude ?? [])],
       gitignore: options.gitignore ?? config?.gitignore ?? true,
       onProgress: options.onProgress ? (p) => options.onProgress!({ type: 'snapshot', ...p }) : undefined,
-      onChangedFile: prewarm,
+      onChangedFile: warm.onChangedFile,
     });
-    const workers = shared.workers ?? ownWorkers;
-    return await analyzeSnapshot(store, options, { ...shared, workers, parallel }, registry, snapshot, {
-      pipeline,
-      config,
-      t0,
-    });
+    return await analyzeSnapshot(
+      store,
+      options,
+      { ...shared, workers: warm.workers(), parallel },
+      registry,
+      snapshot,
+      {
+        pipeline,
+        config,
+        t0,
+      },
+    );
   } finally {
-    await ownWorkers?.close();
+    await warm.close();
   }
+}
+
+/**
+ * A file that differs from what the stat cache holds has likely changed: `onChangedFile` starts
+ * a thread loading the task code (the TypeScript compiler, 0.1-0.3 s) on the other core while
+ * this one hashes, plans and reuses. An unchanged tree starts nothing (no thread, no task
+ * module); nor does a small one (PREWARM_MIN_FILES). The pool is the caller's, or one of this
+ * call's own that `close` stops.
+ */
+function prewarmOnChange(
+  shared: SharedResources,
+  pipeline: PipelineName,
+  enabled: boolean,
+): { onChangedFile?: (files: number) => void; workers(): WorkerPool | undefined; close(): Promise<void> } {
+  let own: WorkerPool | undefined;
+  return {
+    onChangedFile: enabled
+      ? (files) => {
+          if (files < PREWARM_MIN_FILES || !isPipelineName(pipeline)) return;
+          try {
+            own ??= shared.workers ? undefined : createWorkerPool();
+            (shared.workers ?? own)!.prewarm([...PIPELINE_CATALOG[pipeline].tasks]);
+          } catch {
+            // Speed only: a thread that cannot start leaves the work to the run as it was.
+          }
+        }
+      : undefined,
+    workers: () => shared.workers ?? own,
+    // Not awaited: terminating a thread that loaded the compiler took 15-20 ms of a one-file
+    // check before its report was written. The threads are unref'd, so they never hold the
+    // process, and they are stopping already.
+    close: async () => {
+      void own?.close();
+    },
+  };
 }
 
 async function analyzeSnapshot(

@@ -292,7 +292,7 @@ export class FileMemo {
       );
       if (stored) {
         const byPath = new Map<string, TaskOutput[]>();
-        for (const r of parseJsonl<Record<string, unknown>>(stored.bytes.toString('utf8')).records) {
+        for (const r of parseJsonl<Record<string, unknown>>(stored.bytes).records) {
           const rec = stripEnvelope(r);
           const list = byPath.get(rec.path);
           if (list) list.push(rec);

@@ -23293,19 +23293,22 @@ function readJsonl(file2, options = {}) {
   }
   return parseJsonl(text, file2, options.mode ?? "strict");
 }
-function parseJsonl(text, file2 = "<input>", mode = "strict") {
+function parseJsonl(input2, file2 = "<input>", mode = "strict") {
   const records = [];
+  const bytes = typeof input2 === "string" ? void 0 : input2;
+  const text = typeof input2 === "string" ? input2 : void 0;
   let skipped = 0;
   let start2 = 0;
   let lineNo = 0;
-  while (start2 < text.length) {
-    let end = text.indexOf("\n", start2);
+  while (start2 < input2.length) {
+    let end = bytes ? bytes.indexOf(NEWLINE_BYTE, start2) : text.indexOf("\n", start2);
     lineNo += 1;
     const torn = end === -1;
-    if (torn) end = text.length;
-    const line = text.slice(start2, end);
+    if (torn) end = input2.length;
+    const empty = end === start2;
+    const line = empty ? "" : bytes ? bytes.toString("utf8", start2, end) : text.slice(start2, end);
     start2 = end + 1;
-    if (line.length === 0) continue;
+    if (empty) continue;
     let parsed;
     let ok = !torn;
     if (ok) {
@@ -24551,7 +24554,7 @@ var init_file_memo = __esm({
           );
           if (stored) {
             const byPath = /* @__PURE__ */ new Map();
-            for (const r of parseJsonl(stored.bytes.toString("utf8")).records) {
+            for (const r of parseJsonl(stored.bytes).records) {
               const rec = stripEnvelope(r);
               const list = byPath.get(rec.path);
               if (list) list.push(rec);

@@ -170,7 +170,7 @@ import {
   verifiesReads,
   writeFileAtomic,
   writeShardManifest
-} from "./chunk-SYLIMGVP.js";
+} from "./chunk-IKV2L732.js";
 
 // ../core/src/config/config-schema.ts
 var configFileSchema, DEFAULT_SHARDS;
@@ -5194,32 +5194,50 @@ async function analyzeWith(options, shared) {
   const registry = options.registry ?? shared.registry ?? createDefaultRegistry();
   const pipeline = options.pipeline ?? config?.pipeline ?? "full";
   const parallel = options.parallel ?? shared.parallel ?? defaultParallelism();
-  let ownWorkers;
-  const prewarm = options.registry === void 0 && parallel > 1 ? (files) => {
-    if (files < PREWARM_MIN_FILES || !isPipelineName(pipeline)) return;
-    try {
-      ownWorkers ??= shared.workers ? void 0 : createWorkerPool();
-      (shared.workers ?? ownWorkers).prewarm([...PIPELINE_CATALOG[pipeline].tasks]);
-    } catch {
-    }
-  } : void 0;
+  const warm = prewarmOnChange(shared, pipeline, options.registry === void 0 && parallel > 1);
   try {
     const snapshot = await createSnapshot(store, path17.resolve(options.sourceDir), {
       include: options.include ?? config?.include,
       exclude: [...config?.exclude ?? [], ...options.exclude ?? []],
       gitignore: options.gitignore ?? config?.gitignore ?? true,
       onProgress: options.onProgress ? (p) => options.onProgress({ type: "snapshot", ...p }) : void 0,
-      onChangedFile: prewarm
+      onChangedFile: warm.onChangedFile
     });
-    const workers = shared.workers ?? ownWorkers;
-    return await analyzeSnapshot(store, options, { ...shared, workers, parallel }, registry, snapshot, {
-      pipeline,
-      config,
-      t0
-    });
+    return await analyzeSnapshot(
+      store,
+      options,
+      { ...shared, workers: warm.workers(), parallel },
+      registry,
+      snapshot,
+      {
+        pipeline,
+        config,
+        t0
+      }
+    );
   } finally {
-    await ownWorkers?.close();
+    await warm.close();
   }
+}
+function prewarmOnChange(shared, pipeline, enabled) {
+  let own;
+  return {
+    onChangedFile: enabled ? (files) => {
+      if (files < PREWARM_MIN_FILES || !isPipelineName(pipeline)) return;
+      try {
+        own ??= shared.workers ? void 0 : createWorkerPool();
+        (shared.workers ?? own).prewarm([...PIPELINE_CATALOG[pipeline].tasks]);
+      } catch {
+      }
+    } : void 0,
+    workers: () => shared.workers ?? own,
+    // Not awaited: terminating a thread that loaded the compiler took 15-20 ms of a one-file
+    // check before its report was written. The threads are unref'd, so they never hold the
+    // process, and they are stopping already.
+    close: async () => {
+      void own?.close();
+    }
+  };
 }
 async function analyzeSnapshot(store, options, shared, registry, snapshot, { pipeline, config, t0 }) {
   if (options.reuseDoneBatch && options.batchId === void 0 && !options.force) {

@@ -84,7 +84,7 @@ import {
   verifyShardOutputs,
   verifyStore,
   writeBatchManifest
-} from "./chunk-OD453GEY.js";
+} from "./chunk-NCKOQ7KK.js";
 import {
   CodebatchError,
   ENGINE_VERSION,
@@ -170,7 +170,7 @@ import {
   toPathKey,
   writeOutputObject,
   writeShardManifest
-} from "./chunk-SYLIMGVP.js";
+} from "./chunk-IKV2L732.js";
 export {
   CodebatchError,
   ENGINE_VERSION,
