@@ -19,7 +19,7 @@ import {
   readBatchRecords,
   runShardChain,
   toCodebatchError
-} from "./chunks/chunk-IKV2L732.js";
+} from "./chunks/chunk-FYNCPJVC.js";
 
 // ../core/src/run/shard-worker.ts
 init_read_batch();

@@ -10,6 +10,7 @@ import {
 import { assertValidId } from '../store/layout';
 import type { Store } from '../store/store';
 import { sha256Hex, toObjectRef } from '../util/hash';
+import { fingerprintOf } from '../util/stat-fingerprint';
 import { nowIso } from '../util/time';
 import { PRODUCER, SCHEMA_VERSION } from '../version';
 import { compareUtf8, sortPathsUtf8, toPathKey } from './canonical-path';
@@ -139,7 +140,7 @@ export function createSnapshot(
   let changeSeen = false;
   if (options.onChangedFile) {
     for (const rel of cache.recent) {
-      if (!holdsFingerprint(cache, rel, fingerprintOf(toAbs(rel)))) {
+      if (!holdsFingerprint(cache, rel, fingerprintOfPath(toAbs(rel)))) {
         changeSeen = true;
         options.onChangedFile(cache.entries.size);
         break;
@@ -204,13 +205,7 @@ export function createSnapshot(
       });
       continue;
     }
-    const fingerprint = {
-      size: stat.size,
-      mtimeMs: stat.mtimeMs,
-      ctimeMs: stat.ctimeMs,
-      ino: stat.ino,
-      dev: stat.dev,
-    };
+    const fingerprint = fingerprintOf(stat);
     const entry = lookupStatCache(cache, rel, fingerprint, hasObject);
     if (entry) {
       cached += 1;
@@ -353,10 +348,10 @@ export function createSnapshot(
 }
 
 /** A file's stat fingerprint, or one that matches no entry when it cannot be stat'ed. */
-function fingerprintOf(abs: string): StatFingerprint {
+function fingerprintOfPath(abs: string): StatFingerprint {
   try {
     const st = fs.lstatSync(abs, { throwIfNoEntry: false });
-    if (st) return { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, dev: st.dev };
+    if (st) return fingerprintOf(st);
   } catch {
     // As if gone: the walk below says what it is.
   }

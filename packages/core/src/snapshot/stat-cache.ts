@@ -3,6 +3,7 @@ import path from 'node:path';
 import { writeFileAtomic } from '../store/atomic-write';
 import type { Store } from '../store/store';
 import { sha256Hex } from '../util/hash';
+import { type StatFingerprint, sameFingerprint } from '../util/stat-fingerprint';
 import { RACY_WINDOW_MS } from '../util/time';
 
 /**
@@ -31,13 +32,7 @@ const HEX64 = /^[a-f0-9]{64}$/;
 /** More files read than this is a checkout or a cold run, not an edit: no recent list. */
 const RECENT_MAX = 64;
 
-export interface StatFingerprint {
-  size: number;
-  mtimeMs: number;
-  ctimeMs: number;
-  ino: number;
-  dev: number;
-}
+export type { StatFingerprint };
 
 export interface StatCacheEntry extends StatFingerprint {
   hex: string;
@@ -151,16 +146,6 @@ export function lookupStatCache(
 export function holdsFingerprint(cache: StatCache, canonicalPath: string, stat: StatFingerprint): boolean {
   const e = cache.entries.get(canonicalPath);
   return e !== undefined && sameFingerprint(e, stat);
-}
-
-function sameFingerprint(e: StatFingerprint, stat: StatFingerprint): boolean {
-  return (
-    e.size === stat.size &&
-    e.mtimeMs === stat.mtimeMs &&
-    e.ctimeMs === stat.ctimeMs &&
-    e.ino === stat.ino &&
-    e.dev === stat.dev
-  );
 }
 
 /**

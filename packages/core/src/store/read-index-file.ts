@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { sha256Hex } from '../util/hash';
+import { fingerprintOf, type StatFingerprint, sameFingerprint } from '../util/stat-fingerprint';
 import type { FileIdentity } from './object-store';
 
 /**
@@ -12,13 +13,7 @@ import type { FileIdentity } from './object-store';
  * file's stat with another's bytes.
  */
 /** What fstat says of an index file: equal on a later read means the same bytes (see above). */
-interface IndexIdentity {
-  ino: number;
-  dev: number;
-  size: number;
-  mtimeMs: number;
-  ctimeMs: number;
-}
+type IndexIdentity = StatFingerprint;
 
 interface Known extends IndexIdentity {
   hex: string;
@@ -72,12 +67,12 @@ export function readIndexFile(file: string): IndexFileRead | undefined {
     const identity = { ino: stat.ino, dev: stat.dev, size: stat.size, mtimeMs: stat.mtimeMs };
     // A short read (the file shrank while being read) is hashed, and never remembered.
     const seen = read === stat.size ? known.get(file) : undefined;
-    if (seen && sameIdentity(seen, stat)) {
+    if (seen && sameFingerprint(seen, stat)) {
       seen.used = true;
       return { bytes: whole, hex: seen.hex, identity };
     }
     const hex = sha256Hex(whole);
-    if (read === stat.size) setKnown(file, { ...identityOf(stat), hex, hashedAtMs, used: true });
+    if (read === stat.size) setKnown(file, { ...fingerprintOf(stat), hex, hashedAtMs, used: true });
     return { bytes: whole, hex, identity };
   } finally {
     fs.closeSync(fd);
@@ -103,7 +98,7 @@ export function readIndexDigest(file: string): string | undefined {
     fs.closeSync(fd);
   }
   const seen = known.get(file);
-  if (seen && sameIdentity(seen, stat)) {
+  if (seen && sameFingerprint(seen, stat)) {
     seen.used = true;
     return seen.hex;
   }
@@ -119,24 +114,10 @@ export function readIndexDigest(file: string): string | undefined {
 export function rememberIndexDigest(file: string, hex: string): void {
   try {
     const stat = fs.statSync(file);
-    setKnown(file, { ...identityOf(stat), hex, used: true });
+    setKnown(file, { ...fingerprintOf(stat), hex, used: true });
   } catch {
     // A later read hashes it.
   }
-}
-
-function identityOf(stat: fs.Stats): IndexIdentity {
-  return { ino: stat.ino, dev: stat.dev, size: stat.size, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs };
-}
-
-function sameIdentity(a: IndexIdentity, b: IndexIdentity): boolean {
-  return (
-    a.ino === b.ino &&
-    a.dev === b.dev &&
-    a.size === b.size &&
-    a.mtimeMs === b.mtimeMs &&
-    a.ctimeMs === b.ctimeMs
-  );
 }
 
 /** A digest a process hashed, with the identity the file had and when (index-digest-cache.ts). */

@@ -84,7 +84,7 @@ import {
   verifyShardOutputs,
   verifyStore,
   writeBatchManifest
-} from "./chunk-NCKOQ7KK.js";
+} from "./chunk-B5CLHNYD.js";
 import {
   CodebatchError,
   ENGINE_VERSION,
@@ -170,7 +170,7 @@ import {
   toPathKey,
   writeOutputObject,
   writeShardManifest
-} from "./chunk-IKV2L732.js";
+} from "./chunk-FYNCPJVC.js";
 export {
   CodebatchError,
   ENGINE_VERSION,

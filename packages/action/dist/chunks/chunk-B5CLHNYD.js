@@ -57,6 +57,7 @@ import {
   digestRecords,
   emptyDiagnosticCounts,
   external_exports,
+  fingerprintOf,
   idSchema,
   initStore,
   init_ancestor_configs,
@@ -97,6 +98,7 @@ import {
   init_shard_state,
   init_snapshot_record,
   init_snapshot_view,
+  init_stat_fingerprint,
   init_state_record,
   init_store,
   init_store_record,
@@ -145,6 +147,7 @@ import {
   runShardChain,
   runtimeMajor,
   sameCounts,
+  sameFingerprint,
   schemaVersion,
   sha256Hex,
   sha256OfCanonical,
@@ -170,7 +173,7 @@ import {
   verifiesReads,
   writeFileAtomic,
   writeShardManifest
-} from "./chunk-IKV2L732.js";
+} from "./chunk-FYNCPJVC.js";
 
 // ../core/src/config/config-schema.ts
 var configFileSchema, DEFAULT_SHARDS;
@@ -3722,9 +3725,6 @@ function holdsFingerprint(cache, canonicalPath, stat) {
   const e = cache.entries.get(canonicalPath);
   return e !== void 0 && sameFingerprint(e, stat);
 }
-function sameFingerprint(e, stat) {
-  return e.size === stat.size && e.mtimeMs === stat.mtimeMs && e.ctimeMs === stat.ctimeMs && e.ino === stat.ino && e.dev === stat.dev;
-}
 function saveStatCache(store, sourceAbs, entries, startedAtMs, snapshot, read = []) {
   const stored = {
     schema_name: SCHEMA_NAME2,
@@ -3748,6 +3748,7 @@ var init_stat_cache = __esm({
     "use strict";
     init_atomic_write();
     init_hash();
+    init_stat_fingerprint();
     init_time();
     SCHEMA_NAME2 = "codebatch.stat_cache";
     CACHE_VERSION = 1;
@@ -4820,7 +4821,7 @@ function createSnapshot(store, sourceDir, options = {}) {
   let changeSeen = false;
   if (options.onChangedFile) {
     for (const rel of cache.recent) {
-      if (!holdsFingerprint(cache, rel, fingerprintOf(toAbs(rel)))) {
+      if (!holdsFingerprint(cache, rel, fingerprintOfPath(toAbs(rel)))) {
         changeSeen = true;
         options.onChangedFile(cache.entries.size);
         break;
@@ -4873,13 +4874,7 @@ function createSnapshot(store, sourceDir, options = {}) {
       });
       continue;
     }
-    const fingerprint = {
-      size: stat.size,
-      mtimeMs: stat.mtimeMs,
-      ctimeMs: stat.ctimeMs,
-      ino: stat.ino,
-      dev: stat.dev
-    };
+    const fingerprint = fingerprintOf(stat);
     const entry = lookupStatCache(cache, rel, fingerprint, hasObject);
     if (entry) {
       cached += 1;
@@ -5008,10 +5003,10 @@ function createSnapshot(store, sourceDir, options = {}) {
     }
   };
 }
-function fingerprintOf(abs) {
+function fingerprintOfPath(abs) {
   try {
     const st = fs18.lstatSync(abs, { throwIfNoEntry: false });
-    if (st) return { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, dev: st.dev };
+    if (st) return fingerprintOf(st);
   } catch {
   }
   return { size: -1, mtimeMs: -1, ctimeMs: -1, ino: -1, dev: -1 };
@@ -5079,6 +5074,7 @@ var init_create_snapshot = __esm({
     init_snapshot_record();
     init_layout();
     init_hash();
+    init_stat_fingerprint();
     init_time();
     init_version();
     init_canonical_path();

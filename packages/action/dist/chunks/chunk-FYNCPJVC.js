@@ -24039,6 +24039,19 @@ var init_memo_line = __esm({
   }
 });
 
+// ../core/src/util/stat-fingerprint.ts
+function fingerprintOf(stat) {
+  return { size: stat.size, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs, ino: stat.ino, dev: stat.dev };
+}
+function sameFingerprint(a, b) {
+  return a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.ino === b.ino && a.dev === b.dev;
+}
+var init_stat_fingerprint = __esm({
+  "../core/src/util/stat-fingerprint.ts"() {
+    "use strict";
+  }
+});
+
 // ../core/src/store/read-index-file.ts
 import fs14 from "node:fs";
 function setKnown(file2, entry) {
@@ -24067,12 +24080,12 @@ function readIndexFile(file2) {
     const whole = read === bytes.length ? bytes : bytes.subarray(0, read);
     const identity = { ino: stat.ino, dev: stat.dev, size: stat.size, mtimeMs: stat.mtimeMs };
     const seen = read === stat.size ? known.get(file2) : void 0;
-    if (seen && sameIdentity(seen, stat)) {
+    if (seen && sameFingerprint(seen, stat)) {
       seen.used = true;
       return { bytes: whole, hex: seen.hex, identity };
     }
     const hex3 = sha256Hex(whole);
-    if (read === stat.size) setKnown(file2, { ...identityOf(stat), hex: hex3, hashedAtMs, used: true });
+    if (read === stat.size) setKnown(file2, { ...fingerprintOf(stat), hex: hex3, hashedAtMs, used: true });
     return { bytes: whole, hex: hex3, identity };
   } finally {
     fs14.closeSync(fd);
@@ -24093,7 +24106,7 @@ function readIndexDigest(file2) {
     fs14.closeSync(fd);
   }
   const seen = known.get(file2);
-  if (seen && sameIdentity(seen, stat)) {
+  if (seen && sameFingerprint(seen, stat)) {
     seen.used = true;
     return seen.hex;
   }
@@ -24102,15 +24115,9 @@ function readIndexDigest(file2) {
 function rememberIndexDigest(file2, hex3) {
   try {
     const stat = fs14.statSync(file2);
-    setKnown(file2, { ...identityOf(stat), hex: hex3, used: true });
+    setKnown(file2, { ...fingerprintOf(stat), hex: hex3, used: true });
   } catch {
   }
-}
-function identityOf(stat) {
-  return { ino: stat.ino, dev: stat.dev, size: stat.size, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs };
-}
-function sameIdentity(a, b) {
-  return a.ino === b.ino && a.dev === b.dev && a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs;
 }
 function knownIndexDigests() {
   const out2 = [];
@@ -24130,6 +24137,7 @@ var init_read_index_file = __esm({
   "../core/src/store/read-index-file.ts"() {
     "use strict";
     init_hash();
+    init_stat_fingerprint();
     known = /* @__PURE__ */ new Map();
     MAX_KNOWN = 4096;
   }
@@ -34264,6 +34272,9 @@ export {
   init_snapshot_view,
   isMemoLine,
   init_memo_line,
+  fingerprintOf,
+  sameFingerprint,
+  init_stat_fingerprint,
   readIndexFile,
   knownIndexDigests,
   adoptIndexDigests,
