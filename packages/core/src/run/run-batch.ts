@@ -8,6 +8,7 @@ import type { Store } from '../store/store';
 import type { TaskRegistry } from '../tasks/task-registry';
 import { type BatchRunContext, loadBatchRunContext } from './batch-context';
 import { type ChainExecutor, createInProcessExecutor } from './chain-executors';
+import { createHandoff } from './chain-handoff';
 import { appendEvent } from './events';
 import { partitionByShard, selectShards, shardingOf } from './select-shards';
 import type { ShardOutcome, ShardRunResult } from './shard-outcome';
@@ -336,67 +337,6 @@ function likelyChangedFirst(
 function earlyWorkers(options: RunBatchOptions): number {
   if (!options.useDefaultRegistryInWorkers || (options.parallel ?? 1) < 2) return 0;
   return Math.min(1, options.workers?.warm ?? 0);
-}
-
-/**
- * Chains handed from this thread (which defers what it cannot execute) to the workers of a
- * pass. A worker waits for one while this thread is still settling chains; `give` refuses when
- * no worker is left to take it (each failed or stopped) or one is waiting for each already, so
- * the chain is retried in the next pass instead.
- */
-function createHandoff(workers: number, producers: number) {
-  const chains: string[] = [];
-  let takers = workers;
-  let open = producers > 0;
-  let waiting: (() => void)[] = [];
-  const wake = () => {
-    const w = waiting;
-    waiting = [];
-    for (const f of w) f();
-  };
-  return {
-    give(shardId: string): boolean {
-      // One waiting chain per worker at most: a cold run's many deferred chains go to the next
-      // pass instead, where as many threads as `parallel` allows share them.
-      if (takers === 0 || chains.length >= takers) return false;
-      chains.push(shardId);
-      wake();
-      return true;
-    },
-    /** The next chain for a worker: a handed-off one first, else the pass's queue; undefined at the end. */
-    async next(queue: string[]): Promise<string | undefined> {
-      for (;;) {
-        const shardId = chains.shift() ?? queue.shift();
-        if (shardId !== undefined || !open) return shardId;
-        await new Promise<void>((resolve) => waiting.push(resolve));
-      }
-    },
-    /** This thread is done with the pass's queue: workers drain what was handed and stop. */
-    close() {
-      open = false;
-      wake();
-    },
-    /** Settles once this thread is done, nothing is handed and the queue is empty. */
-    async untilIdle(queue: readonly string[]): Promise<void> {
-      while (open || chains.length > 0 || queue.length > 0) {
-        // Woken by give, close and abort; a worker taking a chain changes nothing here.
-        if (!open && chains.length === 0 && queue.length > 0) return new Promise<void>(() => {});
-        await new Promise<void>((resolve) => waiting.push(resolve));
-      }
-    },
-    /** An executor failed: nothing more is handed or taken. */
-    abort() {
-      open = false;
-      takers = 0;
-      chains.length = 0;
-      wake();
-    },
-    /** A worker stops; the last one returns what is left, for the next pass. */
-    leave(): string[] {
-      if (takers > 0) takers -= 1;
-      return takers === 0 ? chains.splice(0) : [];
-    },
-  };
 }
 
 /** See RunBatchOptions.verifyOnly: one in-process pass that skips or defers, and writes nothing. */

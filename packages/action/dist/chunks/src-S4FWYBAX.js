@@ -84,7 +84,7 @@ import {
   verifyShardOutputs,
   verifyStore,
   writeBatchManifest
-} from "./chunk-B5CLHNYD.js";
+} from "./chunk-UDOSNPA2.js";
 import {
   CodebatchError,
   ENGINE_VERSION,

@@ -854,6 +854,70 @@ var init_chain_executors = __esm({
   }
 });
 
+// ../core/src/run/chain-handoff.ts
+function createHandoff(workers, producers) {
+  const chains = [];
+  let takers = workers;
+  let open = producers > 0;
+  let waiting = [];
+  const wake = () => {
+    const w = waiting;
+    waiting = [];
+    for (const f of w) f();
+  };
+  return {
+    give(shardId) {
+      if (takers === 0 || chains.length >= takers) return false;
+      chains.push(shardId);
+      wake();
+      return true;
+    },
+    /** The next chain for a worker: a handed-off one first, else the pass's queue; undefined at the end. */
+    async next(queue) {
+      for (; ; ) {
+        const handed = chains.shift();
+        if (handed !== void 0) {
+          if (chains.length === 0) wake();
+          return handed;
+        }
+        const shardId = queue.shift();
+        if (shardId !== void 0 || !open) return shardId;
+        await new Promise((resolve) => waiting.push(resolve));
+      }
+    },
+    /** This thread is done with the pass's queue: workers drain what was handed and stop. */
+    close() {
+      open = false;
+      wake();
+    },
+    /** Settles once this thread is done, nothing is handed and the queue is empty. */
+    async untilIdle(queue) {
+      while (open || chains.length > 0 || queue.length > 0) {
+        if (!open && chains.length === 0 && queue.length > 0) return new Promise(() => {
+        });
+        await new Promise((resolve) => waiting.push(resolve));
+      }
+    },
+    /** An executor failed: nothing more is handed or taken. */
+    abort() {
+      open = false;
+      takers = 0;
+      chains.length = 0;
+      wake();
+    },
+    /** A worker stops; the last one returns what is left, for the next pass. */
+    leave() {
+      if (takers > 0) takers -= 1;
+      return takers === 0 ? chains.splice(0) : [];
+    }
+  };
+}
+var init_chain_handoff = __esm({
+  "../core/src/run/chain-handoff.ts"() {
+    "use strict";
+  }
+});
+
 // ../core/src/run/select-shards.ts
 function selectShards(store, records, options, selected) {
   const { batch, plan, tasks } = records;
@@ -1244,58 +1308,6 @@ function earlyWorkers(options) {
   if (!options.useDefaultRegistryInWorkers || (options.parallel ?? 1) < 2) return 0;
   return Math.min(1, options.workers?.warm ?? 0);
 }
-function createHandoff(workers, producers) {
-  const chains = [];
-  let takers = workers;
-  let open = producers > 0;
-  let waiting = [];
-  const wake = () => {
-    const w = waiting;
-    waiting = [];
-    for (const f of w) f();
-  };
-  return {
-    give(shardId) {
-      if (takers === 0 || chains.length >= takers) return false;
-      chains.push(shardId);
-      wake();
-      return true;
-    },
-    /** The next chain for a worker: a handed-off one first, else the pass's queue; undefined at the end. */
-    async next(queue) {
-      for (; ; ) {
-        const shardId = chains.shift() ?? queue.shift();
-        if (shardId !== void 0 || !open) return shardId;
-        await new Promise((resolve) => waiting.push(resolve));
-      }
-    },
-    /** This thread is done with the pass's queue: workers drain what was handed and stop. */
-    close() {
-      open = false;
-      wake();
-    },
-    /** Settles once this thread is done, nothing is handed and the queue is empty. */
-    async untilIdle(queue) {
-      while (open || chains.length > 0 || queue.length > 0) {
-        if (!open && chains.length === 0 && queue.length > 0) return new Promise(() => {
-        });
-        await new Promise((resolve) => waiting.push(resolve));
-      }
-    },
-    /** An executor failed: nothing more is handed or taken. */
-    abort() {
-      open = false;
-      takers = 0;
-      chains.length = 0;
-      wake();
-    },
-    /** A worker stops; the last one returns what is left, for the next pass. */
-    leave() {
-      if (takers > 0) takers -= 1;
-      return takers === 0 ? chains.splice(0) : [];
-    }
-  };
-}
 async function verifyBatch(ctx, shardIds, members, selected, t0) {
   const executor = createInProcessExecutor({ ...ctx, canExecute: false, skipOnly: true });
   const results = [];
@@ -1319,6 +1331,7 @@ var init_run_batch = __esm({
     init_read_snapshot();
     init_batch_context();
     init_chain_executors();
+    init_chain_handoff();
     init_events();
     init_select_shards();
     init_worker_pool();
