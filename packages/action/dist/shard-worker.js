@@ -66,8 +66,9 @@ function enableCompileCache(options = {}) {
 }
 var BUNDLE_DIR = path.resolve(__cb_dirname, "..", "bundle");
 var COMPILER = `${path.sep}node_modules${path.sep}typescript${path.sep}lib${path.sep}typescript.js`;
+var SHIPPED_COMPILER = `${path.sep}typescript.cjs`;
 function isCompilerOrBundle(filename) {
-  return filename.endsWith(COMPILER) || path.dirname(filename) === BUNDLE_DIR;
+  return filename.endsWith(COMPILER) || filename.endsWith(SHIPPED_COMPILER) || path.dirname(filename) === BUNDLE_DIR;
 }
 function isPrivateDirectory(dir) {
   fs.mkdirSync(dir, { recursive: true, mode: 448 });

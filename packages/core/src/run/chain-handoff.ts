@@ -8,6 +8,9 @@ export function createHandoff(workers: number, producers: number) {
   const chains: string[] = [];
   let takers = workers;
   let open = producers > 0;
+  // With this thread in the pass, what is left in the queue once it is done is left because the
+  // run stopped (failFast): no worker is wanted for it. Without, the queue is the workers' own.
+  const fed = producers > 0;
   let waiting: (() => void)[] = [];
   const wake = () => {
     const w = waiting;
@@ -42,12 +45,15 @@ export function createHandoff(workers: number, producers: number) {
       open = false;
       wake();
     },
-    /** Settles once this thread is done, nothing is handed and the queue is empty. */
+    /**
+     * Settles when a worker that has not started yet has nothing to join for: this thread is
+     * done and nothing is handed (in a pass without this thread: the queue is empty).
+     */
     async untilIdle(queue: readonly string[]): Promise<void> {
-      while (open || chains.length > 0 || queue.length > 0) {
-        // Woken by give, close, abort and the taking of the last handed chain. The queue empties
-        // without a word: once this thread is done, chains left in it are for the others.
-        if (!open && chains.length === 0 && queue.length > 0) return new Promise<void>(() => {});
+      while (open || chains.length > 0 || (queue.length > 0 && !fed)) {
+        // Woken by give, close, abort and the taking of the last handed chain. A queue of the
+        // workers' own empties without a word: the others take it, and this one waits to start.
+        if (!open && chains.length === 0) return new Promise<void>(() => {});
         await new Promise<void>((resolve) => waiting.push(resolve));
       }
     },

@@ -157,6 +157,7 @@ export async function runBatch(
       const workers = executors.filter((e) => 'ready' in e);
       const handoff = createHandoff(workers.length, executors.length - workers.length);
       const joined: WorkerExecutor[] = [];
+      const unjoined = new Set<ChainExecutor>();
       const defer = (shardId: string) => {
         deferred = true;
         retry.add(shardId);
@@ -177,6 +178,9 @@ export async function runBatch(
             ]);
             if (!joins) {
               for (const s of handoff.leave()) defer(s);
+              // Given back now, so that a later pass or run can lease it once it has started.
+              unjoined.add(executor);
+              await executor.close();
               return;
             }
             joined.push(executor as WorkerExecutor);
@@ -213,6 +217,7 @@ export async function runBatch(
       // runs a chain would be handed to another run).
       const failure = settled.find((r) => r.status === 'rejected');
       if (failure) throw (failure as PromiseRejectedResult).reason;
+      executors = executors.filter((e) => !unjoined.has(e));
       // Chains no executor took (every worker failed to start): run them on this thread.
       const untaken = stopped ? [] : queue.splice(0);
       for (const s of untaken) retry.add(s);

@@ -90,8 +90,15 @@ export function enableCompileCache(options: CompileCacheOptions = {}): void {
 const BUNDLE_DIR = path.resolve(__dirname, '..', 'bundle');
 const COMPILER = `${path.sep}node_modules${path.sep}typescript${path.sep}lib${path.sep}typescript.js`;
 
+/** The Action ships the compiler beside its bundle under this name (packages/action/scripts/build.mjs). */
+const SHIPPED_COMPILER = `${path.sep}typescript.cjs`;
+
 function isCompilerOrBundle(filename: string): boolean {
-  return filename.endsWith(COMPILER) || path.dirname(filename) === BUNDLE_DIR;
+  return (
+    filename.endsWith(COMPILER) ||
+    filename.endsWith(SHIPPED_COMPILER) ||
+    path.dirname(filename) === BUNDLE_DIR
+  );
 }
 
 /**

@@ -36,6 +36,22 @@ describe('createHandoff', () => {
     expect(idle).toBe(true);
   });
 
+  it('wants no worker for what a stopped run left in the queue, but one for a queue of the workers own', async () => {
+    const fed = createHandoff(1, 1);
+    fed.close();
+    // This thread stopped (failFast) with chains still queued: nothing to join for.
+    await fed.untilIdle(['07']);
+    const own = createHandoff(1, 0);
+    let idle = false;
+    void own.untilIdle(['07']).then(() => {
+      idle = true;
+    });
+    await new Promise((r) => setImmediate(r));
+    expect(idle).toBe(false);
+    expect(await own.next(['07'])).toBe('07');
+    await own.untilIdle([]);
+  });
+
   it('returns what is left to the next pass when the last worker leaves, and takes nothing after an abort', async () => {
     const h = createHandoff(2, 1);
     expect(h.give('01')).toBe(true);

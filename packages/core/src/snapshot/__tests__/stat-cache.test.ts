@@ -156,15 +156,23 @@ describe('stat cache', () => {
 
   it('reads a file again while it is too recent to trust, without reporting it as changed', () => {
     const store = newStore(tmp.dir);
-    // Real clock: the files were just written, so each run reads them again (the racy rule).
-    const first = createSnapshot(store, src, { git: false });
+    // A clock just past the newest file: each run reads every file again (the racy rule), however
+    // long after writing them the test gets here.
+    const newest = Math.max(
+      ...fs.readdirSync(src, { recursive: true }).map((f) => {
+        const st = fs.statSync(path.join(src, String(f)));
+        return Math.max(st.mtimeMs, st.ctimeMs);
+      }),
+    );
+    const now = () => newest + 1;
+    const first = createSnapshot(store, src, { git: false, now });
     const calls: number[] = [];
-    const again = createSnapshot(store, src, { git: false, onChangedFile: () => calls.push(1) });
+    const again = createSnapshot(store, src, { git: false, now, onChangedFile: () => calls.push(1) });
     expect(again.stats.hashed).toBe(first.stats.files);
     expect(calls).toEqual([]);
     // An edit among them is a change.
     fs.appendFileSync(path.join(src, 'aux.js'), '// edited\n');
-    createSnapshot(store, src, { git: false, onChangedFile: () => calls.push(2) });
+    createSnapshot(store, src, { git: false, now, onChangedFile: () => calls.push(2) });
     expect(calls).toEqual([2]);
   });
 

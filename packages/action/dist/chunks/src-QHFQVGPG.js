@@ -84,7 +84,7 @@ import {
   verifyShardOutputs,
   verifyStore,
   writeBatchManifest
-} from "./chunk-UDOSNPA2.js";
+} from "./chunk-OEYZTQGQ.js";
 import {
   CodebatchError,
   ENGINE_VERSION,

@@ -859,6 +859,7 @@ function createHandoff(workers, producers) {
   const chains = [];
   let takers = workers;
   let open = producers > 0;
+  const fed = producers > 0;
   let waiting = [];
   const wake = () => {
     const w = waiting;
@@ -890,10 +891,13 @@ function createHandoff(workers, producers) {
       open = false;
       wake();
     },
-    /** Settles once this thread is done, nothing is handed and the queue is empty. */
+    /**
+     * Settles when a worker that has not started yet has nothing to join for: this thread is
+     * done and nothing is handed (in a pass without this thread: the queue is empty).
+     */
     async untilIdle(queue) {
-      while (open || chains.length > 0 || queue.length > 0) {
-        if (!open && chains.length === 0 && queue.length > 0) return new Promise(() => {
+      while (open || chains.length > 0 || queue.length > 0 && !fed) {
+        if (!open && chains.length === 0) return new Promise(() => {
         });
         await new Promise((resolve) => waiting.push(resolve));
       }
@@ -1162,6 +1166,7 @@ async function runBatch(store, options, records = readBatchRecords(store, option
       const workers = executors.filter((e) => "ready" in e);
       const handoff = createHandoff(workers.length, executors.length - workers.length);
       const joined = [];
+      const unjoined = /* @__PURE__ */ new Set();
       const defer = (shardId) => {
         deferred = true;
         retry.add(shardId);
@@ -1179,6 +1184,8 @@ async function runBatch(store, options, records = readBatchRecords(store, option
             ]);
             if (!joins) {
               for (const s of handoff.leave()) defer(s);
+              unjoined.add(executor);
+              await executor.close();
               return;
             }
             joined.push(executor);
@@ -1211,6 +1218,7 @@ async function runBatch(store, options, records = readBatchRecords(store, option
       );
       const failure = settled.find((r) => r.status === "rejected");
       if (failure) throw failure.reason;
+      executors = executors.filter((e) => !unjoined.has(e));
       const untaken = stopped ? [] : queue.splice(0);
       for (const s of untaken) retry.add(s);
       if (untaken.length > 0 && !executors.some((e) => !("ready" in e))) {
@@ -5244,7 +5252,8 @@ function prewarmOnChange(shared, pipeline, enabled) {
     // check before its report was written. The threads are unref'd, so they never hold the
     // process, and they are stopping already.
     close: async () => {
-      void own?.close();
+      own?.close().catch(() => {
+      });
     }
   };
 }
