@@ -35,6 +35,7 @@ import Module from "node:module";
 import os from "node:os";
 import path from "node:path";
 import vm from "node:vm";
+import { isMainThread } from "node:worker_threads";
 var DEFAULT_MIN_BYTES = 1024 * 1024;
 var STATS = /* @__PURE__ */ Symbol.for("codebatch.compileCache");
 var perThread = globalThis;
@@ -105,6 +106,8 @@ function hookCompile(dir, minBytes, accepts) {
     else {
       stats.misses += 1;
       writeCacheFile(dir, file, sourceKey, () => script.createCachedData());
+      if (isMainThread)
+        process.once("exit", () => writeCacheFile(dir, file, sourceKey, () => script.createCachedData()));
     }
     return result;
   };

@@ -60,6 +60,38 @@ describe('compile cache', () => {
   const expected = (digit: number) => ({ digit, dir: 'lib', resolved: 'helper.js' });
 
   (NATIVE ? it.skip : it)(
+    'rewrites a new entry as the process ends, with the functions the process compiled after loading',
+    () => {
+      // A function that the module's body does not call: V8 compiles it when it is first run.
+      const body = Array.from({ length: 200 }, (_, i) => `  total += (n * ${i}) % ${i + 7};`).join('\n');
+      fs.writeFileSync(
+        mod,
+        `${largeModule(1)}module.exports.later = (n) => {\n  let total = 0;\n${body}\n  return total;\n};\n`,
+      );
+      const entrySize = (calls: boolean, cache: string) => {
+        const script = `
+          const cache = require(${JSON.stringify(BUILT)});
+          cache.enableCompileCache({ minBytes: 1000, accepts: () => true });
+          const m = require(${JSON.stringify(mod)});
+          if (${calls}) m.later(3);
+        `;
+        const r = spawnSync(process.execPath, ['-e', script], {
+          encoding: 'utf8',
+          env: { ...process.env, CODEBATCH_COMPILE_CACHE: cache },
+        });
+        if (r.status !== 0) throw new Error(r.stderr);
+        const entries = fs.readdirSync(cache, { recursive: true }).map((f) => path.join(cache, String(f)));
+        const files = entries.filter((f) => fs.statSync(f).isFile());
+        expect(files).toHaveLength(1);
+        return fs.statSync(files[0]!).size;
+      };
+      expect(entrySize(true, path.join(dir, 'called'))).toBeGreaterThan(
+        entrySize(false, path.join(dir, 'not-called')),
+      );
+    },
+  );
+
+  (NATIVE ? it.skip : it)(
     'a second process compiles a large module from the cached data, with the same exports',
     () => {
       const first = load(mod, { CODEBATCH_COMPILE_CACHE: cacheDir });
