@@ -19,7 +19,7 @@ import {
   readBatchRecords,
   runShardChain,
   toCodebatchError
-} from "./chunks/chunk-FYNCPJVC.js";
+} from "./chunks/chunk-W362I6VW.js";
 
 // ../core/src/run/shard-worker.ts
 init_read_batch();

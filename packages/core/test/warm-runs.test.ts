@@ -257,7 +257,7 @@ describe('warm runs on a tree large enough to warm a worker', () => {
     expect(json.diagnostics.length).toBeGreaterThan(2000);
   });
 
-  it('the run after the edit warms no worker: the edited file is read again (too recent to trust), unchanged', () => {
+  it('the run after the edit, its file still too recent for the stat cache to trust, warms no worker and loads no task code', () => {
     const { json, probe } = check(path.join(root, 'store'), '2');
     expect(json.taskFiles.executed).toBe(0);
     expect(probe.workers).toBe(0);

@@ -6,7 +6,7 @@ import { batchExists } from '../batch/status';
 import type { ConfigFile } from '../config/config-schema';
 import { loadConfigFile } from '../config/load-config';
 import { runBatchWithProvenance } from '../provenance/run-with-provenance';
-import { loadBatchView, resolveTaskIds } from '../query/batch-view';
+import { type BatchView, loadBatchView, resolveTaskIds } from '../query/batch-view';
 import {
   prefetchShardDiagnostics,
   provenIndexes,
@@ -182,8 +182,7 @@ async function analyzeSnapshot(
     { enabled: options.provenance !== false },
   );
   const { diagnostics, counts } = batchDiagnostics(
-    store,
-    batch.batch_id,
+    prefetch.view,
     options.diagnosticsFrom,
     summary.results,
     prefetch.shards,
@@ -252,13 +251,11 @@ export function defaultParallelism(): number {
  * verified need not be opened again to be counted (see scanDiagnosticsAtLeast).
  */
 function batchDiagnostics(
-  store: Store,
-  batchId: string,
+  view: BatchView,
   from: AnalyzeOptions['diagnosticsFrom'],
   results: readonly ShardRunResult[],
   prefetched?: ReadonlyMap<string, ShardDiagnostics>,
 ): { diagnostics: OutputRecord[]; counts: SeverityCounts } {
-  const view = loadBatchView(store, batchId);
   const taskIds = resolveTaskIds(view, undefined);
   // Every diagnostic is at or above `hint`. A shard whose state counts none (every parse,
   // metric and symbol shard) is then not read: in the Action that was 100 MB read and re-stamped
@@ -280,10 +277,12 @@ function createDiagnosticsPrefetch(
   store: Store,
   batchId: string,
   from: AnalyzeOptions['diagnosticsFrom'],
-): { add(r: ShardRunResult): void; shards: Map<string, ShardDiagnostics> } {
+): { view: BatchView; add(r: ShardRunResult): void; shards: Map<string, ShardDiagnostics> } {
+  // The report after the run reads through the same view: the batch record and plan once.
   const view = loadBatchView(store, batchId);
   const shards = new Map<string, ShardDiagnostics>();
   return {
+    view,
     shards,
     add(r) {
       if (r.outcome !== 'executed' && r.outcome !== 'reused' && r.outcome !== 'skipped') return;
@@ -348,7 +347,11 @@ function resultOf(
     diagnosticsFrom: AnalyzeOptions['diagnosticsFrom'];
   },
 ): AnalyzeResult {
-  const { diagnostics, counts } = batchDiagnostics(store, done.batchId, facts.diagnosticsFrom, done.results);
+  const { diagnostics, counts } = batchDiagnostics(
+    loadBatchView(store, done.batchId),
+    facts.diagnosticsFrom,
+    done.results,
+  );
   const reused = done.results.reduce((n, r) => n + r.files, 0);
   return {
     storeDir: store.layout.root,

@@ -89,7 +89,7 @@ export function scanDiagnosticsAtLeast(
         pre && pre.min === min && entry.stateBytes?.equals(pre.stateBytes)
           ? pre
           : scanShard(entry, min, options);
-      for (const k of ['error', 'warning', 'info', 'hint'] as const) counts[k] += shard.counts[k];
+      addSeverityCounts(counts, shard.counts);
       for (const r of shard.records) records.push(r);
     }
   }

@@ -65,7 +65,7 @@ export function countRecords(records: Iterable<{ kind?: unknown; severity?: unkn
 }
 
 /** Adds `from` to `into`, leaving `none` out: reports count diagnostics by their own severity. */
-export function addSeverityCounts(into: SeverityCounts, from: DiagnosticCounts): void {
+export function addSeverityCounts(into: SeverityCounts, from: SeverityCounts): void {
   into.error += from.error;
   into.warning += from.warning;
   into.info += from.info;

@@ -142,7 +142,8 @@ export async function runBatch(
     force: options.force ?? false,
     manifests: options.manifests !== false,
   };
-  if (earlyWorkers(options) > 0) executors.push(...options.workers!.lease(earlyWorkers(options), job));
+  const early = earlyWorkers(options);
+  if (early > 0) executors.push(...options.workers!.lease(early, job));
   const started: ChainExecutor[] = [...executors];
   let ownPool: WorkerPool | undefined;
   let prepared = false;

@@ -70,21 +70,24 @@ export function createWorkerPool(): WorkerPool {
     idle.push(worker);
   };
 
+  // Idle threads first, then prewarmed ones still loading: a thread that died meanwhile is dropped.
+  const claim = (w: ChainWorker): ChainWorker | undefined => {
+    if (w.alive) {
+      w.setKeepAlive(true);
+      return w;
+    }
+    all.delete(w);
+    return undefined;
+  };
   const take = (): ChainWorker => {
     for (let w = idle.pop(); w !== undefined; w = idle.pop()) {
-      if (w.alive) {
-        w.setKeepAlive(true);
-        return w;
-      }
-      all.delete(w);
+      const claimed = claim(w);
+      if (claimed) return claimed;
     }
     for (const w of warming) {
       warming.delete(w);
-      if (w.alive) {
-        w.setKeepAlive(true);
-        return w;
-      }
-      all.delete(w);
+      const claimed = claim(w);
+      if (claimed) return claimed;
     }
     return startWorker();
   };

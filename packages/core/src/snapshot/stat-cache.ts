@@ -3,7 +3,7 @@ import path from 'node:path';
 import { writeFileAtomic } from '../store/atomic-write';
 import type { Store } from '../store/store';
 import { sha256Hex } from '../util/hash';
-import { type StatFingerprint, sameFingerprint } from '../util/stat-fingerprint';
+import { changedBefore, type StatFingerprint, sameFingerprint } from '../util/stat-fingerprint';
 import { RACY_WINDOW_MS } from '../util/time';
 
 /**
@@ -133,10 +133,18 @@ export function lookupStatCache(
   stat: StatFingerprint,
   hasObject: (hex: string) => boolean,
 ): StatCacheEntry | undefined {
-  const e = cache.entries.get(canonicalPath);
-  if (!e || !sameFingerprint(e, stat)) return undefined;
-  if (!(e.mtimeMs < cache.racyBeforeMs && e.ctimeMs < cache.racyBeforeMs)) return undefined;
+  const e = heldEntry(cache, canonicalPath, stat);
+  if (!e || !changedBefore(e, cache.racyBeforeMs)) return undefined;
   return hasObject(e.hex) ? e : undefined;
+}
+
+function heldEntry(
+  cache: StatCache,
+  canonicalPath: string,
+  stat: StatFingerprint,
+): StatCacheEntry | undefined {
+  const e = cache.entries.get(canonicalPath);
+  return e !== undefined && sameFingerprint(e, stat) ? e : undefined;
 }
 
 /**
@@ -144,8 +152,7 @@ export function lookupStatCache(
  * true is only too recent to trust (the racy rule), and most likely unchanged.
  */
 export function holdsFingerprint(cache: StatCache, canonicalPath: string, stat: StatFingerprint): boolean {
-  const e = cache.entries.get(canonicalPath);
-  return e !== undefined && sameFingerprint(e, stat);
+  return heldEntry(cache, canonicalPath, stat) !== undefined;
 }
 
 /**

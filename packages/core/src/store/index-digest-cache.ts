@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { changedBefore } from '../util/stat-fingerprint';
 import { RACY_WINDOW_MS } from '../util/time';
 import { writeFileAtomic } from './atomic-write';
 import { adoptIndexDigests, type KnownIndexDigest, knownIndexDigests } from './read-index-file';
@@ -117,7 +118,7 @@ export function saveIndexDigests(store: Store): void {
 
 /** The file had not changed for RACY_WINDOW_MS when its bytes were read. */
 function isRacyClean(mtimeMs: number, ctimeMs: number, hashedAtMs: number): boolean {
-  return mtimeMs < hashedAtMs - RACY_WINDOW_MS && ctimeMs < hashedAtMs - RACY_WINDOW_MS;
+  return changedBefore({ mtimeMs, ctimeMs }, hashedAtMs - RACY_WINDOW_MS);
 }
 
 function isStoredEntry(e: unknown): e is StoredEntry {

@@ -27,3 +27,12 @@ export function sameFingerprint(a: StatFingerprint, b: StatFingerprint): boolean
     a.dev === b.dev
   );
 }
+
+/**
+ * The racy rule's test (git's "racily clean"): the file's mtime and ctime are both before
+ * `markMs`, the moment its bytes were read less RACY_WINDOW_MS (util/time.ts). A file changed
+ * within a clock tick of that read may hold other bytes than the ones read.
+ */
+export function changedBefore(stat: Pick<StatFingerprint, 'mtimeMs' | 'ctimeMs'>, markMs: number): boolean {
+  return stat.mtimeMs < markMs && stat.ctimeMs < markMs;
+}

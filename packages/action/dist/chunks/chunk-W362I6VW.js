@@ -24046,6 +24046,9 @@ function fingerprintOf(stat) {
 function sameFingerprint(a, b) {
   return a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.ino === b.ino && a.dev === b.dev;
 }
+function changedBefore(stat, markMs) {
+  return stat.mtimeMs < markMs && stat.ctimeMs < markMs;
+}
 var init_stat_fingerprint = __esm({
   "../core/src/util/stat-fingerprint.ts"() {
     "use strict";
@@ -34274,6 +34277,7 @@ export {
   init_memo_line,
   fingerprintOf,
   sameFingerprint,
+  changedBefore,
   init_stat_fingerprint,
   readIndexFile,
   knownIndexDigests,

@@ -45,6 +45,7 @@ import {
   buildInputBundle,
   buildShardManifest,
   canonicalJson,
+  changedBefore,
   compareUtf8,
   compileGlob,
   countAtLeast,
@@ -173,7 +174,7 @@ import {
   verifiesReads,
   writeFileAtomic,
   writeShardManifest
-} from "./chunk-FYNCPJVC.js";
+} from "./chunk-W362I6VW.js";
 
 // ../core/src/config/config-schema.ts
 var configFileSchema, DEFAULT_SHARDS;
@@ -1012,21 +1013,23 @@ function createWorkerPool() {
     worker.setKeepAlive(false);
     idle.push(worker);
   };
+  const claim = (w) => {
+    if (w.alive) {
+      w.setKeepAlive(true);
+      return w;
+    }
+    all.delete(w);
+    return void 0;
+  };
   const take = () => {
     for (let w = idle.pop(); w !== void 0; w = idle.pop()) {
-      if (w.alive) {
-        w.setKeepAlive(true);
-        return w;
-      }
-      all.delete(w);
+      const claimed = claim(w);
+      if (claimed) return claimed;
     }
     for (const w of warming) {
       warming.delete(w);
-      if (w.alive) {
-        w.setKeepAlive(true);
-        return w;
-      }
-      all.delete(w);
+      const claimed = claim(w);
+      if (claimed) return claimed;
     }
     return startWorker();
   };
@@ -1152,7 +1155,8 @@ async function runBatch(store, options, records = readBatchRecords(store, option
     force: options.force ?? false,
     manifests: options.manifests !== false
   };
-  if (earlyWorkers(options) > 0) executors.push(...options.workers.lease(earlyWorkers(options), job));
+  const early = earlyWorkers(options);
+  if (early > 0) executors.push(...options.workers.lease(early, job));
   const started = [...executors];
   let ownPool;
   let prepared = false;
@@ -3196,7 +3200,7 @@ function scanDiagnosticsAtLeast(view, taskIds, min, options = {}) {
       if (!isShardVisible(entry)) continue;
       const pre = options.prefetched?.get(provenKey(taskId, entry.shardId));
       const shard = pre && pre.min === min && entry.stateBytes?.equals(pre.stateBytes) ? pre : scanShard(entry, min, options);
-      for (const k of ["error", "warning", "info", "hint"]) counts[k] += shard.counts[k];
+      addSeverityCounts(counts, shard.counts);
       for (const r of shard.records) records.push(r);
     }
   }
@@ -3737,14 +3741,16 @@ function loadStatCache(store, sourceAbs) {
   return { racyBeforeMs: stored.racy_before_ms, entries, recent, ...snapshot ? { snapshot } : {} };
 }
 function lookupStatCache(cache, canonicalPath, stat, hasObject) {
-  const e = cache.entries.get(canonicalPath);
-  if (!e || !sameFingerprint(e, stat)) return void 0;
-  if (!(e.mtimeMs < cache.racyBeforeMs && e.ctimeMs < cache.racyBeforeMs)) return void 0;
+  const e = heldEntry(cache, canonicalPath, stat);
+  if (!e || !changedBefore(e, cache.racyBeforeMs)) return void 0;
   return hasObject(e.hex) ? e : void 0;
 }
-function holdsFingerprint(cache, canonicalPath, stat) {
+function heldEntry(cache, canonicalPath, stat) {
   const e = cache.entries.get(canonicalPath);
-  return e !== void 0 && sameFingerprint(e, stat);
+  return e !== void 0 && sameFingerprint(e, stat) ? e : void 0;
+}
+function holdsFingerprint(cache, canonicalPath, stat) {
+  return heldEntry(cache, canonicalPath, stat) !== void 0;
 }
 function saveStatCache(store, sourceAbs, entries, startedAtMs, snapshot, read = []) {
   const stored = {
@@ -5177,7 +5183,7 @@ function saveIndexDigests(store) {
   }
 }
 function isRacyClean(mtimeMs2, ctimeMs, hashedAtMs) {
-  return mtimeMs2 < hashedAtMs - RACY_WINDOW_MS && ctimeMs < hashedAtMs - RACY_WINDOW_MS;
+  return changedBefore({ mtimeMs: mtimeMs2, ctimeMs }, hashedAtMs - RACY_WINDOW_MS);
 }
 function isStoredEntry3(e) {
   return Array.isArray(e) && e.length === 8 && typeof e[0] === "string" && !path16.isAbsolute(e[0]) && !e[0].split(/[\\/]/).includes("..") && [1, 2, 3, 4, 5, 7].every((i) => typeof e[i] === "number" && Number.isFinite(e[i])) && typeof e[6] === "string" && /^[a-f0-9]{64}$/.test(e[6]);
@@ -5186,6 +5192,7 @@ var FILE_NAME, SCHEMA_NAME3, VERSION2, MAX_ENTRIES2;
 var init_index_digest_cache = __esm({
   "../core/src/store/index-digest-cache.ts"() {
     "use strict";
+    init_stat_fingerprint();
     init_time();
     init_atomic_write();
     init_read_index_file();
@@ -5301,8 +5308,7 @@ async function analyzeSnapshot(store, options, shared, registry, snapshot, { pip
     { enabled: options.provenance !== false }
   );
   const { diagnostics, counts } = batchDiagnostics(
-    store,
-    batch.batch_id,
+    prefetch.view,
     options.diagnosticsFrom,
     summary.results,
     prefetch.shards
@@ -5353,8 +5359,7 @@ function openOrInitBatch(store, options, snapshotId, pipeline, config, registry)
 function defaultParallelism() {
   return Math.max(1, os3.availableParallelism?.() ?? os3.cpus().length);
 }
-function batchDiagnostics(store, batchId, from, results, prefetched) {
-  const view = loadBatchView(store, batchId);
+function batchDiagnostics(view, from, results, prefetched) {
   const taskIds = resolveTaskIds(view, void 0);
   const { records, counts } = scanDiagnosticsAtLeast(view, taskIds, from ?? "hint", {
     proven: provenIndexes(results),
@@ -5366,6 +5371,7 @@ function createDiagnosticsPrefetch(store, batchId, from) {
   const view = loadBatchView(store, batchId);
   const shards = /* @__PURE__ */ new Map();
   return {
+    view,
     shards,
     add(r) {
       if (r.outcome !== "executed" && r.outcome !== "reused" && r.outcome !== "skipped") return;
@@ -5401,7 +5407,11 @@ function plannedStrategy(store, batchId) {
   }
 }
 function resultOf(store, done, facts) {
-  const { diagnostics, counts } = batchDiagnostics(store, done.batchId, facts.diagnosticsFrom, done.results);
+  const { diagnostics, counts } = batchDiagnostics(
+    loadBatchView(store, done.batchId),
+    facts.diagnosticsFrom,
+    done.results
+  );
   const reused = done.results.reduce((n, r) => n + r.files, 0);
   return {
     storeDir: store.layout.root,

@@ -84,7 +84,7 @@ import {
   verifyShardOutputs,
   verifyStore,
   writeBatchManifest
-} from "./chunk-OEYZTQGQ.js";
+} from "./chunk-LPVC4KHM.js";
 import {
   CodebatchError,
   ENGINE_VERSION,
@@ -170,7 +170,7 @@ import {
   toPathKey,
   writeOutputObject,
   writeShardManifest
-} from "./chunk-FYNCPJVC.js";
+} from "./chunk-W362I6VW.js";
 export {
   CodebatchError,
   ENGINE_VERSION,
