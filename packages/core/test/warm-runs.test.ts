@@ -33,6 +33,41 @@ const EXECUTION_ONLY = [
   /[\\/]node_modules[\\/]eslint[\\/]/,
 ];
 
+/** The task code a run loaded on this thread, from the module probe. */
+const executionModules = (p: ModuleProbe) => p.loaded.filter((f) => EXECUTION_ONLY.some((re) => re.test(f)));
+
+/**
+ * Runs the CLI. With `probeFile`, the module probe (`probe.cjs` beside it) is preloaded and
+ * writes there, and the modules of dist/ run rather than the bundle, so that the probe sees each
+ * one load (the bundle keeps the same modules, each run on its first require).
+ */
+function runCli(args: string[], probeFile?: string): { code: number | null; stdout: string; stderr: string } {
+  if (probeFile) fs.rmSync(probeFile, { force: true });
+  const r = spawnSync(
+    process.execPath,
+    [...(probeFile ? ['-r', path.join(path.dirname(probeFile), 'probe.cjs')] : []), BIN, ...args],
+    {
+      encoding: 'utf8',
+      maxBuffer: 1 << 28,
+      env: {
+        ...process.env,
+        ...(probeFile ? { CODEBATCH_TEST_PROBE: probeFile, CODEBATCH_BUNDLE: '0' } : {}),
+      },
+    },
+  );
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A `check --format json` run: its report, and with a probe what the probe saw. */
+function runCheck(args: string[], probeFile?: string): { json: CheckJson; probe?: ModuleProbe } {
+  const r = runCli(['check', ...args, '--format', 'json'], probeFile);
+  if (r.code !== 0 && r.code !== 1) throw new Error(`check exited ${r.code}: ${r.stderr}`);
+  const json = JSON.parse(r.stdout) as CheckJson;
+  return probeFile
+    ? { json, probe: JSON.parse(fs.readFileSync(probeFile, 'utf8')) as ModuleProbe }
+    : { json };
+}
+
 describe('warm runs', () => {
   let root: string;
   let tree: string;
@@ -53,39 +88,19 @@ describe('warm runs', () => {
   });
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
-  function codebatch(args: string[], probe = false): { code: number | null; stdout: string; stderr: string } {
-    const r = spawnSync(
-      process.execPath,
-      [...(probe ? ['-r', path.join(root, 'probe.cjs')] : []), BIN, ...args],
-      {
-        encoding: 'utf8',
-        maxBuffer: 1 << 28,
-        // The modules of dist/ rather than the bundle, so that the probe sees each one load (the
-        // bundle keeps the same modules, each run on its first require).
-        env: { ...process.env, CODEBATCH_TEST_PROBE: probeFile, ...(probe ? { CODEBATCH_BUNDLE: '0' } : {}) },
-      },
-    );
-    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-  }
+  const codebatch = (args: string[], probe = false) => runCli(args, probe ? probeFile : undefined);
 
   function check(probe = false): { json: CheckJson; probe?: ModuleProbe } {
-    fs.rmSync(probeFile, { force: true });
-    const r = codebatch(
-      ['check', tree, '--pipeline', 'full', '--store', store, '--parallel', '2', '--format', 'json'],
-      probe,
+    return runCheck(
+      [tree, '--pipeline', 'full', '--store', store, '--parallel', '2'],
+      probe ? probeFile : undefined,
     );
-    if (r.code !== 0 && r.code !== 1) throw new Error(`check exited ${r.code}: ${r.stderr}`);
-    const json = JSON.parse(r.stdout) as CheckJson;
-    return probe ? { json, probe: JSON.parse(fs.readFileSync(probeFile, 'utf8')) as ModuleProbe } : { json };
   }
 
   function expectVerified(): void {
     const r = codebatch(['verify', '--store', store, '--json']);
     expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
   }
-
-  const executionModules = (p: ModuleProbe) =>
-    p.loaded.filter((f) => EXECUTION_ONLY.some((re) => re.test(f)));
 
   let cold: CheckJson;
 
@@ -201,42 +216,14 @@ describe('warm runs on a tree large enough to warm a worker', () => {
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
   function check(store: string, parallel: string): { json: CheckJson; probe: ModuleProbe } {
-    fs.rmSync(probeFile, { force: true });
-    const r = spawnSync(
-      process.execPath,
-      [
-        '-r',
-        path.join(root, 'probe.cjs'),
-        BIN,
-        'check',
-        tree,
-        '--pipeline',
-        'lint',
-        '--store',
-        store,
-        '--parallel',
-        parallel,
-        '--format',
-        'json',
-      ],
-      {
-        encoding: 'utf8',
-        maxBuffer: 1 << 28,
-        env: { ...process.env, CODEBATCH_TEST_PROBE: probeFile, CODEBATCH_BUNDLE: '0' },
-      },
-    );
-    if (r.status !== 0 && r.status !== 1) throw new Error(`check exited ${r.status}: ${r.stderr}`);
-    return {
-      json: JSON.parse(r.stdout) as CheckJson,
-      probe: JSON.parse(fs.readFileSync(probeFile, 'utf8')) as ModuleProbe,
-    };
+    const r = runCheck([tree, '--pipeline', 'lint', '--store', store, '--parallel', parallel], probeFile);
+    return { json: r.json, probe: r.probe! };
   }
 
   const comparable = (json: CheckJson) =>
     (json.diagnostics as { batch_id: string; snapshot_id: string; ts?: string }[]).map(
       ({ batch_id: _b, snapshot_id: _s, ts: _t, ...d }) => d,
     );
-  const taskCode = (p: ModuleProbe) => p.loaded.filter((f) => EXECUTION_ONLY.some((re) => re.test(f)));
 
   it('one changed file: one worker, warmed while the tree is snapshotted, executes it; this thread loads no task code', () => {
     const store = path.join(root, 'store');
@@ -247,12 +234,12 @@ describe('warm runs on a tree large enough to warm a worker', () => {
     expect(json.taskFiles.executed).toBe(2);
     expect(json.shards.executed).toBe(2);
     expect(probe.workers).toBe(1);
-    expect(taskCode(probe)).toEqual([]);
+    expect(executionModules(probe)).toEqual([]);
 
     // The same tree from scratch on this thread alone: the same diagnostics.
     const inline = check(path.join(root, 'store-inline'), '1');
     expect(inline.probe.workers).toBe(0);
-    expect(taskCode(inline.probe).length).toBeGreaterThan(0);
+    expect(executionModules(inline.probe).length).toBeGreaterThan(0);
     expect(comparable(json)).toEqual(comparable(inline.json));
     expect(json.diagnostics.length).toBeGreaterThan(2000);
   });
@@ -261,6 +248,6 @@ describe('warm runs on a tree large enough to warm a worker', () => {
     const { json, probe } = check(path.join(root, 'store'), '2');
     expect(json.taskFiles.executed).toBe(0);
     expect(probe.workers).toBe(0);
-    expect(taskCode(probe)).toEqual([]);
+    expect(executionModules(probe)).toEqual([]);
   });
 });
