@@ -6,10 +6,12 @@ const __cb_here = __cbDirname(__cbFileURLToPath(import.meta.url));
 const __cb_dirname = __cbBasename(__cb_here) === 'chunks' ? __cbDirname(__cb_here) : __cb_here;
 const __cb_filename = __cbJoin(__cb_dirname, 'index.js');
 import {
+  FileMemo,
   createDefaultRegistry,
   init_batch_context,
   init_codebatch_error,
   init_default_registry,
+  init_file_memo,
   init_read_batch,
   init_run_shard_chain,
   init_store,
@@ -19,7 +21,7 @@ import {
   readBatchRecords,
   runShardChain,
   toCodebatchError
-} from "./chunks/chunk-W362I6VW.js";
+} from "./chunks/chunk-U7667BVX.js";
 
 // ../core/src/run/shard-worker.ts
 init_read_batch();
@@ -152,6 +154,7 @@ function writeCacheFile(dir, file, sourceKey, data) {
 
 // ../core/src/run/shard-worker.ts
 init_batch_context();
+init_file_memo();
 init_run_shard_chain();
 function jobKey(job) {
   return JSON.stringify([job.storeDir, job.batchId, job.force, job.manifests]);
@@ -161,12 +164,16 @@ function start() {
   const port = parentPort;
   const registry = createDefaultRegistry();
   let current;
+  let ahead;
   const open = async (job) => {
     current = void 0;
+    const memos = ahead?.storeDir === job.storeDir ? ahead.memos : void 0;
+    ahead = void 0;
     const store = openStore(job.storeDir);
     const ctx = loadBatchRunContext(store, readBatchRecords(store, job.batchId), registry, {
       force: job.force,
-      manifests: job.manifests
+      manifests: job.manifests,
+      ...memos ? { memos } : {}
     });
     await registry.prepare([...ctx.tasks.values()].map((t) => t.type));
     current = { key: jobKey(job), ctx };
@@ -183,6 +190,7 @@ function start() {
       if (req.type === "prepare") {
         await registry.prepare(req.taskTypes);
         registry.preload?.(req.taskTypes);
+        if (req.memos) ahead = readMemosAhead(req.memos);
         port.postMessage({ type: "ready" });
         return;
       }
@@ -202,6 +210,16 @@ function start() {
     }
   });
   port.postMessage({ type: "started" });
+}
+function readMemosAhead(preload) {
+  try {
+    const store = openStore(preload.storeDir);
+    const memos = new Map(preload.taskIds.map((id) => [id, new FileMemo(store, id)]));
+    for (const memo of memos.values()) memo.preload();
+    return { storeDir: preload.storeDir, memos };
+  } catch {
+    return void 0;
+  }
 }
 try {
   start();

@@ -24,7 +24,7 @@ import { createSnapshot, type SnapshotResult } from '../snapshot/create-snapshot
 import { loadIndexDigests, saveIndexDigests } from '../store/index-digest-cache';
 import type { Store } from '../store/store';
 import { initStore } from '../store/store';
-import { isPipelineName, PIPELINE_CATALOG } from '../tasks/catalog';
+import { isPipelineName, PIPELINE_CATALOG, pipelineTaskIds } from '../tasks/catalog';
 import { createDefaultRegistry } from '../tasks/default-registry';
 import type { TaskRegistry } from '../tasks/task-registry';
 import type { AnalyzeOptions, AnalyzeResult, PipelineName, SeverityCounts } from './types';
@@ -70,7 +70,7 @@ export async function analyzeWith(
   const registry = options.registry ?? shared.registry ?? createDefaultRegistry();
   const pipeline: PipelineName = options.pipeline ?? config?.pipeline ?? 'full';
   const parallel = options.parallel ?? shared.parallel ?? defaultParallelism();
-  const warm = prewarmOnChange(shared, pipeline, options.registry === undefined && parallel > 1);
+  const warm = prewarmOnChange(shared, store, pipeline, options.registry === undefined && parallel > 1);
   try {
     const snapshot = await createSnapshot(store, path.resolve(options.sourceDir), {
       include: options.include ?? config?.include,
@@ -98,13 +98,14 @@ export async function analyzeWith(
 
 /**
  * A file that differs from what the stat cache holds has likely changed: `onChangedFile` starts
- * a thread loading the task code (the TypeScript compiler, 0.1-0.3 s) on the other core while
- * this one hashes, plans and reuses. A tree whose files all stat as the cache holds them starts
+ * a thread loading the task code (the TypeScript compiler, 0.1-0.3 s) and reading the
+ * pipeline's memo tables on the other core while this one hashes, plans and reuses. A tree whose files all stat as the cache holds them starts
  * nothing (no thread, no task module); nor does a small one (PREWARM_MIN_FILES). The pool is
  * the caller's, or one of this call's own that `close` stops.
  */
 function prewarmOnChange(
   shared: SharedResources,
+  store: Store,
   pipeline: PipelineName,
   enabled: boolean,
 ): { onChangedFile?: (files: number) => void; workers(): WorkerPool | undefined; close(): Promise<void> } {
@@ -115,7 +116,10 @@ function prewarmOnChange(
           if (files < PREWARM_MIN_FILES || !isPipelineName(pipeline)) return;
           try {
             own ??= shared.workers ? undefined : createWorkerPool();
-            (shared.workers ?? own)!.prewarm([...PIPELINE_CATALOG[pipeline].tasks]);
+            (shared.workers ?? own)!.prewarm([...PIPELINE_CATALOG[pipeline].tasks], {
+              storeDir: store.layout.root,
+              taskIds: pipelineTaskIds(pipeline),
+            });
           } catch {
             // Speed only: a thread that cannot start leaves the work to the run as it was.
           }

@@ -40,7 +40,12 @@ export function loadBatchRunContext(
   store: Store,
   records: BatchRecords,
   registry: TaskRegistry,
-  options: { force: boolean; manifests: boolean },
+  options: {
+    force: boolean;
+    manifests: boolean;
+    /** Memos read ahead of this run (a prewarmed worker's), used where still current. */
+    memos?: ReadonlyMap<string, FileMemo>;
+  },
 ): BatchRunContext {
   const { batch, plan, tasks } = records;
   return {
@@ -53,7 +58,12 @@ export function loadBatchRunContext(
     manifests: options.manifests,
     canExecute: true,
     skipOnly: false,
-    memos: new Map(plan.tasks.map((t) => [t.task_id, new FileMemo(store, t.task_id)])),
+    memos: new Map(
+      plan.tasks.map((t) => {
+        const ahead = options.memos?.get(t.task_id);
+        return [t.task_id, ahead?.isCurrent() ? ahead : new FileMemo(store, t.task_id)];
+      }),
+    ),
     snapshot: openSnapshotView(store, batch.snapshot_id),
     environments: new Map(),
     chunking: {

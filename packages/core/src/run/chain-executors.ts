@@ -7,7 +7,7 @@ import type { FilesIndexRecord } from '../schemas/snapshot-record';
 import type { BatchRunContext } from './batch-context';
 import { runShardChain } from './run-shard-chain';
 import type { ShardRunResult } from './shard-outcome';
-import type { WorkerJob, WorkerRequest, WorkerResponse } from './shard-worker';
+import type { MemoPreload, WorkerJob, WorkerRequest, WorkerResponse } from './shard-worker';
 
 export interface ChainExecutor {
   run(shardId: string, members: FilesIndexRecord[], taskIds: string[]): Promise<ShardRunResult[]>;
@@ -63,7 +63,7 @@ export interface ChainWorker {
   /** What is in flight: the pool must not hand a thread that is running a chain to another run. */
   readonly busy: 'prepare' | 'open' | 'chain' | undefined;
   /** Loads task code ahead of any batch (WorkerPool.prewarm); `open` waits for it. */
-  prepare(taskTypes: string[]): Promise<void>;
+  prepare(taskTypes: string[], memos?: MemoPreload): Promise<void>;
   open(job: WorkerJob): Promise<void>;
   run(
     job: WorkerJob,
@@ -144,10 +144,12 @@ export function startChainWorker(): ChainWorker {
     get busy() {
       return pending?.kind;
     },
-    prepare(taskTypes) {
+    prepare(taskTypes, memos) {
       // Posted at once, not after `started`: the port queues it, and this thread may be too busy
       // (snapshotting) to see `started` for a while, which left the worker idle.
-      const done = request('prepare', { type: 'prepare', taskTypes }).then(() => {});
+      const done = request('prepare', { type: 'prepare', taskTypes, ...(memos ? { memos } : {}) }).then(
+        () => {},
+      );
       // A failed prepare leaves the thread usable: `open` prepares again and reports its own error.
       preparing = done.catch(() => {});
       return done;

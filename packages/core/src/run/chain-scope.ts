@@ -1,11 +1,9 @@
 import { type ShardLock, tryLockShard } from '../batch/shard-lock';
-import type { TaskOutput } from '../schemas/output-record';
 import type { FilesIndexRecord } from '../schemas/snapshot-record';
-import { parseJsonl } from '../store/jsonl';
 import type { TaskFile } from '../tasks/task-definition';
 import type { BatchRunContext } from './batch-context';
 import { EventBuffer } from './events';
-import { stripEnvelope } from './file-memo';
+import { type RecordText, splitIndexRecords } from './record-text';
 import { buildTaskFiles, groupByPath } from './task-files';
 
 /**
@@ -24,8 +22,9 @@ export interface ChainScope {
   readonly taskMemo: Map<string, unknown>;
   /**
    * Outputs of this chain's tasks that later tasks read, by task id, then by path. A skipped or
-   * reused task leaves its verified index bytes here, parsed only when a later task executes:
-   * a chain whose every task is skipped parses nothing.
+   * reused task leaves its verified index bytes here, split into records only when a later task
+   * executes (a chain whose every task is skipped splits nothing), and parsed only when a task
+   * reads them (the keys of a later task's files need only their text).
    */
   readonly upstream: UpstreamOutputs;
   /** Task ids some planned task depends on: only their outputs are kept in `upstream`. */
@@ -42,13 +41,13 @@ export interface ChainScope {
 /** Outputs by task id, then by path; kept as index bytes until first asked for. */
 export interface UpstreamOutputs {
   has(taskId: string): boolean;
-  get(taskId: string): Map<string, TaskOutput[]> | undefined;
-  setOutputs(taskId: string, outputs: Map<string, TaskOutput[]>): void;
+  get(taskId: string): Map<string, RecordText[]> | undefined;
+  setOutputs(taskId: string, outputs: Map<string, RecordText[]>): void;
   setIndex(taskId: string, committed: Buffer): void;
 }
 
 function createUpstreamOutputs(): UpstreamOutputs {
-  const parsed = new Map<string, Map<string, TaskOutput[]>>();
+  const parsed = new Map<string, Map<string, RecordText[]>>();
   const pending = new Map<string, Buffer>();
   return {
     has: (taskId) => parsed.has(taskId) || pending.has(taskId),
@@ -56,10 +55,7 @@ function createUpstreamOutputs(): UpstreamOutputs {
       let outputs = parsed.get(taskId);
       const bytes = pending.get(taskId);
       if (outputs === undefined && bytes !== undefined) {
-        const records = parseJsonl<Record<string, unknown>>(bytes.toString('utf8')).records.map(
-          stripEnvelope,
-        );
-        outputs = groupByPath(records);
+        outputs = groupByPath(splitIndexRecords(bytes));
         parsed.set(taskId, outputs);
         pending.delete(taskId);
       }
@@ -119,6 +115,6 @@ export function keepUpstreamIndex(scope: ChainScope, taskId: string, committed: 
 }
 
 /** Later tasks of the chain read the outputs this task just produced. */
-export function keepUpstreamOutputs(scope: ChainScope, taskId: string, outputs: readonly TaskOutput[]): void {
+export function keepUpstreamOutputs(scope: ChainScope, taskId: string, outputs: readonly RecordText[]): void {
   if (scope.dependedOn.has(taskId)) scope.upstream.setOutputs(taskId, groupByPath(outputs));
 }

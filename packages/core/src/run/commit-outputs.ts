@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { TaskOutput } from '../schemas/output-record';
 import { writeFileAtomic } from '../store/atomic-write';
 import { type EnvelopeIds, envelopeIdsPrefix } from '../store/index-envelope';
 import { rememberIndexDigest } from '../store/read-index-file';
@@ -15,19 +14,18 @@ export interface SerializedOutputs {
 }
 
 /**
- * Serialises task outputs as index lines. The envelope is written as a fixed prefix and the
- * task's own fields follow it, so each record is stringified once; the semantic digest
- * hashes exactly those task-owned bytes, which do not depend on batch, snapshot or time.
+ * Serialises task outputs (their texts, see record-text.ts) as index lines. The envelope is
+ * written as a fixed prefix and the task's own fields follow it, so a record is stringified
+ * once, when the task returns it; the semantic digest hashes exactly those task-owned bytes,
+ * which do not depend on batch, snapshot or time.
  */
-export function serializeOutputs(outputs: readonly TaskOutput[], ids: EnvelopeIds): SerializedOutputs {
+export function serializeOutputs(outputs: readonly { tail: string }[], ids: EnvelopeIds): SerializedOutputs {
   const prefix = `${envelopeIdsPrefix(ids)}"ts":${JSON.stringify(ids.ts)},`;
   const semantic = createHash('sha256');
   const parts: string[] = [];
-  for (const output of outputs) {
-    const body = JSON.stringify(output);
-    semantic.update(body);
-    semantic.update('\n');
-    parts.push(prefix, body.slice(1), '\n');
+  for (const { tail } of outputs) {
+    semantic.update(`{${tail}\n`);
+    parts.push(prefix, tail, '\n');
   }
   const text = parts.join('');
   return {

@@ -8,7 +8,8 @@ import type { FileRunResult, TaskContext, TaskDefinition, TaskFile } from '../ta
 import { sha256OfCanonical } from '../util/hash';
 import { keepUpstreamOutputs } from './chain-scope';
 import { commitOutputsFile, serializeOutputs } from './commit-outputs';
-import { createFileKeyer, digestRecords } from './file-memo';
+import { createFileKeyer } from './file-memo';
+import { digestRecordTexts, type RecordText, recordTextOf } from './record-text';
 import { markShardExecuted, markShardFailed, type ShardAttempt, startShardRun } from './shard-attempt';
 import { countOutputKinds } from './shard-manifest';
 import { taskEnvironment } from './task-environment';
@@ -59,7 +60,7 @@ export async function executeTask(
     const environment = t.def.fileKeys ? undefined : await taskEnvironment(ctx, t.task);
     const environmentDigest = environment ? sha256OfCanonical(environment) : undefined;
     // Per file, in shard order: records from the memo, or a slot the task fills.
-    const perFile: { file: TaskFile; key: string; records?: TaskOutput[] }[] = [];
+    const perFile: { file: TaskFile; key: string; records?: RecordText[] }[] = [];
     const fileKey = createFileKeyer({
       taskId,
       type: t.task.type,
@@ -72,7 +73,10 @@ export async function executeTask(
       const key = fileKey({
         path: file.path,
         object: file.object,
-        upstream: t.deps.map((d) => ({ task_id: d, digest: digestRecords(file.upstream(d)) })),
+        upstream: t.deps.map((d) => ({
+          task_id: d,
+          digest: digestRecordTexts(scope.upstream.get(d)?.get(file.path) ?? []),
+        })),
         ...(extras ? { extra: extras.get(file.path) ?? null } : {}),
         ...(environmentDigest ? { environment: environmentDigest } : {}),
       });
@@ -81,7 +85,7 @@ export async function executeTask(
     }
     const misses = perFile.filter((f) => !f.records).map((f) => f.file);
     const results = await runMisses(taskId, t, misses, taskCtx);
-    const outputs: TaskOutput[] = [];
+    const outputs: RecordText[] = [];
     const memoKeys: { key: string; count: number }[] = [];
     let bytesProcessed = 0;
     let validated = 0;
@@ -96,13 +100,15 @@ export async function executeTask(
       const result = results[next++]!;
       if ('crash' in result) {
         // Crashed files get no memo key: the next run tries them again.
-        outputs.push({
-          path: file.path,
-          kind: 'diagnostic',
-          severity: 'error',
-          code: TASK_CRASH_CODE,
-          message: result.crash,
-        });
+        outputs.push(
+          recordTextOf({
+            path: file.path,
+            kind: 'diagnostic',
+            severity: 'error',
+            code: TASK_CRASH_CODE,
+            message: result.crash,
+          }),
+        );
         continue;
       }
       // The verify step of the verified-action loop, done here, per record as it is made
@@ -111,7 +117,7 @@ export async function executeTask(
         assertValidOutputs(result.outputs, file.path, taskId);
         validated += result.outputs.length;
       }
-      for (const o of result.outputs) outputs.push(o);
+      for (const o of result.outputs) outputs.push(recordTextOf(o));
       if (file.isText) bytesProcessed += file.size;
       memoKeys.push({ key: entry.key, count: result.outputs.length });
     }

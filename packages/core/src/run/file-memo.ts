@@ -1,16 +1,18 @@
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { readShardState } from '../batch/shard-state';
 import type { TaskOutput } from '../schemas/output-record';
 import { tempName } from '../store/atomic-write';
-import { appendJsonl, parseJsonl, toJsonl } from '../store/jsonl';
+import { appendJsonl, toJsonl } from '../store/jsonl';
 import { isMemoLine } from '../store/memo-line';
 import type { Store } from '../store/store';
 import { canonicalJson } from '../util/canonical-json';
 import { sha256Hex } from '../util/hash';
+import { fingerprintOf, type StatFingerprint, sameFingerprint } from '../util/stat-fingerprint';
 import { readCommittedIndex } from './committed-outputs';
 import { type TaskIdentityParts, taskIdentity } from './input-bundle';
+import { digestRecordTexts, type RecordText, recordTextOf, splitIndexRecords } from './record-text';
+import { groupByPath } from './task-files';
 
 /**
  * Per-file memo: the input-bundle idea one level down. A file's outputs for a task depend only
@@ -103,18 +105,7 @@ export function createFileKeyer(identity: TaskIdentityParts): (file: FileKeyOwnP
 
 /** Digest of one file's upstream records (task-owned fields only, in emission order). */
 export function digestRecords(records: readonly TaskOutput[]): string {
-  const h = createHash('sha256');
-  for (const r of records) h.update(`${JSON.stringify(r)}\n`);
-  return h.digest('hex');
-}
-
-const ENVELOPE = ['schema_version', 'snapshot_id', 'batch_id', 'task_id', 'shard_id', 'ts'];
-
-/** Removes the runner-stamped envelope, leaving the record as the task returned it. */
-export function stripEnvelope(record: Record<string, unknown>): TaskOutput {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(record)) if (!ENVELOPE.includes(k)) out[k] = v;
-  return out as TaskOutput;
+  return digestRecordTexts(records.map(recordTextOf));
 }
 
 // How the engine writes a line (JSON.stringify of {k|h, b, s, n?}): the key is at a fixed place.
@@ -129,7 +120,7 @@ const CLOSE_BRACE = 125;
 export const MEMO_COMPACT_MIN_LINES = 20_000;
 
 interface SourceShard {
-  byPath: Map<string, TaskOutput[]>;
+  byPath: Map<string, RecordText[]>;
 }
 
 /**
@@ -142,6 +133,8 @@ export class FileMemo {
   private bundles: Map<string, BundleEntry | string> | undefined;
   private dirReady = false;
   private pending: (MemoEntry | BundleEntry)[] = [];
+  /** The table file as load() found it (undefined: absent), for isCurrent(). */
+  private loadedAs: StatFingerprint | undefined;
   private readonly sources = new Map<string, SourceShard | null>();
 
   constructor(
@@ -165,10 +158,17 @@ export class FileMemo {
     this.table = new Map();
     this.bundles = new Map();
     let text = '';
+    let fd: number | undefined;
     try {
-      text = fs.readFileSync(this.file, 'utf8');
+      fd = fs.openSync(this.file, 'r');
+      // Stat before reading: an append in between makes isCurrent() false, never true wrongly.
+      const before = fingerprintOf(fs.fstatSync(fd));
+      text = fs.readFileSync(fd, 'utf8');
+      this.loadedAs = before;
     } catch {
       return this.table;
+    } finally {
+      if (fd !== undefined) fs.closeSync(fd);
     }
     let lines = 0;
     for (let start = 0; start < text.length; ) {
@@ -251,6 +251,29 @@ export class FileMemo {
     }
   }
 
+  /** Reads the table now (a prewarmed worker does, while the main thread snapshots). */
+  preload(): void {
+    this.load();
+  }
+
+  /**
+   * Whether the table is still what this memo read: nothing appended or rewritten since, and
+   * nothing of its own waiting to be written. A memo read ahead of a run serves it only then;
+   * otherwise an entry another run appended meanwhile would be missed (a re-execution).
+   */
+  isCurrent(): boolean {
+    if (!this.table || this.pending.length > 0) return false;
+    let now: StatFingerprint | undefined;
+    try {
+      now = fingerprintOf(fs.statSync(this.file));
+    } catch {
+      now = undefined;
+    }
+    return now === undefined || this.loadedAs === undefined
+      ? now === this.loadedAs
+      : sameFingerprint(now, this.loadedAs);
+  }
+
   /** Where a done shard with this bundle hash was committed, if known (re-verified by the caller). */
   lookupBundle(hash: string): { batch_id: string; shard_id: string } | undefined {
     this.load();
@@ -263,7 +286,7 @@ export class FileMemo {
    * source shard is done, its index matches its recorded digest, it holds exactly `n`
    * records for the path, and every object those records reference exists.
    */
-  lookup(key: string, filePath: string): TaskOutput[] | undefined {
+  lookup(key: string, filePath: string): RecordText[] | undefined {
     const entry = this.entryOf(this.load(), key, 'k');
     if (!entry) return undefined;
     const source = this.readSource(entry.b, entry.s);
@@ -288,16 +311,7 @@ export class FileMemo {
           checkObjects: true,
         },
       );
-      if (stored) {
-        const byPath = new Map<string, TaskOutput[]>();
-        for (const r of parseJsonl<Record<string, unknown>>(stored.bytes).records) {
-          const rec = stripEnvelope(r);
-          const list = byPath.get(rec.path);
-          if (list) list.push(rec);
-          else byPath.set(rec.path, [rec]);
-        }
-        result = { byPath };
-      }
+      if (stored) result = { byPath: groupByPath(splitIndexRecords(stored.bytes)) };
     } catch {
       result = null;
     }

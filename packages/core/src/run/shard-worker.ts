@@ -6,6 +6,7 @@ import { openStore } from '../store/store';
 import { createDefaultRegistry } from '../tasks/default-registry';
 import { enableCompileCache } from '../util/compile-cache';
 import { type BatchRunContext, loadBatchRunContext } from './batch-context';
+import { FileMemo } from './file-memo';
 import { runShardChain } from './run-shard-chain';
 
 /**
@@ -23,8 +24,11 @@ export interface WorkerJob {
 export type WorkerRequest =
   /** Load the batch and prepare its tasks; answered `ready` (the worker then joins the run). */
   | { type: 'open'; job: WorkerJob }
-  /** Load these task types ahead of any batch (WorkerPool.prewarm); answered `ready`. */
-  | { type: 'prepare'; taskTypes: string[] }
+  /**
+   * Load these task types ahead of any batch (WorkerPool.prewarm), and read these memo tables
+   * of this store; answered `ready`.
+   */
+  | { type: 'prepare'; taskTypes: string[]; memos?: MemoPreload }
   | { type: 'chain'; job: WorkerJob; shardId: string; members: FilesIndexRecord[]; taskIds: string[] };
 export type WorkerResponse =
   | { type: 'started' }
@@ -35,6 +39,12 @@ export type WorkerResponse =
       shardId?: string;
       error: { code: string; message: string; hints: string[]; details: Record<string, unknown> };
     };
+
+/** The per-file memo tables a run of this store will read: a prewarmed worker reads them first. */
+export interface MemoPreload {
+  storeDir: string;
+  taskIds: string[];
+}
 
 function jobKey(job: WorkerJob): string {
   return JSON.stringify([job.storeDir, job.batchId, job.force, job.manifests]);
@@ -48,15 +58,20 @@ function start(): void {
   // One registry for the worker's life: task definitions and what `prepare` loads stay loaded.
   const registry = createDefaultRegistry();
   let current: { key: string; ctx: BatchRunContext } | undefined;
+  // Memo tables read by `prepare` for the next `open` of their store, which takes them once.
+  let ahead: { storeDir: string; memos: Map<string, FileMemo> } | undefined;
 
   // Always a fresh context on `open`: a new run gets new memos and task environments, as a
   // newly started worker would (another process may have changed the store since).
   const open = async (job: WorkerJob): Promise<BatchRunContext> => {
     current = undefined;
+    const memos = ahead?.storeDir === job.storeDir ? ahead.memos : undefined;
+    ahead = undefined;
     const store = openStore(job.storeDir);
     const ctx = loadBatchRunContext(store, readBatchRecords(store, job.batchId), registry, {
       force: job.force,
       manifests: job.manifests,
+      ...(memos ? { memos } : {}),
     });
     await registry.prepare([...ctx.tasks.values()].map((t) => t.type));
     current = { key: jobKey(job), ctx };
@@ -74,6 +89,7 @@ function start(): void {
       if (req.type === 'prepare') {
         await registry.prepare(req.taskTypes);
         registry.preload?.(req.taskTypes);
+        if (req.memos) ahead = readMemosAhead(req.memos);
         port.postMessage({ type: 'ready' } satisfies WorkerResponse);
         return;
       }
@@ -99,6 +115,24 @@ function start(): void {
     }
   });
   port.postMessage({ type: 'started' } satisfies WorkerResponse);
+}
+
+/**
+ * The memo tables, read while the main thread still snapshots: a worker prewarmed for a changed
+ * tree otherwise read them (tens of milliseconds each) after its first chain arrived. Speed
+ * only: a store that will not open leaves them to be read as before.
+ */
+function readMemosAhead(
+  preload: MemoPreload,
+): { storeDir: string; memos: Map<string, FileMemo> } | undefined {
+  try {
+    const store = openStore(preload.storeDir);
+    const memos = new Map(preload.taskIds.map((id) => [id, new FileMemo(store, id)]));
+    for (const memo of memos.values()) memo.preload();
+    return { storeDir: preload.storeDir, memos };
+  } catch {
+    return undefined;
+  }
 }
 
 try {

@@ -1,8 +1,8 @@
-import type { TaskOutput } from '../schemas/output-record';
 import type { FilesIndexRecord } from '../schemas/snapshot-record';
 import type { Store } from '../store/store';
 import type { TaskFile } from '../tasks/task-definition';
 import { readSourceObject } from './read-source-object';
+import type { RecordText } from './record-text';
 
 /**
  * The files of one shard as tasks see them. Built once per shard chain: content is read at
@@ -12,7 +12,7 @@ import { readSourceObject } from './read-source-object';
 export function buildTaskFiles(
   store: Store,
   members: readonly FilesIndexRecord[],
-  upstreamByTask: { get(taskId: string): Map<string, TaskOutput[]> | undefined },
+  upstreamByTask: { get(taskId: string): Map<string, RecordText[]> | undefined },
   sourceRoot: () => string,
 ): TaskFile[] {
   return members.map((m) => {
@@ -34,7 +34,12 @@ export function buildTaskFiles(
         return text;
       },
       upstream(taskId) {
-        return upstreamByTask.get(taskId)?.get(m.path) ?? [];
+        return (
+          upstreamByTask
+            .get(taskId)
+            ?.get(m.path)
+            ?.map((r) => r.record) ?? []
+        );
       },
     };
     return file;

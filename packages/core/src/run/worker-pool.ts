@@ -1,5 +1,5 @@
 import { type ChainExecutor, type ChainWorker, startChainWorker } from './chain-executors';
-import type { WorkerJob } from './shard-worker';
+import type { MemoPreload, WorkerJob } from './shard-worker';
 
 /** A chain executor on a leased worker; `ready` settles when the worker has opened the batch. */
 export type WorkerExecutor = ChainExecutor & {
@@ -28,11 +28,12 @@ export interface WorkerPool {
   /** Idle threads plus those still loading task code for prewarm: what a lease gets first. */
   readonly warm: number;
   /**
-   * Starts a thread that loads these task types' code while the caller is busy elsewhere (it
-   * snapshots and reuses on its own thread), unless one is idle or warming already. The thread
-   * never keeps the process alive, and a run that needs none leaves it idle.
+   * Starts a thread that loads these task types' code (and reads these memo tables) while the
+   * caller is busy elsewhere (it snapshots and reuses on its own thread), unless one is idle or
+   * warming already. The thread never keeps the process alive, and a run that needs none leaves
+   * it idle.
    */
-  prewarm(taskTypes: string[]): void;
+  prewarm(taskTypes: string[], memos?: MemoPreload): void;
   close(): Promise<void>;
 }
 
@@ -132,7 +133,7 @@ export function createWorkerPool(): WorkerPool {
     get warm() {
       return idleAlive() + [...warming].filter((w) => w.alive).length;
     },
-    prewarm(taskTypes) {
+    prewarm(taskTypes, memos) {
       if (closed || this.warm > 0) return;
       const worker = startWorker();
       worker.setKeepAlive(false);
@@ -141,7 +142,7 @@ export function createWorkerPool(): WorkerPool {
       const settle = () => {
         if (warming.delete(worker)) park(worker);
       };
-      worker.prepare(taskTypes).then(settle, settle);
+      worker.prepare(taskTypes, memos).then(settle, settle);
     },
     async close() {
       closed = true;

@@ -39,7 +39,7 @@ describe('chain scope upstream outputs', () => {
     ];
     keepUpstreamIndex(scope, '01_parse', Buffer.from(lines.map((l) => `${JSON.stringify(l)}\n`).join('')));
     const first = scope.upstream.get('01_parse')!;
-    expect(first.get('a.ts')).toEqual([
+    expect(first.get('a.ts')!.map((r) => r.record)).toEqual([
       { path: 'a.ts', kind: 'ast', object: 'sha256:1' },
       { path: 'a.ts', kind: 'diagnostic', severity: 'warning' },
     ]);

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { initBatch } from '../../batch/init-batch';
+import { readBatchRecords } from '../../batch/read-batch';
 import type { ConfigFile } from '../../config/config-schema';
 import type { OutputRecord } from '../../schemas/output-record';
 import { createSnapshot } from '../../snapshot/create-snapshot';
@@ -9,6 +10,7 @@ import { initStore, type Store } from '../../store/store';
 import { readShardRecords } from '../../test-support/read-shard-records';
 import { makeTempDir, writeTree } from '../../test-support/temp-dir';
 import { createTestRegistry } from '../../test-support/test-registry';
+import { loadBatchRunContext } from '../batch-context';
 import { FileMemo, MEMO_COMPACT_MIN_LINES } from '../file-memo';
 import { runBatch } from '../run-batch';
 
@@ -133,6 +135,66 @@ describe('per-file memo', () => {
     expect(memo.lookupBundle(hex('e'))).toEqual({ batch_id: 'b-reordered', shard_id: '03' });
     // Broken later lines do not hide the good entry before them.
     expect(memo.lookupBundle(hex('f'))).toEqual({ batch_id: 'b-good', shard_id: '04' });
+  });
+
+  it('reads ahead a table that stays current until another writer appends to it or it is rewritten', () => {
+    const store = initStore(path.join(tmp.dir, 'store')).store;
+    const file = path.join(store.layout.indexesDir, 'memo', '04_lint.jsonl');
+    const ahead = new FileMemo(store, '04_lint');
+    expect(ahead.isCurrent()).toBe(false); // not read yet
+    ahead.preload();
+    expect(ahead.isCurrent()).toBe(true); // absent then and now
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, `${JSON.stringify({ h: 'bundle-1', b: 'b-1', s: '01' })}\n`);
+    expect(ahead.isCurrent()).toBe(false); // created since
+
+    const read = new FileMemo(store, '04_lint');
+    read.preload();
+    expect(read.isCurrent()).toBe(true);
+    const other = new FileMemo(store, '04_lint');
+    other.record([{ h: 'bundle-2', b: 'b-2', s: '02' }]);
+    expect(other.isCurrent()).toBe(false); // its own entry not written yet
+    other.flush();
+    expect(read.isCurrent()).toBe(false); // appended since
+    expect(read.lookupBundle('bundle-2')).toBeUndefined();
+
+    const again = new FileMemo(store, '04_lint');
+    again.preload();
+    // Rewritten with the same bytes (a compaction renames a new file into place): not current.
+    const text = fs.readFileSync(file);
+    fs.rmSync(file);
+    fs.writeFileSync(file, text);
+    expect(again.isCurrent()).toBe(false);
+  });
+
+  it('gives a run the memos read ahead of it only while they are current', async () => {
+    const src = path.join(tmp.dir, 'src');
+    writeTree(src, tree(12));
+    const store = initStore(path.join(tmp.dir, 'store')).store;
+    const { batchId } = await runTree(store, src);
+    const records = readBatchRecords(store, batchId);
+    const current = new FileMemo(store, '01_parse');
+    current.preload();
+    const stale = new FileMemo(store, '02_analyze');
+    stale.preload();
+    const appended = new FileMemo(store, '02_analyze');
+    appended.record([{ h: 'bundle-y', b: batchId, s: '00' }]);
+    appended.flush();
+    const ctx = loadBatchRunContext(store, records, registry, {
+      force: false,
+      manifests: true,
+      memos: new Map([
+        ['01_parse', current],
+        ['02_analyze', stale],
+      ]),
+    });
+    expect(ctx.memos.get('01_parse')).toBe(current);
+    expect(ctx.memos.get('02_analyze')).not.toBe(stale);
+    expect(ctx.memos.get('02_analyze')!.lookupBundle('bundle-y')).toEqual({
+      batch_id: batchId,
+      shard_id: '00',
+    });
+    expect(ctx.memos.get('03_symbols')).toBeInstanceOf(FileMemo);
   });
 
   it('executes only the changed file (for each task) in a new batch, although it moved shards', async () => {

@@ -1,4 +1,6 @@
 import { serializeOutputs } from '../../run/commit-outputs';
+import { recordTextOf } from '../../run/record-text';
+import type { TaskOutput } from '../../schemas/output-record';
 import { countLinesWithIds, restampIndex } from '../restamp-index';
 
 const from = { snapshot_id: 'snapA', batch_id: 'b-old-000001', task_id: '04_lint', shard_id: '0a' };
@@ -10,7 +12,8 @@ const outputs = [
 ] as const;
 
 function index(ids: typeof from): Buffer {
-  return Buffer.from(serializeOutputs(outputs as never, { ...ids, ts: '2026-01-01T00:00:00.000Z' }).text);
+  const texts = outputs.map((o) => recordTextOf(o as unknown as TaskOutput));
+  return Buffer.from(serializeOutputs(texts, { ...ids, ts: '2026-01-01T00:00:00.000Z' }).text);
 }
 
 describe('restampIndex', () => {

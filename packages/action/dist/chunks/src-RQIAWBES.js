@@ -84,7 +84,7 @@ import {
   verifyShardOutputs,
   verifyStore,
   writeBatchManifest
-} from "./chunk-LPVC4KHM.js";
+} from "./chunk-QY4CRHIL.js";
 import {
   CodebatchError,
   ENGINE_VERSION,
@@ -170,7 +170,7 @@ import {
   toPathKey,
   writeOutputObject,
   writeShardManifest
-} from "./chunk-W362I6VW.js";
+} from "./chunk-U7667BVX.js";
 export {
   CodebatchError,
   ENGINE_VERSION,

@@ -90,6 +90,7 @@ import {
   init_read_index_file,
   init_read_snapshot,
   init_read_verification,
+  init_record_text,
   init_rule_catalog,
   init_run_manifest,
   init_run_shard_chain,
@@ -127,6 +128,7 @@ import {
   parseJsonl,
   parseObjectRef,
   parseSelectedLines,
+  pipelineTaskIds,
   planRecordSchema,
   provenanceSessionSchema,
   readBatchRecord,
@@ -174,7 +176,7 @@ import {
   verifiesReads,
   writeFileAtomic,
   writeShardManifest
-} from "./chunk-W362I6VW.js";
+} from "./chunk-U7667BVX.js";
 
 // ../core/src/config/config-schema.ts
 var configFileSchema, DEFAULT_SHARDS;
@@ -821,9 +823,11 @@ function startChainWorker() {
     get busy() {
       return pending?.kind;
     },
-    prepare(taskTypes) {
-      const done = request("prepare", { type: "prepare", taskTypes }).then(() => {
-      });
+    prepare(taskTypes, memos) {
+      const done = request("prepare", { type: "prepare", taskTypes, ...memos ? { memos } : {} }).then(
+        () => {
+        }
+      );
       preparing = done.catch(() => {
       });
       return done;
@@ -1071,7 +1075,7 @@ function createWorkerPool() {
     get warm() {
       return idleAlive() + [...warming].filter((w) => w.alive).length;
     },
-    prewarm(taskTypes) {
+    prewarm(taskTypes, memos) {
       if (closed || this.warm > 0) return;
       const worker = startWorker();
       worker.setKeepAlive(false);
@@ -1079,7 +1083,7 @@ function createWorkerPool() {
       const settle = () => {
         if (warming.delete(worker)) park(worker);
       };
-      worker.prepare(taskTypes).then(settle, settle);
+      worker.prepare(taskTypes, memos).then(settle, settle);
     },
     async close() {
       closed = true;
@@ -5218,7 +5222,7 @@ async function analyzeWith(options, shared) {
   const registry = options.registry ?? shared.registry ?? createDefaultRegistry();
   const pipeline = options.pipeline ?? config?.pipeline ?? "full";
   const parallel = options.parallel ?? shared.parallel ?? defaultParallelism();
-  const warm = prewarmOnChange(shared, pipeline, options.registry === void 0 && parallel > 1);
+  const warm = prewarmOnChange(shared, store, pipeline, options.registry === void 0 && parallel > 1);
   try {
     const snapshot = await createSnapshot(store, path17.resolve(options.sourceDir), {
       include: options.include ?? config?.include,
@@ -5243,14 +5247,17 @@ async function analyzeWith(options, shared) {
     await warm.close();
   }
 }
-function prewarmOnChange(shared, pipeline, enabled) {
+function prewarmOnChange(shared, store, pipeline, enabled) {
   let own;
   return {
     onChangedFile: enabled ? (files) => {
       if (files < PREWARM_MIN_FILES || !isPipelineName(pipeline)) return;
       try {
         own ??= shared.workers ? void 0 : createWorkerPool();
-        (shared.workers ?? own).prewarm([...PIPELINE_CATALOG[pipeline].tasks]);
+        (shared.workers ?? own).prewarm([...PIPELINE_CATALOG[pipeline].tasks], {
+          storeDir: store.layout.root,
+          taskIds: pipelineTaskIds(pipeline)
+        });
       } catch {
       }
     } : void 0,
@@ -8998,6 +9005,7 @@ var init_verify_statement = __esm({
     init_shard_state();
     init_codebatch_error();
     init_file_memo();
+    init_record_text();
     init_jsonl();
     init_shard_outputs();
     init_hash();

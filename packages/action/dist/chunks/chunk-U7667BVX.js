@@ -23927,35 +23927,6 @@ var init_state_record = __esm({
   }
 });
 
-// ../core/src/snapshot/snapshot-view.ts
-function openSnapshotView(store, snapshotId) {
-  let record2;
-  let files;
-  const getRecord = () => {
-    record2 ??= readSnapshotRecord(store, snapshotId);
-    return record2;
-  };
-  return {
-    get root() {
-      return getRecord().source.path;
-    },
-    get digest() {
-      return (getRecord().files_index_digest ?? `sha256:${snapshotId}`).replace(/^sha256:/, "");
-    },
-    files() {
-      files ??= readFilesIndex(store, snapshotId);
-      return files;
-    },
-    read: (object2) => store.objects.readObject(object2)
-  };
-}
-var init_snapshot_view = __esm({
-  "../core/src/snapshot/snapshot-view.ts"() {
-    "use strict";
-    init_read_snapshot();
-  }
-});
-
 // ../core/src/batch/shard-state.ts
 import fs13 from "node:fs";
 function readShardState(store, batchId, taskId, shardId, options = {}) {
@@ -24367,10 +24338,188 @@ var init_input_bundle = __esm({
   }
 });
 
-// ../core/src/run/file-memo.ts
+// ../core/src/run/record-text.ts
 import { createHash as createHash2 } from "node:crypto";
+function recordTextOf(record2) {
+  return new RecordText(JSON.stringify(record2).slice(1), record2.path, record2.kind, record2.severity, record2);
+}
+function digestRecordTexts(records) {
+  const h = createHash2("sha256");
+  for (const r of records) h.update(`{${r.tail}
+`);
+  return h.digest("hex");
+}
+function stripEnvelope(record2) {
+  const out2 = {};
+  for (const [k, v] of Object.entries(record2)) if (!ENVELOPE.includes(k)) out2[k] = v;
+  return out2;
+}
+function splitIndexRecords(index) {
+  const text = typeof index === "string" ? index : index.toString("utf8");
+  const out2 = [];
+  let prefix;
+  for (let start2 = 0; start2 < text.length; ) {
+    let end = text.indexOf("\n", start2);
+    if (end === -1) end = text.length;
+    const line = text.slice(start2, end);
+    start2 = end + 1;
+    if (line.trim() === "") continue;
+    if (prefix === void 0) prefix = ENVELOPE_PREFIX.exec(line)?.[0] ?? "";
+    out2.push(
+      prefix !== "" && line.startsWith(prefix) && line.endsWith("}") ? cutRecord(line.slice(prefix.length)) : recordTextOf(stripEnvelope(JSON.parse(line)))
+    );
+  }
+  return out2;
+}
+function cutRecord(tail) {
+  const path21 = topLevelString(tail, "path");
+  const kind = topLevelString(tail, "kind");
+  const severity = topLevelString(tail, "severity");
+  if (typeof path21 === "string" && kind !== UNREADABLE && severity !== UNREADABLE)
+    return new RecordText(tail, path21, kind, severity);
+  const record2 = JSON.parse(`{${tail}`);
+  return new RecordText(tail, record2.path, record2.kind, record2.severity, record2);
+}
+function topLevelString(tail, key) {
+  const needle = `"${key}":`;
+  const at = tail.indexOf(needle);
+  if (at === -1) return void 0;
+  for (let i2 = 0; i2 < at; i2 += 1) {
+    const c = tail.charCodeAt(i2);
+    if (c === OPEN_BRACE || c === OPEN_BRACKET) return UNREADABLE;
+  }
+  const from = at + needle.length;
+  if (tail[from] !== '"') return UNREADABLE;
+  const close = tail.indexOf('"', from + 1);
+  const value = tail.slice(from + 1, close);
+  return close === -1 || value.includes("\\") ? UNREADABLE : value;
+}
+var RecordText, ENVELOPE, ENVELOPE_PREFIX, UNREADABLE, OPEN_BRACE, OPEN_BRACKET;
+var init_record_text = __esm({
+  "../core/src/run/record-text.ts"() {
+    "use strict";
+    RecordText = class {
+      constructor(tail, path21, kind, severity, record2) {
+        this.tail = tail;
+        this.path = path21;
+        this.kind = kind;
+        this.severity = severity;
+        this.value = record2;
+      }
+      tail;
+      path;
+      kind;
+      severity;
+      value;
+      /** JSON.stringify of the record's task-owned fields. */
+      get text() {
+        return `{${this.tail}`;
+      }
+      /** The record as a task sees it, parsed on first use. */
+      get record() {
+        if (this.value === void 0) this.value = JSON.parse(this.text);
+        return this.value;
+      }
+    };
+    ENVELOPE = ["schema_version", "snapshot_id", "batch_id", "task_id", "shard_id", "ts"];
+    ENVELOPE_PREFIX = /^\{"schema_version":\d+,"snapshot_id":"[^"\\]*","batch_id":"[^"\\]*","task_id":"[^"\\]*","shard_id":"[^"\\]*","ts":"[^"\\]*",/;
+    UNREADABLE = /* @__PURE__ */ Symbol("unreadable");
+    OPEN_BRACE = 123;
+    OPEN_BRACKET = 91;
+  }
+});
+
+// ../core/src/run/read-source-object.ts
 import fs15 from "node:fs";
 import path14 from "node:path";
+function readSourceObject(store, hex3, source) {
+  try {
+    return verifiesReads() ? store.objects.readObjectVerified(hex3) : store.objects.readObject(hex3);
+  } catch (error62) {
+    if (!isCodebatchError(error62) || error62.code !== "E_OBJECT_CORRUPT" && error62.code !== "E_OBJECT_NOT_FOUND")
+      throw error62;
+    const fromTree = readIfMatches(path14.join(source.root, source.path), hex3);
+    if (fromTree) {
+      store.objects.repairObject(hex3, fromTree);
+      return fromTree;
+    }
+    throw new CodebatchError(
+      "E_OBJECT_CORRUPT",
+      `the stored content of ${source.path} (sha256:${hex3}) is ${error62.code === "E_OBJECT_NOT_FOUND" ? "missing" : "corrupt"}, and the file in the tree no longer matches it`,
+      {
+        hints: [
+          "Snapshot the tree again (`codebatch check`, or `codebatch snapshot` and a new batch): that stores the content anew."
+        ],
+        details: { path: source.path, object: `sha256:${hex3}` }
+      }
+    );
+  }
+}
+function readIfMatches(file2, hex3) {
+  try {
+    const stat = fs15.lstatSync(file2);
+    if (!stat.isFile()) return void 0;
+    const bytes = fs15.readFileSync(file2);
+    return sha256Hex(bytes) === hex3 ? bytes : void 0;
+  } catch {
+    return void 0;
+  }
+}
+var init_read_source_object = __esm({
+  "../core/src/run/read-source-object.ts"() {
+    "use strict";
+    init_codebatch_error();
+    init_hash();
+    init_read_verification();
+  }
+});
+
+// ../core/src/run/task-files.ts
+function buildTaskFiles(store, members2, upstreamByTask, sourceRoot) {
+  return members2.map((m) => {
+    const hex3 = m.object.slice("sha256:".length);
+    let bytes;
+    let text;
+    const file2 = {
+      path: m.path,
+      object: hex3,
+      size: m.size,
+      lang: m.lang_hint,
+      isText: m.text !== false,
+      bytes() {
+        if (bytes === void 0) bytes = readSourceObject(store, hex3, { root: sourceRoot(), path: m.path });
+        return bytes;
+      },
+      text() {
+        if (text === void 0) text = file2.bytes().toString("utf8");
+        return text;
+      },
+      upstream(taskId) {
+        return upstreamByTask.get(taskId)?.get(m.path)?.map((r) => r.record) ?? [];
+      }
+    };
+    return file2;
+  });
+}
+function groupByPath(records) {
+  const map2 = /* @__PURE__ */ new Map();
+  for (const r of records) {
+    const list = map2.get(r.path);
+    if (list) list.push(r);
+    else map2.set(r.path, [r]);
+  }
+  return map2;
+}
+var init_task_files = __esm({
+  "../core/src/run/task-files.ts"() {
+    "use strict";
+    init_read_source_object();
+  }
+});
+
+// ../core/src/run/file-memo.ts
+import fs16 from "node:fs";
+import path15 from "node:path";
 function createFileKeyer(identity) {
   const fixed = taskIdentity(identity);
   const templates = /* @__PURE__ */ new Map();
@@ -24399,17 +24548,9 @@ function createFileKeyer(identity) {
   };
 }
 function digestRecords(records) {
-  const h = createHash2("sha256");
-  for (const r of records) h.update(`${JSON.stringify(r)}
-`);
-  return h.digest("hex");
+  return digestRecordTexts(records.map(recordTextOf));
 }
-function stripEnvelope(record2) {
-  const out2 = {};
-  for (const [k, v] of Object.entries(record2)) if (!ENVELOPE.includes(k)) out2[k] = v;
-  return out2;
-}
-var ENVELOPE, FILE_LINE, BUNDLE_LINE, KEY_START, KEY_END, QUOTE, CLOSE_BRACE, MEMO_COMPACT_MIN_LINES, FileMemo;
+var FILE_LINE, BUNDLE_LINE, KEY_START, KEY_END, QUOTE, CLOSE_BRACE, MEMO_COMPACT_MIN_LINES, FileMemo;
 var init_file_memo = __esm({
   "../core/src/run/file-memo.ts"() {
     "use strict";
@@ -24419,9 +24560,11 @@ var init_file_memo = __esm({
     init_memo_line();
     init_canonical_json();
     init_hash();
+    init_stat_fingerprint();
     init_committed_outputs();
     init_input_bundle();
-    ENVELOPE = ["schema_version", "snapshot_id", "batch_id", "task_id", "shard_id", "ts"];
+    init_record_text();
+    init_task_files();
     FILE_LINE = '{"k":"';
     BUNDLE_LINE = '{"h":"';
     KEY_START = FILE_LINE.length;
@@ -24441,9 +24584,11 @@ var init_file_memo = __esm({
       bundles;
       dirReady = false;
       pending = [];
+      /** The table file as load() found it (undefined: absent), for isCurrent(). */
+      loadedAs;
       sources = /* @__PURE__ */ new Map();
       get file() {
-        return path14.join(this.store.layout.indexesDir, "memo", `${this.taskId}.jsonl`);
+        return path15.join(this.store.layout.indexesDir, "memo", `${this.taskId}.jsonl`);
       }
       /**
        * Reads the table. Lines as the engine writes them (`{"k":"<64 hex>",...` or `{"h":...`) are
@@ -24457,10 +24602,16 @@ var init_file_memo = __esm({
         this.table = /* @__PURE__ */ new Map();
         this.bundles = /* @__PURE__ */ new Map();
         let text = "";
+        let fd;
         try {
-          text = fs15.readFileSync(this.file, "utf8");
+          fd = fs16.openSync(this.file, "r");
+          const before = fingerprintOf(fs16.fstatSync(fd));
+          text = fs16.readFileSync(fd, "utf8");
+          this.loadedAs = before;
         } catch {
           return this.table;
+        } finally {
+          if (fd !== void 0) fs16.closeSync(fd);
         }
         let lines = 0;
         for (let start2 = 0; start2 < text.length; ) {
@@ -24516,17 +24667,36 @@ var init_file_memo = __esm({
        * future re-execution of that file and never a wrong result.
        */
       compact(bytesRead) {
-        const tmp = path14.join(path14.dirname(this.file), tempName(path14.basename(this.file)));
+        const tmp = path15.join(path15.dirname(this.file), tempName(path15.basename(this.file)));
         try {
           const entries = [...this.bundles.values(), ...this.table.values()];
           const text = entries.map((e) => typeof e === "string" ? `${e}
 ` : toJsonl([e])).join("");
-          fs15.writeFileSync(tmp, text, { flag: "wx" });
-          if (fs15.statSync(this.file).size === bytesRead) fs15.renameSync(tmp, this.file);
+          fs16.writeFileSync(tmp, text, { flag: "wx" });
+          if (fs16.statSync(this.file).size === bytesRead) fs16.renameSync(tmp, this.file);
         } catch {
         } finally {
-          fs15.rmSync(tmp, { force: true });
+          fs16.rmSync(tmp, { force: true });
         }
+      }
+      /** Reads the table now (a prewarmed worker does, while the main thread snapshots). */
+      preload() {
+        this.load();
+      }
+      /**
+       * Whether the table is still what this memo read: nothing appended or rewritten since, and
+       * nothing of its own waiting to be written. A memo read ahead of a run serves it only then;
+       * otherwise an entry another run appended meanwhile would be missed (a re-execution).
+       */
+      isCurrent() {
+        if (!this.table || this.pending.length > 0) return false;
+        let now;
+        try {
+          now = fingerprintOf(fs16.statSync(this.file));
+        } catch {
+          now = void 0;
+        }
+        return now === void 0 || this.loadedAs === void 0 ? now === this.loadedAs : sameFingerprint(now, this.loadedAs);
       }
       /** Where a done shard with this bundle hash was committed, if known (re-verified by the caller). */
       lookupBundle(hash2) {
@@ -24563,16 +24733,7 @@ var init_file_memo = __esm({
               checkObjects: true
             }
           );
-          if (stored) {
-            const byPath = /* @__PURE__ */ new Map();
-            for (const r of parseJsonl(stored.bytes).records) {
-              const rec = stripEnvelope(r);
-              const list = byPath.get(rec.path);
-              if (list) list.push(rec);
-              else byPath.set(rec.path, [rec]);
-            }
-            result = { byPath };
-          }
+          if (stored) result = { byPath: groupByPath(splitIndexRecords(stored.bytes)) };
         } catch {
           result = null;
         }
@@ -24594,7 +24755,7 @@ var init_file_memo = __esm({
         if (this.pending.length === 0) return;
         try {
           if (!this.dirReady) {
-            fs15.mkdirSync(path14.dirname(this.file), { recursive: true });
+            fs16.mkdirSync(path15.dirname(this.file), { recursive: true });
             this.dirReady = true;
           }
           appendJsonl(this.file, this.pending);
@@ -24603,6 +24764,35 @@ var init_file_memo = __esm({
         this.pending = [];
       }
     };
+  }
+});
+
+// ../core/src/snapshot/snapshot-view.ts
+function openSnapshotView(store, snapshotId) {
+  let record2;
+  let files;
+  const getRecord = () => {
+    record2 ??= readSnapshotRecord(store, snapshotId);
+    return record2;
+  };
+  return {
+    get root() {
+      return getRecord().source.path;
+    },
+    get digest() {
+      return (getRecord().files_index_digest ?? `sha256:${snapshotId}`).replace(/^sha256:/, "");
+    },
+    files() {
+      files ??= readFilesIndex(store, snapshotId);
+      return files;
+    },
+    read: (object2) => store.objects.readObject(object2)
+  };
+}
+var init_snapshot_view = __esm({
+  "../core/src/snapshot/snapshot-view.ts"() {
+    "use strict";
+    init_read_snapshot();
   }
 });
 
@@ -24619,7 +24809,12 @@ function loadBatchRunContext(store, records, registry2, options) {
     manifests: options.manifests,
     canExecute: true,
     skipOnly: false,
-    memos: new Map(plan.tasks.map((t) => [t.task_id, new FileMemo(store, t.task_id)])),
+    memos: new Map(
+      plan.tasks.map((t) => {
+        const ahead = options.memos?.get(t.task_id);
+        return [t.task_id, ahead?.isCurrent() ? ahead : new FileMemo(store, t.task_id)];
+      })
+    ),
     snapshot: openSnapshotView(store, batch.snapshot_id),
     environments: /* @__PURE__ */ new Map(),
     chunking: {
@@ -25712,11 +25907,11 @@ var init_shard_manifest = __esm({
 });
 
 // ../core/src/batch/shard-lock.ts
-import fs16 from "node:fs";
+import fs17 from "node:fs";
 import os from "node:os";
-import path15 from "node:path";
+import path16 from "node:path";
 function tryLockShard(shardDir, staleMs = DEFAULT_STALE_MS) {
-  return tryLockFile(path15.join(shardDir, ".lock"), staleMs);
+  return tryLockFile(path16.join(shardDir, ".lock"), staleMs);
 }
 function tryLockFile(file2, staleMs = DEFAULT_STALE_MS) {
   const start2 = ownStart();
@@ -25728,11 +25923,11 @@ function tryLockFile(file2, staleMs = DEFAULT_STALE_MS) {
   };
   for (let attempt = 0; attempt < 2; attempt += 1) {
     try {
-      fs16.writeFileSync(file2, JSON.stringify(owner), { flag: "wx" });
+      fs17.writeFileSync(file2, JSON.stringify(owner), { flag: "wx" });
       return {
         release: () => {
           try {
-            fs16.rmSync(file2, { force: true });
+            fs17.rmSync(file2, { force: true });
           } catch {
           }
         }
@@ -25741,19 +25936,19 @@ function tryLockFile(file2, staleMs = DEFAULT_STALE_MS) {
       if (error62.code !== "EEXIST")
         throw toCodebatchError(error62, `locking ${file2}`);
       if (!isStale(file2, staleMs)) return void 0;
-      fs16.rmSync(file2, { force: true });
+      fs17.rmSync(file2, { force: true });
     }
   }
   return void 0;
 }
 function isShardLocked(shardDir, staleMs = DEFAULT_STALE_MS) {
-  const file2 = path15.join(shardDir, ".lock");
-  return fs16.existsSync(file2) && !isStale(file2, staleMs);
+  const file2 = path16.join(shardDir, ".lock");
+  return fs17.existsSync(file2) && !isStale(file2, staleMs);
 }
 function readProcessStart(pid) {
   let text;
   try {
-    text = fs16.readFileSync(`/proc/${pid}/stat`, "utf8");
+    text = fs17.readFileSync(`/proc/${pid}/stat`, "utf8");
   } catch {
     return void 0;
   }
@@ -25764,7 +25959,7 @@ function readProcessStart(pid) {
 function readBootId() {
   if (bootId === void 0) {
     try {
-      bootId = fs16.readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim() || null;
+      bootId = fs17.readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim() || null;
     } catch {
       bootId = null;
     }
@@ -25782,10 +25977,10 @@ function ownStart() {
 function isStale(file2, staleMs) {
   let owner;
   try {
-    owner = JSON.parse(fs16.readFileSync(file2, "utf8"));
+    owner = JSON.parse(fs17.readFileSync(file2, "utf8"));
   } catch {
     try {
-      return Date.now() - fs16.statSync(file2).mtimeMs > 1e4;
+      return Date.now() - fs17.statSync(file2).mtimeMs > 1e4;
     } catch {
       return true;
     }
@@ -25863,94 +26058,6 @@ var init_events = __esm({
   }
 });
 
-// ../core/src/run/read-source-object.ts
-import fs17 from "node:fs";
-import path16 from "node:path";
-function readSourceObject(store, hex3, source) {
-  try {
-    return verifiesReads() ? store.objects.readObjectVerified(hex3) : store.objects.readObject(hex3);
-  } catch (error62) {
-    if (!isCodebatchError(error62) || error62.code !== "E_OBJECT_CORRUPT" && error62.code !== "E_OBJECT_NOT_FOUND")
-      throw error62;
-    const fromTree = readIfMatches(path16.join(source.root, source.path), hex3);
-    if (fromTree) {
-      store.objects.repairObject(hex3, fromTree);
-      return fromTree;
-    }
-    throw new CodebatchError(
-      "E_OBJECT_CORRUPT",
-      `the stored content of ${source.path} (sha256:${hex3}) is ${error62.code === "E_OBJECT_NOT_FOUND" ? "missing" : "corrupt"}, and the file in the tree no longer matches it`,
-      {
-        hints: [
-          "Snapshot the tree again (`codebatch check`, or `codebatch snapshot` and a new batch): that stores the content anew."
-        ],
-        details: { path: source.path, object: `sha256:${hex3}` }
-      }
-    );
-  }
-}
-function readIfMatches(file2, hex3) {
-  try {
-    const stat = fs17.lstatSync(file2);
-    if (!stat.isFile()) return void 0;
-    const bytes = fs17.readFileSync(file2);
-    return sha256Hex(bytes) === hex3 ? bytes : void 0;
-  } catch {
-    return void 0;
-  }
-}
-var init_read_source_object = __esm({
-  "../core/src/run/read-source-object.ts"() {
-    "use strict";
-    init_codebatch_error();
-    init_hash();
-    init_read_verification();
-  }
-});
-
-// ../core/src/run/task-files.ts
-function buildTaskFiles(store, members2, upstreamByTask, sourceRoot) {
-  return members2.map((m) => {
-    const hex3 = m.object.slice("sha256:".length);
-    let bytes;
-    let text;
-    const file2 = {
-      path: m.path,
-      object: hex3,
-      size: m.size,
-      lang: m.lang_hint,
-      isText: m.text !== false,
-      bytes() {
-        if (bytes === void 0) bytes = readSourceObject(store, hex3, { root: sourceRoot(), path: m.path });
-        return bytes;
-      },
-      text() {
-        if (text === void 0) text = file2.bytes().toString("utf8");
-        return text;
-      },
-      upstream(taskId) {
-        return upstreamByTask.get(taskId)?.get(m.path) ?? [];
-      }
-    };
-    return file2;
-  });
-}
-function groupByPath(records) {
-  const map2 = /* @__PURE__ */ new Map();
-  for (const r of records) {
-    const list = map2.get(r.path);
-    if (list) list.push(r);
-    else map2.set(r.path, [r]);
-  }
-  return map2;
-}
-var init_task_files = __esm({
-  "../core/src/run/task-files.ts"() {
-    "use strict";
-    init_read_source_object();
-  }
-});
-
 // ../core/src/run/chain-scope.ts
 function createUpstreamOutputs() {
   const parsed = /* @__PURE__ */ new Map();
@@ -25961,10 +26068,7 @@ function createUpstreamOutputs() {
       let outputs = parsed.get(taskId);
       const bytes = pending.get(taskId);
       if (outputs === void 0 && bytes !== void 0) {
-        const records = parseJsonl(bytes.toString("utf8")).records.map(
-          stripEnvelope
-        );
-        outputs = groupByPath(records);
+        outputs = groupByPath(splitIndexRecords(bytes));
         parsed.set(taskId, outputs);
         pending.delete(taskId);
       }
@@ -26020,9 +26124,8 @@ var init_chain_scope = __esm({
   "../core/src/run/chain-scope.ts"() {
     "use strict";
     init_shard_lock();
-    init_jsonl();
     init_events();
-    init_file_memo();
+    init_record_text();
     init_task_files();
   }
 });
@@ -26033,11 +26136,10 @@ function serializeOutputs(outputs, ids) {
   const prefix = `${envelopeIdsPrefix(ids)}"ts":${JSON.stringify(ids.ts)},`;
   const semantic = createHash3("sha256");
   const parts2 = [];
-  for (const output2 of outputs) {
-    const body2 = JSON.stringify(output2);
-    semantic.update(body2);
-    semantic.update("\n");
-    parts2.push(prefix, body2.slice(1), "\n");
+  for (const { tail } of outputs) {
+    semantic.update(`{${tail}
+`);
+    parts2.push(prefix, tail, "\n");
   }
   const text = parts2.join("");
   return {
@@ -26317,7 +26419,10 @@ async function executeTask(a, previous, t) {
       const key = fileKey({
         path: file2.path,
         object: file2.object,
-        upstream: t.deps.map((d) => ({ task_id: d, digest: digestRecords(file2.upstream(d)) })),
+        upstream: t.deps.map((d) => ({
+          task_id: d,
+          digest: digestRecordTexts(scope.upstream.get(d)?.get(file2.path) ?? [])
+        })),
         ...extras ? { extra: extras.get(file2.path) ?? null } : {},
         ...environmentDigest ? { environment: environmentDigest } : {}
       });
@@ -26340,20 +26445,22 @@ async function executeTask(a, previous, t) {
       const { file: file2 } = entry;
       const result = results[next++];
       if ("crash" in result) {
-        outputs.push({
-          path: file2.path,
-          kind: "diagnostic",
-          severity: "error",
-          code: TASK_CRASH_CODE,
-          message: result.crash
-        });
+        outputs.push(
+          recordTextOf({
+            path: file2.path,
+            kind: "diagnostic",
+            severity: "error",
+            code: TASK_CRASH_CODE,
+            message: result.crash
+          })
+        );
         continue;
       }
       if (ctx.manifests) {
         assertValidOutputs(result.outputs, file2.path, taskId);
         validated += result.outputs.length;
       }
-      for (const o of result.outputs) outputs.push(o);
+      for (const o of result.outputs) outputs.push(recordTextOf(o));
       if (file2.isText) bytesProcessed += file2.size;
       memoKeys.push({ key: entry.key, count: result.outputs.length });
     }
@@ -26448,6 +26555,7 @@ var init_execute_task = __esm({
     init_chain_scope();
     init_commit_outputs();
     init_file_memo();
+    init_record_text();
     init_shard_attempt();
     init_shard_manifest();
     init_task_environment();
@@ -34290,8 +34398,10 @@ export {
   init_shard_outputs,
   buildInputBundle,
   init_input_bundle,
-  digestRecords,
   stripEnvelope,
+  init_record_text,
+  digestRecords,
+  FileMemo,
   init_file_memo,
   loadBatchRunContext,
   init_batch_context,

@@ -1,0 +1,135 @@
+import { createHash } from 'node:crypto';
+import type { TaskOutput } from '../schemas/output-record';
+
+/**
+ * A task's output record as the JSON text of its own fields (JSON.stringify of what the task
+ * returned), with the three fields the runner reads without parsing: path, kind, severity.
+ *
+ * A one-file change re-executes the file's shard, and every other file of that shard takes its
+ * records from the memo: the earlier shard's index. Those records are committed again
+ * unchanged (under the new envelope), hashed for the digests downstream keys use, and counted.
+ * Parsing each line, dropping its envelope and stringifying it again for all that was most of
+ * re-executing a shard of a few thousand records; the text after the envelope already is the
+ * stringified record, so it is kept as it is and parsed only when a task reads it.
+ */
+export class RecordText {
+  private value: TaskOutput | undefined;
+
+  constructor(
+    /**
+     * JSON.stringify of the record's task-owned fields without its opening brace: what follows
+     * the envelope on an index line. Cut from a line it is a slice of the index text, not a copy.
+     */
+    readonly tail: string,
+    readonly path: string,
+    readonly kind: unknown,
+    readonly severity: unknown,
+    record?: TaskOutput,
+  ) {
+    this.value = record;
+  }
+
+  /** JSON.stringify of the record's task-owned fields. */
+  get text(): string {
+    return `{${this.tail}`;
+  }
+
+  /** The record as a task sees it, parsed on first use. */
+  get record(): TaskOutput {
+    if (this.value === undefined) this.value = JSON.parse(this.text) as TaskOutput;
+    return this.value;
+  }
+}
+
+/** A record a task just returned: stringified once, here, for the index and every digest. */
+export function recordTextOf(record: TaskOutput): RecordText {
+  return new RecordText(JSON.stringify(record).slice(1), record.path, record.kind, record.severity, record);
+}
+
+/** Digest of one file's records (the upstream part of a downstream file key), in emission order. */
+export function digestRecordTexts(records: readonly { tail: string }[]): string {
+  const h = createHash('sha256');
+  for (const r of records) h.update(`{${r.tail}\n`);
+  return h.digest('hex');
+}
+
+const ENVELOPE = ['schema_version', 'snapshot_id', 'batch_id', 'task_id', 'shard_id', 'ts'];
+
+/** Removes the runner-stamped envelope, leaving the record as the task returned it. */
+export function stripEnvelope(record: Record<string, unknown>): TaskOutput {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(record)) if (!ENVELOPE.includes(k)) out[k] = v;
+  return out as TaskOutput;
+}
+
+/**
+ * The envelope as the runner writes it (serializeOutputs, restampIndex): the ids in this order,
+ * none needing escapes (ids are validated), then the task's own fields.
+ */
+const ENVELOPE_PREFIX =
+  /^\{"schema_version":\d+,"snapshot_id":"[^"\\]*","batch_id":"[^"\\]*","task_id":"[^"\\]*","shard_id":"[^"\\]*","ts":"[^"\\]*",/;
+
+/**
+ * The records of a committed index (one JSON object per line), without their envelope. A line
+ * that starts with the envelope every line of a runner-written index shares is cut after it:
+ * the rest is the stringified record, byte for byte (JSON.stringify of JSON.parse of
+ * JSON.stringify output is that output), and is not parsed unless its fields cannot be read
+ * from the text. Any other line (another writer's key order) is parsed, stripped of its
+ * envelope and stringified. Lines are taken as committed: the caller has checked the index
+ * against its digest. Throws on a line of the second kind that is not JSON.
+ */
+export function splitIndexRecords(index: Buffer | string): RecordText[] {
+  const text = typeof index === 'string' ? index : index.toString('utf8');
+  const out: RecordText[] = [];
+  let prefix: string | undefined;
+  for (let start = 0; start < text.length; ) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    const line = text.slice(start, end);
+    start = end + 1;
+    if (line.trim() === '') continue;
+    if (prefix === undefined) prefix = ENVELOPE_PREFIX.exec(line)?.[0] ?? '';
+    out.push(
+      prefix !== '' && line.startsWith(prefix) && line.endsWith('}')
+        ? cutRecord(line.slice(prefix.length))
+        : recordTextOf(stripEnvelope(JSON.parse(line) as Record<string, unknown>)),
+    );
+  }
+  return out;
+}
+
+/** A record cut from its line: its fields read from the text, or from a parse when it cannot tell. */
+function cutRecord(tail: string): RecordText {
+  const path = topLevelString(tail, 'path');
+  const kind = topLevelString(tail, 'kind');
+  const severity = topLevelString(tail, 'severity');
+  if (typeof path === 'string' && kind !== UNREADABLE && severity !== UNREADABLE)
+    return new RecordText(tail, path, kind, severity);
+  const record = JSON.parse(`{${tail}`) as TaskOutput;
+  return new RecordText(tail, record.path, record.kind, record.severity, record);
+}
+
+const UNREADABLE = Symbol('unreadable');
+const OPEN_BRACE = 123;
+const OPEN_BRACKET = 91;
+
+/**
+ * A top-level string field of a record's tail (JSON.stringify output after its opening brace),
+ * read from the text: undefined when the key occurs nowhere, UNREADABLE when the text alone
+ * cannot tell (a bracket before it, so it may be nested; a value that is not a plain string).
+ * Inside a JSON string every quote is escaped, so `"key":` occurs only as a key.
+ */
+function topLevelString(tail: string, key: string): string | undefined | typeof UNREADABLE {
+  const needle = `"${key}":`;
+  const at = tail.indexOf(needle);
+  if (at === -1) return undefined;
+  for (let i = 0; i < at; i += 1) {
+    const c = tail.charCodeAt(i);
+    if (c === OPEN_BRACE || c === OPEN_BRACKET) return UNREADABLE;
+  }
+  const from = at + needle.length;
+  if (tail[from] !== '"') return UNREADABLE;
+  const close = tail.indexOf('"', from + 1);
+  const value = tail.slice(from + 1, close);
+  return close === -1 || value.includes('\\') ? UNREADABLE : value;
+}
