@@ -21,7 +21,7 @@ import {
   readBatchRecords,
   runShardChain,
   toCodebatchError
-} from "./chunks/chunk-U7667BVX.js";
+} from "./chunks/chunk-6HW6JTSQ.js";
 
 // ../core/src/run/shard-worker.ts
 init_read_batch();

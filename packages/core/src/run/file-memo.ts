@@ -243,7 +243,12 @@ export class FileMemo {
       const entries = [...this.bundles!.values(), ...this.table!.values()];
       const text = entries.map((e) => (typeof e === 'string' ? `${e}\n` : toJsonl([e]))).join('');
       fs.writeFileSync(tmp, text, { flag: 'wx' });
-      if (fs.statSync(this.file).size === bytesRead) fs.renameSync(tmp, this.file);
+      if (fs.statSync(this.file).size === bytesRead) {
+        fs.renameSync(tmp, this.file);
+        // This memo holds what it just wrote, so a memo read ahead stays current. (Stat after the
+        // rename, which sets ctime; an append in between is missed: a re-execution, not a result.)
+        this.loadedAs = fingerprintOf(fs.statSync(this.file));
+      }
     } catch {
       // Acceleration only: a table left long is slower to load, not wrong.
     } finally {

@@ -72,11 +72,15 @@ const ENVELOPE_PREFIX =
 /**
  * The records of a committed index (one JSON object per line), without their envelope. A line
  * that starts with the envelope every line of a runner-written index shares is cut after it:
- * the rest is the stringified record, byte for byte (JSON.stringify of JSON.parse of
+ * the rest is the record as the task returned it, stringified (JSON.stringify of JSON.parse of
  * JSON.stringify output is that output), and is not parsed unless its fields cannot be read
- * from the text. Any other line (another writer's key order) is parsed, stripped of its
- * envelope and stringified. Lines are taken as committed: the caller has checked the index
- * against its digest. Throws on a line of the second kind that is not JSON.
+ * from the text. A task field named like an envelope field stays, as in a fresh run's index;
+ * the runner's older path stripped it. Any other line (another writer's key order) is parsed,
+ * stripped of its envelope and stringified. Lines are taken as committed: the caller has
+ * checked the index against its digest. Throws on a line that is not JSON where it is parsed.
+ *
+ * The texts are slices of the decoded index: whoever keeps one keeps the index text alive (the
+ * memo keeps a few sources, a chain its upstream), which is less than the parsed records were.
  */
 export function splitIndexRecords(index: Buffer | string): RecordText[] {
   const text = typeof index === 'string' ? index : index.toString('utf8');
@@ -98,30 +102,43 @@ export function splitIndexRecords(index: Buffer | string): RecordText[] {
   return out;
 }
 
-/** A record cut from its line: its fields read from the text, or from a parse when it cannot tell. */
+/**
+ * A record cut from its line: its fields read from the text. When the text cannot show them
+ * (see topLevelString) or may not be JSON.stringify's own spelling (a `\u` escape, a space after
+ * a colon: another writer's line), it is parsed and stringified again, as a line in another key
+ * order is.
+ */
 function cutRecord(tail: string): RecordText {
   const path = topLevelString(tail, 'path');
   const kind = topLevelString(tail, 'kind');
   const severity = topLevelString(tail, 'severity');
-  if (typeof path === 'string' && kind !== UNREADABLE && severity !== UNREADABLE)
-    return new RecordText(tail, path, kind, severity);
-  const record = JSON.parse(`{${tail}`) as TaskOutput;
-  return new RecordText(tail, record.path, record.kind, record.severity, record);
+  const plain =
+    typeof path === 'string' &&
+    typeof kind === 'string' &&
+    severity !== UNREADABLE &&
+    !tail.includes('\\u') &&
+    !tail.includes('": ');
+  return plain
+    ? new RecordText(tail, path, kind, severity)
+    : recordTextOf(JSON.parse(`{${tail}`) as TaskOutput);
 }
 
 const UNREADABLE = Symbol('unreadable');
 const OPEN_BRACE = 123;
 const OPEN_BRACKET = 91;
+const COMMA = 44;
 
 /**
  * A top-level string field of a record's tail (JSON.stringify output after its opening brace),
- * read from the text: undefined when the key occurs nowhere, UNREADABLE when the text alone
+ * read from the text: undefined when no key is spelled so, UNREADABLE when the text alone
  * cannot tell (a bracket before it, so it may be nested; a value that is not a plain string).
- * Inside a JSON string every quote is escaped, so `"key":` occurs only as a key.
+ * A key starts the tail or follows a comma; the needle found elsewhere (after the escaped quote
+ * of a key or value such as `note"severity`) is inside a string, and the search goes on.
  */
 function topLevelString(tail: string, key: string): string | undefined | typeof UNREADABLE {
   const needle = `"${key}":`;
-  const at = tail.indexOf(needle);
+  let at = tail.indexOf(needle);
+  while (at > 0 && tail.charCodeAt(at - 1) !== COMMA) at = tail.indexOf(needle, at + 1);
   if (at === -1) return undefined;
   for (let i = 0; i < at; i += 1) {
     const c = tail.charCodeAt(i);

@@ -62,7 +62,8 @@ function start(): void {
   let ahead: { storeDir: string; memos: Map<string, FileMemo> } | undefined;
 
   // Always a fresh context on `open`: a new run gets new memos and task environments, as a
-  // newly started worker would (another process may have changed the store since).
+  // newly started worker would (another process may have changed the store since). Memos read
+  // ahead by `prepare` serve it only while their tables are as they were read (isCurrent).
   const open = async (job: WorkerJob): Promise<BatchRunContext> => {
     current = undefined;
     const memos = ahead?.storeDir === job.storeDir ? ahead.memos : undefined;

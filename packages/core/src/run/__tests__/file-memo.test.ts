@@ -160,10 +160,10 @@ describe('per-file memo', () => {
 
     const again = new FileMemo(store, '04_lint');
     again.preload();
-    // Rewritten with the same bytes (a compaction renames a new file into place): not current.
-    const text = fs.readFileSync(file);
-    fs.rmSync(file);
-    fs.writeFileSync(file, text);
+    // Replaced by the same bytes, renamed into place as a compaction does: another inode.
+    const tmpFile = `${file}.tmp`;
+    fs.writeFileSync(tmpFile, fs.readFileSync(file));
+    fs.renameSync(tmpFile, file);
     expect(again.isCurrent()).toBe(false);
   });
 

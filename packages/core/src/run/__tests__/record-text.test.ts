@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { TaskOutput } from '../../schemas/output-record';
 import { serializeOutputs } from '../commit-outputs';
 import { digestRecords } from '../file-memo';
@@ -43,7 +44,9 @@ function generateRecord(next: () => number): TaskOutput {
   const text = () => Array.from({ length: 1 + Math.floor(next() * 4) }, () => pick(PIECES)).join('');
   const record: Record<string, unknown> = {};
   const shape = Math.floor(next() * 6);
-  // Fields a task may emit in any order; `path` first is the common case, not a rule.
+  // Fields a task may emit in any order; `path` first is the common case, not a rule. Keys with
+  // an escaped quote end in a field's name: `"x\"path":` must not read as `path`.
+  if (shape === 5 && next() < 0.5) record['x"path'] = 'elsewhere.ts';
   if (shape !== 0) record.path = text();
   if (shape === 1) record.extra = { kind: 'nested', severity: 'hint', list: [1, { severity: 'error' }] };
   record.kind = pick(['diagnostic', 'metric', 'ast', 'symbol']);
@@ -51,6 +54,7 @@ function generateRecord(next: () => number): TaskOutput {
   if (next() < 0.5) record.severity = pick(['error', 'warning', 'info', 'hint', null, 'bogus']);
   if (shape === 0) record.path = text();
   if (shape === 3) record.ts = 'a field of its own named like the envelope';
+  if (shape === 5) record['note"severity'] = pick(['error', 'x']);
   if (next() < 0.5) record.line = Math.floor(next() * 1000) + 1;
   if (next() < 0.3) record.value = pick([0, -0, 1.5, 1e21, 'x']);
   if (shape === 4) record.message = text();
@@ -69,7 +73,12 @@ describe('record texts', () => {
         records.map((r) => [r.path, r.kind, r.severity]),
       );
       expect(cut.map((r) => r.record)).toEqual(records.map((r) => JSON.parse(JSON.stringify(r))));
-      expect(digestRecordTexts(cut)).toBe(digestRecords(records));
+      // The upstream digest of a file key, as its definition states it.
+      const definition = createHash('sha256');
+      for (const r of records) definition.update(`${JSON.stringify(r)}\n`);
+      const digest = definition.digest('hex');
+      expect(digestRecordTexts(cut)).toBe(digest);
+      expect(digestRecords(records)).toBe(digest);
     }
   });
 
@@ -87,7 +96,7 @@ describe('record texts', () => {
 
   it('parses no line whose fields the text shows, and parses the others', () => {
     const plain = { path: 'a.ts', kind: 'diagnostic', severity: 'warning', code: 'L001', message: 'm' };
-    const nested = { path: 'b.ts', kind: 'metric', extra: { severity: 'error' }, value: 1 };
+    const nested = { path: 'b.ts', kind: 'metric', extra: { rule: 'r', severity: 'error' }, value: 1 };
     const index = serializeOutputs(
       [plain, nested].map((r) => recordTextOf(r as TaskOutput)),
       IDS,

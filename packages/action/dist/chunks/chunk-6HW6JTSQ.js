@@ -24375,14 +24375,13 @@ function cutRecord(tail) {
   const path21 = topLevelString(tail, "path");
   const kind = topLevelString(tail, "kind");
   const severity = topLevelString(tail, "severity");
-  if (typeof path21 === "string" && kind !== UNREADABLE && severity !== UNREADABLE)
-    return new RecordText(tail, path21, kind, severity);
-  const record2 = JSON.parse(`{${tail}`);
-  return new RecordText(tail, record2.path, record2.kind, record2.severity, record2);
+  const plain = typeof path21 === "string" && typeof kind === "string" && severity !== UNREADABLE && !tail.includes("\\u") && !tail.includes('": ');
+  return plain ? new RecordText(tail, path21, kind, severity) : recordTextOf(JSON.parse(`{${tail}`));
 }
 function topLevelString(tail, key) {
   const needle = `"${key}":`;
-  const at = tail.indexOf(needle);
+  let at = tail.indexOf(needle);
+  while (at > 0 && tail.charCodeAt(at - 1) !== COMMA) at = tail.indexOf(needle, at + 1);
   if (at === -1) return void 0;
   for (let i2 = 0; i2 < at; i2 += 1) {
     const c = tail.charCodeAt(i2);
@@ -24394,7 +24393,7 @@ function topLevelString(tail, key) {
   const value = tail.slice(from + 1, close);
   return close === -1 || value.includes("\\") ? UNREADABLE : value;
 }
-var RecordText, ENVELOPE, ENVELOPE_PREFIX, UNREADABLE, OPEN_BRACE, OPEN_BRACKET;
+var RecordText, ENVELOPE, ENVELOPE_PREFIX, UNREADABLE, OPEN_BRACE, OPEN_BRACKET, COMMA;
 var init_record_text = __esm({
   "../core/src/run/record-text.ts"() {
     "use strict";
@@ -24426,6 +24425,7 @@ var init_record_text = __esm({
     UNREADABLE = /* @__PURE__ */ Symbol("unreadable");
     OPEN_BRACE = 123;
     OPEN_BRACKET = 91;
+    COMMA = 44;
   }
 });
 
@@ -24673,7 +24673,10 @@ var init_file_memo = __esm({
           const text = entries.map((e) => typeof e === "string" ? `${e}
 ` : toJsonl([e])).join("");
           fs16.writeFileSync(tmp, text, { flag: "wx" });
-          if (fs16.statSync(this.file).size === bytesRead) fs16.renameSync(tmp, this.file);
+          if (fs16.statSync(this.file).size === bytesRead) {
+            fs16.renameSync(tmp, this.file);
+            this.loadedAs = fingerprintOf(fs16.statSync(this.file));
+          }
         } catch {
         } finally {
           fs16.rmSync(tmp, { force: true });
@@ -31450,9 +31453,9 @@ function encodeTypeScriptAst(sf, lang) {
   out2.reset();
   const writePosition = (offset) => {
     const line = lines.lineOf(offset);
-    out2.writeAscii(COMMA);
+    out2.writeAscii(COMMA2);
     out2.writeUint(line);
-    out2.writeAscii(COMMA);
+    out2.writeAscii(COMMA2);
     out2.writeUint(offset - lines.lineStarts[line - 1] + 1);
   };
   const encode4 = (node2) => {
@@ -31468,14 +31471,14 @@ function encodeTypeScriptAst(sf, lang) {
     writePosition(node2.end);
     const value = nodeValue(node2);
     if (value !== void 0) {
-      out2.writeAscii(COMMA);
+      out2.writeAscii(COMMA2);
       out2.writeJson(value);
     }
     forEachChild(node2, encodeChild, encodeChildren);
     out2.writeAscii(CLOSE);
   };
   const encodeChild = (child) => {
-    out2.writeAscii(COMMA);
+    out2.writeAscii(COMMA2);
     encode4(child);
     return void 0;
   };
@@ -31489,7 +31492,7 @@ function encodeTypeScriptAst(sf, lang) {
     "}"
   );
 }
-var AST_FORMAT_VERSION, KindTable, scratch, OPEN, CLOSE, COMMA;
+var AST_FORMAT_VERSION, KindTable, scratch, OPEN, CLOSE, COMMA2;
 var init_encode_ts_ast = __esm({
   "../core/src/tasks/parse/encode-ts-ast.ts"() {
     "use strict";
@@ -31514,7 +31517,7 @@ var init_encode_ts_ast = __esm({
     scratch = new JsonBytesWriter();
     OPEN = 91;
     CLOSE = 93;
-    COMMA = 44;
+    COMMA2 = 44;
   }
 });
 

@@ -84,7 +84,7 @@ import {
   verifyShardOutputs,
   verifyStore,
   writeBatchManifest
-} from "./chunk-QY4CRHIL.js";
+} from "./chunk-3WDD7Y2A.js";
 import {
   CodebatchError,
   ENGINE_VERSION,
@@ -170,7 +170,7 @@ import {
   toPathKey,
   writeOutputObject,
   writeShardManifest
-} from "./chunk-U7667BVX.js";
+} from "./chunk-6HW6JTSQ.js";
 export {
   CodebatchError,
   ENGINE_VERSION,
