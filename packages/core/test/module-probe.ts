@@ -1,8 +1,16 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
 /**
  * Preloaded into the CLI (`node -r probe.cjs bin/codebatch.js ...`): records every module file
  * loaded, and the file of every worker thread started (the files a worker started from code
  * requires), and writes them as JSON to
  * `$CODEBATCH_TEST_PROBE` when the main thread exits.
+ *
+ * Worker threads run it too (they inherit `-r`): each appends, as they happen, the requests it
+ * receives and the per-file memo tables it opens (to read, or to append) to
+ * `$CODEBATCH_TEST_PROBE.worker-<thread id>`
+ * (appended at once, since a worker is terminated rather than left to exit).
  */
 export const MODULE_PROBE = `
 const Module = require('node:module');
@@ -33,7 +41,29 @@ if (wt.isMainThread)
   process.on('exit', () =>
     fs.writeFileSync(process.env.CODEBATCH_TEST_PROBE, JSON.stringify({ loaded, workers, workerFiles })),
   );
+else {
+  const log = process.env.CODEBATCH_TEST_PROBE + '.worker-' + wt.threadId;
+  const note = (event) => fs.appendFileSync(log, event + '\\n');
+  const openSync = fs.openSync;
+  fs.openSync = function (file, flags) {
+    const m = /[\\\\/]indexes[\\\\/]memo[\\\\/]([^\\\\/]+)$/.exec(String(file));
+    if (m) note((flags === undefined || flags === 'r' ? 'read ' : 'write ') + m[1]);
+    return openSync.apply(this, arguments);
+  };
+  // Added before the worker's own listener, so each request is noted before it is handled.
+  wt.parentPort.on('message', (m) => note('request ' + (m && m.type)));
+}
 `;
+
+/** What each worker thread of the probed run noted, in order (see MODULE_PROBE). */
+export function readWorkerNotes(probeFile: string): string[][] {
+  const dir = path.dirname(probeFile);
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.startsWith(`${path.basename(probeFile)}.worker-`))
+    .sort()
+    .map((f) => fs.readFileSync(path.join(dir, f), 'utf8').split('\n').filter(Boolean));
+}
 
 export interface ModuleProbe {
   loaded: string[];

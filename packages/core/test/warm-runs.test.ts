@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { writeFixtureCorpus } from '../src/test-support/fixture-corpus';
-import { MODULE_PROBE, type ModuleProbe } from './module-probe';
+import { MODULE_PROBE, type ModuleProbe, readWorkerNotes } from './module-probe';
 
 /**
  * The runs people repeat (issue 13), through the real binary: what a no-op `check` must not
@@ -249,5 +249,22 @@ describe('warm runs on a tree large enough to warm a worker', () => {
     expect(json.taskFiles.executed).toBe(0);
     expect(probe.workers).toBe(0);
     expect(executionModules(probe)).toEqual([]);
+  });
+
+  it('the warmed worker reads the memo tables while the tree is snapshotted, and its run reads none again', () => {
+    for (const f of fs.readdirSync(root)) if (f.includes('.worker-')) fs.rmSync(path.join(root, f));
+    fs.appendFileSync(path.join(tree, 'gen/d3/m7.ts'), '// edited: TODO once more\n');
+    const { json, probe } = check(path.join(root, 'store'), '2');
+    expect(json.taskFiles.executed).toBe(2);
+    expect(probe.workers).toBe(1);
+    const [notes] = readWorkerNotes(probeFile);
+    const opened = notes!.indexOf('request open');
+    expect(notes!.indexOf('request prepare')).toBe(0);
+    expect(opened).toBeGreaterThan(0);
+    expect(notes!.slice(0, opened).filter((n) => n.startsWith('read '))).toEqual(
+      expect.arrayContaining(['read 01_parse.jsonl', 'read 04_lint.jsonl']),
+    );
+    expect(notes!.slice(opened).filter((n) => n.startsWith('read '))).toEqual([]);
+    expect(notes!.slice(opened)).toContain('request chain');
   });
 });
