@@ -21,7 +21,7 @@ import {
   readBatchRecords,
   runShardChain,
   toCodebatchError
-} from "./chunks/chunk-6HW6JTSQ.js";
+} from "./chunks/chunk-E4H62SML.js";
 
 // ../core/src/run/shard-worker.ts
 init_read_batch();

@@ -89,15 +89,17 @@ export function splitIndexRecords(index: Buffer | string): RecordText[] {
   for (let start = 0; start < text.length; ) {
     let end = text.indexOf('\n', start);
     if (end === -1) end = text.length;
-    const line = text.slice(start, end);
+    const from = start;
     start = end + 1;
+    if (prefix === undefined) prefix = ENVELOPE_PREFIX.exec(text.slice(from, end))?.[0] ?? '';
+    // Cut in place: one slice per record, not a line and then its tail.
+    if (prefix !== '' && text.startsWith(prefix, from) && text.charCodeAt(end - 1) === CLOSE_BRACE) {
+      out.push(cutRecord(text.slice(from + prefix.length, end)));
+      continue;
+    }
+    const line = text.slice(from, end);
     if (line.trim() === '') continue;
-    if (prefix === undefined) prefix = ENVELOPE_PREFIX.exec(line)?.[0] ?? '';
-    out.push(
-      prefix !== '' && line.startsWith(prefix) && line.endsWith('}')
-        ? cutRecord(line.slice(prefix.length))
-        : recordTextOf(stripEnvelope(JSON.parse(line) as Record<string, unknown>)),
-    );
+    out.push(recordTextOf(stripEnvelope(JSON.parse(line) as Record<string, unknown>)));
   }
   return out;
 }
@@ -116,15 +118,17 @@ function cutRecord(tail: string): RecordText {
     typeof path === 'string' &&
     typeof kind === 'string' &&
     severity !== UNREADABLE &&
-    !tail.includes('\\u') &&
-    !tail.includes('": ');
+    !NOT_STRINGIFY_SPELLING.test(tail);
   return plain
     ? new RecordText(tail, path, kind, severity)
     : recordTextOf(JSON.parse(`{${tail}`) as TaskOutput);
 }
 
 const UNREADABLE = Symbol('unreadable');
+/** A `\u` escape or a space after a colon: possibly not JSON.stringify's spelling (one scan). */
+const NOT_STRINGIFY_SPELLING = /\\u|": /;
 const OPEN_BRACE = 123;
+const CLOSE_BRACE = 125;
 const OPEN_BRACKET = 91;
 const COMMA = 44;
 

@@ -24361,13 +24361,16 @@ function splitIndexRecords(index) {
   for (let start2 = 0; start2 < text.length; ) {
     let end = text.indexOf("\n", start2);
     if (end === -1) end = text.length;
-    const line = text.slice(start2, end);
+    const from = start2;
     start2 = end + 1;
+    if (prefix === void 0) prefix = ENVELOPE_PREFIX.exec(text.slice(from, end))?.[0] ?? "";
+    if (prefix !== "" && text.startsWith(prefix, from) && text.charCodeAt(end - 1) === CLOSE_BRACE) {
+      out2.push(cutRecord(text.slice(from + prefix.length, end)));
+      continue;
+    }
+    const line = text.slice(from, end);
     if (line.trim() === "") continue;
-    if (prefix === void 0) prefix = ENVELOPE_PREFIX.exec(line)?.[0] ?? "";
-    out2.push(
-      prefix !== "" && line.startsWith(prefix) && line.endsWith("}") ? cutRecord(line.slice(prefix.length)) : recordTextOf(stripEnvelope(JSON.parse(line)))
-    );
+    out2.push(recordTextOf(stripEnvelope(JSON.parse(line))));
   }
   return out2;
 }
@@ -24375,7 +24378,7 @@ function cutRecord(tail) {
   const path21 = topLevelString(tail, "path");
   const kind = topLevelString(tail, "kind");
   const severity = topLevelString(tail, "severity");
-  const plain = typeof path21 === "string" && typeof kind === "string" && severity !== UNREADABLE && !tail.includes("\\u") && !tail.includes('": ');
+  const plain = typeof path21 === "string" && typeof kind === "string" && severity !== UNREADABLE && !NOT_STRINGIFY_SPELLING.test(tail);
   return plain ? new RecordText(tail, path21, kind, severity) : recordTextOf(JSON.parse(`{${tail}`));
 }
 function topLevelString(tail, key) {
@@ -24393,7 +24396,7 @@ function topLevelString(tail, key) {
   const value = tail.slice(from + 1, close);
   return close === -1 || value.includes("\\") ? UNREADABLE : value;
 }
-var RecordText, ENVELOPE, ENVELOPE_PREFIX, UNREADABLE, OPEN_BRACE, OPEN_BRACKET, COMMA;
+var RecordText, ENVELOPE, ENVELOPE_PREFIX, UNREADABLE, NOT_STRINGIFY_SPELLING, OPEN_BRACE, CLOSE_BRACE, OPEN_BRACKET, COMMA;
 var init_record_text = __esm({
   "../core/src/run/record-text.ts"() {
     "use strict";
@@ -24423,7 +24426,9 @@ var init_record_text = __esm({
     ENVELOPE = ["schema_version", "snapshot_id", "batch_id", "task_id", "shard_id", "ts"];
     ENVELOPE_PREFIX = /^\{"schema_version":\d+,"snapshot_id":"[^"\\]*","batch_id":"[^"\\]*","task_id":"[^"\\]*","shard_id":"[^"\\]*","ts":"[^"\\]*",/;
     UNREADABLE = /* @__PURE__ */ Symbol("unreadable");
+    NOT_STRINGIFY_SPELLING = /\\u|": /;
     OPEN_BRACE = 123;
+    CLOSE_BRACE = 125;
     OPEN_BRACKET = 91;
     COMMA = 44;
   }
@@ -24550,7 +24555,7 @@ function createFileKeyer(identity) {
 function digestRecords(records) {
   return digestRecordTexts(records.map(recordTextOf));
 }
-var FILE_LINE, BUNDLE_LINE, KEY_START, KEY_END, QUOTE, CLOSE_BRACE, MEMO_COMPACT_MIN_LINES, FileMemo;
+var FILE_LINE, BUNDLE_LINE, KEY_START, KEY_END, QUOTE, CLOSE_BRACE2, MEMO_COMPACT_MIN_LINES, FileMemo;
 var init_file_memo = __esm({
   "../core/src/run/file-memo.ts"() {
     "use strict";
@@ -24570,7 +24575,7 @@ var init_file_memo = __esm({
     KEY_START = FILE_LINE.length;
     KEY_END = KEY_START + 64;
     QUOTE = 34;
-    CLOSE_BRACE = 125;
+    CLOSE_BRACE2 = 125;
     MEMO_COMPACT_MIN_LINES = 2e4;
     FileMemo = class {
       constructor(store, taskId) {
@@ -24628,7 +24633,7 @@ var init_file_memo = __esm({
         return this.table;
       }
       loadLine(line) {
-        const keyed = line.length > KEY_END && line.charCodeAt(KEY_END) === QUOTE && line.charCodeAt(line.length - 1) === CLOSE_BRACE && line.indexOf("{", 1) === -1;
+        const keyed = line.length > KEY_END && line.charCodeAt(KEY_END) === QUOTE && line.charCodeAt(line.length - 1) === CLOSE_BRACE2 && line.indexOf("{", 1) === -1;
         if (keyed && line.startsWith(FILE_LINE)) this.table.set(line.slice(KEY_START, KEY_END), line);
         else if (keyed && line.startsWith(BUNDLE_LINE)) this.bundles.set(line.slice(KEY_START, KEY_END), line);
         else {

@@ -84,7 +84,7 @@ import {
   verifyShardOutputs,
   verifyStore,
   writeBatchManifest
-} from "./chunk-3WDD7Y2A.js";
+} from "./chunk-RFDQQ6RI.js";
 import {
   CodebatchError,
   ENGINE_VERSION,
@@ -170,7 +170,7 @@ import {
   toPathKey,
   writeOutputObject,
   writeShardManifest
-} from "./chunk-6HW6JTSQ.js";
+} from "./chunk-E4H62SML.js";
 export {
   CodebatchError,
   ENGINE_VERSION,
