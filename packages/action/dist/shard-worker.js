@@ -21,7 +21,7 @@ import {
   readBatchRecords,
   runShardChain,
   toCodebatchError
-} from "./chunks/chunk-E4H62SML.js";
+} from "./chunks/chunk-NZ5MX4IJ.js";
 
 // ../core/src/run/shard-worker.ts
 init_read_batch();

@@ -18,7 +18,7 @@ export class RecordText {
   constructor(
     /**
      * JSON.stringify of the record's task-owned fields without its opening brace: what follows
-     * the envelope on an index line. Cut from a line it is a slice of the index text, not a copy.
+     * the envelope on an index line.
      */
     readonly tail: string,
     readonly path: string,
@@ -78,26 +78,30 @@ const ENVELOPE_PREFIX =
  * the runner's older path stripped it. Any other line (another writer's key order) is parsed,
  * stripped of its envelope and stringified. Lines are taken as committed: the caller has
  * checked the index against its digest. Throws on a line that is not JSON where it is parsed.
- *
- * The texts are slices of the decoded index: whoever keeps one keeps the index text alive (the
- * memo keeps a few sources, a chain its upstream), which is less than the parsed records were.
  */
 export function splitIndexRecords(index: Buffer | string): RecordText[] {
-  const text = typeof index === 'string' ? index : index.toString('utf8');
+  const bytes = typeof index === 'string' ? Buffer.from(index, 'utf8') : index;
   const out: RecordText[] = [];
-  let prefix: string | undefined;
-  for (let start = 0; start < text.length; ) {
-    let end = text.indexOf('\n', start);
-    if (end === -1) end = text.length;
+  let prefix: Buffer | undefined;
+  for (let start = 0; start < bytes.length; ) {
+    let end = bytes.indexOf(NEWLINE, start);
+    if (end === -1) end = bytes.length;
     const from = start;
     start = end + 1;
-    if (prefix === undefined) prefix = ENVELOPE_PREFIX.exec(text.slice(from, end))?.[0] ?? '';
-    // Cut in place: one slice per record, not a line and then its tail.
-    if (prefix !== '' && text.startsWith(prefix, from) && text.charCodeAt(end - 1) === CLOSE_BRACE) {
-      out.push(cutRecord(text.slice(from + prefix.length, end)));
+    if (prefix === undefined)
+      prefix = Buffer.from(ENVELOPE_PREFIX.exec(bytes.toString('utf8', from, end))?.[0] ?? '', 'utf8');
+    // Each record decoded on its own from the bytes: the index is never one string (a parse
+    // shard's is about 150 MB at 100k files), and a kept record keeps only its own text.
+    if (
+      prefix.length > 0 &&
+      end - from > prefix.length &&
+      bytes.compare(prefix, 0, prefix.length, from, from + prefix.length) === 0 &&
+      bytes[end - 1] === CLOSE_BRACE
+    ) {
+      out.push(cutRecord(bytes.toString('utf8', from + prefix.length, end)));
       continue;
     }
-    const line = text.slice(from, end);
+    const line = bytes.toString('utf8', from, end);
     if (line.trim() === '') continue;
     out.push(recordTextOf(stripEnvelope(JSON.parse(line) as Record<string, unknown>)));
   }
@@ -129,6 +133,7 @@ const UNREADABLE = Symbol('unreadable');
 const NOT_STRINGIFY_SPELLING = /\\u|": /;
 const OPEN_BRACE = 123;
 const CLOSE_BRACE = 125;
+const NEWLINE = 10;
 const OPEN_BRACKET = 91;
 const COMMA = 44;
 

@@ -34,8 +34,8 @@ export function readJsonl<T = unknown>(file: string, options: JsonlReadOptions =
 
 /**
  * `input` may be the bytes themselves: each line is then decoded on its own, and the whole is
- * never one string (a parse shard's index at 100k files is about 150 MB, which the per-file memo
- * of an executing shard reads whole, while the other thread holds its own).
+ * never one string (a parse shard's index at 100k files is about 150 MB; the runner's own
+ * reader of committed indexes, run/record-text.ts, decodes per line for the same reason).
  */
 export function parseJsonl<T = unknown>(
   input: string | Buffer,

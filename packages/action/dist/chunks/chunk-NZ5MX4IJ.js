@@ -24355,20 +24355,21 @@ function stripEnvelope(record2) {
   return out2;
 }
 function splitIndexRecords(index) {
-  const text = typeof index === "string" ? index : index.toString("utf8");
+  const bytes = typeof index === "string" ? Buffer.from(index, "utf8") : index;
   const out2 = [];
   let prefix;
-  for (let start2 = 0; start2 < text.length; ) {
-    let end = text.indexOf("\n", start2);
-    if (end === -1) end = text.length;
+  for (let start2 = 0; start2 < bytes.length; ) {
+    let end = bytes.indexOf(NEWLINE2, start2);
+    if (end === -1) end = bytes.length;
     const from = start2;
     start2 = end + 1;
-    if (prefix === void 0) prefix = ENVELOPE_PREFIX.exec(text.slice(from, end))?.[0] ?? "";
-    if (prefix !== "" && text.startsWith(prefix, from) && text.charCodeAt(end - 1) === CLOSE_BRACE) {
-      out2.push(cutRecord(text.slice(from + prefix.length, end)));
+    if (prefix === void 0)
+      prefix = Buffer.from(ENVELOPE_PREFIX.exec(bytes.toString("utf8", from, end))?.[0] ?? "", "utf8");
+    if (prefix.length > 0 && end - from > prefix.length && bytes.compare(prefix, 0, prefix.length, from, from + prefix.length) === 0 && bytes[end - 1] === CLOSE_BRACE) {
+      out2.push(cutRecord(bytes.toString("utf8", from + prefix.length, end)));
       continue;
     }
-    const line = text.slice(from, end);
+    const line = bytes.toString("utf8", from, end);
     if (line.trim() === "") continue;
     out2.push(recordTextOf(stripEnvelope(JSON.parse(line))));
   }
@@ -24396,7 +24397,7 @@ function topLevelString(tail, key) {
   const value = tail.slice(from + 1, close);
   return close === -1 || value.includes("\\") ? UNREADABLE : value;
 }
-var RecordText, ENVELOPE, ENVELOPE_PREFIX, UNREADABLE, NOT_STRINGIFY_SPELLING, OPEN_BRACE, CLOSE_BRACE, OPEN_BRACKET, COMMA;
+var RecordText, ENVELOPE, ENVELOPE_PREFIX, UNREADABLE, NOT_STRINGIFY_SPELLING, OPEN_BRACE, CLOSE_BRACE, NEWLINE2, OPEN_BRACKET, COMMA;
 var init_record_text = __esm({
   "../core/src/run/record-text.ts"() {
     "use strict";
@@ -24429,6 +24430,7 @@ var init_record_text = __esm({
     NOT_STRINGIFY_SPELLING = /\\u|": /;
     OPEN_BRACE = 123;
     CLOSE_BRACE = 125;
+    NEWLINE2 = 10;
     OPEN_BRACKET = 91;
     COMMA = 44;
   }
@@ -26662,7 +26664,7 @@ function kindsFromManifest(store, manifest, outputsDigest) {
 function countKindsInIndex(bytes) {
   const counts = {};
   for (let start2 = 0; start2 < bytes.length; ) {
-    let end = bytes.indexOf(NEWLINE2, start2);
+    let end = bytes.indexOf(NEWLINE3, start2);
     if (end === -1) end = bytes.length;
     const first = bytes.indexOf(KIND_MARK2, start2);
     let kind;
@@ -26680,7 +26682,7 @@ function countKindsInIndex(bytes) {
   }
   return counts;
 }
-var KIND_MARK2, NEWLINE2;
+var KIND_MARK2, NEWLINE3;
 var init_try_reuse = __esm({
   "../core/src/run/try-reuse.ts"() {
     "use strict";
@@ -26691,7 +26693,7 @@ var init_try_reuse = __esm({
     init_reuse_shard();
     init_shard_attempt();
     KIND_MARK2 = Buffer.from('"kind":"');
-    NEWLINE2 = 10;
+    NEWLINE3 = 10;
   }
 });
 

@@ -84,7 +84,7 @@ import {
   verifyShardOutputs,
   verifyStore,
   writeBatchManifest
-} from "./chunk-RFDQQ6RI.js";
+} from "./chunk-EP6LUKZU.js";
 import {
   CodebatchError,
   ENGINE_VERSION,
@@ -170,7 +170,7 @@ import {
   toPathKey,
   writeOutputObject,
   writeShardManifest
-} from "./chunk-E4H62SML.js";
+} from "./chunk-NZ5MX4IJ.js";
 export {
   CodebatchError,
   ENGINE_VERSION,
