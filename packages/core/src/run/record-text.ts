@@ -13,7 +13,7 @@ import type { TaskOutput } from '../schemas/output-record';
  * stringified record, so it is kept as it is and parsed only when a task reads it.
  */
 export class RecordText {
-  private value: TaskOutput | undefined;
+  private value: TaskOutput | undefined = undefined;
 
   constructor(
     /**
@@ -24,10 +24,7 @@ export class RecordText {
     readonly path: string,
     readonly kind: unknown,
     readonly severity: unknown,
-    record?: TaskOutput,
-  ) {
-    this.value = record;
-  }
+  ) {}
 
   /** JSON.stringify of the record's task-owned fields. */
   get text(): string {
@@ -41,9 +38,13 @@ export class RecordText {
   }
 }
 
-/** A record a task just returned: stringified once, here, for the index and every digest. */
+/**
+ * A record a task just returned: stringified once, here, for the index and every digest. The
+ * object itself is not kept: a shard's records wait as text for their commit (a later task that
+ * reads one parses it), so the objects die young instead of surviving into the old generation.
+ */
 export function recordTextOf(record: TaskOutput): RecordText {
-  return new RecordText(JSON.stringify(record).slice(1), record.path, record.kind, record.severity, record);
+  return new RecordText(JSON.stringify(record).slice(1), record.path, record.kind, record.severity);
 }
 
 /** Digest of one file's records (the upstream part of a downstream file key), in emission order. */

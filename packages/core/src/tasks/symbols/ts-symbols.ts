@@ -170,165 +170,190 @@ export function extractTypeScriptSymbols(
     });
   };
 
+  // A table of handlers, not one switch: each handler is compiled and re-optimised on its own
+  // (the switch made one function of every case, recompiled whole each time a file brought a
+  // node kind or shape its optimised code had not seen; see ts-scope.ts).
   const visit = (node: ts.Node): void => {
-    switch (node.kind) {
-      case SyntaxKind.ImportDeclaration: {
-        const decl = node as ts.ImportDeclaration;
-        if (ts.isStringLiteral(decl.moduleSpecifier)) edge('imports', decl.moduleSpecifier.text, decl);
-        const clause = decl.importClause;
-        if (clause?.name) symbol(clause.name.text, 'import_alias', clause.name);
-        const named = clause?.namedBindings;
-        if (named && ts.isNamespaceImport(named)) symbol(named.name.text, 'import_alias', named.name);
-        else if (named)
-          for (const element of named.elements) symbol(element.name.text, 'import_alias', element.name);
-        return;
-      }
-      case SyntaxKind.ImportEqualsDeclaration: {
-        const decl = node as ts.ImportEqualsDeclaration;
-        const ref = decl.moduleReference;
-        if (ts.isExternalModuleReference(ref) && ts.isStringLiteral(ref.expression)) {
-          edge('imports', ref.expression.text, decl);
-        }
-        symbol(decl.name.text, 'import_alias', decl.name);
-        exportEdge(decl, decl.name);
-        return;
-      }
-      case SyntaxKind.ExportDeclaration: {
-        const decl = node as ts.ExportDeclaration;
-        if (decl.moduleSpecifier && ts.isStringLiteral(decl.moduleSpecifier)) {
-          edge('imports', decl.moduleSpecifier.text, decl);
-        }
-        const clause = decl.exportClause;
-        if (!clause) edge('exports', '*', decl);
-        else if (ts.isNamespaceExport(clause)) {
-          symbol(clause.name.text, 'export', clause.name);
-          edge('exports', clause.name.text, clause.name);
-        } else {
-          for (const element of clause.elements) {
-            symbol(element.name.text, 'export', element.name);
-            edge('exports', element.name.text, element.name);
-          }
-        }
-        return;
-      }
-      case SyntaxKind.ExportAssignment: {
-        const assignment = node as ts.ExportAssignment;
-        const target = assignment.isExportEquals ? 'export=' : 'default';
-        symbol(target, 'export', assignment);
-        edge('exports', target, assignment);
-        visit(assignment.expression);
-        return;
-      }
-      case SyntaxKind.VariableStatement: {
-        const statement = node as ts.VariableStatement;
-        const exported = hasModifier(statement, SyntaxKind.ExportKeyword);
-        for (const decl of statement.declarationList.declarations) {
-          if (exported && ts.isIdentifier(decl.name)) edge('exports', decl.name.text, decl.name);
-          visitVariable(decl);
-        }
-        return;
-      }
-      case SyntaxKind.VariableDeclaration:
-        visitVariable(node as ts.VariableDeclaration);
-        return;
-      case SyntaxKind.FunctionDeclaration: {
-        const decl = node as ts.FunctionDeclaration;
-        const name = decl.name?.text ?? 'default';
-        // Overloads share one symbol (and one export), at the first signature.
-        const key = `${scopeName()}\0${name}`;
-        if (!declaredFunctions.has(key)) {
-          declaredFunctions.add(key);
-          symbol(name, 'function', decl.name ?? decl);
-          exportEdge(decl, decl.name);
-        }
-        visitFunctionLike(decl, name);
-        return;
-      }
-      case SyntaxKind.FunctionExpression:
-      case SyntaxKind.ArrowFunction: {
-        const fn = node as ts.FunctionExpression | ts.ArrowFunction;
-        visitFunctionLike(fn, (ts.isFunctionExpression(fn) && fn.name?.text) || ANONYMOUS_SCOPE);
-        return;
-      }
-      case SyntaxKind.MethodDeclaration:
-      case SyntaxKind.GetAccessor:
-      case SyntaxKind.SetAccessor: {
-        // Object-literal methods: part of a value, not declarations; they still name a scope.
-        const method = node as ts.MethodDeclaration;
-        if (ts.isComputedPropertyName(method.name)) visit(method.name.expression);
-        visitFunctionLike(method, propertyNameText(method.name) ?? ANONYMOUS_SCOPE);
-        return;
-      }
-      case SyntaxKind.PropertyAssignment: {
-        const property = node as ts.PropertyAssignment;
-        const name = propertyNameText(property.name);
-        if (ts.isComputedPropertyName(property.name)) visit(property.name.expression);
-        if (name !== undefined && isFunctionValue(property.initializer)) {
-          visitFunctionLike(property.initializer as ts.ArrowFunction, name);
-        } else visit(property.initializer);
-        return;
-      }
-      case SyntaxKind.ClassDeclaration:
-      case SyntaxKind.ClassExpression: {
-        const decl = node as ts.ClassLikeDeclaration;
-        const name = decl.name?.text ?? (ts.isClassDeclaration(decl) ? 'default' : ANONYMOUS_SCOPE);
-        if (decl.name || ts.isClassDeclaration(decl)) symbol(name, 'class', decl.name ?? decl);
-        exportEdge(decl, decl.name);
-        visitClass(decl, name);
-        return;
-      }
-      case SyntaxKind.InterfaceDeclaration: {
-        const decl = node as ts.InterfaceDeclaration;
-        symbol(decl.name.text, 'interface', decl.name);
-        exportEdge(decl, decl.name);
-        for (const clause of decl.heritageClauses ?? []) {
-          for (const type of clause.types) {
-            const target = expressionName(type.expression);
-            if (target) edge('inherits', target, type);
-          }
-        }
-        return;
-      }
-      case SyntaxKind.TypeAliasDeclaration: {
-        const decl = node as ts.TypeAliasDeclaration;
-        symbol(decl.name.text, 'type_alias', decl.name);
-        exportEdge(decl, decl.name);
-        return;
-      }
-      case SyntaxKind.EnumDeclaration: {
-        const decl = node as ts.EnumDeclaration;
-        symbol(decl.name.text, 'enum', decl.name);
-        exportEdge(decl, decl.name);
-        for (const member of decl.members) if (member.initializer) visit(member.initializer);
-        return;
-      }
-      case SyntaxKind.ModuleDeclaration: {
-        const decl = node as ts.ModuleDeclaration;
-        exportEdge(decl, decl.name);
-        const name = ts.isIdentifier(decl.name) ? decl.name.text : decl.name.text;
-        if (decl.body) inScope(name, () => visit(decl.body!));
-        return;
-      }
-      case SyntaxKind.CallExpression: {
-        const call = node as ts.CallExpression;
-        const specifier = requireSpecifier(call) ?? dynamicImportSpecifier(call);
-        if (specifier !== undefined) edge('imports', specifier, call);
-        if (config.calls && call.expression.kind !== SyntaxKind.ImportKeyword) {
-          const target = expressionName(call.expression);
-          if (target) edge('calls', target, call);
-        }
-        break;
-      }
-      case SyntaxKind.NewExpression: {
-        const target = config.calls ? expressionName((node as ts.NewExpression).expression) : undefined;
-        if (target) edge('calls', target, node);
-        break;
-      }
-    }
+    const handler = handlers[node.kind];
+    if (handler === undefined) walkChildren(node);
+    else handler(node);
+  };
+  const walkChildren = (node: ts.Node): void => {
     // Types never contain calls or declarations worth a record; skipping them saves time.
     if (ts.isTypeNode(node)) return;
     forEachChild(node, visit);
   };
+  const visitImportDeclaration: Handler = (node) => {
+    const decl = node as ts.ImportDeclaration;
+    if (ts.isStringLiteral(decl.moduleSpecifier)) edge('imports', decl.moduleSpecifier.text, decl);
+    const clause = decl.importClause;
+    if (clause?.name) symbol(clause.name.text, 'import_alias', clause.name);
+    const named = clause?.namedBindings;
+    if (named && ts.isNamespaceImport(named)) symbol(named.name.text, 'import_alias', named.name);
+    else if (named)
+      for (const element of named.elements) symbol(element.name.text, 'import_alias', element.name);
+    return;
+  };
+  const visitImportEqualsDeclaration: Handler = (node) => {
+    const decl = node as ts.ImportEqualsDeclaration;
+    const ref = decl.moduleReference;
+    if (ts.isExternalModuleReference(ref) && ts.isStringLiteral(ref.expression)) {
+      edge('imports', ref.expression.text, decl);
+    }
+    symbol(decl.name.text, 'import_alias', decl.name);
+    exportEdge(decl, decl.name);
+    return;
+  };
+  const visitExportDeclaration: Handler = (node) => {
+    const decl = node as ts.ExportDeclaration;
+    if (decl.moduleSpecifier && ts.isStringLiteral(decl.moduleSpecifier)) {
+      edge('imports', decl.moduleSpecifier.text, decl);
+    }
+    const clause = decl.exportClause;
+    if (!clause) edge('exports', '*', decl);
+    else if (ts.isNamespaceExport(clause)) {
+      symbol(clause.name.text, 'export', clause.name);
+      edge('exports', clause.name.text, clause.name);
+    } else {
+      for (const element of clause.elements) {
+        symbol(element.name.text, 'export', element.name);
+        edge('exports', element.name.text, element.name);
+      }
+    }
+    return;
+  };
+  const visitExportAssignment: Handler = (node) => {
+    const assignment = node as ts.ExportAssignment;
+    const target = assignment.isExportEquals ? 'export=' : 'default';
+    symbol(target, 'export', assignment);
+    edge('exports', target, assignment);
+    visit(assignment.expression);
+    return;
+  };
+  const visitVariableStatement: Handler = (node) => {
+    const statement = node as ts.VariableStatement;
+    const exported = hasModifier(statement, SyntaxKind.ExportKeyword);
+    for (const decl of statement.declarationList.declarations) {
+      if (exported && ts.isIdentifier(decl.name)) edge('exports', decl.name.text, decl.name);
+      visitVariable(decl);
+    }
+    return;
+  };
+  const visitVariableDeclaration: Handler = (node) => {
+    visitVariable(node as ts.VariableDeclaration);
+    return;
+  };
+  const visitFunctionDeclaration: Handler = (node) => {
+    const decl = node as ts.FunctionDeclaration;
+    const name = decl.name?.text ?? 'default';
+    // Overloads share one symbol (and one export), at the first signature.
+    const key = `${scopeName()}\0${name}`;
+    if (!declaredFunctions.has(key)) {
+      declaredFunctions.add(key);
+      symbol(name, 'function', decl.name ?? decl);
+      exportEdge(decl, decl.name);
+    }
+    visitFunctionLike(decl, name);
+    return;
+  };
+  const visitFunctionExpression: Handler = (node) => {
+    const fn = node as ts.FunctionExpression | ts.ArrowFunction;
+    visitFunctionLike(fn, (ts.isFunctionExpression(fn) && fn.name?.text) || ANONYMOUS_SCOPE);
+    return;
+  };
+  const visitMethodDeclaration: Handler = (node) => {
+    // Object-literal methods: part of a value, not declarations; they still name a scope.
+    const method = node as ts.MethodDeclaration;
+    if (ts.isComputedPropertyName(method.name)) visit(method.name.expression);
+    visitFunctionLike(method, propertyNameText(method.name) ?? ANONYMOUS_SCOPE);
+    return;
+  };
+  const visitPropertyAssignment: Handler = (node) => {
+    const property = node as ts.PropertyAssignment;
+    const name = propertyNameText(property.name);
+    if (ts.isComputedPropertyName(property.name)) visit(property.name.expression);
+    if (name !== undefined && isFunctionValue(property.initializer)) {
+      visitFunctionLike(property.initializer as ts.ArrowFunction, name);
+    } else visit(property.initializer);
+    return;
+  };
+  const visitClassDeclaration: Handler = (node) => {
+    const decl = node as ts.ClassLikeDeclaration;
+    const name = decl.name?.text ?? (ts.isClassDeclaration(decl) ? 'default' : ANONYMOUS_SCOPE);
+    if (decl.name || ts.isClassDeclaration(decl)) symbol(name, 'class', decl.name ?? decl);
+    exportEdge(decl, decl.name);
+    visitClass(decl, name);
+    return;
+  };
+  const visitInterfaceDeclaration: Handler = (node) => {
+    const decl = node as ts.InterfaceDeclaration;
+    symbol(decl.name.text, 'interface', decl.name);
+    exportEdge(decl, decl.name);
+    for (const clause of decl.heritageClauses ?? []) {
+      for (const type of clause.types) {
+        const target = expressionName(type.expression);
+        if (target) edge('inherits', target, type);
+      }
+    }
+    return;
+  };
+  const visitTypeAliasDeclaration: Handler = (node) => {
+    const decl = node as ts.TypeAliasDeclaration;
+    symbol(decl.name.text, 'type_alias', decl.name);
+    exportEdge(decl, decl.name);
+    return;
+  };
+  const visitEnumDeclaration: Handler = (node) => {
+    const decl = node as ts.EnumDeclaration;
+    symbol(decl.name.text, 'enum', decl.name);
+    exportEdge(decl, decl.name);
+    for (const member of decl.members) if (member.initializer) visit(member.initializer);
+    return;
+  };
+  const visitModuleDeclaration: Handler = (node) => {
+    const decl = node as ts.ModuleDeclaration;
+    exportEdge(decl, decl.name);
+    const name = ts.isIdentifier(decl.name) ? decl.name.text : decl.name.text;
+    if (decl.body) inScope(name, () => visit(decl.body!));
+    return;
+  };
+  const visitCallExpression: Handler = (node) => {
+    const call = node as ts.CallExpression;
+    const specifier = requireSpecifier(call) ?? dynamicImportSpecifier(call);
+    if (specifier !== undefined) edge('imports', specifier, call);
+    if (config.calls && call.expression.kind !== SyntaxKind.ImportKeyword) {
+      const target = expressionName(call.expression);
+      if (target) edge('calls', target, call);
+    }
+    walkChildren(node);
+  };
+  const visitNewExpression: Handler = (node) => {
+    const target = config.calls ? expressionName((node as ts.NewExpression).expression) : undefined;
+    if (target) edge('calls', target, node);
+    walkChildren(node);
+  };
+  const handlers: (Handler | undefined)[] = [];
+  handlers[SyntaxKind.ImportDeclaration] = visitImportDeclaration;
+  handlers[SyntaxKind.ImportEqualsDeclaration] = visitImportEqualsDeclaration;
+  handlers[SyntaxKind.ExportDeclaration] = visitExportDeclaration;
+  handlers[SyntaxKind.ExportAssignment] = visitExportAssignment;
+  handlers[SyntaxKind.VariableStatement] = visitVariableStatement;
+  handlers[SyntaxKind.VariableDeclaration] = visitVariableDeclaration;
+  handlers[SyntaxKind.FunctionDeclaration] = visitFunctionDeclaration;
+  handlers[SyntaxKind.FunctionExpression] = visitFunctionExpression;
+  handlers[SyntaxKind.ArrowFunction] = visitFunctionExpression;
+  handlers[SyntaxKind.MethodDeclaration] = visitMethodDeclaration;
+  handlers[SyntaxKind.GetAccessor] = visitMethodDeclaration;
+  handlers[SyntaxKind.SetAccessor] = visitMethodDeclaration;
+  handlers[SyntaxKind.PropertyAssignment] = visitPropertyAssignment;
+  handlers[SyntaxKind.ClassDeclaration] = visitClassDeclaration;
+  handlers[SyntaxKind.ClassExpression] = visitClassDeclaration;
+  handlers[SyntaxKind.InterfaceDeclaration] = visitInterfaceDeclaration;
+  handlers[SyntaxKind.TypeAliasDeclaration] = visitTypeAliasDeclaration;
+  handlers[SyntaxKind.EnumDeclaration] = visitEnumDeclaration;
+  handlers[SyntaxKind.ModuleDeclaration] = visitModuleDeclaration;
+  handlers[SyntaxKind.CallExpression] = visitCallExpression;
+  handlers[SyntaxKind.NewExpression] = visitNewExpression;
 
   const visitVariable = (decl: ts.VariableDeclaration): void => {
     const init = decl.initializer;
@@ -349,3 +374,6 @@ export function extractTypeScriptSymbols(
   for (const statement of sf.statements) visit(statement);
   return out;
 }
+
+/** A node kind's visit (a kind without one has its children walked). */
+type Handler = (node: ts.Node) => void;
