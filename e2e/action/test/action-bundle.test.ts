@@ -7,6 +7,10 @@ import { type CacheService, startCacheService } from '../support/cache-service';
 import { type GitHubApi, startGitHubApi } from '../support/github-api';
 import { buildRunnerEnv, createGitRepo, type GitRepo } from '../support/runner-env';
 
+// The project's testTimeout does not apply when jest runs every project from the root (it is a
+// global option): the action runs below take seconds each, more on a busy machine.
+jest.setTimeout(120_000);
+
 /**
  * The real bundle with the runner's environment: input validation, masking, and the cache
  * restore that precedes the first engine call.

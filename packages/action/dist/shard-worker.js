@@ -21,7 +21,7 @@ import {
   readBatchRecords,
   runShardChain,
   toCodebatchError
-} from "./chunks/chunk-NZ5MX4IJ.js";
+} from "./chunks/chunk-OOZFCJ5O.js";
 
 // ../core/src/run/shard-worker.ts
 init_read_batch();

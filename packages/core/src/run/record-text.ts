@@ -13,7 +13,7 @@ import type { TaskOutput } from '../schemas/output-record';
  * stringified record, so it is kept as it is and parsed only when a task reads it.
  */
 export class RecordText {
-  private value: TaskOutput | undefined = undefined;
+  private value: TaskOutput | undefined;
 
   constructor(
     /**
@@ -89,11 +89,15 @@ export function splitIndexRecords(index: Buffer | string): RecordText[] {
     if (end === -1) end = bytes.length;
     const from = start;
     start = end + 1;
-    if (prefix === undefined)
-      prefix = Buffer.from(ENVELOPE_PREFIX.exec(bytes.toString('utf8', from, end))?.[0] ?? '', 'utf8');
+    // The envelope every line shares, from the first line that is not blank.
+    if (prefix === undefined && end > from) {
+      const first = bytes.toString('utf8', from, end);
+      if (first.trim() !== '') prefix = Buffer.from(ENVELOPE_PREFIX.exec(first)?.[0] ?? '', 'utf8');
+    }
     // Each record decoded on its own from the bytes: the index is never one string (a parse
     // shard's is about 150 MB at 100k files), and a kept record keeps only its own text.
     if (
+      prefix !== undefined &&
       prefix.length > 0 &&
       end - from > prefix.length &&
       bytes.compare(prefix, 0, prefix.length, from, from + prefix.length) === 0 &&
@@ -130,7 +134,7 @@ function cutRecord(tail: string): RecordText {
 }
 
 const UNREADABLE = Symbol('unreadable');
-/** A `\u` escape or a space after a colon: possibly not JSON.stringify's spelling (one scan). */
+/** A `\u` escape or a space after a colon: possibly not JSON.stringify's spelling. */
 const NOT_STRINGIFY_SPELLING = /\\u|": /;
 const OPEN_BRACE = 123;
 const CLOSE_BRACE = 125;

@@ -120,6 +120,24 @@ describe('record texts', () => {
     expect(r!.path).toBe('a.ts');
   });
 
+  it('reads index bytes with blank lines, a blank first line and a last line without newline', () => {
+    const records = [
+      { path: 'a.ts', kind: 'diagnostic', severity: 'error', message: 'é' },
+      { path: 'b.ts', kind: 'metric', value: 2 },
+    ] as TaskOutput[];
+    const index = serializeOutputs(records.map(recordTextOf), IDS).text;
+    const [first, second] = index.split('\n');
+    const bytes = Buffer.from(`\n  \n${first}\n\n${second}`, 'utf8');
+    const parse = jest.spyOn(JSON, 'parse');
+    try {
+      const cut = splitIndexRecords(bytes);
+      expect(cut.map((r) => r.text)).toEqual(records.map((r) => JSON.stringify(r)));
+      expect(parse).not.toHaveBeenCalled(); // the envelope is found past the blank lines
+    } finally {
+      parse.mockRestore();
+    }
+  });
+
   it('throws on a line that is not JSON', () => {
     expect(() => splitIndexRecords('not an index\n')).toThrow();
   });

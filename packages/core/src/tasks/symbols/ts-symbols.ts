@@ -192,7 +192,6 @@ export function extractTypeScriptSymbols(
     if (named && ts.isNamespaceImport(named)) symbol(named.name.text, 'import_alias', named.name);
     else if (named)
       for (const element of named.elements) symbol(element.name.text, 'import_alias', element.name);
-    return;
   };
   const visitImportEqualsDeclaration: Handler = (node) => {
     const decl = node as ts.ImportEqualsDeclaration;
@@ -202,7 +201,6 @@ export function extractTypeScriptSymbols(
     }
     symbol(decl.name.text, 'import_alias', decl.name);
     exportEdge(decl, decl.name);
-    return;
   };
   const visitExportDeclaration: Handler = (node) => {
     const decl = node as ts.ExportDeclaration;
@@ -220,7 +218,6 @@ export function extractTypeScriptSymbols(
         edge('exports', element.name.text, element.name);
       }
     }
-    return;
   };
   const visitExportAssignment: Handler = (node) => {
     const assignment = node as ts.ExportAssignment;
@@ -228,7 +225,6 @@ export function extractTypeScriptSymbols(
     symbol(target, 'export', assignment);
     edge('exports', target, assignment);
     visit(assignment.expression);
-    return;
   };
   const visitVariableStatement: Handler = (node) => {
     const statement = node as ts.VariableStatement;
@@ -237,11 +233,9 @@ export function extractTypeScriptSymbols(
       if (exported && ts.isIdentifier(decl.name)) edge('exports', decl.name.text, decl.name);
       visitVariable(decl);
     }
-    return;
   };
   const visitVariableDeclaration: Handler = (node) => {
     visitVariable(node as ts.VariableDeclaration);
-    return;
   };
   const visitFunctionDeclaration: Handler = (node) => {
     const decl = node as ts.FunctionDeclaration;
@@ -254,19 +248,16 @@ export function extractTypeScriptSymbols(
       exportEdge(decl, decl.name);
     }
     visitFunctionLike(decl, name);
-    return;
   };
-  const visitFunctionExpression: Handler = (node) => {
+  const visitFunctionValue: Handler = (node) => {
     const fn = node as ts.FunctionExpression | ts.ArrowFunction;
     visitFunctionLike(fn, (ts.isFunctionExpression(fn) && fn.name?.text) || ANONYMOUS_SCOPE);
-    return;
   };
-  const visitMethodDeclaration: Handler = (node) => {
+  const visitMethodLike: Handler = (node) => {
     // Object-literal methods: part of a value, not declarations; they still name a scope.
     const method = node as ts.MethodDeclaration;
     if (ts.isComputedPropertyName(method.name)) visit(method.name.expression);
     visitFunctionLike(method, propertyNameText(method.name) ?? ANONYMOUS_SCOPE);
-    return;
   };
   const visitPropertyAssignment: Handler = (node) => {
     const property = node as ts.PropertyAssignment;
@@ -275,15 +266,13 @@ export function extractTypeScriptSymbols(
     if (name !== undefined && isFunctionValue(property.initializer)) {
       visitFunctionLike(property.initializer as ts.ArrowFunction, name);
     } else visit(property.initializer);
-    return;
   };
-  const visitClassDeclaration: Handler = (node) => {
+  const visitClassLike: Handler = (node) => {
     const decl = node as ts.ClassLikeDeclaration;
     const name = decl.name?.text ?? (ts.isClassDeclaration(decl) ? 'default' : ANONYMOUS_SCOPE);
     if (decl.name || ts.isClassDeclaration(decl)) symbol(name, 'class', decl.name ?? decl);
     exportEdge(decl, decl.name);
     visitClass(decl, name);
-    return;
   };
   const visitInterfaceDeclaration: Handler = (node) => {
     const decl = node as ts.InterfaceDeclaration;
@@ -295,27 +284,23 @@ export function extractTypeScriptSymbols(
         if (target) edge('inherits', target, type);
       }
     }
-    return;
   };
   const visitTypeAliasDeclaration: Handler = (node) => {
     const decl = node as ts.TypeAliasDeclaration;
     symbol(decl.name.text, 'type_alias', decl.name);
     exportEdge(decl, decl.name);
-    return;
   };
   const visitEnumDeclaration: Handler = (node) => {
     const decl = node as ts.EnumDeclaration;
     symbol(decl.name.text, 'enum', decl.name);
     exportEdge(decl, decl.name);
     for (const member of decl.members) if (member.initializer) visit(member.initializer);
-    return;
   };
   const visitModuleDeclaration: Handler = (node) => {
     const decl = node as ts.ModuleDeclaration;
     exportEdge(decl, decl.name);
     const name = ts.isIdentifier(decl.name) ? decl.name.text : decl.name.text;
     if (decl.body) inScope(name, () => visit(decl.body!));
-    return;
   };
   const visitCallExpression: Handler = (node) => {
     const call = node as ts.CallExpression;
@@ -340,14 +325,14 @@ export function extractTypeScriptSymbols(
   handlers[SyntaxKind.VariableStatement] = visitVariableStatement;
   handlers[SyntaxKind.VariableDeclaration] = visitVariableDeclaration;
   handlers[SyntaxKind.FunctionDeclaration] = visitFunctionDeclaration;
-  handlers[SyntaxKind.FunctionExpression] = visitFunctionExpression;
-  handlers[SyntaxKind.ArrowFunction] = visitFunctionExpression;
-  handlers[SyntaxKind.MethodDeclaration] = visitMethodDeclaration;
-  handlers[SyntaxKind.GetAccessor] = visitMethodDeclaration;
-  handlers[SyntaxKind.SetAccessor] = visitMethodDeclaration;
+  handlers[SyntaxKind.FunctionExpression] = visitFunctionValue;
+  handlers[SyntaxKind.ArrowFunction] = visitFunctionValue;
+  handlers[SyntaxKind.MethodDeclaration] = visitMethodLike;
+  handlers[SyntaxKind.GetAccessor] = visitMethodLike;
+  handlers[SyntaxKind.SetAccessor] = visitMethodLike;
   handlers[SyntaxKind.PropertyAssignment] = visitPropertyAssignment;
-  handlers[SyntaxKind.ClassDeclaration] = visitClassDeclaration;
-  handlers[SyntaxKind.ClassExpression] = visitClassDeclaration;
+  handlers[SyntaxKind.ClassDeclaration] = visitClassLike;
+  handlers[SyntaxKind.ClassExpression] = visitClassLike;
   handlers[SyntaxKind.InterfaceDeclaration] = visitInterfaceDeclaration;
   handlers[SyntaxKind.TypeAliasDeclaration] = visitTypeAliasDeclaration;
   handlers[SyntaxKind.EnumDeclaration] = visitEnumDeclaration;
@@ -375,5 +360,5 @@ export function extractTypeScriptSymbols(
   return out;
 }
 
-/** A node kind's visit (a kind without one has its children walked). */
+/** A node kind's visit (a kind without one has its children walked, unless it is a type). */
 type Handler = (node: ts.Node) => void;

@@ -24341,7 +24341,7 @@ var init_input_bundle = __esm({
 // ../core/src/run/record-text.ts
 import { createHash as createHash2 } from "node:crypto";
 function recordTextOf(record2) {
-  return new RecordText(JSON.stringify(record2).slice(1), record2.path, record2.kind, record2.severity, record2);
+  return new RecordText(JSON.stringify(record2).slice(1), record2.path, record2.kind, record2.severity);
 }
 function digestRecordTexts(records) {
   const h = createHash2("sha256");
@@ -24363,9 +24363,11 @@ function splitIndexRecords(index) {
     if (end === -1) end = bytes.length;
     const from = start2;
     start2 = end + 1;
-    if (prefix === void 0)
-      prefix = Buffer.from(ENVELOPE_PREFIX.exec(bytes.toString("utf8", from, end))?.[0] ?? "", "utf8");
-    if (prefix.length > 0 && end - from > prefix.length && bytes.compare(prefix, 0, prefix.length, from, from + prefix.length) === 0 && bytes[end - 1] === CLOSE_BRACE) {
+    if (prefix === void 0 && end > from) {
+      const first = bytes.toString("utf8", from, end);
+      if (first.trim() !== "") prefix = Buffer.from(ENVELOPE_PREFIX.exec(first)?.[0] ?? "", "utf8");
+    }
+    if (prefix !== void 0 && prefix.length > 0 && end - from > prefix.length && bytes.compare(prefix, 0, prefix.length, from, from + prefix.length) === 0 && bytes[end - 1] === CLOSE_BRACE) {
       out2.push(cutRecord(bytes.toString("utf8", from + prefix.length, end)));
       continue;
     }
@@ -24402,12 +24404,11 @@ var init_record_text = __esm({
   "../core/src/run/record-text.ts"() {
     "use strict";
     RecordText = class {
-      constructor(tail, path21, kind, severity, record2) {
+      constructor(tail, path21, kind, severity) {
         this.tail = tail;
         this.path = path21;
         this.kind = kind;
         this.severity = severity;
-        this.value = record2;
       }
       tail;
       path;
@@ -32069,161 +32070,168 @@ function extractTypeScriptSymbols(sf, path21, config2) {
     });
   };
   const visit2 = (node2) => {
-    switch (node2.kind) {
-      case SyntaxKind.ImportDeclaration: {
-        const decl = node2;
-        if (import_typescript9.default.isStringLiteral(decl.moduleSpecifier)) edge("imports", decl.moduleSpecifier.text, decl);
-        const clause = decl.importClause;
-        if (clause?.name) symbol2(clause.name.text, "import_alias", clause.name);
-        const named = clause?.namedBindings;
-        if (named && import_typescript9.default.isNamespaceImport(named)) symbol2(named.name.text, "import_alias", named.name);
-        else if (named)
-          for (const element of named.elements) symbol2(element.name.text, "import_alias", element.name);
-        return;
-      }
-      case SyntaxKind.ImportEqualsDeclaration: {
-        const decl = node2;
-        const ref = decl.moduleReference;
-        if (import_typescript9.default.isExternalModuleReference(ref) && import_typescript9.default.isStringLiteral(ref.expression)) {
-          edge("imports", ref.expression.text, decl);
-        }
-        symbol2(decl.name.text, "import_alias", decl.name);
-        exportEdge(decl, decl.name);
-        return;
-      }
-      case SyntaxKind.ExportDeclaration: {
-        const decl = node2;
-        if (decl.moduleSpecifier && import_typescript9.default.isStringLiteral(decl.moduleSpecifier)) {
-          edge("imports", decl.moduleSpecifier.text, decl);
-        }
-        const clause = decl.exportClause;
-        if (!clause) edge("exports", "*", decl);
-        else if (import_typescript9.default.isNamespaceExport(clause)) {
-          symbol2(clause.name.text, "export", clause.name);
-          edge("exports", clause.name.text, clause.name);
-        } else {
-          for (const element of clause.elements) {
-            symbol2(element.name.text, "export", element.name);
-            edge("exports", element.name.text, element.name);
-          }
-        }
-        return;
-      }
-      case SyntaxKind.ExportAssignment: {
-        const assignment = node2;
-        const target = assignment.isExportEquals ? "export=" : "default";
-        symbol2(target, "export", assignment);
-        edge("exports", target, assignment);
-        visit2(assignment.expression);
-        return;
-      }
-      case SyntaxKind.VariableStatement: {
-        const statement = node2;
-        const exported = hasModifier(statement, SyntaxKind.ExportKeyword);
-        for (const decl of statement.declarationList.declarations) {
-          if (exported && import_typescript9.default.isIdentifier(decl.name)) edge("exports", decl.name.text, decl.name);
-          visitVariable(decl);
-        }
-        return;
-      }
-      case SyntaxKind.VariableDeclaration:
-        visitVariable(node2);
-        return;
-      case SyntaxKind.FunctionDeclaration: {
-        const decl = node2;
-        const name2 = decl.name?.text ?? "default";
-        const key = `${scopeName()}\0${name2}`;
-        if (!declaredFunctions.has(key)) {
-          declaredFunctions.add(key);
-          symbol2(name2, "function", decl.name ?? decl);
-          exportEdge(decl, decl.name);
-        }
-        visitFunctionLike(decl, name2);
-        return;
-      }
-      case SyntaxKind.FunctionExpression:
-      case SyntaxKind.ArrowFunction: {
-        const fn = node2;
-        visitFunctionLike(fn, import_typescript9.default.isFunctionExpression(fn) && fn.name?.text || ANONYMOUS_SCOPE);
-        return;
-      }
-      case SyntaxKind.MethodDeclaration:
-      case SyntaxKind.GetAccessor:
-      case SyntaxKind.SetAccessor: {
-        const method = node2;
-        if (import_typescript9.default.isComputedPropertyName(method.name)) visit2(method.name.expression);
-        visitFunctionLike(method, propertyNameText(method.name) ?? ANONYMOUS_SCOPE);
-        return;
-      }
-      case SyntaxKind.PropertyAssignment: {
-        const property = node2;
-        const name2 = propertyNameText(property.name);
-        if (import_typescript9.default.isComputedPropertyName(property.name)) visit2(property.name.expression);
-        if (name2 !== void 0 && isFunctionValue(property.initializer)) {
-          visitFunctionLike(property.initializer, name2);
-        } else visit2(property.initializer);
-        return;
-      }
-      case SyntaxKind.ClassDeclaration:
-      case SyntaxKind.ClassExpression: {
-        const decl = node2;
-        const name2 = decl.name?.text ?? (import_typescript9.default.isClassDeclaration(decl) ? "default" : ANONYMOUS_SCOPE);
-        if (decl.name || import_typescript9.default.isClassDeclaration(decl)) symbol2(name2, "class", decl.name ?? decl);
-        exportEdge(decl, decl.name);
-        visitClass(decl, name2);
-        return;
-      }
-      case SyntaxKind.InterfaceDeclaration: {
-        const decl = node2;
-        symbol2(decl.name.text, "interface", decl.name);
-        exportEdge(decl, decl.name);
-        for (const clause of decl.heritageClauses ?? []) {
-          for (const type of clause.types) {
-            const target = expressionName(type.expression);
-            if (target) edge("inherits", target, type);
-          }
-        }
-        return;
-      }
-      case SyntaxKind.TypeAliasDeclaration: {
-        const decl = node2;
-        symbol2(decl.name.text, "type_alias", decl.name);
-        exportEdge(decl, decl.name);
-        return;
-      }
-      case SyntaxKind.EnumDeclaration: {
-        const decl = node2;
-        symbol2(decl.name.text, "enum", decl.name);
-        exportEdge(decl, decl.name);
-        for (const member of decl.members) if (member.initializer) visit2(member.initializer);
-        return;
-      }
-      case SyntaxKind.ModuleDeclaration: {
-        const decl = node2;
-        exportEdge(decl, decl.name);
-        const name2 = import_typescript9.default.isIdentifier(decl.name) ? decl.name.text : decl.name.text;
-        if (decl.body) inScope(name2, () => visit2(decl.body));
-        return;
-      }
-      case SyntaxKind.CallExpression: {
-        const call = node2;
-        const specifier = requireSpecifier(call) ?? dynamicImportSpecifier(call);
-        if (specifier !== void 0) edge("imports", specifier, call);
-        if (config2.calls && call.expression.kind !== SyntaxKind.ImportKeyword) {
-          const target = expressionName(call.expression);
-          if (target) edge("calls", target, call);
-        }
-        break;
-      }
-      case SyntaxKind.NewExpression: {
-        const target = config2.calls ? expressionName(node2.expression) : void 0;
-        if (target) edge("calls", target, node2);
-        break;
-      }
-    }
+    const handler = handlers[node2.kind];
+    if (handler === void 0) walkChildren(node2);
+    else handler(node2);
+  };
+  const walkChildren = (node2) => {
     if (import_typescript9.default.isTypeNode(node2)) return;
     forEachChild(node2, visit2);
   };
+  const visitImportDeclaration = (node2) => {
+    const decl = node2;
+    if (import_typescript9.default.isStringLiteral(decl.moduleSpecifier)) edge("imports", decl.moduleSpecifier.text, decl);
+    const clause = decl.importClause;
+    if (clause?.name) symbol2(clause.name.text, "import_alias", clause.name);
+    const named = clause?.namedBindings;
+    if (named && import_typescript9.default.isNamespaceImport(named)) symbol2(named.name.text, "import_alias", named.name);
+    else if (named)
+      for (const element of named.elements) symbol2(element.name.text, "import_alias", element.name);
+  };
+  const visitImportEqualsDeclaration = (node2) => {
+    const decl = node2;
+    const ref = decl.moduleReference;
+    if (import_typescript9.default.isExternalModuleReference(ref) && import_typescript9.default.isStringLiteral(ref.expression)) {
+      edge("imports", ref.expression.text, decl);
+    }
+    symbol2(decl.name.text, "import_alias", decl.name);
+    exportEdge(decl, decl.name);
+  };
+  const visitExportDeclaration = (node2) => {
+    const decl = node2;
+    if (decl.moduleSpecifier && import_typescript9.default.isStringLiteral(decl.moduleSpecifier)) {
+      edge("imports", decl.moduleSpecifier.text, decl);
+    }
+    const clause = decl.exportClause;
+    if (!clause) edge("exports", "*", decl);
+    else if (import_typescript9.default.isNamespaceExport(clause)) {
+      symbol2(clause.name.text, "export", clause.name);
+      edge("exports", clause.name.text, clause.name);
+    } else {
+      for (const element of clause.elements) {
+        symbol2(element.name.text, "export", element.name);
+        edge("exports", element.name.text, element.name);
+      }
+    }
+  };
+  const visitExportAssignment = (node2) => {
+    const assignment = node2;
+    const target = assignment.isExportEquals ? "export=" : "default";
+    symbol2(target, "export", assignment);
+    edge("exports", target, assignment);
+    visit2(assignment.expression);
+  };
+  const visitVariableStatement = (node2) => {
+    const statement = node2;
+    const exported = hasModifier(statement, SyntaxKind.ExportKeyword);
+    for (const decl of statement.declarationList.declarations) {
+      if (exported && import_typescript9.default.isIdentifier(decl.name)) edge("exports", decl.name.text, decl.name);
+      visitVariable(decl);
+    }
+  };
+  const visitVariableDeclaration = (node2) => {
+    visitVariable(node2);
+  };
+  const visitFunctionDeclaration = (node2) => {
+    const decl = node2;
+    const name2 = decl.name?.text ?? "default";
+    const key = `${scopeName()}\0${name2}`;
+    if (!declaredFunctions.has(key)) {
+      declaredFunctions.add(key);
+      symbol2(name2, "function", decl.name ?? decl);
+      exportEdge(decl, decl.name);
+    }
+    visitFunctionLike(decl, name2);
+  };
+  const visitFunctionValue = (node2) => {
+    const fn = node2;
+    visitFunctionLike(fn, import_typescript9.default.isFunctionExpression(fn) && fn.name?.text || ANONYMOUS_SCOPE);
+  };
+  const visitMethodLike = (node2) => {
+    const method = node2;
+    if (import_typescript9.default.isComputedPropertyName(method.name)) visit2(method.name.expression);
+    visitFunctionLike(method, propertyNameText(method.name) ?? ANONYMOUS_SCOPE);
+  };
+  const visitPropertyAssignment = (node2) => {
+    const property = node2;
+    const name2 = propertyNameText(property.name);
+    if (import_typescript9.default.isComputedPropertyName(property.name)) visit2(property.name.expression);
+    if (name2 !== void 0 && isFunctionValue(property.initializer)) {
+      visitFunctionLike(property.initializer, name2);
+    } else visit2(property.initializer);
+  };
+  const visitClassLike = (node2) => {
+    const decl = node2;
+    const name2 = decl.name?.text ?? (import_typescript9.default.isClassDeclaration(decl) ? "default" : ANONYMOUS_SCOPE);
+    if (decl.name || import_typescript9.default.isClassDeclaration(decl)) symbol2(name2, "class", decl.name ?? decl);
+    exportEdge(decl, decl.name);
+    visitClass(decl, name2);
+  };
+  const visitInterfaceDeclaration = (node2) => {
+    const decl = node2;
+    symbol2(decl.name.text, "interface", decl.name);
+    exportEdge(decl, decl.name);
+    for (const clause of decl.heritageClauses ?? []) {
+      for (const type of clause.types) {
+        const target = expressionName(type.expression);
+        if (target) edge("inherits", target, type);
+      }
+    }
+  };
+  const visitTypeAliasDeclaration = (node2) => {
+    const decl = node2;
+    symbol2(decl.name.text, "type_alias", decl.name);
+    exportEdge(decl, decl.name);
+  };
+  const visitEnumDeclaration = (node2) => {
+    const decl = node2;
+    symbol2(decl.name.text, "enum", decl.name);
+    exportEdge(decl, decl.name);
+    for (const member of decl.members) if (member.initializer) visit2(member.initializer);
+  };
+  const visitModuleDeclaration = (node2) => {
+    const decl = node2;
+    exportEdge(decl, decl.name);
+    const name2 = import_typescript9.default.isIdentifier(decl.name) ? decl.name.text : decl.name.text;
+    if (decl.body) inScope(name2, () => visit2(decl.body));
+  };
+  const visitCallExpression = (node2) => {
+    const call = node2;
+    const specifier = requireSpecifier(call) ?? dynamicImportSpecifier(call);
+    if (specifier !== void 0) edge("imports", specifier, call);
+    if (config2.calls && call.expression.kind !== SyntaxKind.ImportKeyword) {
+      const target = expressionName(call.expression);
+      if (target) edge("calls", target, call);
+    }
+    walkChildren(node2);
+  };
+  const visitNewExpression = (node2) => {
+    const target = config2.calls ? expressionName(node2.expression) : void 0;
+    if (target) edge("calls", target, node2);
+    walkChildren(node2);
+  };
+  const handlers = [];
+  handlers[SyntaxKind.ImportDeclaration] = visitImportDeclaration;
+  handlers[SyntaxKind.ImportEqualsDeclaration] = visitImportEqualsDeclaration;
+  handlers[SyntaxKind.ExportDeclaration] = visitExportDeclaration;
+  handlers[SyntaxKind.ExportAssignment] = visitExportAssignment;
+  handlers[SyntaxKind.VariableStatement] = visitVariableStatement;
+  handlers[SyntaxKind.VariableDeclaration] = visitVariableDeclaration;
+  handlers[SyntaxKind.FunctionDeclaration] = visitFunctionDeclaration;
+  handlers[SyntaxKind.FunctionExpression] = visitFunctionValue;
+  handlers[SyntaxKind.ArrowFunction] = visitFunctionValue;
+  handlers[SyntaxKind.MethodDeclaration] = visitMethodLike;
+  handlers[SyntaxKind.GetAccessor] = visitMethodLike;
+  handlers[SyntaxKind.SetAccessor] = visitMethodLike;
+  handlers[SyntaxKind.PropertyAssignment] = visitPropertyAssignment;
+  handlers[SyntaxKind.ClassDeclaration] = visitClassLike;
+  handlers[SyntaxKind.ClassExpression] = visitClassLike;
+  handlers[SyntaxKind.InterfaceDeclaration] = visitInterfaceDeclaration;
+  handlers[SyntaxKind.TypeAliasDeclaration] = visitTypeAliasDeclaration;
+  handlers[SyntaxKind.EnumDeclaration] = visitEnumDeclaration;
+  handlers[SyntaxKind.ModuleDeclaration] = visitModuleDeclaration;
+  handlers[SyntaxKind.CallExpression] = visitCallExpression;
+  handlers[SyntaxKind.NewExpression] = visitNewExpression;
   const visitVariable = (decl) => {
     const init2 = decl.initializer;
     if (import_typescript9.default.isIdentifier(decl.name) && init2 && isFunctionValue(init2)) {
@@ -33377,342 +33385,358 @@ function analyzeScopes(sf) {
     }
   };
   const visit2 = (node2, scope, ambient) => {
-    switch (node2.kind) {
-      case SyntaxKind.Identifier:
-        reference(scope, node2.text, VALUE);
-        return;
-      case SyntaxKind.ImportDeclaration: {
-        isModule = true;
-        const clause = node2.importClause;
-        if (!clause) return;
-        const typeOnly = clause.isTypeOnly;
-        if (clause.name)
-          declare(scope, clause.name, "import", ALL, { typeOnlyImport: typeOnly, ambient: false });
-        const named = clause.namedBindings;
-        if (named && import_typescript10.default.isNamespaceImport(named))
-          declare(scope, named.name, "import", ALL, { typeOnlyImport: typeOnly });
-        else if (named) {
-          for (const element of named.elements) {
-            declare(scope, element.name, "import", ALL, { typeOnlyImport: typeOnly || element.isTypeOnly });
-          }
-        }
-        return;
+    if (node2.kind === SyntaxKind.Identifier) {
+      reference(scope, node2.text, VALUE);
+      return;
+    }
+    const handler = handlers[node2.kind];
+    if (handler === void 0) visitChildren(node2, scope, ambient);
+    else handler(node2, scope, ambient);
+  };
+  const visitImportDeclaration = (node2, scope) => {
+    isModule = true;
+    const clause = node2.importClause;
+    if (!clause) return;
+    const typeOnly = clause.isTypeOnly;
+    if (clause.name) declare(scope, clause.name, "import", ALL, { typeOnlyImport: typeOnly, ambient: false });
+    const named = clause.namedBindings;
+    if (named && import_typescript10.default.isNamespaceImport(named))
+      declare(scope, named.name, "import", ALL, { typeOnlyImport: typeOnly });
+    else if (named) {
+      for (const element of named.elements) {
+        declare(scope, element.name, "import", ALL, { typeOnlyImport: typeOnly || element.isTypeOnly });
       }
-      case SyntaxKind.ImportEqualsDeclaration: {
-        const decl = node2;
-        const exported = hasModifier2(decl, SyntaxKind.ExportKeyword);
-        if (import_typescript10.default.isExternalModuleReference(decl.moduleReference)) isModule = true;
-        else referenceEntity(decl.moduleReference, scope, ALL);
-        declare(scope, decl.name, "import", ALL, { exported, typeOnlyImport: decl.isTypeOnly });
-        return;
+    }
+  };
+  const visitImportEqualsDeclaration = (node2, scope) => {
+    const decl = node2;
+    const exported = hasModifier2(decl, SyntaxKind.ExportKeyword);
+    if (import_typescript10.default.isExternalModuleReference(decl.moduleReference)) isModule = true;
+    else referenceEntity(decl.moduleReference, scope, ALL);
+    declare(scope, decl.name, "import", ALL, { exported, typeOnlyImport: decl.isTypeOnly });
+  };
+  const visitExportDeclaration = (node2, scope) => {
+    isModule = true;
+    const decl = node2;
+    if (decl.moduleSpecifier || !decl.exportClause || !import_typescript10.default.isNamedExports(decl.exportClause)) return;
+    for (const element of decl.exportClause.elements) {
+      const local = element.propertyName ?? element.name;
+      if (import_typescript10.default.isIdentifier(local)) reference(scope, local.text, ALL);
+    }
+  };
+  const visitExportAssignment = (node2, scope, ambient) => {
+    isModule = true;
+    const expression = node2.expression;
+    if (import_typescript10.default.isIdentifier(expression)) reference(scope, expression.text, ALL);
+    else visit2(expression, scope, ambient);
+  };
+  const visitNamespaceExportDeclaration = () => {
+  };
+  const visitVariableStatement = (node2, scope, ambient) => {
+    const statement = node2;
+    const exported = hasModifier2(statement, SyntaxKind.ExportKeyword);
+    if (exported) isModule = true;
+    visitVariableList(
+      statement.declarationList,
+      scope,
+      ambient || hasModifier2(statement, SyntaxKind.DeclareKeyword),
+      exported
+    );
+  };
+  const visitVariableDeclarationList = (node2, scope, ambient) => {
+    visitVariableList(node2, scope, ambient, false);
+  };
+  const visitFunctionDeclaration = (node2, scope, ambient) => {
+    const decl = node2;
+    const exported = hasModifier2(decl, SyntaxKind.ExportKeyword);
+    if (exported) isModule = true;
+    if (decl.name) {
+      const target = isModule || scope.kind !== "block" ? scope : scope.functionScope;
+      declare(target, decl.name, "function", VALUE, {
+        exported,
+        ambient: ambient || hasModifier2(decl, SyntaxKind.DeclareKeyword)
+      });
+    }
+    visitFunction(decl, scope, ambient);
+  };
+  const visitSignatureLike = (node2, scope, ambient) => {
+    visitFunction(node2, scope, ambient);
+  };
+  const visitClassDeclaration = (node2, scope, ambient) => {
+    if (hasModifier2(node2, SyntaxKind.ExportKeyword)) isModule = true;
+    visitClass(node2, scope, ambient);
+  };
+  const visitClassExpression = (node2, scope, ambient) => {
+    visitClass(node2, scope, ambient);
+  };
+  const visitClassStaticBlockDeclaration = (node2, scope, ambient) => {
+    visitStatements(
+      node2.body.statements,
+      newScope("function", node2, scope),
+      ambient
+    );
+  };
+  const visitPropertyDeclaration = (node2, scope, ambient) => {
+    const decl = node2;
+    for (const modifier of decl.modifiers ?? [])
+      if (import_typescript10.default.isDecorator(modifier)) visit2(modifier, scope, ambient);
+    if (import_typescript10.default.isComputedPropertyName(decl.name)) visit2(decl.name.expression, scope, ambient);
+    if (decl.type) visit2(decl.type, scope, ambient);
+    if (decl.initializer) visit2(decl.initializer, scope, ambient);
+  };
+  const visitInterfaceDeclaration = (node2, scope, ambient) => {
+    const decl = node2;
+    const exported = hasModifier2(decl, SyntaxKind.ExportKeyword);
+    if (exported) isModule = true;
+    declare(scope, decl.name, "interface", TYPE, {
+      exported,
+      ambient: ambient || hasModifier2(decl, SyntaxKind.DeclareKeyword)
+    });
+    const typeScope = newScope("type", decl, scope);
+    visitTypeParameters(decl.typeParameters, typeScope, ambient);
+    for (const clause of decl.heritageClauses ?? []) {
+      for (const type of clause.types) {
+        referenceEntity(type.expression, typeScope, TYPE);
+        for (const arg of type.typeArguments ?? []) visit2(arg, typeScope, ambient);
       }
-      case SyntaxKind.ExportDeclaration: {
-        isModule = true;
-        const decl = node2;
-        if (decl.moduleSpecifier || !decl.exportClause || !import_typescript10.default.isNamedExports(decl.exportClause)) return;
-        for (const element of decl.exportClause.elements) {
-          const local = element.propertyName ?? element.name;
-          if (import_typescript10.default.isIdentifier(local)) reference(scope, local.text, ALL);
-        }
-        return;
-      }
-      case SyntaxKind.ExportAssignment: {
-        isModule = true;
-        const expression = node2.expression;
-        if (import_typescript10.default.isIdentifier(expression)) reference(scope, expression.text, ALL);
-        else visit2(expression, scope, ambient);
-        return;
-      }
-      case SyntaxKind.NamespaceExportDeclaration:
-        return;
-      case SyntaxKind.VariableStatement: {
-        const statement = node2;
-        const exported = hasModifier2(statement, SyntaxKind.ExportKeyword);
-        if (exported) isModule = true;
-        visitVariableList(
-          statement.declarationList,
-          scope,
-          ambient || hasModifier2(statement, SyntaxKind.DeclareKeyword),
-          exported
-        );
-        return;
-      }
-      case SyntaxKind.VariableDeclarationList:
-        visitVariableList(node2, scope, ambient, false);
-        return;
-      case SyntaxKind.FunctionDeclaration: {
-        const decl = node2;
-        const exported = hasModifier2(decl, SyntaxKind.ExportKeyword);
-        if (exported) isModule = true;
-        if (decl.name) {
-          const target = isModule || scope.kind !== "block" ? scope : scope.functionScope;
-          declare(target, decl.name, "function", VALUE, {
-            exported,
-            ambient: ambient || hasModifier2(decl, SyntaxKind.DeclareKeyword)
-          });
-        }
-        visitFunction(decl, scope, ambient);
-        return;
-      }
-      case SyntaxKind.FunctionExpression:
-      case SyntaxKind.ArrowFunction:
-      case SyntaxKind.MethodDeclaration:
-      case SyntaxKind.Constructor:
-      case SyntaxKind.GetAccessor:
-      case SyntaxKind.SetAccessor:
-      case SyntaxKind.MethodSignature:
-      case SyntaxKind.CallSignature:
-      case SyntaxKind.ConstructSignature:
-      case SyntaxKind.IndexSignature:
-      case SyntaxKind.FunctionType:
-      case SyntaxKind.ConstructorType:
-        visitFunction(node2, scope, ambient);
-        return;
-      case SyntaxKind.ClassDeclaration:
-        if (hasModifier2(node2, SyntaxKind.ExportKeyword)) isModule = true;
-        visitClass(node2, scope, ambient);
-        return;
-      case SyntaxKind.ClassExpression:
-        visitClass(node2, scope, ambient);
-        return;
-      case SyntaxKind.ClassStaticBlockDeclaration:
-        visitStatements(
-          node2.body.statements,
-          newScope("function", node2, scope),
-          ambient
-        );
-        return;
-      case SyntaxKind.PropertyDeclaration:
-      case SyntaxKind.PropertySignature: {
-        const decl = node2;
-        for (const modifier of decl.modifiers ?? [])
-          if (import_typescript10.default.isDecorator(modifier)) visit2(modifier, scope, ambient);
-        if (import_typescript10.default.isComputedPropertyName(decl.name)) visit2(decl.name.expression, scope, ambient);
-        if (decl.type) visit2(decl.type, scope, ambient);
-        if (decl.initializer) visit2(decl.initializer, scope, ambient);
-        return;
-      }
-      case SyntaxKind.InterfaceDeclaration: {
-        const decl = node2;
-        const exported = hasModifier2(decl, SyntaxKind.ExportKeyword);
-        if (exported) isModule = true;
-        declare(scope, decl.name, "interface", TYPE, {
-          exported,
-          ambient: ambient || hasModifier2(decl, SyntaxKind.DeclareKeyword)
-        });
-        const typeScope = newScope("type", decl, scope);
-        visitTypeParameters(decl.typeParameters, typeScope, ambient);
-        for (const clause of decl.heritageClauses ?? []) {
-          for (const type of clause.types) {
-            referenceEntity(type.expression, typeScope, TYPE);
-            for (const arg of type.typeArguments ?? []) visit2(arg, typeScope, ambient);
-          }
-        }
-        for (const member of decl.members) visit2(member, typeScope, ambient);
-        return;
-      }
-      case SyntaxKind.TypeAliasDeclaration: {
-        const decl = node2;
-        const exported = hasModifier2(decl, SyntaxKind.ExportKeyword);
-        if (exported) isModule = true;
-        declare(scope, decl.name, "type", TYPE, {
-          exported,
-          ambient: ambient || hasModifier2(decl, SyntaxKind.DeclareKeyword)
-        });
-        const typeScope = newScope("type", decl, scope);
-        visitTypeParameters(decl.typeParameters, typeScope, ambient);
-        visit2(decl.type, typeScope, ambient);
-        return;
-      }
-      case SyntaxKind.EnumDeclaration: {
-        const decl = node2;
-        const exported = hasModifier2(decl, SyntaxKind.ExportKeyword);
-        if (exported) isModule = true;
-        declare(scope, decl.name, "enum", ALL, {
-          exported,
-          ambient: ambient || hasModifier2(decl, SyntaxKind.DeclareKeyword)
-        });
-        const enumScope = newScope("enum", decl, scope);
-        for (const member of decl.members) {
-          if (import_typescript10.default.isIdentifier(member.name)) declare(enumScope, member.name, "enum-member", VALUE);
-        }
-        for (const member of decl.members) {
-          if (import_typescript10.default.isComputedPropertyName(member.name)) visit2(member.name.expression, enumScope, ambient);
-          if (member.initializer) visit2(member.initializer, enumScope, ambient);
-        }
-        return;
-      }
-      case SyntaxKind.ModuleDeclaration: {
-        const decl = node2;
-        const exported = hasModifier2(decl, SyntaxKind.ExportKeyword);
-        if (exported) isModule = true;
-        const isGlobal = (decl.flags & import_typescript10.default.NodeFlags.GlobalAugmentation) !== 0;
-        const inner = ambient || hasModifier2(decl, SyntaxKind.DeclareKeyword) || !import_typescript10.default.isIdentifier(decl.name) || isGlobal;
-        if (import_typescript10.default.isIdentifier(decl.name) && !isGlobal)
-          declare(scope, decl.name, "namespace", ALL, { exported, ambient: inner });
-        if (!decl.body) return;
-        const moduleScope2 = newScope("function", decl, scope);
-        if (import_typescript10.default.isModuleBlock(decl.body)) visitStatements(decl.body.statements, moduleScope2, inner);
-        else visit2(decl.body, moduleScope2, inner);
-        return;
-      }
-      case SyntaxKind.Block:
-        visitStatements(node2.statements, newScope("block", node2, scope), ambient);
-        return;
-      case SyntaxKind.SwitchStatement: {
-        const statement = node2;
-        visit2(statement.expression, scope, ambient);
-        const blockScope = newScope("block", statement.caseBlock, scope);
-        for (const clause of statement.caseBlock.clauses) {
-          if (import_typescript10.default.isCaseClause(clause)) visit2(clause.expression, blockScope, ambient);
-          visitStatements(clause.statements, blockScope, ambient);
-        }
-        return;
-      }
-      case SyntaxKind.ForStatement: {
-        const statement = node2;
-        const loopScope = newScope("block", statement, scope);
-        if (statement.initializer) visit2(statement.initializer, loopScope, ambient);
-        if (statement.condition) visit2(statement.condition, loopScope, ambient);
-        if (statement.incrementor) visit2(statement.incrementor, loopScope, ambient);
-        visit2(statement.statement, loopScope, ambient);
-        return;
-      }
-      case SyntaxKind.ForInStatement:
-      case SyntaxKind.ForOfStatement: {
-        const statement = node2;
-        const loopScope = newScope("block", statement, scope);
-        if (import_typescript10.default.isVariableDeclarationList(statement.initializer))
-          visit2(statement.initializer, loopScope, ambient);
-        else visitAssignmentTarget(statement.initializer, loopScope, ambient);
-        visit2(statement.expression, loopScope, ambient);
-        visit2(statement.statement, loopScope, ambient);
-        return;
-      }
-      case SyntaxKind.CatchClause: {
-        const clause = node2;
-        const catchScope = newScope("catch", clause, scope);
-        if (clause.variableDeclaration) {
-          declarePattern(clause.variableDeclaration.name, catchScope, catchScope, "catch", {}, ambient);
-          if (clause.variableDeclaration.type) visit2(clause.variableDeclaration.type, catchScope, ambient);
-        }
-        visit2(clause.block, catchScope, ambient);
-        return;
-      }
-      case SyntaxKind.BinaryExpression: {
-        const expression = node2;
-        if (expression.operatorToken.kind === SyntaxKind.EqualsToken) {
-          visitAssignmentTarget(expression.left, scope, ambient);
-          visit2(expression.right, scope, ambient);
-          return;
-        }
-        break;
-      }
-      case SyntaxKind.PropertyAccessExpression:
-        visit2(node2.expression, scope, ambient);
-        return;
-      case SyntaxKind.QualifiedName:
-        visit2(node2.left, scope, ambient);
-        return;
-      case SyntaxKind.PropertyAssignment: {
-        const property = node2;
-        if (import_typescript10.default.isComputedPropertyName(property.name)) visit2(property.name.expression, scope, ambient);
-        visit2(property.initializer, scope, ambient);
-        return;
-      }
-      case SyntaxKind.ShorthandPropertyAssignment: {
-        const property = node2;
-        reference(scope, property.name.text, VALUE);
-        if (property.objectAssignmentInitializer) visit2(property.objectAssignmentInitializer, scope, ambient);
-        return;
-      }
-      case SyntaxKind.EnumMember:
-      case SyntaxKind.LabeledStatement:
-      case SyntaxKind.BreakStatement:
-      case SyntaxKind.ContinueStatement:
-      case SyntaxKind.MetaProperty:
-        if (import_typescript10.default.isLabeledStatement(node2)) visit2(node2.statement, scope, ambient);
-        return;
-      case SyntaxKind.TypeReference: {
-        const type = node2;
-        referenceEntity(type.typeName, scope, TYPE);
-        for (const arg of type.typeArguments ?? []) visit2(arg, scope, ambient);
-        return;
-      }
-      case SyntaxKind.ExpressionWithTypeArguments: {
-        const type = node2;
-        referenceEntity(type.expression, scope, VALUE);
-        for (const arg of type.typeArguments ?? []) visit2(arg, scope, ambient);
-        return;
-      }
-      case SyntaxKind.TypeQuery: {
-        const query = node2;
-        referenceEntity(query.exprName, scope, VALUE);
-        for (const arg of query.typeArguments ?? []) visit2(arg, scope, ambient);
-        return;
-      }
-      case SyntaxKind.ImportType: {
-        for (const arg of node2.typeArguments ?? []) visit2(arg, scope, ambient);
-        return;
-      }
-      case SyntaxKind.TypePredicate: {
-        const predicate = node2;
-        if (predicate.type) visit2(predicate.type, scope, ambient);
-        return;
-      }
-      case SyntaxKind.NamedTupleMember:
-        visit2(node2.type, scope, ambient);
-        return;
-      case SyntaxKind.MappedType: {
-        const mapped = node2;
-        const typeScope = newScope("type", mapped, scope);
-        declare(typeScope, mapped.typeParameter.name, "type-parameter", TYPE);
-        if (mapped.typeParameter.constraint) visit2(mapped.typeParameter.constraint, typeScope, ambient);
-        if (mapped.nameType) visit2(mapped.nameType, typeScope, ambient);
-        if (mapped.type) visit2(mapped.type, typeScope, ambient);
-        return;
-      }
-      case SyntaxKind.ConditionalType: {
-        const conditional = node2;
-        const typeScope = newScope("type", conditional, scope);
-        visitChildren(conditional, typeScope, ambient);
-        return;
-      }
-      case SyntaxKind.InferType: {
-        const infer = node2;
-        declare(scope, infer.typeParameter.name, "type-parameter", TYPE);
-        if (infer.typeParameter.constraint) visit2(infer.typeParameter.constraint, scope, ambient);
-        return;
-      }
-      case SyntaxKind.JsxSelfClosingElement:
-      case SyntaxKind.JsxOpeningElement: {
-        hasJsx = true;
-        const element = node2;
-        const tag = element.tagName;
-        if (import_typescript10.default.isIdentifier(tag)) {
-          if (!isJsxIntrinsic(tag.text)) reference(scope, tag.text, VALUE);
-        } else if (import_typescript10.default.isPropertyAccessExpression(tag)) {
-          referenceEntity(tag, scope, VALUE);
-        }
-        for (const arg of element.typeArguments ?? []) visit2(arg, scope, ambient);
-        visit2(element.attributes, scope, ambient);
-        return;
-      }
-      case SyntaxKind.JsxFragment:
-        hasJsx = true;
-        break;
-      case SyntaxKind.JsxClosingElement:
-        return;
-      case SyntaxKind.JsxAttribute: {
-        const initializer3 = node2.initializer;
-        if (initializer3) visit2(initializer3, scope, ambient);
-        return;
-      }
-      case SyntaxKind.JsxNamespacedName:
-        return;
+    }
+    for (const member of decl.members) visit2(member, typeScope, ambient);
+  };
+  const visitTypeAliasDeclaration = (node2, scope, ambient) => {
+    const decl = node2;
+    const exported = hasModifier2(decl, SyntaxKind.ExportKeyword);
+    if (exported) isModule = true;
+    declare(scope, decl.name, "type", TYPE, {
+      exported,
+      ambient: ambient || hasModifier2(decl, SyntaxKind.DeclareKeyword)
+    });
+    const typeScope = newScope("type", decl, scope);
+    visitTypeParameters(decl.typeParameters, typeScope, ambient);
+    visit2(decl.type, typeScope, ambient);
+  };
+  const visitEnumDeclaration = (node2, scope, ambient) => {
+    const decl = node2;
+    const exported = hasModifier2(decl, SyntaxKind.ExportKeyword);
+    if (exported) isModule = true;
+    declare(scope, decl.name, "enum", ALL, {
+      exported,
+      ambient: ambient || hasModifier2(decl, SyntaxKind.DeclareKeyword)
+    });
+    const enumScope = newScope("enum", decl, scope);
+    for (const member of decl.members) {
+      if (import_typescript10.default.isIdentifier(member.name)) declare(enumScope, member.name, "enum-member", VALUE);
+    }
+    for (const member of decl.members) {
+      if (import_typescript10.default.isComputedPropertyName(member.name)) visit2(member.name.expression, enumScope, ambient);
+      if (member.initializer) visit2(member.initializer, enumScope, ambient);
+    }
+  };
+  const visitModuleDeclaration = (node2, scope, ambient) => {
+    const decl = node2;
+    const exported = hasModifier2(decl, SyntaxKind.ExportKeyword);
+    if (exported) isModule = true;
+    const isGlobal = (decl.flags & import_typescript10.default.NodeFlags.GlobalAugmentation) !== 0;
+    const inner = ambient || hasModifier2(decl, SyntaxKind.DeclareKeyword) || !import_typescript10.default.isIdentifier(decl.name) || isGlobal;
+    if (import_typescript10.default.isIdentifier(decl.name) && !isGlobal)
+      declare(scope, decl.name, "namespace", ALL, { exported, ambient: inner });
+    if (!decl.body) return;
+    const moduleScope2 = newScope("function", decl, scope);
+    if (import_typescript10.default.isModuleBlock(decl.body)) visitStatements(decl.body.statements, moduleScope2, inner);
+    else visit2(decl.body, moduleScope2, inner);
+  };
+  const visitBlock = (node2, scope, ambient) => {
+    visitStatements(node2.statements, newScope("block", node2, scope), ambient);
+  };
+  const visitSwitchStatement = (node2, scope, ambient) => {
+    const statement = node2;
+    visit2(statement.expression, scope, ambient);
+    const blockScope = newScope("block", statement.caseBlock, scope);
+    for (const clause of statement.caseBlock.clauses) {
+      if (import_typescript10.default.isCaseClause(clause)) visit2(clause.expression, blockScope, ambient);
+      visitStatements(clause.statements, blockScope, ambient);
+    }
+  };
+  const visitForStatement = (node2, scope, ambient) => {
+    const statement = node2;
+    const loopScope = newScope("block", statement, scope);
+    if (statement.initializer) visit2(statement.initializer, loopScope, ambient);
+    if (statement.condition) visit2(statement.condition, loopScope, ambient);
+    if (statement.incrementor) visit2(statement.incrementor, loopScope, ambient);
+    visit2(statement.statement, loopScope, ambient);
+  };
+  const visitForInStatement = (node2, scope, ambient) => {
+    const statement = node2;
+    const loopScope = newScope("block", statement, scope);
+    if (import_typescript10.default.isVariableDeclarationList(statement.initializer)) visit2(statement.initializer, loopScope, ambient);
+    else visitAssignmentTarget(statement.initializer, loopScope, ambient);
+    visit2(statement.expression, loopScope, ambient);
+    visit2(statement.statement, loopScope, ambient);
+  };
+  const visitCatchClause = (node2, scope, ambient) => {
+    const clause = node2;
+    const catchScope = newScope("catch", clause, scope);
+    if (clause.variableDeclaration) {
+      declarePattern(clause.variableDeclaration.name, catchScope, catchScope, "catch", {}, ambient);
+      if (clause.variableDeclaration.type) visit2(clause.variableDeclaration.type, catchScope, ambient);
+    }
+    visit2(clause.block, catchScope, ambient);
+  };
+  const visitBinaryExpression = (node2, scope, ambient) => {
+    const expression = node2;
+    if (expression.operatorToken.kind === SyntaxKind.EqualsToken) {
+      visitAssignmentTarget(expression.left, scope, ambient);
+      visit2(expression.right, scope, ambient);
+      return;
     }
     visitChildren(node2, scope, ambient);
   };
+  const visitPropertyAccessExpression = (node2, scope, ambient) => {
+    visit2(node2.expression, scope, ambient);
+  };
+  const visitQualifiedName = (node2, scope, ambient) => {
+    visit2(node2.left, scope, ambient);
+  };
+  const visitPropertyAssignment = (node2, scope, ambient) => {
+    const property = node2;
+    if (import_typescript10.default.isComputedPropertyName(property.name)) visit2(property.name.expression, scope, ambient);
+    visit2(property.initializer, scope, ambient);
+  };
+  const visitShorthandPropertyAssignment = (node2, scope, ambient) => {
+    const property = node2;
+    reference(scope, property.name.text, VALUE);
+    if (property.objectAssignmentInitializer) visit2(property.objectAssignmentInitializer, scope, ambient);
+  };
+  const visitLabeledOrLeaf = (node2, scope, ambient) => {
+    if (import_typescript10.default.isLabeledStatement(node2)) visit2(node2.statement, scope, ambient);
+  };
+  const visitTypeReference = (node2, scope, ambient) => {
+    const type = node2;
+    referenceEntity(type.typeName, scope, TYPE);
+    for (const arg of type.typeArguments ?? []) visit2(arg, scope, ambient);
+  };
+  const visitExpressionWithTypeArguments = (node2, scope, ambient) => {
+    const type = node2;
+    referenceEntity(type.expression, scope, VALUE);
+    for (const arg of type.typeArguments ?? []) visit2(arg, scope, ambient);
+  };
+  const visitTypeQuery = (node2, scope, ambient) => {
+    const query = node2;
+    referenceEntity(query.exprName, scope, VALUE);
+    for (const arg of query.typeArguments ?? []) visit2(arg, scope, ambient);
+  };
+  const visitImportType = (node2, scope, ambient) => {
+    for (const arg of node2.typeArguments ?? []) visit2(arg, scope, ambient);
+  };
+  const visitTypePredicate = (node2, scope, ambient) => {
+    const predicate = node2;
+    if (predicate.type) visit2(predicate.type, scope, ambient);
+  };
+  const visitNamedTupleMember = (node2, scope, ambient) => {
+    visit2(node2.type, scope, ambient);
+  };
+  const visitMappedType = (node2, scope, ambient) => {
+    const mapped = node2;
+    const typeScope = newScope("type", mapped, scope);
+    declare(typeScope, mapped.typeParameter.name, "type-parameter", TYPE);
+    if (mapped.typeParameter.constraint) visit2(mapped.typeParameter.constraint, typeScope, ambient);
+    if (mapped.nameType) visit2(mapped.nameType, typeScope, ambient);
+    if (mapped.type) visit2(mapped.type, typeScope, ambient);
+  };
+  const visitConditionalType = (node2, scope, ambient) => {
+    const conditional = node2;
+    const typeScope = newScope("type", conditional, scope);
+    visitChildren(conditional, typeScope, ambient);
+  };
+  const visitInferType = (node2, scope, ambient) => {
+    const infer = node2;
+    declare(scope, infer.typeParameter.name, "type-parameter", TYPE);
+    if (infer.typeParameter.constraint) visit2(infer.typeParameter.constraint, scope, ambient);
+  };
+  const visitJsxOpeningLike = (node2, scope, ambient) => {
+    hasJsx = true;
+    const element = node2;
+    const tag = element.tagName;
+    if (import_typescript10.default.isIdentifier(tag)) {
+      if (!isJsxIntrinsic(tag.text)) reference(scope, tag.text, VALUE);
+    } else if (import_typescript10.default.isPropertyAccessExpression(tag)) {
+      referenceEntity(tag, scope, VALUE);
+    }
+    for (const arg of element.typeArguments ?? []) visit2(arg, scope, ambient);
+    visit2(element.attributes, scope, ambient);
+  };
+  const visitJsxFragment = (node2, scope, ambient) => {
+    hasJsx = true;
+    visitChildren(node2, scope, ambient);
+  };
+  const visitJsxClosingElement = () => {
+  };
+  const visitJsxAttribute = (node2, scope, ambient) => {
+    const initializer3 = node2.initializer;
+    if (initializer3) visit2(initializer3, scope, ambient);
+  };
+  const visitJsxNamespacedName = () => {
+  };
+  const handlers = [];
+  handlers[SyntaxKind.ImportDeclaration] = visitImportDeclaration;
+  handlers[SyntaxKind.ImportEqualsDeclaration] = visitImportEqualsDeclaration;
+  handlers[SyntaxKind.ExportDeclaration] = visitExportDeclaration;
+  handlers[SyntaxKind.ExportAssignment] = visitExportAssignment;
+  handlers[SyntaxKind.NamespaceExportDeclaration] = visitNamespaceExportDeclaration;
+  handlers[SyntaxKind.VariableStatement] = visitVariableStatement;
+  handlers[SyntaxKind.VariableDeclarationList] = visitVariableDeclarationList;
+  handlers[SyntaxKind.FunctionDeclaration] = visitFunctionDeclaration;
+  handlers[SyntaxKind.FunctionExpression] = visitSignatureLike;
+  handlers[SyntaxKind.ArrowFunction] = visitSignatureLike;
+  handlers[SyntaxKind.MethodDeclaration] = visitSignatureLike;
+  handlers[SyntaxKind.Constructor] = visitSignatureLike;
+  handlers[SyntaxKind.GetAccessor] = visitSignatureLike;
+  handlers[SyntaxKind.SetAccessor] = visitSignatureLike;
+  handlers[SyntaxKind.MethodSignature] = visitSignatureLike;
+  handlers[SyntaxKind.CallSignature] = visitSignatureLike;
+  handlers[SyntaxKind.ConstructSignature] = visitSignatureLike;
+  handlers[SyntaxKind.IndexSignature] = visitSignatureLike;
+  handlers[SyntaxKind.FunctionType] = visitSignatureLike;
+  handlers[SyntaxKind.ConstructorType] = visitSignatureLike;
+  handlers[SyntaxKind.ClassDeclaration] = visitClassDeclaration;
+  handlers[SyntaxKind.ClassExpression] = visitClassExpression;
+  handlers[SyntaxKind.ClassStaticBlockDeclaration] = visitClassStaticBlockDeclaration;
+  handlers[SyntaxKind.PropertyDeclaration] = visitPropertyDeclaration;
+  handlers[SyntaxKind.PropertySignature] = visitPropertyDeclaration;
+  handlers[SyntaxKind.InterfaceDeclaration] = visitInterfaceDeclaration;
+  handlers[SyntaxKind.TypeAliasDeclaration] = visitTypeAliasDeclaration;
+  handlers[SyntaxKind.EnumDeclaration] = visitEnumDeclaration;
+  handlers[SyntaxKind.ModuleDeclaration] = visitModuleDeclaration;
+  handlers[SyntaxKind.Block] = visitBlock;
+  handlers[SyntaxKind.SwitchStatement] = visitSwitchStatement;
+  handlers[SyntaxKind.ForStatement] = visitForStatement;
+  handlers[SyntaxKind.ForInStatement] = visitForInStatement;
+  handlers[SyntaxKind.ForOfStatement] = visitForInStatement;
+  handlers[SyntaxKind.CatchClause] = visitCatchClause;
+  handlers[SyntaxKind.BinaryExpression] = visitBinaryExpression;
+  handlers[SyntaxKind.PropertyAccessExpression] = visitPropertyAccessExpression;
+  handlers[SyntaxKind.QualifiedName] = visitQualifiedName;
+  handlers[SyntaxKind.PropertyAssignment] = visitPropertyAssignment;
+  handlers[SyntaxKind.ShorthandPropertyAssignment] = visitShorthandPropertyAssignment;
+  handlers[SyntaxKind.EnumMember] = visitLabeledOrLeaf;
+  handlers[SyntaxKind.LabeledStatement] = visitLabeledOrLeaf;
+  handlers[SyntaxKind.BreakStatement] = visitLabeledOrLeaf;
+  handlers[SyntaxKind.ContinueStatement] = visitLabeledOrLeaf;
+  handlers[SyntaxKind.MetaProperty] = visitLabeledOrLeaf;
+  handlers[SyntaxKind.TypeReference] = visitTypeReference;
+  handlers[SyntaxKind.ExpressionWithTypeArguments] = visitExpressionWithTypeArguments;
+  handlers[SyntaxKind.TypeQuery] = visitTypeQuery;
+  handlers[SyntaxKind.ImportType] = visitImportType;
+  handlers[SyntaxKind.TypePredicate] = visitTypePredicate;
+  handlers[SyntaxKind.NamedTupleMember] = visitNamedTupleMember;
+  handlers[SyntaxKind.MappedType] = visitMappedType;
+  handlers[SyntaxKind.ConditionalType] = visitConditionalType;
+  handlers[SyntaxKind.InferType] = visitInferType;
+  handlers[SyntaxKind.JsxSelfClosingElement] = visitJsxOpeningLike;
+  handlers[SyntaxKind.JsxOpeningElement] = visitJsxOpeningLike;
+  handlers[SyntaxKind.JsxFragment] = visitJsxFragment;
+  handlers[SyntaxKind.JsxClosingElement] = visitJsxClosingElement;
+  handlers[SyntaxKind.JsxAttribute] = visitJsxAttribute;
+  handlers[SyntaxKind.JsxNamespacedName] = visitJsxNamespacedName;
   let childScope;
   let childAmbient = false;
   const visitChild = (child) => {

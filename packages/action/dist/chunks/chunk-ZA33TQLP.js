@@ -176,7 +176,7 @@ import {
   verifiesReads,
   writeFileAtomic,
   writeShardManifest
-} from "./chunk-NZ5MX4IJ.js";
+} from "./chunk-OOZFCJ5O.js";
 
 // ../core/src/config/config-schema.ts
 var configFileSchema, DEFAULT_SHARDS;

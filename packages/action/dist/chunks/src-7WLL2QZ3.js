@@ -84,7 +84,7 @@ import {
   verifyShardOutputs,
   verifyStore,
   writeBatchManifest
-} from "./chunk-EP6LUKZU.js";
+} from "./chunk-ZA33TQLP.js";
 import {
   CodebatchError,
   ENGINE_VERSION,
@@ -170,7 +170,7 @@ import {
   toPathKey,
   writeOutputObject,
   writeShardManifest
-} from "./chunk-NZ5MX4IJ.js";
+} from "./chunk-OOZFCJ5O.js";
 export {
   CodebatchError,
   ENGINE_VERSION,
