@@ -21,7 +21,7 @@ import {
   readBatchRecords,
   runShardChain,
   toCodebatchError
-} from "./chunks/chunk-OOZFCJ5O.js";
+} from "./chunks/chunk-KMGS5VRY.js";
 
 // ../core/src/run/shard-worker.ts
 init_read_batch();

@@ -99,9 +99,10 @@ export async function analyzeWith(
 /**
  * A file that differs from what the stat cache holds has likely changed: `onChangedFile` starts
  * a thread loading the task code (the TypeScript compiler, 0.1-0.3 s) and reading the
- * pipeline's memo tables on the other core while this one hashes, plans and reuses. A tree whose files all stat as the cache holds them starts
- * nothing (no thread, no task module); nor does a small one (PREWARM_MIN_FILES). The pool is
- * the caller's, or one of this call's own that `close` stops.
+ * pipeline's memo tables on the other core while this one hashes, plans and reuses. A tree
+ * whose files all stat as the cache holds them starts nothing (no thread, no task module); nor
+ * does a small one (PREWARM_MIN_FILES). The pool is the caller's, or one of this call's own
+ * that `close` stops.
  */
 function prewarmOnChange(
   shared: SharedResources,

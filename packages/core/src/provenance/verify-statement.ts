@@ -2,8 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { readShardState } from '../batch/shard-state';
 import { CodebatchError } from '../errors/codebatch-error';
-import { digestRecords } from '../run/file-memo';
-import { stripEnvelope } from '../run/record-text';
+import { digestRecords, stripEnvelope } from '../run/record-text';
 import { parseJsonl } from '../store/jsonl';
 import { readStoredOutputs } from '../store/shard-outputs';
 import type { Store } from '../store/store';
@@ -75,7 +74,7 @@ function readIndexRecords(store: Store, index: string, file: string): Buffer | u
  */
 function resultDigestOfIndex(bytes: Buffer): string | undefined {
   try {
-    const records = parseJsonl<Record<string, unknown>>(bytes.toString('utf8'), 'index', 'strict').records;
+    const records = parseJsonl<Record<string, unknown>>(bytes, 'index', 'strict').records;
     return digestRecords(records.map(stripEnvelope));
   } catch {
     return undefined;

@@ -166,7 +166,7 @@ export function readShardOutputs(entry: ShardEntry, select?: string): OutputReco
   const records =
     verified && select !== undefined
       ? parseSelectedLines<OutputRecord>(bytes, select, entry.outputsFile)
-      : parseJsonl<OutputRecord>(bytes.toString('utf8'), entry.outputsFile, 'strict').records;
+      : parseJsonl<OutputRecord>(bytes, entry.outputsFile, 'strict').records;
   for (let i = 0; i < records.length; i += 1) {
     const r = records[i] as Partial<OutputRecord> | null;
     // A cheap shape check instead of zod per record: 200k records would otherwise cost seconds.

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { writeFileAtomic } from '../store/atomic-write';
 import { type EnvelopeIds, envelopeIdsPrefix } from '../store/index-envelope';
 import { rememberIndexDigest } from '../store/read-index-file';
+import { digestRecordTexts } from './record-text';
 
 export interface SerializedOutputs {
   /** outputs.index.jsonl bytes. */
@@ -21,17 +22,14 @@ export interface SerializedOutputs {
  */
 export function serializeOutputs(outputs: readonly { tail: string }[], ids: EnvelopeIds): SerializedOutputs {
   const prefix = `${envelopeIdsPrefix(ids)}"ts":${JSON.stringify(ids.ts)},`;
-  const semantic = createHash('sha256');
   const parts: string[] = [];
-  for (const { tail } of outputs) {
-    semantic.update(`{${tail}\n`);
-    parts.push(prefix, tail, '\n');
-  }
+  for (const { tail } of outputs) parts.push(prefix, tail, '\n');
   const text = parts.join('');
   return {
     text,
     outputsDigest: createHash('sha256').update(text).digest('hex'),
-    resultDigest: semantic.digest('hex'),
+    // The digest later tasks' file keys take of one file's records, over the whole shard.
+    resultDigest: digestRecordTexts(outputs),
     count: outputs.length,
   };
 }

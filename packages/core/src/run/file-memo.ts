@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { readShardState } from '../batch/shard-state';
-import type { TaskOutput } from '../schemas/output-record';
 import { tempName } from '../store/atomic-write';
 import { appendJsonl, toJsonl } from '../store/jsonl';
 import { isMemoLine } from '../store/memo-line';
@@ -11,7 +10,7 @@ import { sha256Hex } from '../util/hash';
 import { fingerprintOf, type StatFingerprint, sameFingerprint } from '../util/stat-fingerprint';
 import { readCommittedIndex } from './committed-outputs';
 import { type TaskIdentityParts, taskIdentity } from './input-bundle';
-import { digestRecordTexts, type RecordText, recordTextOf, splitIndexRecords } from './record-text';
+import { type RecordText, splitIndexRecords } from './record-text';
 import { groupByPath } from './task-files';
 
 /**
@@ -101,11 +100,6 @@ export function createFileKeyer(identity: TaskIdentityParts): (file: FileKeyOwnP
     }
     return sha256Hex(`${out}}`);
   };
-}
-
-/** Digest of one file's upstream records (task-owned fields only, in emission order). */
-export function digestRecords(records: readonly TaskOutput[]): string {
-  return digestRecordTexts(records.map(recordTextOf));
 }
 
 // How the engine writes a line (JSON.stringify of {k|h, b, s, n?}): the key is at a fixed place.

@@ -54,6 +54,11 @@ export function digestRecordTexts(records: readonly { tail: string }[]): string 
   return h.digest('hex');
 }
 
+/** digestRecordTexts of records as objects (task-owned fields only). */
+export function digestRecords(records: readonly TaskOutput[]): string {
+  return digestRecordTexts(records.map(recordTextOf));
+}
+
 const ENVELOPE = ['schema_version', 'snapshot_id', 'batch_id', 'task_id', 'shard_id', 'ts'];
 
 /** Removes the runner-stamped envelope, leaving the record as the task returned it. */
@@ -80,8 +85,7 @@ const ENVELOPE_PREFIX =
  * stripped of its envelope and stringified. Lines are taken as committed: the caller has
  * checked the index against its digest. Throws on a line that is not JSON where it is parsed.
  */
-export function splitIndexRecords(index: Buffer | string): RecordText[] {
-  const bytes = typeof index === 'string' ? Buffer.from(index, 'utf8') : index;
+export function splitIndexRecords(bytes: Buffer): RecordText[] {
   const out: RecordText[] = [];
   let prefix: Buffer | undefined;
   for (let start = 0; start < bytes.length; ) {

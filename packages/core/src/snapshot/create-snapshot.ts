@@ -10,7 +10,7 @@ import {
 import { assertValidId } from '../store/layout';
 import type { Store } from '../store/store';
 import { sha256Hex, toObjectRef } from '../util/hash';
-import { fingerprintOf } from '../util/stat-fingerprint';
+import { fingerprintOf, type StatFingerprint } from '../util/stat-fingerprint';
 import { nowIso } from '../util/time';
 import { PRODUCER, SCHEMA_VERSION } from '../version';
 import { compareUtf8, sortPathsUtf8, toPathKey } from './canonical-path';
@@ -30,7 +30,6 @@ import {
   lookupStatCache,
   type StatCache,
   type StatCacheEntry,
-  type StatFingerprint,
   saveStatCache,
 } from './stat-cache';
 import { walkTree } from './walk-tree';

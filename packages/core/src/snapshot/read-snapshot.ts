@@ -64,7 +64,7 @@ export function readFilesIndex(store: Store, snapshotId: string): FilesIndexReco
     rememberParsed(digest, known);
     return known.slice();
   }
-  const { records } = parseJsonl<unknown>(bytes.toString('utf8'), file, 'strict');
+  const { records } = parseJsonl<unknown>(bytes, file, 'strict');
   const validated = records.map((r, i) => {
     const parsed = filesIndexRecordSchema.safeParse(r);
     if (parsed.success) return parsed.data;

@@ -32,8 +32,6 @@ const HEX64 = /^[a-f0-9]{64}$/;
 /** More files read than this is a checkout or a cold run, not an edit: no recent list. */
 const RECENT_MAX = 64;
 
-export type { StatFingerprint };
-
 export interface StatCacheEntry extends StatFingerprint {
   hex: string;
   text: boolean;

@@ -118,7 +118,7 @@ export function verifyStore(store: Store): VerifyReport {
   const parseIndex = (file: string, bytes: Buffer): Record<string, unknown>[] | undefined => {
     indexes += 1;
     try {
-      return parseJsonl<Record<string, unknown>>(bytes.toString('utf8'), rel(file)).records;
+      return parseJsonl<Record<string, unknown>>(bytes, rel(file)).records;
     } catch (error) {
       problems.push({ kind: 'index_corrupt', file: rel(file), message: (error as Error).message });
       return undefined;

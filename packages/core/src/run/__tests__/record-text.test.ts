@@ -1,8 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { TaskOutput } from '../../schemas/output-record';
 import { serializeOutputs } from '../commit-outputs';
-import { digestRecords } from '../file-memo';
-import { digestRecordTexts, recordTextOf, splitIndexRecords, stripEnvelope } from '../record-text';
+import {
+  digestRecords,
+  digestRecordTexts,
+  recordTextOf,
+  splitIndexRecords,
+  stripEnvelope,
+} from '../record-text';
 
 const IDS = {
   snapshot_id: 'snap-1',
@@ -88,7 +93,7 @@ describe('record texts', () => {
       const records = Array.from({ length: 4 }, () => generateRecord(next)).filter((r) => !('ts' in r));
       const index = serializeOutputs(records.map(recordTextOf), IDS).text;
       const lines = index.split('\n').filter((l) => l !== '');
-      expect(splitIndexRecords(index).map((r) => r.text)).toEqual(
+      expect(splitIndexRecords(Buffer.from(index)).map((r) => r.text)).toEqual(
         lines.map((l) => JSON.stringify(stripEnvelope(JSON.parse(l)))),
       );
     }
@@ -103,7 +108,7 @@ describe('record texts', () => {
     ).text;
     const parse = jest.spyOn(JSON, 'parse');
     try {
-      const cut = splitIndexRecords(index);
+      const cut = splitIndexRecords(Buffer.from(index));
       // Only the nested record: its `severity` key sits inside an object, so the text cannot tell.
       expect(parse).toHaveBeenCalledTimes(1);
       expect(cut[1]!.severity).toBeUndefined();
@@ -115,7 +120,7 @@ describe('record texts', () => {
 
   it('parses lines in another key order and strips their envelope', () => {
     const line = JSON.stringify({ path: 'a.ts', kind: 'ast', ...IDS, schema_version: 1, object: 'sha256:1' });
-    const [r] = splitIndexRecords(`${line}\n`);
+    const [r] = splitIndexRecords(Buffer.from(`${line}\n`));
     expect(r!.text).toBe(JSON.stringify({ path: 'a.ts', kind: 'ast', object: 'sha256:1' }));
     expect(r!.path).toBe('a.ts');
   });
@@ -139,6 +144,6 @@ describe('record texts', () => {
   });
 
   it('throws on a line that is not JSON', () => {
-    expect(() => splitIndexRecords('not an index\n')).toThrow();
+    expect(() => splitIndexRecords(Buffer.from('not an index\n'))).toThrow();
   });
 });

@@ -84,7 +84,7 @@ import {
   verifyShardOutputs,
   verifyStore,
   writeBatchManifest
-} from "./chunk-ZA33TQLP.js";
+} from "./chunk-S2ZYJ3SL.js";
 import {
   CodebatchError,
   ENGINE_VERSION,
@@ -170,7 +170,7 @@ import {
   toPathKey,
   writeOutputObject,
   writeShardManifest
-} from "./chunk-OOZFCJ5O.js";
+} from "./chunk-KMGS5VRY.js";
 export {
   CodebatchError,
   ENGINE_VERSION,

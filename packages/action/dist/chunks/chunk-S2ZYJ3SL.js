@@ -76,7 +76,6 @@ import {
   init_default_registry,
   init_diagnostic_counts,
   init_events,
-  init_file_memo,
   init_glob_match,
   init_hash,
   init_input_bundle,
@@ -176,7 +175,7 @@ import {
   verifiesReads,
   writeFileAtomic,
   writeShardManifest
-} from "./chunk-OOZFCJ5O.js";
+} from "./chunk-KMGS5VRY.js";
 
 // ../core/src/config/config-schema.ts
 var configFileSchema, DEFAULT_SHARDS;
@@ -2895,7 +2894,7 @@ function readVerifiedOutputsBytes(entry) {
 }
 function readShardOutputs(entry, select) {
   const { bytes, verified } = readVerifiedOutputsBytes(entry);
-  const records = verified && select !== void 0 ? parseSelectedLines(bytes, select, entry.outputsFile) : parseJsonl(bytes.toString("utf8"), entry.outputsFile, "strict").records;
+  const records = verified && select !== void 0 ? parseSelectedLines(bytes, select, entry.outputsFile) : parseJsonl(bytes, entry.outputsFile, "strict").records;
   for (let i = 0; i < records.length; i += 1) {
     const r = records[i];
     if (r === null || typeof r !== "object" || typeof r.path !== "string" || typeof r.kind !== "string") {
@@ -8992,7 +8991,7 @@ function readIndexRecords(store, index, file) {
 }
 function resultDigestOfIndex(bytes) {
   try {
-    const records = parseJsonl(bytes.toString("utf8"), "index", "strict").records;
+    const records = parseJsonl(bytes, "index", "strict").records;
     return digestRecords(records.map(stripEnvelope));
   } catch {
     return void 0;
@@ -9004,7 +9003,6 @@ var init_verify_statement = __esm({
     "use strict";
     init_shard_state();
     init_codebatch_error();
-    init_file_memo();
     init_record_text();
     init_jsonl();
     init_shard_outputs();
@@ -10253,7 +10251,7 @@ function verifyStore(store) {
   const parseIndex = (file, bytes) => {
     indexes += 1;
     try {
-      return parseJsonl(bytes.toString("utf8"), rel(file)).records;
+      return parseJsonl(bytes, rel(file)).records;
     } catch (error) {
       problems.push({ kind: "index_corrupt", file: rel(file), message: error.message });
       return void 0;

@@ -23473,7 +23473,7 @@ function readFilesIndex(store, snapshotId) {
     rememberParsed(digest, known2);
     return known2.slice();
   }
-  const { records } = parseJsonl(bytes.toString("utf8"), file2, "strict");
+  const { records } = parseJsonl(bytes, file2, "strict");
   const validated = records.map((r, i2) => {
     const parsed = filesIndexRecordSchema.safeParse(r);
     if (parsed.success) return parsed.data;
@@ -24349,13 +24349,15 @@ function digestRecordTexts(records) {
 `);
   return h.digest("hex");
 }
+function digestRecords(records) {
+  return digestRecordTexts(records.map(recordTextOf));
+}
 function stripEnvelope(record2) {
   const out2 = {};
   for (const [k, v] of Object.entries(record2)) if (!ENVELOPE.includes(k)) out2[k] = v;
   return out2;
 }
-function splitIndexRecords(index) {
-  const bytes = typeof index === "string" ? Buffer.from(index, "utf8") : index;
+function splitIndexRecords(bytes) {
   const out2 = [];
   let prefix;
   for (let start2 = 0; start2 < bytes.length; ) {
@@ -24554,9 +24556,6 @@ function createFileKeyer(identity) {
     }
     return sha256Hex(`${out2}}`);
   };
-}
-function digestRecords(records) {
-  return digestRecordTexts(records.map(recordTextOf));
 }
 var FILE_LINE, BUNDLE_LINE, KEY_START, KEY_END, QUOTE, CLOSE_BRACE2, MEMO_COMPACT_MIN_LINES, FileMemo;
 var init_file_memo = __esm({
@@ -26145,18 +26144,14 @@ var init_chain_scope = __esm({
 import { createHash as createHash3 } from "node:crypto";
 function serializeOutputs(outputs, ids) {
   const prefix = `${envelopeIdsPrefix(ids)}"ts":${JSON.stringify(ids.ts)},`;
-  const semantic = createHash3("sha256");
   const parts2 = [];
-  for (const { tail } of outputs) {
-    semantic.update(`{${tail}
-`);
-    parts2.push(prefix, tail, "\n");
-  }
+  for (const { tail } of outputs) parts2.push(prefix, tail, "\n");
   const text = parts2.join("");
   return {
     text,
     outputsDigest: createHash3("sha256").update(text).digest("hex"),
-    resultDigest: semantic.digest("hex"),
+    // The digest later tasks' file keys take of one file's records, over the whole shard.
+    resultDigest: digestRecordTexts(outputs),
     count: outputs.length
   };
 }
@@ -26170,6 +26165,7 @@ var init_commit_outputs = __esm({
     init_atomic_write();
     init_index_envelope();
     init_read_index_file();
+    init_record_text();
   }
 });
 
@@ -34432,9 +34428,9 @@ export {
   init_shard_outputs,
   buildInputBundle,
   init_input_bundle,
+  digestRecords,
   stripEnvelope,
   init_record_text,
-  digestRecords,
   FileMemo,
   init_file_memo,
   loadBatchRunContext,
