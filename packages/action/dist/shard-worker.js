@@ -21,7 +21,7 @@ import {
   readBatchRecords,
   runShardChain,
   toCodebatchError
-} from "./chunks/chunk-KMGS5VRY.js";
+} from "./chunks/chunk-CZI4YGYI.js";
 
 // ../core/src/run/shard-worker.ts
 init_read_batch();

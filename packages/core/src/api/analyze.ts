@@ -14,9 +14,9 @@ import {
   scanDiagnosticsAtLeast,
   shardDiagnosticsKey,
 } from '../query/count-diagnostics';
-import { type RunBatchSummary, runBatch } from '../run/run-batch';
 import { shardingOf } from '../run/select-shards';
 import type { ShardRunResult } from '../run/shard-outcome';
+import { verifyBatch } from '../run/verify-batch';
 import { createWorkerPool, type WorkerPool } from '../run/worker-pool';
 import type { BatchRecord } from '../schemas/batch-record';
 import type { OutputRecord } from '../schemas/output-record';
@@ -314,7 +314,7 @@ async function verifyDoneBatch(
   pipeline: PipelineName,
   config: ConfigFile | undefined,
   registry: TaskRegistry,
-): Promise<{ batchId: string; results: RunBatchSummary['results'] } | undefined> {
+): Promise<{ batchId: string; results: ShardRunResult[] } | undefined> {
   const sameTree = listBatches(store, snapshotId).filter((b) => b.pipeline === pipeline);
   if (sameTree.length === 0) return undefined;
   const plan = planBatch(store, { snapshotId, pipeline, config, registry });
@@ -328,9 +328,9 @@ async function verifyDoneBatch(
       plannedStrategy(store, b.batch_id) === plan.strategy,
   );
   if (!candidate) return undefined;
-  const summary = await runBatch(store, { batchId: candidate.batch_id, registry, verifyOnly: true });
-  const allSkipped = summary.results.length > 0 && summary.results.every((r) => r.outcome === 'skipped');
-  return allSkipped ? { batchId: candidate.batch_id, results: summary.results } : undefined;
+  const results = await verifyBatch(store, { batchId: candidate.batch_id, registry });
+  const allSkipped = results.length > 0 && results.every((r) => r.outcome === 'skipped');
+  return allSkipped ? { batchId: candidate.batch_id, results } : undefined;
 }
 
 function plannedStrategy(store: Store, batchId: string): string | undefined {
@@ -343,7 +343,7 @@ function plannedStrategy(store: Store, batchId: string): string | undefined {
 
 function resultOf(
   store: Store,
-  done: { batchId: string; results: RunBatchSummary['results'] },
+  done: { batchId: string; results: ShardRunResult[] },
   facts: {
     pipeline: PipelineName;
     files: number;

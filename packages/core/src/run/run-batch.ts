@@ -6,7 +6,7 @@ import type { FilesIndexRecord } from '../schemas/snapshot-record';
 import { readFilesIndex } from '../snapshot/read-snapshot';
 import type { Store } from '../store/store';
 import type { TaskRegistry } from '../tasks/task-registry';
-import { type BatchRunContext, loadBatchRunContext } from './batch-context';
+import { loadBatchRunContext } from './batch-context';
 import { type ChainExecutor, createInProcessExecutor } from './chain-executors';
 import { createHandoff } from './chain-handoff';
 import { appendEvent } from './events';
@@ -52,12 +52,6 @@ export interface RunBatchOptions {
   failFast?: boolean;
   /** How long to wait for shards another process holds before giving up (ms). */
   busyTimeoutMs?: number;
-  /**
-   * Only check that every shard is done with the input bundle it would have now (same files,
-   * config and task environment): nothing is reused, executed or written, not even events. A
-   * shard that is not is reported `deferred`.
-   */
-  verifyOnly?: boolean;
 }
 
 export interface RunBatchSummary {
@@ -109,7 +103,6 @@ export async function runBatch(
     manifests: options.manifests !== false,
   });
   const eventsFile = store.layout.batchEventsFile(batch.batch_id);
-  if (options.verifyOnly) return verifyBatch(ctx, shardIds, members, selected, t0);
   appendEvent(eventsFile, 'batch_started', {
     batch_id: batch.batch_id,
     stats: { tasks: selected, shards: shardIds.length },
@@ -343,25 +336,4 @@ function likelyChangedFirst(
 function earlyWorkers(options: RunBatchOptions): number {
   if (!options.useDefaultRegistryInWorkers || (options.parallel ?? 1) < 2) return 0;
   return Math.min(1, options.workers?.warm ?? 0);
-}
-
-/** See RunBatchOptions.verifyOnly: one in-process pass that skips or defers, and writes nothing. */
-async function verifyBatch(
-  ctx: BatchRunContext,
-  shardIds: readonly string[],
-  members: Map<string, FilesIndexRecord[]>,
-  selected: string[],
-  t0: number,
-): Promise<RunBatchSummary> {
-  const executor = createInProcessExecutor({ ...ctx, canExecute: false, skipOnly: true });
-  const results: ShardRunResult[] = [];
-  for (const shardId of shardIds)
-    results.push(...(await executor.run(shardId, members.get(shardId) ?? [], selected)));
-  return {
-    batchId: ctx.batch.batch_id,
-    results,
-    counts: countOutcomes(results),
-    status: deriveBatchStatus(ctx.store, ctx.batch.batch_id),
-    durationMs: Date.now() - t0,
-  };
 }

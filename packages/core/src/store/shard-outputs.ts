@@ -71,7 +71,8 @@ export function readStoredOutputsDigest(
   return hex === undefined ? undefined : { hex, file };
 }
 
-function storedOutputsFile(
+/** The file a shard's stored index is read from: its own index, or the object a reused shard references. */
+export function storedOutputsFile(
   store: Store,
   location: ShardLocation,
   state: RefState | undefined,

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { initBatch } from '../../batch/init-batch';
 import { readShardState } from '../../batch/shard-state';
 import { runBatch } from '../../run/run-batch';
+import { verifyBatch } from '../../run/verify-batch';
 import type { Severity } from '../../schemas/output-record';
 import { createSnapshot } from '../../snapshot/create-snapshot';
 import { initStore, type Store } from '../../store/store';
@@ -188,7 +189,7 @@ describe('scanDiagnosticsAtLeast with counts stored in the shard states', () => 
     expect(lintShards(true).length).toBeGreaterThan(0);
     const expected = scan('error');
     // What the done-batch check of `check` proves: every index of the batch, hashed.
-    const proven = provenIndexes((await runBatch(store, { batchId, registry, verifyOnly: true })).results);
+    const proven = provenIndexes(await verifyBatch(store, { batchId, registry }));
     const open = jest.spyOn(fs, 'openSync');
     try {
       expect(scan('error', { proven })).toEqual(expected);

@@ -51,6 +51,25 @@ describe('ObjectStore', () => {
     expect(fs.readdirSync(store.layout.tmpDir)).toEqual([]);
   });
 
+  it('leaves the times of an object refreshed minutes ago as they are, so its ctime still holds', () => {
+    const { store } = initStore(path.join(tmp.dir, 's'));
+    const hex = store.objects.writeObject('index bytes');
+    const file = store.objects.objectPath(hex);
+    const recent = new Date(Date.now() - 60_000);
+    fs.utimesSync(file, recent, recent);
+    const before = fs.statSync(file);
+    expect(store.objects.writeObject('index bytes')).toBe(hex);
+    const stat = fs.statSync(file);
+    const same = store.objects.linkObject(hex, file, { ...before }, Buffer.from('index bytes'));
+    expect(same).toBe('present');
+    const after = fs.statSync(file);
+    // The index digest cache keys on mtime and ctime: a refresh on every reuse hashed it every run.
+    for (const s of [stat, after]) {
+      expect(s.mtimeMs).toBe(before.mtimeMs);
+      expect(s.ctimeMs).toBe(before.ctimeMs);
+    }
+  });
+
   it('detects corruption on verified reads and in verifyObject', () => {
     const { store } = initStore(path.join(tmp.dir, 's'));
     const hex = store.objects.writeObject('payload');

@@ -26851,6 +26851,12 @@ var init_store_record = __esm({
 // ../core/src/store/object-store.ts
 import fs18 from "node:fs";
 import path17 from "node:path";
+function refreshTimes(file2, mtimeMs) {
+  const now = Date.now();
+  if (now - mtimeMs < REFRESH_AFTER_MS && mtimeMs <= now) return;
+  const date5 = new Date(now);
+  fs18.utimesSync(file2, date5, date5);
+}
 function openTemp(tmp, tmpDir) {
   try {
     return fs18.openSync(tmp, "wx");
@@ -26892,7 +26898,7 @@ function writeFully(fd, bytes, what) {
     offset += written;
   }
 }
-var ObjectStore;
+var ObjectStore, REFRESH_AFTER_MS;
 var init_object_store = __esm({
   "../core/src/store/object-store.ts"() {
     "use strict";
@@ -26922,18 +26928,20 @@ var init_object_store = __esm({
       }
       /**
        * For callers that already hashed the bytes (the snapshotter): the digest is trusted. Returns
-       * false when the object was there already; its times are then set to now, as linkObject does,
-       * because the caller is about to name it in a new record: gc's grace period must cover it
-       * until that record is written, however old the object is (a run manifest's member list that
-       * its source batch wrote a week ago, an AST of a file seen before).
+       * false when the object was there already; its times are then refreshed (refreshTimes), as
+       * linkObject does, because the caller is about to name it in a new record: gc's grace period
+       * must cover it until that record is written, however old the object is (a run manifest's
+       * member list that its source batch wrote a week ago, an AST of a file seen before).
        */
       writeObjectWithDigest(hex3, bytes) {
         const finalPath = this.layout.objectPath(hex3);
-        if (!this.ensureDir(path17.dirname(finalPath)) && fs18.existsSync(finalPath)) {
-          const now = /* @__PURE__ */ new Date();
+        if (!this.ensureDir(path17.dirname(finalPath))) {
           try {
-            fs18.utimesSync(finalPath, now, now);
-            return false;
+            const stat = fs18.statSync(finalPath, { throwIfNoEntry: false });
+            if (stat) {
+              refreshTimes(finalPath, stat.mtimeMs);
+              return false;
+            }
           } catch (error62) {
             if (error62.code !== "ENOENT") throw error62;
           }
@@ -26949,8 +26957,8 @@ var init_object_store = __esm({
        * hashed, unchanged (size and mtime): the file may have been replaced by rename since (a
        * forced re-run of its shard), and then `bytes` are written instead, as they are where links
        * are not supported. Indexes are only ever replaced by rename, never written in place, so the
-       * linked inode keeps the bytes that were hashed. Its times are set to now, as they are for an
-       * object already present, so gc's grace period covers it until a state names it.
+       * linked inode keeps the bytes that were hashed. Its times are set to now (an object already
+       * present has them refreshed), so gc's grace period covers it until a state names it.
        * Returns `present` when the object was there already with the right bytes.
        */
       linkObject(hex3, file2, identity, bytes) {
@@ -26961,7 +26969,7 @@ var init_object_store = __esm({
             const stat = fs18.statSync(finalPath);
             const same = stat.ino === identity.ino && stat.dev === identity.dev;
             if (same || this.verifyObject(hex3) === "ok") {
-              fs18.utimesSync(finalPath, now, now);
+              refreshTimes(finalPath, stat.mtimeMs);
               return "present";
             }
             this.install(hex3, bytes, finalPath);
@@ -27083,6 +27091,7 @@ var init_object_store = __esm({
         }
       }
     };
+    REFRESH_AFTER_MS = 5 * 6e4;
   }
 });
 
@@ -34373,6 +34382,7 @@ export {
   ENGINE_NAME,
   ENGINE_VERSION,
   SCHEMA_VERSION,
+  BUNDLE_SALT,
   PRODUCER,
   runtimeMajor,
   init_version,
@@ -34424,6 +34434,7 @@ export {
   outputsRefOf,
   readStoredOutputs,
   readStoredOutputsDigest,
+  storedOutputsFile,
   restampStoredOutputs,
   init_shard_outputs,
   buildInputBundle,
@@ -34483,6 +34494,8 @@ export {
   readManifestPreimage,
   readManifest,
   init_shard_manifest,
+  taskEnvironment,
+  init_task_environment,
   runShardChain,
   init_run_shard_chain,
   storeRecordSchema,

@@ -84,7 +84,7 @@ import {
   verifyShardOutputs,
   verifyStore,
   writeBatchManifest
-} from "./chunk-S2ZYJ3SL.js";
+} from "./chunk-7O7NSAQL.js";
 import {
   CodebatchError,
   ENGINE_VERSION,
@@ -170,7 +170,7 @@ import {
   toPathKey,
   writeOutputObject,
   writeShardManifest
-} from "./chunk-KMGS5VRY.js";
+} from "./chunk-CZI4YGYI.js";
 export {
   CodebatchError,
   ENGINE_VERSION,

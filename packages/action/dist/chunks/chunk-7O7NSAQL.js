@@ -7,6 +7,7 @@ const __cb_dirname = __cbBasename(__cb_here) === 'chunks' ? __cbDirname(__cb_her
 const __cb_filename = __cbJoin(__cb_dirname, 'index.js');
 import {
   BATCHES_DIR,
+  BUNDLE_SALT,
   CHUNKED_SUFFIX,
   CodebatchError,
   DEFAULT_CHUNK_SIZE,
@@ -103,6 +104,7 @@ import {
   init_state_record,
   init_store,
   init_store_record,
+  init_task_environment,
   init_time,
   init_toolchain,
   init_type_closure_cache,
@@ -161,7 +163,9 @@ import {
   stableJsonPretty,
   storedCounts,
   storedKindCounts,
+  storedOutputsFile,
   stripEnvelope,
+  taskEnvironment,
   taskOutputSchema,
   taskRecordSchema,
   tempName,
@@ -175,7 +179,7 @@ import {
   verifiesReads,
   writeFileAtomic,
   writeShardManifest
-} from "./chunk-KMGS5VRY.js";
+} from "./chunk-CZI4YGYI.js";
 
 // ../core/src/config/config-schema.ts
 var configFileSchema, DEFAULT_SHARDS;
@@ -1132,7 +1136,6 @@ async function runBatch(store, options, records = readBatchRecords(store, option
     manifests: options.manifests !== false
   });
   const eventsFile = store.layout.batchEventsFile(batch.batch_id);
-  if (options.verifyOnly) return verifyBatch(ctx, shardIds, members, selected, t0);
   appendEvent(eventsFile, "batch_started", {
     batch_id: batch.batch_id,
     stats: { tasks: selected, shards: shardIds.length }
@@ -1322,19 +1325,6 @@ function likelyChangedFirst(shardIds, members, likelyChanged) {
 function earlyWorkers(options) {
   if (!options.useDefaultRegistryInWorkers || (options.parallel ?? 1) < 2) return 0;
   return Math.min(1, options.workers?.warm ?? 0);
-}
-async function verifyBatch(ctx, shardIds, members, selected, t0) {
-  const executor = createInProcessExecutor({ ...ctx, canExecute: false, skipOnly: true });
-  const results = [];
-  for (const shardId of shardIds)
-    results.push(...await executor.run(shardId, members.get(shardId) ?? [], selected));
-  return {
-    batchId: ctx.batch.batch_id,
-    results,
-    counts: countOutcomes(results),
-    status: deriveBatchStatus(ctx.store, ctx.batch.batch_id),
-    durationMs: Date.now() - t0
-  };
 }
 var LIKELY_CHANGED_MAX;
 var init_run_batch = __esm({
@@ -2712,8 +2702,8 @@ var init_output_order = __esm({
 function readFilesByPath(store, snapshotId) {
   return new Map(readFilesIndex(store, snapshotId).map((r) => [r.path, r]));
 }
-function langOf(files, path27) {
-  return files.get(path27)?.lang_hint ?? UNKNOWN_LANG;
+function langOf(files, path28) {
+  return files.get(path28)?.lang_hint ?? UNKNOWN_LANG;
 }
 var UNKNOWN_LANG;
 var init_files_index = __esm({
@@ -3278,6 +3268,226 @@ var init_count_diagnostics = __esm({
   }
 });
 
+// ../core/src/run/verified-batches.ts
+import fs12 from "node:fs";
+import path9 from "node:path";
+function lookupVerifiedBatch(store, key, batchId) {
+  const verdict = readVerdicts(store).find((v) => v.key === key && v.batch_id === batchId);
+  if (!verdict) return void 0;
+  for (const [rel, ino, dev, size, mtimeMs2, ctimeMs] of verdict.files) {
+    if (!isInsideStore(rel)) return void 0;
+    const now = statOf(path9.join(store.layout.root, rel));
+    if (!now || !sameFingerprint(now, { ino, dev, size, mtimeMs: mtimeMs2, ctimeMs })) return void 0;
+  }
+  return verdict.results.map(([taskId, shardId, files, outputs, outputsDigest2]) => ({
+    taskId,
+    shardId,
+    outcome: "skipped",
+    files,
+    outputs,
+    filesExecuted: 0,
+    filesReused: files,
+    durationMs: 0,
+    outputsDigest: outputsDigest2
+  }));
+}
+function recordVerifiedBatch(store, verified) {
+  const root = store.layout.root;
+  const files = [];
+  for (const file of verified.files) {
+    const rel = path9.relative(root, file);
+    const fp = statOf(file);
+    if (!isInsideStore(rel) || !fp || !changedBefore(fp, verified.markMs - RACY_WINDOW_MS)) return false;
+    files.push([rel, fp.ino, fp.dev, fp.size, fp.mtimeMs, fp.ctimeMs]);
+  }
+  const results = [];
+  for (const r of verified.results) {
+    if (r.outcome !== "skipped" || !r.outputsDigest) return false;
+    results.push([r.taskId, r.shardId, r.files, r.outputs, r.outputsDigest]);
+  }
+  const verdict = { key: verified.key, batch_id: verified.batchId, files, results };
+  const kept = readVerdicts(store).filter((v) => v.key !== verified.key);
+  const text = `${JSON.stringify({
+    schema_name: SCHEMA_NAME,
+    version: VERSION,
+    verdicts: [verdict, ...kept].slice(0, MAX_VERDICTS)
+  })}
+`;
+  try {
+    fs12.mkdirSync(store.layout.indexesDir, { recursive: true });
+    writeFileAtomic(path9.join(store.layout.indexesDir, FILE_NAME), text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+function readVerdicts(store) {
+  try {
+    const text = fs12.readFileSync(path9.join(store.layout.indexesDir, FILE_NAME), "utf8");
+    const parsed = verdictFileSchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data.verdicts : [];
+  } catch {
+    return [];
+  }
+}
+function statOf(file) {
+  try {
+    const st = fs12.lstatSync(file, { throwIfNoEntry: false });
+    return st?.isFile() ? fingerprintOf(st) : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function isInsideStore(rel) {
+  return rel !== "" && !path9.isAbsolute(rel) && !rel.split(/[\\/]/).includes("..");
+}
+var FILE_NAME, SCHEMA_NAME, VERSION, MAX_VERDICTS, fingerprintSchema, shardResultSchema, verdictSchema, verdictFileSchema;
+var init_verified_batches = __esm({
+  "../core/src/run/verified-batches.ts"() {
+    "use strict";
+    init_zod();
+    init_atomic_write();
+    init_stat_fingerprint();
+    init_time();
+    FILE_NAME = "verified-batches.json";
+    SCHEMA_NAME = "codebatch.verified_batches";
+    VERSION = 1;
+    MAX_VERDICTS = 8;
+    fingerprintSchema = external_exports.tuple([
+      external_exports.string(),
+      // path relative to the store root
+      external_exports.number(),
+      // ino
+      external_exports.number(),
+      // dev
+      external_exports.number(),
+      // size
+      external_exports.number(),
+      // mtimeMs
+      external_exports.number()
+      // ctimeMs
+    ]);
+    shardResultSchema = external_exports.tuple([
+      external_exports.string(),
+      // task id
+      external_exports.string(),
+      // shard id
+      external_exports.number().int().nonnegative(),
+      // files
+      external_exports.number().int().nonnegative(),
+      // outputs
+      external_exports.string().regex(/^sha256:[a-f0-9]{64}$/)
+      // outputs digest
+    ]);
+    verdictSchema = external_exports.object({
+      key: external_exports.string(),
+      batch_id: external_exports.string(),
+      files: external_exports.array(fingerprintSchema),
+      results: external_exports.array(shardResultSchema)
+    });
+    verdictFileSchema = external_exports.object({
+      schema_name: external_exports.literal(SCHEMA_NAME),
+      version: external_exports.literal(VERSION),
+      verdicts: external_exports.array(verdictSchema)
+    });
+  }
+});
+
+// ../core/src/run/verify-batch.ts
+async function verifyBatch(store, options, records = readBatchRecords(store, options.batchId)) {
+  const { batch, plan } = records;
+  const taskIds = orderTasks(plan.tasks).map((t) => t.task_id);
+  const shardIds = selectShards(store, records, { batchId: options.batchId }, taskIds);
+  const ctx = {
+    ...loadBatchRunContext(store, records, options.registry, { force: false, manifests: false }),
+    canExecute: false,
+    skipOnly: true
+  };
+  const key = await verdictKey(ctx, taskIds, shardIds);
+  const known = lookupVerifiedBatch(store, key, batch.batch_id);
+  if (known) return known;
+  const markMs = Date.now();
+  const members = partitionByShard(readFilesIndex(store, batch.snapshot_id), shardingOf(records));
+  const executor = createInProcessExecutor(ctx);
+  const results = [];
+  for (const shardId of shardIds)
+    results.push(...await executor.run(shardId, members.get(shardId) ?? [], taskIds));
+  if (results.length > 0 && results.every((r) => r.outcome === "skipped")) {
+    recordVerifiedBatch(store, {
+      key,
+      batchId: batch.batch_id,
+      markMs,
+      files: filesRead(store, records, taskIds, shardIds),
+      results
+    });
+  }
+  return results;
+}
+async function verdictKey(ctx, taskIds, shardIds) {
+  const tasks = await Promise.all(
+    taskIds.map(async (id) => {
+      const task = ctx.tasks.get(id);
+      return {
+        task_id: id,
+        type: task.type,
+        implementation: ctx.registry.get(task.type).version,
+        environment: await taskEnvironment(ctx, task) ?? null
+      };
+    })
+  );
+  return sha256OfCanonical({
+    salt: BUNDLE_SALT,
+    engine_version: ENGINE_VERSION,
+    runtime: runtimeMajor(),
+    batch_id: ctx.batch.batch_id,
+    snapshot_id: ctx.batch.snapshot_id,
+    shard_ids: shardIds,
+    tasks
+  });
+}
+function filesRead(store, records, taskIds, shardIds) {
+  const { layout } = store;
+  const batchId = records.batch.batch_id;
+  const snapshotId = records.batch.snapshot_id;
+  const files = [
+    layout.snapshotFile(snapshotId),
+    layout.filesIndexFile(snapshotId),
+    layout.batchFile(batchId),
+    layout.planFile(batchId)
+  ];
+  for (const taskId of taskIds) {
+    files.push(layout.taskFile(batchId, taskId));
+    for (const shardId of shardIds) {
+      files.push(layout.stateFile(batchId, taskId, shardId));
+      const state = readShardState(store, batchId, taskId, shardId, { missingAsReady: true });
+      const index = storedOutputsFile(
+        store,
+        { batch_id: batchId, task_id: taskId, shard_id: shardId },
+        state
+      );
+      if (index !== void 0) files.push(index);
+    }
+  }
+  return files;
+}
+var init_verify_batch = __esm({
+  "../core/src/run/verify-batch.ts"() {
+    "use strict";
+    init_pipelines();
+    init_read_batch();
+    init_shard_state();
+    init_read_snapshot();
+    init_shard_outputs();
+    init_hash();
+    init_version();
+    init_batch_context();
+    init_chain_executors();
+    init_select_shards();
+    init_task_environment();
+    init_verified_batches();
+  }
+});
+
 // ../core/src/snapshot/detect-binary.ts
 import { isUtf8 } from "node:buffer";
 function isProbablyText(bytes) {
@@ -3307,20 +3517,20 @@ var init_detect_binary = __esm({
 });
 
 // ../core/src/snapshot/git-blob-map.ts
-import fs12 from "node:fs";
-import path9 from "node:path";
+import fs13 from "node:fs";
+import path10 from "node:path";
 function mapFile(store) {
-  return path9.join(store.layout.indexesDir, "git-blobs.json");
+  return path10.join(store.layout.indexesDir, "git-blobs.json");
 }
 function loadGitBlobMap(store) {
   const out = /* @__PURE__ */ new Map();
   let stored;
   try {
-    stored = JSON.parse(fs12.readFileSync(mapFile(store), "utf8"));
+    stored = JSON.parse(fs13.readFileSync(mapFile(store), "utf8"));
   } catch {
     return out;
   }
-  if (stored?.schema_name !== SCHEMA_NAME || stored.version !== VERSION || !Array.isArray(stored.entries))
+  if (stored?.schema_name !== SCHEMA_NAME2 || stored.version !== VERSION2 || !Array.isArray(stored.entries))
     return out;
   for (const e of stored.entries) {
     if (!isStoredEntry(e)) return /* @__PURE__ */ new Map();
@@ -3345,19 +3555,19 @@ function saveGitBlobMap(store, previous, fresh) {
   const kept = entries.slice(Math.max(0, entries.length - MAX_ENTRIES));
   writeFileAtomic(
     mapFile(store),
-    JSON.stringify({ schema_name: SCHEMA_NAME, version: VERSION, entries: kept })
+    JSON.stringify({ schema_name: SCHEMA_NAME2, version: VERSION2, entries: kept })
   );
 }
 function isStoredEntry(e) {
   return Array.isArray(e) && e.length === 4 && typeof e[0] === "string" && BLOB_ID.test(e[0]) && typeof e[1] === "string" && HEX64.test(e[1]) && Number.isInteger(e[2]) && e[2] >= 0 && (e[3] === 0 || e[3] === 1);
 }
-var SCHEMA_NAME, VERSION, MAX_ENTRIES, BLOB_ID, HEX64;
+var SCHEMA_NAME2, VERSION2, MAX_ENTRIES, BLOB_ID, HEX64;
 var init_git_blob_map = __esm({
   "../core/src/snapshot/git-blob-map.ts"() {
     "use strict";
     init_atomic_write();
-    SCHEMA_NAME = "codebatch.git_blob_map";
-    VERSION = 1;
+    SCHEMA_NAME2 = "codebatch.git_blob_map";
+    VERSION2 = 1;
     MAX_ENTRIES = 5e5;
     BLOB_ID = /^[a-f0-9]{40}([a-f0-9]{24})?$/;
     HEX64 = /^[a-f0-9]{64}$/;
@@ -3365,15 +3575,15 @@ var init_git_blob_map = __esm({
 });
 
 // ../core/src/snapshot/git-clean-blobs.ts
-import fs13 from "node:fs";
-import path10 from "node:path";
+import fs14 from "node:fs";
+import path11 from "node:path";
 function readCleanBlobIds(sourceAbs) {
   const repo = findRepo(sourceAbs);
   if (!repo) return void 0;
   const head = resolveHead(repo.gitDir);
   if (!head) return void 0;
-  if (fs13.existsSync(path10.join(commonDirOf(repo.gitDir), "info", "attributes"))) return void 0;
-  const prefix = path10.relative(repo.workTree, sourceAbs).split(path10.sep).join("/");
+  if (fs14.existsSync(path11.join(commonDirOf(repo.gitDir), "info", "attributes"))) return void 0;
+  const prefix = path11.relative(repo.workTree, sourceAbs).split(path11.sep).join("/");
   if (prefix.startsWith("..")) return void 0;
   const spec = prefix === "" ? "." : prefix;
   const listed = runScratchGit(repo, head, repo.workTree, [
@@ -3437,8 +3647,8 @@ var init_git_clean_blobs = __esm({
 });
 
 // ../core/src/snapshot/lang-hint.ts
-function langHint(path27) {
-  const base = path27.slice(path27.lastIndexOf("/") + 1);
+function langHint(path28) {
+  const base = path28.slice(path28.lastIndexOf("/") + 1);
   const byName = BY_NAME[base];
   if (byName) return byName;
   const dot = base.lastIndexOf(".");
@@ -3589,28 +3799,28 @@ var init_path_filter = __esm({
 });
 
 // ../core/src/snapshot/publish-snapshot.ts
-import fs14 from "node:fs";
-import path11 from "node:path";
+import fs15 from "node:fs";
+import path12 from "node:path";
 function publishSnapshot(store, record, indexBytes) {
   const id = record.snapshot_id;
   const finalDir = store.layout.snapshotDir(id);
   for (let attempt = 0; attempt < 3; attempt += 1) {
     const existing = tryReadSnapshotRecord(store, id);
     if (existing) return { record: compareExisting(store, existing, record), reused: true };
-    const staging = path11.join(store.layout.tmpDir, tempName(`snapshot-${id}`));
+    const staging = path12.join(store.layout.tmpDir, tempName(`snapshot-${id}`));
     try {
-      fs14.mkdirSync(staging, { recursive: true });
-      writeFileAtomic(path11.join(staging, FILES_INDEX_FILE), indexBytes);
-      writeFileAtomic(path11.join(staging, SNAPSHOT_FILE), stableJsonPretty(record));
-      fs14.mkdirSync(path11.dirname(finalDir), { recursive: true });
-      fs14.renameSync(staging, finalDir);
+      fs15.mkdirSync(staging, { recursive: true });
+      writeFileAtomic(path12.join(staging, FILES_INDEX_FILE), indexBytes);
+      writeFileAtomic(path12.join(staging, SNAPSHOT_FILE), stableJsonPretty(record));
+      fs15.mkdirSync(path12.dirname(finalDir), { recursive: true });
+      fs15.renameSync(staging, finalDir);
       return { record, reused: false };
     } catch (error) {
-      fs14.rmSync(staging, { recursive: true, force: true });
+      fs15.rmSync(staging, { recursive: true, force: true });
       const errno = error.code;
       if (errno !== "ENOTEMPTY" && errno !== "EEXIST")
         throw toCodebatchError(error, `writing snapshot ${id}`);
-      if (!tryReadSnapshotRecord(store, id)) fs14.rmSync(finalDir, { recursive: true, force: true });
+      if (!tryReadSnapshotRecord(store, id)) fs15.rmSync(finalDir, { recursive: true, force: true });
     }
   }
   throw new CodebatchError("E_LOCKED", `could not publish snapshot ${id}: its directory keeps changing`, {
@@ -3635,7 +3845,7 @@ function compareExisting(store, existing, wanted) {
 }
 function digestOfIndexFile(store, id) {
   try {
-    return toObjectRef(sha256Hex(fs14.readFileSync(store.layout.filesIndexFile(id))));
+    return toObjectRef(sha256Hex(fs15.readFileSync(store.layout.filesIndexFile(id))));
   } catch {
     return void 0;
   }
@@ -3652,7 +3862,7 @@ var init_publish_snapshot = __esm({
 });
 
 // ../core/src/snapshot/read-file-bytes.ts
-import fs15 from "node:fs";
+import fs16 from "node:fs";
 function growTo(n) {
   return Math.max(1 << 20, 2 ** Math.ceil(Math.log2(n)));
 }
@@ -3660,7 +3870,7 @@ var OPEN_FLAGS, MAX_FILE_BYTES, FileBytesReader;
 var init_read_file_bytes = __esm({
   "../core/src/snapshot/read-file-bytes.ts"() {
     "use strict";
-    OPEN_FLAGS = fs15.constants.O_RDONLY | (fs15.constants.O_NOFOLLOW ?? 0) | (fs15.constants.O_NONBLOCK ?? 0);
+    OPEN_FLAGS = fs16.constants.O_RDONLY | (fs16.constants.O_NOFOLLOW ?? 0) | (fs16.constants.O_NONBLOCK ?? 0);
     MAX_FILE_BYTES = 2 ** 30;
     FileBytesReader = class {
       buffer = Buffer.allocUnsafe(1 << 20);
@@ -3676,17 +3886,17 @@ var init_read_file_bytes = __esm({
         if (expectedSize > MAX_FILE_BYTES) throw new RangeError(`${file} is larger than ${MAX_FILE_BYTES} bytes`);
         const want = expectedSize + 1;
         if (this.buffer.length < want) this.buffer = Buffer.allocUnsafe(growTo(want));
-        const fd = fs15.openSync(file, OPEN_FLAGS);
+        const fd = fs16.openSync(file, OPEN_FLAGS);
         try {
           let filled = 0;
           while (filled < want) {
-            const n = fs15.readSync(fd, this.buffer, filled, want - filled, null);
+            const n = fs16.readSync(fd, this.buffer, filled, want - filled, null);
             if (n === 0) break;
             filled += n;
           }
           return this.buffer.subarray(0, filled);
         } finally {
-          fs15.closeSync(fd);
+          fs16.closeSync(fd);
         }
       }
     };
@@ -3709,20 +3919,20 @@ var init_snapshot_id = __esm({
 });
 
 // ../core/src/snapshot/stat-cache.ts
-import fs16 from "node:fs";
-import path12 from "node:path";
+import fs17 from "node:fs";
+import path13 from "node:path";
 function statCacheFile(store, sourceAbs) {
-  return path12.join(store.layout.indexesDir, "stat-cache", `${sha256Hex(sourceAbs)}.json`);
+  return path13.join(store.layout.indexesDir, "stat-cache", `${sha256Hex(sourceAbs)}.json`);
 }
 function loadStatCache(store, sourceAbs) {
   const empty = { racyBeforeMs: Number.NEGATIVE_INFINITY, entries: /* @__PURE__ */ new Map(), recent: [] };
   let stored;
   try {
-    stored = JSON.parse(fs16.readFileSync(statCacheFile(store, sourceAbs), "utf8"));
+    stored = JSON.parse(fs17.readFileSync(statCacheFile(store, sourceAbs), "utf8"));
   } catch {
     return empty;
   }
-  if (stored?.schema_name !== SCHEMA_NAME2 || stored.version !== CACHE_VERSION || stored.source !== sourceAbs || typeof stored.racy_before_ms !== "number" || !Array.isArray(stored.entries)) {
+  if (stored?.schema_name !== SCHEMA_NAME3 || stored.version !== CACHE_VERSION || stored.source !== sourceAbs || typeof stored.racy_before_ms !== "number" || !Array.isArray(stored.entries)) {
     return empty;
   }
   const entries = /* @__PURE__ */ new Map();
@@ -3757,7 +3967,7 @@ function holdsFingerprint(cache, canonicalPath, stat) {
 }
 function saveStatCache(store, sourceAbs, entries, startedAtMs, snapshot, read = []) {
   const stored = {
-    schema_name: SCHEMA_NAME2,
+    schema_name: SCHEMA_NAME3,
     version: CACHE_VERSION,
     source: sourceAbs,
     racy_before_ms: startedAtMs - RACY_WINDOW_MS,
@@ -3772,7 +3982,7 @@ function saveStatCache(store, sourceAbs, entries, startedAtMs, snapshot, read = 
 function isStoredEntry2(e) {
   return Array.isArray(e) && e.length === 8 && typeof e[0] === "string" && typeof e[1] === "number" && typeof e[2] === "number" && typeof e[3] === "number" && typeof e[4] === "number" && typeof e[5] === "number" && typeof e[6] === "string" && HEX642.test(e[6]) && (e[7] === 0 || e[7] === 1);
 }
-var SCHEMA_NAME2, CACHE_VERSION, HEX642, RECENT_MAX;
+var SCHEMA_NAME3, CACHE_VERSION, HEX642, RECENT_MAX;
 var init_stat_cache = __esm({
   "../core/src/snapshot/stat-cache.ts"() {
     "use strict";
@@ -3780,7 +3990,7 @@ var init_stat_cache = __esm({
     init_hash();
     init_stat_fingerprint();
     init_time();
-    SCHEMA_NAME2 = "codebatch.stat_cache";
+    SCHEMA_NAME3 = "codebatch.stat_cache";
     CACHE_VERSION = 1;
     HEX642 = /^[a-f0-9]{64}$/;
     RECENT_MAX = 64;
@@ -4289,26 +4499,26 @@ var require_ignore = __commonJS({
       const index = body.indexOf(SLASH);
       return index < 0 || index === body.length - 1;
     };
-    var basenameOf = (path27) => {
-      const end = path27.length - 1;
-      const index = path27.lastIndexOf(
+    var basenameOf = (path28) => {
+      const end = path28.length - 1;
+      const index = path28.lastIndexOf(
         SLASH,
-        path27[end] === SLASH ? end - 1 : end
+        path28[end] === SLASH ? end - 1 : end
       );
-      return index < 0 ? path27 : path27.slice(index + 1);
+      return index < 0 ? path28 : path28.slice(index + 1);
     };
-    var parentOf = (path27) => {
-      if (path27.charCodeAt(0) === SLASH_CODE || path27.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path27.split(SLASH).filter(Boolean);
+    var parentOf = (path28) => {
+      if (path28.charCodeAt(0) === SLASH_CODE || path28.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path28.split(SLASH).filter(Boolean);
         slices.pop();
         return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
       }
-      const end = path27.length - 1;
-      const cut = path27.lastIndexOf(
+      const end = path28.length - 1;
+      const cut = path28.lastIndexOf(
         SLASH,
-        path27.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+        path28.charCodeAt(end) === SLASH_CODE ? end - 1 : end
       );
-      return cut < 0 ? EMPTY : path27.slice(0, cut + 1);
+      return cut < 0 ? EMPTY : path28.slice(0, cut + 1);
     };
     var isString = (subject) => typeof subject === "string";
     var checkPattern = (pattern) => pattern && isString(pattern);
@@ -4458,7 +4668,7 @@ var require_ignore = __commonJS({
       // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
       //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
       //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path27) {
+      testLiteral(path28) {
         const rules = this._literalRules || (this._literalRules = this._rules.filter(
           ({ body }) => body[body.length - (body[body.length - 1] === SLASH ? 2 : 1)] === "*"
         ));
@@ -4467,7 +4677,7 @@ var require_ignore = __commonJS({
         let matchedRule;
         for (let index = rules.length - 1; index >= 0; index--) {
           const rule = rules[index];
-          if (rule.checkRegex.test(path27)) {
+          if (rule.checkRegex.test(path28)) {
             ignored = !rule.negative;
             unignored = rule.negative;
             matchedRule = rule.negative ? UNDEFINED : rule;
@@ -4487,15 +4697,15 @@ var require_ignore = __commonJS({
       //
       // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
       // @returns {TestResult}
-      test(path27, mode) {
+      test(path28, mode) {
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename = shortcut ? basenameOf(path27) : path27;
+        const basename = shortcut ? basenameOf(path28) : path28;
         for (let index = length - 1; index >= 0; index--) {
           const rule = rules[index];
           if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename : path27
+            shortcut && rule._basenameOnly ? basename : path28
           )) {
             const { negative } = rule;
             const ret = {
@@ -4517,17 +4727,17 @@ var require_ignore = __commonJS({
     var throwError = (message, Ctor) => {
       throw new Ctor(message);
     };
-    var checkPath = (path27, originalPath, doThrow) => {
-      if (!isString(path27)) {
+    var checkPath = (path28, originalPath, doThrow) => {
+      if (!isString(path28)) {
         return doThrow(
           `path must be a string, but got \`${originalPath}\``,
           TypeError
         );
       }
-      if (!path27) {
+      if (!path28) {
         return doThrow(`path must not be empty`, TypeError);
       }
-      if (checkPath.isNotRelative(path27)) {
+      if (checkPath.isNotRelative(path28)) {
         const r = "`path.relative()`d";
         return doThrow(
           `path should be a ${r} string, but got "${originalPath}"`,
@@ -4536,25 +4746,25 @@ var require_ignore = __commonJS({
       }
       return true;
     };
-    var isNotRelative = (path27) => {
-      const first = path27.charCodeAt(0);
+    var isNotRelative = (path28) => {
+      const first = path28.charCodeAt(0);
       if (first === SLASH_CODE) {
         return true;
       }
       if (first !== DOT_CODE) {
         return false;
       }
-      if (path27.length === 1) {
+      if (path28.length === 1) {
         return true;
       }
-      const second = path27.charCodeAt(1);
+      const second = path28.charCodeAt(1);
       if (second === SLASH_CODE) {
         return true;
       }
       if (second !== DOT_CODE) {
         return false;
       }
-      return path27.length === 2 || path27.charCodeAt(2) === SLASH_CODE;
+      return path28.length === 2 || path28.charCodeAt(2) === SLASH_CODE;
     };
     checkPath.isNotRelative = isNotRelative;
     checkPath.convert = (p) => p;
@@ -4585,58 +4795,58 @@ var require_ignore = __commonJS({
         return this.add(pattern);
       }
       // @returns {TestResult}
-      _test(originalPath, cache, path27) {
+      _test(originalPath, cache, path28) {
         checkPath(
-          path27,
+          path28,
           originalPath,
           this._strictPathCheck ? throwError : RETURN_FALSE
         );
-        return path27 ? this._t(path27, cache) : {
+        return path28 ? this._t(path28, cache) : {
           ignored: false,
           unignored: false
         };
       }
       checkIgnore(target) {
-        const path27 = convertPath(target);
-        if (!path27 || path27.charCodeAt(path27.length - 1) !== SLASH_CODE) {
-          return this._test(target, this._testCache, path27);
+        const path28 = convertPath(target);
+        if (!path28 || path28.charCodeAt(path28.length - 1) !== SLASH_CODE) {
+          return this._test(target, this._testCache, path28);
         }
-        const dir = this._t(path27, this._testCache);
+        const dir = this._t(path28, this._testCache);
         if (dir.ignored) {
           return dir;
         }
-        const literal = this._rules.testLiteral(path27);
+        const literal = this._rules.testLiteral(path28);
         return literal.ignored || literal.unignored ? literal : dir;
       }
-      _t(path27, cache) {
-        if (path27 in cache) {
-          return cache[path27];
+      _t(path28, cache) {
+        if (path28 in cache) {
+          return cache[path28];
         }
-        const parentPath = parentOf(path27);
+        const parentPath = parentOf(path28);
         const parent = parentPath ? this._t(parentPath, cache) : UNDEFINED;
-        return cache[path27] = parent && parent.ignored ? parent : this._rules.test(path27, MODE_IGNORE);
+        return cache[path28] = parent && parent.ignored ? parent : this._rules.test(path28, MODE_IGNORE);
       }
-      ignores(path27) {
-        return this._test(path27, this._ignoreCache, convertPath(path27)).ignored;
+      ignores(path28) {
+        return this._test(path28, this._ignoreCache, convertPath(path28)).ignored;
       }
       createFilter() {
-        return (path27) => !this.ignores(path27);
+        return (path28) => !this.ignores(path28);
       }
       filter(paths) {
         return makeArray(paths).filter(this.createFilter());
       }
       // @returns {TestResult}
-      test(path27) {
-        return this._test(path27, this._testCache, convertPath(path27));
+      test(path28) {
+        return this._test(path28, this._testCache, convertPath(path28));
       }
     };
     var factory = (options) => new Ignore(options);
-    var isPathValid = (path27) => checkPath(convertPath(path27), path27, RETURN_FALSE);
+    var isPathValid = (path28) => checkPath(convertPath(path28), path28, RETURN_FALSE);
     var setupWindows = () => {
       const makePosix = (str) => /^\\\\\?\\/.test(str) || /["<>|\u0000-\u001F]+/u.test(str) ? str : str.replace(/\\/g, "/");
       checkPath.convert = makePosix;
       const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath.isNotRelative = (path27) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path27) || isNotRelative(path27);
+      checkPath.isNotRelative = (path28) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path28) || isNotRelative(path28);
     };
     if (
       // Detect `process` so that it can run in browsers.
@@ -4652,17 +4862,17 @@ var require_ignore = __commonJS({
 });
 
 // ../core/src/snapshot/gitignore.ts
-import path13 from "node:path";
+import path14 from "node:path";
 function loadIgnoreLevel(absDir, base, hasGitignore, isRepoRoot, warnings) {
   let rules = "";
   if (isRepoRoot) {
     const rel = base === "" ? ".git/info/exclude" : `${base}/.git/info/exclude`;
-    rules += readRules(path13.join(absDir, ".git", "info", "exclude"), rel, true, warnings);
+    rules += readRules(path14.join(absDir, ".git", "info", "exclude"), rel, true, warnings);
   }
   if (hasGitignore) {
     const rel = base === "" ? ".gitignore" : `${base}/.gitignore`;
     rules += `
-${readRules(path13.join(absDir, ".gitignore"), rel, false, warnings)}`;
+${readRules(path14.join(absDir, ".gitignore"), rel, false, warnings)}`;
   }
   if (rules.trim() === "") return void 0;
   return { base, matcher: (0, import_ignore.default)({ ignorecase: false }).add(rules) };
@@ -4720,8 +4930,8 @@ var init_gitignore = __esm({
 
 // ../core/src/snapshot/walk-tree.ts
 import { isUtf8 as isUtf82 } from "node:buffer";
-import fs17 from "node:fs";
-import path14 from "node:path";
+import fs18 from "node:fs";
+import path15 from "node:path";
 function walkTree(root, options) {
   const files = [];
   const warnings = [];
@@ -4732,7 +4942,7 @@ function walkTree(root, options) {
     const dir = stack.pop();
     let entries;
     try {
-      entries = fs17.readdirSync(dir.abs, { withFileTypes: true });
+      entries = fs18.readdirSync(dir.abs, { withFileTypes: true });
     } catch (error) {
       warnings.push(unreadable(dir.rel || ".", error));
       continue;
@@ -4754,7 +4964,7 @@ function walkTree(root, options) {
       const name = entry.name;
       if (name === ".git") continue;
       const rel = dir.rel === "" ? name : `${dir.rel}/${name}`;
-      const abs = `${dir.abs}${path14.sep}${name}`;
+      const abs = `${dir.abs}${path15.sep}${name}`;
       if (invalid2?.has(name)) {
         warnings.push({ code: "invalid_name", path: rel, message: "file name is not valid UTF-8; skipped" });
         continue;
@@ -4799,7 +5009,7 @@ function entryKind(entry, abs) {
     return "other";
   let stat;
   try {
-    stat = fs17.lstatSync(abs, { throwIfNoEntry: false });
+    stat = fs18.lstatSync(abs, { throwIfNoEntry: false });
   } catch (error) {
     return { errno: error.code ?? "error" };
   }
@@ -4812,7 +5022,7 @@ function findInvalidNames(dir, entries) {
   if (!entries.some((e) => e.name.includes("\uFFFD"))) return void 0;
   const invalid2 = /* @__PURE__ */ new Set();
   try {
-    for (const raw of fs17.readdirSync(dir, { encoding: "buffer" })) {
+    for (const raw of fs18.readdirSync(dir, { encoding: "buffer" })) {
       if (!isUtf82(raw)) invalid2.add(raw.toString("utf8"));
     }
   } catch {
@@ -4831,8 +5041,8 @@ var init_walk_tree = __esm({
 });
 
 // ../core/src/snapshot/create-snapshot.ts
-import fs18 from "node:fs";
-import path15 from "node:path";
+import fs19 from "node:fs";
+import path16 from "node:path";
 function createSnapshot(store, sourceDir, options = {}) {
   const started = performance.now();
   if (options.id !== void 0) assertValidId(options.id, "snapshot");
@@ -4845,7 +5055,7 @@ function createSnapshot(store, sourceDir, options = {}) {
   };
   const now = options.now ?? Date.now;
   const startedAtMs = now();
-  const toAbs = path15.sep === "/" ? (p) => `${sourceAbs}/${p}` : (p) => path15.join(sourceAbs, p);
+  const toAbs = path16.sep === "/" ? (p) => `${sourceAbs}/${p}` : (p) => path16.join(sourceAbs, p);
   const useCache = options.statCache !== false;
   const cache = useCache ? loadStatCache(store, sourceAbs) : { racyBeforeMs: 0, entries: /* @__PURE__ */ new Map(), recent: [] };
   let changeSeen = false;
@@ -4883,7 +5093,7 @@ function createSnapshot(store, sourceDir, options = {}) {
     if (options.onProgress && i % PROGRESS_EVERY === 0) options.onProgress({ files: i, hashed, cached });
     let stat;
     try {
-      stat = fs18.lstatSync(abs, { throwIfNoEntry: false });
+      stat = fs19.lstatSync(abs, { throwIfNoEntry: false });
     } catch (error) {
       warnings.push(unreadableFile(rel, error));
       continue;
@@ -5035,7 +5245,7 @@ function createSnapshot(store, sourceDir, options = {}) {
 }
 function fingerprintOfPath(abs) {
   try {
-    const st = fs18.lstatSync(abs, { throwIfNoEntry: false });
+    const st = fs19.lstatSync(abs, { throwIfNoEntry: false });
     if (st) return fingerprintOf(st);
   } catch {
   }
@@ -5059,21 +5269,21 @@ function toFilesIndexRecord(p, hex, size, text) {
 function storeDirs(store) {
   const dirs = [store.layout.root];
   try {
-    const real = fs18.realpathSync(store.layout.root);
+    const real = fs19.realpathSync(store.layout.root);
     if (real !== store.layout.root) dirs.push(real);
   } catch {
   }
   return dirs;
 }
 function resolveSourceDir(sourceDir) {
-  const abs = path15.resolve(sourceDir);
+  const abs = path16.resolve(sourceDir);
   let real;
   try {
-    real = fs18.realpathSync(abs);
+    real = fs19.realpathSync(abs);
   } catch {
     throw sourceNotFound(sourceDir, abs);
   }
-  if (!fs18.statSync(real).isDirectory()) throw sourceNotFound(sourceDir, abs, "is not a directory");
+  if (!fs19.statSync(real).isDirectory()) throw sourceNotFound(sourceDir, abs, "is not a directory");
   return real;
 }
 function sourceNotFound(input, abs, what = "does not exist") {
@@ -5126,19 +5336,19 @@ var init_create_snapshot = __esm({
 });
 
 // ../core/src/store/index-digest-cache.ts
-import fs19 from "node:fs";
-import path16 from "node:path";
+import fs20 from "node:fs";
+import path17 from "node:path";
 function cacheFile(store) {
-  return path16.join(store.layout.indexesDir, FILE_NAME);
+  return path17.join(store.layout.indexesDir, FILE_NAME2);
 }
 function loadIndexDigests(store) {
   let stored;
   try {
-    stored = JSON.parse(fs19.readFileSync(cacheFile(store), "utf8"));
+    stored = JSON.parse(fs20.readFileSync(cacheFile(store), "utf8"));
   } catch {
     return 0;
   }
-  if (stored?.schema_name !== SCHEMA_NAME3 || stored.version !== VERSION2 || !Array.isArray(stored.entries))
+  if (stored?.schema_name !== SCHEMA_NAME4 || stored.version !== VERSION3 || !Array.isArray(stored.entries))
     return 0;
   const root = store.layout.root;
   const taken = [];
@@ -5147,7 +5357,7 @@ function loadIndexDigests(store) {
     const [rel, ino, dev, size, mtimeMs2, ctimeMs, hex, hashedAtMs] = e;
     if (!isRacyClean(mtimeMs2, ctimeMs, hashedAtMs)) continue;
     taken.push({
-      file: path16.join(root, rel),
+      file: path17.join(root, rel),
       ino,
       dev,
       size,
@@ -5166,21 +5376,21 @@ function saveIndexDigests(store) {
   const candidates = knownIndexDigests().filter((d) => isRacyClean(d.mtimeMs, d.ctimeMs, d.hashedAtMs)).sort((a, b) => Number(b.used) - Number(a.used));
   const entries = [];
   for (const d of candidates) {
-    const rel = path16.relative(root, d.file);
-    if (rel === "" || rel.startsWith("..") || path16.isAbsolute(rel)) continue;
+    const rel = path17.relative(root, d.file);
+    if (rel === "" || rel.startsWith("..") || path17.isAbsolute(rel)) continue;
     entries.push([rel, d.ino, d.dev, d.size, d.mtimeMs, d.ctimeMs, d.hex, d.hashedAtMs]);
     if (entries.length >= MAX_ENTRIES2) break;
   }
   entries.sort((a, b) => a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
   const file = cacheFile(store);
-  const text = `${JSON.stringify({ schema_name: SCHEMA_NAME3, version: VERSION2, entries })}
+  const text = `${JSON.stringify({ schema_name: SCHEMA_NAME4, version: VERSION3, entries })}
 `;
   try {
-    if (fs19.readFileSync(file, "utf8") === text) return;
+    if (fs20.readFileSync(file, "utf8") === text) return;
   } catch {
   }
   try {
-    fs19.mkdirSync(store.layout.indexesDir, { recursive: true });
+    fs20.mkdirSync(store.layout.indexesDir, { recursive: true });
     writeFileAtomic(file, text);
   } catch {
   }
@@ -5189,9 +5399,9 @@ function isRacyClean(mtimeMs2, ctimeMs, hashedAtMs) {
   return changedBefore({ mtimeMs: mtimeMs2, ctimeMs }, hashedAtMs - RACY_WINDOW_MS);
 }
 function isStoredEntry3(e) {
-  return Array.isArray(e) && e.length === 8 && typeof e[0] === "string" && !path16.isAbsolute(e[0]) && !e[0].split(/[\\/]/).includes("..") && [1, 2, 3, 4, 5, 7].every((i) => typeof e[i] === "number" && Number.isFinite(e[i])) && typeof e[6] === "string" && /^[a-f0-9]{64}$/.test(e[6]);
+  return Array.isArray(e) && e.length === 8 && typeof e[0] === "string" && !path17.isAbsolute(e[0]) && !e[0].split(/[\\/]/).includes("..") && [1, 2, 3, 4, 5, 7].every((i) => typeof e[i] === "number" && Number.isFinite(e[i])) && typeof e[6] === "string" && /^[a-f0-9]{64}$/.test(e[6]);
 }
-var FILE_NAME, SCHEMA_NAME3, VERSION2, MAX_ENTRIES2;
+var FILE_NAME2, SCHEMA_NAME4, VERSION3, MAX_ENTRIES2;
 var init_index_digest_cache = __esm({
   "../core/src/store/index-digest-cache.ts"() {
     "use strict";
@@ -5199,16 +5409,16 @@ var init_index_digest_cache = __esm({
     init_time();
     init_atomic_write();
     init_read_index_file();
-    FILE_NAME = "index-digests.json";
-    SCHEMA_NAME3 = "codebatch.index_digests";
-    VERSION2 = 2;
+    FILE_NAME2 = "index-digests.json";
+    SCHEMA_NAME4 = "codebatch.index_digests";
+    VERSION3 = 2;
     MAX_ENTRIES2 = 2048;
   }
 });
 
 // ../core/src/api/analyze.ts
 import os3 from "node:os";
-import path17 from "node:path";
+import path18 from "node:path";
 function analyze(options) {
   return analyzeWith(options, {});
 }
@@ -5223,7 +5433,7 @@ async function analyzeWith(options, shared) {
   const parallel = options.parallel ?? shared.parallel ?? defaultParallelism();
   const warm = prewarmOnChange(shared, store, pipeline, options.registry === void 0 && parallel > 1);
   try {
-    const snapshot = await createSnapshot(store, path17.resolve(options.sourceDir), {
+    const snapshot = await createSnapshot(store, path18.resolve(options.sourceDir), {
       include: options.include ?? config?.include,
       exclude: [...config?.exclude ?? [], ...options.exclude ?? []],
       gitignore: options.gitignore ?? config?.gitignore ?? true,
@@ -5401,9 +5611,9 @@ async function verifyDoneBatch(store, snapshotId, pipeline, config, registry) {
     plannedStrategy(store, b.batch_id) === plan.strategy
   );
   if (!candidate) return void 0;
-  const summary = await runBatch(store, { batchId: candidate.batch_id, registry, verifyOnly: true });
-  const allSkipped = summary.results.length > 0 && summary.results.every((r) => r.outcome === "skipped");
-  return allSkipped ? { batchId: candidate.batch_id, results: summary.results } : void 0;
+  const results = await verifyBatch(store, { batchId: candidate.batch_id, registry });
+  const allSkipped = results.length > 0 && results.every((r) => r.outcome === "skipped");
+  return allSkipped ? { batchId: candidate.batch_id, results } : void 0;
 }
 function plannedStrategy(store, batchId) {
   try {
@@ -5445,8 +5655,8 @@ var init_analyze = __esm({
     init_run_with_provenance();
     init_batch_view();
     init_count_diagnostics();
-    init_run_batch();
     init_select_shards();
+    init_verify_batch();
     init_worker_pool();
     init_create_snapshot();
     init_index_digest_cache();
@@ -5873,9 +6083,9 @@ function compareDiagnostics(a, b) {
 function compareStrings(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
 }
-function prefixPath(prefix, path27) {
-  if (!prefix || prefix === "." || prefix === "./") return path27;
-  return `${prefix.replace(/\/+$/, "")}/${path27}`;
+function prefixPath(prefix, path28) {
+  if (!prefix || prefix === "." || prefix === "./") return path28;
+  return `${prefix.replace(/\/+$/, "")}/${path28}`;
 }
 var SEVERITIES;
 var init_diagnostic = __esm({
@@ -5995,8 +6205,8 @@ var init_format_text = __esm({
 function toSarifLevel(severity) {
   return LEVEL_BY_SEVERITY[severity];
 }
-function pathToUriReference(path27) {
-  return encodeURI(path27).replace(/[?#]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+function pathToUriReference(path28) {
+  return encodeURI(path28).replace(/[?#]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 function region(d) {
   if (d.line === void 0) return void 0;
@@ -6135,12 +6345,12 @@ var init_sarif_rules = __esm({
 });
 
 // ../core/src/cli/commands/check.ts
-import fs20 from "node:fs";
-import path18 from "node:path";
+import fs21 from "node:fs";
+import path19 from "node:path";
 import { pathToFileURL } from "node:url";
 function isDirectory(dir) {
   try {
-    return fs20.statSync(dir).isDirectory();
+    return fs21.statSync(dir).isDirectory();
   } catch {
     return false;
   }
@@ -6159,9 +6369,9 @@ function readFailOn(ctx) {
 }
 function findConfig(ctx, dir) {
   const given = stringOpt(ctx, "config");
-  if (given !== void 0) return path18.resolve(ctx.cwd, given);
-  const implicit = path18.join(dir, "codebatch.config.json");
-  return fs20.existsSync(implicit) ? implicit : void 0;
+  if (given !== void 0) return path19.resolve(ctx.cwd, given);
+  const implicit = path19.join(dir, "codebatch.config.json");
+  return fs21.existsSync(implicit) ? implicit : void 0;
 }
 function throwInputFailure(result) {
   const input = result.failures.find((f) => ERROR_CODES[f.code] === 2);
@@ -6260,7 +6470,7 @@ var init_check = __esm({
         }
       },
       async run(ctx) {
-        const dir = path18.resolve(ctx.cwd, ctx.positionals[0] ?? ".");
+        const dir = path19.resolve(ctx.cwd, ctx.positionals[0] ?? ".");
         if (!isDirectory(dir)) {
           throw new CodebatchError("E_SOURCE_NOT_FOUND", `${dir} is not a directory`, {
             hints: ["Pass the directory to check: `codebatch check path/to/project`."]
@@ -6281,7 +6491,7 @@ var init_check = __esm({
             `Choose one of: ${PIPELINE_NAMES.join(", ")}.`
           );
         const pipeline = pipelineOpt ?? config?.pipeline ?? "lint";
-        const storeDir = ctx.values.store !== void 0 || process.env.CODEBATCH_STORE ? ctx.storeDir : path18.join(dir, ".codebatch");
+        const storeDir = ctx.values.store !== void 0 || process.env.CODEBATCH_STORE ? ctx.storeDir : path19.join(dir, ".codebatch");
         const result = await analyze({
           storeDir,
           sourceDir: dir,
@@ -6343,9 +6553,9 @@ function parseLimit(ctx, fallback) {
   return n;
 }
 function formatLocation(r) {
-  const path27 = escapeText(r.path);
-  if (r.line === void 0) return path27;
-  return r.col === void 0 ? `${path27}:${r.line}` : `${path27}:${r.line}:${r.col}`;
+  const path28 = escapeText(r.path);
+  if (r.line === void 0) return path28;
+  return r.col === void 0 ? `${path28}:${r.line}` : `${path28}:${r.line}:${r.col}`;
 }
 function formatDiagnosticLine(r) {
   return escapeText(
@@ -6517,9 +6727,9 @@ var init_diff_keys = __esm({
 // ../core/src/query/diff/line-fingerprint.ts
 function createLineFingerprinter(store, snapshotId, linesByObject = /* @__PURE__ */ new Map()) {
   let files;
-  const linesOf = (path27) => {
+  const linesOf = (path28) => {
     files ??= readFilesByPath(store, snapshotId);
-    const entry = files.get(path27);
+    const entry = files.get(path28);
     const hex = entry ? parseObjectRef(entry.object) : void 0;
     if (!entry || !hex || entry.text === false) return [];
     let lines = linesByObject.get(hex);
@@ -6798,7 +7008,7 @@ var init_diff = __esm({
 });
 
 // ../core/src/query/query-errors.ts
-import fs21 from "node:fs";
+import fs22 from "node:fs";
 function queryErrors(store, batchId, options = {}) {
   const view = loadBatchView(store, batchId);
   const taskIds = resolveTaskIds(view, options.task);
@@ -6839,7 +7049,7 @@ function shardAssigner(view, taskId) {
   let task;
   try {
     task = taskRecordSchema.parse(
-      JSON.parse(fs21.readFileSync(view.store.layout.taskFile(view.batchId, taskId), "utf8"))
+      JSON.parse(fs22.readFileSync(view.store.layout.taskFile(view.batchId, taskId), "utf8"))
     );
   } catch {
     return void 0;
@@ -6967,8 +7177,8 @@ function queryTop(store, batchId, options = {}) {
     files: applyLimit(files, limit)
   };
 }
-function emptySummary(path27, lang, size) {
-  return { path: path27, lang, size, outputs: 0, diagnostics: 0, ...emptySeverityCounts() };
+function emptySummary(path28, lang, size) {
+  return { path: path28, lang, size, outputs: 0, diagnostics: 0, ...emptySeverityCounts() };
 }
 function addRow(s, kind, severity, count) {
   s.outputs += count;
@@ -7064,8 +7274,8 @@ __export(prune_store_exports, {
   parseDuration: () => parseDuration,
   pruneStore: () => pruneStore
 });
-import fs22 from "node:fs";
-import path19 from "node:path";
+import fs23 from "node:fs";
+import path20 from "node:path";
 function pruneStore(store, options = {}) {
   const now = options.now ?? Date.now();
   const grace = options.graceMs ?? HOUR;
@@ -7103,24 +7313,24 @@ function pruneStore(store, options = {}) {
   for (const b of batches)
     (kept.has(b.batch_id) ? report.batches.kept : report.batches.removed).push(b.batch_id);
   const removedBatches = new Set(report.batches.removed);
-  const batchesDir = path19.join(root, BATCHES_DIR);
+  const batchesDir = path20.join(root, BATCHES_DIR);
   const listed = new Set(batches.map((b) => b.batch_id));
   for (const name of listDir(batchesDir)) {
-    if (listed.has(name) || !fs22.existsSync(path19.join(batchesDir, name, "batch.json"))) continue;
+    if (listed.has(name) || !fs23.existsSync(path20.join(batchesDir, name, "batch.json"))) continue;
     report.batches.unreadable.push(name);
     report.batches.kept.push(name);
     kept.add(name);
   }
   const debris = listDir(batchesDir).filter(
-    (name) => !removedBatches.has(name) && !fs22.existsSync(path19.join(batchesDir, name, "batch.json")) && now - mtimeMs(path19.join(batchesDir, name)) > Math.max(grace, HOUR)
+    (name) => !removedBatches.has(name) && !fs23.existsSync(path20.join(batchesDir, name, "batch.json")) && now - mtimeMs(path20.join(batchesDir, name)) > Math.max(grace, HOUR)
   );
   const keptBatches = batches.filter((b) => kept.has(b.batch_id));
   const snapshots = listSnapshots(store);
   const keepSnapshots = snapshotsToKeep(snapshots, keptBatches);
   const keepAllSnapshots = report.batches.unreadable.length > 0;
-  const snapshotsDir = path19.join(root, SNAPSHOTS_DIR);
+  const snapshotsDir = path20.join(root, SNAPSHOTS_DIR);
   const snapshotDirs = listDir(snapshotsDir);
-  const isSnapshotDir = (name) => fs22.existsSync(path19.join(snapshotsDir, name, "snapshot.json"));
+  const isSnapshotDir = (name) => fs23.existsSync(path20.join(snapshotsDir, name, "snapshot.json"));
   if (options.auto && removedBatches.size === 0 && debris.length === 0 && (keepAllSnapshots || snapshotDirs.every((name) => keepSnapshots.has(name) || !isSnapshotDir(name)))) {
     report.skipped = true;
     report.snapshots.kept = snapshotDirs.filter(isSnapshotDir).length;
@@ -7128,15 +7338,15 @@ function pruneStore(store, options = {}) {
     return report;
   }
   for (const id of report.batches.removed)
-    report.bytes_freed += removeTree(store, path19.join(batchesDir, id), dryRun);
-  for (const name of debris) report.bytes_freed += removeTree(store, path19.join(batchesDir, name), dryRun);
+    report.bytes_freed += removeTree(store, path20.join(batchesDir, id), dryRun);
+  for (const name of debris) report.bytes_freed += removeTree(store, path20.join(batchesDir, name), dryRun);
   const roots = /* @__PURE__ */ new Set();
   const sourceObjects = /* @__PURE__ */ new Set();
   const moves = reuseMoves(store, keptBatches, removedBatches);
-  const memoDir = path19.join(store.layout.indexesDir, "memo");
+  const memoDir = path20.join(store.layout.indexesDir, "memo");
   for (const name of listDir(memoDir)) {
     if (!name.endsWith(".jsonl")) continue;
-    const file = path19.join(memoDir, name);
+    const file = path20.join(memoDir, name);
     const text = readText(file) ?? "";
     const task = name.slice(0, -".jsonl".length);
     const { lines, dropped } = compactMemo(text, kept, (b, s) => moves.get(`${task}/${b}/${s}`));
@@ -7147,10 +7357,10 @@ function pruneStore(store, options = {}) {
     if (next !== text && !dryRun) writeFileAtomic(file, next);
     report.bytes_freed += Math.max(0, Buffer.byteLength(text) - Buffer.byteLength(next));
   }
-  const bundlesDir = path19.join(store.layout.indexesDir, "bundles");
+  const bundlesDir = path20.join(store.layout.indexesDir, "bundles");
   for (const prefix of listDir(bundlesDir)) {
-    for (const name of listDir(path19.join(bundlesDir, prefix))) {
-      const file = path19.join(bundlesDir, prefix, name);
+    for (const name of listDir(path20.join(bundlesDir, prefix))) {
+      const file = path20.join(bundlesDir, prefix, name);
       let entry = {};
       try {
         entry = JSON.parse(readText(file) ?? "");
@@ -7167,16 +7377,16 @@ function pruneStore(store, options = {}) {
       report.bytes_freed += removeFile(file, dryRun);
     }
   }
-  const queryDir = path19.join(store.layout.indexesDir, "query");
+  const queryDir = path20.join(store.layout.indexesDir, "query");
   for (const name of listDir(queryDir)) {
     const id = name.replace(/\.[^.]*$/, "").replace(/\.[^.]*$/, "");
     if (kept.has(id) || !removedBatches.has(id)) continue;
     report.indexes.query_removed += 1;
-    report.bytes_freed += removeFile(path19.join(queryDir, name), dryRun);
+    report.bytes_freed += removeFile(path20.join(queryDir, name), dryRun);
   }
-  const sessionsDir2 = path19.join(root, "sessions");
+  const sessionsDir2 = path20.join(root, "sessions");
   for (const name of listDir(sessionsDir2)) {
-    const entry = path19.join(sessionsDir2, name);
+    const entry = path20.join(sessionsDir2, name);
     const text = readTreeText(entry);
     const named = new Set([...text.matchAll(/"batch_id"\s*:\s*"([A-Za-z0-9_-]+)"/g)].map((m) => m[1]));
     if (named.size > 0 && [...named].every((id) => !kept.has(id))) {
@@ -7185,11 +7395,11 @@ function pruneStore(store, options = {}) {
     } else collectRefs(text, roots);
   }
   for (const name of snapshotDirs) {
-    const dir = path19.join(snapshotsDir, name);
+    const dir = path20.join(snapshotsDir, name);
     if (keepSnapshots.has(name) || keepAllSnapshots) {
       report.snapshots.kept += 1;
-      collectRefs(readText(path19.join(dir, "files.index.jsonl")) ?? "", sourceObjects);
-      collectRefs(readText(path19.join(dir, "snapshot.json")) ?? "", roots);
+      collectRefs(readText(path20.join(dir, "files.index.jsonl")) ?? "", sourceObjects);
+      collectRefs(readText(path20.join(dir, "snapshot.json")) ?? "", roots);
       continue;
     }
     if (!isSnapshotDir(name)) continue;
@@ -7206,9 +7416,9 @@ function pruneStore(store, options = {}) {
     queue.push(hex);
   };
   for (const name of listDir(batchesDir)) {
-    if (removedBatches.has(name) || !fs22.existsSync(path19.join(batchesDir, name))) continue;
-    for (const file of walkFiles(path19.join(batchesDir, name))) {
-      const base = path19.basename(file);
+    if (removedBatches.has(name) || !fs23.existsSync(path20.join(batchesDir, name))) continue;
+    for (const file of walkFiles(path20.join(batchesDir, name))) {
+      const base = path20.basename(file);
       if (base === OUTPUTS_INDEX) collectIndexRefs(readBytes(file), roots, outputObjects);
       else if (base === "state.json") {
         const bytes = readBytes(file);
@@ -7240,7 +7450,7 @@ function pruneStore(store, options = {}) {
       const file = store.objects.objectPath(hex);
       let stat;
       try {
-        stat = fs22.statSync(file);
+        stat = fs23.statSync(file);
       } catch {
         continue;
       }
@@ -7252,7 +7462,7 @@ function pruneStore(store, options = {}) {
       report.objects.bytes += stat.size;
       report.bytes_freed += stat.size;
       if (!dryRun) {
-        fs22.rmSync(file, { force: true });
+        fs23.rmSync(file, { force: true });
         dir.removed += 1;
       }
     }
@@ -7269,11 +7479,11 @@ function snapshotsToKeep(snapshots, keptBatches) {
 }
 function removeStaleTemp(store, now, grace, dryRun, report) {
   for (const name of listDir(store.layout.tmpDir, true)) {
-    const entry = path19.join(store.layout.tmpDir, name);
+    const entry = path20.join(store.layout.tmpDir, name);
     if (now - mtimeMs(entry) <= Math.max(grace, HOUR)) continue;
     report.tmp.removed += 1;
     report.bytes_freed += treeBytes(entry);
-    if (!dryRun) fs22.rmSync(entry, { recursive: true, force: true });
+    if (!dryRun) fs23.rmSync(entry, { recursive: true, force: true });
   }
 }
 function inUse(store, batch, now, grace) {
@@ -7331,13 +7541,13 @@ function reuseMoves(store, keptBatches, removed) {
   const moves = /* @__PURE__ */ new Map();
   if (removed.size === 0) return moves;
   for (const batch of keptBatches) {
-    const tasksDir = path19.join(store.layout.batchDir(batch.batch_id), "tasks");
+    const tasksDir = path20.join(store.layout.batchDir(batch.batch_id), "tasks");
     for (const task of listDir(tasksDir)) {
-      for (const shard of listDir(path19.join(tasksDir, task, "shards"))) {
+      for (const shard of listDir(path20.join(tasksDir, task, "shards"))) {
         let state;
         try {
           state = JSON.parse(
-            fs22.readFileSync(path19.join(tasksDir, task, "shards", shard, "state.json"), "utf8")
+            fs23.readFileSync(path20.join(tasksDir, task, "shards", shard, "state.json"), "utf8")
           );
         } catch {
           continue;
@@ -7363,7 +7573,7 @@ function outputsRefObject(stateBytes) {
 }
 function readBytes(file) {
   try {
-    return fs22.readFileSync(file);
+    return fs23.readFileSync(file);
   } catch {
     return Buffer.alloc(0);
   }
@@ -7398,7 +7608,7 @@ function collectByteRefs(bytes, into) {
 function collectFileRefs(file, into) {
   let bytes;
   try {
-    bytes = fs22.readFileSync(file);
+    bytes = fs23.readFileSync(file);
   } catch {
     return;
   }
@@ -7407,20 +7617,20 @@ function collectFileRefs(file, into) {
 function readJsonObjectRefs(file) {
   let fd;
   try {
-    fd = fs22.openSync(file, "r");
+    fd = fs23.openSync(file, "r");
   } catch (error) {
     const code = error.code;
     if (code === "ENOENT" || code === "ENOTDIR") return void 0;
     throw error;
   }
   try {
-    const { size } = fs22.fstatSync(fd);
+    const { size } = fs23.fstatSync(fd);
     if (size > MAX_SCAN_BYTES || size < 2) return void 0;
     const bytes = Buffer.allocUnsafe(size);
-    let length = fs22.readSync(fd, bytes, 0, Math.min(size, 64 * 1024), 0);
+    let length = fs23.readSync(fd, bytes, 0, Math.min(size, 64 * 1024), 0);
     if (bytes[0] !== 123 && bytes[0] !== 91) return void 0;
     while (length > 0 && length < size) {
-      const n = fs22.readSync(fd, bytes, length, size - length, length);
+      const n = fs23.readSync(fd, bytes, length, size - length, length);
       if (n === 0) break;
       length += n;
     }
@@ -7428,45 +7638,45 @@ function readJsonObjectRefs(file) {
     collectByteRefs(bytes.subarray(0, length), refs);
     return refs;
   } finally {
-    fs22.closeSync(fd);
+    fs23.closeSync(fd);
   }
 }
 function removeTree(store, dir, dryRun) {
   const bytes = treeBytes(dir);
   if (dryRun) return bytes;
-  const trash = path19.join(store.layout.tmpDir, tempName(`gc-${path19.basename(dir)}`));
+  const trash = path20.join(store.layout.tmpDir, tempName(`gc-${path20.basename(dir)}`));
   try {
-    fs22.mkdirSync(store.layout.tmpDir, { recursive: true });
-    fs22.renameSync(dir, trash);
+    fs23.mkdirSync(store.layout.tmpDir, { recursive: true });
+    fs23.renameSync(dir, trash);
   } catch {
-    fs22.rmSync(dir, { recursive: true, force: true });
+    fs23.rmSync(dir, { recursive: true, force: true });
     return bytes;
   }
-  fs22.rmSync(trash, { recursive: true, force: true });
+  fs23.rmSync(trash, { recursive: true, force: true });
   return bytes;
 }
 function removeFile(file, dryRun) {
   let size = 0;
   try {
-    size = fs22.statSync(file).size;
+    size = fs23.statSync(file).size;
   } catch {
     return 0;
   }
-  if (!dryRun) fs22.rmSync(file, { force: true });
+  if (!dryRun) fs23.rmSync(file, { force: true });
   return size;
 }
 function listObjectDirs(store) {
-  const base = path19.join(store.layout.objectsDir, "sha256");
+  const base = path20.join(store.layout.objectsDir, "sha256");
   const out = { parents: /* @__PURE__ */ new Map(), dirs: [] };
   for (const aa of listDir(base, true)) {
-    const parent = path19.join(base, aa);
+    const parent = path20.join(base, aa);
     const names = listDir(parent, true);
     out.parents.set(parent, names.length);
     for (const bb of names) {
-      const dir = path19.join(parent, bb);
+      const dir = path20.join(parent, bb);
       let entries;
       try {
-        entries = fs22.readdirSync(dir).sort();
+        entries = fs23.readdirSync(dir).sort();
       } catch {
         entries = void 0;
       }
@@ -7486,7 +7696,7 @@ function removeEmptyObjectDirs({ parents, dirs }) {
   for (const dir of dirs) {
     if (dir.entries !== dir.removed || isHidden(dir.parent) || isHidden(dir.path)) continue;
     try {
-      fs22.rmdirSync(dir.path);
+      fs23.rmdirSync(dir.path);
       emptied.set(dir.parent, (emptied.get(dir.parent) ?? 0) + 1);
     } catch {
     }
@@ -7494,30 +7704,30 @@ function removeEmptyObjectDirs({ parents, dirs }) {
   for (const [parent, entries] of parents) {
     if (isHidden(parent) || entries !== (emptied.get(parent) ?? 0)) continue;
     try {
-      fs22.rmdirSync(parent);
+      fs23.rmdirSync(parent);
     } catch {
     }
   }
 }
 function isHidden(entry) {
-  return path19.basename(entry).startsWith(".");
+  return path20.basename(entry).startsWith(".");
 }
 function* walkFiles(dir) {
   let entries;
   try {
-    entries = fs22.readdirSync(dir, { withFileTypes: true });
+    entries = fs23.readdirSync(dir, { withFileTypes: true });
   } catch {
     return;
   }
   for (const e of entries) {
-    const p = path19.join(dir, e.name);
+    const p = path20.join(dir, e.name);
     if (e.isDirectory()) yield* walkFiles(p);
     else if (e.isFile()) yield p;
   }
 }
 function readTreeText(entry) {
   try {
-    if (fs22.statSync(entry).isFile()) return readText(entry) ?? "";
+    if (fs23.statSync(entry).isFile()) return readText(entry) ?? "";
   } catch {
     return "";
   }
@@ -7528,7 +7738,7 @@ function readTreeText(entry) {
 }
 function treeBytes(entry) {
   try {
-    const stat = fs22.statSync(entry);
+    const stat = fs23.statSync(entry);
     if (!stat.isDirectory()) return stat.size;
   } catch {
     return 0;
@@ -7536,7 +7746,7 @@ function treeBytes(entry) {
   let total = 0;
   for (const f of walkFiles(entry)) {
     try {
-      total += fs22.statSync(f).size;
+      total += fs23.statSync(f).size;
     } catch {
     }
   }
@@ -7544,21 +7754,21 @@ function treeBytes(entry) {
 }
 function mtimeMs(entry) {
   try {
-    return fs22.statSync(entry).mtimeMs;
+    return fs23.statSync(entry).mtimeMs;
   } catch {
     return 0;
   }
 }
 function readText(file) {
   try {
-    return fs22.readFileSync(file, "utf8");
+    return fs23.readFileSync(file, "utf8");
   } catch {
     return void 0;
   }
 }
 function listDir(dir, includeHidden = false) {
   try {
-    return fs22.readdirSync(dir).filter((n) => includeHidden || !n.startsWith(".")).sort();
+    return fs23.readdirSync(dir).filter((n) => includeHidden || !n.startsWith(".")).sort();
   } catch {
     return [];
   }
@@ -7678,8 +7888,8 @@ var init_gc = __esm({
 });
 
 // ../core/src/query/accel/build-query-index.ts
-import fs23 from "node:fs";
-import path20 from "node:path";
+import fs24 from "node:fs";
+import path21 from "node:path";
 function buildQueryIndex(store, batchId) {
   const view = loadBatchView(store, batchId);
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
@@ -7730,7 +7940,7 @@ function writeIndex(store, batchId, sources, records) {
   const data = Buffer.concat([Buffer.from(`${JSON.stringify(header)}
 `, "utf8"), ...parts]);
   const file = queryIndexFile(store, batchId);
-  fs23.mkdirSync(path20.dirname(file), { recursive: true });
+  fs24.mkdirSync(path21.dirname(file), { recursive: true });
   writeFileAtomic(file, data);
   return {
     batch_id: batchId,
@@ -7935,7 +8145,7 @@ __export(explain_shard_miss_exports, {
   findPreviousBatch: () => findPreviousBatch,
   loadRunPreimage: () => loadRunPreimage
 });
-import fs24 from "node:fs";
+import fs25 from "node:fs";
 function explainShardMiss(store, options) {
   const files = /* @__PURE__ */ new Map();
   const load = (b, t, s) => loadRunPreimage(store, b, t, s, files);
@@ -8005,7 +8215,7 @@ function findPreviousBatch(store, batchId, taskId) {
   const batches = listBatches(store);
   const index = batches.findIndex((b) => b.batch_id === batchId);
   const earlier = (index < 0 ? batches : batches.slice(0, index)).filter(
-    (b) => b.batch_id !== batchId && fs24.existsSync(store.layout.taskFile(b.batch_id, taskId))
+    (b) => b.batch_id !== batchId && fs25.existsSync(store.layout.taskFile(b.batch_id, taskId))
   );
   const previous = earlier.at(-1);
   if (!previous) {
@@ -8020,7 +8230,7 @@ function byPath(files) {
   return new Map(files.map((f) => [f.path, f]));
 }
 function loadRunPreimage(store, batchId, taskId, shardId, files = /* @__PURE__ */ new Map()) {
-  if (!fs24.existsSync(store.layout.stateFile(batchId, taskId, shardId))) {
+  if (!fs25.existsSync(store.layout.stateFile(batchId, taskId, shardId))) {
     const r = reconstructPreimage(store, batchId, taskId, shardId, { files });
     return { preimage: r.preimage, hash: r.hash, source: "absent" };
   }
@@ -8060,36 +8270,36 @@ __export(explain_file_miss_exports, {
   explainFileMiss: () => explainFileMiss
 });
 function explainFileMiss(store, options) {
-  const { batchId, taskId, path: path27 } = options;
+  const { batchId, taskId, path: path28 } = options;
   readTaskRecord(store, batchId, taskId);
   const againstId = options.against ?? findPreviousBatch(store, batchId, taskId);
   const now = snapshotOf(store, batchId);
   const then = snapshotOf(store, againstId);
-  const mine = now.files.get(path27);
-  const was = then.files.get(path27);
+  const mine = now.files.get(path28);
+  const was = then.files.get(path28);
   if (!mine && !was) {
-    throw new CodebatchError("E_NOT_FOUND", `${path27} is in neither batch ${batchId} nor ${againstId}`, {
+    throw new CodebatchError("E_NOT_FOUND", `${path28} is in neither batch ${batchId} nor ${againstId}`, {
       hints: ["Name a file by its snapshot path, e.g. `src/index.ts` (see `codebatch files --batch <id>`)."]
     });
   }
   const content = mine?.object === was?.object ? void 0 : { from: was?.object, to: mine?.object };
-  const depsNow = mine ? closureObjects(now, path27) : /* @__PURE__ */ new Map();
-  const depsThen = was ? closureObjects(then, path27) : /* @__PURE__ */ new Map();
+  const depsNow = mine ? closureObjects(now, path28) : /* @__PURE__ */ new Map();
+  const depsThen = was ? closureObjects(then, path28) : /* @__PURE__ */ new Map();
   const dependencies = [];
   for (const [p, object] of depsNow) {
-    if (p === path27) continue;
+    if (p === path28) continue;
     const before = depsThen.get(p);
     if (before === void 0) dependencies.push({ path: p, change: "added", to: object });
     else if (before !== object) dependencies.push({ path: p, change: "changed", from: before, to: object });
   }
   for (const [p, object] of depsThen)
-    if (p !== path27 && !depsNow.has(p)) dependencies.push({ path: p, change: "removed", from: object });
+    if (p !== path28 && !depsNow.has(p)) dependencies.push({ path: p, change: "removed", from: object });
   dependencies.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
   return {
     batch_id: batchId,
     against: againstId,
     task_id: taskId,
-    path: path27,
+    path: path28,
     ...content ? { content } : {},
     dependencies
   };
@@ -8098,12 +8308,12 @@ function snapshotOf(store, batchId) {
   const view = openSnapshotView(store, readBatchRecord(store, batchId).snapshot_id);
   return { view, files: new Map(view.files().map((f) => [f.path, f])) };
 }
-function closureObjects(snapshot, path27) {
+function closureObjects(snapshot, path28) {
   const { typeClosureFor } = (init_type_closure_cache(), __toCommonJS(type_closure_cache_exports));
   const closure = typeClosureFor(snapshot.view);
   const out = /* @__PURE__ */ new Map();
-  const d = closure.describe(path27);
-  for (const p of [...closure.closureOf(path27), ...d.tsconfig, ...d.globals, ...d.lockfiles]) {
+  const d = closure.describe(path28);
+  for (const p of [...closure.closureOf(path28), ...d.tsconfig, ...d.globals, ...d.lockfiles]) {
     const f = snapshot.files.get(p);
     if (f) out.set(p, f.object);
   }
@@ -8189,7 +8399,7 @@ var init_manifest = __esm({
         if (taskId && shardId) {
           const { manifest: manifest2, ref: ref3 } = loadShardManifest(store, batchId, taskId, shardId);
           if (ctx.json) {
-            const files = manifest2.inputs.files ?? readManifestPreimage(store, manifest2).members.map(([path27, object]) => ({ path: path27, object }));
+            const files = manifest2.inputs.files ?? readManifestPreimage(store, manifest2).members.map(([path28, object]) => ({ path: path28, object }));
             ctx.stdout(formatJson({ ref: ref3 ?? null, manifest: manifest2, files }));
             return 0;
           }
@@ -8947,8 +9157,8 @@ var verify_statement_exports = {};
 __export(verify_statement_exports, {
   checkStatementSubjects: () => checkStatementSubjects
 });
-import fs25 from "node:fs";
-import path21 from "node:path";
+import fs26 from "node:fs";
+import path22 from "node:path";
 function checkStatementSubjects(store, statement) {
   const subjects = Array.isArray(statement.subject) ? statement.subject : [];
   const mismatches = [];
@@ -8956,14 +9166,14 @@ function checkStatementSubjects(store, statement) {
     const s = raw;
     const name = typeof s.name === "string" ? s.name : "";
     const index = typeof s.annotations?.index === "string" ? s.annotations.index : void 0;
-    const file = path21.resolve(store.layout.root, index ?? name);
-    if (!name || path21.relative(store.layout.root, file).startsWith("..")) {
+    const file = path22.resolve(store.layout.root, index ?? name);
+    if (!name || path22.relative(store.layout.root, file).startsWith("..")) {
       mismatches.push({ name, reason: "outside the store" });
       continue;
     }
     let bytes;
     try {
-      bytes = index === void 0 ? fs25.readFileSync(file) : readIndexRecords(store, index, file);
+      bytes = index === void 0 ? fs26.readFileSync(file) : readIndexRecords(store, index, file);
     } catch {
       bytes = void 0;
     }
@@ -8983,8 +9193,8 @@ function checkStatementSubjects(store, statement) {
   return { subjects: subjects.length, mismatches };
 }
 function readIndexRecords(store, index, file) {
-  const m = SHARD_INDEX.exec(index.split(path21.sep).join("/"));
-  if (!m) return fs25.readFileSync(file);
+  const m = SHARD_INDEX.exec(index.split(path22.sep).join("/"));
+  if (!m) return fs26.readFileSync(file);
   const location2 = { batch_id: m[1], task_id: m[2], shard_id: m[3] };
   const state = readShardState(store, location2.batch_id, location2.task_id, location2.shard_id);
   return readStoredOutputs(store, location2, state)?.bytes;
@@ -9012,16 +9222,16 @@ var init_verify_statement = __esm({
 });
 
 // ../core/src/cli/commands/provenance-export.ts
-import fs26 from "node:fs";
-import path22 from "node:path";
+import fs27 from "node:fs";
+import path23 from "node:path";
 function emit(ctx, text) {
   const out = stringOpt(ctx, "out");
-  if (out) writeFileAtomic(path22.resolve(ctx.cwd, out), text);
+  if (out) writeFileAtomic(path23.resolve(ctx.cwd, out), text);
   else ctx.stdout(text);
 }
 function readKey(ctx, file) {
   try {
-    return fs26.readFileSync(path22.resolve(ctx.cwd, file), "utf8");
+    return fs27.readFileSync(path23.resolve(ctx.cwd, file), "utf8");
   } catch (error) {
     throw usageError(`cannot read the key ${file}: ${error.message}`);
   }
@@ -9097,7 +9307,7 @@ var init_provenance_export = __esm({
           throw usageError("provenance verify needs --envelope FILE and --public-key FILE");
         let envelope;
         try {
-          envelope = JSON.parse(fs26.readFileSync(path22.resolve(ctx.cwd, envelopeFile), "utf8"));
+          envelope = JSON.parse(fs27.readFileSync(path23.resolve(ctx.cwd, envelopeFile), "utf8"));
         } catch (error) {
           throw usageError(`cannot read the envelope ${envelopeFile}: ${error.message}`);
         }
@@ -9678,10 +9888,10 @@ var init_sessions = __esm({
 });
 
 // ../core/src/cli/commands/snapshot.ts
-import fs27 from "node:fs";
-import path23 from "node:path";
+import fs28 from "node:fs";
+import path24 from "node:path";
 function openOrCreateStore(ctx) {
-  if (fs27.existsSync(path23.join(ctx.storeDir, "store.json"))) return openStore(ctx.storeDir);
+  if (fs28.existsSync(path24.join(ctx.storeDir, "store.json"))) return openStore(ctx.storeDir);
   const { store, created } = initStore(ctx.storeDir);
   if (created && !ctx.quiet && !ctx.json) ctx.stderr(`Created store ${escapeText(store.layout.root)}
 `);
@@ -9743,7 +9953,7 @@ var init_snapshot = __esm({
       run(ctx) {
         const store = openOrCreateStore(ctx);
         const showProgress = ctx.isTty && !ctx.quiet && !ctx.json;
-        const result = createSnapshot(store, path23.resolve(ctx.cwd, ctx.positionals[0]), {
+        const result = createSnapshot(store, path24.resolve(ctx.cwd, ctx.positionals[0]), {
           id: stringOpt(ctx, "id"),
           include: listOpt(ctx, "include"),
           exclude: listOpt(ctx, "exclude"),
@@ -10132,11 +10342,11 @@ var init_status2 = __esm({
 });
 
 // ../core/src/query/accel/check-query-index.ts
-import fs28 from "node:fs";
+import fs29 from "node:fs";
 function checkQueryIndex(store, batchId, file) {
   let header;
   try {
-    const bytes = fs28.readFileSync(file);
+    const bytes = fs29.readFileSync(file);
     const nl = bytes.indexOf(10);
     if (nl < 0) return { status: "damaged", reason: "no header line" };
     header = JSON.parse(bytes.subarray(0, nl).toString("utf8"));
@@ -10187,12 +10397,12 @@ var verify_store_exports = {};
 __export(verify_store_exports, {
   verifyStore: () => verifyStore
 });
-import fs29 from "node:fs";
-import path24 from "node:path";
+import fs30 from "node:fs";
+import path25 from "node:path";
 function verifyStore(store) {
   const { layout, objects } = store;
   const problems = [];
-  const rel = (p) => path24.relative(layout.root, p);
+  const rel = (p) => path25.relative(layout.root, p);
   const status = /* @__PURE__ */ new Map();
   let objectsChecked = 0;
   for (const hex of objects.listObjects()) {
@@ -10215,7 +10425,7 @@ function verifyStore(store) {
     if (!hex) return void 0;
     const file = objects.objectPath(hex);
     try {
-      return { bytes: fs29.readFileSync(file), file };
+      return { bytes: fs30.readFileSync(file), file };
     } catch {
       return void 0;
     }
@@ -10260,7 +10470,7 @@ function verifyStore(store) {
   const checkRecord2 = (file, schema, optional = false) => {
     let value;
     try {
-      value = JSON.parse(fs29.readFileSync(file, "utf8"));
+      value = JSON.parse(fs30.readFileSync(file, "utf8"));
     } catch (error) {
       if (optional && error.code === "ENOENT") return void 0;
       problems.push({ kind: "record_invalid", file: rel(file), message: "missing or not valid JSON" });
@@ -10275,30 +10485,30 @@ function verifyStore(store) {
     });
     return void 0;
   };
-  for (const snap of listDir2(path24.join(layout.root, "snapshots"))) {
-    checkRecord2(path24.join(layout.root, "snapshots", snap, "snapshot.json"), snapshotRecordSchema, true);
-    const file = path24.join(layout.root, "snapshots", snap, "files.index.jsonl");
-    if (!fs29.existsSync(file)) continue;
-    for (const r of parseIndex(file, fs29.readFileSync(file)) ?? []) checkRef(r.object, rel(file), false);
+  for (const snap of listDir2(path25.join(layout.root, "snapshots"))) {
+    checkRecord2(path25.join(layout.root, "snapshots", snap, "snapshot.json"), snapshotRecordSchema, true);
+    const file = path25.join(layout.root, "snapshots", snap, "files.index.jsonl");
+    if (!fs30.existsSync(file)) continue;
+    for (const r of parseIndex(file, fs30.readFileSync(file)) ?? []) checkRef(r.object, rel(file), false);
   }
-  for (const batch of listDir2(path24.join(layout.root, "batches"))) {
-    const batchDir = path24.join(layout.root, "batches", batch);
-    if (!fs29.existsSync(path24.join(batchDir, "batch.json"))) continue;
-    checkRecord2(path24.join(batchDir, "batch.json"), batchRecordSchema);
-    checkRecord2(path24.join(batchDir, "plan.json"), planRecordSchema);
-    const tasksDir = path24.join(batchDir, "tasks");
+  for (const batch of listDir2(path25.join(layout.root, "batches"))) {
+    const batchDir = path25.join(layout.root, "batches", batch);
+    if (!fs30.existsSync(path25.join(batchDir, "batch.json"))) continue;
+    checkRecord2(path25.join(batchDir, "batch.json"), batchRecordSchema);
+    checkRecord2(path25.join(batchDir, "plan.json"), planRecordSchema);
+    const tasksDir = path25.join(batchDir, "tasks");
     for (const task of listDir2(tasksDir)) {
-      checkRecord2(path24.join(tasksDir, task, "task.json"), taskRecordSchema);
-      const shardsDir = path24.join(tasksDir, task, "shards");
+      checkRecord2(path25.join(tasksDir, task, "task.json"), taskRecordSchema);
+      const shardsDir = path25.join(tasksDir, task, "shards");
       for (const shard of listDir2(shardsDir)) {
-        const outputs = path24.join(shardsDir, shard, "outputs.index.jsonl");
-        const stateFile = path24.join(shardsDir, shard, "state.json");
-        const state = fs29.existsSync(stateFile) ? checkRecord2(stateFile, shardStateSchema) : void 0;
+        const outputs = path25.join(shardsDir, shard, "outputs.index.jsonl");
+        const stateFile = path25.join(shardsDir, shard, "state.json");
+        const state = fs30.existsSync(stateFile) ? checkRecord2(stateFile, shardStateSchema) : void 0;
         const ref2 = outputsRefOf(state);
         const referenced = ref2 ? readRefBytes(ref2.object) : void 0;
         const indexFile = ref2 ? referenced?.file ?? outputs : outputs;
-        const exists = ref2 ? referenced !== void 0 : fs29.existsSync(outputs);
-        let bytes = referenced?.bytes ?? (exists ? fs29.readFileSync(outputs) : Buffer.alloc(0));
+        const exists = ref2 ? referenced !== void 0 : fs30.existsSync(outputs);
+        let bytes = referenced?.bytes ?? (exists ? fs30.readFileSync(outputs) : Buffer.alloc(0));
         const refHex = ref2 ? parseObjectRef(ref2.object) : void 0;
         const digest = refHex !== void 0 && status.get(refHex) === "ok" ? ref2.object : `sha256:${sha256Hex(bytes)}`;
         if (ref2 && state) {
@@ -10361,9 +10571,9 @@ function verifyStore(store) {
       }
     }
   }
-  for (const file of listDir2(path24.join(layout.indexesDir, "memo"))) {
-    const full = path24.join(layout.indexesDir, "memo", file);
-    const lines = fs29.readFileSync(full, "utf8").split("\n");
+  for (const file of listDir2(path25.join(layout.indexesDir, "memo"))) {
+    const full = path25.join(layout.indexesDir, "memo", file);
+    const lines = fs30.readFileSync(full, "utf8").split("\n");
     const bad = lines.filter(
       (line, i) => line !== "" && !isMemoTableLine(line, i === lines.length - 1)
     ).length;
@@ -10377,7 +10587,7 @@ function verifyStore(store) {
   const queryDir = queryIndexDir(store);
   for (const name of listDir2(queryDir)) {
     if (!name.endsWith(".jsonl")) continue;
-    const full = path24.join(queryDir, name);
+    const full = path25.join(queryDir, name);
     const batchId = name.slice(0, -".jsonl".length);
     indexes += 1;
     const check = checkQueryIndex(store, batchId, full);
@@ -10403,7 +10613,7 @@ function formatCounts(c) {
 }
 function listDir2(dir) {
   try {
-    return fs29.readdirSync(dir).sort();
+    return fs30.readdirSync(dir).sort();
   } catch {
     return [];
   }
@@ -10682,7 +10892,7 @@ init_store();
 init_version();
 init_output();
 init_registry();
-import path25 from "node:path";
+import path26 from "node:path";
 import { parseArgs } from "node:util";
 
 // ../core/src/cli/stdio.ts
@@ -10782,7 +10992,7 @@ async function main(io) {
     for (const [name, o] of Object.entries(optionSpecs)) {
       if (values[name] === void 0 && "default" in o && o.default !== void 0) values[name] = o.default;
     }
-    const storeDir = path25.resolve(
+    const storeDir = path26.resolve(
       cwd,
       values.store ?? env.CODEBATCH_STORE ?? ".codebatch"
     );
@@ -10951,8 +11161,8 @@ init_atomic_write();
 init_layout();
 init_shard_outputs();
 init_store();
-import fs30 from "node:fs";
-import path26 from "node:path";
+import fs31 from "node:fs";
+import path27 from "node:path";
 function mergeStores(targetDir, sourceDirs) {
   const { store: target } = initStore(targetDir);
   const sources = sourceDirs.map((dir) => openStore(dir));
@@ -10971,9 +11181,9 @@ function mergeStores(targetDir, sourceDirs) {
   const stores = [target, ...sources];
   for (const [i, store] of stores.entries()) {
     const from = i - 1;
-    for (const id of listDir3(path26.join(store.layout.root, SNAPSHOTS_DIR))) {
+    for (const id of listDir3(path27.join(store.layout.root, SNAPSHOTS_DIR))) {
       const index = readIfExists(store.layout.filesIndexFile(id));
-      if (index === void 0 || !fs30.existsSync(store.layout.snapshotFile(id))) continue;
+      if (index === void 0 || !fs31.existsSync(store.layout.snapshotFile(id))) continue;
       const digest = sha256Hex(index);
       const seen = snapshotDigests.get(id);
       if (seen === void 0) snapshotDigests.set(id, digest);
@@ -10995,7 +11205,7 @@ function mergeStores(targetDir, sourceDirs) {
         );
       }
     }
-    for (const batchId of listDir3(path26.join(store.layout.root, BATCHES_DIR))) {
+    for (const batchId of listDir3(path27.join(store.layout.root, BATCHES_DIR))) {
       const batch = readJson(store.layout.batchFile(batchId));
       if (!batch) continue;
       const identity = JSON.stringify([
@@ -11018,7 +11228,7 @@ function mergeStores(targetDir, sourceDirs) {
           }
         );
       }
-      for (const taskId of listDir3(path26.join(store.layout.batchDir(batchId), "tasks"))) {
+      for (const taskId of listDir3(path27.join(store.layout.batchDir(batchId), "tasks"))) {
         for (const shardId of listDir3(store.layout.shardsDir(batchId, taskId))) {
           const state = readJson(store.layout.stateFile(batchId, taskId, shardId));
           if (!state) continue;
@@ -11057,19 +11267,19 @@ function mergeStores(targetDir, sourceDirs) {
   }
   for (const source of sources) mergeObjects(target, source, report);
   for (const [i, source] of sources.entries()) {
-    for (const id of listDir3(path26.join(source.layout.root, SNAPSHOTS_DIR))) {
-      if (!fs30.existsSync(source.layout.snapshotFile(id)) || !fs30.existsSync(source.layout.filesIndexFile(id)))
+    for (const id of listDir3(path27.join(source.layout.root, SNAPSHOTS_DIR))) {
+      if (!fs31.existsSync(source.layout.snapshotFile(id)) || !fs31.existsSync(source.layout.filesIndexFile(id)))
         continue;
-      if (fs30.existsSync(target.layout.snapshotFile(id))) {
+      if (fs31.existsSync(target.layout.snapshotFile(id))) {
         report.snapshots.identical += 1;
         continue;
       }
       installDir(target, source.layout.snapshotDir(id), target.layout.snapshotDir(id));
       report.snapshots.copied += 1;
     }
-    for (const batchId of listDir3(path26.join(source.layout.root, BATCHES_DIR))) {
-      if (!fs30.existsSync(source.layout.batchFile(batchId))) continue;
-      if (!fs30.existsSync(target.layout.batchFile(batchId))) {
+    for (const batchId of listDir3(path27.join(source.layout.root, BATCHES_DIR))) {
+      if (!fs31.existsSync(source.layout.batchFile(batchId))) continue;
+      if (!fs31.existsSync(target.layout.batchFile(batchId))) {
         installDir(target, source.layout.batchDir(batchId), target.layout.batchDir(batchId));
         report.batches.copied += 1;
         continue;
@@ -11083,11 +11293,11 @@ function mergeStores(targetDir, sourceDirs) {
 }
 function combineBatch(target, source, sourceIndex, batchId, picks, report) {
   for (const file of [target.layout.planFile(batchId)]) {
-    if (!fs30.existsSync(file)) copyFileAtomic(source.layout.planFile(batchId), file);
+    if (!fs31.existsSync(file)) copyFileAtomic(source.layout.planFile(batchId), file);
   }
   unionLines(source.layout.batchEventsFile(batchId), target.layout.batchEventsFile(batchId));
-  for (const taskId of listDir3(path26.join(source.layout.batchDir(batchId), "tasks"))) {
-    if (!fs30.existsSync(target.layout.taskFile(batchId, taskId))) {
+  for (const taskId of listDir3(path27.join(source.layout.batchDir(batchId), "tasks"))) {
+    if (!fs31.existsSync(target.layout.taskFile(batchId, taskId))) {
       installDir(target, source.layout.taskDir(batchId, taskId), target.layout.taskDir(batchId, taskId));
       continue;
     }
@@ -11104,7 +11314,7 @@ function combineBatch(target, source, sourceIndex, batchId, picks, report) {
       const targetState = readJson(target.layout.stateFile(batchId, taskId, shardId));
       if (targetState?.status === "done") continue;
       const outputs = source.layout.outputsFile(batchId, taskId, shardId);
-      if (fs30.existsSync(outputs))
+      if (fs31.existsSync(outputs))
         copyFileAtomic(outputs, target.layout.outputsFile(batchId, taskId, shardId));
       copyFileAtomic(
         source.layout.stateFile(batchId, taskId, shardId),
@@ -11120,7 +11330,7 @@ function mergeObjects(target, source, report) {
       report.objects.present += 1;
       continue;
     }
-    const bytes = fs30.readFileSync(source.objects.objectPath(hex));
+    const bytes = fs31.readFileSync(source.objects.objectPath(hex));
     if (sha256Hex(bytes) !== hex) {
       throw new CodebatchError(
         "E_OBJECT_CORRUPT",
@@ -11137,22 +11347,22 @@ function mergeObjects(target, source, report) {
   }
 }
 function mergeIndexes(target, source, report) {
-  const bundlesDir = path26.join(source.layout.root, INDEXES_DIR, "bundles");
+  const bundlesDir = path27.join(source.layout.root, INDEXES_DIR, "bundles");
   for (const prefix of listDir3(bundlesDir)) {
-    for (const name of listDir3(path26.join(bundlesDir, prefix))) {
+    for (const name of listDir3(path27.join(bundlesDir, prefix))) {
       if (!/^[a-f0-9]{64}\.json$/.test(name)) continue;
-      const to = path26.join(target.layout.indexesDir, "bundles", prefix, name);
-      if (fs30.existsSync(to)) continue;
-      copyFileAtomic(path26.join(bundlesDir, prefix, name), to);
+      const to = path27.join(target.layout.indexesDir, "bundles", prefix, name);
+      if (fs31.existsSync(to)) continue;
+      copyFileAtomic(path27.join(bundlesDir, prefix, name), to);
       report.indexes.bundles += 1;
     }
   }
-  const memoDir = path26.join(source.layout.root, INDEXES_DIR, "memo");
+  const memoDir = path27.join(source.layout.root, INDEXES_DIR, "memo");
   for (const name of listDir3(memoDir)) {
     if (!name.endsWith(".jsonl")) continue;
     report.indexes.memo_lines += unionLines(
-      path26.join(memoDir, name),
-      path26.join(target.layout.indexesDir, "memo", name)
+      path27.join(memoDir, name),
+      path27.join(target.layout.indexesDir, "memo", name)
     );
   }
 }
@@ -11196,31 +11406,31 @@ function sameResult2(a, b) {
   return a.outputs_digest === b.outputs_digest;
 }
 function installDir(target, from, to) {
-  const staging = path26.join(target.layout.tmpDir, tempName(`merge-${path26.basename(to)}`));
+  const staging = path27.join(target.layout.tmpDir, tempName(`merge-${path27.basename(to)}`));
   try {
     copyTree(from, staging);
-    fs30.mkdirSync(path26.dirname(to), { recursive: true });
-    fs30.renameSync(staging, to);
+    fs31.mkdirSync(path27.dirname(to), { recursive: true });
+    fs31.renameSync(staging, to);
   } finally {
-    fs30.rmSync(staging, { recursive: true, force: true });
+    fs31.rmSync(staging, { recursive: true, force: true });
   }
 }
 function copyTree(from, to) {
-  fs30.mkdirSync(to, { recursive: true });
-  for (const entry of fs30.readdirSync(from, { withFileTypes: true })) {
+  fs31.mkdirSync(to, { recursive: true });
+  for (const entry of fs31.readdirSync(from, { withFileTypes: true })) {
     if (entry.name === ".lock" || entry.name.endsWith(".tmp")) continue;
-    const src = path26.join(from, entry.name);
-    const dst = path26.join(to, entry.name);
+    const src = path27.join(from, entry.name);
+    const dst = path27.join(to, entry.name);
     if (entry.isDirectory()) copyTree(src, dst);
-    else if (entry.isFile()) fs30.copyFileSync(src, dst);
+    else if (entry.isFile()) fs31.copyFileSync(src, dst);
   }
 }
 function copyFileAtomic(from, to) {
-  writeFileAtomic(to, fs30.readFileSync(from));
+  writeFileAtomic(to, fs31.readFileSync(from));
 }
 function readIfExists(file) {
   try {
-    return fs30.readFileSync(file);
+    return fs31.readFileSync(file);
   } catch {
     return void 0;
   }
@@ -11236,7 +11446,7 @@ function readJson(file) {
 }
 function listDir3(dir) {
   try {
-    return fs30.readdirSync(dir).filter((n) => !n.startsWith(".") && !n.endsWith(".tmp")).sort();
+    return fs31.readdirSync(dir).filter((n) => !n.startsWith(".") && !n.endsWith(".tmp")).sort();
   } catch {
     return [];
   }

@@ -1,0 +1,119 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { analyze } from '../../api/analyze';
+import type { AnalyzeOptions, AnalyzeResult } from '../../api/types';
+import { writeFileAtomic } from '../../store/atomic-write';
+import { openStore } from '../../store/store';
+import { makeTempDir, writeTree } from '../../test-support/temp-dir';
+import { createTestRegistry } from '../../test-support/test-registry';
+import { RACY_WINDOW_MS } from '../../util/time';
+
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * An unchanged `check` finds the batch of its snapshot done and verifies it; the verdict is
+ * kept (indexes/verified-batches.json) and answers the next unchanged check while every file it
+ * rests on stats as it did and the tasks' environments are the same.
+ */
+describe('verified batches', () => {
+  let tmp: ReturnType<typeof makeTempDir>;
+  let environment = 'first';
+  let options: AnalyzeOptions & { registry: ReturnType<typeof createTestRegistry> };
+  let first: AnalyzeResult;
+
+  beforeAll(async () => {
+    tmp = makeTempDir();
+    const src = path.join(tmp.dir, 'src');
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 40; i += 1) files[`src/m${i}.ts`] = `export const v${i} = ${i}; // TODO ${i}\n`;
+    writeTree(src, files);
+    const base = createTestRegistry();
+    const lint = base.get('lint');
+    options = {
+      storeDir: path.join(tmp.dir, 'store'),
+      sourceDir: src,
+      pipeline: 'lint',
+      parallel: 1,
+      // The lint task reads a fact outside the tree, as a tool's version or config file would be.
+      registry: createTestRegistry({
+        lint: { ...lint, environment: async () => ({ setting: environment }) } as never,
+      }),
+      reuseDoneBatch: true,
+    };
+    first = await analyze(options);
+    expect(first.shards.executed).toBeGreaterThan(0);
+    // Every file of the batch is now older than the racy window of the checks below.
+    await wait(RACY_WINDOW_MS + 100);
+  });
+  afterAll(() => tmp.cleanup());
+
+  const verdictFile = () => path.join(options.storeDir, 'indexes', 'verified-batches.json');
+
+  /** The parse shards' indexes `fn` opened: a full verification reads every one of them. */
+  async function parseIndexesOpened(fn: () => Promise<AnalyzeResult>): Promise<[AnalyzeResult, string[]]> {
+    const open = jest.spyOn(fs, 'openSync');
+    try {
+      const result = await fn();
+      const opened = open.mock.calls
+        .map(([file]) => String(file))
+        .filter((f) => f.includes(`${path.sep}01_parse${path.sep}`) && f.endsWith('outputs.index.jsonl'));
+      return [result, opened];
+    } finally {
+      open.mockRestore();
+    }
+  }
+
+  function sameReport(result: AnalyzeResult): void {
+    expect(result.batchId).toBe(first.batchId);
+    expect(result.shards.executed).toBe(0);
+    expect({ diagnostics: result.diagnostics, counts: result.counts }).toEqual({
+      diagnostics: first.diagnostics,
+      counts: first.counts,
+    });
+  }
+
+  it('keeps the verdict of a full verification and answers the next unchanged check from it', async () => {
+    expect(fs.existsSync(verdictFile())).toBe(false);
+    const [verified, read] = await parseIndexesOpened(() => analyze(options));
+    sameReport(verified);
+    expect(read.length).toBe(first.shards.total / 2);
+    expect(fs.existsSync(verdictFile())).toBe(true);
+
+    const [answered, readAgain] = await parseIndexesOpened(() => analyze(options));
+    sameReport(answered);
+    expect(readAgain).toEqual([]);
+  });
+
+  it('verifies in full again once a file it rests on is replaced, and then finds a damaged index', async () => {
+    const store = openStore(options.storeDir);
+    const state = store.layout.stateFile(first.batchId, '01_parse', '00');
+    // The same bytes under a new inode: nothing to tell from the content, but not what was verified.
+    writeFileAtomic(state, fs.readFileSync(state));
+    const [verified, read] = await parseIndexesOpened(() => analyze(options));
+    sameReport(verified);
+    expect(read.length).toBe(first.shards.total / 2);
+
+    const index = store.layout.outputsFile(first.batchId, '01_parse', '01');
+    fs.appendFileSync(index, '\n');
+    const damaged = await analyze(options);
+    // The done batch no longer verifies: a new batch, its shards reused or executed, not that one.
+    expect(damaged.batchId).not.toBe(first.batchId);
+    expect({ diagnostics: damaged.diagnostics.length, counts: damaged.counts }).toEqual({
+      diagnostics: first.diagnostics.length,
+      counts: first.counts,
+    });
+  });
+
+  it('is not taken once a task environment differs', async () => {
+    const before = await analyze(options);
+    await wait(RACY_WINDOW_MS + 100);
+    await analyze(options); // verifies the newest batch and keeps its verdict
+    const [answered, read] = await parseIndexesOpened(() => analyze(options));
+    expect(answered.batchId).toBe(before.batchId);
+    expect(read).toEqual([]);
+    environment = 'second';
+    const changed = await analyze(options);
+    expect(changed.batchId).not.toBe(before.batchId);
+    expect(changed.shards.executed).toBeGreaterThan(0);
+  });
+});
