@@ -8,7 +8,7 @@ const __cb_filename = __cbJoin(__cb_dirname, 'index.js');
 import {
   rulesFromDiagnostics,
   toSarif
-} from "./chunks/chunk-7O7NSAQL.js";
+} from "./chunks/chunk-JMACD6NS.js";
 import {
   ENGINE_VERSION,
   PIPELINE_NAMES,
@@ -18,7 +18,7 @@ import {
   __toESM,
   external_exports,
   init_zod
-} from "./chunks/chunk-CZI4YGYI.js";
+} from "./chunks/chunk-AEUTH4IN.js";
 
 // ../../node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({
@@ -68877,7 +68877,7 @@ function buildSarifLog(diagnostics, options) {
 
 // src/engine.ts
 async function loadEngine() {
-  const core = await import("./chunks/src-MFGMOYY3.js");
+  const core = await import("./chunks/src-XHSLC7AZ.js");
   return {
     analyze: (options) => core.analyze(options),
     async findBatchForCommit(storeDir, sha, pipeline2) {

@@ -21,7 +21,7 @@ import {
   readBatchRecords,
   runShardChain,
   toCodebatchError
-} from "./chunks/chunk-CZI4YGYI.js";
+} from "./chunks/chunk-AEUTH4IN.js";
 
 // ../core/src/run/shard-worker.ts
 init_read_batch();

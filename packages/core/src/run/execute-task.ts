@@ -14,6 +14,12 @@ import { markShardExecuted, markShardFailed, type ShardAttempt, startShardRun } 
 import { countOutputKinds } from './shard-manifest';
 import { taskEnvironment } from './task-environment';
 
+/**
+ * A task's warm-up (TaskDefinition.warmUp) costs tens of milliseconds once per thread: worth it
+ * before this many files run, never for the few files of an edit.
+ */
+const WARM_UP_MIN_FILES = 64;
+
 /** Code of the diagnostic recorded when a task throws on one file (a task bug, not bad input). */
 export const TASK_CRASH_CODE = 'CB0001';
 
@@ -59,8 +65,6 @@ export async function executeTask(
     // task without fileKeys; see FileKeyParts.environment.
     const environment = t.def.fileKeys ? undefined : await taskEnvironment(ctx, t.task);
     const environmentDigest = environment ? sha256OfCanonical(environment) : undefined;
-    // Per file, in shard order: records from the memo, or a slot the task fills.
-    const perFile: { file: TaskFile; key: string; records?: RecordText[] }[] = [];
     const fileKey = createFileKeyer({
       taskId,
       type: t.task.type,
@@ -69,58 +73,13 @@ export async function executeTask(
       chunking: { threshold: ctx.chunking.threshold, chunk_size: ctx.chunking.chunkSize },
       seedBase: ctx.batch.seed,
     });
-    for (const file of scope.files) {
-      const key = fileKey({
-        path: file.path,
-        object: file.object,
-        upstream: t.deps.map((d) => ({
-          task_id: d,
-          digest: digestRecordTexts(scope.upstream.get(d)?.get(file.path) ?? []),
-        })),
-        ...(extras ? { extra: extras.get(file.path) ?? null } : {}),
-        ...(environmentDigest ? { environment: environmentDigest } : {}),
-      });
-      const remembered = ctx.force ? undefined : memo.lookup(key, file.path);
-      perFile.push({ file, key, ...(remembered ? { records: remembered } : {}) });
-    }
+    const perFile = lookupFiles(a, t.deps, fileKey, { extras, environmentDigest });
     const misses = perFile.filter((f) => !f.records).map((f) => f.file);
     const results = await runMisses(taskId, t, misses, taskCtx);
-    const outputs: RecordText[] = [];
-    const memoKeys: { key: string; count: number }[] = [];
-    let bytesProcessed = 0;
-    let validated = 0;
-    let next = 0;
-    for (const entry of perFile) {
-      if (entry.records) {
-        for (const o of entry.records) outputs.push(o);
-        memoKeys.push({ key: entry.key, count: entry.records.length });
-        continue;
-      }
-      const { file } = entry;
-      const result = results[next++]!;
-      if ('crash' in result) {
-        // Crashed files get no memo key: the next run tries them again.
-        outputs.push(
-          recordTextOf({
-            path: file.path,
-            kind: 'diagnostic',
-            severity: 'error',
-            code: TASK_CRASH_CODE,
-            message: result.crash,
-          }),
-        );
-        continue;
-      }
-      // The verify step of the verified-action loop, done here, per record as it is made
-      // (in the worker, with no re-parse): an invalid record fails the shard before commit.
-      if (ctx.manifests) {
-        assertValidOutputs(result.outputs, file.path, taskId);
-        validated += result.outputs.length;
-      }
-      for (const o of result.outputs) outputs.push(recordTextOf(o));
-      if (file.isText) bytesProcessed += file.size;
-      memoKeys.push({ key: entry.key, count: result.outputs.length });
-    }
+    const { outputs, memoKeys, bytesProcessed, validated } = gatherOutputs(perFile, results, {
+      taskId,
+      validate: ctx.manifests,
+    });
     const filesExecuted = misses.length;
     const serialized = serializeOutputs(outputs, {
       snapshot_id: ctx.batch.snapshot_id,
@@ -156,6 +115,95 @@ export async function executeTask(
   }
 }
 
+/** Per file, in shard order: its memo key, and its records when the memo has them. */
+interface FileSlot {
+  file: TaskFile;
+  key: string;
+  records?: RecordText[];
+}
+
+/**
+ * Each file's memo key and remembered records. Apart from executeTask (as is gatherOutputs):
+ * a loop over every file of a shard made it hot, and TurboFan compiled it whole, everything
+ * inlined, again at each deopt (executeTask was 0.8 s of the compiler threads' time on a cold
+ * `--parallel 2` run of the 8.8k-file corpus).
+ */
+function lookupFiles(
+  a: ShardAttempt,
+  deps: readonly string[],
+  fileKey: ReturnType<typeof createFileKeyer>,
+  { extras, environmentDigest }: { extras?: Map<string, unknown>; environmentDigest?: string },
+): FileSlot[] {
+  const { ctx, scope, taskId } = a;
+  const memo = ctx.memos.get(taskId)!;
+  const perFile: FileSlot[] = [];
+  for (const file of scope.files) {
+    const key = fileKey({
+      path: file.path,
+      object: file.object,
+      upstream: deps.map((d) => ({
+        task_id: d,
+        digest: digestRecordTexts(scope.upstream.get(d)?.get(file.path) ?? []),
+      })),
+      ...(extras ? { extra: extras.get(file.path) ?? null } : {}),
+      ...(environmentDigest ? { environment: environmentDigest } : {}),
+    });
+    const remembered = ctx.force ? undefined : memo.lookup(key, file.path);
+    perFile.push({ file, key, ...(remembered ? { records: remembered } : {}) });
+  }
+  return perFile;
+}
+
+/** The shard's records in file order, from the memo or the run, with what the manifest counts. */
+function gatherOutputs(
+  perFile: readonly FileSlot[],
+  results: readonly FileRunResult[],
+  options: { taskId: string; validate: boolean },
+): {
+  outputs: RecordText[];
+  memoKeys: { key: string; count: number }[];
+  bytesProcessed: number;
+  validated: number;
+} {
+  const outputs: RecordText[] = [];
+  const memoKeys: { key: string; count: number }[] = [];
+  let bytesProcessed = 0;
+  let validated = 0;
+  let next = 0;
+  for (const entry of perFile) {
+    if (entry.records) {
+      for (const o of entry.records) outputs.push(o);
+      memoKeys.push({ key: entry.key, count: entry.records.length });
+      continue;
+    }
+    const { file } = entry;
+    const result = results[next++]!;
+    if ('crash' in result) {
+      // Crashed files get no memo key: the next run tries them again.
+      outputs.push(
+        recordTextOf({
+          path: file.path,
+          kind: 'diagnostic',
+          severity: 'error',
+          code: TASK_CRASH_CODE,
+          message: result.crash,
+        }),
+      );
+      continue;
+    }
+    // The verify step of the verified-action loop, done here, per record as it is made
+    // (in the worker, with no re-parse): an invalid record fails the shard before commit.
+    if (options.validate) {
+      assertValidOutputs(result.outputs, file.path, options.taskId);
+      validated += result.outputs.length;
+    }
+    for (const o of result.outputs) outputs.push(recordTextOf(o));
+    if (file.isText) bytesProcessed += file.size;
+    memoKeys.push({ key: entry.key, count: result.outputs.length });
+  }
+  return { outputs, memoKeys, bytesProcessed, validated };
+}
+
 /**
  * The deterministic seed of one shard's task run (seed 001): derived from task and shard ids,
  * and from the batch's base seed when it has one, so the same batch draws the same numbers on
@@ -179,6 +227,7 @@ async function runMisses(
   taskCtx: TaskContext<unknown>,
 ): Promise<FileRunResult[]> {
   if (files.length === 0) return [];
+  if (files.length >= WARM_UP_MIN_FILES) t.def.warmUp?.();
   if (t.def.runFiles) {
     const results = await t.def.runFiles(files, taskCtx);
     if (results.length !== files.length)

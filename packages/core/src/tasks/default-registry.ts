@@ -29,6 +29,7 @@ export function createDefaultRegistry(): TaskRegistry {
         def = {
           ...meta,
           runFile: (file, ctx) => real().runFile(file, ctx),
+          warmUp: () => real().warmUp?.(),
           ...(meta.batched
             ? {
                 fileKeys: (files, ctx) => real().fileKeys!(files, ctx),

@@ -76,7 +76,10 @@ export interface ShardInputsInput extends TaskEnvironmentInput {
 export type FileRunResult = { outputs: TaskOutput[] } | { crash: string };
 
 /** The light half of a task: enough to plan a batch and hash its work, without its code. */
-export type TaskMeta<C = unknown> = Omit<TaskDefinition<C>, 'runFile' | 'runFiles' | 'fileKeys'> & {
+export type TaskMeta<C = unknown> = Omit<
+  TaskDefinition<C>,
+  'runFile' | 'runFiles' | 'fileKeys' | 'warmUp'
+> & {
   /** The implementation has `fileKeys` and `runFiles` (the lazy registry forwards them). */
   readonly batched?: boolean;
 };
@@ -116,6 +119,12 @@ export interface TaskDefinition<C = unknown> {
    * types depend on), for the per-file memo. Called only for shards that execute.
    */
   fileKeys?(files: readonly TaskFile[], ctx: TaskContext<C>): Promise<Map<string, unknown>>;
+  /**
+   * Runs the task's code once on a synthetic input before a run with many files to execute, once
+   * per thread, so that V8 optimises it on type feedback covering rare paths (see
+   * shared/ts-warmup.ts). Speed only: it must not change any result.
+   */
+  warmUp?(): void;
   /** Runs many files at once, for analysers with an asynchronous API; used instead of runFile. */
   runFiles?(files: readonly TaskFile[], ctx: TaskContext<C>): Promise<FileRunResult[]>;
   runFile(file: TaskFile, ctx: TaskContext<C>): TaskOutput[];

@@ -45,43 +45,12 @@ function isDecisionPoint(node: ts.Node): boolean {
  * decision points, nested functions excluded (each is measured on its own).
  */
 export function computeTypeScriptMetrics(sf: ts.SourceFile): CodeMetrics {
-  let decisions = 0;
-  let maxComplexity = 0;
-  let functions = 0;
-  let classes = 0;
-  let imports = 0;
-  // Decision counts of the enclosing functions, innermost last.
-  const stack: number[] = [];
-  const visit = (node: ts.Node): void => {
-    const isFunction = isFunctionWithBody(node);
-    if (isDecisionPoint(node)) {
-      decisions += 1;
-      if (stack.length > 0) stack[stack.length - 1]! += 1;
-    }
-    switch (node.kind) {
-      case SyntaxKind.ClassDeclaration:
-      case SyntaxKind.ClassExpression:
-        classes += 1;
-        break;
-      case SyntaxKind.ImportDeclaration:
-        imports += 1;
-        break;
-      case SyntaxKind.ImportEqualsDeclaration:
-        if ((node as ts.ImportEqualsDeclaration).moduleReference.kind === SyntaxKind.ExternalModuleReference)
-          imports += 1;
-        break;
-      case SyntaxKind.CallExpression:
-        if (requireSpecifier(node as ts.CallExpression) ?? dynamicImportSpecifier(node as ts.CallExpression))
-          imports += 1;
-        break;
-    }
-    if (isFunction) {
-      functions += 1;
-      stack.push(0);
-    }
-    forEachChild(node, visit);
-    if (isFunction) maxComplexity = Math.max(maxComplexity, 1 + stack.pop()!);
-  };
+  decisions = 0;
+  maxComplexity = 0;
+  functions = 0;
+  classes = 0;
+  imports = 0;
+  stack.length = 0;
   visit(sf);
   return {
     complexity: 1 + decisions,
@@ -90,4 +59,48 @@ export function computeTypeScriptMetrics(sf: ts.SourceFile): CodeMetrics {
     class_count: classes,
     import_count: imports,
   };
+}
+
+/**
+ * The counts of the file being measured. computeTypeScriptMetrics is synchronous and never
+ * re-entered, so its walk is a module-level function over this state: as a closure made anew
+ * for every file, each hot file's was optimised again (see lint/ts-scope.ts).
+ */
+let decisions = 0;
+let maxComplexity = 0;
+let functions = 0;
+let classes = 0;
+let imports = 0;
+// Decision counts of the enclosing functions, innermost last.
+const stack: number[] = [];
+
+function visit(node: ts.Node): void {
+  const isFunction = isFunctionWithBody(node);
+  if (isDecisionPoint(node)) {
+    decisions += 1;
+    if (stack.length > 0) stack[stack.length - 1]! += 1;
+  }
+  switch (node.kind) {
+    case SyntaxKind.ClassDeclaration:
+    case SyntaxKind.ClassExpression:
+      classes += 1;
+      break;
+    case SyntaxKind.ImportDeclaration:
+      imports += 1;
+      break;
+    case SyntaxKind.ImportEqualsDeclaration:
+      if ((node as ts.ImportEqualsDeclaration).moduleReference.kind === SyntaxKind.ExternalModuleReference)
+        imports += 1;
+      break;
+    case SyntaxKind.CallExpression:
+      if (requireSpecifier(node as ts.CallExpression) ?? dynamicImportSpecifier(node as ts.CallExpression))
+        imports += 1;
+      break;
+  }
+  if (isFunction) {
+    functions += 1;
+    stack.push(0);
+  }
+  forEachChild(node, visit);
+  if (isFunction) maxComplexity = Math.max(maxComplexity, 1 + stack.pop()!);
 }

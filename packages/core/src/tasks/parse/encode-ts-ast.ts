@@ -64,61 +64,79 @@ function nodeValue(node: ts.Node): string | undefined {
  * cold run that intermediate tree and its text were about a third of 01_parse's time and much
  * of its garbage.
  */
-export function encodeTypeScriptAst(sf: ts.SourceFile, lang: string): Buffer {
-  // Ids in order of first appearance, as KindTable numbers them; indexed by SyntaxKind.
-  const kindIds: number[] = [];
-  const kindNames: string[] = [];
-  const lines = new LineIndex(sf.text);
-  const out = scratch;
+export function encodeTypeScriptAst(file: ts.SourceFile, lang: string): Buffer {
+  sf = file;
+  kindIds = [];
+  kindNames = [];
+  lines = new LineIndex(file.text);
   out.reset();
-
-  const writePosition = (offset: number): void => {
-    // lineOf plus the column by hand: position() would allocate an object per call.
-    const line = lines.lineOf(offset);
-    out.writeAscii(COMMA);
-    out.writeUint(line);
-    out.writeAscii(COMMA);
-    out.writeUint(offset - lines.lineStarts[line - 1]! + 1);
-  };
-  const encode = (node: ts.Node): void => {
-    let id = kindIds[node.kind];
-    if (id === undefined) {
-      id = kindNames.length;
-      kindNames.push(syntaxKindName(node.kind));
-      kindIds[node.kind] = id;
-    }
-    out.writeAscii(OPEN);
-    out.writeUint(id);
-    writePosition(node.kind === SyntaxKind.SourceFile ? 0 : node.getStart(sf));
-    writePosition(node.end);
-    const value = nodeValue(node);
-    if (value !== undefined) {
-      out.writeAscii(COMMA);
-      out.writeJson(value);
-    }
-    forEachChild(node, encodeChild, encodeChildren);
-    out.writeAscii(CLOSE);
-  };
-  // Shared callbacks (not closures per node); returning undefined keeps forEachChild going.
-  const encodeChild = (child: ts.Node): undefined => {
-    out.writeAscii(COMMA);
-    encode(child);
-    return undefined;
-  };
-  const encodeChildren = (children: ts.NodeArray<ts.Node>): undefined => {
-    for (const child of children) encodeChild(child);
-    return undefined;
-  };
-
-  encode(sf);
-  return out.toBuffer(
-    `{"format":"codebatch.ast","version":${AST_FORMAT_VERSION},"lang":${JSON.stringify(lang)},"parser":${JSON.stringify(TS_PARSER_ID)},"kinds":${JSON.stringify(kindNames)},"root":`,
-    '}',
-  );
+  try {
+    encode(file);
+    return out.toBuffer(
+      `{"format":"codebatch.ast","version":${AST_FORMAT_VERSION},"lang":${JSON.stringify(lang)},"parser":${JSON.stringify(TS_PARSER_ID)},"kinds":${JSON.stringify(kindNames)},"root":`,
+      '}',
+    );
+  } finally {
+    sf = undefined;
+    lines = NO_LINES;
+  }
 }
 
-// Encoding is synchronous and never nested, so one writer (and its grown buffer) is reused.
-const scratch = new JsonBytesWriter();
+/**
+ * The document being encoded. Encoding is synchronous and never nested, so one writer (and its
+ * grown buffer) serves every document of a thread, and the walk below is module-level functions
+ * over this state: as closures made anew for every file, each hot file's were optimised again
+ * (see ts-scope.ts).
+ */
+const out = new JsonBytesWriter();
+const NO_LINES = new LineIndex('');
+let sf: ts.SourceFile | undefined;
+let lines = NO_LINES;
+// Ids in order of first appearance, as KindTable numbers them; indexed by SyntaxKind.
+let kindIds: number[] = [];
+let kindNames: string[] = [];
+
+function writePosition(offset: number): void {
+  // lineOf plus the column by hand: position() would allocate an object per call.
+  const line = lines.lineOf(offset);
+  out.writeAscii(COMMA);
+  out.writeUint(line);
+  out.writeAscii(COMMA);
+  out.writeUint(offset - lines.lineStarts[line - 1]! + 1);
+}
+
+function encode(node: ts.Node): void {
+  let id = kindIds[node.kind];
+  if (id === undefined) {
+    id = kindNames.length;
+    kindNames.push(syntaxKindName(node.kind));
+    kindIds[node.kind] = id;
+  }
+  out.writeAscii(OPEN);
+  out.writeUint(id);
+  writePosition(node.kind === SyntaxKind.SourceFile ? 0 : node.getStart(sf));
+  writePosition(node.end);
+  const value = nodeValue(node);
+  if (value !== undefined) {
+    out.writeAscii(COMMA);
+    out.writeJson(value);
+  }
+  forEachChild(node, encodeChild, encodeChildren);
+  out.writeAscii(CLOSE);
+}
+
+// Shared callbacks (not closures per node); returning undefined keeps forEachChild going.
+function encodeChild(child: ts.Node): undefined {
+  out.writeAscii(COMMA);
+  encode(child);
+  return undefined;
+}
+
+function encodeChildren(children: ts.NodeArray<ts.Node>): undefined {
+  for (const child of children) encodeChild(child);
+  return undefined;
+}
+
 const OPEN = 0x5b; // [
 const CLOSE = 0x5d; // ]
 const COMMA = 0x2c; // ,

@@ -2,6 +2,7 @@ import type { TaskOutput } from '../../schemas/output-record';
 import { detectSourceLanguage } from '../shared/language';
 import { getPythonTree } from '../shared/python-tree';
 import { getTypeScriptTree } from '../shared/ts-tree';
+import { warmUpTypeScriptParser } from '../shared/ts-warmup';
 import { defineTask } from '../task-definition';
 import { encodePythonAst } from './encode-python-ast';
 import { encodeTypeScriptAst } from './encode-ts-ast';
@@ -19,6 +20,7 @@ const INLINE = { inline: true };
 
 export const parseTask = defineTask<ParseConfig>({
   ...parseMeta,
+  warmUp: warmUpTypeScriptParser,
   runFile(file, ctx) {
     if (!file.isText) return [];
     const lang = detectSourceLanguage(file.path);

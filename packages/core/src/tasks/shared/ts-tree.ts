@@ -21,7 +21,7 @@ export function scriptKindFor(path: string): ts.ScriptKind {
   }
 }
 
-const PARSE_OPTIONS: ts.CreateSourceFileOptions = {
+export const PARSE_OPTIONS: ts.CreateSourceFileOptions = {
   languageVersion: ts.ScriptTarget.Latest,
   jsDocParsingMode: ts.JSDocParsingMode.ParseNone,
 };

@@ -76,13 +76,13 @@ function encode(value) {
 }
 function encodeArray(value) {
   if (isStringArray(value) || isArrayOfStringArrays(value)) return JSON.stringify(value);
-  let out2 = "[";
+  let out4 = "[";
   for (let i2 = 0; i2 < value.length; i2 += 1) {
-    if (i2 > 0) out2 += ",";
+    if (i2 > 0) out4 += ",";
     const item = value[i2];
-    out2 += item === void 0 ? "null" : encode(item);
+    out4 += item === void 0 ? "null" : encode(item);
   }
-  return `${out2}]`;
+  return `${out4}]`;
 }
 function isStringArray(value) {
   for (let i2 = 0; i2 < value.length; i2 += 1) if (typeof value[i2] !== "string") return false;
@@ -97,16 +97,16 @@ function isArrayOfStringArrays(value) {
 }
 function encodeObject(obj) {
   const keys = Object.keys(obj).sort();
-  let out2 = "{";
+  let out4 = "{";
   let first = true;
   for (const key of keys) {
     const item = obj[key];
     if (item === void 0) continue;
-    if (!first) out2 += ",";
+    if (!first) out4 += ",";
     first = false;
-    out2 += `${JSON.stringify(key)}:${encode(item)}`;
+    out4 += `${JSON.stringify(key)}:${encode(item)}`;
   }
-  return `${out2}}`;
+  return `${out4}}`;
 }
 function stableJsonPretty(value) {
   return `${JSON.stringify(JSON.parse(canonicalJson(value)), null, 2)}
@@ -290,13 +290,13 @@ function findConfigImportsOnDisk(workspaceRoot, configFiles, texts = /* @__PURE_
     if (!texts.has(file2)) texts.set(file2, readText(file2));
     return texts.get(file2);
   };
-  const out2 = [];
+  const out4 = [];
   for (const file2 of walkOnDisk(starts, read)) {
     const rel = path2.relative(workspaceRoot, file2);
     if (given.has(file2) || rel === ".." || rel.startsWith(`..${path2.sep}`) || path2.isAbsolute(rel)) continue;
-    out2.push(rel.split(path2.sep).join("/"));
+    out4.push(rel.split(path2.sep).join("/"));
   }
-  return out2.sort();
+  return out4.sort();
 }
 function walkOnDisk(starts, read = readText) {
   return walkRelativeImports(starts, (from, spec) => resolveOnDisk(path2.dirname(from), spec), read);
@@ -655,10 +655,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj, path21) {
-  if (!path21)
+function getElementAtPath(obj, path22) {
+  if (!path22)
     return obj;
-  return path21.reduce((acc, key) => acc?.[key], obj);
+  return path22.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -917,11 +917,11 @@ function explicitlyAborted(x, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path21, issues) {
+function prefixIssues(path22, issues) {
   return issues.map((iss) => {
     var _a3;
     (_a3 = iss).path ?? (_a3.path = []);
-    iss.path.unshift(path21);
+    iss.path.unshift(path22);
     return iss;
   });
 }
@@ -946,7 +946,7 @@ function attachSchema(issues, start2, inst) {
     (_a3 = issues[i2]).schema ?? (_a3.schema = inst);
   }
 }
-function finalizeIssue(iss, ctx, config2) {
+function finalizeIssue(iss, ctx, config3) {
   var _a3;
   const traits = iss.inst?._zod?.traits;
   if (traits?.has("$ZodType")) {
@@ -956,7 +956,7 @@ function finalizeIssue(iss, ctx, config2) {
       iss.schema = iss.inst;
   }
   const schemaError = iss.schema !== iss.inst ? iss.schema?._zod.def?.error : void 0;
-  const message = iss.message ? iss.message : unwrapMessage(iss.inst?._zod.def?.error?.(iss)) ?? unwrapMessage(schemaError?.(iss)) ?? unwrapMessage(ctx?.error?.(iss)) ?? unwrapMessage(config2.customError?.(iss)) ?? unwrapMessage(config2.localeError?.(iss)) ?? "Invalid input";
+  const message = iss.message ? iss.message : unwrapMessage(iss.inst?._zod.def?.error?.(iss)) ?? unwrapMessage(schemaError?.(iss)) ?? unwrapMessage(ctx?.error?.(iss)) ?? unwrapMessage(config3.customError?.(iss)) ?? unwrapMessage(config3.localeError?.(iss)) ?? "Invalid input";
   const full = {};
   for (const k of Object.keys(iss)) {
     if (k === "inst" || k === "schema" || k === "continue" || k === "input" || k === "__proto__")
@@ -1454,16 +1454,16 @@ function flattenError(error62, mapper = (issue2) => issue2.message) {
 }
 function formatError(error62, mapper = (issue2) => issue2.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error63, path21 = []) => {
+  const processError = (error63, path22 = []) => {
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path21, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path22, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path21, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path22, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path21, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path22, ...issue2.path]);
       } else {
-        const fullpath = [...path21, ...issue2.path];
+        const fullpath = [...path22, ...issue2.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue2));
         } else {
@@ -1502,17 +1502,17 @@ function formatError(error62, mapper = (issue2) => issue2.message) {
 }
 function treeifyError(error62, mapper = (issue2) => issue2.message) {
   const result = { errors: [] };
-  const processError = (error63, path21 = []) => {
+  const processError = (error63, path22 = []) => {
     var _a3;
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path21, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path22, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path21, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path22, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path21, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path22, ...issue2.path]);
       } else {
-        const fullpath = [...path21, ...issue2.path];
+        const fullpath = [...path22, ...issue2.path];
         if (fullpath.length === 0) {
           result.errors.push(mapper(issue2));
           continue;
@@ -1551,8 +1551,8 @@ function treeifyError(error62, mapper = (issue2) => issue2.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path21 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path21) {
+  const path22 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path22) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -1568,14 +1568,14 @@ function toDotPath(_path) {
   return segs.join("");
 }
 function prettifyError(error62) {
-  const lines = [];
+  const lines3 = [];
   const issues = [...error62.issues].sort((a, b) => (a.path ?? []).length - (b.path ?? []).length);
   for (const issue2 of issues) {
-    lines.push(`\u2716 ${issue2.message}`);
+    lines3.push(`\u2716 ${issue2.message}`);
     if (issue2.path?.length)
-      lines.push(`  \u2192 at ${toDotPath(issue2.path)}`);
+      lines3.push(`  \u2192 at ${toDotPath(issue2.path)}`);
   }
-  return lines.join("\n");
+  return lines3.join("\n");
 }
 var _messageDesc, _issuesDesc, _installedToString, initializer, $ZodError, $ZodRealError;
 var init_errors = __esm({
@@ -2477,9 +2477,9 @@ var init_doc = __esm({
           return;
         }
         const content = arg;
-        const lines = content.split("\n").filter((x) => x);
-        const minIndent = Math.min(...lines.map((x) => x.length - x.trimStart().length));
-        const dedented = lines.map((x) => x.slice(minIndent)).map((x) => " ".repeat(this.indent * 2) + x);
+        const lines3 = content.split("\n").filter((x) => x);
+        const minIndent = Math.min(...lines3.map((x) => x.length - x.trimStart().length));
+        const dedented = lines3.map((x) => x.slice(minIndent)).map((x) => " ".repeat(this.indent * 2) + x);
         for (const line of dedented) {
           this.content.push(line);
         }
@@ -4970,17 +4970,17 @@ function isRef(value) {
 function cloneIssues(issues) {
   return issues.map((iss) => iss.path ? { ...iss, path: iss.path.slice() } : { ...iss });
 }
-function isRecursive(inst, stack, resolve2) {
+function isRecursive(inst, stack2, resolve2) {
   const cached3 = recursive.get(inst);
   if (cached3 !== void 0)
     return cached3 ? PROVEN : NONE;
-  if (stack.has(inst))
+  if (stack2.has(inst))
     return PROVEN;
-  stack.add(inst);
+  stack2.add(inst);
   let result = NONE;
   const check2 = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve2);
+      const answer = isRecursive(child, stack2, resolve2);
       if (answer > result)
         result = answer;
     }
@@ -4991,7 +4991,7 @@ function isRecursive(inst, stack, resolve2) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve2) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack2, resolve2) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -5056,7 +5056,7 @@ function isRecursive(inst, stack, resolve2) {
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
       const inner = def._cachedInner ?? (resolve2 ? inst._zod.innerType : void 0);
-      merge2(inner ? isRecursive(inner, stack, false) : ASSUMED);
+      merge2(inner ? isRecursive(inner, stack2, false) : ASSUMED);
       break;
     }
     // a leaf by choice: `parts` are regex fragments, not data positions
@@ -5099,7 +5099,7 @@ function isRecursive(inst, stack, resolve2) {
       }
     }
   }
-  stack.delete(inst);
+  stack2.delete(inst);
   return settle(inst, result);
 }
 function settle(inst, answer) {
@@ -13343,9 +13343,9 @@ function withParser(schema, parser2) {
     if (ctx && isBackEdge(ctx, payload.value)) {
       return originalRun(payload, ctx);
     }
-    const out2 = parser2(payload.value);
-    if (out2 !== INVALID) {
-      payload.value = out2;
+    const out4 = parser2(payload.value);
+    if (out4 !== INVALID) {
+      payload.value = out4;
       return payload;
     }
     if (ctx)
@@ -13366,9 +13366,9 @@ function installCompiledUserMethods(target, source, parser2) {
   if (typeof sourceAny.safeParse === "function") {
     const originalSafeParse = sourceAny.safeParse;
     targetAny.safeParse = (data, params) => {
-      const out2 = parser2(data);
-      if (out2 !== INVALID) {
-        return { success: true, data: out2 };
+      const out4 = parser2(data);
+      if (out4 !== INVALID) {
+        return { success: true, data: out4 };
       }
       return originalSafeParse(data, params);
     };
@@ -13376,9 +13376,9 @@ function installCompiledUserMethods(target, source, parser2) {
   if (typeof sourceAny.parse === "function") {
     const originalParse = sourceAny.parse;
     targetAny.parse = (data, params) => {
-      const out2 = parser2(data);
-      if (out2 !== INVALID) {
-        return out2;
+      const out4 = parser2(data);
+      if (out4 !== INVALID) {
+        return out4;
       }
       return originalParse(data, params);
     };
@@ -14105,13 +14105,13 @@ function generateObjectCheck(doc, ctx, schema, accessor, buildsValue = true) {
     doc.write(`const ${outputVar} = {};`);
     for (const k of allKeys) {
       const kx = keyExpr(k);
-      const out2 = propOutputs.get(k);
+      const out4 = propOutputs.get(k);
       if (dropsWhenAbsent(propShape[k])) {
-        doc.write(`if (${kx} in ${accessor}) ${outputVar}[${kx}] = ${out2};`);
+        doc.write(`if (${kx} in ${accessor}) ${outputVar}[${kx}] = ${out4};`);
       } else if (mayOmitUndefined(propShape[k])) {
-        doc.write(`if (${out2} !== undefined || ${kx} in ${accessor}) ${outputVar}[${kx}] = ${out2};`);
+        doc.write(`if (${out4} !== undefined || ${kx} in ${accessor}) ${outputVar}[${kx}] = ${out4};`);
       } else {
-        doc.write(`${outputVar}[${kx}] = ${out2};`);
+        doc.write(`${outputVar}[${kx}] = ${out4};`);
       }
     }
   }
@@ -15796,11 +15796,11 @@ function _catch(Class2, innerType, catchValue) {
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _pipe(Class2, in_, out2) {
+function _pipe(Class2, in_, out4) {
   return new Class2({
     type: "pipe",
     in: in_,
-    out: out2
+    out: out4
   });
 }
 // @__NO_SIDE_EFFECTS__
@@ -18401,19 +18401,19 @@ function _catch2(innerType, catchValue) {
 function nan(params) {
   return _nan(ZodNaN, params);
 }
-function pipe(in_, out2) {
+function pipe(in_, out4) {
   return new ZodPipe({
     type: "pipe",
     in: in_,
-    out: out2
+    out: out4
     // ...util.normalizeParams(params),
   });
 }
-function codec(in_, out2, params) {
+function codec(in_, out4, params) {
   return new ZodCodec({
     type: "pipe",
     in: in_,
-    out: out2,
+    out: out4,
     transform: params.decode,
     reverseTransform: params.encode
   });
@@ -19584,13 +19584,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path21 = ref.slice(1).split("/").filter(Boolean);
-  if (path21.length === 0) {
+  const path22 = ref.slice(1).split("/").filter(Boolean);
+  if (path22.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path21[0] === defsKey) {
-    const key = path21[1] === void 0 ? void 0 : decodeJSONPointerSegment(path21[1]);
+  if (path22[0] === defsKey) {
+    const key = path22[1] === void 0 ? void 0 : decodeJSONPointerSegment(path22[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -21311,15 +21311,15 @@ function createDiskCache() {
       return list;
     },
     observations() {
-      const out2 = { stats: {}, reads: {}, reals: {}, dirs: {} };
-      for (const p of [...stats.keys()].sort()) out2.stats[p] = kindOf(stats.get(p));
+      const out4 = { stats: {}, reads: {}, reals: {}, dirs: {} };
+      for (const p of [...stats.keys()].sort()) out4.stats[p] = kindOf(stats.get(p));
       for (const p of [...reads.keys()].sort()) {
         const hex3 = digest(p);
-        if (hex3 !== void 0) out2.reads[p] = hex3;
+        if (hex3 !== void 0) out4.reads[p] = hex3;
       }
-      for (const p of [...reals.keys()].sort()) out2.reals[p] = reals.get(p);
-      for (const p of [...dirLists.keys()].sort()) out2.dirs[p] = dirLists.get(p);
-      return out2;
+      for (const p of [...reals.keys()].sort()) out4.reals[p] = reals.get(p);
+      for (const p of [...dirLists.keys()].sort()) out4.dirs[p] = dirLists.get(p);
+      return out4;
     }
   };
 }
@@ -21394,8 +21394,8 @@ function findEmittingSource(builtOutput, project, fs21) {
   const { outDir, declarationDir, rootDir, configFilePath } = project.options;
   const configDir = typeof configFilePath === "string" ? fs21.paths.toRelative(configFilePath.slice(0, configFilePath.lastIndexOf("/"))) : void 0;
   const sourceRoots = rootDir !== void 0 ? [fs21.paths.toRelative(rootDir)] : configDir !== void 0 ? [configDir, join(configDir, "src")] : [];
-  for (const out2 of [declarationDir, outDir]) {
-    const outRel = out2 === void 0 ? void 0 : fs21.paths.toRelative(out2);
+  for (const out4 of [declarationDir, outDir]) {
+    const outRel = out4 === void 0 ? void 0 : fs21.paths.toRelative(out4);
     if (outRel === void 0 || !builtOutput.startsWith(outRel === "" ? "" : `${outRel}/`)) continue;
     const inner = builtOutput.slice(outRel === "" ? 0 : outRel.length + 1);
     for (const [pattern, extensions] of SOURCE_EXTENSIONS) {
@@ -21439,19 +21439,19 @@ var require_typescript = __commonJS2({
 });
 
 // ../core/src/tasks/shared/language.ts
-function extensionOf(path21) {
-  const slash = path21.lastIndexOf("/");
-  const dot = path21.lastIndexOf(".");
-  return dot > slash + 1 ? path21.slice(dot).toLowerCase() : "";
+function extensionOf(path22) {
+  const slash = path22.lastIndexOf("/");
+  const dot = path22.lastIndexOf(".");
+  return dot > slash + 1 ? path22.slice(dot).toLowerCase() : "";
 }
-function detectSourceLanguage(path21) {
-  return EXTENSION_LANGUAGE[extensionOf(path21)];
+function detectSourceLanguage(path22) {
+  return EXTENSION_LANGUAGE[extensionOf(path22)];
 }
 function languageLabel(file2) {
   return detectSourceLanguage(file2.path) ?? file2.lang ?? "text";
 }
-function isDeclarationFilePath(path21) {
-  return /\.d\.([^/]*\.)?[mc]?ts$/i.test(path21);
+function isDeclarationFilePath(path22) {
+  return /\.d\.([^/]*\.)?[mc]?ts$/i.test(path22);
 }
 var EXTENSION_LANGUAGE;
 var init_language = __esm({
@@ -21473,8 +21473,8 @@ var init_language = __esm({
 });
 
 // ../core/src/tasks/shared/ts-tree.ts
-function scriptKindFor(path21) {
-  switch (extensionOf(path21)) {
+function scriptKindFor(path22) {
+  switch (extensionOf(path22)) {
     case ".tsx":
       return import_typescript.default.ScriptKind.TSX;
     case ".jsx":
@@ -21487,9 +21487,9 @@ function scriptKindFor(path21) {
       return import_typescript.default.ScriptKind.TS;
   }
 }
-function parseTypeScript(path21, text) {
-  const fileName = isDeclarationFilePath(path21) ? "file.d.ts" : `file${extensionOf(path21) || ".ts"}`;
-  return import_typescript.default.createSourceFile(fileName, text, PARSE_OPTIONS, false, scriptKindFor(path21));
+function parseTypeScript(path22, text) {
+  const fileName = isDeclarationFilePath(path22) ? "file.d.ts" : `file${extensionOf(path22) || ".ts"}`;
+  return import_typescript.default.createSourceFile(fileName, text, PARSE_OPTIONS, false, scriptKindFor(path22));
 }
 function memoKey(file2) {
   return `ts-sourcefile:${TS_PARSER_ID}:${file2.object}:${scriptKindFor(file2.path)}:${isDeclarationFilePath(file2.path) ? "d" : "s"}`;
@@ -21528,22 +21528,22 @@ var init_ts_tree = __esm({
 });
 
 // ../core/src/tasks/eslint/type-closure/global-scope.ts
-function contributesToGlobalScope(path21, text) {
-  const isJs = isJavaScriptFilePath(path21);
-  if (isJs && COMMONJS_HINT.test(text) && hasCommonJsIndicator(path21, text)) return false;
+function contributesToGlobalScope(path22, text) {
+  const isJs = isJavaScriptFilePath(path22);
+  if (isJs && COMMONJS_HINT.test(text) && hasCommonJsIndicator(path22, text)) return false;
   if (!DECLARATION_HINT.test(text)) {
     if (!MODULE_KEYWORD.test(text)) return true;
-    if (hasTopLevelModuleStatement(path21, text)) return false;
+    if (hasTopLevelModuleStatement(path22, text)) return false;
   }
-  return parseGlobalScopeVerdict(path21, text);
+  return parseGlobalScopeVerdict(path22, text);
 }
-function parseGlobalScopeVerdict(path21, text) {
+function parseGlobalScopeVerdict(path22, text) {
   const file2 = import_typescript2.default.createSourceFile(
-    path21,
+    path22,
     text,
     { languageVersion: import_typescript2.default.ScriptTarget.Latest, jsDocParsingMode: import_typescript2.default.JSDocParsingMode.ParseNone },
     false,
-    scriptKindFor(path21)
+    scriptKindFor(path22)
   );
   if (!import_typescript2.default.isExternalModule(file2)) return true;
   for (const statement of file2.statements) {
@@ -21553,9 +21553,9 @@ function parseGlobalScopeVerdict(path21, text) {
   }
   return false;
 }
-function hasTopLevelModuleStatement(path21, text) {
+function hasTopLevelModuleStatement(path22, text) {
   let found = false;
-  scanTokens(path21, text, (token, scanner, prev, depth) => {
+  scanTokens(path22, text, (token, scanner, prev, depth) => {
     if (depth !== 0 || prev === import_typescript2.default.SyntaxKind.DotToken || !startsStatement(prev)) return;
     const start2 = scanner.getTokenStart();
     if (start2 !== 0 && text.charCodeAt(start2 - 1) !== 10) return;
@@ -21568,9 +21568,9 @@ function hasTopLevelModuleStatement(path21, text) {
   });
   return found;
 }
-function hasCommonJsIndicator(path21, text) {
+function hasCommonJsIndicator(path22, text) {
   let found = false;
-  scanTokens(path21, text, (_token, scanner, prev) => {
+  scanTokens(path22, text, (_token, scanner, prev) => {
     if (prev === import_typescript2.default.SyntaxKind.DotToken) return;
     const name2 = scanner.getTokenText();
     if (name2 === "require") {
@@ -21597,8 +21597,8 @@ function isIdentifierOrKeyword(kind) {
 function startsStatement(prev) {
   return prev === void 0 || prev === import_typescript2.default.SyntaxKind.SemicolonToken || prev === import_typescript2.default.SyntaxKind.CloseBraceToken || prev === import_typescript2.default.SyntaxKind.OpenBraceToken;
 }
-function scanTokens(path21, text, visit2) {
-  const kind = scriptKindFor(path21);
+function scanTokens(path22, text, visit5) {
+  const kind = scriptKindFor(path22);
   const variant = kind === import_typescript2.default.ScriptKind.TSX || kind === import_typescript2.default.ScriptKind.JSX || kind === import_typescript2.default.ScriptKind.JS ? import_typescript2.default.LanguageVariant.JSX : import_typescript2.default.LanguageVariant.Standard;
   const scanner = import_typescript2.default.createScanner(import_typescript2.default.ScriptTarget.Latest, true, variant, text);
   const templateDepths = [];
@@ -21614,7 +21614,7 @@ function scanTokens(path21, text, visit2) {
     } else if (token === import_typescript2.default.SyntaxKind.TemplateHead) templateDepths.push(depth);
     else if ((token === import_typescript2.default.SyntaxKind.SlashToken || token === import_typescript2.default.SyntaxKind.SlashEqualsToken) && canStartRegularExpression(prev)) {
       token = scanner.reScanSlashToken();
-    } else if (visit2(token, scanner, prev, depth)) return;
+    } else if (visit5(token, scanner, prev, depth)) return;
     prev = token;
   }
 }
@@ -21739,7 +21739,7 @@ function createProjectConfigs(fs21, snapshotPaths) {
     }
     return aboveRoot;
   };
-  const absoluteOf = (config2) => aboveRoot && config2 === aboveRoot.portable ? aboveRoot.abs : fs21.paths.toAbsolute(config2);
+  const absoluteOf = (config3) => aboveRoot && config3 === aboveRoot.portable ? aboveRoot.abs : fs21.paths.toAbsolute(config3);
   const nearestByDir = /* @__PURE__ */ new Map();
   const nearestConfigOf = (dir) => {
     if (nearestByDir.has(dir)) return nearestByDir.get(dir);
@@ -21753,12 +21753,12 @@ function createProjectConfigs(fs21, snapshotPaths) {
     return found;
   };
   const projects = /* @__PURE__ */ new Map();
-  const projectOf = (config2) => {
-    const key = config2 ?? "";
+  const projectOf = (config3) => {
+    const key = config3 ?? "";
     let project = projects.get(key);
     if (!project) {
-      const options = config2 === void 0 ? DEFAULT_OPTIONS : parseAt(absoluteOf(config2)).options;
-      project = createProject(fs21, config2, options);
+      const options = config3 === void 0 ? DEFAULT_OPTIONS : parseAt(absoluteOf(config3)).options;
+      project = createProject(fs21, config3, options);
       projects.set(key, project);
     }
     return project;
@@ -21805,9 +21805,9 @@ function collectWithReferences(abs, parseAt, entries) {
   const seen = /* @__PURE__ */ new Set([abs]);
   const queue = [abs];
   for (let next = queue.pop(); next !== void 0; next = queue.pop()) {
-    const config2 = parseAt(next);
-    for (const [p, digest] of config2.reads) entries.set(p, digest);
-    for (const ref of config2.references) {
+    const config3 = parseAt(next);
+    for (const [p, digest] of config3.reads) entries.set(p, digest);
+    for (const ref of config3.references) {
       if (!seen.has(ref)) {
         seen.add(ref);
         queue.push(ref);
@@ -21825,11 +21825,11 @@ function parseConfigFile(fs21, abs) {
   });
   const text = host.readFile(abs);
   if (text === void 0) return fallback();
-  const { config: config2, error: error62 } = import_typescript3.default.parseConfigFileTextToJson(abs, text);
-  if (error62 || config2 === null || typeof config2 !== "object" || Array.isArray(config2)) return fallback();
+  const { config: config3, error: error62 } = import_typescript3.default.parseConfigFileTextToJson(abs, text);
+  if (error62 || config3 === null || typeof config3 !== "object" || Array.isArray(config3)) return fallback();
   try {
     const result = import_typescript3.default.parseJsonConfigFileContent(
-      config2,
+      config3,
       host,
       abs.slice(0, abs.lastIndexOf("/")),
       void 0,
@@ -21847,10 +21847,10 @@ function parseConfigFile(fs21, abs) {
 function withOwnCaches(project, fs21) {
   return createProject(fs21, project.path, project.options);
 }
-function createProject(fs21, path21, options) {
+function createProject(fs21, path22, options) {
   const moduleCache = import_typescript3.default.createModuleResolutionCache(fs21.paths.root, (s) => s, options);
   return {
-    path: path21,
+    path: path22,
     options,
     // TypeScript's own rule: checkJs implies allowJs unless allowJs says otherwise.
     allowJs: options.allowJs ?? options.checkJs === true,
@@ -22029,10 +22029,10 @@ var init_resolve_imports = __esm({
 });
 
 // ../core/src/tasks/eslint/type-closure/scan-imports.ts
-function scanImports(path21, text) {
+function scanImports(path22, text) {
   const info2 = import_typescript5.default.preProcessFile(text, true, true);
   const modules = new Set(info2.importedFiles.map((f) => f.fileName));
-  if (isJavaScriptFilePath(path21) && text.includes("import")) {
+  if (isJavaScriptFilePath(path22) && text.includes("import")) {
     for (const m of text.matchAll(JSDOC_IMPORT_TYPE)) modules.add(m[2]);
     for (const m of text.matchAll(JSDOC_IMPORT_TAG)) modules.add(m[2]);
   }
@@ -22064,7 +22064,7 @@ function findStronglyConnectedComponents(successors) {
   const low = new Int32Array(n);
   const onStack = new Uint8Array(n);
   const componentOf = new Int32Array(n).fill(-1);
-  const stack = [];
+  const stack2 = [];
   const components = [];
   const frameNode = [];
   const frameEdge = [];
@@ -22072,7 +22072,7 @@ function findStronglyConnectedComponents(successors) {
   for (let root = 0; root < n; root++) {
     if (index[root] !== -1) continue;
     index[root] = low[root] = counter2++;
-    stack.push(root);
+    stack2.push(root);
     onStack[root] = 1;
     frameNode.push(root);
     frameEdge.push(0);
@@ -22086,7 +22086,7 @@ function findStronglyConnectedComponents(successors) {
         const w = succ[e];
         if (index[w] === -1) {
           index[w] = low[w] = counter2++;
-          stack.push(w);
+          stack2.push(w);
           onStack[w] = 1;
           frameNode.push(w);
           frameEdge.push(0);
@@ -22105,7 +22105,7 @@ function findStronglyConnectedComponents(successors) {
         const component = [];
         let w;
         do {
-          w = stack.pop();
+          w = stack2.pop();
           onStack[w] = 0;
           componentOf[w] = components.length;
           component.push(w);
@@ -22140,14 +22140,14 @@ function buildTypeClosure(input2) {
   const compiler = digestInstalledCompiler(fs21);
   const nodes = [];
   const ids = /* @__PURE__ */ new Map();
-  const idOf = (path21) => {
-    let id = ids.get(path21);
+  const idOf = (path22) => {
+    let id = ids.get(path22);
     if (id === void 0) {
       id = nodes.length;
-      ids.set(path21, id);
+      ids.set(path22, id);
       nodes.push({
-        path: path21,
-        object: fs21.objectOf(path21),
+        path: path22,
+        object: fs21.objectOf(path22),
         successors: [],
         facts: NO_STRINGS,
         external: NO_STRINGS,
@@ -22157,7 +22157,7 @@ function buildTypeClosure(input2) {
     return id;
   };
   const scripts = [...new Set(files.map((f) => f.path))].filter((p) => isScriptFilePath(p) && fs21.has(p));
-  for (const path21 of scripts) idOf(path21);
+  for (const path22 of scripts) idOf(path22);
   const packageJsonOf = createNearestPackageJson(fs21);
   const sourceNodeOf = (builtOutput) => {
     const manifest = packageJsonOf(parentDirOf(builtOutput));
@@ -22205,7 +22205,7 @@ function buildTypeClosure(input2) {
   };
   const globals = [];
   const linkNode = (id, abs, text, project, manifest, resolution) => {
-    const imports = resolveFileImports(
+    const imports2 = resolveFileImports(
       abs,
       scanImports(abs, text),
       resolution?.project ?? project,
@@ -22213,32 +22213,32 @@ function buildTypeClosure(input2) {
       resolution?.host
     );
     const node2 = nodes[id];
-    node2.successors = imports.edges.map(idOf);
+    node2.successors = imports2.edges.map(idOf);
     const addSuccessor = (s) => {
       if (s !== void 0 && !node2.successors.includes(s)) node2.successors.push(s);
     };
-    for (const output2 of imports.builtOutputs) {
+    for (const output2 of imports2.builtOutputs) {
       addSuccessor(sourceNodeOf(output2));
       addSuccessor(diskNodeOf(fs21.paths.toAbsolute(output2), project));
     }
-    for (const file2 of imports.outside) addSuccessor(diskNodeOf(file2, project));
-    node2.external = imports.external;
-    if (imports.external.length > 0) {
+    for (const file2 of imports2.outside) addSuccessor(diskNodeOf(file2, project));
+    node2.external = imports2.external;
+    if (imports2.external.length > 0) {
       node2.reachesInstalled = true;
-      node2.facts = [...imports.facts, `installed:${installed.digest}`, ...manifest].sort();
+      node2.facts = [...imports2.facts, `installed:${installed.digest}`, ...manifest].sort();
     } else {
-      node2.facts = imports.facts;
+      node2.facts = imports2.facts;
     }
     if ((!isJavaScriptFilePath(abs) || project.allowJs) && contributesToGlobalScope(abs, text)) {
       globals.push(node2.path);
     }
   };
   const projectOfScript = /* @__PURE__ */ new Map();
-  for (const path21 of scripts) {
-    const project = configs.configFor(path21);
-    projectOfScript.set(path21, project);
-    const manifest = packageJsonOf(parentDirOf(path21));
-    linkNode(ids.get(path21), fs21.paths.toAbsolute(path21), fs21.textOf(path21), project, [
+  for (const path22 of scripts) {
+    const project = configs.configFor(path22);
+    projectOfScript.set(path22, project);
+    const manifest = packageJsonOf(parentDirOf(path22));
+    linkNode(ids.get(path22), fs21.paths.toAbsolute(path22), fs21.textOf(path22), project, [
       ...manifest ? [`package:${manifest}#${fs21.objectOf(manifest)}`] : []
     ]);
   }
@@ -22280,47 +22280,47 @@ function buildTypeClosure(input2) {
   const globalsDigest = sha256OfCanonical(globals.map((g) => [g, graph.digestOfNode(ids.get(g))]));
   const globalsReachInstalled = globals.some((g) => graph.reachesInstalled(ids.get(g)));
   const digests = /* @__PURE__ */ new Map();
-  for (const path21 of scripts) {
-    const id = ids.get(path21);
-    const types = automaticTypesOf(projectOfScript.get(path21));
+  for (const path22 of scripts) {
+    const id = ids.get(path22);
+    const types = automaticTypesOf(projectOfScript.get(path22));
     digests.set(
-      path21,
+      path22,
       sha256OfCanonical({
         scheme: typeClosureScheme(),
-        path: path21,
+        path: path22,
         closure: graph.digestOfNode(id),
         globals: globalsDigest,
-        tsconfig: configs.chainFor(path21).digest,
+        tsconfig: configs.chainFor(path22).digest,
         automaticTypes: automaticTypesPart(types, installed.digest, graph.digestOfNode),
         compiler: compiler.digest ?? null
       })
     );
   }
-  const closureIds = (path21) => {
-    const start2 = ids.get(path21);
-    if (start2 === void 0 || !digests.has(path21)) return [];
-    const types = automaticTypesOf(projectOfScript.get(path21)).nodes;
+  const closureIds = (path22) => {
+    const start2 = ids.get(path22);
+    if (start2 === void 0 || !digests.has(path22)) return [];
+    const types = automaticTypesOf(projectOfScript.get(path22)).nodes;
     return collectReachable(nodes, [start2, ...globals.map((g) => ids.get(g)), ...types]);
   };
   return {
-    digestOf: (path21) => digests.get(path21),
+    digestOf: (path22) => digests.get(path22),
     diskObservations: () => fs21.diskObservations(),
-    closureOf: (path21) => [
+    closureOf: (path22) => [
       ...new Set(
-        closureIds(path21).map((id) => nodes[id].path).filter((p) => !p.startsWith(PACKAGE_NODE_PREFIX)).map(displayPathOf)
+        closureIds(path22).map((id) => nodes[id].path).filter((p) => !p.startsWith(PACKAGE_NODE_PREFIX)).map(displayPathOf)
       )
     ].sort(),
-    describe: (path21) => {
-      const project = projectOfScript.get(path21);
+    describe: (path22) => {
+      const project = projectOfScript.get(path22);
       if (!project) return { tsconfig: [], globals: [], lockfiles: [], external: [] };
       const types = automaticTypesOf(project).external;
-      const reached = closureIds(path21);
+      const reached = closureIds(path22);
       const external = new Set(types);
       for (const id of reached) for (const name2 of nodes[id].external) external.add(name2);
       if (compiler.label) external.add(compiler.label);
-      const dependsOnInstalled = types.length > 0 || globalsReachInstalled || graph.reachesInstalled(ids.get(path21));
+      const dependsOnInstalled = types.length > 0 || globalsReachInstalled || graph.reachesInstalled(ids.get(path22));
       return {
-        tsconfig: [...configs.chainFor(path21).files],
+        tsconfig: [...configs.chainFor(path22).files],
         globals: [...new Set(globals.map(displayPathOf))],
         lockfiles: dependsOnInstalled ? [...installed.files] : [],
         external: [...external].sort()
@@ -22547,9 +22547,9 @@ function packageOfPath(p) {
 function hasMeta(value) {
   return typeof value.meta === "object" || typeof value.parse === "function" || typeof value.parseForESLint === "function";
 }
-function usesTypeInformation(config2) {
-  if (config2 === null || typeof config2 !== "object") return false;
-  const c = config2;
+function usesTypeInformation(config3) {
+  if (config3 === null || typeof config3 !== "object") return false;
+  const c = config3;
   const options = c.languageOptions?.parserOptions ?? c.parserOptions;
   return Boolean(options && (options.project || options.projectService));
 }
@@ -22565,37 +22565,37 @@ var init_config_key = __esm({
       root;
       digests = /* @__PURE__ */ new WeakMap();
       identities = /* @__PURE__ */ new WeakMap();
-      digest(config2) {
-        if (config2 === null || typeof config2 !== "object") return sha256Hex(JSON.stringify(config2 ?? null));
-        let d = this.digests.get(config2);
+      digest(config3) {
+        if (config3 === null || typeof config3 !== "object") return sha256Hex(JSON.stringify(config3 ?? null));
+        let d = this.digests.get(config3);
         if (!d) {
-          d = sha256Hex(JSON.stringify(this.canonical(config2, [])));
-          this.digests.set(config2, d);
+          d = sha256Hex(JSON.stringify(this.canonical(config3, [])));
+          this.digests.set(config3, d);
         }
         return d;
       }
-      canonical(value, stack, key) {
+      canonical(value, stack2, key) {
         if (value === void 0) return void 0;
         if (typeof value === "string") return this.portable(value);
         if (typeof value === "function") return `fn:${this.identityOf(value)}`;
         if (typeof value !== "object" || value === null) return value;
-        if (stack.includes(value)) return "[cycle]";
+        if (stack2.includes(value)) return "[cycle]";
         if (key === "plugins" && !Array.isArray(value)) {
-          const out3 = {};
+          const out5 = {};
           for (const name2 of Object.keys(value).sort())
-            out3[name2] = `plugin:${this.identityOf(value[name2], name2)}`;
-          return out3;
+            out5[name2] = `plugin:${this.identityOf(value[name2], name2)}`;
+          return out5;
         }
         if ((key === "parser" || key === "processor" || key === "language") && hasMeta(value))
           return `${key}:${this.identityOf(value)}`;
-        const next = [...stack, value];
+        const next = [...stack2, value];
         if (Array.isArray(value)) return value.map((v) => this.canonical(v, next) ?? null);
-        const out2 = {};
+        const out4 = {};
         for (const k of Object.keys(value).sort()) {
           const v = this.canonical(value[k], next, k);
-          if (v !== void 0) out2[k] = v;
+          if (v !== void 0) out4[k] = v;
         }
-        return out2;
+        return out4;
       }
       /** `name@version` from the object's meta, else a digest of its code. */
       identityOf(value, fallbackName = "") {
@@ -22615,7 +22615,7 @@ var init_config_key = __esm({
       codeOf(value) {
         const parts2 = [];
         const seen = /* @__PURE__ */ new Set();
-        const visit2 = (v, depth) => {
+        const visit5 = (v, depth) => {
           if (v === null || seen.has(v) || depth > 6) return;
           if (typeof v === "function") {
             seen.add(v);
@@ -22629,10 +22629,10 @@ var init_config_key = __esm({
           seen.add(v);
           for (const k of Object.keys(v).sort()) {
             parts2.push(k);
-            visit2(v[k], depth + 1);
+            visit5(v[k], depth + 1);
           }
         };
-        visit2(value, 0);
+        visit5(value, 0);
         return parts2.join("\n");
       }
       /** eslintrc configs name parsers by absolute path: make them `name@version` or root-relative. */
@@ -22693,7 +22693,7 @@ import path10 from "node:path";
 import { pathToFileURL } from "node:url";
 async function computeEslintEnvironment(input2) {
   const { snapshot } = input2;
-  const config2 = input2.config;
+  const config3 = input2.config;
   const files = snapshot.files();
   const byPath = new Map(files.map((f) => [f.path, f.object.replace(/^sha256:/, "")]));
   const readText2 = (p) => snapshot.read(byPath.get(p)).toString("utf8");
@@ -22725,7 +22725,7 @@ async function computeEslintEnvironment(input2) {
     },
     installed: digestIfPresent(path10.join(snapshot.root, "node_modules", ".package-lock.json")),
     flat_env: process.env.ESLINT_USE_FLAT_CONFIG ?? null,
-    lookup: config2.configLookup ?? "file"
+    lookup: config3.configLookup ?? "file"
   };
   const typeAware = await readOrDetectTypeAware(
     input2.cacheDir,
@@ -22939,9 +22939,9 @@ var init_lint_config = __esm({
     init_zod();
     init_rule_catalog();
     rulesShape = Object.fromEntries(RULE_IDS.map((id) => [id, ruleSettingSchema(id).optional()]));
-    lintConfigSchema = external_exports.strictObject({ rules: external_exports.strictObject(rulesShape).default({}) }).transform((config2) => {
+    lintConfigSchema = external_exports.strictObject({ rules: external_exports.strictObject(rulesShape).default({}) }).transform((config3) => {
       const rules = {};
-      for (const id of RULE_IDS) rules[id] = config2.rules[id] ?? defaultRule(id);
+      for (const id of RULE_IDS) rules[id] = config3.rules[id] ?? defaultRule(id);
       return { rules };
     });
   }
@@ -23400,10 +23400,10 @@ function corruptIndex(file2, what) {
   });
 }
 function toJsonl(records) {
-  let out2 = "";
-  for (const r of records) out2 += `${JSON.stringify(r)}
+  let out4 = "";
+  for (const r of records) out4 += `${JSON.stringify(r)}
 `;
-  return out2;
+  return out4;
 }
 function appendJsonl(file2, records) {
   if (records.length === 0) return;
@@ -23499,15 +23499,15 @@ function listSnapshots(store) {
   } catch {
     return [];
   }
-  const out2 = [];
+  const out4 = [];
   for (const name2 of names) {
     try {
       const record2 = tryReadSnapshotRecord(store, name2);
-      if (record2) out2.push(record2);
+      if (record2) out4.push(record2);
     } catch {
     }
   }
-  return out2.sort(
+  return out4.sort(
     (a, b) => a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : compareUtf8(a.snapshot_id, b.snapshot_id)
   );
 }
@@ -23814,7 +23814,7 @@ function listBatches(store, snapshotId) {
   } catch {
     return [];
   }
-  const out2 = [];
+  const out4 = [];
   for (const name2 of names) {
     let text;
     try {
@@ -23825,11 +23825,11 @@ function listBatches(store, snapshotId) {
     if (snapshotId !== void 0 && !text.includes(JSON.stringify(snapshotId))) continue;
     try {
       const record2 = parseBatchRecord(store, name2, text);
-      if (snapshotId === void 0 || record2.snapshot_id === snapshotId) out2.push(record2);
+      if (snapshotId === void 0 || record2.snapshot_id === snapshotId) out4.push(record2);
     } catch {
     }
   }
-  return out2.sort((a, b) => a.created_at.localeCompare(b.created_at) || a.batch_id.localeCompare(b.batch_id));
+  return out4.sort((a, b) => a.created_at.localeCompare(b.created_at) || a.batch_id.localeCompare(b.batch_id));
 }
 function readBatchRecords(store, batchId) {
   const batch = readBatchRecord(store, batchId);
@@ -24094,12 +24094,12 @@ function rememberIndexDigest(file2, hex3) {
   }
 }
 function knownIndexDigests() {
-  const out2 = [];
+  const out4 = [];
   for (const [file2, entry] of known) {
     const { hashedAtMs } = entry;
-    if (hashedAtMs !== void 0) out2.push({ ...entry, file: file2, hashedAtMs });
+    if (hashedAtMs !== void 0) out4.push({ ...entry, file: file2, hashedAtMs });
   }
-  return out2;
+  return out4;
 }
 function adoptIndexDigests(entries) {
   for (const { file: file2, ...entry } of entries.slice(0, MAX_KNOWN / 2)) {
@@ -24136,19 +24136,19 @@ function restampIndex(bytes, from, to, options = {}) {
   if (!starts) return void 0;
   const delta = newPrefix.length - oldPrefix.length;
   if (delta === 0) {
-    const out3 = options.inPlace ? bytes : Buffer.from(bytes);
-    for (const s of starts) newPrefix.copy(out3, s);
-    return { bytes: out3, count: starts.length };
+    const out5 = options.inPlace ? bytes : Buffer.from(bytes);
+    for (const s of starts) newPrefix.copy(out5, s);
+    return { bytes: out5, count: starts.length };
   }
-  const out2 = Buffer.allocUnsafe(bytes.length + delta * starts.length);
+  const out4 = Buffer.allocUnsafe(bytes.length + delta * starts.length);
   let w = 0;
   for (let i2 = 0; i2 < starts.length; i2 += 1) {
     const rest = starts[i2] + oldPrefix.length;
     const end = i2 + 1 < starts.length ? starts[i2 + 1] : bytes.length;
-    w += newPrefix.copy(out2, w);
-    w += bytes.copy(out2, w, rest, end);
+    w += newPrefix.copy(out4, w);
+    w += bytes.copy(out4, w, rest, end);
   }
-  return { bytes: out2, count: starts.length };
+  return { bytes: out4, count: starts.length };
 }
 function lineStarts(bytes, prefix) {
   const starts = [];
@@ -24166,13 +24166,13 @@ function lineStarts(bytes, prefix) {
 function countLinesWithIds(bytes, ids) {
   if (bytes.length === 0) return 0;
   if (bytes[bytes.length - 1] !== 10) return void 0;
-  const lines = countLines(bytes);
+  const lines3 = countLines(bytes);
   const prefix = Buffer.from(envelopeIdsPrefix(ids));
   let starts = 0;
   for (let at = bytes.indexOf(prefix); at !== -1; at = bytes.indexOf(prefix, at + prefix.length)) {
     if (at === 0 || bytes[at - 1] === 10) starts += 1;
   }
-  return starts === lines ? lines : void 0;
+  return starts === lines3 ? lines3 : void 0;
 }
 function countLines(bytes) {
   let n = 0;
@@ -24353,12 +24353,12 @@ function digestRecords(records) {
   return digestRecordTexts(records.map(recordTextOf));
 }
 function stripEnvelope(record2) {
-  const out2 = {};
-  for (const [k, v] of Object.entries(record2)) if (!ENVELOPE.includes(k)) out2[k] = v;
-  return out2;
+  const out4 = {};
+  for (const [k, v] of Object.entries(record2)) if (!ENVELOPE.includes(k)) out4[k] = v;
+  return out4;
 }
 function splitIndexRecords(bytes) {
-  const out2 = [];
+  const out4 = [];
   let prefix;
   for (let start2 = 0; start2 < bytes.length; ) {
     let end = bytes.indexOf(NEWLINE2, start2);
@@ -24370,21 +24370,21 @@ function splitIndexRecords(bytes) {
       if (first.trim() !== "") prefix = Buffer.from(ENVELOPE_PREFIX.exec(first)?.[0] ?? "", "utf8");
     }
     if (prefix !== void 0 && prefix.length > 0 && end - from > prefix.length && bytes.compare(prefix, 0, prefix.length, from, from + prefix.length) === 0 && bytes[end - 1] === CLOSE_BRACE) {
-      out2.push(cutRecord(bytes.toString("utf8", from + prefix.length, end)));
+      out4.push(cutRecord(bytes.toString("utf8", from + prefix.length, end)));
       continue;
     }
     const line = bytes.toString("utf8", from, end);
     if (line.trim() === "") continue;
-    out2.push(recordTextOf(stripEnvelope(JSON.parse(line))));
+    out4.push(recordTextOf(stripEnvelope(JSON.parse(line))));
   }
-  return out2;
+  return out4;
 }
 function cutRecord(tail) {
-  const path21 = topLevelString(tail, "path");
+  const path22 = topLevelString(tail, "path");
   const kind = topLevelString(tail, "kind");
   const severity = topLevelString(tail, "severity");
-  const plain = typeof path21 === "string" && typeof kind === "string" && severity !== UNREADABLE && !NOT_STRINGIFY_SPELLING.test(tail);
-  return plain ? new RecordText(tail, path21, kind, severity) : recordTextOf(JSON.parse(`{${tail}`));
+  const plain = typeof path22 === "string" && typeof kind === "string" && severity !== UNREADABLE && !NOT_STRINGIFY_SPELLING.test(tail);
+  return plain ? new RecordText(tail, path22, kind, severity) : recordTextOf(JSON.parse(`{${tail}`));
 }
 function topLevelString(tail, key) {
   const needle = `"${key}":`;
@@ -24406,9 +24406,9 @@ var init_record_text = __esm({
   "../core/src/run/record-text.ts"() {
     "use strict";
     RecordText = class {
-      constructor(tail, path21, kind, severity) {
+      constructor(tail, path22, kind, severity) {
         this.tail = tail;
-        this.path = path21;
+        this.path = path22;
         this.kind = kind;
         this.severity = severity;
       }
@@ -24549,12 +24549,12 @@ function createFileKeyer(identity) {
     const own3 = { path: file2.path, object: file2.object, upstream: file2.upstream };
     if (file2.extra !== void 0) own3.extra = file2.extra;
     if (file2.environment !== void 0) own3.environment = file2.environment;
-    let out2 = "{";
+    let out4 = "{";
     for (const part of templateFor(Object.keys(own3))) {
-      if (out2.length > 1) out2 += ",";
-      out2 += part.encoded ?? `${JSON.stringify(part.key)}:${canonicalJson(own3[part.key])}`;
+      if (out4.length > 1) out4 += ",";
+      out4 += part.encoded ?? `${JSON.stringify(part.key)}:${canonicalJson(own3[part.key])}`;
     }
-    return sha256Hex(`${out2}}`);
+    return sha256Hex(`${out4}}`);
   };
 }
 var FILE_LINE, BUNDLE_LINE, KEY_START, KEY_END, QUOTE, CLOSE_BRACE2, MEMO_COMPACT_MIN_LINES, FileMemo;
@@ -24620,18 +24620,18 @@ var init_file_memo = __esm({
         } finally {
           if (fd !== void 0) fs16.closeSync(fd);
         }
-        let lines = 0;
+        let lines3 = 0;
         for (let start2 = 0; start2 < text.length; ) {
           let end = text.indexOf("\n", start2);
           if (end === -1) end = text.length;
           if (end > start2) {
-            lines += 1;
+            lines3 += 1;
             this.loadLine(text.slice(start2, end));
           }
           start2 = end + 1;
         }
         const live = this.table.size + this.bundles.size;
-        if (lines >= MEMO_COMPACT_MIN_LINES && lines > 2 * live) this.compact(Buffer.byteLength(text));
+        if (lines3 >= MEMO_COMPACT_MIN_LINES && lines3 > 2 * live) this.compact(Buffer.byteLength(text));
         return this.table;
       }
       loadLine(line) {
@@ -25153,30 +25153,30 @@ function expandRange(body2, limit) {
     if (count2 > limit) return new Array(limit + 1).fill("");
     const padded = /^-?0\d/.test(fromText) || /^-?0\d/.test(toText);
     const width = Math.max(fromText.replace("-", "").length, toText.replace("-", "").length);
-    const out2 = [];
+    const out4 = [];
     for (let i2 = 0; i2 < count2; i2 += 1) {
       const n = from <= to ? from + i2 * step : from - i2 * step;
       const digits = String(Math.abs(n));
-      out2.push(`${n < 0 ? "-" : ""}${padded ? digits.padStart(width, "0") : digits}`);
+      out4.push(`${n < 0 ? "-" : ""}${padded ? digits.padStart(width, "0") : digits}`);
     }
-    return out2;
+    return out4;
   }
   const chars = CHAR_RANGE.exec(body2);
   if (chars) {
     const from = chars[1].codePointAt(0);
     const to = chars[2].codePointAt(0);
-    const out2 = [];
+    const out4 = [];
     const dir = from <= to ? 1 : -1;
-    for (let c = from; out2.length <= limit; c += dir) {
-      out2.push(String.fromCodePoint(c));
+    for (let c = from; out4.length <= limit; c += dir) {
+      out4.push(String.fromCodePoint(c));
       if (c === to) break;
     }
-    return out2;
+    return out4;
   }
   return void 0;
 }
 function expandBraces(pattern, limit) {
-  const out2 = /* @__PURE__ */ new Set();
+  const out4 = /* @__PURE__ */ new Set();
   const work = [[pattern, 0]];
   while (work.length > 0) {
     const [p, from] = work.pop();
@@ -25202,12 +25202,12 @@ function expandBraces(pattern, limit) {
       }
     }
     if (!expanded) {
-      out2.add(p);
-      if (out2.size > limit) return void 0;
+      out4.add(p);
+      if (out4.size > limit) return void 0;
     }
     if (work.length > limit * 4) return void 0;
   }
-  return [...out2];
+  return [...out4];
 }
 var NUMERIC_RANGE, CHAR_RANGE;
 var init_glob_braces = __esm({
@@ -25369,32 +25369,32 @@ function parseAlternatives(p, from, to) {
 }
 function resolveGlobstars(nodes) {
   const isSlash = (n) => n?.kind === "char" && n.cp === SLASH;
-  const out2 = [];
+  const out4 = [];
   for (let i2 = 0; i2 < nodes.length; i2 += 1) {
     const node2 = nodes[i2];
     if (node2.kind !== "globstar") {
-      out2.push(node2);
+      out4.push(node2);
       continue;
     }
     if (isSlash(nodes[i2 + 1])) {
-      out2.push({ kind: "opt", body: [{ kind: "deep" }, { kind: "char", cp: SLASH }] });
+      out4.push({ kind: "opt", body: [{ kind: "deep" }, { kind: "char", cp: SLASH }] });
       i2 += 1;
-    } else if (isSlash(out2.at(-1))) {
-      out2.pop();
+    } else if (isSlash(out4.at(-1))) {
+      out4.pop();
       const below = [{ kind: "char", cp: SLASH }, { kind: "deep" }];
-      if (out2.at(-1)?.kind === "star") out2.push(...below);
-      else out2.push({ kind: "opt", body: below });
-    } else out2.push({ kind: "deep" });
+      if (out4.at(-1)?.kind === "star") out4.push(...below);
+      else out4.push({ kind: "opt", body: below });
+    } else out4.push({ kind: "deep" });
   }
-  return out2;
+  return out4;
 }
 function createRunner(program, start2) {
-  const { op, arg, out1, out2, classes } = program;
+  const { op, arg, out1, out2: out22, classes: classes2 } = program;
   const size = op.length;
   const mark = new Float64Array(size);
   let generation = 0;
   const list = new Int32Array(size);
-  const stack = new Int32Array(2 * size + 1);
+  const stack2 = new Int32Array(2 * size + 1);
   const dead = { states: new Int32Array(0), accepts: false, next: /* @__PURE__ */ new Map() };
   let cache = /* @__PURE__ */ new Map();
   let cachedIds = 0;
@@ -25402,14 +25402,14 @@ function createRunner(program, start2) {
   const addClosure = (length, state) => {
     let n = length;
     let top = 0;
-    stack[top++] = state;
+    stack2[top++] = state;
     while (top > 0) {
-      const s = stack[--top];
+      const s = stack2[--top];
       if (mark[s] === generation) continue;
       mark[s] = generation;
       if (op[s] === SPLIT) {
-        if (mark[out2[s]] !== generation) stack[top++] = out2[s];
-        if (mark[out1[s]] !== generation) stack[top++] = out1[s];
+        if (mark[out22[s]] !== generation) stack2[top++] = out22[s];
+        if (mark[out1[s]] !== generation) stack2[top++] = out1[s];
       } else list[n++] = s;
     }
     return n;
@@ -25449,7 +25449,7 @@ function createRunner(program, start2) {
           ok = true;
           break;
         case CLASS:
-          ok = classes[arg[s]](cp);
+          ok = classes2[arg[s]](cp);
           break;
         default:
           ok = false;
@@ -25517,8 +25517,8 @@ function compileGlob(pattern, options = {}) {
     const match = program.add(MATCH, 0, -1);
     run2 = createRunner(program, program.compileAlts(parsed, match));
   }
-  const matches = (path21) => literals.has(path21) || (run2?.(path21) ?? false);
-  return negated ? (path21) => !matches(path21) : matches;
+  const matches = (path22) => literals.has(path22) || (run2?.(path22) ?? false);
+  return negated ? (path22) => !matches(path22) : matches;
 }
 var MAX_EXPANSIONS, SLASH, POSIX_CLASSES, CHAR, ANY, DEEP, CLASS, SPLIT, MATCH, Program, MAX_CACHED_IDS, MAX_TRANSITIONS;
 var init_glob_match = __esm({
@@ -25556,11 +25556,11 @@ var init_glob_match = __esm({
       out1 = [];
       out2 = [];
       classes = [];
-      add(op, arg, out1, out2 = -1) {
+      add(op, arg, out1, out22 = -1) {
         this.op.push(op);
         this.arg.push(arg);
         this.out1.push(out1);
-        this.out2.push(out2);
+        this.out2.push(out22);
         return this.op.length - 1;
       }
       compileSeq(nodes, next) {
@@ -26413,7 +26413,6 @@ async function executeTask(a, previous, t) {
     const extras = t.def.fileKeys ? await t.def.fileKeys(scope.files, taskCtx) : void 0;
     const environment = t.def.fileKeys ? void 0 : await taskEnvironment(ctx, t.task);
     const environmentDigest = environment ? sha256OfCanonical(environment) : void 0;
-    const perFile = [];
     const fileKey = createFileKeyer({
       taskId,
       type: t.task.type,
@@ -26422,55 +26421,13 @@ async function executeTask(a, previous, t) {
       chunking: { threshold: ctx.chunking.threshold, chunk_size: ctx.chunking.chunkSize },
       seedBase: ctx.batch.seed
     });
-    for (const file2 of scope.files) {
-      const key = fileKey({
-        path: file2.path,
-        object: file2.object,
-        upstream: t.deps.map((d) => ({
-          task_id: d,
-          digest: digestRecordTexts(scope.upstream.get(d)?.get(file2.path) ?? [])
-        })),
-        ...extras ? { extra: extras.get(file2.path) ?? null } : {},
-        ...environmentDigest ? { environment: environmentDigest } : {}
-      });
-      const remembered = ctx.force ? void 0 : memo2.lookup(key, file2.path);
-      perFile.push({ file: file2, key, ...remembered ? { records: remembered } : {} });
-    }
+    const perFile = lookupFiles(a, t.deps, fileKey, { extras, environmentDigest });
     const misses = perFile.filter((f) => !f.records).map((f) => f.file);
     const results = await runMisses(taskId, t, misses, taskCtx);
-    const outputs = [];
-    const memoKeys = [];
-    let bytesProcessed = 0;
-    let validated = 0;
-    let next = 0;
-    for (const entry of perFile) {
-      if (entry.records) {
-        for (const o of entry.records) outputs.push(o);
-        memoKeys.push({ key: entry.key, count: entry.records.length });
-        continue;
-      }
-      const { file: file2 } = entry;
-      const result = results[next++];
-      if ("crash" in result) {
-        outputs.push(
-          recordTextOf({
-            path: file2.path,
-            kind: "diagnostic",
-            severity: "error",
-            code: TASK_CRASH_CODE,
-            message: result.crash
-          })
-        );
-        continue;
-      }
-      if (ctx.manifests) {
-        assertValidOutputs(result.outputs, file2.path, taskId);
-        validated += result.outputs.length;
-      }
-      for (const o of result.outputs) outputs.push(recordTextOf(o));
-      if (file2.isText) bytesProcessed += file2.size;
-      memoKeys.push({ key: entry.key, count: result.outputs.length });
-    }
+    const { outputs, memoKeys, bytesProcessed, validated } = gatherOutputs(perFile, results, {
+      taskId,
+      validate: ctx.manifests
+    });
     const filesExecuted = misses.length;
     const serialized = serializeOutputs(outputs, {
       snapshot_id: ctx.batch.snapshot_id,
@@ -26504,12 +26461,69 @@ async function executeTask(a, previous, t) {
     return { outputs: 0, filesExecuted: 0, error: { code: cbError.code, message: cbError.message } };
   }
 }
+function lookupFiles(a, deps, fileKey, { extras, environmentDigest }) {
+  const { ctx, scope, taskId } = a;
+  const memo2 = ctx.memos.get(taskId);
+  const perFile = [];
+  for (const file2 of scope.files) {
+    const key = fileKey({
+      path: file2.path,
+      object: file2.object,
+      upstream: deps.map((d) => ({
+        task_id: d,
+        digest: digestRecordTexts(scope.upstream.get(d)?.get(file2.path) ?? [])
+      })),
+      ...extras ? { extra: extras.get(file2.path) ?? null } : {},
+      ...environmentDigest ? { environment: environmentDigest } : {}
+    });
+    const remembered = ctx.force ? void 0 : memo2.lookup(key, file2.path);
+    perFile.push({ file: file2, key, ...remembered ? { records: remembered } : {} });
+  }
+  return perFile;
+}
+function gatherOutputs(perFile, results, options) {
+  const outputs = [];
+  const memoKeys = [];
+  let bytesProcessed = 0;
+  let validated = 0;
+  let next = 0;
+  for (const entry of perFile) {
+    if (entry.records) {
+      for (const o of entry.records) outputs.push(o);
+      memoKeys.push({ key: entry.key, count: entry.records.length });
+      continue;
+    }
+    const { file: file2 } = entry;
+    const result = results[next++];
+    if ("crash" in result) {
+      outputs.push(
+        recordTextOf({
+          path: file2.path,
+          kind: "diagnostic",
+          severity: "error",
+          code: TASK_CRASH_CODE,
+          message: result.crash
+        })
+      );
+      continue;
+    }
+    if (options.validate) {
+      assertValidOutputs(result.outputs, file2.path, options.taskId);
+      validated += result.outputs.length;
+    }
+    for (const o of result.outputs) outputs.push(recordTextOf(o));
+    if (file2.isText) bytesProcessed += file2.size;
+    memoKeys.push({ key: entry.key, count: result.outputs.length });
+  }
+  return { outputs, memoKeys, bytesProcessed, validated };
+}
 function shardSeed(taskId, shardId, base) {
   const parts2 = base ? { task_id: taskId, shard_id: shardId, base } : { task_id: taskId, shard_id: shardId };
   return Number.parseInt(sha256OfCanonical(parts2).slice(0, 8), 16) % 2147483647;
 }
 async function runMisses(taskId, t, files, taskCtx) {
   if (files.length === 0) return [];
+  if (files.length >= WARM_UP_MIN_FILES) t.def.warmUp?.();
   if (t.def.runFiles) {
     const results = await t.def.runFiles(files, taskCtx);
     if (results.length !== files.length)
@@ -26550,7 +26564,7 @@ function assertValidOutputs(outputs, filePath, taskId) {
     }
   }
 }
-var TASK_CRASH_CODE;
+var WARM_UP_MIN_FILES, TASK_CRASH_CODE;
 var init_execute_task = __esm({
   "../core/src/run/execute-task.ts"() {
     "use strict";
@@ -26566,6 +26580,7 @@ var init_execute_task = __esm({
     init_shard_attempt();
     init_shard_manifest();
     init_task_environment();
+    WARM_UP_MIN_FILES = 64;
     TASK_CRASH_CODE = "CB0001";
   }
 });
@@ -27253,11 +27268,11 @@ var require_tree_sitter2 = __commonJS2({
               throw toThrow;
             }, "quit_");
             var scriptDirectory = "";
-            function locateFile(path21) {
+            function locateFile(path22) {
               if (Module["locateFile"]) {
-                return Module["locateFile"](path21, scriptDirectory);
+                return Module["locateFile"](path22, scriptDirectory);
               }
-              return scriptDirectory + path21;
+              return scriptDirectory + path22;
             }
             __name(locateFile, "locateFile");
             var readAsync, readBinary;
@@ -27480,10 +27495,10 @@ var require_tree_sitter2 = __commonJS2({
               return getBinarySync(binaryFile);
             }
             __name(getWasmBinary, "getWasmBinary");
-            async function instantiateArrayBuffer(binaryFile, imports) {
+            async function instantiateArrayBuffer(binaryFile, imports2) {
               try {
                 var binary2 = await getWasmBinary(binaryFile);
-                var instance2 = await WebAssembly.instantiate(binary2, imports);
+                var instance2 = await WebAssembly.instantiate(binary2, imports2);
                 return instance2;
               } catch (reason) {
                 err(`failed to asynchronously prepare wasm: ${reason}`);
@@ -27491,20 +27506,20 @@ var require_tree_sitter2 = __commonJS2({
               }
             }
             __name(instantiateArrayBuffer, "instantiateArrayBuffer");
-            async function instantiateAsync(binary2, binaryFile, imports) {
+            async function instantiateAsync(binary2, binaryFile, imports2) {
               if (!binary2 && typeof WebAssembly.instantiateStreaming == "function" && !isFileURI(binaryFile) && !ENVIRONMENT_IS_NODE) {
                 try {
                   var response = fetch(binaryFile, {
                     credentials: "same-origin"
                   });
-                  var instantiationResult = await WebAssembly.instantiateStreaming(response, imports);
+                  var instantiationResult = await WebAssembly.instantiateStreaming(response, imports2);
                   return instantiationResult;
                 } catch (reason) {
                   err(`wasm streaming compile failed: ${reason}`);
                   err("falling back to ArrayBuffer instantiation");
                 }
               }
-              return instantiateArrayBuffer(binaryFile, imports);
+              return instantiateArrayBuffer(binaryFile, imports2);
             }
             __name(instantiateAsync, "instantiateAsync");
             function getWasmImports() {
@@ -31234,21 +31249,21 @@ function parsePython(text) {
 }
 function copyTree(cursor) {
   const root = copyNode(cursor);
-  const stack = [root];
+  const stack2 = [root];
   if (!cursor.gotoFirstChild()) return root;
   for (; ; ) {
     const node2 = copyNode(cursor);
-    stack[stack.length - 1].children.push(node2);
+    stack2[stack2.length - 1].children.push(node2);
     if (cursor.gotoFirstChild()) {
-      stack.push(node2);
+      stack2.push(node2);
       continue;
     }
     while (!cursor.gotoNextSibling()) {
-      if (!cursor.gotoParent() || stack.length === 1) {
+      if (!cursor.gotoParent() || stack2.length === 1) {
         cursor.delete();
         return root;
       }
-      stack.pop();
+      stack2.pop();
     }
   }
 }
@@ -31300,6 +31315,81 @@ var init_python_tree = __esm({
   }
 });
 
+// ../core/src/tasks/shared/ts-warmup.ts
+function warmUpTypeScriptParser() {
+  if (warmed) return;
+  warmed = true;
+  for (const kind of [import_typescript6.default.ScriptKind.TSX, import_typescript6.default.ScriptKind.TS, import_typescript6.default.ScriptKind.JS])
+    import_typescript6.default.createSourceFile("warm-up.tsx", WARM_UP_SOURCE, PARSE_OPTIONS, false, kind);
+}
+var import_typescript6, WARM_UP_SOURCE, warmed;
+var init_ts_warmup = __esm({
+  "../core/src/tasks/shared/ts-warmup.ts"() {
+    "use strict";
+    import_typescript6 = __toESM2(require_typescript());
+    init_ts_tree();
+    WARM_UP_SOURCE = [
+      "#!/usr/bin/env node",
+      "/** @jsx h */",
+      "// line comment",
+      "/* block */",
+      "import type { A, B as C } from './a';",
+      'import * as ns from "b";',
+      "import d, { e } from 'c';",
+      "export * from './x';",
+      "export { f as g } from './y';",
+      "export default class K<T extends object = {}> extends Base implements I, J {",
+      "  #priv = 0x1F_FF;",
+      "  static readonly s: number = 0o17 + 0b1010 + 1_000.5e-3 + .5 + 5. + 1e+10 + 10n + 0xFFn;",
+      "  declare x?: string;",
+      "  @dec() accessor y!: number;",
+      "  constructor(private readonly p: string, protected q?: number, public r = 1) { super(); }",
+      "  get v(): number { return this.#priv; }",
+      "  set v(value) { this.#priv = value; }",
+      "  async *gen(...rest: unknown[]): AsyncGenerator<number> { yield* other(); await 1; }",
+      "  [Symbol.iterator]() { return this; }",
+      "  static { K.s; }",
+      "}",
+      "enum E { A = 1, B = A << 2, C = ~B, D = 'd'.length }",
+      "const enum CE { X }",
+      "declare module 'm' { interface I2 { a: 1 } }",
+      "namespace N.M { export const z = 1; }",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: source text to parse, not a template
+      "type U = A | B & C | keyof T | typeof d | T[K] | `t${string}-${number}` | unique symbol | readonly string[];",
+      "type Fn = <T,>(a: T, b?: T) => asserts a is T;",
+      "type Cond<T> = T extends infer U extends string ? U : never;",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: source text to parse, not a template
+      "type Mapped = { readonly [P in keyof T]-?: T[P] } & { +readonly [Q in string as `k${Q}`]+?: 1 };",
+      "interface I3 { (x: number): string; new (x: string): I3; method?(): void; [key: string]: any; }",
+      "let a1 = 1, a2 = a1 ** 2, a3 = a1 >>> 1, a4 = a1 >> 1, a5 = a1 << 1, a6 = !a1, a7 = ~a1;",
+      "a1 += 1; a1 -= 1; a1 *= 2; a1 /= 2; a1 %= 2; a1 **= 2; a1 <<= 1; a1 >>= 1; a1 >>>= 1;",
+      "a1 &= 1; a1 |= 1; a1 ^= 1; a1 &&= 1; a1 ||= 1; a1 ??= 1; a1++; a1--; ++a1; --a1;",
+      "const b1 = a1 === 1 !== false == true != null && a1 || a1 ?? a1 < 2 > 1 <= 3 >= 0 ? a1 : -a1 + +a1 - a1 * a1 / a1 % a1 | a1 & a1 ^ a1;",
+      "const o = { a, b: 2, [c]: 3, ...d, get e() { return 1; }, set e(v) {}, async f() {}, *g() {}, 'h-i': 4, 5: 6 };",
+      "const arr = [1, , ...xs, [2, [3]]];",
+      "const { p1, p2: { q1 = 2 }, ...rest } = o; const [x1, , x2 = 3, ...xr] = arr;",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: source text to parse, not a template
+      "const s = 'single \\' \\\\ \\n \\t \\x41 \\u0041 \\u{1F600} \\0' + \"double \\\" \" + `tpl ${a1} and ${`nested ${b1}`} \\` end`;",
+      "const re = /ab+c[^\\]\\/]*\\d\\w\\s(?<name>x)|(?:y)\\u0041\\p{L}/giu.test(s) && /=/.source;",
+      "label: for (let i = 0; i < 10; i++) { if (i) continue label; else break label; }",
+      "for (const k in o) {} for (const v of arr) {} for await (const v of gen()) {} while (false) {} do {} while (false);",
+      "switch (a1) { case 1: break; default: }",
+      "try { throw new Error(); } catch { } finally { }",
+      "try {} catch (err: unknown) {}",
+      "const fn = async (x: number, y = 2, { z }: { z: number } = { z: 1 }): Promise<void> => { await x; };",
+      "function* gf() { yield 1; } function ov(a: string): void; function ov(a: any) {}",
+      "const opt = o?.a?.[0]?.(1) ?? o!.b! as unknown as number satisfies number;",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: source text to parse, not a template
+      "const tag = String.raw`a\\n${1}`; const nt = new.target; const im = import.meta; const dy = import('x');",
+      "const cast = <number>a1; var v1; let l1 = void 0, t1 = typeof a1, d1 = delete o.a, i1 = 'a' in o, in1 = o instanceof Object;",
+      `const jsx = <div className="a" {...props} key={1} data-x='y'>text &amp; {a1}<br /><>frag</><ns:tag /><A.B c /></div>;`,
+      "debugger; with (o) {}",
+      "const \xFC = '\xFCn\xEFc\xF6d\xE9', \\u0061bc = 1, $_ = 2, \u{1D465} = 3;"
+    ].join("\n");
+    warmed = false;
+  }
+});
+
 // ../core/src/tasks/task-definition.ts
 function defineTask(definition) {
   return definition;
@@ -31313,13 +31403,13 @@ var init_task_definition = __esm({
 // ../core/src/tasks/shared/line-index.ts
 function splitLines(text) {
   if (text.length === 0) return [];
-  const lines = text.split("\n");
-  if (lines[lines.length - 1] === "") lines.pop();
-  for (let i2 = 0; i2 < lines.length; i2 += 1) {
-    const line = lines[i2];
-    if (line.charCodeAt(line.length - 1) === 13) lines[i2] = line.slice(0, -1);
+  const lines3 = text.split("\n");
+  if (lines3[lines3.length - 1] === "") lines3.pop();
+  for (let i2 = 0; i2 < lines3.length; i2 += 1) {
+    const line = lines3[i2];
+    if (line.charCodeAt(line.length - 1) === 13) lines3[i2] = line.slice(0, -1);
   }
-  return lines;
+  return lines3;
 }
 var LineIndex;
 var init_line_index = __esm({
@@ -31365,13 +31455,13 @@ var init_line_index = __esm({
 });
 
 // ../core/src/tasks/shared/ts-syntax.ts
-var import_typescript6, SyntaxKind, forEachChild;
+var import_typescript7, SyntaxKind, forEachChild;
 var init_ts_syntax = __esm({
   "../core/src/tasks/shared/ts-syntax.ts"() {
     "use strict";
-    import_typescript6 = __toESM2(require_typescript());
-    SyntaxKind = import_typescript6.default.SyntaxKind;
-    forEachChild = import_typescript6.default.forEachChild;
+    import_typescript7 = __toESM2(require_typescript());
+    SyntaxKind = import_typescript7.default.SyntaxKind;
+    forEachChild = import_typescript7.default.forEachChild;
   }
 });
 
@@ -31424,11 +31514,11 @@ var init_json_bytes_writer = __esm({
       toBuffer(prefix, suffix) {
         const head = Buffer.from(prefix, "utf8");
         const tail = Buffer.from(suffix, "utf8");
-        const out2 = Buffer.allocUnsafe(head.length + this.len + tail.length);
-        head.copy(out2, 0);
-        this.buf.copy(out2, head.length, 0, this.len);
-        tail.copy(out2, head.length + this.len);
-        return out2;
+        const out4 = Buffer.allocUnsafe(head.length + this.len + tail.length);
+        head.copy(out4, 0);
+        this.buf.copy(out4, head.length, 0, this.len);
+        tail.copy(out4, head.length + this.len);
+        return out4;
       }
       grow(needed) {
         const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.len + needed));
@@ -31458,54 +31548,59 @@ function nodeValue(node2) {
       return void 0;
   }
 }
-function encodeTypeScriptAst(sf, lang) {
-  const kindIds = [];
-  const kindNames = [];
-  const lines = new LineIndex(sf.text);
-  const out2 = scratch;
+function encodeTypeScriptAst(file2, lang) {
+  sf = file2;
+  kindIds = [];
+  kindNames = [];
+  lines = new LineIndex(file2.text);
   out2.reset();
-  const writePosition = (offset) => {
-    const line = lines.lineOf(offset);
-    out2.writeAscii(COMMA2);
-    out2.writeUint(line);
-    out2.writeAscii(COMMA2);
-    out2.writeUint(offset - lines.lineStarts[line - 1] + 1);
-  };
-  const encode4 = (node2) => {
-    let id = kindIds[node2.kind];
-    if (id === void 0) {
-      id = kindNames.length;
-      kindNames.push(syntaxKindName(node2.kind));
-      kindIds[node2.kind] = id;
-    }
-    out2.writeAscii(OPEN);
-    out2.writeUint(id);
-    writePosition(node2.kind === SyntaxKind.SourceFile ? 0 : node2.getStart(sf));
-    writePosition(node2.end);
-    const value = nodeValue(node2);
-    if (value !== void 0) {
-      out2.writeAscii(COMMA2);
-      out2.writeJson(value);
-    }
-    forEachChild(node2, encodeChild, encodeChildren);
-    out2.writeAscii(CLOSE);
-  };
-  const encodeChild = (child) => {
-    out2.writeAscii(COMMA2);
-    encode4(child);
-    return void 0;
-  };
-  const encodeChildren = (children) => {
-    for (const child of children) encodeChild(child);
-    return void 0;
-  };
-  encode4(sf);
-  return out2.toBuffer(
-    `{"format":"codebatch.ast","version":${AST_FORMAT_VERSION},"lang":${JSON.stringify(lang)},"parser":${JSON.stringify(TS_PARSER_ID)},"kinds":${JSON.stringify(kindNames)},"root":`,
-    "}"
-  );
+  try {
+    encode4(file2);
+    return out2.toBuffer(
+      `{"format":"codebatch.ast","version":${AST_FORMAT_VERSION},"lang":${JSON.stringify(lang)},"parser":${JSON.stringify(TS_PARSER_ID)},"kinds":${JSON.stringify(kindNames)},"root":`,
+      "}"
+    );
+  } finally {
+    sf = void 0;
+    lines = NO_LINES;
+  }
 }
-var AST_FORMAT_VERSION, KindTable, scratch, OPEN, CLOSE, COMMA2;
+function writePosition(offset) {
+  const line = lines.lineOf(offset);
+  out2.writeAscii(COMMA2);
+  out2.writeUint(line);
+  out2.writeAscii(COMMA2);
+  out2.writeUint(offset - lines.lineStarts[line - 1] + 1);
+}
+function encode4(node2) {
+  let id = kindIds[node2.kind];
+  if (id === void 0) {
+    id = kindNames.length;
+    kindNames.push(syntaxKindName(node2.kind));
+    kindIds[node2.kind] = id;
+  }
+  out2.writeAscii(OPEN);
+  out2.writeUint(id);
+  writePosition(node2.kind === SyntaxKind.SourceFile ? 0 : node2.getStart(sf));
+  writePosition(node2.end);
+  const value = nodeValue(node2);
+  if (value !== void 0) {
+    out2.writeAscii(COMMA2);
+    out2.writeJson(value);
+  }
+  forEachChild(node2, encodeChild, encodeChildren);
+  out2.writeAscii(CLOSE);
+}
+function encodeChild(child) {
+  out2.writeAscii(COMMA2);
+  encode4(child);
+  return void 0;
+}
+function encodeChildren(children) {
+  for (const child of children) encodeChild(child);
+  return void 0;
+}
+var AST_FORMAT_VERSION, KindTable, out2, NO_LINES, sf, lines, kindIds, kindNames, OPEN, CLOSE, COMMA2;
 var init_encode_ts_ast = __esm({
   "../core/src/tasks/parse/encode-ts-ast.ts"() {
     "use strict";
@@ -31527,7 +31622,11 @@ var init_encode_ts_ast = __esm({
         return id;
       }
     };
-    scratch = new JsonBytesWriter();
+    out2 = new JsonBytesWriter();
+    NO_LINES = new LineIndex("");
+    lines = NO_LINES;
+    kindIds = [];
+    kindNames = [];
     OPEN = 91;
     CLOSE = 93;
     COMMA2 = 44;
@@ -31537,18 +31636,18 @@ var init_encode_ts_ast = __esm({
 // ../core/src/tasks/parse/encode-python-ast.ts
 function encodePythonAst(tree) {
   const kinds = new KindTable();
-  const encode4 = (node2) => {
+  const encode5 = (node2) => {
     const kind = node2.isMissing ? "MISSING" : node2.type;
-    const out2 = [kinds.id(kind), node2.line, node2.col, node2.endLine, node2.endCol];
-    if (node2.isMissing) out2.push(node2.type);
+    const out4 = [kinds.id(kind), node2.line, node2.col, node2.endLine, node2.endCol];
+    if (node2.isMissing) out4.push(node2.type);
     else if (!node2.named) {
-    } else if (node2.children.length === 0) out2.push(nodeText(tree, node2));
+    } else if (node2.children.length === 0) out4.push(nodeText(tree, node2));
     for (const child of node2.children) {
-      if (child.named || child.isMissing || child.field !== null) out2.push(encode4(child));
+      if (child.named || child.isMissing || child.field !== null) out4.push(encode5(child));
     }
-    return out2;
+    return out4;
   };
-  const root = encode4(tree.root);
+  const root = encode5(tree.root);
   return {
     format: "codebatch.ast",
     version: AST_FORMAT_VERSION,
@@ -31567,36 +31666,36 @@ var init_encode_python_ast = __esm({
 });
 
 // ../core/src/tasks/parse/syntax-diagnostics.ts
-function typeScriptSyntaxDiagnostics(path21, sf) {
-  const parseDiagnostics = sf.parseDiagnostics;
+function typeScriptSyntaxDiagnostics(path22, sf4) {
+  const parseDiagnostics = sf4.parseDiagnostics;
   if (!parseDiagnostics || parseDiagnostics.length === 0) return [];
-  const lines = new LineIndex(sf.text);
+  const lines3 = new LineIndex(sf4.text);
   return parseDiagnostics.slice(0, MAX_SYNTAX_DIAGNOSTICS).map((d) => {
-    const start2 = lines.position(d.start);
+    const start2 = lines3.position(d.start);
     const record2 = {
-      path: path21,
+      path: path22,
       kind: "diagnostic",
       severity: "error",
       code: `E${d.code}`,
-      message: import_typescript7.default.flattenDiagnosticMessageText(d.messageText, "\n"),
+      message: import_typescript8.default.flattenDiagnosticMessageText(d.messageText, "\n"),
       line: start2.line,
       col: start2.col
     };
     if (d.length > 0) {
-      const end = lines.position(d.start + d.length);
+      const end = lines3.position(d.start + d.length);
       record2.end_line = end.line;
       record2.end_col = end.col;
     }
     return record2;
   });
 }
-function pythonSyntaxDiagnostics(path21, tree) {
-  const out2 = [];
-  const visit2 = (node2) => {
-    if (out2.length >= MAX_SYNTAX_DIAGNOSTICS) return;
+function pythonSyntaxDiagnostics(path22, tree) {
+  const out4 = [];
+  const visit5 = (node2) => {
+    if (out4.length >= MAX_SYNTAX_DIAGNOSTICS) return;
     if (node2.isError) {
-      out2.push({
-        path: path21,
+      out4.push({
+        path: path22,
         kind: "diagnostic",
         severity: "error",
         code: PYTHON_SYNTAX_ERROR,
@@ -31609,8 +31708,8 @@ function pythonSyntaxDiagnostics(path21, tree) {
       return;
     }
     if (node2.isMissing) {
-      out2.push({
-        path: path21,
+      out4.push({
+        path: path22,
         kind: "diagnostic",
         severity: "error",
         code: PYTHON_MISSING_TOKEN,
@@ -31620,20 +31719,20 @@ function pythonSyntaxDiagnostics(path21, tree) {
       });
       return;
     }
-    for (const child of node2.children) visit2(child);
+    for (const child of node2.children) visit5(child);
   };
-  visit2(tree.root);
-  return out2;
+  visit5(tree.root);
+  return out4;
 }
 function snippet(text) {
   const oneLine = text.trim().split("\n")[0].trim();
   return oneLine.length > 40 ? `${oneLine.slice(0, 40)}...` : oneLine;
 }
-var import_typescript7, MAX_SYNTAX_DIAGNOSTICS, PYTHON_SYNTAX_ERROR, PYTHON_MISSING_TOKEN;
+var import_typescript8, MAX_SYNTAX_DIAGNOSTICS, PYTHON_SYNTAX_ERROR, PYTHON_MISSING_TOKEN;
 var init_syntax_diagnostics = __esm({
   "../core/src/tasks/parse/syntax-diagnostics.ts"() {
     "use strict";
-    import_typescript7 = __toESM2(require_typescript());
+    import_typescript8 = __toESM2(require_typescript());
     init_line_index();
     init_python_tree();
     MAX_SYNTAX_DIAGNOSTICS = 100;
@@ -31654,6 +31753,7 @@ var init_parse_task = __esm({
     init_language();
     init_python_tree();
     init_ts_tree();
+    init_ts_warmup();
     init_task_definition();
     init_encode_python_ast();
     init_encode_ts_ast();
@@ -31662,34 +31762,35 @@ var init_parse_task = __esm({
     INLINE = { inline: true };
     parseTask = defineTask({
       ...parseMeta,
+      warmUp: warmUpTypeScriptParser,
       runFile(file2, ctx) {
         if (!file2.isText) return [];
         const lang = detectSourceLanguage(file2.path);
         if (lang === "typescript" || lang === "javascript") {
-          const sf = getTypeScriptTree(file2, ctx);
-          const out2 = [];
+          const sf4 = getTypeScriptTree(file2, ctx);
+          const out4 = [];
           if (ctx.config.ast) {
-            out2.push({
+            out4.push({
               path: file2.path,
               kind: "ast",
-              ...ctx.storeOutput("ast", "json", encodeTypeScriptAst(sf, lang), INLINE)
+              ...ctx.storeOutput("ast", "json", encodeTypeScriptAst(sf4, lang), INLINE)
             });
           }
-          out2.push(...typeScriptSyntaxDiagnostics(file2.path, sf));
-          return out2;
+          out4.push(...typeScriptSyntaxDiagnostics(file2.path, sf4));
+          return out4;
         }
         if (lang === "python") {
           const tree = getPythonTree(file2, ctx);
-          const out2 = [];
+          const out4 = [];
           if (ctx.config.ast) {
-            out2.push({
+            out4.push({
               path: file2.path,
               kind: "ast",
               ...ctx.storeOutput("ast", "json", JSON.stringify(encodePythonAst(tree)), INLINE)
             });
           }
-          out2.push(...pythonSyntaxDiagnostics(file2.path, tree));
-          return out2;
+          out4.push(...pythonSyntaxDiagnostics(file2.path, tree));
+          return out4;
         }
         return [];
       }
@@ -31699,37 +31800,37 @@ var init_parse_task = __esm({
 
 // ../core/src/tasks/analyze/python-metrics.ts
 function computePythonMetrics(tree) {
-  let decisions = 0;
-  let maxComplexity = 0;
-  let functions = 0;
-  let classes = 0;
-  let imports = 0;
-  const stack = [];
-  const visit2 = (node2) => {
+  let decisions2 = 0;
+  let maxComplexity2 = 0;
+  let functions2 = 0;
+  let classes2 = 0;
+  let imports2 = 0;
+  const stack2 = [];
+  const visit5 = (node2) => {
     if (!node2.named) return;
     if (DECISION_TYPES.has(node2.type)) {
-      decisions += 1;
-      if (stack.length > 0) stack[stack.length - 1] += 1;
+      decisions2 += 1;
+      if (stack2.length > 0) stack2[stack2.length - 1] += 1;
     }
-    if (node2.type === "class_definition") classes += 1;
+    if (node2.type === "class_definition") classes2 += 1;
     else if (node2.type === "import_statement") {
-      imports += node2.children.filter((c) => c.field === "name").length;
-    } else if (node2.type === "import_from_statement" || node2.type === "future_import_statement") imports += 1;
+      imports2 += node2.children.filter((c) => c.field === "name").length;
+    } else if (node2.type === "import_from_statement" || node2.type === "future_import_statement") imports2 += 1;
     const isFunction = FUNCTION_TYPES.has(node2.type);
     if (isFunction) {
-      functions += 1;
-      stack.push(0);
+      functions2 += 1;
+      stack2.push(0);
     }
-    for (const child of node2.children) visit2(child);
-    if (isFunction) maxComplexity = Math.max(maxComplexity, 1 + stack.pop());
+    for (const child of node2.children) visit5(child);
+    if (isFunction) maxComplexity2 = Math.max(maxComplexity2, 1 + stack2.pop());
   };
-  visit2(tree.root);
+  visit5(tree.root);
   return {
-    complexity: 1 + decisions,
-    max_complexity: maxComplexity,
-    function_count: functions,
-    class_count: classes,
-    import_count: imports
+    complexity: 1 + decisions2,
+    max_complexity: maxComplexity2,
+    function_count: functions2,
+    class_count: classes2,
+    import_count: imports2
   };
 }
 var DECISION_TYPES, FUNCTION_TYPES;
@@ -31754,8 +31855,8 @@ var init_python_metrics = __esm({
 });
 
 // ../core/src/tasks/analyze/text-metrics.ts
-function metricRecord(path21, metric, value) {
-  return { path: path21, kind: "metric", metric, value };
+function metricRecord(path22, metric, value) {
+  return { path: path22, kind: "metric", metric, value };
 }
 function countNonEmptyLines(text) {
   let count2 = 0;
@@ -31796,7 +31897,7 @@ function dynamicImportSpecifier(node2) {
 function stringArgument(node2) {
   const arg = node2.arguments[0];
   if (node2.arguments.length !== 1 || !arg) return void 0;
-  return import_typescript8.default.isStringLiteral(arg) || import_typescript8.default.isNoSubstitutionTemplateLiteral(arg) ? arg.text : void 0;
+  return import_typescript9.default.isStringLiteral(arg) || import_typescript9.default.isNoSubstitutionTemplateLiteral(arg) ? arg.text : void 0;
 }
 function isFunctionWithBody(node2) {
   switch (node2.kind) {
@@ -31813,11 +31914,11 @@ function isFunctionWithBody(node2) {
       return false;
   }
 }
-var import_typescript8;
+var import_typescript9;
 var init_ts_module_refs = __esm({
   "../core/src/tasks/shared/ts-module-refs.ts"() {
     "use strict";
-    import_typescript8 = __toESM2(require_typescript());
+    import_typescript9 = __toESM2(require_typescript());
     init_ts_syntax();
   }
 });
@@ -31851,44 +31952,14 @@ function isDecisionPoint(node2) {
       return false;
   }
 }
-function computeTypeScriptMetrics(sf) {
-  let decisions = 0;
-  let maxComplexity = 0;
-  let functions = 0;
-  let classes = 0;
-  let imports = 0;
-  const stack = [];
-  const visit2 = (node2) => {
-    const isFunction = isFunctionWithBody(node2);
-    if (isDecisionPoint(node2)) {
-      decisions += 1;
-      if (stack.length > 0) stack[stack.length - 1] += 1;
-    }
-    switch (node2.kind) {
-      case SyntaxKind.ClassDeclaration:
-      case SyntaxKind.ClassExpression:
-        classes += 1;
-        break;
-      case SyntaxKind.ImportDeclaration:
-        imports += 1;
-        break;
-      case SyntaxKind.ImportEqualsDeclaration:
-        if (node2.moduleReference.kind === SyntaxKind.ExternalModuleReference)
-          imports += 1;
-        break;
-      case SyntaxKind.CallExpression:
-        if (requireSpecifier(node2) ?? dynamicImportSpecifier(node2))
-          imports += 1;
-        break;
-    }
-    if (isFunction) {
-      functions += 1;
-      stack.push(0);
-    }
-    forEachChild(node2, visit2);
-    if (isFunction) maxComplexity = Math.max(maxComplexity, 1 + stack.pop());
-  };
-  visit2(sf);
+function computeTypeScriptMetrics(sf4) {
+  decisions = 0;
+  maxComplexity = 0;
+  functions = 0;
+  classes = 0;
+  imports = 0;
+  stack.length = 0;
+  visit2(sf4);
   return {
     complexity: 1 + decisions,
     max_complexity: maxComplexity,
@@ -31897,11 +31968,48 @@ function computeTypeScriptMetrics(sf) {
     import_count: imports
   };
 }
+function visit2(node2) {
+  const isFunction = isFunctionWithBody(node2);
+  if (isDecisionPoint(node2)) {
+    decisions += 1;
+    if (stack.length > 0) stack[stack.length - 1] += 1;
+  }
+  switch (node2.kind) {
+    case SyntaxKind.ClassDeclaration:
+    case SyntaxKind.ClassExpression:
+      classes += 1;
+      break;
+    case SyntaxKind.ImportDeclaration:
+      imports += 1;
+      break;
+    case SyntaxKind.ImportEqualsDeclaration:
+      if (node2.moduleReference.kind === SyntaxKind.ExternalModuleReference)
+        imports += 1;
+      break;
+    case SyntaxKind.CallExpression:
+      if (requireSpecifier(node2) ?? dynamicImportSpecifier(node2))
+        imports += 1;
+      break;
+  }
+  if (isFunction) {
+    functions += 1;
+    stack.push(0);
+  }
+  forEachChild(node2, visit2);
+  if (isFunction) maxComplexity = Math.max(maxComplexity, 1 + stack.pop());
+}
+var decisions, maxComplexity, functions, classes, imports, stack;
 var init_ts_metrics = __esm({
   "../core/src/tasks/analyze/ts-metrics.ts"() {
     "use strict";
     init_ts_module_refs();
     init_ts_syntax();
+    decisions = 0;
+    maxComplexity = 0;
+    functions = 0;
+    classes = 0;
+    imports = 0;
+    stack = [];
   }
 });
 
@@ -31934,7 +32042,7 @@ var init_analyze_task = __esm({
       runFile(file2, ctx) {
         if (!file2.isText) return [];
         const text = file2.text();
-        const out2 = [
+        const out4 = [
           metricRecord(file2.path, "bytes", file2.size),
           metricRecord(file2.path, "lines", countLines2(text)),
           metricRecord(file2.path, "loc", countNonEmptyLines(text)),
@@ -31945,8 +32053,8 @@ var init_analyze_task = __esm({
         if (lang === "typescript" || lang === "javascript")
           metrics = computeTypeScriptMetrics(getTypeScriptTree(file2, ctx));
         else if (lang === "python") metrics = computePythonMetrics(getPythonTree(file2, ctx));
-        if (metrics) for (const name2 of CODE_METRICS) out2.push(metricRecord(file2.path, name2, metrics[name2]));
-        return out2;
+        if (metrics) for (const name2 of CODE_METRICS) out4.push(metricRecord(file2.path, name2, metrics[name2]));
+        return out4;
       }
     });
   }
@@ -31978,334 +32086,353 @@ function expressionName(node2) {
   }
 }
 function propertyNameText(name2) {
-  if (import_typescript9.default.isIdentifier(name2) || import_typescript9.default.isPrivateIdentifier(name2) || import_typescript9.default.isStringLiteral(name2) || import_typescript9.default.isNumericLiteral(name2)) {
+  if (import_typescript10.default.isIdentifier(name2) || import_typescript10.default.isPrivateIdentifier(name2) || import_typescript10.default.isStringLiteral(name2) || import_typescript10.default.isNumericLiteral(name2)) {
     return name2.text;
   }
   return void 0;
 }
 function isFunctionValue(node2) {
-  return node2 !== void 0 && (import_typescript9.default.isArrowFunction(node2) || import_typescript9.default.isFunctionExpression(node2));
+  return node2 !== void 0 && (import_typescript10.default.isArrowFunction(node2) || import_typescript10.default.isFunctionExpression(node2));
 }
-function extractTypeScriptSymbols(sf, path21, config2) {
-  const lines = new LineIndex(sf.text);
-  const out2 = [];
-  const scopes = [];
-  const declaredFunctions = /* @__PURE__ */ new Set();
-  const scopeName = () => scopes.length === 0 ? MODULE_SCOPE : scopes[scopes.length - 1];
-  const symbol2 = (name2, symbolType, at) => {
-    const { line, col } = lines.position(at.getStart(sf));
-    out2.push({ path: path21, kind: "symbol", name: name2, symbol_type: symbolType, line, col, scope: scopeName() });
-  };
-  const edge = (edgeType, target, at) => {
-    const { line, col } = lines.position(at.getStart(sf));
-    out2.push({ path: path21, kind: "edge", edge_type: edgeType, target, line, col, scope: scopeName() });
-  };
-  const inScope = (name2, fn) => {
-    scopes.push(scopes.length === 0 ? name2 : `${scopes[scopes.length - 1]}.${name2}`);
-    fn();
-    scopes.pop();
-  };
-  const exportEdge = (node2, name2) => {
-    if (!hasModifier(node2, SyntaxKind.ExportKeyword)) return;
-    const isDefault = hasModifier(node2, SyntaxKind.DefaultKeyword);
-    const target = isDefault ? "default" : name2 && import_typescript9.default.isIdentifier(name2) ? name2.text : void 0;
-    if (target) edge("exports", target, name2 ?? node2);
-  };
-  const declareBindingName = (name2, symbolType) => {
-    if (import_typescript9.default.isIdentifier(name2)) {
-      symbol2(name2.text, symbolType, name2);
-      return;
-    }
-    for (const element of name2.elements) {
-      if (import_typescript9.default.isBindingElement(element)) {
-        if (element.propertyName && import_typescript9.default.isComputedPropertyName(element.propertyName))
-          visit2(element.propertyName);
-        if (element.initializer) visit2(element.initializer);
-        declareBindingName(element.name, symbolType);
-      }
-    }
-  };
-  const visitFunctionLike = (node2, scope) => {
-    for (const modifier of node2.modifiers ?? []) {
-      if (import_typescript9.default.isDecorator(modifier)) visit2(modifier);
-    }
-    inScope(scope, () => {
-      for (const param of node2.parameters) {
-        if (import_typescript9.default.isIdentifier(param.name) && param.name.text === "this") continue;
-        for (const modifier of param.modifiers ?? []) if (import_typescript9.default.isDecorator(modifier)) visit2(modifier);
-        declareBindingName(param.name, "parameter");
-        if (param.initializer) visit2(param.initializer);
-      }
-      const body2 = node2.body;
-      if (body2) visit2(body2);
-    });
-  };
-  const visitClass = (node2, name2) => {
-    for (const modifier of node2.modifiers ?? []) if (import_typescript9.default.isDecorator(modifier)) visit2(modifier);
-    for (const clause of node2.heritageClauses ?? []) {
-      const edgeType = clause.token === SyntaxKind.ExtendsKeyword ? "inherits" : "implements";
-      for (const type of clause.types) {
-        const target = expressionName(type.expression);
-        if (target) edge(edgeType, target, type);
-        else visit2(type.expression);
-      }
-    }
-    inScope(name2, () => {
-      for (const member of node2.members) {
-        if (import_typescript9.default.isMethodDeclaration(member) || import_typescript9.default.isGetAccessor(member) || import_typescript9.default.isSetAccessor(member)) {
-          const memberName = propertyNameText(member.name);
-          if (import_typescript9.default.isComputedPropertyName(member.name)) visit2(member.name.expression);
-          if (memberName !== void 0) symbol2(memberName, "method", member.name);
-          visitFunctionLike(member, memberName ?? ANONYMOUS_SCOPE);
-        } else if (import_typescript9.default.isConstructorDeclaration(member)) {
-          symbol2("constructor", "method", member);
-          visitFunctionLike(member, "constructor");
-        } else if (import_typescript9.default.isPropertyDeclaration(member)) {
-          const memberName = propertyNameText(member.name);
-          for (const modifier of member.modifiers ?? []) if (import_typescript9.default.isDecorator(modifier)) visit2(modifier);
-          if (import_typescript9.default.isComputedPropertyName(member.name)) visit2(member.name.expression);
-          if (memberName !== void 0 && isFunctionValue(member.initializer)) {
-            symbol2(memberName, "method", member.name);
-            visitFunctionLike(member.initializer, memberName);
-          } else if (member.initializer) visit2(member.initializer);
-        } else {
-          visit2(member);
-        }
-      }
-    });
-  };
-  const visit2 = (node2) => {
-    const handler = handlers[node2.kind];
-    if (handler === void 0) walkChildren(node2);
-    else handler(node2);
-  };
-  const walkChildren = (node2) => {
-    if (import_typescript9.default.isTypeNode(node2)) return;
-    forEachChild(node2, visit2);
-  };
-  const visitImportDeclaration = (node2) => {
-    const decl = node2;
-    if (import_typescript9.default.isStringLiteral(decl.moduleSpecifier)) edge("imports", decl.moduleSpecifier.text, decl);
-    const clause = decl.importClause;
-    if (clause?.name) symbol2(clause.name.text, "import_alias", clause.name);
-    const named = clause?.namedBindings;
-    if (named && import_typescript9.default.isNamespaceImport(named)) symbol2(named.name.text, "import_alias", named.name);
-    else if (named)
-      for (const element of named.elements) symbol2(element.name.text, "import_alias", element.name);
-  };
-  const visitImportEqualsDeclaration = (node2) => {
-    const decl = node2;
-    const ref = decl.moduleReference;
-    if (import_typescript9.default.isExternalModuleReference(ref) && import_typescript9.default.isStringLiteral(ref.expression)) {
-      edge("imports", ref.expression.text, decl);
-    }
-    symbol2(decl.name.text, "import_alias", decl.name);
-    exportEdge(decl, decl.name);
-  };
-  const visitExportDeclaration = (node2) => {
-    const decl = node2;
-    if (decl.moduleSpecifier && import_typescript9.default.isStringLiteral(decl.moduleSpecifier)) {
-      edge("imports", decl.moduleSpecifier.text, decl);
-    }
-    const clause = decl.exportClause;
-    if (!clause) edge("exports", "*", decl);
-    else if (import_typescript9.default.isNamespaceExport(clause)) {
-      symbol2(clause.name.text, "export", clause.name);
-      edge("exports", clause.name.text, clause.name);
-    } else {
-      for (const element of clause.elements) {
-        symbol2(element.name.text, "export", element.name);
-        edge("exports", element.name.text, element.name);
-      }
-    }
-  };
-  const visitExportAssignment = (node2) => {
-    const assignment = node2;
-    const target = assignment.isExportEquals ? "export=" : "default";
-    symbol2(target, "export", assignment);
-    edge("exports", target, assignment);
-    visit2(assignment.expression);
-  };
-  const visitVariableStatement = (node2) => {
-    const statement = node2;
-    const exported = hasModifier(statement, SyntaxKind.ExportKeyword);
-    for (const decl of statement.declarationList.declarations) {
-      if (exported && import_typescript9.default.isIdentifier(decl.name)) edge("exports", decl.name.text, decl.name);
-      visitVariable(decl);
-    }
-  };
-  const visitVariableDeclaration = (node2) => {
-    visitVariable(node2);
-  };
-  const visitFunctionDeclaration = (node2) => {
-    const decl = node2;
-    const name2 = decl.name?.text ?? "default";
-    const key = `${scopeName()}\0${name2}`;
-    if (!declaredFunctions.has(key)) {
-      declaredFunctions.add(key);
-      symbol2(name2, "function", decl.name ?? decl);
-      exportEdge(decl, decl.name);
-    }
-    visitFunctionLike(decl, name2);
-  };
-  const visitFunctionValue = (node2) => {
-    const fn = node2;
-    visitFunctionLike(fn, import_typescript9.default.isFunctionExpression(fn) && fn.name?.text || ANONYMOUS_SCOPE);
-  };
-  const visitMethodLike = (node2) => {
-    const method = node2;
-    if (import_typescript9.default.isComputedPropertyName(method.name)) visit2(method.name.expression);
-    visitFunctionLike(method, propertyNameText(method.name) ?? ANONYMOUS_SCOPE);
-  };
-  const visitPropertyAssignment = (node2) => {
-    const property = node2;
-    const name2 = propertyNameText(property.name);
-    if (import_typescript9.default.isComputedPropertyName(property.name)) visit2(property.name.expression);
-    if (name2 !== void 0 && isFunctionValue(property.initializer)) {
-      visitFunctionLike(property.initializer, name2);
-    } else visit2(property.initializer);
-  };
-  const visitClassLike = (node2) => {
-    const decl = node2;
-    const name2 = decl.name?.text ?? (import_typescript9.default.isClassDeclaration(decl) ? "default" : ANONYMOUS_SCOPE);
-    if (decl.name || import_typescript9.default.isClassDeclaration(decl)) symbol2(name2, "class", decl.name ?? decl);
-    exportEdge(decl, decl.name);
-    visitClass(decl, name2);
-  };
-  const visitInterfaceDeclaration = (node2) => {
-    const decl = node2;
-    symbol2(decl.name.text, "interface", decl.name);
-    exportEdge(decl, decl.name);
-    for (const clause of decl.heritageClauses ?? []) {
-      for (const type of clause.types) {
-        const target = expressionName(type.expression);
-        if (target) edge("inherits", target, type);
-      }
-    }
-  };
-  const visitTypeAliasDeclaration = (node2) => {
-    const decl = node2;
-    symbol2(decl.name.text, "type_alias", decl.name);
-    exportEdge(decl, decl.name);
-  };
-  const visitEnumDeclaration = (node2) => {
-    const decl = node2;
-    symbol2(decl.name.text, "enum", decl.name);
-    exportEdge(decl, decl.name);
-    for (const member of decl.members) if (member.initializer) visit2(member.initializer);
-  };
-  const visitModuleDeclaration = (node2) => {
-    const decl = node2;
-    exportEdge(decl, decl.name);
-    const name2 = import_typescript9.default.isIdentifier(decl.name) ? decl.name.text : decl.name.text;
-    if (decl.body) inScope(name2, () => visit2(decl.body));
-  };
-  const visitCallExpression = (node2) => {
-    const call = node2;
-    const specifier = requireSpecifier(call) ?? dynamicImportSpecifier(call);
-    if (specifier !== void 0) edge("imports", specifier, call);
-    if (config2.calls && call.expression.kind !== SyntaxKind.ImportKeyword) {
-      const target = expressionName(call.expression);
-      if (target) edge("calls", target, call);
-    }
-    walkChildren(node2);
-  };
-  const visitNewExpression = (node2) => {
-    const target = config2.calls ? expressionName(node2.expression) : void 0;
-    if (target) edge("calls", target, node2);
-    walkChildren(node2);
-  };
-  const handlers = [];
-  handlers[SyntaxKind.ImportDeclaration] = visitImportDeclaration;
-  handlers[SyntaxKind.ImportEqualsDeclaration] = visitImportEqualsDeclaration;
-  handlers[SyntaxKind.ExportDeclaration] = visitExportDeclaration;
-  handlers[SyntaxKind.ExportAssignment] = visitExportAssignment;
-  handlers[SyntaxKind.VariableStatement] = visitVariableStatement;
-  handlers[SyntaxKind.VariableDeclaration] = visitVariableDeclaration;
-  handlers[SyntaxKind.FunctionDeclaration] = visitFunctionDeclaration;
-  handlers[SyntaxKind.FunctionExpression] = visitFunctionValue;
-  handlers[SyntaxKind.ArrowFunction] = visitFunctionValue;
-  handlers[SyntaxKind.MethodDeclaration] = visitMethodLike;
-  handlers[SyntaxKind.GetAccessor] = visitMethodLike;
-  handlers[SyntaxKind.SetAccessor] = visitMethodLike;
-  handlers[SyntaxKind.PropertyAssignment] = visitPropertyAssignment;
-  handlers[SyntaxKind.ClassDeclaration] = visitClassLike;
-  handlers[SyntaxKind.ClassExpression] = visitClassLike;
-  handlers[SyntaxKind.InterfaceDeclaration] = visitInterfaceDeclaration;
-  handlers[SyntaxKind.TypeAliasDeclaration] = visitTypeAliasDeclaration;
-  handlers[SyntaxKind.EnumDeclaration] = visitEnumDeclaration;
-  handlers[SyntaxKind.ModuleDeclaration] = visitModuleDeclaration;
-  handlers[SyntaxKind.CallExpression] = visitCallExpression;
-  handlers[SyntaxKind.NewExpression] = visitNewExpression;
-  const visitVariable = (decl) => {
-    const init2 = decl.initializer;
-    if (import_typescript9.default.isIdentifier(decl.name) && init2 && isFunctionValue(init2)) {
-      symbol2(decl.name.text, "function", decl.name);
-      visitFunctionLike(init2, decl.name.text);
-      return;
-    }
-    if (import_typescript9.default.isIdentifier(decl.name) && init2 && import_typescript9.default.isClassExpression(init2)) {
-      symbol2(decl.name.text, "class", decl.name);
-      visitClass(init2, decl.name.text);
-      return;
-    }
-    declareBindingName(decl.name, "variable");
-    if (init2) visit2(init2);
-  };
-  for (const statement of sf.statements) visit2(statement);
-  return out2;
+function scopeName() {
+  return scopes.length === 0 ? MODULE_SCOPE : scopes[scopes.length - 1];
 }
-var import_typescript9, MODULE_SCOPE, ANONYMOUS_SCOPE;
+function symbol2(name2, symbolType, at) {
+  const { line, col } = lines2.position(at.getStart(sf2));
+  out3.push({ path: path19, kind: "symbol", name: name2, symbol_type: symbolType, line, col, scope: scopeName() });
+}
+function edge(edgeType, target, at) {
+  const { line, col } = lines2.position(at.getStart(sf2));
+  out3.push({ path: path19, kind: "edge", edge_type: edgeType, target, line, col, scope: scopeName() });
+}
+function inScope(name2, fn) {
+  scopes.push(scopes.length === 0 ? name2 : `${scopes[scopes.length - 1]}.${name2}`);
+  fn();
+  scopes.pop();
+}
+function exportEdge(node2, name2) {
+  if (!hasModifier(node2, SyntaxKind.ExportKeyword)) return;
+  const isDefault = hasModifier(node2, SyntaxKind.DefaultKeyword);
+  const target = isDefault ? "default" : name2 && import_typescript10.default.isIdentifier(name2) ? name2.text : void 0;
+  if (target) edge("exports", target, name2 ?? node2);
+}
+function declareBindingName(name2, symbolType) {
+  if (import_typescript10.default.isIdentifier(name2)) {
+    symbol2(name2.text, symbolType, name2);
+    return;
+  }
+  for (const element of name2.elements) {
+    if (import_typescript10.default.isBindingElement(element)) {
+      if (element.propertyName && import_typescript10.default.isComputedPropertyName(element.propertyName))
+        visit3(element.propertyName);
+      if (element.initializer) visit3(element.initializer);
+      declareBindingName(element.name, symbolType);
+    }
+  }
+}
+function visitFunctionLike(node2, scope) {
+  for (const modifier of node2.modifiers ?? []) {
+    if (import_typescript10.default.isDecorator(modifier)) visit3(modifier);
+  }
+  inScope(scope, () => {
+    for (const param of node2.parameters) {
+      if (import_typescript10.default.isIdentifier(param.name) && param.name.text === "this") continue;
+      for (const modifier of param.modifiers ?? []) if (import_typescript10.default.isDecorator(modifier)) visit3(modifier);
+      declareBindingName(param.name, "parameter");
+      if (param.initializer) visit3(param.initializer);
+    }
+    const body2 = node2.body;
+    if (body2) visit3(body2);
+  });
+}
+function visitClass(node2, name2) {
+  for (const modifier of node2.modifiers ?? []) if (import_typescript10.default.isDecorator(modifier)) visit3(modifier);
+  for (const clause of node2.heritageClauses ?? []) {
+    const edgeType = clause.token === SyntaxKind.ExtendsKeyword ? "inherits" : "implements";
+    for (const type of clause.types) {
+      const target = expressionName(type.expression);
+      if (target) edge(edgeType, target, type);
+      else visit3(type.expression);
+    }
+  }
+  inScope(name2, () => {
+    for (const member of node2.members) {
+      if (import_typescript10.default.isMethodDeclaration(member) || import_typescript10.default.isGetAccessor(member) || import_typescript10.default.isSetAccessor(member)) {
+        const memberName = propertyNameText(member.name);
+        if (import_typescript10.default.isComputedPropertyName(member.name)) visit3(member.name.expression);
+        if (memberName !== void 0) symbol2(memberName, "method", member.name);
+        visitFunctionLike(member, memberName ?? ANONYMOUS_SCOPE);
+      } else if (import_typescript10.default.isConstructorDeclaration(member)) {
+        symbol2("constructor", "method", member);
+        visitFunctionLike(member, "constructor");
+      } else if (import_typescript10.default.isPropertyDeclaration(member)) {
+        const memberName = propertyNameText(member.name);
+        for (const modifier of member.modifiers ?? []) if (import_typescript10.default.isDecorator(modifier)) visit3(modifier);
+        if (import_typescript10.default.isComputedPropertyName(member.name)) visit3(member.name.expression);
+        if (memberName !== void 0 && isFunctionValue(member.initializer)) {
+          symbol2(memberName, "method", member.name);
+          visitFunctionLike(member.initializer, memberName);
+        } else if (member.initializer) visit3(member.initializer);
+      } else {
+        visit3(member);
+      }
+    }
+  });
+}
+function visit3(node2) {
+  const handler = handlers[node2.kind];
+  if (handler === void 0) walkChildren(node2);
+  else handler(node2);
+}
+function walkChildren(node2) {
+  if (import_typescript10.default.isTypeNode(node2)) return;
+  forEachChild(node2, visit3);
+}
+function visitImportDeclaration(node2) {
+  const decl = node2;
+  if (import_typescript10.default.isStringLiteral(decl.moduleSpecifier)) edge("imports", decl.moduleSpecifier.text, decl);
+  const clause = decl.importClause;
+  if (clause?.name) symbol2(clause.name.text, "import_alias", clause.name);
+  const named = clause?.namedBindings;
+  if (named && import_typescript10.default.isNamespaceImport(named)) symbol2(named.name.text, "import_alias", named.name);
+  else if (named)
+    for (const element of named.elements) symbol2(element.name.text, "import_alias", element.name);
+}
+function visitImportEqualsDeclaration(node2) {
+  const decl = node2;
+  const ref = decl.moduleReference;
+  if (import_typescript10.default.isExternalModuleReference(ref) && import_typescript10.default.isStringLiteral(ref.expression)) {
+    edge("imports", ref.expression.text, decl);
+  }
+  symbol2(decl.name.text, "import_alias", decl.name);
+  exportEdge(decl, decl.name);
+}
+function visitExportDeclaration(node2) {
+  const decl = node2;
+  if (decl.moduleSpecifier && import_typescript10.default.isStringLiteral(decl.moduleSpecifier)) {
+    edge("imports", decl.moduleSpecifier.text, decl);
+  }
+  const clause = decl.exportClause;
+  if (!clause) edge("exports", "*", decl);
+  else if (import_typescript10.default.isNamespaceExport(clause)) {
+    symbol2(clause.name.text, "export", clause.name);
+    edge("exports", clause.name.text, clause.name);
+  } else {
+    for (const element of clause.elements) {
+      symbol2(element.name.text, "export", element.name);
+      edge("exports", element.name.text, element.name);
+    }
+  }
+}
+function visitExportAssignment(node2) {
+  const assignment = node2;
+  const target = assignment.isExportEquals ? "export=" : "default";
+  symbol2(target, "export", assignment);
+  edge("exports", target, assignment);
+  visit3(assignment.expression);
+}
+function visitVariableStatement(node2) {
+  const statement = node2;
+  const exported = hasModifier(statement, SyntaxKind.ExportKeyword);
+  for (const decl of statement.declarationList.declarations) {
+    if (exported && import_typescript10.default.isIdentifier(decl.name)) edge("exports", decl.name.text, decl.name);
+    visitVariable(decl);
+  }
+}
+function visitVariableDeclaration(node2) {
+  visitVariable(node2);
+}
+function visitFunctionDeclaration(node2) {
+  const decl = node2;
+  const name2 = decl.name?.text ?? "default";
+  const key = `${scopeName()}\0${name2}`;
+  if (!declaredFunctions.has(key)) {
+    declaredFunctions.add(key);
+    symbol2(name2, "function", decl.name ?? decl);
+    exportEdge(decl, decl.name);
+  }
+  visitFunctionLike(decl, name2);
+}
+function visitFunctionValue(node2) {
+  const fn = node2;
+  visitFunctionLike(fn, import_typescript10.default.isFunctionExpression(fn) && fn.name?.text || ANONYMOUS_SCOPE);
+}
+function visitMethodLike(node2) {
+  const method = node2;
+  if (import_typescript10.default.isComputedPropertyName(method.name)) visit3(method.name.expression);
+  visitFunctionLike(method, propertyNameText(method.name) ?? ANONYMOUS_SCOPE);
+}
+function visitPropertyAssignment(node2) {
+  const property = node2;
+  const name2 = propertyNameText(property.name);
+  if (import_typescript10.default.isComputedPropertyName(property.name)) visit3(property.name.expression);
+  if (name2 !== void 0 && isFunctionValue(property.initializer)) {
+    visitFunctionLike(property.initializer, name2);
+  } else visit3(property.initializer);
+}
+function visitClassLike(node2) {
+  const decl = node2;
+  const name2 = decl.name?.text ?? (import_typescript10.default.isClassDeclaration(decl) ? "default" : ANONYMOUS_SCOPE);
+  if (decl.name || import_typescript10.default.isClassDeclaration(decl)) symbol2(name2, "class", decl.name ?? decl);
+  exportEdge(decl, decl.name);
+  visitClass(decl, name2);
+}
+function visitInterfaceDeclaration(node2) {
+  const decl = node2;
+  symbol2(decl.name.text, "interface", decl.name);
+  exportEdge(decl, decl.name);
+  for (const clause of decl.heritageClauses ?? []) {
+    for (const type of clause.types) {
+      const target = expressionName(type.expression);
+      if (target) edge("inherits", target, type);
+    }
+  }
+}
+function visitTypeAliasDeclaration(node2) {
+  const decl = node2;
+  symbol2(decl.name.text, "type_alias", decl.name);
+  exportEdge(decl, decl.name);
+}
+function visitEnumDeclaration(node2) {
+  const decl = node2;
+  symbol2(decl.name.text, "enum", decl.name);
+  exportEdge(decl, decl.name);
+  for (const member of decl.members) if (member.initializer) visit3(member.initializer);
+}
+function visitModuleDeclaration(node2) {
+  const decl = node2;
+  exportEdge(decl, decl.name);
+  const name2 = import_typescript10.default.isIdentifier(decl.name) ? decl.name.text : decl.name.text;
+  if (decl.body) inScope(name2, () => visit3(decl.body));
+}
+function visitCallExpression(node2) {
+  const call = node2;
+  const specifier = requireSpecifier(call) ?? dynamicImportSpecifier(call);
+  if (specifier !== void 0) edge("imports", specifier, call);
+  if (config2.calls && call.expression.kind !== SyntaxKind.ImportKeyword) {
+    const target = expressionName(call.expression);
+    if (target) edge("calls", target, call);
+  }
+  walkChildren(node2);
+}
+function visitNewExpression(node2) {
+  const target = config2.calls ? expressionName(node2.expression) : void 0;
+  if (target) edge("calls", target, node2);
+  walkChildren(node2);
+}
+function visitVariable(decl) {
+  const init2 = decl.initializer;
+  if (import_typescript10.default.isIdentifier(decl.name) && init2 && isFunctionValue(init2)) {
+    symbol2(decl.name.text, "function", decl.name);
+    visitFunctionLike(init2, decl.name.text);
+    return;
+  }
+  if (import_typescript10.default.isIdentifier(decl.name) && init2 && import_typescript10.default.isClassExpression(init2)) {
+    symbol2(decl.name.text, "class", decl.name);
+    visitClass(init2, decl.name.text);
+    return;
+  }
+  declareBindingName(decl.name, "variable");
+  if (init2) visit3(init2);
+}
+function extractTypeScriptSymbols(file2, filePath, symbolsConfig) {
+  sf2 = file2;
+  path19 = filePath;
+  config2 = symbolsConfig;
+  lines2 = new LineIndex(file2.text);
+  out3 = [];
+  scopes = [];
+  declaredFunctions = /* @__PURE__ */ new Set();
+  try {
+    for (const statement of file2.statements) visit3(statement);
+    return out3;
+  } finally {
+    sf2 = void 0;
+    lines2 = NO_LINES2;
+    out3 = [];
+    declaredFunctions = /* @__PURE__ */ new Set();
+  }
+}
+var import_typescript10, MODULE_SCOPE, ANONYMOUS_SCOPE, sf2, path19, config2, NO_LINES2, lines2, out3, scopes, declaredFunctions, handlers;
 var init_ts_symbols = __esm({
   "../core/src/tasks/symbols/ts-symbols.ts"() {
     "use strict";
-    import_typescript9 = __toESM2(require_typescript());
+    import_typescript10 = __toESM2(require_typescript());
     init_line_index();
     init_ts_module_refs();
     init_ts_syntax();
     MODULE_SCOPE = "<module>";
     ANONYMOUS_SCOPE = "<anonymous>";
+    path19 = "";
+    config2 = { calls: true };
+    NO_LINES2 = new LineIndex("");
+    lines2 = NO_LINES2;
+    out3 = [];
+    scopes = [];
+    declaredFunctions = /* @__PURE__ */ new Set();
+    handlers = [];
+    handlers[SyntaxKind.ImportDeclaration] = visitImportDeclaration;
+    handlers[SyntaxKind.ImportEqualsDeclaration] = visitImportEqualsDeclaration;
+    handlers[SyntaxKind.ExportDeclaration] = visitExportDeclaration;
+    handlers[SyntaxKind.ExportAssignment] = visitExportAssignment;
+    handlers[SyntaxKind.VariableStatement] = visitVariableStatement;
+    handlers[SyntaxKind.VariableDeclaration] = visitVariableDeclaration;
+    handlers[SyntaxKind.FunctionDeclaration] = visitFunctionDeclaration;
+    handlers[SyntaxKind.FunctionExpression] = visitFunctionValue;
+    handlers[SyntaxKind.ArrowFunction] = visitFunctionValue;
+    handlers[SyntaxKind.MethodDeclaration] = visitMethodLike;
+    handlers[SyntaxKind.GetAccessor] = visitMethodLike;
+    handlers[SyntaxKind.SetAccessor] = visitMethodLike;
+    handlers[SyntaxKind.PropertyAssignment] = visitPropertyAssignment;
+    handlers[SyntaxKind.ClassDeclaration] = visitClassLike;
+    handlers[SyntaxKind.ClassExpression] = visitClassLike;
+    handlers[SyntaxKind.InterfaceDeclaration] = visitInterfaceDeclaration;
+    handlers[SyntaxKind.TypeAliasDeclaration] = visitTypeAliasDeclaration;
+    handlers[SyntaxKind.EnumDeclaration] = visitEnumDeclaration;
+    handlers[SyntaxKind.ModuleDeclaration] = visitModuleDeclaration;
+    handlers[SyntaxKind.CallExpression] = visitCallExpression;
+    handlers[SyntaxKind.NewExpression] = visitNewExpression;
   }
 });
 
 // ../core/src/tasks/symbols/python-symbols.ts
-function extractPythonSymbols(tree, path21, config2) {
-  const out2 = [];
+function extractPythonSymbols(tree, path22, config3) {
+  const out4 = [];
   const text = (node2) => nodeText(tree, node2);
-  const scopes = [];
+  const scopes2 = [];
   const kinds = [];
   const declared = [/* @__PURE__ */ new Set()];
-  const scopeName = () => scopes.length === 0 ? MODULE_SCOPE : scopes.join(".");
-  const symbol2 = (name2, symbolType, at) => {
-    out2.push({
-      path: path21,
+  const scopeName2 = () => scopes2.length === 0 ? MODULE_SCOPE : scopes2.join(".");
+  const symbol3 = (name2, symbolType, at) => {
+    out4.push({
+      path: path22,
       kind: "symbol",
       name: name2,
       symbol_type: symbolType,
       line: at.line,
       col: at.col,
-      scope: scopeName()
+      scope: scopeName2()
     });
   };
-  const edge = (edgeType, target, at) => {
-    out2.push({
-      path: path21,
+  const edge2 = (edgeType, target, at) => {
+    out4.push({
+      path: path22,
       kind: "edge",
       edge_type: edgeType,
       target,
       line: at.line,
       col: at.col,
-      scope: scopeName()
+      scope: scopeName2()
     });
   };
-  const inScope = (name2, kind, fn) => {
-    scopes.push(name2);
+  const inScope2 = (name2, kind, fn) => {
+    scopes2.push(name2);
     kinds.push(kind);
     declared.push(/* @__PURE__ */ new Set());
     fn();
     declared.pop();
     kinds.pop();
-    scopes.pop();
+    scopes2.pop();
   };
   const dottedName = (node2) => {
     if (node2.type === "identifier") return text(node2);
@@ -32323,12 +32450,12 @@ function extractPythonSymbols(tree, path21, config2) {
       const seen = declared[declared.length - 1];
       if (!seen.has(name2)) {
         seen.add(name2);
-        symbol2(name2, "variable", node2);
+        symbol3(name2, "variable", node2);
       }
     } else if (TARGET_CONTAINERS.has(node2.type) || node2.type === "list_splat_pattern") {
       for (const child of node2.children) if (child.named) declareVariable(child);
     } else {
-      visit2(node2);
+      visit5(node2);
     }
   };
   const parameterNames = (params) => {
@@ -32339,7 +32466,7 @@ function extractPythonSymbols(tree, path21, config2) {
         const name2 = childByField(param, "name");
         if (name2) names.push(name2);
         const value = childByField(param, "value");
-        if (value) visit2(value);
+        if (value) visit5(value);
       } else if (param.type === "typed_parameter" || param.type.endsWith("splat_pattern")) {
         const direct = param.children.find((c) => c.type === "identifier");
         const nested = param.children.find((c) => c.type.endsWith("splat_pattern"))?.children.find((c) => c.type === "identifier");
@@ -32354,27 +32481,27 @@ function extractPythonSymbols(tree, path21, config2) {
     for (const item of value.children) {
       const content = item.type === "string" ? item.children.find((c) => c.type === "string_content") : void 0;
       if (!content) continue;
-      symbol2(text(content), "export", item);
-      edge("exports", text(content), item);
+      symbol3(text(content), "export", item);
+      edge2("exports", text(content), item);
     }
   };
-  const visit2 = (node2) => {
+  const visit5 = (node2) => {
     switch (node2.type) {
       case "import_statement":
         for (const name2 of node2.children.filter((c) => c.field === "name")) {
           const dotted = name2.type === "aliased_import" ? childByField(name2, "name") : name2;
-          if (dotted) edge("imports", text(dotted), node2);
+          if (dotted) edge2("imports", text(dotted), node2);
           const alias = name2.type === "aliased_import" ? childByField(name2, "alias") : name2.children.find((c) => c.named);
-          if (alias) symbol2(text(alias), "import_alias", alias);
+          if (alias) symbol3(text(alias), "import_alias", alias);
         }
         return;
       case "import_from_statement":
       case "future_import_statement": {
         const module2 = childByField(node2, "module_name");
-        edge("imports", module2 ? text(module2) : "__future__", node2);
+        edge2("imports", module2 ? text(module2) : "__future__", node2);
         for (const name2 of node2.children.filter((c) => c.field === "name")) {
           const alias = name2.type === "aliased_import" ? childByField(name2, "alias") : name2.children.filter((c) => c.named).pop();
-          if (alias) symbol2(text(alias), "import_alias", alias);
+          if (alias) symbol3(text(alias), "import_alias", alias);
         }
         return;
       }
@@ -32382,29 +32509,29 @@ function extractPythonSymbols(tree, path21, config2) {
       case "lambda": {
         const nameNode = childByField(node2, "name");
         const name2 = nameNode ? text(nameNode) : "<lambda>";
-        if (nameNode) symbol2(name2, kinds[kinds.length - 1] === "class" ? "method" : "function", nameNode);
+        if (nameNode) symbol3(name2, kinds[kinds.length - 1] === "class" ? "method" : "function", nameNode);
         const params = childByField(node2, "parameters");
-        inScope(name2, "function", () => {
-          for (const param of parameterNames(params)) symbol2(text(param), "parameter", param);
+        inScope2(name2, "function", () => {
+          for (const param of parameterNames(params)) symbol3(text(param), "parameter", param);
           const body2 = childByField(node2, "body");
-          if (body2) visit2(body2);
+          if (body2) visit5(body2);
         });
         return;
       }
       case "class_definition": {
         const nameNode = childByField(node2, "name");
         const name2 = nameNode ? text(nameNode) : "<class>";
-        if (nameNode) symbol2(name2, "class", nameNode);
+        if (nameNode) symbol3(name2, "class", nameNode);
         const supers = childByField(node2, "superclasses");
         for (const base of supers?.children ?? []) {
           if (!base.named) continue;
           const target = dottedName(base);
-          if (target) edge("inherits", target, base);
-          else visit2(base);
+          if (target) edge2("inherits", target, base);
+          else visit5(base);
         }
-        inScope(name2, "class", () => {
+        inScope2(name2, "class", () => {
           const body2 = childByField(node2, "body");
-          if (body2) visit2(body2);
+          if (body2) visit5(body2);
         });
         return;
       }
@@ -32412,30 +32539,30 @@ function extractPythonSymbols(tree, path21, config2) {
         const left = childByField(node2, "left");
         const right = childByField(node2, "right");
         if (left) declareVariable(left);
-        if (scopes.length === 0 && left?.type === "identifier" && text(left) === "__all__")
+        if (scopes2.length === 0 && left?.type === "identifier" && text(left) === "__all__")
           collectDunderAll(right);
-        if (right) visit2(right);
+        if (right) visit5(right);
         return;
       }
       case "augmented_assignment": {
         const left = childByField(node2, "left");
         const right = childByField(node2, "right");
-        if (scopes.length === 0 && left?.type === "identifier" && text(left) === "__all__")
+        if (scopes2.length === 0 && left?.type === "identifier" && text(left) === "__all__")
           collectDunderAll(right);
-        if (right) visit2(right);
+        if (right) visit5(right);
         return;
       }
       case "call": {
         const fn = childByField(node2, "function");
-        const target = config2.calls && fn ? dottedName(fn) : void 0;
-        if (target) edge("calls", target, node2);
+        const target = config3.calls && fn ? dottedName(fn) : void 0;
+        if (target) edge2("calls", target, node2);
         break;
       }
     }
-    for (const child of node2.children) if (child.named) visit2(child);
+    for (const child of node2.children) if (child.named) visit5(child);
   };
-  visit2(tree.root);
-  return out2;
+  visit5(tree.root);
+  return out4;
 }
 var TARGET_CONTAINERS;
 var init_python_symbols = __esm({
@@ -32487,11 +32614,11 @@ var init_symbols_task = __esm({
 
 // ../core/src/tasks/lint/python-scope.ts
 function analyzePythonScopes(tree) {
-  const bindings = [];
-  const references = [];
+  const bindings2 = [];
+  const references2 = [];
   const dunderAll = /* @__PURE__ */ new Set();
   const text = (node2) => nodeText(tree, node2);
-  const newScope = (kind, name2, parent) => ({
+  const newScope2 = (kind, name2, parent) => ({
     kind,
     name: name2,
     parent,
@@ -32500,7 +32627,7 @@ function analyzePythonScopes(tree) {
     nonlocals: /* @__PURE__ */ new Set(),
     usesLocals: false
   });
-  const moduleScope = newScope("module", "<module>", void 0);
+  const moduleScope = newScope2("module", "<module>", void 0);
   const bind = (scope, nameNode, kind, explicitReexport = false) => {
     const name2 = text(nameNode);
     let target = scope;
@@ -32521,11 +32648,11 @@ function analyzePythonScopes(tree) {
     }
     const binding = { name: name2, kind, scope: target, node: nameNode, reads: 0, explicitReexport };
     target.bindings.set(name2, binding);
-    bindings.push(binding);
+    bindings2.push(binding);
     return binding;
   };
   const read = (scope, name2) => {
-    references.push({ name: name2, scope });
+    references2.push({ name: name2, scope });
   };
   const bindTargets = (node2, scope, kind) => {
     if (node2.type === "identifier") {
@@ -32536,7 +32663,7 @@ function analyzePythonScopes(tree) {
     } else if (node2.type === "list_splat_pattern" || node2.type === "list_splat") {
       for (const child of node2.children) if (child.named) bindTargets(child, scope, kind);
     } else {
-      visit2(node2, scope);
+      visit5(node2, scope);
     }
   };
   const visitAnnotation = (node2, scope) => {
@@ -32552,7 +32679,7 @@ function analyzePythonScopes(tree) {
       for (const child of node2.children) if (child.named) visitAnnotation(child, scope);
       return;
     }
-    visit2(node2, scope);
+    visit5(node2, scope);
   };
   const declareParameters = (params, fnScope, outer) => {
     if (!params) return;
@@ -32579,7 +32706,7 @@ function analyzePythonScopes(tree) {
           const type = childByField(param, "type");
           if (type) visitAnnotation(type, outer);
           const value = childByField(param, "value");
-          if (value) visit2(value, outer);
+          if (value) visit5(value, outer);
           break;
         }
         case "list_splat_pattern":
@@ -32593,10 +32720,10 @@ function analyzePythonScopes(tree) {
       }
     }
   };
-  const visitFunction = (node2, scope) => {
+  const visitFunction2 = (node2, scope) => {
     const name2 = childByField(node2, "name");
     if (name2) bind(scope, name2, "function");
-    const fnScope = newScope("function", name2 ? text(name2) : "<lambda>", scope);
+    const fnScope = newScope2("function", name2 ? text(name2) : "<lambda>", scope);
     for (const typeParams of node2.children.filter((c) => c.field === "type_parameters")) {
       for (const t of typeParams.children) {
         const id = t.type === "type" ? t.children.find((c) => c.type === "identifier") : void 0;
@@ -32606,27 +32733,27 @@ function analyzePythonScopes(tree) {
     declareParameters(childByField(node2, "parameters"), fnScope, scope);
     const returnType = childByField(node2, "return_type");
     if (returnType) visitAnnotation(returnType, scope);
-    for (const child of node2.children) if (child.type === "comment") visit2(child, fnScope);
+    for (const child of node2.children) if (child.type === "comment") visit5(child, fnScope);
     const body2 = childByField(node2, "body");
-    if (body2) visit2(body2, fnScope);
+    if (body2) visit5(body2, fnScope);
   };
   const visitComprehension = (node2, scope) => {
-    const compScope = newScope("comprehension", "<comprehension>", scope);
+    const compScope = newScope2("comprehension", "<comprehension>", scope);
     let first = true;
     for (const child of node2.children) {
       if (child.type === "for_in_clause") {
         const right = child.children.filter((c) => c.field === "right");
-        for (const r of right) visit2(r, first ? scope : compScope);
+        for (const r of right) visit5(r, first ? scope : compScope);
         first = false;
         for (const left of child.children.filter((c) => c.field === "left"))
           bindTargets(left, compScope, "for");
       } else if (child.type === "if_clause") {
-        visit2(child, compScope);
+        visit5(child, compScope);
       }
     }
     for (const child of node2.children) {
       if (child.named && child.type !== "for_in_clause" && child.type !== "if_clause")
-        visit2(child, compScope);
+        visit5(child, compScope);
     }
   };
   const visitCasePattern = (node2, scope) => {
@@ -32640,7 +32767,7 @@ function analyzePythonScopes(tree) {
         if (node2.type === "keyword_pattern" && child === node2.children.find((c) => c.named)) continue;
         bind(scope, child, "match");
       } else if (child.type === "string" || child.type === "integer" || child.type === "float") {
-        visit2(child, scope);
+        visit5(child, scope);
       } else {
         visitCasePattern(child, scope);
       }
@@ -32654,7 +32781,7 @@ function analyzePythonScopes(tree) {
       if (content) dunderAll.add(text(content));
     }
   };
-  const visit2 = (node2, scope) => {
+  const visit5 = (node2, scope) => {
     switch (node2.type) {
       case "identifier":
         read(scope, text(node2));
@@ -32699,21 +32826,21 @@ function analyzePythonScopes(tree) {
       case "future_import_statement":
         return;
       case "decorated_definition":
-        for (const child of node2.children) visit2(child, scope);
+        for (const child of node2.children) visit5(child, scope);
         return;
       case "function_definition":
       case "lambda":
-        visitFunction(node2, scope);
+        visitFunction2(node2, scope);
         return;
       case "class_definition": {
         const name2 = childByField(node2, "name");
         if (name2) bind(scope, name2, "class");
         const supers = childByField(node2, "superclasses");
-        if (supers) visit2(supers, scope);
-        const classScope = newScope("class", name2 ? text(name2) : "<class>", scope);
-        for (const child of node2.children) if (child.type === "comment") visit2(child, classScope);
+        if (supers) visit5(supers, scope);
+        const classScope = newScope2("class", name2 ? text(name2) : "<class>", scope);
+        for (const child of node2.children) if (child.type === "comment") visit5(child, classScope);
         const body2 = childByField(node2, "body");
-        if (body2) visit2(body2, classScope);
+        if (body2) visit5(body2, classScope);
         return;
       }
       case "assignment": {
@@ -32721,7 +32848,7 @@ function analyzePythonScopes(tree) {
         const right = childByField(node2, "right");
         const type = childByField(node2, "type");
         if (type) visitAnnotation(type, scope);
-        if (right) visit2(right, scope);
+        if (right) visit5(right, scope);
         if (left) {
           if (!right && left.type === "identifier") bind(scope, left, "annotation");
           else bindTargets(left, scope, "assign");
@@ -32733,18 +32860,18 @@ function analyzePythonScopes(tree) {
       case "augmented_assignment": {
         const left = childByField(node2, "left");
         const right = childByField(node2, "right");
-        if (right) visit2(right, scope);
+        if (right) visit5(right, scope);
         if (left?.type === "identifier") {
           read(scope, text(left));
           bind(scope, left, "augmented");
           if (scope === moduleScope && text(left) === "__all__") collectDunderAll(right);
-        } else if (left) visit2(left, scope);
+        } else if (left) visit5(left, scope);
         return;
       }
       case "named_expression": {
         const name2 = childByField(node2, "name");
         const value = childByField(node2, "value");
-        if (value) visit2(value, scope);
+        if (value) visit5(value, scope);
         let target = scope;
         while (target.kind === "comprehension" && target.parent) target = target.parent;
         if (name2) bind(target, name2, "walrus");
@@ -32752,13 +32879,13 @@ function analyzePythonScopes(tree) {
       }
       case "for_statement": {
         const left = childByField(node2, "left");
-        for (const child of node2.children) if (child.named && child !== left) visit2(child, scope);
+        for (const child of node2.children) if (child.named && child !== left) visit5(child, scope);
         if (left) bindTargets(left, scope, "for");
         return;
       }
       case "as_pattern": {
         const alias = childByField(node2, "alias");
-        for (const child of node2.children) if (child.named && child !== alias) visit2(child, scope);
+        for (const child of node2.children) if (child.named && child !== alias) visit5(child, scope);
         if (alias) {
           for (const target of alias.children) if (target.named) bindTargets(target, scope, "with");
         }
@@ -32768,11 +32895,11 @@ function analyzePythonScopes(tree) {
         for (const child of node2.children) {
           if (child.type === "as_pattern") {
             const alias = childByField(child, "alias");
-            for (const c of child.children) if (c.named && c !== alias) visit2(c, scope);
+            for (const c of child.children) if (c.named && c !== alias) visit5(c, scope);
             if (alias) {
               for (const target of alias.children) if (target.named) bindTargets(target, scope, "except");
             }
-          } else if (child.named) visit2(child, scope);
+          } else if (child.named) visit5(child, scope);
         }
         return;
       case "global_statement":
@@ -32787,12 +32914,12 @@ function analyzePythonScopes(tree) {
         return;
       case "attribute": {
         const object2 = childByField(node2, "object");
-        if (object2) visit2(object2, scope);
+        if (object2) visit5(object2, scope);
         return;
       }
       case "keyword_argument": {
         const value = childByField(node2, "value");
-        if (value) visit2(value, scope);
+        if (value) visit5(value, scope);
         return;
       }
       case "call": {
@@ -32829,10 +32956,10 @@ function analyzePythonScopes(tree) {
           return;
         }
     }
-    for (const child of node2.children) if (child.named) visit2(child, scope);
+    for (const child of node2.children) if (child.named) visit5(child, scope);
   };
-  visit2(tree.root, moduleScope);
-  for (const ref of references) {
+  visit5(tree.root, moduleScope);
+  for (const ref of references2) {
     const binding = resolvePython(ref, moduleScope);
     if (binding) binding.reads += 1;
   }
@@ -32840,12 +32967,12 @@ function analyzePythonScopes(tree) {
     const binding = moduleScope.bindings.get(name2);
     if (binding) binding.reads += 1;
   }
-  for (const binding of bindings) {
+  for (const binding of bindings2) {
     if (binding.aliasOf === void 0 || binding.reads === 0) continue;
     const root = binding.scope.bindings.get(binding.aliasOf);
     if (root?.kind === "import" && root.submoduleImport) root.reads += 1;
   }
-  return { module: moduleScope, bindings, dunderAll };
+  return { module: moduleScope, bindings: bindings2, dunderAll };
 }
 function findNonlocalTarget(scope, name2) {
   for (let s = scope.parent; s; s = s.parent) if (s.kind === "function" && s.bindings.has(name2)) return s;
@@ -32899,10 +33026,10 @@ function hasSyntaxErrors(node2) {
   if (node2.isError || node2.isMissing) return true;
   return node2.children.some(hasSyntaxErrors);
 }
-function isPackageInit(path21) {
-  return /(^|\/)__init__\.pyi?$/.test(path21);
+function isPackageInit(path22) {
+  return /(^|\/)__init__\.pyi?$/.test(path22);
 }
-function checkPythonRules(tree, path21, config2) {
+function checkPythonRules(tree, path22, config3) {
   if (hasSyntaxErrors(tree.root)) return [];
   const analysis = analyzePythonScopes(tree);
   const findings = [];
@@ -32912,9 +33039,9 @@ function checkPythonRules(tree, path21, config2) {
     end_line: binding.node.endLine,
     end_col: binding.node.endCol
   });
-  const { rules } = config2;
+  const { rules } = config3;
   if (rules.L101.severity !== "off") {
-    const packageInit = isPackageInit(path21);
+    const packageInit = isPackageInit(path22);
     for (const binding of analysis.bindings) {
       if (binding.kind !== "import" || binding.reads > 0 || binding.explicitReexport) continue;
       if (packageInit && binding.scope === analysis.module) continue;
@@ -32979,9 +33106,9 @@ var init_python_rules = __esm({
 function parseSuppressions(text) {
   if (!text.includes("codebatch-disable")) return NONE2;
   const byLine = /* @__PURE__ */ new Map();
-  const lines = text.split("\n");
-  for (let i2 = 0; i2 < lines.length; i2 += 1) {
-    const raw = lines[i2];
+  const lines3 = text.split("\n");
+  for (let i2 = 0; i2 < lines3.length; i2 += 1) {
+    const raw = lines3[i2];
     if (!raw.includes("codebatch-disable")) continue;
     for (const match of raw.matchAll(DIRECTIVE)) {
       const target = match[1] === "next-line" ? i2 + 2 : i2 + 1;
@@ -33034,21 +33161,21 @@ function endsWithTrailingWsChar(line) {
       return false;
   }
 }
-function allowsTabs(path21) {
-  const base = path21.slice(path21.lastIndexOf("/") + 1);
+function allowsTabs(path22) {
+  const base = path22.slice(path22.lastIndexOf("/") + 1);
   return /^(GNU)?makefile$/i.test(base) || /\.(mk|go|tsv)$/i.test(base) || base === ".gitmodules";
 }
-function checkTextRules(path21, text, config2) {
-  const { rules } = config2;
+function checkTextRules(path22, text, config3) {
+  const { rules } = config3;
   const findings = [];
-  const lines = splitLines(text);
+  const lines3 = splitLines(text);
   const checkTrailing = rules.L001.severity !== "off";
   const checkLength = rules.L002.severity !== "off";
   const max = rules.L002.options.max;
   const checkTodo = rules.L003.severity !== "off" && TODO_MARKER.test(text);
-  const checkTabs = rules.L004.severity !== "off" && !allowsTabs(path21);
-  for (let i2 = 0; i2 < lines.length; i2 += 1) {
-    const line = lines[i2];
+  const checkTabs = rules.L004.severity !== "off" && !allowsTabs(path22);
+  for (let i2 = 0; i2 < lines3.length; i2 += 1) {
+    const line = lines3[i2];
     const lineNo = i2 + 1;
     if (checkTrailing && endsWithTrailingWsChar(line)) {
       const ws = TRAILING_WS.exec(line);
@@ -33091,11 +33218,11 @@ function checkTextRules(path21, text, config2) {
     }
   }
   if (rules.L005.severity !== "off" && text.length > 0 && text.charCodeAt(text.length - 1) !== 10) {
-    const last = lines[lines.length - 1] ?? "";
+    const last = lines3[lines3.length - 1] ?? "";
     findings.push({
       rule: "L005",
       message: "missing newline at end of file",
-      line: lines.length,
+      line: lines3.length,
       col: last.length + 1
     });
   }
@@ -33121,13 +33248,13 @@ function offsetOfCodePoint(line, n) {
   }
   return offset;
 }
-function toDiagnostics(path21, findings, config2, isSuppressed) {
-  const out2 = [];
+function toDiagnostics(path22, findings, config3, isSuppressed) {
+  const out4 = [];
   for (const f of findings) {
-    const severity = config2.rules[f.rule].severity;
+    const severity = config3.rules[f.rule].severity;
     if (severity === "off" || isSuppressed(f.rule, f.line)) continue;
     const record2 = {
-      path: path21,
+      path: path22,
       kind: "diagnostic",
       severity,
       code: f.rule,
@@ -33137,9 +33264,9 @@ function toDiagnostics(path21, findings, config2, isSuppressed) {
     };
     if (f.end_line !== void 0) record2.end_line = f.end_line;
     if (f.end_col !== void 0) record2.end_col = f.end_col;
-    out2.push(record2);
+    out4.push(record2);
   }
-  return out2;
+  return out4;
 }
 var TODO_MARKER, TRAILING_WS;
 var init_text_rules = __esm({
@@ -33178,588 +33305,527 @@ function jsDocReferences(text, isJavaScript) {
   }
   return names;
 }
-function analyzeScopes(sf) {
-  const bindings = [];
-  const references = [];
-  const parameters = /* @__PURE__ */ new Map();
-  let isModule = false;
-  let hasJsx = false;
-  const isDeclarationFile = sf.isDeclarationFile;
-  const newScope = (kind, node2, parent) => {
-    const scope = {
+function newScope(kind, node2, parent) {
+  const scope = {
+    kind,
+    node: node2,
+    parent,
+    functionScope: void 0,
+    bindings: /* @__PURE__ */ new Map(),
+    children: []
+  };
+  scope.functionScope = kind === "function" || kind === "module" || !parent ? scope : parent.functionScope;
+  parent?.children.push(scope);
+  return scope;
+}
+function declare(scope, nameNode, kind, meaning, options = {}) {
+  const name2 = nameNode.text;
+  const existing = scope.bindings.get(name2);
+  if (existing) {
+    existing.meaning |= meaning;
+    existing.exported ||= options.exported ?? false;
+    existing.ambient ||= options.ambient ?? false;
+    return existing;
+  }
+  const binding = {
+    name: name2,
+    kind,
+    meaning,
+    scope,
+    pos: nameNode.getStart(sf3),
+    end: nameNode.end,
+    exported: options.exported ?? false,
+    ambient: (options.ambient ?? false) || isDeclarationFile,
+    typeOnlyImport: options.typeOnlyImport ?? false,
+    restSibling: options.restSibling ?? false,
+    fn: options.fn,
+    reads: 0,
+    writes: 0
+  };
+  scope.bindings.set(name2, binding);
+  bindings.push(binding);
+  if (options.fn) {
+    let list = parameters.get(options.fn);
+    if (!list) {
+      list = [];
+      parameters.set(options.fn, list);
+    }
+    list.push(binding);
+  }
+  return binding;
+}
+function reference(scope, name2, meaning, write = false) {
+  references.push({ name: name2, scope, meaning, write });
+}
+function referenceEntity(node2, scope, meaning) {
+  let current = node2;
+  for (; ; ) {
+    if (import_typescript11.default.isQualifiedName(current)) current = current.left;
+    else if (import_typescript11.default.isPropertyAccessExpression(current)) current = current.expression;
+    else break;
+  }
+  const leftMeaning = current === node2 ? meaning : meaning === VALUE ? VALUE : NAMESPACE;
+  if (import_typescript11.default.isIdentifier(current)) reference(scope, current.text, leftMeaning);
+  else visit4(current, scope, false);
+}
+function declarePattern(name2, scope, readScope, kind, options, ambient) {
+  if (import_typescript11.default.isIdentifier(name2)) {
+    declare(scope, name2, kind, VALUE, options);
+    return;
+  }
+  const hasRest = import_typescript11.default.isObjectBindingPattern(name2) && name2.elements.some((e) => e.dotDotDotToken !== void 0);
+  for (const element of name2.elements) {
+    if (import_typescript11.default.isOmittedExpression(element)) continue;
+    if (element.propertyName && import_typescript11.default.isComputedPropertyName(element.propertyName)) {
+      visit4(element.propertyName.expression, readScope, ambient);
+    }
+    if (element.initializer) visit4(element.initializer, readScope, ambient);
+    const siblingOfRest = hasRest && element.dotDotDotToken === void 0;
+    declarePattern(element.name, scope, readScope, kind, { ...options, restSibling: siblingOfRest }, ambient);
+  }
+}
+function visitAssignmentTarget(node2, scope, ambient) {
+  if (import_typescript11.default.isIdentifier(node2)) {
+    reference(scope, node2.text, VALUE, true);
+  } else if (import_typescript11.default.isParenthesizedExpression(node2) || import_typescript11.default.isNonNullExpression(node2)) {
+    visitAssignmentTarget(node2.expression, scope, ambient);
+  } else if (import_typescript11.default.isAsExpression(node2) || import_typescript11.default.isSatisfiesExpression(node2) || import_typescript11.default.isTypeAssertionExpression(node2)) {
+    visitAssignmentTarget(node2.expression, scope, ambient);
+    visit4(node2.type, scope, ambient);
+  } else if (import_typescript11.default.isObjectLiteralExpression(node2)) {
+    for (const property of node2.properties) {
+      if (import_typescript11.default.isShorthandPropertyAssignment(property)) {
+        reference(scope, property.name.text, VALUE, true);
+        if (property.objectAssignmentInitializer) visit4(property.objectAssignmentInitializer, scope, ambient);
+      } else if (import_typescript11.default.isPropertyAssignment(property)) {
+        if (import_typescript11.default.isComputedPropertyName(property.name)) visit4(property.name.expression, scope, ambient);
+        visitAssignmentTarget(property.initializer, scope, ambient);
+      } else if (import_typescript11.default.isSpreadAssignment(property)) {
+        visitAssignmentTarget(property.expression, scope, ambient);
+      } else {
+        visit4(property, scope, ambient);
+      }
+    }
+  } else if (import_typescript11.default.isArrayLiteralExpression(node2)) {
+    for (const element of node2.elements) {
+      if (import_typescript11.default.isSpreadElement(element)) visitAssignmentTarget(element.expression, scope, ambient);
+      else if (!import_typescript11.default.isOmittedExpression(element)) visitAssignmentTarget(element, scope, ambient);
+    }
+  } else if (import_typescript11.default.isBinaryExpression(node2) && node2.operatorToken.kind === SyntaxKind.EqualsToken) {
+    visitAssignmentTarget(node2.left, scope, ambient);
+    visit4(node2.right, scope, ambient);
+  } else {
+    visit4(node2, scope, ambient);
+  }
+}
+function visitTypeParameters(params, scope, ambient) {
+  if (!params) return;
+  for (const p of params) declare(scope, p.name, "type-parameter", TYPE);
+  for (const p of params) {
+    if (p.constraint) visit4(p.constraint, scope, ambient);
+    if (p.default) visit4(p.default, scope, ambient);
+  }
+}
+function visitFunction(node2, scope, ambient) {
+  const body2 = node2.body;
+  const fnAmbient = ambient || hasModifier2(node2, SyntaxKind.DeclareKeyword);
+  const isSignature = body2 === void 0;
+  if (node2.name && import_typescript11.default.isComputedPropertyName(node2.name)) visit4(node2.name.expression, scope, ambient);
+  const modifiers = node2.modifiers;
+  for (const modifier of modifiers ?? []) if (import_typescript11.default.isDecorator(modifier)) visit4(modifier, scope, ambient);
+  const fnScope = newScope(isSignature ? "type" : "function", node2, scope);
+  if (import_typescript11.default.isFunctionExpression(node2) && node2.name) {
+    declare(fnScope, node2.name, "expression-name", VALUE);
+  }
+  visitTypeParameters(node2.typeParameters, fnScope, fnAmbient);
+  const isSetter = import_typescript11.default.isSetAccessorDeclaration(node2);
+  for (const param of node2.parameters) {
+    for (const modifier of param.modifiers ?? [])
+      if (import_typescript11.default.isDecorator(modifier)) visit4(modifier, scope, ambient);
+    if (import_typescript11.default.isIdentifier(param.name) && param.name.text === "this") {
+      if (param.type) visit4(param.type, fnScope, fnAmbient);
+      continue;
+    }
+    const isProperty = PARAMETER_PROPERTY_MODIFIERS.some((k) => hasModifier2(param, k));
+    const kind = isSignature || fnAmbient ? "signature-parameter" : isProperty || isSetter ? "kept-parameter" : "parameter";
+    declarePattern(
+      param.name,
+      fnScope,
+      fnScope,
       kind,
-      node: node2,
-      parent,
-      functionScope: void 0,
-      bindings: /* @__PURE__ */ new Map(),
-      children: []
-    };
-    scope.functionScope = kind === "function" || kind === "module" || !parent ? scope : parent.functionScope;
-    parent?.children.push(scope);
-    return scope;
-  };
-  const moduleScope = newScope("module", sf, void 0);
-  const declare = (scope, nameNode, kind, meaning, options = {}) => {
-    const name2 = nameNode.text;
-    const existing = scope.bindings.get(name2);
-    if (existing) {
-      existing.meaning |= meaning;
-      existing.exported ||= options.exported ?? false;
-      existing.ambient ||= options.ambient ?? false;
-      return existing;
-    }
-    const binding = {
-      name: name2,
-      kind,
-      meaning,
-      scope,
-      pos: nameNode.getStart(sf),
-      end: nameNode.end,
-      exported: options.exported ?? false,
-      ambient: (options.ambient ?? false) || isDeclarationFile,
-      typeOnlyImport: options.typeOnlyImport ?? false,
-      restSibling: options.restSibling ?? false,
-      fn: options.fn,
-      reads: 0,
-      writes: 0
-    };
-    scope.bindings.set(name2, binding);
-    bindings.push(binding);
-    if (options.fn) {
-      let list = parameters.get(options.fn);
-      if (!list) {
-        list = [];
-        parameters.set(options.fn, list);
-      }
-      list.push(binding);
-    }
-    return binding;
-  };
-  const reference = (scope, name2, meaning, write = false) => {
-    references.push({ name: name2, scope, meaning, write });
-  };
-  const referenceEntity = (node2, scope, meaning) => {
-    let current = node2;
-    for (; ; ) {
-      if (import_typescript10.default.isQualifiedName(current)) current = current.left;
-      else if (import_typescript10.default.isPropertyAccessExpression(current)) current = current.expression;
-      else break;
-    }
-    const leftMeaning = current === node2 ? meaning : meaning === VALUE ? VALUE : NAMESPACE;
-    if (import_typescript10.default.isIdentifier(current)) reference(scope, current.text, leftMeaning);
-    else visit2(current, scope, false);
-  };
-  const declarePattern = (name2, scope, readScope, kind, options, ambient) => {
-    if (import_typescript10.default.isIdentifier(name2)) {
-      declare(scope, name2, kind, VALUE, options);
-      return;
-    }
-    const hasRest = import_typescript10.default.isObjectBindingPattern(name2) && name2.elements.some((e) => e.dotDotDotToken !== void 0);
-    for (const element of name2.elements) {
-      if (import_typescript10.default.isOmittedExpression(element)) continue;
-      if (element.propertyName && import_typescript10.default.isComputedPropertyName(element.propertyName)) {
-        visit2(element.propertyName.expression, readScope, ambient);
-      }
-      if (element.initializer) visit2(element.initializer, readScope, ambient);
-      const siblingOfRest = hasRest && element.dotDotDotToken === void 0;
-      declarePattern(
-        element.name,
-        scope,
-        readScope,
-        kind,
-        { ...options, restSibling: siblingOfRest },
-        ambient
-      );
-    }
-  };
-  const visitAssignmentTarget = (node2, scope, ambient) => {
-    if (import_typescript10.default.isIdentifier(node2)) {
-      reference(scope, node2.text, VALUE, true);
-    } else if (import_typescript10.default.isParenthesizedExpression(node2) || import_typescript10.default.isNonNullExpression(node2)) {
-      visitAssignmentTarget(node2.expression, scope, ambient);
-    } else if (import_typescript10.default.isAsExpression(node2) || import_typescript10.default.isSatisfiesExpression(node2) || import_typescript10.default.isTypeAssertionExpression(node2)) {
-      visitAssignmentTarget(node2.expression, scope, ambient);
-      visit2(node2.type, scope, ambient);
-    } else if (import_typescript10.default.isObjectLiteralExpression(node2)) {
-      for (const property of node2.properties) {
-        if (import_typescript10.default.isShorthandPropertyAssignment(property)) {
-          reference(scope, property.name.text, VALUE, true);
-          if (property.objectAssignmentInitializer)
-            visit2(property.objectAssignmentInitializer, scope, ambient);
-        } else if (import_typescript10.default.isPropertyAssignment(property)) {
-          if (import_typescript10.default.isComputedPropertyName(property.name)) visit2(property.name.expression, scope, ambient);
-          visitAssignmentTarget(property.initializer, scope, ambient);
-        } else if (import_typescript10.default.isSpreadAssignment(property)) {
-          visitAssignmentTarget(property.expression, scope, ambient);
-        } else {
-          visit2(property, scope, ambient);
-        }
-      }
-    } else if (import_typescript10.default.isArrayLiteralExpression(node2)) {
-      for (const element of node2.elements) {
-        if (import_typescript10.default.isSpreadElement(element)) visitAssignmentTarget(element.expression, scope, ambient);
-        else if (!import_typescript10.default.isOmittedExpression(element)) visitAssignmentTarget(element, scope, ambient);
-      }
-    } else if (import_typescript10.default.isBinaryExpression(node2) && node2.operatorToken.kind === SyntaxKind.EqualsToken) {
-      visitAssignmentTarget(node2.left, scope, ambient);
-      visit2(node2.right, scope, ambient);
-    } else {
-      visit2(node2, scope, ambient);
-    }
-  };
-  const visitTypeParameters = (params, scope, ambient) => {
-    if (!params) return;
-    for (const p of params) declare(scope, p.name, "type-parameter", TYPE);
-    for (const p of params) {
-      if (p.constraint) visit2(p.constraint, scope, ambient);
-      if (p.default) visit2(p.default, scope, ambient);
-    }
-  };
-  const visitFunction = (node2, scope, ambient) => {
-    const body2 = node2.body;
-    const fnAmbient = ambient || hasModifier2(node2, SyntaxKind.DeclareKeyword);
-    const isSignature = body2 === void 0;
-    if (node2.name && import_typescript10.default.isComputedPropertyName(node2.name)) visit2(node2.name.expression, scope, ambient);
-    const modifiers = node2.modifiers;
-    for (const modifier of modifiers ?? []) if (import_typescript10.default.isDecorator(modifier)) visit2(modifier, scope, ambient);
-    const fnScope = newScope(isSignature ? "type" : "function", node2, scope);
-    if (import_typescript10.default.isFunctionExpression(node2) && node2.name) {
-      declare(fnScope, node2.name, "expression-name", VALUE);
-    }
-    visitTypeParameters(node2.typeParameters, fnScope, fnAmbient);
-    const isSetter = import_typescript10.default.isSetAccessorDeclaration(node2);
-    for (const param of node2.parameters) {
-      for (const modifier of param.modifiers ?? [])
-        if (import_typescript10.default.isDecorator(modifier)) visit2(modifier, scope, ambient);
-      if (import_typescript10.default.isIdentifier(param.name) && param.name.text === "this") {
-        if (param.type) visit2(param.type, fnScope, fnAmbient);
-        continue;
-      }
-      const isProperty = PARAMETER_PROPERTY_MODIFIERS.some((k) => hasModifier2(param, k));
-      const kind = isSignature || fnAmbient ? "signature-parameter" : isProperty || isSetter ? "kept-parameter" : "parameter";
-      declarePattern(
-        param.name,
-        fnScope,
-        fnScope,
-        kind,
-        { fn: kind === "parameter" ? node2 : void 0 },
-        fnAmbient
-      );
-      if (param.type) visit2(param.type, fnScope, fnAmbient);
-      if (param.initializer) visit2(param.initializer, fnScope, fnAmbient);
-    }
-    if (node2.type) visit2(node2.type, fnScope, fnAmbient);
-    if (!body2) return;
-    if (import_typescript10.default.isBlock(body2)) visitStatements(body2.statements, fnScope, fnAmbient);
-    else visit2(body2, fnScope, fnAmbient);
-  };
-  const visitClass = (node2, scope, ambient) => {
-    const classAmbient = ambient || hasModifier2(node2, SyntaxKind.DeclareKeyword);
-    for (const modifier of node2.modifiers ?? [])
-      if (import_typescript10.default.isDecorator(modifier)) visit2(modifier, scope, ambient);
-    if (import_typescript10.default.isClassDeclaration(node2) && node2.name) {
-      declare(scope, node2.name, "class", VALUE | TYPE, {
-        exported: hasModifier2(node2, SyntaxKind.ExportKeyword),
-        ambient: classAmbient
-      });
-    }
-    const classScope = newScope("class", node2, scope);
-    if (import_typescript10.default.isClassExpression(node2) && node2.name) declare(classScope, node2.name, "expression-name", VALUE);
-    visitTypeParameters(node2.typeParameters, classScope, classAmbient);
-    for (const clause of node2.heritageClauses ?? []) {
-      const meaning = clause.token === SyntaxKind.ExtendsKeyword ? VALUE : TYPE;
-      for (const type of clause.types) {
-        referenceEntity(type.expression, classScope, meaning);
-        for (const arg of type.typeArguments ?? []) visit2(arg, classScope, classAmbient);
-      }
-    }
-    for (const member of node2.members) visit2(member, classScope, classAmbient);
-  };
-  const visitStatements = (statements, scope, ambient) => {
-    for (const statement of statements) visit2(statement, scope, ambient);
-  };
-  const visitVariableList = (list, scope, ambient, exported) => {
-    const isVar = (list.flags & (import_typescript10.default.NodeFlags.Let | import_typescript10.default.NodeFlags.Const | import_typescript10.default.NodeFlags.Using)) === 0;
-    const kind = isVar ? "var" : list.flags & import_typescript10.default.NodeFlags.Let ? "let" : "const";
-    const target = isVar ? scope.functionScope : scope;
-    for (const decl of list.declarations) {
-      const exportedHere = exported || decl.initializer !== void 0 && isCommonJsExport(decl.initializer);
-      declarePattern(decl.name, target, scope, kind, { exported: exportedHere, ambient }, ambient);
-      if (decl.type) visit2(decl.type, scope, ambient);
-      if (decl.initializer) visit2(decl.initializer, scope, ambient);
-    }
-  };
-  const visit2 = (node2, scope, ambient) => {
-    if (node2.kind === SyntaxKind.Identifier) {
-      reference(scope, node2.text, VALUE);
-      return;
-    }
-    const handler = handlers[node2.kind];
-    if (handler === void 0) visitChildren(node2, scope, ambient);
-    else handler(node2, scope, ambient);
-  };
-  const visitImportDeclaration = (node2, scope) => {
-    isModule = true;
-    const clause = node2.importClause;
-    if (!clause) return;
-    const typeOnly = clause.isTypeOnly;
-    if (clause.name) declare(scope, clause.name, "import", ALL, { typeOnlyImport: typeOnly, ambient: false });
-    const named = clause.namedBindings;
-    if (named && import_typescript10.default.isNamespaceImport(named))
-      declare(scope, named.name, "import", ALL, { typeOnlyImport: typeOnly });
-    else if (named) {
-      for (const element of named.elements) {
-        declare(scope, element.name, "import", ALL, { typeOnlyImport: typeOnly || element.isTypeOnly });
-      }
-    }
-  };
-  const visitImportEqualsDeclaration = (node2, scope) => {
-    const decl = node2;
-    const exported = hasModifier2(decl, SyntaxKind.ExportKeyword);
-    if (import_typescript10.default.isExternalModuleReference(decl.moduleReference)) isModule = true;
-    else referenceEntity(decl.moduleReference, scope, ALL);
-    declare(scope, decl.name, "import", ALL, { exported, typeOnlyImport: decl.isTypeOnly });
-  };
-  const visitExportDeclaration = (node2, scope) => {
-    isModule = true;
-    const decl = node2;
-    if (decl.moduleSpecifier || !decl.exportClause || !import_typescript10.default.isNamedExports(decl.exportClause)) return;
-    for (const element of decl.exportClause.elements) {
-      const local = element.propertyName ?? element.name;
-      if (import_typescript10.default.isIdentifier(local)) reference(scope, local.text, ALL);
-    }
-  };
-  const visitExportAssignment = (node2, scope, ambient) => {
-    isModule = true;
-    const expression = node2.expression;
-    if (import_typescript10.default.isIdentifier(expression)) reference(scope, expression.text, ALL);
-    else visit2(expression, scope, ambient);
-  };
-  const visitNamespaceExportDeclaration = () => {
-  };
-  const visitVariableStatement = (node2, scope, ambient) => {
-    const statement = node2;
-    const exported = hasModifier2(statement, SyntaxKind.ExportKeyword);
-    if (exported) isModule = true;
-    visitVariableList(
-      statement.declarationList,
-      scope,
-      ambient || hasModifier2(statement, SyntaxKind.DeclareKeyword),
-      exported
+      { fn: kind === "parameter" ? node2 : void 0 },
+      fnAmbient
     );
-  };
-  const visitVariableDeclarationList = (node2, scope, ambient) => {
-    visitVariableList(node2, scope, ambient, false);
-  };
-  const visitFunctionDeclaration = (node2, scope, ambient) => {
-    const decl = node2;
-    const exported = hasModifier2(decl, SyntaxKind.ExportKeyword);
-    if (exported) isModule = true;
-    if (decl.name) {
-      const target = isModule || scope.kind !== "block" ? scope : scope.functionScope;
-      declare(target, decl.name, "function", VALUE, {
-        exported,
-        ambient: ambient || hasModifier2(decl, SyntaxKind.DeclareKeyword)
-      });
+    if (param.type) visit4(param.type, fnScope, fnAmbient);
+    if (param.initializer) visit4(param.initializer, fnScope, fnAmbient);
+  }
+  if (node2.type) visit4(node2.type, fnScope, fnAmbient);
+  if (!body2) return;
+  if (import_typescript11.default.isBlock(body2)) visitStatements(body2.statements, fnScope, fnAmbient);
+  else visit4(body2, fnScope, fnAmbient);
+}
+function visitClass2(node2, scope, ambient) {
+  const classAmbient = ambient || hasModifier2(node2, SyntaxKind.DeclareKeyword);
+  for (const modifier of node2.modifiers ?? []) if (import_typescript11.default.isDecorator(modifier)) visit4(modifier, scope, ambient);
+  if (import_typescript11.default.isClassDeclaration(node2) && node2.name) {
+    declare(scope, node2.name, "class", VALUE | TYPE, {
+      exported: hasModifier2(node2, SyntaxKind.ExportKeyword),
+      ambient: classAmbient
+    });
+  }
+  const classScope = newScope("class", node2, scope);
+  if (import_typescript11.default.isClassExpression(node2) && node2.name) declare(classScope, node2.name, "expression-name", VALUE);
+  visitTypeParameters(node2.typeParameters, classScope, classAmbient);
+  for (const clause of node2.heritageClauses ?? []) {
+    const meaning = clause.token === SyntaxKind.ExtendsKeyword ? VALUE : TYPE;
+    for (const type of clause.types) {
+      referenceEntity(type.expression, classScope, meaning);
+      for (const arg of type.typeArguments ?? []) visit4(arg, classScope, classAmbient);
     }
-    visitFunction(decl, scope, ambient);
-  };
-  const visitSignatureLike = (node2, scope, ambient) => {
-    visitFunction(node2, scope, ambient);
-  };
-  const visitClassDeclaration = (node2, scope, ambient) => {
-    if (hasModifier2(node2, SyntaxKind.ExportKeyword)) isModule = true;
-    visitClass(node2, scope, ambient);
-  };
-  const visitClassExpression = (node2, scope, ambient) => {
-    visitClass(node2, scope, ambient);
-  };
-  const visitClassStaticBlockDeclaration = (node2, scope, ambient) => {
-    visitStatements(
-      node2.body.statements,
-      newScope("function", node2, scope),
-      ambient
-    );
-  };
-  const visitPropertyDeclaration = (node2, scope, ambient) => {
-    const decl = node2;
-    for (const modifier of decl.modifiers ?? [])
-      if (import_typescript10.default.isDecorator(modifier)) visit2(modifier, scope, ambient);
-    if (import_typescript10.default.isComputedPropertyName(decl.name)) visit2(decl.name.expression, scope, ambient);
-    if (decl.type) visit2(decl.type, scope, ambient);
-    if (decl.initializer) visit2(decl.initializer, scope, ambient);
-  };
-  const visitInterfaceDeclaration = (node2, scope, ambient) => {
-    const decl = node2;
-    const exported = hasModifier2(decl, SyntaxKind.ExportKeyword);
-    if (exported) isModule = true;
-    declare(scope, decl.name, "interface", TYPE, {
+  }
+  for (const member of node2.members) visit4(member, classScope, classAmbient);
+}
+function visitStatements(statements, scope, ambient) {
+  for (const statement of statements) visit4(statement, scope, ambient);
+}
+function visitVariableList(list, scope, ambient, exported) {
+  const isVar = (list.flags & (import_typescript11.default.NodeFlags.Let | import_typescript11.default.NodeFlags.Const | import_typescript11.default.NodeFlags.Using)) === 0;
+  const kind = isVar ? "var" : list.flags & import_typescript11.default.NodeFlags.Let ? "let" : "const";
+  const target = isVar ? scope.functionScope : scope;
+  for (const decl of list.declarations) {
+    const exportedHere = exported || decl.initializer !== void 0 && isCommonJsExport(decl.initializer);
+    declarePattern(decl.name, target, scope, kind, { exported: exportedHere, ambient }, ambient);
+    if (decl.type) visit4(decl.type, scope, ambient);
+    if (decl.initializer) visit4(decl.initializer, scope, ambient);
+  }
+}
+function visit4(node2, scope, ambient) {
+  if (node2.kind === SyntaxKind.Identifier) {
+    reference(scope, node2.text, VALUE);
+    return;
+  }
+  const handler = handlers2[node2.kind];
+  if (handler === void 0) visitChildren(node2, scope, ambient);
+  else handler(node2, scope, ambient);
+}
+function visitImportDeclaration2(node2, scope) {
+  isModule = true;
+  const clause = node2.importClause;
+  if (!clause) return;
+  const typeOnly = clause.isTypeOnly;
+  if (clause.name) declare(scope, clause.name, "import", ALL, { typeOnlyImport: typeOnly, ambient: false });
+  const named = clause.namedBindings;
+  if (named && import_typescript11.default.isNamespaceImport(named))
+    declare(scope, named.name, "import", ALL, { typeOnlyImport: typeOnly });
+  else if (named) {
+    for (const element of named.elements) {
+      declare(scope, element.name, "import", ALL, { typeOnlyImport: typeOnly || element.isTypeOnly });
+    }
+  }
+}
+function visitImportEqualsDeclaration2(node2, scope) {
+  const decl = node2;
+  const exported = hasModifier2(decl, SyntaxKind.ExportKeyword);
+  if (import_typescript11.default.isExternalModuleReference(decl.moduleReference)) isModule = true;
+  else referenceEntity(decl.moduleReference, scope, ALL);
+  declare(scope, decl.name, "import", ALL, { exported, typeOnlyImport: decl.isTypeOnly });
+}
+function visitExportDeclaration2(node2, scope) {
+  isModule = true;
+  const decl = node2;
+  if (decl.moduleSpecifier || !decl.exportClause || !import_typescript11.default.isNamedExports(decl.exportClause)) return;
+  for (const element of decl.exportClause.elements) {
+    const local = element.propertyName ?? element.name;
+    if (import_typescript11.default.isIdentifier(local)) reference(scope, local.text, ALL);
+  }
+}
+function visitExportAssignment2(node2, scope, ambient) {
+  isModule = true;
+  const expression = node2.expression;
+  if (import_typescript11.default.isIdentifier(expression)) reference(scope, expression.text, ALL);
+  else visit4(expression, scope, ambient);
+}
+function visitNamespaceExportDeclaration() {
+}
+function visitVariableStatement2(node2, scope, ambient) {
+  const statement = node2;
+  const exported = hasModifier2(statement, SyntaxKind.ExportKeyword);
+  if (exported) isModule = true;
+  visitVariableList(
+    statement.declarationList,
+    scope,
+    ambient || hasModifier2(statement, SyntaxKind.DeclareKeyword),
+    exported
+  );
+}
+function visitVariableDeclarationList(node2, scope, ambient) {
+  visitVariableList(node2, scope, ambient, false);
+}
+function visitFunctionDeclaration2(node2, scope, ambient) {
+  const decl = node2;
+  const exported = hasModifier2(decl, SyntaxKind.ExportKeyword);
+  if (exported) isModule = true;
+  if (decl.name) {
+    const target = isModule || scope.kind !== "block" ? scope : scope.functionScope;
+    declare(target, decl.name, "function", VALUE, {
       exported,
       ambient: ambient || hasModifier2(decl, SyntaxKind.DeclareKeyword)
     });
-    const typeScope = newScope("type", decl, scope);
-    visitTypeParameters(decl.typeParameters, typeScope, ambient);
-    for (const clause of decl.heritageClauses ?? []) {
-      for (const type of clause.types) {
-        referenceEntity(type.expression, typeScope, TYPE);
-        for (const arg of type.typeArguments ?? []) visit2(arg, typeScope, ambient);
-      }
+  }
+  visitFunction(decl, scope, ambient);
+}
+function visitSignatureLike(node2, scope, ambient) {
+  visitFunction(node2, scope, ambient);
+}
+function visitClassDeclaration(node2, scope, ambient) {
+  if (hasModifier2(node2, SyntaxKind.ExportKeyword)) isModule = true;
+  visitClass2(node2, scope, ambient);
+}
+function visitClassExpression(node2, scope, ambient) {
+  visitClass2(node2, scope, ambient);
+}
+function visitClassStaticBlockDeclaration(node2, scope, ambient) {
+  visitStatements(
+    node2.body.statements,
+    newScope("function", node2, scope),
+    ambient
+  );
+}
+function visitPropertyDeclaration(node2, scope, ambient) {
+  const decl = node2;
+  for (const modifier of decl.modifiers ?? []) if (import_typescript11.default.isDecorator(modifier)) visit4(modifier, scope, ambient);
+  if (import_typescript11.default.isComputedPropertyName(decl.name)) visit4(decl.name.expression, scope, ambient);
+  if (decl.type) visit4(decl.type, scope, ambient);
+  if (decl.initializer) visit4(decl.initializer, scope, ambient);
+}
+function visitInterfaceDeclaration2(node2, scope, ambient) {
+  const decl = node2;
+  const exported = hasModifier2(decl, SyntaxKind.ExportKeyword);
+  if (exported) isModule = true;
+  declare(scope, decl.name, "interface", TYPE, {
+    exported,
+    ambient: ambient || hasModifier2(decl, SyntaxKind.DeclareKeyword)
+  });
+  const typeScope = newScope("type", decl, scope);
+  visitTypeParameters(decl.typeParameters, typeScope, ambient);
+  for (const clause of decl.heritageClauses ?? []) {
+    for (const type of clause.types) {
+      referenceEntity(type.expression, typeScope, TYPE);
+      for (const arg of type.typeArguments ?? []) visit4(arg, typeScope, ambient);
     }
-    for (const member of decl.members) visit2(member, typeScope, ambient);
-  };
-  const visitTypeAliasDeclaration = (node2, scope, ambient) => {
-    const decl = node2;
-    const exported = hasModifier2(decl, SyntaxKind.ExportKeyword);
-    if (exported) isModule = true;
-    declare(scope, decl.name, "type", TYPE, {
-      exported,
-      ambient: ambient || hasModifier2(decl, SyntaxKind.DeclareKeyword)
-    });
-    const typeScope = newScope("type", decl, scope);
-    visitTypeParameters(decl.typeParameters, typeScope, ambient);
-    visit2(decl.type, typeScope, ambient);
-  };
-  const visitEnumDeclaration = (node2, scope, ambient) => {
-    const decl = node2;
-    const exported = hasModifier2(decl, SyntaxKind.ExportKeyword);
-    if (exported) isModule = true;
-    declare(scope, decl.name, "enum", ALL, {
-      exported,
-      ambient: ambient || hasModifier2(decl, SyntaxKind.DeclareKeyword)
-    });
-    const enumScope = newScope("enum", decl, scope);
-    for (const member of decl.members) {
-      if (import_typescript10.default.isIdentifier(member.name)) declare(enumScope, member.name, "enum-member", VALUE);
-    }
-    for (const member of decl.members) {
-      if (import_typescript10.default.isComputedPropertyName(member.name)) visit2(member.name.expression, enumScope, ambient);
-      if (member.initializer) visit2(member.initializer, enumScope, ambient);
-    }
-  };
-  const visitModuleDeclaration = (node2, scope, ambient) => {
-    const decl = node2;
-    const exported = hasModifier2(decl, SyntaxKind.ExportKeyword);
-    if (exported) isModule = true;
-    const isGlobal = (decl.flags & import_typescript10.default.NodeFlags.GlobalAugmentation) !== 0;
-    const inner = ambient || hasModifier2(decl, SyntaxKind.DeclareKeyword) || !import_typescript10.default.isIdentifier(decl.name) || isGlobal;
-    if (import_typescript10.default.isIdentifier(decl.name) && !isGlobal)
-      declare(scope, decl.name, "namespace", ALL, { exported, ambient: inner });
-    if (!decl.body) return;
-    const moduleScope2 = newScope("function", decl, scope);
-    if (import_typescript10.default.isModuleBlock(decl.body)) visitStatements(decl.body.statements, moduleScope2, inner);
-    else visit2(decl.body, moduleScope2, inner);
-  };
-  const visitBlock = (node2, scope, ambient) => {
-    visitStatements(node2.statements, newScope("block", node2, scope), ambient);
-  };
-  const visitSwitchStatement = (node2, scope, ambient) => {
-    const statement = node2;
-    visit2(statement.expression, scope, ambient);
-    const blockScope = newScope("block", statement.caseBlock, scope);
-    for (const clause of statement.caseBlock.clauses) {
-      if (import_typescript10.default.isCaseClause(clause)) visit2(clause.expression, blockScope, ambient);
-      visitStatements(clause.statements, blockScope, ambient);
-    }
-  };
-  const visitForStatement = (node2, scope, ambient) => {
-    const statement = node2;
-    const loopScope = newScope("block", statement, scope);
-    if (statement.initializer) visit2(statement.initializer, loopScope, ambient);
-    if (statement.condition) visit2(statement.condition, loopScope, ambient);
-    if (statement.incrementor) visit2(statement.incrementor, loopScope, ambient);
-    visit2(statement.statement, loopScope, ambient);
-  };
-  const visitForInStatement = (node2, scope, ambient) => {
-    const statement = node2;
-    const loopScope = newScope("block", statement, scope);
-    if (import_typescript10.default.isVariableDeclarationList(statement.initializer)) visit2(statement.initializer, loopScope, ambient);
-    else visitAssignmentTarget(statement.initializer, loopScope, ambient);
-    visit2(statement.expression, loopScope, ambient);
-    visit2(statement.statement, loopScope, ambient);
-  };
-  const visitCatchClause = (node2, scope, ambient) => {
-    const clause = node2;
-    const catchScope = newScope("catch", clause, scope);
-    if (clause.variableDeclaration) {
-      declarePattern(clause.variableDeclaration.name, catchScope, catchScope, "catch", {}, ambient);
-      if (clause.variableDeclaration.type) visit2(clause.variableDeclaration.type, catchScope, ambient);
-    }
-    visit2(clause.block, catchScope, ambient);
-  };
-  const visitBinaryExpression = (node2, scope, ambient) => {
-    const expression = node2;
-    if (expression.operatorToken.kind === SyntaxKind.EqualsToken) {
-      visitAssignmentTarget(expression.left, scope, ambient);
-      visit2(expression.right, scope, ambient);
-      return;
-    }
-    visitChildren(node2, scope, ambient);
-  };
-  const visitPropertyAccessExpression = (node2, scope, ambient) => {
-    visit2(node2.expression, scope, ambient);
-  };
-  const visitQualifiedName = (node2, scope, ambient) => {
-    visit2(node2.left, scope, ambient);
-  };
-  const visitPropertyAssignment = (node2, scope, ambient) => {
-    const property = node2;
-    if (import_typescript10.default.isComputedPropertyName(property.name)) visit2(property.name.expression, scope, ambient);
-    visit2(property.initializer, scope, ambient);
-  };
-  const visitShorthandPropertyAssignment = (node2, scope, ambient) => {
-    const property = node2;
-    reference(scope, property.name.text, VALUE);
-    if (property.objectAssignmentInitializer) visit2(property.objectAssignmentInitializer, scope, ambient);
-  };
-  const visitLabeledOrLeaf = (node2, scope, ambient) => {
-    if (import_typescript10.default.isLabeledStatement(node2)) visit2(node2.statement, scope, ambient);
-  };
-  const visitTypeReference = (node2, scope, ambient) => {
-    const type = node2;
-    referenceEntity(type.typeName, scope, TYPE);
-    for (const arg of type.typeArguments ?? []) visit2(arg, scope, ambient);
-  };
-  const visitExpressionWithTypeArguments = (node2, scope, ambient) => {
-    const type = node2;
-    referenceEntity(type.expression, scope, VALUE);
-    for (const arg of type.typeArguments ?? []) visit2(arg, scope, ambient);
-  };
-  const visitTypeQuery = (node2, scope, ambient) => {
-    const query = node2;
-    referenceEntity(query.exprName, scope, VALUE);
-    for (const arg of query.typeArguments ?? []) visit2(arg, scope, ambient);
-  };
-  const visitImportType = (node2, scope, ambient) => {
-    for (const arg of node2.typeArguments ?? []) visit2(arg, scope, ambient);
-  };
-  const visitTypePredicate = (node2, scope, ambient) => {
-    const predicate = node2;
-    if (predicate.type) visit2(predicate.type, scope, ambient);
-  };
-  const visitNamedTupleMember = (node2, scope, ambient) => {
-    visit2(node2.type, scope, ambient);
-  };
-  const visitMappedType = (node2, scope, ambient) => {
-    const mapped = node2;
-    const typeScope = newScope("type", mapped, scope);
-    declare(typeScope, mapped.typeParameter.name, "type-parameter", TYPE);
-    if (mapped.typeParameter.constraint) visit2(mapped.typeParameter.constraint, typeScope, ambient);
-    if (mapped.nameType) visit2(mapped.nameType, typeScope, ambient);
-    if (mapped.type) visit2(mapped.type, typeScope, ambient);
-  };
-  const visitConditionalType = (node2, scope, ambient) => {
-    const conditional = node2;
-    const typeScope = newScope("type", conditional, scope);
-    visitChildren(conditional, typeScope, ambient);
-  };
-  const visitInferType = (node2, scope, ambient) => {
-    const infer = node2;
-    declare(scope, infer.typeParameter.name, "type-parameter", TYPE);
-    if (infer.typeParameter.constraint) visit2(infer.typeParameter.constraint, scope, ambient);
-  };
-  const visitJsxOpeningLike = (node2, scope, ambient) => {
-    hasJsx = true;
-    const element = node2;
-    const tag = element.tagName;
-    if (import_typescript10.default.isIdentifier(tag)) {
-      if (!isJsxIntrinsic(tag.text)) reference(scope, tag.text, VALUE);
-    } else if (import_typescript10.default.isPropertyAccessExpression(tag)) {
-      referenceEntity(tag, scope, VALUE);
-    }
-    for (const arg of element.typeArguments ?? []) visit2(arg, scope, ambient);
-    visit2(element.attributes, scope, ambient);
-  };
-  const visitJsxFragment = (node2, scope, ambient) => {
-    hasJsx = true;
-    visitChildren(node2, scope, ambient);
-  };
-  const visitJsxClosingElement = () => {
-  };
-  const visitJsxAttribute = (node2, scope, ambient) => {
-    const initializer3 = node2.initializer;
-    if (initializer3) visit2(initializer3, scope, ambient);
-  };
-  const visitJsxNamespacedName = () => {
-  };
-  const handlers = [];
-  handlers[SyntaxKind.ImportDeclaration] = visitImportDeclaration;
-  handlers[SyntaxKind.ImportEqualsDeclaration] = visitImportEqualsDeclaration;
-  handlers[SyntaxKind.ExportDeclaration] = visitExportDeclaration;
-  handlers[SyntaxKind.ExportAssignment] = visitExportAssignment;
-  handlers[SyntaxKind.NamespaceExportDeclaration] = visitNamespaceExportDeclaration;
-  handlers[SyntaxKind.VariableStatement] = visitVariableStatement;
-  handlers[SyntaxKind.VariableDeclarationList] = visitVariableDeclarationList;
-  handlers[SyntaxKind.FunctionDeclaration] = visitFunctionDeclaration;
-  handlers[SyntaxKind.FunctionExpression] = visitSignatureLike;
-  handlers[SyntaxKind.ArrowFunction] = visitSignatureLike;
-  handlers[SyntaxKind.MethodDeclaration] = visitSignatureLike;
-  handlers[SyntaxKind.Constructor] = visitSignatureLike;
-  handlers[SyntaxKind.GetAccessor] = visitSignatureLike;
-  handlers[SyntaxKind.SetAccessor] = visitSignatureLike;
-  handlers[SyntaxKind.MethodSignature] = visitSignatureLike;
-  handlers[SyntaxKind.CallSignature] = visitSignatureLike;
-  handlers[SyntaxKind.ConstructSignature] = visitSignatureLike;
-  handlers[SyntaxKind.IndexSignature] = visitSignatureLike;
-  handlers[SyntaxKind.FunctionType] = visitSignatureLike;
-  handlers[SyntaxKind.ConstructorType] = visitSignatureLike;
-  handlers[SyntaxKind.ClassDeclaration] = visitClassDeclaration;
-  handlers[SyntaxKind.ClassExpression] = visitClassExpression;
-  handlers[SyntaxKind.ClassStaticBlockDeclaration] = visitClassStaticBlockDeclaration;
-  handlers[SyntaxKind.PropertyDeclaration] = visitPropertyDeclaration;
-  handlers[SyntaxKind.PropertySignature] = visitPropertyDeclaration;
-  handlers[SyntaxKind.InterfaceDeclaration] = visitInterfaceDeclaration;
-  handlers[SyntaxKind.TypeAliasDeclaration] = visitTypeAliasDeclaration;
-  handlers[SyntaxKind.EnumDeclaration] = visitEnumDeclaration;
-  handlers[SyntaxKind.ModuleDeclaration] = visitModuleDeclaration;
-  handlers[SyntaxKind.Block] = visitBlock;
-  handlers[SyntaxKind.SwitchStatement] = visitSwitchStatement;
-  handlers[SyntaxKind.ForStatement] = visitForStatement;
-  handlers[SyntaxKind.ForInStatement] = visitForInStatement;
-  handlers[SyntaxKind.ForOfStatement] = visitForInStatement;
-  handlers[SyntaxKind.CatchClause] = visitCatchClause;
-  handlers[SyntaxKind.BinaryExpression] = visitBinaryExpression;
-  handlers[SyntaxKind.PropertyAccessExpression] = visitPropertyAccessExpression;
-  handlers[SyntaxKind.QualifiedName] = visitQualifiedName;
-  handlers[SyntaxKind.PropertyAssignment] = visitPropertyAssignment;
-  handlers[SyntaxKind.ShorthandPropertyAssignment] = visitShorthandPropertyAssignment;
-  handlers[SyntaxKind.EnumMember] = visitLabeledOrLeaf;
-  handlers[SyntaxKind.LabeledStatement] = visitLabeledOrLeaf;
-  handlers[SyntaxKind.BreakStatement] = visitLabeledOrLeaf;
-  handlers[SyntaxKind.ContinueStatement] = visitLabeledOrLeaf;
-  handlers[SyntaxKind.MetaProperty] = visitLabeledOrLeaf;
-  handlers[SyntaxKind.TypeReference] = visitTypeReference;
-  handlers[SyntaxKind.ExpressionWithTypeArguments] = visitExpressionWithTypeArguments;
-  handlers[SyntaxKind.TypeQuery] = visitTypeQuery;
-  handlers[SyntaxKind.ImportType] = visitImportType;
-  handlers[SyntaxKind.TypePredicate] = visitTypePredicate;
-  handlers[SyntaxKind.NamedTupleMember] = visitNamedTupleMember;
-  handlers[SyntaxKind.MappedType] = visitMappedType;
-  handlers[SyntaxKind.ConditionalType] = visitConditionalType;
-  handlers[SyntaxKind.InferType] = visitInferType;
-  handlers[SyntaxKind.JsxSelfClosingElement] = visitJsxOpeningLike;
-  handlers[SyntaxKind.JsxOpeningElement] = visitJsxOpeningLike;
-  handlers[SyntaxKind.JsxFragment] = visitJsxFragment;
-  handlers[SyntaxKind.JsxClosingElement] = visitJsxClosingElement;
-  handlers[SyntaxKind.JsxAttribute] = visitJsxAttribute;
-  handlers[SyntaxKind.JsxNamespacedName] = visitJsxNamespacedName;
-  let childScope;
-  let childAmbient = false;
-  const visitChild = (child) => {
-    const scope = childScope;
-    const ambient = childAmbient;
-    visit2(child, scope, ambient);
-    childScope = scope;
-    childAmbient = ambient;
-    return void 0;
-  };
-  const visitChildren = (node2, scope, ambient) => {
-    childScope = scope;
-    childAmbient = ambient;
-    forEachChild(node2, visitChild);
-  };
-  visitStatements(sf.statements, moduleScope, isDeclarationFile);
-  if (hasJsx) for (const name2 of jsxFactoryNames(sf.text)) reference(moduleScope, name2, VALUE);
-  for (const name2 of jsDocReferences(sf.text, /\.[cm]?jsx?$/.test(sf.fileName)))
+  }
+  for (const member of decl.members) visit4(member, typeScope, ambient);
+}
+function visitTypeAliasDeclaration2(node2, scope, ambient) {
+  const decl = node2;
+  const exported = hasModifier2(decl, SyntaxKind.ExportKeyword);
+  if (exported) isModule = true;
+  declare(scope, decl.name, "type", TYPE, {
+    exported,
+    ambient: ambient || hasModifier2(decl, SyntaxKind.DeclareKeyword)
+  });
+  const typeScope = newScope("type", decl, scope);
+  visitTypeParameters(decl.typeParameters, typeScope, ambient);
+  visit4(decl.type, typeScope, ambient);
+}
+function visitEnumDeclaration2(node2, scope, ambient) {
+  const decl = node2;
+  const exported = hasModifier2(decl, SyntaxKind.ExportKeyword);
+  if (exported) isModule = true;
+  declare(scope, decl.name, "enum", ALL, {
+    exported,
+    ambient: ambient || hasModifier2(decl, SyntaxKind.DeclareKeyword)
+  });
+  const enumScope = newScope("enum", decl, scope);
+  for (const member of decl.members) {
+    if (import_typescript11.default.isIdentifier(member.name)) declare(enumScope, member.name, "enum-member", VALUE);
+  }
+  for (const member of decl.members) {
+    if (import_typescript11.default.isComputedPropertyName(member.name)) visit4(member.name.expression, enumScope, ambient);
+    if (member.initializer) visit4(member.initializer, enumScope, ambient);
+  }
+}
+function visitModuleDeclaration2(node2, scope, ambient) {
+  const decl = node2;
+  const exported = hasModifier2(decl, SyntaxKind.ExportKeyword);
+  if (exported) isModule = true;
+  const isGlobal = (decl.flags & import_typescript11.default.NodeFlags.GlobalAugmentation) !== 0;
+  const inner = ambient || hasModifier2(decl, SyntaxKind.DeclareKeyword) || !import_typescript11.default.isIdentifier(decl.name) || isGlobal;
+  if (import_typescript11.default.isIdentifier(decl.name) && !isGlobal)
+    declare(scope, decl.name, "namespace", ALL, { exported, ambient: inner });
+  if (!decl.body) return;
+  const moduleScope = newScope("function", decl, scope);
+  if (import_typescript11.default.isModuleBlock(decl.body)) visitStatements(decl.body.statements, moduleScope, inner);
+  else visit4(decl.body, moduleScope, inner);
+}
+function visitBlock(node2, scope, ambient) {
+  visitStatements(node2.statements, newScope("block", node2, scope), ambient);
+}
+function visitSwitchStatement(node2, scope, ambient) {
+  const statement = node2;
+  visit4(statement.expression, scope, ambient);
+  const blockScope = newScope("block", statement.caseBlock, scope);
+  for (const clause of statement.caseBlock.clauses) {
+    if (import_typescript11.default.isCaseClause(clause)) visit4(clause.expression, blockScope, ambient);
+    visitStatements(clause.statements, blockScope, ambient);
+  }
+}
+function visitForStatement(node2, scope, ambient) {
+  const statement = node2;
+  const loopScope = newScope("block", statement, scope);
+  if (statement.initializer) visit4(statement.initializer, loopScope, ambient);
+  if (statement.condition) visit4(statement.condition, loopScope, ambient);
+  if (statement.incrementor) visit4(statement.incrementor, loopScope, ambient);
+  visit4(statement.statement, loopScope, ambient);
+}
+function visitForInStatement(node2, scope, ambient) {
+  const statement = node2;
+  const loopScope = newScope("block", statement, scope);
+  if (import_typescript11.default.isVariableDeclarationList(statement.initializer)) visit4(statement.initializer, loopScope, ambient);
+  else visitAssignmentTarget(statement.initializer, loopScope, ambient);
+  visit4(statement.expression, loopScope, ambient);
+  visit4(statement.statement, loopScope, ambient);
+}
+function visitCatchClause(node2, scope, ambient) {
+  const clause = node2;
+  const catchScope = newScope("catch", clause, scope);
+  if (clause.variableDeclaration) {
+    declarePattern(clause.variableDeclaration.name, catchScope, catchScope, "catch", {}, ambient);
+    if (clause.variableDeclaration.type) visit4(clause.variableDeclaration.type, catchScope, ambient);
+  }
+  visit4(clause.block, catchScope, ambient);
+}
+function visitBinaryExpression(node2, scope, ambient) {
+  const expression = node2;
+  if (expression.operatorToken.kind === SyntaxKind.EqualsToken) {
+    visitAssignmentTarget(expression.left, scope, ambient);
+    visit4(expression.right, scope, ambient);
+    return;
+  }
+  visitChildren(node2, scope, ambient);
+}
+function visitPropertyAccessExpression(node2, scope, ambient) {
+  visit4(node2.expression, scope, ambient);
+}
+function visitQualifiedName(node2, scope, ambient) {
+  visit4(node2.left, scope, ambient);
+}
+function visitPropertyAssignment2(node2, scope, ambient) {
+  const property = node2;
+  if (import_typescript11.default.isComputedPropertyName(property.name)) visit4(property.name.expression, scope, ambient);
+  visit4(property.initializer, scope, ambient);
+}
+function visitShorthandPropertyAssignment(node2, scope, ambient) {
+  const property = node2;
+  reference(scope, property.name.text, VALUE);
+  if (property.objectAssignmentInitializer) visit4(property.objectAssignmentInitializer, scope, ambient);
+}
+function visitLabeledOrLeaf(node2, scope, ambient) {
+  if (import_typescript11.default.isLabeledStatement(node2)) visit4(node2.statement, scope, ambient);
+}
+function visitTypeReference(node2, scope, ambient) {
+  const type = node2;
+  referenceEntity(type.typeName, scope, TYPE);
+  for (const arg of type.typeArguments ?? []) visit4(arg, scope, ambient);
+}
+function visitExpressionWithTypeArguments(node2, scope, ambient) {
+  const type = node2;
+  referenceEntity(type.expression, scope, VALUE);
+  for (const arg of type.typeArguments ?? []) visit4(arg, scope, ambient);
+}
+function visitTypeQuery(node2, scope, ambient) {
+  const query = node2;
+  referenceEntity(query.exprName, scope, VALUE);
+  for (const arg of query.typeArguments ?? []) visit4(arg, scope, ambient);
+}
+function visitImportType(node2, scope, ambient) {
+  for (const arg of node2.typeArguments ?? []) visit4(arg, scope, ambient);
+}
+function visitTypePredicate(node2, scope, ambient) {
+  const predicate = node2;
+  if (predicate.type) visit4(predicate.type, scope, ambient);
+}
+function visitNamedTupleMember(node2, scope, ambient) {
+  visit4(node2.type, scope, ambient);
+}
+function visitMappedType(node2, scope, ambient) {
+  const mapped = node2;
+  const typeScope = newScope("type", mapped, scope);
+  declare(typeScope, mapped.typeParameter.name, "type-parameter", TYPE);
+  if (mapped.typeParameter.constraint) visit4(mapped.typeParameter.constraint, typeScope, ambient);
+  if (mapped.nameType) visit4(mapped.nameType, typeScope, ambient);
+  if (mapped.type) visit4(mapped.type, typeScope, ambient);
+}
+function visitConditionalType(node2, scope, ambient) {
+  const conditional = node2;
+  const typeScope = newScope("type", conditional, scope);
+  visitChildren(conditional, typeScope, ambient);
+}
+function visitInferType(node2, scope, ambient) {
+  const infer = node2;
+  declare(scope, infer.typeParameter.name, "type-parameter", TYPE);
+  if (infer.typeParameter.constraint) visit4(infer.typeParameter.constraint, scope, ambient);
+}
+function visitJsxOpeningLike(node2, scope, ambient) {
+  hasJsx = true;
+  const element = node2;
+  const tag = element.tagName;
+  if (import_typescript11.default.isIdentifier(tag)) {
+    if (!isJsxIntrinsic(tag.text)) reference(scope, tag.text, VALUE);
+  } else if (import_typescript11.default.isPropertyAccessExpression(tag)) {
+    referenceEntity(tag, scope, VALUE);
+  }
+  for (const arg of element.typeArguments ?? []) visit4(arg, scope, ambient);
+  visit4(element.attributes, scope, ambient);
+}
+function visitJsxFragment(node2, scope, ambient) {
+  hasJsx = true;
+  visitChildren(node2, scope, ambient);
+}
+function visitJsxClosingElement() {
+}
+function visitJsxAttribute(node2, scope, ambient) {
+  const initializer3 = node2.initializer;
+  if (initializer3) visit4(initializer3, scope, ambient);
+}
+function visitJsxNamespacedName() {
+}
+function visitChild(child) {
+  const scope = childScope;
+  const ambient = childAmbient;
+  visit4(child, scope, ambient);
+  childScope = scope;
+  childAmbient = ambient;
+  return void 0;
+}
+function visitChildren(node2, scope, ambient) {
+  childScope = scope;
+  childAmbient = ambient;
+  forEachChild(node2, visitChild);
+}
+function analyzeScopes(file2) {
+  sf3 = file2;
+  bindings = [];
+  references = [];
+  parameters = /* @__PURE__ */ new Map();
+  isModule = false;
+  hasJsx = false;
+  isDeclarationFile = file2.isDeclarationFile;
+  try {
+    return analyzeFile(file2);
+  } finally {
+    sf3 = void 0;
+    bindings = [];
+    references = [];
+    parameters = /* @__PURE__ */ new Map();
+    childScope = void 0;
+  }
+}
+function analyzeFile(sf4) {
+  const moduleScope = newScope("module", sf4, void 0);
+  visitStatements(sf4.statements, moduleScope, isDeclarationFile);
+  if (hasJsx) for (const name2 of jsxFactoryNames(sf4.text)) reference(moduleScope, name2, VALUE);
+  for (const name2 of jsDocReferences(sf4.text, /\.[cm]?jsx?$/.test(sf4.fileName)))
     reference(moduleScope, name2, ALL);
   let isCommonJs = false;
   for (const ref of references) {
@@ -33776,13 +33842,13 @@ function analyzeScopes(sf) {
 function isCommonJsExport(node2) {
   let current = node2;
   for (; ; ) {
-    while (import_typescript10.default.isParenthesizedExpression(current)) current = current.expression;
-    if (!import_typescript10.default.isBinaryExpression(current) || current.operatorToken.kind !== SyntaxKind.EqualsToken)
+    while (import_typescript11.default.isParenthesizedExpression(current)) current = current.expression;
+    if (!import_typescript11.default.isBinaryExpression(current) || current.operatorToken.kind !== SyntaxKind.EqualsToken)
       return false;
     let target = current.left;
-    while (import_typescript10.default.isPropertyAccessExpression(target) || import_typescript10.default.isElementAccessExpression(target)) {
+    while (import_typescript11.default.isPropertyAccessExpression(target) || import_typescript11.default.isElementAccessExpression(target)) {
       const base = target.expression;
-      if (import_typescript10.default.isIdentifier(base) && (base.text === "exports" || base.text === "module")) return true;
+      if (import_typescript11.default.isIdentifier(base) && (base.text === "exports" || base.text === "module")) return true;
       target = base;
     }
     current = current.right;
@@ -33802,11 +33868,11 @@ function findOuterValueBinding(scope, name2) {
   }
   return void 0;
 }
-var import_typescript10, VALUE, TYPE, NAMESPACE, ALL, PARAMETER_PROPERTY_MODIFIERS, JSDOC_BLOCK, JSDOC_LINK, JSDOC_TYPE, TYPE_IDENTIFIER;
+var import_typescript11, VALUE, TYPE, NAMESPACE, ALL, PARAMETER_PROPERTY_MODIFIERS, JSDOC_BLOCK, JSDOC_LINK, JSDOC_TYPE, TYPE_IDENTIFIER, sf3, bindings, references, parameters, isModule, hasJsx, isDeclarationFile, childScope, childAmbient, handlers2;
 var init_ts_scope = __esm({
   "../core/src/tasks/lint/ts-scope.ts"() {
     "use strict";
-    import_typescript10 = __toESM2(require_typescript());
+    import_typescript11 = __toESM2(require_typescript());
     init_ts_syntax();
     VALUE = 1;
     TYPE = 2;
@@ -33823,22 +33889,90 @@ var init_ts_scope = __esm({
     JSDOC_LINK = /\{@link(?:code|plain)?\s+([A-Za-z_$][\w$]*)/g;
     JSDOC_TYPE = /@[A-Za-z]+\s*\{([^}]*)\}/g;
     TYPE_IDENTIFIER = /(^|[^\w$.'"])([A-Za-z_$][\w$]*)/g;
+    bindings = [];
+    references = [];
+    parameters = /* @__PURE__ */ new Map();
+    isModule = false;
+    hasJsx = false;
+    isDeclarationFile = false;
+    childAmbient = false;
+    handlers2 = [];
+    handlers2[SyntaxKind.ImportDeclaration] = visitImportDeclaration2;
+    handlers2[SyntaxKind.ImportEqualsDeclaration] = visitImportEqualsDeclaration2;
+    handlers2[SyntaxKind.ExportDeclaration] = visitExportDeclaration2;
+    handlers2[SyntaxKind.ExportAssignment] = visitExportAssignment2;
+    handlers2[SyntaxKind.NamespaceExportDeclaration] = visitNamespaceExportDeclaration;
+    handlers2[SyntaxKind.VariableStatement] = visitVariableStatement2;
+    handlers2[SyntaxKind.VariableDeclarationList] = visitVariableDeclarationList;
+    handlers2[SyntaxKind.FunctionDeclaration] = visitFunctionDeclaration2;
+    handlers2[SyntaxKind.FunctionExpression] = visitSignatureLike;
+    handlers2[SyntaxKind.ArrowFunction] = visitSignatureLike;
+    handlers2[SyntaxKind.MethodDeclaration] = visitSignatureLike;
+    handlers2[SyntaxKind.Constructor] = visitSignatureLike;
+    handlers2[SyntaxKind.GetAccessor] = visitSignatureLike;
+    handlers2[SyntaxKind.SetAccessor] = visitSignatureLike;
+    handlers2[SyntaxKind.MethodSignature] = visitSignatureLike;
+    handlers2[SyntaxKind.CallSignature] = visitSignatureLike;
+    handlers2[SyntaxKind.ConstructSignature] = visitSignatureLike;
+    handlers2[SyntaxKind.IndexSignature] = visitSignatureLike;
+    handlers2[SyntaxKind.FunctionType] = visitSignatureLike;
+    handlers2[SyntaxKind.ConstructorType] = visitSignatureLike;
+    handlers2[SyntaxKind.ClassDeclaration] = visitClassDeclaration;
+    handlers2[SyntaxKind.ClassExpression] = visitClassExpression;
+    handlers2[SyntaxKind.ClassStaticBlockDeclaration] = visitClassStaticBlockDeclaration;
+    handlers2[SyntaxKind.PropertyDeclaration] = visitPropertyDeclaration;
+    handlers2[SyntaxKind.PropertySignature] = visitPropertyDeclaration;
+    handlers2[SyntaxKind.InterfaceDeclaration] = visitInterfaceDeclaration2;
+    handlers2[SyntaxKind.TypeAliasDeclaration] = visitTypeAliasDeclaration2;
+    handlers2[SyntaxKind.EnumDeclaration] = visitEnumDeclaration2;
+    handlers2[SyntaxKind.ModuleDeclaration] = visitModuleDeclaration2;
+    handlers2[SyntaxKind.Block] = visitBlock;
+    handlers2[SyntaxKind.SwitchStatement] = visitSwitchStatement;
+    handlers2[SyntaxKind.ForStatement] = visitForStatement;
+    handlers2[SyntaxKind.ForInStatement] = visitForInStatement;
+    handlers2[SyntaxKind.ForOfStatement] = visitForInStatement;
+    handlers2[SyntaxKind.CatchClause] = visitCatchClause;
+    handlers2[SyntaxKind.BinaryExpression] = visitBinaryExpression;
+    handlers2[SyntaxKind.PropertyAccessExpression] = visitPropertyAccessExpression;
+    handlers2[SyntaxKind.QualifiedName] = visitQualifiedName;
+    handlers2[SyntaxKind.PropertyAssignment] = visitPropertyAssignment2;
+    handlers2[SyntaxKind.ShorthandPropertyAssignment] = visitShorthandPropertyAssignment;
+    handlers2[SyntaxKind.EnumMember] = visitLabeledOrLeaf;
+    handlers2[SyntaxKind.LabeledStatement] = visitLabeledOrLeaf;
+    handlers2[SyntaxKind.BreakStatement] = visitLabeledOrLeaf;
+    handlers2[SyntaxKind.ContinueStatement] = visitLabeledOrLeaf;
+    handlers2[SyntaxKind.MetaProperty] = visitLabeledOrLeaf;
+    handlers2[SyntaxKind.TypeReference] = visitTypeReference;
+    handlers2[SyntaxKind.ExpressionWithTypeArguments] = visitExpressionWithTypeArguments;
+    handlers2[SyntaxKind.TypeQuery] = visitTypeQuery;
+    handlers2[SyntaxKind.ImportType] = visitImportType;
+    handlers2[SyntaxKind.TypePredicate] = visitTypePredicate;
+    handlers2[SyntaxKind.NamedTupleMember] = visitNamedTupleMember;
+    handlers2[SyntaxKind.MappedType] = visitMappedType;
+    handlers2[SyntaxKind.ConditionalType] = visitConditionalType;
+    handlers2[SyntaxKind.InferType] = visitInferType;
+    handlers2[SyntaxKind.JsxSelfClosingElement] = visitJsxOpeningLike;
+    handlers2[SyntaxKind.JsxOpeningElement] = visitJsxOpeningLike;
+    handlers2[SyntaxKind.JsxFragment] = visitJsxFragment;
+    handlers2[SyntaxKind.JsxClosingElement] = visitJsxClosingElement;
+    handlers2[SyntaxKind.JsxAttribute] = visitJsxAttribute;
+    handlers2[SyntaxKind.JsxNamespacedName] = visitJsxNamespacedName;
   }
 });
 
 // ../core/src/tasks/lint/ts-rules.ts
-function checkTypeScriptRules(sf, _path, config2) {
-  const parseDiagnostics = sf.parseDiagnostics;
+function checkTypeScriptRules(sf4, _path, config3) {
+  const parseDiagnostics = sf4.parseDiagnostics;
   if (parseDiagnostics && parseDiagnostics.length > 0) return [];
-  const analysis = analyzeScopes(sf);
-  const lines = new LineIndex(sf.text);
+  const analysis = analyzeScopes(sf4);
+  const lines3 = new LineIndex(sf4.text);
   const findings = [];
   const at = (binding) => {
-    const start2 = lines.position(binding.pos);
-    const end = lines.position(binding.end);
+    const start2 = lines3.position(binding.pos);
+    const end = lines3.position(binding.end);
     return { line: start2.line, col: start2.col, end_line: end.line, end_col: end.col };
   };
-  const { rules } = config2;
+  const { rules } = config3;
   if (rules.L101.severity !== "off") {
     for (const binding of analysis.bindings) {
       if (binding.kind !== "import" || binding.exported || binding.reads + binding.writes > 0) continue;
@@ -33863,7 +33997,7 @@ function checkTypeScriptRules(sf, _path, config2) {
     for (const binding of analysis.bindings) {
       const outer = shadowedBinding(binding);
       if (!outer) continue;
-      const line = lines.lineOf(outer.pos);
+      const line = lines3.lineOf(outer.pos);
       findings.push({
         rule: "L103",
         message: `'${binding.name}' shadows the declaration on line ${line}`,
@@ -33946,15 +34080,15 @@ __export2(lint_task_exports, {
   isLikelyMinified: () => isLikelyMinified,
   lintTask: () => lintTask
 });
-function isLikelyMinified(path21, text) {
-  if (/\.min\.[cm]?js$/i.test(path21)) return true;
+function isLikelyMinified(path22, text) {
+  if (/\.min\.[cm]?js$/i.test(path22)) return true;
   if (text.length < 2048) return false;
-  let lines = 1;
-  for (let i2 = text.indexOf("\n"); i2 !== -1; i2 = text.indexOf("\n", i2 + 1)) lines += 1;
-  return text.length / lines > 300;
+  let lines3 = 1;
+  for (let i2 = text.indexOf("\n"); i2 !== -1; i2 = text.indexOf("\n", i2 + 1)) lines3 += 1;
+  return text.length / lines3 > 300;
 }
-function wantsAstRules(config2) {
-  const { L101, L102, L103 } = config2.rules;
+function wantsAstRules(config3) {
+  const { L101, L102, L103 } = config3.rules;
   return L101.severity !== "off" || L102.severity !== "off" || L103.severity !== "off";
 }
 var lintTask;
@@ -33975,20 +34109,20 @@ var init_lint_task = __esm({
       runFile(file2, ctx) {
         if (!file2.isText) return [];
         const text = file2.text();
-        const config2 = ctx.config;
-        const findings = checkTextRules(file2.path, text, config2);
-        if (wantsAstRules(config2) && !isLikelyMinified(file2.path, text)) {
+        const config3 = ctx.config;
+        const findings = checkTextRules(file2.path, text, config3);
+        if (wantsAstRules(config3) && !isLikelyMinified(file2.path, text)) {
           const lang = detectSourceLanguage(file2.path);
           if (lang === "typescript" || lang === "javascript") {
-            findings.push(...checkTypeScriptRules(getTypeScriptTree(file2, ctx), file2.path, config2));
+            findings.push(...checkTypeScriptRules(getTypeScriptTree(file2, ctx), file2.path, config3));
           } else if (lang === "python") {
-            findings.push(...checkPythonRules(getPythonTree(file2, ctx), file2.path, config2));
+            findings.push(...checkPythonRules(getPythonTree(file2, ctx), file2.path, config3));
           }
         }
         findings.sort(
           (a, b) => a.line - b.line || a.col - b.col || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0)
         );
-        return toDiagnostics(file2.path, findings, config2, parseSuppressions(text).isSuppressed);
+        return toDiagnostics(file2.path, findings, config3, parseSuppressions(text).isSuppressed);
       }
     });
   }
@@ -33996,7 +34130,7 @@ var init_lint_task = __esm({
 
 // ../core/src/tasks/eslint/load-eslint.ts
 import { createRequire as createRequire2 } from "node:module";
-import path19 from "node:path";
+import path20 from "node:path";
 function loadWorkspaceEslint(root, options) {
   const key = `${root}\0${options.flat}\0${options.lookupFromFile}`;
   let promise2 = loaded.get(key);
@@ -34025,7 +34159,7 @@ async function load(root, options) {
       details: { root, version: install.version }
     });
   }
-  const req = createRequire2(path19.join(root, "__codebatch__.js"));
+  const req = createRequire2(path20.join(root, "__codebatch__.js"));
   let mod;
   try {
     mod = req("eslint");
@@ -34120,7 +34254,7 @@ var eslint_task_exports = {};
 __export2(eslint_task_exports, {
   eslintTask: () => eslintTask
 });
-import path20 from "node:path";
+import path21 from "node:path";
 function openSession(ctx) {
   const root = ctx.snapshot.root;
   const lookupFromFile = (ctx.config.configLookup ?? "file") === "file";
@@ -34146,7 +34280,7 @@ function isNoConfigError(error62) {
 async function lintFile(session, file2, ctx) {
   if (!file2.isText || session.linted.get(file2.path) === false) return { outputs: [] };
   const { eslint } = session.loaded;
-  const abs = path20.join(ctx.snapshot.root, file2.path);
+  const abs = path21.join(ctx.snapshot.root, file2.path);
   try {
     const results = await eslint.lintText(file2.text(), { filePath: abs, warnIgnored: false });
     const meta3 = eslint.getRulesMetaForResults(results);
@@ -34180,26 +34314,26 @@ var init_eslint_task = __esm({
         const keys = /* @__PURE__ */ new Map();
         let typescript;
         for (const file2 of files) {
-          const abs = path20.join(ctx.snapshot.root, file2.path);
-          let config2;
+          const abs = path21.join(ctx.snapshot.root, file2.path);
+          let config3;
           try {
-            config2 = file2.isText ? await eslint.calculateConfigForFile(abs) : void 0;
-            if (config2 !== void 0 && !flat) {
+            config3 = file2.isText ? await eslint.calculateConfigForFile(abs) : void 0;
+            if (config3 !== void 0 && !flat) {
               const extensions = ctx.config.extensions ?? [".js"];
               if (!extensions.some((ext) => file2.path.endsWith(ext)) || await eslint.isPathIgnored(abs))
-                config2 = void 0;
+                config3 = void 0;
             }
           } catch (error62) {
             if (!isNoConfigError(error62)) throw eslintConfigError(error62, ctx.snapshot.root);
-            config2 = void 0;
+            config3 = void 0;
           }
-          session.linted.set(file2.path, config2 !== void 0);
-          if (config2 === void 0) {
+          session.linted.set(file2.path, config3 !== void 0);
+          if (config3 === void 0) {
             keys.set(file2.path, { ignored: true });
             continue;
           }
-          const key = { eslint: version2, flat, config: session.digester.digest(config2) };
-          if (usesTypeInformation(config2)) {
+          const key = { eslint: version2, flat, config: session.digester.digest(config3) };
+          if (usesTypeInformation(config3)) {
             typescript ??= findWorkspacePackage(ctx.snapshot.root, "typescript")?.version ?? null;
             key.typescript = typescript;
             key.types = closureDigestsFor(ctx.snapshot, ctx.cacheDir).get(file2.path) ?? null;
@@ -34260,6 +34394,7 @@ function createDefaultRegistry() {
         def = {
           ...meta3,
           runFile: (file2, ctx) => real().runFile(file2, ctx),
+          warmUp: () => real().warmUp?.(),
           ...meta3.batched ? {
             fileKeys: (files, ctx) => real().fileKeys(files, ctx),
             runFiles: (files, ctx) => real().runFiles(files, ctx)

@@ -179,7 +179,7 @@ import {
   verifiesReads,
   writeFileAtomic,
   writeShardManifest
-} from "./chunk-CZI4YGYI.js";
+} from "./chunk-AEUTH4IN.js";
 
 // ../core/src/config/config-schema.ts
 var configFileSchema, DEFAULT_SHARDS;

@@ -84,7 +84,7 @@ import {
   verifyShardOutputs,
   verifyStore,
   writeBatchManifest
-} from "./chunk-7O7NSAQL.js";
+} from "./chunk-JMACD6NS.js";
 import {
   CodebatchError,
   ENGINE_VERSION,
@@ -170,7 +170,7 @@ import {
   toPathKey,
   writeOutputObject,
   writeShardManifest
-} from "./chunk-CZI4YGYI.js";
+} from "./chunk-AEUTH4IN.js";
 export {
   CodebatchError,
   ENGINE_VERSION,

@@ -1,0 +1,47 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { analyze } from '../../api/analyze';
+import { warmUpTypeScriptParser } from '../../tasks/shared/ts-warmup';
+import { makeTempDir, writeTree } from '../../test-support/temp-dir';
+import { createTestRegistry } from '../../test-support/test-registry';
+
+describe('task warm-up', () => {
+  it('runs before a shard with many files to execute, never before the few files of an edit', async () => {
+    const tmp = makeTempDir();
+    try {
+      const src = path.join(tmp.dir, 'src');
+      const files: Record<string, string> = {};
+      for (let i = 0; i < 400; i += 1) files[`m${i}.ts`] = `export const v${i} = ${i};\n`;
+      writeTree(src, files);
+      // Two shards of about 200 files: past the warm-up threshold.
+      const configPath = path.join(tmp.dir, 'codebatch.config.json');
+      fs.writeFileSync(configPath, JSON.stringify({ shards: 2 }));
+      const base = createTestRegistry();
+      const warmUp = jest.fn();
+      const options = {
+        storeDir: path.join(tmp.dir, 'store'),
+        sourceDir: src,
+        pipeline: 'lint' as const,
+        parallel: 1,
+        configPath,
+        registry: createTestRegistry({ parse: { ...base.get('parse'), warmUp } as never }),
+      };
+      const cold = await analyze(options);
+      expect(cold.taskFiles.executed).toBeGreaterThanOrEqual(400);
+      expect(warmUp).toHaveBeenCalled();
+
+      warmUp.mockClear();
+      fs.appendFileSync(path.join(src, 'm7.ts'), 'export const edited = 1;\n');
+      const edit = await analyze(options);
+      expect(edit.taskFiles.executed).toBeGreaterThan(0);
+      expect(warmUp).not.toHaveBeenCalled();
+    } finally {
+      tmp.cleanup();
+    }
+  });
+
+  it('parses its TypeScript warm-up source as TSX, TS and JS without throwing, once per thread', () => {
+    expect(() => warmUpTypeScriptParser()).not.toThrow();
+    expect(() => warmUpTypeScriptParser()).not.toThrow();
+  });
+});
