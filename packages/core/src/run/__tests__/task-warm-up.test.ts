@@ -1,6 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { analyze } from '../../api/analyze';
+import { lintConfigSchema } from '../../tasks/lint/lint-config';
+import { WARM_UP_FILE, warmUpLint } from '../../tasks/lint/lint-warmup';
+import { RULE_IDS } from '../../tasks/lint/rule-catalog';
+import { checkTextRules } from '../../tasks/lint/text-rules';
+import { checkTypeScriptRules } from '../../tasks/lint/ts-rules';
+import { parseTypeScript } from '../../tasks/shared/ts-tree';
 import { warmUpTypeScriptParser } from '../../tasks/shared/ts-warmup';
 import { makeTempDir, writeTree } from '../../test-support/temp-dir';
 import { createTestRegistry } from '../../test-support/test-registry';
@@ -43,5 +49,13 @@ describe('task warm-up', () => {
   it('parses its TypeScript warm-up source as TSX, TS and JS without throwing, once per thread', () => {
     expect(() => warmUpTypeScriptParser()).not.toThrow();
     expect(() => warmUpTypeScriptParser()).not.toThrow();
+  });
+
+  it("lints a file that breaks every lint rule, so each rule's code has run before a long run", () => {
+    const config = lintConfigSchema.parse({});
+    const findings = checkTextRules('warm-up.ts', WARM_UP_FILE, config);
+    findings.push(...checkTypeScriptRules(parseTypeScript('warm-up.ts', WARM_UP_FILE), 'warm-up.ts', config));
+    expect(new Set(findings.map((f) => f.rule))).toEqual(new Set(RULE_IDS));
+    expect(() => warmUpLint()).not.toThrow();
   });
 });

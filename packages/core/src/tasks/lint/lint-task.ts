@@ -4,6 +4,7 @@ import { getTypeScriptTree } from '../shared/ts-tree';
 import { defineTask } from '../task-definition';
 import type { LintConfig } from './lint-config';
 import { lintMeta } from './lint-meta';
+import { warmUpLint } from './lint-warmup';
 import { checkPythonRules } from './python-rules';
 import { parseSuppressions } from './suppressions';
 import { checkTextRules, type Finding, toDiagnostics } from './text-rules';
@@ -32,6 +33,7 @@ function wantsAstRules(config: LintConfig): boolean {
  */
 export const lintTask = defineTask<LintConfig>({
   ...lintMeta,
+  warmUp: warmUpLint,
   runFile(file, ctx) {
     if (!file.isText) return [];
     const text = file.text();

@@ -26140,6 +26140,104 @@ var init_chain_scope = __esm({
   }
 });
 
+// ../core/src/schemas/compile-acceptor.ts
+function compileAcceptor(schema) {
+  return compile2(schema);
+}
+function compile2(schema) {
+  const def = schema._zod.def;
+  switch (def.type) {
+    case "string":
+      return compileString(def);
+    case "number":
+      return compileNumber(def);
+    case "boolean":
+      return def.checks?.length ? void 0 : (v) => typeof v === "boolean";
+    case "enum": {
+      const entries = def.entries;
+      const values = new Set(Object.values(entries));
+      if ([...values].some((v) => typeof v !== "string")) return void 0;
+      return (v) => typeof v === "string" && values.has(v);
+    }
+    case "optional": {
+      const inner = compile2(def.innerType);
+      return inner && ((v) => v === void 0 || inner(v));
+    }
+    case "union": {
+      const options = def.options.map(compile2);
+      if (options.some((o) => o === void 0)) return void 0;
+      const accepts = options;
+      return (v) => accepts.some((accept) => accept(v));
+    }
+    case "object":
+      return compileObject(def);
+    default:
+      return void 0;
+  }
+}
+function compileString(def) {
+  const tests = [];
+  for (const c of def.checks ?? []) {
+    const check2 = c._zod.def;
+    if (check2.check === "min_length") {
+      const min = check2.minimum;
+      tests.push((s) => s.length >= min);
+    } else if (check2.check === "max_length") {
+      const max = check2.maximum;
+      tests.push((s) => s.length <= max);
+    } else if (check2.check === "string_format" && check2.format === "regex") {
+      const pattern = check2.pattern;
+      if (pattern.global || pattern.sticky) return void 0;
+      tests.push((s) => pattern.test(s));
+    } else {
+      return void 0;
+    }
+  }
+  return (v) => typeof v === "string" && tests.every((test) => test(v));
+}
+function compileNumber(def) {
+  const tests = [];
+  for (const c of def.checks ?? []) {
+    const check2 = c._zod.def;
+    if (check2.check === "number_format" && check2.format === "safeint") {
+      tests.push((n) => Number.isSafeInteger(n));
+    } else if (check2.check === "greater_than") {
+      const min = check2.value;
+      tests.push(check2.inclusive ? (n) => n >= min : (n) => n > min);
+    } else if (check2.check === "less_than") {
+      const max = check2.value;
+      tests.push(check2.inclusive ? (n) => n <= max : (n) => n < max);
+    } else {
+      return void 0;
+    }
+  }
+  return (v) => typeof v === "number" && Number.isFinite(v) && tests.every((test) => test(v));
+}
+function compileObject(def) {
+  if (def.checks?.length) return void 0;
+  const catchall = def.catchall?._zod.def.type;
+  if (catchall !== "unknown") return void 0;
+  const fields = [];
+  for (const [key, field] of Object.entries(def.shape)) {
+    const accept = compile2(field);
+    if (!accept) return void 0;
+    fields.push([key, accept]);
+  }
+  return (v) => {
+    if (typeof v !== "object" || v === null || Array.isArray(v)) return false;
+    const proto = Object.getPrototypeOf(v);
+    if (proto !== Object.prototype && proto !== null) return false;
+    const record2 = v;
+    for (const [key, accept] of fields) if (!accept(record2[key])) return false;
+    return true;
+  };
+}
+var init_compile_acceptor = __esm({
+  "../core/src/schemas/compile-acceptor.ts"() {
+    "use strict";
+  }
+});
+
 // ../core/src/run/commit-outputs.ts
 import { createHash as createHash3 } from "node:crypto";
 function serializeOutputs(outputs, ids) {
@@ -26549,6 +26647,7 @@ async function runMisses(taskId, t, files, taskCtx) {
 }
 function assertValidOutputs(outputs, filePath, taskId) {
   for (const o of outputs) {
+    if (o.path === filePath && acceptsTaskOutput?.(o)) continue;
     const result = taskOutputSchema.safeParse(o);
     if (!result.success || o.path !== filePath) {
       throw new CodebatchError(
@@ -26564,12 +26663,13 @@ function assertValidOutputs(outputs, filePath, taskId) {
     }
   }
 }
-var WARM_UP_MIN_FILES, TASK_CRASH_CODE;
+var WARM_UP_MIN_FILES, TASK_CRASH_CODE, acceptsTaskOutput;
 var init_execute_task = __esm({
   "../core/src/run/execute-task.ts"() {
     "use strict";
     init_codebatch_error();
     init_diagnostic_counts();
+    init_compile_acceptor();
     init_output_record();
     init_chunking();
     init_hash();
@@ -26582,6 +26682,7 @@ var init_execute_task = __esm({
     init_task_environment();
     WARM_UP_MIN_FILES = 64;
     TASK_CRASH_CODE = "CB0001";
+    acceptsTaskOutput = compileAcceptor(taskOutputSchema);
   }
 });
 
@@ -32612,496 +32713,6 @@ var init_symbols_task = __esm({
   }
 });
 
-// ../core/src/tasks/lint/python-scope.ts
-function analyzePythonScopes(tree) {
-  const bindings2 = [];
-  const references2 = [];
-  const dunderAll = /* @__PURE__ */ new Set();
-  const text = (node2) => nodeText(tree, node2);
-  const newScope2 = (kind, name2, parent) => ({
-    kind,
-    name: name2,
-    parent,
-    bindings: /* @__PURE__ */ new Map(),
-    globals: /* @__PURE__ */ new Set(),
-    nonlocals: /* @__PURE__ */ new Set(),
-    usesLocals: false
-  });
-  const moduleScope = newScope2("module", "<module>", void 0);
-  const bind = (scope, nameNode, kind, explicitReexport = false) => {
-    const name2 = text(nameNode);
-    let target = scope;
-    if (scope.globals.has(name2)) target = moduleScope;
-    else if (scope.nonlocals.has(name2)) {
-      const outer = findNonlocalTarget(scope, name2);
-      if (!outer) return void 0;
-      target = outer;
-    }
-    const existing = target.bindings.get(name2);
-    if (existing) {
-      if (existing.kind !== "import" && kind === "import") {
-        existing.kind = kind;
-        existing.node = nameNode;
-        existing.explicitReexport = explicitReexport;
-      }
-      return existing;
-    }
-    const binding = { name: name2, kind, scope: target, node: nameNode, reads: 0, explicitReexport };
-    target.bindings.set(name2, binding);
-    bindings2.push(binding);
-    return binding;
-  };
-  const read = (scope, name2) => {
-    references2.push({ name: name2, scope });
-  };
-  const bindTargets = (node2, scope, kind) => {
-    if (node2.type === "identifier") {
-      bind(scope, node2, kind);
-    } else if (PATTERN_CONTAINERS.has(node2.type)) {
-      for (const child of node2.children)
-        if (child.named) bindTargets(child, scope, kind === "assign" ? "unpack" : kind);
-    } else if (node2.type === "list_splat_pattern" || node2.type === "list_splat") {
-      for (const child of node2.children) if (child.named) bindTargets(child, scope, kind);
-    } else {
-      visit5(node2, scope);
-    }
-  };
-  const visitAnnotation = (node2, scope) => {
-    if (node2.type === "string" && !node2.children.some((c) => c.type === "interpolation")) {
-      const content = text(node2).replace(/^[a-zA-Z]*("""|'''|"|')/, "").replace(/("""|'''|"|')$/, "");
-      for (const match of content.matchAll(IDENTIFIER_IN_STRING)) {
-        const before = content[match.index - 1];
-        if (before !== ".") read(scope, match[0]);
-      }
-      return;
-    }
-    if (node2.type === "type" || node2.type === "subscript" || node2.type === "generic_type" || node2.type === "binary_operator") {
-      for (const child of node2.children) if (child.named) visitAnnotation(child, scope);
-      return;
-    }
-    visit5(node2, scope);
-  };
-  const declareParameters = (params, fnScope, outer) => {
-    if (!params) return;
-    for (const param of params.children) {
-      if (!param.named) continue;
-      switch (param.type) {
-        case "identifier":
-          bind(fnScope, param, "parameter");
-          break;
-        case "typed_parameter": {
-          const name2 = param.children.find(
-            (c) => c.type === "identifier" || c.type.endsWith("splat_pattern")
-          );
-          const inner = name2 && name2.type !== "identifier" ? name2.children.find((c) => c.type === "identifier") : name2;
-          if (inner) bind(fnScope, inner, "parameter");
-          const type = childByField(param, "type");
-          if (type) visitAnnotation(type, outer);
-          break;
-        }
-        case "default_parameter":
-        case "typed_default_parameter": {
-          const name2 = childByField(param, "name");
-          if (name2?.type === "identifier") bind(fnScope, name2, "parameter");
-          const type = childByField(param, "type");
-          if (type) visitAnnotation(type, outer);
-          const value = childByField(param, "value");
-          if (value) visit5(value, outer);
-          break;
-        }
-        case "list_splat_pattern":
-        case "dictionary_splat_pattern": {
-          const name2 = param.children.find((c) => c.type === "identifier");
-          if (name2) bind(fnScope, name2, "parameter");
-          break;
-        }
-        default:
-          break;
-      }
-    }
-  };
-  const visitFunction2 = (node2, scope) => {
-    const name2 = childByField(node2, "name");
-    if (name2) bind(scope, name2, "function");
-    const fnScope = newScope2("function", name2 ? text(name2) : "<lambda>", scope);
-    for (const typeParams of node2.children.filter((c) => c.field === "type_parameters")) {
-      for (const t of typeParams.children) {
-        const id = t.type === "type" ? t.children.find((c) => c.type === "identifier") : void 0;
-        if (id) bind(fnScope, id, "type-parameter");
-      }
-    }
-    declareParameters(childByField(node2, "parameters"), fnScope, scope);
-    const returnType = childByField(node2, "return_type");
-    if (returnType) visitAnnotation(returnType, scope);
-    for (const child of node2.children) if (child.type === "comment") visit5(child, fnScope);
-    const body2 = childByField(node2, "body");
-    if (body2) visit5(body2, fnScope);
-  };
-  const visitComprehension = (node2, scope) => {
-    const compScope = newScope2("comprehension", "<comprehension>", scope);
-    let first = true;
-    for (const child of node2.children) {
-      if (child.type === "for_in_clause") {
-        const right = child.children.filter((c) => c.field === "right");
-        for (const r of right) visit5(r, first ? scope : compScope);
-        first = false;
-        for (const left of child.children.filter((c) => c.field === "left"))
-          bindTargets(left, compScope, "for");
-      } else if (child.type === "if_clause") {
-        visit5(child, compScope);
-      }
-    }
-    for (const child of node2.children) {
-      if (child.named && child.type !== "for_in_clause" && child.type !== "if_clause")
-        visit5(child, compScope);
-    }
-  };
-  const visitCasePattern = (node2, scope) => {
-    for (const child of node2.children) {
-      if (!child.named) continue;
-      if (child.type === "dotted_name") {
-        const ids = child.children.filter((c) => c.type === "identifier");
-        if (ids.length === 1 && node2.type !== "class_pattern") bind(scope, ids[0], "match");
-        else if (ids[0]) read(scope, text(ids[0]));
-      } else if (child.type === "identifier") {
-        if (node2.type === "keyword_pattern" && child === node2.children.find((c) => c.named)) continue;
-        bind(scope, child, "match");
-      } else if (child.type === "string" || child.type === "integer" || child.type === "float") {
-        visit5(child, scope);
-      } else {
-        visitCasePattern(child, scope);
-      }
-    }
-  };
-  const collectDunderAll = (value) => {
-    if (!value || value.type !== "list" && value.type !== "tuple") return;
-    for (const item of value.children) {
-      if (item.type !== "string") continue;
-      const content = item.children.find((c) => c.type === "string_content");
-      if (content) dunderAll.add(text(content));
-    }
-  };
-  const visit5 = (node2, scope) => {
-    switch (node2.type) {
-      case "identifier":
-        read(scope, text(node2));
-        return;
-      case "import_statement":
-        for (const name2 of node2.children.filter((c) => c.field === "name")) {
-          if (name2.type === "aliased_import") {
-            const alias = childByField(name2, "alias");
-            const original = childByField(name2, "name");
-            const module2 = original ? text(original) : "";
-            const binding = alias && bind(scope, alias, "import", module2 === text(alias));
-            if (binding?.kind === "import" && !module2.includes(".")) binding.aliasOf = module2;
-          } else {
-            const ids = name2.children.filter((c) => c.type === "identifier");
-            const binding = ids[0] && bind(scope, ids[0], "import");
-            if (binding?.kind === "import" && ids.length > 1) binding.submoduleImport = true;
-          }
-        }
-        return;
-      case "import_from_statement": {
-        const module2 = childByField(node2, "module_name");
-        const lastPart = module2 ? text(module2).split(".").pop() : "";
-        const fromPrivate = /^_(?!_)/.test(lastPart) && scope === moduleScope;
-        for (const name2 of node2.children.filter((c) => c.field === "name")) {
-          if (name2.type === "aliased_import") {
-            const alias = childByField(name2, "alias");
-            const original = childByField(name2, "name");
-            if (alias)
-              bind(
-                scope,
-                alias,
-                "import",
-                fromPrivate || original !== void 0 && text(original) === text(alias)
-              );
-          } else {
-            const ids = name2.children.filter((c) => c.type === "identifier");
-            if (ids.length > 0) bind(scope, ids[ids.length - 1], "import", fromPrivate);
-          }
-        }
-        return;
-      }
-      case "future_import_statement":
-        return;
-      case "decorated_definition":
-        for (const child of node2.children) visit5(child, scope);
-        return;
-      case "function_definition":
-      case "lambda":
-        visitFunction2(node2, scope);
-        return;
-      case "class_definition": {
-        const name2 = childByField(node2, "name");
-        if (name2) bind(scope, name2, "class");
-        const supers = childByField(node2, "superclasses");
-        if (supers) visit5(supers, scope);
-        const classScope = newScope2("class", name2 ? text(name2) : "<class>", scope);
-        for (const child of node2.children) if (child.type === "comment") visit5(child, classScope);
-        const body2 = childByField(node2, "body");
-        if (body2) visit5(body2, classScope);
-        return;
-      }
-      case "assignment": {
-        const left = childByField(node2, "left");
-        const right = childByField(node2, "right");
-        const type = childByField(node2, "type");
-        if (type) visitAnnotation(type, scope);
-        if (right) visit5(right, scope);
-        if (left) {
-          if (!right && left.type === "identifier") bind(scope, left, "annotation");
-          else bindTargets(left, scope, "assign");
-          if (scope === moduleScope && left.type === "identifier" && text(left) === "__all__")
-            collectDunderAll(right);
-        }
-        return;
-      }
-      case "augmented_assignment": {
-        const left = childByField(node2, "left");
-        const right = childByField(node2, "right");
-        if (right) visit5(right, scope);
-        if (left?.type === "identifier") {
-          read(scope, text(left));
-          bind(scope, left, "augmented");
-          if (scope === moduleScope && text(left) === "__all__") collectDunderAll(right);
-        } else if (left) visit5(left, scope);
-        return;
-      }
-      case "named_expression": {
-        const name2 = childByField(node2, "name");
-        const value = childByField(node2, "value");
-        if (value) visit5(value, scope);
-        let target = scope;
-        while (target.kind === "comprehension" && target.parent) target = target.parent;
-        if (name2) bind(target, name2, "walrus");
-        return;
-      }
-      case "for_statement": {
-        const left = childByField(node2, "left");
-        for (const child of node2.children) if (child.named && child !== left) visit5(child, scope);
-        if (left) bindTargets(left, scope, "for");
-        return;
-      }
-      case "as_pattern": {
-        const alias = childByField(node2, "alias");
-        for (const child of node2.children) if (child.named && child !== alias) visit5(child, scope);
-        if (alias) {
-          for (const target of alias.children) if (target.named) bindTargets(target, scope, "with");
-        }
-        return;
-      }
-      case "except_clause":
-        for (const child of node2.children) {
-          if (child.type === "as_pattern") {
-            const alias = childByField(child, "alias");
-            for (const c of child.children) if (c.named && c !== alias) visit5(c, scope);
-            if (alias) {
-              for (const target of alias.children) if (target.named) bindTargets(target, scope, "except");
-            }
-          } else if (child.named) visit5(child, scope);
-        }
-        return;
-      case "global_statement":
-        for (const child of node2.children) if (child.type === "identifier") scope.globals.add(text(child));
-        return;
-      case "nonlocal_statement":
-        for (const child of node2.children) {
-          if (child.type !== "identifier") continue;
-          scope.nonlocals.add(text(child));
-          read(scope, text(child));
-        }
-        return;
-      case "attribute": {
-        const object2 = childByField(node2, "object");
-        if (object2) visit5(object2, scope);
-        return;
-      }
-      case "keyword_argument": {
-        const value = childByField(node2, "value");
-        if (value) visit5(value, scope);
-        return;
-      }
-      case "call": {
-        const fn = childByField(node2, "function");
-        if (scope === moduleScope && fn?.type === "attribute" && /^__all__\.(extend|append)$/.test(text(fn))) {
-          const args2 = childByField(node2, "arguments");
-          for (const arg of args2?.children ?? []) {
-            if (arg.type === "string") collectDunderAll({ ...arg, type: "list", children: [arg] });
-            else collectDunderAll(arg);
-          }
-        }
-        if (fn?.type === "identifier" && (text(fn) === "locals" || text(fn) === "vars"))
-          scope.usesLocals = true;
-        break;
-      }
-      case "type":
-        visitAnnotation(node2, scope);
-        return;
-      case "case_pattern":
-        visitCasePattern(node2, scope);
-        return;
-      case "comment": {
-        const typeComment = /^#\s*type:\s*(?!ignore\b)(.*)$/.exec(text(node2));
-        if (typeComment) {
-          for (const match of typeComment[1].matchAll(IDENTIFIER_IN_STRING)) {
-            if (typeComment[1][match.index - 1] !== ".") read(scope, match[0]);
-          }
-        }
-        return;
-      }
-      default:
-        if (COMPREHENSIONS.has(node2.type)) {
-          visitComprehension(node2, scope);
-          return;
-        }
-    }
-    for (const child of node2.children) if (child.named) visit5(child, scope);
-  };
-  visit5(tree.root, moduleScope);
-  for (const ref of references2) {
-    const binding = resolvePython(ref, moduleScope);
-    if (binding) binding.reads += 1;
-  }
-  for (const name2 of dunderAll) {
-    const binding = moduleScope.bindings.get(name2);
-    if (binding) binding.reads += 1;
-  }
-  for (const binding of bindings2) {
-    if (binding.aliasOf === void 0 || binding.reads === 0) continue;
-    const root = binding.scope.bindings.get(binding.aliasOf);
-    if (root?.kind === "import" && root.submoduleImport) root.reads += 1;
-  }
-  return { module: moduleScope, bindings: bindings2, dunderAll };
-}
-function findNonlocalTarget(scope, name2) {
-  for (let s = scope.parent; s; s = s.parent) if (s.kind === "function" && s.bindings.has(name2)) return s;
-  return void 0;
-}
-function resolvePython(ref, moduleScope) {
-  const { name: name2, scope } = ref;
-  if (scope.globals.has(name2)) return moduleScope.bindings.get(name2);
-  const own3 = scope.bindings.get(name2);
-  if (own3) return own3;
-  for (let outer = scope.parent; outer; outer = outer.parent) {
-    if (outer.kind === "class") continue;
-    const binding = outer.bindings.get(name2);
-    if (binding) return binding;
-  }
-  return void 0;
-}
-function findOuterPythonBinding(scope, name2) {
-  for (let outer = scope.parent; outer; outer = outer.parent) {
-    if (outer.kind === "class") continue;
-    const binding = outer.bindings.get(name2);
-    if (binding) return binding;
-  }
-  return void 0;
-}
-var COMPREHENSIONS, PATTERN_CONTAINERS, IDENTIFIER_IN_STRING;
-var init_python_scope = __esm({
-  "../core/src/tasks/lint/python-scope.ts"() {
-    "use strict";
-    init_python_tree();
-    COMPREHENSIONS = /* @__PURE__ */ new Set([
-      "list_comprehension",
-      "set_comprehension",
-      "dictionary_comprehension",
-      "generator_expression"
-    ]);
-    PATTERN_CONTAINERS = /* @__PURE__ */ new Set([
-      "pattern_list",
-      "tuple_pattern",
-      "list_pattern",
-      "tuple",
-      "list",
-      "parenthesized_expression"
-    ]);
-    IDENTIFIER_IN_STRING = /[A-Za-z_][A-Za-z0-9_]*/g;
-  }
-});
-
-// ../core/src/tasks/lint/python-rules.ts
-function hasSyntaxErrors(node2) {
-  if (node2.isError || node2.isMissing) return true;
-  return node2.children.some(hasSyntaxErrors);
-}
-function isPackageInit(path22) {
-  return /(^|\/)__init__\.pyi?$/.test(path22);
-}
-function checkPythonRules(tree, path22, config3) {
-  if (hasSyntaxErrors(tree.root)) return [];
-  const analysis = analyzePythonScopes(tree);
-  const findings = [];
-  const at = (binding) => ({
-    line: binding.node.line,
-    col: binding.node.col,
-    end_line: binding.node.endLine,
-    end_col: binding.node.endCol
-  });
-  const { rules } = config3;
-  if (rules.L101.severity !== "off") {
-    const packageInit = isPackageInit(path22);
-    for (const binding of analysis.bindings) {
-      if (binding.kind !== "import" || binding.reads > 0 || binding.explicitReexport) continue;
-      if (packageInit && binding.scope === analysis.module) continue;
-      if (binding.scope.kind === "class") continue;
-      if (/^__\w+__$/.test(binding.name)) continue;
-      findings.push({
-        rule: "L101",
-        message: `'${binding.name}' is imported but never used`,
-        ...at(binding)
-      });
-    }
-  }
-  if (rules.L102.severity !== "off") {
-    for (const binding of analysis.bindings) {
-      const scope = binding.scope;
-      if (scope.kind !== "function" || scope.usesLocals || !L102_KINDS.has(binding.kind)) continue;
-      if (binding.reads > 0 || binding.name.startsWith("_")) continue;
-      if (scope.globals.has(binding.name) || scope.nonlocals.has(binding.name)) continue;
-      const how = binding.kind === "annotation" ? "is annotated but never used" : "is assigned but never used";
-      findings.push({ rule: "L102", message: `local variable '${binding.name}' ${how}`, ...at(binding) });
-    }
-  }
-  if (rules.L103.severity !== "off") {
-    for (const binding of analysis.bindings) {
-      const scope = binding.scope;
-      if (scope.kind !== "function" || !L103_KINDS.has(binding.kind)) continue;
-      if (NEVER_SHADOWING.has(binding.name) || binding.name.startsWith("_")) continue;
-      if (scope.globals.has(binding.name) || scope.nonlocals.has(binding.name)) continue;
-      const outer = findOuterPythonBinding(scope, binding.name);
-      if (!outer) continue;
-      findings.push({
-        rule: "L103",
-        message: `'${binding.name}' shadows the declaration on line ${outer.node.line}`,
-        ...at(binding)
-      });
-    }
-  }
-  return findings;
-}
-var L102_KINDS, L103_KINDS, NEVER_SHADOWING;
-var init_python_rules = __esm({
-  "../core/src/tasks/lint/python-rules.ts"() {
-    "use strict";
-    init_python_scope();
-    L102_KINDS = /* @__PURE__ */ new Set(["assign", "annotation", "walrus", "with"]);
-    L103_KINDS = /* @__PURE__ */ new Set([
-      "assign",
-      "unpack",
-      "parameter",
-      "for",
-      "with",
-      "function",
-      "class",
-      "import",
-      "walrus"
-    ]);
-    NEVER_SHADOWING = /* @__PURE__ */ new Set(["self", "cls"]);
-  }
-});
-
 // ../core/src/tasks/lint/suppressions.ts
 function parseSuppressions(text) {
   if (!text.includes("codebatch-disable")) return NONE2;
@@ -34008,7 +33619,7 @@ function checkTypeScriptRules(sf4, _path, config3) {
   return findings;
 }
 function isUnusedCandidate(binding, analysis) {
-  if (!L102_KINDS2.has(binding.kind) || binding.reads > 0) return false;
+  if (!L102_KINDS.has(binding.kind) || binding.reads > 0) return false;
   if (binding.exported || binding.ambient || binding.restSibling || binding.name.startsWith("_"))
     return false;
   if (binding.scope === analysis.module && !analysis.isModule && !analysis.isCommonJs) return false;
@@ -34026,19 +33637,19 @@ function findUnusedParameters(analysis) {
   return unused;
 }
 function shadowedBinding(binding) {
-  if (!L103_KINDS2.has(binding.kind) || binding.ambient || binding.scope.kind === "module") return void 0;
+  if (!L103_KINDS.has(binding.kind) || binding.ambient || binding.scope.kind === "module") return void 0;
   const outer = findOuterValueBinding(binding.scope, binding.name);
-  if (!outer || !L103_KINDS2.has(outer.kind) || outer.ambient || outer.typeOnlyImport) return void 0;
+  if (!outer || !L103_KINDS.has(outer.kind) || outer.ambient || outer.typeOnlyImport) return void 0;
   if (binding.end <= outer.pos && outer.kind !== "function") return void 0;
   return outer;
 }
-var L102_KINDS2, L103_KINDS2, KIND_LABEL;
+var L102_KINDS, L103_KINDS, KIND_LABEL;
 var init_ts_rules = __esm({
   "../core/src/tasks/lint/ts-rules.ts"() {
     "use strict";
     init_line_index();
     init_ts_scope();
-    L102_KINDS2 = /* @__PURE__ */ new Set([
+    L102_KINDS = /* @__PURE__ */ new Set([
       "var",
       "let",
       "const",
@@ -34050,7 +33661,7 @@ var init_ts_rules = __esm({
       "namespace",
       "parameter"
     ]);
-    L103_KINDS2 = /* @__PURE__ */ new Set([
+    L103_KINDS = /* @__PURE__ */ new Set([
       "var",
       "let",
       "const",
@@ -34071,6 +33682,540 @@ var init_ts_rules = __esm({
       namespace: "namespace",
       parameter: "parameter"
     };
+  }
+});
+
+// ../core/src/tasks/lint/lint-warmup.ts
+function warmUpLint() {
+  if (warmed2) return;
+  warmed2 = true;
+  const path22 = "warm-up.ts";
+  const config3 = lintConfigSchema.parse({});
+  const findings = checkTextRules(path22, WARM_UP_FILE, config3);
+  findings.push(...checkTypeScriptRules(parseTypeScript(path22, WARM_UP_FILE), path22, config3));
+  toDiagnostics(path22, findings, config3, parseSuppressions(WARM_UP_FILE).isSuppressed);
+  checkTextRules(path22, "", config3);
+  checkTypeScriptRules(parseTypeScript(path22, "const = ;\n"), path22, config3);
+}
+var WARM_UP_FILE, warmed2;
+var init_lint_warmup = __esm({
+  "../core/src/tasks/lint/lint-warmup.ts"() {
+    "use strict";
+    init_ts_tree();
+    init_lint_config();
+    init_suppressions();
+    init_text_rules();
+    init_ts_rules();
+    WARM_UP_FILE = [
+      "import { unused, used } from './m'; ",
+      "",
+      "   ",
+      'import type { T } from "./t";',
+      "	const tabbed = used; // TODO tab-indented",
+      `const long = '${"x".repeat(140)}';`,
+      "export function f(a: number, b: string): void {",
+      "  const tabbed = a; // codebatch-disable-line L103",
+      "  let assigned = 1;",
+      "  assigned = 2;",
+      "  // codebatch-disable-next-line",
+      "  const hidden = 3;\r",
+      "  /* FIXME */ for (const x of [a]) { const y = x; }",
+      "  return undefined as unknown as T & void;",
+      "}",
+      "class C { constructor(private p: number) {} method(q = 1) { return (r: number) => q; } }",
+      "export default C; // XXX no final newline"
+    ].join("\n");
+    warmed2 = false;
+  }
+});
+
+// ../core/src/tasks/lint/python-scope.ts
+function analyzePythonScopes(tree) {
+  const bindings2 = [];
+  const references2 = [];
+  const dunderAll = /* @__PURE__ */ new Set();
+  const text = (node2) => nodeText(tree, node2);
+  const newScope2 = (kind, name2, parent) => ({
+    kind,
+    name: name2,
+    parent,
+    bindings: /* @__PURE__ */ new Map(),
+    globals: /* @__PURE__ */ new Set(),
+    nonlocals: /* @__PURE__ */ new Set(),
+    usesLocals: false
+  });
+  const moduleScope = newScope2("module", "<module>", void 0);
+  const bind = (scope, nameNode, kind, explicitReexport = false) => {
+    const name2 = text(nameNode);
+    let target = scope;
+    if (scope.globals.has(name2)) target = moduleScope;
+    else if (scope.nonlocals.has(name2)) {
+      const outer = findNonlocalTarget(scope, name2);
+      if (!outer) return void 0;
+      target = outer;
+    }
+    const existing = target.bindings.get(name2);
+    if (existing) {
+      if (existing.kind !== "import" && kind === "import") {
+        existing.kind = kind;
+        existing.node = nameNode;
+        existing.explicitReexport = explicitReexport;
+      }
+      return existing;
+    }
+    const binding = { name: name2, kind, scope: target, node: nameNode, reads: 0, explicitReexport };
+    target.bindings.set(name2, binding);
+    bindings2.push(binding);
+    return binding;
+  };
+  const read = (scope, name2) => {
+    references2.push({ name: name2, scope });
+  };
+  const bindTargets = (node2, scope, kind) => {
+    if (node2.type === "identifier") {
+      bind(scope, node2, kind);
+    } else if (PATTERN_CONTAINERS.has(node2.type)) {
+      for (const child of node2.children)
+        if (child.named) bindTargets(child, scope, kind === "assign" ? "unpack" : kind);
+    } else if (node2.type === "list_splat_pattern" || node2.type === "list_splat") {
+      for (const child of node2.children) if (child.named) bindTargets(child, scope, kind);
+    } else {
+      visit5(node2, scope);
+    }
+  };
+  const visitAnnotation = (node2, scope) => {
+    if (node2.type === "string" && !node2.children.some((c) => c.type === "interpolation")) {
+      const content = text(node2).replace(/^[a-zA-Z]*("""|'''|"|')/, "").replace(/("""|'''|"|')$/, "");
+      for (const match of content.matchAll(IDENTIFIER_IN_STRING)) {
+        const before = content[match.index - 1];
+        if (before !== ".") read(scope, match[0]);
+      }
+      return;
+    }
+    if (node2.type === "type" || node2.type === "subscript" || node2.type === "generic_type" || node2.type === "binary_operator") {
+      for (const child of node2.children) if (child.named) visitAnnotation(child, scope);
+      return;
+    }
+    visit5(node2, scope);
+  };
+  const declareParameters = (params, fnScope, outer) => {
+    if (!params) return;
+    for (const param of params.children) {
+      if (!param.named) continue;
+      switch (param.type) {
+        case "identifier":
+          bind(fnScope, param, "parameter");
+          break;
+        case "typed_parameter": {
+          const name2 = param.children.find(
+            (c) => c.type === "identifier" || c.type.endsWith("splat_pattern")
+          );
+          const inner = name2 && name2.type !== "identifier" ? name2.children.find((c) => c.type === "identifier") : name2;
+          if (inner) bind(fnScope, inner, "parameter");
+          const type = childByField(param, "type");
+          if (type) visitAnnotation(type, outer);
+          break;
+        }
+        case "default_parameter":
+        case "typed_default_parameter": {
+          const name2 = childByField(param, "name");
+          if (name2?.type === "identifier") bind(fnScope, name2, "parameter");
+          const type = childByField(param, "type");
+          if (type) visitAnnotation(type, outer);
+          const value = childByField(param, "value");
+          if (value) visit5(value, outer);
+          break;
+        }
+        case "list_splat_pattern":
+        case "dictionary_splat_pattern": {
+          const name2 = param.children.find((c) => c.type === "identifier");
+          if (name2) bind(fnScope, name2, "parameter");
+          break;
+        }
+        default:
+          break;
+      }
+    }
+  };
+  const visitFunction2 = (node2, scope) => {
+    const name2 = childByField(node2, "name");
+    if (name2) bind(scope, name2, "function");
+    const fnScope = newScope2("function", name2 ? text(name2) : "<lambda>", scope);
+    for (const typeParams of node2.children.filter((c) => c.field === "type_parameters")) {
+      for (const t of typeParams.children) {
+        const id = t.type === "type" ? t.children.find((c) => c.type === "identifier") : void 0;
+        if (id) bind(fnScope, id, "type-parameter");
+      }
+    }
+    declareParameters(childByField(node2, "parameters"), fnScope, scope);
+    const returnType = childByField(node2, "return_type");
+    if (returnType) visitAnnotation(returnType, scope);
+    for (const child of node2.children) if (child.type === "comment") visit5(child, fnScope);
+    const body2 = childByField(node2, "body");
+    if (body2) visit5(body2, fnScope);
+  };
+  const visitComprehension = (node2, scope) => {
+    const compScope = newScope2("comprehension", "<comprehension>", scope);
+    let first = true;
+    for (const child of node2.children) {
+      if (child.type === "for_in_clause") {
+        const right = child.children.filter((c) => c.field === "right");
+        for (const r of right) visit5(r, first ? scope : compScope);
+        first = false;
+        for (const left of child.children.filter((c) => c.field === "left"))
+          bindTargets(left, compScope, "for");
+      } else if (child.type === "if_clause") {
+        visit5(child, compScope);
+      }
+    }
+    for (const child of node2.children) {
+      if (child.named && child.type !== "for_in_clause" && child.type !== "if_clause")
+        visit5(child, compScope);
+    }
+  };
+  const visitCasePattern = (node2, scope) => {
+    for (const child of node2.children) {
+      if (!child.named) continue;
+      if (child.type === "dotted_name") {
+        const ids = child.children.filter((c) => c.type === "identifier");
+        if (ids.length === 1 && node2.type !== "class_pattern") bind(scope, ids[0], "match");
+        else if (ids[0]) read(scope, text(ids[0]));
+      } else if (child.type === "identifier") {
+        if (node2.type === "keyword_pattern" && child === node2.children.find((c) => c.named)) continue;
+        bind(scope, child, "match");
+      } else if (child.type === "string" || child.type === "integer" || child.type === "float") {
+        visit5(child, scope);
+      } else {
+        visitCasePattern(child, scope);
+      }
+    }
+  };
+  const collectDunderAll = (value) => {
+    if (!value || value.type !== "list" && value.type !== "tuple") return;
+    for (const item of value.children) {
+      if (item.type !== "string") continue;
+      const content = item.children.find((c) => c.type === "string_content");
+      if (content) dunderAll.add(text(content));
+    }
+  };
+  const visit5 = (node2, scope) => {
+    switch (node2.type) {
+      case "identifier":
+        read(scope, text(node2));
+        return;
+      case "import_statement":
+        for (const name2 of node2.children.filter((c) => c.field === "name")) {
+          if (name2.type === "aliased_import") {
+            const alias = childByField(name2, "alias");
+            const original = childByField(name2, "name");
+            const module2 = original ? text(original) : "";
+            const binding = alias && bind(scope, alias, "import", module2 === text(alias));
+            if (binding?.kind === "import" && !module2.includes(".")) binding.aliasOf = module2;
+          } else {
+            const ids = name2.children.filter((c) => c.type === "identifier");
+            const binding = ids[0] && bind(scope, ids[0], "import");
+            if (binding?.kind === "import" && ids.length > 1) binding.submoduleImport = true;
+          }
+        }
+        return;
+      case "import_from_statement": {
+        const module2 = childByField(node2, "module_name");
+        const lastPart = module2 ? text(module2).split(".").pop() : "";
+        const fromPrivate = /^_(?!_)/.test(lastPart) && scope === moduleScope;
+        for (const name2 of node2.children.filter((c) => c.field === "name")) {
+          if (name2.type === "aliased_import") {
+            const alias = childByField(name2, "alias");
+            const original = childByField(name2, "name");
+            if (alias)
+              bind(
+                scope,
+                alias,
+                "import",
+                fromPrivate || original !== void 0 && text(original) === text(alias)
+              );
+          } else {
+            const ids = name2.children.filter((c) => c.type === "identifier");
+            if (ids.length > 0) bind(scope, ids[ids.length - 1], "import", fromPrivate);
+          }
+        }
+        return;
+      }
+      case "future_import_statement":
+        return;
+      case "decorated_definition":
+        for (const child of node2.children) visit5(child, scope);
+        return;
+      case "function_definition":
+      case "lambda":
+        visitFunction2(node2, scope);
+        return;
+      case "class_definition": {
+        const name2 = childByField(node2, "name");
+        if (name2) bind(scope, name2, "class");
+        const supers = childByField(node2, "superclasses");
+        if (supers) visit5(supers, scope);
+        const classScope = newScope2("class", name2 ? text(name2) : "<class>", scope);
+        for (const child of node2.children) if (child.type === "comment") visit5(child, classScope);
+        const body2 = childByField(node2, "body");
+        if (body2) visit5(body2, classScope);
+        return;
+      }
+      case "assignment": {
+        const left = childByField(node2, "left");
+        const right = childByField(node2, "right");
+        const type = childByField(node2, "type");
+        if (type) visitAnnotation(type, scope);
+        if (right) visit5(right, scope);
+        if (left) {
+          if (!right && left.type === "identifier") bind(scope, left, "annotation");
+          else bindTargets(left, scope, "assign");
+          if (scope === moduleScope && left.type === "identifier" && text(left) === "__all__")
+            collectDunderAll(right);
+        }
+        return;
+      }
+      case "augmented_assignment": {
+        const left = childByField(node2, "left");
+        const right = childByField(node2, "right");
+        if (right) visit5(right, scope);
+        if (left?.type === "identifier") {
+          read(scope, text(left));
+          bind(scope, left, "augmented");
+          if (scope === moduleScope && text(left) === "__all__") collectDunderAll(right);
+        } else if (left) visit5(left, scope);
+        return;
+      }
+      case "named_expression": {
+        const name2 = childByField(node2, "name");
+        const value = childByField(node2, "value");
+        if (value) visit5(value, scope);
+        let target = scope;
+        while (target.kind === "comprehension" && target.parent) target = target.parent;
+        if (name2) bind(target, name2, "walrus");
+        return;
+      }
+      case "for_statement": {
+        const left = childByField(node2, "left");
+        for (const child of node2.children) if (child.named && child !== left) visit5(child, scope);
+        if (left) bindTargets(left, scope, "for");
+        return;
+      }
+      case "as_pattern": {
+        const alias = childByField(node2, "alias");
+        for (const child of node2.children) if (child.named && child !== alias) visit5(child, scope);
+        if (alias) {
+          for (const target of alias.children) if (target.named) bindTargets(target, scope, "with");
+        }
+        return;
+      }
+      case "except_clause":
+        for (const child of node2.children) {
+          if (child.type === "as_pattern") {
+            const alias = childByField(child, "alias");
+            for (const c of child.children) if (c.named && c !== alias) visit5(c, scope);
+            if (alias) {
+              for (const target of alias.children) if (target.named) bindTargets(target, scope, "except");
+            }
+          } else if (child.named) visit5(child, scope);
+        }
+        return;
+      case "global_statement":
+        for (const child of node2.children) if (child.type === "identifier") scope.globals.add(text(child));
+        return;
+      case "nonlocal_statement":
+        for (const child of node2.children) {
+          if (child.type !== "identifier") continue;
+          scope.nonlocals.add(text(child));
+          read(scope, text(child));
+        }
+        return;
+      case "attribute": {
+        const object2 = childByField(node2, "object");
+        if (object2) visit5(object2, scope);
+        return;
+      }
+      case "keyword_argument": {
+        const value = childByField(node2, "value");
+        if (value) visit5(value, scope);
+        return;
+      }
+      case "call": {
+        const fn = childByField(node2, "function");
+        if (scope === moduleScope && fn?.type === "attribute" && /^__all__\.(extend|append)$/.test(text(fn))) {
+          const args2 = childByField(node2, "arguments");
+          for (const arg of args2?.children ?? []) {
+            if (arg.type === "string") collectDunderAll({ ...arg, type: "list", children: [arg] });
+            else collectDunderAll(arg);
+          }
+        }
+        if (fn?.type === "identifier" && (text(fn) === "locals" || text(fn) === "vars"))
+          scope.usesLocals = true;
+        break;
+      }
+      case "type":
+        visitAnnotation(node2, scope);
+        return;
+      case "case_pattern":
+        visitCasePattern(node2, scope);
+        return;
+      case "comment": {
+        const typeComment = /^#\s*type:\s*(?!ignore\b)(.*)$/.exec(text(node2));
+        if (typeComment) {
+          for (const match of typeComment[1].matchAll(IDENTIFIER_IN_STRING)) {
+            if (typeComment[1][match.index - 1] !== ".") read(scope, match[0]);
+          }
+        }
+        return;
+      }
+      default:
+        if (COMPREHENSIONS.has(node2.type)) {
+          visitComprehension(node2, scope);
+          return;
+        }
+    }
+    for (const child of node2.children) if (child.named) visit5(child, scope);
+  };
+  visit5(tree.root, moduleScope);
+  for (const ref of references2) {
+    const binding = resolvePython(ref, moduleScope);
+    if (binding) binding.reads += 1;
+  }
+  for (const name2 of dunderAll) {
+    const binding = moduleScope.bindings.get(name2);
+    if (binding) binding.reads += 1;
+  }
+  for (const binding of bindings2) {
+    if (binding.aliasOf === void 0 || binding.reads === 0) continue;
+    const root = binding.scope.bindings.get(binding.aliasOf);
+    if (root?.kind === "import" && root.submoduleImport) root.reads += 1;
+  }
+  return { module: moduleScope, bindings: bindings2, dunderAll };
+}
+function findNonlocalTarget(scope, name2) {
+  for (let s = scope.parent; s; s = s.parent) if (s.kind === "function" && s.bindings.has(name2)) return s;
+  return void 0;
+}
+function resolvePython(ref, moduleScope) {
+  const { name: name2, scope } = ref;
+  if (scope.globals.has(name2)) return moduleScope.bindings.get(name2);
+  const own3 = scope.bindings.get(name2);
+  if (own3) return own3;
+  for (let outer = scope.parent; outer; outer = outer.parent) {
+    if (outer.kind === "class") continue;
+    const binding = outer.bindings.get(name2);
+    if (binding) return binding;
+  }
+  return void 0;
+}
+function findOuterPythonBinding(scope, name2) {
+  for (let outer = scope.parent; outer; outer = outer.parent) {
+    if (outer.kind === "class") continue;
+    const binding = outer.bindings.get(name2);
+    if (binding) return binding;
+  }
+  return void 0;
+}
+var COMPREHENSIONS, PATTERN_CONTAINERS, IDENTIFIER_IN_STRING;
+var init_python_scope = __esm({
+  "../core/src/tasks/lint/python-scope.ts"() {
+    "use strict";
+    init_python_tree();
+    COMPREHENSIONS = /* @__PURE__ */ new Set([
+      "list_comprehension",
+      "set_comprehension",
+      "dictionary_comprehension",
+      "generator_expression"
+    ]);
+    PATTERN_CONTAINERS = /* @__PURE__ */ new Set([
+      "pattern_list",
+      "tuple_pattern",
+      "list_pattern",
+      "tuple",
+      "list",
+      "parenthesized_expression"
+    ]);
+    IDENTIFIER_IN_STRING = /[A-Za-z_][A-Za-z0-9_]*/g;
+  }
+});
+
+// ../core/src/tasks/lint/python-rules.ts
+function hasSyntaxErrors(node2) {
+  if (node2.isError || node2.isMissing) return true;
+  return node2.children.some(hasSyntaxErrors);
+}
+function isPackageInit(path22) {
+  return /(^|\/)__init__\.pyi?$/.test(path22);
+}
+function checkPythonRules(tree, path22, config3) {
+  if (hasSyntaxErrors(tree.root)) return [];
+  const analysis = analyzePythonScopes(tree);
+  const findings = [];
+  const at = (binding) => ({
+    line: binding.node.line,
+    col: binding.node.col,
+    end_line: binding.node.endLine,
+    end_col: binding.node.endCol
+  });
+  const { rules } = config3;
+  if (rules.L101.severity !== "off") {
+    const packageInit = isPackageInit(path22);
+    for (const binding of analysis.bindings) {
+      if (binding.kind !== "import" || binding.reads > 0 || binding.explicitReexport) continue;
+      if (packageInit && binding.scope === analysis.module) continue;
+      if (binding.scope.kind === "class") continue;
+      if (/^__\w+__$/.test(binding.name)) continue;
+      findings.push({
+        rule: "L101",
+        message: `'${binding.name}' is imported but never used`,
+        ...at(binding)
+      });
+    }
+  }
+  if (rules.L102.severity !== "off") {
+    for (const binding of analysis.bindings) {
+      const scope = binding.scope;
+      if (scope.kind !== "function" || scope.usesLocals || !L102_KINDS2.has(binding.kind)) continue;
+      if (binding.reads > 0 || binding.name.startsWith("_")) continue;
+      if (scope.globals.has(binding.name) || scope.nonlocals.has(binding.name)) continue;
+      const how = binding.kind === "annotation" ? "is annotated but never used" : "is assigned but never used";
+      findings.push({ rule: "L102", message: `local variable '${binding.name}' ${how}`, ...at(binding) });
+    }
+  }
+  if (rules.L103.severity !== "off") {
+    for (const binding of analysis.bindings) {
+      const scope = binding.scope;
+      if (scope.kind !== "function" || !L103_KINDS2.has(binding.kind)) continue;
+      if (NEVER_SHADOWING.has(binding.name) || binding.name.startsWith("_")) continue;
+      if (scope.globals.has(binding.name) || scope.nonlocals.has(binding.name)) continue;
+      const outer = findOuterPythonBinding(scope, binding.name);
+      if (!outer) continue;
+      findings.push({
+        rule: "L103",
+        message: `'${binding.name}' shadows the declaration on line ${outer.node.line}`,
+        ...at(binding)
+      });
+    }
+  }
+  return findings;
+}
+var L102_KINDS2, L103_KINDS2, NEVER_SHADOWING;
+var init_python_rules = __esm({
+  "../core/src/tasks/lint/python-rules.ts"() {
+    "use strict";
+    init_python_scope();
+    L102_KINDS2 = /* @__PURE__ */ new Set(["assign", "annotation", "walrus", "with"]);
+    L103_KINDS2 = /* @__PURE__ */ new Set([
+      "assign",
+      "unpack",
+      "parameter",
+      "for",
+      "with",
+      "function",
+      "class",
+      "import",
+      "walrus"
+    ]);
+    NEVER_SHADOWING = /* @__PURE__ */ new Set(["self", "cls"]);
   }
 });
 
@@ -34100,12 +34245,14 @@ var init_lint_task = __esm({
     init_ts_tree();
     init_task_definition();
     init_lint_meta();
+    init_lint_warmup();
     init_python_rules();
     init_suppressions();
     init_text_rules();
     init_ts_rules();
     lintTask = defineTask({
       ...lintMeta,
+      warmUp: warmUpLint,
       runFile(file2, ctx) {
         if (!file2.isText) return [];
         const text = file2.text();

@@ -179,7 +179,7 @@ import {
   verifiesReads,
   writeFileAtomic,
   writeShardManifest
-} from "./chunk-AEUTH4IN.js";
+} from "./chunk-WE4ZXQM7.js";
 
 // ../core/src/config/config-schema.ts
 var configFileSchema, DEFAULT_SHARDS;

@@ -84,7 +84,7 @@ import {
   verifyShardOutputs,
   verifyStore,
   writeBatchManifest
-} from "./chunk-JMACD6NS.js";
+} from "./chunk-IMYOHPVN.js";
 import {
   CodebatchError,
   ENGINE_VERSION,
@@ -170,7 +170,7 @@ import {
   toPathKey,
   writeOutputObject,
   writeShardManifest
-} from "./chunk-AEUTH4IN.js";
+} from "./chunk-WE4ZXQM7.js";
 export {
   CodebatchError,
   ENGINE_VERSION,

@@ -1,0 +1,123 @@
+import type { z } from 'zod';
+
+/** True only for values the schema it was compiled from accepts as they are. */
+export type Acceptor = (value: unknown) => boolean;
+
+/**
+ * A predicate compiled from a zod schema's definition that accepts only values the schema accepts
+ * unchanged (no defaults to fill, no coercion), or undefined when the schema uses anything it
+ * does not know. It may turn down values zod would accept: callers run zod on those, and zod
+ * alone gives the verdict and its messages. zod stays the one source of the record's shape.
+ *
+ * Why: every record a task emits is validated before commit. On a cold full run of the 8.8k-file
+ * corpus that is 346k records, and zod's safeParse took 1.4-2.1 µs each (0.5 s of the run's main
+ * thread at `--parallel 1`); a compiled predicate takes about a tenth of that.
+ */
+export function compileAcceptor(schema: z.ZodType): Acceptor | undefined {
+  return compile(schema as unknown as ZodLike);
+}
+
+interface ZodLike {
+  _zod: { def: Def };
+}
+
+interface Def {
+  type: string;
+  checks?: ZodLike[];
+  check?: string;
+  [key: string]: unknown;
+}
+
+function compile(schema: ZodLike): Acceptor | undefined {
+  const def = schema._zod.def;
+  switch (def.type) {
+    case 'string':
+      return compileString(def);
+    case 'number':
+      return compileNumber(def);
+    case 'boolean':
+      return def.checks?.length ? undefined : (v) => typeof v === 'boolean';
+    case 'enum': {
+      const entries = def.entries as Record<string, unknown>;
+      const values = new Set(Object.values(entries));
+      if ([...values].some((v) => typeof v !== 'string')) return undefined;
+      return (v) => typeof v === 'string' && values.has(v);
+    }
+    case 'optional': {
+      const inner = compile(def.innerType as ZodLike);
+      return inner && ((v) => v === undefined || inner(v));
+    }
+    case 'union': {
+      const options = (def.options as ZodLike[]).map(compile);
+      if (options.some((o) => o === undefined)) return undefined;
+      const accepts = options as Acceptor[];
+      return (v) => accepts.some((accept) => accept(v));
+    }
+    case 'object':
+      return compileObject(def);
+    default:
+      return undefined;
+  }
+}
+
+function compileString(def: Def): Acceptor | undefined {
+  const tests: ((s: string) => boolean)[] = [];
+  for (const c of def.checks ?? []) {
+    const check = c._zod.def;
+    if (check.check === 'min_length') {
+      const min = check.minimum as number;
+      tests.push((s) => s.length >= min);
+    } else if (check.check === 'max_length') {
+      const max = check.maximum as number;
+      tests.push((s) => s.length <= max);
+    } else if (check.check === 'string_format' && check.format === 'regex') {
+      const pattern = check.pattern as RegExp;
+      if (pattern.global || pattern.sticky) return undefined;
+      tests.push((s) => pattern.test(s));
+    } else {
+      return undefined;
+    }
+  }
+  return (v) => typeof v === 'string' && tests.every((test) => test(v));
+}
+
+function compileNumber(def: Def): Acceptor | undefined {
+  const tests: ((n: number) => boolean)[] = [];
+  for (const c of def.checks ?? []) {
+    const check = c._zod.def;
+    if (check.check === 'number_format' && check.format === 'safeint') {
+      tests.push((n) => Number.isSafeInteger(n));
+    } else if (check.check === 'greater_than') {
+      const min = check.value as number;
+      tests.push(check.inclusive ? (n) => n >= min : (n) => n > min);
+    } else if (check.check === 'less_than') {
+      const max = check.value as number;
+      tests.push(check.inclusive ? (n) => n <= max : (n) => n < max);
+    } else {
+      return undefined;
+    }
+  }
+  // zod's number refuses NaN and the infinities.
+  return (v) => typeof v === 'number' && Number.isFinite(v) && tests.every((test) => test(v));
+}
+
+function compileObject(def: Def): Acceptor | undefined {
+  if (def.checks?.length) return undefined;
+  const catchall = (def.catchall as ZodLike | undefined)?._zod.def.type;
+  // A loose object keeps unknown keys as they are; anything else (strip, strict) is left to zod.
+  if (catchall !== 'unknown') return undefined;
+  const fields: [string, Acceptor][] = [];
+  for (const [key, field] of Object.entries(def.shape as Record<string, ZodLike>)) {
+    const accept = compile(field);
+    if (!accept) return undefined;
+    fields.push([key, accept]);
+  }
+  return (v) => {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+    const proto = Object.getPrototypeOf(v);
+    if (proto !== Object.prototype && proto !== null) return false;
+    const record = v as Record<string, unknown>;
+    for (const [key, accept] of fields) if (!accept(record[key])) return false;
+    return true;
+  };
+}
