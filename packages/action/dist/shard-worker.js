@@ -21,7 +21,7 @@ import {
   readBatchRecords,
   runShardChain,
   toCodebatchError
-} from "./chunks/chunk-WE4ZXQM7.js";
+} from "./chunks/chunk-Q42P6BP4.js";
 
 // ../core/src/run/shard-worker.ts
 init_read_batch();

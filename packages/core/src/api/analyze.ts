@@ -306,7 +306,8 @@ function createDiagnosticsPrefetch(
 /**
  * The newest batch of this snapshot with the same plan (tasks, configs, shards, shard strategy,
  * chunking) whose every shard is done with the bundle it would have now, or undefined. Checked
- * without writing anything: a batch once done is never changed by being reported again.
+ * without writing anything in the batch (only the verdict, run/verified-batches.ts): a batch
+ * once done is never changed by being reported again.
  */
 async function verifyDoneBatch(
   store: Store,

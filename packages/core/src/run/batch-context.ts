@@ -24,7 +24,7 @@ export interface BatchRunContext {
   readonly canExecute: boolean;
   /**
    * Only confirm that done shards still match their inputs (skip); defer everything else and
-   * write nothing: a done batch is checked, never changed (see RunBatchOptions.verifyOnly).
+   * write nothing: a done batch is checked, never changed (see verify-batch.ts).
    */
   readonly skipOnly: boolean;
   /** Per-file memo per task id (see file-memo.ts); shared by the chains of this process. */

@@ -1,6 +1,7 @@
 import { orderTasks } from '../batch/pipelines';
 import { type BatchRecords, readBatchRecords } from '../batch/read-batch';
 import { readShardState } from '../batch/shard-state';
+import type { FilesIndexRecord } from '../schemas/snapshot-record';
 import { readFilesIndex } from '../snapshot/read-snapshot';
 import { storedOutputsFile } from '../store/shard-outputs';
 import type { Store } from '../store/store';
@@ -11,27 +12,30 @@ import { type BatchRunContext, loadBatchRunContext } from './batch-context';
 import { createInProcessExecutor } from './chain-executors';
 import { partitionByShard, selectShards, shardingOf } from './select-shards';
 import type { ShardRunResult } from './shard-outcome';
-import { taskEnvironment } from './task-environment';
+import { taskEnvironment, withShardInputs } from './task-environment';
 import { lookupVerifiedBatch, recordVerifiedBatch } from './verified-batches';
 
 /**
  * Checks that every shard of a done batch is done with the input bundle it would have now (same
- * files, config and task environment), in this thread, writing nothing in the batch: nothing is
- * reused, executed or written, not even events. A shard that is not is reported `deferred`.
+ * files, config and task environment), in this thread. Nothing in the batch is reused, executed
+ * or written, not even events; a shard that is not done so is reported `deferred`.
  *
  * A verification that found every shard skipped is kept (verified-batches.ts) under a key of
  * what the bundles are computed from besides the store's own files: the batch and its snapshot
  * (their records fix members, task versions and configs), each task's environment (tool
- * versions, config files, lockfiles: computed here again, as a run computes them), and the
- * engine. What a shard's bundle takes beyond those (its upstream shards' result digests, the
- * type closures type-aware ESLint derives from the snapshot and environment) follows from them
- * and from the files the verdict holds the fingerprints of.
+ * versions, config files, lockfiles) and, for a task that declares them, each shard's inputs
+ * beyond its files (type-aware ESLint's type closures, which read files outside the snapshot),
+ * all computed again here as a run computes them, and the engine. A shard's upstream result
+ * digests are in the states whose fingerprints the verdict holds.
  */
 export async function verifyBatch(
   store: Store,
   options: { batchId: string; registry: TaskRegistry },
-  records: BatchRecords = readBatchRecords(store, options.batchId),
+  given?: BatchRecords,
 ): Promise<ShardRunResult[]> {
+  // Before anything is read: a file changed within the racy window of this moment is not vouched for.
+  const markMs = Date.now();
+  const records = given ?? readBatchRecords(store, options.batchId);
   const { batch, plan } = records;
   const taskIds = orderTasks(plan.tasks).map((t) => t.task_id);
   const shardIds = selectShards(store, records, { batchId: options.batchId }, taskIds);
@@ -40,16 +44,19 @@ export async function verifyBatch(
     canExecute: false,
     skipOnly: true,
   };
-  const key = await verdictKey(ctx, taskIds, shardIds);
+  let partitioned: Map<string, FilesIndexRecord[]> | undefined;
+  const members = () => {
+    partitioned ??= partitionByShard(readFilesIndex(store, batch.snapshot_id), shardingOf(records));
+    return partitioned;
+  };
+  const key = await verdictKey(ctx, taskIds, shardIds, members);
   const known = lookupVerifiedBatch(store, key, batch.batch_id);
   if (known) return known;
 
-  const markMs = Date.now();
-  const members = partitionByShard(readFilesIndex(store, batch.snapshot_id), shardingOf(records));
   const executor = createInProcessExecutor(ctx);
   const results: ShardRunResult[] = [];
   for (const shardId of shardIds)
-    results.push(...(await executor.run(shardId, members.get(shardId) ?? [], taskIds)));
+    results.push(...(await executor.run(shardId, members().get(shardId) ?? [], taskIds)));
   if (results.length > 0 && results.every((r) => r.outcome === 'skipped')) {
     recordVerifiedBatch(store, {
       key,
@@ -66,15 +73,23 @@ async function verdictKey(
   ctx: BatchRunContext,
   taskIds: readonly string[],
   shardIds: readonly string[],
+  members: () => Map<string, FilesIndexRecord[]>,
 ): Promise<string> {
   const tasks = await Promise.all(
     taskIds.map(async (id) => {
       const task = ctx.tasks.get(id)!;
+      const def = ctx.registry.get(task.type);
+      const environment = await taskEnvironment(ctx, task);
       return {
         task_id: id,
         type: task.type,
-        implementation: ctx.registry.get(task.type).version,
-        environment: (await taskEnvironment(ctx, task)) ?? null,
+        implementation: def.version,
+        environment: environment ?? null,
+        // Per shard, what settleTask adds to the environment in the shard's bundle.
+        shard_inputs:
+          def.shardInputs && environment
+            ? shardIds.map((s) => withShardInputs(ctx, task, members().get(s) ?? [], environment) ?? null)
+            : null,
       };
     }),
   );

@@ -18,7 +18,7 @@ export function compileAcceptor(schema: z.ZodType): Acceptor | undefined {
 }
 
 interface ZodLike {
-  _zod: { def: Def };
+  _zod: { def: Def; traits?: Set<string> };
 }
 
 interface Def {
@@ -30,6 +30,8 @@ interface Def {
 
 function compile(schema: ZodLike): Acceptor | undefined {
   const def = schema._zod.def;
+  // Refinements are only understood on strings and numbers, and only those listed there.
+  if (def.checks?.length && def.type !== 'string' && def.type !== 'number') return undefined;
   switch (def.type) {
     case 'string':
       return compileString(def);
@@ -44,10 +46,14 @@ function compile(schema: ZodLike): Acceptor | undefined {
       return (v) => typeof v === 'string' && values.has(v);
     }
     case 'optional': {
+      // exactOptional shares the type name and refuses an explicit undefined.
+      if (schema._zod.traits?.has('$ZodExactOptional')) return undefined;
       const inner = compile(def.innerType as ZodLike);
       return inner && ((v) => v === undefined || inner(v));
     }
     case 'union': {
+      // An exclusive union (z.xor) refuses a value that more than one option accepts.
+      if (def.inclusive === false) return undefined;
       const options = (def.options as ZodLike[]).map(compile);
       if (options.some((o) => o === undefined)) return undefined;
       const accepts = options as Acceptor[];
@@ -64,12 +70,10 @@ function compileString(def: Def): Acceptor | undefined {
   const tests: ((s: string) => boolean)[] = [];
   for (const c of def.checks ?? []) {
     const check = c._zod.def;
-    if (check.check === 'min_length') {
+    // zod measures lengths in code points where UTF-16 units could mislead; at most 1, both agree.
+    if (check.check === 'min_length' && (check.minimum as number) <= 1) {
       const min = check.minimum as number;
       tests.push((s) => s.length >= min);
-    } else if (check.check === 'max_length') {
-      const max = check.maximum as number;
-      tests.push((s) => s.length <= max);
     } else if (check.check === 'string_format' && check.format === 'regex') {
       const pattern = check.pattern as RegExp;
       if (pattern.global || pattern.sticky) return undefined;

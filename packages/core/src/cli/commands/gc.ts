@@ -24,7 +24,8 @@ export const gcCommand: CommandSpec = {
     },
     grace: {
       type: 'string',
-      description: 'Never remove objects, temp files or unfinished batches younger than this (default 1h)',
+      description:
+        'Never remove objects, temp files or unfinished batches younger than this (default 1h; a run refreshes the objects it names at most every 5 minutes, so keep it above that while runs go on)',
       valueName: 'duration',
     },
     'dry-run': { type: 'boolean', description: 'Report what would be removed; write nothing' },

@@ -18,6 +18,7 @@ const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe('verified batches', () => {
   let tmp: ReturnType<typeof makeTempDir>;
   let environment = 'first';
+  let outside = 'first';
   let options: AnalyzeOptions & { registry: ReturnType<typeof createTestRegistry> };
   let first: AnalyzeResult;
 
@@ -36,7 +37,12 @@ describe('verified batches', () => {
       parallel: 1,
       // The lint task reads a fact outside the tree, as a tool's version or config file would be.
       registry: createTestRegistry({
-        lint: { ...lint, environment: async () => ({ setting: environment }) } as never,
+        lint: {
+          ...lint,
+          environment: async () => ({ setting: environment }),
+          // What a shard's files depend on beyond themselves (type-aware ESLint's type closures).
+          shardInputs: () => ({ outside }),
+        } as never,
       }),
       reuseDoneBatch: true,
     };
@@ -112,6 +118,19 @@ describe('verified batches', () => {
     expect(answered.batchId).toBe(before.batchId);
     expect(read).toEqual([]);
     environment = 'second';
+    const changed = await analyze(options);
+    expect(changed.batchId).not.toBe(before.batchId);
+    expect(changed.shards.executed).toBeGreaterThan(0);
+  });
+
+  it("is not taken once a shard's inputs beyond its files differ, the environment being the same", async () => {
+    const before = await analyze(options);
+    await wait(RACY_WINDOW_MS + 100);
+    await analyze(options);
+    const [answered, read] = await parseIndexesOpened(() => analyze(options));
+    expect(answered.batchId).toBe(before.batchId);
+    expect(read).toEqual([]);
+    outside = 'second';
     const changed = await analyze(options);
     expect(changed.batchId).not.toBe(before.batchId);
     expect(changed.shards.executed).toBeGreaterThan(0);

@@ -117,5 +117,9 @@ describe('compileAcceptor', () => {
     expect(compileAcceptor(z.string().email())).toBeUndefined();
     expect(compileAcceptor(z.strictObject({ a: z.string() }))).toBeUndefined();
     expect(compileAcceptor(z.object({ a: z.string().default('x') }))).toBeUndefined();
+    expect(compileAcceptor(z.exactOptional(z.string()))).toBeUndefined();
+    expect(compileAcceptor(z.xor([z.string(), z.string().min(1)]))).toBeUndefined();
+    expect(compileAcceptor(z.enum(['a', 'b']).refine((v) => v === 'a'))).toBeUndefined();
+    expect(compileAcceptor(z.string().min(2))).toBeUndefined();
   });
 });

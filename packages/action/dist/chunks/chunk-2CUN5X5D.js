@@ -177,9 +177,10 @@ import {
   tryReadSnapshotRecord,
   type_closure_cache_exports,
   verifiesReads,
+  withShardInputs,
   writeFileAtomic,
   writeShardManifest
-} from "./chunk-WE4ZXQM7.js";
+} from "./chunk-Q42P6BP4.js";
 
 // ../core/src/config/config-schema.ts
 var configFileSchema, DEFAULT_SHARDS;
@@ -3394,7 +3395,9 @@ var init_verified_batches = __esm({
 });
 
 // ../core/src/run/verify-batch.ts
-async function verifyBatch(store, options, records = readBatchRecords(store, options.batchId)) {
+async function verifyBatch(store, options, given) {
+  const markMs = Date.now();
+  const records = given ?? readBatchRecords(store, options.batchId);
   const { batch, plan } = records;
   const taskIds = orderTasks(plan.tasks).map((t) => t.task_id);
   const shardIds = selectShards(store, records, { batchId: options.batchId }, taskIds);
@@ -3403,15 +3406,18 @@ async function verifyBatch(store, options, records = readBatchRecords(store, opt
     canExecute: false,
     skipOnly: true
   };
-  const key = await verdictKey(ctx, taskIds, shardIds);
+  let partitioned;
+  const members = () => {
+    partitioned ??= partitionByShard(readFilesIndex(store, batch.snapshot_id), shardingOf(records));
+    return partitioned;
+  };
+  const key = await verdictKey(ctx, taskIds, shardIds, members);
   const known = lookupVerifiedBatch(store, key, batch.batch_id);
   if (known) return known;
-  const markMs = Date.now();
-  const members = partitionByShard(readFilesIndex(store, batch.snapshot_id), shardingOf(records));
   const executor = createInProcessExecutor(ctx);
   const results = [];
   for (const shardId of shardIds)
-    results.push(...await executor.run(shardId, members.get(shardId) ?? [], taskIds));
+    results.push(...await executor.run(shardId, members().get(shardId) ?? [], taskIds));
   if (results.length > 0 && results.every((r) => r.outcome === "skipped")) {
     recordVerifiedBatch(store, {
       key,
@@ -3423,15 +3429,19 @@ async function verifyBatch(store, options, records = readBatchRecords(store, opt
   }
   return results;
 }
-async function verdictKey(ctx, taskIds, shardIds) {
+async function verdictKey(ctx, taskIds, shardIds, members) {
   const tasks = await Promise.all(
     taskIds.map(async (id) => {
       const task = ctx.tasks.get(id);
+      const def = ctx.registry.get(task.type);
+      const environment = await taskEnvironment(ctx, task);
       return {
         task_id: id,
         type: task.type,
-        implementation: ctx.registry.get(task.type).version,
-        environment: await taskEnvironment(ctx, task) ?? null
+        implementation: def.version,
+        environment: environment ?? null,
+        // Per shard, what settleTask adds to the environment in the shard's bundle.
+        shard_inputs: def.shardInputs && environment ? shardIds.map((s) => withShardInputs(ctx, task, members().get(s) ?? [], environment) ?? null) : null
       };
     })
   );
@@ -7840,7 +7850,7 @@ var init_gc = __esm({
         },
         grace: {
           type: "string",
-          description: "Never remove objects, temp files or unfinished batches younger than this (default 1h)",
+          description: "Never remove objects, temp files or unfinished batches younger than this (default 1h; a run refreshes the objects it names at most every 5 minutes, so keep it above that while runs go on)",
           valueName: "duration"
         },
         "dry-run": { type: "boolean", description: "Report what would be removed; write nothing" },

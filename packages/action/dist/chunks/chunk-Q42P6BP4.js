@@ -26146,6 +26146,7 @@ function compileAcceptor(schema) {
 }
 function compile2(schema) {
   const def = schema._zod.def;
+  if (def.checks?.length && def.type !== "string" && def.type !== "number") return void 0;
   switch (def.type) {
     case "string":
       return compileString(def);
@@ -26160,10 +26161,12 @@ function compile2(schema) {
       return (v) => typeof v === "string" && values.has(v);
     }
     case "optional": {
+      if (schema._zod.traits?.has("$ZodExactOptional")) return void 0;
       const inner = compile2(def.innerType);
       return inner && ((v) => v === void 0 || inner(v));
     }
     case "union": {
+      if (def.inclusive === false) return void 0;
       const options = def.options.map(compile2);
       if (options.some((o) => o === void 0)) return void 0;
       const accepts = options;
@@ -26179,12 +26182,9 @@ function compileString(def) {
   const tests = [];
   for (const c of def.checks ?? []) {
     const check2 = c._zod.def;
-    if (check2.check === "min_length") {
+    if (check2.check === "min_length" && check2.minimum <= 1) {
       const min = check2.minimum;
       tests.push((s) => s.length >= min);
-    } else if (check2.check === "max_length") {
-      const max = check2.maximum;
-      tests.push((s) => s.length <= max);
     } else if (check2.check === "string_format" && check2.format === "regex") {
       const pattern = check2.pattern;
       if (pattern.global || pattern.sticky) return void 0;
@@ -26621,7 +26621,12 @@ function shardSeed(taskId, shardId, base) {
 }
 async function runMisses(taskId, t, files, taskCtx) {
   if (files.length === 0) return [];
-  if (files.length >= WARM_UP_MIN_FILES) t.def.warmUp?.();
+  if (files.length >= WARM_UP_MIN_FILES) {
+    try {
+      t.def.warmUp?.();
+    } catch {
+    }
+  }
   if (t.def.runFiles) {
     const results = await t.def.runFiles(files, taskCtx);
     if (results.length !== files.length)
@@ -34777,6 +34782,7 @@ export {
   readManifest,
   init_shard_manifest,
   taskEnvironment,
+  withShardInputs,
   init_task_environment,
   runShardChain,
   init_run_shard_chain,

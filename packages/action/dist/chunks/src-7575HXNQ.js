@@ -84,7 +84,7 @@ import {
   verifyShardOutputs,
   verifyStore,
   writeBatchManifest
-} from "./chunk-IMYOHPVN.js";
+} from "./chunk-2CUN5X5D.js";
 import {
   CodebatchError,
   ENGINE_VERSION,
@@ -170,7 +170,7 @@ import {
   toPathKey,
   writeOutputObject,
   writeShardManifest
-} from "./chunk-WE4ZXQM7.js";
+} from "./chunk-Q42P6BP4.js";
 export {
   CodebatchError,
   ENGINE_VERSION,
