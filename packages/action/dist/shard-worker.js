@@ -21,7 +21,7 @@ import {
   readBatchRecords,
   runShardChain,
   toCodebatchError
-} from "./chunks/chunk-Q42P6BP4.js";
+} from "./chunks/chunk-VVPPR7UO.js";
 
 // ../core/src/run/shard-worker.ts
 init_read_batch();

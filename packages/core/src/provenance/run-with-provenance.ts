@@ -64,7 +64,7 @@ export interface ProvenanceRunSummary extends RunBatchSummary {
   replicateReport?: ReplicateReport;
 }
 
-/** How TaskContext.seed is computed in the runner (execute-task.ts shardSeed). */
+/** How TaskContext.seed is computed in the runner (file-run.ts shardSeed). */
 export const SEED_DERIVATION = 'sha256(task_id, shard_id[, base]) mod 2147483647';
 
 export const DEFAULT_RETRYABLE_CODES = [

@@ -58,7 +58,7 @@ export interface RunBudgetRecord {
 
 /**
  * The per-shard seed policy as recorded in a session. `base_applied: true` says the runner
- * folds `base` into each shard's seed (shardSeed in run/execute-task.ts); sessions written
+ * folds `base` into each shard's seed (shardSeed in run/file-run.ts); sessions written
  * before it did say false, and their seeds are sha256(task_id, shard_id) alone.
  */
 export interface SeedPolicyRecord {

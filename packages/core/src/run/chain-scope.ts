@@ -3,6 +3,7 @@ import type { FilesIndexRecord } from '../schemas/snapshot-record';
 import type { TaskFile } from '../tasks/task-definition';
 import type { BatchRunContext } from './batch-context';
 import { EventBuffer } from './events';
+import type { AheadResults } from './lookahead';
 import { type RecordText, splitIndexRecords } from './record-text';
 import { buildTaskFiles, groupByPath } from './task-files';
 
@@ -29,6 +30,10 @@ export interface ChainScope {
   readonly upstream: UpstreamOutputs;
   /** Task ids some planned task depends on: only their outputs are kept in `upstream`. */
   readonly dependedOn: ReadonlySet<string>;
+  /** The tasks this chain settles, in order. */
+  readonly taskIds: readonly string[];
+  /** Results later tasks computed file by file while an earlier one ran (lookahead.ts). */
+  readonly ahead: AheadResults;
   /**
    * Takes the chain's lock on first need and holds it to the end of the chain; false when
    * another process holds the shard. Settling by skip takes no lock.
@@ -76,6 +81,7 @@ export function createChainScope(
   ctx: BatchRunContext,
   shardId: string,
   members: readonly FilesIndexRecord[],
+  taskIds: readonly string[] = [],
 ): ChainScope {
   const upstream = createUpstreamOutputs();
   const events = new EventBuffer();
@@ -89,6 +95,8 @@ export function createChainScope(
     taskMemo: new Map(),
     upstream,
     dependedOn: new Set(ctx.plan.tasks.flatMap((t) => t.depends_on)),
+    taskIds,
+    ahead: new Map(),
     lock() {
       if (!tried) {
         tried = true;

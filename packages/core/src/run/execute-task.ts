@@ -1,15 +1,16 @@
-import { CodebatchError, isCodebatchError, toCodebatchError } from '../errors/codebatch-error';
+import { CodebatchError, toCodebatchError } from '../errors/codebatch-error';
 import { countRecords } from '../query/diagnostic-counts';
 import type { TaskRecord } from '../schemas/batch-record';
 import { compileAcceptor } from '../schemas/compile-acceptor';
 import { type TaskOutput, taskOutputSchema } from '../schemas/output-record';
 import type { ShardState } from '../schemas/state-record';
-import { readOutputObject, writeOutputObject } from '../store/chunking';
 import type { FileRunResult, TaskContext, TaskDefinition, TaskFile } from '../tasks/task-definition';
 import { sha256OfCanonical } from '../util/hash';
 import { keepUpstreamOutputs } from './chain-scope';
 import { commitOutputsFile, serializeOutputs } from './commit-outputs';
-import { createFileKeyer } from './file-memo';
+import type { createFileKeyer } from './file-memo';
+import { fileKeyerFor, runFileOf, taskContextFor } from './file-run';
+import { createLookahead, LOOKAHEAD_MIN_FILES, type Lookahead, takeAhead } from './lookahead';
 import { digestRecordTexts, type RecordText, recordTextOf } from './record-text';
 import { markShardExecuted, markShardFailed, type ShardAttempt, startShardRun } from './shard-attempt';
 import { countOutputKinds } from './shard-manifest';
@@ -50,33 +51,28 @@ export async function executeTask(
   const batchId = ctx.batch.batch_id;
   const run = startShardRun(a, previous);
   try {
-    const taskCtx: TaskContext<unknown> = {
-      config: t.task.config,
-      seed: shardSeed(taskId, scope.shardId, ctx.batch.seed),
-      storeOutput: (kind, format, data, options) =>
-        writeOutputObject(ctx.store.objects, kind, format, data, ctx.chunking, options?.inline),
-      loadOutput: (ref) => readOutputObject(ctx.store.objects, ref),
-      memo: scope.taskMemo,
-      snapshot: ctx.snapshot,
-      cacheDir: ctx.store.layout.indexesDir,
-    };
+    const taskCtx = taskContextFor(ctx, scope, t.task);
     const memo = ctx.memos.get(taskId)!;
     const extras = t.def.fileKeys ? await t.def.fileKeys(scope.files, taskCtx) : undefined;
     // The environment (not the shard inputs: those are about other files) keys every file of a
     // task without fileKeys; see FileKeyParts.environment.
     const environment = t.def.fileKeys ? undefined : await taskEnvironment(ctx, t.task);
     const environmentDigest = environment ? sha256OfCanonical(environment) : undefined;
-    const fileKey = createFileKeyer({
-      taskId,
-      type: t.task.type,
-      version: t.task.task_version,
-      configDigest: t.task.config_digest,
-      chunking: { threshold: ctx.chunking.threshold, chunk_size: ctx.chunking.chunkSize },
-      seedBase: ctx.batch.seed,
-    });
+    const fileKey = fileKeyerFor(ctx, t.task);
     const perFile = lookupFiles(a, t.deps, fileKey, { extras, environmentDigest });
-    const misses = perFile.filter((f) => !f.records).map((f) => f.file);
-    const results = await runMisses(taskId, t, misses, taskCtx);
+    const misses = perFile.filter((f) => !f.records);
+    // Files an earlier task of this chain ran this task on already, right after its own run
+    // on them (lookahead.ts), under the key they have now.
+    const ahead = takeAhead(scope, taskId);
+    const stashed = (f: FileSlot) => {
+      const s = ahead?.get(f.file.path);
+      return s && s.key === f.key ? s.result : undefined;
+    };
+    const toRun = misses.filter((f) => stashed(f) === undefined).map((f) => f.file);
+    const lookahead = toRun.length >= LOOKAHEAD_MIN_FILES ? await createLookahead(a, t.task) : undefined;
+    const ran = await runMisses(taskId, t, toRun, taskCtx, lookahead);
+    let next = 0;
+    const results = misses.map((f) => stashed(f) ?? ran[next++]!);
     const { outputs, memoKeys, bytesProcessed, validated } = gatherOutputs(perFile, results, {
       taskId,
       validate: ctx.manifests,
@@ -206,16 +202,6 @@ function gatherOutputs(
 }
 
 /**
- * The deterministic seed of one shard's task run (seed 001): derived from task and shard ids,
- * and from the batch's base seed when it has one, so the same batch draws the same numbers on
- * every run and machine, and another base draws others.
- */
-export function shardSeed(taskId: string, shardId: string, base: number | undefined): number {
-  const parts = base ? { task_id: taskId, shard_id: shardId, base } : { task_id: taskId, shard_id: shardId };
-  return Number.parseInt(sha256OfCanonical(parts).slice(0, 8), 16) % 2147483647;
-}
-
-/**
  * Runs the files the memo could not answer: through the task's `runFiles` when it has one,
  * else file by file. Infrastructure trouble (missing object, full disk) fails the shard;
  * anything else thrown on one file is a task bug on that file, recorded as a result so
@@ -226,6 +212,7 @@ async function runMisses(
   t: TaskToRun,
   files: readonly TaskFile[],
   taskCtx: TaskContext<unknown>,
+  lookahead?: Lookahead,
 ): Promise<FileRunResult[]> {
   if (files.length === 0) return [];
   if (files.length >= WARM_UP_MIN_FILES) {
@@ -244,19 +231,8 @@ async function runMisses(
       );
     return results;
   }
-  return files.map((file) => {
-    try {
-      return { outputs: t.def.runFile(file, taskCtx) };
-    } catch (error) {
-      if (isCodebatchError(error)) throw error;
-      if (/^E[A-Z]+$/.test(String((error as NodeJS.ErrnoException)?.code ?? ''))) {
-        throw toCodebatchError(error, `task ${taskId} on ${file.path}`);
-      }
-      return {
-        crash: `task ${t.task.type} crashed on this file: ${error instanceof Error ? error.message : String(error)}`,
-      };
-    }
-  });
+  const runOne = (file: TaskFile): FileRunResult => runFileOf(t.def, t.task, file, taskCtx);
+  return files.map((file) => (lookahead ? lookahead.run(file, runOne) : runOne(file)));
 }
 
 /** The fast check of every record (see compile-acceptor.ts); zod judges the ones it turns down. */

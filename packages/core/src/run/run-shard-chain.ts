@@ -28,7 +28,7 @@ export async function runShardChain(
   members: readonly FilesIndexRecord[],
   taskIds: readonly string[],
 ): Promise<ShardRunResult[]> {
-  const scope = createChainScope(ctx, shardId, members);
+  const scope = createChainScope(ctx, shardId, members, taskIds);
   try {
     const results: ShardRunResult[] = [];
     // Tasks of this chain that did not settle: their dependents cannot run either.

@@ -84,7 +84,7 @@ import {
   verifyShardOutputs,
   verifyStore,
   writeBatchManifest
-} from "./chunk-2CUN5X5D.js";
+} from "./chunk-YBERKF7G.js";
 import {
   CodebatchError,
   ENGINE_VERSION,
@@ -170,7 +170,7 @@ import {
   toPathKey,
   writeOutputObject,
   writeShardManifest
-} from "./chunk-Q42P6BP4.js";
+} from "./chunk-VVPPR7UO.js";
 export {
   CodebatchError,
   ENGINE_VERSION,

@@ -26094,7 +26094,7 @@ function createUpstreamOutputs() {
     }
   };
 }
-function createChainScope(ctx, shardId, members2) {
+function createChainScope(ctx, shardId, members2, taskIds = []) {
   const upstream = createUpstreamOutputs();
   const events = new EventBuffer();
   let held;
@@ -26107,6 +26107,8 @@ function createChainScope(ctx, shardId, members2) {
     taskMemo: /* @__PURE__ */ new Map(),
     upstream,
     dependedOn: new Set(ctx.plan.tasks.flatMap((t) => t.depends_on)),
+    taskIds,
+    ahead: /* @__PURE__ */ new Map(),
     lock() {
       if (!tried) {
         tried = true;
@@ -26264,6 +26266,178 @@ var init_commit_outputs = __esm({
     init_index_envelope();
     init_read_index_file();
     init_record_text();
+  }
+});
+
+// ../core/src/run/file-run.ts
+function taskContextFor(ctx, scope, task) {
+  return {
+    config: task.config,
+    seed: shardSeed(task.task_id, scope.shardId, ctx.batch.seed),
+    storeOutput: (kind, format, data, options) => writeOutputObject(ctx.store.objects, kind, format, data, ctx.chunking, options?.inline),
+    loadOutput: (ref) => readOutputObject(ctx.store.objects, ref),
+    memo: scope.taskMemo,
+    snapshot: ctx.snapshot,
+    cacheDir: ctx.store.layout.indexesDir
+  };
+}
+function fileKeyerFor(ctx, task) {
+  return createFileKeyer({
+    taskId: task.task_id,
+    type: task.type,
+    version: task.task_version,
+    configDigest: task.config_digest,
+    chunking: { threshold: ctx.chunking.threshold, chunk_size: ctx.chunking.chunkSize },
+    seedBase: ctx.batch.seed
+  });
+}
+function runFileOf(def, task, file2, taskCtx) {
+  try {
+    return { outputs: def.runFile(file2, taskCtx) };
+  } catch (error62) {
+    if (isCodebatchError(error62)) throw error62;
+    if (/^E[A-Z]+$/.test(String(error62?.code ?? ""))) {
+      throw toCodebatchError(error62, `task ${task.task_id} on ${file2.path}`);
+    }
+    return {
+      crash: `task ${task.type} crashed on this file: ${error62 instanceof Error ? error62.message : String(error62)}`
+    };
+  }
+}
+function shardSeed(taskId, shardId, base) {
+  const parts2 = base ? { task_id: taskId, shard_id: shardId, base } : { task_id: taskId, shard_id: shardId };
+  return Number.parseInt(sha256OfCanonical(parts2).slice(0, 8), 16) % 2147483647;
+}
+var init_file_run = __esm({
+  "../core/src/run/file-run.ts"() {
+    "use strict";
+    init_codebatch_error();
+    init_chunking();
+    init_hash();
+    init_file_memo();
+  }
+});
+
+// ../core/src/run/task-environment.ts
+function taskEnvironment(ctx, task) {
+  let env = ctx.environments.get(task.task_id);
+  if (!env) {
+    const def = ctx.registry.get(task.type);
+    env = def.environment ? def.environment({
+      snapshot: ctx.snapshot,
+      cacheDir: ctx.store.layout.indexesDir,
+      config: task.config
+    }) : Promise.resolve(void 0);
+    ctx.environments.set(task.task_id, env);
+  }
+  return env;
+}
+function withShardInputs(ctx, task, members2, environment) {
+  const def = ctx.registry.get(task.type);
+  if (!environment || !def.shardInputs) return environment;
+  const shard = def.shardInputs({
+    snapshot: ctx.snapshot,
+    cacheDir: ctx.store.layout.indexesDir,
+    config: task.config,
+    members: members2,
+    environment
+  });
+  return shard === void 0 ? environment : { ...environment, shard };
+}
+var init_task_environment = __esm({
+  "../core/src/run/task-environment.ts"() {
+    "use strict";
+  }
+});
+
+// ../core/src/run/lookahead.ts
+async function createLookahead(a, upstream) {
+  const { ctx, scope } = a;
+  const later = [];
+  const after = scope.taskIds.slice(scope.taskIds.indexOf(upstream.task_id) + 1);
+  for (const taskId of after) {
+    const planTask = ctx.plan.tasks.find((p) => p.task_id === taskId);
+    const task = ctx.tasks.get(taskId);
+    if (!planTask || !task) continue;
+    const def = ctx.registry.get(task.type);
+    if (planTask.depends_on.length !== 1 || planTask.depends_on[0] !== upstream.task_id) continue;
+    if (def.runFiles || def.fileKeys) continue;
+    const environment = await taskEnvironment(ctx, task);
+    try {
+      def.warmUp?.();
+    } catch {
+    }
+    const results = /* @__PURE__ */ new Map();
+    scope.ahead.set(taskId, results);
+    later.push({
+      task,
+      def,
+      taskCtx: taskContextFor(ctx, scope, task),
+      fileKey: fileKeyerFor(ctx, task),
+      ...environment ? { environmentDigest: sha256OfCanonical(environment) } : {},
+      memo: ctx.memos.get(taskId),
+      results
+    });
+  }
+  if (later.length === 0) return void 0;
+  return {
+    run(file2, runUpstream) {
+      const mark = scope.taskMemo.size;
+      const result = runUpstream(file2);
+      if ("outputs" in result) {
+        const texts = result.outputs.map((o) => recordTextOf(o));
+        const digest = digestRecordTexts(texts);
+        const view = {
+          ...file2,
+          upstream: (taskId) => taskId === upstream.task_id ? texts.map((t) => t.record) : file2.upstream(taskId)
+        };
+        for (const l of later) runLater(l, file2, view, upstream.task_id, digest);
+      }
+      dropSince(scope.taskMemo, mark);
+      return result;
+    }
+  };
+}
+function runLater(l, file2, view, upstreamId, digest) {
+  const key = l.fileKey({
+    path: file2.path,
+    object: file2.object,
+    upstream: [{ task_id: upstreamId, digest }],
+    ...l.environmentDigest ? { environment: l.environmentDigest } : {}
+  });
+  if (l.memo.lookup(key, file2.path)) return;
+  let result;
+  try {
+    result = runFileOf(l.def, l.task, view, l.taskCtx);
+  } catch (error62) {
+    if (isCodebatchError(error62)) return;
+    throw error62;
+  }
+  l.results.set(file2.path, { key, result });
+}
+function takeAhead(scope, taskId) {
+  const results = scope.ahead.get(taskId);
+  scope.ahead.delete(taskId);
+  return results;
+}
+function dropSince(memo2, mark) {
+  if (memo2.size <= mark) return;
+  let i2 = 0;
+  for (const key of memo2.keys()) {
+    if (i2 >= mark) memo2.delete(key);
+    i2 += 1;
+  }
+}
+var LOOKAHEAD_MIN_FILES;
+var init_lookahead = __esm({
+  "../core/src/run/lookahead.ts"() {
+    "use strict";
+    init_codebatch_error();
+    init_hash();
+    init_file_run();
+    init_record_text();
+    init_task_environment();
+    LOOKAHEAD_MIN_FILES = 64;
   }
 });
 
@@ -26460,68 +26634,30 @@ var init_shard_attempt = __esm({
   }
 });
 
-// ../core/src/run/task-environment.ts
-function taskEnvironment(ctx, task) {
-  let env = ctx.environments.get(task.task_id);
-  if (!env) {
-    const def = ctx.registry.get(task.type);
-    env = def.environment ? def.environment({
-      snapshot: ctx.snapshot,
-      cacheDir: ctx.store.layout.indexesDir,
-      config: task.config
-    }) : Promise.resolve(void 0);
-    ctx.environments.set(task.task_id, env);
-  }
-  return env;
-}
-function withShardInputs(ctx, task, members2, environment) {
-  const def = ctx.registry.get(task.type);
-  if (!environment || !def.shardInputs) return environment;
-  const shard = def.shardInputs({
-    snapshot: ctx.snapshot,
-    cacheDir: ctx.store.layout.indexesDir,
-    config: task.config,
-    members: members2,
-    environment
-  });
-  return shard === void 0 ? environment : { ...environment, shard };
-}
-var init_task_environment = __esm({
-  "../core/src/run/task-environment.ts"() {
-    "use strict";
-  }
-});
-
 // ../core/src/run/execute-task.ts
 async function executeTask(a, previous, t) {
   const { ctx, scope, taskId } = a;
   const batchId = ctx.batch.batch_id;
   const run2 = startShardRun(a, previous);
   try {
-    const taskCtx = {
-      config: t.task.config,
-      seed: shardSeed(taskId, scope.shardId, ctx.batch.seed),
-      storeOutput: (kind, format, data, options) => writeOutputObject(ctx.store.objects, kind, format, data, ctx.chunking, options?.inline),
-      loadOutput: (ref) => readOutputObject(ctx.store.objects, ref),
-      memo: scope.taskMemo,
-      snapshot: ctx.snapshot,
-      cacheDir: ctx.store.layout.indexesDir
-    };
+    const taskCtx = taskContextFor(ctx, scope, t.task);
     const memo2 = ctx.memos.get(taskId);
     const extras = t.def.fileKeys ? await t.def.fileKeys(scope.files, taskCtx) : void 0;
     const environment = t.def.fileKeys ? void 0 : await taskEnvironment(ctx, t.task);
     const environmentDigest = environment ? sha256OfCanonical(environment) : void 0;
-    const fileKey = createFileKeyer({
-      taskId,
-      type: t.task.type,
-      version: t.task.task_version,
-      configDigest: t.task.config_digest,
-      chunking: { threshold: ctx.chunking.threshold, chunk_size: ctx.chunking.chunkSize },
-      seedBase: ctx.batch.seed
-    });
+    const fileKey = fileKeyerFor(ctx, t.task);
     const perFile = lookupFiles(a, t.deps, fileKey, { extras, environmentDigest });
-    const misses = perFile.filter((f) => !f.records).map((f) => f.file);
-    const results = await runMisses(taskId, t, misses, taskCtx);
+    const misses = perFile.filter((f) => !f.records);
+    const ahead = takeAhead(scope, taskId);
+    const stashed = (f) => {
+      const s = ahead?.get(f.file.path);
+      return s && s.key === f.key ? s.result : void 0;
+    };
+    const toRun = misses.filter((f) => stashed(f) === void 0).map((f) => f.file);
+    const lookahead = toRun.length >= LOOKAHEAD_MIN_FILES ? await createLookahead(a, t.task) : void 0;
+    const ran = await runMisses(taskId, t, toRun, taskCtx, lookahead);
+    let next = 0;
+    const results = misses.map((f) => stashed(f) ?? ran[next++]);
     const { outputs, memoKeys, bytesProcessed, validated } = gatherOutputs(perFile, results, {
       taskId,
       validate: ctx.manifests
@@ -26615,11 +26751,7 @@ function gatherOutputs(perFile, results, options) {
   }
   return { outputs, memoKeys, bytesProcessed, validated };
 }
-function shardSeed(taskId, shardId, base) {
-  const parts2 = base ? { task_id: taskId, shard_id: shardId, base } : { task_id: taskId, shard_id: shardId };
-  return Number.parseInt(sha256OfCanonical(parts2).slice(0, 8), 16) % 2147483647;
-}
-async function runMisses(taskId, t, files, taskCtx) {
+async function runMisses(taskId, t, files, taskCtx, lookahead) {
   if (files.length === 0) return [];
   if (files.length >= WARM_UP_MIN_FILES) {
     try {
@@ -26636,19 +26768,8 @@ async function runMisses(taskId, t, files, taskCtx) {
       );
     return results;
   }
-  return files.map((file2) => {
-    try {
-      return { outputs: t.def.runFile(file2, taskCtx) };
-    } catch (error62) {
-      if (isCodebatchError(error62)) throw error62;
-      if (/^E[A-Z]+$/.test(String(error62?.code ?? ""))) {
-        throw toCodebatchError(error62, `task ${taskId} on ${file2.path}`);
-      }
-      return {
-        crash: `task ${t.task.type} crashed on this file: ${error62 instanceof Error ? error62.message : String(error62)}`
-      };
-    }
-  });
+  const runOne = (file2) => runFileOf(t.def, t.task, file2, taskCtx);
+  return files.map((file2) => lookahead ? lookahead.run(file2, runOne) : runOne(file2));
 }
 function assertValidOutputs(outputs, filePath, taskId) {
   for (const o of outputs) {
@@ -26676,11 +26797,11 @@ var init_execute_task = __esm({
     init_diagnostic_counts();
     init_compile_acceptor();
     init_output_record();
-    init_chunking();
     init_hash();
     init_chain_scope();
     init_commit_outputs();
-    init_file_memo();
+    init_file_run();
+    init_lookahead();
     init_record_text();
     init_shard_attempt();
     init_shard_manifest();
@@ -26817,7 +26938,7 @@ var init_try_reuse = __esm({
 
 // ../core/src/run/run-shard-chain.ts
 async function runShardChain(ctx, shardId, members2, taskIds) {
-  const scope = createChainScope(ctx, shardId, members2);
+  const scope = createChainScope(ctx, shardId, members2, taskIds);
   try {
     const results = [];
     const unsettled = /* @__PURE__ */ new Map();
@@ -34761,6 +34882,9 @@ export {
   sameCounts,
   countInBytes,
   init_diagnostic_counts,
+  taskEnvironment,
+  withShardInputs,
+  init_task_environment,
   bundlePreimageSchema,
   manifestPreimageSchema,
   manifestVerificationSchema,
@@ -34781,9 +34905,6 @@ export {
   readManifestPreimage,
   readManifest,
   init_shard_manifest,
-  taskEnvironment,
-  withShardInputs,
-  init_task_environment,
   runShardChain,
   init_run_shard_chain,
   storeRecordSchema,
