@@ -1,9 +1,8 @@
 import { type ShardLock, tryLockShard } from '../batch/shard-lock';
 import type { FilesIndexRecord } from '../schemas/snapshot-record';
-import type { TaskFile } from '../tasks/task-definition';
+import type { FileRunResult, TaskFile } from '../tasks/task-definition';
 import type { BatchRunContext } from './batch-context';
 import { EventBuffer } from './events';
-import type { AheadResults } from './lookahead';
 import { type RecordText, splitIndexRecords } from './record-text';
 import { buildTaskFiles, groupByPath } from './task-files';
 
@@ -42,6 +41,9 @@ export interface ChainScope {
   /** Releases the lock and flushes events and memos. */
   close(): void;
 }
+
+/** Results a later task of the chain computed ahead (lookahead.ts), by task id, then path. */
+export type AheadResults = Map<string, Map<string, { key: string; result: FileRunResult }>>;
 
 /** Outputs by task id, then by path; kept as index bytes until first asked for. */
 export interface UpstreamOutputs {

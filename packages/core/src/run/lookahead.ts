@@ -27,9 +27,6 @@ import { taskEnvironment } from './task-environment';
 /** Below this many files to execute, a chain runs task after task. */
 export const LOOKAHEAD_MIN_FILES = 64;
 
-/** Results a later task of the chain computed ahead, by task id, then path. */
-export type AheadResults = Map<string, Map<string, { key: string; result: FileRunResult }>>;
-
 export interface Lookahead {
   /** Runs the upstream task on `file` (`runUpstream`), then the later tasks on it. */
   run(file: TaskFile, runUpstream: (file: TaskFile) => FileRunResult): FileRunResult;
