@@ -21,7 +21,7 @@ import {
   readBatchRecords,
   runShardChain,
   toCodebatchError
-} from "./chunks/chunk-VVPPR7UO.js";
+} from "./chunks/chunk-SY6EAWWO.js";
 
 // ../core/src/run/shard-worker.ts
 init_read_batch();

@@ -9,18 +9,12 @@ import { sha256OfCanonical } from '../util/hash';
 import { keepUpstreamOutputs } from './chain-scope';
 import { commitOutputsFile, serializeOutputs } from './commit-outputs';
 import type { createFileKeyer } from './file-memo';
-import { fileKeyerFor, runFileOf, taskContextFor } from './file-run';
-import { createLookahead, LOOKAHEAD_MIN_FILES, type Lookahead, takeAhead } from './lookahead';
+import { type AheadRun, fileKeyerFor, fileMemoKey, MANY_FILES, runFileOf, taskContextFor } from './file-run';
+import { createLookahead, type Lookahead, takeAhead } from './lookahead';
 import { digestRecordTexts, type RecordText, recordTextOf } from './record-text';
 import { markShardExecuted, markShardFailed, type ShardAttempt, startShardRun } from './shard-attempt';
 import { countOutputKinds } from './shard-manifest';
 import { taskEnvironment } from './task-environment';
-
-/**
- * A task's warm-up (TaskDefinition.warmUp) costs tens of milliseconds once per thread: worth it
- * before this many files run, never for the few files of an edit.
- */
-const WARM_UP_MIN_FILES = 64;
 
 /** Code of the diagnostic recorded when a task throws on one file (a task bug, not bad input). */
 export const TASK_CRASH_CODE = 'CB0001';
@@ -69,7 +63,7 @@ export async function executeTask(
       return s && s.key === f.key ? s.result : undefined;
     };
     const toRun = misses.filter((f) => stashed(f) === undefined).map((f) => f.file);
-    const lookahead = toRun.length >= LOOKAHEAD_MIN_FILES ? await createLookahead(a, t.task) : undefined;
+    const lookahead = toRun.length >= MANY_FILES ? await createLookahead(a, t.task) : undefined;
     const ran = await runMisses(taskId, t, toRun, taskCtx, lookahead);
     let next = 0;
     const results = misses.map((f) => stashed(f) ?? ran[next++]!);
@@ -135,16 +129,11 @@ function lookupFiles(
   const memo = ctx.memos.get(taskId)!;
   const perFile: FileSlot[] = [];
   for (const file of scope.files) {
-    const key = fileKey({
-      path: file.path,
-      object: file.object,
-      upstream: deps.map((d) => ({
-        task_id: d,
-        digest: digestRecordTexts(scope.upstream.get(d)?.get(file.path) ?? []),
-      })),
-      ...(extras ? { extra: extras.get(file.path) ?? null } : {}),
-      ...(environmentDigest ? { environment: environmentDigest } : {}),
-    });
+    const upstream = deps.map((d) => ({
+      task_id: d,
+      digest: digestRecordTexts(scope.upstream.get(d)?.get(file.path) ?? []),
+    }));
+    const key = fileMemoKey(fileKey, file, upstream, { extras, environmentDigest });
     const remembered = ctx.force ? undefined : memo.lookup(key, file.path);
     perFile.push({ file, key, ...(remembered ? { records: remembered } : {}) });
   }
@@ -194,7 +183,10 @@ function gatherOutputs(
       assertValidOutputs(result.outputs, file.path, options.taskId);
       validated += result.outputs.length;
     }
-    for (const o of result.outputs) outputs.push(recordTextOf(o));
+    // A file the lookahead ran has its records' texts made already (lookahead.ts).
+    const texts = (result as AheadRun).texts;
+    if (texts) for (const o of texts) outputs.push(o);
+    else for (const o of result.outputs) outputs.push(recordTextOf(o));
     if (file.isText) bytesProcessed += file.size;
     memoKeys.push({ key: entry.key, count: result.outputs.length });
   }
@@ -215,7 +207,7 @@ async function runMisses(
   lookahead?: Lookahead,
 ): Promise<FileRunResult[]> {
   if (files.length === 0) return [];
-  if (files.length >= WARM_UP_MIN_FILES) {
+  if (files.length >= MANY_FILES) {
     try {
       t.def.warmUp?.();
     } catch {

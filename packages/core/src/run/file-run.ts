@@ -6,6 +6,7 @@ import { sha256OfCanonical } from '../util/hash';
 import type { BatchRunContext } from './batch-context';
 import type { ChainScope } from './chain-scope';
 import { createFileKeyer } from './file-memo';
+import type { RecordText } from './record-text';
 
 // What running one task on one file of a shard takes: its context, its memo key, and the call
 // itself. Shared by executeTask and by the chain's lookahead (lookahead.ts).
@@ -28,7 +29,13 @@ export function taskContextFor(
   };
 }
 
-/** The per-file memo key of a task's files (file-memo.ts). */
+/**
+ * A run with this many files to execute is a long one: a task warms up before it
+ * (TaskDefinition.warmUp) and a chain looks ahead (lookahead.ts). An edit's few files do neither.
+ */
+export const MANY_FILES = 64;
+
+/** The keyer of a task's per-file memo keys (file-memo.ts); see fileMemoKey. */
 export function fileKeyerFor(ctx: BatchRunContext, task: TaskRecord): ReturnType<typeof createFileKeyer> {
   return createFileKeyer({
     taskId: task.task_id,
@@ -39,6 +46,29 @@ export function fileKeyerFor(ctx: BatchRunContext, task: TaskRecord): ReturnType
     seedBase: ctx.batch.seed,
   });
 }
+
+/**
+ * A file's memo key for a task: the file, its upstream records' digests and, by the task's kind,
+ * its fileKeys extra or the task's environment. The one construction, for a task about to
+ * execute and for the lookahead: a result computed ahead is taken only under an equal key.
+ */
+export function fileMemoKey(
+  fileKey: ReturnType<typeof createFileKeyer>,
+  file: TaskFile,
+  upstream: { task_id: string; digest: string }[],
+  { extras, environmentDigest }: { extras?: Map<string, unknown>; environmentDigest?: string },
+): string {
+  return fileKey({
+    path: file.path,
+    object: file.object,
+    upstream,
+    ...(extras ? { extra: extras.get(file.path) ?? null } : {}),
+    ...(environmentDigest ? { environment: environmentDigest } : {}),
+  });
+}
+
+/** A file's result, with its records' texts when the lookahead made them already. */
+export type AheadRun = FileRunResult & { texts?: RecordText[] };
 
 /**
  * One file through a task's runFile. Infrastructure trouble (missing object, full disk) is

@@ -4,7 +4,7 @@ import type { FileRunResult, TaskContext, TaskDefinition, TaskFile } from '../ta
 import { sha256OfCanonical } from '../util/hash';
 import type { ChainScope } from './chain-scope';
 import type { createFileKeyer, FileMemo } from './file-memo';
-import { fileKeyerFor, runFileOf, taskContextFor } from './file-run';
+import { type AheadRun, fileKeyerFor, fileMemoKey, runFileOf, taskContextFor } from './file-run';
 import { digestRecordTexts, recordTextOf } from './record-text';
 import type { ShardAttempt } from './shard-attempt';
 import { taskEnvironment } from './task-environment';
@@ -15,7 +15,7 @@ import { taskEnvironment } from './task-environment';
  * tree of the shard was copied by the young-generation collector and promoted, about a second
  * of a `--parallel 1` run of the 8.8k-file corpus in 160 scavenges.
  *
- * When the first task executes many files, the lookahead runs each later task of the chain that
+ * When the first task executes many files (MANY_FILES), the lookahead runs each later task of the chain that
  * reads only its outputs on each file right after it, while the tree is in the chain's memo,
  * and then drops what that file put there. A later task takes such a result when it executes,
  * only for a file whose memo key (task, file, the upstream records' digest, environment) is
@@ -24,12 +24,9 @@ import { taskEnvironment } from './task-environment';
  * are what the later task gives when it runs the file itself.
  */
 
-/** Below this many files to execute, a chain runs task after task. */
-export const LOOKAHEAD_MIN_FILES = 64;
-
 export interface Lookahead {
   /** Runs the upstream task on `file` (`runUpstream`), then the later tasks on it. */
-  run(file: TaskFile, runUpstream: (file: TaskFile) => FileRunResult): FileRunResult;
+  run(file: TaskFile, runUpstream: (file: TaskFile) => FileRunResult): AheadRun;
 }
 
 interface LaterTask {
@@ -81,29 +78,29 @@ export async function createLookahead(a: ShardAttempt, upstream: TaskRecord): Pr
     run(file, runUpstream) {
       const mark = scope.taskMemo.size;
       const result = runUpstream(file);
-      if ('outputs' in result) {
-        // As the later task will see them: records through their text (lookupFiles, TaskFile.upstream).
-        const texts = result.outputs.map((o) => recordTextOf(o));
-        const digest = digestRecordTexts(texts);
-        const view: TaskFile = {
-          ...file,
-          upstream: (taskId) =>
-            taskId === upstream.task_id ? texts.map((t) => t.record) : file.upstream(taskId),
-        };
-        for (const l of later) runLater(l, file, view, upstream.task_id, digest);
+      if (!('outputs' in result)) {
+        dropSince(scope.taskMemo, mark);
+        return result;
       }
+      // As the later task will see them: records through their text (lookupFiles, TaskFile.upstream).
+      // The texts go back with the result, so the upstream task does not make them again.
+      const texts = result.outputs.map((o) => recordTextOf(o));
+      const digest = digestRecordTexts(texts);
+      const view: TaskFile = {
+        ...file,
+        upstream: (taskId) =>
+          taskId === upstream.task_id ? texts.map((t) => t.record) : file.upstream(taskId),
+      };
+      for (const l of later) runLater(l, file, view, upstream.task_id, digest);
       dropSince(scope.taskMemo, mark);
-      return result;
+      return { ...result, texts };
     },
   };
 }
 
 function runLater(l: LaterTask, file: TaskFile, view: TaskFile, upstreamId: string, digest: string): void {
-  const key = l.fileKey({
-    path: file.path,
-    object: file.object,
-    upstream: [{ task_id: upstreamId, digest }],
-    ...(l.environmentDigest ? { environment: l.environmentDigest } : {}),
+  const key = fileMemoKey(l.fileKey, file, [{ task_id: upstreamId, digest }], {
+    environmentDigest: l.environmentDigest,
   });
   if (l.memo.lookup(key, file.path)) return;
   let result: FileRunResult;

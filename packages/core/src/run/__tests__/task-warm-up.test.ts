@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import ts from 'typescript';
 import { analyze } from '../../api/analyze';
 import { lintConfigSchema } from '../../tasks/lint/lint-config';
 import { WARM_UP_FILE, warmUpLint } from '../../tasks/lint/lint-warmup';
@@ -47,8 +48,14 @@ describe('task warm-up', () => {
   });
 
   it('parses its TypeScript warm-up source as TSX, TS and JS without throwing, once per thread', () => {
-    expect(() => warmUpTypeScriptParser()).not.toThrow();
-    expect(() => warmUpTypeScriptParser()).not.toThrow();
+    const parsed = warmUpTypeScriptParser();
+    expect(parsed.map((sf) => sf.languageVariant)).toEqual([
+      ts.LanguageVariant.JSX,
+      ts.LanguageVariant.Standard,
+      ts.LanguageVariant.JSX,
+    ]);
+    for (const sf of parsed) expect(sf.statements.length).toBeGreaterThan(50);
+    expect(warmUpTypeScriptParser()).toEqual([]);
   });
 
   it("lints a file that breaks every lint rule, so each rule's code has run before a long run", () => {

@@ -84,7 +84,7 @@ import {
   verifyShardOutputs,
   verifyStore,
   writeBatchManifest
-} from "./chunk-YBERKF7G.js";
+} from "./chunk-QPPJGQKN.js";
 import {
   CodebatchError,
   ENGINE_VERSION,
@@ -170,7 +170,7 @@ import {
   toPathKey,
   writeOutputObject,
   writeShardManifest
-} from "./chunk-VVPPR7UO.js";
+} from "./chunk-SY6EAWWO.js";
 export {
   CodebatchError,
   ENGINE_VERSION,

@@ -26291,6 +26291,15 @@ function fileKeyerFor(ctx, task) {
     seedBase: ctx.batch.seed
   });
 }
+function fileMemoKey(fileKey, file2, upstream, { extras, environmentDigest }) {
+  return fileKey({
+    path: file2.path,
+    object: file2.object,
+    upstream,
+    ...extras ? { extra: extras.get(file2.path) ?? null } : {},
+    ...environmentDigest ? { environment: environmentDigest } : {}
+  });
+}
 function runFileOf(def, task, file2, taskCtx) {
   try {
     return { outputs: def.runFile(file2, taskCtx) };
@@ -26308,6 +26317,7 @@ function shardSeed(taskId, shardId, base) {
   const parts2 = base ? { task_id: taskId, shard_id: shardId, base } : { task_id: taskId, shard_id: shardId };
   return Number.parseInt(sha256OfCanonical(parts2).slice(0, 8), 16) % 2147483647;
 }
+var MANY_FILES;
 var init_file_run = __esm({
   "../core/src/run/file-run.ts"() {
     "use strict";
@@ -26315,6 +26325,7 @@ var init_file_run = __esm({
     init_chunking();
     init_hash();
     init_file_memo();
+    MANY_FILES = 64;
   }
 });
 
@@ -26384,26 +26395,25 @@ async function createLookahead(a, upstream) {
     run(file2, runUpstream) {
       const mark = scope.taskMemo.size;
       const result = runUpstream(file2);
-      if ("outputs" in result) {
-        const texts = result.outputs.map((o) => recordTextOf(o));
-        const digest = digestRecordTexts(texts);
-        const view = {
-          ...file2,
-          upstream: (taskId) => taskId === upstream.task_id ? texts.map((t) => t.record) : file2.upstream(taskId)
-        };
-        for (const l of later) runLater(l, file2, view, upstream.task_id, digest);
+      if (!("outputs" in result)) {
+        dropSince(scope.taskMemo, mark);
+        return result;
       }
+      const texts = result.outputs.map((o) => recordTextOf(o));
+      const digest = digestRecordTexts(texts);
+      const view = {
+        ...file2,
+        upstream: (taskId) => taskId === upstream.task_id ? texts.map((t) => t.record) : file2.upstream(taskId)
+      };
+      for (const l of later) runLater(l, file2, view, upstream.task_id, digest);
       dropSince(scope.taskMemo, mark);
-      return result;
+      return { ...result, texts };
     }
   };
 }
 function runLater(l, file2, view, upstreamId, digest) {
-  const key = l.fileKey({
-    path: file2.path,
-    object: file2.object,
-    upstream: [{ task_id: upstreamId, digest }],
-    ...l.environmentDigest ? { environment: l.environmentDigest } : {}
+  const key = fileMemoKey(l.fileKey, file2, [{ task_id: upstreamId, digest }], {
+    environmentDigest: l.environmentDigest
   });
   if (l.memo.lookup(key, file2.path)) return;
   let result;
@@ -26428,7 +26438,6 @@ function dropSince(memo2, mark) {
     i2 += 1;
   }
 }
-var LOOKAHEAD_MIN_FILES;
 var init_lookahead = __esm({
   "../core/src/run/lookahead.ts"() {
     "use strict";
@@ -26437,7 +26446,6 @@ var init_lookahead = __esm({
     init_file_run();
     init_record_text();
     init_task_environment();
-    LOOKAHEAD_MIN_FILES = 64;
   }
 });
 
@@ -26654,7 +26662,7 @@ async function executeTask(a, previous, t) {
       return s && s.key === f.key ? s.result : void 0;
     };
     const toRun = misses.filter((f) => stashed(f) === void 0).map((f) => f.file);
-    const lookahead = toRun.length >= LOOKAHEAD_MIN_FILES ? await createLookahead(a, t.task) : void 0;
+    const lookahead = toRun.length >= MANY_FILES ? await createLookahead(a, t.task) : void 0;
     const ran = await runMisses(taskId, t, toRun, taskCtx, lookahead);
     let next = 0;
     const results = misses.map((f) => stashed(f) ?? ran[next++]);
@@ -26700,16 +26708,11 @@ function lookupFiles(a, deps, fileKey, { extras, environmentDigest }) {
   const memo2 = ctx.memos.get(taskId);
   const perFile = [];
   for (const file2 of scope.files) {
-    const key = fileKey({
-      path: file2.path,
-      object: file2.object,
-      upstream: deps.map((d) => ({
-        task_id: d,
-        digest: digestRecordTexts(scope.upstream.get(d)?.get(file2.path) ?? [])
-      })),
-      ...extras ? { extra: extras.get(file2.path) ?? null } : {},
-      ...environmentDigest ? { environment: environmentDigest } : {}
-    });
+    const upstream = deps.map((d) => ({
+      task_id: d,
+      digest: digestRecordTexts(scope.upstream.get(d)?.get(file2.path) ?? [])
+    }));
+    const key = fileMemoKey(fileKey, file2, upstream, { extras, environmentDigest });
     const remembered = ctx.force ? void 0 : memo2.lookup(key, file2.path);
     perFile.push({ file: file2, key, ...remembered ? { records: remembered } : {} });
   }
@@ -26745,7 +26748,9 @@ function gatherOutputs(perFile, results, options) {
       assertValidOutputs(result.outputs, file2.path, options.taskId);
       validated += result.outputs.length;
     }
-    for (const o of result.outputs) outputs.push(recordTextOf(o));
+    const texts = result.texts;
+    if (texts) for (const o of texts) outputs.push(o);
+    else for (const o of result.outputs) outputs.push(recordTextOf(o));
     if (file2.isText) bytesProcessed += file2.size;
     memoKeys.push({ key: entry.key, count: result.outputs.length });
   }
@@ -26753,7 +26758,7 @@ function gatherOutputs(perFile, results, options) {
 }
 async function runMisses(taskId, t, files, taskCtx, lookahead) {
   if (files.length === 0) return [];
-  if (files.length >= WARM_UP_MIN_FILES) {
+  if (files.length >= MANY_FILES) {
     try {
       t.def.warmUp?.();
     } catch {
@@ -26789,7 +26794,7 @@ function assertValidOutputs(outputs, filePath, taskId) {
     }
   }
 }
-var WARM_UP_MIN_FILES, TASK_CRASH_CODE, acceptsTaskOutput;
+var TASK_CRASH_CODE, acceptsTaskOutput;
 var init_execute_task = __esm({
   "../core/src/run/execute-task.ts"() {
     "use strict";
@@ -26806,7 +26811,6 @@ var init_execute_task = __esm({
     init_shard_attempt();
     init_shard_manifest();
     init_task_environment();
-    WARM_UP_MIN_FILES = 64;
     TASK_CRASH_CODE = "CB0001";
     acceptsTaskOutput = compileAcceptor(taskOutputSchema);
   }
@@ -31544,10 +31548,11 @@ var init_python_tree = __esm({
 
 // ../core/src/tasks/shared/ts-warmup.ts
 function warmUpTypeScriptParser() {
-  if (warmed) return;
+  if (warmed) return [];
   warmed = true;
-  for (const kind of [import_typescript6.default.ScriptKind.TSX, import_typescript6.default.ScriptKind.TS, import_typescript6.default.ScriptKind.JS])
-    import_typescript6.default.createSourceFile("warm-up.tsx", WARM_UP_SOURCE, PARSE_OPTIONS, false, kind);
+  return [import_typescript6.default.ScriptKind.TSX, import_typescript6.default.ScriptKind.TS, import_typescript6.default.ScriptKind.JS].map(
+    (kind) => import_typescript6.default.createSourceFile("warm-up.tsx", WARM_UP_SOURCE, PARSE_OPTIONS, false, kind)
+  );
 }
 var import_typescript6, WARM_UP_SOURCE, warmed;
 var init_ts_warmup = __esm({
