@@ -50,11 +50,16 @@ const shardResultSchema = z.tuple([
   z.number().int().nonnegative(), // outputs
   z.string().regex(/^sha256:[a-f0-9]{64}$/), // outputs digest
 ]);
+const derivedSchema = z.tuple([
+  z.string(), // name, chosen by the caller (api/analyze.ts: the report at one severity)
+  z.string().regex(/^[a-f0-9]{64}$/), // the object holding it
+]);
 const verdictSchema = z.object({
   key: z.string(),
   batch_id: z.string(),
   files: z.array(fingerprintSchema),
   results: z.array(shardResultSchema),
+  derived: z.array(derivedSchema).optional(),
 });
 const verdictFileSchema = z.object({
   schema_name: z.literal(SCHEMA_NAME),
@@ -62,6 +67,21 @@ const verdictFileSchema = z.object({
   verdicts: z.array(verdictSchema),
 });
 type Verdict = z.infer<typeof verdictSchema>;
+/** Names derived results kept with one verdict: a report at a few severities. */
+const MAX_DERIVED = 4;
+
+/**
+ * A verdict kept in the file, as this process found or wrote it: what was derived from the files
+ * it vouches for can be kept with it (recordVerifiedDerived) and taken back while it holds.
+ */
+export interface VerdictRef {
+  key: string;
+  batchId: string;
+  /** The verdict's fingerprints as written: an entry rewritten since is another verdict. */
+  files: string;
+  /** Derived results by name: the object holding each. */
+  derived: ReadonlyMap<string, string>;
+}
 
 /**
  * The skipped results the verification under `key` gave, when a verdict for it is kept and every
@@ -71,7 +91,7 @@ export function lookupVerifiedBatch(
   store: Store,
   key: string,
   batchId: string,
-): ShardRunResult[] | undefined {
+): { results: ShardRunResult[]; verdict: VerdictRef } | undefined {
   const verdict = readVerdicts(store).find((v) => v.key === key && v.batch_id === batchId);
   if (!verdict) return undefined;
   for (const [rel, ino, dev, size, mtimeMs, ctimeMs] of verdict.files) {
@@ -79,23 +99,26 @@ export function lookupVerifiedBatch(
     const now = statOf(path.join(store.layout.root, rel));
     if (!now || !sameFingerprint(now, { ino, dev, size, mtimeMs, ctimeMs })) return undefined;
   }
-  return verdict.results.map(([taskId, shardId, files, outputs, outputsDigest]) => ({
-    taskId,
-    shardId,
-    outcome: 'skipped',
-    files,
-    outputs,
-    filesExecuted: 0,
-    filesReused: files,
-    durationMs: 0,
-    outputsDigest,
-  }));
+  const results: ShardRunResult[] = verdict.results.map(
+    ([taskId, shardId, files, outputs, outputsDigest]) => ({
+      taskId,
+      shardId,
+      outcome: 'skipped',
+      files,
+      outputs,
+      filesExecuted: 0,
+      filesReused: files,
+      durationMs: 0,
+      outputsDigest,
+    }),
+  );
+  return { results, verdict: refOf(verdict) };
 }
 
 /**
  * Keeps the verdict of a verification that began at `markMs` and found every shard skipped.
  * `files` are every file it read (store paths). Nothing is kept when one of them changed within
- * RACY_WINDOW_MS of `markMs`, or after it.
+ * RACY_WINDOW_MS of `markMs`, or after it. Returns the verdict kept, if one was.
  */
 export function recordVerifiedBatch(
   store: Store,
@@ -106,26 +129,83 @@ export function recordVerifiedBatch(
     files: readonly string[];
     results: readonly ShardRunResult[];
   },
-): boolean {
+): VerdictRef | undefined {
   const root = store.layout.root;
   const files: Verdict['files'] = [];
   for (const file of verified.files) {
     const rel = path.relative(root, file);
     const fp = statOf(file);
-    if (!isInsideStore(rel) || !fp || !changedBefore(fp, verified.markMs - RACY_WINDOW_MS)) return false;
+    if (!isInsideStore(rel) || !fp || !changedBefore(fp, verified.markMs - RACY_WINDOW_MS)) return undefined;
     files.push([rel, fp.ino, fp.dev, fp.size, fp.mtimeMs, fp.ctimeMs]);
   }
   const results: Verdict['results'] = [];
   for (const r of verified.results) {
-    if (r.outcome !== 'skipped' || !r.outputsDigest) return false;
+    if (r.outcome !== 'skipped' || !r.outputsDigest) return undefined;
     results.push([r.taskId, r.shardId, r.files, r.outputs, r.outputsDigest]);
   }
   const verdict: Verdict = { key: verified.key, batch_id: verified.batchId, files, results };
   const kept = readVerdicts(store).filter((v) => v.key !== verified.key);
+  return writeVerdicts(store, [verdict, ...kept]) ? refOf(verdict) : undefined;
+}
+
+/**
+ * What was kept as `name` with a verdict this process took or wrote, when its object is still
+ * there and holds the bytes the verdict names; else undefined. Derived only from files the verdict
+ * vouches for, it holds exactly as long as the verdict does.
+ */
+export function readVerifiedDerived(store: Store, verdict: VerdictRef, name: string): Buffer | undefined {
+  const hex = verdict.derived.get(name);
+  if (hex === undefined) return undefined;
+  try {
+    return store.objects.readObjectVerified(hex);
+  } catch {
+    return undefined; // pruned by gc, or damaged: derived again
+  }
+}
+
+/**
+ * Keeps `bytes`, derived from what `verdict` vouches for, with it as `name`. Nothing is kept when
+ * the verdict was rewritten or dropped since this process read or wrote it: the bytes were read
+ * from the files of that verdict, and a newer one may rest on others.
+ */
+export function recordVerifiedDerived(
+  store: Store,
+  verdict: VerdictRef,
+  name: string,
+  bytes: Uint8Array,
+): void {
+  try {
+    const verdicts = readVerdicts(store);
+    const entry = verdicts.find(
+      (v) =>
+        v.key === verdict.key && v.batch_id === verdict.batchId && JSON.stringify(v.files) === verdict.files,
+    );
+    if (!entry) return;
+    const hex = store.objects.writeObject(bytes);
+    entry.derived = [
+      [name, hex] as [string, string],
+      ...(entry.derived ?? []).filter(([n]) => n !== name),
+    ].slice(0, MAX_DERIVED);
+    writeVerdicts(store, verdicts);
+  } catch {
+    // As the verdict itself: an acceleration, never a failed check.
+  }
+}
+
+function refOf(verdict: Verdict): VerdictRef {
+  return {
+    key: verdict.key,
+    batchId: verdict.batch_id,
+    files: JSON.stringify(verdict.files),
+    derived: new Map(verdict.derived ?? []),
+  };
+}
+
+function writeVerdicts(store: Store, verdicts: readonly Verdict[]): boolean {
   const text = `${JSON.stringify({
     schema_name: SCHEMA_NAME,
     version: VERSION,
-    verdicts: [verdict, ...kept].slice(0, MAX_VERDICTS),
+    verdicts: verdicts.slice(0, MAX_VERDICTS),
   })}\n`;
   try {
     fs.mkdirSync(store.layout.indexesDir, { recursive: true });

@@ -13,7 +13,7 @@ import { createInProcessExecutor } from './chain-executors';
 import { partitionByShard, selectShards, shardingOf } from './select-shards';
 import type { ShardRunResult } from './shard-outcome';
 import { taskEnvironment, withShardInputs } from './task-environment';
-import { lookupVerifiedBatch, recordVerifiedBatch } from './verified-batches';
+import { lookupVerifiedBatch, recordVerifiedBatch, type VerdictRef } from './verified-batches';
 
 /**
  * Checks that every shard of a done batch is done with the input bundle it would have now (same
@@ -32,7 +32,7 @@ export async function verifyBatch(
   store: Store,
   options: { batchId: string; registry: TaskRegistry },
   given?: BatchRecords,
-): Promise<ShardRunResult[]> {
+): Promise<{ results: ShardRunResult[]; verdict?: VerdictRef }> {
   // Before anything is read: a file changed within the racy window of this moment is not vouched for.
   const markMs = Date.now();
   const records = given ?? readBatchRecords(store, options.batchId);
@@ -58,15 +58,16 @@ export async function verifyBatch(
   for (const shardId of shardIds)
     results.push(...(await executor.run(shardId, members().get(shardId) ?? [], taskIds)));
   if (results.length > 0 && results.every((r) => r.outcome === 'skipped')) {
-    recordVerifiedBatch(store, {
+    const verdict = recordVerifiedBatch(store, {
       key,
       batchId: batch.batch_id,
       markMs,
       files: filesRead(store, records, taskIds, shardIds),
       results,
     });
+    return { results, verdict };
   }
-  return results;
+  return { results };
 }
 
 async function verdictKey(

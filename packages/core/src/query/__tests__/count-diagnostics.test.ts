@@ -189,7 +189,7 @@ describe('scanDiagnosticsAtLeast with counts stored in the shard states', () => 
     expect(lintShards(true).length).toBeGreaterThan(0);
     const expected = scan('error');
     // What the done-batch check of `check` proves: every index of the batch, hashed.
-    const proven = provenIndexes(await verifyBatch(store, { batchId, registry }));
+    const proven = provenIndexes((await verifyBatch(store, { batchId, registry })).results);
     const open = jest.spyOn(fs, 'openSync');
     try {
       expect(scan('error', { proven })).toEqual(expected);

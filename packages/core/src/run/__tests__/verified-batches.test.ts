@@ -26,7 +26,9 @@ describe('verified batches', () => {
     tmp = makeTempDir();
     const src = path.join(tmp.dir, 'src');
     const files: Record<string, string> = {};
-    for (let i = 0; i < 40; i += 1) files[`src/m${i}.ts`] = `export const v${i} = ${i}; // TODO ${i}\n`;
+    // Every third file holds a finding of the test lint task (the word BAD).
+    for (let i = 0; i < 40; i += 1)
+      files[`src/m${i}.ts`] = `export const v${i} = ${i}; // TODO ${i}${i % 3 === 0 ? ' BAD' : ''}\n`;
     writeTree(src, files);
     const base = createTestRegistry();
     const lint = base.get('lint');
@@ -88,6 +90,96 @@ describe('verified batches', () => {
     const [answered, readAgain] = await parseIndexesOpened(() => analyze(options));
     sameReport(answered);
     expect(readAgain).toEqual([]);
+  });
+
+  /** Every shard index (of any task) `fn` opened, a stored one in objects/ included. */
+  async function indexesOpened(fn: () => Promise<AnalyzeResult>): Promise<[AnalyzeResult, string[]]> {
+    const open = jest.spyOn(fs, 'openSync');
+    try {
+      const result = await fn();
+      const opened = open.mock.calls
+        .map(([file]) => String(file))
+        .filter((f) => f.endsWith('outputs.index.jsonl') || f.includes(`${path.sep}objects${path.sep}`));
+      return [result, opened];
+    } finally {
+      open.mockRestore();
+    }
+  }
+
+  /** The kept reports' objects, by name, of the verdict of `batchId`. */
+  function keptReports(storeDir: string, batchId: string): Map<string, string> {
+    const file = JSON.parse(fs.readFileSync(path.join(storeDir, 'indexes', 'verified-batches.json'), 'utf8'));
+    const verdict = file.verdicts.find((v: { batch_id: string }) => v.batch_id === batchId);
+    return new Map(verdict?.derived ?? []);
+  }
+
+  it('keeps the report with the verdict: the next unchanged check reads no index at all', async () => {
+    const store = openStore(options.storeDir);
+    const index = store.layout.stateFile(first.batchId, '04_lint', '00');
+    // A state rewritten: the next check verifies in full, keeps a verdict, and the report with it.
+    writeFileAtomic(index, fs.readFileSync(index));
+    await wait(RACY_WINDOW_MS + 100);
+    const [verified, readFull] = await indexesOpened(() => analyze(options));
+    sameReport(verified);
+    expect(readFull.length).toBeGreaterThan(0);
+    const kept = keptReports(options.storeDir, first.batchId);
+    expect([...kept.keys()]).toEqual(['report/1/hint']);
+
+    const [answered, read] = await indexesOpened(() => analyze(options));
+    sameReport(answered);
+    // The kept report's own object, and nothing else.
+    expect(read).toEqual([store.layout.objectPath(kept.get('report/1/hint')!)]);
+    expect(first.diagnostics.length).toBeGreaterThan(0);
+
+    // Another severity is another report: derived once, kept beside the first.
+    const errorsOnly = { ...options, diagnosticsFrom: 'error' as const };
+    const quiet = await analyze(errorsOnly);
+    expect(quiet.counts).toEqual(first.counts);
+    expect(quiet.diagnostics).toEqual(first.diagnostics.filter((d) => d.severity === 'error'));
+    const both = keptReports(options.storeDir, first.batchId);
+    expect([...both.keys()].sort()).toEqual(['report/1/error', 'report/1/hint']);
+    const [quietAgain, readQuiet] = await indexesOpened(() => analyze(errorsOnly));
+    expect(quietAgain.diagnostics).toEqual(quiet.diagnostics);
+    expect(readQuiet).toEqual([store.layout.objectPath(both.get('report/1/error')!)]);
+  });
+
+  it('derives the report again when its kept object is damaged or gone', async () => {
+    await analyze(options);
+    const kept = keptReports(options.storeDir, first.batchId).get('report/1/hint')!;
+    const object = openStore(options.storeDir).layout.objectPath(kept);
+    fs.chmodSync(object, 0o644);
+    fs.writeFileSync(
+      object,
+      JSON.stringify({ diagnostics: [], counts: { error: 0, warning: 0, info: 0, hint: 0 } }),
+    );
+    const [damaged, read] = await indexesOpened(() => analyze(options));
+    sameReport(damaged);
+    expect(read.length).toBeGreaterThan(0);
+
+    fs.rmSync(object);
+    const [gone, readGone] = await indexesOpened(() => analyze(options));
+    sameReport(gone);
+    expect(readGone.length).toBeGreaterThan(0);
+    // Derived again, and kept again: the check after it reads nothing.
+    const [answered, readAfter] = await indexesOpened(() => analyze(options));
+    sameReport(answered);
+    expect(readAfter).toEqual([object]);
+  });
+
+  it('takes no kept report in a copied store, whatever its verdict file names', async () => {
+    await analyze(options);
+    const copy = path.join(tmp.dir, 'copied-store');
+    fs.cpSync(options.storeDir, copy, { recursive: true });
+    // A report with no diagnostics, named by the copy's verdict as a doctored cache could.
+    const forged = openStore(copy).objects.writeObject(
+      JSON.stringify({ diagnostics: [], counts: { error: 0, warning: 0, info: 0, hint: 0 } }),
+    );
+    const file = path.join(copy, 'indexes', 'verified-batches.json');
+    const verdicts = JSON.parse(fs.readFileSync(file, 'utf8'));
+    for (const v of verdicts.verdicts) v.derived = [['report/1/hint', forged]];
+    fs.writeFileSync(file, JSON.stringify(verdicts));
+    const fromCopy = await analyze({ ...options, storeDir: copy });
+    sameReport(fromCopy);
   });
 
   it('verifies in full again once a file it rests on is replaced, and then finds a damaged index', async () => {
