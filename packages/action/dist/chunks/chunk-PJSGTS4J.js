@@ -3280,17 +3280,20 @@ function lookupVerifiedBatch(store, key, batchId) {
     const now = statOf(path9.join(store.layout.root, rel));
     if (!now || !sameFingerprint(now, { ino, dev, size, mtimeMs: mtimeMs2, ctimeMs })) return void 0;
   }
-  return verdict.results.map(([taskId, shardId, files, outputs, outputsDigest2]) => ({
-    taskId,
-    shardId,
-    outcome: "skipped",
-    files,
-    outputs,
-    filesExecuted: 0,
-    filesReused: files,
-    durationMs: 0,
-    outputsDigest: outputsDigest2
-  }));
+  const results = verdict.results.map(
+    ([taskId, shardId, files, outputs, outputsDigest2]) => ({
+      taskId,
+      shardId,
+      outcome: "skipped",
+      files,
+      outputs,
+      filesExecuted: 0,
+      filesReused: files,
+      durationMs: 0,
+      outputsDigest: outputsDigest2
+    })
+  );
+  return { results, verdict: refOf(verdict) };
 }
 function recordVerifiedBatch(store, verified) {
   const root = store.layout.root;
@@ -3298,20 +3301,56 @@ function recordVerifiedBatch(store, verified) {
   for (const file of verified.files) {
     const rel = path9.relative(root, file);
     const fp = statOf(file);
-    if (!isInsideStore(rel) || !fp || !changedBefore(fp, verified.markMs - RACY_WINDOW_MS)) return false;
+    if (!isInsideStore(rel) || !fp || !changedBefore(fp, verified.markMs - RACY_WINDOW_MS)) return void 0;
     files.push([rel, fp.ino, fp.dev, fp.size, fp.mtimeMs, fp.ctimeMs]);
   }
   const results = [];
   for (const r of verified.results) {
-    if (r.outcome !== "skipped" || !r.outputsDigest) return false;
+    if (r.outcome !== "skipped" || !r.outputsDigest) return void 0;
     results.push([r.taskId, r.shardId, r.files, r.outputs, r.outputsDigest]);
   }
   const verdict = { key: verified.key, batch_id: verified.batchId, files, results };
   const kept = readVerdicts(store).filter((v) => v.key !== verified.key);
+  return writeVerdicts(store, [verdict, ...kept]) ? refOf(verdict) : void 0;
+}
+function readVerifiedDerived(store, verdict, name) {
+  const hex = verdict.derived.get(name);
+  if (hex === void 0) return void 0;
+  try {
+    return store.objects.readObjectVerified(hex);
+  } catch {
+    return void 0;
+  }
+}
+function recordVerifiedDerived(store, verdict, name, bytes) {
+  try {
+    const verdicts = readVerdicts(store);
+    const entry = verdicts.find(
+      (v) => v.key === verdict.key && v.batch_id === verdict.batchId && JSON.stringify(v.files) === verdict.files
+    );
+    if (!entry) return;
+    const hex = store.objects.writeObject(bytes);
+    entry.derived = [
+      [name, hex],
+      ...(entry.derived ?? []).filter(([n]) => n !== name)
+    ].slice(0, MAX_DERIVED);
+    writeVerdicts(store, verdicts);
+  } catch {
+  }
+}
+function refOf(verdict) {
+  return {
+    key: verdict.key,
+    batchId: verdict.batch_id,
+    files: JSON.stringify(verdict.files),
+    derived: new Map(verdict.derived ?? [])
+  };
+}
+function writeVerdicts(store, verdicts) {
   const text = `${JSON.stringify({
     schema_name: SCHEMA_NAME,
     version: VERSION,
-    verdicts: [verdict, ...kept].slice(0, MAX_VERDICTS)
+    verdicts: verdicts.slice(0, MAX_VERDICTS)
   })}
 `;
   try {
@@ -3342,7 +3381,7 @@ function statOf(file) {
 function isInsideStore(rel) {
   return rel !== "" && !path9.isAbsolute(rel) && !rel.split(/[\\/]/).includes("..");
 }
-var FILE_NAME, SCHEMA_NAME, VERSION, MAX_VERDICTS, fingerprintSchema, shardResultSchema, verdictSchema, verdictFileSchema;
+var FILE_NAME, SCHEMA_NAME, VERSION, MAX_VERDICTS, fingerprintSchema, shardResultSchema, derivedSchema, verdictSchema, verdictFileSchema, MAX_DERIVED;
 var init_verified_batches = __esm({
   "../core/src/run/verified-batches.ts"() {
     "use strict";
@@ -3380,17 +3419,25 @@ var init_verified_batches = __esm({
       external_exports.string().regex(/^sha256:[a-f0-9]{64}$/)
       // outputs digest
     ]);
+    derivedSchema = external_exports.tuple([
+      external_exports.string(),
+      // name, chosen by the caller (api/analyze.ts: the report at one severity)
+      external_exports.string().regex(/^[a-f0-9]{64}$/)
+      // the object holding it
+    ]);
     verdictSchema = external_exports.object({
       key: external_exports.string(),
       batch_id: external_exports.string(),
       files: external_exports.array(fingerprintSchema),
-      results: external_exports.array(shardResultSchema)
+      results: external_exports.array(shardResultSchema),
+      derived: external_exports.array(derivedSchema).optional()
     });
     verdictFileSchema = external_exports.object({
       schema_name: external_exports.literal(SCHEMA_NAME),
       version: external_exports.literal(VERSION),
       verdicts: external_exports.array(verdictSchema)
     });
+    MAX_DERIVED = 4;
   }
 });
 
@@ -3419,15 +3466,16 @@ async function verifyBatch(store, options, given) {
   for (const shardId of shardIds)
     results.push(...await executor.run(shardId, members().get(shardId) ?? [], taskIds));
   if (results.length > 0 && results.every((r) => r.outcome === "skipped")) {
-    recordVerifiedBatch(store, {
+    const verdict = recordVerifiedBatch(store, {
       key,
       batchId: batch.batch_id,
       markMs,
       files: filesRead(store, records, taskIds, shardIds),
       results
     });
+    return { results, verdict };
   }
-  return results;
+  return { results };
 }
 async function verdictKey(ctx, taskIds, shardIds, members) {
   const tasks = await Promise.all(
@@ -5621,9 +5669,9 @@ async function verifyDoneBatch(store, snapshotId, pipeline, config, registry) {
     plannedStrategy(store, b.batch_id) === plan.strategy
   );
   if (!candidate) return void 0;
-  const results = await verifyBatch(store, { batchId: candidate.batch_id, registry });
+  const { results, verdict } = await verifyBatch(store, { batchId: candidate.batch_id, registry });
   const allSkipped = results.length > 0 && results.every((r) => r.outcome === "skipped");
-  return allSkipped ? { batchId: candidate.batch_id, results } : void 0;
+  return allSkipped ? { batchId: candidate.batch_id, results, verdict } : void 0;
 }
 function plannedStrategy(store, batchId) {
   try {
@@ -5633,11 +5681,7 @@ function plannedStrategy(store, batchId) {
   }
 }
 function resultOf(store, done, facts) {
-  const { diagnostics, counts } = batchDiagnostics(
-    loadBatchView(store, done.batchId),
-    facts.diagnosticsFrom,
-    done.results
-  );
+  const { diagnostics, counts } = doneBatchDiagnostics(store, done, facts.diagnosticsFrom);
   const reused = done.results.reduce((n, r) => n + r.files, 0);
   return {
     storeDir: store.layout.root,
@@ -5654,7 +5698,26 @@ function resultOf(store, done, facts) {
     durationMs: Date.now() - facts.t0
   };
 }
-var PREWARM_MIN_FILES;
+function doneBatchDiagnostics(store, done, from) {
+  const name = `report/${KEPT_REPORT_FORMAT}/${from ?? "hint"}`;
+  const kept = done.verdict && readVerifiedDerived(store, done.verdict, name);
+  const parsed = kept && parseKeptReport(kept);
+  if (parsed) return parsed;
+  const report = batchDiagnostics(loadBatchView(store, done.batchId), from, done.results);
+  if (done.verdict) recordVerifiedDerived(store, done.verdict, name, Buffer.from(JSON.stringify(report)));
+  return report;
+}
+function parseKeptReport(bytes) {
+  try {
+    const report = JSON.parse(bytes.toString("utf8"));
+    const counts = report.counts;
+    const countsOk = typeof counts === "object" && counts !== null && ["error", "warning", "info", "hint"].every((k) => Number.isInteger(counts[k]));
+    return Array.isArray(report.diagnostics) && countsOk ? report : void 0;
+  } catch {
+    return void 0;
+  }
+}
+var PREWARM_MIN_FILES, KEPT_REPORT_FORMAT;
 var init_analyze = __esm({
   "../core/src/api/analyze.ts"() {
     "use strict";
@@ -5666,6 +5729,7 @@ var init_analyze = __esm({
     init_batch_view();
     init_count_diagnostics();
     init_select_shards();
+    init_verified_batches();
     init_verify_batch();
     init_worker_pool();
     init_create_snapshot();
@@ -5674,6 +5738,7 @@ var init_analyze = __esm({
     init_catalog();
     init_default_registry();
     PREWARM_MIN_FILES = 2e3;
+    KEPT_REPORT_FORMAT = 1;
   }
 });
 

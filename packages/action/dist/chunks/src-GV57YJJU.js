@@ -84,7 +84,7 @@ import {
   verifyShardOutputs,
   verifyStore,
   writeBatchManifest
-} from "./chunk-QPPJGQKN.js";
+} from "./chunk-PJSGTS4J.js";
 import {
   CodebatchError,
   ENGINE_VERSION,
