@@ -10,6 +10,7 @@ import {
   type TaskRecord,
   taskRecordSchema,
 } from '../schemas/batch-record';
+import { safeParseFast } from '../schemas/compile-acceptor';
 import type { Store } from '../store/store';
 
 function readRecord<T>(file: string, schema: z.ZodType<T>, notFound: () => CodebatchError): T {
@@ -29,7 +30,7 @@ function parseRecord<T>(file: string, text: string, schema: z.ZodType<T>): T {
   } catch {
     throw new CodebatchError('E_RECORD_INVALID', `${file} is not valid JSON`, { details: { file } });
   }
-  const parsed = schema.safeParse(value);
+  const parsed = safeParseFast(schema, value);
   if (!parsed.success) {
     throw new CodebatchError('E_RECORD_INVALID', `${file} does not match its schema`, {
       details: { file, issues: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) },

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { CodebatchError, InternalError } from '../errors/codebatch-error';
+import { safeParseFast } from '../schemas/compile-acceptor';
 import { type ShardState, type ShardStatus, shardStateSchema } from '../schemas/state-record';
 import { writeFileAtomic } from '../store/atomic-write';
 import type { Store } from '../store/store';
@@ -43,7 +44,7 @@ export function readShardState(
   }
   let parsed: ReturnType<typeof shardStateSchema.safeParse>;
   try {
-    parsed = shardStateSchema.safeParse(JSON.parse(text));
+    parsed = safeParseFast(shardStateSchema, JSON.parse(text));
   } catch {
     throw new CodebatchError('E_INDEX_CORRUPT', `${file} is not valid JSON`, {
       hints: ['Re-run the shard with --force to rewrite its state.'],

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { CodebatchError, toCodebatchError } from '../errors/codebatch-error';
+import { safeParseFast } from '../schemas/compile-acceptor';
 import type { OutputRecord } from '../schemas/output-record';
 import { type ShardState, shardStateSchema } from '../schemas/state-record';
 import { parseJsonl, parseSelectedLines } from '../store/jsonl';
@@ -73,7 +74,7 @@ export function readShardEntry(view: BatchView, taskId: string, shardId: string)
   } catch {
     parsed = undefined;
   }
-  const result = shardStateSchema.safeParse(parsed);
+  const result = safeParseFast(shardStateSchema, parsed);
   if (!result.success) {
     // state.json is replaced atomically, so a bad one was edited or damaged, not torn by a crash.
     throw new CodebatchError('E_RECORD_INVALID', `${stateFile} is not a valid shard state`, {

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { safeParseFast } from '../schemas/compile-acceptor';
 import { writeFileAtomic } from '../store/atomic-write';
 import type { Store } from '../store/store';
 import {
@@ -220,7 +221,7 @@ function writeVerdicts(store: Store, verdicts: readonly Verdict[]): boolean {
 function readVerdicts(store: Store): Verdict[] {
   try {
     const text = fs.readFileSync(path.join(store.layout.indexesDir, FILE_NAME), 'utf8');
-    const parsed = verdictFileSchema.safeParse(JSON.parse(text));
+    const parsed = safeParseFast(verdictFileSchema, JSON.parse(text));
     return parsed.success ? parsed.data.verdicts : [];
   } catch {
     return [];

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { CodebatchError, toCodebatchError } from '../errors/codebatch-error';
+import { safeParseFast } from '../schemas/compile-acceptor';
 import {
   type FilesIndexRecord,
   filesIndexRecordSchema,
@@ -66,7 +67,7 @@ export function readFilesIndex(store: Store, snapshotId: string): FilesIndexReco
   }
   const { records } = parseJsonl<unknown>(bytes, file, 'strict');
   const validated = records.map((r, i) => {
-    const parsed = filesIndexRecordSchema.safeParse(r);
+    const parsed = safeParseFast(filesIndexRecordSchema, r);
     if (parsed.success) return parsed.data;
     throw new CodebatchError('E_RECORD_INVALID', `${file}:${i + 1}: not a files index record`, {
       details: { issues: parsed.error.issues.map((x) => `${x.path.join('.') || '(root)'}: ${x.message}`) },
@@ -142,7 +143,7 @@ export function tryReadSnapshotRecord(store: Store, snapshotId: string): Snapsho
   } catch {
     throw invalidRecord(file, ['not valid JSON']);
   }
-  const parsed = snapshotRecordSchema.safeParse(json);
+  const parsed = safeParseFast(snapshotRecordSchema, json);
   if (!parsed.success)
     throw invalidRecord(
       file,

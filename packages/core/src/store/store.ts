@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { CodebatchError, toCodebatchError } from '../errors/codebatch-error';
+import { safeParseFast } from '../schemas/compile-acceptor';
 import { type StoreRecord, storeRecordSchema } from '../schemas/store-record';
 import { stableJsonPretty } from '../util/canonical-json';
 import { nowIso } from '../util/time';
@@ -93,7 +94,7 @@ export function openStore(dir: string, options: { durable?: boolean } = {}): Sto
       hints: ['The store metadata is damaged; restore it or re-create the store.'],
     });
   }
-  const result = storeRecordSchema.safeParse(parsed);
+  const result = safeParseFast(storeRecordSchema, parsed);
   if (!result.success) {
     throw new CodebatchError('E_STORE_INVALID', `${layout.storeFile} is not a codebatch store record`, {
       details: { issues: result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`) },

@@ -1,6 +1,8 @@
 import { z } from 'zod';
-import { compileAcceptor } from '../compile-acceptor';
+import { canonicalJson } from '../../util/canonical-json';
+import { compileAcceptor, safeParseFast } from '../compile-acceptor';
 import { taskOutputSchema } from '../output-record';
+import { shardStateSchema } from '../state-record';
 
 /** A small deterministic generator (mulberry32), so a failure names its seed. */
 function random(seed: number): () => number {
@@ -115,11 +117,133 @@ describe('compileAcceptor', () => {
     expect(accepts({ path: '', kind: 'metric' })).toBe(false);
     expect(accepts({ path: 'a.ts', kind: 'metric', object: 'sha256:x' })).toBe(false);
     expect(compileAcceptor(z.string().email())).toBeUndefined();
-    expect(compileAcceptor(z.strictObject({ a: z.string() }))).toBeUndefined();
-    expect(compileAcceptor(z.object({ a: z.string().default('x') }))).toBeUndefined();
+    expect(compileAcceptor(z.object({ a: z.string() }).catchall(z.number()))).toBeUndefined();
+    expect(compileAcceptor(z.tuple([z.string()], z.number()))).toBeUndefined();
+    expect(compileAcceptor(z.record(z.string().min(2), z.number()))).toBeUndefined();
+    expect(compileAcceptor(z.string().transform((v) => v.length))).toBeUndefined();
+    expect(compileAcceptor(z.array(z.string()).min(1))).toBeUndefined();
     expect(compileAcceptor(z.exactOptional(z.string()))).toBeUndefined();
     expect(compileAcceptor(z.xor([z.string(), z.string().min(1)]))).toBeUndefined();
     expect(compileAcceptor(z.enum(['a', 'b']).refine((v) => v === 'a'))).toBeUndefined();
     expect(compileAcceptor(z.string().min(2))).toBeUndefined();
+  });
+});
+
+/** Every kind the acceptor compiles besides those of the task output schema. */
+const composite = z.object({
+  schema_name: z.literal('codebatch.x'),
+  attempt: z.number().int().min(1).default(1),
+  note: z.string().nullable().optional(),
+  list: z.array(z.string().regex(/^[a-f]{2}$/)),
+  pair: z.tuple([z.string(), z.number()]),
+  counts: z.record(z.string(), z.number().int().min(0)),
+  inner: z.strictObject({ a: z.string() }).optional(),
+  loose: z.looseObject({ a: z.string() }).optional(),
+  at: z.string().datetime({ offset: true }).optional(),
+  metadata: z.record(z.string(), z.unknown()).optional(),
+});
+
+const COMPOSITE_SCALARS: unknown[] = [
+  ...SCALARS,
+  'codebatch.x',
+  'ab',
+  'zz',
+  '2026-12-06T22:15:10.123Z',
+  '2026-12-06T22:15:10+02:00',
+  '2026-13-06T22:15:10Z',
+  ['ab'],
+  ['ab', 'zz'],
+  ['x', 1],
+  ['x', 1, 2],
+  { a: 'x' },
+  { a: 'x', b: 1 },
+  { n: 1 },
+  { n: -1 },
+  JSON.parse('{"__proto__": 1}'),
+  JSON.parse('{"a": "x", "__proto__": {"b": 1}}'),
+];
+
+function compositeLike(next: () => number): unknown {
+  if (next() < 0.03) return pick(next, COMPOSITE_SCALARS);
+  const value: Record<string, unknown> = next() < 0.05 ? JSON.parse('{"__proto__": 0}') : {};
+  const valid: Record<string, () => unknown> = {
+    schema_name: () => 'codebatch.x',
+    attempt: () => 2,
+    note: () => (next() < 0.5 ? null : 'n'),
+    list: () => ['ab', 'cd'],
+    pair: () => ['x', 1],
+    counts: () => ({ parse: 3, lint: 0 }),
+    inner: () => ({ a: 'x' }),
+    loose: () => (next() < 0.5 ? { a: 'x', b: 2 } : JSON.parse('{"a": "x", "__proto__": {"b": 1}}')),
+    at: () => '2026-12-06T22:15:10.123Z',
+    metadata: () => ({ any: [1, { deep: true }] }),
+  };
+  for (const [key, make] of Object.entries(valid)) {
+    const r = next();
+    if (r < 0.15) continue;
+    value[key] = r < 0.3 ? pick(next, COMPOSITE_SCALARS) : make();
+  }
+  if (next() < 0.1) value.extra = pick(next, COMPOSITE_SCALARS);
+  return value;
+}
+
+describe('compileAcceptor beyond record fields', () => {
+  const accepts = compileAcceptor(composite)!;
+
+  it('accepts only what zod accepts and returns unchanged: literals, defaults, arrays, tuples, records, strict objects, datetimes', () => {
+    expect(accepts).toBeInstanceOf(Function);
+    let accepted = 0;
+    let refused = 0;
+    for (let seed = 1; seed <= 20_000; seed += 1) {
+      const value = compositeLike(random(seed));
+      const zod = composite.safeParse(value);
+      if (!accepts(value)) {
+        if (zod.success) refused += 1;
+        continue;
+      }
+      accepted += 1;
+      if (!zod.success) throw new Error(`seed ${seed}: accepted what zod refuses: ${String(zod.error)}`);
+      if (canonicalJson(zod.data) !== canonicalJson(value))
+        throw new Error(`seed ${seed}: accepted a value zod changes: ${canonicalJson(value)}`);
+    }
+    expect(accepted).toBeGreaterThan(100);
+    // Values zod takes with a change (a default filled in, a key stripped) are left to it.
+    expect(refused).toBeGreaterThan(100);
+  });
+
+  it('gives zod the values it turns down, and its verdict and messages', () => {
+    const missingAttempt = { schema_name: 'codebatch.x', list: [], pair: ['x', 1], counts: {} };
+    const parsed = safeParseFast(composite, missingAttempt);
+    expect(parsed.success && parsed.data.attempt).toBe(1);
+    const bad = safeParseFast(composite, { ...missingAttempt, pair: ['x'] });
+    expect(bad.success).toBe(false);
+    expect(bad.error?.issues[0]?.path).toEqual(['pair']);
+    const taken = { ...missingAttempt, attempt: 3 };
+    const fast = safeParseFast(composite, taken);
+    expect(fast.success && fast.data).toBe(taken);
+  });
+
+  it('takes a shard state as runs write it', () => {
+    const state = {
+      schema_name: 'codebatch.shard_state',
+      schema_version: 1,
+      producer: { name: 'codebatch', version: '0.1.0' },
+      shard_id: '0a',
+      task_id: '01_parse',
+      batch_id: 'batch-1',
+      status: 'done',
+      attempt: 1,
+      started_at: '2026-12-06T22:15:10.123Z',
+      completed_at: '2026-12-06T22:15:11.456Z',
+      stats: { files_processed: 3, outputs_written: 9, bytes_processed: 120 },
+      bundle_hash: HEX,
+      outputs_digest: `sha256:${HEX}`,
+      diagnostic_counts: { error: 0, warning: 1, info: 0, hint: 0, none: 0, outputs_digest: `sha256:${HEX}` },
+      kind_counts: { counts: { ast: 3, metric: 6 }, outputs_digest: `sha256:${HEX}` },
+      result_digest: HEX,
+      manifest: `sha256:${HEX}`,
+    };
+    expect(shardStateSchema.safeParse(state).success).toBe(true);
+    expect(compileAcceptor(shardStateSchema)?.(state)).toBe(true);
   });
 });

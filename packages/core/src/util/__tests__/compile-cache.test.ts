@@ -117,6 +117,28 @@ describe('compile cache', () => {
     },
   );
 
+  (NATIVE ? it.skip : it)(
+    'a module holding text beyond ASCII reads as UTF-8, compiled afresh and from the cache',
+    () => {
+      // The compiler is all ASCII and is made text byte for byte; anything else must decode as Node would.
+      const text = 'naïve – 日本語 😀';
+      fs.writeFileSync(mod, `${largeModule(3)}module.exports.text = ${JSON.stringify(text)};\n`);
+      const want = { ...expected(3), text };
+      expect(load(mod, { CODEBATCH_COMPILE_CACHE: cacheDir })).toEqual({
+        mode: 'codebatch',
+        hits: 0,
+        misses: 1,
+        value: want,
+      });
+      expect(load(mod, { CODEBATCH_COMPILE_CACHE: cacheDir })).toEqual({
+        mode: 'codebatch',
+        hits: 1,
+        misses: 0,
+        value: want,
+      });
+    },
+  );
+
   (NATIVE ? it.skip : it)('loads the real TypeScript compiler from the cache, and it still compiles', () => {
     const probe = path.join(dir, 'probe.js');
     fs.writeFileSync(
