@@ -21,7 +21,7 @@ import {
   readBatchRecords,
   runShardChain,
   toCodebatchError
-} from "./chunks/chunk-SY6EAWWO.js";
+} from "./chunks/chunk-2XABPS7P.js";
 
 // ../core/src/run/shard-worker.ts
 init_read_batch();
@@ -31,6 +31,7 @@ init_default_registry();
 import { parentPort } from "node:worker_threads";
 
 // ../core/src/util/compile-cache.ts
+import { isAscii } from "node:buffer";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import Module from "node:module";
@@ -81,12 +82,13 @@ function isPrivateDirectory(dir) {
 }
 var HEADER_BYTES = 64;
 function hookCompile(dir, minBytes, accepts) {
+  const read = hookRead(accepts);
   const proto = Module.prototype;
   const original = proto._compile;
   proto._compile = function compileWithCache(content, filename, ...rest) {
     if (content.length < minBytes || !accepts(filename))
       return original.call(this, content, filename, ...rest);
-    const sourceKey = crypto.createHash("sha256").update(filename).update("\0").update(content).digest();
+    const sourceKey = read.keyOf(content, filename) ?? sourceKeyOf(filename, content);
     const file = path.join(dir, crypto.createHash("sha256").update(filename).digest("hex"));
     const cachedData = readCacheFile(file, sourceKey);
     let script;
@@ -112,6 +114,35 @@ function hookCompile(dir, minBytes, accepts) {
         process.once("exit", () => writeCacheFile(dir, file, sourceKey, () => script.createCachedData()));
     }
     return result;
+  };
+}
+function sourceKeyOf(filename, source) {
+  return crypto.createHash("sha256").update(filename).update("\0").update(source).digest();
+}
+function hookRead(accepts) {
+  let pending;
+  const extensions = Module._extensions;
+  const original = extensions[".js"];
+  if (original) {
+    extensions[".js"] = function loadWithCache(module, filename) {
+      if (!accepts(filename)) return original.call(this, module, filename);
+      const bytes = fs.readFileSync(filename);
+      const content = isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8");
+      pending = { content, filename, key: sourceKeyOf(filename, bytes) };
+      try {
+        module._compile(
+          content,
+          filename
+        );
+      } finally {
+        pending = void 0;
+      }
+    };
+  }
+  return {
+    keyOf(content, filename) {
+      return pending && pending.filename === filename && pending.content === content ? pending.key : void 0;
+    }
   };
 }
 function readCacheFile(file, sourceKey) {

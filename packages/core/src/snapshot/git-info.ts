@@ -120,6 +120,32 @@ export function runScratchGit(
   cwd: string,
   commands: readonly (readonly string[] | { args: readonly string[]; input: Buffer })[],
 ): Buffer[] | undefined {
+  return withScratchGit(repo, head, cwd, (git) => {
+    const outputs: Buffer[] = [];
+    for (const command of commands) {
+      const { args, input } = 'args' in command ? command : { args: command, input: undefined };
+      const out = git(args, input);
+      if (out === undefined) return undefined;
+      outputs.push(out);
+    }
+    return outputs;
+  });
+}
+
+/** One git command in a scratch GIT_DIR: its stdout, or undefined when it fails. */
+export type ScratchGit = (args: readonly string[], input?: Buffer) => Buffer | undefined;
+
+/**
+ * Calls `use` with a runner of git commands against one scratch GIT_DIR (see runScratchGit), so
+ * that a command built from another's output needs no second scratch directory and config read.
+ * Undefined when the scratch directory cannot be made or `use` throws.
+ */
+export function withScratchGit<T>(
+  repo: Repo,
+  head: string,
+  cwd: string,
+  use: (git: ScratchGit) => T | undefined,
+): T | undefined {
   let scratch: string | undefined;
   try {
     const commonDir = commonDirOf(repo.gitDir);
@@ -131,9 +157,8 @@ export function runScratchGit(
     fs.writeFileSync(path.join(scratch, 'config'), scratchConfig(commonDir, head, env));
     const exclude = readSmallText(path.join(commonDir, 'info', 'exclude'));
     if (exclude !== undefined) fs.writeFileSync(path.join(scratch, 'info', 'exclude'), exclude);
-    const outputs: Buffer[] = [];
-    for (const command of commands) {
-      const { args, input } = 'args' in command ? command : { args: command, input: undefined };
+    const gitDir = scratch;
+    return use((args, input) => {
       const result = spawnSync(
         'git',
         ['-c', 'core.fsmonitor=', '-c', `core.hooksPath=${os.devNull}`, ...args],
@@ -141,7 +166,7 @@ export function runScratchGit(
           cwd,
           env: {
             ...env,
-            GIT_DIR: scratch,
+            GIT_DIR: gitDir,
             GIT_WORK_TREE: repo.workTree,
             GIT_INDEX_FILE: path.join(repo.gitDir, 'index'),
             GIT_OBJECT_DIRECTORY: path.join(commonDir, 'objects'),
@@ -152,10 +177,8 @@ export function runScratchGit(
           maxBuffer: 256 * 1024 * 1024,
         },
       );
-      if (result.error || result.status !== 0) return undefined;
-      outputs.push(result.stdout);
-    }
-    return outputs;
+      return result.error || result.status !== 0 ? undefined : result.stdout;
+    });
   } catch {
     return undefined;
   } finally {

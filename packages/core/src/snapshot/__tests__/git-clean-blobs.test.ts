@@ -115,6 +115,18 @@ describe('snapshot of a fresh checkout', () => {
     expect(some.stats).toMatchObject({ fromGit: FILES, hashed: 2 });
     expect(objects(store, some.record.snapshot_id)).toEqual(readAll(path.join(attributed, 'pkg')));
 
+    // Attributes that convert nothing leave a file vouched for; a macro that unsets text does not.
+    fs.writeFileSync(
+      path.join(origin, 'pkg', '.gitattributes'),
+      '*.ts diff=typescript linguist-generated -merge\nnotes.txt binary\n',
+    );
+    git(origin, 'add', '-A');
+    git(origin, 'commit', '-q', '-m', 'attributes that convert nothing');
+    const harmless = clone('ci-harmless');
+    const most = createSnapshot(store, path.join(harmless, 'pkg'), { now: LATER });
+    expect(most.stats).toMatchObject({ fromGit: FILES, hashed: 2 });
+    expect(objects(store, most.record.snapshot_id)).toEqual(readAll(path.join(harmless, 'pkg')));
+
     const hidden = clone('ci-hidden');
     git(hidden, 'update-index', '--assume-unchanged', 'pkg/m5.ts');
     fs.writeFileSync(

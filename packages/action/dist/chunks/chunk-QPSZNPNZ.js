@@ -73,6 +73,7 @@ import {
   init_chunking,
   init_codebatch_error,
   init_common,
+  init_compile_acceptor,
   init_config_files,
   init_default_registry,
   init_diagnostic_counts,
@@ -150,6 +151,7 @@ import {
   restampStoredOutputs,
   runShardChain,
   runtimeMajor,
+  safeParseFast,
   sameCounts,
   sameFingerprint,
   schemaVersion,
@@ -180,7 +182,7 @@ import {
   withShardInputs,
   writeFileAtomic,
   writeShardManifest
-} from "./chunk-SY6EAWWO.js";
+} from "./chunk-2XABPS7P.js";
 
 // ../core/src/config/config-schema.ts
 var configFileSchema, DEFAULT_SHARDS;
@@ -1452,6 +1454,18 @@ function readDirtyFlag(sourceAbs, repo, head) {
   return out === void 0 ? void 0 : out[0].length > 0;
 }
 function runScratchGit(repo, head, cwd, commands) {
+  return withScratchGit(repo, head, cwd, (git) => {
+    const outputs = [];
+    for (const command of commands) {
+      const { args, input } = "args" in command ? command : { args: command, input: void 0 };
+      const out = git(args, input);
+      if (out === void 0) return void 0;
+      outputs.push(out);
+    }
+    return outputs;
+  });
+}
+function withScratchGit(repo, head, cwd, use) {
   let scratch;
   try {
     const commonDir = commonDirOf(repo.gitDir);
@@ -1464,9 +1478,8 @@ function runScratchGit(repo, head, cwd, commands) {
     fs6.writeFileSync(path3.join(scratch, "config"), scratchConfig(commonDir, head, env));
     const exclude = readSmallText(path3.join(commonDir, "info", "exclude"));
     if (exclude !== void 0) fs6.writeFileSync(path3.join(scratch, "info", "exclude"), exclude);
-    const outputs = [];
-    for (const command of commands) {
-      const { args, input } = "args" in command ? command : { args: command, input: void 0 };
+    const gitDir = scratch;
+    return use((args, input) => {
       const result = spawnSync(
         "git",
         ["-c", "core.fsmonitor=", "-c", `core.hooksPath=${os.devNull}`, ...args],
@@ -1474,7 +1487,7 @@ function runScratchGit(repo, head, cwd, commands) {
           cwd,
           env: {
             ...env,
-            GIT_DIR: scratch,
+            GIT_DIR: gitDir,
             GIT_WORK_TREE: repo.workTree,
             GIT_INDEX_FILE: path3.join(repo.gitDir, "index"),
             GIT_OBJECT_DIRECTORY: path3.join(commonDir, "objects")
@@ -1485,10 +1498,8 @@ function runScratchGit(repo, head, cwd, commands) {
           maxBuffer: 256 * 1024 * 1024
         }
       );
-      if (result.error || result.status !== 0) return void 0;
-      outputs.push(result.stdout);
-    }
-    return outputs;
+      return result.error || result.status !== 0 ? void 0 : result.stdout;
+    });
   } catch {
     return void 0;
   } finally {
@@ -2831,7 +2842,7 @@ function readShardEntry(view, taskId, shardId) {
   } catch {
     parsed = void 0;
   }
-  const result = shardStateSchema.safeParse(parsed);
+  const result = safeParseFast(shardStateSchema, parsed);
   if (!result.success) {
     throw new CodebatchError("E_RECORD_INVALID", `${stateFile} is not a valid shard state`, {
       hints: ["Re-run the shard (run-shard --force) to rewrite it, or run `codebatch verify`."],
@@ -2906,6 +2917,7 @@ var init_shard_scan = __esm({
   "../core/src/query/shard-scan.ts"() {
     "use strict";
     init_codebatch_error();
+    init_compile_acceptor();
     init_state_record();
     init_jsonl();
     init_shard_outputs();
@@ -3364,7 +3376,7 @@ function writeVerdicts(store, verdicts) {
 function readVerdicts(store) {
   try {
     const text = fs12.readFileSync(path9.join(store.layout.indexesDir, FILE_NAME), "utf8");
-    const parsed = verdictFileSchema.safeParse(JSON.parse(text));
+    const parsed = safeParseFast(verdictFileSchema, JSON.parse(text));
     return parsed.success ? parsed.data.verdicts : [];
   } catch {
     return [];
@@ -3386,6 +3398,7 @@ var init_verified_batches = __esm({
   "../core/src/run/verified-batches.ts"() {
     "use strict";
     init_zod();
+    init_compile_acceptor();
     init_atomic_write();
     init_stat_fingerprint();
     init_time();
@@ -3644,15 +3657,21 @@ function readCleanBlobIds(sourceAbs) {
   const prefix = path11.relative(repo.workTree, sourceAbs).split(path11.sep).join("/");
   if (prefix.startsWith("..")) return void 0;
   const spec = prefix === "" ? "." : prefix;
-  const listed = runScratchGit(repo, head, repo.workTree, [
-    // Raw, not --type=bool: `input` (convert on commit only, common) is not a boolean.
-    ["config", "--get", "--default=false", "core.autocrlf"],
-    // The same status as readDirtyFlag's, so the snapshot needs no second one for git_dirty.
-    ["status", "--porcelain", "-z", "--no-renames", "--ignore-submodules=dirty", "--", spec],
-    ["ls-files", "-s", "-v", "-z", "--full-name", "--", spec]
+  return withScratchGit(repo, head, repo.workTree, (git) => cleanBlobIds(git, spec, prefix));
+}
+function cleanBlobIds(git, spec, prefix) {
+  const autocrlf = git(["config", "--get", "--default=false", "core.autocrlf"]);
+  const status = git([
+    "status",
+    "--porcelain",
+    "-z",
+    "--no-renames",
+    "--ignore-submodules=dirty",
+    "--",
+    spec
   ]);
-  if (!listed) return void 0;
-  const [autocrlf, status, stage] = listed;
+  const stage = status && git(["ls-files", "-s", "-v", "-z", "--full-name", "--", spec]);
+  if (!autocrlf || !status || !stage) return void 0;
   const dirty = status.length > 0;
   if (CONVERTS_ON_CHECKOUT.has(autocrlf.toString("utf8").trim().toLowerCase()))
     return { blobs: /* @__PURE__ */ new Map(), dirty };
@@ -3668,14 +3687,12 @@ function readCleanBlobIds(sourceAbs) {
     candidates.set(file, blob);
   }
   if (candidates.size === 0) return { blobs: /* @__PURE__ */ new Map(), dirty };
-  const attrs = runScratchGit(repo, head, repo.workTree, [
-    {
-      args: ["check-attr", "-z", "--stdin", "text", "eol", "filter", "ident", "working-tree-encoding"],
-      input: Buffer.from(`${[...candidates.keys()].join("\0")}\0`, "utf8")
-    }
-  ]);
+  const attrs = git(
+    ["check-attr", "-z", "--stdin", "--all"],
+    Buffer.from(`${[...candidates.keys()].join("\0")}\0`, "utf8")
+  );
   if (!attrs) return void 0;
-  const converted = pathsWithAttributes(attrs[0]);
+  const converted = pathsWithAttributes(attrs);
   const out = /* @__PURE__ */ new Map();
   const strip = prefix === "" ? 0 : prefix.length + 1;
   for (const [file, blob] of candidates) {
@@ -3692,15 +3709,17 @@ function changedPaths(status) {
 function pathsWithAttributes(output) {
   const parts = output.toString("utf8").split("\0");
   const out = /* @__PURE__ */ new Set();
-  for (let i = 0; i + 2 < parts.length; i += 3) if (parts[i + 2] !== "unspecified") out.add(parts[i]);
+  for (let i = 0; i + 2 < parts.length; i += 3)
+    if (CONVERTING_ATTRIBUTES.has(parts[i + 1]) && parts[i + 2] !== "unspecified") out.add(parts[i]);
   return out;
 }
-var CONVERTS_ON_CHECKOUT;
+var CONVERTS_ON_CHECKOUT, CONVERTING_ATTRIBUTES;
 var init_git_clean_blobs = __esm({
   "../core/src/snapshot/git-clean-blobs.ts"() {
     "use strict";
     init_git_info();
     CONVERTS_ON_CHECKOUT = /* @__PURE__ */ new Set(["true", "yes", "on", "1"]);
+    CONVERTING_ATTRIBUTES = /* @__PURE__ */ new Set(["text", "eol", "filter", "ident", "working-tree-encoding"]);
   }
 });
 

@@ -84,7 +84,7 @@ import {
   verifyShardOutputs,
   verifyStore,
   writeBatchManifest
-} from "./chunk-PJSGTS4J.js";
+} from "./chunk-QPSZNPNZ.js";
 import {
   CodebatchError,
   ENGINE_VERSION,
@@ -170,7 +170,7 @@ import {
   toPathKey,
   writeOutputObject,
   writeShardManifest
-} from "./chunk-SY6EAWWO.js";
+} from "./chunk-2XABPS7P.js";
 export {
   CodebatchError,
   ENGINE_VERSION,

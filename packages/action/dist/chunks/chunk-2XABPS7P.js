@@ -23277,6 +23277,167 @@ var init_canonical_path = __esm({
   }
 });
 
+// ../core/src/schemas/compile-acceptor.ts
+function compileAcceptor(schema) {
+  return compile2(schema);
+}
+function compile2(schema) {
+  const def = schema._zod.def;
+  if (def.checks?.length && def.type !== "string" && def.type !== "number") return void 0;
+  switch (def.type) {
+    case "string":
+      return compileString(def);
+    case "number":
+      return compileNumber(def);
+    case "boolean":
+      return def.checks?.length ? void 0 : (v) => typeof v === "boolean";
+    case "enum": {
+      const entries = def.entries;
+      const values = new Set(Object.values(entries));
+      if ([...values].some((v) => typeof v !== "string")) return void 0;
+      return (v) => typeof v === "string" && values.has(v);
+    }
+    case "optional": {
+      if (schema._zod.traits?.has("$ZodExactOptional")) return void 0;
+      const inner = compile2(def.innerType);
+      return inner && ((v) => v === void 0 || inner(v));
+    }
+    case "union": {
+      if (def.inclusive === false) return void 0;
+      const options = def.options.map(compile2);
+      if (options.some((o) => o === void 0)) return void 0;
+      const accepts = options;
+      return (v) => accepts.some((accept) => accept(v));
+    }
+    case "object":
+      return compileObject(def);
+    case "literal": {
+      const values = def.values;
+      if (values.some((v) => typeof v !== "string" && typeof v !== "boolean" && !Number.isFinite(v)))
+        return void 0;
+      const set2 = new Set(values);
+      return (v) => set2.has(v);
+    }
+    case "default": {
+      const inner = compile2(def.innerType);
+      return inner && ((v) => v !== void 0 && inner(v));
+    }
+    case "nullable": {
+      const inner = compile2(def.innerType);
+      return inner && ((v) => v === null || inner(v));
+    }
+    case "array": {
+      const element = compile2(def.element);
+      return element && ((v) => Array.isArray(v) && v.every((e) => element(e)));
+    }
+    case "tuple": {
+      if (def.rest) return void 0;
+      const items = def.items.map(compile2);
+      if (items.some((i2) => i2 === void 0)) return void 0;
+      const accepts = items;
+      return (v) => Array.isArray(v) && v.length === accepts.length && accepts.every((accept, i2) => accept(v[i2]));
+    }
+    case "record":
+      return compileRecord(def);
+    case "unknown":
+    case "any":
+      return () => true;
+    default:
+      return void 0;
+  }
+}
+function isPlainRecord(v) {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+function compileRecord(def) {
+  const key = def.keyType._zod.def;
+  if (key.type !== "string" || key.checks?.length || def.mode === "loose") return void 0;
+  const value = compile2(def.valueType);
+  if (!value) return void 0;
+  return (v) => {
+    if (!isPlainRecord(v)) return false;
+    if (Object.getOwnPropertySymbols(v).length > 0) return false;
+    for (const k of Object.keys(v)) if (k === "__proto__" || !value(v[k])) return false;
+    return true;
+  };
+}
+function compileString(def) {
+  const tests = [];
+  for (const c of def.checks ?? []) {
+    const check2 = c._zod.def;
+    if (check2.check === "min_length" && check2.minimum <= 1) {
+      const min = check2.minimum;
+      tests.push((s) => s.length >= min);
+    } else if (check2.check === "string_format" && (check2.format === "regex" || check2.format === "datetime") && check2.pattern instanceof RegExp) {
+      const pattern = check2.pattern;
+      if (pattern.global || pattern.sticky) return void 0;
+      tests.push((s) => pattern.test(s));
+    } else {
+      return void 0;
+    }
+  }
+  return (v) => typeof v === "string" && tests.every((test) => test(v));
+}
+function compileNumber(def) {
+  const tests = [];
+  for (const c of def.checks ?? []) {
+    const check2 = c._zod.def;
+    if (check2.check === "number_format" && check2.format === "safeint") {
+      tests.push((n) => Number.isSafeInteger(n));
+    } else if (check2.check === "greater_than") {
+      const min = check2.value;
+      tests.push(check2.inclusive ? (n) => n >= min : (n) => n > min);
+    } else if (check2.check === "less_than") {
+      const max = check2.value;
+      tests.push(check2.inclusive ? (n) => n <= max : (n) => n < max);
+    } else {
+      return void 0;
+    }
+  }
+  return (v) => typeof v === "number" && Number.isFinite(v) && tests.every((test) => test(v));
+}
+function compileObject(def) {
+  if (def.checks?.length) return void 0;
+  const catchall = def.catchall?._zod.def.type;
+  const loose = catchall === "unknown";
+  if (!loose && catchall !== void 0 && catchall !== "never") return void 0;
+  const fields = [];
+  for (const [key, field] of Object.entries(def.shape)) {
+    const accept = compile2(field);
+    if (!accept) return void 0;
+    fields.push([key, accept]);
+  }
+  const known2 = new Set(fields.map(([key]) => key));
+  return (v) => {
+    if (!isPlainRecord(v)) return false;
+    for (const [key, accept] of fields) if (!accept(v[key])) return false;
+    if (Object.hasOwn(v, "__proto__")) return false;
+    if (!loose) {
+      if (Object.getOwnPropertySymbols(v).length > 0) return false;
+      for (const key in v) if (!known2.has(key)) return false;
+    }
+    return true;
+  };
+}
+function safeParseFast(schema, value) {
+  let accept = ACCEPTORS.get(schema);
+  if (accept === void 0) {
+    accept = compileAcceptor(schema) ?? null;
+    ACCEPTORS.set(schema, accept);
+  }
+  if (accept?.(value)) return { success: true, data: value };
+  return schema.safeParse(value);
+}
+var ACCEPTORS;
+var init_compile_acceptor = __esm({
+  "../core/src/schemas/compile-acceptor.ts"() {
+    "use strict";
+    ACCEPTORS = /* @__PURE__ */ new WeakMap();
+  }
+});
+
 // ../core/src/store/jsonl.ts
 import fs10 from "node:fs";
 function readJsonl(file2, options = {}) {
@@ -23475,7 +23636,7 @@ function readFilesIndex(store, snapshotId) {
   }
   const { records } = parseJsonl(bytes, file2, "strict");
   const validated = records.map((r, i2) => {
-    const parsed = filesIndexRecordSchema.safeParse(r);
+    const parsed = safeParseFast(filesIndexRecordSchema, r);
     if (parsed.success) return parsed.data;
     throw new CodebatchError("E_RECORD_INVALID", `${file2}:${i2 + 1}: not a files index record`, {
       details: { issues: parsed.error.issues.map((x) => `${x.path.join(".") || "(root)"}: ${x.message}`) }
@@ -23528,7 +23689,7 @@ function tryReadSnapshotRecord(store, snapshotId) {
   } catch {
     throw invalidRecord(file2, ["not valid JSON"]);
   }
-  const parsed = snapshotRecordSchema.safeParse(json2);
+  const parsed = safeParseFast(snapshotRecordSchema, json2);
   if (!parsed.success)
     throw invalidRecord(
       file2,
@@ -23557,6 +23718,7 @@ var init_read_snapshot = __esm({
   "../core/src/snapshot/read-snapshot.ts"() {
     "use strict";
     init_codebatch_error();
+    init_compile_acceptor();
     init_snapshot_record();
     init_jsonl();
     init_layout();
@@ -23774,7 +23936,7 @@ function parseRecord(file2, text, schema) {
   } catch {
     throw new CodebatchError("E_RECORD_INVALID", `${file2} is not valid JSON`, { details: { file: file2 } });
   }
-  const parsed = schema.safeParse(value);
+  const parsed = safeParseFast(schema, value);
   if (!parsed.success) {
     throw new CodebatchError("E_RECORD_INVALID", `${file2} does not match its schema`, {
       details: { file: file2, issues: parsed.error.issues.map((i2) => `${i2.path.join(".")}: ${i2.message}`) }
@@ -23843,6 +24005,7 @@ var init_read_batch = __esm({
     "use strict";
     init_codebatch_error();
     init_batch_record();
+    init_compile_acceptor();
   }
 });
 
@@ -23957,7 +24120,7 @@ function readShardState(store, batchId, taskId, shardId, options = {}) {
   }
   let parsed;
   try {
-    parsed = shardStateSchema.safeParse(JSON.parse(text));
+    parsed = safeParseFast(shardStateSchema, JSON.parse(text));
   } catch {
     throw new CodebatchError("E_INDEX_CORRUPT", `${file2} is not valid JSON`, {
       hints: ["Re-run the shard with --force to rewrite its state."],
@@ -23990,6 +24153,7 @@ var init_shard_state = __esm({
   "../core/src/batch/shard-state.ts"() {
     "use strict";
     init_codebatch_error();
+    init_compile_acceptor();
     init_state_record();
     init_atomic_write();
     RANK = { ready: 0, running: 1, done: 2, failed: 2 };
@@ -26142,104 +26306,6 @@ var init_chain_scope = __esm({
   }
 });
 
-// ../core/src/schemas/compile-acceptor.ts
-function compileAcceptor(schema) {
-  return compile2(schema);
-}
-function compile2(schema) {
-  const def = schema._zod.def;
-  if (def.checks?.length && def.type !== "string" && def.type !== "number") return void 0;
-  switch (def.type) {
-    case "string":
-      return compileString(def);
-    case "number":
-      return compileNumber(def);
-    case "boolean":
-      return def.checks?.length ? void 0 : (v) => typeof v === "boolean";
-    case "enum": {
-      const entries = def.entries;
-      const values = new Set(Object.values(entries));
-      if ([...values].some((v) => typeof v !== "string")) return void 0;
-      return (v) => typeof v === "string" && values.has(v);
-    }
-    case "optional": {
-      if (schema._zod.traits?.has("$ZodExactOptional")) return void 0;
-      const inner = compile2(def.innerType);
-      return inner && ((v) => v === void 0 || inner(v));
-    }
-    case "union": {
-      if (def.inclusive === false) return void 0;
-      const options = def.options.map(compile2);
-      if (options.some((o) => o === void 0)) return void 0;
-      const accepts = options;
-      return (v) => accepts.some((accept) => accept(v));
-    }
-    case "object":
-      return compileObject(def);
-    default:
-      return void 0;
-  }
-}
-function compileString(def) {
-  const tests = [];
-  for (const c of def.checks ?? []) {
-    const check2 = c._zod.def;
-    if (check2.check === "min_length" && check2.minimum <= 1) {
-      const min = check2.minimum;
-      tests.push((s) => s.length >= min);
-    } else if (check2.check === "string_format" && check2.format === "regex") {
-      const pattern = check2.pattern;
-      if (pattern.global || pattern.sticky) return void 0;
-      tests.push((s) => pattern.test(s));
-    } else {
-      return void 0;
-    }
-  }
-  return (v) => typeof v === "string" && tests.every((test) => test(v));
-}
-function compileNumber(def) {
-  const tests = [];
-  for (const c of def.checks ?? []) {
-    const check2 = c._zod.def;
-    if (check2.check === "number_format" && check2.format === "safeint") {
-      tests.push((n) => Number.isSafeInteger(n));
-    } else if (check2.check === "greater_than") {
-      const min = check2.value;
-      tests.push(check2.inclusive ? (n) => n >= min : (n) => n > min);
-    } else if (check2.check === "less_than") {
-      const max = check2.value;
-      tests.push(check2.inclusive ? (n) => n <= max : (n) => n < max);
-    } else {
-      return void 0;
-    }
-  }
-  return (v) => typeof v === "number" && Number.isFinite(v) && tests.every((test) => test(v));
-}
-function compileObject(def) {
-  if (def.checks?.length) return void 0;
-  const catchall = def.catchall?._zod.def.type;
-  if (catchall !== "unknown") return void 0;
-  const fields = [];
-  for (const [key, field] of Object.entries(def.shape)) {
-    const accept = compile2(field);
-    if (!accept) return void 0;
-    fields.push([key, accept]);
-  }
-  return (v) => {
-    if (typeof v !== "object" || v === null || Array.isArray(v)) return false;
-    const proto = Object.getPrototypeOf(v);
-    if (proto !== Object.prototype && proto !== null) return false;
-    const record2 = v;
-    for (const [key, accept] of fields) if (!accept(record2[key])) return false;
-    return true;
-  };
-}
-var init_compile_acceptor = __esm({
-  "../core/src/schemas/compile-acceptor.ts"() {
-    "use strict";
-  }
-});
-
 // ../core/src/run/commit-outputs.ts
 import { createHash as createHash3 } from "node:crypto";
 function serializeOutputs(outputs, ids) {
@@ -27404,7 +27470,7 @@ function openStore(dir, options = {}) {
       hints: ["The store metadata is damaged; restore it or re-create the store."]
     });
   }
-  const result = storeRecordSchema.safeParse(parsed);
+  const result = safeParseFast(storeRecordSchema, parsed);
   if (!result.success) {
     throw new CodebatchError("E_STORE_INVALID", `${layout.storeFile} is not a codebatch store record`, {
       details: { issues: result.error.issues.map((i2) => `${i2.path.join(".") || "(root)"}: ${i2.message}`) }
@@ -27423,6 +27489,7 @@ var init_store = __esm({
   "../core/src/store/store.ts"() {
     "use strict";
     init_codebatch_error();
+    init_compile_acceptor();
     init_store_record();
     init_canonical_json();
     init_time();
@@ -34750,6 +34817,8 @@ export {
   isPipelineName,
   pipelineTaskIds,
   init_catalog,
+  safeParseFast,
+  init_compile_acceptor,
   schemaVersion,
   producerSchema,
   idSchema,
