@@ -15,7 +15,7 @@ import { nowIso } from '../util/time';
 import { PRODUCER, SCHEMA_VERSION } from '../version';
 import { compareUtf8, sortPathsUtf8, toPathKey } from './canonical-path';
 import { isProbablyText } from './detect-binary';
-import { type BlobEntry, loadGitBlobMap, saveGitBlobMap } from './git-blob-map';
+import { type BlobEntry, loadGitBlobMap, objectsOfKeptSnapshot, saveGitBlobMap } from './git-blob-map';
 import { readCleanBlobIds } from './git-clean-blobs';
 import { readGitInfo } from './git-info';
 import { langHint } from './lang-hint';
@@ -222,14 +222,20 @@ export function createSnapshot(
   const git =
     misses.length >= GIT_LOOKUP_MIN_MISSES && options.git !== false ? readCleanBlobIds(sourceAbs) : undefined;
   const blobMap = git ? loadGitBlobMap(store) : undefined;
+  const anchored = blobMap ? objectsOfKeptSnapshot(store, blobMap.anchor) : undefined;
   for (const { i, fingerprint } of misses) {
     const rel = paths[i]!;
     const size = fingerprint.size;
-    const vouched = git && blobMap ? blobMap.get(git.blobs.get(rel) ?? '') : undefined;
+    const vouched = git && blobMap ? blobMap.entries.get(git.blobs.get(rel) ?? '') : undefined;
     // Present: objects are installed whole by rename, so presence proves the bytes (a stat for
-    // the size took 80 ms of a fresh checkout's 8.8k files). Checked now, not deferred like a
-    // stat cache hit: the map outlives the snapshots gc removes, so it may name a pruned object.
-    if (vouched && vouched.size === size && store.objects.hasObject(vouched.hex)) {
+    // the size took 80 ms of a fresh checkout's 8.8k files). An object of the map's kept anchor
+    // snapshot is there; any other is looked up now, not deferred like a stat cache hit: the map
+    // outlives the snapshots gc removes, so it may name a pruned object.
+    if (
+      vouched &&
+      vouched.size === size &&
+      (anchored?.has(vouched.hex) || store.objects.hasObject(vouched.hex))
+    ) {
       known[i] = { ...fingerprint, hex: vouched.hex, text: vouched.text };
       fromGit += 1;
       continue;
@@ -325,7 +331,13 @@ export function createSnapshot(
   }
   if (blobMap && cleanBlobs.size > 0) {
     try {
-      saveGitBlobMap(store, blobMap, cleanBlobs);
+      saveGitBlobMap(
+        store,
+        blobMap,
+        cleanBlobs,
+        { id: published.record.snapshot_id, filesIndexDigest },
+        anchored !== undefined,
+      );
     } catch {
       // As above: an acceleration index.
     }

@@ -76,17 +76,50 @@ describe('snapshot of a fresh checkout', () => {
     expect(second.record.source.git_dirty).toBe(true);
   });
 
-  it('reads a file again when the object git vouches for is gone from the store (pruned by hand)', () => {
+  it('reads a file again when the object git vouches for is gone from the store (pruned with its snapshot)', () => {
     const store = newStore(tmp.dir);
-    createSnapshot(store, path.join(clone('ci-first'), 'pkg'), { now: LATER });
+    const first = createSnapshot(store, path.join(clone('ci-first'), 'pkg'), { now: LATER });
     const dir = path.join(clone('ci-again'), 'pkg');
     const truth = readAll(dir);
     const gone = truth.get('m1.ts')!.slice('sha256:'.length);
+    // As gc leaves it: the snapshot removed first, then the objects no kept snapshot names.
+    fs.rmSync(path.dirname(store.layout.snapshotFile(first.record.snapshot_id)), { recursive: true });
     fs.rmSync(store.objects.objectPath(gone));
     const again = createSnapshot(store, dir, { now: LATER });
     expect(again.stats).toMatchObject({ fromGit: FILES, hashed: 1, cached: 0 });
     expect(objects(store, again.record.snapshot_id)).toEqual(truth);
     expect(store.objects.hasObject(gone)).toBe(true);
+  });
+
+  it('looks up no object of the kept snapshot the map was saved with, and each of another', () => {
+    const store = newStore(tmp.dir);
+    createSnapshot(store, path.join(clone('ci-main'), 'pkg'), { now: LATER });
+    const lookups = (dir: string) => {
+      const exists = jest.spyOn(fs, 'existsSync');
+      try {
+        const r = createSnapshot(store, dir, { now: LATER });
+        const objectsDir = `${path.sep}objects${path.sep}`;
+        return { r, count: exists.mock.calls.filter(([f]) => String(f).includes(objectsDir)).length };
+      } finally {
+        exists.mockRestore();
+      }
+    };
+    const anchored = lookups(path.join(clone('ci-pr'), 'pkg'));
+    expect(anchored.r.stats).toMatchObject({ fromGit: FILES + 1, hashed: 0 });
+    expect(anchored.count).toBeLessThan(5);
+    expect(objects(store, anchored.r.record.snapshot_id)).toEqual(
+      readAll(path.join(tmp.dir, 'ci-pr', 'pkg')),
+    );
+
+    // Its anchor gone (gc removed the snapshot), every vouched object is looked up again.
+    const anchor = JSON.parse(fs.readFileSync(path.join(store.layout.indexesDir, 'git-blobs.json'), 'utf8'));
+    fs.rmSync(path.dirname(store.layout.snapshotFile(anchor.snapshot.id)), { recursive: true });
+    const unanchored = lookups(path.join(clone('ci-pr2'), 'pkg'));
+    expect(unanchored.r.stats).toMatchObject({ fromGit: FILES + 1, hashed: 0 });
+    expect(unanchored.count).toBeGreaterThanOrEqual(FILES + 1);
+    // Saved again with the snapshot just made as its anchor.
+    const saved = JSON.parse(fs.readFileSync(path.join(store.layout.indexesDir, 'git-blobs.json'), 'utf8'));
+    expect(saved.snapshot.id).toBe(unanchored.r.record.snapshot_id);
   });
 
   it('still vouches with core.autocrlf=input (it converts on commit only)', () => {

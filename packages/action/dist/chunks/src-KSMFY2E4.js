@@ -84,7 +84,7 @@ import {
   verifyShardOutputs,
   verifyStore,
   writeBatchManifest
-} from "./chunk-QPSZNPNZ.js";
+} from "./chunk-SZDFYSNC.js";
 import {
   CodebatchError,
   ENGINE_VERSION,

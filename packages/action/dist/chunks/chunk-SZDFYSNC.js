@@ -3599,24 +3599,26 @@ function loadGitBlobMap(store) {
   try {
     stored = JSON.parse(fs13.readFileSync(mapFile(store), "utf8"));
   } catch {
-    return out;
+    return { entries: out };
   }
   if (stored?.schema_name !== SCHEMA_NAME2 || stored.version !== VERSION2 || !Array.isArray(stored.entries))
-    return out;
+    return { entries: out };
   for (const e of stored.entries) {
-    if (!isStoredEntry(e)) return /* @__PURE__ */ new Map();
+    if (!isStoredEntry(e)) return { entries: /* @__PURE__ */ new Map() };
     out.set(e[0], { hex: e[1], size: e[2], text: e[3] === 1 });
   }
-  return out;
+  const snap = stored.snapshot;
+  const anchor = typeof snap?.id === "string" && typeof snap.files_index_digest === "string" ? { id: snap.id, filesIndexDigest: snap.files_index_digest } : void 0;
+  return anchor ? { entries: out, anchor } : { entries: out };
 }
-function saveGitBlobMap(store, previous, fresh) {
-  let changed = false;
+function saveGitBlobMap(store, previous, fresh, snapshot, anchorKept) {
+  let changed = !anchorKept;
   for (const [blob, e] of fresh) {
-    const old = previous.get(blob);
+    const old = previous.entries.get(blob);
     if (!old || old.hex !== e.hex || old.size !== e.size || old.text !== e.text) changed = true;
   }
   if (!changed) return;
-  const merged = new Map(previous);
+  const merged = new Map(previous.entries);
   for (const [blob, e] of fresh) {
     merged.delete(blob);
     merged.set(blob, e);
@@ -3626,22 +3628,47 @@ function saveGitBlobMap(store, previous, fresh) {
   const kept = entries.slice(Math.max(0, entries.length - MAX_ENTRIES));
   writeFileAtomic(
     mapFile(store),
-    JSON.stringify({ schema_name: SCHEMA_NAME2, version: VERSION2, entries: kept })
+    JSON.stringify({
+      schema_name: SCHEMA_NAME2,
+      version: VERSION2,
+      snapshot: { id: snapshot.id, files_index_digest: snapshot.filesIndexDigest },
+      entries: kept
+    })
   );
 }
 function isStoredEntry(e) {
   return Array.isArray(e) && e.length === 4 && typeof e[0] === "string" && BLOB_ID.test(e[0]) && typeof e[1] === "string" && HEX64.test(e[1]) && Number.isInteger(e[2]) && e[2] >= 0 && (e[3] === 0 || e[3] === 1);
 }
-var SCHEMA_NAME2, VERSION2, MAX_ENTRIES, BLOB_ID, HEX64;
+function objectsOfKeptSnapshot(store, anchor) {
+  if (!anchor) return void 0;
+  try {
+    if (tryReadSnapshotRecord(store, anchor.id)?.files_index_digest !== anchor.filesIndexDigest)
+      return void 0;
+    const bytes = fs13.readFileSync(store.layout.filesIndexFile(anchor.id));
+    if (toObjectRef(sha256Hex(bytes)) !== anchor.filesIndexDigest) return void 0;
+    const hexes = /* @__PURE__ */ new Set();
+    for (let i = bytes.indexOf(OBJECT_MARK); i !== -1; i = bytes.indexOf(OBJECT_MARK, i + OBJECT_MARK.length)) {
+      const start = i + OBJECT_MARK.length;
+      hexes.add(bytes.toString("latin1", start, start + 64));
+    }
+    return hexes;
+  } catch {
+    return void 0;
+  }
+}
+var SCHEMA_NAME2, VERSION2, MAX_ENTRIES, BLOB_ID, HEX64, OBJECT_MARK;
 var init_git_blob_map = __esm({
   "../core/src/snapshot/git-blob-map.ts"() {
     "use strict";
     init_atomic_write();
+    init_hash();
+    init_read_snapshot();
     SCHEMA_NAME2 = "codebatch.git_blob_map";
     VERSION2 = 1;
     MAX_ENTRIES = 5e5;
     BLOB_ID = /^[a-f0-9]{40}([a-f0-9]{24})?$/;
     HEX64 = /^[a-f0-9]{64}$/;
+    OBJECT_MARK = Buffer.from('"object":"sha256:');
   }
 });
 
@@ -5207,11 +5234,12 @@ function createSnapshot(store, sourceDir, options = {}) {
   const unvouched = misses.map(({ i }) => paths[i]);
   const git = misses.length >= GIT_LOOKUP_MIN_MISSES && options.git !== false ? readCleanBlobIds(sourceAbs) : void 0;
   const blobMap = git ? loadGitBlobMap(store) : void 0;
+  const anchored = blobMap ? objectsOfKeptSnapshot(store, blobMap.anchor) : void 0;
   for (const { i, fingerprint } of misses) {
     const rel = paths[i];
     const size = fingerprint.size;
-    const vouched = git && blobMap ? blobMap.get(git.blobs.get(rel) ?? "") : void 0;
-    if (vouched && vouched.size === size && store.objects.hasObject(vouched.hex)) {
+    const vouched = git && blobMap ? blobMap.entries.get(git.blobs.get(rel) ?? "") : void 0;
+    if (vouched && vouched.size === size && (anchored?.has(vouched.hex) || store.objects.hasObject(vouched.hex))) {
       known[i] = { ...fingerprint, hex: vouched.hex, text: vouched.text };
       fromGit += 1;
       continue;
@@ -5301,7 +5329,13 @@ function createSnapshot(store, sourceDir, options = {}) {
   }
   if (blobMap && cleanBlobs.size > 0) {
     try {
-      saveGitBlobMap(store, blobMap, cleanBlobs);
+      saveGitBlobMap(
+        store,
+        blobMap,
+        cleanBlobs,
+        { id: published.record.snapshot_id, filesIndexDigest },
+        anchored !== void 0
+      );
     } catch {
     }
   }
