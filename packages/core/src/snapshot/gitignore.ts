@@ -39,8 +39,19 @@ export function loadIgnoreLevel(
     const rel = base === '' ? '.gitignore' : `${base}/.gitignore`;
     rules += `\n${readRules(path.join(absDir, '.gitignore'), rel, false, warnings)}`;
   }
-  if (rules.trim() === '') return undefined;
+  // Comments and blank lines alone (the `info/exclude` git init writes) match nothing: no
+  // matcher, instead of one asked about every path of the tree (20-30 ms at 8.8k files).
+  if (!hasRule(rules)) return undefined;
   return { base, matcher: ignore({ ignorecase: false }).add(rules) };
+}
+
+/** Whether any line is a pattern: not blank once trailing whitespace is cut, not a comment. */
+function hasRule(rules: string): boolean {
+  for (const line of rules.split('\n')) {
+    const trimmed = line.replace(/\s+$/, '');
+    if (trimmed !== '' && !trimmed.startsWith('#')) return true;
+  }
+  return false;
 }
 
 /**

@@ -104,8 +104,8 @@ const BY_NAME: Readonly<Record<string, string>> = {
 /** The language of a (canonical, `/`-separated) path, or undefined when unknown. */
 export function langHint(path: string): string | undefined {
   const base = path.slice(path.lastIndexOf('/') + 1);
-  const byName = BY_NAME[base];
-  if (byName) return byName;
+  // Own keys only: a file named `constructor` or `toString` is no language.
+  if (Object.hasOwn(BY_NAME, base)) return BY_NAME[base];
   const dot = base.lastIndexOf('.');
   // A leading dot alone (`.gitignore`) is a hidden file, not an extension.
   if (dot <= 0 || dot === base.length - 1) return undefined;

@@ -6,6 +6,7 @@ import {
 } from '../../test-support/fixture-corpus';
 import { makeTempDir, writeTree } from '../../test-support/temp-dir';
 import { createSnapshot } from '../create-snapshot';
+import { loadIgnoreLevel } from '../gitignore';
 import { normalizeGlobs } from '../path-filter';
 import { newStore } from './helpers';
 
@@ -58,6 +59,20 @@ describe('snapshot filters', () => {
     expect(paths({ include: ['docs'] })).toEqual(['docs/README.md', 'docs/日本語.md']);
     expect(paths({ include: ['*.md'] })).toEqual(['docs/README.md', 'docs/日本語.md']);
     expect(paths({ include: ['./styles/**'] })).toEqual(['styles/site.css']);
+  });
+
+  it('an ignore file of comments and blank lines sets up no matcher; any pattern line does', () => {
+    const dir = path.join(tmp.dir, 'ignore-files');
+    const level = (text: string) => {
+      writeTree(dir, { '.gitignore': text });
+      return loadIgnoreLevel(dir, '', true, false, []);
+    };
+    expect(level('# only a comment\n\n   \n\t\n# another\n')).toBeUndefined();
+    for (const rule of [' leading-space', '\\#not-a-comment', '!negated', 'a\\ '])
+      expect(level(`# comment\n${rule}\n`)).toBeDefined();
+    // As git: the files the comment-only file is beside are all kept.
+    writeTree(src, { '.gitignore': '# nothing ignored here\n' });
+    expect(paths({})).toEqual(expect.arrayContaining(['.gitignore']));
   });
 
   it('exclude: wins over include, prunes directories, matches dotfiles', () => {

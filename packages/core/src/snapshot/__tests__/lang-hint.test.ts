@@ -54,3 +54,12 @@ describe('langHint', () => {
     expect(langHint(p)).toBeUndefined();
   });
 });
+
+describe('langHint and the names of Object.prototype', () => {
+  it.each(['src/constructor', 'toString', 'a/__proto__', 'hasOwnProperty', 'valueOf'])(
+    '%s names no language (not a function inherited by the name table)',
+    (p) => {
+      expect(langHint(p)).toBeUndefined();
+    },
+  );
+});

@@ -84,7 +84,7 @@ import {
   verifyShardOutputs,
   verifyStore,
   writeBatchManifest
-} from "./chunk-SZDFYSNC.js";
+} from "./chunk-PKQGQFSR.js";
 import {
   CodebatchError,
   ENGINE_VERSION,

@@ -3753,8 +3753,7 @@ var init_git_clean_blobs = __esm({
 // ../core/src/snapshot/lang-hint.ts
 function langHint(path28) {
   const base = path28.slice(path28.lastIndexOf("/") + 1);
-  const byName = BY_NAME[base];
-  if (byName) return byName;
+  if (Object.hasOwn(BY_NAME, base)) return BY_NAME[base];
   const dot = base.lastIndexOf(".");
   if (dot <= 0 || dot === base.length - 1) return void 0;
   const ext = base.slice(dot + 1).toLowerCase();
@@ -4978,8 +4977,15 @@ function loadIgnoreLevel(absDir, base, hasGitignore, isRepoRoot, warnings) {
     rules += `
 ${readRules(path14.join(absDir, ".gitignore"), rel, false, warnings)}`;
   }
-  if (rules.trim() === "") return void 0;
+  if (!hasRule(rules)) return void 0;
   return { base, matcher: (0, import_ignore.default)({ ignorecase: false }).add(rules) };
+}
+function hasRule(rules) {
+  for (const line of rules.split("\n")) {
+    const trimmed = line.replace(/\s+$/, "");
+    if (trimmed !== "" && !trimmed.startsWith("#")) return true;
+  }
+  return false;
 }
 function isIgnored(levels, canonicalPath, isDirectory2) {
   for (let i = levels.length - 1; i >= 0; i -= 1) {
