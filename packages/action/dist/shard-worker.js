@@ -21,7 +21,7 @@ import {
   readBatchRecords,
   runShardChain,
   toCodebatchError
-} from "./chunks/chunk-2XABPS7P.js";
+} from "./chunks/chunk-CBWMZMQ4.js";
 
 // ../core/src/run/shard-worker.ts
 init_read_batch();

@@ -1,5 +1,6 @@
 import type { ShardState } from '../schemas/state-record';
 import { CHUNKED_SUFFIX } from '../store/chunking';
+import { markObjectsPresent } from '../store/read-index-file';
 import { readStoredOutputs, type StoredOutputs } from '../store/shard-outputs';
 import type { Store } from '../store/store';
 import { verifiesReads } from '../util/read-verification';
@@ -26,7 +27,10 @@ export function readCommittedIndex(
     return undefined;
   }
   if (!read || `sha256:${read.hex}` !== state.outputs_digest) return undefined;
-  if (options.checkObjects && !referencedObjectsExist(store, read.bytes)) return undefined;
+  if (options.checkObjects && !read.objectsPresent) {
+    if (!referencedObjectsExist(store, read.bytes)) return undefined;
+    markObjectsPresent(read.file, read);
+  }
   return read;
 }
 

@@ -80,7 +80,10 @@ export function reuseShardOutputs(
     // object now holds `stored.hex`. Readers of this run (its verify step, the report) read it
     // next: spare them a hash.
     store.objects.linkObject(stored.hex, stored.file, stored.identity, stored.bytes);
-    rememberIndexDigest(store.objects.objectPath(stored.hex), stored.hex);
+    // The same bytes as the index whose objects were just found present: so are they for it.
+    // A hard link also changed the source's ctime: its entry is taken again as it now stats.
+    rememberIndexDigest(store.objects.objectPath(stored.hex), stored.hex, { objectsPresent: true });
+    rememberIndexDigest(stored.file, stored.hex, { objectsPresent: true });
   }
   const kinds = storedKindCounts(state);
   return {

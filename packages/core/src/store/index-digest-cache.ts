@@ -26,7 +26,7 @@ import type { Store } from './store';
  */
 const FILE_NAME = 'index-digests.json';
 const SCHEMA_NAME = 'codebatch.index_digests';
-const VERSION = 2;
+const VERSION = 3;
 /** Entries kept: those this run read first, then older ones it did not need. */
 const MAX_ENTRIES = 2048;
 
@@ -39,6 +39,8 @@ type StoredEntry = [
   ctimeMs: number,
   hex: string,
   hashedAtMs: number,
+  /** 1: every object the index references was in the store (read-index-file.ts, markObjectsPresent). */
+  objectsPresent: 0 | 1,
 ];
 
 interface StoredFile {
@@ -65,7 +67,7 @@ export function loadIndexDigests(store: Store): number {
   const taken: KnownIndexDigest[] = [];
   for (const e of stored.entries) {
     if (!isStoredEntry(e)) return 0;
-    const [rel, ino, dev, size, mtimeMs, ctimeMs, hex, hashedAtMs] = e;
+    const [rel, ino, dev, size, mtimeMs, ctimeMs, hex, hashedAtMs, objectsPresent] = e;
     if (!isRacyClean(mtimeMs, ctimeMs, hashedAtMs)) continue;
     taken.push({
       file: path.join(root, rel),
@@ -77,6 +79,7 @@ export function loadIndexDigests(store: Store): number {
       hex,
       hashedAtMs,
       used: false,
+      ...(objectsPresent === 1 ? { objectsPresent: true } : {}),
     });
   }
   adoptIndexDigests(taken);
@@ -97,7 +100,17 @@ export function saveIndexDigests(store: Store): void {
   for (const d of candidates) {
     const rel = path.relative(root, d.file);
     if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) continue;
-    entries.push([rel, d.ino, d.dev, d.size, d.mtimeMs, d.ctimeMs, d.hex, d.hashedAtMs]);
+    entries.push([
+      rel,
+      d.ino,
+      d.dev,
+      d.size,
+      d.mtimeMs,
+      d.ctimeMs,
+      d.hex,
+      d.hashedAtMs,
+      d.objectsPresent ? 1 : 0,
+    ]);
     if (entries.length >= MAX_ENTRIES) break;
   }
   entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
@@ -124,12 +137,13 @@ function isRacyClean(mtimeMs: number, ctimeMs: number, hashedAtMs: number): bool
 function isStoredEntry(e: unknown): e is StoredEntry {
   return (
     Array.isArray(e) &&
-    e.length === 8 &&
+    e.length === 9 &&
     typeof e[0] === 'string' &&
     !path.isAbsolute(e[0]) &&
     !e[0].split(/[\\/]/).includes('..') &&
     [1, 2, 3, 4, 5, 7].every((i) => typeof e[i] === 'number' && Number.isFinite(e[i])) &&
     typeof e[6] === 'string' &&
-    /^[a-f0-9]{64}$/.test(e[6])
+    /^[a-f0-9]{64}$/.test(e[6]) &&
+    (e[8] === 0 || e[8] === 1)
   );
 }

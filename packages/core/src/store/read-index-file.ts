@@ -25,6 +25,8 @@ interface Known extends IndexIdentity {
   hashedAtMs?: number;
   /** Read or hashed by this process: saved before the entries a run took but did not need. */
   used: boolean;
+  /** Every object the index references was found in the store (markObjectsPresent). */
+  objectsPresent?: boolean;
 }
 const known = new Map<string, Known>();
 const MAX_KNOWN = 4096;
@@ -42,6 +44,8 @@ export interface IndexFileRead {
   hex: string;
   /** The file the bytes were read from, as fstat saw it: a later link can prove it is the same. */
   identity: FileIdentity;
+  /** This file, as it is, was found with every object it references in the store (markObjectsPresent). */
+  objectsPresent: boolean;
 }
 
 /** Reads a whole index file with its sha256; undefined when it does not exist. */
@@ -69,11 +73,11 @@ export function readIndexFile(file: string): IndexFileRead | undefined {
     const seen = read === stat.size ? known.get(file) : undefined;
     if (seen && sameFingerprint(seen, stat)) {
       seen.used = true;
-      return { bytes: whole, hex: seen.hex, identity };
+      return { bytes: whole, hex: seen.hex, identity, objectsPresent: seen.objectsPresent === true };
     }
     const hex = sha256Hex(whole);
     if (read === stat.size) setKnown(file, { ...fingerprintOf(stat), hex, hashedAtMs, used: true });
-    return { bytes: whole, hex, identity };
+    return { bytes: whole, hex, identity, objectsPresent: false };
   } finally {
     fs.closeSync(fd);
   }
@@ -111,13 +115,43 @@ export function readIndexDigest(file: string): string | undefined {
  * without hashing it again. Taken after the rename, which sets the ctime the key holds; no
  * other process writes the file meanwhile, since only the holder of a shard's lock commits it.
  */
-export function rememberIndexDigest(file: string, hex: string): void {
+export function rememberIndexDigest(
+  file: string,
+  hex: string,
+  options: { objectsPresent?: boolean } = {},
+): void {
   try {
     const stat = fs.statSync(file);
-    setKnown(file, { ...fingerprintOf(stat), hex, used: true });
+    setKnown(file, {
+      ...fingerprintOf(stat),
+      hex,
+      used: true,
+      ...(options.objectsPresent ? { objectsPresent: true } : {}),
+    });
   } catch {
     // A later read hashes it.
   }
+}
+
+/**
+ * Records that every object the index `file` references was found in the store, while the file
+ * is as `read` found it. It stays so: an index is never rewritten in place, and gc keeps every
+ * object an index of a kept batch references; only a hand deletion (which `verify` reports) can
+ * take one away. The next reuse of this index then looks up none of them (a one-file `check`
+ * looked up every AST of 30 parse shards, 20 ms).
+ */
+export function markObjectsPresent(file: string, read: Pick<IndexFileRead, 'hex' | 'identity'>): void {
+  const seen = known.get(file);
+  const { identity } = read;
+  if (
+    seen &&
+    seen.hex === read.hex &&
+    seen.ino === identity.ino &&
+    seen.dev === identity.dev &&
+    seen.size === identity.size &&
+    seen.mtimeMs === identity.mtimeMs
+  )
+    seen.objectsPresent = true;
 }
 
 /** A digest a process hashed, with the identity the file had and when (index-digest-cache.ts). */
@@ -127,6 +161,7 @@ export interface KnownIndexDigest extends IndexIdentity {
   hashedAtMs: number;
   /** Read by this process (false: taken from the cache and not needed since). */
   used: boolean;
+  objectsPresent?: boolean;
 }
 
 /** The digests of whole files that a process hashed (a writer's own record is left out). */

@@ -54,3 +54,55 @@ describe('reusing a shard checks the chunks behind its chunk manifests', () => {
     }
   });
 });
+
+describe('reusing an index whose objects were found present', () => {
+  it('looks its objects up at the first reuse only, while the index file is as it was', async () => {
+    const tmp = makeTempDir();
+    try {
+      const src = path.join(tmp.dir, 'src');
+      const files: Record<string, string> = {};
+      // Large enough for each AST to be an object of its own (above 4 KB), not kept in its record.
+      const body = Array.from(
+        { length: 30 },
+        (_, k) => `export function f${k}(a: number) { return a + ${k}; }`,
+      );
+      for (let i = 0; i < 24; i += 1) files[`m${i}.ts`] = `${body.join('\n')}\nexport const v${i} = ${i};\n`;
+      writeTree(src, files);
+      const { store } = initStore(path.join(tmp.dir, 'store'));
+      const registry = createDefaultRegistry();
+      const run = async (id: string, edit: string) => {
+        fs.appendFileSync(path.join(src, 'm0.ts'), `export const edit = '${edit}';\n`);
+        const snap = await createSnapshot(store, src, {});
+        initBatch(store, { snapshotId: snap.record.snapshot_id, pipeline: 'parse', shards: 4, registry, id });
+        const exists = jest.spyOn(fs, 'existsSync');
+        try {
+          const summary = await runBatch(store, { batchId: id, registry });
+          return { summary, looked: exists.mock.calls.map(([f]) => String(f)) };
+        } finally {
+          exists.mockRestore();
+        }
+      };
+      await run('b1', 'first');
+      // The ASTs of the shards without the edited file, which every later run reuses whole.
+      const asts = new Set<string>();
+      for (const shard of fs.readdirSync(store.layout.shardsDir('b1', '01_parse'))) {
+        const records = readJsonl<OutputRecord>(store.layout.outputsFile('b1', '01_parse', shard)).records;
+        if (records.some((r) => r.path === 'm0.ts')) continue;
+        for (const r of records) if (r.kind === 'ast') asts.add(store.objects.objectPath(r.object!.slice(7)));
+      }
+      expect(asts.size).toBeGreaterThan(10);
+      const lookedUp = (looked: string[]) => looked.filter((f) => asts.has(f)).length;
+
+      const second = await run('b2', 'second');
+      expect(second.summary.results.filter((r) => r.outcome === 'reused').length).toBe(3);
+      const firstReuse = lookedUp(second.looked);
+      expect(firstReuse).toBeGreaterThan(0);
+
+      const third = await run('b3', 'third');
+      expect(third.summary.results.filter((r) => r.outcome === 'reused').length).toBe(3);
+      expect(lookedUp(third.looked)).toBe(0);
+    } finally {
+      tmp.cleanup();
+    }
+  });
+});

@@ -9,7 +9,12 @@ import * as hash from '../../util/hash';
 import { RACY_WINDOW_MS } from '../../util/time';
 import { writeFileAtomic } from '../atomic-write';
 import { loadIndexDigests, saveIndexDigests } from '../index-digest-cache';
-import { forgetIndexDigests, readIndexFile, rememberIndexDigest } from '../read-index-file';
+import {
+  forgetIndexDigests,
+  markObjectsPresent,
+  readIndexFile,
+  rememberIndexDigest,
+} from '../read-index-file';
 import { initStore } from '../store';
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -97,6 +102,48 @@ describe('the store index digest cache', () => {
       fs.writeFileSync(path.join(store.layout.indexesDir, 'index-digests.json'), '{"schema_name":');
       forgetIndexDigests();
       expect(loadIndexDigests(store)).toBe(0);
+    } finally {
+      tmp.cleanup();
+    }
+  }, 20_000);
+
+  it('keeps for the next process that an index was found with its objects, never for a copy or another index', async () => {
+    const tmp = makeTempDir();
+    try {
+      const { store } = initStore(path.join(tmp.dir, 'store'));
+      const dir = path.join(store.layout.root, 'batches', 'b1', 'tasks', 't', 'shards');
+      const [found, other] = ['00', '01'].map((s) => path.join(dir, s, 'outputs.index.jsonl'));
+      for (const f of [found!, other!]) {
+        fs.mkdirSync(path.dirname(f), { recursive: true });
+        writeFileAtomic(f, `{"kind":"ast","object":"sha256:${'a'.repeat(64)}","at":"${f}"}\n`);
+      }
+      await wait(RACY_WINDOW_MS + 100);
+      const read = readIndexFile(found!)!;
+      expect(read.objectsPresent).toBe(false);
+      markObjectsPresent(found!, read);
+      expect(readIndexFile(found!)!.objectsPresent).toBe(true);
+      expect(readIndexFile(other!)!.objectsPresent).toBe(false);
+      saveIndexDigests(store);
+
+      forgetIndexDigests();
+      loadIndexDigests(store);
+      expect(readIndexFile(found!)!.objectsPresent).toBe(true);
+      expect(readIndexFile(other!)!.objectsPresent).toBe(false);
+
+      // A copy (a restored cache): its inodes are new, so nothing it claims is taken.
+      const copy = path.join(tmp.dir, 'copy');
+      fs.cpSync(store.layout.root, copy, { recursive: true, preserveTimestamps: true });
+      forgetIndexDigests();
+      loadIndexDigests(initStore(copy).store);
+      expect(readIndexFile(path.join(copy, path.relative(store.layout.root, found!)))!.objectsPresent).toBe(
+        false,
+      );
+
+      // Replaced (a new inode, as every rewrite is): found again only by a new look.
+      forgetIndexDigests();
+      loadIndexDigests(store);
+      writeFileAtomic(found!, fs.readFileSync(found!));
+      expect(readIndexFile(found!)!.objectsPresent).toBe(false);
     } finally {
       tmp.cleanup();
     }

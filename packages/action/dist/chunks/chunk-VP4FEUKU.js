@@ -182,7 +182,7 @@ import {
   withShardInputs,
   writeFileAtomic,
   writeShardManifest
-} from "./chunk-2XABPS7P.js";
+} from "./chunk-CBWMZMQ4.js";
 
 // ../core/src/config/config-schema.ts
 var configFileSchema, DEFAULT_SHARDS;
@@ -5471,7 +5471,7 @@ function loadIndexDigests(store) {
   const taken = [];
   for (const e of stored.entries) {
     if (!isStoredEntry3(e)) return 0;
-    const [rel, ino, dev, size, mtimeMs2, ctimeMs, hex, hashedAtMs] = e;
+    const [rel, ino, dev, size, mtimeMs2, ctimeMs, hex, hashedAtMs, objectsPresent] = e;
     if (!isRacyClean(mtimeMs2, ctimeMs, hashedAtMs)) continue;
     taken.push({
       file: path17.join(root, rel),
@@ -5482,7 +5482,8 @@ function loadIndexDigests(store) {
       ctimeMs,
       hex,
       hashedAtMs,
-      used: false
+      used: false,
+      ...objectsPresent === 1 ? { objectsPresent: true } : {}
     });
   }
   adoptIndexDigests(taken);
@@ -5495,7 +5496,17 @@ function saveIndexDigests(store) {
   for (const d of candidates) {
     const rel = path17.relative(root, d.file);
     if (rel === "" || rel.startsWith("..") || path17.isAbsolute(rel)) continue;
-    entries.push([rel, d.ino, d.dev, d.size, d.mtimeMs, d.ctimeMs, d.hex, d.hashedAtMs]);
+    entries.push([
+      rel,
+      d.ino,
+      d.dev,
+      d.size,
+      d.mtimeMs,
+      d.ctimeMs,
+      d.hex,
+      d.hashedAtMs,
+      d.objectsPresent ? 1 : 0
+    ]);
     if (entries.length >= MAX_ENTRIES2) break;
   }
   entries.sort((a, b) => a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
@@ -5516,7 +5527,7 @@ function isRacyClean(mtimeMs2, ctimeMs, hashedAtMs) {
   return changedBefore({ mtimeMs: mtimeMs2, ctimeMs }, hashedAtMs - RACY_WINDOW_MS);
 }
 function isStoredEntry3(e) {
-  return Array.isArray(e) && e.length === 8 && typeof e[0] === "string" && !path17.isAbsolute(e[0]) && !e[0].split(/[\\/]/).includes("..") && [1, 2, 3, 4, 5, 7].every((i) => typeof e[i] === "number" && Number.isFinite(e[i])) && typeof e[6] === "string" && /^[a-f0-9]{64}$/.test(e[6]);
+  return Array.isArray(e) && e.length === 9 && typeof e[0] === "string" && !path17.isAbsolute(e[0]) && !e[0].split(/[\\/]/).includes("..") && [1, 2, 3, 4, 5, 7].every((i) => typeof e[i] === "number" && Number.isFinite(e[i])) && typeof e[6] === "string" && /^[a-f0-9]{64}$/.test(e[6]) && (e[8] === 0 || e[8] === 1);
 }
 var FILE_NAME2, SCHEMA_NAME4, VERSION3, MAX_ENTRIES2;
 var init_index_digest_cache = __esm({
@@ -5528,7 +5539,7 @@ var init_index_digest_cache = __esm({
     init_read_index_file();
     FILE_NAME2 = "index-digests.json";
     SCHEMA_NAME4 = "codebatch.index_digests";
-    VERSION3 = 2;
+    VERSION3 = 3;
     MAX_ENTRIES2 = 2048;
   }
 });

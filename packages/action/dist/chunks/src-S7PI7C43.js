@@ -84,7 +84,7 @@ import {
   verifyShardOutputs,
   verifyStore,
   writeBatchManifest
-} from "./chunk-PKQGQFSR.js";
+} from "./chunk-VP4FEUKU.js";
 import {
   CodebatchError,
   ENGINE_VERSION,
@@ -170,7 +170,7 @@ import {
   toPathKey,
   writeOutputObject,
   writeShardManifest
-} from "./chunk-2XABPS7P.js";
+} from "./chunk-CBWMZMQ4.js";
 export {
   CodebatchError,
   ENGINE_VERSION,

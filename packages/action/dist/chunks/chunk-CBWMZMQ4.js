@@ -24220,11 +24220,11 @@ function readIndexFile(file2) {
     const seen = read === stat.size ? known.get(file2) : void 0;
     if (seen && sameFingerprint(seen, stat)) {
       seen.used = true;
-      return { bytes: whole, hex: seen.hex, identity };
+      return { bytes: whole, hex: seen.hex, identity, objectsPresent: seen.objectsPresent === true };
     }
     const hex3 = sha256Hex(whole);
     if (read === stat.size) setKnown(file2, { ...fingerprintOf(stat), hex: hex3, hashedAtMs, used: true });
-    return { bytes: whole, hex: hex3, identity };
+    return { bytes: whole, hex: hex3, identity, objectsPresent: false };
   } finally {
     fs14.closeSync(fd);
   }
@@ -24250,12 +24250,23 @@ function readIndexDigest(file2) {
   }
   return readIndexFile(file2)?.hex;
 }
-function rememberIndexDigest(file2, hex3) {
+function rememberIndexDigest(file2, hex3, options = {}) {
   try {
     const stat = fs14.statSync(file2);
-    setKnown(file2, { ...fingerprintOf(stat), hex: hex3, used: true });
+    setKnown(file2, {
+      ...fingerprintOf(stat),
+      hex: hex3,
+      used: true,
+      ...options.objectsPresent ? { objectsPresent: true } : {}
+    });
   } catch {
   }
+}
+function markObjectsPresent(file2, read) {
+  const seen = known.get(file2);
+  const { identity } = read;
+  if (seen && seen.hex === read.hex && seen.ino === identity.ino && seen.dev === identity.dev && seen.size === identity.size && seen.mtimeMs === identity.mtimeMs)
+    seen.objectsPresent = true;
 }
 function knownIndexDigests() {
   const out4 = [];
@@ -24431,7 +24442,10 @@ function readCommittedIndex(store, location, state, options = {}) {
     return void 0;
   }
   if (!read || `sha256:${read.hex}` !== state.outputs_digest) return void 0;
-  if (options.checkObjects && !referencedObjectsExist(store, read.bytes)) return void 0;
+  if (options.checkObjects && !read.objectsPresent) {
+    if (!referencedObjectsExist(store, read.bytes)) return void 0;
+    markObjectsPresent(read.file, read);
+  }
   return read;
 }
 function referencedObjectsExist(store, bytes) {
@@ -24465,6 +24479,7 @@ var init_committed_outputs = __esm({
   "../core/src/run/committed-outputs.ts"() {
     "use strict";
     init_chunking();
+    init_read_index_file();
     init_shard_outputs();
     init_read_verification();
     OBJECT_MARK = Buffer.from('"object":"sha256:');
@@ -26907,7 +26922,8 @@ function reuseShardOutputs(store, source, bundleHash, target) {
   if (count2 === void 0) return void 0;
   if (!stored.from) {
     store.objects.linkObject(stored.hex, stored.file, stored.identity, stored.bytes);
-    rememberIndexDigest(store.objects.objectPath(stored.hex), stored.hex);
+    rememberIndexDigest(store.objects.objectPath(stored.hex), stored.hex, { objectsPresent: true });
+    rememberIndexDigest(stored.file, stored.hex, { objectsPresent: true });
   }
   const kinds = storedKindCounts(state);
   return {
