@@ -403,9 +403,21 @@ function doneBatchDiagnostics(
   const parsed = kept && parseKeptReport(kept);
   if (parsed) return parsed;
   const report = batchDiagnostics(loadBatchView(store, done.batchId), from, done.results);
-  if (done.verdict) recordVerifiedDerived(store, done.verdict, name, Buffer.from(JSON.stringify(report)));
+  if (done.verdict && report.diagnostics.length <= MAX_KEPT_REPORT_DIAGNOSTICS) {
+    try {
+      recordVerifiedDerived(store, done.verdict, name, Buffer.from(JSON.stringify(report)));
+    } catch {
+      // Speed only: a report too large to write as one text is derived again next time.
+    }
+  }
   return report;
 }
+
+/**
+ * Reports larger than this are not kept: one text of them would near V8's string limit (a 100k
+ * file monorepo's warnings run to millions), and reading the indexes costs little beside it.
+ */
+const MAX_KEPT_REPORT_DIAGNOSTICS = 250_000;
 
 function parseKeptReport(bytes: Buffer): { diagnostics: OutputRecord[]; counts: SeverityCounts } | undefined {
   try {

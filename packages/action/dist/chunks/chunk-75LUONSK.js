@@ -5774,7 +5774,12 @@ function doneBatchDiagnostics(store, done, from) {
   const parsed = kept && parseKeptReport(kept);
   if (parsed) return parsed;
   const report = batchDiagnostics(loadBatchView(store, done.batchId), from, done.results);
-  if (done.verdict) recordVerifiedDerived(store, done.verdict, name, Buffer.from(JSON.stringify(report)));
+  if (done.verdict && report.diagnostics.length <= MAX_KEPT_REPORT_DIAGNOSTICS) {
+    try {
+      recordVerifiedDerived(store, done.verdict, name, Buffer.from(JSON.stringify(report)));
+    } catch {
+    }
+  }
   return report;
 }
 function parseKeptReport(bytes) {
@@ -5787,7 +5792,7 @@ function parseKeptReport(bytes) {
     return void 0;
   }
 }
-var PREWARM_MIN_FILES, KEPT_REPORT_FORMAT;
+var PREWARM_MIN_FILES, KEPT_REPORT_FORMAT, MAX_KEPT_REPORT_DIAGNOSTICS;
 var init_analyze = __esm({
   "../core/src/api/analyze.ts"() {
     "use strict";
@@ -5809,6 +5814,7 @@ var init_analyze = __esm({
     init_default_registry();
     PREWARM_MIN_FILES = 2e3;
     KEPT_REPORT_FORMAT = 1;
+    MAX_KEPT_REPORT_DIAGNOSTICS = 25e4;
   }
 });
 

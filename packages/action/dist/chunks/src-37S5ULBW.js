@@ -84,7 +84,7 @@ import {
   verifyShardOutputs,
   verifyStore,
   writeBatchManifest
-} from "./chunk-VP4FEUKU.js";
+} from "./chunk-75LUONSK.js";
 import {
   CodebatchError,
   ENGINE_VERSION,
