@@ -57,19 +57,27 @@ describe('verified batches', () => {
 
   const verdictFile = () => path.join(options.storeDir, 'indexes', 'verified-batches.json');
 
-  /** The parse shards' indexes `fn` opened: a full verification reads every one of them. */
-  async function parseIndexesOpened(fn: () => Promise<AnalyzeResult>): Promise<[AnalyzeResult, string[]]> {
+  /** The files `fn` opened that `keep` selects. */
+  async function filesOpened(
+    fn: () => Promise<AnalyzeResult>,
+    keep: (file: string) => boolean,
+  ): Promise<[AnalyzeResult, string[]]> {
     const open = jest.spyOn(fs, 'openSync');
     try {
       const result = await fn();
-      const opened = open.mock.calls
-        .map(([file]) => String(file))
-        .filter((f) => f.includes(`${path.sep}01_parse${path.sep}`) && f.endsWith('outputs.index.jsonl'));
-      return [result, opened];
+      return [result, open.mock.calls.map(([file]) => String(file)).filter(keep)];
     } finally {
       open.mockRestore();
     }
   }
+
+  /** The parse shards' indexes `fn` opened: a full verification reads every one of them. */
+  const parseIndexesOpened = (fn: () => Promise<AnalyzeResult>) =>
+    filesOpened(fn, (f) => f.includes(`${path.sep}01_parse${path.sep}`) && f.endsWith('outputs.index.jsonl'));
+
+  /** Every shard index (of any task) `fn` opened, a stored one in objects/ included. */
+  const indexesOpened = (fn: () => Promise<AnalyzeResult>) =>
+    filesOpened(fn, (f) => f.endsWith('outputs.index.jsonl') || f.includes(`${path.sep}objects${path.sep}`));
 
   function sameReport(result: AnalyzeResult): void {
     expect(result.batchId).toBe(first.batchId);
@@ -91,20 +99,6 @@ describe('verified batches', () => {
     sameReport(answered);
     expect(readAgain).toEqual([]);
   });
-
-  /** Every shard index (of any task) `fn` opened, a stored one in objects/ included. */
-  async function indexesOpened(fn: () => Promise<AnalyzeResult>): Promise<[AnalyzeResult, string[]]> {
-    const open = jest.spyOn(fs, 'openSync');
-    try {
-      const result = await fn();
-      const opened = open.mock.calls
-        .map(([file]) => String(file))
-        .filter((f) => f.endsWith('outputs.index.jsonl') || f.includes(`${path.sep}objects${path.sep}`));
-      return [result, opened];
-    } finally {
-      open.mockRestore();
-    }
-  }
 
   /** The kept reports' objects, by name, of the verdict of `batchId`. */
   function keptReports(storeDir: string, batchId: string): Map<string, string> {
