@@ -8,26 +8,19 @@ const __cb_filename = __cbJoin(__cb_dirname, 'index.js');
 import {
   FileMemo,
   createDefaultRegistry,
-  init_batch_context,
   init_codebatch_error,
-  init_default_registry,
-  init_file_memo,
   init_read_batch,
-  init_run_shard_chain,
-  init_store,
   isCodebatchError,
   loadBatchRunContext,
   openStore,
   readBatchRecords,
   runShardChain,
   toCodebatchError
-} from "./chunks/chunk-CBWMZMQ4.js";
+} from "./chunks/chunk-MJYS4MUV.js";
 
 // ../core/src/run/shard-worker.ts
 init_read_batch();
 init_codebatch_error();
-init_store();
-init_default_registry();
 import { parentPort } from "node:worker_threads";
 
 // ../core/src/util/compile-cache.ts
@@ -184,9 +177,6 @@ function writeCacheFile(dir, file, sourceKey, data) {
 }
 
 // ../core/src/run/shard-worker.ts
-init_batch_context();
-init_file_memo();
-init_run_shard_chain();
 function jobKey(job) {
   return JSON.stringify([job.storeDir, job.batchId, job.force, job.manifests]);
 }

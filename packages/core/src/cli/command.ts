@@ -41,6 +41,8 @@ export interface CommandContext {
   stderr: (text: string) => void;
   /** true when stderr is a terminal (progress bars, colours). */
   isTty: boolean;
+  /** Every command of this CLI (`codebatch api` lists them): given, so no command imports the registry. */
+  commands: readonly CommandSpec[];
 }
 
 /**

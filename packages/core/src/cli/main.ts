@@ -132,6 +132,7 @@ export async function main(io: MainIo): Promise<number> {
       stdout,
       stderr,
       isTty: io.isTty ?? Boolean(process.stderr.isTTY),
+      commands: COMMANDS,
     };
     return await spec.run(ctx);
   } catch (error) {

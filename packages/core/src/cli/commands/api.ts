@@ -41,8 +41,6 @@ export const apiCommand: CommandSpec = {
   readOnly: true,
   requiresStore: false,
   run(ctx) {
-    // Lazy: the registry imports this module, so read it at run time, not load time.
-    const { COMMANDS } = require('../registry') as typeof import('../registry');
     const registry = createDefaultRegistry();
     const pipelineTasks = new Map(
       Object.values(PIPELINES).flatMap((p) => p.tasks.map((t) => [t.type, t] as const)),
@@ -57,7 +55,7 @@ export const apiCommand: CommandSpec = {
         schema_version: SCHEMA_VERSION,
         features: { json_output: true, acceleration_index: true, chunked_outputs: true, gitignore: true },
       },
-      commands: COMMANDS.map((c) => ({
+      commands: ctx.commands.map((c) => ({
         name: c.name.replace(/[ -]/g, '.'),
         description: c.summary,
         read_only: c.readOnly,

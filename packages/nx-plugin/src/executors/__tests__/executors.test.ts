@@ -7,15 +7,10 @@ import * as lintModule from '../lint/executor';
 import lintSchema from '../lint/schema.json';
 import * as runModule from '../run/executor';
 import runSchema from '../run/schema.json';
+import { evaluateOutcome } from '../shared/evaluate-outcome';
 import { createBatchImplementation, createExecutor, orderBatchTasks } from '../shared/executor-factory';
 import { LINT_DEFAULTS, RUN_DEFAULTS, resolveOptions, type TargetContext } from '../shared/options';
-import {
-  engineOptions,
-  evaluateOutcome,
-  restrictToTask,
-  runTarget,
-  shouldUseColor,
-} from '../shared/run-target';
+import { engineOptions, restrictToTask, runTarget, shouldUseColor } from '../shared/run-target';
 
 function diag(
   pathName: string,

@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { type AnalyzeResult, ENGINE_VERSION, rulesFromDiagnostics, toSarif } from '@codebatch/core';
 import { REPORT_FILES } from '../../shared/defaults';
+import type { Outcome } from './evaluate-outcome';
 import type { TargetContext } from './options';
-import type { Outcome } from './run-target';
 
 export const REPORT_SCHEMA_NAME = 'codebatch.nx.report';
 export const REPORT_SCHEMA_VERSION = 1;

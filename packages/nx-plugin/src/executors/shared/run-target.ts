@@ -6,16 +6,15 @@ import {
   formatDiagnosticsText,
   formatErrorHuman,
   formatSummaryLine,
-  isAtLeast,
   isCodebatchError,
-  SEVERITIES,
   summaryFromResult,
 } from '@codebatch/core';
 import { DEFAULT_CONFIG_FILE } from '../../shared/defaults';
 import { type CodebatchTaskName, TASK_ENGINE_IDS } from '../../shared/tasks';
 import { ancestorIgnoreExcludes } from './ancestor-ignores';
 import { eslintSettingFor } from './eslint-plan';
-import type { FailLevel, ResolvedOptions, TargetContext } from './options';
+import { evaluateOutcome, plural } from './evaluate-outcome';
+import type { ResolvedOptions, TargetContext } from './options';
 import { buildJsonReport, removeReportFiles, writeReportFiles } from './report-files';
 
 /** The engine entry point; injected so tests can drive reporting with constructed results. */
@@ -28,52 +27,6 @@ export interface TargetRunOutput {
   /** Why the target failed, and engine errors. */
   stderr: string;
   result?: AnalyzeResult;
-}
-
-export interface Outcome {
-  success: boolean;
-  reasons: string[];
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
-/**
- * Whether a result passes: the engine finished every shard, no diagnostic is at or above
- * `failLevel`, and warnings do not exceed `maxWarnings` (-1: no limit). Uses the engine's
- * counts, the same numbers the summary line shows.
- */
-export function evaluateOutcome(
-  result: Pick<AnalyzeResult, 'status' | 'shards' | 'counts'>,
-  options: { failLevel: FailLevel; maxWarnings: number },
-): Outcome {
-  const reasons: string[] = [];
-  if (result.status === 'failed') {
-    reasons.push(
-      `the engine did not finish: ${plural(result.shards.failed, 'shard')} failed, ${result.shards.blocked} blocked`,
-    );
-  }
-  const { failLevel } = options;
-  if (failLevel !== 'none') {
-    const failing = SEVERITIES.filter((s) => isAtLeast(s, failLevel)).reduce(
-      (n, s) => n + result.counts[s],
-      0,
-    );
-    if (failing > 0) {
-      reasons.push(
-        failLevel === 'error'
-          ? plural(failing, 'error')
-          : `${plural(failing, 'diagnostic')} at or above --fail-level=${failLevel}`,
-      );
-    }
-  }
-  if (options.maxWarnings >= 0 && result.counts.warning > options.maxWarnings) {
-    reasons.push(
-      `${plural(result.counts.warning, 'warning')} (more than --max-warnings=${options.maxWarnings})`,
-    );
-  }
-  return { success: reasons.length === 0, reasons };
 }
 
 /** POSIX path of `child` relative to `parent`, or undefined when it is not inside. */

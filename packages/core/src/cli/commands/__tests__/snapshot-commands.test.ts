@@ -13,6 +13,7 @@ async function cli(cwd: string, ...argv: string[]) {
     cwd,
     env: {},
     isTty: false,
+    commands: [],
     stdout: (t) => {
       stdout += t;
     },

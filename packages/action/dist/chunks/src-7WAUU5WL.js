@@ -84,7 +84,7 @@ import {
   verifyShardOutputs,
   verifyStore,
   writeBatchManifest
-} from "./chunk-75LUONSK.js";
+} from "./chunk-FCGVQHXH.js";
 import {
   CodebatchError,
   ENGINE_VERSION,
@@ -170,7 +170,7 @@ import {
   toPathKey,
   writeOutputObject,
   writeShardManifest
-} from "./chunk-CBWMZMQ4.js";
+} from "./chunk-MJYS4MUV.js";
 export {
   CodebatchError,
   ENGINE_VERSION,

@@ -24432,62 +24432,6 @@ var init_shard_outputs = __esm({
   }
 });
 
-// ../core/src/run/committed-outputs.ts
-function readCommittedIndex(store, location, state, options = {}) {
-  if (state.status !== "done" || !state.outputs_digest) return void 0;
-  let read;
-  try {
-    read = readStoredOutputs(store, location, state);
-  } catch {
-    return void 0;
-  }
-  if (!read || `sha256:${read.hex}` !== state.outputs_digest) return void 0;
-  if (options.checkObjects && !read.objectsPresent) {
-    if (!referencedObjectsExist(store, read.bytes)) return void 0;
-    markObjectsPresent(read.file, read);
-  }
-  return read;
-}
-function referencedObjectsExist(store, bytes) {
-  for (let i2 = bytes.indexOf(OBJECT_MARK); i2 !== -1; i2 = bytes.indexOf(OBJECT_MARK, i2 + 1)) {
-    const start2 = i2 + OBJECT_MARK.length;
-    const hex3 = bytes.toString("latin1", start2, start2 + 64);
-    if (!store.objects.hasObject(hex3)) return false;
-    const lineEnd = bytes.indexOf(NEWLINE, start2);
-    const line = bytes.toString(
-      "utf8",
-      bytes.lastIndexOf(NEWLINE, i2) + 1,
-      lineEnd === -1 ? bytes.length : lineEnd
-    );
-    if (line.includes(CHUNKED_FORMAT_MARK) && verifiesReads() && !chunksExist(store, hex3)) return false;
-  }
-  return true;
-}
-function chunksExist(store, manifestHex) {
-  try {
-    const manifest = JSON.parse(store.objects.readObjectVerified(manifestHex).toString("utf8"));
-    if (!Array.isArray(manifest.chunks)) return false;
-    return manifest.chunks.every(
-      (c) => typeof c.object === "string" && store.objects.hasObject(c.object.replace(/^sha256:/, ""))
-    );
-  } catch {
-    return false;
-  }
-}
-var OBJECT_MARK, NEWLINE, CHUNKED_FORMAT_MARK;
-var init_committed_outputs = __esm({
-  "../core/src/run/committed-outputs.ts"() {
-    "use strict";
-    init_chunking();
-    init_read_index_file();
-    init_shard_outputs();
-    init_read_verification();
-    OBJECT_MARK = Buffer.from('"object":"sha256:');
-    NEWLINE = 10;
-    CHUNKED_FORMAT_MARK = `${CHUNKED_SUFFIX}"`;
-  }
-});
-
 // ../core/src/run/input-bundle.ts
 function taskIdentity(parts2) {
   return {
@@ -24618,344 +24562,6 @@ var init_record_text = __esm({
   }
 });
 
-// ../core/src/run/read-source-object.ts
-import fs15 from "node:fs";
-import path14 from "node:path";
-function readSourceObject(store, hex3, source) {
-  try {
-    return verifiesReads() ? store.objects.readObjectVerified(hex3) : store.objects.readObject(hex3);
-  } catch (error62) {
-    if (!isCodebatchError(error62) || error62.code !== "E_OBJECT_CORRUPT" && error62.code !== "E_OBJECT_NOT_FOUND")
-      throw error62;
-    const fromTree = readIfMatches(path14.join(source.root, source.path), hex3);
-    if (fromTree) {
-      store.objects.repairObject(hex3, fromTree);
-      return fromTree;
-    }
-    throw new CodebatchError(
-      "E_OBJECT_CORRUPT",
-      `the stored content of ${source.path} (sha256:${hex3}) is ${error62.code === "E_OBJECT_NOT_FOUND" ? "missing" : "corrupt"}, and the file in the tree no longer matches it`,
-      {
-        hints: [
-          "Snapshot the tree again (`codebatch check`, or `codebatch snapshot` and a new batch): that stores the content anew."
-        ],
-        details: { path: source.path, object: `sha256:${hex3}` }
-      }
-    );
-  }
-}
-function readIfMatches(file2, hex3) {
-  try {
-    const stat = fs15.lstatSync(file2);
-    if (!stat.isFile()) return void 0;
-    const bytes = fs15.readFileSync(file2);
-    return sha256Hex(bytes) === hex3 ? bytes : void 0;
-  } catch {
-    return void 0;
-  }
-}
-var init_read_source_object = __esm({
-  "../core/src/run/read-source-object.ts"() {
-    "use strict";
-    init_codebatch_error();
-    init_hash();
-    init_read_verification();
-  }
-});
-
-// ../core/src/run/task-files.ts
-function buildTaskFiles(store, members2, upstreamByTask, sourceRoot) {
-  return members2.map((m) => {
-    const hex3 = m.object.slice("sha256:".length);
-    let bytes;
-    let text;
-    const file2 = {
-      path: m.path,
-      object: hex3,
-      size: m.size,
-      lang: m.lang_hint,
-      isText: m.text !== false,
-      bytes() {
-        if (bytes === void 0) bytes = readSourceObject(store, hex3, { root: sourceRoot(), path: m.path });
-        return bytes;
-      },
-      text() {
-        if (text === void 0) text = file2.bytes().toString("utf8");
-        return text;
-      },
-      upstream(taskId) {
-        return upstreamByTask.get(taskId)?.get(m.path)?.map((r) => r.record) ?? [];
-      }
-    };
-    return file2;
-  });
-}
-function groupByPath(records) {
-  const map2 = /* @__PURE__ */ new Map();
-  for (const r of records) {
-    const list = map2.get(r.path);
-    if (list) list.push(r);
-    else map2.set(r.path, [r]);
-  }
-  return map2;
-}
-var init_task_files = __esm({
-  "../core/src/run/task-files.ts"() {
-    "use strict";
-    init_read_source_object();
-  }
-});
-
-// ../core/src/run/file-memo.ts
-import fs16 from "node:fs";
-import path15 from "node:path";
-function createFileKeyer(identity) {
-  const fixed = taskIdentity(identity);
-  const templates = /* @__PURE__ */ new Map();
-  const templateFor = (ownKeys) => {
-    const signature = ownKeys.join(",");
-    let template = templates.get(signature);
-    if (!template) {
-      const keys = [...Object.keys(fixed).filter((k) => fixed[k] !== void 0), ...ownKeys].sort();
-      template = keys.map(
-        (key) => key in fixed && !ownKeys.includes(key) ? { key, encoded: `${JSON.stringify(key)}:${canonicalJson(fixed[key])}` } : { key }
-      );
-      templates.set(signature, template);
-    }
-    return template;
-  };
-  return (file2) => {
-    const own3 = { path: file2.path, object: file2.object, upstream: file2.upstream };
-    if (file2.extra !== void 0) own3.extra = file2.extra;
-    if (file2.environment !== void 0) own3.environment = file2.environment;
-    let out4 = "{";
-    for (const part of templateFor(Object.keys(own3))) {
-      if (out4.length > 1) out4 += ",";
-      out4 += part.encoded ?? `${JSON.stringify(part.key)}:${canonicalJson(own3[part.key])}`;
-    }
-    return sha256Hex(`${out4}}`);
-  };
-}
-var FILE_LINE, BUNDLE_LINE, KEY_START, KEY_END, QUOTE, CLOSE_BRACE2, MEMO_COMPACT_MIN_LINES, FileMemo;
-var init_file_memo = __esm({
-  "../core/src/run/file-memo.ts"() {
-    "use strict";
-    init_shard_state();
-    init_atomic_write();
-    init_jsonl();
-    init_memo_line();
-    init_canonical_json();
-    init_hash();
-    init_stat_fingerprint();
-    init_committed_outputs();
-    init_input_bundle();
-    init_record_text();
-    init_task_files();
-    FILE_LINE = '{"k":"';
-    BUNDLE_LINE = '{"h":"';
-    KEY_START = FILE_LINE.length;
-    KEY_END = KEY_START + 64;
-    QUOTE = 34;
-    CLOSE_BRACE2 = 125;
-    MEMO_COMPACT_MIN_LINES = 2e4;
-    FileMemo = class {
-      constructor(store, taskId) {
-        this.store = store;
-        this.taskId = taskId;
-      }
-      store;
-      taskId;
-      /** Entries by key; a line still as read from disk stays a string until it is looked up. */
-      table;
-      bundles;
-      dirReady = false;
-      pending = [];
-      /** The table file as load() found it (undefined: absent), for isCurrent(). */
-      loadedAs;
-      sources = /* @__PURE__ */ new Map();
-      get file() {
-        return path15.join(this.store.layout.indexesDir, "memo", `${this.taskId}.jsonl`);
-      }
-      /**
-       * Reads the table. Lines as the engine writes them (`{"k":"<64 hex>",...` or `{"h":...`) are
-       * keyed by slicing and parsed only when looked up: a run looks up a few hundred of a table's
-       * tens of thousands of lines, and parsing them all was most of loading it. Other lines are
-       * parsed now; a line that does not parse (an appender killed mid-line) is skipped, which costs
-       * a future miss, never an error.
-       */
-      load() {
-        if (this.table) return this.table;
-        this.table = /* @__PURE__ */ new Map();
-        this.bundles = /* @__PURE__ */ new Map();
-        let text = "";
-        let fd;
-        try {
-          fd = fs16.openSync(this.file, "r");
-          const before = fingerprintOf(fs16.fstatSync(fd));
-          text = fs16.readFileSync(fd, "utf8");
-          this.loadedAs = before;
-        } catch {
-          return this.table;
-        } finally {
-          if (fd !== void 0) fs16.closeSync(fd);
-        }
-        let lines3 = 0;
-        for (let start2 = 0; start2 < text.length; ) {
-          let end = text.indexOf("\n", start2);
-          if (end === -1) end = text.length;
-          if (end > start2) {
-            lines3 += 1;
-            this.loadLine(text.slice(start2, end));
-          }
-          start2 = end + 1;
-        }
-        const live = this.table.size + this.bundles.size;
-        if (lines3 >= MEMO_COMPACT_MIN_LINES && lines3 > 2 * live) this.compact(Buffer.byteLength(text));
-        return this.table;
-      }
-      loadLine(line) {
-        const keyed = line.length > KEY_END && line.charCodeAt(KEY_END) === QUOTE && line.charCodeAt(line.length - 1) === CLOSE_BRACE2 && line.indexOf("{", 1) === -1;
-        if (keyed && line.startsWith(FILE_LINE)) this.table.set(line.slice(KEY_START, KEY_END), line);
-        else if (keyed && line.startsWith(BUNDLE_LINE)) this.bundles.set(line.slice(KEY_START, KEY_END), line);
-        else {
-          let e;
-          try {
-            e = JSON.parse(line);
-          } catch {
-            return;
-          }
-          if (!isMemoLine(e)) return;
-          if ("k" in e) this.table.set(e.k, e);
-          else this.bundles.set(e.h, e);
-        }
-      }
-      entryOf(map2, key, field) {
-        const raw = map2.get(key);
-        if (typeof raw !== "string") return raw;
-        let e;
-        try {
-          e = JSON.parse(raw);
-        } catch {
-          e = void 0;
-        }
-        if (!isMemoLine(e) || e[field] !== key) {
-          map2.delete(key);
-          return void 0;
-        }
-        map2.set(key, e);
-        return e;
-      }
-      /**
-       * Every batch that executes a shard appends an entry per file, also for files it took from
-       * the memo, so a long-lived store (an Nx workspace that never runs gc) would load ever more
-       * superseded lines. Rewrites the table with the last entry per key, unless it grew since it
-       * was read: an entry appended between that check and the rename is lost, which costs one
-       * future re-execution of that file and never a wrong result.
-       */
-      compact(bytesRead) {
-        const tmp = path15.join(path15.dirname(this.file), tempName(path15.basename(this.file)));
-        try {
-          const entries = [...this.bundles.values(), ...this.table.values()];
-          const text = entries.map((e) => typeof e === "string" ? `${e}
-` : toJsonl([e])).join("");
-          fs16.writeFileSync(tmp, text, { flag: "wx" });
-          if (fs16.statSync(this.file).size === bytesRead) {
-            fs16.renameSync(tmp, this.file);
-            this.loadedAs = fingerprintOf(fs16.statSync(this.file));
-          }
-        } catch {
-        } finally {
-          fs16.rmSync(tmp, { force: true });
-        }
-      }
-      /** Reads the table now (a prewarmed worker does, while the main thread snapshots). */
-      preload() {
-        this.load();
-      }
-      /**
-       * Whether the table is still what this memo read: nothing appended or rewritten since, and
-       * nothing of its own waiting to be written. A memo read ahead of a run serves it only then;
-       * otherwise an entry another run appended meanwhile would be missed (a re-execution).
-       */
-      isCurrent() {
-        if (!this.table || this.pending.length > 0) return false;
-        let now;
-        try {
-          now = fingerprintOf(fs16.statSync(this.file));
-        } catch {
-          now = void 0;
-        }
-        return now === void 0 || this.loadedAs === void 0 ? now === this.loadedAs : sameFingerprint(now, this.loadedAs);
-      }
-      /** Where a done shard with this bundle hash was committed, if known (re-verified by the caller). */
-      lookupBundle(hash2) {
-        this.load();
-        const e = this.entryOf(this.bundles, hash2, "h");
-        return e && { batch_id: e.b, shard_id: e.s };
-      }
-      /**
-       * The file's records from its memo source, or undefined (execute instead) unless the
-       * source shard is done, its index matches its recorded digest, it holds exactly `n`
-       * records for the path, and every object those records reference exists.
-       */
-      lookup(key, filePath) {
-        const entry = this.entryOf(this.load(), key, "k");
-        if (!entry) return void 0;
-        const source = this.readSource(entry.b, entry.s);
-        if (!source) return void 0;
-        const records = source.byPath.get(filePath) ?? [];
-        if (records.length !== entry.n) return void 0;
-        return records;
-      }
-      readSource(batchId, shardId) {
-        const id = `${batchId}/${shardId}`;
-        const cached3 = this.sources.get(id);
-        if (cached3 !== void 0) return cached3 ?? void 0;
-        let result = null;
-        try {
-          const location = { batch_id: batchId, task_id: this.taskId, shard_id: shardId };
-          const stored = readCommittedIndex(
-            this.store,
-            location,
-            readShardState(this.store, batchId, this.taskId, shardId),
-            {
-              checkObjects: true
-            }
-          );
-          if (stored) result = { byPath: groupByPath(splitIndexRecords(stored.bytes)) };
-        } catch {
-          result = null;
-        }
-        if (this.sources.size > 16) this.sources.clear();
-        this.sources.set(id, result);
-        return result ?? void 0;
-      }
-      /** Queues entries of a committed shard; visible to this process at once, written by flush(). */
-      record(entries) {
-        this.load();
-        for (const e of entries) {
-          if ("k" in e) this.table.set(e.k, e);
-          else this.bundles.set(e.h, e);
-          this.pending.push(e);
-        }
-      }
-      /** Appends queued entries (one write). Called after each shard chain. */
-      flush() {
-        if (this.pending.length === 0) return;
-        try {
-          if (!this.dirReady) {
-            fs16.mkdirSync(path15.dirname(this.file), { recursive: true });
-            this.dirReady = true;
-          }
-          appendJsonl(this.file, this.pending);
-        } catch {
-        }
-        this.pending = [];
-      }
-    };
-  }
-});
-
 // ../core/src/snapshot/snapshot-view.ts
 function openSnapshotView(store, snapshotId) {
   let record2;
@@ -24982,42 +24588,6 @@ var init_snapshot_view = __esm({
   "../core/src/snapshot/snapshot-view.ts"() {
     "use strict";
     init_read_snapshot();
-  }
-});
-
-// ../core/src/run/batch-context.ts
-function loadBatchRunContext(store, records, registry2, options) {
-  const { batch, plan, tasks } = records;
-  return {
-    store,
-    registry: registry2,
-    batch,
-    plan,
-    tasks,
-    force: options.force,
-    manifests: options.manifests,
-    canExecute: true,
-    skipOnly: false,
-    memos: new Map(
-      plan.tasks.map((t) => {
-        const ahead = options.memos?.get(t.task_id);
-        return [t.task_id, ahead?.isCurrent() ? ahead : new FileMemo(store, t.task_id)];
-      })
-    ),
-    snapshot: openSnapshotView(store, batch.snapshot_id),
-    environments: /* @__PURE__ */ new Map(),
-    chunking: {
-      threshold: batch.chunking?.threshold ?? DEFAULT_CHUNK_THRESHOLD,
-      chunkSize: batch.chunking?.chunk_size ?? DEFAULT_CHUNK_SIZE
-    }
-  };
-}
-var init_batch_context = __esm({
-  "../core/src/run/batch-context.ts"() {
-    "use strict";
-    init_snapshot_view();
-    init_chunking();
-    init_file_memo();
   }
 });
 
@@ -26211,1308 +25781,6 @@ var init_time = __esm({
   "../core/src/util/time.ts"() {
     "use strict";
     RACY_WINDOW_MS = 2e3;
-  }
-});
-
-// ../core/src/run/events.ts
-function appendEvent(file2, event, fields = {}) {
-  const record2 = { schema_version: SCHEMA_VERSION, ts: nowIso(), event, ...fields };
-  appendJsonl(file2, [record2]);
-}
-var EventBuffer;
-var init_events = __esm({
-  "../core/src/run/events.ts"() {
-    "use strict";
-    init_jsonl();
-    init_time();
-    init_version();
-    EventBuffer = class {
-      byFile = /* @__PURE__ */ new Map();
-      add(file2, event, fields = {}) {
-        const record2 = { schema_version: SCHEMA_VERSION, ts: nowIso(), event, ...fields };
-        const list = this.byFile.get(file2);
-        if (list) list.push(record2);
-        else this.byFile.set(file2, [record2]);
-      }
-      flush() {
-        for (const [file2, records] of this.byFile) {
-          try {
-            appendJsonl(file2, records);
-          } catch {
-          }
-        }
-        this.byFile.clear();
-      }
-    };
-  }
-});
-
-// ../core/src/run/chain-scope.ts
-function createUpstreamOutputs() {
-  const parsed = /* @__PURE__ */ new Map();
-  const pending = /* @__PURE__ */ new Map();
-  return {
-    has: (taskId) => parsed.has(taskId) || pending.has(taskId),
-    get(taskId) {
-      let outputs = parsed.get(taskId);
-      const bytes = pending.get(taskId);
-      if (outputs === void 0 && bytes !== void 0) {
-        outputs = groupByPath(splitIndexRecords(bytes));
-        parsed.set(taskId, outputs);
-        pending.delete(taskId);
-      }
-      return outputs;
-    },
-    setOutputs(taskId, outputs) {
-      pending.delete(taskId);
-      parsed.set(taskId, outputs);
-    },
-    setIndex(taskId, committed) {
-      parsed.delete(taskId);
-      pending.set(taskId, committed);
-    }
-  };
-}
-function createChainScope(ctx, shardId, members2, taskIds = []) {
-  const upstream = createUpstreamOutputs();
-  const events = new EventBuffer();
-  let held;
-  let tried = false;
-  return {
-    shardId,
-    members: members2,
-    events,
-    files: buildTaskFiles(ctx.store, members2, upstream, () => ctx.snapshot.root),
-    taskMemo: /* @__PURE__ */ new Map(),
-    upstream,
-    dependedOn: new Set(ctx.plan.tasks.flatMap((t) => t.depends_on)),
-    taskIds,
-    ahead: /* @__PURE__ */ new Map(),
-    lock() {
-      if (!tried) {
-        tried = true;
-        held = tryLockShard(
-          ctx.store.layout.shardDir(ctx.batch.batch_id, ctx.plan.tasks[0].task_id, shardId)
-        );
-      }
-      return held !== void 0;
-    },
-    close() {
-      held?.release();
-      events.flush();
-      for (const memo2 of ctx.memos.values()) memo2.flush();
-    }
-  };
-}
-function keepUpstreamIndex(scope, taskId, committed) {
-  if (!scope.dependedOn.has(taskId) || scope.upstream.has(taskId)) return;
-  scope.upstream.setIndex(taskId, committed);
-}
-function keepUpstreamOutputs(scope, taskId, outputs) {
-  if (scope.dependedOn.has(taskId)) scope.upstream.setOutputs(taskId, groupByPath(outputs));
-}
-var init_chain_scope = __esm({
-  "../core/src/run/chain-scope.ts"() {
-    "use strict";
-    init_shard_lock();
-    init_events();
-    init_record_text();
-    init_task_files();
-  }
-});
-
-// ../core/src/run/commit-outputs.ts
-import { createHash as createHash3 } from "node:crypto";
-function serializeOutputs(outputs, ids) {
-  const prefix = `${envelopeIdsPrefix(ids)}"ts":${JSON.stringify(ids.ts)},`;
-  const parts2 = [];
-  for (const { tail } of outputs) parts2.push(prefix, tail, "\n");
-  const text = parts2.join("");
-  return {
-    text,
-    outputsDigest: createHash3("sha256").update(text).digest("hex"),
-    // The digest later tasks' file keys take of one file's records, over the whole shard.
-    resultDigest: digestRecordTexts(outputs),
-    count: outputs.length
-  };
-}
-function commitOutputsFile(file2, data, hex3) {
-  writeFileAtomic(file2, data);
-  rememberIndexDigest(file2, hex3);
-}
-var init_commit_outputs = __esm({
-  "../core/src/run/commit-outputs.ts"() {
-    "use strict";
-    init_atomic_write();
-    init_index_envelope();
-    init_read_index_file();
-    init_record_text();
-  }
-});
-
-// ../core/src/run/file-run.ts
-function taskContextFor(ctx, scope, task) {
-  return {
-    config: task.config,
-    seed: shardSeed(task.task_id, scope.shardId, ctx.batch.seed),
-    storeOutput: (kind, format, data, options) => writeOutputObject(ctx.store.objects, kind, format, data, ctx.chunking, options?.inline),
-    loadOutput: (ref) => readOutputObject(ctx.store.objects, ref),
-    memo: scope.taskMemo,
-    snapshot: ctx.snapshot,
-    cacheDir: ctx.store.layout.indexesDir
-  };
-}
-function fileKeyerFor(ctx, task) {
-  return createFileKeyer({
-    taskId: task.task_id,
-    type: task.type,
-    version: task.task_version,
-    configDigest: task.config_digest,
-    chunking: { threshold: ctx.chunking.threshold, chunk_size: ctx.chunking.chunkSize },
-    seedBase: ctx.batch.seed
-  });
-}
-function fileMemoKey(fileKey, file2, upstream, { extras, environmentDigest }) {
-  return fileKey({
-    path: file2.path,
-    object: file2.object,
-    upstream,
-    ...extras ? { extra: extras.get(file2.path) ?? null } : {},
-    ...environmentDigest ? { environment: environmentDigest } : {}
-  });
-}
-function runFileOf(def, task, file2, taskCtx) {
-  try {
-    return { outputs: def.runFile(file2, taskCtx) };
-  } catch (error62) {
-    if (isCodebatchError(error62)) throw error62;
-    if (/^E[A-Z]+$/.test(String(error62?.code ?? ""))) {
-      throw toCodebatchError(error62, `task ${task.task_id} on ${file2.path}`);
-    }
-    return {
-      crash: `task ${task.type} crashed on this file: ${error62 instanceof Error ? error62.message : String(error62)}`
-    };
-  }
-}
-function shardSeed(taskId, shardId, base) {
-  const parts2 = base ? { task_id: taskId, shard_id: shardId, base } : { task_id: taskId, shard_id: shardId };
-  return Number.parseInt(sha256OfCanonical(parts2).slice(0, 8), 16) % 2147483647;
-}
-var MANY_FILES;
-var init_file_run = __esm({
-  "../core/src/run/file-run.ts"() {
-    "use strict";
-    init_codebatch_error();
-    init_chunking();
-    init_hash();
-    init_file_memo();
-    MANY_FILES = 64;
-  }
-});
-
-// ../core/src/run/task-environment.ts
-function taskEnvironment(ctx, task) {
-  let env = ctx.environments.get(task.task_id);
-  if (!env) {
-    const def = ctx.registry.get(task.type);
-    env = def.environment ? def.environment({
-      snapshot: ctx.snapshot,
-      cacheDir: ctx.store.layout.indexesDir,
-      config: task.config
-    }) : Promise.resolve(void 0);
-    ctx.environments.set(task.task_id, env);
-  }
-  return env;
-}
-function withShardInputs(ctx, task, members2, environment) {
-  const def = ctx.registry.get(task.type);
-  if (!environment || !def.shardInputs) return environment;
-  const shard = def.shardInputs({
-    snapshot: ctx.snapshot,
-    cacheDir: ctx.store.layout.indexesDir,
-    config: task.config,
-    members: members2,
-    environment
-  });
-  return shard === void 0 ? environment : { ...environment, shard };
-}
-var init_task_environment = __esm({
-  "../core/src/run/task-environment.ts"() {
-    "use strict";
-  }
-});
-
-// ../core/src/run/lookahead.ts
-async function createLookahead(a, upstream) {
-  const { ctx, scope } = a;
-  const later = [];
-  const after = scope.taskIds.slice(scope.taskIds.indexOf(upstream.task_id) + 1);
-  for (const taskId of after) {
-    const planTask = ctx.plan.tasks.find((p) => p.task_id === taskId);
-    const task = ctx.tasks.get(taskId);
-    if (!planTask || !task) continue;
-    const def = ctx.registry.get(task.type);
-    if (planTask.depends_on.length !== 1 || planTask.depends_on[0] !== upstream.task_id) continue;
-    if (def.runFiles || def.fileKeys) continue;
-    const environment = await taskEnvironment(ctx, task);
-    try {
-      def.warmUp?.();
-    } catch {
-    }
-    const results = /* @__PURE__ */ new Map();
-    scope.ahead.set(taskId, results);
-    later.push({
-      task,
-      def,
-      taskCtx: taskContextFor(ctx, scope, task),
-      fileKey: fileKeyerFor(ctx, task),
-      ...environment ? { environmentDigest: sha256OfCanonical(environment) } : {},
-      memo: ctx.memos.get(taskId),
-      results
-    });
-  }
-  if (later.length === 0) return void 0;
-  return {
-    run(file2, runUpstream) {
-      const mark = scope.taskMemo.size;
-      const result = runUpstream(file2);
-      if (!("outputs" in result)) {
-        dropSince(scope.taskMemo, mark);
-        return result;
-      }
-      const texts = result.outputs.map((o) => recordTextOf(o));
-      const digest = digestRecordTexts(texts);
-      const view = {
-        ...file2,
-        upstream: (taskId) => taskId === upstream.task_id ? texts.map((t) => t.record) : file2.upstream(taskId)
-      };
-      for (const l of later) runLater(l, file2, view, upstream.task_id, digest);
-      dropSince(scope.taskMemo, mark);
-      return { ...result, texts };
-    }
-  };
-}
-function runLater(l, file2, view, upstreamId, digest) {
-  const key = fileMemoKey(l.fileKey, file2, [{ task_id: upstreamId, digest }], {
-    environmentDigest: l.environmentDigest
-  });
-  if (l.memo.lookup(key, file2.path)) return;
-  let result;
-  try {
-    result = runFileOf(l.def, l.task, view, l.taskCtx);
-  } catch (error62) {
-    if (isCodebatchError(error62)) return;
-    throw error62;
-  }
-  l.results.set(file2.path, { key, result });
-}
-function takeAhead(scope, taskId) {
-  const results = scope.ahead.get(taskId);
-  scope.ahead.delete(taskId);
-  return results;
-}
-function dropSince(memo2, mark) {
-  if (memo2.size <= mark) return;
-  let i2 = 0;
-  for (const key of memo2.keys()) {
-    if (i2 >= mark) memo2.delete(key);
-    i2 += 1;
-  }
-}
-var init_lookahead = __esm({
-  "../core/src/run/lookahead.ts"() {
-    "use strict";
-    init_codebatch_error();
-    init_hash();
-    init_file_run();
-    init_record_text();
-    init_task_environment();
-  }
-});
-
-// ../core/src/run/shard-attempt.ts
-function startShardRun(a, previous) {
-  const startedAt = nowIso();
-  const t0 = Date.now();
-  const running = {
-    ...previous,
-    status: "running",
-    attempt: nextAttempt(previous),
-    started_at: startedAt
-  };
-  delete running.error;
-  delete running.completed_at;
-  delete running.outputs_ref;
-  writeShardState(a.ctx.store, previous, running);
-  a.scope.events.add(eventsFile(a), "shard_started", {
-    ...eventIds(a),
-    attempt: running.attempt
-  });
-  return { previous, state: running, startedAt, t0 };
-}
-function markShardExecuted(a, run2, executed) {
-  const completedAt = nowIso();
-  const memo2 = {
-    files_executed: executed.filesExecuted,
-    files_reused: executed.files - executed.filesExecuted
-  };
-  const byKind = sortCounts(executed.byKind());
-  const done = {
-    ...run2.state,
-    status: "done",
-    completed_at: completedAt,
-    bundle_hash: a.provenance.bundle.hash,
-    outputs_digest: `sha256:${executed.outputsDigest}`,
-    diagnostic_counts: { ...executed.diagnostics, outputs_digest: `sha256:${executed.outputsDigest}` },
-    kind_counts: { counts: byKind, outputs_digest: `sha256:${executed.outputsDigest}` },
-    result_digest: executed.resultDigest,
-    stats: {
-      files_processed: executed.files,
-      outputs_written: executed.count,
-      bytes_processed: executed.bytesProcessed,
-      ...memo2
-    }
-  };
-  delete done.reused_from;
-  delete done.outputs_ref;
-  if (a.ctx.manifests) {
-    a.provenance.timer.mark("processing");
-    done.manifest = recordShardManifest(a.ctx.store, {
-      ...manifestBase(a, run2.state.attempt, run2.startedAt, completedAt),
-      outcome: "executed",
-      outputs: {
-        outputs_digest: `sha256:${executed.outputsDigest}`,
-        result_digest: executed.resultDigest,
-        count: executed.count,
-        by_kind: byKind
-      },
-      memo: memo2,
-      verification: {
-        outputs_rehash: "ok",
-        ...executed.validated > 0 ? { records_validated: { checked: executed.validated, invalid: 0 } } : {}
-      },
-      ...run2.previous.manifest ? { previous_manifest: run2.previous.manifest } : {}
-    });
-  }
-  writeShardState(a.ctx.store, run2.state, done);
-  a.scope.events.add(eventsFile(a), "shard_completed", {
-    ...eventIds(a),
-    attempt: done.attempt,
-    duration_ms: Date.now() - run2.t0,
-    stats: done.stats
-  });
-  return done;
-}
-function markShardFailed(a, run2, error62) {
-  const failed = {
-    ...run2.state,
-    status: "failed",
-    completed_at: nowIso(),
-    error: { code: error62.code, message: error62.message }
-  };
-  try {
-    if (a.ctx.manifests) {
-      a.provenance.timer.mark("processing");
-      failed.manifest = recordShardManifest(a.ctx.store, {
-        ...manifestBase(a, run2.state.attempt, run2.startedAt, failed.completed_at),
-        outcome: "failed",
-        memo: { files_executed: 0, files_reused: 0 },
-        error: { code: error62.code, message: error62.message },
-        ...run2.previous.manifest ? { previous_manifest: run2.previous.manifest } : {}
-      });
-    }
-    writeShardState(a.ctx.store, run2.state, failed);
-    a.scope.events.add(eventsFile(a), "shard_failed", {
-      ...eventIds(a),
-      attempt: failed.attempt,
-      duration_ms: Date.now() - run2.t0,
-      error: { code: error62.code, message: error62.message }
-    });
-  } catch {
-  }
-}
-function markShardReused(a, previous, reuse) {
-  const now = nowIso();
-  const { from, outputs, files } = reuse;
-  const byKind = sortCounts(reuse.byKind());
-  const done = {
-    ...previous,
-    attempt: nextAttempt(previous),
-    started_at: now,
-    status: "done",
-    completed_at: now,
-    bundle_hash: a.provenance.bundle.hash,
-    outputs_digest: `sha256:${outputs.outputsDigest}`,
-    diagnostic_counts: { ...outputs.diagnostics, outputs_digest: `sha256:${outputs.outputsDigest}` },
-    kind_counts: { counts: byKind, outputs_digest: `sha256:${outputs.outputsDigest}` },
-    result_digest: outputs.resultDigest,
-    stats: {
-      files_processed: files,
-      outputs_written: outputs.count,
-      bytes_processed: 0,
-      files_executed: 0,
-      files_reused: files
-    },
-    reused_from: { batch_id: from.batch_id, shard_id: from.shard_id },
-    outputs_ref: outputs.ref
-  };
-  delete done.error;
-  delete done.manifest;
-  if (a.ctx.manifests) {
-    a.provenance.timer.mark("processing");
-    done.manifest = recordShardManifest(a.ctx.store, {
-      ...manifestBase(a, done.attempt, now, now),
-      outcome: "reused",
-      outputs: {
-        outputs_digest: done.outputs_digest,
-        result_digest: outputs.resultDigest,
-        count: outputs.count,
-        by_kind: byKind
-      },
-      memo: { files_executed: 0, files_reused: files },
-      reused_from: {
-        batch_id: from.batch_id,
-        shard_id: from.shard_id,
-        task_id: a.taskId,
-        ...outputs.sourceManifest ? { manifest: outputs.sourceManifest } : {}
-      },
-      verification: { outputs_rehash: "ok", reuse_source_verified: true },
-      ...previous.manifest ? { previous_manifest: previous.manifest } : {}
-    });
-  }
-  writeShardState(a.ctx.store, previous, done);
-  a.scope.events.add(eventsFile(a), "shard_skipped", {
-    ...eventIds(a),
-    attempt: done.attempt,
-    stats: { reason: "bundle_reused", from_batch: from.batch_id, outputs: outputs.count }
-  });
-  return done;
-}
-function nextAttempt(state) {
-  return state.status === "ready" ? state.attempt : state.attempt + 1;
-}
-function eventsFile(a) {
-  return a.ctx.store.layout.taskEventsFile(a.ctx.batch.batch_id, a.taskId);
-}
-function eventIds(a) {
-  return { batch_id: a.ctx.batch.batch_id, task_id: a.taskId, shard_id: a.scope.shardId };
-}
-function manifestBase(a, attempt, startedAt, completedAt) {
-  const task = a.ctx.tasks.get(a.taskId);
-  return {
-    batch_id: a.ctx.batch.batch_id,
-    snapshot_id: a.ctx.batch.snapshot_id,
-    task_id: a.taskId,
-    shard_id: a.scope.shardId,
-    task: { type: task.type, version: task.task_version, config_digest: task.config_digest },
-    attempt,
-    started_at: startedAt,
-    completed_at: completedAt,
-    bundle: a.provenance.bundle,
-    upstream: a.provenance.upstream,
-    timings_ms: a.provenance.timer.timings()
-  };
-}
-var init_shard_attempt = __esm({
-  "../core/src/run/shard-attempt.ts"() {
-    "use strict";
-    init_shard_state();
-    init_diagnostic_counts();
-    init_time();
-    init_shard_manifest();
-  }
-});
-
-// ../core/src/run/execute-task.ts
-async function executeTask(a, previous, t) {
-  const { ctx, scope, taskId } = a;
-  const batchId = ctx.batch.batch_id;
-  const run2 = startShardRun(a, previous);
-  try {
-    const taskCtx = taskContextFor(ctx, scope, t.task);
-    const memo2 = ctx.memos.get(taskId);
-    const extras = t.def.fileKeys ? await t.def.fileKeys(scope.files, taskCtx) : void 0;
-    const environment = t.def.fileKeys ? void 0 : await taskEnvironment(ctx, t.task);
-    const environmentDigest = environment ? sha256OfCanonical(environment) : void 0;
-    const fileKey = fileKeyerFor(ctx, t.task);
-    const perFile = lookupFiles(a, t.deps, fileKey, { extras, environmentDigest });
-    const misses = perFile.filter((f) => !f.records);
-    const ahead = takeAhead(scope, taskId);
-    const stashed = (f) => {
-      const s = ahead?.get(f.file.path);
-      return s && s.key === f.key ? s.result : void 0;
-    };
-    const toRun = misses.filter((f) => stashed(f) === void 0).map((f) => f.file);
-    const lookahead = toRun.length >= MANY_FILES ? await createLookahead(a, t.task) : void 0;
-    const ran = await runMisses(taskId, t, toRun, taskCtx, lookahead);
-    let next = 0;
-    const results = misses.map((f) => stashed(f) ?? ran[next++]);
-    const { outputs, memoKeys, bytesProcessed, validated } = gatherOutputs(perFile, results, {
-      taskId,
-      validate: ctx.manifests
-    });
-    const filesExecuted = misses.length;
-    const serialized = serializeOutputs(outputs, {
-      snapshot_id: ctx.batch.snapshot_id,
-      batch_id: batchId,
-      task_id: taskId,
-      shard_id: scope.shardId,
-      ts: run2.startedAt
-    });
-    commitOutputsFile(t.outputsFile, serialized.text, serialized.outputsDigest);
-    markShardExecuted(a, run2, {
-      outputsDigest: serialized.outputsDigest,
-      resultDigest: serialized.resultDigest,
-      count: serialized.count,
-      diagnostics: countRecords(outputs),
-      byKind: () => countOutputKinds(outputs),
-      files: scope.files.length,
-      filesExecuted,
-      bytesProcessed,
-      validated
-    });
-    memo2.record([
-      { h: a.provenance.bundle.hash, b: batchId, s: scope.shardId },
-      ...memoKeys.map((m) => ({ k: m.key, b: batchId, s: scope.shardId, n: m.count }))
-    ]);
-    keepUpstreamOutputs(scope, taskId, outputs);
-    return { outputs: serialized.count, filesExecuted, outputsDigest: `sha256:${serialized.outputsDigest}` };
-  } catch (error62) {
-    const cbError = toCodebatchError(error62, `task ${taskId} shard ${scope.shardId}`);
-    markShardFailed(a, run2, { code: cbError.code, message: cbError.message });
-    if (cbError.code === "E_DISK_FULL" || cbError.code === "E_STORE_READ_ONLY") throw cbError;
-    return { outputs: 0, filesExecuted: 0, error: { code: cbError.code, message: cbError.message } };
-  }
-}
-function lookupFiles(a, deps, fileKey, { extras, environmentDigest }) {
-  const { ctx, scope, taskId } = a;
-  const memo2 = ctx.memos.get(taskId);
-  const perFile = [];
-  for (const file2 of scope.files) {
-    const upstream = deps.map((d) => ({
-      task_id: d,
-      digest: digestRecordTexts(scope.upstream.get(d)?.get(file2.path) ?? [])
-    }));
-    const key = fileMemoKey(fileKey, file2, upstream, { extras, environmentDigest });
-    const remembered = ctx.force ? void 0 : memo2.lookup(key, file2.path);
-    perFile.push({ file: file2, key, ...remembered ? { records: remembered } : {} });
-  }
-  return perFile;
-}
-function gatherOutputs(perFile, results, options) {
-  const outputs = [];
-  const memoKeys = [];
-  let bytesProcessed = 0;
-  let validated = 0;
-  let next = 0;
-  for (const entry of perFile) {
-    if (entry.records) {
-      for (const o of entry.records) outputs.push(o);
-      memoKeys.push({ key: entry.key, count: entry.records.length });
-      continue;
-    }
-    const { file: file2 } = entry;
-    const result = results[next++];
-    if ("crash" in result) {
-      outputs.push(
-        recordTextOf({
-          path: file2.path,
-          kind: "diagnostic",
-          severity: "error",
-          code: TASK_CRASH_CODE,
-          message: result.crash
-        })
-      );
-      continue;
-    }
-    if (options.validate) {
-      assertValidOutputs(result.outputs, file2.path, options.taskId);
-      validated += result.outputs.length;
-    }
-    const texts = result.texts;
-    if (texts) for (const o of texts) outputs.push(o);
-    else for (const o of result.outputs) outputs.push(recordTextOf(o));
-    if (file2.isText) bytesProcessed += file2.size;
-    memoKeys.push({ key: entry.key, count: result.outputs.length });
-  }
-  return { outputs, memoKeys, bytesProcessed, validated };
-}
-async function runMisses(taskId, t, files, taskCtx, lookahead) {
-  if (files.length === 0) return [];
-  if (files.length >= MANY_FILES) {
-    try {
-      t.def.warmUp?.();
-    } catch {
-    }
-  }
-  if (t.def.runFiles) {
-    const results = await t.def.runFiles(files, taskCtx);
-    if (results.length !== files.length)
-      throw new CodebatchError(
-        "E_INTERNAL",
-        `task ${taskId} returned ${results.length} results for ${files.length} files`
-      );
-    return results;
-  }
-  const runOne = (file2) => runFileOf(t.def, t.task, file2, taskCtx);
-  return files.map((file2) => lookahead ? lookahead.run(file2, runOne) : runOne(file2));
-}
-function assertValidOutputs(outputs, filePath, taskId) {
-  for (const o of outputs) {
-    if (o.path === filePath && acceptsTaskOutput?.(o)) continue;
-    const result = taskOutputSchema.safeParse(o);
-    if (!result.success || o.path !== filePath) {
-      throw new CodebatchError(
-        "E_RECORD_INVALID",
-        `task ${taskId} produced an invalid record for ${filePath}`,
-        {
-          hints: ["This is a bug in the task; the shard is marked failed and nothing was committed."],
-          details: {
-            issues: result.success ? ["path: does not name the file being processed"] : result.error.issues.map((i2) => `${i2.path.join(".")}: ${i2.message}`)
-          }
-        }
-      );
-    }
-  }
-}
-var TASK_CRASH_CODE, acceptsTaskOutput;
-var init_execute_task = __esm({
-  "../core/src/run/execute-task.ts"() {
-    "use strict";
-    init_codebatch_error();
-    init_diagnostic_counts();
-    init_compile_acceptor();
-    init_output_record();
-    init_hash();
-    init_chain_scope();
-    init_commit_outputs();
-    init_file_run();
-    init_lookahead();
-    init_record_text();
-    init_shard_attempt();
-    init_shard_manifest();
-    init_task_environment();
-    TASK_CRASH_CODE = "CB0001";
-    acceptsTaskOutput = compileAcceptor(taskOutputSchema);
-  }
-});
-
-// ../core/src/run/reuse-shard.ts
-function reuseShardOutputs(store, source, bundleHash, target) {
-  let state;
-  try {
-    state = readShardState(store, source.batch_id, source.task_id, source.shard_id);
-  } catch {
-    return void 0;
-  }
-  if (state.bundle_hash !== bundleHash || !state.result_digest) return void 0;
-  const stored = readCommittedIndex(store, source, state, { checkObjects: true });
-  if (!stored) return void 0;
-  let from = stored.from;
-  if (!from) {
-    try {
-      const snapshotId = readBatchRecord(store, source.batch_id).snapshot_id;
-      from = { schema_version: SCHEMA_VERSION, snapshot_id: snapshotId, ...source };
-    } catch {
-      return void 0;
-    }
-  }
-  const objectExists = stored.from !== void 0 || store.objects.hasObject(stored.hex);
-  const count2 = objectExists ? countLines(stored.bytes) : countLinesWithIds(stored.bytes, from);
-  if (count2 === void 0) return void 0;
-  if (!stored.from) {
-    store.objects.linkObject(stored.hex, stored.file, stored.identity, stored.bytes);
-    rememberIndexDigest(store.objects.objectPath(stored.hex), stored.hex, { objectsPresent: true });
-    rememberIndexDigest(stored.file, stored.hex, { objectsPresent: true });
-  }
-  const kinds = storedKindCounts(state);
-  return {
-    ref: { object: `sha256:${stored.hex}`, from, snapshot_id: target.snapshot_id },
-    bytes: stored.bytes,
-    outputsDigest: stored.hex,
-    resultDigest: state.result_digest,
-    count: count2,
-    diagnostics: storedCounts(state) ?? countInBytes(stored.bytes),
-    ...kinds ? { kinds } : {},
-    ...state.manifest ? { sourceManifest: state.manifest } : {},
-    ...state.outputs_digest ? { sourceOutputsDigest: state.outputs_digest } : {}
-  };
-}
-var init_reuse_shard = __esm({
-  "../core/src/run/reuse-shard.ts"() {
-    "use strict";
-    init_read_batch();
-    init_shard_state();
-    init_diagnostic_counts();
-    init_read_index_file();
-    init_restamp_index();
-    init_version();
-    init_committed_outputs();
-  }
-});
-
-// ../core/src/run/try-reuse.ts
-function tryReuse(a, state, outputsFile) {
-  const { ctx, scope, taskId } = a;
-  const bundleHash = a.provenance.bundle.hash;
-  const found = ctx.memos.get(taskId).lookupBundle(bundleHash);
-  if (!found) return void 0;
-  const from = { batch_id: found.batch_id, task_id: taskId, shard_id: found.shard_id };
-  if (from.batch_id === ctx.batch.batch_id && from.shard_id === scope.shardId) return void 0;
-  const reused = reuseShardOutputs(ctx.store, from, bundleHash, { snapshot_id: ctx.batch.snapshot_id });
-  if (!reused) return void 0;
-  markShardReused(a, state, {
-    from,
-    outputs: reused,
-    files: scope.members.length,
-    byKind: () => reused.kinds ?? kindsFromManifest(ctx.store, reused.sourceManifest, reused.sourceOutputsDigest) ?? countKindsInIndex(reused.bytes)
-  });
-  writeFileAtomic(outputsFile, outputsRefStub(reused.ref));
-  keepUpstreamIndex(scope, taskId, reused.bytes);
-  return { outputs: reused.count, outputsDigest: `sha256:${reused.outputsDigest}` };
-}
-function kindsFromManifest(store, manifest, outputsDigest) {
-  const hex3 = manifest === void 0 ? void 0 : parseObjectRef(manifest);
-  if (hex3 === void 0 || outputsDigest === void 0) return void 0;
-  try {
-    const parsed = JSON.parse(store.objects.readObjectVerified(hex3).toString("utf8"));
-    const byKind = parsed.outputs?.by_kind;
-    if (parsed.kind !== "shard_run" || parsed.outputs?.outputs_digest !== outputsDigest) return void 0;
-    if (byKind === null || typeof byKind !== "object" || Array.isArray(byKind)) return void 0;
-    const counts = Object.entries(byKind);
-    if (!counts.every(([, n]) => Number.isInteger(n) && n >= 0)) return void 0;
-    return Object.fromEntries(counts);
-  } catch {
-    return void 0;
-  }
-}
-function countKindsInIndex(bytes) {
-  const counts = {};
-  for (let start2 = 0; start2 < bytes.length; ) {
-    let end = bytes.indexOf(NEWLINE3, start2);
-    if (end === -1) end = bytes.length;
-    const first = bytes.indexOf(KIND_MARK2, start2);
-    let kind;
-    if (first !== -1 && first < end) {
-      const second = bytes.indexOf(KIND_MARK2, first + KIND_MARK2.length);
-      if (second === -1 || second >= end) {
-        const from = first + KIND_MARK2.length;
-        kind = bytes.toString("utf8", from, bytes.indexOf(34, from));
-      } else {
-        kind = JSON.parse(bytes.toString("utf8", start2, end)).kind;
-      }
-    }
-    if (kind !== void 0) counts[kind] = (counts[kind] ?? 0) + 1;
-    start2 = end + 1;
-  }
-  return counts;
-}
-var KIND_MARK2, NEWLINE3;
-var init_try_reuse = __esm({
-  "../core/src/run/try-reuse.ts"() {
-    "use strict";
-    init_atomic_write();
-    init_shard_outputs();
-    init_hash();
-    init_chain_scope();
-    init_reuse_shard();
-    init_shard_attempt();
-    KIND_MARK2 = Buffer.from('"kind":"');
-    NEWLINE3 = 10;
-  }
-});
-
-// ../core/src/run/run-shard-chain.ts
-async function runShardChain(ctx, shardId, members2, taskIds) {
-  const scope = createChainScope(ctx, shardId, members2, taskIds);
-  try {
-    const results = [];
-    const unsettled = /* @__PURE__ */ new Map();
-    for (const taskId of taskIds) {
-      const started = Date.now();
-      const settled = await settleTask(ctx, scope, taskId, unsettled);
-      const { outcome, outputs = 0, error: error62, filesExecuted = 0, outputsDigest } = settled;
-      const filesReused = outcome === "skipped" || outcome === "reused" ? members2.length : outcome === "executed" ? members2.length - filesExecuted : 0;
-      results.push({
-        taskId,
-        shardId,
-        outcome,
-        files: members2.length,
-        outputs,
-        filesExecuted,
-        filesReused,
-        durationMs: Date.now() - started,
-        ...outputsDigest ? { outputsDigest } : {},
-        ...error62 ? { error: error62 } : {}
-      });
-      if (outcome === "failed" || outcome === "blocked" || outcome === "busy" || outcome === "deferred")
-        unsettled.set(taskId, outcome);
-    }
-    return results;
-  } finally {
-    scope.close();
-  }
-}
-async function settleTask(ctx, scope, taskId, unsettled) {
-  const { shardId, members: members2 } = scope;
-  const task = ctx.tasks.get(taskId);
-  const planTask = ctx.plan.tasks.find((t) => t.task_id === taskId);
-  const timer = createStageTimer();
-  const upstream = readUpstream(ctx, scope, taskId, planTask.depends_on, unsettled);
-  if ("blocker" in upstream) return { outcome: upstream.blocker };
-  timer.mark("analysis");
-  const environment = await taskEnvironment(ctx, task);
-  const bundle = buildInputBundle({
-    environment: withShardInputs(ctx, task, members2, environment),
-    taskId,
-    type: task.type,
-    version: task.task_version,
-    configDigest: task.config_digest,
-    chunking: { threshold: ctx.chunking.threshold, chunk_size: ctx.chunking.chunkSize },
-    seedBase: ctx.batch.seed,
-    members: members2.map((m) => [m.path, m.object]),
-    upstream: upstream.digests
-  });
-  timer.mark("compilation");
-  const provenance = { bundle, timer, upstream: upstream.refs };
-  const attempt = { ctx, scope, taskId, provenance };
-  const outputsFile = ctx.store.layout.outputsFile(ctx.batch.batch_id, taskId, shardId);
-  const current = readShardState(ctx.store, ctx.batch.batch_id, taskId, shardId, { missingAsReady: true });
-  const skipped = trySkip(ctx, scope, taskId, current, bundle.hash);
-  if (skipped) return skipped;
-  if (ctx.skipOnly) return { outcome: "deferred" };
-  if (!scope.lock()) return { outcome: "busy" };
-  const state = readShardState(ctx.store, ctx.batch.batch_id, taskId, shardId, { missingAsReady: true });
-  const skippedNow = trySkip(ctx, scope, taskId, state, bundle.hash);
-  if (skippedNow) return skippedNow;
-  if (!ctx.force) {
-    const reused = tryReuse(attempt, state, outputsFile);
-    if (reused) return { outcome: "reused", ...reused };
-  }
-  if (!ctx.canExecute) return { outcome: "deferred" };
-  const result = await executeTask(attempt, state, {
-    def: ctx.registry.get(task.type),
-    task,
-    outputsFile,
-    deps: planTask.depends_on
-  });
-  return { outcome: result.error ? "failed" : "executed", ...result };
-}
-function readUpstream(ctx, scope, taskId, dependsOn, unsettled) {
-  const { shardId } = scope;
-  const digests = [];
-  const refs = [];
-  for (const dep of dependsOn) {
-    const inChain = unsettled.get(dep);
-    if (inChain) return { blocker: inChain === "busy" || inChain === "deferred" ? inChain : "blocked" };
-    const depState = readShardState(ctx.store, ctx.batch.batch_id, dep, shardId, { missingAsReady: true });
-    if (depState.status === "failed") return { blocker: "blocked" };
-    if (depState.status !== "done" || !depState.result_digest) {
-      throw new CodebatchError(
-        "E_DEP_NOT_DONE",
-        `task ${taskId} needs ${dep} to be done for shard ${shardId} (it is ${depState.status})`,
-        {
-          hints: [
-            `Run \`codebatch run --batch ${ctx.batch.batch_id} --task ${dep}\` first, or run the whole batch.`
-          ],
-          details: { task_id: taskId, depends_on: dep, shard_id: shardId, status: depState.status }
-        }
-      );
-    }
-    digests.push({ task_id: dep, result_digest: depState.result_digest });
-    refs.push({
-      task_id: dep,
-      shard_id: shardId,
-      result_digest: depState.result_digest,
-      ...depState.manifest ? { manifest: depState.manifest } : {}
-    });
-  }
-  return { digests, refs };
-}
-function trySkip(ctx, scope, taskId, state, bundleHash) {
-  if (ctx.force || state.bundle_hash !== bundleHash) return void 0;
-  const committed = readCommittedIndex(
-    ctx.store,
-    { batch_id: ctx.batch.batch_id, task_id: taskId, shard_id: scope.shardId },
-    state
-  );
-  if (!committed) return void 0;
-  keepUpstreamIndex(scope, taskId, committed.bytes);
-  return {
-    outcome: "skipped",
-    outputs: state.stats?.outputs_written ?? 0,
-    outputsDigest: state.outputs_digest
-  };
-}
-var init_run_shard_chain = __esm({
-  "../core/src/run/run-shard-chain.ts"() {
-    "use strict";
-    init_shard_state();
-    init_codebatch_error();
-    init_chain_scope();
-    init_committed_outputs();
-    init_execute_task();
-    init_input_bundle();
-    init_shard_manifest();
-    init_task_environment();
-    init_try_reuse();
-  }
-});
-
-// ../core/src/schemas/store-record.ts
-var storeRecordSchema;
-var init_store_record = __esm({
-  "../core/src/schemas/store-record.ts"() {
-    "use strict";
-    init_zod();
-    init_common();
-    storeRecordSchema = external_exports.looseObject({
-      schema_name: external_exports.literal("codebatch.store"),
-      schema_version: schemaVersion,
-      producer: producerSchema,
-      created_at: isoDateTime,
-      metadata: external_exports.record(external_exports.string(), external_exports.unknown()).optional()
-    });
-  }
-});
-
-// ../core/src/store/object-store.ts
-import fs18 from "node:fs";
-import path17 from "node:path";
-function refreshTimes(file2, mtimeMs) {
-  const now = Date.now();
-  if (now - mtimeMs < REFRESH_AFTER_MS && mtimeMs <= now) return;
-  const date5 = new Date(now);
-  fs18.utimesSync(file2, date5, date5);
-}
-function openTemp(tmp, tmpDir) {
-  try {
-    return fs18.openSync(tmp, "wx");
-  } catch (error62) {
-    if (error62.code !== "ENOENT") throw error62;
-    fs18.mkdirSync(tmpDir, { recursive: true });
-    return fs18.openSync(tmp, "wx");
-  }
-}
-function linkTemp(file2, tmp, tmpDir) {
-  try {
-    fs18.linkSync(file2, tmp);
-  } catch (error62) {
-    if (error62.code !== "ENOENT" || !fs18.existsSync(file2)) throw error62;
-    fs18.mkdirSync(tmpDir, { recursive: true });
-    fs18.linkSync(file2, tmp);
-  }
-}
-function sortedDir(dir) {
-  try {
-    return fs18.readdirSync(dir).sort();
-  } catch {
-    return [];
-  }
-}
-function writeFully(fd, bytes, what) {
-  let offset = 0;
-  while (offset < bytes.length) {
-    const written = fs18.writeSync(fd, bytes, offset, bytes.length - offset);
-    if (written <= 0) {
-      throw new CodebatchError(
-        "E_DISK_FULL",
-        `short write of object ${what}: ${offset} of ${bytes.length} bytes`,
-        {
-          hints: ["Free disk space, then run again; nothing partial was installed."]
-        }
-      );
-    }
-    offset += written;
-  }
-}
-var ObjectStore, REFRESH_AFTER_MS;
-var init_object_store = __esm({
-  "../core/src/store/object-store.ts"() {
-    "use strict";
-    init_codebatch_error();
-    init_hash();
-    init_atomic_write();
-    ObjectStore = class {
-      constructor(layout, options = {}) {
-        this.layout = layout;
-        this.options = options;
-      }
-      layout;
-      options;
-      knownDirs = /* @__PURE__ */ new Set();
-      objectPath(hex3) {
-        return this.layout.objectPath(hex3);
-      }
-      hasObject(hex3) {
-        return fs18.existsSync(this.layout.objectPath(hex3));
-      }
-      /** Hashes and stores `data`; returns the hex digest. */
-      writeObject(data) {
-        const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
-        const hex3 = sha256Hex(bytes);
-        this.writeObjectWithDigest(hex3, bytes);
-        return hex3;
-      }
-      /**
-       * For callers that already hashed the bytes (the snapshotter): the digest is trusted. Returns
-       * false when the object was there already; its times are then refreshed (refreshTimes), as
-       * linkObject does, because the caller is about to name it in a new record: gc's grace period
-       * must cover it until that record is written, however old the object is (a run manifest's
-       * member list that its source batch wrote a week ago, an AST of a file seen before).
-       */
-      writeObjectWithDigest(hex3, bytes) {
-        const finalPath = this.layout.objectPath(hex3);
-        if (!this.ensureDir(path17.dirname(finalPath))) {
-          try {
-            const stat = fs18.statSync(finalPath, { throwIfNoEntry: false });
-            if (stat) {
-              refreshTimes(finalPath, stat.mtimeMs);
-              return false;
-            }
-          } catch (error62) {
-            if (error62.code !== "ENOENT") throw error62;
-          }
-        }
-        this.install(hex3, bytes, finalPath);
-        return true;
-      }
-      /**
-       * Adds `file`, whose bytes (read through a descriptor that fstat saw as `identity`) hashed to
-       * `hex`, as that object without copying them: a hard link, renamed into place like any
-       * object. A reused shard's index becomes an object this way (100 MB at 30k files, where
-       * copying was most of a one-file run). The link is checked to be the very inode that was
-       * hashed, unchanged (size and mtime): the file may have been replaced by rename since (a
-       * forced re-run of its shard), and then `bytes` are written instead, as they are where links
-       * are not supported. Indexes are only ever replaced by rename, never written in place, so the
-       * linked inode keeps the bytes that were hashed. Its times are set to now (an object already
-       * present has them refreshed), so gc's grace period covers it until a state names it.
-       * Returns `present` when the object was there already with the right bytes.
-       */
-      linkObject(hex3, file2, identity, bytes) {
-        const finalPath = this.layout.objectPath(hex3);
-        const now = /* @__PURE__ */ new Date();
-        if (!this.ensureDir(path17.dirname(finalPath)) && fs18.existsSync(finalPath)) {
-          try {
-            const stat = fs18.statSync(finalPath);
-            const same = stat.ino === identity.ino && stat.dev === identity.dev;
-            if (same || this.verifyObject(hex3) === "ok") {
-              refreshTimes(finalPath, stat.mtimeMs);
-              return "present";
-            }
-            this.install(hex3, bytes, finalPath);
-            return "written";
-          } catch (error62) {
-            if (error62.code !== "ENOENT") throw error62;
-          }
-        }
-        const tmp = path17.join(this.layout.tmpDir, tempName(hex3));
-        let linked = false;
-        try {
-          linkTemp(file2, tmp, this.layout.tmpDir);
-          const stat = fs18.lstatSync(tmp);
-          if (stat.ino === identity.ino && stat.dev === identity.dev && stat.size === identity.size && stat.mtimeMs === identity.mtimeMs) {
-            fs18.utimesSync(tmp, now, now);
-            this.renameIntoPlace(tmp, finalPath);
-            linked = true;
-          }
-        } catch {
-        } finally {
-          fs18.rmSync(tmp, { force: true });
-        }
-        if (linked) return "linked";
-        this.install(hex3, bytes, finalPath);
-        return "written";
-      }
-      /** Writes a temp file in full, then renames it into place: an object is whole or absent. */
-      install(hex3, bytes, finalPath) {
-        const tmp = path17.join(this.layout.tmpDir, tempName(hex3));
-        try {
-          const fd = openTemp(tmp, this.layout.tmpDir);
-          try {
-            writeFully(fd, bytes, hex3);
-            if (this.options.durable) fs18.fsyncSync(fd);
-          } finally {
-            fs18.closeSync(fd);
-          }
-          this.renameIntoPlace(tmp, finalPath);
-        } catch (error62) {
-          fs18.rmSync(tmp, { force: true });
-          throw toCodebatchError(error62, `writing object ${hex3}`);
-        }
-      }
-      /** Makes sure `dir` exists; returns true when this call created it. */
-      ensureDir(dir) {
-        if (this.knownDirs.has(dir)) return false;
-        const created = fs18.mkdirSync(dir, { recursive: true }) !== void 0;
-        this.knownDirs.add(dir);
-        return created;
-      }
-      renameIntoPlace(tmp, finalPath) {
-        const dir = path17.dirname(finalPath);
-        this.ensureDir(dir);
-        try {
-          fs18.renameSync(tmp, finalPath);
-        } catch (error62) {
-          if (error62.code !== "ENOENT") throw error62;
-          fs18.mkdirSync(dir, { recursive: true });
-          fs18.renameSync(tmp, finalPath);
-        }
-      }
-      readObject(hex3) {
-        try {
-          return fs18.readFileSync(this.layout.objectPath(hex3));
-        } catch (error62) {
-          if (error62.code === "ENOENT") {
-            throw new CodebatchError("E_OBJECT_NOT_FOUND", `object sha256:${hex3} is missing from the store`, {
-              hints: ["Run `codebatch verify` to list every missing or corrupt object."],
-              details: { object: `sha256:${hex3}` }
-            });
-          }
-          throw toCodebatchError(error62, `reading object ${hex3}`);
-        }
-      }
-      /** Reads and re-hashes; throws E_OBJECT_CORRUPT when the bytes do not match their name. */
-      readObjectVerified(hex3) {
-        const bytes = this.readObject(hex3);
-        if (sha256Hex(bytes) !== hex3) {
-          throw new CodebatchError(
-            "E_OBJECT_CORRUPT",
-            `object sha256:${hex3} is corrupt (content does not match its hash)`,
-            {
-              hints: [
-                "Run `codebatch verify` for the full list; re-running the affected snapshot or shard rewrites it."
-              ],
-              details: { object: `sha256:${hex3}` }
-            }
-          );
-        }
-        return bytes;
-      }
-      verifyObject(hex3) {
-        let bytes;
-        try {
-          bytes = fs18.readFileSync(this.layout.objectPath(hex3));
-        } catch {
-          return "missing";
-        }
-        return sha256Hex(bytes) === hex3 ? "ok" : "corrupt";
-      }
-      /**
-       * Replaces a corrupt object with good bytes. rename() over the bad file is atomic, so a
-       * concurrent reader sees either the old (corrupt, detectable) or the repaired bytes.
-       */
-      repairObject(hex3, bytes) {
-        if (sha256Hex(bytes) !== hex3)
-          throw new CodebatchError("E_OBJECT_CORRUPT", `repair bytes do not hash to ${hex3}`);
-        this.install(hex3, bytes, this.layout.objectPath(hex3));
-      }
-      /** Every object digest present, in sorted order. Skips temp and metadata files. */
-      *listObjects() {
-        const base = path17.join(this.layout.objectsDir, "sha256");
-        for (const aa of sortedDir(base)) {
-          for (const bb of sortedDir(path17.join(base, aa))) {
-            for (const name2 of sortedDir(path17.join(base, aa, bb))) {
-              if (/^[a-f0-9]{64}$/.test(name2)) yield name2;
-            }
-          }
-        }
-      }
-    };
-    REFRESH_AFTER_MS = 5 * 6e4;
-  }
-});
-
-// ../core/src/store/store.ts
-import fs19 from "node:fs";
-import path18 from "node:path";
-function initStore(dir) {
-  const layout = createLayout(dir);
-  if (fs19.existsSync(layout.storeFile)) return { store: openStore(dir), created: false };
-  if (fs19.existsSync(layout.root)) {
-    const stat = fs19.statSync(layout.root);
-    if (!stat.isDirectory()) {
-      throw new CodebatchError("E_STORE_INVALID", `${layout.root} exists and is not a directory`, {
-        hints: ["Choose another --store path."]
-      });
-    }
-    const entries = fs19.readdirSync(layout.root).filter((e) => !e.startsWith("."));
-    if (entries.length > 0) {
-      throw new CodebatchError(
-        "E_STORE_INVALID",
-        `${layout.root} is a non-empty directory without store.json`,
-        {
-          hints: ["Point --store at an empty or new directory (for example .codebatch)."],
-          details: { entries: entries.slice(0, 10) }
-        }
-      );
-    }
-  }
-  try {
-    for (const sub of [OBJECTS_DIR, SNAPSHOTS_DIR, BATCHES_DIR, INDEXES_DIR, TMP_DIR]) {
-      fs19.mkdirSync(path18.join(layout.root, sub), { recursive: true });
-    }
-    const record2 = {
-      schema_name: "codebatch.store",
-      schema_version: SCHEMA_VERSION,
-      producer: { ...PRODUCER },
-      created_at: nowIso()
-    };
-    writeFileAtomic(layout.storeFile, stableJsonPretty(record2));
-  } catch (error62) {
-    throw toCodebatchError(error62, `initialising store at ${layout.root}`);
-  }
-  return { store: openStore(dir), created: true };
-}
-function openStore(dir, options = {}) {
-  const layout = createLayout(dir);
-  let text;
-  try {
-    text = fs19.readFileSync(layout.storeFile, "utf8");
-  } catch (error62) {
-    if (error62.code === "ENOENT" || error62.code === "ENOTDIR") {
-      throw new CodebatchError("E_STORE_NOT_FOUND", `no codebatch store at ${layout.root}`, {
-        hints: [`Create one with \`codebatch init ${dir}\`, or pass --store <dir>.`],
-        details: { store: layout.root }
-      });
-    }
-    throw toCodebatchError(error62, `reading ${layout.storeFile}`);
-  }
-  let parsed;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new CodebatchError("E_STORE_INVALID", `${layout.storeFile} is not valid JSON`, {
-      hints: ["The store metadata is damaged; restore it or re-create the store."]
-    });
-  }
-  const result = safeParseFast(storeRecordSchema, parsed);
-  if (!result.success) {
-    throw new CodebatchError("E_STORE_INVALID", `${layout.storeFile} is not a codebatch store record`, {
-      details: { issues: result.error.issues.map((i2) => `${i2.path.join(".") || "(root)"}: ${i2.message}`) }
-    });
-  }
-  if (result.data.schema_version > SCHEMA_VERSION) {
-    throw new CodebatchError(
-      "E_STORE_INVALID",
-      `store schema_version ${result.data.schema_version} is newer than this codebatch supports (${SCHEMA_VERSION})`,
-      { hints: ["Upgrade @codebatch/core."] }
-    );
-  }
-  return { layout, objects: new ObjectStore(layout, options), record: result.data };
-}
-var init_store = __esm({
-  "../core/src/store/store.ts"() {
-    "use strict";
-    init_codebatch_error();
-    init_compile_acceptor();
-    init_store_record();
-    init_canonical_json();
-    init_time();
-    init_version();
-    init_atomic_write();
-    init_layout();
-    init_object_store();
   }
 });
 
@@ -34716,23 +32984,1642 @@ var init_eslint_task = __esm({
   }
 });
 
+// ../core/src/run/file-memo.ts
+init_shard_state();
+init_atomic_write();
+init_jsonl();
+init_memo_line();
+init_canonical_json();
+init_hash();
+init_stat_fingerprint();
+import fs16 from "node:fs";
+import path15 from "node:path";
+
+// ../core/src/run/committed-outputs.ts
+init_chunking();
+init_read_index_file();
+init_shard_outputs();
+init_read_verification();
+function readCommittedIndex(store, location, state, options = {}) {
+  if (state.status !== "done" || !state.outputs_digest) return void 0;
+  let read;
+  try {
+    read = readStoredOutputs(store, location, state);
+  } catch {
+    return void 0;
+  }
+  if (!read || `sha256:${read.hex}` !== state.outputs_digest) return void 0;
+  if (options.checkObjects && !read.objectsPresent) {
+    if (!referencedObjectsExist(store, read.bytes)) return void 0;
+    markObjectsPresent(read.file, read);
+  }
+  return read;
+}
+var OBJECT_MARK = Buffer.from('"object":"sha256:');
+var NEWLINE = 10;
+function referencedObjectsExist(store, bytes) {
+  for (let i2 = bytes.indexOf(OBJECT_MARK); i2 !== -1; i2 = bytes.indexOf(OBJECT_MARK, i2 + 1)) {
+    const start2 = i2 + OBJECT_MARK.length;
+    const hex3 = bytes.toString("latin1", start2, start2 + 64);
+    if (!store.objects.hasObject(hex3)) return false;
+    const lineEnd = bytes.indexOf(NEWLINE, start2);
+    const line = bytes.toString(
+      "utf8",
+      bytes.lastIndexOf(NEWLINE, i2) + 1,
+      lineEnd === -1 ? bytes.length : lineEnd
+    );
+    if (line.includes(CHUNKED_FORMAT_MARK) && verifiesReads() && !chunksExist(store, hex3)) return false;
+  }
+  return true;
+}
+var CHUNKED_FORMAT_MARK = `${CHUNKED_SUFFIX}"`;
+function chunksExist(store, manifestHex) {
+  try {
+    const manifest = JSON.parse(store.objects.readObjectVerified(manifestHex).toString("utf8"));
+    if (!Array.isArray(manifest.chunks)) return false;
+    return manifest.chunks.every(
+      (c) => typeof c.object === "string" && store.objects.hasObject(c.object.replace(/^sha256:/, ""))
+    );
+  } catch {
+    return false;
+  }
+}
+
+// ../core/src/run/file-memo.ts
+init_input_bundle();
+init_record_text();
+
+// ../core/src/run/read-source-object.ts
+init_codebatch_error();
+init_hash();
+init_read_verification();
+import fs15 from "node:fs";
+import path14 from "node:path";
+function readSourceObject(store, hex3, source) {
+  try {
+    return verifiesReads() ? store.objects.readObjectVerified(hex3) : store.objects.readObject(hex3);
+  } catch (error62) {
+    if (!isCodebatchError(error62) || error62.code !== "E_OBJECT_CORRUPT" && error62.code !== "E_OBJECT_NOT_FOUND")
+      throw error62;
+    const fromTree = readIfMatches(path14.join(source.root, source.path), hex3);
+    if (fromTree) {
+      store.objects.repairObject(hex3, fromTree);
+      return fromTree;
+    }
+    throw new CodebatchError(
+      "E_OBJECT_CORRUPT",
+      `the stored content of ${source.path} (sha256:${hex3}) is ${error62.code === "E_OBJECT_NOT_FOUND" ? "missing" : "corrupt"}, and the file in the tree no longer matches it`,
+      {
+        hints: [
+          "Snapshot the tree again (`codebatch check`, or `codebatch snapshot` and a new batch): that stores the content anew."
+        ],
+        details: { path: source.path, object: `sha256:${hex3}` }
+      }
+    );
+  }
+}
+function readIfMatches(file2, hex3) {
+  try {
+    const stat = fs15.lstatSync(file2);
+    if (!stat.isFile()) return void 0;
+    const bytes = fs15.readFileSync(file2);
+    return sha256Hex(bytes) === hex3 ? bytes : void 0;
+  } catch {
+    return void 0;
+  }
+}
+
+// ../core/src/run/task-files.ts
+function buildTaskFiles(store, members2, upstreamByTask, sourceRoot) {
+  return members2.map((m) => {
+    const hex3 = m.object.slice("sha256:".length);
+    let bytes;
+    let text;
+    const file2 = {
+      path: m.path,
+      object: hex3,
+      size: m.size,
+      lang: m.lang_hint,
+      isText: m.text !== false,
+      bytes() {
+        if (bytes === void 0) bytes = readSourceObject(store, hex3, { root: sourceRoot(), path: m.path });
+        return bytes;
+      },
+      text() {
+        if (text === void 0) text = file2.bytes().toString("utf8");
+        return text;
+      },
+      upstream(taskId) {
+        return upstreamByTask.get(taskId)?.get(m.path)?.map((r) => r.record) ?? [];
+      }
+    };
+    return file2;
+  });
+}
+function groupByPath(records) {
+  const map2 = /* @__PURE__ */ new Map();
+  for (const r of records) {
+    const list = map2.get(r.path);
+    if (list) list.push(r);
+    else map2.set(r.path, [r]);
+  }
+  return map2;
+}
+
+// ../core/src/run/file-memo.ts
+function createFileKeyer(identity) {
+  const fixed = taskIdentity(identity);
+  const templates = /* @__PURE__ */ new Map();
+  const templateFor = (ownKeys) => {
+    const signature = ownKeys.join(",");
+    let template = templates.get(signature);
+    if (!template) {
+      const keys = [...Object.keys(fixed).filter((k) => fixed[k] !== void 0), ...ownKeys].sort();
+      template = keys.map(
+        (key) => key in fixed && !ownKeys.includes(key) ? { key, encoded: `${JSON.stringify(key)}:${canonicalJson(fixed[key])}` } : { key }
+      );
+      templates.set(signature, template);
+    }
+    return template;
+  };
+  return (file2) => {
+    const own3 = { path: file2.path, object: file2.object, upstream: file2.upstream };
+    if (file2.extra !== void 0) own3.extra = file2.extra;
+    if (file2.environment !== void 0) own3.environment = file2.environment;
+    let out4 = "{";
+    for (const part of templateFor(Object.keys(own3))) {
+      if (out4.length > 1) out4 += ",";
+      out4 += part.encoded ?? `${JSON.stringify(part.key)}:${canonicalJson(own3[part.key])}`;
+    }
+    return sha256Hex(`${out4}}`);
+  };
+}
+var FILE_LINE = '{"k":"';
+var BUNDLE_LINE = '{"h":"';
+var KEY_START = FILE_LINE.length;
+var KEY_END = KEY_START + 64;
+var QUOTE = 34;
+var CLOSE_BRACE2 = 125;
+var MEMO_COMPACT_MIN_LINES = 2e4;
+var FileMemo = class {
+  constructor(store, taskId) {
+    this.store = store;
+    this.taskId = taskId;
+  }
+  store;
+  taskId;
+  /** Entries by key; a line still as read from disk stays a string until it is looked up. */
+  table;
+  bundles;
+  dirReady = false;
+  pending = [];
+  /** The table file as load() found it (undefined: absent), for isCurrent(). */
+  loadedAs;
+  sources = /* @__PURE__ */ new Map();
+  get file() {
+    return path15.join(this.store.layout.indexesDir, "memo", `${this.taskId}.jsonl`);
+  }
+  /**
+   * Reads the table. Lines as the engine writes them (`{"k":"<64 hex>",...` or `{"h":...`) are
+   * keyed by slicing and parsed only when looked up: a run looks up a few hundred of a table's
+   * tens of thousands of lines, and parsing them all was most of loading it. Other lines are
+   * parsed now; a line that does not parse (an appender killed mid-line) is skipped, which costs
+   * a future miss, never an error.
+   */
+  load() {
+    if (this.table) return this.table;
+    this.table = /* @__PURE__ */ new Map();
+    this.bundles = /* @__PURE__ */ new Map();
+    let text = "";
+    let fd;
+    try {
+      fd = fs16.openSync(this.file, "r");
+      const before = fingerprintOf(fs16.fstatSync(fd));
+      text = fs16.readFileSync(fd, "utf8");
+      this.loadedAs = before;
+    } catch {
+      return this.table;
+    } finally {
+      if (fd !== void 0) fs16.closeSync(fd);
+    }
+    let lines3 = 0;
+    for (let start2 = 0; start2 < text.length; ) {
+      let end = text.indexOf("\n", start2);
+      if (end === -1) end = text.length;
+      if (end > start2) {
+        lines3 += 1;
+        this.loadLine(text.slice(start2, end));
+      }
+      start2 = end + 1;
+    }
+    const live = this.table.size + this.bundles.size;
+    if (lines3 >= MEMO_COMPACT_MIN_LINES && lines3 > 2 * live) this.compact(Buffer.byteLength(text));
+    return this.table;
+  }
+  loadLine(line) {
+    const keyed = line.length > KEY_END && line.charCodeAt(KEY_END) === QUOTE && line.charCodeAt(line.length - 1) === CLOSE_BRACE2 && line.indexOf("{", 1) === -1;
+    if (keyed && line.startsWith(FILE_LINE)) this.table.set(line.slice(KEY_START, KEY_END), line);
+    else if (keyed && line.startsWith(BUNDLE_LINE)) this.bundles.set(line.slice(KEY_START, KEY_END), line);
+    else {
+      let e;
+      try {
+        e = JSON.parse(line);
+      } catch {
+        return;
+      }
+      if (!isMemoLine(e)) return;
+      if ("k" in e) this.table.set(e.k, e);
+      else this.bundles.set(e.h, e);
+    }
+  }
+  entryOf(map2, key, field) {
+    const raw = map2.get(key);
+    if (typeof raw !== "string") return raw;
+    let e;
+    try {
+      e = JSON.parse(raw);
+    } catch {
+      e = void 0;
+    }
+    if (!isMemoLine(e) || e[field] !== key) {
+      map2.delete(key);
+      return void 0;
+    }
+    map2.set(key, e);
+    return e;
+  }
+  /**
+   * Every batch that executes a shard appends an entry per file, also for files it took from
+   * the memo, so a long-lived store (an Nx workspace that never runs gc) would load ever more
+   * superseded lines. Rewrites the table with the last entry per key, unless it grew since it
+   * was read: an entry appended between that check and the rename is lost, which costs one
+   * future re-execution of that file and never a wrong result.
+   */
+  compact(bytesRead) {
+    const tmp = path15.join(path15.dirname(this.file), tempName(path15.basename(this.file)));
+    try {
+      const entries = [...this.bundles.values(), ...this.table.values()];
+      const text = entries.map((e) => typeof e === "string" ? `${e}
+` : toJsonl([e])).join("");
+      fs16.writeFileSync(tmp, text, { flag: "wx" });
+      if (fs16.statSync(this.file).size === bytesRead) {
+        fs16.renameSync(tmp, this.file);
+        this.loadedAs = fingerprintOf(fs16.statSync(this.file));
+      }
+    } catch {
+    } finally {
+      fs16.rmSync(tmp, { force: true });
+    }
+  }
+  /** Reads the table now (a prewarmed worker does, while the main thread snapshots). */
+  preload() {
+    this.load();
+  }
+  /**
+   * Whether the table is still what this memo read: nothing appended or rewritten since, and
+   * nothing of its own waiting to be written. A memo read ahead of a run serves it only then;
+   * otherwise an entry another run appended meanwhile would be missed (a re-execution).
+   */
+  isCurrent() {
+    if (!this.table || this.pending.length > 0) return false;
+    let now;
+    try {
+      now = fingerprintOf(fs16.statSync(this.file));
+    } catch {
+      now = void 0;
+    }
+    return now === void 0 || this.loadedAs === void 0 ? now === this.loadedAs : sameFingerprint(now, this.loadedAs);
+  }
+  /** Where a done shard with this bundle hash was committed, if known (re-verified by the caller). */
+  lookupBundle(hash2) {
+    this.load();
+    const e = this.entryOf(this.bundles, hash2, "h");
+    return e && { batch_id: e.b, shard_id: e.s };
+  }
+  /**
+   * The file's records from its memo source, or undefined (execute instead) unless the
+   * source shard is done, its index matches its recorded digest, it holds exactly `n`
+   * records for the path, and every object those records reference exists.
+   */
+  lookup(key, filePath) {
+    const entry = this.entryOf(this.load(), key, "k");
+    if (!entry) return void 0;
+    const source = this.readSource(entry.b, entry.s);
+    if (!source) return void 0;
+    const records = source.byPath.get(filePath) ?? [];
+    if (records.length !== entry.n) return void 0;
+    return records;
+  }
+  readSource(batchId, shardId) {
+    const id = `${batchId}/${shardId}`;
+    const cached3 = this.sources.get(id);
+    if (cached3 !== void 0) return cached3 ?? void 0;
+    let result = null;
+    try {
+      const location = { batch_id: batchId, task_id: this.taskId, shard_id: shardId };
+      const stored = readCommittedIndex(
+        this.store,
+        location,
+        readShardState(this.store, batchId, this.taskId, shardId),
+        {
+          checkObjects: true
+        }
+      );
+      if (stored) result = { byPath: groupByPath(splitIndexRecords(stored.bytes)) };
+    } catch {
+      result = null;
+    }
+    if (this.sources.size > 16) this.sources.clear();
+    this.sources.set(id, result);
+    return result ?? void 0;
+  }
+  /** Queues entries of a committed shard; visible to this process at once, written by flush(). */
+  record(entries) {
+    this.load();
+    for (const e of entries) {
+      if ("k" in e) this.table.set(e.k, e);
+      else this.bundles.set(e.h, e);
+      this.pending.push(e);
+    }
+  }
+  /** Appends queued entries (one write). Called after each shard chain. */
+  flush() {
+    if (this.pending.length === 0) return;
+    try {
+      if (!this.dirReady) {
+        fs16.mkdirSync(path15.dirname(this.file), { recursive: true });
+        this.dirReady = true;
+      }
+      appendJsonl(this.file, this.pending);
+    } catch {
+    }
+    this.pending = [];
+  }
+};
+
+// ../core/src/run/batch-context.ts
+init_snapshot_view();
+init_chunking();
+function loadBatchRunContext(store, records, registry2, options) {
+  const { batch, plan, tasks } = records;
+  return {
+    store,
+    registry: registry2,
+    batch,
+    plan,
+    tasks,
+    force: options.force,
+    manifests: options.manifests,
+    canExecute: true,
+    skipOnly: false,
+    memos: new Map(
+      plan.tasks.map((t) => {
+        const ahead = options.memos?.get(t.task_id);
+        return [t.task_id, ahead?.isCurrent() ? ahead : new FileMemo(store, t.task_id)];
+      })
+    ),
+    snapshot: openSnapshotView(store, batch.snapshot_id),
+    environments: /* @__PURE__ */ new Map(),
+    chunking: {
+      threshold: batch.chunking?.threshold ?? DEFAULT_CHUNK_THRESHOLD,
+      chunkSize: batch.chunking?.chunk_size ?? DEFAULT_CHUNK_SIZE
+    }
+  };
+}
+
+// ../core/src/run/run-shard-chain.ts
+init_shard_state();
+init_codebatch_error();
+
+// ../core/src/run/chain-scope.ts
+init_shard_lock();
+
+// ../core/src/run/events.ts
+init_jsonl();
+init_time();
+init_version();
+function appendEvent(file2, event, fields = {}) {
+  const record2 = { schema_version: SCHEMA_VERSION, ts: nowIso(), event, ...fields };
+  appendJsonl(file2, [record2]);
+}
+var EventBuffer = class {
+  byFile = /* @__PURE__ */ new Map();
+  add(file2, event, fields = {}) {
+    const record2 = { schema_version: SCHEMA_VERSION, ts: nowIso(), event, ...fields };
+    const list = this.byFile.get(file2);
+    if (list) list.push(record2);
+    else this.byFile.set(file2, [record2]);
+  }
+  flush() {
+    for (const [file2, records] of this.byFile) {
+      try {
+        appendJsonl(file2, records);
+      } catch {
+      }
+    }
+    this.byFile.clear();
+  }
+};
+
+// ../core/src/run/chain-scope.ts
+init_record_text();
+function createUpstreamOutputs() {
+  const parsed = /* @__PURE__ */ new Map();
+  const pending = /* @__PURE__ */ new Map();
+  return {
+    has: (taskId) => parsed.has(taskId) || pending.has(taskId),
+    get(taskId) {
+      let outputs = parsed.get(taskId);
+      const bytes = pending.get(taskId);
+      if (outputs === void 0 && bytes !== void 0) {
+        outputs = groupByPath(splitIndexRecords(bytes));
+        parsed.set(taskId, outputs);
+        pending.delete(taskId);
+      }
+      return outputs;
+    },
+    setOutputs(taskId, outputs) {
+      pending.delete(taskId);
+      parsed.set(taskId, outputs);
+    },
+    setIndex(taskId, committed) {
+      parsed.delete(taskId);
+      pending.set(taskId, committed);
+    }
+  };
+}
+function createChainScope(ctx, shardId, members2, taskIds = []) {
+  const upstream = createUpstreamOutputs();
+  const events = new EventBuffer();
+  let held;
+  let tried = false;
+  return {
+    shardId,
+    members: members2,
+    events,
+    files: buildTaskFiles(ctx.store, members2, upstream, () => ctx.snapshot.root),
+    taskMemo: /* @__PURE__ */ new Map(),
+    upstream,
+    dependedOn: new Set(ctx.plan.tasks.flatMap((t) => t.depends_on)),
+    taskIds,
+    ahead: /* @__PURE__ */ new Map(),
+    lock() {
+      if (!tried) {
+        tried = true;
+        held = tryLockShard(
+          ctx.store.layout.shardDir(ctx.batch.batch_id, ctx.plan.tasks[0].task_id, shardId)
+        );
+      }
+      return held !== void 0;
+    },
+    close() {
+      held?.release();
+      events.flush();
+      for (const memo2 of ctx.memos.values()) memo2.flush();
+    }
+  };
+}
+function keepUpstreamIndex(scope, taskId, committed) {
+  if (!scope.dependedOn.has(taskId) || scope.upstream.has(taskId)) return;
+  scope.upstream.setIndex(taskId, committed);
+}
+function keepUpstreamOutputs(scope, taskId, outputs) {
+  if (scope.dependedOn.has(taskId)) scope.upstream.setOutputs(taskId, groupByPath(outputs));
+}
+
+// ../core/src/run/execute-task.ts
+init_codebatch_error();
+init_diagnostic_counts();
+init_compile_acceptor();
+init_output_record();
+init_hash();
+
+// ../core/src/run/commit-outputs.ts
+init_atomic_write();
+init_index_envelope();
+init_read_index_file();
+init_record_text();
+import { createHash as createHash3 } from "node:crypto";
+function serializeOutputs(outputs, ids) {
+  const prefix = `${envelopeIdsPrefix(ids)}"ts":${JSON.stringify(ids.ts)},`;
+  const parts2 = [];
+  for (const { tail } of outputs) parts2.push(prefix, tail, "\n");
+  const text = parts2.join("");
+  return {
+    text,
+    outputsDigest: createHash3("sha256").update(text).digest("hex"),
+    // The digest later tasks' file keys take of one file's records, over the whole shard.
+    resultDigest: digestRecordTexts(outputs),
+    count: outputs.length
+  };
+}
+function commitOutputsFile(file2, data, hex3) {
+  writeFileAtomic(file2, data);
+  rememberIndexDigest(file2, hex3);
+}
+
+// ../core/src/run/file-run.ts
+init_codebatch_error();
+init_chunking();
+init_hash();
+function taskContextFor(ctx, scope, task) {
+  return {
+    config: task.config,
+    seed: shardSeed(task.task_id, scope.shardId, ctx.batch.seed),
+    storeOutput: (kind, format, data, options) => writeOutputObject(ctx.store.objects, kind, format, data, ctx.chunking, options?.inline),
+    loadOutput: (ref) => readOutputObject(ctx.store.objects, ref),
+    memo: scope.taskMemo,
+    snapshot: ctx.snapshot,
+    cacheDir: ctx.store.layout.indexesDir
+  };
+}
+var MANY_FILES = 64;
+function fileKeyerFor(ctx, task) {
+  return createFileKeyer({
+    taskId: task.task_id,
+    type: task.type,
+    version: task.task_version,
+    configDigest: task.config_digest,
+    chunking: { threshold: ctx.chunking.threshold, chunk_size: ctx.chunking.chunkSize },
+    seedBase: ctx.batch.seed
+  });
+}
+function fileMemoKey(fileKey, file2, upstream, { extras, environmentDigest }) {
+  return fileKey({
+    path: file2.path,
+    object: file2.object,
+    upstream,
+    ...extras ? { extra: extras.get(file2.path) ?? null } : {},
+    ...environmentDigest ? { environment: environmentDigest } : {}
+  });
+}
+function runFileOf(def, task, file2, taskCtx) {
+  try {
+    return { outputs: def.runFile(file2, taskCtx) };
+  } catch (error62) {
+    if (isCodebatchError(error62)) throw error62;
+    if (/^E[A-Z]+$/.test(String(error62?.code ?? ""))) {
+      throw toCodebatchError(error62, `task ${task.task_id} on ${file2.path}`);
+    }
+    return {
+      crash: `task ${task.type} crashed on this file: ${error62 instanceof Error ? error62.message : String(error62)}`
+    };
+  }
+}
+function shardSeed(taskId, shardId, base) {
+  const parts2 = base ? { task_id: taskId, shard_id: shardId, base } : { task_id: taskId, shard_id: shardId };
+  return Number.parseInt(sha256OfCanonical(parts2).slice(0, 8), 16) % 2147483647;
+}
+
+// ../core/src/run/lookahead.ts
+init_codebatch_error();
+init_hash();
+init_record_text();
+
+// ../core/src/run/task-environment.ts
+function taskEnvironment(ctx, task) {
+  let env = ctx.environments.get(task.task_id);
+  if (!env) {
+    const def = ctx.registry.get(task.type);
+    env = def.environment ? def.environment({
+      snapshot: ctx.snapshot,
+      cacheDir: ctx.store.layout.indexesDir,
+      config: task.config
+    }) : Promise.resolve(void 0);
+    ctx.environments.set(task.task_id, env);
+  }
+  return env;
+}
+function withShardInputs(ctx, task, members2, environment) {
+  const def = ctx.registry.get(task.type);
+  if (!environment || !def.shardInputs) return environment;
+  const shard = def.shardInputs({
+    snapshot: ctx.snapshot,
+    cacheDir: ctx.store.layout.indexesDir,
+    config: task.config,
+    members: members2,
+    environment
+  });
+  return shard === void 0 ? environment : { ...environment, shard };
+}
+
+// ../core/src/run/lookahead.ts
+async function createLookahead(a, upstream) {
+  const { ctx, scope } = a;
+  const later = [];
+  const after = scope.taskIds.slice(scope.taskIds.indexOf(upstream.task_id) + 1);
+  for (const taskId of after) {
+    const planTask = ctx.plan.tasks.find((p) => p.task_id === taskId);
+    const task = ctx.tasks.get(taskId);
+    if (!planTask || !task) continue;
+    const def = ctx.registry.get(task.type);
+    if (planTask.depends_on.length !== 1 || planTask.depends_on[0] !== upstream.task_id) continue;
+    if (def.runFiles || def.fileKeys) continue;
+    const environment = await taskEnvironment(ctx, task);
+    try {
+      def.warmUp?.();
+    } catch {
+    }
+    const results = /* @__PURE__ */ new Map();
+    scope.ahead.set(taskId, results);
+    later.push({
+      task,
+      def,
+      taskCtx: taskContextFor(ctx, scope, task),
+      fileKey: fileKeyerFor(ctx, task),
+      ...environment ? { environmentDigest: sha256OfCanonical(environment) } : {},
+      memo: ctx.memos.get(taskId),
+      results
+    });
+  }
+  if (later.length === 0) return void 0;
+  return {
+    run(file2, runUpstream) {
+      const mark = scope.taskMemo.size;
+      const result = runUpstream(file2);
+      if (!("outputs" in result)) {
+        dropSince(scope.taskMemo, mark);
+        return result;
+      }
+      const texts = result.outputs.map((o) => recordTextOf(o));
+      const digest = digestRecordTexts(texts);
+      const view = {
+        ...file2,
+        upstream: (taskId) => taskId === upstream.task_id ? texts.map((t) => t.record) : file2.upstream(taskId)
+      };
+      for (const l of later) runLater(l, file2, view, upstream.task_id, digest);
+      dropSince(scope.taskMemo, mark);
+      return { ...result, texts };
+    }
+  };
+}
+function runLater(l, file2, view, upstreamId, digest) {
+  const key = fileMemoKey(l.fileKey, file2, [{ task_id: upstreamId, digest }], {
+    environmentDigest: l.environmentDigest
+  });
+  if (l.memo.lookup(key, file2.path)) return;
+  let result;
+  try {
+    result = runFileOf(l.def, l.task, view, l.taskCtx);
+  } catch (error62) {
+    if (isCodebatchError(error62)) return;
+    throw error62;
+  }
+  l.results.set(file2.path, { key, result });
+}
+function takeAhead(scope, taskId) {
+  const results = scope.ahead.get(taskId);
+  scope.ahead.delete(taskId);
+  return results;
+}
+function dropSince(memo2, mark) {
+  if (memo2.size <= mark) return;
+  let i2 = 0;
+  for (const key of memo2.keys()) {
+    if (i2 >= mark) memo2.delete(key);
+    i2 += 1;
+  }
+}
+
+// ../core/src/run/execute-task.ts
+init_record_text();
+
+// ../core/src/run/shard-attempt.ts
+init_shard_state();
+init_diagnostic_counts();
+init_time();
+init_shard_manifest();
+function startShardRun(a, previous) {
+  const startedAt = nowIso();
+  const t0 = Date.now();
+  const running = {
+    ...previous,
+    status: "running",
+    attempt: nextAttempt(previous),
+    started_at: startedAt
+  };
+  delete running.error;
+  delete running.completed_at;
+  delete running.outputs_ref;
+  writeShardState(a.ctx.store, previous, running);
+  a.scope.events.add(eventsFile(a), "shard_started", {
+    ...eventIds(a),
+    attempt: running.attempt
+  });
+  return { previous, state: running, startedAt, t0 };
+}
+function markShardExecuted(a, run2, executed) {
+  const completedAt = nowIso();
+  const memo2 = {
+    files_executed: executed.filesExecuted,
+    files_reused: executed.files - executed.filesExecuted
+  };
+  const byKind = sortCounts(executed.byKind());
+  const done = {
+    ...run2.state,
+    status: "done",
+    completed_at: completedAt,
+    bundle_hash: a.provenance.bundle.hash,
+    outputs_digest: `sha256:${executed.outputsDigest}`,
+    diagnostic_counts: { ...executed.diagnostics, outputs_digest: `sha256:${executed.outputsDigest}` },
+    kind_counts: { counts: byKind, outputs_digest: `sha256:${executed.outputsDigest}` },
+    result_digest: executed.resultDigest,
+    stats: {
+      files_processed: executed.files,
+      outputs_written: executed.count,
+      bytes_processed: executed.bytesProcessed,
+      ...memo2
+    }
+  };
+  delete done.reused_from;
+  delete done.outputs_ref;
+  if (a.ctx.manifests) {
+    a.provenance.timer.mark("processing");
+    done.manifest = recordShardManifest(a.ctx.store, {
+      ...manifestBase(a, run2.state.attempt, run2.startedAt, completedAt),
+      outcome: "executed",
+      outputs: {
+        outputs_digest: `sha256:${executed.outputsDigest}`,
+        result_digest: executed.resultDigest,
+        count: executed.count,
+        by_kind: byKind
+      },
+      memo: memo2,
+      verification: {
+        outputs_rehash: "ok",
+        ...executed.validated > 0 ? { records_validated: { checked: executed.validated, invalid: 0 } } : {}
+      },
+      ...run2.previous.manifest ? { previous_manifest: run2.previous.manifest } : {}
+    });
+  }
+  writeShardState(a.ctx.store, run2.state, done);
+  a.scope.events.add(eventsFile(a), "shard_completed", {
+    ...eventIds(a),
+    attempt: done.attempt,
+    duration_ms: Date.now() - run2.t0,
+    stats: done.stats
+  });
+  return done;
+}
+function markShardFailed(a, run2, error62) {
+  const failed = {
+    ...run2.state,
+    status: "failed",
+    completed_at: nowIso(),
+    error: { code: error62.code, message: error62.message }
+  };
+  try {
+    if (a.ctx.manifests) {
+      a.provenance.timer.mark("processing");
+      failed.manifest = recordShardManifest(a.ctx.store, {
+        ...manifestBase(a, run2.state.attempt, run2.startedAt, failed.completed_at),
+        outcome: "failed",
+        memo: { files_executed: 0, files_reused: 0 },
+        error: { code: error62.code, message: error62.message },
+        ...run2.previous.manifest ? { previous_manifest: run2.previous.manifest } : {}
+      });
+    }
+    writeShardState(a.ctx.store, run2.state, failed);
+    a.scope.events.add(eventsFile(a), "shard_failed", {
+      ...eventIds(a),
+      attempt: failed.attempt,
+      duration_ms: Date.now() - run2.t0,
+      error: { code: error62.code, message: error62.message }
+    });
+  } catch {
+  }
+}
+function markShardReused(a, previous, reuse) {
+  const now = nowIso();
+  const { from, outputs, files } = reuse;
+  const byKind = sortCounts(reuse.byKind());
+  const done = {
+    ...previous,
+    attempt: nextAttempt(previous),
+    started_at: now,
+    status: "done",
+    completed_at: now,
+    bundle_hash: a.provenance.bundle.hash,
+    outputs_digest: `sha256:${outputs.outputsDigest}`,
+    diagnostic_counts: { ...outputs.diagnostics, outputs_digest: `sha256:${outputs.outputsDigest}` },
+    kind_counts: { counts: byKind, outputs_digest: `sha256:${outputs.outputsDigest}` },
+    result_digest: outputs.resultDigest,
+    stats: {
+      files_processed: files,
+      outputs_written: outputs.count,
+      bytes_processed: 0,
+      files_executed: 0,
+      files_reused: files
+    },
+    reused_from: { batch_id: from.batch_id, shard_id: from.shard_id },
+    outputs_ref: outputs.ref
+  };
+  delete done.error;
+  delete done.manifest;
+  if (a.ctx.manifests) {
+    a.provenance.timer.mark("processing");
+    done.manifest = recordShardManifest(a.ctx.store, {
+      ...manifestBase(a, done.attempt, now, now),
+      outcome: "reused",
+      outputs: {
+        outputs_digest: done.outputs_digest,
+        result_digest: outputs.resultDigest,
+        count: outputs.count,
+        by_kind: byKind
+      },
+      memo: { files_executed: 0, files_reused: files },
+      reused_from: {
+        batch_id: from.batch_id,
+        shard_id: from.shard_id,
+        task_id: a.taskId,
+        ...outputs.sourceManifest ? { manifest: outputs.sourceManifest } : {}
+      },
+      verification: { outputs_rehash: "ok", reuse_source_verified: true },
+      ...previous.manifest ? { previous_manifest: previous.manifest } : {}
+    });
+  }
+  writeShardState(a.ctx.store, previous, done);
+  a.scope.events.add(eventsFile(a), "shard_skipped", {
+    ...eventIds(a),
+    attempt: done.attempt,
+    stats: { reason: "bundle_reused", from_batch: from.batch_id, outputs: outputs.count }
+  });
+  return done;
+}
+function nextAttempt(state) {
+  return state.status === "ready" ? state.attempt : state.attempt + 1;
+}
+function eventsFile(a) {
+  return a.ctx.store.layout.taskEventsFile(a.ctx.batch.batch_id, a.taskId);
+}
+function eventIds(a) {
+  return { batch_id: a.ctx.batch.batch_id, task_id: a.taskId, shard_id: a.scope.shardId };
+}
+function manifestBase(a, attempt, startedAt, completedAt) {
+  const task = a.ctx.tasks.get(a.taskId);
+  return {
+    batch_id: a.ctx.batch.batch_id,
+    snapshot_id: a.ctx.batch.snapshot_id,
+    task_id: a.taskId,
+    shard_id: a.scope.shardId,
+    task: { type: task.type, version: task.task_version, config_digest: task.config_digest },
+    attempt,
+    started_at: startedAt,
+    completed_at: completedAt,
+    bundle: a.provenance.bundle,
+    upstream: a.provenance.upstream,
+    timings_ms: a.provenance.timer.timings()
+  };
+}
+
+// ../core/src/run/execute-task.ts
+init_shard_manifest();
+var TASK_CRASH_CODE = "CB0001";
+async function executeTask(a, previous, t) {
+  const { ctx, scope, taskId } = a;
+  const batchId = ctx.batch.batch_id;
+  const run2 = startShardRun(a, previous);
+  try {
+    const taskCtx = taskContextFor(ctx, scope, t.task);
+    const memo2 = ctx.memos.get(taskId);
+    const extras = t.def.fileKeys ? await t.def.fileKeys(scope.files, taskCtx) : void 0;
+    const environment = t.def.fileKeys ? void 0 : await taskEnvironment(ctx, t.task);
+    const environmentDigest = environment ? sha256OfCanonical(environment) : void 0;
+    const fileKey = fileKeyerFor(ctx, t.task);
+    const perFile = lookupFiles(a, t.deps, fileKey, { extras, environmentDigest });
+    const misses = perFile.filter((f) => !f.records);
+    const ahead = takeAhead(scope, taskId);
+    const stashed = (f) => {
+      const s = ahead?.get(f.file.path);
+      return s && s.key === f.key ? s.result : void 0;
+    };
+    const toRun = misses.filter((f) => stashed(f) === void 0).map((f) => f.file);
+    const lookahead = toRun.length >= MANY_FILES ? await createLookahead(a, t.task) : void 0;
+    const ran = await runMisses(taskId, t, toRun, taskCtx, lookahead);
+    let next = 0;
+    const results = misses.map((f) => stashed(f) ?? ran[next++]);
+    const { outputs, memoKeys, bytesProcessed, validated } = gatherOutputs(perFile, results, {
+      taskId,
+      validate: ctx.manifests
+    });
+    const filesExecuted = misses.length;
+    const serialized = serializeOutputs(outputs, {
+      snapshot_id: ctx.batch.snapshot_id,
+      batch_id: batchId,
+      task_id: taskId,
+      shard_id: scope.shardId,
+      ts: run2.startedAt
+    });
+    commitOutputsFile(t.outputsFile, serialized.text, serialized.outputsDigest);
+    markShardExecuted(a, run2, {
+      outputsDigest: serialized.outputsDigest,
+      resultDigest: serialized.resultDigest,
+      count: serialized.count,
+      diagnostics: countRecords(outputs),
+      byKind: () => countOutputKinds(outputs),
+      files: scope.files.length,
+      filesExecuted,
+      bytesProcessed,
+      validated
+    });
+    memo2.record([
+      { h: a.provenance.bundle.hash, b: batchId, s: scope.shardId },
+      ...memoKeys.map((m) => ({ k: m.key, b: batchId, s: scope.shardId, n: m.count }))
+    ]);
+    keepUpstreamOutputs(scope, taskId, outputs);
+    return { outputs: serialized.count, filesExecuted, outputsDigest: `sha256:${serialized.outputsDigest}` };
+  } catch (error62) {
+    const cbError = toCodebatchError(error62, `task ${taskId} shard ${scope.shardId}`);
+    markShardFailed(a, run2, { code: cbError.code, message: cbError.message });
+    if (cbError.code === "E_DISK_FULL" || cbError.code === "E_STORE_READ_ONLY") throw cbError;
+    return { outputs: 0, filesExecuted: 0, error: { code: cbError.code, message: cbError.message } };
+  }
+}
+function lookupFiles(a, deps, fileKey, { extras, environmentDigest }) {
+  const { ctx, scope, taskId } = a;
+  const memo2 = ctx.memos.get(taskId);
+  const perFile = [];
+  for (const file2 of scope.files) {
+    const upstream = deps.map((d) => ({
+      task_id: d,
+      digest: digestRecordTexts(scope.upstream.get(d)?.get(file2.path) ?? [])
+    }));
+    const key = fileMemoKey(fileKey, file2, upstream, { extras, environmentDigest });
+    const remembered = ctx.force ? void 0 : memo2.lookup(key, file2.path);
+    perFile.push({ file: file2, key, ...remembered ? { records: remembered } : {} });
+  }
+  return perFile;
+}
+function gatherOutputs(perFile, results, options) {
+  const outputs = [];
+  const memoKeys = [];
+  let bytesProcessed = 0;
+  let validated = 0;
+  let next = 0;
+  for (const entry of perFile) {
+    if (entry.records) {
+      for (const o of entry.records) outputs.push(o);
+      memoKeys.push({ key: entry.key, count: entry.records.length });
+      continue;
+    }
+    const { file: file2 } = entry;
+    const result = results[next++];
+    if ("crash" in result) {
+      outputs.push(
+        recordTextOf({
+          path: file2.path,
+          kind: "diagnostic",
+          severity: "error",
+          code: TASK_CRASH_CODE,
+          message: result.crash
+        })
+      );
+      continue;
+    }
+    if (options.validate) {
+      assertValidOutputs(result.outputs, file2.path, options.taskId);
+      validated += result.outputs.length;
+    }
+    const texts = result.texts;
+    if (texts) for (const o of texts) outputs.push(o);
+    else for (const o of result.outputs) outputs.push(recordTextOf(o));
+    if (file2.isText) bytesProcessed += file2.size;
+    memoKeys.push({ key: entry.key, count: result.outputs.length });
+  }
+  return { outputs, memoKeys, bytesProcessed, validated };
+}
+async function runMisses(taskId, t, files, taskCtx, lookahead) {
+  if (files.length === 0) return [];
+  if (files.length >= MANY_FILES) {
+    try {
+      t.def.warmUp?.();
+    } catch {
+    }
+  }
+  if (t.def.runFiles) {
+    const results = await t.def.runFiles(files, taskCtx);
+    if (results.length !== files.length)
+      throw new CodebatchError(
+        "E_INTERNAL",
+        `task ${taskId} returned ${results.length} results for ${files.length} files`
+      );
+    return results;
+  }
+  const runOne = (file2) => runFileOf(t.def, t.task, file2, taskCtx);
+  return files.map((file2) => lookahead ? lookahead.run(file2, runOne) : runOne(file2));
+}
+var acceptsTaskOutput = compileAcceptor(taskOutputSchema);
+function assertValidOutputs(outputs, filePath, taskId) {
+  for (const o of outputs) {
+    if (o.path === filePath && acceptsTaskOutput?.(o)) continue;
+    const result = taskOutputSchema.safeParse(o);
+    if (!result.success || o.path !== filePath) {
+      throw new CodebatchError(
+        "E_RECORD_INVALID",
+        `task ${taskId} produced an invalid record for ${filePath}`,
+        {
+          hints: ["This is a bug in the task; the shard is marked failed and nothing was committed."],
+          details: {
+            issues: result.success ? ["path: does not name the file being processed"] : result.error.issues.map((i2) => `${i2.path.join(".")}: ${i2.message}`)
+          }
+        }
+      );
+    }
+  }
+}
+
+// ../core/src/run/run-shard-chain.ts
+init_input_bundle();
+init_shard_manifest();
+
+// ../core/src/run/try-reuse.ts
+init_atomic_write();
+init_shard_outputs();
+init_hash();
+
+// ../core/src/run/reuse-shard.ts
+init_read_batch();
+init_shard_state();
+init_diagnostic_counts();
+init_read_index_file();
+init_restamp_index();
+init_version();
+function reuseShardOutputs(store, source, bundleHash, target) {
+  let state;
+  try {
+    state = readShardState(store, source.batch_id, source.task_id, source.shard_id);
+  } catch {
+    return void 0;
+  }
+  if (state.bundle_hash !== bundleHash || !state.result_digest) return void 0;
+  const stored = readCommittedIndex(store, source, state, { checkObjects: true });
+  if (!stored) return void 0;
+  let from = stored.from;
+  if (!from) {
+    try {
+      const snapshotId = readBatchRecord(store, source.batch_id).snapshot_id;
+      from = { schema_version: SCHEMA_VERSION, snapshot_id: snapshotId, ...source };
+    } catch {
+      return void 0;
+    }
+  }
+  const objectExists = stored.from !== void 0 || store.objects.hasObject(stored.hex);
+  const count2 = objectExists ? countLines(stored.bytes) : countLinesWithIds(stored.bytes, from);
+  if (count2 === void 0) return void 0;
+  if (!stored.from) {
+    store.objects.linkObject(stored.hex, stored.file, stored.identity, stored.bytes);
+    rememberIndexDigest(store.objects.objectPath(stored.hex), stored.hex, { objectsPresent: true });
+    rememberIndexDigest(stored.file, stored.hex, { objectsPresent: true });
+  }
+  const kinds = storedKindCounts(state);
+  return {
+    ref: { object: `sha256:${stored.hex}`, from, snapshot_id: target.snapshot_id },
+    bytes: stored.bytes,
+    outputsDigest: stored.hex,
+    resultDigest: state.result_digest,
+    count: count2,
+    diagnostics: storedCounts(state) ?? countInBytes(stored.bytes),
+    ...kinds ? { kinds } : {},
+    ...state.manifest ? { sourceManifest: state.manifest } : {},
+    ...state.outputs_digest ? { sourceOutputsDigest: state.outputs_digest } : {}
+  };
+}
+
+// ../core/src/run/try-reuse.ts
+function tryReuse(a, state, outputsFile) {
+  const { ctx, scope, taskId } = a;
+  const bundleHash = a.provenance.bundle.hash;
+  const found = ctx.memos.get(taskId).lookupBundle(bundleHash);
+  if (!found) return void 0;
+  const from = { batch_id: found.batch_id, task_id: taskId, shard_id: found.shard_id };
+  if (from.batch_id === ctx.batch.batch_id && from.shard_id === scope.shardId) return void 0;
+  const reused = reuseShardOutputs(ctx.store, from, bundleHash, { snapshot_id: ctx.batch.snapshot_id });
+  if (!reused) return void 0;
+  markShardReused(a, state, {
+    from,
+    outputs: reused,
+    files: scope.members.length,
+    byKind: () => reused.kinds ?? kindsFromManifest(ctx.store, reused.sourceManifest, reused.sourceOutputsDigest) ?? countKindsInIndex(reused.bytes)
+  });
+  writeFileAtomic(outputsFile, outputsRefStub(reused.ref));
+  keepUpstreamIndex(scope, taskId, reused.bytes);
+  return { outputs: reused.count, outputsDigest: `sha256:${reused.outputsDigest}` };
+}
+function kindsFromManifest(store, manifest, outputsDigest) {
+  const hex3 = manifest === void 0 ? void 0 : parseObjectRef(manifest);
+  if (hex3 === void 0 || outputsDigest === void 0) return void 0;
+  try {
+    const parsed = JSON.parse(store.objects.readObjectVerified(hex3).toString("utf8"));
+    const byKind = parsed.outputs?.by_kind;
+    if (parsed.kind !== "shard_run" || parsed.outputs?.outputs_digest !== outputsDigest) return void 0;
+    if (byKind === null || typeof byKind !== "object" || Array.isArray(byKind)) return void 0;
+    const counts = Object.entries(byKind);
+    if (!counts.every(([, n]) => Number.isInteger(n) && n >= 0)) return void 0;
+    return Object.fromEntries(counts);
+  } catch {
+    return void 0;
+  }
+}
+var KIND_MARK2 = Buffer.from('"kind":"');
+var NEWLINE3 = 10;
+function countKindsInIndex(bytes) {
+  const counts = {};
+  for (let start2 = 0; start2 < bytes.length; ) {
+    let end = bytes.indexOf(NEWLINE3, start2);
+    if (end === -1) end = bytes.length;
+    const first = bytes.indexOf(KIND_MARK2, start2);
+    let kind;
+    if (first !== -1 && first < end) {
+      const second = bytes.indexOf(KIND_MARK2, first + KIND_MARK2.length);
+      if (second === -1 || second >= end) {
+        const from = first + KIND_MARK2.length;
+        kind = bytes.toString("utf8", from, bytes.indexOf(34, from));
+      } else {
+        kind = JSON.parse(bytes.toString("utf8", start2, end)).kind;
+      }
+    }
+    if (kind !== void 0) counts[kind] = (counts[kind] ?? 0) + 1;
+    start2 = end + 1;
+  }
+  return counts;
+}
+
+// ../core/src/run/run-shard-chain.ts
+async function runShardChain(ctx, shardId, members2, taskIds) {
+  const scope = createChainScope(ctx, shardId, members2, taskIds);
+  try {
+    const results = [];
+    const unsettled = /* @__PURE__ */ new Map();
+    for (const taskId of taskIds) {
+      const started = Date.now();
+      const settled = await settleTask(ctx, scope, taskId, unsettled);
+      const { outcome, outputs = 0, error: error62, filesExecuted = 0, outputsDigest } = settled;
+      const filesReused = outcome === "skipped" || outcome === "reused" ? members2.length : outcome === "executed" ? members2.length - filesExecuted : 0;
+      results.push({
+        taskId,
+        shardId,
+        outcome,
+        files: members2.length,
+        outputs,
+        filesExecuted,
+        filesReused,
+        durationMs: Date.now() - started,
+        ...outputsDigest ? { outputsDigest } : {},
+        ...error62 ? { error: error62 } : {}
+      });
+      if (outcome === "failed" || outcome === "blocked" || outcome === "busy" || outcome === "deferred")
+        unsettled.set(taskId, outcome);
+    }
+    return results;
+  } finally {
+    scope.close();
+  }
+}
+async function settleTask(ctx, scope, taskId, unsettled) {
+  const { shardId, members: members2 } = scope;
+  const task = ctx.tasks.get(taskId);
+  const planTask = ctx.plan.tasks.find((t) => t.task_id === taskId);
+  const timer = createStageTimer();
+  const upstream = readUpstream(ctx, scope, taskId, planTask.depends_on, unsettled);
+  if ("blocker" in upstream) return { outcome: upstream.blocker };
+  timer.mark("analysis");
+  const environment = await taskEnvironment(ctx, task);
+  const bundle = buildInputBundle({
+    environment: withShardInputs(ctx, task, members2, environment),
+    taskId,
+    type: task.type,
+    version: task.task_version,
+    configDigest: task.config_digest,
+    chunking: { threshold: ctx.chunking.threshold, chunk_size: ctx.chunking.chunkSize },
+    seedBase: ctx.batch.seed,
+    members: members2.map((m) => [m.path, m.object]),
+    upstream: upstream.digests
+  });
+  timer.mark("compilation");
+  const provenance = { bundle, timer, upstream: upstream.refs };
+  const attempt = { ctx, scope, taskId, provenance };
+  const outputsFile = ctx.store.layout.outputsFile(ctx.batch.batch_id, taskId, shardId);
+  const current = readShardState(ctx.store, ctx.batch.batch_id, taskId, shardId, { missingAsReady: true });
+  const skipped = trySkip(ctx, scope, taskId, current, bundle.hash);
+  if (skipped) return skipped;
+  if (ctx.skipOnly) return { outcome: "deferred" };
+  if (!scope.lock()) return { outcome: "busy" };
+  const state = readShardState(ctx.store, ctx.batch.batch_id, taskId, shardId, { missingAsReady: true });
+  const skippedNow = trySkip(ctx, scope, taskId, state, bundle.hash);
+  if (skippedNow) return skippedNow;
+  if (!ctx.force) {
+    const reused = tryReuse(attempt, state, outputsFile);
+    if (reused) return { outcome: "reused", ...reused };
+  }
+  if (!ctx.canExecute) return { outcome: "deferred" };
+  const result = await executeTask(attempt, state, {
+    def: ctx.registry.get(task.type),
+    task,
+    outputsFile,
+    deps: planTask.depends_on
+  });
+  return { outcome: result.error ? "failed" : "executed", ...result };
+}
+function readUpstream(ctx, scope, taskId, dependsOn, unsettled) {
+  const { shardId } = scope;
+  const digests = [];
+  const refs = [];
+  for (const dep of dependsOn) {
+    const inChain = unsettled.get(dep);
+    if (inChain) return { blocker: inChain === "busy" || inChain === "deferred" ? inChain : "blocked" };
+    const depState = readShardState(ctx.store, ctx.batch.batch_id, dep, shardId, { missingAsReady: true });
+    if (depState.status === "failed") return { blocker: "blocked" };
+    if (depState.status !== "done" || !depState.result_digest) {
+      throw new CodebatchError(
+        "E_DEP_NOT_DONE",
+        `task ${taskId} needs ${dep} to be done for shard ${shardId} (it is ${depState.status})`,
+        {
+          hints: [
+            `Run \`codebatch run --batch ${ctx.batch.batch_id} --task ${dep}\` first, or run the whole batch.`
+          ],
+          details: { task_id: taskId, depends_on: dep, shard_id: shardId, status: depState.status }
+        }
+      );
+    }
+    digests.push({ task_id: dep, result_digest: depState.result_digest });
+    refs.push({
+      task_id: dep,
+      shard_id: shardId,
+      result_digest: depState.result_digest,
+      ...depState.manifest ? { manifest: depState.manifest } : {}
+    });
+  }
+  return { digests, refs };
+}
+function trySkip(ctx, scope, taskId, state, bundleHash) {
+  if (ctx.force || state.bundle_hash !== bundleHash) return void 0;
+  const committed = readCommittedIndex(
+    ctx.store,
+    { batch_id: ctx.batch.batch_id, task_id: taskId, shard_id: scope.shardId },
+    state
+  );
+  if (!committed) return void 0;
+  keepUpstreamIndex(scope, taskId, committed.bytes);
+  return {
+    outcome: "skipped",
+    outputs: state.stats?.outputs_written ?? 0,
+    outputsDigest: state.outputs_digest
+  };
+}
+
+// ../core/src/schemas/store-record.ts
+init_zod();
+init_common();
+var storeRecordSchema = external_exports.looseObject({
+  schema_name: external_exports.literal("codebatch.store"),
+  schema_version: schemaVersion,
+  producer: producerSchema,
+  created_at: isoDateTime,
+  metadata: external_exports.record(external_exports.string(), external_exports.unknown()).optional()
+});
+
+// ../core/src/store/object-store.ts
+init_codebatch_error();
+init_hash();
+init_atomic_write();
+import fs18 from "node:fs";
+import path17 from "node:path";
+var ObjectStore = class {
+  constructor(layout, options = {}) {
+    this.layout = layout;
+    this.options = options;
+  }
+  layout;
+  options;
+  knownDirs = /* @__PURE__ */ new Set();
+  objectPath(hex3) {
+    return this.layout.objectPath(hex3);
+  }
+  hasObject(hex3) {
+    return fs18.existsSync(this.layout.objectPath(hex3));
+  }
+  /** Hashes and stores `data`; returns the hex digest. */
+  writeObject(data) {
+    const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
+    const hex3 = sha256Hex(bytes);
+    this.writeObjectWithDigest(hex3, bytes);
+    return hex3;
+  }
+  /**
+   * For callers that already hashed the bytes (the snapshotter): the digest is trusted. Returns
+   * false when the object was there already; its times are then refreshed (refreshTimes), as
+   * linkObject does, because the caller is about to name it in a new record: gc's grace period
+   * must cover it until that record is written, however old the object is (a run manifest's
+   * member list that its source batch wrote a week ago, an AST of a file seen before).
+   */
+  writeObjectWithDigest(hex3, bytes) {
+    const finalPath = this.layout.objectPath(hex3);
+    if (!this.ensureDir(path17.dirname(finalPath))) {
+      try {
+        const stat = fs18.statSync(finalPath, { throwIfNoEntry: false });
+        if (stat) {
+          refreshTimes(finalPath, stat.mtimeMs);
+          return false;
+        }
+      } catch (error62) {
+        if (error62.code !== "ENOENT") throw error62;
+      }
+    }
+    this.install(hex3, bytes, finalPath);
+    return true;
+  }
+  /**
+   * Adds `file`, whose bytes (read through a descriptor that fstat saw as `identity`) hashed to
+   * `hex`, as that object without copying them: a hard link, renamed into place like any
+   * object. A reused shard's index becomes an object this way (100 MB at 30k files, where
+   * copying was most of a one-file run). The link is checked to be the very inode that was
+   * hashed, unchanged (size and mtime): the file may have been replaced by rename since (a
+   * forced re-run of its shard), and then `bytes` are written instead, as they are where links
+   * are not supported. Indexes are only ever replaced by rename, never written in place, so the
+   * linked inode keeps the bytes that were hashed. Its times are set to now (an object already
+   * present has them refreshed), so gc's grace period covers it until a state names it.
+   * Returns `present` when the object was there already with the right bytes.
+   */
+  linkObject(hex3, file2, identity, bytes) {
+    const finalPath = this.layout.objectPath(hex3);
+    const now = /* @__PURE__ */ new Date();
+    if (!this.ensureDir(path17.dirname(finalPath)) && fs18.existsSync(finalPath)) {
+      try {
+        const stat = fs18.statSync(finalPath);
+        const same = stat.ino === identity.ino && stat.dev === identity.dev;
+        if (same || this.verifyObject(hex3) === "ok") {
+          refreshTimes(finalPath, stat.mtimeMs);
+          return "present";
+        }
+        this.install(hex3, bytes, finalPath);
+        return "written";
+      } catch (error62) {
+        if (error62.code !== "ENOENT") throw error62;
+      }
+    }
+    const tmp = path17.join(this.layout.tmpDir, tempName(hex3));
+    let linked = false;
+    try {
+      linkTemp(file2, tmp, this.layout.tmpDir);
+      const stat = fs18.lstatSync(tmp);
+      if (stat.ino === identity.ino && stat.dev === identity.dev && stat.size === identity.size && stat.mtimeMs === identity.mtimeMs) {
+        fs18.utimesSync(tmp, now, now);
+        this.renameIntoPlace(tmp, finalPath);
+        linked = true;
+      }
+    } catch {
+    } finally {
+      fs18.rmSync(tmp, { force: true });
+    }
+    if (linked) return "linked";
+    this.install(hex3, bytes, finalPath);
+    return "written";
+  }
+  /** Writes a temp file in full, then renames it into place: an object is whole or absent. */
+  install(hex3, bytes, finalPath) {
+    const tmp = path17.join(this.layout.tmpDir, tempName(hex3));
+    try {
+      const fd = openTemp(tmp, this.layout.tmpDir);
+      try {
+        writeFully(fd, bytes, hex3);
+        if (this.options.durable) fs18.fsyncSync(fd);
+      } finally {
+        fs18.closeSync(fd);
+      }
+      this.renameIntoPlace(tmp, finalPath);
+    } catch (error62) {
+      fs18.rmSync(tmp, { force: true });
+      throw toCodebatchError(error62, `writing object ${hex3}`);
+    }
+  }
+  /** Makes sure `dir` exists; returns true when this call created it. */
+  ensureDir(dir) {
+    if (this.knownDirs.has(dir)) return false;
+    const created = fs18.mkdirSync(dir, { recursive: true }) !== void 0;
+    this.knownDirs.add(dir);
+    return created;
+  }
+  renameIntoPlace(tmp, finalPath) {
+    const dir = path17.dirname(finalPath);
+    this.ensureDir(dir);
+    try {
+      fs18.renameSync(tmp, finalPath);
+    } catch (error62) {
+      if (error62.code !== "ENOENT") throw error62;
+      fs18.mkdirSync(dir, { recursive: true });
+      fs18.renameSync(tmp, finalPath);
+    }
+  }
+  readObject(hex3) {
+    try {
+      return fs18.readFileSync(this.layout.objectPath(hex3));
+    } catch (error62) {
+      if (error62.code === "ENOENT") {
+        throw new CodebatchError("E_OBJECT_NOT_FOUND", `object sha256:${hex3} is missing from the store`, {
+          hints: ["Run `codebatch verify` to list every missing or corrupt object."],
+          details: { object: `sha256:${hex3}` }
+        });
+      }
+      throw toCodebatchError(error62, `reading object ${hex3}`);
+    }
+  }
+  /** Reads and re-hashes; throws E_OBJECT_CORRUPT when the bytes do not match their name. */
+  readObjectVerified(hex3) {
+    const bytes = this.readObject(hex3);
+    if (sha256Hex(bytes) !== hex3) {
+      throw new CodebatchError(
+        "E_OBJECT_CORRUPT",
+        `object sha256:${hex3} is corrupt (content does not match its hash)`,
+        {
+          hints: [
+            "Run `codebatch verify` for the full list; re-running the affected snapshot or shard rewrites it."
+          ],
+          details: { object: `sha256:${hex3}` }
+        }
+      );
+    }
+    return bytes;
+  }
+  verifyObject(hex3) {
+    let bytes;
+    try {
+      bytes = fs18.readFileSync(this.layout.objectPath(hex3));
+    } catch {
+      return "missing";
+    }
+    return sha256Hex(bytes) === hex3 ? "ok" : "corrupt";
+  }
+  /**
+   * Replaces a corrupt object with good bytes. rename() over the bad file is atomic, so a
+   * concurrent reader sees either the old (corrupt, detectable) or the repaired bytes.
+   */
+  repairObject(hex3, bytes) {
+    if (sha256Hex(bytes) !== hex3)
+      throw new CodebatchError("E_OBJECT_CORRUPT", `repair bytes do not hash to ${hex3}`);
+    this.install(hex3, bytes, this.layout.objectPath(hex3));
+  }
+  /** Every object digest present, in sorted order. Skips temp and metadata files. */
+  *listObjects() {
+    const base = path17.join(this.layout.objectsDir, "sha256");
+    for (const aa of sortedDir(base)) {
+      for (const bb of sortedDir(path17.join(base, aa))) {
+        for (const name2 of sortedDir(path17.join(base, aa, bb))) {
+          if (/^[a-f0-9]{64}$/.test(name2)) yield name2;
+        }
+      }
+    }
+  }
+};
+var REFRESH_AFTER_MS = 5 * 6e4;
+function refreshTimes(file2, mtimeMs) {
+  const now = Date.now();
+  if (now - mtimeMs < REFRESH_AFTER_MS && mtimeMs <= now) return;
+  const date5 = new Date(now);
+  fs18.utimesSync(file2, date5, date5);
+}
+function openTemp(tmp, tmpDir) {
+  try {
+    return fs18.openSync(tmp, "wx");
+  } catch (error62) {
+    if (error62.code !== "ENOENT") throw error62;
+    fs18.mkdirSync(tmpDir, { recursive: true });
+    return fs18.openSync(tmp, "wx");
+  }
+}
+function linkTemp(file2, tmp, tmpDir) {
+  try {
+    fs18.linkSync(file2, tmp);
+  } catch (error62) {
+    if (error62.code !== "ENOENT" || !fs18.existsSync(file2)) throw error62;
+    fs18.mkdirSync(tmpDir, { recursive: true });
+    fs18.linkSync(file2, tmp);
+  }
+}
+function sortedDir(dir) {
+  try {
+    return fs18.readdirSync(dir).sort();
+  } catch {
+    return [];
+  }
+}
+function writeFully(fd, bytes, what) {
+  let offset = 0;
+  while (offset < bytes.length) {
+    const written = fs18.writeSync(fd, bytes, offset, bytes.length - offset);
+    if (written <= 0) {
+      throw new CodebatchError(
+        "E_DISK_FULL",
+        `short write of object ${what}: ${offset} of ${bytes.length} bytes`,
+        {
+          hints: ["Free disk space, then run again; nothing partial was installed."]
+        }
+      );
+    }
+    offset += written;
+  }
+}
+
+// ../core/src/store/store.ts
+init_codebatch_error();
+init_compile_acceptor();
+import fs19 from "node:fs";
+import path18 from "node:path";
+init_canonical_json();
+init_time();
+init_version();
+init_atomic_write();
+init_layout();
+function initStore(dir) {
+  const layout = createLayout(dir);
+  if (fs19.existsSync(layout.storeFile)) return { store: openStore(dir), created: false };
+  if (fs19.existsSync(layout.root)) {
+    const stat = fs19.statSync(layout.root);
+    if (!stat.isDirectory()) {
+      throw new CodebatchError("E_STORE_INVALID", `${layout.root} exists and is not a directory`, {
+        hints: ["Choose another --store path."]
+      });
+    }
+    const entries = fs19.readdirSync(layout.root).filter((e) => !e.startsWith("."));
+    if (entries.length > 0) {
+      throw new CodebatchError(
+        "E_STORE_INVALID",
+        `${layout.root} is a non-empty directory without store.json`,
+        {
+          hints: ["Point --store at an empty or new directory (for example .codebatch)."],
+          details: { entries: entries.slice(0, 10) }
+        }
+      );
+    }
+  }
+  try {
+    for (const sub of [OBJECTS_DIR, SNAPSHOTS_DIR, BATCHES_DIR, INDEXES_DIR, TMP_DIR]) {
+      fs19.mkdirSync(path18.join(layout.root, sub), { recursive: true });
+    }
+    const record2 = {
+      schema_name: "codebatch.store",
+      schema_version: SCHEMA_VERSION,
+      producer: { ...PRODUCER },
+      created_at: nowIso()
+    };
+    writeFileAtomic(layout.storeFile, stableJsonPretty(record2));
+  } catch (error62) {
+    throw toCodebatchError(error62, `initialising store at ${layout.root}`);
+  }
+  return { store: openStore(dir), created: true };
+}
+function openStore(dir, options = {}) {
+  const layout = createLayout(dir);
+  let text;
+  try {
+    text = fs19.readFileSync(layout.storeFile, "utf8");
+  } catch (error62) {
+    if (error62.code === "ENOENT" || error62.code === "ENOTDIR") {
+      throw new CodebatchError("E_STORE_NOT_FOUND", `no codebatch store at ${layout.root}`, {
+        hints: [`Create one with \`codebatch init ${dir}\`, or pass --store <dir>.`],
+        details: { store: layout.root }
+      });
+    }
+    throw toCodebatchError(error62, `reading ${layout.storeFile}`);
+  }
+  let parsed;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new CodebatchError("E_STORE_INVALID", `${layout.storeFile} is not valid JSON`, {
+      hints: ["The store metadata is damaged; restore it or re-create the store."]
+    });
+  }
+  const result = safeParseFast(storeRecordSchema, parsed);
+  if (!result.success) {
+    throw new CodebatchError("E_STORE_INVALID", `${layout.storeFile} is not a codebatch store record`, {
+      details: { issues: result.error.issues.map((i2) => `${i2.path.join(".") || "(root)"}: ${i2.message}`) }
+    });
+  }
+  if (result.data.schema_version > SCHEMA_VERSION) {
+    throw new CodebatchError(
+      "E_STORE_INVALID",
+      `store schema_version ${result.data.schema_version} is newer than this codebatch supports (${SCHEMA_VERSION})`,
+      { hints: ["Upgrade @codebatch/core."] }
+    );
+  }
+  return { layout, objects: new ObjectStore(layout, options), record: result.data };
+}
+
+// ../core/src/tasks/default-registry.ts
+init_codebatch_error();
+init_catalog();
+
 // ../core/src/tasks/implementations.ts
+var TASK_IMPLEMENTATIONS = {
+  parse: () => (init_parse_task(), __toCommonJS2(parse_task_exports)).parseTask,
+  analyze: () => (init_analyze_task(), __toCommonJS2(analyze_task_exports)).analyzeTask,
+  symbols: () => (init_symbols_task(), __toCommonJS2(symbols_task_exports)).symbolsTask,
+  lint: () => (init_lint_task(), __toCommonJS2(lint_task_exports)).lintTask,
+  eslint: () => (init_eslint_task(), __toCommonJS2(eslint_task_exports)).eslintTask
+};
 async function prepareGrammars() {
   await (init_python_tree(), __toCommonJS2(python_tree_exports)).preparePythonParser();
 }
-var TASK_IMPLEMENTATIONS;
-var init_implementations = __esm({
-  "../core/src/tasks/implementations.ts"() {
-    "use strict";
-    TASK_IMPLEMENTATIONS = {
-      parse: () => (init_parse_task(), __toCommonJS2(parse_task_exports)).parseTask,
-      analyze: () => (init_analyze_task(), __toCommonJS2(analyze_task_exports)).analyzeTask,
-      symbols: () => (init_symbols_task(), __toCommonJS2(symbols_task_exports)).symbolsTask,
-      lint: () => (init_lint_task(), __toCommonJS2(lint_task_exports)).lintTask,
-      eslint: () => (init_eslint_task(), __toCommonJS2(eslint_task_exports)).eslintTask
-    };
-  }
-});
 
 // ../core/src/tasks/default-registry.ts
 function createDefaultRegistry() {
@@ -34776,14 +34663,6 @@ function createDefaultRegistry() {
     }
   };
 }
-var init_default_registry = __esm({
-  "../core/src/tasks/default-registry.ts"() {
-    "use strict";
-    init_codebatch_error();
-    init_catalog();
-    init_implementations();
-  }
-});
 
 export {
   __require,
@@ -34941,11 +34820,8 @@ export {
   stripEnvelope,
   init_record_text,
   FileMemo,
-  init_file_memo,
   loadBatchRunContext,
-  init_batch_context,
   appendEvent,
-  init_events,
   outputKindSchema,
   severitySchema,
   taskOutputSchema,
@@ -34974,7 +34850,6 @@ export {
   init_diagnostic_counts,
   taskEnvironment,
   withShardInputs,
-  init_task_environment,
   bundlePreimageSchema,
   manifestPreimageSchema,
   manifestVerificationSchema,
@@ -34996,14 +34871,9 @@ export {
   readManifest,
   init_shard_manifest,
   runShardChain,
-  init_run_shard_chain,
   storeRecordSchema,
-  init_store_record,
   ObjectStore,
-  init_object_store,
   initStore,
   openStore,
-  init_store,
-  createDefaultRegistry,
-  init_default_registry
+  createDefaultRegistry
 };
