@@ -8,7 +8,7 @@ const __cb_filename = __cbJoin(__cb_dirname, 'index.js');
 import {
   rulesFromDiagnostics,
   toSarif
-} from "./chunks/chunk-FCGVQHXH.js";
+} from "./chunks/chunk-YXBOESXS.js";
 import {
   ENGINE_VERSION,
   PIPELINE_NAMES,
@@ -18,7 +18,7 @@ import {
   __toESM,
   external_exports,
   init_zod
-} from "./chunks/chunk-MJYS4MUV.js";
+} from "./chunks/chunk-IXMGV5Q3.js";
 
 // ../../node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({
@@ -68877,7 +68877,7 @@ function buildSarifLog(diagnostics, options) {
 
 // src/engine.ts
 async function loadEngine() {
-  const core = await import("./chunks/src-7WAUU5WL.js");
+  const core = await import("./chunks/src-5QBNFS3P.js");
   return {
     analyze: (options) => core.analyze(options),
     async findBatchForCommit(storeDir, sha, pipeline2) {

@@ -16,7 +16,7 @@ import {
   readBatchRecords,
   runShardChain,
   toCodebatchError
-} from "./chunks/chunk-MJYS4MUV.js";
+} from "./chunks/chunk-IXMGV5Q3.js";
 
 // ../core/src/run/shard-worker.ts
 init_read_batch();

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../store/atomic-write';
+import { isValidId } from '../store/layout';
 import type { Store } from '../store/store';
 import { sha256Hex, toObjectRef } from '../util/hash';
 import { tryReadSnapshotRecord } from './read-snapshot';
@@ -19,6 +20,7 @@ const VERSION = 1;
 const MAX_ENTRIES = 500_000;
 const BLOB_ID = /^[a-f0-9]{40}([a-f0-9]{24})?$/;
 const HEX64 = /^[a-f0-9]{64}$/;
+const OBJECT_REF = /^sha256:[a-f0-9]{64}$/;
 
 export interface BlobEntry {
   hex: string;
@@ -62,8 +64,12 @@ export function loadGitBlobMap(store: Store): GitBlobMap {
     out.set(e[0], { hex: e[1], size: e[2], text: e[3] === 1 });
   }
   const snap = stored.snapshot as { id?: unknown; files_index_digest?: unknown } | undefined;
+  // Checked as ids are: the anchor names a path under snapshots/, never one outside the store.
   const anchor =
-    typeof snap?.id === 'string' && typeof snap.files_index_digest === 'string'
+    typeof snap?.id === 'string' &&
+    isValidId(snap.id) &&
+    typeof snap.files_index_digest === 'string' &&
+    OBJECT_REF.test(snap.files_index_digest)
       ? { id: snap.id, filesIndexDigest: snap.files_index_digest }
       : undefined;
   return anchor ? { entries: out, anchor } : { entries: out };

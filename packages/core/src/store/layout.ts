@@ -31,8 +31,13 @@ const SHARD_PATTERN = /^[a-f0-9]{2}$/;
 
 export type IdKind = 'snapshot' | 'batch' | 'task' | 'session';
 
+/** Whether `id` may name a snapshot, batch, task or session (assertValidId without the error). */
+export function isValidId(id: string): boolean {
+  return ID_PATTERN.test(id);
+}
+
 export function assertValidId(id: string, kind: IdKind): string {
-  if (!ID_PATTERN.test(id)) {
+  if (!isValidId(id)) {
     throw new CodebatchError('E_INVALID_ID', `invalid ${kind} id ${JSON.stringify(id)}`, {
       hints: [`A ${kind} id is 1-128 characters of letters, digits, '_' and '-' (no '/', '.' or '..').`],
       details: { kind, id },

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { makeTempDir } from '../../test-support/temp-dir';
 import { sha256Hex } from '../../util/hash';
 import { createSnapshot } from '../create-snapshot';
+import { loadGitBlobMap } from '../git-blob-map';
 import { readFilesIndex } from '../read-snapshot';
 import { LATER, newStore } from './helpers';
 
@@ -120,6 +121,23 @@ describe('snapshot of a fresh checkout', () => {
     // Saved again with the snapshot just made as its anchor.
     const saved = JSON.parse(fs.readFileSync(path.join(store.layout.indexesDir, 'git-blobs.json'), 'utf8'));
     expect(saved.snapshot.id).toBe(unanchored.r.record.snapshot_id);
+  });
+
+  it('takes no anchor that is not a snapshot id and an object reference (a doctored map)', () => {
+    const store = newStore(tmp.dir);
+    createSnapshot(store, path.join(clone('ci-main'), 'pkg'), { now: LATER });
+    const file = path.join(store.layout.indexesDir, 'git-blobs.json');
+    const map = JSON.parse(fs.readFileSync(file, 'utf8'));
+    expect(loadGitBlobMap(store).anchor?.id).toBe(map.snapshot.id);
+    for (const snapshot of [
+      { id: '../../outside', files_index_digest: map.snapshot.files_index_digest },
+      { id: map.snapshot.id, files_index_digest: 'sha256:../x' },
+    ]) {
+      fs.writeFileSync(file, JSON.stringify({ ...map, snapshot }));
+      const loaded = loadGitBlobMap(store);
+      expect(loaded.anchor).toBeUndefined();
+      expect(loaded.entries.size).toBe(map.entries.length);
+    }
   });
 
   it('still vouches with core.autocrlf=input (it converts on commit only)', () => {

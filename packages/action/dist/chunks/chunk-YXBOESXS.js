@@ -108,6 +108,7 @@ import {
   isMemoLine,
   isPipelineName,
   isShardLocked,
+  isValidId,
   isoDateTime,
   knownIndexDigests,
   listBatches,
@@ -174,7 +175,7 @@ import {
   withShardInputs,
   writeFileAtomic,
   writeShardManifest
-} from "./chunk-MJYS4MUV.js";
+} from "./chunk-IXMGV5Q3.js";
 
 // ../core/src/batch/pipelines.ts
 function toPipelineTask(type, conditional) {
@@ -6356,6 +6357,7 @@ function incompleteTailLength(bytes) {
 
 // ../core/src/snapshot/git-blob-map.ts
 init_atomic_write();
+init_layout();
 init_hash();
 init_read_snapshot();
 import fs13 from "node:fs";
@@ -6365,6 +6367,7 @@ var VERSION2 = 1;
 var MAX_ENTRIES = 5e5;
 var BLOB_ID = /^[a-f0-9]{40}([a-f0-9]{24})?$/;
 var HEX64 = /^[a-f0-9]{64}$/;
+var OBJECT_REF = /^sha256:[a-f0-9]{64}$/;
 function mapFile(store) {
   return path10.join(store.layout.indexesDir, "git-blobs.json");
 }
@@ -6383,7 +6386,7 @@ function loadGitBlobMap(store) {
     out.set(e[0], { hex: e[1], size: e[2], text: e[3] === 1 });
   }
   const snap = stored.snapshot;
-  const anchor = typeof snap?.id === "string" && typeof snap.files_index_digest === "string" ? { id: snap.id, filesIndexDigest: snap.files_index_digest } : void 0;
+  const anchor = typeof snap?.id === "string" && isValidId(snap.id) && typeof snap.files_index_digest === "string" && OBJECT_REF.test(snap.files_index_digest) ? { id: snap.id, filesIndexDigest: snap.files_index_digest } : void 0;
   return anchor ? { entries: out, anchor } : { entries: out };
 }
 function saveGitBlobMap(store, previous, fresh, snapshot, anchorKept) {

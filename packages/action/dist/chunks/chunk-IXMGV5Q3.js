@@ -23164,8 +23164,11 @@ var init_snapshot_record = __esm({
 
 // ../core/src/store/layout.ts
 import path11 from "node:path";
+function isValidId(id) {
+  return ID_PATTERN.test(id);
+}
 function assertValidId(id, kind) {
-  if (!ID_PATTERN.test(id)) {
+  if (!isValidId(id)) {
     throw new CodebatchError("E_INVALID_ID", `invalid ${kind} id ${JSON.stringify(id)}`, {
       hints: [`A ${kind} id is 1-128 characters of letters, digits, '_' and '-' (no '/', '.' or '..').`],
       details: { kind, id }
@@ -34734,6 +34737,7 @@ export {
   BATCHES_DIR,
   INDEXES_DIR,
   SESSIONS_DIR,
+  isValidId,
   assertValidId,
   assertValidShardId,
   createLayout,

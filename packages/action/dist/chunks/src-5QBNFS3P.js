@@ -84,7 +84,7 @@ import {
   verifyShardOutputs,
   verifyStore,
   writeBatchManifest
-} from "./chunk-FCGVQHXH.js";
+} from "./chunk-YXBOESXS.js";
 import {
   CodebatchError,
   ENGINE_VERSION,
@@ -170,7 +170,7 @@ import {
   toPathKey,
   writeOutputObject,
   writeShardManifest
-} from "./chunk-MJYS4MUV.js";
+} from "./chunk-IXMGV5Q3.js";
 export {
   CodebatchError,
   ENGINE_VERSION,
