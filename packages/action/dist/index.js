@@ -8,7 +8,7 @@ const __cb_filename = __cbJoin(__cb_dirname, 'index.js');
 import {
   rulesFromDiagnostics,
   toSarif
-} from "./chunks/chunk-YXBOESXS.js";
+} from "./chunks/chunk-Q3TIWPFD.js";
 import {
   ENGINE_VERSION,
   PIPELINE_NAMES,
@@ -68877,7 +68877,7 @@ function buildSarifLog(diagnostics, options) {
 
 // src/engine.ts
 async function loadEngine() {
-  const core = await import("./chunks/src-5QBNFS3P.js");
+  const core = await import("./chunks/src-BF3G5EOW.js");
   return {
     analyze: (options) => core.analyze(options),
     async findBatchForCommit(storeDir, sha, pipeline2) {

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import type { FixtureOutput } from '../../test-support/build-batch-fixture';
 import { makeTempDir } from '../../test-support/temp-dir';
 import { sha256Hex } from '../../util/hash';
@@ -214,6 +215,59 @@ describe('diffBatches', () => {
     expect(findRegressions(store, 'base', 'head').records.map((r) => r.line)).toEqual([2]);
     expect(findRegressions(store, 'base', 'head', { severity: 'error' }).total).toBe(0);
     expect(findRegressions(store, 'base', 'head', { severity: 'warning' }).total).toBe(1);
+  });
+
+  it('regressions read no file whose bytes and findings are both unchanged, and still find a new finding in an unchanged file', () => {
+    const { store: baseStore } = buildSampleBatch(tmp.dir, { batchId: 'base' });
+    const aObject = (snapshot: string) =>
+      JSON.parse(
+        fs
+          .readFileSync(baseStore.layout.filesIndexFile(snapshot), 'utf8')
+          .split('\n')
+          .find((l: string) => l.includes('"src/a.ts"')),
+      ).object.slice('sha256:'.length) as string;
+    const tasks = sampleTasks();
+    // README.md keeps its bytes and gains a finding (a rule's config changed, say); src/b.py
+    // keeps its findings as records but the flagged line's text changes (a new finding, keyed by
+    // that text); src/a.ts changes in neither.
+    tasks['04_lint'] = [
+      ...tasks['04_lint']!,
+      {
+        path: 'README.md',
+        kind: 'diagnostic',
+        severity: 'warning',
+        code: 'L002',
+        message: 'long',
+        line: 1,
+        col: 1,
+      },
+    ];
+    const b = SAMPLE_FILES.find((f) => f.path === 'src/b.py')!;
+    const { store } = buildSampleBatch(tmp.dir, {
+      batchId: 'head',
+      snapshotId: 's2',
+      files: withFile('src/b.py', b.content.replace('import os\n', 'import os as o\n')),
+      tasks,
+    });
+    const read = jest.spyOn(store.objects, 'readObject');
+    try {
+      const regressions = findRegressions(store, 'base', 'head');
+      expect(read.mock.calls.map(([hex]) => hex)).not.toContain(aObject('s1'));
+      expect(regressions.records.map((r) => [r.path, r.code])).toEqual([
+        ['README.md', 'L002'],
+        ['src/b.py', 'L101'],
+      ]);
+      expect(findImprovements(store, 'base', 'head').records.map((r) => [r.path, r.code])).toEqual([
+        ['src/b.py', 'L101'],
+      ]);
+      read.mockClear();
+      const added = diffBatches(store, 'base', 'head', { kind: 'diagnostic' }).added;
+      expect(regressions.records).toEqual(added);
+      // The full diff, which counts unchanged records, reads it.
+      expect(read.mock.calls.map(([hex]) => hex)).toContain(aObject('s1'));
+    } finally {
+      read.mockRestore();
+    }
   });
 
   it('rejects a task in neither batch and a missing batch', () => {

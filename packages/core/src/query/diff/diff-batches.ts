@@ -1,7 +1,9 @@
 import type { OutputRecord } from '../../schemas/output-record';
+import type { FilesIndexRecord } from '../../schemas/snapshot-record';
 import type { Store } from '../../store/store';
 import { DIAGNOSTIC_LINE } from '../batch-facts';
 import { type BatchView, loadBatchView, resolveTaskIds } from '../batch-view';
+import { readFilesByPath } from '../files-index';
 import {
   assertSeverity,
   createOutputPredicate,
@@ -12,7 +14,7 @@ import { compareOutputs } from '../output-order';
 import { definedFields } from '../query-outputs';
 import { scanOutputs } from '../scan-outputs';
 import { listChangedShards, readShardRecords } from './changed-shards';
-import { keyRecords } from './diff-keys';
+import { keyRecords, positionedContent } from './diff-keys';
 import { createLineFingerprinter } from './line-fingerprint';
 
 export interface DiffOptions {
@@ -83,15 +85,16 @@ function compareRecords(
   baseRecords: OutputRecord[],
   headRecords: OutputRecord[],
   filters: Record<string, string | number>,
+  files?: { base: Map<string, FilesIndexRecord>; head: Map<string, FilesIndexRecord> },
 ): DiffResult {
   const lines = new Map<string, string[]>();
   const baseKeyed = keyRecords(
     baseRecords,
-    createLineFingerprinter(base.store, base.batch.snapshot_id, lines),
+    createLineFingerprinter(base.store, base.batch.snapshot_id, lines, files?.base),
   );
   const headKeyed = keyRecords(
     headRecords,
-    createLineFingerprinter(head.store, head.batch.snapshot_id, lines),
+    createLineFingerprinter(head.store, head.batch.snapshot_id, lines, files?.head),
   );
   const result: DiffResult = {
     base_batch_id: base.batchId,
@@ -210,13 +213,19 @@ function diagnosticDelta(
   const keep = createOutputPredicate({ kind: 'diagnostic', path: options.path });
   // Only added, removed and changed records matter here, so identical shards are never read.
   const shards = listChangedShards(base, head, baseTasks, headTasks);
-  const diff = compareRecords(
-    base,
-    head,
-    readShardRecords(shards.base, keep, DIAGNOSTICS),
-    readShardRecords(shards.head, keep, DIAGNOSTICS),
-    {},
-  );
+  const baseRecords = readShardRecords(shards.base, keep, DIAGNOSTICS);
+  const headRecords = readShardRecords(shards.head, keep, DIAGNOSTICS);
+  const files =
+    baseRecords.length > 0 && headRecords.length > 0
+      ? {
+          base: readFilesByPath(store, base.batch.snapshot_id),
+          head: readFilesByPath(store, head.batch.snapshot_id),
+        }
+      : undefined;
+  const [changedBase, changedHead] = files
+    ? withoutUnchangedFiles(baseRecords, headRecords, files.base, files.head)
+    : [baseRecords, headRecords];
+  const diff = compareRecords(base, head, changedBase, changedHead, {}, files);
   const meets = (r: OutputRecord) => meetsSeverityThreshold(r.severity, options.severity);
   // Ranks count down from error (0), so a rise in severity is a fall in rank.
   const rank = (r: OutputRecord) => SEVERITY_RANK[r.severity ?? ''] ?? Number.MAX_SAFE_INTEGER;
@@ -233,4 +242,46 @@ function diagnosticDelta(
     severity_changes: severityChanged.length,
     records,
   };
+}
+
+/**
+ * Leaves out the files whose records can only compare as unchanged: the same bytes in both
+ * snapshots (so every line fingerprint is the same) and the same records, positions included.
+ * Keys never span two files, so what remains compares exactly as the whole would, apart from
+ * the unchanged count, which regressions and improvements do not report. A pull request's
+ * changed lint shard holds a few hundred files and one of them changed: the others were each
+ * read from the store and fingerprinted line by line (about half of the Action's comparison).
+ * Both lists are in canonical order, so each file's records are one run.
+ */
+function withoutUnchangedFiles(
+  baseRecords: OutputRecord[],
+  headRecords: OutputRecord[],
+  baseFiles: Map<string, FilesIndexRecord>,
+  headFiles: Map<string, FilesIndexRecord>,
+): [OutputRecord[], OutputRecord[]] {
+  const baseByPath = runsByPath(baseRecords);
+  const headByPath = runsByPath(headRecords);
+  const unchanged = new Set<string>();
+  for (const [path, headRun] of headByPath) {
+    const baseRun = baseByPath.get(path);
+    const object = headFiles.get(path)?.object;
+    if (!baseRun || object === undefined || baseFiles.get(path)?.object !== object) continue;
+    if (baseRun.length !== headRun.length) continue;
+    const a = baseRun.map(positionedContent).sort();
+    const b = headRun.map(positionedContent).sort();
+    if (a.every((content, i) => content === b[i])) unchanged.add(path);
+  }
+  if (unchanged.size === 0) return [baseRecords, headRecords];
+  const keep = (r: OutputRecord) => !unchanged.has(r.path);
+  return [baseRecords.filter(keep), headRecords.filter(keep)];
+}
+
+function runsByPath(records: readonly OutputRecord[]): Map<string, OutputRecord[]> {
+  const out = new Map<string, OutputRecord[]>();
+  for (const r of records) {
+    const run = out.get(r.path);
+    if (run) run.push(r);
+    else out.set(r.path, [r]);
+  }
+  return out;
 }

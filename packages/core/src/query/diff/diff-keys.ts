@@ -63,6 +63,16 @@ export function recordContent(record: OutputRecord): string {
 }
 
 /**
+ * The record without its envelope, positions included: two sets of a file's records equal in
+ * these are keyed alike and compare as unchanged, when the file's bytes are the same too.
+ */
+export function positionedContent(record: OutputRecord): string {
+  const rest: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(record)) if (!ENVELOPE.has(k)) rest[k] = v;
+  return canonicalJson(rest);
+}
+
+/**
  * Keys every record: base key plus its occurrence index among records with the same base key,
  * counted in line order. So the third identical `console.log(x)` warning of a file stays the
  * third after lines are inserted above it, and two identical findings are never one key.

@@ -23,9 +23,11 @@ export function createLineFingerprinter(
    * content-addressed, and most files are the same in both snapshots.
    */
   linesByObject: Map<string, string[]> = new Map(),
+  /** The snapshot's files by path, when the caller has read them already. */
+  given?: Map<string, FilesIndexRecord>,
 ): (record: OutputRecord) => string {
   // Read on first use: a diff of shards without positioned records needs no files index.
-  let files: Map<string, FilesIndexRecord> | undefined;
+  let files = given;
   const linesOf = (path: string): string[] => {
     files ??= readFilesByPath(store, snapshotId);
     const entry = files.get(path);

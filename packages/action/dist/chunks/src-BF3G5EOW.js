@@ -84,7 +84,7 @@ import {
   verifyShardOutputs,
   verifyStore,
   writeBatchManifest
-} from "./chunk-YXBOESXS.js";
+} from "./chunk-Q3TIWPFD.js";
 import {
   CodebatchError,
   ENGINE_VERSION,

@@ -2501,6 +2501,11 @@ function recordContent(record) {
   }
   return canonicalJson(rest);
 }
+function positionedContent(record) {
+  const rest = {};
+  for (const [k, v] of Object.entries(record)) if (!ENVELOPE.has(k)) rest[k] = v;
+  return canonicalJson(rest);
+}
 function keyRecords(records, fingerprint) {
   const groups = /* @__PURE__ */ new Map();
   for (const record of records) {
@@ -2534,8 +2539,8 @@ var init_diff_keys = __esm({
 });
 
 // ../core/src/query/diff/line-fingerprint.ts
-function createLineFingerprinter(store, snapshotId, linesByObject = /* @__PURE__ */ new Map()) {
-  let files;
+function createLineFingerprinter(store, snapshotId, linesByObject = /* @__PURE__ */ new Map(), given) {
+  let files = given;
   const linesOf = (path28) => {
     files ??= readFilesByPath(store, snapshotId);
     const entry = files.get(path28);
@@ -2585,15 +2590,15 @@ function diffBatches(store, baseBatchId, headBatchId, options = {}) {
     definedFields({ task: options.task, kind: options.kind, path: options.path })
   );
 }
-function compareRecords(base, head, baseRecords, headRecords, filters) {
+function compareRecords(base, head, baseRecords, headRecords, filters, files) {
   const lines = /* @__PURE__ */ new Map();
   const baseKeyed = keyRecords(
     baseRecords,
-    createLineFingerprinter(base.store, base.batch.snapshot_id, lines)
+    createLineFingerprinter(base.store, base.batch.snapshot_id, lines, files?.base)
   );
   const headKeyed = keyRecords(
     headRecords,
-    createLineFingerprinter(head.store, head.batch.snapshot_id, lines)
+    createLineFingerprinter(head.store, head.batch.snapshot_id, lines, files?.head)
   );
   const result = {
     base_batch_id: base.batchId,
@@ -2656,13 +2661,14 @@ function diagnosticDelta(store, baseBatchId, headBatchId, options, side) {
   const [baseTasks, headTasks] = resolveDiffTasks(base, head, options.task);
   const keep = createOutputPredicate({ kind: "diagnostic", path: options.path });
   const shards = listChangedShards(base, head, baseTasks, headTasks);
-  const diff = compareRecords(
-    base,
-    head,
-    readShardRecords(shards.base, keep, DIAGNOSTICS),
-    readShardRecords(shards.head, keep, DIAGNOSTICS),
-    {}
-  );
+  const baseRecords = readShardRecords(shards.base, keep, DIAGNOSTICS);
+  const headRecords = readShardRecords(shards.head, keep, DIAGNOSTICS);
+  const files = baseRecords.length > 0 && headRecords.length > 0 ? {
+    base: readFilesByPath(store, base.batch.snapshot_id),
+    head: readFilesByPath(store, head.batch.snapshot_id)
+  } : void 0;
+  const [changedBase, changedHead] = files ? withoutUnchangedFiles(baseRecords, headRecords, files.base, files.head) : [baseRecords, headRecords];
+  const diff = compareRecords(base, head, changedBase, changedHead, {}, files);
   const meets = (r) => meetsSeverityThreshold(r.severity, options.severity);
   const rank = (r) => SEVERITY_RANK[r.severity ?? ""] ?? Number.MAX_SAFE_INTEGER;
   const severityChanged = diff.changed.filter((c) => side === "added" ? rank(c.head) < rank(c.base) : rank(c.head) > rank(c.base)).map((c) => side === "added" ? c.head : c.base).filter(meets);
@@ -2676,12 +2682,39 @@ function diagnosticDelta(store, baseBatchId, headBatchId, options, side) {
     records
   };
 }
+function withoutUnchangedFiles(baseRecords, headRecords, baseFiles, headFiles) {
+  const baseByPath = runsByPath(baseRecords);
+  const headByPath = runsByPath(headRecords);
+  const unchanged = /* @__PURE__ */ new Set();
+  for (const [path28, headRun] of headByPath) {
+    const baseRun = baseByPath.get(path28);
+    const object = headFiles.get(path28)?.object;
+    if (!baseRun || object === void 0 || baseFiles.get(path28)?.object !== object) continue;
+    if (baseRun.length !== headRun.length) continue;
+    const a = baseRun.map(positionedContent).sort();
+    const b = headRun.map(positionedContent).sort();
+    if (a.every((content, i) => content === b[i])) unchanged.add(path28);
+  }
+  if (unchanged.size === 0) return [baseRecords, headRecords];
+  const keep = (r) => !unchanged.has(r.path);
+  return [baseRecords.filter(keep), headRecords.filter(keep)];
+}
+function runsByPath(records) {
+  const out = /* @__PURE__ */ new Map();
+  for (const r of records) {
+    const run = out.get(r.path);
+    if (run) run.push(r);
+    else out.set(r.path, [r]);
+  }
+  return out;
+}
 var DIAGNOSTICS;
 var init_diff_batches = __esm({
   "../core/src/query/diff/diff-batches.ts"() {
     "use strict";
     init_batch_facts();
     init_batch_view();
+    init_files_index();
     init_output_filter();
     init_output_order();
     init_query_outputs();
