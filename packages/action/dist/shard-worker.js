@@ -16,7 +16,7 @@ import {
   readBatchRecords,
   runShardChain,
   toCodebatchError
-} from "./chunks/chunk-IXMGV5Q3.js";
+} from "./chunks/chunk-2Z2BKPSN.js";
 
 // ../core/src/run/shard-worker.ts
 init_read_batch();

@@ -14,6 +14,7 @@ import {
   scanDiagnosticsAtLeast,
   shardDiagnosticsKey,
 } from '../query/count-diagnostics';
+import { SEVERITIES } from '../report/diagnostic';
 import { shardingOf } from '../run/select-shards';
 import type { ShardRunResult } from '../run/shard-outcome';
 import { readVerifiedDerived, recordVerifiedDerived, type VerdictRef } from '../run/verified-batches';
@@ -391,7 +392,7 @@ const KEPT_REPORT_FORMAT = 1;
  * verdict vouches for, so the report the first such check made is kept with the verdict and taken
  * back while the verdict holds: on the 8.8k-file corpus, 12.5k lint warnings read from 30
  * indexes, re-stamped and sorted took 90 ms of a 0.45 s check, and one verified object of 1.6 MB
- * takes a tenth of it.
+ * about a quarter of it.
  */
 function doneBatchDiagnostics(
   store: Store,
@@ -424,9 +425,7 @@ function parseKeptReport(bytes: Buffer): { diagnostics: OutputRecord[]; counts: 
     const report = JSON.parse(bytes.toString('utf8')) as { diagnostics?: unknown; counts?: unknown };
     const counts = report.counts as Record<string, unknown> | null | undefined;
     const countsOk =
-      typeof counts === 'object' &&
-      counts !== null &&
-      ['error', 'warning', 'info', 'hint'].every((k) => Number.isInteger(counts[k]));
+      typeof counts === 'object' && counts !== null && SEVERITIES.every((k) => Number.isInteger(counts[k]));
     return Array.isArray(report.diagnostics) && countsOk
       ? (report as { diagnostics: OutputRecord[]; counts: SeverityCounts })
       : undefined;

@@ -42,8 +42,14 @@ export interface ChainScope {
   close(): void;
 }
 
+/** A file's result a later task computed ahead, with the memo key it was computed under. */
+export interface AheadResult {
+  key: string;
+  result: FileRunResult;
+}
+
 /** Results a later task of the chain computed ahead (lookahead.ts), by task id, then path. */
-export type AheadResults = Map<string, Map<string, { key: string; result: FileRunResult }>>;
+export type AheadResults = Map<string, Map<string, AheadResult>>;
 
 /** Outputs by task id, then by path; kept as index bytes until first asked for. */
 export interface UpstreamOutputs {

@@ -1,5 +1,6 @@
 import type { ShardState } from '../schemas/state-record';
 import { CHUNKED_SUFFIX } from '../store/chunking';
+import { everyObjectField } from '../store/object-fields';
 import { markObjectsPresent } from '../store/read-index-file';
 import { readStoredOutputs, type StoredOutputs } from '../store/shard-outputs';
 import type { Store } from '../store/store';
@@ -34,7 +35,6 @@ export function readCommittedIndex(
   return read;
 }
 
-const OBJECT_MARK = Buffer.from('"object":"sha256:');
 const NEWLINE = 0x0a;
 
 /**
@@ -43,19 +43,16 @@ const NEWLINE = 0x0a;
  * (a result is only reusable when everything it references, transitively, can be read back).
  */
 function referencedObjectsExist(store: Store, bytes: Buffer): boolean {
-  for (let i = bytes.indexOf(OBJECT_MARK); i !== -1; i = bytes.indexOf(OBJECT_MARK, i + 1)) {
-    const start = i + OBJECT_MARK.length;
-    const hex = bytes.toString('latin1', start, start + 64);
+  return everyObjectField(bytes, (hex, at) => {
     if (!store.objects.hasObject(hex)) return false;
-    const lineEnd = bytes.indexOf(NEWLINE, start);
+    const lineEnd = bytes.indexOf(NEWLINE, at);
     const line = bytes.toString(
       'utf8',
-      bytes.lastIndexOf(NEWLINE, i) + 1,
+      bytes.lastIndexOf(NEWLINE, at) + 1,
       lineEnd === -1 ? bytes.length : lineEnd,
     );
-    if (line.includes(CHUNKED_FORMAT_MARK) && verifiesReads() && !chunksExist(store, hex)) return false;
-  }
-  return true;
+    return !(line.includes(CHUNKED_FORMAT_MARK) && verifiesReads() && !chunksExist(store, hex));
+  });
 }
 
 const CHUNKED_FORMAT_MARK = `${CHUNKED_SUFFIX}"`;

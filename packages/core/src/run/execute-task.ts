@@ -1,20 +1,27 @@
 import { CodebatchError, toCodebatchError } from '../errors/codebatch-error';
 import { countRecords } from '../query/diagnostic-counts';
 import type { TaskRecord } from '../schemas/batch-record';
-import { compileAcceptor } from '../schemas/compile-acceptor';
+import { safeParseFast } from '../schemas/compile-acceptor';
 import { type TaskOutput, taskOutputSchema } from '../schemas/output-record';
 import type { ShardState } from '../schemas/state-record';
 import type { FileRunResult, TaskContext, TaskDefinition, TaskFile } from '../tasks/task-definition';
-import { sha256OfCanonical } from '../util/hash';
 import { keepUpstreamOutputs } from './chain-scope';
 import { commitOutputsFile, serializeOutputs } from './commit-outputs';
 import type { createFileKeyer } from './file-memo';
-import { type AheadRun, fileKeyerFor, fileMemoKey, MANY_FILES, runFileOf, taskContextFor } from './file-run';
+import {
+  type AheadRun,
+  fileKeyerFor,
+  fileMemoKey,
+  MANY_FILES,
+  runFileOf,
+  taskContextFor,
+  warmUpTask,
+} from './file-run';
 import { createLookahead, type Lookahead, takeAhead } from './lookahead';
 import { digestRecordTexts, type RecordText, recordTextOf } from './record-text';
 import { markShardExecuted, markShardFailed, type ShardAttempt, startShardRun } from './shard-attempt';
 import { countOutputKinds } from './shard-manifest';
-import { taskEnvironment } from './task-environment';
+import { taskEnvironmentDigest } from './task-environment';
 
 /** Code of the diagnostic recorded when a task throws on one file (a task bug, not bad input). */
 export const TASK_CRASH_CODE = 'CB0001';
@@ -50,8 +57,7 @@ export async function executeTask(
     const extras = t.def.fileKeys ? await t.def.fileKeys(scope.files, taskCtx) : undefined;
     // The environment (not the shard inputs: those are about other files) keys every file of a
     // task without fileKeys; see FileKeyParts.environment.
-    const environment = t.def.fileKeys ? undefined : await taskEnvironment(ctx, t.task);
-    const environmentDigest = environment ? sha256OfCanonical(environment) : undefined;
+    const environmentDigest = t.def.fileKeys ? undefined : await taskEnvironmentDigest(ctx, t.task);
     const fileKey = fileKeyerFor(ctx, t.task);
     const perFile = lookupFiles(a, t.deps, fileKey, { extras, environmentDigest });
     const misses = perFile.filter((f) => !f.records);
@@ -207,13 +213,7 @@ async function runMisses(
   lookahead?: Lookahead,
 ): Promise<FileRunResult[]> {
   if (files.length === 0) return [];
-  if (files.length >= MANY_FILES) {
-    try {
-      t.def.warmUp?.();
-    } catch {
-      // Speed only: the files below run as they would have, and say what is wrong if anything is.
-    }
-  }
+  if (files.length >= MANY_FILES) warmUpTask(t.def);
   if (t.def.runFiles) {
     const results = await t.def.runFiles(files, taskCtx);
     if (results.length !== files.length)
@@ -227,13 +227,10 @@ async function runMisses(
   return files.map((file) => (lookahead ? lookahead.run(file, runOne) : runOne(file)));
 }
 
-/** The fast check of every record (see compile-acceptor.ts); zod judges the ones it turns down. */
-const acceptsTaskOutput = compileAcceptor(taskOutputSchema);
-
+/** Every record through the compiled check first (see compile-acceptor.ts); zod judges the rest. */
 function assertValidOutputs(outputs: readonly TaskOutput[], filePath: string, taskId: string): void {
   for (const o of outputs) {
-    if (o.path === filePath && acceptsTaskOutput?.(o)) continue;
-    const result = taskOutputSchema.safeParse(o);
+    const result = safeParseFast(taskOutputSchema, o);
     if (!result.success || o.path !== filePath) {
       throw new CodebatchError(
         'E_RECORD_INVALID',

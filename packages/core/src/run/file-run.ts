@@ -35,6 +35,18 @@ export function taskContextFor(
  */
 export const MANY_FILES = 64;
 
+/**
+ * The task's warm-up before a long run (TaskDefinition.warmUp). Speed only: one that throws
+ * changes nothing, and the files run as they would have, saying what is wrong if anything is.
+ */
+export function warmUpTask(def: TaskDefinition<unknown>): void {
+  try {
+    def.warmUp?.();
+  } catch {
+    // See above.
+  }
+}
+
 /** The keyer of a task's per-file memo keys (file-memo.ts); see fileMemoKey. */
 export function fileKeyerFor(ctx: BatchRunContext, task: TaskRecord): ReturnType<typeof createFileKeyer> {
   return createFileKeyer({

@@ -1,13 +1,12 @@
 import { isCodebatchError } from '../errors/codebatch-error';
 import type { TaskRecord } from '../schemas/batch-record';
 import type { FileRunResult, TaskContext, TaskDefinition, TaskFile } from '../tasks/task-definition';
-import { sha256OfCanonical } from '../util/hash';
-import type { ChainScope } from './chain-scope';
+import type { AheadResult, ChainScope } from './chain-scope';
 import type { createFileKeyer, FileMemo } from './file-memo';
-import { type AheadRun, fileKeyerFor, fileMemoKey, runFileOf, taskContextFor } from './file-run';
+import { type AheadRun, fileKeyerFor, fileMemoKey, runFileOf, taskContextFor, warmUpTask } from './file-run';
 import { digestRecordTexts, recordTextOf } from './record-text';
 import type { ShardAttempt } from './shard-attempt';
-import { taskEnvironment } from './task-environment';
+import { taskEnvironmentDigest } from './task-environment';
 
 /**
  * A chain runs its tasks one after the other over the whole shard, and a file's TypeScript tree,
@@ -36,7 +35,7 @@ interface LaterTask {
   fileKey: ReturnType<typeof createFileKeyer>;
   environmentDigest?: string;
   memo: FileMemo;
-  results: Map<string, { key: string; result: FileRunResult }>;
+  results: Map<string, AheadResult>;
 }
 
 /**
@@ -55,20 +54,16 @@ export async function createLookahead(a: ShardAttempt, upstream: TaskRecord): Pr
     const def = ctx.registry.get(task.type);
     if (planTask.depends_on.length !== 1 || planTask.depends_on[0] !== upstream.task_id) continue;
     if (def.runFiles || def.fileKeys) continue;
-    const environment = await taskEnvironment(ctx, task);
-    try {
-      def.warmUp?.();
-    } catch {
-      // Speed only.
-    }
-    const results = new Map<string, { key: string; result: FileRunResult }>();
+    const environmentDigest = await taskEnvironmentDigest(ctx, task);
+    warmUpTask(def);
+    const results = new Map<string, AheadResult>();
     scope.ahead.set(taskId, results);
     later.push({
       task,
       def,
       taskCtx: taskContextFor(ctx, scope, task),
       fileKey: fileKeyerFor(ctx, task),
-      ...(environment ? { environmentDigest: sha256OfCanonical(environment) } : {}),
+      ...(environmentDigest ? { environmentDigest } : {}),
       memo: ctx.memos.get(taskId)!,
       results,
     });
@@ -115,10 +110,7 @@ function runLater(l: LaterTask, file: TaskFile, view: TaskFile, upstreamId: stri
 }
 
 /** The results computed ahead for `taskId` in this chain, taken once. */
-export function takeAhead(
-  scope: ChainScope,
-  taskId: string,
-): Map<string, { key: string; result: FileRunResult }> | undefined {
+export function takeAhead(scope: ChainScope, taskId: string): Map<string, AheadResult> | undefined {
   const results = scope.ahead.get(taskId);
   scope.ahead.delete(taskId);
   return results;

@@ -1,5 +1,6 @@
 import type { TaskRecord } from '../schemas/batch-record';
 import type { FilesIndexRecord } from '../schemas/snapshot-record';
+import { sha256OfCanonical } from '../util/hash';
 import type { BatchRunContext } from './batch-context';
 
 /**
@@ -23,6 +24,26 @@ export function taskEnvironment(
     ctx.environments.set(task.task_id, env);
   }
   return env;
+}
+
+const environmentDigests = new WeakMap<Record<string, unknown>, string>();
+
+/**
+ * The digest of taskEnvironment as a file's memo key holds it (FileKeyParts.environment), hashed
+ * once per environment: a task's own run and the lookahead of an earlier one both key with it.
+ */
+export async function taskEnvironmentDigest(
+  ctx: BatchRunContext,
+  task: TaskRecord,
+): Promise<string | undefined> {
+  const environment = await taskEnvironment(ctx, task);
+  if (!environment) return undefined;
+  let digest = environmentDigests.get(environment);
+  if (digest === undefined) {
+    digest = sha256OfCanonical(environment);
+    environmentDigests.set(environment, digest);
+  }
+  return digest;
 }
 
 /** The environment plus what the task says this shard's files depend on beyond themselves. */

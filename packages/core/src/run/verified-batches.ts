@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { safeParseFast } from '../schemas/compile-acceptor';
 import { writeFileAtomic } from '../store/atomic-write';
+import { isStoreRelativePath } from '../store/layout';
 import type { Store } from '../store/store';
 import {
   changedBefore,
@@ -96,7 +97,7 @@ export function lookupVerifiedBatch(
   const verdict = readVerdicts(store).find((v) => v.key === key && v.batch_id === batchId);
   if (!verdict) return undefined;
   for (const [rel, ino, dev, size, mtimeMs, ctimeMs] of verdict.files) {
-    if (!isInsideStore(rel)) return undefined;
+    if (!isStoreRelativePath(rel)) return undefined;
     const now = statOf(path.join(store.layout.root, rel));
     if (!now || !sameFingerprint(now, { ino, dev, size, mtimeMs, ctimeMs })) return undefined;
   }
@@ -136,7 +137,8 @@ export function recordVerifiedBatch(
   for (const file of verified.files) {
     const rel = path.relative(root, file);
     const fp = statOf(file);
-    if (!isInsideStore(rel) || !fp || !changedBefore(fp, verified.markMs - RACY_WINDOW_MS)) return undefined;
+    if (!isStoreRelativePath(rel) || !fp || !changedBefore(fp, verified.markMs - RACY_WINDOW_MS))
+      return undefined;
     files.push([rel, fp.ino, fp.dev, fp.size, fp.mtimeMs, fp.ctimeMs]);
   }
   const results: Verdict['results'] = [];
@@ -235,8 +237,4 @@ function statOf(file: string): StatFingerprint | undefined {
   } catch {
     return undefined;
   }
-}
-
-function isInsideStore(rel: string): boolean {
-  return rel !== '' && !path.isAbsolute(rel) && !rel.split(/[\\/]/).includes('..');
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../store/atomic-write';
 import { isValidId } from '../store/layout';
+import { everyObjectField } from '../store/object-fields';
 import type { Store } from '../store/store';
 import { sha256Hex, toObjectRef } from '../util/hash';
 import { tryReadSnapshotRecord } from './read-snapshot';
@@ -127,8 +128,6 @@ function isStoredEntry(e: unknown): e is StoredEntry {
   );
 }
 
-const OBJECT_MARK = Buffer.from('"object":"sha256:');
-
 /**
  * The objects `anchor`'s files index names, when that snapshot is still kept (its record names
  * the same files index digest, and the index bytes hash to it); else undefined. gc keeps every
@@ -148,14 +147,10 @@ export function objectsOfKeptSnapshot(
     const bytes = fs.readFileSync(store.layout.filesIndexFile(anchor.id));
     if (toObjectRef(sha256Hex(bytes)) !== anchor.filesIndexDigest) return undefined;
     const hexes = new Set<string>();
-    for (
-      let i = bytes.indexOf(OBJECT_MARK);
-      i !== -1;
-      i = bytes.indexOf(OBJECT_MARK, i + OBJECT_MARK.length)
-    ) {
-      const start = i + OBJECT_MARK.length;
-      hexes.add(bytes.toString('latin1', start, start + 64));
-    }
+    everyObjectField(bytes, (hex) => {
+      hexes.add(hex);
+      return true;
+    });
     return hexes;
   } catch {
     return undefined; // an unreadable record or index: look each object up

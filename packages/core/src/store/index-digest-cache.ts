@@ -3,6 +3,7 @@ import path from 'node:path';
 import { changedBefore } from '../util/stat-fingerprint';
 import { RACY_WINDOW_MS } from '../util/time';
 import { writeFileAtomic } from './atomic-write';
+import { isStoreRelativePath } from './layout';
 import { adoptIndexDigests, type KnownIndexDigest, knownIndexDigests } from './read-index-file';
 import type { Store } from './store';
 
@@ -99,7 +100,7 @@ export function saveIndexDigests(store: Store): void {
   const entries: StoredEntry[] = [];
   for (const d of candidates) {
     const rel = path.relative(root, d.file);
-    if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) continue;
+    if (!isStoreRelativePath(rel)) continue;
     entries.push([
       rel,
       d.ino,
@@ -139,8 +140,7 @@ function isStoredEntry(e: unknown): e is StoredEntry {
     Array.isArray(e) &&
     e.length === 9 &&
     typeof e[0] === 'string' &&
-    !path.isAbsolute(e[0]) &&
-    !e[0].split(/[\\/]/).includes('..') &&
+    isStoreRelativePath(e[0]) &&
     [1, 2, 3, 4, 5, 7].every((i) => typeof e[i] === 'number' && Number.isFinite(e[i])) &&
     typeof e[6] === 'string' &&
     /^[a-f0-9]{64}$/.test(e[6]) &&

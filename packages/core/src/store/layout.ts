@@ -31,6 +31,15 @@ const SHARD_PATTERN = /^[a-f0-9]{2}$/;
 
 export type IdKind = 'snapshot' | 'batch' | 'task' | 'session';
 
+/**
+ * Whether `rel`, a path relative to the store root read from one of the store's own index files,
+ * stays inside the store: not empty, not absolute, no `..` segment. Such files are restored from
+ * caches and copied, so what they name is checked before it is opened.
+ */
+export function isStoreRelativePath(rel: string): boolean {
+  return rel !== '' && !path.isAbsolute(rel) && !rel.split(/[\\/]/).includes('..');
+}
+
 /** Whether `id` may name a snapshot, batch, task or session (assertValidId without the error). */
 export function isValidId(id: string): boolean {
   return ID_PATTERN.test(id);

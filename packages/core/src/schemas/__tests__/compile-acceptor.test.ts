@@ -1,4 +1,9 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { z } from 'zod';
+import { analyze } from '../../api/analyze';
+import { makeTempDir, writeTree } from '../../test-support/temp-dir';
+import { createTestRegistry } from '../../test-support/test-registry';
 import { canonicalJson } from '../../util/canonical-json';
 import { compileAcceptor, safeParseFast } from '../compile-acceptor';
 import { taskOutputSchema } from '../output-record';
@@ -223,27 +228,37 @@ describe('compileAcceptor beyond record fields', () => {
     expect(fast.success && fast.data).toBe(taken);
   });
 
-  it('takes a shard state as runs write it', () => {
-    const state = {
-      schema_name: 'codebatch.shard_state',
-      schema_version: 1,
-      producer: { name: 'codebatch', version: '0.1.0' },
-      shard_id: '0a',
-      task_id: '01_parse',
-      batch_id: 'batch-1',
-      status: 'done',
-      attempt: 1,
-      started_at: '2026-12-06T22:15:10.123Z',
-      completed_at: '2026-12-06T22:15:11.456Z',
-      stats: { files_processed: 3, outputs_written: 9, bytes_processed: 120 },
-      bundle_hash: HEX,
-      outputs_digest: `sha256:${HEX}`,
-      diagnostic_counts: { error: 0, warning: 1, info: 0, hint: 0, none: 0, outputs_digest: `sha256:${HEX}` },
-      kind_counts: { counts: { ast: 3, metric: 6 }, outputs_digest: `sha256:${HEX}` },
-      result_digest: HEX,
-      manifest: `sha256:${HEX}`,
-    };
-    expect(shardStateSchema.safeParse(state).success).toBe(true);
-    expect(compileAcceptor(shardStateSchema)?.(state)).toBe(true);
+  it('takes every shard state a run writes, executed and reused, as zod takes it', async () => {
+    const tmp = makeTempDir();
+    try {
+      const src = path.join(tmp.dir, 'src');
+      const files: Record<string, string> = {};
+      for (let i = 0; i < 12; i += 1) files[`m${i}.ts`] = `export const v${i} = ${i}; // BAD ${i}\n`;
+      writeTree(src, files);
+      const options = {
+        storeDir: path.join(tmp.dir, 'store'),
+        sourceDir: src,
+        pipeline: 'lint' as const,
+        parallel: 1,
+        registry: createTestRegistry(),
+      };
+      await analyze(options);
+      fs.appendFileSync(path.join(src, 'm0.ts'), 'export const edited = 1;\n');
+      await analyze(options);
+      const accepts = compileAcceptor(shardStateSchema)!;
+      const states = fs
+        .readdirSync(path.join(options.storeDir, 'batches'), { recursive: true })
+        .map(String)
+        .filter((f) => f.endsWith('state.json'))
+        .map((f) => JSON.parse(fs.readFileSync(path.join(options.storeDir, 'batches', f), 'utf8')));
+      expect(states.some((st) => st.outputs_ref && st.reused_from)).toBe(true);
+      expect(states.some((st) => !st.outputs_ref && st.diagnostic_counts && st.kind_counts)).toBe(true);
+      for (const state of states) {
+        expect(shardStateSchema.safeParse(state)).toMatchObject({ success: true, data: state });
+        expect(accepts(state)).toBe(true);
+      }
+    } finally {
+      tmp.cleanup();
+    }
   });
 });

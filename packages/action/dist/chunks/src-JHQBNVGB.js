@@ -84,7 +84,7 @@ import {
   verifyShardOutputs,
   verifyStore,
   writeBatchManifest
-} from "./chunk-Q3TIWPFD.js";
+} from "./chunk-HSEKLW6S.js";
 import {
   CodebatchError,
   ENGINE_VERSION,
@@ -170,7 +170,7 @@ import {
   toPathKey,
   writeOutputObject,
   writeShardManifest
-} from "./chunk-IXMGV5Q3.js";
+} from "./chunk-2Z2BKPSN.js";
 export {
   CodebatchError,
   ENGINE_VERSION,

@@ -58,6 +58,7 @@ import {
   createPathMatcher,
   digestRecords,
   emptyDiagnosticCounts,
+  everyObjectField,
   external_exports,
   fingerprintOf,
   idSchema,
@@ -108,6 +109,7 @@ import {
   isMemoLine,
   isPipelineName,
   isShardLocked,
+  isStoreRelativePath,
   isValidId,
   isoDateTime,
   knownIndexDigests,
@@ -175,7 +177,7 @@ import {
   withShardInputs,
   writeFileAtomic,
   writeShardManifest
-} from "./chunk-IXMGV5Q3.js";
+} from "./chunk-2Z2BKPSN.js";
 
 // ../core/src/batch/pipelines.ts
 function toPipelineTask(type, conditional) {
@@ -6092,10 +6094,35 @@ function assertStoredCount(entry, stored, min, found, expected) {
   );
 }
 
+// ../core/src/report/diagnostic.ts
+var SEVERITIES = ["error", "warning", "info", "hint"];
+function severityOf(diagnostic) {
+  return diagnostic.severity ?? "warning";
+}
+function isAtLeast(severity, threshold) {
+  return SEVERITIES.indexOf(severity) <= SEVERITIES.indexOf(threshold);
+}
+function countBySeverity(diagnostics) {
+  const counts = { error: 0, warning: 0, info: 0, hint: 0 };
+  for (const d of diagnostics) counts[severityOf(d)] += 1;
+  return counts;
+}
+function compareDiagnostics(a, b) {
+  return compareStrings(a.path, b.path) || (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0) || compareStrings(a.code ?? "", b.code ?? "") || compareStrings(a.message ?? "", b.message ?? "");
+}
+function compareStrings(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+function prefixPath(prefix, path28) {
+  if (!prefix || prefix === "." || prefix === "./") return path28;
+  return `${prefix.replace(/\/+$/, "")}/${path28}`;
+}
+
 // ../core/src/run/verified-batches.ts
 init_zod();
 init_compile_acceptor();
 init_atomic_write();
+init_layout();
 init_stat_fingerprint();
 init_time();
 import fs12 from "node:fs";
@@ -6153,7 +6180,7 @@ function lookupVerifiedBatch(store, key, batchId) {
   const verdict = readVerdicts(store).find((v) => v.key === key && v.batch_id === batchId);
   if (!verdict) return void 0;
   for (const [rel, ino, dev, size, mtimeMs2, ctimeMs] of verdict.files) {
-    if (!isInsideStore(rel)) return void 0;
+    if (!isStoreRelativePath(rel)) return void 0;
     const now = statOf(path9.join(store.layout.root, rel));
     if (!now || !sameFingerprint(now, { ino, dev, size, mtimeMs: mtimeMs2, ctimeMs })) return void 0;
   }
@@ -6178,7 +6205,8 @@ function recordVerifiedBatch(store, verified) {
   for (const file of verified.files) {
     const rel = path9.relative(root, file);
     const fp = statOf(file);
-    if (!isInsideStore(rel) || !fp || !changedBefore(fp, verified.markMs - RACY_WINDOW_MS)) return void 0;
+    if (!isStoreRelativePath(rel) || !fp || !changedBefore(fp, verified.markMs - RACY_WINDOW_MS))
+      return void 0;
     files.push([rel, fp.ino, fp.dev, fp.size, fp.mtimeMs, fp.ctimeMs]);
   }
   const results = [];
@@ -6254,9 +6282,6 @@ function statOf(file) {
   } catch {
     return void 0;
   }
-}
-function isInsideStore(rel) {
-  return rel !== "" && !path9.isAbsolute(rel) && !rel.split(/[\\/]/).includes("..");
 }
 
 // ../core/src/run/verify-batch.ts
@@ -6391,10 +6416,10 @@ function incompleteTailLength(bytes) {
 // ../core/src/snapshot/git-blob-map.ts
 init_atomic_write();
 init_layout();
-init_hash();
-init_read_snapshot();
 import fs13 from "node:fs";
 import path10 from "node:path";
+init_hash();
+init_read_snapshot();
 var SCHEMA_NAME2 = "codebatch.git_blob_map";
 var VERSION2 = 1;
 var MAX_ENTRIES = 5e5;
@@ -6450,7 +6475,6 @@ function saveGitBlobMap(store, previous, fresh, snapshot, anchorKept) {
 function isStoredEntry(e) {
   return Array.isArray(e) && e.length === 4 && typeof e[0] === "string" && BLOB_ID.test(e[0]) && typeof e[1] === "string" && HEX64.test(e[1]) && Number.isInteger(e[2]) && e[2] >= 0 && (e[3] === 0 || e[3] === 1);
 }
-var OBJECT_MARK = Buffer.from('"object":"sha256:');
 function objectsOfKeptSnapshot(store, anchor) {
   if (!anchor) return void 0;
   try {
@@ -6459,10 +6483,10 @@ function objectsOfKeptSnapshot(store, anchor) {
     const bytes = fs13.readFileSync(store.layout.filesIndexFile(anchor.id));
     if (toObjectRef(sha256Hex(bytes)) !== anchor.filesIndexDigest) return void 0;
     const hexes = /* @__PURE__ */ new Set();
-    for (let i = bytes.indexOf(OBJECT_MARK); i !== -1; i = bytes.indexOf(OBJECT_MARK, i + OBJECT_MARK.length)) {
-      const start = i + OBJECT_MARK.length;
-      hexes.add(bytes.toString("latin1", start, start + 64));
-    }
+    everyObjectField(bytes, (hex) => {
+      hexes.add(hex);
+      return true;
+    });
     return hexes;
   } catch {
     return void 0;
@@ -7312,6 +7336,7 @@ function findCaseCollisions(files) {
 init_stat_fingerprint();
 init_time();
 init_atomic_write();
+init_layout();
 init_read_index_file();
 import fs20 from "node:fs";
 import path17 from "node:path";
@@ -7359,7 +7384,7 @@ function saveIndexDigests(store) {
   const entries = [];
   for (const d of candidates) {
     const rel = path17.relative(root, d.file);
-    if (rel === "" || rel.startsWith("..") || path17.isAbsolute(rel)) continue;
+    if (!isStoreRelativePath(rel)) continue;
     entries.push([
       rel,
       d.ino,
@@ -7391,7 +7416,7 @@ function isRacyClean(mtimeMs2, ctimeMs, hashedAtMs) {
   return changedBefore({ mtimeMs: mtimeMs2, ctimeMs }, hashedAtMs - RACY_WINDOW_MS);
 }
 function isStoredEntry3(e) {
-  return Array.isArray(e) && e.length === 9 && typeof e[0] === "string" && !path17.isAbsolute(e[0]) && !e[0].split(/[\\/]/).includes("..") && [1, 2, 3, 4, 5, 7].every((i) => typeof e[i] === "number" && Number.isFinite(e[i])) && typeof e[6] === "string" && /^[a-f0-9]{64}$/.test(e[6]) && (e[8] === 0 || e[8] === 1);
+  return Array.isArray(e) && e.length === 9 && typeof e[0] === "string" && isStoreRelativePath(e[0]) && [1, 2, 3, 4, 5, 7].every((i) => typeof e[i] === "number" && Number.isFinite(e[i])) && typeof e[6] === "string" && /^[a-f0-9]{64}$/.test(e[6]) && (e[8] === 0 || e[8] === 1);
 }
 
 // ../core/src/api/analyze.ts
@@ -7638,7 +7663,7 @@ function parseKeptReport(bytes) {
   try {
     const report = JSON.parse(bytes.toString("utf8"));
     const counts = report.counts;
-    const countsOk = typeof counts === "object" && counts !== null && ["error", "warning", "info", "hint"].every((k) => Number.isInteger(counts[k]));
+    const countsOk = typeof counts === "object" && counts !== null && SEVERITIES.every((k) => Number.isInteger(counts[k]));
     return Array.isArray(report.diagnostics) && countsOk ? report : void 0;
   } catch {
     return void 0;
@@ -8136,30 +8161,6 @@ import fs21 from "node:fs";
 import path19 from "node:path";
 import { pathToFileURL } from "node:url";
 init_codebatch_error();
-
-// ../core/src/report/diagnostic.ts
-var SEVERITIES = ["error", "warning", "info", "hint"];
-function severityOf(diagnostic) {
-  return diagnostic.severity ?? "warning";
-}
-function isAtLeast(severity, threshold) {
-  return SEVERITIES.indexOf(severity) <= SEVERITIES.indexOf(threshold);
-}
-function countBySeverity(diagnostics) {
-  const counts = { error: 0, warning: 0, info: 0, hint: 0 };
-  for (const d of diagnostics) counts[severityOf(d)] += 1;
-  return counts;
-}
-function compareDiagnostics(a, b) {
-  return compareStrings(a.path, b.path) || (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0) || compareStrings(a.code ?? "", b.code ?? "") || compareStrings(a.message ?? "", b.message ?? "");
-}
-function compareStrings(a, b) {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-function prefixPath(prefix, path28) {
-  if (!prefix || prefix === "." || prefix === "./") return path28;
-  return `${prefix.replace(/\/+$/, "")}/${path28}`;
-}
 
 // ../core/src/report/format-text.ts
 var ANSI = {
@@ -11095,6 +11096,10 @@ export {
   runBatchWithProvenance,
   queryOutputs,
   queryDiagnostics,
+  SEVERITIES,
+  severityOf,
+  isAtLeast,
+  countBySeverity,
   isProbablyText,
   langHint,
   createSnapshot,
@@ -11106,10 +11111,6 @@ export {
   findBatchForCommit,
   escapeText,
   formatErrorHuman,
-  SEVERITIES,
-  severityOf,
-  isAtLeast,
-  countBySeverity,
   formatDiagnosticsText,
   formatDuration,
   formatSummaryLine,

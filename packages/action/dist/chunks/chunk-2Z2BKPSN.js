@@ -23164,6 +23164,9 @@ var init_snapshot_record = __esm({
 
 // ../core/src/store/layout.ts
 import path11 from "node:path";
+function isStoreRelativePath(rel) {
+  return rel !== "" && !path11.isAbsolute(rel) && !rel.split(/[\\/]/).includes("..");
+}
 function isValidId(id) {
   return ID_PATTERN.test(id);
 }
@@ -33000,6 +33003,18 @@ import path15 from "node:path";
 
 // ../core/src/run/committed-outputs.ts
 init_chunking();
+
+// ../core/src/store/object-fields.ts
+var OBJECT_FIELD = Buffer.from('"object":"sha256:');
+function everyObjectField(bytes, visit5) {
+  for (let i2 = bytes.indexOf(OBJECT_FIELD); i2 !== -1; i2 = bytes.indexOf(OBJECT_FIELD, i2 + OBJECT_FIELD.length)) {
+    const start2 = i2 + OBJECT_FIELD.length;
+    if (!visit5(bytes.toString("latin1", start2, start2 + 64), i2)) return false;
+  }
+  return true;
+}
+
+// ../core/src/run/committed-outputs.ts
 init_read_index_file();
 init_shard_outputs();
 init_read_verification();
@@ -33018,22 +33033,18 @@ function readCommittedIndex(store, location, state, options = {}) {
   }
   return read;
 }
-var OBJECT_MARK = Buffer.from('"object":"sha256:');
 var NEWLINE = 10;
 function referencedObjectsExist(store, bytes) {
-  for (let i2 = bytes.indexOf(OBJECT_MARK); i2 !== -1; i2 = bytes.indexOf(OBJECT_MARK, i2 + 1)) {
-    const start2 = i2 + OBJECT_MARK.length;
-    const hex3 = bytes.toString("latin1", start2, start2 + 64);
+  return everyObjectField(bytes, (hex3, at) => {
     if (!store.objects.hasObject(hex3)) return false;
-    const lineEnd = bytes.indexOf(NEWLINE, start2);
+    const lineEnd = bytes.indexOf(NEWLINE, at);
     const line = bytes.toString(
       "utf8",
-      bytes.lastIndexOf(NEWLINE, i2) + 1,
+      bytes.lastIndexOf(NEWLINE, at) + 1,
       lineEnd === -1 ? bytes.length : lineEnd
     );
-    if (line.includes(CHUNKED_FORMAT_MARK) && verifiesReads() && !chunksExist(store, hex3)) return false;
-  }
-  return true;
+    return !(line.includes(CHUNKED_FORMAT_MARK) && verifiesReads() && !chunksExist(store, hex3));
+  });
 }
 var CHUNKED_FORMAT_MARK = `${CHUNKED_SUFFIX}"`;
 function chunksExist(store, manifestHex) {
@@ -33495,7 +33506,6 @@ init_codebatch_error();
 init_diagnostic_counts();
 init_compile_acceptor();
 init_output_record();
-init_hash();
 
 // ../core/src/run/commit-outputs.ts
 init_atomic_write();
@@ -33537,6 +33547,12 @@ function taskContextFor(ctx, scope, task) {
   };
 }
 var MANY_FILES = 64;
+function warmUpTask(def) {
+  try {
+    def.warmUp?.();
+  } catch {
+  }
+}
 function fileKeyerFor(ctx, task) {
   return createFileKeyer({
     taskId: task.task_id,
@@ -33576,10 +33592,10 @@ function shardSeed(taskId, shardId, base) {
 
 // ../core/src/run/lookahead.ts
 init_codebatch_error();
-init_hash();
 init_record_text();
 
 // ../core/src/run/task-environment.ts
+init_hash();
 function taskEnvironment(ctx, task) {
   let env = ctx.environments.get(task.task_id);
   if (!env) {
@@ -33592,6 +33608,17 @@ function taskEnvironment(ctx, task) {
     ctx.environments.set(task.task_id, env);
   }
   return env;
+}
+var environmentDigests = /* @__PURE__ */ new WeakMap();
+async function taskEnvironmentDigest(ctx, task) {
+  const environment = await taskEnvironment(ctx, task);
+  if (!environment) return void 0;
+  let digest = environmentDigests.get(environment);
+  if (digest === void 0) {
+    digest = sha256OfCanonical(environment);
+    environmentDigests.set(environment, digest);
+  }
+  return digest;
 }
 function withShardInputs(ctx, task, members2, environment) {
   const def = ctx.registry.get(task.type);
@@ -33618,11 +33645,8 @@ async function createLookahead(a, upstream) {
     const def = ctx.registry.get(task.type);
     if (planTask.depends_on.length !== 1 || planTask.depends_on[0] !== upstream.task_id) continue;
     if (def.runFiles || def.fileKeys) continue;
-    const environment = await taskEnvironment(ctx, task);
-    try {
-      def.warmUp?.();
-    } catch {
-    }
+    const environmentDigest = await taskEnvironmentDigest(ctx, task);
+    warmUpTask(def);
     const results = /* @__PURE__ */ new Map();
     scope.ahead.set(taskId, results);
     later.push({
@@ -33630,7 +33654,7 @@ async function createLookahead(a, upstream) {
       def,
       taskCtx: taskContextFor(ctx, scope, task),
       fileKey: fileKeyerFor(ctx, task),
-      ...environment ? { environmentDigest: sha256OfCanonical(environment) } : {},
+      ...environmentDigest ? { environmentDigest } : {},
       memo: ctx.memos.get(taskId),
       results
     });
@@ -33886,8 +33910,7 @@ async function executeTask(a, previous, t) {
     const taskCtx = taskContextFor(ctx, scope, t.task);
     const memo2 = ctx.memos.get(taskId);
     const extras = t.def.fileKeys ? await t.def.fileKeys(scope.files, taskCtx) : void 0;
-    const environment = t.def.fileKeys ? void 0 : await taskEnvironment(ctx, t.task);
-    const environmentDigest = environment ? sha256OfCanonical(environment) : void 0;
+    const environmentDigest = t.def.fileKeys ? void 0 : await taskEnvironmentDigest(ctx, t.task);
     const fileKey = fileKeyerFor(ctx, t.task);
     const perFile = lookupFiles(a, t.deps, fileKey, { extras, environmentDigest });
     const misses = perFile.filter((f) => !f.records);
@@ -33993,12 +34016,7 @@ function gatherOutputs(perFile, results, options) {
 }
 async function runMisses(taskId, t, files, taskCtx, lookahead) {
   if (files.length === 0) return [];
-  if (files.length >= MANY_FILES) {
-    try {
-      t.def.warmUp?.();
-    } catch {
-    }
-  }
+  if (files.length >= MANY_FILES) warmUpTask(t.def);
   if (t.def.runFiles) {
     const results = await t.def.runFiles(files, taskCtx);
     if (results.length !== files.length)
@@ -34011,11 +34029,9 @@ async function runMisses(taskId, t, files, taskCtx, lookahead) {
   const runOne = (file2) => runFileOf(t.def, t.task, file2, taskCtx);
   return files.map((file2) => lookahead ? lookahead.run(file2, runOne) : runOne(file2));
 }
-var acceptsTaskOutput = compileAcceptor(taskOutputSchema);
 function assertValidOutputs(outputs, filePath, taskId) {
   for (const o of outputs) {
-    if (o.path === filePath && acceptsTaskOutput?.(o)) continue;
-    const result = taskOutputSchema.safeParse(o);
+    const result = safeParseFast(taskOutputSchema, o);
     if (!result.success || o.path !== filePath) {
       throw new CodebatchError(
         "E_RECORD_INVALID",
@@ -34737,6 +34753,7 @@ export {
   BATCHES_DIR,
   INDEXES_DIR,
   SESSIONS_DIR,
+  isStoreRelativePath,
   isValidId,
   assertValidId,
   assertValidShardId,
@@ -34808,6 +34825,7 @@ export {
   sameFingerprint,
   changedBefore,
   init_stat_fingerprint,
+  everyObjectField,
   readIndexFile,
   knownIndexDigests,
   adoptIndexDigests,
