@@ -16,7 +16,7 @@ import {
   readBatchRecords,
   runShardChain,
   toCodebatchError
-} from "./chunks/chunk-2Z2BKPSN.js";
+} from "./chunks/chunk-QR3OLNU3.js";
 
 // ../core/src/run/shard-worker.ts
 init_read_batch();

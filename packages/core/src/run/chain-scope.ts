@@ -1,10 +1,11 @@
 import { type ShardLock, tryLockShard } from '../batch/shard-lock';
 import type { FilesIndexRecord } from '../schemas/snapshot-record';
 import type { FileRunResult, TaskFile } from '../tasks/task-definition';
+import { groupByPath } from '../util/group-by-path';
 import type { BatchRunContext } from './batch-context';
 import { EventBuffer } from './events';
 import { type RecordText, splitIndexRecords } from './record-text';
-import { buildTaskFiles, groupByPath } from './task-files';
+import { buildTaskFiles } from './task-files';
 
 /**
  * What one shard chain owns while it runs, apart from the batch context every chain shares:

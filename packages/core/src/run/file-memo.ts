@@ -6,12 +6,12 @@ import { appendJsonl, toJsonl } from '../store/jsonl';
 import { isMemoLine } from '../store/memo-line';
 import type { Store } from '../store/store';
 import { canonicalJson } from '../util/canonical-json';
+import { groupByPath } from '../util/group-by-path';
 import { sha256Hex } from '../util/hash';
 import { fingerprintOf, type StatFingerprint, sameFingerprint } from '../util/stat-fingerprint';
 import { readCommittedIndex } from './committed-outputs';
 import { type TaskIdentityParts, taskIdentity } from './input-bundle';
 import { type RecordText, splitIndexRecords } from './record-text';
-import { groupByPath } from './task-files';
 
 /**
  * Per-file memo: the input-bundle idea one level down. A file's outputs for a task depend only

@@ -1,6 +1,7 @@
 import type { OutputRecord } from '../../schemas/output-record';
 import type { FilesIndexRecord } from '../../schemas/snapshot-record';
 import type { Store } from '../../store/store';
+import { groupByPath } from '../../util/group-by-path';
 import { DIAGNOSTIC_LINE } from '../batch-facts';
 import { type BatchView, loadBatchView, resolveTaskIds } from '../batch-view';
 import { readFilesByPath } from '../files-index';
@@ -259,8 +260,8 @@ function withoutUnchangedFiles(
   baseFiles: Map<string, FilesIndexRecord>,
   headFiles: Map<string, FilesIndexRecord>,
 ): [OutputRecord[], OutputRecord[]] {
-  const baseByPath = runsByPath(baseRecords);
-  const headByPath = runsByPath(headRecords);
+  const baseByPath = groupByPath(baseRecords);
+  const headByPath = groupByPath(headRecords);
   const unchanged = new Set<string>();
   for (const [path, headRun] of headByPath) {
     const baseRun = baseByPath.get(path);
@@ -274,14 +275,4 @@ function withoutUnchangedFiles(
   if (unchanged.size === 0) return [baseRecords, headRecords];
   const keep = (r: OutputRecord) => !unchanged.has(r.path);
   return [baseRecords.filter(keep), headRecords.filter(keep)];
-}
-
-function runsByPath(records: readonly OutputRecord[]): Map<string, OutputRecord[]> {
-  const out = new Map<string, OutputRecord[]>();
-  for (const r of records) {
-    const run = out.get(r.path);
-    if (run) run.push(r);
-    else out.set(r.path, [r]);
-  }
-  return out;
 }

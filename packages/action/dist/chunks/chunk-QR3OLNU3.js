@@ -24180,6 +24180,22 @@ var init_memo_line = __esm({
   }
 });
 
+// ../core/src/util/group-by-path.ts
+function groupByPath(records) {
+  const map2 = /* @__PURE__ */ new Map();
+  for (const r of records) {
+    const list = map2.get(r.path);
+    if (list) list.push(r);
+    else map2.set(r.path, [r]);
+  }
+  return map2;
+}
+var init_group_by_path = __esm({
+  "../core/src/util/group-by-path.ts"() {
+    "use strict";
+  }
+});
+
 // ../core/src/util/stat-fingerprint.ts
 function fingerprintOf(stat) {
   return { size: stat.size, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs, ino: stat.ino, dev: stat.dev };
@@ -25672,11 +25688,11 @@ var init_shard_manifest = __esm({
 });
 
 // ../core/src/batch/shard-lock.ts
-import fs17 from "node:fs";
+import fs16 from "node:fs";
 import os from "node:os";
-import path16 from "node:path";
+import path15 from "node:path";
 function tryLockShard(shardDir, staleMs = DEFAULT_STALE_MS) {
-  return tryLockFile(path16.join(shardDir, ".lock"), staleMs);
+  return tryLockFile(path15.join(shardDir, ".lock"), staleMs);
 }
 function tryLockFile(file2, staleMs = DEFAULT_STALE_MS) {
   const start2 = ownStart();
@@ -25688,11 +25704,11 @@ function tryLockFile(file2, staleMs = DEFAULT_STALE_MS) {
   };
   for (let attempt = 0; attempt < 2; attempt += 1) {
     try {
-      fs17.writeFileSync(file2, JSON.stringify(owner), { flag: "wx" });
+      fs16.writeFileSync(file2, JSON.stringify(owner), { flag: "wx" });
       return {
         release: () => {
           try {
-            fs17.rmSync(file2, { force: true });
+            fs16.rmSync(file2, { force: true });
           } catch {
           }
         }
@@ -25701,19 +25717,19 @@ function tryLockFile(file2, staleMs = DEFAULT_STALE_MS) {
       if (error62.code !== "EEXIST")
         throw toCodebatchError(error62, `locking ${file2}`);
       if (!isStale(file2, staleMs)) return void 0;
-      fs17.rmSync(file2, { force: true });
+      fs16.rmSync(file2, { force: true });
     }
   }
   return void 0;
 }
 function isShardLocked(shardDir, staleMs = DEFAULT_STALE_MS) {
-  const file2 = path16.join(shardDir, ".lock");
-  return fs17.existsSync(file2) && !isStale(file2, staleMs);
+  const file2 = path15.join(shardDir, ".lock");
+  return fs16.existsSync(file2) && !isStale(file2, staleMs);
 }
 function readProcessStart(pid) {
   let text;
   try {
-    text = fs17.readFileSync(`/proc/${pid}/stat`, "utf8");
+    text = fs16.readFileSync(`/proc/${pid}/stat`, "utf8");
   } catch {
     return void 0;
   }
@@ -25724,7 +25740,7 @@ function readProcessStart(pid) {
 function readBootId() {
   if (bootId === void 0) {
     try {
-      bootId = fs17.readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim() || null;
+      bootId = fs16.readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim() || null;
     } catch {
       bootId = null;
     }
@@ -25742,10 +25758,10 @@ function ownStart() {
 function isStale(file2, staleMs) {
   let owner;
   try {
-    owner = JSON.parse(fs17.readFileSync(file2, "utf8"));
+    owner = JSON.parse(fs16.readFileSync(file2, "utf8"));
   } catch {
     try {
-      return Date.now() - fs17.statSync(file2).mtimeMs > 1e4;
+      return Date.now() - fs16.statSync(file2).mtimeMs > 1e4;
     } catch {
       return true;
     }
@@ -32996,10 +33012,11 @@ init_atomic_write();
 init_jsonl();
 init_memo_line();
 init_canonical_json();
+init_group_by_path();
 init_hash();
 init_stat_fingerprint();
-import fs16 from "node:fs";
-import path15 from "node:path";
+import fs15 from "node:fs";
+import path14 from "node:path";
 
 // ../core/src/run/committed-outputs.ts
 init_chunking();
@@ -33062,85 +33079,6 @@ function chunksExist(store, manifestHex) {
 // ../core/src/run/file-memo.ts
 init_input_bundle();
 init_record_text();
-
-// ../core/src/run/read-source-object.ts
-init_codebatch_error();
-init_hash();
-init_read_verification();
-import fs15 from "node:fs";
-import path14 from "node:path";
-function readSourceObject(store, hex3, source) {
-  try {
-    return verifiesReads() ? store.objects.readObjectVerified(hex3) : store.objects.readObject(hex3);
-  } catch (error62) {
-    if (!isCodebatchError(error62) || error62.code !== "E_OBJECT_CORRUPT" && error62.code !== "E_OBJECT_NOT_FOUND")
-      throw error62;
-    const fromTree = readIfMatches(path14.join(source.root, source.path), hex3);
-    if (fromTree) {
-      store.objects.repairObject(hex3, fromTree);
-      return fromTree;
-    }
-    throw new CodebatchError(
-      "E_OBJECT_CORRUPT",
-      `the stored content of ${source.path} (sha256:${hex3}) is ${error62.code === "E_OBJECT_NOT_FOUND" ? "missing" : "corrupt"}, and the file in the tree no longer matches it`,
-      {
-        hints: [
-          "Snapshot the tree again (`codebatch check`, or `codebatch snapshot` and a new batch): that stores the content anew."
-        ],
-        details: { path: source.path, object: `sha256:${hex3}` }
-      }
-    );
-  }
-}
-function readIfMatches(file2, hex3) {
-  try {
-    const stat = fs15.lstatSync(file2);
-    if (!stat.isFile()) return void 0;
-    const bytes = fs15.readFileSync(file2);
-    return sha256Hex(bytes) === hex3 ? bytes : void 0;
-  } catch {
-    return void 0;
-  }
-}
-
-// ../core/src/run/task-files.ts
-function buildTaskFiles(store, members2, upstreamByTask, sourceRoot) {
-  return members2.map((m) => {
-    const hex3 = m.object.slice("sha256:".length);
-    let bytes;
-    let text;
-    const file2 = {
-      path: m.path,
-      object: hex3,
-      size: m.size,
-      lang: m.lang_hint,
-      isText: m.text !== false,
-      bytes() {
-        if (bytes === void 0) bytes = readSourceObject(store, hex3, { root: sourceRoot(), path: m.path });
-        return bytes;
-      },
-      text() {
-        if (text === void 0) text = file2.bytes().toString("utf8");
-        return text;
-      },
-      upstream(taskId) {
-        return upstreamByTask.get(taskId)?.get(m.path)?.map((r) => r.record) ?? [];
-      }
-    };
-    return file2;
-  });
-}
-function groupByPath(records) {
-  const map2 = /* @__PURE__ */ new Map();
-  for (const r of records) {
-    const list = map2.get(r.path);
-    if (list) list.push(r);
-    else map2.set(r.path, [r]);
-  }
-  return map2;
-}
-
-// ../core/src/run/file-memo.ts
 function createFileKeyer(identity) {
   const fixed = taskIdentity(identity);
   const templates = /* @__PURE__ */ new Map();
@@ -33191,7 +33129,7 @@ var FileMemo = class {
   loadedAs;
   sources = /* @__PURE__ */ new Map();
   get file() {
-    return path15.join(this.store.layout.indexesDir, "memo", `${this.taskId}.jsonl`);
+    return path14.join(this.store.layout.indexesDir, "memo", `${this.taskId}.jsonl`);
   }
   /**
    * Reads the table. Lines as the engine writes them (`{"k":"<64 hex>",...` or `{"h":...`) are
@@ -33207,14 +33145,14 @@ var FileMemo = class {
     let text = "";
     let fd;
     try {
-      fd = fs16.openSync(this.file, "r");
-      const before = fingerprintOf(fs16.fstatSync(fd));
-      text = fs16.readFileSync(fd, "utf8");
+      fd = fs15.openSync(this.file, "r");
+      const before = fingerprintOf(fs15.fstatSync(fd));
+      text = fs15.readFileSync(fd, "utf8");
       this.loadedAs = before;
     } catch {
       return this.table;
     } finally {
-      if (fd !== void 0) fs16.closeSync(fd);
+      if (fd !== void 0) fs15.closeSync(fd);
     }
     let lines3 = 0;
     for (let start2 = 0; start2 < text.length; ) {
@@ -33270,19 +33208,19 @@ var FileMemo = class {
    * future re-execution of that file and never a wrong result.
    */
   compact(bytesRead) {
-    const tmp = path15.join(path15.dirname(this.file), tempName(path15.basename(this.file)));
+    const tmp = path14.join(path14.dirname(this.file), tempName(path14.basename(this.file)));
     try {
       const entries = [...this.bundles.values(), ...this.table.values()];
       const text = entries.map((e) => typeof e === "string" ? `${e}
 ` : toJsonl([e])).join("");
-      fs16.writeFileSync(tmp, text, { flag: "wx" });
-      if (fs16.statSync(this.file).size === bytesRead) {
-        fs16.renameSync(tmp, this.file);
-        this.loadedAs = fingerprintOf(fs16.statSync(this.file));
+      fs15.writeFileSync(tmp, text, { flag: "wx" });
+      if (fs15.statSync(this.file).size === bytesRead) {
+        fs15.renameSync(tmp, this.file);
+        this.loadedAs = fingerprintOf(fs15.statSync(this.file));
       }
     } catch {
     } finally {
-      fs16.rmSync(tmp, { force: true });
+      fs15.rmSync(tmp, { force: true });
     }
   }
   /** Reads the table now (a prewarmed worker does, while the main thread snapshots). */
@@ -33298,7 +33236,7 @@ var FileMemo = class {
     if (!this.table || this.pending.length > 0) return false;
     let now;
     try {
-      now = fingerprintOf(fs16.statSync(this.file));
+      now = fingerprintOf(fs15.statSync(this.file));
     } catch {
       now = void 0;
     }
@@ -33361,7 +33299,7 @@ var FileMemo = class {
     if (this.pending.length === 0) return;
     try {
       if (!this.dirReady) {
-        fs16.mkdirSync(path15.dirname(this.file), { recursive: true });
+        fs15.mkdirSync(path14.dirname(this.file), { recursive: true });
         this.dirReady = true;
       }
       appendJsonl(this.file, this.pending);
@@ -33407,6 +33345,7 @@ init_codebatch_error();
 
 // ../core/src/run/chain-scope.ts
 init_shard_lock();
+init_group_by_path();
 
 // ../core/src/run/events.ts
 init_jsonl();
@@ -33437,6 +33376,76 @@ var EventBuffer = class {
 
 // ../core/src/run/chain-scope.ts
 init_record_text();
+
+// ../core/src/run/read-source-object.ts
+init_codebatch_error();
+init_hash();
+init_read_verification();
+import fs17 from "node:fs";
+import path16 from "node:path";
+function readSourceObject(store, hex3, source) {
+  try {
+    return verifiesReads() ? store.objects.readObjectVerified(hex3) : store.objects.readObject(hex3);
+  } catch (error62) {
+    if (!isCodebatchError(error62) || error62.code !== "E_OBJECT_CORRUPT" && error62.code !== "E_OBJECT_NOT_FOUND")
+      throw error62;
+    const fromTree = readIfMatches(path16.join(source.root, source.path), hex3);
+    if (fromTree) {
+      store.objects.repairObject(hex3, fromTree);
+      return fromTree;
+    }
+    throw new CodebatchError(
+      "E_OBJECT_CORRUPT",
+      `the stored content of ${source.path} (sha256:${hex3}) is ${error62.code === "E_OBJECT_NOT_FOUND" ? "missing" : "corrupt"}, and the file in the tree no longer matches it`,
+      {
+        hints: [
+          "Snapshot the tree again (`codebatch check`, or `codebatch snapshot` and a new batch): that stores the content anew."
+        ],
+        details: { path: source.path, object: `sha256:${hex3}` }
+      }
+    );
+  }
+}
+function readIfMatches(file2, hex3) {
+  try {
+    const stat = fs17.lstatSync(file2);
+    if (!stat.isFile()) return void 0;
+    const bytes = fs17.readFileSync(file2);
+    return sha256Hex(bytes) === hex3 ? bytes : void 0;
+  } catch {
+    return void 0;
+  }
+}
+
+// ../core/src/run/task-files.ts
+function buildTaskFiles(store, members2, upstreamByTask, sourceRoot) {
+  return members2.map((m) => {
+    const hex3 = m.object.slice("sha256:".length);
+    let bytes;
+    let text;
+    const file2 = {
+      path: m.path,
+      object: hex3,
+      size: m.size,
+      lang: m.lang_hint,
+      isText: m.text !== false,
+      bytes() {
+        if (bytes === void 0) bytes = readSourceObject(store, hex3, { root: sourceRoot(), path: m.path });
+        return bytes;
+      },
+      text() {
+        if (text === void 0) text = file2.bytes().toString("utf8");
+        return text;
+      },
+      upstream(taskId) {
+        return upstreamByTask.get(taskId)?.get(m.path)?.map((r) => r.record) ?? [];
+      }
+    };
+    return file2;
+  });
+}
+
+// ../core/src/run/chain-scope.ts
 function createUpstreamOutputs() {
   const parsed = /* @__PURE__ */ new Map();
   const pending = /* @__PURE__ */ new Map();
@@ -34821,6 +34830,8 @@ export {
   init_snapshot_view,
   isMemoLine,
   init_memo_line,
+  groupByPath,
+  init_group_by_path,
   fingerprintOf,
   sameFingerprint,
   changedBefore,

@@ -61,6 +61,7 @@ import {
   everyObjectField,
   external_exports,
   fingerprintOf,
+  groupByPath,
   idSchema,
   initStore,
   init_ancestor_configs,
@@ -77,6 +78,7 @@ import {
   init_config_files,
   init_diagnostic_counts,
   init_glob_match,
+  init_group_by_path,
   init_hash,
   init_input_bundle,
   init_jsonl,
@@ -177,7 +179,7 @@ import {
   withShardInputs,
   writeFileAtomic,
   writeShardManifest
-} from "./chunk-2Z2BKPSN.js";
+} from "./chunk-QR3OLNU3.js";
 
 // ../core/src/batch/pipelines.ts
 function toPipelineTask(type, conditional) {
@@ -2685,8 +2687,8 @@ function diagnosticDelta(store, baseBatchId, headBatchId, options, side) {
   };
 }
 function withoutUnchangedFiles(baseRecords, headRecords, baseFiles, headFiles) {
-  const baseByPath = runsByPath(baseRecords);
-  const headByPath = runsByPath(headRecords);
+  const baseByPath = groupByPath(baseRecords);
+  const headByPath = groupByPath(headRecords);
   const unchanged = /* @__PURE__ */ new Set();
   for (const [path28, headRun] of headByPath) {
     const baseRun = baseByPath.get(path28);
@@ -2701,19 +2703,11 @@ function withoutUnchangedFiles(baseRecords, headRecords, baseFiles, headFiles) {
   const keep = (r) => !unchanged.has(r.path);
   return [baseRecords.filter(keep), headRecords.filter(keep)];
 }
-function runsByPath(records) {
-  const out = /* @__PURE__ */ new Map();
-  for (const r of records) {
-    const run = out.get(r.path);
-    if (run) run.push(r);
-    else out.set(r.path, [r]);
-  }
-  return out;
-}
 var DIAGNOSTICS;
 var init_diff_batches = __esm({
   "../core/src/query/diff/diff-batches.ts"() {
     "use strict";
+    init_group_by_path();
     init_batch_facts();
     init_batch_view();
     init_files_index();

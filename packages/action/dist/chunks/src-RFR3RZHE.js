@@ -84,7 +84,7 @@ import {
   verifyShardOutputs,
   verifyStore,
   writeBatchManifest
-} from "./chunk-HSEKLW6S.js";
+} from "./chunk-CBH6DFXE.js";
 import {
   CodebatchError,
   ENGINE_VERSION,
@@ -170,7 +170,7 @@ import {
   toPathKey,
   writeOutputObject,
   writeShardManifest
-} from "./chunk-2Z2BKPSN.js";
+} from "./chunk-QR3OLNU3.js";
 export {
   CodebatchError,
   ENGINE_VERSION,
