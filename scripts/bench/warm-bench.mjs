@@ -321,12 +321,17 @@ export function runWarmBench({ repo, benchDir, corpus, runs, cliBin, keep = fals
 }
 
 // Alone: node scripts/bench/warm-bench.mjs [--runs N] [--keep]
-// (expects the corpus that `npm run bench` builds in .bench/corpus).
+// (builds the small corpus in .bench/corpus first when it is not there, as `npm run bench` does).
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
   const args = process.argv.slice(2);
   const i = args.indexOf('--runs');
   const benchDir = path.join(repo, '.bench');
+  if (!fs.existsSync(path.join(benchDir, 'corpus'))) {
+    const script = path.resolve(repo, '../shared/bench/make-corpus.sh');
+    const made = spawnSync('bash', [script, benchDir, 'small'], { stdio: 'inherit' });
+    if (made.status !== 0) process.exit(made.status ?? 1);
+  }
   const out = runWarmBench({
     repo,
     benchDir,

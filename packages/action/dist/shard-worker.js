@@ -16,7 +16,7 @@ import {
   readBatchRecords,
   runShardChain,
   toCodebatchError
-} from "./chunks/chunk-QR3OLNU3.js";
+} from "./chunks/chunk-A3LRYPF7.js";
 
 // ../core/src/run/shard-worker.ts
 init_read_batch();

@@ -122,11 +122,18 @@ export function rememberIndexDigest(
 ): void {
   try {
     const stat = fs.statSync(file);
+    // Told again of a file this process hashed (or took from the cache), unchanged since: what
+    // was known of it stays. Dropping its hashedAtMs would keep it from being saved, and every
+    // later process would hash it and look up its objects again (a reuse is told of its source
+    // index after linking it, though a link to an object already present leaves it as it was).
+    const prior = known.get(file);
+    const same = prior !== undefined && prior.hex === hex && sameFingerprint(prior, stat);
     setKnown(file, {
       ...fingerprintOf(stat),
       hex,
       used: true,
-      ...(options.objectsPresent ? { objectsPresent: true } : {}),
+      ...(same && prior.hashedAtMs !== undefined ? { hashedAtMs: prior.hashedAtMs } : {}),
+      ...(options.objectsPresent || (same && prior.objectsPresent) ? { objectsPresent: true } : {}),
     });
   } catch {
     // A later read hashes it.

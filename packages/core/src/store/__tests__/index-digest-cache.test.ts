@@ -149,6 +149,70 @@ describe('the store index digest cache', () => {
     }
   }, 20_000);
 
+  it("keeps what it knew of a reuse's source index through the reuse: the next process neither hashes it nor looks up its objects", async () => {
+    const tmp = makeTempDir();
+    try {
+      const src = path.join(tmp.dir, 'src');
+      const files: Record<string, string> = {};
+      for (let i = 0; i < 12; i += 1) files[`f${i}.ts`] = `export const v${i} = ${i};\n`;
+      writeTree(src, files);
+      const options = {
+        storeDir: path.join(tmp.dir, 'store'),
+        sourceDir: src,
+        pipeline: 'full' as const,
+        parallel: 1,
+        registry: createTestRegistry(),
+      };
+      const edit = (n: number) =>
+        fs.writeFileSync(path.join(src, 'f0.ts'), `export const v0 = ${100 + n};\n`);
+      await analyze(options);
+      // Each later check edits one file, so the other shards are reused from the first batch.
+      // The first reuse links the sources' indexes into objects (their ctime moves), so only a
+      // second reuse can find them as an earlier process left them.
+      for (let n = 1; n <= 2; n += 1) {
+        await wait(RACY_WINDOW_MS + 100);
+        edit(n);
+        forgetIndexDigests();
+        await analyze(options);
+      }
+      await wait(RACY_WINDOW_MS + 100);
+      edit(3);
+      forgetIndexDigests();
+      const rec = recordDigests();
+      let last: Awaited<ReturnType<typeof analyze>>;
+      try {
+        last = await analyze(options);
+      } finally {
+        rec.stop();
+      }
+      const { store } = initStore(options.storeDir);
+      const sources: { file: string; hex: string }[] = [];
+      for (const task of fs.readdirSync(path.join(store.layout.batchDir(last.batchId), 'tasks')))
+        for (const shard of fs.readdirSync(store.layout.shardsDir(last.batchId, task))) {
+          const ref = readShardState(store, last.batchId, task, shard).outputs_ref;
+          if (!ref?.from) continue;
+          const from = ref.from as { batch_id: string; task_id: string; shard_id: string };
+          sources.push({
+            file: store.layout.outputsFile(from.batch_id, from.task_id, from.shard_id),
+            hex: ref.object.replace(/^sha256:/, ''),
+          });
+        }
+      // Empty indexes (a lint shard without findings) share the digest of no bytes, which
+      // anything may compute: the others tell.
+      const EMPTY = crypto.createHash('sha256').digest('hex');
+      const telling = sources.filter((s) => s.hex !== EMPTY);
+      expect(telling.length).toBeGreaterThan(5);
+      const hashed = new Set(rec.digests);
+      expect(telling.filter((s) => hashed.has(s.hex))).toEqual([]);
+      // And the mark that their objects were found rode along with the digests.
+      forgetIndexDigests();
+      loadIndexDigests(store);
+      expect(sources.filter((s) => !readIndexFile(s.file)?.objectsPresent)).toEqual([]);
+    } finally {
+      tmp.cleanup();
+    }
+  }, 40_000);
+
   it("an unchanged tree's second check after the first hashes none of the batch's indexes", async () => {
     const tmp = makeTempDir();
     try {

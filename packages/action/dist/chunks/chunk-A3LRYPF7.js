@@ -24275,11 +24275,14 @@ function readIndexDigest(file2) {
 function rememberIndexDigest(file2, hex3, options = {}) {
   try {
     const stat = fs14.statSync(file2);
+    const prior = known.get(file2);
+    const same = prior !== void 0 && prior.hex === hex3 && sameFingerprint(prior, stat);
     setKnown(file2, {
       ...fingerprintOf(stat),
       hex: hex3,
       used: true,
-      ...options.objectsPresent ? { objectsPresent: true } : {}
+      ...same && prior.hashedAtMs !== void 0 ? { hashedAtMs: prior.hashedAtMs } : {},
+      ...options.objectsPresent || same && prior.objectsPresent ? { objectsPresent: true } : {}
     });
   } catch {
   }

@@ -179,7 +179,7 @@ import {
   withShardInputs,
   writeFileAtomic,
   writeShardManifest
-} from "./chunk-QR3OLNU3.js";
+} from "./chunk-A3LRYPF7.js";
 
 // ../core/src/batch/pipelines.ts
 function toPipelineTask(type, conditional) {

@@ -84,7 +84,7 @@ import {
   verifyShardOutputs,
   verifyStore,
   writeBatchManifest
-} from "./chunk-CBH6DFXE.js";
+} from "./chunk-7APWKOWX.js";
 import {
   CodebatchError,
   ENGINE_VERSION,
@@ -170,7 +170,7 @@ import {
   toPathKey,
   writeOutputObject,
   writeShardManifest
-} from "./chunk-QR3OLNU3.js";
+} from "./chunk-A3LRYPF7.js";
 export {
   CodebatchError,
   ENGINE_VERSION,
