@@ -214,9 +214,9 @@ if (want('snapshot') || want('run') || want('reuse') || want('incremental') || w
   );
 }
 
-function prepared(name) {
+function prepared(name, tree = corpus) {
   const store = freshStore(name);
-  const snap = cli(['snapshot', corpus, '--store', store], { json: true }).record.snapshot_id;
+  const snap = cli(['snapshot', tree, '--store', store], { json: true }).record.snapshot_id;
   return { store, snap };
 }
 
@@ -290,8 +290,7 @@ if (want('parallel')) {
   const pairs = [];
   for (let i = 0; i < parallelRuns; i += 1) {
     const jobs = halves.map((dir, h) => {
-      const store = freshStore(`half${h}`);
-      const snap = cli(['snapshot', dir, '--store', store], { json: true }).record.snapshot_id;
+      const { store, snap } = prepared(`half${h}`, dir);
       return { store, batch: newBatch(store, snap) };
     });
     pairs.push(
