@@ -8,7 +8,7 @@ const __cb_filename = __cbJoin(__cb_dirname, 'index.js');
 import {
   rulesFromDiagnostics,
   toSarif
-} from "./chunks/chunk-7APWKOWX.js";
+} from "./chunks/chunk-PIIZYJIT.js";
 import {
   ENGINE_VERSION,
   PIPELINE_NAMES,
@@ -18,7 +18,7 @@ import {
   __toESM,
   external_exports,
   init_zod
-} from "./chunks/chunk-A3LRYPF7.js";
+} from "./chunks/chunk-PTFXBR7Q.js";
 
 // ../../node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({
@@ -68877,7 +68877,7 @@ function buildSarifLog(diagnostics, options) {
 
 // src/engine.ts
 async function loadEngine() {
-  const core = await import("./chunks/src-STGDRZNP.js");
+  const core = await import("./chunks/src-PSQSUEK5.js");
   return {
     analyze: (options) => core.analyze(options),
     async findBatchForCommit(storeDir, sha, pipeline2) {

@@ -16,7 +16,7 @@ import {
   readBatchRecords,
   runShardChain,
   toCodebatchError
-} from "./chunks/chunk-A3LRYPF7.js";
+} from "./chunks/chunk-PTFXBR7Q.js";
 
 // ../core/src/run/shard-worker.ts
 init_read_batch();

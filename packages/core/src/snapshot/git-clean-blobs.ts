@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { commonDirOf, findRepo, resolveHead, type ScratchGit, withScratchGit } from './git-info';
+import { commonDirOf, findRepo, resolveHead, type ScratchGit, statusArgs, withScratchGit } from './git-info';
 
 /**
  * The git blob id of every file under `sourceAbs` whose working-tree bytes are exactly that
@@ -45,16 +45,7 @@ export function readCleanBlobIds(sourceAbs: string): CleanBlobIds | undefined {
 function cleanBlobIds(git: ScratchGit, spec: string, prefix: string): CleanBlobIds | undefined {
   // Raw, not --type=bool: `input` (convert on commit only, common) is not a boolean.
   const autocrlf = git(['config', '--get', '--default=false', 'core.autocrlf']);
-  // The same status as readDirtyFlag's, so the snapshot needs no second one for git_dirty.
-  const status = git([
-    'status',
-    '--porcelain',
-    '-z',
-    '--no-renames',
-    '--ignore-submodules=dirty',
-    '--',
-    spec,
-  ]);
+  const status = git(statusArgs(spec));
   const stage = status && git(['ls-files', '-s', '-v', '-z', '--full-name', '--', spec]);
   if (!autocrlf || !status || !stage) return undefined;
   const dirty = status.length > 0;

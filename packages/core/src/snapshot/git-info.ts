@@ -103,42 +103,26 @@ export function resolveHead(gitDir: string): string | undefined {
  * GIT_OPTIONAL_LOCKS=0 keeps status from taking index.lock or rewriting the index.
  */
 function readDirtyFlag(sourceAbs: string, repo: Repo, head: string): boolean | undefined {
-  const out = runScratchGit(repo, head, sourceAbs, [
-    ['status', '--porcelain', '-z', '--no-renames', '--ignore-submodules=dirty', '--', '.'],
-  ]);
-  return out === undefined ? undefined : out[0]!.length > 0;
+  const out = withScratchGit(repo, head, sourceAbs, (git) => git(statusArgs('.')));
+  return out === undefined ? undefined : out.length > 0;
 }
 
 /**
- * Runs git commands, one after another, against the scratch GIT_DIR described above (the
- * repository's index and objects, none of its config but plain core settings), in `cwd`.
- * Returns each command's stdout, or undefined when git is missing or any command fails.
+ * `git status` of `spec`, as both the dirty flag and the snapshot's clean blobs (git-clean-blobs.ts)
+ * ask it: the snapshot then needs no second status for git_dirty.
  */
-export function runScratchGit(
-  repo: Repo,
-  head: string,
-  cwd: string,
-  commands: readonly (readonly string[] | { args: readonly string[]; input: Buffer })[],
-): Buffer[] | undefined {
-  return withScratchGit(repo, head, cwd, (git) => {
-    const outputs: Buffer[] = [];
-    for (const command of commands) {
-      const { args, input } = 'args' in command ? command : { args: command, input: undefined };
-      const out = git(args, input);
-      if (out === undefined) return undefined;
-      outputs.push(out);
-    }
-    return outputs;
-  });
+export function statusArgs(spec: string): string[] {
+  return ['status', '--porcelain', '-z', '--no-renames', '--ignore-submodules=dirty', '--', spec];
 }
 
 /** One git command in a scratch GIT_DIR: its stdout, or undefined when it fails. */
 export type ScratchGit = (args: readonly string[], input?: Buffer) => Buffer | undefined;
 
 /**
- * Calls `use` with a runner of git commands against one scratch GIT_DIR (see runScratchGit), so
- * that a command built from another's output needs no second scratch directory and config read.
- * Undefined when the scratch directory cannot be made or `use` throws.
+ * Calls `use` with a runner of git commands, one after another, against one scratch GIT_DIR (see
+ * readDirtyFlag: the repository's index and objects, none of its config but plain core settings),
+ * in `cwd`; a command built from another's output needs no second scratch directory and config
+ * read. Undefined when git is missing, the scratch directory cannot be made or `use` throws.
  */
 export function withScratchGit<T>(
   repo: Repo,

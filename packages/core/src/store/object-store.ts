@@ -15,6 +15,11 @@ export interface FileIdentity {
   mtimeMs: number;
 }
 
+/** The same inode, unchanged in size and mtime: the bytes hashed through `a` are `b`'s. */
+export function sameIdentity(a: FileIdentity, b: FileIdentity): boolean {
+  return a.ino === b.ino && a.dev === b.dev && a.size === b.size && a.mtimeMs === b.mtimeMs;
+}
+
 /**
  * Content-addressed, add-only objects at objects/sha256/<aa>/<bb>/<hex> (SPEC 4).
  *
@@ -117,12 +122,7 @@ export class ObjectStore {
     try {
       linkTemp(file, tmp, this.layout.tmpDir);
       const stat = fs.lstatSync(tmp);
-      if (
-        stat.ino === identity.ino &&
-        stat.dev === identity.dev &&
-        stat.size === identity.size &&
-        stat.mtimeMs === identity.mtimeMs
-      ) {
+      if (sameIdentity(stat, identity)) {
         fs.utimesSync(tmp, now, now);
         this.renameIntoPlace(tmp, finalPath);
         linked = true;

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { sha256Hex } from '../util/hash';
 import { fingerprintOf, type StatFingerprint, sameFingerprint } from '../util/stat-fingerprint';
-import type { FileIdentity } from './object-store';
+import { type FileIdentity, sameIdentity } from './object-store';
 
 /**
  * Digests of index files this process has already hashed, keyed by the file's identity at
@@ -149,16 +149,7 @@ export function rememberIndexDigest(
  */
 export function markObjectsPresent(file: string, read: Pick<IndexFileRead, 'hex' | 'identity'>): void {
   const seen = known.get(file);
-  const { identity } = read;
-  if (
-    seen &&
-    seen.hex === read.hex &&
-    seen.ino === identity.ino &&
-    seen.dev === identity.dev &&
-    seen.size === identity.size &&
-    seen.mtimeMs === identity.mtimeMs
-  )
-    seen.objectsPresent = true;
+  if (seen && seen.hex === read.hex && sameIdentity(seen, read.identity)) seen.objectsPresent = true;
 }
 
 /** A digest a process hashed, with the identity the file had and when (index-digest-cache.ts). */

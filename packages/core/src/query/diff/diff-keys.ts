@@ -53,8 +53,7 @@ export function baseKey(record: OutputRecord, fingerprint: (r: OutputRecord) => 
  * 64 hex digits per AST instead of its text.
  */
 export function recordContent(record: OutputRecord): string {
-  const rest: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(record)) if (!ENVELOPE.has(k) && !POSITION.has(k)) rest[k] = v;
+  const rest = fieldsOutside(record, POSITION);
   if (typeof rest.inline === 'string' && rest.object === undefined) {
     rest.object = `sha256:${sha256Hex(rest.inline)}`;
     delete rest.inline;
@@ -67,9 +66,14 @@ export function recordContent(record: OutputRecord): string {
  * these are keyed alike and compare as unchanged, when the file's bytes are the same too.
  */
 export function positionedContent(record: OutputRecord): string {
+  return canonicalJson(fieldsOutside(record));
+}
+
+/** The record's fields other than its envelope and `also`. */
+function fieldsOutside(record: OutputRecord, also?: ReadonlySet<string>): Record<string, unknown> {
   const rest: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(record)) if (!ENVELOPE.has(k)) rest[k] = v;
-  return canonicalJson(rest);
+  for (const [k, v] of Object.entries(record)) if (!ENVELOPE.has(k) && !also?.has(k)) rest[k] = v;
+  return rest;
 }
 
 /**

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { analyze } from '../../api/analyze';
 import { readShardState } from '../../batch/shard-state';
+import { createDefaultRegistry } from '../../tasks/default-registry';
 import { makeTempDir, writeTree } from '../../test-support/temp-dir';
 import { createTestRegistry } from '../../test-support/test-registry';
 import * as hash from '../../util/hash';
@@ -154,17 +155,23 @@ describe('the store index digest cache', () => {
     try {
       const src = path.join(tmp.dir, 'src');
       const files: Record<string, string> = {};
-      for (let i = 0; i < 12; i += 1) files[`f${i}.ts`] = `export const v${i} = ${i};\n`;
+      // Large enough for each AST to be an object of its own (above 4 KB), not kept in its record:
+      // the source indexes then name objects a reuse would look up.
+      const body = Array.from(
+        { length: 30 },
+        (_, k) => `export function f${k}(a: number) { return a + ${k}; }`,
+      );
+      for (let i = 0; i < 24; i += 1) files[`m${i}.ts`] = `${body.join('\n')}\nexport const v${i} = ${i};\n`;
       writeTree(src, files);
       const options = {
         storeDir: path.join(tmp.dir, 'store'),
         sourceDir: src,
-        pipeline: 'full' as const,
+        pipeline: 'parse' as const,
         parallel: 1,
-        registry: createTestRegistry(),
+        registry: createDefaultRegistry(),
       };
       const edit = (n: number) =>
-        fs.writeFileSync(path.join(src, 'f0.ts'), `export const v0 = ${100 + n};\n`);
+        fs.appendFileSync(path.join(src, 'm0.ts'), `export const edit${n} = ${n};\n`);
       await analyze(options);
       // Each later check edits one file, so the other shards are reused from the first batch.
       // The first reuse links the sources' indexes into objects (their ctime moves), so only a
@@ -179,10 +186,14 @@ describe('the store index digest cache', () => {
       edit(3);
       forgetIndexDigests();
       const rec = recordDigests();
+      const exists = jest.spyOn(fs, 'existsSync');
       let last: Awaited<ReturnType<typeof analyze>>;
+      let looked: string[];
       try {
         last = await analyze(options);
+        looked = exists.mock.calls.map(([f]) => String(f));
       } finally {
+        exists.mockRestore();
         rec.stop();
       }
       const { store } = initStore(options.storeDir);
@@ -197,13 +208,22 @@ describe('the store index digest cache', () => {
             hex: ref.object.replace(/^sha256:/, ''),
           });
         }
-      // Empty indexes (a lint shard without findings) share the digest of no bytes, which
-      // anything may compute: the others tell.
+      // Empty indexes (a shard without records) share the digest of no bytes, which anything may
+      // compute: the others tell.
       const EMPTY = crypto.createHash('sha256').digest('hex');
       const telling = sources.filter((s) => s.hex !== EMPTY);
       expect(telling.length).toBeGreaterThan(5);
       const hashed = new Set(rec.digests);
       expect(telling.filter((s) => hashed.has(s.hex))).toEqual([]);
+      // The ASTs those indexes name, none of which the last check looked up.
+      const asts = new Set<string>();
+      for (const s of telling)
+        for (const line of fs.readFileSync(s.file, 'utf8').split('\n').filter(Boolean)) {
+          const object = (JSON.parse(line) as { object?: string }).object;
+          if (object) asts.add(store.objects.objectPath(object.replace(/^sha256:/, '')));
+        }
+      expect(asts.size).toBeGreaterThan(10);
+      expect(looked.filter((f) => asts.has(f))).toEqual([]);
       // And the mark that their objects were found rode along with the digests.
       forgetIndexDigests();
       loadIndexDigests(store);
@@ -211,7 +231,7 @@ describe('the store index digest cache', () => {
     } finally {
       tmp.cleanup();
     }
-  }, 40_000);
+  }, 60_000);
 
   it("an unchanged tree's second check after the first hashes none of the batch's indexes", async () => {
     const tmp = makeTempDir();

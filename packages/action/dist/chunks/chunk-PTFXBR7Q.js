@@ -24096,13 +24096,263 @@ var init_state_record = __esm({
   }
 });
 
-// ../core/src/batch/shard-state.ts
+// ../core/src/store/object-store.ts
 import fs13 from "node:fs";
+import path14 from "node:path";
+function sameIdentity(a, b) {
+  return a.ino === b.ino && a.dev === b.dev && a.size === b.size && a.mtimeMs === b.mtimeMs;
+}
+function refreshTimes(file2, mtimeMs) {
+  const now = Date.now();
+  if (now - mtimeMs < REFRESH_AFTER_MS && mtimeMs <= now) return;
+  const date5 = new Date(now);
+  fs13.utimesSync(file2, date5, date5);
+}
+function openTemp(tmp, tmpDir) {
+  try {
+    return fs13.openSync(tmp, "wx");
+  } catch (error62) {
+    if (error62.code !== "ENOENT") throw error62;
+    fs13.mkdirSync(tmpDir, { recursive: true });
+    return fs13.openSync(tmp, "wx");
+  }
+}
+function linkTemp(file2, tmp, tmpDir) {
+  try {
+    fs13.linkSync(file2, tmp);
+  } catch (error62) {
+    if (error62.code !== "ENOENT" || !fs13.existsSync(file2)) throw error62;
+    fs13.mkdirSync(tmpDir, { recursive: true });
+    fs13.linkSync(file2, tmp);
+  }
+}
+function sortedDir(dir) {
+  try {
+    return fs13.readdirSync(dir).sort();
+  } catch {
+    return [];
+  }
+}
+function writeFully(fd, bytes, what) {
+  let offset = 0;
+  while (offset < bytes.length) {
+    const written = fs13.writeSync(fd, bytes, offset, bytes.length - offset);
+    if (written <= 0) {
+      throw new CodebatchError(
+        "E_DISK_FULL",
+        `short write of object ${what}: ${offset} of ${bytes.length} bytes`,
+        {
+          hints: ["Free disk space, then run again; nothing partial was installed."]
+        }
+      );
+    }
+    offset += written;
+  }
+}
+var ObjectStore, REFRESH_AFTER_MS;
+var init_object_store = __esm({
+  "../core/src/store/object-store.ts"() {
+    "use strict";
+    init_codebatch_error();
+    init_hash();
+    init_atomic_write();
+    ObjectStore = class {
+      constructor(layout, options = {}) {
+        this.layout = layout;
+        this.options = options;
+      }
+      layout;
+      options;
+      knownDirs = /* @__PURE__ */ new Set();
+      objectPath(hex3) {
+        return this.layout.objectPath(hex3);
+      }
+      hasObject(hex3) {
+        return fs13.existsSync(this.layout.objectPath(hex3));
+      }
+      /** Hashes and stores `data`; returns the hex digest. */
+      writeObject(data) {
+        const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
+        const hex3 = sha256Hex(bytes);
+        this.writeObjectWithDigest(hex3, bytes);
+        return hex3;
+      }
+      /**
+       * For callers that already hashed the bytes (the snapshotter): the digest is trusted. Returns
+       * false when the object was there already; its times are then refreshed (refreshTimes), as
+       * linkObject does, because the caller is about to name it in a new record: gc's grace period
+       * must cover it until that record is written, however old the object is (a run manifest's
+       * member list that its source batch wrote a week ago, an AST of a file seen before).
+       */
+      writeObjectWithDigest(hex3, bytes) {
+        const finalPath = this.layout.objectPath(hex3);
+        if (!this.ensureDir(path14.dirname(finalPath))) {
+          try {
+            const stat = fs13.statSync(finalPath, { throwIfNoEntry: false });
+            if (stat) {
+              refreshTimes(finalPath, stat.mtimeMs);
+              return false;
+            }
+          } catch (error62) {
+            if (error62.code !== "ENOENT") throw error62;
+          }
+        }
+        this.install(hex3, bytes, finalPath);
+        return true;
+      }
+      /**
+       * Adds `file`, whose bytes (read through a descriptor that fstat saw as `identity`) hashed to
+       * `hex`, as that object without copying them: a hard link, renamed into place like any
+       * object. A reused shard's index becomes an object this way (100 MB at 30k files, where
+       * copying was most of a one-file run). The link is checked to be the very inode that was
+       * hashed, unchanged (size and mtime): the file may have been replaced by rename since (a
+       * forced re-run of its shard), and then `bytes` are written instead, as they are where links
+       * are not supported. Indexes are only ever replaced by rename, never written in place, so the
+       * linked inode keeps the bytes that were hashed. Its times are set to now (an object already
+       * present has them refreshed), so gc's grace period covers it until a state names it.
+       * Returns `present` when the object was there already with the right bytes.
+       */
+      linkObject(hex3, file2, identity, bytes) {
+        const finalPath = this.layout.objectPath(hex3);
+        const now = /* @__PURE__ */ new Date();
+        if (!this.ensureDir(path14.dirname(finalPath)) && fs13.existsSync(finalPath)) {
+          try {
+            const stat = fs13.statSync(finalPath);
+            const same = stat.ino === identity.ino && stat.dev === identity.dev;
+            if (same || this.verifyObject(hex3) === "ok") {
+              refreshTimes(finalPath, stat.mtimeMs);
+              return "present";
+            }
+            this.install(hex3, bytes, finalPath);
+            return "written";
+          } catch (error62) {
+            if (error62.code !== "ENOENT") throw error62;
+          }
+        }
+        const tmp = path14.join(this.layout.tmpDir, tempName(hex3));
+        let linked = false;
+        try {
+          linkTemp(file2, tmp, this.layout.tmpDir);
+          const stat = fs13.lstatSync(tmp);
+          if (sameIdentity(stat, identity)) {
+            fs13.utimesSync(tmp, now, now);
+            this.renameIntoPlace(tmp, finalPath);
+            linked = true;
+          }
+        } catch {
+        } finally {
+          fs13.rmSync(tmp, { force: true });
+        }
+        if (linked) return "linked";
+        this.install(hex3, bytes, finalPath);
+        return "written";
+      }
+      /** Writes a temp file in full, then renames it into place: an object is whole or absent. */
+      install(hex3, bytes, finalPath) {
+        const tmp = path14.join(this.layout.tmpDir, tempName(hex3));
+        try {
+          const fd = openTemp(tmp, this.layout.tmpDir);
+          try {
+            writeFully(fd, bytes, hex3);
+            if (this.options.durable) fs13.fsyncSync(fd);
+          } finally {
+            fs13.closeSync(fd);
+          }
+          this.renameIntoPlace(tmp, finalPath);
+        } catch (error62) {
+          fs13.rmSync(tmp, { force: true });
+          throw toCodebatchError(error62, `writing object ${hex3}`);
+        }
+      }
+      /** Makes sure `dir` exists; returns true when this call created it. */
+      ensureDir(dir) {
+        if (this.knownDirs.has(dir)) return false;
+        const created = fs13.mkdirSync(dir, { recursive: true }) !== void 0;
+        this.knownDirs.add(dir);
+        return created;
+      }
+      renameIntoPlace(tmp, finalPath) {
+        const dir = path14.dirname(finalPath);
+        this.ensureDir(dir);
+        try {
+          fs13.renameSync(tmp, finalPath);
+        } catch (error62) {
+          if (error62.code !== "ENOENT") throw error62;
+          fs13.mkdirSync(dir, { recursive: true });
+          fs13.renameSync(tmp, finalPath);
+        }
+      }
+      readObject(hex3) {
+        try {
+          return fs13.readFileSync(this.layout.objectPath(hex3));
+        } catch (error62) {
+          if (error62.code === "ENOENT") {
+            throw new CodebatchError("E_OBJECT_NOT_FOUND", `object sha256:${hex3} is missing from the store`, {
+              hints: ["Run `codebatch verify` to list every missing or corrupt object."],
+              details: { object: `sha256:${hex3}` }
+            });
+          }
+          throw toCodebatchError(error62, `reading object ${hex3}`);
+        }
+      }
+      /** Reads and re-hashes; throws E_OBJECT_CORRUPT when the bytes do not match their name. */
+      readObjectVerified(hex3) {
+        const bytes = this.readObject(hex3);
+        if (sha256Hex(bytes) !== hex3) {
+          throw new CodebatchError(
+            "E_OBJECT_CORRUPT",
+            `object sha256:${hex3} is corrupt (content does not match its hash)`,
+            {
+              hints: [
+                "Run `codebatch verify` for the full list; re-running the affected snapshot or shard rewrites it."
+              ],
+              details: { object: `sha256:${hex3}` }
+            }
+          );
+        }
+        return bytes;
+      }
+      verifyObject(hex3) {
+        let bytes;
+        try {
+          bytes = fs13.readFileSync(this.layout.objectPath(hex3));
+        } catch {
+          return "missing";
+        }
+        return sha256Hex(bytes) === hex3 ? "ok" : "corrupt";
+      }
+      /**
+       * Replaces a corrupt object with good bytes. rename() over the bad file is atomic, so a
+       * concurrent reader sees either the old (corrupt, detectable) or the repaired bytes.
+       */
+      repairObject(hex3, bytes) {
+        if (sha256Hex(bytes) !== hex3)
+          throw new CodebatchError("E_OBJECT_CORRUPT", `repair bytes do not hash to ${hex3}`);
+        this.install(hex3, bytes, this.layout.objectPath(hex3));
+      }
+      /** Every object digest present, in sorted order. Skips temp and metadata files. */
+      *listObjects() {
+        const base = path14.join(this.layout.objectsDir, "sha256");
+        for (const aa of sortedDir(base)) {
+          for (const bb of sortedDir(path14.join(base, aa))) {
+            for (const name2 of sortedDir(path14.join(base, aa, bb))) {
+              if (/^[a-f0-9]{64}$/.test(name2)) yield name2;
+            }
+          }
+        }
+      }
+    };
+    REFRESH_AFTER_MS = 5 * 6e4;
+  }
+});
+
+// ../core/src/batch/shard-state.ts
+import fs14 from "node:fs";
 function readShardState(store, batchId, taskId, shardId, options = {}) {
   const file2 = store.layout.stateFile(batchId, taskId, shardId);
   let text;
   try {
-    text = fs13.readFileSync(file2, "utf8");
+    text = fs14.readFileSync(file2, "utf8");
   } catch {
     if (options.missingAsReady) {
       return {
@@ -24213,7 +24463,7 @@ var init_stat_fingerprint = __esm({
 });
 
 // ../core/src/store/read-index-file.ts
-import fs14 from "node:fs";
+import fs15 from "node:fs";
 function setKnown(file2, entry) {
   known.delete(file2);
   if (known.size >= MAX_KNOWN) known.delete(known.keys().next().value);
@@ -24222,18 +24472,18 @@ function setKnown(file2, entry) {
 function readIndexFile(file2) {
   let fd;
   try {
-    fd = fs14.openSync(file2, "r");
+    fd = fs15.openSync(file2, "r");
   } catch (error62) {
     if (error62.code === "ENOENT") return void 0;
     throw error62;
   }
   try {
     const hashedAtMs = Date.now();
-    const stat = fs14.fstatSync(fd);
+    const stat = fs15.fstatSync(fd);
     const bytes = Buffer.allocUnsafe(stat.size);
     let read = 0;
     while (read < bytes.length) {
-      const n = fs14.readSync(fd, bytes, read, bytes.length - read, read);
+      const n = fs15.readSync(fd, bytes, read, bytes.length - read, read);
       if (n === 0) break;
       read += n;
     }
@@ -24248,22 +24498,22 @@ function readIndexFile(file2) {
     if (read === stat.size) setKnown(file2, { ...fingerprintOf(stat), hex: hex3, hashedAtMs, used: true });
     return { bytes: whole, hex: hex3, identity, objectsPresent: false };
   } finally {
-    fs14.closeSync(fd);
+    fs15.closeSync(fd);
   }
 }
 function readIndexDigest(file2) {
   let fd;
   try {
-    fd = fs14.openSync(file2, "r");
+    fd = fs15.openSync(file2, "r");
   } catch (error62) {
     if (error62.code === "ENOENT") return void 0;
     throw error62;
   }
   let stat;
   try {
-    stat = fs14.fstatSync(fd);
+    stat = fs15.fstatSync(fd);
   } finally {
-    fs14.closeSync(fd);
+    fs15.closeSync(fd);
   }
   const seen = known.get(file2);
   if (seen && sameFingerprint(seen, stat)) {
@@ -24274,7 +24524,7 @@ function readIndexDigest(file2) {
 }
 function rememberIndexDigest(file2, hex3, options = {}) {
   try {
-    const stat = fs14.statSync(file2);
+    const stat = fs15.statSync(file2);
     const prior = known.get(file2);
     const same = prior !== void 0 && prior.hex === hex3 && sameFingerprint(prior, stat);
     setKnown(file2, {
@@ -24289,9 +24539,7 @@ function rememberIndexDigest(file2, hex3, options = {}) {
 }
 function markObjectsPresent(file2, read) {
   const seen = known.get(file2);
-  const { identity } = read;
-  if (seen && seen.hex === read.hex && seen.ino === identity.ino && seen.dev === identity.dev && seen.size === identity.size && seen.mtimeMs === identity.mtimeMs)
-    seen.objectsPresent = true;
+  if (seen && seen.hex === read.hex && sameIdentity(seen, read.identity)) seen.objectsPresent = true;
 }
 function knownIndexDigests() {
   const out4 = [];
@@ -24312,6 +24560,7 @@ var init_read_index_file = __esm({
     "use strict";
     init_hash();
     init_stat_fingerprint();
+    init_object_store();
     known = /* @__PURE__ */ new Map();
     MAX_KNOWN = 4096;
   }
@@ -25691,11 +25940,11 @@ var init_shard_manifest = __esm({
 });
 
 // ../core/src/batch/shard-lock.ts
-import fs16 from "node:fs";
+import fs17 from "node:fs";
 import os from "node:os";
-import path15 from "node:path";
+import path16 from "node:path";
 function tryLockShard(shardDir, staleMs = DEFAULT_STALE_MS) {
-  return tryLockFile(path15.join(shardDir, ".lock"), staleMs);
+  return tryLockFile(path16.join(shardDir, ".lock"), staleMs);
 }
 function tryLockFile(file2, staleMs = DEFAULT_STALE_MS) {
   const start2 = ownStart();
@@ -25707,11 +25956,11 @@ function tryLockFile(file2, staleMs = DEFAULT_STALE_MS) {
   };
   for (let attempt = 0; attempt < 2; attempt += 1) {
     try {
-      fs16.writeFileSync(file2, JSON.stringify(owner), { flag: "wx" });
+      fs17.writeFileSync(file2, JSON.stringify(owner), { flag: "wx" });
       return {
         release: () => {
           try {
-            fs16.rmSync(file2, { force: true });
+            fs17.rmSync(file2, { force: true });
           } catch {
           }
         }
@@ -25720,19 +25969,19 @@ function tryLockFile(file2, staleMs = DEFAULT_STALE_MS) {
       if (error62.code !== "EEXIST")
         throw toCodebatchError(error62, `locking ${file2}`);
       if (!isStale(file2, staleMs)) return void 0;
-      fs16.rmSync(file2, { force: true });
+      fs17.rmSync(file2, { force: true });
     }
   }
   return void 0;
 }
 function isShardLocked(shardDir, staleMs = DEFAULT_STALE_MS) {
-  const file2 = path15.join(shardDir, ".lock");
-  return fs16.existsSync(file2) && !isStale(file2, staleMs);
+  const file2 = path16.join(shardDir, ".lock");
+  return fs17.existsSync(file2) && !isStale(file2, staleMs);
 }
 function readProcessStart(pid) {
   let text;
   try {
-    text = fs16.readFileSync(`/proc/${pid}/stat`, "utf8");
+    text = fs17.readFileSync(`/proc/${pid}/stat`, "utf8");
   } catch {
     return void 0;
   }
@@ -25743,7 +25992,7 @@ function readProcessStart(pid) {
 function readBootId() {
   if (bootId === void 0) {
     try {
-      bootId = fs16.readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim() || null;
+      bootId = fs17.readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim() || null;
     } catch {
       bootId = null;
     }
@@ -25761,10 +26010,10 @@ function ownStart() {
 function isStale(file2, staleMs) {
   let owner;
   try {
-    owner = JSON.parse(fs16.readFileSync(file2, "utf8"));
+    owner = JSON.parse(fs17.readFileSync(file2, "utf8"));
   } catch {
     try {
-      return Date.now() - fs16.statSync(file2).mtimeMs > 1e4;
+      return Date.now() - fs17.statSync(file2).mtimeMs > 1e4;
     } catch {
       return true;
     }
@@ -33018,8 +33267,8 @@ init_canonical_json();
 init_group_by_path();
 init_hash();
 init_stat_fingerprint();
-import fs15 from "node:fs";
-import path14 from "node:path";
+import fs16 from "node:fs";
+import path15 from "node:path";
 
 // ../core/src/run/committed-outputs.ts
 init_chunking();
@@ -33132,7 +33381,7 @@ var FileMemo = class {
   loadedAs;
   sources = /* @__PURE__ */ new Map();
   get file() {
-    return path14.join(this.store.layout.indexesDir, "memo", `${this.taskId}.jsonl`);
+    return path15.join(this.store.layout.indexesDir, "memo", `${this.taskId}.jsonl`);
   }
   /**
    * Reads the table. Lines as the engine writes them (`{"k":"<64 hex>",...` or `{"h":...`) are
@@ -33148,14 +33397,14 @@ var FileMemo = class {
     let text = "";
     let fd;
     try {
-      fd = fs15.openSync(this.file, "r");
-      const before = fingerprintOf(fs15.fstatSync(fd));
-      text = fs15.readFileSync(fd, "utf8");
+      fd = fs16.openSync(this.file, "r");
+      const before = fingerprintOf(fs16.fstatSync(fd));
+      text = fs16.readFileSync(fd, "utf8");
       this.loadedAs = before;
     } catch {
       return this.table;
     } finally {
-      if (fd !== void 0) fs15.closeSync(fd);
+      if (fd !== void 0) fs16.closeSync(fd);
     }
     let lines3 = 0;
     for (let start2 = 0; start2 < text.length; ) {
@@ -33211,19 +33460,19 @@ var FileMemo = class {
    * future re-execution of that file and never a wrong result.
    */
   compact(bytesRead) {
-    const tmp = path14.join(path14.dirname(this.file), tempName(path14.basename(this.file)));
+    const tmp = path15.join(path15.dirname(this.file), tempName(path15.basename(this.file)));
     try {
       const entries = [...this.bundles.values(), ...this.table.values()];
       const text = entries.map((e) => typeof e === "string" ? `${e}
 ` : toJsonl([e])).join("");
-      fs15.writeFileSync(tmp, text, { flag: "wx" });
-      if (fs15.statSync(this.file).size === bytesRead) {
-        fs15.renameSync(tmp, this.file);
-        this.loadedAs = fingerprintOf(fs15.statSync(this.file));
+      fs16.writeFileSync(tmp, text, { flag: "wx" });
+      if (fs16.statSync(this.file).size === bytesRead) {
+        fs16.renameSync(tmp, this.file);
+        this.loadedAs = fingerprintOf(fs16.statSync(this.file));
       }
     } catch {
     } finally {
-      fs15.rmSync(tmp, { force: true });
+      fs16.rmSync(tmp, { force: true });
     }
   }
   /** Reads the table now (a prewarmed worker does, while the main thread snapshots). */
@@ -33239,7 +33488,7 @@ var FileMemo = class {
     if (!this.table || this.pending.length > 0) return false;
     let now;
     try {
-      now = fingerprintOf(fs15.statSync(this.file));
+      now = fingerprintOf(fs16.statSync(this.file));
     } catch {
       now = void 0;
     }
@@ -33302,7 +33551,7 @@ var FileMemo = class {
     if (this.pending.length === 0) return;
     try {
       if (!this.dirReady) {
-        fs15.mkdirSync(path14.dirname(this.file), { recursive: true });
+        fs16.mkdirSync(path15.dirname(this.file), { recursive: true });
         this.dirReady = true;
       }
       appendJsonl(this.file, this.pending);
@@ -33384,15 +33633,15 @@ init_record_text();
 init_codebatch_error();
 init_hash();
 init_read_verification();
-import fs17 from "node:fs";
-import path16 from "node:path";
+import fs18 from "node:fs";
+import path17 from "node:path";
 function readSourceObject(store, hex3, source) {
   try {
     return verifiesReads() ? store.objects.readObjectVerified(hex3) : store.objects.readObject(hex3);
   } catch (error62) {
     if (!isCodebatchError(error62) || error62.code !== "E_OBJECT_CORRUPT" && error62.code !== "E_OBJECT_NOT_FOUND")
       throw error62;
-    const fromTree = readIfMatches(path16.join(source.root, source.path), hex3);
+    const fromTree = readIfMatches(path17.join(source.root, source.path), hex3);
     if (fromTree) {
       store.objects.repairObject(hex3, fromTree);
       return fromTree;
@@ -33411,9 +33660,9 @@ function readSourceObject(store, hex3, source) {
 }
 function readIfMatches(file2, hex3) {
   try {
-    const stat = fs17.lstatSync(file2);
+    const stat = fs18.lstatSync(file2);
     if (!stat.isFile()) return void 0;
-    const bytes = fs17.readFileSync(file2);
+    const bytes = fs18.readFileSync(file2);
     return sha256Hex(bytes) === hex3 ? bytes : void 0;
   } catch {
     return void 0;
@@ -34309,247 +34558,6 @@ var storeRecordSchema = external_exports.looseObject({
   metadata: external_exports.record(external_exports.string(), external_exports.unknown()).optional()
 });
 
-// ../core/src/store/object-store.ts
-init_codebatch_error();
-init_hash();
-init_atomic_write();
-import fs18 from "node:fs";
-import path17 from "node:path";
-var ObjectStore = class {
-  constructor(layout, options = {}) {
-    this.layout = layout;
-    this.options = options;
-  }
-  layout;
-  options;
-  knownDirs = /* @__PURE__ */ new Set();
-  objectPath(hex3) {
-    return this.layout.objectPath(hex3);
-  }
-  hasObject(hex3) {
-    return fs18.existsSync(this.layout.objectPath(hex3));
-  }
-  /** Hashes and stores `data`; returns the hex digest. */
-  writeObject(data) {
-    const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
-    const hex3 = sha256Hex(bytes);
-    this.writeObjectWithDigest(hex3, bytes);
-    return hex3;
-  }
-  /**
-   * For callers that already hashed the bytes (the snapshotter): the digest is trusted. Returns
-   * false when the object was there already; its times are then refreshed (refreshTimes), as
-   * linkObject does, because the caller is about to name it in a new record: gc's grace period
-   * must cover it until that record is written, however old the object is (a run manifest's
-   * member list that its source batch wrote a week ago, an AST of a file seen before).
-   */
-  writeObjectWithDigest(hex3, bytes) {
-    const finalPath = this.layout.objectPath(hex3);
-    if (!this.ensureDir(path17.dirname(finalPath))) {
-      try {
-        const stat = fs18.statSync(finalPath, { throwIfNoEntry: false });
-        if (stat) {
-          refreshTimes(finalPath, stat.mtimeMs);
-          return false;
-        }
-      } catch (error62) {
-        if (error62.code !== "ENOENT") throw error62;
-      }
-    }
-    this.install(hex3, bytes, finalPath);
-    return true;
-  }
-  /**
-   * Adds `file`, whose bytes (read through a descriptor that fstat saw as `identity`) hashed to
-   * `hex`, as that object without copying them: a hard link, renamed into place like any
-   * object. A reused shard's index becomes an object this way (100 MB at 30k files, where
-   * copying was most of a one-file run). The link is checked to be the very inode that was
-   * hashed, unchanged (size and mtime): the file may have been replaced by rename since (a
-   * forced re-run of its shard), and then `bytes` are written instead, as they are where links
-   * are not supported. Indexes are only ever replaced by rename, never written in place, so the
-   * linked inode keeps the bytes that were hashed. Its times are set to now (an object already
-   * present has them refreshed), so gc's grace period covers it until a state names it.
-   * Returns `present` when the object was there already with the right bytes.
-   */
-  linkObject(hex3, file2, identity, bytes) {
-    const finalPath = this.layout.objectPath(hex3);
-    const now = /* @__PURE__ */ new Date();
-    if (!this.ensureDir(path17.dirname(finalPath)) && fs18.existsSync(finalPath)) {
-      try {
-        const stat = fs18.statSync(finalPath);
-        const same = stat.ino === identity.ino && stat.dev === identity.dev;
-        if (same || this.verifyObject(hex3) === "ok") {
-          refreshTimes(finalPath, stat.mtimeMs);
-          return "present";
-        }
-        this.install(hex3, bytes, finalPath);
-        return "written";
-      } catch (error62) {
-        if (error62.code !== "ENOENT") throw error62;
-      }
-    }
-    const tmp = path17.join(this.layout.tmpDir, tempName(hex3));
-    let linked = false;
-    try {
-      linkTemp(file2, tmp, this.layout.tmpDir);
-      const stat = fs18.lstatSync(tmp);
-      if (stat.ino === identity.ino && stat.dev === identity.dev && stat.size === identity.size && stat.mtimeMs === identity.mtimeMs) {
-        fs18.utimesSync(tmp, now, now);
-        this.renameIntoPlace(tmp, finalPath);
-        linked = true;
-      }
-    } catch {
-    } finally {
-      fs18.rmSync(tmp, { force: true });
-    }
-    if (linked) return "linked";
-    this.install(hex3, bytes, finalPath);
-    return "written";
-  }
-  /** Writes a temp file in full, then renames it into place: an object is whole or absent. */
-  install(hex3, bytes, finalPath) {
-    const tmp = path17.join(this.layout.tmpDir, tempName(hex3));
-    try {
-      const fd = openTemp(tmp, this.layout.tmpDir);
-      try {
-        writeFully(fd, bytes, hex3);
-        if (this.options.durable) fs18.fsyncSync(fd);
-      } finally {
-        fs18.closeSync(fd);
-      }
-      this.renameIntoPlace(tmp, finalPath);
-    } catch (error62) {
-      fs18.rmSync(tmp, { force: true });
-      throw toCodebatchError(error62, `writing object ${hex3}`);
-    }
-  }
-  /** Makes sure `dir` exists; returns true when this call created it. */
-  ensureDir(dir) {
-    if (this.knownDirs.has(dir)) return false;
-    const created = fs18.mkdirSync(dir, { recursive: true }) !== void 0;
-    this.knownDirs.add(dir);
-    return created;
-  }
-  renameIntoPlace(tmp, finalPath) {
-    const dir = path17.dirname(finalPath);
-    this.ensureDir(dir);
-    try {
-      fs18.renameSync(tmp, finalPath);
-    } catch (error62) {
-      if (error62.code !== "ENOENT") throw error62;
-      fs18.mkdirSync(dir, { recursive: true });
-      fs18.renameSync(tmp, finalPath);
-    }
-  }
-  readObject(hex3) {
-    try {
-      return fs18.readFileSync(this.layout.objectPath(hex3));
-    } catch (error62) {
-      if (error62.code === "ENOENT") {
-        throw new CodebatchError("E_OBJECT_NOT_FOUND", `object sha256:${hex3} is missing from the store`, {
-          hints: ["Run `codebatch verify` to list every missing or corrupt object."],
-          details: { object: `sha256:${hex3}` }
-        });
-      }
-      throw toCodebatchError(error62, `reading object ${hex3}`);
-    }
-  }
-  /** Reads and re-hashes; throws E_OBJECT_CORRUPT when the bytes do not match their name. */
-  readObjectVerified(hex3) {
-    const bytes = this.readObject(hex3);
-    if (sha256Hex(bytes) !== hex3) {
-      throw new CodebatchError(
-        "E_OBJECT_CORRUPT",
-        `object sha256:${hex3} is corrupt (content does not match its hash)`,
-        {
-          hints: [
-            "Run `codebatch verify` for the full list; re-running the affected snapshot or shard rewrites it."
-          ],
-          details: { object: `sha256:${hex3}` }
-        }
-      );
-    }
-    return bytes;
-  }
-  verifyObject(hex3) {
-    let bytes;
-    try {
-      bytes = fs18.readFileSync(this.layout.objectPath(hex3));
-    } catch {
-      return "missing";
-    }
-    return sha256Hex(bytes) === hex3 ? "ok" : "corrupt";
-  }
-  /**
-   * Replaces a corrupt object with good bytes. rename() over the bad file is atomic, so a
-   * concurrent reader sees either the old (corrupt, detectable) or the repaired bytes.
-   */
-  repairObject(hex3, bytes) {
-    if (sha256Hex(bytes) !== hex3)
-      throw new CodebatchError("E_OBJECT_CORRUPT", `repair bytes do not hash to ${hex3}`);
-    this.install(hex3, bytes, this.layout.objectPath(hex3));
-  }
-  /** Every object digest present, in sorted order. Skips temp and metadata files. */
-  *listObjects() {
-    const base = path17.join(this.layout.objectsDir, "sha256");
-    for (const aa of sortedDir(base)) {
-      for (const bb of sortedDir(path17.join(base, aa))) {
-        for (const name2 of sortedDir(path17.join(base, aa, bb))) {
-          if (/^[a-f0-9]{64}$/.test(name2)) yield name2;
-        }
-      }
-    }
-  }
-};
-var REFRESH_AFTER_MS = 5 * 6e4;
-function refreshTimes(file2, mtimeMs) {
-  const now = Date.now();
-  if (now - mtimeMs < REFRESH_AFTER_MS && mtimeMs <= now) return;
-  const date5 = new Date(now);
-  fs18.utimesSync(file2, date5, date5);
-}
-function openTemp(tmp, tmpDir) {
-  try {
-    return fs18.openSync(tmp, "wx");
-  } catch (error62) {
-    if (error62.code !== "ENOENT") throw error62;
-    fs18.mkdirSync(tmpDir, { recursive: true });
-    return fs18.openSync(tmp, "wx");
-  }
-}
-function linkTemp(file2, tmp, tmpDir) {
-  try {
-    fs18.linkSync(file2, tmp);
-  } catch (error62) {
-    if (error62.code !== "ENOENT" || !fs18.existsSync(file2)) throw error62;
-    fs18.mkdirSync(tmpDir, { recursive: true });
-    fs18.linkSync(file2, tmp);
-  }
-}
-function sortedDir(dir) {
-  try {
-    return fs18.readdirSync(dir).sort();
-  } catch {
-    return [];
-  }
-}
-function writeFully(fd, bytes, what) {
-  let offset = 0;
-  while (offset < bytes.length) {
-    const written = fs18.writeSync(fd, bytes, offset, bytes.length - offset);
-    if (written <= 0) {
-      throw new CodebatchError(
-        "E_DISK_FULL",
-        `short write of object ${what}: ${offset} of ${bytes.length} bytes`,
-        {
-          hints: ["Free disk space, then run again; nothing partial was installed."]
-        }
-      );
-    }
-    offset += written;
-  }
-}
-
 // ../core/src/store/store.ts
 init_codebatch_error();
 init_compile_acceptor();
@@ -34560,6 +34568,7 @@ init_time();
 init_version();
 init_atomic_write();
 init_layout();
+init_object_store();
 function initStore(dir) {
   const layout = createLayout(dir);
   if (fs19.existsSync(layout.storeFile)) return { store: openStore(dir), created: false };
@@ -34840,6 +34849,8 @@ export {
   changedBefore,
   init_stat_fingerprint,
   everyObjectField,
+  ObjectStore,
+  init_object_store,
   readIndexFile,
   knownIndexDigests,
   adoptIndexDigests,
@@ -34908,7 +34919,6 @@ export {
   init_shard_manifest,
   runShardChain,
   storeRecordSchema,
-  ObjectStore,
   initStore,
   openStore,
   createDefaultRegistry

@@ -84,7 +84,7 @@ import {
   verifyShardOutputs,
   verifyStore,
   writeBatchManifest
-} from "./chunk-7APWKOWX.js";
+} from "./chunk-PIIZYJIT.js";
 import {
   CodebatchError,
   ENGINE_VERSION,
@@ -170,7 +170,7 @@ import {
   toPathKey,
   writeOutputObject,
   writeShardManifest
-} from "./chunk-A3LRYPF7.js";
+} from "./chunk-PTFXBR7Q.js";
 export {
   CodebatchError,
   ENGINE_VERSION,

@@ -84,6 +84,7 @@ import {
   init_jsonl,
   init_layout,
   init_memo_line,
+  init_object_store,
   init_output_filter,
   init_output_record,
   init_read_batch,
@@ -179,7 +180,7 @@ import {
   withShardInputs,
   writeFileAtomic,
   writeShardManifest
-} from "./chunk-A3LRYPF7.js";
+} from "./chunk-PTFXBR7Q.js";
 
 // ../core/src/batch/pipelines.ts
 function toPipelineTask(type, conditional) {
@@ -2497,8 +2498,7 @@ function baseKey(record, fingerprint) {
   }
 }
 function recordContent(record) {
-  const rest = {};
-  for (const [k, v] of Object.entries(record)) if (!ENVELOPE.has(k) && !POSITION.has(k)) rest[k] = v;
+  const rest = fieldsOutside(record, POSITION);
   if (typeof rest.inline === "string" && rest.object === void 0) {
     rest.object = `sha256:${sha256Hex(rest.inline)}`;
     delete rest.inline;
@@ -2506,9 +2506,12 @@ function recordContent(record) {
   return canonicalJson(rest);
 }
 function positionedContent(record) {
+  return canonicalJson(fieldsOutside(record));
+}
+function fieldsOutside(record, also) {
   const rest = {};
-  for (const [k, v] of Object.entries(record)) if (!ENVELOPE.has(k)) rest[k] = v;
-  return canonicalJson(rest);
+  for (const [k, v] of Object.entries(record)) if (!ENVELOPE.has(k) && !also?.has(k)) rest[k] = v;
+  return rest;
 }
 function keyRecords(records, fingerprint) {
   const groups = /* @__PURE__ */ new Map();
@@ -5474,22 +5477,11 @@ function resolveHead(gitDir) {
   return void 0;
 }
 function readDirtyFlag(sourceAbs, repo, head) {
-  const out = runScratchGit(repo, head, sourceAbs, [
-    ["status", "--porcelain", "-z", "--no-renames", "--ignore-submodules=dirty", "--", "."]
-  ]);
-  return out === void 0 ? void 0 : out[0].length > 0;
+  const out = withScratchGit(repo, head, sourceAbs, (git) => git(statusArgs(".")));
+  return out === void 0 ? void 0 : out.length > 0;
 }
-function runScratchGit(repo, head, cwd, commands) {
-  return withScratchGit(repo, head, cwd, (git) => {
-    const outputs = [];
-    for (const command of commands) {
-      const { args, input } = "args" in command ? command : { args: command, input: void 0 };
-      const out = git(args, input);
-      if (out === void 0) return void 0;
-      outputs.push(out);
-    }
-    return outputs;
-  });
+function statusArgs(spec) {
+  return ["status", "--porcelain", "-z", "--no-renames", "--ignore-submodules=dirty", "--", spec];
 }
 function withScratchGit(repo, head, cwd, use) {
   let scratch;
@@ -6503,15 +6495,7 @@ function readCleanBlobIds(sourceAbs) {
 }
 function cleanBlobIds(git, spec, prefix) {
   const autocrlf = git(["config", "--get", "--default=false", "core.autocrlf"]);
-  const status = git([
-    "status",
-    "--porcelain",
-    "-z",
-    "--no-renames",
-    "--ignore-submodules=dirty",
-    "--",
-    spec
-  ]);
+  const status = git(statusArgs(spec));
   const stage = status && git(["ls-files", "-s", "-v", "-z", "--full-name", "--", spec]);
   if (!autocrlf || !status || !stage) return void 0;
   const dirty = status.length > 0;
@@ -11056,6 +11040,7 @@ function listDir3(dir) {
 }
 
 // ../core/src/index.ts
+init_object_store();
 init_catalog();
 init_ancestor_configs();
 init_config_files();
