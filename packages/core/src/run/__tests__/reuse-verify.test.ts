@@ -6,6 +6,7 @@ import { createSnapshot } from '../../snapshot/create-snapshot';
 import { readJsonl } from '../../store/jsonl';
 import { initStore } from '../../store/store';
 import { createDefaultRegistry } from '../../tasks/default-registry';
+import { objectAstSources } from '../../test-support/object-ast-sources';
 import { makeTempDir, writeTree } from '../../test-support/temp-dir';
 import { runBatch } from '../run-batch';
 
@@ -60,14 +61,7 @@ describe('reusing an index whose objects were found present', () => {
     const tmp = makeTempDir();
     try {
       const src = path.join(tmp.dir, 'src');
-      const files: Record<string, string> = {};
-      // Large enough for each AST to be an object of its own (above 4 KB), not kept in its record.
-      const body = Array.from(
-        { length: 30 },
-        (_, k) => `export function f${k}(a: number) { return a + ${k}; }`,
-      );
-      for (let i = 0; i < 24; i += 1) files[`m${i}.ts`] = `${body.join('\n')}\nexport const v${i} = ${i};\n`;
-      writeTree(src, files);
+      writeTree(src, objectAstSources(24));
       const { store } = initStore(path.join(tmp.dir, 'store'));
       const registry = createDefaultRegistry();
       const run = async (id: string, edit: string) => {

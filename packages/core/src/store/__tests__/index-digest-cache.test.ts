@@ -4,6 +4,7 @@ import path from 'node:path';
 import { analyze } from '../../api/analyze';
 import { readShardState } from '../../batch/shard-state';
 import { createDefaultRegistry } from '../../tasks/default-registry';
+import { objectAstSources } from '../../test-support/object-ast-sources';
 import { makeTempDir, writeTree } from '../../test-support/temp-dir';
 import { createTestRegistry } from '../../test-support/test-registry';
 import * as hash from '../../util/hash';
@@ -154,15 +155,7 @@ describe('the store index digest cache', () => {
     const tmp = makeTempDir();
     try {
       const src = path.join(tmp.dir, 'src');
-      const files: Record<string, string> = {};
-      // Large enough for each AST to be an object of its own (above 4 KB), not kept in its record:
-      // the source indexes then name objects a reuse would look up.
-      const body = Array.from(
-        { length: 30 },
-        (_, k) => `export function f${k}(a: number) { return a + ${k}; }`,
-      );
-      for (let i = 0; i < 24; i += 1) files[`m${i}.ts`] = `${body.join('\n')}\nexport const v${i} = ${i};\n`;
-      writeTree(src, files);
+      writeTree(src, objectAstSources(24));
       const options = {
         storeDir: path.join(tmp.dir, 'store'),
         sourceDir: src,
